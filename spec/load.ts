@@ -1,0 +1,149 @@
+/**
+ * Reads a spec from YAML or JSON, checks its structure (types, unknown keys) and then its rules,
+ * and fills in defaults. Every problem is collected and thrown at once in one `SpecError`.
+ */
+import { readFileSync } from 'node:fs';
+import { closest } from 'fastest-levenshtein';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { derivePlatform, type PlatformPlan } from './derive';
+import { SpecError, formatPath, showValue, type SpecIssue } from './errors';
+import { checkRules, warningsFor } from './rules';
+import { platformSpecSchema, type PlatformSpec } from './schema';
+
+/** A validated spec, the numbers derived from it, and advice that did not stop it. */
+export interface LoadedSpec {
+  readonly spec: PlatformSpec;
+  readonly plan: PlatformPlan;
+  readonly warnings: readonly SpecIssue[];
+}
+
+type AnySchema = z.core.$ZodType;
+
+/** The object keys the schema accepts at `path`, for "did you mean". */
+export function keysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+  let current: AnySchema | undefined = schema;
+  const unwrap = (node: AnySchema): AnySchema => {
+    let inner = node;
+    for (;;) {
+      const def = inner._zod.def as { type: string; innerType?: AnySchema };
+      if (def.innerType === undefined) return inner;
+      inner = def.innerType;
+    }
+  };
+  for (const segment of path) {
+    if (current === undefined) return [];
+    const def = unwrap(current)._zod.def as {
+      type: string;
+      shape?: Record<string, AnySchema>;
+      element?: AnySchema;
+      valueType?: AnySchema;
+    };
+    if (def.type === 'object' && def.shape !== undefined) current = def.shape[String(segment)];
+    else if (def.type === 'array') current = def.element;
+    else if (def.type === 'record') current = def.valueType;
+    else return [];
+  }
+  if (current === undefined) return [];
+  const def = unwrap(current)._zod.def as { type: string; shape?: Record<string, AnySchema> };
+  return def.type === 'object' && def.shape !== undefined ? Object.keys(def.shape) : [];
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current = raw;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function structuralIssue(raw: unknown, zodIssue: z.core.$ZodIssue): SpecIssue[] {
+  const path = formatPath(zodIssue.path);
+  if (zodIssue.code === 'unrecognized_keys') {
+    const allowed = keysAt(platformSpecSchema, zodIssue.path);
+    return zodIssue.keys.map(key => {
+      const suggestion = allowed.length > 0 ? closest(key, allowed) : undefined;
+      const keyPath = path === '' ? key : `${path}.${key}`;
+      const hint =
+        suggestion === undefined
+          ? 'remove it'
+          : `did you mean "${suggestion}"? Allowed here: ${allowed.join(', ')}`;
+      return { path: keyPath, message: `unknown key; ${hint}` };
+    });
+  }
+  const value = valueAt(raw, zodIssue.path);
+  if (zodIssue.code === 'invalid_type') {
+    const message =
+      value === undefined
+        ? `is required; add a ${zodIssue.expected}`
+        : `${showValue(value)} is not a ${zodIssue.expected}; write a ${zodIssue.expected}`;
+    return [{ path, message }];
+  }
+  if (zodIssue.code === 'invalid_value') {
+    const choices = zodIssue.values.map(v => showValue(v)).join(', ');
+    return [{ path, message: `${showValue(value)} is not allowed; use one of ${choices}` }];
+  }
+  return [{ path, message: `${showValue(value)}: ${zodIssue.message}` }];
+}
+
+/**
+ * When unknown keys are the only structural problems, drops them and runs the rules too, so a typo
+ * does not hide the other mistakes in the same file.
+ */
+function rulesBeyondUnknownKeys(raw: object, zodIssues: readonly z.core.$ZodIssue[]): SpecIssue[] {
+  if (!zodIssues.every(i => i.code === 'unrecognized_keys')) return [];
+  const copy = structuredClone(raw) as Record<PropertyKey, unknown>;
+  for (const zodIssue of zodIssues) {
+    if (zodIssue.code !== 'unrecognized_keys') continue;
+    const holder = valueAt(copy, zodIssue.path) as Record<string, unknown>;
+    for (const key of zodIssue.keys) delete holder[key];
+  }
+  const reparsed = platformSpecSchema.safeParse(copy);
+  return reparsed.success ? checkRules(reparsed.data) : [];
+}
+
+/**
+ * Validates a parsed document and fills in defaults.
+ * @throws SpecError listing every problem.
+ */
+export function parseSpec(raw: unknown, source?: string): LoadedSpec {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new SpecError(
+      [{ path: '', message: `the spec must be a mapping (name, region, zones, kafka, ...), got ${showValue(raw)}` }],
+      source,
+    );
+  }
+  const parsed = platformSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap(i => structuralIssue(raw, i));
+    throw new SpecError([...issues, ...rulesBeyondUnknownKeys(raw, parsed.error.issues)], source);
+  }
+  const issues = checkRules(parsed.data);
+  if (issues.length > 0) throw new SpecError(issues, source);
+  return { spec: parsed.data, plan: derivePlatform(parsed.data), warnings: warningsFor(parsed.data) };
+}
+
+/** Parses YAML (or JSON, which is YAML) text into a validated spec. */
+export function parseSpecText(text: string, source?: string): LoadedSpec {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new SpecError(
+      document.errors.map(error => ({ path: '', message: `not valid YAML or JSON: ${error.message}` })),
+      source,
+    );
+  }
+  return parseSpec(document.toJS(), source);
+}
+
+/** Reads and validates a spec file. */
+export function loadSpecFile(file: string): LoadedSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SpecError([{ path: '', message: `cannot read the spec file: ${reason}` }], file);
+  }
+  return parseSpecText(text, file);
+}

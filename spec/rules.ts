@@ -1,0 +1,630 @@
+/**
+ * Rules that relate several fields of a structurally valid spec. Each rule returns its problems;
+ * `checkRules` runs all of them so a user sees every problem at once.
+ */
+import * as ipaddr from 'ipaddr.js';
+import {
+  balancedNodeCounts,
+  brokerResourcesFor,
+  divisors,
+  maxNodesPerZone,
+  nodeCapacityOf,
+  podAllocatable,
+  zoneSuffix,
+} from './derive';
+import { showValue, type SpecIssue } from './errors';
+import { knownInstanceTypes } from './instance-types';
+import { dns1123Label, type PlatformSpec } from './schema';
+
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+const ZONE_SUFFIX_PATTERN = /^([a-z]|[a-z]+-\d+[a-z])$/;
+const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+const KAFKA_VERSION_PATTERN = /^4\.\d+\.\d+$/;
+const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+const MAX_ZONES = 6;
+const MAX_TOPIC_NAME_LENGTH = 249;
+const MAX_NAME_LENGTH = 40;
+const GP3_MAX_IOPS = 80000;
+const GP3_MAX_THROUGHPUT_MIBPS = 2000;
+const GP3_IOPS_PER_GI = 500;
+const GP3_THROUGHPUT_PER_IOPS = 0.25;
+
+type Rule = (spec: PlatformSpec) => SpecIssue[];
+
+function issue(path: string, message: string): SpecIssue {
+  return { path, message };
+}
+
+function nearestMultiples(value: number, step: number): string {
+  const lower = Math.floor(value / step) * step;
+  const upper = lower + step;
+  return lower > 0 ? `${lower} or ${upper}` : `${upper}`;
+}
+
+const identityRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  if (!dns1123Label.test(spec.name) || spec.name.length > MAX_NAME_LENGTH) {
+    issues.push(
+      issue(
+        'name',
+        `${showValue(spec.name)} is not a DNS-1123 label of at most ${MAX_NAME_LENGTH} characters; use lower-case letters, digits and '-', starting with a letter, for example "orders"`,
+      ),
+    );
+  }
+  if (!REGION_PATTERN.test(spec.region)) {
+    issues.push(
+      issue('region', `${showValue(spec.region)} is not an AWS region name; use one like "us-east-1"`),
+    );
+  }
+  return issues;
+};
+
+const zoneRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  if (spec.zones.length < 1 || spec.zones.length > MAX_ZONES) {
+    issues.push(
+      issue('zones', `${spec.zones.length} zones given; list 1 to ${MAX_ZONES} availability zones`),
+    );
+  }
+  const seen = new Set<string>();
+  spec.zones.forEach((zone, index) => {
+    const suffix = zoneSuffix(spec.region, zone);
+    if (!zone.startsWith(spec.region) || !ZONE_SUFFIX_PATTERN.test(suffix)) {
+      issues.push(
+        issue(
+          `zones[${index}]`,
+          `${showValue(zone)} is not a zone of region ${spec.region}; use names like "${spec.region}a"`,
+        ),
+      );
+    }
+    if (seen.has(zone)) {
+      issues.push(issue(`zones[${index}]`, `${showValue(zone)} is listed twice; list each zone once`));
+    }
+    seen.add(zone);
+  });
+  return issues;
+};
+
+const brokerRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const { kafka } = spec;
+  const zoneCount = spec.zones.length;
+  if (kafka.brokers < 1) {
+    issues.push(issue('kafka.brokers', `${kafka.brokers} is too few; run at least one broker per zone`));
+  } else if (zoneCount > 0 && kafka.brokers % zoneCount !== 0) {
+    issues.push(
+      issue(
+        'kafka.brokers',
+        `${kafka.brokers} is not a multiple of the ${zoneCount} zones; use ${nearestMultiples(kafka.brokers, zoneCount)}`,
+      ),
+    );
+  }
+  if (kafka.controllers < 1 || kafka.controllers % 2 === 0 || kafka.controllers > 9) {
+    issues.push(
+      issue(
+        'kafka.controllers',
+        `${kafka.controllers} KRaft controllers cannot form a sensible quorum; use an odd number from 1 to 9, usually 3`,
+      ),
+    );
+  }
+  if (!dns1123Label.test(kafka.namespace)) {
+    issues.push(
+      issue('kafka.namespace', `${showValue(kafka.namespace)} is not a DNS-1123 label; use "kafka"`),
+    );
+  }
+  if (!KAFKA_VERSION_PATTERN.test(kafka.version)) {
+    issues.push(
+      issue(
+        'kafka.version',
+        `${showValue(kafka.version)} is not a Kafka 4.x version (Strimzi 1.2 runs KRaft-only Kafka 4); use "4.3.1"`,
+      ),
+    );
+  }
+  return issues;
+};
+
+function replicationIssues(
+  path: string,
+  replicationFactor: number,
+  minInSyncReplicas: number,
+  spec: PlatformSpec,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const { brokers, allowReplicationFactorOne } = spec.kafka;
+  if (replicationFactor > brokers) {
+    issues.push(
+      issue(
+        `${path}replicationFactor`,
+        `${replicationFactor} is more than the ${brokers} brokers; use at most ${brokers}`,
+      ),
+    );
+  }
+  if (replicationFactor < 1 || (replicationFactor < 2 && !allowReplicationFactorOne)) {
+    issues.push(
+      issue(
+        `${path}replicationFactor`,
+        `${replicationFactor} loses data when one broker fails; use 3 (or set kafka.allowReplicationFactorOne: true for throwaway data)`,
+      ),
+    );
+  }
+  if (minInSyncReplicas < 1) {
+    issues.push(issue(`${path}minInSyncReplicas`, `${minInSyncReplicas} is below 1; use 2`));
+  } else if (minInSyncReplicas >= replicationFactor && replicationFactor > 1) {
+    issues.push(
+      issue(
+        `${path}minInSyncReplicas`,
+        `${minInSyncReplicas} is not below the replication factor ${replicationFactor}, so any broker restart stops producers; use ${replicationFactor - 1}`,
+      ),
+    );
+  }
+  return issues;
+}
+
+const replicationRules: Rule = spec =>
+  replicationIssues('kafka.', spec.kafka.replicationFactor, spec.kafka.minInSyncReplicas, spec);
+
+/** Kubernetes name a topic gets when its Kafka name is not a valid resource name. */
+export function topicResourceName(topicName: string): string {
+  return topicName
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .replace(/[^a-z0-9]+$/, '');
+}
+
+const topicRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const names = new Map<string, number>();
+  const resourceNames = new Map<string, number>();
+  spec.kafka.topics.forEach((topic, index) => {
+    const path = `kafka.topics[${index}].`;
+    if (
+      !TOPIC_NAME_PATTERN.test(topic.name) ||
+      topic.name.length > MAX_TOPIC_NAME_LENGTH ||
+      topic.name === '.' ||
+      topic.name === '..'
+    ) {
+      issues.push(
+        issue(
+          `${path}name`,
+          `${showValue(topic.name)} is not a Kafka topic name; use letters, digits, '.', '_' and '-', at most ${MAX_TOPIC_NAME_LENGTH} characters`,
+        ),
+      );
+    } else if (topicResourceName(topic.name) === '') {
+      issues.push(issue(`${path}name`, `${showValue(topic.name)} needs at least one letter or digit`));
+    }
+    const earlier = names.get(topic.name);
+    if (earlier !== undefined) {
+      issues.push(
+        issue(`${path}name`, `${showValue(topic.name)} is already kafka.topics[${earlier}]; remove one`),
+      );
+    } else {
+      names.set(topic.name, index);
+      const resourceName = topicResourceName(topic.name);
+      const clash = resourceNames.get(resourceName);
+      if (clash !== undefined && resourceName !== '') {
+        issues.push(
+          issue(
+            `${path}name`,
+            `${showValue(topic.name)} and kafka.topics[${clash}] map to the same KafkaTopic resource name "${resourceName}"; rename one`,
+          ),
+        );
+      }
+      resourceNames.set(resourceName, index);
+    }
+    if (topic.partitions < 1 || topic.partitions > 100000) {
+      issues.push(
+        issue(`${path}partitions`, `${topic.partitions} is out of range; use 1 to 100000 partitions`),
+      );
+    }
+    issues.push(
+      ...replicationIssues(
+        path,
+        topic.replicationFactor ?? spec.kafka.replicationFactor,
+        topic.minInSyncReplicas ?? spec.kafka.minInSyncReplicas,
+        spec,
+      ),
+    );
+  });
+  return issues;
+};
+
+const storageRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const { sizeGi, iops, throughputMiBps } = spec.kafka.storage;
+  if (sizeGi < 1 || sizeGi > 65536) {
+    issues.push(issue('kafka.storage.sizeGi', `${sizeGi} is out of range; use 1 to 65536 GiB`));
+  }
+  if (iops < 3000 || iops > GP3_MAX_IOPS) {
+    issues.push(issue('kafka.storage.iops', `${iops} is out of gp3's range; use 3000 to ${GP3_MAX_IOPS}`));
+  } else if (iops > 3000 && iops > sizeGi * GP3_IOPS_PER_GI) {
+    issues.push(
+      issue(
+        'kafka.storage.iops',
+        `${iops} exceeds gp3's ${GP3_IOPS_PER_GI} IOPS per GiB for ${sizeGi} GiB; use at most ${Math.max(3000, sizeGi * GP3_IOPS_PER_GI)} or a bigger volume`,
+      ),
+    );
+  }
+  if (throughputMiBps < 125 || throughputMiBps > GP3_MAX_THROUGHPUT_MIBPS) {
+    issues.push(
+      issue(
+        'kafka.storage.throughputMiBps',
+        `${throughputMiBps} is out of gp3's range; use 125 to ${GP3_MAX_THROUGHPUT_MIBPS}`,
+      ),
+    );
+  } else if (throughputMiBps > 125 && throughputMiBps > iops * GP3_THROUGHPUT_PER_IOPS) {
+    issues.push(
+      issue(
+        'kafka.storage.throughputMiBps',
+        `${throughputMiBps} exceeds gp3's 0.25 MiB/s per provisioned IOPS (${iops} IOPS); raise kafka.storage.iops to ${Math.ceil(throughputMiBps / GP3_THROUGHPUT_PER_IOPS)} or lower the throughput`,
+      ),
+    );
+  }
+  return issues;
+};
+
+function cidrIssues(path: string, cidrs: readonly string[], allowAnywhere: boolean): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  cidrs.forEach((cidr, index) => {
+    let prefix: number;
+    try {
+      prefix = ipaddr.parseCIDR(cidr)[1];
+    } catch {
+      issues.push(
+        issue(`${path}[${index}]`, `${showValue(cidr)} is not a CIDR; write it like "10.0.0.0/8"`),
+      );
+      return;
+    }
+    if (prefix === 0 && !allowAnywhere) {
+      issues.push(
+        issue(
+          `${path}[${index}]`,
+          `${showValue(cidr)} opens the platform to the whole internet; list your client networks instead (or set kafka.external.allowPublic: true)`,
+        ),
+      );
+    }
+  });
+  return issues;
+}
+
+const externalRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const external = spec.kafka.external;
+  if (external.scheme === 'internet-facing' && !external.allowPublic) {
+    issues.push(
+      issue(
+        'kafka.external.scheme',
+        '"internet-facing" puts the brokers on the internet; keep "internal", or set kafka.external.allowPublic: true on purpose',
+      ),
+    );
+  }
+  if (external.enabled && external.allowedCidrs.length === 0) {
+    issues.push(
+      issue(
+        'kafka.external.allowedCidrs',
+        'is empty while kafka.external.enabled is true; list the client CIDRs, for example [10.0.0.0/8]',
+      ),
+    );
+  }
+  issues.push(...cidrIssues('kafka.external.allowedCidrs', external.allowedCidrs, external.allowPublic));
+  const pinned = Object.keys(external.subnets);
+  for (const zone of pinned) {
+    if (!spec.zones.includes(zone)) {
+      issues.push(
+        issue(
+          `kafka.external.subnets.${zone}`,
+          `${showValue(zone)} is not one of the spec's zones (${spec.zones.join(', ')}); remove it or fix the zone name`,
+        ),
+      );
+    }
+  }
+  if (pinned.length > 0) {
+    const missing = spec.zones.filter(zone => external.subnets[zone] === undefined);
+    if (missing.length > 0) {
+      issues.push(
+        issue(
+          'kafka.external.subnets',
+          `pins some zones but not ${missing.join(', ')}; give a subnet for every zone or for none (cross-zone)`,
+        ),
+      );
+    }
+  }
+  return issues;
+};
+
+const kafkaNodeRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const kafkaNodes = spec.nodes.kafka;
+  const zoneCount = spec.zones.length;
+  const brokersPerZone =
+    zoneCount > 0 && spec.kafka.brokers % zoneCount === 0 ? spec.kafka.brokers / zoneCount : undefined;
+  if (kafkaNodes.minPerZone < 1) {
+    issues.push(
+      issue(
+        'nodes.kafka.minPerZone',
+        `${kafkaNodes.minPerZone} would leave a zone's brokers with no node; use at least 1`,
+      ),
+    );
+  }
+  if (brokersPerZone !== undefined && brokersPerZone > 0) {
+    const maxPerZone = maxNodesPerZone(spec);
+    if (maxPerZone > brokersPerZone) {
+      issues.push(
+        issue(
+          'nodes.kafka.maxPerZone',
+          `${maxPerZone} is more than the ${brokersPerZone} brokers per zone, so some nodes would stay empty; use at most ${brokersPerZone}`,
+        ),
+      );
+    }
+    if (kafkaNodes.minPerZone > maxPerZone) {
+      issues.push(
+        issue(
+          'nodes.kafka.minPerZone',
+          `${kafkaNodes.minPerZone} is above nodes.kafka.maxPerZone ${maxPerZone}; lower it`,
+        ),
+      );
+    } else if (balancedNodeCounts(brokersPerZone, kafkaNodes.minPerZone, maxPerZone).length === 0) {
+      issues.push(
+        issue(
+          'nodes.kafka',
+          `no node count from ${kafkaNodes.minPerZone} to ${maxPerZone} divides the ${brokersPerZone} brokers per zone; widen the range to include one of ${divisors(brokersPerZone).join(', ')}`,
+        ),
+      );
+    }
+  }
+  const capacity = nodeCapacityOf(spec);
+  if (capacity === undefined) {
+    issues.push(
+      issue(
+        'nodes.kafka.instanceType',
+        `${showValue(kafkaNodes.instanceType)} is not in the built-in instance table; use one of ${knownInstanceTypes.join(', ')}, or give nodes.kafka.capacity.{vcpu, memoryGi, baselineGbps, pricePerHourUsd}`,
+      ),
+    );
+  } else if (brokersPerZone !== undefined && brokersPerZone > 0 && kafkaNodes.minPerZone >= 1) {
+    issues.push(...brokerFitIssues(spec, capacity, brokersPerZone));
+  }
+  return issues;
+};
+
+function brokerFitIssues(
+  spec: PlatformSpec,
+  capacity: NonNullable<ReturnType<typeof nodeCapacityOf>>,
+  brokersPerZone: number,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const levels = balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxNodesPerZone(spec));
+  const lowest = levels[0];
+  if (lowest === undefined) return issues;
+  const perNode = brokersPerZone / lowest;
+  const allocatable = podAllocatable(capacity);
+  const derived = brokerResourcesFor(capacity, perNode);
+  const requested = spec.kafka.brokerResources;
+  const memoryGi = requested.memoryGi ?? derived.memoryGi;
+  const cpuMillis = requested.cpuMillis ?? derived.cpuMillis;
+  const packing = `${perNode} brokers share one ${capacity.instanceType} node at ${lowest} node(s) per zone`;
+  if (memoryGi * perNode > allocatable.memoryGi || memoryGi < 1) {
+    issues.push(
+      issue(
+        requested.memoryGi === undefined ? 'nodes.kafka.instanceType' : 'kafka.brokerResources.memoryGi',
+        `${packing}, leaving ${derived.memoryGi} GiB per broker (asked: ${memoryGi}); use a larger instance type, raise nodes.kafka.minPerZone, or set kafka.brokerResources.memoryGi between 1 and ${derived.memoryGi}`,
+      ),
+    );
+  }
+  if (cpuMillis * perNode > allocatable.cpuMillis || cpuMillis < 100) {
+    issues.push(
+      issue(
+        requested.cpuMillis === undefined ? 'nodes.kafka.instanceType' : 'kafka.brokerResources.cpuMillis',
+        `${packing}, leaving ${derived.cpuMillis} millicores of CPU request per broker (asked: ${cpuMillis}); use a larger instance type, raise nodes.kafka.minPerZone, or set kafka.brokerResources.cpuMillis between 100 and ${derived.cpuMillis}`,
+      ),
+    );
+  }
+  return issues;
+}
+
+const systemNodeRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const system = spec.nodes.system;
+  if (system.min < 1) {
+    issues.push(issue('nodes.system.min', `${system.min} leaves no node for the operators; use at least 2`));
+  }
+  if (system.max < system.min) {
+    issues.push(issue('nodes.system.max', `${system.max} is below nodes.system.min ${system.min}; raise it`));
+  }
+  return issues;
+};
+
+function minutesOf(time: string): number {
+  const [hours, minutes] = time.split(':').map(Number);
+  return (hours ?? 0) * 60 + (minutes ?? 0);
+}
+
+const autoscalingRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const autoscaling = spec.autoscaling;
+  if (!(autoscaling.targetUtilization > 0 && autoscaling.targetUtilization <= 1)) {
+    issues.push(
+      issue(
+        'autoscaling.targetUtilization',
+        `${autoscaling.targetUtilization} is not a share of the baseline bandwidth; use a number above 0 and at most 1, usually 0.6`,
+      ),
+    );
+  }
+  if (!(autoscaling.scaleInMargin >= 0 && autoscaling.scaleInMargin < 0.5)) {
+    issues.push(
+      issue('autoscaling.scaleInMargin', `${autoscaling.scaleInMargin} is out of range; use 0 to 0.5, usually 0.1`),
+    );
+  }
+  if (autoscaling.intervalSeconds < 5) {
+    issues.push(
+      issue('autoscaling.intervalSeconds', `${autoscaling.intervalSeconds} is too frequent; use at least 5`),
+    );
+  }
+  if (autoscaling.scaleInStabilizationSeconds < 0) {
+    issues.push(
+      issue(
+        'autoscaling.scaleInStabilizationSeconds',
+        `${autoscaling.scaleInStabilizationSeconds} is negative; use 0 or more, usually 1800`,
+      ),
+    );
+  }
+  if (!(autoscaling.cpuTargetPercent > 0 && autoscaling.cpuTargetPercent <= 100)) {
+    issues.push(
+      issue('autoscaling.cpuTargetPercent', `${autoscaling.cpuTargetPercent} is not a percentage; use 1 to 100`),
+    );
+  }
+  issues.push(...scheduledMinimumIssues(spec));
+  return issues;
+};
+
+function scheduledMinimumIssues(spec: PlatformSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const zoneCount = spec.zones.length;
+  const brokersPerZone = zoneCount > 0 ? spec.kafka.brokers / zoneCount : 0;
+  const levels = Number.isInteger(brokersPerZone)
+    ? balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxNodesPerZone(spec))
+    : [];
+  spec.autoscaling.scheduledMinimums.forEach((window, index) => {
+    const path = `autoscaling.scheduledMinimums[${index}].`;
+    for (const key of ['startUtc', 'endUtc'] as const) {
+      if (!TIME_PATTERN.test(window[key])) {
+        issues.push(issue(`${path}${key}`, `${showValue(window[key])} is not a time; write HH:MM in UTC, like "07:30"`));
+      }
+    }
+    if (TIME_PATTERN.test(window.startUtc) && minutesOf(window.startUtc) === minutesOf(window.endUtc)) {
+      issues.push(issue(`${path}endUtc`, 'equals startUtc, so the window is empty; pick a different end'));
+    }
+    if (levels.length > 0 && !levels.includes(window.nodesPerZone)) {
+      issues.push(
+        issue(
+          `${path}nodesPerZone`,
+          `${window.nodesPerZone} is not a balanced node count; use one of ${levels.join(', ')}`,
+        ),
+      );
+    }
+    window.weekdays.forEach((day, dayIndex) => {
+      if (day < 0 || day > 6) {
+        issues.push(issue(`${path}weekdays[${dayIndex}]`, `${day} is not a weekday; use 0 (Sunday) to 6`));
+      }
+    });
+  });
+  return issues;
+}
+
+const operationsRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  if (spec.drainCleaner.replicas < 2) {
+    issues.push(
+      issue(
+        'drainCleaner.replicas',
+        `${spec.drainCleaner.replicas} replica leaves evictions unguarded whenever it restarts (the webhook fails open); use at least 2`,
+      ),
+    );
+  }
+  if (spec.controller.replicas < 1) {
+    issues.push(issue('controller.replicas', `${spec.controller.replicas} runs no controller; use 2`));
+  }
+  if (!dns1123Label.test(spec.controller.namespace)) {
+    issues.push(
+      issue('controller.namespace', `${showValue(spec.controller.namespace)} is not a DNS-1123 label; use "kafka-autoscaler"`),
+    );
+  }
+  if (spec.controller.namespace === spec.kafka.namespace) {
+    issues.push(
+      issue(
+        'controller.namespace',
+        `${showValue(spec.controller.namespace)} is also the Kafka namespace; give the controller its own namespace so its network policy and RBAC stay separate`,
+      ),
+    );
+  }
+  if (spec.descheduler.intervalSeconds < 60) {
+    issues.push(
+      issue('descheduler.intervalSeconds', `${spec.descheduler.intervalSeconds} is too frequent; use at least 60`),
+    );
+  }
+  try {
+    const url = new URL(spec.monitoring.prometheusUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    issues.push(
+      issue(
+        'monitoring.prometheusUrl',
+        `${showValue(spec.monitoring.prometheusUrl)} is not an http(s) URL; write one like "http://prometheus.monitoring.svc:9090"`,
+      ),
+    );
+  }
+  return issues;
+};
+
+const clusterRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const cluster = spec.cluster;
+  if (!/^1\.\d{2}$/.test(cluster.kubernetesVersion)) {
+    issues.push(
+      issue('cluster.kubernetesVersion', `${showValue(cluster.kubernetesVersion)} is not a Kubernetes minor version; write one like "1.34"`),
+    );
+  }
+  issues.push(...cidrIssues('cluster.publicEndpointCidrs', cluster.publicEndpointCidrs, false));
+  issues.push(...cidrIssues('cluster.vpcCidr', [cluster.vpcCidr], false).map(i => ({ ...i, path: 'cluster.vpcCidr' })));
+  if (cluster.existingVpc !== undefined) {
+    const missing = spec.zones.filter(zone => cluster.existingVpc?.privateSubnetIds[zone] === undefined);
+    if (missing.length > 0) {
+      issues.push(
+        issue(
+          'cluster.existingVpc.privateSubnetIds',
+          `has no subnet for ${missing.join(', ')}; give one private subnet per spec zone`,
+        ),
+      );
+    }
+  }
+  return issues;
+};
+
+const rules: readonly Rule[] = [
+  identityRules,
+  zoneRules,
+  brokerRules,
+  replicationRules,
+  topicRules,
+  storageRules,
+  externalRules,
+  kafkaNodeRules,
+  systemNodeRules,
+  autoscalingRules,
+  operationsRules,
+  clusterRules,
+];
+
+/** Runs every rule; returns all problems found. */
+export function checkRules(spec: PlatformSpec): SpecIssue[] {
+  return rules.flatMap(rule => rule(spec));
+}
+
+/** Advice that does not stop synthesis: unbalanced bounds and too few levels to scale by. */
+export function warningsFor(spec: PlatformSpec): SpecIssue[] {
+  const warnings: SpecIssue[] = [];
+  const brokersPerZone = spec.kafka.brokers / spec.zones.length;
+  const maxPerZone = maxNodesPerZone(spec);
+  for (const [key, count] of [
+    ['minPerZone', spec.nodes.kafka.minPerZone],
+    ['maxPerZone', maxPerZone],
+  ] as const) {
+    if (brokersPerZone % count !== 0) {
+      warnings.push(
+        issue(
+          `nodes.kafka.${key}`,
+          `${count} nodes cannot carry ${brokersPerZone} brokers evenly, so some nodes would run hot; the controller only uses the balanced counts ${balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxPerZone).join(', ')}`,
+        ),
+      );
+    }
+  }
+  const levels = balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxPerZone);
+  if (spec.autoscaling.mode !== 'off' && levels.length < 3) {
+    warnings.push(
+      issue(
+        'kafka.brokers',
+        `${brokersPerZone} brokers per zone give only ${levels.length} node level(s) (${levels.join(', ')}), so scaling saves little; choose brokers per zone with many divisors, such as 4, 6 or 12`,
+      ),
+    );
+  }
+  return warnings;
+}

@@ -1,0 +1,354 @@
+/**
+ * The platform spec: the one typed input that both renderers (cdk8s charts, Pulumi components) and
+ * the controller's configuration are built from. Structure, types and defaults live here; rules that
+ * relate several fields live in `rules.ts`; numbers derived from the spec live in `derive.ts`.
+ *
+ * Every field carries its default in the schema, and `docs.ts` turns the descriptions into the
+ * README's reference table, so the table cannot drift from the code.
+ */
+import { z } from 'zod';
+
+const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Kafka topic the platform creates as a Strimzi `KafkaTopic`. */
+export const topicSchema = z
+  .object({
+    name: z.string().describe('Topic name: letters, digits, `.`, `_`, `-`, at most 249 characters.'),
+    partitions: z.number().int().describe('Partition count, at least 1.'),
+    replicationFactor: z
+      .number()
+      .int()
+      .optional()
+      .describe('Replicas per partition. Default: `kafka.replicationFactor`.'),
+    minInSyncReplicas: z
+      .number()
+      .int()
+      .optional()
+      .describe('`min.insync.replicas` for the topic. Default: `kafka.minInSyncReplicas`.'),
+    config: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .prefault({})
+      .describe('Extra topic configuration (Kafka topic-level keys). Default: none.'),
+  })
+  .strict();
+
+const storageSchema = z
+  .object({
+    sizeGi: z.number().int().default(100).describe('EBS gp3 volume per broker, GiB. Default 100.'),
+    iops: z.number().int().default(3000).describe('gp3 IOPS per volume (3000-80000). Default 3000.'),
+    throughputMiBps: z
+      .number()
+      .int()
+      .default(125)
+      .describe('gp3 throughput per volume, MiB/s (125-2000). Default 125.'),
+    deleteClaim: z
+      .boolean()
+      .default(false)
+      .describe('Delete a broker volume when its broker is removed. Default false (keep data).'),
+  })
+  .strict();
+
+const externalSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Expose Kafka through one AWS NLB per broker plus a bootstrap NLB. Default false.'),
+    scheme: z
+      .enum(['internal', 'internet-facing'])
+      .default('internal')
+      .describe('NLB scheme; `internet-facing` needs `allowPublic: true`. Default internal.'),
+    allowPublic: z
+      .boolean()
+      .default(false)
+      .describe('Opt-in for internet-facing NLBs and for 0.0.0.0/0 in `allowedCidrs`. Default false.'),
+    allowedCidrs: z
+      .array(z.string())
+      .default([])
+      .describe('Client CIDRs allowed to reach the NLBs; required when enabled. Default none.'),
+    subnets: z
+      .record(z.string(), z.string())
+      .prefault({})
+      .describe(
+        "Zone -> subnet ID or name, pins each broker's NLB to its zone. Default: cross-zone NLBs.",
+      ),
+    authentication: z
+      .enum(['scram-sha-512', 'tls'])
+      .default('scram-sha-512')
+      .describe('Client authentication on the external listener. Default scram-sha-512.'),
+  })
+  .strict();
+
+const resourcesSchema = z
+  .object({
+    memoryGi: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Memory request and limit per pod, GiB. Default: derived from the node size.'),
+    cpuMillis: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('CPU request per pod, millicores (never a limit). Default: derived from the node size.'),
+  })
+  .strict();
+
+const kafkaSchema = z
+  .object({
+    namespace: z.string().default('kafka').describe('Namespace of the Kafka cluster. Default kafka.'),
+    version: z
+      .string()
+      .default('4.3.1')
+      .describe('Apache Kafka version; one that Strimzi 1.2 supports. Default 4.3.1.'),
+    brokers: z.number().int().describe('Total brokers; a multiple of the zone count. Required.'),
+    controllers: z.number().int().default(3).describe('KRaft controllers, odd. Default 3.'),
+    storage: storageSchema.prefault({}),
+    replicationFactor: z
+      .number()
+      .int()
+      .default(3)
+      .describe('Default replication for topics and internal topics. Default 3.'),
+    minInSyncReplicas: z
+      .number()
+      .int()
+      .default(2)
+      .describe('Default `min.insync.replicas`; below the replication factor. Default 2.'),
+    allowReplicationFactorOne: z
+      .boolean()
+      .default(false)
+      .describe('Permit replication factor 1 (data loss on any broker failure). Default false.'),
+    topics: z.array(topicSchema).default([]).describe('Topics to create. Default none.'),
+    external: externalSchema.prefault({}),
+    brokerResources: resourcesSchema.prefault({}),
+    controllerResources: resourcesSchema.prefault({}),
+    config: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .prefault({})
+      .describe('Extra broker configuration, merged over the safe defaults. Default none.'),
+  })
+  .strict();
+
+const capacitySchema = z
+  .object({
+    baselineGbps: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Baseline network bandwidth of one node, Gbit/s. Default: instance table.'),
+    pricePerHourUsd: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Price of one node per hour, USD. Default: instance table (us-east-1).'),
+    vcpu: z.number().int().positive().optional().describe('vCPUs per node. Default: instance table.'),
+    memoryGi: z.number().positive().optional().describe('Memory per node, GiB. Default: instance table.'),
+  })
+  .strict();
+
+const nodesSchema = z
+  .object({
+    kafka: z
+      .object({
+        instanceType: z
+          .string()
+          .default('m6i.xlarge')
+          .describe('Instance type of the Kafka nodegroups. Default m6i.xlarge.'),
+        minPerZone: z.number().int().default(1).describe('Fewest Kafka nodes per zone. Default 1.'),
+        maxPerZone: z
+          .number()
+          .int()
+          .optional()
+          .describe('Most Kafka nodes per zone, at most brokers per zone. Default: brokers per zone.'),
+        capacity: capacitySchema.prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    system: z
+      .object({
+        instanceType: z
+          .string()
+          .default('m6i.large')
+          .describe('Instance type of the system nodegroup. Default m6i.large.'),
+        min: z.number().int().default(2).describe('Fewest system nodes. Default 2.'),
+        max: z.number().int().default(4).describe('Most system nodes. Default 4.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const scheduledMinimumSchema = z
+  .object({
+    startUtc: z.string().describe('Window start, `HH:MM` UTC.'),
+    endUtc: z.string().describe('Window end, `HH:MM` UTC (may wrap past midnight).'),
+    nodesPerZone: z.number().int().describe('Lowest node count per zone inside the window.'),
+    weekdays: z
+      .array(z.number().int())
+      .default([0, 1, 2, 3, 4, 5, 6])
+      .describe('Days the window applies, 0 = Sunday. Default every day.'),
+  })
+  .strict();
+
+const autoscalingSchema = z
+  .object({
+    mode: z
+      .enum(['controller', 'target-tracking', 'off'])
+      .default('controller')
+      .describe('Who scales the Kafka nodes. Default controller.'),
+    targetUtilization: z
+      .number()
+      .default(0.6)
+      .describe("Share of a node's baseline network bandwidth to plan for (0-1). Default 0.6."),
+    scaleInMargin: z
+      .number()
+      .default(0.1)
+      .describe('Demand must sit this share below the lower level before scale-in. Default 0.1.'),
+    scaleInStabilizationSeconds: z
+      .number()
+      .int()
+      .default(1800)
+      .describe('How long demand must stay low before a scale-in. Default 1800.'),
+    intervalSeconds: z
+      .number()
+      .int()
+      .default(30)
+      .describe('Controller decision interval, seconds. Default 30.'),
+    sameLevelInAllZones: z
+      .boolean()
+      .default(true)
+      .describe('Keep every zone at the same node count. Default true.'),
+    scheduledMinimums: z
+      .array(scheduledMinimumSchema)
+      .default([])
+      .describe('Minimum node levels for known daily peaks. Default none.'),
+    cpuTargetPercent: z
+      .number()
+      .default(60)
+      .describe('target-tracking mode: average CPU target, percent. Default 60.'),
+    dryRun: z
+      .boolean()
+      .default(false)
+      .describe('Controller decides and reports but never acts. Default false.'),
+  })
+  .strict();
+
+const controllerSchema = z
+  .object({
+    image: z
+      .string()
+      .default('ghcr.io/kafka-eks-autoscaling/controller:0.1.0')
+      .describe('Image of the autoscaling controller. Default the release image.'),
+    replicas: z.number().int().default(2).describe('Controller replicas (leader-elected). Default 2.'),
+    namespace: z
+      .string()
+      .default('kafka-autoscaler')
+      .describe('Namespace of the controller. Default kafka-autoscaler.'),
+    iamRoleArn: z
+      .string()
+      .optional()
+      .describe('IAM role for IRSA; empty uses EKS Pod Identity. Default: Pod Identity.'),
+  })
+  .strict();
+
+const deschedulerSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Run the descheduler. Default: on in target-tracking mode, off otherwise.'),
+    intervalSeconds: z.number().int().default(300).describe('Descheduling interval. Default 300.'),
+  })
+  .strict();
+
+const drainCleanerSchema = z
+  .object({
+    mode: z
+      .enum(['deny', 'legacy'])
+      .default('deny')
+      .describe('Drain Cleaner mode; legacy also sets the Kafka PDB to maxUnavailable 0. Default deny.'),
+    replicas: z.number().int().default(2).describe('Drain Cleaner replicas, at least 2. Default 2.'),
+  })
+  .strict();
+
+const monitoringSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Emit PodMonitors and PrometheusRules. Default true.'),
+    installKubePrometheusStack: z
+      .boolean()
+      .default(false)
+      .describe('Also install kube-prometheus-stack. Default false.'),
+    prometheusUrl: z
+      .string()
+      .default('http://kube-prometheus-stack-prometheus.monitoring.svc:9090')
+      .describe('Prometheus the controller queries. Default the kube-prometheus-stack service.'),
+  })
+  .strict();
+
+const gitopsSchema = z
+  .object({
+    engine: z
+      .enum(['flux', 'argocd', 'none'])
+      .default('none')
+      .describe('How synth output carries the operator Helm charts. Default none.'),
+  })
+  .strict();
+
+const clusterSchema = z
+  .object({
+    kubernetesVersion: z.string().default('1.34').describe('EKS Kubernetes version. Default 1.34.'),
+    publicEndpointCidrs: z
+      .array(z.string())
+      .default([])
+      .describe('CIDRs allowed on the public API endpoint; empty turns it off. Default off.'),
+    vpcCidr: z.string().default('10.0.0.0/16').describe('CIDR of a new VPC. Default 10.0.0.0/16.'),
+    existingVpc: z
+      .object({
+        vpcId: z.string().describe('ID of the VPC.'),
+        privateSubnetIds: z.record(z.string(), z.string()).describe('Zone -> private subnet ID.'),
+        publicSubnetIds: z
+          .record(z.string(), z.string())
+          .prefault({})
+          .describe('Zone -> public subnet ID. Default none.'),
+      })
+      .strict()
+      .optional()
+      .describe('Use this VPC instead of creating one. Default: create one.'),
+    tags: z
+      .record(z.string(), z.string())
+      .prefault({})
+      .describe('Tags on every AWS resource. Default none.'),
+  })
+  .strict();
+
+/** The whole platform spec, as users write it. */
+export const platformSpecSchema = z
+  .object({
+    name: z.string().describe('Platform and Kafka cluster name, DNS-1123 label, at most 40. Required.'),
+    region: z.string().describe('AWS region. Required.'),
+    zones: z.array(z.string()).describe('1-6 distinct availability zones of the region. Required.'),
+    kafka: kafkaSchema,
+    nodes: nodesSchema.prefault({}),
+    autoscaling: autoscalingSchema.prefault({}),
+    controller: controllerSchema.prefault({}),
+    descheduler: deschedulerSchema.prefault({}),
+    drainCleaner: drainCleanerSchema.prefault({}),
+    monitoring: monitoringSchema.prefault({}),
+    gitops: gitopsSchema.prefault({}),
+    cluster: clusterSchema.prefault({}),
+  })
+  .strict();
+
+/** The spec as a user writes it (optional fields may be left out). */
+export type PlatformSpecInput = z.input<typeof platformSpecSchema>;
+/** The spec after defaults are filled in. */
+export type PlatformSpec = z.output<typeof platformSpecSchema>;
+export type TopicSpec = z.output<typeof topicSchema>;
+export type AutoscalingMode = PlatformSpec['autoscaling']['mode'];
+
+/** DNS-1123 label pattern, shared by the rules. */
+export const dns1123Label = dnsLabel;
