@@ -165,7 +165,9 @@ export function derivePlatform(spec: PlatformSpec): PlatformPlan {
   const mostBrokersPerNode = Math.ceil(brokersPerZone / lowestLevel);
   const capacity = nodeCapacityOf(spec);
   if (capacity === undefined) {
-    throw new Error(`no capacity known for ${spec.nodes.kafka.instanceType}; validate the spec first`);
+    throw new Error(
+      `no capacity known for ${spec.nodes.kafka.instanceType}; validate the spec first`,
+    );
   }
   const derivedBroker = brokerResourcesFor(capacity, mostBrokersPerNode);
   const zones = spec.zones.map((zone, index): ZonePlan => {

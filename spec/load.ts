@@ -110,7 +110,12 @@ function rulesBeyondUnknownKeys(raw: object, zodIssues: readonly z.core.$ZodIssu
 export function parseSpec(raw: unknown, source?: string): LoadedSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError(
-      [{ path: '', message: `the spec must be a mapping (name, region, zones, kafka, ...), got ${showValue(raw)}` }],
+      [
+        {
+          path: '',
+          message: `the spec must be a mapping (name, region, zones, kafka, ...), got ${showValue(raw)}`,
+        },
+      ],
       source,
     );
   }
@@ -121,7 +126,11 @@ export function parseSpec(raw: unknown, source?: string): LoadedSpec {
   }
   const issues = checkRules(parsed.data);
   if (issues.length > 0) throw new SpecError(issues, source);
-  return { spec: parsed.data, plan: derivePlatform(parsed.data), warnings: warningsFor(parsed.data) };
+  return {
+    spec: parsed.data,
+    plan: derivePlatform(parsed.data),
+    warnings: warningsFor(parsed.data),
+  };
 }
 
 /** Parses YAML (or JSON, which is YAML) text into a validated spec. */
@@ -129,7 +138,10 @@ export function parseSpecText(text: string, source?: string): LoadedSpec {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new SpecError(
-      document.errors.map(error => ({ path: '', message: `not valid YAML or JSON: ${error.message}` })),
+      document.errors.map(error => ({
+        path: '',
+        message: `not valid YAML or JSON: ${error.message}`,
+      })),
       source,
     );
   }

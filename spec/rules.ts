@@ -53,7 +53,10 @@ const identityRules: Rule = spec => {
   }
   if (!REGION_PATTERN.test(spec.region)) {
     issues.push(
-      issue('region', `${showValue(spec.region)} is not an AWS region name; use one like "us-east-1"`),
+      issue(
+        'region',
+        `${showValue(spec.region)} is not an AWS region name; use one like "us-east-1"`,
+      ),
     );
   }
   return issues;
@@ -78,7 +81,9 @@ const zoneRules: Rule = spec => {
       );
     }
     if (seen.has(zone)) {
-      issues.push(issue(`zones[${index}]`, `${showValue(zone)} is listed twice; list each zone once`));
+      issues.push(
+        issue(`zones[${index}]`, `${showValue(zone)} is listed twice; list each zone once`),
+      );
     }
     seen.add(zone);
   });
@@ -90,7 +95,9 @@ const brokerRules: Rule = spec => {
   const { kafka } = spec;
   const zoneCount = spec.zones.length;
   if (kafka.brokers < 1) {
-    issues.push(issue('kafka.brokers', `${kafka.brokers} is too few; run at least one broker per zone`));
+    issues.push(
+      issue('kafka.brokers', `${kafka.brokers} is too few; run at least one broker per zone`),
+    );
   } else if (zoneCount > 0 && kafka.brokers % zoneCount !== 0) {
     issues.push(
       issue(
@@ -109,7 +116,10 @@ const brokerRules: Rule = spec => {
   }
   if (!dns1123Label.test(kafka.namespace)) {
     issues.push(
-      issue('kafka.namespace', `${showValue(kafka.namespace)} is not a DNS-1123 label; use "kafka"`),
+      issue(
+        'kafka.namespace',
+        `${showValue(kafka.namespace)} is not a DNS-1123 label; use "kafka"`,
+      ),
     );
   }
   if (!KAFKA_VERSION_PATTERN.test(kafka.version)) {
@@ -191,12 +201,17 @@ const topicRules: Rule = spec => {
         ),
       );
     } else if (topicResourceName(topic.name) === '') {
-      issues.push(issue(`${path}name`, `${showValue(topic.name)} needs at least one letter or digit`));
+      issues.push(
+        issue(`${path}name`, `${showValue(topic.name)} needs at least one letter or digit`),
+      );
     }
     const earlier = names.get(topic.name);
     if (earlier !== undefined) {
       issues.push(
-        issue(`${path}name`, `${showValue(topic.name)} is already kafka.topics[${earlier}]; remove one`),
+        issue(
+          `${path}name`,
+          `${showValue(topic.name)} is already kafka.topics[${earlier}]; remove one`,
+        ),
       );
     } else {
       names.set(topic.name, index);
@@ -214,7 +229,10 @@ const topicRules: Rule = spec => {
     }
     if (topic.partitions < 1 || topic.partitions > 100000) {
       issues.push(
-        issue(`${path}partitions`, `${topic.partitions} is out of range; use 1 to 100000 partitions`),
+        issue(
+          `${path}partitions`,
+          `${topic.partitions} is out of range; use 1 to 100000 partitions`,
+        ),
       );
     }
     issues.push(
@@ -236,7 +254,9 @@ const storageRules: Rule = spec => {
     issues.push(issue('kafka.storage.sizeGi', `${sizeGi} is out of range; use 1 to 65536 GiB`));
   }
   if (iops < 3000 || iops > GP3_MAX_IOPS) {
-    issues.push(issue('kafka.storage.iops', `${iops} is out of gp3's range; use 3000 to ${GP3_MAX_IOPS}`));
+    issues.push(
+      issue('kafka.storage.iops', `${iops} is out of gp3's range; use 3000 to ${GP3_MAX_IOPS}`),
+    );
   } else if (iops > 3000 && iops > sizeGi * GP3_IOPS_PER_GI) {
     issues.push(
       issue(
@@ -306,7 +326,9 @@ const externalRules: Rule = spec => {
       ),
     );
   }
-  issues.push(...cidrIssues('kafka.external.allowedCidrs', external.allowedCidrs, external.allowPublic));
+  issues.push(
+    ...cidrIssues('kafka.external.allowedCidrs', external.allowedCidrs, external.allowPublic),
+  );
   const pinned = Object.keys(external.subnets);
   for (const zone of pinned) {
     if (!spec.zones.includes(zone)) {
@@ -337,7 +359,9 @@ const kafkaNodeRules: Rule = spec => {
   const kafkaNodes = spec.nodes.kafka;
   const zoneCount = spec.zones.length;
   const brokersPerZone =
-    zoneCount > 0 && spec.kafka.brokers % zoneCount === 0 ? spec.kafka.brokers / zoneCount : undefined;
+    zoneCount > 0 && spec.kafka.brokers % zoneCount === 0
+      ? spec.kafka.brokers / zoneCount
+      : undefined;
   if (kafkaNodes.minPerZone < 1) {
     issues.push(
       issue(
@@ -392,7 +416,11 @@ function brokerFitIssues(
   brokersPerZone: number,
 ): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  const levels = balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxNodesPerZone(spec));
+  const levels = balancedNodeCounts(
+    brokersPerZone,
+    spec.nodes.kafka.minPerZone,
+    maxNodesPerZone(spec),
+  );
   const lowest = levels[0];
   if (lowest === undefined) return issues;
   const perNode = brokersPerZone / lowest;
@@ -405,7 +433,9 @@ function brokerFitIssues(
   if (memoryGi * perNode > allocatable.memoryGi || memoryGi < 1) {
     issues.push(
       issue(
-        requested.memoryGi === undefined ? 'nodes.kafka.instanceType' : 'kafka.brokerResources.memoryGi',
+        requested.memoryGi === undefined
+          ? 'nodes.kafka.instanceType'
+          : 'kafka.brokerResources.memoryGi',
         `${packing}, leaving ${derived.memoryGi} GiB per broker (asked: ${memoryGi}); use a larger instance type, raise nodes.kafka.minPerZone, or set kafka.brokerResources.memoryGi between 1 and ${derived.memoryGi}`,
       ),
     );
@@ -413,7 +443,9 @@ function brokerFitIssues(
   if (cpuMillis * perNode > allocatable.cpuMillis || cpuMillis < 100) {
     issues.push(
       issue(
-        requested.cpuMillis === undefined ? 'nodes.kafka.instanceType' : 'kafka.brokerResources.cpuMillis',
+        requested.cpuMillis === undefined
+          ? 'nodes.kafka.instanceType'
+          : 'kafka.brokerResources.cpuMillis',
         `${packing}, leaving ${derived.cpuMillis} millicores of CPU request per broker (asked: ${cpuMillis}); use a larger instance type, raise nodes.kafka.minPerZone, or set kafka.brokerResources.cpuMillis between 100 and ${derived.cpuMillis}`,
       ),
     );
@@ -425,10 +457,14 @@ const systemNodeRules: Rule = spec => {
   const issues: SpecIssue[] = [];
   const system = spec.nodes.system;
   if (system.min < 1) {
-    issues.push(issue('nodes.system.min', `${system.min} leaves no node for the operators; use at least 2`));
+    issues.push(
+      issue('nodes.system.min', `${system.min} leaves no node for the operators; use at least 2`),
+    );
   }
   if (system.max < system.min) {
-    issues.push(issue('nodes.system.max', `${system.max} is below nodes.system.min ${system.min}; raise it`));
+    issues.push(
+      issue('nodes.system.max', `${system.max} is below nodes.system.min ${system.min}; raise it`),
+    );
   }
   return issues;
 };
@@ -451,12 +487,18 @@ const autoscalingRules: Rule = spec => {
   }
   if (!(autoscaling.scaleInMargin >= 0 && autoscaling.scaleInMargin < 0.5)) {
     issues.push(
-      issue('autoscaling.scaleInMargin', `${autoscaling.scaleInMargin} is out of range; use 0 to 0.5, usually 0.1`),
+      issue(
+        'autoscaling.scaleInMargin',
+        `${autoscaling.scaleInMargin} is out of range; use 0 to 0.5, usually 0.1`,
+      ),
     );
   }
   if (autoscaling.intervalSeconds < 5) {
     issues.push(
-      issue('autoscaling.intervalSeconds', `${autoscaling.intervalSeconds} is too frequent; use at least 5`),
+      issue(
+        'autoscaling.intervalSeconds',
+        `${autoscaling.intervalSeconds} is too frequent; use at least 5`,
+      ),
     );
   }
   if (autoscaling.scaleInStabilizationSeconds < 0) {
@@ -469,7 +511,10 @@ const autoscalingRules: Rule = spec => {
   }
   if (!(autoscaling.cpuTargetPercent > 0 && autoscaling.cpuTargetPercent <= 100)) {
     issues.push(
-      issue('autoscaling.cpuTargetPercent', `${autoscaling.cpuTargetPercent} is not a percentage; use 1 to 100`),
+      issue(
+        'autoscaling.cpuTargetPercent',
+        `${autoscaling.cpuTargetPercent} is not a percentage; use 1 to 100`,
+      ),
     );
   }
   issues.push(...scheduledMinimumIssues(spec));
@@ -487,11 +532,21 @@ function scheduledMinimumIssues(spec: PlatformSpec): SpecIssue[] {
     const path = `autoscaling.scheduledMinimums[${index}].`;
     for (const key of ['startUtc', 'endUtc'] as const) {
       if (!TIME_PATTERN.test(window[key])) {
-        issues.push(issue(`${path}${key}`, `${showValue(window[key])} is not a time; write HH:MM in UTC, like "07:30"`));
+        issues.push(
+          issue(
+            `${path}${key}`,
+            `${showValue(window[key])} is not a time; write HH:MM in UTC, like "07:30"`,
+          ),
+        );
       }
     }
-    if (TIME_PATTERN.test(window.startUtc) && minutesOf(window.startUtc) === minutesOf(window.endUtc)) {
-      issues.push(issue(`${path}endUtc`, 'equals startUtc, so the window is empty; pick a different end'));
+    if (
+      TIME_PATTERN.test(window.startUtc) &&
+      minutesOf(window.startUtc) === minutesOf(window.endUtc)
+    ) {
+      issues.push(
+        issue(`${path}endUtc`, 'equals startUtc, so the window is empty; pick a different end'),
+      );
     }
     if (levels.length > 0 && !levels.includes(window.nodesPerZone)) {
       issues.push(
@@ -503,7 +558,9 @@ function scheduledMinimumIssues(spec: PlatformSpec): SpecIssue[] {
     }
     window.weekdays.forEach((day, dayIndex) => {
       if (day < 0 || day > 6) {
-        issues.push(issue(`${path}weekdays[${dayIndex}]`, `${day} is not a weekday; use 0 (Sunday) to 6`));
+        issues.push(
+          issue(`${path}weekdays[${dayIndex}]`, `${day} is not a weekday; use 0 (Sunday) to 6`),
+        );
       }
     });
   });
@@ -521,11 +578,16 @@ const operationsRules: Rule = spec => {
     );
   }
   if (spec.controller.replicas < 1) {
-    issues.push(issue('controller.replicas', `${spec.controller.replicas} runs no controller; use 2`));
+    issues.push(
+      issue('controller.replicas', `${spec.controller.replicas} runs no controller; use 2`),
+    );
   }
   if (!dns1123Label.test(spec.controller.namespace)) {
     issues.push(
-      issue('controller.namespace', `${showValue(spec.controller.namespace)} is not a DNS-1123 label; use "kafka-autoscaler"`),
+      issue(
+        'controller.namespace',
+        `${showValue(spec.controller.namespace)} is not a DNS-1123 label; use "kafka-autoscaler"`,
+      ),
     );
   }
   if (spec.controller.namespace === spec.kafka.namespace) {
@@ -538,7 +600,10 @@ const operationsRules: Rule = spec => {
   }
   if (spec.descheduler.intervalSeconds < 60) {
     issues.push(
-      issue('descheduler.intervalSeconds', `${spec.descheduler.intervalSeconds} is too frequent; use at least 60`),
+      issue(
+        'descheduler.intervalSeconds',
+        `${spec.descheduler.intervalSeconds} is too frequent; use at least 60`,
+      ),
     );
   }
   try {
@@ -560,13 +625,23 @@ const clusterRules: Rule = spec => {
   const cluster = spec.cluster;
   if (!/^1\.\d{2}$/.test(cluster.kubernetesVersion)) {
     issues.push(
-      issue('cluster.kubernetesVersion', `${showValue(cluster.kubernetesVersion)} is not a Kubernetes minor version; write one like "1.34"`),
+      issue(
+        'cluster.kubernetesVersion',
+        `${showValue(cluster.kubernetesVersion)} is not a Kubernetes minor version; write one like "1.34"`,
+      ),
     );
   }
   issues.push(...cidrIssues('cluster.publicEndpointCidrs', cluster.publicEndpointCidrs, false));
-  issues.push(...cidrIssues('cluster.vpcCidr', [cluster.vpcCidr], false).map(i => ({ ...i, path: 'cluster.vpcCidr' })));
+  issues.push(
+    ...cidrIssues('cluster.vpcCidr', [cluster.vpcCidr], false).map(i => ({
+      ...i,
+      path: 'cluster.vpcCidr',
+    })),
+  );
   if (cluster.existingVpc !== undefined) {
-    const missing = spec.zones.filter(zone => cluster.existingVpc?.privateSubnetIds[zone] === undefined);
+    const missing = spec.zones.filter(
+      zone => cluster.existingVpc?.privateSubnetIds[zone] === undefined,
+    );
     if (missing.length > 0) {
       issues.push(
         issue(

@@ -13,7 +13,9 @@ const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** A Kafka topic the platform creates as a Strimzi `KafkaTopic`. */
 export const topicSchema = z
   .object({
-    name: z.string().describe('Topic name: letters, digits, `.`, `_`, `-`, at most 249 characters.'),
+    name: z
+      .string()
+      .describe('Topic name: letters, digits, `.`, `_`, `-`, at most 249 characters.'),
     partitions: z.number().int().describe('Partition count, at least 1.'),
     replicationFactor: z
       .number()
@@ -35,7 +37,11 @@ export const topicSchema = z
 const storageSchema = z
   .object({
     sizeGi: z.number().int().default(100).describe('EBS gp3 volume per broker, GiB. Default 100.'),
-    iops: z.number().int().default(3000).describe('gp3 IOPS per volume (3000-80000). Default 3000.'),
+    iops: z
+      .number()
+      .int()
+      .default(3000)
+      .describe('gp3 IOPS per volume (3000-80000). Default 3000.'),
     throughputMiBps: z
       .number()
       .int()
@@ -61,7 +67,9 @@ const externalSchema = z
     allowPublic: z
       .boolean()
       .default(false)
-      .describe('Opt-in for internet-facing NLBs and for 0.0.0.0/0 in `allowedCidrs`. Default false.'),
+      .describe(
+        'Opt-in for internet-facing NLBs and for 0.0.0.0/0 in `allowedCidrs`. Default false.',
+      ),
     allowedCidrs: z
       .array(z.string())
       .default([])
@@ -91,13 +99,18 @@ const resourcesSchema = z
       .int()
       .positive()
       .optional()
-      .describe('CPU request per pod, millicores (never a limit). Default: derived from the node size.'),
+      .describe(
+        'CPU request per pod, millicores (never a limit). Default: derived from the node size.',
+      ),
   })
   .strict();
 
 const kafkaSchema = z
   .object({
-    namespace: z.string().default('kafka').describe('Namespace of the Kafka cluster. Default kafka.'),
+    namespace: z
+      .string()
+      .default('kafka')
+      .describe('Namespace of the Kafka cluster. Default kafka.'),
     version: z
       .string()
       .default('4.3.1')
@@ -142,8 +155,17 @@ const capacitySchema = z
       .positive()
       .optional()
       .describe('Price of one node per hour, USD. Default: instance table (us-east-1).'),
-    vcpu: z.number().int().positive().optional().describe('vCPUs per node. Default: instance table.'),
-    memoryGi: z.number().positive().optional().describe('Memory per node, GiB. Default: instance table.'),
+    vcpu: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('vCPUs per node. Default: instance table.'),
+    memoryGi: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Memory per node, GiB. Default: instance table.'),
   })
   .strict();
 
@@ -160,7 +182,9 @@ const nodesSchema = z
           .number()
           .int()
           .optional()
-          .describe('Most Kafka nodes per zone, at most brokers per zone. Default: brokers per zone.'),
+          .describe(
+            'Most Kafka nodes per zone, at most brokers per zone. Default: brokers per zone.',
+          ),
         capacity: capacitySchema.prefault({}),
       })
       .strict()
@@ -240,7 +264,11 @@ const controllerSchema = z
       .string()
       .default('ghcr.io/kafka-eks-autoscaling/controller:0.1.0')
       .describe('Image of the autoscaling controller. Default the release image.'),
-    replicas: z.number().int().default(2).describe('Controller replicas (leader-elected). Default 2.'),
+    replicas: z
+      .number()
+      .int()
+      .default(2)
+      .describe('Controller replicas (leader-elected). Default 2.'),
     namespace: z
       .string()
       .default('kafka-autoscaler')
@@ -267,8 +295,14 @@ const drainCleanerSchema = z
     mode: z
       .enum(['deny', 'legacy'])
       .default('deny')
-      .describe('Drain Cleaner mode; legacy also sets the Kafka PDB to maxUnavailable 0. Default deny.'),
-    replicas: z.number().int().default(2).describe('Drain Cleaner replicas, at least 2. Default 2.'),
+      .describe(
+        'Drain Cleaner mode; legacy also sets the Kafka PDB to maxUnavailable 0. Default deny.',
+      ),
+    replicas: z
+      .number()
+      .int()
+      .default(2)
+      .describe('Drain Cleaner replicas, at least 2. Default 2.'),
   })
   .strict();
 
@@ -328,7 +362,9 @@ const clusterSchema = z
 /** The whole platform spec, as users write it. */
 export const platformSpecSchema = z
   .object({
-    name: z.string().describe('Platform and Kafka cluster name, DNS-1123 label, at most 40. Required.'),
+    name: z
+      .string()
+      .describe('Platform and Kafka cluster name, DNS-1123 label, at most 40. Required.'),
     region: z.string().describe('AWS region. Required.'),
     zones: z.array(z.string()).describe('1-6 distinct availability zones of the region. Required.'),
     kafka: kafkaSchema,

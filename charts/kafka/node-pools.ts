@@ -1,0 +1,168 @@
+/** Builds the KafkaNodePool bodies: one broker pool per zone, one controller pool. */
+import {
+  KAFKA_NODE_LABEL,
+  KAFKA_NODE_TAINT_KEY,
+  type NodeIdRange,
+  type PlatformPlan,
+  type PodResources,
+  type ZonePlan,
+} from '../../spec/derive';
+import type { PlatformSpec } from '../../spec/schema';
+import type { KafkaNodePoolSpec, PodTemplate, TopologySpreadConstraint } from '../strimzi/types';
+import {
+  BROKER_STORAGE_CLASS,
+  CONTROLLER_POOL_NAME,
+  CONTROLLER_STORAGE_CLASS,
+  HOSTNAME_LABEL,
+  STRIMZI_CLUSTER_LABEL,
+  STRIMZI_NEXT_NODE_IDS_ANNOTATION,
+  STRIMZI_POOL_LABEL,
+  ZONE_LABEL,
+} from './labels';
+
+/** Size of each KRaft controller's metadata volume. */
+const CONTROLLER_VOLUME_GI = 20;
+
+/** Strimzi's range syntax for the `strimzi.io/next-node-ids` annotation. */
+export function nodeIdRangeAnnotation(range: NodeIdRange): string {
+  return `[${range.first}-${range.last}]`;
+}
+
+/** Memory as a whole number of MiB, so 2.25 GiB renders as `2304Mi`. */
+function memoryQuantity(memoryGi: number): string {
+  return `${Math.round(memoryGi * 1024)}Mi`;
+}
+
+/** Memory request = limit (no overcommit), CPU request only: a broker may use a whole idle node. */
+export function podResources(resources: PodResources): KafkaNodePoolSpec['resources'] {
+  const memory = memoryQuantity(resources.memoryGi);
+  return { requests: { memory, cpu: `${resources.cpuMillis}m` }, limits: { memory } };
+}
+
+/** A hard spread constraint that counts only schedulable nodes the pod may use. */
+export function hardSpread(
+  topologyKey: string,
+  clusterName: string,
+  poolName: string,
+): TopologySpreadConstraint {
+  return {
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'DoNotSchedule',
+    labelSelector: {
+      matchLabels: { [STRIMZI_CLUSTER_LABEL]: clusterName, [STRIMZI_POOL_LABEL]: poolName },
+    },
+    nodeAffinityPolicy: 'Honor',
+    nodeTaintsPolicy: 'Honor',
+  };
+}
+
+/** Pod template of a zone's broker pool: pinned to the zone's Kafka nodes, spread over hosts. */
+export function brokerPodTemplate(
+  spec: PlatformSpec,
+  plan: PlatformPlan,
+  zone: ZonePlan,
+): PodTemplate {
+  return {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: ZONE_LABEL, operator: 'In', values: [zone.zone] },
+                { key: KAFKA_NODE_LABEL, operator: 'In', values: [plan.kafkaNodeLabelValue] },
+              ],
+            },
+          ],
+        },
+      },
+    },
+    tolerations: [
+      {
+        key: KAFKA_NODE_TAINT_KEY,
+        operator: 'Equal',
+        value: plan.kafkaNodeLabelValue,
+        effect: 'NoSchedule',
+      },
+    ],
+    topologySpreadConstraints: [hardSpread(HOSTNAME_LABEL, spec.name, zone.poolName)],
+  };
+}
+
+/** The broker KafkaNodePool of one zone. */
+export function brokerPoolSpec(
+  spec: PlatformSpec,
+  plan: PlatformPlan,
+  zone: ZonePlan,
+): KafkaNodePoolSpec {
+  return {
+    replicas: plan.brokersPerZone,
+    roles: ['broker'],
+    storage: {
+      type: 'jbod',
+      volumes: [
+        {
+          id: 0,
+          type: 'persistent-claim',
+          size: `${spec.kafka.storage.sizeGi}Gi`,
+          class: BROKER_STORAGE_CLASS,
+          deleteClaim: spec.kafka.storage.deleteClaim,
+        },
+      ],
+    },
+    resources: podResources(plan.brokerResources),
+    template: { pod: brokerPodTemplate(spec, plan, zone) },
+  };
+}
+
+/** The KRaft controller pool: on the system nodes, spread over zones and hosts. */
+export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): KafkaNodePoolSpec {
+  return {
+    replicas: spec.kafka.controllers,
+    roles: ['controller'],
+    storage: {
+      type: 'jbod',
+      volumes: [
+        {
+          id: 0,
+          type: 'persistent-claim',
+          size: `${CONTROLLER_VOLUME_GI}Gi`,
+          class: CONTROLLER_STORAGE_CLASS,
+          deleteClaim: false,
+          kraftMetadata: 'shared',
+        },
+      ],
+    },
+    resources: podResources(plan.controllerResources),
+    template: {
+      pod: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: ZONE_LABEL, operator: 'In', values: [...spec.zones] },
+                    { key: KAFKA_NODE_LABEL, operator: 'DoesNotExist' },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+        topologySpreadConstraints: [
+          hardSpread(ZONE_LABEL, spec.name, CONTROLLER_POOL_NAME),
+          hardSpread(HOSTNAME_LABEL, spec.name, CONTROLLER_POOL_NAME),
+        ],
+      },
+    },
+  };
+}
+
+/** Annotations of a pool: the node-ID range that makes a broker's ID tell its zone. */
+export function poolAnnotations(range: NodeIdRange): Record<string, string> {
+  return { [STRIMZI_NEXT_NODE_IDS_ANNOTATION]: nodeIdRangeAnnotation(range) };
+}
+
+export { CONTROLLER_POOL_NAME };

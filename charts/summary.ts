@@ -1,0 +1,34 @@
+/** The short, human-checkable summary printed after a successful synth. */
+import type { LoadedSpec } from '../spec/load';
+import { formatIssue } from '../spec/errors';
+import type { SynthResult } from './synth';
+
+export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: string): string {
+  const { spec, plan } = loaded;
+  const lines: string[] = [];
+  lines.push(
+    `${spec.name}: Kafka ${spec.kafka.version}, ${spec.kafka.brokers} brokers in ${spec.zones.length} zone(s), ${spec.kafka.controllers} KRaft controllers, autoscaling ${spec.autoscaling.mode}`,
+  );
+  lines.push(
+    `  Kafka nodes: ${plan.nodeCapacity.instanceType}, balanced levels per zone ${plan.balancedNodeCounts.join(' / ')} (brokers per node ${plan.balancedNodeCounts.map(level => plan.brokersPerZone / level).join(' / ')}); broker ${plan.brokerResources.memoryGi} GiB, ${plan.brokerResources.cpuMillis}m CPU request, no CPU limit`,
+  );
+  for (const zone of plan.zones) {
+    const nlb = spec.kafka.external.enabled
+      ? `${zone.brokerIds.length} NLB(s) ${zone.nlbSubnet === undefined ? 'cross-zone' : `in ${zone.nlbSubnet}`}`
+      : 'no NLB';
+    lines.push(
+      `  ${zone.zone}: pool ${zone.poolName}, brokers ${zone.brokerIds.join(', ')}, nodegroup ${zone.nodegroupName}, ${nlb}`,
+    );
+  }
+  if (spec.kafka.external.enabled) {
+    lines.push(
+      `  bootstrap NLB: ${spec.kafka.external.scheme}, from ${spec.kafka.external.allowedCidrs.join(', ')}`,
+    );
+  }
+  const objectCount = result.components.reduce((sum, c) => sum + c.objects.length, 0);
+  lines.push(
+    `Wrote ${objectCount} objects in ${result.components.length} components (${result.components.map(c => c.name).join(', ')}) to ${outDir}; render with: kubectl kustomize ${outDir}`,
+  );
+  for (const warning of loaded.warnings) lines.push(`warning: ${formatIssue(warning)}`);
+  return lines.join('\n');
+}
