@@ -20,11 +20,40 @@ export interface ZoneConfig {
 
 /** A window with a minimum node count per zone, for known daily peaks. */
 export interface ScheduledMinimum {
+  /** Window start, `HH:MM` UTC. */
   readonly startUtc: string;
+  /** Window end, `HH:MM` UTC; may wrap past midnight. */
   readonly endUtc: string;
+  /** Lowest node count per zone inside the window (rounded up to a balanced level). */
   readonly nodesPerZone: number;
-  /** 0 = Sunday. */
+  /** Days on which the window starts; 0 = Sunday. */
   readonly weekdays: readonly number[];
+}
+
+/** PromQL the controller runs; each must return instant vectors as described. */
+export interface PrometheusQueries {
+  /** Per broker pod (label `pod`): bytes per second received. */
+  readonly brokerReceiveBytesPerSecond: string;
+  /** Per broker pod (label `pod`): bytes per second sent. */
+  readonly brokerTransmitBytesPerSecond: string;
+  /** One sample: under-replicated partitions across the cluster. */
+  readonly underReplicatedPartitions: string;
+  /** One sample: partitions under their min ISR across the cluster. */
+  readonly underMinIsrPartitions: string;
+}
+
+/** Lease-based leader election among the controller replicas. */
+export interface LeaderElectionConfig {
+  /** Namespace of the `coordination.k8s.io` Lease (the controller's namespace). */
+  readonly namespace: string;
+  /** Lease name. */
+  readonly leaseName: string;
+  /** A lease not renewed for this long may be taken over. */
+  readonly leaseDurationSeconds: number;
+  /** The leader stops acting when it could not renew for this long. */
+  readonly renewDeadlineSeconds: number;
+  /** Interval between acquire/renew attempts. */
+  readonly retryPeriodSeconds: number;
 }
 
 export interface ControllerConfig {
@@ -36,10 +65,13 @@ export interface ControllerConfig {
   readonly kafkaNamespace: string;
   /** Node label key and value that mark Kafka nodes. */
   readonly kafkaNodeLabel: { readonly key: string; readonly value: string };
+  /** The zones, in spec order. */
   readonly zones: readonly ZoneConfig[];
   /** Node counts per zone that carry equal brokers per node, ascending. */
   readonly balancedNodeCounts: readonly number[];
+  /** Lowest node count per zone. */
   readonly minNodesPerZone: number;
+  /** Highest node count per zone. */
   readonly maxNodesPerZone: number;
   /** Baseline network bandwidth of one Kafka node, MiB/s per direction. */
   readonly nodeBaselineMiBps: number;
@@ -47,9 +79,13 @@ export interface ControllerConfig {
   readonly targetUtilization: number;
   /** Demand must be this share below the lower level before a scale-in. */
   readonly scaleInMargin: number;
+  /** How long demand must stay below the lower level before a scale-in. */
   readonly scaleInStabilizationSeconds: number;
+  /** Decision interval. */
   readonly intervalSeconds: number;
+  /** Keep every zone at the same node count. */
   readonly sameLevelInAllZones: boolean;
+  /** Minimum levels for known daily peaks. */
   readonly scheduledMinimums: readonly ScheduledMinimum[];
   /** Replication factor of the cluster's topics (for load estimates). */
   readonly replicationFactor: number;
@@ -57,10 +93,32 @@ export interface ControllerConfig {
   readonly dryRun: boolean;
   /** Prometheus base URL. */
   readonly prometheusUrl: string;
+  /** The PromQL queries for load and replication health. */
+  readonly prometheusQueries: PrometheusQueries;
   /** Observations older than this are stale; the controller holds. */
   readonly staleAfterSeconds: number;
   /** How long one broker move may take before it is retried (once) and then abandoned. */
   readonly moveTimeoutSeconds: number;
+  /** How long new nodes may take to become Ready before the zone is reported as unable to grow. */
+  readonly nodeReadyTimeoutSeconds: number;
+  /** Leader election settings. */
+  readonly leaderElection: LeaderElectionConfig;
+  /** Port of `/metrics`, `/healthz` and `/readyz`. */
+  readonly httpPort: number;
+}
+
+/** Default PromQL: cAdvisor network counters per broker pod and Strimzi's Kafka exporter metrics. */
+export function defaultPrometheusQueries(
+  namespace: string,
+  clusterName: string,
+): PrometheusQueries {
+  const brokerPods = `namespace="${namespace}",pod=~"${clusterName}-brokers-.*"`;
+  return {
+    brokerReceiveBytesPerSecond: `sum by (pod) (rate(container_network_receive_bytes_total{${brokerPods}}[2m]))`,
+    brokerTransmitBytesPerSecond: `sum by (pod) (rate(container_network_transmit_bytes_total{${brokerPods}}[2m]))`,
+    underReplicatedPartitions: `sum(kafka_server_replicamanager_underreplicatedpartitions{namespace="${namespace}"})`,
+    underMinIsrPartitions: `sum(kafka_cluster_partition_underminisr{namespace="${namespace}"})`,
+  };
 }
 
 /** Builds the controller configuration from a validated spec. */
@@ -90,7 +148,17 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
     replicationFactor: spec.kafka.replicationFactor,
     dryRun: spec.autoscaling.dryRun,
     prometheusUrl: spec.monitoring.prometheusUrl,
+    prometheusQueries: defaultPrometheusQueries(spec.kafka.namespace, spec.name),
     staleAfterSeconds: Math.max(120, spec.autoscaling.intervalSeconds * 4),
     moveTimeoutSeconds: 900,
+    nodeReadyTimeoutSeconds: 900,
+    leaderElection: {
+      namespace: spec.controller.namespace,
+      leaseName: `${spec.name}-kafka-autoscaler`,
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+    },
+    httpPort: 8080,
   };
 }

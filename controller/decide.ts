@@ -1,0 +1,292 @@
+/**
+ * The controller's decision, a pure function. This module is also the API a simulator uses to run
+ * the real controller logic in simulated time:
+ *
+ * - `decide(observed, config, memory): Plan` picks at most one action (scale out one zone's group,
+ *   start moving one broker off a node, or start removing one node) or holds with a reason. Feed
+ *   `plan.memory` into the next call; start with `INITIAL_MEMORY`.
+ * - `startOperation(action, context): OperationRecord` turns a respread or scale-in action into the
+ *   record the controller writes on the node.
+ * - `stepOperation(record, observed, config, context): StepOutcome` advances that record by one
+ *   transition and names the one side effect to perform (cordon, request a roll, terminate, ...).
+ *
+ * A simulator calls `decide` each interval; when a node carries an operation record it calls
+ * `stepOperation` instead, applies `outcome.effect` to its model and stores `outcome.next` on the
+ * node (undefined = remove the record). Times are epoch milliseconds from `observed.nowMs`.
+ */
+import type { ControllerConfig } from './config';
+import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
+import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
+import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
+import { summarizeZones, type ZoneSummary } from './zones';
+
+export * from './model';
+export { startOperation, stepOperation } from './operation';
+export type { Effect, StepContext, StepOutcome, OperationEvent } from './operation';
+export type { OperationRecord, MoveRecord, OperationPhase } from './operation-record';
+export type { ControllerConfig } from './config';
+export { firstBlocker };
+
+interface ZoneLevels {
+  readonly summary: ZoneSummary;
+  /** The lowest level that covers demand (no margin). */
+  readonly scaleOutLevel: number;
+  /** The lowest level that covers demand with the scale-in margin. */
+  readonly scaleInLevel: number;
+  /** The balanced level the zone should run at. */
+  readonly desiredNodes: number;
+  readonly currentNodes: number;
+}
+
+function targetLevels(
+  summaries: readonly ZoneSummary[],
+  config: ControllerConfig,
+  nowMs: number,
+): ZoneLevels[] {
+  const levels = config.balancedNodeCounts;
+  const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
+  const scheduled = scheduledMinimumNodes(config.scheduledMinimums, nowMs);
+  const floor = scheduled > 0 ? levelAtLeast(scheduled, levels) : levels[0];
+  let outLevels = summaries.map(zone =>
+    Math.max(floor, levelCovering(zone.demandMiBps, capacityMiBps, levels)),
+  );
+  let inLevels = summaries.map(zone =>
+    Math.max(
+      floor,
+      levelCovering(zone.demandMiBps / (1 - config.scaleInMargin), capacityMiBps, levels),
+    ),
+  );
+  if (config.sameLevelInAllZones) {
+    const highestOut = Math.max(...outLevels);
+    const highestIn = Math.max(...inLevels);
+    outLevels = outLevels.map(() => highestOut);
+    inLevels = inLevels.map(() => highestIn);
+  }
+  return summaries.map((summary, index) => {
+    const currentNodes = summary.countedNodes.length;
+    const scaleOutLevel = outLevels[index];
+    const scaleInLevel = inLevels[index];
+    let desiredNodes: number;
+    if (currentNodes < scaleOutLevel) desiredNodes = scaleOutLevel;
+    else if (currentNodes > scaleInLevel) desiredNodes = scaleInLevel;
+    else if (levels.includes(currentNodes)) desiredNodes = currentNodes;
+    else desiredNodes = levelAtLeast(currentNodes, levels);
+    return { summary, scaleOutLevel, scaleInLevel, desiredNodes, currentNodes };
+  });
+}
+
+function nextMemory(memory: Memory, zones: readonly ZoneLevels[], nowMs: number): Memory {
+  const scaleInEligibleSinceMs: Record<string, number> = {};
+  const waitingForNodesSinceMs: Record<string, number> = {};
+  for (const zone of zones) {
+    const name = zone.summary.config.zone;
+    if (zone.currentNodes > zone.desiredNodes) {
+      scaleInEligibleSinceMs[name] = memory.scaleInEligibleSinceMs[name] ?? nowMs;
+    }
+    const group = zone.summary.group;
+    if (group !== undefined && group.desired > zone.summary.readyInstances) {
+      waitingForNodesSinceMs[name] = memory.waitingForNodesSinceMs[name] ?? nowMs;
+    }
+  }
+  return { scaleInEligibleSinceMs, waitingForNodesSinceMs };
+}
+
+function zoneViews(zones: readonly ZoneLevels[]): ZoneView[] {
+  return zones.map(zone => ({
+    zone: zone.summary.config.zone,
+    currentNodes: zone.currentNodes,
+    desiredNodes: zone.desiredNodes,
+    demandMiBps: zone.summary.demandMiBps,
+  }));
+}
+
+function scaleOutAction(zones: readonly ZoneLevels[]): Action | undefined {
+  for (const zone of zones) {
+    const group = zone.summary.group;
+    if (group === undefined || zone.desiredNodes <= zone.currentNodes) continue;
+    const toDesired = Math.min(zone.desiredNodes, group.max);
+    if (group.desired < toDesired) {
+      return {
+        kind: 'scale-out',
+        zone: zone.summary.config.zone,
+        groupName: group.groupName,
+        fromDesired: group.desired,
+        toDesired,
+      };
+    }
+  }
+  return undefined;
+}
+
+function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
+  for (const zone of zones) {
+    const { summary } = zone;
+    const group = summary.group;
+    if (group === undefined || zone.currentNodes === 0) continue;
+    if (zone.currentNodes > zone.desiredNodes) continue;
+    if (summary.config.brokers % zone.currentNodes !== 0) continue;
+    if (summary.countedNodes.some(node => node.unschedulable)) continue;
+    let most = summary.countedNodes[0];
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const node of summary.countedNodes) {
+      const brokers = summary.brokersByNode.get(node.name) ?? 0;
+      const mostBrokers = summary.brokersByNode.get(most.name) ?? 0;
+      if (brokers > mostBrokers || (brokers === mostBrokers && node.name < most.name)) most = node;
+      fewest = Math.min(fewest, brokers);
+    }
+    if ((summary.brokersByNode.get(most.name) ?? 0) > fewest) {
+      return {
+        kind: 'respread',
+        zone: summary.config.zone,
+        groupName: group.groupName,
+        nodeName: most.name,
+        nodeUid: most.uid,
+      };
+    }
+  }
+  return undefined;
+}
+
+interface Hold {
+  readonly reason: DecisionReason;
+  readonly detail: string;
+}
+
+function scaleInActionOrHold(
+  zones: readonly ZoneLevels[],
+  memory: Memory,
+  config: ControllerConfig,
+  nowMs: number,
+): Action | Hold | undefined {
+  let waiting: Hold | undefined;
+  for (const zone of zones) {
+    const { summary } = zone;
+    const name = summary.config.zone;
+    const group = summary.group;
+    if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
+    const sinceMs = memory.scaleInEligibleSinceMs[name] ?? nowMs;
+    const remainingSeconds = config.scaleInStabilizationSeconds - (nowMs - sinceMs) / 1000;
+    if (remainingSeconds > 0) {
+      waiting ??= {
+        reason: 'stabilizing',
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes; waiting ${Math.ceil(remainingSeconds)}s more`,
+      };
+      continue;
+    }
+    if (group.desired <= group.min) {
+      return {
+        reason: 'group-at-min-size',
+        detail: `group ${group.groupName} is at its minimum size ${group.min}; cannot terminate with decrement`,
+      };
+    }
+    const inService = new Set(
+      group.instances
+        .filter(instance => instance.lifecycleState === 'InService')
+        .map(instance => instance.instanceId),
+    );
+    const candidates = summary.countedNodes.filter(
+      node => node.instanceId !== undefined && inService.has(node.instanceId),
+    );
+    if (candidates.length === 0) continue;
+    const victim = [...candidates].sort(
+      (a, b) =>
+        (summary.brokersByNode.get(a.name) ?? 0) - (summary.brokersByNode.get(b.name) ?? 0) ||
+        b.createdAtMs - a.createdAtMs ||
+        a.name.localeCompare(b.name),
+    )[0];
+    return {
+      kind: 'scale-in',
+      zone: name,
+      groupName: group.groupName,
+      nodeName: victim.name,
+      nodeUid: victim.uid,
+      instanceId: victim.instanceId ?? '',
+    };
+  }
+  return waiting;
+}
+
+function actionDetail(action: Action): string {
+  switch (action.kind) {
+    case 'scale-out':
+      return `raise ${action.groupName} (zone ${action.zone}) from ${action.fromDesired} to ${action.toDesired} nodes`;
+    case 'respread':
+      return `move one broker off ${action.nodeName} (zone ${action.zone}) to even out the spread`;
+    case 'scale-in':
+      return `empty ${action.nodeName} (${action.instanceId}, zone ${action.zone}) and terminate it`;
+  }
+}
+
+/** Decides the next action, or why to hold. Pure: no I/O, no clock but `observed.nowMs`. */
+export function decide(observed: Observed, config: ControllerConfig, memory: Memory): Plan {
+  const stale = staleDataBlocker(observed, config);
+  if (stale !== undefined) return { action: undefined, ...stale, zones: [], memory };
+
+  const zones = targetLevels(summarizeZones(observed, config), config, observed.nowMs);
+  const memoryAfter = nextMemory(memory, zones, observed.nowMs);
+  const views = zoneViews(zones);
+  const hold = (reason: DecisionReason, detail: string): Plan => ({
+    action: undefined,
+    reason,
+    detail,
+    zones: views,
+    memory: memoryAfter,
+  });
+
+  const abandoned = observed.nodes.find(node => node.operation?.phase === 'abandoned');
+  if (abandoned !== undefined) {
+    return hold(
+      'operation-abandoned',
+      `operation on ${abandoned.name} was abandoned (${abandoned.operation?.note ?? 'no note'}); remove its annotation to resume`,
+    );
+  }
+  const busy = observed.nodes.find(node => node.operation !== undefined);
+  if (busy !== undefined) {
+    return hold('operation-in-flight', `${busy.operation?.kind} of ${busy.name} is in progress`);
+  }
+  const unsafe = kafkaBlocker(observed, config);
+  if (unsafe !== undefined) return hold(unsafe.reason, unsafe.detail);
+
+  const act = (action: Action): Plan => ({
+    action,
+    reason: action.kind,
+    detail: actionDetail(action),
+    zones: views,
+    memory: memoryAfter,
+  });
+
+  const scaleOut = scaleOutAction(zones);
+  if (scaleOut !== undefined) return act(scaleOut);
+
+  for (const zone of zones) {
+    const name = zone.summary.config.zone;
+    const sinceMs = memoryAfter.waitingForNodesSinceMs[name];
+    if (sinceMs === undefined) continue;
+    const waitedSeconds = (observed.nowMs - sinceMs) / 1000;
+    if (waitedSeconds > config.nodeReadyTimeoutSeconds) {
+      return hold(
+        'zone-cannot-grow',
+        `zone ${name}: desired ${zone.summary.group?.desired} but ${zone.summary.readyInstances} Ready nodes for ${Math.round(waitedSeconds)}s`,
+      );
+    }
+    return hold('waiting-for-nodes', `zone ${name}: waiting for new nodes to become Ready`);
+  }
+
+  const respread = respreadAction(zones);
+  if (respread !== undefined) return act(respread);
+
+  const scaleIn = scaleInActionOrHold(zones, memoryAfter, config, observed.nowMs);
+  if (scaleIn !== undefined)
+    return 'kind' in scaleIn ? act(scaleIn) : hold(scaleIn.reason, scaleIn.detail);
+
+  const capped = zones.find(
+    zone => zone.desiredNodes > zone.currentNodes && zone.summary.group !== undefined,
+  );
+  if (capped !== undefined) {
+    return hold(
+      'zone-cannot-grow',
+      `zone ${capped.summary.config.zone} needs ${capped.desiredNodes} nodes but its group is at its maximum ${capped.summary.group?.max}`,
+    );
+  }
+  return hold('at-target', 'every zone runs at its balanced level');
+}

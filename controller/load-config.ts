@@ -1,0 +1,122 @@
+/**
+ * Reads the controller configuration the operations chart ships as JSON (ConfigMap key
+ * `config.json`) and validates it at start, so a bad ConfigMap stops the pod with a clear message
+ * instead of a controller that acts on wrong numbers.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ControllerConfig } from './config';
+
+const positive = z.number().positive();
+const count = z.number().int().nonnegative();
+
+const controllerConfigSchema = z
+  .object({
+    clusterName: z.string().min(1),
+    region: z.string().min(1),
+    kafkaNamespace: z.string().min(1),
+    kafkaNodeLabel: z.object({ key: z.string().min(1), value: z.string().min(1) }),
+    zones: z
+      .array(
+        z.object({
+          zone: z.string().min(1),
+          poolName: z.string().min(1),
+          nodegroupName: z.string().min(1),
+          brokers: z.number().int().positive(),
+        }),
+      )
+      .min(1),
+    balancedNodeCounts: z.array(z.number().int().positive()).min(1),
+    minNodesPerZone: count,
+    maxNodesPerZone: z.number().int().positive(),
+    nodeBaselineMiBps: positive,
+    targetUtilization: z.number().gt(0).lte(1),
+    scaleInMargin: z.number().gte(0).lt(1),
+    scaleInStabilizationSeconds: count,
+    intervalSeconds: z.number().int().positive(),
+    sameLevelInAllZones: z.boolean(),
+    scheduledMinimums: z.array(
+      z.object({
+        startUtc: z.string().regex(/^\d{2}:\d{2}$/),
+        endUtc: z.string().regex(/^\d{2}:\d{2}$/),
+        nodesPerZone: z.number().int().positive(),
+        weekdays: z.array(z.number().int().min(0).max(6)),
+      }),
+    ),
+    replicationFactor: z.number().int().positive(),
+    dryRun: z.boolean(),
+    prometheusUrl: z.url(),
+    prometheusQueries: z.object({
+      brokerReceiveBytesPerSecond: z.string().min(1),
+      brokerTransmitBytesPerSecond: z.string().min(1),
+      underReplicatedPartitions: z.string().min(1),
+      underMinIsrPartitions: z.string().min(1),
+    }),
+    staleAfterSeconds: positive,
+    moveTimeoutSeconds: positive,
+    nodeReadyTimeoutSeconds: positive,
+    leaderElection: z.object({
+      namespace: z.string().min(1),
+      leaseName: z.string().min(1),
+      leaseDurationSeconds: positive,
+      renewDeadlineSeconds: positive,
+      retryPeriodSeconds: positive,
+    }),
+    httpPort: z.number().int().min(1).max(65535),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const sorted = [...config.balancedNodeCounts].sort((a, b) => a - b);
+    if (sorted.some((level, index) => level !== config.balancedNodeCounts[index])) {
+      context.addIssue({
+        code: 'custom',
+        path: ['balancedNodeCounts'],
+        message: 'must be ascending',
+      });
+    }
+    for (const [index, zone] of config.zones.entries()) {
+      for (const level of config.balancedNodeCounts) {
+        if (zone.brokers % level !== 0) {
+          context.addIssue({
+            code: 'custom',
+            path: ['zones', index, 'brokers'],
+            message: `${zone.brokers} brokers cannot spread evenly over ${level} nodes; every balanced node count must divide it`,
+          });
+        }
+      }
+    }
+    if (config.leaderElection.renewDeadlineSeconds >= config.leaderElection.leaseDurationSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['leaderElection', 'renewDeadlineSeconds'],
+        message: 'must be shorter than leaseDurationSeconds',
+      });
+    }
+  });
+
+/** A configuration that failed validation; the message lists every problem with its path. */
+export class ControllerConfigError extends Error {}
+
+/** Validates parsed JSON as a controller configuration; throws one error naming every problem. */
+export function parseControllerConfig(raw: unknown): ControllerConfig {
+  const result = controllerConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(issue => {
+    const path = issue.path.length === 0 ? '(root)' : issue.path.join('.');
+    return `${path}: ${issue.message}`;
+  });
+  throw new ControllerConfigError(`invalid controller configuration:\n  ${problems.join('\n  ')}`);
+}
+
+/** Reads and validates the configuration file (the mounted `config.json`). */
+export function loadControllerConfigFile(path: string): ControllerConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ControllerConfigError(
+      `cannot read controller configuration ${path}: ${String(error)}`,
+    );
+  }
+  return parseControllerConfig(raw);
+}

@@ -1,0 +1,197 @@
+/**
+ * What the controller sees and what it decides, as plain data. Adapters fill `Observed`; `decide`
+ * and the operation state machine read it. No Kubernetes or AWS types leak in here.
+ */
+import type { OperationRecord } from './operation-record';
+
+/** A Kafka node as observed. */
+export interface ObservedNode {
+  /** Node name. */
+  readonly name: string;
+  /** Node UID; a node recreated under the same name has another one. */
+  readonly uid: string;
+  /** `metadata.resourceVersion`, used to guard writes. */
+  readonly resourceVersion: string;
+  /** Label `topology.kubernetes.io/zone`. */
+  readonly zone: string;
+  /** Condition `Ready` is `True`. */
+  readonly ready: boolean;
+  /** `spec.unschedulable` (cordoned). */
+  readonly unschedulable: boolean;
+  /** EC2 instance ID from `spec.providerID`, when known. */
+  readonly instanceId: string | undefined;
+  /** `metadata.creationTimestamp`, epoch ms. */
+  readonly createdAtMs: number;
+  /** The controller's operation recorded on this node, if any. */
+  readonly operation: OperationRecord | undefined;
+}
+
+/** A broker pod as observed. */
+export interface ObservedBroker {
+  /** Pod name (Strimzi keeps it across restarts). */
+  readonly podName: string;
+  /** Pod UID (changes when Strimzi recreates the pod). */
+  readonly uid: string;
+  /** Zone of the broker's pool (from the pool name). */
+  readonly zone: string;
+  /** `spec.nodeName`, undefined while Pending. */
+  readonly nodeName: string | undefined;
+  /** Condition `Ready` is `True`. */
+  readonly ready: boolean;
+  /** Carries `strimzi.io/manual-rolling-update=true`. */
+  readonly rollRequested: boolean;
+  /** Has a deletion timestamp. */
+  readonly terminating: boolean;
+}
+
+/** One instance of a zone's Auto Scaling group. */
+export interface ObservedInstance {
+  /** EC2 instance ID. */
+  readonly instanceId: string;
+  /** Auto Scaling lifecycle state, for example `InService`, `Pending`, `Terminating`. */
+  readonly lifecycleState: string;
+}
+
+/** A zone's Auto Scaling group as observed. */
+export interface ObservedGroup {
+  /** Zone the group serves. */
+  readonly zone: string;
+  /** Auto Scaling group name. */
+  readonly groupName: string;
+  /** Desired capacity. */
+  readonly desired: number;
+  /** Minimum size. */
+  readonly min: number;
+  /** Maximum size. */
+  readonly max: number;
+  /** Instances currently in the group. */
+  readonly instances: readonly ObservedInstance[];
+}
+
+/** Network throughput of one broker pod. */
+export interface BrokerLoad {
+  /** Pod name. */
+  readonly podName: string;
+  /** MiB/s received. */
+  readonly receiveMiBps: number;
+  /** MiB/s sent. */
+  readonly transmitMiBps: number;
+}
+
+/** When each source was last seen complete, epoch ms; undefined = never. */
+export interface Freshness {
+  /** Kubernetes caches in sync. */
+  readonly kubernetesAtMs: number | undefined;
+  /** Prometheus answered every query. */
+  readonly prometheusAtMs: number | undefined;
+  /** Auto Scaling groups described. */
+  readonly autoscalingAtMs: number | undefined;
+}
+
+/** Everything `decide` and `step` need, gathered at one instant. */
+export interface Observed {
+  /** The instant the decision is for, epoch ms. */
+  readonly nowMs: number;
+  /** Age of each source. */
+  readonly freshness: Freshness;
+  /** The `Kafka` resource's `Ready` condition; undefined when unknown. */
+  readonly kafkaReady: boolean | undefined;
+  /** Under-replicated partitions; undefined when unknown. */
+  readonly underReplicatedPartitions: number | undefined;
+  /** Partitions under min ISR; undefined when unknown. */
+  readonly underMinIsrPartitions: number | undefined;
+  /** Kafka nodes. */
+  readonly nodes: readonly ObservedNode[];
+  /** Broker pods. */
+  readonly brokers: readonly ObservedBroker[];
+  /** One group per zone, when described. */
+  readonly groups: readonly ObservedGroup[];
+  /** Broker throughput; undefined when Prometheus did not answer. */
+  readonly loads: readonly BrokerLoad[] | undefined;
+}
+
+/** State `decide` carries from one call to the next (plain JSON). */
+export interface Memory {
+  /** Per zone: since when (epoch ms) the zone could run on a lower level, with the margin. */
+  readonly scaleInEligibleSinceMs: Readonly<Record<string, number>>;
+  /** Per zone: since when (epoch ms) the group's desired capacity has exceeded its Ready nodes. */
+  readonly waitingForNodesSinceMs: Readonly<Record<string, number>>;
+}
+
+/** Memory before the first decision. */
+export const INITIAL_MEMORY: Memory = { scaleInEligibleSinceMs: {}, waitingForNodesSinceMs: {} };
+
+/** Raise a zone group's desired capacity. */
+export interface ScaleOutAction {
+  readonly kind: 'scale-out';
+  readonly zone: string;
+  readonly groupName: string;
+  readonly fromDesired: number;
+  readonly toDesired: number;
+}
+
+/** Move one broker off the most loaded node of a zone (starts a `respread` operation). */
+export interface RespreadAction {
+  readonly kind: 'respread';
+  readonly zone: string;
+  readonly groupName: string;
+  readonly nodeName: string;
+  readonly nodeUid: string;
+}
+
+/** Empty one node and terminate its instance (starts a `remove-node` operation). */
+export interface ScaleInAction {
+  readonly kind: 'scale-in';
+  readonly zone: string;
+  readonly groupName: string;
+  readonly nodeName: string;
+  readonly nodeUid: string;
+  readonly instanceId: string;
+}
+
+/** The one thing `decide` may ask for. */
+export type Action = ScaleOutAction | RespreadAction | ScaleInAction;
+
+/** Why `decide` acts or holds. */
+export type DecisionReason =
+  | 'scale-out'
+  | 'respread'
+  | 'scale-in'
+  | 'stale-data'
+  | 'kafka-not-ready'
+  | 'under-replicated'
+  | 'under-min-isr'
+  | 'broker-not-ready'
+  | 'roll-in-flight'
+  | 'operation-in-flight'
+  | 'operation-abandoned'
+  | 'waiting-for-nodes'
+  | 'zone-cannot-grow'
+  | 'group-at-min-size'
+  | 'stabilizing'
+  | 'at-target';
+
+/** The numbers behind a decision, per zone. */
+export interface ZoneView {
+  readonly zone: string;
+  /** Ready nodes that are not being removed. */
+  readonly currentNodes: number;
+  /** The balanced level the zone should run at now. */
+  readonly desiredNodes: number;
+  /** Demand, MiB/s in the busier direction. */
+  readonly demandMiBps: number;
+}
+
+/** The result of `decide`: at most one action, the reason, and the next memory. */
+export interface Plan {
+  /** The action to take, or undefined to hold. */
+  readonly action: Action | undefined;
+  /** Why. */
+  readonly reason: DecisionReason;
+  /** A sentence for logs and events. */
+  readonly detail: string;
+  /** Per zone numbers; empty when the data was too stale to compute them. */
+  readonly zones: readonly ZoneView[];
+  /** Pass this to the next `decide`. */
+  readonly memory: Memory;
+}

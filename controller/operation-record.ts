@@ -1,0 +1,118 @@
+/**
+ * The progress of the one operation in flight, stored as JSON in an annotation on the node being
+ * worked on. A restarted controller reads it back and resumes (or rolls back) from there.
+ */
+import { z } from 'zod';
+
+/** Annotation on the Node holding the operation record. */
+export const OPERATION_ANNOTATION = 'kafka.platform/autoscaler-operation';
+/** Pod annotation that asks Strimzi to roll (recreate) a pod. */
+export const MANUAL_ROLLING_UPDATE_ANNOTATION = 'strimzi.io/manual-rolling-update';
+
+const moveSchema = z.object({
+  podName: z.string(),
+  podUid: z.string(),
+  requestedAtMs: z.number(),
+  attempt: z.union([z.literal(1), z.literal(2)]),
+});
+
+const recordSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['respread', 'remove-node']),
+  zone: z.string(),
+  groupName: z.string(),
+  nodeName: z.string(),
+  nodeUid: z.string(),
+  instanceId: z.string().optional(),
+  phase: z.enum(['cordon', 'drain', 'uncordon', 'terminate', 'terminated', 'abandoned']),
+  move: moveSchema.optional(),
+  movesDone: z.number().int().nonnegative(),
+  startedAtMs: z.number(),
+  fencingToken: z.number().int().nonnegative(),
+  holder: z.string(),
+  note: z.string().optional(),
+});
+
+/** One broker move in flight. */
+export interface MoveRecord {
+  /** Pod asked to roll. */
+  readonly podName: string;
+  /** Its UID when asked; a different UID means Strimzi recreated it. */
+  readonly podUid: string;
+  /** When the roll was requested, epoch ms. */
+  readonly requestedAtMs: number;
+  /** 1 for the first request, 2 after the one retry. */
+  readonly attempt: 1 | 2;
+}
+
+/** Steps of an operation; see docs/controller.md for the transitions. */
+export type OperationPhase = z.infer<typeof recordSchema>['phase'];
+
+/** The record written on the node. */
+export interface OperationRecord {
+  /** Unique ID, for logs and events. */
+  readonly id: string;
+  /** `respread` moves one broker off the node; `remove-node` empties and terminates it. */
+  readonly kind: 'respread' | 'remove-node';
+  /** Zone of the node. */
+  readonly zone: string;
+  /** Auto Scaling group of the node. */
+  readonly groupName: string;
+  /** Node worked on. */
+  readonly nodeName: string;
+  /** Its UID when the operation started. */
+  readonly nodeUid: string;
+  /** Its EC2 instance (remove-node only). */
+  readonly instanceId?: string;
+  /** Current step. */
+  readonly phase: OperationPhase;
+  /** The broker move in flight, if any. */
+  readonly move?: MoveRecord;
+  /** Brokers moved off the node so far. */
+  readonly movesDone: number;
+  /** When the operation started, epoch ms. */
+  readonly startedAtMs: number;
+  /** Lease transitions of the leader that last wrote the record (fencing token). */
+  readonly fencingToken: number;
+  /** Identity of that leader. */
+  readonly holder: string;
+  /** Why the operation was abandoned, when it was. */
+  readonly note?: string;
+}
+
+/** Serialises a record for the annotation. */
+export function encodeOperationRecord(record: OperationRecord): string {
+  return JSON.stringify(record);
+}
+
+/**
+ * Parses the annotation. An unreadable value is reported as an abandoned record so the controller
+ * holds and a human looks, rather than ignoring a half-done operation.
+ */
+export function decodeOperationRecord(
+  value: string,
+  node: { readonly name: string; readonly uid: string; readonly zone: string },
+): OperationRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const result = recordSchema.safeParse(parsed);
+  if (result.success) return result.data;
+  return {
+    id: 'unreadable',
+    kind: 'remove-node',
+    zone: node.zone,
+    groupName: '',
+    nodeName: node.name,
+    nodeUid: node.uid,
+    phase: 'abandoned',
+    movesDone: 0,
+    startedAtMs: 0,
+    fencingToken: 0,
+    holder: '',
+    note: `annotation ${OPERATION_ANNOTATION} is unreadable; fix or remove it`,
+  };
+}

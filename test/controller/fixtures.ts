@@ -1,0 +1,168 @@
+/** Builders for controller tests: a healthy cluster, then tweaks. */
+import type { ControllerConfig } from '../../controller/config';
+import type {
+  BrokerLoad,
+  Observed,
+  ObservedBroker,
+  ObservedGroup,
+  ObservedNode,
+} from '../../controller/model';
+import { divisors } from '../../spec/derive';
+
+export const NOW_MS = Date.UTC(2026, 0, 5, 12, 0, 0);
+
+export interface ConfigOptions {
+  readonly zones?: number;
+  readonly brokersPerZone?: number;
+  readonly maxNodesPerZone?: number;
+  readonly sameLevelInAllZones?: boolean;
+}
+
+export function testConfig(options: ConfigOptions = {}): ControllerConfig {
+  const zoneCount = options.zones ?? 3;
+  const brokersPerZone = options.brokersPerZone ?? 4;
+  const maxNodes = options.maxNodesPerZone ?? brokersPerZone;
+  const letters = 'abcdefghij';
+  return {
+    clusterName: 'orders',
+    region: 'us-east-1',
+    kafkaNamespace: 'kafka',
+    kafkaNodeLabel: { key: 'kafka.platform/nodegroup', value: 'orders-kafka' },
+    zones: Array.from({ length: zoneCount }, (_, index) => ({
+      zone: `us-east-1${letters[index]}`,
+      poolName: `brokers-${letters[index]}`,
+      nodegroupName: `orders-kafka-${letters[index]}`,
+      brokers: brokersPerZone,
+    })),
+    balancedNodeCounts: divisors(brokersPerZone).filter(count => count <= maxNodes),
+    minNodesPerZone: 1,
+    maxNodesPerZone: maxNodes,
+    nodeBaselineMiBps: 100,
+    targetUtilization: 0.5,
+    scaleInMargin: 0.1,
+    scaleInStabilizationSeconds: 600,
+    intervalSeconds: 30,
+    sameLevelInAllZones: options.sameLevelInAllZones ?? true,
+    scheduledMinimums: [],
+    replicationFactor: 3,
+    dryRun: false,
+    prometheusUrl: 'http://prometheus:9090',
+    prometheusQueries: {
+      brokerReceiveBytesPerSecond: 'rx',
+      brokerTransmitBytesPerSecond: 'tx',
+      underReplicatedPartitions: 'urp',
+      underMinIsrPartitions: 'umi',
+    },
+    staleAfterSeconds: 120,
+    moveTimeoutSeconds: 900,
+    nodeReadyTimeoutSeconds: 900,
+    leaderElection: {
+      namespace: 'kafka-autoscaler',
+      leaseName: 'orders-kafka-autoscaler',
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+    },
+    httpPort: 8080,
+  };
+}
+
+export interface ClusterOptions {
+  /** Nodes per zone (same in every zone unless `nodesByZone` is given). */
+  readonly nodesPerZone?: number;
+  readonly nodesByZone?: readonly number[];
+  /** Demand per zone in MiB/s (split over the zone's brokers, both directions). */
+  readonly demandMiBps?: number;
+  readonly demandByZone?: readonly number[];
+}
+
+/** A healthy cluster: brokers spread evenly (round robin), groups at the node count. */
+export function healthyCluster(config: ControllerConfig, options: ClusterOptions = {}): Observed {
+  const nodes: ObservedNode[] = [];
+  const brokers: ObservedBroker[] = [];
+  const groups: ObservedGroup[] = [];
+  const loads: BrokerLoad[] = [];
+  config.zones.forEach((zone, zoneIndex) => {
+    const nodeCount = options.nodesByZone?.[zoneIndex] ?? options.nodesPerZone ?? 1;
+    const demand = options.demandByZone?.[zoneIndex] ?? options.demandMiBps ?? 10;
+    const suffix = zone.poolName.slice(-1);
+    const zoneNodes: ObservedNode[] = [];
+    for (let index = 0; index < nodeCount; index++) {
+      zoneNodes.push({
+        name: `node-${suffix}-${index}`,
+        uid: `uid-node-${suffix}-${index}`,
+        resourceVersion: '1',
+        zone: zone.zone,
+        ready: true,
+        unschedulable: false,
+        instanceId: `i-${suffix}${index}`,
+        createdAtMs: NOW_MS - 86_400_000 + index * 1000,
+        operation: undefined,
+      });
+    }
+    nodes.push(...zoneNodes);
+    groups.push({
+      zone: zone.zone,
+      groupName: `asg-${zone.nodegroupName}`,
+      desired: nodeCount,
+      min: 1,
+      max: config.maxNodesPerZone,
+      instances: zoneNodes.map(node => ({
+        instanceId: node.instanceId ?? '',
+        lifecycleState: 'InService',
+      })),
+    });
+    for (let index = 0; index < zone.brokers; index++) {
+      const podName = `orders-${zone.poolName}-${(zoneIndex + 1) * 1000 + index}`;
+      brokers.push({
+        podName,
+        uid: `uid-${podName}`,
+        zone: zone.zone,
+        nodeName: nodeCount === 0 ? undefined : zoneNodes[index % nodeCount].name,
+        ready: true,
+        rollRequested: false,
+        terminating: false,
+      });
+      loads.push({
+        podName,
+        receiveMiBps: demand / zone.brokers,
+        transmitMiBps: demand / zone.brokers,
+      });
+    }
+  });
+  return {
+    nowMs: NOW_MS,
+    freshness: { kubernetesAtMs: NOW_MS, prometheusAtMs: NOW_MS, autoscalingAtMs: NOW_MS },
+    kafkaReady: true,
+    underReplicatedPartitions: 0,
+    underMinIsrPartitions: 0,
+    nodes,
+    brokers,
+    groups,
+    loads,
+  };
+}
+
+/** Returns a copy of `observed` with one node replaced. */
+export function withNode(
+  observed: Observed,
+  name: string,
+  change: (node: ObservedNode) => ObservedNode,
+): Observed {
+  return {
+    ...observed,
+    nodes: observed.nodes.map(node => (node.name === name ? change(node) : node)),
+  };
+}
+
+/** Returns a copy of `observed` with one broker replaced. */
+export function withBroker(
+  observed: Observed,
+  podName: string,
+  change: (broker: ObservedBroker) => ObservedBroker,
+): Observed {
+  return {
+    ...observed,
+    brokers: observed.brokers.map(broker => (broker.podName === podName ? change(broker) : broker)),
+  };
+}
