@@ -16,10 +16,18 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "LogicalExpression[operator='||'][right.type=/Literal|ObjectExpression|ArrayExpression/]",
+          selector:
+            "LogicalExpression[operator='||'][right.type=/Literal|ObjectExpression|ArrayExpression/]",
           message: 'Resolve defaults with ?? (0, false and "" are values).',
         },
       ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
 );

@@ -49,6 +49,17 @@ export function keysAt(schema: AnySchema, path: readonly PropertyKey[]): string[
   return def.type === 'object' && def.shape !== undefined ? Object.keys(def.shape) : [];
 }
 
+/**
+ * The allowed key a typo most likely meant: among keys sharing its first four letters the closest
+ * by edit distance, else the closest of all.
+ */
+export function suggestKey(typo: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) return undefined;
+  const stem = typo.slice(0, 4).toLowerCase();
+  const sameStem = allowed.filter(key => key.toLowerCase().startsWith(stem));
+  return closest(typo, sameStem.length > 0 ? [...sameStem] : [...allowed]);
+}
+
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let current = raw;
   for (const segment of path) {
@@ -63,7 +74,7 @@ function structuralIssue(raw: unknown, zodIssue: z.core.$ZodIssue): SpecIssue[] 
   if (zodIssue.code === 'unrecognized_keys') {
     const allowed = keysAt(platformSpecSchema, zodIssue.path);
     return zodIssue.keys.map(key => {
-      const suggestion = allowed.length > 0 ? closest(key, allowed) : undefined;
+      const suggestion = suggestKey(key, allowed);
       const keyPath = path === '' ? key : `${path}.${key}`;
       const hint =
         suggestion === undefined

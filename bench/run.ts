@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every benchmark module present in this folder and prints one table.
+ * Figures are measurements for the README, never assertions.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResult } from './types';
+
+const MODULES = ['synth', 'plan', 'controller', 'simulator'];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const results: BenchResult[] = [];
+  for (const name of MODULES) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    if (!existsSync(join(__dirname, `${name}.ts`))) continue;
+    const module = (await import(`./${name}`)) as { run: () => Promise<BenchResult[]> };
+    results.push(...(await module.run()));
+  }
+  const width = Math.max(...results.map(r => r.name.length));
+  process.stdout.write(`${'benchmark'.padEnd(width)}  value      target\n`);
+  for (const result of results) {
+    const value = `${result.value.toFixed(result.value < 10 ? 2 : 0)} ${result.unit}`;
+    process.stdout.write(
+      `${result.name.padEnd(width)}  ${value.padEnd(10)} ${result.target ?? ''}\n`,
+    );
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,212 @@
+import { Testing } from 'cdk8s';
+import { KafkaChart } from '../../charts/kafka-chart';
+import { parseSpec } from '../../spec';
+import { exampleSpec, specInput } from '../util/specs';
+
+type Obj = Record<string, any>;
+
+function synthKafka(loaded = exampleSpec('prod')): Obj[] {
+  return Testing.synth(
+    new KafkaChart(Testing.app(), 'kafka', { spec: loaded.spec, plan: loaded.plan }),
+  );
+}
+
+describe('KafkaChart', () => {
+  const objects = synthKafka();
+  const byKind = (kind: string): Obj[] => objects.filter(o => o.kind === kind);
+  const kafka = byKind('Kafka')[0]!;
+  const pools = byKind('KafkaNodePool');
+  const brokerPools = pools.filter(p => p.spec.roles.includes('broker'));
+
+  it('emits the namespace with restricted pod security and NLB readiness gates', () => {
+    expect(byKind('Namespace')[0]!.metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
+    });
+  });
+
+  it('uses Strimzi v1 with KRaft pools only', () => {
+    for (const object of [kafka, ...pools, ...byKind('KafkaTopic')]) {
+      expect(object.apiVersion).toBe('kafka.strimzi.io/v1');
+    }
+    expect(kafka.spec.zookeeper).toBeUndefined();
+  });
+
+  it('keeps data safe by default', () => {
+    expect(kafka.spec.kafka.config).toMatchObject({
+      'default.replication.factor': 3,
+      'min.insync.replicas': 2,
+      'offsets.topic.replication.factor': 3,
+      'transaction.state.log.replication.factor': 3,
+      'transaction.state.log.min.isr': 2,
+      'auto.create.topics.enable': false,
+    });
+    expect(kafka.spec.kafka.rack).toEqual({
+      type: 'topology-label',
+      topologyKey: 'topology.kubernetes.io/zone',
+    });
+    expect(kafka.spec.kafka.template.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
+    expect(kafka.spec.kafka.metricsConfig).toEqual({ type: 'strimziMetricsReporter' });
+  });
+
+  it('lets spec broker config override the defaults', () => {
+    const loaded = parseSpec({
+      ...specInput(3, 4),
+      kafka: { ...specInput(3, 4).kafka, config: { 'log.retention.hours': 24 } },
+    });
+    const custom = synthKafka(loaded).find(o => o.kind === 'Kafka')!;
+    expect(custom.spec.kafka.config['log.retention.hours']).toBe(24);
+  });
+
+  it('secures every listener with TLS and authentication', () => {
+    for (const listener of kafka.spec.kafka.listeners) {
+      expect(listener.tls).toBe(true);
+      expect(listener.authentication.type).toMatch(/^(tls|scram-sha-512)$/);
+      expect(listener.networkPolicyPeers.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('exposes one internal NLB per broker through the AWS Load Balancer Controller', () => {
+    const external = kafka.spec.kafka.listeners.find((l: Obj) => l.name === 'external');
+    expect(external.type).toBe('loadbalancer');
+    expect(external.configuration.class).toBe('service.k8s.aws/nlb');
+    expect(external.configuration.loadBalancerSourceRanges).toEqual(['10.0.0.0/8']);
+    expect(external.configuration.perBrokerAnnotationsTemplate).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+      'service.beta.kubernetes.io/aws-load-balancer-attributes':
+        'load_balancing.cross_zone.enabled=true',
+    });
+  });
+
+  it("pins each broker's NLB to its zone's subnet when subnets are given", () => {
+    const input = specInput(3, 2);
+    const loaded = parseSpec({
+      ...input,
+      kafka: {
+        ...input.kafka,
+        external: {
+          enabled: true,
+          allowedCidrs: ['10.0.0.0/8'],
+          subnets: { 'us-west-2a': 'subnet-a', 'us-west-2b': 'subnet-b', 'us-west-2c': 'subnet-c' },
+        },
+      },
+    });
+    const external = synthKafka(loaded)
+      .find(o => o.kind === 'Kafka')!
+      .spec.kafka.listeners.find((l: Obj) => l.name === 'external');
+    expect(external.configuration.perBrokerAnnotationsTemplate).toBeUndefined();
+    expect(
+      external.configuration.brokers.map((b: Obj) => [
+        b.broker,
+        b.annotations['service.beta.kubernetes.io/aws-load-balancer-subnets'],
+      ]),
+    ).toEqual([
+      [1000, 'subnet-a'],
+      [1001, 'subnet-a'],
+      [2000, 'subnet-b'],
+      [2001, 'subnet-b'],
+      [3000, 'subnet-c'],
+      [3001, 'subnet-c'],
+    ]);
+  });
+
+  it('omits the external listener when it is disabled', () => {
+    const input = specInput(3, 4);
+    const loaded = parseSpec({ ...input, kafka: { ...input.kafka, external: { enabled: false } } });
+    const names = synthKafka(loaded)
+      .find(o => o.kind === 'Kafka')!
+      .spec.kafka.listeners.map((l: Obj) => l.name);
+    expect(names).toEqual(['tls']);
+  });
+
+  it('creates one broker pool per zone pinned to its zone and the Kafka nodes', () => {
+    expect(brokerPools.map(p => p.metadata.name)).toEqual(['brokers-a', 'brokers-b', 'brokers-c']);
+    brokerPools.forEach((pool, index) => {
+      const zone = `us-east-1${'abc'[index]}`;
+      expect(pool.spec.replicas).toBe(4);
+      expect(pool.metadata.labels).toEqual({ 'strimzi.io/cluster': 'orders' });
+      expect(pool.metadata.annotations['strimzi.io/next-node-ids']).toBe(
+        `[${(index + 1) * 1000}-${(index + 1) * 1000 + 999}]`,
+      );
+      const terms =
+        pool.spec.template.pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+          .nodeSelectorTerms;
+      expect(terms).toEqual([
+        {
+          matchExpressions: [
+            { key: 'topology.kubernetes.io/zone', operator: 'In', values: [zone] },
+            { key: 'kafka.platform/nodegroup', operator: 'In', values: ['orders-kafka'] },
+          ],
+        },
+      ]);
+      expect(pool.spec.template.pod.tolerations).toEqual([
+        {
+          key: 'kafka.platform/dedicated',
+          operator: 'Equal',
+          value: 'orders-kafka',
+          effect: 'NoSchedule',
+        },
+      ]);
+      expect(pool.spec.template.pod.topologySpreadConstraints).toEqual([
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'DoNotSchedule',
+          labelSelector: {
+            matchLabels: {
+              'strimzi.io/cluster': 'orders',
+              'strimzi.io/pool-name': pool.metadata.name,
+            },
+          },
+          nodeAffinityPolicy: 'Honor',
+          nodeTaintsPolicy: 'Honor',
+        },
+      ]);
+    });
+  });
+
+  it('requests memory = limit and CPU without a limit for brokers', () => {
+    for (const pool of brokerPools) {
+      expect(pool.spec.resources).toEqual({
+        requests: { memory: '6656Mi', cpu: '1600m' },
+        limits: { memory: '6656Mi' },
+      });
+    }
+  });
+
+  it('puts the KRaft controllers on system nodes, spread over zones and hosts', () => {
+    const controllers = pools.find(p => p.metadata.name === 'controllers')!;
+    expect(controllers.spec.roles).toEqual(['controller']);
+    expect(controllers.spec.replicas).toBe(3);
+    expect(controllers.spec.template.pod.tolerations).toBeUndefined();
+    expect(
+      controllers.spec.template.pod.topologySpreadConstraints.map((c: Obj) => c.topologyKey),
+    ).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+  });
+
+  it('creates topics with spec defaults and a valid resource name for any topic name', () => {
+    const topics = byKind('KafkaTopic');
+    expect(topics.map(t => t.metadata.name)).toEqual(['orders', 'payments', 'audit-log']);
+    const audit = topics.find(t => t.metadata.name === 'audit-log')!;
+    expect(audit.spec).toEqual({
+      topicName: 'audit_log',
+      partitions: 6,
+      replicas: 3,
+      config: { 'min.insync.replicas': 2, 'cleanup.policy': 'compact' },
+    });
+    expect(topics.find(t => t.metadata.name === 'orders')!.spec.topicName).toBeUndefined();
+  });
+
+  it('sets the PDB to maxUnavailable 0 in the legacy drain-cleaner mode', () => {
+    const loaded = parseSpec({ ...specInput(3, 4), drainCleaner: { mode: 'legacy' } });
+    expect(
+      synthKafka(loaded).find(o => o.kind === 'Kafka')!.spec.kafka.template.podDisruptionBudget,
+    ).toEqual({ maxUnavailable: 0 });
+  });
+
+  it('matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,466 @@
+import { SpecError, parseSpec, parseSpecText, type PlatformSpecInput } from '../../spec';
+import { specInput } from '../util/specs';
+
+/** Parses a spec and returns the messages of its problems (`path: message`). */
+function problemsOf(input: unknown): string[] {
+  try {
+    parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+function withKafka(
+  kafka: Partial<PlatformSpecInput['kafka']>,
+  base = specInput(3, 4),
+): PlatformSpecInput {
+  return { ...base, kafka: { ...base.kafka, ...kafka } };
+}
+
+describe('parseSpec defaults', () => {
+  it('fills every default for a minimal spec', () => {
+    const { spec } = parseSpec({
+      name: 'orders',
+      region: 'us-east-1',
+      zones: ['us-east-1a'],
+      kafka: { brokers: 3 },
+    });
+    expect(spec.kafka.namespace).toBe('kafka');
+    expect(spec.kafka.version).toBe('4.3.1');
+    expect(spec.kafka.controllers).toBe(3);
+    expect(spec.kafka.replicationFactor).toBe(3);
+    expect(spec.kafka.minInSyncReplicas).toBe(2);
+    expect(spec.kafka.storage).toEqual({
+      sizeGi: 100,
+      iops: 3000,
+      throughputMiBps: 125,
+      deleteClaim: false,
+    });
+    expect(spec.kafka.external).toMatchObject({
+      enabled: false,
+      scheme: 'internal',
+      allowPublic: false,
+      allowedCidrs: [],
+      subnets: {},
+    });
+    expect(spec.nodes.kafka).toMatchObject({ instanceType: 'm6i.xlarge', minPerZone: 1 });
+    expect(spec.nodes.system).toEqual({ instanceType: 'm6i.large', min: 2, max: 4 });
+    expect(spec.autoscaling).toMatchObject({
+      mode: 'controller',
+      targetUtilization: 0.6,
+      dryRun: false,
+    });
+    expect(spec.drainCleaner).toMatchObject({ mode: 'deny', replicas: 2 });
+    expect(spec.gitops.engine).toBe('none');
+  });
+
+  it('derives max nodes per zone from the brokers per zone', () => {
+    const { plan } = parseSpec({
+      name: 'orders',
+      region: 'us-east-1',
+      zones: ['us-east-1a', 'us-east-1b'],
+      kafka: { brokers: 12 },
+    });
+    expect(plan.maxNodesPerZone).toBe(6);
+    expect(plan.balancedNodeCounts).toEqual([1, 2, 3, 6]);
+  });
+
+  it('keeps 0 and false when given (defaults use ??)', () => {
+    const { spec } = parseSpec({
+      ...specInput(3, 4),
+      autoscaling: { scaleInMargin: 0, sameLevelInAllZones: false },
+    });
+    expect(spec.autoscaling.scaleInMargin).toBe(0);
+    expect(spec.autoscaling.sameLevelInAllZones).toBe(false);
+  });
+
+  it('turns the descheduler on in target-tracking mode only, unless set', () => {
+    expect(
+      parseSpec({ ...specInput(3, 4), autoscaling: { mode: 'target-tracking' } }).plan
+        .deschedulerEnabled,
+    ).toBe(true);
+    expect(parseSpec(specInput(3, 4)).plan.deschedulerEnabled).toBe(false);
+    expect(
+      parseSpec({ ...specInput(3, 4), descheduler: { enabled: true } }).plan.deschedulerEnabled,
+    ).toBe(true);
+  });
+});
+
+describe('parseSpec structure', () => {
+  it('throws when a key is unknown, suggesting the closest one', () => {
+    expect(problemsOf(withKafka({ brokerz: 3 } as never))).toContainEqual(
+      expect.stringMatching(/^kafka\.brokerz: unknown key; did you mean "brokers"\?/),
+    );
+  });
+
+  it('reports rule problems beside an unknown key', () => {
+    const problems = problemsOf(withKafka({ brokers: 7, replicaton: 3 } as never));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^kafka\.replicaton: unknown key; did you mean "replicationFactor"/),
+    );
+    expect(problems).toContainEqual(
+      'kafka.brokers: 7 is not a multiple of the 3 zones; use 6 or 9',
+    );
+  });
+
+  it('throws when a required key is missing', () => {
+    expect(
+      problemsOf({ region: 'us-east-1', zones: ['us-east-1a'], kafka: { brokers: 1 } }),
+    ).toContainEqual('name: is required; add a string');
+  });
+
+  it('throws when a value has the wrong type', () => {
+    expect(problemsOf(withKafka({ brokers: 'twelve' as never }))).toContainEqual(
+      'kafka.brokers: "twelve" is not a number; write a number',
+    );
+  });
+
+  it('throws when an enum value is unknown', () => {
+    expect(
+      problemsOf({ ...specInput(3, 4), autoscaling: { mode: 'hpa' as never } }),
+    ).toContainEqual(
+      'autoscaling.mode: "hpa" is not allowed; use one of "controller", "target-tracking", "off"',
+    );
+  });
+
+  it('throws when the document is not a mapping', () => {
+    expect(problemsOf([1, 2])[0]).toMatch(/the spec must be a mapping/);
+  });
+
+  it('throws on YAML syntax errors and duplicate keys', () => {
+    expect(() => parseSpecText('name: a\nname: b\n')).toThrow(/not valid YAML or JSON/);
+    expect(() => parseSpecText('name: [unclosed\n')).toThrow(/not valid YAML or JSON/);
+  });
+
+  it('accepts JSON text', () => {
+    expect(parseSpecText(JSON.stringify(specInput(3, 4))).spec.kafka.brokers).toBe(12);
+  });
+});
+
+describe('parseSpec rules', () => {
+  it.each<[string, PlatformSpecInput, string]>([
+    [
+      'brokers are not a multiple of the zones',
+      withKafka({ brokers: 7 }),
+      'kafka.brokers: 7 is not a multiple of the 3 zones; use 6 or 9',
+    ],
+    [
+      'brokers are zero',
+      withKafka({ brokers: 0 }),
+      'kafka.brokers: 0 is too few; run at least one broker per zone',
+    ],
+    [
+      'controllers are even',
+      withKafka({ controllers: 4 }),
+      'kafka.controllers: 4 KRaft controllers cannot form a sensible quorum; use an odd number from 1 to 9, usually 3',
+    ],
+    [
+      'replication exceeds the brokers',
+      withKafka({ brokers: 3, replicationFactor: 4, minInSyncReplicas: 2 }, specInput(3, 1)),
+      'kafka.replicationFactor: 4 is more than the 3 brokers; use at most 3',
+    ],
+    [
+      'replication factor is 1 without opt-in',
+      withKafka({ replicationFactor: 1, minInSyncReplicas: 1 }),
+      'kafka.replicationFactor: 1 loses data when one broker fails; use 3 (or set kafka.allowReplicationFactorOne: true for throwaway data)',
+    ],
+    [
+      'min ISR is not below the replication factor',
+      withKafka({ minInSyncReplicas: 3 }),
+      'kafka.minInSyncReplicas: 3 is not below the replication factor 3, so any broker restart stops producers; use 2',
+    ],
+    [
+      'a topic min ISR is not below its replication factor',
+      withKafka({
+        topics: [{ name: 't', partitions: 3, replicationFactor: 2, minInSyncReplicas: 2 }],
+      }),
+      'kafka.topics[0].minInSyncReplicas: 2 is not below the replication factor 2, so any broker restart stops producers; use 1',
+    ],
+    [
+      'a topic name is invalid',
+      withKafka({ topics: [{ name: 'bad topic', partitions: 3 }] }),
+      "kafka.topics[0].name: \"bad topic\" is not a Kafka topic name; use letters, digits, '.', '_' and '-', at most 249 characters",
+    ],
+    [
+      'a topic is listed twice',
+      withKafka({
+        topics: [
+          { name: 't', partitions: 3 },
+          { name: 't', partitions: 3 },
+        ],
+      }),
+      'kafka.topics[1].name: "t" is already kafka.topics[0]; remove one',
+    ],
+    [
+      'two topics map to one resource name',
+      withKafka({
+        topics: [
+          { name: 'a_b', partitions: 3 },
+          { name: 'a-b', partitions: 3 },
+        ],
+      }),
+      'kafka.topics[1].name: "a-b" and kafka.topics[0] map to the same KafkaTopic resource name "a-b"; rename one',
+    ],
+    [
+      'partitions are zero',
+      withKafka({ topics: [{ name: 't', partitions: 0 }] }),
+      'kafka.topics[0].partitions: 0 is out of range; use 1 to 100000 partitions',
+    ],
+    [
+      'external access has no CIDRs',
+      withKafka({ external: { enabled: true } }),
+      'kafka.external.allowedCidrs: is empty while kafka.external.enabled is true; list the client CIDRs, for example [10.0.0.0/8]',
+    ],
+    [
+      'a CIDR is invalid',
+      withKafka({ external: { enabled: true, allowedCidrs: ['10.0.0.0/33'] } }),
+      'kafka.external.allowedCidrs[0]: "10.0.0.0/33" is not a CIDR; write it like "10.0.0.0/8"',
+    ],
+    [
+      '0.0.0.0/0 is allowed without opt-in',
+      withKafka({ external: { enabled: true, allowedCidrs: ['0.0.0.0/0'] } }),
+      'kafka.external.allowedCidrs[0]: "0.0.0.0/0" opens the platform to the whole internet; list your client networks instead (or set kafka.external.allowPublic: true)',
+    ],
+    [
+      'internet-facing without opt-in',
+      withKafka({
+        external: { enabled: true, scheme: 'internet-facing', allowedCidrs: ['10.0.0.0/8'] },
+      }),
+      'kafka.external.scheme: "internet-facing" puts the brokers on the internet; keep "internal", or set kafka.external.allowPublic: true on purpose',
+    ],
+    [
+      'a subnet names a foreign zone',
+      withKafka({
+        external: {
+          enabled: true,
+          allowedCidrs: ['10.0.0.0/8'],
+          subnets: {
+            'us-west-2a': 's1',
+            'us-west-2b': 's2',
+            'us-west-2c': 's3',
+            'us-west-2z': 's4',
+          },
+        },
+      }),
+      'kafka.external.subnets.us-west-2z: "us-west-2z" is not one of the spec\'s zones (us-west-2a, us-west-2b, us-west-2c); remove it or fix the zone name',
+    ],
+    [
+      'subnets pin only some zones',
+      withKafka({
+        external: { enabled: true, allowedCidrs: ['10.0.0.0/8'], subnets: { 'us-west-2a': 's1' } },
+      }),
+      'kafka.external.subnets: pins some zones but not us-west-2b, us-west-2c; give a subnet for every zone or for none (cross-zone)',
+    ],
+    [
+      'throughput exceeds what the IOPS allow',
+      withKafka({ storage: { iops: 3000, throughputMiBps: 1000 } }),
+      "kafka.storage.throughputMiBps: 1000 exceeds gp3's 0.25 MiB/s per provisioned IOPS (3000 IOPS); raise kafka.storage.iops to 4000 or lower the throughput",
+    ],
+    [
+      'IOPS are below gp3 minimum',
+      withKafka({ storage: { iops: 100 } }),
+      "kafka.storage.iops: 100 is out of gp3's range; use 3000 to 80000",
+    ],
+  ])('throws when %s', (_label, input, message) => {
+    expect(problemsOf(input)).toContain(message);
+  });
+
+  it('throws when the name is not a DNS label', () => {
+    expect(problemsOf({ ...specInput(3, 4), name: 'Orders_1' })).toContain(
+      'name: "Orders_1" is not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and \'-\', starting with a letter, for example "orders"',
+    );
+  });
+
+  it('throws when the name is longer than 40 characters', () => {
+    expect(problemsOf({ ...specInput(3, 4), name: 'a'.repeat(41) })[0]).toMatch(
+      /^name: .* at most 40 characters/,
+    );
+  });
+
+  it('throws when zones repeat or belong to another region', () => {
+    const problems = problemsOf({
+      ...specInput(2, 4),
+      zones: ['us-west-2a', 'us-west-2a', 'eu-west-1b'],
+      kafka: { brokers: 12 },
+    });
+    expect(problems).toContain('zones[1]: "us-west-2a" is listed twice; list each zone once');
+    expect(problems).toContain(
+      'zones[2]: "eu-west-1b" is not a zone of region us-west-2; use names like "us-west-2a"',
+    );
+  });
+
+  it('throws when there are more than 6 zones', () => {
+    const zones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(l => `us-west-2${l}`);
+    expect(problemsOf({ ...specInput(1, 7), zones, kafka: { brokers: 7 } })).toContain(
+      'zones: 7 zones given; list 1 to 6 availability zones',
+    );
+  });
+
+  it('throws when max nodes per zone exceed the brokers per zone', () => {
+    expect(
+      problemsOf({
+        ...specInput(3, 4),
+        nodes: { kafka: { instanceType: 'm6i.4xlarge', maxPerZone: 5 } },
+      }),
+    ).toContain(
+      'nodes.kafka.maxPerZone: 5 is more than the 4 brokers per zone, so some nodes would stay empty; use at most 4',
+    );
+  });
+
+  it('throws when min nodes per zone is below 1', () => {
+    expect(
+      problemsOf({
+        ...specInput(3, 4),
+        nodes: { kafka: { instanceType: 'm6i.4xlarge', minPerZone: 0 } },
+      }),
+    ).toContain(
+      "nodes.kafka.minPerZone: 0 would leave a zone's brokers with no node; use at least 1",
+    );
+  });
+
+  it('throws when no balanced count lies between min and max', () => {
+    expect(
+      problemsOf({
+        ...specInput(3, 6),
+        nodes: { kafka: { instanceType: 'm6i.4xlarge', minPerZone: 4, maxPerZone: 5 } },
+      }),
+    ).toContain(
+      'nodes.kafka: no node count from 4 to 5 divides the 6 brokers per zone; widen the range to include one of 1, 2, 3, 6',
+    );
+  });
+
+  it('throws when the instance type is unknown and no capacity is given', () => {
+    expect(
+      problemsOf({ ...specInput(3, 4), nodes: { kafka: { instanceType: 'x9.huge' } } })[0],
+    ).toMatch(
+      /^nodes\.kafka\.instanceType: "x9\.huge" is not in the built-in instance table; use one of .*m6i\.xlarge.*, or give nodes\.kafka\.capacity/,
+    );
+  });
+
+  it('accepts an unknown instance type when its capacity is given', () => {
+    const { plan } = parseSpec({
+      ...specInput(3, 4),
+      nodes: {
+        kafka: {
+          instanceType: 'x9.huge',
+          capacity: { vcpu: 16, memoryGi: 64, baselineGbps: 10, pricePerHourUsd: 1 },
+        },
+      },
+    });
+    expect(plan.nodeCapacity.baselineGbps).toBe(10);
+  });
+
+  it('throws when the brokers of the lowest level do not fit on one node', () => {
+    expect(
+      problemsOf({ ...specInput(3, 12), nodes: { kafka: { instanceType: 'm6i.large' } } }),
+    ).toContain(
+      'nodes.kafka.instanceType: 12 brokers share one m6i.large node at 1 node(s) per zone, leaving 0.25 GiB per broker (asked: 0.25); use a larger instance type, raise nodes.kafka.minPerZone, or set kafka.brokerResources.memoryGi between 1 and 0.25',
+    );
+  });
+
+  it('throws when the requested broker memory does not fit', () => {
+    expect(
+      problemsOf({
+        ...withKafka({ brokerResources: { memoryGi: 20 } }),
+        nodes: { kafka: { instanceType: 'm6i.4xlarge' } },
+      })[0],
+    ).toMatch(
+      /^kafka\.brokerResources\.memoryGi: 4 brokers share one m6i\.4xlarge node at 1 node\(s\) per zone, leaving 13\.25 GiB per broker \(asked: 20\)/,
+    );
+  });
+
+  it('throws when the target utilization is not a share', () => {
+    expect(problemsOf({ ...specInput(3, 4), autoscaling: { targetUtilization: 1.5 } })).toContain(
+      'autoscaling.targetUtilization: 1.5 is not a share of the baseline bandwidth; use a number above 0 and at most 1, usually 0.6',
+    );
+  });
+
+  it('throws when a scheduled minimum is not a balanced level or its time is malformed', () => {
+    const problems = problemsOf({
+      ...specInput(3, 4),
+      autoscaling: { scheduledMinimums: [{ startUtc: '7:00', endUtc: '18:00', nodesPerZone: 3 }] },
+    });
+    expect(problems).toContain(
+      'autoscaling.scheduledMinimums[0].startUtc: "7:00" is not a time; write HH:MM in UTC, like "07:30"',
+    );
+    expect(problems).toContain(
+      'autoscaling.scheduledMinimums[0].nodesPerZone: 3 is not a balanced node count; use one of 1, 2, 4',
+    );
+  });
+
+  it('throws when the drain cleaner has one replica', () => {
+    expect(problemsOf({ ...specInput(3, 4), drainCleaner: { replicas: 1 } })).toContain(
+      'drainCleaner.replicas: 1 replica leaves evictions unguarded whenever it restarts (the webhook fails open); use at least 2',
+    );
+  });
+
+  it('throws when the controller shares the Kafka namespace', () => {
+    expect(problemsOf({ ...specInput(3, 4), controller: { namespace: 'kafka' } })[0]).toMatch(
+      /^controller\.namespace: "kafka" is also the Kafka namespace/,
+    );
+  });
+
+  it('throws when the public endpoint is open to the world', () => {
+    expect(
+      problemsOf({ ...specInput(3, 4), cluster: { publicEndpointCidrs: ['0.0.0.0/0'] } })[0],
+    ).toMatch(
+      /^cluster\.publicEndpointCidrs\[0\]: "0\.0\.0\.0\/0" opens the platform to the whole internet/,
+    );
+  });
+
+  it('throws when an existing VPC lacks a subnet for a zone', () => {
+    expect(
+      problemsOf({
+        ...specInput(3, 4),
+        cluster: {
+          existingVpc: { vpcId: 'vpc-1', privateSubnetIds: { 'us-west-2a': 'subnet-1' } },
+        },
+      }),
+    ).toContain(
+      'cluster.existingVpc.privateSubnetIds: has no subnet for us-west-2b, us-west-2c; give one private subnet per spec zone',
+    );
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      ...specInput(3, 4),
+      name: 'Bad',
+      kafka: { brokers: 7, controllers: 2, external: { enabled: true } },
+    });
+    expect(problems.length).toBeGreaterThanOrEqual(4);
+    expect(problems.map(p => p.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        'name',
+        'kafka.brokers',
+        'kafka.controllers',
+        'kafka.external.allowedCidrs',
+      ]),
+    );
+  });
+});
+
+describe('warnings', () => {
+  it('warns when a node bound does not divide the brokers per zone', () => {
+    const { warnings } = parseSpec({
+      ...specInput(3, 6),
+      nodes: { kafka: { instanceType: 'm6i.4xlarge', maxPerZone: 4 } },
+    });
+    expect(warnings.map(w => `${w.path}: ${w.message}`)).toContain(
+      'nodes.kafka.maxPerZone: 4 nodes cannot carry 6 brokers evenly, so some nodes would run hot; the controller only uses the balanced counts 1, 2, 3',
+    );
+  });
+
+  it('warns when there are too few levels to scale by', () => {
+    const { warnings } = parseSpec(specInput(3, 2));
+    expect(warnings.map(w => w.path)).toContain('kafka.brokers');
+    expect(warnings.find(w => w.path === 'kafka.brokers')?.message).toMatch(
+      /2 brokers per zone give only 2 node level\(s\) \(1, 2\)/,
+    );
+  });
+
+  it('does not warn for the prod example shape', () => {
+    expect(parseSpec(specInput(3, 4)).warnings).toEqual([]);
+  });
+});

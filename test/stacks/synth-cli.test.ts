@@ -1,0 +1,116 @@
+/** The `npm run synth` command, run as a user runs it. */
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(TSX, [join(ROOT, 'stacks', 'synth-cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
+    entry.isDirectory()
+      ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+}
+
+function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    listFiles(dir)
+      .sort()
+      .map(file => [file, readFileSync(join(dir, file), 'utf8')]),
+  );
+}
+
+describe('npm run synth', () => {
+  const work = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+
+  it('writes a kustomize tree for the default spec and prints a summary', () => {
+    const out = join(work, 'default');
+    const result = synth(['--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^orders: Kafka 4\.3\.1, 12 brokers in 3 zone\(s\)/);
+    expect(result.stdout).toMatch(
+      /us-east-1a: pool brokers-a, brokers 1000, 1001, 1002, 1003, nodegroup orders-kafka-a, 4 NLB\(s\) cross-zone/,
+    );
+    expect(result.stdout).toMatch(/balanced levels per zone 1 \/ 2 \/ 4/);
+    const root = parseAllDocuments(
+      readFileSync(join(out, 'kustomization.yaml'), 'utf8'),
+    )[0]!.toJS();
+    expect(root.resources).toEqual(expect.arrayContaining(['storage', 'kafka']));
+    for (const component of root.resources as string[]) {
+      const kustomization = parseAllDocuments(
+        readFileSync(join(out, component, 'kustomization.yaml'), 'utf8'),
+      )[0]!.toJS();
+      const files = readdirSync(join(out, component))
+        .filter(f => f !== 'kustomization.yaml')
+        .sort();
+      expect([...kustomization.resources].sort()).toEqual(files);
+    }
+  });
+
+  it('is byte-identical on re-run', () => {
+    const out = join(work, 'rerun');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    const first = snapshotDir(out);
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    expect(snapshotDir(out)).toEqual(first);
+  });
+
+  it('exits non-zero on an invalid spec, lists every problem and leaves the output untouched', () => {
+    const out = join(work, 'kept');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    const before = snapshotDir(out);
+    const bad = join(work, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'name: orders\nregion: us-east-1\nzones: [us-east-1a, us-east-1b]\nkafka:\n  brokers: 3\n  controllers: 2\n  brokerz: 1\n',
+    );
+    const result = synth(['--config', bad, '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'kafka.brokers: 3 is not a multiple of the 2 zones; use 2 or 4',
+    );
+    expect(result.stderr).toContain('kafka.controllers: 2 KRaft controllers');
+    expect(result.stderr).toContain('kafka.brokerz: unknown key; did you mean "brokers"?');
+    expect(result.stderr).toContain('Nothing was written.');
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  it('writes nothing at all when the spec is invalid and the output does not exist', () => {
+    const out = join(work, 'never');
+    const result = synth(['--config', join(work, 'missing.yaml'), '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/cannot read the spec file/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(work).filter(name => name.includes('staging'))).toEqual([]);
+  });
+
+  it('refuses to replace a folder that is not an earlier synth output', () => {
+    const out = join(work, 'foreign');
+    mkdirSync(out);
+    writeFileSync(join(out, 'precious.txt'), 'keep me');
+    const result = synth(['--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/is not an earlier synth output/);
+    expect(readFileSync(join(out, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+});

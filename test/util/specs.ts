@@ -1,0 +1,53 @@
+/** Spec fixtures for tests: the examples and generated variations. */
+import { join } from 'node:path';
+import { parseSpec, loadSpecFile, type LoadedSpec } from '../../spec/load';
+import type { PlatformSpecInput } from '../../spec/schema';
+
+export const EXAMPLES_DIR = join(__dirname, '..', '..', 'stacks');
+
+export function exampleSpec(name: 'dev' | 'prod'): LoadedSpec {
+  return loadSpecFile(join(EXAMPLES_DIR, `${name}.yaml`));
+}
+
+const ZONE_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+/** A minimal valid spec input with the given zone count and brokers per zone. */
+export function specInput(
+  zoneCount: number,
+  brokersPerZone: number,
+  overrides: Partial<PlatformSpecInput> = {},
+): PlatformSpecInput {
+  const brokers = zoneCount * brokersPerZone;
+  const replicationFactor = Math.min(3, brokers);
+  return {
+    name: 'test',
+    region: 'us-west-2',
+    zones: ZONE_LETTERS.slice(0, zoneCount).map(letter => `us-west-2${letter}`),
+    kafka: {
+      brokers,
+      replicationFactor: Math.max(2, replicationFactor),
+      minInSyncReplicas: Math.max(1, Math.min(2, replicationFactor - 1)),
+      allowReplicationFactorOne: brokers < 2,
+      topics: [{ name: 'events', partitions: 12 }],
+      external: { enabled: true, allowedCidrs: ['10.0.0.0/8'] },
+    },
+    nodes: { kafka: { instanceType: 'm6i.4xlarge', minPerZone: 1, maxPerZone: brokersPerZone } },
+    ...overrides,
+  };
+}
+
+/** Variations across zone counts and brokers per zone (1-6 zones, 1-12 brokers per zone). */
+export function variations(): Array<{ label: string; loaded: LoadedSpec }> {
+  const result: Array<{ label: string; loaded: LoadedSpec }> = [];
+  for (const zoneCount of [1, 2, 3, 4, 5, 6]) {
+    for (const brokersPerZone of [1, 2, 3, 4, 6, 12]) {
+      if (zoneCount * brokersPerZone < 2) continue;
+      const input = specInput(zoneCount, brokersPerZone);
+      result.push({
+        label: `${zoneCount} zones x ${brokersPerZone} brokers`,
+        loaded: parseSpec(input),
+      });
+    }
+  }
+  return result;
+}
