@@ -107,7 +107,8 @@ function outcome(
 }
 
 function withoutMove(record: OperationRecord): OperationRecord {
-  const { move: _move, ...rest } = record;
+  const { move, ...rest } = record;
+  void move;
   return rest;
 }
 

@@ -1,0 +1,128 @@
+/** Prometheus metrics of the controller, on its own registry (served at `/metrics`). */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DecisionReason, Plan } from './model';
+import type { OperationEvent } from './operation';
+
+/** The controller's metrics. */
+export class ControllerMetrics {
+  /** The registry to serve. */
+  readonly registry = new Registry();
+  private readonly desiredNodes = new Gauge({
+    name: 'kafka_autoscaler_desired_nodes',
+    help: 'Balanced node level the controller wants per zone',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
+  private readonly currentNodes = new Gauge({
+    name: 'kafka_autoscaler_current_nodes',
+    help: 'Ready Kafka nodes per zone, not counting one being removed',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
+  private readonly demand = new Gauge({
+    name: 'kafka_autoscaler_zone_demand_mibps',
+    help: 'Broker network demand per zone, MiB/s in the busier direction',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
+  private readonly decision = new Gauge({
+    name: 'kafka_autoscaler_last_decision',
+    help: 'Last decision: 1 for its reason, 0 for the others',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly decisionTime = new Gauge({
+    name: 'kafka_autoscaler_last_decision_timestamp_seconds',
+    help: 'When the last decision was taken',
+    registers: [this.registry],
+  });
+  private readonly blockedSeconds = new Counter({
+    name: 'kafka_autoscaler_blocked_seconds_total',
+    help: 'Time spent holding, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly moves = new Counter({
+    name: 'kafka_autoscaler_broker_moves_total',
+    help: 'Broker moves by outcome (started, retried, finished, failed)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly actions = new Counter({
+    name: 'kafka_autoscaler_actions_total',
+    help: 'Actions taken (or reported in dry-run) by kind',
+    labelNames: ['kind', 'dry_run'],
+    registers: [this.registry],
+  });
+  private readonly terminations = new Counter({
+    name: 'kafka_autoscaler_instances_terminated_total',
+    help: 'Instances terminated after being emptied',
+    registers: [this.registry],
+  });
+  private readonly abandoned = new Counter({
+    name: 'kafka_autoscaler_operations_abandoned_total',
+    help: 'Operations abandoned after a failed move; the controller holds until a human looks',
+    registers: [this.registry],
+  });
+  private readonly leader = new Gauge({
+    name: 'kafka_autoscaler_leader',
+    help: '1 while this replica holds the lease',
+    registers: [this.registry],
+  });
+  private lastReason: DecisionReason | undefined;
+  private lastDecisionAtMs: number | undefined;
+
+  constructor(options: { readonly defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Records a plan; time since the previous plan counts as blocked under its reason. */
+  recordPlan(plan: Plan, nowMs: number): void {
+    if (this.lastReason !== undefined && this.lastDecisionAtMs !== undefined) {
+      const acting = ['scale-out', 'respread', 'scale-in', 'at-target'].includes(this.lastReason);
+      if (!acting) {
+        this.blockedSeconds.inc(
+          { reason: this.lastReason },
+          Math.max(0, nowMs - this.lastDecisionAtMs) / 1000,
+        );
+      }
+    }
+    this.decision.reset();
+    this.decision.set({ reason: plan.reason }, 1);
+    this.decisionTime.set(nowMs / 1000);
+    for (const zone of plan.zones) {
+      this.desiredNodes.set({ zone: zone.zone }, zone.desiredNodes);
+      this.currentNodes.set({ zone: zone.zone }, zone.currentNodes);
+      this.demand.set({ zone: zone.zone }, zone.demandMiBps);
+    }
+    this.lastReason = plan.reason;
+    this.lastDecisionAtMs = nowMs;
+  }
+
+  /** Counts an action taken or, in dry-run, reported. */
+  recordAction(kind: string, dryRun: boolean): void {
+    this.actions.inc({ kind, dry_run: String(dryRun) });
+  }
+
+  /** Counts what a state machine step did. */
+  recordOperationEvents(events: readonly OperationEvent[]): void {
+    for (const event of events) {
+      if (event === 'move-started') this.moves.inc({ outcome: 'started' });
+      else if (event === 'move-retried') this.moves.inc({ outcome: 'retried' });
+      else if (event === 'move-finished') this.moves.inc({ outcome: 'finished' });
+      else if (event === 'move-failed') this.moves.inc({ outcome: 'failed' });
+      else if (event === 'instance-terminated') this.terminations.inc();
+      else if (event === 'abandoned') this.abandoned.inc();
+    }
+  }
+
+  /** Sets the leader gauge. */
+  setLeader(leading: boolean): void {
+    this.leader.set(leading ? 1 : 0);
+  }
+
+  /** The exposition text. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What the controller needs from the outside world, as interfaces. The adapters implement them;
+ * tests and the simulator implement them with fakes.
+ */
+import type { Observed, ObservedNode } from './model';
+import type { OperationRecord } from './operation-record';
+
+/** Writes to Kubernetes. Each write re-reads the object and checks its UID first. */
+export interface ClusterWriter {
+  /**
+   * Stores (or with undefined removes) the operation record on the node, guarded by the node's
+   * resourceVersion: fails when the node changed since it was observed.
+   */
+  writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void>;
+  /** Cordons or uncordons the node with this UID. */
+  setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void>;
+  /** Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. */
+  requestRoll(podName: string, podUid: string): Promise<void>;
+}
+
+/** Writes to the Auto Scaling API. */
+export interface GroupWriter {
+  /** Raises desired capacity; never used to lower it. */
+  raiseDesiredCapacity(groupName: string, desired: number): Promise<void>;
+  /**
+   * Terminates exactly this instance and decrements desired capacity, after checking the group:
+   * returns without calling when the instance is already leaving the group.
+   */
+  terminateInstance(
+    groupName: string,
+    instanceId: string,
+  ): Promise<'requested' | 'already-leaving'>;
+}
+
+/** A Kubernetes Event on the `Kafka` resource. */
+export interface ControllerEvent {
+  readonly type: 'Normal' | 'Warning';
+  /** CamelCase reason, for example `ScaleOut`. */
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Reports Events; failures are logged, never fatal. */
+export interface EventRecorder {
+  record(event: ControllerEvent): Promise<void>;
+}
+
+/** Who leads, from the Lease. */
+export interface Leadership {
+  /** True while the lease is held and was renewed within the renew deadline. */
+  readonly leading: boolean;
+  /** Lease transitions when this replica acquired it. */
+  readonly fencingToken: number;
+  /** This replica's identity. */
+  readonly holder: string;
+}
+
+/** Gathers one observation. */
+export type Observe = () => Promise<Observed>;

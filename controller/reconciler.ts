@@ -1,0 +1,184 @@
+/**
+ * One pass of the control loop: observe, decide, and either advance the operation in flight by one
+ * step or start the one action `decide` asked for. Leadership is checked before every write; in
+ * dry-run mode actions are reported (log, Event, metric) and never performed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ControllerConfig } from './config';
+import { decide } from './decide';
+import type { Logger } from './log';
+import type { ControllerMetrics } from './metrics';
+import { INITIAL_MEMORY, type Memory, type ObservedNode, type Plan } from './model';
+import {
+  startOperation,
+  stepOperation,
+  type Effect,
+  type OperationEvent,
+  type StepOutcome,
+} from './operation';
+import { encodeOperationRecord } from './operation-record';
+import type { ClusterWriter, EventRecorder, GroupWriter, Leadership, Observe } from './ports';
+
+/** Everything one pass needs, injected. */
+export interface ReconcilerDependencies {
+  readonly config: ControllerConfig;
+  readonly observe: Observe;
+  readonly cluster: ClusterWriter;
+  readonly groups: GroupWriter;
+  readonly events: EventRecorder;
+  readonly leadership: () => Leadership;
+  readonly metrics: ControllerMetrics;
+  readonly logger: Logger;
+  /** Operation IDs; random by default. */
+  readonly newId?: () => string;
+}
+
+/** What one pass did. */
+export interface PassResult {
+  readonly plan: Plan;
+  /** The step taken on the operation in flight, if any. */
+  readonly step: StepOutcome | undefined;
+  /** Whether anything was written. */
+  readonly acted: boolean;
+}
+
+/** Thrown when a write is attempted without the lease. */
+export class NotLeaderError extends Error {}
+
+const EVENT_REASONS: Readonly<Record<OperationEvent, string>> = {
+  adopted: 'OperationAdopted',
+  'move-started': 'BrokerMoveStarted',
+  'move-retried': 'BrokerMoveRetried',
+  'move-finished': 'BrokerMoveFinished',
+  'move-failed': 'BrokerMoveFailed',
+  'terminate-requested': 'TerminateRequested',
+  'instance-terminated': 'InstanceTerminated',
+  abandoned: 'OperationAbandoned',
+  'rolled-back': 'OperationRolledBack',
+  completed: 'OperationCompleted',
+};
+
+const WARNINGS: ReadonlySet<OperationEvent> = new Set(['move-failed', 'abandoned', 'move-retried']);
+
+/** The control loop's state (decision memory) and its one pass. */
+export class Reconciler {
+  private memory: Memory = INITIAL_MEMORY;
+
+  constructor(private readonly deps: ReconcilerDependencies) {}
+
+  /** Runs one pass. Errors from writes propagate; the caller logs and retries next interval. */
+  async reconcileOnce(): Promise<PassResult> {
+    const { config, metrics, logger } = this.deps;
+    const observed = await this.deps.observe();
+    const plan = decide(observed, config, this.memory);
+    this.memory = plan.memory;
+    metrics.recordPlan(plan, observed.nowMs);
+    const leadership = this.deps.leadership();
+    metrics.setLeader(leadership.leading);
+    logger.log('info', 'decision', {
+      reason: plan.reason,
+      detail: plan.detail,
+      action: plan.action,
+      leading: leadership.leading,
+    });
+    if (!leadership.leading) return { plan, step: undefined, acted: false };
+
+    const busy = observed.nodes
+      .filter(node => node.operation !== undefined)
+      .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
+    if (busy?.operation !== undefined) {
+      if (config.dryRun) return { plan, step: undefined, acted: false };
+      const view = plan.zones.find(zone => zone.zone === busy.operation?.zone);
+      const step = stepOperation(busy.operation, observed, config, {
+        nowMs: observed.nowMs,
+        fencingToken: leadership.fencingToken,
+        holder: leadership.holder,
+        removalStillWanted: view === undefined || view.desiredNodes <= view.currentNodes,
+      });
+      const acted = await this.apply(busy, step);
+      await this.report(step, busy);
+      return { plan, step, acted };
+    }
+
+    const action = plan.action;
+    if (action === undefined) return { plan, step: undefined, acted: false };
+    metrics.recordAction(action.kind, config.dryRun);
+    if (config.dryRun) {
+      await this.event('Normal', 'DryRun', `would ${plan.detail}`);
+      return { plan, step: undefined, acted: false };
+    }
+    this.assertLeading();
+    if (action.kind === 'scale-out') {
+      await this.deps.groups.raiseDesiredCapacity(action.groupName, action.toDesired);
+    } else {
+      const node = observed.nodes.find(each => each.name === action.nodeName);
+      if (node === undefined) return { plan, step: undefined, acted: false };
+      const record = startOperation(action, {
+        nowMs: observed.nowMs,
+        fencingToken: leadership.fencingToken,
+        holder: leadership.holder,
+        id: (this.deps.newId ?? randomUUID)(),
+      });
+      await this.deps.cluster.writeOperation(node, record);
+    }
+    const reason = { 'scale-out': 'ScaleOut', respread: 'Respread', 'scale-in': 'ScaleIn' }[
+      action.kind
+    ];
+    await this.event('Normal', reason, plan.detail);
+    return { plan, step: undefined, acted: true };
+  }
+
+  private assertLeading(): void {
+    if (!this.deps.leadership().leading) throw new NotLeaderError('lease lost; not writing');
+  }
+
+  private async apply(node: ObservedNode, step: StepOutcome): Promise<boolean> {
+    const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
+    const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
+    const recordChanged = before !== after;
+    if (!recordChanged && step.effect === undefined) return false;
+    this.assertLeading();
+    if (step.effectFirst && step.effect !== undefined) await this.perform(step.effect);
+    if (recordChanged) await this.deps.cluster.writeOperation(node, step.next);
+    if (!step.effectFirst && step.effect !== undefined) {
+      this.assertLeading();
+      await this.perform(step.effect);
+    }
+    return true;
+  }
+
+  private async perform(effect: Effect): Promise<void> {
+    const { cluster, groups } = this.deps;
+    switch (effect.kind) {
+      case 'cordon':
+        return cluster.setUnschedulable(effect.nodeName, effect.nodeUid, true);
+      case 'uncordon':
+        return cluster.setUnschedulable(effect.nodeName, effect.nodeUid, false);
+      case 'request-roll':
+        return cluster.requestRoll(effect.podName, effect.podUid);
+      case 'terminate-instance':
+        await groups.terminateInstance(effect.groupName, effect.instanceId);
+        return;
+    }
+  }
+
+  private async report(step: StepOutcome, node: ObservedNode): Promise<void> {
+    this.deps.metrics.recordOperationEvents(step.events);
+    const operation = step.next ?? node.operation;
+    for (const event of step.events) {
+      const message = `${operation?.kind} ${operation?.id} on ${node.name}: ${event}${
+        step.next?.note !== undefined ? ` (${step.next.note})` : ''
+      }${step.next?.move !== undefined ? `, broker ${step.next.move.podName}` : ''}`;
+      await this.event(WARNINGS.has(event) ? 'Warning' : 'Normal', EVENT_REASONS[event], message);
+    }
+  }
+
+  private async event(type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    this.deps.logger.log(type === 'Warning' ? 'warn' : 'info', message, { event: reason });
+    try {
+      await this.deps.events.record({ type, reason, message });
+    } catch (error) {
+      this.deps.logger.log('warn', 'could not record event', { error: String(error) });
+    }
+  }
+}

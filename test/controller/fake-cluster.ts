@@ -1,0 +1,198 @@
+/**
+ * An in-memory cluster for state machine tests: nodes, broker pods, Auto Scaling groups and a
+ * Strimzi that rolls annotated pods. Writes are guarded like the real adapters (resourceVersion,
+ * UID, group state) and can be made to crash before or after they take effect.
+ */
+import type { ControllerConfig } from '../../controller/config';
+import type { Observed, ObservedBroker, ObservedGroup, ObservedNode } from '../../controller/model';
+import type { OperationRecord } from '../../controller/operation-record';
+import type { ClusterWriter, GroupWriter, Leadership } from '../../controller/ports';
+import { NOW_MS, healthyCluster } from './fixtures';
+
+export class CrashError extends Error {}
+export class ConflictError extends Error {}
+
+/** What Strimzi does with a roll request. */
+export type StrimziBehaviour = 'roll' | 'drop-annotation' | 'refuse';
+
+export interface CrashPlan {
+  /** 1-based index of the write that crashes. */
+  readonly atWrite: number;
+  /** Crash before the write takes effect, or after (a timeout after success). */
+  readonly when: 'before' | 'after';
+}
+
+export class FakeCluster implements ClusterWriter, GroupWriter {
+  nowMs = NOW_MS;
+  nodes: ObservedNode[];
+  brokers: ObservedBroker[];
+  groups: ObservedGroup[];
+  strimzi: StrimziBehaviour = 'roll';
+  underReplicatedPartitions = 0;
+  crash: CrashPlan | undefined;
+  /** Every write attempted, in order (for counting boundaries). */
+  readonly writes: string[] = [];
+  /** Instances actually terminated. */
+  readonly terminated: string[] = [];
+  /** The most pods rolling (annotated or not yet Ready) at any instant. */
+  mostRollsInFlight = 0;
+  private nextUid = 1;
+  private readonly loads: Observed['loads'];
+
+  constructor(
+    readonly config: ControllerConfig,
+    options: { nodesPerZone: number; demandMiBps: number },
+  ) {
+    const healthy = healthyCluster(config, options);
+    this.nodes = [...healthy.nodes];
+    this.brokers = [...healthy.brokers];
+    this.groups = [...healthy.groups];
+    this.loads = healthy.loads;
+  }
+
+  observe = async (): Promise<Observed> => ({
+    nowMs: this.nowMs,
+    freshness: {
+      kubernetesAtMs: this.nowMs,
+      prometheusAtMs: this.nowMs,
+      autoscalingAtMs: this.nowMs,
+    },
+    kafkaReady: true,
+    underReplicatedPartitions: this.underReplicatedPartitions,
+    underMinIsrPartitions: 0,
+    nodes: this.nodes.map(node => ({ ...node })),
+    brokers: this.brokers.map(broker => ({ ...broker })),
+    groups: this.groups.map(group => ({ ...group, instances: [...group.instances] })),
+    loads: this.loads,
+  });
+
+  private write(name: string, apply: () => void): void {
+    this.writes.push(name);
+    const crash = this.crash;
+    if (crash !== undefined && crash.atWrite === this.writes.length) {
+      this.crash = undefined;
+      if (crash.when === 'after') apply();
+      throw new CrashError(`crash ${crash.when} write ${crash.atWrite} (${name})`);
+    }
+    apply();
+  }
+
+  private updateNode(name: string, change: (node: ObservedNode) => ObservedNode): void {
+    this.nodes = this.nodes.map(node =>
+      node.name === name
+        ? { ...change(node), resourceVersion: String(Number(node.resourceVersion) + 1) }
+        : node,
+    );
+  }
+
+  async writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+    const current = this.nodes.find(each => each.name === node.name);
+    if (current === undefined || current.uid !== node.uid) throw new ConflictError('node replaced');
+    if (current.resourceVersion !== node.resourceVersion) throw new ConflictError('node changed');
+    this.write(`record ${node.name} ${record?.phase ?? 'clear'}`, () =>
+      this.updateNode(node.name, each => ({ ...each, operation: record })),
+    );
+  }
+
+  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+    const current = this.nodes.find(each => each.name === nodeName);
+    if (current === undefined || current.uid !== nodeUid) throw new ConflictError('node replaced');
+    this.write(`${unschedulable ? 'cordon' : 'uncordon'} ${nodeName}`, () =>
+      this.updateNode(nodeName, each => ({ ...each, unschedulable })),
+    );
+  }
+
+  async requestRoll(podName: string, podUid: string): Promise<void> {
+    const pod = this.brokers.find(each => each.podName === podName);
+    if (pod === undefined || pod.uid !== podUid) throw new ConflictError('pod replaced');
+    this.write(`roll ${podName}`, () => {
+      this.brokers = this.brokers.map(each =>
+        each.podName === podName ? { ...each, rollRequested: true } : each,
+      );
+    });
+    this.trackRolls();
+  }
+
+  async raiseDesiredCapacity(groupName: string, desired: number): Promise<void> {
+    this.write(`desired ${groupName} ${desired}`, () => {
+      this.groups = this.groups.map(group =>
+        group.groupName === groupName && desired > group.desired ? { ...group, desired } : group,
+      );
+    });
+  }
+
+  async terminateInstance(
+    groupName: string,
+    instanceId: string,
+  ): Promise<'requested' | 'already-leaving'> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    const instance = group?.instances.find(each => each.instanceId === instanceId);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
+    if (group.desired <= group.min) throw new Error('ValidationError: desired equals min');
+    this.write(`terminate ${instanceId}`, () => {
+      this.terminated.push(instanceId);
+      this.groups = this.groups.map(each =>
+        each.groupName === groupName
+          ? {
+              ...each,
+              desired: each.desired - 1,
+              instances: each.instances.map(i =>
+                i.instanceId === instanceId ? { ...i, lifecycleState: 'Terminating' } : i,
+              ),
+            }
+          : each,
+      );
+    });
+    return 'requested';
+  }
+
+  private trackRolls(): void {
+    const rolling = this.brokers.filter(b => b.rollRequested || !b.ready).length;
+    this.mostRollsInFlight = Math.max(this.mostRollsInFlight, rolling);
+  }
+
+  /** Lets time pass: Strimzi handles roll requests, the cloud removes terminated instances. */
+  advance(seconds: number): void {
+    this.nowMs += seconds * 1000;
+    // Pending pods from an earlier roll are scheduled when room appears.
+    this.brokers = this.brokers.map(broker => {
+      if (broker.rollRequested) {
+        if (this.strimzi === 'drop-annotation') return { ...broker, rollRequested: false };
+        if (this.strimzi === 'refuse') return broker;
+        return this.schedule({ ...broker, rollRequested: false, uid: `uid-new-${this.nextUid++}` });
+      }
+      if (broker.nodeName === undefined) return this.schedule(broker);
+      return broker;
+    });
+    this.trackRolls();
+    const leaving = new Set(
+      this.groups.flatMap(group =>
+        group.instances.filter(i => i.lifecycleState === 'Terminating').map(i => i.instanceId),
+      ),
+    );
+    this.nodes = this.nodes.filter(node => !leaving.has(node.instanceId ?? ''));
+    this.groups = this.groups.map(group => ({
+      ...group,
+      instances: group.instances.filter(i => i.lifecycleState !== 'Terminating'),
+    }));
+  }
+
+  private schedule(broker: ObservedBroker): ObservedBroker {
+    const candidates = this.nodes
+      .filter(node => node.zone === broker.zone && node.ready && !node.unschedulable)
+      .map(node => ({
+        node,
+        load: this.brokers.filter(b => b.nodeName === node.name && b.podName !== broker.podName)
+          .length,
+      }))
+      .sort((a, b) => a.load - b.load || a.node.name.localeCompare(b.node.name));
+    if (candidates.length === 0) return { ...broker, nodeName: undefined, ready: false };
+    return { ...broker, nodeName: candidates[0].node.name, ready: true };
+  }
+}
+
+/** A leadership that can be lost. */
+export function leader(holder: string, fencingToken: number): { current: Leadership } {
+  return { current: { leading: true, fencingToken, holder } };
+}

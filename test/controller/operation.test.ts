@@ -1,0 +1,152 @@
+import { startOperation, stepOperation, type StepContext } from '../../controller/operation';
+import type { Observed } from '../../controller/model';
+import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+
+const config = testConfig();
+const context: StepContext = {
+  nowMs: NOW_MS,
+  fencingToken: 3,
+  holder: 'a',
+  removalStillWanted: true,
+};
+const base = healthyCluster(config, { nodesPerZone: 2 });
+const record = startOperation(
+  {
+    kind: 'scale-in',
+    zone: 'us-east-1a',
+    groupName: 'asg-orders-kafka-a',
+    nodeName: 'node-a-1',
+    nodeUid: 'uid-node-a-1',
+    instanceId: 'i-a1',
+  },
+  { nowMs: NOW_MS, fencingToken: 3, holder: 'a', id: 'op-1' },
+);
+const cordoned = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));
+const draining = { ...record, phase: 'drain' as const };
+const moving = {
+  ...draining,
+  move: {
+    podName: 'orders-brokers-a-1001',
+    podUid: 'uid-orders-brokers-a-1001',
+    requestedAtMs: NOW_MS,
+    attempt: 1 as const,
+  },
+};
+const moved = (observed: Observed, nodeName = 'node-a-0') =>
+  withBroker(observed, 'orders-brokers-a-1001', broker => ({ ...broker, uid: 'new', nodeName }));
+
+describe('stepOperation', () => {
+  test('cordons, then drains once the node is cordoned', () => {
+    expect(stepOperation(record, base, config, context).effect).toEqual({
+      kind: 'cordon',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+    });
+    expect(stepOperation(record, cordoned, config, context).next?.phase).toBe('drain');
+  });
+
+  test('asks Strimzi to roll the first broker on the node, effect before record', () => {
+    const step = stepOperation(draining, cordoned, config, context);
+    expect(step.effect).toEqual({
+      kind: 'request-roll',
+      podName: 'orders-brokers-a-1001',
+      podUid: 'uid-orders-brokers-a-1001',
+    });
+    expect(step.effectFirst).toBe(true);
+    expect(step.next?.move?.attempt).toBe(1);
+  });
+
+  test('a move is done only with a new UID, Ready, on another node of the zone, and URP 0', () => {
+    expect(stepOperation(moving, moved(cordoned), config, context).events).toEqual([
+      'move-finished',
+    ]);
+    const notReady = withBroker(moved(cordoned), 'orders-brokers-a-1001', b => ({
+      ...b,
+      ready: false,
+    }));
+    expect(stepOperation(moving, notReady, config, context).events).toEqual([]);
+    const sameNode = moved(cordoned, 'node-a-1');
+    expect(stepOperation(moving, sameNode, config, context).events).toEqual([]);
+    const otherZone = moved(cordoned, 'node-b-0');
+    expect(stepOperation(moving, otherZone, config, context).events).toEqual([]);
+    const urp = { ...moved(cordoned), underReplicatedPartitions: 2 };
+    expect(stepOperation(moving, urp, config, context).events).toEqual([]);
+    const sameUid = withBroker(cordoned, 'orders-brokers-a-1001', b => ({
+      ...b,
+      nodeName: 'node-a-0',
+    }));
+    expect(stepOperation(moving, sameUid, config, context).events).toEqual([]);
+  });
+
+  test('retries a timed-out move once, then abandons and uncordons', () => {
+    const late = { ...context, nowMs: NOW_MS + (config.moveTimeoutSeconds + 1) * 1000 };
+    const retry = stepOperation(moving, cordoned, config, late);
+    expect(retry.events).toEqual(['move-retried']);
+    expect(retry.effect?.kind).toBe('request-roll');
+    expect(retry.next?.move?.attempt).toBe(2);
+    const retried = retry.next ?? moving;
+    const later = { ...late, nowMs: late.nowMs + (config.moveTimeoutSeconds + 1) * 1000 };
+    const giveUp = stepOperation(retried, cordoned, config, later);
+    expect(giveUp.next?.phase).toBe('abandoned');
+    expect(giveUp.effect?.kind).toBe('uncordon');
+    expect(giveUp.events).toEqual(['move-failed', 'abandoned']);
+  });
+
+  test('terminates once empty, and treats a leaving instance as terminated', () => {
+    const empty = cordoned.brokers
+      .filter(broker => broker.nodeName === 'node-a-1')
+      .reduce(
+        (observed, broker) =>
+          withBroker(observed, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
+        cordoned,
+      );
+    const step = stepOperation(draining, empty, config, context);
+    expect(step.next?.phase).toBe('terminate');
+    expect(step.effect).toMatchObject({ kind: 'terminate-instance', instanceId: 'i-a1' });
+    const leaving = {
+      ...empty,
+      groups: empty.groups.map(group => ({
+        ...group,
+        instances: group.instances.map(i =>
+          i.instanceId === 'i-a1' ? { ...i, lifecycleState: 'Terminating:Wait' } : i,
+        ),
+      })),
+    };
+    const after = stepOperation({ ...draining, phase: 'terminate' }, leaving, config, context);
+    expect(after.effect).toBeUndefined();
+    expect(after.next?.phase).toBe('terminated');
+  });
+
+  test('rolls back a removal the zone needs again', () => {
+    const step = stepOperation(draining, cordoned, config, {
+      ...context,
+      removalStillWanted: false,
+    });
+    expect(step.next?.phase).toBe('uncordon');
+    expect(step.effect?.kind).toBe('uncordon');
+  });
+
+  test('fencing: leaves a newer leader record alone and adopts an older one', () => {
+    expect(
+      stepOperation({ ...draining, fencingToken: 4 }, cordoned, config, context).waiting,
+    ).toMatch(/newer leader/);
+    const adopted = stepOperation(
+      { ...draining, fencingToken: 2, holder: 'b' },
+      cordoned,
+      config,
+      context,
+    );
+    expect(adopted.next).toMatchObject({ fencingToken: 3, holder: 'a' });
+    expect(adopted.effect).toBeUndefined();
+  });
+
+  test('adopts a roll requested just before a crash instead of starting another', () => {
+    const annotated = withBroker(cordoned, 'orders-brokers-a-1003', b => ({
+      ...b,
+      rollRequested: true,
+    }));
+    const step = stepOperation(draining, annotated, config, context);
+    expect(step.effect).toBeUndefined();
+    expect(step.next?.move?.podName).toBe('orders-brokers-a-1003');
+  });
+});

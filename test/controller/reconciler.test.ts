@@ -1,0 +1,277 @@
+import { ControllerMetrics } from '../../controller/metrics';
+import { silentLogger } from '../../controller/log';
+import { NotLeaderError, Reconciler } from '../../controller/reconciler';
+import type { ControllerEvent, Leadership } from '../../controller/ports';
+import { testConfig } from './fixtures';
+import { CrashError, FakeCluster, type CrashPlan } from './fake-cluster';
+
+const config = { ...testConfig(), scaleInStabilizationSeconds: 0, moveTimeoutSeconds: 300 };
+
+function controller(
+  cluster: FakeCluster,
+  leadership: () => Leadership,
+  events: ControllerEvent[] = [],
+  overrides: Partial<typeof config> = {},
+): Reconciler {
+  let id = 0;
+  return new Reconciler({
+    config: { ...config, ...overrides },
+    observe: cluster.observe,
+    cluster,
+    groups: cluster,
+    events: { record: async event => void events.push(event) },
+    leadership,
+    metrics: new ControllerMetrics({ defaultMetrics: false }),
+    logger: silentLogger,
+    newId: () => `op-${++id}`,
+  });
+}
+
+const leading =
+  (holder = 'a', fencingToken = 1) =>
+  (): Leadership => ({
+    leading: true,
+    fencingToken,
+    holder,
+  });
+
+/** Runs passes (restarting the controller after a crash) until nothing changes for a while. */
+async function runToRest(cluster: FakeCluster, passes = 200): Promise<number> {
+  let reconciler = controller(cluster, leading());
+  let restarts = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    try {
+      await reconciler.reconcileOnce();
+    } catch (error) {
+      if (!(error instanceof CrashError)) throw error;
+      restarts++;
+      reconciler = controller(cluster, leading());
+    }
+    cluster.advance(30);
+  }
+  return restarts;
+}
+
+function expectScaledInCleanly(cluster: FakeCluster): void {
+  // One node per zone, every broker on it and Ready, nothing cordoned, no record left.
+  expect(cluster.nodes).toHaveLength(3);
+  for (const node of cluster.nodes) {
+    expect(node.unschedulable).toBe(false);
+    expect(node.operation).toBeUndefined();
+  }
+  for (const broker of cluster.brokers) {
+    expect(broker.ready).toBe(true);
+    const node = cluster.nodes.find(each => each.name === broker.nodeName);
+    expect(node?.zone).toBe(broker.zone);
+  }
+  // Exactly one instance terminated per zone, desired decremented exactly once.
+  expect([...cluster.terminated].sort()).toEqual(['i-a1', 'i-b1', 'i-c1']);
+  for (const group of cluster.groups) expect(group.desired).toBe(1);
+  // Never more than one broker moving at a time.
+  expect(cluster.mostRollsInFlight).toBe(1);
+}
+
+describe('reconciler: scale-in end to end', () => {
+  test('empties one node per zone, one broker at a time, then terminates it', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    await runToRest(cluster);
+    expectScaledInCleanly(cluster);
+  });
+
+  test('scale-out raises desired capacity, then re-spreads until every node is even', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 60 });
+    const reconciler = controller(cluster, leading());
+    for (let pass = 0; pass < 100; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+      // The cloud launches nodes for raised groups.
+      for (const group of cluster.groups) {
+        const zoneNodes = cluster.nodes.filter(node => node.zone === group.zone);
+        if (zoneNodes.length < group.desired) {
+          const name = `${zoneNodes[0].name}-new`;
+          cluster.nodes.push({
+            ...zoneNodes[0],
+            name,
+            uid: `uid-${name}`,
+            instanceId: `i-${name}`,
+          });
+          cluster.groups = cluster.groups.map(each =>
+            each === group
+              ? {
+                  ...each,
+                  instances: [
+                    ...each.instances,
+                    { instanceId: `i-${name}`, lifecycleState: 'InService' },
+                  ],
+                }
+              : each,
+          );
+        }
+      }
+    }
+    for (const node of cluster.nodes) {
+      expect(cluster.brokers.filter(broker => broker.nodeName === node.name)).toHaveLength(2);
+      expect(node.unschedulable).toBe(false);
+      expect(node.operation).toBeUndefined();
+    }
+    expect(cluster.mostRollsInFlight).toBe(1);
+  });
+});
+
+describe('reconciler: crash at every step boundary, then restart', () => {
+  const clean = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+  let boundaries = 0;
+  beforeAll(async () => {
+    await runToRest(clean);
+    boundaries = clean.writes.length;
+  });
+
+  test('a clean run has a write at every boundary of the scale-in', () => {
+    expect(boundaries).toBeGreaterThan(20);
+    expect(clean.writes.filter(write => write.startsWith('terminate'))).toHaveLength(3);
+  });
+
+  for (const when of ['before', 'after'] as const) {
+    test(`converges when the controller dies ${when} each write`, async () => {
+      for (let atWrite = 1; atWrite <= boundaries; atWrite++) {
+        const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+        const crash: CrashPlan = { atWrite, when };
+        cluster.crash = crash;
+        const restarts = await runToRest(cluster);
+        expect(restarts).toBe(1);
+        try {
+          expectScaledInCleanly(cluster);
+        } catch (error) {
+          throw new Error(
+            `after crash ${when} write ${atWrite} (${clean.writes[atWrite - 1]}): ${String(error)}`,
+          );
+        }
+      }
+    });
+  }
+});
+
+describe('reconciler: Strimzi does not roll', () => {
+  for (const behaviour of ['drop-annotation', 'refuse'] as const) {
+    test(`${behaviour}: retries once, then abandons, uncordons and holds`, async () => {
+      const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+      cluster.strimzi = behaviour;
+      const events: ControllerEvent[] = [];
+      const reconciler = controller(cluster, leading(), events);
+      for (let pass = 0; pass < 60; pass++) {
+        await reconciler.reconcileOnce();
+        cluster.advance(30);
+      }
+      const rolls = cluster.writes.filter(write => write.startsWith('roll'));
+      expect(rolls).toEqual(['roll orders-brokers-a-1001', 'roll orders-brokers-a-1001']);
+      expect(cluster.terminated).toEqual([]);
+      const node = cluster.nodes.find(each => each.name === 'node-a-1');
+      expect(node?.unschedulable).toBe(false);
+      expect(node?.operation?.phase).toBe('abandoned');
+      expect(events.map(event => event.reason)).toEqual(
+        expect.arrayContaining(['BrokerMoveRetried', 'BrokerMoveFailed', 'OperationAbandoned']),
+      );
+      const plan = (await reconciler.reconcileOnce()).plan;
+      expect(plan.reason).toBe('operation-abandoned');
+    });
+  }
+
+  test('a broker with nowhere to go (zone cannot take it) abandons and keeps the node', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    // The other node of zone a is NotReady-free but cordoned by someone else: no room.
+    const reconciler = controller(cluster, leading());
+    await reconciler.reconcileOnce(); // writes the record
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-0' ? { ...node, unschedulable: true } : node,
+    );
+    for (let pass = 0; pass < 60; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    expect(cluster.terminated).toEqual([]);
+    const kept = cluster.nodes.find(node => node.name === 'node-a-1');
+    expect(kept?.operation?.phase).toBe('abandoned');
+    expect(kept?.unschedulable).toBe(false);
+  });
+});
+
+describe('reconciler: safety during an operation', () => {
+  test('does not start the next move while a partition is under-replicated (T1)', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const reconciler = controller(cluster, leading());
+    await reconciler.reconcileOnce(); // record
+    await reconciler.reconcileOnce(); // cordon
+    await reconciler.reconcileOnce(); // cordoned -> drain
+    cluster.underReplicatedPartitions = 1;
+    for (let pass = 0; pass < 10; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    expect(cluster.writes.filter(write => write.startsWith('roll'))).toEqual([]);
+    expect(cluster.terminated).toEqual([]);
+  });
+
+  test('dry-run decides and reports but writes nothing', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const events: ControllerEvent[] = [];
+    const reconciler = controller(cluster, leading(), events, { dryRun: true });
+    const result = await reconciler.reconcileOnce();
+    expect(result.plan.action?.kind).toBe('scale-in');
+    expect(cluster.writes).toEqual([]);
+    expect(events[0]).toMatchObject({ reason: 'DryRun' });
+  });
+});
+
+describe('reconciler: two leaders (T3)', () => {
+  test('a replica that lost the lease does not write', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    let aLeads = true;
+    const a = controller(cluster, () => ({ leading: aLeads, fencingToken: 1, holder: 'a' }));
+    await a.reconcileOnce();
+    aLeads = false;
+    const before = cluster.writes.length;
+    const result = await a.reconcileOnce();
+    expect(result.acted).toBe(false);
+    expect(cluster.writes.length).toBe(before);
+  });
+
+  test('a stale leader writing from an old view hits a conflict; the new leader adopts the record', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const a = controller(cluster, leading('a', 1));
+    await a.reconcileOnce(); // A starts the operation
+    const staleView = await cluster.observe();
+    const b = controller(cluster, leading('b', 2));
+    const adopted = await b.reconcileOnce();
+    expect(adopted.step?.events).toEqual(['adopted']);
+    const node = staleView.nodes.find(each => each.operation !== undefined);
+    expect(node).toBeDefined();
+    if (node?.operation === undefined) return;
+    // A wakes up and writes from its old view: the resourceVersion guard refuses it.
+    await expect(
+      cluster.writeOperation(node, { ...node.operation, phase: 'drain' }),
+    ).rejects.toThrow('node changed');
+    // A steps again from a fresh view: the record now carries a newer token, so A only waits.
+    const aAgain = await a.reconcileOnce();
+    expect(aAgain.step?.waiting).toMatch(/newer leader/);
+    expect(aAgain.acted).toBe(false);
+    // B finishes the job alone.
+    for (let pass = 0; pass < 200; pass++) {
+      await b.reconcileOnce();
+      cluster.advance(30);
+    }
+    expect([...cluster.terminated].sort()).toEqual(['i-a1', 'i-b1', 'i-c1']);
+    expect(cluster.mostRollsInFlight).toBe(1);
+  });
+
+  test('refuses to act when leadership is lost between deciding and writing', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    let calls = 0;
+    const flaky = controller(cluster, () => ({
+      leading: calls++ === 0,
+      fencingToken: 1,
+      holder: 'a',
+    }));
+    await expect(flaky.reconcileOnce()).rejects.toThrow(NotLeaderError);
+    expect(cluster.writes).toEqual([]);
+  });
+});
