@@ -654,6 +654,94 @@ const clusterRules: Rule = spec => {
   return issues;
 };
 
+/** Namespaces, sizes and thresholds of the operations components (descheduler, Drain Cleaner, ...). */
+const operationsComponentRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const namespaces: Array<[string, string]> = [
+    ['operators.strimziNamespace', spec.operators.strimziNamespace],
+    ['drainCleaner.namespace', spec.drainCleaner.namespace],
+    ['descheduler.namespace', spec.descheduler.namespace],
+    ['monitoring.namespace', spec.monitoring.namespace],
+  ];
+  if (spec.gitops.namespace !== undefined) {
+    namespaces.push(['gitops.namespace', spec.gitops.namespace]);
+  }
+  for (const [path, value] of namespaces) {
+    if (!dns1123Label.test(value)) {
+      issues.push(
+        issue(
+          path,
+          `${showValue(value)} is not a DNS-1123 label; use lower-case letters, digits and '-'`,
+        ),
+      );
+    }
+  }
+  const ownNamespaces: Array<[string, string]> = [
+    ['operators.strimziNamespace', spec.operators.strimziNamespace],
+    ['drainCleaner.namespace', spec.drainCleaner.namespace],
+    ['descheduler.namespace', spec.descheduler.namespace],
+  ];
+  const taken = new Map<string, string>([
+    [spec.kafka.namespace, 'kafka.namespace'],
+    [spec.controller.namespace, 'controller.namespace'],
+  ]);
+  for (const [path, value] of ownNamespaces) {
+    const other = taken.get(value);
+    if (other !== undefined) {
+      issues.push(
+        issue(
+          path,
+          `${showValue(value)} is also ${other}; give each component its own namespace so its network policy and RBAC stay separate`,
+        ),
+      );
+    }
+    taken.set(value, path);
+  }
+  if (spec.operators.loadBalancerControllerReplicas < 2) {
+    issues.push(
+      issue(
+        'operators.loadBalancerControllerReplicas',
+        `${spec.operators.loadBalancerControllerReplicas} replica leaves NLB targets unmanaged (and broker readiness gates stuck) whenever it restarts; use at least 2`,
+      ),
+    );
+  }
+  if (spec.drainCleaner.certificateValidityDays < 90) {
+    issues.push(
+      issue(
+        'drainCleaner.certificateValidityDays',
+        `${spec.drainCleaner.certificateValidityDays} days is too short for a webhook that fails open when its certificate lapses; use at least 90, usually 3650 (cert-manager renews it)`,
+      ),
+    );
+  }
+  const minutes: Array<[string, number]> = [
+    ['monitoring.brokerMoveStuckMinutes', spec.monitoring.brokerMoveStuckMinutes],
+    ['monitoring.autoscalerBlockedMinutes', spec.monitoring.autoscalerBlockedMinutes],
+  ];
+  for (const [path, value] of minutes) {
+    if (value < 5) {
+      issues.push(issue(path, `${value} minutes would page on normal moves; use at least 5`));
+    }
+  }
+  const full = spec.monitoring.diskFillingPercent;
+  if (!(full >= 50 && full <= 95)) {
+    issues.push(
+      issue(
+        'monitoring.diskFillingPercent',
+        `${full} is out of range; use 50 to 95, usually 80, so there is time to grow the volume`,
+      ),
+    );
+  }
+  if (spec.controller.memoryMi < 64) {
+    issues.push(
+      issue(
+        'controller.memoryMi',
+        `${spec.controller.memoryMi} MiB is too little; use at least 64, usually 256`,
+      ),
+    );
+  }
+  return issues;
+};
+
 const rules: readonly Rule[] = [
   identityRules,
   zoneRules,
@@ -667,6 +755,7 @@ const rules: readonly Rule[] = [
   autoscalingRules,
   operationsRules,
   clusterRules,
+  operationsComponentRules,
 ];
 
 /** Runs every rule; returns all problems found. */

@@ -135,7 +135,22 @@ const kafkaSchema = z
     topics: z.array(topicSchema).default([]).describe('Topics to create. Default none.'),
     external: externalSchema.prefault({}),
     brokerResources: resourcesSchema.prefault({}),
-    controllerResources: resourcesSchema.prefault({}),
+    controllerResources: z
+      .object({
+        memoryGi: z
+          .number()
+          .positive()
+          .optional()
+          .describe('Memory request and limit per KRaft controller, GiB. Default 2.'),
+        cpuMillis: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('CPU request per KRaft controller, millicores (never a limit). Default 500.'),
+      })
+      .strict()
+      .prefault({}),
     config: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .prefault({})
@@ -277,6 +292,18 @@ const controllerSchema = z
       .string()
       .optional()
       .describe('IAM role for IRSA; empty uses EKS Pod Identity. Default: Pod Identity.'),
+    cpuMillis: z
+      .number()
+      .int()
+      .positive()
+      .default(100)
+      .describe('CPU request per controller pod, millicores (no CPU limit). Default 100.'),
+    memoryMi: z
+      .number()
+      .int()
+      .positive()
+      .default(256)
+      .describe('Memory request and limit per controller pod, MiB. Default 256.'),
   })
   .strict();
 
@@ -287,6 +314,14 @@ const deschedulerSchema = z
       .optional()
       .describe('Run the descheduler. Default: on in target-tracking mode, off otherwise.'),
     intervalSeconds: z.number().int().default(300).describe('Descheduling interval. Default 300.'),
+    namespace: z
+      .string()
+      .default('kafka-descheduler')
+      .describe('Namespace of the descheduler. Default kafka-descheduler.'),
+    image: z
+      .string()
+      .optional()
+      .describe('Descheduler image. Default: the pinned upstream release image.'),
   })
   .strict();
 
@@ -303,6 +338,21 @@ const drainCleanerSchema = z
       .int()
       .default(2)
       .describe('Drain Cleaner replicas, at least 2. Default 2.'),
+    namespace: z
+      .string()
+      .default('strimzi-drain-cleaner')
+      .describe('Namespace of the Drain Cleaner. Default strimzi-drain-cleaner.'),
+    image: z
+      .string()
+      .optional()
+      .describe('Drain Cleaner image. Default: the pinned upstream release image.'),
+    certificateValidityDays: z
+      .number()
+      .int()
+      .default(3650)
+      .describe(
+        'Validity of the webhook CA, days; the serving certificate lasts a year, renewed early. Default 3650.',
+      ),
   })
   .strict();
 
@@ -320,6 +370,25 @@ const monitoringSchema = z
       .string()
       .default('http://kube-prometheus-stack-prometheus.monitoring.svc:9090')
       .describe('Prometheus the controller queries. Default the kube-prometheus-stack service.'),
+    namespace: z
+      .string()
+      .default('monitoring')
+      .describe('Namespace of Prometheus; scrapes come from here. Default monitoring.'),
+    brokerMoveStuckMinutes: z
+      .number()
+      .int()
+      .default(30)
+      .describe('Alert when one broker move runs longer than this. Default 30.'),
+    autoscalerBlockedMinutes: z
+      .number()
+      .int()
+      .default(60)
+      .describe('Alert when the controller holds for a safety reason this long. Default 60.'),
+    diskFillingPercent: z
+      .number()
+      .int()
+      .default(80)
+      .describe('Alert when a broker volume is fuller than this percentage. Default 80.'),
   })
   .strict();
 
@@ -329,6 +398,26 @@ const gitopsSchema = z
       .enum(['flux', 'argocd', 'none'])
       .default('none')
       .describe('How synth output carries the operator Helm charts. Default none.'),
+    namespace: z
+      .string()
+      .optional()
+      .describe(
+        'Namespace of the HelmRepository/HelmRelease or Application objects. Default flux-system or argocd.',
+      ),
+  })
+  .strict();
+
+const operatorsSchema = z
+  .object({
+    strimziNamespace: z
+      .string()
+      .default('strimzi')
+      .describe('Namespace of the Strimzi cluster operator. Default strimzi.'),
+    loadBalancerControllerReplicas: z
+      .number()
+      .int()
+      .default(2)
+      .describe('AWS Load Balancer Controller replicas, at least 2. Default 2.'),
   })
   .strict();
 
@@ -356,6 +445,12 @@ const clusterSchema = z
       .record(z.string(), z.string())
       .prefault({})
       .describe('Tags on every AWS resource. Default none.'),
+    adminPrincipalArns: z
+      .array(z.string())
+      .default([])
+      .describe(
+        'IAM roles/users given cluster-admin through EKS access entries. Default none (creator only).',
+      ),
   })
   .strict();
 
@@ -376,6 +471,7 @@ export const platformSpecSchema = z
     monitoring: monitoringSchema.prefault({}),
     gitops: gitopsSchema.prefault({}),
     cluster: clusterSchema.prefault({}),
+    operators: operatorsSchema.prefault({}),
   })
   .strict();
 

@@ -180,11 +180,23 @@ describe('the invariant checks catch violations', () => {
   it('a CRD typo is reported', () => {
     if (!crdsAvailable()) return;
     const kafka = objectsOf(exampleSpec('prod')).find(o => o.kind === 'Kafka') as Obj;
-    const broken = {
+    const broken: Obj = {
       ...kafka,
       spec: { ...kafka.spec, kafka: { ...kafka.spec.kafka, listeners: [] } },
     };
     expect(validateAgainstCrds([broken]).join('\n')).toMatch(/listeners/);
+  });
+
+  it('an unknown field in a custom resource is reported', () => {
+    if (!crdsAvailable()) return;
+    const kafka = objectsOf(exampleSpec('prod')).find(o => o.kind === 'Kafka') as Obj;
+    const typo: Obj = {
+      ...kafka,
+      spec: { ...kafka.spec, kafka: { ...kafka.spec.kafka, rackz: {} } },
+    };
+    expect(validateAgainstCrds([typo]).join('\n')).toMatch(
+      /must NOT have additional properties \(rackz\)/,
+    );
   });
 
   it('a wrong type in a built-in object is reported', () => {
