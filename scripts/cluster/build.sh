@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Builds the binaries of the cluster test tier from the Go module proxy and caches them by version:
+#   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver (staging modules pinned by `replace`)
+#   etcd            go.etcd.io/etcd/server/v3 (the etcd server's main package)
+#   kube-linter     golang.stackrox.io/kube-linter/cmd/kube-linter (only when the proxy serves it)
+#
+# Binaries land in $CACHE/bin/<name>-<version>; GOPATH and GOCACHE live under $CACHE too, so a
+# rebuild after a version bump is warm and a second run with the same versions does nothing.
+# Prints `name=path` lines on stdout for each binary it has (progress goes to stderr).
+#
+# Usage: scripts/cluster/build.sh [kube-apiserver|etcd|kube-linter ...]   (default: all)
+set -euo pipefail
+
+KUBE_VERSION="${KUBE_VERSION:-v1.34.4}"
+ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+KUBE_LINTER_VERSION="${KUBE_LINTER_VERSION:-v0.7.6}"
+
+CACHE="${KAFKA_EKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-eks-autoscaling}"
+BIN="$CACHE/bin"
+mkdir -p "$BIN"
+
+export GOPATH="$CACHE/go"
+export GOCACHE="$CACHE/go-build"
+export GOMODCACHE="$GOPATH/pkg/mod"
+export GOFLAGS="-mod=mod"
+export CGO_ENABLED=0
+export GOTOOLCHAIN=local
+export GOWORK=off
+
+log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if ! command -v go >/dev/null 2>&1; then
+  log "go is not installed: install Go >= 1.24 (Debian: apt-get install golang-go, or go.dev/dl)"
+  exit 2
+fi
+
+WORK_DIRS=()
+cleanup() {
+  local d
+  for d in "${WORK_DIRS[@]:-}"; do
+    [ -n "$d" ] && chmod -R u+w "$d" 2>/dev/null && rm -rf "$d"
+  done
+  return 0
+}
+trap cleanup EXIT
+
+new_module() {
+  # A throwaway module outside the repository, so the project's tree never sees a go.mod.
+  local d
+  d="$(mktemp -d "${TMPDIR:-/tmp}/kafka-eks-build.XXXXXX")"
+  WORK_DIRS+=("$d")
+  printf '%s' "$d"
+}
+
+# Runs `go build -v` and turns its package-per-line output into a periodic progress line.
+go_build() {
+  local name="$1" out="$2"
+  shift 2
+  local started count=0 line
+  started=$(date +%s)
+  log "$name: compiling (first build takes several minutes on 2 cores; later builds are cached)"
+  set +e
+  go build -v -trimpath -o "$out.tmp" "$@" 2>&1 | while IFS= read -r line; do
+    case "$line" in
+      go:\ downloading*) ;;
+      *)
+        count=$((count + 1))
+        if [ $((count % 100)) -eq 0 ]; then
+          log "$name: $count packages compiled ($(($(date +%s) - started))s)"
+        fi
+        case "$line" in
+          \#\ * | go:\ * | *.go:[0-9]*:*) printf '%s\n' "$line" >&2 ;;
+        esac
+        ;;
+    esac
+  done
+  local rc=${PIPESTATUS[0]}
+  set -e
+  if [ "$rc" -ne 0 ] || [ ! -x "$out.tmp" ]; then
+    log "$name: build failed (exit $rc)"
+    rm -f "$out.tmp"
+    return 1
+  fi
+  mv "$out.tmp" "$out"
+  log "$name: built in $(($(date +%s) - started))s -> $out"
+}
+
+build_kube_apiserver() {
+  local out="$BIN/kube-apiserver-$KUBE_VERSION"
+  if [ -x "$out" ]; then echo "kube-apiserver=$out"; return 0; fi
+  local d staging minor
+  d="$(new_module)"
+  staging="v0.${KUBE_VERSION#v1.}"
+  minor="${KUBE_VERSION#v1.}"
+  minor="${minor%%.*}"
+  log "kube-apiserver $KUBE_VERSION: resolving modules (staging modules at $staging) in $d"
+  (
+    cd "$d"
+    go mod init kafka-eks-build/kube-apiserver >/dev/null 2>&1
+    go mod edit -require="k8s.io/kubernetes@$KUBE_VERSION"
+    # k8s.io/kubernetes requires its staging modules as v0.0.0 and replaces them with ./staging;
+    # a dependent module has to pin every one of them to the published v0.x tag instead.
+    go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" >/dev/null
+    local modfile="$GOMODCACHE/cache/download/k8s.io/kubernetes/@v/$KUBE_VERSION.mod"
+    local mods
+    mods=$(sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$modfile")
+    [ -n "$mods" ] || { log "no staging replace directives found in $modfile"; exit 1; }
+    local m
+    for m in $mods; do go mod edit -replace="$m=$m@$staging"; done
+    log "kube-apiserver: $(echo "$mods" | wc -l) staging modules pinned; downloading dependencies"
+    go mod download
+    go_build kube-apiserver "$out" \
+      -ldflags "-s -w \
+        -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION \
+        -X k8s.io/component-base/version.gitMajor=1 \
+        -X k8s.io/component-base/version.gitMinor=$minor \
+        -X k8s.io/component-base/version.gitTreeState=clean \
+        -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION \
+        -X k8s.io/client-go/pkg/version.gitMajor=1 \
+        -X k8s.io/client-go/pkg/version.gitMinor=$minor" \
+      k8s.io/kubernetes/cmd/kube-apiserver
+  )
+  echo "kube-apiserver=$out"
+}
+
+build_etcd() {
+  local out="$BIN/etcd-$ETCD_VERSION"
+  if [ -x "$out" ]; then echo "etcd=$out"; return 0; fi
+  local d
+  d="$(new_module)"
+  log "etcd $ETCD_VERSION: resolving modules in $d"
+  (
+    cd "$d"
+    go mod init kafka-eks-build/etcd >/dev/null 2>&1
+    go mod edit -require="go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+    go mod download
+    go_build etcd "$out" -ldflags "-s -w" go.etcd.io/etcd/server/v3
+  )
+  echo "etcd=$out"
+}
+
+build_kube_linter() {
+  local out="$BIN/kube-linter-$KUBE_LINTER_VERSION"
+  if [ -x "$out" ]; then echo "kube-linter=$out"; return 0; fi
+  local d
+  d="$(new_module)"
+  log "kube-linter $KUBE_LINTER_VERSION: resolving modules in $d"
+  if ! (
+    cd "$d"
+    go mod init kafka-eks-build/kube-linter >/dev/null 2>&1
+    go mod edit -require="golang.stackrox.io/kube-linter@$KUBE_LINTER_VERSION"
+    go mod download 2>&1 | sed 's/^/  /' >&2
+    go_build kube-linter "$out" -ldflags "-s -w" golang.stackrox.io/kube-linter/cmd/kube-linter
+  ); then
+    log "kube-linter: not available from the Go module proxy here; the lint test will skip"
+    return 0
+  fi
+  echo "kube-linter=$out"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(etcd kube-apiserver kube-linter)
+for t in "${targets[@]}"; do
+  case "$t" in
+    kube-apiserver) build_kube_apiserver ;;
+    etcd) build_etcd ;;
+    kube-linter) build_kube_linter ;;
+    *) log "unknown target $t"; exit 2 ;;
+  esac
+done
