@@ -6,7 +6,11 @@
 import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { LoadedSpec } from '../spec/load';
+import { AutoscalerChart } from './autoscaler-chart';
+import { DeschedulerChart } from './descheduler-chart';
+import { DrainCleanerChart } from './drain-cleaner-chart';
 import { KafkaChart } from './kafka-chart';
+import { MonitoringChart } from './monitoring-chart';
 import { StorageChart } from './storage-chart';
 
 export interface ComponentEntry {
@@ -28,5 +32,30 @@ export const components: readonly ComponentEntry[] = [
     name: 'kafka',
     description: 'Kafka namespace, Kafka (KRaft), node pools per zone, topics',
     build: (scope, { spec, plan }) => new KafkaChart(scope, 'kafka', { spec, plan }),
+  },
+  {
+    name: 'drain-cleaner',
+    description: 'Strimzi Drain Cleaner: eviction webhook, cert-manager TLS, 2+ replicas, PDB',
+    build: (scope, { spec }) => new DrainCleanerChart(scope, 'drain-cleaner', { spec }),
+  },
+  {
+    name: 'descheduler',
+    description: 'Descheduler re-spreading brokers, one eviction per cycle (target-tracking mode)',
+    build: (scope, { spec, plan }) =>
+      plan.deschedulerEnabled ? new DeschedulerChart(scope, 'descheduler', { spec }) : undefined,
+  },
+  {
+    name: 'autoscaler',
+    description: 'Kafka-aware autoscaling controller: RBAC, config, leader-elected Deployment',
+    build: (scope, loaded) =>
+      loaded.spec.autoscaling.mode === 'controller'
+        ? new AutoscalerChart(scope, 'autoscaler', { loaded })
+        : undefined,
+  },
+  {
+    name: 'monitoring',
+    description: 'PodMonitors and PrometheusRules with runbook links',
+    build: (scope, { spec }) =>
+      spec.monitoring.enabled ? new MonitoringChart(scope, 'monitoring', { spec }) : undefined,
   },
 ];

@@ -389,6 +389,14 @@ const monitoringSchema = z
       .int()
       .default(80)
       .describe('Alert when a broker volume is fuller than this percentage. Default 80.'),
+    runbookBaseUrl: z
+      .string()
+      .default(
+        'https://github.com/kafka-eks-autoscaling/kafka-eks-autoscaling/blob/main/docs/runbooks',
+      )
+      .describe(
+        'Where alert runbook links point (the docs/runbooks folder). Default the project repository.',
+      ),
   })
   .strict();
 

@@ -1,0 +1,112 @@
+/** The Kafka-aware autoscaling controller: namespace, identity, RBAC, configuration, Deployment. */
+import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { controllerConfigFromSpec } from '../controller/config';
+import type { LoadedSpec } from '../spec/load';
+import {
+  controllerClusterRules,
+  controllerKafkaNamespaceRules,
+  controllerOwnNamespaceRules,
+} from './autoscaler/rbac';
+import {
+  AUTOSCALER_NAME,
+  CONFIG_FILE_NAME,
+  autoscalerDeploymentSpec,
+  autoscalerSelectorLabels,
+  configJson,
+  serviceAccountAnnotations,
+} from './autoscaler/workload';
+import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import {
+  PROMETHEUS_OPERATOR_API_VERSION,
+  PROMETHEUS_RELEASE_LABEL,
+  podMonitorSpec,
+} from './monitoring/pod-monitors';
+
+export interface AutoscalerChartProps extends ChartProps {
+  /** The validated spec and its derived plan. */
+  readonly loaded: LoadedSpec;
+}
+
+export class AutoscalerChart extends Chart {
+  /** The controller Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+
+  public constructor(scope: Construct, id: string, props: AutoscalerChartProps) {
+    super(scope, id, props);
+    const { spec } = props.loaded;
+    const config = controllerConfigFromSpec(props.loaded);
+    const namespace = spec.controller.namespace;
+    const subject = { kind: 'ServiceAccount', name: AUTOSCALER_NAME, namespace };
+    const clusterRoleName = `${spec.name}-${AUTOSCALER_NAME}`;
+
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: { name: namespace, labels: restrictedNamespaceLabels() },
+    });
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name: AUTOSCALER_NAME, namespace, annotations: serviceAccountAnnotations(spec) },
+    });
+    new k8s.KubeClusterRole(this, 'cluster-role', {
+      metadata: { name: clusterRoleName },
+      rules: controllerClusterRules(),
+    });
+    new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
+      metadata: { name: clusterRoleName },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: clusterRoleName,
+      },
+      subjects: [subject],
+    });
+    new k8s.KubeRole(this, 'kafka-role', {
+      metadata: { name: AUTOSCALER_NAME, namespace: spec.kafka.namespace },
+      rules: controllerKafkaNamespaceRules(),
+    });
+    new k8s.KubeRoleBinding(this, 'kafka-role-binding', {
+      metadata: { name: AUTOSCALER_NAME, namespace: spec.kafka.namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: AUTOSCALER_NAME },
+      subjects: [subject],
+    });
+    new k8s.KubeRole(this, 'own-role', {
+      metadata: { name: AUTOSCALER_NAME, namespace },
+      rules: controllerOwnNamespaceRules(config.leaderElection.leaseName),
+    });
+    new k8s.KubeRoleBinding(this, 'own-role-binding', {
+      metadata: { name: AUTOSCALER_NAME, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: AUTOSCALER_NAME },
+      subjects: [subject],
+    });
+    new k8s.KubeConfigMap(this, 'config', {
+      metadata: { name: AUTOSCALER_NAME, namespace },
+      data: { [CONFIG_FILE_NAME]: configJson(config) },
+    });
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: AUTOSCALER_NAME, namespace, labels: autoscalerSelectorLabels() },
+      spec: autoscalerDeploymentSpec(spec, config),
+    });
+    // maxUnavailable 1: with 2 replicas one stays; with 1 a node drain is never blocked.
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: AUTOSCALER_NAME, namespace },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: autoscalerSelectorLabels() },
+      },
+    });
+    if (spec.monitoring.enabled) {
+      new ApiObject(this, 'pod-monitor', {
+        apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
+        kind: 'PodMonitor',
+        metadata: { name: AUTOSCALER_NAME, namespace, labels: { ...PROMETHEUS_RELEASE_LABEL } },
+        spec: podMonitorSpec({
+          name: AUTOSCALER_NAME,
+          namespace,
+          matchLabels: autoscalerSelectorLabels(),
+          port: 'http',
+          path: '/metrics',
+        }),
+      });
+    }
+  }
+}

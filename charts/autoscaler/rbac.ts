@@ -1,0 +1,41 @@
+/**
+ * The autoscaling controller's Kubernetes permissions, and nothing more: cordon nodes, find and
+ * annotate broker pods (moves go through Strimzi's manual rolling update), read the Strimzi
+ * resources that say whether the cluster is healthy, hold its leader lease, and report events.
+ * No eviction, no delete, no secrets.
+ */
+import type { k8s } from 'cdk8s-plus-27';
+
+const EVENT_GROUPS = ['', 'events.k8s.io'];
+
+/** Cluster-wide: nodes only (cordon and uncordon are patches). */
+export function controllerClusterRules(): k8s.PolicyRule[] {
+  return [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'patch'] }];
+}
+
+/** In the Kafka namespace: broker pods (annotate to move) and the Strimzi resources (read). */
+export function controllerKafkaNamespaceRules(): k8s.PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
+    {
+      apiGroups: ['kafka.strimzi.io'],
+      resources: ['kafkas', 'kafkanodepools'],
+      verbs: ['get', 'list', 'watch'],
+    },
+    { apiGroups: EVENT_GROUPS, resources: ['events'], verbs: ['create', 'patch'] },
+  ];
+}
+
+/** In its own namespace: its one leader Lease, and events about itself. */
+export function controllerOwnNamespaceRules(leaseName: string): k8s.PolicyRule[] {
+  return [
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    {
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      resourceNames: [leaseName],
+      verbs: ['get', 'update', 'patch'],
+    },
+    { apiGroups: EVENT_GROUPS, resources: ['events'], verbs: ['create', 'patch'] },
+  ];
+}

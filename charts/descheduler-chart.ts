@@ -1,0 +1,90 @@
+/** The descheduler that re-spreads brokers after a scale-out (target-tracking mode). */
+import { Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import type { PlatformSpec } from '../spec/schema';
+import { POLICY_FILE } from './checks/descheduler';
+import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import { brokerSpreadPolicy, type DeschedulerPolicy } from './descheduler/policy';
+import {
+  DESCHEDULER_NAME,
+  deschedulerClusterRules,
+  deschedulerDeploymentSpec,
+  deschedulerLeaseRules,
+  policyText,
+} from './descheduler/workload';
+import { DESCHEDULER_IMAGE } from './operators/versions';
+
+export interface DeschedulerChartProps extends ChartProps {
+  /** The validated platform spec. */
+  readonly spec: PlatformSpec;
+  /**
+   * A broker younger than this is never evicted, so a moved broker can catch up first.
+   * @default '10m'
+   */
+  readonly minPodAge?: string;
+}
+
+export class DeschedulerChart extends Chart {
+  /** The policy as rendered into the ConfigMap. */
+  public readonly policy: DeschedulerPolicy;
+
+  public constructor(scope: Construct, id: string, props: DeschedulerChartProps) {
+    super(scope, id, props);
+    const { spec } = props;
+    const namespace = spec.descheduler.namespace;
+    const clusterRoleName = `${spec.name}-${DESCHEDULER_NAME}`;
+    this.policy = brokerSpreadPolicy({
+      clusterName: spec.name,
+      kafkaNamespace: spec.kafka.namespace,
+      minPodAge: props.minPodAge ?? '10m',
+    });
+
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: { name: namespace, labels: restrictedNamespaceLabels() },
+    });
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name: DESCHEDULER_NAME, namespace },
+      automountServiceAccountToken: true,
+    });
+    new k8s.KubeClusterRole(this, 'cluster-role', {
+      metadata: { name: clusterRoleName },
+      rules: deschedulerClusterRules(),
+    });
+    new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
+      metadata: { name: clusterRoleName },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: clusterRoleName,
+      },
+      subjects: [{ kind: 'ServiceAccount', name: DESCHEDULER_NAME, namespace }],
+    });
+    new k8s.KubeRole(this, 'lease-role', {
+      metadata: { name: `${DESCHEDULER_NAME}-leader-election`, namespace },
+      rules: deschedulerLeaseRules(),
+    });
+    new k8s.KubeRoleBinding(this, 'lease-role-binding', {
+      metadata: { name: `${DESCHEDULER_NAME}-leader-election`, namespace },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: `${DESCHEDULER_NAME}-leader-election`,
+      },
+      subjects: [{ kind: 'ServiceAccount', name: DESCHEDULER_NAME, namespace }],
+    });
+    new k8s.KubeConfigMap(this, 'policy', {
+      metadata: { name: DESCHEDULER_NAME, namespace },
+      data: { [POLICY_FILE]: policyText(this.policy) },
+    });
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: DESCHEDULER_NAME, namespace },
+      spec: deschedulerDeploymentSpec({
+        namespace,
+        image: spec.descheduler.image ?? DESCHEDULER_IMAGE,
+        intervalSeconds: spec.descheduler.intervalSeconds,
+        policy: this.policy,
+      }),
+    });
+  }
+}

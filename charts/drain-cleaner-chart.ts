@@ -1,0 +1,123 @@
+/** Strimzi Drain Cleaner: turns node drains into Strimzi-managed, in-sync-aware broker moves. */
+import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import type { PlatformSpec } from '../spec/schema';
+import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import {
+  CA_CERTIFICATE_NAME,
+  CA_INJECT_ANNOTATION,
+  CA_ISSUER_NAME,
+  CERT_MANAGER_API_VERSION,
+  ROOT_ISSUER_NAME,
+  SERVING_CERTIFICATE_NAME,
+  caCertificateSpec,
+  drainCleanerWebhook,
+  servingCertificateSpec,
+} from './drain-cleaner/webhook';
+import {
+  DRAIN_CLEANER_NAME,
+  drainCleanerDeploymentSpec,
+  drainCleanerKafkaRules,
+  drainCleanerSelectorLabels,
+  drainCleanerSelfRules,
+} from './drain-cleaner/workload';
+import { DRAIN_CLEANER_IMAGE } from './operators/versions';
+
+export interface DrainCleanerChartProps extends ChartProps {
+  /** The validated platform spec. */
+  readonly spec: PlatformSpec;
+}
+
+export class DrainCleanerChart extends Chart {
+  /** The Drain Cleaner Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+
+  public constructor(scope: Construct, id: string, props: DrainCleanerChartProps) {
+    super(scope, id, props);
+    const { spec } = props;
+    const namespace = spec.drainCleaner.namespace;
+    const subject = { kind: 'ServiceAccount', name: DRAIN_CLEANER_NAME, namespace };
+    const roleRef = (name: string): k8s.RoleRef => ({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name,
+    });
+
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: { name: namespace, labels: restrictedNamespaceLabels() },
+    });
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace },
+    });
+    new k8s.KubeRole(this, 'kafka-pods-role', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace: spec.kafka.namespace },
+      rules: drainCleanerKafkaRules(),
+    });
+    new k8s.KubeRoleBinding(this, 'kafka-pods-role-binding', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace: spec.kafka.namespace },
+      roleRef: roleRef(DRAIN_CLEANER_NAME),
+      subjects: [subject],
+    });
+    new k8s.KubeRole(this, 'self-role', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace },
+      rules: drainCleanerSelfRules(),
+    });
+    new k8s.KubeRoleBinding(this, 'self-role-binding', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace },
+      roleRef: roleRef(DRAIN_CLEANER_NAME),
+      subjects: [subject],
+    });
+
+    new ApiObject(this, 'root-issuer', {
+      apiVersion: CERT_MANAGER_API_VERSION,
+      kind: 'Issuer',
+      metadata: { name: ROOT_ISSUER_NAME, namespace },
+      spec: { selfSigned: {} },
+    });
+    new ApiObject(this, 'ca-certificate', {
+      apiVersion: CERT_MANAGER_API_VERSION,
+      kind: 'Certificate',
+      metadata: { name: CA_CERTIFICATE_NAME, namespace },
+      spec: caCertificateSpec(spec.drainCleaner.certificateValidityDays),
+    });
+    new ApiObject(this, 'ca-issuer', {
+      apiVersion: CERT_MANAGER_API_VERSION,
+      kind: 'Issuer',
+      metadata: { name: CA_ISSUER_NAME, namespace },
+      spec: { ca: { secretName: CA_CERTIFICATE_NAME } },
+    });
+    new ApiObject(this, 'serving-certificate', {
+      apiVersion: CERT_MANAGER_API_VERSION,
+      kind: 'Certificate',
+      metadata: { name: SERVING_CERTIFICATE_NAME, namespace },
+      spec: servingCertificateSpec(namespace),
+    });
+
+    new k8s.KubeService(this, 'service', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace },
+      spec: {
+        selector: drainCleanerSelectorLabels(),
+        ports: [{ name: 'https', port: 443, targetPort: k8s.IntOrString.fromString('https') }],
+      },
+    });
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace, labels: drainCleanerSelectorLabels() },
+      spec: drainCleanerDeploymentSpec(spec, spec.drainCleaner.image ?? DRAIN_CLEANER_IMAGE),
+    });
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: DRAIN_CLEANER_NAME, namespace },
+      spec: {
+        minAvailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: drainCleanerSelectorLabels() },
+      },
+    });
+    new k8s.KubeValidatingWebhookConfiguration(this, 'webhook', {
+      metadata: {
+        name: `${spec.name}-${DRAIN_CLEANER_NAME}`,
+        annotations: { [CA_INJECT_ANNOTATION]: `${namespace}/${SERVING_CERTIFICATE_NAME}` },
+      },
+      webhooks: [drainCleanerWebhook(namespace, spec.kafka.namespace)],
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Alerting rules for the Kafka cluster and the machinery that scales it. Each alert links to a
+ * runbook in `docs/runbooks/`, named by `RUNBOOKS`.
+ */
+import type { PlatformSpec } from '../../spec/schema';
+import {
+  AUTOSCALER_BLOCKED,
+  AUTOSCALER_MOVE_AGE,
+  CERTIFICATE_EXPIRY,
+  DEPLOYMENT_AVAILABLE_REPLICAS,
+  OFFLINE_PARTITIONS,
+  POD_READY,
+  UNDER_MIN_ISR_PARTITIONS,
+  UNDER_REPLICATED_PARTITIONS,
+  VOLUME_AVAILABLE_BYTES,
+  VOLUME_CAPACITY_BYTES,
+} from './metric-names';
+
+/** Runbook files under `docs/runbooks/`. */
+export const RUNBOOKS = {
+  underReplicated: 'under-replicated-partitions.md',
+  zoneFailure: 'zone-failure.md',
+  diskFilling: 'disk-filling.md',
+  brokerMoveStuck: 'broker-move-stuck.md',
+  autoscalerBlocked: 'autoscaler-blocked.md',
+  drainCleaner: 'drain-cleaner-webhook.md',
+} as const;
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: 'warning' | 'critical' };
+  readonly annotations: {
+    readonly summary: string;
+    readonly description: string;
+    readonly runbook_url: string;
+  };
+}
+
+export interface AlertGroup {
+  readonly name: string;
+  readonly rules: readonly AlertRule[];
+}
+
+interface AlertInput {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly severity: 'warning' | 'critical';
+  readonly summary: string;
+  readonly description: string;
+  readonly runbook: (typeof RUNBOOKS)[keyof typeof RUNBOOKS];
+}
+
+function rule(spec: PlatformSpec, input: AlertInput): AlertRule {
+  const base = spec.monitoring.runbookBaseUrl.replace(/\/+$/, '');
+  return {
+    alert: input.alert,
+    expr: input.expr,
+    for: input.for,
+    labels: { severity: input.severity },
+    annotations: {
+      summary: input.summary,
+      description: input.description,
+      runbook_url: `${base}/${input.runbook}`,
+    },
+  };
+}
+
+/** Rules about Kafka itself: replication, availability, disks. */
+export function kafkaAlertGroup(spec: PlatformSpec): AlertGroup {
+  const ns = spec.kafka.namespace;
+  const cluster = `namespace="${ns}",pod=~"${spec.name}-.*"`;
+  const brokers = `namespace="${ns}",pod=~"${spec.name}-brokers-.*"`;
+  const volumes = `namespace="${ns}",persistentvolumeclaim=~"data-.*-${spec.name}-brokers-.*"`;
+  return {
+    name: `${spec.name}-kafka`,
+    rules: [
+      rule(spec, {
+        alert: 'KafkaUnderReplicatedPartitions',
+        expr: `sum(${UNDER_REPLICATED_PARTITIONS}{${brokers}}) > 0`,
+        for: '10m',
+        severity: 'warning',
+        summary: `Kafka cluster ${spec.name} has under-replicated partitions`,
+        description:
+          '{{ $value }} partitions have fewer in-sync replicas than replicas for 10 minutes. Broker moves and scale-in are held until this clears.',
+        runbook: RUNBOOKS.underReplicated,
+      }),
+      rule(spec, {
+        alert: 'KafkaUnderMinIsr',
+        expr: `sum(${UNDER_MIN_ISR_PARTITIONS}{${brokers}}) > 0`,
+        for: '1m',
+        severity: 'critical',
+        summary: `Kafka cluster ${spec.name} has partitions below min.insync.replicas`,
+        description:
+          '{{ $value }} partitions reject acks=all writes because too few replicas are in sync.',
+        runbook: RUNBOOKS.underReplicated,
+      }),
+      rule(spec, {
+        alert: 'KafkaOfflinePartitions',
+        expr: `max(${OFFLINE_PARTITIONS}{${cluster}}) > 0`,
+        for: '1m',
+        severity: 'critical',
+        summary: `Kafka cluster ${spec.name} has offline partitions`,
+        description: '{{ $value }} partitions have no leader: reads and writes to them fail.',
+        runbook: RUNBOOKS.underReplicated,
+      }),
+      rule(spec, {
+        alert: 'KafkaBrokerNotReady',
+        expr: `max by (pod) (${POD_READY}{${brokers},condition="true"}) == 0`,
+        for: '15m',
+        severity: 'warning',
+        summary: 'Broker {{ $labels.pod }} has not been Ready for 15 minutes',
+        description:
+          'A broker is Pending or failing readiness. Brokers cannot leave their zone (EBS), so a zone problem keeps them Pending.',
+        runbook: RUNBOOKS.zoneFailure,
+      }),
+      rule(spec, {
+        alert: 'KafkaBrokerDiskFilling',
+        expr: `100 * (1 - ${VOLUME_AVAILABLE_BYTES}{${volumes}} / ${VOLUME_CAPACITY_BYTES}{${volumes}}) > ${spec.monitoring.diskFillingPercent}`,
+        for: '15m',
+        severity: 'warning',
+        summary: 'Broker volume {{ $labels.persistentvolumeclaim }} is filling up',
+        description: `The volume is more than ${spec.monitoring.diskFillingPercent}% full. Scaling nodes does not add disk: grow the volume or shorten retention.`,
+        runbook: RUNBOOKS.diskFilling,
+      }),
+    ],
+  };
+}
+
+/** Rules about the scaling machinery: the controller, the Drain Cleaner and its certificate. */
+export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
+  const controller = `namespace="${spec.controller.namespace}"`;
+  const drainCleanerNs = spec.drainCleaner.namespace;
+  const rules: AlertRule[] = [
+    rule(spec, {
+      alert: 'DrainCleanerDegraded',
+      expr: `${DEPLOYMENT_AVAILABLE_REPLICAS}{namespace="${drainCleanerNs}",deployment="strimzi-drain-cleaner"} < ${spec.drainCleaner.replicas}`,
+      for: '10m',
+      severity: 'warning',
+      summary: 'Strimzi Drain Cleaner runs fewer replicas than configured',
+      description:
+        '{{ $value }} replicas are available. With none, evictions of Kafka pods fail and node drains stall.',
+      runbook: RUNBOOKS.drainCleaner,
+    }),
+    rule(spec, {
+      alert: 'DrainCleanerCertificateExpiring',
+      expr: `${CERTIFICATE_EXPIRY}{namespace="${drainCleanerNs}",name="strimzi-drain-cleaner"} - time() < 14 * 86400`,
+      for: '1h',
+      severity: 'warning',
+      summary: 'The Drain Cleaner webhook certificate expires within 14 days',
+      description:
+        'cert-manager should have renewed it 30 days before expiry; check the Certificate and the issuer.',
+      runbook: RUNBOOKS.drainCleaner,
+    }),
+  ];
+  if (spec.autoscaling.mode === 'controller') {
+    rules.push(
+      rule(spec, {
+        alert: 'KafkaBrokerMoveStuck',
+        expr: `max(${AUTOSCALER_MOVE_AGE}{${controller}}) > ${spec.monitoring.brokerMoveStuckMinutes * 60}`,
+        for: '1m',
+        severity: 'warning',
+        summary: `A broker move has run for more than ${spec.monitoring.brokerMoveStuckMinutes} minutes`,
+        description:
+          'The moved broker is not Ready on a new node with all partitions in sync yet. Scaling is paused until it is.',
+        runbook: RUNBOOKS.brokerMoveStuck,
+      }),
+      rule(spec, {
+        alert: 'KafkaAutoscalerBlocked',
+        expr: `max by (reason) (${AUTOSCALER_BLOCKED}{${controller}}) > ${spec.monitoring.autoscalerBlockedMinutes * 60}`,
+        for: '1m',
+        severity: 'warning',
+        summary: `The Kafka autoscaler has held for {{ $labels.reason }} for more than ${spec.monitoring.autoscalerBlockedMinutes} minutes`,
+        description:
+          'The controller refuses to scale while the cluster is unsafe; capacity stays where it is until the reason clears.',
+        runbook: RUNBOOKS.autoscalerBlocked,
+      }),
+    );
+  }
+  return { name: `${spec.name}-operations`, rules };
+}

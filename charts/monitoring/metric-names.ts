@@ -1,0 +1,17 @@
+/**
+ * Metric names the alerts use. Kafka metrics come from the Strimzi Metrics Reporter on the
+ * brokers and controllers; the pod and volume series from kube-state-metrics and the kubelet; the
+ * `kafka_autoscaler_*` gauges are the controller's contract with these alerts.
+ */
+export const UNDER_REPLICATED_PARTITIONS = 'kafka_server_replicamanager_underreplicatedpartitions';
+export const UNDER_MIN_ISR_PARTITIONS = 'kafka_cluster_partition_underminisr';
+export const OFFLINE_PARTITIONS = 'kafka_controller_kafkacontroller_offlinepartitionscount';
+export const POD_READY = 'kube_pod_status_ready';
+export const DEPLOYMENT_AVAILABLE_REPLICAS = 'kube_deployment_status_replicas_available';
+export const VOLUME_AVAILABLE_BYTES = 'kubelet_volume_stats_available_bytes';
+export const VOLUME_CAPACITY_BYTES = 'kubelet_volume_stats_capacity_bytes';
+export const CERTIFICATE_EXPIRY = 'certmanager_certificate_expiration_timestamp_seconds';
+/** Gauge: seconds since the in-flight broker move started; 0 when no move runs. */
+export const AUTOSCALER_MOVE_AGE = 'kafka_autoscaler_broker_move_age_seconds';
+/** Gauge, label `reason`: seconds the controller has held for that safety reason; 0 when not. */
+export const AUTOSCALER_BLOCKED = 'kafka_autoscaler_blocked_seconds';

@@ -1,0 +1,169 @@
+/**
+ * Runs a Pulumi program under mocks and records every resource it registers: type, name, parent,
+ * resolved inputs, and the options that matter for review (dependsOn, ignoreChanges, provider).
+ * Used by `npm run plan` and by the stack tests.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { mockCallResult, mockResourceState } from './plan-mocks';
+
+export const PROJECT_NAME = 'kafka-eks-autoscaling';
+export const SPEC_CONFIG_KEY = `${PROJECT_NAME}:spec`;
+const STACK_PARENT = '(stack)';
+
+/** One resource the program registers, as `npm run plan --json` prints it. */
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Name of the parent resource, `(stack)` for top-level resources. */
+  readonly parent: string;
+  /** Inputs after every dependency resolved (mocked outputs where the cloud would answer). */
+  readonly inputs: Record<string, unknown>;
+}
+
+/** A planned resource with the options tests assert on. */
+export interface RecordedResource extends PlannedResource {
+  /** Names of the resources it explicitly depends on. */
+  readonly dependsOn: readonly string[];
+  readonly ignoreChanges: readonly string[];
+}
+
+interface Registration {
+  type: string;
+  name: string;
+  parent: string;
+  dependsOn: string[];
+  ignoreChanges: string[];
+}
+
+function keyOf(type: string, name: string): string {
+  return `${type}::${name}`;
+}
+
+/**
+ * Sets up mocks, runs `program` inside a Pulumi stack, and returns what it registered, in
+ * construction order. `specFile` is put into the stack config under `kafka-eks-autoscaling:spec`.
+ */
+export async function recordPlan(
+  specFile: string | undefined,
+  program: () => Promise<void>,
+): Promise<RecordedResource[]> {
+  const inputs = new Map<string, Record<string, unknown>>();
+  const registrations: Registration[] = [];
+  const names = new Map<pulumi.Resource, string>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: args => {
+        const key = keyOf(args.type, args.name);
+        if (inputs.has(key)) {
+          throw new Error(
+            `two resources of type ${args.type} are named ${args.name}; names must be unique per type`,
+          );
+        }
+        inputs.set(key, args.inputs as Record<string, unknown>);
+        return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>);
+      },
+      call: args => mockCallResult(args.token, args.inputs as Record<string, unknown>),
+    },
+    PROJECT_NAME,
+    'plan',
+    false,
+  );
+  if (specFile !== undefined) pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
+  const nameOf = (resource: pulumi.Resource | undefined): string =>
+    resource === undefined ? STACK_PARENT : (names.get(resource) ?? STACK_PARENT);
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(args => {
+      names.set(args.resource, args.name);
+      const dependsOn = args.opts.dependsOn;
+      const dependencies = Array.isArray(dependsOn)
+        ? (dependsOn as unknown[]).filter((d): d is pulumi.Resource =>
+            pulumi.Resource.isInstance(d),
+          )
+        : pulumi.Resource.isInstance(dependsOn)
+          ? [dependsOn]
+          : [];
+      registrations.push({
+        type: args.type,
+        name: args.name,
+        parent: nameOf(args.opts.parent),
+        dependsOn: dependencies.map(resource => nameOf(resource)),
+        ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
+      });
+      return undefined;
+    });
+    await program();
+  });
+  await pulumi.runtime.disconnect();
+  return registrations.map(registration => ({
+    ...registration,
+    inputs: inputs.get(keyOf(registration.type, registration.name)) ?? {},
+  }));
+}
+
+/** The few inputs a reviewer looks at first, per resource type. */
+const KEY_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  'aws:ec2/vpc:Vpc': ['cidrBlock'],
+  'aws:ec2/subnet:Subnet': ['availabilityZone', 'cidrBlock'],
+  'aws:ec2/natGateway:NatGateway': ['subnetId'],
+  'eks:index:Cluster': [
+    'name',
+    'version',
+    'endpointPrivateAccess',
+    'endpointPublicAccess',
+    'publicAccessCidrs',
+    'enabledClusterLogTypes',
+  ],
+  'aws:eks/addon:Addon': ['addonName', 'addonVersion'],
+  'aws:eks/nodeGroup:NodeGroup': ['nodeGroupName', 'instanceTypes', 'subnetIds', 'scalingConfig'],
+  'aws:ec2/launchTemplate:LaunchTemplate': ['metadataOptions'],
+  'aws:autoscaling/policy:Policy': ['autoscalingGroupName', 'targetTrackingConfiguration'],
+  'aws:autoscaling/tag:Tag': ['autoscalingGroupName', 'tag'],
+  'aws:eks/podIdentityAssociation:PodIdentityAssociation': ['namespace', 'serviceAccount'],
+  'kubernetes:helm.sh/v3:Release': ['chart', 'version', 'namespace'],
+  'aws:kms/key:Key': ['enableKeyRotation'],
+};
+
+function compact(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? '';
+}
+
+/** One-line summary of a resource's key inputs. */
+export function keyInputsOf(resource: PlannedResource): string {
+  if (resource.type === 'kubernetes:yaml/v2:ConfigGroup') {
+    const objects = resource.inputs['objs'];
+    return `objs=${Array.isArray(objects) ? objects.length : 0}`;
+  }
+  const keys = KEY_INPUTS[resource.type] ?? [];
+  return keys
+    .filter(key => resource.inputs[key] !== undefined)
+    .map(key => `${key}=${compact(resource.inputs[key])}`)
+    .join(' ');
+}
+
+/** The plan as an aligned text table, one resource per line, and a count. */
+export function formatPlanTable(resources: readonly PlannedResource[]): string {
+  const rows = resources.map(resource => [
+    resource.type,
+    resource.name,
+    resource.parent,
+    keyInputsOf(resource),
+  ]);
+  const header = ['TYPE', 'NAME', 'PARENT', 'KEY INPUTS'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map(row => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line), '', `${resources.length} resources`].join('\n');
+}
+
+/** The JSON form: exactly `{type, name, parent, inputs}` per resource. */
+export function planJson(resources: readonly PlannedResource[]): PlannedResource[] {
+  return resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+}

@@ -1,0 +1,157 @@
+/**
+ * Everything inside the cluster: a Kubernetes provider for the new cluster, the pinned Helm
+ * releases (when `gitops.engine` is `none`), then every cdk8s component as a `yaml/v2`
+ * ConfigGroup from its synthesized objects. Order: all releases (CRDs, operators, the load
+ * balancer controller) before any component; components one after the other in synth order.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { synthPlatform } from '../charts/synth';
+import type { LoadedSpec } from '../spec/load';
+import { HELM_RELEASES, type PinnedRelease } from './lib/helm-charts';
+import {
+  certManagerValues,
+  kubePrometheusStackValues,
+  loadBalancerControllerValues,
+  strimziOperatorValues,
+  type HelmValues,
+} from './lib/helm-values';
+import { loadBalancerControllerPolicy } from './lib/iam';
+import { SERVICE_ACCOUNTS } from './lib/names';
+import { namedTags } from './lib/tags';
+import { WorkloadRole } from './workload-role';
+
+export interface PlatformArgs {
+  /**
+   * The validated spec and its plan; the charts are synthesized from it.
+   * @default - required
+   */
+  readonly loaded: LoadedSpec;
+  /**
+   * Name of the EKS cluster.
+   * @default - required
+   */
+  readonly clusterName: string;
+  /**
+   * Kubeconfig of the cluster (JSON).
+   * @default - required
+   */
+  readonly kubeconfig: pulumi.Input<string>;
+  /**
+   * VPC of the cluster, passed to the load balancer controller (nodes allow one IMDS hop only).
+   * @default - required
+   */
+  readonly vpcId: pulumi.Input<string>;
+  /**
+   * Resources that must exist before anything is installed (nodegroups, add-ons).
+   * @default - none
+   */
+  readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+export class Platform extends pulumi.ComponentResource {
+  /** Kubernetes provider for the new cluster. */
+  public readonly provider: k8s.Provider;
+  /** Helm releases by key, in install order (empty with a GitOps engine). */
+  public readonly releases: Readonly<Record<string, k8s.helm.v3.Release>>;
+  /** One ConfigGroup per cdk8s component, in deploy order. */
+  public readonly components: readonly { name: string; group: k8s.yaml.v2.ConfigGroup }[];
+
+  public constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('kafka-eks:index:Platform', name, {}, opts);
+    const { spec } = args.loaded;
+    const dependencies = [...(args.dependsOn ?? [])];
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: args.kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
+
+    const lbcAccount = SERVICE_ACCOUNTS.loadBalancerController;
+    const lbcRole = new WorkloadRole(
+      `${name}-lbc`,
+      {
+        clusterName: args.clusterName,
+        namespace: lbcAccount.namespace,
+        serviceAccount: lbcAccount.name,
+        policy: loadBalancerControllerPolicy(),
+        dependsOn: dependencies,
+        tags: namedTags(spec, `${spec.name}-aws-load-balancer-controller`),
+      },
+      { parent: this },
+    );
+
+    const releases: Record<string, k8s.helm.v3.Release> = {};
+    if (spec.gitops.engine === 'none') {
+      const install = (
+        key: string,
+        pin: PinnedRelease,
+        releaseName: string,
+        values: pulumi.Input<HelmValues>,
+        extra: readonly pulumi.Resource[] = [],
+      ): void => {
+        releases[key] = new k8s.helm.v3.Release(
+          `${name}-${releaseName}`,
+          {
+            name: releaseName,
+            chart: pin.chart,
+            version: pin.version,
+            repositoryOpts: { repo: pin.repo },
+            namespace: pin.namespace,
+            createNamespace: true,
+            values,
+            atomic: true,
+          },
+          { parent: this, provider: this.provider, dependsOn: [...dependencies, ...extra] },
+        );
+      };
+      install('certManager', HELM_RELEASES.certManager, 'cert-manager', certManagerValues());
+      install(
+        'awsLoadBalancerController',
+        HELM_RELEASES.awsLoadBalancerController,
+        'aws-load-balancer-controller',
+        pulumi.output(args.vpcId).apply(vpcId => loadBalancerControllerValues(spec, vpcId)),
+        [lbcRole],
+      );
+      install(
+        'strimziOperator',
+        { ...HELM_RELEASES.strimziOperator, namespace: spec.operators.strimziNamespace },
+        'strimzi-cluster-operator',
+        strimziOperatorValues(),
+      );
+      if (spec.monitoring.installKubePrometheusStack) {
+        install(
+          'kubePrometheusStack',
+          { ...HELM_RELEASES.kubePrometheusStack, namespace: spec.monitoring.namespace },
+          'kube-prometheus-stack',
+          kubePrometheusStackValues(),
+        );
+      }
+    }
+    this.releases = releases;
+
+    const synthesized = synthPlatform(args.loaded).components;
+    const components: { name: string; group: k8s.yaml.v2.ConfigGroup }[] = [];
+    let previous: pulumi.Resource | undefined;
+    for (const component of synthesized) {
+      const group: k8s.yaml.v2.ConfigGroup = new k8s.yaml.v2.ConfigGroup(
+        `${name}-${component.name}`,
+        { objs: component.objects.map(object => ({ ...object })) },
+        {
+          parent: this,
+          provider: this.provider,
+          dependsOn: [
+            ...dependencies,
+            lbcRole,
+            ...Object.values(releases),
+            ...(previous === undefined ? [] : [previous]),
+          ],
+        },
+      );
+      components.push({ name: component.name, group });
+      previous = group;
+    }
+    this.components = components;
+    this.registerOutputs({ componentNames: components.map(component => component.name) });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Wires the components to a validated spec: network, cluster, nodegroups, the EBS CSI driver,
+ * scaling, everything inside the cluster, and Cluster Autoscaler. `stacks/index.ts` calls this
+ * once; tests and `npm run plan` call it under mocks.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { INTERNAL_TLS_PORT } from '../charts/kafka/labels';
+import type { LoadedSpec } from '../spec/load';
+import { Cluster } from './cluster';
+import { ClusterAutoscaler } from './cluster-autoscaler';
+import { EbsCsiDriver } from './ebs-csi-driver';
+import { externalBootstrapServiceOf, internalBootstrapAddress } from './lib/names';
+import { Network } from './network';
+import { Nodegroups } from './nodegroups';
+import { Platform } from './platform';
+import { Scaling } from './scaling';
+
+/** One zone's Kafka nodegroup and Auto Scaling group, as the stack exports them. */
+export interface ZoneOutput {
+  readonly nodegroupName: string;
+  readonly autoScalingGroupName: pulumi.Output<string>;
+}
+
+export interface PlatformStackOutputs {
+  /** Kubeconfig of the new cluster (JSON, secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly clusterName: string;
+  /** Zone -> Kafka nodegroup and Auto Scaling group. */
+  readonly zones: Readonly<Record<string, ZoneOutput>>;
+  /** In-cluster bootstrap address of the TLS listener. */
+  readonly bootstrapAddress: string;
+  /** `namespace/name` of the external bootstrap NLB's Service, when external access is on. */
+  readonly externalBootstrapService: string | undefined;
+  /** The controller's IAM policy (controller mode). */
+  readonly controllerPolicyJson: pulumi.Output<string> | undefined;
+}
+
+export function buildPlatformStack(loaded: LoadedSpec): PlatformStackOutputs {
+  const { spec, plan } = loaded;
+  const name = spec.name;
+  const network = new Network(name, { spec });
+  const cluster = new Cluster(name, {
+    spec,
+    vpcId: network.vpcId,
+    privateSubnetIds: spec.zones.map(zone => network.privateSubnetIds[zone] ?? missing(zone)),
+    publicSubnetIds: Object.values(network.publicSubnetIds),
+  });
+  const nodegroups = new Nodegroups(name, {
+    spec,
+    plan,
+    clusterName: cluster.clusterName,
+    privateSubnetIds: network.privateSubnetIds,
+    dependsOn: [cluster.eksCluster],
+  });
+  const ebsCsi = new EbsCsiDriver(name, {
+    spec,
+    clusterName: cluster.clusterName,
+    dependsOn: [nodegroups, cluster.podIdentityAgent],
+  });
+  const scaling = new Scaling(name, {
+    spec,
+    plan,
+    clusterName: cluster.clusterName,
+    kafkaNodegroups: nodegroups.kafka,
+    dependsOn: [cluster.podIdentityAgent],
+  });
+  const platform = new Platform(name, {
+    loaded,
+    clusterName: cluster.clusterName,
+    kubeconfig: cluster.kubeconfigJson,
+    vpcId: network.vpcId,
+    dependsOn: [nodegroups, ebsCsi, cluster.podIdentityAgent],
+  });
+  new ClusterAutoscaler(name, {
+    spec,
+    clusterName: cluster.clusterName,
+    systemAsgName: nodegroups.systemAsgName,
+    provider: platform.provider,
+    dependsOn: [nodegroups, cluster.podIdentityAgent],
+  });
+  return {
+    kubeconfig: cluster.kubeconfigJson,
+    clusterName: cluster.clusterName,
+    zones: Object.fromEntries(
+      nodegroups.kafka.map(group => [
+        group.zone,
+        { nodegroupName: group.nodegroupName, autoScalingGroupName: group.asgName },
+      ]),
+    ),
+    bootstrapAddress: internalBootstrapAddress(spec, INTERNAL_TLS_PORT),
+    externalBootstrapService: spec.kafka.external.enabled
+      ? externalBootstrapServiceOf(spec)
+      : undefined,
+    controllerPolicyJson: scaling.controllerPolicyJson,
+  };
+}
+
+function missing(zone: string): never {
+  throw new Error(`the network has no private subnet for zone ${zone}`);
+}

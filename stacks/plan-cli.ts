@@ -1,0 +1,64 @@
+/**
+ * `npm run plan -- [--config <spec>] [--json]`: runs the Pulumi program under Pulumi's mocks (no
+ * cloud account, no Pulumi CLI) and prints every resource `pulumi up` would register, with its
+ * type, name, parent and key inputs. An invalid spec fails exactly as synth does.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SpecError } from '../spec/errors';
+import { loadSpecFile } from '../spec/load';
+import { DEFAULT_SPEC_FILE } from './defaults';
+import {
+  formatPlanTable,
+  planJson,
+  recordPlan,
+  type PlannedResource,
+} from '../components/lib/plan';
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string', default: DEFAULT_SPEC_FILE },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('usage: npm run plan -- [--config <spec.yaml>] [--json]\n');
+    return 0;
+  }
+  const specFile = resolve(values.config);
+  try {
+    // Validate first: a bad spec prints the same problems as synth and registers nothing.
+    loadSpecFile(specFile);
+  } catch (error) {
+    if (error instanceof SpecError) {
+      process.stderr.write(`${error.message}\nNothing was planned.\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const resources: PlannedResource[] = await recordPlan(specFile, async () => {
+    await import('./index');
+  });
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(planJson(resources), null, 2)}\n`
+      : `${formatPlanTable(resources)}\n`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  code => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `plan failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

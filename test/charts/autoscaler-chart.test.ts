@@ -1,0 +1,106 @@
+import { Testing } from 'cdk8s';
+import { AutoscalerChart } from '../../charts/autoscaler-chart';
+import type { JsonObject } from '../../charts/checks/objects';
+import { grantsFor, rbacProblems } from '../../charts/checks/rbac';
+import { controllerConfigFromSpec } from '../../controller/config';
+import { parseSpec } from '../../spec/load';
+import { specInput } from '../util/specs';
+
+function synth(overrides: Parameters<typeof specInput>[2] = {}): JsonObject[] {
+  const loaded = parseSpec(specInput(3, 4, overrides));
+  return Testing.synth(
+    new AutoscalerChart(Testing.app(), 'autoscaler', { loaded }),
+  ) as JsonObject[];
+}
+
+const SA = { name: 'kafka-autoscaler', namespace: 'kafka-autoscaler' };
+/** The controller's permissions, exactly. */
+export const EXPECTED_CONTROLLER_GRANTS = [
+  '* /nodes get',
+  '* /nodes list',
+  '* /nodes patch',
+  '* /nodes watch',
+  'kafka /events create',
+  'kafka /events patch',
+  'kafka /pods get',
+  'kafka /pods list',
+  'kafka /pods patch',
+  'kafka /pods watch',
+  'kafka events.k8s.io/events create',
+  'kafka events.k8s.io/events patch',
+  'kafka kafka.strimzi.io/kafkanodepools get',
+  'kafka kafka.strimzi.io/kafkanodepools list',
+  'kafka kafka.strimzi.io/kafkanodepools watch',
+  'kafka kafka.strimzi.io/kafkas get',
+  'kafka kafka.strimzi.io/kafkas list',
+  'kafka kafka.strimzi.io/kafkas watch',
+  'kafka-autoscaler /events create',
+  'kafka-autoscaler /events patch',
+  'kafka-autoscaler coordination.k8s.io/leases create',
+  'kafka-autoscaler coordination.k8s.io/leases[test-kafka-autoscaler] get',
+  'kafka-autoscaler coordination.k8s.io/leases[test-kafka-autoscaler] patch',
+  'kafka-autoscaler coordination.k8s.io/leases[test-kafka-autoscaler] update',
+  'kafka-autoscaler events.k8s.io/events create',
+  'kafka-autoscaler events.k8s.io/events patch',
+];
+
+function deployment(objects: JsonObject[]): {
+  replicas: number;
+  template: { spec: { containers: Array<Record<string, unknown> & { image: string }> } };
+} {
+  const found = objects.find(object => object.kind === 'Deployment');
+  return found?.spec as ReturnType<typeof deployment>;
+}
+
+describe('AutoscalerChart', () => {
+  test('matches the snapshot', () => {
+    expect(synth()).toMatchSnapshot();
+  });
+
+  test('grants exactly the least-privilege RBAC', () => {
+    expect(rbacProblems(grantsFor(synth(), SA), EXPECTED_CONTROLLER_GRANTS)).toEqual([]);
+  });
+
+  test('an extra permission is reported (negative)', () => {
+    const objects = synth();
+    const clusterRole = objects.find(object => object.kind === 'ClusterRole') as JsonObject & {
+      rules: unknown[];
+    };
+    clusterRole.rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
+    expect(rbacProblems(grantsFor(objects, SA), EXPECTED_CONTROLLER_GRANTS)).toEqual([
+      'extra permission: * /secrets get',
+    ]);
+  });
+
+  test('ships the controller configuration derived from the spec', () => {
+    const loaded = parseSpec(specInput(3, 4));
+    const configMap = synth().find(object => object.kind === 'ConfigMap') as JsonObject & {
+      data: Record<string, string>;
+    };
+    expect(JSON.parse(configMap.data['config.json'] ?? '')).toEqual(
+      JSON.parse(JSON.stringify(controllerConfigFromSpec(loaded))),
+    );
+  });
+
+  test('annotates the ServiceAccount for IRSA only when a role is given', () => {
+    const arn = 'arn:aws:iam::123456789012:role/kafka-autoscaler';
+    const withRole = synth({ controller: { iamRoleArn: arn } }).find(
+      o => o.kind === 'ServiceAccount',
+    );
+    const without = synth().find(o => o.kind === 'ServiceAccount');
+    expect(withRole?.metadata?.annotations).toEqual({ 'eks.amazonaws.com/role-arn': arn });
+    expect(without?.metadata?.annotations).toBeUndefined();
+  });
+
+  test('runs the configured image, 2 replicas, probes on /healthz and /readyz', () => {
+    const spec = deployment(synth({ controller: { image: 'example.com/ctl:1.2.3' } }));
+    const [container] = spec.template.spec.containers;
+    expect(spec.replicas).toBe(2);
+    expect(container?.image).toBe('example.com/ctl:1.2.3');
+    expect(container).toMatchObject({
+      livenessProbe: { httpGet: { path: '/healthz' } },
+      readinessProbe: { httpGet: { path: '/readyz' } },
+      securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true },
+    });
+  });
+});
