@@ -3,6 +3,8 @@
 #   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver (staging modules pinned by `replace`)
 #   etcd            go.etcd.io/etcd/server/v3 (the etcd server's main package)
 #   kube-linter     golang.stackrox.io/kube-linter/cmd/kube-linter (only when the proxy serves it)
+#   kube-score      github.com/zegl/kube-score/cmd/kube-score (second linter; stands in for
+#                   kube-linter where the proxy does not serve it)
 #
 # Binaries land in $CACHE/bin/<name>-<version>; GOPATH and GOCACHE live under $CACHE too, so a
 # rebuild after a version bump is warm and a second run with the same versions does nothing.
@@ -14,6 +16,7 @@ set -euo pipefail
 KUBE_VERSION="${KUBE_VERSION:-v1.34.4}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 KUBE_LINTER_VERSION="${KUBE_LINTER_VERSION:-v0.7.6}"
+KUBE_SCORE_VERSION="${KUBE_SCORE_VERSION:-v1.20.0}"
 
 CACHE="${KAFKA_EKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-eks-autoscaling}"
 BIN="$CACHE/bin"
@@ -141,30 +144,61 @@ build_etcd() {
 
 build_kube_linter() {
   local out="$BIN/kube-linter-$KUBE_LINTER_VERSION"
+  local refused="$out.unavailable"
   if [ -x "$out" ]; then echo "kube-linter=$out"; return 0; fi
+  if [ -f "$refused" ]; then
+    log "kube-linter $KUBE_LINTER_VERSION: the module proxy refused it before ($refused); delete that file to retry"
+    return 0
+  fi
   local d
   d="$(new_module)"
   log "kube-linter $KUBE_LINTER_VERSION: resolving modules in $d"
-  if ! (
+  local rc=0
+  (
     cd "$d"
     go mod init kafka-eks-build/kube-linter >/dev/null 2>&1
     go mod edit -require="golang.stackrox.io/kube-linter@$KUBE_LINTER_VERSION"
-    go mod download 2>&1 | sed 's/^/  /' >&2
+    if ! go mod download 2>"$d/download.err"; then
+      sed 's/^/  /' "$d/download.err" >&2
+      exit 3
+    fi
     go_build kube-linter "$out" -ldflags "-s -w" golang.stackrox.io/kube-linter/cmd/kube-linter
-  ); then
-    log "kube-linter: not available from the Go module proxy here; the lint test will skip"
+  ) || rc=$?
+  if [ "$rc" -eq 3 ]; then
+    date -u +%FT%TZ >"$refused"
+    log "kube-linter: not served by the Go module proxy here; the kube-linter test will skip"
     return 0
+  elif [ "$rc" -ne 0 ]; then
+    return "$rc"
   fi
   echo "kube-linter=$out"
 }
 
+build_kube_score() {
+  local out="$BIN/kube-score-$KUBE_SCORE_VERSION"
+  if [ -x "$out" ]; then echo "kube-score=$out"; return 0; fi
+  local d
+  d="$(new_module)"
+  log "kube-score $KUBE_SCORE_VERSION: resolving modules in $d"
+  (
+    cd "$d"
+    go mod init kafka-eks-build/kube-score >/dev/null 2>&1
+    go mod edit -require="github.com/zegl/kube-score@$KUBE_SCORE_VERSION"
+    go mod download
+    go_build kube-score "$out" -ldflags "-s -w -X main.version=$KUBE_SCORE_VERSION" \
+      github.com/zegl/kube-score/cmd/kube-score
+  )
+  echo "kube-score=$out"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(etcd kube-apiserver kube-linter)
+[ ${#targets[@]} -gt 0 ] || targets=(etcd kube-apiserver kube-linter kube-score)
 for t in "${targets[@]}"; do
   case "$t" in
     kube-apiserver) build_kube_apiserver ;;
     etcd) build_etcd ;;
     kube-linter) build_kube_linter ;;
+    kube-score) build_kube_score ;;
     *) log "unknown target $t"; exit 2 ;;
   esac
 done

@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KubeApi, statusMessage, type Connection } from './kube-api';
+import { REPO, toolPath } from './tools';
 
-const REPO = resolve(__dirname, '../..');
 const HOST = '127.0.0.1';
 
 /** What tests need to reach the control plane; written to a JSON file for jest workers. */
@@ -56,28 +56,10 @@ export function findCrdsDir(): string | undefined {
   );
 }
 
-/** Paths of the binaries: from the environment, else from the (cached) build script. */
+/** Paths of kube-apiserver and etcd. */
 export function findBinaries(): { kubeApiserver: string; etcd: string } {
-  let kubeApiserver = process.env.KUBE_APISERVER_BIN;
-  let etcd = process.env.ETCD_BIN;
-  if (kubeApiserver === undefined || etcd === undefined) {
-    const out = execFileSync(
-      'bash',
-      [join(REPO, 'scripts/cluster/build.sh'), 'etcd', 'kube-apiserver'],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const paths = new Map(
-      out
-        .split('\n')
-        .filter(line => line.includes('='))
-        .map(line => line.split('=', 2) as [string, string]),
-    );
-    kubeApiserver ??= paths.get('kube-apiserver');
-    etcd ??= paths.get('etcd');
-  }
+  const kubeApiserver = toolPath('kube-apiserver');
+  const etcd = toolPath('etcd');
   if (kubeApiserver === undefined || etcd === undefined) {
     throw new Error('kube-apiserver or etcd missing: run scripts/cluster/build.sh');
   }
