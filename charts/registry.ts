@@ -11,6 +11,7 @@ import { DeschedulerChart } from './descheduler-chart';
 import { DrainCleanerChart } from './drain-cleaner-chart';
 import { KafkaChart } from './kafka-chart';
 import { MonitoringChart } from './monitoring-chart';
+import { OperatorsChart } from './operators-chart';
 import { StorageChart } from './storage-chart';
 
 export interface ComponentEntry {
@@ -27,6 +28,13 @@ export const components: readonly ComponentEntry[] = [
     name: 'storage',
     description: 'gp3 StorageClasses (WaitForFirstConsumer, encrypted, expandable, Retain)',
     build: (scope, { spec }) => new StorageChart(scope, 'storage', { spec }),
+  },
+  {
+    name: 'operators',
+    description:
+      'Strimzi, AWS LBC, cert-manager (+ kube-prometheus-stack) as Flux or Argo CD objects',
+    build: (scope, { spec }) =>
+      spec.gitops.engine === 'none' ? undefined : new OperatorsChart(scope, 'operators', { spec }),
   },
   {
     name: 'kafka',

@@ -1,0 +1,65 @@
+/**
+ * The operators (Strimzi, AWS Load Balancer Controller, cert-manager, optionally
+ * kube-prometheus-stack) as GitOps objects: Flux `HelmRepository` + `HelmRelease`, or Argo CD
+ * `Application`. With `gitops.engine: none` nothing is emitted; the Pulumi stack installs the same
+ * releases (`operators/releases.ts`) with the same pins (`operators/versions.ts`).
+ */
+import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { PlatformSpec } from '../spec/schema';
+import {
+  ARGO_CD_API_VERSION,
+  FLUX_HELM_API_VERSION,
+  FLUX_SOURCE_API_VERSION,
+  applicationSpec,
+  helmReleaseSpec,
+  helmRepositorySpec,
+} from './operators/gitops';
+import { operatorReleases } from './operators/releases';
+
+export interface OperatorsChartProps extends ChartProps {
+  /** The validated platform spec; `gitops.engine` must be flux or argocd. */
+  readonly spec: PlatformSpec;
+}
+
+/** Namespace of the GitOps objects: the spec's, or the engine's usual one. */
+export function gitopsNamespace(spec: PlatformSpec): string {
+  return spec.gitops.namespace ?? (spec.gitops.engine === 'argocd' ? 'argocd' : 'flux-system');
+}
+
+export class OperatorsChart extends Chart {
+  public constructor(scope: Construct, id: string, props: OperatorsChartProps) {
+    super(scope, id, props);
+    const { spec } = props;
+    const namespace = gitopsNamespace(spec);
+    const releases = operatorReleases(spec);
+    if (spec.gitops.engine === 'flux') {
+      const repositories = new Map(releases.map(r => [r.chart.repositoryName, r.chart]));
+      for (const [name, pin] of repositories) {
+        new ApiObject(this, `repository-${name}`, {
+          apiVersion: FLUX_SOURCE_API_VERSION,
+          kind: 'HelmRepository',
+          metadata: { name, namespace },
+          spec: helmRepositorySpec(pin),
+        });
+      }
+      for (const release of releases) {
+        new ApiObject(this, `release-${release.name}`, {
+          apiVersion: FLUX_HELM_API_VERSION,
+          kind: 'HelmRelease',
+          metadata: { name: release.name, namespace },
+          spec: helmReleaseSpec(release, namespace),
+        });
+      }
+    } else if (spec.gitops.engine === 'argocd') {
+      for (const release of releases) {
+        new ApiObject(this, `application-${release.name}`, {
+          apiVersion: ARGO_CD_API_VERSION,
+          kind: 'Application',
+          metadata: { name: release.name, namespace },
+          spec: applicationSpec(release),
+        });
+      }
+    }
+  }
+}
