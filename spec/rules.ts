@@ -742,6 +742,42 @@ const operationsComponentRules: Rule = spec => {
   return issues;
 };
 
+/** What the Pulumi side needs of the network: a VPC range it can cut into per-zone subnets. */
+const VPC_PREFIX_WIDEST = 16;
+const VPC_PREFIX_NARROWEST = 20;
+
+const awsNetworkRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const cluster = spec.cluster;
+  if (cluster.existingVpc === undefined) {
+    let prefix: number | undefined;
+    try {
+      prefix = ipaddr.parseCIDR(cluster.vpcCidr)[1];
+    } catch {
+      prefix = undefined; // clusterRules reports a malformed CIDR.
+    }
+    if (prefix !== undefined && (prefix < VPC_PREFIX_WIDEST || prefix > VPC_PREFIX_NARROWEST)) {
+      issues.push(
+        issue(
+          'cluster.vpcCidr',
+          `${showValue(cluster.vpcCidr)} is a /${prefix}; a new VPC needs a /${VPC_PREFIX_WIDEST} to /${VPC_PREFIX_NARROWEST} to hold a private and a public subnet per zone, for example "10.0.0.0/16"`,
+        ),
+      );
+    }
+  }
+  cluster.adminPrincipalArns.forEach((arn, index) => {
+    if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/.test(arn)) {
+      issues.push(
+        issue(
+          `cluster.adminPrincipalArns[${index}]`,
+          `${showValue(arn)} is not an IAM role or user ARN; write one like "arn:aws:iam::123456789012:role/platform-admin"`,
+        ),
+      );
+    }
+  });
+  return issues;
+};
+
 const rules: readonly Rule[] = [
   identityRules,
   zoneRules,
@@ -756,6 +792,7 @@ const rules: readonly Rule[] = [
   operationsRules,
   clusterRules,
   operationsComponentRules,
+  awsNetworkRules,
 ];
 
 /** Runs every rule; returns all problems found. */
