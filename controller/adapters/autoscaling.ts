@@ -1,0 +1,262 @@
+/**
+ * The Auto Scaling adapter: the only file that imports `@aws-sdk/client-auto-scaling`.
+ * Throttling, `ScalingActivityInProgress`, 5xx and timeouts are retried with backoff (checking the
+ * group state before each retry, since a timed-out call may have succeeded); `ValidationError` is
+ * never retried and never "fixed" by dropping the decrement: it stops the operation and alerts.
+ */
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  SetDesiredCapacityCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+  type AutoScalingGroup,
+  type DescribeAutoScalingGroupsCommandInput,
+  type DescribeAutoScalingGroupsCommandOutput,
+  type DescribeAutoScalingInstancesCommandInput,
+  type DescribeAutoScalingInstancesCommandOutput,
+  type SetDesiredCapacityCommandInput,
+  type TerminateInstanceInAutoScalingGroupCommandInput,
+} from '@aws-sdk/client-auto-scaling';
+import { backoffMs } from '../api-fault';
+import type { ZoneConfig } from '../config';
+import type { ObservedGroup } from '../model';
+import type { GroupWriter } from '../ports';
+
+/** Tag EKS puts on a managed nodegroup's Auto Scaling group. */
+export const NODEGROUP_TAG = 'eks:nodegroup-name';
+
+/** The four API calls the adapter makes, injectable for fault tests. */
+export interface AutoScalingCalls {
+  describeGroups(
+    input: DescribeAutoScalingGroupsCommandInput,
+  ): Promise<DescribeAutoScalingGroupsCommandOutput>;
+  describeInstances(
+    input: DescribeAutoScalingInstancesCommandInput,
+  ): Promise<DescribeAutoScalingInstancesCommandOutput>;
+  setDesiredCapacity(input: SetDesiredCapacityCommandInput): Promise<unknown>;
+  terminateInstance(input: TerminateInstanceInAutoScalingGroupCommandInput): Promise<unknown>;
+}
+
+/** The calls through a real SDK client (its own retries off: the adapter retries). */
+export function sdkCalls(client: AutoScalingClient): AutoScalingCalls {
+  return {
+    describeGroups: input => client.send(new DescribeAutoScalingGroupsCommand(input)),
+    describeInstances: input => client.send(new DescribeAutoScalingInstancesCommand(input)),
+    setDesiredCapacity: input => client.send(new SetDesiredCapacityCommand(input)),
+    terminateInstance: input => client.send(new TerminateInstanceInAutoScalingGroupCommand(input)),
+  };
+}
+
+/** Builds a client for the region; `endpoint` points it at a local peer (moto) in tests. */
+export function autoScalingClient(region: string, endpoint?: string): AutoScalingClient {
+  return new AutoScalingClient({
+    region,
+    maxAttempts: 1,
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
+}
+
+/** The API refused a change; the operation must stop and a human must look. */
+export class AutoScalingRefusal extends Error {}
+
+/** Retry timing. */
+export interface RetryOptions {
+  /** Attempts in total. @default 5 */
+  readonly attempts?: number;
+  /** @default 500 */
+  readonly backoffBaseMs?: number;
+  /** @default 20000 */
+  readonly backoffMaxMs?: number;
+  readonly delay?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ScalingActivityInProgress',
+  'ResourceContention',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'AbortError',
+]);
+
+/** True for errors worth retrying: throttling, contention, 5xx, timeouts, dropped connections. */
+export function isRetryable(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const fields = error as {
+    name?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (typeof fields.name === 'string' && RETRYABLE_NAMES.has(fields.name)) return true;
+  if (
+    typeof fields.code === 'string' &&
+    ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE'].includes(fields.code)
+  ) {
+    return true;
+  }
+  return (fields.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+function isValidationError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationError';
+}
+
+const realDelay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/** Reads the zones' groups and changes them, safely. */
+export class AutoScalingAdapter implements GroupWriter {
+  constructor(
+    private readonly calls: AutoScalingCalls,
+    private readonly options: RetryOptions = {},
+  ) {}
+
+  private async retrying<T>(
+    what: string,
+    call: () => Promise<T>,
+    alreadyDone?: () => Promise<T | undefined>,
+  ): Promise<T> {
+    const attempts = this.options.attempts ?? 5;
+    const delay = this.options.delay ?? realDelay;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (attempt > 1 && alreadyDone !== undefined) {
+          const done = await alreadyDone();
+          if (done !== undefined) return done;
+        }
+        return await call();
+      } catch (error) {
+        if (isValidationError(error)) {
+          throw new AutoScalingRefusal(`${what} refused: ${(error as Error).message}`);
+        }
+        if (error instanceof AutoScalingRefusal || !isRetryable(error) || attempt >= attempts)
+          throw error;
+        await delay(
+          backoffMs(
+            attempt,
+            this.options.backoffBaseMs ?? 500,
+            this.options.backoffMaxMs ?? 20_000,
+          ),
+        );
+      }
+    }
+  }
+
+  private async groupsByName(names: readonly string[]): Promise<AutoScalingGroup[]> {
+    const groups: AutoScalingGroup[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.retrying('DescribeAutoScalingGroups', () =>
+        this.calls.describeGroups({
+          Filters: [{ Name: `tag:${NODEGROUP_TAG}`, Values: [...names] }],
+          NextToken: nextToken,
+        }),
+      );
+      groups.push(...(page.AutoScalingGroups ?? []));
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return groups;
+  }
+
+  /** The zones' groups, found by their nodegroup tag. */
+  async describeZoneGroups(zones: readonly ZoneConfig[]): Promise<ObservedGroup[]> {
+    const groups = await this.groupsByName(zones.map(zone => zone.nodegroupName));
+    const result: ObservedGroup[] = [];
+    for (const zone of zones) {
+      const group = groups.find(each =>
+        (each.Tags ?? []).some(
+          tag => tag.Key === NODEGROUP_TAG && tag.Value === zone.nodegroupName,
+        ),
+      );
+      if (group === undefined) continue;
+      result.push({
+        zone: zone.zone,
+        groupName: group.AutoScalingGroupName ?? '',
+        desired: group.DesiredCapacity ?? 0,
+        min: group.MinSize ?? 0,
+        max: group.MaxSize ?? 0,
+        instances: (group.Instances ?? []).map(instance => ({
+          instanceId: instance.InstanceId ?? '',
+          lifecycleState: instance.LifecycleState ?? 'Unknown',
+        })),
+      });
+    }
+    return result;
+  }
+
+  private async describeGroup(groupName: string): Promise<AutoScalingGroup> {
+    const page = await this.retrying('DescribeAutoScalingGroups', () =>
+      this.calls.describeGroups({ AutoScalingGroupNames: [groupName] }),
+    );
+    const group = page.AutoScalingGroups?.[0];
+    if (group === undefined)
+      throw new AutoScalingRefusal(`Auto Scaling group ${groupName} not found`);
+    return group;
+  }
+
+  async raiseDesiredCapacity(groupName: string, desired: number): Promise<void> {
+    const alreadyThere = async () => {
+      const group = await this.describeGroup(groupName);
+      if ((group.MaxSize ?? 0) < desired) {
+        throw new AutoScalingRefusal(`group ${groupName} max ${group.MaxSize} is below ${desired}`);
+      }
+      return (group.DesiredCapacity ?? 0) >= desired ? true : undefined;
+    };
+    if ((await alreadyThere()) === true) return;
+    await this.retrying(
+      'SetDesiredCapacity',
+      () =>
+        this.calls.setDesiredCapacity({
+          AutoScalingGroupName: groupName,
+          DesiredCapacity: desired,
+          HonorCooldown: false,
+        }),
+      alreadyThere,
+    );
+  }
+
+  /** Whether the instance is already leaving (or gone); throws when it must not be terminated. */
+  private async precheck(groupName: string, instanceId: string): Promise<'leaving' | 'in-service'> {
+    const described = await this.retrying('DescribeAutoScalingInstances', () =>
+      this.calls.describeInstances({ InstanceIds: [instanceId] }),
+    );
+    const instance = described.AutoScalingInstances?.[0];
+    if (instance === undefined) return 'leaving';
+    if (instance.AutoScalingGroupName !== groupName) {
+      throw new AutoScalingRefusal(
+        `instance ${instanceId} belongs to ${instance.AutoScalingGroupName}, not ${groupName}`,
+      );
+    }
+    if (instance.LifecycleState !== 'InService') return 'leaving';
+    const group = await this.describeGroup(groupName);
+    if ((group.DesiredCapacity ?? 0) <= (group.MinSize ?? 0)) {
+      throw new AutoScalingRefusal(
+        `group ${groupName} desired ${group.DesiredCapacity} is at its minimum ${group.MinSize}; lower minSize first`,
+      );
+    }
+    return 'in-service';
+  }
+
+  async terminateInstance(
+    groupName: string,
+    instanceId: string,
+  ): Promise<'requested' | 'already-leaving'> {
+    if ((await this.precheck(groupName, instanceId)) === 'leaving') return 'already-leaving';
+    return this.retrying(
+      'TerminateInstanceInAutoScalingGroup',
+      async () => {
+        await this.calls.terminateInstance({
+          InstanceId: instanceId,
+          ShouldDecrementDesiredCapacity: true,
+        });
+        return 'requested' as const;
+      },
+      async () =>
+        (await this.precheck(groupName, instanceId)) === 'leaving' ? 'already-leaving' : undefined,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { PrometheusAdapter, PrometheusError } from '../../../controller/adapters/prometheus';
+
+const queries = {
+  brokerReceiveBytesPerSecond: 'rx',
+  brokerTransmitBytesPerSecond: 'tx',
+  underReplicatedPartitions: 'urp',
+  underMinIsrPartitions: 'umi',
+};
+
+function fakeFetch(answers: Record<string, unknown>, status = 200): typeof fetch {
+  return (async (input: string | URL | Request) => {
+    const query = new URL(String(input)).searchParams.get('query') ?? '';
+    return new Response(
+      JSON.stringify(answers[query] ?? { status: 'error', error: 'unknown query' }),
+      { status },
+    );
+  }) as typeof fetch;
+}
+
+const vector = (result: Array<[Record<string, string>, number]>) => ({
+  status: 'success',
+  data: {
+    resultType: 'vector',
+    result: result.map(([metric, value]) => ({ metric, value: [1700000000, String(value)] })),
+  },
+});
+
+describe('PrometheusAdapter', () => {
+  test('reads broker load in MiB/s and the partition counts', async () => {
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([[{ pod: 'b-0' }, 2 * 1024 * 1024]]),
+        tx: vector([
+          [{ pod: 'b-0' }, 1024 * 1024],
+          [{ pod: 'b-1' }, 0],
+        ]),
+        urp: vector([[{}, 0]]),
+        umi: vector([[{}, 3]]),
+      }),
+    );
+    expect(await adapter.kafkaMetrics(queries)).toEqual({
+      loads: [
+        { podName: 'b-0', receiveMiBps: 2, transmitMiBps: 1 },
+        { podName: 'b-1', receiveMiBps: 0, transmitMiBps: 0 },
+      ],
+      underReplicatedPartitions: 0,
+      underMinIsrPartitions: 3,
+    });
+  });
+
+  test('a missing partition count is an error, never zero', async () => {
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([[{ pod: 'b-0' }, 1]]),
+        tx: vector([[{ pod: 'b-0' }, 1]]),
+        urp: vector([]),
+        umi: vector([[{}, 0]]),
+      }),
+    );
+    await expect(adapter.kafkaMetrics(queries)).rejects.toThrow('no value for urp');
+  });
+
+  test('reports HTTP errors with the query', async () => {
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({ rx: { status: 'error', error: 'bad_data' } }, 400),
+    );
+    await expect(adapter.query('rx')).rejects.toThrow(/400.*bad_data/);
+  });
+
+  test('reports an unreachable server', async () => {
+    const adapter = new PrometheusAdapter('http://prom:9090', (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof fetch);
+    await expect(adapter.query('up')).rejects.toThrow(PrometheusError);
+  });
+});
