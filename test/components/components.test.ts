@@ -1,0 +1,120 @@
+/** Component behaviour that depends on spec options, under Pulumi mocks. */
+import { parseSpec } from '../../spec/load';
+import type { PlatformSpecInput } from '../../spec/schema';
+import { specInput } from '../util/specs';
+import { planStack, TYPES } from './plan-fixture';
+
+function spec(overrides: Partial<PlatformSpecInput>): ReturnType<typeof parseSpec> {
+  return parseSpec({ ...specInput(3, 2), ...overrides });
+}
+
+describe('Network', () => {
+  it('creates a VPC with a private and a public subnet per zone and a NAT gateway per zone', async () => {
+    const plan = await planStack(spec({}));
+    expect(plan.ofType('aws:ec2/vpc:Vpc')).toHaveLength(1);
+    expect(plan.ofType(TYPES.subnet)).toHaveLength(6);
+    expect(plan.ofType('aws:ec2/natGateway:NatGateway')).toHaveLength(3);
+    const privateSubnet = plan.get(TYPES.subnet, 'test-private-us-west-2a');
+    expect(privateSubnet.inputs['tags']).toMatchObject({ 'kubernetes.io/role/internal-elb': '1' });
+  });
+
+  it('uses the given subnets of an existing VPC and creates no network', async () => {
+    const plan = await planStack(
+      spec({
+        cluster: {
+          existingVpc: {
+            vpcId: 'vpc-123',
+            privateSubnetIds: {
+              'us-west-2a': 'subnet-a',
+              'us-west-2b': 'subnet-b',
+              'us-west-2c': 'subnet-c',
+            },
+          },
+        },
+      }),
+    );
+    expect(plan.ofType('aws:ec2/vpc:Vpc')).toHaveLength(0);
+    expect(plan.ofType(TYPES.subnet)).toHaveLength(0);
+    expect(plan.get(TYPES.nodegroup, 'test-kafka-us-west-2b').inputs['subnetIds']).toEqual([
+      'subnet-b',
+    ]);
+    expect(plan.ofType(TYPES.eksCluster)[0]?.inputs['vpcId']).toBe('vpc-123');
+  });
+});
+
+describe('Cluster', () => {
+  it('turns the public endpoint off when no CIDRs are given', async () => {
+    const plan = await planStack(spec({}));
+    const cluster = plan.ofType(TYPES.eksCluster)[0];
+    expect(cluster?.inputs['endpointPublicAccess']).toBe(false);
+    expect(cluster?.inputs['endpointPrivateAccess']).toBe(true);
+    expect(cluster?.inputs['publicAccessCidrs']).toBeUndefined();
+  });
+
+  it('gives the EBS CSI driver its own role through the add-on', async () => {
+    const plan = await planStack(spec({}));
+    const addon = plan.get(TYPES.addon, 'test-ebs-csi');
+    expect(addon.inputs['addonName']).toBe('aws-ebs-csi-driver');
+    expect(addon.inputs['podIdentityAssociations']).toEqual([
+      {
+        roleArn: 'arn:aws:iam::123456789012:role/test-ebs-csi-role',
+        serviceAccount: 'ebs-csi-controller-sa',
+      },
+    ]);
+  });
+});
+
+describe('Scaling', () => {
+  it('creates neither policies nor a controller role in off mode', async () => {
+    const plan = await planStack(spec({ autoscaling: { mode: 'off' } }));
+    expect(plan.ofType(TYPES.policy)).toHaveLength(0);
+    expect(plan.resources.filter(r => r.name.startsWith('test-kafka-autoscaler'))).toHaveLength(0);
+  });
+
+  it('creates no controller role when the spec names one (IRSA)', async () => {
+    const plan = await planStack(
+      spec({ controller: { iamRoleArn: 'arn:aws:iam::123456789012:role/mine' } }),
+    );
+    expect(plan.resources.filter(r => r.name.startsWith('test-kafka-autoscaler'))).toHaveLength(0);
+  });
+});
+
+describe('Platform', () => {
+  it('installs no Helm release for the operators when a GitOps engine carries them', async () => {
+    const plan = await planStack(spec({ gitops: { engine: 'flux' } }));
+    expect(plan.ofType(TYPES.release).map(r => r.inputs['chart'])).toEqual(['cluster-autoscaler']);
+  });
+
+  it('installs kube-prometheus-stack only when asked, before the charts', async () => {
+    const plan = await planStack(spec({ monitoring: { installKubePrometheusStack: true } }));
+    const release = plan.get(TYPES.release, 'test-kube-prometheus-stack');
+    expect(release.inputs['namespace']).toBe('monitoring');
+    for (const group of plan.ofType(TYPES.configGroup)) {
+      expect(group.dependsOn).toContain('test-kube-prometheus-stack');
+    }
+  });
+
+  it('passes region and VPC to the load balancer controller (nodes allow one IMDS hop)', async () => {
+    const plan = await planStack(spec({}));
+    const values = plan.get(TYPES.release, 'test-aws-load-balancer-controller').inputs[
+      'values'
+    ] as Record<string, unknown>;
+    expect(values).toMatchObject({
+      region: 'us-west-2',
+      vpcId: 'test-vpc-id',
+      clusterName: 'test',
+    });
+  });
+
+  it('deploys each synthesized component with all its objects', async () => {
+    const loaded = spec({});
+    const plan = await planStack(loaded);
+    const { synthPlatform } = await import('../../charts/synth');
+    const expected = synthPlatform(loaded).components;
+    const groups = plan.ofType(TYPES.configGroup);
+    expect(groups.map(g => g.name)).toEqual(expected.map(c => `test-${c.name}`));
+    groups.forEach((group, index) => {
+      expect(group.inputs['objs']).toHaveLength(expected[index]?.objects.length ?? -1);
+    });
+  });
+});
