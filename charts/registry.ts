@@ -11,6 +11,7 @@ import { DeschedulerChart } from './descheduler-chart';
 import { DrainCleanerChart } from './drain-cleaner-chart';
 import { KafkaChart } from './kafka-chart';
 import { MonitoringChart } from './monitoring-chart';
+import { NetworkPoliciesChart } from './network-policies-chart';
 import { OperatorsChart } from './operators-chart';
 import { StorageChart } from './storage-chart';
 
@@ -65,5 +66,12 @@ export const components: readonly ComponentEntry[] = [
     description: 'PodMonitors and PrometheusRules with runbook links',
     build: (scope, { spec }) =>
       spec.monitoring.enabled ? new MonitoringChart(scope, 'monitoring', { spec }) : undefined,
+  },
+  {
+    name: 'network-policies',
+    description:
+      'Default-deny plus needed allows in the operator, webhook and controller namespaces',
+    build: (scope, { spec, plan }) =>
+      new NetworkPoliciesChart(scope, 'network-policies', { spec, plan }),
   },
 ];
