@@ -1,0 +1,264 @@
+/**
+ * The Kubernetes adapter: the only file that imports `@kubernetes/client-node`. It supplies the
+ * list and watch calls to `ListWatchCache`, the Lease store to `LeaderElector`, and the guarded
+ * writes: every destructive write re-GETs the object, compares its UID, and patches with JSON Patch
+ * `test` operations on UID and resourceVersion, so a stale view or a replaced object fails (409/422)
+ * instead of acting on the wrong thing.
+ */
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  Watch,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type { ControllerConfig } from '../config';
+import type { LeaseState, LeaseStore } from '../leader-election';
+import type { ListWatchSource, WatchEvent } from '../list-watch';
+import type { ObservedNode } from '../model';
+import type { KafkaLike } from '../observe';
+import {
+  MANUAL_ROLLING_UPDATE_ANNOTATION,
+  OPERATION_ANNOTATION,
+  encodeOperationRecord,
+  type OperationRecord,
+} from '../operation-record';
+import type { ClusterWriter, ControllerEvent, EventRecorder } from '../ports';
+
+/** A write refused because the object changed or was replaced. */
+export class StaleObjectError extends Error {}
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+interface JsonPatchOp {
+  readonly op: 'test' | 'add' | 'replace' | 'remove';
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+/** All Kubernetes I/O of the controller. */
+export class KubernetesAdapter implements ClusterWriter, EventRecorder {
+  private readonly core: CoreV1Api;
+  private readonly coordination: CoordinationV1Api;
+  private readonly custom: CustomObjectsApi;
+  private readonly watcher: Watch;
+
+  constructor(
+    private readonly config: ControllerConfig,
+    private readonly identity: string,
+    kubeConfig: KubeConfig = defaultKubeConfig(),
+  ) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.watcher = new Watch(kubeConfig);
+  }
+
+  private watchSource<T>(
+    path: string,
+    query: Record<string, string>,
+    list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+  ): ListWatchSource<T> {
+    return {
+      list: async () => {
+        const result = await list();
+        return { items: result.items, resourceVersion: result.metadata?.resourceVersion };
+      },
+      watch: async (resourceVersion, onEvent, onDone) => {
+        const controller = await this.watcher.watch(
+          path,
+          {
+            ...query,
+            allowWatchBookmarks: true,
+            ...(resourceVersion === undefined ? {} : { resourceVersion }),
+          },
+          (type: string, object: T) => onEvent({ type, object } as WatchEvent<T>),
+          (error: unknown) => onDone(error),
+        );
+        return { abort: () => controller.abort() };
+      },
+    };
+  }
+
+  /** Kafka nodes (by the Kafka nodegroup label). */
+  nodeSource(): ListWatchSource<V1Node> {
+    const labelSelector = `${this.config.kafkaNodeLabel.key}=${this.config.kafkaNodeLabel.value}`;
+    return this.watchSource('/api/v1/nodes', { labelSelector }, () =>
+      this.core.listNode({ labelSelector }),
+    );
+  }
+
+  /** Broker pods of the cluster. */
+  brokerPodSource(): ListWatchSource<V1Pod> {
+    const namespace = this.config.kafkaNamespace;
+    const labelSelector = `strimzi.io/cluster=${this.config.clusterName},strimzi.io/broker-role=true,strimzi.io/kind=Kafka`;
+    return this.watchSource(`/api/v1/namespaces/${namespace}/pods`, { labelSelector }, () =>
+      this.core.listNamespacedPod({ namespace, labelSelector }),
+    );
+  }
+
+  /** The `Kafka` resource, or undefined when it does not exist. */
+  async readKafka(): Promise<KafkaLike | undefined> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({
+        group: 'kafka.strimzi.io',
+        version: 'v1',
+        namespace: this.config.kafkaNamespace,
+        plural: 'kafkas',
+        name: this.config.clusterName,
+      })) as KafkaLike;
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async guardedNodePatch(
+    name: string,
+    uid: string,
+    resourceVersion: string | undefined,
+    ops: (node: V1Node) => JsonPatchOp[],
+  ): Promise<void> {
+    const fresh = await this.core.readNode({ name });
+    if (fresh.metadata?.uid !== uid) throw new StaleObjectError(`node ${name} was replaced`);
+    if (resourceVersion !== undefined && fresh.metadata?.resourceVersion !== resourceVersion) {
+      throw new StaleObjectError(`node ${name} changed since it was observed`);
+    }
+    const guards: JsonPatchOp[] = [
+      { op: 'test', path: '/metadata/uid', value: uid },
+      { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion },
+    ];
+    await this.core.patchNode({ name, body: [...guards, ...ops(fresh)] });
+  }
+
+  async writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+    const path = `/metadata/annotations/${escapePointer(OPERATION_ANNOTATION)}`;
+    await this.guardedNodePatch(node.name, node.uid, node.resourceVersion, fresh => {
+      const annotations = fresh.metadata?.annotations;
+      if (record === undefined) {
+        return annotations?.[OPERATION_ANNOTATION] === undefined ? [] : [{ op: 'remove', path }];
+      }
+      const value = encodeOperationRecord(record);
+      if (annotations === undefined) {
+        return [
+          { op: 'add', path: '/metadata/annotations', value: { [OPERATION_ANNOTATION]: value } },
+        ];
+      }
+      return [{ op: 'add', path, value }];
+    });
+  }
+
+  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+    await this.guardedNodePatch(nodeName, nodeUid, undefined, () => [
+      { op: 'add', path: '/spec/unschedulable', value: unschedulable },
+    ]);
+  }
+
+  async requestRoll(podName: string, podUid: string): Promise<void> {
+    const namespace = this.config.kafkaNamespace;
+    const fresh = await this.core.readNamespacedPod({ name: podName, namespace });
+    if (fresh.metadata?.uid !== podUid) throw new StaleObjectError(`pod ${podName} was replaced`);
+    const ops: JsonPatchOp[] = [{ op: 'test', path: '/metadata/uid', value: podUid }];
+    if (fresh.metadata?.annotations === undefined) {
+      ops.push({
+        op: 'add',
+        path: '/metadata/annotations',
+        value: { [MANUAL_ROLLING_UPDATE_ANNOTATION]: 'true' },
+      });
+    } else {
+      ops.push({
+        op: 'add',
+        path: `/metadata/annotations/${escapePointer(MANUAL_ROLLING_UPDATE_ANNOTATION)}`,
+        value: 'true',
+      });
+    }
+    await this.core.patchNamespacedPod({ name: podName, namespace, body: ops });
+  }
+
+  async record(event: ControllerEvent): Promise<void> {
+    const namespace = this.config.kafkaNamespace;
+    const now = new Date();
+    await this.core.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { generateName: `${this.config.clusterName}-autoscaler-`, namespace },
+        involvedObject: {
+          apiVersion: 'kafka.strimzi.io/v1',
+          kind: 'Kafka',
+          name: this.config.clusterName,
+          namespace,
+        },
+        type: event.type,
+        reason: event.reason,
+        message: event.message,
+        source: { component: 'kafka-autoscaler' },
+        reportingComponent: 'kafka.platform/autoscaler',
+        reportingInstance: this.identity,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
+  }
+
+  /** The Lease used for leader election. */
+  leaseStore(): LeaseStore {
+    const { namespace, leaseName: name } = this.config.leaderElection;
+    return {
+      get: async (): Promise<LeaseState | undefined> => {
+        try {
+          const lease = await this.coordination.readNamespacedLease({ name, namespace });
+          return {
+            holderIdentity: lease.spec?.holderIdentity,
+            leaseDurationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
+            renewTimeMs: new Date(lease.spec?.renewTime ?? 0).getTime(),
+            leaseTransitions: lease.spec?.leaseTransitions ?? 0,
+            resourceVersion: lease.metadata?.resourceVersion ?? '',
+          };
+        } catch (error) {
+          if ((error as { code?: number }).code === 404) return undefined;
+          throw error;
+        }
+      },
+      create: async lease => {
+        await this.coordination.createNamespacedLease({
+          namespace,
+          body: {
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: lease.holderIdentity,
+              leaseDurationSeconds: lease.leaseDurationSeconds,
+              acquireTime: new Date(lease.renewTimeMs),
+              renewTime: new Date(lease.renewTimeMs),
+              leaseTransitions: lease.leaseTransitions,
+            },
+          },
+        });
+      },
+      update: async lease => {
+        await this.coordination.replaceNamespacedLease({
+          name,
+          namespace,
+          body: {
+            metadata: { name, namespace, resourceVersion: lease.resourceVersion },
+            spec: {
+              holderIdentity: lease.holderIdentity,
+              leaseDurationSeconds: lease.leaseDurationSeconds,
+              renewTime: new Date(lease.renewTimeMs),
+              leaseTransitions: lease.leaseTransitions,
+            },
+          },
+        });
+      },
+    };
+  }
+}
+
+/** In-cluster configuration, or the local kubeconfig outside a cluster. */
+export function defaultKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  return kubeConfig;
+}

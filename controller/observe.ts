@@ -1,0 +1,140 @@
+/**
+ * Turns cached Kubernetes objects, Prometheus answers and Auto Scaling groups into one `Observed`.
+ * The object shapes here are the few fields the controller reads, so this file needs no client
+ * library and is tested with plain objects.
+ */
+import type { ControllerConfig } from './config';
+import type { BrokerLoad, Observed, ObservedBroker, ObservedGroup, ObservedNode } from './model';
+import {
+  MANUAL_ROLLING_UPDATE_ANNOTATION,
+  OPERATION_ANNOTATION,
+  decodeOperationRecord,
+} from './operation-record';
+
+interface Condition {
+  readonly type?: string;
+  readonly status?: string;
+}
+
+interface Metadata {
+  readonly name?: string;
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly creationTimestamp?: Date | string;
+  readonly deletionTimestamp?: Date | string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** The Node fields read. */
+export interface NodeLike {
+  readonly metadata?: Metadata;
+  readonly spec?: { readonly unschedulable?: boolean; readonly providerID?: string };
+  readonly status?: { readonly conditions?: readonly Condition[] };
+}
+
+/** The Pod fields read. */
+export interface PodLike {
+  readonly metadata?: Metadata;
+  readonly spec?: { readonly nodeName?: string };
+  readonly status?: { readonly conditions?: readonly Condition[] };
+}
+
+/** The `Kafka` resource fields read. */
+export interface KafkaLike {
+  readonly status?: { readonly conditions?: readonly Condition[] };
+}
+
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+const POOL_LABEL = 'strimzi.io/pool-name';
+
+function isTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
+  return (conditions ?? []).some(
+    condition => condition.type === type && condition.status === 'True',
+  );
+}
+
+/** `aws:///us-east-1a/i-0abc` -> `i-0abc`. */
+export function instanceIdOf(providerId: string | undefined): string | undefined {
+  const match = /^aws:\/\/\/[^/]+\/(i-[0-9a-z]+)$/.exec(providerId ?? '');
+  return match?.[1];
+}
+
+/** Maps a Node. */
+export function observeNode(node: NodeLike): ObservedNode {
+  const metadata = node.metadata ?? {};
+  const name = metadata.name ?? '';
+  const uid = metadata.uid ?? '';
+  const zone = metadata.labels?.[ZONE_LABEL] ?? '';
+  const recorded = metadata.annotations?.[OPERATION_ANNOTATION];
+  return {
+    name,
+    uid,
+    resourceVersion: metadata.resourceVersion ?? '',
+    zone,
+    ready: isTrue(node.status?.conditions, 'Ready'),
+    unschedulable: node.spec?.unschedulable === true,
+    instanceId: instanceIdOf(node.spec?.providerID),
+    createdAtMs: new Date(metadata.creationTimestamp ?? 0).getTime(),
+    operation:
+      recorded === undefined ? undefined : decodeOperationRecord(recorded, { name, uid, zone }),
+  };
+}
+
+/** Maps a broker Pod; its zone comes from its pool. */
+export function observeBroker(pod: PodLike, config: ControllerConfig): ObservedBroker | undefined {
+  const metadata = pod.metadata ?? {};
+  const pool = metadata.labels?.[POOL_LABEL];
+  const zone = config.zones.find(each => each.poolName === pool);
+  if (zone === undefined) return undefined;
+  return {
+    podName: metadata.name ?? '',
+    uid: metadata.uid ?? '',
+    zone: zone.zone,
+    nodeName: pod.spec?.nodeName,
+    ready: isTrue(pod.status?.conditions, 'Ready'),
+    rollRequested: metadata.annotations?.[MANUAL_ROLLING_UPDATE_ANNOTATION] === 'true',
+    terminating: metadata.deletionTimestamp !== undefined,
+  };
+}
+
+/** The inputs of one observation. */
+export interface ObservationInputs {
+  readonly nowMs: number;
+  readonly nodes: readonly NodeLike[];
+  readonly pods: readonly PodLike[];
+  readonly kafka: KafkaLike | undefined;
+  readonly kubernetesSyncedAtMs: number | undefined;
+  readonly prometheus:
+    | {
+        readonly atMs: number;
+        readonly loads: readonly BrokerLoad[];
+        readonly underReplicatedPartitions: number;
+        readonly underMinIsrPartitions: number;
+      }
+    | undefined;
+  readonly autoscaling:
+    { readonly atMs: number; readonly groups: readonly ObservedGroup[] } | undefined;
+}
+
+/** Assembles one observation. */
+export function assembleObservation(inputs: ObservationInputs, config: ControllerConfig): Observed {
+  return {
+    nowMs: inputs.nowMs,
+    freshness: {
+      kubernetesAtMs: inputs.kubernetesSyncedAtMs,
+      prometheusAtMs: inputs.prometheus?.atMs,
+      autoscalingAtMs: inputs.autoscaling?.atMs,
+    },
+    kafkaReady:
+      inputs.kafka === undefined ? undefined : isTrue(inputs.kafka.status?.conditions, 'Ready'),
+    underReplicatedPartitions: inputs.prometheus?.underReplicatedPartitions,
+    underMinIsrPartitions: inputs.prometheus?.underMinIsrPartitions,
+    nodes: inputs.nodes.map(observeNode),
+    brokers: inputs.pods
+      .map(pod => observeBroker(pod, config))
+      .filter((broker): broker is ObservedBroker => broker !== undefined),
+    groups: inputs.autoscaling?.groups ?? [],
+    loads: inputs.prometheus?.loads,
+  };
+}

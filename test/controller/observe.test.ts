@@ -1,0 +1,59 @@
+import { assembleObservation, instanceIdOf, observeNode } from '../../controller/observe';
+import { OPERATION_ANNOTATION } from '../../controller/operation-record';
+import { testConfig } from './fixtures';
+
+const config = testConfig();
+
+describe('observe', () => {
+  test('reads the instance ID from the provider ID', () => {
+    expect(instanceIdOf('aws:///us-east-1a/i-0abc123')).toBe('i-0abc123');
+    expect(instanceIdOf('gce://x/y')).toBeUndefined();
+  });
+
+  test('an unreadable operation annotation becomes an abandoned record (hold, not ignore)', () => {
+    const node = observeNode({
+      metadata: { name: 'n', uid: 'u', annotations: { [OPERATION_ANNOTATION]: '{oops' } },
+    });
+    expect(node.operation?.phase).toBe('abandoned');
+  });
+
+  test('maps pods by pool to zones and reads readiness, rolls and deletions', () => {
+    const observed = assembleObservation(
+      {
+        nowMs: 1,
+        nodes: [],
+        pods: [
+          {
+            metadata: {
+              name: 'orders-brokers-b-2000',
+              uid: 'p',
+              labels: { 'strimzi.io/pool-name': 'brokers-b' },
+              annotations: { 'strimzi.io/manual-rolling-update': 'true' },
+            },
+            spec: { nodeName: 'n1' },
+            status: { conditions: [{ type: 'Ready', status: 'True' }] },
+          },
+          { metadata: { name: 'other', labels: { 'strimzi.io/pool-name': 'controllers' } } },
+        ],
+        kafka: { status: { conditions: [{ type: 'Ready', status: 'False' }] } },
+        kubernetesSyncedAtMs: 1,
+        prometheus: undefined,
+        autoscaling: undefined,
+      },
+      config,
+    );
+    expect(observed.brokers).toEqual([
+      {
+        podName: 'orders-brokers-b-2000',
+        uid: 'p',
+        zone: 'us-east-1b',
+        nodeName: 'n1',
+        ready: true,
+        rollRequested: true,
+        terminating: false,
+      },
+    ]);
+    expect(observed.kafkaReady).toBe(false);
+    expect(observed.loads).toBeUndefined();
+  });
+});
