@@ -1,0 +1,144 @@
+/**
+ * The SVG chart of a simulation, drawn with Vega-Lite and rendered headless by Vega: demand against
+ * each strategy's capacity (the producer traffic its placement carries before a node passes 100% of
+ * its baseline), and nodes per zone. Vega ships as ES modules with top-level await, so it is loaded
+ * with a real dynamic `import()`; this module only runs under tsx (the CLI), not under jest.
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { MINUTE_MS } from './demand';
+import type { SimulationDetails } from './simulate';
+import { STRATEGY_NAMES } from './strategies/strategy';
+
+/** Most points per line; longer runs are bucketed (demand: highest, capacity: lowest, nodes: highest). */
+const MAX_POINTS = 600;
+
+interface CapacityRow {
+  readonly time: number;
+  readonly series: string;
+  readonly mibps: number;
+}
+
+interface NodesRow {
+  readonly time: number;
+  readonly zone: string;
+  readonly strategy: string;
+  readonly nodes: number;
+}
+
+function bucketed(
+  values: ArrayLike<number>,
+  bucket: number,
+  pick: (a: number, b: number) => number,
+): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < values.length; start += bucket) {
+    let value = values[start];
+    for (let i = start + 1; i < Math.min(values.length, start + bucket); i++) {
+      value = pick(value, values[i]);
+    }
+    out.push(value);
+  }
+  return out;
+}
+
+/** The Vega-Lite specification (plain data, testable without rendering). */
+export function chartSpec(details: SimulationDetails): Record<string, unknown> {
+  const { demand, facts, series } = details;
+  const minutes = demand.producerMiBps.length;
+  const bucket = Math.max(1, Math.ceil(minutes / MAX_POINTS));
+  const timeOf = (index: number): number => demand.startMs + index * bucket * MINUTE_MS;
+  const capacityRows: CapacityRow[] = bucketed(demand.producerMiBps, bucket, Math.max).map(
+    (mibps, index) => ({ time: timeOf(index), series: 'demand', mibps }),
+  );
+  const drawn = STRATEGY_NAMES.filter(name => name !== 'ideal');
+  for (const name of drawn) {
+    bucketed(series[name].capacityMiBps, bucket, Math.min).forEach((mibps, index) =>
+      capacityRows.push({ time: timeOf(index), series: name, mibps }),
+    );
+  }
+  const nodesRows: NodesRow[] = [];
+  for (const name of STRATEGY_NAMES) {
+    series[name].nodesPerZone.forEach((zoneSeries, zoneIndex) => {
+      bucketed(zoneSeries, bucket, Math.max).forEach((nodes, index) =>
+        nodesRows.push({
+          time: timeOf(index),
+          zone: facts.zones[zoneIndex].zone,
+          strategy: name,
+          nodes,
+        }),
+      );
+    });
+  }
+  const colors = {
+    domain: ['demand', ...STRATEGY_NAMES],
+    range: ['#000000', '#7f7f7f', '#d62728', '#1f77b4', '#2ca02c', '#9467bd'],
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `${demand.source}: demand vs capacity, ${facts.clusterName} (${facts.brokers} brokers, ${facts.instanceType})`,
+    config: { font: 'sans-serif', view: { stroke: null } },
+    vconcat: [
+      {
+        width: 900,
+        height: 260,
+        data: { values: capacityRows },
+        mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'time', type: 'temporal', title: null },
+          y: {
+            field: 'mibps',
+            type: 'quantitative',
+            title: 'producer MiB/s (capacity: hottest node at 100% baseline)',
+          },
+          color: { field: 'series', type: 'nominal', scale: colors, title: null },
+        },
+      },
+      {
+        width: 900,
+        height: 70,
+        data: { values: nodesRows },
+        mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-after' },
+        encoding: {
+          row: { field: 'zone', type: 'nominal', title: 'nodes per zone' },
+          x: { field: 'time', type: 'temporal', title: null },
+          y: { field: 'nodes', type: 'quantitative', title: null },
+          color: { field: 'strategy', type: 'nominal', scale: colors, title: null },
+        },
+      },
+    ],
+  };
+}
+
+interface VegaLiteModule {
+  compile(spec: Record<string, unknown>): { spec: object };
+}
+
+interface VegaModule {
+  parse(spec: object): object;
+  View: new (runtime: object, options: { renderer: 'none' }) => { toSVG(): Promise<string> };
+}
+
+/** Renders the chart to SVG text. */
+export async function renderChartSvg(details: SimulationDetails): Promise<string> {
+  const vegaName = 'vega';
+  const vegaLiteName = 'vega-lite';
+  const vega = (await import(vegaName)) as VegaModule;
+  const vegaLite = (await import(vegaLiteName)) as VegaLiteModule;
+  const compiled = vegaLite.compile(chartSpec(details)).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  return view.toSVG();
+}
+
+/** Renders and writes the chart atomically (temporary file, then rename). */
+export async function writeChartSvg(details: SimulationDetails, file: string): Promise<void> {
+  const svg = await renderChartSvg(details);
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, svg);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

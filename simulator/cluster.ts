@@ -1,0 +1,412 @@
+/**
+ * The cluster model the dynamic strategies (controller, target-tracking) act on: per-zone groups of
+ * nodes with a launch-to-Ready delay, brokers placed on nodes, Strimzi rolling annotated brokers one
+ * at a time, a scheduler that honours the hostname spread, and the books (node-hours, hot nodes,
+ * under-replicated time, moves).
+ *
+ * A move is a broker restart plus its catch-up: while a broker is down it falls behind by its
+ * replica ingress r; once Ready it fetches the backlog with what its node has left of the baseline,
+ * so a broker alone on a node catches up in downtime x r / (B - r). Its partitions count as
+ * under-replicated from the moment it stops until the backlog is gone.
+ */
+import { demandAt, MINUTE_MS, type DemandSeries } from './demand';
+import { brokerLoadMiBps, type ClusterFacts, type ModelTimings } from './facts';
+
+/** Lifecycle of a node's instance, as Auto Scaling names it. */
+export type InstanceState = 'Pending' | 'InService' | 'Terminating';
+
+export interface SimNode {
+  readonly name: string;
+  readonly uid: string;
+  readonly instanceId: string;
+  readonly zoneIndex: number;
+  readonly launchedAtMs: number;
+  /** When the node is (or was) Ready. */
+  readonly readyAtMs: number;
+  ready: boolean;
+  cordoned: boolean;
+  state: InstanceState;
+  /** Held by a lifecycle hook while it is drained before termination (Terminating:Wait). */
+  leaving: boolean;
+  /** When a terminating instance leaves the group and stops being billed. */
+  goneAtMs: number | undefined;
+}
+
+/** Where a broker is in its life: serving, or somewhere in a move. */
+export type BrokerPhase = 'running' | 'pending' | 'restarting' | 'catching-up';
+
+export interface SimBroker {
+  readonly podName: string;
+  readonly zoneIndex: number;
+  uid: string;
+  nodeName: string | undefined;
+  phase: BrokerPhase;
+  /** Carries Strimzi's manual rolling update annotation. */
+  rollRequested: boolean;
+  /** When the current restart ends (phase `restarting`). */
+  restartEndsAtMs: number;
+  /** Data the broker must fetch before its replicas are in sync again, MiB. */
+  backlogMiB: number;
+  /** Its volume was not released cleanly (node killed): the restart waits for a forced detach. */
+  uncleanDetach: boolean;
+}
+
+/** One zone's Auto Scaling group. */
+export interface SimGroup {
+  readonly zoneIndex: number;
+  readonly groupName: string;
+  desired: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Books kept while the simulation runs. */
+export interface ClusterBooks {
+  nodeSeconds: number;
+  overloadedNodeSeconds: number;
+  overTargetNodeSeconds: number;
+  underReplicatedSeconds: number;
+  brokerMoves: number;
+  maxConcurrentMoves: number;
+  scalingActions: number;
+}
+
+/** Per-minute samples for charts. */
+export interface MinuteSeries {
+  /** Producer MiB/s the placement carries with no node above 100% of baseline (lowest in the minute). */
+  readonly capacityMiBps: Float64Array;
+  /** Billed nodes per zone (highest in the minute), one array per zone. */
+  readonly nodesPerZone: readonly Float64Array[];
+}
+
+const EPSILON = 1e-9;
+
+export class ClusterModel {
+  nowMs: number;
+  readonly nodes: SimNode[] = [];
+  readonly brokers: SimBroker[];
+  readonly groups: SimGroup[];
+  readonly books: ClusterBooks = {
+    nodeSeconds: 0,
+    overloadedNodeSeconds: 0,
+    overTargetNodeSeconds: 0,
+    underReplicatedSeconds: 0,
+    brokerMoves: 0,
+    maxConcurrentMoves: 0,
+    scalingActions: 0,
+  };
+  readonly series: MinuteSeries;
+  private nextNodeNumber = 1;
+  private nextUid = 1;
+  /** Under-replicated partitions at the start of each tick, for lagged observation. */
+  private readonly underReplicatedByTick: Int32Array;
+  private tickIndex = 0;
+
+  constructor(
+    readonly facts: ClusterFacts,
+    readonly timings: ModelTimings,
+    readonly demand: DemandSeries,
+    initialNodesPerZone: number,
+  ) {
+    this.nowMs = demand.startMs;
+    const minutes = demand.producerMiBps.length;
+    this.series = {
+      capacityMiBps: new Float64Array(minutes).fill(Number.POSITIVE_INFINITY),
+      nodesPerZone: facts.zones.map(() => new Float64Array(minutes)),
+    };
+    this.underReplicatedByTick = new Int32Array(
+      Math.ceil((minutes * 60) / timings.tickSeconds) + 1,
+    );
+    this.groups = facts.zones.map((zone, zoneIndex) => ({
+      zoneIndex,
+      groupName: zone.groupName,
+      desired: initialNodesPerZone,
+      min: facts.minNodesPerZone,
+      max: facts.maxNodesPerZone,
+    }));
+    this.brokers = [];
+    facts.zones.forEach((zone, zoneIndex) => {
+      const nodes: SimNode[] = [];
+      for (let i = 0; i < initialNodesPerZone; i++) {
+        const node = this.newNode(zoneIndex, this.nowMs - 86_400_000);
+        node.ready = true;
+        node.state = 'InService';
+        nodes.push(node);
+      }
+      zone.brokerIds.forEach((id, index) => {
+        this.brokers.push({
+          podName: `${facts.clusterName}-${zone.poolName}-${id}`,
+          zoneIndex,
+          uid: `pod-${this.nextUid++}`,
+          nodeName: nodes[index % nodes.length]?.name,
+          phase: 'running',
+          rollRequested: false,
+          restartEndsAtMs: 0,
+          backlogMiB: 0,
+          uncleanDetach: false,
+        });
+      });
+    });
+  }
+
+  private newNode(zoneIndex: number, launchedAtMs: number): SimNode {
+    const number = this.nextNodeNumber++;
+    const node: SimNode = {
+      name: `node-${this.facts.zones[zoneIndex].suffix}-${String(number).padStart(4, '0')}`,
+      uid: `node-uid-${number}`,
+      instanceId: `i-${number.toString(16).padStart(17, '0')}`,
+      zoneIndex,
+      launchedAtMs,
+      readyAtMs: launchedAtMs + this.timings.nodeReadySeconds * 1000,
+      ready: false,
+      cordoned: false,
+      state: 'Pending',
+      leaving: false,
+      goneAtMs: undefined,
+    };
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Network load of one broker now, MiB/s per direction. */
+  brokerLoadNow(): number {
+    return brokerLoadMiBps(this.facts, demandAt(this.demand, this.nowMs));
+  }
+
+  /** Network load of one broker as a lagging metric shows it. */
+  brokerLoadObserved(): number {
+    const lagged = this.nowMs - this.timings.metricsLagSeconds * 1000;
+    return brokerLoadMiBps(this.facts, demandAt(this.demand, lagged));
+  }
+
+  /** Brokers whose pod is bound to the node (running, restarting or catching up there). */
+  brokersOn(nodeName: string): SimBroker[] {
+    return this.brokers.filter(broker => broker.nodeName === nodeName);
+  }
+
+  /** Nodes of a zone whose instance has not left yet. */
+  zoneNodes(zoneIndex: number): SimNode[] {
+    return this.nodes.filter(node => node.zoneIndex === zoneIndex);
+  }
+
+  nodeByName(name: string): SimNode | undefined {
+    return this.nodes.find(node => node.name === name);
+  }
+
+  /** Brokers somewhere in a move. */
+  movingBrokers(): number {
+    let moving = 0;
+    for (const broker of this.brokers) if (broker.phase !== 'running') moving++;
+    return moving;
+  }
+
+  /** Under-replicated partitions now. */
+  underReplicatedNow(): number {
+    return this.movingBrokers() * this.facts.partitionsPerBroker;
+  }
+
+  /** Under-replicated partitions as a metric lagging `metricsLagSeconds` shows them. */
+  underReplicatedObserved(): number {
+    const lagTicks = Math.round(this.timings.metricsLagSeconds / this.timings.tickSeconds);
+    if (lagTicks === 0) return this.underReplicatedNow();
+    const index = this.tickIndex - lagTicks;
+    return index < 0 ? 0 : this.underReplicatedByTick[index];
+  }
+
+  /**
+   * Sets a group's desired capacity the way Auto Scaling does: launches instances up to it. A lower
+   * value only records the number; the caller chooses and terminates instances.
+   */
+  setDesired(zoneIndex: number, desired: number): void {
+    const group = this.groups[zoneIndex];
+    const bounded = Math.min(group.max, Math.max(group.min, desired));
+    group.desired = bounded;
+    const live = this.zoneNodes(zoneIndex).filter(
+      node => node.state !== 'Terminating' && !node.leaving,
+    ).length;
+    for (let i = live; i < bounded; i++) this.newNode(zoneIndex, this.nowMs);
+  }
+
+  cordon(nodeName: string, cordoned: boolean): void {
+    const node = this.nodeByName(nodeName);
+    if (node !== undefined) node.cordoned = cordoned;
+  }
+
+  /** Annotates a broker pod for a roll; Strimzi picks it up in `step`. */
+  requestRoll(podName: string): void {
+    const broker = this.brokers.find(each => each.podName === podName);
+    if (broker !== undefined) broker.rollRequested = true;
+  }
+
+  /**
+   * Terminates an instance and, when asked, decrements its group's desired capacity. Brokers still
+   * bound to it lose their node at once (their volumes wait for a forced detach).
+   */
+  terminate(nodeName: string, decrementDesired: boolean): boolean {
+    const node = this.nodeByName(nodeName);
+    if (node === undefined || node.state === 'Terminating') return false;
+    node.state = 'Terminating';
+    node.ready = false;
+    node.goneAtMs = this.nowMs + this.timings.instanceShutdownSeconds * 1000;
+    if (decrementDesired) {
+      const group = this.groups[node.zoneIndex];
+      group.desired = Math.max(group.min, group.desired - 1);
+    }
+    for (const broker of this.brokersOn(nodeName)) {
+      if (broker.phase === 'running' || broker.phase === 'catching-up') this.books.brokerMoves++;
+      broker.nodeName = undefined;
+      broker.phase = 'pending';
+      broker.uid = `pod-${this.nextUid++}`;
+      broker.uncleanDetach = true;
+      broker.rollRequested = false;
+    }
+    return true;
+  }
+
+  /** Strimzi: rolls one annotated broker, only when no broker is in a move (ISR rules). */
+  private strimziRoll(): void {
+    if (this.movingBrokers() > 0) return;
+    const next = this.brokers
+      .filter(broker => broker.rollRequested)
+      .sort((a, b) => a.podName.localeCompare(b.podName))[0];
+    if (next === undefined) return;
+    next.rollRequested = false;
+    next.uid = `pod-${this.nextUid++}`;
+    next.nodeName = undefined;
+    next.phase = 'pending';
+    this.books.brokerMoves++;
+  }
+
+  /** The scheduler: the zone's Ready, uncordoned node with the fewest brokers (hostname spread). */
+  private schedulePending(): void {
+    for (const broker of this.brokers) {
+      if (broker.phase !== 'pending') continue;
+      let best: SimNode | undefined;
+      let bestCount = Number.POSITIVE_INFINITY;
+      for (const node of this.nodes) {
+        if (node.zoneIndex !== broker.zoneIndex || !node.ready || node.cordoned) continue;
+        const count = this.brokersOn(node.name).length;
+        if (
+          count < bestCount ||
+          (count === bestCount && best !== undefined && node.name < best.name)
+        ) {
+          best = node;
+          bestCount = count;
+        }
+      }
+      if (best === undefined) continue;
+      broker.nodeName = best.name;
+      broker.phase = 'restarting';
+      const restartSeconds =
+        this.timings.brokerRestartSeconds +
+        (broker.uncleanDetach ? this.timings.forcedDetachSeconds : 0);
+      broker.restartEndsAtMs = this.nowMs + restartSeconds * 1000;
+      broker.uncleanDetach = false;
+    }
+  }
+
+  /** Producer MiB/s the current placement carries with no Ready node above its baseline. */
+  producerCapacityNow(): number {
+    let capacity = Number.POSITIVE_INFINITY;
+    const { facts } = this;
+    for (let zoneIndex = 0; zoneIndex < facts.zones.length; zoneIndex++) {
+      let most = 0;
+      for (const node of this.nodes) {
+        if (node.zoneIndex !== zoneIndex || !node.ready) continue;
+        most = Math.max(most, this.brokersOn(node.name).length);
+      }
+      if (most === 0) continue;
+      const perZone = (facts.nodeBaselineMiBps * facts.brokers) / (facts.replicationFactor * most);
+      capacity = Math.min(capacity, perZone);
+    }
+    return Number.isFinite(capacity) ? capacity : 0;
+  }
+
+  /**
+   * Advances time by one tick: Strimzi rolls, the scheduler binds, the books count the interval,
+   * then restarts, catch-ups, node boots and shutdowns progress.
+   */
+  step(): void {
+    const dtSeconds = this.timings.tickSeconds;
+    const { facts, books } = this;
+    this.strimziRoll();
+    this.schedulePending();
+
+    const perBroker = this.brokerLoadNow();
+    const loadByNode = new Map<string, number>();
+    for (const broker of this.brokers) {
+      if (broker.nodeName === undefined) continue;
+      loadByNode.set(broker.nodeName, (loadByNode.get(broker.nodeName) ?? 0) + perBroker);
+    }
+
+    // Books for the interval [now, now + dt).
+    const baseline = facts.nodeBaselineMiBps;
+    const minute = Math.floor((this.nowMs - this.demand.startMs) / MINUTE_MS);
+    const nodeCounts = facts.zones.map(() => 0);
+    for (const node of this.nodes) {
+      books.nodeSeconds += dtSeconds;
+      nodeCounts[node.zoneIndex]++;
+      if (!node.ready) continue;
+      const load = loadByNode.get(node.name) ?? 0;
+      if (load > baseline * (1 + EPSILON)) books.overloadedNodeSeconds += dtSeconds;
+      if (load > baseline * facts.targetUtilization * (1 + EPSILON)) {
+        books.overTargetNodeSeconds += dtSeconds;
+      }
+    }
+    const moving = this.movingBrokers();
+    if (moving > 0) books.underReplicatedSeconds += dtSeconds;
+    books.maxConcurrentMoves = Math.max(books.maxConcurrentMoves, moving);
+    if (this.tickIndex < this.underReplicatedByTick.length) {
+      this.underReplicatedByTick[this.tickIndex] = moving * facts.partitionsPerBroker;
+    }
+    if (minute >= 0 && minute < this.series.capacityMiBps.length) {
+      const capacity = this.producerCapacityNow();
+      if (capacity < this.series.capacityMiBps[minute])
+        this.series.capacityMiBps[minute] = capacity;
+      nodeCounts.forEach((count, zoneIndex) => {
+        const zoneSeries = this.series.nodesPerZone[zoneIndex];
+        zoneSeries[minute] = Math.max(zoneSeries[minute], count);
+      });
+    }
+
+    // Moves progress.
+    const catchingUpByNode = new Map<string, number>();
+    for (const broker of this.brokers) {
+      if (broker.phase === 'catching-up' && broker.nodeName !== undefined) {
+        catchingUpByNode.set(broker.nodeName, (catchingUpByNode.get(broker.nodeName) ?? 0) + 1);
+      }
+    }
+    for (const broker of this.brokers) {
+      if (broker.phase === 'pending' || broker.phase === 'restarting') {
+        broker.backlogMiB += perBroker * dtSeconds;
+      } else if (broker.phase === 'catching-up' && broker.nodeName !== undefined) {
+        // No progress (but no loss either) while the node has no baseline to spare.
+        const spare = Math.max(0, baseline - (loadByNode.get(broker.nodeName) ?? 0));
+        const sharing = catchingUpByNode.get(broker.nodeName) ?? 1;
+        broker.backlogMiB -= (spare / sharing) * dtSeconds;
+      }
+    }
+
+    this.nowMs += dtSeconds * 1000;
+    this.tickIndex++;
+    for (const broker of this.brokers) {
+      if (broker.phase === 'restarting' && this.nowMs >= broker.restartEndsAtMs) {
+        broker.phase = 'catching-up';
+      }
+      if (broker.phase === 'catching-up' && broker.backlogMiB <= EPSILON) {
+        broker.phase = 'running';
+        broker.backlogMiB = 0;
+      }
+    }
+    for (const node of this.nodes) {
+      if (node.state === 'Pending' && this.nowMs >= node.readyAtMs) {
+        node.state = 'InService';
+        node.ready = true;
+      }
+    }
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const goneAtMs = this.nodes[i].goneAtMs;
+      if (goneAtMs !== undefined && this.nowMs >= goneAtMs) this.nodes.splice(i, 1);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** The human-readable report: what was simulated, then one column per strategy. */
+import { MINUTES_PER_DAY } from './demand';
+import type { SimulationDetails, StrategyMetrics } from './simulate';
+import { STRATEGY_NAMES } from './strategies/strategy';
+
+const ROWS: ReadonlyArray<[keyof StrategyMetrics, string, (value: number) => string]> = [
+  ['nodeHours', 'node-hours', value => value.toFixed(1)],
+  ['cost', 'cost (USD)', value => value.toFixed(2)],
+  ['savingsVsStatic', 'savings vs static', value => `${(value * 100).toFixed(1)}%`],
+  ['shareOfOracleSavings', 'share of oracle savings', value => `${(value * 100).toFixed(0)}%`],
+  ['overloadedNodeMinutes', 'node-minutes > 100% baseline', value => value.toFixed(0)],
+  ['overTargetNodeMinutes', 'node-minutes > target', value => value.toFixed(0)],
+  ['underReplicatedMinutes', 'under-replicated minutes', value => value.toFixed(0)],
+  ['brokerMoves', 'broker moves', value => value.toFixed(0)],
+  ['maxConcurrentMoves', 'most moves at once', value => value.toFixed(0)],
+  ['scalingActions', 'scaling actions', value => value.toFixed(0)],
+];
+
+/** Formats the comparison as a fixed-width table. */
+export function formatReport(details: SimulationDetails): string {
+  const { result, facts, demand } = details;
+  const days = result.minutesSimulated / MINUTES_PER_DAY;
+  const lines = [
+    `Simulated ${days.toFixed(1)} days (${result.minutesSimulated} minutes) of ${demand.source}`,
+    `Platform ${facts.clusterName}: ${facts.brokers} brokers in ${facts.zones.length} zones, ${facts.instanceType} nodes (baseline ${facts.nodeBaselineMiBps.toFixed(0)} MiB/s, $${facts.pricePerNodeHourUsd}/h), levels per zone ${facts.balancedNodeCounts.join(' / ')}, target ${(facts.targetUtilization * 100).toFixed(0)}%, static ${details.staticNodesPerZone} nodes per zone`,
+    '',
+  ];
+  const labelWidth = Math.max(...ROWS.map(([, label]) => label.length));
+  const columnWidth = Math.max(...STRATEGY_NAMES.map(name => name.length)) + 2;
+  lines.push(
+    `${''.padEnd(labelWidth)}${STRATEGY_NAMES.map(name => name.padStart(columnWidth)).join('')}`,
+  );
+  for (const [key, label, format] of ROWS) {
+    const cells = STRATEGY_NAMES.map(name => {
+      const value = result.strategies[name][key];
+      return (value === null ? 'n/a' : format(value)).padStart(columnWidth);
+    });
+    lines.push(`${label.padEnd(labelWidth)}${cells.join('')}`);
+  }
+  lines.push(
+    '',
+    'oracle: perfect foresight, instant, balanced levels, no node above target (a lower bound).',
+    'ideal: fractional nodes at 100% of baseline (node-hours only).',
+  );
+  return `${lines.join('\n')}\n`;
+}

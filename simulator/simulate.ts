@@ -1,0 +1,189 @@
+/**
+ * Runs every strategy against the same demand and compares them. The JSON shape of
+ * `SimulationResult` is a contract: `{ minutesSimulated, strategies: { static, "target-tracking",
+ * controller, oracle, ideal } }`, each with exactly the keys of `StrategyMetrics`.
+ */
+import { controllerConfigFromSpec } from '../controller/config';
+import type { LoadedSpec } from '../spec/load';
+import type { MinuteSeries } from './cluster';
+import { peakOf, type DemandSeries } from './demand';
+import { SimulationInputError } from './errors';
+import {
+  clusterFactsFromSpec,
+  DEFAULT_TIMINGS,
+  levelForDemand,
+  producerCapacityAt,
+  type ClusterFacts,
+  type ModelTimings,
+} from './facts';
+import { ControllerStrategy } from './strategies/controller';
+import { runIdeal } from './strategies/ideal';
+import { runOracle } from './strategies/oracle';
+import {
+  runDynamic,
+  staticStrategy,
+  STRATEGY_NAMES,
+  type StrategyName,
+  type StrategyRun,
+} from './strategies/strategy';
+import { TargetTrackingStrategy } from './strategies/target-tracking';
+
+/** One strategy's figures. The key names are a contract. */
+export interface StrategyMetrics {
+  /** Node-hours billed (launch to shutdown). */
+  readonly nodeHours: number;
+  /** Node-hours x price per node-hour, USD. */
+  readonly cost: number;
+  /** (static cost - cost) / static cost. */
+  readonly savingsVsStatic: number;
+  /** (static - strategy) / (static - oracle) in node-hours; null when the oracle saves nothing. */
+  readonly shareOfOracleSavings: number | null;
+  /** Node-minutes with a node above 100% of its baseline. */
+  readonly overloadedNodeMinutes: number;
+  /** Node-minutes with a node above the target utilization. */
+  readonly overTargetNodeMinutes: number;
+  /** Minutes with at least one partition under-replicated (a move in flight). */
+  readonly underReplicatedMinutes: number;
+  /** Broker restarts on another node (planned or forced). */
+  readonly brokerMoves: number;
+  /** Most brokers in a move (down or catching up) at one time. */
+  readonly maxConcurrentMoves: number;
+  /** Changes of a group's desired capacity (scale-outs, scale-ins, terminations with decrement). */
+  readonly scalingActions: number;
+}
+
+export interface SimulationResult {
+  readonly minutesSimulated: number;
+  readonly strategies: Readonly<Record<StrategyName, StrategyMetrics>>;
+}
+
+/** The result plus what reports and charts need. */
+export interface SimulationDetails {
+  readonly result: SimulationResult;
+  readonly facts: ClusterFacts;
+  readonly demand: DemandSeries;
+  readonly series: Readonly<Record<StrategyName, MinuteSeries>>;
+  readonly reasons: Readonly<Record<StrategyName, Readonly<Record<string, number>>>>;
+  /** Nodes per zone of the static strategy. */
+  readonly staticNodesPerZone: number;
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** Checks the timings. @throws SimulationInputError naming the option. */
+export function validateTimings(timings: ModelTimings, intervalSeconds: number): void {
+  const options: Array<[string, number]> = [
+    ['--node-ready-seconds', timings.nodeReadySeconds],
+    ['--broker-restart-seconds', timings.brokerRestartSeconds],
+    ['--metrics-lag-seconds', timings.metricsLagSeconds],
+  ];
+  for (const [option, value] of options) {
+    if (!Number.isFinite(value) || value < 0 || value > 86_400) {
+      throw new SimulationInputError(
+        option,
+        `${value} is not a duration in seconds; give a number from 0 to 86400`,
+      );
+    }
+  }
+  if (60 % timings.tickSeconds !== 0 || intervalSeconds % timings.tickSeconds !== 0) {
+    throw new SimulationInputError(
+      'tickSeconds',
+      `${timings.tickSeconds} must divide 60 and the controller interval ${intervalSeconds}`,
+    );
+  }
+}
+
+/** Checks that the platform can carry the peak at all. @throws SimulationInputError */
+export function validatePeak(facts: ClusterFacts, peakMiBps: number): void {
+  const top = facts.balancedNodeCounts[facts.balancedNodeCounts.length - 1];
+  const most = producerCapacityAt(facts, top, facts.targetUtilization);
+  if (!(peakMiBps > 0) || peakMiBps > most) {
+    throw new SimulationInputError(
+      '--peak-mibps',
+      `${peakMiBps} is outside what the spec can carry: ${facts.brokers} brokers on at most ${top} ${facts.instanceType} nodes per zone carry ${most.toFixed(0)} MiB/s of producer traffic at ${facts.targetUtilization * 100}% of baseline; give a peak above 0 and at most ${Math.floor(most)}, or raise nodes.kafka.maxPerZone or the instance type`,
+    );
+  }
+}
+
+function metricsOf(
+  run: StrategyRun,
+  price: number,
+  staticNodeHours: number,
+  oracleNodeHours: number,
+): StrategyMetrics {
+  const nodeHours = run.books.nodeSeconds / 3600;
+  const oracleSavings = staticNodeHours - oracleNodeHours;
+  return {
+    nodeHours: round(nodeHours, 3),
+    cost: round(nodeHours * price, 2),
+    savingsVsStatic: staticNodeHours > 0 ? round(1 - nodeHours / staticNodeHours, 4) : 0,
+    shareOfOracleSavings:
+      oracleSavings > 1e-9 ? round((staticNodeHours - nodeHours) / oracleSavings, 4) : null,
+    overloadedNodeMinutes: round(run.books.overloadedNodeSeconds / 60, 2),
+    overTargetNodeMinutes: round(run.books.overTargetNodeSeconds / 60, 2),
+    underReplicatedMinutes: round(run.books.underReplicatedSeconds / 60, 2),
+    brokerMoves: round(run.books.brokerMoves, 2),
+    maxConcurrentMoves: run.books.maxConcurrentMoves,
+    scalingActions: run.books.scalingActions,
+  };
+}
+
+/** Runs all five strategies on the demand. */
+export function simulate(
+  loaded: LoadedSpec,
+  demand: DemandSeries,
+  timings: ModelTimings = DEFAULT_TIMINGS,
+): SimulationDetails {
+  const facts = clusterFactsFromSpec(loaded);
+  const config = controllerConfigFromSpec(loaded);
+  validateTimings(timings, config.intervalSeconds);
+  const peak = peakOf(demand.producerMiBps);
+  validatePeak(facts, peak);
+  const staticLevel = levelForDemand(facts, peak, facts.targetUtilization);
+  const initialLevel = levelForDemand(facts, demand.producerMiBps[0] ?? 0, facts.targetUtilization);
+
+  const runs: Record<StrategyName, StrategyRun> = {
+    static: runDynamic(facts, timings, demand, staticLevel, () => staticStrategy),
+    'target-tracking': runDynamic(
+      facts,
+      timings,
+      demand,
+      initialLevel,
+      cluster => new TargetTrackingStrategy(cluster),
+    ),
+    controller: runDynamic(
+      facts,
+      timings,
+      demand,
+      initialLevel,
+      cluster => new ControllerStrategy(cluster, config),
+    ),
+    oracle: runOracle(facts, demand),
+    ideal: runIdeal(facts, demand),
+  };
+  const staticNodeHours = runs.static.books.nodeSeconds / 3600;
+  const oracleNodeHours = runs.oracle.books.nodeSeconds / 3600;
+  const strategies = Object.fromEntries(
+    STRATEGY_NAMES.map(name => [
+      name,
+      metricsOf(runs[name], facts.pricePerNodeHourUsd, staticNodeHours, oracleNodeHours),
+    ]),
+  ) as Record<StrategyName, StrategyMetrics>;
+  return {
+    result: { minutesSimulated: demand.producerMiBps.length, strategies },
+    facts,
+    demand,
+    series: Object.fromEntries(STRATEGY_NAMES.map(name => [name, runs[name].series])) as Record<
+      StrategyName,
+      MinuteSeries
+    >,
+    reasons: Object.fromEntries(STRATEGY_NAMES.map(name => [name, runs[name].reasons])) as Record<
+      StrategyName,
+      Readonly<Record<string, number>>
+    >,
+    staticNodesPerZone: staticLevel,
+  };
+}

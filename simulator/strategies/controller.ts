@@ -1,0 +1,187 @@
+/**
+ * The `controller` strategy: the controller's real `decide` and operation state machine, run in
+ * simulated time against the cluster model. This file is only the adapter: it builds `Observed`
+ * from the model (load and under-replication through the metrics lag) and applies the actions and
+ * effects the controller asks for, one pass per decision interval, in the order the reconciler uses.
+ */
+import type { ControllerConfig } from '../../controller/config';
+import {
+  decide,
+  INITIAL_MEMORY,
+  startOperation,
+  stepOperation,
+  type Effect,
+  type Memory,
+  type Observed,
+  type OperationRecord,
+} from '../../controller/decide';
+import type { ClusterModel } from '../cluster';
+import type { DynamicStrategy } from './strategy';
+
+const HOLDER = 'simulator';
+const FENCING_TOKEN = 1;
+
+export class ControllerStrategy implements DynamicStrategy {
+  private memory: Memory = INITIAL_MEMORY;
+  /** Operation records, stored "on" the node they are about (by node name). */
+  private readonly records = new Map<string, OperationRecord>();
+  private readonly counts: Record<string, number> = {};
+  private nextOperation = 1;
+  private readonly intervalMs: number;
+  private readonly startMs: number;
+
+  constructor(
+    private readonly cluster: ClusterModel,
+    private readonly config: ControllerConfig,
+  ) {
+    this.intervalMs = config.intervalSeconds * 1000;
+    this.startMs = cluster.nowMs;
+  }
+
+  reasons(): Readonly<Record<string, number>> {
+    return this.counts;
+  }
+
+  private count(key: string): void {
+    this.counts[key] = (this.counts[key] ?? 0) + 1;
+  }
+
+  /** What the controller's adapters would report now. */
+  observe(): Observed {
+    const { cluster } = this;
+    const { facts } = cluster;
+    for (const name of [...this.records.keys()]) {
+      if (cluster.nodeByName(name) === undefined) this.records.delete(name);
+    }
+    const observedLoad = cluster.brokerLoadObserved();
+    return {
+      nowMs: cluster.nowMs,
+      freshness: {
+        kubernetesAtMs: cluster.nowMs,
+        prometheusAtMs: cluster.nowMs,
+        autoscalingAtMs: cluster.nowMs,
+      },
+      kafkaReady: true,
+      underReplicatedPartitions: cluster.underReplicatedObserved(),
+      underMinIsrPartitions: 0,
+      nodes: cluster.nodes.map(node => ({
+        name: node.name,
+        uid: node.uid,
+        resourceVersion: '1',
+        zone: facts.zones[node.zoneIndex].zone,
+        ready: node.ready,
+        unschedulable: node.cordoned,
+        instanceId: node.instanceId,
+        createdAtMs: node.launchedAtMs,
+        operation: this.records.get(node.name),
+      })),
+      brokers: cluster.brokers.map(broker => ({
+        podName: broker.podName,
+        uid: broker.uid,
+        zone: facts.zones[broker.zoneIndex].zone,
+        nodeName: broker.nodeName,
+        ready: broker.phase === 'running' || broker.phase === 'catching-up',
+        rollRequested: broker.rollRequested,
+        terminating: false,
+      })),
+      groups: cluster.groups.map(group => ({
+        zone: facts.zones[group.zoneIndex].zone,
+        groupName: group.groupName,
+        desired: group.desired,
+        min: group.min,
+        max: group.max,
+        instances: cluster
+          .zoneNodes(group.zoneIndex)
+          .map(node => ({ instanceId: node.instanceId, lifecycleState: node.state })),
+      })),
+      loads: cluster.brokers.map(broker => ({
+        podName: broker.podName,
+        receiveMiBps: observedLoad,
+        transmitMiBps: observedLoad,
+      })),
+    };
+  }
+
+  act(cluster: ClusterModel): void {
+    if ((cluster.nowMs - this.startMs) % this.intervalMs !== 0) return;
+    this.pass();
+  }
+
+  /** One reconcile pass, in the reconciler's order: decide; step the operation or start the action. */
+  pass(): void {
+    const { cluster, config } = this;
+    const observed = this.observe();
+    const plan = decide(observed, config, this.memory);
+    this.memory = plan.memory;
+    this.count(`decide:${plan.reason}`);
+
+    const busy = observed.nodes
+      .filter(node => node.operation !== undefined)
+      .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
+    if (busy?.operation !== undefined) {
+      const view = plan.zones.find(zone => zone.zone === busy.operation?.zone);
+      const step = stepOperation(busy.operation, observed, config, {
+        nowMs: observed.nowMs,
+        fencingToken: FENCING_TOKEN,
+        holder: HOLDER,
+        removalStillWanted: view === undefined || view.desiredNodes <= view.currentNodes,
+      });
+      for (const event of step.events) this.count(`event:${event}`);
+      if (step.effect !== undefined) this.perform(step.effect);
+      if (step.next === undefined) this.records.delete(busy.name);
+      else this.records.set(busy.name, step.next);
+      return;
+    }
+
+    const action = plan.action;
+    if (action === undefined || config.dryRun) return;
+    if (action.kind === 'scale-out') {
+      const zoneIndex = cluster.facts.zones.findIndex(zone => zone.zone === action.zone);
+      if (zoneIndex < 0) return;
+      cluster.setDesired(zoneIndex, action.toDesired);
+      cluster.books.scalingActions++;
+      return;
+    }
+    if (cluster.nodeByName(action.nodeName) === undefined) return;
+    const record = startOperation(action, {
+      nowMs: observed.nowMs,
+      fencingToken: FENCING_TOKEN,
+      holder: HOLDER,
+      id: `op-${this.nextOperation++}`,
+    });
+    this.records.set(action.nodeName, record);
+  }
+
+  /** Applies one effect the way the adapters would (UID-guarded, group-checked). */
+  private perform(effect: Effect): void {
+    const { cluster } = this;
+    switch (effect.kind) {
+      case 'cordon':
+      case 'uncordon': {
+        const node = cluster.nodeByName(effect.nodeName);
+        if (node !== undefined && node.uid === effect.nodeUid) {
+          cluster.cordon(effect.nodeName, effect.kind === 'cordon');
+        }
+        return;
+      }
+      case 'request-roll': {
+        const broker = cluster.brokers.find(each => each.podName === effect.podName);
+        if (broker !== undefined && broker.uid === effect.podUid)
+          cluster.requestRoll(broker.podName);
+        return;
+      }
+      case 'terminate-instance': {
+        const node = cluster.nodes.find(each => each.instanceId === effect.instanceId);
+        if (node === undefined || node.state !== 'InService') return; // already leaving
+        const group = cluster.groups[node.zoneIndex];
+        if (group.desired <= group.min) {
+          this.count('error:terminate-at-min-size');
+          return;
+        }
+        cluster.terminate(node.name, true);
+        cluster.books.scalingActions++;
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * `oracle`: perfect foresight and instant changes. Every minute each zone runs the lowest balanced
+ * level at which no node is above the target utilization. A lower bound on node-hours for any
+ * strategy that keeps the same margin; it moves no data in time, so its under-replicated minutes
+ * and concurrent moves are zero by construction (its broker moves count what the level changes
+ * would take).
+ */
+import type { ClusterBooks, MinuteSeries } from '../cluster';
+import type { DemandSeries } from '../demand';
+import { brokerLoadMiBps, levelForDemand, producerCapacityAt, type ClusterFacts } from '../facts';
+import type { StrategyRun } from './strategy';
+
+/** Broker moves one zone needs to go from `from` to `to` balanced nodes. */
+export function movesBetweenLevels(brokersPerZone: number, from: number, to: number): number {
+  if (to < from) return (from - to) * (brokersPerZone / from);
+  if (to > from) return (to - from) * (brokersPerZone / to);
+  return 0;
+}
+
+export function runOracle(facts: ClusterFacts, demand: DemandSeries): StrategyRun {
+  const minutes = demand.producerMiBps.length;
+  const zones = facts.zones.length;
+  const books: ClusterBooks = {
+    nodeSeconds: 0,
+    overloadedNodeSeconds: 0,
+    overTargetNodeSeconds: 0,
+    underReplicatedSeconds: 0,
+    brokerMoves: 0,
+    maxConcurrentMoves: 0,
+    scalingActions: 0,
+  };
+  const series: MinuteSeries = {
+    capacityMiBps: new Float64Array(minutes),
+    nodesPerZone: facts.zones.map(() => new Float64Array(minutes)),
+  };
+  const baseline = facts.nodeBaselineMiBps;
+  let previous: number | undefined;
+  for (let minute = 0; minute < minutes; minute++) {
+    const producer = demand.producerMiBps[minute];
+    const level = levelForDemand(facts, producer, facts.targetUtilization);
+    books.nodeSeconds += zones * level * 60;
+    const nodeLoad = Math.ceil(facts.brokersPerZone / level) * brokerLoadMiBps(facts, producer);
+    if (nodeLoad > baseline) books.overloadedNodeSeconds += zones * level * 60;
+    if (nodeLoad > baseline * facts.targetUtilization) {
+      books.overTargetNodeSeconds += zones * level * 60;
+    }
+    if (previous !== undefined && previous !== level) {
+      books.scalingActions += zones;
+      books.brokerMoves += zones * movesBetweenLevels(facts.brokersPerZone, previous, level);
+    }
+    previous = level;
+    series.capacityMiBps[minute] = producerCapacityAt(facts, level, 1);
+    for (const zoneSeries of series.nodesPerZone) zoneSeries[minute] = level;
+  }
+  return { books, series, reasons: {} };
+}
