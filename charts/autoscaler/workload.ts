@@ -13,7 +13,7 @@ export const AUTOSCALER_NAME = 'kafka-autoscaler';
 export const CONFIG_FILE_NAME = 'config.json';
 export const CONFIG_DIR = '/etc/kafka-autoscaler';
 /** Environment variable that tells the controller where its configuration is. */
-export const CONFIG_FILE_ENV = 'CONTROLLER_CONFIG_FILE';
+export const CONFIG_FILE_ENV = 'CONFIG_PATH';
 /** IRSA: the IAM role the ServiceAccount's pods assume. */
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 

@@ -5,7 +5,7 @@
 import type { PlatformSpec } from '../../spec/schema';
 import {
   AUTOSCALER_BLOCKED,
-  AUTOSCALER_MOVE_AGE,
+  AUTOSCALER_BROKER_MOVES,
   CERTIFICATE_EXPIRY,
   DEPLOYMENT_AVAILABLE_REPLICAS,
   OFFLINE_PARTITIONS,
@@ -159,8 +159,9 @@ export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
     rules.push(
       rule(spec, {
         alert: 'KafkaBrokerMoveStuck',
-        expr: `max(${AUTOSCALER_MOVE_AGE}{${controller}}) > ${spec.monitoring.brokerMoveStuckMinutes * 60}`,
-        for: '1m',
+        // Moves started but neither finished nor failed, per controller pod (counters are per pod).
+        expr: `max(sum by (pod) (${AUTOSCALER_BROKER_MOVES}{${controller},outcome="started"}) - sum by (pod) (${AUTOSCALER_BROKER_MOVES}{${controller},outcome=~"finished|failed"})) > 0`,
+        for: `${spec.monitoring.brokerMoveStuckMinutes}m`,
         severity: 'warning',
         summary: `A broker move has run for more than ${spec.monitoring.brokerMoveStuckMinutes} minutes`,
         description:
@@ -169,8 +170,9 @@ export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
       }),
       rule(spec, {
         alert: 'KafkaAutoscalerBlocked',
-        expr: `max by (reason) (${AUTOSCALER_BLOCKED}{${controller}}) > ${spec.monitoring.autoscalerBlockedMinutes * 60}`,
-        for: '1m',
+        // Holding nearly all the time for one reason, continuously for the threshold.
+        expr: `max by (reason) (rate(${AUTOSCALER_BLOCKED}{${controller}}[5m])) > 0.9`,
+        for: `${spec.monitoring.autoscalerBlockedMinutes}m`,
         severity: 'warning',
         summary: `The Kafka autoscaler has held for {{ $labels.reason }} for more than ${spec.monitoring.autoscalerBlockedMinutes} minutes`,
         description:

@@ -11,7 +11,7 @@ export const DEPLOYMENT_AVAILABLE_REPLICAS = 'kube_deployment_status_replicas_av
 export const VOLUME_AVAILABLE_BYTES = 'kubelet_volume_stats_available_bytes';
 export const VOLUME_CAPACITY_BYTES = 'kubelet_volume_stats_capacity_bytes';
 export const CERTIFICATE_EXPIRY = 'certmanager_certificate_expiration_timestamp_seconds';
-/** Gauge: seconds since the in-flight broker move started; 0 when no move runs. */
-export const AUTOSCALER_MOVE_AGE = 'kafka_autoscaler_broker_move_age_seconds';
-/** Gauge, label `reason`: seconds the controller has held for that safety reason; 0 when not. */
-export const AUTOSCALER_BLOCKED = 'kafka_autoscaler_blocked_seconds';
+/** Counter, label `outcome` (started, retried, finished, failed), from `controller/metrics.ts`. */
+export const AUTOSCALER_BROKER_MOVES = 'kafka_autoscaler_broker_moves_total';
+/** Counter, label `reason`: seconds the controller spent holding for that reason. */
+export const AUTOSCALER_BLOCKED = 'kafka_autoscaler_blocked_seconds_total';

@@ -68,11 +68,11 @@ describe('MonitoringChart', () => {
             diskFillingPercent: 70,
           },
         }),
-      ).map(a => [a.alert, a.expr]),
+      ).map(a => [a.alert, a]),
     );
-    expect(byName.KafkaBrokerMoveStuck).toContain('> 2700');
-    expect(byName.KafkaAutoscalerBlocked).toContain('> 5400');
-    expect(byName.KafkaBrokerDiskFilling).toContain('> 70');
+    expect(byName.KafkaBrokerMoveStuck?.for).toBe('45m');
+    expect(byName.KafkaAutoscalerBlocked?.for).toBe('90m');
+    expect(byName.KafkaBrokerDiskFilling?.expr).toContain('> 70');
   });
 
   test('target-tracking mode has no controller alerts', () => {
