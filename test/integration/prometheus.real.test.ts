@@ -1,0 +1,101 @@
+/**
+ * The Prometheus adapter against a real Prometheus that scrapes a small exporter serving the
+ * metrics the default queries read (cAdvisor-style network counters, Kafka partition gauges).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PrometheusAdapter } from '../../controller/adapters/prometheus';
+import { defaultPrometheusQueries } from '../../controller/config';
+import { freePort, prometheusPath, startProcess, waitFor } from './peers';
+
+const MIB = 1024 * 1024;
+
+describe('PrometheusAdapter against a real Prometheus', () => {
+  let stopPrometheus: () => Promise<void> = async () => undefined;
+  let exporter: Server | undefined;
+  let dataDir = '';
+  let baseUrl = '';
+  const started = Date.now();
+
+  beforeAll(async () => {
+    const binary = prometheusPath();
+    const exporterPort = await freePort();
+    // Counters growing at 2 MiB/s in and 4 MiB/s out for one broker pod.
+    exporter = createServer((_request, response) => {
+      const seconds = (Date.now() - started) / 1000;
+      const pod = 'namespace="kafka",pod="orders-brokers-a-1000"';
+      response.end(
+        [
+          `container_network_receive_bytes_total{${pod}} ${Math.round(seconds * 2 * MIB)}`,
+          `container_network_transmit_bytes_total{${pod}} ${Math.round(seconds * 4 * MIB)}`,
+          'kafka_server_replicamanager_underreplicatedpartitions{namespace="kafka",pod="orders-brokers-a-1000"} 0',
+          'kafka_cluster_partition_underminisr{namespace="kafka",pod="orders-brokers-a-1000",topic="t",partition="0"} 0',
+          '',
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>(resolve => exporter?.listen(exporterPort, '127.0.0.1', resolve));
+    dataDir = mkdtempSync(join(tmpdir(), 'prom-it-'));
+    const configPath = join(dataDir, 'prometheus.yml');
+    writeFileSync(
+      configPath,
+      [
+        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+        'scrape_configs:',
+        '  - job_name: exporter',
+        '    honor_labels: true',
+        `    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]`,
+        '',
+      ].join('\n'),
+    );
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    ({ stop: stopPrometheus } = startProcess(binary, [
+      `--config.file=${configPath}`,
+      `--storage.tsdb.path=${join(dataDir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]));
+    await waitFor('Prometheus ready', async () => (await fetch(`${baseUrl}/-/ready`)).ok);
+  });
+
+  afterAll(async () => {
+    await stopPrometheus();
+    exporter?.close();
+    if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('reads broker throughput and partition health with the default queries', async () => {
+    const adapter = new PrometheusAdapter(baseUrl);
+    const queries = defaultPrometheusQueries('kafka', 'orders');
+    // rate() needs a few scrapes before it settles on the counters' slope.
+    await waitFor(
+      'rate() to settle',
+      async () => {
+        const metrics = await adapter.kafkaMetrics(queries);
+        return metrics.loads[0]?.receiveMiBps > 1.5 && metrics.loads[0]?.receiveMiBps < 2.5;
+      },
+      100_000,
+    );
+    const metrics = await adapter.kafkaMetrics(queries);
+    expect(metrics.underReplicatedPartitions).toBe(0);
+    expect(metrics.underMinIsrPartitions).toBe(0);
+    expect(metrics.loads).toHaveLength(1);
+    expect(metrics.loads[0].podName).toBe('orders-brokers-a-1000');
+    expect(metrics.loads[0].receiveMiBps).toBeGreaterThan(1.5);
+    expect(metrics.loads[0].receiveMiBps).toBeLessThan(2.5);
+    expect(metrics.loads[0].transmitMiBps).toBeGreaterThan(3);
+    expect(metrics.loads[0].transmitMiBps).toBeLessThan(5);
+  });
+
+  test('an unknown metric is an error, not zero', async () => {
+    const adapter = new PrometheusAdapter(baseUrl);
+    await expect(
+      adapter.kafkaMetrics({
+        ...defaultPrometheusQueries('kafka', 'orders'),
+        underReplicatedPartitions: 'sum(no_such_metric)',
+      }),
+    ).rejects.toThrow(/no value/);
+  });
+});
