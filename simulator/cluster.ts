@@ -96,6 +96,11 @@ export class ClusterModel {
     scalingActions: 0,
   };
   readonly series: MinuteSeries;
+  /**
+   * Bumped on every change a Kubernetes watch would report (node Ready, cordon, pod annotation,
+   * pod recreated, bound or Ready, node gone); the controller's watches wake it on these.
+   */
+  watchVersion = 0;
   private nextNodeNumber = 1;
   private nextUid = 1;
   /** Under-replicated partitions at the start of each tick, for lagged observation. */
@@ -229,13 +234,17 @@ export class ClusterModel {
 
   cordon(nodeName: string, cordoned: boolean): void {
     const node = this.nodeByName(nodeName);
-    if (node !== undefined) node.cordoned = cordoned;
+    if (node === undefined || node.cordoned === cordoned) return;
+    node.cordoned = cordoned;
+    this.watchVersion++;
   }
 
   /** Annotates a broker pod for a roll; Strimzi picks it up in `step`. */
   requestRoll(podName: string): void {
     const broker = this.brokers.find(each => each.podName === podName);
-    if (broker !== undefined) broker.rollRequested = true;
+    if (broker === undefined || broker.rollRequested) return;
+    broker.rollRequested = true;
+    this.watchVersion++;
   }
 
   /**
@@ -248,6 +257,7 @@ export class ClusterModel {
     node.state = 'Terminating';
     node.ready = false;
     node.goneAtMs = this.nowMs + this.timings.instanceShutdownSeconds * 1000;
+    this.watchVersion++;
     if (decrementDesired) {
       const group = this.groups[node.zoneIndex];
       group.desired = Math.max(group.min, group.desired - 1);
@@ -275,6 +285,7 @@ export class ClusterModel {
     next.nodeName = undefined;
     next.phase = 'pending';
     this.books.brokerMoves++;
+    this.watchVersion++;
   }
 
   /** The scheduler: the zone's Ready, uncordoned node with the fewest brokers (hostname spread). */
@@ -302,6 +313,7 @@ export class ClusterModel {
         (broker.uncleanDetach ? this.timings.forcedDetachSeconds : 0);
       broker.restartEndsAtMs = this.nowMs + restartSeconds * 1000;
       broker.uncleanDetach = false;
+      this.watchVersion++;
     }
   }
 
@@ -392,6 +404,7 @@ export class ClusterModel {
     for (const broker of this.brokers) {
       if (broker.phase === 'restarting' && this.nowMs >= broker.restartEndsAtMs) {
         broker.phase = 'catching-up';
+        this.watchVersion++;
       }
       if (broker.phase === 'catching-up' && broker.backlogMiB <= EPSILON) {
         broker.phase = 'running';
@@ -402,11 +415,15 @@ export class ClusterModel {
       if (node.state === 'Pending' && this.nowMs >= node.readyAtMs) {
         node.state = 'InService';
         node.ready = true;
+        this.watchVersion++;
       }
     }
     for (let i = this.nodes.length - 1; i >= 0; i--) {
       const goneAtMs = this.nodes[i].goneAtMs;
-      if (goneAtMs !== undefined && this.nowMs >= goneAtMs) this.nodes.splice(i, 1);
+      if (goneAtMs !== undefined && this.nowMs >= goneAtMs) {
+        this.nodes.splice(i, 1);
+        this.watchVersion++;
+      }
     }
   }
 }

@@ -114,7 +114,7 @@ export function demandFromCsv(
       const covered = values.length / MINUTES_PER_DAY;
       throw new SimulationInputError(
         '--days',
-        `${options.days} is longer than the trace ${options.source} (${covered.toFixed(1)} days); use --days ${Math.max(1, Math.floor(covered * 10) / 10)} or leave it out`,
+        `${options.days} is longer than the trace ${options.source} (${covered.toFixed(1)} days); use --days ${Math.max(0.1, Math.floor(covered * 10) / 10)} or leave it out`,
       );
     }
     minutes = wanted;

@@ -19,6 +19,8 @@ import type { ClusterModel } from '../cluster';
 import type { DynamicStrategy } from './strategy';
 
 const HOLDER = 'simulator';
+/** A watch event brings the next pass forward to one second later (rounded up to the next tick). */
+const WAKE_DELAY_MS = 1000;
 const FENCING_TOKEN = 1;
 
 export class ControllerStrategy implements DynamicStrategy {
@@ -28,14 +30,17 @@ export class ControllerStrategy implements DynamicStrategy {
   private readonly counts: Record<string, number> = {};
   private nextOperation = 1;
   private readonly intervalMs: number;
-  private readonly startMs: number;
+  /** When the next pass runs: the interval after a quiet pass, sooner when a watch fires. */
+  private nextPassMs: number;
+  /** The model's watch version the last pass saw. */
+  private seenWatchVersion = -1;
 
   constructor(
     private readonly cluster: ClusterModel,
     private readonly config: ControllerConfig,
   ) {
     this.intervalMs = config.intervalSeconds * 1000;
-    this.startMs = cluster.nowMs;
+    this.nextPassMs = cluster.nowMs + WAKE_DELAY_MS;
   }
 
   reasons(): Readonly<Record<string, number>> {
@@ -102,13 +107,27 @@ export class ControllerStrategy implements DynamicStrategy {
     };
   }
 
+  /**
+   * Runs a pass when it is due. Like the controller's main loop: a pass every interval, and a watch
+   * event (node or pod changed, including the controller's own writes) brings the next pass
+   * forward to one second later (here: the next tick).
+   */
   act(cluster: ClusterModel): void {
-    if ((cluster.nowMs - this.startMs) % this.intervalMs !== 0) return;
-    this.pass();
+    if (cluster.watchVersion !== this.seenWatchVersion) {
+      this.nextPassMs = Math.min(this.nextPassMs, cluster.nowMs + WAKE_DELAY_MS);
+      this.seenWatchVersion = cluster.watchVersion;
+    }
+    if (cluster.nowMs < this.nextPassMs) return;
+    const wrote = this.pass();
+    this.seenWatchVersion = cluster.watchVersion;
+    this.nextPassMs = cluster.nowMs + (wrote ? WAKE_DELAY_MS : this.intervalMs);
   }
 
-  /** One reconcile pass, in the reconciler's order: decide; step the operation or start the action. */
-  pass(): void {
+  /**
+   * One reconcile pass, in the reconciler's order: decide; step the operation or start the action.
+   * Returns whether it wrote an operation record (a node change its watch reports).
+   */
+  pass(): boolean {
     const { cluster, config } = this;
     const observed = this.observe();
     const plan = decide(observed, config, this.memory);
@@ -128,21 +147,22 @@ export class ControllerStrategy implements DynamicStrategy {
       });
       for (const event of step.events) this.count(`event:${event}`);
       if (step.effect !== undefined) this.perform(step.effect);
+      const before = this.records.get(busy.name);
       if (step.next === undefined) this.records.delete(busy.name);
       else this.records.set(busy.name, step.next);
-      return;
+      return JSON.stringify(before) !== JSON.stringify(step.next);
     }
 
     const action = plan.action;
-    if (action === undefined || config.dryRun) return;
+    if (action === undefined || config.dryRun) return false;
     if (action.kind === 'scale-out') {
       const zoneIndex = cluster.facts.zones.findIndex(zone => zone.zone === action.zone);
-      if (zoneIndex < 0) return;
+      if (zoneIndex < 0) return false;
       cluster.setDesired(zoneIndex, action.toDesired);
       cluster.books.scalingActions++;
-      return;
+      return false;
     }
-    if (cluster.nodeByName(action.nodeName) === undefined) return;
+    if (cluster.nodeByName(action.nodeName) === undefined) return false;
     const record = startOperation(action, {
       nowMs: observed.nowMs,
       fencingToken: FENCING_TOKEN,
@@ -150,6 +170,7 @@ export class ControllerStrategy implements DynamicStrategy {
       id: `op-${this.nextOperation++}`,
     });
     this.records.set(action.nodeName, record);
+    return true;
   }
 
   /** Applies one effect the way the adapters would (UID-guarded, group-checked). */

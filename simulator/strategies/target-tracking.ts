@@ -2,10 +2,11 @@
  * `target-tracking`: the baseline recipe, modelled the way AWS and EKS behave.
  *
  * - One EC2 target-tracking policy per zone's Auto Scaling group on the group's average network
- *   traffic per instance, target = the spec's target utilization of the baseline. Its alarms see
+ *   traffic per instance, target = the spec's target utilization of the baseline. The proposed
+ *   capacity is the traffic of the instances in the metric divided by the target. Its alarms see
  *   1-minute datapoints after the metrics lag: scale out after `scaleOutDatapoints` consecutive
  *   datapoints above the target, scale in after `scaleInDatapoints` consecutive datapoints below
- *   `scaleInThresholdShare` of it. The new capacity is proportional (load / target). Instances
+ *   `scaleInThresholdShare` of it. Instances
  *   in warm-up count as capacity but not in the metric, and block scale-in.
  * - On scale-in the group picks the victim with its default termination policy (the instance
  *   closest to its next billing hour, then by name); it never asks Kafka.
@@ -61,11 +62,15 @@ export class TargetTrackingStrategy implements DynamicStrategy {
     return this.cluster.nowMs - node.readyAtMs < this.cluster.timings.instanceWarmupSeconds * 1000;
   }
 
-  /** Instances whose traffic the group metric averages: in service, not leaving, warmed up. */
+  /**
+   * Instances whose traffic the group metric averages: every running instance of the group that
+   * has finished its warm-up, including one held by the lifecycle hook while it drains (it still
+   * runs, carries brokers and reports).
+   */
   private metricNodes(zoneIndex: number): SimNode[] {
     return this.cluster
       .zoneNodes(zoneIndex)
-      .filter(node => node.state === 'InService' && !node.leaving && !this.warmingUp(node));
+      .filter(node => node.state === 'InService' && !this.warmingUp(node));
   }
 
   act(cluster: ClusterModel): void {

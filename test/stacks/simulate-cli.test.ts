@@ -1,0 +1,118 @@
+/** The `npm run simulate` command, run as a user runs it. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function simulateCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(TSX, [join(ROOT, 'stacks', 'simulate-cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run simulate', () => {
+  const work = mkdtempSync(join(tmpdir(), 'simulate-cli-'));
+
+  it('prints the JSON contract for a synthetic day with the default spec', () => {
+    const result = simulateCli([
+      '--synthetic',
+      'daily:3',
+      '--peak-mibps',
+      '800',
+      '--days',
+      '0.5',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const parsed = JSON.parse(result.stdout) as {
+      minutesSimulated: number;
+      strategies: Record<string, Record<string, number>>;
+    };
+    expect(parsed.minutesSimulated).toBe(720);
+    expect(Object.keys(parsed.strategies)).toEqual([
+      'static',
+      'target-tracking',
+      'controller',
+      'oracle',
+      'ideal',
+    ]);
+    expect(parsed.strategies.controller.maxConcurrentMoves).toBeLessThanOrEqual(1);
+  });
+
+  it('prints a table with one column per strategy for a trace file, and writes the SVG', () => {
+    const trace = join(work, 'trace.csv');
+    const rows = Array.from(
+      { length: 48 },
+      (_, i) =>
+        `${new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()},${100 + 50 * Math.sin(i / 8)}`,
+    );
+    writeFileSync(trace, `timestamp,value\n${rows.join('\n')}\n`);
+    const svg = join(work, 'out.svg');
+    const result = simulateCli(['--trace', trace, '--peak-mibps', '600', '--svg', svg]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Simulated 0\.2 days \(236 minutes\) of trace\.csv/);
+    expect(result.stdout).toMatch(/\s+static\s+target-tracking\s+controller\s+oracle\s+ideal/);
+    expect(result.stdout).toMatch(/^node-hours\s+/m);
+    expect(existsSync(svg)).toBe(true);
+    expect(readdirSync(work).filter(name => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.each([
+    [['--peak-mibps', '800'], /--trace: no load given; add --trace <file.csv> or --synthetic/],
+    [['--synthetic', 'daily:3'], /--peak-mibps: is required/],
+    [
+      ['--synthetic', 'hourly:3', '--peak-mibps', '800'],
+      /--synthetic: "hourly:3" is not a daily pattern/,
+    ],
+    [
+      ['--synthetic', 'daily:3', '--peak-mibps', 'lots'],
+      /--peak-mibps: "lots" is not valid; give the peak/,
+    ],
+    [['--synthetic', 'daily:3', '--peak-mibps=-5'], /--peak-mibps: "-5" is not valid/],
+    [
+      ['--synthetic', 'daily:3', '--peak-mibps', '5000'],
+      /--peak-mibps: 5000 is outside what the spec can carry/,
+    ],
+    [['--trace', 'nope.csv', '--peak-mibps', '800'], /--trace: "nope.csv" is not a file/],
+    [
+      ['--trace', 'x.csv', '--synthetic', 'daily:2', '--peak-mibps', '800'],
+      /--trace: "x.csv" conflicts with --synthetic "daily:2"; give exactly one of them/,
+    ],
+    [['--synthetic', 'daily:3', '--peak-mibps', '800', '--days', '0'], /--days: "0" is not valid/],
+    [
+      ['--synthetic', 'daily:3', '--peak-mibps', '800', '--node-ready-seconds', 'soon'],
+      /--node-ready-seconds: "soon" is not valid; give seconds from 0 to 86400 \(default 120\)/,
+    ],
+    [
+      ['--synthetic', 'daily:3', '--peak-mibps', '800', '--bogus'],
+      /arguments: Unknown option '--bogus'/,
+    ],
+    [
+      ['--synthetic', 'daily:3', '--peak-mibps', '800', '--config', 'missing.yaml'],
+      /--config: missing.yaml has 1 problem:[\s\S]*cannot read the spec file/,
+    ],
+  ])('rejects %j with a message naming the option, and writes nothing', (args, message) => {
+    const svg = join(work, `bad-${Math.random().toString(36).slice(2)}.svg`);
+    const result = simulateCli([...args, '--svg', svg]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/Nothing was written\./);
+    expect(result.stdout).toBe('');
+    expect(existsSync(svg)).toBe(false);
+  });
+
+  it('reports every problem at once', () => {
+    const result = simulateCli(['--synthetic', 'weekly', '--peak-mibps', 'x', '--days=-1']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/--synthetic:/);
+    expect(result.stderr).toMatch(/--peak-mibps:/);
+    expect(result.stderr).toMatch(/--days:/);
+  });
+});
