@@ -1,0 +1,143 @@
+/**
+ * `npm run plan-capacity -- [--config <spec>] --peak-mibps <n> --trough-mibps <n> [--json]`:
+ * recommends brokers per zone and an instance type for a daily pattern between trough and peak.
+ * Bad input: every problem on stderr, exit 1.
+ */
+import { parseArgs } from 'node:util';
+import { SpecError } from '../spec/errors';
+import { loadSpecFile } from '../spec/load';
+import {
+  capacityOptions,
+  evaluateOption,
+  type CapacityOption,
+  type PlanningInput,
+} from '../simulator/capacity-plan';
+import { DEFAULT_SPEC_FILE } from './defaults';
+
+const USAGE =
+  'usage: npm run plan-capacity -- [--config <spec.yaml>] --peak-mibps <n> --trough-mibps <n> [--json]\n';
+const SHOWN = 8;
+
+function positive(option: string, raw: string | undefined, problems: string[]): number {
+  const value = Number(raw);
+  if (raw === undefined) {
+    problems.push(
+      `${option}: is required; give producer MiB/s for the whole cluster, for example ${option} 400`,
+    );
+  } else if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    problems.push(`${option}: "${raw}" is not valid; give a number of MiB/s above 0`);
+  }
+  return value;
+}
+
+function row(option: CapacityOption, marker: string): string {
+  const levels = option.levels
+    .map(level => `${level.nodesPerZone}:${level.producerMiBps.toFixed(0)}`)
+    .join(' ');
+  return [
+    `${marker}${option.instanceType}`.padEnd(14),
+    String(option.brokersPerZone).padStart(7),
+    String(option.peakLevel ?? '-').padStart(6),
+    `$${option.staticCostPerDay.toFixed(0)}`.padStart(8),
+    `$${option.expectedCostPerDay.toFixed(0)}`.padStart(9),
+    `${(option.expectedSavings * 100).toFixed(1)}%`.padStart(8),
+    `${(option.savingsOnTwoToOneDay * 100).toFixed(1)}%`.padStart(8),
+    `  ${levels}`,
+  ].join(' ');
+}
+
+function main(argv: string[]): number {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', default: DEFAULT_SPEC_FILE },
+        'peak-mibps': { type: 'string' },
+        'trough-mibps': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    process.stderr.write(
+      `arguments: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    );
+    return 1;
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const problems: string[] = [];
+  const peakRaw = values['peak-mibps'];
+  const troughRaw = values['trough-mibps'];
+  const peak = positive(
+    '--peak-mibps',
+    typeof peakRaw === 'string' ? peakRaw : undefined,
+    problems,
+  );
+  const trough = positive(
+    '--trough-mibps',
+    typeof troughRaw === 'string' ? troughRaw : undefined,
+    problems,
+  );
+  if (problems.length === 0 && trough > peak) {
+    problems.push(
+      `--trough-mibps: ${trough} is above --peak-mibps ${peak}; give a trough at most the peak`,
+    );
+  }
+  const configFile = typeof values.config === 'string' ? values.config : DEFAULT_SPEC_FILE;
+  let loaded;
+  try {
+    loaded = loadSpecFile(configFile);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    problems.push(`--config: ${error.message}`);
+  }
+  if (problems.length > 0 || loaded === undefined) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}`);
+    return 1;
+  }
+  const { spec, plan } = loaded;
+  const input: PlanningInput = {
+    zones: spec.zones.length,
+    replicationFactor: spec.kafka.replicationFactor,
+    targetUtilization: spec.autoscaling.targetUtilization,
+    peakMiBps: peak,
+    troughMiBps: trough,
+  };
+  const current = evaluateOption(input, spec.nodes.kafka.instanceType, plan.brokersPerZone);
+  const options = capacityOptions(input);
+  if (values.json === true) {
+    process.stdout.write(
+      `${JSON.stringify({ current, options: options.slice(0, SHOWN) }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const lines = [
+    `Daily pattern ${trough} -> ${peak} MiB/s of producer traffic, ${input.zones} zones, replication factor ${input.replicationFactor}, target ${(input.targetUtilization * 100).toFixed(0)}% of baseline.`,
+    'Expected cost: perfect scaling (the oracle) on a smooth day between trough and peak; levels are nodes per zone:MiB/s.',
+    '',
+    `${'  instance'.padEnd(14)} ${'brokers'.padStart(7)} ${'peak'.padStart(6)} ${'static'.padStart(8)} ${'expected'.padStart(9)} ${'savings'.padStart(8)} ${'2:1 day'.padStart(8)}   levels`,
+  ];
+  if (current !== undefined) {
+    lines.push(row(current, '* '));
+  }
+  for (const option of options.slice(0, SHOWN)) lines.push(row(option, '  '));
+  lines.push('', '* = the spec as it is (brokers per zone x instance type).');
+  const best = options[0];
+  if (best === undefined) {
+    lines.push(`No choice carries ${peak} MiB/s; raise the broker count or the instance size.`);
+  } else {
+    lines.push(
+      `Recommended: ${best.brokersPerZone} brokers per zone on ${best.instanceType} (kafka.brokers: ${best.brokersPerZone * input.zones}, nodes.kafka.instanceType: ${best.instanceType}), about $${best.expectedCostPerDay.toFixed(0)}/day, ${(best.expectedSavings * 100).toFixed(0)}% below static.`,
+    );
+  }
+  for (const warning of current?.warnings ?? []) lines.push(`warning: ${warning}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

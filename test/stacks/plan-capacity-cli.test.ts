@@ -1,0 +1,57 @@
+/** The `npm run plan-capacity` command, run as a user runs it. */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function planCapacity(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(TSX, [join(ROOT, 'stacks', 'plan-capacity-cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run plan-capacity', () => {
+  it('shows the spec as it is, the cheapest choices and a recommendation', () => {
+    const result = planCapacity(['--peak-mibps', '800', '--trough-mibps', '400']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\* m6i\.2xlarge\s+4\s+4 .* 1:224 2:447 4:894$/m);
+    expect(result.stdout).toMatch(
+      /^Recommended: \d+ brokers per zone on \S+ \(kafka\.brokers: \d+/m,
+    );
+  });
+
+  it('warns when the spec would save nothing on a 2:1 day', () => {
+    // 4 brokers per zone, one per node at the peak: 447 MiB/s needs 4 nodes, the next level halves
+    const result = planCapacity(['--peak-mibps', '600', '--trough-mibps', '300']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /warning: a 2:1 day would save nothing with 4 broker\(s\) per zone/,
+    );
+  });
+
+  it.each([
+    [['--trough-mibps', '100'], /--peak-mibps: is required/],
+    [['--peak-mibps', 'x', '--trough-mibps', '100'], /--peak-mibps: "x" is not valid/],
+    [
+      ['--peak-mibps', '100', '--trough-mibps', '200'],
+      /--trough-mibps: 200 is above --peak-mibps 100/,
+    ],
+    [
+      ['--peak-mibps', '100', '--trough-mibps', '50', '--config', 'nope.yaml'],
+      /--config: nope\.yaml has 1 problem/,
+    ],
+    [
+      ['--peak-mibps', '100', '--trough-mibps', '50', '--what'],
+      /arguments: Unknown option '--what'/,
+    ],
+  ])('rejects %j, naming the option', (args, message) => {
+    const result = planCapacity(args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+});
