@@ -11,7 +11,7 @@ import type { SimulationDetails } from './simulate';
 import { STRATEGY_NAMES } from './strategies/strategy';
 
 /** Most points per line; longer runs are bucketed (demand: highest, capacity: lowest, nodes: highest). */
-const MAX_POINTS = 600;
+const MAX_POINTS = 300;
 
 interface CapacityRow {
   readonly time: number;
