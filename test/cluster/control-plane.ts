@@ -272,6 +272,77 @@ async function terminate(child: ChildProcess): Promise<void> {
   }
 }
 
+/** Flags of an API server on `port` that uses the certificates and keys in `dataDir`. */
+function apiServerArgs(dataDir: string, etcdUrl: string, port: number): string[] {
+  return [
+    `--etcd-servers=${etcdUrl}`,
+    '--etcd-compaction-interval=0', // the tests compact on purpose
+    `--bind-address=${HOST}`,
+    `--advertise-address=${HOST}`,
+    `--secure-port=${port}`,
+    `--cert-dir=${dataDir}`,
+    `--tls-cert-file=${join(dataDir, 'apiserver.crt')}`,
+    `--tls-private-key-file=${join(dataDir, 'apiserver.key')}`,
+    `--client-ca-file=${join(dataDir, 'ca.crt')}`,
+    `--token-auth-file=${join(dataDir, 'tokens.csv')}`,
+    '--authorization-mode=RBAC',
+    `--service-account-key-file=${join(dataDir, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(dataDir, 'sa.key')}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--endpoint-reconciler-type=none', // no endpoints for a loopback advertise address
+    '--allow-privileged=true', // as on EKS
+    '--profiling=false',
+  ];
+}
+
+/**
+ * A second API server on the same etcd, as a highly available control plane has (EKS runs at
+ * least two). Its watch cache starts at the current revision, so a client that reconnects to it
+ * with an older resourceVersion gets 410 Gone. Stop it with `stop()`.
+ */
+export async function startSecondApiServer(
+  info: ControlPlaneInfo,
+): Promise<{ readonly connection: Connection; stop(): Promise<void> }> {
+  const { kubeApiserver } = findBinaries();
+  const port = await freePort();
+  const logDir = mkdtempSync(join(tmpdir(), 'kafka-eks-apiserver-'));
+  const log = join(logDir, 'kube-apiserver.log');
+  const child = startProcess(kubeApiserver, apiServerArgs(info.dataDir, info.etcdUrl, port), log);
+  const watchdog = startWatchdog(child.pid === undefined ? [] : [child.pid], logDir);
+  const connection: Connection = {
+    server: `https://${HOST}:${port}`,
+    caPem: info.caPem,
+    token: info.token,
+  };
+  const stop = async (): Promise<void> => {
+    await terminate(child);
+    if (watchdog.pid !== undefined) {
+      try {
+        process.kill(watchdog.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(logDir, { recursive: true, force: true });
+  };
+  const api = new KubeApi(connection);
+  try {
+    await waitFor(
+      'second kube-apiserver',
+      async () => (await api.request('GET', '/readyz')).status === 200,
+      120_000,
+      () => (child.exitCode === null ? undefined : `exited (${child.exitCode}):\n${tail(log)}`),
+    );
+    return { connection, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    api.close();
+  }
+}
+
 export async function startControlPlane(
   options: { crdsDir?: string | undefined; log?: (line: string) => void } = {},
 ): Promise<ControlPlane> {
@@ -348,26 +419,7 @@ export async function startControlPlane(
     const apiLog = join(dataDir, 'kube-apiserver.log');
     const apiserver = startProcess(
       binaries.kubeApiserver,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--etcd-compaction-interval=0', // the tests compact on purpose
-        `--bind-address=${HOST}`,
-        `--advertise-address=${HOST}`,
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${dataDir}`,
-        `--tls-cert-file=${join(dataDir, 'apiserver.crt')}`,
-        `--tls-private-key-file=${join(dataDir, 'apiserver.key')}`,
-        `--client-ca-file=${join(dataDir, 'ca.crt')}`,
-        `--token-auth-file=${join(dataDir, 'tokens.csv')}`,
-        '--authorization-mode=RBAC',
-        `--service-account-key-file=${join(dataDir, 'sa.pub')}`,
-        `--service-account-signing-key-file=${join(dataDir, 'sa.key')}`,
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        '--service-cluster-ip-range=10.96.0.0/16',
-        '--endpoint-reconciler-type=none', // no endpoints for a loopback advertise address
-        '--allow-privileged=true', // as on EKS
-        '--profiling=false',
-      ],
+      apiServerArgs(dataDir, etcdUrl, apiPort),
       apiLog,
     );
     children.push(apiserver);

@@ -1,0 +1,25 @@
+/** The adapter scenarios, in run order; shared by the runner and the jest test. */
+export const SCENARIOS = [
+  'lists only Kafka nodes, with a resourceVersion',
+  'cordons and uncordons a node by UID',
+  'refuses to cordon a node that was replaced under the same name',
+  'writes the operation record only on the node version it observed',
+  'the server refuses a JSON patch whose resourceVersion test fails',
+  'annotates a broker pod for a Strimzi roll by UID',
+  'refuses to annotate a pod that Strimzi already recreated',
+  'records an Event on the Kafka resource',
+  'reads the Kafka resource, or undefined when there is none',
+  'lease: create, renew, 409 on a stale update and on a second create',
+  'leader election: one winner of a race, takeover after the leader stops renewing',
+  'watch: ordered events with increasing resourceVersions',
+  '410 Gone after compaction: a reconnect to another API server, and the cache relists',
+] as const;
+
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly ms: number;
+}

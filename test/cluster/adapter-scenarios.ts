@@ -1,0 +1,539 @@
+/**
+ * The controller's Kubernetes adapter against the real API server. Runs as its own Node process
+ * (`tsx`), because the adapter's client library is an ES module that jest's CommonJS runtime
+ * cannot load; `kubernetes-adapter.test.ts` starts it and reports each scenario as one test.
+ *
+ * Usage: tsx test/cluster/adapter-scenarios.ts <control plane state.json>
+ * Prints one line `RESULTS <json>`: `[{ name, ok, error?, ms }]`, or `LOAD_ERROR <message>` when
+ * the adapter (or its client library) cannot be loaded on this Node version.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as ClientModule from '@kubernetes/client-node';
+import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
+import type * as AdapterModule from '../../controller/adapters/kubernetes';
+import { apiFaultOf } from '../../controller/api-fault';
+import { controllerConfigFromSpec, type ControllerConfig } from '../../controller/config';
+import { LeaderElector } from '../../controller/leader-election';
+import { ListWatchCache, type ListWatchSource, type WatchEvent } from '../../controller/list-watch';
+import { observeNode } from '../../controller/observe';
+import type { OperationRecord } from '../../controller/operation-record';
+import {
+  MANUAL_ROLLING_UPDATE_ANNOTATION,
+  OPERATION_ANNOTATION,
+  encodeOperationRecord,
+} from '../../controller/operation-record';
+import { loadSpecFile } from '../../spec/load';
+import { SCENARIOS, type ScenarioName, type ScenarioResult } from './adapter-scenario-names';
+import { compactEtcd, startSecondApiServer, type ControlPlaneInfo } from './control-plane';
+import { KubeApi, type KubeObject } from './kube-api';
+import { synthObjects } from './synth-objects';
+import { REPO } from './tools';
+
+const NAMESPACE = 'adapter-it';
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+const info = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as ControlPlaneInfo;
+const api = new KubeApi(info);
+
+const loaded = loadSpecFile(join(REPO, 'stacks/prod.yaml'));
+const base = controllerConfigFromSpec(loaded);
+const config: ControllerConfig = {
+  ...base,
+  kafkaNamespace: NAMESPACE,
+  leaderElection: { ...base.leaderElection, namespace: NAMESPACE },
+};
+
+/** Loaded in `main`, so a library that does not load on this Node version is reported, not thrown. */
+let client: typeof ClientModule;
+let KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
+let StaleObjectError: typeof AdapterModule.StaleObjectError;
+let kubeConfig: KubeConfig;
+let adapter: AdapterModule.KubernetesAdapter;
+
+const sleep = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms));
+
+async function eventually(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function rejectsStale(what: string, action: Promise<unknown>): Promise<void> {
+  await assert.rejects(action, (error: unknown) => {
+    assert.ok(
+      error instanceof StaleObjectError,
+      `${what}: expected StaleObjectError, got ${String(error)}`,
+    );
+    return true;
+  });
+}
+
+// --- raw helpers (the test's own view of the server) ------------------------------------------
+
+async function createNode(name: string, kafka: boolean, zone = 'us-east-1a'): Promise<V1Node> {
+  const labels: Record<string, string> = { [ZONE_LABEL]: zone, 'kubernetes.io/hostname': name };
+  if (kafka) labels[config.kafkaNodeLabel.key] = config.kafkaNodeLabel.value;
+  return (await api.ok('POST', '/api/v1/nodes', {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels },
+      spec: { providerID: `aws:///${zone}/i-0${Buffer.from(name).toString('hex').slice(0, 16)}` },
+    },
+  })) as V1Node;
+}
+
+const getNode = async (name: string): Promise<V1Node> =>
+  (await api.ok('GET', `/api/v1/nodes/${name}`)) as V1Node;
+
+async function createPod(
+  name: string,
+  nodeName: string,
+  annotations?: Record<string, string>,
+): Promise<V1Pod> {
+  return (await api.ok('POST', `/api/v1/namespaces/${NAMESPACE}/pods`, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        annotations,
+        labels: {
+          'strimzi.io/cluster': config.clusterName,
+          'strimzi.io/kind': 'Kafka',
+          'strimzi.io/broker-role': 'true',
+          'strimzi.io/pool-name': `${config.clusterName}-us-east-1a`,
+        },
+      },
+      spec: {
+        nodeName,
+        containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1' }],
+      },
+    },
+  })) as V1Pod;
+}
+
+const getPod = async (name: string): Promise<V1Pod> =>
+  (await api.ok('GET', `/api/v1/namespaces/${NAMESPACE}/pods/${name}`)) as V1Pod;
+
+/** No kubelet runs, so a bound pod is removed only by a zero-grace delete. */
+const deletePod = (name: string): Promise<unknown> =>
+  api.ok('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${name}`, {
+    query: { gracePeriodSeconds: 0 },
+  });
+
+function record(node: V1Node, phase: OperationRecord['phase']): OperationRecord {
+  return {
+    id: `op-${phase}`,
+    kind: 'remove-node',
+    zone: 'us-east-1a',
+    groupName: 'orders-kafka-us-east-1a',
+    nodeName: node.metadata?.name ?? '',
+    nodeUid: node.metadata?.uid ?? '',
+    phase,
+    movesDone: 0,
+    startedAtMs: 1_700_000_000_000,
+    fencingToken: 1,
+    holder: 'replica-a',
+  };
+}
+
+// --- scenarios -------------------------------------------------------------------------------
+
+const scenarios: Record<ScenarioName, () => Promise<void>> = {
+  'lists only Kafka nodes, with a resourceVersion': async () => {
+    await createNode('kafka-a', true);
+    await createNode('kafka-b', true, 'us-east-1b');
+    await createNode('system-a', false);
+    const listed = await adapter.nodeSource().list();
+    assert.deepEqual(listed.items.map(n => n.metadata?.name).sort(), ['kafka-a', 'kafka-b']);
+    assert.match(listed.resourceVersion ?? '', /^\d+$/);
+  },
+
+  'cordons and uncordons a node by UID': async () => {
+    const node = await getNode('kafka-a');
+    await adapter.setUnschedulable('kafka-a', node.metadata?.uid ?? '', true);
+    const cordoned = await getNode('kafka-a');
+    assert.equal(cordoned.spec?.unschedulable, true);
+    assert.notEqual(cordoned.metadata?.resourceVersion, node.metadata?.resourceVersion);
+    await adapter.setUnschedulable('kafka-a', node.metadata?.uid ?? '', false);
+    assert.notEqual((await getNode('kafka-a')).spec?.unschedulable, true);
+  },
+
+  'refuses to cordon a node that was replaced under the same name': async () => {
+    const old = await getNode('kafka-b');
+    await api.ok('DELETE', '/api/v1/nodes/kafka-b');
+    const replaced = await createNode('kafka-b', true, 'us-east-1b');
+    assert.notEqual(replaced.metadata?.uid, old.metadata?.uid);
+    await rejectsStale(
+      'old UID',
+      adapter.setUnschedulable('kafka-b', old.metadata?.uid ?? '', true),
+    );
+    assert.notEqual((await getNode('kafka-b')).spec?.unschedulable, true);
+  },
+
+  'writes the operation record only on the node version it observed': async () => {
+    const observed = observeNode(await getNode('kafka-a'));
+    const first = record(await getNode('kafka-a'), 'cordon');
+    await adapter.writeOperation(observed, first);
+    const written = await getNode('kafka-a');
+    assert.equal(
+      written.metadata?.annotations?.[OPERATION_ANNOTATION],
+      encodeOperationRecord(first),
+    );
+    assert.deepEqual(observeNode(written).operation, first);
+
+    // Someone else changes the node: the view is stale, the write must not happen.
+    await api.ok('PATCH', '/api/v1/nodes/kafka-a', {
+      body: { metadata: { labels: { touched: 'yes' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    await rejectsStale(
+      'stale view',
+      adapter.writeOperation(observeNode(written), record(written, 'drain')),
+    );
+    assert.equal(
+      (await getNode('kafka-a')).metadata?.annotations?.[OPERATION_ANNOTATION],
+      encodeOperationRecord(first),
+    );
+
+    await adapter.writeOperation(observeNode(await getNode('kafka-a')), undefined);
+    assert.equal(
+      (await getNode('kafka-a')).metadata?.annotations?.[OPERATION_ANNOTATION],
+      undefined,
+    );
+  },
+
+  'the server refuses a JSON patch whose resourceVersion test fails': async () => {
+    // What the adapter's guarded patch relies on, checked on the server itself.
+    const node = await getNode('kafka-a');
+    const response = await api.request('PATCH', '/api/v1/nodes/kafka-a', {
+      body: [
+        { op: 'test', path: '/metadata/resourceVersion', value: '1' },
+        { op: 'add', path: '/spec/unschedulable', value: true },
+      ],
+      contentType: 'application/json-patch+json',
+    });
+    assert.ok(
+      response.status === 409 || response.status === 422,
+      `expected 409 or 422, got ${response.status}`,
+    );
+    const after = await getNode('kafka-a');
+    assert.equal(after.metadata?.resourceVersion, node.metadata?.resourceVersion);
+  },
+
+  'annotates a broker pod for a Strimzi roll by UID': async () => {
+    await api.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: NAMESPACE },
+      },
+      { dryRun: false },
+    );
+    const bare = await createPod('orders-us-east-1a-0', 'kafka-a');
+    await adapter.requestRoll('orders-us-east-1a-0', bare.metadata?.uid ?? '');
+    assert.equal(
+      (await getPod('orders-us-east-1a-0')).metadata?.annotations?.[
+        MANUAL_ROLLING_UPDATE_ANNOTATION
+      ],
+      'true',
+    );
+    const annotated = await createPod('orders-us-east-1a-1', 'kafka-a', { keep: 'me' });
+    await adapter.requestRoll('orders-us-east-1a-1', annotated.metadata?.uid ?? '');
+    const rolled = (await getPod('orders-us-east-1a-1')).metadata?.annotations;
+    assert.equal(rolled?.[MANUAL_ROLLING_UPDATE_ANNOTATION], 'true');
+    assert.equal(rolled?.keep, 'me');
+  },
+
+  'refuses to annotate a pod that Strimzi already recreated': async () => {
+    const old = await getPod('orders-us-east-1a-0');
+    await deletePod('orders-us-east-1a-0');
+    const recreated = await createPod('orders-us-east-1a-0', 'kafka-b');
+    assert.notEqual(recreated.metadata?.uid, old.metadata?.uid);
+    await rejectsStale(
+      'old pod UID',
+      adapter.requestRoll('orders-us-east-1a-0', old.metadata?.uid ?? ''),
+    );
+    const annotations = (await getPod('orders-us-east-1a-0')).metadata?.annotations;
+    assert.equal(annotations?.[MANUAL_ROLLING_UPDATE_ANNOTATION], undefined);
+  },
+
+  'records an Event on the Kafka resource': async () => {
+    await adapter.record({ type: 'Normal', reason: 'ScaleOut', message: 'zone us-east-1a 1 -> 2' });
+    const events = (await api.ok('GET', `/api/v1/namespaces/${NAMESPACE}/events`)) as {
+      items: Array<{ reason: string; involvedObject: { kind: string; name: string } }>;
+    };
+    assert.ok(
+      events.items.some(
+        e =>
+          e.reason === 'ScaleOut' &&
+          e.involvedObject.kind === 'Kafka' &&
+          e.involvedObject.name === config.clusterName,
+      ),
+    );
+  },
+
+  'reads the Kafka resource, or undefined when there is none': async () => {
+    assert.equal(await adapter.readKafka(), undefined);
+    if (info.crdsDir === undefined) return; // no Strimzi CRD installed: only the 404 path
+    const kafka = synthObjects(loaded).find(p => p.object.kind === 'Kafka')?.object;
+    assert.ok(kafka !== undefined, 'synth makes a Kafka resource');
+    const created = await api.apply(
+      { ...kafka, metadata: { ...kafka.metadata, namespace: NAMESPACE } } as KubeObject,
+      { dryRun: false },
+    );
+    assert.ok(created.status < 300, `creating the Kafka resource: HTTP ${created.status}`);
+    const read = await adapter.readKafka();
+    assert.equal(
+      (read as { metadata?: { name?: string } } | undefined)?.metadata?.name,
+      config.clusterName,
+    );
+  },
+
+  'lease: create, renew, 409 on a stale update and on a second create': async () => {
+    const store = adapter.leaseStore();
+    assert.equal(await store.get(), undefined);
+    await store.create({
+      holderIdentity: 'replica-a',
+      leaseDurationSeconds: 15,
+      renewTimeMs: Date.now(),
+      leaseTransitions: 0,
+    });
+    const lease = await store.get();
+    assert.equal(lease?.holderIdentity, 'replica-a');
+    assert.ok(lease !== undefined);
+    await store.update({ ...lease, renewTimeMs: Date.now() });
+    await assert.rejects(store.update({ ...lease, renewTimeMs: Date.now() }), (error: unknown) => {
+      assert.equal(apiFaultOf(error).status, 409);
+      return true;
+    });
+    await assert.rejects(
+      store.create({
+        holderIdentity: 'replica-b',
+        leaseDurationSeconds: 15,
+        renewTimeMs: Date.now(),
+        leaseTransitions: 0,
+      }),
+      (error: unknown) => {
+        assert.equal(apiFaultOf(error).status, 409);
+        return true;
+      },
+    );
+    assert.equal((await store.get())?.holderIdentity, 'replica-a');
+  },
+
+  'leader election: one winner of a race, takeover after the leader stops renewing': async () => {
+    const timing = { leaseDurationSeconds: 2, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 };
+    const elected: ControllerConfig = {
+      ...config,
+      leaderElection: { ...config.leaderElection, leaseName: 'election-it' },
+    };
+    const a = new LeaderElector(
+      'replica-a',
+      new KubernetesAdapter(elected, 'replica-a', kubeConfig).leaseStore(),
+      timing,
+    );
+    const b = new LeaderElector(
+      'replica-b',
+      new KubernetesAdapter(elected, 'replica-b', kubeConfig).leaseStore(),
+      timing,
+    );
+    const [wonA, wonB] = await Promise.all([a.tryAcquireOrRenew(), b.tryAcquireOrRenew()]);
+    assert.equal(
+      Number(wonA) + Number(wonB),
+      1,
+      `exactly one of the racing replicas wins (${wonA}, ${wonB})`,
+    );
+    const [leader, follower] = wonA ? [a, b] : [b, a];
+    assert.equal(await leader.tryAcquireOrRenew(), true);
+    assert.equal(await follower.tryAcquireOrRenew(), false);
+    const token = leader.leadership().fencingToken;
+
+    // The leader stops renewing (crash, partition). The follower takes over once it has seen the
+    // lease unchanged for a lease duration, with a higher fencing token.
+    const started = Date.now();
+    let tookOver = false;
+    while (!tookOver && Date.now() - started < 10_000) {
+      await sleep(200);
+      tookOver = await follower.tryAcquireOrRenew();
+    }
+    assert.ok(tookOver, 'the follower takes over');
+    assert.ok(Date.now() - started >= 1_800, 'not before the lease duration has passed');
+    assert.ok(follower.leadership().fencingToken > token);
+    assert.equal(leader.leadership().leading, false, 'the old leader stopped acting');
+    assert.equal(await leader.tryAcquireOrRenew(), false, 'and cannot renew a lease it lost');
+  },
+
+  'watch: ordered events with increasing resourceVersions': async () => {
+    const source = adapter.brokerPodSource();
+    const { resourceVersion } = await source.list();
+    const events: Array<WatchEvent<V1Pod>> = [];
+    let done: unknown = 'running';
+    const handle = await source.watch(
+      resourceVersion,
+      e => events.push(e),
+      error => {
+        done = error;
+      },
+    );
+    try {
+      await createPod('orders-us-east-1a-2', 'kafka-a');
+      await adapter.requestRoll(
+        'orders-us-east-1a-2',
+        (await getPod('orders-us-east-1a-2')).metadata?.uid ?? '',
+      );
+      await deletePod('orders-us-east-1a-2');
+      const mine = (): Array<WatchEvent<V1Pod>> =>
+        events.filter(e => e.object.metadata?.name === 'orders-us-east-1a-2');
+      await eventually('ADDED, MODIFIED, DELETED', () => mine().some(e => e.type === 'DELETED'));
+      const types = mine().map(e => e.type);
+      assert.equal(types[0], 'ADDED');
+      assert.ok(types.includes('MODIFIED'));
+      assert.equal(types[types.length - 1], 'DELETED');
+      const versions = mine().map(e => Number(e.object.metadata?.resourceVersion));
+      assert.deepEqual(
+        [...versions].sort((x, y) => x - y),
+        versions,
+        'resourceVersions increase',
+      );
+      assert.ok(versions[0] > Number(resourceVersion));
+      assert.equal(done, 'running', 'the watch is still open');
+    } finally {
+      handle.abort();
+    }
+  },
+
+  '410 Gone after compaction: a reconnect to another API server, and the cache relists':
+    async () => {
+      const source = adapter.nodeSource();
+      const before = await source.list();
+      await api.ok('PATCH', '/api/v1/nodes/kafka-a', {
+        body: { metadata: { labels: { generation: 'two' } } },
+        contentType: 'application/merge-patch+json',
+      });
+      const revision = await compactEtcd(info.etcdUrl);
+      assert.ok(revision > Number(before.resourceVersion));
+
+      // EKS runs several API servers behind one endpoint. One that started after the compaction
+      // keeps no history before it: a watch from the old resourceVersion is 410 Gone there.
+      const second = await startSecondApiServer(info);
+      try {
+        const secondConfig = new client.KubeConfig();
+        secondConfig.loadFromOptions({
+          clusters: [
+            {
+              name: 'second',
+              server: second.connection.server,
+              caData: Buffer.from(info.caPem).toString('base64'),
+            },
+          ],
+          users: [{ name: 'admin', token: info.token }],
+          contexts: [{ name: 'second', cluster: 'second', user: 'admin' }],
+          currentContext: 'second',
+        });
+        const secondSource = new KubernetesAdapter(config, 'replica-a', secondConfig).nodeSource();
+        const fault = await new Promise<number | undefined>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no 410 within 10 s')), 10_000);
+          const settle = (status: number | undefined): void => {
+            clearTimeout(timer);
+            resolve(status);
+          };
+          void secondSource
+            .watch(
+              before.resourceVersion,
+              e => {
+                if (e.type === 'ERROR') settle(apiFaultOf(e.object).status);
+              },
+              error => settle(apiFaultOf(error).status),
+            )
+            .then(handle => setTimeout(() => handle.abort(), 10_000).unref(), reject);
+        });
+        assert.equal(fault, 410, 'a watch from a compacted resourceVersion is 410 Gone');
+
+        // The cache listed on the first server, then its watch lands on the second: 410, relist,
+        // and from then on it follows the server.
+        let firstList = true;
+        const failover: ListWatchSource<V1Node> = {
+          list: async () => {
+            if (!firstList) return secondSource.list();
+            firstList = false;
+            return before;
+          },
+          watch: (rv, onEvent, onDone) => secondSource.watch(rv, onEvent, onDone),
+        };
+        const errors: number[] = [];
+        const cache = new ListWatchCache(failover, {
+          backoffBaseMs: 50,
+          onError: error => errors.push(apiFaultOf(error).status ?? 0),
+        });
+        cache.start();
+        try {
+          await eventually('a relist after 410', () => cache.lists >= 2);
+          assert.ok(errors.includes(410), `errors seen: ${errors.join(', ')}`);
+          await createNode('kafka-c', true, 'us-east-1c');
+          await eventually('kafka-c in the cache', () =>
+            cache.snapshot().some(n => n.metadata?.name === 'kafka-c'),
+          );
+          assert.deepEqual(
+            cache
+              .snapshot()
+              .map(n => n.metadata?.name)
+              .sort(),
+            ['kafka-a', 'kafka-b', 'kafka-c'],
+          );
+        } finally {
+          cache.stop();
+        }
+      } finally {
+        await second.stop();
+      }
+    },
+};
+
+async function load(): Promise<void> {
+  client = await import('@kubernetes/client-node');
+  const adapterModule = await import('../../controller/adapters/kubernetes');
+  KubernetesAdapter = adapterModule.KubernetesAdapter;
+  StaleObjectError = adapterModule.StaleObjectError;
+  kubeConfig = new client.KubeConfig();
+  kubeConfig.loadFromFile(info.kubeconfigPath);
+  adapter = new KubernetesAdapter(config, 'replica-a', kubeConfig);
+}
+
+async function main(): Promise<void> {
+  try {
+    await load();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stdout.write(`LOAD_ERROR ${JSON.stringify(message)}\n`);
+    return;
+  }
+  await api.apply(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+    { dryRun: false },
+  );
+  const results: ScenarioResult[] = [];
+  for (const name of SCENARIOS) {
+    const started = Date.now();
+    try {
+      await scenarios[name]();
+      results.push({ name, ok: true, ms: Date.now() - started });
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results.push({ name, ok: false, error: message, ms: Date.now() - started });
+    }
+  }
+  process.stdout.write(`RESULTS ${JSON.stringify(results)}\n`);
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`adapter scenarios failed to run: ${String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => api.close());
