@@ -33,7 +33,7 @@ export GOWORK=off
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if ! command -v go >/dev/null 2>&1; then
-  log "go is not installed: install Go >= 1.24 (Debian: apt-get install golang-go, or go.dev/dl)"
+  log "go is not installed: install Go >= 1.24 from https://go.dev/dl"
   exit 2
 fi
 

@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-command -v go >/dev/null 2>&1 || missing+=("go (Go >= 1.24: apt-get install golang-go, or https://go.dev/dl)")
+if ! command -v go >/dev/null 2>&1; then
+  missing+=("go >= 1.24 (from https://go.dev/dl; Debian bookworm's golang-go 1.19 is too old)")
+elif ! go version | grep -Eq 'go1\.(2[4-9]|[3-9][0-9])'; then
+  missing+=("go >= 1.24 (found: $(go version); get one from https://go.dev/dl)")
+fi
 command -v openssl >/dev/null 2>&1 || missing+=("openssl (apt-get install openssl)")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test:cluster needs tools that are not installed:" >&2

@@ -36,10 +36,6 @@ export const KUBE_SCORE_IGNORED: Readonly<Record<string, string>> = {
  * Remove an entry when its fix lands (a listed finding that no longer occurs is reported).
  */
 export const KUBE_SCORE_OPEN_FINDINGS: readonly string[] = [
-  // No NetworkPolicy selects these pods yet (charts/network-policies was in progress).
-  'pod-networkpolicy: Deployment kafka-autoscaler/kafka-autoscaler',
-  'pod-networkpolicy: Deployment strimzi-drain-cleaner/strimzi-drain-cleaner',
-  'pod-networkpolicy: Deployment kafka-descheduler/descheduler',
   // No ephemeral-storage request or limit: a node under disk pressure evicts these pods first.
   'container-ephemeral-storage-request-and-limit: Deployment kafka-autoscaler/kafka-autoscaler',
   'container-ephemeral-storage-request-and-limit: Deployment strimzi-drain-cleaner/strimzi-drain-cleaner',
