@@ -5,6 +5,7 @@
  */
 import type { LoadedSpec } from '../spec/load';
 import { KAFKA_NODE_LABEL } from '../spec/derive';
+import { UNDER_MIN_ISR_PARTITIONS, UNDER_REPLICATED_PARTITIONS } from '../spec/kafka-metrics';
 
 /** One availability zone as the controller sees it. */
 export interface ZoneConfig {
@@ -116,8 +117,8 @@ export function defaultPrometheusQueries(
   return {
     brokerReceiveBytesPerSecond: `sum by (pod) (rate(container_network_receive_bytes_total{${brokerPods}}[2m]))`,
     brokerTransmitBytesPerSecond: `sum by (pod) (rate(container_network_transmit_bytes_total{${brokerPods}}[2m]))`,
-    underReplicatedPartitions: `sum(kafka_server_replicamanager_underreplicatedpartitions{namespace="${namespace}"})`,
-    underMinIsrPartitions: `sum(kafka_cluster_partition_underminisr{namespace="${namespace}"})`,
+    underReplicatedPartitions: `sum(${UNDER_REPLICATED_PARTITIONS}{namespace="${namespace}"})`,
+    underMinIsrPartitions: `sum(${UNDER_MIN_ISR_PARTITIONS}{namespace="${namespace}"})`,
   };
 }
 

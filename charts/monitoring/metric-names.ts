@@ -3,9 +3,11 @@
  * brokers and controllers; the pod and volume series from kube-state-metrics and the kubelet; the
  * `kafka_autoscaler_*` gauges are the controller's contract with these alerts.
  */
-export const UNDER_REPLICATED_PARTITIONS = 'kafka_server_replicamanager_underreplicatedpartitions';
-export const UNDER_MIN_ISR_PARTITIONS = 'kafka_cluster_partition_underminisr';
-export const OFFLINE_PARTITIONS = 'kafka_controller_kafkacontroller_offlinepartitionscount';
+export {
+  OFFLINE_PARTITIONS,
+  UNDER_MIN_ISR_PARTITIONS,
+  UNDER_REPLICATED_PARTITIONS,
+} from '../../spec/kafka-metrics';
 export const POD_READY = 'kube_pod_status_ready';
 export const DEPLOYMENT_AVAILABLE_REPLICAS = 'kube_deployment_status_replicas_available';
 export const VOLUME_AVAILABLE_BYTES = 'kubelet_volume_stats_available_bytes';
