@@ -55,7 +55,10 @@ function warningsOf(response: IncomingMessage): string[] {
   const raw = response.headers.warning;
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   // RFC 7234 warning: `299 - "text"`; keep the text.
-  return list.map(w => w.replace(/^\d{3} \S+ "(.*)"$/s, '$1'));
+  return list.map(w => {
+    const quoted = /^\d{3} \S+ "(.*)"$/s.exec(w);
+    return quoted === null ? w : quoted[1].replace(/\\(.)/g, '$1');
+  });
 }
 
 /** Message of a `Status` body, or the body itself. */

@@ -38,6 +38,47 @@ afterAll(() => api.close());
       }
       expect(outcome.rejections).toEqual([]);
       expect(outcome.accepted).toBe(placed.length);
+      // Pod Security (restricted on our namespaces) and deprecations show up as warnings.
+      expect(outcome.warnings).toEqual([]);
+    });
+
+    it('reports a workload that Pod Security would refuse, as a warning', async () => {
+      const outcome = await dryRunAll(api, [
+        {
+          component: 'probe',
+          object: {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: {
+              name: 'psa-probe',
+              labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+            },
+          },
+          defaultNamespace: 'psa-probe',
+        },
+        {
+          component: 'probe',
+          object: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'root-app', namespace: 'psa-probe' },
+            spec: {
+              selector: { matchLabels: { app: 'root-app' } },
+              template: {
+                metadata: { labels: { app: 'root-app' } },
+                spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
+              },
+            },
+          },
+          defaultNamespace: 'psa-probe',
+        },
+      ]);
+      expect(outcome.rejections).toEqual([]);
+      expect(outcome.warnings).toEqual([
+        expect.stringMatching(
+          /^probe: Deployment psa-probe\/root-app: would violate PodSecurity "restricted/,
+        ),
+      ]);
     });
 
     it('reports a rejection with the object and the server message', async () => {
