@@ -802,7 +802,7 @@ export function checkRules(spec: PlatformSpec): SpecIssue[] {
 
 /** Advice that does not stop synthesis: unbalanced bounds and too few levels to scale by. */
 export function warningsFor(spec: PlatformSpec): SpecIssue[] {
-  const warnings: SpecIssue[] = [];
+  const warnings: SpecIssue[] = [...prometheusWarnings(spec)];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);
   for (const [key, count] of [
@@ -824,6 +824,32 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
       issue(
         'kafka.brokers',
         `${brokersPerZone} brokers per zone give only ${levels.length} node level(s) (${levels.join(', ')}), so scaling saves little; choose brokers per zone with many divisors, such as 4, 6 or 12`,
+      ),
+    );
+  }
+  return warnings;
+}
+
+/**
+ * The controller holds (never acts) without fresh metrics, and the monitoring objects need the
+ * Prometheus Operator's CRDs: say so when the spec does not install Prometheus itself.
+ */
+function prometheusWarnings(spec: PlatformSpec): SpecIssue[] {
+  if (spec.monitoring.installKubePrometheusStack) return [];
+  const warnings: SpecIssue[] = [];
+  if (spec.autoscaling.mode === 'controller') {
+    warnings.push(
+      issue(
+        'monitoring.installKubePrometheusStack',
+        `is false, so the controller reads metrics from ${spec.monitoring.prometheusUrl}, which this spec does not install; without it the controller holds and never scales. Run a Prometheus there, or set monitoring.installKubePrometheusStack: true`,
+      ),
+    );
+  }
+  if (spec.monitoring.enabled) {
+    warnings.push(
+      issue(
+        'monitoring.enabled',
+        'renders PodMonitors and PrometheusRules, which need the Prometheus Operator CRDs in the cluster; install them (monitoring.installKubePrometheusStack: true does) or set monitoring.enabled: false',
       ),
     );
   }

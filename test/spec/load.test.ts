@@ -460,7 +460,28 @@ describe('warnings', () => {
     );
   });
 
-  it('does not warn for the prod example shape', () => {
-    expect(parseSpec(specInput(3, 4)).warnings).toEqual([]);
+  it('does not warn about balance for the prod example shape', () => {
+    const paths = parseSpec(specInput(3, 4)).warnings.map(w => w.path);
+    expect(paths.filter(path => path.startsWith('nodes.') || path === 'kafka.brokers')).toEqual([]);
+  });
+
+  it('warns when the controller depends on a Prometheus the spec does not install', () => {
+    const messages = parseSpec(specInput(3, 4)).warnings.map(w => `${w.path}: ${w.message}`);
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /^monitoring\.installKubePrometheusStack: is false, so the controller reads metrics from http/,
+      ),
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^monitoring\.enabled: renders PodMonitors/),
+    );
+  });
+
+  it('does not warn about Prometheus when the spec installs it', () => {
+    const loaded = parseSpec({
+      ...specInput(3, 4),
+      monitoring: { installKubePrometheusStack: true },
+    });
+    expect(loaded.warnings.filter(w => w.path.startsWith('monitoring.'))).toEqual([]);
   });
 });
