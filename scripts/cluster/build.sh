@@ -47,12 +47,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Makes a throwaway module directory outside the repository (so the project's tree never sees a
+# go.mod) in $MODULE_DIR; cleanup removes it on exit. Not for $(...): it must run in this shell.
+MODULE_DIR=""
 new_module() {
-  # A throwaway module outside the repository, so the project's tree never sees a go.mod.
-  local d
-  d="$(mktemp -d "${TMPDIR:-/tmp}/kafka-eks-build.XXXXXX")"
-  WORK_DIRS+=("$d")
-  printf '%s' "$d"
+  MODULE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/kafka-eks-build.XXXXXX")"
+  WORK_DIRS+=("$MODULE_DIR")
 }
 
 # Runs `go build -v` and turns its package-per-line output into a periodic progress line.
@@ -92,7 +92,8 @@ build_kube_apiserver() {
   local out="$BIN/kube-apiserver-$KUBE_VERSION"
   if [ -x "$out" ]; then echo "kube-apiserver=$out"; return 0; fi
   local d staging minor
-  d="$(new_module)"
+  new_module
+  d="$MODULE_DIR"
   staging="v0.${KUBE_VERSION#v1.}"
   minor="${KUBE_VERSION#v1.}"
   minor="${minor%%.*}"
@@ -130,7 +131,8 @@ build_etcd() {
   local out="$BIN/etcd-$ETCD_VERSION"
   if [ -x "$out" ]; then echo "etcd=$out"; return 0; fi
   local d
-  d="$(new_module)"
+  new_module
+  d="$MODULE_DIR"
   log "etcd $ETCD_VERSION: resolving modules in $d"
   (
     cd "$d"
@@ -151,7 +153,8 @@ build_kube_linter() {
     return 0
   fi
   local d
-  d="$(new_module)"
+  new_module
+  d="$MODULE_DIR"
   log "kube-linter $KUBE_LINTER_VERSION: resolving modules in $d"
   local rc=0
   (
@@ -178,7 +181,8 @@ build_kube_score() {
   local out="$BIN/kube-score-$KUBE_SCORE_VERSION"
   if [ -x "$out" ]; then echo "kube-score=$out"; return 0; fi
   local d
-  d="$(new_module)"
+  new_module
+  d="$MODULE_DIR"
   log "kube-score $KUBE_SCORE_VERSION: resolving modules in $d"
   (
     cd "$d"
