@@ -10,6 +10,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  V1MicroTime,
   Watch,
   type V1Node,
   type V1Pod,
@@ -230,8 +231,8 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder {
             spec: {
               holderIdentity: lease.holderIdentity,
               leaseDurationSeconds: lease.leaseDurationSeconds,
-              acquireTime: new Date(lease.renewTimeMs),
-              renewTime: new Date(lease.renewTimeMs),
+              acquireTime: new V1MicroTime(lease.renewTimeMs),
+              renewTime: new V1MicroTime(lease.renewTimeMs),
               leaseTransitions: lease.leaseTransitions,
             },
           },
@@ -246,7 +247,7 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder {
             spec: {
               holderIdentity: lease.holderIdentity,
               leaseDurationSeconds: lease.leaseDurationSeconds,
-              renewTime: new Date(lease.renewTimeMs),
+              renewTime: new V1MicroTime(lease.renewTimeMs),
               leaseTransitions: lease.leaseTransitions,
             },
           },

@@ -36,14 +36,7 @@ function runScenarios(): { results: ScenarioResult[]; loadError?: string; runErr
  * Scenarios that fail today because of a known adapter bug, with the bug. They run as
  * `it.failing`: green while the bug is there, red once it is fixed (then delete the entry).
  */
-export const KNOWN_ADAPTER_BUGS: Partial<Record<ScenarioName, string>> = {
-  'lease: create, renew, 409 on a stale update and on a second create':
-    'the Lease store sends acquireTime/renewTime as JavaScript Dates, which the client library ' +
-    'serialises with milliseconds; the API server wants MicroTime (6 fraction digits) and ' +
-    'answers 400 BadRequest',
-  'leader election: one winner of a race, takeover after the leader stops renewing':
-    'same bug: no replica can create the Lease, so nobody leads',
-};
+export const KNOWN_ADAPTER_BUGS: Partial<Record<ScenarioName, string>> = {};
 
 // Runs while jest collects the tests, so a library that cannot load here turns into skipped tests.
 const outcome = runScenarios();
