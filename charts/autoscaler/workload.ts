@@ -6,6 +6,7 @@ import type { PlatformSpec } from '../../spec/schema';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../kafka/labels';
 import {
   restrictedContainerSecurityContext,
+  smallWorkloadResources,
   restrictedPodSecurityContext,
 } from '../checks/restricted-profile';
 
@@ -93,10 +94,11 @@ export function autoscalerDeploymentSpec(
             ports: [{ name: 'http', containerPort: config.httpPort }],
             livenessProbe: probe('/healthz', 3),
             readinessProbe: probe('/readyz', 1),
-            resources: {
-              requests: { cpu: k8s.Quantity.fromString(`${spec.controller.cpuMillis}m`), memory },
-              limits: { memory },
-            },
+            resources: smallWorkloadResources(
+              k8s.Quantity.fromString(`${spec.controller.cpuMillis}m`),
+              memory,
+              memory,
+            ),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
               { name: 'config', mountPath: CONFIG_DIR, readOnly: true },

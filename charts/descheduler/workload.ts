@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 import { POLICY_FILE } from '../checks/descheduler';
 import {
   restrictedContainerSecurityContext,
+  smallWorkloadResources,
   restrictedPodSecurityContext,
 } from '../checks/restricted-profile';
 import type { DeschedulerPolicy } from './policy';
@@ -113,15 +114,21 @@ export function deschedulerDeploymentSpec(input: DeschedulerDeploymentInput): k8
               '--v=3',
             ],
             ports: [{ name: 'metrics', containerPort: DESCHEDULER_SECURE_PORT, protocol: 'TCP' }],
-            livenessProbe: probe(3),
-            readinessProbe: probe(1),
-            resources: {
-              requests: {
-                cpu: k8s.Quantity.fromString('50m'),
-                memory: k8s.Quantity.fromString('128Mi'),
-              },
-              limits: { memory: k8s.Quantity.fromString('256Mi') },
+            // Liveness asks only whether the process accepts connections; the health endpoint
+            // decides readiness.
+            livenessProbe: {
+              tcpSocket: { port: k8s.IntOrString.fromNumber(DESCHEDULER_SECURE_PORT) },
+              initialDelaySeconds: 5,
+              periodSeconds: 20,
+              timeoutSeconds: 5,
+              failureThreshold: 3,
             },
+            readinessProbe: probe(1),
+            resources: smallWorkloadResources(
+              k8s.Quantity.fromString('50m'),
+              k8s.Quantity.fromString('128Mi'),
+              k8s.Quantity.fromString('256Mi'),
+            ),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
               { name: 'policy', mountPath: POLICY_DIR, readOnly: true },

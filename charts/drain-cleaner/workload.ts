@@ -7,6 +7,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../kafka/labels';
 import {
   restrictedContainerSecurityContext,
+  smallWorkloadResources,
   restrictedPodSecurityContext,
 } from '../checks/restricted-profile';
 import type { PlatformSpec } from '../../spec/schema';
@@ -51,7 +52,10 @@ export function drainCleanerEnv(spec: PlatformSpec): k8s.EnvVar[] {
   ];
 }
 
-/** Replicas in different zones (hard, honouring taints) and on different hosts (soft). */
+/**
+ * Replicas in different zones and on different hosts, both hard and honouring taints: two replicas
+ * on one node would let a single drain take the whole webhook away.
+ */
 export function drainCleanerSpread(): k8s.TopologySpreadConstraint[] {
   const labelSelector = { matchLabels: drainCleanerSelectorLabels() };
   return [
@@ -66,8 +70,10 @@ export function drainCleanerSpread(): k8s.TopologySpreadConstraint[] {
     {
       maxSkew: 1,
       topologyKey: HOSTNAME_LABEL,
-      whenUnsatisfiable: 'ScheduleAnyway',
+      whenUnsatisfiable: 'DoNotSchedule',
       labelSelector,
+      nodeAffinityPolicy: 'Honor',
+      nodeTaintsPolicy: 'Honor',
     },
   ];
 }
@@ -104,15 +110,21 @@ export function drainCleanerDeploymentSpec(spec: PlatformSpec, image: string): k
               { name: 'https', containerPort: DRAIN_CLEANER_HTTPS_PORT },
             ],
             env: drainCleanerEnv(spec),
-            livenessProbe: healthProbe(3),
-            readinessProbe: healthProbe(1),
-            resources: {
-              requests: {
-                cpu: k8s.Quantity.fromString('50m'),
-                memory: k8s.Quantity.fromString('128Mi'),
-              },
-              limits: { memory: k8s.Quantity.fromString('256Mi') },
+            // Liveness asks only whether the process accepts connections, so a slow health check
+            // takes a replica out of the webhook's endpoints instead of restarting it.
+            livenessProbe: {
+              tcpSocket: { port: k8s.IntOrString.fromString('http') },
+              initialDelaySeconds: 10,
+              periodSeconds: 15,
+              timeoutSeconds: 3,
+              failureThreshold: 3,
             },
+            readinessProbe: healthProbe(1),
+            resources: smallWorkloadResources(
+              k8s.Quantity.fromString('50m'),
+              k8s.Quantity.fromString('128Mi'),
+              k8s.Quantity.fromString('256Mi'),
+            ),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
               { name: 'webhook-certificates', mountPath: CERT_DIR, readOnly: true },

@@ -59,6 +59,14 @@ describe('DrainCleanerChart', () => {
         nodeTaintsPolicy: 'Honor',
       }),
     );
+    // Two replicas on one node would let a single drain remove the whole webhook.
+    expect(spec.template.spec.topologySpreadConstraints).toContainEqual(
+      expect.objectContaining({
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        nodeTaintsPolicy: 'Honor',
+      }),
+    );
     expect(findAll(objects, 'PodDisruptionBudget')).toHaveLength(1);
   });
 

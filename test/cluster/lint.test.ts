@@ -35,19 +35,7 @@ export const KUBE_SCORE_IGNORED: Readonly<Record<string, string>> = {
  * stays green while they are open; every run prints them. A finding not listed fails the test.
  * Remove an entry when its fix lands (a listed finding that no longer occurs is reported).
  */
-export const KUBE_SCORE_OPEN_FINDINGS: readonly string[] = [
-  // No ephemeral-storage request or limit: a node under disk pressure evicts these pods first.
-  'container-ephemeral-storage-request-and-limit: Deployment kafka-autoscaler/kafka-autoscaler',
-  'container-ephemeral-storage-request-and-limit: Deployment strimzi-drain-cleaner/strimzi-drain-cleaner',
-  'container-ephemeral-storage-request-and-limit: Deployment kafka-descheduler/descheduler',
-  // Readiness and liveness probe are the same request, so a slow pod is restarted, not just
-  // taken out of the webhook's endpoints.
-  'pod-probes-identical: Deployment strimzi-drain-cleaner/strimzi-drain-cleaner',
-  'pod-probes-identical: Deployment kafka-descheduler/descheduler',
-  // Both webhook replicas may land on one node (hostname spread is ScheduleAnyway): draining
-  // that node removes the whole webhook, and it fails open.
-  'host-spread: Deployment strimzi-drain-cleaner/strimzi-drain-cleaner',
-];
+export const KUBE_SCORE_OPEN_FINDINGS: readonly string[] = [];
 
 let outDir: string;
 /** One folder per spec, one YAML file per component, as synth writes them. */
