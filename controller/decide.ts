@@ -10,9 +10,12 @@
  * - `stepOperation(record, observed, config, context): StepOutcome` advances that record by one
  *   transition and names the one side effect to perform (cordon, request a roll, terminate, ...).
  *
- * A simulator calls `decide` each interval; when a node carries an operation record it calls
- * `stepOperation` instead, applies `outcome.effect` to its model and stores `outcome.next` on the
- * node (undefined = remove the record). Times are epoch milliseconds from `observed.nowMs`.
+ * Each pass (the reconciler's, and the simulator's in simulated time) calls `decide` first, always:
+ * its plan carries the memory for the next pass and the zone views. When a node carries an
+ * operation record, `decide` holds (`operation-in-flight`) and the pass then calls `stepOperation`
+ * on that record, applies `outcome.effect` and stores `outcome.next` on the node (undefined =
+ * remove the record); otherwise it starts `plan.action`, if any. Times are epoch milliseconds from
+ * `observed.nowMs`.
  */
 import type { ControllerConfig } from './config';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
@@ -258,10 +261,18 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const scaleOut = scaleOutAction(zones);
   if (scaleOut !== undefined) return act(scaleOut);
 
-  for (const zone of zones) {
+  // A zone whose new nodes are Ready re-spreads at once, even while another zone's nodes are still
+  // booting: a node launch is not a move, and the operation record keeps moves one at a time.
+  // Scale-in waits until every zone has its nodes.
+  const waiting = zones.filter(
+    zone => memoryAfter.waitingForNodesSinceMs[zone.summary.config.zone] !== undefined,
+  );
+  const respread = respreadAction(zones.filter(zone => !waiting.includes(zone)));
+  if (respread !== undefined) return act(respread);
+
+  for (const zone of waiting) {
     const name = zone.summary.config.zone;
-    const sinceMs = memoryAfter.waitingForNodesSinceMs[name];
-    if (sinceMs === undefined) continue;
+    const sinceMs = memoryAfter.waitingForNodesSinceMs[name] ?? observed.nowMs;
     const waitedSeconds = (observed.nowMs - sinceMs) / 1000;
     if (waitedSeconds > config.nodeReadyTimeoutSeconds) {
       return hold(
@@ -271,9 +282,6 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     }
     return hold('waiting-for-nodes', `zone ${name}: waiting for new nodes to become Ready`);
   }
-
-  const respread = respreadAction(zones);
-  if (respread !== undefined) return act(respread);
 
   const scaleIn = scaleInActionOrHold(zones, memoryAfter, config, observed.nowMs);
   if (scaleIn !== undefined)

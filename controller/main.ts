@@ -112,13 +112,17 @@ async function main(): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const pass = async () => {
     timer = undefined;
+    let acted = false;
     try {
-      await reconciler.reconcileOnce();
+      acted = (await reconciler.reconcileOnce()).acted;
     } catch (error) {
       logger.log('error', 'pass failed; retrying next interval', { error: String(error) });
     }
     lastPassAtMs = Date.now();
-    if (!stopping) timer = setTimeout(() => void pass(), config.intervalSeconds * 1000);
+    // After an action the next pass comes soon (the next zone's scale-out, the next step), as a
+    // watch event would bring it; otherwise every interval.
+    if (!stopping)
+      timer = setTimeout(() => void pass(), acted ? 1000 : config.intervalSeconds * 1000);
   };
   // Watch events bring the next pass forward (coalesced: at most one pending).
   wake = () => {

@@ -64,6 +64,11 @@ export class ControllerMetrics {
     help: 'Operations abandoned after a failed move; the controller holds until a human looks',
     registers: [this.registry],
   });
+  private readonly moveAge = new Gauge({
+    name: 'kafka_autoscaler_current_move_age_seconds',
+    help: 'Age of the broker move in flight (since its roll was first requested), 0 when none',
+    registers: [this.registry],
+  });
   private readonly leader = new Gauge({
     name: 'kafka_autoscaler_leader',
     help: '1 while this replica holds the lease',
@@ -114,6 +119,14 @@ export class ControllerMetrics {
       else if (event === 'instance-terminated') this.terminations.inc();
       else if (event === 'abandoned') this.abandoned.inc();
     }
+  }
+
+  /**
+   * Sets the age of the broker move in flight, 0 when none. The age comes from the operation
+   * record on the node, so it survives restarts and leader changes.
+   */
+  setCurrentMoveAge(seconds: number): void {
+    this.moveAge.set(Math.max(0, seconds));
   }
 
   /** Sets the leader gauge. */

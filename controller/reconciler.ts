@@ -42,6 +42,27 @@ export interface PassResult {
   readonly acted: boolean;
 }
 
+/**
+ * Age of the broker move in flight, 0 when no record carries a move. A retry re-requests the roll
+ * (and resets `requestedAtMs`) once the first attempt has run `moveTimeoutSeconds`, so the age of
+ * a second attempt counts that timeout too: the gauge keeps rising until the move ends.
+ */
+export function currentMoveAgeSeconds(
+  nodes: readonly ObservedNode[],
+  nowMs: number,
+  moveTimeoutSeconds: number,
+): number {
+  let oldest = 0;
+  for (const node of nodes) {
+    const move = node.operation?.move;
+    if (move === undefined) continue;
+    const ageSeconds =
+      (nowMs - move.requestedAtMs) / 1000 + (move.attempt - 1) * moveTimeoutSeconds;
+    oldest = Math.max(oldest, ageSeconds);
+  }
+  return oldest;
+}
+
 /** Thrown when a write is attempted without the lease. */
 export class NotLeaderError extends Error {}
 
@@ -73,6 +94,9 @@ export class Reconciler {
     const plan = decide(observed, config, this.memory);
     this.memory = plan.memory;
     metrics.recordPlan(plan, observed.nowMs);
+    metrics.setCurrentMoveAge(
+      currentMoveAgeSeconds(observed.nodes, observed.nowMs, config.moveTimeoutSeconds),
+    );
     const leadership = this.deps.leadership();
     metrics.setLeader(leadership.leading);
     logger.log('info', 'decision', {

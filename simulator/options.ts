@@ -7,12 +7,12 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SimulationInputError } from './errors';
 import { DEFAULT_TIMINGS, type ModelTimings } from './facts';
-import { parseSyntheticPattern } from './synthetic';
+import { DEFAULT_NOISE_SHARE, parseSyntheticPattern } from './synthetic';
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [--config <spec.yaml>] (--trace <file.csv> | --synthetic daily:<ratio>)
          --peak-mibps <n> [--days <n>] [--json] [--svg <file.svg>]
          [--node-ready-seconds 120] [--broker-restart-seconds 60] [--metrics-lag-seconds 60]
-         [--seed 1] [--flash-spike]
+         [--seed 1] [--noise 0.03] [--flash-spike]
 `;
 
 /** Where the load comes from. */
@@ -30,6 +30,8 @@ export interface SimulateOptions {
   readonly svgFile: string | undefined;
   readonly timings: ModelTimings;
   readonly seed: number;
+  /** Synthetic load only: standard deviation of the multiplicative noise (0 = none). */
+  readonly noiseShare: number;
   readonly flashSpike: boolean;
   readonly help: boolean;
 }
@@ -86,6 +88,7 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
         'broker-restart-seconds': { type: 'string' },
         'metrics-lag-seconds': { type: 'string' },
         seed: { type: 'string' },
+        noise: { type: 'string' },
         'flash-spike': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -184,6 +187,12 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
       integer: true,
       hint: 'give a whole number from 0 to 4294967295',
     }) ?? 1;
+  const noiseShare =
+    numberOption(problems, '--noise', text('noise'), {
+      min: 0,
+      max: 0.5,
+      hint: 'give a share from 0 (no noise) to 0.5, for example 0.03',
+    }) ?? DEFAULT_NOISE_SHARE;
 
   const svgFile = text('svg');
   if (svgFile !== undefined) {
@@ -200,6 +209,14 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
         ),
       );
     }
+  }
+  if (text('noise') !== undefined && load?.kind === 'trace') {
+    problems.push(
+      new SimulationInputError(
+        '--noise',
+        'applies to --synthetic load only; drop it or use --synthetic',
+      ),
+    );
   }
   if (flag('flash-spike') && load?.kind === 'trace') {
     problems.push(
@@ -219,6 +236,7 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
     svgFile,
     timings,
     seed,
+    noiseShare,
     flashSpike: flag('flash-spike'),
     help,
   };

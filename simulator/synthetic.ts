@@ -10,6 +10,9 @@ import { normalSample, seededRandom } from './prng';
 /** Monday 2024-01-01 00:00 UTC: synthetic series start on a Monday. */
 export const SYNTHETIC_START_MS = Date.UTC(2024, 0, 1);
 
+/** Standard deviation of the multiplicative noise unless `--noise` says otherwise. */
+export const DEFAULT_NOISE_SHARE = 0.03;
+
 export interface SyntheticOptions {
   /** Peak over trough of the daily pattern (before noise and weekends), at least 1. */
   readonly peakToTroughRatio: number;
@@ -51,7 +54,7 @@ function dailyShape(minuteOfDay: number, ratio: number, peakHourUtc: number): nu
 export function syntheticDemand(options: SyntheticOptions, peakMiBps: number): DemandSeries {
   const minutes = Math.round(options.days * MINUTES_PER_DAY);
   const random = seededRandom(options.seed ?? 1);
-  const noise = options.noiseShare ?? 0.03;
+  const noise = options.noiseShare ?? DEFAULT_NOISE_SHARE;
   const weekendDip = options.weekendDipShare ?? 0.15;
   const peakHour = options.peakHourUtc ?? 15;
   const spikeDay = Math.min(1, Math.max(0, Math.floor(options.days) - 1));

@@ -242,13 +242,13 @@ const autoscalingSchema = z
       .describe("Share of a node's baseline network bandwidth to plan for (0-1). Default 0.6."),
     scaleInMargin: z
       .number()
-      .default(0.1)
-      .describe('Demand must sit this share below the lower level before scale-in. Default 0.1.'),
+      .default(0.07)
+      .describe('Demand must sit this share below the lower level before scale-in. Default 0.07.'),
     scaleInStabilizationSeconds: z
       .number()
       .int()
-      .default(1800)
-      .describe('How long demand must stay low before a scale-in. Default 1800.'),
+      .default(600)
+      .describe('How long demand must stay low before a scale-in. Default 600.'),
     intervalSeconds: z
       .number()
       .int()

@@ -29,6 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
             peakToTroughRatio: options.load.peakToTroughRatio,
             days: options.days ?? 7,
             seed: options.seed,
+            noiseShare: options.noiseShare,
             flashSpike: options.flashSpike,
           },
           options.peakMiBps,

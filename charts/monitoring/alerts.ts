@@ -5,7 +5,7 @@
 import type { PlatformSpec } from '../../spec/schema';
 import {
   AUTOSCALER_BLOCKED,
-  AUTOSCALER_BROKER_MOVES,
+  AUTOSCALER_CURRENT_MOVE_AGE,
   CERTIFICATE_EXPIRY,
   DEPLOYMENT_AVAILABLE_REPLICAS,
   OFFLINE_PARTITIONS,
@@ -159,9 +159,10 @@ export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
     rules.push(
       rule(spec, {
         alert: 'KafkaBrokerMoveStuck',
-        // Moves started but neither finished nor failed, per controller pod (counters are per pod).
-        expr: `max(sum by (pod) (${AUTOSCALER_BROKER_MOVES}{${controller},outcome="started"}) - sum by (pod) (${AUTOSCALER_BROKER_MOVES}{${controller},outcome=~"finished|failed"})) > 0`,
-        for: `${spec.monitoring.brokerMoveStuckMinutes}m`,
+        // The age gauge comes from the move's record on the node, so it is the same on every
+        // replica and keeps counting across a leader change (per-pod counters would not).
+        expr: `max(${AUTOSCALER_CURRENT_MOVE_AGE}{${controller}}) > ${spec.monitoring.brokerMoveStuckMinutes * 60}`,
+        for: '2m',
         severity: 'warning',
         summary: `A broker move has run for more than ${spec.monitoring.brokerMoveStuckMinutes} minutes`,
         description:

@@ -13,7 +13,10 @@ export const DEPLOYMENT_AVAILABLE_REPLICAS = 'kube_deployment_status_replicas_av
 export const VOLUME_AVAILABLE_BYTES = 'kubelet_volume_stats_available_bytes';
 export const VOLUME_CAPACITY_BYTES = 'kubelet_volume_stats_capacity_bytes';
 export const CERTIFICATE_EXPIRY = 'certmanager_certificate_expiration_timestamp_seconds';
-/** Counter, label `outcome` (started, retried, finished, failed), from `controller/metrics.ts`. */
-export const AUTOSCALER_BROKER_MOVES = 'kafka_autoscaler_broker_moves_total';
+/**
+ * Gauge from `controller/metrics.ts`: seconds since the broker move in flight was first requested,
+ * 0 when none. Read from the operation record on the node, so it survives leader changes.
+ */
+export const AUTOSCALER_CURRENT_MOVE_AGE = 'kafka_autoscaler_current_move_age_seconds';
 /** Counter, label `reason`: seconds the controller spent holding for that reason. */
 export const AUTOSCALER_BLOCKED = 'kafka_autoscaler_blocked_seconds_total';

@@ -125,7 +125,8 @@ export class ControllerStrategy implements DynamicStrategy {
 
   /**
    * One reconcile pass, in the reconciler's order: decide; step the operation or start the action.
-   * Returns whether it wrote an operation record (a node change its watch reports).
+   * Returns whether it acted: wrote an operation record (a node change its watch reports) or raised
+   * a group (main.ts runs the next pass soon after an action).
    */
   pass(): boolean {
     const { cluster, config } = this;
@@ -160,7 +161,9 @@ export class ControllerStrategy implements DynamicStrategy {
       if (zoneIndex < 0) return false;
       cluster.setDesired(zoneIndex, action.toDesired);
       cluster.books.scalingActions++;
-      return false;
+      // The controller runs its next pass soon after any action (main.ts), so the next zone's
+      // scale-out does not wait a whole interval.
+      return true;
     }
     if (cluster.nodeByName(action.nodeName) === undefined) return false;
     const record = startOperation(action, {

@@ -70,7 +70,9 @@ describe('MonitoringChart', () => {
         }),
       ).map(a => [a.alert, a]),
     );
-    expect(byName.KafkaBrokerMoveStuck?.for).toBe('45m');
+    expect(byName.KafkaBrokerMoveStuck?.expr).toBe(
+      'max(kafka_autoscaler_current_move_age_seconds{namespace="kafka-autoscaler"}) > 2700',
+    );
     expect(byName.KafkaAutoscalerBlocked?.for).toBe('90m');
     expect(byName.KafkaBrokerDiskFilling?.expr).toContain('> 70');
   });

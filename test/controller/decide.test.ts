@@ -90,6 +90,40 @@ describe('decide: table', () => {
     expect(later.action).toBeUndefined();
   });
 
+  test('re-spreads a zone whose new nodes are Ready while another zone still waits', () => {
+    // GIVEN zone a has its second node Ready but both brokers on the first; zone b waits for one
+    const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 60 });
+    const crowded = observed.brokers
+      .filter(broker => broker.zone === 'us-east-1a')
+      .reduce(
+        (current, broker) =>
+          withBroker(current, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
+        observed,
+      );
+    const waiting = {
+      ...crowded,
+      groups: crowded.groups.map(group =>
+        group.zone === 'us-east-1b' ? { ...group, desired: 3 } : group,
+      ),
+    };
+    // WHEN deciding
+    const plan = decide(waiting, config, INITIAL_MEMORY);
+    // THEN zone a re-spreads now, and zone b is still remembered as waiting
+    expect(plan.action).toMatchObject({ kind: 'respread', zone: 'us-east-1a' });
+    expect(plan.memory.waitingForNodesSinceMs['us-east-1b']).toBe(NOW_MS);
+    // AND with nothing to re-spread it holds for the waiting zone, never scaling in meanwhile
+    const idle = decide(
+      {
+        ...waiting,
+        brokers: observed.brokers,
+        loads: observed.loads?.map(load => ({ ...load, receiveMiBps: 1, transmitMiBps: 1 })),
+      },
+      config,
+      eligibleLongAgo,
+    );
+    expect(idle.reason).toBe('waiting-for-nodes');
+  });
+
   test('holds with zone-cannot-grow when the group is at its maximum', () => {
     const capped = testConfig({ maxNodesPerZone: 2 });
     const observed = healthyCluster(capped, { nodesPerZone: 2, demandMiBps: 500 });

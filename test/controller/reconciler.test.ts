@@ -1,6 +1,7 @@
 import { ControllerMetrics } from '../../controller/metrics';
 import { silentLogger } from '../../controller/log';
-import { NotLeaderError, Reconciler } from '../../controller/reconciler';
+import type { ObservedNode } from '../../controller/model';
+import { currentMoveAgeSeconds, NotLeaderError, Reconciler } from '../../controller/reconciler';
 import type { ControllerEvent, Leadership } from '../../controller/ports';
 import { testConfig } from './fixtures';
 import { CrashError, FakeCluster, type CrashPlan } from './fake-cluster';
@@ -273,5 +274,24 @@ describe('reconciler: two leaders (T3)', () => {
     }));
     await expect(flaky.reconcileOnce()).rejects.toThrow(NotLeaderError);
     expect(cluster.writes).toEqual([]);
+  });
+});
+
+describe('currentMoveAgeSeconds', () => {
+  const node = (move: { requestedAtMs: number; attempt: 1 | 2 } | undefined) =>
+    ({
+      name: 'n',
+      operation: move === undefined ? undefined : { move: { podName: 'p', podUid: 'u', ...move } },
+    }) as unknown as ObservedNode;
+
+  test('is 0 without a move and counts a retried move from its first request', () => {
+    expect(currentMoveAgeSeconds([node(undefined)], 1_000_000, 900)).toBe(0);
+    expect(
+      currentMoveAgeSeconds([node({ requestedAtMs: 940_000, attempt: 1 })], 1_000_000, 900),
+    ).toBe(60);
+    // The retry reset requestedAtMs after the 900 s timeout: the age keeps counting.
+    expect(
+      currentMoveAgeSeconds([node({ requestedAtMs: 940_000, attempt: 2 })], 1_000_000, 900),
+    ).toBe(960);
   });
 });

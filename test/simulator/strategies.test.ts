@@ -44,8 +44,8 @@ describe('controller strategy (the real decide and state machine)', () => {
   });
 
   it('holds through a dip shorter than the scale-in stabilization', () => {
-    // GIVEN 1 h at peak, a 20-minute dip, 1 h at peak
-    const dip = simulate(prod, series([...flat(800, 60), ...flat(100, 20), ...flat(800, 60)]));
+    // GIVEN 1 h at peak, an 8-minute dip (stabilization: 10 minutes), 1 h at peak
+    const dip = simulate(prod, series([...flat(800, 60), ...flat(100, 8), ...flat(800, 60)]));
     // THEN the controller never acts while the oracle follows the dip
     expect(dip.result.strategies.controller.scalingActions).toBe(0);
     expect(dip.result.strategies.controller.brokerMoves).toBe(0);

@@ -115,4 +115,30 @@ describe('npm run simulate', () => {
     expect(result.stderr).toMatch(/--peak-mibps:/);
     expect(result.stderr).toMatch(/--days:/);
   });
+
+  it('takes --noise for synthetic load: 0 removes it, a bad share is named', () => {
+    const run = (noise: string) =>
+      simulateCli([
+        '--synthetic',
+        'daily:3',
+        '--peak-mibps',
+        '800',
+        '--days',
+        '0.5',
+        '--json',
+        '--noise',
+        noise,
+      ]);
+    const quiet = run('0');
+    expect(quiet.status).toBe(0);
+    const noisy = run('0.1');
+    expect(noisy.status).toBe(0);
+    const oracleHours = (stdout: string) =>
+      (JSON.parse(stdout) as { strategies: { oracle: { nodeHours: number } } }).strategies.oracle
+        .nodeHours;
+    expect(oracleHours(quiet.stdout)).not.toBe(oracleHours(noisy.stdout));
+    const bad = run('0.9');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--noise: .*0.9/);
+  });
 });
