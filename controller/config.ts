@@ -6,6 +6,10 @@
 import type { LoadedSpec } from '../spec/load';
 import { KAFKA_NODE_LABEL } from '../spec/derive';
 import { UNDER_MIN_ISR_PARTITIONS, UNDER_REPLICATED_PARTITIONS } from '../spec/kafka-metrics';
+import {
+  DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
+  DEFAULT_KUBERNETES_RATE_LIMIT,
+} from './rate-limit';
 
 /** One availability zone as the controller sees it. */
 export interface ZoneConfig {
@@ -106,6 +110,16 @@ export interface ControllerConfig {
   readonly leaderElection: LeaderElectionConfig;
   /** Port of `/metrics`, `/healthz` and `/readyz`. */
   readonly httpPort: number;
+  /**
+   * Client-side budget for every Kubernetes API request (token bucket; a 429 pauses it for its
+   * `Retry-After`). @default { qps: 10, burst: 100 } (client-go's)
+   */
+  readonly kubernetesApiRateLimit?: { readonly qps: number; readonly burst: number };
+  /**
+   * Minimum time between two mutating Auto Scaling calls (`SetDesiredCapacity`,
+   * `TerminateInstanceInAutoScalingGroup`) on the same group. @default 10
+   */
+  readonly autoscalingMutationIntervalSeconds?: number;
 }
 
 /** Default PromQL: cAdvisor network counters per broker pod and Strimzi's Kafka exporter metrics. */
@@ -161,5 +175,7 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
       retryPeriodSeconds: 2,
     },
     httpPort: 8080,
+    kubernetesApiRateLimit: { ...DEFAULT_KUBERNETES_RATE_LIMIT },
+    autoscalingMutationIntervalSeconds: DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
   };
 }

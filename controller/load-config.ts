@@ -63,6 +63,8 @@ const controllerConfigSchema = z
       retryPeriodSeconds: positive,
     }),
     httpPort: z.number().int().min(1).max(65535),
+    kubernetesApiRateLimit: z.object({ qps: positive, burst: z.number().int().min(1) }).optional(),
+    autoscalingMutationIntervalSeconds: z.number().nonnegative().optional(),
   })
   .strict()
   .superRefine((config, context) => {

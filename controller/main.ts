@@ -13,6 +13,19 @@ import { loadControllerConfigFile } from './load-config';
 import { jsonLogger } from './log';
 import { ControllerMetrics } from './metrics';
 import { assembleObservation } from './observe';
+import { PassScheduler } from './pass-scheduler';
+import {
+  DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
+  DEFAULT_KUBERNETES_RATE_LIMIT,
+  GroupMutationSpacing,
+  TokenBucket,
+  limitedCall,
+  limitedClusterWriter,
+  limitedEvents,
+  limitedLeaseStore,
+  limitedSource,
+  spacedGroupWriter,
+} from './rate-limit';
 import { Reconciler } from './reconciler';
 
 async function main(): Promise<void> {
@@ -26,23 +39,32 @@ async function main(): Promise<void> {
   const autoscaling = new AutoScalingAdapter(
     sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL)),
   );
+  // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);
+  // mutating Auto Scaling calls are spaced per group.
+  const kubernetesGate = new TokenBucket(
+    config.kubernetesApiRateLimit ?? DEFAULT_KUBERNETES_RATE_LIMIT,
+  );
+  const groupSpacing = new GroupMutationSpacing(
+    (config.autoscalingMutationIntervalSeconds ?? DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS) *
+      1000,
+  );
   const prometheus = new PrometheusAdapter(config.prometheusUrl);
   const metrics = new ControllerMetrics();
   const onError = (source: string) => (error: unknown) =>
     logger.log('warn', `${source} error`, { error: String(error) });
 
   let wake: () => void = () => undefined;
-  const nodes = new ListWatchCache(kubernetes.nodeSource(), {
+  const nodes = new ListWatchCache(limitedSource(kubernetes.nodeSource(), kubernetesGate), {
     onChange: () => wake(),
     onError: onError('node watch'),
   });
-  const pods = new ListWatchCache(kubernetes.brokerPodSource(), {
+  const pods = new ListWatchCache(limitedSource(kubernetes.brokerPodSource(), kubernetesGate), {
     onChange: () => wake(),
     onError: onError('pod watch'),
   });
   const elector = new LeaderElector(
     identity,
-    kubernetes.leaseStore(),
+    limitedLeaseStore(kubernetes.leaseStore(), kubernetesGate),
     config.leaderElection,
     Date.now,
     onError('lease'),
@@ -52,16 +74,16 @@ async function main(): Promise<void> {
   let lastPassAtMs = Date.now();
   const reconciler = new Reconciler({
     config: { ...config, dryRun },
-    cluster: kubernetes,
-    groups: autoscaling,
-    events: kubernetes,
+    cluster: limitedClusterWriter(kubernetes, kubernetesGate),
+    groups: spacedGroupWriter(autoscaling, groupSpacing),
+    events: limitedEvents(kubernetes, kubernetesGate),
     leadership: () => elector.leadership(),
     metrics,
     logger,
     observe: async () => {
       const nowMs = Date.now();
       const [kafka, prom, groups] = await Promise.allSettled([
-        kubernetes.readKafka(),
+        limitedCall(kubernetesGate, () => kubernetes.readKafka()),
         prometheus.kafkaMetrics(config.prometheusQueries),
         autoscaling.describeZoneGroups(config.zones),
       ]);
@@ -108,34 +130,26 @@ async function main(): Promise<void> {
   pods.start();
   elector.start();
 
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-  const pass = async () => {
-    timer = undefined;
-    let acted = false;
-    try {
-      acted = (await reconciler.reconcileOnce()).acted;
-    } catch (error) {
-      logger.log('error', 'pass failed; retrying next interval', { error: String(error) });
-    }
-    lastPassAtMs = Date.now();
-    // After an action the next pass comes soon (the next zone's scale-out, the next step), as a
-    // watch event would bring it; otherwise every interval.
-    if (!stopping)
-      timer = setTimeout(() => void pass(), acted ? 1000 : config.intervalSeconds * 1000);
-  };
-  // Watch events bring the next pass forward (coalesced: at most one pending).
-  wake = () => {
-    if (timer === undefined || stopping) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void pass(), 1000);
-  };
-  timer = setTimeout(() => void pass(), 1000);
+  // Passes: every interval, soon after an action, and soon after watch events (coalesced).
+  const scheduler = new PassScheduler({
+    intervalMs: config.intervalSeconds * 1000,
+    soonMs: 1000,
+    runPass: async () => {
+      try {
+        return (await reconciler.reconcileOnce()).acted;
+      } finally {
+        lastPassAtMs = Date.now();
+      }
+    },
+    onPassError: error =>
+      logger.log('error', 'pass failed; retrying next interval', { error: String(error) }),
+  });
+  wake = () => scheduler.wake();
+  scheduler.start();
   logger.log('info', 'controller started', { identity, dryRun, cluster: config.clusterName });
 
   const shutdown = () => {
-    stopping = true;
-    if (timer !== undefined) clearTimeout(timer);
+    scheduler.stop();
     nodes.stop();
     pods.stop();
     elector.stop();
