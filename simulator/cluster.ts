@@ -79,14 +79,9 @@ export interface MinuteSeries {
   readonly nodesPerZone: readonly Float64Array[];
 }
 
-const EPSILON = 1e-9;
-
-export class ClusterModel {
-  nowMs: number;
-  readonly nodes: SimNode[] = [];
-  readonly brokers: SimBroker[];
-  readonly groups: SimGroup[];
-  readonly books: ClusterBooks = {
+/** Books with every counter at zero. */
+export function emptyBooks(): ClusterBooks {
+  return {
     nodeSeconds: 0,
     overloadedNodeSeconds: 0,
     overTargetNodeSeconds: 0,
@@ -95,6 +90,28 @@ export class ClusterModel {
     maxConcurrentMoves: 0,
     scalingActions: 0,
   };
+}
+
+/** Minute series of the given length, nodes at zero, capacity at `initialCapacityMiBps`. */
+export function emptySeries(
+  minutes: number,
+  zoneCount: number,
+  initialCapacityMiBps = 0,
+): MinuteSeries {
+  return {
+    capacityMiBps: new Float64Array(minutes).fill(initialCapacityMiBps),
+    nodesPerZone: Array.from({ length: zoneCount }, () => new Float64Array(minutes)),
+  };
+}
+
+const EPSILON = 1e-9;
+
+export class ClusterModel {
+  nowMs: number;
+  readonly nodes: SimNode[] = [];
+  readonly brokers: SimBroker[];
+  readonly groups: SimGroup[];
+  readonly books: ClusterBooks = emptyBooks();
   readonly series: MinuteSeries;
   /**
    * Bumped on every change a Kubernetes watch would report (node Ready, cordon, pod annotation,
@@ -115,10 +132,7 @@ export class ClusterModel {
   ) {
     this.nowMs = demand.startMs;
     const minutes = demand.producerMiBps.length;
-    this.series = {
-      capacityMiBps: new Float64Array(minutes).fill(Number.POSITIVE_INFINITY),
-      nodesPerZone: facts.zones.map(() => new Float64Array(minutes)),
-    };
+    this.series = emptySeries(minutes, facts.zones.length, Number.POSITIVE_INFINITY);
     this.underReplicatedByTick = new Int32Array(
       Math.ceil((minutes * 60) / timings.tickSeconds) + 1,
     );

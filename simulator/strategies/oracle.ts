@@ -5,7 +5,7 @@
  * and concurrent moves are zero by construction (its broker moves count what the level changes
  * would take).
  */
-import type { ClusterBooks, MinuteSeries } from '../cluster';
+import { emptyBooks, emptySeries } from '../cluster';
 import type { DemandSeries } from '../demand';
 import { brokerLoadMiBps, levelForDemand, producerCapacityAt, type ClusterFacts } from '../facts';
 import type { StrategyRun } from './strategy';
@@ -20,19 +20,8 @@ export function movesBetweenLevels(brokersPerZone: number, from: number, to: num
 export function runOracle(facts: ClusterFacts, demand: DemandSeries): StrategyRun {
   const minutes = demand.producerMiBps.length;
   const zones = facts.zones.length;
-  const books: ClusterBooks = {
-    nodeSeconds: 0,
-    overloadedNodeSeconds: 0,
-    overTargetNodeSeconds: 0,
-    underReplicatedSeconds: 0,
-    brokerMoves: 0,
-    maxConcurrentMoves: 0,
-    scalingActions: 0,
-  };
-  const series: MinuteSeries = {
-    capacityMiBps: new Float64Array(minutes),
-    nodesPerZone: facts.zones.map(() => new Float64Array(minutes)),
-  };
+  const books = emptyBooks();
+  const series = emptySeries(minutes, facts.zones.length);
   const baseline = facts.nodeBaselineMiBps;
   let previous: number | undefined;
   for (let minute = 0; minute < minutes; minute++) {
