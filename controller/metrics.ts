@@ -54,6 +54,11 @@ export class ControllerMetrics {
     labelNames: ['kind', 'dry_run'],
     registers: [this.registry],
   });
+  private readonly protections = new Counter({
+    name: 'kafka_autoscaler_instances_protected_total',
+    help: 'Instances the controller protected from scale-in (new, or found unprotected)',
+    registers: [this.registry],
+  });
   private readonly terminations = new Counter({
     name: 'kafka_autoscaler_instances_terminated_total',
     help: 'Instances terminated after being emptied',
@@ -110,6 +115,11 @@ export class ControllerMetrics {
   }
 
   /** Counts what a state machine step did. */
+  /** Counts instances protected from scale-in by the housekeeping. */
+  recordInstancesProtected(count: number): void {
+    this.protections.inc(count);
+  }
+
   recordOperationEvents(events: readonly OperationEvent[]): void {
     for (const event of events) {
       if (event === 'move-started') this.moves.inc({ outcome: 'started' });

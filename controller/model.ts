@@ -50,6 +50,12 @@ export interface ObservedInstance {
   readonly instanceId: string;
   /** Auto Scaling lifecycle state, for example `InService`, `Pending`, `Terminating`. */
   readonly lifecycleState: string;
+  /**
+   * `ProtectedFromScaleIn`: the group cannot pick this instance when its desired capacity drops.
+   * The Auto Scaling adapter always fills it; undefined only where the source does not model
+   * protection (the simulator), and then it is neither restored nor removed.
+   */
+  readonly protectedFromScaleIn?: boolean;
 }
 
 /** A zone's Auto Scaling group as observed. */

@@ -5,11 +5,12 @@
  * observable, so a controller that crashes between any two steps resumes from the record.
  *
  *   respread:    cordon -> drain (one move) -> uncordon -> (record removed)
- *   remove-node: cordon -> drain (moves, one at a time) -> terminate -> terminated -> (node gone)
+ *   remove-node: cordon -> drain (moves, one at a time) -> unprotect -> terminate -> terminated
+ *                -> (node gone)
  *   any drain whose move fails twice -> abandoned (node uncordoned; the controller holds)
  */
 import type { ControllerConfig } from './config';
-import type { Action, Observed, ObservedBroker, ObservedNode } from './model';
+import type { Action, Observed, ObservedBroker, ObservedInstance, ObservedNode } from './model';
 import type { MoveRecord, OperationRecord } from './operation-record';
 import { kafkaBlocker } from './safety';
 
@@ -18,6 +19,12 @@ export type Effect =
   | { readonly kind: 'cordon'; readonly nodeName: string; readonly nodeUid: string }
   | { readonly kind: 'uncordon'; readonly nodeName: string; readonly nodeUid: string }
   | { readonly kind: 'request-roll'; readonly podName: string; readonly podUid: string }
+  | {
+      readonly kind: 'unprotect-instance';
+      readonly groupName: string;
+      readonly instanceId: string;
+      readonly nodeName: string;
+    }
   | {
       readonly kind: 'terminate-instance';
       readonly groupName: string;
@@ -32,6 +39,7 @@ export type OperationEvent =
   | 'move-retried'
   | 'move-finished'
   | 'move-failed'
+  | 'unprotect-requested'
   | 'terminate-requested'
   | 'instance-terminated'
   | 'abandoned'
@@ -209,17 +217,10 @@ function stepDrain(
         { effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid } },
       );
     }
+    // Empty: take the scale-in protection off exactly this instance before terminating it.
     return outcome(
-      { ...record, phase: 'terminate' },
-      {
-        effect: {
-          kind: 'terminate-instance',
-          groupName: record.groupName,
-          instanceId: record.instanceId ?? '',
-          nodeName: node.name,
-        },
-        events: ['terminate-requested'],
-      },
+      { ...record, phase: 'unprotect' },
+      { effect: unprotectEffect(record, node), events: ['unprotect-requested'] },
     );
   }
   if (record.kind === 'remove-node' && !context.removalStillWanted) {
@@ -252,29 +253,99 @@ function stepDrain(
   );
 }
 
-function stepTerminate(
+function unprotectEffect(record: OperationRecord, node: ObservedNode): Effect {
+  return {
+    kind: 'unprotect-instance',
+    groupName: record.groupName,
+    instanceId: record.instanceId ?? '',
+    nodeName: node.name,
+  };
+}
+
+function terminateEffect(record: OperationRecord, node: ObservedNode): Effect {
+  return {
+    kind: 'terminate-instance',
+    groupName: record.groupName,
+    instanceId: record.instanceId ?? '',
+    nodeName: node.name,
+  };
+}
+
+/**
+ * The checks `unprotect` and `terminate` share, against the group's observed state: the instance
+ * already left (done), or a broker landed on the node again (back to drain).
+ */
+function leftOrRefilled(
   record: OperationRecord,
-  node: ObservedNode,
   observed: Observed,
-): StepOutcome {
+): { outcome: StepOutcome } | { instance: ObservedInstance | undefined; groupSeen: boolean } {
   const group = observed.groups.find(each => each.groupName === record.groupName);
   const instance = group?.instances.find(each => each.instanceId === record.instanceId);
   if (
     group !== undefined &&
     (instance === undefined || instance.lifecycleState.startsWith('Terminat'))
   ) {
-    return outcome({ ...record, phase: 'terminated' }, { events: ['instance-terminated'] });
+    return {
+      outcome: outcome({ ...record, phase: 'terminated' }, { events: ['instance-terminated'] }),
+    };
   }
   if (observed.brokers.some(broker => broker.nodeName === record.nodeName)) {
-    return outcome({ ...record, phase: 'drain' }, { waiting: 'a broker landed on the node again' });
+    return {
+      outcome: outcome(
+        { ...record, phase: 'drain' },
+        { waiting: 'a broker landed on the node again' },
+      ),
+    };
+  }
+  return { instance, groupSeen: group !== undefined };
+}
+
+/**
+ * The instance's protection is being removed. Once the group shows it unprotected, terminate:
+ * the record moves to `terminate` before the call, so a crash between the two calls resumes in
+ * `terminate`, which checks the group again (and the adapter checks it before calling).
+ */
+function stepUnprotect(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+): StepOutcome {
+  const checked = leftOrRefilled(record, observed);
+  if ('outcome' in checked) return checked.outcome;
+  if (!checked.groupSeen) {
+    return outcome(record, { waiting: `group ${record.groupName} to be observed` });
+  }
+  if (checked.instance?.protectedFromScaleIn === true) {
+    return outcome(record, {
+      effect: unprotectEffect(record, node),
+      waiting: `scale-in protection of ${record.instanceId} to be removed`,
+    });
+  }
+  return outcome(
+    { ...record, phase: 'terminate' },
+    { effect: terminateEffect(record, node), events: ['terminate-requested'] },
+  );
+}
+
+function stepTerminate(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+): StepOutcome {
+  const checked = leftOrRefilled(record, observed);
+  if ('outcome' in checked) return checked.outcome;
+  if (checked.instance?.protectedFromScaleIn === true) {
+    // Protected again since (by a person, or a record written before the unprotect step existed).
+    return outcome(
+      { ...record, phase: 'unprotect' },
+      {
+        effect: unprotectEffect(record, node),
+        waiting: `scale-in protection of ${record.instanceId} to be removed`,
+      },
+    );
   }
   return outcome(record, {
-    effect: {
-      kind: 'terminate-instance',
-      groupName: record.groupName,
-      instanceId: record.instanceId ?? '',
-      nodeName: node.name,
-    },
+    effect: terminateEffect(record, node),
     waiting: `instance ${record.instanceId} to terminate`,
   });
 }
@@ -314,6 +385,8 @@ export function stepOperation(
       return outcome(record, {
         effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
       });
+    case 'unprotect':
+      return stepUnprotect(record, node, observed);
     case 'terminate':
       return stepTerminate(record, node, observed);
     case 'terminated':

@@ -30,6 +30,15 @@ export interface GroupWriter {
     groupName: string,
     instanceId: string,
   ): Promise<'requested' | 'already-leaving'>;
+  /**
+   * Sets or clears `ProtectedFromScaleIn` on these instances of the group (idempotent; the adapter
+   * sends at most 50 IDs per call, the API's limit).
+   */
+  setInstanceProtection(
+    groupName: string,
+    instanceIds: readonly string[],
+    protectedFromScaleIn: boolean,
+  ): Promise<void>;
 }
 
 /** A Kubernetes Event on the `Kafka` resource. */

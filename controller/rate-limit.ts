@@ -5,7 +5,8 @@
  *   API request. A 429 answer pauses the whole bucket until its `Retry-After` has passed, so no
  *   other request of this controller (list, watch, read, write, Event, Lease) goes out meanwhile.
  * - `GroupMutationSpacing`: at least `minIntervalMs` between two mutating Auto Scaling calls on
- *   the same group (`SetDesiredCapacity`, `TerminateInstanceInAutoScalingGroup`).
+ *   the same group (`SetDesiredCapacity`, `TerminateInstanceInAutoScalingGroup`,
+ *   `SetInstanceProtection`).
  *
  * The `limited*` wrappers put them in front of the ports; `main.ts` wraps the adapters with them
  * and the tests wrap the in-memory fakes with the same functions. Costs are the number of HTTP
@@ -222,6 +223,10 @@ export function spacedGroupWriter(groups: GroupWriter, spacing: GroupMutationSpa
     terminateInstance: async (groupName, instanceId) => {
       await spacing.acquire(groupName);
       return groups.terminateInstance(groupName, instanceId);
+    },
+    setInstanceProtection: async (groupName, instanceIds, protectedFromScaleIn) => {
+      await spacing.acquire(groupName);
+      return groups.setInstanceProtection(groupName, instanceIds, protectedFromScaleIn);
     },
   };
 }

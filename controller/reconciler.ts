@@ -1,6 +1,7 @@
 /**
- * One pass of the control loop: observe, decide, and either advance the operation in flight by one
- * step or start the one action `decide` asked for. Leadership is checked before every write; in
+ * One pass of the control loop: observe, decide, keep the Kafka groups' instances protected from
+ * scale-in (housekeeping, not an action), and either advance the operation in flight by one step
+ * or start the one action `decide` asked for. Leadership is checked before every write; in
  * dry-run mode actions are reported (log, Event, metric) and never performed.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,7 @@ import type { ControllerConfig } from './config';
 import { decide } from './decide';
 import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
-import { INITIAL_MEMORY, type Memory, type ObservedNode, type Plan } from './model';
+import { INITIAL_MEMORY, type Memory, type Observed, type ObservedNode, type Plan } from './model';
 import {
   startOperation,
   stepOperation,
@@ -18,6 +19,7 @@ import {
 } from './operation';
 import { encodeOperationRecord } from './operation-record';
 import type { ClusterWriter, EventRecorder, GroupWriter, Leadership, Observe } from './ports';
+import { instancesToProtect } from './protection';
 
 /** Everything one pass needs, injected. */
 export interface ReconcilerDependencies {
@@ -38,8 +40,10 @@ export interface PassResult {
   readonly plan: Plan;
   /** The step taken on the operation in flight, if any. */
   readonly step: StepOutcome | undefined;
-  /** Whether anything was written. */
+  /** Whether the action or the operation step wrote anything (protection does not count). */
   readonly acted: boolean;
+  /** Instances this pass protected from scale-in (in dry-run: would have). */
+  readonly protectedInstances: readonly string[];
 }
 
 /**
@@ -72,6 +76,7 @@ const EVENT_REASONS: Readonly<Record<OperationEvent, string>> = {
   'move-retried': 'BrokerMoveRetried',
   'move-finished': 'BrokerMoveFinished',
   'move-failed': 'BrokerMoveFailed',
+  'unprotect-requested': 'ScaleInProtectionRemoved',
   'terminate-requested': 'TerminateRequested',
   'instance-terminated': 'InstanceTerminated',
   abandoned: 'OperationAbandoned',
@@ -105,8 +110,55 @@ export class Reconciler {
       action: plan.action,
       leading: leadership.leading,
     });
-    if (!leadership.leading) return { plan, step: undefined, acted: false };
+    if (!leadership.leading) {
+      return { plan, step: undefined, acted: false, protectedInstances: [] };
+    }
+    // Housekeeping first, on the same observation: the instance an operation is removing is left
+    // alone (see protection.ts), and any later write on the same group waits its spacing.
+    const protectedInstances = await this.protectInstances(observed);
+    return { ...(await this.act(observed, plan, leadership)), protectedInstances };
+  }
 
+  /**
+   * Protects the InService instances observed unprotected: one call per group. Failures are
+   * logged and retried next pass; they never stop the pass (protection is not the action).
+   */
+  private async protectInstances(observed: Observed): Promise<readonly string[]> {
+    const { config, logger, metrics } = this.deps;
+    const done: string[] = [];
+    for (const request of instancesToProtect(observed, config)) {
+      if (config.dryRun) {
+        logger.log('info', 'would protect instances from scale-in', { ...request });
+        done.push(...request.instanceIds);
+        continue;
+      }
+      try {
+        this.assertLeading();
+        await this.deps.groups.setInstanceProtection(request.groupName, request.instanceIds, true);
+      } catch (error) {
+        logger.log('warn', 'could not protect instances from scale-in', {
+          ...request,
+          error: String(error),
+        });
+        continue;
+      }
+      done.push(...request.instanceIds);
+      metrics.recordInstancesProtected(request.instanceIds.length);
+      await this.event(
+        'Normal',
+        'ScaleInProtectionSet',
+        `protected ${request.instanceIds.join(', ')} of ${request.groupName} from scale-in`,
+      );
+    }
+    return done;
+  }
+
+  private async act(
+    observed: Observed,
+    plan: Plan,
+    leadership: Leadership,
+  ): Promise<Omit<PassResult, 'protectedInstances'>> {
+    const { config, metrics } = this.deps;
     const busy = observed.nodes
       .filter(node => node.operation !== undefined)
       .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
@@ -180,6 +232,8 @@ export class Reconciler {
         return cluster.setUnschedulable(effect.nodeName, effect.nodeUid, false);
       case 'request-roll':
         return cluster.requestRoll(effect.podName, effect.podUid);
+      case 'unprotect-instance':
+        return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
       case 'terminate-instance':
         await groups.terminateInstance(effect.groupName, effect.instanceId);
         return;

@@ -9,6 +9,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   SetDesiredCapacityCommand,
+  SetInstanceProtectionCommand,
   TerminateInstanceInAutoScalingGroupCommand,
   type AutoScalingGroup,
   type DescribeAutoScalingGroupsCommandInput,
@@ -16,6 +17,7 @@ import {
   type DescribeAutoScalingInstancesCommandInput,
   type DescribeAutoScalingInstancesCommandOutput,
   type SetDesiredCapacityCommandInput,
+  type SetInstanceProtectionCommandInput,
   type TerminateInstanceInAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import { backoffMs } from '../api-fault';
@@ -23,10 +25,13 @@ import type { ZoneConfig } from '../config';
 import type { ObservedGroup } from '../model';
 import type { GroupWriter } from '../ports';
 
+/** Instance IDs `SetInstanceProtection` accepts in one call. */
+export const MAX_PROTECTION_IDS = 50;
+
 /** Tag EKS puts on a managed nodegroup's Auto Scaling group. */
 export const NODEGROUP_TAG = 'eks:nodegroup-name';
 
-/** The four API calls the adapter makes, injectable for fault tests. */
+/** The API calls the adapter makes, injectable for fault tests. */
 export interface AutoScalingCalls {
   describeGroups(
     input: DescribeAutoScalingGroupsCommandInput,
@@ -36,6 +41,7 @@ export interface AutoScalingCalls {
   ): Promise<DescribeAutoScalingInstancesCommandOutput>;
   setDesiredCapacity(input: SetDesiredCapacityCommandInput): Promise<unknown>;
   terminateInstance(input: TerminateInstanceInAutoScalingGroupCommandInput): Promise<unknown>;
+  setInstanceProtection(input: SetInstanceProtectionCommandInput): Promise<unknown>;
 }
 
 /** The calls through a real SDK client (its own retries off: the adapter retries). */
@@ -45,6 +51,7 @@ export function sdkCalls(client: AutoScalingClient): AutoScalingCalls {
     describeInstances: input => client.send(new DescribeAutoScalingInstancesCommand(input)),
     setDesiredCapacity: input => client.send(new SetDesiredCapacityCommand(input)),
     terminateInstance: input => client.send(new TerminateInstanceInAutoScalingGroupCommand(input)),
+    setInstanceProtection: input => client.send(new SetInstanceProtectionCommand(input)),
   };
 }
 
@@ -182,6 +189,7 @@ export class AutoScalingAdapter implements GroupWriter {
         instances: (group.Instances ?? []).map(instance => ({
           instanceId: instance.InstanceId ?? '',
           lifecycleState: instance.LifecycleState ?? 'Unknown',
+          protectedFromScaleIn: instance.ProtectedFromScaleIn ?? false,
         })),
       });
     }
@@ -258,5 +266,27 @@ export class AutoScalingAdapter implements GroupWriter {
       async () =>
         (await this.precheck(groupName, instanceId)) === 'leaving' ? 'already-leaving' : undefined,
     );
+  }
+
+  /**
+   * Sets `ProtectedFromScaleIn` on the instances, at most `MAX_PROTECTION_IDS` per call (the API's
+   * limit per group). The call is idempotent, so a retry after a timeout that in fact succeeded
+   * does no harm; `ValidationError` (for example an instance that left the group) is a refusal.
+   */
+  async setInstanceProtection(
+    groupName: string,
+    instanceIds: readonly string[],
+    protectedFromScaleIn: boolean,
+  ): Promise<void> {
+    for (let start = 0; start < instanceIds.length; start += MAX_PROTECTION_IDS) {
+      const chunk = instanceIds.slice(start, start + MAX_PROTECTION_IDS);
+      await this.retrying('SetInstanceProtection', () =>
+        this.calls.setInstanceProtection({
+          AutoScalingGroupName: groupName,
+          InstanceIds: [...chunk],
+          ProtectedFromScaleIn: protectedFromScaleIn,
+        }),
+      );
+    }
   }
 }

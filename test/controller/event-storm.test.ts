@@ -373,6 +373,14 @@ class World {
         this.mutations.push({ atMs: Date.now() - NOW_MS, group: groupName, what: 'Terminate' });
         return this.cluster.terminateInstance(groupName, instanceId);
       },
+      setInstanceProtection: async (groupName, instanceIds, protectedFromScaleIn) => {
+        this.mutations.push({
+          atMs: Date.now() - NOW_MS,
+          group: groupName,
+          what: `SetInstanceProtection ${protectedFromScaleIn}`,
+        });
+        return this.cluster.setInstanceProtection(groupName, instanceIds, protectedFromScaleIn);
+      },
     };
   }
 

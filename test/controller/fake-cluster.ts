@@ -34,6 +34,10 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   readonly writes: string[] = [];
   /** Instances actually terminated. */
   readonly terminated: string[] = [];
+  /** Instances terminated while protected from scale-in (the controller must never do that). */
+  readonly terminatedWhileProtected: string[] = [];
+  /** Instances the group itself picked when its desired capacity was lowered from outside. */
+  readonly scaledIn: string[] = [];
   /** The most pods rolling (annotated or not yet Ready) at any instant. */
   mostRollsInFlight = 0;
   private nextUid = 1;
@@ -132,6 +136,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     if (group.desired <= group.min) throw new Error('ValidationError: desired equals min');
     this.write(`terminate ${instanceId}`, () => {
       this.terminated.push(instanceId);
+      if (instance.protectedFromScaleIn === true) this.terminatedWhileProtected.push(instanceId);
       this.groups = this.groups.map(each =>
         each.groupName === groupName
           ? {
@@ -145,6 +150,92 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
       );
     });
     return 'requested';
+  }
+
+  async setInstanceProtection(
+    groupName: string,
+    instanceIds: readonly string[],
+    protectedFromScaleIn: boolean,
+  ): Promise<void> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (instanceIds.length === 0 || instanceIds.length > 50) {
+      throw new Error(`ValidationError: ${instanceIds.length} instance IDs`);
+    }
+    for (const id of instanceIds) {
+      if (!group.instances.some(each => each.instanceId === id)) {
+        throw new Error(`ValidationError: ${id} is not in ${groupName}`);
+      }
+    }
+    const ids = new Set(instanceIds);
+    this.write(`${protectedFromScaleIn ? 'protect' : 'unprotect'} ${instanceIds.join(',')}`, () => {
+      this.groups = this.groups.map(each =>
+        each.groupName === groupName
+          ? {
+              ...each,
+              instances: each.instances.map(i =>
+                ids.has(i.instanceId) ? { ...i, protectedFromScaleIn } : i,
+              ),
+            }
+          : each,
+      );
+    });
+  }
+
+  /** A new InService instance (and its Ready node) joins the zone's group, unprotected. */
+  addInstance(zone: string, index: number): string {
+    const group = this.groups.find(each => each.zone === zone);
+    if (group === undefined) throw new Error(`no group in ${zone}`);
+    const suffix = zone.slice(-1);
+    const instanceId = `i-${suffix}${index}`;
+    this.nodes.push({
+      name: `node-${suffix}-${index}`,
+      uid: `uid-node-${suffix}-${index}`,
+      resourceVersion: '1',
+      zone,
+      ready: true,
+      unschedulable: false,
+      instanceId,
+      createdAtMs: this.nowMs,
+      operation: undefined,
+    });
+    this.groups = this.groups.map(each =>
+      each === group
+        ? {
+            ...each,
+            desired: each.desired + 1,
+            instances: [
+              ...each.instances,
+              { instanceId, lifecycleState: 'InService', protectedFromScaleIn: false },
+            ],
+          }
+        : each,
+    );
+    return instanceId;
+  }
+
+  /**
+   * Someone outside the controller lowers the group's desired capacity: like Auto Scaling, the
+   * group terminates InService instances that are not protected from scale-in (newest first),
+   * and none when all are protected.
+   */
+  lowerDesiredFromOutside(groupName: string, desired: number): void {
+    this.groups = this.groups.map(group => {
+      if (group.groupName !== groupName) return group;
+      const victims = group.instances
+        .filter(i => i.lifecycleState === 'InService' && i.protectedFromScaleIn !== true)
+        .reverse()
+        .slice(0, Math.max(0, group.desired - desired))
+        .map(i => i.instanceId);
+      this.scaledIn.push(...victims);
+      return {
+        ...group,
+        desired,
+        instances: group.instances.map(i =>
+          victims.includes(i.instanceId) ? { ...i, lifecycleState: 'Terminating' } : i,
+        ),
+      };
+    });
   }
 
   private trackRolls(): void {

@@ -110,6 +110,7 @@ export function healthyCluster(config: ControllerConfig, options: ClusterOptions
       instances: zoneNodes.map(node => ({
         instanceId: node.instanceId ?? '',
         lifecycleState: 'InService',
+        protectedFromScaleIn: true,
       })),
     });
     for (let index = 0; index < zone.brokers; index++) {

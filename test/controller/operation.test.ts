@@ -35,6 +35,95 @@ const moving = {
 const moved = (observed: Observed, nodeName = 'node-a-0') =>
   withBroker(observed, 'orders-brokers-a-1001', broker => ({ ...broker, uid: 'new', nodeName }));
 
+const unprotectedVictim = (observed: Observed, protectedFromScaleIn = false): Observed => ({
+  ...observed,
+  groups: observed.groups.map(group => ({
+    ...group,
+    instances: group.instances.map(i =>
+      i.instanceId === 'i-a1' ? { ...i, protectedFromScaleIn } : i,
+    ),
+  })),
+});
+
+const emptied = (observed: Observed): Observed =>
+  observed.brokers
+    .filter(broker => broker.nodeName === 'node-a-1')
+    .reduce(
+      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
+      observed,
+    );
+
+describe('stepOperation: scale-in protection of the node being removed', () => {
+  const empty = emptied(cordoned);
+  const unprotectPhase = { ...draining, phase: 'unprotect' as const };
+  const terminatePhase = { ...draining, phase: 'terminate' as const };
+
+  test('an emptied node is unprotected first (record stored before the call), exactly it', () => {
+    const step = stepOperation(draining, empty, config, context);
+    expect(step.next?.phase).toBe('unprotect');
+    expect(step.effectFirst).toBe(false);
+    expect(step.effect).toEqual({
+      kind: 'unprotect-instance',
+      groupName: 'asg-orders-kafka-a',
+      instanceId: 'i-a1',
+      nodeName: 'node-a-1',
+    });
+    expect(step.events).toEqual(['unprotect-requested']);
+  });
+
+  test('unprotect phase: asks again while the group still shows the instance protected', () => {
+    const step = stepOperation(unprotectPhase, empty, config, context);
+    expect(step.next).toEqual(unprotectPhase);
+    expect(step.effect).toMatchObject({ kind: 'unprotect-instance', instanceId: 'i-a1' });
+  });
+
+  test('unprotect phase: terminates once unprotected, recording terminate first', () => {
+    const step = stepOperation(unprotectPhase, unprotectedVictim(empty), config, context);
+    expect(step.next?.phase).toBe('terminate');
+    expect(step.effectFirst).toBe(false);
+    expect(step.effect).toEqual({
+      kind: 'terminate-instance',
+      groupName: 'asg-orders-kafka-a',
+      instanceId: 'i-a1',
+      nodeName: 'node-a-1',
+    });
+    expect(step.events).toEqual(['terminate-requested']);
+  });
+
+  test('unprotect phase: an instance already leaving is terminated, no call', () => {
+    const leaving = {
+      ...empty,
+      groups: empty.groups.map(group => ({
+        ...group,
+        instances: group.instances.filter(i => i.instanceId !== 'i-a1'),
+      })),
+    };
+    const step = stepOperation(unprotectPhase, leaving, config, context);
+    expect(step.effect).toBeUndefined();
+    expect(step.next?.phase).toBe('terminated');
+  });
+
+  test('unprotect phase: a broker that landed again sends it back to drain, no call', () => {
+    const step = stepOperation(unprotectPhase, unprotectedVictim(cordoned), config, context);
+    expect(step.effect).toBeUndefined();
+    expect(step.next?.phase).toBe('drain');
+  });
+
+  test('unprotect phase: waits without acting while the group is not observed', () => {
+    const step = stepOperation(unprotectPhase, { ...empty, groups: [] }, config, context);
+    expect(step.effect).toBeUndefined();
+    expect(step.next).toEqual(unprotectPhase);
+  });
+
+  test('terminate phase: an instance protected again is unprotected before terminating', () => {
+    const step = stepOperation(terminatePhase, empty, config, context);
+    expect(step.next?.phase).toBe('unprotect');
+    expect(step.effect).toMatchObject({ kind: 'unprotect-instance', instanceId: 'i-a1' });
+    const resumed = stepOperation(terminatePhase, unprotectedVictim(empty), config, context);
+    expect(resumed.effect).toMatchObject({ kind: 'terminate-instance', instanceId: 'i-a1' });
+  });
+});
+
 describe('stepOperation', () => {
   test('cordons, then drains once the node is cordoned', () => {
     expect(stepOperation(record, base, config, context).effect).toEqual({
@@ -100,7 +189,11 @@ describe('stepOperation', () => {
           withBroker(observed, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
         cordoned,
       );
-    const step = stepOperation(draining, empty, config, context);
+    const first = stepOperation(draining, empty, config, context);
+    expect(first.next?.phase).toBe('unprotect');
+    expect(first.effect).toMatchObject({ kind: 'unprotect-instance', instanceId: 'i-a1' });
+    const unprotected = unprotectedVictim(empty);
+    const step = stepOperation({ ...draining, phase: 'unprotect' }, unprotected, config, context);
     expect(step.next?.phase).toBe('terminate');
     expect(step.effect).toMatchObject({ kind: 'terminate-instance', instanceId: 'i-a1' });
     const leaving = {

@@ -107,6 +107,8 @@ describe('GroupMutationSpacing', () => {
           calls.push(`${clock.nowMs} ${group} ${instance}`);
           return 'requested';
         },
+        setInstanceProtection: async (group, instances, protect) =>
+          void calls.push(`${clock.nowMs} ${group} ${protect ? '' : 'un'}protect ${instances}`),
       },
       new GroupMutationSpacing(10_000, clock),
     );
@@ -114,7 +116,16 @@ describe('GroupMutationSpacing', () => {
     void groups.raiseDesiredCapacity('b', 2);
     void groups.raiseDesiredCapacity('a', 3);
     void groups.terminateInstance('a', 'i-1');
-    await clock.advance(30_000);
-    expect(calls).toEqual(['0 a 2', '0 b 2', '10000 a 3', '20000 a i-1']);
+    void groups.setInstanceProtection('a', ['i-2'], true);
+    void groups.setInstanceProtection('b', ['i-3'], false);
+    await clock.advance(40_000);
+    expect(calls).toEqual([
+      '0 a 2',
+      '0 b 2',
+      '10000 a 3',
+      '10000 b unprotect i-3',
+      '20000 a i-1',
+      '30000 a protect i-2',
+    ]);
   });
 });

@@ -70,6 +70,19 @@ function expectScaledInCleanly(cluster: FakeCluster): void {
   for (const group of cluster.groups) expect(group.desired).toBe(1);
   // Never more than one broker moving at a time.
   expect(cluster.mostRollsInFlight).toBe(1);
+  // Each victim was unprotected before it was terminated; nothing else lost its protection, and
+  // the housekeeping never protected a victim again once its removal owned the protection.
+  expect(cluster.terminatedWhileProtected).toEqual([]);
+  const unprotected = cluster.writes.filter(write => write.startsWith('unprotect '));
+  expect([...new Set(unprotected)].sort()).toEqual([
+    'unprotect i-a1',
+    'unprotect i-b1',
+    'unprotect i-c1',
+  ]);
+  expect(cluster.writes.filter(write => write.startsWith('protect '))).toEqual([]);
+  for (const group of cluster.groups) {
+    for (const instance of group.instances) expect(instance.protectedFromScaleIn).toBe(true);
+  }
 }
 
 describe('reconciler: scale-in end to end', () => {
@@ -102,7 +115,11 @@ describe('reconciler: scale-in end to end', () => {
                   ...each,
                   instances: [
                     ...each.instances,
-                    { instanceId: `i-${name}`, lifecycleState: 'InService' },
+                    {
+                      instanceId: `i-${name}`,
+                      lifecycleState: 'InService',
+                      protectedFromScaleIn: false,
+                    },
                   ],
                 }
               : each,
@@ -116,6 +133,87 @@ describe('reconciler: scale-in end to end', () => {
       expect(node.operation).toBeUndefined();
     }
     expect(cluster.mostRollsInFlight).toBe(1);
+    // The new instances were protected from scale-in once InService.
+    for (const group of cluster.groups) {
+      expect(group.instances).toHaveLength(2);
+      for (const instance of group.instances) expect(instance.protectedFromScaleIn).toBe(true);
+    }
+  });
+});
+
+describe('reconciler: scale-in protection housekeeping', () => {
+  test('protects a new InService instance, one call per group, in the first pass', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 2);
+    cluster.addInstance('us-east-1a', 3);
+    const result = await controller(cluster, leading()).reconcileOnce();
+    expect(result.protectedInstances).toEqual(['i-a2', 'i-a3']);
+    expect(cluster.writes[0]).toBe('protect i-a2,i-a3');
+    expect(cluster.writes.filter(write => write.startsWith('protect '))).toHaveLength(1);
+    const group = cluster.groups.find(each => each.zone === 'us-east-1a');
+    expect(group?.instances.every(instance => instance.protectedFromScaleIn === true)).toBe(true);
+  });
+
+  test('restores protection someone cleared, and is idempotent afterwards', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    await cluster.setInstanceProtection('asg-orders-kafka-b', ['i-b0'], false);
+    const reconciler = controller(cluster, leading());
+    await reconciler.reconcileOnce();
+    const protectWrites = () => cluster.writes.filter(write => write.startsWith('protect '));
+    expect(protectWrites()).toEqual(['protect i-b0']);
+    const again = await reconciler.reconcileOnce();
+    expect(again.protectedInstances).toEqual([]);
+    expect(protectWrites()).toEqual(['protect i-b0']);
+  });
+
+  test('a group scaled in from outside cannot pick a broker node once protected', async () => {
+    const unguarded = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    unguarded.addInstance('us-east-1a', 2);
+    unguarded.lowerDesiredFromOutside('asg-orders-kafka-a', 2);
+    expect(unguarded.scaledIn).toEqual(['i-a2']); // the fake does pick unprotected instances
+
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 2);
+    await controller(cluster, leading()).reconcileOnce();
+    cluster.lowerDesiredFromOutside('asg-orders-kafka-a', 2);
+    expect(cluster.scaledIn).toEqual([]);
+  });
+
+  test('dry-run reports the instances it would protect and writes nothing', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.addInstance('us-east-1c', 2);
+    const result = await controller(cluster, leading(), [], { dryRun: true }).reconcileOnce();
+    expect(result.protectedInstances).toEqual(['i-c2']);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  test('only the leader protects', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.addInstance('us-east-1c', 2);
+    const follower = (): Leadership => ({ leading: false, fencingToken: 1, holder: 'b' });
+    const result = await controller(cluster, follower).reconcileOnce();
+    expect(result.protectedInstances).toEqual([]);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  test('is not the action: a scale-out goes out in the same pass', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 60 });
+    await cluster.setInstanceProtection('asg-orders-kafka-a', ['i-a0'], false);
+    const result = await controller(cluster, leading()).reconcileOnce();
+    expect(result.protectedInstances).toEqual(['i-a0']);
+    expect(result.plan.action?.kind).toBe('scale-out');
+    expect(result.acted).toBe(true);
+    expect(cluster.writes.slice(1)).toEqual(['protect i-a0', 'desired asg-orders-kafka-a 2']);
+  });
+
+  test('a failed protection call is logged and does not stop the pass', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 60 });
+    await cluster.setInstanceProtection('asg-orders-kafka-a', ['i-a0'], false);
+    cluster.crash = { atWrite: 2, when: 'before' };
+    const result = await controller(cluster, leading()).reconcileOnce();
+    expect(result.protectedInstances).toEqual([]);
+    expect(result.acted).toBe(true);
+    expect(cluster.writes.at(-1)).toBe('desired asg-orders-kafka-a 2');
   });
 });
 
@@ -130,6 +228,25 @@ describe('reconciler: crash at every step boundary, then restart', () => {
   test('a clean run has a write at every boundary of the scale-in', () => {
     expect(boundaries).toBeGreaterThan(20);
     expect(clean.writes.filter(write => write.startsWith('terminate'))).toHaveLength(3);
+  });
+
+  test('dies between unprotect and terminate, or right after terminate: terminates once', async () => {
+    const unprotectAt = clean.writes.indexOf('unprotect i-a1') + 1;
+    const terminateAt = clean.writes.indexOf('terminate i-a1') + 1;
+    expect(unprotectAt).toBeGreaterThan(0);
+    expect(terminateAt).toBeGreaterThan(unprotectAt);
+    const crashes: CrashPlan[] = [
+      { atWrite: unprotectAt, when: 'after' },
+      { atWrite: terminateAt, when: 'before' },
+      { atWrite: terminateAt, when: 'after' },
+    ];
+    for (const crash of crashes) {
+      const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+      cluster.crash = crash;
+      expect(await runToRest(cluster)).toBe(1);
+      expect(cluster.terminated.filter(id => id === 'i-a1')).toEqual(['i-a1']);
+      expectScaledInCleanly(cluster);
+    }
   });
 
   for (const when of ['before', 'after'] as const) {

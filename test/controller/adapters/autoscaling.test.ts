@@ -18,6 +18,11 @@ class FakeAutoScaling implements AutoScalingCalls {
   faults: Record<string, Array<Error | 'succeed-then-timeout'>> = {};
   calls: string[] = [];
   terminateInputs: unknown[] = [];
+  protection = new Map([
+    ['i-1', true],
+    ['i-2', false],
+  ]);
+  protectionInputs: Array<{ InstanceIds?: string[]; ProtectedFromScaleIn?: boolean }> = [];
 
   private fault(call: string, apply: () => void): void {
     this.calls.push(call);
@@ -50,7 +55,7 @@ class FakeAutoScaling implements AutoScalingCalls {
             LifecycleState: LifecycleState as 'InService',
             AvailabilityZone: 'us-east-1a',
             HealthStatus: 'Healthy',
-            ProtectedFromScaleIn: true,
+            ProtectedFromScaleIn: this.protection.get(InstanceId) ?? false,
           })),
         },
       ],
@@ -93,6 +98,24 @@ class FakeAutoScaling implements AutoScalingCalls {
         throw sdkError('ValidationError', 400, 'Currently, desiredSize equals minSize (1).');
       this.instances.set(input.InstanceId ?? '', 'Terminating');
       if (input.ShouldDecrementDesiredCapacity === true) this.desired -= 1;
+    });
+    return {};
+  }
+  async setInstanceProtection(input: {
+    AutoScalingGroupName?: string;
+    InstanceIds?: string[];
+    ProtectedFromScaleIn?: boolean;
+  }) {
+    this.protectionInputs.push(input);
+    this.fault('setInstanceProtection', () => {
+      for (const id of input.InstanceIds ?? []) {
+        if (!this.instances.has(id)) {
+          throw sdkError('ValidationError', 400, `The instance ${id} is not part of asg-a.`);
+        }
+      }
+      for (const id of input.InstanceIds ?? []) {
+        this.protection.set(id, input.ProtectedFromScaleIn ?? false);
+      }
     });
     return {};
   }
@@ -207,5 +230,49 @@ describe('AutoScalingAdapter', () => {
     fake.faults.describeInstances = [sdkError('InternalFailure', 500)];
     expect(await adapter(fake).terminateInstance('asg-a', 'i-1')).toBe('requested');
     expect(delays).toHaveLength(1);
+  });
+
+  test('observes each instance with its ProtectedFromScaleIn flag', async () => {
+    const fake = new FakeAutoScaling();
+    const [group] = await adapter(fake).describeZoneGroups([
+      { zone: 'us-east-1a', poolName: 'brokers-a', nodegroupName: 'orders-kafka-a', brokers: 4 },
+    ]);
+    expect(group.instances).toEqual([
+      { instanceId: 'i-1', lifecycleState: 'InService', protectedFromScaleIn: true },
+      { instanceId: 'i-2', lifecycleState: 'InService', protectedFromScaleIn: false },
+    ]);
+  });
+
+  test('sets protection, retrying Throttling and a timeout after success (idempotent)', async () => {
+    const fake = new FakeAutoScaling();
+    fake.faults.setInstanceProtection = [sdkError('Throttling', 400), 'succeed-then-timeout'];
+    await adapter(fake).setInstanceProtection('asg-a', ['i-2'], true);
+    expect(fake.protection.get('i-2')).toBe(true);
+    expect(fake.calls.filter(call => call === 'setInstanceProtection')).toHaveLength(3);
+    expect(delays).toHaveLength(2);
+    await adapter(fake).setInstanceProtection('asg-a', ['i-1'], false);
+    expect(fake.protectionInputs.at(-1)).toEqual({
+      AutoScalingGroupName: 'asg-a',
+      InstanceIds: ['i-1'],
+      ProtectedFromScaleIn: false,
+    });
+    expect(fake.protection.get('i-1')).toBe(false);
+  });
+
+  test('sends at most 50 instance IDs per SetInstanceProtection call', async () => {
+    const fake = new FakeAutoScaling();
+    const ids = Array.from({ length: 120 }, (_, index) => `i-x${index}`);
+    for (const id of ids) fake.instances.set(id, 'InService');
+    await adapter(fake).setInstanceProtection('asg-a', ids, true);
+    expect(fake.protectionInputs.map(input => input.InstanceIds?.length)).toEqual([50, 50, 20]);
+    expect(ids.every(id => fake.protection.get(id) === true)).toBe(true);
+  });
+
+  test('a ValidationError on SetInstanceProtection is a refusal, never retried', async () => {
+    const fake = new FakeAutoScaling();
+    await expect(adapter(fake).setInstanceProtection('asg-a', ['i-9'], true)).rejects.toThrow(
+      AutoScalingRefusal,
+    );
+    expect(fake.calls.filter(call => call === 'setInstanceProtection')).toHaveLength(1);
   });
 });
