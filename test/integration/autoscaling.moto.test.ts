@@ -1,6 +1,7 @@
 /**
  * The Auto Scaling adapter against moto's server: find groups by the EKS nodegroup tag, raise
- * desired capacity, terminate one chosen instance with the decrement, refuse at minimum size.
+ * desired capacity, set and clear scale-in protection, terminate one chosen instance with the
+ * decrement, refuse at minimum size.
  */
 import {
   AutoScalingClient,
@@ -94,6 +95,30 @@ describe('AutoScalingAdapter against moto', () => {
     await adapter().raiseDesiredCapacity('eks-orders-kafka-a-1234', 1);
     const [group] = await adapter().describeZoneGroups([zone]);
     expect(group.desired).toBe(3);
+  });
+
+  test('protects and unprotects instances, as DescribeAutoScalingGroups shows', async () => {
+    const groupName = 'eks-orders-kafka-a-1234';
+    const [before] = await adapter().describeZoneGroups([zone]);
+    const ids = before.instances.map(instance => instance.instanceId);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect(before.instances.every(instance => instance.protectedFromScaleIn === false)).toBe(true);
+    await adapter().setInstanceProtection(groupName, ids, true);
+    await adapter().setInstanceProtection(groupName, ids, true); // idempotent
+    const [protectedGroup] = await adapter().describeZoneGroups([zone]);
+    expect(protectedGroup.instances.every(i => i.protectedFromScaleIn === true)).toBe(true);
+    await adapter().setInstanceProtection(groupName, [ids[0]], false);
+    const described = await client.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }),
+    );
+    const flags = new Map(
+      (described.AutoScalingGroups?.[0]?.Instances ?? []).map(i => [
+        i.InstanceId,
+        i.ProtectedFromScaleIn,
+      ]),
+    );
+    expect(flags.get(ids[0])).toBe(false);
+    for (const id of ids.slice(1)) expect(flags.get(id)).toBe(true);
   });
 
   test('terminates exactly the chosen instance with one decrement, and only once', async () => {
