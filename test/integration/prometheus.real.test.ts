@@ -68,8 +68,16 @@ describe('PrometheusAdapter against a real Prometheus', () => {
 
   test('reads broker throughput and partition health with the default queries', async () => {
     const adapter = new PrometheusAdapter(baseUrl);
-    const queries = defaultPrometheusQueries('kafka', 'orders');
-    // rate() needs a few scrapes before it settles on the counters' slope.
+    // The default queries with a 10 s rate window instead of 2 m: rate() only reports the full
+    // slope once its window is mostly covered by samples, and a fresh Prometheus has none older
+    // than the test. Everything else (selectors, aggregation, parsing) is the default.
+    const queries = Object.fromEntries(
+      Object.entries(defaultPrometheusQueries('kafka', 'orders')).map(([name, query]) => [
+        name,
+        query.replace('[2m]', '[10s]'),
+      ]),
+    ) as ReturnType<typeof defaultPrometheusQueries>;
+    expect(Object.values(queries).join(' ')).toContain('[10s]');
     await waitFor(
       'rate() to settle',
       async () => {
