@@ -67,6 +67,8 @@ export class ListWatchCache<T extends ObjectMeta> {
   private lastListAtMs = 0;
   private lastEventAtMs = 0;
   private current: { abort(): void } | undefined;
+  /** Ends the watch in progress (used by `stop`). */
+  private finishWatch: ((error: unknown) => void) | undefined;
   /** Epoch ms of the last successful list or event; undefined before the first list. */
   syncedAtMs: number | undefined;
   /** Number of lists done (tests and metrics). */
@@ -95,6 +97,8 @@ export class ListWatchCache<T extends ObjectMeta> {
   stop(): void {
     this.stopped = true;
     this.current?.abort();
+    // Settle the watch in progress too, so its watchdog timer ends now, not at the quiet limit.
+    this.finishWatch?.(undefined);
   }
 
   private async relist(): Promise<void> {
@@ -131,6 +135,7 @@ export class ListWatchCache<T extends ObjectMeta> {
       const finish = (error: unknown) => {
         if (settled) return;
         settled = true;
+        this.finishWatch = undefined;
         clearInterval(watchdog);
         this.current?.abort();
         this.current = undefined;
@@ -146,6 +151,7 @@ export class ListWatchCache<T extends ObjectMeta> {
         },
         Math.max(1, Math.min(quietLimitMs, relistIntervalMs) / 4),
       );
+      this.finishWatch = finish;
       this.source
         .watch(
           this.resourceVersion,

@@ -65,6 +65,21 @@ describe('ListWatchCache', () => {
   let running: ListWatchCache<Item> | undefined;
   afterEach(() => running?.stop());
 
+  test('stop ends an open, silent watch at once (its watchdog timer does not outlive it)', async () => {
+    const source = new ScriptedSource();
+    source.watchScripts = ['silent'];
+    running = cache(source);
+    running.start();
+    await until(() => source.watches === 1);
+    const clearInterval = jest.spyOn(global, 'clearInterval');
+    try {
+      running.stop();
+      expect(clearInterval).toHaveBeenCalledTimes(1);
+    } finally {
+      clearInterval.mockRestore();
+    }
+  });
+
   test('applies watch events after the first list', async () => {
     const source = new ScriptedSource();
     source.watchScripts = [
