@@ -2,7 +2,8 @@
  * Controller benchmarks: one `decide` over 6 zones x 50 nodes x 200 brokers per zone (target under
  * 50 ms), and the resident memory of the controller's cached view of that cluster while idle.
  */
-import type { ControllerConfig } from '../controller/config';
+import { controllerConfigFromSpec, type ControllerConfig } from '../controller/config';
+import { parseSpec } from '../spec/load';
 import { decide, INITIAL_MEMORY, type Observed } from '../controller/decide';
 import { assembleObservation, type NodeLike, type PodLike } from '../controller/observe';
 
@@ -10,50 +11,29 @@ const ZONES = 6;
 const NODES_PER_ZONE = 50;
 const BROKERS_PER_ZONE = 200;
 
+/**
+ * The configuration the controller would ship for a 6-zone, 1,200-broker platform, built from a
+ * spec like every real one. The node is a made-up type with its capacity given in the spec: large
+ * enough that the lowest level (one node per zone, 200 brokers on it) passes the spec's fit rules.
+ */
 function benchConfig(): ControllerConfig {
-  const letters = 'abcdef';
-  return {
-    clusterName: 'bench',
-    region: 'us-east-1',
-    kafkaNamespace: 'kafka',
-    kafkaNodeLabel: { key: 'kafka.platform/nodegroup', value: 'bench-kafka' },
-    zones: Array.from({ length: ZONES }, (_, index) => ({
-      zone: `us-east-1${letters[index]}`,
-      poolName: `brokers-${letters[index]}`,
-      nodegroupName: `bench-kafka-${letters[index]}`,
-      brokers: BROKERS_PER_ZONE,
-    })),
-    balancedNodeCounts: [1, 2, 4, 5, 8, 10, 20, 25, 40, 50],
-    minNodesPerZone: 1,
-    maxNodesPerZone: 50,
-    nodeBaselineMiBps: 1200,
-    targetUtilization: 0.6,
-    scaleInMargin: 0.1,
-    scaleInStabilizationSeconds: 1800,
-    intervalSeconds: 30,
-    sameLevelInAllZones: true,
-    scheduledMinimums: [],
-    replicationFactor: 3,
-    dryRun: false,
-    prometheusUrl: 'http://prometheus:9090',
-    prometheusQueries: {
-      brokerReceiveBytesPerSecond: 'rx',
-      brokerTransmitBytesPerSecond: 'tx',
-      underReplicatedPartitions: 'urp',
-      underMinIsrPartitions: 'umi',
-    },
-    staleAfterSeconds: 120,
-    moveTimeoutSeconds: 900,
-    nodeReadyTimeoutSeconds: 900,
-    leaderElection: {
-      namespace: 'ops',
-      leaseName: 'l',
-      leaseDurationSeconds: 15,
-      renewDeadlineSeconds: 10,
-      retryPeriodSeconds: 2,
-    },
-    httpPort: 8080,
-  };
+  return controllerConfigFromSpec(
+    parseSpec({
+      name: 'bench',
+      region: 'us-east-1',
+      zones: Array.from({ length: ZONES }, (_, index) => `us-east-1${'abcdef'[index]}`),
+      kafka: { brokers: ZONES * BROKERS_PER_ZONE },
+      nodes: {
+        kafka: {
+          instanceType: 'bench.metal',
+          minPerZone: 1,
+          maxPerZone: NODES_PER_ZONE,
+          // 1200 MiB/s of baseline bandwidth per node.
+          capacity: { vcpu: 448, memoryGi: 2048, baselineGbps: 10.0663296, pricePerHourUsd: 10 },
+        },
+      },
+    }),
+  );
 }
 
 /** Kubernetes-shaped objects as the caches would hold them. */

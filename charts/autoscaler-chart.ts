@@ -18,6 +18,7 @@ import {
   serviceAccountAnnotations,
 } from './autoscaler/workload';
 import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import { grantClusterWide, grantInNamespace } from './rbac';
 import {
   PROMETHEUS_OPERATOR_API_VERSION,
   PROMETHEUS_RELEASE_LABEL,
@@ -38,8 +39,7 @@ export class AutoscalerChart extends Chart {
     const { spec } = props.loaded;
     const config = controllerConfigFromSpec(props.loaded);
     const namespace = spec.controller.namespace;
-    const subject = { kind: 'ServiceAccount', name: AUTOSCALER_NAME, namespace };
-    const clusterRoleName = `${spec.name}-${AUTOSCALER_NAME}`;
+    const serviceAccount = { name: AUTOSCALER_NAME, namespace };
 
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: namespace, labels: restrictedNamespaceLabels() },
@@ -47,36 +47,22 @@ export class AutoscalerChart extends Chart {
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: AUTOSCALER_NAME, namespace, annotations: serviceAccountAnnotations(spec) },
     });
-    new k8s.KubeClusterRole(this, 'cluster-role', {
-      metadata: { name: clusterRoleName },
+    grantClusterWide(this, 'cluster-role', {
+      name: `${spec.name}-${AUTOSCALER_NAME}`,
       rules: controllerClusterRules(),
+      serviceAccount,
     });
-    new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
-      metadata: { name: clusterRoleName },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: clusterRoleName,
-      },
-      subjects: [subject],
-    });
-    new k8s.KubeRole(this, 'kafka-role', {
-      metadata: { name: AUTOSCALER_NAME, namespace: spec.kafka.namespace },
+    grantInNamespace(this, 'kafka-role', {
+      name: AUTOSCALER_NAME,
+      namespace: spec.kafka.namespace,
       rules: controllerKafkaNamespaceRules(),
+      serviceAccount,
     });
-    new k8s.KubeRoleBinding(this, 'kafka-role-binding', {
-      metadata: { name: AUTOSCALER_NAME, namespace: spec.kafka.namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: AUTOSCALER_NAME },
-      subjects: [subject],
-    });
-    new k8s.KubeRole(this, 'own-role', {
-      metadata: { name: AUTOSCALER_NAME, namespace },
+    grantInNamespace(this, 'own-role', {
+      name: AUTOSCALER_NAME,
+      namespace,
       rules: controllerOwnNamespaceRules(config.leaderElection.leaseName),
-    });
-    new k8s.KubeRoleBinding(this, 'own-role-binding', {
-      metadata: { name: AUTOSCALER_NAME, namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: AUTOSCALER_NAME },
-      subjects: [subject],
+      serviceAccount,
     });
     new k8s.KubeConfigMap(this, 'config', {
       metadata: { name: AUTOSCALER_NAME, namespace },

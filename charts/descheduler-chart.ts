@@ -14,6 +14,7 @@ import {
   policyText,
 } from './descheduler/workload';
 import { DESCHEDULER_IMAGE } from './operators/versions';
+import { grantClusterWide, grantInNamespace } from './rbac';
 
 export interface DeschedulerChartProps extends ChartProps {
   /** The validated platform spec. */
@@ -33,7 +34,7 @@ export class DeschedulerChart extends Chart {
     super(scope, id, props);
     const { spec } = props;
     const namespace = spec.descheduler.namespace;
-    const clusterRoleName = `${spec.name}-${DESCHEDULER_NAME}`;
+    const serviceAccount = { name: DESCHEDULER_NAME, namespace };
     this.policy = brokerSpreadPolicy({
       clusterName: spec.name,
       kafkaNamespace: spec.kafka.namespace,
@@ -47,31 +48,16 @@ export class DeschedulerChart extends Chart {
       metadata: { name: DESCHEDULER_NAME, namespace },
       automountServiceAccountToken: true,
     });
-    new k8s.KubeClusterRole(this, 'cluster-role', {
-      metadata: { name: clusterRoleName },
+    grantClusterWide(this, 'cluster-role', {
+      name: `${spec.name}-${DESCHEDULER_NAME}`,
       rules: deschedulerClusterRules(),
+      serviceAccount,
     });
-    new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
-      metadata: { name: clusterRoleName },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: clusterRoleName,
-      },
-      subjects: [{ kind: 'ServiceAccount', name: DESCHEDULER_NAME, namespace }],
-    });
-    new k8s.KubeRole(this, 'lease-role', {
-      metadata: { name: `${DESCHEDULER_NAME}-leader-election`, namespace },
+    grantInNamespace(this, 'lease-role', {
+      name: `${DESCHEDULER_NAME}-leader-election`,
+      namespace,
       rules: deschedulerLeaseRules(),
-    });
-    new k8s.KubeRoleBinding(this, 'lease-role-binding', {
-      metadata: { name: `${DESCHEDULER_NAME}-leader-election`, namespace },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'Role',
-        name: `${DESCHEDULER_NAME}-leader-election`,
-      },
-      subjects: [{ kind: 'ServiceAccount', name: DESCHEDULER_NAME, namespace }],
+      serviceAccount,
     });
     new k8s.KubeConfigMap(this, 'policy', {
       metadata: { name: DESCHEDULER_NAME, namespace },

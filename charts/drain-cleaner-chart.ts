@@ -23,6 +23,7 @@ import {
   drainCleanerSelfRules,
 } from './drain-cleaner/workload';
 import { DRAIN_CLEANER_IMAGE } from './operators/versions';
+import { grantInNamespace } from './rbac';
 
 export interface DrainCleanerChartProps extends ChartProps {
   /** The validated platform spec. */
@@ -37,12 +38,7 @@ export class DrainCleanerChart extends Chart {
     super(scope, id, props);
     const { spec } = props;
     const namespace = spec.drainCleaner.namespace;
-    const subject = { kind: 'ServiceAccount', name: DRAIN_CLEANER_NAME, namespace };
-    const roleRef = (name: string): k8s.RoleRef => ({
-      apiGroup: 'rbac.authorization.k8s.io',
-      kind: 'Role',
-      name,
-    });
+    const serviceAccount = { name: DRAIN_CLEANER_NAME, namespace };
 
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: namespace, labels: restrictedNamespaceLabels() },
@@ -50,23 +46,17 @@ export class DrainCleanerChart extends Chart {
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: DRAIN_CLEANER_NAME, namespace },
     });
-    new k8s.KubeRole(this, 'kafka-pods-role', {
-      metadata: { name: DRAIN_CLEANER_NAME, namespace: spec.kafka.namespace },
+    grantInNamespace(this, 'kafka-pods-role', {
+      name: DRAIN_CLEANER_NAME,
+      namespace: spec.kafka.namespace,
       rules: drainCleanerKafkaRules(),
+      serviceAccount,
     });
-    new k8s.KubeRoleBinding(this, 'kafka-pods-role-binding', {
-      metadata: { name: DRAIN_CLEANER_NAME, namespace: spec.kafka.namespace },
-      roleRef: roleRef(DRAIN_CLEANER_NAME),
-      subjects: [subject],
-    });
-    new k8s.KubeRole(this, 'self-role', {
-      metadata: { name: DRAIN_CLEANER_NAME, namespace },
+    grantInNamespace(this, 'self-role', {
+      name: DRAIN_CLEANER_NAME,
+      namespace,
       rules: drainCleanerSelfRules(),
-    });
-    new k8s.KubeRoleBinding(this, 'self-role-binding', {
-      metadata: { name: DRAIN_CLEANER_NAME, namespace },
-      roleRef: roleRef(DRAIN_CLEANER_NAME),
-      subjects: [subject],
+      serviceAccount,
     });
 
     new ApiObject(this, 'root-issuer', {
