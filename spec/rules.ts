@@ -14,7 +14,12 @@ import {
 } from './derive';
 import { showValue, type SpecIssue } from './errors';
 import { knownInstanceTypes } from './instance-types';
-import { dns1123Label, type PlatformSpec } from './schema';
+import {
+  PLACEHOLDER_RUNBOOK_BASE_URL,
+  UNPUBLISHED_CONTROLLER_IMAGE,
+  dns1123Label,
+  type PlatformSpec,
+} from './schema';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const ZONE_SUFFIX_PATTERN = /^([a-z]|[a-z]+-\d+[a-z])$/;
@@ -802,7 +807,7 @@ export function checkRules(spec: PlatformSpec): SpecIssue[] {
 
 /** Advice that does not stop synthesis: unbalanced bounds and too few levels to scale by. */
 export function warningsFor(spec: PlatformSpec): SpecIssue[] {
-  const warnings: SpecIssue[] = [...prometheusWarnings(spec)];
+  const warnings: SpecIssue[] = [...placeholderWarnings(spec), ...prometheusWarnings(spec)];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);
   for (const [key, count] of [
@@ -824,6 +829,36 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
       issue(
         'kafka.brokers',
         `${brokersPerZone} brokers per zone give only ${levels.length} node level(s) (${levels.join(', ')}), so scaling saves little; choose brokers per zone with many divisors, such as 4, 6 or 12`,
+      ),
+    );
+  }
+  return warnings;
+}
+
+/**
+ * Defaults that only name a place: the controller image is not published (a Deployment with it
+ * ends in ImagePullBackOff), and the runbook links point at a placeholder repository. Each warning
+ * names the field to set; the image one applies only when the controller is rendered, the runbook
+ * one only when the alerts are.
+ */
+export function placeholderWarnings(spec: PlatformSpec): SpecIssue[] {
+  const warnings: SpecIssue[] = [];
+  if (
+    spec.autoscaling.mode === 'controller' &&
+    spec.controller.image === UNPUBLISHED_CONTROLLER_IMAGE
+  ) {
+    warnings.push(
+      issue(
+        'controller.image',
+        `${showValue(UNPUBLISHED_CONTROLLER_IMAGE)} is the default and was never published, so the controller would end in ImagePullBackOff; build and push your own (npm run image -- --registry <registry/repository>, docs/controller.md) and set controller.image to the pushed reference`,
+      ),
+    );
+  }
+  if (spec.monitoring.enabled && spec.monitoring.runbookBaseUrl === PLACEHOLDER_RUNBOOK_BASE_URL) {
+    warnings.push(
+      issue(
+        'monitoring.runbookBaseUrl',
+        `${showValue(PLACEHOLDER_RUNBOOK_BASE_URL)} is a placeholder, so alert runbook links lead nowhere; set monitoring.runbookBaseUrl to where your copy of docs/runbooks is served`,
       ),
     );
   }

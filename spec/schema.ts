@@ -10,6 +10,16 @@ import { z } from 'zod';
 
 const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * Default `controller.image`: the name a release would carry, never published. Synth and plan warn
+ * while a spec uses it (`rules.ts`); build and push your own with `npm run image`.
+ */
+export const UNPUBLISHED_CONTROLLER_IMAGE = 'ghcr.io/kafka-eks-autoscaling/controller:0.1.0';
+
+/** Default `monitoring.runbookBaseUrl`: a placeholder repository; synth and plan warn while it is used. */
+export const PLACEHOLDER_RUNBOOK_BASE_URL =
+  'https://github.com/kafka-eks-autoscaling/kafka-eks-autoscaling/blob/main/docs/runbooks';
+
 /** A Kafka topic the platform creates as a Strimzi `KafkaTopic`. */
 export const topicSchema = z
   .object({
@@ -277,8 +287,10 @@ const controllerSchema = z
   .object({
     image: z
       .string()
-      .default('ghcr.io/kafka-eks-autoscaling/controller:0.1.0')
-      .describe('Image of the autoscaling controller. Default the release image.'),
+      .default(UNPUBLISHED_CONTROLLER_IMAGE)
+      .describe(
+        'Image of the autoscaling controller (build it: `npm run image`). Default an unpublished name.',
+      ),
     replicas: z
       .number()
       .int()
@@ -391,11 +403,9 @@ const monitoringSchema = z
       .describe('Alert when a broker volume is fuller than this percentage. Default 80.'),
     runbookBaseUrl: z
       .string()
-      .default(
-        'https://github.com/kafka-eks-autoscaling/kafka-eks-autoscaling/blob/main/docs/runbooks',
-      )
+      .default(PLACEHOLDER_RUNBOOK_BASE_URL)
       .describe(
-        'Where alert runbook links point (the docs/runbooks folder). Default the project repository.',
+        'Where alert runbook links point (your copy of docs/runbooks). Default a placeholder.',
       ),
   })
   .strict();

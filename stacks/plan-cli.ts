@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SpecError } from '../spec/errors';
+import { SpecError, formatIssue } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import { DEFAULT_SPEC_FILE } from './defaults';
 import {
@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
   const specFile = resolve(values.config);
   try {
     // Validate first: a bad spec prints the same problems as synth and registers nothing.
-    loadSpecFile(specFile);
+    const { warnings } = loadSpecFile(specFile);
+    for (const warning of warnings) process.stderr.write(`warning: ${formatIssue(warning)}\n`);
   } catch (error) {
     if (error instanceof SpecError) {
       process.stderr.write(`${error.message}\nNothing was planned.\n`);

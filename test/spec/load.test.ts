@@ -480,7 +480,7 @@ describe('warnings', () => {
   it('does not warn about Prometheus when the spec installs it', () => {
     const loaded = parseSpec({
       ...specInput(3, 4),
-      monitoring: { installKubePrometheusStack: true },
+      monitoring: { installKubePrometheusStack: true, runbookBaseUrl: 'https://wiki.example/rb' },
     });
     expect(loaded.warnings.filter(w => w.path.startsWith('monitoring.'))).toEqual([]);
   });
