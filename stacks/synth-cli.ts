@@ -1,9 +1,10 @@
 /**
  * `npm run synth -- [--config <spec>] [--out <dir>]`: validates the spec, synthesizes every chart
- * and writes the kustomize-ready folder. Exit 1 with every problem on stderr when the spec is bad.
+ * and writes the kustomize-ready folder. Exit 1 with every problem on stderr when the spec is bad,
+ * or when writing would overwrite or remove files synth did not write (see charts/output.ts).
  */
 import { parseArgs } from 'node:util';
-import { writeSynthOutput } from '../charts/output';
+import { MANIFEST_FILE, OutputOwnershipError, writeSynthOutput } from '../charts/output';
 import { synthSummary } from '../charts/summary';
 import { synthPlatform } from '../charts/synth';
 import { SpecError } from '../spec/errors';
@@ -27,11 +28,14 @@ function main(argv: string[]): number {
   try {
     const loaded = loadSpecFile(values.config);
     const result = synthPlatform(loaded);
-    writeSynthOutput(result, values.out);
+    const report = writeSynthOutput(result, values.out);
     process.stdout.write(`${synthSummary(loaded, result, values.out)}\n`);
+    process.stdout.write(
+      `${values.out}: ${report.written.length} file(s) written, ${report.removed.length} removed (listed in ${MANIFEST_FILE}); ${report.foreign.length} other file(s) left untouched\n`,
+    );
     return 0;
   } catch (error) {
-    if (error instanceof SpecError) {
+    if (error instanceof SpecError || error instanceof OutputOwnershipError) {
       process.stderr.write(`${error.message}\nNothing was written.\n`);
       return 1;
     }

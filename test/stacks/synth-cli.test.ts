@@ -104,13 +104,80 @@ describe('npm run synth', () => {
     expect(readdirSync(work).filter(name => name.includes('staging'))).toEqual([]);
   });
 
-  it('refuses to replace a folder that is not an earlier synth output', () => {
+  it('writes beside files it does not own and keeps them', () => {
     const out = join(work, 'foreign');
     mkdirSync(out);
     writeFileSync(join(out, 'precious.txt'), 'keep me');
     const result = synth(['--out', out]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/is not an earlier synth output/);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/1 other file\(s\) left untouched/);
     expect(readFileSync(join(out, 'precious.txt'), 'utf8')).toBe('keep me');
+    expect(readFileSync(join(out, '.synth-manifest'), 'utf8')).not.toContain('precious.txt');
+  });
+
+  // Reproduction 1 of issue #12: re-running synth into a git repository deleted `.git`.
+  it('keeps a git repository and a hand-added file in the output folder across re-runs', () => {
+    // GIVEN a synth output committed to git, plus a hand-written patch
+    const out = join(work, 'gitops');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: out,
+        encoding: 'utf8',
+      });
+    expect(git('init', '-q').status).toBe(0);
+    writeFileSync(join(out, 'my-patch.yaml'), 'kind: Patch\n');
+    expect(git('add', '.').status).toBe(0);
+    expect(git('commit', '-q', '-m', 'first').status).toBe(0);
+    // WHEN synth runs again into the same folder
+    const again = synth(['--config', 'stacks/dev.yaml', '--out', out]);
+    // THEN it succeeds, .git and the patch survive, and the tree is unchanged
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(existsSync(join(out, '.git', 'HEAD'))).toBe(true);
+    expect(readFileSync(join(out, 'my-patch.yaml'), 'utf8')).toBe('kind: Patch\n');
+    expect(git('status', '--porcelain').stdout).toBe('');
+  });
+
+  it('removes only its own files when a component goes away', () => {
+    const out = join(work, 'shrink');
+    expect(synth(['--config', 'stacks/prod.yaml', '--out', out]).status).toBe(0);
+    const before = listFiles(out);
+    writeFileSync(join(out, 'kafka', 'my-patch.yaml'), 'mine');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    const manifest = readFileSync(join(out, '.synth-manifest'), 'utf8');
+    for (const file of listFiles(out)) {
+      if (file === '.synth-manifest' || file === 'kafka/my-patch.yaml') continue;
+      expect(manifest).toContain(`  ${file}\n`);
+    }
+    const dropped = before.filter(f => !existsSync(join(out, f)));
+    for (const file of dropped) expect(manifest).not.toContain(`  ${file}\n`);
+    expect(readFileSync(join(out, 'kafka', 'my-patch.yaml'), 'utf8')).toBe('mine');
+  });
+
+  it('refuses, writing nothing, to overwrite a file it did not write', () => {
+    const out = join(work, 'clash');
+    mkdirSync(out);
+    writeFileSync(join(out, 'kustomization.yaml'), 'resources: [mine.yaml]\n');
+    const result = synth(['--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'kustomization.yaml: synth would overwrite it, but did not write it',
+    );
+    expect(result.stderr).toContain('Nothing was written.');
+    expect(listFiles(out)).toEqual(['kustomization.yaml']);
+  });
+
+  it('refuses, writing nothing, to overwrite or remove an edited file of its own', () => {
+    const out = join(work, 'edited');
+    expect(synth(['--config', 'stacks/prod.yaml', '--out', out]).status).toBe(0);
+    const kafkaFile = listFiles(out).find(f => f.startsWith('kafka/kafka-'))!;
+    writeFileSync(join(out, kafkaFile), `${readFileSync(join(out, kafkaFile), 'utf8')}# mine\n`);
+    const before = snapshotDir(out);
+    const result = synth(['--config', 'stacks/dev.yaml', '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`${kafkaFile}: was edited after synth wrote it`));
+    expect(snapshotDir(out)).toEqual(before);
   });
 });
