@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import {
+  DEFAULT_FORECAST,
+  forecastFloorMiBps,
+  forecastLeadTimeSeconds,
+  forecastZone,
+  type DemandSample,
+  type ForecastConfig,
+} from '../../controller/forecast';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Monday 2024-01-01 00:00 UTC. */
+const MONDAY = Date.UTC(2024, 0, 1);
+
+const config: ForecastConfig = { ...DEFAULT_FORECAST, leadTimeSeconds: 1800 };
+
+/** One sample per minute from `fromMs` for `days`, demand given by the minute of the day. */
+function history(
+  fromMs: number,
+  days: number,
+  demand: (minuteOfDay: number, atMs: number) => number,
+) {
+  const samples: DemandSample[] = [];
+  for (let atMs = fromMs; atMs < fromMs + days * DAY_MS; atMs += 60_000) {
+    samples.push({ atMs, demandMiBps: demand(((atMs - fromMs) / 60_000) % 1440, atMs) });
+  }
+  return samples;
+}
+
+/** 100 MiB/s all day, 500 from 09:00 to 17:00 UTC. */
+const officeHours = (minute: number) => (minute >= 9 * 60 && minute < 17 * 60 ? 500 : 100);
+
+describe('forecastZone', () => {
+  it('ignores the forecast until 24 hours of history exist', () => {
+    const samples = history(MONDAY, 0.99, officeHours);
+    const forecast = forecastZone('a', samples, MONDAY + 0.99 * DAY_MS, config);
+    expect(forecast.status).toBe('insufficient-history');
+    expect(forecast.forecastMiBps).toBeUndefined();
+    expect(forecastFloorMiBps(forecast, 100, config)).toBe(0);
+  });
+
+  it('sees the 09:00 ramp coming a lead time ahead, from yesterday', () => {
+    // GIVEN two days of office hours, WHEN it is 08:40 on day 3 (lead 30 min)
+    const samples = history(MONDAY, 2, officeHours);
+    const nowMs = MONDAY + 2 * DAY_MS + (8 * 60 + 40) * 60_000;
+    const forecast = forecastZone('a', samples, nowMs, config);
+    // THEN the window 08:40-09:10 of past days holds 10 of 30 minutes at 500: the 90th percentile
+    expect(forecast.status).toBe('ok');
+    expect(forecast.forecastMiBps).toBe(500);
+    expect(forecast.historyHours).toBeCloseTo(56.67, 1);
+  });
+
+  it('forecasts the trough at night and reports a zero error on a repeating day', () => {
+    const nowMs = MONDAY + 2 * DAY_MS + 2 * HOUR_MS;
+    const samples = history(MONDAY, 2 + 2 / 24, officeHours);
+    const forecast = forecastZone('a', samples, nowMs, config);
+    expect(forecast.forecastMiBps).toBe(100);
+    expect(forecast.errorMiBps).toBe(0);
+  });
+
+  it('uses days of the same kind: a Saturday forecast ignores the weekdays once a weekend day is known', () => {
+    // GIVEN Monday to Saturday 10:00 (weekdays busy, Saturday quiet), WHEN it is Sunday 08:40
+    const samples = history(MONDAY, 6, (minute, atMs) =>
+      new Date(atMs).getUTCDay() === 6 ? 100 : officeHours(minute),
+    );
+    const sunday = MONDAY + 6 * DAY_MS + (8 * 60 + 40) * 60_000;
+    expect(forecastZone('a', samples, sunday, config).forecastMiBps).toBe(100);
+    // AND a weekday forecast still sees the ramp
+    const saturday = MONDAY + 5 * DAY_MS + (8 * 60 + 40) * 60_000;
+    expect(
+      forecastZone(
+        'a',
+        samples.filter(s => s.atMs < saturday),
+        saturday,
+        config,
+      ).forecastMiBps,
+    ).toBe(500);
+  });
+
+  it('looks back at most historyDays', () => {
+    // GIVEN a busy first week and a quiet second one
+    const samples = history(MONDAY, 14, (minute, atMs) =>
+      atMs < MONDAY + 7 * DAY_MS ? officeHours(minute) : 100,
+    );
+    const nowMs = MONDAY + 14 * DAY_MS + (8 * 60 + 40) * 60_000;
+    expect(forecastZone('a', samples, nowMs, config).forecastMiBps).toBe(500);
+    expect(forecastZone('a', samples, nowMs, { ...config, historyDays: 7 }).forecastMiBps).toBe(
+      100,
+    );
+  });
+
+  it('reports a positive error when the day just past was quieter than the ones before', () => {
+    const samples = history(MONDAY, 3, (minute, atMs) =>
+      atMs >= MONDAY + 2 * DAY_MS ? 100 : officeHours(minute),
+    );
+    const nowMs = MONDAY + 2 * DAY_MS + 10 * HOUR_MS;
+    expect(forecastZone('a', samples, nowMs, config).errorMiBps).toBe(400);
+  });
+});
+
+describe('forecastFloorMiBps', () => {
+  const ok = (forecastMiBps: number) =>
+    ({ zone: 'a', status: 'ok', historyHours: 48, forecastMiBps, errorMiBps: 0 }) as const;
+
+  it('caps the floor at (1 + maxRaiseShare) x current demand', () => {
+    expect(forecastFloorMiBps(ok(500), 100, config)).toBe(200);
+    expect(forecastFloorMiBps(ok(500), 100, { ...config, maxRaiseShare: 0.5 })).toBe(150);
+    expect(forecastFloorMiBps(ok(150), 100, config)).toBe(150);
+  });
+
+  it('is never negative and never above the cap (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (forecast, current, raise) => {
+          const floor = forecastFloorMiBps(ok(forecast), current, {
+            ...config,
+            maxRaiseShare: raise,
+          });
+          expect(floor).toBeGreaterThanOrEqual(0);
+          expect(floor).toBeLessThanOrEqual(current * (1 + raise) + 1e-9);
+          expect(floor).toBeLessThanOrEqual(forecast + 1e-9);
+        },
+      ),
+    );
+  });
+
+  it('is 0 without a usable forecast', () => {
+    expect(forecastFloorMiBps(undefined, 100, config)).toBe(0);
+  });
+});
+
+describe('forecastLeadTimeSeconds', () => {
+  it('is node launch plus every serial move from the lowest to the highest level', () => {
+    // 3 zones x 4 brokers, levels 1/2/4: each zone moves 3 brokers onto its 3 new nodes
+    expect(
+      forecastLeadTimeSeconds({
+        nodeLaunchSeconds: 120,
+        moveSeconds: 150,
+        zones: 3,
+        brokersPerZone: 4,
+        balancedNodeCounts: [1, 2, 4],
+      }),
+    ).toBe(120 + 9 * 150);
+  });
+});
