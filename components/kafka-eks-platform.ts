@@ -1,0 +1,102 @@
+/**
+ * `KafkaEksPlatform`: the whole platform as one Pulumi ComponentResource a user creates in their own
+ * program: network (or an existing VPC), EKS cluster, per-zone Kafka nodegroups, the EBS CSI
+ * driver, scaling, everything inside the cluster, and Cluster Autoscaler. It wires exactly what
+ * `buildPlatformStack` wires and exposes the results as typed outputs.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { parseSpec, type LoadedSpec } from '../spec/load';
+import type { PlatformSpecInput } from '../spec/schema';
+import { buildPlatformStack } from './stack';
+
+/** Type token of the component (`pkg:index:Name`, like the other components). */
+export const KAFKA_EKS_PLATFORM_TYPE = 'kafka-eks:index:KafkaEksPlatform';
+
+export interface KafkaEksPlatformArgs {
+  /**
+   * The platform spec: either the result of `loadSpec(file)` / `validateSpec(object)`, or a plain
+   * spec object (the same shape as `stacks/prod.yaml`), which is validated here. AWS resource
+   * names derive from `spec.name`, not from the component's name.
+   * @default - required
+   * @throws SpecError listing every problem when a plain object is invalid.
+   */
+  readonly spec: LoadedSpec | PlatformSpecInput;
+}
+
+/** One zone's Kafka nodegroup and its Auto Scaling group. */
+export interface KafkaEksZone {
+  /** Name of the EKS managed nodegroup of this zone. */
+  readonly nodegroupName: string;
+  /** Name of the EC2 Auto Scaling group behind it (known after creation). */
+  readonly autoScalingGroupName: string;
+}
+
+function isLoadedSpec(value: LoadedSpec | PlatformSpecInput): value is LoadedSpec {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'plan' in value &&
+    'spec' in value &&
+    'warnings' in value
+  );
+}
+
+export class KafkaEksPlatform extends pulumi.ComponentResource {
+  /** The validated spec, its derived plan and warnings. */
+  public readonly loaded: LoadedSpec;
+  /** Kubeconfig of the new cluster, JSON, marked secret. */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** Name of the EKS cluster (`spec.name`). */
+  public readonly clusterName: pulumi.Output<string>;
+  /** Zone name (for example `eu-west-1a`) -> its Kafka nodegroup and Auto Scaling group. */
+  public readonly zones: pulumi.Output<Record<string, KafkaEksZone>>;
+  /** In-cluster bootstrap address of the TLS listener, `host:port`. */
+  public readonly bootstrapAddress: pulumi.Output<string>;
+  /** `namespace/name` of the external bootstrap NLB's Service; undefined when external access is off. */
+  public readonly externalBootstrapService: pulumi.Output<string | undefined>;
+  /** The autoscaling controller's IAM policy document (JSON); undefined in target-tracking mode. */
+  public readonly controllerPolicyJson: pulumi.Output<string | undefined>;
+
+  public constructor(
+    name: string,
+    args: KafkaEksPlatformArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    // Validate before registering anything: a bad spec leaves no half-registered component.
+    const loaded = isLoadedSpec(args.spec) ? args.spec : parseSpec(args.spec);
+    super(KAFKA_EKS_PLATFORM_TYPE, name, {}, opts);
+    this.loaded = loaded;
+    const built = buildPlatformStack(this.loaded);
+    this.kubeconfig = pulumi.secret(built.kubeconfig);
+    this.clusterName = pulumi.output(built.clusterName);
+    this.zones = pulumi
+      .all(
+        Object.entries(built.zones).map(([zone, group]) =>
+          pulumi
+            .output(group.autoScalingGroupName)
+            .apply(
+              asgName =>
+                [
+                  zone,
+                  { nodegroupName: group.nodegroupName, autoScalingGroupName: asgName },
+                ] as const,
+            ),
+        ),
+      )
+      .apply(entries => Object.fromEntries(entries));
+    this.bootstrapAddress = pulumi.output(built.bootstrapAddress);
+    this.externalBootstrapService = pulumi.output(built.externalBootstrapService);
+    this.controllerPolicyJson =
+      built.controllerPolicyJson === undefined
+        ? pulumi.output(undefined)
+        : built.controllerPolicyJson;
+    this.registerOutputs({
+      kubeconfig: this.kubeconfig,
+      clusterName: this.clusterName,
+      zones: this.zones,
+      bootstrapAddress: this.bootstrapAddress,
+      externalBootstrapService: this.externalBootstrapService,
+      controllerPolicyJson: this.controllerPolicyJson,
+    });
+  }
+}

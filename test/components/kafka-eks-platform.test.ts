@@ -1,0 +1,49 @@
+/** KafkaEksPlatform under Pulumi mocks: the same resources as buildPlatformStack, typed outputs. */
+import type * as pulumi from '@pulumi/pulumi';
+import { exampleSpec, specInput } from '../util/specs';
+import { planStack } from './plan-fixture';
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise(resolve => output.apply(value => resolve(value)));
+}
+
+describe('KafkaEksPlatform', () => {
+  it('registers itself and every resource buildPlatformStack wires, and resolves its outputs', async () => {
+    const { recordPlan } = await import('../../components/lib/plan');
+    const { KafkaEksPlatform, KAFKA_EKS_PLATFORM_TYPE } =
+      await import('../../components/kafka-eks-platform');
+    const loaded = exampleSpec('prod');
+    let platform: InstanceType<typeof KafkaEksPlatform> | undefined;
+    const resources = await recordPlan(undefined, async () => {
+      platform = new KafkaEksPlatform('kafka', { spec: loaded });
+    });
+    const direct = await planStack(loaded);
+
+    expect(resources.filter(resource => resource.type === KAFKA_EKS_PLATFORM_TYPE)).toHaveLength(1);
+    const key = (resource: { type: string; name: string }): string =>
+      `${resource.type}/${resource.name}`;
+    expect(
+      resources
+        .filter(resource => resource.type !== KAFKA_EKS_PLATFORM_TYPE)
+        .map(key)
+        .sort(),
+    ).toEqual(direct.resources.map(key).sort());
+
+    if (platform === undefined) throw new Error('the component was not built');
+    expect(await valueOf(platform.clusterName)).toBe(loaded.spec.name);
+    const zones = await valueOf(platform.zones);
+    expect(Object.keys(zones).sort()).toEqual([...loaded.spec.zones].sort());
+    for (const zone of Object.values(zones)) {
+      expect(zone.nodegroupName).toMatch(/kafka/);
+      expect(typeof zone.autoScalingGroupName).toBe('string');
+    }
+    expect(await valueOf(platform.bootstrapAddress)).toMatch(/:\d+$/);
+    expect(await platform.kubeconfig.isSecret).toBe(true);
+  });
+
+  it('validates a plain spec object before registering anything', async () => {
+    const { KafkaEksPlatform } = await import('../../components/kafka-eks-platform');
+    const bad = { ...specInput(3, 2), zones: [] };
+    expect(() => new KafkaEksPlatform('kafka', { spec: bad })).toThrow(/zones/);
+  });
+});
