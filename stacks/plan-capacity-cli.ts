@@ -46,7 +46,8 @@ function row(option: CapacityOption, marker: string): string {
   ].join(' ');
 }
 
-function main(argv: string[]): number {
+/** Runs the command with `argv` (options only); also called by `kafka-eks plan-capacity` (cli/). */
+export function main(argv: string[]): number {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -140,4 +141,5 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Runs only as a script, so `cli/` can import `main` without running it.
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
