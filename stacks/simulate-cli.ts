@@ -14,7 +14,8 @@ import { syntheticDemand } from '../simulator/synthetic';
 import { loadTraceFile } from '../simulator/trace';
 import { DEFAULT_SPEC_FILE } from './defaults';
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the command with `argv` (options only); also called by `kafka-eks simulate` (cli/). */
+export async function main(argv: readonly string[]): Promise<number> {
   const options = parseSimulateArgs(argv, DEFAULT_SPEC_FILE);
   if (options.help) {
     process.stdout.write(SIMULATE_USAGE);
@@ -45,7 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-function explain(error: unknown): string {
+/** The message for an error `main` threw. */
+export function explain(error: unknown): string {
   if (error instanceof SimulateOptionsError) {
     return `${error.problems.map(problem => problem.message).join('\n')}\n${SIMULATE_USAGE}`;
   }
@@ -54,12 +56,15 @@ function explain(error: unknown): string {
   return `simulate failed: ${error instanceof Error ? error.message : String(error)}\n`;
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${explain(error)}Nothing was written.\n`);
-    process.exitCode = 1;
-  },
-);
+// Runs only as a script, so `cli/` can import `main` without running it.
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${explain(error)}Nothing was written.\n`);
+      process.exitCode = 1;
+    },
+  );
+}
