@@ -1,12 +1,32 @@
 /**
- * Entry for the cdk8s CLI (`npx cdk8s synth`, see cdk8s.yaml): builds the charts for the spec named
- * by PLATFORM_SPEC (default: the prod example) and lets cdk8s write one file per chart.
+ * Entry for the cdk8s CLI (`npx cdk8s synth`, see cdk8s.yaml): validates the spec named by
+ * PLATFORM_SPEC (default: the prod example), builds the charts, and publishes one file per chart to
+ * PLATFORM_OUT (default `dist-cdk8s`) under the same ownership rule as `npm run synth`.
+ *
+ * Why two folders: cdk8s-cli deletes its output folder (`output:` in cdk8s.yaml, or `--output`)
+ * before it starts the app, so a spec error would leave nothing behind, and a user folder named
+ * there would be wiped. cdk8s.yaml therefore names a scratch folder the CLI may delete; the app
+ * publishes to PLATFORM_OUT itself, only after the spec validated and every chart synthesized.
  */
 import { App } from 'cdk8s';
+import { writeOwnedFiles } from './output';
+import { publishFolderFor } from './publish';
+import { chartFiles, buildApp } from './synth';
 import { loadSpecFile } from '../spec/load';
 import { DEFAULT_SPEC_FILE } from '../stacks/defaults';
-import { buildApp } from './synth';
 
-const app = new App();
-buildApp(loadSpecFile(process.env.PLATFORM_SPEC ?? DEFAULT_SPEC_FILE), app);
-app.synth();
+try {
+  const out = publishFolderFor(process.env);
+  const app = new App();
+  const built = buildApp(loadSpecFile(process.env.PLATFORM_SPEC ?? DEFAULT_SPEC_FILE), app);
+  app.synth();
+  const report = writeOwnedFiles(chartFiles(built), out);
+  process.stderr.write(
+    `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
+  );
+} catch (error) {
+  process.stderr.write(
+    `${error instanceof Error ? error.message : String(error)}\nNothing was published.\n`,
+  );
+  process.exitCode = 1;
+}

@@ -1,6 +1,16 @@
-/** `cdk8s synth` through cdk8s.yaml writes the same objects as `npm run synth`. */
+/**
+ * `cdk8s synth` through cdk8s.yaml: the same objects as `npm run synth`, published under the same
+ * ownership rule, and a failed run leaves the previous output alone (issue #12).
+ */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -9,19 +19,46 @@ import { exampleSpec } from '../util/specs';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-describe('cdk8s CLI entry', () => {
-  it('writes the same manifests as npm run synth for the default spec', () => {
-    const out = mkdtempSync(join(tmpdir(), 'cdk8s-cli-'));
-    const result = spawnSync(
-      join(ROOT, 'node_modules', '.bin', 'cdk8s'),
-      ['synth', '--check-upgrade=false', '--output', out],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
+function cdk8sSynth(
+  out: string,
+  scratch: string,
+  spec?: string,
+): { status: number | null; output: string } {
+  const result = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'cdk8s'),
+    ['synth', '--check-upgrade=false', '--output', scratch],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PLATFORM_OUT: out,
+        ...(spec === undefined ? {} : { PLATFORM_SPEC: spec }),
       },
-    );
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter(entry => entry.isFile())
+      .map(entry => join(entry.parentPath, entry.name))
+      .sort()
+      .map(file => [file, readFileSync(file, 'utf8')]),
+  );
+}
+
+describe('cdk8s CLI entry', () => {
+  const work = mkdtempSync(join(tmpdir(), 'cdk8s-cli-'));
+
+  it('publishes the same manifests as npm run synth for the default spec', () => {
+    const out = join(work, 'same');
+    const result = cdk8sSynth(out, join(work, 'scratch-same'));
     expect(result.status).toBe(0);
     const fromCli = readdirSync(out)
+      .filter(file => file.endsWith('.k8s.yaml'))
       .sort()
       .flatMap(file => parseAllDocuments(readFileSync(join(out, file), 'utf8')).map(d => d.toJS()));
     const fromSynth = synthPlatform(exampleSpec('prod')).components.flatMap(c => c.objects);
@@ -30,5 +67,39 @@ describe('cdk8s CLI entry', () => {
     expect(fromCli.map(key).sort()).toEqual(fromSynth.map(key).sort());
     const synthByKey = new Map(fromSynth.map(o => [key(o), o]));
     for (const object of fromCli) expect(object).toEqual(synthByKey.get(key(object)));
+    expect(readFileSync(join(out, '.synth-manifest'), 'utf8')).toContain('  kafka.k8s.yaml\n');
+  });
+
+  it('keeps the previous output, a .git folder and foreign files when a run fails', () => {
+    // GIVEN a published output inside a git repository, with a file of the user's
+    const out = join(work, 'kept');
+    expect(cdk8sSynth(out, join(work, 'scratch-kept')).status).toBe(0);
+    mkdirSync(join(out, '.git'));
+    writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(out, 'my-patch.yaml'), 'mine');
+    const before = snapshotDir(out);
+    // WHEN cdk8s synth runs with a spec that fails validation
+    const bad = join(work, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'name: Orders\nregion: us-east-1\nzones: [us-east-1a]\nkafka: { brokers: 3 }\n',
+    );
+    const result = cdk8sSynth(out, join(work, 'scratch-kept'), bad);
+    // THEN it fails naming the problem and the published folder is byte-identical
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('name: "Orders" is not a DNS-1123 label');
+    expect(result.output).toContain('Nothing was published.');
+    expect(snapshotDir(out)).toEqual(before);
+    // AND a good run afterwards still leaves .git and the user's file alone
+    expect(cdk8sSynth(out, join(work, 'scratch-kept')).status).toBe(0);
+    expect(existsSync(join(out, '.git', 'HEAD'))).toBe(true);
+    expect(readFileSync(join(out, 'my-patch.yaml'), 'utf8')).toBe('mine');
+  });
+
+  it('refuses to publish into the scratch folder cdk8s-cli deletes', () => {
+    const scratch = join(work, 'scratch-self');
+    const result = cdk8sSynth(join(scratch, 'out'), scratch);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/overlaps the cdk8s output folder/);
   });
 });
