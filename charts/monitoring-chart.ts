@@ -1,7 +1,11 @@
-/** PodMonitors and PrometheusRules for Kafka, the operators and the scaling machinery. */
+/**
+ * PodMonitors and PrometheusRules for Kafka, the operators and the scaling machinery, and the
+ * Grafana dashboard as a ConfigMap for kube-prometheus-stack's dashboard sidecar.
+ */
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { PlatformSpec } from '../spec/schema';
+import { dashboardConfigMap } from './dashboard/config-map';
 import { drainCleanerSelectorLabels } from './drain-cleaner/workload';
 import { kafkaAlertGroup, operationsAlertGroup } from './monitoring/alerts';
 import {
@@ -48,6 +52,13 @@ export class MonitoringChart extends Chart {
         labels: { ...PROMETHEUS_RELEASE_LABEL },
       },
       spec: { groups: [kafkaAlertGroup(spec), operationsAlertGroup(spec)] },
+    });
+    const dashboard = dashboardConfigMap(spec);
+    new ApiObject(this, 'dashboard', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: dashboard.name, namespace: dashboard.namespace, labels: dashboard.labels },
+      data: dashboard.data,
     });
   }
 }

@@ -20,3 +20,26 @@ export const CERTIFICATE_EXPIRY = 'certmanager_certificate_expiration_timestamp_
 export const AUTOSCALER_CURRENT_MOVE_AGE = 'kafka_autoscaler_current_move_age_seconds';
 /** Counter, label `reason`: seconds the controller spent holding for that reason. */
 export const AUTOSCALER_BLOCKED = 'kafka_autoscaler_blocked_seconds_total';
+/** Gauge, label `zone`: the balanced node level the controller wants (`controller/metrics.ts`). */
+export const AUTOSCALER_DESIRED_NODES = 'kafka_autoscaler_desired_nodes';
+/** Gauge, label `zone`: Ready Kafka nodes, not counting one being removed. */
+export const AUTOSCALER_CURRENT_NODES = 'kafka_autoscaler_current_nodes';
+/** Gauge, label `zone`: broker network demand, MiB/s in the busier direction. */
+export const AUTOSCALER_ZONE_DEMAND = 'kafka_autoscaler_zone_demand_mibps';
+/** Gauge, label `reason`: 1 for the last decision's reason, 0 for the others. */
+export const AUTOSCALER_LAST_DECISION = 'kafka_autoscaler_last_decision';
+/** Counter, label `outcome` (started, retried, finished, failed): broker moves. */
+export const AUTOSCALER_BROKER_MOVES = 'kafka_autoscaler_broker_moves_total';
+/** Counter, labels `kind` and `dry_run`: actions taken, or reported in dry-run. */
+export const AUTOSCALER_ACTIONS = 'kafka_autoscaler_actions_total';
+/** Counter: instances terminated after being emptied. */
+export const AUTOSCALER_INSTANCES_TERMINATED = 'kafka_autoscaler_instances_terminated_total';
+/** Counter: operations given up after a failed move. */
+export const AUTOSCALER_OPERATIONS_ABANDONED = 'kafka_autoscaler_operations_abandoned_total';
+/** Gauge: 1 on the replica holding the lease; dashboards keep only the leader's series. */
+export const AUTOSCALER_LEADER = 'kafka_autoscaler_leader';
+/**
+ * kube-state-metrics gauge, one series per pod with labels `namespace`, `pod`, `node`,
+ * `created_by_kind`, `created_by_name` (kube-state-metrics `docs/pod-metrics.md`, STABLE).
+ */
+export const POD_INFO = 'kube_pod_info';
