@@ -98,20 +98,62 @@ function structuralIssue(raw: unknown, zodIssue: z.core.$ZodIssue): SpecIssue[] 
   return [{ path, message: `${showValue(value)}: ${zodIssue.message}` }];
 }
 
+function deleteAt(root: unknown, path: readonly PropertyKey[]): void {
+  const holder = valueAt(root, path.slice(0, -1));
+  if (holder === null || typeof holder !== 'object') return;
+  const last = path[path.length - 1];
+  if (last === undefined) return;
+  if (Array.isArray(holder) && typeof last === 'number') holder.splice(last, 1, undefined);
+  else delete (holder as Record<PropertyKey, unknown>)[last];
+}
+
+function startsWith(path: string, prefix: string): boolean {
+  return (
+    prefix === '' ||
+    path === prefix ||
+    path.startsWith(`${prefix}.`) ||
+    path.startsWith(`${prefix}[`)
+  );
+}
+
 /**
- * When unknown keys are the only structural problems, drops them and runs the rules too, so a typo
- * does not hide the other mistakes in the same file.
+ * The rule problems of a spec that also has structural problems, so one run reports both: unknown
+ * keys are dropped and every structurally bad value is removed (its default applies), then the rules
+ * run on what remains. Rule problems about a removed field are left out (its default is not what
+ * the user wrote). When a required field is what is wrong, the rules cannot run and this says so.
  */
-function rulesBeyondUnknownKeys(raw: object, zodIssues: readonly z.core.$ZodIssue[]): SpecIssue[] {
-  if (!zodIssues.every(i => i.code === 'unrecognized_keys')) return [];
+function rulesBeyondStructure(raw: object, zodIssues: readonly z.core.$ZodIssue[]): SpecIssue[] {
   const copy = structuredClone(raw) as Record<PropertyKey, unknown>;
-  for (const zodIssue of zodIssues) {
-    if (zodIssue.code !== 'unrecognized_keys') continue;
-    const holder = valueAt(copy, zodIssue.path) as Record<string, unknown>;
-    for (const key of zodIssue.keys) delete holder[key];
+  const removed: string[] = [];
+  let pending = zodIssues;
+  for (let round = 0; round < 5 && pending.length > 0; round++) {
+    for (const zodIssue of pending) {
+      if (zodIssue.code === 'unrecognized_keys') {
+        const holder = valueAt(copy, zodIssue.path) as Record<string, unknown>;
+        for (const key of zodIssue.keys) delete holder[key];
+      } else {
+        if (valueAt(copy, zodIssue.path) === undefined) {
+          return [
+            {
+              path: formatPath(zodIssue.path),
+              message:
+                'the cross-field checks (sizes, zones, replication, names) run once this required field is fixed',
+            },
+          ];
+        }
+        deleteAt(copy, zodIssue.path);
+        removed.push(formatPath(zodIssue.path));
+      }
+    }
+    const reparsed = platformSpecSchema.safeParse(copy);
+    if (reparsed.success) {
+      return checkRules(reparsed.data).filter(
+        ruleIssue => !removed.some(path => startsWith(ruleIssue.path, path)),
+      );
+    }
+    pending = reparsed.error.issues;
   }
-  const reparsed = platformSpecSchema.safeParse(copy);
-  return reparsed.success ? checkRules(reparsed.data) : [];
+  return [];
 }
 
 /**
@@ -133,7 +175,7 @@ export function parseSpec(raw: unknown, source?: string): LoadedSpec {
   const parsed = platformSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap(i => structuralIssue(raw, i));
-    throw new SpecError([...issues, ...rulesBeyondUnknownKeys(raw, parsed.error.issues)], source);
+    throw new SpecError([...issues, ...rulesBeyondStructure(raw, parsed.error.issues)], source);
   }
   const issues = checkRules(parsed.data);
   if (issues.length > 0) throw new SpecError(issues, source);

@@ -15,11 +15,18 @@ import {
 import { showValue, type SpecIssue } from './errors';
 import { knownInstanceTypes } from './instance-types';
 import {
+  brokerConfigIssues,
+  minInSyncIssue,
+  replicationFactorIssue,
+  topicConfigIssues,
+} from './kafka-config';
+import {
   PLACEHOLDER_RUNBOOK_BASE_URL,
   UNPUBLISHED_CONTROLLER_IMAGE,
   dns1123Label,
   type PlatformSpec,
 } from './schema';
+import { kafkaCollisionKey, topicResourceName } from './topic-names';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const ZONE_SUFFIX_PATTERN = /^([a-z]|[a-z]+-\d+[a-z])$/;
@@ -144,53 +151,22 @@ function replicationIssues(
   minInSyncReplicas: number,
   spec: PlatformSpec,
 ): SpecIssue[] {
-  const issues: SpecIssue[] = [];
-  const { brokers, allowReplicationFactorOne } = spec.kafka;
-  if (replicationFactor > brokers) {
-    issues.push(
-      issue(
-        `${path}replicationFactor`,
-        `${replicationFactor} is more than the ${brokers} brokers; use at most ${brokers}`,
-      ),
-    );
-  }
-  if (replicationFactor < 1 || (replicationFactor < 2 && !allowReplicationFactorOne)) {
-    issues.push(
-      issue(
-        `${path}replicationFactor`,
-        `${replicationFactor} loses data when one broker fails; use 3 (or set kafka.allowReplicationFactorOne: true for throwaway data)`,
-      ),
-    );
-  }
-  if (minInSyncReplicas < 1) {
-    issues.push(issue(`${path}minInSyncReplicas`, `${minInSyncReplicas} is below 1; use 2`));
-  } else if (minInSyncReplicas >= replicationFactor && replicationFactor > 1) {
-    issues.push(
-      issue(
-        `${path}minInSyncReplicas`,
-        `${minInSyncReplicas} is not below the replication factor ${replicationFactor}, so any broker restart stops producers; use ${replicationFactor - 1}`,
-      ),
-    );
-  }
-  return issues;
+  return [
+    replicationFactorIssue(`${path}replicationFactor`, replicationFactor, spec),
+    minInSyncIssue(`${path}minInSyncReplicas`, minInSyncReplicas, replicationFactor),
+  ].filter((found): found is SpecIssue => found !== undefined);
 }
 
 const replicationRules: Rule = spec =>
   replicationIssues('kafka.', spec.kafka.replicationFactor, spec.kafka.minInSyncReplicas, spec);
 
-/** Kubernetes name a topic gets when its Kafka name is not a valid resource name. */
-export function topicResourceName(topicName: string): string {
-  return topicName
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]/g, '-')
-    .replace(/^[^a-z0-9]+/, '')
-    .replace(/[^a-z0-9]+$/, '');
-}
+export { topicResourceName } from './topic-names';
 
 const topicRules: Rule = spec => {
   const issues: SpecIssue[] = [];
   const names = new Map<string, number>();
   const resourceNames = new Map<string, number>();
+  const collisionKeys = new Map<string, number>();
   spec.kafka.topics.forEach((topic, index) => {
     const path = `kafka.topics[${index}].`;
     if (
@@ -205,10 +181,18 @@ const topicRules: Rule = spec => {
           `${showValue(topic.name)} is not a Kafka topic name; use letters, digits, '.', '_' and '-', at most ${MAX_TOPIC_NAME_LENGTH} characters`,
         ),
       );
-    } else if (topicResourceName(topic.name) === '') {
+    }
+    const collisionKey = kafkaCollisionKey(topic.name);
+    const twin = collisionKeys.get(collisionKey);
+    if (twin !== undefined && spec.kafka.topics[twin]?.name !== topic.name) {
       issues.push(
-        issue(`${path}name`, `${showValue(topic.name)} needs at least one letter or digit`),
+        issue(
+          `${path}name`,
+          `${showValue(topic.name)} and kafka.topics[${twin}] (${showValue(spec.kafka.topics[twin]?.name)}) differ only in '.' versus '_', which Kafka treats as the same in metric names and refuses to create both; rename one`,
+        ),
       );
+    } else if (twin === undefined) {
+      collisionKeys.set(collisionKey, index);
     }
     const earlier = names.get(topic.name);
     if (earlier !== undefined) {
@@ -222,7 +206,7 @@ const topicRules: Rule = spec => {
       names.set(topic.name, index);
       const resourceName = topicResourceName(topic.name);
       const clash = resourceNames.get(resourceName);
-      if (clash !== undefined && resourceName !== '') {
+      if (clash !== undefined) {
         issues.push(
           issue(
             `${path}name`,
@@ -247,6 +231,7 @@ const topicRules: Rule = spec => {
         topic.minInSyncReplicas ?? spec.kafka.minInSyncReplicas,
         spec,
       ),
+      ...topicConfigIssues(spec, topic, index),
     );
   });
   return issues;
@@ -785,6 +770,7 @@ const awsNetworkRules: Rule = spec => {
 
 const rules: readonly Rule[] = [
   identityRules,
+  brokerConfigIssues,
   zoneRules,
   brokerRules,
   replicationRules,

@@ -194,14 +194,14 @@ describe('parseSpec rules', () => {
       'kafka.topics[1].name: "t" is already kafka.topics[0]; remove one',
     ],
     [
-      'two topics map to one resource name',
+      'two topics collide in Kafka (dot versus underscore)',
       withKafka({
         topics: [
           { name: 'a_b', partitions: 3 },
-          { name: 'a-b', partitions: 3 },
+          { name: 'a.b', partitions: 3 },
         ],
       }),
-      'kafka.topics[1].name: "a-b" and kafka.topics[0] map to the same KafkaTopic resource name "a-b"; rename one',
+      'kafka.topics[1].name: "a.b" and kafka.topics[0] ("a_b") differ only in \'.\' versus \'_\', which Kafka treats as the same in metric names and refuses to create both; rename one',
     ],
     [
       'partitions are zero',
@@ -438,6 +438,45 @@ describe('parseSpec rules', () => {
         'kafka.external.allowedCidrs',
       ]),
     );
+  });
+});
+
+describe('all problems in one report', () => {
+  // Reproduction 7 of issue #12: schema errors hid the rule errors until they were fixed.
+  it('reports schema and rule problems together', () => {
+    const base = specInput(3, 1);
+    const problems = problemsOf({
+      ...base,
+      kafka: { ...base.kafka, brokers: 5, storage: { sizeGi: -10 }, brokerz: 1 },
+      autoscaling: { mode: 'sometimes' },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'kafka.brokerz: unknown key; did you mean "brokers"? Allowed here: namespace, version, brokers, controllers, storage, replicationFactor, minInSyncReplicas, allowReplicationFactorOne, topics, external, brokerResources, controllerResources, config',
+        'autoscaling.mode: "sometimes" is not allowed; use one of "controller", "target-tracking", "off"',
+        'kafka.brokers: 5 is not a multiple of the 3 zones; use 3 or 6',
+        'kafka.storage.sizeGi: -10 is out of range; use 1 to 65536 GiB',
+      ]),
+    );
+  });
+
+  it('leaves out rule problems about a value it had to drop', () => {
+    const base = specInput(3, 1);
+    const problems = problemsOf({
+      ...base,
+      kafka: { ...base.kafka, replicationFactor: 'three', brokers: 5 },
+    });
+    expect(problems).toContain('kafka.replicationFactor: "three" is not a number; write a number');
+    expect(problems).toContain('kafka.brokers: 5 is not a multiple of the 3 zones; use 3 or 6');
+    expect(problems.filter(p => p.startsWith('kafka.replicationFactor'))).toHaveLength(1);
+  });
+
+  it('says the cross-field checks wait when a required field is wrong', () => {
+    const base = specInput(3, 1);
+    expect(problemsOf({ ...base, kafka: { ...base.kafka, brokers: 'many' } })).toEqual([
+      'kafka.brokers: "many" is not a number; write a number',
+      'kafka.brokers: the cross-field checks (sizes, zones, replication, names) run once this required field is fixed',
+    ]);
   });
 });
 

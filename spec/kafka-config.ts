@@ -1,0 +1,486 @@
+/**
+ * Checks of the free-form Kafka configuration maps, `kafka.config` (broker) and
+ * `kafka.topics[].config` (topic): keys Strimzi forbids or this platform reserves are rejected with
+ * the spec field to use instead; keys a typed rule covers go through that rule; topic keys must be
+ * real topic-level keys.
+ *
+ * Sources (facts only, lists re-typed):
+ * - Strimzi forbidden broker-config prefixes and their exceptions: `KafkaClusterSpec`
+ *   `FORBIDDEN_PREFIXES` / `FORBIDDEN_PREFIX_EXCEPTIONS` in strimzi-kafka-operator's `api` module
+ *   (the KRaft-era list, unchanged in the 1.x line this project pins: Strimzi 1.2.0, see
+ *   charts/operators/versions.ts). The Strimzi 1.2.0 CRD only says such prefixes exist. Strimzi
+ *   drops a forbidden key with a warning in the operator log, so the user's setting silently does
+ *   nothing; rejecting it here is the only way the user hears about it.
+ * - Topic-level keys: Apache Kafka 4.0 and 4.1 documentation, "Topic-Level Configs"
+ *   (kafka.apache.org/40/configuration/topic-level-configs), with the broker property that serves
+ *   as each key's default ("Server Default Property"). Kafka 4.0 removed
+ *   `message.format.version` and `message.timestamp.difference.max.ms`.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+import { showValue, type SpecIssue } from './errors';
+import type { PlatformSpec, TopicSpec } from './schema';
+
+type ConfigValue = string | number | boolean;
+
+/** One forbidden prefix and where its concern lives in this spec. */
+interface ForbiddenPrefix {
+  readonly prefix: string;
+  readonly instead: string;
+}
+
+const LISTENERS = 'kafka.external (this platform builds the listeners)';
+const SECURITY =
+  'kafka.external.authentication and kafka.external.allowedCidrs (TLS and authentication are always on)';
+const NODE_ROLES =
+  'kafka.brokers and kafka.controllers (Strimzi derives node IDs, roles and racks from the node pools)';
+
+/** Strimzi `KafkaClusterSpec.FORBIDDEN_PREFIXES` (KRaft era, Strimzi 0.46 to 1.2). */
+const STRIMZI_FORBIDDEN_PREFIXES: readonly ForbiddenPrefix[] = [
+  { prefix: 'listeners', instead: LISTENERS },
+  { prefix: 'advertised.', instead: LISTENERS },
+  { prefix: 'broker.', instead: NODE_ROLES },
+  { prefix: 'listener.', instead: LISTENERS },
+  { prefix: 'host.name', instead: LISTENERS },
+  { prefix: 'port', instead: LISTENERS },
+  { prefix: 'inter.broker.listener.name', instead: LISTENERS },
+  { prefix: 'sasl.', instead: SECURITY },
+  { prefix: 'ssl.', instead: SECURITY },
+  { prefix: 'security.', instead: SECURITY },
+  { prefix: 'password.', instead: SECURITY },
+  { prefix: 'log.dir', instead: 'kafka.storage (Strimzi mounts the data volumes)' },
+  { prefix: 'zookeeper.connect', instead: 'nothing: Kafka 4 runs KRaft only' },
+  { prefix: 'zookeeper.set.acl', instead: 'nothing: Kafka 4 runs KRaft only' },
+  { prefix: 'zookeeper.ssl', instead: 'nothing: Kafka 4 runs KRaft only' },
+  { prefix: 'zookeeper.clientCnxnSocket', instead: 'nothing: Kafka 4 runs KRaft only' },
+  { prefix: 'authorizer.', instead: 'nothing: simple authorization is always on' },
+  { prefix: 'super.user', instead: 'nothing: simple authorization is always on' },
+  { prefix: 'cruise.control.metrics.topic', instead: 'nothing: Strimzi manages it' },
+  {
+    prefix: 'cruise.control.metrics.reporter.bootstrap.servers',
+    instead: 'nothing: Strimzi manages it',
+  },
+  { prefix: 'node.id', instead: NODE_ROLES },
+  { prefix: 'process.roles', instead: NODE_ROLES },
+  { prefix: 'controller.', instead: 'kafka.controllers (Strimzi configures the KRaft quorum)' },
+  { prefix: 'metadata.log.dir', instead: 'nothing: Strimzi places the KRaft metadata log' },
+];
+
+/** Strimzi `KafkaClusterSpec.FORBIDDEN_PREFIX_EXCEPTIONS`: allowed although a prefix matches. */
+const STRIMZI_PREFIX_EXCEPTIONS: ReadonlySet<string> = new Set([
+  'zookeeper.connection.timeout.ms',
+  'sasl.server.max.receive.size',
+  'ssl.cipher.suites',
+  'ssl.protocol',
+  'ssl.enabled.protocols',
+  'ssl.secure.random.implementation',
+  'cruise.control.metrics.topic.num.partitions',
+  'cruise.control.metrics.topic.replication.factor',
+  'cruise.control.metrics.topic.retention.ms',
+  'cruise.control.metrics.topic.auto.create.retries',
+  'cruise.control.metrics.topic.auto.create.timeout.ms',
+  'cruise.control.metrics.topic.min.insync.replicas',
+  'controller.quorum.election.backoff.max.ms',
+  'controller.quorum.election.timeout.ms',
+  'controller.quorum.fetch.timeout.ms',
+]);
+
+/** Broker keys this platform sets itself and does not let the spec override. */
+const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
+  {
+    prefix: 'config.providers',
+    instead:
+      'nothing: config providers let broker settings read pod files and environment; Strimzi configures its own and this platform adds none',
+  },
+  {
+    prefix: 'metric.reporters',
+    instead: 'monitoring (the Strimzi metrics reporter is configured through metricsConfig)',
+  },
+  {
+    prefix: 'kafka.metrics.reporters',
+    instead: 'monitoring (the Strimzi metrics reporter is configured through metricsConfig)',
+  },
+];
+
+/** Topic-level configuration keys of Apache Kafka 4.0/4.1. */
+export const TOPIC_CONFIG_KEYS: readonly string[] = [
+  'cleanup.policy',
+  'compression.gzip.level',
+  'compression.lz4.level',
+  'compression.type',
+  'compression.zstd.level',
+  'delete.retention.ms',
+  'file.delete.delay.ms',
+  'flush.messages',
+  'flush.ms',
+  'follower.replication.throttled.replicas',
+  'index.interval.bytes',
+  'leader.replication.throttled.replicas',
+  'local.retention.bytes',
+  'local.retention.ms',
+  'max.compaction.lag.ms',
+  'max.message.bytes',
+  'message.downconversion.enable',
+  'message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms',
+  'message.timestamp.type',
+  'min.cleanable.dirty.ratio',
+  'min.compaction.lag.ms',
+  'min.insync.replicas',
+  'preallocate',
+  'remote.log.copy.disable',
+  'remote.log.delete.on.disable',
+  'remote.storage.enable',
+  'retention.bytes',
+  'retention.ms',
+  'segment.bytes',
+  'segment.index.bytes',
+  'segment.jitter.ms',
+  'segment.ms',
+  'unclean.leader.election.enable',
+];
+
+/** Broker properties that are the server default of a topic-level key (Kafka 4.0 docs). */
+const BROKER_DEFAULT_OF_TOPIC_KEY: Readonly<Record<string, string>> = {
+  'log.cleanup.policy': 'cleanup.policy',
+  'log.cleaner.delete.retention.ms': 'delete.retention.ms',
+  'log.segment.delete.delay.ms': 'file.delete.delay.ms',
+  'log.flush.interval.messages': 'flush.messages',
+  'log.flush.interval.ms': 'flush.ms',
+  'log.index.interval.bytes': 'index.interval.bytes',
+  'log.local.retention.bytes': 'local.retention.bytes',
+  'log.local.retention.ms': 'local.retention.ms',
+  'log.cleaner.max.compaction.lag.ms': 'max.compaction.lag.ms',
+  'message.max.bytes': 'max.message.bytes',
+  'log.message.timestamp.after.max.ms': 'message.timestamp.after.max.ms',
+  'log.message.timestamp.before.max.ms': 'message.timestamp.before.max.ms',
+  'log.message.timestamp.type': 'message.timestamp.type',
+  'log.cleaner.min.cleanable.ratio': 'min.cleanable.dirty.ratio',
+  'log.cleaner.min.compaction.lag.ms': 'min.compaction.lag.ms',
+  'log.preallocate': 'preallocate',
+  'log.retention.bytes': 'retention.bytes',
+  'log.retention.ms': 'retention.ms',
+  'log.retention.minutes': 'retention.ms',
+  'log.retention.hours': 'retention.ms',
+  'log.segment.bytes': 'segment.bytes',
+  'log.index.size.max.bytes': 'segment.index.bytes',
+  'log.roll.jitter.ms': 'segment.jitter.ms',
+  'log.roll.jitter.hours': 'segment.jitter.ms',
+  'log.roll.ms': 'segment.ms',
+  'log.roll.hours': 'segment.ms',
+};
+
+/** Prefixes and keys that only exist as broker settings (Kafka 4.0 broker configs). */
+const BROKER_ONLY_PREFIXES = [
+  'log.',
+  'num.',
+  'replica.',
+  'offsets.',
+  'transaction.',
+  'socket.',
+  'queued.',
+  'group.',
+  'auto.',
+  'default.replication.factor',
+  'remote.log.',
+  'share.',
+  'quota.',
+  'leader.imbalance.',
+];
+
+/** Where a key sits in the spec, as an issue path: `kafka.config["min.insync.replicas"]`. */
+function keyPath(mapPath: string, key: string): string {
+  return `${mapPath}[${JSON.stringify(key)}]`;
+}
+
+function issue(path: string, message: string): SpecIssue {
+  return { path, message };
+}
+
+/** The forbidden or reserved entry a broker key falls under, if any. */
+export function forbiddenBrokerKey(key: string): (ForbiddenPrefix & { by: string }) | undefined {
+  const lower = key.toLowerCase();
+  if (STRIMZI_PREFIX_EXCEPTIONS.has(lower)) return undefined;
+  const strimzi = STRIMZI_FORBIDDEN_PREFIXES.find(entry =>
+    lower.startsWith(entry.prefix.toLowerCase()),
+  );
+  if (strimzi !== undefined) return { ...strimzi, by: 'Strimzi' };
+  const reserved = PLATFORM_RESERVED.find(entry => lower.startsWith(entry.prefix));
+  return reserved === undefined ? undefined : { ...reserved, by: 'this platform' };
+}
+
+/** An integer setting: a number, or a string of digits as Kafka also accepts. */
+function integerOf(value: ConfigValue): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+/** A boolean setting: true/false, or the strings "true"/"false" (any case), as Kafka parses them. */
+function booleanOf(value: ConfigValue): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
+    return value.trim().toLowerCase() === 'true';
+  }
+  return undefined;
+}
+
+/** Replication factor rule, shared by the typed fields and the config keys. */
+export function replicationFactorIssue(
+  path: string,
+  replicationFactor: number,
+  spec: PlatformSpec,
+): SpecIssue | undefined {
+  const { brokers, allowReplicationFactorOne } = spec.kafka;
+  if (replicationFactor > brokers) {
+    return issue(
+      path,
+      `${replicationFactor} is more than the ${brokers} brokers; use at most ${brokers}`,
+    );
+  }
+  if (replicationFactor < 1 || (replicationFactor < 2 && !allowReplicationFactorOne)) {
+    return issue(
+      path,
+      `${replicationFactor} loses data when one broker fails; use 3 (or set kafka.allowReplicationFactorOne: true for throwaway data)`,
+    );
+  }
+  return undefined;
+}
+
+/** Minimum in-sync replicas rule: at least 1 and below the replication factor it guards. */
+export function minInSyncIssue(
+  path: string,
+  minInSyncReplicas: number,
+  replicationFactor: number,
+  replicationFactorSource?: string,
+): SpecIssue | undefined {
+  if (minInSyncReplicas < 1) return issue(path, `${minInSyncReplicas} is below 1; use 2`);
+  const fix =
+    replicationFactor > 1 ? `use ${replicationFactor - 1}` : 'raise the replication factor first';
+  if (
+    minInSyncReplicas >= replicationFactor &&
+    (replicationFactor > 1 || minInSyncReplicas > replicationFactor)
+  ) {
+    return issue(
+      path,
+      `${minInSyncReplicas} is not below the replication factor ${replicationFactor}${replicationFactorSource === undefined ? '' : ` (${replicationFactorSource})`}, so any broker restart stops producers; ${fix}`,
+    );
+  }
+  return undefined;
+}
+
+/** A safety switch the platform keeps off (data loss or unmanaged topics when on). */
+const SAFETY_SWITCHES: Readonly<Record<string, string>> = {
+  'auto.create.topics.enable':
+    'creates topics on first use with broker defaults and no KafkaTopic resource, outside the spec; declare them in kafka.topics',
+  'unclean.leader.election.enable':
+    'lets an out-of-sync replica become leader and silently drop acknowledged writes; keep it false',
+};
+
+function switchIssues(mapPath: string, config: Readonly<Record<string, ConfigValue>>): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [key, reason] of Object.entries(SAFETY_SWITCHES)) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const parsed = booleanOf(value);
+    if (parsed === undefined) {
+      issues.push(
+        issue(keyPath(mapPath, key), `${showValue(value)} is not a boolean; write false`),
+      );
+    } else if (parsed) {
+      issues.push(issue(keyPath(mapPath, key), `${showValue(value)} ${reason}`));
+    }
+  }
+  return issues;
+}
+
+/** Reads an integer key, or reports that it is not one. */
+function integerAt(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+  key: string,
+  issues: SpecIssue[],
+): number | undefined {
+  const value = config[key];
+  if (value === undefined) return undefined;
+  const parsed = integerOf(value);
+  if (parsed === undefined) {
+    issues.push(issue(keyPath(mapPath, key), `${showValue(value)} is not a whole number`));
+  }
+  return parsed;
+}
+
+/** Every problem of `kafka.config`. */
+export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
+  const mapPath = 'kafka.config';
+  const config = spec.kafka.config;
+  const issues: SpecIssue[] = [];
+  for (const key of Object.keys(config)) {
+    const forbidden = forbiddenBrokerKey(key);
+    if (forbidden !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is reserved by ${forbidden.by} (prefix "${forbidden.prefix}"), so the broker would never see it; use ${forbidden.instead}`,
+        ),
+      );
+    }
+  }
+  issues.push(...switchIssues(mapPath, config));
+  const at = (key: string): number | undefined => integerAt(mapPath, config, key, issues);
+  const defaultRf = at('default.replication.factor');
+  const minIsr = at('min.insync.replicas');
+  const offsetsRf = at('offsets.topic.replication.factor');
+  const transactionRf = at('transaction.state.log.replication.factor');
+  const transactionIsr = at('transaction.state.log.min.isr');
+  for (const [key, value] of [
+    ['default.replication.factor', defaultRf],
+    ['offsets.topic.replication.factor', offsetsRf],
+    ['transaction.state.log.replication.factor', transactionRf],
+  ] as const) {
+    if (value === undefined) continue;
+    const found = replicationFactorIssue(keyPath(mapPath, key), value, spec);
+    if (found !== undefined) issues.push(found);
+  }
+  const effectiveRf = defaultRf ?? spec.kafka.replicationFactor;
+  const rfSource =
+    defaultRf === undefined
+      ? 'kafka.replicationFactor'
+      : `${mapPath}["default.replication.factor"]`;
+  if (minIsr !== undefined) {
+    const found = minInSyncIssue(
+      keyPath(mapPath, 'min.insync.replicas'),
+      minIsr,
+      effectiveRf,
+      rfSource,
+    );
+    if (found !== undefined) issues.push(found);
+  } else if (
+    defaultRf !== undefined &&
+    defaultRf > 1 &&
+    spec.kafka.minInSyncReplicas >= defaultRf
+  ) {
+    issues.push(
+      issue(
+        keyPath(mapPath, 'default.replication.factor'),
+        `${defaultRf} is not above kafka.minInSyncReplicas ${spec.kafka.minInSyncReplicas}, so any broker restart stops producers; use ${spec.kafka.minInSyncReplicas + 1}`,
+      ),
+    );
+  }
+  const effectiveIsr = minIsr ?? spec.kafka.minInSyncReplicas;
+  if (offsetsRf !== undefined && offsetsRf > 1 && offsetsRf <= effectiveIsr) {
+    issues.push(
+      issue(
+        keyPath(mapPath, 'offsets.topic.replication.factor'),
+        `${offsetsRf} is not above min.insync.replicas ${effectiveIsr}, so consumer offset commits stop whenever a broker restarts; use ${effectiveIsr + 1}`,
+      ),
+    );
+  }
+  const effectiveTransactionRf = transactionRf ?? spec.kafka.replicationFactor;
+  if (transactionIsr !== undefined) {
+    const found = minInSyncIssue(
+      keyPath(mapPath, 'transaction.state.log.min.isr'),
+      transactionIsr,
+      effectiveTransactionRf,
+      transactionRf === undefined
+        ? 'kafka.replicationFactor'
+        : `${mapPath}["transaction.state.log.replication.factor"]`,
+    );
+    if (found !== undefined) issues.push(found);
+  } else if (
+    transactionRf !== undefined &&
+    transactionRf > 1 &&
+    spec.kafka.minInSyncReplicas >= transactionRf
+  ) {
+    issues.push(
+      issue(
+        keyPath(mapPath, 'transaction.state.log.replication.factor'),
+        `${transactionRf} is not above transaction.state.log.min.isr ${spec.kafka.minInSyncReplicas} (kafka.minInSyncReplicas), so transactions stop whenever a broker restarts; use ${spec.kafka.minInSyncReplicas + 1}`,
+      ),
+    );
+  }
+  return issues;
+}
+
+/** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */
+function nearTopicKey(key: string): string | undefined {
+  const candidate = closest(key, [...TOPIC_CONFIG_KEYS]);
+  return distance(key, candidate) <= Math.max(3, Math.floor(key.length / 4))
+    ? candidate
+    : undefined;
+}
+
+/** Every problem of one topic's `config`, at `kafka.topics[index].config`. */
+export function topicConfigIssues(
+  spec: PlatformSpec,
+  topic: TopicSpec,
+  index: number,
+): SpecIssue[] {
+  const mapPath = `kafka.topics[${index}].config`;
+  const issues: SpecIssue[] = [];
+  const topicKeys = new Set(TOPIC_CONFIG_KEYS);
+  for (const key of Object.keys(topic.config)) {
+    if (topicKeys.has(key)) continue;
+    const topicKey = BROKER_DEFAULT_OF_TOPIC_KEY[key];
+    if (key === 'replication.factor' || key === 'replicas') {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is not a topic configuration key; use kafka.topics[${index}].replicationFactor`,
+        ),
+      );
+    } else if (key === 'partitions' || key === 'num.partitions') {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is not a topic configuration key; use kafka.topics[${index}].partitions`,
+        ),
+      );
+    } else if (topicKey !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is a broker setting, not a topic one; the topic-level key is "${topicKey}" (mind its unit)`,
+        ),
+      );
+    } else if (BROKER_ONLY_PREFIXES.some(prefix => key.startsWith(prefix))) {
+      const near = nearTopicKey(key);
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is a broker setting, not a topic one; set it in kafka.config${near === undefined ? '' : `, or did you mean "${near}"?`}`,
+        ),
+      );
+    } else {
+      const near = nearTopicKey(key);
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is not a Kafka topic configuration key${near === undefined ? '' : `; did you mean "${near}"?`} Topic keys: ${TOPIC_CONFIG_KEYS.join(', ')}`,
+        ),
+      );
+    }
+  }
+  issues.push(...switchIssues(mapPath, topic.config));
+  const minIsr = integerAt(mapPath, topic.config, 'min.insync.replicas', issues);
+  if (minIsr !== undefined) {
+    if (topic.minInSyncReplicas !== undefined && topic.minInSyncReplicas !== minIsr) {
+      issues.push(
+        issue(
+          keyPath(mapPath, 'min.insync.replicas'),
+          `${minIsr} contradicts kafka.topics[${index}].minInSyncReplicas ${topic.minInSyncReplicas}; set it once, in minInSyncReplicas`,
+        ),
+      );
+    }
+    const replicationFactor = topic.replicationFactor ?? spec.kafka.replicationFactor;
+    const found = minInSyncIssue(
+      keyPath(mapPath, 'min.insync.replicas'),
+      minIsr,
+      replicationFactor,
+      topic.replicationFactor === undefined
+        ? 'kafka.replicationFactor'
+        : `kafka.topics[${index}].replicationFactor`,
+    );
+    if (found !== undefined) issues.push(found);
+  }
+  return issues;
+}
