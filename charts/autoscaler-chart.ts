@@ -3,6 +3,7 @@ import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { controllerConfigFromSpec } from '../controller/config';
+import { decisionConfigMapName } from '../controller/decision-record';
 import type { LoadedSpec } from '../spec/load';
 import {
   controllerClusterRules,
@@ -61,7 +62,10 @@ export class AutoscalerChart extends Chart {
     grantInNamespace(this, 'own-role', {
       name: AUTOSCALER_NAME,
       namespace,
-      rules: controllerOwnNamespaceRules(config.leaderElection.leaseName),
+      rules: controllerOwnNamespaceRules(
+        config.leaderElection.leaseName,
+        decisionConfigMapName(config.clusterName),
+      ),
       serviceAccount,
     });
     new k8s.KubeConfigMap(this, 'config', {
@@ -73,11 +77,14 @@ export class AutoscalerChart extends Chart {
       spec: autoscalerDeploymentSpec(spec, config),
     });
     // maxUnavailable 1: with 2 replicas one stays; with 1 a node drain is never blocked.
+    // AlwaysAllow: a replica that is not Ready (crash-looping, or stuck on a bad config) may
+    // always be evicted, so two unhealthy replicas never block the drain of their nodes.
     new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: AUTOSCALER_NAME, namespace },
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
         selector: { matchLabels: autoscalerSelectorLabels() },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
     if (spec.monitoring.enabled) {

@@ -95,11 +95,14 @@ export class DrainCleanerChart extends Chart {
       metadata: { name: DRAIN_CLEANER_NAME, namespace, labels: drainCleanerSelectorLabels() },
       spec: drainCleanerDeploymentSpec(spec, spec.drainCleaner.image ?? DRAIN_CLEANER_IMAGE),
     });
+    // AlwaysAllow: a replica that is not Ready may always be evicted, so if both replicas are
+    // unhealthy the PDB does not block every drain of their nodes (it only protects Ready ones).
     new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: DRAIN_CLEANER_NAME, namespace },
       spec: {
         minAvailable: k8s.IntOrString.fromNumber(1),
         selector: { matchLabels: drainCleanerSelectorLabels() },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
     new k8s.KubeValidatingWebhookConfiguration(this, 'webhook', {

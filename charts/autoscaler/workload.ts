@@ -33,7 +33,38 @@ export function serviceAccountAnnotations(spec: PlatformSpec): Record<string, st
   return arn === undefined || arn === '' ? undefined : { [IRSA_ANNOTATION]: arn };
 }
 
-/** Replicas on different hosts (hard, honouring taints), and preferably different zones. */
+/**
+ * Priority class of the controller's pods. `system-cluster-critical` is one of the two classes
+ * every Kubernetes API server creates at start-up (value 2000000000; `system-node-critical` is
+ * 1000 higher and meant for per-node agents), usable outside `kube-system` since Kubernetes 1.17.
+ * The controller shares the small system nodegroup with CoreDNS and other add-ons at that
+ * priority; at the default priority 0 it would be the first pod preempted or evicted under
+ * pressure there, and with it every scale-out and scale-in stops. Same class as the Drain
+ * Cleaner. No PriorityClass object of our own: nothing to create, own or delete.
+ */
+export const AUTOSCALER_PRIORITY_CLASS = 'system-cluster-critical';
+
+/**
+ * Rolling update: one extra pod first, none taken away (`maxSurge: 1`, `maxUnavailable: 0`). The
+ * replicas are leader-elected, so a surge pod only waits as a standby until the old leader's
+ * lease ends; the hostname spread (`maxSkew: 1`) leaves room for it on a two-node nodegroup.
+ */
+export function autoscalerStrategy(): k8s.DeploymentStrategy {
+  return {
+    type: 'RollingUpdate',
+    rollingUpdate: {
+      maxSurge: k8s.IntOrString.fromNumber(1),
+      maxUnavailable: k8s.IntOrString.fromNumber(0),
+    },
+  };
+}
+
+/**
+ * Replicas on different hosts (hard, honouring taints), and preferably different zones. A spread
+ * constraint, not required pod anti-affinity: with `maxSkew: 1` a rolling update's surge pod may
+ * join a node that already runs a replica when every node has one, where required anti-affinity
+ * would leave it Pending on a two-node system nodegroup and stall the rollout.
+ */
 export function autoscalerSpread(): k8s.TopologySpreadConstraint[] {
   const labelSelector = { matchLabels: autoscalerSelectorLabels() };
   return [
@@ -65,6 +96,7 @@ export function autoscalerDeploymentSpec(
   return {
     replicas: spec.controller.replicas,
     selector: { matchLabels: autoscalerSelectorLabels() },
+    strategy: autoscalerStrategy(),
     template: {
       metadata: {
         labels: autoscalerSelectorLabels(),
@@ -72,6 +104,7 @@ export function autoscalerDeploymentSpec(
       },
       spec: {
         serviceAccountName: AUTOSCALER_NAME,
+        priorityClassName: AUTOSCALER_PRIORITY_CLASS,
         securityContext: restrictedPodSecurityContext(),
         topologySpreadConstraints: autoscalerSpread(),
         terminationGracePeriodSeconds: 30,

@@ -91,6 +91,14 @@ export function deschedulerDeploymentSpec(input: DeschedulerDeploymentInput): k8
   return {
     replicas: 1,
     selector: { matchLabels: deschedulerSelectorLabels() },
+    // The new pod starts before the old one stops; the leader lease keeps a single active loop.
+    strategy: {
+      type: 'RollingUpdate',
+      rollingUpdate: {
+        maxSurge: k8s.IntOrString.fromNumber(1),
+        maxUnavailable: k8s.IntOrString.fromNumber(0),
+      },
+    },
     template: {
       metadata: {
         labels: deschedulerSelectorLabels(),

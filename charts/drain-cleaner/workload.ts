@@ -54,7 +54,10 @@ export function drainCleanerEnv(spec: PlatformSpec): k8s.EnvVar[] {
 
 /**
  * Replicas in different zones and on different hosts, both hard and honouring taints: two replicas
- * on one node would let a single drain take the whole webhook away.
+ * on one node would let a single drain take the whole webhook away. Spread constraints rather than
+ * required pod anti-affinity: with `maxSkew: 1` the surge pod of a rolling update
+ * (`maxUnavailable: 0`) can still start when every eligible node already runs a replica, where
+ * required anti-affinity would leave it Pending on a small system nodegroup and stall the rollout.
  */
 export function drainCleanerSpread(): k8s.TopologySpreadConstraint[] {
   const labelSelector = { matchLabels: drainCleanerSelectorLabels() };
@@ -89,9 +92,14 @@ export function drainCleanerDeploymentSpec(spec: PlatformSpec, image: string): k
   return {
     replicas: spec.drainCleaner.replicas,
     selector: { matchLabels: drainCleanerSelectorLabels() },
+    // A new replica is Ready before an old one goes: the webhook never loses a replica to a
+    // rollout.
     strategy: {
       type: 'RollingUpdate',
-      rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0) },
+      rollingUpdate: {
+        maxSurge: k8s.IntOrString.fromNumber(1),
+        maxUnavailable: k8s.IntOrString.fromNumber(0),
+      },
     },
     template: {
       metadata: { labels: drainCleanerSelectorLabels() },

@@ -116,6 +116,14 @@ export function brokerPoolSpec(
   };
 }
 
+/**
+ * Priority class of the KRaft controller pods: they share the small system nodegroup with
+ * `system-cluster-critical` add-ons, and at the default priority 0 they would be preempted or
+ * evicted first there, taking the metadata quorum (and with it the whole Kafka cluster) down.
+ * A class every API server creates (see `AUTOSCALER_PRIORITY_CLASS`, charts/autoscaler/workload.ts).
+ */
+export const CONTROLLER_PRIORITY_CLASS = 'system-cluster-critical';
+
 /** The KRaft controller pool: on the system nodes, spread over zones and hosts. */
 export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): KafkaNodePoolSpec {
   return {
@@ -155,6 +163,7 @@ export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): Kafk
           hardSpread(ZONE_LABEL, spec.name, CONTROLLER_POOL_NAME),
           hardSpread(HOSTNAME_LABEL, spec.name, CONTROLLER_POOL_NAME),
         ],
+        priorityClassName: CONTROLLER_PRIORITY_CLASS,
       },
     },
   };

@@ -46,10 +46,69 @@ export const KUBE_PROMETHEUS_STACK_CHART: HelmChartPin = {
   version: '85.1.2',
 };
 
-/** Images of the components this project renders itself (no Helm). */
-export const DESCHEDULER_IMAGE = 'registry.k8s.io/descheduler/descheduler:v0.36.0';
-/** Drain Cleaner release shipped with Strimzi 1.2.0's installation files. */
-export const DRAIN_CLEANER_IMAGE = 'quay.io/strimzi/drain-cleaner:1.6.1';
+/**
+ * A container image this project names itself (no Helm chart chooses it). Pinned by tag, and by
+ * digest wherever the digest could be verified: a digest makes the reference immutable, so a
+ * re-pushed tag can never change what a webhook or an evicting controller runs.
+ *
+ * Refreshing a digest (needs registry access, which the build machine of this change did not
+ * have): `crane digest <repository>:<tag>` (go-containerregistry) prints the digest of the
+ * multi-architecture index the tag points at; put it in `digest`, drop `digestUnverified`, and
+ * remove the image's `CKV_K8S_43` entry from `.checkov.yaml`'s exceptions (the cluster tier
+ * fails while a listed exception no longer occurs).
+ */
+export interface ImagePin {
+  /** Registry and repository, e.g. `registry.k8s.io/descheduler/descheduler`. */
+  readonly repository: string;
+  /** The release tag; never `latest`. */
+  readonly tag: string;
+  /** `sha256:` and 64 lowercase hex digits: the index digest the tag pointed at when verified. */
+  readonly digest?: string;
+  /**
+   * Why `digest` is absent, for the record and the Checkov exception. Set exactly when `digest`
+   * is not.
+   */
+  readonly digestUnverified?: string;
+}
+
+/** `repository:tag@digest`, or `repository:tag` while the digest is unverified. */
+export function imageReference(pin: ImagePin): string {
+  const tagged = `${pin.repository}:${pin.tag}`;
+  return pin.digest === undefined ? tagged : `${tagged}@${pin.digest}`;
+}
+
+const UNVERIFIED_DIGEST =
+  'digest not verifiable from this build machine (no registry access, and no public record ' +
+  'of it was found); refresh with `crane digest <repository>:<tag>`';
+
+/**
+ * The descheduler release. The newest digest the Kubernetes image promoter's manifest
+ * (kubernetes/k8s.io, `registry.k8s.io/images/k8s-staging-descheduler/images.yaml`) showed at
+ * the time of writing was for v0.33.0, not this release.
+ */
+export const DESCHEDULER_IMAGE_PIN: ImagePin = {
+  repository: 'registry.k8s.io/descheduler/descheduler',
+  tag: 'v0.36.0',
+  digestUnverified: UNVERIFIED_DIGEST,
+};
+
+/** Drain Cleaner release shipped with Strimzi 1.2.0's installation files (which pin by tag). */
+export const DRAIN_CLEANER_IMAGE_PIN: ImagePin = {
+  repository: 'quay.io/strimzi/drain-cleaner',
+  tag: '1.6.1',
+  digestUnverified: UNVERIFIED_DIGEST,
+};
+
+/** Default image of the descheduler Deployment (`descheduler.image` overrides it). */
+export const DESCHEDULER_IMAGE = imageReference(DESCHEDULER_IMAGE_PIN);
+/** Default image of the Drain Cleaner Deployment (`drainCleaner.image` overrides it). */
+export const DRAIN_CLEANER_IMAGE = imageReference(DRAIN_CLEANER_IMAGE_PIN);
+
+/** Every third-party image this project names itself, for tests and the scanner exceptions. */
+export const THIRD_PARTY_IMAGE_PINS: readonly ImagePin[] = [
+  DESCHEDULER_IMAGE_PIN,
+  DRAIN_CLEANER_IMAGE_PIN,
+];
 
 /** All chart pins, for tests and the Pulumi stack. */
 export const CHART_PINS: readonly HelmChartPin[] = [

@@ -92,6 +92,7 @@ export interface PodTemplate {
   };
   readonly tolerations?: readonly Toleration[];
   readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
+  readonly priorityClassName?: string;
   readonly terminationGracePeriodSeconds?: number;
 }
 

@@ -103,4 +103,28 @@ describe('AutoscalerChart', () => {
       securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true },
     });
   });
+
+  test('runs at system-cluster-critical priority beside the system add-ons', () => {
+    const spec = deployment(synth()) as unknown as {
+      template: { spec: { priorityClassName?: string } };
+    };
+    expect(spec.template.spec.priorityClassName).toBe('system-cluster-critical');
+  });
+
+  test('rolls out one surge pod at a time and never goes below its replicas', () => {
+    const spec = deployment(synth()) as unknown as { strategy?: Record<string, unknown> };
+    expect(spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+  });
+
+  test('its PDB lets unhealthy replicas be evicted, so they never block a drain', () => {
+    const pdbs = synth().filter(object => object.kind === 'PodDisruptionBudget');
+    expect(pdbs).toHaveLength(1);
+    expect(pdbs[0]?.spec).toMatchObject({
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
 });

@@ -48,7 +48,7 @@ describe('DeschedulerChart', () => {
     const [container] = spec.template.spec.containers;
     expect(spec.replicas).toBe(1);
     expect(container?.image).toBe(DESCHEDULER_IMAGE);
-    expect(DESCHEDULER_IMAGE).toMatch(/:v\d+\.\d+\.\d+$/);
+    expect(DESCHEDULER_IMAGE).toMatch(/:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/);
     expect(container?.args).toEqual(
       expect.arrayContaining([
         '--descheduling-interval=600s',
@@ -56,6 +56,14 @@ describe('DeschedulerChart', () => {
         '--leader-elect-resource-namespace=kafka-descheduler',
       ]),
     );
+  });
+
+  test('rolls out with an explicit surge-first strategy', () => {
+    const deployment = find(synth(), 'Deployment');
+    expect((deployment.spec as { strategy?: unknown }).strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
   });
 
   test('may evict but never delete pods, and holds only its own lease', () => {

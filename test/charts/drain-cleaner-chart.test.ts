@@ -70,6 +70,20 @@ describe('DrainCleanerChart', () => {
     expect(findAll(objects, 'PodDisruptionBudget')).toHaveLength(1);
   });
 
+  test('its PDB keeps one Ready replica but lets unhealthy ones be evicted', () => {
+    const [pdb] = findAll(synth(), 'PodDisruptionBudget');
+    // Without AlwaysAllow, two crash-looping replicas would block every drain of their nodes.
+    expect(pdb?.spec).toMatchObject({ minAvailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+  });
+
+  test('rolls out surge-first: a new replica is up before an old one goes', () => {
+    const [deployment] = findAll(synth(), 'Deployment');
+    expect((deployment?.spec as { strategy?: unknown }).strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+  });
+
   test('the webhook covers pod evictions in the Kafka namespace with an injected CA', () => {
     const [webhookConfig] = findAll(synth(), 'ValidatingWebhookConfiguration');
     const annotations = webhookConfig?.metadata?.annotations as Record<string, string>;
