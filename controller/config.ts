@@ -45,6 +45,17 @@ export interface PrometheusQueries {
   readonly underReplicatedPartitions: string;
   /** One sample: partitions under their min ISR across the cluster. */
   readonly underMinIsrPartitions: string;
+  /**
+   * Per broker pod (label `pod`): the time, in seconds, of the oldest raw sample behind its
+   * throughput (`timestamp()` of the counters). The data's age is judged by it.
+   * @default - the query evaluation time (an instant query's own timestamp)
+   */
+  readonly brokerSampleTimestamps?: string;
+  /**
+   * One sample: the time, in seconds, of the oldest raw partition-health sample.
+   * @default - the query evaluation time
+   */
+  readonly healthSampleTimestamp?: string;
 }
 
 /** Lease-based leader election among the controller replicas. */
@@ -104,6 +115,13 @@ export interface ControllerConfig {
   readonly staleAfterSeconds: number;
   /** How long one broker move may take before it is retried (once) and then abandoned. */
   readonly moveTimeoutSeconds: number;
+  /**
+   * How long any other operation phase may wait without progress (cordon, waiting for Kafka to be
+   * healthy between moves, unprotect, terminate, uncordon, the node leaving after termination)
+   * before its defined exit: roll back, abandon, or let go; see docs/controller.md. Must exceed
+   * `staleAfterSeconds`. @default 600
+   */
+  readonly operationPhaseTimeoutSeconds?: number;
   /** How long new nodes may take to become Ready before the zone is reported as unable to grow. */
   readonly nodeReadyTimeoutSeconds: number;
   /** Leader election settings. */
@@ -122,6 +140,9 @@ export interface ControllerConfig {
   readonly autoscalingMutationIntervalSeconds?: number;
 }
 
+/** Default of `operationPhaseTimeoutSeconds`. */
+export const DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS = 600;
+
 /** Default PromQL: cAdvisor network counters per broker pod and Strimzi's Kafka exporter metrics. */
 export function defaultPrometheusQueries(
   namespace: string,
@@ -133,6 +154,8 @@ export function defaultPrometheusQueries(
     brokerTransmitBytesPerSecond: `sum by (pod) (rate(container_network_transmit_bytes_total{${brokerPods}}[2m]))`,
     underReplicatedPartitions: `sum(${UNDER_REPLICATED_PARTITIONS}{namespace="${namespace}"})`,
     underMinIsrPartitions: `sum(${UNDER_MIN_ISR_PARTITIONS}{namespace="${namespace}"})`,
+    brokerSampleTimestamps: `min by (pod) (timestamp(container_network_receive_bytes_total{${brokerPods}}))`,
+    healthSampleTimestamp: `min(timestamp(${UNDER_REPLICATED_PARTITIONS}{namespace="${namespace}"}))`,
   };
 }
 
@@ -166,6 +189,7 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
     prometheusQueries: defaultPrometheusQueries(spec.kafka.namespace, spec.name),
     staleAfterSeconds: Math.max(120, spec.autoscaling.intervalSeconds * 4),
     moveTimeoutSeconds: 900,
+    operationPhaseTimeoutSeconds: DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS,
     nodeReadyTimeoutSeconds: 900,
     leaderElection: {
       namespace: spec.controller.namespace,

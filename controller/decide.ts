@@ -103,22 +103,47 @@ function zoneViews(zones: readonly ZoneLevels[]): ZoneView[] {
   }));
 }
 
-function scaleOutAction(zones: readonly ZoneLevels[]): Action | undefined {
+interface Hold {
+  readonly reason: DecisionReason;
+  readonly detail: string;
+}
+
+/**
+ * The first zone whose group wants fewer nodes than the zone's balanced level: raise it to that
+ * level, or to the highest balanced level its max size allows when that is still a raise. Only
+ * balanced levels are ever written. A zone whose next level is out of reach of its max size is
+ * returned as `capped`, a hold that names the max size. A group whose desired capacity someone set
+ * to an unbalanced count below the zone's level is raised back to the level the same way.
+ */
+function scaleOutChoice(
+  zones: readonly ZoneLevels[],
+  config: ControllerConfig,
+): { readonly action: Action | undefined; readonly capped: Hold | undefined } {
+  let capped: Hold | undefined;
+  const levels = config.balancedNodeCounts;
   for (const zone of zones) {
     const group = zone.summary.group;
-    if (group === undefined || zone.desiredNodes <= zone.currentNodes) continue;
-    const toDesired = Math.min(zone.desiredNodes, group.max);
-    if (group.desired < toDesired) {
+    if (group === undefined || zone.desiredNodes <= group.desired) continue;
+    const reachable = levels.filter(level => level <= group.max && level <= zone.desiredNodes);
+    const toDesired = reachable.length === 0 ? 0 : reachable[reachable.length - 1];
+    if (toDesired > group.desired) {
       return {
-        kind: 'scale-out',
-        zone: zone.summary.config.zone,
-        groupName: group.groupName,
-        fromDesired: group.desired,
-        toDesired,
+        action: {
+          kind: 'scale-out',
+          zone: zone.summary.config.zone,
+          groupName: group.groupName,
+          fromDesired: group.desired,
+          toDesired,
+        },
+        capped: undefined,
       };
     }
+    capped ??= {
+      reason: 'group-at-max-size',
+      detail: `zone ${zone.summary.config.zone} needs ${zone.desiredNodes} nodes (balanced levels ${levels.join('/')}) but group ${group.groupName} has max size ${group.max} and wants ${group.desired}; raise its max size to at least ${zone.desiredNodes}`,
+    };
   }
-  return undefined;
+  return { action: undefined, capped };
 }
 
 function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
@@ -148,11 +173,6 @@ function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
     }
   }
   return undefined;
-}
-
-interface Hold {
-  readonly reason: DecisionReason;
-  readonly detail: string;
 }
 
 function scaleInActionOrHold(
@@ -220,7 +240,14 @@ function actionDetail(action: Action): string {
   }
 }
 
-/** Decides the next action, or why to hold. Pure: no I/O, no clock but `observed.nowMs`. */
+/**
+ * Decides the next action, or why to hold. Pure: no I/O, no clock but `observed.nowMs`.
+ *
+ * Order: stale or missing data holds everything (nothing can be trusted, scale-out included).
+ * Then scale-out, which only adds capacity and moves nothing, so neither Kafka's health nor an
+ * operation in flight (abandoned or not) holds it. Then everything that moves brokers: held by an
+ * abandoned or running operation and by Kafka's health; respread, waiting for new nodes, scale-in.
+ */
 export function decide(observed: Observed, config: ControllerConfig, memory: Memory): Plan {
   const stale = staleDataBlocker(observed, config);
   if (stale !== undefined) return { action: undefined, ...stale, zones: [], memory };
@@ -235,12 +262,22 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     zones: views,
     memory: memoryAfter,
   });
+  const act = (action: Action): Plan => ({
+    action,
+    reason: action.kind,
+    detail: actionDetail(action),
+    zones: views,
+    memory: memoryAfter,
+  });
+
+  const scaleOut = scaleOutChoice(zones, config);
+  if (scaleOut.action !== undefined) return act(scaleOut.action);
 
   const abandoned = observed.nodes.find(node => node.operation?.phase === 'abandoned');
   if (abandoned !== undefined) {
     return hold(
       'operation-abandoned',
-      `operation on ${abandoned.name} was abandoned (${abandoned.operation?.note ?? 'no note'}); remove its annotation to resume`,
+      `operation on ${abandoned.name} was abandoned (${abandoned.operation?.note ?? 'no note'}); remove its annotation to resume moves (scale-out continues meanwhile)`,
     );
   }
   const busy = observed.nodes.find(node => node.operation !== undefined);
@@ -250,51 +287,41 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const unsafe = kafkaBlocker(observed, config);
   if (unsafe !== undefined) return hold(unsafe.reason, unsafe.detail);
 
-  const act = (action: Action): Plan => ({
-    action,
-    reason: action.kind,
-    detail: actionDetail(action),
-    zones: views,
-    memory: memoryAfter,
-  });
-
-  const scaleOut = scaleOutAction(zones);
-  if (scaleOut !== undefined) return act(scaleOut);
-
   // A zone whose new nodes are Ready re-spreads at once, even while another zone's nodes are still
   // booting: a node launch is not a move, and the operation record keeps moves one at a time.
-  // Scale-in waits until every zone has its nodes.
+  // Scale-in waits until every zone has its nodes, but not for a zone whose nodes did not come
+  // within `nodeReadyTimeoutSeconds`: that zone is reported, and no longer holds the others.
   const waiting = zones.filter(
     zone => memoryAfter.waitingForNodesSinceMs[zone.summary.config.zone] !== undefined,
   );
   const respread = respreadAction(zones.filter(zone => !waiting.includes(zone)));
   if (respread !== undefined) return act(respread);
 
+  let cannotGrow: Plan | undefined;
   for (const zone of waiting) {
     const name = zone.summary.config.zone;
     const sinceMs = memoryAfter.waitingForNodesSinceMs[name] ?? observed.nowMs;
     const waitedSeconds = (observed.nowMs - sinceMs) / 1000;
     if (waitedSeconds > config.nodeReadyTimeoutSeconds) {
-      return hold(
+      cannotGrow ??= hold(
         'zone-cannot-grow',
         `zone ${name}: desired ${zone.summary.group?.desired} but ${zone.summary.readyInstances} Ready nodes for ${Math.round(waitedSeconds)}s`,
       );
+      continue;
     }
     return hold('waiting-for-nodes', `zone ${name}: waiting for new nodes to become Ready`);
   }
 
-  const scaleIn = scaleInActionOrHold(zones, memoryAfter, config, observed.nowMs);
+  const scaleIn = scaleInActionOrHold(
+    zones.filter(zone => !waiting.includes(zone)),
+    memoryAfter,
+    config,
+    observed.nowMs,
+  );
   if (scaleIn !== undefined)
     return 'kind' in scaleIn ? act(scaleIn) : hold(scaleIn.reason, scaleIn.detail);
 
-  const capped = zones.find(
-    zone => zone.desiredNodes > zone.currentNodes && zone.summary.group !== undefined,
-  );
-  if (capped !== undefined) {
-    return hold(
-      'zone-cannot-grow',
-      `zone ${capped.summary.config.zone} needs ${capped.desiredNodes} nodes but its group is at its maximum ${capped.summary.group?.max}`,
-    );
-  }
+  if (cannotGrow !== undefined) return cannotGrow;
+  if (scaleOut.capped !== undefined) return hold(scaleOut.capped.reason, scaleOut.capped.detail);
   return hold('at-target', 'every zone runs at its balanced level');
 }

@@ -51,9 +51,12 @@ const controllerConfigSchema = z
       brokerTransmitBytesPerSecond: z.string().min(1),
       underReplicatedPartitions: z.string().min(1),
       underMinIsrPartitions: z.string().min(1),
+      brokerSampleTimestamps: z.string().min(1).optional(),
+      healthSampleTimestamp: z.string().min(1).optional(),
     }),
     staleAfterSeconds: positive,
     moveTimeoutSeconds: positive,
+    operationPhaseTimeoutSeconds: positive.optional(),
     nodeReadyTimeoutSeconds: positive,
     leaderElection: z.object({
       namespace: z.string().min(1),
@@ -86,6 +89,14 @@ const controllerConfigSchema = z
           });
         }
       }
+    }
+    const phaseTimeout = config.operationPhaseTimeoutSeconds;
+    if (phaseTimeout !== undefined && phaseTimeout <= config.staleAfterSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['operationPhaseTimeoutSeconds'],
+        message: `${phaseTimeout} must exceed staleAfterSeconds (${config.staleAfterSeconds}), or a phase could time out on data older than its last write; use at least ${config.staleAfterSeconds + 1}`,
+      });
     }
     if (config.leaderElection.renewDeadlineSeconds >= config.leaderElection.leaseDurationSeconds) {
       context.addIssue({

@@ -42,6 +42,11 @@ export interface ObservedBroker {
   readonly rollRequested: boolean;
   /** Has a deletion timestamp. */
   readonly terminating: boolean;
+  /**
+   * When the pod's `Ready` condition last changed (`lastTransitionTime`), epoch ms; undefined when
+   * unknown. Kafka health samples older than this say nothing about the pod as it is now.
+   */
+  readonly readySinceMs?: number;
 }
 
 /** One instance of a zone's Auto Scaling group. */
@@ -84,13 +89,19 @@ export interface BrokerLoad {
   readonly transmitMiBps: number;
 }
 
-/** When each source was last seen complete, epoch ms; undefined = never. */
+/**
+ * How old each source's data is: the time of its oldest piece, epoch ms; undefined = none yet.
+ * Judged by the data itself, not by when it was fetched.
+ */
 export interface Freshness {
-  /** Kubernetes caches in sync. */
+  /**
+   * The older of the node and broker pod views: each counts only after its informer completed a
+   * list since the process started, and then is as old as its last list or watch event.
+   */
   readonly kubernetesAtMs: number | undefined;
-  /** Prometheus answered every query. */
+  /** The oldest sample the Prometheus answers were computed from (sample timestamps). */
   readonly prometheusAtMs: number | undefined;
-  /** Auto Scaling groups described. */
+  /** When the Auto Scaling groups were described (a live read). */
   readonly autoscalingAtMs: number | undefined;
 }
 
@@ -173,6 +184,7 @@ export type DecisionReason =
   | 'operation-abandoned'
   | 'waiting-for-nodes'
   | 'zone-cannot-grow'
+  | 'group-at-max-size'
   | 'group-at-min-size'
   | 'stabilizing'
   | 'at-target';

@@ -14,6 +14,7 @@ import {
 interface Condition {
   readonly type?: string;
   readonly status?: string;
+  readonly lastTransitionTime?: Date | string;
 }
 
 interface Metadata {
@@ -95,7 +96,32 @@ export function observeBroker(pod: PodLike, config: ControllerConfig): ObservedB
     ready: isTrue(pod.status?.conditions, 'Ready'),
     rollRequested: metadata.annotations?.[MANUAL_ROLLING_UPDATE_ANNOTATION] === 'true',
     terminating: metadata.deletionTimestamp !== undefined,
+    ...readySince(pod.status?.conditions),
   };
+}
+
+function readySince(conditions: readonly Condition[] | undefined): { readySinceMs?: number } {
+  const changed = conditions?.find(condition => condition.type === 'Ready')?.lastTransitionTime;
+  const ms = changed === undefined ? Number.NaN : new Date(changed).getTime();
+  return Number.isFinite(ms) ? { readySinceMs: ms } : {};
+}
+
+/** What the view of one informer says about its own freshness. */
+export interface InformerState {
+  /** Lists completed since the process started. */
+  readonly lists: number;
+  /** Epoch ms of its last successful list or watch event; undefined before the first list. */
+  readonly syncedAtMs: number | undefined;
+}
+
+/**
+ * The age of the Kubernetes view: undefined until the node and the pod informers have each
+ * completed a list since the process started, then the older of their last syncs.
+ */
+export function kubernetesViewAtMs(nodes: InformerState, pods: InformerState): number | undefined {
+  if (nodes.lists === 0 || pods.lists === 0) return undefined;
+  if (nodes.syncedAtMs === undefined || pods.syncedAtMs === undefined) return undefined;
+  return Math.min(nodes.syncedAtMs, pods.syncedAtMs);
 }
 
 /** The inputs of one observation. */
@@ -107,6 +133,7 @@ export interface ObservationInputs {
   readonly kubernetesSyncedAtMs: number | undefined;
   readonly prometheus:
     | {
+        /** The oldest sample behind the answers (not the query time). */
         readonly atMs: number;
         readonly loads: readonly BrokerLoad[];
         readonly underReplicatedPartitions: number;

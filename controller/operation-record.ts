@@ -36,6 +36,7 @@ const recordSchema = z.object({
   move: moveSchema.optional(),
   movesDone: z.number().int().nonnegative(),
   startedAtMs: z.number(),
+  phaseStartedAtMs: z.number().optional(),
   fencingToken: z.number().int().nonnegative(),
   holder: z.string(),
   note: z.string().optional(),
@@ -80,11 +81,17 @@ export interface OperationRecord {
   readonly movesDone: number;
   /** When the operation started, epoch ms. */
   readonly startedAtMs: number;
+  /**
+   * When the current phase began or last made progress (a finished move), epoch ms; the phase's
+   * deadline counts from here. Absent in records written before phases had deadlines: then
+   * `startedAtMs`.
+   */
+  readonly phaseStartedAtMs?: number;
   /** Lease transitions of the leader that last wrote the record (fencing token). */
   readonly fencingToken: number;
   /** Identity of that leader. */
   readonly holder: string;
-  /** Why the operation was abandoned, when it was. */
+  /** Why the operation was abandoned or rolled back, when it was. */
   readonly note?: string;
 }
 

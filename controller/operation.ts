@@ -7,12 +7,23 @@
  *   respread:    cordon -> drain (one move) -> uncordon -> (record removed)
  *   remove-node: cordon -> drain (moves, one at a time) -> unprotect -> terminate -> terminated
  *                -> (node gone)
- *   any drain whose move fails twice -> abandoned (node uncordoned; the controller holds)
+ *
+ * No state is without a way out: every phase has a deadline (`phaseDeadlines`), and passing it
+ * leads to a defined exit: a move is retried once and then abandoned (node uncordoned, Warning
+ * Event, the controller holds moves until an operator removes the record); any other wait rolls
+ * the operation back (uncordon, record removed, Event); an uncordon that does not take is
+ * abandoned; a node that stays after its instance left is let go with a Warning Event. A step
+ * never acts on a view it cannot trust: with stale or missing data it waits, and it asks the write
+ * gate (`gate.ts`) before choosing an effect. A node uncordoned by someone else mid-operation is
+ * cordoned again. A record written under a token higher than the leader's own (a recreated Lease
+ * restarts its transition count) is adopted once it has stayed unchanged for two lease durations.
  */
 import type { ControllerConfig } from './config';
+import { DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS } from './config';
+import { writeBlocker } from './gate';
 import type { Action, Observed, ObservedBroker, ObservedInstance, ObservedNode } from './model';
-import type { MoveRecord, OperationRecord } from './operation-record';
-import { kafkaBlocker } from './safety';
+import type { MoveRecord, OperationPhase, OperationRecord } from './operation-record';
+import { kafkaBlocker, staleDataBlocker } from './safety';
 
 /** The one side effect a step asks for. */
 export type Effect =
@@ -44,7 +55,9 @@ export type OperationEvent =
   | 'instance-terminated'
   | 'abandoned'
   | 'rolled-back'
-  | 'completed';
+  | 'completed'
+  | 're-cordoned'
+  | 'node-remains';
 
 /** The result of one step. */
 export interface StepOutcome {
@@ -73,6 +86,44 @@ export interface StepContext {
   readonly holder: string;
   /** False when the zone needs the node being removed again (demand rose): roll back. */
   readonly removalStillWanted: boolean;
+  /**
+   * Since when (epoch ms, this process's clock) this exact record has been seen unchanged, when it
+   * carries a higher fencing token than ours; undefined = now. Such a record is adopted once it
+   * has stayed unchanged for `2 x leaseDurationSeconds` (a recreated Lease restarts its count).
+   */
+  readonly foreignRecordSinceMs?: number;
+}
+
+/**
+ * How long each phase may last without progress, in ms, from the controller configuration. A
+ * move's two attempts are timed by `move`; every other wait by `phase` (progress restarts it: a
+ * phase change or a finished move).
+ */
+export function phaseDeadlines(config: ControllerConfig): {
+  readonly move: number;
+  readonly phase: number;
+  readonly adoptForeignRecord: number;
+} {
+  return {
+    move: config.moveTimeoutSeconds * 1000,
+    phase: (config.operationPhaseTimeoutSeconds ?? DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS) * 1000,
+    adoptForeignRecord: 2 * config.leaderElection.leaseDurationSeconds * 1000,
+  };
+}
+
+/** When the record's current phase (or its last progress) began, epoch ms. */
+function phaseSinceMs(record: OperationRecord): number {
+  return record.phaseStartedAtMs ?? record.startedAtMs;
+}
+
+/** The record in `phase`, its deadline clock restarted. */
+function enter(
+  record: OperationRecord,
+  phase: OperationPhase,
+  nowMs: number,
+  extra: Partial<OperationRecord> = {},
+): OperationRecord {
+  return { ...record, ...extra, phase, phaseStartedAtMs: nowMs };
 }
 
 /** Builds the first record of an operation for a respread or scale-in action. */
@@ -96,6 +147,7 @@ export function startOperation(
     phase: 'cordon',
     movesDone: 0,
     startedAtMs: context.nowMs,
+    phaseStartedAtMs: context.nowMs,
     fencingToken: context.fencingToken,
     holder: context.holder,
   };
@@ -132,19 +184,44 @@ function moveIsDone(
   }
   if (pod.nodeName === record.nodeName) return false;
   if (nodesByName.get(pod.nodeName)?.zone !== record.zone) return false;
+  // The partition counts must come from samples taken after the new pod became Ready.
+  const healthAtMs = observed.freshness.prometheusAtMs ?? Number.NEGATIVE_INFINITY;
+  if (pod.readySinceMs !== undefined && healthAtMs <= pod.readySinceMs) return false;
   return observed.underReplicatedPartitions === 0 && observed.underMinIsrPartitions === 0;
 }
 
-function abandon(record: OperationRecord, node: ObservedNode, note: string): StepOutcome {
-  return outcome(
-    { ...withoutMove(record), phase: 'abandoned', note },
-    {
-      effect: node.unschedulable
-        ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
-        : undefined,
-      events: ['move-failed', 'abandoned'],
-    },
-  );
+function abandon(
+  record: OperationRecord,
+  node: ObservedNode,
+  note: string,
+  nowMs: number,
+  events: readonly OperationEvent[] = ['move-failed', 'abandoned'],
+): StepOutcome {
+  return outcome(enter(withoutMove(record), 'abandoned', nowMs, { note }), {
+    effect: node.unschedulable
+      ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
+      : undefined,
+    events,
+  });
+}
+
+/** The defined exit of a wait that ran out: uncordon, then remove the record. */
+function rollBack(
+  record: OperationRecord,
+  node: ObservedNode,
+  note: string,
+  nowMs: number,
+): StepOutcome {
+  return outcome(enter(withoutMove(record), 'uncordon', nowMs, { note }), {
+    effect: node.unschedulable
+      ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
+      : undefined,
+    events: ['rolled-back'],
+  });
+}
+
+function overdue(record: OperationRecord, config: ControllerConfig, nowMs: number): boolean {
+  return nowMs - phaseSinceMs(record) > phaseDeadlines(config).phase;
 }
 
 function stepMove(
@@ -159,30 +236,47 @@ function stepMove(
   const pod = observed.brokers.find(broker => broker.podName === move.podName);
   if (moveIsDone(move, record, pod, nodesByName, observed)) {
     return outcome(
-      { ...withoutMove(record), movesDone: record.movesDone + 1 },
+      { ...withoutMove(record), movesDone: record.movesDone + 1, phaseStartedAtMs: context.nowMs },
       { events: ['move-finished'] },
     );
   }
-  const elapsedSeconds = (context.nowMs - move.requestedAtMs) / 1000;
-  if (elapsedSeconds <= config.moveTimeoutSeconds) {
+  const deadlines = phaseDeadlines(config);
+  const elapsedMs = context.nowMs - move.requestedAtMs;
+  if (elapsedMs <= deadlines.move) {
     return outcome(record, { waiting: `move of ${move.podName} (attempt ${move.attempt})` });
   }
   if (move.attempt === 2) {
-    return abandon(record, node, `move of ${move.podName} did not finish after one retry`);
+    return abandon(
+      record,
+      node,
+      `move of ${move.podName} did not finish after one retry`,
+      context.nowMs,
+    );
+  }
+  // Ask again only if Strimzi never recreated the pod (the annotation was dropped or refused).
+  const stillOriginal = pod !== undefined && pod.uid === move.podUid;
+  const effect: Effect | undefined = stillOriginal
+    ? { kind: 'request-roll', podName: move.podName, podUid: move.podUid }
+    : undefined;
+  if (effect !== undefined) {
+    const blocked = writeBlocker(observed, config, effect);
+    if (blocked !== undefined) {
+      if (elapsedMs > deadlines.move + deadlines.phase) {
+        return abandon(
+          record,
+          node,
+          `move of ${move.podName} could not be retried: ${blocked.detail}`,
+          context.nowMs,
+        );
+      }
+      return outcome(record, { waiting: `retry of ${move.podName}: ${blocked.detail}` });
+    }
   }
   const retried: OperationRecord = {
     ...record,
     move: { ...move, attempt: 2, requestedAtMs: context.nowMs },
   };
-  // Ask again only if Strimzi never recreated the pod (the annotation was dropped or refused).
-  const stillOriginal = pod !== undefined && pod.uid === move.podUid;
-  return outcome(retried, {
-    effect: stillOriginal
-      ? { kind: 'request-roll', podName: move.podName, podUid: move.podUid }
-      : undefined,
-    effectFirst: true,
-    events: ['move-retried'],
-  });
+  return outcome(retried, { effect, effectFirst: true, events: ['move-retried'] });
 }
 
 function stepDrain(
@@ -209,32 +303,38 @@ function stepDrain(
     };
     return outcome({ ...record, move }, { events: ['adopted'] });
   }
+  const late = overdue(record, config, context.nowMs);
   const finished = record.kind === 'respread' ? record.movesDone >= 1 : onNode.length === 0;
   if (finished || onNode.length === 0) {
     if (record.kind === 'respread') {
-      return outcome(
-        { ...record, phase: 'uncordon' },
-        { effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid } },
-      );
+      return outcome(enter(record, 'uncordon', context.nowMs), {
+        effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
+      });
     }
-    // Empty: take the scale-in protection off exactly this instance before terminating it.
-    return outcome(
-      { ...record, phase: 'unprotect' },
-      { effect: unprotectEffect(record, node), events: ['unprotect-requested'] },
-    );
+    // Empty: take the scale-in protection off exactly this instance before terminating it, but
+    // only on a complete, fresh pod view (the gate's empty-node check).
+    const unprotect = unprotectEffect(record, node);
+    const blocked = writeBlocker(observed, config, unprotect);
+    if (blocked !== undefined) {
+      if (late)
+        return rollBack(record, node, `node never seen empty: ${blocked.detail}`, context.nowMs);
+      return outcome(record, { waiting: blocked.detail });
+    }
+    return outcome(enter(record, 'unprotect', context.nowMs), {
+      effect: unprotect,
+      events: ['unprotect-requested'],
+    });
   }
   if (record.kind === 'remove-node' && !context.removalStillWanted) {
-    return outcome(
-      { ...record, phase: 'uncordon', note: 'demand rose; node kept' },
-      {
-        effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
-        events: ['rolled-back'],
-      },
-    );
+    return rollBack(record, node, 'demand rose; node kept', context.nowMs);
   }
-  const blocker = kafkaBlocker(observed, config);
-  if (blocker !== undefined) return outcome(record, { waiting: blocker.detail });
   const broker = onNode[0];
+  const roll: Effect = { kind: 'request-roll', podName: broker.podName, podUid: broker.uid };
+  const blocker = kafkaBlocker(observed, config) ?? writeBlocker(observed, config, roll);
+  if (blocker !== undefined) {
+    if (late) return rollBack(record, node, `no move possible: ${blocker.detail}`, context.nowMs);
+    return outcome(record, { waiting: blocker.detail });
+  }
   return outcome(
     {
       ...record,
@@ -245,11 +345,7 @@ function stepDrain(
         attempt: 1,
       },
     },
-    {
-      effect: { kind: 'request-roll', podName: broker.podName, podUid: broker.uid },
-      effectFirst: true,
-      events: ['move-started'],
-    },
+    { effect: roll, effectFirst: true, events: ['move-started'] },
   );
 }
 
@@ -273,11 +369,16 @@ function terminateEffect(record: OperationRecord, node: ObservedNode): Effect {
 
 /**
  * The checks `unprotect` and `terminate` share, against the group's observed state: the instance
- * already left (done), or a broker landed on the node again (back to drain).
+ * already left (done), a broker landed on the node again (back to drain), the group reached its
+ * min size (terminate with decrement would be refused: roll back), or the phase ran out of time
+ * (roll back).
  */
 function leftOrRefilled(
   record: OperationRecord,
+  node: ObservedNode,
   observed: Observed,
+  config: ControllerConfig,
+  nowMs: number,
 ): { outcome: StepOutcome } | { instance: ObservedInstance | undefined; groupSeen: boolean } {
   const group = observed.groups.find(each => each.groupName === record.groupName);
   const instance = group?.instances.find(each => each.instanceId === record.instanceId);
@@ -286,15 +387,29 @@ function leftOrRefilled(
     (instance === undefined || instance.lifecycleState.startsWith('Terminat'))
   ) {
     return {
-      outcome: outcome({ ...record, phase: 'terminated' }, { events: ['instance-terminated'] }),
+      outcome: outcome(enter(record, 'terminated', nowMs), { events: ['instance-terminated'] }),
     };
   }
   if (observed.brokers.some(broker => broker.nodeName === record.nodeName)) {
     return {
-      outcome: outcome(
-        { ...record, phase: 'drain' },
-        { waiting: 'a broker landed on the node again' },
+      outcome: outcome(enter(record, 'drain', nowMs), {
+        waiting: 'a broker landed on the node again',
+      }),
+    };
+  }
+  if (group !== undefined && group.desired <= group.min) {
+    return {
+      outcome: rollBack(
+        record,
+        node,
+        `group ${group.groupName} is at its min size ${group.min}; terminating with decrement would be refused`,
+        nowMs,
       ),
+    };
+  }
+  if (overdue(record, config, nowMs)) {
+    return {
+      outcome: rollBack(record, node, `${record.phase} did not complete in time`, nowMs),
     };
   }
   return { instance, groupSeen: group !== undefined };
@@ -309,8 +424,10 @@ function stepUnprotect(
   record: OperationRecord,
   node: ObservedNode,
   observed: Observed,
+  config: ControllerConfig,
+  nowMs: number,
 ): StepOutcome {
-  const checked = leftOrRefilled(record, observed);
+  const checked = leftOrRefilled(record, node, observed, config, nowMs);
   if ('outcome' in checked) return checked.outcome;
   if (!checked.groupSeen) {
     return outcome(record, { waiting: `group ${record.groupName} to be observed` });
@@ -321,34 +438,35 @@ function stepUnprotect(
       waiting: `scale-in protection of ${record.instanceId} to be removed`,
     });
   }
-  return outcome(
-    { ...record, phase: 'terminate' },
-    { effect: terminateEffect(record, node), events: ['terminate-requested'] },
-  );
+  return outcome(enter(record, 'terminate', nowMs), {
+    effect: terminateEffect(record, node),
+    events: ['terminate-requested'],
+  });
 }
 
 function stepTerminate(
   record: OperationRecord,
   node: ObservedNode,
   observed: Observed,
+  config: ControllerConfig,
+  nowMs: number,
 ): StepOutcome {
-  const checked = leftOrRefilled(record, observed);
+  const checked = leftOrRefilled(record, node, observed, config, nowMs);
   if ('outcome' in checked) return checked.outcome;
   if (checked.instance?.protectedFromScaleIn === true) {
     // Protected again since (by a person, or a record written before the unprotect step existed).
-    return outcome(
-      { ...record, phase: 'unprotect' },
-      {
-        effect: unprotectEffect(record, node),
-        waiting: `scale-in protection of ${record.instanceId} to be removed`,
-      },
-    );
+    return outcome(enter(record, 'unprotect', nowMs), {
+      effect: unprotectEffect(record, node),
+      waiting: `scale-in protection of ${record.instanceId} to be removed`,
+    });
   }
   return outcome(record, {
     effect: terminateEffect(record, node),
     waiting: `instance ${record.instanceId} to terminate`,
   });
 }
+
+const KEEP_CORDONED: ReadonlySet<OperationPhase> = new Set(['drain', 'unprotect', 'terminate']);
 
 /** Advances an operation by one transition. Pure. */
 export function stepOperation(
@@ -357,8 +475,24 @@ export function stepOperation(
   config: ControllerConfig,
   context: StepContext,
 ): StepOutcome {
+  const { nowMs } = context;
+  // Never step on a view that cannot be trusted: not even to adopt or to take an exit.
+  const stale = staleDataBlocker(observed, config);
+  if (stale !== undefined) return outcome(record, { waiting: stale.detail });
   if (record.fencingToken > context.fencingToken) {
-    return outcome(record, { waiting: `record written by a newer leader (${record.holder})` });
+    const sinceMs = context.foreignRecordSinceMs ?? nowMs;
+    const adoptAfterMs = phaseDeadlines(config).adoptForeignRecord;
+    if (nowMs - sinceMs < adoptAfterMs) {
+      return outcome(record, {
+        waiting: `record written by a newer leader (${record.holder}, token ${record.fencingToken}); adopting it if unchanged for ${Math.round(adoptAfterMs / 1000)}s`,
+      });
+    }
+    // Unchanged for two lease durations while we hold the lease: its writer is gone (the Lease
+    // was recreated, so its transition count started again).
+    return outcome(
+      { ...record, fencingToken: context.fencingToken, holder: context.holder },
+      { events: ['adopted'] },
+    );
   }
   if (record.fencingToken < context.fencingToken || record.holder !== context.holder) {
     return outcome(
@@ -370,9 +504,23 @@ export function stepOperation(
   if (node === undefined || node.uid !== record.nodeUid) {
     return outcome(record, { waiting: `node ${record.nodeName} is gone or was replaced` });
   }
+  if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
+    // Someone uncordoned the node mid-operation: cordon it again before anything else.
+    if (overdue(record, config, nowMs)) {
+      return rollBack(record, node, 'the node keeps being uncordoned', nowMs);
+    }
+    return outcome(record, {
+      effect: { kind: 'cordon', nodeName: node.name, nodeUid: node.uid },
+      waiting: `node ${node.name} to be cordoned again`,
+      events: ['re-cordoned'],
+    });
+  }
   switch (record.phase) {
     case 'cordon':
-      if (node.unschedulable) return outcome({ ...record, phase: 'drain' });
+      if (node.unschedulable) return outcome(enter(record, 'drain', nowMs));
+      if (overdue(record, config, nowMs)) {
+        return rollBack(record, node, 'the node could not be cordoned', nowMs);
+      }
       return outcome(record, {
         effect: { kind: 'cordon', nodeName: node.name, nodeUid: node.uid },
       });
@@ -380,23 +528,32 @@ export function stepOperation(
       return stepDrain(record, node, observed, config, context);
     case 'uncordon':
       if (!node.unschedulable) {
-        return outcome(undefined, { events: record.kind === 'respread' ? ['completed'] : [] });
+        // Done: a respread that moved its broker completes; a rollback (it has a note) just ends.
+        const completed = record.kind === 'respread' && record.note === undefined;
+        return outcome(undefined, { events: completed ? ['completed'] : [] });
+      }
+      if (overdue(record, config, nowMs)) {
+        return abandon(record, node, 'the node could not be uncordoned', nowMs, ['abandoned']);
       }
       return outcome(record, {
         effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
       });
     case 'unprotect':
-      return stepUnprotect(record, node, observed);
+      return stepUnprotect(record, node, observed, config, nowMs);
     case 'terminate':
-      return stepTerminate(record, node, observed);
+      return stepTerminate(record, node, observed, config, nowMs);
     case 'terminated':
+      if (overdue(record, config, nowMs)) {
+        // The instance left its group but the Node object stays: let the operation go and say so.
+        return outcome(undefined, { events: ['node-remains'] });
+      }
       return outcome(record, { waiting: `node ${node.name} to leave the cluster` });
     case 'abandoned':
       return outcome(record, {
         effect: node.unschedulable
           ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
           : undefined,
-        waiting: `a human: ${record.note ?? 'operation abandoned'}`,
+        waiting: `an operator: ${record.note ?? 'operation abandoned'}`,
       });
   }
 }

@@ -1,12 +1,20 @@
 /**
  * One pass of the control loop: observe, decide, keep the Kafka groups' instances protected from
- * scale-in (housekeeping, not an action), and either advance the operation in flight by one step
- * or start the one action `decide` asked for. Leadership is checked before every write; in
- * dry-run mode actions are reported (log, Event, metric) and never performed.
+ * scale-in (housekeeping, not an action), raise a group when `decide` asks for a scale-out (even
+ * while an operation is in flight: it moves nothing), and either advance the operation in flight
+ * by one step or start the one action `decide` asked for.
+ *
+ * Every write passes the write gate (`gate.ts`) on this pass's observation right before it is
+ * made; a step whose effect or record write the gate refuses is skipped whole (nothing of it is
+ * written) and tried again next pass. Leadership is checked before every write here, and again by
+ * the fenced adapters at the moment the request goes out (`fence.ts`). In dry-run mode actions are
+ * reported (log, Event, metric) and never performed.
  */
 import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
 import { decide } from './decide';
+import { NotLeaderError } from './fence';
+import { writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
 import { INITIAL_MEMORY, type Memory, type Observed, type ObservedNode, type Plan } from './model';
@@ -67,8 +75,7 @@ export function currentMoveAgeSeconds(
   return oldest;
 }
 
-/** Thrown when a write is attempted without the lease. */
-export class NotLeaderError extends Error {}
+export { NotLeaderError };
 
 const EVENT_REASONS: Readonly<Record<OperationEvent, string>> = {
   adopted: 'OperationAdopted',
@@ -82,13 +89,24 @@ const EVENT_REASONS: Readonly<Record<OperationEvent, string>> = {
   abandoned: 'OperationAbandoned',
   'rolled-back': 'OperationRolledBack',
   completed: 'OperationCompleted',
+  're-cordoned': 'NodeCordonedAgain',
+  'node-remains': 'NodeRemainsAfterTermination',
 };
 
-const WARNINGS: ReadonlySet<OperationEvent> = new Set(['move-failed', 'abandoned', 'move-retried']);
+const WARNINGS: ReadonlySet<OperationEvent> = new Set([
+  'move-failed',
+  'abandoned',
+  'move-retried',
+  'rolled-back',
+  're-cordoned',
+  'node-remains',
+]);
 
 /** The control loop's state (decision memory) and its one pass. */
 export class Reconciler {
   private memory: Memory = INITIAL_MEMORY;
+  /** Records carrying a higher fencing token than ours, by node + content: first seen, epoch ms. */
+  private foreignRecords = new Map<string, number>();
 
   constructor(private readonly deps: ReconcilerDependencies) {}
 
@@ -127,6 +145,14 @@ export class Reconciler {
     const { config, logger, metrics } = this.deps;
     const done: string[] = [];
     for (const request of instancesToProtect(observed, config)) {
+      const blocked = writeBlocker(observed, config, {
+        kind: 'protect',
+        groupName: request.groupName,
+      });
+      if (blocked !== undefined) {
+        logger.log('info', 'not protecting instances now', { ...request, blocked: blocked.detail });
+        continue;
+      }
       if (config.dryRun) {
         logger.log('info', 'would protect instances from scale-in', { ...request });
         done.push(...request.instanceIds);
@@ -162,57 +188,101 @@ export class Reconciler {
     const busy = observed.nodes
       .filter(node => node.operation !== undefined)
       .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
+    this.trackForeignRecords(observed, leadership);
+    const action = plan.action;
+    let acted = false;
+    if (action !== undefined) {
+      metrics.recordAction(action.kind, config.dryRun);
+      if (config.dryRun) {
+        await this.event('Normal', 'DryRun', `would ${plan.detail}`);
+        return { plan, step: undefined, acted: false };
+      }
+    }
+    if (action?.kind === 'scale-out') {
+      const write: GatedWrite = {
+        kind: 'set-desired',
+        groupName: action.groupName,
+        desired: action.toDesired,
+      };
+      if (this.allowed(observed, write)) {
+        this.assertLeading();
+        await this.deps.groups.raiseDesiredCapacity(action.groupName, action.toDesired);
+        await this.event('Normal', 'ScaleOut', plan.detail);
+        acted = true;
+      }
+    }
     if (busy?.operation !== undefined) {
-      if (config.dryRun) return { plan, step: undefined, acted: false };
-      const view = plan.zones.find(zone => zone.zone === busy.operation?.zone);
-      const step = stepOperation(busy.operation, observed, config, {
+      if (config.dryRun) return { plan, step: undefined, acted };
+      const record = busy.operation;
+      const view = plan.zones.find(zone => zone.zone === record.zone);
+      const step = stepOperation(record, observed, config, {
         nowMs: observed.nowMs,
         fencingToken: leadership.fencingToken,
         holder: leadership.holder,
         removalStillWanted: view === undefined || view.desiredNodes <= view.currentNodes,
+        foreignRecordSinceMs: this.foreignRecords.get(foreignKey(busy)),
       });
-      const acted = await this.apply(busy, step);
-      await this.report(step, busy);
-      return { plan, step, acted };
+      const applied = await this.apply(busy, step, observed);
+      if (applied) await this.report(step, busy);
+      return { plan, step, acted: acted || applied };
     }
-
-    const action = plan.action;
-    if (action === undefined) return { plan, step: undefined, acted: false };
-    metrics.recordAction(action.kind, config.dryRun);
-    if (config.dryRun) {
-      await this.event('Normal', 'DryRun', `would ${plan.detail}`);
-      return { plan, step: undefined, acted: false };
+    if (action === undefined || action.kind === 'scale-out')
+      return { plan, step: undefined, acted };
+    const node = observed.nodes.find(each => each.name === action.nodeName);
+    if (node === undefined) return { plan, step: undefined, acted };
+    if (!this.allowed(observed, { kind: 'record', nodeName: node.name })) {
+      return { plan, step: undefined, acted };
     }
+    const record = startOperation(action, {
+      nowMs: observed.nowMs,
+      fencingToken: leadership.fencingToken,
+      holder: leadership.holder,
+      id: (this.deps.newId ?? randomUUID)(),
+    });
     this.assertLeading();
-    if (action.kind === 'scale-out') {
-      await this.deps.groups.raiseDesiredCapacity(action.groupName, action.toDesired);
-    } else {
-      const node = observed.nodes.find(each => each.name === action.nodeName);
-      if (node === undefined) return { plan, step: undefined, acted: false };
-      const record = startOperation(action, {
-        nowMs: observed.nowMs,
-        fencingToken: leadership.fencingToken,
-        holder: leadership.holder,
-        id: (this.deps.newId ?? randomUUID)(),
-      });
-      await this.deps.cluster.writeOperation(node, record);
-    }
-    const reason = { 'scale-out': 'ScaleOut', respread: 'Respread', 'scale-in': 'ScaleIn' }[
-      action.kind
-    ];
-    await this.event('Normal', reason, plan.detail);
+    await this.deps.cluster.writeOperation(node, record);
+    await this.event('Normal', action.kind === 'respread' ? 'Respread' : 'ScaleIn', plan.detail);
     return { plan, step: undefined, acted: true };
+  }
+
+  /** Remembers since when each record with a higher fencing token than ours has been unchanged. */
+  private trackForeignRecords(observed: Observed, leadership: Leadership): void {
+    const seen = new Map<string, number>();
+    for (const node of observed.nodes) {
+      if (node.operation === undefined) continue;
+      if (node.operation.fencingToken <= leadership.fencingToken) continue;
+      const key = foreignKey(node);
+      seen.set(key, this.foreignRecords.get(key) ?? observed.nowMs);
+    }
+    this.foreignRecords = seen;
+  }
+
+  /** The write gate, logged when it refuses. */
+  private allowed(observed: Observed, write: GatedWrite): boolean {
+    const blocked = writeBlocker(observed, this.deps.config, write);
+    if (blocked === undefined) return true;
+    this.deps.logger.log('info', 'write held by the gate', {
+      write: write.kind,
+      reason: blocked.reason,
+      detail: blocked.detail,
+    });
+    return false;
   }
 
   private assertLeading(): void {
     if (!this.deps.leadership().leading) throw new NotLeaderError('lease lost; not writing');
   }
 
-  private async apply(node: ObservedNode, step: StepOutcome): Promise<boolean> {
+  private async apply(node: ObservedNode, step: StepOutcome, observed: Observed): Promise<boolean> {
     const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
     const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
     const recordChanged = before !== after;
     if (!recordChanged && step.effect === undefined) return false;
+    // The whole step or nothing: both of its writes must pass the gate on this observation.
+    if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
+    if (recordChanged && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
+      return false;
+    }
     this.assertLeading();
     if (step.effectFirst && step.effect !== undefined) await this.perform(step.effect);
     if (recordChanged) await this.deps.cluster.writeOperation(node, step.next);
@@ -259,4 +329,8 @@ export class Reconciler {
       this.deps.logger.log('warn', 'could not record event', { error: String(error) });
     }
   }
+}
+
+function foreignKey(node: ObservedNode): string {
+  return `${node.name} ${node.operation === undefined ? '' : encodeOperationRecord(node.operation)}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The conditions under which the controller must not act. `decide` holds on the first one found;
- * the state machine checks the same list before it asks Strimzi to move a broker.
+ * the write gate (`gate.ts`) applies the same checks to every write, whether it starts an action
+ * or steps an operation.
  */
 import type { ControllerConfig } from './config';
 import type { DecisionReason, Observed } from './model';
@@ -30,13 +31,26 @@ export function staleDataBlocker(
     }
   }
   if (observed.loads === undefined) return { reason: 'stale-data', detail: 'no broker load' };
+  const uncovered = brokersWithoutSeries(observed);
+  if (uncovered.length > 0) {
+    return {
+      reason: 'stale-data',
+      detail: `no throughput series for ${uncovered.length} of ${observed.brokers.length} broker pods: ${uncovered.join(', ')}`,
+    };
+  }
   if (observed.kafkaReady === undefined) {
     return { reason: 'stale-data', detail: 'Kafka resource not found' };
   }
-  if (observed.underReplicatedPartitions === undefined) {
+  if (
+    observed.underReplicatedPartitions === undefined ||
+    !isUsableSample(observed.underReplicatedPartitions)
+  ) {
     return { reason: 'stale-data', detail: 'under-replicated partition count unknown' };
   }
-  if (observed.underMinIsrPartitions === undefined) {
+  if (
+    observed.underMinIsrPartitions === undefined ||
+    !isUsableSample(observed.underMinIsrPartitions)
+  ) {
     return { reason: 'stale-data', detail: 'under-min-ISR partition count unknown' };
   }
   for (const zone of config.zones) {
@@ -47,8 +61,36 @@ export function staleDataBlocker(
   return undefined;
 }
 
-/** Kafka health: the resource, partitions, broker pods and rolls. */
-export function kafkaBlocker(observed: Observed, config: ControllerConfig): Blocker | undefined {
+/** A usable sample value: finite and not negative (NaN, Inf and negative values are missing). */
+export function isUsableSample(value: number): boolean {
+  return Number.isFinite(value) && value >= 0;
+}
+
+/**
+ * Broker pods in the view without a usable receive and transmit series, sorted. Missing series
+ * are missing data, never zero demand.
+ */
+export function brokersWithoutSeries(observed: Observed): string[] {
+  const covered = new Set(
+    (observed.loads ?? [])
+      .filter(load => isUsableSample(load.receiveMiBps) && isUsableSample(load.transmitMiBps))
+      .map(load => load.podName),
+  );
+  return observed.brokers
+    .map(broker => broker.podName)
+    .filter(name => !covered.has(name))
+    .sort();
+}
+
+/**
+ * Kafka health: the resource, partitions, broker pods and rolls. `exceptPod` leaves one broker
+ * out of the pod checks (the pod a retried move asks to roll again: its own roll is the move).
+ */
+export function kafkaBlocker(
+  observed: Observed,
+  config: ControllerConfig,
+  exceptPod?: string,
+): Blocker | undefined {
   if (observed.kafkaReady !== true) {
     return { reason: 'kafka-not-ready', detail: `Kafka ${config.clusterName} is not Ready` };
   }
@@ -73,15 +115,26 @@ export function kafkaBlocker(observed: Observed, config: ControllerConfig): Bloc
       };
     }
   }
-  for (const broker of observed.brokers) {
+  const others = observed.brokers.filter(broker => broker.podName !== exceptPod);
+  for (const broker of others) {
     if (broker.rollRequested || broker.terminating) {
       return { reason: 'roll-in-flight', detail: `broker ${broker.podName} is being rolled` };
     }
   }
-  for (const broker of observed.brokers) {
+  for (const broker of others) {
     if (!broker.ready || broker.nodeName === undefined) {
       return { reason: 'broker-not-ready', detail: `broker ${broker.podName} is not Ready` };
     }
+  }
+  // Partition health must be measured after the last broker became Ready: an older sample says
+  // nothing about the replicas that broker is still catching up on.
+  const lastReadyMs = Math.max(0, ...observed.brokers.map(broker => broker.readySinceMs ?? 0));
+  const healthAtMs = observed.freshness.prometheusAtMs;
+  if (healthAtMs === undefined || healthAtMs <= lastReadyMs) {
+    return {
+      reason: 'stale-data',
+      detail: 'partition health was last sampled before the latest broker became Ready',
+    };
   }
   return undefined;
 }

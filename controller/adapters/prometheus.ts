@@ -1,7 +1,11 @@
 /**
  * The Prometheus adapter: instant queries over the HTTP API (`/api/v1/query`) with `fetch`
  * injected. Returns broker load and partition health, or throws when an answer is missing, so the
- * controller treats the data as stale rather than as zero.
+ * controller treats the data as stale rather than as zero. NaN, infinite and negative values are
+ * missing samples: a broker pod with one of them, or with only one direction, gets no load entry
+ * (the controller then holds, naming it). The answer's age is the oldest raw sample behind it
+ * (`timestamp()` queries), not the time the query ran; an instant query stamps every result with
+ * its evaluation time, so that is only the fallback when no timestamp query is configured.
  */
 import type { PrometheusQueries } from '../config';
 import type { BrokerLoad } from '../model';
@@ -18,10 +22,15 @@ export interface Sample {
 
 /** What the controller reads from Prometheus. */
 export interface KafkaMetrics {
+  /** Broker pods with a usable receive and transmit sample. */
   readonly loads: readonly BrokerLoad[];
   readonly underReplicatedPartitions: number;
   readonly underMinIsrPartitions: number;
+  /** The oldest raw sample behind these answers, epoch ms. */
+  readonly sampledAtMs: number;
 }
+
+const usable = (value: number) => Number.isFinite(value) && value >= 0;
 
 /** The Prometheus answered with an error or an unusable result. */
 export class PrometheusError extends Error {}
@@ -72,40 +81,60 @@ export class PrometheusAdapter {
     }));
   }
 
-  private async scalar(promql: string): Promise<number> {
+  private async scalar(promql: string): Promise<Sample> {
     const samples = await this.query(promql);
-    if (samples.length === 0 || !Number.isFinite(samples[0].value)) {
-      throw new PrometheusError(`no value for ${promql}`);
+    if (samples.length === 0 || !usable(samples[0].value)) {
+      throw new PrometheusError(
+        `no value for ${promql} (got ${samples[0]?.value ?? 'no sample'}; NaN, Inf and negative are missing)`,
+      );
     }
-    return samples[0].value;
+    return samples[0];
   }
 
-  /** Broker load (MiB/s) by pod and the partition health counts. */
+  /** Broker load (MiB/s) by pod, the partition health counts, and the age of the samples. */
   async kafkaMetrics(queries: PrometheusQueries): Promise<KafkaMetrics> {
-    const [receive, transmit, underReplicatedPartitions, underMinIsrPartitions] = await Promise.all(
-      [
-        this.query(queries.brokerReceiveBytesPerSecond),
-        this.query(queries.brokerTransmitBytesPerSecond),
-        this.scalar(queries.underReplicatedPartitions),
-        this.scalar(queries.underMinIsrPartitions),
-      ],
-    );
-    const byPod = new Map<string, { receiveMiBps: number; transmitMiBps: number }>();
+    const [receive, transmit, urp, underMinIsr, brokerTimes, healthTime] = await Promise.all([
+      this.query(queries.brokerReceiveBytesPerSecond),
+      this.query(queries.brokerTransmitBytesPerSecond),
+      this.scalar(queries.underReplicatedPartitions),
+      this.scalar(queries.underMinIsrPartitions),
+      queries.brokerSampleTimestamps === undefined
+        ? Promise.resolve(undefined)
+        : this.query(queries.brokerSampleTimestamps),
+      queries.healthSampleTimestamp === undefined
+        ? Promise.resolve(undefined)
+        : this.scalar(queries.healthSampleTimestamp),
+    ]);
+    const received = new Map<string, Sample>();
     for (const sample of receive) {
       const pod = sample.labels.pod;
-      if (pod !== undefined) byPod.set(pod, { receiveMiBps: sample.value / MIB, transmitMiBps: 0 });
+      if (pod !== undefined && usable(sample.value)) received.set(pod, sample);
     }
+    const loads: BrokerLoad[] = [];
+    const times: number[] = [urp.atMs, underMinIsr.atMs];
     for (const sample of transmit) {
       const pod = sample.labels.pod;
-      if (pod === undefined) continue;
-      const entry = byPod.get(pod) ?? { receiveMiBps: 0, transmitMiBps: 0 };
-      byPod.set(pod, { ...entry, transmitMiBps: sample.value / MIB });
+      const rx = pod === undefined ? undefined : received.get(pod);
+      if (pod === undefined || rx === undefined || !usable(sample.value)) continue;
+      loads.push({ podName: pod, receiveMiBps: rx.value / MIB, transmitMiBps: sample.value / MIB });
+      times.push(rx.atMs, sample.atMs);
     }
-    if (byPod.size === 0) throw new PrometheusError('no broker throughput samples');
+    if (loads.length === 0) throw new PrometheusError('no broker throughput samples');
+    if (brokerTimes !== undefined) {
+      const byPod = new Map(brokerTimes.map(sample => [sample.labels.pod, sample.value]));
+      for (const load of loads) {
+        const seconds = byPod.get(load.podName);
+        // A pod without a sample time has no raw samples left: its series is missing.
+        if (seconds === undefined || !usable(seconds)) times.push(0);
+        else times.push(seconds * 1000);
+      }
+    }
+    if (healthTime !== undefined) times.push(healthTime.value * 1000);
     return {
-      loads: [...byPod].map(([podName, load]) => ({ podName, ...load })),
-      underReplicatedPartitions,
-      underMinIsrPartitions,
+      loads: loads.sort((a, b) => a.podName.localeCompare(b.podName)),
+      underReplicatedPartitions: urp.value,
+      underMinIsrPartitions: underMinIsr.value,
+      sampledAtMs: Math.min(...times),
     };
   }
 }

@@ -124,7 +124,7 @@ describe('decide: table', () => {
     expect(idle.reason).toBe('waiting-for-nodes');
   });
 
-  test('holds with zone-cannot-grow when the group is at its maximum', () => {
+  test('holds with group-at-max-size, naming it, when the group is at its maximum', () => {
     const capped = testConfig({ maxNodesPerZone: 2 });
     const observed = healthyCluster(capped, { nodesPerZone: 2, demandMiBps: 500 });
     const plan = decide(observed, capped, INITIAL_MEMORY);
@@ -141,7 +141,32 @@ describe('decide: table', () => {
       INITIAL_MEMORY,
     );
     expect(blocked.action).toBeUndefined();
-    expect(blocked.reason).toBe('zone-cannot-grow');
+    expect(blocked.reason).toBe('group-at-max-size');
+    expect(blocked.detail).toMatch(/needs 2 nodes .* max size 1/);
+  });
+
+  test('raises only to a balanced level the max size allows, never to the max itself', () => {
+    const levels = testConfig({ brokersPerZone: 12 }); // 1/2/3/4/6/12
+    const observed = healthyCluster(levels, { nodesPerZone: 2, demandMiBps: 500 });
+    const maxFive = { ...observed, groups: observed.groups.map(group => ({ ...group, max: 5 })) };
+    const plan = decide(maxFive, levels, INITIAL_MEMORY);
+    expect(plan.action).toMatchObject({ kind: 'scale-out', fromDesired: 2, toDesired: 4 });
+  });
+
+  test('returns a group someone set to an unbalanced count to a balanced level', () => {
+    // 4 protected nodes; someone lowered desired capacity to 3 (nothing was terminated).
+    const observed = healthyCluster(config, { nodesPerZone: 4, demandMiBps: 150 });
+    const edited = {
+      ...observed,
+      groups: observed.groups.map((group, index) =>
+        index === 0 ? { ...group, desired: 3 } : group,
+      ),
+    };
+    expect(decide(edited, config, INITIAL_MEMORY).action).toMatchObject({
+      kind: 'scale-out',
+      fromDesired: 3,
+      toDesired: 4,
+    });
   });
 
   test('re-spreads from the most loaded node after a scale-out', () => {
@@ -257,7 +282,9 @@ describe('decide: table', () => {
       'operation-abandoned',
     ],
   ];
-  test.each(unsafe)('holds when %s, even with a scale-out due', (_name, breakIt, reason) => {
+  const staleCases = unsafe.filter(([, , reason]) => reason === 'stale-data');
+  const moveCases = unsafe.filter(([, , reason]) => reason !== 'stale-data');
+  test.each(staleCases)('holds when %s, even with a scale-out due', (_name, breakIt, reason) => {
     const plan = decide(
       breakIt(healthyCluster(config, { demandMiBps: 120 })),
       config,
@@ -266,6 +293,25 @@ describe('decide: table', () => {
     expect(plan.action).toBeUndefined();
     expect(plan.reason).toBe(reason);
   });
+
+  test.each(moveCases)(
+    'holds moves when %s, but still scales out (it moves nothing)',
+    (_name, breakIt, reason) => {
+      const scaleOut = decide(
+        breakIt(healthyCluster(config, { demandMiBps: 120 })),
+        config,
+        INITIAL_MEMORY,
+      );
+      expect(scaleOut.action?.kind).toBe('scale-out');
+      const scaleIn = decide(
+        breakIt(healthyCluster(config, { nodesPerZone: 2, demandMiBps: 10 })),
+        config,
+        eligibleLongAgo,
+      );
+      expect(scaleIn.action).toBeUndefined();
+      expect(scaleIn.reason).toBe(reason);
+    },
+  );
 });
 
 describe('decide: properties', () => {
@@ -370,7 +416,7 @@ describe('decide: properties', () => {
     }),
   ];
 
-  test('never acts while any safety condition fails', () => {
+  test('never moves a broker while any safety condition fails, and never scales out on stale data', () => {
     fc.assert(
       fc.property(scenario, fc.subarray(breakers, { minLength: 1 }), (input, broken) => {
         if (input.observed.nodes.length === 0 && broken.length === 1 && broken[0] === breakers[8]) {
@@ -378,7 +424,12 @@ describe('decide: properties', () => {
         }
         const observed = broken.reduce((current, breakIt) => breakIt(current), input.observed);
         const plan = decide(observed, input.config, input.memory);
-        expect(plan.action).toBeUndefined();
+        // Scale-out adds capacity and moves nothing: only stale data holds it.
+        if (broken.includes(breakers[0]) || broken.includes(breakers[1])) {
+          expect(plan.action).toBeUndefined();
+        } else if (plan.action !== undefined) {
+          expect(plan.action.kind).toBe('scale-out');
+        }
       }),
     );
   });

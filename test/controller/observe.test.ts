@@ -1,4 +1,10 @@
-import { assembleObservation, instanceIdOf, observeNode } from '../../controller/observe';
+import {
+  assembleObservation,
+  instanceIdOf,
+  kubernetesViewAtMs,
+  observeBroker,
+  observeNode,
+} from '../../controller/observe';
 import { OPERATION_ANNOTATION } from '../../controller/operation-record';
 import { testConfig } from './fixtures';
 
@@ -55,5 +61,23 @@ describe('observe', () => {
     ]);
     expect(observed.kafkaReady).toBe(false);
     expect(observed.loads).toBeUndefined();
+  });
+
+  test('reads when a broker pod last changed readiness', () => {
+    const pod = {
+      metadata: { name: 'b', labels: { 'strimzi.io/pool-name': 'brokers-a' } },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-05T12:00:00Z' }],
+      },
+    };
+    expect(observeBroker(pod, config)?.readySinceMs).toBe(Date.UTC(2026, 0, 5, 12));
+    expect(observeBroker({ ...pod, status: {} }, config)?.readySinceMs).toBeUndefined();
+  });
+
+  test('the Kubernetes view counts only after both informers listed since start', () => {
+    const listed = { lists: 1, syncedAtMs: 500 };
+    expect(kubernetesViewAtMs(listed, { lists: 0, syncedAtMs: undefined })).toBeUndefined();
+    expect(kubernetesViewAtMs({ lists: 0, syncedAtMs: undefined }, listed)).toBeUndefined();
+    expect(kubernetesViewAtMs(listed, { lists: 3, syncedAtMs: 400 })).toBe(400);
   });
 });

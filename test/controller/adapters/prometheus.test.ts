@@ -17,16 +17,19 @@ function fakeFetch(answers: Record<string, unknown>, status = 200): typeof fetch
   }) as typeof fetch;
 }
 
-const vector = (result: Array<[Record<string, string>, number]>) => ({
+const vector = (
+  result: Array<[Record<string, string>, number | string]>,
+  atSeconds = 1700000000,
+) => ({
   status: 'success',
   data: {
     resultType: 'vector',
-    result: result.map(([metric, value]) => ({ metric, value: [1700000000, String(value)] })),
+    result: result.map(([metric, value]) => ({ metric, value: [atSeconds, String(value)] })),
   },
 });
 
 describe('PrometheusAdapter', () => {
-  test('reads broker load in MiB/s and the partition counts', async () => {
+  test('reads broker load in MiB/s and the partition counts; a pod with one direction is missing', async () => {
     const adapter = new PrometheusAdapter(
       'http://prom:9090',
       fakeFetch({
@@ -40,13 +43,70 @@ describe('PrometheusAdapter', () => {
       }),
     );
     expect(await adapter.kafkaMetrics(queries)).toEqual({
-      loads: [
-        { podName: 'b-0', receiveMiBps: 2, transmitMiBps: 1 },
-        { podName: 'b-1', receiveMiBps: 0, transmitMiBps: 0 },
-      ],
+      loads: [{ podName: 'b-0', receiveMiBps: 2, transmitMiBps: 1 }],
       underReplicatedPartitions: 0,
       underMinIsrPartitions: 3,
+      sampledAtMs: 1700000000_000,
     });
+  });
+
+  test('NaN, infinite and negative samples are missing data, never a value', async () => {
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([
+          [{ pod: 'b-0' }, 'NaN'],
+          [{ pod: 'b-1' }, '+Inf'],
+          [{ pod: 'b-2' }, -5],
+          [{ pod: 'b-3' }, 1024 * 1024],
+        ]),
+        tx: vector([
+          [{ pod: 'b-0' }, 1],
+          [{ pod: 'b-1' }, 1],
+          [{ pod: 'b-2' }, 1],
+          [{ pod: 'b-3' }, 'NaN'],
+          [{ pod: 'b-4' }, 0],
+        ]),
+        urp: vector([[{}, 0]]),
+        umi: vector([[{}, 0]]),
+      }),
+    );
+    await expect(adapter.kafkaMetrics(queries)).rejects.toThrow('no broker throughput samples');
+    const nanCount = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([[{ pod: 'b-0' }, 1]]),
+        tx: vector([[{ pod: 'b-0' }, 1]]),
+        urp: vector([[{}, 'NaN']]),
+        umi: vector([[{}, 0]]),
+      }),
+    );
+    await expect(nanCount.kafkaMetrics(queries)).rejects.toThrow(/no value for urp \(got NaN/);
+  });
+
+  test('the age of the answer is the oldest raw sample, not the query time', async () => {
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([
+          [{ pod: 'b-0' }, 1],
+          [{ pod: 'b-1' }, 1],
+        ]),
+        tx: vector([
+          [{ pod: 'b-0' }, 1],
+          [{ pod: 'b-1' }, 1],
+        ]),
+        urp: vector([[{}, 0]]),
+        umi: vector([[{}, 0]]),
+        ts: vector([
+          [{ pod: 'b-0' }, 1699999990],
+          [{ pod: 'b-1' }, 1699999700],
+        ]),
+        hts: vector([[{}, 1699999980]]),
+      }),
+    );
+    const timed = { ...queries, brokerSampleTimestamps: 'ts', healthSampleTimestamp: 'hts' };
+    expect((await adapter.kafkaMetrics(timed)).sampledAtMs).toBe(1699999700_000);
   });
 
   test('a missing partition count is an error, never zero', async () => {

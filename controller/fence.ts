@@ -1,0 +1,22 @@
+/**
+ * Leadership checked at the moment of the write. The reconciler checks the lease before it
+ * starts a write, but a write can wait after that: in the Kubernetes token bucket, behind a 429
+ * pause, in the per-group spacing of Auto Scaling calls, or between an adapter's retries. These
+ * wrappers sit innermost, right where the request goes out, and drop it with `NotLeaderError`
+ * when the lease may have expired by then (`Leadership.leading` is false once the last renewal is
+ * older than the renew deadline, which is shorter than the lease duration).
+ */
+import type { Leadership } from './ports';
+
+/** Thrown when a write would go out without the lease. */
+export class NotLeaderError extends Error {}
+
+/** Throws `NotLeaderError` unless this replica leads now. */
+export type WriteFence = () => void;
+
+/** A fence over a leadership source. */
+export function leaderFence(leadership: () => Leadership): WriteFence {
+  return () => {
+    if (!leadership().leading) throw new NotLeaderError('lease may have expired; write dropped');
+  };
+}

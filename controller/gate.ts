@@ -1,0 +1,129 @@
+/**
+ * The one gate every write of the controller passes, whether it starts an action (scale-out, the
+ * first record of an operation), steps an operation (cordon, roll request, retry, unprotect,
+ * terminate, uncordon, record update) or is housekeeping (protect). Pure: the reconciler asks it
+ * right before each write, on the pass's observation, and the operation state machine asks it to
+ * choose between waiting and an exit. Leadership is checked separately, at the moment the request
+ * goes out (`fence.ts`).
+ *
+ * Checks, in order:
+ * - every write: every source present and fresh by the age of its data, per-broker series cover
+ *   every broker pod (`staleDataBlocker`);
+ * - a roll request (a move, or its retry): Kafka Ready, no partition under-replicated or under
+ *   min ISR, every broker pod present, no other broker rolling, terminating or not Ready, and
+ *   partition health sampled after the last broker became Ready (`kafkaBlocker`);
+ * - unprotect and terminate: the node is cordoned and empty in a complete pod view (every broker
+ *   pod of every zone present) and, for terminate, the group is above its minimum size;
+ * - a desired capacity: a balanced level, above the current desired capacity, at most the group's
+ *   maximum size.
+ */
+import type { ControllerConfig } from './config';
+import type { Observed } from './model';
+import type { Effect } from './operation';
+import { kafkaBlocker, staleDataBlocker, type Blocker } from './safety';
+
+/** A write to check. */
+export type GatedWrite =
+  | Effect
+  | { readonly kind: 'record'; readonly nodeName: string }
+  | { readonly kind: 'protect'; readonly groupName: string }
+  | { readonly kind: 'set-desired'; readonly groupName: string; readonly desired: number };
+
+/** Broker pods of a zone missing from the view, as a sentence, or undefined when all are there. */
+export function incompletePodView(
+  observed: Observed,
+  config: ControllerConfig,
+): string | undefined {
+  for (const zone of config.zones) {
+    const present = observed.brokers.filter(broker => broker.zone === zone.zone).length;
+    if (present < zone.brokers) {
+      return `the pod view shows ${present} of zone ${zone.zone}'s ${zone.brokers} broker pods`;
+    }
+  }
+  return undefined;
+}
+
+function emptyNodeBlocker(
+  observed: Observed,
+  config: ControllerConfig,
+  nodeName: string,
+): Blocker | undefined {
+  const incomplete = incompletePodView(observed, config);
+  if (incomplete !== undefined) return { reason: 'stale-data', detail: incomplete };
+  const node = observed.nodes.find(each => each.name === nodeName);
+  if (node === undefined) {
+    return { reason: 'stale-data', detail: `node ${nodeName} is not in the node view` };
+  }
+  if (!node.unschedulable) {
+    return { reason: 'operation-in-flight', detail: `node ${nodeName} is not cordoned` };
+  }
+  const aboard = observed.brokers.filter(broker => broker.nodeName === nodeName);
+  if (aboard.length > 0) {
+    return {
+      reason: 'operation-in-flight',
+      detail: `node ${nodeName} still hosts ${aboard.map(broker => broker.podName).join(', ')}`,
+    };
+  }
+  return undefined;
+}
+
+/** The reason this write must not go out now, or undefined when it may. */
+export function writeBlocker(
+  observed: Observed,
+  config: ControllerConfig,
+  write: GatedWrite,
+): Blocker | undefined {
+  const stale = staleDataBlocker(observed, config);
+  if (stale !== undefined) return stale;
+  switch (write.kind) {
+    case 'request-roll':
+      return kafkaBlocker(observed, config, write.podName);
+    case 'unprotect-instance':
+      return emptyNodeBlocker(observed, config, write.nodeName);
+    case 'terminate-instance': {
+      const empty = emptyNodeBlocker(observed, config, write.nodeName);
+      if (empty !== undefined) return empty;
+      const group = observed.groups.find(each => each.groupName === write.groupName);
+      if (group === undefined) {
+        return { reason: 'stale-data', detail: `group ${write.groupName} is not in the view` };
+      }
+      if (group.desired <= group.min) {
+        return {
+          reason: 'group-at-min-size',
+          detail: `group ${group.groupName} is at its min size ${group.min}`,
+        };
+      }
+      return undefined;
+    }
+    case 'set-desired': {
+      const group = observed.groups.find(each => each.groupName === write.groupName);
+      if (group === undefined) {
+        return { reason: 'stale-data', detail: `group ${write.groupName} is not in the view` };
+      }
+      if (!config.balancedNodeCounts.includes(write.desired)) {
+        return {
+          reason: 'zone-cannot-grow',
+          detail: `${write.desired} is not a balanced level (${config.balancedNodeCounts.join('/')})`,
+        };
+      }
+      if (write.desired > group.max) {
+        return {
+          reason: 'group-at-max-size',
+          detail: `${write.desired} is above group ${group.groupName}'s max size ${group.max}`,
+        };
+      }
+      if (write.desired <= group.desired) {
+        return {
+          reason: 'at-target',
+          detail: `group ${group.groupName} already wants ${group.desired}`,
+        };
+      }
+      return undefined;
+    }
+    case 'cordon':
+    case 'uncordon':
+    case 'record':
+    case 'protect':
+      return undefined;
+  }
+}
