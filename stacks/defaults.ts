@@ -1,4 +1,41 @@
-/** The example spec every command uses when none is given. */
-import { join } from 'node:path';
+/**
+ * Where the project's files are, and the one rule for relative paths in stack config.
+ *
+ * The Pulumi engine runs the program with its working directory set to the folder that holds
+ * `main` (`stacks/`), not the project root, so a relative path must never be resolved against the
+ * working directory. Every path the program reads from stack config resolves against the project
+ * root, the folder of `Pulumi.yaml` (checked under the real engine by `npm run test:engine`).
+ */
+import { isAbsolute, resolve } from 'node:path';
 
-export const DEFAULT_SPEC_FILE = join(__dirname, 'prod.yaml');
+/** The project root: the folder of `Pulumi.yaml`, one above this file's folder (`stacks/`). */
+export const PROJECT_ROOT = resolve(__dirname, '..');
+
+/**
+ * The example spec every command uses when none is given, relative to the project root. Must equal
+ * the `kafka-eks-autoscaling:spec` default in `Pulumi.yaml` (a test checks it).
+ */
+export const DEFAULT_SPEC_PATH = 'stacks/prod.yaml';
+
+/** {@link DEFAULT_SPEC_PATH} as an absolute path. */
+export const DEFAULT_SPEC_FILE = resolve(PROJECT_ROOT, DEFAULT_SPEC_PATH);
+
+/**
+ * The project root the program should use: `engineRootDirectory` when it is an absolute path (what
+ * `pulumi.runtime.getRootDirectory()` returns under the engine, passed by the language host as
+ * `--root-directory`), else {@link PROJECT_ROOT} (under mocks the SDK returns the placeholder
+ * `"rootDirectory"`, or `""`).
+ */
+export function projectRootFrom(engineRootDirectory: string | undefined): string {
+  return engineRootDirectory !== undefined && isAbsolute(engineRootDirectory)
+    ? engineRootDirectory
+    : PROJECT_ROOT;
+}
+
+/**
+ * Resolves a path from stack config: absolute paths stay as they are, relative ones resolve against
+ * `projectRoot` (never against the working directory).
+ */
+export function resolveProjectPath(path: string, projectRoot: string): string {
+  return isAbsolute(path) ? path : resolve(projectRoot, path);
+}

@@ -1,7 +1,9 @@
 /**
  * `npm run plan -- [--config <spec>] [--json]`: runs the Pulumi program under Pulumi's mocks (no
  * cloud account, no Pulumi CLI) and prints every resource `pulumi up` would register, with its
- * type, name, parent and key inputs. An invalid spec fails exactly as synth does.
+ * type, name, parent and key inputs (the physical name AWS would see first, auto-names included). An
+ * invalid spec fails exactly as synth does; a name longer than AWS allows fails as `pulumi preview`
+ * would, naming the resource, the generated name, its length and the limit.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +12,7 @@ import { loadSpecFile } from '../spec/load';
 import { DEFAULT_SPEC_FILE } from './defaults';
 import {
   formatPlanTable,
+  NameLimitError,
   planJson,
   recordPlan,
   type PlannedResource,
@@ -41,9 +44,19 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const resources: PlannedResource[] = await recordPlan(specFile, async () => {
-    await import('./index');
-  });
+  let resources: PlannedResource[];
+  try {
+    resources = await recordPlan(specFile, async () => {
+      await import('./index');
+    });
+  } catch (error) {
+    // Names AWS would reject fail here exactly where `pulumi preview` would.
+    if (error instanceof NameLimitError) {
+      process.stderr.write(`${error.message}\nNothing was planned.\n`);
+      return 1;
+    }
+    throw error;
+  }
   process.stdout.write(
     values.json
       ? `${JSON.stringify(planJson(resources), null, 2)}\n`

@@ -3,7 +3,21 @@
  * the component tests): every resource echoes its inputs, plus the few outputs the program reads
  * (ARNs, the kubeconfig, each nodegroup's Auto Scaling group). Values are fixed, so plans are
  * deterministic.
+ *
+ * Names behave like the AWS provider's: a resource of a type in `spec/aws-name-limits.ts` whose
+ * name property is unset gets the auto-name the provider would give it (logical name, `-`, 7
+ * random hex characters), and a name longer than the type allows is a violation, exactly where
+ * `pulumi preview` would fail. The 7 characters are random-looking but derived from the type and
+ * logical name (the engine, too, seeds them per resource), so plans stay deterministic.
  */
+import { createHash } from 'node:crypto';
+import {
+  AUTO_NAME_CHARSET,
+  AUTO_NAME_RANDOM_LENGTH,
+  AUTO_NAME_SEPARATOR,
+  nameLimitOf,
+  type NameLimitViolation,
+} from '../../spec/aws-name-limits';
 
 export const MOCK_ACCOUNT_ID = '123456789012';
 export const MOCK_PARTITION = 'aws';
@@ -30,13 +44,81 @@ function mockKubeconfig(clusterName: string): string {
   });
 }
 
+/** The physical name of a resource as AWS would see it. */
+export interface PhysicalName {
+  /** Input property that holds it (`name`, `nodeGroupName`, ...). */
+  readonly property: string;
+  readonly value: string;
+  /** `true` when the provider would generate it (the property was unset). */
+  readonly autoNamed: boolean;
+}
+
+/** The 7-character suffix the mock auto-namer appends for a resource (lowercase hex). */
+export function mockAutoNameSuffix(type: string, logicalName: string): string {
+  const digest = createHash('sha256').update(`${type}::${logicalName}`).digest();
+  return Array.from(
+    digest.subarray(0, AUTO_NAME_RANDOM_LENGTH),
+    byte => AUTO_NAME_CHARSET[byte % AUTO_NAME_CHARSET.length],
+  ).join('');
+}
+
+/**
+ * The name AWS would see for a resource: the given name property, or the provider's auto-name
+ * (prefix such as `alias/`, logical name, `-`, 7 random characters). `undefined` for types without
+ * a name limit in `spec/aws-name-limits.ts`, and when the name is not a known string yet.
+ */
+export function mockPhysicalName(
+  type: string,
+  logicalName: string,
+  inputs: State,
+): PhysicalName | undefined {
+  const limit = nameLimitOf(type);
+  if (limit === undefined) return undefined;
+  const given = inputs[limit.nameProperty];
+  if (typeof given === 'string') return { property: limit.nameProperty, value: given, autoNamed: false };
+  if (given !== undefined) return undefined;
+  const value = `${limit.autoNamePrefix}${logicalName}${AUTO_NAME_SEPARATOR}${mockAutoNameSuffix(type, logicalName)}`;
+  return { property: limit.nameProperty, value, autoNamed: true };
+}
+
+/** The name-length violation of a resource, or `undefined` when its name fits its type's limit. */
+export function nameLimitViolationOf(
+  type: string,
+  logicalName: string,
+  inputs: State,
+): NameLimitViolation | undefined {
+  const limit = nameLimitOf(type);
+  const physical = mockPhysicalName(type, logicalName, inputs);
+  if (limit === undefined || physical === undefined) return undefined;
+  if (physical.value.length <= limit.maxLength) return undefined;
+  return {
+    type,
+    logicalName,
+    physicalName: physical.value,
+    autoNamed: physical.autoNamed,
+    length: physical.value.length,
+    maxLength: limit.maxLength,
+    enforcedBy: limit.enforcedBy,
+  };
+}
+
+/**
+ * The inputs as the provider's Check step returns them: with the auto-name filled in when the
+ * name property was unset. Other types are returned unchanged.
+ */
+export function withPhysicalName(type: string, logicalName: string, inputs: State): State {
+  const physical = mockPhysicalName(type, logicalName, inputs);
+  return physical?.autoNamed === true ? { ...inputs, [physical.property]: physical.value } : inputs;
+}
+
 /** ID and state of a mocked resource. */
 export function mockResourceState(
   type: string,
   name: string,
-  inputs: State,
+  givenInputs: State,
 ): { id: string; state: State } {
   const id = `${name}-id`;
+  const inputs = withPhysicalName(type, name, givenInputs);
   switch (type) {
     case 'eks:index:Cluster': {
       const clusterName = str(inputs['name'], name);
@@ -59,15 +141,17 @@ export function mockResourceState(
     }
     case 'aws:ec2/launchTemplate:LaunchTemplate':
       return { id, state: { ...inputs, latestVersion: 1 } };
-    case 'aws:iam/role:Role':
+    case 'aws:iam/role:Role': {
+      const roleName = str(inputs['name'], name);
       return {
         id,
         state: {
           ...inputs,
-          name,
-          arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
+          name: roleName,
+          arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/${roleName}`,
         },
       };
+    }
     case 'aws:kms/key:Key':
       return {
         id,

@@ -2,9 +2,23 @@
  * Runs a Pulumi program under mocks and records every resource it registers: type, name, parent,
  * resolved inputs, and the options that matter for review (dependsOn, ignoreChanges, provider).
  * Used by `npm run plan` and by the stack tests.
+ *
+ * Inputs are recorded as the AWS provider's Check step would return them, with auto-names filled
+ * in; a name longer than its type allows fails the plan with a {@link NameLimitError}, as
+ * `pulumi preview` would.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { mockCallResult, mockResourceState } from './plan-mocks';
+import {
+  formatNameLimitViolation,
+  nameLimitOf,
+  type NameLimitViolation,
+} from '../../spec/aws-name-limits';
+import {
+  mockCallResult,
+  mockResourceState,
+  nameLimitViolationOf,
+  withPhysicalName,
+} from './plan-mocks';
 
 export const PROJECT_NAME = 'kafka-eks-autoscaling';
 export const SPEC_CONFIG_KEY = `${PROJECT_NAME}:spec`;
@@ -40,6 +54,22 @@ function keyOf(type: string, name: string): string {
 }
 
 /**
+ * The plan registered resources whose names AWS would reject: too long for their type, auto-named
+ * or given. `violations` lists each with its generated name, length and limit.
+ */
+export class NameLimitError extends Error {
+  constructor(readonly violations: readonly NameLimitViolation[]) {
+    super(
+      [
+        `${violations.length} resource name(s) would fail \`pulumi preview\`:`,
+        ...violations.map(violation => `  ${formatNameLimitViolation(violation)}`),
+      ].join('\n'),
+    );
+    this.name = 'NameLimitError';
+  }
+}
+
+/**
  * Sets up mocks, runs `program` inside a Pulumi stack, and returns what it registered, in
  * construction order. `specFile` is put into the stack config under `kafka-eks-autoscaling:spec`.
  */
@@ -48,6 +78,8 @@ export async function recordPlan(
   program: () => Promise<void>,
 ): Promise<RecordedResource[]> {
   const inputs = new Map<string, Record<string, unknown>>();
+  const violations: NameLimitViolation[] = [];
+  let programError: unknown;
   const registrations: Registration[] = [];
   const names = new Map<pulumi.Resource, string>();
   await pulumi.runtime.setMocks(
@@ -59,8 +91,11 @@ export async function recordPlan(
             `two resources of type ${args.type} are named ${args.name}; names must be unique per type`,
           );
         }
-        inputs.set(key, args.inputs as Record<string, unknown>);
-        return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>);
+        const given = args.inputs as Record<string, unknown>;
+        inputs.set(key, withPhysicalName(args.type, args.name, given));
+        const violation = nameLimitViolationOf(args.type, args.name, given);
+        if (violation !== undefined) violations.push(violation);
+        return mockResourceState(args.type, args.name, given);
       },
       call: args => mockCallResult(args.token, args.inputs as Record<string, unknown>),
     },
@@ -91,9 +126,16 @@ export async function recordPlan(
       });
       return undefined;
     });
-    await program();
+    // A program error rejects the plan (instead of escaping as an unhandled rejection).
+    try {
+      await program();
+    } catch (error) {
+      programError = error;
+    }
   });
   await pulumi.runtime.disconnect();
+  if (programError !== undefined) throw programError;
+  if (violations.length > 0) throw new NameLimitError(violations);
   return registrations.map(registration => ({
     ...registration,
     inputs: inputs.get(keyOf(registration.type, registration.name)) ?? {},
@@ -134,7 +176,13 @@ export function keyInputsOf(resource: PlannedResource): string {
     const objects = resource.inputs['objs'];
     return `objs=${Array.isArray(objects) ? objects.length : 0}`;
   }
-  const keys = KEY_INPUTS[resource.type] ?? [];
+  const nameProperty = nameLimitOf(resource.type)?.nameProperty;
+  const typeKeys = KEY_INPUTS[resource.type] ?? [];
+  // The name AWS sees comes first for every type with a name limit.
+  const keys =
+    nameProperty === undefined || typeKeys.includes(nameProperty)
+      ? typeKeys
+      : [nameProperty, ...typeKeys];
   return keys
     .filter(key => resource.inputs[key] !== undefined)
     .map(key => `${key}=${compact(resource.inputs[key])}`)

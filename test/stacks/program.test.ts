@@ -1,19 +1,110 @@
 /** The Pulumi program itself (`stacks/index.ts`) and `npm run plan`. */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import {
+  DEFAULT_SPEC_PATH,
+  PROJECT_ROOT,
+  projectRootFrom,
+  resolveProjectPath,
+} from '../../stacks/defaults';
 import { indexPlan } from '../components/plan-fixture';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
+/** The `kafka-eks-autoscaling:spec` default declared in Pulumi.yaml. */
+function pulumiYamlSpecDefault(): string {
+  const project = parse(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8')) as {
+    config: { spec: { default: string } };
+  };
+  return project.config.spec.default;
+}
+
+/** The `kafka-eks-autoscaling:spec` value of a stack file such as Pulumi.dev.yaml. */
+function stackSpecValue(file: string): string {
+  const stack = parse(readFileSync(join(ROOT, file), 'utf8')) as {
+    config: Record<string, string>;
+  };
+  const value = stack.config['kafka-eks-autoscaling:spec'];
+  if (value === undefined) throw new Error(`${file} sets no kafka-eks-autoscaling:spec`);
+  return value;
+}
+
+/**
+ * Runs stacks/index.ts under mocks the way the engine runs it: with the working directory set to
+ * the folder that holds `main` (stacks/), and `specConfig` exactly as a user sets it in stack config.
+ */
+async function runProgramFromStacksFolder(specConfig: string): Promise<Record<string, unknown>> {
+  const previous = process.cwd();
+  process.chdir(join(ROOT, 'stacks'));
+  try {
+    let exported: Record<string, unknown> = {};
+    await jest.isolateModulesAsync(async () => {
+      const { recordPlan } = await import('../../components/lib/plan');
+      await recordPlan(specConfig, async () => {
+        exported = (await import('../../stacks/index')) as Record<string, unknown>;
+      });
+    });
+    return exported;
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+describe('relative paths in stack config resolve against the project root', () => {
+  it('Pulumi.yaml declares the same default spec path the program falls back to', () => {
+    expect(pulumiYamlSpecDefault()).toBe(DEFAULT_SPEC_PATH);
+  });
+
+  it('runs the Pulumi.yaml default (stacks/prod.yaml) from stacks/, as the engine does', async () => {
+    const exported = await runProgramFromStacksFolder(pulumiYamlSpecDefault());
+    expect(exported['clusterName']).toBe('orders');
+  });
+
+  it('runs the spec set in Pulumi.dev.yaml (stacks/dev.yaml) from stacks/, as the engine does', async () => {
+    const exported = await runProgramFromStacksFolder(stackSpecValue('Pulumi.dev.yaml'));
+    expect(exported['clusterName']).toBe('orders-dev');
+  });
+
+  it('takes the engine root directory when it is absolute, the folder of Pulumi.yaml otherwise', () => {
+    expect(projectRootFrom('/srv/project')).toBe('/srv/project');
+    // Under mocks the SDK answers a placeholder; the fallback is the folder of Pulumi.yaml.
+    expect(projectRootFrom('rootDirectory')).toBe(ROOT);
+    expect(projectRootFrom('')).toBe(ROOT);
+    expect(projectRootFrom(undefined)).toBe(PROJECT_ROOT);
+  });
+
+  it('property: a relative path resolves under the project root whatever the working directory; an absolute one is kept', () => {
+    const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,11}$/);
+    const previous = process.cwd();
+    process.chdir(join(ROOT, 'stacks'));
+    try {
+      fc.assert(
+        fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), segments => {
+          const path = segments.join('/');
+          expect(resolveProjectPath(path, ROOT)).toBe(join(ROOT, ...segments));
+          expect(resolveProjectPath(`/abs/${path}`, ROOT)).toBe(join('/abs', ...segments));
+        }),
+      );
+    } finally {
+      process.chdir(previous);
+    }
+  });
+});
+
 describe('stacks/index.ts', () => {
   it('builds the spec named in the stack config and exports the outputs', async () => {
-    const { recordPlan } = await import('../../components/lib/plan');
     let exported: Record<string, unknown> = {};
-    const resources = await recordPlan(join(ROOT, 'stacks', 'dev.yaml'), async () => {
-      exported = (await import('../../stacks/index')) as Record<string, unknown>;
+    let resources: Awaited<ReturnType<typeof import('../../components/lib/plan').recordPlan>> = [];
+    await jest.isolateModulesAsync(async () => {
+      const { recordPlan } = await import('../../components/lib/plan');
+      resources = await recordPlan(join(ROOT, 'stacks', 'dev.yaml'), async () => {
+        exported = (await import('../../stacks/index')) as Record<string, unknown>;
+      });
     });
     const plan = indexPlan(resources);
     expect(plan.ofType('eks:index:Cluster')[0]?.inputs['name']).toBe('orders-dev');
@@ -58,6 +149,28 @@ describe('npm run plan', () => {
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')[0]).toMatch(/^TYPE\s+NAME\s+PARENT\s+KEY INPUTS$/);
     expect(result.stdout).toMatch(/\d+ resources\n$/);
+  });
+
+  it('shows the name AWS would see for auto-named resources', () => {
+    const result = plan([]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /aws:iam\/role:Role\s+orders-node\s+orders\s+name=orders-node-[0-9a-f]{7}\n/,
+    );
+  });
+
+  it('fails like pulumi up when an auto-name is too long: the Cluster Autoscaler role of payments-platform-eu-central-prod is 65 > 64', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const file = join(dir, 'long-name.yaml');
+    const prod = readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8');
+    writeFileSync(file, prod.replace(/^name: .*$/m, 'name: payments-platform-eu-central-prod'));
+    const result = plan(['--config', file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /aws:iam\/role:Role "payments-platform-eu-central-prod-cluster-autoscaler-role": auto-generated name "payments-platform-eu-central-prod-cluster-autoscaler-role-[0-9a-f]{7}" is 65 characters, over the limit of 64/,
+    );
+    expect(result.stderr).toContain('Nothing was planned.');
   });
 
   it('fails with the same problems as synth on an invalid spec', () => {

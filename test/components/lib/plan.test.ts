@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { formatPlanTable, keyInputsOf, planJson } from '../../../components/lib/plan';
-import { mockAsgName, mockCallResult, mockResourceState } from '../../../components/lib/plan-mocks';
+import {
+  mockAsgName,
+  mockCallResult,
+  mockPhysicalName,
+  mockResourceState,
+  nameLimitViolationOf,
+} from '../../../components/lib/plan-mocks';
+import { AWS_NAME_LIMITS, autoNameLength } from '../../../spec/aws-name-limits';
 
 const resources = [
   {
@@ -54,5 +62,67 @@ describe('plan mocks', () => {
     expect(mockCallResult('aws:index/getCallerIdentity:getCallerIdentity', {})).toMatchObject({
       accountId: '123456789012',
     });
+  });
+});
+
+describe('provider-like auto-naming in the mocks', () => {
+  it('auto-names an IAM role like the provider: logical name, "-", 7 lowercase hex characters', () => {
+    const physical = mockPhysicalName('aws:iam/role:Role', 'orders-node', {});
+    expect(physical?.autoNamed).toBe(true);
+    expect(physical?.value).toMatch(/^orders-node-[0-9a-f]{7}$/);
+    const { state } = mockResourceState('aws:iam/role:Role', 'orders-node', {});
+    expect(state['name']).toBe(physical?.value);
+    expect(state['arn']).toBe(`arn:aws:iam::123456789012:role/${physical?.value}`);
+  });
+
+  it('keeps a given name and counts the alias/ prefix of a KMS alias auto-name', () => {
+    expect(mockPhysicalName('aws:kms/alias:Alias', 'x', { name: 'alias/mine' })).toEqual({
+      property: 'name',
+      value: 'alias/mine',
+      autoNamed: false,
+    });
+    expect(mockPhysicalName('aws:kms/alias:Alias', 'x', {})?.value).toMatch(/^alias\/x-[0-9a-f]{7}$/);
+  });
+
+  it('property: an auto-name is a violation exactly when it is longer than the type limit', () => {
+    const types = Object.keys(AWS_NAME_LIMITS);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...types),
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,299}$/),
+        (type, logicalName) => {
+          const violation = nameLimitViolationOf(type, logicalName, {});
+          const length = autoNameLength(type, logicalName);
+          const limit = AWS_NAME_LIMITS[type]?.maxLength ?? 0;
+          expect(violation !== undefined).toBe(length > limit);
+          if (violation !== undefined) {
+            expect(violation.length).toBe(length);
+            expect(violation.physicalName).toHaveLength(length);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('fails the plan with every too-long name, and records auto-names in the inputs', async () => {
+    const { recordPlan, NameLimitError } = await import('../../../components/lib/plan');
+    const aws = await import('@pulumi/aws');
+    const assumeRolePolicy = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    const long = 'payments-platform-eu-central-prod-cluster-autoscaler-role';
+    const failure = recordPlan(undefined, async () => {
+      new aws.iam.Role(long, { assumeRolePolicy });
+      new aws.iam.Role('short', { assumeRolePolicy });
+    });
+    await expect(failure).rejects.toBeInstanceOf(NameLimitError);
+    await expect(failure).rejects.toThrow(
+      new RegExp(
+        `aws:iam/role:Role "${long}": auto-generated name "${long}-[0-9a-f]{7}" is 65 characters, over the limit of 64`,
+      ),
+    );
+    const resources = await recordPlan(undefined, async () => {
+      new aws.iam.Role('short', { assumeRolePolicy });
+    });
+    expect(resources.find(r => r.name === 'short')?.inputs['name']).toMatch(/^short-[0-9a-f]{7}$/);
   });
 });
