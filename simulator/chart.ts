@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { MINUTE_MS } from './demand';
 import type { SimulationDetails } from './simulate';
 import { STRATEGY_NAMES } from './strategies/strategy';
+import type { SweepResult } from './sweep';
 
 /** Most points per line; longer runs are bucketed (demand: highest, capacity: lowest, nodes: highest). */
 const MAX_POINTS = 300;
@@ -72,7 +73,7 @@ export function chartSpec(details: SimulationDetails): Record<string, unknown> {
   }
   const colors = {
     domain: ['demand', ...STRATEGY_NAMES],
-    range: ['#000000', '#7f7f7f', '#d62728', '#1f77b4', '#2ca02c', '#9467bd'],
+    range: ['#000000', '#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd'],
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -119,20 +120,110 @@ interface VegaModule {
   View: new (runtime: object, options: { renderer: 'none' }) => { toSVG(): Promise<string> };
 }
 
-/** Renders the chart to SVG text. */
-export async function renderChartSvg(details: SimulationDetails): Promise<string> {
+/**
+ * The Vega-Lite specification of a sweep: every run as a point (cost against over-target
+ * node-minutes, symlog axis since 0 is a value), each strategy's Pareto frontier as a line, and
+ * a rule at the controller's over-target node-minutes where the headline costs are read.
+ */
+export function sweepChartSpec(result: SweepResult, source: string): Record<string, unknown> {
+  const rows = result.points.map(point => ({
+    strategy: point.strategy,
+    cost: point.costWithTransfer,
+    overTarget: point.overTargetNodeMinutes,
+    setting:
+      point.scaleInMargin === null
+        ? `target ${point.targetUtilization}`
+        : `target ${point.targetUtilization}, margin ${point.scaleInMargin}`,
+  }));
+  const frontierRows = Object.values(result.frontiers).flatMap(frontier =>
+    frontier.map(point => ({
+      strategy: point.strategy,
+      cost: point.costWithTransfer,
+      overTarget: point.overTargetNodeMinutes,
+    })),
+  );
+  const strategies = [
+    'static',
+    'target-tracking',
+    'predictive-target-tracking',
+    'controller',
+    'oracle',
+  ];
+  const color = {
+    field: 'strategy',
+    type: 'nominal',
+    title: null,
+    scale: { domain: strategies, range: ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c'] },
+  };
+  const x = {
+    field: 'overTarget',
+    type: 'quantitative',
+    title: 'node-minutes over the target (spec target)',
+    scale: { type: 'symlog', constant: 10 },
+  };
+  const y = {
+    field: 'cost',
+    type: 'quantitative',
+    title: 'cost, USD (nodes + cross-zone catch-up)',
+    scale: { zero: false },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `${source}: cost against risk, each strategy over its main knob (line: Pareto frontier)`,
+    config: { font: 'sans-serif', view: { stroke: null } },
+    width: 760,
+    height: 380,
+    layer: [
+      {
+        data: { values: frontierRows },
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: { x, y, color, order: { field: 'overTarget', type: 'quantitative' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true, size: 40 },
+        encoding: { x, y, color, shape: { field: 'strategy', type: 'nominal', legend: null } },
+      },
+      {
+        data: { values: [{ overTarget: result.referenceOverTargetNodeMinutes }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#1f77b4' },
+        encoding: { x: { field: 'overTarget', type: 'quantitative' } },
+      },
+    ],
+  };
+}
+
+/** Renders a Vega-Lite specification to SVG text. */
+export async function renderVegaLiteSvg(spec: Record<string, unknown>): Promise<string> {
   const vegaName = 'vega';
   const vegaLiteName = 'vega-lite';
   const vega = (await import(vegaName)) as VegaModule;
   const vegaLite = (await import(vegaLiteName)) as VegaLiteModule;
-  const compiled = vegaLite.compile(chartSpec(details)).spec;
+  const compiled = vegaLite.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   return view.toSVG();
 }
 
+/** Renders the chart to SVG text. */
+export async function renderChartSvg(details: SimulationDetails): Promise<string> {
+  return renderVegaLiteSvg(chartSpec(details));
+}
+
+/** Renders and writes the sweep chart atomically. */
+export async function writeSweepSvg(
+  result: SweepResult,
+  source: string,
+  file: string,
+): Promise<void> {
+  writeAtomically(file, await renderVegaLiteSvg(sweepChartSpec(result, source)));
+}
+
 /** Renders and writes the chart atomically (temporary file, then rename). */
 export async function writeChartSvg(details: SimulationDetails, file: string): Promise<void> {
-  const svg = await renderChartSvg(details);
+  writeAtomically(file, await renderChartSvg(details));
+}
+
+function writeAtomically(file: string, svg: string): void {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, svg);

@@ -10,6 +10,7 @@
  * under-replicated from the moment it stops until the backlog is gone.
  */
 import { demandAt, MINUTE_MS, type DemandSeries } from './demand';
+import { burstInterval, fullBurstCreditMiB } from './burst';
 import { brokerLoadMiBps, type ClusterFacts, type ModelTimings } from './facts';
 
 /** Lifecycle of a node's instance, as Auto Scaling names it. */
@@ -30,6 +31,8 @@ export interface SimNode {
   leaving: boolean;
   /** When a terminating instance leaves the group and stops being billed. */
   goneAtMs: number | undefined;
+  /** Network I/O credits left, MiB above the baseline (full at launch). */
+  burstCreditMiB: number;
 }
 
 /** Where a broker is in its life: serving, or somewhere in a move. */
@@ -63,7 +66,12 @@ export interface SimGroup {
 /** Books kept while the simulation runs. */
 export interface ClusterBooks {
   nodeSeconds: number;
+  /** Ready node-seconds above 100% of the baseline (burst credits may still cover them). */
   overloadedNodeSeconds: number;
+  /** Node-seconds with demand above what the node could deliver, burst included. */
+  throttledNodeSeconds: number;
+  /** Data moved brokers fetched after their restart (all from leaders in other zones), MiB. */
+  catchUpMiB: number;
   overTargetNodeSeconds: number;
   underReplicatedSeconds: number;
   brokerMoves: number;
@@ -84,6 +92,8 @@ export function emptyBooks(): ClusterBooks {
   return {
     nodeSeconds: 0,
     overloadedNodeSeconds: 0,
+    throttledNodeSeconds: 0,
+    catchUpMiB: 0,
     overTargetNodeSeconds: 0,
     underReplicatedSeconds: 0,
     brokerMoves: 0,
@@ -123,6 +133,8 @@ export class ClusterModel {
   /** Under-replicated partitions at the start of each tick, for lagged observation. */
   private readonly underReplicatedByTick: Int32Array;
   private tickIndex = 0;
+  /** A node's full credit bucket. */
+  private readonly maxBurstCreditMiB: number;
 
   constructor(
     readonly facts: ClusterFacts,
@@ -131,6 +143,11 @@ export class ClusterModel {
     initialNodesPerZone: number,
   ) {
     this.nowMs = demand.startMs;
+    this.maxBurstCreditMiB = fullBurstCreditMiB(
+      facts.nodeBaselineMiBps,
+      facts.nodeBurstCeilingMiBps,
+      timings.burstSeconds,
+    );
     const minutes = demand.producerMiBps.length;
     this.series = emptySeries(minutes, facts.zones.length, Number.POSITIVE_INFINITY);
     this.underReplicatedByTick = new Int32Array(
@@ -182,6 +199,7 @@ export class ClusterModel {
       state: 'Pending',
       leaving: false,
       goneAtMs: undefined,
+      burstCreditMiB: this.maxBurstCreditMiB,
     };
     this.nodes.push(node);
     return node;
@@ -375,6 +393,16 @@ export class ClusterModel {
       if (!node.ready) continue;
       const load = loadByNode.get(node.name) ?? 0;
       if (load > baseline * (1 + EPSILON)) books.overloadedNodeSeconds += dtSeconds;
+      const burst = burstInterval(
+        load,
+        baseline * (1 + EPSILON),
+        facts.nodeBurstCeilingMiBps * (1 + EPSILON),
+        this.maxBurstCreditMiB,
+        node.burstCreditMiB,
+        dtSeconds,
+      );
+      node.burstCreditMiB = burst.creditMiB;
+      books.throttledNodeSeconds += burst.throttledSeconds;
       if (load > baseline * facts.targetUtilization * (1 + EPSILON)) {
         books.overTargetNodeSeconds += dtSeconds;
       }
@@ -405,6 +433,7 @@ export class ClusterModel {
     for (const broker of this.brokers) {
       if (broker.phase === 'pending' || broker.phase === 'restarting') {
         broker.backlogMiB += perBroker * dtSeconds;
+        books.catchUpMiB += perBroker * dtSeconds;
       } else if (broker.phase === 'catching-up' && broker.nodeName !== undefined) {
         // No progress (but no loss either) while the node has no baseline to spare.
         const spare = Math.max(0, baseline - (loadByNode.get(broker.nodeName) ?? 0));

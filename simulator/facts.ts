@@ -3,6 +3,7 @@
  * of the physical steps (research/performance.md section 3), with their defaults.
  */
 import { zoneSuffix } from '../spec/derive';
+import { burstCeilingMiBps, DEFAULT_BURST_SECONDS } from './burst';
 import type { LoadedSpec } from '../spec/load';
 
 /** One zone: its pool, its nodegroup (= Auto Scaling group) and its node name prefix. */
@@ -28,6 +29,8 @@ export interface ClusterFacts {
   readonly instanceType: string;
   /** Baseline network bandwidth of one Kafka node, MiB/s per direction. */
   readonly nodeBaselineMiBps: number;
+  /** Most a Kafka node sends while it has burst credits ("up to" bandwidth), MiB/s per direction. */
+  readonly nodeBurstCeilingMiBps: number;
   /** Price of one Kafka node, USD per hour. */
   readonly pricePerNodeHourUsd: number;
   /** Node counts per zone with equal brokers per node, ascending. */
@@ -64,6 +67,8 @@ export interface ModelTimings {
   readonly scaleInDatapoints: number;
   /** The low alarm's threshold as a share of the target. @default 0.9 */
   readonly scaleInThresholdShare: number;
+  /** A full network credit bucket lasts this long at the burst ceiling (`simulator/burst.ts`). @default 300 */
+  readonly burstSeconds: number;
 }
 
 export const DEFAULT_TIMINGS: ModelTimings = {
@@ -78,6 +83,7 @@ export const DEFAULT_TIMINGS: ModelTimings = {
   scaleOutDatapoints: 3,
   scaleInDatapoints: 15,
   scaleInThresholdShare: 0.9,
+  burstSeconds: DEFAULT_BURST_SECONDS,
 };
 
 /** Builds the facts from a spec that passed validation. */
@@ -103,6 +109,10 @@ export function clusterFactsFromSpec(loaded: LoadedSpec): ClusterFacts {
     partitionsPerBroker: Math.max(1, Math.ceil(replicas / spec.kafka.brokers)),
     instanceType: plan.nodeCapacity.instanceType,
     nodeBaselineMiBps: plan.nodeCapacity.baselineMiBps,
+    nodeBurstCeilingMiBps: burstCeilingMiBps(
+      plan.nodeCapacity.instanceType,
+      plan.nodeCapacity.baselineMiBps,
+    ),
     pricePerNodeHourUsd: plan.nodeCapacity.pricePerHourUsd,
     balancedNodeCounts: plan.balancedNodeCounts,
     minNodesPerZone: plan.minNodesPerZone,

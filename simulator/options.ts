@@ -10,9 +10,11 @@ import { DEFAULT_TIMINGS, type ModelTimings } from './facts';
 import { DEFAULT_NOISE_SHARE, parseSyntheticPattern } from './synthetic';
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [--config <spec.yaml>] (--trace <file.csv> | --synthetic daily:<ratio>)
-         --peak-mibps <n> [--days <n>] [--json] [--svg <file.svg>]
+         --peak-mibps <n> [--days <n>] [--json] [--svg <file.svg>] [--sweep]
          [--node-ready-seconds 120] [--broker-restart-seconds 60] [--metrics-lag-seconds 60]
-         [--seed 1] [--noise 0.03] [--flash-spike]
+         [--seed 1] [--noise 0.03] [--flash-spike] [--burst-seconds 300]
+  --sweep runs each strategy over its main knob and reports cost against risk (the SVG is then
+  the Pareto frontier chart).
 `;
 
 /** Where the load comes from. */
@@ -33,6 +35,8 @@ export interface SimulateOptions {
   /** Synthetic load only: standard deviation of the multiplicative noise (0 = none). */
   readonly noiseShare: number;
   readonly flashSpike: boolean;
+  /** Run the cost-risk sweep instead of one comparison. */
+  readonly sweep: boolean;
   readonly help: boolean;
 }
 
@@ -90,6 +94,8 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
         seed: { type: 'string' },
         noise: { type: 'string' },
         'flash-spike': { type: 'boolean', default: false },
+        sweep: { type: 'boolean', default: false },
+        'burst-seconds': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -179,6 +185,7 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
       DEFAULT_TIMINGS.brokerRestartSeconds,
     ),
     metricsLagSeconds: duration('--metrics-lag-seconds', DEFAULT_TIMINGS.metricsLagSeconds),
+    burstSeconds: duration('--burst-seconds', DEFAULT_TIMINGS.burstSeconds),
   };
   const seed =
     numberOption(problems, '--seed', text('seed'), {
@@ -238,6 +245,7 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
     seed,
     noiseShare,
     flashSpike: flag('flash-spike'),
+    sweep: flag('sweep'),
     help,
   };
 }

@@ -9,11 +9,14 @@ const ROWS: ReadonlyArray<[keyof StrategyMetrics, string, (value: number) => str
   ['savingsVsStatic', 'savings vs static', value => `${(value * 100).toFixed(1)}%`],
   ['shareOfOracleSavings', 'share of oracle savings', value => `${(value * 100).toFixed(0)}%`],
   ['overloadedNodeMinutes', 'node-minutes > 100% baseline', value => value.toFixed(0)],
+  ['throttledNodeMinutes', 'node-minutes throttled (burst spent)', value => value.toFixed(0)],
   ['overTargetNodeMinutes', 'node-minutes > target', value => value.toFixed(0)],
   ['underReplicatedMinutes', 'under-replicated minutes', value => value.toFixed(0)],
   ['brokerMoves', 'broker moves', value => value.toFixed(0)],
   ['maxConcurrentMoves', 'most moves at once', value => value.toFixed(0)],
   ['scalingActions', 'scaling actions', value => value.toFixed(0)],
+  ['crossZoneCatchUpGiB', 'cross-zone catch-up GiB', value => value.toFixed(0)],
+  ['costWithTransfer', 'cost with transfer (USD)', value => value.toFixed(2)],
 ];
 
 /** Formats the comparison as a fixed-width table. */

@@ -1,9 +1,10 @@
 /**
  * Runs every strategy against the same demand and compares them. The JSON shape of
  * `SimulationResult` is a contract: `{ minutesSimulated, strategies: { static, "target-tracking",
- * controller, oracle, ideal } }`, each with exactly the keys of `StrategyMetrics`.
+ * "predictive-target-tracking", controller, oracle, ideal } }`, each with exactly the keys of
+ * `StrategyMetrics`.
  */
-import { controllerConfigFromSpec } from '../controller/config';
+import { controllerConfigFromSpec, type ControllerConfig } from '../controller/config';
 import type { LoadedSpec } from '../spec/load';
 import type { MinuteSeries } from './cluster';
 import { peakOf, type DemandSeries } from './demand';
@@ -17,6 +18,7 @@ import {
   type ModelTimings,
 } from './facts';
 import { ControllerStrategy } from './strategies/controller';
+import { PredictiveTargetTrackingStrategy } from './strategies/predictive-target-tracking';
 import { runIdeal } from './strategies/ideal';
 import { runOracle } from './strategies/oracle';
 import {
@@ -38,8 +40,13 @@ export interface StrategyMetrics {
   readonly savingsVsStatic: number;
   /** (static - strategy) / (static - oracle) in node-hours; null when the oracle saves nothing. */
   readonly shareOfOracleSavings: number | null;
-  /** Node-minutes with a node above 100% of its baseline. */
+  /** Node-minutes with a node above 100% of its baseline ("above baseline"; burst may cover them). */
   readonly overloadedNodeMinutes: number;
+  /**
+   * Node-minutes with demand above what the node could deliver at that moment, burst credits
+   * included: the outage a client sees.
+   */
+  readonly throttledNodeMinutes: number;
   /** Node-minutes with a node above the target utilization. */
   readonly overTargetNodeMinutes: number;
   /** Minutes with at least one partition under-replicated (a move in flight). */
@@ -50,7 +57,18 @@ export interface StrategyMetrics {
   readonly maxConcurrentMoves: number;
   /** Changes of a group's desired capacity (scale-outs, scale-ins, terminations with decrement). */
   readonly scalingActions: number;
+  /** Data moved brokers fetched from leaders in other zones to catch up, GiB. */
+  readonly crossZoneCatchUpGiB: number;
+  /** `cost` plus that cross-zone transfer at `CROSS_ZONE_USD_PER_GB`, USD. */
+  readonly costWithTransfer: number;
 }
+
+/**
+ * Data transfer between Availability Zones in a Region: USD 0.01 per GB out of one zone and 0.01 per
+ * GB into the other (AWS EC2 on-demand pricing, "Data transfer within the same AWS Region").
+ */
+export const CROSS_ZONE_USD_PER_GB = 0.02;
+const GB_PER_GIB = 1.073741824;
 
 export interface SimulationResult {
   readonly minutesSimulated: number;
@@ -115,6 +133,7 @@ function metricsOf(
   oracleNodeHours: number,
 ): StrategyMetrics {
   const nodeHours = run.books.nodeSeconds / 3600;
+  const catchUpGiB = run.books.catchUpMiB / 1024;
   const oracleSavings = staticNodeHours - oracleNodeHours;
   return {
     nodeHours: round(nodeHours, 3),
@@ -123,55 +142,133 @@ function metricsOf(
     shareOfOracleSavings:
       oracleSavings > 1e-9 ? round((staticNodeHours - nodeHours) / oracleSavings, 4) : null,
     overloadedNodeMinutes: round(run.books.overloadedNodeSeconds / 60, 2),
+    throttledNodeMinutes: round(run.books.throttledNodeSeconds / 60, 2),
     overTargetNodeMinutes: round(run.books.overTargetNodeSeconds / 60, 2),
     underReplicatedMinutes: round(run.books.underReplicatedSeconds / 60, 2),
     brokerMoves: round(run.books.brokerMoves, 2),
     maxConcurrentMoves: run.books.maxConcurrentMoves,
     scalingActions: run.books.scalingActions,
+    crossZoneCatchUpGiB: round(catchUpGiB, 1),
+    costWithTransfer: round(nodeHours * price + catchUpGiB * GB_PER_GIB * CROSS_ZONE_USD_PER_GB, 2),
   };
 }
 
-/** Runs all five strategies on the demand. */
+/** The main knob of each strategy, for sweeps; unset = the spec's value. */
+export interface StrategyKnobs {
+  /** Share of the baseline the strategy plans for or tracks (all strategies but `ideal`). */
+  readonly targetUtilization?: number;
+  /** The controller's scale-in margin. */
+  readonly scaleInMargin?: number;
+}
+
+/** What one strategy run needs. */
+export interface StrategyContext {
+  readonly facts: ClusterFacts;
+  readonly config: ControllerConfig;
+  readonly timings: ModelTimings;
+  readonly demand: DemandSeries;
+  /** Nodes per zone everyone but static starts at. */
+  readonly initialLevel: number;
+}
+
+/** Builds the context and checks the inputs. @throws SimulationInputError */
+export function strategyContext(
+  loaded: LoadedSpec,
+  demand: DemandSeries,
+  timings: ModelTimings = DEFAULT_TIMINGS,
+): StrategyContext {
+  const facts = clusterFactsFromSpec(loaded);
+  const config = controllerConfigFromSpec(loaded);
+  validateTimings(timings, config.intervalSeconds);
+  validatePeak(facts, peakOf(demand.producerMiBps));
+  const initialLevel = levelForDemand(facts, demand.producerMiBps[0] ?? 0, facts.targetUtilization);
+  return { facts, config, timings, demand, initialLevel };
+}
+
+/** Runs one strategy with its knobs. */
+export function runStrategy(
+  name: StrategyName,
+  context: StrategyContext,
+  knobs: StrategyKnobs = {},
+): StrategyRun {
+  const { facts, timings, demand, initialLevel } = context;
+  const utilization = knobs.targetUtilization ?? facts.targetUtilization;
+  switch (name) {
+    case 'static': {
+      const level = levelForDemand(facts, peakOf(demand.producerMiBps), utilization);
+      return runDynamic(facts, timings, demand, level, () => staticStrategy);
+    }
+    case 'target-tracking':
+      return runDynamic(
+        facts,
+        timings,
+        demand,
+        initialLevel,
+        cluster => new TargetTrackingStrategy(cluster, { targetUtilization: utilization }),
+      );
+    case 'predictive-target-tracking':
+      return runDynamic(
+        facts,
+        timings,
+        demand,
+        initialLevel,
+        cluster =>
+          new PredictiveTargetTrackingStrategy(cluster, { targetUtilization: utilization }),
+      );
+    case 'controller': {
+      const config: ControllerConfig = {
+        ...context.config,
+        targetUtilization: utilization,
+        scaleInMargin: knobs.scaleInMargin ?? context.config.scaleInMargin,
+      };
+      return runDynamic(
+        facts,
+        timings,
+        demand,
+        initialLevel,
+        cluster => new ControllerStrategy(cluster, config),
+      );
+    }
+    case 'oracle':
+      return runOracle(facts, demand, utilization);
+    case 'ideal':
+      return runIdeal(facts, demand);
+  }
+}
+
+/** Turns raw runs into the comparable figures (static and oracle must be among them). */
+export function metricsOfRuns(
+  facts: ClusterFacts,
+  runs: Readonly<Record<string, StrategyRun>>,
+  staticRun: StrategyRun,
+  oracleRun: StrategyRun,
+): Record<string, StrategyMetrics> {
+  const staticNodeHours = staticRun.books.nodeSeconds / 3600;
+  const oracleNodeHours = oracleRun.books.nodeSeconds / 3600;
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, run]) => [
+      name,
+      metricsOf(run, facts.pricePerNodeHourUsd, staticNodeHours, oracleNodeHours),
+    ]),
+  );
+}
+
+/** Runs every strategy on the demand. */
 export function simulate(
   loaded: LoadedSpec,
   demand: DemandSeries,
   timings: ModelTimings = DEFAULT_TIMINGS,
 ): SimulationDetails {
-  const facts = clusterFactsFromSpec(loaded);
-  const config = controllerConfigFromSpec(loaded);
-  validateTimings(timings, config.intervalSeconds);
-  const peak = peakOf(demand.producerMiBps);
-  validatePeak(facts, peak);
-  const staticLevel = levelForDemand(facts, peak, facts.targetUtilization);
-  const initialLevel = levelForDemand(facts, demand.producerMiBps[0] ?? 0, facts.targetUtilization);
-
-  const runs: Record<StrategyName, StrategyRun> = {
-    static: runDynamic(facts, timings, demand, staticLevel, () => staticStrategy),
-    'target-tracking': runDynamic(
-      facts,
-      timings,
-      demand,
-      initialLevel,
-      cluster => new TargetTrackingStrategy(cluster),
-    ),
-    controller: runDynamic(
-      facts,
-      timings,
-      demand,
-      initialLevel,
-      cluster => new ControllerStrategy(cluster, config),
-    ),
-    oracle: runOracle(facts, demand),
-    ideal: runIdeal(facts, demand),
-  };
-  const staticNodeHours = runs.static.books.nodeSeconds / 3600;
-  const oracleNodeHours = runs.oracle.books.nodeSeconds / 3600;
-  const strategies = Object.fromEntries(
-    STRATEGY_NAMES.map(name => [
-      name,
-      metricsOf(runs[name], facts.pricePerNodeHourUsd, staticNodeHours, oracleNodeHours),
-    ]),
-  ) as Record<StrategyName, StrategyMetrics>;
+  const context = strategyContext(loaded, demand, timings);
+  const { facts } = context;
+  const staticLevel = levelForDemand(facts, peakOf(demand.producerMiBps), facts.targetUtilization);
+  const runs = Object.fromEntries(
+    STRATEGY_NAMES.map(name => [name, runStrategy(name, context)]),
+  ) as Record<StrategyName, StrategyRun>;
+  const strategies = metricsOfRuns(facts, runs, runs.static, runs.oracle) as Record<
+    StrategyName,
+    StrategyMetrics
+  >;
   return {
     result: { minutesSimulated: demand.producerMiBps.length, strategies },
     facts,

@@ -1,6 +1,7 @@
 /**
  * `npm run simulate`: replays a load trace (or a synthetic day) through every autoscaling strategy
- * and prints the comparison, as a table or as JSON; optionally draws it as an SVG chart.
+ * and prints the comparison, as a table or as JSON; optionally draws it as an SVG chart. With
+ * `--sweep`, runs each strategy over its main knob and reports cost against risk instead.
  * Bad input: every problem on stderr, exit 1, nothing written.
  */
 import { SpecError } from '../spec/errors';
@@ -10,6 +11,7 @@ import { SimulationInputError } from '../simulator/errors';
 import { parseSimulateArgs, SimulateOptionsError, SIMULATE_USAGE } from '../simulator/options';
 import { formatReport } from '../simulator/report';
 import { simulate } from '../simulator/simulate';
+import { formatSweep, sweep } from '../simulator/sweep';
 import { syntheticDemand } from '../simulator/synthetic';
 import { loadTraceFile } from '../simulator/trace';
 import { DEFAULT_SPEC_FILE } from './defaults';
@@ -35,6 +37,17 @@ export async function main(argv: readonly string[]): Promise<number> {
           },
           options.peakMiBps,
         );
+  if (options.sweep) {
+    const result = sweep(loaded, demand, options.timings);
+    if (options.svgFile !== undefined) {
+      const { writeSweepSvg } = await import('../simulator/chart');
+      await writeSweepSvg(result, demand.source, options.svgFile);
+    }
+    process.stdout.write(
+      options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSweep(result, demand.source),
+    );
+    return 0;
+  }
   const details = simulate(loaded, demand, options.timings);
   if (options.svgFile !== undefined) {
     const { writeChartSvg } = await import('../simulator/chart');

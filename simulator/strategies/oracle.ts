@@ -17,7 +17,15 @@ export function movesBetweenLevels(brokersPerZone: number, from: number, to: num
   return 0;
 }
 
-export function runOracle(facts: ClusterFacts, demand: DemandSeries): StrategyRun {
+/**
+ * @param planUtilization the share of the baseline the oracle plans for (default the spec's
+ *   target); over-target minutes are always counted against the spec's target.
+ */
+export function runOracle(
+  facts: ClusterFacts,
+  demand: DemandSeries,
+  planUtilization: number = facts.targetUtilization,
+): StrategyRun {
   const minutes = demand.producerMiBps.length;
   const zones = facts.zones.length;
   const books = emptyBooks();
@@ -26,10 +34,12 @@ export function runOracle(facts: ClusterFacts, demand: DemandSeries): StrategyRu
   let previous: number | undefined;
   for (let minute = 0; minute < minutes; minute++) {
     const producer = demand.producerMiBps[minute];
-    const level = levelForDemand(facts, producer, facts.targetUtilization);
+    const level = levelForDemand(facts, producer, planUtilization);
     books.nodeSeconds += zones * level * 60;
     const nodeLoad = Math.ceil(facts.brokersPerZone / level) * brokerLoadMiBps(facts, producer);
     if (nodeLoad > baseline) books.overloadedNodeSeconds += zones * level * 60;
+    // A level planned above the baseline runs on burst credits: count it throttled (an upper bound).
+    if (nodeLoad > baseline) books.throttledNodeSeconds += zones * level * 60;
     if (nodeLoad > baseline * facts.targetUtilization) {
       books.overTargetNodeSeconds += zones * level * 60;
     }

@@ -7,6 +7,7 @@ import type { ClusterFacts, ModelTimings } from '../facts';
 export const STRATEGY_NAMES = [
   'static',
   'target-tracking',
+  'predictive-target-tracking',
   'controller',
   'oracle',
   'ideal',

@@ -28,6 +28,12 @@ interface Datapoint {
   readonly instances: number;
 }
 
+/** Knobs of the target-tracking strategies. */
+export interface TargetTrackingOptions {
+  /** Share of the baseline the policy tracks. @default the spec's target utilization */
+  readonly targetUtilization?: number;
+}
+
 export class TargetTrackingStrategy implements DynamicStrategy {
   private readonly startMs: number;
   /** Per zone, per finished minute. */
@@ -36,9 +42,14 @@ export class TargetTrackingStrategy implements DynamicStrategy {
   private readonly minuteSums: { sum: number; instances: number; ticks: number }[];
   private readonly drainStartedAtMs = new Map<string, number>();
   private nextDeschedulerMs: number;
-  private readonly counts: Record<string, number> = {};
+  protected readonly counts: Record<string, number> = {};
+  private readonly targetUtilization: number;
 
-  constructor(private readonly cluster: ClusterModel) {
+  constructor(
+    protected readonly cluster: ClusterModel,
+    options: TargetTrackingOptions = {},
+  ) {
+    this.targetUtilization = options.targetUtilization ?? cluster.facts.targetUtilization;
     this.startMs = cluster.nowMs;
     this.datapoints = cluster.facts.zones.map(() => []);
     this.minuteSums = cluster.facts.zones.map(() => ({ sum: 0, instances: 0, ticks: 0 }));
@@ -49,13 +60,17 @@ export class TargetTrackingStrategy implements DynamicStrategy {
     return this.counts;
   }
 
-  private count(key: string): void {
+  protected count(key: string): void {
     this.counts[key] = (this.counts[key] ?? 0) + 1;
   }
 
-  private targetMiBps(): number {
-    const { facts } = this.cluster;
-    return facts.nodeBaselineMiBps * facts.targetUtilization;
+  protected targetMiBps(): number {
+    return this.cluster.facts.nodeBaselineMiBps * this.targetUtilization;
+  }
+
+  /** Lowest capacity scale-in may leave in a zone (predictive scaling raises it). */
+  protected capacityFloor(_zoneIndex: number): number {
+    return 0;
   }
 
   private warmingUp(node: SimNode): boolean {
@@ -148,7 +163,11 @@ export class TargetTrackingStrategy implements DynamicStrategy {
         return;
       }
       const latest = low[low.length - 1];
-      const wanted = Math.max(group.min, Math.ceil((latest.average * latest.instances) / target));
+      const wanted = Math.max(
+        group.min,
+        this.capacityFloor(zoneIndex),
+        Math.ceil((latest.average * latest.instances) / target),
+      );
       if (wanted >= group.desired) return;
       const victims = this.chooseVictims(zoneIndex, group.desired - wanted);
       group.desired = wanted;

@@ -28,6 +28,7 @@ export function tinyFacts(overrides: Partial<ClusterFacts> = {}): ClusterFacts {
     partitionsPerBroker: 10,
     instanceType: 'test.large',
     nodeBaselineMiBps: 100,
+    nodeBurstCeilingMiBps: 100,
     pricePerNodeHourUsd: 1,
     balancedNodeCounts: [1, 2],
     minNodesPerZone: 1,

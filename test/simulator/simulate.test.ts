@@ -13,22 +13,26 @@ const METRIC_KEYS = [
   'savingsVsStatic',
   'shareOfOracleSavings',
   'overloadedNodeMinutes',
+  'throttledNodeMinutes',
   'overTargetNodeMinutes',
   'underReplicatedMinutes',
   'brokerMoves',
   'maxConcurrentMoves',
   'scalingActions',
+  'crossZoneCatchUpGiB',
+  'costWithTransfer',
 ];
 
 describe('simulate: the JSON contract', () => {
   const { result } = simulate(prod, syntheticDemand({ peakToTroughRatio: 3, days: 0.5 }, 800));
 
-  it('has exactly the top-level keys and the five strategies in order', () => {
+  it('has exactly the top-level keys and the six strategies in order', () => {
     expect(Object.keys(result)).toEqual(['minutesSimulated', 'strategies']);
     expect(result.minutesSimulated).toBe(720);
     expect(Object.keys(result.strategies)).toEqual([
       'static',
       'target-tracking',
+      'predictive-target-tracking',
       'controller',
       'oracle',
       'ideal',
@@ -107,7 +111,12 @@ describe('simulate: bounds (property)', () => {
       fc.property(traces, trace => {
         const { strategies } = simulate(prod, trace).result;
         expect(strategies.ideal.nodeHours).toBeLessThanOrEqual(strategies.oracle.nodeHours);
-        for (const name of ['static', 'target-tracking', 'controller'] as const) {
+        for (const name of [
+          'static',
+          'target-tracking',
+          'predictive-target-tracking',
+          'controller',
+        ] as const) {
           const metrics = strategies[name];
           if (metrics.overTargetNodeMinutes === 0) {
             expect(strategies.oracle.nodeHours).toBeLessThanOrEqual(metrics.nodeHours + 1e-3);

@@ -38,6 +38,7 @@ describe('npm run simulate', () => {
     expect(Object.keys(parsed.strategies)).toEqual([
       'static',
       'target-tracking',
+      'predictive-target-tracking',
       'controller',
       'oracle',
       'ideal',
@@ -58,7 +59,9 @@ describe('npm run simulate', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Simulated 0\.2 days \(236 minutes\) of trace\.csv/);
-    expect(result.stdout).toMatch(/\s+static\s+target-tracking\s+controller\s+oracle\s+ideal/);
+    expect(result.stdout).toMatch(
+      /\s+static\s+target-tracking\s+predictive-target-tracking\s+controller\s+oracle\s+ideal/,
+    );
     expect(result.stdout).toMatch(/^node-hours\s+/m);
     expect(existsSync(svg)).toBe(true);
     expect(readdirSync(work).filter(name => name.endsWith('.tmp'))).toEqual([]);
