@@ -37,12 +37,63 @@ function processWallMs(): number {
   return elapsed;
 }
 
+const ROOT = join(__dirname, '..');
+const COMPILED_CLI = join(ROOT, 'lib', 'cli', 'kafka-eks.js');
+const LOAD_ONLY = "require('cdk8s');require('cdk8s-plus-27');require('yaml');require('zod')";
+
+/** Wall time of one node process with `args`, in ms; throws when it fails. */
+function nodeWallMs(args: readonly string[]): number {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const elapsed = performance.now() - start;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
+  return elapsed;
+}
+
+/**
+ * The compiled `kafka-eks synth` of the prod example as a whole process (no TypeScript loader)
+ * against a process that only loads cdk8s, cdk8s-plus, yaml and zod, measured alternately in the
+ * same run; the goal is a ratio within 1.5 (issue #13). Builds `lib/` first (`npm run build:lib`).
+ */
+function compiledCliVersusLoad(): { cliMs: number; loadMs: number } {
+  const build = spawnSync('npm', ['run', '--silent', 'build:lib'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0)
+    throw new Error(`npm run build:lib failed: ${build.stdout}${build.stderr}`);
+  const out = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  const cli: number[] = [];
+  const load: number[] = [];
+  try {
+    nodeWallMs(['-e', LOAD_ONLY]); // warm the file cache for both
+    for (let i = 0; i < 7; i++) {
+      load.push(nodeWallMs(['-e', LOAD_ONLY]));
+      cli.push(nodeWallMs([COMPILED_CLI, 'synth', '--out', join(out, 'dist')]));
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+  return { cliMs: median(cli), loadMs: median(load) };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const wall = [processWallMs(), processWallMs(), processWallMs()].sort((a, b) => a - b)[1]!;
+  const compiled = compiledCliVersusLoad();
   const prod = await medianMs(() => synthPlatform(loadSpecFile(DEFAULT_SPEC_FILE)), 10);
   const large = await medianMs(() => synthPlatform(parseSpec(largeSpec())), 5);
   return [
     { name: 'npm run synth (prod example), process wall time', value: wall, unit: 'ms' },
+    {
+      name: 'kafka-eks synth (compiled, prod example), process wall time',
+      value: compiled.cliMs,
+      unit: 'ms',
+    },
+    { name: 'node: load cdk8s, cdk8s-plus, yaml, zod only', value: compiled.loadMs, unit: 'ms' },
+    {
+      name: 'kafka-eks synth wall time / load-only wall time',
+      value: compiled.cliMs / compiled.loadMs,
+      unit: 'x',
+      target: '<= 1.5',
+    },
     {
       name: 'synth prod example, first run',
       value: prod.firstMs,

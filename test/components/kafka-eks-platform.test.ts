@@ -38,7 +38,8 @@ describe('KafkaEksPlatform', () => {
       expect(typeof zone.autoScalingGroupName).toBe('string');
     }
     expect(await valueOf(platform.bootstrapAddress)).toMatch(/:\d+$/);
-    expect(await platform.kubeconfig.isSecret).toBe(true);
+    const { isSecret } = await import('@pulumi/pulumi');
+    expect(await isSecret(platform.kubeconfig)).toBe(true);
   });
 
   it('validates a plain spec object before registering anything', async () => {

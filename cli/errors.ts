@@ -1,0 +1,24 @@
+/** Exit codes of `kafka-eks` and the error type for bad command-line input. */
+
+/**
+ * Exit codes, the same for every subcommand:
+ * - `0` success;
+ * - `1` bad input: an unknown or malformed option, a missing file, a bad path, an invalid spec.
+ *   Every problem is on stderr and nothing was written;
+ * - `2` an unexpected failure (a bug, or the environment: disk full, permission denied while
+ *   writing). The message is on stderr.
+ */
+export const EXIT_CODES = { ok: 0, badInput: 1, failure: 2 } as const;
+
+/** Bad command-line input; `problems` are full sentences: option, bad value, fix. */
+export class CliInputError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'CliInputError';
+  }
+}
+
+/** Exit code a subcommand reports when it finishes without throwing (0 unless it sets one). */
+export interface CommandResult {
+  code: number;
+}

@@ -1,0 +1,236 @@
+/** The kafka-eks CLI, run in-process with captured output. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simulatorArgv } from '../../cli/commands/simulate';
+import { createProgram, runCli } from '../../cli/program';
+import { EXAMPLES_DIR } from '../util/specs';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function run(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  // plan-capacity and simulate print through the process streams: capture those too.
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await runCli(args, {
+      stdout: text => {
+        stdout += text;
+      },
+      stderr: text => {
+        stderr += text;
+      },
+    });
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const SUBCOMMANDS = ['synth', 'plan', 'simulate', 'plan-capacity'];
+let scratch: string;
+
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'kafka-eks-cli-'));
+});
+afterEach(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('help', () => {
+  it.each([[], ...SUBCOMMANDS.map(command => [command])])(
+    '-h and --help print usage for %s with exit 0',
+    async (...command: string[]) => {
+      for (const flag of ['-h', '--help']) {
+        const result = await run(...command, flag);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(
+          `Usage: kafka-eks${command.length > 0 ? ` ${command[0]}` : ''}`,
+        );
+        expect(result.stdout).toContain('Exit codes:');
+        expect(result.stderr).toBe('');
+      }
+    },
+  );
+
+  it('describes every option of every command, and shows the defaults', () => {
+    const program = createProgram(
+      { stdout: () => undefined, stderr: () => undefined },
+      { code: 0 },
+    );
+    expect(program.commands.map(command => command.name()).sort()).toEqual(
+      [...SUBCOMMANDS, 'help'].filter(name => name !== 'help').sort(),
+    );
+    for (const command of program.commands) {
+      expect(command.description().length).toBeGreaterThan(20);
+      for (const option of command.options) {
+        expect(`${command.name()} ${option.long}: ${option.description}`).toMatch(/: \S.{9,}/);
+      }
+      expect(command.helpInformation()).toMatch(/--config <file>[\s\S]*\(default:\s+the\s+bundled/);
+    }
+    const synthHelp = program.commands
+      .find(command => command.name() === 'synth')
+      ?.helpInformation();
+    expect(synthHelp).toContain('(default: "dist")');
+    const simulateHelp = program.commands
+      .find(command => command.name() === 'simulate')
+      ?.helpInformation();
+    expect(simulateHelp).toMatch(/--node-ready-seconds <s>[\s\S]*\(default:\s+120\)/);
+  });
+});
+
+describe('bad input', () => {
+  it('suggests the flag meant by a typo and exits 1', async () => {
+    const result = await run('synth', '--confg', 'x.yaml');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("unknown option '--confg'");
+    expect(result.stderr).toContain('Did you mean --config?');
+    expect(result.stdout).toBe('');
+  });
+
+  it('suggests the command meant by a typo', async () => {
+    const result = await run('plan-capcity');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Did you mean plan-capacity?');
+  });
+
+  it.each(SUBCOMMANDS)('%s: a missing spec file names --config and the path', async command => {
+    const missing = join(scratch, 'no-such-spec.yaml');
+    const out = join(scratch, 'out');
+    const extra = command === 'synth' ? ['--out', out] : [];
+    const result = await run(command, '--config', missing, ...extra);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--config: ${missing} does not exist`);
+    expect(result.stderr).not.toMatch(/ENOENT/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('synth: a spec folder instead of a file is named as such', async () => {
+    const result = await run('synth', '--config', scratch, '--out', join(scratch, 'out'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--config: ${scratch} is not a file`);
+  });
+
+  it('synth: an --out that is a regular file is refused and left as it was', async () => {
+    const file = join(scratch, 'notes.txt');
+    writeFileSync(file, 'my notes\n');
+    const result = await run('synth', '--out', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--out: ${file} is a file, not a folder`);
+    expect(result.stderr).not.toMatch(/ENOTDIR|EEXIST/);
+    expect(readFileSync(file, 'utf8')).toBe('my notes\n');
+  });
+
+  it('synth: an --out below a regular file is refused', async () => {
+    const file = join(scratch, 'notes.txt');
+    writeFileSync(file, 'my notes\n');
+    const result = await run('synth', '--out', join(file, 'dist'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`because ${file} is a file`);
+  });
+
+  it('an invalid spec prints every problem and exits 1', async () => {
+    const spec = join(scratch, 'bad.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(join(EXAMPLES_DIR, 'prod.yaml'), 'utf8').replace(
+        /^name: .*$/m,
+        'name: Bad_Name',
+      ),
+    );
+    const result = await run('synth', '--config', spec, '--out', join(scratch, 'out'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/name/);
+    expect(result.stderr).toContain('Nothing was written.');
+    expect(existsSync(join(scratch, 'out'))).toBe(false);
+  });
+});
+
+describe('--json prints only JSON on stdout', () => {
+  it('synth --json', async () => {
+    const out = join(scratch, 'out');
+    const result = await run('synth', '--out', out, '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      components: { name: string; objects: number }[];
+    };
+    expect(summary.components.map(component => component.name)).toContain('kafka');
+    expect(existsSync(join(out, 'kustomization.yaml'))).toBe(true);
+  });
+
+  it('plan --json parses as a list of resources', async () => {
+    const result = await run('plan', '--json');
+    expect(result.code).toBe(0);
+    const resources = JSON.parse(result.stdout) as { type: string; name: string }[];
+    expect(resources.length).toBeGreaterThan(10);
+    expect(resources.some(resource => resource.type === 'eks:index:Cluster')).toBe(true);
+  }, 120_000);
+
+  it('plan-capacity --json parses', async () => {
+    const result = await run(
+      'plan-capacity',
+      '--peak-mibps',
+      '400',
+      '--trough-mibps',
+      '100',
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveProperty('options');
+  });
+});
+
+describe('simulate options', () => {
+  it('passes on exactly the options given, in the simulator parser`s spelling', () => {
+    expect(
+      simulatorArgv({
+        config: 'spec.yaml',
+        synthetic: 'daily:3',
+        peakMibps: '400',
+        json: true,
+        flashSpike: true,
+      }),
+    ).toEqual([
+      '--config',
+      'spec.yaml',
+      '--synthetic',
+      'daily:3',
+      '--peak-mibps',
+      '400',
+      '--json',
+      '--flash-spike',
+    ]);
+  });
+
+  it('offers every option the simulator`s parser accepts', async () => {
+    const { SIMULATE_USAGE } = await import('../../simulator/options');
+    const program = createProgram(
+      { stdout: () => undefined, stderr: () => undefined },
+      { code: 0 },
+    );
+    const simulate = program.commands.find(command => command.name() === 'simulate');
+    const offered = new Set(simulate?.options.map(option => option.long));
+    const accepted = [...new Set(SIMULATE_USAGE.match(/--[a-z][a-z-]*/g) ?? [])];
+    expect(accepted.length).toBeGreaterThan(5);
+    expect(accepted.filter(flag => !offered.has(flag))).toEqual([]);
+  });
+
+  it('reports the simulator parser`s problems with exit 1', async () => {
+    const result = await run('simulate', '--synthetic', 'daily:3');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--peak-mibps: is required');
+  });
+});
