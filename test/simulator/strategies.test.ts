@@ -83,3 +83,33 @@ describe('target-tracking strategy (the baseline recipe)', () => {
     expect(down.reasons['target-tracking']['scale-in']).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('predictive-target-tracking strategy (EC2 predictive scaling + target tracking)', () => {
+  // Two office days: 100 MiB/s, 700 from 09:00 to 17:00 UTC
+  const day = [...flat(100, 9 * 60), ...flat(700, 8 * 60), ...flat(100, 7 * 60)];
+  const details = simulate(prod, series([...day, ...day]));
+  const at = (name: 'predictive-target-tracking' | 'target-tracking', minute: number) =>
+    details.series[name].nodesPerZone.map(zone => zone[minute]);
+
+  it('has no forecast on day 1 (needs 24 h of history): it rises with target tracking', () => {
+    expect(at('predictive-target-tracking', 9 * 60 - 1)).toEqual(at('target-tracking', 9 * 60 - 1));
+  });
+
+  it('on day 2 launches the 09:00 capacity 300 s ahead, before target tracking sees the ramp', () => {
+    const beforeRamp = 1440 + 9 * 60 - 2;
+    expect(at('target-tracking', beforeRamp)).toEqual([1, 1, 1]);
+    const predictive = at('predictive-target-tracking', beforeRamp);
+    expect(Math.min(...predictive)).toBeGreaterThan(1);
+    expect(details.reasons['predictive-target-tracking']['predictive-scale-out']).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('scales in only through target tracking: by midnight both are back at one node per zone', () => {
+    const tt = details.result.strategies['predictive-target-tracking'];
+    expect(tt.scalingActions).toBeGreaterThan(0);
+    expect(at('predictive-target-tracking', 2 * 1440 - 1)).toEqual(
+      at('target-tracking', 2 * 1440 - 1),
+    );
+  });
+});
