@@ -13,6 +13,7 @@ import {
   zoneSuffix,
 } from './derive';
 import { showValue, type SpecIssue } from './errors';
+import { derivedNameIssues } from './derived-names';
 import { knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
@@ -35,7 +36,8 @@ const KAFKA_VERSION_PATTERN = /^4\.\d+\.\d+$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_ZONES = 6;
 const MAX_TOPIC_NAME_LENGTH = 249;
-const MAX_NAME_LENGTH = 40;
+/** A DNS-1123 label's limit; the derived-name table (derived-names.ts) sets the real, lower one. */
+const MAX_NAME_LENGTH = 63;
 const GP3_MAX_IOPS = 80000;
 const GP3_MAX_THROUGHPUT_MIBPS = 2000;
 const GP3_IOPS_PER_GI = 500;
@@ -768,8 +770,16 @@ const awsNetworkRules: Rule = spec => {
   return issues;
 };
 
+/**
+ * Names Strimzi, Kubernetes and AWS derive from the spec, against their limits. Runs only once the
+ * name, region and zones are valid on their own, since the derived names are built from them.
+ */
+const derivedNameRules: Rule = spec =>
+  identityRules(spec).length > 0 || zoneRules(spec).length > 0 ? [] : derivedNameIssues(spec);
+
 const rules: readonly Rule[] = [
   identityRules,
+  derivedNameRules,
   brokerConfigIssues,
   zoneRules,
   brokerRules,

@@ -269,13 +269,13 @@ describe('parseSpec rules', () => {
 
   it('throws when the name is not a DNS label', () => {
     expect(problemsOf({ ...specInput(3, 4), name: 'Orders_1' })).toContain(
-      'name: "Orders_1" is not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and \'-\', starting with a letter, for example "orders"',
+      'name: "Orders_1" is not a DNS-1123 label of at most 63 characters; use lower-case letters, digits and \'-\', starting with a letter, for example "orders"',
     );
   });
 
-  it('throws when the name is longer than 40 characters', () => {
+  it('throws when the name is longer than its derived names allow', () => {
     expect(problemsOf({ ...specInput(3, 4), name: 'a'.repeat(41) })[0]).toMatch(
-      /^name: .* at most 40 characters/,
+      /^name: .* with this spec, name may be at most 32 characters$/,
     );
   });
 
