@@ -8,7 +8,7 @@ export interface ZoneSummary {
   readonly config: ZoneConfig;
   /** The zone's Auto Scaling group, when described. */
   readonly group: ObservedGroup | undefined;
-  /** Ready nodes that are not being removed: the zone's current level. */
+  /** Ready nodes that are not being removed and whose instance is still in the group. */
   readonly countedNodes: readonly ObservedNode[];
   /** Ready nodes whose instance still belongs to the group (including one being emptied). */
   readonly readyInstances: number;
@@ -23,6 +23,17 @@ function isBeingRemoved(node: ObservedNode): boolean {
   return (
     operation !== undefined && operation.kind === 'remove-node' && operation.phase !== 'abandoned'
   );
+}
+
+/**
+ * True when the group is known, the node's instance is known, and the group no longer has that
+ * instance (or is terminating it): a Node object left behind after its instance went away does not
+ * count toward the zone's level.
+ */
+function instanceLeftGroup(node: ObservedNode, group: ObservedGroup | undefined): boolean {
+  if (group === undefined || node.instanceId === undefined) return false;
+  const instance = group.instances.find(each => each.instanceId === node.instanceId);
+  return instance === undefined || instance.lifecycleState.startsWith('Terminat');
 }
 
 /** Groups the observation by zone, in configuration order. */
@@ -52,7 +63,10 @@ export function summarizeZones(observed: Observed, config: ControllerConfig): Zo
   }
   return config.zones.map(zoneConfig => {
     const nodes = nodesByZone.get(zoneConfig.zone) ?? [];
-    const countedNodes = nodes.filter(node => node.ready && !isBeingRemoved(node));
+    const group = observed.groups.find(each => each.zone === zoneConfig.zone);
+    const countedNodes = nodes.filter(
+      node => node.ready && !isBeingRemoved(node) && !instanceLeftGroup(node, group),
+    );
     const readyInstances = nodes.filter(
       node => node.ready && node.operation?.phase !== 'terminated',
     ).length;
@@ -62,7 +76,7 @@ export function summarizeZones(observed: Observed, config: ControllerConfig): Zo
     const demand = demandByZone.get(zoneConfig.zone) ?? { receive: 0, transmit: 0 };
     return {
       config: zoneConfig,
-      group: observed.groups.find(group => group.zone === zoneConfig.zone),
+      group,
       countedNodes,
       readyInstances,
       brokersByNode,
