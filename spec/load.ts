@@ -157,6 +157,28 @@ function rulesBeyondStructure(raw: object, zodIssues: readonly z.core.$ZodIssue[
 }
 
 /**
+ * Rules that need to know what the user wrote rather than the value after defaults. A VPC that
+ * already exists has its own range, which the network policies and the external listener's peers
+ * must allow (NLB health checks and webhook calls come from VPC addresses): the default
+ * `10.0.0.0/16` describes only a VPC this platform creates.
+ */
+function inputIssues(raw: object): SpecIssue[] {
+  const cluster = (raw as { cluster?: unknown }).cluster;
+  if (cluster === null || typeof cluster !== 'object') return [];
+  const { existingVpc, vpcCidr } = cluster as { existingVpc?: unknown; vpcCidr?: unknown };
+  if (existingVpc !== undefined && vpcCidr === undefined) {
+    return [
+      {
+        path: 'cluster.vpcCidr',
+        message:
+          'is required with cluster.existingVpc: the network policies and the external listener must allow that VPC\'s range, and the 10.0.0.0/16 default only describes a VPC this platform creates; give its primary CIDR (aws ec2 describe-vpcs --vpc-ids <id> --query "Vpcs[0].CidrBlock")',
+      },
+    ];
+  }
+  return [];
+}
+
+/**
  * Validates a parsed document and fills in defaults.
  * @throws SpecError listing every problem.
  */
@@ -175,9 +197,12 @@ export function parseSpec(raw: unknown, source?: string): LoadedSpec {
   const parsed = platformSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap(i => structuralIssue(raw, i));
-    throw new SpecError([...issues, ...rulesBeyondStructure(raw, parsed.error.issues)], source);
+    throw new SpecError(
+      [...issues, ...rulesBeyondStructure(raw, parsed.error.issues), ...inputIssues(raw)],
+      source,
+    );
   }
-  const issues = checkRules(parsed.data);
+  const issues = [...checkRules(parsed.data), ...inputIssues(raw)];
   if (issues.length > 0) throw new SpecError(issues, source);
   return {
     spec: parsed.data,

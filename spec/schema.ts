@@ -446,7 +446,12 @@ const clusterSchema = z
       .array(z.string())
       .default([])
       .describe('CIDRs allowed on the public API endpoint; empty turns it off. Default off.'),
-    vpcCidr: z.string().default('10.0.0.0/16').describe('CIDR of a new VPC. Default 10.0.0.0/16.'),
+    vpcCidr: z
+      .string()
+      .default('10.0.0.0/16')
+      .describe(
+        "CIDR of the VPC; required with `existingVpc` (that VPC's range). Default 10.0.0.0/16 for a new VPC.",
+      ),
     existingVpc: z
       .object({
         vpcId: z.string().describe('ID of the VPC.'),
@@ -477,7 +482,9 @@ export const platformSpecSchema = z
   .object({
     name: z
       .string()
-      .describe('Platform and Kafka cluster name, DNS-1123 label, at most 40. Required.'),
+      .describe(
+        'Platform and Kafka cluster name, DNS-1123 label; at most 32 (derived IAM role names). Required.',
+      ),
     region: z.string().describe('AWS region. Required.'),
     zones: z.array(z.string()).describe('1-6 distinct availability zones of the region. Required.'),
     kafka: kafkaSchema,

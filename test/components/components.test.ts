@@ -22,6 +22,7 @@ describe('Network', () => {
     const plan = await planStack(
       spec({
         cluster: {
+          vpcCidr: '10.20.0.0/16',
           existingVpc: {
             vpcId: 'vpc-123',
             privateSubnetIds: {
