@@ -6,13 +6,14 @@ import { hostname } from 'node:os';
 import { AutoScalingAdapter, autoScalingClient, sdkCalls } from './adapters/autoscaling';
 import { KubernetesAdapter } from './adapters/kubernetes';
 import { PrometheusAdapter } from './adapters/prometheus';
+import { fencedAutoScalingCalls, fencedClusterWriter, leaderFence } from './fence';
 import { startHttpServer } from './http-server';
 import { LeaderElector } from './leader-election';
 import { ListWatchCache } from './list-watch';
 import { loadControllerConfigFile } from './load-config';
 import { jsonLogger } from './log';
 import { ControllerMetrics } from './metrics';
-import { assembleObservation } from './observe';
+import { assembleObservation, kubernetesViewAtMs } from './observe';
 import { PassScheduler } from './pass-scheduler';
 import {
   DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
@@ -36,13 +37,30 @@ async function main(): Promise<void> {
   const dryRun = config.dryRun || process.env.DRY_RUN === 'true';
   const identity = process.env.POD_NAME ?? hostname();
   const kubernetes = new KubernetesAdapter(config, identity);
-  const autoscaling = new AutoScalingAdapter(
-    sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL)),
-  );
   // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);
-  // mutating Auto Scaling calls are spaced per group.
+  // mutating Auto Scaling calls are spaced per group. The Lease has a bucket of its own, so its
+  // renewal never queues behind other calls or their 429 pauses.
   const kubernetesGate = new TokenBucket(
     config.kubernetesApiRateLimit ?? DEFAULT_KUBERNETES_RATE_LIMIT,
+  );
+  const leaseGate = new TokenBucket(config.kubernetesApiRateLimit ?? DEFAULT_KUBERNETES_RATE_LIMIT);
+  const onError = (source: string) => (error: unknown) =>
+    logger.log('warn', `${source} error`, { error: String(error) });
+  const elector = new LeaderElector(
+    identity,
+    limitedLeaseStore(kubernetes.leaseStore(), leaseGate),
+    config.leaderElection,
+    Date.now,
+    onError('lease'),
+  );
+  // Leadership is checked again innermost, when each write goes out (after any rate-limit wait
+  // and before each of the Auto Scaling adapter's retries).
+  const fence = leaderFence(() => elector.leadership());
+  const autoscaling = new AutoScalingAdapter(
+    fencedAutoScalingCalls(
+      sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL)),
+      fence,
+    ),
   );
   const groupSpacing = new GroupMutationSpacing(
     (config.autoscalingMutationIntervalSeconds ?? DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS) *
@@ -50,8 +68,6 @@ async function main(): Promise<void> {
   );
   const prometheus = new PrometheusAdapter(config.prometheusUrl);
   const metrics = new ControllerMetrics();
-  const onError = (source: string) => (error: unknown) =>
-    logger.log('warn', `${source} error`, { error: String(error) });
 
   let wake: () => void = () => undefined;
   const nodes = new ListWatchCache(limitedSource(kubernetes.nodeSource(), kubernetesGate), {
@@ -62,19 +78,12 @@ async function main(): Promise<void> {
     onChange: () => wake(),
     onError: onError('pod watch'),
   });
-  const elector = new LeaderElector(
-    identity,
-    limitedLeaseStore(kubernetes.leaseStore(), kubernetesGate),
-    config.leaderElection,
-    Date.now,
-    onError('lease'),
-  );
 
   let lastFreshAtMs = 0;
   let lastPassAtMs = Date.now();
   const reconciler = new Reconciler({
     config: { ...config, dryRun },
-    cluster: limitedClusterWriter(kubernetes, kubernetesGate),
+    cluster: limitedClusterWriter(fencedClusterWriter(kubernetes, fence), kubernetesGate),
     groups: spacedGroupWriter(autoscaling, groupSpacing),
     events: limitedEvents(kubernetes, kubernetesGate),
     leadership: () => elector.leadership(),
@@ -90,17 +99,17 @@ async function main(): Promise<void> {
       for (const result of [kafka, prom, groups]) {
         if (result.status === 'rejected') onError('observe')(result.reason);
       }
-      const syncedAt = [nodes.syncedAtMs, pods.syncedAtMs];
       const observed = assembleObservation(
         {
           nowMs,
           nodes: nodes.snapshot(),
           pods: pods.snapshot(),
           kafka: kafka.status === 'fulfilled' ? kafka.value : undefined,
-          kubernetesSyncedAtMs: syncedAt.some(at => at === undefined)
-            ? undefined
-            : Math.min(...(syncedAt as number[])),
-          prometheus: prom.status === 'fulfilled' ? { atMs: nowMs, ...prom.value } : undefined,
+          kubernetesSyncedAtMs: kubernetesViewAtMs(nodes, pods),
+          prometheus:
+            prom.status === 'fulfilled'
+              ? { atMs: prom.value.sampledAtMs, ...prom.value }
+              : undefined,
           autoscaling:
             groups.status === 'fulfilled' ? { atMs: nowMs, groups: groups.value } : undefined,
         },
