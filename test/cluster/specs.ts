@@ -1,9 +1,11 @@
 /**
  * The specs the cluster tier synthesizes: both examples, plus varied specs that between them cover
- * 1-6 zones, every autoscaling mode, both drain-cleaner modes and every GitOps engine.
+ * 1-6 zones, every autoscaling mode, both drain-cleaner modes and every GitOps engine, and the
+ * edge-case spec of issue #12.
  */
 import { join } from 'node:path';
 import { loadSpecFile, parseSpec, type LoadedSpec } from '../../spec/load';
+import { maxNameLengthFor } from '../../spec/derived-names';
 import type { PlatformSpecInput } from '../../spec/schema';
 
 const REPO = join(__dirname, '../..');
@@ -53,6 +55,57 @@ export function variedSpecInput(zones: number, index: number): PlatformSpecInput
   };
 }
 
+/**
+ * Kafka topic names that are legal in Kafka but not as Kubernetes names, or that YAML 1.1 readers
+ * take for booleans, numbers or timestamps when written plain (issue #12, reproductions 3 and 5).
+ */
+export const TRICKY_TOPIC_NAMES = [
+  'orders._dlq',
+  'orders..v2',
+  'Orders-.retry',
+  'on',
+  'yes',
+  'y',
+  'No',
+  '1_000',
+  '0o17',
+  '2001-12-14',
+  '0x1F',
+] as const;
+
+/**
+ * The edge-case spec: the longest `name` the derived-name table allows for it, external access on
+ * (per-broker and bootstrap NLB Services), tricky topic names, and broker config values a YAML 1.1
+ * reader would misread unquoted.
+ */
+export function edgeCaseSpecInput(): PlatformSpecInput {
+  const base: PlatformSpecInput = {
+    name: 'edge',
+    region: 'us-east-1',
+    zones: ZONES.slice(0, 3),
+    kafka: {
+      brokers: 6,
+      topics: TRICKY_TOPIC_NAMES.map(name => ({
+        name,
+        partitions: 3,
+        config: { 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime' },
+      })),
+      external: { enabled: true, allowedCidrs: ['10.0.0.0/8'] },
+      config: { 'log.cleaner.enable': 'true', 'log.retention.hours': '168' },
+    },
+    nodes: { kafka: { instanceType: 'm6i.xlarge', minPerZone: 1, maxPerZone: 2 } },
+  };
+  const most = maxNameLengthFor(parseSpec(base, 'edge-case spec').spec);
+  return { ...base, name: `edge-${'x'.repeat(most - 5)}` };
+}
+
+export function edgeCaseSpec(): NamedSpec {
+  return {
+    label: 'edge cases: longest name, external access, tricky topic names',
+    loaded: parseSpec(edgeCaseSpecInput(), 'edge-case spec'),
+  };
+}
+
 export function exampleSpecs(): NamedSpec[] {
   return ['dev', 'prod'].map(name => ({
     label: `stacks/${name}.yaml`,
@@ -72,5 +125,5 @@ export function variedSpecs(): NamedSpec[] {
 }
 
 export function allSpecs(): NamedSpec[] {
-  return [...exampleSpecs(), ...variedSpecs()];
+  return [...exampleSpecs(), ...variedSpecs(), edgeCaseSpec()];
 }

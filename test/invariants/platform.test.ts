@@ -2,7 +2,8 @@
  * Invariants over every object the whole platform emits, for both example specs and generated
  * variations (1-6 zones, 1-12 brokers per zone, every autoscaling mode and drain-cleaner mode).
  */
-import { synthPlatform, type KubeObject } from '../../charts/synth';
+import { objectFileName, synthPlatform, type KubeObject } from '../../charts/synth';
+import { nameProblems } from '../util/names';
 import { parseSpec, type LoadedSpec } from '../../spec';
 import { validateBuiltIn } from '../util/builtin-validator';
 import {
@@ -11,6 +12,8 @@ import {
   isCustomResource,
   validateAgainstCrds,
 } from '../util/crd-validator';
+import { parse } from 'yaml';
+import { edgeCaseSpec } from '../cluster/specs';
 import { exampleSpec, specInput, variations } from '../util/specs';
 
 type Obj = Record<string, any>;
@@ -18,6 +21,7 @@ type Obj = Record<string, any>;
 const cases: Array<{ label: string; loaded: LoadedSpec }> = [
   { label: 'dev example', loaded: exampleSpec('dev') },
   { label: 'prod example', loaded: exampleSpec('prod') },
+  edgeCaseSpec(),
   ...variations(),
   ...(['controller', 'target-tracking', 'off'] as const).flatMap(mode =>
     (['deny', 'legacy'] as const).flatMap(drainMode =>
@@ -167,6 +171,26 @@ describe.each(cases)('platform invariants: $label', ({ loaded }) => {
     const kafka = objects.find(o => o.kind === 'Kafka')!;
     const expected = loaded.spec.drainCleaner.mode === 'legacy' ? 0 : 1;
     expect(kafka.spec.kafka.template.podDisruptionBudget.maxUnavailable).toBe(expected);
+  });
+
+  it('every file reads back as the synthesized object under YAML 1.1 and YAML 1.2', () => {
+    const result = synthPlatform(loaded);
+    for (const component of result.components) {
+      for (const object of component.objects) {
+        const text = result.files.get(`${component.name}/${objectFileName(object)}`);
+        expect(text).toBeDefined();
+        expect(parse(text!, { version: '1.1' })).toEqual(object);
+        expect(parse(text!, { version: '1.2' })).toEqual(object);
+      }
+    }
+    for (const [file, text] of result.files) {
+      if (!file.endsWith('kustomization.yaml')) continue;
+      expect(parse(text, { version: '1.1' })).toEqual(parse(text, { version: '1.2' }));
+    }
+  });
+
+  it('every object name and label value is valid for its kind', () => {
+    expect(objects.flatMap(o => nameProblems(o as KubeObject))).toEqual([]);
   });
 
   it('re-synth is byte-identical', () => {
