@@ -28,6 +28,7 @@ import {
   spacedGroupWriter,
 } from './rate-limit';
 import { Reconciler } from './reconciler';
+import { DecisionPublisher } from './decision-record';
 
 async function main(): Promise<void> {
   const logger = jsonLogger();
@@ -139,13 +140,22 @@ async function main(): Promise<void> {
   pods.start();
   elector.start();
 
+  // The leader's last decision, kept in a ConfigMap for `status` (never read back).
+  const decisions = new DecisionPublisher(
+    record => limitedCall(kubernetesGate, () => kubernetes.writeDecisionRecord(record), 2),
+    { holder: identity, dryRun, scaleInStabilizationSeconds: config.scaleInStabilizationSeconds },
+    onError('decision record'),
+  );
+
   // Passes: every interval, soon after an action, and soon after watch events (coalesced).
   const scheduler = new PassScheduler({
     intervalMs: config.intervalSeconds * 1000,
     soonMs: 1000,
     runPass: async () => {
       try {
-        return (await reconciler.reconcileOnce()).acted;
+        const result = await reconciler.reconcileOnce();
+        await decisions.publish(result.plan, elector.leadership().leading, Date.now());
+        return result.acted;
       } finally {
         lastPassAtMs = Date.now();
       }

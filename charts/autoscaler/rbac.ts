@@ -26,8 +26,15 @@ export function controllerKafkaNamespaceRules(): k8s.PolicyRule[] {
   ];
 }
 
-/** In its own namespace: its one leader Lease, and events about itself. */
-export function controllerOwnNamespaceRules(leaseName: string): k8s.PolicyRule[] {
+/**
+ * In its own namespace: its one leader Lease, its one status ConfigMap (the last decision, for
+ * `status`; see controller/decision-record.ts), and events about itself. `create` cannot be limited
+ * to a name (the name is not known before the object exists).
+ */
+export function controllerOwnNamespaceRules(
+  leaseName: string,
+  statusConfigMapName: string,
+): k8s.PolicyRule[] {
   return [
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
     {
@@ -35,6 +42,13 @@ export function controllerOwnNamespaceRules(leaseName: string): k8s.PolicyRule[]
       resources: ['leases'],
       resourceNames: [leaseName],
       verbs: ['get', 'update', 'patch'],
+    },
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
+    {
+      apiGroups: [''],
+      resources: ['configmaps'],
+      resourceNames: [statusConfigMapName],
+      verbs: ['get', 'patch'],
     },
     { apiGroups: EVENT_GROUPS, resources: ['events'], verbs: ['create', 'patch'] },
   ];

@@ -27,6 +27,12 @@ import {
   type OperationRecord,
 } from '../operation-record';
 import type { ClusterWriter, ControllerEvent, EventRecorder } from '../ports';
+import {
+  DECISION_RECORD_KEY,
+  decisionConfigMapName,
+  encodeDecisionRecord,
+  type DecisionRecord,
+} from '../decision-record';
 
 /** A write refused because the object changed or was replaced. */
 export class StaleObjectError extends Error {}
@@ -202,6 +208,32 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder {
         count: 1,
       },
     });
+  }
+
+  /**
+   * Stores the leader's last decision in the status ConfigMap (see `decision-record.ts`), creating
+   * it on first use. Read only by people and `status`; the controller never reads it back.
+   */
+  async writeDecisionRecord(record: DecisionRecord): Promise<void> {
+    const namespace = this.config.leaderElection.namespace;
+    const name = decisionConfigMapName(this.config.clusterName);
+    const data = { [DECISION_RECORD_KEY]: encodeDecisionRecord(record) };
+    try {
+      await this.core.patchNamespacedConfigMap({
+        name,
+        namespace,
+        body: [{ op: 'add', path: '/data', value: data }],
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+      await this.core.createNamespacedConfigMap({
+        namespace,
+        body: {
+          metadata: { name, namespace, labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' } },
+          data,
+        },
+      });
+    }
   }
 
   /** The Lease used for leader election. */

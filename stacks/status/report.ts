@@ -1,0 +1,338 @@
+/**
+ * What `status` prints, computed from what it read: per zone the level and the desired level, the
+ * nodes with their brokers, the operation in flight (phase, age), the leader's last decision and
+ * its hold reason, and when the next scale-in could happen. Pure: no I/O, `nowMs` is given.
+ */
+import type { ControllerConfig } from '../../controller/config';
+import { ACTING_REASONS, type DecisionRecord } from '../../controller/decision-record';
+import { scheduledMinimumNodes } from '../../controller/levels';
+import type { ObservedBroker, ObservedNode } from '../../controller/model';
+
+/** What was read from the cluster. */
+export interface StatusInput {
+  /** The controller configuration from its ConfigMap. */
+  readonly config: ControllerConfig;
+  /** Kafka nodes (the controller's node label). */
+  readonly nodes: readonly ObservedNode[];
+  /** Broker pods of the cluster, mapped to their zone by pool. */
+  readonly brokers: readonly ObservedBroker[];
+  /** The leader's last decision; `error` when the ConfigMap holds something unreadable. */
+  readonly decision: DecisionRecord | { readonly error: string } | undefined;
+  /** The leader Lease: holder and last renewal, epoch ms; undefined when there is none. */
+  readonly lease: { readonly holder: string; readonly renewTimeMs: number } | undefined;
+  /** Now, epoch ms. */
+  readonly nowMs: number;
+}
+
+/** One node of a zone. */
+export interface NodeStatus {
+  readonly name: string;
+  readonly ready: boolean;
+  readonly cordoned: boolean;
+  /** Broker pod names on the node, sorted. */
+  readonly brokers: readonly string[];
+}
+
+/** The operation in flight on a node of the zone. */
+export interface OperationStatus {
+  readonly id: string;
+  readonly kind: 'respread' | 'remove-node';
+  readonly nodeName: string;
+  readonly phase: string;
+  /** Seconds since the operation started. */
+  readonly ageSeconds: number;
+  /** Seconds since its current phase began or last progressed. */
+  readonly phaseAgeSeconds: number;
+  readonly movesDone: number;
+  /** The broker move in flight, if any. */
+  readonly move?: {
+    readonly podName: string;
+    readonly attempt: number;
+    readonly ageSeconds: number;
+  };
+  /** Why it was abandoned or rolled back, when it was. */
+  readonly note?: string;
+}
+
+/** When the zone could next lose a node. */
+export interface NextScaleIn {
+  /**
+   * - `at-lowest-level`: nothing to remove;
+   * - `scheduled-minimum`: a scheduled minimum holds the level;
+   * - `waiting`: demand is low enough, the stabilization window runs until `atMs`;
+   * - `due`: the window has passed; it happens once nothing else holds (see the decision);
+   * - `demand-too-high`: demand must fall below `belowMiBps` and stay there for the window;
+   * - `unknown`: no decision recorded yet.
+   */
+  readonly state:
+    'at-lowest-level' | 'scheduled-minimum' | 'waiting' | 'due' | 'demand-too-high' | 'unknown';
+  /** Earliest time, epoch ms (`waiting`, `due`). */
+  readonly atMs?: number;
+  /** Demand threshold, MiB/s (`demand-too-high`). */
+  readonly belowMiBps?: number;
+  /** One sentence for people. */
+  readonly summary: string;
+}
+
+/** One zone. */
+export interface ZoneStatus {
+  readonly zone: string;
+  readonly nodegroupName: string;
+  /** Ready, schedulable Kafka nodes now. */
+  readonly level: number;
+  /** The level the leader last wanted; undefined before any decision. */
+  readonly desiredLevel: number | undefined;
+  /** Demand at the last decision, MiB/s in the busier direction. */
+  readonly demandMiBps: number | undefined;
+  readonly nodes: readonly NodeStatus[];
+  /** Broker pods of the zone not on any node (Pending). */
+  readonly unscheduledBrokers: readonly string[];
+  readonly operation: OperationStatus | undefined;
+  /** The last decision's reason if it acted on this zone or held (holds apply to every zone). */
+  readonly lastDecision: string | undefined;
+  readonly nextScaleIn: NextScaleIn;
+}
+
+/** The whole report; `--json` prints exactly this. */
+export interface ClusterStatus {
+  readonly clusterName: string;
+  readonly kafkaNamespace: string;
+  readonly leader: { readonly holder: string; readonly renewedSecondsAgo: number } | undefined;
+  readonly decision:
+    | {
+        readonly reason: string;
+        /** True when the reason is a hold (the controller did not act). */
+        readonly holding: boolean;
+        readonly detail: string;
+        readonly ageSeconds: number;
+        readonly dryRun: boolean;
+        readonly action?: DecisionRecord['action'];
+      }
+    | undefined;
+  /** Why there is no decision: never written, or unreadable. */
+  readonly decisionProblem: string | undefined;
+  readonly zones: readonly ZoneStatus[];
+}
+
+const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
+
+function operationStatus(node: ObservedNode, nowMs: number): OperationStatus | undefined {
+  const record = node.operation;
+  if (record === undefined) return undefined;
+  return {
+    id: record.id,
+    kind: record.kind,
+    nodeName: node.name,
+    phase: record.phase,
+    ageSeconds: seconds(nowMs - record.startedAtMs),
+    phaseAgeSeconds: seconds(nowMs - (record.phaseStartedAtMs ?? record.startedAtMs)),
+    movesDone: record.movesDone,
+    ...(record.move === undefined
+      ? {}
+      : {
+          move: {
+            podName: record.move.podName,
+            attempt: record.move.attempt,
+            ageSeconds: seconds(nowMs - record.move.requestedAtMs),
+          },
+        }),
+    ...(record.note === undefined ? {} : { note: record.note }),
+  };
+}
+
+function nextScaleIn(
+  config: ControllerConfig,
+  level: number,
+  zone: DecisionRecord['zones'][number] | undefined,
+  stabilizationSeconds: number,
+  nowMs: number,
+): NextScaleIn {
+  const levels = config.balancedNodeCounts;
+  const lower = [...levels].reverse().find(each => each < level);
+  if (lower === undefined) {
+    return { state: 'at-lowest-level', summary: 'none: the zone is at its lowest level' };
+  }
+  const scheduled = scheduledMinimumNodes(config.scheduledMinimums, nowMs);
+  if (scheduled > lower) {
+    return {
+      state: 'scheduled-minimum',
+      summary: `not while the scheduled minimum of ${scheduled} nodes per zone is active`,
+    };
+  }
+  if (zone === undefined) {
+    return { state: 'unknown', summary: 'unknown: no decision recorded yet' };
+  }
+  if (zone.scaleInEligibleSinceMs !== undefined) {
+    const atMs = zone.scaleInEligibleSinceMs + stabilizationSeconds * 1000;
+    const at = new Date(atMs).toISOString();
+    return atMs > nowMs
+      ? {
+          state: 'waiting',
+          atMs,
+          summary: `at ${at} (in ${seconds(atMs - nowMs)}s) if demand stays low`,
+        }
+      : {
+          state: 'due',
+          atMs,
+          summary: `due since ${at}; it starts once nothing else holds`,
+        };
+  }
+  const belowMiBps =
+    Math.round(
+      lower * config.nodeBaselineMiBps * config.targetUtilization * (1 - config.scaleInMargin) * 10,
+    ) / 10;
+  return {
+    state: 'demand-too-high',
+    belowMiBps,
+    summary: `not before demand (${zone.demandMiBps} MiB/s) falls below ${belowMiBps} MiB/s for ${stabilizationSeconds}s, to run ${lower} nodes`,
+  };
+}
+
+/** Builds the report. */
+export function buildStatus(input: StatusInput): ClusterStatus {
+  const { config, nowMs } = input;
+  const decision =
+    input.decision === undefined || 'error' in input.decision ? undefined : input.decision;
+  const decisionProblem =
+    input.decision === undefined
+      ? `no decision recorded yet (the leader writes one after each pass)`
+      : 'error' in input.decision
+        ? input.decision.error
+        : undefined;
+  const holding = decision !== undefined && !ACTING_REASONS.includes(decision.reason as never);
+  const zones = config.zones.map((zoneConfig): ZoneStatus => {
+    const nodes = input.nodes
+      .filter(node => node.zone === zoneConfig.zone)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const brokers = input.brokers.filter(broker => broker.zone === zoneConfig.zone);
+    const recorded = decision?.zones.find(zone => zone.zone === zoneConfig.zone);
+    const level = nodes.filter(node => node.ready && !node.unschedulable).length;
+    const operations = nodes
+      .map(node => operationStatus(node, nowMs))
+      .filter((each): each is OperationStatus => each !== undefined);
+    const actedHere = decision?.action?.zone === zoneConfig.zone;
+    return {
+      zone: zoneConfig.zone,
+      nodegroupName: zoneConfig.nodegroupName,
+      level,
+      desiredLevel: recorded?.desiredNodes,
+      demandMiBps: recorded?.demandMiBps,
+      nodes: nodes.map(node => ({
+        name: node.name,
+        ready: node.ready,
+        cordoned: node.unschedulable,
+        brokers: brokers
+          .filter(broker => broker.nodeName === node.name)
+          .map(broker => broker.podName)
+          .sort(),
+      })),
+      unscheduledBrokers: brokers
+        .filter(broker => broker.nodeName === undefined)
+        .map(broker => broker.podName)
+        .sort(),
+      operation: operations[0],
+      lastDecision:
+        decision === undefined
+          ? undefined
+          : holding || actedHere
+            ? decision.reason
+            : decision.action === undefined
+              ? decision.reason
+              : `${decision.reason} (in ${decision.action.zone})`,
+      nextScaleIn: nextScaleIn(
+        config,
+        level,
+        recorded,
+        decision?.scaleInStabilizationSeconds ?? config.scaleInStabilizationSeconds,
+        nowMs,
+      ),
+    };
+  });
+  return {
+    clusterName: config.clusterName,
+    kafkaNamespace: config.kafkaNamespace,
+    leader:
+      input.lease === undefined
+        ? undefined
+        : {
+            holder: input.lease.holder,
+            renewedSecondsAgo: seconds(nowMs - input.lease.renewTimeMs),
+          },
+    decision:
+      decision === undefined
+        ? undefined
+        : {
+            reason: decision.reason,
+            holding,
+            detail: decision.detail,
+            ageSeconds: seconds(nowMs - decision.decidedAtMs),
+            dryRun: decision.dryRun,
+            ...(decision.action === undefined ? {} : { action: decision.action }),
+          },
+    decisionProblem,
+    zones,
+  };
+}
+
+function age(totalSeconds: number): string {
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** The report as text, one block per zone. */
+export function formatStatus(status: ClusterStatus): string {
+  const lines: string[] = [];
+  const leader =
+    status.leader === undefined
+      ? 'no leader lease'
+      : `leader ${status.leader.holder} (renewed ${age(status.leader.renewedSecondsAgo)} ago)`;
+  lines.push(`${status.clusterName} (Kafka namespace ${status.kafkaNamespace}): ${leader}`);
+  if (status.decision === undefined) {
+    lines.push(`last decision: none (${status.decisionProblem ?? 'unknown'})`);
+  } else {
+    const d = status.decision;
+    const kind = d.holding ? 'holding' : 'acting';
+    lines.push(
+      `last decision ${age(d.ageSeconds)} ago: ${kind}, ${d.reason}${d.dryRun ? ' (dry-run: reported, not done)' : ''} - ${d.detail}`,
+    );
+  }
+  for (const zone of status.zones) {
+    const desired = zone.desiredLevel === undefined ? 'unknown' : String(zone.desiredLevel);
+    const demand = zone.demandMiBps === undefined ? '' : `, demand ${zone.demandMiBps} MiB/s`;
+    lines.push('');
+    lines.push(
+      `zone ${zone.zone} (${zone.nodegroupName}): level ${zone.level}, desired ${desired}${demand}`,
+    );
+    for (const node of zone.nodes) {
+      const flags = [node.ready ? undefined : 'NotReady', node.cordoned ? 'cordoned' : undefined]
+        .filter(flag => flag !== undefined)
+        .join(', ');
+      const brokers = node.brokers.length === 0 ? 'no brokers' : node.brokers.join(', ');
+      lines.push(`  node ${node.name}${flags === '' ? '' : ` [${flags}]`}: ${brokers}`);
+    }
+    if (zone.nodes.length === 0) lines.push('  no Kafka nodes');
+    if (zone.unscheduledBrokers.length > 0) {
+      lines.push(`  pending brokers: ${zone.unscheduledBrokers.join(', ')}`);
+    }
+    const op = zone.operation;
+    if (op === undefined) {
+      lines.push('  operation: none');
+    } else {
+      const move =
+        op.move === undefined
+          ? ''
+          : `, moving ${op.move.podName} (attempt ${op.move.attempt}, ${age(op.move.ageSeconds)})`;
+      const note = op.note === undefined ? '' : ` - ${op.note}`;
+      lines.push(
+        `  operation: ${op.kind} ${op.id} on ${op.nodeName}, phase ${op.phase} (${age(op.phaseAgeSeconds)}), age ${age(op.ageSeconds)}, ${op.movesDone} moved${move}${note}`,
+      );
+    }
+    lines.push(`  last decision: ${zone.lastDecision ?? 'none'}`);
+    lines.push(`  next scale-in: ${zone.nextScaleIn.summary}`);
+  }
+  return lines.join('\n');
+}

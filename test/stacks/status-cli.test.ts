@@ -1,0 +1,241 @@
+/**
+ * `status`: the report built from what was read (pure), the controller's decision record, and the
+ * command's handling of bad input. The run against a real API server is test/cluster/status.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { controllerConfigFromSpec } from '../../controller/config';
+import {
+  DECISION_RECORD_REFRESH_SECONDS,
+  DecisionPublisher,
+  decisionRecordDue,
+  decisionRecordOf,
+  decodeDecisionRecord,
+  encodeDecisionRecord,
+} from '../../controller/decision-record';
+import type { ObservedNode, Plan } from '../../controller/model';
+import { buildStatus, formatStatus, type StatusInput } from '../../stacks/status/report';
+import { exampleSpec } from '../util/specs';
+
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const NOW = 1_800_000_000_000;
+const config = controllerConfigFromSpec(exampleSpec('prod'));
+const [zoneA] = config.zones;
+
+function node(name: string, zone: string): ObservedNode {
+  return {
+    name,
+    uid: `uid-${name}`,
+    resourceVersion: '1',
+    zone,
+    ready: true,
+    unschedulable: false,
+    instanceId: undefined,
+    createdAtMs: 0,
+    operation: undefined,
+  };
+}
+
+function plan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    action: undefined,
+    reason: 'stabilizing',
+    detail: 'zone us-east-1a could run 1 nodes; waiting 300s more',
+    zones: config.zones.map(zone => ({
+      zone: zone.zone,
+      currentNodes: 2,
+      desiredNodes: zone.zone === zoneA?.zone ? 1 : 2,
+      demandMiBps: 100,
+    })),
+    memory: {
+      scaleInEligibleSinceMs: { [zoneA?.zone ?? '']: NOW - 300_000 },
+      waitingForNodesSinceMs: {},
+    },
+    ...overrides,
+  };
+}
+
+function input(p: Plan, nodesPerZone = 2): StatusInput {
+  return {
+    config,
+    nodes: config.zones.flatMap(zone =>
+      Array.from({ length: nodesPerZone }, (_, i) => node(`${zone.zone}-${i}`, zone.zone)),
+    ),
+    brokers: [],
+    decision: decisionRecordOf(p, {
+      nowMs: NOW - 10_000,
+      holder: 'replica-a',
+      dryRun: false,
+      scaleInStabilizationSeconds: config.scaleInStabilizationSeconds,
+    }),
+    lease: { holder: 'replica-a', renewTimeMs: NOW - 1_000 },
+    nowMs: NOW,
+  };
+}
+
+describe('status report', () => {
+  it('gives the next scale-in as eligible-since plus the stabilization window', () => {
+    const status = buildStatus(input(plan()));
+    const a = status.zones.find(zone => zone.zone === zoneA?.zone);
+    expect(a?.nextScaleIn).toMatchObject({
+      state: 'waiting',
+      atMs: NOW - 300_000 + config.scaleInStabilizationSeconds * 1000,
+    });
+    expect(status.decision).toMatchObject({ reason: 'stabilizing', holding: true, ageSeconds: 10 });
+  });
+
+  it('says how low demand must fall when a zone is not eligible', () => {
+    const b = buildStatus(input(plan())).zones[1];
+    const expected =
+      Math.round(
+        1 * config.nodeBaselineMiBps * config.targetUtilization * (1 - config.scaleInMargin) * 10,
+      ) / 10;
+    expect(b?.nextScaleIn).toEqual({
+      state: 'demand-too-high',
+      belowMiBps: expected,
+      summary: `not before demand (100 MiB/s) falls below ${expected} MiB/s for ${config.scaleInStabilizationSeconds}s, to run 1 nodes`,
+    });
+  });
+
+  it('reports nothing to remove at the lowest level, and due once the window has passed', () => {
+    const lowest = buildStatus(input(plan(), 1)).zones[1];
+    expect(lowest?.nextScaleIn.state).toBe('at-lowest-level');
+    const due = plan({
+      memory: {
+        scaleInEligibleSinceMs: { [zoneA?.zone ?? '']: NOW - 3_600_000 },
+        waitingForNodesSinceMs: {},
+      },
+    });
+    expect(buildStatus(input(due)).zones[0]?.nextScaleIn.state).toBe('due');
+  });
+
+  it('marks an acting decision with the zone it acted on', () => {
+    const acting = plan({
+      reason: 'scale-out',
+      action: {
+        kind: 'scale-out',
+        zone: zoneA?.zone ?? '',
+        groupName: 'g',
+        fromDesired: 2,
+        toDesired: 4,
+      },
+    });
+    const status = buildStatus(input(acting));
+    expect(status.decision?.holding).toBe(false);
+    expect(status.zones[0]?.lastDecision).toBe('scale-out');
+    expect(status.zones[1]?.lastDecision).toBe(`scale-out (in ${zoneA?.zone})`);
+  });
+
+  it('says why there is no decision', () => {
+    const none = buildStatus({ ...input(plan()), decision: undefined });
+    expect(none.decisionProblem).toMatch(/no decision recorded yet/);
+    expect(formatStatus(none)).toMatch(/last decision: none \(no decision recorded yet/);
+    const bad = decodeDecisionRecord('{"version":2}');
+    expect('error' in bad && bad.error).toMatch(/last-decision.json is not a decision record/);
+  });
+
+  it('prints one block per zone', () => {
+    const text = formatStatus(buildStatus(input(plan())));
+    expect(text.match(/^zone /gm)).toHaveLength(config.zones.length);
+    expect(text).toMatch(/last decision 10s ago: holding, stabilizing - zone us-east-1a/);
+  });
+});
+
+describe('decision record', () => {
+  const context = {
+    holder: 'replica-a',
+    dryRun: false,
+    scaleInStabilizationSeconds: 600,
+  };
+
+  it('round-trips through its encoding', () => {
+    const record = decisionRecordOf(plan(), { ...context, nowMs: NOW });
+    expect(decodeDecisionRecord(encodeDecisionRecord(record))).toEqual({ record });
+  });
+
+  it('is rewritten when the decision changes or the stored one is old, not for demand alone', () => {
+    const first = decisionRecordOf(plan(), { ...context, nowMs: NOW });
+    const demandMoved = decisionRecordOf(
+      plan({ zones: plan().zones.map(zone => ({ ...zone, demandMiBps: 180 })) }),
+      { ...context, nowMs: NOW + 30_000 },
+    );
+    expect(decisionRecordDue(first, demandMoved)).toBe(false);
+    const old = { ...demandMoved, decidedAtMs: NOW + DECISION_RECORD_REFRESH_SECONDS * 1000 };
+    expect(decisionRecordDue(first, old)).toBe(true);
+    const other = decisionRecordOf(plan({ reason: 'under-replicated' }), {
+      ...context,
+      nowMs: NOW + 1,
+    });
+    expect(decisionRecordDue(first, other)).toBe(true);
+  });
+
+  it('is published only by the leader, and a failed write never throws', async () => {
+    const written: number[] = [];
+    const errors: unknown[] = [];
+    let fail = false;
+    const publisher = new DecisionPublisher(
+      async record => {
+        if (fail) throw new Error('503');
+        written.push(record.decidedAtMs);
+      },
+      context,
+      error => errors.push(error),
+    );
+    expect(await publisher.publish(plan(), false, NOW)).toBe(false);
+    expect(await publisher.publish(plan(), true, NOW)).toBe(true);
+    expect(await publisher.publish(plan(), true, NOW + 1000)).toBe(false);
+    fail = true;
+    expect(await publisher.publish(plan({ reason: 'stale-data' }), true, NOW + 2000)).toBe(false);
+    expect(written).toEqual([NOW]);
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('npm run status (bad input)', () => {
+  function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(TSX, [join(ROOT, 'stacks', 'status-cli.ts'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it('requires --kubeconfig', () => {
+    const result = run([]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/--kubeconfig/);
+  });
+
+  it('names a missing kubeconfig file', () => {
+    const result = run(['--kubeconfig', '/nonexistent/kubeconfig']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/--kubeconfig: \/nonexistent\/kubeconfig does not exist/);
+  });
+
+  it('exits 1 with the reason when the API server cannot be reached', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'status-cli-'));
+    const file = join(dir, 'kubeconfig');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u}}]',
+        'current-context: x',
+        'users: [{name: u, user: {token: t}}]',
+        '',
+      ].join('\n'),
+    );
+    const result = run(['--kubeconfig', file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /status: cannot read ConfigMap kafka-autoscaler\/kafka-autoscaler: .*ECONNREFUSED/,
+    );
+  });
+});
