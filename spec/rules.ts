@@ -13,6 +13,7 @@ import {
   zoneSuffix,
 } from './derive';
 import { showValue, type SpecIssue } from './errors';
+import { availabilityWarnings } from './availability';
 import { derivedNameIssues } from './derived-names';
 import { knownInstanceTypes } from './instance-types';
 import {
@@ -457,6 +458,13 @@ const systemNodeRules: Rule = spec => {
     issues.push(
       issue('nodes.system.max', `${system.max} is below nodes.system.min ${system.min}; raise it`),
     );
+  } else if (system.max < spec.kafka.controllers) {
+    issues.push(
+      issue(
+        'nodes.system.max',
+        `${system.max} system nodes can never hold the ${spec.kafka.controllers} KRaft controllers, which run one per host; use at least ${spec.kafka.controllers}`,
+      ),
+    );
   }
   return issues;
 };
@@ -803,7 +811,11 @@ export function checkRules(spec: PlatformSpec): SpecIssue[] {
 
 /** Advice that does not stop synthesis: unbalanced bounds and too few levels to scale by. */
 export function warningsFor(spec: PlatformSpec): SpecIssue[] {
-  const warnings: SpecIssue[] = [...placeholderWarnings(spec), ...prometheusWarnings(spec)];
+  const warnings: SpecIssue[] = [
+    ...placeholderWarnings(spec),
+    ...prometheusWarnings(spec),
+    ...availabilityWarnings(spec),
+  ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);
   for (const [key, count] of [

@@ -21,7 +21,7 @@ import {
 } from './labels';
 
 /** Size of each KRaft controller's metadata volume. */
-const CONTROLLER_VOLUME_GI = 20;
+export const CONTROLLER_VOLUME_GI = 20;
 
 /** Strimzi's range syntax for the `strimzi.io/next-node-ids` annotation. */
 export function nodeIdRangeAnnotation(range: NodeIdRange): string {
@@ -39,13 +39,20 @@ export function podResources(resources: PodResources): KafkaNodePoolSpec['resour
   return { requests: { memory, cpu: `${resources.cpuMillis}m` }, limits: { memory } };
 }
 
-/** A hard spread constraint that counts only schedulable nodes the pod may use. */
+/**
+ * A hard spread constraint that counts only schedulable nodes the pod may use. `minDomains` (at
+ * least 1) makes the scheduler treat fewer matching domains than that as if the missing ones were
+ * empty, so with too few nodes or zones a pod waits (and Cluster Autoscaler adds a node) instead of
+ * doubling up in a domain that already has one; omitted when undefined.
+ */
 export function hardSpread(
   topologyKey: string,
   clusterName: string,
   poolName: string,
+  minDomains?: number,
 ): TopologySpreadConstraint {
   return {
+    ...(minDomains === undefined ? {} : { minDomains }),
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'DoNotSchedule',
@@ -160,8 +167,15 @@ export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): Kafk
           },
         },
         topologySpreadConstraints: [
-          hardSpread(ZONE_LABEL, spec.name, CONTROLLER_POOL_NAME),
-          hardSpread(HOSTNAME_LABEL, spec.name, CONTROLLER_POOL_NAME),
+          // Distinct zones (as many as there are zones) and distinct hosts for the voters, even
+          // while the system nodegroup has fewer nodes than zones or than controllers.
+          hardSpread(
+            ZONE_LABEL,
+            spec.name,
+            CONTROLLER_POOL_NAME,
+            Math.min(spec.kafka.controllers, spec.zones.length),
+          ),
+          hardSpread(HOSTNAME_LABEL, spec.name, CONTROLLER_POOL_NAME, spec.kafka.controllers),
         ],
         priorityClassName: CONTROLLER_PRIORITY_CLASS,
       },

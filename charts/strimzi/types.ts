@@ -68,6 +68,7 @@ export interface TopologySpreadConstraint {
   readonly labelSelector: LabelSelector;
   readonly nodeAffinityPolicy?: 'Honor' | 'Ignore';
   readonly nodeTaintsPolicy?: 'Honor' | 'Ignore';
+  readonly minDomains?: number;
 }
 
 export interface NodeSelectorRequirement {

@@ -186,6 +186,36 @@ describe('KafkaChart', () => {
     ).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
   });
 
+  it('keeps the KRaft controllers apart even when there are fewer system nodes than voters', () => {
+    // minDomains: with fewer matching zones or hosts than that, a controller waits for a new node
+    // instead of joining a zone or host that already has one.
+    const minDomains = (loaded: ReturnType<typeof parseSpec>): Array<[string, number]> =>
+      synthKafka(loaded)
+        .find(o => o.kind === 'KafkaNodePool' && o.metadata.name === 'controllers')!
+        .spec.template.pod.topologySpreadConstraints.map((c: Obj) => [c.topologyKey, c.minDomains]);
+    expect(minDomains(parseSpec(specInput(3, 4)))).toEqual([
+      ['topology.kubernetes.io/zone', 3],
+      ['kubernetes.io/hostname', 3],
+    ]);
+    expect(minDomains(parseSpec(specInput(2, 2)))).toEqual([
+      ['topology.kubernetes.io/zone', 2],
+      ['kubernetes.io/hostname', 3],
+    ]);
+    const five = specInput(3, 4);
+    expect(
+      minDomains(
+        parseSpec({
+          ...five,
+          kafka: { ...five.kafka, controllers: 5 },
+          nodes: { ...five.nodes, system: { min: 5, max: 6 } },
+        }),
+      ),
+    ).toEqual([
+      ['topology.kubernetes.io/zone', 3],
+      ['kubernetes.io/hostname', 5],
+    ]);
+  });
+
   it('creates topics with spec defaults and a valid resource name for any topic name', () => {
     const topics = byKind('KafkaTopic');
     // audit_log is not a DNS-1123 name: cleaned up, plus a hash of the exact Kafka name.

@@ -518,7 +518,48 @@ describe('warnings', () => {
 
   it('does not warn about balance for the prod example shape', () => {
     const paths = parseSpec(specInput(3, 4)).warnings.map(w => w.path);
-    expect(paths.filter(path => path.startsWith('nodes.') || path === 'kafka.brokers')).toEqual([]);
+    expect(
+      paths.filter(path => path.startsWith('nodes.kafka') || path === 'kafka.brokers'),
+    ).toEqual([]);
+  });
+
+  it('warns with numbers when a zone outage leaves fewer replicas than min.insync.replicas', () => {
+    const { warnings } = parseSpec({
+      ...specInput(2, 2),
+      kafka: { ...specInput(2, 2).kafka, replicationFactor: 3 },
+    });
+    expect(warnings.map(w => `${w.path}: ${w.message}`)).toContain(
+      'kafka.replicationFactor: with 2 zones and replication factor 3, one zone holds 2 replicas of some partitions; with that zone down 1 replica(s) remain, below min.insync.replicas 2, so producers with acks=all stop until it is back. Use a replication factor that leaves 2 in the other zones (or 3 zones)',
+    );
+  });
+
+  it('warns with numbers when the KRaft controllers sit in fewer zones than a zone loss allows', () => {
+    const { warnings } = parseSpec(specInput(2, 2));
+    expect(warnings.map(w => `${w.path}: ${w.message}`)).toContain(
+      'kafka.controllers: 3 KRaft controllers in 2 zone(s): one zone holds 2, and with it down 1 of 3 voters remain, below the quorum of 2, so the cluster cannot change metadata (no leader elections) until it is back. Use at least 3 zones for the controllers',
+    );
+    expect(parseSpec(specInput(3, 2)).warnings.map(w => w.path)).not.toContain('kafka.controllers');
+  });
+
+  it('warns when the system nodes start below one per KRaft controller', () => {
+    const { warnings } = parseSpec({
+      ...specInput(3, 4),
+      nodes: { ...specInput(3, 4).nodes, system: { min: 2, max: 4 } },
+    });
+    expect(warnings.map(w => `${w.path}: ${w.message}`)).toContain(
+      'nodes.system.min: 2 system node(s) cannot hold the 3 KRaft controllers on distinct hosts in 3 zones; the controller pool never doubles up (minDomains), so 1 controller(s) wait for Cluster Autoscaler to add system nodes. Set nodes.system.min to 3',
+    );
+  });
+
+  it('throws when the system nodegroup can never hold one node per KRaft controller', () => {
+    expect(
+      problemsOf({
+        ...specInput(3, 4),
+        nodes: { ...specInput(3, 4).nodes, system: { min: 1, max: 2 } },
+      }),
+    ).toContain(
+      'nodes.system.max: 2 system nodes can never hold the 3 KRaft controllers, which run one per host; use at least 3',
+    );
   });
 
   it('warns when the controller depends on a Prometheus the spec does not install', () => {
