@@ -138,7 +138,16 @@ export interface ControllerConfig {
    * `TerminateInstanceInAutoScalingGroup`) on the same group. @default 10
    */
   readonly autoscalingMutationIntervalSeconds?: number;
+  /**
+   * A node or pod watch that delivers no event for this long is rebuilt by a relist, which is also
+   * what refreshes the Kubernetes view's age while nothing changes: it must stay below
+   * `staleAfterSeconds`, or a quiet cluster reads as stale data. @default 60
+   */
+  readonly watchQuietLimitSeconds?: number;
 }
+
+/** Default of `watchQuietLimitSeconds`. */
+export const DEFAULT_WATCH_QUIET_LIMIT_SECONDS = 60;
 
 /** Default of `operationPhaseTimeoutSeconds`. */
 export const DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS = 600;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ControllerConfig } from './config';
+import { DEFAULT_WATCH_QUIET_LIMIT_SECONDS, type ControllerConfig } from './config';
 
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
@@ -68,6 +68,7 @@ const controllerConfigSchema = z
     httpPort: z.number().int().min(1).max(65535),
     kubernetesApiRateLimit: z.object({ qps: positive, burst: z.number().int().min(1) }).optional(),
     autoscalingMutationIntervalSeconds: z.number().nonnegative().optional(),
+    watchQuietLimitSeconds: positive.optional(),
   })
   .strict()
   .superRefine((config, context) => {
@@ -96,6 +97,14 @@ const controllerConfigSchema = z
         code: 'custom',
         path: ['operationPhaseTimeoutSeconds'],
         message: `${phaseTimeout} must exceed staleAfterSeconds (${config.staleAfterSeconds}), or a phase could time out on data older than its last write; use at least ${config.staleAfterSeconds + 1}`,
+      });
+    }
+    const quietLimit = config.watchQuietLimitSeconds ?? DEFAULT_WATCH_QUIET_LIMIT_SECONDS;
+    if (quietLimit >= config.staleAfterSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['staleAfterSeconds'],
+        message: `${config.staleAfterSeconds} must exceed watchQuietLimitSeconds (${quietLimit}): a quiet watch is refreshed only that often, so a cluster where nothing changes would read as stale; raise staleAfterSeconds or lower watchQuietLimitSeconds`,
       });
     }
     if (config.leaderElection.renewDeadlineSeconds >= config.leaderElection.leaseDurationSeconds) {

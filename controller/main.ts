@@ -10,6 +10,7 @@ import { fencedAutoScalingCalls, fencedClusterWriter, leaderFence } from './fenc
 import { startHttpServer } from './http-server';
 import { LeaderElector } from './leader-election';
 import { ListWatchCache } from './list-watch';
+import { DEFAULT_WATCH_QUIET_LIMIT_SECONDS } from './config';
 import { loadControllerConfigFile } from './load-config';
 import { jsonLogger } from './log';
 import { ControllerMetrics } from './metrics';
@@ -71,11 +72,14 @@ async function main(): Promise<void> {
   const metrics = new ControllerMetrics();
 
   let wake: () => void = () => undefined;
+  const quietLimitMs = (config.watchQuietLimitSeconds ?? DEFAULT_WATCH_QUIET_LIMIT_SECONDS) * 1000;
   const nodes = new ListWatchCache(limitedSource(kubernetes.nodeSource(), kubernetesGate), {
+    quietLimitMs,
     onChange: () => wake(),
     onError: onError('node watch'),
   });
   const pods = new ListWatchCache(limitedSource(kubernetes.brokerPodSource(), kubernetesGate), {
+    quietLimitMs,
     onChange: () => wake(),
     onError: onError('pod watch'),
   });
