@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../spec/errors';
+import { addCostCommand } from './commands/cost';
 import { addPlanCapacityCommand } from './commands/plan-capacity';
 import { addPlanCommand } from './commands/plan';
 import { addSimulateCommand } from './commands/simulate';
@@ -62,6 +63,7 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
   addPlanCommand(program, io);
   addSimulateCommand(program, result);
   addPlanCapacityCommand(program, result);
+  addCostCommand(program, result);
   for (const command of program.commands) {
     command
       .helpOption('-h, --help', 'show help for the command')

@@ -40,7 +40,7 @@ async function run(...args: string[]): Promise<Run> {
   }
 }
 
-const SUBCOMMANDS = ['synth', 'plan', 'simulate', 'plan-capacity'];
+const SUBCOMMANDS = ['synth', 'plan', 'simulate', 'plan-capacity', 'cost'];
 let scratch: string;
 
 beforeEach(() => {
