@@ -2,7 +2,8 @@
  * Synthesized objects as the cluster tier applies them: flattened with their component, each
  * namespaced object given the namespace of the part of the spec it belongs to.
  */
-import { synthPlatform } from '../../charts/synth';
+import { parse } from 'yaml';
+import { objectFileName, synthPlatform } from '../../charts/synth';
 import type { LoadedSpec } from '../../spec/load';
 import type { KubeObject } from './kube-api';
 
@@ -35,10 +36,19 @@ export function defaultNamespaceOf(
   return loaded.spec.kafka.namespace;
 }
 
+/**
+ * The objects as a YAML 1.1 reader (kubectl, Flux, Argo CD: Go's YAML libraries) reads them back
+ * from the files synth writes, so a string the writer left ambiguous reaches the server mistyped.
+ */
 export function synthObjects(loaded: LoadedSpec): PlacedObject[] {
   const result = synthPlatform(loaded);
   return result.components.flatMap(component => {
-    const objects = component.objects as readonly KubeObject[];
+    const objects = component.objects.map(written => {
+      const text = result.files.get(`${component.name}/${objectFileName(written)}`);
+      if (text === undefined)
+        throw new Error(`no file for ${describeObject(written as KubeObject)}`);
+      return parse(text, { version: '1.1' }) as KubeObject;
+    });
     const defaultNamespace = defaultNamespaceOf(component.name, objects, loaded);
     return objects.map(object => ({ component: component.name, object, defaultNamespace }));
   });
