@@ -422,6 +422,19 @@ const gitopsSchema = z
       .describe(
         'Namespace of the HelmRepository/HelmRelease or Application objects. Default flux-system or argocd.',
       ),
+    path: z
+      .string()
+      .regex(/^(\.\/)?([A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+$|^\.$/, {
+        message:
+          'must be a relative folder path such as ./clusters/prod/kafka, without .. or spaces',
+      })
+      .refine(path => !path.split('/').includes('..'), {
+        message: 'must stay inside the repository; remove the .. segments',
+      })
+      .default('./dist')
+      .describe(
+        'Folder of the synth output inside the GitOps repository, relative to its root; the Flux Kustomizations of each layer point into it. Default ./dist.',
+      ),
   })
   .strict();
 
