@@ -56,7 +56,7 @@ describe('broker StatefulSets and volumes from the synth output', () => {
   const parts = synthParts(loaded);
   const pool = parts.brokerPools.find(p => p.metadata.name === 'brokers-a');
   if (pool === undefined) throw new Error('no pool brokers-a');
-  const sts = brokerStatefulSet(loaded, pool, 1000) as {
+  const sts = brokerStatefulSet(loaded, pool, 1000) as unknown as {
     spec: {
       ordinals: { start: number };
       updateStrategy: { type: string };
@@ -93,7 +93,7 @@ describe('broker StatefulSets and volumes from the synth output', () => {
   });
 
   test("pin each broker's volume to its zone and its claim", () => {
-    const volume = brokerVolume(loaded, pool, 'us-east-1a', 'orders-brokers-a-1000') as {
+    const volume = brokerVolume(loaded, pool, 'us-east-1a', 'orders-brokers-a-1000') as unknown as {
       spec: { claimRef: { name: string }; nodeAffinity: unknown };
     };
     expect(volume.spec.claimRef.name).toBe('data-0-orders-brokers-a-1000');
@@ -118,7 +118,7 @@ describe('broker StatefulSets and volumes from the synth output', () => {
 
 describe('kwok pod stages', () => {
   test('make pods Ready after the broker start time unless held', () => {
-    const docs = parseAllDocuments(kwokPodStages(8)).map(d => d.toJS() as Record<string, never>);
+    const docs = parseAllDocuments(kwokPodStages(8)).map(d => d.toJS() as unknown);
     expect(docs.map(d => (d as { metadata: { name: string } }).metadata.name)).toEqual([
       'e2e-pod-ready',
       'e2e-pod-delete',
