@@ -31,9 +31,13 @@ export function addPlanCommand(program: Command, io: CliIo): void {
       const { warnings } = loadSpecFile(specFile);
       const { formatIssue } = await import('../../spec/errors');
       for (const warning of warnings) io.stderr(`warning: ${formatIssue(warning)}\n`);
-      const { formatPlanTable, planJson, recordPlan } = await import('../../components/lib/plan');
+      const { formatPlanTable, planJson, recordPlan, NameLimitError } =
+        await import('../../components/lib/plan');
       const resources = await recordPlan(specFile, async () => {
         await import('../../stacks/index');
+      }).catch((error: unknown) => {
+        // A name AWS would reject fails here, where `pulumi preview` would (bad input, exit 1).
+        throw error instanceof NameLimitError ? new CliInputError([error.message]) : error;
       });
       io.stdout(
         options.json

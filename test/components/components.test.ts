@@ -58,7 +58,10 @@ describe('Cluster', () => {
     expect(addon.inputs['addonName']).toBe('aws-ebs-csi-driver');
     expect(addon.inputs['podIdentityAssociations']).toEqual([
       {
-        roleArn: 'arn:aws:iam::123456789012:role/test-ebs-csi-role',
+        // The role is auto-named like the AWS provider does: logical name, "-", 7 random characters.
+        roleArn: expect.stringMatching(
+          /^arn:aws:iam::123456789012:role\/test-ebs-csi-role-[0-9a-f]{7}$/,
+        ),
         serviceAccount: 'ebs-csi-controller-sa',
       },
     ]);

@@ -1,0 +1,127 @@
+/**
+ * The documented commands under the real engine (Pulumi CLI and Node.js language host, built from
+ * source at the @pulumi/pulumi version of package-lock.json): `pulumi stack init`, `pulumi config
+ * set kafka-eks-autoscaling:spec <relative path>`, `pulumi preview --non-interactive`, on a file
+ * backend, for the dev and prod examples in both autoscaling modes.
+ *
+ * `pulumi-resource-aws` cannot be had here (no reachable registry serves it and it does not build
+ * from the Go module proxy), so every preview stops at the AWS provider. The tier asserts that the
+ * program itself completes up to there: every top-level resource the mock plan lists (the
+ * components) reaches the engine, and the only error is the missing AWS provider plugin, matched
+ * exactly. A program exception, a config error or a component that never registers fails it.
+ * Resources nested in a component register only after the engine answers their parent, which it
+ * stops doing at the provider error, so they are not asserted here (the mock tiers cover them).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { RecordedResource } from '../../components/lib/plan';
+import {
+  createSandbox,
+  engineBinaries,
+  installedVersion,
+  mustRun,
+  parseEvents,
+  parseRegistrations,
+  REPO_ROOT,
+  type EngineSandbox,
+} from './engine';
+
+const PROJECT = 'kafka-eks-autoscaling';
+const binaries = engineBinaries();
+const describeEngine = binaries === undefined ? describe.skip : describe;
+
+type Example = 'dev' | 'prod';
+type Mode = 'controller' | 'target-tracking';
+
+const cases: ReadonlyArray<[Example, Mode]> = [
+  ['dev', 'controller'],
+  ['dev', 'target-tracking'],
+  ['prod', 'controller'],
+  ['prod', 'target-tracking'],
+];
+
+/**
+ * The spec path, relative to the project root, for an example in a mode: the example itself when
+ * it already uses the mode, else a copy with `autoscaling.mode` changed, written next to it in the
+ * sandbox's project copy.
+ */
+function specFor(projectDir: string, example: Example, mode: Mode): string {
+  const examplePath = `stacks/${example}.yaml`;
+  const document = parse(readFileSync(join(REPO_ROOT, examplePath), 'utf8')) as {
+    autoscaling?: { mode?: string };
+  };
+  if (document.autoscaling?.mode === mode) return examplePath;
+  document.autoscaling = { ...document.autoscaling, mode };
+  const variant = `stacks/${example}-${mode}.yaml`;
+  writeFileSync(join(projectDir, variant), stringify(document));
+  return variant;
+}
+
+/** What the program registers under mocks for a spec file. */
+async function mockPlan(specFile: string): Promise<RecordedResource[]> {
+  let resources: RecordedResource[] = [];
+  await jest.isolateModulesAsync(async () => {
+    const { recordPlan } = await import('../../components/lib/plan');
+    resources = await recordPlan(specFile, async () => {
+      await import('../../stacks/index');
+    });
+  });
+  return resources;
+}
+
+describeEngine('pulumi preview under the real engine', () => {
+  let sandbox: EngineSandbox;
+  const awsVersion = installedVersion('@pulumi/aws');
+
+  beforeAll(async () => {
+    if (binaries === undefined) return;
+    sandbox = await createSandbox(binaries);
+  });
+  afterAll(() => sandbox?.dispose());
+
+  it.each(cases)(
+    '%s example, %s mode: the program completes and stops only at the missing AWS provider',
+    async (example, mode) => {
+      // GIVEN a new stack whose spec is set as a path relative to the project root, as documented
+      const stack = `${example}-${mode}`;
+      const spec = specFor(sandbox.projectDir, example, mode);
+      await mustRun(sandbox, ['stack', 'init', stack]);
+      await mustRun(sandbox, ['config', 'set', 'aws:region', 'us-east-1']);
+      await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, spec]);
+
+      // WHEN previewing it
+      const preview = await sandbox.run(
+        ['preview', '--non-interactive', '--json', '--logtostderr', '-v=5'],
+        { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' } },
+      );
+
+      // THEN the only error is the documented missing AWS provider plugin
+      const errors = parseEvents(preview.stdout)
+        .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
+        .filter(diagnostic => diagnostic.severity === 'error')
+        .map(({ urn, message }) => ({ urn, message }));
+      expect(errors).toEqual([
+        {
+          urn: `urn:pulumi:${stack}::${PROJECT}::pulumi:providers:aws::default_${awsVersion.replaceAll('.', '_')}`,
+          message: `no resource plugin 'pulumi-resource-aws' found in the workspace at version v${awsVersion} or on your $PATH\n`,
+        },
+      ]);
+      expect(preview.code).not.toBe(0);
+
+      // AND every top-level resource of the mock plan (the components) reached the engine
+      const planned = await mockPlan(join(sandbox.projectDir, spec));
+      const expected = planned
+        .filter(resource => resource.parent === '(stack)')
+        .map(resource => `${resource.type}::${resource.name}`);
+      expect(expected.length).toBeGreaterThanOrEqual(6);
+      const registered = new Set(
+        parseRegistrations(preview.stderr).map(
+          registration => `${registration.type}::${registration.name}`,
+        ),
+      );
+      expect(registered).toContain(`pulumi:pulumi:Stack::${PROJECT}-${stack}`);
+      expect(expected.filter(key => !registered.has(key))).toEqual([]);
+    },
+  );
+});
