@@ -15,6 +15,7 @@ import {
 import { showValue, type SpecIssue } from './errors';
 import { availabilityWarnings } from './availability';
 import { derivedNameIssues } from './derived-names';
+import { passthroughIssues } from './passthrough';
 import { knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
@@ -789,6 +790,7 @@ const rules: readonly Rule[] = [
   identityRules,
   derivedNameRules,
   brokerConfigIssues,
+  passthroughIssues,
   zoneRules,
   brokerRules,
   replicationRules,

@@ -1,0 +1,101 @@
+/**
+ * Checks of the free-form maps that pass through to AWS: `cluster.tags` (on every AWS resource),
+ * `kafka.external.subnets` (an AWS Load Balancer Controller annotation per zone) and the subnet
+ * maps of `cluster.existingVpc`. The Kafka maps are checked in kafka-config.ts.
+ *
+ * Facts (AWS "Tagging AWS resources" user guide; IAM and EC2 tag limits): at most 50 tags per
+ * resource; keys 1-128 characters, values 0-256; letters, digits, spaces and `_ . : / = + - @`;
+ * the `aws:` prefix is reserved for AWS. This platform adds up to 5 tags of its own to a resource
+ * (components/lib/tags.ts: `kafka.platform/name`, `Name`, a subnet role, the cluster ownership
+ * tag, `kafka.platform/zone`) and owns the `Name`, `kafka.platform/` and `kubernetes.io/` keys.
+ */
+import { showValue, type SpecIssue } from './errors';
+import type { PlatformSpec } from './schema';
+
+const MAX_TAGS = 50;
+const PLATFORM_TAGS = 5;
+const TAG_KEY_MAX = 128;
+const TAG_VALUE_MAX = 256;
+const TAG_CHARACTERS = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
+const RESERVED_TAG_KEYS = [
+  {
+    test: (key: string) => key.toLowerCase().startsWith('aws:'),
+    why: 'the aws: prefix is reserved for AWS',
+  },
+  { test: (key: string) => key === 'Name', why: 'the platform names each resource itself' },
+  {
+    test: (key: string) => key.startsWith('kafka.platform/'),
+    why: 'the platform uses kafka.platform/ tags to find its own resources',
+  },
+  {
+    test: (key: string) => key.startsWith('kubernetes.io/') || key.startsWith('k8s.io/'),
+    why: 'EKS, the AWS Load Balancer Controller and Cluster Autoscaler read these keys',
+  },
+];
+
+function tagIssues(spec: PlatformSpec): SpecIssue[] {
+  const tags = spec.cluster.tags;
+  const issues: SpecIssue[] = [];
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_TAGS - PLATFORM_TAGS) {
+    issues.push({
+      path: 'cluster.tags',
+      message: `has ${keys.length} tags; AWS allows ${MAX_TAGS} per resource and the platform adds up to ${PLATFORM_TAGS}, so use at most ${MAX_TAGS - PLATFORM_TAGS}`,
+    });
+  }
+  for (const key of keys) {
+    const path = `cluster.tags[${JSON.stringify(key)}]`;
+    const value = tags[key] ?? '';
+    const reserved = RESERVED_TAG_KEYS.find(entry => entry.test(key));
+    if (reserved !== undefined) {
+      issues.push({ path, message: `is a reserved tag key (${reserved.why}); rename it` });
+    }
+    if (key.length < 1 || key.length > TAG_KEY_MAX || !TAG_CHARACTERS.test(key)) {
+      issues.push({
+        path,
+        message: `is not an AWS tag key; use 1-${TAG_KEY_MAX} letters, digits, spaces and _ . : / = + - @`,
+      });
+    }
+    if (value.length > TAG_VALUE_MAX || !TAG_CHARACTERS.test(value)) {
+      issues.push({
+        path,
+        message: `${showValue(value)} is not an AWS tag value; use at most ${TAG_VALUE_MAX} letters, digits, spaces and _ . : / = + - @`,
+      });
+    }
+  }
+  return issues;
+}
+
+function subnetIssues(spec: PlatformSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [zone, subnet] of Object.entries(spec.kafka.external.subnets)) {
+    if (subnet.trim() === '' || /[,\s]/.test(subnet)) {
+      issues.push({
+        path: `kafka.external.subnets[${JSON.stringify(zone)}]`,
+        message: `${showValue(subnet)} is not one subnet; give one subnet ID or Name tag for the zone (each broker's NLB sits in its own zone)`,
+      });
+    }
+  }
+  const existing = spec.cluster.existingVpc;
+  if (existing !== undefined) {
+    for (const [field, map] of [
+      ['privateSubnetIds', existing.privateSubnetIds],
+      ['publicSubnetIds', existing.publicSubnetIds],
+    ] as const) {
+      for (const zone of Object.keys(map)) {
+        if (!spec.zones.includes(zone)) {
+          issues.push({
+            path: `cluster.existingVpc.${field}[${JSON.stringify(zone)}]`,
+            message: `${showValue(zone)} is not one of the spec's zones (${spec.zones.join(', ')}); remove it or fix the zone name`,
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/** Every problem of the AWS passthrough maps. */
+export function passthroughIssues(spec: PlatformSpec): SpecIssue[] {
+  return [...tagIssues(spec), ...subnetIssues(spec)];
+}

@@ -1,0 +1,86 @@
+/** The free-form maps that pass through to AWS: tags and subnets. */
+import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
+import { specInput } from '../util/specs';
+
+function problemsOf(input: PlatformSpecInput): string[] {
+  try {
+    parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+const withTags = (tags: Record<string, string>): PlatformSpecInput => ({
+  ...specInput(3, 2),
+  cluster: { tags },
+});
+
+describe('cluster.tags', () => {
+  it('accepts ordinary tags', () => {
+    expect(problemsOf(withTags({ team: 'streaming', 'cost-center': 'CC 1234/eu' }))).toEqual([]);
+  });
+
+  it('throws when a tag key is reserved by AWS or the platform', () => {
+    expect(
+      problemsOf(withTags({ 'aws:owner': 'x', Name: 'y', 'kafka.platform/name': 'z' })),
+    ).toEqual([
+      'cluster.tags["aws:owner"]: is a reserved tag key (the aws: prefix is reserved for AWS); rename it',
+      'cluster.tags["Name"]: is a reserved tag key (the platform names each resource itself); rename it',
+      'cluster.tags["kafka.platform/name"]: is a reserved tag key (the platform uses kafka.platform/ tags to find its own resources); rename it',
+    ]);
+  });
+
+  it('throws when a tag key or value is too long or has characters AWS refuses', () => {
+    const problems = problemsOf(withTags({ ['k'.repeat(129)]: 'v', team: 'a;b' }));
+    expect(problems).toEqual([
+      `cluster.tags["${'k'.repeat(129)}"]: is not an AWS tag key; use 1-128 letters, digits, spaces and _ . : / = + - @`,
+      'cluster.tags["team"]: "a;b" is not an AWS tag value; use at most 256 letters, digits, spaces and _ . : / = + - @',
+    ]);
+  });
+
+  it('throws when there are more tags than fit beside the platform tags', () => {
+    const tags = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`t${i}`, 'v']));
+    expect(problemsOf(withTags(tags))).toEqual([
+      'cluster.tags: has 46 tags; AWS allows 50 per resource and the platform adds up to 5, so use at most 45',
+    ]);
+  });
+});
+
+describe('subnet maps', () => {
+  it('throws when a zone is given a list of subnets for its NLB', () => {
+    const base = specInput(3, 2);
+    const subnets = { 'us-west-2a': 'subnet-1,subnet-2', 'us-west-2b': 's-b', 'us-west-2c': 's-c' };
+    expect(
+      problemsOf({
+        ...base,
+        kafka: { ...base.kafka, external: { ...base.kafka.external, subnets } },
+      }),
+    ).toEqual([
+      'kafka.external.subnets["us-west-2a"]: "subnet-1,subnet-2" is not one subnet; give one subnet ID or Name tag for the zone (each broker\'s NLB sits in its own zone)',
+    ]);
+  });
+
+  it('throws when an existing VPC names a subnet for a zone the spec does not use', () => {
+    expect(
+      problemsOf({
+        ...specInput(3, 2),
+        cluster: {
+          vpcCidr: '10.1.0.0/16',
+          existingVpc: {
+            vpcId: 'vpc-1',
+            privateSubnetIds: {
+              'us-west-2a': 's-a',
+              'us-west-2b': 's-b',
+              'us-west-2c': 's-c',
+              'us-west-2d': 's-d',
+            },
+          },
+        },
+      }),
+    ).toEqual([
+      'cluster.existingVpc.privateSubnetIds["us-west-2d"]: "us-west-2d" is not one of the spec\'s zones (us-west-2a, us-west-2b, us-west-2c); remove it or fix the zone name',
+    ]);
+  });
+});
