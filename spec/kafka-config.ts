@@ -6,10 +6,13 @@
  *
  * Sources (facts only, lists re-typed):
  * - Strimzi forbidden broker-config prefixes and their exceptions: `KafkaClusterSpec`
- *   `FORBIDDEN_PREFIXES` / `FORBIDDEN_PREFIX_EXCEPTIONS` in strimzi-kafka-operator's `api` module
- *   (the KRaft-era list, unchanged in the 1.x line this project pins: Strimzi 1.2.0, see
- *   charts/operators/versions.ts). The Strimzi 1.2.0 CRD only says such prefixes exist. Strimzi
- *   drops a forbidden key with a warning in the operator log, so the user's setting silently does
+ *   `FORBIDDEN_PREFIXES` / `FORBIDDEN_PREFIX_EXCEPTIONS` in strimzi-kafka-operator's `api` module,
+ *   read from the KRaft-era source (0.4x line, the one that added `node.id`, `process.roles`,
+ *   `controller.` and `metadata.log.dir`). The Strimzi 1.2.0 CRD this project pins
+ *   (charts/operators/versions.ts, ../shared/crds/strimzi-1.2.0) only says that such prefixes
+ *   exist and points to the documentation, so the list could not be checked against 1.2.0 itself;
+ *   the ZooKeeper entries are kept although Kafka 4 has no ZooKeeper keys. Strimzi drops a
+ *   forbidden key with a warning in the operator log, so the user's setting silently does
  *   nothing; rejecting it here is the only way the user hears about it.
  * - Topic-level keys: Apache Kafka 4.0 and 4.1 documentation, "Topic-Level Configs"
  *   (kafka.apache.org/40/configuration/topic-level-configs), with the broker property that serves
@@ -34,7 +37,7 @@ const SECURITY =
 const NODE_ROLES =
   'kafka.brokers and kafka.controllers (Strimzi derives node IDs, roles and racks from the node pools)';
 
-/** Strimzi `KafkaClusterSpec.FORBIDDEN_PREFIXES` (KRaft era, Strimzi 0.46 to 1.2). */
+/** Strimzi `KafkaClusterSpec.FORBIDDEN_PREFIXES` (KRaft-era source; see the module comment). */
 const STRIMZI_FORBIDDEN_PREFIXES: readonly ForbiddenPrefix[] = [
   { prefix: 'listeners', instead: LISTENERS },
   { prefix: 'advertised.', instead: LISTENERS },
