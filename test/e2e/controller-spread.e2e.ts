@@ -66,7 +66,8 @@ describe('KRaft controller placement by the real scheduler', () => {
     const template = pool.spec.template.pod;
     const constraints = (template.topologySpreadConstraints as Obj[]).map(c => {
       if (withMinDomains) return c;
-      const { minDomains: _dropped, ...rest } = c;
+      const rest = { ...c };
+      delete rest.minDomains;
       return rest;
     });
     return {
