@@ -75,7 +75,8 @@ export function mockPhysicalName(
   const limit = nameLimitOf(type);
   if (limit === undefined) return undefined;
   const given = inputs[limit.nameProperty];
-  if (typeof given === 'string') return { property: limit.nameProperty, value: given, autoNamed: false };
+  if (typeof given === 'string')
+    return { property: limit.nameProperty, value: given, autoNamed: false };
   if (given !== undefined) return undefined;
   const value = `${limit.autoNamePrefix}${logicalName}${AUTO_NAME_SEPARATOR}${mockAutoNameSuffix(type, logicalName)}`;
   return { property: limit.nameProperty, value, autoNamed: true };

@@ -7,7 +7,10 @@
  * in; a name longer than its type allows fails the plan with a {@link NameLimitError}, as
  * `pulumi preview` would.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
 import {
   formatNameLimitViolation,
   nameLimitOf,
@@ -70,8 +73,25 @@ export class NameLimitError extends Error {
 }
 
 /**
+ * The working directory the Pulumi engine starts the program in: the folder that holds `main` of
+ * the project's `Pulumi.yaml` (`stacks/`), not the project root. Checked under the real engine by
+ * test/engine/root-directory.test.ts.
+ */
+export function engineWorkingDirectory(): string {
+  const projectRoot = resolve(__dirname, '..', '..');
+  const project = parse(readFileSync(join(projectRoot, 'Pulumi.yaml'), 'utf8')) as {
+    main?: unknown;
+  };
+  const main = typeof project.main === 'string' ? project.main : '.';
+  return dirname(resolve(projectRoot, main));
+}
+
+/**
  * Sets up mocks, runs `program` inside a Pulumi stack, and returns what it registered, in
  * construction order. `specFile` is put into the stack config under `kafka-eks-autoscaling:spec`.
+ * The program runs with the working directory the engine would give it
+ * ({@link engineWorkingDirectory}), so a path resolved against the working directory fails here
+ * as it would under `pulumi up`; the caller's working directory is restored afterwards.
  */
 export async function recordPlan(
   specFile: string | undefined,
@@ -106,33 +126,39 @@ export async function recordPlan(
   if (specFile !== undefined) pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
   const nameOf = (resource: pulumi.Resource | undefined): string =>
     resource === undefined ? STACK_PARENT : (names.get(resource) ?? STACK_PARENT);
-  await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation(args => {
-      names.set(args.resource, args.name);
-      const dependsOn = args.opts.dependsOn;
-      const dependencies = Array.isArray(dependsOn)
-        ? (dependsOn as unknown[]).filter((d): d is pulumi.Resource =>
-            pulumi.Resource.isInstance(d),
-          )
-        : pulumi.Resource.isInstance(dependsOn)
-          ? [dependsOn]
-          : [];
-      registrations.push({
-        type: args.type,
-        name: args.name,
-        parent: nameOf(args.opts.parent),
-        dependsOn: dependencies.map(resource => nameOf(resource)),
-        ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
+  const callerDirectory = process.cwd();
+  process.chdir(engineWorkingDirectory());
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(args => {
+        names.set(args.resource, args.name);
+        const dependsOn = args.opts.dependsOn;
+        const dependencies = Array.isArray(dependsOn)
+          ? (dependsOn as unknown[]).filter((d): d is pulumi.Resource =>
+              pulumi.Resource.isInstance(d),
+            )
+          : pulumi.Resource.isInstance(dependsOn)
+            ? [dependsOn]
+            : [];
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          parent: nameOf(args.opts.parent),
+          dependsOn: dependencies.map(resource => nameOf(resource)),
+          ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
+        });
+        return undefined;
       });
-      return undefined;
+      // A program error rejects the plan (instead of escaping as an unhandled rejection).
+      try {
+        await program();
+      } catch (error) {
+        programError = error;
+      }
     });
-    // A program error rejects the plan (instead of escaping as an unhandled rejection).
-    try {
-      await program();
-    } catch (error) {
-      programError = error;
-    }
-  });
+  } finally {
+    process.chdir(callerDirectory);
+  }
   await pulumi.runtime.disconnect();
   if (programError !== undefined) throw programError;
   if (violations.length > 0) throw new NameLimitError(violations);

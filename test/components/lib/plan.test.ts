@@ -81,7 +81,9 @@ describe('provider-like auto-naming in the mocks', () => {
       value: 'alias/mine',
       autoNamed: false,
     });
-    expect(mockPhysicalName('aws:kms/alias:Alias', 'x', {})?.value).toMatch(/^alias\/x-[0-9a-f]{7}$/);
+    expect(mockPhysicalName('aws:kms/alias:Alias', 'x', {})?.value).toMatch(
+      /^alias\/x-[0-9a-f]{7}$/,
+    );
   });
 
   it('property: an auto-name is a violation exactly when it is longer than the type limit', () => {
