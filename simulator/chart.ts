@@ -152,7 +152,7 @@ export function sweepChartSpec(result: SweepResult, source: string): Record<stri
   const color = {
     field: 'strategy',
     type: 'nominal',
-    title: null,
+    title: 'strategy',
     scale: { domain: strategies, range: ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c'] },
   };
   const x = {
@@ -182,7 +182,7 @@ export function sweepChartSpec(result: SweepResult, source: string): Record<stri
       {
         data: { values: rows },
         mark: { type: 'point', filled: true, size: 40 },
-        encoding: { x, y, color, shape: { field: 'strategy', type: 'nominal', legend: null } },
+        encoding: { x, y, color },
       },
       {
         data: { values: [{ overTarget: result.referenceOverTargetNodeMinutes }] },

@@ -1,5 +1,6 @@
 import { loadSpecFile } from '../../spec/load';
 import { DEFAULT_SPEC_FILE } from '../../stacks/defaults';
+import { sweepChartSpec } from '../../simulator/chart';
 import { costOnFrontier, paretoFrontier, sweep, SWEPT_STRATEGIES } from '../../simulator/sweep';
 import { syntheticDemand } from '../../simulator/synthetic';
 
@@ -58,5 +59,18 @@ describe('sweep on the prod example (a short synthetic window)', () => {
     const at = (target: number) => oracle.find(each => each.targetUtilization === target);
     expect(at(0.6)?.overTargetNodeMinutes).toBe(0);
     expect(at(0.7)?.costWithTransfer).toBeLessThanOrEqual(at(0.6)?.costWithTransfer ?? 0);
+  });
+
+  it('draws every run, each frontier and the reference in one chart', () => {
+    const spec = sweepChartSpec(result, 'test') as {
+      layer: Array<{ data: { values: Array<Record<string, unknown>> }; mark: { type: string } }>;
+    };
+    const [frontier, runs, reference] = spec.layer;
+    expect(frontier.mark.type).toBe('line');
+    expect(frontier.data.values).toHaveLength(
+      Object.values(result.frontiers).reduce((sum, points) => sum + points.length, 0),
+    );
+    expect(runs.data.values).toHaveLength(result.points.length);
+    expect(reference.data.values).toEqual([{ overTarget: result.referenceOverTargetNodeMinutes }]);
   });
 });
