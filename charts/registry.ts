@@ -9,6 +9,8 @@ import type { LoadedSpec } from '../spec/load';
 import { AutoscalerChart } from './autoscaler-chart';
 import { DeschedulerChart } from './descheduler-chart';
 import { DrainCleanerChart } from './drain-cleaner-chart';
+import { GitopsChart } from './gitops-chart';
+import { builtComponentNames, layerOfComponent, withGitopsLayers } from './gitops-layers';
 import { KafkaChart } from './kafka-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { NetworkPoliciesChart } from './network-policies-chart';
@@ -24,7 +26,7 @@ export interface ComponentEntry {
   readonly build: (scope: Construct, loaded: LoadedSpec) => Chart | undefined;
 }
 
-export const components: readonly ComponentEntry[] = [
+const entries: readonly ComponentEntry[] = [
   {
     name: 'storage',
     description: 'gp3 StorageClasses (WaitForFirstConsumer, encrypted, expandable, Retain)',
@@ -74,4 +76,23 @@ export const components: readonly ComponentEntry[] = [
     build: (scope, { spec, plan }) =>
       new NetworkPoliciesChart(scope, 'network-policies', { spec, plan }),
   },
+  {
+    name: 'gitops',
+    description:
+      'Flux entry point: a Kustomization per layer folder, operators first, the rest dependsOn them',
+    // Last, so the platform components it points at are already built beside it.
+    build: (scope, { spec }) =>
+      spec.gitops.engine === 'flux'
+        ? new GitopsChart(scope, 'gitops', {
+            spec,
+            platformComponents: builtComponentNames(
+              scope,
+              entries.map(entry => entry.name),
+            ).filter(name => layerOfComponent(name) === 'platform'),
+          })
+        : undefined,
+  },
 ];
+
+/** Every component, with its GitOps layer's ordering applied (see `gitops-layers.ts`). */
+export const components: readonly ComponentEntry[] = withGitopsLayers(entries);

@@ -1,8 +1,9 @@
 /**
  * Everything inside the cluster: a Kubernetes provider for the new cluster, the pinned Helm
- * releases (when `gitops.engine` is `none`), then every cdk8s component as a `yaml/v2`
- * ConfigGroup from its synthesized objects. Order: all releases (CRDs, operators, the load
- * balancer controller) before any component; components one after the other in synth order.
+ * releases and every cdk8s component as a `yaml/v2` ConfigGroup from its synthesized objects
+ * (both only when `gitops.engine` is `none`; with Flux or Argo CD the engine applies them). Order:
+ * all releases (CRDs, operators, the load balancer controller) before any component; components
+ * one after the other in synth order.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -130,7 +131,9 @@ export class Platform extends pulumi.ComponentResource {
     }
     this.releases = releases;
 
-    const synthesized = synthPlatform(args.loaded).components;
+    // With a GitOps engine, the engine owns every in-cluster object of the synth output (see
+    // charts/gitops-layers.ts); Pulumi applying them too would give each object two owners.
+    const synthesized = spec.gitops.engine === 'none' ? synthPlatform(args.loaded).components : [];
     const components: { name: string; group: k8s.yaml.v2.ConfigGroup }[] = [];
     let previous: pulumi.Resource | undefined;
     for (const component of synthesized) {

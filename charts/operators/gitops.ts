@@ -53,3 +53,114 @@ export function applicationSpec(release: OperatorRelease): Record<string, unknow
     },
   };
 }
+
+/** API version of Flux's `Kustomization` (kustomize-controller), the object of each layer. */
+export const FLUX_KUSTOMIZE_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1';
+
+/**
+ * The Git source every layer syncs from: the `GitRepository` that `flux bootstrap` creates for the
+ * repository it is pointed at (name and namespace `flux-system`).
+ */
+export const FLUX_BOOTSTRAP_SOURCE = {
+  kind: 'GitRepository',
+  name: 'flux-system',
+  namespace: 'flux-system',
+} as const;
+
+/** Argo CD annotation ordering a sync: lower waves are applied, and must be healthy, first. */
+export const ARGO_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** Argo CD per-object sync options annotation. */
+export const ARGO_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+
+/**
+ * Sync waves: operator Applications first (their charts bring the CRDs), then the platform's
+ * built-in objects (namespaces, RBAC, Deployments), then its custom resources.
+ */
+export const ARGO_SYNC_WAVES = { operators: -1, platformBuiltin: 0, platformCustom: 1 } as const;
+
+/**
+ * API groups served by every Kubernetes API server without a CRD. Anything else (`kafka.strimzi.io`,
+ * `cert-manager.io`, `monitoring.coreos.com`, `elbv2.k8s.aws`, Flux and Argo CD groups) is a custom
+ * resource whose CRD an operator installs. A list rather than a suffix rule, because some CRD groups
+ * end in `.k8s.io` too (`snapshot.storage.k8s.io`, `gateway.networking.k8s.io`).
+ */
+const BUILT_IN_GROUPS = new Set([
+  '',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apps',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+]);
+
+/** True when `apiVersion` (`group/version`, or `v1` for the core group) needs a CRD. */
+export function isCustomResource(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
+  return !BUILT_IN_GROUPS.has(group);
+}
+
+/**
+ * Argo CD annotations of one object of a layer: its sync wave, and for a custom resource of the
+ * platform layer `SkipDryRunOnMissingResource=true`, so the sync's dry run does not fail while the
+ * operator that brings the CRD is still being installed by an earlier wave.
+ */
+export function argoLayerAnnotations(
+  layer: 'operators' | 'platform',
+  apiVersion: string,
+): Record<string, string> {
+  if (layer === 'operators') {
+    return { [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.operators) };
+  }
+  if (!isCustomResource(apiVersion)) {
+    return { [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.platformBuiltin) };
+  }
+  return {
+    [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.platformCustom),
+    [ARGO_SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true',
+  };
+}
+
+/** A Flux health check: one object the Kustomization waits for. */
+export interface FluxHealthCheck {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/**
+ * Flux `Kustomization` spec of one layer folder: synced from the bootstrap `GitRepository`, pruned,
+ * and healthy only when its health checks pass (or, with `wait`, when every object it applied is
+ * Ready). `dependsOn` names Kustomizations in the same namespace that must be Ready first.
+ */
+export function fluxLayerKustomizationSpec(args: {
+  readonly path: string;
+  readonly dependsOn: readonly string[];
+  readonly healthChecks: readonly FluxHealthCheck[];
+  readonly wait: boolean;
+  readonly timeout: string;
+}): Record<string, unknown> {
+  return {
+    interval: '10m',
+    retryInterval: '1m',
+    timeout: args.timeout,
+    path: args.path,
+    prune: true,
+    sourceRef: { ...FLUX_BOOTSTRAP_SOURCE },
+    ...(args.dependsOn.length > 0 ? { dependsOn: args.dependsOn.map(name => ({ name })) } : {}),
+    ...(args.wait
+      ? { wait: true }
+      : { healthChecks: args.healthChecks.map(check => ({ ...check })) }),
+  };
+}
