@@ -19,6 +19,7 @@ import {
   serviceAccountAnnotations,
 } from './autoscaler/workload';
 import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import { INSTANCE_LABEL } from './recommended-labels';
 import { grantClusterWide, grantInNamespace } from './rbac';
 import {
   PROMETHEUS_OPERATOR_API_VERSION,
@@ -73,7 +74,11 @@ export class AutoscalerChart extends Chart {
       data: { [CONFIG_FILE_NAME]: configJson(config) },
     });
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: AUTOSCALER_NAME, namespace, labels: autoscalerSelectorLabels() },
+      metadata: {
+        name: AUTOSCALER_NAME,
+        namespace,
+        labels: { ...autoscalerSelectorLabels(), [INSTANCE_LABEL]: AUTOSCALER_NAME },
+      },
       spec: autoscalerDeploymentSpec(spec, config),
     });
     // maxUnavailable 1: with 2 replicas one stays; with 1 a node drain is never blocked.

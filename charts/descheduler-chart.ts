@@ -5,12 +5,14 @@ import type { Construct } from 'constructs';
 import type { PlatformSpec } from '../spec/schema';
 import { POLICY_FILE } from './checks/descheduler';
 import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import { INSTANCE_LABEL } from './recommended-labels';
 import { brokerSpreadPolicy, type DeschedulerPolicy } from './descheduler/policy';
 import {
   DESCHEDULER_NAME,
   deschedulerClusterRules,
   deschedulerDeploymentSpec,
   deschedulerLeaseRules,
+  deschedulerSelectorLabels,
   policyText,
 } from './descheduler/workload';
 import { DESCHEDULER_IMAGE } from './operators/versions';
@@ -64,7 +66,11 @@ export class DeschedulerChart extends Chart {
       data: { [POLICY_FILE]: policyText(this.policy) },
     });
     new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: DESCHEDULER_NAME, namespace },
+      metadata: {
+        name: DESCHEDULER_NAME,
+        namespace,
+        labels: { ...deschedulerSelectorLabels(), [INSTANCE_LABEL]: DESCHEDULER_NAME },
+      },
       spec: deschedulerDeploymentSpec({
         namespace,
         image: spec.descheduler.image ?? DESCHEDULER_IMAGE,

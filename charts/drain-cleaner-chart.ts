@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import type { PlatformSpec } from '../spec/schema';
 import { restrictedNamespaceLabels } from './checks/restricted-profile';
+import { INSTANCE_LABEL } from './recommended-labels';
 import {
   CA_CERTIFICATE_NAME,
   CA_INJECT_ANNOTATION,
@@ -92,7 +93,11 @@ export class DrainCleanerChart extends Chart {
       },
     });
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: DRAIN_CLEANER_NAME, namespace, labels: drainCleanerSelectorLabels() },
+      metadata: {
+        name: DRAIN_CLEANER_NAME,
+        namespace,
+        labels: { ...drainCleanerSelectorLabels(), [INSTANCE_LABEL]: DRAIN_CLEANER_NAME },
+      },
       spec: drainCleanerDeploymentSpec(spec, spec.drainCleaner.image ?? DRAIN_CLEANER_IMAGE),
     });
     // AlwaysAllow: a replica that is not Ready may always be evicted, so if both replicas are

@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
-# Builds the binaries of the cluster test tier from the Go module proxy and caches them by version:
-#   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver (staging modules pinned by `replace`)
-#   etcd            go.etcd.io/etcd/server/v3 (the etcd server's main package)
-#   kube-linter     golang.stackrox.io/kube-linter/cmd/kube-linter (only when the proxy serves it)
-#   kube-score      github.com/zegl/kube-score/cmd/kube-score (second linter; stands in for
-#                   kube-linter where the proxy does not serve it)
+# Builds the binaries of the cluster test tier and caches them by version:
+#   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver (Go module proxy; staging modules pinned
+#                   by `replace`)
+#   etcd            go.etcd.io/etcd/server/v3 (Go module proxy; the etcd server's main package)
+#   kube-score      github.com/zegl/kube-score/cmd/kube-score (Go module proxy)
+#   kube-linter     from its release source tarball, $TOOLS_SRC/kube-linter-<version>.tar.gz
+#   polaris         from its release source tarball, $TOOLS_SRC/polaris-<version>.tar.gz
+#
+# The Go module proxy refuses golang.stackrox.io/kube-linter and github.com/fairwindsops/polaris
+# by module path (403), so those two build from the release sources in $TOOLS_SRC (default
+# ../shared/tools-src beside the checkout; read-only, unpacked into a temporary directory); their
+# dependencies still come from the proxy. When a tarball is absent the target prints one line on
+# stderr and no `name=path`, and the test that needs it skips.
 #
 # Binaries land in $CACHE/bin/<name>-<version>; GOPATH and GOCACHE live under $CACHE too, so a
 # rebuild after a version bump is warm and a second run with the same versions does nothing.
 # Prints `name=path` lines on stdout for each binary it has (progress goes to stderr).
 #
-# Usage: scripts/cluster/build.sh [kube-apiserver|etcd|kube-linter ...]   (default: all)
+# Usage: scripts/cluster/build.sh [kube-apiserver|etcd|kube-score|kube-linter|polaris ...]
+#        (default: all)
 set -euo pipefail
 
 KUBE_VERSION="${KUBE_VERSION:-v1.34.4}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
-KUBE_LINTER_VERSION="${KUBE_LINTER_VERSION:-v0.7.6}"
+KUBE_LINTER_VERSION="${KUBE_LINTER_VERSION:-v0.8.3}"
+POLARIS_VERSION="${POLARIS_VERSION:-v10.2.2}"
 KUBE_SCORE_VERSION="${KUBE_SCORE_VERSION:-v1.20.0}"
 
+TOOLS_SRC="${TOOLS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/tools-src}"
 CACHE="${KAFKA_EKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-eks-autoscaling}"
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
@@ -144,37 +154,41 @@ build_etcd() {
   echo "etcd=$out"
 }
 
-build_kube_linter() {
-  local out="$BIN/kube-linter-$KUBE_LINTER_VERSION"
-  local refused="$out.unavailable"
-  if [ -x "$out" ]; then echo "kube-linter=$out"; return 0; fi
-  if [ -f "$refused" ]; then
-    log "kube-linter $KUBE_LINTER_VERSION: the module proxy refused it before ($refused); delete that file to retry"
+# Builds `name` at `version` from $TOOLS_SRC/<name>-<version>.tar.gz (top directory
+# <name>-<version>/, a Go module): unpacks it into a temporary directory, downloads the module's
+# dependencies from the proxy and builds package `pkg` of it with `ldflags`. Absent tarball: one
+# line on stderr, nothing on stdout, exit 0.
+build_from_tarball() {
+  local name="$1" version="$2" pkg="$3" ldflags="$4"
+  local out="$BIN/$name-$version"
+  if [ -x "$out" ]; then echo "$name=$out"; return 0; fi
+  local tarball="$TOOLS_SRC/$name-$version.tar.gz"
+  if [ ! -f "$tarball" ]; then
+    log "$name $version: skipped, no source tarball at $tarball (the Go module proxy does not serve it)"
     return 0
   fi
   local d
   new_module
   d="$MODULE_DIR"
-  log "kube-linter $KUBE_LINTER_VERSION: resolving modules in $d"
-  local rc=0
+  log "$name $version: unpacking $tarball in $d"
+  tar -xzf "$tarball" -C "$d"
+  [ -f "$d/$name-$version/go.mod" ] || { log "$name: $tarball has no $name-$version/go.mod"; return 1; }
   (
-    cd "$d"
-    go mod init kafka-eks-build/kube-linter >/dev/null 2>&1
-    go mod edit -require="golang.stackrox.io/kube-linter@$KUBE_LINTER_VERSION"
-    if ! go mod download 2>"$d/download.err"; then
-      sed 's/^/  /' "$d/download.err" >&2
-      exit 3
-    fi
-    go_build kube-linter "$out" -ldflags "-s -w" golang.stackrox.io/kube-linter/cmd/kube-linter
-  ) || rc=$?
-  if [ "$rc" -eq 3 ]; then
-    date -u +%FT%TZ >"$refused"
-    log "kube-linter: not served by the Go module proxy here; the kube-linter test will skip"
-    return 0
-  elif [ "$rc" -ne 0 ]; then
-    return "$rc"
-  fi
-  echo "kube-linter=$out"
+    cd "$d/$name-$version"
+    log "$name: downloading dependencies"
+    go mod download
+    go_build "$name" "$out" -ldflags "$ldflags" "$pkg"
+  )
+  echo "$name=$out"
+}
+
+build_kube_linter() {
+  build_from_tarball kube-linter "$KUBE_LINTER_VERSION" ./cmd/kube-linter \
+    "-s -w -X golang.stackrox.io/kube-linter/internal/version.version=${KUBE_LINTER_VERSION#v}"
+}
+
+build_polaris() {
+  build_from_tarball polaris "$POLARIS_VERSION" . "-s -w -X main.Version=${POLARIS_VERSION#v}"
 }
 
 build_kube_score() {
@@ -196,13 +210,14 @@ build_kube_score() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(etcd kube-apiserver kube-linter kube-score)
+[ ${#targets[@]} -gt 0 ] || targets=(etcd kube-apiserver kube-score kube-linter polaris)
 for t in "${targets[@]}"; do
   case "$t" in
     kube-apiserver) build_kube_apiserver ;;
     etcd) build_etcd ;;
     kube-linter) build_kube_linter ;;
     kube-score) build_kube_score ;;
+    polaris) build_polaris ;;
     *) log "unknown target $t"; exit 2 ;;
   esac
 done

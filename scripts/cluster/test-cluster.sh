@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `npm run test:cluster`: builds (or takes from the cache) kube-apiserver, etcd and kube-linter,
-# then runs the cluster tier (jest.cluster.config.js) against a control plane on 127.0.0.1.
+# `npm run test:cluster`: builds (or takes from the cache) kube-apiserver, etcd, kube-score,
+# kube-linter and Polaris (scripts/cluster/build.sh) and installs Checkov
+# (scripts/peers/install-checkov.sh), then runs the cluster tier (jest.cluster.config.js) against a
+# control plane on 127.0.0.1 and the manifest scanners over the synth output.
 # Extra arguments go to jest, for example `npm run test:cluster -- -t dry-run`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,8 +28,21 @@ while IFS='=' read -r name path; do
     kube-apiserver) export KUBE_APISERVER_BIN="$path" ;;
     etcd) export ETCD_BIN="$path" ;;
     kube-linter) export KUBE_LINTER_BIN="$path" ;;
+    kube-score) export KUBE_SCORE_BIN="$path" ;;
+    polaris) export POLARIS_BIN="$path" ;;
   esac
 done <<<"$paths"
+# Checkov: a cached virtual environment from PyPI. Without python3 (exit 2) the Checkov test skips.
+set +e
+checkov_line="$(bash scripts/peers/install-checkov.sh)"
+checkov_rc=$?
+set -e
+if [ "$checkov_rc" -eq 0 ]; then
+  export CHECKOV_BIN="${checkov_line#checkov=}"
+elif [ "$checkov_rc" -ne 2 ]; then
+  echo "[test:cluster] installing Checkov failed (exit $checkov_rc)" >&2
+  exit "$checkov_rc"
+fi
 echo "[test:cluster] binaries ready after $(($(date +%s) - started))s" >&2
 
 set +e

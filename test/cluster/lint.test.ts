@@ -1,138 +1,170 @@
 /**
- * Linters over the synthesized output, as the field runs them: kube-linter with the checked-in
- * `.kube-linter.yaml`, and kube-score. Both see the YAML files synth would write, for every spec
- * of the tier. Findings must be zero; a check is switched off only with its reason written down.
+ * The manifest scanners platform teams run, over what synth writes for every spec of the tier and
+ * over the pods Strimzi will create from it (scan-targets.ts, strimzi-pods.ts): kube-score,
+ * kube-linter (`.kube-linter.yaml`), Polaris (`.polaris.yaml`) and Checkov (`.checkov.yaml`).
+ *
+ * Zero findings without a written reason: each tool runs without its exceptions, and a finding
+ * passes only when an exception in that tool's one place covers its check on that object
+ * (scanner-exceptions.ts). A new finding fails; so does an exception whose scope no longer
+ * occurs. Every run prints, per tool, how many findings there were and how many were excepted.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { allSpecs } from './specs';
 import type { KubeObject } from './kube-api';
-import { describeObject, synthObjects } from './synth-objects';
+import { writeScanTargets, type ScanTarget } from './scan-targets';
+import {
+  ExceptionLedger,
+  readExceptions,
+  withoutBlock,
+  type ScannerException,
+  type Subject,
+} from './scanner-exceptions';
+import { describeObject } from './synth-objects';
 import { REPO, toolPath } from './tools';
 
 /**
- * kube-score tests that do not apply to this platform, each with its reason. `--ignore-container-
- * cpu-limit` is passed as well: pods request CPU and have no CPU limit on purpose (DESIGN.md).
+ * kube-score's exceptions (kube-score reads no configuration file, so they live here), each with
+ * its scope and reason; the same scope words as the other tools' files. `--ignore-container-cpu-
+ * limit` is passed as well: pods request CPU and have no CPU limit on purpose.
  */
-export const KUBE_SCORE_IGNORED: Readonly<Record<string, string>> = {
-  'container-image-pull-policy':
-    'images are pinned to release tags and pulled without image pull secrets; `Always` only ' +
-    'adds a registry round-trip to every restart, including every broker move',
-  'networkpolicy-targets-pod':
-    'most pods our NetworkPolicies select are not in the synth output: Strimzi creates the ' +
-    'broker and controller pods from the Kafka resource, Helm releases create the operators; ' +
-    'kube-score only sees the files, so it cannot match them',
-  'deployment-has-host-podantiaffinity':
-    'kube-score reads only podAntiAffinity; our charts spread replicas with topology spread ' +
-    'constraints instead, and `hostSpreadFindings` below checks those for the same guarantee',
-};
-
-/**
- * Open kube-score findings, reported to the owners of the charts and listed here so the tier
- * stays green while they are open; every run prints them. A finding not listed fails the test.
- * Remove an entry when its fix lands (a listed finding that no longer occurs is reported).
- */
-export const KUBE_SCORE_OPEN_FINDINGS: readonly string[] = [];
+export const KUBE_SCORE_EXCEPTIONS: readonly Omit<ScannerException, 'where'>[] = [
+  {
+    check: 'container-image-pull-policy',
+    scopes: ['all'],
+    reason:
+      'images use release tags (digests where verified, charts/operators/versions.ts); Always ' +
+      'adds a registry round-trip and a registry dependency to every restart, each broker move ' +
+      'included',
+  },
+  {
+    check: 'networkpolicy-targets-pod',
+    scopes: ['all'],
+    reason:
+      'most pods our NetworkPolicies select are created by operators and Helm releases, not ' +
+      'written by synth; kube-score only sees the files, so it cannot match them',
+  },
+  {
+    check: 'deployment-has-host-podantiaffinity',
+    scopes: ['Deployment/kafka-autoscaler', 'Deployment/strimzi-drain-cleaner'],
+    reason:
+      'replicas spread by a required hostname topology spread (maxSkew 1, DoNotSchedule) ' +
+      'instead, which hostSpreadFindings below enforces; required anti-affinity would stall ' +
+      'rollouts on a two-node system nodegroup',
+  },
+  {
+    check: 'container-security-context-readonlyrootfilesystem',
+    scopes: ['strimzi-pods'],
+    reason:
+      "Strimzi's restricted pod security provider sets no readOnlyRootFilesystem; only a " +
+      'user-supplied container security context in the Kafka resource could',
+  },
+  {
+    check: 'container-security-context-user-group-id',
+    scopes: ['strimzi-pods'],
+    reason:
+      'the Strimzi images run as UID 1001 under runAsNonRoot; a higher runAsUser would need a ' +
+      "user-supplied security context replacing the restricted provider's",
+  },
+  {
+    check: 'container-ephemeral-storage-request-and-limit',
+    scopes: ['strimzi-pods'],
+    reason:
+      'Kafka writes to its volume and to memory-backed emptyDirs only; an ephemeral-storage ' +
+      'limit would let a log burst evict a broker, a move nobody planned',
+  },
+  {
+    check: 'pod-networkpolicy',
+    scopes: ['strimzi-pods'],
+    reason:
+      "Strimzi writes the Kafka pods' ingress NetworkPolicy itself (not in the synth output); " +
+      'their egress is not restricted',
+  },
+];
 
 let outDir: string;
-/** One folder per spec, one YAML file per component, as synth writes them. */
-const specDirs: Array<{ label: string; dir: string; objects: KubeObject[] }> = [];
+let targets: ScanTarget[] = [];
+/** `namespace/name` of every rendered Strimzi pod, with its role. */
+const strimziRoles = new Map<string, 'broker' | 'controller'>();
 
 beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'kafka-eks-lint-'));
-  allSpecs().forEach(({ label, loaded }, index) => {
-    const dir = join(outDir, `spec-${index}`);
-    mkdirSync(dir);
-    const byComponent = new Map<string, string[]>();
-    const objects: KubeObject[] = [];
-    for (const { component, object } of synthObjects(loaded)) {
-      const docs = byComponent.get(component) ?? [];
-      docs.push(stringify(object, { lineWidth: 0 }));
-      byComponent.set(component, docs);
-      objects.push(object);
+  const root = join(outDir, 'targets');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root);
+  targets = writeScanTargets(root);
+  for (const { objects } of targets) {
+    for (const object of objects) {
+      const labels = (object.metadata?.labels ?? {}) as Record<string, string>;
+      if (object.kind !== 'Pod' || labels['strimzi.io/kind'] !== 'Kafka') continue;
+      strimziRoles.set(
+        `${object.metadata?.namespace}/${object.metadata?.name}`,
+        labels['strimzi.io/broker-role'] === 'true' ? 'broker' : 'controller',
+      );
     }
-    for (const [component, docs] of byComponent) {
-      writeFileSync(join(dir, `${component}.yaml`), `# ${label}\n${docs.join('---\n')}`);
-    }
-    specDirs.push({ label, dir, objects });
-  });
+  }
 });
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-function run(binary: string, args: string[]): string {
-  const result = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function subject(kind: string, name: string, namespace: string | undefined): Subject {
+  const role = kind === 'Pod' ? strimziRoles.get(`${namespace ?? ''}/${name}`) : undefined;
+  return { kind, name, strimziRole: role };
+}
+
+/** Runs a scanner from `cwd` (default: the temporary folder, where no tool finds a config). */
+function run(binary: string, args: string[], cwd: string = outDir): string {
+  const result = spawnSync(binary, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (result.error !== undefined) throw result.error;
-  if (result.stderr.trim() !== '') process.stderr.write(result.stderr);
+  // 0: clean, 1: findings (kube-linter, Checkov); anything else is the tool failing.
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`${binary} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  }
   return result.stdout;
 }
 
-/** Findings that every spec shares are reported once, with the specs they occur in. */
-function summarize(findings: ReadonlyMap<string, Set<string>>, specCount: number): string[] {
-  return [...findings].map(([finding, specs]) =>
-    specs.size === specCount ? finding : `${finding} [${[...specs].join(' | ')}]`,
-  );
+/** One finding as a line: `check: Kind namespace/name: message`. */
+interface Finding {
+  readonly check: string;
+  readonly subject: Subject;
+  readonly line: string;
 }
 
-const kubeLinter = toolPath('kube-linter');
-if (kubeLinter === undefined) {
-  process.stderr.write(
-    'skipping kube-linter: the Go module proxy does not serve golang.stackrox.io/kube-linter here\n',
-  );
-}
-
-interface KubeLinterReport {
-  Reports: Array<{
-    Check: string;
-    Diagnostic: { Message: string };
-    Object: {
-      K8sObject: { Name: string; Namespace: string; GroupVersionKind: { Kind: string } };
-    };
-  }> | null;
-}
-
-(kubeLinter === undefined ? describe.skip : describe)('kube-linter', () => {
-  it('finds nothing in the synthesized output (.kube-linter.yaml)', () => {
-    const findings = new Map<string, Set<string>>();
-    for (const { label, dir } of specDirs) {
-      const stdout = run(kubeLinter ?? 'kube-linter', [
-        'lint',
-        '--config',
-        join(REPO, '.kube-linter.yaml'),
-        '--format',
-        'json',
-        dir,
-      ]);
-      for (const r of (JSON.parse(stdout) as KubeLinterReport).Reports ?? []) {
-        const o = r.Object.K8sObject;
-        const what = describeObject({
-          kind: o.GroupVersionKind.Kind,
-          metadata: { name: o.Name, namespace: o.Namespace === '' ? undefined : o.Namespace },
-        });
-        const key = `${r.Check}: ${what}: ${r.Diagnostic.Message}`;
-        findings.set(key, (findings.get(key) ?? new Set<string>()).add(label));
-      }
+/**
+ * Splits `findings` (per spec label) into excepted and unexplained, reports counts on stderr, and
+ * returns what must be empty: unexplained findings (each once, with the specs it occurs in unless
+ * all) and stale exceptions.
+ */
+function judge(
+  tool: string,
+  ledger: ExceptionLedger,
+  findings: ReadonlyArray<{ label: string; finding: Finding }>,
+): { unexplained: string[]; stale: string[] } {
+  const unexplained = new Map<string, Set<string>>();
+  let excepted = 0;
+  for (const { label, finding } of findings) {
+    if (ledger.covers(finding.check, finding.subject)) {
+      excepted += 1;
+      continue;
     }
-    expect(summarize(findings, specDirs.length)).toEqual([]);
-  });
-});
-
-interface KubeScoreObject {
-  readonly type_meta: { kind: string };
-  readonly object_meta: { name: string; namespace?: string };
-  readonly checks: Array<{
-    check: { id: string };
-    grade: number;
-    skipped: boolean;
-    comments: Array<{ path: string; summary: string }> | null;
-  }>;
+    unexplained.set(finding.line, (unexplained.get(finding.line) ?? new Set()).add(label));
+  }
+  process.stderr.write(
+    `[scanners] ${tool}: ${findings.length} findings over ${targets.length} specs, ` +
+      `${excepted} covered by written exceptions, ${findings.length - excepted} unexplained\n`,
+  );
+  return {
+    unexplained: [...unexplained].map(([line, labels]) =>
+      labels.size === targets.length ? line : `${line} [${[...labels].join(' | ')}]`,
+    ),
+    stale: ledger.stale(),
+  };
 }
-
-/** kube-score's grades: 1 critical, 5 warning, 7 almost OK, 10 OK. */
-const KUBE_SCORE_WARNING = 5;
 
 interface PodTemplateSpec {
   affinity?: {
@@ -148,9 +180,10 @@ interface PodTemplateSpec {
 }
 
 /**
- * What kube-score's `deployment-has-host-podantiaffinity` wants, read the way our charts say it:
- * a workload with two or more replicas never puts two of them on one node, by required pod
- * anti-affinity or by a `DoNotSchedule` hostname spread with `maxSkew: 1`.
+ * What kube-score's `deployment-has-host-podantiaffinity` and kube-linter's `no-anti-affinity`
+ * want, read the way our charts say it: a workload with two or more replicas never puts two of
+ * them on one node, by required pod anti-affinity or by a `DoNotSchedule` hostname spread with
+ * `maxSkew: 1`.
  */
 export function hostSpreadFindings(objects: readonly KubeObject[]): string[] {
   return objects
@@ -177,23 +210,36 @@ export function hostSpreadFindings(objects: readonly KubeObject[]): string[] {
     });
 }
 
+interface KubeScoreObject {
+  readonly type_meta: { kind: string };
+  readonly object_meta: { name: string; namespace?: string };
+  readonly checks: Array<{
+    check: { id: string };
+    grade: number;
+    skipped: boolean;
+    comments: Array<{ path: string; summary: string }> | null;
+  }>;
+}
+
+/** kube-score's grades: 1 critical, 5 warning, 7 almost OK, 10 OK. */
+const KUBE_SCORE_WARNING = 5;
+
 describe('kube-score', () => {
-  it('finds nothing in the synthesized output beyond the listed open findings', () => {
+  it('finds nothing without a written reason, and every multi-replica workload spreads', () => {
     const kubeScore = toolPath('kube-score');
     expect(kubeScore).toBeDefined();
-    const ignores = Object.keys(KUBE_SCORE_IGNORED).flatMap(id => ['--ignore-test', id]);
-    const findings = new Map<string, Set<string>>();
-    const add = (key: string, label: string): void => {
-      findings.set(key, (findings.get(key) ?? new Set<string>()).add(label));
-    };
-    for (const { label, dir, objects } of specDirs) {
+    const ledger = new ExceptionLedger(
+      KUBE_SCORE_EXCEPTIONS.map(e => ({ ...e, where: 'KUBE_SCORE_EXCEPTIONS' })),
+    );
+    const findings: Array<{ label: string; finding: Finding }> = [];
+    const spread: string[] = [];
+    for (const { label, dir, objects } of targets) {
       const files = readdirSync(dir).map(f => join(dir, f));
       const stdout = run(kubeScore ?? 'kube-score', [
         'score',
         '--output-format',
         'json',
         '--ignore-container-cpu-limit',
-        ...ignores,
         ...files,
       ]);
       for (const o of JSON.parse(stdout) as KubeScoreObject[]) {
@@ -201,26 +247,231 @@ describe('kube-score', () => {
           kind: o.type_meta.kind,
           metadata: { name: o.object_meta.name, namespace: o.object_meta.namespace },
         });
+        const about = subject(o.type_meta.kind, o.object_meta.name, o.object_meta.namespace);
         for (const c of o.checks) {
           if (c.skipped || c.grade <= 0 || c.grade > KUBE_SCORE_WARNING) continue;
           const comments = (c.comments ?? []).map(m => `${m.path} ${m.summary}`.trim());
-          add(`${c.check.id}: ${what}: ${comments.join('; ')}`, label);
+          const line = `${c.check.id}: ${what}: ${comments.join('; ')}`;
+          findings.push({ label, finding: { check: c.check.id, subject: about, line } });
         }
       }
-      for (const finding of hostSpreadFindings(objects)) add(finding, label);
+      spread.push(...hostSpreadFindings(objects).map(f => `${f} [${label}]`));
     }
-    const all = summarize(findings, specDirs.length);
-    // Open findings are listed as `check: Kind namespace/name`, without the message.
-    const isListed = (finding: string): boolean =>
-      KUBE_SCORE_OPEN_FINDINGS.some(open => finding.startsWith(`${open}: `));
-    const listed = all.filter(isListed);
-    if (listed.length > 0) {
-      process.stderr.write(`kube-score: open findings (listed):\n  ${listed.join('\n  ')}\n`);
+    const { unexplained, stale } = judge('kube-score', ledger, findings);
+    expect(unexplained).toEqual([]);
+    expect(stale).toEqual([]);
+    expect(spread).toEqual([]);
+  });
+});
+
+/** The tool's binary, or undefined with one line on stderr saying why the test skips. */
+function optionalTool(
+  tool: 'kube-linter' | 'polaris' | 'checkov',
+  why: string,
+): string | undefined {
+  const path = toolPath(tool);
+  if (path === undefined) process.stderr.write(`skipping ${tool}: ${why}\n`);
+  return path;
+}
+
+const kubeLinter = optionalTool(
+  'kube-linter',
+  'no ../shared/tools-src/kube-linter-<version>.tar.gz (see scripts/cluster/build.sh)',
+);
+
+interface KubeLinterReport {
+  Reports: Array<{
+    Check: string;
+    Diagnostic: { Message: string };
+    Object: {
+      K8sObject: { Name: string; Namespace: string; GroupVersionKind: { Kind: string } };
+    };
+  }> | null;
+}
+
+const KUBE_LINTER_CONFIG = join(REPO, '.kube-linter.yaml');
+const KUBE_LINTER_EXCLUDE = /^\s+exclude:\s*$/;
+
+(kubeLinter === undefined ? describe.skip : describe)('kube-linter', () => {
+  it('finds nothing without a written reason (.kube-linter.yaml)', () => {
+    const ledger = new ExceptionLedger(
+      readExceptions(KUBE_LINTER_CONFIG, KUBE_LINTER_EXCLUDE, /^\s*-\s*([a-z0-9-]+)\s*$/),
+    );
+    // kube-linter finds its configuration by name and extension: a folder of its own.
+    const configDir = mkdtempSync(join(outDir, 'kube-linter-'));
+    const config = join(configDir, 'config.yaml');
+    writeFileSync(
+      config,
+      withoutBlock(readFileSync(KUBE_LINTER_CONFIG, 'utf8'), KUBE_LINTER_EXCLUDE),
+    );
+    const findings: Array<{ label: string; finding: Finding }> = [];
+    for (const { label, dir } of targets) {
+      const stdout = run(kubeLinter ?? 'kube-linter', [
+        'lint',
+        '--config',
+        config,
+        '--format',
+        'json',
+        dir,
+      ]);
+      for (const r of (JSON.parse(stdout) as KubeLinterReport).Reports ?? []) {
+        const o = r.Object.K8sObject;
+        const kind = o.GroupVersionKind.Kind;
+        const namespace = o.Namespace === '' ? undefined : o.Namespace;
+        const what = describeObject({ kind, metadata: { name: o.Name, namespace } });
+        findings.push({
+          label,
+          finding: {
+            check: r.Check,
+            subject: subject(kind, o.Name, namespace),
+            line: `${r.Check}: ${what}: ${r.Diagnostic.Message}`,
+          },
+        });
+      }
     }
-    const gone = KUBE_SCORE_OPEN_FINDINGS.filter(open => !all.some(f => f.startsWith(`${open}: `)));
-    if (gone.length > 0) {
-      process.stderr.write(`kube-score: fixed, remove from the list:\n  ${gone.join('\n  ')}\n`);
+    const { unexplained, stale } = judge('kube-linter', ledger, findings);
+    expect(unexplained).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+});
+
+const polaris = optionalTool(
+  'polaris',
+  'no ../shared/tools-src/polaris-<version>.tar.gz (see scripts/cluster/build.sh)',
+);
+
+interface PolarisResultSet {
+  [check: string]: { Success: boolean; Severity: string; Message: string };
+}
+
+interface PolarisReport {
+  Results: Array<{
+    Name: string;
+    Namespace: string;
+    Kind: string;
+    Results: PolarisResultSet | null;
+    PodResult?: {
+      Results: PolarisResultSet | null;
+      ContainerResults: Array<{ Name: string; Results: PolarisResultSet | null }> | null;
+    } | null;
+  }> | null;
+}
+
+const POLARIS_CONFIG = join(REPO, '.polaris.yaml');
+const POLARIS_IGNORE = /^\s+([A-Za-z]+):\s*ignore\s*$/;
+
+(polaris === undefined ? describe.skip : describe)('Polaris', () => {
+  it('finds nothing without a written reason (.polaris.yaml)', () => {
+    const ledger = new ExceptionLedger(
+      readExceptions(POLARIS_CONFIG, /^checks:\s*$/, POLARIS_IGNORE),
+    );
+    // Every ignored check runs at warning; only its written scope may excuse a finding.
+    const config = join(outDir, 'polaris.yaml');
+    writeFileSync(
+      config,
+      readFileSync(POLARIS_CONFIG, 'utf8')
+        .split('\n')
+        .map(line => line.replace(/^(\s+[A-Za-z]+):\s*ignore\s*$/, '$1: warning'))
+        .join('\n'),
+    );
+    const findings: Array<{ label: string; finding: Finding }> = [];
+    for (const { label, dir } of targets) {
+      const stdout = run(polaris ?? 'polaris', [
+        'audit',
+        '--config',
+        config,
+        '--audit-path',
+        dir,
+        '--format',
+        'json',
+        '--only-show-failed-tests',
+        '--set-exit-code-on-danger=false',
+      ]);
+      for (const r of (JSON.parse(stdout) as PolarisReport).Results ?? []) {
+        const namespace = r.Namespace === '' ? undefined : r.Namespace;
+        const what = describeObject({ kind: r.Kind, metadata: { name: r.Name, namespace } });
+        const about = subject(r.Kind, r.Name, namespace);
+        const add = (set: PolarisResultSet | null, where: string): void => {
+          for (const [check, result] of Object.entries(set ?? {})) {
+            if (result.Success) continue;
+            const line = `${check} (${result.Severity}): ${where}: ${result.Message}`;
+            findings.push({ label, finding: { check, subject: about, line } });
+          }
+        };
+        add(r.Results, what);
+        add(r.PodResult?.Results ?? null, what);
+        for (const container of r.PodResult?.ContainerResults ?? []) {
+          add(container.Results, `${what} container ${container.Name}`);
+        }
+      }
     }
-    expect(all.filter(f => !isListed(f))).toEqual([]);
+    const { unexplained, stale } = judge('Polaris', ledger, findings);
+    expect(unexplained).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+});
+
+const checkov = optionalTool(
+  'checkov',
+  'python3 is not installed (scripts/peers/install-checkov.sh)',
+);
+
+interface CheckovReport {
+  results: {
+    failed_checks: Array<{
+      check_id: string;
+      check_name: string;
+      resource: string;
+      file_path: string;
+    }>;
+  };
+}
+
+const CHECKOV_CONFIG = join(REPO, '.checkov.yaml');
+
+(checkov === undefined ? describe.skip : describe)('Checkov', () => {
+  it('finds nothing without a written reason (.checkov.yaml)', () => {
+    const ledger = new ExceptionLedger(
+      readExceptions(CHECKOV_CONFIG, /^skip-check:\s*$/, /^\s*-\s*(CKV\w+)\s*$/),
+    );
+    // One run over every spec's folder (Checkov's start-up dominates); no skip list, and a
+    // working directory without `.checkov.yaml` (Checkov reads one from there by itself).
+    const root = join(outDir, 'targets');
+    const stdout = run(checkov ?? 'checkov', [
+      '--directory',
+      root,
+      '--framework',
+      'kubernetes',
+      '--skip-download',
+      '--output',
+      'json',
+      '--quiet',
+      '--compact',
+    ]);
+    const parsed = JSON.parse(stdout) as CheckovReport | CheckovReport[] | Record<string, never>;
+    const reports = Array.isArray(parsed) ? parsed : 'results' in parsed ? [parsed] : [];
+    const labelOf = new Map(targets.map(t => [t.dir.slice(root.length + 1), t.label]));
+    const findings: Array<{ label: string; finding: Finding }> = [];
+    for (const report of reports) {
+      for (const failed of report.results.failed_checks) {
+        // `resource` is `Kind.namespace.name` (names have no dots here).
+        const [kind = '', namespace, ...rest] = failed.resource.split('.');
+        const name = rest.length > 0 ? rest.join('.') : (namespace ?? '');
+        const ns = rest.length > 0 ? namespace : undefined;
+        const what = describeObject({ kind, metadata: { name, namespace: ns } });
+        const specDir = failed.file_path.replace(/^\//, '').split('/')[0] ?? '';
+        findings.push({
+          label: labelOf.get(specDir) ?? specDir,
+          finding: {
+            check: failed.check_id,
+            subject: subject(kind, name, ns),
+            line: `${failed.check_id}: ${what}: ${failed.check_name}`,
+          },
+        });
+      }
+    }
+    const { unexplained, stale } = judge('Checkov', ledger, findings);
+    expect(unexplained).toEqual([]);
+    expect(stale).toEqual([]);
   });
 });
