@@ -63,5 +63,24 @@ describe('a day: 1 -> 4 -> 1 nodes per zone', () => {
     }
     const terminations = history.filter(e => e.kind === 'write' && e.write === 'terminate');
     expect(terminations).toHaveLength(run.loaded.plan.zones.length * (top - bottom));
+    // The real scheduler put every moved broker on another node of its own zone, at once: no
+    // move ended elsewhere, and no broker waited Pending for more than a few seconds.
+    const zoneOf = new Map(recorder.nodes.map(n => [n.name, n.zone]));
+    for (const sample of timeline.samples) {
+      for (const [node, zone] of Object.entries(sample.zoneOfNode)) zoneOf.set(node, zone);
+    }
+    expect(timeline.moves.length).toBeGreaterThan(0);
+    for (const move of timeline.moves) {
+      expect(move.toNode).toBeDefined();
+      expect(move.toNode).not.toBe(move.fromNode);
+      expect(zoneOf.get(move.toNode ?? '')).toBe(zoneOf.get(move.fromNode ?? ''));
+    }
+    let pendingSeconds = 0;
+    let longestPendingSeconds = 0;
+    for (const sample of timeline.samples) {
+      pendingSeconds = sample.pendingBrokers > 0 ? pendingSeconds + 1 : 0;
+      longestPendingSeconds = Math.max(longestPendingSeconds, pendingSeconds);
+    }
+    expect(longestPendingSeconds).toBeLessThanOrEqual(3);
   });
 });

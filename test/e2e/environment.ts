@@ -22,7 +22,7 @@ import {
   type CompressedTiming,
 } from './controller-process';
 import { startKubeComponents, type KubeComponents } from './kube-components';
-import { ProcessGroup, waitUntil } from './processes';
+import { ProcessGroup, processTreeRssMiB, waitUntil } from './processes';
 import { startPrometheus, type Prometheus } from './prometheus';
 import { RunRecorder, type Timeline } from './recorder';
 import { StrimziStandIn, type StandInTiming } from './strimzi-stand-in';
@@ -222,7 +222,9 @@ export async function startRun(scenario: string, options: RunOptions = {}): Prom
     cleanups.push(() => clearInterval(trackInstances));
 
     // Progress, every 5 s, in run.log: what a person watching the run wants to see.
+    let peakRssMiB = 0;
     const progress = setInterval(() => {
+      peakRssMiB = Math.max(peakRssMiB, processTreeRssMiB());
       const zones = loaded.plan.zones.map(zone => {
         const nodes = recorder.nodes.filter(n => n.zone === zone.zone);
         const perNode = nodes.map(node => {
@@ -253,6 +255,9 @@ export async function startRun(scenario: string, options: RunOptions = {}): Prom
       writeFileSync(join(runDir, 'history.json'), `${JSON.stringify(history, null, 1)}\n`);
       writeFileSync(join(runDir, 'timeline.json'), `${JSON.stringify(timeline, null, 1)}\n`);
       writeFileSync(join(runDir, 'violations.json'), `${JSON.stringify(violations, null, 1)}\n`);
+      log(
+        `finished after ${recorder.t()}s; peak memory of the run's processes ${peakRssMiB} MiB; ${violations.length} violations`,
+      );
       return { violations, timeline };
     };
     return {

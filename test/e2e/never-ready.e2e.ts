@@ -30,13 +30,12 @@ describe('a broker that never becomes Ready after its move', () => {
 
     standIn.rampTo(demandForLevel(current, 2), 5);
     const abandoned = await waitUntil(
-      'the operation to be abandoned',
-      () => recorder.nodes.find(n => n.operation?.phase === 'abandoned'),
+      'the operation to be abandoned and its node uncordoned',
+      () => recorder.nodes.find(n => n.operation?.phase === 'abandoned' && !n.unschedulable),
       6 * 60_000,
       { describe: () => describeCluster(current) },
     );
     expect(abandoned.zone).toBe(zoneA.zone);
-    expect(abandoned.unschedulable).toBe(false);
     // One roll requested for the stuck broker (the retry did not ask again: the pod was new).
     const rollsAtAbandon = writesOf(current, 'request-roll');
     expect(rollsAtAbandon).toHaveLength(1);

@@ -5,7 +5,14 @@
  * file once the test process is gone, even after a SIGKILL of the test process itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** One started process. */
@@ -159,4 +166,39 @@ export async function waitUntil<T>(
     }
     await sleep(options.everyMs ?? 500);
   }
+}
+
+/**
+ * Resident memory of the process `rootPid` and all its descendants, MiB (from /proc; Linux only,
+ * 0 elsewhere).
+ */
+export function processTreeRssMiB(rootPid: number = process.pid): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter(name => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  const children = new Map<number, number[]>();
+  const rssKiB = new Map<number, number>();
+  for (const entry of entries) {
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+      const rss = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const pid = Number(entry);
+      rssKiB.set(pid, rss);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    total += rssKiB.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return Math.round(total / 1024);
 }

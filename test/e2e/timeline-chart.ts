@@ -53,18 +53,33 @@ export function timelineChartSpec(timeline: Timeline): Record<string, unknown> {
   );
   const nodeRows = samples.flatMap(sample =>
     zones.flatMap(zone => [
-      { t: sample.t, zone, series: 'Ready nodes', count: sample.nodesPerZone[zone] ?? 0 },
+      {
+        t: sample.t,
+        zone,
+        series: 'schedulable Ready nodes',
+        count: sample.nodesPerZone[zone] ?? 0,
+      },
       { t: sample.t, zone, series: 'desired capacity', count: sample.desiredPerZone[zone] ?? 0 },
     ]),
   );
-  const nodeOrder = new Map<string, number>();
-  const brokerRows = samples.flatMap((sample, index) => {
+  // One rect per node and run of equal broker counts (not one per sample: the SVG stays small).
+  const nodeOrder: string[] = [];
+  const brokerRows: Array<{ t: number; t2: number; node: string; brokers: number }> = [];
+  const open = new Map<string, { t: number; t2: number; node: string; brokers: number }>();
+  samples.forEach((sample, index) => {
     const next = samples[index + 1]?.t ?? sample.t + 1;
-    return Object.entries(sample.brokersPerNode).map(([node, brokers]) => {
-      if (!nodeOrder.has(node)) nodeOrder.set(node, nodeOrder.size);
-      const zone = sample.zoneOfNode[node] ?? '';
-      return { t: sample.t, t2: next, node: `${zone} ${node.split('.')[0]}`, brokers };
-    });
+    for (const [node, brokers] of Object.entries(sample.brokersPerNode)) {
+      const label = `${sample.zoneOfNode[node] ?? ''} ${node.split('.')[0]}`;
+      if (!nodeOrder.includes(label)) nodeOrder.push(label);
+      const current = open.get(node);
+      if (current !== undefined && current.brokers === brokers && current.t2 === sample.t) {
+        current.t2 = next;
+      } else {
+        const row = { t: sample.t, t2: next, node: label, brokers };
+        brokerRows.push(row);
+        open.set(node, row);
+      }
+    }
   });
   const moveRows = timeline.moves.map(move => ({
     t: move.t,
@@ -90,6 +105,7 @@ export function timelineChartSpec(timeline: Timeline): Record<string, unknown> {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `End-to-end run "${timeline.scenario}" (${timeline.spec}): the controller process on a real control plane`,
     config: { font: 'sans-serif', view: { stroke: null } },
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
     vconcat: [
       {
         width: WIDTH,
@@ -149,7 +165,7 @@ export function timelineChartSpec(timeline: Timeline): Record<string, unknown> {
             field: 'node',
             type: 'nominal',
             title: null,
-            sort: [...nodeOrder.keys()].map(n => n.split('.')[0]),
+            sort: nodeOrder,
           },
           color: {
             field: 'brokers',
