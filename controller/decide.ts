@@ -211,7 +211,18 @@ function scaleInActionOrHold(
       node => node.instanceId !== undefined && inService.has(node.instanceId),
     );
     if (candidates.length === 0) continue;
-    const victim = [...candidates].sort(
+    // The victim's brokers need somewhere to go: another counted node that takes pods.
+    const withRoom = candidates.filter(candidate =>
+      summary.countedNodes.some(node => node !== candidate && !node.unschedulable),
+    );
+    if (withRoom.length === 0) {
+      waiting ??= {
+        reason: 'no-room-to-move',
+        detail: `zone ${name}: no schedulable node would be left to take the brokers of the node to remove`,
+      };
+      continue;
+    }
+    const victim = [...withRoom].sort(
       (a, b) =>
         (summary.brokersByNode.get(a.name) ?? 0) - (summary.brokersByNode.get(b.name) ?? 0) ||
         b.createdAtMs - a.createdAtMs ||

@@ -15,7 +15,9 @@
  * - unprotect and terminate: the node is cordoned and empty in a complete pod view (every broker
  *   pod of every zone present) and, for terminate, the group is above its minimum size;
  * - a desired capacity: a balanced level, above the current desired capacity, at most the group's
- *   maximum size.
+ *   maximum size;
+ * - terminating an instance that never became a Node (`nodeless.ts`): still InService, still
+ *   without a Node in the view, and its group above its minimum size.
  */
 import type { ControllerConfig } from './config';
 import type { Observed } from './model';
@@ -27,7 +29,12 @@ export type GatedWrite =
   | Effect
   | { readonly kind: 'record'; readonly nodeName: string }
   | { readonly kind: 'protect'; readonly groupName: string }
-  | { readonly kind: 'set-desired'; readonly groupName: string; readonly desired: number };
+  | { readonly kind: 'set-desired'; readonly groupName: string; readonly desired: number }
+  | {
+      readonly kind: 'terminate-nodeless';
+      readonly groupName: string;
+      readonly instanceId: string;
+    };
 
 /** Broker pods of a zone missing from the view, as a sentence, or undefined when all are there. */
 export function incompletePodView(
@@ -116,6 +123,27 @@ export function writeBlocker(
         return {
           reason: 'at-target',
           detail: `group ${group.groupName} already wants ${group.desired}`,
+        };
+      }
+      return undefined;
+    }
+    case 'terminate-nodeless': {
+      const group = observed.groups.find(each => each.groupName === write.groupName);
+      const instance = group?.instances.find(each => each.instanceId === write.instanceId);
+      if (group === undefined || instance?.lifecycleState !== 'InService') {
+        return { reason: 'stale-data', detail: `instance ${write.instanceId} is not InService` };
+      }
+      const node = observed.nodes.find(each => each.instanceId === write.instanceId);
+      if (node !== undefined) {
+        return {
+          reason: 'at-target',
+          detail: `instance ${write.instanceId} has node ${node.name}`,
+        };
+      }
+      if (group.desired <= group.min) {
+        return {
+          reason: 'group-at-min-size',
+          detail: `group ${group.groupName} is at its min size ${group.min}`,
         };
       }
       return undefined;

@@ -186,6 +186,7 @@ export type DecisionReason =
   | 'zone-cannot-grow'
   | 'group-at-max-size'
   | 'group-at-min-size'
+  | 'no-room-to-move'
   | 'stabilizing'
   | 'at-target';
 

@@ -330,7 +330,10 @@ function stepDrain(
   }
   const broker = onNode[0];
   const roll: Effect = { kind: 'request-roll', podName: broker.podName, podUid: broker.uid };
-  const blocker = kafkaBlocker(observed, config) ?? writeBlocker(observed, config, roll);
+  const blocker =
+    kafkaBlocker(observed, config) ??
+    noRoomBlocker(observed, record) ??
+    writeBlocker(observed, config, roll);
   if (blocker !== undefined) {
     if (late) return rollBack(record, node, `no move possible: ${blocker.detail}`, context.nowMs);
     return outcome(record, { waiting: blocker.detail });
@@ -347,6 +350,22 @@ function stepDrain(
     },
     { effect: roll, effectFirst: true, events: ['move-started'] },
   );
+}
+
+/** A move needs another schedulable, Ready node in the zone to land on. */
+function noRoomBlocker(
+  observed: Observed,
+  record: OperationRecord,
+): { readonly detail: string } | undefined {
+  const room = observed.nodes.some(
+    node =>
+      node.zone === record.zone &&
+      node.name !== record.nodeName &&
+      node.ready &&
+      !node.unschedulable &&
+      node.operation === undefined,
+  );
+  return room ? undefined : { detail: `no other schedulable Ready node in zone ${record.zone}` };
 }
 
 function unprotectEffect(record: OperationRecord, node: ObservedNode): Effect {

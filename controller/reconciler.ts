@@ -27,7 +27,9 @@ import {
 } from './operation';
 import { encodeOperationRecord } from './operation-record';
 import type { ClusterWriter, EventRecorder, GroupWriter, Leadership, Observe } from './ports';
+import { instancesWithoutNode, nodelessInstanceToTerminate } from './nodeless';
 import { instancesToProtect } from './protection';
+import { staleDataBlocker } from './safety';
 
 /** Everything one pass needs, injected. */
 export interface ReconcilerDependencies {
@@ -107,6 +109,10 @@ export class Reconciler {
   private memory: Memory = INITIAL_MEMORY;
   /** Records carrying a higher fencing token than ours, by node + content: first seen, epoch ms. */
   private foreignRecords = new Map<string, number>();
+  /** InService instances seen without a Node: since when (epoch ms, this process's clock). */
+  private nodelessSinceMs = new Map<string, number>();
+  /** Zones whose node-less instance this process already terminated (retry once). */
+  private readonly nodelessRetriedZones = new Set<string>();
 
   constructor(private readonly deps: ReconcilerDependencies) {}
 
@@ -134,7 +140,9 @@ export class Reconciler {
     // Housekeeping first, on the same observation: the instance an operation is removing is left
     // alone (see protection.ts), and any later write on the same group waits its spacing.
     const protectedInstances = await this.protectInstances(observed);
-    return { ...(await this.act(observed, plan, leadership)), protectedInstances };
+    const replaced = await this.terminateNodelessInstance(observed);
+    const result = await this.act(observed, plan, leadership);
+    return { ...result, acted: result.acted || replaced, protectedInstances };
   }
 
   /**
@@ -177,6 +185,38 @@ export class Reconciler {
       );
     }
     return done;
+  }
+
+  /**
+   * Terminates (with the decrement) one instance that stayed InService without a Node for
+   * `nodeReadyTimeoutSeconds`, once per zone per process (see `nodeless.ts`).
+   */
+  private async terminateNodelessInstance(observed: Observed): Promise<boolean> {
+    const { config } = this.deps;
+    if (staleDataBlocker(observed, config) !== undefined) return false;
+    const seen = new Map<string, number>();
+    for (const instanceId of instancesWithoutNode(observed).keys()) {
+      seen.set(instanceId, this.nodelessSinceMs.get(instanceId) ?? observed.nowMs);
+    }
+    this.nodelessSinceMs = seen;
+    if (config.dryRun) return false;
+    const victim = nodelessInstanceToTerminate(
+      observed,
+      config,
+      this.nodelessSinceMs,
+      this.nodelessRetriedZones,
+    );
+    if (victim === undefined) return false;
+    if (!this.allowed(observed, { kind: 'terminate-nodeless', ...victim })) return false;
+    this.assertLeading();
+    this.nodelessRetriedZones.add(victim.zone);
+    await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
+    await this.event(
+      'Warning',
+      'NodelessInstanceTerminated',
+      `instance ${victim.instanceId} of ${victim.groupName} never became a Node in ${config.nodeReadyTimeoutSeconds}s; terminated it (desired capacity decremented) so a scale-out can launch a replacement once`,
+    );
+    return true;
   }
 
   private async act(

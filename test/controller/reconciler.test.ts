@@ -294,11 +294,12 @@ describe('reconciler: Strimzi does not roll', () => {
     });
   }
 
-  test('a broker with nowhere to go (zone cannot take it) abandons and keeps the node', async () => {
+  test('a broker with nowhere to go: no move starts; the removal rolls back at its deadline', async () => {
     const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    // The other node of zone a is NotReady-free but cordoned by someone else: no room.
-    const reconciler = controller(cluster, leading());
+    const events: ControllerEvent[] = [];
+    const reconciler = controller(cluster, leading(), events);
     await reconciler.reconcileOnce(); // writes the record
+    // The other node of zone a is cordoned by someone else: no room for node-a-1's brokers.
     cluster.nodes = cluster.nodes.map(node =>
       node.name === 'node-a-0' ? { ...node, unschedulable: true } : node,
     );
@@ -306,10 +307,17 @@ describe('reconciler: Strimzi does not roll', () => {
       await reconciler.reconcileOnce();
       cluster.advance(30);
     }
-    expect(cluster.terminated).toEqual([]);
+    // node-a-1's brokers never moved (there was nowhere to go) and it was never terminated.
+    expect(cluster.writes).not.toContain('roll orders-brokers-a-1001');
+    expect(cluster.writes).not.toContain('roll orders-brokers-a-1003');
+    expect(cluster.terminated).not.toContain('i-a1');
     const kept = cluster.nodes.find(node => node.name === 'node-a-1');
-    expect(kept?.operation?.phase).toBe('abandoned');
+    expect(kept?.operation).toBeUndefined();
     expect(kept?.unschedulable).toBe(false);
+    expect(events.map(event => event.reason)).toContain('OperationRolledBack');
+    // The next scale-in of zone a picks the cordoned node, whose brokers have somewhere to go.
+    expect(cluster.terminated).toContain('i-a0');
+    expect(cluster.mostRollsInFlight).toBe(1);
   });
 });
 

@@ -1,0 +1,137 @@
+/**
+ * Runs the real reconciler against the chaos world for one fault schedule and checks the
+ * recorded history (used by chaos.test.ts).
+ */
+import fc from 'fast-check';
+import { AutoScalingRefusal } from '../../controller/adapters/autoscaling';
+import type { ControllerConfig } from '../../controller/config';
+import { NotLeaderError } from '../../controller/fence';
+import { silentLogger } from '../../controller/log';
+import { ControllerMetrics } from '../../controller/metrics';
+import { Reconciler } from '../../controller/reconciler';
+import { ApiError, ChaosWorld, FAULT_KINDS, type Fault } from './chaos-world';
+import { CrashError } from './fake-cluster';
+import { testConfig } from './fixtures';
+import { checkInvariants, type Violation } from './invariants';
+
+export const MINUTE = 60_000;
+/** Faults happen in the first three hours; the last hour is quiet, to show the world settles. */
+const FAULTY_MS = 180 * MINUTE;
+const RUN_MS = 240 * MINUTE;
+const LONGEST_FAULT_MS = 180_000;
+
+export const config: ControllerConfig = {
+  ...testConfig({ zones: 2, brokersPerZone: 4 }),
+  intervalSeconds: 15,
+  scaleInStabilizationSeconds: 120,
+  moveTimeoutSeconds: 300,
+  operationPhaseTimeoutSeconds: 300,
+  nodeReadyTimeoutSeconds: 300,
+};
+
+/** Demand per zone over the run: 1 node, 4 nodes (scale-out, re-spread), 2, then 1 (scale-in). */
+function demandAt(offsetMs: number): number {
+  if (offsetMs < 15 * MINUTE) return 20;
+  if (offsetMs < 75 * MINUTE) return 180;
+  if (offsetMs < 120 * MINUTE) return 80;
+  return 20;
+}
+
+/** A fault at a random time, or right after a random write (a step boundary). */
+export const faultArb: fc.Arbitrary<Fault> = fc
+  .record({
+    atMs: fc.integer({ min: 0, max: FAULTY_MS }),
+    afterWrite: fc.option(fc.integer({ min: 1, max: 160 }), { nil: undefined }),
+    kind: fc.constantFrom(...FAULT_KINDS),
+    durationMs: fc.integer({ min: 5_000, max: LONGEST_FAULT_MS }),
+    pick: fc.nat({ max: 1000 }),
+  })
+  .map(({ afterWrite, ...fault }) => (afterWrite === undefined ? fault : { ...fault, afterWrite }));
+
+export const scheduleArb = fc
+  .array(faultArb, { minLength: 1, maxLength: 60 })
+  .map(faults => [...faults].sort((a, b) => a.atMs - b.atMs));
+
+/** Errors a pass may end with; the production loop logs them and tries again next pass. */
+function expectedPassError(error: unknown): boolean {
+  return (
+    error instanceof ApiError ||
+    error instanceof CrashError ||
+    error instanceof NotLeaderError ||
+    error instanceof AutoScalingRefusal
+  );
+}
+
+export interface RunResult {
+  readonly violations: Violation[];
+  readonly world: ChaosWorld;
+  readonly passes: number;
+}
+
+export async function runSchedule(faults: readonly Fault[]): Promise<RunResult> {
+  // Deadlines the checker holds the controller to: its own phase deadlines, plus the time faults
+  // kept it from acting (it never acts on a view it cannot trust), plus two passes.
+  const untrustedMs = faults.reduce((sum, fault) => sum + fault.durationMs, 0);
+  const phaseMs = (config.operationPhaseTimeoutSeconds ?? 600) * 1000;
+  const moveMs = config.moveTimeoutSeconds * 1000;
+  const slackMs = untrustedMs + 2 * config.intervalSeconds * 1000;
+  const brokersPerNode = config.zones[0].brokers;
+  const world = new ChaosWorld(config, {
+    stateDeadlineMs: moveMs + phaseMs + slackMs,
+    operationDeadlineMs: brokersPerNode * (2 * moveMs + phaseMs) + 6 * phaseMs + slackMs,
+  });
+  const start = world.nowMs;
+  let nextId = 1;
+  const newReconciler = () =>
+    new Reconciler({
+      config,
+      observe: world.observe,
+      cluster: world,
+      groups: world,
+      events: world,
+      leadership: () => world.leadership,
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      newId: () => `op-${nextId++}`,
+    });
+  let reconciler = newReconciler();
+  let pending = [...faults];
+  let passes = 0;
+  while (world.nowMs - start < RUN_MS) {
+    const offset = world.nowMs - start;
+    world.demandMiBps = demandAt(offset);
+    const due = pending.filter(fault =>
+      fault.afterWrite === undefined
+        ? fault.atMs <= offset
+        : fault.afterWrite <= world.writeCount && offset < FAULTY_MS,
+    );
+    for (const fault of due) world.inject(fault);
+    pending = pending.filter(fault => !due.includes(fault));
+    if (world.restartRequested) {
+      world.restartRequested = false;
+      reconciler = newReconciler();
+    }
+    let acted = false;
+    try {
+      acted = (await reconciler.reconcileOnce()).acted;
+    } catch (error) {
+      if (!expectedPassError(error)) throw error;
+    }
+    passes++;
+    world.advance(acted ? 2_000 : config.intervalSeconds * 1000);
+  }
+  return { violations: checkInvariants(world.history), world, passes };
+}
+
+export function expectSettled(world: ChaosWorld): void {
+  // After the quiet hour: no operation left (an abandoned one was cleared by the operator), every
+  // group at a balanced level, every broker Ready on a node of its zone.
+  expect(world.nodes.filter(node => node.operation !== undefined).map(n => n.operation)).toEqual(
+    [],
+  );
+  for (const group of world.groups) expect(config.balancedNodeCounts).toContain(group.desired);
+  for (const pod of world.pods) {
+    expect(pod.ready).toBe(true);
+    expect(world.nodes.find(node => node.name === pod.nodeName)?.zone).toBe(pod.zone);
+  }
+}

@@ -1,0 +1,722 @@
+/**
+ * A fault-injecting in-memory world for the controller's property test: Kafka nodes, broker pods,
+ * one Auto Scaling group per zone, Strimzi, Kafka's replication health, a Lease, and the views the
+ * controller's adapters would report, each of which can go stale, missing, partial or NaN. The
+ * world plays the cloud (launches and terminates instances, lets nodes join and leave), Strimzi
+ * (recreates a pod asked to roll; the new pod starts, becomes Ready and catches up), the scheduler
+ * (a Pending broker goes to the least loaded schedulable Ready node of its zone), people (foreign
+ * cordons and uncordons, desired/min/max edits, an operator who clears abandoned records) and
+ * the faults of issue #10. It records the history the invariant checker reads (`invariants.ts`).
+ *
+ * A stand-in: this is a model of the real parts, small enough to run hundreds of schedules in
+ * seconds. The end-to-end tier records the same history from a real control plane.
+ */
+import type { ControllerConfig } from '../../controller/config';
+import type {
+  BrokerLoad,
+  Observed,
+  ObservedBroker,
+  ObservedGroup,
+  ObservedNode,
+} from '../../controller/model';
+import type { OperationRecord } from '../../controller/operation-record';
+import type {
+  ClusterWriter,
+  ControllerEvent,
+  EventRecorder,
+  GroupWriter,
+  Leadership,
+} from '../../controller/ports';
+import type { HistoryEvent, WriteKind } from './invariants';
+import { CrashError } from './fake-cluster';
+import { NOW_MS } from './fixtures';
+
+/** A write refused by the API (the controller sees an error and retries next pass). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The faults the property test interleaves. */
+export const FAULT_KINDS = [
+  'nodes-view-frozen',
+  'nodes-view-missing',
+  'pods-view-frozen',
+  'pods-view-missing',
+  'prometheus-frozen',
+  'prometheus-missing',
+  'prometheus-partial',
+  'prometheus-nan',
+  'autoscaling-frozen',
+  'autoscaling-missing',
+  'crash-restart',
+  'crash-mid-write',
+  'lease-lost',
+  'lease-recreated',
+  'api-errors',
+  'api-429',
+  'foreign-cordon',
+  'foreign-uncordon',
+  'external-desired',
+  'external-max-size',
+  'external-min-size',
+  'instance-never-joins',
+  'node-remains',
+  'urp-spike',
+  'kafka-not-ready',
+] as const;
+
+/** One kind of fault. */
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** One fault at one point of the run: a time, or right after the controller's n-th write. */
+export interface Fault {
+  /** Offset from the start of the run, ms (ignored when `afterWrite` is given). */
+  readonly atMs: number;
+  /** Inject right after the pass in which the controller made its n-th write (1-based). */
+  readonly afterWrite?: number;
+  readonly kind: FaultKind;
+  /** How long a windowed fault lasts, ms. */
+  readonly durationMs: number;
+  /** Which zone, node or value it picks (taken modulo what exists). */
+  readonly pick: number;
+}
+
+type ViewSource = 'nodes' | 'pods' | 'prometheus' | 'autoscaling';
+
+interface Node {
+  name: string;
+  uid: string;
+  resourceVersion: number;
+  zone: string;
+  ready: boolean;
+  unschedulable: boolean;
+  instanceId: string;
+  createdAtMs: number;
+  operation: OperationRecord | undefined;
+  /** When the Node object is deleted (after its instance left), epoch ms. */
+  deleteAtMs: number | undefined;
+}
+
+interface Instance {
+  instanceId: string;
+  zone: string;
+  lifecycleState: 'Pending' | 'InService' | 'Terminating';
+  protectedFromScaleIn: boolean;
+  inServiceAtMs: number;
+  /** When its Node joins; undefined = never (launch fault). */
+  joinsAtMs: number | undefined;
+  leavesAtMs: number | undefined;
+}
+
+interface Group {
+  zone: string;
+  groupName: string;
+  desired: number;
+  min: number;
+  max: number;
+}
+
+interface Pod {
+  podName: string;
+  uid: string;
+  zone: string;
+  nodeName: string | undefined;
+  ready: boolean;
+  rollRequested: boolean;
+  readySinceMs: number;
+  /** When a started pod becomes Ready. */
+  readyAtMs: number | undefined;
+}
+
+const POD_START_MS = 30_000;
+const CATCH_UP_MS = 20_000;
+const INSTANCE_IN_SERVICE_MS = 30_000;
+const NODE_JOIN_MS = 60_000;
+const INSTANCE_LEAVE_MS = 20_000;
+const NODE_DELETE_MS = 40_000;
+/** The simulated operator clears an abandoned record this long after it appears. */
+export const OPERATOR_DELAY_MS = 300_000;
+
+/** The world. Times are epoch ms from `NOW_MS`. */
+export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder {
+  nowMs = NOW_MS;
+  readonly history: HistoryEvent[] = [];
+  readonly nodes: Node[] = [];
+  readonly instances: Instance[] = [];
+  readonly groups: Group[] = [];
+  readonly pods: Pod[] = [];
+  /** Demand per zone, MiB/s (both directions). */
+  demandMiBps = 20;
+  leadership: Leadership = { leading: true, fencingToken: 1, holder: 'controller-0' };
+  /** Set by a `crash-restart` or `lease-recreated` fault; the test then starts a new reconciler. */
+  restartRequested = false;
+  /** Writes the controller made so far. */
+  writeCount = 0;
+  private readonly windows = new Map<FaultKind, number>();
+  private readonly lastGood = new Map<ViewSource, { atMs: number; value: unknown }>();
+  private crashNextWrite = false;
+  private neverJoinZones = new Set<string>();
+  private nodeRemainsNext = false;
+  private leaseLostUntilMs = 0;
+  private nextUid = 1;
+  private nextInstance = 1;
+  private holderCount = 0;
+  private lastSnapshots = new Map<string, string>();
+  private lastOperations = new Map<string, string>();
+  private abandonedSeenAtMs = new Map<string, number>();
+
+  constructor(
+    readonly config: ControllerConfig,
+    deadlines: { readonly stateDeadlineMs: number; readonly operationDeadlineMs: number },
+  ) {
+    for (const zone of config.zones) {
+      const suffix = zone.poolName.slice(-1);
+      this.groups.push({
+        zone: zone.zone,
+        groupName: `asg-${zone.nodegroupName}`,
+        desired: 1,
+        min: 1,
+        max: config.maxNodesPerZone,
+      });
+      const instance = this.launch(zone.zone, this.nowMs - 3_600_000);
+      instance.lifecycleState = 'InService';
+      instance.protectedFromScaleIn = true;
+      this.joinNode(instance);
+      for (let index = 0; index < zone.brokers; index++) {
+        const podName = `orders-${zone.poolName}-${1000 + index}-${suffix}`;
+        this.pods.push({
+          podName,
+          uid: `uid-${podName}`,
+          zone: zone.zone,
+          nodeName: this.nodes[this.nodes.length - 1].name,
+          ready: true,
+          rollRequested: false,
+          readySinceMs: this.nowMs - 3_600_000,
+          readyAtMs: undefined,
+        });
+      }
+    }
+    this.history.push({
+      kind: 'setup',
+      atMs: this.nowMs,
+      balancedNodeCounts: [...config.balancedNodeCounts],
+      brokerPods: this.pods.map(pod => pod.podName),
+      ...deadlines,
+    });
+    this.snapshot();
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+
+  private active(kind: FaultKind): boolean {
+    return (this.windows.get(kind) ?? 0) > this.nowMs;
+  }
+
+  /** Applies one fault now. */
+  inject(fault: Fault): void {
+    const window = () =>
+      this.windows.set(
+        fault.kind,
+        Math.max(this.windows.get(fault.kind) ?? 0, this.nowMs + fault.durationMs),
+      );
+    const zone = this.groups[fault.pick % this.groups.length];
+    const liveNodes = this.nodes.filter(node => node.deleteAtMs === undefined);
+    const node = liveNodes[fault.pick % Math.max(1, liveNodes.length)];
+    switch (fault.kind) {
+      case 'crash-restart':
+        // A new process: its informers list again, the pod list slower than the node list.
+        this.restartRequested = true;
+        this.restartViews(fault.durationMs);
+        return;
+      case 'crash-mid-write':
+        this.crashNextWrite = true;
+        return;
+      case 'lease-lost':
+        this.leaseLostUntilMs = Math.max(this.leaseLostUntilMs, this.nowMs + fault.durationMs);
+        this.leadership = { ...this.leadership, leading: false };
+        return;
+      case 'lease-recreated':
+        // The Lease was deleted and recreated: its transition count starts again at 0, and the
+        // controller that acquires it is a new process.
+        this.leadership = { leading: true, fencingToken: 0, holder: `pod-${++this.holderCount}` };
+        this.restartRequested = true;
+        this.restartViews(fault.durationMs);
+        return;
+      case 'foreign-cordon':
+        if (node !== undefined) this.setNode(node, { unschedulable: true });
+        return;
+      case 'foreign-uncordon':
+        if (node !== undefined) this.setNode(node, { unschedulable: false });
+        return;
+      case 'external-desired': {
+        const desired = zone.min + (fault.pick % (zone.max - zone.min + 1));
+        this.setDesiredFromOutside(zone, desired);
+        return;
+      }
+      case 'external-max-size':
+        zone.max = Math.max(zone.desired, 1 + (fault.pick % this.config.maxNodesPerZone));
+        this.recordGroup(zone);
+        return;
+      case 'external-min-size':
+        zone.min = Math.min(zone.desired, 1 + (fault.pick % 2));
+        this.recordGroup(zone);
+        return;
+      case 'instance-never-joins':
+        this.neverJoinZones.add(zone.zone);
+        return;
+      case 'node-remains':
+        this.nodeRemainsNext = true;
+        return;
+      case 'urp-spike':
+        // Partitions fall behind only where Prometheus would see it (a spike that a frozen view
+        // hides would be one no controller could know about).
+        if (!this.active('prometheus-frozen')) window();
+        return;
+      default:
+        window();
+    }
+  }
+
+  /** After a restart nothing is listed yet: pods take `durationMs`, nodes a third of it. */
+  private restartViews(durationMs: number): void {
+    const until = (kind: FaultKind, ms: number) =>
+      this.windows.set(kind, Math.max(this.windows.get(kind) ?? 0, this.nowMs + ms));
+    until('pods-view-missing', durationMs);
+    until('nodes-view-missing', Math.floor(durationMs / 3));
+    this.lastGood.clear();
+  }
+
+  // ---- dynamics ------------------------------------------------------------------------------
+
+  private launch(zone: string, atMs: number): Instance {
+    const neverJoins = this.neverJoinZones.delete(zone);
+    const instance: Instance = {
+      instanceId: `i-${zone.slice(-1)}${this.nextInstance++}`,
+      zone,
+      lifecycleState: 'Pending',
+      protectedFromScaleIn: false,
+      inServiceAtMs: atMs + INSTANCE_IN_SERVICE_MS,
+      joinsAtMs: neverJoins ? undefined : atMs + NODE_JOIN_MS,
+      leavesAtMs: undefined,
+    };
+    this.instances.push(instance);
+    return instance;
+  }
+
+  private joinNode(instance: Instance): void {
+    const name = `node-${instance.instanceId}`;
+    this.nodes.push({
+      name,
+      uid: `uid-${name}`,
+      resourceVersion: 1,
+      zone: instance.zone,
+      ready: true,
+      unschedulable: false,
+      instanceId: instance.instanceId,
+      createdAtMs: this.nowMs,
+      operation: undefined,
+      deleteAtMs: undefined,
+    });
+  }
+
+  private setNode(node: Node, change: Partial<Node>): void {
+    Object.assign(node, change);
+    node.resourceVersion++;
+  }
+
+  private liveInstances(zone: string): Instance[] {
+    return this.instances.filter(
+      each => each.zone === zone && each.lifecycleState !== 'Terminating',
+    );
+  }
+
+  private terminate(instance: Instance): void {
+    instance.lifecycleState = 'Terminating';
+    instance.leavesAtMs = this.nowMs + INSTANCE_LEAVE_MS;
+  }
+
+  /** Like Auto Scaling: a lower desired capacity terminates unprotected InService instances. */
+  private setDesiredFromOutside(group: Group, desired: number): void {
+    group.desired = desired;
+    const live = this.liveInstances(group.zone);
+    const excess = live.length - desired;
+    const victims = live
+      .filter(each => !each.protectedFromScaleIn)
+      .reverse()
+      .slice(0, Math.max(0, excess));
+    for (const victim of victims) this.terminate(victim);
+    this.recordGroup(group);
+  }
+
+  private schedulable(zone: string): Node[] {
+    return this.nodes.filter(
+      node =>
+        node.zone === zone && node.ready && !node.unschedulable && node.deleteAtMs === undefined,
+    );
+  }
+
+  private brokersOn(nodeName: string): Pod[] {
+    return this.pods.filter(pod => pod.nodeName === nodeName);
+  }
+
+  /** The pod goes down (deleted by Strimzi, or evicted); it comes back as a new pod. */
+  private restartPod(pod: Pod): void {
+    pod.uid = `uid-new-${this.nextUid++}`;
+    pod.nodeName = undefined;
+    pod.ready = false;
+    pod.rollRequested = false;
+    pod.readyAtMs = undefined;
+  }
+
+  /** Lets `ms` pass, in steps of at most five seconds. */
+  advance(ms: number): void {
+    const end = this.nowMs + ms;
+    while (this.nowMs < end) {
+      this.nowMs = Math.min(end, this.nowMs + 5000);
+      this.tick();
+    }
+  }
+
+  private tick(): void {
+    const now = this.nowMs;
+    if (this.leaseLostUntilMs !== 0 && now >= this.leaseLostUntilMs) {
+      // Regained: a new acquisition counts one more transition.
+      this.leaseLostUntilMs = 0;
+      this.leadership = {
+        ...this.leadership,
+        leading: true,
+        fencingToken: this.leadership.fencingToken + 1,
+      };
+    }
+    // The cloud: launch to desired, move Pending instances InService, join and remove nodes.
+    for (const group of this.groups) {
+      while (this.liveInstances(group.zone).length < group.desired) this.launch(group.zone, now);
+    }
+    for (const instance of this.instances) {
+      if (instance.lifecycleState === 'Pending' && now >= instance.inServiceAtMs) {
+        instance.lifecycleState = 'InService';
+      }
+      if (
+        instance.joinsAtMs !== undefined &&
+        now >= instance.joinsAtMs &&
+        instance.lifecycleState !== 'Terminating' &&
+        !this.nodes.some(node => node.instanceId === instance.instanceId)
+      ) {
+        this.joinNode(instance);
+      }
+    }
+    for (const instance of this.instances.filter(each => each.lifecycleState === 'Terminating')) {
+      const node = this.nodes.find(each => each.instanceId === instance.instanceId);
+      if (node !== undefined && node.ready) {
+        // The machine stops: its pods die with it.
+        this.setNode(node, { ready: false });
+        for (const pod of this.brokersOn(node.name)) this.restartPod(pod);
+      }
+      if (instance.leavesAtMs !== undefined && now >= instance.leavesAtMs) {
+        this.instances.splice(this.instances.indexOf(instance), 1);
+        if (node !== undefined && node.deleteAtMs === undefined) {
+          node.deleteAtMs = this.nodeRemainsNext ? Number.POSITIVE_INFINITY : now + NODE_DELETE_MS;
+          this.nodeRemainsNext = false;
+        }
+      }
+    }
+    for (const node of [...this.nodes]) {
+      if (node.deleteAtMs !== undefined && now >= node.deleteAtMs) {
+        this.nodes.splice(this.nodes.indexOf(node), 1);
+      }
+    }
+    // Strimzi and the scheduler.
+    for (const pod of this.pods) {
+      if (pod.rollRequested) this.restartPod(pod);
+      if (pod.nodeName === undefined) {
+        const target = this.schedulable(pod.zone)
+          .map(node => ({ node, load: this.brokersOn(node.name).length }))
+          .sort((a, b) => a.load - b.load || a.node.name.localeCompare(b.node.name))[0];
+        if (target !== undefined) {
+          pod.nodeName = target.node.name;
+          pod.readyAtMs = now + POD_START_MS;
+        }
+      }
+      if (pod.readyAtMs !== undefined && now >= pod.readyAtMs) {
+        pod.ready = true;
+        pod.readySinceMs = now;
+        pod.readyAtMs = undefined;
+      }
+    }
+    // The operator clears an abandoned record after a while (see docs/controller.md).
+    for (const node of this.nodes) {
+      const record = node.operation;
+      if (record?.phase !== 'abandoned') continue;
+      const seen = this.abandonedSeenAtMs.get(record.id) ?? now;
+      this.abandonedSeenAtMs.set(record.id, seen);
+      if (now - seen >= OPERATOR_DELAY_MS) this.setNode(node, { operation: undefined });
+    }
+    this.snapshot();
+  }
+
+  /** Under-replicated partitions now: a broker down or catching up, or an injected spike. */
+  underReplicatedPartitions(): number {
+    const behind = this.pods.filter(
+      pod => !pod.ready || this.nowMs - pod.readySinceMs < CATCH_UP_MS,
+    ).length;
+    return behind * 10 + (this.active('urp-spike') ? 5 : 0);
+  }
+
+  kafkaReady(): boolean {
+    return !this.active('kafka-not-ready');
+  }
+
+  // ---- history -------------------------------------------------------------------------------
+
+  private push(key: string, event: HistoryEvent, state: unknown): void {
+    const text = JSON.stringify(state);
+    if (this.lastSnapshots.get(key) === text) return;
+    this.lastSnapshots.set(key, text);
+    this.history.push(event);
+  }
+
+  private snapshot(): void {
+    const atMs = this.nowMs;
+    const pods = this.pods.map(pod => ({
+      name: pod.podName,
+      ...(pod.nodeName === undefined ? {} : { nodeName: pod.nodeName }),
+      ready: pod.ready,
+    }));
+    this.push('pods', { kind: 'pods', atMs, pods }, pods);
+    const nodes = this.nodes.map(node => ({
+      name: node.name,
+      instanceId: node.instanceId,
+      unschedulable: node.unschedulable,
+    }));
+    this.push('nodes', { kind: 'nodes', atMs, nodes }, nodes);
+    const kafka = { ready: this.kafkaReady(), urp: this.underReplicatedPartitions() };
+    this.push(
+      'kafka',
+      { kind: 'kafka', atMs, ready: kafka.ready, underReplicatedPartitions: kafka.urp },
+      kafka,
+    );
+    const seen = new Set<string>();
+    for (const node of this.nodes) {
+      const record = node.operation;
+      if (record === undefined) continue;
+      seen.add(record.id);
+      const state = JSON.stringify([record.phase, record.movesDone, record.move?.attempt]);
+      if (this.lastOperations.get(record.id) === state) continue;
+      this.lastOperations.set(record.id, state);
+      this.history.push({
+        kind: 'operation',
+        atMs,
+        id: record.id,
+        nodeName: node.name,
+        phase: record.phase,
+        movesDone: record.movesDone,
+        ...(record.move === undefined ? {} : { moveAttempt: record.move.attempt }),
+      });
+    }
+    for (const id of [...this.lastOperations.keys()]) {
+      if (seen.has(id)) continue;
+      this.lastOperations.delete(id);
+      this.history.push({ kind: 'operation', atMs, id, nodeName: '' });
+    }
+  }
+
+  private recordGroup(group: Group): void {
+    this.history.push({
+      kind: 'group',
+      atMs: this.nowMs,
+      groupName: group.groupName,
+      desired: group.desired,
+      min: group.min,
+      max: group.max,
+      instances: this.instances.filter(each => each.zone === group.zone).map(i => i.instanceId),
+    });
+  }
+
+  // ---- the controller's views ----------------------------------------------------------------
+
+  private view<T>(source: ViewSource, live: () => T): { atMs: number; value: T } | undefined {
+    const prefix = source === 'nodes' || source === 'pods' ? `${source}-view` : source;
+    if (this.active(`${prefix}-missing` as FaultKind)) return undefined;
+    if (this.active(`${prefix}-frozen` as FaultKind)) {
+      return this.lastGood.get(source) as { atMs: number; value: T } | undefined;
+    }
+    const fresh = { atMs: this.nowMs, value: live() };
+    this.lastGood.set(source, fresh);
+    return fresh;
+  }
+
+  private observedNodes(): ObservedNode[] {
+    return this.nodes.map(node => ({
+      name: node.name,
+      uid: node.uid,
+      resourceVersion: String(node.resourceVersion),
+      zone: node.zone,
+      ready: node.ready,
+      unschedulable: node.unschedulable,
+      instanceId: node.instanceId,
+      createdAtMs: node.createdAtMs,
+      operation: node.operation,
+    }));
+  }
+
+  private observedBrokers(): ObservedBroker[] {
+    return this.pods.map(pod => ({
+      podName: pod.podName,
+      uid: pod.uid,
+      zone: pod.zone,
+      nodeName: pod.nodeName,
+      ready: pod.ready,
+      rollRequested: pod.rollRequested,
+      terminating: false,
+      readySinceMs: pod.readySinceMs,
+    }));
+  }
+
+  private observedLoads(): BrokerLoad[] {
+    const perBroker = (zone: string) =>
+      this.demandMiBps / (this.config.zones.find(each => each.zone === zone)?.brokers ?? 1);
+    let loads: BrokerLoad[] = this.pods.map(pod => ({
+      podName: pod.podName,
+      receiveMiBps: perBroker(pod.zone),
+      transmitMiBps: perBroker(pod.zone),
+    }));
+    if (this.active('prometheus-partial')) loads = loads.filter((_, index) => index % 2 === 0);
+    if (this.active('prometheus-nan')) {
+      loads = loads.map((load, index) => (index === 0 ? { ...load, receiveMiBps: NaN } : load));
+    }
+    return loads;
+  }
+
+  private observedGroups(): ObservedGroup[] {
+    return this.groups.map(group => ({
+      ...group,
+      instances: this.instances
+        .filter(each => each.zone === group.zone)
+        .map(each => ({
+          instanceId: each.instanceId,
+          lifecycleState: each.lifecycleState,
+          protectedFromScaleIn: each.protectedFromScaleIn,
+        })),
+    }));
+  }
+
+  /** What the adapters would report now, through the faults. */
+  observe = async (): Promise<Observed> => {
+    const nodes = this.view('nodes', () => this.observedNodes());
+    const pods = this.view('pods', () => this.observedBrokers());
+    const prometheus = this.view('prometheus', () => ({
+      loads: this.observedLoads(),
+      underReplicatedPartitions: this.underReplicatedPartitions(),
+    }));
+    const autoscaling = this.view('autoscaling', () => this.observedGroups());
+    const apiDown = this.active('api-errors') || this.active('api-429');
+    return {
+      nowMs: this.nowMs,
+      freshness: {
+        kubernetesAtMs:
+          nodes === undefined || pods === undefined ? undefined : Math.min(nodes.atMs, pods.atMs),
+        prometheusAtMs: prometheus?.atMs,
+        autoscalingAtMs: autoscaling?.atMs,
+      },
+      kafkaReady: apiDown ? undefined : this.kafkaReady(),
+      underReplicatedPartitions: prometheus?.value.underReplicatedPartitions,
+      underMinIsrPartitions: prometheus === undefined ? undefined : 0,
+      nodes: nodes?.value ?? [],
+      brokers: pods?.value ?? [],
+      groups: autoscaling?.value ?? [],
+      loads: prometheus?.value.loads,
+    };
+  };
+
+  // ---- the controller's writes ---------------------------------------------------------------
+
+  private write(kind: WriteKind, fields: Record<string, string | number>, apply: () => void): void {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    if (!this.leadership.leading) throw new Error('world: write from a replica without the lease');
+    this.snapshot();
+    apply();
+    this.writeCount++;
+    this.history.push({ kind: 'write', atMs: this.nowMs, write: kind, ...fields });
+    this.snapshot();
+    if (this.crashNextWrite) {
+      this.crashNextWrite = false;
+      this.restartRequested = true;
+      throw new CrashError(`crash after ${kind}`);
+    }
+  }
+
+  private liveNode(name: string, uid: string): Node {
+    const node = this.nodes.find(each => each.name === name);
+    if (node === undefined || node.uid !== uid) throw new ApiError(`node ${name} replaced`, 409);
+    return node;
+  }
+
+  async writeOperation(observed: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+    const node = this.liveNode(observed.name, observed.uid);
+    if (String(node.resourceVersion) !== observed.resourceVersion) {
+      throw new ApiError(`node ${node.name} changed`, 409);
+    }
+    this.write('record', { nodeName: node.name }, () => this.setNode(node, { operation: record }));
+  }
+
+  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+    const node = this.liveNode(nodeName, nodeUid);
+    this.write(unschedulable ? 'cordon' : 'uncordon', { nodeName }, () =>
+      this.setNode(node, { unschedulable }),
+    );
+  }
+
+  async requestRoll(podName: string, podUid: string): Promise<void> {
+    const pod = this.pods.find(each => each.podName === podName);
+    if (pod === undefined || pod.uid !== podUid) throw new ApiError(`pod ${podName} replaced`, 409);
+    this.write('request-roll', { podName }, () => (pod.rollRequested = true));
+  }
+
+  async raiseDesiredCapacity(groupName: string, desired: number): Promise<void> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (desired > group.max) throw new ApiError(`ValidationError: ${desired} above max`, 400);
+    if (group.desired >= desired) return;
+    this.write('set-desired', { groupName, desired }, () => (group.desired = desired));
+  }
+
+  async terminateInstance(
+    groupName: string,
+    instanceId: string,
+  ): Promise<'requested' | 'already-leaving'> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    const instance = this.instances.find(each => each.instanceId === instanceId);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (instance === undefined || instance.lifecycleState === 'Terminating')
+      return 'already-leaving';
+    if (group.desired <= group.min) throw new ApiError('ValidationError: desired equals min', 400);
+    this.write('terminate', { groupName, instanceId }, () => {
+      group.desired -= 1;
+      this.terminate(instance);
+    });
+    return 'requested';
+  }
+
+  async setInstanceProtection(
+    groupName: string,
+    instanceIds: readonly string[],
+    protectedFromScaleIn: boolean,
+  ): Promise<void> {
+    const ids = new Set(instanceIds);
+    const targets = this.instances.filter(each => ids.has(each.instanceId));
+    if (targets.length !== ids.size) throw new ApiError('ValidationError: unknown instance', 400);
+    this.write(protectedFromScaleIn ? 'protect' : 'unprotect', { groupName }, () => {
+      for (const instance of targets) instance.protectedFromScaleIn = protectedFromScaleIn;
+    });
+  }
+
+  async record(event: ControllerEvent): Promise<void> {
+    this.history.push({ kind: 'event', atMs: this.nowMs, ...event });
+  }
+}
