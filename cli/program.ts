@@ -1,6 +1,6 @@
 /**
- * The `kafka-eks` command line: one program, subcommands `synth`, `plan`, `simulate` and
- * `plan-capacity`, built on commander (help with descriptions and defaults on every command,
+ * The `kafka-eks` command line: one program, subcommands `synth`, `plan`, `simulate`,
+ * `plan-capacity` and `status`, built on commander (help with descriptions and defaults on every command,
  * `-h`/`--help`, did-you-mean for commands and flags). Heavy modules (cdk8s, Pulumi, the
  * simulator) load only inside the subcommand that needs them.
  */
@@ -12,6 +12,7 @@ import { addCostCommand } from './commands/cost';
 import { addPlanCapacityCommand } from './commands/plan-capacity';
 import { addPlanCommand } from './commands/plan';
 import { addSimulateCommand } from './commands/simulate';
+import { addStatusCommand } from './commands/status';
 import { addSynthCommand } from './commands/synth';
 import { CliInputError, EXIT_CODES, type CommandResult } from './errors';
 import { processIo, type CliIo } from './io';
@@ -63,6 +64,7 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
   addPlanCommand(program, io);
   addSimulateCommand(program, result);
   addPlanCapacityCommand(program, result);
+  addStatusCommand(program, result);
   addCostCommand(program, result);
   for (const command of program.commands) {
     command

@@ -18,7 +18,8 @@ interface StatusOptions {
   readonly json: boolean;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the command with `argv` (options only); also called by `kafka-eks status` (cli/). */
+export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('status')
     .description('What the Kafka autoscaling controller is doing and why it holds, per zone.')
     .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster (its current context)')
@@ -63,14 +64,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `status failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 2;
-  },
-);
+// Runs only as a script, so `cli/` can import `main` without running it.
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `status failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 2;
+    },
+  );
+}

@@ -40,7 +40,9 @@ async function run(...args: string[]): Promise<Run> {
   }
 }
 
-const SUBCOMMANDS = ['synth', 'plan', 'simulate', 'plan-capacity', 'cost'];
+const SUBCOMMANDS = ['synth', 'plan', 'simulate', 'plan-capacity', 'cost', 'status'];
+/** Subcommands that read a spec file (`--config`). */
+const SPEC_COMMANDS = SUBCOMMANDS.filter(command => command !== 'status');
 let scratch: string;
 
 beforeEach(() => {
@@ -76,6 +78,7 @@ describe('help', () => {
     );
     for (const command of program.commands) {
       expect(command.description().length).toBeGreaterThan(20);
+      if (command.name() === 'status') continue; // reads a cluster, not a spec
       for (const option of command.options) {
         expect(`${command.name()} ${option.long}: ${option.description}`).toMatch(/: \S.{9,}/);
       }
@@ -107,7 +110,7 @@ describe('bad input', () => {
     expect(result.stderr).toContain('Did you mean plan-capacity?');
   });
 
-  it.each(SUBCOMMANDS)('%s: a missing spec file names --config and the path', async command => {
+  it.each(SPEC_COMMANDS)('%s: a missing spec file names --config and the path', async command => {
     const missing = join(scratch, 'no-such-spec.yaml');
     const out = join(scratch, 'out');
     const extra = command === 'synth' ? ['--out', out] : [];
@@ -156,6 +159,21 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/name/);
     expect(result.stderr).toContain('Nothing was written.');
     expect(existsSync(join(scratch, 'out'))).toBe(false);
+  });
+});
+
+describe('status', () => {
+  it('names a missing kubeconfig instead of failing inside the client', async () => {
+    const missing = join(scratch, 'kubeconfig');
+    const result = await run('status', '--kubeconfig', missing);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--kubeconfig: ${missing} does not exist`);
+  });
+
+  it('asks for --kubeconfig when it is left out', async () => {
+    const result = await run('status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--kubeconfig: is required');
   });
 });
 
