@@ -1,0 +1,58 @@
+/** The program under Pulumi's mocks: no AWS account and no Pulumi CLI. */
+import * as pulumi from '@pulumi/pulumi';
+import { kafkaEksPlatformMocks } from 'kafka-eks-autoscaling/testing';
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+const registered: Registered[] = [];
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise(resolve => output.apply(value => resolve(value)));
+}
+
+beforeAll(async () => {
+  // The library's mocks answer the outputs the platform reads back (Auto Scaling group names,
+  // the kubeconfig, ARNs); every resource is recorded for the assertions below.
+  await pulumi.runtime.setMocks(
+    kafkaEksPlatformMocks(args => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+    }),
+    'kafka-platform-example',
+    'test',
+    false,
+  );
+});
+
+describe('the program', () => {
+  let program: typeof import('../index');
+
+  beforeAll(async () => {
+    program = await import('../index');
+  }, 60_000);
+
+  it('creates one KafkaEksPlatform with the EKS cluster and a Kafka nodegroup per zone', async () => {
+    // Registrations finish asynchronously: wait for the outputs that depend on them.
+    await valueOf(program.zones);
+    expect(registered.filter(r => r.type === 'kafka-eks:index:KafkaEksPlatform')).toHaveLength(1);
+    expect(registered.filter(r => r.type === 'eks:index:Cluster')).toHaveLength(1);
+    const kafkaNodegroups = registered.filter(
+      r => r.type === 'aws:eks/nodeGroup:NodeGroup' && r.name.includes('kafka'),
+    );
+    expect(kafkaNodegroups).toHaveLength(3);
+  });
+
+  it('exports the cluster name and one entry per zone', async () => {
+    expect(await valueOf(program.clusterName)).toBe('orders-dev');
+    const zones = await valueOf(program.zones);
+    expect(Object.keys(zones).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(await valueOf(program.bootstrapAddress)).toMatch(/:\d+$/);
+  });
+
+  it('marks the kubeconfig secret', async () => {
+    expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
+  });
+});
