@@ -79,6 +79,29 @@ export const LBC_NAME_LENGTH = 32;
 /** Stand-in for Pulumi's random auto-name suffix in the table (its length is what matters). */
 const SAMPLE_SUFFIX = '-1a2b3c4';
 
+/** EKS cluster name: the platform name. */
+export function clusterNameOf(spec: PlatformSpec): string {
+  return spec.name;
+}
+
+/** Name of the managed nodegroup for everything that is not Kafka. */
+export function systemNodegroupNameOf(spec: PlatformSpec): string {
+  return `${spec.name}-system`;
+}
+
+/**
+ * Name of the Service Strimzi creates for the external bootstrap NLB: the listener named
+ * `external` on port 9094 keeps Strimzi's backwards-compatible `<cluster>-kafka-external-bootstrap`.
+ */
+export function externalBootstrapServiceNameOf(spec: PlatformSpec): string {
+  return `${spec.name}-kafka-external-bootstrap`;
+}
+
+/** Name of the Service of the internal bootstrap address. */
+export function internalBootstrapServiceNameOf(spec: PlatformSpec): string {
+  return `${spec.name}-kafka-bootstrap`;
+}
+
 /** True when `name` follows `syntax` (length aside). */
 export function followsSyntax(name: string, syntax: NameSyntax): boolean {
   return SYNTAX[syntax].test(name);
@@ -129,7 +152,7 @@ export function derivedNames(spec: PlatformSpec): DerivedName[] {
   withName(
     'Strimzi',
     'Service of the internal bootstrap',
-    `${name}-kafka-bootstrap`,
+    internalBootstrapServiceNameOf(spec),
     'dns1035-label',
   );
   withName('Strimzi', 'headless Service of the brokers', `${name}-kafka-brokers`, 'dns1035-label');
@@ -137,7 +160,7 @@ export function derivedNames(spec: PlatformSpec): DerivedName[] {
     withName(
       'Strimzi',
       'Service of the external bootstrap NLB',
-      `${name}-kafka-external-bootstrap`,
+      externalBootstrapServiceNameOf(spec),
       'dns1035-label',
     );
   }
@@ -168,11 +191,11 @@ export function derivedNames(spec: PlatformSpec): DerivedName[] {
   withName('Kubernetes', 'Kafka node label and taint value', `${name}-kafka`, 'label-value');
 
   // AWS, created by the Pulumi components (logical names as components/ registers them).
-  withName('AWS (EKS)', 'EKS cluster', name, 'aws-name', EKS_CLUSTER_NAME_MAX);
+  withName('AWS (EKS)', 'EKS cluster', clusterNameOf(spec), 'aws-name', EKS_CLUSTER_NAME_MAX);
   withName(
     'AWS (EKS)',
     'system managed nodegroup',
-    `${name}-system`,
+    systemNodegroupNameOf(spec),
     'aws-name',
     EKS_NODEGROUP_NAME_MAX,
   );

@@ -4,17 +4,14 @@
  * spec only, never random.
  */
 import type { PlatformPlan } from '../../spec/derive';
+import {
+  externalBootstrapServiceNameOf,
+  internalBootstrapServiceNameOf,
+} from '../../spec/derived-names';
 import type { PlatformSpec } from '../../spec/schema';
 
-/** EKS cluster name: the platform name. */
-export function clusterNameOf(spec: PlatformSpec): string {
-  return spec.name;
-}
-
-/** Name of the managed nodegroup for everything that is not Kafka. */
-export function systemNodegroupNameOf(spec: PlatformSpec): string {
-  return `${spec.name}-system`;
-}
+// The pure naming helpers live beside the derived-name table that checks their limits.
+export { clusterNameOf, systemNodegroupNameOf } from '../../spec/derived-names';
 
 /** The Kafka nodegroup names, one per zone, in zone order. */
 export function kafkaNodegroupNamesOf(plan: PlatformPlan): string[] {
@@ -33,10 +30,10 @@ export const CONTROLLER_SERVICE_ACCOUNT_NAME = 'kafka-autoscaler';
 
 /** Bootstrap address of the internal TLS listener, as clients inside the cluster use it. */
 export function internalBootstrapAddress(spec: PlatformSpec, port: number): string {
-  return `${spec.name}-kafka-bootstrap.${spec.kafka.namespace}.svc:${port}`;
+  return `${internalBootstrapServiceNameOf(spec)}.${spec.kafka.namespace}.svc:${port}`;
 }
 
 /** `namespace/name` of the Service Strimzi creates for the external bootstrap NLB. */
 export function externalBootstrapServiceOf(spec: PlatformSpec): string {
-  return `${spec.kafka.namespace}/${spec.name}-kafka-external-bootstrap`;
+  return `${spec.kafka.namespace}/${externalBootstrapServiceNameOf(spec)}`;
 }
