@@ -296,6 +296,39 @@ function switchIssues(mapPath: string, config: Readonly<Record<string, ConfigVal
   return issues;
 }
 
+/**
+ * Kafka's boolean settings by naming convention (`*.enable`, `*.disable`, plus `preallocate`):
+ * Kafka's `ConfigDef` parses a boolean from `true` or `false` only (any case), so a YAML-ish `on`
+ * or `yes` stops the broker (or the topic creation) with a ConfigException.
+ */
+function isBooleanKey(key: string): boolean {
+  return /\.(enable|disable)$/.test(key) || key === 'preallocate' || key === 'log.preallocate';
+}
+
+function booleanValueIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  return Object.entries(config)
+    .filter(([key, value]) => isBooleanKey(key) && booleanOf(value) === undefined)
+    .map(([key, value]) =>
+      issue(
+        keyPath(mapPath, key),
+        `${showValue(value)} is not a boolean Kafka accepts; write true or false`,
+      ),
+    );
+}
+
+/** Boolean-value problems of keys the safety switches do not already report. */
+function booleanValueIssuesExceptSwitches(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  return booleanValueIssues(mapPath, config).filter(
+    found => !Object.keys(SAFETY_SWITCHES).some(key => found.path === keyPath(mapPath, key)),
+  );
+}
+
 /** Reads an integer key, or reports that it is not one. */
 function integerAt(
   mapPath: string,
@@ -328,7 +361,10 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
       );
     }
   }
-  issues.push(...switchIssues(mapPath, config));
+  issues.push(
+    ...switchIssues(mapPath, config),
+    ...booleanValueIssuesExceptSwitches(mapPath, config),
+  );
   const at = (key: string): number | undefined => integerAt(mapPath, config, key, issues);
   const defaultRf = at('default.replication.factor');
   const minIsr = at('min.insync.replicas');
@@ -463,7 +499,10 @@ export function topicConfigIssues(
       );
     }
   }
-  issues.push(...switchIssues(mapPath, topic.config));
+  issues.push(
+    ...switchIssues(mapPath, topic.config),
+    ...booleanValueIssuesExceptSwitches(mapPath, topic.config),
+  );
   const minIsr = integerAt(mapPath, topic.config, 'min.insync.replicas', issues);
   if (minIsr !== undefined) {
     if (topic.minInSyncReplicas !== undefined && topic.minInSyncReplicas !== minIsr) {

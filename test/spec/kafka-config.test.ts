@@ -75,6 +75,21 @@ describe('kafka.config', () => {
     ]);
   });
 
+  // Reproduction 5 of issue #12 wrote this value unquoted; it is also no boolean Kafka accepts.
+  it('throws when a boolean setting is not true or false', () => {
+    expect(problemsOf(withKafka({ config: { 'log.cleaner.enable': 'on' } }))).toEqual([
+      'kafka.config["log.cleaner.enable"]: "on" is not a boolean Kafka accepts; write true or false',
+    ]);
+    expect(problemsOf(withKafka({ config: { 'log.cleaner.enable': 'TRUE' } }))).toEqual([]);
+    expect(
+      problemsOf(
+        withKafka({ topics: [{ name: 't', partitions: 1, config: { preallocate: 'yes' } }] }),
+      ),
+    ).toEqual([
+      'kafka.topics[0].config["preallocate"]: "yes" is not a boolean Kafka accepts; write true or false',
+    ]);
+  });
+
   it('throws when auto topic creation or unclean leader election is turned on', () => {
     const problems = problemsOf(
       withKafka({
@@ -131,7 +146,7 @@ describe('kafka.topics[].config', () => {
     const config = Object.fromEntries(
       TOPIC_CONFIG_KEYS.filter(
         key => key !== 'unclean.leader.election.enable' && key !== 'min.insync.replicas',
-      ).map(key => [key, 'x']),
+      ).map(key => [key, /\.(enable|disable)$|^preallocate$/.test(key) ? 'true' : 'x']),
     );
     expect(topicProblems(config)).toEqual([]);
   });
