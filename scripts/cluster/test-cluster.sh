@@ -22,6 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 started=$(date +%s)
+# Checkov installs from PyPI (mostly download time) while the Go builds use the CPUs.
+checkov_out="$(mktemp)"
+bash scripts/peers/install-checkov.sh >"$checkov_out" &
+checkov_pid=$!
 paths="$(bash scripts/cluster/build.sh)"
 while IFS='=' read -r name path; do
   case "$name" in
@@ -34,9 +38,11 @@ while IFS='=' read -r name path; do
 done <<<"$paths"
 # Checkov: a cached virtual environment from PyPI. Without python3 (exit 2) the Checkov test skips.
 set +e
-checkov_line="$(bash scripts/peers/install-checkov.sh)"
+wait "$checkov_pid"
 checkov_rc=$?
 set -e
+checkov_line="$(cat "$checkov_out")"
+rm -f "$checkov_out"
 if [ "$checkov_rc" -eq 0 ]; then
   export CHECKOV_BIN="${checkov_line#checkov=}"
 elif [ "$checkov_rc" -ne 2 ]; then
