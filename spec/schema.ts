@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 
-const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 label (starting with a letter, as namespaces here do), at most 63 characters. */
+const dnsLabel = /^(?=.{1,63}$)[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Default `controller.image`: the name a release would carry, never published. Synth and plan warn

@@ -273,6 +273,13 @@ describe('parseSpec rules', () => {
     );
   });
 
+  it('throws when a namespace is longer than a DNS-1123 label allows', () => {
+    const base = specInput(3, 4);
+    expect(problemsOf({ ...base, kafka: { ...base.kafka, namespace: 'k'.repeat(64) } })).toEqual([
+      `kafka.namespace: "${'k'.repeat(64)}" is not a DNS-1123 label; use "kafka"`,
+    ]);
+  });
+
   it('throws when the name is longer than its derived names allow', () => {
     expect(problemsOf({ ...specInput(3, 4), name: 'a'.repeat(41) })[0]).toMatch(
       /^name: .* with this spec, name may be at most 32 characters$/,
