@@ -87,6 +87,9 @@ describe('PrometheusAdapter against a real Prometheus', () => {
       100_000,
     );
     const metrics = await adapter.kafkaMetrics(queries);
+    // The age comes from the raw samples' own timestamps (scraped every second), for every pod.
+    expect(metrics.sampledAtMs).toBeGreaterThan(Date.now() - 10_000);
+    expect(metrics.sampledAtMs).toBeLessThanOrEqual(Date.now());
     expect(metrics.underReplicatedPartitions).toBe(0);
     expect(metrics.underMinIsrPartitions).toBe(0);
     expect(metrics.loads).toHaveLength(1);
