@@ -70,6 +70,44 @@ async function mockPlan(specFile: string): Promise<RecordedResource[]> {
   return resources;
 }
 
+/** The only error a preview may end with: the AWS provider plugin is not installed. */
+function expectOnlyMissingAwsPlugin(stdout: string, stack: string, awsVersion: string): void {
+  const errors = parseEvents(stdout)
+    .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
+    .filter(diagnostic => diagnostic.severity === 'error')
+    .map(({ urn, message }) => ({ urn, message }));
+  expect(errors).toEqual([
+    {
+      urn: `urn:pulumi:${stack}::${PROJECT}::pulumi:providers:aws::default_${awsVersion.replaceAll('.', '_')}`,
+      message: `no resource plugin 'pulumi-resource-aws' found in the workspace at version v${awsVersion} or on your $PATH\n`,
+    },
+  ]);
+}
+
+/** Every top-level resource of the mock plan (the components) reached the engine. */
+function expectTopLevelRegistered(
+  stderr: string,
+  stack: string,
+  planned: readonly RecordedResource[],
+): void {
+  const expected = planned
+    .filter(resource => resource.parent === '(stack)')
+    .map(resource => `${resource.type}::${resource.name}`);
+  expect(expected.length).toBeGreaterThanOrEqual(6);
+  const registered = new Set(
+    parseRegistrations(stderr).map(registration => `${registration.type}::${registration.name}`),
+  );
+  expect(registered).toContain(`pulumi:pulumi:Stack::${PROJECT}-${stack}`);
+  expect(expected.filter(key => !registered.has(key))).toEqual([]);
+}
+
+/** `pulumi preview --non-interactive`, with engine events on stdout and the engine log on stderr. */
+function preview(sandbox: EngineSandbox): ReturnType<EngineSandbox['run']> {
+  return sandbox.run(['preview', '--non-interactive', '--json', '--logtostderr', '-v=5'], {
+    env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' },
+  });
+}
+
 describeEngine('pulumi preview under the real engine', () => {
   let sandbox: EngineSandbox;
   const awsVersion = installedVersion('@pulumi/aws');
@@ -91,37 +129,32 @@ describeEngine('pulumi preview under the real engine', () => {
       await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, spec]);
 
       // WHEN previewing it
-      const preview = await sandbox.run(
-        ['preview', '--non-interactive', '--json', '--logtostderr', '-v=5'],
-        { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' } },
-      );
+      const result = await preview(sandbox);
 
       // THEN the only error is the documented missing AWS provider plugin
-      const errors = parseEvents(preview.stdout)
-        .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
-        .filter(diagnostic => diagnostic.severity === 'error')
-        .map(({ urn, message }) => ({ urn, message }));
-      expect(errors).toEqual([
-        {
-          urn: `urn:pulumi:${stack}::${PROJECT}::pulumi:providers:aws::default_${awsVersion.replaceAll('.', '_')}`,
-          message: `no resource plugin 'pulumi-resource-aws' found in the workspace at version v${awsVersion} or on your $PATH\n`,
-        },
-      ]);
-      expect(preview.code).not.toBe(0);
-
+      expectOnlyMissingAwsPlugin(result.stdout, stack, awsVersion);
+      expect(result.code).not.toBe(0);
       // AND every top-level resource of the mock plan (the components) reached the engine
-      const planned = await mockPlan(join(sandbox.projectDir, spec));
-      const expected = planned
-        .filter(resource => resource.parent === '(stack)')
-        .map(resource => `${resource.type}::${resource.name}`);
-      expect(expected.length).toBeGreaterThanOrEqual(6);
-      const registered = new Set(
-        parseRegistrations(preview.stderr).map(
-          registration => `${registration.type}::${registration.name}`,
-        ),
+      expectTopLevelRegistered(
+        result.stderr,
+        stack,
+        await mockPlan(join(sandbox.projectDir, spec)),
       );
-      expect(registered).toContain(`pulumi:pulumi:Stack::${PROJECT}-${stack}`);
-      expect(expected.filter(key => !registered.has(key))).toEqual([]);
     },
   );
+
+  it('with no spec set, the Pulumi.yaml default (stacks/prod.yaml) is read from the project root', async () => {
+    const stack = 'prod-default-spec';
+    await mustRun(sandbox, ['stack', 'init', stack]);
+    await mustRun(sandbox, ['config', 'set', 'aws:region', 'us-east-1']);
+
+    const result = await preview(sandbox);
+
+    expectOnlyMissingAwsPlugin(result.stdout, stack, awsVersion);
+    expectTopLevelRegistered(
+      result.stderr,
+      stack,
+      await mockPlan(join(sandbox.projectDir, 'stacks', 'prod.yaml')),
+    );
+  });
 });
