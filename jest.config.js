@@ -1,4 +1,4 @@
-/** Fast tier: needs nothing but Node. The cluster tier has its own config. */
+/** Fast tier: needs nothing but Node. The cluster and engine tiers have their own configs. */
 /** @type {import('jest').Config} */
 module.exports = {
   preset: 'ts-jest',
@@ -8,6 +8,7 @@ module.exports = {
     '/node_modules/',
     '<rootDir>/test/cluster/',
     '<rootDir>/test/integration/',
+    '<rootDir>/test/engine/',
   ],
   transform: {
     '^.+\\.tsx?$': 'ts-jest',
