@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Examples tier (`npm run test:examples`): packs the library as npm would publish it (`npm pack`
-# runs `prepack`, which builds lib/), installs the tarball into a temporary copy of each example
+# Examples tier (`npm run test:examples`): builds lib/ (the `prepack` step), packs the library as
+# npm would publish it, installs the tarball into a temporary copy of each example
 # project under examples/, and runs that project's own tests. This is what a user's repository does.
 #   SKIP_BUILD=1        pack the lib/ already built (faster when iterating; CI always builds)
 #   UPDATE_SNAPSHOTS=1  run the examples' tests with -u and copy the new snapshots back into
@@ -10,10 +10,12 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/kafka-eks-examples.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+  echo "== npm run build:lib (what npm pack's prepack runs)"
+  (cd "$root" && npm run --silent build:lib)
+fi
 echo "== npm pack"
-pack_flags=()
-if [[ "${SKIP_BUILD:-}" == 1 ]]; then pack_flags+=(--ignore-scripts); fi
-(cd "$root" && npm pack --silent "${pack_flags[@]}" --pack-destination "$work" >/dev/null)
+(cd "$root" && npm pack --silent --ignore-scripts --pack-destination "$work" >/dev/null)
 tarball="$(ls "$work"/kafka-eks-autoscaling-*.tgz)"
 echo "   $(basename "$tarball"), $(tar -tzf "$tarball" | wc -l) files"
 
