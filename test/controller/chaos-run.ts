@@ -29,15 +29,19 @@ export const config: ControllerConfig = {
   nodeReadyTimeoutSeconds: 300,
 };
 
-/** Demand per zone over the run: 1 node, 4 nodes (scale-out, re-spread), 2, then 1 (scale-in). */
-function demandAt(offsetMs: number): number {
-  if (offsetMs < 15 * MINUTE) return 20;
-  if (offsetMs < 75 * MINUTE) return 180;
-  if (offsetMs < 120 * MINUTE) return 80;
+/**
+ * Demand per zone over the run, two cycles: 1 node, 4 nodes (scale-out, re-spread), 2, then 1
+ * (scale-in); the quiet last hour is low.
+ */
+export function demandAt(offsetMs: number): number {
+  const cycle = offsetMs < 90 * MINUTE ? offsetMs : offsetMs - 90 * MINUTE;
+  if (offsetMs >= FAULTY_MS) return 20;
+  if (cycle < 10 * MINUTE) return 20;
+  if (cycle < 45 * MINUTE) return 180;
+  if (cycle < 70 * MINUTE) return 80;
   return 20;
 }
 
-/** A fault at a random time, or right after a random write (a step boundary). */
 export const faultArb: fc.Arbitrary<Fault> = fc
   .record({
     atMs: fc.integer({ min: 0, max: FAULTY_MS }),

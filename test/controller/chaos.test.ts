@@ -9,14 +9,14 @@ import { expectSettled, runSchedule, scheduleArb } from './chaos-run';
 import fc from 'fast-check';
 
 describe('controller under interleaved faults (issue #10)', () => {
-  test('without faults: scales out to 4, re-spreads, scales in to 1; no violation', async () => {
+  test('without faults: twice scales out to 4, re-spreads, scales in to 1; no violation', async () => {
     const { violations, world } = await runSchedule([]);
     expect(violations).toEqual([]);
     const writes = world.history.filter(event => event.kind === 'write');
     const desired = writes.filter(w => w.kind === 'write' && w.write === 'set-desired');
-    expect(desired.map(w => (w.kind === 'write' ? w.desired : 0))).toEqual([4, 4]);
-    expect(writes.filter(w => w.kind === 'write' && w.write === 'terminate')).toHaveLength(6);
-    expect(writes.filter(w => w.kind === 'write' && w.write === 'request-roll').length).toBe(14);
+    expect(desired.map(w => (w.kind === 'write' ? w.desired : 0))).toEqual([4, 4, 4, 4]);
+    expect(writes.filter(w => w.kind === 'write' && w.write === 'terminate')).toHaveLength(12);
+    expect(writes.filter(w => w.kind === 'write' && w.write === 'request-roll').length).toBe(28);
     for (const group of world.groups) expect(group.desired).toBe(1);
     expectSettled(world);
   });
