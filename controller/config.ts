@@ -171,6 +171,7 @@ export function defaultPrometheusQueries(
 /** Builds the controller configuration from a validated spec. */
 export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
   const { spec, plan } = loaded;
+  const staleAfterSeconds = Math.max(120, spec.autoscaling.intervalSeconds * 4);
   return {
     clusterName: spec.name,
     region: spec.region,
@@ -196,9 +197,13 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
     dryRun: spec.autoscaling.dryRun,
     prometheusUrl: spec.monitoring.prometheusUrl,
     prometheusQueries: defaultPrometheusQueries(spec.kafka.namespace, spec.name),
-    staleAfterSeconds: Math.max(120, spec.autoscaling.intervalSeconds * 4),
+    staleAfterSeconds,
     moveTimeoutSeconds: 900,
-    operationPhaseTimeoutSeconds: DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS,
+    // Longer than the staleness limit, so a phase never times out on data older than its write.
+    operationPhaseTimeoutSeconds: Math.max(
+      DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS,
+      2 * staleAfterSeconds,
+    ),
     nodeReadyTimeoutSeconds: 900,
     leaderElection: {
       namespace: spec.controller.namespace,

@@ -9,6 +9,24 @@ describe('controller configuration', () => {
     expect(parseControllerConfig(JSON.parse(JSON.stringify(built)))).toEqual(built);
   });
 
+  test('a slow decision interval still yields a phase deadline above the staleness limit', () => {
+    const loaded = loadSpecFile('stacks/prod.yaml');
+    const slow = controllerConfigFromSpec({
+      ...loaded,
+      spec: { ...loaded.spec, autoscaling: { ...loaded.spec.autoscaling, intervalSeconds: 300 } },
+    });
+    expect(slow.staleAfterSeconds).toBe(1200);
+    expect(slow.operationPhaseTimeoutSeconds).toBe(2400);
+    expect(parseControllerConfig(JSON.parse(JSON.stringify(slow)))).toEqual(slow);
+    expect(built.operationPhaseTimeoutSeconds).toBe(600);
+  });
+
+  test('throws when the phase deadline does not exceed the staleness limit', () => {
+    expect(() =>
+      parseControllerConfig({ ...built, operationPhaseTimeoutSeconds: built.staleAfterSeconds }),
+    ).toThrow(/operationPhaseTimeoutSeconds: 120 must exceed staleAfterSeconds \(120\)/);
+  });
+
   test('throws naming every bad field', () => {
     const bad = { ...built, targetUtilization: 1.5, balancedNodeCounts: [3, 1], extra: true };
     expect(() => parseControllerConfig(bad)).toThrow(ControllerConfigError);
