@@ -150,7 +150,10 @@ function conflictsOf(
   const conflicts: string[] = [];
   const editedSince = (path: string): boolean => {
     const recorded = owned.get(path);
-    return recorded !== undefined && sha256(readFileSync(join(target, path))) !== recorded;
+    if (recorded === undefined) return false;
+    const current = sha256(readFileSync(join(target, path)));
+    const planned = files.get(path);
+    return current !== recorded && (planned === undefined || current !== sha256(planned));
   };
   for (const path of files.keys()) {
     const segments = path.split('/');
@@ -216,6 +219,7 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
   if (entryAt(target) !== 'directory') {
     throw new OutputOwnershipError(outDir, [`${outDir} is not a folder`]);
   }
+  removeAbandonedStaging(target);
   const owned = readManifest(target) ?? legacyOwned(target);
   const conflicts = conflictsOf(target, files, owned);
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
@@ -266,6 +270,33 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
   rmSync(staging, { recursive: true, force: true });
   for (const path of removed) removeEmptyFolders(dirname(join(target, path)), target);
   return { written: [...files.keys()].sort(), removed: removed.sort(), foreign: foreign.sort() };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes staging folders a killed run left behind (`.synth-staging-<pid>` of a process that no
+ * longer runs). They hold only files synth generated. A run killed outright (SIGKILL, power loss)
+ * while swapping can leave some owned files old, some new and some missing; the next run rewrites
+ * them all, since a file that already holds exactly what synth is about to write never counts as
+ * edited. Errors short of that roll back instead (see `writeOwnedFiles`).
+ */
+function removeAbandonedStaging(target: string): void {
+  for (const entry of readdirSync(target, { withFileTypes: true })) {
+    const match = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)$`).exec(entry.name);
+    if (match === null || !entry.isDirectory()) continue;
+    const pid = Number(match[1]);
+    if (pid !== process.pid && !processAlive(pid)) {
+      rmSync(join(target, entry.name), { recursive: true, force: true });
+    }
+  }
 }
 
 /** A new folder: staged beside it and renamed into place in one step. */
