@@ -95,7 +95,21 @@ function subnetIssues(spec: PlatformSpec): SpecIssue[] {
   return issues;
 }
 
-/** Every problem of the AWS passthrough maps. */
+/** IAM role ARNs (IAM user guide, "IAM identifiers"): partition, 12-digit account, role path. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+function roleArnIssues(spec: PlatformSpec): SpecIssue[] {
+  const arn = spec.controller.iamRoleArn;
+  if (arn === undefined || ROLE_ARN.test(arn)) return [];
+  return [
+    {
+      path: 'controller.iamRoleArn',
+      message: `${showValue(arn)} is not an IAM role ARN; write one like "arn:aws:iam::123456789012:role/kafka-autoscaler", or leave it out to use EKS Pod Identity`,
+    },
+  ];
+}
+
+/** Every problem of the AWS passthrough maps and strings. */
 export function passthroughIssues(spec: PlatformSpec): SpecIssue[] {
-  return [...tagIssues(spec), ...subnetIssues(spec)];
+  return [...tagIssues(spec), ...subnetIssues(spec), ...roleArnIssues(spec)];
 }

@@ -84,3 +84,18 @@ describe('subnet maps', () => {
     ]);
   });
 });
+
+describe('controller.iamRoleArn', () => {
+  it('throws when it is not an IAM role ARN', () => {
+    const controller = (iamRoleArn: string): PlatformSpecInput => ({
+      ...specInput(3, 2),
+      controller: { iamRoleArn },
+    });
+    expect(problemsOf(controller('kafka-autoscaler'))).toEqual([
+      'controller.iamRoleArn: "kafka-autoscaler" is not an IAM role ARN; write one like "arn:aws:iam::123456789012:role/kafka-autoscaler", or leave it out to use EKS Pod Identity',
+    ]);
+    expect(
+      problemsOf(controller('arn:aws:iam::123456789012:role/platform/kafka-autoscaler')),
+    ).toEqual([]);
+  });
+});
