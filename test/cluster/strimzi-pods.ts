@@ -10,8 +10,9 @@
  * configuration annotations, certificates' contents, most environment variables). One Pod per
  * node pool, named after the pool's first node ID: every pod of a pool shares the template.
  *
- * What it follows, from the Strimzi 1.2 sources (`KafkaCluster`, `WorkloadUtils`, `VolumeUtils`,
- * `BaselinePodSecurityProvider`, `RestrictedPodSecurityProvider`):
+ * What it follows, read from Strimzi's KRaft-era sources (`KafkaCluster`, `VolumeUtils`,
+ * `BaselinePodSecurityProvider`, `RestrictedPodSecurityProvider`; not diffed line by line against
+ * the 1.2.0 tag, so re-check after an operator upgrade):
  * - container `kafka` runs `/opt/kafka/kafka_run.sh`, exec probes `kafka_liveness.sh` /
  *   `kafka_readiness.sh` with the default 15 s initial delay and 5 s timeout;
  * - ports: `tcp-kafkaagent` 8443 on every node, `tcp-ctrlplane` 9090 on controllers,
