@@ -6,14 +6,22 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { buildPlatformStack } from '../components/stack';
+import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
-import { DEFAULT_SPEC_PATH, projectRootFrom, resolveProjectPath } from './defaults';
+import { projectRootFrom, specFileFromConfig } from './defaults';
 
 const config = new pulumi.Config();
 const projectRoot = projectRootFrom(pulumi.runtime.getRootDirectory());
-const loaded = loadSpecFile(
-  resolveProjectPath(config.get('spec') ?? DEFAULT_SPEC_PATH, projectRoot),
-);
+const { file: specFile, problem } = specFileFromConfig(config.get('spec'), projectRoot);
+// RunError: the engine prints the message alone, without a stack trace of the program.
+if (problem !== undefined) throw new pulumi.RunError(problem);
+let loaded: ReturnType<typeof loadSpecFile>;
+try {
+  loaded = loadSpecFile(specFile);
+} catch (error) {
+  if (error instanceof SpecError) throw new pulumi.RunError(error.message);
+  throw error;
+}
 const platform = buildPlatformStack(loaded);
 
 export const kubeconfig = platform.kubeconfig;

@@ -10,6 +10,7 @@ import {
   PROJECT_ROOT,
   projectRootFrom,
   resolveProjectPath,
+  specFileFromConfig,
 } from '../../stacks/defaults';
 import { indexPlan } from '../components/plan-fixture';
 
@@ -93,6 +94,38 @@ describe('relative paths in stack config resolve against the project root', () =
     } finally {
       process.chdir(previous);
     }
+  });
+});
+
+describe('a spec path that does not name a file', () => {
+  it('names the config key, the value as set, the resolved path and the fix', () => {
+    const { problem } = specFileFromConfig('stacks/nope.yaml', ROOT);
+    expect(problem).toContain('kafka-eks-autoscaling:spec is "stacks/nope.yaml"');
+    expect(problem).toContain(`resolves to ${join(ROOT, 'stacks', 'nope.yaml')}`);
+    expect(problem).toContain('does not exist');
+    expect(problem).toContain('Fix: pulumi config set kafka-eks-autoscaling:spec <spec file>');
+  });
+
+  it('says when the Pulumi.yaml default was used, and rejects a folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spec-root-'));
+    expect(specFileFromConfig(undefined, dir).problem).toContain(
+      'kafka-eks-autoscaling:spec is not set, and its default "stacks/prod.yaml"',
+    );
+    expect(specFileFromConfig('stacks', ROOT).problem).toContain('is not a file');
+    expect(specFileFromConfig('stacks/dev.yaml', ROOT)).toEqual({
+      file: join(ROOT, 'stacks', 'dev.yaml'),
+    });
+  });
+
+  it('stops the program with that message alone (a RunError: no stack trace under the engine)', async () => {
+    const pulumi = await import('@pulumi/pulumi');
+    const failure = runProgramFromStacksFolder('dev.yaml');
+    await expect(failure).rejects.toThrow(
+      `kafka-eks-autoscaling:spec is "dev.yaml", which resolves to ${join(ROOT, 'dev.yaml')}`,
+    );
+    await failure.catch((error: unknown) => {
+      expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    });
   });
 });
 
