@@ -91,6 +91,9 @@ async function main(): Promise<void> {
     cluster: limitedClusterWriter(fencedClusterWriter(kubernetes, fence), kubernetesGate),
     groups: spacedGroupWriter(autoscaling, groupSpacing),
     events: limitedEvents(kubernetes, kubernetesGate),
+    liveNodeCheck: {
+      nodeNow: nodeName => limitedCall(kubernetesGate, () => kubernetes.nodeNow(nodeName), 2),
+    },
     leadership: () => elector.leadership(),
     metrics,
     logger,

@@ -18,6 +18,19 @@ export interface ClusterWriter {
   requestRoll(podName: string, podUid: string): Promise<void>;
 }
 
+/**
+ * A live read of one node, bypassing the informer caches, made right before the two irreversible
+ * steps of a removal (unprotect and terminate): the cached pod view may be up to
+ * `staleAfterSeconds` old, and a broker may have landed on the node since (after someone
+ * uncordoned it).
+ */
+export interface LiveNodeCheck {
+  /** The node's `spec.unschedulable` and the broker pods bound to it now (pod names). */
+  nodeNow(
+    nodeName: string,
+  ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }>;
+}
+
 /** Writes to the Auto Scaling API. */
 export interface GroupWriter {
   /** Raises desired capacity; never used to lower it. */

@@ -26,7 +26,14 @@ import {
   type StepOutcome,
 } from './operation';
 import { encodeOperationRecord } from './operation-record';
-import type { ClusterWriter, EventRecorder, GroupWriter, Leadership, Observe } from './ports';
+import type {
+  ClusterWriter,
+  EventRecorder,
+  GroupWriter,
+  Leadership,
+  LiveNodeCheck,
+  Observe,
+} from './ports';
 import { instancesWithoutNode, nodelessInstanceToTerminate } from './nodeless';
 import { instancesToProtect } from './protection';
 import { staleDataBlocker } from './safety';
@@ -43,6 +50,11 @@ export interface ReconcilerDependencies {
   readonly logger: Logger;
   /** Operation IDs; random by default. */
   readonly newId?: () => string;
+  /**
+   * A live read of the node right before unprotect and terminate (the cached pod view may be up
+   * to `staleAfterSeconds` old). Without it, only the cached view is checked (tests).
+   */
+  readonly liveNodeCheck?: LiveNodeCheck;
 }
 
 /** What one pass did. */
@@ -323,6 +335,7 @@ export class Reconciler {
     if (recordChanged && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
       return false;
     }
+    if (!(await this.liveNodeStillEmpty(step.effect))) return false;
     this.assertLeading();
     if (step.effectFirst && step.effect !== undefined) await this.perform(step.effect);
     if (recordChanged) await this.deps.cluster.writeOperation(node, step.next);
@@ -331,6 +344,26 @@ export class Reconciler {
       await this.perform(step.effect);
     }
     return true;
+  }
+
+  /**
+   * Before the irreversible steps of a removal, reads the node live: it must still be cordoned and
+   * host no broker pod. Otherwise the step is skipped (the next pass, on a view that caught up,
+   * re-cordons the node or goes back to drain).
+   */
+  private async liveNodeStillEmpty(effect: Effect | undefined): Promise<boolean> {
+    const check = this.deps.liveNodeCheck;
+    if (check === undefined || effect === undefined) return true;
+    if (effect.kind !== 'unprotect-instance' && effect.kind !== 'terminate-instance') return true;
+    const now = await check.nodeNow(effect.nodeName);
+    if (now.unschedulable && now.brokers.length === 0) return true;
+    this.deps.logger.log('warn', 'live read refused an irreversible step', {
+      effect: effect.kind,
+      node: effect.nodeName,
+      unschedulable: now.unschedulable,
+      brokers: now.brokers,
+    });
+    return false;
   }
 
   private async perform(effect: Effect): Promise<void> {

@@ -26,7 +26,7 @@ import {
   encodeOperationRecord,
   type OperationRecord,
 } from '../operation-record';
-import type { ClusterWriter, ControllerEvent, EventRecorder } from '../ports';
+import type { ClusterWriter, ControllerEvent, EventRecorder, LiveNodeCheck } from '../ports';
 import {
   DECISION_RECORD_KEY,
   decisionConfigMapName,
@@ -46,7 +46,7 @@ interface JsonPatchOp {
 }
 
 /** All Kubernetes I/O of the controller. */
-export class KubernetesAdapter implements ClusterWriter, EventRecorder {
+export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNodeCheck {
   private readonly core: CoreV1Api;
   private readonly coordination: CoordinationV1Api;
   private readonly custom: CustomObjectsApi;
@@ -97,10 +97,33 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder {
     );
   }
 
+  private brokerSelector(): string {
+    return `strimzi.io/cluster=${this.config.clusterName},strimzi.io/broker-role=true,strimzi.io/kind=Kafka`;
+  }
+
+  /**
+   * The node and the broker pods bound to it, read live (a GET and a LIST with the field selector
+   * `spec.nodeName`), not from the caches. Throws when the node cannot be read.
+   */
+  async nodeNow(
+    nodeName: string,
+  ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> {
+    const node = await this.core.readNode({ name: nodeName });
+    const pods = await this.core.listNamespacedPod({
+      namespace: this.config.kafkaNamespace,
+      labelSelector: this.brokerSelector(),
+      fieldSelector: `spec.nodeName=${nodeName}`,
+    });
+    return {
+      unschedulable: node.spec?.unschedulable === true,
+      brokers: pods.items.map(pod => pod.metadata?.name ?? '').sort(),
+    };
+  }
+
   /** Broker pods of the cluster. */
   brokerPodSource(): ListWatchSource<V1Pod> {
     const namespace = this.config.kafkaNamespace;
-    const labelSelector = `strimzi.io/cluster=${this.config.clusterName},strimzi.io/broker-role=true,strimzi.io/kind=Kafka`;
+    const labelSelector = this.brokerSelector();
     return this.watchSource(`/api/v1/namespaces/${namespace}/pods`, { labelSelector }, () =>
       this.core.listNamespacedPod({ namespace, labelSelector }),
     );

@@ -7,6 +7,7 @@ export const SCENARIOS = [
   'the server refuses a JSON patch whose resourceVersion test fails',
   'annotates a broker pod for a Strimzi roll by UID',
   'refuses to annotate a pod that Strimzi already recreated',
+  'reads a node and the broker pods bound to it, live',
   'records an Event on the Kafka resource',
   'reads the Kafka resource, or undefined when there is none',
   'lease: create, renew, 409 on a stale update and on a second create',

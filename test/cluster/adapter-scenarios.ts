@@ -263,6 +263,22 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     assert.equal(annotations?.[MANUAL_ROLLING_UPDATE_ANNOTATION], undefined);
   },
 
+  'reads a node and the broker pods bound to it, live': async () => {
+    // What the controller reads right before unprotect and terminate (field selector spec.nodeName).
+    assert.deepEqual(await adapter.nodeNow('kafka-a'), {
+      unschedulable: false,
+      brokers: ['orders-us-east-1a-1'],
+    });
+    assert.deepEqual((await adapter.nodeNow('kafka-b')).brokers, ['orders-us-east-1a-0']);
+    const node = await getNode('kafka-a');
+    await adapter.setUnschedulable('kafka-a', node.metadata?.uid ?? '', true);
+    assert.equal((await adapter.nodeNow('kafka-a')).unschedulable, true);
+    await adapter.setUnschedulable('kafka-a', node.metadata?.uid ?? '', false);
+    await createNode('kafka-empty', true);
+    assert.deepEqual(await adapter.nodeNow('kafka-empty'), { unschedulable: false, brokers: [] });
+    await api.ok('DELETE', '/api/v1/nodes/kafka-empty');
+  },
+
   'records an Event on the Kafka resource': async () => {
     await adapter.record({ type: 'Normal', reason: 'ScaleOut', message: 'zone us-east-1a 1 -> 2' });
     const events = (await api.ok('GET', `/api/v1/namespaces/${NAMESPACE}/events`)) as {

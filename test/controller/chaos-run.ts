@@ -93,6 +93,7 @@ export async function runSchedule(faults: readonly Fault[]): Promise<RunResult> 
       cluster: world,
       groups: world,
       events: world,
+      liveNodeCheck: world,
       leadership: () => world.leadership,
       metrics: new ControllerMetrics({ defaultMetrics: false }),
       logger: silentLogger,

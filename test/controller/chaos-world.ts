@@ -26,6 +26,7 @@ import type {
   EventRecorder,
   GroupWriter,
   Leadership,
+  LiveNodeCheck,
 } from '../../controller/ports';
 import type { HistoryEvent, WriteKind } from './invariants';
 import { CrashError } from './fake-cluster';
@@ -143,7 +144,7 @@ const NODE_DELETE_MS = 40_000;
 export const OPERATOR_DELAY_MS = 300_000;
 
 /** The world. Times are epoch ms from `NOW_MS`. */
-export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder {
+export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, LiveNodeCheck {
   nowMs = NOW_MS;
   readonly history: HistoryEvent[] = [];
   readonly nodes: Node[] = [];
@@ -714,6 +715,18 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder {
     this.write(protectedFromScaleIn ? 'protect' : 'unprotect', { groupName }, () => {
       for (const instance of targets) instance.protectedFromScaleIn = protectedFromScaleIn;
     });
+  }
+
+  /** The live read of one node (never stale; fails like any API call during an API fault). */
+  async nodeNow(
+    nodeName: string,
+  ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    return {
+      unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
+      brokers: this.brokersOn(nodeName).map(pod => pod.podName),
+    };
   }
 
   async record(event: ControllerEvent): Promise<void> {

@@ -70,6 +70,17 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     loads: this.loads,
   });
 
+  /** The live read of one node (no staleness): its cordon and the brokers bound to it. */
+  nodeNow = async (
+    nodeName: string,
+  ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> => ({
+    unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
+    brokers: this.brokers
+      .filter(broker => broker.nodeName === nodeName)
+      .map(broker => broker.podName)
+      .sort(),
+  });
+
   private write(name: string, apply: () => void): void {
     this.writes.push(name);
     const crash = this.crash;

@@ -420,3 +420,58 @@ describe('currentMoveAgeSeconds', () => {
     ).toBe(960);
   });
 });
+
+describe('reconciler: a live read before the irreversible steps', () => {
+  test('a broker that landed on the emptied node since the cached view stops unprotect and terminate', async () => {
+    // GIVEN node-a-1 emptied and cordoned, its removal in unprotect; the cached pod view (within
+    // the staleness limit) still shows it empty, but broker a-1001 has landed on it since
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? {
+            ...node,
+            unschedulable: true,
+            operation: {
+              id: 'op-1',
+              kind: 'remove-node',
+              zone: 'us-east-1a',
+              groupName: 'asg-orders-kafka-a',
+              nodeName: 'node-a-1',
+              nodeUid: 'uid-node-a-1',
+              instanceId: 'i-a1',
+              phase: 'unprotect',
+              movesDone: 2,
+              startedAtMs: cluster.nowMs,
+              fencingToken: 1,
+              holder: 'a',
+            },
+          }
+        : node,
+    );
+    const cachedView = await cluster.observe();
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.podName === 'orders-brokers-a-1001' ? { ...broker, nodeName: 'node-a-1' } : broker,
+    );
+    const make = (live: boolean) =>
+      new Reconciler({
+        config,
+        observe: async () => cachedView,
+        cluster,
+        groups: cluster,
+        events: { record: async () => undefined },
+        leadership: leading(),
+        metrics: new ControllerMetrics({ defaultMetrics: false }),
+        logger: silentLogger,
+        ...(live ? { liveNodeCheck: cluster } : {}),
+      });
+    // WHEN the controller with the live read steps; THEN nothing irreversible goes out
+    await make(true).reconcileOnce();
+    expect(cluster.writes.filter(write => /^(unprotect|terminate) /.test(write))).toEqual([]);
+    // (without it, the cached view alone would have let the unprotect through)
+    await make(false).reconcileOnce();
+    expect(cluster.writes.filter(write => /^unprotect /.test(write))).toEqual(['unprotect i-a1']);
+  });
+});
