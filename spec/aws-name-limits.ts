@@ -17,13 +17,18 @@
  *   API documents). It fails in the provider's Check step, also during preview.
  *
  * Sources (pulumi-aws, provider v7 layout, read November 2026):
- * - `provider/resource_overrides.go`: `aws_iam_role` name AutoName 64; `aws_kms_alias` name max 238
- *   then an `alias/` prefix; `aws_eks_node_group` nodeGroupName AutoName 255.
+ * - `provider/resource_overrides.go`: `aws_iam_role` name AutoName 64; `aws_kms_alias` name
+ *   Maxlen 238 for the logical name, `-` and the 7 characters, then `PostTransform` prepends
+ *   `alias/` (so an auto-named alias is at most 244 characters; the bridge's `FromName` checks
+ *   Maxlen before the post-transform); `aws_eks_node_group` nodeGroupName AutoName 255.
  * - `provider/aliases.go`: `aws_lb_target_group` name AutoName 32.
  * - `provider/autonaming.go`: every other resource with a `name` input: AutoName 255.
  * - Upstream schema limits (terraform-provider-aws, and the AWS API references named per entry):
- *   IAM policy and inline role policy names 128, load balancer names 32, launch template names
- *   128, security group names 255, instance profile names 128, EKS cluster names 100.
+ *   IAM policy and inline role policy names 128, load balancer names 32
+ *   (`internal/service/elbv2/validate.go` validName), launch template names 125
+ *   (`internal/verify/validate.go` ValidLaunchTemplateName: "cannot be longer than 125
+ *   characters", below the EC2 API's 128), security group names 255, instance profile names 128,
+ *   EKS cluster names 100.
  */
 
 /** Characters of the random auto-name suffix (pulumi-aws `Randlen: 7`). */
@@ -40,8 +45,17 @@ export type NameLimitLayer = 'auto-name' | 'schema';
 export interface AwsNameLimit {
   /** Input property that holds the physical name (`name` for most types). */
   readonly nameProperty: string;
-  /** Longest name, in characters, that preview accepts (prefixes such as `alias/` included). */
+  /**
+   * Longest auto-generated name, in characters, that preview accepts (prefixes such as `alias/`
+   * included). Also the limit of a given name unless {@link AwsNameLimit.givenMaxLength} is set.
+   */
   readonly maxLength: number;
+  /**
+   * Longest name, in characters, accepted when the name property is set explicitly, where that
+   * differs from `maxLength` (a KMS alias: 256 by KMS CreateAlias, while the auto-namer stops at
+   * 244). Unset: `maxLength` applies to given names too.
+   */
+  readonly givenMaxLength?: number;
   /** The layer whose check `maxLength` comes from. */
   readonly enforcedBy: NameLimitLayer;
   /** Prefix the provider adds to an auto-name (`alias/` for KMS aliases), counted in the length. */
@@ -103,10 +117,10 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, AwsNameLimit>> = {
   },
   'aws:ec2/launchTemplate:LaunchTemplate': {
     nameProperty: 'name',
-    maxLength: 128,
+    maxLength: 125,
     enforcedBy: 'schema',
     autoNamePrefix: '',
-    source: `${PULUMI_AWS} default AutoName 255; ${TF_AWS} aws_launch_template name 3-128 (EC2 CreateLaunchTemplate LaunchTemplateName 3-128)`,
+    source: `${PULUMI_AWS} default AutoName 255; ${TF_AWS} aws_launch_template name 3-125 (internal/verify/validate.go ValidLaunchTemplateName; the EC2 API itself allows 128)`,
   },
   'aws:ec2/securityGroup:SecurityGroup': {
     nameProperty: 'name',
@@ -117,10 +131,11 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, AwsNameLimit>> = {
   },
   'aws:kms/alias:Alias': {
     nameProperty: 'name',
-    maxLength: 256,
+    maxLength: 238 + 'alias/'.length,
+    givenMaxLength: 256,
     enforcedBy: 'auto-name',
     autoNamePrefix: 'alias/',
-    source: `${PULUMI_AWS} provider/resource_overrides.go aws_kms_alias Maxlen 238 + "alias/" prefix; KMS CreateAlias AliasName 1-256`,
+    source: `${PULUMI_AWS} provider/resource_overrides.go aws_kms_alias AutoName Maxlen 238 before the "alias/" PostTransform (244 with it); a given name: KMS CreateAlias AliasName 1-256`,
   },
   'aws:eks/nodeGroup:NodeGroup': {
     nameProperty: 'nodeGroupName',
@@ -137,6 +152,16 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, AwsNameLimit>> = {
     source: `${PULUMI_AWS} default AutoName 255; ${TF_AWS} aws_eks_cluster name 1-100 (EKS CreateCluster name 1-100)`,
   },
 };
+
+/**
+ * The limit, in characters, a name of `type` must meet: `maxLength` for an auto-generated name,
+ * `givenMaxLength ?? maxLength` for a name set explicitly. `undefined` for types not listed.
+ */
+export function nameLengthLimit(type: string, autoNamed: boolean): number | undefined {
+  const limit = AWS_NAME_LIMITS[type];
+  if (limit === undefined) return undefined;
+  return autoNamed ? limit.maxLength : (limit.givenMaxLength ?? limit.maxLength);
+}
 
 /** The limit of a resource type, or `undefined` when the type has no physical name limit here. */
 export function nameLimitOf(type: string): AwsNameLimit | undefined {

@@ -15,6 +15,7 @@ import {
   AUTO_NAME_CHARSET,
   AUTO_NAME_RANDOM_LENGTH,
   AUTO_NAME_SEPARATOR,
+  nameLengthLimit,
   nameLimitOf,
   type NameLimitViolation,
 } from '../../spec/aws-name-limits';
@@ -91,15 +92,16 @@ export function nameLimitViolationOf(
   const limit = nameLimitOf(type);
   const physical = mockPhysicalName(type, logicalName, inputs);
   if (limit === undefined || physical === undefined) return undefined;
-  if (physical.value.length <= limit.maxLength) return undefined;
+  const maxLength = nameLengthLimit(type, physical.autoNamed) ?? limit.maxLength;
+  if (physical.value.length <= maxLength) return undefined;
   return {
     type,
     logicalName,
     physicalName: physical.value,
     autoNamed: physical.autoNamed,
     length: physical.value.length,
-    maxLength: limit.maxLength,
-    enforcedBy: limit.enforcedBy,
+    maxLength,
+    enforcedBy: physical.autoNamed ? limit.enforcedBy : 'schema',
   };
 }
 

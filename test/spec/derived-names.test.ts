@@ -87,7 +87,7 @@ describe('derived names', () => {
       name: 'orders-system',
       maxLength: 63,
     });
-    expect(find('launch template of the Kafka nodes').maxLength).toBe(128);
+    expect(find('launch template of the Kafka nodes').maxLength).toBe(125);
     expect(
       find('NLB and target group names (AWS Load Balancer Controller truncates)'),
     ).toMatchObject({ maxLength: 32, fixedLength: undefined });

@@ -7,7 +7,11 @@ import {
   mockResourceState,
   nameLimitViolationOf,
 } from '../../../components/lib/plan-mocks';
-import { AWS_NAME_LIMITS, autoNameLength } from '../../../spec/aws-name-limits';
+import {
+  AWS_NAME_LIMITS,
+  autoNameLength,
+  maxLogicalNameLength,
+} from '../../../spec/aws-name-limits';
 
 const resources = [
   {
@@ -85,6 +89,47 @@ describe('provider-like auto-naming in the mocks', () => {
       /^alias\/x-[0-9a-f]{7}$/,
     );
   });
+
+  /**
+   * The limits as read from the sources (November 2026): pulumi-aws provider/resource_overrides.go
+   * (aws_iam_role AutoName 64; aws_kms_alias Maxlen 238 before the alias/ post-transform),
+   * provider/aliases.go (aws_lb_target_group AutoName 32), provider/autonaming.go (default 255);
+   * terraform-provider-aws internal/service/elbv2/validate.go (aws_lb 32),
+   * internal/verify/validate.go (launch templates 125), IAM policy names 128, security groups 255.
+   * [auto-generated name limit, given name limit]
+   */
+  const SOURCED_LIMITS: ReadonlyArray<[string, number, number]> = [
+    ['aws:iam/role:Role', 64, 64],
+    ['aws:iam/policy:Policy', 128, 128],
+    ['aws:iam/rolePolicy:RolePolicy', 128, 128],
+    ['aws:lb/loadBalancer:LoadBalancer', 32, 32],
+    ['aws:lb/targetGroup:TargetGroup', 32, 32],
+    ['aws:ec2/launchTemplate:LaunchTemplate', 125, 125],
+    ['aws:ec2/securityGroup:SecurityGroup', 255, 255],
+    ['aws:kms/alias:Alias', 244, 256],
+  ];
+
+  it.each(SOURCED_LIMITS)(
+    '%s: an auto-name of %i characters passes and one more fails; a given name up to %i passes',
+    (type, autoMax, givenMax) => {
+      const logicalMax = maxLogicalNameLength(type) ?? 0;
+      const prefix = type === 'aws:kms/alias:Alias' ? 'alias/' : '';
+      const fits = 'a'.repeat(logicalMax);
+      expect(mockPhysicalName(type, fits, {})?.value).toHaveLength(autoMax);
+      expect(nameLimitViolationOf(type, fits, {})).toBeUndefined();
+      const over = nameLimitViolationOf(type, `${fits}a`, {});
+      expect(over).toMatchObject({ autoNamed: true, length: autoMax + 1, maxLength: autoMax });
+      const given = (length: number): Record<string, string> => ({
+        name: `${prefix}${'g'.repeat(length - prefix.length)}`,
+      });
+      expect(nameLimitViolationOf(type, 'x', given(givenMax))).toBeUndefined();
+      expect(nameLimitViolationOf(type, 'x', given(givenMax + 1))).toMatchObject({
+        autoNamed: false,
+        length: givenMax + 1,
+        maxLength: givenMax,
+      });
+    },
+  );
 
   it('property: an auto-name is a violation exactly when it is longer than the type limit', () => {
     const types = Object.keys(AWS_NAME_LIMITS);
