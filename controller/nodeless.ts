@@ -6,8 +6,9 @@
  * returned to a balanced level.
  *
  * Exit: once an InService instance has had no Node for `nodeReadyTimeoutSeconds` (timed by the
- * controller from when it first saw it so, on its own clock), the controller terminates exactly
- * that instance with `ShouldDecrementDesiredCapacity=true`, once per zone per process (a retry
+ * controller from when it first saw it so, on its own clock), the controller removes that
+ * instance's scale-in protection and terminates exactly it with
+ * `ShouldDecrementDesiredCapacity=true`, once per zone per process (a retry
  * once: the next scale-out launches a replacement). If the replacement also never joins, the zone
  * holds with `zone-cannot-grow`, naming the group, and no longer holds the other zones. Nothing
  * ran on such an instance (no Node, so no pod), so terminating it cannot touch a broker.

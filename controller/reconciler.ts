@@ -222,6 +222,9 @@ export class Reconciler {
     if (!this.allowed(observed, { kind: 'terminate-nodeless', ...victim })) return false;
     this.assertLeading();
     this.nodelessRetriedZones.add(victim.zone);
+    // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.
+    await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], false);
+    this.assertLeading();
     await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
     await this.event(
       'Warning',

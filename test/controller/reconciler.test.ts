@@ -475,3 +475,34 @@ describe('reconciler: a live read before the irreversible steps', () => {
     expect(cluster.writes.filter(write => /^unprotect /.test(write))).toEqual(['unprotect i-a1']);
   });
 });
+
+describe('reconciler: an instance that never becomes a Node', () => {
+  test('is unprotected and terminated with the decrement after nodeReadyTimeoutSeconds, once', async () => {
+    // GIVEN zone a's group raised to 2 whose new instance is InService but never joins
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1a'
+        ? {
+            ...group,
+            desired: 2,
+            instances: [
+              ...group.instances,
+              { instanceId: 'i-lost', lifecycleState: 'InService', protectedFromScaleIn: false },
+            ],
+          }
+        : group,
+    );
+    const events: ControllerEvent[] = [];
+    const reconciler = controller(cluster, leading(), events);
+    // WHEN passes run for longer than nodeReadyTimeoutSeconds
+    for (let pass = 0; pass < 40; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    // THEN it was protected by the housekeeping, then unprotected and terminated exactly once
+    const about = cluster.writes.filter(write => write.includes('i-lost'));
+    expect(about).toEqual(['protect i-lost', 'unprotect i-lost', 'terminate i-lost']);
+    expect(cluster.groups.find(group => group.zone === 'us-east-1a')?.desired).toBe(1);
+    expect(events.map(event => event.reason)).toContain('NodelessInstanceTerminated');
+  });
+});
