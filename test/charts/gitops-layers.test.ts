@@ -183,6 +183,51 @@ describe('Flux layering', () => {
     }
   });
 
+  it('writes only fields of the kustomize.toolkit.fluxcd.io/v1 KustomizationSpec, with the required ones', () => {
+    // A stand-in for the kustomize-controller CRD, which ../shared/crds does not hold: the field
+    // names of KustomizationSpec in Flux's v1 API reference, and its required fields.
+    const known = new Set([
+      'commonMetadata',
+      'components',
+      'decryption',
+      'deletionPolicy',
+      'dependsOn',
+      'force',
+      'healthCheckExprs',
+      'healthChecks',
+      'ignoreMissingComponents',
+      'images',
+      'interval',
+      'kubeConfig',
+      'namePrefix',
+      'nameSuffix',
+      'patches',
+      'path',
+      'postBuild',
+      'prune',
+      'retryInterval',
+      'serviceAccountName',
+      'sourceRef',
+      'suspend',
+      'targetNamespace',
+      'timeout',
+      'wait',
+    ]);
+    expect(kustomizations.length).toBeGreaterThan(1);
+    for (const kustomization of kustomizations) {
+      expect(kustomization.apiVersion).toBe('kustomize.toolkit.fluxcd.io/v1');
+      const spec = kustomization['spec'] as Record<string, unknown>;
+      expect(Object.keys(spec).filter(key => !known.has(key))).toEqual([]);
+      expect(spec).toMatchObject({
+        interval: expect.stringMatching(/^\d+[smh]$/),
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+        path: expect.stringMatching(/^\.\//),
+      });
+      expect(spec['wait'] === true && spec['healthChecks'] !== undefined).toBe(false);
+    }
+  });
+
   it('points paths at ./<folder> when the output is the repository root', () => {
     expect(fluxPath('.', 'kafka')).toBe('./kafka');
     expect(fluxPath('./', 'kafka')).toBe('./kafka');

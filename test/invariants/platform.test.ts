@@ -75,7 +75,12 @@ describe.each(cases)('platform invariants: $label', ({ loaded }) => {
     const unknown = objects.filter(
       o => !isCustomResource(o) && validateBuiltIn(o as KubeObject) === undefined,
     );
-    expect(unknown.map(o => `${o.apiVersion} ${o.kind}`)).toEqual([]);
+    // ../shared/crds has no CRD for Flux's kustomize-controller; the layer Kustomizations' fields
+    // are checked by test/charts/gitops-layers.test.ts instead (docs/gitops.md says so).
+    const withoutCrd = new Set(['kustomize.toolkit.fluxcd.io/v1 Kustomization']);
+    expect(
+      unknown.map(o => `${o.apiVersion} ${o.kind}`).filter(type => !withoutCrd.has(type)),
+    ).toEqual([]);
   });
 
   it('every custom resource is valid against its CRD', () => {
