@@ -1,6 +1,6 @@
 /** The `npm run simulate` command, run as a user runs it. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -67,6 +67,38 @@ describe('npm run simulate', () => {
     expect(readdirSync(work).filter(name => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('--sweep prints every run and the headline, and draws the frontier chart', () => {
+    const svg = join(work, 'sweep.svg');
+    const result = simulateCli([
+      '--synthetic',
+      'daily:3',
+      '--peak-mibps',
+      '800',
+      '--days',
+      '0.25',
+      '--sweep',
+      '--json',
+      '--svg',
+      svg,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const parsed = JSON.parse(result.stdout) as {
+      points: Array<{ strategy: string }>;
+      headline: Array<{ strategy: string; costAtReference: number | null }>;
+      referenceOverTargetNodeMinutes: number;
+    };
+    expect(parsed.points).toHaveLength(29);
+    expect(parsed.headline.map(entry => entry.strategy)).toEqual([
+      'static',
+      'target-tracking',
+      'predictive-target-tracking',
+      'controller',
+      'oracle',
+    ]);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+  });
+
   it.each([
     [['--peak-mibps', '800'], /--trace: no load given; add --trace <file.csv> or --synthetic/],
     [['--synthetic', 'daily:3'], /--peak-mibps: is required/],
@@ -92,6 +124,10 @@ describe('npm run simulate', () => {
     [
       ['--synthetic', 'daily:3', '--peak-mibps', '800', '--node-ready-seconds', 'soon'],
       /--node-ready-seconds: "soon" is not valid; give seconds from 0 to 86400 \(default 120\)/,
+    ],
+    [
+      ['--synthetic', 'daily:3', '--peak-mibps', '800', '--sweep', '--burst-seconds=-1'],
+      /--burst-seconds: "-1" is not valid; give seconds from 0 to 86400 \(default 300\)/,
     ],
     [
       ['--synthetic', 'daily:3', '--peak-mibps', '800', '--bogus'],
