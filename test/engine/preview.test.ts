@@ -143,6 +143,32 @@ describeEngine('pulumi preview under the real engine', () => {
     },
   );
 
+  it('a spec path that names no file stops the program with one message: key, value, resolved path, fix', async () => {
+    const stack = 'missing-spec';
+    await mustRun(sandbox, ['stack', 'init', stack]);
+    await mustRun(sandbox, ['config', 'set', 'aws:region', 'us-east-1']);
+    // A user in stacks/ who thinks the path is relative to where they stand.
+    await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, 'dev.yaml'], {
+      cwd: join(sandbox.projectDir, 'stacks'),
+    });
+
+    const result = await preview(sandbox);
+
+    expect(result.code).not.toBe(0);
+    const errors = parseEvents(result.stdout)
+      .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
+      .filter(diagnostic => diagnostic.severity === 'error')
+      .map(diagnostic => diagnostic.message);
+    expect(errors).toHaveLength(1);
+    const message = errors[0] ?? '';
+    expect(message).toContain(
+      `${PROJECT}:spec is "dev.yaml", which resolves to ${join(sandbox.projectDir, 'dev.yaml')}`,
+    );
+    expect(message).toContain(`Fix: pulumi config set ${PROJECT}:spec <spec file>`);
+    // A RunError: no "unhandled exception" banner and no stack frames.
+    expect(message).not.toMatch(/unhandled exception|\n\s+at /);
+  });
+
   it('with no spec set, the Pulumi.yaml default (stacks/prod.yaml) is read from the project root', async () => {
     const stack = 'prod-default-spec';
     await mustRun(sandbox, ['stack', 'init', stack]);
