@@ -129,7 +129,7 @@ describe('status on a real API server', () => {
     );
     expect(run.stdout).toMatch(/node st-b-1 \[cordoned\]: statusit-brokers-b-4/);
     expect(run.stdout).toMatch(
-      /operation: remove-node op-1 on st-b-1, phase drain \(5m\d\ds\), age 10m\d\ds, 1 moved, moving statusit-brokers-b-4 \(attempt 1, 1m3\ds\)/,
+      /operation: remove-node op-1 on st-b-1, phase drain \(5m\d\ds\), age 10m\d\ds, 1 moved, moving statusit-brokers-b-4 \(attempt 1, 1m\d\ds\)/,
     );
     expect(run.stdout).toMatch(
       /next scale-in: at \d{4}-\d\d-\d\dT.* \(in \d+s\) if demand stays low/,
