@@ -22,7 +22,7 @@ const LONGEST_FAULT_MS = 180_000;
 
 export const config: ControllerConfig = {
   ...testConfig({ zones: 2, brokersPerZone: 4 }),
-  intervalSeconds: 15,
+  intervalSeconds: 30,
   scaleInStabilizationSeconds: 120,
   moveTimeoutSeconds: 300,
   operationPhaseTimeoutSeconds: 300,
