@@ -1,6 +1,8 @@
 /**
- * The four reproductions of issue #10, each with the outcome the issue expects. Each failed on the
- * code before the fix (see the commit that added this file).
+ * The four reproductions of issue #10, each with the outcome the issue expects. All four were run
+ * against the controller as it was before the fix (commit 3bcf807) and failed there: 1 unprotected
+ * the node, 2 started a scale-in, 3 never adopted the record nor scaled out, 4 wrote desired
+ * capacity 3.
  */
 import { decide } from '../../controller/decide';
 import { silentLogger } from '../../controller/log';
