@@ -55,9 +55,13 @@ for example in "$root"/examples/*/; do
   fi
 done
 
-echo "== the installed bin: kafka-eks plan --json is JSON only"
+echo "== the installed bin: plan --json and simulate --json are JSON only; synth, --svg, --help"
 copy="$work/pulumi-program"
 (cd "$copy" && npx --no-install kafka-eks plan --json >"$work/plan.json")
 node -e 'const plan = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (!Array.isArray(plan) || plan.length === 0) process.exit(1); console.log(`   ${plan.length} resources`)' "$work/plan.json"
 (cd "$copy" && npx --no-install kafka-eks synth --out "$work/synth-out" >/dev/null && test -f "$work/synth-out/kustomization.yaml")
+(cd "$copy" && npx --no-install kafka-eks simulate --synthetic daily:3 --peak-mibps 400 --days 1 --json --svg "$work/sim.svg" >"$work/sim.json")
+node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$work/sim.json"
+test -s "$work/sim.svg"
+(cd "$copy" && npx --no-install kafka-eks --help | grep -q 'Exit codes:')
 echo "== examples passed"
