@@ -109,6 +109,8 @@ describe('faults around the controller', () => {
     expect(writesOf(current, 'terminate').length).toBe(terminationsBefore + 1);
 
     // Scale-in; the first node cordoned for it is uncordoned by hand during its drain.
+    let uncordonedNode = '';
+    let uncordonedAtMs = 0;
     const uncordoned = strikeOnWrite(
       current.kubeTap,
       w => w.write === 'request-roll',
@@ -116,6 +118,8 @@ describe('faults around the controller', () => {
         const pod = recorder.pods.find(p => p.name === write.podName);
         const node = pod?.nodeName;
         if (node === undefined) return;
+        uncordonedNode = node;
+        uncordonedAtMs = Date.now();
         recorder.fault(`${node.split('.')[0]} uncordoned by hand`);
         void current.api.request('PATCH', `/api/v1/nodes/${node}`, {
           body: { spec: { unschedulable: false } },
@@ -128,6 +132,14 @@ describe('faults around the controller', () => {
     await uncordoned;
     await waitEven(current, 1, 12 * 60_000);
     expect(evenAt(current, 1)).toBe(true);
+    // The controller cordoned the node again and still emptied and terminated it.
+    expect(uncordonedNode).not.toBe('');
+    const recordoned = writesOf(current, 'cordon').filter(
+      w => w.nodeName === uncordonedNode && w.atMs > uncordonedAtMs,
+    );
+    expect(recordoned.length).toBeGreaterThanOrEqual(1);
+    const instance = uncordonedNode.split('.')[0];
+    expect(writesOf(current, 'terminate').map(w => w.instanceId)).toContain(instance);
 
     const { violations } = await current.finish();
     expect(violations).toEqual([]);

@@ -8,8 +8,9 @@
  * - `kill -9` of the leader the instant it has taken the scale-in protection off the instance it
  *   is about to terminate, before the terminate call.
  *
- * A killed replica is started again two seconds later under the same identity, as a Deployment
- * would. The run must still end at one node per zone, every broker Ready, with zero violations.
+ * A killed replica is started again under the same identity (as its pod would be), once its Lease
+ * has expired, so the other replica takes over and adopts the operation in flight. The run must
+ * still end at one node per zone, every broker Ready, with zero violations.
  */
 import { startRun, type E2eRun } from './environment';
 import { sleep } from './processes';
@@ -32,7 +33,7 @@ describe('faults of the leader and its Lease', () => {
   test('kill -9 during a drain and between unprotect and terminate, Lease deleted mid-move', async () => {
     run = await startRun('leader-faults');
     const current = run;
-    const { recorder, standIn, controllers } = current;
+    const { recorder, standIn, controllers, timing } = current;
     await waitForLeader(current);
 
     const killLeader = (when: string) => () => {
@@ -41,7 +42,12 @@ describe('faults of the leader and its Lease', () => {
       if (replica === undefined) throw new Error(`no running leader to kill ${when}`);
       replica.process.child.kill('SIGKILL');
       recorder.fault(`kill -9 ${leader} ${when}`);
-      setTimeout(() => controllers.restart(replica.identity), 2_000);
+      // Restarted only after its Lease has expired, so the other replica takes over and adopts
+      // the operation in flight.
+      setTimeout(
+        () => controllers.restart(replica.identity),
+        (timing.leaseDurationSeconds + 4) * 1000,
+      );
     };
 
     // 1. kill -9 of the leader as its first roll request lands.
@@ -90,11 +96,14 @@ describe('faults of the leader and its Lease', () => {
       w => w.instanceId === unprotectWrite.instanceId,
     );
     expect(terminations).toHaveLength(1);
-    // Leadership moved at least once (a kill hands the Lease to the other replica).
-    const leaders = timeline.samples
-      .map(s => s.leader)
-      .filter((l, i, all) => l !== undefined && l !== all[i - 1]);
-    expect(leaders.length).toBeGreaterThanOrEqual(2);
+    // Each kill handed the Lease to the other replica, which adopted the operation in flight.
+    const holders = timeline.samples
+      .map(sample => sample.leader)
+      .filter((leader, index, all) => leader !== undefined && leader !== all[index - 1]);
+    expect(new Set(holders).size).toBe(2);
+    expect(holders.length).toBeGreaterThanOrEqual(3);
+    const adopted = timeline.controllerEvents.filter(event => event.reason === 'OperationAdopted');
+    expect(adopted.length).toBeGreaterThanOrEqual(2);
     // Each terminated instance was terminated once.
     const ids = writesOf(current, 'terminate').map(w => w.instanceId);
     expect(new Set(ids).size).toBe(ids.length);
