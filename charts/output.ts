@@ -24,7 +24,8 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
 import type { SynthResult } from './synth';
 
 /** Name of the ownership manifest inside the output folder. */
@@ -35,6 +36,8 @@ const MANIFEST_HEADER =
   '# Files written by kafka-eks-autoscaling synth (sha256sum format). Synth replaces and removes\n' +
   '# only these; every other file in this folder is left alone. Do not edit.\n';
 const STAGING_PREFIX = '.synth-staging-';
+/** Held (created exclusively, holding the pid) while a run writes the folder. */
+export const LOCK_FILE = '.synth-lock';
 
 /** Raised when writing would overwrite or remove files synth does not own; nothing was written. */
 export class OutputOwnershipError extends Error {
@@ -75,26 +78,31 @@ function checkRelativePath(path: string): void {
     path.includes('\\') ||
     segments.some(s => s === '' || s === '.' || s === '..' || s === '.git') ||
     path === MANIFEST_FILE ||
+    path === LOCK_FILE ||
     segments[0]?.startsWith(STAGING_PREFIX) === true
   ) {
     throw new Error(`synth produced an unsafe output path ${JSON.stringify(path)}`);
   }
 }
 
-/** Reads the manifest: relative path -> SHA-256 recorded when synth wrote it. */
-export function readManifest(dir: string): Map<string, string> | undefined {
-  const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) return undefined;
-  const owned = new Map<string, string>();
+/** Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery). */
+function manifestEntries(file: string): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (match === null) throw new Error(`${file} is damaged (line ${JSON.stringify(line)})`);
     const [, hash, path] = match as unknown as [string, string, string];
     checkRelativePath(path);
-    owned.set(path, hash);
+    entries.push([path, hash]);
   }
-  return owned;
+  return entries;
+}
+
+/** Reads the manifest: relative path -> SHA-256 recorded when synth wrote it (the last line wins). */
+export function readManifest(dir: string): Map<string, string> | undefined {
+  const file = join(dir, MANIFEST_FILE);
+  return existsSync(file) ? new Map(manifestEntries(file)) : undefined;
 }
 
 function manifestText(files: ReadonlyMap<string, string>): string {
@@ -104,22 +112,32 @@ function manifestText(files: ReadonlyMap<string, string>): string {
   return `${MANIFEST_HEADER}${lines.join('\n')}\n`;
 }
 
-/** Every file under `dir` (relative paths), not following symlinks; `.git` is listed, not entered. */
-function listFiles(dir: string, prefix = ''): string[] {
+/**
+ * Entries under `dir` (relative paths), not following symlinks. Only folders on the way to a path
+ * in `relevant` are entered (so `--out` on a big folder never walks it); any other folder, `.git`
+ * included, is listed once as `name/`.
+ */
+function listFiles(dir: string, relevant: ReadonlySet<string>, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const relative = `${prefix}${entry.name}`;
-    if (entry.isDirectory() && entry.name !== '.git')
-      return listFiles(join(dir, entry.name), `${relative}/`);
-    return [relative];
+    const path = `${prefix}${entry.name}`;
+    if (!entry.isDirectory()) return [path];
+    if (entry.name === '.git' || ![...relevant].some(p => p.startsWith(`${path}/`))) {
+      return [`${path}/`];
+    }
+    return listFiles(join(dir, entry.name), relevant, `${path}/`);
   });
 }
 
-/** Files of a pre-manifest output: those whose content carries the old generated header. */
-function legacyOwned(dir: string): Map<string, string> {
+/**
+ * Files of a pre-manifest output: a file counts as synth's only where the new output writes the
+ * same path and the file carries the old generated header. A pre-manifest file the new output does
+ * not write is never removed (nothing records that synth wrote it there): it is reported as foreign.
+ */
+function legacyOwned(dir: string, planned: Iterable<string>): Map<string, string> {
   const owned = new Map<string, string>();
-  for (const path of listFiles(dir)) {
+  for (const path of planned) {
     const full = join(dir, path);
-    if (!lstatSync(full).isFile() || path.split('/').includes('.git')) continue;
+    if (!inRealFolders(dir, path) || entryAt(full) !== 'file') continue;
     const content = readFileSync(full);
     if (content.subarray(0, 200).toString('utf8').includes(LEGACY_MARKER)) {
       owned.set(path, sha256(content));
@@ -129,6 +147,17 @@ function legacyOwned(dir: string): Map<string, string> {
 }
 
 type Entry = 'missing' | 'file' | 'directory' | 'other';
+
+/** True when every folder on the way from `root` to `path` is a real folder (no link) or missing. */
+function inRealFolders(root: string, path: string): boolean {
+  const segments = path.split('/');
+  for (let depth = 1; depth < segments.length; depth++) {
+    const kind = entryAt(join(root, ...segments.slice(0, depth)));
+    if (kind === 'missing') return true;
+    if (kind !== 'directory') return false;
+  }
+  return true;
+}
 
 function entryAt(path: string): Entry {
   try {
@@ -141,19 +170,24 @@ function entryAt(path: string): Entry {
   }
 }
 
+/** Path -> every SHA-256 synth recorded for it (more than one only while recovering a killed run). */
+type Owned = Map<string, Set<string>>;
+
+function claim(owned: Owned, path: string, hash: string): void {
+  const hashes = owned.get(path) ?? new Set<string>();
+  hashes.add(hash);
+  owned.set(path, hashes);
+}
+
 /** Every reason the planned write would touch something synth does not own. */
-function conflictsOf(
-  target: string,
-  files: ReadonlyMap<string, string>,
-  owned: ReadonlyMap<string, string>,
-): string[] {
+function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: Owned): string[] {
   const conflicts: string[] = [];
   const editedSince = (path: string): boolean => {
     const recorded = owned.get(path);
     if (recorded === undefined) return false;
     const current = sha256(readFileSync(join(target, path)));
     const planned = files.get(path);
-    return current !== recorded && (planned === undefined || current !== sha256(planned));
+    return !recorded.has(current) && (planned === undefined || current !== sha256(planned));
   };
   for (const path of files.keys()) {
     const segments = path.split('/');
@@ -166,6 +200,7 @@ function conflictsOf(
         );
       }
     }
+    if (!inRealFolders(target, path)) continue;
     const kind = entryAt(join(target, path));
     if (kind === 'missing') continue;
     if (kind !== 'file') {
@@ -206,21 +241,94 @@ function removeEmptyFolders(folder: string, stop: string): void {
 }
 
 /**
+ * Folders synth never writes into: the file system root, the home folder and the folders above
+ * it. Output there would mix the platform's files with the user's, and a later run would have to
+ * tell them apart; choose a folder of its own instead.
+ */
+export function refusedFolder(target: string, homeFolder = homedir()): string | undefined {
+  if (target === parse(target).root) return 'the file system root';
+  let home: string;
+  try {
+    home = realpathSync(homeFolder);
+  } catch {
+    return undefined;
+  }
+  if (target === home) return 'the home folder';
+  const up = relative(target, home);
+  if (up !== '' && !up.startsWith('..') && !up.startsWith(sep))
+    return 'a folder above the home folder';
+  return undefined;
+}
+
+/** Takes the folder's lock, or throws when another live run holds it. */
+function takeLock(target: string, outDir: string): () => void {
+  const file = join(target, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+        throw new OutputOwnershipError(outDir, [
+          `${LOCK_FILE}: another synth run (pid ${holder}) is writing this folder; wait for it to finish`,
+        ]);
+      }
+      rmSync(file, { force: true }); // left by a run that was killed
+    }
+  }
+  throw new OutputOwnershipError(outDir, [`${LOCK_FILE}: could not take the folder's lock`]);
+}
+
+/**
  * Writes `files` (relative path -> content) into `outDir` under the ownership rule above.
  * @throws OutputOwnershipError, before writing anything, listing every file synth would have to
- *   overwrite or remove without owning it; other errors leave the previous output in place.
+ *   overwrite or remove without owning it, when `outDir` is the file system root or the home
+ *   folder (or above it), or when another run is writing the folder; other errors leave the
+ *   previous output in place.
  */
 export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   for (const path of files.keys()) checkRelativePath(path);
   const requested = resolve(outDir);
   const kind = entryAt(requested);
+  const refused = refusedFolder(kind === 'missing' ? requested : realpathSync(requested));
+  if (refused !== undefined) {
+    throw new OutputOwnershipError(outDir, [
+      `${outDir} is ${refused}; synth writes only into a folder of its own, such as ./dist or ../gitops/platform`,
+    ]);
+  }
   if (kind === 'missing') return writeFresh(files, requested);
   const target = realpathSync(requested);
   if (entryAt(target) !== 'directory') {
     throw new OutputOwnershipError(outDir, [`${outDir} is not a folder`]);
   }
-  removeAbandonedStaging(target);
-  const owned = readManifest(target) ?? legacyOwned(target);
+  const release = takeLock(target, outDir);
+  try {
+    return writeLocked(files, outDir, target);
+  } finally {
+    release();
+  }
+}
+
+function writeLocked(
+  files: ReadonlyMap<string, string>,
+  outDir: string,
+  target: string,
+): WriteReport {
+  const recovered = recoverAbandonedStaging(target);
+  const manifest = join(target, MANIFEST_FILE);
+  const owned: Owned = new Map();
+  for (const [path, hash] of existsSync(manifest)
+    ? manifestEntries(manifest)
+    : legacyOwned(target, files.keys())) {
+    claim(owned, path, hash);
+  }
+  for (const [path, hash] of recovered) claim(owned, path, hash);
+  // An owned path reached through a link is not synth's to touch: the link may lead anywhere.
+  for (const path of [...owned.keys()]) {
+    if (!inRealFolders(target, path)) owned.delete(path);
+  }
   const conflicts = conflictsOf(target, files, owned);
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
 
@@ -232,8 +340,8 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
   const removed = [...owned.keys()].filter(
     path => !files.has(path) && entryAt(join(target, path)) === 'file',
   );
-  const foreign = listFiles(target).filter(
-    path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE,
+  const foreign = listFiles(target, new Set([...owned.keys(), ...files.keys()])).filter(
+    path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE && path !== LOCK_FILE,
   );
   rmSync(staging, { recursive: true, force: true });
   try {
@@ -281,29 +389,65 @@ function processAlive(pid: number): boolean {
   }
 }
 
+function manifestAt(file: string): Array<[string, string]> {
+  return entryAt(file) === 'file' ? manifestEntries(file) : [];
+}
+
 /**
- * Removes staging folders a killed run left behind (`.synth-staging-<pid>` of a process that no
- * longer runs). They hold only files synth generated. A run killed outright (SIGKILL, power loss)
- * while swapping can leave some owned files old, some new and some missing; the next run rewrites
- * them all, since a file that already holds exactly what synth is about to write never counts as
- * edited. Errors short of that roll back instead (see `writeOwnedFiles`).
+ * Recovers from a run killed outright (SIGKILL, power loss) while swapping: its staging folder
+ * `.synth-staging-<pid>` (pid no longer running) holds the new manifest and, once moved aside, the
+ * previous one. The claims of both count (a path may then carry the old or the new content and
+ * still be synth's); they are first merged into the folder's manifest (written atomically), and
+ * only then is the staging folder removed, so a second kill during recovery loses no claim. The
+ * run then rewrites every owned file, since a file that holds exactly what either manifest
+ * recorded never counts as edited. Errors short of a kill roll back instead (see
+ * `writeOwnedFiles`).
+ * @returns the claims recovered from staging folders: [path, SHA-256] pairs.
  */
-function removeAbandonedStaging(target: string): void {
+function recoverAbandonedStaging(target: string): Array<[string, string]> {
+  const claims: Array<[string, string]> = [];
+  const pattern = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)$`);
   for (const entry of readdirSync(target, { withFileTypes: true })) {
-    const match = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)$`).exec(entry.name);
+    const match = pattern.exec(entry.name);
     if (match === null || !entry.isDirectory()) continue;
     const pid = Number(match[1]);
-    if (pid !== process.pid && !processAlive(pid)) {
-      rmSync(join(target, entry.name), { recursive: true, force: true });
+    if (pid === process.pid || processAlive(pid)) continue;
+    const staging = join(target, entry.name);
+    const found = [
+      ...manifestAt(join(staging, MANIFEST_FILE)),
+      ...manifestAt(join(staging, 'old', MANIFEST_FILE)),
+    ];
+    if (found.length > 0) {
+      const merged: Owned = new Map();
+      for (const [path, hash] of [...manifestAt(join(target, MANIFEST_FILE)), ...found]) {
+        claim(merged, path, hash);
+      }
+      const lines = [...merged]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .flatMap(([path, hashes]) => [...hashes].map(hash => `${hash}  ${path}`));
+      const next = join(staging, '.recovered-manifest');
+      writeFileSync(next, `${MANIFEST_HEADER}${lines.join('\n')}\n`);
+      renameSync(next, join(target, MANIFEST_FILE));
     }
+    claims.push(...found);
+    rmSync(staging, { recursive: true, force: true });
   }
+  return claims;
 }
 
 /** A new folder: staged beside it and renamed into place in one step. */
 function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
-  const staging = join(parent, `.${basename(target)}${STAGING_PREFIX.slice(0, -1)}-${process.pid}`);
+  const prefix = `.${basename(target)}${STAGING_PREFIX.slice(0, -1)}-`;
+  // Staging folders of killed runs into this same new folder hold only generated files.
+  for (const name of readdirSync(parent)) {
+    const pid = Number(name.slice(prefix.length));
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      if (!processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  }
+  const staging = join(parent, `${prefix}${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
     writeTree(staging, files);
