@@ -8,7 +8,12 @@ import {
   type ZonePlan,
 } from '../../spec/derive';
 import type { PlatformSpec } from '../../spec/schema';
-import type { KafkaNodePoolSpec, PodTemplate, TopologySpreadConstraint } from '../strimzi/types';
+import type {
+  ContainerTemplate,
+  KafkaNodePoolSpec,
+  PodTemplate,
+  TopologySpreadConstraint,
+} from '../strimzi/types';
 import {
   BROKER_STORAGE_CLASS,
   CONTROLLER_POOL_NAME,
@@ -37,6 +42,29 @@ function memoryQuantity(memoryGi: number): string {
 export function podResources(resources: PodResources): KafkaNodePoolSpec['resources'] {
   const memory = memoryQuantity(resources.memoryGi);
   return { requests: { memory, cpu: `${resources.cpuMillis}m` }, limits: { memory } };
+}
+
+/**
+ * The `kafka` container of every pool, brokers and controllers: the `restricted` provider's
+ * context (no privilege escalation, non-root, RuntimeDefault seccomp, every capability dropped)
+ * plus a read-only root filesystem. Strimzi uses a user-supplied container security context in
+ * place of its provider's, whole (`RestrictedPodSecurityProvider`), so every restricted field is
+ * written here too, or the pods would fail the namespace's restricted Pod Security admission.
+ * Kafka writes only to its data volumes and to the memory-backed `/tmp` and ready-file volumes
+ * Strimzi mounts (added for this in strimzi-kafka-operator#4162); Strimzi's system test
+ * `KafkaST.testReadOnlyRootFileSystem` runs KRaft node pools with exactly this setting.
+ * Not set on the brokers' `kafka-init` container, which that test does not cover.
+ */
+export function kafkaContainerTemplate(): ContainerTemplate {
+  return {
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+      capabilities: { drop: ['ALL'] },
+    },
+  };
 }
 
 /**
@@ -119,7 +147,10 @@ export function brokerPoolSpec(
       ],
     },
     resources: podResources(plan.brokerResources),
-    template: { pod: brokerPodTemplate(spec, plan, zone) },
+    template: {
+      pod: brokerPodTemplate(spec, plan, zone),
+      kafkaContainer: kafkaContainerTemplate(),
+    },
   };
 }
 
@@ -179,6 +210,7 @@ export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): Kafk
         ],
         priorityClassName: CONTROLLER_PRIORITY_CLASS,
       },
+      kafkaContainer: kafkaContainerTemplate(),
     },
   };
 }

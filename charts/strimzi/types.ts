@@ -111,12 +111,34 @@ export interface PersistentClaimVolume {
   readonly kraftMetadata?: 'shared';
 }
 
+/** A container security context, the fields this project sets (core/v1 `SecurityContext`). */
+export interface ContainerSecurityContext {
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly runAsNonRoot?: boolean;
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly seccompProfile?: { readonly type: 'RuntimeDefault' };
+  readonly capabilities?: { readonly drop?: readonly string[] };
+}
+
+/**
+ * Strimzi `ContainerTemplate` (the `kafkaContainer` / `initContainer` templates of a node pool).
+ * A `securityContext` here replaces, as a whole, the one the operator's pod security provider
+ * would set (Strimzi `RestrictedPodSecurityProvider`: a user-supplied context wins).
+ */
+export interface ContainerTemplate {
+  readonly securityContext?: ContainerSecurityContext;
+}
+
 export interface KafkaNodePoolSpec {
   readonly replicas: number;
   readonly roles: ReadonlyArray<'broker' | 'controller'>;
   readonly storage: { readonly type: 'jbod'; readonly volumes: readonly PersistentClaimVolume[] };
   readonly resources: ResourceRequirements;
-  readonly template?: { readonly pod?: PodTemplate };
+  readonly template?: {
+    readonly pod?: PodTemplate;
+    readonly kafkaContainer?: ContainerTemplate;
+    readonly initContainer?: ContainerTemplate;
+  };
 }
 
 export interface KafkaSpec {

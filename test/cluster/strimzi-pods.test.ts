@@ -53,15 +53,47 @@ describe('the pods Strimzi creates from our node pools (rendered for the scanner
     expect(expected).toContain('orders-controllers-0');
   });
 
-  test("every container carries the restricted provider's context; the pod fsGroup 0", () => {
+  test("kafka-init carries the restricted provider's context; the pod fsGroup 0", () => {
     for (const pod of pods) {
       const spec = pod.spec as PodSpec;
       expect(spec.securityContext).toEqual({ fsGroup: 0 });
-      for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+      for (const container of spec.initContainers ?? []) {
         expect(container.securityContext).toEqual(restrictedContainerContext());
         expect(container.securityContext).not.toHaveProperty('readOnlyRootFilesystem');
       }
     }
+  });
+
+  test("kafka: the pool's own context replaces the provider's: restricted plus a read-only root", () => {
+    for (const pod of pods) {
+      const kafka = (pod.spec as PodSpec).containers.find(c => c.name === 'kafka');
+      expect(kafka?.securityContext).toEqual({
+        ...restrictedContainerContext(),
+        readOnlyRootFilesystem: true,
+      });
+    }
+  });
+
+  test("a context the pool supplies replaces the provider's whole, not field by field", () => {
+    const pool = objects.find(
+      o => o.kind === 'KafkaNodePool' && o.metadata?.name === 'controllers',
+    );
+    if (pool === undefined) throw new Error('no controller pool');
+    const supplied = { runAsNonRoot: true };
+    const changed: KubeObject = {
+      ...pool,
+      spec: {
+        ...(pool.spec as Record<string, unknown>),
+        template: { kafkaContainer: { securityContext: supplied }, pod: { securityContext: {} } },
+      },
+    };
+    const others = objects.filter(o => o !== pool);
+    const [pod] = strimziPods([...others, changed], images).filter(
+      p => p.metadata?.name?.includes('controllers') === true,
+    );
+    const spec = pod?.spec as PodSpec;
+    expect(spec.containers[0]?.securityContext).toEqual(supplied);
+    expect(spec.securityContext).toEqual({});
   });
 
   test('controllers: control-plane port, priority class, no init container', () => {

@@ -27,8 +27,10 @@
  *   `STRIMZI_POD_SECURITY_PROVIDER_CLASS=restricted`, charts/operators/releases.ts): every container
  *   gets `allowPrivilegeEscalation: false`, `runAsNonRoot: true`, `seccompProfile: RuntimeDefault`
  *   and `capabilities.drop: [ALL]`; the pod gets `fsGroup: 0` because the pools use persistent
- *   storage (the baseline provider's rule outside OpenShift). Nothing sets `readOnlyRootFilesystem`
- *   or `runAsUser`;
+ *   storage (the baseline provider's rule outside OpenShift). The provider sets no
+ *   `readOnlyRootFilesystem` or `runAsUser`. A security context the pool supplies (`template.pod.securityContext`,
+ *   `template.kafkaContainer.securityContext`, `template.initContainer.securityContext`) replaces
+ *   the provider's whole, as the provider does (it returns the user-supplied context when set);
  * - volumes: one PVC per JBOD volume (`data-<id>` at `/var/lib/kafka/data-<id>`), `strimzi-tmp`
  *   (memory emptyDir, 5Mi) at `/tmp`, the CA and node certificate Secrets, the logging/metrics
  *   ConfigMap and the `ready-files` memory emptyDir (1Ki).
@@ -54,7 +56,17 @@ interface NodePoolSpec {
     readonly type: string;
     readonly volumes?: ReadonlyArray<{ readonly id: number; readonly type: string }>;
   };
-  readonly template?: { readonly pod?: Record<string, unknown> };
+  readonly template?: {
+    readonly pod?: Record<string, unknown>;
+    readonly kafkaContainer?: ContainerTemplate;
+    readonly initContainer?: ContainerTemplate;
+  };
+}
+
+/** Strimzi `ContainerTemplate`: what the operator copies into the container. */
+interface ContainerTemplate {
+  readonly securityContext?: Record<string, unknown>;
+  readonly env?: ReadonlyArray<Record<string, unknown>>;
 }
 
 interface KafkaClusterSpec {
@@ -154,6 +166,8 @@ export function strimziPod(
   const isBroker = spec.roles.includes('broker');
   const isController = spec.roles.includes('controller');
   const template = spec.template?.pod ?? {};
+  const kafkaContainer = spec.template?.kafkaContainer ?? {};
+  const initContainer = spec.template?.initContainer ?? {};
   const rackKey = cluster.rack?.topologyKey;
   const image =
     cluster.image ?? `quay.io/strimzi/kafka:${images.strimziVersion}-kafka-${cluster.version}`;
@@ -225,7 +239,9 @@ export function strimziPod(
     hostname: podName,
     subdomain: `${clusterName}-kafka-brokers`,
     serviceAccountName: `${clusterName}-kafka`,
-    securityContext: dataVolumes.length > 0 ? { fsGroup: 0 } : undefined,
+    securityContext:
+      (template.securityContext as Record<string, unknown> | undefined) ??
+      (dataVolumes.length > 0 ? { fsGroup: 0 } : undefined),
     affinity: mergedAffinity(template, rackKey, clusterName),
     tolerations: template.tolerations,
     topologySpreadConstraints: template.topologySpreadConstraints,
@@ -243,7 +259,7 @@ export function strimziPod(
               { name: 'RACK_TOPOLOGY_KEY', value: rackKey },
             ],
             volumeMounts: [{ name: 'rack-volume', mountPath: '/opt/kafka/init' }],
-            securityContext: restrictedContainerContext(),
+            securityContext: initContainer.securityContext ?? restrictedContainerContext(),
           },
         ]
       : undefined,
@@ -264,12 +280,13 @@ export function strimziPod(
           { name: 'STRIMZI_KAFKA_GC_LOG_ENABLED', value: 'false' },
           { name: 'STRIMZI_DYNAMIC_HEAP_PERCENTAGE', value: '50' },
           { name: 'STRIMZI_DYNAMIC_HEAP_MAX', value: String(5 * 1024 * 1024 * 1024) },
+          ...(kafkaContainer.env ?? []),
         ],
         resources: spec.resources,
         livenessProbe: probe('kafka_liveness.sh'),
         readinessProbe: probe('kafka_readiness.sh'),
         volumeMounts,
-        securityContext: restrictedContainerContext(),
+        securityContext: kafkaContainer.securityContext ?? restrictedContainerContext(),
       },
     ],
     volumes,
