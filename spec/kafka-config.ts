@@ -66,6 +66,7 @@ const STRIMZI_FORBIDDEN_PREFIXES: readonly ForbiddenPrefix[] = [
   { prefix: 'process.roles', instead: NODE_ROLES },
   { prefix: 'controller.', instead: 'kafka.controllers (Strimzi configures the KRaft quorum)' },
   { prefix: 'metadata.log.dir', instead: 'nothing: Strimzi places the KRaft metadata log' },
+  { prefix: 'zookeeper.metadata.migration.enable', instead: 'nothing: Kafka 4 runs KRaft only' },
 ];
 
 /** Strimzi `KafkaClusterSpec.FORBIDDEN_PREFIX_EXCEPTIONS`: allowed although a prefix matches. */
@@ -141,6 +142,183 @@ export const TOPIC_CONFIG_KEYS: readonly string[] = [
   'segment.ms',
   'unclean.leader.election.enable',
 ];
+
+/**
+ * The type and valid values Kafka gives each topic-level key (`LogConfig`'s `ConfigDef` in the
+ * Apache Kafka 4.0/4.1 storage module, and the "Valid Values" column of "Topic-Level Configs").
+ * Kafka parses every value from its text: INT and LONG with `Integer/Long.parseLong` after trimming
+ * (so `1.5` or `1MB` fail), DOUBLE with `Double.parseDouble`, BOOLEAN only from `true`/`false` (any
+ * case), LIST as comma-separated items. A value outside these makes the Topic Operator's create or
+ * alter call fail (the KafkaTopic never becomes Ready) and, for a broker default, stops the broker.
+ * Kafka 4.0 raised `segment.bytes`' floor to 1 MiB (KIP-1030; smaller sizes only through an
+ * internal test key).
+ */
+interface ValueRule {
+  readonly type: 'int' | 'long' | 'double' | 'boolean' | 'list' | 'string';
+  readonly min?: number;
+  readonly max?: number;
+  /** Allowed values (case-sensitive, as Kafka's `ValidString`), or for lists each item's. */
+  readonly values?: readonly string[];
+  /** A single sentinel allowed below `min` (gzip's -1, "use the codec default"). */
+  readonly also?: number;
+}
+
+const INT_MAX = 2 ** 31 - 1;
+
+export const TOPIC_VALUE_RULES: Readonly<Record<string, ValueRule>> = {
+  'cleanup.policy': { type: 'list', values: ['compact', 'delete'] },
+  'compression.gzip.level': { type: 'int', min: 1, max: 9, also: -1 },
+  'compression.lz4.level': { type: 'int', min: 1, max: 17 },
+  'compression.type': {
+    type: 'string',
+    values: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'],
+  },
+  'compression.zstd.level': { type: 'int', min: -131072, max: 22 },
+  'delete.retention.ms': { type: 'long', min: 0 },
+  'file.delete.delay.ms': { type: 'long', min: 0 },
+  'flush.messages': { type: 'long', min: 1 },
+  'flush.ms': { type: 'long', min: 0 },
+  'follower.replication.throttled.replicas': { type: 'list' },
+  'index.interval.bytes': { type: 'int', min: 0 },
+  'leader.replication.throttled.replicas': { type: 'list' },
+  'local.retention.bytes': { type: 'long', min: -2 },
+  'local.retention.ms': { type: 'long', min: -2 },
+  'max.compaction.lag.ms': { type: 'long', min: 1 },
+  'max.message.bytes': { type: 'int', min: 0 },
+  'message.downconversion.enable': { type: 'boolean' },
+  'message.timestamp.after.max.ms': { type: 'long', min: 0 },
+  'message.timestamp.before.max.ms': { type: 'long', min: 0 },
+  'message.timestamp.type': { type: 'string', values: ['CreateTime', 'LogAppendTime'] },
+  'min.cleanable.dirty.ratio': { type: 'double', min: 0, max: 1 },
+  'min.compaction.lag.ms': { type: 'long', min: 0 },
+  'min.insync.replicas': { type: 'int', min: 1 },
+  preallocate: { type: 'boolean' },
+  'remote.log.copy.disable': { type: 'boolean' },
+  'remote.log.delete.on.disable': { type: 'boolean' },
+  'remote.storage.enable': { type: 'boolean' },
+  'retention.bytes': { type: 'long' },
+  'retention.ms': { type: 'long', min: -1 },
+  'segment.bytes': { type: 'int', min: 1024 * 1024 },
+  'segment.index.bytes': { type: 'int', min: 4 },
+  'segment.jitter.ms': { type: 'long', min: 0 },
+  'segment.ms': { type: 'long', min: 1 },
+  'unclean.leader.election.enable': { type: 'boolean' },
+};
+
+/** Broker keys with their own type (Kafka 4.0 `ServerLogConfigs`): hour/minute forms are INT. */
+const BROKER_VALUE_RULES: Readonly<Record<string, ValueRule>> = {
+  'num.partitions': { type: 'int', min: 1 },
+  'log.retention.hours': { type: 'int' },
+  'log.retention.minutes': { type: 'int' },
+  'log.roll.hours': { type: 'int', min: 1 },
+  'log.roll.jitter.hours': { type: 'int', min: 0 },
+  'log.segment.bytes': { type: 'int', min: 1024 * 1024 },
+};
+
+/** Why `value` is not valid under `rule` (with the fix), or undefined when Kafka accepts it. */
+export function valueProblem(rule: ValueRule, value: ConfigValue): string | undefined {
+  const text = String(value).trim();
+  const range = (): string =>
+    rule.min !== undefined && rule.max !== undefined
+      ? ` from ${rule.min} to ${rule.max}`
+      : rule.min !== undefined
+        ? ` of at least ${rule.min}`
+        : rule.max !== undefined
+          ? ` of at most ${rule.max}`
+          : '';
+  switch (rule.type) {
+    case 'boolean':
+      return booleanOf(value) === undefined
+        ? `${showValue(value)} is not a boolean Kafka accepts; write true or false`
+        : undefined;
+    case 'int':
+    case 'long':
+    case 'double': {
+      const whole = /^[+-]?\d+$/.test(text);
+      const number =
+        rule.type === 'double'
+          ? /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)
+            ? Number(text)
+            : NaN
+          : whole
+            ? Number(text)
+            : NaN;
+      const kind = rule.type === 'double' ? 'number' : 'whole number';
+      const limit = rule.type === 'int' ? INT_MAX : Number.MAX_SAFE_INTEGER;
+      if (typeof value === 'boolean' || Number.isNaN(number) || Math.abs(number) > limit) {
+        return `${showValue(value)} is not a ${kind} Kafka accepts; write a plain ${kind}${range()}${rule.type === 'double' ? '' : ' (no unit, no decimals)'}`;
+      }
+      if (number === rule.also) return undefined;
+      if (
+        (rule.min !== undefined && number < rule.min) ||
+        (rule.max !== undefined && number > rule.max)
+      ) {
+        return `${showValue(value)} is out of range; use a ${kind}${range()}`;
+      }
+      return undefined;
+    }
+    case 'list': {
+      if (typeof value !== 'string')
+        return `${showValue(value)} is not a list; write comma-separated values as a string`;
+      const items = text.split(',').map(item => item.trim());
+      if (rule.values === undefined) return undefined;
+      const bad = items.filter(item => !rule.values?.includes(item));
+      return bad.length > 0
+        ? `${showValue(value)} has ${bad.map(item => showValue(item)).join(', ')}, which Kafka does not accept; use ${rule.values.join(', ')} or both comma-separated`
+        : undefined;
+    }
+    case 'string':
+      return rule.values !== undefined && !rule.values.includes(text)
+        ? `${showValue(value)} is not one of ${rule.values.join(', ')}`
+        : undefined;
+  }
+}
+
+/** The value rule of a broker key: its own, or that of the topic key it is the default of. */
+function brokerValueRule(key: string): ValueRule | undefined {
+  const own = BROKER_VALUE_RULES[key];
+  if (own !== undefined) return own;
+  const topicKey = BROKER_DEFAULT_OF_TOPIC_KEY[key];
+  return topicKey === undefined ? undefined : TOPIC_VALUE_RULES[topicKey];
+}
+
+/** Type and range problems of every key with a known value rule, booleans included. */
+function valueIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+  ruleOf: (key: string) => ValueRule | undefined,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    // Reported by switchIssues, and by integerAt with the replication rules.
+    if (Object.keys(SAFETY_SWITCHES).includes(key) || key === 'min.insync.replicas') continue;
+    const rule = ruleOf(key);
+    const problem = rule === undefined ? undefined : valueProblem(rule, value);
+    if (problem !== undefined) issues.push(issue(keyPath(mapPath, key), problem));
+  }
+  return issues;
+}
+
+/**
+ * Kafka keys are lower-case, dot-separated and free of spaces; Kafka matches them exactly, so
+ * `Min.Insync.Replicas` or ` listeners` is an unknown key that Kafka ignores (and that would slip
+ * past every check here keyed on the real name).
+ */
+function keyFormIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  return Object.keys(config)
+    .filter(key => key === '' || key !== key.trim().toLowerCase() || /\s/.test(key))
+    .map(key =>
+      issue(
+        keyPath(mapPath, key),
+        key.trim() === ''
+          ? 'is an empty key; remove it'
+          : `is not a Kafka key as written: Kafka keys are lower-case without spaces and match exactly; write "${key.trim().toLowerCase().replace(/\s+/g, '')}"`,
+      ),
+    );
+}
 
 /** Broker properties that are the server default of a topic-level key (Kafka 4.0 docs). */
 const BROKER_DEFAULT_OF_TOPIC_KEY: Readonly<Record<string, string>> = {
@@ -305,30 +483,6 @@ function isBooleanKey(key: string): boolean {
   return /\.(enable|disable)$/.test(key) || key === 'preallocate' || key === 'log.preallocate';
 }
 
-function booleanValueIssues(
-  mapPath: string,
-  config: Readonly<Record<string, ConfigValue>>,
-): SpecIssue[] {
-  return Object.entries(config)
-    .filter(([key, value]) => isBooleanKey(key) && booleanOf(value) === undefined)
-    .map(([key, value]) =>
-      issue(
-        keyPath(mapPath, key),
-        `${showValue(value)} is not a boolean Kafka accepts; write true or false`,
-      ),
-    );
-}
-
-/** Boolean-value problems of keys the safety switches do not already report. */
-function booleanValueIssuesExceptSwitches(
-  mapPath: string,
-  config: Readonly<Record<string, ConfigValue>>,
-): SpecIssue[] {
-  return booleanValueIssues(mapPath, config).filter(
-    found => !Object.keys(SAFETY_SWITCHES).some(key => found.path === keyPath(mapPath, key)),
-  );
-}
-
 /** Reads an integer key, or reports that it is not one. */
 function integerAt(
   mapPath: string,
@@ -362,8 +516,13 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     }
   }
   issues.push(
+    ...keyFormIssues(mapPath, config),
     ...switchIssues(mapPath, config),
-    ...booleanValueIssuesExceptSwitches(mapPath, config),
+    ...valueIssues(mapPath, config, key =>
+      forbiddenBrokerKey(key) !== undefined
+        ? undefined
+        : (brokerValueRule(key) ?? (isBooleanKey(key) ? { type: 'boolean' } : undefined)),
+    ),
   );
   const at = (key: string): number | undefined => integerAt(mapPath, config, key, issues);
   const defaultRf = at('default.replication.factor');
@@ -501,7 +660,7 @@ export function topicConfigIssues(
   }
   issues.push(
     ...switchIssues(mapPath, topic.config),
-    ...booleanValueIssuesExceptSwitches(mapPath, topic.config),
+    ...valueIssues(mapPath, topic.config, key => TOPIC_VALUE_RULES[key]),
   );
   const minIsr = integerAt(mapPath, topic.config, 'min.insync.replicas', issues);
   if (minIsr !== undefined) {

@@ -1,6 +1,6 @@
 /** The free-form Kafka configuration maps (issue #12, reproduction 2 and the rules behind it). */
 import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
-import { TOPIC_CONFIG_KEYS, forbiddenBrokerKey } from '../../spec/kafka-config';
+import { TOPIC_CONFIG_KEYS, TOPIC_VALUE_RULES, forbiddenBrokerKey } from '../../spec/kafka-config';
 import { specInput } from '../util/specs';
 
 function problemsOf(input: PlatformSpecInput): string[] {
@@ -11,6 +11,16 @@ function problemsOf(input: PlatformSpecInput): string[] {
     throw error;
   }
   return [];
+}
+
+/** A value Kafka accepts for a topic-level key, from its rule. */
+function validValue(key: string): string | number {
+  const rule = TOPIC_VALUE_RULES[key];
+  if (rule === undefined) throw new Error(`no rule for ${key}`);
+  if (rule.type === 'boolean') return 'true';
+  if (rule.values !== undefined) return rule.values[0] ?? '';
+  if (rule.type === 'list' || rule.type === 'string') return '';
+  return rule.min ?? 0;
 }
 
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
@@ -135,6 +145,53 @@ describe('kafka.config', () => {
     expect(forbiddenBrokerKey(key)).toBeUndefined();
     expect(problemsOf(withKafka({ config: { [key]: 8 } }))).toEqual([]);
   });
+
+  // Keys that look like a typed or forbidden key but differ in case or spaces: Kafka matches keys
+  // exactly, so these would be ignored by Kafka and skip every rule keyed on the real name.
+  it.each([
+    [' listeners', 'listeners'],
+    ['Min.Insync.Replicas', 'min.insync.replicas'],
+    ['min.insync.replicas ', 'min.insync.replicas'],
+    ['Auto.Create.Topics.Enable', 'auto.create.topics.enable'],
+    ['default. replication.factor', 'default.replication.factor'],
+  ])('throws when a key is spelled %p, naming the exact key', (key, exact) => {
+    expect(problemsOf(withKafka({ config: { [key]: 3 } }))).toContain(
+      `kafka.config[${JSON.stringify(key)}]: is not a Kafka key as written: Kafka keys are lower-case without spaces and match exactly; write "${exact}"`,
+    );
+  });
+
+  it('throws on an empty key', () => {
+    expect(problemsOf(withKafka({ config: { '': 'x' } }))).toEqual([
+      'kafka.config[""]: is an empty key; remove it',
+    ]);
+  });
+
+  it('checks the type and range of broker defaults of topic keys and of num.partitions', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'log.retention.ms': 'abc',
+            'num.partitions': 'many',
+            'log.cleanup.policy': 'bogus',
+            'log.segment.bytes': 100,
+            'log.message.timestamp.type': 'Create',
+            'log.retention.hours': 168,
+          },
+        }),
+      ).sort(),
+    ).toEqual([
+      'kafka.config["log.cleanup.policy"]: "bogus" has "bogus", which Kafka does not accept; use compact, delete or both comma-separated',
+      'kafka.config["log.message.timestamp.type"]: "Create" is not one of CreateTime, LogAppendTime',
+      'kafka.config["log.retention.ms"]: "abc" is not a whole number Kafka accepts; write a plain whole number of at least -1 (no unit, no decimals)',
+      'kafka.config["log.segment.bytes"]: 100 is out of range; use a whole number of at least 1048576',
+      'kafka.config["num.partitions"]: "many" is not a whole number Kafka accepts; write a plain whole number of at least 1 (no unit, no decimals)',
+    ]);
+  });
+
+  it('forbids zookeeper.metadata.migration.enable, as Strimzi does', () => {
+    expect(forbiddenBrokerKey('zookeeper.metadata.migration.enable')?.by).toBe('Strimzi');
+  });
 });
 
 describe('kafka.topics[].config', () => {
@@ -146,9 +203,59 @@ describe('kafka.topics[].config', () => {
     const config = Object.fromEntries(
       TOPIC_CONFIG_KEYS.filter(
         key => key !== 'unclean.leader.election.enable' && key !== 'min.insync.replicas',
-      ).map(key => [key, /\.(enable|disable)$|^preallocate$/.test(key) ? 'true' : 'x']),
+      ).map(key => [key, validValue(key)]),
     );
     expect(topicProblems(config)).toEqual([]);
+  });
+
+  it('has a value rule for every topic-level key', () => {
+    expect(Object.keys(TOPIC_VALUE_RULES).sort()).toEqual([...TOPIC_CONFIG_KEYS].sort());
+  });
+
+  // Values Kafka's ConfigDef refuses: the topic never becomes Ready (or the broker stops).
+  it.each([
+    [
+      'retention.ms',
+      'abc',
+      /"abc" is not a whole number Kafka accepts; write a plain whole number of at least -1/,
+    ],
+    ['retention.ms', -2, /-2 is out of range; use a whole number of at least -1/],
+    ['retention.ms', 1.5, /1\.5 is not a whole number/],
+    ['retention.ms', true, /true is not a whole number/],
+    ['max.message.bytes', '1MB', /"1MB" is not a whole number .*no unit/],
+    ['segment.bytes', 100, /100 is out of range; use a whole number of at least 1048576/],
+    ['segment.bytes', 2 ** 31, /is not a whole number Kafka accepts/],
+    ['cleanup.policy', 'bogus', /"bogus", which Kafka does not accept; use compact, delete/],
+    ['cleanup.policy', '', /which Kafka does not accept/],
+    ['cleanup.policy', 'compact,Delete', /"Delete", which Kafka does not accept/],
+    [
+      'compression.type',
+      'brotli',
+      /"brotli" is not one of uncompressed, zstd, lz4, snappy, gzip, producer/,
+    ],
+    ['message.timestamp.type', 'createtime', /is not one of CreateTime, LogAppendTime/],
+    ['min.cleanable.dirty.ratio', 2, /2 is out of range; use a number from 0 to 1/],
+    ['compression.gzip.level', 0, /0 is out of range; use a whole number from 1 to 9/],
+    ['preallocate', 'yes', /"yes" is not a boolean Kafka accepts/],
+  ] as const)('throws when %s is %p', (key, value, message) => {
+    const problems = topicProblems({ [key]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^kafka\\.topics\\[0\\]\\.config\\["${key.replace(/\./g, '\\.')}"\\]: .*${message.source}`,
+      ),
+    );
+  });
+
+  it.each([
+    ['cleanup.policy', 'compact, delete'],
+    ['retention.ms', '-1'],
+    ['retention.ms', ' 604800000 '],
+    ['compression.gzip.level', -1],
+    ['min.cleanable.dirty.ratio', '0.5'],
+    ['retention.bytes', -1],
+  ] as const)('accepts %s: %p as Kafka does', (key, value) => {
+    expect(topicProblems({ [key]: value })).toEqual([]);
   });
 
   it('throws when a key is broker-only, naming the topic-level key', () => {
