@@ -61,7 +61,7 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
     })
     .exitOverride();
   addSynthCommand(program, io);
-  addPlanCommand(program, io);
+  addPlanCommand(program, result);
   addSimulateCommand(program, result);
   addPlanCapacityCommand(program, result);
   addStatusCommand(program, result);

@@ -18,7 +18,8 @@ import {
   type PlannedResource,
 } from '../components/lib/plan';
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the command with `argv` (options only); also called by `kafka-eks plan` (cli/). */
+export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -65,14 +66,17 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `plan failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 2;
-  },
-);
+// Runs only as a script, so `cli/` can import `main` without running it.
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `plan failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 2;
+    },
+  );
+}
