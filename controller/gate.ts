@@ -13,11 +13,14 @@
  *   min ISR, every broker pod present, no other broker rolling, terminating or not Ready, and
  *   partition health sampled after the last broker became Ready (`kafkaBlocker`);
  * - unprotect and terminate: the node is cordoned and empty in a complete pod view (every broker
- *   pod of every zone present) and, for terminate, the group is above its minimum size;
+ *   pod of every zone present), it is the one node of the view that maps to the instance, every
+ *   node maps to an instance and every bound broker pod is on a node of the view and, for
+ *   terminate, the group is above its minimum size;
  * - a desired capacity: a balanced level, above the current desired capacity, at most the group's
  *   maximum size;
  * - terminating an instance that never became a Node (`nodeless.ts`): still InService, still
- *   without a Node in the view, and its group above its minimum size.
+ *   without a Node in the view, the pod view complete, every node mapped to an instance and every
+ *   bound broker pod on a node of the view, and its group above its minimum size.
  */
 import type { ControllerConfig } from './config';
 import type { Observed } from './model';
@@ -74,6 +77,47 @@ function emptyNodeBlocker(
   return undefined;
 }
 
+/**
+ * Why the view cannot say which instance hosts which broker pod, or undefined when it can: every
+ * node in the view must map to an instance (`spec.providerID`), and every bound broker pod must be
+ * bound to a node in the view (a Kafka node whose label was changed, or a providerID in a format
+ * the controller does not parse, would otherwise make its instance look node-less).
+ */
+export function unmappedBrokerHost(observed: Observed): string | undefined {
+  const unmapped = observed.nodes.filter(node => node.instanceId === undefined);
+  if (unmapped.length > 0) {
+    return `node ${unmapped[0].name} has no instance ID the controller can read from spec.providerID`;
+  }
+  const known = new Set(observed.nodes.map(node => node.name));
+  const stray = observed.brokers.find(
+    broker => broker.nodeName !== undefined && !known.has(broker.nodeName),
+  );
+  if (stray !== undefined) {
+    return `broker ${stray.podName} is bound to node ${stray.nodeName}, which is not in the Kafka node view`;
+  }
+  return undefined;
+}
+
+/** The node named, when it is the one node of the view that maps to the instance. */
+function instanceNodeBlocker(
+  observed: Observed,
+  write: { readonly instanceId: string; readonly nodeName: string },
+): Blocker | undefined {
+  if (write.instanceId === '') {
+    return { reason: 'stale-data', detail: `the record on ${write.nodeName} names no instance` };
+  }
+  const unmapped = unmappedBrokerHost(observed);
+  if (unmapped !== undefined) return { reason: 'stale-data', detail: unmapped };
+  const hosts = observed.nodes.filter(node => node.instanceId === write.instanceId);
+  if (hosts.length !== 1 || hosts[0].name !== write.nodeName) {
+    return {
+      reason: 'stale-data',
+      detail: `instance ${write.instanceId} maps to ${hosts.length === 0 ? 'no node' : hosts.map(node => node.name).join(', ')}, not to node ${write.nodeName}`,
+    };
+  }
+  return undefined;
+}
+
 /** The reason this write must not go out now, or undefined when it may. */
 export function writeBlocker(
   observed: Observed,
@@ -86,9 +130,12 @@ export function writeBlocker(
     case 'request-roll':
       return kafkaBlocker(observed, config, write.podName);
     case 'unprotect-instance':
-      return emptyNodeBlocker(observed, config, write.nodeName);
+      return (
+        emptyNodeBlocker(observed, config, write.nodeName) ?? instanceNodeBlocker(observed, write)
+      );
     case 'terminate-instance': {
-      const empty = emptyNodeBlocker(observed, config, write.nodeName);
+      const empty =
+        emptyNodeBlocker(observed, config, write.nodeName) ?? instanceNodeBlocker(observed, write);
       if (empty !== undefined) return empty;
       const group = observed.groups.find(each => each.groupName === write.groupName);
       if (group === undefined) {
@@ -140,6 +187,11 @@ export function writeBlocker(
           detail: `instance ${write.instanceId} has node ${node.name}`,
         };
       }
+      // "No Node" is only known when every broker pod is accounted for on a mapped node.
+      const incomplete = incompletePodView(observed, config);
+      if (incomplete !== undefined) return { reason: 'stale-data', detail: incomplete };
+      const unmapped = unmappedBrokerHost(observed);
+      if (unmapped !== undefined) return { reason: 'stale-data', detail: unmapped };
       if (group.desired <= group.min) {
         return {
           reason: 'group-at-min-size',

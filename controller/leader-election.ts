@@ -4,6 +4,12 @@
  * written by another replica's clock), and a leader that could not renew within the renew deadline
  * stops acting before anyone else may take over. The lease's transition count is the fencing token
  * written into every operation record.
+ *
+ * Clocks: a renewal counts from the instant before its request went out (so leadership lapses
+ * early, never late); a lease seen changed counts from the instant its answer arrived (so a
+ * takeover comes late, never early); a clock that went backwards since the last renewal means
+ * not leading until the next one. `main.ts` passes a monotonic clock (a wall-clock step of NTP or
+ * a resumed VM moves neither deadline).
  */
 import { apiFaultOf } from './api-fault';
 import type { Leadership } from './ports';
@@ -51,9 +57,10 @@ export class LeaderElector {
 
   /** Whether this replica may act now, and with which fencing token. */
   leadership(): Leadership {
-    const leading =
-      this.lastRenewAtMs !== undefined &&
-      this.clock() - this.lastRenewAtMs < this.timing.renewDeadlineSeconds * 1000;
+    // A clock that went backwards since the renewal (elapsed < 0) proves nothing about the lease:
+    // not leading until the next renewal.
+    const elapsedMs = this.lastRenewAtMs === undefined ? -1 : this.clock() - this.lastRenewAtMs;
+    const leading = elapsedMs >= 0 && elapsedMs < this.timing.renewDeadlineSeconds * 1000;
     return { leading, fencingToken: this.fencingToken, holder: this.identity };
   }
 
@@ -82,18 +89,22 @@ export class LeaderElector {
         this.observed.renewTimeMs !== seen.renewTimeMs ||
         this.observed.transitions !== seen.transitions
       ) {
+        // Timed from when the answer arrived, not from before the request: a read that waited
+        // (a 429 pause, a slow server, a GC pause) may show a renewal made long after `now`, and
+        // timing it from `now` would let this replica take over before the holder stops acting.
         this.observed = seen;
-        this.observedAtMs = now;
+        this.observedAtMs = this.clock();
       }
       if (lease.holderIdentity === this.identity) {
         await this.store.update({ ...lease, renewTimeMs: now });
         this.observed = { ...seen, renewTimeMs: now };
         return this.won(now, lease.leaseTransitions);
       }
+      const watchedMs = this.clock() - this.observedAtMs;
       const expired =
         lease.holderIdentity === undefined ||
         lease.holderIdentity === '' ||
-        now - this.observedAtMs >= lease.leaseDurationSeconds * 1000;
+        watchedMs >= lease.leaseDurationSeconds * 1000;
       if (!expired) return this.lost();
       const transitions = lease.leaseTransitions + 1;
       await this.store.update({

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     identity,
     limitedLeaseStore(kubernetes.leaseStore(), leaseGate),
     config.leaderElection,
-    Date.now,
+    // Monotonic, on the epoch scale (the Lease's renewTime stays readable): its deadlines must
+    // not move when the wall clock is stepped.
+    () => performance.timeOrigin + performance.now(),
     onError('lease'),
   );
   // Leadership is checked again innermost, when each write goes out (after any rate-limit wait
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     leadership: () => elector.leadership(),
     metrics,
     logger,
+    now: Date.now,
     observe: async () => {
       const nowMs = Date.now();
       const [kafka, prom, groups] = await Promise.allSettled([

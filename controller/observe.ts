@@ -55,9 +55,14 @@ function isTrue(conditions: readonly Condition[] | undefined, type: string): boo
   );
 }
 
-/** `aws:///us-east-1a/i-0abc` -> `i-0abc`. */
+/**
+ * The EC2 instance ID in a Node's `spec.providerID`: `aws:///us-east-1a/i-0abc` (the form EKS
+ * nodes carry), `aws:////i-0abc` (no zone) and a bare `i-0abc` all give `i-0abc` (the forms the
+ * AWS cloud provider's `KubernetesInstanceID` accepts); anything else gives undefined, and the
+ * write gate then holds every termination rather than guess which instance hosts which brokers.
+ */
 export function instanceIdOf(providerId: string | undefined): string | undefined {
-  const match = /^aws:\/\/\/[^/]+\/(i-[0-9a-z]+)$/.exec(providerId ?? '');
+  const match = /^(?:aws:\/\/\/[^/]*\/)?(i-[0-9a-z]+)$/.exec(providerId ?? '');
   return match?.[1];
 }
 

@@ -5,8 +5,10 @@
  * by one step or start the one action `decide` asked for.
  *
  * Every write passes the write gate (`gate.ts`) on this pass's observation right before it is
- * made; a step whose effect or record write the gate refuses is skipped whole (nothing of it is
- * written) and tried again next pass. Leadership is checked before every write here, and again by
+ * made, its data aged by the clock at that moment (`now`); a step whose effect or record write the
+ * gate refuses is skipped whole (nothing of it is written) and tried again next pass. The second
+ * write of a step is gated again after the first (a refusal then leaves the state a crash between
+ * the two would leave, which the next step resumes from). Leadership is checked before every write here, and again by
  * the fenced adapters at the moment the request goes out (`fence.ts`). In dry-run mode actions are
  * reported (log, Event, metric) and never performed.
  */
@@ -55,6 +57,13 @@ export interface ReconcilerDependencies {
    * to `staleAfterSeconds` old). Without it, only the cached view is checked (tests).
    */
   readonly liveNodeCheck?: LiveNodeCheck;
+  /**
+   * The clock, epoch ms. The gate judges the age of the observed data at the moment of each write
+   * by this clock, not at the moment of the observation: a pass's earlier writes can wait (rate
+   * limits, 429 pauses, Auto Scaling spacing and retries) until the observation is stale.
+   * Default: the observation's own `nowMs` (tests whose writes take no time).
+   */
+  readonly now?: () => number;
 }
 
 /** What one pass did. */
@@ -219,11 +228,13 @@ export class Reconciler {
       this.nodelessRetriedZones,
     );
     if (victim === undefined) return false;
-    if (!this.allowed(observed, { kind: 'terminate-nodeless', ...victim })) return false;
+    const write: GatedWrite = { kind: 'terminate-nodeless', ...victim };
+    if (!this.allowed(observed, write)) return false;
     this.assertLeading();
     this.nodelessRetriedZones.add(victim.zone);
     // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.
     await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], false);
+    if (!this.allowed(observed, write)) return false;
     this.assertLeading();
     await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
     await this.event(
@@ -314,7 +325,9 @@ export class Reconciler {
 
   /** The write gate, logged when it refuses. */
   private allowed(observed: Observed, write: GatedWrite): boolean {
-    const blocked = writeBlocker(observed, this.deps.config, write);
+    // Aged at the moment of the write (never younger than at the observation).
+    const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
+    const blocked = writeBlocker({ ...observed, nowMs }, this.deps.config, write);
     if (blocked === undefined) return true;
     this.deps.logger.log('info', 'write held by the gate', {
       write: write.kind,
@@ -339,10 +352,22 @@ export class Reconciler {
       return false;
     }
     if (!(await this.liveNodeStillEmpty(step.effect))) return false;
+    // The live read took time: gate again, at the moment of the first write.
+    if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
     this.assertLeading();
     if (step.effectFirst && step.effect !== undefined) await this.perform(step.effect);
-    if (recordChanged) await this.deps.cluster.writeOperation(node, step.next);
+    if (recordChanged) {
+      // After a roll request went out, a refusal here leaves an annotated pod without a record:
+      // the next drain step adopts it (as after a crash).
+      if (step.effectFirst && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
+        return true;
+      }
+      await this.deps.cluster.writeOperation(node, step.next);
+    }
     if (!step.effectFirst && step.effect !== undefined) {
+      // After the record went out, a refusal here leaves the record ahead of the effect: the next
+      // step issues the effect again (as after a crash).
+      if (!this.allowed(observed, step.effect)) return true;
       this.assertLeading();
       await this.perform(step.effect);
     }

@@ -29,6 +29,14 @@ export function staleDataBlocker(
     if (ageMs > limitMs) {
       return { reason: 'stale-data', detail: `${source} data is ${Math.round(ageMs / 1000)}s old` };
     }
+    // Data stamped further ahead than the limit: the clock went backwards (or two clocks
+    // disagree), and its age, hence its freshness, is unknown.
+    if (-ageMs > limitMs) {
+      return {
+        reason: 'stale-data',
+        detail: `${source} data is stamped ${Math.round(-ageMs / 1000)}s in the future; clocks disagree`,
+      };
+    }
   }
   if (observed.loads === undefined) return { reason: 'stale-data', detail: 'no broker load' };
   const uncovered = brokersWithoutSeries(observed);

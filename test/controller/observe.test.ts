@@ -14,6 +14,12 @@ describe('observe', () => {
   test('reads the instance ID from the provider ID', () => {
     expect(instanceIdOf('aws:///us-east-1a/i-0abc123')).toBe('i-0abc123');
     expect(instanceIdOf('gce://x/y')).toBeUndefined();
+    // The other forms the AWS cloud provider accepts (issue #10 review: a node whose providerID
+    // did not parse made its instance look node-less).
+    expect(instanceIdOf('aws:////i-0abc123')).toBe('i-0abc123');
+    expect(instanceIdOf('i-0abc123')).toBe('i-0abc123');
+    expect(instanceIdOf('aws://us-east-1a/i-0abc123')).toBeUndefined();
+    expect(instanceIdOf(undefined)).toBeUndefined();
   });
 
   test('an unreadable operation annotation becomes an abandoned record (hold, not ignore)', () => {

@@ -1,0 +1,262 @@
+/**
+ * Faults found by the review of issue #10 (a fault injected at each step, and mutations of the
+ * gate): each test names the fault, and each failed before its fix.
+ *
+ * - A pass's first writes waited (rate limit, Auto Scaling spacing) until its observation was
+ *   stale, and a later write of the same pass still went out on it: the gate judged age by the
+ *   observation's instant, not by the write's.
+ * - An instance whose Node was missing from the Kafka node view (its label changed) or whose
+ *   providerID did not parse looked node-less: the node-less exit terminated it with brokers
+ *   aboard.
+ * - A removal's record naming an instance other than its node's: the gate checked the node named
+ *   and terminated the instance named, whose node hosted brokers.
+ * - Leader election: a lease read that waited was timed from before the wait, so a follower took
+ *   over while the holder still led; a clock that went backwards kept a replica leading.
+ * - Data stamped in the future (a clock stepped back) counted as fresh.
+ */
+import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
+import { silentLogger } from '../../controller/log';
+import { ControllerMetrics } from '../../controller/metrics';
+import type { Observed, ObservedNode } from '../../controller/model';
+import type { OperationRecord } from '../../controller/operation-record';
+import type { GroupWriter } from '../../controller/ports';
+import { Reconciler } from '../../controller/reconciler';
+import { staleDataBlocker } from '../../controller/safety';
+import { FakeCluster } from './fake-cluster';
+import { NOW_MS, testConfig } from './fixtures';
+
+const leadership = () => ({ leading: true, fencingToken: 1, holder: 'a' });
+
+function removal(phase: OperationRecord['phase'], instanceId: string): OperationRecord {
+  return {
+    id: 'op-1',
+    kind: 'remove-node',
+    zone: 'us-east-1a',
+    groupName: 'asg-orders-kafka-a',
+    nodeName: 'node-a-1',
+    nodeUid: 'uid-node-a-1',
+    instanceId,
+    phase,
+    movesDone: 2,
+    startedAtMs: NOW_MS - 60_000,
+    phaseStartedAtMs: NOW_MS - 1_000,
+    fencingToken: 1,
+    holder: 'a',
+  };
+}
+
+/** Zone a with two nodes; node-a-1 cordoned and emptied (its brokers on node-a-0). */
+function emptiedCluster(record: OperationRecord | undefined): FakeCluster {
+  const cluster = new FakeCluster(
+    { ...testConfig(), scaleInStabilizationSeconds: 0 },
+    {
+      nodesPerZone: 2,
+      demandMiBps: 10,
+    },
+  );
+  cluster.nodes = cluster.nodes.map(node =>
+    node.name === 'node-a-1' ? { ...node, unschedulable: true, operation: record } : node,
+  );
+  cluster.brokers = cluster.brokers.map(broker =>
+    broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+  );
+  return cluster;
+}
+
+function reconciler(
+  cluster: FakeCluster,
+  options: {
+    groups?: GroupWriter;
+    observe?: () => Promise<Observed>;
+    now?: () => number;
+  } = {},
+): Reconciler {
+  return new Reconciler({
+    config: cluster.config,
+    observe: options.observe ?? cluster.observe,
+    cluster,
+    groups: options.groups ?? cluster,
+    events: { record: async () => undefined },
+    leadership,
+    metrics: new ControllerMetrics({ defaultMetrics: false }),
+    logger: silentLogger,
+    newId: () => 'op-new',
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+}
+
+async function passIgnoringErrors(controller: Reconciler): Promise<void> {
+  try {
+    await controller.reconcileOnce();
+  } catch {
+    // the production loop logs and retries next interval
+  }
+}
+
+describe('write gate: faults found by the issue #10 review', () => {
+  test('a write waits until the observation is stale: the gate ages the data at the write', async () => {
+    // GIVEN node-a-1 emptied in drain, and an unprotected instance in zone b, so the pass first
+    // protects it, and that call waits 200 s (Auto Scaling spacing and throttling retries)
+    const cluster = emptiedCluster(removal('drain', 'i-a1'));
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1b'
+        ? {
+            ...group,
+            instances: group.instances.map(i => ({ ...i, protectedFromScaleIn: false })),
+          }
+        : group,
+    );
+    const slowGroups: GroupWriter = {
+      raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      terminateInstance: (name, id) => cluster.terminateInstance(name, id),
+      setInstanceProtection: async (name, ids, value) => {
+        cluster.nowMs += 200_000;
+        return cluster.setInstanceProtection(name, ids, value);
+      },
+    };
+    // WHEN one pass runs (staleAfterSeconds is 120)
+    await reconciler(cluster, { groups: slowGroups, now: () => cluster.nowMs }).reconcileOnce();
+    // THEN the protection went out, and nothing of the removal step (its data is 200 s old now)
+    expect(cluster.writes).toEqual(['protect i-b0,i-b1']);
+  });
+
+  test('a Kafka node missing from the node view: its instance is not terminated as node-less', async () => {
+    // GIVEN node-a-1 (instance i-a1, brokers a-1001 and a-1003) lost the Kafka node label, so
+    // the node view no longer lists it while its broker pods stay bound to it
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
+    const withoutNodeA1 = async (): Promise<Observed> => {
+      const observed = await cluster.observe();
+      return { ...observed, nodes: observed.nodes.filter(node => node.name !== 'node-a-1') };
+    };
+    const controller = reconciler(cluster, { observe: withoutNodeA1 });
+    // WHEN passes run past nodeReadyTimeoutSeconds
+    for (let pass = 0; pass < 4; pass++) {
+      await passIgnoringErrors(controller);
+      cluster.nowMs += (cluster.config.nodeReadyTimeoutSeconds / 2) * 1000;
+    }
+    // THEN i-a1 is neither unprotected nor terminated
+    expect(cluster.terminated).toEqual([]);
+    expect(cluster.writes.filter(write => write.includes('i-a1'))).toEqual([]);
+  });
+
+  test('a node whose providerID does not parse: its instance is not terminated as node-less', async () => {
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.nodes = cluster.nodes.map((node): ObservedNode =>
+      node.name === 'node-a-1' ? { ...node, instanceId: undefined } : node,
+    );
+    const controller = reconciler(cluster);
+    for (let pass = 0; pass < 4; pass++) {
+      await passIgnoringErrors(controller);
+      cluster.nowMs += (cluster.config.nodeReadyTimeoutSeconds / 2) * 1000;
+    }
+    expect(cluster.terminated).toEqual([]);
+    expect(cluster.writes.filter(write => write.includes('i-a1'))).toEqual([]);
+  });
+
+  test("a removal whose record names another node's instance terminates nothing", async () => {
+    // GIVEN node-a-1 emptied and cordoned, its record in terminate naming i-a0, the instance of
+    // node-a-0, which hosts all of zone a's brokers (unprotected, as after the unprotect step)
+    const cluster = emptiedCluster(removal('terminate', 'i-a0'));
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(i => ({
+        ...i,
+        protectedFromScaleIn: i.instanceId !== 'i-a0',
+      })),
+    }));
+    const controller = reconciler(cluster);
+    for (let pass = 0; pass < 3; pass++) {
+      await passIgnoringErrors(controller);
+      cluster.nowMs += 30_000;
+    }
+    expect(cluster.terminated).toEqual([]);
+  });
+
+  test('data stamped beyond the stale limit in the future is stale (a clock stepped back)', () => {
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 1, demandMiBps: 10 });
+    const observed = {
+      nowMs: NOW_MS,
+      freshness: {
+        kubernetesAtMs: NOW_MS + 600_000,
+        prometheusAtMs: NOW_MS,
+        autoscalingAtMs: NOW_MS,
+      },
+    };
+    return cluster.observe().then(base => {
+      expect(staleDataBlocker({ ...base, ...observed }, cluster.config)).toEqual({
+        reason: 'stale-data',
+        detail: 'kubernetes data is stamped 600s in the future; clocks disagree',
+      });
+      // A few seconds of skew between clocks is not stale.
+      const skewed = { ...observed.freshness, kubernetesAtMs: NOW_MS + 5_000 };
+      expect(
+        staleDataBlocker({ ...base, nowMs: NOW_MS, freshness: skewed }, cluster.config),
+      ).toBeUndefined();
+    });
+  });
+});
+
+class MemoryLeaseStore implements LeaseStore {
+  lease: LeaseState | undefined;
+  private version = 0;
+  async get() {
+    return this.lease;
+  }
+  async create(lease: Omit<LeaseState, 'resourceVersion'>) {
+    if (this.lease !== undefined) throw Object.assign(new Error('exists'), { code: 409 });
+    this.lease = { ...lease, resourceVersion: String(++this.version) };
+  }
+  async update(lease: LeaseState) {
+    if (this.lease?.resourceVersion !== lease.resourceVersion) {
+      throw Object.assign(new Error('conflict'), { code: 409 });
+    }
+    this.lease = { ...lease, resourceVersion: String(++this.version) };
+  }
+}
+
+const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
+
+describe('leader election: faults found by the issue #10 review', () => {
+  test('a lease read that waited is timed from its answer: no takeover while the holder leads', async () => {
+    const store = new MemoryLeaseStore();
+    const t0 = 1_000_000;
+    let now = t0;
+    const a = new LeaderElector('a', store, timing, () => now);
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    // B's first read waits 10 s (a 429 pause); meanwhile A renews, and B's answer shows it.
+    let slow = true;
+    const bStore: LeaseStore = {
+      get: async () => {
+        if (slow) {
+          slow = false;
+          now += 10_000;
+          await a.tryAcquireOrRenew();
+        }
+        return store.get();
+      },
+      create: lease => store.create(lease),
+      update: lease => store.update(lease),
+    };
+    const b = new LeaderElector('b', bStore, timing, () => now);
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    // A renews no more (its requests fail) but leads until t0 + 10 s + its 10 s renew deadline.
+    now = t0 + 15_000;
+    expect(a.leadership().leading).toBe(true);
+    // B has watched the lease unchanged for 5 s since the answer, not 15 s since its request.
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    now = t0 + 25_000;
+    expect(a.leadership().leading).toBe(false);
+    expect(await b.tryAcquireOrRenew()).toBe(true);
+  });
+
+  test('a clock that went backwards ends leadership until the next renewal', async () => {
+    const store = new MemoryLeaseStore();
+    let now = 1_000_000;
+    const a = new LeaderElector('a', store, timing, () => now);
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    now -= 3_600_000;
+    expect(a.leadership().leading).toBe(false);
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    expect(a.leadership().leading).toBe(true);
+  });
+});
