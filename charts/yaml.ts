@@ -5,14 +5,49 @@
  * are booleans in YAML 1.1 and strings in 1.2; `1_000` and `1:20` are integers in 1.1 (1000, 80)
  * and strings in 1.2; `0o17` is an integer in 1.2 and a string in 1.1; `2001-12-14` is a timestamp
  * in 1.1. kubectl and many Go tools read YAML 1.1 (go-yaml v2 rules), the `yaml` package here reads
- * 1.2 by default. So every string scalar that either version would read as anything but that same
- * string is written double-quoted. Map keys are scalars too and get the same treatment.
+ * 1.2 by default. So every string scalar that either version, or go-yaml v2's own resolver (see
+ * `goYamlReadsAsNonString`), would read as anything but that same string is written double-quoted. Map keys are scalars too and get the same treatment.
  */
 import { Document, parse, visit } from 'yaml';
 
 /** 1.1-only oddities the resolver check below cannot see: the merge key and the value key. */
 const ALWAYS_QUOTED = new Set(['<<', '=']);
 const verdicts = new Map<string, boolean>();
+
+/**
+ * The plain scalars go-yaml v2 reads as something other than a string. kubectl, the API server
+ * and client-go read manifests through sigs.k8s.io/yaml, which uses go-yaml v2's resolver
+ * (`resolve.go`): a table of words (booleans `y`/`yes`/`on`/... in three casings, nulls, `.inf`,
+ * `.nan`, `<<`); for a scalar starting with a digit, `+` or `-`: a timestamp (`YYYY-M-D`, with an
+ * optional time), then, with every `_` removed, Go's `strconv.ParseInt(text, 0, 64)` (which takes
+ * `0x`, `0o`, `0b` prefixes in either case, and a leading `0` as octal), `ParseUint`, and a YAML
+ * style float; for one starting with `.`, Go's `ParseFloat`. Those rules differ from the `yaml`
+ * package's YAML 1.1 schema in a few places (`0X1F`, `0O17`, `0B101`, `2026-1-5`), so they are
+ * checked here on their own. The patterns may match a little more than go-yaml does; quoting a
+ * string that needed no quotes is harmless.
+ */
+const GO_YAML_WORDS = new Set(
+  [
+    'y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE',
+    'n|N|no|No|NO|off|Off|OFF|false|False|FALSE',
+    '~|null|Null|NULL',
+    '.nan|.NaN|.NAN|.inf|.Inf|.INF|+.inf|+.Inf|+.INF|-.inf|-.Inf|-.INF|<<',
+  ].flatMap(words => words.split('|')),
+);
+const GO_INT = /^[+-]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+const GO_YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const GO_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$/;
+
+/** True when go-yaml v2 (kubectl, the API server) would read plain `text` as a non-string. */
+export function goYamlReadsAsNonString(text: string): boolean {
+  if (text === '' || GO_YAML_WORDS.has(text)) return true;
+  const first = text.charAt(0);
+  if (first === '.') return GO_YAML_FLOAT.test(text);
+  if (!/[0-9+-]/.test(first)) return false;
+  if (GO_TIMESTAMP.test(text)) return true;
+  const plain = text.replace(/_/g, '');
+  return GO_INT.test(plain) || GO_YAML_FLOAT.test(plain);
+}
 
 /**
  * True when a one-line string, written plain, would read back under YAML 1.1 or 1.2 as something
@@ -23,10 +58,10 @@ export function readsAsNonString(text: string): boolean {
   if (ALWAYS_QUOTED.has(text)) return true;
   const known = verdicts.get(text);
   if (known !== undefined) return known;
-  let verdict = false;
+  let verdict = goYamlReadsAsNonString(text);
   for (const version of ['1.1', '1.2'] as const) {
     try {
-      if (parse(text, { version }) !== text) verdict = true;
+      if (parse(text, { version, logLevel: 'error' }) !== text) verdict = true;
     } catch {
       // Not a valid plain scalar at all: the writer quotes such strings by itself.
     }
