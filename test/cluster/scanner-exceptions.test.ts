@@ -68,6 +68,10 @@ describe('scanner exceptions', () => {
     expect(scopeCovers('Deployment/kafka-autoscaler', DEPLOYMENT)).toBe(true);
     expect(scopeCovers('Deployment/descheduler', DEPLOYMENT)).toBe(false);
     expect(scopeCovers('Pod/kafka-autoscaler', DEPLOYMENT)).toBe(false);
+    const policy = { kind: 'NetworkPolicy', name: 'allow-dns', namespace: 'strimzi' };
+    expect(scopeCovers('NetworkPolicy/strimzi/allow-dns', policy)).toBe(true);
+    expect(scopeCovers('NetworkPolicy/kafka/allow-dns', policy)).toBe(false);
+    expect(scopeCovers('NetworkPolicy/allow-dns', policy)).toBe(true);
   });
 
   test('an exception for the Kafka pods does not excuse the same fault in a Deployment', () => {

@@ -8,8 +8,8 @@
  *     # <scope>[, <scope> ...]: <reason>
  *
  * A scope is `all` (every object), `strimzi-pods` (the pods Strimzi creates from the node pools:
- * test/cluster/strimzi-pods.ts), `strimzi-brokers`, `strimzi-controllers`, or `<Kind>/<name>`
- * (that object in any namespace). The tools themselves apply these entries to everything; the
+ * test/cluster/strimzi-pods.ts), `strimzi-brokers`, `strimzi-controllers`, `<Kind>/<name>`
+ * (that object in any namespace), or `<Kind>/<namespace>/<name>` (that object in that namespace). The tools themselves apply these entries to everything; the
  * cluster tier runs them without the entries and accepts a finding only inside its scope, so an
  * exception written for the Kafka pods never hides the same fault in one of our Deployments.
  * A scope that no finding used any more is reported as stale.
@@ -29,12 +29,14 @@ export interface ScannerException {
 export interface Subject {
   readonly kind: string;
   readonly name: string;
+  /** Namespace of the object, for `Kind/namespace/name` scopes; undefined when cluster-scoped. */
+  readonly namespace?: string;
   /** Set for the rendered Strimzi pods: the roles of their pool. */
   readonly strimziRole?: 'broker' | 'controller';
 }
 
 const SCOPE =
-  /^(all|strimzi-pods|strimzi-brokers|strimzi-controllers|[A-Z][A-Za-z]+\/[a-z0-9.-]+)$/;
+  /^(all|strimzi-pods|strimzi-brokers|strimzi-controllers|[A-Z][A-Za-z]+\/(?:[a-z0-9-]+\/)?[a-z0-9.-]+)$/;
 
 /**
  * Exceptions in `text` (the file at `path`): every line matching `entry` (its first group is the
@@ -69,7 +71,7 @@ export function parseExceptions(
     if (unknown.length > 0) {
       throw new Error(
         `${where}: exception ${match[1]} names unknown scope(s) ${unknown.join(', ')}; use all, ` +
-          'strimzi-pods, strimzi-brokers, strimzi-controllers or Kind/name',
+          'strimzi-pods, strimzi-brokers, strimzi-controllers, Kind/name or Kind/namespace/name',
       );
     }
     result.push({ check: match[1] ?? '', scopes, reason: (comment[2] ?? '').trim(), where });
@@ -88,6 +90,9 @@ export function scopeCovers(scope: string, subject: Subject): boolean {
   if (scope === 'strimzi-pods') return subject.strimziRole !== undefined;
   if (scope === 'strimzi-brokers') return subject.strimziRole === 'broker';
   if (scope === 'strimzi-controllers') return subject.strimziRole === 'controller';
+  if (scope.split('/').length === 3) {
+    return scope === `${subject.kind}/${subject.namespace ?? ''}/${subject.name}`;
+  }
   return scope === `${subject.kind}/${subject.name}`;
 }
 
