@@ -14,6 +14,7 @@
  *   over while the holder still led; a clock that went backwards kept a replica leading.
  * - Data stamped in the future (a clock stepped back) counted as fresh.
  */
+import { writeBlocker } from '../../controller/gate';
 import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
@@ -170,6 +171,82 @@ describe('write gate: faults found by the issue #10 review', () => {
       cluster.nowMs += 30_000;
     }
     expect(cluster.terminated).toEqual([]);
+  });
+
+  test('scale-out: a raise waits until the observation is stale: not written', async () => {
+    // GIVEN demand that needs zone a at 2 nodes, and a protection call that waits 200 s first
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 1, demandMiBps: 80 });
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(i => ({ ...i, protectedFromScaleIn: false })),
+    }));
+    const slowGroups: GroupWriter = {
+      raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      terminateInstance: (name, id) => cluster.terminateInstance(name, id),
+      setInstanceProtection: async (name, ids, value) => {
+        cluster.nowMs += 200_000;
+        return cluster.setInstanceProtection(name, ids, value);
+      },
+    };
+    const result = await reconciler(cluster, {
+      groups: slowGroups,
+      now: () => cluster.nowMs,
+    }).reconcileOnce();
+    // THEN decide asked for the raise, and the gate held it: its data is 200+ s old by then
+    expect(result.plan.action?.kind).toBe('scale-out');
+    expect(cluster.writes.filter(write => write.startsWith('desired'))).toEqual([]);
+  });
+
+  test('the lease lapses mid-pass: the removal step writes nothing', async () => {
+    // GIVEN node-a-1 emptied in drain and an unprotected instance; the lease lapses while the
+    // pass protects it
+    const cluster = emptiedCluster(removal('drain', 'i-a1'));
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1b'
+        ? {
+            ...group,
+            instances: group.instances.map(i => ({ ...i, protectedFromScaleIn: false })),
+          }
+        : group,
+    );
+    let leading = true;
+    const lapsing: GroupWriter = {
+      raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      terminateInstance: (name, id) => cluster.terminateInstance(name, id),
+      setInstanceProtection: async (name, ids, value) => {
+        await cluster.setInstanceProtection(name, ids, value);
+        leading = false;
+      },
+    };
+    const controller = new Reconciler({
+      config: cluster.config,
+      observe: cluster.observe,
+      cluster,
+      groups: lapsing,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+    });
+    await expect(controller.reconcileOnce()).rejects.toThrow(/lease/);
+    expect(cluster.writes).toEqual(['protect i-b0,i-b1']);
+  });
+
+  test('the gate refuses a terminate in a group at its min size (not only the state machine)', async () => {
+    const cluster = emptiedCluster(undefined);
+    const observed = await cluster.observe();
+    const atMin = {
+      ...observed,
+      groups: observed.groups.map(group => ({ ...group, min: group.desired })),
+    };
+    const terminate = {
+      kind: 'terminate-instance',
+      groupName: 'asg-orders-kafka-a',
+      instanceId: 'i-a1',
+      nodeName: 'node-a-1',
+    } as const;
+    expect(writeBlocker(observed, cluster.config, terminate)).toBeUndefined();
+    expect(writeBlocker(atMin, cluster.config, terminate)?.reason).toBe('group-at-min-size');
   });
 
   test('data stamped beyond the stale limit in the future is stale (a clock stepped back)', () => {
