@@ -51,11 +51,13 @@ export const KUBE_PROMETHEUS_STACK_CHART: HelmChartPin = {
  * digest wherever the digest could be verified: a digest makes the reference immutable, so a
  * re-pushed tag can never change what a webhook or an evicting controller runs.
  *
- * Refreshing a digest (needs registry access, which the build machine of this change did not
- * have): `crane digest <repository>:<tag>` (go-containerregistry) prints the digest of the
- * multi-architecture index the tag points at; put it in `digest`, drop `digestUnverified`, and
- * remove the image's `CKV_K8S_43` entry from `.checkov.yaml`'s exceptions (the cluster tier
- * fails while a listed exception no longer occurs).
+ * Refreshing a digest: `crane digest <repository>:<tag>` (go-containerregistry, needs registry
+ * access, which the build machine of this change did not have) prints the digest of the
+ * multi-architecture index the tag points at; for registry.k8s.io images the image promoter's
+ * manifest in kubernetes/k8s.io (`registry.k8s.io/images/<staging project>/images.yaml`, or the
+ * promotion pull request) records the same digest. Put it in `digest`, say where it came from in
+ * `digestSource`, drop `digestUnverified`, and remove the image's scope from the `CKV_K8S_43`
+ * exception in `.checkov.yaml` (the cluster tier fails while a listed scope no longer occurs).
  */
 export interface ImagePin {
   /** Registry and repository, e.g. `registry.k8s.io/descheduler/descheduler`. */
@@ -64,6 +66,8 @@ export interface ImagePin {
   readonly tag: string;
   /** `sha256:` and 64 lowercase hex digits: the index digest the tag pointed at when verified. */
   readonly digest?: string;
+  /** Where `digest` was read (a public record naming this tag and digest); set exactly with it. */
+  readonly digestSource?: string;
   /**
    * Why `digest` is absent, for the record and the Checkov exception. Set exactly when `digest`
    * is not.
@@ -82,14 +86,18 @@ const UNVERIFIED_DIGEST =
   'of it was found); refresh with `crane digest <repository>:<tag>`';
 
 /**
- * The descheduler release. The newest digest the Kubernetes image promoter's manifest
- * (kubernetes/k8s.io, `registry.k8s.io/images/k8s-staging-descheduler/images.yaml`) showed at
- * the time of writing was for v0.33.0, not this release.
+ * The descheduler release, by the digest of its multi-architecture index. registry.k8s.io is
+ * immutable and serves what the Kubernetes image promoter copied, under the digest its manifest
+ * names; a mirror's digest (a re-push, often of one architecture) differs and must not be used.
  */
 export const DESCHEDULER_IMAGE_PIN: ImagePin = {
   repository: 'registry.k8s.io/descheduler/descheduler',
   tag: 'v0.36.0',
-  digestUnverified: UNVERIFIED_DIGEST,
+  digest: 'sha256:7ca92c0a7b4f1c51d306409da6b832005fcadb224e384795646376726734c6e5',
+  digestSource:
+    'kubernetes/k8s.io pull request #9513 ("[descheduler v0.36.0] promote images", merged ' +
+    '2026-05-20): image `descheduler` v0.36.0 in ' +
+    'registry.k8s.io/images/k8s-staging-descheduler/images.yaml, digest checked with gcrane',
 };
 
 /** Drain Cleaner release shipped with Strimzi 1.2.0's installation files (which pin by tag). */

@@ -17,12 +17,22 @@ describe('third-party image pins', () => {
       expect(pin.tag).toMatch(/^v?\d+\.\d+\.\d+$/);
       if (pin.digest === undefined) {
         expect(pin.digestUnverified).toMatch(/crane digest/);
+        expect(pin.digestSource).toBeUndefined();
       } else {
         expect(pin.digest).toMatch(DIGEST);
+        expect(pin.digestSource).toMatch(/\S/);
         expect(pin.digestUnverified).toBeUndefined();
       }
     },
   );
+
+  test('the descheduler is pinned by the index digest its promotion recorded', () => {
+    // kubernetes/k8s.io#9513; the per-architecture images have other digests.
+    expect(DESCHEDULER_IMAGE).toBe(
+      'registry.k8s.io/descheduler/descheduler:v0.36.0@' +
+        'sha256:7ca92c0a7b4f1c51d306409da6b832005fcadb224e384795646376726734c6e5',
+    );
+  });
 
   test('the charts default to exactly these pins', () => {
     expect(THIRD_PARTY_IMAGE_PINS.map(imageReference)).toEqual([
