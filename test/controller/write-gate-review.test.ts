@@ -197,6 +197,37 @@ describe('write gate: faults found by the issue #10 review', () => {
     expect(cluster.writes.filter(write => write.startsWith('desired'))).toEqual([]);
   });
 
+  test('an operation whose start waits until the observation is stale: no record written', async () => {
+    // GIVEN low demand on two nodes per zone (decide asks for a scale-in at once), and a
+    // protection call that waits 200 s first
+    const cluster = new FakeCluster(
+      { ...testConfig(), scaleInStabilizationSeconds: 0 },
+      { nodesPerZone: 2, demandMiBps: 10 },
+    );
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1b'
+        ? {
+            ...group,
+            instances: group.instances.map(i => ({ ...i, protectedFromScaleIn: false })),
+          }
+        : group,
+    );
+    const slowGroups: GroupWriter = {
+      raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      terminateInstance: (name, id) => cluster.terminateInstance(name, id),
+      setInstanceProtection: async (name, ids, value) => {
+        cluster.nowMs += 200_000;
+        return cluster.setInstanceProtection(name, ids, value);
+      },
+    };
+    const result = await reconciler(cluster, {
+      groups: slowGroups,
+      now: () => cluster.nowMs,
+    }).reconcileOnce();
+    expect(result.plan.action?.kind).toBe('scale-in');
+    expect(cluster.writes).toEqual(['protect i-b0,i-b1']);
+  });
+
   test('the lease lapses mid-pass: the removal step writes nothing', async () => {
     // GIVEN node-a-1 emptied in drain and an unprotected instance; the lease lapses while the
     // pass protects it
