@@ -1,7 +1,8 @@
 /**
  * Checks of the free-form maps that pass through to AWS: `cluster.tags` (on every AWS resource),
- * `kafka.external.subnets` (an AWS Load Balancer Controller annotation per zone) and the subnet
- * maps of `cluster.existingVpc`. The Kafka maps are checked in kafka-config.ts.
+ * `kafka.external.subnets` (an AWS Load Balancer Controller annotation per zone) and the VPC ID and
+ * subnet maps of `cluster.existingVpc` (each one ID: not blank, no spaces or commas; the EC2 ID
+ * format itself, `vpc-`/`subnet-` and hex, is not enforced). The Kafka maps are checked in kafka-config.ts.
  *
  * Facts (AWS "Tagging AWS resources" user guide; IAM and EC2 tag limits): at most 50 tags per
  * resource; keys 1-128 characters, values 0-256; letters, digits, spaces and `_ . : / = + - @`;
@@ -77,12 +78,24 @@ function subnetIssues(spec: PlatformSpec): SpecIssue[] {
     }
   }
   const existing = spec.cluster.existingVpc;
+  if (existing !== undefined && !/^[^\s,]+$/.test(existing.vpcId)) {
+    issues.push({
+      path: 'cluster.existingVpc.vpcId',
+      message: `${showValue(existing.vpcId)} is not a VPC ID; write one like "vpc-0123456789abcdef0"`,
+    });
+  }
   if (existing !== undefined) {
     for (const [field, map] of [
       ['privateSubnetIds', existing.privateSubnetIds],
       ['publicSubnetIds', existing.publicSubnetIds],
     ] as const) {
-      for (const zone of Object.keys(map)) {
+      for (const [zone, subnet] of Object.entries(map)) {
+        if (!/^[^\s,]+$/.test(subnet)) {
+          issues.push({
+            path: `cluster.existingVpc.${field}[${JSON.stringify(zone)}]`,
+            message: `${showValue(subnet)} is not one subnet ID; give the ID of one subnet in ${zone}, like "subnet-0123456789abcdef0"`,
+          });
+        }
         if (!spec.zones.includes(zone)) {
           issues.push({
             path: `cluster.existingVpc.${field}[${JSON.stringify(zone)}]`,

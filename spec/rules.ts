@@ -364,6 +364,17 @@ const kafkaNodeRules: Rule = spec => {
       ),
     );
   }
+  // Checked on its own, so a broker count that does not split over the zones hides nothing.
+  const givenMax = kafkaNodes.maxPerZone;
+  const minAboveGivenMax = givenMax !== undefined && kafkaNodes.minPerZone > givenMax;
+  if (minAboveGivenMax) {
+    issues.push(
+      issue(
+        'nodes.kafka.minPerZone',
+        `${kafkaNodes.minPerZone} is above nodes.kafka.maxPerZone ${givenMax}; lower it`,
+      ),
+    );
+  }
   if (brokersPerZone !== undefined && brokersPerZone > 0) {
     const maxPerZone = maxNodesPerZone(spec);
     if (maxPerZone > brokersPerZone) {
@@ -375,12 +386,14 @@ const kafkaNodeRules: Rule = spec => {
       );
     }
     if (kafkaNodes.minPerZone > maxPerZone) {
-      issues.push(
-        issue(
-          'nodes.kafka.minPerZone',
-          `${kafkaNodes.minPerZone} is above nodes.kafka.maxPerZone ${maxPerZone}; lower it`,
-        ),
-      );
+      if (!minAboveGivenMax) {
+        issues.push(
+          issue(
+            'nodes.kafka.minPerZone',
+            `${kafkaNodes.minPerZone} is above nodes.kafka.maxPerZone ${maxPerZone}; lower it`,
+          ),
+        );
+      }
     } else if (balancedNodeCounts(brokersPerZone, kafkaNodes.minPerZone, maxPerZone).length === 0) {
       issues.push(
         issue(

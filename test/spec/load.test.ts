@@ -484,6 +484,45 @@ describe('all problems in one report', () => {
     );
   });
 
+  // A rule that needs nothing but its own fields runs whatever else is wrong: node bounds are
+  // compared even when the broker count does not split over the zones.
+  it('reports faults across schema, config maps, names, nodes and AWS maps in one run', () => {
+    const base = specInput(3, 1);
+    const problems = problemsOf({
+      ...base,
+      bogus: 1,
+      kafka: {
+        ...base.kafka,
+        brokers: 5,
+        storage: { sizeGi: -5 },
+        external: { enabled: true, scheme: 'public' },
+        config: { listeners: 'x', 'Min.Insync.Replicas': 2, 'log.segment.bytes': 5 },
+        topics: [
+          { name: 'orders._dlq', partitions: 3, config: { 'retention.ms': 'abc' } },
+          { name: 'orders..dlq', partitions: 3 },
+        ],
+      },
+      nodes: { ...base.nodes, kafka: { instanceType: 'm6i.large', minPerZone: 3, maxPerZone: 1 } },
+      cluster: { tags: { 'aws:x': 'y' } },
+    });
+    expect(problems.map(problem => problem.slice(0, problem.indexOf(':')))).toEqual(
+      expect.arrayContaining([
+        'bogus',
+        'kafka.external.scheme',
+        'kafka.storage.sizeGi',
+        'kafka.brokers',
+        'kafka.config["listeners"]',
+        'kafka.config["Min.Insync.Replicas"]',
+        'kafka.config["log.segment.bytes"]',
+        'kafka.topics[0].config["retention.ms"]',
+        'kafka.topics[1].name',
+        'kafka.external.allowedCidrs',
+        'nodes.kafka.minPerZone',
+        'cluster.tags["aws',
+      ]),
+    );
+  });
+
   it('leaves out rule problems about a value it had to drop', () => {
     const base = specInput(3, 1);
     const problems = problemsOf({

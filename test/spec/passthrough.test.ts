@@ -99,3 +99,29 @@ describe('controller.iamRoleArn', () => {
     ).toEqual([]);
   });
 });
+
+describe('cluster.existingVpc IDs', () => {
+  const withVpc = (vpcId: string, subnets: Record<string, string>): PlatformSpecInput => ({
+    ...specInput(3, 2),
+    cluster: { vpcCidr: '10.1.0.0/16', existingVpc: { vpcId, privateSubnetIds: subnets } },
+  });
+  const zones = (ids: string[]): Record<string, string> =>
+    Object.fromEntries(['us-west-2a', 'us-west-2b', 'us-west-2c'].map((z, i) => [z, ids[i] ?? '']));
+
+  it('accepts EC2 VPC and subnet IDs', () => {
+    expect(
+      problemsOf(
+        withVpc('vpc-0123456789abcdef0', zones(['subnet-0a1b2c3d', 'subnet-0b', 'subnet-0c'])),
+      ),
+    ).toEqual([]);
+  });
+
+  it('throws on a blank or made-up VPC or subnet ID, naming the zone', () => {
+    expect(problemsOf(withVpc('my vpc', zones(['', 'subnet-a b', 'subnet-1,subnet-2'])))).toEqual([
+      'cluster.existingVpc.vpcId: "my vpc" is not a VPC ID; write one like "vpc-0123456789abcdef0"',
+      'cluster.existingVpc.privateSubnetIds["us-west-2a"]: "" is not one subnet ID; give the ID of one subnet in us-west-2a, like "subnet-0123456789abcdef0"',
+      'cluster.existingVpc.privateSubnetIds["us-west-2b"]: "subnet-a b" is not one subnet ID; give the ID of one subnet in us-west-2b, like "subnet-0123456789abcdef0"',
+      'cluster.existingVpc.privateSubnetIds["us-west-2c"]: "subnet-1,subnet-2" is not one subnet ID; give the ID of one subnet in us-west-2c, like "subnet-0123456789abcdef0"',
+    ]);
+  });
+});
