@@ -74,6 +74,22 @@ describe('the pods Strimzi creates from our node pools (rendered for the scanner
     }
   });
 
+  test('a template field the rendering ignores is named, not dropped', () => {
+    const pool = objects.find(o => o.kind === 'KafkaNodePool');
+    if (pool === undefined) throw new Error('no pool');
+    const poolSpec = pool.spec as { template: { pod: Record<string, unknown> } };
+    const changed: KubeObject = {
+      ...pool,
+      spec: {
+        ...poolSpec,
+        template: { ...poolSpec.template, pod: { ...poolSpec.template.pod, hostAliases: [] } },
+      },
+    };
+    expect(() => strimziPods([...objects.filter(o => o !== pool), changed], images)).toThrow(
+      /spec\.template\.pod: hostAliases not rendered/,
+    );
+  });
+
   test("a context the pool supplies replaces the provider's whole, not field by field", () => {
     const pool = objects.find(
       o => o.kind === 'KafkaNodePool' && o.metadata?.name === 'controllers',

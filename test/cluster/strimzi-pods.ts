@@ -150,6 +150,32 @@ function mergedAffinity(
   return affinity;
 }
 
+/** The node-pool template sections and fields this stand-in renders. */
+const TEMPLATE_FIELDS = ['pod', 'kafkaContainer', 'initContainer'];
+const POD_TEMPLATE_FIELDS = [
+  'metadata',
+  'affinity',
+  'tolerations',
+  'topologySpreadConstraints',
+  'priorityClassName',
+  'terminationGracePeriodSeconds',
+  'securityContext',
+];
+
+/**
+ * Throws, naming the field, when `section` sets a field the rendering ignores: the operator
+ * would copy it into the pod, and the scanners would judge a pod without it.
+ */
+function unrendered(where: string, section: object, rendered: readonly string[]): void {
+  const extra = Object.keys(section).filter(key => !rendered.includes(key));
+  if (extra.length > 0) {
+    throw new Error(
+      `${where}: ${extra.join(', ')} not rendered by test/cluster/strimzi-pods.ts; render it ` +
+        'there (as the operator copies it) so the scanners see it',
+    );
+  }
+}
+
 /** The Pod the operator would create for the first node of `pool` in cluster `kafka`. */
 export function strimziPod(
   kafka: KubeObject,
@@ -168,6 +194,15 @@ export function strimziPod(
   const template = spec.template?.pod ?? {};
   const kafkaContainer = spec.template?.kafkaContainer ?? {};
   const initContainer = spec.template?.initContainer ?? {};
+  unrendered(`KafkaNodePool ${poolName} spec.template`, spec.template ?? {}, TEMPLATE_FIELDS);
+  unrendered(`KafkaNodePool ${poolName} spec.template.pod`, template, POD_TEMPLATE_FIELDS);
+  unrendered(`KafkaNodePool ${poolName} spec.template.kafkaContainer`, kafkaContainer, [
+    'securityContext',
+    'env',
+  ]);
+  unrendered(`KafkaNodePool ${poolName} spec.template.initContainer`, initContainer, [
+    'securityContext',
+  ]);
   const rackKey = cluster.rack?.topologyKey;
   const image =
     cluster.image ?? `quay.io/strimzi/kafka:${images.strimziVersion}-kafka-${cluster.version}`;
