@@ -95,6 +95,7 @@ export async function runSchedule(faults: readonly Fault[]): Promise<RunResult> 
       events: world,
       liveNodeCheck: world,
       leadership: () => world.leadership,
+      now: () => world.nowMs,
       metrics: new ControllerMetrics({ defaultMetrics: false }),
       logger: silentLogger,
       newId: () => `op-${nextId++}`,

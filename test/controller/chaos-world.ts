@@ -69,6 +69,12 @@ export const FAULT_KINDS = [
   'node-remains',
   'urp-spike',
   'kafka-not-ready',
+  // Added by the issue #10 review: time passes while writes wait (rate limits, spacing), a Kafka
+  // node drops out of the node view while brokers stay bound to it (its label changed), and a
+  // node's providerID stops parsing.
+  'api-slow',
+  'node-unlabelled',
+  'providerid-unparsed',
 ] as const;
 
 /** One kind of fault. */
@@ -164,6 +170,9 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   private neverJoinZones = new Set<string>();
   private nodeRemainsNext = false;
   private leaseLostUntilMs = 0;
+  /** Nodes hidden from the node view (`node-unlabelled`) or without an instance ID in it. */
+  private unlabelledNode: string | undefined;
+  private unparsedNode: string | undefined;
   private nextUid = 1;
   private nextInstance = 1;
   private holderCount = 0;
@@ -272,6 +281,15 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
         return;
       case 'node-remains':
         this.nodeRemainsNext = true;
+        return;
+      // These two last four times as long: long enough for the node-less exit's timeout.
+      case 'node-unlabelled':
+        this.unlabelledNode = node?.name;
+        this.windows.set(fault.kind, this.nowMs + 4 * fault.durationMs);
+        return;
+      case 'providerid-unparsed':
+        this.unparsedNode = node?.name;
+        this.windows.set(fault.kind, this.nowMs + 4 * fault.durationMs);
         return;
       case 'urp-spike':
         // Partitions fall behind only where Prometheus would see it (a spike that a frozen view
@@ -552,17 +570,21 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   }
 
   private observedNodes(): ObservedNode[] {
-    return this.nodes.map(node => ({
-      name: node.name,
-      uid: node.uid,
-      resourceVersion: String(node.resourceVersion),
-      zone: node.zone,
-      ready: node.ready,
-      unschedulable: node.unschedulable,
-      instanceId: node.instanceId,
-      createdAtMs: node.createdAtMs,
-      operation: node.operation,
-    }));
+    const hidden = this.active('node-unlabelled') ? this.unlabelledNode : undefined;
+    const unparsed = this.active('providerid-unparsed') ? this.unparsedNode : undefined;
+    return this.nodes
+      .filter(node => node.name !== hidden)
+      .map(node => ({
+        name: node.name,
+        uid: node.uid,
+        resourceVersion: String(node.resourceVersion),
+        zone: node.zone,
+        ready: node.ready,
+        unschedulable: node.unschedulable,
+        instanceId: node.name === unparsed ? undefined : node.instanceId,
+        createdAtMs: node.createdAtMs,
+        operation: node.operation,
+      }));
   }
 
   private observedBrokers(): ObservedBroker[] {
@@ -637,6 +659,8 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   // ---- the controller's writes ---------------------------------------------------------------
 
   private write(kind: WriteKind, fields: Record<string, string | number>, apply: () => void): void {
+    // The request waited (token bucket, 429 pause, Auto Scaling spacing): the world moved on.
+    if (this.active('api-slow')) this.advance(70_000);
     if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
     if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
     if (!this.leadership.leading) throw new Error('world: write from a replica without the lease');

@@ -66,6 +66,21 @@ describe('controller under interleaved faults (issue #10)', () => {
     );
   });
 
+  test('regression (seed 10, review): a node whose providerID stopped parsing was terminated with brokers', async () => {
+    // Found by the property below once the review added the fault: the node's instance looked
+    // node-less, and the node-less exit terminated it with brokers aboard. Fixed: the gate holds
+    // every termination while a node maps to no instance or a broker is bound outside the view.
+    const faults: Fault[] = [
+      { atMs: 3914204, kind: 'autoscaling-frozen', durationMs: 101370, pick: 251, afterWrite: 2 },
+      { atMs: 6464631, kind: 'providerid-unparsed', durationMs: 113220, pick: 833, afterWrite: 47 },
+      { atMs: 8024684, kind: 'external-desired', durationMs: 152837, pick: 861, afterWrite: 123 },
+      { atMs: 10031532, kind: 'external-desired', durationMs: 9238, pick: 520, afterWrite: 78 },
+    ];
+    const { violations, world } = await runSchedule(faults);
+    expect(violations).toEqual([]);
+    expectSettled(world);
+  });
+
   test('every schedule of random faults: the checker finds no violation, and the world settles', async () => {
     const started = Date.now();
     let runs = 0;
