@@ -25,7 +25,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import type { SynthResult } from './synth';
 
 /** Name of the ownership manifest inside the output folder. */
@@ -240,24 +240,43 @@ function removeEmptyFolders(folder: string, stop: string): void {
   }
 }
 
+/** The folder of this generator's own files (the project checkout, or the installed package). */
+const GENERATOR_ROOT = resolve(__dirname, '..');
+
+/** True when `inner` is `outer` or lies inside it. */
+function within(inner: string, outer: string): boolean {
+  const up = relative(outer, inner);
+  return up === '' || (!up.startsWith('..') && !isAbsolute(up));
+}
+
 /**
  * Folders synth never writes into: the file system root, the home folder and the folders above
- * it. Output there would mix the platform's files with the user's, and a later run would have to
- * tell them apart; choose a folder of its own instead.
+ * it, and the folder that holds this generator (or any above it; `--out .` from the project
+ * root). Output there would mix the platform's files with the user's, and a later run would have
+ * to tell them apart; choose a folder of its own instead.
+ * @returns why `target` (an absolute, resolved path) is refused, or undefined.
  */
-export function refusedFolder(target: string, homeFolder = homedir()): string | undefined {
+export function refusedFolder(
+  target: string,
+  homeFolder = homedir(),
+  generatorRoot = GENERATOR_ROOT,
+): string | undefined {
   if (target === parse(target).root) return 'the file system root';
-  let home: string;
-  try {
-    home = realpathSync(homeFolder);
-  } catch {
-    return undefined;
+  if (within(realOrSelf(generatorRoot), target)) {
+    return `the folder of this generator (${generatorRoot}) or one above it`;
   }
+  const home = realOrSelf(homeFolder);
   if (target === home) return 'the home folder';
-  const up = relative(target, home);
-  if (up !== '' && !up.startsWith('..') && !up.startsWith(sep))
-    return 'a folder above the home folder';
+  if (within(home, target)) return 'a folder above the home folder';
   return undefined;
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** Takes the folder's lock, or throws when another live run holds it. */
@@ -284,8 +303,8 @@ function takeLock(target: string, outDir: string): () => void {
 /**
  * Writes `files` (relative path -> content) into `outDir` under the ownership rule above.
  * @throws OutputOwnershipError, before writing anything, listing every file synth would have to
- *   overwrite or remove without owning it, when `outDir` is the file system root or the home
- *   folder (or above it), or when another run is writing the folder; other errors leave the
+ *   overwrite or remove without owning it, when `outDir` is a refused folder (`refusedFolder`),
+ *   or when another run is writing the folder; other errors leave the
  *   previous output in place.
  */
 export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: string): WriteReport {

@@ -175,6 +175,18 @@ describe('writeOwnedFiles', () => {
     expect(refusedFolder(home, home)).toBe('the home folder');
     expect(refusedFolder(join(home, '..'), home)).toBe('a folder above the home folder');
     expect(refusedFolder(join(home, 'gitops'), home)).toBeUndefined();
+    // The generator's own checkout (`--out .` from the project root), or a folder above it.
+    const project = join(home, 'src', 'platform');
+    expect(refusedFolder(project, '/nonexistent-home', project)).toMatch(
+      /folder of this generator/,
+    );
+    expect(refusedFolder(join(home, 'src'), '/nonexistent-home', project)).toMatch(
+      /folder of this generator/,
+    );
+    expect(refusedFolder(join(project, 'dist'), '/nonexistent-home', project)).toBeUndefined();
+    expect(() => writeOwnedFiles(files({ 'a.yaml': 'a' }), process.cwd())).toThrow(
+      /is the folder of this generator/,
+    );
   });
 
   it('recovers a run killed after it moved the manifest aside: the re-run owns both versions', () => {

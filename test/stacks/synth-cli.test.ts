@@ -1,5 +1,5 @@
 /** The `npm run synth` command, run as a user runs it. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -180,4 +180,79 @@ describe('npm run synth', () => {
     expect(result.stderr).toMatch(new RegExp(`${kafkaFile}: was edited after synth wrote it`));
     expect(snapshotDir(out)).toEqual(before);
   });
+
+  it('refuses to write into the project checkout itself (--out .)', () => {
+    const result = synth(['--config', 'stacks/dev.yaml', '--out', '.']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /\. is the folder of this generator .*\nNothing was written\.\n$/s,
+    );
+    expect(existsSync(join(ROOT, '.synth-manifest'))).toBe(false);
+    expect(existsSync(join(ROOT, 'kustomization.yaml'))).toBe(false);
+  });
+
+  // Runs killed outright at spread-out moments (some before, some during, some after the swap):
+  // every re-run succeeds and the user's files survive.
+  it("recovers from runs killed with SIGKILL at any moment, keeping the user's files", async () => {
+    const out = join(work, 'killed');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    mkdirSync(join(out, '.git'));
+    writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(out, 'my-patch.yaml'), 'kind: Patch\n');
+    for (const delayMs of [400, 900, 1400, 1900, 2600]) {
+      const child = spawn(
+        TSX,
+        [join(ROOT, 'stacks', 'synth-cli.ts'), '--config', 'stacks/prod.yaml', '--out', out],
+        {
+          cwd: ROOT,
+          stdio: 'ignore',
+          detached: true,
+        },
+      );
+      const ended = new Promise(done => child.on('exit', done));
+      await new Promise(done => setTimeout(done, delayMs));
+      // tsx runs the program in a child process: kill the whole group, as a power loss would.
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      await ended;
+      const again = synth(['--config', 'stacks/dev.yaml', '--out', out]);
+      expect(again.stderr).toBe('');
+      expect(again.status).toBe(0);
+      expect(readFileSync(join(out, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
+      expect(readFileSync(join(out, 'my-patch.yaml'), 'utf8')).toBe('kind: Patch\n');
+      expect(readdirSync(out).filter(name => name.startsWith('.synth-'))).toEqual([
+        '.synth-manifest',
+      ]);
+    }
+  }, 60_000);
+
+  it('lets one of two concurrent runs into the same folder write, and refuses the other cleanly', async () => {
+    const out = join(work, 'concurrent');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    writeFileSync(join(out, 'my-patch.yaml'), 'kind: Patch\n');
+    const run = (spec: string) =>
+      new Promise<{ status: number | null; stderr: string }>(done => {
+        const child = spawn(
+          TSX,
+          [join(ROOT, 'stacks', 'synth-cli.ts'), '--config', spec, '--out', out],
+          {
+            cwd: ROOT,
+          },
+        );
+        let stderr = '';
+        child.stderr.on('data', chunk => (stderr += String(chunk)));
+        child.on('exit', status => done({ status, stderr }));
+      });
+    const results = await Promise.all([run('stacks/dev.yaml'), run('stacks/prod.yaml')]);
+    for (const result of results) {
+      if (result.status !== 0)
+        expect(result.stderr).toMatch(/another synth run \(pid \d+\) is writing/);
+    }
+    expect(results.some(result => result.status === 0)).toBe(true);
+    expect(readFileSync(join(out, 'my-patch.yaml'), 'utf8')).toBe('kind: Patch\n');
+    // The folder holds exactly what its manifest lists.
+    expect(spawnSync('sha256sum', ['-c', '--quiet', '.synth-manifest'], { cwd: out }).status).toBe(
+      0,
+    );
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+  }, 60_000);
 });
