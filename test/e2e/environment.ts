@@ -256,7 +256,9 @@ export async function startRun(scenario: string, options: RunOptions = {}): Prom
       writeFileSync(join(runDir, 'timeline.json'), `${JSON.stringify(timeline, null, 1)}\n`);
       writeFileSync(join(runDir, 'violations.json'), `${JSON.stringify(violations, null, 1)}\n`);
       log(
-        `finished after ${recorder.t()}s; peak memory of the run's processes ${peakRssMiB} MiB; ${violations.length} violations`,
+        `finished after ${recorder.t()}s; peak memory of the run's processes ${peakRssMiB} MiB; ` +
+          `${violations.length} violations; failed polls: recorder ${recorder.errors}, ` +
+          `bridge ${bridge.errors}, stand-in ${standIn.errors}; tap failures ${kubeTap.failures + motoTap.failures}`,
       );
       return { violations, timeline };
     };

@@ -66,7 +66,6 @@ interface Ramp {
 export class StrimziStandIn {
   private readonly api: KubeApi;
   private readonly zoneOfPool: Map<string, string>;
-  private readonly brokersPerZone: number;
   private pods = new Map<string, PodView>();
   private readonly readySince = new Map<string, { uid: string; atMs: number }>();
   private readonly counters = new Map<string, { receive: number; transmit: number }>();
@@ -93,7 +92,6 @@ export class StrimziStandIn {
   ) {
     this.api = new KubeApi(connection);
     this.zoneOfPool = new Map(loaded.plan.zones.map(z => [z.poolName, z.zone]));
-    this.brokersPerZone = loaded.plan.brokersPerZone;
     for (const zone of loaded.plan.zones) {
       this.ramps.set(zone.zone, {
         fromMiBps: initialZoneMiBps,
@@ -394,10 +392,5 @@ export class StrimziStandIn {
       this.server === undefined ? resolve() : this.server.close(() => resolve()),
     );
     this.api.close();
-  }
-
-  /** Counts of brokers per zone the stand-in expects (from the spec). */
-  expectedBrokersPerZone(): number {
-    return this.brokersPerZone;
   }
 }
