@@ -92,6 +92,45 @@ describe('leadership at the moment of the write', () => {
     expect(cluster.writes).toEqual([]);
   });
 
+  test('every cluster write and every mutating Auto Scaling call is fenced', async () => {
+    // Each wrapper's own check (a mutation that dropped one of them survived the other tests).
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
+    const fence = leaderFence(() => ({ leading: false, fencingToken: 1, holder: 'a' }));
+    const writer = fencedClusterWriter(cluster, fence);
+    const node = cluster.nodes[0];
+    await expect(writer.writeOperation(node, undefined)).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(writer.setUnschedulable(node.name, node.uid, true)).rejects.toBeInstanceOf(
+      NotLeaderError,
+    );
+    const pod = cluster.brokers[0];
+    await expect(writer.requestRoll(pod.podName, pod.uid)).rejects.toBeInstanceOf(NotLeaderError);
+    expect(cluster.writes).toEqual([]);
+    const made: string[] = [];
+    const raw: AutoScalingCalls = {
+      describeGroups: async () => ({ $metadata: {} }),
+      describeInstances: async () => ({ $metadata: {} }),
+      setDesiredCapacity: async () => made.push('set'),
+      terminateInstance: async () => made.push('terminate'),
+      setInstanceProtection: async () => made.push('protect'),
+    };
+    const calls = fencedAutoScalingCalls(raw, fence);
+    await expect(
+      calls.setDesiredCapacity({ AutoScalingGroupName: 'g', DesiredCapacity: 2 }),
+    ).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(
+      calls.terminateInstance({ InstanceId: 'i-1', ShouldDecrementDesiredCapacity: true }),
+    ).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(
+      calls.setInstanceProtection({
+        AutoScalingGroupName: 'g',
+        InstanceIds: ['i-1'],
+        ProtectedFromScaleIn: true,
+      }),
+    ).rejects.toBeInstanceOf(NotLeaderError);
+    await calls.describeGroups({});
+    expect(made).toEqual([]);
+  });
+
   test('a write still leading when it goes out is made', async () => {
     const clock = manualClock();
     const elector = new LeaderElector('a', new MemoryLeaseStore(), timing, clock.now);
