@@ -38,6 +38,17 @@ const KAFKA_VERSION_PATTERN = /^4\.\d+\.\d+$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_ZONES = 6;
 const MAX_TOPIC_NAME_LENGTH = 249;
+/**
+ * Topics Kafka 4.x keeps for itself: group offsets, transactions, share-group state (KIP-932) and
+ * the KRaft metadata log. A KafkaTopic for one would have the Topic Operator alter Kafka's own
+ * topic; a name that collides with one ('.' versus '_') is refused by Kafka.
+ */
+const KAFKA_INTERNAL_TOPICS = [
+  '__consumer_offsets',
+  '__transaction_state',
+  '__share_group_state',
+  '__cluster_metadata',
+];
 /** A DNS-1123 label's limit; the derived-name table (derived-names.ts) sets the real, lower one. */
 const MAX_NAME_LENGTH = 63;
 const GP3_MAX_IOPS = 80000;
@@ -187,6 +198,17 @@ const topicRules: Rule = spec => {
       );
     }
     const collisionKey = kafkaCollisionKey(topic.name);
+    const internal = KAFKA_INTERNAL_TOPICS.find(name => kafkaCollisionKey(name) === collisionKey);
+    if (internal !== undefined) {
+      issues.push(
+        issue(
+          `${path}name`,
+          internal === topic.name
+            ? `${showValue(topic.name)} is a Kafka internal topic, which Kafka manages itself; remove it from kafka.topics`
+            : `${showValue(topic.name)} differs from Kafka's internal topic ${showValue(internal)} only in '.' versus '_', so Kafka refuses to create it; rename it`,
+        ),
+      );
+    }
     const twin = collisionKeys.get(collisionKey);
     if (twin !== undefined && spec.kafka.topics[twin]?.name !== topic.name) {
       issues.push(

@@ -92,3 +92,40 @@ describe('topic names in the spec', () => {
     );
   });
 });
+
+describe('Kafka internal topics', () => {
+  const problemsFor = (name: string): string[] => {
+    const base = specInput(3, 1);
+    try {
+      parseSpec({ ...base, kafka: { ...base.kafka, topics: [{ name, partitions: 3 }] } });
+    } catch (error) {
+      if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+      throw error;
+    }
+    return [];
+  };
+
+  it.each([
+    '__consumer_offsets',
+    '__transaction_state',
+    '__share_group_state',
+    '__cluster_metadata',
+  ])('rejects %s: Kafka manages it itself', name => {
+    expect(problemsFor(name)).toEqual([
+      `kafka.topics[0].name: "${name}" is a Kafka internal topic, which Kafka manages itself; remove it from kafka.topics`,
+    ]);
+  });
+
+  it.each(['__consumer.offsets', '_.transaction_state', '..cluster.metadata'])(
+    'rejects %s: it collides with an internal topic',
+    name => {
+      expect(problemsFor(name)[0]).toMatch(
+        /differs from Kafka's internal topic "__[a-z_]+" only in '\.' versus '_'/,
+      );
+    },
+  );
+
+  it('accepts other names starting with underscores', () => {
+    expect(problemsFor('__orders')).toEqual([]);
+  });
+});
