@@ -231,11 +231,12 @@ export class Reconciler {
     const write: GatedWrite = { kind: 'terminate-nodeless', ...victim };
     if (!this.allowed(observed, write)) return false;
     this.assertLeading();
-    this.nodelessRetriedZones.add(victim.zone);
     // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.
     await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], false);
     if (!this.allowed(observed, write)) return false;
     this.assertLeading();
+    // Counted once the terminate is attempted (a gate refusal before it is tried again).
+    this.nodelessRetriedZones.add(victim.zone);
     await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
     await this.event(
       'Warning',

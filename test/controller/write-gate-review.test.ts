@@ -228,6 +228,44 @@ describe('write gate: faults found by the issue #10 review', () => {
     expect(cluster.writes).toEqual(['protect i-b0,i-b1']);
   });
 
+  test('the node-less exit whose terminate the gate refused mid-pass is tried again', async () => {
+    // GIVEN zone a's group with an InService instance that never became a Node
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1a'
+        ? {
+            ...group,
+            desired: group.desired + 1,
+            instances: [
+              ...group.instances,
+              { instanceId: 'i-a9', lifecycleState: 'InService', protectedFromScaleIn: true },
+            ],
+          }
+        : group,
+    );
+    // and an unprotect call that, once, waits until the pass's observation is stale
+    let slowOnce = true;
+    const groups: GroupWriter = {
+      raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      terminateInstance: (name, id) => cluster.terminateInstance(name, id),
+      setInstanceProtection: async (name, ids, value) => {
+        if (!value && slowOnce) {
+          slowOnce = false;
+          cluster.nowMs += 200_000;
+        }
+        return cluster.setInstanceProtection(name, ids, value);
+      },
+    };
+    const controller = reconciler(cluster, { groups, now: () => cluster.nowMs });
+    for (let pass = 0; pass < 6; pass++) {
+      await passIgnoringErrors(controller);
+      cluster.nowMs += (cluster.config.nodeReadyTimeoutSeconds / 2) * 1000;
+    }
+    // THEN the first attempt stopped after the unprotect, and a later pass terminated it
+    expect(slowOnce).toBe(false);
+    expect(cluster.terminated).toEqual(['i-a9']);
+  });
+
   test('the lease lapses mid-pass: the removal step writes nothing', async () => {
     // GIVEN node-a-1 emptied in drain and an unprotected instance; the lease lapses while the
     // pass protects it
