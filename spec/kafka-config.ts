@@ -573,6 +573,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
       ),
     );
   }
+  issues.push(...crossKeyIssues(mapPath, config, 'log.cleaner.'));
   const effectiveTransactionRf = transactionRf ?? spec.kafka.replicationFactor;
   if (transactionIsr !== undefined) {
     const found = minInSyncIssue(
@@ -682,6 +683,43 @@ export function topicConfigIssues(
         : `kafka.topics[${index}].replicationFactor`,
     );
     if (found !== undefined) issues.push(found);
+  }
+  issues.push(...crossKeyIssues(mapPath, topic.config, ''));
+  return issues;
+}
+
+/**
+ * Rules across keys of one map (`prefix` '' for topic keys, 'log.' for their broker defaults):
+ * Kafka's `LogConfig.validateValues` refuses a minimum compaction lag above the maximum, and a topic
+ * with `remote.storage.enable` fails to create unless the brokers run tiered storage, which this
+ * platform does not configure.
+ */
+function crossKeyIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+  prefix: '' | 'log.cleaner.',
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const minKey = `${prefix}min.compaction.lag.ms`;
+  const maxKey = `${prefix}max.compaction.lag.ms`;
+  const min = config[minKey] === undefined ? undefined : integerOf(config[minKey]);
+  const max = config[maxKey] === undefined ? undefined : integerOf(config[maxKey]);
+  if (min !== undefined && max !== undefined && min > max) {
+    issues.push(
+      issue(
+        keyPath(mapPath, minKey),
+        `${min} is above ${maxKey} ${max}, which Kafka refuses; lower it or raise ${maxKey}`,
+      ),
+    );
+  }
+  const remote = prefix === '' ? config['remote.storage.enable'] : undefined;
+  if (remote !== undefined && booleanOf(remote) === true) {
+    issues.push(
+      issue(
+        keyPath(mapPath, 'remote.storage.enable'),
+        `${showValue(remote)} needs tiered storage on the brokers, which this platform does not configure, so creating the topic would fail; remove it`,
+      ),
+    );
   }
   return issues;
 }

@@ -17,7 +17,7 @@ function problemsOf(input: PlatformSpecInput): string[] {
 function validValue(key: string): string | number {
   const rule = TOPIC_VALUE_RULES[key];
   if (rule === undefined) throw new Error(`no rule for ${key}`);
-  if (rule.type === 'boolean') return 'true';
+  if (rule.type === 'boolean') return 'false';
   if (rule.values !== undefined) return rule.values[0] ?? '';
   if (rule.type === 'list' || rule.type === 'string') return '';
   return rule.min ?? 0;
@@ -286,5 +286,32 @@ describe('kafka.topics[].config', () => {
     expect(topicProblems({ 'min.insync.replicas': 1 }, { minInSyncReplicas: 2 })).toEqual([
       'kafka.topics[0].config["min.insync.replicas"]: 1 contradicts kafka.topics[0].minInSyncReplicas 2; set it once, in minInSyncReplicas',
     ]);
+  });
+
+  it('throws when the minimum compaction lag is above the maximum, in a topic or the broker defaults', () => {
+    expect(
+      topicProblems({ 'min.compaction.lag.ms': 5000, 'max.compaction.lag.ms': '1000' }),
+    ).toEqual([
+      'kafka.topics[0].config["min.compaction.lag.ms"]: 5000 is above max.compaction.lag.ms 1000, which Kafka refuses; lower it or raise max.compaction.lag.ms',
+    ]);
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'log.cleaner.min.compaction.lag.ms': 10,
+            'log.cleaner.max.compaction.lag.ms': 5,
+          },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["log.cleaner.min.compaction.lag.ms"]: 10 is above log.cleaner.max.compaction.lag.ms 5, which Kafka refuses; lower it or raise log.cleaner.max.compaction.lag.ms',
+    ]);
+  });
+
+  it('throws when a topic asks for tiered storage, which the brokers do not run', () => {
+    expect(topicProblems({ 'remote.storage.enable': 'true' })).toEqual([
+      'kafka.topics[0].config["remote.storage.enable"]: "true" needs tiered storage on the brokers, which this platform does not configure, so creating the topic would fail; remove it',
+    ]);
+    expect(topicProblems({ 'remote.storage.enable': false })).toEqual([]);
   });
 });
