@@ -36,6 +36,8 @@ const MANIFEST_HEADER =
   '# Files written by kafka-eks-autoscaling synth (sha256sum format). Synth replaces and removes\n' +
   '# only these; every other file in this folder is left alone. Do not edit.\n';
 const STAGING_PREFIX = '.synth-staging-';
+/** What a run's staging folder may hold: new files, the previous ones, the manifests. */
+const STAGING_ENTRIES = new Set(['new', 'old', MANIFEST_FILE, '.recovered-manifest']);
 /** Held (created exclusively, holding the pid) while a run writes the folder. */
 export const LOCK_FILE = '.synth-lock';
 
@@ -335,8 +337,13 @@ function writeLocked(
   outDir: string,
   target: string,
 ): WriteReport {
-  const recovered = recoverAbandonedStaging(target);
   const manifest = join(target, MANIFEST_FILE);
+  if (!['missing', 'file'].includes(entryAt(manifest))) {
+    throw new OutputOwnershipError(outDir, [
+      `${MANIFEST_FILE}: is a folder or link, not the manifest synth writes; move it away`,
+    ]);
+  }
+  const recovered = recoverAbandonedStaging(target);
   const owned: Owned = new Map();
   for (const [path, hash] of existsSync(manifest)
     ? manifestEntries(manifest)
@@ -432,6 +439,13 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
     const pid = Number(match[1]);
     if (pid === process.pid || processAlive(pid)) continue;
     const staging = join(target, entry.name);
+    // Only what a run puts there; a folder holding anything else is not synth's to remove.
+    const unknown = readdirSync(staging).filter(name => !STAGING_ENTRIES.has(name));
+    if (unknown.length > 0) {
+      throw new OutputOwnershipError(target, [
+        `${entry.name}: looks like a staging folder of a killed synth run but holds ${unknown.join(', ')}; move it away`,
+      ]);
+    }
     const found = [
       ...manifestAt(join(staging, MANIFEST_FILE)),
       ...manifestAt(join(staging, 'old', MANIFEST_FILE)),

@@ -227,4 +227,24 @@ describe('writeOwnedFiles', () => {
     expect(writeOwnedFiles(files({ 'a.yaml': 'b' }), out).foreign).toEqual([]);
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
   });
+
+  it('refuses a manifest that is a link, and a look-alike staging folder holding other files', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+    writeOwnedFiles(files({ 'a.yaml': 'a' }), out);
+    const manifest = readFileSync(join(out, MANIFEST_FILE), 'utf8');
+    writeFileSync(join(outside, 'kept'), manifest);
+    fs.rmSync(join(out, MANIFEST_FILE));
+    fs.symlinkSync(join(outside, 'kept'), join(out, MANIFEST_FILE));
+    expect(() => writeOwnedFiles(files({ 'a.yaml': 'b' }), out)).toThrow(/is a folder or link/);
+    expect(fs.lstatSync(join(out, MANIFEST_FILE)).isSymbolicLink()).toBe(true);
+    fs.rmSync(join(out, MANIFEST_FILE));
+    writeFileSync(join(out, MANIFEST_FILE), manifest);
+    mkdirSync(join(out, '.synth-staging-999999'));
+    writeFileSync(join(out, '.synth-staging-999999', 'thesis.tex'), 'mine');
+    expect(() => writeOwnedFiles(files({ 'a.yaml': 'b' }), out)).toThrow(
+      /holds thesis\.tex; move it away/,
+    );
+    expect(readFileSync(join(out, '.synth-staging-999999', 'thesis.tex'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(out, 'a.yaml'), 'utf8')).toBe('a');
+  });
 });
