@@ -4,6 +4,7 @@
  * simulator and the tests all get the same numbers.
  */
 import type { LoadedSpec } from '../spec/load';
+import { DEFAULT_FORECAST, forecastLeadTimeSeconds, type ForecastConfig } from './forecast';
 import { KAFKA_NODE_LABEL } from '../spec/derive';
 import { UNDER_MIN_ISR_PARTITIONS, UNDER_REPLICATED_PARTITIONS } from '../spec/kafka-metrics';
 import {
@@ -103,6 +104,11 @@ export interface ControllerConfig {
   readonly sameLevelInAllZones: boolean;
   /** Minimum levels for known daily peaks. */
   readonly scheduledMinimums: readonly ScheduledMinimum[];
+  /**
+   * Forecast floor (`autoscaling.forecast`, opt-in): raise a zone ahead of the demand its history
+   * says is coming (`controller/forecast.ts`). @default undefined (off)
+   */
+  readonly forecast?: ForecastConfig;
   /** Replication factor of the cluster's topics (for load estimates). */
   readonly replicationFactor: number;
   /** Decide and report, never act. */
@@ -193,6 +199,25 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
     intervalSeconds: spec.autoscaling.intervalSeconds,
     sameLevelInAllZones: spec.autoscaling.sameLevelInAllZones,
     scheduledMinimums: spec.autoscaling.scheduledMinimums,
+    ...(spec.autoscaling.forecast.enabled
+      ? {
+          forecast: {
+            ...DEFAULT_FORECAST,
+            historyDays: spec.autoscaling.forecast.historyDays,
+            quantile: spec.autoscaling.forecast.quantile,
+            maxRaiseShare: spec.autoscaling.forecast.maxRaiseShare,
+            leadTimeSeconds:
+              spec.autoscaling.forecast.leadTimeSeconds ??
+              forecastLeadTimeSeconds({
+                nodeLaunchSeconds: 120,
+                moveSeconds: 150,
+                zones: plan.zones.length,
+                brokersPerZone: plan.brokersPerZone,
+                balancedNodeCounts: plan.balancedNodeCounts,
+              }),
+          },
+        }
+      : {}),
     replicationFactor: spec.kafka.replicationFactor,
     dryRun: spec.autoscaling.dryRun,
     prometheusUrl: spec.monitoring.prometheusUrl,

@@ -18,6 +18,7 @@
  * `observed.nowMs`.
  */
 import type { ControllerConfig } from './config';
+import { forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
 import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
@@ -39,23 +40,41 @@ interface ZoneLevels {
   /** The balanced level the zone should run at. */
   readonly desiredNodes: number;
   readonly currentNodes: number;
+  /** Demand the forecast floor plans for, MiB/s (0 = none). */
+  readonly forecastFloorMiBps: number;
+  /** The level the forecast floor alone asks for. */
+  readonly forecastFloorNodes: number;
 }
 
 function targetLevels(
   summaries: readonly ZoneSummary[],
   config: ControllerConfig,
-  nowMs: number,
+  observed: Observed,
 ): ZoneLevels[] {
+  const nowMs = observed.nowMs;
   const levels = config.balancedNodeCounts;
   const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
   const scheduled = scheduledMinimumNodes(config.scheduledMinimums, nowMs);
   const floor = scheduled > 0 ? levelAtLeast(scheduled, levels) : levels[0];
-  let outLevels = summaries.map(zone =>
-    Math.max(floor, levelCovering(zone.demandMiBps, capacityMiBps, levels)),
+  // The forecast floor only raises a zone's floor (scale-out and scale-in level alike), so a
+  // forecast alone never removes a node; every safety hold still runs before any action.
+  const forecastMiBps = summaries.map(zone =>
+    config.forecast === undefined
+      ? 0
+      : forecastFloorMiBps(
+          observed.forecast?.find(each => each.zone === zone.config.zone),
+          zone.demandMiBps,
+          config.forecast,
+        ),
   );
-  let inLevels = summaries.map(zone =>
+  const forecastLevels = forecastMiBps.map(mibps => levelCovering(mibps, capacityMiBps, levels));
+  let outLevels = summaries.map((zone, index) =>
+    Math.max(floor, forecastLevels[index], levelCovering(zone.demandMiBps, capacityMiBps, levels)),
+  );
+  let inLevels = summaries.map((zone, index) =>
     Math.max(
       floor,
+      forecastLevels[index],
       levelCovering(zone.demandMiBps / (1 - config.scaleInMargin), capacityMiBps, levels),
     ),
   );
@@ -74,7 +93,15 @@ function targetLevels(
     else if (currentNodes > scaleInLevel) desiredNodes = scaleInLevel;
     else if (levels.includes(currentNodes)) desiredNodes = currentNodes;
     else desiredNodes = levelAtLeast(currentNodes, levels);
-    return { summary, scaleOutLevel, scaleInLevel, desiredNodes, currentNodes };
+    return {
+      summary,
+      scaleOutLevel,
+      scaleInLevel,
+      desiredNodes,
+      currentNodes,
+      forecastFloorMiBps: forecastMiBps[index],
+      forecastFloorNodes: forecastLevels[index],
+    };
   });
 }
 
@@ -94,8 +121,52 @@ function nextMemory(memory: Memory, zones: readonly ZoneLevels[], nowMs: number)
   return { scaleInEligibleSinceMs, waitingForNodesSinceMs };
 }
 
-function zoneViews(zones: readonly ZoneLevels[]): ZoneView[] {
+/** The forecast and its error for a zone view, when there is one. */
+function forecastView(
+  observed: Observed,
+  zone: string,
+): { forecastMiBps?: number; forecastErrorMiBps?: number } {
+  const forecast = observed.forecast?.find(each => each.zone === zone);
+  if (forecast?.forecastMiBps === undefined) return {};
+  return forecast.errorMiBps === undefined
+    ? { forecastMiBps: forecast.forecastMiBps }
+    : { forecastMiBps: forecast.forecastMiBps, forecastErrorMiBps: forecast.errorMiBps };
+}
+
+/**
+ * Where the forecast floor sets a zone's level above what its demand needs: `; forecast floor holds
+ * zone a at 4 nodes (plans for 610 MiB/s within 1470s, demand 420)`. Empty otherwise.
+ */
+function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): string {
+  if (config.forecast === undefined) return '';
+  const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
+  return zones
+    .filter(
+      zone =>
+        zone.forecastFloorNodes >= zone.desiredNodes &&
+        zone.forecastFloorNodes >
+          levelCovering(zone.summary.demandMiBps, capacityMiBps, config.balancedNodeCounts),
+    )
+    .map(
+      zone =>
+        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${config.forecast?.leadTimeSeconds}s, demand ${Math.round(zone.summary.demandMiBps)})`,
+    )
+    .join('');
+}
+
+function zoneViews(
+  zones: readonly ZoneLevels[],
+  observed: Observed,
+  config: ControllerConfig,
+): ZoneView[] {
   return zones.map(zone => ({
+    ...(config.forecast === undefined
+      ? {}
+      : {
+          ...forecastView(observed, zone.summary.config.zone),
+          forecastFloorMiBps: zone.forecastFloorMiBps,
+          forecastFloorNodes: zone.forecastFloorNodes,
+        }),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
@@ -263,9 +334,9 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const stale = staleDataBlocker(observed, config);
   if (stale !== undefined) return { action: undefined, ...stale, zones: [], memory };
 
-  const zones = targetLevels(summarizeZones(observed, config), config, observed.nowMs);
+  const zones = targetLevels(summarizeZones(observed, config), config, observed);
   const memoryAfter = nextMemory(memory, zones, observed.nowMs);
-  const views = zoneViews(zones);
+  const views = zoneViews(zones, observed, config);
   const hold = (reason: DecisionReason, detail: string): Plan => ({
     action: undefined,
     reason,
@@ -276,7 +347,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const act = (action: Action): Plan => ({
     action,
     reason: action.kind,
-    detail: actionDetail(action),
+    detail: `${actionDetail(action)}${action.kind === 'scale-out' ? forecastNote(zones, config) : ''}`,
     zones: views,
     memory: memoryAfter,
   });
@@ -334,5 +405,5 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
 
   if (cannotGrow !== undefined) return cannotGrow;
   if (scaleOut.capped !== undefined) return hold(scaleOut.capped.reason, scaleOut.capped.detail);
-  return hold('at-target', 'every zone runs at its balanced level');
+  return hold('at-target', `every zone runs at its balanced level${forecastNote(zones, config)}`);
 }

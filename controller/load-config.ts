@@ -66,6 +66,16 @@ const controllerConfigSchema = z
       retryPeriodSeconds: positive,
     }),
     httpPort: z.number().int().min(1).max(65535),
+    forecast: z
+      .object({
+        leadTimeSeconds: positive,
+        historyDays: z.number().int().min(1).max(14),
+        minHistoryHours: z.number().nonnegative(),
+        quantile: z.number().gt(0).lte(1),
+        maxRaiseShare: z.number().nonnegative(),
+      })
+      .strict()
+      .optional(),
     kubernetesApiRateLimit: z.object({ qps: positive, burst: z.number().int().min(1) }).optional(),
     autoscalingMutationIntervalSeconds: z.number().nonnegative().optional(),
     watchQuietLimitSeconds: positive.optional(),

@@ -13,6 +13,7 @@ import { ListWatchCache } from './list-watch';
 import { DEFAULT_WATCH_QUIET_LIMIT_SECONDS } from './config';
 import { loadControllerConfigFile } from './load-config';
 import { jsonLogger } from './log';
+import { ForecastHistory } from './forecast-history';
 import { ControllerMetrics } from './metrics';
 import { assembleObservation, kubernetesViewAtMs } from './observe';
 import { PassScheduler } from './pass-scheduler';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       1000,
   );
   const prometheus = new PrometheusAdapter(config.prometheusUrl);
+  const forecastHistory = new ForecastHistory(prometheus, config, onError('forecast history'));
   const metrics = new ControllerMetrics();
 
   let wake: () => void = () => undefined;
@@ -134,7 +136,9 @@ async function main(): Promise<void> {
       ) {
         lastFreshAtMs = Math.min(kubernetesAtMs, prometheusAtMs, autoscalingAtMs);
       }
-      return observed;
+      await forecastHistory.refresh(nowMs);
+      const forecast = forecastHistory.forecasts(nowMs);
+      return forecast === undefined ? observed : { ...observed, forecast };
     },
   });
 

@@ -25,6 +25,24 @@ export class ControllerMetrics {
     labelNames: ['zone'],
     registers: [this.registry],
   });
+  private readonly forecastDemand = new Gauge({
+    name: 'kafka_autoscaler_forecast_demand_mibps',
+    help: 'Forecast floor: demand forecast per zone for the lead time ahead, MiB/s (absent until enough history)',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
+  private readonly forecastError = new Gauge({
+    name: 'kafka_autoscaler_forecast_error_mibps',
+    help: 'Forecast floor: forecast minus the highest demand seen, on the lead-time window that just ended, MiB/s',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
+  private readonly forecastFloorNodes = new Gauge({
+    name: 'kafka_autoscaler_forecast_floor_nodes',
+    help: 'Forecast floor: the level per zone the forecast alone asks for (its effect; the lowest level when none)',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
   private readonly decision = new Gauge({
     name: 'kafka_autoscaler_last_decision',
     help: 'Last decision: 1 for its reason, 0 for the others',
@@ -104,6 +122,13 @@ export class ControllerMetrics {
       this.desiredNodes.set({ zone: zone.zone }, zone.desiredNodes);
       this.currentNodes.set({ zone: zone.zone }, zone.currentNodes);
       this.demand.set({ zone: zone.zone }, zone.demandMiBps);
+      if (zone.forecastFloorNodes !== undefined) {
+        this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
+      }
+      if (zone.forecastMiBps === undefined) this.forecastDemand.remove({ zone: zone.zone });
+      else this.forecastDemand.set({ zone: zone.zone }, zone.forecastMiBps);
+      if (zone.forecastErrorMiBps === undefined) this.forecastError.remove({ zone: zone.zone });
+      else this.forecastError.set({ zone: zone.zone }, zone.forecastErrorMiBps);
     }
     this.lastReason = plan.reason;
     this.lastDecisionAtMs = nowMs;

@@ -2,6 +2,7 @@
  * What the controller sees and what it decides, as plain data. Adapters fill `Observed`; `decide`
  * and the operation state machine read it. No Kubernetes or AWS types leak in here.
  */
+import type { ZoneForecast } from './forecast';
 import type { OperationRecord } from './operation-record';
 
 /** A Kafka node as observed. */
@@ -125,6 +126,8 @@ export interface Observed {
   readonly groups: readonly ObservedGroup[];
   /** Broker throughput; undefined when Prometheus did not answer. */
   readonly loads: readonly BrokerLoad[] | undefined;
+  /** Per zone demand forecast (`controller/forecast.ts`); absent when the forecast floor is off. */
+  readonly forecast?: readonly ZoneForecast[];
 }
 
 /** State `decide` carries from one call to the next (plain JSON). */
@@ -199,6 +202,14 @@ export interface ZoneView {
   readonly desiredNodes: number;
   /** Demand, MiB/s in the busier direction. */
   readonly demandMiBps: number;
+  /** Forecast floor on: the zone's demand forecast for the lead time, MiB/s (absent when ignored). */
+  readonly forecastMiBps?: number;
+  /** Forecast floor on: the forecast's error on the window that just ended, MiB/s (+ = over). */
+  readonly forecastErrorMiBps?: number;
+  /** Forecast floor on: the demand the floor plans for (capped), MiB/s; 0 when ignored. */
+  readonly forecastFloorMiBps?: number;
+  /** Forecast floor on: the level the floor alone asks for (the lowest level when none). */
+  readonly forecastFloorNodes?: number;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */

@@ -273,6 +273,42 @@ const autoscalingSchema = z
       .array(scheduledMinimumSchema)
       .default([])
       .describe('Minimum node levels for known daily peaks. Default none.'),
+    forecast: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Controller: raise the floor ahead of the daily ramp. Default false.'),
+        leadTimeSeconds: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            'Look-ahead, seconds. Default 120 + 150 per serial move, lowest to highest level.',
+          ),
+        historyDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(14)
+          .default(14)
+          .describe('Days of demand history the forecast uses (needs 24 h first). Default 14.'),
+        quantile: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(0.9)
+          .describe('Quantile of past demand in the window taken as the forecast. Default 0.9.'),
+        maxRaiseShare: z
+          .number()
+          .min(0)
+          .default(1)
+          .describe('The forecast plans for at most (1 + this) x current demand. Default 1.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Forecast floor of the controller (docs/controller.md). Default off.'),
     cpuTargetPercent: z
       .number()
       .default(60)

@@ -20,6 +20,12 @@ export interface Sample {
   readonly atMs: number;
 }
 
+/** One series of a range query: its labels and its points, ascending in time. */
+export interface RangeSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly points: ReadonlyArray<{ readonly atMs: number; readonly value: number }>;
+}
+
 /** What the controller reads from Prometheus. */
 export interface KafkaMetrics {
   /** Broker pods with a usable receive and transmit sample. */
@@ -43,6 +49,18 @@ interface QueryResponse {
     readonly result?: ReadonlyArray<{
       readonly metric?: Record<string, string>;
       readonly value?: [number, string];
+    }>;
+  };
+}
+
+interface RangeResponse {
+  readonly status?: string;
+  readonly error?: string;
+  readonly data?: {
+    readonly resultType?: string;
+    readonly result?: ReadonlyArray<{
+      readonly metric?: Record<string, string>;
+      readonly values?: ReadonlyArray<[number, string]>;
     }>;
   };
 }
@@ -78,6 +96,46 @@ export class PrometheusAdapter {
       labels: entry.metric ?? {},
       value: Number(entry.value?.[1]),
       atMs: Number(entry.value?.[0]) * 1000,
+    }));
+  }
+
+  /**
+   * Runs a range query (`/api/v1/query_range`) from `startMs` to `endMs` every `stepSeconds` and
+   * returns its series; points whose value is not a finite number are dropped. Prometheus refuses
+   * more than 11,000 points per series, so the step must be at least (end - start) / 11,000.
+   * @throws PrometheusError when unreachable or the answer is not a matrix
+   */
+  async queryRange(
+    promql: string,
+    startMs: number,
+    endMs: number,
+    stepSeconds: number,
+  ): Promise<RangeSeries[]> {
+    const url = new URL('/api/v1/query_range', this.baseUrl);
+    url.searchParams.set('query', promql);
+    url.searchParams.set('start', String(startMs / 1000));
+    url.searchParams.set('end', String(endMs / 1000));
+    url.searchParams.set('step', `${stepSeconds}s`);
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new PrometheusError(`Prometheus unreachable at ${this.baseUrl}: ${String(error)}`);
+    }
+    const body = (await response.json().catch(() => ({}))) as RangeResponse;
+    if (!response.ok || body.status !== 'success') {
+      throw new PrometheusError(
+        `range query failed (${response.status}): ${body.error ?? 'no error text'}: ${promql}`,
+      );
+    }
+    if (body.data?.resultType !== 'matrix') {
+      throw new PrometheusError(`expected a matrix, got ${body.data?.resultType}: ${promql}`);
+    }
+    return (body.data.result ?? []).map(entry => ({
+      labels: entry.metric ?? {},
+      points: (entry.values ?? [])
+        .map(([seconds, value]) => ({ atMs: Number(seconds) * 1000, value: Number(value) }))
+        .filter(point => Number.isFinite(point.atMs) && Number.isFinite(point.value)),
     }));
   }
 

@@ -5,6 +5,8 @@
  * effects the controller asks for, one pass per decision interval, in the order the reconciler uses.
  */
 import type { ControllerConfig } from '../../controller/config';
+import { forecastZone, type DemandSample, type ZoneForecast } from '../../controller/forecast';
+import { FORECAST_STEP_SECONDS } from '../../controller/forecast-history';
 import {
   decide,
   INITIAL_MEMORY,
@@ -34,6 +36,13 @@ export class ControllerStrategy implements DynamicStrategy {
   private nextPassMs: number;
   /** The model's watch version the last pass saw. */
   private seenWatchVersion = -1;
+  /**
+   * Per zone: the demand history the controller's Prometheus range query returns (one sample per
+   * `FORECAST_STEP_SECONDS`, as the controller saw it, through the metrics lag).
+   */
+  private readonly history: DemandSample[][];
+  private lastHistoryMinute = -1;
+  private forecasts: readonly ZoneForecast[] | undefined;
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -41,6 +50,30 @@ export class ControllerStrategy implements DynamicStrategy {
   ) {
     this.intervalMs = config.intervalSeconds * 1000;
     this.nextPassMs = cluster.nowMs + WAKE_DELAY_MS;
+    this.history = cluster.facts.zones.map(() => []);
+  }
+
+  /**
+   * Records the zone demand once a minute and, with the forecast floor on, refreshes the forecast
+   * from that history with the controller's own `forecastZone`.
+   */
+  private updateForecast(observedLoad: number): readonly ZoneForecast[] | undefined {
+    const { cluster, config } = this;
+    const minute = Math.floor(cluster.nowMs / 60_000);
+    if (minute === this.lastHistoryMinute) return this.forecasts;
+    this.lastHistoryMinute = minute;
+    const forecast = config.forecast;
+    if (forecast === undefined) return undefined;
+    const atMs = minute * 60_000;
+    // One history sample per step (as the range query returns them); the forecast itself is
+    // recomputed every minute, since the window's edges move with the clock.
+    const sampleDue = atMs % (FORECAST_STEP_SECONDS * 1000) === 0;
+    this.forecasts = cluster.facts.zones.map((zone, zoneIndex) => {
+      const samples = this.history[zoneIndex];
+      if (sampleDue) samples.push({ atMs, demandMiBps: observedLoad * zone.brokerIds.length });
+      return forecastZone(zone.zone, samples, atMs, forecast);
+    });
+    return this.forecasts;
   }
 
   reasons(): Readonly<Record<string, number>> {
@@ -59,7 +92,9 @@ export class ControllerStrategy implements DynamicStrategy {
       if (cluster.nodeByName(name) === undefined) this.records.delete(name);
     }
     const observedLoad = cluster.brokerLoadObserved();
+    const forecast = this.updateForecast(observedLoad);
     return {
+      ...(forecast === undefined ? {} : { forecast }),
       nowMs: cluster.nowMs,
       freshness: {
         kubernetesAtMs: cluster.nowMs,

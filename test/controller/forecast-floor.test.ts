@@ -1,0 +1,228 @@
+/** The forecast floor inside `decide` and its history source. */
+import fc from 'fast-check';
+import { decide, INITIAL_MEMORY, type Observed } from '../../controller/decide';
+import type { ControllerConfig } from '../../controller/config';
+import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
+import {
+  ForecastHistory,
+  perPoolQuery,
+  type RangeQuerier,
+} from '../../controller/forecast-history';
+import { healthyCluster, NOW_MS, testConfig } from './fixtures';
+
+// Test platform: 4 brokers per zone, levels 1 / 2 / 4, 100 MiB/s baseline at target 0.5: a node
+// plans for 50 MiB/s, so a zone needs 1 node up to 50, 2 up to 100, 4 up to 200.
+const base = testConfig();
+const config: ControllerConfig = {
+  ...base,
+  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+};
+
+function withForecast(observed: Observed, forecastMiBps: number | undefined): Observed {
+  return {
+    ...observed,
+    forecast: config.zones.map((zone): ZoneForecast => ({
+      zone: zone.zone,
+      status: forecastMiBps === undefined ? 'insufficient-history' : 'ok',
+      historyHours: forecastMiBps === undefined ? 3 : 72,
+      forecastMiBps,
+      errorMiBps: forecastMiBps === undefined ? undefined : 5,
+    })),
+  };
+}
+
+describe('decide with the forecast floor', () => {
+  it('scales out ahead of the forecast ramp and says so', () => {
+    // GIVEN 40 MiB/s per zone (1 node) and a forecast of 90 within the lead time
+    const plan = decide(
+      withForecast(healthyCluster(config, { demandMiBps: 40 }), 90),
+      config,
+      INITIAL_MEMORY,
+    );
+    // THEN it raises the first zone to 2 nodes and names the forecast
+    expect(plan.action).toMatchObject({ kind: 'scale-out', toDesired: 2 });
+    expect(plan.detail).toMatch(
+      /forecast floor holds zone us-east-1a at 2 nodes \(plans for 80 MiB\/s within 1470s, demand 40\)/,
+    );
+    expect(plan.zones[0]).toMatchObject({
+      forecastFloorMiBps: 80,
+      forecastFloorNodes: 2,
+      desiredNodes: 2,
+    });
+  });
+
+  it('caps the floor at twice the current demand (maxRaiseShare 1)', () => {
+    const plan = decide(
+      withForecast(healthyCluster(config, { demandMiBps: 40 }), 1000),
+      config,
+      INITIAL_MEMORY,
+    );
+    expect(plan.action).toMatchObject({ kind: 'scale-out', toDesired: 2 });
+  });
+
+  it('ignores a forecast without enough history', () => {
+    const plan = decide(
+      withForecast(healthyCluster(config, { demandMiBps: 40 }), undefined),
+      config,
+      INITIAL_MEMORY,
+    );
+    expect(plan.reason).toBe('at-target');
+    expect(plan.detail).toBe('every zone runs at its balanced level');
+  });
+
+  it('holds a level the forecast still needs, with the reason in the detail', () => {
+    // GIVEN 2 nodes, demand 40 (1 node would do), forecast 90
+    const observed = withForecast(healthyCluster(config, { nodesPerZone: 2, demandMiBps: 40 }), 90);
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    expect(plan.reason).toBe('at-target');
+    expect(plan.detail).toMatch(/forecast floor holds zone us-east-1a at 2 nodes/);
+  });
+
+  it('never bypasses a safety hold: stale data holds a forecast scale-out too', () => {
+    const fresh = withForecast(healthyCluster(config, { demandMiBps: 40 }), 90);
+    const staleAtMs = NOW_MS - 10 * 60_000;
+    const observed = {
+      ...fresh,
+      freshness: { ...fresh.freshness, prometheusAtMs: staleAtMs },
+    };
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    expect(plan.action).toBeUndefined();
+    expect(plan.reason).toBe('stale-data');
+  });
+
+  it('goes through the same holds as the demand it plans for (under-replication included)', () => {
+    // GIVEN under-replicated partitions, WHEN the forecast asks for 80 MiB/s on a 40 MiB/s zone
+    const withFloor = {
+      ...withForecast(healthyCluster(config, { demandMiBps: 40 }), 90),
+      underReplicatedPartitions: 3,
+    };
+    const asDemand = {
+      ...healthyCluster(config, { demandMiBps: 80 }),
+      underReplicatedPartitions: 3,
+    };
+    // THEN it decides what it would for a real demand of 80 MiB/s
+    const floorPlan = decide(withFloor, config, INITIAL_MEMORY);
+    const demandPlan = decide(asDemand, base, INITIAL_MEMORY);
+    expect(floorPlan.reason).toBe(demandPlan.reason);
+    expect(floorPlan.action).toEqual(demandPlan.action);
+  });
+
+  it('only ever raises the level: never fewer nodes than without a forecast (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 4),
+        fc.double({ min: 0, max: 220, noNaN: true }),
+        fc.option(fc.double({ min: 0, max: 500, noNaN: true }), { nil: undefined }),
+        (nodes, demand, forecast) => {
+          const observed = healthyCluster(config, { nodesPerZone: nodes, demandMiBps: demand });
+          const without = decide(observed, base, INITIAL_MEMORY);
+          const withFloor = decide(withForecast(observed, forecast), config, INITIAL_MEMORY);
+          withFloor.zones.forEach((zone, index) => {
+            expect(zone.desiredNodes).toBeGreaterThanOrEqual(without.zones[index].desiredNodes);
+          });
+          // A forecast never turns a non-scale-in into a scale-in
+          if (without.action?.kind !== 'scale-in')
+            expect(withFloor.action?.kind).not.toBe('scale-in');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('ForecastHistory', () => {
+  const MIB = 1024 * 1024;
+  const series = (pool: string, values: ReadonlyArray<[number, number]>) => ({
+    labels: { pool },
+    points: values.map(([atMs, mibps]) => ({ atMs, value: mibps * MIB })),
+  });
+
+  it('groups the per-pod queries by pool and takes the busier direction per zone', async () => {
+    const calls: Array<{ promql: string; startMs: number; endMs: number; step: number }> = [];
+    const querier: RangeQuerier = {
+      queryRange: async (promql, startMs, endMs, step) => {
+        calls.push({ promql, startMs, endMs, step });
+        return promql.includes('rx')
+          ? [
+              series('brokers-a', [
+                [NOW_MS - 2 * 86_400_000, 30],
+                [NOW_MS - 86_400_000, 10],
+              ]),
+            ]
+          : [
+              series('brokers-a', [
+                [NOW_MS - 2 * 86_400_000, 20],
+                [NOW_MS - 86_400_000, 40],
+              ]),
+            ];
+      },
+    };
+    const history = new ForecastHistory(querier, config);
+    await history.refresh(NOW_MS);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ startMs: NOW_MS - 14 * 86_400_000, endMs: NOW_MS, step: 300 });
+    expect(calls[0].promql).toBe(perPoolQuery('rx', 'orders'));
+    expect(calls[0].promql).toBe(
+      'sum by (pool) (label_replace(rx, "pool", "$1", "pod", "orders-(.+)-[0-9]+"))',
+    );
+    const forecasts = history.forecasts(NOW_MS) ?? [];
+    // The busier direction on each past day: 30 and 40; their 90th percentile (interpolated) is 39
+    expect(forecasts[0]).toMatchObject({ zone: 'us-east-1a', status: 'ok', forecastMiBps: 39 });
+    expect(forecasts[1]).toMatchObject({ zone: 'us-east-1b', status: 'insufficient-history' });
+    // WHEN asked again within the refresh interval THEN it does not query again
+    await history.refresh(NOW_MS + 60_000);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('keeps the previous history when a refresh fails, and reports the error', async () => {
+    let fail = false;
+    const errors: unknown[] = [];
+    const querier: RangeQuerier = {
+      queryRange: async () => {
+        if (fail) throw new Error('Prometheus down');
+        return [series('brokers-a', [[NOW_MS - 86_400_000, 25]])];
+      },
+    };
+    const history = new ForecastHistory(querier, config, error => errors.push(error));
+    await history.refresh(NOW_MS);
+    fail = true;
+    await history.refresh(NOW_MS + 3_600_000);
+    expect(errors).toHaveLength(1);
+    expect(history.forecasts(NOW_MS)?.[0].forecastMiBps).toBe(25);
+  });
+
+  it('answers nothing when the floor is off', async () => {
+    const history = new ForecastHistory({ queryRange: async () => [] }, base);
+    await history.refresh(NOW_MS);
+    expect(history.forecasts(NOW_MS)).toBeUndefined();
+  });
+});
+
+describe('forecast metrics', () => {
+  it('exposes the forecast, its error and its effect per zone', async () => {
+    const { ControllerMetrics } = await import('../../controller/metrics');
+    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    const plan = decide(
+      withForecast(healthyCluster(config, { demandMiBps: 40 }), 90),
+      config,
+      INITIAL_MEMORY,
+    );
+    metrics.recordPlan(plan, NOW_MS);
+    const text = await metrics.text();
+    expect(text).toMatch(/kafka_autoscaler_forecast_demand_mibps\{zone="us-east-1a"\} 90/);
+    expect(text).toMatch(/kafka_autoscaler_forecast_error_mibps\{zone="us-east-1a"\} 5/);
+    expect(text).toMatch(/kafka_autoscaler_forecast_floor_nodes\{zone="us-east-1a"\} 2/);
+    // WHEN the forecast is ignored again THEN its gauges go away, the floor falls to the lowest level
+    metrics.recordPlan(
+      decide(
+        withForecast(healthyCluster(config, { demandMiBps: 40 }), undefined),
+        config,
+        INITIAL_MEMORY,
+      ),
+      NOW_MS,
+    );
+    const after = await metrics.text();
+    expect(after).not.toMatch(/kafka_autoscaler_forecast_demand_mibps\{zone="us-east-1a"\}/);
+    expect(after).toMatch(/kafka_autoscaler_forecast_floor_nodes\{zone="us-east-1a"\} 1/);
+  });
+});
