@@ -148,6 +148,7 @@ export function timelineChartSpec(timeline: Timeline): Record<string, unknown> {
             type: 'nominal',
             title: null,
             scale: { range: ['#000000', '#e377c2'] },
+            legend: { labelLimit: 400 },
           },
           strokeDash: { field: 'series', type: 'nominal', title: null },
         },
