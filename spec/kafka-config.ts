@@ -483,6 +483,16 @@ function isBooleanKey(key: string): boolean {
   return /\.(enable|disable)$/.test(key) || key === 'preallocate' || key === 'log.preallocate';
 }
 
+/**
+ * Kafka's numeric broker settings by naming convention: durations end in `.ms`, sizes in `.bytes`,
+ * thread counts in `.threads`, counts start with `num.` (Kafka 4.0 broker configs, all INT or
+ * LONG). Kafka parses them with `Integer/Long.parseLong`, so `0x10`, `1.5` or `64MB` stop the
+ * broker with a ConfigException. The range is left to Kafka; only the form is checked.
+ */
+function isWholeNumberKey(key: string): boolean {
+  return /\.(ms|bytes|threads)$/.test(key) || key.startsWith('num.');
+}
+
 /** Reads an integer key, or reports that it is not one. */
 function integerAt(
   mapPath: string,
@@ -521,7 +531,9 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined
         ? undefined
-        : (brokerValueRule(key) ?? (isBooleanKey(key) ? { type: 'boolean' } : undefined)),
+        : (brokerValueRule(key) ??
+          (isBooleanKey(key) ? { type: 'boolean' } : undefined) ??
+          (isWholeNumberKey(key) ? { type: 'long' } : undefined)),
     ),
   );
   const at = (key: string): number | undefined => integerAt(mapPath, config, key, issues);

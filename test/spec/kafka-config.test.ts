@@ -189,6 +189,26 @@ describe('kafka.config', () => {
     ]);
   });
 
+  it('checks the form of numeric broker keys by their names (.ms, .bytes, .threads, num.)', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'num.network.threads': '0x10',
+            'socket.request.max.bytes': 1.5,
+            'group.initial.rebalance.delay.ms': '3s',
+            'background.threads': 10,
+            'replica.fetch.max.bytes': '1048576',
+          },
+        }),
+      ).sort(),
+    ).toEqual([
+      'kafka.config["group.initial.rebalance.delay.ms"]: "3s" is not a whole number Kafka accepts; write a plain whole number (no unit, no decimals)',
+      'kafka.config["num.network.threads"]: "0x10" is not a whole number Kafka accepts; write a plain whole number (no unit, no decimals)',
+      'kafka.config["socket.request.max.bytes"]: 1.5 is not a whole number Kafka accepts; write a plain whole number (no unit, no decimals)',
+    ]);
+  });
+
   it('forbids zookeeper.metadata.migration.enable, as Strimzi does', () => {
     expect(forbiddenBrokerKey('zookeeper.metadata.migration.enable')?.by).toBe('Strimzi');
   });
