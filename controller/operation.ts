@@ -12,7 +12,9 @@
  * leads to a defined exit: a move is retried once and then abandoned (node uncordoned, Warning
  * Event, the controller holds moves until an operator removes the record); any other wait rolls
  * the operation back (uncordon, record removed, Event); an uncordon that does not take is
- * abandoned; a node that stays after its instance left is let go with a Warning Event. A step
+ * abandoned; a node that stays after its instance left is let go with a Warning Event; a record
+ * found on a Node object other than the one it was written on (same name, another UID) is
+ * dropped (uncordon, record removed, Event). A step
  * never acts on a view it cannot trust: with stale or missing data it waits, and it asks the write
  * gate (`gate.ts`) before choosing an effect. A node uncordoned by someone else mid-operation is
  * cordoned again. A record written under a token higher than the leader's own (a recreated Lease
@@ -520,8 +522,20 @@ export function stepOperation(
     );
   }
   const node = observed.nodes.find(each => each.name === record.nodeName);
-  if (node === undefined || node.uid !== record.nodeUid) {
-    return outcome(record, { waiting: `node ${record.nodeName} is gone or was replaced` });
+  if (node === undefined) {
+    return outcome(record, { waiting: `node ${record.nodeName} is gone` });
+  }
+  if (node.uid !== record.nodeUid) {
+    // The record sits on another Node object of the same name (restored from a backup, or
+    // recreated with its annotations): its operation is moot. Uncordon first, in a step of its
+    // own (the record stays, so a crash or a refusal runs this exit again), then remove the record.
+    if (node.unschedulable) {
+      return outcome(record, {
+        effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
+        waiting: `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid}); uncordoning it`,
+      });
+    }
+    return outcome(undefined, { events: ['rolled-back'] });
   }
   if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
     // Someone uncordoned the node mid-operation: cordon it again before anything else.

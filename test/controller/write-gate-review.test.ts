@@ -21,6 +21,7 @@ import { ControllerMetrics } from '../../controller/metrics';
 import type { Observed, ObservedNode } from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { GroupWriter } from '../../controller/ports';
+import { stepOperation } from '../../controller/operation';
 import { Reconciler } from '../../controller/reconciler';
 import { staleDataBlocker } from '../../controller/safety';
 import { FakeCluster } from './fake-cluster';
@@ -264,6 +265,89 @@ describe('write gate: faults found by the issue #10 review', () => {
     // THEN the first attempt stopped after the unprotect, and a later pass terminated it
     expect(slowOnce).toBe(false);
     expect(cluster.terminated).toEqual(['i-a9']);
+  });
+
+  test('a record on a Node object of the same name but another UID is dropped, not waited on', async () => {
+    // GIVEN node-a-1 restored from a backup: cordoned, carrying a drain record written for the
+    // Node object it replaced (UID uid-old)
+    const cluster = emptiedCluster({ ...removal('drain', 'i-a1'), nodeUid: 'uid-old' });
+    const controller = reconciler(cluster);
+    // WHEN two passes run
+    await controller.reconcileOnce();
+    await controller.reconcileOnce();
+    // THEN the node is uncordoned first, then the record removed (before: it waited forever)
+    expect(cluster.writes.slice(0, 2)).toEqual(['uncordon node-a-1', 'record node-a-1 clear']);
+    const node = cluster.nodes.find(each => each.name === 'node-a-1');
+    expect(node?.operation?.nodeUid).not.toBe('uid-old');
+    expect(cluster.terminated).toEqual([]);
+  });
+
+  test('a move is done only on partition health sampled after the new pod became Ready', () => {
+    // GIVEN a move whose pod was recreated on node-a-0 and became Ready 10 s ago, and partition
+    // counts of 0 sampled 20 s ago (before it was Ready)
+    const cluster = emptiedCluster(undefined);
+    return cluster.observe().then(observed => {
+      const record: OperationRecord = {
+        ...removal('drain', 'i-a1'),
+        move: {
+          podName: 'orders-brokers-a-1001',
+          podUid: 'uid-orders-brokers-a-1001',
+          requestedAtMs: NOW_MS - 60_000,
+          attempt: 1,
+        },
+      };
+      const moved = {
+        ...observed,
+        freshness: { ...observed.freshness, prometheusAtMs: NOW_MS - 20_000 },
+        brokers: observed.brokers.map(broker =>
+          broker.podName === 'orders-brokers-a-1001'
+            ? { ...broker, uid: 'uid-new', readySinceMs: NOW_MS - 10_000 }
+            : broker,
+        ),
+        nodes: observed.nodes.map(node =>
+          node.name === 'node-a-1' ? { ...node, operation: record } : node,
+        ),
+      };
+      const context = { nowMs: NOW_MS, fencingToken: 1, holder: 'a', removalStillWanted: true };
+      const before = stepOperation(record, moved, cluster.config, context);
+      expect(before.events).not.toContain('move-finished');
+      const after = stepOperation(
+        record,
+        { ...moved, freshness: { ...moved.freshness, prometheusAtMs: NOW_MS - 5_000 } },
+        cluster.config,
+        context,
+      );
+      expect(after.events).toContain('move-finished');
+    });
+  });
+
+  test("the lease lapses between two groups' protection calls: the second is not made", async () => {
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(i => ({ ...i, protectedFromScaleIn: false })),
+    }));
+    let leading = true;
+    const lapsing: GroupWriter = {
+      raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      terminateInstance: (name, id) => cluster.terminateInstance(name, id),
+      setInstanceProtection: async (name, ids, value) => {
+        await cluster.setInstanceProtection(name, ids, value);
+        leading = false;
+      },
+    };
+    const controller = new Reconciler({
+      config: cluster.config,
+      observe: cluster.observe,
+      cluster,
+      groups: lapsing,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+    });
+    await passIgnoringErrors(controller);
+    expect(cluster.writes).toEqual(['protect i-a0']);
   });
 
   test('the lease lapses mid-pass: the removal step writes nothing', async () => {
