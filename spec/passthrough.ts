@@ -17,7 +17,8 @@ const MAX_TAGS = 50;
 const PLATFORM_TAGS = 5;
 const TAG_KEY_MAX = 128;
 const TAG_VALUE_MAX = 256;
-const TAG_CHARACTERS = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
+/** AWS's tag pattern: `\p{Z}` is a space separator; a tab or line break is not allowed. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const RESERVED_TAG_KEYS = [
   {
     test: (key: string) => key.toLowerCase().startsWith('aws:'),

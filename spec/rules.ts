@@ -299,17 +299,42 @@ const storageRules: Rule = spec => {
   return issues;
 };
 
+/**
+ * The network form of a CIDR: the address with its host bits cleared, in plain decimal (IPv4) or
+ * the compact form (IPv6). `ipaddr.js` reads `010.0.0.0` as octal (8.0.0.0), Go's `net.ParseCIDR`
+ * (Kubernetes) refuses it, and EC2 refuses a VPC or rule CIDR with host bits; only the network
+ * form means the same to all of them.
+ */
+function canonicalCidr(cidr: string): string {
+  const [address, prefix] = ipaddr.parseCIDR(cidr);
+  const network =
+    address.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(cidr)
+      : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  return `${network.toString()}/${prefix}`;
+}
+
 function cidrIssues(path: string, cidrs: readonly string[], allowAnywhere: boolean): SpecIssue[] {
   const issues: SpecIssue[] = [];
   cidrs.forEach((cidr, index) => {
     let prefix: number;
+    let canonical: string;
     try {
-      prefix = ipaddr.parseCIDR(cidr)[1];
+      [, prefix] = ipaddr.parseCIDR(cidr);
+      canonical = canonicalCidr(cidr);
     } catch {
       issues.push(
         issue(`${path}[${index}]`, `${showValue(cidr)} is not a CIDR; write it like "10.0.0.0/8"`),
       );
       return;
+    }
+    if (canonical !== cidr) {
+      issues.push(
+        issue(
+          `${path}[${index}]`,
+          `${showValue(cidr)} is not written as its network (host bits set, or leading zeros, which some readers take as octal); write ${showValue(canonical)}`,
+        ),
+      );
     }
     if (prefix === 0 && !allowAnywhere) {
       issues.push(
@@ -821,7 +846,42 @@ const awsNetworkRules: Rule = spec => {
 const derivedNameRules: Rule = spec =>
   identityRules(spec).length > 0 || zoneRules(spec).length > 0 ? [] : derivedNameIssues(spec);
 
+/**
+ * Container image references, in the grammar of the distribution project's `reference` package
+ * (the one containerd, CRI-O and Docker parse with): `[host[:port]/]path[:tag][@digest]`, where the
+ * first component is a host only if it has a dot or a port or is `localhost`; path
+ * components lower-case alphanumeric joined by `.`, `_`, `__` or dashes, a tag of at most 128 word
+ * characters, dots and dashes, the name at most 255 characters. The API server accepts almost any
+ * string; a reference outside this grammar fails later, on the node, as InvalidImageName.
+ */
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_DOMAIN = `(?:(?:localhost|${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+)(?::[0-9]+)?|${DOMAIN_COMPONENT}:[0-9]+)`;
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${IMAGE_DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    '(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
+);
+const IMAGE_NAME_MAX = 255;
+
+const imageRules: Rule = spec =>
+  [
+    ['controller.image', spec.controller.image],
+    ['descheduler.image', spec.descheduler.image],
+  ].flatMap(([path, image]) => {
+    if (path === undefined || image === undefined) return [];
+    const name = image.replace(/@.*$/, '').replace(/:[\w][\w.-]{0,127}$/, '');
+    return IMAGE_REFERENCE.test(image) && name.length <= IMAGE_NAME_MAX
+      ? []
+      : [
+          issue(
+            path,
+            `${showValue(image)} is not an image reference a container runtime can pull; write one like "registry.example.com/team/kafka-autoscaler:1.0.0" (lower-case repository path, no spaces)`,
+          ),
+        ];
+  });
+
 const rules: readonly Rule[] = [
+  imageRules,
   identityRules,
   derivedNameRules,
   brokerConfigIssues,

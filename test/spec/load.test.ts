@@ -628,3 +628,52 @@ describe('warnings', () => {
     expect(loaded.warnings.filter(w => w.path.startsWith('monitoring.'))).toEqual([]);
   });
 });
+
+describe('strings other systems parse', () => {
+  const base = specInput(3, 1);
+
+  it.each([
+    ['10.0.0.1/8', '10.0.0.0/8'],
+    ['010.0.0.0/8', '8.0.0.0/8'],
+    ['10.0.0.0/08', '10.0.0.0/8'],
+  ])('throws when a CIDR is not in its network form (%s)', (cidr, canonical) => {
+    expect(
+      problemsOf({
+        ...base,
+        kafka: { ...base.kafka, external: { enabled: true, allowedCidrs: [cidr] } },
+      }),
+    ).toContain(
+      `kafka.external.allowedCidrs[0]: "${cidr}" is not written as its network (host bits set, or leading zeros, which some readers take as octal); write "${canonical}"`,
+    );
+  });
+
+  it('checks cluster.vpcCidr the same way', () => {
+    expect(problemsOf({ ...base, cluster: { vpcCidr: '10.0.0.1/16' } })).toContain(
+      'cluster.vpcCidr: "10.0.0.1/16" is not written as its network (host bits set, or leading zeros, which some readers take as octal); write "10.0.0.0/16"',
+    );
+  });
+
+  it.each([
+    'UPPER/case:1',
+    'repo/name:tag with space',
+    'repo//name',
+    'repo/name:',
+    ' repo/name:1',
+    `r/${'a'.repeat(260)}:1`,
+  ])('throws when an image reference cannot be pulled (%p)', image => {
+    expect(problemsOf({ ...base, controller: { image } })).toContain(
+      `controller.image: ${JSON.stringify(image)} is not an image reference a container runtime can pull; write one like "registry.example.com/team/kafka-autoscaler:1.0.0" (lower-case repository path, no spaces)`,
+    );
+  });
+
+  it.each([
+    'ghcr.io/kafka-eks-autoscaling/controller:0.1.0',
+    'localhost:5000/team/app_x__y-z:v1.2.3-rc.1',
+    'Registry.Example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    'busybox',
+  ])('accepts the image reference %p', image => {
+    expect(
+      problemsOf({ ...base, descheduler: { image } }).filter(p => p.includes('image')),
+    ).toEqual([]);
+  });
+});

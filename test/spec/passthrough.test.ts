@@ -125,3 +125,19 @@ describe('cluster.existingVpc IDs', () => {
     ]);
   });
 });
+
+describe('cluster.tags characters', () => {
+  it('throws on a tab or line break in a tag, which AWS refuses (only space separators pass)', () => {
+    const problems = problemsOf({
+      ...specInput(3, 2),
+      cluster: { tags: { team: 'a\nb', 'x\ty': 'z' } },
+    });
+    expect(problems.map(p => p.slice(0, p.indexOf(': ')))).toEqual([
+      'cluster.tags["team"]',
+      'cluster.tags["x\\ty"]',
+    ]);
+    expect(problemsOf({ ...specInput(3, 2), cluster: { tags: { team: 'a b\u00a0c' } } })).toEqual(
+      [],
+    );
+  });
+});
