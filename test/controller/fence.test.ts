@@ -107,7 +107,7 @@ describe('leadership at the moment of the write', () => {
     expect(cluster.writes).toEqual([]);
     const made: string[] = [];
     const raw: AutoScalingCalls = {
-      describeGroups: async () => ({ $metadata: {} }),
+      describeGroups: async () => ({ AutoScalingGroups: [], $metadata: {} }),
       describeInstances: async () => ({ $metadata: {} }),
       setDesiredCapacity: async () => made.push('set'),
       terminateInstance: async () => made.push('terminate'),
