@@ -48,6 +48,12 @@ export interface NodegroupsArgs {
    * @default - required
    */
   readonly privateSubnetIds: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Whether to create the system nodegroup. An existing cluster (`cluster.existing`) runs its own
+   * nodes for everything that is not Kafka, so the platform creates only the Kafka groups.
+   * @default true
+   */
+  readonly systemNodegroup?: boolean;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -62,10 +68,10 @@ export interface KafkaNodegroup {
 export class Nodegroups extends pulumi.ComponentResource {
   /** The IAM role of every node. */
   public readonly nodeRole: aws.iam.Role;
-  /** The system nodegroup. */
-  public readonly systemNodegroup: aws.eks.NodeGroup;
-  /** Name of the system nodegroup's Auto Scaling group. */
-  public readonly systemAsgName: pulumi.Output<string>;
+  /** The system nodegroup; undefined when `systemNodegroup` is false. */
+  public readonly systemNodegroup: aws.eks.NodeGroup | undefined;
+  /** Name of the system nodegroup's Auto Scaling group; undefined without the group. */
+  public readonly systemAsgName: pulumi.Output<string> | undefined;
   /** The Kafka nodegroups, in zone order. */
   public readonly kafka: readonly KafkaNodegroup[];
 
@@ -96,31 +102,36 @@ export class Nodegroups extends pulumi.ComponentResource {
         ),
     );
 
-    const systemName = systemNodegroupNameOf(spec);
-    const systemTemplate = this.launchTemplate(`${name}-system`, spec, systemName, false);
-    const system = systemScaling(spec);
-    this.systemNodegroup = new aws.eks.NodeGroup(
-      `${name}-system`,
-      {
-        clusterName,
-        nodeGroupName: systemName,
-        nodeRoleArn: this.nodeRole.arn,
-        subnetIds: plan.zones.map(zone => requiredSubnet(args.privateSubnetIds, zone.zone)),
-        instanceTypes: [spec.nodes.system.instanceType],
-        amiType: amiTypeFor(spec.nodes.system.instanceType),
-        capacityType: 'ON_DEMAND',
-        launchTemplate: { id: systemTemplate.id, version: versionOf(systemTemplate) },
-        scalingConfig: { ...system },
-        updateConfig: { maxUnavailable: 1 },
-        tags: namedTags(spec, systemName),
-      },
-      {
-        parent: this,
-        dependsOn: [...nodeDependencies, ...attachments],
-        ignoreChanges: [...IGNORED_NODEGROUP_CHANGES],
-      },
-    );
-    this.systemAsgName = asgNameOf(this.systemNodegroup);
+    if (args.systemNodegroup ?? true) {
+      const systemName = systemNodegroupNameOf(spec);
+      const systemTemplate = this.launchTemplate(`${name}-system`, spec, systemName, false);
+      const system = systemScaling(spec);
+      this.systemNodegroup = new aws.eks.NodeGroup(
+        `${name}-system`,
+        {
+          clusterName,
+          nodeGroupName: systemName,
+          nodeRoleArn: this.nodeRole.arn,
+          subnetIds: plan.zones.map(zone => requiredSubnet(args.privateSubnetIds, zone.zone)),
+          instanceTypes: [spec.nodes.system.instanceType],
+          amiType: amiTypeFor(spec.nodes.system.instanceType),
+          capacityType: 'ON_DEMAND',
+          launchTemplate: { id: systemTemplate.id, version: versionOf(systemTemplate) },
+          scalingConfig: { ...system },
+          updateConfig: { maxUnavailable: 1 },
+          tags: namedTags(spec, systemName),
+        },
+        {
+          parent: this,
+          dependsOn: [...nodeDependencies, ...attachments],
+          ignoreChanges: [...IGNORED_NODEGROUP_CHANGES],
+        },
+      );
+      this.systemAsgName = asgNameOf(this.systemNodegroup);
+    } else {
+      this.systemNodegroup = undefined;
+      this.systemAsgName = undefined;
+    }
 
     const kafkaTemplate = this.launchTemplate(
       `${name}-kafka`,

@@ -9,6 +9,7 @@ import type { LoadedSpec } from '../spec/load';
 import { Cluster } from './cluster';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { EbsCsiDriver } from './ebs-csi-driver';
+import { ExistingCluster } from './existing-cluster';
 import { externalBootstrapServiceOf, internalBootstrapAddress } from './lib/names';
 import { Network } from './network';
 import { Nodegroups } from './nodegroups';
@@ -39,45 +40,48 @@ export function buildPlatformStack(loaded: LoadedSpec): PlatformStackOutputs {
   const { spec, plan } = loaded;
   const name = spec.name;
   const network = new Network(name, { spec });
-  const cluster = new Cluster(name, {
-    spec,
-    vpcId: network.vpcId,
-    privateSubnetIds: spec.zones.map(zone => network.privateSubnetIds[zone] ?? missing(zone)),
-    publicSubnetIds: Object.values(network.publicSubnetIds),
-  });
+  const cluster = clusterFor(name, loaded, network);
   const nodegroups = new Nodegroups(name, {
     spec,
     plan,
     clusterName: cluster.clusterName,
     privateSubnetIds: network.privateSubnetIds,
-    dependsOn: [cluster.eksCluster],
+    dependsOn: cluster.ready,
+    systemNodegroup: cluster.created !== undefined,
   });
-  const ebsCsi = new EbsCsiDriver(name, {
-    spec,
-    clusterName: cluster.clusterName,
-    dependsOn: [nodegroups, cluster.podIdentityAgent],
-  });
+  // An existing cluster brings its own EBS CSI driver and Pod Identity agent (never changed here).
+  const ebsCsi =
+    cluster.created === undefined
+      ? undefined
+      : new EbsCsiDriver(name, {
+          spec,
+          clusterName: cluster.clusterName,
+          dependsOn: [nodegroups, cluster.created.podIdentityAgent],
+        });
   const scaling = new Scaling(name, {
     spec,
     plan,
     clusterName: cluster.clusterName,
     kafkaNodegroups: nodegroups.kafka,
-    dependsOn: [cluster.podIdentityAgent],
+    dependsOn: cluster.podIdentityReady,
   });
   const platform = new Platform(name, {
     loaded,
     clusterName: cluster.clusterName,
     kubeconfig: cluster.kubeconfigJson,
     vpcId: network.vpcId,
-    dependsOn: [nodegroups, ebsCsi, cluster.podIdentityAgent],
+    dependsOn: [nodegroups, ...(ebsCsi === undefined ? [] : [ebsCsi]), ...cluster.podIdentityReady],
   });
-  new ClusterAutoscaler(name, {
-    spec,
-    clusterName: cluster.clusterName,
-    systemAsgName: nodegroups.systemAsgName,
-    provider: platform.provider,
-    dependsOn: [nodegroups, cluster.podIdentityAgent],
-  });
+  // Cluster Autoscaler scales the platform's own system nodegroup; an existing cluster has none.
+  if (cluster.created !== undefined && nodegroups.systemAsgName !== undefined) {
+    new ClusterAutoscaler(name, {
+      spec,
+      clusterName: cluster.clusterName,
+      systemAsgName: nodegroups.systemAsgName,
+      provider: platform.provider,
+      dependsOn: [nodegroups, cluster.created.podIdentityAgent],
+    });
+  }
   return {
     kubeconfig: cluster.kubeconfigJson,
     clusterName: cluster.clusterName,
@@ -92,6 +96,45 @@ export function buildPlatformStack(loaded: LoadedSpec): PlatformStackOutputs {
       ? externalBootstrapServiceOf(spec)
       : undefined,
     controllerPolicyJson: scaling.controllerPolicyJson,
+  };
+}
+
+/** The cluster the platform runs in: a new one, or `cluster.existing` (read, never changed). */
+interface TargetCluster {
+  readonly clusterName: string;
+  readonly kubeconfigJson: pulumi.Output<string>;
+  /** What the nodegroups wait for. */
+  readonly ready: readonly pulumi.Resource[];
+  /** What roles handed to pods wait for (the Pod Identity agent of a new cluster). */
+  readonly podIdentityReady: readonly pulumi.Resource[];
+  /** The new cluster; undefined when joining an existing one. */
+  readonly created: Cluster | undefined;
+}
+
+function clusterFor(name: string, loaded: LoadedSpec, network: Network): TargetCluster {
+  const { spec } = loaded;
+  if (spec.cluster.existing !== undefined) {
+    const existing = new ExistingCluster(name, { spec });
+    return {
+      clusterName: existing.clusterName,
+      kubeconfigJson: existing.kubeconfigJson,
+      ready: [existing],
+      podIdentityReady: [],
+      created: undefined,
+    };
+  }
+  const cluster = new Cluster(name, {
+    spec,
+    vpcId: network.vpcId,
+    privateSubnetIds: spec.zones.map(zone => network.privateSubnetIds[zone] ?? missing(zone)),
+    publicSubnetIds: Object.values(network.publicSubnetIds),
+  });
+  return {
+    clusterName: cluster.clusterName,
+    kubeconfigJson: cluster.kubeconfigJson,
+    ready: [cluster.eksCluster],
+    podIdentityReady: [cluster.podIdentityAgent],
+    created: cluster,
   };
 }
 

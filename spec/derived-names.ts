@@ -79,9 +79,9 @@ export const LBC_NAME_LENGTH = 32;
 /** Stand-in for Pulumi's random auto-name suffix in the table (its length is what matters). */
 const SAMPLE_SUFFIX = '-1a2b3c4';
 
-/** EKS cluster name: the platform name. */
+/** EKS cluster name: `cluster.existing.name` when the platform joins one, else the platform name. */
 export function clusterNameOf(spec: PlatformSpec): string {
-  return spec.name;
+  return spec.cluster.existing?.name ?? spec.name;
 }
 
 /** Name of the managed nodegroup for everything that is not Kafka. */

@@ -712,8 +712,52 @@ const clusterRules: Rule = spec => {
       );
     }
   }
+  issues.push(...existingClusterIssues(spec));
   return issues;
 };
+
+/**
+ * `cluster.existing`: the nodegroups need the cluster's subnets (`existingVpc`), the name must be
+ * one EKS accepts (1-100 letters, digits, `-`, `_`, starting with a letter or digit), and options
+ * that only shape a cluster the platform creates are refused rather than silently ignored.
+ */
+function existingClusterIssues(spec: PlatformSpec): SpecIssue[] {
+  const cluster = spec.cluster;
+  const existing = cluster.existing;
+  if (existing === undefined) return [];
+  const issues: SpecIssue[] = [];
+  if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(existing.name)) {
+    issues.push(
+      issue(
+        'cluster.existing.name',
+        `${showValue(existing.name)} is not an EKS cluster name; use 1-100 letters, digits, "-" or "_", starting with a letter or digit`,
+      ),
+    );
+  }
+  if (cluster.existingVpc === undefined) {
+    issues.push(
+      issue(
+        'cluster.existingVpc',
+        `is required with cluster.existing: give the VPC and the private subnet per zone of ${showValue(existing.name)} (vpcId, privateSubnetIds), for its Kafka nodegroups`,
+      ),
+    );
+  }
+  const newClusterOnly: Array<[string, boolean]> = [
+    ['cluster.publicEndpointCidrs', cluster.publicEndpointCidrs.length > 0],
+    ['cluster.adminPrincipalArns', cluster.adminPrincipalArns.length > 0],
+  ];
+  for (const [path, set] of newClusterOnly) {
+    if (set) {
+      issues.push(
+        issue(
+          path,
+          `shapes a cluster the platform creates, but cluster.existing joins ${showValue(existing.name)} without changing it; remove it (configure the existing cluster directly)`,
+        ),
+      );
+    }
+  }
+  return issues;
+}
 
 /** Namespaces, sizes and thresholds of the operations components (descheduler, Drain Cleaner, ...). */
 const operationsComponentRules: Rule = spec => {

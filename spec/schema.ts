@@ -514,6 +514,15 @@ const clusterSchema = z
       .strict()
       .optional()
       .describe('Use this VPC instead of creating one. Default: create one.'),
+    existing: z
+      .object({
+        name: z.string().describe('Name of the EKS cluster to join; it is read, never changed.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Join this EKS cluster instead of creating one: only the Kafka nodegroups, their IAM, the controller role and in-cluster objects are created. Needs `existingVpc`. Default: create one.',
+      ),
     tags: z
       .record(z.string(), z.string())
       .prefault({})

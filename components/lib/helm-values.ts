@@ -1,6 +1,6 @@
 /** Values of the pinned Helm releases, as plain data built from the spec. */
 import type { PlatformSpec } from '../../spec/schema';
-import { SERVICE_ACCOUNTS } from './names';
+import { SERVICE_ACCOUNTS, clusterNameOf } from './names';
 import { clusterAutoscalerDiscoveryTag } from './tags';
 
 export type HelmValues = Record<string, unknown>;
@@ -14,7 +14,7 @@ const HA_REPLICAS = 2;
  */
 export function loadBalancerControllerValues(spec: PlatformSpec, vpcId: string): HelmValues {
   return {
-    clusterName: spec.name,
+    clusterName: clusterNameOf(spec),
     region: spec.region,
     vpcId,
     replicaCount: spec.operators.loadBalancerControllerReplicas,

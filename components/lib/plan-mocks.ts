@@ -180,6 +180,15 @@ export function mockCallResult(token: string, inputs: State): State {
       };
     case 'aws:index/getPartition:getPartition':
       return { partition: MOCK_PARTITION, dnsSuffix: 'amazonaws.com' };
+    case 'aws:eks/getCluster:getCluster':
+      // An existing cluster (cluster.existing): read, never created.
+      return {
+        name: inputs['name'],
+        arn: `arn:${MOCK_PARTITION}:eks:us-east-1:${MOCK_ACCOUNT_ID}:cluster/${String(inputs['name'])}`,
+        endpoint: `https://${String(inputs['name'])}.eks.mock.invalid`,
+        certificateAuthorities: [{ data: 'bW9jay1jbHVzdGVyLWNh' }],
+        status: 'ACTIVE',
+      };
     default:
       return inputs;
   }
