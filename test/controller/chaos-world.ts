@@ -75,6 +75,8 @@ export const FAULT_KINDS = [
   'api-slow',
   'node-unlabelled',
   'providerid-unparsed',
+  // A Node object replaced under the same name with its annotations (restored from a backup).
+  'node-replaced',
 ] as const;
 
 /** One kind of fault. */
@@ -283,6 +285,9 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
         this.nodeRemainsNext = true;
         return;
       // These two last four times as long: long enough for the node-less exit's timeout.
+      case 'node-replaced':
+        if (node !== undefined) this.setNode(node, { uid: `uid-restored-${this.nextUid++}` });
+        return;
       case 'node-unlabelled':
         this.unlabelledNode = node?.name;
         this.windows.set(fault.kind, this.nowMs + 4 * fault.durationMs);

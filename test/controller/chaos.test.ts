@@ -81,6 +81,26 @@ describe('controller under interleaved faults (issue #10)', () => {
     expectSettled(world);
   });
 
+  test('regression (seed 10, review): a record on a Node restored under a new UID was waited on forever', async () => {
+    // Found by the property below once the review added the fault: the operation waited for
+    // "node gone or replaced" past every deadline. Fixed: uncordon, then remove the record.
+    const faults: Fault[] = [
+      { atMs: 14, kind: 'foreign-uncordon', durationMs: 172018, pick: 534, afterWrite: 2 },
+      { atMs: 21, kind: 'node-remains', durationMs: 5007, pick: 61, afterWrite: 15 },
+      { atMs: 1109215, kind: 'urp-spike', durationMs: 27519, pick: 442 },
+      { atMs: 2188381, kind: 'instance-never-joins', durationMs: 5004, pick: 181, afterWrite: 138 },
+      { atMs: 3571652, kind: 'node-replaced', durationMs: 176980, pick: 992, afterWrite: 128 },
+      { atMs: 3671287, kind: 'pods-view-missing', durationMs: 5013, pick: 2, afterWrite: 6 },
+      { atMs: 4443034, kind: 'pods-view-missing', durationMs: 179985, pick: 0, afterWrite: 160 },
+      { atMs: 8000034, kind: 'kafka-not-ready', durationMs: 59158, pick: 670 },
+      { atMs: 10799985, kind: 'node-remains', durationMs: 5004, pick: 3, afterWrite: 7 },
+      { atMs: 10799992, kind: 'prometheus-partial', durationMs: 5015, pick: 533 },
+    ];
+    const { violations, world } = await runSchedule(faults);
+    expect(violations).toEqual([]);
+    expectSettled(world);
+  });
+
   test('every schedule of random faults: the checker finds no violation, and the world settles', async () => {
     const started = Date.now();
     let runs = 0;
