@@ -1,7 +1,8 @@
 /**
  * Hourly cost of a platform at each balanced node level, for any spec: Kafka nodes, system nodes,
  * the EKS control plane, NAT gateways (new VPC only), NLBs (external access only) and EBS (broker,
- * KRaft controller and node root volumes). Pure; every price can be overridden.
+ * KRaft controller and node root volumes). With `cluster.existing` the control plane and the system
+ * nodes belong to that cluster and are left out. Pure; every price can be overridden.
  *
  * Default prices are us-east-1 on-demand list prices (AWS pricing pages, checked November 2026):
  * node prices from the instance table (`spec/instance-types.ts`, or `nodes.kafka.capacity`),
@@ -110,19 +111,24 @@ export function levelCosts(
 ): LevelCost[] {
   const zones = spec.zones.length;
   const storage = spec.kafka.storage;
-  const systemNodes = spec.nodes.system.min;
-  const fixed: CostItem[] = [
-    {
-      item: 'EKS control plane',
-      basis: `1 cluster at ${money(prices.eksControlPlanePerHour)}/h`,
-      perHour: prices.eksControlPlanePerHour,
-    },
-    {
-      item: 'System nodes',
-      basis: `${systemNodes} (nodes.system.min) x ${spec.nodes.system.instanceType} at ${money(prices.systemNodePerHour)}/h`,
-      perHour: systemNodes * prices.systemNodePerHour,
-    },
-  ];
+  // An existing cluster (`cluster.existing`) brings its control plane and its other nodes: they
+  // are not the platform's cost.
+  const joined = spec.cluster.existing !== undefined;
+  const systemNodes = joined ? 0 : spec.nodes.system.min;
+  const fixed: CostItem[] = joined
+    ? []
+    : [
+        {
+          item: 'EKS control plane',
+          basis: `1 cluster at ${money(prices.eksControlPlanePerHour)}/h`,
+          perHour: prices.eksControlPlanePerHour,
+        },
+        {
+          item: 'System nodes',
+          basis: `${systemNodes} (nodes.system.min) x ${spec.nodes.system.instanceType} at ${money(prices.systemNodePerHour)}/h`,
+          perHour: systemNodes * prices.systemNodePerHour,
+        },
+      ];
   if (spec.cluster.existingVpc === undefined) {
     fixed.push({
       item: 'NAT gateways',

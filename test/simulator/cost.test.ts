@@ -68,6 +68,28 @@ describe('levelCosts', () => {
     expect(names).not.toContain('NLBs');
   });
 
+  it('leaves out the control plane and system nodes of a cluster the platform joins', () => {
+    const loaded = parseSpec(
+      specInput(3, 4, {
+        cluster: {
+          vpcCidr: '10.1.0.0/16',
+          existingVpc: {
+            vpcId: 'vpc-0123456789abcdef0',
+            privateSubnetIds: { 'us-west-2a': 'a', 'us-west-2b': 'b', 'us-west-2c': 'c' },
+          },
+          existing: { name: 'shared-eks' },
+        },
+      }),
+    );
+    const [lowest] = levelCosts(loaded.spec, pricesFor(loaded), loaded.plan);
+    const names = lowest!.items.map(each => each.item);
+    expect(names).not.toContain('EKS control plane');
+    expect(names).not.toContain('System nodes');
+    expect(lowest!.items.find(each => each.item === 'Node root volumes')?.basis).toMatch(
+      /^3 x 50 GiB/,
+    );
+  });
+
   it('uses every overridden price, and the total is the sum of the items (property)', () => {
     const loaded = exampleSpec('prod');
     const price = fc.double({ min: 0, max: 10, noNaN: true });
