@@ -109,6 +109,45 @@ describe('PrometheusAdapter', () => {
     expect((await adapter.kafkaMetrics(timed)).sampledAtMs).toBe(1699999700_000);
   });
 
+  test('a broker pod with a rate but no raw-sample time is as old as no data (epoch 0)', async () => {
+    // Its rate came from samples the timestamp query no longer sees (series gone stale): the
+    // answer must read as stale, not as fresh (a mutant that skipped such pods survived).
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([
+          [{ pod: 'b-0' }, 1],
+          [{ pod: 'b-1' }, 1],
+        ]),
+        tx: vector([
+          [{ pod: 'b-0' }, 1],
+          [{ pod: 'b-1' }, 1],
+        ]),
+        urp: vector([[{}, 0]]),
+        umi: vector([[{}, 0]]),
+        ts: vector([
+          [{ pod: 'b-0' }, 1699999990],
+          [{ pod: 'b-1' }, 'NaN'],
+        ]),
+        hts: vector([[{}, 1699999980]]),
+      }),
+    );
+    const timed = { ...queries, brokerSampleTimestamps: 'ts', healthSampleTimestamp: 'hts' };
+    expect((await adapter.kafkaMetrics(timed)).sampledAtMs).toBe(0);
+    const withoutB1 = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([[{ pod: 'b-1' }, 1]]),
+        tx: vector([[{ pod: 'b-1' }, 1]]),
+        urp: vector([[{}, 0]]),
+        umi: vector([[{}, 0]]),
+        ts: vector([[{ pod: 'b-0' }, 1699999990]]),
+        hts: vector([[{}, 1699999980]]),
+      }),
+    );
+    expect((await withoutB1.kafkaMetrics(timed)).sampledAtMs).toBe(0);
+  });
+
   test('a missing partition count is an error, never zero', async () => {
     const adapter = new PrometheusAdapter(
       'http://prom:9090',
