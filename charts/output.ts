@@ -286,14 +286,14 @@ function takeLock(target: string, outDir: string): () => void {
   const file = join(target, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      writeFileSync(file, `${processIdentity(process.pid)}\n`, { flag: 'wx' });
       return () => rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+      const holder = readFileSync(file, 'utf8').trim();
+      if (holderRuns(holder)) {
         throw new OutputOwnershipError(outDir, [
-          `${LOCK_FILE}: another synth run (pid ${holder}) is writing this folder; wait for it to finish`,
+          `${LOCK_FILE}: another synth run (pid ${holder.split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
         ]);
       }
       rmSync(file, { force: true }); // left by a run that was killed
@@ -406,13 +406,49 @@ function writeLocked(
   return { written: [...files.keys()].sort(), removed: removed.sort(), foreign: foreign.sort() };
 }
 
+/**
+ * Linux only: a process's state letter and start time (clock ticks after boot), fields 3 and 22 of
+ * `/proc/<pid>/stat` (proc(5)); undefined where there is no /proc entry.
+ */
+function procStat(pid: number): { state: string; start: string } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<pid> <start time>` where the system tells the start time, else `<pid>`. */
+function processIdentity(pid: number): string {
+  const stat = procStat(pid);
+  return stat === undefined ? `${pid}` : `${pid} ${stat.start}`;
+}
+
+/**
+ * True while `pid` runs. A killed process whose parent has not reaped it yet (a zombie, which in
+ * a container may last as long as the container) still answers `kill(pid, 0)`, so on Linux its
+ * state is read as well.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = procStat(pid);
+  return stat === undefined || (stat.state !== 'Z' && stat.state !== 'X');
+}
+
+/** True while the run that wrote lock content `holder` (see `processIdentity`) still runs. */
+function holderRuns(holder: string): boolean {
+  const [pidText, start] = holder.split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return false;
+  // A recycled pid: the process now holding it started at another time.
+  const stat = procStat(pid);
+  return start === undefined || stat === undefined || stat.start === start;
 }
 
 function manifestAt(file: string): Array<[string, string]> {

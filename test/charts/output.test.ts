@@ -225,6 +225,9 @@ describe('writeOwnedFiles', () => {
     expect(readFileSync(join(out, 'a.yaml'), 'utf8')).toBe('a');
     writeFileSync(join(out, LOCK_FILE), '999999\n');
     expect(writeOwnedFiles(files({ 'a.yaml': 'b' }), out).foreign).toEqual([]);
+    // A pid now held by another process (start time differs from the one the lock recorded).
+    writeFileSync(join(out, LOCK_FILE), `${process.ppid} 1\n`);
+    expect(writeOwnedFiles(files({ 'a.yaml': 'c' }), out).foreign).toEqual([]);
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
   });
 
