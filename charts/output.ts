@@ -264,6 +264,7 @@ export function refusedFolder(
   generatorRoot = GENERATOR_ROOT,
 ): string | undefined {
   if (target === parse(target).root) return 'the file system root';
+  if (target.split(sep).includes('.git')) return "inside a git repository's .git folder";
   if (within(realOrSelf(generatorRoot), target)) {
     return `the folder of this generator (${generatorRoot}) or one above it`;
   }
