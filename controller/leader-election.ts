@@ -8,8 +8,10 @@
  * Clocks: a renewal counts from the instant before its request went out (so leadership lapses
  * early, never late); a lease seen changed counts from the instant its answer arrived (so a
  * takeover comes late, never early); a clock that went backwards since the last renewal means
- * not leading until the next one. `main.ts` passes a monotonic clock (a wall-clock step of NTP or
- * a resumed VM moves neither deadline).
+ * not leading until the next one. Two clocks are read side by side (`main.ts`: the wall clock and
+ * `performance.now()`): leadership lapses as soon as either says the renew deadline passed, and a
+ * takeover waits until both say the lease duration passed, so neither a wall clock stepped forward
+ * (NTP) nor a monotonic clock that stood still while the machine was suspended makes two leaders.
  */
 import { apiFaultOf } from './api-fault';
 import type { Leadership } from './ports';
@@ -41,10 +43,13 @@ export interface LeaderElectionTiming {
 /** One replica's view of the election. */
 export class LeaderElector {
   private lastRenewAtMs: number | undefined;
+  /** `monotonic()` at the same instant as `lastRenewAtMs`. */
+  private lastRenewMonoMs = 0;
   private fencingToken = 0;
   private observed:
     { holder: string | undefined; renewTimeMs: number; transitions: number } | undefined;
   private observedAtMs = 0;
+  private observedMonoMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -53,6 +58,13 @@ export class LeaderElector {
     private readonly timing: LeaderElectionTiming,
     private readonly clock: () => number = Date.now,
     private readonly onError: (error: unknown) => void = () => undefined,
+    /**
+     * A second clock that never goes backwards (ms, any origin), read beside `clock`. Default:
+     * `clock` itself. Leadership lapses when either clock says the renew deadline passed; a
+     * takeover needs both to say the lease duration passed (a wall clock may step forward; a
+     * monotonic clock may stand still while the machine is suspended).
+     */
+    private readonly monotonic: () => number = clock,
   ) {}
 
   /** Whether this replica may act now, and with which fencing token. */
@@ -60,13 +72,17 @@ export class LeaderElector {
     // A clock that went backwards since the renewal (elapsed < 0) proves nothing about the lease:
     // not leading until the next renewal.
     const elapsedMs = this.lastRenewAtMs === undefined ? -1 : this.clock() - this.lastRenewAtMs;
-    const leading = elapsedMs >= 0 && elapsedMs < this.timing.renewDeadlineSeconds * 1000;
+    const monoElapsedMs = this.monotonic() - this.lastRenewMonoMs;
+    const leading =
+      elapsedMs >= 0 &&
+      Math.max(elapsedMs, monoElapsedMs) < this.timing.renewDeadlineSeconds * 1000;
     return { leading, fencingToken: this.fencingToken, holder: this.identity };
   }
 
   /** One acquire-or-renew attempt; returns whether this replica holds the lease afterwards. */
   async tryAcquireOrRenew(): Promise<boolean> {
     const now = this.clock();
+    const nowMono = this.monotonic();
     try {
       const lease = await this.store.get();
       if (lease === undefined) {
@@ -76,7 +92,7 @@ export class LeaderElector {
           renewTimeMs: now,
           leaseTransitions: 0,
         });
-        return this.won(now, 0);
+        return this.won(now, nowMono, 0);
       }
       const seen = {
         holder: lease.holderIdentity,
@@ -94,13 +110,17 @@ export class LeaderElector {
         // timing it from `now` would let this replica take over before the holder stops acting.
         this.observed = seen;
         this.observedAtMs = this.clock();
+        this.observedMonoMs = this.monotonic();
       }
       if (lease.holderIdentity === this.identity) {
         await this.store.update({ ...lease, renewTimeMs: now });
         this.observed = { ...seen, renewTimeMs: now };
-        return this.won(now, lease.leaseTransitions);
+        return this.won(now, nowMono, lease.leaseTransitions);
       }
-      const watchedMs = this.clock() - this.observedAtMs;
+      const watchedMs = Math.min(
+        this.clock() - this.observedAtMs,
+        this.monotonic() - this.observedMonoMs,
+      );
       const expired =
         lease.holderIdentity === undefined ||
         lease.holderIdentity === '' ||
@@ -114,15 +134,16 @@ export class LeaderElector {
         renewTimeMs: now,
         leaseTransitions: transitions,
       });
-      return this.won(now, transitions);
+      return this.won(now, nowMono, transitions);
     } catch (error) {
       if (apiFaultOf(error).status !== 409) this.onError(error);
       return this.leadership().leading;
     }
   }
 
-  private won(now: number, transitions: number): boolean {
+  private won(now: number, nowMono: number, transitions: number): boolean {
     this.lastRenewAtMs = now;
+    this.lastRenewMonoMs = nowMono;
     this.fencingToken = transitions;
     return true;
   }

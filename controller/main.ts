@@ -53,10 +53,10 @@ async function main(): Promise<void> {
     identity,
     limitedLeaseStore(kubernetes.leaseStore(), leaseGate),
     config.leaderElection,
-    // Monotonic, on the epoch scale (the Lease's renewTime stays readable): its deadlines must
-    // not move when the wall clock is stepped.
-    () => performance.timeOrigin + performance.now(),
+    Date.now,
     onError('lease'),
+    // Read beside the wall clock: a step of either cannot make two leaders (leader-election.ts).
+    () => performance.now(),
   );
   // Leadership is checked again innermost, when each write goes out (after any rate-limit wait
   // and before each of the Auto Scaling adapter's retries).

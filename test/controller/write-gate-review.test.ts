@@ -479,6 +479,44 @@ describe('leader election: faults found by the issue #10 review', () => {
     expect(await b.tryAcquireOrRenew()).toBe(true);
   });
 
+  test('two clocks: a suspended machine stops leading; a wall clock stepped forward takes nothing over', async () => {
+    const store = new MemoryLeaseStore();
+    let wall = 1_000_000;
+    let mono = 5_000;
+    const a = new LeaderElector(
+      'a',
+      store,
+      timing,
+      () => wall,
+      undefined,
+      () => mono,
+    );
+    const b = new LeaderElector(
+      'b',
+      store,
+      timing,
+      () => wall + bSkew,
+      undefined,
+      () => bMono,
+    );
+    let bSkew = 0;
+    let bMono = 0;
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    // A's machine is suspended for 60 s: its monotonic clock stood still, the wall clock did not.
+    wall += 60_000;
+    expect(a.leadership().leading).toBe(false);
+    // A renews again; B's wall clock is stepped 60 s forward by NTP while its monotonic clock
+    // moved 1 s: the lease it watches is not expired.
+    mono += 1_000;
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    bSkew = 60_000;
+    bMono += 1_000;
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    expect(a.leadership().leading).toBe(true);
+  });
+
   test('a clock that went backwards ends leadership until the next renewal', async () => {
     const store = new MemoryLeaseStore();
     let now = 1_000_000;
