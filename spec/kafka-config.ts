@@ -91,6 +91,16 @@ const STRIMZI_PREFIX_EXCEPTIONS: ReadonlySet<string> = new Set([
 /** Broker keys this platform sets itself and does not let the spec override. */
 const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
   {
+    prefix: 'principal.builder.class',
+    instead:
+      'nothing: the ACLs Strimzi writes match the principal names of the default builder (User:CN=... for TLS, User:<name> for SCRAM); another builder silently breaks them',
+  },
+  {
+    prefix: 'allow.everyone.if.no.acl.found',
+    instead:
+      'nothing: with simple authorization on, true would open every topic without ACLs to every client; grant access with ACLs instead',
+  },
+  {
     prefix: 'config.providers',
     instead:
       'nothing: config providers let broker settings read pod files and environment; Strimzi configures its own and this platform adds none',

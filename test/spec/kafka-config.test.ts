@@ -209,6 +209,17 @@ describe('kafka.config', () => {
     ]);
   });
 
+  it('reserves the keys the ACL model depends on', () => {
+    for (const key of ['principal.builder.class', 'allow.everyone.if.no.acl.found']) {
+      expect(forbiddenBrokerKey(key)?.by).toBe('this platform');
+    }
+    expect(problemsOf(withKafka({ config: { 'allow.everyone.if.no.acl.found': true } }))).toEqual([
+      expect.stringMatching(
+        /^kafka\.config\["allow\.everyone\.if\.no\.acl\.found"\]: is reserved by this platform .*open every topic/,
+      ),
+    ]);
+  });
+
   it('forbids zookeeper.metadata.migration.enable, as Strimzi does', () => {
     expect(forbiddenBrokerKey('zookeeper.metadata.migration.enable')?.by).toBe('Strimzi');
   });
