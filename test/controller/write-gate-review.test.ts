@@ -13,6 +13,10 @@
  * - Leader election: a lease read that waited was timed from before the wait, so a follower took
  *   over while the holder still led; a clock that went backwards kept a replica leading.
  * - Data stamped in the future (a clock stepped back) counted as fresh.
+ * - A record on a Node object restored under a new UID was waited on forever.
+ * - Leader election on one clock: a wall clock steps forward (NTP), a monotonic one stands still
+ *   across a suspend; either alone can make two leaders.
+ * - Mutants of the gate and the reconciler that survived the suite (each named in its test).
  */
 import { writeBlocker } from '../../controller/gate';
 import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
@@ -20,7 +24,7 @@ import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
 import type { Observed, ObservedNode } from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
-import type { GroupWriter } from '../../controller/ports';
+import type { ClusterWriter, GroupWriter } from '../../controller/ports';
 import { stepOperation } from '../../controller/operation';
 import { Reconciler } from '../../controller/reconciler';
 import { staleDataBlocker } from '../../controller/safety';
@@ -265,6 +269,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     // THEN the first attempt stopped after the unprotect, and a later pass terminated it
     expect(slowOnce).toBe(false);
     expect(cluster.terminated).toEqual(['i-a9']);
+    expect(cluster.writes.filter(write => write === 'unprotect i-a9')).toHaveLength(2);
   });
 
   test('a record on a Node object of the same name but another UID is dropped, not waited on', async () => {
@@ -348,6 +353,74 @@ describe('write gate: faults found by the issue #10 review', () => {
     });
     await passIgnoringErrors(controller);
     expect(cluster.writes).toEqual(['protect i-a0']);
+  });
+
+  test("a step's second write is gated again after its first one waited", async () => {
+    // GIVEN node-a-1 emptied in drain (the step writes the record `unprotect`, then unprotects),
+    // and a record write that waits 200 s
+    const cluster = emptiedCluster(removal('drain', 'i-a1'));
+    const slowRecords: ClusterWriter = {
+      writeOperation: async (node, record) => {
+        cluster.nowMs += 200_000;
+        return cluster.writeOperation(node, record);
+      },
+      setUnschedulable: (name, uid, value) => cluster.setUnschedulable(name, uid, value),
+      requestRoll: (name, uid) => cluster.requestRoll(name, uid),
+    };
+    const controller = new Reconciler({
+      config: cluster.config,
+      observe: cluster.observe,
+      cluster: slowRecords,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership,
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      now: () => cluster.nowMs,
+    });
+    await controller.reconcileOnce();
+    // THEN the record went out and the unprotect did not (its data was 200 s old by then); the
+    // next pass, on a fresh view, sends it
+    expect(cluster.writes).toEqual(['record node-a-1 unprotect']);
+    await controller.reconcileOnce();
+    expect(cluster.writes).toEqual(['record node-a-1 unprotect', 'unprotect i-a1']);
+  });
+
+  test('a roll request that waited: the record after it is gated again, and the roll adopted', async () => {
+    // GIVEN a drain on node-a-1 (still hosting two brokers) and a roll request that waits 200 s
+    const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, operation: removal('drain', 'i-a1') }
+        : node,
+    );
+    const slowRolls: ClusterWriter = {
+      writeOperation: (node, record) => cluster.writeOperation(node, record),
+      setUnschedulable: (name, uid, value) => cluster.setUnschedulable(name, uid, value),
+      requestRoll: async (name, uid) => {
+        cluster.nowMs += 200_000;
+        return cluster.requestRoll(name, uid);
+      },
+    };
+    const controller = new Reconciler({
+      config: { ...cluster.config, scaleInStabilizationSeconds: 0 },
+      observe: cluster.observe,
+      cluster: slowRolls,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership,
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      now: () => cluster.nowMs,
+    });
+    await controller.reconcileOnce();
+    expect(cluster.writes).toEqual(['roll orders-brokers-a-1001']);
+    // The next pass adopts the annotated pod as the move (as after a crash).
+    await controller.reconcileOnce();
+    expect(cluster.writes).toEqual(['roll orders-brokers-a-1001', 'record node-a-1 drain']);
+    expect(cluster.nodes.find(node => node.name === 'node-a-1')?.operation?.move?.podName).toBe(
+      'orders-brokers-a-1001',
+    );
   });
 
   test('the lease lapses mid-pass: the removal step writes nothing', async () => {
