@@ -1,6 +1,6 @@
 /**
  * The `kafka-eks` command line: one program, subcommands `synth`, `plan`, `simulate`,
- * `plan-capacity` and `status`, built on commander (help with descriptions and defaults on every command,
+ * `plan-capacity`, `status` and `cost`, built on commander (help with descriptions and defaults on every command,
  * `-h`/`--help`, did-you-mean for commands and flags). Heavy modules (cdk8s, Pulumi, the
  * simulator) load only inside the subcommand that needs them.
  */
