@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const warning of warnings) process.stderr.write(`warning: ${formatIssue(warning)}\n`);
   } catch (error) {
     if (error instanceof SpecError) {
-      process.stderr.write(`${error.message}\nNothing was planned.\n`);
+      process.stderr.write(`${error.message}\nNothing was written.\n`);
       return 1;
     }
     throw error;
@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Names AWS would reject fail here exactly where `pulumi preview` would.
     if (error instanceof NameLimitError) {
-      process.stderr.write(`${error.message}\nNothing was planned.\n`);
+      process.stderr.write(`${error.message}\nNothing was written.\n`);
       return 1;
     }
     throw error;
