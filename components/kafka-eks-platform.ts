@@ -66,7 +66,9 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     const loaded = isLoadedSpec(args.spec) ? args.spec : parseSpec(args.spec);
     super(KAFKA_EKS_PLATFORM_TYPE, name, {}, opts);
     this.loaded = loaded;
-    const built = buildPlatformStack(this.loaded);
+    // Every component is a child of this one, so `pulumi destroy`, aliases and the console see
+    // one platform.
+    const built = buildPlatformStack(this.loaded, { parent: this });
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.clusterName = pulumi.output(built.clusterName);
     this.zones = pulumi

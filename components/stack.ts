@@ -36,51 +36,82 @@ export interface PlatformStackOutputs {
   readonly controllerPolicyJson: pulumi.Output<string> | undefined;
 }
 
-export function buildPlatformStack(loaded: LoadedSpec): PlatformStackOutputs {
+/**
+ * Creates every component for the spec. `opts` go to each top-level component (`KafkaEksPlatform`
+ * passes `{ parent: this }`); the Pulumi program passes none, so its resources stay top-level.
+ */
+export function buildPlatformStack(
+  loaded: LoadedSpec,
+  opts?: pulumi.ComponentResourceOptions,
+): PlatformStackOutputs {
   const { spec, plan } = loaded;
   const name = spec.name;
-  const network = new Network(name, { spec });
-  const cluster = clusterFor(name, loaded, network);
-  const nodegroups = new Nodegroups(name, {
-    spec,
-    plan,
-    clusterName: cluster.clusterName,
-    privateSubnetIds: network.privateSubnetIds,
-    dependsOn: cluster.ready,
-    systemNodegroup: cluster.created !== undefined,
-  });
+  const network = new Network(name, { spec }, opts);
+  const cluster = clusterFor(name, loaded, network, opts);
+  const nodegroups = new Nodegroups(
+    name,
+    {
+      spec,
+      plan,
+      clusterName: cluster.clusterName,
+      privateSubnetIds: network.privateSubnetIds,
+      dependsOn: cluster.ready,
+      systemNodegroup: cluster.created !== undefined,
+    },
+    opts,
+  );
   // An existing cluster brings its own EBS CSI driver and Pod Identity agent (never changed here).
   const ebsCsi =
     cluster.created === undefined
       ? undefined
-      : new EbsCsiDriver(name, {
-          spec,
-          clusterName: cluster.clusterName,
-          dependsOn: [nodegroups, cluster.created.podIdentityAgent],
-        });
-  const scaling = new Scaling(name, {
-    spec,
-    plan,
-    clusterName: cluster.clusterName,
-    kafkaNodegroups: nodegroups.kafka,
-    dependsOn: cluster.podIdentityReady,
-  });
-  const platform = new Platform(name, {
-    loaded,
-    clusterName: cluster.clusterName,
-    kubeconfig: cluster.kubeconfigJson,
-    vpcId: network.vpcId,
-    dependsOn: [nodegroups, ...(ebsCsi === undefined ? [] : [ebsCsi]), ...cluster.podIdentityReady],
-  });
+      : new EbsCsiDriver(
+          name,
+          {
+            spec,
+            clusterName: cluster.clusterName,
+            dependsOn: [nodegroups, cluster.created.podIdentityAgent],
+          },
+          opts,
+        );
+  const scaling = new Scaling(
+    name,
+    {
+      spec,
+      plan,
+      clusterName: cluster.clusterName,
+      kafkaNodegroups: nodegroups.kafka,
+      dependsOn: cluster.podIdentityReady,
+    },
+    opts,
+  );
+  const platform = new Platform(
+    name,
+    {
+      loaded,
+      clusterName: cluster.clusterName,
+      kubeconfig: cluster.kubeconfigJson,
+      vpcId: network.vpcId,
+      dependsOn: [
+        nodegroups,
+        ...(ebsCsi === undefined ? [] : [ebsCsi]),
+        ...cluster.podIdentityReady,
+      ],
+    },
+    opts,
+  );
   // Cluster Autoscaler scales the platform's own system nodegroup; an existing cluster has none.
   if (cluster.created !== undefined && nodegroups.systemAsgName !== undefined) {
-    new ClusterAutoscaler(name, {
-      spec,
-      clusterName: cluster.clusterName,
-      systemAsgName: nodegroups.systemAsgName,
-      provider: platform.provider,
-      dependsOn: [nodegroups, cluster.created.podIdentityAgent],
-    });
+    new ClusterAutoscaler(
+      name,
+      {
+        spec,
+        clusterName: cluster.clusterName,
+        systemAsgName: nodegroups.systemAsgName,
+        provider: platform.provider,
+        dependsOn: [nodegroups, cluster.created.podIdentityAgent],
+      },
+      opts,
+    );
   }
   return {
     kubeconfig: cluster.kubeconfigJson,
@@ -111,10 +142,15 @@ interface TargetCluster {
   readonly created: Cluster | undefined;
 }
 
-function clusterFor(name: string, loaded: LoadedSpec, network: Network): TargetCluster {
+function clusterFor(
+  name: string,
+  loaded: LoadedSpec,
+  network: Network,
+  opts: pulumi.ComponentResourceOptions | undefined,
+): TargetCluster {
   const { spec } = loaded;
   if (spec.cluster.existing !== undefined) {
-    const existing = new ExistingCluster(name, { spec });
+    const existing = new ExistingCluster(name, { spec }, opts);
     return {
       clusterName: existing.clusterName,
       kubeconfigJson: existing.kubeconfigJson,
@@ -123,12 +159,16 @@ function clusterFor(name: string, loaded: LoadedSpec, network: Network): TargetC
       created: undefined,
     };
   }
-  const cluster = new Cluster(name, {
-    spec,
-    vpcId: network.vpcId,
-    privateSubnetIds: spec.zones.map(zone => network.privateSubnetIds[zone] ?? missing(zone)),
-    publicSubnetIds: Object.values(network.publicSubnetIds),
-  });
+  const cluster = new Cluster(
+    name,
+    {
+      spec,
+      vpcId: network.vpcId,
+      privateSubnetIds: spec.zones.map(zone => network.privateSubnetIds[zone] ?? missing(zone)),
+      publicSubnetIds: Object.values(network.publicSubnetIds),
+    },
+    opts,
+  );
   return {
     clusterName: cluster.clusterName,
     kubeconfigJson: cluster.kubeconfigJson,

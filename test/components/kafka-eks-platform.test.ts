@@ -29,6 +29,15 @@ describe('KafkaEksPlatform', () => {
         .sort(),
     ).toEqual(direct.resources.map(key).sort());
 
+    // THEN what the program alone registers at the top of the stack is a child of the platform
+    const topLevel = direct.resources.filter(resource => resource.parent === '(stack)');
+    expect(topLevel.map(resource => resource.type)).toContain('kafka-eks:index:Network');
+    for (const resource of topLevel) {
+      const inComponent = resources.find(r => r.type === resource.type && r.name === resource.name);
+      expect(`${key(resource)} -> ${inComponent?.parent}`).toBe(`${key(resource)} -> kafka`);
+    }
+    expect(resources.find(r => r.type === KAFKA_EKS_PLATFORM_TYPE)?.parent).toBe('(stack)');
+
     if (platform === undefined) throw new Error('the component was not built');
     expect(await valueOf(platform.clusterName)).toBe(loaded.spec.name);
     const zones = await valueOf(platform.zones);
