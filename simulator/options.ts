@@ -208,11 +208,18 @@ export function parseSimulateArgs(argv: readonly string[], defaultConfig: string
       problems.push(
         new SimulationInputError('--svg', `"${svgFile}" must end in .svg, for example sim.svg`),
       );
-    } else if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    } else if (!existsSync(dir)) {
       problems.push(
         new SimulationInputError(
           '--svg',
           `"${svgFile}": folder ${dir} does not exist; create it first`,
+        ),
+      );
+    } else if (!statSync(dir).isDirectory()) {
+      problems.push(
+        new SimulationInputError(
+          '--svg',
+          `"${svgFile}": ${dir} is a file, not a folder; give a path inside a folder`,
         ),
       );
     }

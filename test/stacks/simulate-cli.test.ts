@@ -147,6 +147,23 @@ describe('npm run simulate', () => {
     expect(existsSync(svg)).toBe(false);
   });
 
+  it('names an --svg folder that is a file as a file, not as missing', () => {
+    const file = join(work, 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const result = simulateCli([
+      '--synthetic',
+      'daily:3',
+      '--peak-mibps',
+      '800',
+      '--svg',
+      join(file, 'x.svg'),
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${file} is a file, not a folder`);
+    expect(result.stderr).not.toContain('does not exist');
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
   it('reports every problem at once', () => {
     const result = simulateCli(['--synthetic', 'weekly', '--peak-mibps', 'x', '--days=-1']);
     expect(result.status).toBe(1);
