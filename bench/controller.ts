@@ -95,6 +95,7 @@ function observation(config: ControllerConfig, nodes: NodeLike[], pods: PodLike[
         })),
         underReplicatedPartitions: 0,
         underMinIsrPartitions: 0,
+        healthSampledAtMs: Object.fromEntries(pods.map(pod => [pod.metadata?.name ?? '', nowMs])),
       },
       autoscaling: {
         atMs: nowMs,

@@ -57,6 +57,17 @@ export interface PrometheusQueries {
    * @default - the query evaluation time
    */
   readonly healthSampleTimestamp?: string;
+  /**
+   * Per broker pod (label `pod`): the time, in seconds, of its under-replicated-partitions sample
+   * (`timestamp()` of the gauge). Every Ready broker pod must have one, no older than
+   * `staleAfterSeconds`, or the cluster-wide sums above may be missing that broker's share and the
+   * controller holds with `stale-data`, naming the pods. The URP gauge is per broker (Kafka's
+   * `ReplicaManager` MBean), so each broker has one series; the under-min-ISR gauge is per
+   * partition and absent on a broker that hosts no replica, so it cannot prove coverage. Both come
+   * from the same scrape of the broker's metrics endpoint (the PodMonitor target, which
+   * prometheus-operator labels with `pod`), so one missing means that broker's scrape failed.
+   */
+  readonly brokerHealthSampleTimestamps: string;
 }
 
 /** Lease-based leader election among the controller replicas. */
@@ -171,6 +182,7 @@ export function defaultPrometheusQueries(
     underMinIsrPartitions: `sum(${UNDER_MIN_ISR_PARTITIONS}{namespace="${namespace}"})`,
     brokerSampleTimestamps: `min by (pod) (timestamp(container_network_receive_bytes_total{${brokerPods}}))`,
     healthSampleTimestamp: `min(timestamp(${UNDER_REPLICATED_PARTITIONS}{namespace="${namespace}"}))`,
+    brokerHealthSampleTimestamps: `min by (pod) (timestamp(${UNDER_REPLICATED_PARTITIONS}{${brokerPods}}))`,
   };
 }
 

@@ -53,6 +53,7 @@ const controllerConfigSchema = z
       underMinIsrPartitions: z.string().min(1),
       brokerSampleTimestamps: z.string().min(1).optional(),
       healthSampleTimestamp: z.string().min(1).optional(),
+      brokerHealthSampleTimestamps: z.string().min(1),
     }),
     staleAfterSeconds: positive,
     moveTimeoutSeconds: positive,

@@ -118,6 +118,12 @@ export interface Observed {
   readonly underReplicatedPartitions: number | undefined;
   /** Partitions under min ISR; undefined when unknown. */
   readonly underMinIsrPartitions: number | undefined;
+  /**
+   * Per broker pod: the time of its partition-health sample, epoch ms; undefined when Prometheus
+   * did not answer. A Ready broker pod missing here, or sampled more than `staleAfterSeconds`
+   * ago, makes the counts above partial: the controller holds with `stale-data`.
+   */
+  readonly healthSampledAtMs: Readonly<Record<string, number>> | undefined;
   /** Kafka nodes. */
   readonly nodes: readonly ObservedNode[];
   /** Broker pods. */

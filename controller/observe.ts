@@ -143,6 +143,8 @@ export interface ObservationInputs {
         readonly loads: readonly BrokerLoad[];
         readonly underReplicatedPartitions: number;
         readonly underMinIsrPartitions: number;
+        /** Per broker pod: the time of its partition-health sample, epoch ms. */
+        readonly healthSampledAtMs: Readonly<Record<string, number>>;
       }
     | undefined;
   readonly autoscaling:
@@ -162,6 +164,7 @@ export function assembleObservation(inputs: ObservationInputs, config: Controlle
       inputs.kafka === undefined ? undefined : isTrue(inputs.kafka.status?.conditions, 'Ready'),
     underReplicatedPartitions: inputs.prometheus?.underReplicatedPartitions,
     underMinIsrPartitions: inputs.prometheus?.underMinIsrPartitions,
+    healthSampledAtMs: inputs.prometheus?.healthSampledAtMs,
     nodes: inputs.nodes.map(observeNode),
     brokers: inputs.pods
       .map(pod => observeBroker(pod, config))

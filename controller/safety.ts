@@ -61,6 +61,13 @@ export function staleDataBlocker(
   ) {
     return { reason: 'stale-data', detail: 'under-min-ISR partition count unknown' };
   }
+  const noHealthSeries = brokersWithoutHealthSeries(observed, config);
+  if (noHealthSeries.length > 0) {
+    return {
+      reason: 'stale-data',
+      detail: `no fresh partition-health series for ${noHealthSeries.length} of ${observed.brokers.length} broker pods, so the partition counts may be partial: ${noHealthSeries.join(', ')}`,
+    };
+  }
   for (const zone of config.zones) {
     if (!observed.groups.some(group => group.zone === zone.zone)) {
       return { reason: 'stale-data', detail: `no Auto Scaling group found for zone ${zone.zone}` };
@@ -87,6 +94,29 @@ export function brokersWithoutSeries(observed: Observed): string[] {
   return observed.brokers
     .map(broker => broker.podName)
     .filter(name => !covered.has(name))
+    .sort();
+}
+
+/**
+ * Ready broker pods without a fresh partition-health sample (`observed.healthSampledAtMs`), sorted:
+ * no sample, an unusable time, or one older than `staleAfterSeconds` (or further ahead than it).
+ * The partition counts are cluster-wide sums, so such a broker's share is unknown and a sum of 0
+ * may hide under-replicated partitions. Only Ready, bound, not terminating pods must report: a
+ * broker that is not running has no metrics endpoint, and `kafkaBlocker` already holds every move
+ * while one is not Ready.
+ */
+export function brokersWithoutHealthSeries(observed: Observed, config: ControllerConfig): string[] {
+  const limitMs = config.staleAfterSeconds * 1000;
+  const times = observed.healthSampledAtMs ?? {};
+  return observed.brokers
+    .filter(broker => broker.ready && !broker.terminating && broker.nodeName !== undefined)
+    .map(broker => broker.podName)
+    .filter(name => {
+      const atMs = times[name];
+      return (
+        atMs === undefined || !isUsableSample(atMs) || Math.abs(observed.nowMs - atMs) > limitMs
+      );
+    })
     .sort();
 }
 

@@ -5,7 +5,8 @@
  * missing samples: a broker pod with one of them, or with only one direction, gets no load entry
  * (the controller then holds, naming it). The answer's age is the oldest raw sample behind it
  * (`timestamp()` queries), not the time the query ran; an instant query stamps every result with
- * its evaluation time, so that is only the fallback when no timestamp query is configured.
+ * its evaluation time, so that is only the fallback when no timestamp query is configured. The
+ * per-pod partition-health sample times come back as they are; `safety.ts` judges them per pod.
  */
 import type { PrometheusQueries } from '../config';
 import type { BrokerLoad } from '../model';
@@ -34,6 +35,12 @@ export interface KafkaMetrics {
   readonly underMinIsrPartitions: number;
   /** The oldest raw sample behind these answers, epoch ms. */
   readonly sampledAtMs: number;
+  /**
+   * Per broker pod: the time of its partition-health sample, epoch ms
+   * (`brokerHealthSampleTimestamps`). A pod absent here, or with a NaN, infinite or negative time,
+   * has no health series: its share of the partition counts is unknown.
+   */
+  readonly healthSampledAtMs: Readonly<Record<string, number>>;
 }
 
 const usable = (value: number) => Number.isFinite(value) && value >= 0;
@@ -151,18 +158,20 @@ export class PrometheusAdapter {
 
   /** Broker load (MiB/s) by pod, the partition health counts, and the age of the samples. */
   async kafkaMetrics(queries: PrometheusQueries): Promise<KafkaMetrics> {
-    const [receive, transmit, urp, underMinIsr, brokerTimes, healthTime] = await Promise.all([
-      this.query(queries.brokerReceiveBytesPerSecond),
-      this.query(queries.brokerTransmitBytesPerSecond),
-      this.scalar(queries.underReplicatedPartitions),
-      this.scalar(queries.underMinIsrPartitions),
-      queries.brokerSampleTimestamps === undefined
-        ? Promise.resolve(undefined)
-        : this.query(queries.brokerSampleTimestamps),
-      queries.healthSampleTimestamp === undefined
-        ? Promise.resolve(undefined)
-        : this.scalar(queries.healthSampleTimestamp),
-    ]);
+    const [receive, transmit, urp, underMinIsr, brokerTimes, healthTime, healthTimes] =
+      await Promise.all([
+        this.query(queries.brokerReceiveBytesPerSecond),
+        this.query(queries.brokerTransmitBytesPerSecond),
+        this.scalar(queries.underReplicatedPartitions),
+        this.scalar(queries.underMinIsrPartitions),
+        queries.brokerSampleTimestamps === undefined
+          ? Promise.resolve(undefined)
+          : this.query(queries.brokerSampleTimestamps),
+        queries.healthSampleTimestamp === undefined
+          ? Promise.resolve(undefined)
+          : this.scalar(queries.healthSampleTimestamp),
+        this.query(queries.brokerHealthSampleTimestamps),
+      ]);
     const received = new Map<string, Sample>();
     for (const sample of receive) {
       const pod = sample.labels.pod;
@@ -188,11 +197,17 @@ export class PrometheusAdapter {
       }
     }
     if (healthTime !== undefined) times.push(healthTime.value * 1000);
+    const healthSampledAtMs: Record<string, number> = {};
+    for (const sample of healthTimes) {
+      const pod = sample.labels.pod;
+      if (pod !== undefined && usable(sample.value)) healthSampledAtMs[pod] = sample.value * 1000;
+    }
     return {
       loads: loads.sort((a, b) => a.podName.localeCompare(b.podName)),
       underReplicatedPartitions: urp.value,
       underMinIsrPartitions: underMinIsr.value,
       sampledAtMs: Math.min(...times),
+      healthSampledAtMs,
     };
   }
 }

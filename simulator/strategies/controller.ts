@@ -104,6 +104,9 @@ export class ControllerStrategy implements DynamicStrategy {
       kafkaReady: true,
       underReplicatedPartitions: cluster.underReplicatedObserved(),
       underMinIsrPartitions: 0,
+      healthSampledAtMs: Object.fromEntries(
+        cluster.brokers.map(broker => [broker.podName, cluster.nowMs]),
+      ),
       nodes: cluster.nodes.map(node => ({
         name: node.name,
         uid: node.uid,

@@ -77,6 +77,9 @@ export const FAULT_KINDS = [
   'providerid-unparsed',
   // A Node object replaced under the same name with its annotations (restored from a backup).
   'node-replaced',
+  // One Ready broker's partition-health series is missing (its scrape failed): the cluster-wide
+  // sum reads 0 although the partitions it leads may be under-replicated.
+  'prometheus-health-partial',
 ] as const;
 
 /** One kind of fault. */
@@ -175,6 +178,8 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   /** Nodes hidden from the node view (`node-unlabelled`) or without an instance ID in it. */
   private unlabelledNode: string | undefined;
   private unparsedNode: string | undefined;
+  /** Which Ready broker pod's health series `prometheus-health-partial` hides (modulo). */
+  private healthHiddenPick = 0;
   private nextUid = 1;
   private nextInstance = 1;
   private holderCount = 0;
@@ -295,6 +300,10 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
       case 'providerid-unparsed':
         this.unparsedNode = node?.name;
         this.windows.set(fault.kind, this.nowMs + 4 * fault.durationMs);
+        return;
+      case 'prometheus-health-partial':
+        this.healthHiddenPick = fault.pick;
+        window();
         return;
       case 'urp-spike':
         // Partitions fall behind only where Prometheus would see it (a spike that a frozen view
@@ -620,6 +629,29 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
     return loads;
   }
 
+  /**
+   * Broker load and partition health as Prometheus would answer. Under `prometheus-health-partial`
+   * one Ready broker's health series is missing and the sum reads 0: the worst case, where that
+   * broker leads every under-replicated partition.
+   */
+  private observedHealth(): {
+    loads: BrokerLoad[];
+    underReplicatedPartitions: number;
+    healthSampledAtMs: Record<string, number>;
+  } {
+    const ready = this.pods.filter(pod => pod.ready && pod.nodeName !== undefined);
+    const hidden = this.active('prometheus-health-partial')
+      ? ready[this.healthHiddenPick % Math.max(1, ready.length)]?.podName
+      : undefined;
+    return {
+      loads: this.observedLoads(),
+      underReplicatedPartitions: hidden === undefined ? this.underReplicatedPartitions() : 0,
+      healthSampledAtMs: Object.fromEntries(
+        ready.filter(pod => pod.podName !== hidden).map(pod => [pod.podName, this.nowMs]),
+      ),
+    };
+  }
+
   private observedGroups(): ObservedGroup[] {
     return this.groups.map(group => ({
       ...group,
@@ -637,10 +669,7 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   observe = async (): Promise<Observed> => {
     const nodes = this.view('nodes', () => this.observedNodes());
     const pods = this.view('pods', () => this.observedBrokers());
-    const prometheus = this.view('prometheus', () => ({
-      loads: this.observedLoads(),
-      underReplicatedPartitions: this.underReplicatedPartitions(),
-    }));
+    const prometheus = this.view('prometheus', () => this.observedHealth());
     const autoscaling = this.view('autoscaling', () => this.observedGroups());
     const apiDown = this.active('api-errors') || this.active('api-429');
     return {
@@ -654,6 +683,7 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
       kafkaReady: apiDown ? undefined : this.kafkaReady(),
       underReplicatedPartitions: prometheus?.value.underReplicatedPartitions,
       underMinIsrPartitions: prometheus === undefined ? undefined : 0,
+      healthSampledAtMs: prometheus?.value.healthSampledAtMs,
       nodes: nodes?.value ?? [],
       brokers: pods?.value ?? [],
       groups: autoscaling?.value ?? [],

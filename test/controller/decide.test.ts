@@ -82,6 +82,12 @@ describe('decide: table', () => {
           prometheusAtMs: NOW_MS + (config.nodeReadyTimeoutSeconds + 1) * 1000,
           autoscalingAtMs: NOW_MS + (config.nodeReadyTimeoutSeconds + 1) * 1000,
         },
+        healthSampledAtMs: Object.fromEntries(
+          pending.brokers.map(broker => [
+            broker.podName,
+            NOW_MS + (config.nodeReadyTimeoutSeconds + 1) * 1000,
+          ]),
+        ),
       },
       config,
       first.memory,

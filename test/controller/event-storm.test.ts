@@ -467,6 +467,7 @@ async function runStorm(rate: KubernetesRateLimit): Promise<StormRun> {
             loads: world.loads(),
             underReplicatedPartitions: world.cluster.underReplicatedPartitions,
             underMinIsrPartitions: 0,
+            healthSampledAtMs: Object.fromEntries(world.loads().map(load => [load.podName, nowMs])),
           },
           autoscaling: {
             atMs: nowMs,

@@ -48,6 +48,7 @@ const atTime = (observed: Observed, nowMs: number): Observed => ({
   ...observed,
   nowMs,
   freshness: { kubernetesAtMs: nowMs, prometheusAtMs: nowMs, autoscalingAtMs: nowMs },
+  healthSampledAtMs: Object.fromEntries(observed.brokers.map(broker => [broker.podName, nowMs])),
 });
 const unprotected = (observed: Observed): Observed => ({
   ...observed,

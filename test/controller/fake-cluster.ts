@@ -64,6 +64,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     kafkaReady: true,
     underReplicatedPartitions: this.underReplicatedPartitions,
     underMinIsrPartitions: 0,
+    healthSampledAtMs: Object.fromEntries(this.brokers.map(broker => [broker.podName, this.nowMs])),
     nodes: this.nodes.map(node => ({ ...node })),
     brokers: this.brokers.map(broker => ({ ...broker })),
     groups: this.groups.map(group => ({ ...group, instances: [...group.instances] })),

@@ -5,6 +5,7 @@
  * capacity 3.
  */
 import { decide } from '../../controller/decide';
+import { writeBlocker } from '../../controller/gate';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
 import { INITIAL_MEMORY, type Observed } from '../../controller/model';
@@ -106,6 +107,54 @@ describe('issue #10 reproductions', () => {
     expect(plan.action).toBeUndefined();
     expect(plan.reason).toBe('stale-data');
     for (const pod of missing) expect(plan.detail).toContain(pod);
+  });
+
+  test('2b: partition-health series missing for one of 12 brokers: no move, the hold names it', () => {
+    // GIVEN 12 Ready brokers on 3 nodes with little demand, so the controller would move one
+    const config = {
+      ...testConfig({ zones: 1, brokersPerZone: 12 }),
+      scaleInStabilizationSeconds: 0,
+    };
+    const full = healthyCluster(config, { nodesPerZone: 3, demandMiBps: 10 });
+    const before = decide(full, config, INITIAL_MEMORY);
+    expect(before.action?.kind).toBe('scale-in');
+    // WHEN the under-replicated-partitions series of one broker is missing (its scrape failed),
+    // so the cluster-wide sum reads 0 without that broker's share
+    const missing = full.brokers[7].podName;
+    const healthSampledAtMs = { ...full.healthSampledAtMs };
+    delete healthSampledAtMs[missing];
+    const partial: Observed = { ...full, underReplicatedPartitions: 0, healthSampledAtMs };
+    // THEN decide holds on stale data naming that pod, and the gate refuses a move and every
+    // operation step that depends on partition health
+    const plan = decide(partial, config, INITIAL_MEMORY);
+    expect(plan.action).toBeUndefined();
+    expect(plan.reason).toBe('stale-data');
+    expect(plan.detail).toContain(`1 of 12 broker pods`);
+    expect(plan.detail).toContain(missing);
+    const roll = {
+      kind: 'request-roll',
+      podName: full.brokers[0].podName,
+      podUid: full.brokers[0].uid,
+    } as const;
+    expect(writeBlocker(partial, config, roll)?.reason).toBe('stale-data');
+    expect(writeBlocker(full, config, roll)).toBeUndefined();
+    // A series older than staleAfterSeconds counts as missing too.
+    const old: Observed = {
+      ...full,
+      healthSampledAtMs: {
+        ...full.healthSampledAtMs,
+        [missing]: NOW_MS - (config.staleAfterSeconds + 1) * 1000,
+      },
+    };
+    expect(decide(old, config, INITIAL_MEMORY).detail).toContain(missing);
+    // A broker that is not Ready has no metrics endpoint to scrape; the hold is then Kafka's.
+    const down: Observed = {
+      ...partial,
+      brokers: partial.brokers.map(broker =>
+        broker.podName === missing ? { ...broker, ready: false } : broker,
+      ),
+    };
+    expect(decide(down, config, INITIAL_MEMORY).reason).toBe('broker-not-ready');
   });
 
   test('3: a record from a recreated Lease is adopted (or rolled back) within bounded time', async () => {

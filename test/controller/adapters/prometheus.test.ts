@@ -5,15 +5,18 @@ const queries = {
   brokerTransmitBytesPerSecond: 'tx',
   underReplicatedPartitions: 'urp',
   underMinIsrPartitions: 'umi',
+  brokerHealthSampleTimestamps: 'hs',
 };
 
 function fakeFetch(answers: Record<string, unknown>, status = 200): typeof fetch {
   return (async (input: string | URL | Request) => {
     const query = new URL(String(input)).searchParams.get('query') ?? '';
-    return new Response(
-      JSON.stringify(answers[query] ?? { status: 'error', error: 'unknown query' }),
-      { status },
-    );
+    // Tests about other answers leave the per-pod health times empty (the adapter does not judge
+    // them; `safety.ts` does).
+    const answer = query === 'hs' && !('hs' in answers) ? vector([]) : answers[query];
+    return new Response(JSON.stringify(answer ?? { status: 'error', error: 'unknown query' }), {
+      status,
+    });
   }) as typeof fetch;
 }
 
@@ -40,6 +43,7 @@ describe('PrometheusAdapter', () => {
         ]),
         urp: vector([[{}, 0]]),
         umi: vector([[{}, 3]]),
+        hs: vector([[{ pod: 'b-0' }, 1699999990]]),
       }),
     );
     expect(await adapter.kafkaMetrics(queries)).toEqual({
@@ -47,6 +51,29 @@ describe('PrometheusAdapter', () => {
       underReplicatedPartitions: 0,
       underMinIsrPartitions: 3,
       sampledAtMs: 1700000000_000,
+      healthSampledAtMs: { 'b-0': 1699999990_000 },
+    });
+  });
+
+  test('per-pod partition-health times: a NaN, infinite or negative time or no pod label is no series', async () => {
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      fakeFetch({
+        rx: vector([[{ pod: 'b-0' }, 1]]),
+        tx: vector([[{ pod: 'b-0' }, 1]]),
+        urp: vector([[{}, 0]]),
+        umi: vector([[{}, 0]]),
+        hs: vector([
+          [{ pod: 'b-0' }, 1699999990],
+          [{ pod: 'b-1' }, 'NaN'],
+          [{ pod: 'b-2' }, '+Inf'],
+          [{ pod: 'b-3' }, -1],
+          [{}, 1699999990],
+        ]),
+      }),
+    );
+    expect((await adapter.kafkaMetrics(queries)).healthSampledAtMs).toEqual({
+      'b-0': 1699999990_000,
     });
   });
 
