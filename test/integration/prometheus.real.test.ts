@@ -22,14 +22,18 @@ describe('PrometheusAdapter against a real Prometheus', () => {
   beforeAll(async () => {
     const binary = prometheusPath();
     const exporterPort = await freePort();
-    // Counters growing at 2 MiB/s in and 4 MiB/s out for one broker pod.
+    // Counters growing at 2 MiB/s in and 4 MiB/s out for one broker pod, and a second broker pod
+    // with throughput but no partition-health gauges (as if its Kafka metrics scrape failed).
     exporter = createServer((_request, response) => {
       const seconds = (Date.now() - started) / 1000;
       const pod = 'namespace="kafka",pod="orders-brokers-a-1000"';
+      const silent = 'namespace="kafka",pod="orders-brokers-b-2000"';
       response.end(
         [
           `container_network_receive_bytes_total{${pod}} ${Math.round(seconds * 2 * MIB)}`,
           `container_network_transmit_bytes_total{${pod}} ${Math.round(seconds * 4 * MIB)}`,
+          `container_network_receive_bytes_total{${silent}} ${Math.round(seconds * MIB)}`,
+          `container_network_transmit_bytes_total{${silent}} ${Math.round(seconds * MIB)}`,
           'kafka_server_replicamanager_underreplicatedpartitions{namespace="kafka",pod="orders-brokers-a-1000"} 0',
           'kafka_cluster_partition_underminisr{namespace="kafka",pod="orders-brokers-a-1000",topic="t",partition="0"} 0',
           '',
@@ -82,7 +86,8 @@ describe('PrometheusAdapter against a real Prometheus', () => {
       'rate() to settle',
       async () => {
         const metrics = await adapter.kafkaMetrics(queries);
-        return metrics.loads[0]?.receiveMiBps > 1.5 && metrics.loads[0]?.receiveMiBps < 2.5;
+        const a = metrics.loads.find(load => load.podName === 'orders-brokers-a-1000');
+        return a !== undefined && a.receiveMiBps > 1.5 && a.receiveMiBps < 2.5;
       },
       100_000,
     );
@@ -92,8 +97,15 @@ describe('PrometheusAdapter against a real Prometheus', () => {
     expect(metrics.sampledAtMs).toBeLessThanOrEqual(Date.now());
     expect(metrics.underReplicatedPartitions).toBe(0);
     expect(metrics.underMinIsrPartitions).toBe(0);
-    expect(metrics.loads).toHaveLength(1);
-    expect(metrics.loads[0].podName).toBe('orders-brokers-a-1000');
+    expect(metrics.loads.map(load => load.podName)).toEqual([
+      'orders-brokers-a-1000',
+      'orders-brokers-b-2000',
+    ]);
+    // Per-pod partition-health sample times: the pod without gauges has none (the controller
+    // then holds, naming it), the other's is its raw sample's own time.
+    expect(Object.keys(metrics.healthSampledAtMs)).toEqual(['orders-brokers-a-1000']);
+    expect(metrics.healthSampledAtMs['orders-brokers-a-1000']).toBeGreaterThan(Date.now() - 10_000);
+    expect(metrics.healthSampledAtMs['orders-brokers-a-1000']).toBeLessThanOrEqual(Date.now());
     expect(metrics.loads[0].receiveMiBps).toBeGreaterThan(1.5);
     expect(metrics.loads[0].receiveMiBps).toBeLessThan(2.5);
     expect(metrics.loads[0].transmitMiBps).toBeGreaterThan(3);
