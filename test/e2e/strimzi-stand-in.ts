@@ -340,8 +340,10 @@ export class StrimziStandIn {
         `container_network_transmit_bytes_total{${labels}} ${Math.round(counter.transmit)}`,
       );
     }
-    // Partition gauges: the total on one series (a broker that is up), zero on the others.
-    const reporters = present.filter(p => !this.isDown(p, nowMs));
+    // Partition gauges, labelled `pod` like a PodMonitor target: every running broker (Ready and
+    // bound, catching up or not) reports; the total on one series, zero on the others. The
+    // controller needs one per Ready broker pod (`brokerHealthSampleTimestamps`).
+    const reporters = present.filter(p => p.ready && p.nodeName !== undefined);
     const urp = this.underReplicatedPartitions(nowMs);
     const gaugeHolders = reporters.length > 0 ? reporters : present.slice(0, 1);
     gaugeHolders.forEach((pod, index) => {
