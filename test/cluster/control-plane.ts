@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KubeApi, statusMessage, type Connection } from './kube-api';
 import { REPO, toolPath } from './tools';
+import { standInCrdsFor } from './stand-in-crds';
 
 const HOST = '127.0.0.1';
 
@@ -179,7 +180,12 @@ export function readCrds(dir: string): Array<Record<string, unknown>> {
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
 async function installCrds(api: KubeApi, dir: string): Promise<string[]> {
-  const crds = readCrds(dir);
+  const real = readCrds(dir);
+  // Kinds the output emits without a CRD in the folder get a stand-in (test/cluster/stand-in-crds.ts).
+  const crds = [
+    ...real,
+    ...standInCrdsFor(real.map(crd => (crd.metadata as { name: string }).name)),
+  ];
   const names: string[] = [];
   await Promise.all(
     crds.map(async crd => {
