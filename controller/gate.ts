@@ -7,8 +7,9 @@
  * goes out (`fence.ts`).
  *
  * Checks, in order:
- * - every write: every source present and fresh by the age of its data, per-broker series cover
- *   every broker pod (`staleDataBlocker`);
+ * - every write: every source present and fresh by the age of its data, per-broker throughput
+ *   series cover every broker pod and partition-health samples cover every Ready broker pod
+ *   (`staleDataBlocker`);
  * - a roll request (a move, or its retry): Kafka Ready, no partition under-replicated or under
  *   min ISR, every broker pod present, no other broker rolling, terminating or not Ready, and
  *   partition health sampled after the last broker became Ready (`kafkaBlocker`);
