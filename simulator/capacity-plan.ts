@@ -1,11 +1,28 @@
 /**
  * The capacity planner: for a peak and a trough of producer traffic, which brokers per zone and
  * which instance type give useful balanced levels, and what a daily pattern between the two would
- * save with perfect scaling (the oracle). Plain functions; `npm run plan-capacity` prints them.
+ * save with perfect scaling (the oracle). Costs count the Kafka nodes and, with external access,
+ * the NLBs (one per broker plus the bootstrap NLB, as `simulator/cost.ts` counts them). Every field
+ * name carries its unit. Plain functions; `npm run plan-capacity` prints them.
  */
-import { divisors } from '../spec/derive';
+import { brokerResourcesFor, divisors } from '../spec/derive';
 import { gbpsToMiBps, instanceTypeFacts, knownInstanceTypes } from '../spec/instance-types';
 import { MINUTES_PER_DAY } from './demand';
+
+/**
+ * The least memory (GiB) and CPU (vCPU) one broker pod should get at any level the day uses.
+ *
+ * Why: a broker needs a JVM heap (Strimzi's default heap is half the container memory, capped at
+ * 5 GB) plus room for the OS page cache, which Kafka relies on to serve recent reads without disk
+ * I/O; below about 4 GiB the heap is 2 GiB or less and the page cache holds seconds of traffic, so
+ * consumers read from EBS and request latency climbs. One vCPU keeps the network and request
+ * handler threads, TLS and compression from queueing behind CFS throttling. Sources: Red Hat
+ * Streams for Apache Kafka release notes, "Setting heap sizes based on the percentage of available
+ * memory" (Kafka: 50% of the memory limit, at most 5 GB); Apache Kafka documentation, design section
+ * "Persistence" (Kafka leans on the OS page cache rather than an in-heap cache). The figures are this project's floor, not a vendor's
+ * minimum; a layout below it is left out of the options and flagged when it is the spec's own.
+ */
+export const BROKER_FLOOR = { memoryGi: 4, vcpu: 1 } as const;
 
 /** Brokers per zone the planner considers. */
 export const BROKERS_PER_ZONE_CHOICES: readonly number[] = [1, 2, 3, 4, 6, 8, 12];
@@ -20,6 +37,24 @@ export interface PlanningInput {
   readonly targetUtilization: number;
   readonly peakMiBps: number;
   readonly troughMiBps: number;
+  /**
+   * Whether `kafka.external.enabled` is on: then each broker and the bootstrap get an NLB.
+   * @default false
+   */
+  readonly externalAccess?: boolean;
+  /**
+   * Price of one NLB, USD per hour; pass `defaultPrices(spec).prices.nlbPerHour` from
+   * `simulator/cost.ts` (the one place prices live). Required when `externalAccess` is on.
+   */
+  readonly nlbUsdPerHour?: number;
+}
+
+/** Memory and CPU one broker gets at a level: node allocatable / brokers per node. */
+export interface BrokerShare {
+  readonly nodesPerZone: number;
+  readonly brokersPerNode: number;
+  readonly memoryGi: number;
+  readonly vcpu: number;
 }
 
 /** One balanced level: nodes per zone and the producer traffic it carries at the target. */
@@ -33,16 +68,24 @@ export interface CapacityOption {
   readonly instanceType: string;
   readonly brokersPerZone: number;
   readonly levels: readonly LevelCapacity[];
-  /** The lowest level carrying the peak; undefined when even one broker per node cannot. */
-  readonly peakLevel: number | undefined;
-  /** Static provisioning at the peak level, USD per day. */
-  readonly staticCostPerDay: number;
-  /** The oracle on a daily pattern from trough to peak, USD per day. */
-  readonly expectedCostPerDay: number;
-  /** 1 - expected / static. */
-  readonly expectedSavings: number;
-  /** What a 2:1 day would save when its peak fills the peak level (trough = half of that). */
-  readonly savingsOnTwoToOneDay: number;
+  /** The lowest level carrying the peak, nodes per zone; undefined when even one broker per node cannot. */
+  readonly peakNodesPerZone: number | undefined;
+  /** NLBs (one per broker + bootstrap, external access only), USD per day; in both costs below. */
+  readonly nlbUsdPerDay: number;
+  /** Static provisioning at the peak level plus the NLBs, USD per day. */
+  readonly staticUsdPerDay: number;
+  /** The oracle on a daily pattern from trough to peak plus the NLBs, USD per day. */
+  readonly expectedUsdPerDay: number;
+  /** 1 - expected / static, a share (0-1). */
+  readonly expectedSavingsShare: number;
+  /** What a 2:1 day would save on nodes and NLBs when its peak fills the peak level, a share (0-1). */
+  readonly twoToOneDaySavingsShare: number;
+  /** Broker share at the peak level. */
+  readonly brokerAtPeak: BrokerShare | undefined;
+  /** Broker share at the lowest level the day uses (the trough's level): the tightest. */
+  readonly brokerAtTrough: BrokerShare | undefined;
+  /** True when `brokerAtTrough` is below `BROKER_FLOOR` in memory or CPU. */
+  readonly belowBrokerFloor: boolean;
   readonly warnings: readonly string[];
 }
 
@@ -83,6 +126,26 @@ export function dailyNodeHours(
   return [nodeMinutes / 60, zones * peakLevel * 24];
 }
 
+/** Memory and CPU per broker at `nodesPerZone`, from the instance table's allocatable. */
+export function brokerShare(
+  facts: { readonly memoryGi: number; readonly vcpu: number },
+  brokersPerZone: number,
+  nodesPerZone: number,
+): BrokerShare {
+  const brokersPerNode = Math.ceil(brokersPerZone / nodesPerZone);
+  const share = brokerResourcesFor(facts, brokersPerNode);
+  return { nodesPerZone, brokersPerNode, memoryGi: share.memoryGi, vcpu: share.cpuMillis / 1000 };
+}
+
+/** NLBs per day: one per broker plus the bootstrap NLB when external access is on, else 0. */
+export function nlbUsdPerDay(input: PlanningInput, brokersPerZone: number): number {
+  if (input.externalAccess !== true) return 0;
+  if (input.nlbUsdPerHour === undefined) {
+    throw new Error('nlbUsdPerHour: is required with externalAccess; pass the cost model price');
+  }
+  return (brokersPerZone * input.zones + 1) * input.nlbUsdPerHour * 24;
+}
+
 /** Evaluates one choice. */
 export function evaluateOption(
   input: PlanningInput,
@@ -101,25 +164,43 @@ export function evaluateOption(
   // A 2:1 day on a cluster whose peak fills its peak level: what the levels themselves allow.
   const full = peakLevel?.producerMiBps ?? input.peakMiBps;
   const twoToOne = dailyNodeHours(levels, input.zones, full, full / 2);
+  const nlbs = nlbUsdPerDay(input, brokersPerZone);
   if (expected === undefined || twoToOne === undefined || peakLevel === undefined) {
     return {
       instanceType,
       brokersPerZone,
       levels,
-      peakLevel: undefined,
-      staticCostPerDay: Number.POSITIVE_INFINITY,
-      expectedCostPerDay: Number.POSITIVE_INFINITY,
-      expectedSavings: 0,
-      savingsOnTwoToOneDay: 0,
+      peakNodesPerZone: undefined,
+      nlbUsdPerDay: nlbs,
+      staticUsdPerDay: Number.POSITIVE_INFINITY,
+      expectedUsdPerDay: Number.POSITIVE_INFINITY,
+      expectedSavingsShare: 0,
+      twoToOneDaySavingsShare: 0,
+      brokerAtPeak: undefined,
+      brokerAtTrough: undefined,
+      belowBrokerFloor: false,
       warnings: [
         `${brokersPerZone} broker(s) per zone on ${instanceType} cannot carry ${input.peakMiBps} MiB/s at ${input.targetUtilization * 100}% of baseline, even one broker per node`,
       ],
     };
   }
   const [oracleHours, staticHours] = expected;
-  const savingsOnTwoToOneDay = 1 - twoToOne[0] / twoToOne[1];
+  const price = facts.pricePerHourUsd;
+  const fullStatic = twoToOne[1] * price + nlbs;
+  const twoToOneDaySavingsShare = 1 - (twoToOne[0] * price + nlbs) / fullStatic;
+  const troughLevel =
+    levels.find(level => level.producerMiBps >= input.troughMiBps - 1e-9) ?? peakLevel;
+  const brokerAtPeak = brokerShare(facts, brokersPerZone, peakLevel.nodesPerZone);
+  const brokerAtTrough = brokerShare(facts, brokersPerZone, troughLevel.nodesPerZone);
+  const belowBrokerFloor =
+    brokerAtTrough.memoryGi < BROKER_FLOOR.memoryGi || brokerAtTrough.vcpu < BROKER_FLOOR.vcpu;
   const warnings: string[] = [];
-  if (savingsOnTwoToOneDay < NOTHING_SAVED) {
+  if (belowBrokerFloor) {
+    warnings.push(
+      `below the broker floor: ${brokerAtTrough.brokersPerNode} broker(s) share one ${instanceType} node at ${brokerAtTrough.nodesPerZone} node(s) per zone, leaving ${brokerAtTrough.memoryGi} GiB and ${brokerAtTrough.vcpu} vCPU per broker; the floor is ${BROKER_FLOOR.memoryGi} GiB and ${BROKER_FLOOR.vcpu} vCPU (JVM heap plus page cache; network and request threads); use a larger instance type or fewer brokers per zone`,
+    );
+  }
+  if (twoToOneDaySavingsShare < NOTHING_SAVED) {
     const below = levels.filter(level => level.nodesPerZone < peakLevel.nodesPerZone).pop();
     const step =
       below === undefined
@@ -133,16 +214,23 @@ export function evaluateOption(
     instanceType,
     brokersPerZone,
     levels,
-    peakLevel: peakLevel.nodesPerZone,
-    staticCostPerDay: staticHours * facts.pricePerHourUsd,
-    expectedCostPerDay: oracleHours * facts.pricePerHourUsd,
-    expectedSavings: 1 - oracleHours / staticHours,
-    savingsOnTwoToOneDay,
+    peakNodesPerZone: peakLevel.nodesPerZone,
+    nlbUsdPerDay: nlbs,
+    staticUsdPerDay: staticHours * price + nlbs,
+    expectedUsdPerDay: oracleHours * price + nlbs,
+    expectedSavingsShare: 1 - (oracleHours * price + nlbs) / (staticHours * price + nlbs),
+    twoToOneDaySavingsShare,
+    brokerAtPeak,
+    brokerAtTrough,
+    belowBrokerFloor,
     warnings,
   };
 }
 
-/** Every feasible choice, cheapest expected daily cost first (then fewer brokers, then name). */
+/**
+ * Every feasible choice (carries the peak, and no broker below `BROKER_FLOOR` at any level the day
+ * uses), cheapest expected daily cost first (then fewer brokers, then name).
+ */
 export function capacityOptions(
   input: PlanningInput,
   instanceTypes: readonly string[] = knownInstanceTypes,
@@ -152,12 +240,12 @@ export function capacityOptions(
   for (const instanceType of instanceTypes) {
     for (const brokersPerZone of brokerChoices) {
       const option = evaluateOption(input, instanceType, brokersPerZone);
-      if (option?.peakLevel !== undefined) options.push(option);
+      if (option?.peakNodesPerZone !== undefined && !option.belowBrokerFloor) options.push(option);
     }
   }
   return options.sort(
     (a, b) =>
-      a.expectedCostPerDay - b.expectedCostPerDay ||
+      a.expectedUsdPerDay - b.expectedUsdPerDay ||
       a.brokersPerZone - b.brokersPerZone ||
       a.instanceType.localeCompare(b.instanceType),
   );

@@ -7,11 +7,15 @@ import { parseArgs } from 'node:util';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import {
+  BROKER_FLOOR,
+  BROKERS_PER_ZONE_CHOICES,
   capacityOptions,
   evaluateOption,
   type CapacityOption,
   type PlanningInput,
 } from '../simulator/capacity-plan';
+import { defaultPrices } from '../simulator/cost';
+import { knownInstanceTypes } from '../spec/instance-types';
 import { DEFAULT_SPEC_FILE } from './defaults';
 
 const USAGE =
@@ -30,20 +34,44 @@ function positive(option: string, raw: string | undefined, problems: string[]): 
   return value;
 }
 
+/** Column headers, each with its unit; `row` pads to the same widths. */
+const COLUMNS = [
+  ['  instance', 14],
+  ['brokers/zone', 12],
+  ['peak nodes/zone', 15],
+  ['static $/day', 12],
+  ['expected $/day', 14],
+  ['NLB $/day', 9],
+  ['savings %', 9],
+  ['2:1 day %', 9],
+  ['min GiB/vCPU per broker', 23],
+] as const;
+
+function cells(values: readonly string[]): string {
+  return values
+    .map((value, index) =>
+      index === 0 ? value.padEnd(COLUMNS[0][1]) : value.padStart(COLUMNS[index]?.[1] ?? 0),
+    )
+    .join(' ');
+}
+
 function row(option: CapacityOption, marker: string): string {
   const levels = option.levels
     .map(level => `${level.nodesPerZone}:${level.producerMiBps.toFixed(0)}`)
     .join(' ');
-  return [
-    `${marker}${option.instanceType}`.padEnd(14),
-    String(option.brokersPerZone).padStart(7),
-    String(option.peakLevel ?? '-').padStart(6),
-    `$${option.staticCostPerDay.toFixed(0)}`.padStart(8),
-    `$${option.expectedCostPerDay.toFixed(0)}`.padStart(9),
-    `${(option.expectedSavings * 100).toFixed(1)}%`.padStart(8),
-    `${(option.savingsOnTwoToOneDay * 100).toFixed(1)}%`.padStart(8),
-    `  ${levels}`,
-  ].join(' ');
+  const share = option.brokerAtTrough;
+  const floor = option.belowBrokerFloor ? '!' : ' ';
+  return `${cells([
+    `${marker}${option.instanceType}`,
+    String(option.brokersPerZone),
+    String(option.peakNodesPerZone ?? '-'),
+    `$${option.staticUsdPerDay.toFixed(0)}`,
+    `$${option.expectedUsdPerDay.toFixed(0)}`,
+    `$${option.nlbUsdPerDay.toFixed(2)}`,
+    `${(option.expectedSavingsShare * 100).toFixed(1)}%`,
+    `${(option.twoToOneDaySavingsShare * 100).toFixed(1)}%`,
+    share === undefined ? '-' : `${floor}${share.memoryGi}/${share.vcpu}`,
+  ])}  ${levels}`;
 }
 
 /** Runs the command with `argv` (options only); also called by `kafka-eks plan-capacity` (cli/). */
@@ -102,26 +130,52 @@ export function main(argv: string[]): number {
     return 1;
   }
   const { spec, plan } = loaded;
+  const externalAccess = spec.kafka.external.enabled;
   const input: PlanningInput = {
     zones: spec.zones.length,
     replicationFactor: spec.kafka.replicationFactor,
     targetUtilization: spec.autoscaling.targetUtilization,
     peakMiBps: peak,
     troughMiBps: trough,
+    externalAccess,
+    // The NLB price of the `cost` command's model (simulator/cost.ts), not a second copy.
+    nlbUsdPerHour: defaultPrices(spec, plan).prices.nlbPerHour,
   };
   const current = evaluateOption(input, spec.nodes.kafka.instanceType, plan.brokersPerZone);
   const options = capacityOptions(input);
+  const refused = knownInstanceTypes.flatMap(type =>
+    BROKERS_PER_ZONE_CHOICES.map(brokers => evaluateOption(input, type, brokers)).filter(
+      option => option?.peakNodesPerZone !== undefined && option.belowBrokerFloor,
+    ),
+  ).length;
+  const floorText = `${BROKER_FLOOR.memoryGi} GiB memory and ${BROKER_FLOOR.vcpu} vCPU per broker at the lowest level the day uses (JVM heap plus OS page cache; network and request threads)`;
   if (values.json === true) {
     process.stdout.write(
-      `${JSON.stringify({ current, options: options.slice(0, SHOWN) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          brokerFloor: { memoryGi: BROKER_FLOOR.memoryGi, vcpu: BROKER_FLOOR.vcpu },
+          externalAccess,
+          nlbUsdPerHour: input.nlbUsdPerHour,
+          current,
+          options: options.slice(0, SHOWN),
+          refusedBelowBrokerFloor: refused,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return 0;
   }
+  const nlbText = externalAccess
+    ? `NLBs (external access on): one per broker plus the bootstrap at $${String(input.nlbUsdPerHour)}/h each, in static, expected and savings.`
+    : 'NLBs: none (kafka.external.enabled is off).';
   const lines = [
     `Daily pattern ${trough} -> ${peak} MiB/s of producer traffic, ${input.zones} zones, replication factor ${input.replicationFactor}, target ${(input.targetUtilization * 100).toFixed(0)}% of baseline.`,
-    'Expected cost: perfect scaling (the oracle) on a smooth day between trough and peak; levels are nodes per zone:MiB/s.',
+    'Expected cost: perfect scaling (the oracle) on a smooth day between trough and peak; costs are Kafka nodes plus NLBs in USD per day.',
+    nlbText,
+    `Broker floor: ${floorText}; ${refused} layout(s) below it are left out; ! marks one below it.`,
     '',
-    `${'  instance'.padEnd(14)} ${'brokers'.padStart(7)} ${'peak'.padStart(6)} ${'static'.padStart(8)} ${'expected'.padStart(9)} ${'savings'.padStart(8)} ${'2:1 day'.padStart(8)}   levels`,
+    `${cells(COLUMNS.map(([name]) => name))}  levels nodes/zone:MiB/s`,
   ];
   if (current !== undefined) {
     lines.push(row(current, '* '));
@@ -130,10 +184,12 @@ export function main(argv: string[]): number {
   lines.push('', '* = the spec as it is (brokers per zone x instance type).');
   const best = options[0];
   if (best === undefined) {
-    lines.push(`No choice carries ${peak} MiB/s; raise the broker count or the instance size.`);
+    lines.push(
+      `No choice carries ${peak} MiB/s above the broker floor; raise the broker count or the instance size.`,
+    );
   } else {
     lines.push(
-      `Recommended: ${best.brokersPerZone} brokers per zone on ${best.instanceType} (kafka.brokers: ${best.brokersPerZone * input.zones}, nodes.kafka.instanceType: ${best.instanceType}), about $${best.expectedCostPerDay.toFixed(0)}/day, ${(best.expectedSavings * 100).toFixed(0)}% below static.`,
+      `Recommended: ${best.brokersPerZone} brokers per zone on ${best.instanceType} (kafka.brokers: ${best.brokersPerZone * input.zones}, nodes.kafka.instanceType: ${best.instanceType}), about $${best.expectedUsdPerDay.toFixed(0)}/day, ${(best.expectedSavingsShare * 100).toFixed(0)}% below static.`,
     );
   }
   for (const warning of current?.warnings ?? []) lines.push(`warning: ${warning}`);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  BROKER_FLOOR,
   capacityOptions,
   dailyNodeHours,
   evaluateOption,
@@ -26,8 +27,8 @@ describe('capacity planner', () => {
   it('warns that a 2:1 day saves nothing with 2 brokers per zone at one broker per node', () => {
     // m6i.2xlarge, 2 brokers per zone: levels carry 224 and 447 MiB/s
     const option = evaluateOption(input(420, 210), 'm6i.2xlarge', 2)!;
-    expect(option.peakLevel).toBe(2);
-    expect(option.savingsOnTwoToOneDay).toBeLessThan(0.01);
+    expect(option.peakNodesPerZone).toBe(2);
+    expect(option.twoToOneDaySavingsShare).toBeLessThan(0.01);
     expect(option.warnings.join('\n')).toMatch(
       /a 2:1 day would save nothing with 2 broker\(s\) per zone: the next level down \(1 node\(s\) per zone\) carries only 50% of the peak level/,
     );
@@ -35,14 +36,14 @@ describe('capacity planner', () => {
 
   it('finds savings on a 2:1 day with 6 brokers per zone and two brokers per node at the peak', () => {
     const option = evaluateOption(input(600, 300), 'm6i.2xlarge', 6)!;
-    expect(option.peakLevel).toBe(3);
-    expect(option.savingsOnTwoToOneDay).toBeGreaterThan(0.1);
+    expect(option.peakNodesPerZone).toBe(3);
+    expect(option.twoToOneDaySavingsShare).toBeGreaterThan(0.1);
     expect(option.warnings).toEqual([]);
   });
 
   it('reports a choice that cannot carry the peak', () => {
     const option = evaluateOption(input(5000, 100), 'm6i.large', 1)!;
-    expect(option.peakLevel).toBeUndefined();
+    expect(option.peakNodesPerZone).toBeUndefined();
     expect(option.warnings[0]).toMatch(/cannot carry 5000 MiB\/s/);
   });
 
@@ -50,14 +51,62 @@ describe('capacity planner', () => {
     const options = capacityOptions(input(800, 200));
     expect(options.length).toBeGreaterThan(5);
     for (let i = 1; i < options.length; i++) {
-      expect(options[i].expectedCostPerDay).toBeGreaterThanOrEqual(
-        options[i - 1].expectedCostPerDay,
-      );
+      expect(options[i].expectedUsdPerDay).toBeGreaterThanOrEqual(options[i - 1].expectedUsdPerDay);
     }
     for (const option of options) {
-      const top = option.levels.find(level => level.nodesPerZone === option.peakLevel)!;
+      const top = option.levels.find(level => level.nodesPerZone === option.peakNodesPerZone)!;
       expect(top.producerMiBps).toBeGreaterThanOrEqual(800 - 1e-9);
     }
+  });
+
+  it('flags 12 brokers per zone on m7g.large: below the broker floor, left out of the options', () => {
+    // m7g.large: 8 GiB, 2 vCPU; allocatable 5.8 GiB / 1400m; 12 per zone at 3 nodes per zone is 4
+    // brokers per node: 1.25 GiB and 0.35 vCPU each
+    const option = evaluateOption(input(300, 150), 'm7g.large', 12)!;
+    expect(option.peakNodesPerZone).toBeDefined();
+    expect(option.belowBrokerFloor).toBe(true);
+    expect(option.brokerAtTrough!.memoryGi).toBeLessThan(BROKER_FLOOR.memoryGi);
+    expect(option.warnings.join('\n')).toMatch(
+      /below the broker floor: \d+ broker\(s\) share one m7g\.large node .* the floor is 4 GiB and 1 vCPU/,
+    );
+    const listed = capacityOptions(input(300, 150));
+    expect(
+      listed.some(each => each.instanceType === 'm7g.large' && each.brokersPerZone === 12),
+    ).toBe(false);
+    for (const each of listed) {
+      expect(each.brokerAtTrough!.memoryGi).toBeGreaterThanOrEqual(BROKER_FLOOR.memoryGi);
+      expect(each.brokerAtTrough!.vcpu).toBeGreaterThanOrEqual(BROKER_FLOOR.vcpu);
+    }
+  });
+
+  it('counts one NLB per broker plus the bootstrap in the costs and the savings', () => {
+    const base = input(600, 300);
+    const without = evaluateOption(base, 'm6i.2xlarge', 6)!;
+    const withNlbs = evaluateOption(
+      { ...base, externalAccess: true, nlbUsdPerHour: 0.0225 },
+      'm6i.2xlarge',
+      6,
+    )!;
+    // 18 brokers + 1 bootstrap = 19 NLBs x $0.0225/h x 24 h
+    expect(withNlbs.nlbUsdPerDay).toBeCloseTo(19 * 0.0225 * 24, 9);
+    expect(without.nlbUsdPerDay).toBe(0);
+    expect(withNlbs.staticUsdPerDay - without.staticUsdPerDay).toBeCloseTo(
+      withNlbs.nlbUsdPerDay,
+      9,
+    );
+    expect(withNlbs.expectedUsdPerDay - without.expectedUsdPerDay).toBeCloseTo(
+      withNlbs.nlbUsdPerDay,
+      9,
+    );
+    // a fixed cost shrinks the share saved
+    expect(withNlbs.expectedSavingsShare).toBeCloseTo(
+      1 - withNlbs.expectedUsdPerDay / withNlbs.staticUsdPerDay,
+      9,
+    );
+    expect(withNlbs.expectedSavingsShare).toBeLessThan(without.expectedSavingsShare);
+    expect(() => evaluateOption({ ...base, externalAccess: true }, 'm6i.2xlarge', 6)).toThrow(
+      /nlbUsdPerHour/,
+    );
   });
 
   it('never expects more node-hours than static, and a flat day saves nothing (property)', () => {

@@ -19,9 +19,51 @@ describe('npm run plan-capacity', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^\* m6i\.2xlarge\s+4\s+4 .* 1:224 2:447 4:894$/m);
+    // every column names its unit
+    const header = result.stdout.split('\n').find(line => line.includes('instance'))!;
+    for (const label of [
+      'brokers/zone',
+      'peak nodes/zone',
+      'static $/day',
+      'expected $/day',
+      'NLB $/day',
+      'savings %',
+      '2:1 day %',
+      'min GiB/vCPU per broker',
+      'levels nodes/zone:MiB/s',
+    ]) {
+      expect(header).toContain(label);
+    }
+    // prod.yaml has external access: 12 brokers + bootstrap = 13 NLBs at $0.0225/h = $7.02/day
+    expect(result.stdout).toMatch(/NLBs \(external access on\): one per broker plus the bootstrap/);
+    expect(result.stdout).toMatch(/^\* m6i\.2xlarge .* \$7\.02 /m);
+    expect(result.stdout).toMatch(/^Broker floor: 4 GiB memory and 1 vCPU per broker/m);
     expect(result.stdout).toMatch(
       /^Recommended: \d+ brokers per zone on \S+ \(kafka\.brokers: \d+/m,
     );
+  });
+
+  it('--json: unit-bearing field names, the NLB term and the floor', () => {
+    const result = planCapacity(['--peak-mibps', '800', '--trough-mibps', '400', '--json']);
+    expect(result.status).toBe(0);
+    const out = JSON.parse(result.stdout) as {
+      brokerFloor: { memoryGi: number; vcpu: number };
+      nlbUsdPerHour: number;
+      current: Record<string, unknown>;
+    };
+    expect(out.brokerFloor).toEqual({ memoryGi: 4, vcpu: 1 });
+    expect(out.nlbUsdPerHour).toBe(0.0225);
+    expect(Object.keys(out.current)).toEqual(
+      expect.arrayContaining([
+        'peakNodesPerZone',
+        'nlbUsdPerDay',
+        'staticUsdPerDay',
+        'expectedUsdPerDay',
+        'expectedSavingsShare',
+        'twoToOneDaySavingsShare',
+      ]),
+    );
+    expect(out.current.nlbUsdPerDay).toBeCloseTo(13 * 0.0225 * 24, 9);
   });
 
   it('warns when the spec would save nothing on a 2:1 day', () => {
