@@ -1,0 +1,89 @@
+/**
+ * scripts/fetch-traces.sh against a local copy laid out like NAB's data folder (file:// URLs): the
+ * machine has no route to GitHub, so the real download is not exercised here.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SCRIPT = join(ROOT, 'scripts', 'fetch-traces.sh');
+const TRACES = resolve(ROOT, '..', 'shared', 'traces');
+const LAYOUT: Record<string, string> = {
+  Twitter_volume_AAPL: 'realTweets',
+  Twitter_volume_AMZN: 'realTweets',
+  Twitter_volume_CRM: 'realTweets',
+  Twitter_volume_FB: 'realTweets',
+  ec2_network_in_257a54: 'realAWSCloudwatch',
+  elb_request_count_8c0756: 'realAWSCloudwatch',
+  'iio_us-east-1_i-a2eb1cd9_NetworkIn': 'realAWSCloudwatch',
+  occupancy_6005: 'realTraffic',
+};
+
+describe('scripts/fetch-traces.sh', () => {
+  let work: string;
+  let base: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'fetch-traces-'));
+    base = join(work, 'nab', 'data');
+    for (const [name, folder] of Object.entries(LAYOUT)) {
+      mkdirSync(join(base, folder), { recursive: true });
+      copyFileSync(join(TRACES, `${name}.csv`), join(base, folder, `${name}.csv`));
+    }
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  const fetch = (dest: string) =>
+    spawnSync('bash', [SCRIPT, dest], {
+      encoding: 'utf8',
+      env: { ...process.env, NAB_BASE_URL: `file://${base}` },
+    });
+
+  it('fetches every trace the docs use, names the licence, and keeps identical files', () => {
+    const dest = join(work, 'traces');
+    const first = fetch(dest);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/MIT licence/);
+    expect(readdirSync(dest).sort()).toEqual(
+      Object.keys(LAYOUT)
+        .map(name => `${name}.csv`)
+        .sort(),
+    );
+    expect(readFileSync(join(dest, 'occupancy_6005.csv'), 'utf8')).toBe(
+      readFileSync(join(TRACES, 'occupancy_6005.csv'), 'utf8'),
+    );
+    const again = fetch(dest);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/kept {6}occupancy_6005\.csv \(identical\)/);
+  });
+
+  it('refuses to overwrite a differing file and leaves it as it was', () => {
+    const dest = join(work, 'traces');
+    mkdirSync(dest);
+    writeFileSync(join(dest, 'occupancy_6005.csv'), 'mine\n');
+    const result = fetch(dest);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/occupancy_6005\.csv exists and differs .* not overwritten/);
+    expect(readFileSync(join(dest, 'occupancy_6005.csv'), 'utf8')).toBe('mine\n');
+    expect(readdirSync(dest).filter(name => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('fails with exit 2 and no partial file when a download fails', () => {
+    const dest = join(work, 'traces');
+    rmSync(join(base, 'realTraffic'), { recursive: true });
+    const result = fetch(dest);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/could not download .*occupancy_6005\.csv/);
+    expect(readdirSync(dest).filter(name => name.startsWith('.'))).toEqual([]);
+  });
+});
