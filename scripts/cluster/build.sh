@@ -32,15 +32,12 @@ CACHE="${KAFKA_EKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-eks-autoscaling}
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
 
-export GOPATH="$CACHE/go"
-export GOCACHE="$CACHE/go-build"
-export GOMODCACHE="$GOPATH/pkg/mod"
-export GOFLAGS="-mod=mod"
-export CGO_ENABLED=0
-export GOTOOLCHAIN=local
-export GOWORK=off
 
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# GOPATH/GOCACHE under $CACHE and go_build (shared by the three build scripts).
+# shellcheck source=../lib/go-build.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)/go-build.sh"
 
 if ! command -v go >/dev/null 2>&1; then
   log "go is not installed: install Go >= 1.24 from https://go.dev/dl"
@@ -65,38 +62,6 @@ new_module() {
   WORK_DIRS+=("$MODULE_DIR")
 }
 
-# Runs `go build -v` and turns its package-per-line output into a periodic progress line.
-go_build() {
-  local name="$1" out="$2"
-  shift 2
-  local started count=0 line
-  started=$(date +%s)
-  log "$name: compiling (first build takes several minutes on 2 cores; later builds are cached)"
-  set +e
-  go build -v -trimpath -o "$out.tmp" "$@" 2>&1 | while IFS= read -r line; do
-    case "$line" in
-      go:\ downloading*) ;;
-      *)
-        count=$((count + 1))
-        if [ $((count % 100)) -eq 0 ]; then
-          log "$name: $count packages compiled ($(($(date +%s) - started))s)"
-        fi
-        case "$line" in
-          \#\ * | go:\ * | *.go:[0-9]*:*) printf '%s\n' "$line" >&2 ;;
-        esac
-        ;;
-    esac
-  done
-  local rc=${PIPESTATUS[0]}
-  set -e
-  if [ "$rc" -ne 0 ] || [ ! -x "$out.tmp" ]; then
-    log "$name: build failed (exit $rc)"
-    rm -f "$out.tmp"
-    return 1
-  fi
-  mv "$out.tmp" "$out"
-  log "$name: built in $(($(date +%s) - started))s -> $out"
-}
 
 build_kube_apiserver() {
   local out="$BIN/kube-apiserver-$KUBE_VERSION"
