@@ -50,6 +50,35 @@ export function goYamlReadsAsNonString(text: string): boolean {
 }
 
 /**
+ * A word of letters, digits and `._/-` that starts with a letter or `/`. No YAML 1.1 or 1.2 rule
+ * gives such a plain scalar any type but string, except the words of booleans and nulls, which are
+ * all in `GO_YAML_WORDS` (numbers, timestamps and sexagesimals start with a digit or sign; `.inf`
+ * and `.nan` with a dot; no indicator can appear). One exception is left out of the class: YAML
+ * 1.1 floats may drop the mantissa (`e5`, `E-3`), so a word starting with `e` or `E` and a digit
+ * or sign goes to the parser. Most strings synth writes (names, labels, images, paths) are such
+ * words; deciding them without parsing keeps synth's start-up short. A property test checks this
+ * against {@link parsesAsNonString}.
+ */
+export const PLAIN_WORD = /^(?![eE][-+]?[0-9])[A-Za-z/][A-Za-z0-9._/-]*$/;
+
+/**
+ * True when the `yaml` package reads plain `text` under YAML 1.1 or 1.2 as anything but `text`
+ * itself (text that is not a valid plain scalar at all counts as false: the writer quotes such
+ * strings by itself).
+ */
+export function parsesAsNonString(text: string): boolean {
+  let verdict = false;
+  for (const version of ['1.1', '1.2'] as const) {
+    try {
+      if (parse(text, { version, logLevel: 'error' }) !== text) verdict = true;
+    } catch {
+      // Not a valid plain scalar at all: the writer quotes such strings by itself.
+    }
+  }
+  return verdict;
+}
+
+/**
  * True when a one-line string, written plain, would read back under YAML 1.1 or 1.2 as something
  * other than itself (a boolean, number, null, timestamp, collection, or a trimmed string).
  */
@@ -58,14 +87,9 @@ export function readsAsNonString(text: string): boolean {
   if (ALWAYS_QUOTED.has(text)) return true;
   const known = verdicts.get(text);
   if (known !== undefined) return known;
-  let verdict = goYamlReadsAsNonString(text);
-  for (const version of ['1.1', '1.2'] as const) {
-    try {
-      if (parse(text, { version, logLevel: 'error' }) !== text) verdict = true;
-    } catch {
-      // Not a valid plain scalar at all: the writer quotes such strings by itself.
-    }
-  }
+  const verdict = PLAIN_WORD.test(text)
+    ? GO_YAML_WORDS.has(text)
+    : goYamlReadsAsNonString(text) || parsesAsNonString(text);
   verdicts.set(text, verdict);
   return verdict;
 }
