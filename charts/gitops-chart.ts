@@ -53,6 +53,7 @@ export class GitopsChart extends Chart {
       metadata: { name: operators, namespace },
       spec: fluxLayerKustomizationSpec({
         path: fluxPath(spec.gitops.path, 'operators'),
+        sourceNamespace: namespace,
         dependsOn: [],
         healthChecks: operatorReleases(spec).map(release => ({
           apiVersion: FLUX_HELM_API_VERSION,
@@ -71,6 +72,7 @@ export class GitopsChart extends Chart {
         metadata: { name: layerKustomizationName(spec, component), namespace },
         spec: fluxLayerKustomizationSpec({
           path: fluxPath(spec.gitops.path, component),
+          sourceNamespace: namespace,
           dependsOn: [operators],
           healthChecks: [],
           wait: true,

@@ -103,9 +103,10 @@ interface NamespacedObject {
  *   Flux HelmRelease or an Argo CD Application (`strimzi`, `cert-manager`, the monitoring
  *   namespace when the synth installs kube-prometheus-stack);
  * - Kubernetes itself (`kube-system`, `default`, ...);
- * - the user: the GitOps engine's own namespace (made when Flux or Argo CD is installed), and the
- *   monitoring namespace when `monitoring.installKubePrometheusStack` is false (your own
- *   Prometheus Operator stack lives there).
+ * - the GitOps engine's own namespace (`gitops.namespace`): Pulumi's Helm release of the engine
+ *   with `gitops.repository` (`components/gitops-bootstrap.ts`), else the user who installs it;
+ * - the user: the monitoring namespace when `monitoring.installKubePrometheusStack` is false
+ *   (your own Prometheus Operator stack lives there).
  */
 export function namespaceOwners(
   spec: PlatformSpec,
@@ -135,10 +136,17 @@ export function namespaceOwners(
     if (SYSTEM_NAMESPACES.has(namespace)) add(namespace, { by: 'kubernetes' });
   }
   if (spec.gitops.engine !== 'none') {
-    add(gitopsNamespace(spec), {
-      by: 'user',
-      reason: `created when ${spec.gitops.engine === 'flux' ? 'Flux' : 'Argo CD'} is installed (bootstrap)`,
-    });
+    const engine = spec.gitops.engine === 'flux' ? 'Flux' : 'Argo CD';
+    add(
+      gitopsNamespace(spec),
+      spec.gitops.repository === undefined
+        ? { by: 'user', reason: `created when you install ${engine} (your own bootstrap)` }
+        : {
+            by: 'operator-release',
+            release: spec.gitops.engine,
+            installer: `Pulumi helm.v3.Release of ${engine} (createNamespace), components/gitops-bootstrap.ts`,
+          },
+    );
   }
   if (spec.monitoring.enabled && !spec.monitoring.installKubePrometheusStack) {
     add(spec.monitoring.namespace, {

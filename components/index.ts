@@ -2,6 +2,7 @@
 export * from './cluster';
 export * from './cluster-autoscaler';
 export * from './ebs-csi-driver';
+export * from './gitops-bootstrap';
 export * from './network';
 export * from './nodegroups';
 export * from './platform';

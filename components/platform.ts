@@ -1,14 +1,20 @@
 /**
- * Everything inside the cluster: a Kubernetes provider for the new cluster, the pinned Helm
- * releases and every cdk8s component as a `yaml/v2` ConfigGroup from its synthesized objects
- * (both only when `gitops.engine` is `none`; with Flux or Argo CD the engine applies them). Order:
- * all releases (CRDs, operators, the load balancer controller) before any component; components
- * one after the other in synth order.
+ * Everything inside the cluster that Pulumi owns: a Kubernetes provider for the new cluster, and
+ * - with `gitops.engine: none`, the pinned operator Helm releases and every cdk8s component as a
+ *   `yaml/v2` ConfigGroup from its synthesized objects. Order: all releases (CRDs, operators, the
+ *   load balancer controller) before any component; components one after the other in synth order;
+ * - with Flux or Argo CD and `gitops.repository`, only the engine and its root sync objects
+ *   (`GitOpsBootstrap`): the engine applies the synth output from the repository;
+ * - with Flux or Argo CD and no repository, nothing in the cluster: you bootstrap the engine
+ *   (the spec warns).
+ * Exactly one owner per in-cluster object in each mode (`test/charts/gitops-layers.test.ts`).
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { synthPlatform } from '../charts/synth';
 import type { LoadedSpec } from '../spec/load';
+import { GitOpsBootstrap } from './gitops-bootstrap';
+import { bootstrapsEngine } from './lib/gitops-bootstrap';
 import { HELM_RELEASES, type PinnedRelease } from './lib/helm-charts';
 import {
   certManagerValues,
@@ -55,8 +61,10 @@ export class Platform extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   /** Helm releases by key, in install order (empty with a GitOps engine). */
   public readonly releases: Readonly<Record<string, k8s.helm.v3.Release>>;
-  /** One ConfigGroup per cdk8s component, in deploy order. */
+  /** One ConfigGroup per cdk8s component, in deploy order (empty with a GitOps engine). */
   public readonly components: readonly { name: string; group: k8s.yaml.v2.ConfigGroup }[];
+  /** The GitOps engine and its root sync, when `gitops.engine` is set with `gitops.repository`. */
+  public readonly gitopsBootstrap?: GitOpsBootstrap;
 
   public constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('kafka-eks:index:Platform', name, {}, opts);
@@ -155,6 +163,17 @@ export class Platform extends pulumi.ComponentResource {
       previous = group;
     }
     this.components = components;
-    this.registerOutputs({ componentNames: components.map(component => component.name) });
+
+    if (bootstrapsEngine(spec)) {
+      this.gitopsBootstrap = new GitOpsBootstrap(
+        `${name}-gitops`,
+        { spec, provider: this.provider, dependsOn: [...dependencies, lbcRole] },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({
+      componentNames: components.map(component => component.name),
+      gitopsEngine: this.gitopsBootstrap === undefined ? 'none' : spec.gitops.engine,
+    });
   }
 }

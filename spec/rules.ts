@@ -924,6 +924,161 @@ const imageRules: Rule = spec =>
         ];
   });
 
+/** A Git ref name as `git check-ref-format --branch` accepts it (the common subset). */
+function isGitBranchName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    !/[\s~^:?*[\\]/.test(name) &&
+    ![...name].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) &&
+    !name.includes('..') &&
+    !name.includes('@{') &&
+    !name.includes('//') &&
+    !/^[-/.]/.test(name) &&
+    !/[/.]$/.test(name) &&
+    !name.endsWith('.lock') &&
+    name !== '@'
+  );
+}
+
+/** Kubernetes object names such as a Secret's: a DNS-1123 subdomain, at most 253 characters. */
+const DNS_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** scp-like Git address, `user@host:path` (no `://`). */
+const SCP_GIT_URL = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(\S+)$/;
+
+/** The kind of Git URL `gitops.repository.url` is, or why it is none. */
+export type GitUrlKind = 'https' | 'ssh' | 'scp' | 'http' | 'invalid';
+
+/**
+ * Classifies a Git URL: `https://host/path`, `ssh://[user@]host[:port]/path`, scp-like
+ * `user@host:path`, plain `http://` (refused: unencrypted), or anything else (invalid). A URL needs
+ * a host and a repository path; whitespace is never part of one.
+ */
+export function gitUrlKind(url: string): GitUrlKind {
+  if (/\s/.test(url)) return 'invalid';
+  if (SCP_GIT_URL.test(url)) return 'scp';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'invalid';
+  }
+  if (parsed.hostname === '' || parsed.pathname.replace(/\/+$/, '') === '') return 'invalid';
+  switch (parsed.protocol) {
+    case 'https:':
+      return 'https';
+    case 'ssh:':
+      return 'ssh';
+    case 'http:':
+      return 'http';
+    default:
+      return 'invalid';
+  }
+}
+
+/** `git@host:org/repo.git` written as the `ssh://` URL Flux accepts. */
+export function scpToSshUrl(url: string): string {
+  const match = SCP_GIT_URL.exec(url);
+  if (match === null) return url;
+  const [, user, host, path] = match;
+  return `ssh://${user}@${host}/${(path ?? '').replace(/^\/+/, '')}`;
+}
+
+/**
+ * The repository a GitOps engine syncs from: only with an engine, a Git URL the engine can clone
+ * (Flux's `GitRepository` accepts `http(s)://` and `ssh://` only, source-controller API v1), a
+ * branch name, and credentials that fit the engine (a Flux `secretRef` names a Secret; Argo CD
+ * finds repository credentials by URL, so a name has nothing to bind to).
+ */
+const gitopsRules: Rule = spec => {
+  const { engine, repository } = spec.gitops;
+  if (repository === undefined) return [];
+  if (engine === 'none') {
+    return [
+      issue(
+        'gitops.repository',
+        `is set (${showValue(repository.url)}), but gitops.engine is none, so no engine would sync from it; set gitops.engine to flux or argocd, or remove gitops.repository`,
+      ),
+    ];
+  }
+  const issues: SpecIssue[] = [];
+  const url = repository.url;
+  const kind = gitUrlKind(url);
+  const example = 'https://github.com/acme/platform.git or ssh://git@github.com/acme/platform.git';
+  if (kind === 'invalid') {
+    issues.push(
+      issue(
+        'gitops.repository.url',
+        `${showValue(url)} is not a Git URL with a host and a repository path; write one like ${example}`,
+      ),
+    );
+  } else if (kind === 'http') {
+    issues.push(
+      issue(
+        'gitops.repository.url',
+        `${showValue(url)} uses plain http, which sends the repository and its credentials unencrypted; use ${showValue(url.replace(/^http:/, 'https:'))} or an ssh:// URL`,
+      ),
+    );
+  } else if (kind === 'scp' && engine === 'flux') {
+    issues.push(
+      issue(
+        'gitops.repository.url',
+        `${showValue(url)} is an scp-like address, which Flux's GitRepository does not accept (only http(s):// and ssh://); write it as ${showValue(scpToSshUrl(url))}`,
+      ),
+    );
+  }
+  if (!isGitBranchName(repository.branch)) {
+    issues.push(
+      issue(
+        'gitops.repository.branch',
+        `${showValue(repository.branch)} is not a Git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\', and no leading '-' or trailing '/' or '.lock'); use one like "main"`,
+      ),
+    );
+  }
+  const secretName = repository.secretName;
+  if (secretName !== undefined) {
+    if (engine === 'argocd') {
+      issues.push(
+        issue(
+          'gitops.repository.secretName',
+          `${showValue(secretName)} cannot be used: Argo CD finds repository credentials by URL, not by Secret name; remove it and label your Secret argocd.argoproj.io/secret-type: repository with url ${showValue(url)} in the Argo CD namespace (docs/gitops.md)`,
+        ),
+      );
+    } else if (!DNS_SUBDOMAIN.test(secretName)) {
+      issues.push(
+        issue(
+          'gitops.repository.secretName',
+          `${showValue(secretName)} is not a Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'); use the name of your existing Secret, for example "platform-repo-auth"`,
+        ),
+      );
+    }
+  } else if (engine === 'flux' && (kind === 'ssh' || kind === 'scp')) {
+    issues.push(
+      issue(
+        'gitops.repository.secretName',
+        `is required with the ssh URL ${showValue(url)}: Flux clones over ssh only with a key; create a Secret with identity and known_hosts in the Flux namespace and name it here, or use an https:// URL for a public repository`,
+      ),
+    );
+  }
+  return issues;
+};
+
+/**
+ * With a GitOps engine but no repository, `pulumi up` installs no engine: say so, since nothing
+ * applies the synth output until one is bootstrapped.
+ */
+export function gitopsWarnings(spec: PlatformSpec): SpecIssue[] {
+  const { engine, repository } = spec.gitops;
+  if (engine === 'none' || repository !== undefined) return [];
+  const name = engine === 'flux' ? 'Flux' : 'Argo CD';
+  return [
+    issue(
+      'gitops.repository',
+      `is not set, so pulumi up installs no ${name} and nothing applies the synth output until you bootstrap ${name} yourself and point it at gitops.path (docs/gitops.md); set gitops.repository.url to have pulumi up install ${name} and sync from that repository`,
+    ),
+  ];
+}
+
 const rules: readonly Rule[] = [
   imageRules,
   identityRules,
@@ -943,6 +1098,7 @@ const rules: readonly Rule[] = [
   clusterRules,
   operationsComponentRules,
   awsNetworkRules,
+  gitopsRules,
 ];
 
 /** Runs every rule; returns all problems found. */
@@ -954,6 +1110,7 @@ export function checkRules(spec: PlatformSpec): SpecIssue[] {
 export function warningsFor(spec: PlatformSpec): SpecIssue[] {
   const warnings: SpecIssue[] = [
     ...placeholderWarnings(spec),
+    ...gitopsWarnings(spec),
     ...prometheusWarnings(spec),
     ...availabilityWarnings(spec),
   ];

@@ -447,6 +447,29 @@ const monitoringSchema = z
   })
   .strict();
 
+/** The Git repository a GitOps engine syncs the synth output from (`gitops.repository`). */
+const gitRepositorySchema = z
+  .object({
+    url: z
+      .string()
+      .describe(
+        'Git URL of the repository the synth output is committed to: https://host/org/repo.git or ssh://git@host/org/repo.git (git@host:org/repo.git with Argo CD only). Required.',
+      ),
+    branch: z
+      .string()
+      .default('main')
+      .describe(
+        'Branch the engine syncs (Flux `ref.branch`, Argo CD `targetRevision`). Default main.',
+      ),
+    secretName: z
+      .string()
+      .optional()
+      .describe(
+        'Flux only: an existing Secret in `gitops.namespace` with the credentials of a private repository (`username`/`password` for https, `identity`/`known_hosts` for ssh). Default none (a public repository).',
+      ),
+  })
+  .strict();
+
 const gitopsSchema = z
   .object({
     engine: z
@@ -471,6 +494,11 @@ const gitopsSchema = z
       .default('./dist')
       .describe(
         'Folder of the synth output inside the GitOps repository, relative to its root; the Flux Kustomizations of each layer point into it. Default ./dist.',
+      ),
+    repository: gitRepositorySchema
+      .optional()
+      .describe(
+        'With flux or argocd: the repository the engine syncs from; `pulumi up` then installs the engine (its Helm chart) and points it at `gitops.path` here. Default: none (Pulumi installs no engine; bootstrap it yourself).',
       ),
   })
   .strict();

@@ -58,13 +58,13 @@ export function applicationSpec(release: OperatorRelease): Record<string, unknow
 export const FLUX_KUSTOMIZE_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1';
 
 /**
- * The Git source every layer syncs from: the `GitRepository` that `flux bootstrap` creates for the
- * repository it is pointed at (name and namespace `flux-system`).
+ * The Git source every layer syncs from: a `GitRepository` named `flux-system` in
+ * `gitops.namespace` (default `flux-system`), the name `flux bootstrap` gives it. `pulumi up`
+ * creates it when the spec has `gitops.repository` (`components/lib/gitops-bootstrap.ts`).
  */
 export const FLUX_BOOTSTRAP_SOURCE = {
   kind: 'GitRepository',
   name: 'flux-system',
-  namespace: 'flux-system',
 } as const;
 
 /** Argo CD annotation ordering a sync: lower waves are applied, and must be healthy, first. */
@@ -146,6 +146,8 @@ export interface FluxHealthCheck {
  */
 export function fluxLayerKustomizationSpec(args: {
   readonly path: string;
+  /** Namespace of the `GitRepository` (`gitops.namespace`). */
+  readonly sourceNamespace: string;
   readonly dependsOn: readonly string[];
   readonly healthChecks: readonly FluxHealthCheck[];
   readonly wait: boolean;
@@ -157,7 +159,7 @@ export function fluxLayerKustomizationSpec(args: {
     timeout: args.timeout,
     path: args.path,
     prune: true,
-    sourceRef: { ...FLUX_BOOTSTRAP_SOURCE },
+    sourceRef: { ...FLUX_BOOTSTRAP_SOURCE, namespace: args.sourceNamespace },
     ...(args.dependsOn.length > 0 ? { dependsOn: args.dependsOn.map(name => ({ name })) } : {}),
     ...(args.wait
       ? { wait: true }

@@ -1,8 +1,10 @@
 /**
- * Helm releases the Pulumi stack installs when `gitops.engine` is `none`. Operator versions come
+ * Helm releases the Pulumi stack installs: the operators when `gitops.engine` is `none`, the GitOps
+ * engine itself (Flux or Argo CD) when one is chosen with `gitops.repository`. Operator versions come
  * from `charts/operators/versions.ts`, the one place both renderers read, so synth's Flux/Argo CD
  * objects and these releases install the same versions. Cluster Autoscaler is Pulumi-only (it
- * needs the system group's name), so its pin lives here.
+ * needs the system group's name), and so are the engines (nothing syncs before they run), so their
+ * pins live here.
  */
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART,
@@ -35,12 +37,41 @@ const CLUSTER_AUTOSCALER_CHART: HelmChartPin = {
   version: '9.52.1',
 };
 
+/**
+ * Flux's controllers and CRDs (source, kustomize, helm, notification and image controllers), from
+ * the fluxcd-community chart. Installed by `pulumi up` only with `gitops.engine: flux` and
+ * `gitops.repository`. 2.17.0 is a published release of the chart (Renovate update records of it);
+ * its CRDs install with the chart (`installCRDs`, default true).
+ */
+const FLUX2_CHART: HelmChartPin = {
+  repositoryUrl: 'https://fluxcd-community.github.io/helm-charts',
+  repositoryName: 'fluxcd-community',
+  chart: 'flux2',
+  version: '2.17.0',
+};
+
+/**
+ * Argo CD and its CRDs (`Application`, `AppProject`, `ApplicationSet`), from the argoproj chart.
+ * Installed by `pulumi up` only with `gitops.engine: argocd` and `gitops.repository`. The 9.5 line
+ * ships Argo CD 3.4 (argo-helm release notes of 9.5.14: Argo CD v3.4.2); 9.5.17 is a later patch
+ * of it. Its `Application` schema is the one the tests check against (`../shared/crds`, 3.5.1:
+ * the fields written here exist in both).
+ */
+const ARGO_CD_CHART: HelmChartPin = {
+  repositoryUrl: 'https://argoproj.github.io/argo-helm',
+  repositoryName: 'argo',
+  chart: 'argo-cd',
+  version: '9.5.17',
+};
+
 export const HELM_RELEASES = {
   certManager: release(CERT_MANAGER_CHART, 'cert-manager'),
   awsLoadBalancerController: release(AWS_LOAD_BALANCER_CONTROLLER_CHART, 'kube-system'),
   strimziOperator: release(STRIMZI_OPERATOR_CHART, 'strimzi'),
   clusterAutoscaler: release(CLUSTER_AUTOSCALER_CHART, 'kube-system'),
   kubePrometheusStack: release(KUBE_PROMETHEUS_STACK_CHART, 'monitoring'),
+  flux: release(FLUX2_CHART, 'flux-system'),
+  argoCd: release(ARGO_CD_CHART, 'argocd'),
 } as const satisfies Record<string, PinnedRelease>;
 
 export type ReleaseKey = keyof typeof HELM_RELEASES;

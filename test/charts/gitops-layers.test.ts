@@ -14,23 +14,45 @@ import { layerOfComponent, namespaceOwners } from '../../charts/gitops-layers';
 import { parseSpec, type LoadedSpec } from '../../spec/load';
 import type { PlatformSpecInput } from '../../spec/schema';
 import { crdsAvailable, validateAgainstCrds } from '../util/crd-validator';
+import { FLUX_KUSTOMIZATION_SPEC_FIELDS } from '../util/flux-stand-ins';
 import { specInput } from '../util/specs';
 import { planStack, TYPES } from '../components/plan-fixture';
 
 type Engine = 'none' | 'flux' | 'argocd';
 
-function loadedFor(engine: Engine, overrides: Partial<PlatformSpecInput> = {}): LoadedSpec {
+/** The repository `pulumi up` points a bootstrapped engine at (`gitops.repository`). */
+const REPOSITORY = { url: 'https://github.com/acme/platform.git', branch: 'release' };
+
+function loadedFor(
+  engine: Engine,
+  overrides: Partial<PlatformSpecInput> = {},
+  bootstrap = engine !== 'none',
+): LoadedSpec {
   return parseSpec({
     ...specInput(3, 2),
     autoscaling: { mode: 'controller' },
     monitoring: { enabled: true, installKubePrometheusStack: true },
     ...overrides,
-    gitops: { engine, path: './clusters/prod/kafka' },
+    gitops: {
+      engine,
+      path: './clusters/prod/kafka',
+      ...(bootstrap ? { repository: REPOSITORY } : {}),
+    },
   });
 }
 
-const keyOf = (object: KubeObject): string =>
+interface ObjectKeyParts {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+const keyOf = (object: ObjectKeyParts): string =>
   `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? '-'}/${object.metadata.name}`;
+
+/** A Helm release as an in-cluster object: its release name in its namespace. */
+const helmReleaseKey = (namespace: string, name: string): string =>
+  `helm/release/${namespace}/${name}`;
 
 function objectsOf(result: SynthResult, component: string): readonly KubeObject[] {
   return result.components.find(c => c.name === component)?.objects ?? [];
@@ -45,68 +67,178 @@ function folderOf(path: string, base: string, result: SynthResult): string {
   return folder;
 }
 
-/**
- * Owners the GitOps side gives each synth object: with Flux, the Kustomization whose path is the
- * object's folder (the gitops folder itself is synced by Flux's bootstrap); with Argo CD, the one
- * Application the user points at the output's root (docs/gitops.md).
- */
-function gitopsOwners(loaded: LoadedSpec, result: SynthResult): Map<string, string[]> {
-  const owners = new Map<string, string[]>();
-  const add = (object: KubeObject, owner: string): void => {
-    owners.set(keyOf(object), [...(owners.get(keyOf(object)) ?? []), owner]);
-  };
-  const engine = loaded.spec.gitops.engine;
-  if (engine === 'flux') {
-    for (const object of objectsOf(result, 'gitops')) add(object, 'flux bootstrap (gitops folder)');
-    for (const kustomization of objectsOf(result, 'gitops')) {
-      const path = (kustomization['spec'] as { path: string }).path;
-      const folder = folderOf(path, loaded.spec.gitops.path, result);
-      for (const object of objectsOf(result, folder)) {
-        add(object, `flux Kustomization ${kustomization.metadata.name}`);
-      }
-    }
-  } else if (engine === 'argocd') {
-    for (const component of result.components) {
-      for (const object of component.objects) add(object, 'argocd root Application');
-    }
-  }
-  return owners;
+/** What the Pulumi program registers in the cluster, under mocks. */
+interface PulumiCluster {
+  /** In-cluster object key -> Pulumi resources that apply it. */
+  readonly owners: Map<string, string[]>;
+  /** Custom resources Pulumi creates itself (the bootstrap's root sync objects). */
+  readonly customResources: readonly KubeObject[];
 }
 
-/** Owners the Pulumi program gives each synth object: the ConfigGroup whose `objs` hold it. */
-async function pulumiOwners(loaded: LoadedSpec): Promise<Map<string, string[]>> {
+const KUBERNETES_WRAPPERS = new Set([
+  TYPES.release,
+  TYPES.configGroup,
+  'pulumi:providers:kubernetes',
+]);
+
+/**
+ * Owners the Pulumi program gives in-cluster objects: every object of a ConfigGroup's `objs`, every
+ * Helm release (as `helm/release/<namespace>/<name>`) and every other Kubernetes resource it
+ * registers (custom resources such as the engine's root sync objects).
+ */
+async function pulumiCluster(loaded: LoadedSpec): Promise<PulumiCluster> {
   const plan = await planStack(loaded);
   const owners = new Map<string, string[]>();
+  const add = (key: string, owner: string): void => {
+    owners.set(key, [...(owners.get(key) ?? []), owner]);
+  };
   for (const group of plan.ofType(TYPES.configGroup)) {
     for (const object of (group.inputs['objs'] ?? []) as KubeObject[]) {
-      owners.set(keyOf(object), [...(owners.get(keyOf(object)) ?? []), `pulumi ${group.name}`]);
+      add(keyOf(object), `pulumi ConfigGroup ${group.name}`);
+    }
+  }
+  for (const release of plan.ofType(TYPES.release)) {
+    const inputs = release.inputs as { name: string; namespace: string };
+    add(helmReleaseKey(inputs.namespace, inputs.name), `pulumi Release ${release.name}`);
+  }
+  const customResources: KubeObject[] = [];
+  for (const resource of plan.resources) {
+    if (!resource.type.startsWith('kubernetes:') || KUBERNETES_WRAPPERS.has(resource.type)) {
+      continue;
+    }
+    const object = resource.inputs as unknown as KubeObject;
+    customResources.push(object);
+    add(keyOf(object), `pulumi ${resource.type} ${resource.name}`);
+  }
+  return { owners, customResources };
+}
+
+/**
+ * Owners the GitOps side gives in-cluster objects:
+ * - Flux: each layer Kustomization owns its folder's objects; the gitops folder itself is owned by
+ *   the root Kustomization Pulumi created (checked to point at exactly that folder), or by your own
+ *   bootstrap without `gitops.repository`;
+ * - Argo CD: every object of the output is owned by the one root Application (Pulumi's, checked to
+ *   point at the output's root, or yours);
+ * - both: each operator HelmRelease/Application owns the Helm release it installs.
+ */
+function gitopsOwners(
+  loaded: LoadedSpec,
+  result: SynthResult,
+  pulumiCustomResources: readonly KubeObject[],
+): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  const add = (key: string, owner: string): void => {
+    owners.set(key, [...(owners.get(key) ?? []), owner]);
+  };
+  const { engine, path, repository } = loaded.spec.gitops;
+  const rootOf = (kind: string): KubeObject | undefined => {
+    const roots = pulumiCustomResources.filter(object => object.kind === kind);
+    expect(roots).toHaveLength(repository === undefined ? 0 : 1);
+    return roots[0];
+  };
+  if (engine === 'flux') {
+    const root = rootOf('Kustomization');
+    const rootOwner =
+      root === undefined ? 'your flux bootstrap' : `flux root Kustomization ${root.metadata.name}`;
+    if (root !== undefined) {
+      // The root syncs exactly the folder synth writes the layer Kustomizations to.
+      expect(folderOf((root['spec'] as { path: string }).path, path, result)).toBe('gitops');
+    }
+    for (const object of objectsOf(result, 'gitops')) add(keyOf(object), rootOwner);
+    for (const kustomization of objectsOf(result, 'gitops')) {
+      const folder = folderOf((kustomization['spec'] as { path: string }).path, path, result);
+      for (const object of objectsOf(result, folder)) {
+        add(keyOf(object), `flux Kustomization ${kustomization.metadata.name}`);
+      }
+    }
+    for (const release of objectsOf(result, 'operators').filter(o => o.kind === 'HelmRelease')) {
+      const spec = release['spec'] as { releaseName: string; targetNamespace: string };
+      add(
+        helmReleaseKey(spec.targetNamespace, spec.releaseName),
+        `flux HelmRelease ${release.metadata.name}`,
+      );
+    }
+  } else if (engine === 'argocd') {
+    const root = rootOf('Application');
+    const rootOwner =
+      root === undefined
+        ? 'your root Application'
+        : `argocd root Application ${root.metadata.name}`;
+    if (root !== undefined) {
+      // The root syncs the output's root folder, where synth writes its kustomization.yaml.
+      const source = (root['spec'] as { source: { path: string } }).source;
+      expect(source.path).toBe(path.replace(/^\.\//, ''));
+      expect(result.files.has('kustomization.yaml')).toBe(true);
+    }
+    for (const component of result.components) {
+      for (const object of component.objects) add(keyOf(object), rootOwner);
+    }
+    for (const application of objectsOf(result, 'operators')) {
+      const spec = application['spec'] as {
+        source: { helm: { releaseName: string } };
+        destination: { namespace: string };
+      };
+      add(
+        helmReleaseKey(spec.destination.namespace, spec.source.helm.releaseName),
+        `argocd Application ${application.metadata.name}`,
+      );
     }
   }
   return owners;
 }
 
-describe.each<Engine>(['none', 'flux', 'argocd'])('gitops.engine: %s', engine => {
-  const loaded = loadedFor(engine);
+const MODES: ReadonlyArray<{ label: string; engine: Engine; bootstrap: boolean }> = [
+  { label: 'none', engine: 'none', bootstrap: false },
+  { label: 'flux, bootstrapped by pulumi up', engine: 'flux', bootstrap: true },
+  { label: 'argocd, bootstrapped by pulumi up', engine: 'argocd', bootstrap: true },
+  { label: 'flux, bootstrapped by you', engine: 'flux', bootstrap: false },
+  { label: 'argocd, bootstrapped by you', engine: 'argocd', bootstrap: false },
+];
+
+describe.each(MODES)('gitops.engine: $label', ({ engine, bootstrap }) => {
+  const loaded = loadedFor(engine, {}, bootstrap);
   const result = synthPlatform(loaded);
 
   it('gives every in-cluster object exactly one owner (Pulumi or the GitOps engine)', async () => {
-    const fromGitops = gitopsOwners(loaded, result);
-    const fromPulumi = await pulumiOwners(loaded);
+    const cluster = await pulumiCluster(loaded);
+    const fromGitops = gitopsOwners(loaded, result, cluster.customResources);
+    // Every object either side applies: the synth output, Helm releases, Pulumi's own objects.
+    const keys = new Set([
+      ...result.components.flatMap(c => c.objects.map(keyOf)),
+      ...fromGitops.keys(),
+      ...cluster.owners.keys(),
+    ]);
     const problems: string[] = [];
-    for (const component of result.components) {
-      for (const object of component.objects) {
-        const owners = [
-          ...(fromGitops.get(keyOf(object)) ?? []),
-          ...(fromPulumi.get(keyOf(object)) ?? []),
-        ];
-        if (owners.length !== 1) problems.push(`${keyOf(object)}: ${JSON.stringify(owners)}`);
-      }
+    for (const key of keys) {
+      const owners = [...(fromGitops.get(key) ?? []), ...(cluster.owners.get(key) ?? [])];
+      if (owners.length !== 1) problems.push(`${key}: ${JSON.stringify(owners)}`);
     }
     expect(problems).toEqual([]);
-    // Pulumi applies nothing the synth output does not hold.
+
+    const pulumiOwned = [...cluster.owners.keys()];
     const emitted = new Set(result.components.flatMap(c => c.objects.map(keyOf)));
-    expect([...fromPulumi.keys()].filter(key => !emitted.has(key))).toEqual([]);
-    if (engine !== 'none') expect(fromPulumi.size).toBe(0);
+    const clusterAutoscaler = helmReleaseKey('kube-system', 'cluster-autoscaler');
+    if (engine === 'none') {
+      // Pulumi applies nothing the synth output does not hold, besides the Helm releases.
+      expect(pulumiOwned.filter(key => !emitted.has(key) && !key.startsWith('helm/'))).toEqual([]);
+      expect(cluster.customResources).toEqual([]);
+    } else if (bootstrap) {
+      // Only the engine's release, its root sync objects and Cluster Autoscaler (Pulumi-only).
+      const namespace =
+        loaded.spec.gitops.namespace ?? (engine === 'flux' ? 'flux-system' : 'argocd');
+      const expected = [
+        clusterAutoscaler,
+        helmReleaseKey(namespace, engine === 'flux' ? 'flux' : 'argocd'),
+        ...cluster.customResources.map(keyOf),
+      ];
+      expect(pulumiOwned.sort()).toEqual(expected.sort());
+      expect(cluster.customResources.map(o => o.kind).sort()).toEqual(
+        engine === 'flux' ? ['GitRepository', 'Kustomization'] : ['Application'],
+      );
+    } else {
+      expect(pulumiOwned).toEqual([clusterAutoscaler]);
+    }
   }, 120_000);
 
   it('has exactly one creator for every namespace an object lives in', () => {
@@ -184,35 +316,8 @@ describe('Flux layering', () => {
   });
 
   it('writes only fields of the kustomize.toolkit.fluxcd.io/v1 KustomizationSpec, with the required ones', () => {
-    // A stand-in for the kustomize-controller CRD, which ../shared/crds does not hold: the field
-    // names of KustomizationSpec in Flux's v1 API reference, and its required fields.
-    const known = new Set([
-      'commonMetadata',
-      'components',
-      'decryption',
-      'deletionPolicy',
-      'dependsOn',
-      'force',
-      'healthCheckExprs',
-      'healthChecks',
-      'ignoreMissingComponents',
-      'images',
-      'interval',
-      'kubeConfig',
-      'namePrefix',
-      'nameSuffix',
-      'patches',
-      'path',
-      'postBuild',
-      'prune',
-      'retryInterval',
-      'serviceAccountName',
-      'sourceRef',
-      'suspend',
-      'targetNamespace',
-      'timeout',
-      'wait',
-    ]);
+    // A stand-in for the kustomize-controller CRD, which ../shared/crds does not hold.
+    const known = FLUX_KUSTOMIZATION_SPEC_FIELDS;
     expect(kustomizations.length).toBeGreaterThan(1);
     for (const kustomization of kustomizations) {
       expect(kustomization.apiVersion).toBe('kustomize.toolkit.fluxcd.io/v1');
