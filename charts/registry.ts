@@ -11,6 +11,7 @@ import { DeschedulerChart } from './descheduler-chart';
 import { DrainCleanerChart } from './drain-cleaner-chart';
 import { GitopsChart } from './gitops-chart';
 import { builtComponentNames, layerOfComponent, withGitopsLayers } from './gitops-layers';
+import { addNamespaceDependsOn } from './gitops-order';
 import { KafkaChart } from './kafka-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { NetworkPoliciesChart } from './network-policies-chart';
@@ -80,17 +81,17 @@ const entries: readonly ComponentEntry[] = [
     name: 'gitops',
     description:
       'Flux entry point: a Kustomization per layer folder, operators first, the rest dependsOn them',
-    // Last, so the platform components it points at are already built beside it.
-    build: (scope, { spec }) =>
-      spec.gitops.engine === 'flux'
-        ? new GitopsChart(scope, 'gitops', {
-            spec,
-            platformComponents: builtComponentNames(
-              scope,
-              entries.map(entry => entry.name),
-            ).filter(name => layerOfComponent(name) === 'platform'),
-          })
-        : undefined,
+    // Last, so the platform components it points at are already built beside it. Folders that
+    // live in a namespace another folder emits also dependsOn that folder (gitops-order.ts).
+    build: (scope, { spec }) => {
+      if (spec.gitops.engine !== 'flux') return undefined;
+      const platformComponents = builtComponentNames(
+        scope,
+        entries.map(entry => entry.name),
+      ).filter(name => layerOfComponent(name) === 'platform');
+      const chart = new GitopsChart(scope, 'gitops', { spec, platformComponents });
+      return addNamespaceDependsOn(chart, scope, spec, platformComponents);
+    },
   },
 ];
 

@@ -309,7 +309,8 @@ describe('Flux layering', () => {
       const kustomization = kustomizations.find(k => k.metadata.name === `test-${component.name}`);
       const spec = kustomization?.['spec'] as Record<string, unknown>;
       expect(spec['path']).toBe(`./clusters/prod/kafka/${component.name}`);
-      expect(spec['dependsOn']).toEqual([{ name: 'test-operators' }]);
+      // First the operators; then the folders that emit its namespaces (gitops-order.ts).
+      expect((spec['dependsOn'] as unknown[])[0]).toEqual({ name: 'test-operators' });
       expect(spec['wait']).toBe(true);
       expect(spec['prune']).toBe(true);
     }

@@ -1,0 +1,192 @@
+/**
+ * The layered GitOps output, applied for real (server-side apply, persisted) in each engine's order
+ * to an empty API server that gets only the engine's own CRDs and the CRDs the operator releases
+ * would install (issue #13). Each case starts its own control plane: nothing else is in it.
+ * The model is in `gitops-apply.ts`; docs/cluster-tier.md describes it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { findCrdsDir, startControlPlane, type ControlPlane } from './control-plane';
+import {
+  layeredApplyPlan,
+  runLayeredApply,
+  applyObject,
+  waitForSystemNamespaces,
+  type Engine,
+  type LayeredApplyPlan,
+} from './gitops-apply';
+import { KubeApi, type KubeObject } from './kube-api';
+import { variedSpecInput } from './specs';
+import { REPO } from './tools';
+import { parseSpec, type LoadedSpec } from '../../spec/load';
+import type { PlatformSpecInput } from '../../spec/schema';
+import { isCustomResource } from '../../charts/operators/gitops';
+
+const crdsDir = findCrdsDir();
+if (crdsDir === undefined) {
+  process.stderr.write(
+    'skipping layered GitOps apply: no ../shared/crds and no PLATFORM_CRDS_DIR\n',
+  );
+}
+
+const ENGINES: readonly Engine[] = ['flux', 'argocd', 'none'];
+
+/** `stacks/prod.yaml` with `gitops.engine` set. */
+function prodWith(engine: Engine): LoadedSpec {
+  const input = parse(readFileSync(join(REPO, 'stacks/prod.yaml'), 'utf8')) as PlatformSpecInput;
+  return parseSpec({ ...input, gitops: { engine } }, `stacks/prod.yaml (gitops ${engine})`);
+}
+
+/**
+ * The variant: target-tracking (descheduler and its RBAC), drain cleaner legacy, a Kafka namespace
+ * other than `kafka`, monitoring with your own Prometheus Operator stack in a namespace of its own
+ * (so its namespace and CRDs come from you, not from a release).
+ */
+function variantWith(engine: Engine): LoadedSpec {
+  const base = variedSpecInput(2, 1);
+  return parseSpec(
+    {
+      ...base,
+      gitops: { engine },
+      monitoring: { enabled: true, installKubePrometheusStack: false, namespace: 'observability' },
+    },
+    `variant (gitops ${engine})`,
+  );
+}
+
+const CASES = ENGINES.flatMap(engine => [
+  [`stacks/prod.yaml, gitops ${engine}`, () => prodWith(engine)] as const,
+  [
+    `2 zones, target-tracking, own Prometheus stack in observability, gitops ${engine}`,
+    () => variantWith(engine),
+  ] as const,
+]);
+
+/** A fresh control plane with no CRDs, and a client for it. */
+async function emptyControlPlane(): Promise<{ plane: ControlPlane; api: KubeApi }> {
+  const plane = await startControlPlane({});
+  const api = new KubeApi(plane.info);
+  return { plane, api };
+}
+
+async function withEmptyControlPlane<T>(run: (api: KubeApi) => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const { plane, api } = await emptyControlPlane();
+  try {
+    const crds = (await api.ok(
+      'GET',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    )) as {
+      items: unknown[];
+    };
+    expect(crds.items).toEqual([]); // empty: not even the engine's CRDs yet
+    process.stderr.write(`  fresh control plane ready in ${Date.now() - started} ms\n`);
+    return await run(api);
+  } finally {
+    api.close();
+    await plane.stop();
+  }
+}
+
+function kindsOf(plan: LayeredApplyPlan): string {
+  const kinds = new Set(plan.platform.flatMap(u => u.objects.map(o => String(o.kind))));
+  return [...kinds].sort().join(' ');
+}
+
+(crdsDir === undefined ? describe.skip : describe)(
+  'layered GitOps output applied in order to an empty API server',
+  () => {
+    const dir = crdsDir as string;
+
+    it.each(CASES)('%s', async (label, load) => {
+      const loaded = load();
+      const { plan, problems } = await layeredApplyPlan(loaded, dir);
+      expect(problems).toEqual([]);
+      expect(plan.platform.length).toBeGreaterThan(0);
+      const outcome = await withEmptyControlPlane(api => runLayeredApply(api, plan, dir));
+      process.stderr.write(
+        `${label}: ${outcome.applied} objects applied; platform kinds: ${kindsOf(plan)}\n  ` +
+          `${outcome.log.join('\n  ')}\n`,
+      );
+      expect(outcome.failures).toEqual([]);
+      expect(outcome.failures.filter(f => f.includes('no matches for kind'))).toEqual([]);
+      const total = [...plan.first, ...plan.platform].reduce((n, u) => n + u.objects.length, 0);
+      expect(outcome.applied).toBe(total);
+      // The releases brought CRDs (Strimzi at least) and the operator namespaces.
+      expect(outcome.releaseCrds).toContain('kafkas.kafka.strimzi.io');
+      expect(outcome.releaseNamespaces).toContain(loaded.spec.operators.strimziNamespace);
+    });
+  },
+);
+
+(crdsDir === undefined ? describe.skip : describe)('negative controls: the check can fail', () => {
+  const dir = crdsDir as string;
+
+  it('the platform layer before the operator releases: no matches for kind, for every custom resource', async () => {
+    const { plan } = await layeredApplyPlan(prodWith('flux'), dir);
+    const outcome = await withEmptyControlPlane(api =>
+      runLayeredApply(api, plan, dir, { skipReleases: true }),
+    );
+    const custom = plan.platform
+      .flatMap(u => u.objects)
+      .filter(o => isCustomResource(String(o.apiVersion)));
+    expect(custom.length).toBeGreaterThan(10);
+    const noMatches = outcome.failures.filter(f => f.includes('no matches for kind'));
+    for (const object of custom) {
+      const name = `${String(object.kind)} ${String(object.metadata?.namespace)}/${String(object.metadata?.name)}`;
+      expect(
+        noMatches.some(f => f.includes(`${name}: no matches for kind "${String(object.kind)}"`)),
+      ).toBe(true);
+    }
+    // Objects in the operator namespaces find no namespace either (no release made it).
+    expect(outcome.failures.some(f => /namespaces "strimzi" not found/.test(f))).toBe(true);
+  });
+
+  it('an object whose namespace nobody made yet is refused by the server', async () => {
+    const { plan } = await layeredApplyPlan(prodWith('flux'), dir);
+    // The first namespaced built-in object of the platform layer whose namespace the output makes.
+    const madeByOutput = new Set(
+      plan.platform
+        .flatMap(u => u.objects.filter(o => o.kind === 'Namespace'))
+        .map(o => o.metadata?.name),
+    );
+    const object = plan.platform
+      .flatMap(u => u.objects)
+      .find(
+        o =>
+          o.metadata?.namespace !== undefined &&
+          madeByOutput.has(o.metadata.namespace) &&
+          !isCustomResource(String(o.apiVersion)),
+      ) as KubeObject;
+    expect(object).toBeDefined();
+    const error = await withEmptyControlPlane(async api => {
+      await waitForSystemNamespaces(api);
+      return applyObject(api, object, 'kustomize-controller');
+    });
+    expect(error).toMatch(new RegExp(`namespaces "${object.metadata?.namespace}" not found`));
+  });
+
+  it('Flux Kustomizations that only dependsOn the operators (the output before #13 was closed) leave namespaces to chance', async () => {
+    const { plan } = await layeredApplyPlan(prodWith('flux'), dir);
+    const operators = plan.first[1].name;
+    const onlyOperators: LayeredApplyPlan = {
+      ...plan,
+      platform: plan.platform.map(unit => ({ ...unit, dependsOn: [operators] })),
+    };
+    // Latest-first among equals: network-policies runs before drain-cleaner and autoscaler make
+    // their namespaces, and the server refuses.
+    const refused = await withEmptyControlPlane(api => runLayeredApply(api, onlyOperators, dir));
+    expect(refused.failures.some(f => /namespaces "[^"]+" not found/.test(f))).toBe(true);
+    // In the declared order the server accepts everything, and the gap is still reported.
+    const lucky = await withEmptyControlPlane(api =>
+      runLayeredApply(
+        api,
+        { ...onlyOperators, platform: [...onlyOperators.platform].reverse() },
+        dir,
+      ),
+    );
+    expect(lucky.failures.filter(f => !f.includes('ordering gap'))).toEqual([]);
+    expect(lucky.failures.some(f => /ordering gap: namespace kafka /.test(f))).toBe(true);
+  });
+});
