@@ -7,7 +7,8 @@
  * Today there is one: Flux's kustomize-controller `Kustomization` (`kustomize.toolkit.fluxcd.io/v1`),
  * which the GitOps layers emit with `gitops.engine: flux`. Its fields are checked by
  * `test/charts/gitops-layers.test.ts` instead. A real CRD of the same name in the CRD folder always
- * wins over the stand-in (see `standInCrdsFor`). docs/cluster-tier.md names this stand-in.
+ * wins over the stand-in (see `standInCrdsFor`). The layered apply (`gitops-apply.ts`) installs it
+ * in its Flux bootstrap step too. docs/cluster-tier.md names this stand-in.
  */
 
 /** The stand-ins, keyed by CRD name (`<plural>.<group>`). */
