@@ -21,6 +21,23 @@ export interface KafkaEksPlatformArgs {
    * @throws SpecError listing every problem when a plain object is invalid.
    */
   readonly spec: LoadedSpec | PlatformSpecInput;
+  /**
+   * Give every component this platform creates directly (Network, Cluster or ExistingCluster,
+   * Nodegroups, EbsCsiDriver, Scaling, Platform, ClusterAutoscaler) an alias to the URN it has as a
+   * direct child of the stack: `{ parent: pulumi.rootStackResource }`, same name and type. Set it
+   * when the stack was deployed by a program that called `buildPlatformStack` itself, as
+   * `stacks/index.ts` of this repository did before it created a `KafkaEksPlatform`: without it
+   * every resource's URN changes (the new parent is part of each URN) and `pulumi up` would
+   * replace the whole platform, EKS cluster included. With it, the engine matches each component
+   * to its old state, and every resource under a component follows, because the engine derives a
+   * child's alias from the alias its parent matched (pulumi/pulumi
+   * `pkg/resource/deploy/step_generator.go`, `generateAliases`). The first `pulumi up` then
+   * moves the resources under this component without touching AWS; later runs may keep the flag
+   * (an alias that matches nothing in the state is ignored).
+   * Leave it off for a new stack: nothing there is at the old URNs.
+   * @default false - no aliases; URNs are only those under this component
+   */
+  readonly aliasRootResources?: boolean;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -68,7 +85,12 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     this.loaded = loaded;
     // Every component is a child of this one, so `pulumi destroy`, aliases and the console see
     // one platform.
-    const built = buildPlatformStack(this.loaded, { parent: this });
+    const built = buildPlatformStack(this.loaded, {
+      parent: this,
+      ...((args.aliasRootResources ?? false)
+        ? { aliases: [{ parent: pulumi.rootStackResource }] }
+        : {}),
+    });
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.clusterName = pulumi.output(built.clusterName);
     this.zones = pulumi

@@ -56,6 +56,8 @@ export interface CliResult {
 export interface EngineSandbox {
   /** The project copy (the folder of its Pulumi.yaml). */
   readonly projectDir: string;
+  /** The folder on the CLI's PATH (plugins placed here are found by name). */
+  readonly binDir: string;
   /** Runs `pulumi <args>` in `cwd` (default: the project copy) with the sandbox environment. */
   run(
     args: readonly string[],
@@ -126,6 +128,7 @@ export async function createSandbox(
   if (login.code !== 0) throw new Error(`pulumi login failed: ${login.stderr}`);
   return {
     projectDir,
+    binDir: bin,
     run,
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -15,6 +15,23 @@ import {
 import { indexPlan } from '../components/plan-fixture';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** A stack export as the engine stores it: an Output resolved under the mocks, or a plain value. */
+function exportValue(value: unknown): Promise<unknown> {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { apply?: unknown }).apply === 'function'
+  ) {
+    return new Promise(resolve => {
+      (value as { apply(callback: (inner: unknown) => unknown): unknown }).apply(inner => {
+        resolve(inner);
+        return inner;
+      });
+    });
+  }
+  return Promise.resolve(value);
+}
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** The `kafka-eks-autoscaling:spec` default declared in Pulumi.yaml. */
@@ -63,12 +80,12 @@ describe('relative paths in stack config resolve against the project root', () =
 
   it('runs the Pulumi.yaml default (stacks/prod.yaml) from stacks/, as the engine does', async () => {
     const exported = await runProgramFromStacksFolder(pulumiYamlSpecDefault());
-    expect(exported['clusterName']).toBe('orders');
+    expect(await exportValue(exported['clusterName'])).toBe('orders');
   });
 
   it('runs the spec set in Pulumi.dev.yaml (stacks/dev.yaml) from stacks/, as the engine does', async () => {
     const exported = await runProgramFromStacksFolder(stackSpecValue('Pulumi.dev.yaml'));
-    expect(exported['clusterName']).toBe('orders-dev');
+    expect(await exportValue(exported['clusterName'])).toBe('orders-dev');
   });
 
   it('takes the engine root directory when it is absolute, the folder of Pulumi.yaml otherwise', () => {
@@ -141,13 +158,64 @@ describe('stacks/index.ts', () => {
     });
     const plan = indexPlan(resources);
     expect(plan.ofType('eks:index:Cluster')[0]?.inputs['name']).toBe('orders-dev');
-    expect(exported['clusterName']).toBe('orders-dev');
-    expect(exported['bootstrapAddress']).toBe('orders-dev-kafka-bootstrap.kafka.svc:9093');
-    expect(Object.keys(exported['zones'] as object)).toEqual([
-      'us-east-1a',
-      'us-east-1b',
-      'us-east-1c',
+    // Exactly the six exports of earlier versions, now the platform component's outputs.
+    expect(Object.keys(exported).sort()).toEqual(
+      [
+        'bootstrapAddress',
+        'clusterName',
+        'controllerPolicyJson',
+        'externalBootstrapService',
+        'kubeconfig',
+        'zones',
+      ].sort(),
+    );
+    expect(await exportValue(exported['clusterName'])).toBe('orders-dev');
+    expect(await exportValue(exported['bootstrapAddress'])).toBe(
+      'orders-dev-kafka-bootstrap.kafka.svc:9093',
+    );
+    const zones = (await exportValue(exported['zones'])) as Record<string, unknown>;
+    expect(Object.keys(zones)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    // The zone's nodegroup as the plan creates it (EKS name), with its Auto Scaling group.
+    const nodeGroupNames = plan
+      .ofType('aws:eks/nodeGroup:NodeGroup')
+      .map(group => group.inputs['nodeGroupName']);
+    expect(zones['us-east-1a']).toEqual({
+      nodegroupName: 'orders-dev-kafka-a',
+      autoScalingGroupName: expect.any(String),
+    });
+    expect(nodeGroupNames).toContain('orders-dev-kafka-a');
+  });
+
+  it('creates one KafkaEksPlatform named after the spec, whose components alias their URNs of earlier versions', async () => {
+    // GIVEN the program run under mocks with the dev spec
+    const { recordTree } = await import('../util/resource-tree');
+    let nodes: Awaited<ReturnType<typeof recordTree>> = [];
+    await jest.isolateModulesAsync(async () => {
+      nodes = await recordTree(join(ROOT, 'stacks', 'dev.yaml'), async () => {
+        await import('../../stacks/index');
+      });
+    });
+
+    // THEN the stack has one child, the platform
+    const topLevel = nodes.filter(node => node.parent === null);
+    expect(topLevel.map(node => `${node.type}::${node.name}`)).toEqual([
+      'kafka-eks:index:KafkaEksPlatform::orders-dev',
     ]);
+    // AND each component directly under it answers to its root URN of earlier versions
+    // (aliasRootResources: true; what the engine does with that: test/engine/aliases.test.ts)
+    const platform = nodes.indexOf(topLevel[0] as (typeof nodes)[number]);
+    const components = nodes.filter(node => node.parent === platform);
+    expect(components.map(node => node.type)).toEqual([
+      'kafka-eks:index:Network',
+      'kafka-eks:index:Cluster',
+      'kafka-eks:index:Nodegroups',
+      'kafka-eks:index:EbsCsiDriver',
+      'kafka-eks:index:Scaling',
+      'kafka-eks:index:Platform',
+      'kafka-eks:index:ClusterAutoscaler',
+    ]);
+    expect(components.every(node => node.aliasNoParent)).toBe(true);
+    expect(nodes.filter(node => node.aliasNoParent)).toHaveLength(components.length);
   });
 });
 

@@ -1,0 +1,110 @@
+/**
+ * The resource tree a program registers, recorded under Pulumi mocks so the engine tier can replay
+ * it under the real engine without AWS: every resource's type, name, parent (by position in the
+ * list) and aliases, in construction order (a parent always comes before its children).
+ *
+ * Recording goes through a stack transformation, so it sees the options exactly as the program
+ * passed them. The only alias shape the program uses is `{ parent: pulumi.rootStackResource }`
+ * (KafkaEksPlatform's `aliasRootResources`); any other shape fails the recording, so a change to
+ * how aliases are written cannot slip past the replay unnoticed.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { mockCallResult, mockResourceState } from '../../components/lib/plan-mocks';
+import { PROJECT_NAME, SPEC_CONFIG_KEY } from '../../components/lib/plan';
+
+/** One recorded resource. */
+export interface TreeNode {
+  readonly type: string;
+  readonly name: string;
+  /** Position of the parent in the list; `null` for a direct child of the stack. */
+  readonly parent: number | null;
+  /** A custom resource (AWS, Kubernetes, a provider); `false` for a component. */
+  readonly custom: boolean;
+  /** `true` when the resource has the alias `{ parent: pulumi.rootStackResource }`. */
+  readonly aliasNoParent: boolean;
+}
+
+function isNoParentAlias(alias: unknown): boolean {
+  return (
+    typeof alias === 'object' &&
+    alias !== null &&
+    !pulumi.Output.isInstance(alias) &&
+    Object.keys(alias).length === 1 &&
+    Object.prototype.hasOwnProperty.call(alias, 'parent') &&
+    (alias as { parent: unknown }).parent === pulumi.rootStackResource
+  );
+}
+
+/**
+ * Runs `program` under mocks (spec file set under `kafka-eks-autoscaling:spec` when given) and
+ * returns its tree. Import Pulumi-using modules inside `program`, after the mocks are set.
+ * @throws Error naming the resource when it carries an alias of any other shape.
+ */
+export async function recordTree(
+  specFile: string | undefined,
+  program: () => Promise<void>,
+): Promise<TreeNode[]> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: args =>
+        mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>),
+      call: args => mockCallResult(args.token, args.inputs as Record<string, unknown>),
+    },
+    PROJECT_NAME,
+    'replay',
+    false,
+  );
+  if (specFile !== undefined) pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
+  const seen: Array<{ resource: pulumi.Resource; node: Omit<TreeNode, 'custom'> }> = [];
+  const position = new Map<pulumi.Resource, number>();
+  let failure: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(args => {
+      const aliases = [...(args.opts.aliases ?? [])];
+      const unknownShape = aliases.find(alias => !isNoParentAlias(alias));
+      if (unknownShape !== undefined) {
+        throw new Error(
+          `${args.type}::${args.name} has an alias the replay does not know: ${JSON.stringify(unknownShape)}`,
+        );
+      }
+      const parent = args.opts.parent === undefined ? undefined : position.get(args.opts.parent);
+      position.set(args.resource, seen.length);
+      seen.push({
+        resource: args.resource,
+        node: {
+          type: args.type,
+          name: args.name,
+          parent: parent ?? null,
+          aliasNoParent: aliases.length > 0,
+        },
+      });
+      return undefined;
+    });
+    try {
+      await program();
+    } catch (error) {
+      failure = error;
+    }
+  });
+  await pulumi.runtime.disconnect();
+  if (failure !== undefined) throw failure;
+  // Known only once each constructor has finished.
+  return seen.map(({ resource, node }) => ({
+    ...node,
+    custom: pulumi.CustomResource.isInstance(resource),
+  }));
+}
+
+/**
+ * The URN the engine gives each node: the parent's type chain joined with `$` (a direct child of
+ * the stack has none), then `::name`.
+ */
+export function urnsOf(nodes: readonly TreeNode[], stack: string, project: string): string[] {
+  const chains: string[] = [];
+  return nodes.map((node, index) => {
+    const parentChain = node.parent === null ? undefined : chains[node.parent];
+    const chain = parentChain === undefined ? node.type : `${parentChain}$${node.type}`;
+    chains[index] = chain;
+    return `urn:pulumi:${stack}::${project}::${chain}::${node.name}`;
+  });
+}
