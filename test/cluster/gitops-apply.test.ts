@@ -32,16 +32,27 @@ if (crdsDir === undefined) {
 
 const ENGINES: readonly Engine[] = ['flux', 'argocd', 'none'];
 
-/** `stacks/prod.yaml` with `gitops.engine` set. */
+const engineBootstrapped = (loaded: LoadedSpec): boolean =>
+  loaded.spec.gitops.engine !== 'none' && loaded.spec.gitops.repository !== undefined;
+
+/**
+ * `stacks/prod.yaml` with `gitops.engine` set; with Flux or Argo CD also `gitops.repository`, so
+ * `pulumi up` bootstraps the engine (its release and root sync objects are step 0).
+ */
 function prodWith(engine: Engine): LoadedSpec {
   const input = parse(readFileSync(join(REPO, 'stacks/prod.yaml'), 'utf8')) as PlatformSpecInput;
-  return parseSpec({ ...input, gitops: { engine } }, `stacks/prod.yaml (gitops ${engine})`);
+  const repository = { url: 'https://git.example.com/platform/kafka.git' };
+  return parseSpec(
+    { ...input, gitops: engine === 'none' ? { engine } : { engine, repository } },
+    `stacks/prod.yaml (gitops ${engine})`,
+  );
 }
 
 /**
  * The variant: target-tracking (descheduler and its RBAC), drain cleaner legacy, a Kafka namespace
  * other than `kafka`, monitoring with your own Prometheus Operator stack in a namespace of its own
- * (so its namespace and CRDs come from you, not from a release).
+ * (so its namespace and CRDs come from you, not from a release), and no `gitops.repository` (you
+ * bootstrap the engine).
  */
 function variantWith(engine: Engine): LoadedSpec {
   const base = variedSpecInput(2, 1);
@@ -56,9 +67,12 @@ function variantWith(engine: Engine): LoadedSpec {
 }
 
 const CASES = ENGINES.flatMap(engine => [
-  [`stacks/prod.yaml, gitops ${engine}`, () => prodWith(engine)] as const,
   [
-    `2 zones, target-tracking, own Prometheus stack in observability, gitops ${engine}`,
+    `stacks/prod.yaml, gitops ${engine}${engine === 'none' ? '' : ', bootstrapped by pulumi up'}`,
+    () => prodWith(engine),
+  ] as const,
+  [
+    `2 zones, target-tracking, own Prometheus stack in observability, gitops ${engine}${engine === 'none' ? '' : ', bootstrapped by you'}`,
     () => variantWith(engine),
   ] as const,
 ]);
@@ -104,6 +118,8 @@ function kindsOf(plan: LayeredApplyPlan): string {
       const { plan, problems } = await layeredApplyPlan(loaded, dir);
       expect(problems).toEqual([]);
       expect(plan.platform.length).toBeGreaterThan(0);
+      const bootstrapped = engineBootstrapped(loaded);
+      expect(plan.engineBootstrap !== undefined).toBe(bootstrapped);
       const outcome = await withEmptyControlPlane(api => runLayeredApply(api, plan, dir));
       process.stderr.write(
         `${label}: ${outcome.applied} objects applied; platform kinds: ${kindsOf(plan)}\n  ` +
@@ -111,7 +127,11 @@ function kindsOf(plan: LayeredApplyPlan): string {
       );
       expect(outcome.failures).toEqual([]);
       expect(outcome.failures.filter(f => f.includes('no matches for kind'))).toEqual([]);
-      const total = [...plan.first, ...plan.platform].reduce((n, u) => n + u.objects.length, 0);
+      const total = [
+        ...plan.first,
+        ...plan.platform,
+        { objects: plan.engineBootstrap?.rootObjects ?? [] },
+      ].reduce((n, u) => n + u.objects.length, 0);
       expect(outcome.applied).toBe(total);
       // The releases brought CRDs (Strimzi at least) and the operator namespaces.
       expect(outcome.releaseCrds).toContain('kafkas.kafka.strimzi.io');

@@ -51,6 +51,12 @@ export interface ReleaseInstall {
   readonly values: Record<string, unknown>;
 }
 
+/** The engine's own release and root sync objects, as the Pulumi plan declares them. */
+export interface EngineBootstrap {
+  readonly release: ReleaseInstall;
+  readonly rootObjects: readonly KubeObject[];
+}
+
 /** A set of objects the engine applies together, and what it waits for first. */
 export interface ApplyUnit {
   readonly name: string;
@@ -65,6 +71,11 @@ export interface LayeredApplyPlan {
   /** Field manager the engine's applier uses. */
   readonly fieldManager: string;
   readonly engineCrdDirs: readonly string[];
+  /**
+   * `pulumi up`'s bootstrap of the engine (`gitops.repository` set): its Helm release and the root
+   * sync objects it creates after it. Undefined when you bootstrap the engine yourself.
+   */
+  readonly engineBootstrap: EngineBootstrap | undefined;
   /** Namespaces that exist before the output is applied (made by you or the engine's bootstrap). */
   readonly bootstrapNamespaces: readonly string[];
   /** CRD folders you provide (your own Prometheus Operator stack). */
@@ -80,6 +91,8 @@ export interface LayeredApplyPlan {
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
+const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
 
 /**
  * CRD folders (prefix of a folder under the CRD directory) each chart ships, and when. A chart not
@@ -108,6 +121,16 @@ const CHART_CRDS: Readonly<
   'kube-prometheus-stack': {
     folder: () => 'prometheus-operator-',
     when: values => (values.crds as { enabled?: unknown } | undefined)?.enabled !== false,
+  },
+  // The engines' charts, as `pulumi up` installs them (`gitops.repository` set). The Flux chart's
+  // kustomize-controller CRD is not in the CRD folder: `stand-in-crds.ts` stands in for it.
+  flux2: {
+    folder: () => 'flux-',
+    when: values => values.installCRDs !== false,
+  },
+  'argo-cd': {
+    folder: () => 'argo-cd-',
+    when: values => (values.crds as { install?: unknown } | undefined)?.install !== false,
   },
   // No CRD of these charts is used by the output, and none is in the CRD folder.
   'aws-load-balancer-controller': { folder: () => undefined, when: () => false },
@@ -214,8 +237,74 @@ function userPrerequisites(
   return { namespaces, crdPrefixes };
 }
 
+/**
+ * The engine's CRD folders: those its chart ships when `pulumi up` installs it (an unknown chart
+ * or CRDs turned off give none, and step 1 then fails), else `prefixes` (your installation).
+ */
+function engineCrdDirs(
+  crdsDir: string,
+  engineBootstrap: EngineBootstrap | undefined,
+  prefixes: readonly string[],
+): string[] {
+  if (engineBootstrap === undefined) return prefixes.map(prefix => crdFolder(crdsDir, prefix));
+  const { release } = engineBootstrap;
+  if (releaseCrdDirs(crdsDir, release).length === 0) return [];
+  // One chart, several controllers: every folder of the engine (flux-source-..., flux-helm-...).
+  return prefixes.map(prefix => crdFolder(crdsDir, prefix));
+}
+
+/** Namespaces made before the output: the engine's (by its release or by you), and yours. */
+function bootstrapNamespaces(
+  loaded: LoadedSpec,
+  engineBootstrap: EngineBootstrap | undefined,
+  userNamespaces: readonly string[],
+): string[] {
+  const engine =
+    engineBootstrap === undefined
+      ? [gitopsNamespace(loaded.spec)]
+      : engineBootstrap.release.createNamespace
+        ? [engineBootstrap.release.namespace]
+        : [];
+  return [...new Set([...engine, ...userNamespaces])].sort();
+}
+
+/** `pulumi up`'s engine bootstrap from the planned stack, when it installs the engine. */
+function engineBootstrapOf(resources: readonly RecordedResource[]): EngineBootstrap | undefined {
+  const release = resources.find(
+    r => r.type === HELM_RELEASE && ['flux2', 'argo-cd'].includes(String(r.inputs.chart)),
+  );
+  if (release === undefined) return undefined;
+  const rootObjects = resources
+    .filter(
+      r =>
+        r.dependsOn.includes(release.name) &&
+        r.type.startsWith('kubernetes:') &&
+        typeof r.inputs.kind === 'string',
+    )
+    .map(r => r.inputs as KubeObject);
+  return { release: pulumiRelease(release), rootObjects };
+}
+
+/** A Pulumi `helm.v3.Release` as a release install. */
+function pulumiRelease(r: RecordedResource): ReleaseInstall {
+  return {
+    source: `Release ${r.name}`,
+    chart: String(r.inputs.chart),
+    version: String(r.inputs.version),
+    namespace: String(r.inputs.namespace ?? 'default'),
+    createNamespace: r.inputs.createNamespace === true,
+    installsCrds: r.inputs.skipCrds !== true,
+    values: record(r.inputs.values),
+  };
+}
+
 /** Flux: gitops/ then operators/, then one unit per platform Kustomization. */
-function fluxPlan(loaded: LoadedSpec, placed: readonly PlacedObject[], crdsDir: string) {
+function fluxPlan(
+  loaded: LoadedSpec,
+  placed: readonly PlacedObject[],
+  crdsDir: string,
+  engineBootstrap: EngineBootstrap | undefined,
+) {
   const components = byComponent(placed);
   const kustomizations = components.get('gitops') ?? [];
   const operators = components.get('operators') ?? [];
@@ -252,11 +341,12 @@ function fluxPlan(loaded: LoadedSpec, placed: readonly PlacedObject[], crdsDir: 
   const plan: LayeredApplyPlan = {
     engine: 'flux',
     fieldManager: 'kustomize-controller',
-    engineCrdDirs: [
-      crdFolder(crdsDir, 'flux-source-controller-'),
-      crdFolder(crdsDir, 'flux-helm-controller-'),
-    ],
-    bootstrapNamespaces: [...new Set([gitopsNamespace(loaded.spec), ...user.namespaces])].sort(),
+    engineCrdDirs: engineCrdDirs(crdsDir, engineBootstrap, [
+      'flux-source-controller-',
+      'flux-helm-controller-',
+    ]),
+    engineBootstrap,
+    bootstrapNamespaces: bootstrapNamespaces(loaded, engineBootstrap, user.namespaces),
     userCrdDirs: user.crdPrefixes.map(prefix => crdFolder(crdsDir, prefix)),
     first: [
       { name: 'gitops/ (bootstrap sync)', objects: kustomizations, dependsOn: [] },
@@ -280,7 +370,12 @@ function waveOf(object: KubeObject): number {
 }
 
 /** Argo CD: wave -1 (and lower) first, then each later wave waits for every earlier one. */
-function argoPlan(loaded: LoadedSpec, placed: readonly PlacedObject[], crdsDir: string) {
+function argoPlan(
+  loaded: LoadedSpec,
+  placed: readonly PlacedObject[],
+  crdsDir: string,
+  engineBootstrap: EngineBootstrap | undefined,
+) {
   const waves = new Map<number, KubeObject[]>();
   for (const { object } of placed) {
     const wave = waveOf(object);
@@ -303,8 +398,9 @@ function argoPlan(loaded: LoadedSpec, placed: readonly PlacedObject[], crdsDir: 
   const plan: LayeredApplyPlan = {
     engine: 'argocd',
     fieldManager: 'argocd-controller',
-    engineCrdDirs: [crdFolder(crdsDir, 'argo-cd-')],
-    bootstrapNamespaces: [...new Set([gitopsNamespace(loaded.spec), ...user.namespaces])].sort(),
+    engineCrdDirs: engineCrdDirs(crdsDir, engineBootstrap, ['argo-cd-']),
+    engineBootstrap,
+    bootstrapNamespaces: bootstrapNamespaces(loaded, engineBootstrap, user.namespaces),
     userCrdDirs: user.crdPrefixes.map(prefix => crdFolder(crdsDir, prefix)),
     first,
     releases,
@@ -316,9 +412,6 @@ function argoPlan(loaded: LoadedSpec, placed: readonly PlacedObject[], crdsDir: 
   return { plan, problems: [] as string[] };
 }
 
-const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
-const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
-
 /** `none`: the Pulumi stack under mocks; Helm releases, then ConfigGroups by `dependsOn`. */
 function pulumiPlan(
   loaded: LoadedSpec,
@@ -328,15 +421,7 @@ function pulumiPlan(
 ) {
   const problems: string[] = [];
   const helm = resources.filter(r => r.type === HELM_RELEASE);
-  const releases: ReleaseInstall[] = helm.map(r => ({
-    source: `Release ${r.name}`,
-    chart: String(r.inputs.chart),
-    version: String(r.inputs.version),
-    namespace: String(r.inputs.namespace ?? 'default'),
-    createNamespace: r.inputs.createNamespace === true,
-    installsCrds: r.inputs.skipCrds !== true,
-    values: record(r.inputs.values),
-  }));
+  const releases: ReleaseInstall[] = helm.map(pulumiRelease);
   const groups = resources.filter(r => r.type === CONFIG_GROUP);
   const platform: ApplyUnit[] = groups.map(group => ({
     name: group.name,
@@ -360,6 +445,7 @@ function pulumiPlan(
     engine: 'none',
     fieldManager: 'pulumi-kubernetes',
     engineCrdDirs: [],
+    engineBootstrap: undefined,
     bootstrapNamespaces: user.namespaces,
     userCrdDirs: user.crdPrefixes.map(prefix => crdFolder(crdsDir, prefix)),
     first: [],
@@ -388,9 +474,16 @@ export async function layeredApplyPlan(
   const placed = synthObjects(loaded);
   switch (loaded.spec.gitops.engine) {
     case 'flux':
-      return fluxPlan(loaded, placed, crdsDir);
-    case 'argocd':
-      return argoPlan(loaded, placed, crdsDir);
+    case 'argocd': {
+      // `pulumi up` bootstraps the engine only with gitops.repository; then read what it installs.
+      const engineBootstrap =
+        loaded.spec.gitops.repository === undefined
+          ? undefined
+          : engineBootstrapOf(await planPulumiResources(loaded));
+      return loaded.spec.gitops.engine === 'flux'
+        ? fluxPlan(loaded, placed, crdsDir, engineBootstrap)
+        : argoPlan(loaded, placed, crdsDir, engineBootstrap);
+    }
     case 'none':
       return pulumiPlan(loaded, placed, await planPulumiResources(loaded), crdsDir);
   }
@@ -644,6 +737,23 @@ export async function runLayeredApply(
     await ensureNamespace(api, namespace, 'bootstrap');
   const baseKinds = crdKinds([...bootstrapCrds, ...userCrds]);
   const baseNamespaces = [...SYSTEM_NAMESPACES, ...plan.bootstrapNamespaces];
+  if (plan.engineBootstrap !== undefined) {
+    // pulumi up: the root sync objects, after the engine's release (CRDs, namespace).
+    await applyUnits(
+      api,
+      'step 0',
+      [
+        {
+          name: `${plan.engineBootstrap.release.source} root objects`,
+          objects: plan.engineBootstrap.rootObjects,
+          dependsOn: [],
+        },
+      ],
+      'pulumi-kubernetes',
+      outcome,
+      () => ({ namespaces: new Set(baseNamespaces), kinds: new Set(baseKinds) }),
+    );
+  }
   outcome.log.push(
     `step 0: ${bootstrapCrds.length} engine CRDs, ${userCrds.length} of yours, namespaces ` +
       `${plan.bootstrapNamespaces.length === 0 ? '(none)' : plan.bootstrapNamespaces.join(', ')}`,
