@@ -205,6 +205,24 @@ describe('Argo CD root sync', () => {
     expect(names).not.toContain(application.metadata.name);
   });
 
+  it('leaves destination.namespace unset safely: every object without a namespace is cluster-scoped', () => {
+    const clusterScoped = new Set([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Namespace',
+      'PriorityClass',
+      'StorageClass',
+      'ValidatingWebhookConfiguration',
+    ]);
+    const unscoped = synthPlatform(loaded)
+      .components.flatMap(c => c.objects)
+      .filter(object => object.metadata.namespace === undefined)
+      .map(object => object.kind);
+    expect(unscoped.length).toBeGreaterThan(0);
+    expect(unscoped.filter(kind => !clusterScoped.has(kind))).toEqual([]);
+    expect(application.spec['destination']).not.toHaveProperty('namespace');
+  });
+
   it('is valid against the upstream Application CRD', () => {
     if (!crdsAvailable()) {
       console.warn('../shared/crds not found: CRD validation skipped');
