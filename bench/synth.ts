@@ -28,7 +28,7 @@ function processWallMs(): number {
   const start = performance.now();
   const result = spawnSync(
     join(__dirname, '..', 'node_modules', '.bin', 'tsx'),
-    [join(__dirname, '..', 'stacks', 'synth-cli.ts'), '--out', join(out, 'dist')],
+    [join(__dirname, '..', 'cli', 'main.ts'), 'synth', '--out', join(out, 'dist')],
     { encoding: 'utf8' },
   );
   const elapsed = performance.now() - start;

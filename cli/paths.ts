@@ -5,6 +5,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
+/** The example named in messages about a missing spec file. */
+export const EXAMPLE_SPEC = 'stacks/prod.yaml';
+
 /** Problem with an input file option, or undefined when `file` is a readable regular file. */
 export function inputFileProblem(
   option: string,

@@ -60,12 +60,12 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
       writeErr: text => io.stderr(text),
     })
     .exitOverride();
-  addSynthCommand(program, io);
-  addPlanCommand(program, result);
-  addSimulateCommand(program, result);
-  addPlanCapacityCommand(program, result);
-  addStatusCommand(program, result);
-  addCostCommand(program, result);
+  addSynthCommand(program, io, result);
+  addPlanCommand(program, io, result);
+  addSimulateCommand(program, io, result);
+  addPlanCapacityCommand(program, io, result);
+  addStatusCommand(program, io, result);
+  addCostCommand(program, io, result);
   for (const command of program.commands) {
     command
       .helpOption('-h, --help', 'show help for the command')
@@ -102,6 +102,7 @@ function reportError(error: unknown, io: CliIo): number {
     ) {
       return EXIT_CODES.ok;
     }
+    io.stderr('Nothing was written.\n');
     return EXIT_CODES.badInput;
   }
   if (error instanceof CliInputError) {
@@ -109,7 +110,8 @@ function reportError(error: unknown, io: CliIo): number {
     return EXIT_CODES.badInput;
   }
   if (error instanceof SpecError) {
-    io.stderr(`${error.message}\nNothing was written.\n`);
+    // Every subcommand reads the spec from --config.
+    io.stderr(`--config: ${error.message}\nNothing was written.\n`);
     return EXIT_CODES.badInput;
   }
   io.stderr(`kafka-eks failed: ${error instanceof Error ? error.message : String(error)}\n`);

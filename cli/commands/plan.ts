@@ -1,20 +1,16 @@
-/**
- * `kafka-eks plan`: run the Pulumi program under Pulumi's mocks (no cloud account, no Pulumi CLI)
- * and print every resource `pulumi up` would register. Options are checked here (names, the spec
- * file); `main` in `stacks/plan-cli.ts` validates the spec, plans and prints.
- */
-import { resolve } from 'node:path';
+/** `kafka-eks plan`: the options; `runPlan` in `cli/run/plan.ts` does the work. */
 import type { Command } from 'commander';
 import { CliInputError, type CommandResult } from '../errors';
-import { inputFileProblem } from '../paths';
-import { configOption, EXAMPLE_SPEC } from './shared';
+import type { CliIo } from '../io';
+import { EXAMPLE_SPEC, inputFileProblem } from '../paths';
+import { configOption } from './shared';
 
-interface PlanOptions {
+interface PlanFlags {
   readonly config: string;
   readonly json: boolean;
 }
 
-export function addPlanCommand(program: Command, result: CommandResult): void {
+export function addPlanCommand(program: Command, io: CliIo, result: CommandResult): void {
   program
     .command('plan')
     .description(
@@ -22,12 +18,11 @@ export function addPlanCommand(program: Command, result: CommandResult): void {
     )
     .addOption(configOption())
     .option('--json', 'print the resources as a JSON array instead of a table', false)
-    .action(async (options: PlanOptions) => {
-      const problem = inputFileProblem('--config', options.config, EXAMPLE_SPEC);
+    .action(async (flags: PlanFlags) => {
+      // Checked before Pulumi loads, so the message comes at once.
+      const problem = inputFileProblem('--config', flags.config, EXAMPLE_SPEC);
       if (problem !== undefined) throw new CliInputError([problem]);
-      const argv = ['--config', resolve(options.config)];
-      if (options.json) argv.push('--json');
-      const { main } = await import('../../stacks/plan-cli');
-      result.code = await main(argv);
+      const { runPlan } = await import('../run/plan');
+      result.code = await runPlan(flags, io);
     });
 }

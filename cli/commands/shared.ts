@@ -2,9 +2,6 @@
 import { Option } from 'commander';
 import { DEFAULT_SPEC_FILE } from '../../stacks/defaults';
 
-/** The example named in messages about a missing spec file. */
-export const EXAMPLE_SPEC = 'stacks/prod.yaml';
-
 /** `--config <file>`: the platform spec; defaults to the bundled production example. */
 export function configOption(): Option {
   return new Option('--config <file>', 'platform spec file (YAML or JSON)').default(

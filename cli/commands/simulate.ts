@@ -1,52 +1,16 @@
 /**
- * `kafka-eks simulate`: replay a load trace or a synthetic day through every autoscaling strategy
- * and compare them. Options are checked here (names, files) and then by the simulator's own
- * option parser (values, conflicts), whose `main` in `stacks/simulate-cli.ts` does the work.
+ * `kafka-eks simulate`: the options; `checkSimulateOptions` (`cli/simulate-options.ts`) checks
+ * their values all at once and `runSimulate` (`cli/run/simulate.ts`) does the work.
  */
 import type { Command } from 'commander';
-import { CliInputError, type CommandResult } from '../errors';
-import { inputFileProblem } from '../paths';
 import { DEFAULT_TIMINGS } from '../../simulator/facts';
 import { DEFAULT_NOISE_SHARE } from '../../simulator/synthetic';
-import { configOption, EXAMPLE_SPEC } from './shared';
+import type { CommandResult } from '../errors';
+import type { CliIo } from '../io';
+import { checkSimulateOptions, type SimulateFlags } from '../simulate-options';
+import { configOption } from './shared';
 
-/** Options passed on to the simulator as they were given (commander keys, camelCase). */
-const VALUE_OPTIONS = [
-  ['trace', '--trace'],
-  ['synthetic', '--synthetic'],
-  ['peakMibps', '--peak-mibps'],
-  ['days', '--days'],
-  ['svg', '--svg'],
-  ['nodeReadySeconds', '--node-ready-seconds'],
-  ['brokerRestartSeconds', '--broker-restart-seconds'],
-  ['metricsLagSeconds', '--metrics-lag-seconds'],
-  ['seed', '--seed'],
-  ['noise', '--noise'],
-  ['burstSeconds', '--burst-seconds'],
-] as const;
-const FLAG_OPTIONS = [
-  ['json', '--json'],
-  ['flashSpike', '--flash-spike'],
-  ['sweep', '--sweep'],
-] as const;
-
-type SimulateOptions = { readonly config: string } & Partial<
-  Record<(typeof VALUE_OPTIONS)[number][0], string>
-> &
-  Partial<Record<(typeof FLAG_OPTIONS)[number][0], boolean>>;
-
-/** The argv the simulator's parser expects, rebuilt from what commander parsed. */
-export function simulatorArgv(options: SimulateOptions): string[] {
-  const argv = ['--config', options.config];
-  for (const [key, flag] of VALUE_OPTIONS) {
-    const value = options[key];
-    if (value !== undefined) argv.push(flag, value);
-  }
-  for (const [key, flag] of FLAG_OPTIONS) if (options[key] === true) argv.push(flag);
-  return argv;
-}
-
-export function addSimulateCommand(program: Command, result: CommandResult): void {
+export function addSimulateCommand(program: Command, io: CliIo, result: CommandResult): void {
   program
     .command('simulate')
     .description(
@@ -91,24 +55,9 @@ export function addSimulateCommand(program: Command, result: CommandResult): voi
       '--sweep',
       'run each strategy over its main knob and report cost against risk instead of one comparison (the SVG is then the cost-risk chart)',
     )
-    .action(async (options: SimulateOptions) => {
-      const problems = [inputFileProblem('--config', options.config, EXAMPLE_SPEC)];
-      if (options.trace !== undefined) {
-        problems.push(
-          inputFileProblem('--trace', options.trace, 'a CSV file with a "timestamp,value" header'),
-        );
-      }
-      const found = problems.filter((problem): problem is string => problem !== undefined);
-      if (found.length > 0) throw new CliInputError(found);
-      const { SimulateOptionsError } = await import('../../simulator/options');
-      const { main } = await import('../../stacks/simulate-cli');
-      try {
-        result.code = await main(simulatorArgv(options));
-      } catch (error) {
-        if (error instanceof SimulateOptionsError) {
-          throw new CliInputError(error.problems.map(problem => problem.message));
-        }
-        throw error;
-      }
+    .action(async (flags: SimulateFlags) => {
+      const options = checkSimulateOptions(flags);
+      const { runSimulate } = await import('../run/simulate');
+      result.code = await runSimulate(options, io);
     });
 }

@@ -1,22 +1,19 @@
-/**
- * `kafka-eks status`: what the autoscaling controller is doing and why it holds, per zone, read
- * from a running cluster. Options are checked here (names, the kubeconfig file); `main` in
- * `stacks/status-cli.ts` reads the cluster and prints the report.
- */
+/** `kafka-eks status`: the options; `runStatus` in `cli/run/status.ts` does the work. */
 import type { Command } from 'commander';
 import { CliInputError, type CommandResult } from '../errors';
+import type { CliIo } from '../io';
 import { inputFileProblem } from '../paths';
 
-interface StatusOptions {
+interface StatusFlags {
   readonly kubeconfig?: string;
   readonly namespace: string;
-  readonly json?: boolean;
+  readonly json: boolean;
 }
 
 /** Namespace of the controller when `controller.namespace` is left at its default. */
 const DEFAULT_CONTROLLER_NAMESPACE = 'kafka-autoscaler';
 
-export function addStatusCommand(program: Command, result: CommandResult): void {
+export function addStatusCommand(program: Command, io: CliIo, result: CommandResult): void {
   program
     .command('status')
     .description(
@@ -28,18 +25,18 @@ export function addStatusCommand(program: Command, result: CommandResult): void 
       'namespace of the controller (controller.namespace in the spec)',
       DEFAULT_CONTROLLER_NAMESPACE,
     )
-    .option('--json', 'print the report as JSON instead of text')
-    .action(async (options: StatusOptions) => {
-      if (options.kubeconfig === undefined) {
+    .option('--json', 'print the report as JSON instead of text', false)
+    .action(async (flags: StatusFlags) => {
+      const { kubeconfig } = flags;
+      if (kubeconfig === undefined) {
         throw new CliInputError([
           "--kubeconfig: is required; give your cluster's kubeconfig, for example --kubeconfig ~/.kube/config",
         ]);
       }
-      const problem = inputFileProblem('--kubeconfig', options.kubeconfig, '~/.kube/config');
+      // Checked before the Kubernetes client loads, so the message comes at once.
+      const problem = inputFileProblem('--kubeconfig', kubeconfig, '~/.kube/config');
       if (problem !== undefined) throw new CliInputError([problem]);
-      const argv = ['--kubeconfig', options.kubeconfig, '--namespace', options.namespace];
-      if (options.json === true) argv.push('--json');
-      const { main } = await import('../../stacks/status-cli');
-      result.code = await main(argv);
+      const { runStatus } = await import('../run/status');
+      result.code = await runStatus({ ...flags, kubeconfig }, io);
     });
 }

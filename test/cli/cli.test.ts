@@ -2,8 +2,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simulatorArgv } from '../../cli/commands/simulate';
+import type { CliInputError } from '../../cli/errors';
+import { PRICE_FLAG_FIELDS } from '../../cli/price-flags';
 import { createProgram, runCli } from '../../cli/program';
+import { checkSimulateOptions } from '../../cli/simulate-options';
+import { PRICE_FIELDS } from '../../simulator/cost';
 import { EXAMPLES_DIR } from '../util/specs';
 
 interface Run {
@@ -15,7 +18,7 @@ interface Run {
 async function run(...args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  // plan-capacity and simulate print through the process streams: capture those too.
+  // Commands write through the io given to runCli; the process streams are captured too, in case.
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     stdout += String(chunk);
     return true;
@@ -212,43 +215,80 @@ describe('--json prints only JSON on stdout', () => {
 });
 
 describe('simulate options', () => {
-  it('passes on exactly the options given, in the simulator parser`s spelling', () => {
-    expect(
-      simulatorArgv({
-        config: 'spec.yaml',
-        synthetic: 'daily:3',
-        peakMibps: '400',
-        json: true,
-        flashSpike: true,
-      }),
-    ).toEqual([
-      '--config',
-      'spec.yaml',
-      '--synthetic',
-      'daily:3',
-      '--peak-mibps',
-      '400',
-      '--json',
-      '--flash-spike',
-    ]);
-  });
-
-  it('offers every option the simulator`s parser accepts', async () => {
-    const { SIMULATE_USAGE } = await import('../../simulator/options');
+  it('checks every option commander offers', () => {
     const program = createProgram(
       { stdout: () => undefined, stderr: () => undefined },
       { code: 0 },
     );
     const simulate = program.commands.find(command => command.name() === 'simulate');
-    const offered = new Set(simulate?.options.map(option => option.long));
-    const accepted = [...new Set(SIMULATE_USAGE.match(/--[a-z][a-z-]*/g) ?? [])];
-    expect(accepted.length).toBeGreaterThan(5);
-    expect(accepted.filter(flag => !offered.has(flag))).toEqual([]);
+    const keys = simulate?.options.map(option => option.attributeName()) ?? [];
+    expect(keys.length).toBeGreaterThan(10);
+    // Each value option, given a bad value, is named in the problems.
+    const flags = ['json', 'flashSpike', 'sweep', 'config', 'trace', 'synthetic'];
+    const bad = Object.fromEntries(
+      keys.filter(key => !flags.includes(key)).map(key => [key, 'bad']),
+    );
+    let problems: readonly string[] = [];
+    try {
+      checkSimulateOptions({ config: 'stacks/prod.yaml', synthetic: 'daily:3', ...bad });
+    } catch (error) {
+      problems = (error as CliInputError).problems;
+    }
+    for (const option of simulate?.options ?? []) {
+      if (flags.includes(option.attributeName())) continue;
+      expect(problems.some(problem => problem.startsWith(`${option.long}: `))).toBe(true);
+    }
   });
 
-  it('reports the simulator parser`s problems with exit 1', async () => {
+  it('returns the typed options for good input', () => {
+    expect(
+      checkSimulateOptions({
+        config: 'stacks/prod.yaml',
+        synthetic: 'daily:3',
+        peakMibps: '400',
+        days: '2',
+        json: true,
+        flashSpike: true,
+        noise: '0',
+      }),
+    ).toMatchObject({
+      configFile: 'stacks/prod.yaml',
+      load: { kind: 'synthetic', peakToTroughRatio: 3 },
+      peakMiBps: 400,
+      days: 2,
+      json: true,
+      flashSpike: true,
+      noiseShare: 0,
+      seed: 1,
+      sweep: false,
+    });
+  });
+
+  it('reports the value problems with exit 1', async () => {
     const result = await run('simulate', '--synthetic', 'daily:3');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--peak-mibps: is required');
+  });
+});
+
+describe('cost options', () => {
+  it('has a flag for every price of the cost model', () => {
+    expect([...PRICE_FLAG_FIELDS].sort()).toEqual([...PRICE_FIELDS].sort());
+  });
+
+  it('names every bad price at once', async () => {
+    const result = await run('cost', '--nlb-per-hour', 'x', '--eks-per-hour=-1');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--nlb-per-hour: "x" is not a price');
+    expect(result.stderr).toContain('--eks-per-hour: "-1" is not a price');
+    expect(result.stdout).toBe('');
+  });
+
+  it('uses a price given on the command line', async () => {
+    const result = await run('cost', '--nlb-per-hour', '1.5', '--json');
+    expect(result.code).toBe(0);
+    expect(
+      (JSON.parse(result.stdout) as { prices: { nlbPerHour: number } }).prices.nlbPerHour,
+    ).toBe(1.5);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The README runs every subcommand as `npm run <subcommand> -- <options>`: each such script must
  * reach the kafka-eks CLI (option checks, did-you-mean, help, exit codes), not an entry file of its
- * own. `npm run status` once ran `stacks/status-cli.ts` directly, so a mistyped option got no
+ * own. `npm run status` once ran an entry file of its own (`stacks/status-cli.ts`, since removed) directly, so a mistyped option got no
  * suggestion and `-h` printed a different help.
  */
 import { readFileSync } from 'node:fs';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClusterStatus } from '../../stacks/status/report';
+import type { ClusterStatus } from '../../cli/status/report';
 import { clusterInfo } from './cluster-env';
 import { REPO } from './tools';
 
@@ -16,7 +16,7 @@ const NAMESPACE = 'status-it';
 const CLUSTER = 'statusit';
 
 function status(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(TSX, [join(REPO, 'stacks/status-cli.ts'), ...args], {
+  const run = spawnSync(TSX, [join(REPO, 'cli/main.ts'), 'status', ...args], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: 60_000,

@@ -63,7 +63,7 @@ describe('synth and plan print the placeholder warnings', () => {
   writeFileSync(specFile, stringify(specInput(3, 4)));
 
   function run(script: string, args: string[]): { status: number | null; output: string } {
-    const result = spawnSync(TSX, [join(ROOT, 'stacks', script), ...args], {
+    const result = spawnSync(TSX, [join(ROOT, 'cli', 'main.ts'), script, ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 90000,
@@ -73,7 +73,7 @@ describe('synth and plan print the placeholder warnings', () => {
 
   it('synth', () => {
     const out = join(dir, 'dist');
-    const result = run('synth-cli.ts', ['--config', specFile, '--out', out]);
+    const result = run('synth', ['--config', specFile, '--out', out]);
     expect(result.status).toBe(0);
     expect(readdirSync(out)).toContain('autoscaler');
     expect(result.output).toMatch(/^warning: controller\.image: "ghcr\.io\//m);
@@ -81,7 +81,7 @@ describe('synth and plan print the placeholder warnings', () => {
   });
 
   it('plan', () => {
-    const result = run('plan-cli.ts', ['--config', specFile]);
+    const result = run('plan', ['--config', specFile]);
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/^warning: controller\.image: "ghcr\.io\//m);
     expect(result.output).toMatch(/^warning: monitoring\.runbookBaseUrl: "https:\/\//m);

@@ -16,7 +16,7 @@ import {
   encodeDecisionRecord,
 } from '../../controller/decision-record';
 import type { ObservedNode, Plan } from '../../controller/model';
-import { buildStatus, formatStatus, type StatusInput } from '../../stacks/status/report';
+import { buildStatus, formatStatus, type StatusInput } from '../../cli/status/report';
 import { exampleSpec } from '../util/specs';
 
 const ROOT = join(__dirname, '..', '..');
@@ -196,7 +196,7 @@ describe('decision record', () => {
 
 describe('npm run status (bad input)', () => {
   function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(TSX, [join(ROOT, 'stacks', 'status-cli.ts'), ...args], {
+    const result = spawnSync(TSX, [join(ROOT, 'cli', 'main.ts'), 'status', ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60000,

@@ -1,4 +1,4 @@
-/** The `npm run synth` command, run as a user runs it. */
+/** `kafka-eks synth` (`npm run synth`), run as a user runs it. */
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -14,9 +14,10 @@ import { parseAllDocuments } from 'yaml';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(ROOT, 'cli', 'main.ts');
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(TSX, [join(ROOT, 'stacks', 'synth-cli.ts'), ...args], {
+  const result = spawnSync(TSX, [CLI, 'synth', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
   });
@@ -99,7 +100,7 @@ describe('npm run synth', () => {
     const out = join(work, 'never');
     const result = synth(['--config', join(work, 'missing.yaml'), '--out', out]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/cannot read the spec file/);
+    expect(result.stderr).toMatch(/--config: .*missing\.yaml does not exist/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(work).filter(name => name.includes('staging'))).toEqual([]);
   });
@@ -200,15 +201,11 @@ describe('npm run synth', () => {
     writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
     writeFileSync(join(out, 'my-patch.yaml'), 'kind: Patch\n');
     for (const delayMs of [400, 900, 1400, 1900, 2600]) {
-      const child = spawn(
-        TSX,
-        [join(ROOT, 'stacks', 'synth-cli.ts'), '--config', 'stacks/prod.yaml', '--out', out],
-        {
-          cwd: ROOT,
-          stdio: 'ignore',
-          detached: true,
-        },
-      );
+      const child = spawn(TSX, [CLI, 'synth', '--config', 'stacks/prod.yaml', '--out', out], {
+        cwd: ROOT,
+        stdio: 'ignore',
+        detached: true,
+      });
       const ended = new Promise(done => child.on('exit', done));
       await new Promise(done => setTimeout(done, delayMs));
       // tsx runs the program in a child process: kill the whole group, as a power loss would.
@@ -231,13 +228,9 @@ describe('npm run synth', () => {
     writeFileSync(join(out, 'my-patch.yaml'), 'kind: Patch\n');
     const run = (spec: string) =>
       new Promise<{ status: number | null; stderr: string }>(done => {
-        const child = spawn(
-          TSX,
-          [join(ROOT, 'stacks', 'synth-cli.ts'), '--config', spec, '--out', out],
-          {
-            cwd: ROOT,
-          },
-        );
+        const child = spawn(TSX, [CLI, 'synth', '--config', spec, '--out', out], {
+          cwd: ROOT,
+        });
         let stderr = '';
         child.stderr.on('data', chunk => (stderr += String(chunk)));
         child.on('exit', status => done({ status, stderr }));

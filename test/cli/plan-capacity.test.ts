@@ -1,4 +1,4 @@
-/** The `npm run plan-capacity` command, run as a user runs it. */
+/** `kafka-eks plan-capacity` (`npm run plan-capacity`), run as a user runs it. */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
@@ -6,7 +6,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function planCapacity(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(TSX, [join(ROOT, 'stacks', 'plan-capacity-cli.ts'), ...args], {
+  const result = spawnSync(TSX, [join(ROOT, 'cli', 'main.ts'), 'plan-capacity', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
   });
@@ -84,12 +84,9 @@ describe('npm run plan-capacity', () => {
     ],
     [
       ['--peak-mibps', '100', '--trough-mibps', '50', '--config', 'nope.yaml'],
-      /--config: nope\.yaml has 1 problem/,
+      /--config: nope\.yaml does not exist/,
     ],
-    [
-      ['--peak-mibps', '100', '--trough-mibps', '50', '--what'],
-      /arguments: Unknown option '--what'/,
-    ],
+    [['--peak-mibps', '100', '--trough-mibps', '50', '--what'], /unknown option '--what'/],
   ])('rejects %j, naming the option', (args, message) => {
     const result = planCapacity(args);
     expect(result.status).toBe(1);

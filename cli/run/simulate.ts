@@ -1,0 +1,65 @@
+/**
+ * `kafka-eks simulate`: replays a load trace (or a synthetic day) through every autoscaling
+ * strategy and prints the comparison, as a table or as JSON; optionally draws it as an SVG chart.
+ * With `sweep`, runs each strategy over its main knob and reports cost against risk instead.
+ */
+import { loadSpecFile } from '../../spec/load';
+import type { DemandSeries } from '../../simulator/demand';
+import { SimulationInputError } from '../../simulator/errors';
+import { formatReport } from '../../simulator/report';
+import { simulate } from '../../simulator/simulate';
+import { formatSweep, sweep } from '../../simulator/sweep';
+import { syntheticDemand } from '../../simulator/synthetic';
+import { loadTraceFile } from '../../simulator/trace';
+import { CliInputError, EXIT_CODES } from '../errors';
+import type { CliIo } from '../io';
+import type { SimulateOptions } from '../simulate-options';
+
+/**
+ * Simulates and prints; returns the exit code (0).
+ * @throws CliInputError for input the simulator rejects (a malformed trace, a peak the spec cannot
+ *   carry); SpecError for an invalid spec. Nothing is written then.
+ */
+export async function runSimulate(options: SimulateOptions, io: CliIo): Promise<number> {
+  try {
+    return await simulateAndPrint(options, io);
+  } catch (error) {
+    if (error instanceof SimulationInputError) throw new CliInputError([error.message]);
+    throw error;
+  }
+}
+
+async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<number> {
+  const loaded = loadSpecFile(options.configFile);
+  const demand: DemandSeries =
+    options.load.kind === 'trace'
+      ? loadTraceFile(options.load.file, { peakMiBps: options.peakMiBps, days: options.days })
+      : syntheticDemand(
+          {
+            peakToTroughRatio: options.load.peakToTroughRatio,
+            days: options.days ?? 7,
+            seed: options.seed,
+            noiseShare: options.noiseShare,
+            flashSpike: options.flashSpike,
+          },
+          options.peakMiBps,
+        );
+  if (options.sweep) {
+    const result = sweep(loaded, demand, options.timings);
+    if (options.svgFile !== undefined) {
+      const { writeSweepSvg } = await import('../../simulator/chart');
+      await writeSweepSvg(result, demand.source, options.svgFile);
+    }
+    io.stdout(
+      options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSweep(result, demand.source),
+    );
+    return EXIT_CODES.ok;
+  }
+  const details = simulate(loaded, demand, options.timings);
+  if (options.svgFile !== undefined) {
+    const { writeChartSvg } = await import('../../simulator/chart');
+    await writeChartSvg(details, options.svgFile);
+  }
+  io.stdout(options.json ? `${JSON.stringify(details.result, null, 2)}\n` : formatReport(details));
+  return EXIT_CODES.ok;
+}
