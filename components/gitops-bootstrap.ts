@@ -30,7 +30,10 @@ export interface GitOpsBootstrapArgs {
 export class GitOpsBootstrap extends pulumi.ComponentResource {
   /** The engine's Helm release (Flux or Argo CD, with its CRDs). */
   public readonly release: k8s.helm.v3.Release;
-  /** Root sync objects, created after the release: Flux GitRepository + Kustomization, or one Application. */
+  /**
+   * Root sync objects, created after the release: Flux `GitRepository` and root `Kustomization`,
+   * or one Argo CD `Application`.
+   */
   public readonly rootObjects: readonly k8s.apiextensions.CustomResource[];
 
   /**

@@ -37,9 +37,9 @@ export interface BootstrapObject {
 /** The engine's Helm release: chart pin, release name and namespace, and values. */
 export interface EngineRelease {
   readonly engine: 'flux' | 'argocd';
-  /** Helm release name: `flux` or `argocd` (the argo-cd chart then names its objects `argocd-*`). */
+  /** Release name: `flux` or `argocd` (the argo-cd chart then names its objects `argocd-*`). */
   readonly releaseName: string;
-  /** Chart, exact version, repository; `namespace` is `gitops.namespace` (created by the release). */
+  /** Chart, exact version, repo; `namespace` is `gitops.namespace` (the release creates it). */
   readonly pin: PinnedRelease;
   readonly values: HelmValues;
 }

@@ -1,10 +1,10 @@
 /**
  * Helm releases the Pulumi stack installs: the operators when `gitops.engine` is `none`, the GitOps
- * engine itself (Flux or Argo CD) when one is chosen with `gitops.repository`. Operator versions come
- * from `charts/operators/versions.ts`, the one place both renderers read, so synth's Flux/Argo CD
- * objects and these releases install the same versions. Cluster Autoscaler is Pulumi-only (it
- * needs the system group's name), and so are the engines (nothing syncs before they run), so their
- * pins live here.
+ * engine itself (Flux or Argo CD) when one is chosen with `gitops.repository`. Operator versions
+ * come from `charts/operators/versions.ts`, the one place both renderers read, so synth's Flux and
+ * Argo CD objects and these releases install the same versions. Cluster Autoscaler is Pulumi-only
+ * (it needs the system group's name), and so are the engines (nothing syncs before they run), so
+ * their pins live here.
  */
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART,

@@ -75,8 +75,8 @@ export function kubePrometheusStackValues(): HelmValues {
 
 /**
  * Flux's controllers with their CRDs (`installCRDs`, a key of the fluxcd-community `flux2` chart).
- * The `GitRepository` and root `Kustomization` are separate objects (`gitops-bootstrap.ts`), created
- * once the chart's CRDs exist.
+ * The `GitRepository` and root `Kustomization` are separate objects (`gitops-bootstrap.ts`),
+ * created once the chart's CRDs exist.
  */
 export function fluxValues(): HelmValues {
   return { installCRDs: true };
