@@ -3,6 +3,11 @@
  * program: network (or an existing VPC), EKS cluster, per-zone Kafka nodegroups, the EBS CSI
  * driver, scaling, everything inside the cluster, and Cluster Autoscaler. It wires exactly what
  * `buildPlatformStack` wires and exposes the results as typed outputs.
+ *
+ * Every resource sits under this component, so its URN carries this component's type. A stack
+ * whose components were created straight under the stack (this repository's program before it used
+ * `KafkaEksPlatform`) moves over without replacement with `aliasRootResources: true`; a new stack
+ * needs nothing (see the arg, and docs/upgrade.md).
  */
 import * as pulumi from '@pulumi/pulumi';
 import { parseSpec, type LoadedSpec } from '../spec/load';
@@ -31,10 +36,16 @@ export interface KafkaEksPlatformArgs {
    * replace the whole platform, EKS cluster included. With it, the engine matches each component
    * to its old state, and every resource under a component follows, because the engine derives a
    * child's alias from the alias its parent matched (pulumi/pulumi
-   * `pkg/resource/deploy/step_generator.go`, `generateAliases`). The first `pulumi up` then
-   * moves the resources under this component without touching AWS; later runs may keep the flag
-   * (an alias that matches nothing in the state is ignored).
-   * Leave it off for a new stack: nothing there is at the old URNs.
+   * `pkg/resource/deploy/step_generator.go`, `generateAliases`, v3.248.0), and a resource whose
+   * explicit provider (the Kubernetes provider) was found through an alias keeps that provider
+   * (`providerChanged`, same file). The first `pulumi up` then rewrites the URNs in the state; the
+   * move itself changes nothing in AWS. Later runs may keep the flag (an alias that matches
+   * nothing in the state is ignored). Checked under the real engine by
+   * test/engine/aliases.test.ts.
+   *
+   * Off by default: a new stack has nothing at those URNs, and in a program that also creates
+   * a component of the same type and name straight under the stack, the alias would claim that
+   * component's state.
    * @default false - no aliases; URNs are only those under this component
    */
   readonly aliasRootResources?: boolean;

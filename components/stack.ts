@@ -1,7 +1,7 @@
 /**
  * Wires the components to a validated spec: network, cluster, nodegroups, the EBS CSI driver,
- * scaling, everything inside the cluster, and Cluster Autoscaler. `stacks/index.ts` calls this
- * once; tests and `npm run plan` call it under mocks.
+ * scaling, everything inside the cluster, and Cluster Autoscaler. `KafkaEksPlatform` calls this
+ * once (and `stacks/index.ts` creates that component); tests call it under mocks.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { INTERNAL_TLS_PORT } from '../charts/kafka/labels';
@@ -37,8 +37,10 @@ export interface PlatformStackOutputs {
 }
 
 /**
- * Creates every component for the spec. `opts` go to each top-level component (`KafkaEksPlatform`
- * passes `{ parent: this }`); the Pulumi program passes none, so its resources stay top-level.
+ * Creates every component for the spec. `opts` go to each top-level component and only to them
+ * (`KafkaEksPlatform` passes `{ parent: this }`, plus the stack-root aliases when asked); each
+ * component parents its own resources with `{ parent: this }`, so they inherit both. Without
+ * `opts` the components are direct children of the stack, as in the program of earlier versions.
  */
 export function buildPlatformStack(
   loaded: LoadedSpec,

@@ -10,7 +10,10 @@
  * resource trees (type, name, parent, aliases; test/util/resource-tree.ts) are replayed under the
  * real engine by test/engine/replay-program: components as they are, custom resources as dynamic
  * resources of the SDK's own dynamic provider (the one stand-in; their URNs differ from the real
- * ones only in the type of the leaf). The old tree is deployed with `pulumi up` to a file backend,
+ * ones only in the type of the leaf), the platform's explicit Kubernetes provider as an explicit
+ * provider of that package, used by the same resources as in the program. So the check covers the
+ * case where a replace would come from a changed provider reference (the engine treats a provider
+ * found through an alias as unchanged: `providerChanged` in step_generator.go). The old tree is deployed with `pulumi up` to a file backend,
  * then the new tree is previewed and deployed on top of it. A second stack replays the new tree
  * without the aliases and must show the whole platform replaced, so the check can fail.
  */
@@ -32,8 +35,12 @@ interface ReplayNode {
   readonly name: string;
   readonly parent: number | null;
   readonly dynamicModule?: string;
+  readonly providerResource?: true;
+  readonly provider: number | null;
   readonly aliasNoParent: boolean;
 }
+
+const PROVIDER_PREFIX = 'pulumi:providers:';
 
 /** `aws:ec2/vpc:Vpc` -> `aws-ec2-vpc-Vpc`: a module name that keeps the recorded types apart. */
 function dynamicModuleOf(type: string): string {
@@ -45,22 +52,33 @@ function toReplay(nodes: readonly TreeNode[]): ReplayNode[] {
     type: node.type,
     name: node.name,
     parent: node.parent,
-    ...(node.custom ? { dynamicModule: dynamicModuleOf(node.type) } : {}),
+    ...(node.custom && node.type.startsWith(PROVIDER_PREFIX)
+      ? { providerResource: true as const }
+      : node.custom
+        ? { dynamicModule: dynamicModuleOf(node.type) }
+        : {}),
+    provider: node.provider,
     aliasNoParent: node.aliasNoParent,
   }));
 }
 
-/** The types the engine sees in the replay (dynamic ones for custom resources). */
+/** The type the engine sees for a node of the replay. */
+function replayedType(node: ReplayNode): string {
+  if (node.providerResource === true) return `${PROVIDER_PREFIX}pulumi-nodejs`;
+  if (node.dynamicModule !== undefined)
+    return `pulumi-nodejs:dynamic/${node.dynamicModule}:Resource`;
+  return node.type;
+}
+
+/** The tree as the engine sees it in the replay, for URNs. */
 function replayedTypes(nodes: readonly ReplayNode[]): TreeNode[] {
   return nodes.map(node => ({
-    type:
-      node.dynamicModule === undefined
-        ? node.type
-        : `pulumi-nodejs:dynamic/${node.dynamicModule}:Resource`,
+    type: replayedType(node),
     name: node.name,
     parent: node.parent,
-    custom: node.dynamicModule !== undefined,
+    custom: node.dynamicModule !== undefined || node.providerResource === true,
     aliasNoParent: node.aliasNoParent,
+    provider: node.provider,
   }));
 }
 
@@ -113,7 +131,11 @@ async function stateOf(sandbox: EngineSandbox): Promise<Map<string, string>> {
   };
   return new Map(
     (exported.deployment.resources ?? [])
-      .filter(resource => !resource.type.startsWith('pulumi:'))
+      .filter(
+        resource =>
+          resource.type !== 'pulumi:pulumi:Stack' &&
+          !resource.urn.includes(`::${PROVIDER_PREFIX}pulumi-nodejs::default`),
+      )
       .map(resource => [resource.urn, resource.id ?? '']),
   );
 }
@@ -178,6 +200,10 @@ describeEngine('upgrading a stack of the earlier program to KafkaEksPlatform', (
         .sort(),
     );
     expect(aliased.every(node => node.parent === platformIndex)).toBe(true);
+    // Resources that name the platform's explicit Kubernetes provider are part of the replay.
+    const providers = newNodes.filter(node => node.providerResource === true);
+    expect(providers.map(node => node.type)).toEqual(['pulumi:providers:kubernetes']);
+    expect(newNodes.filter(node => node.provider !== null).length).toBeGreaterThanOrEqual(4);
   });
 
   it('preview shows every existing resource as same and creates only KafkaEksPlatform; up keeps every ID', async () => {

@@ -1,7 +1,8 @@
 /**
  * The resource tree a program registers, recorded under Pulumi mocks so the engine tier can replay
- * it under the real engine without AWS: every resource's type, name, parent (by position in the
- * list) and aliases, in construction order (a parent always comes before its children).
+ * it under the real engine without AWS: every resource's type, name, parent and explicit provider
+ * (by position in the list) and aliases, in construction order (a parent always comes before its
+ * children). Also the input of the URN model in test/components/kafka-eks-platform-aliases.test.ts.
  *
  * Recording goes through a stack transformation, so it sees the options exactly as the program
  * passed them. The only alias shape the program uses is `{ parent: pulumi.rootStackResource }`
@@ -22,6 +23,11 @@ export interface TreeNode {
   readonly custom: boolean;
   /** `true` when the resource has the alias `{ parent: pulumi.rootStackResource }`. */
   readonly aliasNoParent: boolean;
+  /**
+   * Position of the explicit provider resource a custom resource names in `opts.provider`; `null`
+   * for the default provider (and for components).
+   */
+  readonly provider: number | null;
 }
 
 function isNoParentAlias(alias: unknown): boolean {
@@ -55,7 +61,11 @@ export async function recordTree(
     false,
   );
   if (specFile !== undefined) pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
-  const seen: Array<{ resource: pulumi.Resource; node: Omit<TreeNode, 'custom'> }> = [];
+  const seen: Array<{
+    resource: pulumi.Resource;
+    provider: pulumi.ProviderResource | undefined;
+    node: Omit<TreeNode, 'custom' | 'provider'>;
+  }> = [];
   const position = new Map<pulumi.Resource, number>();
   let failure: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
@@ -71,6 +81,7 @@ export async function recordTree(
       position.set(args.resource, seen.length);
       seen.push({
         resource: args.resource,
+        provider: args.opts.provider,
         node: {
           type: args.type,
           name: args.name,
@@ -89,10 +100,11 @@ export async function recordTree(
   await pulumi.runtime.disconnect();
   if (failure !== undefined) throw failure;
   // Known only once each constructor has finished.
-  return seen.map(({ resource, node }) => ({
-    ...node,
-    custom: pulumi.CustomResource.isInstance(resource),
-  }));
+  return seen.map(({ resource, provider, node }) => {
+    const custom = pulumi.CustomResource.isInstance(resource);
+    const providerPosition = custom && provider !== undefined ? position.get(provider) : undefined;
+    return { ...node, custom, provider: providerPosition ?? null };
+  });
 }
 
 /**

@@ -4,7 +4,9 @@
  * name, parent and aliases; each custom resource becomes a dynamic resource of the SDK's own
  * dynamic provider (`pulumi-nodejs:dynamic/<module>:Resource`, the module derived from the
  * recorded type), the one stand-in, because the AWS, EKS and Kubernetes provider plugins are not
- * available here. Its `create` echoes its inputs and answers a new random ID each time, so a
+ * available here. An explicit provider resource (the platform's Kubernetes provider) becomes an
+ * explicit provider of that same dynamic provider (`pulumi:providers:pulumi-nodejs`), and each
+ * resource that named it keeps naming it. Its `create` echoes its inputs and answers a new random ID each time, so a
  * resource the engine replaced instead of keeping shows up as a changed ID. Nothing leaves the
  * machine.
  */
@@ -17,6 +19,10 @@ interface ReplayNode {
   readonly parent: number | null;
   /** Set for a custom resource: the module of its dynamic stand-in type. */
   readonly dynamicModule?: string;
+  /** Set for an explicit provider resource. */
+  readonly providerResource?: true;
+  /** Position of the explicit provider a custom resource uses; `null` for the default one. */
+  readonly provider: number | null;
   readonly aliasNoParent: boolean;
 }
 
@@ -53,18 +59,41 @@ class ReplayedCustomResource extends pulumi.dynamic.Resource {
   }
 }
 
+/** An explicit provider of the dynamic provider's package, standing in for a recorded one. */
+class ReplayedProvider extends pulumi.ProviderResource {
+  public constructor(name: string, opts: pulumi.ResourceOptions) {
+    super('pulumi-nodejs', name, {}, opts);
+  }
+}
+
 const nodes = JSON.parse(readFileSync('tree.json', 'utf8')) as ReplayNode[];
 const created: pulumi.Resource[] = [];
+function providerAt(position: number | null): pulumi.ProviderResource | undefined {
+  if (position === null) return undefined;
+  const provider = created[position];
+  if (!(provider instanceof pulumi.ProviderResource)) {
+    throw new Error(`tree.json: resource ${position} is not a provider`);
+  }
+  return provider;
+}
+
 for (const node of nodes) {
   const opts: pulumi.CustomResourceOptions = {
     parent: node.parent === null ? undefined : created[node.parent],
     aliases: node.aliasNoParent ? [{ parent: pulumi.rootStackResource }] : [],
   };
-  created.push(
-    node.dynamicModule === undefined
-      ? new ReplayedComponent(node.type, node.name, opts)
-      : new ReplayedCustomResource({ ...node, dynamicModule: node.dynamicModule }, opts),
-  );
+  if (node.providerResource === true) {
+    created.push(new ReplayedProvider(node.name, opts));
+  } else if (node.dynamicModule !== undefined) {
+    created.push(
+      new ReplayedCustomResource(
+        { ...node, dynamicModule: node.dynamicModule },
+        { ...opts, provider: providerAt(node.provider) },
+      ),
+    );
+  } else {
+    created.push(new ReplayedComponent(node.type, node.name, opts));
+  }
 }
 
 export const resourceCount = created.length;
