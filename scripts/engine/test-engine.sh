@@ -2,7 +2,10 @@
 # `npm run test:engine`: builds (or takes from the cache) the Pulumi CLI and the Node.js language
 # host at the @pulumi/pulumi version of package-lock.json, then runs the engine tier
 # (jest.engine.config.js): `pulumi stack init`, `config set` and `preview --non-interactive` on a
-# file backend in a temporary folder, for the dev and prod examples in both autoscaling modes.
+# file backend in a temporary folder, for the dev and prod examples in both autoscaling modes, and
+# the upgrade of a stack of the earlier program to KafkaEksPlatform (test/engine/aliases.test.ts:
+# `up` of the old resource tree, then `preview` and `up` of the new one, replayed with the SDK's
+# dynamic provider standing in for the missing AWS, EKS and Kubernetes plugins).
 # When Go or the language-host source tarball is absent it prints one line naming what is missing
 # and exits 0. Extra arguments go to jest, for example `npm run test:engine -- -t prod`.
 set -euo pipefail
