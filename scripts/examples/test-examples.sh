@@ -59,7 +59,9 @@ echo "== the installed bin: plan --json and simulate --json are JSON only; synth
 copy="$work/pulumi-program"
 (cd "$copy" && npx --no-install kafka-eks plan --json >"$work/plan.json")
 node -e 'const plan = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (!Array.isArray(plan) || plan.length === 0) process.exit(1); console.log(`   ${plan.length} resources`)' "$work/plan.json"
-(cd "$copy" && npx --no-install kafka-eks synth --out "$work/synth-out" >/dev/null && test -f "$work/synth-out/kustomization.yaml")
+(cd "$copy" && KAFKA_EKS_DEBUG_CODE_CACHE=1 npx --no-install kafka-eks synth --out "$work/synth-out" 2>"$work/synth.err" >/dev/null && test -f "$work/synth-out/kustomization.yaml")
+# The packed V8 code cache fits this Node: the bin used it (cli/code-cache.ts; a miss only slows).
+grep -q '^code cache: used$' "$work/synth.err"
 (cd "$copy" && npx --no-install kafka-eks simulate --synthetic daily:3 --peak-mibps 400 --days 1 --json --svg "$work/sim.svg" >"$work/sim.json")
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$work/sim.json"
 test -s "$work/sim.svg"
