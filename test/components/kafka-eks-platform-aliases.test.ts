@@ -1,6 +1,6 @@
 /**
  * `aliasRootResources` under Pulumi mocks, for specs the engine tier does not replay (prod, an
- * existing cluster, target-tracking mode): every resource the earlier program (components straight
+ * existing cluster, target-tracking mode, Flux installed by `pulumi up`): every resource the earlier program (components straight
  * under the stack) registered is found again, once, by the resource of the same type and name
  * under `KafkaEksPlatform`.
  *
@@ -95,7 +95,26 @@ const cases: Array<[string, () => LoadedSpec]> = [
     'target-tracking mode',
     () => parseSpec(specInput(3, 2, { autoscaling: { mode: 'target-tracking' } })),
   ],
+  [
+    'Flux bootstrapped by pulumi up',
+    () =>
+      parseSpec(
+        specInput(3, 2, {
+          gitops: { engine: 'flux', repository: { url: 'https://github.com/acme/platform.git' } },
+        }),
+      ),
+  ],
 ];
+
+it('the Flux case installs the engine through pulumi up (a GitOpsBootstrap under Platform)', async () => {
+  const flux = cases.find(([label]) => label.startsWith('Flux'));
+  if (flux === undefined) throw new Error('no Flux case');
+  const { newNodes } = await trees(flux[1](), true);
+  const bootstrap = newNodes.find(node => node.type === 'kafka-eks:index:GitOpsBootstrap');
+  expect(bootstrap?.parent === null ? undefined : newNodes[bootstrap?.parent ?? -1]?.type).toBe(
+    'kafka-eks:index:Platform',
+  );
+});
 
 describe.each(cases)('%s: aliasRootResources', (_label, spec) => {
   it('every old resource is taken over, once, by the new resource of the same type and name', async () => {
@@ -114,6 +133,12 @@ describe.each(cases)('%s: aliasRootResources', (_label, spec) => {
         `${typeChainOf(oldUrn).split('$').pop()}::${nameOf(oldUrn)}`,
       );
     }
+    // AND components nested two levels deep (WorkloadRole, GitOpsBootstrap) are among them
+    const nestedTypes = newNodes
+      .filter(node => node.parent !== null && newNodes[node.parent]?.aliasNoParent === true)
+      .filter(node => !node.custom)
+      .map(node => node.type);
+    expect(nestedTypes.length).toBeGreaterThan(0);
     // AND only the platform component itself is new
     const unclaimed = newUrns.filter(urn => !claims.has(urn));
     expect(unclaimed).toEqual([rootUrn('kafka-eks:index:KafkaEksPlatform', spec().spec.name)]);
