@@ -77,8 +77,8 @@ const CASES = ENGINES.flatMap(engine => [
   ] as const,
 ]);
 
-/** Control planes this file starts: one per case and four for the negative controls. */
-const PLANES_NEEDED = CASES.length + 4;
+/** Control planes this file starts: one per case and five for the negative controls. */
+const PLANES_NEEDED = CASES.length + 5;
 let planesStarted = 0;
 let sparePlane: Promise<ControlPlane> | undefined;
 const stopping: Array<Promise<void>> = [];
@@ -189,7 +189,27 @@ function kindsOf(plan: LayeredApplyPlan): string {
       ).toBe(true);
     }
     // Objects in the operator namespaces find no namespace either (no release made it).
-    expect(outcome.failures.some(f => /namespaces "strimzi" not found/.test(f))).toBe(true);
+    const strimzi = prodWith('flux').spec.operators.strimziNamespace;
+    expect(outcome.failures.some(f => f.includes(`namespaces "${strimzi}" not found`))).toBe(true);
+  });
+
+  it('a HelmRelease whose HelmRepository is not in the operators layer is reported', async () => {
+    const { plan } = await layeredApplyPlan(prodWith('flux'), dir);
+    const [first, ...rest] = plan.releases;
+    const source = first.chartSource as KubeObject;
+    const broken: LayeredApplyPlan = {
+      ...plan,
+      releases: [
+        { ...first, chartSource: { ...source, metadata: { ...source.metadata, name: 'missing' } } },
+        ...rest,
+      ],
+    };
+    const outcome = await withEmptyControlPlane(api => runLayeredApply(api, broken, dir));
+    expect(outcome.failures).toEqual([
+      `step 2: ${first.source}: its chart source HelmRepository ` +
+        `${String(source.metadata?.namespace)}/missing is not in the cluster, so the release ` +
+        'would install nothing',
+    ]);
   });
 
   it('an object whose namespace nobody made yet is refused by the server', async () => {

@@ -26,7 +26,11 @@
  */
 import type { RecordedResource } from '../../components/lib/plan';
 import { gitopsNamespace } from '../../charts/operators-chart';
-import { ARGO_SYNC_WAVE_ANNOTATION, isCustomResource } from '../../charts/operators/gitops';
+import {
+  ARGO_SYNC_WAVE_ANNOTATION,
+  FLUX_SOURCE_API_VERSION,
+  isCustomResource,
+} from '../../charts/operators/gitops';
 import { namespaceOwners } from '../../charts/gitops-layers';
 import type { LoadedSpec } from '../../spec/load';
 import { readCrds } from './control-plane';
@@ -49,6 +53,8 @@ export interface ReleaseInstall {
   /** False when the installer skips the chart's CRDs (Flux `install.crds: Skip`, `skipCrds`). */
   readonly installsCrds: boolean;
   readonly values: Record<string, unknown>;
+  /** An object the release reads its chart from (a Flux `HelmRepository`), if any. */
+  readonly chartSource?: KubeObject;
 }
 
 /** The engine's own release and root sync objects, as the Pulumi plan declares them. */
@@ -166,6 +172,7 @@ const record = (value: unknown): Record<string, unknown> =>
 function fluxRelease(object: KubeObject): ReleaseInstall {
   const spec = record(object.spec);
   const chart = record(record(record(spec.chart).spec));
+  const sourceRef = record(chart.sourceRef);
   const install = record(spec.install);
   return {
     source: describeObject(object),
@@ -175,6 +182,14 @@ function fluxRelease(object: KubeObject): ReleaseInstall {
     createNamespace: install.createNamespace === true,
     installsCrds: install.crds !== 'Skip',
     values: record(spec.values),
+    chartSource: {
+      apiVersion: FLUX_SOURCE_API_VERSION,
+      kind: String(sourceRef.kind),
+      metadata: {
+        name: String(sourceRef.name),
+        namespace: String(sourceRef.namespace ?? object.metadata?.namespace),
+      },
+    },
   };
 }
 
@@ -788,6 +803,25 @@ export async function runLayeredApply(
   // Step 2: the operator releases bring their CRDs and namespaces.
   if (!options.skipReleases) {
     const started = Date.now();
+    for (const release of plan.releases) {
+      // A HelmRelease whose HelmRepository is not in the cluster never installs anything.
+      const source = release.chartSource;
+      if (source === undefined) continue;
+      const mapping = await api.mapping(String(source.apiVersion), String(source.kind));
+      const found =
+        mapping === undefined
+          ? undefined
+          : await api.request(
+              'GET',
+              KubeApi.pathOf(mapping, source.metadata?.namespace, source.metadata?.name),
+            );
+      if (found?.status !== 200) {
+        outcome.failures.push(
+          `step 2: ${release.source}: its chart source ${describeObject(source)} is not in the ` +
+            'cluster, so the release would install nothing',
+        );
+      }
+    }
     const crds = plan.releases.flatMap(r => releaseCrdsBySource.get(r.source) ?? []);
     await installCrdObjects(api, crds);
     outcome.releaseCrds.push(...crds.map(c => (c.metadata as { name: string }).name).sort());
