@@ -50,16 +50,18 @@ export function goYamlReadsAsNonString(text: string): boolean {
 }
 
 /**
- * A word of letters, digits and `._/-` that starts with a letter or `/`. No YAML 1.1 or 1.2 rule
- * gives such a plain scalar any type but string, except the words of booleans and nulls, which are
- * all in `GO_YAML_WORDS` (numbers, timestamps and sexagesimals start with a digit or sign; `.inf`
- * and `.nan` with a dot; no indicator can appear). One exception is left out of the class: YAML
- * 1.1 floats may drop the mantissa (`e5`, `E-3`), so a word starting with `e` or `E` and a digit
- * or sign goes to the parser. Most strings synth writes (names, labels, images, paths) are such
- * words; deciding them without parsing keeps synth's start-up short. A property test checks this
- * against {@link parsesAsNonString}.
+ * One line of printable ASCII that starts with a letter or `/`, has no `: ` and no ` #` (nor a
+ * `:` at its end), no tab and no two spaces in a row, and does not end in a space. No YAML 1.1 or
+ * 1.2 rule gives such a plain scalar any type but string, except the words of booleans and nulls,
+ * which are all in `GO_YAML_WORDS`: numbers, timestamps and sexagesimals start with a digit or
+ * sign; `.inf` and `.nan` with a dot; indicators count only at the start, or as `: ` and ` #`
+ * (flow indicators like `,[]{}` are plain text outside flow collections). One exception is left
+ * out of the class: YAML 1.1 floats may drop the mantissa (`e5`, `E-3`), so text starting with `e`
+ * or `E` and a digit or sign goes to the parser. Most strings synth writes (names, labels, images,
+ * paths, URLs, descriptions) are such text; deciding them without parsing keeps synth's start-up
+ * short. A property test checks this against {@link parsesAsNonString}.
  */
-export const PLAIN_WORD = /^(?![eE][-+]?[0-9])[A-Za-z/][A-Za-z0-9._/-]*$/;
+export const PLAIN_WORD = /^(?![eE][-+]?[0-9])[A-Za-z/](?:[!-9;-~]|:(?=[!-~])| (?=[!-"$-~]))*$/;
 
 /**
  * True when the `yaml` package reads plain `text` under YAML 1.1 or 1.2 as anything but `text`

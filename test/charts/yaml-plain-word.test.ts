@@ -12,6 +12,8 @@ import {
 
 const FIRST = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/';
 const REST = `${FIRST}0123456789._-`;
+/** Characters with a meaning somewhere in YAML, and the space that makes some of them count. */
+const INDICATORS = ' :#,[]{}&*!|>\'"%@`?=~\\<^$;()+';
 /** Words of the reserved kinds, in the casings YAML 1.1, 1.2 and go-yaml know, and near misses. */
 const RESERVED = [
   'y',
@@ -60,6 +62,14 @@ const word = fc
   )
   .map(([first, rest]) => first + rest.join(''));
 
+/** Text mixing words, indicators and spaces, starting with a letter or `/`. */
+const text = fc
+  .tuple(
+    fc.constantFrom(...FIRST.split('')),
+    fc.array(fc.constantFrom(...`${REST}${INDICATORS}`.split('')), { maxLength: 16 }),
+  )
+  .map(([first, rest]) => first + rest.join(''));
+
 function slowVerdict(text: string): boolean {
   return goYamlReadsAsNonString(text) || parsesAsNonString(text);
 }
@@ -81,6 +91,36 @@ describe('PLAIN_WORD shortcut', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('gives the same verdict as parsing for arbitrary text with indicators and spaces', () => {
+    let shortcut = 0;
+    fc.assert(
+      fc.property(text, value => {
+        if (PLAIN_WORD.test(value)) shortcut++;
+        expect(readsAsNonString(value)).toBe(slowVerdict(value));
+      }),
+      { numRuns: 5000 },
+    );
+    // The shortcut itself was exercised, not only the parser.
+    expect(shortcut).toBeGreaterThan(500);
+  });
+
+  it.each([
+    'https://example.com/runbooks/a.md',
+    'sum(rate(x{job="kafka"}[5m])) by (pod) > 0',
+    'The volume is more than 80% full. Grow it.',
+    'a:b',
+    'a #b',
+    'a: b',
+    'a:',
+    'a ',
+    'a  b',
+    'a\tb',
+    'yes please',
+    'e5 x',
+  ])('%j: the same verdict as parsing', value => {
+    expect(readsAsNonString(value)).toBe(slowVerdict(value));
   });
 
   it('leaves everything else to the parser', () => {
