@@ -24,6 +24,10 @@ const common = {
   logLevel: 'warning',
   external: EXTERNAL,
   define: { 'require.main': 'undefined' },
+  // Whitespace and syntax only (names stay, so messages and stack frames keep them): a smaller
+  // bundle is faster to read and to check against its code cache.
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 /**
