@@ -217,7 +217,16 @@ function scaleOutChoice(
   return { action: undefined, capped };
 }
 
+/**
+ * The next broker to move to even out the spread: off the node with the most brokers of its zone,
+ * in the zone where that node carries the most load (its brokers x the zone's demand per broker;
+ * ties: the most brokers, then zone order). After a scale-out this relieves every zone's hottest
+ * node in turn, one move each, instead of finishing one zone before starting the next, so no node
+ * stays above its baseline (spending its network burst credits) for the whole re-spread.
+ */
 function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
+  let best:
+    { readonly action: Action; readonly loadMiBps: number; readonly brokers: number } | undefined;
   for (const zone of zones) {
     const { summary } = zone;
     const group = summary.group;
@@ -233,17 +242,29 @@ function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
       if (brokers > mostBrokers || (brokers === mostBrokers && node.name < most.name)) most = node;
       fewest = Math.min(fewest, brokers);
     }
-    if ((summary.brokersByNode.get(most.name) ?? 0) > fewest) {
-      return {
-        kind: 'respread',
-        zone: summary.config.zone,
-        groupName: group.groupName,
-        nodeName: most.name,
-        nodeUid: most.uid,
+    const brokers = summary.brokersByNode.get(most.name) ?? 0;
+    if (brokers <= fewest) continue;
+    const perBroker = Math.max(0, summary.demandMiBps) / Math.max(1, summary.config.brokers);
+    const loadMiBps = Number.isFinite(perBroker) ? brokers * perBroker : 0;
+    if (
+      best === undefined ||
+      loadMiBps > best.loadMiBps ||
+      (loadMiBps === best.loadMiBps && brokers > best.brokers)
+    ) {
+      best = {
+        action: {
+          kind: 'respread',
+          zone: summary.config.zone,
+          groupName: group.groupName,
+          nodeName: most.name,
+          nodeUid: most.uid,
+        },
+        loadMiBps,
+        brokers,
       };
     }
   }
-  return undefined;
+  return best?.action;
 }
 
 function scaleInActionOrHold(
