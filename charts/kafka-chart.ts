@@ -1,6 +1,5 @@
-/** The Kafka cluster: namespace, `Kafka`, one broker pool per zone, the controller pool, topics. */
+/** The Kafka cluster: `Kafka`, one broker pool per zone, the controller pool, topics. */
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import type { PlatformPlan } from '../spec/derive';
 import type { PlatformSpec } from '../spec/schema';
@@ -22,7 +21,11 @@ export interface KafkaChartProps extends ChartProps {
   readonly plan: PlatformPlan;
 }
 
-/** Labels of the Kafka namespace: restricted pod security, NLB readiness gates. */
+/**
+ * Labels of the Kafka namespace: restricted pod security, NLB readiness gates. The namespace itself
+ * is emitted by the operators layer (`operators-chart.ts`): Strimzi's chart writes RoleBindings
+ * into it, so it must exist before that release installs.
+ */
 export function kafkaNamespaceLabels(): Record<string, string> {
   return {
     'pod-security.kubernetes.io/enforce': 'restricted',
@@ -42,9 +45,6 @@ export class KafkaChart extends Chart {
     const namespace = spec.kafka.namespace;
     const clusterLabels = { [STRIMZI_CLUSTER_LABEL]: spec.name };
 
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: namespace, labels: kafkaNamespaceLabels() },
-    });
     this.kafka = new ApiObject(this, 'kafka', {
       apiVersion: STRIMZI_API_VERSION,
       kind: 'Kafka',

@@ -1,10 +1,13 @@
 /**
- * The operators (Strimzi, AWS Load Balancer Controller, cert-manager, optionally
- * kube-prometheus-stack) as GitOps objects: Flux `HelmRepository` + `HelmRelease`, or Argo CD
- * `Application`. With `gitops.engine: none` nothing is emitted; the Pulumi stack installs the same
- * releases (`operators/releases.ts`) with the same pins (`operators/versions.ts`).
+ * The operators layer: the namespaces the operator charts write into besides their own (the Kafka
+ * namespace, which Strimzi's chart puts RoleBindings in), then the operators (Strimzi, AWS Load
+ * Balancer Controller, cert-manager, optionally kube-prometheus-stack) as GitOps objects: Flux
+ * `HelmRepository` + `HelmRelease`, or Argo CD `Application`. With `gitops.engine: none` only the
+ * namespaces are emitted: Pulumi applies them before it installs the same releases
+ * (`operators/releases.ts`, the one list both renderers read) as `helm.v3.Release`s.
  */
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import type { PlatformSpec } from '../spec/schema';
 import {
@@ -15,10 +18,10 @@ import {
   helmReleaseSpec,
   helmRepositorySpec,
 } from './operators/gitops';
-import { operatorReleases } from './operators/releases';
+import { operatorReleases, prerequisiteNamespaces } from './operators/releases';
 
 export interface OperatorsChartProps extends ChartProps {
-  /** The validated platform spec; `gitops.engine` must be flux or argocd. */
+  /** The validated platform spec; with `gitops.engine: none` only the namespaces are emitted. */
   readonly spec: PlatformSpec;
 }
 
@@ -33,6 +36,13 @@ export class OperatorsChart extends Chart {
     const { spec } = props;
     const namespace = gitopsNamespace(spec);
     const releases = operatorReleases(spec);
+    // Kustomize-controller, Argo CD (kind order within a wave) and Pulumi's yaml/v2 all apply a
+    // Namespace before the objects beside it, so these exist before any release installs.
+    for (const prerequisite of prerequisiteNamespaces(spec)) {
+      new k8s.KubeNamespace(this, `namespace-${prerequisite.name}`, {
+        metadata: { name: prerequisite.name, labels: { ...prerequisite.labels } },
+      });
+    }
     if (spec.gitops.engine === 'flux') {
       const repositories = new Map(releases.map(r => [r.chart.repositoryName, r.chart]));
       for (const [name, pin] of repositories) {

@@ -36,13 +36,12 @@ const entries: readonly ComponentEntry[] = [
   {
     name: 'operators',
     description:
-      'Strimzi, AWS LBC, cert-manager (+ kube-prometheus-stack) as Flux or Argo CD objects',
-    build: (scope, { spec }) =>
-      spec.gitops.engine === 'none' ? undefined : new OperatorsChart(scope, 'operators', { spec }),
+      'Kafka namespace; Strimzi, AWS LBC, cert-manager (+ kube-prometheus-stack) as Flux or Argo CD objects',
+    build: (scope, { spec }) => new OperatorsChart(scope, 'operators', { spec }),
   },
   {
     name: 'kafka',
-    description: 'Kafka namespace, Kafka (KRaft), node pools per zone, topics',
+    description: 'Kafka (KRaft), node pools per zone, topics',
     build: (scope, { spec, plan }) => new KafkaChart(scope, 'kafka', { spec, plan }),
   },
   {

@@ -1,8 +1,11 @@
 /**
  * Everything inside the cluster that Pulumi owns: a Kubernetes provider for the new cluster, and
- * - with `gitops.engine: none`, the pinned operator Helm releases and every cdk8s component as a
- *   `yaml/v2` ConfigGroup from its synthesized objects. Order: all releases (CRDs, operators, the
- *   load balancer controller) before any component; components one after the other in synth order;
+ * - with `gitops.engine: none`, every cdk8s component as a `yaml/v2` ConfigGroup from its
+ *   synthesized objects, and the operator Helm releases of `charts/operators/releases.ts` (the
+ *   list synth's Flux and Argo CD objects install, with the same names and values). Order: the
+ *   `operators` component (the namespaces the operator charts write into besides their own), then
+ *   all releases (CRDs, operators, the load balancer controller), then the other components one
+ *   after the other in synth order;
  * - with Flux or Argo CD and `gitops.repository`, only the engine and its root sync objects
  *   (`GitOpsBootstrap`): the engine applies the synth output from the repository;
  * - with Flux or Argo CD and no repository, nothing in the cluster: you bootstrap the engine
@@ -11,18 +14,11 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { operatorReleases } from '../charts/operators/releases';
 import { synthPlatform } from '../charts/synth';
 import type { LoadedSpec } from '../spec/load';
 import { GitOpsBootstrap } from './gitops-bootstrap';
 import { bootstrapsEngine } from './lib/gitops-bootstrap';
-import { HELM_RELEASES, type PinnedRelease } from './lib/helm-charts';
-import {
-  certManagerValues,
-  kubePrometheusStackValues,
-  loadBalancerControllerValues,
-  strimziOperatorValues,
-  type HelmValues,
-} from './lib/helm-values';
 import { loadBalancerControllerPolicy } from './lib/iam';
 import { SERVICE_ACCOUNTS } from './lib/names';
 import { namedTags } from './lib/tags';
@@ -45,11 +41,6 @@ export interface PlatformArgs {
    */
   readonly kubeconfig: pulumi.Input<string>;
   /**
-   * VPC of the cluster, passed to the load balancer controller (nodes allow one IMDS hop only).
-   * @default - required
-   */
-  readonly vpcId: pulumi.Input<string>;
-  /**
    * Resources that must exist before anything is installed (nodegroups, add-ons).
    * @default - none
    */
@@ -59,9 +50,12 @@ export interface PlatformArgs {
 export class Platform extends pulumi.ComponentResource {
   /** Kubernetes provider for the new cluster. */
   public readonly provider: k8s.Provider;
-  /** Helm releases by key, in install order (empty with a GitOps engine). */
+  /** Helm releases by `OperatorRelease.key`, in install order (empty with a GitOps engine). */
   public readonly releases: Readonly<Record<string, k8s.helm.v3.Release>>;
-  /** One ConfigGroup per cdk8s component, in deploy order (empty with a GitOps engine). */
+  /**
+   * One ConfigGroup per cdk8s component, in deploy order: `operators` (before the releases), then
+   * the rest in synth order (empty with a GitOps engine).
+   */
   public readonly components: readonly { name: string; group: k8s.yaml.v2.ConfigGroup }[];
   /** The GitOps engine and its root sync, when `gitops.engine` is set with `gitops.repository`. */
   public readonly gitopsBootstrap?: GitOpsBootstrap;
@@ -90,77 +84,67 @@ export class Platform extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // With a GitOps engine, the engine owns every in-cluster object of the synth output (see
+    // charts/gitops-layers.ts); Pulumi applying them too would give each object two owners.
+    const synthesized = spec.gitops.engine === 'none' ? synthPlatform(args.loaded).components : [];
+    const components: { name: string; group: k8s.yaml.v2.ConfigGroup }[] = [];
+    const configGroup = (
+      component: (typeof synthesized)[number],
+      after: readonly pulumi.Resource[],
+    ): k8s.yaml.v2.ConfigGroup => {
+      const group = new k8s.yaml.v2.ConfigGroup(
+        `${name}-${component.name}`,
+        { objs: component.objects.map(object => ({ ...object })) },
+        { parent: this, provider: this.provider, dependsOn: [...dependencies, lbcRole, ...after] },
+      );
+      components.push({ name: component.name, group });
+      return group;
+    };
+
+    // The operators component first: the namespaces the operator charts write into besides their
+    // own (the Kafka namespace, for Strimzi's RoleBindings). Every release waits for it.
+    const operatorsLayer = synthesized.find(component => component.name === 'operators');
+    const beforeReleases = operatorsLayer === undefined ? [] : [configGroup(operatorsLayer, [])];
+
     const releases: Record<string, k8s.helm.v3.Release> = {};
     if (spec.gitops.engine === 'none') {
-      const install = (
-        key: string,
-        pin: PinnedRelease,
-        releaseName: string,
-        values: pulumi.Input<HelmValues>,
-        extra: readonly pulumi.Resource[] = [],
-      ): void => {
-        releases[key] = new k8s.helm.v3.Release(
-          `${name}-${releaseName}`,
+      // The same list, names and values synth's Flux and Argo CD objects install.
+      for (const release of operatorReleases(spec)) {
+        releases[release.key] = new k8s.helm.v3.Release(
+          `${name}-${release.name}`,
           {
-            name: releaseName,
-            chart: pin.chart,
-            version: pin.version,
-            repositoryOpts: { repo: pin.repo },
-            namespace: pin.namespace,
+            name: release.name,
+            chart: release.chart.chart,
+            version: release.chart.version,
+            repositoryOpts: { repo: release.chart.repositoryUrl },
+            namespace: release.namespace,
             createNamespace: true,
-            values,
+            values: release.values,
             atomic: true,
           },
-          { parent: this, provider: this.provider, dependsOn: [...dependencies, ...extra] },
-        );
-      };
-      install('certManager', HELM_RELEASES.certManager, 'cert-manager', certManagerValues());
-      install(
-        'awsLoadBalancerController',
-        HELM_RELEASES.awsLoadBalancerController,
-        'aws-load-balancer-controller',
-        pulumi.output(args.vpcId).apply(vpcId => loadBalancerControllerValues(spec, vpcId)),
-        [lbcRole],
-      );
-      install(
-        'strimziOperator',
-        { ...HELM_RELEASES.strimziOperator, namespace: spec.operators.strimziNamespace },
-        'strimzi-cluster-operator',
-        strimziOperatorValues(),
-      );
-      if (spec.monitoring.installKubePrometheusStack) {
-        install(
-          'kubePrometheusStack',
-          { ...HELM_RELEASES.kubePrometheusStack, namespace: spec.monitoring.namespace },
-          'kube-prometheus-stack',
-          kubePrometheusStackValues(),
+          {
+            parent: this,
+            provider: this.provider,
+            dependsOn: [
+              ...dependencies,
+              ...beforeReleases,
+              ...(release.key === 'awsLoadBalancerController' ? [lbcRole] : []),
+            ],
+          },
         );
       }
     }
     this.releases = releases;
 
-    // With a GitOps engine, the engine owns every in-cluster object of the synth output (see
-    // charts/gitops-layers.ts); Pulumi applying them too would give each object two owners.
-    const synthesized = spec.gitops.engine === 'none' ? synthPlatform(args.loaded).components : [];
-    const components: { name: string; group: k8s.yaml.v2.ConfigGroup }[] = [];
+    // Then every other component, one after the other in synth order, after all releases.
     let previous: pulumi.Resource | undefined;
     for (const component of synthesized) {
-      const group: k8s.yaml.v2.ConfigGroup = new k8s.yaml.v2.ConfigGroup(
-        `${name}-${component.name}`,
-        { objs: component.objects.map(object => ({ ...object })) },
-        {
-          parent: this,
-          provider: this.provider,
-          dependsOn: [
-            ...dependencies,
-            lbcRole,
-            ...Object.values(releases),
-            ...(previous === undefined ? [] : [previous]),
-          ],
-        },
-      );
-      components.push({ name: component.name, group });
-      previous = group;
+      if (component === operatorsLayer) continue;
+      previous = configGroup(component, [
+        ...beforeReleases,
+        ...Object.values(releases),
+        ...(previous === undefined ? [] : [previous]),
+      ]);
     }
     this.components = components;
 

@@ -92,7 +92,6 @@ export function buildPlatformStack(
       loaded,
       clusterName: cluster.clusterName,
       kubeconfig: cluster.kubeconfigJson,
-      vpcId: network.vpcId,
       dependsOn: [
         nodegroups,
         ...(ebsCsi === undefined ? [] : [ebsCsi]),

@@ -1,18 +1,11 @@
 /**
- * Helm releases the Pulumi stack installs: the operators when `gitops.engine` is `none`, the GitOps
- * engine itself (Flux or Argo CD) when one is chosen with `gitops.repository`. Operator versions
- * come from `charts/operators/versions.ts`, the one place both renderers read, so synth's Flux and
- * Argo CD objects and these releases install the same versions. Cluster Autoscaler is Pulumi-only
- * (it needs the system group's name), and so are the engines (nothing syncs before they run), so
- * their pins live here.
+ * Helm releases only the Pulumi stack installs: Cluster Autoscaler (it needs the system group's
+ * name) and the GitOps engine itself (Flux or Argo CD, when one is chosen with
+ * `gitops.repository`: nothing syncs before it runs). The operator releases, which Pulumi installs
+ * with `gitops.engine: none` and the engines otherwise, are one list with their pins and values in
+ * `charts/operators/releases.ts`.
  */
-import {
-  AWS_LOAD_BALANCER_CONTROLLER_CHART,
-  CERT_MANAGER_CHART,
-  KUBE_PROMETHEUS_STACK_CHART,
-  STRIMZI_OPERATOR_CHART,
-  type HelmChartPin,
-} from '../../charts/operators/versions';
+import type { HelmChartPin } from '../../charts/operators/versions';
 
 export interface PinnedRelease {
   /** Chart name in its repository. */
@@ -65,11 +58,7 @@ const ARGO_CD_CHART: HelmChartPin = {
 };
 
 export const HELM_RELEASES = {
-  certManager: release(CERT_MANAGER_CHART, 'cert-manager'),
-  awsLoadBalancerController: release(AWS_LOAD_BALANCER_CONTROLLER_CHART, 'kube-system'),
-  strimziOperator: release(STRIMZI_OPERATOR_CHART, 'strimzi'),
   clusterAutoscaler: release(CLUSTER_AUTOSCALER_CHART, 'kube-system'),
-  kubePrometheusStack: release(KUBE_PROMETHEUS_STACK_CHART, 'monitoring'),
   flux: release(FLUX2_CHART, 'flux-system'),
   argoCd: release(ARGO_CD_CHART, 'argocd'),
 } as const satisfies Record<string, PinnedRelease>;

@@ -1,43 +1,14 @@
-/** Values of the pinned Helm releases, as plain data built from the spec. */
+/**
+ * Values of the Helm releases only Pulumi installs (Cluster Autoscaler, and the GitOps engine it
+ * bootstraps), as plain data built from the spec. The operator releases, which Pulumi and the GitOps
+ * engines both install, take theirs from the one list in `charts/operators/releases.ts`.
+ */
+import type { HelmValues } from '../../charts/operators/releases';
 import type { PlatformSpec } from '../../spec/schema';
-import { SERVICE_ACCOUNTS, clusterNameOf } from './names';
+import { SERVICE_ACCOUNTS } from './names';
 import { clusterAutoscalerDiscoveryTag } from './tags';
 
-export type HelmValues = Record<string, unknown>;
-
-/** Replicas of the cluster-wide controllers whose webhooks fail closed. */
-const HA_REPLICAS = 2;
-
-/**
- * The AWS Load Balancer Controller. Region and VPC ID are passed explicitly because nodes allow
- * only one IMDS hop, so the controller's pods cannot read them from instance metadata.
- */
-export function loadBalancerControllerValues(spec: PlatformSpec, vpcId: string): HelmValues {
-  return {
-    clusterName: clusterNameOf(spec),
-    region: spec.region,
-    vpcId,
-    replicaCount: spec.operators.loadBalancerControllerReplicas,
-    serviceAccount: { create: true, name: SERVICE_ACCOUNTS.loadBalancerController.name },
-    // Only Services that ask for the NLB class get one; no silent mutation of other Services.
-    enableServiceMutatorWebhook: false,
-    podDisruptionBudget: { maxUnavailable: 1 },
-  };
-}
-
-/** cert-manager with its CRDs (the Drain Cleaner's certificate needs them). */
-export function certManagerValues(): HelmValues {
-  return { crds: { enabled: true }, replicaCount: HA_REPLICAS };
-}
-
-/** The Strimzi cluster operator, restricted pod security for the Kafka pods it creates. */
-export function strimziOperatorValues(): HelmValues {
-  return {
-    watchAnyNamespace: true,
-    replicas: 1,
-    extraEnvs: [{ name: 'STRIMZI_POD_SECURITY_PROVIDER_CLASS', value: 'restricted' }],
-  };
-}
+export type { HelmValues };
 
 /**
  * Cluster Autoscaler, discovering only groups with this platform's own tag (the system group),
@@ -56,19 +27,6 @@ export function clusterAutoscalerValues(spec: PlatformSpec): HelmValues {
       expander: 'least-waste',
       'balance-similar-node-groups': false,
       'skip-nodes-with-local-storage': false,
-    },
-  };
-}
-
-/** kube-prometheus-stack, only when the spec asks for it. */
-export function kubePrometheusStackValues(): HelmValues {
-  return {
-    prometheus: {
-      prometheusSpec: {
-        podMonitorSelectorNilUsesHelmValues: false,
-        ruleSelectorNilUsesHelmValues: false,
-        serviceMonitorSelectorNilUsesHelmValues: false,
-      },
     },
   };
 }

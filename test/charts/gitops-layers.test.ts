@@ -174,7 +174,9 @@ function gitopsOwners(
     for (const component of result.components) {
       for (const object of component.objects) add(keyOf(object), rootOwner);
     }
-    for (const application of objectsOf(result, 'operators')) {
+    for (const application of objectsOf(result, 'operators').filter(
+      o => o.kind === 'Application',
+    )) {
       const spec = application['spec'] as {
         source: { helm: { releaseName: string } };
         destination: { namespace: string };

@@ -53,9 +53,28 @@ describe('OperatorsChart', () => {
     expect(names(true)).toContain('kube-prometheus-stack');
   });
 
-  test('engine none emits no operators component', () => {
+  test.each(['none', 'flux', 'argocd'] as const)(
+    '%s: emits the Kafka namespace with restricted pod security and NLB readiness gates',
+    engine => {
+      const namespaces = synth({ gitops: { engine } }).filter(o => o.kind === 'Namespace');
+      expect(namespaces.map(o => o.metadata)).toEqual([
+        {
+          name: 'kafka',
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
+          },
+        },
+      ]);
+    },
+  );
+
+  test('engine none emits only the namespaces (Pulumi installs the releases)', () => {
     const entry = components.find(component => component.name === 'operators');
-    expect(entry?.build(Testing.app(), parseSpec(specInput(3, 2)))).toBeUndefined();
+    const chart = entry?.build(Testing.app(), parseSpec(specInput(3, 2)));
+    expect(chart).toBeDefined();
+    const objects = Testing.synth(chart as OperatorsChart) as JsonObject[];
+    expect(objects.map(o => o.kind)).toEqual(['Namespace']);
   });
 
   test('operators are deployed before Kafka (the CRDs come with them)', () => {

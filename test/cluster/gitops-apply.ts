@@ -8,11 +8,15 @@
  *   kustomize-controller stand-in of `stand-in-crds.ts`; Argo CD's `Application`) and the
  *   namespaces `namespaceOwners` leaves to the user. Nothing for `none`.
  * - Step 1: what the engine applies first. Flux: the `gitops/` Kustomizations, then the
- *   `operators/` folder its operators Kustomization syncs. Argo CD: sync wave -1. `none`: nothing.
+ *   `operators/` folder its operators Kustomization syncs. Argo CD: sync wave -1. `none`: the
+ *   ConfigGroups a Pulumi Helm release `dependsOn` (the `operators` component's namespaces).
  * - Step 2: each operator release the operators layer declares (a Flux `HelmRelease`, an Argo CD
  *   `Application`, or a Pulumi `helm.v3.Release` from the stack planned under mocks) brings the
  *   CRDs its chart ships (from `../shared/crds`) and, when it says `createNamespace`, its
- *   namespace. Nothing from the platform layer decides this list.
+ *   namespace; then it writes one stand-in ConfigMap into every namespace its chart writes into,
+ *   derived from its values (`CHART_WRITES`: Strimzi's own namespace and each of
+ *   `watchNamespaces`, ...). That namespace must exist by then, made by the release itself or by a
+ *   unit it installs after. Nothing from the platform layer decides this list.
  * - Step 3: the platform layer in the engine's order. Flux: one unit per Kustomization, in
  *   `dependsOn` order, ties broken latest-first so that a missing `dependsOn` shows. Argo CD: one
  *   unit per sync wave above -1. `none`: one unit per ConfigGroup, in `dependsOn` order.
@@ -55,6 +59,12 @@ export interface ReleaseInstall {
   readonly values: Record<string, unknown>;
   /** An object the release reads its chart from (a Flux `HelmRepository`), if any. */
   readonly chartSource?: KubeObject;
+  /**
+   * Units (of `first`) the release installs after: the Flux Kustomization that applies the
+   * HelmRelease, the Argo CD waves up to the Application's, the Pulumi ConfigGroups the Release
+   * `dependsOn`. Namespaces they emit count as made before the release writes into them.
+   */
+  readonly waitsFor: readonly string[];
 }
 
 /** The engine's own release and root sync objects, as the Pulumi plan declares them. */
@@ -143,6 +153,57 @@ const CHART_CRDS: Readonly<
   'cluster-autoscaler': { folder: () => undefined, when: () => false },
 };
 
+/**
+ * Namespaces each chart writes objects into, from the release's values: the stand-in of step 2
+ * puts one object in each, so a release whose chart writes into a namespace nothing made yet fails
+ * here as Helm would (`namespaces "<name>" not found`). A chart not listed fails the plan.
+ * - Strimzi: its namespace, and with `watchAnyNamespace` false each of `watchNamespaces` (the
+ *   RoleBinding templates range over them with `namespace: {{ . }}`);
+ * - cert-manager: its namespace and the leader election namespace (`global.leaderElection.namespace`,
+ *   default `kube-system`);
+ * - kube-prometheus-stack: its namespace and `kube-system` (Services for the control plane's
+ *   metrics);
+ * - the others: their namespace.
+ */
+const CHART_WRITES: Readonly<
+  Record<string, (namespace: string, values: Record<string, unknown>) => string[]>
+> = {
+  'strimzi-kafka-operator': (namespace, values) =>
+    values.watchAnyNamespace === true
+      ? [namespace]
+      : [namespace, ...((values.watchNamespaces ?? []) as unknown[]).map(String)],
+  'cert-manager': (namespace, values) => {
+    const election = record(record(record(values.global).leaderElection)).namespace;
+    return [namespace, typeof election === 'string' ? election : 'kube-system'];
+  },
+  'kube-prometheus-stack': namespace => [namespace, 'kube-system'],
+  'aws-load-balancer-controller': namespace => [namespace],
+  'cluster-autoscaler': namespace => [namespace],
+  flux2: namespace => [namespace],
+  'argo-cd': namespace => [namespace],
+};
+
+/** Every namespace `release`'s chart writes into, each once; throws for an unknown chart. */
+export function releaseWriteNamespaces(release: ReleaseInstall): string[] {
+  const writes = CHART_WRITES[release.chart];
+  if (writes === undefined) {
+    throw new Error(
+      `${release.source}: chart ${release.chart} has no namespace mapping in gitops-apply.ts`,
+    );
+  }
+  return [...new Set(writes(release.namespace, release.values))];
+}
+
+/** The stand-in object a release writes into one namespace (a ConfigMap naming the release). */
+export function releaseStandIn(release: ReleaseInstall, namespace: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `stand-in-${release.chart}`, namespace },
+    data: { release: release.source },
+  };
+}
+
 /** The CRD folder under `crdsDir` whose name is `prefix` or starts with it; throws when none. */
 export function crdFolder(crdsDir: string, prefix: string): string {
   const names = readdirSync(crdsDir).sort();
@@ -169,7 +230,7 @@ export function releaseCrdDirs(crdsDir: string, release: ReleaseInstall): string
 const record = (value: unknown): Record<string, unknown> =>
   value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 
-function fluxRelease(object: KubeObject): ReleaseInstall {
+function fluxRelease(object: KubeObject, waitsFor: readonly string[]): ReleaseInstall {
   const spec = record(object.spec);
   const chart = record(record(record(spec.chart).spec));
   const sourceRef = record(chart.sourceRef);
@@ -182,6 +243,7 @@ function fluxRelease(object: KubeObject): ReleaseInstall {
     createNamespace: install.createNamespace === true,
     installsCrds: install.crds !== 'Skip',
     values: record(spec.values),
+    waitsFor,
     chartSource: {
       apiVersion: FLUX_SOURCE_API_VERSION,
       kind: String(sourceRef.kind),
@@ -193,7 +255,7 @@ function fluxRelease(object: KubeObject): ReleaseInstall {
   };
 }
 
-function argoRelease(object: KubeObject): ReleaseInstall {
+function argoRelease(object: KubeObject, waitsFor: readonly string[]): ReleaseInstall {
   const spec = record(object.spec);
   const source = record(spec.source);
   const helm = record(source.helm);
@@ -206,6 +268,7 @@ function argoRelease(object: KubeObject): ReleaseInstall {
     createNamespace: syncOptions.includes('CreateNamespace=true'),
     installsCrds: helm.skipCrds !== true,
     values: record(helm.valuesObject),
+    waitsFor,
   };
 }
 
@@ -301,7 +364,7 @@ function engineBootstrapOf(resources: readonly RecordedResource[]): EngineBootst
 }
 
 /** A Pulumi `helm.v3.Release` as a release install. */
-function pulumiRelease(r: RecordedResource): ReleaseInstall {
+function pulumiRelease(r: RecordedResource, waitsFor: readonly string[] = []): ReleaseInstall {
   return {
     source: `Release ${r.name}`,
     chart: String(r.inputs.chart),
@@ -310,6 +373,7 @@ function pulumiRelease(r: RecordedResource): ReleaseInstall {
     createNamespace: r.inputs.createNamespace === true,
     installsCrds: r.inputs.skipCrds !== true,
     values: record(r.inputs.values),
+    waitsFor,
   };
 }
 
@@ -337,7 +401,10 @@ function fluxPlan(
       check => `${String(check.kind)} ${String(check.namespace)}/${String(check.name)}`,
     ),
   );
-  const releases = operators.filter(o => o.kind === 'HelmRelease').map(fluxRelease);
+  // helm-controller reconciles a HelmRelease once its Kustomization applied it, Namespaces first.
+  const releases = operators
+    .filter(o => o.kind === 'HelmRelease')
+    .map(o => fluxRelease(o, [operatorsName]));
   const releaseProviders = new Map<string, string[]>();
   for (const release of releases) {
     // dependsOn on the operators Kustomization waits for a release only if it is health-checked.
@@ -404,10 +471,18 @@ function argoPlan(
   }));
   const first = units.filter((_, index) => ordered[index] < 0);
   const platform = units.filter((_, index) => ordered[index] >= 0);
-  const releases = first
-    .flatMap(unit => unit.objects)
-    .filter(o => o.kind === 'Application')
-    .map(argoRelease);
+  // An Application syncs once its wave was applied (Namespaces first within it): it waits for
+  // its own wave and every earlier one.
+  const releases = first.flatMap((unit, index) =>
+    unit.objects
+      .filter(o => o.kind === 'Application')
+      .map(o =>
+        argoRelease(
+          o,
+          first.slice(0, index + 1).map(u => u.name),
+        ),
+      ),
+  );
   const lastFirst = first.length === 0 ? [] : [first[first.length - 1].name];
   const user = userPrerequisites(loaded, placed);
   const plan: LayeredApplyPlan = {
@@ -436,15 +511,30 @@ function pulumiPlan(
 ) {
   const problems: string[] = [];
   const helm = resources.filter(r => r.type === HELM_RELEASE);
-  const releases: ReleaseInstall[] = helm.map(pulumiRelease);
   const groups = resources.filter(r => r.type === CONFIG_GROUP);
-  const platform: ApplyUnit[] = groups.map(group => ({
+  const unitOf = (group: RecordedResource): ApplyUnit => ({
     name: group.name,
     objects: (group.inputs.objs ?? []) as KubeObject[],
     dependsOn: group.dependsOn.filter(
       name => groups.some(g => g.name === name) || helm.some(h => h.name === name),
     ),
-  }));
+  });
+  // ConfigGroups some Helm release dependsOn (the operators component: namespaces the charts
+  // write into) are applied before the releases; the rest after them, in dependsOn order.
+  const beforeReleases = groups.filter(g => helm.some(h => h.dependsOn.includes(g.name)));
+  const first = beforeReleases.map(unitOf);
+  const releases: ReleaseInstall[] = helm.map(r =>
+    pulumiRelease(
+      r,
+      r.dependsOn.filter(name => beforeReleases.some(g => g.name === name)),
+    ),
+  );
+  const platform: ApplyUnit[] = groups.filter(g => !beforeReleases.includes(g)).map(unitOf);
+  for (const unit of first) {
+    if (unit.dependsOn.some(name => helm.some(h => h.name === name))) {
+      problems.push(`${unit.name}: a release depends on it, but it depends on a release (cycle)`);
+    }
+  }
   for (const resource of resources) {
     if (
       resource.type.startsWith('kubernetes:') &&
@@ -463,7 +553,7 @@ function pulumiPlan(
     engineBootstrap: undefined,
     bootstrapNamespaces: user.namespaces,
     userCrdDirs: user.crdPrefixes.map(prefix => crdFolder(crdsDir, prefix)),
-    first: [],
+    first,
     releases,
     // A Helm release counts for a ConfigGroup that depends on it (Pulumi waits for it).
     releaseProviders: new Map(helm.map(r => [`Release ${r.name}`, [r.name]])),
@@ -647,6 +737,8 @@ export interface LayeredApplyOutcome {
   readonly releaseNamespaces: string[];
   /** CRD names installed in step 2. */
   readonly releaseCrds: string[];
+  /** `namespace/name` of each stand-in object the releases wrote in step 2. */
+  readonly releaseStandIns: string[];
 }
 
 /** Applies `units` in order; Namespaces and CRDs first inside each unit. */
@@ -714,7 +806,7 @@ export async function waitForSystemNamespaces(api: KubeApi): Promise<void> {
 
 /** Options for the negative controls. */
 export interface RunOptions {
-  /** Skip step 2: no operator CRDs, no release namespaces. */
+  /** Skip step 2: no operator CRDs, no release namespaces, no stand-in objects. */
   readonly skipReleases?: boolean;
 }
 
@@ -734,6 +826,7 @@ export async function runLayeredApply(
     applied: 0,
     releaseNamespaces: [],
     releaseCrds: [],
+    releaseStandIns: [],
   };
   await waitForSystemNamespaces(api);
 
@@ -830,10 +923,42 @@ export async function runLayeredApply(
       await ensureNamespace(api, release.namespace, 'helm');
       outcome.releaseNamespaces.push(release.namespace);
     }
+    // Each release writes one stand-in object into every namespace its chart writes into. It
+    // may count only on its own namespace (createNamespace), the system and bootstrap ones, and
+    // the namespaces the units it installs after emit.
+    const emittedFirst = new Map(
+      plan.first.map(unit => [
+        unit.name,
+        unit.objects.filter(o => o.kind === 'Namespace').map(o => String(o.metadata?.name)),
+      ]),
+    );
+    for (const release of plan.releases) {
+      const made = new Set([
+        ...baseNamespaces,
+        ...(release.createNamespace ? [release.namespace] : []),
+        ...release.waitsFor.flatMap(unit => emittedFirst.get(unit) ?? []),
+      ]);
+      for (const namespace of releaseWriteNamespaces(release)) {
+        const standIn = releaseStandIn(release, namespace);
+        const what = `step 2: ${release.source}: stand-in ${describeObject(standIn)}`;
+        const error = await applyObject(api, standIn, 'helm');
+        if (error !== undefined) {
+          outcome.failures.push(`${what}: ${error}`);
+          continue;
+        }
+        outcome.releaseStandIns.push(`${namespace}/${String(standIn.metadata?.name)}`);
+        if (!made.has(namespace)) {
+          outcome.failures.push(
+            `${what}: ordering gap: namespace ${namespace} is made neither by the release nor by ` +
+              'anything it installs after (accepted only because something else ran first)',
+          );
+        }
+      }
+    }
     outcome.log.push(
       `step 2: ${plan.releases.length} releases (${plan.releases.map(r => r.chart).join(', ')}): ` +
-        `${crds.length} CRDs, namespaces ${outcome.releaseNamespaces.join(', ')} in ` +
-        `${Date.now() - started} ms`,
+        `${crds.length} CRDs, namespaces ${outcome.releaseNamespaces.join(', ')}, ` +
+        `${outcome.releaseStandIns.length} stand-in objects in ${Date.now() - started} ms`,
     );
   }
 

@@ -94,20 +94,62 @@ describe('Platform', () => {
     const release = plan.get(TYPES.release, 'test-kube-prometheus-stack');
     expect(release.inputs['namespace']).toBe('monitoring');
     for (const group of plan.ofType(TYPES.configGroup)) {
+      if (group.name === 'test-operators') continue;
       expect(group.dependsOn).toContain('test-kube-prometheus-stack');
     }
   });
 
-  it('passes region and VPC to the load balancer controller (nodes allow one IMDS hop)', async () => {
+  it('applies the operators component (the Kafka namespace) before every operator release', async () => {
+    const plan = await planStack(spec({}));
+    const operators = plan.get(TYPES.configGroup, 'test-operators');
+    expect((operators.inputs['objs'] as Array<{ kind: string }>).map(o => o.kind)).toEqual([
+      'Namespace',
+    ]);
+    const releases = plan
+      .ofType(TYPES.release)
+      .filter(r => r.inputs['chart'] !== 'cluster-autoscaler');
+    expect(releases.length).toBeGreaterThanOrEqual(3);
+    for (const release of releases) expect(release.dependsOn).toContain('test-operators');
+    expect(operators.dependsOn.filter(name => releases.some(r => r.name === name))).toEqual([]);
+  });
+
+  it('finds the VPC it creates by its Name tag (nodes allow one IMDS hop, the ID is not known at synth)', async () => {
     const plan = await planStack(spec({}));
     const values = plan.get(TYPES.release, 'test-aws-load-balancer-controller').inputs[
       'values'
     ] as Record<string, unknown>;
     expect(values).toMatchObject({
       region: 'us-west-2',
-      vpcId: 'test-vpc-id',
+      vpcTags: { Name: 'test-vpc' },
       clusterName: 'test',
     });
+    expect(values['vpcId']).toBeUndefined();
+    // The tag the controller looks for is the one the Network component puts on the VPC.
+    const [vpc] = plan.ofType('aws:ec2/vpc:Vpc');
+    expect((vpc?.inputs['tags'] as Record<string, string>)['Name']).toBe('test-vpc');
+  });
+
+  it('passes the ID of an existing VPC to the load balancer controller', async () => {
+    const plan = await planStack(
+      spec({
+        cluster: {
+          vpcCidr: '10.1.0.0/16',
+          existingVpc: {
+            vpcId: 'vpc-123',
+            privateSubnetIds: {
+              'us-west-2a': 'subnet-a',
+              'us-west-2b': 'subnet-b',
+              'us-west-2c': 'subnet-c',
+            },
+          },
+        },
+      }),
+    );
+    const values = plan.get(TYPES.release, 'test-aws-load-balancer-controller').inputs[
+      'values'
+    ] as Record<string, unknown>;
+    expect(values).toMatchObject({ vpcId: 'vpc-123' });
+    expect(values['vpcTags']).toBeUndefined();
   });
 
   it('deploys each synthesized component with all its objects', async () => {
@@ -116,9 +158,14 @@ describe('Platform', () => {
     const { synthPlatform } = await import('../../charts/synth');
     const expected = synthPlatform(loaded).components;
     const groups = plan.ofType(TYPES.configGroup);
-    expect(groups.map(g => g.name)).toEqual(expected.map(c => `test-${c.name}`));
+    // The operators component (the namespaces the operator charts write into) before the rest.
+    const order = [
+      ...expected.filter(c => c.name === 'operators'),
+      ...expected.filter(c => c.name !== 'operators'),
+    ];
+    expect(groups.map(g => g.name)).toEqual(order.map(c => `test-${c.name}`));
     groups.forEach((group, index) => {
-      expect(group.inputs['objs']).toHaveLength(expected[index]?.objects.length ?? -1);
+      expect(group.inputs['objs']).toHaveLength(order[index]?.objects.length ?? -1);
     });
   });
 });

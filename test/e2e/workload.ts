@@ -37,7 +37,10 @@ export function synthParts(loaded: LoadedSpec): SynthParts {
   const kafkaObjects = component('kafka');
   const pools = kafkaObjects.filter(o => o.kind === 'KafkaNodePool');
   const brokerPoolNames = new Set(loaded.plan.zones.map(z => z.poolName));
-  const kafkaNamespace = kafkaObjects.find(o => o.kind === 'Namespace');
+  // The operators layer emits the Kafka namespace (Strimzi's chart writes RoleBindings into it).
+  const kafkaNamespace = component('operators').find(
+    o => o.kind === 'Namespace' && o.metadata.name === loaded.spec.kafka.namespace,
+  );
   const kafka = kafkaObjects.find(o => o.kind === 'Kafka');
   if (kafkaNamespace === undefined || kafka === undefined) {
     throw new Error('the synth output has no Kafka namespace or Kafka resource');

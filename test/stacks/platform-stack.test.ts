@@ -208,16 +208,19 @@ describe('cluster, nodes and in-cluster installs (prod-like spec)', () => {
     }
   });
 
-  it('installs every release before any chart, and the charts in synth order', () => {
-    const groups = plan.ofType(TYPES.configGroup);
+  it('applies the operators component (namespaces) first, then every release, then the charts in synth order', () => {
+    const [operators, ...groups] = plan.ofType(TYPES.configGroup);
+    expect(operators?.name).toBe(`${loaded.spec.name}-operators`);
     expect(groups.length).toBeGreaterThan(1);
     const operatorReleases = plan
       .ofType(TYPES.release)
-      .filter(r => r.inputs['chart'] !== 'cluster-autoscaler')
-      .map(r => r.name);
-    expect(operatorReleases).toContain(`${loaded.spec.name}-aws-load-balancer-controller`);
+      .filter(r => r.inputs['chart'] !== 'cluster-autoscaler');
+    const releaseNames = operatorReleases.map(r => r.name);
+    expect(releaseNames).toContain(`${loaded.spec.name}-aws-load-balancer-controller`);
+    // The Kafka namespace Strimzi's chart writes RoleBindings into exists before any release.
+    for (const release of operatorReleases) expect(release.dependsOn).toContain(operators?.name);
     groups.forEach((group, index) => {
-      expect(group.dependsOn).toEqual(expect.arrayContaining(operatorReleases));
+      expect(group.dependsOn).toEqual(expect.arrayContaining(releaseNames));
       if (index > 0) expect(group.dependsOn).toContain(groups[index - 1]?.name);
     });
     const kafka = groups.find(g => g.name === `${loaded.spec.name}-kafka`);
