@@ -1,8 +1,9 @@
 /**
  * The two GitOps layers of the synth output and who owns what in the cluster.
  *
- * - Operators layer: the `operators` component (Flux HelmRepository/HelmRelease or Argo CD
- *   Application per operator). The operators' Helm charts bring their CRDs.
+ * - Operators layer: the `operators` component (the namespaces the operator charts write into
+ *   besides their own, then a Flux HelmRepository/HelmRelease or Argo CD Application per operator).
+ *   The operators' Helm charts bring their CRDs.
  * - Platform layer: every other component (Kafka, Drain Cleaner, autoscaler, monitoring, network
  *   policies, storage, descheduler); its custom resources need those CRDs.
  *
@@ -98,7 +99,11 @@ interface NamespacedObject {
 /**
  * Every namespace an emitted object lives in (plus the operator release namespaces), with who
  * creates it. More than one owner, or none, is a fault the tests catch:
- * - a `Namespace` object the synth output emits (for example the Kafka namespace);
+ * - a `Namespace` object the synth output emits: the Kafka namespace in the `operators` component
+ *   (Strimzi's chart writes RoleBindings into every watched namespace, so it must exist before
+ *   that release installs: Flux's operators Kustomization, Argo CD's wave -1 and, with
+ *   `gitops.engine: none`, Pulumi's `operators` ConfigGroup apply it before the releases), the
+ *   Drain Cleaner, descheduler and controller namespaces in their own components;
  * - an operator release installed with `createNamespace`, by Pulumi (`gitops.engine: none`), a
  *   Flux HelmRelease or an Argo CD Application (`strimzi`, `cert-manager`, the monitoring
  *   namespace when the synth installs kube-prometheus-stack);
