@@ -59,7 +59,7 @@ export class OutputOwnershipError extends Error {
 
 /** What a write did: paths relative to the output folder. */
 export interface WriteReport {
-  /** Files written (new or replaced). */
+  /** Files of this run: new, replaced, or already holding this content (then left in place). */
   readonly written: readonly string[];
   /** Owned files of the previous run that the new output no longer has, removed. */
   readonly removed: readonly string[];
@@ -370,11 +370,28 @@ function writeLocked(
   const foreign = listFiles(target, new Set([...owned.keys(), ...files.keys()])).filter(
     path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE && path !== LOCK_FILE,
   );
+  // An owned file that already holds exactly the planned content stays in place: nothing to
+  // stage, move aside or swap (a re-run of an unchanged spec touches only the manifest). It
+  // matches the old and the new manifest alike, so a kill or a rollback leaves it valid.
+  const unchanged = new Set(
+    [...files].flatMap(([path, content]) =>
+      owned.has(path) &&
+      inRealFolders(target, path) &&
+      entryAt(join(target, path)) === 'file' &&
+      readFileSync(join(target, path)).equals(Buffer.from(content))
+        ? [path]
+        : [],
+    ),
+  );
+  const changed = new Map([...files].filter(([path]) => !unchanged.has(path)));
   rmSync(staging, { recursive: true, force: true });
   try {
-    writeTree(stagedNew, files);
+    mkdirSync(staging, { recursive: true });
+    writeTree(stagedNew, changed);
     writeFileSync(join(staging, MANIFEST_FILE), manifestText(files));
-    const replaced = [...owned.keys()].filter(path => entryAt(join(target, path)) === 'file');
+    const replaced = [...owned.keys()].filter(
+      path => !unchanged.has(path) && entryAt(join(target, path)) === 'file',
+    );
     for (const path of [
       ...replaced,
       ...(existsSync(join(target, MANIFEST_FILE)) ? [MANIFEST_FILE] : []),
@@ -383,7 +400,7 @@ function writeLocked(
       renameSync(join(target, path), join(stagedOld, path));
       moved.push(path);
     }
-    for (const path of files.keys()) {
+    for (const path of changed.keys()) {
       mkdirSync(dirname(join(target, path)), { recursive: true });
       renameSync(join(stagedNew, path), join(target, path));
       placed.push(path);
