@@ -89,7 +89,10 @@ export function strimziRelease(spec: PlatformSpec): OperatorRelease {
       replicas: OPERATOR_REPLICAS,
       watchAnyNamespace: false,
       watchNamespaces: watched,
-      // Strimzi's chart: `podDisruptionBudget.enabled` renders a policy/v1 PDB for the operator.
+      // Strimzi's chart (since strimzi/strimzi-kafka-operator#9300): `podDisruptionBudget.enabled`
+      // renders a policy/v1 PDB for the operator; its template writes `minAvailable` and
+      // `maxUnavailable` each only when set. Only `minAvailable` is set here; that the chart's
+      // default leaves `maxUnavailable` empty was not verified against chart 1.2.0.
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
       extraEnvs: [{ name: 'STRIMZI_POD_SECURITY_PROVIDER_CLASS', value: 'restricted' }],
     },

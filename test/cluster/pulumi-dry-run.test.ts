@@ -10,7 +10,12 @@ import { clusterApi, clusterInfo } from './cluster-env';
 import { dryRunAll, kindCounts } from './dry-run';
 import type { KubeApi, KubeObject } from './kube-api';
 import { allSpecs } from './specs';
-import { defaultNamespaceOf, synthObjects, type PlacedObject } from './synth-objects';
+import {
+  defaultNamespaceOf,
+  describeObject,
+  synthObjects,
+  type PlacedObject,
+} from './synth-objects';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
 const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
@@ -80,7 +85,12 @@ afterAll(() => api.close());
       expect(placed.length).toBeGreaterThan(0);
 
       // The ConfigGroups carry exactly what synth writes, so GitOps and Pulumi users get the same.
-      const strip = (objects: readonly PlacedObject[]): unknown[] => objects.map(p => p.object);
+      // (Their apply order differs: the operators component goes before the Helm releases, the
+      // rest after them; test/stacks/platform-stack.test.ts checks that order.)
+      const strip = (objects: readonly PlacedObject[]): unknown[] =>
+        objects
+          .map(p => p.object)
+          .sort((a, b) => describeObject(a).localeCompare(describeObject(b)));
       expect(
         strip(
           placed.filter(p =>
