@@ -10,7 +10,10 @@ import { healthyCluster, testConfig } from './fixtures';
 const config = testConfig();
 
 /** The cluster with each zone's brokers placed on the given node indexes (4 nodes per zone). */
-function placed(placement: readonly (readonly number[])[], demandByZone: readonly number[]) {
+function placed(
+  placement: readonly (readonly number[])[],
+  demandByZone: readonly number[],
+): Observed {
   const observed = healthyCluster(config, { nodesPerZone: 4, demandByZone });
   return {
     ...observed,
@@ -49,7 +52,7 @@ function applyMove(observed: Observed, nodeName: string): Observed {
 describe('re-spread order', () => {
   test('after a scale-out, relieves each zone in turn instead of one zone after the other', () => {
     // Every zone just went from 1 to 4 nodes: all four brokers still on node 0.
-    let observed = placed(
+    let observed: Observed = placed(
       config.zones.map(() => [0, 0, 0, 0]),
       config.zones.map(() => 150),
     );
