@@ -30,6 +30,20 @@ export function gitopsNamespace(spec: PlatformSpec): string {
   return spec.gitops.namespace ?? (spec.gitops.engine === 'argocd' ? 'argocd' : 'flux-system');
 }
 
+/**
+ * Per engine, the annotation that keeps an object out of the engine's pruning: Flux's
+ * kustomize-controller skips garbage collection of objects annotated
+ * `kustomize.toolkit.fluxcd.io/prune: disabled`; Argo CD does not prune objects with the sync
+ * option `Prune=false`. Pulumi (`none`) has no such annotation.
+ */
+export const NEVER_PRUNE: Readonly<
+  Record<PlatformSpec['gitops']['engine'], Record<string, string> | undefined>
+> = {
+  flux: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+  argocd: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+  none: undefined,
+};
+
 export class OperatorsChart extends Chart {
   public constructor(scope: Construct, id: string, props: OperatorsChartProps) {
     super(scope, id, props);
@@ -38,9 +52,17 @@ export class OperatorsChart extends Chart {
     const releases = operatorReleases(spec);
     // Kustomize-controller, Argo CD (kind order within a wave) and Pulumi's yaml/v2 all apply a
     // Namespace before the objects beside it, so these exist before any release installs.
+    // The engine never prunes them: deleting the Kafka namespace deletes the Kafka cluster, and a
+    // namespace that moves between folders (it was in kafka/ before) must not be collected by the
+    // folder it left.
+    const keep = NEVER_PRUNE[spec.gitops.engine];
     for (const prerequisite of prerequisiteNamespaces(spec)) {
       new k8s.KubeNamespace(this, `namespace-${prerequisite.name}`, {
-        metadata: { name: prerequisite.name, labels: { ...prerequisite.labels } },
+        metadata: {
+          name: prerequisite.name,
+          labels: { ...prerequisite.labels },
+          ...(keep === undefined ? {} : { annotations: { ...keep } }),
+        },
       });
     }
     if (spec.gitops.engine === 'flux') {

@@ -24,6 +24,29 @@ import { SERVICE_ACCOUNTS } from './lib/names';
 import { namedTags } from './lib/tags';
 import { WorkloadRole } from './workload-role';
 
+/** Pulumi type of a `yaml/v2` ConfigGroup. */
+const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
+
+/**
+ * A transform for a ConfigGroup that now holds `Namespace` objects another ConfigGroup
+ * (`formerParent`, a URN) held before: each `kubernetes:core/v1:Namespace` child gets an alias
+ * with that former parent (same name and type), so on a stack deployed before, the engine moves
+ * the namespace instead of creating it anew and deleting the old one, which would delete every
+ * object in it. On a new stack the alias matches nothing. Other children are left as they are.
+ * Not exercised by a real engine here (the Kubernetes provider, which registers a ConfigGroup's
+ * children, cannot run offline); `test/components/platform-namespace-move.test.ts` checks the
+ * transform itself.
+ */
+export function namespacesMovedFrom(formerParent: pulumi.Input<string>): pulumi.ResourceTransform {
+  return args =>
+    args.type === 'kubernetes:core/v1:Namespace'
+      ? {
+          props: args.props,
+          opts: pulumi.mergeOptions(args.opts, { aliases: [{ parent: formerParent }] }),
+        }
+      : undefined;
+}
+
 export interface PlatformArgs {
   /**
    * The validated spec and its plan; the charts are synthesized from it.
@@ -91,11 +114,17 @@ export class Platform extends pulumi.ComponentResource {
     const configGroup = (
       component: (typeof synthesized)[number],
       after: readonly pulumi.Resource[],
+      transforms: pulumi.ResourceTransform[] = [],
     ): k8s.yaml.v2.ConfigGroup => {
       const group = new k8s.yaml.v2.ConfigGroup(
         `${name}-${component.name}`,
         { objs: component.objects.map(object => ({ ...object })) },
-        { parent: this, provider: this.provider, dependsOn: [...dependencies, lbcRole, ...after] },
+        {
+          parent: this,
+          provider: this.provider,
+          dependsOn: [...dependencies, lbcRole, ...after],
+          ...(transforms.length === 0 ? {} : { transforms }),
+        },
       );
       components.push({ name: component.name, group });
       return group;
@@ -104,7 +133,14 @@ export class Platform extends pulumi.ComponentResource {
     // The operators component first: the namespaces the operator charts write into besides their
     // own (the Kafka namespace, for Strimzi's RoleBindings). Every release waits for it.
     const operatorsLayer = synthesized.find(component => component.name === 'operators');
-    const beforeReleases = operatorsLayer === undefined ? [] : [configGroup(operatorsLayer, [])];
+    // Stacks deployed before had the Kafka Namespace in the `kafka` ConfigGroup: the alias makes
+    // the engine move it here instead of creating it here and deleting it there (which would
+    // delete the namespace and the Kafka cluster in it).
+    const formerKafkaGroup = pulumi.createUrn(`${name}-kafka`, CONFIG_GROUP_TYPE, this);
+    const beforeReleases =
+      operatorsLayer === undefined
+        ? []
+        : [configGroup(operatorsLayer, [], [namespacesMovedFrom(formerKafkaGroup)])];
 
     const releases: Record<string, k8s.helm.v3.Release> = {};
     if (spec.gitops.engine === 'none') {

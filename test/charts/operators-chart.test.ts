@@ -54,9 +54,14 @@ describe('OperatorsChart', () => {
   });
 
   test.each(['none', 'flux', 'argocd'] as const)(
-    '%s: emits the Kafka namespace with restricted pod security and NLB readiness gates',
+    '%s: emits the Kafka namespace with restricted pod security and NLB readiness gates, never pruned by the engine',
     engine => {
       const namespaces = synth({ gitops: { engine } }).filter(o => o.kind === 'Namespace');
+      const neverPrune = {
+        none: undefined,
+        flux: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+        argocd: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+      }[engine];
       expect(namespaces.map(o => o.metadata)).toEqual([
         {
           name: 'kafka',
@@ -64,6 +69,7 @@ describe('OperatorsChart', () => {
             'pod-security.kubernetes.io/enforce': 'restricted',
             'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
           },
+          ...(neverPrune === undefined ? {} : { annotations: neverPrune }),
         },
       ]);
     },
