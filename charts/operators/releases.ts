@@ -89,11 +89,14 @@ export function strimziRelease(spec: PlatformSpec): OperatorRelease {
       replicas: OPERATOR_REPLICAS,
       watchAnyNamespace: false,
       watchNamespaces: watched,
-      // Strimzi's chart (since strimzi/strimzi-kafka-operator#9300): `podDisruptionBudget.enabled`
-      // renders a policy/v1 PDB for the operator; its template writes `minAvailable` and
-      // `maxUnavailable` each only when set. Only `minAvailable` is set here; that the chart's
-      // default leaves `maxUnavailable` empty was not verified against chart 1.2.0.
-      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      // Strimzi's chart: `podDisruptionBudget.enabled` renders a policy/v1 PDB for the operator,
+      // and its template (051-PodDisruptionBudget-strimzi-cluster-operator.yaml) writes
+      // `minAvailable` and `maxUnavailable` each only when the value is set. A PDB with both is
+      // refused by the API server, and which of the two chart 1.2.0 sets by default was not
+      // verified; a null user value would clear it under Helm but Pulumi drops nulls from Release
+      // values. So only `enabled` is set: the chart's own default budget then applies, and with 2
+      // replicas either default (one available, or one unavailable) lets one operator pod go.
+      podDisruptionBudget: { enabled: true },
       extraEnvs: [{ name: 'STRIMZI_POD_SECURITY_PROVIDER_CLASS', value: 'restricted' }],
     },
     prerequisiteNamespaces: watched.map(name => ({ name, labels: kafkaNamespaceLabels() })),
