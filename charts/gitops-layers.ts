@@ -112,6 +112,9 @@ interface NamespacedObject {
  *   with `gitops.repository` (`components/gitops-bootstrap.ts`), else the user who installs it;
  * - the user: the monitoring namespace when `monitoring.installKubePrometheusStack` is false
  *   (your own Prometheus Operator stack lives there).
+ * The last two do not count when the namespace is one of Kubernetes' own. The spec rules
+ * (`spec/rules.ts`, `namespaceCreatorIssues`) refuse namespace fields that would give a namespace
+ * two creators.
  */
 export function namespaceOwners(
   spec: PlatformSpec,
@@ -140,7 +143,9 @@ export function namespaceOwners(
   for (const namespace of used) {
     if (SYSTEM_NAMESPACES.has(namespace)) add(namespace, { by: 'kubernetes' });
   }
-  if (spec.gitops.engine !== 'none') {
+  // Kubernetes makes its own namespaces: an engine or a Prometheus stack installed into one
+  // creates nothing, as with the load balancer controller's release in kube-system.
+  if (spec.gitops.engine !== 'none' && !SYSTEM_NAMESPACES.has(gitopsNamespace(spec))) {
     const engine = spec.gitops.engine === 'flux' ? 'Flux' : 'Argo CD';
     add(
       gitopsNamespace(spec),
@@ -153,7 +158,11 @@ export function namespaceOwners(
           },
     );
   }
-  if (spec.monitoring.enabled && !spec.monitoring.installKubePrometheusStack) {
+  if (
+    spec.monitoring.enabled &&
+    !spec.monitoring.installKubePrometheusStack &&
+    !SYSTEM_NAMESPACES.has(spec.monitoring.namespace)
+  ) {
     add(spec.monitoring.namespace, {
       by: 'user',
       reason: 'your Prometheus Operator stack (monitoring.installKubePrometheusStack is false)',

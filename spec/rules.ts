@@ -759,6 +759,68 @@ function existingClusterIssues(spec: PlatformSpec): SpecIssue[] {
   return issues;
 }
 
+/** Namespaces Kubernetes makes itself; no component may emit a `Namespace` object for one. */
+const KUBERNETES_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * One creator per namespace (`charts/gitops-layers.ts` `namespaceOwners`, docs/gitops.md):
+ * - the namespaces the synth output emits as `Namespace` objects (`kafka.namespace`,
+ *   `controller.namespace`, `drainCleaner.namespace`, `descheduler.namespace`; `taken` holds them
+ *   and the Strimzi release's) are none of Kubernetes' own (`kube-system`, `default`, ...);
+ * - the namespaces an operator release or you create are nobody else's: cert-manager's release
+ *   namespace (`cert-manager`, fixed), `monitoring.namespace` (kube-prometheus-stack's release, or
+ *   your own stack; checked when monitoring is on or the stack is installed) and, with a GitOps
+ *   engine, `gitops.namespace` (default `flux-system` or `argocd`; the engine's release or you).
+ *   These three may be a Kubernetes namespace (the load balancer controller's is `kube-system`).
+ */
+function namespaceCreatorIssues(spec: PlatformSpec, taken: Map<string, string>): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [value, path] of taken) {
+    if (path !== 'operators.strimziNamespace' && KUBERNETES_NAMESPACES.has(value)) {
+      issues.push(
+        issue(
+          path,
+          `${showValue(value)} is a namespace Kubernetes makes itself, and the synth output would also emit it as a Namespace object (two creators); use a namespace of its own`,
+        ),
+      );
+    }
+  }
+  const certManager = "the cert-manager release's namespace";
+  const clash = taken.get('cert-manager');
+  if (clash !== undefined) {
+    issues.push(
+      issue(
+        clash,
+        `"cert-manager" is also ${certManager}, so two installers would create it (one creator per namespace); give it a namespace of its own`,
+      ),
+    );
+  }
+  const others = new Map(taken);
+  others.set('cert-manager', certManager);
+  const created: Array<[string, string]> = [];
+  const { monitoring, gitops } = spec;
+  if (monitoring.enabled || monitoring.installKubePrometheusStack) {
+    created.push(['monitoring.namespace', monitoring.namespace]);
+  }
+  if (gitops.engine !== 'none') {
+    const fallback = gitops.engine === 'flux' ? 'flux-system' : 'argocd';
+    created.push(['gitops.namespace', gitops.namespace ?? fallback]);
+  }
+  for (const [path, value] of created) {
+    const other = others.get(value);
+    if (other !== undefined && !KUBERNETES_NAMESPACES.has(value)) {
+      issues.push(
+        issue(
+          path,
+          `${showValue(value)} is also ${other}, so two installers would create it (one creator per namespace); give it a namespace of its own`,
+        ),
+      );
+    }
+    others.set(value, path);
+  }
+  return issues;
+}
+
 /** Namespaces, sizes and thresholds of the operations components (descheduler, Drain Cleaner, ...). */
 const operationsComponentRules: Rule = spec => {
   const issues: SpecIssue[] = [];
@@ -802,6 +864,7 @@ const operationsComponentRules: Rule = spec => {
     }
     taken.set(value, path);
   }
+  issues.push(...namespaceCreatorIssues(spec, taken));
   if (spec.operators.loadBalancerControllerReplicas < 2) {
     issues.push(
       issue(
