@@ -4,12 +4,12 @@
  * this turns the strings it hands over into {@link SimulateOptions}.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { DEFAULT_TIMINGS, type ModelTimings } from '../simulator/facts';
 import { DEFAULT_NOISE_SHARE, parseSyntheticPattern } from '../simulator/synthetic';
 import { SimulationInputError } from '../simulator/errors';
 import { CliInputError } from './errors';
-import { EXAMPLE_SPEC, inputFileProblem } from './paths';
+import { EXAMPLE_SPEC, inputFileProblem, writableFolderProblem } from './paths';
 
 /** The options as commander hands them over: strings as typed, flags true when given. */
 export interface SimulateFlags {
@@ -184,6 +184,13 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
       problems.push(
         `--svg: "${svgFile}": ${dir} is a file, not a folder; give a path inside a folder`,
       );
+    } else if (dir.split(sep).includes('.git')) {
+      problems.push(
+        `--svg: "${svgFile}" is inside a git repository's .git folder; give a path outside .git, for example sim.svg`,
+      );
+    } else {
+      const problem = writableFolderProblem('--svg', `"${svgFile}"`, dir);
+      if (problem !== undefined) problems.push(problem);
     }
   }
   if (flags.noise !== undefined && load?.kind === 'trace') {

@@ -1,5 +1,14 @@
 /** The kafka-eks CLI, run in-process with captured output. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliInputError } from '../../cli/errors';
@@ -146,6 +155,70 @@ describe('bad input', () => {
     const result = await run('synth', '--out', join(file, 'dist'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`because ${file} is a file`);
+  });
+
+  /**
+   * Makes `folder` unwritable for this process: chmod for an ordinary user; as root (who may write
+   * anywhere, and CI runs as root) `accessSync` is made to refuse it as the kernel would.
+   */
+  function denyWrites(folder: string): () => void {
+    chmodSync(folder, 0o555);
+    if (process.getuid?.() !== 0) return () => chmodSync(folder, 0o755);
+    // The module object itself (an `import * as` namespace is read-only): what cli/paths.ts calls.
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const real = fs.accessSync;
+    const spy = jest.spyOn(fs, 'accessSync').mockImplementation((path, mode) => {
+      if (path === folder && mode !== undefined && (mode & fs.constants.W_OK) !== 0) {
+        throw Object.assign(new Error(`EACCES: permission denied, access '${folder}'`), {
+          code: 'EACCES',
+        });
+      }
+      real(path, mode);
+    });
+    return () => {
+      spy.mockRestore();
+      chmodSync(folder, 0o755);
+    };
+  }
+
+  it.each([
+    ['an existing --out folder', (ro: string) => ro],
+    ['the folder a new --out would be created in', (ro: string) => join(ro, 'dist')],
+  ])('synth: %s that is not writable is named, exit 1, nothing written', async (_, outOf) => {
+    const ro = join(scratch, 'read-only');
+    mkdirSync(ro);
+    const restore = denyWrites(ro);
+    try {
+      const out = outOf(ro);
+      const result = await run('synth', '--out', out);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`--out: ${out} cannot be written: ${ro} is not writable`);
+      expect(result.stderr).not.toMatch(/EACCES/);
+    } finally {
+      restore();
+    }
+    expect(readdirSync(ro)).toEqual([]);
+  });
+
+  it('simulate: an --svg in an unwritable folder or in .git is named, exit 1', async () => {
+    const ro = join(scratch, 'read-only');
+    mkdirSync(ro);
+    mkdirSync(join(scratch, 'repo', '.git'), { recursive: true });
+    const restore = denyWrites(ro);
+    try {
+      const load = ['--synthetic', 'daily:3', '--peak-mibps', '100', '--days', '1'];
+      const unwritable = await run('simulate', ...load, '--svg', join(ro, 'sim.svg'));
+      expect(unwritable.code).toBe(1);
+      expect(unwritable.stderr).toContain(`${ro} is not writable`);
+      const inGit = join(scratch, 'repo', '.git', 'sim.svg');
+      const git = await run('simulate', ...load, '--svg', inGit);
+      expect(git.code).toBe(1);
+      expect(git.stderr).toContain(`--svg: "${inGit}" is inside a git repository's .git folder`);
+    } finally {
+      restore();
+    }
+    expect(readdirSync(ro)).toEqual([]);
+    expect(readdirSync(join(scratch, 'repo', '.git'))).toEqual([]);
   });
 
   it('an invalid spec prints every problem and exits 1', async () => {
