@@ -1,11 +1,12 @@
 /**
  * Everything inside the cluster that Pulumi owns: a Kubernetes provider for the new cluster, and
  * - with `gitops.engine: none`, every cdk8s component as a `yaml/v2` ConfigGroup from its
- *   synthesized objects, and the operator Helm releases of `charts/operators/releases.ts` (the
- *   list synth's Flux and Argo CD objects install, with the same names and values). Order: the
- *   `operators` component (the namespaces the operator charts write into besides their own), then
- *   all releases (CRDs, operators, the load balancer controller), then the other components one
- *   after the other in synth order;
+ *   synthesized objects, except the Namespaces of the `operators` component (the namespaces the
+ *   operator charts write into besides their own), which are typed `Namespace` resources, and the
+ *   operator Helm releases of `charts/operators/releases.ts` (the list synth's Flux and Argo CD
+ *   objects install, with the same names and values). Order: those Namespaces, then all releases
+ *   (CRDs, operators, the load balancer controller), then the other components one after the
+ *   other in synth order;
  * - with Flux or Argo CD and `gitops.repository`, only the engine and its root sync objects
  *   (`GitOpsBootstrap`): the engine applies the synth output from the repository;
  * - with Flux or Argo CD and no repository, nothing in the cluster: you bootstrap the engine
@@ -26,25 +27,71 @@ import { WorkloadRole } from './workload-role';
 
 /** Pulumi type of a `yaml/v2` ConfigGroup. */
 const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
+/** Pulumi type of this component. */
+const PLATFORM_TYPE = 'kafka-eks:index:Platform';
+/** Pulumi type of a typed `k8s.core.v1.Namespace`, also what yaml/v2 registers a Namespace as. */
+const NAMESPACE_TYPE = 'kubernetes:core/v1:Namespace';
+/**
+ * ConfigGroups (cdk8s component names) that held the prerequisite namespaces on stacks deployed
+ * before: `kafka` until the namespace moved to the `operators` component, `operators` for the short
+ * time that component was a ConfigGroup in `none` mode.
+ */
+const FORMER_NAMESPACE_GROUPS = ['kafka', 'operators'] as const;
 
 /**
- * A transform for a ConfigGroup that now holds `Namespace` objects another ConfigGroup
- * (`formerParent`, a URN) held before: each `kubernetes:core/v1:Namespace` child gets an alias
- * with that former parent (same name and type), so on a stack deployed before, the engine moves
- * the namespace instead of creating it anew and deleting the old one, which would delete every
- * object in it. On a new stack the alias matches nothing. Other children are left as they are.
- * Not exercised by a real engine here (the Kubernetes provider, which registers a ConfigGroup's
- * children, cannot run offline); `test/components/platform-namespace-move.test.ts` checks the
- * transform itself.
+ * The URNs a Platform named `name` had on stacks deployed before: its URN under `opts.parent`, and
+ * one per alias in `opts.aliases` (a URN string as is; an `Alias` object resolved the way the
+ * engine resolves it: its `name`, `type`, `stack` and `project` or this resource's, its `parent`
+ * when the key is present, `undefined` meaning the stack root, else `opts.parent`).
  */
-export function namespacesMovedFrom(formerParent: pulumi.Input<string>): pulumi.ResourceTransform {
-  return args =>
-    args.type === 'kubernetes:core/v1:Namespace'
-      ? {
-          props: args.props,
-          opts: pulumi.mergeOptions(args.opts, { aliases: [{ parent: formerParent }] }),
-        }
-      : undefined;
+function platformUrns(
+  name: string,
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.Output<string>[] {
+  const aliasUrn = (alias: string | pulumi.Alias): pulumi.Output<string> => {
+    if (typeof alias === 'string') return pulumi.output(alias);
+    const parent = Object.prototype.hasOwnProperty.call(alias, 'parent')
+      ? alias.parent
+      : opts?.parent;
+    return pulumi
+      .all([alias.name ?? name, alias.type ?? PLATFORM_TYPE, alias.project, alias.stack])
+      .apply(([aliasName, aliasType, project, stack]) =>
+        pulumi.createUrn(aliasName, aliasType, parent, project, stack),
+      );
+  };
+  return [
+    pulumi.createUrn(name, PLATFORM_TYPE, opts?.parent),
+    ...(opts?.aliases ?? []).map(alias =>
+      pulumi.Output.isInstance(alias) || alias instanceof Promise
+        ? pulumi.output(alias).apply(value => aliasUrn(value as string | pulumi.Alias))
+        : aliasUrn(alias),
+    ),
+  ];
+}
+
+/**
+ * Aliases for the typed Namespace `namespace` of the Platform named `name`: the URN that namespace
+ * had as a child of each former ConfigGroup (`FORMER_NAMESPACE_GROUPS`), under every URN the
+ * Platform had (`platformUrns`). A yaml/v2 ConfigGroup names a cluster-scoped child
+ * `<ConfigGroup name>-<metadata.name>` (its `resourcePrefix` defaults to its own name;
+ * pulumi-kubernetes `provider/pkg/provider/yaml/v2/yaml.go`, `parseUnstructured`). The engine does
+ * not join an alias that names a parent URN with the aliases of that parent, so each Platform URN
+ * gets its own entries. On a new stack none of them matches anything (the engine ignores them).
+ */
+export function namespaceAliases(
+  name: string,
+  namespace: string,
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.Output<string>[] {
+  return platformUrns(name, opts).flatMap(platformUrn =>
+    FORMER_NAMESPACE_GROUPS.map(group =>
+      pulumi.createUrn(
+        `${name}-${group}-${namespace}`,
+        NAMESPACE_TYPE,
+        pulumi.createUrn(`${name}-${group}`, CONFIG_GROUP_TYPE, platformUrn),
+      ),
+    ),
+  );
 }
 
 export interface PlatformArgs {
@@ -76,8 +123,16 @@ export class Platform extends pulumi.ComponentResource {
   /** Helm releases by `OperatorRelease.key`, in install order (empty with a GitOps engine). */
   public readonly releases: Readonly<Record<string, k8s.helm.v3.Release>>;
   /**
-   * One ConfigGroup per cdk8s component, in deploy order: `operators` (before the releases), then
-   * the rest in synth order (empty with a GitOps engine).
+   * The namespaces the operator releases write into besides their own (the `Namespace` objects of
+   * the `operators` cdk8s component, with the same metadata), created before every release, with
+   * aliases to their URNs as children of a former ConfigGroup (`namespaceAliases`). Empty with a
+   * GitOps engine (the engine applies the `operators` folder).
+   */
+  public readonly namespaces: readonly k8s.core.v1.Namespace[];
+  /**
+   * One ConfigGroup per cdk8s component, in deploy order: `operators` only when it holds more than
+   * its Namespaces (before the releases), then the rest in synth order (empty with a GitOps
+   * engine).
    */
   public readonly components: readonly { name: string; group: k8s.yaml.v2.ConfigGroup }[];
   /** The GitOps engine and its root sync, when `gitops.engine` is set with `gitops.repository`. */
@@ -113,34 +168,47 @@ export class Platform extends pulumi.ComponentResource {
     const components: { name: string; group: k8s.yaml.v2.ConfigGroup }[] = [];
     const configGroup = (
       component: (typeof synthesized)[number],
+      objects: readonly (typeof synthesized)[number]['objects'][number][],
       after: readonly pulumi.Resource[],
-      transforms: pulumi.ResourceTransform[] = [],
     ): k8s.yaml.v2.ConfigGroup => {
       const group = new k8s.yaml.v2.ConfigGroup(
         `${name}-${component.name}`,
-        { objs: component.objects.map(object => ({ ...object })) },
-        {
-          parent: this,
-          provider: this.provider,
-          dependsOn: [...dependencies, lbcRole, ...after],
-          ...(transforms.length === 0 ? {} : { transforms }),
-        },
+        { objs: objects.map(object => ({ ...object })) },
+        { parent: this, provider: this.provider, dependsOn: [...dependencies, lbcRole, ...after] },
       );
       components.push({ name: component.name, group });
       return group;
     };
 
     // The operators component first: the namespaces the operator charts write into besides their
-    // own (the Kafka namespace, for Strimzi's RoleBindings). Every release waits for it.
+    // own (the Kafka namespace, for Strimzi's RoleBindings). Every release waits for them. Each is
+    // a typed Namespace (not a ConfigGroup child), so it can carry aliases to the URNs it had on
+    // stacks deployed before (`namespaceAliases`) without a `transforms` option, which Pulumi's
+    // unit-test mocks (`pulumi.runtime.setMocks`) refuse. Anything else the component holds (none
+    // in `none` mode today) stays a ConfigGroup after them.
     const operatorsLayer = synthesized.find(component => component.name === 'operators');
-    // Stacks deployed before had the Kafka Namespace in the `kafka` ConfigGroup: the alias makes
-    // the engine move it here instead of creating it here and deleting it there (which would
-    // delete the namespace and the Kafka cluster in it).
-    const formerKafkaGroup = pulumi.createUrn(`${name}-kafka`, CONFIG_GROUP_TYPE, this);
-    const beforeReleases =
-      operatorsLayer === undefined
-        ? []
-        : [configGroup(operatorsLayer, [], [namespacesMovedFrom(formerKafkaGroup)])];
+    const namespaces: k8s.core.v1.Namespace[] = [];
+    const beforeReleases: pulumi.Resource[] = [];
+    if (operatorsLayer !== undefined) {
+      for (const object of operatorsLayer.objects.filter(o => o.kind === 'Namespace')) {
+        namespaces.push(
+          new k8s.core.v1.Namespace(
+            `${name}-namespace-${object.metadata.name}`,
+            { metadata: { ...object.metadata } },
+            {
+              parent: this,
+              provider: this.provider,
+              dependsOn: [...dependencies, lbcRole],
+              aliases: namespaceAliases(name, object.metadata.name, opts),
+            },
+          ),
+        );
+      }
+      beforeReleases.push(...namespaces);
+      const rest = operatorsLayer.objects.filter(o => o.kind !== 'Namespace');
+      if (rest.length > 0) beforeReleases.push(configGroup(operatorsLayer, rest, namespaces));
+    }
+    this.namespaces = namespaces;
 
     const releases: Record<string, k8s.helm.v3.Release> = {};
     if (spec.gitops.engine === 'none') {
@@ -176,7 +244,7 @@ export class Platform extends pulumi.ComponentResource {
     let previous: pulumi.Resource | undefined;
     for (const component of synthesized) {
       if (component === operatorsLayer) continue;
-      previous = configGroup(component, [
+      previous = configGroup(component, component.objects, [
         ...beforeReleases,
         ...Object.values(releases),
         ...(previous === undefined ? [] : [previous]),
