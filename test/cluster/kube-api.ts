@@ -199,7 +199,23 @@ export class KubeApi {
       groups: Array<{ versions: Array<{ groupVersion: string }> }>;
     };
     const versions = groups.groups.flatMap(g => g.versions.map(v => v.groupVersion));
-    const lists = await Promise.all(versions.map(gv => this.ok('GET', `/apis/${gv}`)));
+    // Right after a CRD is Established, /apis may list its group version a moment before the
+    // group version itself answers (HTTP 404): ask again for up to 5 s before giving up.
+    const listOf = async (gv: string): Promise<unknown> => {
+      for (let attempt = 0; ; attempt += 1) {
+        const response = await this.request('GET', `/apis/${gv}`);
+        if (response.status !== 404 || attempt >= 50) {
+          if (response.status < 200 || response.status > 299) {
+            throw new Error(
+              `GET /apis/${gv}: HTTP ${response.status}: ${statusMessage(response.body)}`,
+            );
+          }
+          return response.body;
+        }
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+    };
+    const lists = await Promise.all(versions.map(listOf));
     lists.forEach(addList);
     this.mappings = mappings;
   }
