@@ -288,11 +288,13 @@ function scaleInActionOrHold(
       };
       continue;
     }
+    // A hold for this zone only: another zone may still scale in (or leave an unbalanced count).
     if (group.desired <= group.min) {
-      return {
+      waiting ??= {
         reason: 'group-at-min-size',
         detail: `group ${group.groupName} is at its minimum size ${group.min}; cannot terminate with decrement`,
       };
+      continue;
     }
     const inService = new Set(
       group.instances
