@@ -5,9 +5,10 @@
  * children). Also the input of the URN model in test/components/kafka-eks-platform-aliases.test.ts.
  *
  * Recording goes through a stack transformation, so it sees the options exactly as the program
- * passed them. The only alias shape the program uses is `{ parent: pulumi.rootStackResource }`
- * (KafkaEksPlatform's `aliasRootResources`); any other shape fails the recording, so a change to
- * how aliases are written cannot slip past the replay unnoticed.
+ * passed them. The program uses two alias shapes: `{ parent: pulumi.rootStackResource }`
+ * (KafkaEksPlatform's `aliasRootResources`) and full URNs (`pulumi.createUrn` outputs: Platform's
+ * typed Namespaces point at their former ConfigGroup-child URNs), recorded resolved. Any other
+ * shape fails the recording, so a change to how aliases are written cannot slip past unnoticed.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { mockCallResult, mockResourceState } from '../../components/lib/plan-mocks';
@@ -23,6 +24,8 @@ export interface TreeNode {
   readonly custom: boolean;
   /** `true` when the resource has the alias `{ parent: pulumi.rootStackResource }`. */
   readonly aliasNoParent: boolean;
+  /** Its aliases given as full URNs (strings or outputs), resolved; absent or empty when none. */
+  readonly aliasUrns?: readonly string[];
   /**
    * Position of the explicit provider resource a custom resource names in `opts.provider`; `null`
    * for the default provider (and for components).
@@ -39,6 +42,16 @@ function isNoParentAlias(alias: unknown): boolean {
     Object.prototype.hasOwnProperty.call(alias, 'parent') &&
     (alias as { parent: unknown }).parent === pulumi.rootStackResource
   );
+}
+
+/**
+ * A URN computed from URNs the mock monitor handed out, as the engine would have it: the mock
+ * (`MockMonitor.newUrn`, @pulumi/pulumi `runtime/mocks.js`) puts the stack's own type
+ * `pulumi:pulumi:Stack` in front of a direct child of the stack, which the engine leaves out (as
+ * `pulumi.createUrn` does for a parent of that type).
+ */
+function engineUrn(urn: string): string {
+  return urn.replace('::pulumi:pulumi:Stack$', '::');
 }
 
 /**
@@ -64,17 +77,21 @@ export async function recordTree(
   const seen: Array<{
     resource: pulumi.Resource;
     provider: pulumi.ProviderResource | undefined;
-    node: Omit<TreeNode, 'custom' | 'provider'>;
+    node: Omit<TreeNode, 'custom' | 'provider' | 'aliasUrns'>;
+    aliasUrns: Array<Promise<string>>;
   }> = [];
   const position = new Map<pulumi.Resource, number>();
   let failure: unknown;
+  let resolvedAliases: string[][] = [];
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation(args => {
       const aliases = [...(args.opts.aliases ?? [])];
-      const unknownShape = aliases.find(alias => !isNoParentAlias(alias));
+      const isUrn = (alias: unknown): alias is string | pulumi.Output<string> =>
+        typeof alias === 'string' || pulumi.Output.isInstance(alias);
+      const unknownShape = aliases.find(alias => !isNoParentAlias(alias) && !isUrn(alias));
       if (unknownShape !== undefined) {
         throw new Error(
-          `${args.type}::${args.name} has an alias the replay does not know: ${JSON.stringify(unknownShape)}`,
+          `${args.type}::${args.name} has an alias the recording does not know: ${JSON.stringify(unknownShape)}`,
         );
       }
       const parent = args.opts.parent === undefined ? undefined : position.get(args.opts.parent);
@@ -86,13 +103,17 @@ export async function recordTree(
           type: args.type,
           name: args.name,
           parent: parent ?? null,
-          aliasNoParent: aliases.length > 0,
+          aliasNoParent: aliases.some(isNoParentAlias),
         },
+        aliasUrns: aliases
+          .filter(isUrn)
+          .map(alias => new Promise<string>(resolve => pulumi.output(alias).apply(resolve))),
       });
       return undefined;
     });
     try {
       await program();
+      resolvedAliases = await Promise.all(seen.map(entry => Promise.all(entry.aliasUrns)));
     } catch (error) {
       failure = error;
     }
@@ -100,10 +121,15 @@ export async function recordTree(
   await pulumi.runtime.disconnect();
   if (failure !== undefined) throw failure;
   // Known only once each constructor has finished.
-  return seen.map(({ resource, provider, node }) => {
+  return seen.map(({ resource, provider, node }, index) => {
     const custom = pulumi.CustomResource.isInstance(resource);
     const providerPosition = custom && provider !== undefined ? position.get(provider) : undefined;
-    return { ...node, custom, provider: providerPosition ?? null };
+    return {
+      ...node,
+      custom,
+      provider: providerPosition ?? null,
+      aliasUrns: (resolvedAliases[index] ?? []).map(engineUrn),
+    };
   });
 }
 
