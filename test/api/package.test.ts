@@ -71,9 +71,16 @@ describe('package.json entry points', () => {
   });
 
   it('runs the bin from the compiled bundle of cli/main.ts, which starts with a shebang', () => {
+    // build:bin (scripts/build-bin.mjs) bundles cli/main.ts and the executable cli/bin.ts, which
+    // runs that bundle, into lib/cli/ with esbuild; test/cli/code-cache.test.ts runs the result.
     expect(manifest.bin['kafka-eks']).toBe('lib/cli/kafka-eks.js');
-    expect(manifest.scripts['build:bin']).toContain('cli/main.ts');
-    expect(manifest.scripts['build:bin']).toContain(`--outfile=${manifest.bin['kafka-eks']}`);
+    expect(manifest.scripts['build:bin']).toBe('node scripts/build-bin.mjs');
+    const buildBin = readFileSync(join(ROOT, 'scripts', 'build-bin.mjs'), 'utf8');
+    expect(buildBin).toContain("const OUT = join(ROOT, 'lib', 'cli');");
+    expect(buildBin).toContain("entryPoints: ['cli/main.ts']");
+    expect(buildBin).toMatch(
+      /entryPoints: \['cli\/bin\.ts'\],\s*outfile: join\(OUT, 'kafka-eks\.js'\),\s*banner: \{ js: '#!\/usr\/bin\/env node' \}/,
+    );
     expect(
       readFileSync(join(ROOT, 'cli', 'main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n'),
     ).toBe(true);
