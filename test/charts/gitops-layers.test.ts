@@ -71,8 +71,11 @@ function folderOf(path: string, base: string, result: SynthResult): string {
 interface PulumiCluster {
   /** In-cluster object key -> Pulumi resources that apply it. */
   readonly owners: Map<string, string[]>;
-  /** Custom resources Pulumi creates itself (the bootstrap's root sync objects). */
-  readonly customResources: readonly KubeObject[];
+  /**
+   * Objects Pulumi creates as typed resources: the bootstrap's root sync objects; with `none`, the
+   * Namespaces of the `operators` component (typed, so they can carry aliases).
+   */
+  readonly typedObjects: readonly KubeObject[];
 }
 
 const KUBERNETES_WRAPPERS = new Set([
@@ -84,7 +87,7 @@ const KUBERNETES_WRAPPERS = new Set([
 /**
  * Owners the Pulumi program gives in-cluster objects: every object of a ConfigGroup's `objs`, every
  * Helm release (as `helm/release/<namespace>/<name>`) and every other Kubernetes resource it
- * registers (custom resources such as the engine's root sync objects).
+ * registers (the engine's root sync objects, the operators component's Namespaces).
  */
 async function pulumiCluster(loaded: LoadedSpec): Promise<PulumiCluster> {
   const plan = await planStack(loaded);
@@ -101,16 +104,16 @@ async function pulumiCluster(loaded: LoadedSpec): Promise<PulumiCluster> {
     const inputs = release.inputs as { name: string; namespace: string };
     add(helmReleaseKey(inputs.namespace, inputs.name), `pulumi Release ${release.name}`);
   }
-  const customResources: KubeObject[] = [];
+  const typedObjects: KubeObject[] = [];
   for (const resource of plan.resources) {
     if (!resource.type.startsWith('kubernetes:') || KUBERNETES_WRAPPERS.has(resource.type)) {
       continue;
     }
     const object = resource.inputs as unknown as KubeObject;
-    customResources.push(object);
+    typedObjects.push(object);
     add(keyOf(object), `pulumi ${resource.type} ${resource.name}`);
   }
-  return { owners, customResources };
+  return { owners, typedObjects };
 }
 
 /**
@@ -204,7 +207,7 @@ describe.each(MODES)('gitops.engine: $label', ({ engine, bootstrap }) => {
 
   it('gives every in-cluster object exactly one owner (Pulumi or the GitOps engine)', async () => {
     const cluster = await pulumiCluster(loaded);
-    const fromGitops = gitopsOwners(loaded, result, cluster.customResources);
+    const fromGitops = gitopsOwners(loaded, result, cluster.typedObjects);
     // Every object either side applies: the synth output, Helm releases, Pulumi's own objects.
     const keys = new Set([
       ...result.components.flatMap(c => c.objects.map(keyOf)),
@@ -224,7 +227,11 @@ describe.each(MODES)('gitops.engine: $label', ({ engine, bootstrap }) => {
     if (engine === 'none') {
       // Pulumi applies nothing the synth output does not hold, besides the Helm releases.
       expect(pulumiOwned.filter(key => !emitted.has(key) && !key.startsWith('helm/'))).toEqual([]);
-      expect(cluster.customResources).toEqual([]);
+      // The operators component's Namespaces, as typed resources with the synth output's content.
+      expect(cluster.typedObjects).toEqual(
+        objectsOf(result, 'operators').filter(object => object.kind === 'Namespace'),
+      );
+      expect(cluster.typedObjects.length).toBeGreaterThan(0);
     } else if (bootstrap) {
       // Only the engine's release, its root sync objects and Cluster Autoscaler (Pulumi-only).
       const namespace =
@@ -232,10 +239,10 @@ describe.each(MODES)('gitops.engine: $label', ({ engine, bootstrap }) => {
       const expected = [
         clusterAutoscaler,
         helmReleaseKey(namespace, engine === 'flux' ? 'flux' : 'argocd'),
-        ...cluster.customResources.map(keyOf),
+        ...cluster.typedObjects.map(keyOf),
       ];
       expect(pulumiOwned.sort()).toEqual(expected.sort());
-      expect(cluster.customResources.map(o => o.kind).sort()).toEqual(
+      expect(cluster.typedObjects.map(o => o.kind).sort()).toEqual(
         engine === 'flux' ? ['GitRepository', 'Kustomization'] : ['Application'],
       );
     } else {
@@ -353,7 +360,7 @@ describe('Argo CD layering', () => {
     }
   });
 
-  it('puts platform custom resources in a later wave and skips their dry run while CRDs are missing', () => {
+  it('puts the whole platform in one wave after the operators and skips the dry run of its custom resources while CRDs are missing', () => {
     let customResources = 0;
     for (const component of result.components.filter(
       c => layerOfComponent(c.name) === 'platform',
@@ -363,7 +370,7 @@ describe('Argo CD layering', () => {
           .annotations;
         if (isCustomResource(object.apiVersion)) {
           customResources += 1;
-          expect(annotations?.[ARGO_SYNC_WAVE_ANNOTATION]).toBe('1');
+          expect(annotations?.[ARGO_SYNC_WAVE_ANNOTATION]).toBe('0');
           expect(annotations?.[ARGO_SYNC_OPTIONS_ANNOTATION]).toBe(
             'SkipDryRunOnMissingResource=true',
           );

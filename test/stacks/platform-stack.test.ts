@@ -208,9 +208,15 @@ describe('cluster, nodes and in-cluster installs (prod-like spec)', () => {
     }
   });
 
-  it('applies the operators component (namespaces) first, then every release, then the charts in synth order', () => {
-    const [operators, ...groups] = plan.ofType(TYPES.configGroup);
-    expect(operators?.name).toBe(`${loaded.spec.name}-operators`);
+  it("creates the operators component's namespaces first, then every release, then the charts in synth order", () => {
+    // The Kafka namespace (Strimzi's chart writes RoleBindings into it) is a typed Namespace, not
+    // a ConfigGroup child, so it can carry aliases without a transforms option.
+    const namespaces = plan.ofType('kubernetes:core/v1:Namespace');
+    expect(namespaces.map(n => (n.inputs['metadata'] as { name: string }).name)).toEqual([
+      loaded.spec.kafka.namespace,
+    ]);
+    const groups = plan.ofType(TYPES.configGroup);
+    expect(groups.map(g => g.name)).not.toContain(`${loaded.spec.name}-operators`);
     expect(groups.length).toBeGreaterThan(1);
     const operatorReleases = plan
       .ofType(TYPES.release)
@@ -218,7 +224,12 @@ describe('cluster, nodes and in-cluster installs (prod-like spec)', () => {
     const releaseNames = operatorReleases.map(r => r.name);
     expect(releaseNames).toContain(`${loaded.spec.name}-aws-load-balancer-controller`);
     // The Kafka namespace Strimzi's chart writes RoleBindings into exists before any release.
-    for (const release of operatorReleases) expect(release.dependsOn).toContain(operators?.name);
+    for (const release of operatorReleases) {
+      expect(release.dependsOn).toEqual(expect.arrayContaining(namespaces.map(n => n.name)));
+    }
+    for (const namespace of namespaces) {
+      expect(namespace.dependsOn.filter(name => releaseNames.includes(name))).toEqual([]);
+    }
     groups.forEach((group, index) => {
       expect(group.dependsOn).toEqual(expect.arrayContaining(releaseNames));
       if (index > 0) expect(group.dependsOn).toContain(groups[index - 1]?.name);
