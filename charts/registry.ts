@@ -50,6 +50,15 @@ const entries: readonly ComponentEntry[] = [
     build: (scope, { spec }) => new DrainCleanerChart(scope, 'drain-cleaner', { spec }),
   },
   {
+    // Before the autoscaler: with \`gitops.engine: none\` each ConfigGroup waits for the previous
+    // one's Deployments to be ready, and the controller is ready only once Prometheus scrapes the
+    // brokers through these PodMonitors (test/charts/platform-health-order.test.ts).
+    name: 'monitoring',
+    description: 'PodMonitors and PrometheusRules with runbook links',
+    build: (scope, { spec }) =>
+      spec.monitoring.enabled ? new MonitoringChart(scope, 'monitoring', { spec }) : undefined,
+  },
+  {
     name: 'descheduler',
     description: 'Descheduler re-spreading brokers, one eviction per cycle (target-tracking mode)',
     build: (scope, { spec, plan }) =>
@@ -62,12 +71,6 @@ const entries: readonly ComponentEntry[] = [
       loaded.spec.autoscaling.mode === 'controller'
         ? new AutoscalerChart(scope, 'autoscaler', { loaded })
         : undefined,
-  },
-  {
-    name: 'monitoring',
-    description: 'PodMonitors and PrometheusRules with runbook links',
-    build: (scope, { spec }) =>
-      spec.monitoring.enabled ? new MonitoringChart(scope, 'monitoring', { spec }) : undefined,
   },
   {
     name: 'network-policies',

@@ -73,10 +73,17 @@ export const ARGO_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const ARGO_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 
 /**
- * Sync waves: operator Applications first (their charts bring the CRDs), then the platform's
- * built-in objects (namespaces, RBAC, Deployments), then its custom resources.
+ * Sync waves: operator Applications first (their charts bring the CRDs), then the whole platform
+ * layer in one wave. Argo CD applies a wave only once every object of the earlier waves is healthy
+ * (Argo CD docs, "Sync Phases and Waves"), so a platform object whose health needs another platform
+ * object must not sit in an earlier wave than it: the Drain Cleaner Deployment mounts the Secret its
+ * cert-manager `Certificate` writes, and the autoscaling controller is ready only once Prometheus
+ * scrapes the brokers of the `Kafka` resource through the `PodMonitor`s. With built-in objects in
+ * a wave before custom resources, those Deployments never turned healthy and the sync never
+ * reached the custom resources. Within one wave Argo CD applies Namespaces first and custom
+ * resources after built-in kinds, and the CRDs already exist (wave -1 is healthy).
  */
-export const ARGO_SYNC_WAVES = { operators: -1, platformBuiltin: 0, platformCustom: 1 } as const;
+export const ARGO_SYNC_WAVES = { operators: -1, platform: 0 } as const;
 
 /**
  * API groups served by every Kubernetes API server without a CRD. Anything else (`kafka.strimzi.io`,
@@ -111,9 +118,10 @@ export function isCustomResource(apiVersion: string): boolean {
 }
 
 /**
- * Argo CD annotations of one object of a layer: its sync wave, and for a custom resource of the
- * platform layer `SkipDryRunOnMissingResource=true`, so the sync's dry run does not fail while the
- * operator that brings the CRD is still being installed by an earlier wave.
+ * Argo CD annotations of one object of a layer: its layer's sync wave, and for a custom resource of
+ * the platform layer `SkipDryRunOnMissingResource=true`, so the sync's dry run (of every wave, at
+ * the start of the sync) does not fail while the operator that brings the CRD is still being
+ * installed by an earlier wave.
  */
 export function argoLayerAnnotations(
   layer: 'operators' | 'platform',
@@ -123,10 +131,10 @@ export function argoLayerAnnotations(
     return { [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.operators) };
   }
   if (!isCustomResource(apiVersion)) {
-    return { [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.platformBuiltin) };
+    return { [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.platform) };
   }
   return {
-    [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.platformCustom),
+    [ARGO_SYNC_WAVE_ANNOTATION]: String(ARGO_SYNC_WAVES.platform),
     [ARGO_SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true',
   };
 }
