@@ -9,7 +9,8 @@
  *   namespaces `namespaceOwners` leaves to the user. Nothing for `none`.
  * - Step 1: what the engine applies first. Flux: the `gitops/` Kustomizations, then the
  *   `operators/` folder its operators Kustomization syncs. Argo CD: sync wave -1. `none`: the
- *   ConfigGroups a Pulumi Helm release `dependsOn` (the `operators` component's namespaces).
+ *   units a Pulumi Helm release `dependsOn` (the `operators` component's namespaces, typed
+ *   `Namespace` resources).
  * - Step 2: each operator release the operators layer declares (a Flux `HelmRelease`, an Argo CD
  *   `Application`, or a Pulumi `helm.v3.Release` from the stack planned under mocks) brings the
  *   CRDs its chart ships (from `../shared/crds`) and, when it says `createNamespace`, its
@@ -19,7 +20,8 @@
  *   unit it installs after. Nothing from the platform layer decides this list.
  * - Step 3: the platform layer in the engine's order. Flux: one unit per Kustomization, in
  *   `dependsOn` order, ties broken latest-first so that a missing `dependsOn` shows. Argo CD: one
- *   unit per sync wave above -1. `none`: one unit per ConfigGroup, in `dependsOn` order.
+ *   unit per sync wave above -1. `none`: one unit per ConfigGroup (and per typed Kubernetes
+ *   object no release waits for), in `dependsOn` order.
  *
  * Inside a unit, Namespaces and CRDs go first, as kustomize-controller's staged apply, Argo CD's
  * kind order and Pulumi's `yaml/v2` implicit dependencies all do; then the rest, one object at a
@@ -502,7 +504,11 @@ function argoPlan(
   return { plan, problems: [] as string[] };
 }
 
-/** `none`: the Pulumi stack under mocks; Helm releases, then ConfigGroups by `dependsOn`. */
+/**
+ * `none`: the Pulumi stack under mocks. Units are the ConfigGroups and the typed Kubernetes
+ * objects (one object each, such as the operators component's Namespaces); those a Helm release
+ * `dependsOn` go first, then the releases, then the rest by `dependsOn`.
+ */
 function pulumiPlan(
   loaded: LoadedSpec,
   placed: readonly PlacedObject[],
@@ -511,15 +517,25 @@ function pulumiPlan(
 ) {
   const problems: string[] = [];
   const helm = resources.filter(r => r.type === HELM_RELEASE);
-  const groups = resources.filter(r => r.type === CONFIG_GROUP);
+  const typed = resources.filter(
+    r =>
+      r.type.startsWith('kubernetes:') &&
+      r.type !== HELM_RELEASE &&
+      r.type !== CONFIG_GROUP &&
+      typeof r.inputs.kind === 'string',
+  );
+  const groups = [...typed, ...resources.filter(r => r.type === CONFIG_GROUP)];
   const unitOf = (group: RecordedResource): ApplyUnit => ({
     name: group.name,
-    objects: (group.inputs.objs ?? []) as KubeObject[],
+    objects:
+      group.type === CONFIG_GROUP
+        ? ((group.inputs.objs ?? []) as KubeObject[])
+        : [group.inputs as unknown as KubeObject],
     dependsOn: group.dependsOn.filter(
       name => groups.some(g => g.name === name) || helm.some(h => h.name === name),
     ),
   });
-  // ConfigGroups some Helm release dependsOn (the operators component: namespaces the charts
+  // Units some Helm release dependsOn (the operators component's namespaces, which the charts
   // write into) are applied before the releases; the rest after them, in dependsOn order.
   const beforeReleases = groups.filter(g => helm.some(h => h.dependsOn.includes(g.name)));
   const first = beforeReleases.map(unitOf);
@@ -533,16 +549,6 @@ function pulumiPlan(
   for (const unit of first) {
     if (unit.dependsOn.some(name => helm.some(h => h.name === name))) {
       problems.push(`${unit.name}: a release depends on it, but it depends on a release (cycle)`);
-    }
-  }
-  for (const resource of resources) {
-    if (
-      resource.type.startsWith('kubernetes:') &&
-      resource.type !== HELM_RELEASE &&
-      resource.type !== CONFIG_GROUP &&
-      typeof resource.inputs.kind === 'string'
-    ) {
-      problems.push(`${resource.type} ${resource.name}: not covered by this test (plain object)`);
     }
   }
   const user = userPrerequisites(loaded, placed);

@@ -84,20 +84,15 @@ afterAll(() => api.close());
       }
       expect(placed.length).toBeGreaterThan(0);
 
-      // The ConfigGroups carry exactly what synth writes, so GitOps and Pulumi users get the same.
-      // (Their apply order differs: the operators component goes before the Helm releases, the
-      // rest after them; test/stacks/platform-stack.test.ts checks that order.)
+      // The ConfigGroups and the typed Namespaces (the operators component's) carry exactly what
+      // synth writes, so GitOps and Pulumi users get the same. (Their apply order differs: those
+      // Namespaces go before the Helm releases, the rest after them;
+      // test/stacks/platform-stack.test.ts checks that order.)
       const strip = (objects: readonly PlacedObject[]): unknown[] =>
         objects
           .map(p => p.object)
           .sort((a, b) => describeObject(a).localeCompare(describeObject(b)));
-      expect(
-        strip(
-          placed.filter(p =>
-            resources.some(r => r.name === p.component && r.type === CONFIG_GROUP),
-          ),
-        ),
-      ).toEqual(strip(synthObjects(loaded)));
+      expect(strip(placed)).toEqual(strip(synthObjects(loaded)));
 
       const outcome = await dryRunAll(api, placed);
       const releases = resources
