@@ -240,17 +240,29 @@ describe.each<Engine>(['argocd', 'flux', 'none'])(
 describe('the check can fail', () => {
   it('Argo CD: the Drain Cleaner Deployment in a wave before its Certificate (the waves before this fix)', () => {
     const loaded = parseSpec({ ...specInput(3, 2), gitops: { engine: 'argocd' } });
-    const result = synthPlatform(loaded);
+    const current = synthPlatform(loaded);
     // Built-in objects in wave 0, custom resources in wave 1, as the output had them.
-    for (const component of result.components.filter(
-      c => layerOfComponent(c.name) === 'platform',
-    )) {
-      for (const object of component.objects) {
-        const annotations = (object.metadata as { annotations: Record<string, string> })
-          .annotations;
-        annotations[ARGO_SYNC_WAVE_ANNOTATION] = isCustomResource(object.apiVersion) ? '1' : '0';
-      }
-    }
+    const result: SynthResult = {
+      ...current,
+      components: current.components.map(component =>
+        layerOfComponent(component.name) !== 'platform'
+          ? component
+          : {
+              ...component,
+              objects: component.objects.map(object => {
+                const metadata = object.metadata as { annotations?: Record<string, string> };
+                const wave = isCustomResource(object.apiVersion) ? '1' : '0';
+                return {
+                  ...object,
+                  metadata: {
+                    ...object.metadata,
+                    annotations: { ...metadata.annotations, [ARGO_SYNC_WAVE_ANNOTATION]: wave },
+                  },
+                } as KubeObject;
+              }),
+            },
+      ),
+    };
     const consumer = readinessNeeds(loaded, result).find(
       n => n.consumer.component === 'drain-cleaner',
     );
