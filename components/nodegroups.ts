@@ -213,12 +213,33 @@ function versionOf(template: aws.ec2.LaunchTemplate): pulumi.Output<string> {
 }
 
 function asgNameOf(nodegroup: aws.eks.NodeGroup): pulumi.Output<string> {
-  return nodegroup.resources.apply(resources => {
-    const asgName = resources[0]?.autoscalingGroups[0]?.name;
-    if (asgName === undefined)
-      throw new Error('EKS reported no Auto Scaling group for a nodegroup');
-    return asgName;
-  });
+  return pulumi
+    .all([nodegroup.resources, nodegroup.urn])
+    .apply(([resources, urn]) => asgNameFrom(resources, urn.split('::').pop() ?? urn));
+}
+
+/**
+ * The name of the Auto Scaling group EKS made for a nodegroup: the first group of its `resources`
+ * output (`aws.eks.NodeGroup.resources`).
+ * @param nodegroup the nodegroup's name, for the error.
+ * @throws Error naming the nodegroup when EKS reported none, as generic Pulumi mocks that echo the
+ *   inputs do (they leave `resources` undefined although it is typed as always set); the message
+ *   names the mocks that fill it in.
+ */
+export function asgNameFrom(
+  resources: readonly aws.types.output.eks.NodeGroupResource[] | undefined,
+  nodegroup: string,
+): string {
+  const asgName = (resources ?? [])[0]?.autoscalingGroups[0]?.name;
+  if (asgName === undefined) {
+    throw new Error(
+      `EKS reported no Auto Scaling group for nodegroup ${nodegroup} ` +
+        '(its resources output is empty). Under Pulumi mocks, return ' +
+        'resources[0].autoscalingGroups[0].name for aws:eks/nodeGroup:NodeGroup, or use ' +
+        "kafkaEksPlatformMocks() from 'kafka-eks-autoscaling/testing'",
+    );
+  }
+  return asgName;
 }
 
 function requiredSubnet(
