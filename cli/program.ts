@@ -20,7 +20,8 @@ import { processIo, type CliIo } from './io';
 const EXIT_CODE_HELP = `
 Exit codes:
   0  success
-  1  bad input: unknown option, missing file, bad path or invalid spec (nothing was written)
+  1  bad input: unknown option, missing file, bad path or invalid spec (nothing was written);
+     status: also a cluster it cannot read, or no controller in --namespace
   2  unexpected failure (the message says what failed)
 
 With --json, stdout carries only JSON; messages go to stderr.`;
