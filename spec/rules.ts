@@ -1239,8 +1239,18 @@ export function placeholderWarnings(spec: PlatformSpec): SpecIssue[] {
  * Prometheus Operator's CRDs: say so when the spec does not install Prometheus itself.
  */
 function prometheusWarnings(spec: PlatformSpec): SpecIssue[] {
-  if (spec.monitoring.installKubePrometheusStack) return [];
   const warnings: SpecIssue[] = [];
+  // The controller's readiness needs broker samples (controller/main.ts `fresh`); without the
+  // PodMonitors nothing here scrapes the brokers (test/charts/platform-health-order.test.ts).
+  if (spec.autoscaling.mode === 'controller' && !spec.monitoring.enabled) {
+    warnings.push(
+      issue(
+        'monitoring.enabled',
+        'is false, so nothing this spec emits has Prometheus scrape the Kafka brokers, and the controller stays unready (holding) until your own scrape config does; meanwhile the Flux folders that dependsOn the autoscaler folder (network-policies) are not applied, and with gitops.engine: none pulumi up times out waiting for the controller Deployment. Set monitoring.enabled: true, or scrape the brokers yourself before deploying',
+      ),
+    );
+  }
+  if (spec.monitoring.installKubePrometheusStack) return warnings;
   if (spec.autoscaling.mode === 'controller') {
     warnings.push(
       issue(

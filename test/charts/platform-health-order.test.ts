@@ -299,3 +299,33 @@ describe('the check can fail', () => {
     expect(appliedAfterHealthOf('none', swapped, need?.consumer as Placed, podMonitor)).toBe(true);
   });
 });
+
+describe('controller mode with monitoring off', () => {
+  it('warns that nothing scrapes the brokers, naming the Flux folder that waits and pulumi up', () => {
+    const loaded = parseSpec({
+      ...specInput(3, 2),
+      autoscaling: { mode: 'controller' },
+      monitoring: { enabled: false, installKubePrometheusStack: true },
+      gitops: { engine: 'flux' },
+    });
+    const warning = loaded.warnings.find(w => w.path === 'monitoring.enabled');
+    expect(warning?.message).toMatch(/controller stays unready/);
+    // The folder the warning names does wait for the autoscaler folder.
+    const kustomizations = synthPlatform(loaded).components.find(c => c.name === 'gitops')
+      ?.objects as KubeObject[];
+    const policies = kustomizations.find(k => k.metadata.name.endsWith('-network-policies'));
+    expect(JSON.stringify(policies?.['spec'])).toContain(`${loaded.spec.name}-autoscaler`);
+    // No such warning with monitoring on, or without the controller.
+    for (const overrides of [
+      { monitoring: { enabled: true, installKubePrometheusStack: true } },
+      { autoscaling: { mode: 'target-tracking' as const }, monitoring: { enabled: false } },
+    ]) {
+      const other = parseSpec({
+        ...specInput(3, 2),
+        autoscaling: { mode: 'controller' },
+        ...overrides,
+      });
+      expect(other.warnings.map(w => w.path)).not.toContain('monitoring.enabled');
+    }
+  });
+});
