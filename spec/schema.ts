@@ -486,7 +486,7 @@ const gitopsSchema = z
       .string()
       .regex(/^(\.\/)?([A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+$|^\.$/, {
         message:
-          'must be a relative folder path such as ./clusters/prod/kafka, without .. or spaces',
+          'must be a relative folder path such as ./clusters/prod/kafka: letters, digits, ".", "_", "-" and single "/" between names, no leading or trailing "/", no spaces',
       })
       .refine(path => !path.split('/').includes('..'), {
         message: 'must stay inside the repository; remove the .. segments',

@@ -227,3 +227,24 @@ describe('gitUrlKind', () => {
     );
   });
 });
+
+describe('gitops.path', () => {
+  it.each(['./dist', 'clusters/prod/kafka', './clusters/prod/kafka', '.'])('accepts %s', path => {
+    expect(problemsOf(withGitops({ engine: 'flux', path }))).toEqual([]);
+  });
+
+  it.each(['./dist/', '/abs/path', 'a//b', 'my path', ''])(
+    'refuses %j, saying what a path may hold',
+    path => {
+      expect(problemsOf(withGitops({ engine: 'flux', path }))).toEqual([
+        `gitops.path: ${JSON.stringify(path)}: must be a relative folder path such as ./clusters/prod/kafka: letters, digits, ".", "_", "-" and single "/" between names, no leading or trailing "/", no spaces`,
+      ]);
+    },
+  );
+
+  it.each(['../up', './a/../b'])('refuses %s, which leaves the repository', path => {
+    expect(problemsOf(withGitops({ engine: 'flux', path }))).toEqual([
+      `gitops.path: ${JSON.stringify(path)}: must stay inside the repository; remove the .. segments`,
+    ]);
+  });
+});
