@@ -99,18 +99,16 @@ describe('Platform', () => {
     }
   });
 
-  it('applies the operators component (the Kafka namespace) before every operator release', async () => {
+  it('creates the operators component (the Kafka namespace, a typed Namespace) before every operator release', async () => {
     const plan = await planStack(spec({}));
-    const operators = plan.get(TYPES.configGroup, 'test-operators');
-    expect((operators.inputs['objs'] as Array<{ kind: string }>).map(o => o.kind)).toEqual([
-      'Namespace',
-    ]);
+    const namespace = plan.get('kubernetes:core/v1:Namespace', 'test-namespace-kafka');
+    expect(namespace.inputs['metadata']).toMatchObject({ name: 'kafka' });
     const releases = plan
       .ofType(TYPES.release)
       .filter(r => r.inputs['chart'] !== 'cluster-autoscaler');
     expect(releases.length).toBeGreaterThanOrEqual(3);
-    for (const release of releases) expect(release.dependsOn).toContain('test-operators');
-    expect(operators.dependsOn.filter(name => releases.some(r => r.name === name))).toEqual([]);
+    for (const release of releases) expect(release.dependsOn).toContain('test-namespace-kafka');
+    expect(namespace.dependsOn.filter(name => releases.some(r => r.name === name))).toEqual([]);
   });
 
   it('finds the VPC it creates by its Name tag (nodes allow one IMDS hop, the ID is not known at synth)', async () => {
@@ -158,14 +156,17 @@ describe('Platform', () => {
     const { synthPlatform } = await import('../../charts/synth');
     const expected = synthPlatform(loaded).components;
     const groups = plan.ofType(TYPES.configGroup);
-    // The operators component (the namespaces the operator charts write into) before the rest.
-    const order = [
-      ...expected.filter(c => c.name === 'operators'),
-      ...expected.filter(c => c.name !== 'operators'),
-    ];
+    // The operators component holds only the namespaces the operator charts write into, which
+    // are typed Namespaces; every other component is one ConfigGroup, in synth order.
+    const operators = expected.find(c => c.name === 'operators');
+    expect(operators?.objects.map(o => o.kind)).toEqual(['Namespace']);
+    const order = expected.filter(c => c.name !== 'operators');
     expect(groups.map(g => g.name)).toEqual(order.map(c => `test-${c.name}`));
     groups.forEach((group, index) => {
       expect(group.inputs['objs']).toHaveLength(order[index]?.objects.length ?? -1);
     });
+    expect(plan.ofType('kubernetes:core/v1:Namespace').map(n => n.inputs['metadata'])).toEqual(
+      operators?.objects.map(o => o.metadata),
+    );
   });
 });
