@@ -242,6 +242,9 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
         Math.max(this.windows.get(fault.kind) ?? 0, this.nowMs + fault.durationMs),
       );
     const zone = this.groups[fault.pick % this.groups.length];
+    // The value a group fault sets, drawn apart from the zone it picks (with 2 zones, `pick % 2`
+    // alone would give zone a only min size 1 and zone b only 2).
+    const value = Math.floor(fault.pick / this.groups.length);
     const liveNodes = this.nodes.filter(node => node.deleteAtMs === undefined);
     const node = liveNodes[fault.pick % Math.max(1, liveNodes.length)];
     switch (fault.kind) {
@@ -271,16 +274,16 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
         if (node !== undefined) this.setNode(node, { unschedulable: false });
         return;
       case 'external-desired': {
-        const desired = zone.min + (fault.pick % (zone.max - zone.min + 1));
+        const desired = zone.min + (value % (zone.max - zone.min + 1));
         this.setDesiredFromOutside(zone, desired);
         return;
       }
       case 'external-max-size':
-        zone.max = Math.max(zone.desired, 1 + (fault.pick % this.config.maxNodesPerZone));
+        zone.max = Math.max(zone.desired, 1 + (value % this.config.maxNodesPerZone));
         this.recordGroup(zone);
         return;
       case 'external-min-size':
-        zone.min = Math.min(zone.desired, 1 + (fault.pick % 2));
+        zone.min = Math.min(zone.desired, 1 + (value % 2));
         this.recordGroup(zone);
         return;
       case 'instance-never-joins':
