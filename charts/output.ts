@@ -242,8 +242,19 @@ function removeEmptyFolders(folder: string, stop: string): void {
   }
 }
 
-/** The folder of this generator's own files (the project checkout, or the installed package). */
-const GENERATOR_ROOT = resolve(__dirname, '..');
+/**
+ * The folder of this generator's own files (the project checkout, or the installed package): the
+ * nearest folder above `from` with a package.json. This module runs from `charts/` (sources),
+ * `lib/charts/` (compiled) or `lib/cli/` (the bundled bin), so a fixed `..` would name `lib/`.
+ */
+export function generatorRootOf(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..');
+  }
+}
+
+const GENERATOR_ROOT = generatorRootOf(__dirname);
 
 /** True when `inner` is `outer` or lies inside it. */
 function within(inner: string, outer: string): boolean {

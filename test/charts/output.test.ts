@@ -14,6 +14,7 @@ import {
   LOCK_FILE,
   MANIFEST_FILE,
   OutputOwnershipError,
+  generatorRootOf,
   refusedFolder,
   writeOwnedFiles,
 } from '../../charts/output';
@@ -189,6 +190,19 @@ describe('writeOwnedFiles', () => {
     expect(refusedFolder(join(project, 'dist'), '/nonexistent-home', project)).toBeUndefined();
     expect(() => writeOwnedFiles(files({ 'a.yaml': 'a' }), process.cwd())).toThrow(
       /is the folder of this generator/,
+    );
+  });
+
+  it('takes the generator root from the nearest package.json: sources, compiled lib/, bundled bin', () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'pkg-'));
+    writeFileSync(join(pkg, 'package.json'), '{}');
+    for (const folder of ['charts', join('lib', 'charts'), join('lib', 'cli')]) {
+      mkdirSync(join(pkg, folder), { recursive: true });
+      expect(generatorRootOf(join(pkg, folder))).toBe(pkg);
+    }
+    // The bundled bin in lib/cli/ names the package, not lib/, and refuses the package root.
+    expect(refusedFolder(pkg, '/nonexistent-home', generatorRootOf(join(pkg, 'lib', 'cli')))).toBe(
+      `the folder of this generator (${pkg}) or one above it`,
     );
   });
 
