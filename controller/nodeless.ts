@@ -9,7 +9,8 @@
  * controller from when it first saw it so, on its own clock), the controller removes that
  * instance's scale-in protection and terminates exactly it with
  * `ShouldDecrementDesiredCapacity=true`, once per zone per process (a retry
- * once: the next scale-out launches a replacement). If the replacement also never joins, the zone
+ * once: the next scale-out launches a replacement; the retry is given back when an instance
+ * launched after it becomes a Node, see `Reconciler`). If the replacement also never joins, the zone
  * holds with `zone-cannot-grow`, naming the group, and no longer holds the other zones. Nothing
  * ran on such an instance (no Node, so no pod), so terminating it cannot touch a broker.
  *

@@ -134,6 +134,8 @@ export class Reconciler {
   private nodelessSinceMs = new Map<string, number>();
   /** Zones whose node-less instance this process already terminated (retry once). */
   private readonly nodelessRetriedZones = new Set<string>();
+  /** Per retried zone, the instance IDs its group had at the retry. */
+  private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly deps: ReconcilerDependencies) {}
 
@@ -210,7 +212,8 @@ export class Reconciler {
 
   /**
    * Terminates (with the decrement) one instance that stayed InService without a Node for
-   * `nodeReadyTimeoutSeconds`, once per zone per process (see `nodeless.ts`).
+   * `nodeReadyTimeoutSeconds`, once per zone per process until an instance launched after that
+   * retry becomes a Node (see `nodeless.ts`).
    */
   private async terminateNodelessInstance(observed: Observed): Promise<boolean> {
     const { config } = this.deps;
@@ -220,6 +223,20 @@ export class Reconciler {
       seen.set(instanceId, this.nodelessSinceMs.get(instanceId) ?? observed.nowMs);
     }
     this.nodelessSinceMs = seen;
+    // A zone's retry is spent until an instance launched after it becomes a Node: then a later,
+    // unrelated instance that never joins gets its own way out. A launch that keeps failing (its
+    // replacements never join) still gets one retry only.
+    const withNode = new Set(observed.nodes.map(node => node.instanceId));
+    for (const [zone, before] of this.nodelessRetryInstances) {
+      const group = observed.groups.find(each => each.zone === zone);
+      const joined = group?.instances.some(
+        instance => !before.has(instance.instanceId) && withNode.has(instance.instanceId),
+      );
+      if (joined === true) {
+        this.nodelessRetriedZones.delete(zone);
+        this.nodelessRetryInstances.delete(zone);
+      }
+    }
     if (config.dryRun) return false;
     const victim = nodelessInstanceToTerminate(
       observed,
@@ -237,6 +254,11 @@ export class Reconciler {
     this.assertLeading();
     // Counted once the terminate is attempted (a gate refusal before it is tried again).
     this.nodelessRetriedZones.add(victim.zone);
+    const group = observed.groups.find(each => each.groupName === victim.groupName);
+    this.nodelessRetryInstances.set(
+      victim.zone,
+      new Set(group?.instances.map(instance => instance.instanceId) ?? []),
+    );
     await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
     await this.event(
       'Warning',
