@@ -26,6 +26,7 @@ import {
   PROMETHEUS_RELEASE_LABEL,
   podMonitorSpec,
 } from './monitoring/pod-monitors';
+import { namespacesWithOperators } from './operators/platform-namespaces';
 
 export interface AutoscalerChartProps extends ChartProps {
   /** The validated spec and its derived plan. */
@@ -43,9 +44,13 @@ export class AutoscalerChart extends Chart {
     const namespace = spec.controller.namespace;
     const serviceAccount = { name: AUTOSCALER_NAME, namespace };
 
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: namespace, labels: restrictedNamespaceLabels() },
-    });
+    // With a GitOps engine the operators component emits this namespace
+    // (`operators/platform-namespaces.ts`).
+    if (!namespacesWithOperators(spec)) {
+      new k8s.KubeNamespace(this, 'namespace', {
+        metadata: { name: namespace, labels: restrictedNamespaceLabels() },
+      });
+    }
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: AUTOSCALER_NAME, namespace, annotations: serviceAccountAnnotations(spec) },
     });

@@ -17,6 +17,7 @@ import {
 } from './descheduler/workload';
 import { DESCHEDULER_IMAGE } from './operators/versions';
 import { grantClusterWide, grantInNamespace } from './rbac';
+import { namespacesWithOperators } from './operators/platform-namespaces';
 
 export interface DeschedulerChartProps extends ChartProps {
   /** The validated platform spec. */
@@ -43,9 +44,13 @@ export class DeschedulerChart extends Chart {
       minPodAge: props.minPodAge ?? '10m',
     });
 
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: namespace, labels: restrictedNamespaceLabels() },
-    });
+    // With a GitOps engine the operators component emits this namespace
+    // (`operators/platform-namespaces.ts`).
+    if (!namespacesWithOperators(spec)) {
+      new k8s.KubeNamespace(this, 'namespace', {
+        metadata: { name: namespace, labels: restrictedNamespaceLabels() },
+      });
+    }
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: DESCHEDULER_NAME, namespace },
       automountServiceAccountToken: true,

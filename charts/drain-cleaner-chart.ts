@@ -25,6 +25,7 @@ import {
 } from './drain-cleaner/workload';
 import { DRAIN_CLEANER_IMAGE } from './operators/versions';
 import { grantInNamespace } from './rbac';
+import { namespacesWithOperators } from './operators/platform-namespaces';
 
 export interface DrainCleanerChartProps extends ChartProps {
   /** The validated platform spec. */
@@ -41,9 +42,13 @@ export class DrainCleanerChart extends Chart {
     const namespace = spec.drainCleaner.namespace;
     const serviceAccount = { name: DRAIN_CLEANER_NAME, namespace };
 
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: namespace, labels: restrictedNamespaceLabels() },
-    });
+    // With a GitOps engine the operators component emits this namespace
+    // (`operators/platform-namespaces.ts`).
+    if (!namespacesWithOperators(spec)) {
+      new k8s.KubeNamespace(this, 'namespace', {
+        metadata: { name: namespace, labels: restrictedNamespaceLabels() },
+      });
+    }
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: DRAIN_CLEANER_NAME, namespace },
     });

@@ -1,19 +1,32 @@
 /**
- * Order between the platform folders of the Flux entry point (`gitops.engine: flux`).
+ * Order between the folders of the Flux entry point (`gitops.engine: flux`) and the rule that
+ * keeps it short.
  *
- * Each platform folder has its own Flux `Kustomization` (`gitops-chart.ts`), and Flux syncs
- * Kustomizations whose `dependsOn` are Ready at the same time, in no set order. A folder whose
- * objects live in a namespace another folder emits (the drain cleaner's Role in the Kafka
- * namespace, the network policies in the drain cleaner's and controller's namespaces, the
- * PodMonitors in the Kafka namespace) must therefore wait for that folder, or its first sync on an
- * empty cluster fails with `namespaces "<name>" not found`. `addNamespaceDependsOn` adds those
- * edges to the `dependsOn` of each Kustomization; the cluster tier applies the folders in
- * `dependsOn` order to an empty API server and checks it (`test/cluster/gitops-apply.test.ts`).
+ * Each platform folder has its own Flux `Kustomization` (`gitops-chart.ts`). Flux applies a
+ * Kustomization only once every Kustomization in its `dependsOn` is Ready, and with `wait: true`
+ * Ready means every object of that folder is healthy. An edge between two platform folders
+ * therefore holds the dependent back until the whole dependency is healthy: a `network-policies`
+ * folder waiting for `autoscaler` is not applied (or re-applied) while the controller is unready,
+ * for instance while Prometheus does not scrape the brokers.
+ *
+ * The edges, and why each is a true readiness need:
+ * - every platform folder `dependsOn` the `operators` folder: the operator releases bring the CRDs
+ *   of the platform's custom resources (`Kafka`, `KafkaNodePool`, `KafkaTopic` from Strimzi;
+ *   `Certificate`, `Issuer` from cert-manager; `PodMonitor`, `PrometheusRule` from
+ *   kube-prometheus-stack), the webhooks that must serve before such objects are admitted, and
+ *   the release namespaces (`strimzi`, `cert-manager`, the monitoring namespace) that platform
+ *   objects live in;
+ * - no platform folder depends on another one. Every Namespace a platform folder's objects live in
+ *   comes from the `operators` folder (`operators/platform-namespaces.ts`), an operator release,
+ *   Kubernetes or you (`namespaceOwners` in `gitops-layers.ts`), so nothing needs such an edge.
+ *
+ * `platformNamespaceEdges` finds a platform folder that would still need another one for a
+ * namespace; `assertNoPlatformNamespaceEdges` refuses such an output at synth time. Argo CD's
+ * waves follow the same split (operators at wave -1, the platform at wave 0). The cluster tier
+ * applies the folders in `dependsOn` order to an empty API server (`test/cluster/gitops-apply.test.ts`).
  */
-import { ApiObject, JsonPatch, type Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { PlatformSpec } from '../spec/schema';
-import { layerKustomizationName } from './gitops-chart';
 
 /** An object as the ordering reads it: its kind, name and namespace. */
 export interface OrderedObject {
@@ -29,13 +42,14 @@ export interface OrderedComponent {
 
 /**
  * For each component, the other components that emit a `Namespace` its objects live in, in the
- * order of `components`. Namespaces no component emits (operator release namespaces, system
- * namespaces, yours) add no edge: `namespaceOwners` in `gitops-layers.ts` accounts for those.
+ * order of `components` (an empty list for each when, as intended, no platform component emits a
+ * Namespace another one uses). Namespaces no component of `components` emits (the operators
+ * layer's, operator release namespaces, system namespaces, yours) add no edge.
  *
- * @throws Error naming the components when the edges form a cycle (Flux would wait forever), or
- *   when two components emit the same Namespace.
+ * @throws Error naming the namespace and both components when two components emit the same
+ *   Namespace.
  */
-export function namespaceDependencies(
+export function platformNamespaceEdges(
   components: readonly OrderedComponent[],
 ): Map<string, string[]> {
   const emitter = new Map<string, string>();
@@ -66,23 +80,11 @@ export function namespaceDependencies(
       [...needed].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
     );
   }
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (name: string, path: readonly string[]): void => {
-    if (state.get(name) === 'done') return;
-    if (state.get(name) === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(name)), name].join(' -> ');
-      throw new Error(`platform folders wait for each other's namespaces in a cycle: ${cycle}`);
-    }
-    state.set(name, 'visiting');
-    for (const next of edges.get(name) ?? []) visit(next, [...path, name]);
-    state.set(name, 'done');
-  };
-  for (const name of order) visit(name, []);
   return edges;
 }
 
 /** The objects of the chart built as `id` directly under `scope` (none when it is not built). */
-function objectsOf(scope: Construct, id: string): OrderedObject[] {
+export function objectsOf(scope: Construct, id: string): OrderedObject[] {
   const chart = scope.node.tryFindChild(id);
   if (chart === undefined) return [];
   return chart.node
@@ -95,32 +97,28 @@ function objectsOf(scope: Construct, id: string): OrderedObject[] {
 }
 
 /**
- * Appends to the `dependsOn` of each platform folder's Kustomization in `gitopsChart` the
- * Kustomizations of the folders that emit its namespaces (`namespaceDependencies` over the charts
- * already built under `scope`). Returns `gitopsChart`.
+ * Checks the platform components already built under `scope` (names in `platformComponents`):
+ * none may need another one's `Namespace`, since that would need a `dependsOn` edge (Flux) that
+ * waits for the whole other folder to be healthy.
  *
- * @throws Error as `namespaceDependencies` does.
+ * @throws Error naming each folder and the folders it would wait for, with the fix (emit the
+ *   namespace from the operators component, `operators/platform-namespaces.ts`); or as
+ *   `platformNamespaceEdges` does.
  */
-export function addNamespaceDependsOn(
-  gitopsChart: Chart,
+export function assertNoPlatformNamespaceEdges(
   scope: Construct,
-  spec: PlatformSpec,
   platformComponents: readonly string[],
-): Chart {
-  const dependencies = namespaceDependencies(
+): void {
+  const edges = platformNamespaceEdges(
     platformComponents.map(name => ({ name, objects: objectsOf(scope, name) })),
   );
-  for (const child of gitopsChart.node.findAll()) {
-    if (!(child instanceof ApiObject) || child.kind !== 'Kustomization') continue;
-    const component = platformComponents.find(
-      name => layerKustomizationName(spec, name) === child.name,
+  const faults = [...edges]
+    .filter(([, needed]) => needed.length > 0)
+    .map(([name, needed]) => `${name} uses namespaces emitted by ${needed.join(', ')}`);
+  if (faults.length > 0) {
+    throw new Error(
+      `platform folders would wait for other platform folders only for a namespace (${faults.join('; ')}); ` +
+        'emit those Namespaces from the operators component (charts/operators/platform-namespaces.ts)',
     );
-    if (component === undefined) continue;
-    for (const dependency of dependencies.get(component) ?? []) {
-      child.addJsonPatch(
-        JsonPatch.add('/spec/dependsOn/-', { name: layerKustomizationName(spec, dependency) }),
-      );
-    }
   }
-  return gitopsChart;
 }

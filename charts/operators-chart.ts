@@ -1,6 +1,7 @@
 /**
  * The operators layer: the namespaces the operator charts write into besides their own (the Kafka
- * namespace, which Strimzi's chart puts RoleBindings in), then the operators (Strimzi, AWS Load
+ * namespace, which Strimzi's chart puts RoleBindings in) and, with a GitOps engine, the platform
+ * components' namespaces (`operators/platform-namespaces.ts`), then the operators (Strimzi, AWS Load
  * Balancer Controller, cert-manager, optionally kube-prometheus-stack) as GitOps objects: Flux
  * `HelmRepository` + `HelmRelease`, or Argo CD `Application`. With `gitops.engine: none` only the
  * namespaces are emitted: Pulumi applies them before it installs the same releases
@@ -18,11 +19,18 @@ import {
   helmReleaseSpec,
   helmRepositorySpec,
 } from './operators/gitops';
+import { namespacesWithOperators, platformNamespaces } from './operators/platform-namespaces';
 import { operatorReleases, prerequisiteNamespaces } from './operators/releases';
+import type { PlatformPlan } from '../spec/derive';
 
 export interface OperatorsChartProps extends ChartProps {
   /** The validated platform spec; with `gitops.engine: none` only the namespaces are emitted. */
   readonly spec: PlatformSpec;
+  /**
+   * The derived plan; its `deschedulerEnabled` says whether the descheduler's namespace is one of
+   * the platform namespaces this chart emits with a GitOps engine (`operators/platform-namespaces.ts`).
+   */
+  readonly plan: Pick<PlatformPlan, 'deschedulerEnabled'>;
 }
 
 /** Namespace of the GitOps objects: the spec's, or the engine's usual one. */
@@ -53,10 +61,17 @@ export class OperatorsChart extends Chart {
     // Kustomize-controller, Argo CD (kind order within a wave) and Pulumi's yaml/v2 all apply a
     // Namespace before the objects beside it, so these exist before any release installs.
     // The engine never prunes them: deleting the Kafka namespace deletes the Kafka cluster, and a
-    // namespace that moves between folders (it was in kafka/ before) must not be collected by the
-    // folder it left.
+    // namespace that moves between folders (the Kafka namespace was in kafka/ before, the Drain
+    // Cleaner's, descheduler's and controller's in their own folders) must not be collected, with
+    // everything in it, by the folder it left.
     const keep = NEVER_PRUNE[spec.gitops.engine];
-    for (const prerequisite of prerequisiteNamespaces(spec)) {
+    // With a GitOps engine the platform components' namespaces come here too, so no platform
+    // folder (Flux) or wave (Argo CD) waits for another one only to find its namespace.
+    const namespaces = [
+      ...prerequisiteNamespaces(spec),
+      ...(namespacesWithOperators(spec) ? platformNamespaces(spec, props.plan) : []),
+    ];
+    for (const prerequisite of namespaces) {
       new k8s.KubeNamespace(this, `namespace-${prerequisite.name}`, {
         metadata: {
           name: prerequisite.name,

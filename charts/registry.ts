@@ -11,7 +11,7 @@ import { DeschedulerChart } from './descheduler-chart';
 import { DrainCleanerChart } from './drain-cleaner-chart';
 import { GitopsChart } from './gitops-chart';
 import { builtComponentNames, layerOfComponent, withGitopsLayers } from './gitops-layers';
-import { addNamespaceDependsOn } from './gitops-order';
+import { assertNoPlatformNamespaceEdges } from './gitops-order';
 import { KafkaChart } from './kafka-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { NetworkPoliciesChart } from './network-policies-chart';
@@ -37,7 +37,7 @@ const entries: readonly ComponentEntry[] = [
     name: 'operators',
     description:
       'Kafka namespace; Strimzi, AWS LBC, cert-manager (+ kube-prometheus-stack) as Flux or Argo CD objects',
-    build: (scope, { spec }) => new OperatorsChart(scope, 'operators', { spec }),
+    build: (scope, { spec, plan }) => new OperatorsChart(scope, 'operators', { spec, plan }),
   },
   {
     name: 'kafka',
@@ -83,16 +83,17 @@ const entries: readonly ComponentEntry[] = [
     name: 'gitops',
     description:
       'Flux entry point: a Kustomization per layer folder, operators first, the rest dependsOn them',
-    // Last, so the platform components it points at are already built beside it. Folders that
-    // live in a namespace another folder emits also dependsOn that folder (gitops-order.ts).
+    // Last, so the platform components it points at are already built beside it.
     build: (scope, { spec }) => {
       if (spec.gitops.engine !== 'flux') return undefined;
       const platformComponents = builtComponentNames(
         scope,
         entries.map(entry => entry.name),
       ).filter(name => layerOfComponent(name) === 'platform');
-      const chart = new GitopsChart(scope, 'gitops', { spec, platformComponents });
-      return addNamespaceDependsOn(chart, scope, spec, platformComponents);
+      // Every platform folder dependsOn the operators folder only: the namespaces they use come
+      // with the operators (gitops-order.ts states each edge and why).
+      assertNoPlatformNamespaceEdges(scope, platformComponents);
+      return new GitopsChart(scope, 'gitops', { spec, platformComponents });
     },
   },
 ];

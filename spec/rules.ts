@@ -1246,7 +1246,7 @@ function prometheusWarnings(spec: PlatformSpec): SpecIssue[] {
     warnings.push(
       issue(
         'monitoring.enabled',
-        'is false, so nothing this spec emits has Prometheus scrape the Kafka brokers, and the controller stays unready (holding) until your own scrape config does; meanwhile the Flux folders that dependsOn the autoscaler folder (network-policies) are not applied, and with gitops.engine: none pulumi up times out waiting for the controller Deployment. Set monitoring.enabled: true, or scrape the brokers yourself before deploying',
+        'is false, so nothing this spec emits has Prometheus scrape the Kafka brokers, and the controller stays unready (holding) until your own scrape config does; meanwhile the Flux Kustomization of the autoscaler folder (with Argo CD, the Application of the output) is not Ready, though no other folder waits for it, and with gitops.engine: none pulumi up times out waiting for the controller Deployment. Set monitoring.enabled: true, or scrape the brokers yourself before deploying',
       ),
     );
   }

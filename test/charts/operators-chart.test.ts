@@ -7,8 +7,10 @@ import { parseSpec } from '../../spec/load';
 import { specInput } from '../util/specs';
 
 function synth(overrides: Parameters<typeof specInput>[2]): JsonObject[] {
-  const { spec } = parseSpec(specInput(3, 2, overrides));
-  return Testing.synth(new OperatorsChart(Testing.app(), 'operators', { spec })) as JsonObject[];
+  const { spec, plan } = parseSpec(specInput(3, 2, overrides));
+  return Testing.synth(
+    new OperatorsChart(Testing.app(), 'operators', { spec, plan }),
+  ) as JsonObject[];
 }
 
 describe('OperatorsChart', () => {
@@ -54,14 +56,23 @@ describe('OperatorsChart', () => {
   });
 
   test.each(['none', 'flux', 'argocd'] as const)(
-    '%s: emits the Kafka namespace with restricted pod security and NLB readiness gates, never pruned by the engine',
+    '%s: emits the Kafka namespace with restricted pod security and NLB readiness gates and, with a GitOps engine, every platform namespace; never pruned by the engine',
     engine => {
-      const namespaces = synth({ gitops: { engine } }).filter(o => o.kind === 'Namespace');
+      const namespaces = synth({
+        gitops: { engine },
+        autoscaling: { mode: 'controller' },
+        descheduler: { enabled: true },
+      }).filter(o => o.kind === 'Namespace');
       const neverPrune = {
         none: undefined,
         flux: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
         argocd: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
       }[engine];
+      const annotations = neverPrune === undefined ? {} : { annotations: neverPrune };
+      const restricted = {
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      };
       expect(namespaces.map(o => o.metadata)).toEqual([
         {
           name: 'kafka',
@@ -69,8 +80,16 @@ describe('OperatorsChart', () => {
             'pod-security.kubernetes.io/enforce': 'restricted',
             'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
           },
-          ...(neverPrune === undefined ? {} : { annotations: neverPrune }),
+          ...annotations,
         },
+        // With gitops.engine none each component emits its own (Pulumi applies it with them).
+        ...(engine === 'none'
+          ? []
+          : ['strimzi-drain-cleaner', 'kafka-descheduler', 'kafka-autoscaler'].map(name => ({
+              name,
+              labels: restricted,
+              ...annotations,
+            }))),
       ]);
     },
   );

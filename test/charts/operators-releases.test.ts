@@ -12,6 +12,7 @@ import { operatorReleases, vpcNameTagOf } from '../../charts/operators/releases'
 import { parseSpec, type LoadedSpec } from '../../spec/load';
 import type { PlatformSpecInput } from '../../spec/schema';
 import { planStack, TYPES, type StackPlan } from '../components/plan-fixture';
+import { platformNamespaces } from '../../charts/operators/platform-namespaces';
 import { specInput } from '../util/specs';
 
 /** What one installer installs: the fields Helm sees. */
@@ -242,7 +243,11 @@ describe('every namespace a release writes into exists before it installs', () =
     const watched = watchedBy(fromFlux(loaded));
     expect(watched).toEqual(['streaming']);
     const emitted = operatorsOf(loaded).filter(o => o.kind === 'Namespace');
-    expect(emitted.map(o => o.metadata.name)).toEqual(watched);
+    // The watched namespace first, then (GitOps engines only) the platform components' own.
+    expect(emitted.map(o => o.metadata.name)).toEqual([
+      ...watched,
+      ...platformNamespaces(loaded.spec, loaded.plan).map(n => n.name),
+    ]);
     // No other folder emits it (one owner), so no platform folder races it.
     const elsewhere = synthPlatform(loaded)
       .components.filter(c => c.name !== 'operators')
@@ -271,13 +276,18 @@ describe('every namespace a release writes into exists before it installs', () =
     }
   });
 
-  it('none: Pulumi applies the ConfigGroup with each watched namespace before the Strimzi release, and no other ConfigGroup holds it', async () => {
+  it('none: Pulumi creates each watched namespace as a typed Namespace before the Strimzi release, and no ConfigGroup holds it', async () => {
     const loaded = prod('none');
     const plan = await planStack(loaded);
     const watched = watchedBy(fromPulumi(plan));
     const release = plan
       .ofType(TYPES.release)
       .find(r => r.inputs['chart'] === 'strimzi-kafka-operator');
+    const namespaces = plan
+      .ofType('kubernetes:core/v1:Namespace')
+      .filter(n => watched.includes(String((n.inputs['metadata'] as { name?: string }).name)));
+    expect(namespaces.map(n => n.name)).toEqual(watched.map(w => `test-namespace-${w}`));
+    for (const namespace of namespaces) expect(release?.dependsOn).toContain(namespace.name);
     const holders = plan
       .ofType(TYPES.configGroup)
       .filter(group =>
@@ -285,7 +295,6 @@ describe('every namespace a release writes into exists before it installs', () =
           o => o.kind === 'Namespace' && watched.includes(o.metadata.name),
         ),
       );
-    expect(holders.map(g => g.name)).toEqual(['test-operators']);
-    expect(release?.dependsOn).toContain('test-operators');
+    expect(holders).toEqual([]);
   }, 60_000);
 });

@@ -301,7 +301,7 @@ describe('the check can fail', () => {
 });
 
 describe('controller mode with monitoring off', () => {
-  it('warns that nothing scrapes the brokers, naming the Flux folder that waits and pulumi up', () => {
+  it('warns that nothing scrapes the brokers, and no Flux folder waits for the unready autoscaler folder', () => {
     const loaded = parseSpec({
       ...specInput(3, 2),
       autoscaling: { mode: 'controller' },
@@ -310,11 +310,20 @@ describe('controller mode with monitoring off', () => {
     });
     const warning = loaded.warnings.find(w => w.path === 'monitoring.enabled');
     expect(warning?.message).toMatch(/controller stays unready/);
-    // The folder the warning names does wait for the autoscaler folder.
+    expect(warning?.message).toMatch(/no other folder waits for it/);
+    // No folder waits for the unready autoscaler folder: the network policies (and every other
+    // platform folder) dependsOn the operators folder only, which emits their namespaces.
     const kustomizations = synthPlatform(loaded).components.find(c => c.name === 'gitops')
       ?.objects as KubeObject[];
+    for (const kustomization of kustomizations) {
+      expect(JSON.stringify(kustomization['spec'])).not.toContain(
+        `"${loaded.spec.name}-autoscaler"`,
+      );
+    }
     const policies = kustomizations.find(k => k.metadata.name.endsWith('-network-policies'));
-    expect(JSON.stringify(policies?.['spec'])).toContain(`${loaded.spec.name}-autoscaler`);
+    expect((policies?.['spec'] as { dependsOn?: unknown }).dependsOn).toEqual([
+      { name: `${loaded.spec.name}-operators` },
+    ]);
     // No such warning with monitoring on, or without the controller.
     for (const overrides of [
       { monitoring: { enabled: true, installKubePrometheusStack: true } },

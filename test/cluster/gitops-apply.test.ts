@@ -22,6 +22,7 @@ import { REPO } from './tools';
 import { parseSpec, type LoadedSpec } from '../../spec/load';
 import type { PlatformSpecInput } from '../../spec/schema';
 import { isCustomResource } from '../../charts/operators/gitops';
+import { platformNamespaces } from '../../charts/operators/platform-namespaces';
 
 const crdsDir = findCrdsDir();
 if (crdsDir === undefined) {
@@ -220,7 +221,7 @@ function kindsOf(plan: LayeredApplyPlan): string {
     const { plan } = await layeredApplyPlan(prodWith('flux'), dir);
     // The first namespaced built-in object of the platform layer whose namespace the output makes.
     const madeByOutput = new Set(
-      plan.platform
+      [...plan.first, ...plan.platform]
         .flatMap(u => u.objects.filter(o => o.kind === 'Namespace'))
         .map(o => o.metadata?.name),
     );
@@ -240,12 +241,31 @@ function kindsOf(plan: LayeredApplyPlan): string {
     expect(error).toMatch(new RegExp(`namespaces "${object.metadata?.namespace}" not found`));
   });
 
-  it('Flux Kustomizations that only dependsOn the operators (the output before #13 was closed) leave namespaces to chance', async () => {
-    const { plan } = await layeredApplyPlan(prodWith('flux'), dir);
+  it('Flux Kustomizations that only dependsOn the operators while the component folders emit their own namespaces (the output before they moved to the operators layer) leave namespaces to chance', async () => {
+    const loaded = prodWith('flux');
+    const { plan } = await layeredApplyPlan(loaded, dir);
     const operators = plan.first[1].name;
+    // Each platform namespace back in its component's folder, as before the move.
+    const moved = new Map(
+      platformNamespaces(loaded.spec, loaded.plan).map(n => [n.name, n.component]),
+    );
+    const isMoved = (o: KubeObject): boolean =>
+      o.kind === 'Namespace' && moved.has(String(o.metadata?.name));
+    const namespaces = plan.first.flatMap(u => u.objects).filter(isMoved);
+    expect(namespaces.map(o => o.metadata?.name).sort()).toEqual([...moved.keys()].sort());
     const onlyOperators: LayeredApplyPlan = {
       ...plan,
-      platform: plan.platform.map(unit => ({ ...unit, dependsOn: [operators] })),
+      first: plan.first.map(u => ({ ...u, objects: u.objects.filter(o => !isMoved(o)) })),
+      platform: plan.platform.map(unit => ({
+        ...unit,
+        objects: [
+          ...namespaces.filter(
+            o => unit.name === `${loaded.spec.name}-${moved.get(String(o.metadata?.name))}`,
+          ),
+          ...unit.objects,
+        ],
+        dependsOn: [operators],
+      })),
     };
     // Latest-first among equals: network-policies runs before drain-cleaner and autoscaler make
     // their namespaces, and the server refuses.
