@@ -27,7 +27,7 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
       'peak producer traffic of the whole cluster in MiB/s (required)',
     )
     .option('--days <days>', 'days to simulate (default: the whole trace; 7 for synthetic load)')
-    .option('--json', 'print the comparison as JSON instead of a table')
+    .option('--json', 'print the comparison as JSON instead of a table', false)
     .option('--svg <file.svg>', 'also draw the comparison as an SVG chart into this file')
     .option(
       '--node-ready-seconds <s>',
@@ -46,7 +46,7 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
       '--noise <share>',
       `synthetic load only: standard deviation of the multiplicative noise, 0 = none (default: ${DEFAULT_NOISE_SHARE})`,
     )
-    .option('--flash-spike', 'synthetic load only: add one short flash spike')
+    .option('--flash-spike', 'synthetic load only: add one short flash spike', false)
     .option(
       '--burst-seconds <s>',
       `seconds a full network-credit bucket lasts at the instance's burst rate (default: ${DEFAULT_TIMINGS.burstSeconds})`,
@@ -54,6 +54,7 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
     .option(
       '--sweep',
       'run each strategy over its main knob and report cost against risk instead of one comparison (the SVG is then the cost-risk chart)',
+      false,
     )
     .action(async (flags: SimulateFlags) => {
       const options = checkSimulateOptions(flags);
