@@ -223,17 +223,25 @@ function scaleOutChoice(
  * ties: the most brokers, then zone order). After a scale-out this relieves every zone's hottest
  * node in turn, one move each, instead of finishing one zone before starting the next, so no node
  * stays above its baseline (spending its network burst credits) for the whole re-spread.
+ *
+ * A zone that needs a move but has a cordoned counted node is skipped (the move could land on no
+ * node, or the cordon is someone's maintenance): it is returned as `cordoned`, a
+ * `node-cordoned-externally` hold naming the node, for the first such zone. Only called when no
+ * node carries an operation record, so such a cordon is never this controller's own.
  */
-function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
+function respreadChoice(zones: readonly ZoneLevels[]): {
+  readonly action: Action | undefined;
+  readonly cordoned: Hold | undefined;
+} {
   let best:
     { readonly action: Action; readonly loadMiBps: number; readonly brokers: number } | undefined;
+  let cordoned: Hold | undefined;
   for (const zone of zones) {
     const { summary } = zone;
     const group = summary.group;
     if (group === undefined || zone.currentNodes === 0) continue;
     if (zone.currentNodes > zone.desiredNodes) continue;
     if (summary.config.brokers % zone.currentNodes !== 0) continue;
-    if (summary.countedNodes.some(node => node.unschedulable)) continue;
     let most = summary.countedNodes[0];
     let fewest = Number.POSITIVE_INFINITY;
     for (const node of summary.countedNodes) {
@@ -244,6 +252,14 @@ function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
     }
     const brokers = summary.brokersByNode.get(most.name) ?? 0;
     if (brokers <= fewest) continue;
+    const cordonedNodes = summary.countedNodes.filter(node => node.unschedulable);
+    if (cordonedNodes.length > 0) {
+      cordoned ??= {
+        reason: 'node-cordoned-externally',
+        detail: `zone ${summary.config.zone} needs a re-spread (${most.name} runs ${brokers} brokers, the emptiest node ${fewest}) but ${cordonedNodes.map(node => node.name).join(', ')} ${cordonedNodes.length === 1 ? 'is' : 'are'} cordoned by someone else, not by this controller; moves in this zone resume once none of its nodes is cordoned`,
+      };
+      continue;
+    }
     const perBroker = Math.max(0, summary.demandMiBps) / Math.max(1, summary.config.brokers);
     const loadMiBps = Number.isFinite(perBroker) ? brokers * perBroker : 0;
     if (
@@ -264,7 +280,7 @@ function respreadAction(zones: readonly ZoneLevels[]): Action | undefined {
       };
     }
   }
-  return best?.action;
+  return { action: best?.action, cordoned };
 }
 
 function scaleInActionOrHold(
@@ -399,8 +415,8 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const waiting = zones.filter(
     zone => memoryAfter.waitingForNodesSinceMs[zone.summary.config.zone] !== undefined,
   );
-  const respread = respreadAction(zones.filter(zone => !waiting.includes(zone)));
-  if (respread !== undefined) return act(respread);
+  const respread = respreadChoice(zones.filter(zone => !waiting.includes(zone)));
+  if (respread.action !== undefined) return act(respread.action);
 
   let cannotGrow: Plan | undefined;
   for (const zone of waiting) {
@@ -426,6 +442,9 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   if (scaleIn !== undefined)
     return 'kind' in scaleIn ? act(scaleIn) : hold(scaleIn.reason, scaleIn.detail);
 
+  // Reported, not acted on: `at-target` below means every zone really is at its level.
+  if (respread.cordoned !== undefined)
+    return hold(respread.cordoned.reason, respread.cordoned.detail);
   if (cannotGrow !== undefined) return cannotGrow;
   if (scaleOut.capped !== undefined) return hold(scaleOut.capped.reason, scaleOut.capped.detail);
   return hold('at-target', `every zone runs at its balanced level${forecastNote(zones, config)}`);

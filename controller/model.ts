@@ -196,6 +196,7 @@ export type DecisionReason =
   | 'group-at-max-size'
   | 'group-at-min-size'
   | 'no-room-to-move'
+  | 'node-cordoned-externally'
   | 'stabilizing'
   | 'at-target';
 

@@ -194,6 +194,38 @@ describe('decide: table', () => {
     });
   });
 
+  test('names a node cordoned by someone else when it holds a needed re-spread', () => {
+    const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 60 });
+    const crowded = observed.brokers
+      .filter(broker => broker.zone === 'us-east-1b')
+      .reduce(
+        (current, broker) =>
+          withBroker(current, broker.podName, b => ({ ...b, nodeName: 'node-b-1' })),
+        observed,
+      );
+    // Without the cordon: the move, as before.
+    expect(decide(crowded, config, INITIAL_MEMORY).action).toMatchObject({
+      kind: 'respread',
+      zone: 'us-east-1b',
+      nodeName: 'node-b-1',
+    });
+    // Cordoned by an operator (no operation record): no move, and the hold says why.
+    const cordoned = withNode(crowded, 'node-b-0', node => ({ ...node, unschedulable: true }));
+    const plan = decide(cordoned, config, INITIAL_MEMORY);
+    expect(plan.action).toBeUndefined();
+    expect(plan.reason).toBe('node-cordoned-externally');
+    expect(plan.detail).toContain('zone us-east-1b');
+    expect(plan.detail).toContain('node-b-0');
+    // A cordon in a zone that needs no move leaves the cluster at target.
+    const evenButCordoned = withNode(observed, 'node-b-0', node => ({
+      ...node,
+      unschedulable: true,
+    }));
+    const even = decide(evenButCordoned, config, eligibleLongAgo);
+    expect(even.action).toBeUndefined();
+    expect(even.reason).toBe('at-target');
+  });
+
   test('waits for the stabilization window before a scale-in', () => {
     const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
     const plan = decide(observed, config, INITIAL_MEMORY);
