@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { findCrdsDir, startControlPlane, type ControlPlane } from './control-plane';
+import { findCrdsDir } from './control-plane';
 import {
   layeredApplyPlan,
   runLayeredApply,
@@ -17,6 +17,7 @@ import {
   type LayeredApplyPlan,
 } from './gitops-apply';
 import { KubeApi, type KubeObject } from './kube-api';
+import { ControlPlanePool } from './plane-pool';
 import { variedSpecInput } from './specs';
 import { REPO } from './tools';
 import { parseSpec, type LoadedSpec } from '../../spec/load';
@@ -79,43 +80,13 @@ const CASES = ENGINES.flatMap(engine => [
 ]);
 
 /** Control planes this file starts: one per case and eight for the negative controls. */
-const PLANES_NEEDED = CASES.length + 8;
-let planesStarted = 0;
-let sparePlane: Promise<ControlPlane> | undefined;
-const stopping: Array<Promise<void>> = [];
+const planes = new ControlPlanePool(CASES.length + 8);
 
-function startPlane(): Promise<ControlPlane> {
-  planesStarted += 1;
-  const plane = startControlPlane({});
-  plane.catch(() => undefined); // awaited by its user; no unhandled rejection meanwhile
-  return plane;
-}
-
-/**
- * A fresh control plane with no CRDs. The next one starts in the background while this one is
- * used (a start takes 2.6-4 s, mostly waiting), and planes stop in the background too.
- */
-function takePlane(): Promise<ControlPlane> {
-  const plane = sparePlane ?? startPlane();
-  sparePlane = planesStarted < PLANES_NEEDED ? startPlane() : undefined;
-  return plane;
-}
-
-afterAll(async () => {
-  if (sparePlane !== undefined) {
-    stopping.push(
-      sparePlane.then(
-        plane => plane.stop(),
-        () => undefined,
-      ),
-    );
-  }
-  await Promise.all(stopping);
-});
+afterAll(() => planes.stopAll());
 
 async function withEmptyControlPlane<T>(run: (api: KubeApi) => Promise<T>): Promise<T> {
   const started = Date.now();
-  const plane = await takePlane();
+  const plane = await planes.take();
   const api = new KubeApi(plane.info);
   try {
     const crds = (await api.ok(
@@ -129,7 +100,7 @@ async function withEmptyControlPlane<T>(run: (api: KubeApi) => Promise<T>): Prom
     return await run(api);
   } finally {
     api.close();
-    stopping.push(plane.stop());
+    planes.release(plane);
   }
 }
 
