@@ -2,7 +2,8 @@
  * Checks of the free-form Kafka configuration maps, `kafka.config` (broker) and
  * `kafka.topics[].config` (topic): keys Strimzi forbids or this platform reserves are rejected with
  * the spec field to use instead; keys a typed rule covers go through that rule; topic keys must be
- * real topic-level keys.
+ * real topic-level keys, and topic-level keys in the broker map are rejected with their broker name
+ * (Kafka's `ServerTopicConfigSynonyms`; strimzi/strimzi-kafka-operator#11063).
  *
  * Sources (facts only, lists re-typed):
  * - Strimzi forbidden broker-config prefixes and their exceptions: `KafkaClusterSpec`
@@ -360,6 +361,45 @@ const BROKER_DEFAULT_OF_TOPIC_KEY: Readonly<Record<string, string>> = {
   'log.roll.hours': 'segment.ms',
 };
 
+/**
+ * Topic-level keys whose broker default has the same name (Kafka's `ServerTopicConfigSynonyms`
+ * `sameName` entries, apache/kafka server-common): only these mean something in `kafka.config` too.
+ */
+const SAME_NAME_BROKER_KEYS: ReadonlySet<string> = new Set([
+  'compression.type',
+  'compression.gzip.level',
+  'compression.lz4.level',
+  'compression.zstd.level',
+  'min.insync.replicas',
+  'unclean.leader.election.enable',
+]);
+
+/**
+ * The broker key that serves as a topic-level key's default (the first synonym Kafka reads), or
+ * undefined for the keys Kafka gives no broker default (`remote.storage.enable`, the throttled
+ * replica lists, `remote.log.copy.disable`, `remote.log.delete.on.disable`,
+ * `message.downconversion.enable`).
+ */
+export function brokerKeyOfTopicKey(topicKey: string): string | undefined {
+  return Object.entries(BROKER_DEFAULT_OF_TOPIC_KEY).find(([, topic]) => topic === topicKey)?.[0];
+}
+
+/**
+ * A topic-level key written in the broker map. The broker reads only its own property names, so a
+ * topic name there (`segment.ms`, `retention.ms`) lands in the broker's properties file and does
+ * nothing: the topics keep Kafka's default (strimzi/strimzi-kafka-operator#11063, where
+ * `segment.ms` and `retention.ms` in `spec.kafka.config` were ignored). Every topic-level key
+ * except the same-name ones (`SAME_NAME_BROKER_KEYS`) is such a key.
+ */
+export function topicKeyInBrokerConfig(key: string): string | undefined {
+  if (!TOPIC_CONFIG_KEYS.includes(key) || SAME_NAME_BROKER_KEYS.has(key)) return undefined;
+  const brokerKey = brokerKeyOfTopicKey(key);
+  const perTopic = 'or set it per topic in kafka.topics[].config';
+  return brokerKey === undefined
+    ? `is a topic-level key with no broker-wide default, so the broker ignores it here (strimzi-kafka-operator#11063); set it per topic in kafka.topics[].config`
+    : `is a topic-level key, which the broker ignores in its own configuration (strimzi-kafka-operator#11063); the broker-wide default is "${brokerKey}" (mind its unit), ${perTopic}`;
+}
+
 /** Prefixes and keys that only exist as broker settings (Kafka 4.0 broker configs). */
 const BROKER_ONLY_PREFIXES = [
   'log.',
@@ -534,12 +574,14 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
         ),
       );
     }
+    const topicOnly = topicKeyInBrokerConfig(key);
+    if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
   }
   issues.push(
     ...keyFormIssues(mapPath, config),
     ...switchIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
-      forbiddenBrokerKey(key) !== undefined
+      forbiddenBrokerKey(key) !== undefined || topicKeyInBrokerConfig(key) !== undefined
         ? undefined
         : (brokerValueRule(key) ??
           (isBooleanKey(key) ? { type: 'boolean' } : undefined) ??

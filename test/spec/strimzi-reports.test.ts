@@ -1,0 +1,81 @@
+/**
+ * Public Strimzi bug reports whose configuration the spec could produce, each turned into the class
+ * of configuration behind it. Every class is rejected with the field, the value and the fix; each
+ * report is one test, and a property test covers the class where one fits.
+ */
+import fc from 'fast-check';
+import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
+import { TOPIC_CONFIG_KEYS, brokerKeyOfTopicKey } from '../../spec/kafka-config';
+import { specInput } from '../util/specs';
+
+function problemsOf(input: PlatformSpecInput): string[] {
+  try {
+    parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
+  const base = specInput(3, 1);
+  return { ...base, kafka: { ...base.kafka, ...kafka } };
+}
+
+/** Topic-level keys whose broker default has the very same name (Kafka ServerTopicConfigSynonyms). */
+const SAME_NAME = [
+  'compression.type',
+  'compression.gzip.level',
+  'compression.lz4.level',
+  'compression.zstd.level',
+  'min.insync.replicas',
+  'unclean.leader.election.enable',
+];
+
+describe('class: a topic-level key in the broker map is ignored by the broker', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/11063: segment.ms and retention.ms in
+  // spec.kafka.config reached the broker's properties file, and the topics kept Kafka's defaults.
+  it('throws when kafka.config holds segment.ms and retention.ms (strimzi#11063)', () => {
+    expect(
+      problemsOf(withKafka({ config: { 'retention.ms': 7200000, 'segment.ms': 3600000 } })),
+    ).toEqual([
+      'kafka.config["retention.ms"]: is a topic-level key, which the broker ignores in its own configuration (strimzi-kafka-operator#11063); the broker-wide default is "log.retention.ms" (mind its unit), or set it per topic in kafka.topics[].config',
+      'kafka.config["segment.ms"]: is a topic-level key, which the broker ignores in its own configuration (strimzi-kafka-operator#11063); the broker-wide default is "log.roll.ms" (mind its unit), or set it per topic in kafka.topics[].config',
+    ]);
+  });
+
+  it('throws when kafka.config holds a topic key that has no broker default', () => {
+    expect(problemsOf(withKafka({ config: { 'remote.log.copy.disable': false } }))).toEqual([
+      'kafka.config["remote.log.copy.disable"]: is a topic-level key with no broker-wide default, so the broker ignores it here (strimzi-kafka-operator#11063); set it per topic in kafka.topics[].config',
+    ]);
+  });
+
+  it('accepts the broker keys that are the defaults of those topic keys', () => {
+    expect(
+      problemsOf(withKafka({ config: { 'log.retention.ms': 7200000, 'log.roll.ms': 3600000 } })),
+    ).toEqual([]);
+  });
+
+  it('rejects every topic-level key except the same-name ones, and names its broker key', () => {
+    const topicOnly = TOPIC_CONFIG_KEYS.filter(key => !SAME_NAME.includes(key));
+    fc.assert(
+      fc.property(fc.constantFrom(...topicOnly), key => {
+        const problems = problemsOf(withKafka({ config: { [key]: '1' } }));
+        const broker = brokerKeyOfTopicKey(key);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toContain(`kafka.config[${JSON.stringify(key)}]: is a topic-level key`);
+        if (broker !== undefined) expect(problems[0]).toContain(`"${broker}"`);
+      }),
+      { numRuns: topicOnly.length * 2 },
+    );
+  });
+
+  it.each(SAME_NAME.filter(key => key !== 'min.insync.replicas'))(
+    'accepts %s, which the broker reads under the same name',
+    key => {
+      const value = key.endsWith('.enable') ? false : key === 'compression.type' ? 'zstd' : 3;
+      expect(problemsOf(withKafka({ config: { [key]: value } }))).toEqual([]);
+    },
+  );
+});
