@@ -30,11 +30,11 @@ import {
   type PlatformSpec,
 } from './schema';
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
+import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const ZONE_SUFFIX_PATTERN = /^([a-z]|[a-z]+-\d+[a-z])$/;
 const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
-const KAFKA_VERSION_PATTERN = /^4\.\d+\.\d+$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_ZONES = 6;
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -149,11 +149,11 @@ const brokerRules: Rule = spec => {
       ),
     );
   }
-  if (!KAFKA_VERSION_PATTERN.test(kafka.version)) {
+  if (!SUPPORTED_KAFKA_VERSIONS.includes(kafka.version)) {
     issues.push(
       issue(
         'kafka.version',
-        `${showValue(kafka.version)} is not a Kafka 4.x version (Strimzi 1.2 runs KRaft-only Kafka 4); use "4.3.1"`,
+        `${showValue(kafka.version)} is not a Kafka version Strimzi ${KAFKA_VERSIONS_STRIMZI_RELEASE} runs, so the Kafka resource would stay NotReady (UnsupportedKafkaVersionException) and no broker would start; use one of ${SUPPORTED_KAFKA_VERSIONS.join(', ')}`,
       ),
     );
   }

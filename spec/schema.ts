@@ -125,7 +125,9 @@ const kafkaSchema = z
     version: z
       .string()
       .default('4.3.1')
-      .describe('Apache Kafka version; one that Strimzi 1.2 supports. Default 4.3.1.'),
+      .describe(
+        'Apache Kafka version Strimzi 1.2.0 runs: 4.2.0, 4.2.1, 4.3.0 or 4.3.1. Default 4.3.1.',
+      ),
     brokers: z.number().int().describe('Total brokers; a multiple of the zone count. Required.'),
     controllers: z.number().int().default(3).describe('KRaft controllers, odd. Default 3.'),
     storage: storageSchema.prefault({}),

@@ -6,6 +6,11 @@
 import fc from 'fast-check';
 import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
 import { TOPIC_CONFIG_KEYS, brokerKeyOfTopicKey } from '../../spec/kafka-config';
+import {
+  KAFKA_VERSIONS_STRIMZI_RELEASE,
+  SUPPORTED_KAFKA_VERSIONS,
+} from '../../spec/kafka-versions';
+import { STRIMZI_OPERATOR_CHART } from '../../charts/operators/versions';
 import { specInput } from '../util/specs';
 
 function problemsOf(input: PlatformSpecInput): string[] {
@@ -78,4 +83,40 @@ describe('class: a topic-level key in the broker map is ignored by the broker', 
       expect(problemsOf(withKafka({ config: { [key]: value } }))).toEqual([]);
     },
   );
+});
+
+describe('class: a Kafka version the pinned Strimzi does not run', () => {
+  // https://github.com/a2aproject/a2a-java/issues/716 (4.0.0), https://github.com/GreptimeTeam/docs/pull/1399
+  // (3.7.0), https://github.com/zacheryph/k8s-gitops/pull/3396 (4.1.0): the CRD took the version and
+  // the Kafka resource stayed NotReady with UnsupportedKafkaVersionException.
+  it.each(['4.0.0', '4.1.0', '3.7.0', '4.9.9'])('throws when kafka.version is %s', version => {
+    expect(problemsOf(withKafka({ version }))).toEqual([
+      `kafka.version: "${version}" is not a Kafka version Strimzi 1.2.0 runs, so the Kafka resource would stay NotReady (UnsupportedKafkaVersionException) and no broker would start; use one of 4.2.0, 4.2.1, 4.3.0, 4.3.1`,
+    ]);
+  });
+
+  it('accepts exactly the supported versions, and the default is the newest', () => {
+    for (const version of SUPPORTED_KAFKA_VERSIONS) {
+      expect(problemsOf(withKafka({ version }))).toEqual([]);
+    }
+    expect(parseSpec(specInput(3, 1)).spec.kafka.version).toBe(SUPPORTED_KAFKA_VERSIONS.at(-1));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc
+            .tuple(fc.nat(9), fc.nat(20), fc.nat(20))
+            .map(([major, minor, patch]) => `${major}.${minor}.${patch}`),
+          fc.string(),
+        ),
+        version => {
+          const problems = problemsOf(withKafka({ version }));
+          expect(problems.length === 0).toBe(SUPPORTED_KAFKA_VERSIONS.includes(version));
+        },
+      ),
+    );
+  });
+
+  it('belongs to the Strimzi release the platform installs (re-check the list on a bump)', () => {
+    expect(KAFKA_VERSIONS_STRIMZI_RELEASE).toBe(STRIMZI_OPERATOR_CHART.version);
+  });
 });
