@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { MINUTE_MS } from './demand';
 import type { SimulationDetails } from './simulate';
 import { STRATEGY_NAMES } from './strategies/strategy';
-import type { SweepResult } from './sweep';
+import { SWEPT_STRATEGIES, type SweepResult } from './sweep';
 
 /** Most points per line; longer runs are bucketed (demand: highest, capacity: lowest, nodes: highest). */
 const MAX_POINTS = 300;
@@ -73,7 +73,7 @@ export function chartSpec(details: SimulationDetails): Record<string, unknown> {
   }
   const colors = {
     domain: ['demand', ...STRATEGY_NAMES],
-    range: ['#000000', '#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd'],
+    range: ['#000000', '#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#8c564b', '#9467bd'],
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -142,18 +142,14 @@ export function sweepChartSpec(result: SweepResult, source: string): Record<stri
       overTarget: point.overTargetNodeMinutes,
     })),
   );
-  const strategies = [
-    'static',
-    'target-tracking',
-    'predictive-target-tracking',
-    'controller',
-    'oracle',
-  ];
   const color = {
     field: 'strategy',
     type: 'nominal',
     title: 'strategy',
-    scale: { domain: strategies, range: ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c'] },
+    scale: {
+      domain: [...SWEPT_STRATEGIES],
+      range: ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#8c564b'],
+    },
   };
   const x = {
     field: 'overTarget',

@@ -8,6 +8,11 @@ const ROWS: ReadonlyArray<[keyof StrategyMetrics, string, (value: number) => str
   ['cost', 'cost (USD)', value => value.toFixed(2)],
   ['savingsVsStatic', 'savings vs static', value => `${(value * 100).toFixed(1)}%`],
   ['shareOfOracleSavings', 'share of oracle savings', value => `${(value * 100).toFixed(0)}%`],
+  [
+    'shareOfReachableOracleSavings',
+    'share of reachable-oracle savings',
+    value => `${(value * 100).toFixed(0)}%`,
+  ],
   ['overloadedNodeMinutes', 'node-minutes > 100% baseline', value => value.toFixed(0)],
   ['throttledNodeMinutes', 'node-minutes throttled (burst spent)', value => value.toFixed(0)],
   ['overTargetNodeMinutes', 'node-minutes > target', value => value.toFixed(0)],

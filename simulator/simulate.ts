@@ -1,7 +1,7 @@
 /**
  * Runs every strategy against the same demand and compares them. The JSON shape of
  * `SimulationResult` is a contract: `{ minutesSimulated, strategies: { static, "target-tracking",
- * "predictive-target-tracking", controller, oracle, ideal } }`, each with exactly the keys of
+ * "predictive-target-tracking", controller, oracle, "reachable-oracle", ideal } }`, each with exactly the keys of
  * `StrategyMetrics`.
  */
 import { controllerConfigFromSpec, type ControllerConfig } from '../controller/config';
@@ -21,6 +21,7 @@ import { ControllerStrategy } from './strategies/controller';
 import { PredictiveTargetTrackingStrategy } from './strategies/predictive-target-tracking';
 import { runIdeal } from './strategies/ideal';
 import { runOracle } from './strategies/oracle';
+import { runReachableOracle } from './strategies/reachable-oracle';
 import {
   runDynamic,
   staticStrategy,
@@ -40,6 +41,12 @@ export interface StrategyMetrics {
   readonly savingsVsStatic: number;
   /** (static - strategy) / (static - oracle) in node-hours; null when the oracle saves nothing. */
   readonly shareOfOracleSavings: number | null;
+  /**
+   * (static - strategy) / (static - reachable oracle) in node-hours: the same share against the
+   * bound that pays each level change's least launch and shutdown time
+   * (`strategies/reachable-oracle.ts`); null when that oracle saves nothing.
+   */
+  readonly shareOfReachableOracleSavings: number | null;
   /** Node-minutes with a node above 100% of its baseline ("above baseline"; burst may cover them). */
   readonly overloadedNodeMinutes: number;
   /**
@@ -126,21 +133,26 @@ export function validatePeak(facts: ClusterFacts, peakMiBps: number): void {
   }
 }
 
+function shareOf(savings: number, bound: number): number | null {
+  return bound > 1e-9 ? round(savings / bound, 4) : null;
+}
+
 function metricsOf(
   run: StrategyRun,
   price: number,
   staticNodeHours: number,
   oracleNodeHours: number,
+  reachableOracleNodeHours: number,
 ): StrategyMetrics {
   const nodeHours = run.books.nodeSeconds / 3600;
   const catchUpGiB = run.books.catchUpMiB / 1024;
-  const oracleSavings = staticNodeHours - oracleNodeHours;
+  const savings = staticNodeHours - nodeHours;
   return {
     nodeHours: round(nodeHours, 3),
     cost: round(nodeHours * price, 2),
     savingsVsStatic: staticNodeHours > 0 ? round(1 - nodeHours / staticNodeHours, 4) : 0,
-    shareOfOracleSavings:
-      oracleSavings > 1e-9 ? round((staticNodeHours - nodeHours) / oracleSavings, 4) : null,
+    shareOfOracleSavings: shareOf(savings, staticNodeHours - oracleNodeHours),
+    shareOfReachableOracleSavings: shareOf(savings, staticNodeHours - reachableOracleNodeHours),
     overloadedNodeMinutes: round(run.books.overloadedNodeSeconds / 60, 2),
     throttledNodeMinutes: round(run.books.throttledNodeSeconds / 60, 2),
     overTargetNodeMinutes: round(run.books.overTargetNodeSeconds / 60, 2),
@@ -231,24 +243,37 @@ export function runStrategy(
     }
     case 'oracle':
       return runOracle(facts, demand, utilization);
+    case 'reachable-oracle':
+      return runReachableOracle(facts, timings, demand, utilization);
     case 'ideal':
       return runIdeal(facts, demand);
   }
 }
 
-/** Turns raw runs into the comparable figures (static and oracle must be among them). */
+/** The runs every share is measured against. */
+export interface ReferenceRuns {
+  readonly static: StrategyRun;
+  readonly oracle: StrategyRun;
+  readonly reachableOracle: StrategyRun;
+}
+
+/** Turns raw runs into the comparable figures, with shares against the reference runs. */
 export function metricsOfRuns(
   facts: ClusterFacts,
   runs: Readonly<Record<string, StrategyRun>>,
-  staticRun: StrategyRun,
-  oracleRun: StrategyRun,
+  references: ReferenceRuns,
 ): Record<string, StrategyMetrics> {
-  const staticNodeHours = staticRun.books.nodeSeconds / 3600;
-  const oracleNodeHours = oracleRun.books.nodeSeconds / 3600;
+  const hours = (run: StrategyRun) => run.books.nodeSeconds / 3600;
   return Object.fromEntries(
     Object.entries(runs).map(([name, run]) => [
       name,
-      metricsOf(run, facts.pricePerNodeHourUsd, staticNodeHours, oracleNodeHours),
+      metricsOf(
+        run,
+        facts.pricePerNodeHourUsd,
+        hours(references.static),
+        hours(references.oracle),
+        hours(references.reachableOracle),
+      ),
     ]),
   );
 }
@@ -265,10 +290,11 @@ export function simulate(
   const runs = Object.fromEntries(
     STRATEGY_NAMES.map(name => [name, runStrategy(name, context)]),
   ) as Record<StrategyName, StrategyRun>;
-  const strategies = metricsOfRuns(facts, runs, runs.static, runs.oracle) as Record<
-    StrategyName,
-    StrategyMetrics
-  >;
+  const strategies = metricsOfRuns(facts, runs, {
+    static: runs.static,
+    oracle: runs.oracle,
+    reachableOracle: runs['reachable-oracle'],
+  }) as Record<StrategyName, StrategyMetrics>;
   return {
     result: { minutesSimulated: demand.producerMiBps.length, strategies },
     facts,

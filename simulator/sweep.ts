@@ -3,8 +3,8 @@
  * risk, each strategy's Pareto frontier, and the headline: the cost of each strategy at the
  * controller's over-target node-minutes, interpolated on the strategy's frontier.
  *
- * Knobs: target utilization for every strategy but `ideal` (static and oracle plan their level at
- * it; the target-tracking strategies track it; the controller plans for it), plus the scale-in
+ * Knobs: target utilization for every strategy but `ideal` (static and both oracles plan their
+ * level at it; the target-tracking strategies track it; the controller plans for it), plus the scale-in
  * margin for the controller. Over-target minutes are always counted against the spec's target,
  * so every point is measured with the same ruler.
  */
@@ -31,6 +31,7 @@ export const SWEPT_STRATEGIES = [
   'predictive-target-tracking',
   'controller',
   'oracle',
+  'reachable-oracle',
 ] as const satisfies readonly StrategyName[];
 export type SweptStrategy = (typeof SWEPT_STRATEGIES)[number];
 
@@ -142,20 +143,18 @@ export function sweep(
   const context = strategyContext(loaded, demand, timings);
   const specTarget = context.facts.targetUtilization;
   const specMargin = context.config.scaleInMargin;
-  // Savings shares are not reported here, but metricsOfRuns needs the static and oracle runs.
-  const staticRun = runStrategy('static', context);
-  const oracleRun = runStrategy('oracle', context);
+  // Savings shares are not reported here, but metricsOfRuns needs the reference runs.
+  const references = {
+    static: runStrategy('static', context),
+    oracle: runStrategy('oracle', context),
+    reachableOracle: runStrategy('reachable-oracle', context),
+  };
   const points: SweepPoint[] = [];
   let reference: number | undefined;
   for (const strategy of SWEPT_STRATEGIES) {
     for (const knobs of settingsOf(strategy, specMargin, specTarget)) {
       const run: StrategyRun = runStrategy(strategy, context, knobs);
-      const metrics: StrategyMetrics = metricsOfRuns(
-        context.facts,
-        { run },
-        staticRun,
-        oracleRun,
-      ).run;
+      const metrics: StrategyMetrics = metricsOfRuns(context.facts, { run }, references).run;
       const targetUtilization = knobs.targetUtilization ?? specTarget;
       const scaleInMargin = strategy === 'controller' ? (knobs.scaleInMargin ?? specMargin) : null;
       points.push({

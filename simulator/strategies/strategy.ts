@@ -10,6 +10,7 @@ export const STRATEGY_NAMES = [
   'predictive-target-tracking',
   'controller',
   'oracle',
+  'reachable-oracle',
   'ideal',
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];

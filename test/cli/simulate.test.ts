@@ -41,6 +41,7 @@ describe('npm run simulate', () => {
       'predictive-target-tracking',
       'controller',
       'oracle',
+      'reachable-oracle',
       'ideal',
     ]);
     expect(parsed.strategies.controller.maxConcurrentMoves).toBeLessThanOrEqual(1);
@@ -60,7 +61,7 @@ describe('npm run simulate', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Simulated 0\.2 days \(236 minutes\) of trace\.csv/);
     expect(result.stdout).toMatch(
-      /\s+static\s+target-tracking\s+predictive-target-tracking\s+controller\s+oracle\s+ideal/,
+      /\s+static\s+target-tracking\s+predictive-target-tracking\s+controller\s+oracle\s+reachable-oracle\s+ideal/,
     );
     expect(result.stdout).toMatch(/^node-hours\s+/m);
     expect(existsSync(svg)).toBe(true);
@@ -88,13 +89,14 @@ describe('npm run simulate', () => {
       headline: Array<{ strategy: string; costAtReference: number | null }>;
       referenceOverTargetNodeMinutes: number;
     };
-    expect(parsed.points).toHaveLength(29);
+    expect(parsed.points).toHaveLength(34);
     expect(parsed.headline.map(entry => entry.strategy)).toEqual([
       'static',
       'target-tracking',
       'predictive-target-tracking',
       'controller',
       'oracle',
+      'reachable-oracle',
     ]);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
   });

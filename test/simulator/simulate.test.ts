@@ -12,6 +12,7 @@ const METRIC_KEYS = [
   'cost',
   'savingsVsStatic',
   'shareOfOracleSavings',
+  'shareOfReachableOracleSavings',
   'overloadedNodeMinutes',
   'throttledNodeMinutes',
   'overTargetNodeMinutes',
@@ -26,7 +27,7 @@ const METRIC_KEYS = [
 describe('simulate: the JSON contract', () => {
   const { result } = simulate(prod, syntheticDemand({ peakToTroughRatio: 3, days: 0.5 }, 800));
 
-  it('has exactly the top-level keys and the six strategies in order', () => {
+  it('has exactly the top-level keys and the seven strategies in order', () => {
     expect(Object.keys(result)).toEqual(['minutesSimulated', 'strategies']);
     expect(result.minutesSimulated).toBe(720);
     expect(Object.keys(result.strategies)).toEqual([
@@ -35,6 +36,7 @@ describe('simulate: the JSON contract', () => {
       'predictive-target-tracking',
       'controller',
       'oracle',
+      'reachable-oracle',
       'ideal',
     ]);
   });
@@ -42,11 +44,12 @@ describe('simulate: the JSON contract', () => {
   it('gives every strategy exactly the contract keys, as numbers', () => {
     for (const metrics of Object.values(result.strategies)) {
       expect(Object.keys(metrics)).toEqual(METRIC_KEYS);
-      for (const key of METRIC_KEYS.filter(k => k !== 'shareOfOracleSavings')) {
+      for (const key of METRIC_KEYS.filter(k => !k.startsWith('share'))) {
         expect(typeof metrics[key as keyof typeof metrics]).toBe('number');
       }
     }
     expect(result.strategies.oracle.shareOfOracleSavings).toBe(1);
+    expect(result.strategies['reachable-oracle'].shareOfReachableOracleSavings).toBe(1);
     expect(result.strategies.static.savingsVsStatic).toBe(0);
   });
 
@@ -83,6 +86,17 @@ describe('simulate: static, oracle and ideal on a hand-made trace', () => {
     expect(result.strategies.oracle.overTargetNodeMinutes).toBe(0);
   });
 
+  it('the reachable oracle pays each node added 3 minutes ahead and each node removed 1 minute after', () => {
+    // 3 zones x 3 nodes added x (120 s ready + 60 s restart), then 3 x 3 removed x 60 s shutdown
+    expect(result.strategies['reachable-oracle'].nodeHours).toBeCloseTo(
+      result.strategies.oracle.nodeHours + (3 * 3 * 3 + 3 * 3 * 1) / 60,
+      6,
+    );
+    expect(result.strategies['reachable-oracle'].brokerMoves).toBe(3 * (3 + 3));
+    expect(result.strategies['reachable-oracle'].overTargetNodeMinutes).toBe(0);
+    expect(result.strategies.oracle.shareOfReachableOracleSavings).toBeGreaterThan(1);
+  });
+
   it('ideal uses fractional nodes at 100% of baseline', () => {
     const baseline = prod.plan.nodeCapacity.baselineMiBps;
     const expected = ((3 * 100 * 300 + 3 * 800 * 120) / baseline) * (1 / 60);
@@ -106,11 +120,14 @@ describe('simulate: bounds (property)', () => {
     )
     .map(segments => series(segments.flatMap(segment => flat(segment.mibps, segment.minutes))));
 
-  it('ideal <= oracle, and oracle <= every strategy that kept the margin', () => {
+  it('ideal <= oracle <= reachable oracle <= every strategy that kept the margin', () => {
     fc.assert(
       fc.property(traces, trace => {
         const { strategies } = simulate(prod, trace).result;
         expect(strategies.ideal.nodeHours).toBeLessThanOrEqual(strategies.oracle.nodeHours);
+        expect(strategies.oracle.nodeHours).toBeLessThanOrEqual(
+          strategies['reachable-oracle'].nodeHours,
+        );
         for (const name of [
           'static',
           'target-tracking',
@@ -119,7 +136,9 @@ describe('simulate: bounds (property)', () => {
         ] as const) {
           const metrics = strategies[name];
           if (metrics.overTargetNodeMinutes === 0) {
-            expect(strategies.oracle.nodeHours).toBeLessThanOrEqual(metrics.nodeHours + 1e-3);
+            expect(strategies['reachable-oracle'].nodeHours).toBeLessThanOrEqual(
+              metrics.nodeHours + 1e-3,
+            );
           }
         }
       }),
