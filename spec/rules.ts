@@ -5,6 +5,7 @@
 import * as ipaddr from 'ipaddr.js';
 import {
   balancedNodeCounts,
+  NODE_ID_BLOCK,
   brokerResourcesFor,
   divisors,
   maxNodesPerZone,
@@ -130,6 +131,14 @@ const brokerRules: Rule = spec => {
       issue(
         'kafka.brokers',
         `${kafka.brokers} is not a multiple of the ${zoneCount} zones; use ${nearestMultiples(kafka.brokers, zoneCount)}`,
+      ),
+    );
+  }
+  if (zoneCount > 0 && kafka.brokers / zoneCount > NODE_ID_BLOCK) {
+    issues.push(
+      issue(
+        'kafka.brokers',
+        `${kafka.brokers} brokers put ${Math.ceil(kafka.brokers / zoneCount)} in each zone, more than the ${NODE_ID_BLOCK} node IDs of a zone's pool ([1000-1999] for the first zone, strimzi.io/next-node-ids); Strimzi then takes free IDs from other ranges, so a broker's ID no longer tells its zone and the per-broker NLB and zone mapping go wrong; use at most ${NODE_ID_BLOCK * zoneCount}`,
       ),
     );
   }

@@ -11,6 +11,7 @@ import {
   SUPPORTED_KAFKA_VERSIONS,
 } from '../../spec/kafka-versions';
 import { STRIMZI_OPERATOR_CHART } from '../../charts/operators/versions';
+import { NODE_ID_BLOCK, derivePlatform } from '../../spec/derive';
 import { specInput } from '../util/specs';
 
 function problemsOf(input: PlatformSpecInput): string[] {
@@ -118,5 +119,43 @@ describe('class: a Kafka version the pinned Strimzi does not run', () => {
 
   it('belongs to the Strimzi release the platform installs (re-check the list on a bump)', () => {
     expect(KAFKA_VERSIONS_STRIMZI_RELEASE).toBe(STRIMZI_OPERATOR_CHART.version);
+  });
+});
+
+describe('class: more brokers in a zone than its node-ID range holds', () => {
+  // The pools' strimzi.io/next-node-ids ranges are a hint: when a range is used up, Strimzi takes
+  // the next free ID elsewhere (strimzi-kafka-operator#8759, proposal 050), as it also numbers
+  // pools without ranges in no fixed order (strimzi-kafka-operator#9705).
+  function nodeIdProblems(zoneCount: number, brokersPerZone: number): string[] {
+    const base = specInput(zoneCount, 1);
+    return problemsOf({
+      ...base,
+      kafka: { ...base.kafka, brokers: zoneCount * brokersPerZone },
+      nodes: { kafka: { instanceType: 'm6i.4xlarge', minPerZone: 1, maxPerZone: 1 } },
+    }).filter(problem => problem.includes('node IDs'));
+  }
+
+  it('throws when a zone would hold 1001 brokers', () => {
+    expect(nodeIdProblems(3, 1001)).toEqual([
+      "kafka.brokers: 3003 brokers put 1001 in each zone, more than the 1000 node IDs of a zone's pool ([1000-1999] for the first zone, strimzi.io/next-node-ids); Strimzi then takes free IDs from other ranges, so a broker's ID no longer tells its zone and the per-broker NLB and zone mapping go wrong; use at most 3000",
+    ]);
+  });
+
+  it('accepts a spec exactly when every zone fits its range, and accepted ranges are disjoint', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 990, max: 1010 }),
+        (zones, perZone) => {
+          expect(nodeIdProblems(zones, perZone).length > 0).toBe(perZone > NODE_ID_BLOCK);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const plan = derivePlatform(parseSpec(specInput(6, 12)).spec);
+    const ids = [plan.controllerNodeIdRange, ...plan.zones.map(zone => zone.nodeIdRange)];
+    ids.forEach((range, index) =>
+      ids.slice(index + 1).forEach(other => expect(range.last < other.first).toBe(true)),
+    );
   });
 });
