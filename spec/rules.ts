@@ -17,7 +17,7 @@ import { showValue, type SpecIssue } from './errors';
 import { availabilityWarnings } from './availability';
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
-import { knownInstanceTypes } from './instance-types';
+import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
   minInSyncIssue,
@@ -535,6 +535,64 @@ const systemNodeRules: Rule = spec => {
         `${system.max} system nodes can never hold the ${spec.kafka.controllers} KRaft controllers, which run one per host; use at least ${spec.kafka.controllers}`,
       ),
     );
+  }
+  return issues;
+};
+
+/** Lowest memory (GiB) and CPU request (millicores) of any Kafka pod, brokers and controllers alike. */
+const KAFKA_POD_MIN_MEMORY_GI = 1;
+const KAFKA_POD_MIN_CPU_MILLIS = 100;
+
+/**
+ * `kafka.controllerResources` against the floor brokers already have and against the system node
+ * the controllers are pinned to (`nodes.system.instanceType`, when the instance table knows it).
+ * A request no node can give leaves the controller pods Pending, so the KRaft quorum never forms
+ * (strimzi/strimzi-kafka-operator#6203, Strimzi's test of recovery from an impossible memory
+ * request); a limit far below a JVM's needs stops Kafka at start with OutOfMemoryError
+ * (strimzi/strimzi-kafka-operator#3727). Memory is request and limit at once (charts/kafka/node-pools.ts).
+ */
+const controllerResourceRules: Rule = spec => {
+  const issues: SpecIssue[] = [];
+  const requested = spec.kafka.controllerResources;
+  const system = instanceTypeFacts(spec.nodes.system.instanceType);
+  const allocatable = system === undefined ? undefined : podAllocatable(system);
+  const where =
+    system === undefined
+      ? ''
+      : ` a ${spec.nodes.system.instanceType} system node offers pods ${allocatable?.memoryGi.toFixed(2)} GiB and ${allocatable?.cpuMillis} millicores;`;
+  if (requested.memoryGi !== undefined) {
+    if (requested.memoryGi < KAFKA_POD_MIN_MEMORY_GI) {
+      issues.push(
+        issue(
+          'kafka.controllerResources.memoryGi',
+          `${requested.memoryGi} GiB is below the ${KAFKA_POD_MIN_MEMORY_GI} GiB every Kafka pod gets (it is also the limit, and a Kafka JVM in less stops with OutOfMemoryError); use at least ${KAFKA_POD_MIN_MEMORY_GI}, usually 2`,
+        ),
+      );
+    } else if (allocatable !== undefined && requested.memoryGi > allocatable.memoryGi) {
+      issues.push(
+        issue(
+          'kafka.controllerResources.memoryGi',
+          `${requested.memoryGi} GiB can never be scheduled:${where} the KRaft controllers would stay Pending and the cluster would never start; lower it or use a larger nodes.system.instanceType`,
+        ),
+      );
+    }
+  }
+  if (requested.cpuMillis !== undefined) {
+    if (requested.cpuMillis < KAFKA_POD_MIN_CPU_MILLIS) {
+      issues.push(
+        issue(
+          'kafka.controllerResources.cpuMillis',
+          `${requested.cpuMillis} millicores is below the ${KAFKA_POD_MIN_CPU_MILLIS} every Kafka pod requests; use at least ${KAFKA_POD_MIN_CPU_MILLIS}, usually 500`,
+        ),
+      );
+    } else if (allocatable !== undefined && requested.cpuMillis > allocatable.cpuMillis) {
+      issues.push(
+        issue(
+          'kafka.controllerResources.cpuMillis',
+          `${requested.cpuMillis} millicores can never be scheduled:${where} the KRaft controllers would stay Pending and the cluster would never start; lower it or use a larger nodes.system.instanceType`,
+        ),
+      );
+    }
   }
   return issues;
 };
@@ -1165,6 +1223,7 @@ const rules: readonly Rule[] = [
   externalRules,
   kafkaNodeRules,
   systemNodeRules,
+  controllerResourceRules,
   autoscalingRules,
   operationsRules,
   clusterRules,

@@ -11,7 +11,8 @@ import {
   SUPPORTED_KAFKA_VERSIONS,
 } from '../../spec/kafka-versions';
 import { STRIMZI_OPERATOR_CHART } from '../../charts/operators/versions';
-import { NODE_ID_BLOCK, derivePlatform } from '../../spec/derive';
+import { NODE_ID_BLOCK, derivePlatform, podAllocatable } from '../../spec/derive';
+import { instanceTypeFacts } from '../../spec/instance-types';
 import { specInput } from '../util/specs';
 
 function problemsOf(input: PlatformSpecInput): string[] {
@@ -156,6 +157,58 @@ describe('class: more brokers in a zone than its node-ID range holds', () => {
     const ids = [plan.controllerNodeIdRange, ...plan.zones.map(zone => zone.nodeIdRange)];
     ids.forEach((range, index) =>
       ids.slice(index + 1).forEach(other => expect(range.last < other.first).toBe(true)),
+    );
+  });
+});
+
+describe('class: a KRaft controller request no node can give, or too small to run', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/6203: an impossible memory request
+  // leaves the pods Pending; https://github.com/strimzi/strimzi-kafka-operator/issues/3727: too
+  // little memory stops Kafka at start with OutOfMemoryError.
+  function controllerProblems(
+    controllerResources: PlatformSpecInput['kafka']['controllerResources'],
+    systemInstanceType = 'm6i.large',
+  ): string[] {
+    const base = specInput(3, 1);
+    return problemsOf({
+      ...base,
+      kafka: { ...base.kafka, controllerResources },
+      nodes: { ...base.nodes, system: { instanceType: systemInstanceType } },
+    });
+  }
+
+  it('throws when a controller asks for more memory or CPU than a system node offers', () => {
+    expect(controllerProblems({ memoryGi: 6, cpuMillis: 1500 })).toEqual([
+      'kafka.controllerResources.memoryGi: 6 GiB can never be scheduled: a m6i.large system node offers pods 5.80 GiB and 1400 millicores; the KRaft controllers would stay Pending and the cluster would never start; lower it or use a larger nodes.system.instanceType',
+      'kafka.controllerResources.cpuMillis: 1500 millicores can never be scheduled: a m6i.large system node offers pods 5.80 GiB and 1400 millicores; the KRaft controllers would stay Pending and the cluster would never start; lower it or use a larger nodes.system.instanceType',
+    ]);
+    expect(controllerProblems({ memoryGi: 6, cpuMillis: 1500 }, 'm6i.xlarge')).toEqual([]);
+  });
+
+  it('throws when a controller gets less than every Kafka pod gets', () => {
+    expect(controllerProblems({ memoryGi: 0.25, cpuMillis: 10 })).toEqual([
+      'kafka.controllerResources.memoryGi: 0.25 GiB is below the 1 GiB every Kafka pod gets (it is also the limit, and a Kafka JVM in less stops with OutOfMemoryError); use at least 1, usually 2',
+      'kafka.controllerResources.cpuMillis: 10 millicores is below the 100 every Kafka pod requests; use at least 100, usually 500',
+    ]);
+  });
+
+  it('accepts every request between the floor and what the system node offers', () => {
+    const allocatable = podAllocatable(instanceTypeFacts('m6i.large')!);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 12, noNaN: true }),
+        fc.integer({ min: 1, max: 3000 }),
+        (memoryGi, cpuMillis) => {
+          const problems = controllerProblems({ memoryGi, cpuMillis });
+          const fits =
+            memoryGi >= 1 &&
+            memoryGi <= allocatable.memoryGi &&
+            cpuMillis >= 100 &&
+            cpuMillis <= allocatable.cpuMillis;
+          expect(problems.length === 0).toBe(fits);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });
