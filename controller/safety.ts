@@ -164,6 +164,15 @@ export function kafkaBlocker(
       return { reason: 'broker-not-ready', detail: `broker ${broker.podName} is not Ready` };
     }
   }
+  for (const broker of others) {
+    const leaving = hostGoingDown(observed, broker.nodeName);
+    if (leaving !== undefined) {
+      return {
+        reason: 'broker-not-ready',
+        detail: `broker ${broker.podName} is about to go down: ${leaving}`,
+      };
+    }
+  }
   // Partition health must be measured after the last broker became Ready: an older sample says
   // nothing about the replicas that broker is still catching up on.
   const lastReadyMs = Math.max(0, ...observed.brokers.map(broker => broker.readySinceMs ?? 0));
@@ -173,6 +182,34 @@ export function kafkaBlocker(
       reason: 'stale-data',
       detail: 'partition health was last sampled before the latest broker became Ready',
     };
+  }
+  return undefined;
+}
+
+/**
+ * Why the node a broker runs on is about to take it down, or undefined: the Node is not Ready
+ * (the pod's own Ready condition lags the node's by the node controller's grace period, 40 s by
+ * default), or its instance is leaving its Auto Scaling group (`lifecycleState` `Terminating`,
+ * `Terminating:Wait`, `Terminating:Proceed` or `Terminated`: a failed health check, a Spot
+ * interruption, a rebalance or someone's terminate; the pods die when the machine stops, which
+ * the pod view shows only later). Such a broker counts as down, so no move starts beside it: the
+ * move would take a second broker down. Unknown nodes and instances are not judged here (the write
+ * gate judges an incomplete view).
+ */
+export function hostGoingDown(
+  observed: Observed,
+  nodeName: string | undefined,
+): string | undefined {
+  if (nodeName === undefined) return undefined;
+  const node = observed.nodes.find(each => each.name === nodeName);
+  if (node === undefined) return undefined;
+  if (!node.ready) return `node ${nodeName} is not Ready`;
+  if (node.instanceId === undefined) return undefined;
+  for (const group of observed.groups) {
+    const instance = group.instances.find(each => each.instanceId === node.instanceId);
+    if (instance?.lifecycleState.startsWith('Terminat') === true) {
+      return `instance ${instance.instanceId} of node ${nodeName} is ${instance.lifecycleState}`;
+    }
   }
   return undefined;
 }

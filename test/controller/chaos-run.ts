@@ -72,7 +72,20 @@ export interface RunResult {
   readonly passes: number;
 }
 
-export async function runSchedule(faults: readonly Fault[]): Promise<RunResult> {
+/** The chaos configuration with `zones` zones of 4 brokers each (the default run's 2, or 3). */
+export function configWithZones(zones: number): ControllerConfig {
+  return { ...config, zones: testConfig({ zones, brokersPerZone: 4 }).zones };
+}
+
+/**
+ * Runs one schedule on `runConfig` (default: `config`, whose zone count some regression files
+ * change in place).
+ */
+export async function runSchedule(
+  faults: readonly Fault[],
+  runConfig: ControllerConfig = config,
+): Promise<RunResult> {
+  const config = runConfig;
   // Deadlines the checker holds the controller to: its own phase deadlines, plus the time faults
   // kept it from acting (it never acts on a view it cannot trust), plus two passes.
   const untrustedMs = faults.reduce((sum, fault) => sum + fault.durationMs, 0);
@@ -130,6 +143,7 @@ export async function runSchedule(faults: readonly Fault[]): Promise<RunResult> 
 }
 
 export function expectSettled(world: ChaosWorld): void {
+  const config = world.config;
   // After the quiet hour: no operation left (an abandoned one was cleared by the operator), every
   // group at a balanced level, every broker Ready on a node of its zone.
   expect(world.nodes.filter(node => node.operation !== undefined).map(n => n.operation)).toEqual(

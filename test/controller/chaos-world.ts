@@ -19,7 +19,7 @@ import type {
   ObservedGroup,
   ObservedNode,
 } from '../../controller/model';
-import type { OperationRecord } from '../../controller/operation-record';
+import { decodeOperationRecord, type OperationRecord } from '../../controller/operation-record';
 import type {
   ClusterWriter,
   ControllerEvent,
@@ -80,6 +80,15 @@ export const FAULT_KINDS = [
   // One Ready broker's partition-health series is missing (its scrape failed): the cluster-wide
   // sum reads 0 although the partitions it leads may be under-replicated.
   'prometheus-health-partial',
+  // Added by the second fault review: foreign hands on the controller's own state and on the
+  // cluster. Someone removes an operation record mid-operation, or leaves an unreadable one; deletes
+  // a broker pod while all is quiet; an instance fails and Auto Scaling replaces it (its node and
+  // its pod, at most one broker, go with it); someone protects every instance of a group.
+  'record-deleted',
+  'record-corrupted',
+  'pod-deleted',
+  'instance-lost',
+  'foreign-protect',
 ] as const;
 
 /** One kind of fault. */
@@ -307,6 +316,65 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
       case 'prometheus-health-partial':
         this.healthHiddenPick = fault.pick;
         window();
+        return;
+      case 'record-deleted': {
+        const recorded = liveNodes.filter(each => each.operation !== undefined);
+        const victim = recorded[fault.pick % Math.max(1, recorded.length)];
+        if (victim !== undefined) this.setNode(victim, { operation: undefined });
+        return;
+      }
+      case 'record-corrupted': {
+        const recorded = liveNodes.filter(each => each.operation !== undefined);
+        const victim = recorded[fault.pick % Math.max(1, recorded.length)] ?? node;
+        // The controller reads an unreadable annotation as this abandoned record.
+        if (victim !== undefined) {
+          this.setNode(victim, { operation: decodeOperationRecord('{', victim) });
+        }
+        return;
+      }
+      case 'pod-deleted': {
+        // Only while every broker is up and none is rolling: a deletion racing the controller's
+        // own move would take two brokers down whatever the controller does.
+        if (this.pods.some(pod => !pod.ready || pod.nodeName === undefined || pod.rollRequested)) {
+          return;
+        }
+        this.restartPod(this.pods[fault.pick % this.pods.length]);
+        return;
+      }
+      case 'instance-lost': {
+        // Only an instance whose node hosts at most one broker, while every broker is up (as for
+        // pod-deleted). Auto Scaling replaces it (desired capacity unchanged). The machine stops
+        // at the next tick, so the controller's pass right after sees the instance Terminating
+        // while its broker still looks Ready; only with current views (a frozen or missing view,
+        // or a write that waits while the machine stops, would hide it from any controller).
+        const hidden: FaultKind[] = [
+          'autoscaling-frozen',
+          'autoscaling-missing',
+          'nodes-view-frozen',
+          'nodes-view-missing',
+          'api-slow',
+        ];
+        if (
+          hidden.some(kind => this.active(kind)) ||
+          this.pods.some(pod => !pod.ready || pod.nodeName === undefined || pod.rollRequested)
+        ) {
+          return;
+        }
+        const candidates = this.instances.filter(instance => {
+          if (instance.lifecycleState !== 'InService') return false;
+          const host = this.nodes.find(each => each.instanceId === instance.instanceId);
+          return host === undefined || this.brokersOn(host.name).length <= 1;
+        });
+        const lost = candidates[fault.pick % Math.max(1, candidates.length)];
+        if (lost !== undefined) this.terminate(lost);
+        return;
+      }
+      case 'foreign-protect':
+        for (const instance of this.instances) {
+          if (instance.zone === zone.zone && instance.lifecycleState === 'InService') {
+            instance.protectedFromScaleIn = true;
+          }
+        }
         return;
       case 'urp-spike':
         // Partitions fall behind only where Prometheus would see it (a spike that a frozen view
