@@ -107,6 +107,11 @@ const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
       'nothing: config providers let broker settings read pod files and environment; Strimzi configures its own and this platform adds none',
   },
   {
+    prefix: 'replica.selector.class',
+    instead:
+      "nothing: the platform sets Kafka's RackAwareReplicaSelector so consumers read from a replica in their own zone; another class either drops that or stops the broker when the image lacks it",
+  },
+  {
     prefix: 'metric.reporters',
     instead: 'monitoring (the Strimzi metrics reporter is configured through metricsConfig)',
   },
@@ -559,6 +564,19 @@ function integerAt(
   return parsed;
 }
 
+/**
+ * A broker key whose value names Java classes (`*.class`, `*.class.name`, `*.classes`, such as
+ * `create.topic.policy.class.name` or `client.quota.callback.class`). Kafka loads the class when the
+ * broker starts and stops with a ConfigException when it is not on the classpath
+ * (strimzi/strimzi-kafka-oauth#254: `principal.builder.class` naming a class missing from the
+ * image). This platform adds no plugin jars to the Strimzi image and renders no Strimzi plugin
+ * section (`spec.kafka.quotas`, `tieredStorage`, `cruiseControl`), so every such key is refused;
+ * the ones the platform sets itself are reserved (`PLATFORM_RESERVED`).
+ */
+export function isClassKey(key: string): boolean {
+  return /\.(class|class\.name|classes)$/.test(key);
+}
+
 /** Every problem of `kafka.config`. */
 export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
   const mapPath = 'kafka.config';
@@ -576,6 +594,14 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     }
     const topicOnly = topicKeyInBrokerConfig(key);
     if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
+    if (forbidden === undefined && isClassKey(key)) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(config[key] ?? '')} names a plugin class, but this platform adds no plugins to the broker image, and Kafka stops at start when a configured class is missing (strimzi-kafka-oauth#254); remove it`,
+        ),
+      );
+    }
   }
   issues.push(
     ...keyFormIssues(mapPath, config),

@@ -212,3 +212,48 @@ describe('class: a KRaft controller request no node can give, or too small to ru
     );
   });
 });
+
+describe('class: a broker key that names a Java class', () => {
+  // https://github.com/strimzi/strimzi-kafka-oauth/issues/254: principal.builder.class named a class
+  // the image did not hold, and the broker stopped at start with "could not be found".
+  it('throws when kafka.config names a plugin class', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'create.topic.policy.class.name': 'com.example.NamingPolicy',
+            'client.quota.callback.class': 'io.strimzi.kafka.quotas.StaticQuotaCallback',
+          },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["create.topic.policy.class.name"]: "com.example.NamingPolicy" names a plugin class, but this platform adds no plugins to the broker image, and Kafka stops at start when a configured class is missing (strimzi-kafka-oauth#254); remove it',
+      'kafka.config["client.quota.callback.class"]: "io.strimzi.kafka.quotas.StaticQuotaCallback" names a plugin class, but this platform adds no plugins to the broker image, and Kafka stops at start when a configured class is missing (strimzi-kafka-oauth#254); remove it',
+    ]);
+  });
+
+  it('throws when kafka.config overrides the rack-aware replica selector the platform sets', () => {
+    expect(
+      problemsOf(withKafka({ config: { 'replica.selector.class': 'com.example.Selector' } })),
+    ).toEqual([
+      'kafka.config["replica.selector.class"]: is reserved by this platform (prefix "replica.selector.class"), so the broker would never see it; use nothing: the platform sets Kafka\'s RackAwareReplicaSelector so consumers read from a replica in their own zone; another class either drops that or stops the broker when the image lacks it',
+    ]);
+  });
+
+  it('refuses every *.class, *.class.name and *.classes key, each with one message', () => {
+    const segment = fc.stringMatching(/^[a-z]{1,8}$/);
+    fc.assert(
+      fc.property(
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('class', 'class.name', 'classes'),
+        (parts, suffix) => {
+          const key = `${parts.join('.')}.${suffix}`;
+          const problems = problemsOf(withKafka({ config: { [key]: 'com.example.Plugin' } }));
+          expect(problems).toHaveLength(1);
+          expect(problems[0]).toMatch(/plugin class|reserved by|forbidden|Strimzi/);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
