@@ -121,6 +121,38 @@ const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
   },
 ];
 
+/**
+ * Keys Kafka 4 no longer reads, with what to use instead. Kafka logs a warning for an unknown key
+ * and goes on, so each of these is silently without effect:
+ * - `inter.broker.protocol.version`: in KRaft the metadata version governs; Strimzi stopped setting
+ *   it in KRaft clusters and removed it from its KRaft examples (strimzi-kafka-operator#8996,
+ *   #9185), but older examples still carry it;
+ * - `log.message.format.version` / `message.format.version`: removed in Kafka 4.0 (KIP-724,
+ *   apache/kafka#18267);
+ * - `log.message.timestamp.difference.max.ms` / `message.timestamp.difference.max.ms`: removed in
+ *   4.0 in favour of the before/after pair (KIP-937, apache/kafka#17928);
+ * - `offsets.commit.required.acks`: removed in 4.0 (KIP-1041, apache/kafka#17446).
+ */
+const REMOVED_IN_KAFKA_4: Readonly<Record<string, string>> = {
+  'inter.broker.protocol.version':
+    'nothing: KRaft clusters follow the metadata version, which Strimzi derives from kafka.version',
+  'log.message.format.version': 'nothing: Kafka 4 writes only the current message format',
+  'message.format.version': 'nothing: Kafka 4 writes only the current message format',
+  'log.message.timestamp.difference.max.ms':
+    'log.message.timestamp.before.max.ms and log.message.timestamp.after.max.ms',
+  'message.timestamp.difference.max.ms':
+    'message.timestamp.before.max.ms and message.timestamp.after.max.ms',
+  'offsets.commit.required.acks': 'nothing: offset commits always wait for all in-sync replicas',
+};
+
+/** Why a key does nothing in Kafka 4 and what to use instead, or undefined when Kafka 4 reads it. */
+export function removedInKafka4(key: string): string | undefined {
+  const instead = REMOVED_IN_KAFKA_4[key];
+  return instead === undefined
+    ? undefined
+    : `was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use ${instead}`;
+}
+
 /** Topic-level configuration keys of Apache Kafka 4.0/4.1. */
 export const TOPIC_CONFIG_KEYS: readonly string[] = [
   'cleanup.policy',
@@ -594,6 +626,8 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     }
     const topicOnly = topicKeyInBrokerConfig(key);
     if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
+    const removed = removedInKafka4(key);
+    if (removed !== undefined) issues.push(issue(keyPath(mapPath, key), removed));
     if (forbidden === undefined && isClassKey(key)) {
       issues.push(
         issue(
@@ -607,7 +641,9 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...keyFormIssues(mapPath, config),
     ...switchIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
-      forbiddenBrokerKey(key) !== undefined || topicKeyInBrokerConfig(key) !== undefined
+      forbiddenBrokerKey(key) !== undefined ||
+      topicKeyInBrokerConfig(key) !== undefined ||
+      removedInKafka4(key) !== undefined
         ? undefined
         : (brokerValueRule(key) ??
           (isBooleanKey(key) ? { type: 'boolean' } : undefined) ??
@@ -710,7 +746,10 @@ export function topicConfigIssues(
   for (const key of Object.keys(topic.config)) {
     if (topicKeys.has(key)) continue;
     const topicKey = BROKER_DEFAULT_OF_TOPIC_KEY[key];
-    if (key === 'replication.factor' || key === 'replicas') {
+    const removed = removedInKafka4(key);
+    if (removed !== undefined) {
+      issues.push(issue(keyPath(mapPath, key), removed));
+    } else if (key === 'replication.factor' || key === 'replicas') {
       issues.push(
         issue(
           keyPath(mapPath, key),

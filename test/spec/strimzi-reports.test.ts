@@ -257,3 +257,52 @@ describe('class: a broker key that names a Java class', () => {
     );
   });
 });
+
+describe('class: a key Kafka 4 no longer reads', () => {
+  // Strimzi's KRaft examples carried inter.broker.protocol.version, which only produced warnings
+  // (https://github.com/strimzi/strimzi-kafka-operator/pull/9185); Kafka 4.0 removed
+  // log.message.format.version (https://github.com/apache/kafka/pull/18267), the timestamp
+  // difference key (https://github.com/apache/kafka/pull/17928) and offsets.commit.required.acks
+  // (https://github.com/apache/kafka/pull/17446).
+  it('throws when kafka.config carries a key from a Kafka 3 configuration', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'inter.broker.protocol.version': '3.9',
+            'log.message.format.version': '3.9',
+            'log.message.timestamp.difference.max.ms': 60000,
+            'offsets.commit.required.acks': -1,
+          },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["inter.broker.protocol.version"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: KRaft clusters follow the metadata version, which Strimzi derives from kafka.version',
+      'kafka.config["log.message.format.version"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 writes only the current message format',
+      'kafka.config["log.message.timestamp.difference.max.ms"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use log.message.timestamp.before.max.ms and log.message.timestamp.after.max.ms',
+      'kafka.config["offsets.commit.required.acks"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: offset commits always wait for all in-sync replicas',
+    ]);
+  });
+
+  it('throws when a topic carries a topic key Kafka 4 removed', () => {
+    const base = specInput(3, 1);
+    expect(
+      problemsOf({
+        ...base,
+        kafka: {
+          ...base.kafka,
+          topics: [
+            {
+              name: 'events',
+              partitions: 3,
+              config: { 'message.format.version': '3.0', 'message.timestamp.difference.max.ms': 1 },
+            },
+          ],
+        },
+      }),
+    ).toEqual([
+      'kafka.topics[0].config["message.format.version"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 writes only the current message format',
+      'kafka.topics[0].config["message.timestamp.difference.max.ms"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use message.timestamp.before.max.ms and message.timestamp.after.max.ms',
+    ]);
+  });
+});
