@@ -22,6 +22,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { showValue, type SpecIssue } from './errors';
+import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -326,8 +327,68 @@ export function valueProblem(rule: ValueRule, value: ConfigValue): string | unde
 function brokerValueRule(key: string): ValueRule | undefined {
   const own = BROKER_VALUE_RULES[key];
   if (own !== undefined) return own;
+  if (SAME_NAME_BROKER_KEYS.has(key)) return TOPIC_VALUE_RULES[key];
   const topicKey = BROKER_DEFAULT_OF_TOPIC_KEY[key];
-  return topicKey === undefined ? undefined : TOPIC_VALUE_RULES[topicKey];
+  if (topicKey !== undefined) return TOPIC_VALUE_RULES[topicKey];
+  return documentedValueRule(key);
+}
+
+/** Kafka's `Short` range: `short` keys (replication factors, login refresh seconds). */
+const SHORT_MAX = 32767;
+
+/** The value rule Kafka 4.1's broker table gives a key (`kafka-broker-keys.ts`), for typed keys. */
+function documentedValueRule(key: string): ValueRule | undefined {
+  const facts = KAFKA_BROKER_KEYS[key];
+  if (facts === undefined) return undefined;
+  const bounds = {
+    ...(facts.min === undefined ? {} : { min: facts.min }),
+    ...(facts.max === undefined ? {} : { max: facts.max }),
+  };
+  switch (facts.type) {
+    case 'int':
+    case 'long':
+    case 'double':
+      return { type: facts.type, ...bounds };
+    case 'short':
+      return { type: 'int', ...bounds, max: facts.max ?? SHORT_MAX };
+    case 'boolean':
+      return { type: 'boolean' };
+    default:
+      return undefined;
+  }
+}
+
+/** Broker keys whose whole-number form the replication rules report (`integerAt`). */
+const REPLICATION_KEYS: ReadonlySet<string> = new Set([
+  'default.replication.factor',
+  'min.insync.replicas',
+  'offsets.topic.replication.factor',
+  'transaction.state.log.replication.factor',
+  'transaction.state.log.min.isr',
+]);
+
+/** Keys Strimzi lets through that no Kafka table lists (Cruise Control metrics reporter topic). */
+const STRIMZI_ALLOWED_EXTRA_KEYS = [...STRIMZI_PREFIX_EXCEPTIONS].filter(key =>
+  key.startsWith('cruise.control.'),
+);
+
+/**
+ * A key Kafka does not define but that is within two edits of one it does: a misspelling, which
+ * Kafka logs as unknown and ignores (`log.retention.hour`, `num.io.thread`). Returns the key meant.
+ * Keys further from every known key pass, since Kafka 4.2 and 4.3 keys are not in the table.
+ */
+export function misspeltBrokerKey(key: string): string | undefined {
+  if (
+    KAFKA_BROKER_KEYS[key] !== undefined ||
+    TOPIC_CONFIG_KEYS.includes(key) ||
+    STRIMZI_ALLOWED_EXTRA_KEYS.includes(key) ||
+    REMOVED_IN_KAFKA_4[key] !== undefined
+  ) {
+    return undefined;
+  }
+  const known = [...Object.keys(KAFKA_BROKER_KEYS), ...STRIMZI_ALLOWED_EXTRA_KEYS];
+  const candidate = closest(key, known);
+  return distance(key, candidate) <= 2 ? candidate : undefined;
 }
 
 /** Type and range problems of every key with a known value rule, booleans included. */
@@ -339,7 +400,13 @@ function valueIssues(
   const issues: SpecIssue[] = [];
   for (const [key, value] of Object.entries(config)) {
     // Reported by switchIssues, and by integerAt with the replication rules.
-    if (Object.keys(SAFETY_SWITCHES).includes(key) || key === 'min.insync.replicas') continue;
+    if (
+      Object.keys(SAFETY_SWITCHES).includes(key) ||
+      Object.keys(BROKER_SWITCHES).includes(key) ||
+      REPLICATION_KEYS.has(key)
+    ) {
+      continue;
+    }
     const rule = ruleOf(key);
     const problem = rule === undefined ? undefined : valueProblem(rule, value);
     if (problem !== undefined) issues.push(issue(keyPath(mapPath, key), problem));
@@ -544,6 +611,47 @@ const SAFETY_SWITCHES: Readonly<Record<string, string>> = {
     'lets an out-of-sync replica become leader and silently drop acknowledged writes; keep it false',
 };
 
+/**
+ * Broker switches with the one value the platform allows:
+ * - `log.cleaner.enable` stays true: without the cleaner no compacted topic is compacted, Kafka's
+ *   own `__consumer_offsets` included, and they grow until the disk fills (Kafka 4.1 broker
+ *   configuration table, which also marks the key deprecated for removal in 5.0);
+ * - `remote.log.storage.system.enable` stays false: tiered storage needs a remote storage plugin
+ *   (`remote.log.storage.manager.class.name`, no default), and this platform configures none.
+ */
+const BROKER_SWITCHES: Readonly<Record<string, { keep: boolean; reason: string }>> = {
+  'log.cleaner.enable': {
+    keep: true,
+    reason:
+      "stops compaction of every compacted topic, Kafka's own __consumer_offsets included, so they grow until the disk fills; leave it out",
+  },
+  'remote.log.storage.system.enable': {
+    keep: false,
+    reason:
+      'turns on tiered storage, which needs a remote storage plugin (remote.log.storage.manager.class.name) this platform does not configure; leave it out',
+  },
+};
+
+function brokerSwitchIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const [key, { keep, reason }] of Object.entries(BROKER_SWITCHES)) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const parsed = booleanOf(value);
+    if (parsed === undefined) {
+      issues.push(
+        issue(keyPath(mapPath, key), `${showValue(value)} is not a boolean Kafka accepts; write ${keep}`),
+      );
+    } else if (parsed !== keep) {
+      issues.push(issue(keyPath(mapPath, key), `${showValue(value)} ${reason}`));
+    }
+  }
+  return issues;
+}
+
 function switchIssues(mapPath: string, config: Readonly<Record<string, ConfigValue>>): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const [key, reason] of Object.entries(SAFETY_SWITCHES)) {
@@ -628,6 +736,15 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
     const removed = removedInKafka4(key);
     if (removed !== undefined) issues.push(issue(keyPath(mapPath, key), removed));
+    const meant = forbidden === undefined ? misspeltBrokerKey(key) : undefined;
+    if (meant !== undefined && !isClassKey(key) && topicOnly === undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `is not a Kafka broker key, so the broker would ignore it; did you mean "${meant}"?`,
+        ),
+      );
+    }
     if (forbidden === undefined && isClassKey(key)) {
       issues.push(
         issue(
@@ -640,6 +757,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
   issues.push(
     ...keyFormIssues(mapPath, config),
     ...switchIssues(mapPath, config),
+    ...brokerSwitchIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||

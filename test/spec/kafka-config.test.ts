@@ -88,7 +88,7 @@ describe('kafka.config', () => {
   // Reproduction 5 of issue #12 wrote this value unquoted; it is also no boolean Kafka accepts.
   it('throws when a boolean setting is not true or false', () => {
     expect(problemsOf(withKafka({ config: { 'log.cleaner.enable': 'on' } }))).toEqual([
-      'kafka.config["log.cleaner.enable"]: "on" is not a boolean Kafka accepts; write true or false',
+      'kafka.config["log.cleaner.enable"]: "on" is not a boolean Kafka accepts; write true',
     ]);
     expect(problemsOf(withKafka({ config: { 'log.cleaner.enable': 'TRUE' } }))).toEqual([]);
     expect(
@@ -204,8 +204,8 @@ describe('kafka.config', () => {
       ).sort(),
     ).toEqual([
       'kafka.config["group.initial.rebalance.delay.ms"]: "3s" is not a whole number Kafka accepts; write a plain whole number (no unit, no decimals)',
-      'kafka.config["num.network.threads"]: "0x10" is not a whole number Kafka accepts; write a plain whole number (no unit, no decimals)',
-      'kafka.config["socket.request.max.bytes"]: 1.5 is not a whole number Kafka accepts; write a plain whole number (no unit, no decimals)',
+      'kafka.config["num.network.threads"]: "0x10" is not a whole number Kafka accepts; write a plain whole number of at least 1 (no unit, no decimals)',
+      'kafka.config["socket.request.max.bytes"]: 1.5 is not a whole number Kafka accepts; write a plain whole number of at least 1 (no unit, no decimals)',
     ]);
   });
 

@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check';
 import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
-import { TOPIC_CONFIG_KEYS, brokerKeyOfTopicKey } from '../../spec/kafka-config';
+import {
+  TOPIC_CONFIG_KEYS,
+  brokerKeyOfTopicKey,
+  forbiddenBrokerKey,
+  isClassKey,
+  misspeltBrokerKey,
+} from '../../spec/kafka-config';
+import { KAFKA_BROKER_KEYS } from '../../spec/kafka-broker-keys';
 import {
   KAFKA_VERSIONS_STRIMZI_RELEASE,
   SUPPORTED_KAFKA_VERSIONS,
@@ -303,6 +310,92 @@ describe('class: a key Kafka 4 no longer reads', () => {
     ).toEqual([
       'kafka.topics[0].config["message.format.version"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 writes only the current message format',
       'kafka.topics[0].config["message.timestamp.difference.max.ms"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use message.timestamp.before.max.ms and message.timestamp.after.max.ms',
+    ]);
+  });
+});
+
+describe('class: a broker key or value Kafka would ignore or refuse', () => {
+  // Kafka logs an unknown key and goes on, so a misspelt key silently keeps Kafka's default; the
+  // same silent outcome as strimzi-kafka-operator#11063, through spelling instead of scope.
+  it('throws when a broker key is misspelt, naming the key meant', () => {
+    expect(
+      problemsOf(withKafka({ config: { 'log.retention.hour': 24, 'num.io.thread': 8 } })),
+    ).toEqual([
+      'kafka.config["log.retention.hour"]: is not a Kafka broker key, so the broker would ignore it; did you mean "log.retention.hours"?',
+      'kafka.config["num.io.thread"]: is not a Kafka broker key, so the broker would ignore it; did you mean "num.io.threads"?',
+    ]);
+  });
+
+  it('finds every one-edit misspelling of a documented broker key', () => {
+    const keys = Object.keys(KAFKA_BROKER_KEYS).filter(
+      key => forbiddenBrokerKey(key) === undefined && !isClassKey(key) && !key.endsWith('.enable'),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.nat(), (key, at) => {
+        // Drop one letter of the key: a typo Kafka would not recognise.
+        const position = at % key.length;
+        const typo = key.slice(0, position) + key.slice(position + 1);
+        fc.pre(KAFKA_BROKER_KEYS[typo] === undefined && !TOPIC_CONFIG_KEYS.includes(typo));
+        fc.pre(forbiddenBrokerKey(typo) === undefined && !isClassKey(typo));
+        expect(misspeltBrokerKey(typo)).toBeDefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('accepts every documented numeric or boolean broker key no other rule owns, at a valid value', () => {
+    const ownedElsewhere = new Set([
+      'default.replication.factor',
+      'min.insync.replicas',
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'transaction.state.log.min.isr',
+      'auto.create.topics.enable',
+      'unclean.leader.election.enable',
+      'log.cleaner.enable',
+      'remote.log.storage.system.enable',
+    ]);
+    const checked: string[] = [];
+    for (const [key, facts] of Object.entries(KAFKA_BROKER_KEYS)) {
+      if (forbiddenBrokerKey(key) !== undefined || isClassKey(key) || ownedElsewhere.has(key)) {
+        continue;
+      }
+      expect(misspeltBrokerKey(key)).toBeUndefined();
+      if (['string', 'list', 'class', 'password'].includes(facts.type)) continue;
+      const value = facts.type === 'boolean' ? 'false' : String(facts.min ?? 1);
+      const problems = problemsOf(withKafka({ config: { [key]: value } })).filter(problem =>
+        problem.startsWith(`kafka.config[${JSON.stringify(key)}]`),
+      );
+      expect([key, problems]).toEqual([key, []]);
+      checked.push(key);
+    }
+    expect(checked.length).toBeGreaterThan(150);
+  });
+
+  it('throws when a documented key has a value outside its range', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: { 'num.io.threads': 0, 'group.share.max.size': 5000, 'fetch.max.bytes': 10 },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["num.io.threads"]: 0 is out of range; use a whole number of at least 1',
+      'kafka.config["group.share.max.size"]: 5000 is out of range; use a whole number from 1 to 1000',
+      'kafka.config["fetch.max.bytes"]: 10 is out of range; use a whole number of at least 1024',
+    ]);
+  });
+
+  it('throws when the log cleaner is turned off or tiered storage on', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: { 'log.cleaner.enable': false, 'remote.log.storage.system.enable': 'true' },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["log.cleaner.enable"]: false stops compaction of every compacted topic, Kafka\'s own __consumer_offsets included, so they grow until the disk fills; leave it out',
+      'kafka.config["remote.log.storage.system.enable"]: "true" turns on tiered storage, which needs a remote storage plugin (remote.log.storage.manager.class.name) this platform does not configure; leave it out',
     ]);
   });
 });
