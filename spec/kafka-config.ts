@@ -23,6 +23,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { showValue, type SpecIssue } from './errors';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
+import { brokerOrderingIssues } from './kafka-broker-orderings';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -643,7 +644,10 @@ function brokerSwitchIssues(
     const parsed = booleanOf(value);
     if (parsed === undefined) {
       issues.push(
-        issue(keyPath(mapPath, key), `${showValue(value)} is not a boolean Kafka accepts; write ${keep}`),
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(value)} is not a boolean Kafka accepts; write ${keep}`,
+        ),
       );
     } else if (parsed !== keep) {
       issues.push(issue(keyPath(mapPath, key), `${showValue(value)} ${reason}`));
@@ -758,6 +762,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...keyFormIssues(mapPath, config),
     ...switchIssues(mapPath, config),
     ...brokerSwitchIssues(mapPath, config),
+    ...brokerOrderingIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||

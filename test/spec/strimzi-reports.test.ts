@@ -13,6 +13,7 @@ import {
   misspeltBrokerKey,
 } from '../../spec/kafka-config';
 import { KAFKA_BROKER_KEYS } from '../../spec/kafka-broker-keys';
+import { ORDERING_DEFAULTS } from '../../spec/kafka-broker-orderings';
 import {
   KAFKA_VERSIONS_STRIMZI_RELEASE,
   SUPPORTED_KAFKA_VERSIONS,
@@ -362,7 +363,14 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       }
       expect(misspeltBrokerKey(key)).toBeUndefined();
       if (['string', 'list', 'class', 'password'].includes(facts.type)) continue;
-      const value = facts.type === 'boolean' ? 'false' : String(facts.min ?? 1);
+      const value =
+        facts.type === 'boolean'
+          ? 'false'
+          : // max.connections.per.ip 0 needs overrides (checked in the orderings test); 1 is valid.
+            String(
+              ORDERING_DEFAULTS[key] ??
+                Math.max(facts.min ?? 1, key === 'max.connections.per.ip' ? 1 : -Infinity),
+            );
       const problems = problemsOf(withKafka({ config: { [key]: value } })).filter(problem =>
         problem.startsWith(`kafka.config[${JSON.stringify(key)}]`),
       );
@@ -397,5 +405,73 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       'kafka.config["log.cleaner.enable"]: false stops compaction of every compacted topic, Kafka\'s own __consumer_offsets included, so they grow until the disk fills; leave it out',
       'kafka.config["remote.log.storage.system.enable"]: "true" turns on tiered storage, which needs a remote storage plugin (remote.log.storage.manager.class.name) this platform does not configure; leave it out',
     ]);
+  });
+});
+
+describe('class: broker settings that only work together', () => {
+  // Kafka checks these pairs when a broker starts and refuses to start when one fails (apache/kafka
+  // broker configuration validator); one side set alone meets the other side's default.
+  it('throws when a session timeout is set below the default minimum', () => {
+    expect(
+      problemsOf(withKafka({ config: { 'group.consumer.session.timeout.ms': 30000 } })),
+    ).toEqual([
+      'kafka.config["group.consumer.session.timeout.ms"]: group.consumer.min.session.timeout.ms (default 45000) 45000 is above group.consumer.session.timeout.ms 30000, which Kafka refuses at broker start; make group.consumer.min.session.timeout.ms at most group.consumer.session.timeout.ms',
+    ]);
+  });
+
+  it('throws when the replica fetch wait outlasts the lag time, or the queue is below a request', () => {
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'replica.fetch.wait.max.ms': 40000,
+            'queued.max.request.bytes': 1048576,
+            'connection.failed.authentication.delay.ms': 700000,
+            'log.cleaner.dedupe.buffer.size': 1048576,
+            'max.connections.per.ip': 0,
+          },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["replica.fetch.wait.max.ms"]: replica.fetch.wait.max.ms 40000 is above replica.socket.timeout.ms (default 30000) 30000, which Kafka refuses at broker start; make replica.fetch.wait.max.ms at most replica.socket.timeout.ms',
+      'kafka.config["replica.fetch.wait.max.ms"]: replica.fetch.wait.max.ms 40000 is above replica.lag.time.max.ms (default 30000) 30000, which Kafka refuses at broker start; make replica.fetch.wait.max.ms at most replica.lag.time.max.ms',
+      'kafka.config["queued.max.request.bytes"]: 1048576 is below socket.request.max.bytes (default 104857600) 104857600, which Kafka refuses at broker start; use -1 (no limit) or at least 104857600',
+      'kafka.config["connection.failed.authentication.delay.ms"]: connection.failed.authentication.delay.ms 700000 is not below connections.max.idle.ms (default 600000) 600000, which Kafka refuses at broker start; keep the delay below the idle timeout',
+      'kafka.config["log.cleaner.dedupe.buffer.size"]: log.cleaner.dedupe.buffer.size 1048576 over log.cleaner.threads (default 1) 1 leaves at most 1 MiB per cleaner thread, which Kafka refuses at broker start; give each thread more than 1048576 bytes',
+      'kafka.config["max.connections.per.ip"]: 0 is allowed only with max.connections.per.ip.overrides set, and Kafka refuses to start without them; set the overrides or raise the limit',
+    ]);
+  });
+
+  it.each([
+    ['log.retention.hours', -1, "-1 makes the broker's retention -3600000 ms"],
+    ['log.retention.hours', 0, "0 makes the broker's retention 0 ms"],
+    ['log.retention.ms', 0, "0 makes the broker's retention 0 ms"],
+  ])('throws when %s is %s (no retention Kafka accepts)', (key, value, start) => {
+    const problems = problemsOf(withKafka({ config: { [key]: value } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`kafka.config[${JSON.stringify(key)}]: ${start}`);
+  });
+
+  it('accepts any min <= value <= max triple and refuses every other one', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('consumer', 'share'),
+        fc.constantFrom('heartbeat.interval.ms', 'session.timeout.ms'),
+        fc.array(fc.integer({ min: 1, max: 100000 }), { minLength: 3, maxLength: 3 }),
+        (group, setting, [min = 1, value = 1, max = 1]) => {
+          const problems = problemsOf(
+            withKafka({
+              config: {
+                [`group.${group}.min.${setting}`]: min,
+                [`group.${group}.${setting}`]: value,
+                [`group.${group}.max.${setting}`]: max,
+              },
+            }),
+          );
+          expect(problems.length === 0).toBe(min <= value && value <= max);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -1,0 +1,196 @@
+/**
+ * Broker settings that only work together: Kafka checks these pairs when the broker starts and
+ * refuses to start when one fails (apache/kafka, the broker configuration validator of the 3.9/4.x
+ * server module: `validateReplicaFetchConfigs`, `validateConsumerGroupConfigs`,
+ * `validateSharedGroupConfigs`, `validateQueueMaxByte`, `validateConnectionConfigs`, and
+ * `KafkaConfig.validateValues` for the retention time and the cleaner buffer). A key the spec
+ * leaves out takes Kafka's default (Kafka 4.1 broker configuration table), so setting one side
+ * alone can break a pair: `group.consumer.session.timeout.ms: 30000` is below the default minimum
+ * of 45000 and stops every broker.
+ *
+ * Each rule is checked only when the spec sets at least one of its keys, so a spec without these
+ * keys gets no message from here.
+ */
+import { showValue, type SpecIssue } from './errors';
+
+type ConfigValue = string | number | boolean;
+
+/** Kafka 4.1 defaults of the keys the orderings read. */
+export const ORDERING_DEFAULTS: Readonly<Record<string, number>> = {
+  'replica.fetch.wait.max.ms': 500,
+  'replica.socket.timeout.ms': 30000,
+  'replica.lag.time.max.ms': 30000,
+  'group.consumer.min.heartbeat.interval.ms': 5000,
+  'group.consumer.heartbeat.interval.ms': 5000,
+  'group.consumer.max.heartbeat.interval.ms': 15000,
+  'group.consumer.min.session.timeout.ms': 45000,
+  'group.consumer.session.timeout.ms': 45000,
+  'group.consumer.max.session.timeout.ms': 60000,
+  'group.share.min.heartbeat.interval.ms': 5000,
+  'group.share.heartbeat.interval.ms': 5000,
+  'group.share.max.heartbeat.interval.ms': 15000,
+  'group.share.min.session.timeout.ms': 45000,
+  'group.share.session.timeout.ms': 45000,
+  'group.share.max.session.timeout.ms': 60000,
+  'group.share.min.record.lock.duration.ms': 15000,
+  'group.share.record.lock.duration.ms': 30000,
+  'group.share.max.record.lock.duration.ms': 60000,
+  'queued.max.request.bytes': -1,
+  'socket.request.max.bytes': 104857600,
+  'connection.failed.authentication.delay.ms': 100,
+  'connections.max.idle.ms': 600000,
+  'log.cleaner.dedupe.buffer.size': 134217728,
+  'log.cleaner.threads': 1,
+};
+
+/** `low` must not exceed `high`. */
+interface Ordering {
+  readonly low: string;
+  readonly high: string;
+}
+
+/** Each group's min <= value <= max, and the replica fetch wait under both timeouts. */
+const ORDERINGS: readonly Ordering[] = [
+  { low: 'replica.fetch.wait.max.ms', high: 'replica.socket.timeout.ms' },
+  { low: 'replica.fetch.wait.max.ms', high: 'replica.lag.time.max.ms' },
+  ...(['consumer', 'share'] as const).flatMap(group =>
+    (['heartbeat.interval.ms', 'session.timeout.ms'] as const).flatMap(setting => [
+      { low: `group.${group}.min.${setting}`, high: `group.${group}.${setting}` },
+      { low: `group.${group}.${setting}`, high: `group.${group}.max.${setting}` },
+      { low: `group.${group}.min.${setting}`, high: `group.${group}.max.${setting}` },
+    ]),
+  ),
+  { low: 'group.share.min.record.lock.duration.ms', high: 'group.share.record.lock.duration.ms' },
+  { low: 'group.share.record.lock.duration.ms', high: 'group.share.max.record.lock.duration.ms' },
+  {
+    low: 'group.share.min.record.lock.duration.ms',
+    high: 'group.share.max.record.lock.duration.ms',
+  },
+];
+
+function numberAt(config: Readonly<Record<string, ConfigValue>>, key: string): number | undefined {
+  const value = config[key];
+  if (value === undefined) return ORDERING_DEFAULTS[key];
+  const text = String(value).trim();
+  return /^-?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function setOrDefault(config: Readonly<Record<string, ConfigValue>>, key: string): string {
+  return config[key] === undefined ? `${key} (default ${ORDERING_DEFAULTS[key]})` : key;
+}
+
+/**
+ * Problems of the broker settings that must hold together, at `mapPath[...]`. A value that is not
+ * a whole number is left to the value checks.
+ */
+export function brokerOrderingIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const at = (key: string): string => `${mapPath}[${JSON.stringify(key)}]`;
+  const isSet = (key: string): boolean => config[key] !== undefined;
+  for (const { low, high } of ORDERINGS) {
+    if (!isSet(low) && !isSet(high)) continue;
+    const lowValue = numberAt(config, low);
+    const highValue = numberAt(config, high);
+    if (lowValue === undefined || highValue === undefined) continue;
+    if (lowValue <= highValue) continue;
+    const path = at(isSet(low) ? low : high);
+    issues.push({
+      path,
+      message: `${setOrDefault(config, low)} ${lowValue} is above ${setOrDefault(config, high)} ${highValue}, which Kafka refuses at broker start; make ${low} at most ${high}`,
+    });
+  }
+  const queued = numberAt(config, 'queued.max.request.bytes');
+  const request = numberAt(config, 'socket.request.max.bytes');
+  if (
+    (isSet('queued.max.request.bytes') || isSet('socket.request.max.bytes')) &&
+    queued !== undefined &&
+    request !== undefined &&
+    queued > 0 &&
+    queued < request
+  ) {
+    issues.push({
+      path: at('queued.max.request.bytes'),
+      message: `${queued} is below ${setOrDefault(config, 'socket.request.max.bytes')} ${request}, which Kafka refuses at broker start; use -1 (no limit) or at least ${request}`,
+    });
+  }
+  const delay = numberAt(config, 'connection.failed.authentication.delay.ms');
+  const idle = numberAt(config, 'connections.max.idle.ms');
+  if (
+    (isSet('connection.failed.authentication.delay.ms') || isSet('connections.max.idle.ms')) &&
+    delay !== undefined &&
+    idle !== undefined &&
+    idle >= 0 &&
+    delay >= idle
+  ) {
+    issues.push({
+      path: at(
+        isSet('connection.failed.authentication.delay.ms')
+          ? 'connection.failed.authentication.delay.ms'
+          : 'connections.max.idle.ms',
+      ),
+      message: `${setOrDefault(config, 'connection.failed.authentication.delay.ms')} ${delay} is not below ${setOrDefault(config, 'connections.max.idle.ms')} ${idle}, which Kafka refuses at broker start; keep the delay below the idle timeout`,
+    });
+  }
+  const buffer = numberAt(config, 'log.cleaner.dedupe.buffer.size');
+  const threads = numberAt(config, 'log.cleaner.threads');
+  if (
+    (isSet('log.cleaner.dedupe.buffer.size') || isSet('log.cleaner.threads')) &&
+    buffer !== undefined &&
+    threads !== undefined &&
+    threads > 0 &&
+    buffer / threads <= 1024 * 1024
+  ) {
+    issues.push({
+      path: at(
+        isSet('log.cleaner.dedupe.buffer.size')
+          ? 'log.cleaner.dedupe.buffer.size'
+          : 'log.cleaner.threads',
+      ),
+      message: `${setOrDefault(config, 'log.cleaner.dedupe.buffer.size')} ${buffer} over ${setOrDefault(config, 'log.cleaner.threads')} ${threads} leaves at most 1 MiB per cleaner thread, which Kafka refuses at broker start; give each thread more than ${1024 * 1024} bytes`,
+    });
+  }
+  const perIp = config['max.connections.per.ip'];
+  if (perIp !== undefined && String(perIp).trim() === '0') {
+    const overrides = config['max.connections.per.ip.overrides'];
+    if (overrides === undefined || String(overrides).trim() === '') {
+      issues.push({
+        path: at('max.connections.per.ip'),
+        message: `${showValue(perIp)} is allowed only with max.connections.per.ip.overrides set, and Kafka refuses to start without them; set the overrides or raise the limit`,
+      });
+    }
+  }
+  issues.push(...retentionTimeIssues(mapPath, config));
+  return issues;
+}
+
+/**
+ * The broker's log retention time: `log.retention.ms`, else `log.retention.minutes`, else
+ * `log.retention.hours` (168), in milliseconds. Kafka refuses to start unless it is -1 (no limit)
+ * or at least 1; `log.retention.hours: -1` is -3600000 ms, not "no limit".
+ */
+function retentionTimeIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  const sources: Array<[string, number]> = [
+    ['log.retention.ms', 1],
+    ['log.retention.minutes', 60_000],
+    ['log.retention.hours', 3_600_000],
+  ];
+  const source = sources.find(([key]) => config[key] !== undefined);
+  if (source === undefined) return [];
+  const [key, factor] = source;
+  const text = String(config[key]).trim();
+  if (!/^-?\d+$/.test(text)) return [];
+  const millis = Number(text) * factor;
+  if (millis === -1 || millis >= 1) return [];
+  return [
+    {
+      path: `${mapPath}[${JSON.stringify(key)}]`,
+      message: `${text} makes the broker's retention ${millis} ms, which Kafka refuses at start (only -1 for no limit, or at least 1 ms); for no limit write log.retention.ms: -1`,
+    },
+  ];
+}
