@@ -17,6 +17,7 @@ import { showValue, type SpecIssue } from './errors';
 import { availabilityWarnings } from './availability';
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
+import { retentionCapacityIssues } from './retention-capacity';
 import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
@@ -1224,6 +1225,7 @@ const rules: readonly Rule[] = [
   kafkaNodeRules,
   systemNodeRules,
   controllerResourceRules,
+  retentionCapacityIssues,
   autoscalingRules,
   operationsRules,
   clusterRules,

@@ -475,3 +475,70 @@ describe('class: broker settings that only work together', () => {
     );
   });
 });
+
+describe('class: size-based retention the volumes cannot hold', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/11845: a broker volume filled and the
+  // broker crash-looped; retention.bytes bounds each partition (apache/kafka#19051,
+  // roostorg/osprey#239), so partitions x replicas x retention.bytes must fit the volumes.
+  function withTopics(
+    topics: PlatformSpecInput['kafka']['topics'],
+    config: Record<string, string | number> = {},
+  ): PlatformSpecInput {
+    return withKafka({ topics, config, storage: { sizeGi: 100 } });
+  }
+
+  it('throws when one topic keeps more per partition than three 100 GiB brokers hold', () => {
+    expect(
+      problemsOf(
+        withTopics([
+          { name: 'events', partitions: 12, config: { 'retention.bytes': 10 * 2 ** 30 } },
+        ]),
+      ),
+    ).toEqual([
+      'kafka.storage.sizeGi: 100 GiB on each of 3 brokers is 300 GiB, but size-based retention keeps at least 360 GiB before deleting anything (retention.bytes counts per partition and per replica; "events": 12 partitions x 3 replicas x 10 GiB (kafka.topics[0].config["retention.bytes"]) = 360 GiB), so the volumes fill first; raise kafka.storage.sizeGi to at least 120 or lower retention.bytes',
+    ]);
+  });
+
+  it('throws when the broker default applies to every declared topic', () => {
+    const problems = problemsOf(
+      withTopics(
+        [
+          { name: 'a', partitions: 30 },
+          { name: 'b', partitions: 30 },
+        ],
+        { 'log.retention.bytes': 2 * 2 ** 30 },
+      ),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('keeps at least 360 GiB');
+    expect(problems[0]).toContain('(kafka.config["log.retention.bytes"])');
+  });
+
+  it('accepts exactly the retention that fits, whatever the topics', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            partitions: fc.integer({ min: 1, max: 60 }),
+            retentionGi: fc.integer({ min: 1, max: 20 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        topics => {
+          const least = topics.reduce((sum, t) => sum + t.partitions * 3 * t.retentionGi, 0);
+          const problems = problemsOf(
+            withTopics(
+              topics.map((t, index) => ({
+                name: `t${index}`,
+                partitions: t.partitions,
+                config: { 'retention.bytes': t.retentionGi * 2 ** 30 },
+              })),
+            ),
+          ).filter(problem => problem.startsWith('kafka.storage.sizeGi'));
+          expect(problems.length > 0).toBe(least > 300);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
