@@ -114,6 +114,16 @@ const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
       "nothing: the platform sets Kafka's RackAwareReplicaSelector so consumers read from a replica in their own zone; another class either drops that or stops the broker when the image lacks it",
   },
   {
+    prefix: 'cruise.control.',
+    instead:
+      'nothing: this platform deploys no Cruise Control, so its metrics reporter is not configured and these keys would do nothing',
+  },
+  {
+    prefix: 'client.quota.callback.',
+    instead:
+      "nothing: no quota plugin is configured (Strimzi reads its quota plugin from Kafka.spec.kafka.quotas, which this platform does not render); Kafka's own per-user quotas need no broker key",
+  },
+  {
     prefix: 'metric.reporters',
     instead: 'monitoring (the Strimzi metrics reporter is configured through metricsConfig)',
   },
@@ -535,11 +545,12 @@ function issue(path: string, message: string): SpecIssue {
 /** The forbidden or reserved entry a broker key falls under, if any. */
 export function forbiddenBrokerKey(key: string): (ForbiddenPrefix & { by: string }) | undefined {
   const lower = key.toLowerCase();
-  if (STRIMZI_PREFIX_EXCEPTIONS.has(lower)) return undefined;
-  const strimzi = STRIMZI_FORBIDDEN_PREFIXES.find(entry =>
-    lower.startsWith(entry.prefix.toLowerCase()),
-  );
+  const strimzi = STRIMZI_PREFIX_EXCEPTIONS.has(lower)
+    ? undefined
+    : STRIMZI_FORBIDDEN_PREFIXES.find(entry => lower.startsWith(entry.prefix.toLowerCase()));
   if (strimzi !== undefined) return { ...strimzi, by: 'Strimzi' };
+  // Strimzi's exceptions pass Strimzi, not the platform (cruise.control.metrics.topic.* configure
+  // a Cruise Control this platform does not deploy).
   const reserved = PLATFORM_RESERVED.find(entry => lower.startsWith(entry.prefix));
   return reserved === undefined ? undefined : { ...reserved, by: 'this platform' };
 }
