@@ -25,6 +25,11 @@ export interface ObservedNode {
   readonly createdAtMs: number;
   /** The controller's operation recorded on this node, if any. */
   readonly operation: OperationRecord | undefined;
+  /**
+   * The node carries `kafka.platform/autoscaler-cordoned` (`CORDON_ANNOTATION`): this controller
+   * cordoned it and has not uncordoned it since. Absent = false.
+   */
+  readonly cordonedByController?: boolean;
 }
 
 /** A broker pod as observed. */

@@ -8,6 +8,7 @@ import type { BrokerLoad, Observed, ObservedBroker, ObservedGroup, ObservedNode 
 import {
   MANUAL_ROLLING_UPDATE_ANNOTATION,
   OPERATION_ANNOTATION,
+  CORDON_ANNOTATION,
   decodeOperationRecord,
 } from './operation-record';
 
@@ -84,6 +85,7 @@ export function observeNode(node: NodeLike): ObservedNode {
     createdAtMs: new Date(metadata.creationTimestamp ?? 0).getTime(),
     operation:
       recorded === undefined ? undefined : decodeOperationRecord(recorded, { name, uid, zone }),
+    cordonedByController: metadata.annotations?.[CORDON_ANNOTATION] !== undefined,
   };
 }
 

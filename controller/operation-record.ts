@@ -6,6 +6,12 @@ import { z } from 'zod';
 
 /** Annotation on the Node holding the operation record. */
 export const OPERATION_ANNOTATION = 'kafka.platform/autoscaler-operation';
+/**
+ * Annotation on a Node this controller cordoned (value `true`), set in the same patch as the cordon
+ * and removed in the same patch as the uncordon, so the controller can tell its own cordon from
+ * someone else's even when the operation record is gone (someone removed it mid-operation).
+ */
+export const CORDON_ANNOTATION = 'kafka.platform/autoscaler-cordoned';
 /** Pod annotation that asks Strimzi to roll (recreate) a pod. */
 export const MANUAL_ROLLING_UPDATE_ANNOTATION = 'strimzi.io/manual-rolling-update';
 

@@ -12,7 +12,10 @@ export interface ClusterWriter {
    * resourceVersion: fails when the node changed since it was observed.
    */
   writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void>;
-  /** Cordons or uncordons the node with this UID. */
+  /**
+   * Cordons or uncordons the node with this UID; a cordon also sets `CORDON_ANNOTATION` and an
+   * uncordon removes it, in the same write.
+   */
   setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void>;
   /** Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. */
   requestRoll(podName: string, podUid: string): Promise<void>;

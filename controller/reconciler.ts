@@ -38,7 +38,7 @@ import type {
 } from './ports';
 import { instancesWithoutNode, nodelessInstanceToTerminate } from './nodeless';
 import { instancesToProtect } from './protection';
-import { staleDataBlocker } from './safety';
+import { hostGoingDown, staleDataBlocker } from './safety';
 
 /** Everything one pass needs, injected. */
 export interface ReconcilerDependencies {
@@ -163,9 +163,10 @@ export class Reconciler {
     // Housekeeping first, on the same observation: the instance an operation is removing is left
     // alone (see protection.ts), and any later write on the same group waits its spacing.
     const protectedInstances = await this.protectInstances(observed);
+    const released = await this.releaseOrphanedCordons(observed);
     const replaced = await this.terminateNodelessInstance(observed);
     const result = await this.act(observed, plan, leadership);
-    return { ...result, acted: result.acted || replaced, protectedInstances };
+    return { ...result, acted: result.acted || replaced || released, protectedInstances };
   }
 
   /**
@@ -208,6 +209,53 @@ export class Reconciler {
       );
     }
     return done;
+  }
+
+  /**
+   * Uncordons each Ready node that carries this controller's cordon marker (`CORDON_ANNOTATION`)
+   * but no operation record: someone removed the record mid-operation, so no step of it will ever
+   * uncordon the node, and `decide` would take the cordon for someone else's and hold the zone's
+   * re-spread for good. The uncordon also removes the marker (a marker left on a node someone
+   * already uncordoned is removed the same way). Through the write gate, like every write; a
+   * failure is logged and tried again next pass. A node that is not Ready or whose instance is
+   * leaving stays as it is, and one whose instance is observed unprotected (the record was removed
+   * between unprotect and terminate) waits until the housekeeping has protected it, so no broker
+   * lands on an instance a lowered desired capacity may pick. Returns whether it wrote.
+   */
+  private async releaseOrphanedCordons(observed: Observed): Promise<boolean> {
+    const { config, logger } = this.deps;
+    if (config.dryRun) return false;
+    let wrote = false;
+    for (const node of observed.nodes) {
+      if (node.cordonedByController !== true || node.operation !== undefined) continue;
+      // A node going down stays cordoned; an instance still unprotected (the record was removed
+      // between unprotect and terminate) is released once the housekeeping has protected it.
+      if (hostGoingDown(observed, node.name) !== undefined) continue;
+      const instance = observed.groups
+        .flatMap(group => group.instances)
+        .find(each => each.instanceId === node.instanceId);
+      if (instance?.protectedFromScaleIn === false) continue;
+      const write: GatedWrite = { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid };
+      if (!this.allowed(observed, write)) continue;
+      try {
+        this.assertLeading();
+        await this.deps.cluster.setUnschedulable(node.name, node.uid, false);
+      } catch (error) {
+        if (error instanceof NotLeaderError) throw error;
+        logger.log('warn', 'could not release an orphaned cordon', {
+          node: node.name,
+          error: String(error),
+        });
+        continue;
+      }
+      wrote = true;
+      await this.event(
+        'Warning',
+        'OrphanedCordonReleased',
+        `node ${node.name} was cordoned by this controller but carries no operation record (removed by someone mid-operation); uncordoned it`,
+      );
+    }
+    return wrote;
   }
 
   /**

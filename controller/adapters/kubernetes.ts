@@ -21,6 +21,7 @@ import type { ListWatchSource, WatchEvent } from '../list-watch';
 import type { ObservedNode } from '../model';
 import type { KafkaLike } from '../observe';
 import {
+  CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
   OPERATION_ANNOTATION,
   encodeOperationRecord,
@@ -181,9 +182,24 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
   }
 
   async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
-    await this.guardedNodePatch(nodeName, nodeUid, undefined, () => [
-      { op: 'add', path: '/spec/unschedulable', value: unschedulable },
-    ]);
+    // The cordon marker goes with the cordon and leaves with the uncordon, in the same patch.
+    const marker = `/metadata/annotations/${escapePointer(CORDON_ANNOTATION)}`;
+    await this.guardedNodePatch(nodeName, nodeUid, undefined, fresh => {
+      const annotations = fresh.metadata?.annotations;
+      const ops: JsonPatchOp[] = [{ op: 'add', path: '/spec/unschedulable', value: unschedulable }];
+      if (unschedulable && annotations === undefined) {
+        ops.push({
+          op: 'add',
+          path: '/metadata/annotations',
+          value: { [CORDON_ANNOTATION]: 'true' },
+        });
+      } else if (unschedulable) {
+        ops.push({ op: 'add', path: marker, value: 'true' });
+      } else if (annotations?.[CORDON_ANNOTATION] !== undefined) {
+        ops.push({ op: 'remove', path: marker });
+      }
+      return ops;
+    });
   }
 
   async requestRoll(podName: string, podUid: string): Promise<void> {

@@ -168,6 +168,18 @@ export function expectSettled(world: ChaosWorld): void {
       desired: lowest,
     });
   }
+  // ... and no node left cordoned but one someone else cordoned, or a Node object that stayed
+  // after its instance left (`node-remains`): the controller undoes its own cordons.
+  expect(
+    world.nodes
+      .filter(
+        node =>
+          node.unschedulable &&
+          !world.foreignCordons.has(node.name) &&
+          world.instances.some(instance => instance.instanceId === node.instanceId),
+      )
+      .map(node => node.name),
+  ).toEqual([]);
   for (const pod of world.pods) {
     expect(pod.ready).toBe(true);
     expect(world.nodes.find(node => node.name === pod.nodeName)?.zone).toBe(pod.zone);

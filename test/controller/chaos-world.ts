@@ -89,6 +89,10 @@ export const FAULT_KINDS = [
   'pod-deleted',
   'instance-lost',
   'foreign-protect',
+  // The informer caches deliver the events of the controller's own writes late (a busy API
+  // server): the objects it wrote keep their old content in its view, stamped fresh, for up to
+  // 100 s (under staleAfterSeconds, so no age check can see it).
+  'watch-lag',
 ] as const;
 
 /** One kind of fault. */
@@ -116,6 +120,8 @@ interface Node {
   zone: string;
   ready: boolean;
   unschedulable: boolean;
+  /** The controller's cordon marker (`CORDON_ANNOTATION`). */
+  cordonedByController: boolean;
   instanceId: string;
   createdAtMs: number;
   operation: OperationRecord | undefined;
@@ -178,6 +184,8 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   restartRequested = false;
   /** Writes the controller made so far. */
   writeCount = 0;
+  /** Nodes someone else cordoned (`foreign-cordon`); the controller may leave those cordoned. */
+  readonly foreignCordons = new Set<string>();
   private readonly windows = new Map<FaultKind, number>();
   private readonly lastGood = new Map<ViewSource, { atMs: number; value: unknown }>();
   private crashNextWrite = false;
@@ -195,6 +203,14 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
   private lastSnapshots = new Map<string, string>();
   private lastOperations = new Map<string, string>();
   private abandonedSeenAtMs = new Map<string, number>();
+  /**
+   * Under `watch-lag`: objects the controller wrote, as its view showed them before its first
+   * write in the window ('node:<name>' / 'pod:<name>'); shown instead of the truth until `untilMs`.
+   */
+  private readonly lagged = new Map<
+    string,
+    { readonly untilMs: number; readonly node?: ObservedNode; readonly pod?: ObservedBroker }
+  >();
 
   constructor(
     readonly config: ControllerConfig,
@@ -277,10 +293,16 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
         this.restartViews(fault.durationMs);
         return;
       case 'foreign-cordon':
-        if (node !== undefined) this.setNode(node, { unschedulable: true });
+        if (node !== undefined) {
+          this.setNode(node, { unschedulable: true });
+          this.foreignCordons.add(node.name);
+        }
         return;
       case 'foreign-uncordon':
-        if (node !== undefined) this.setNode(node, { unschedulable: false });
+        if (node !== undefined) {
+          this.setNode(node, { unschedulable: false });
+          this.foreignCordons.delete(node.name);
+        }
         return;
       case 'external-desired': {
         const desired = zone.min + (value % (zone.max - zone.min + 1));
@@ -335,9 +357,7 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
       case 'pod-deleted': {
         // Only while every broker is up and none is rolling: a deletion racing the controller's
         // own move would take two brokers down whatever the controller does.
-        if (this.pods.some(pod => !pod.ready || pod.nodeName === undefined || pod.rollRequested)) {
-          return;
-        }
+        if (!this.brokersQuiet()) return;
         this.restartPod(this.pods[fault.pick % this.pods.length]);
         return;
       }
@@ -354,12 +374,7 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
           'nodes-view-missing',
           'api-slow',
         ];
-        if (
-          hidden.some(kind => this.active(kind)) ||
-          this.pods.some(pod => !pod.ready || pod.nodeName === undefined || pod.rollRequested)
-        ) {
-          return;
-        }
+        if (hidden.some(kind => this.active(kind)) || !this.brokersQuiet()) return;
         const candidates = this.instances.filter(instance => {
           if (instance.lifecycleState !== 'InService') return false;
           const host = this.nodes.find(each => each.instanceId === instance.instanceId);
@@ -376,6 +391,15 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
           }
         }
         return;
+      case 'watch-lag':
+        this.windows.set(
+          fault.kind,
+          Math.max(
+            this.windows.get(fault.kind) ?? 0,
+            this.nowMs + Math.min(100_000, fault.durationMs),
+          ),
+        );
+        return;
       case 'urp-spike':
         // Partitions fall behind only where Prometheus would see it (a spike that a frozen view
         // hides would be one no controller could know about).
@@ -384,6 +408,25 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
       default:
         window();
     }
+  }
+
+  /**
+   * Every broker up, none asked to roll, none on a machine that is stopping: only then do the
+   * foreign faults that take a broker down fire (two at once would be no controller's doing).
+   */
+  private brokersQuiet(): boolean {
+    const stopping = new Set(
+      this.instances
+        .filter(instance => instance.lifecycleState === 'Terminating')
+        .map(instance => `node-${instance.instanceId}`),
+    );
+    return this.pods.every(
+      pod =>
+        pod.ready &&
+        pod.nodeName !== undefined &&
+        !pod.rollRequested &&
+        !stopping.has(pod.nodeName),
+    );
   }
 
   /** After a restart nothing is listed yet: pods take `durationMs`, nodes a third of it. */
@@ -421,6 +464,7 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
       zone: instance.zone,
       ready: true,
       unschedulable: false,
+      cordonedByController: false,
       instanceId: instance.instanceId,
       createdAtMs: this.nowMs,
       operation: undefined,
@@ -654,35 +698,66 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
     return fresh;
   }
 
+  /** Under `watch-lag`, keeps the view's current version of the object about to be written. */
+  private lagBeforeWrite(key: string): void {
+    if (!this.active('watch-lag') || this.lagged.has(key)) return;
+    const untilMs = this.windows.get('watch-lag') ?? this.nowMs;
+    const [kind, name] = key.split(':');
+    if (kind === 'node') {
+      const node = this.observedNodes().find(each => each.name === name);
+      if (node !== undefined) this.lagged.set(key, { untilMs, node });
+    } else {
+      const pod = this.observedBrokers().find(each => each.podName === name);
+      if (pod !== undefined) this.lagged.set(key, { untilMs, pod });
+    }
+  }
+
+  private lagging(key: string): { readonly node?: ObservedNode; readonly pod?: ObservedBroker } {
+    const entry = this.lagged.get(key);
+    if (entry === undefined) return {};
+    if (this.nowMs >= entry.untilMs) {
+      this.lagged.delete(key);
+      return {};
+    }
+    return entry;
+  }
+
   private observedNodes(): ObservedNode[] {
     const hidden = this.active('node-unlabelled') ? this.unlabelledNode : undefined;
     const unparsed = this.active('providerid-unparsed') ? this.unparsedNode : undefined;
     return this.nodes
       .filter(node => node.name !== hidden)
-      .map(node => ({
-        name: node.name,
-        uid: node.uid,
-        resourceVersion: String(node.resourceVersion),
-        zone: node.zone,
-        ready: node.ready,
-        unschedulable: node.unschedulable,
-        instanceId: node.name === unparsed ? undefined : node.instanceId,
-        createdAtMs: node.createdAtMs,
-        operation: node.operation,
-      }));
+      .map(
+        node =>
+          this.lagging(`node:${node.name}`).node ?? {
+            name: node.name,
+            uid: node.uid,
+            resourceVersion: String(node.resourceVersion),
+            zone: node.zone,
+            ready: node.ready,
+            unschedulable: node.unschedulable,
+            instanceId: node.name === unparsed ? undefined : node.instanceId,
+            createdAtMs: node.createdAtMs,
+            operation: node.operation,
+            cordonedByController: node.cordonedByController,
+          },
+      );
   }
 
   private observedBrokers(): ObservedBroker[] {
-    return this.pods.map(pod => ({
-      podName: pod.podName,
-      uid: pod.uid,
-      zone: pod.zone,
-      nodeName: pod.nodeName,
-      ready: pod.ready,
-      rollRequested: pod.rollRequested,
-      terminating: false,
-      readySinceMs: pod.readySinceMs,
-    }));
+    return this.pods.map(
+      pod =>
+        this.lagging(`pod:${pod.podName}`).pod ?? {
+          podName: pod.podName,
+          uid: pod.uid,
+          zone: pod.zone,
+          nodeName: pod.nodeName,
+          ready: pod.ready,
+          rollRequested: pod.rollRequested,
+          terminating: false,
+          readySinceMs: pod.readySinceMs,
+        },
+    );
   }
 
   private observedLoads(): BrokerLoad[] {
@@ -793,19 +868,22 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
     if (String(node.resourceVersion) !== observed.resourceVersion) {
       throw new ApiError(`node ${node.name} changed`, 409);
     }
+    this.lagBeforeWrite(`node:${node.name}`);
     this.write('record', { nodeName: node.name }, () => this.setNode(node, { operation: record }));
   }
 
   async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
     const node = this.liveNode(nodeName, nodeUid);
+    this.lagBeforeWrite(`node:${nodeName}`);
     this.write(unschedulable ? 'cordon' : 'uncordon', { nodeName }, () =>
-      this.setNode(node, { unschedulable }),
+      this.setNode(node, { unschedulable, cordonedByController: unschedulable }),
     );
   }
 
   async requestRoll(podName: string, podUid: string): Promise<void> {
     const pod = this.pods.find(each => each.podName === podName);
     if (pod === undefined || pod.uid !== podUid) throw new ApiError(`pod ${podName} replaced`, 409);
+    this.lagBeforeWrite(`pod:${podName}`);
     this.write('request-roll', { podName }, () => (pod.rollRequested = true));
   }
 

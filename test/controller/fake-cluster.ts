@@ -114,7 +114,11 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     const current = this.nodes.find(each => each.name === nodeName);
     if (current === undefined || current.uid !== nodeUid) throw new ConflictError('node replaced');
     this.write(`${unschedulable ? 'cordon' : 'uncordon'} ${nodeName}`, () =>
-      this.updateNode(nodeName, each => ({ ...each, unschedulable })),
+      this.updateNode(nodeName, each => ({
+        ...each,
+        unschedulable,
+        cordonedByController: unschedulable,
+      })),
     );
   }
 

@@ -8,12 +8,21 @@
  *   Node was NotReady, while the pod still showed Ready. The machine stopped and two brokers of
  *   the zone were down at once (`two-brokers-down`). Fixed in `kafkaBlocker` (`hostGoingDown`): such
  *   a broker counts as down.
+ * - Someone removed an operation record mid-operation: the node the controller had cordoned stayed
+ *   cordoned for good, and `decide` took the cordon for someone else's (`node-cordoned-externally`)
+ *   and held the zone's re-spreads until a person uncordoned it. Fixed: a cordon of the controller
+ *   carries a marker annotation (`CORDON_ANNOTATION`, set and removed in the cordon's own patch);
+ *   a Ready node with the marker and no record is uncordoned (`OrphanedCordonReleased`).
  */
 import fc from 'fast-check';
 import { decide } from '../../controller/decide';
 import { writeBlocker } from '../../controller/gate';
 import { INITIAL_MEMORY, type Observed } from '../../controller/model';
+import { silentLogger } from '../../controller/log';
+import { ControllerMetrics } from '../../controller/metrics';
+import { Reconciler } from '../../controller/reconciler';
 import { kafkaBlocker } from '../../controller/safety';
+import { FakeCluster } from './fake-cluster';
 import { configWithZones, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
 import { healthyCluster, testConfig, withNode } from './fixtures';
@@ -107,4 +116,161 @@ describe('a broker whose host is about to go down counts as down', () => {
     expect(violations).toEqual([]);
     expectSettled(world);
   });
+});
+
+describe('a cordon of this controller whose record someone removed is released', () => {
+  /** Zone a's node-a-1 cordoned as this controller leaves it, with no record on any node. */
+  function orphaned(marker: boolean): {
+    cluster: FakeCluster;
+    events: string[];
+    pass: () => Promise<unknown>;
+  } {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, ...(marker ? { cordonedByController: true } : {}) }
+        : node,
+    );
+    const events: string[] = [];
+    const reconciler = new Reconciler({
+      config,
+      observe: () => cluster.observe(),
+      cluster,
+      groups: cluster,
+      events: { record: async event => void events.push(event.reason) },
+      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+    });
+    return { cluster, events, pass: () => reconciler.reconcileOnce() };
+  }
+  const nodeA1 = (cluster: FakeCluster) => cluster.nodes.find(node => node.name === 'node-a-1');
+
+  test('the marked node is uncordoned and its marker removed, with a Warning Event', async () => {
+    const { cluster, events, pass } = orphaned(true);
+    await pass();
+    expect(nodeA1(cluster)).toMatchObject({ unschedulable: false, cordonedByController: false });
+    expect(cluster.writes).toContain('uncordon node-a-1');
+    expect(events).toContain('OrphanedCordonReleased');
+  });
+
+  test("someone else's cordon (no marker) stays, and is reported as theirs", async () => {
+    const { cluster, events, pass } = orphaned(false);
+    for (let index = 0; index < 3; index++) {
+      await pass();
+      cluster.advance(30);
+    }
+    expect(nodeA1(cluster)).toMatchObject({ unschedulable: true });
+    expect(events).not.toContain('OrphanedCordonReleased');
+  });
+
+  test('not while its view is stale, nor while its instance is unprotected or leaving', async () => {
+    const stale = orphaned(true);
+    const observe = stale.cluster.observe;
+    stale.cluster.observe = async () => {
+      const observed = await observe();
+      return { ...observed, freshness: { ...observed.freshness, prometheusAtMs: undefined } };
+    };
+    await stale.pass();
+    expect(nodeA1(stale.cluster)).toMatchObject({ unschedulable: true });
+
+    for (const change of [{ protectedFromScaleIn: false }, { lifecycleState: 'Terminating' }]) {
+      const { cluster, pass } = orphaned(true);
+      cluster.groups = cluster.groups.map(group => ({
+        ...group,
+        instances: group.instances.map(instance =>
+          instance.instanceId === 'i-a1' ? { ...instance, ...change } : instance,
+        ),
+      }));
+      await pass();
+      expect(nodeA1(cluster)).toMatchObject({ unschedulable: true });
+    }
+  });
+
+  test('with a record on the node, only the operation uncordons it', async () => {
+    const { cluster, events, pass } = orphaned(true);
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? {
+            ...node,
+            operation: {
+              id: 'op-1',
+              kind: 'respread',
+              zone: 'us-east-1a',
+              groupName: 'asg-orders-kafka-a',
+              nodeName: 'node-a-1',
+              nodeUid: node.uid,
+              phase: 'drain',
+              movesDone: 0,
+              startedAtMs: cluster.nowMs,
+              phaseStartedAtMs: cluster.nowMs,
+              fencingToken: 1,
+              holder: 'a',
+            },
+          }
+        : node,
+    );
+    await pass();
+    expect(events).not.toContain('OrphanedCordonReleased');
+    expect(cluster.writes).not.toContain('uncordon node-a-1');
+  });
+
+  test.each([
+    [
+      '3 zones, seed 22',
+      3,
+      [
+        { atMs: 1279559, kind: 'prometheus-frozen', durationMs: 169135, pick: 169, afterWrite: 56 },
+        { atMs: 1505903, kind: 'record-corrupted', durationMs: 138431, pick: 243, afterWrite: 125 },
+        { atMs: 4530452, kind: 'external-min-size', durationMs: 91987, pick: 279, afterWrite: 127 },
+        {
+          atMs: 5472598,
+          kind: 'autoscaling-missing',
+          durationMs: 114288,
+          pick: 681,
+          afterWrite: 33,
+        },
+        { atMs: 5810909, kind: 'pods-view-frozen', durationMs: 81977, pick: 699, afterWrite: 92 },
+        { atMs: 6400755, kind: 'autoscaling-missing', durationMs: 110378, pick: 955 },
+        { atMs: 7868295, kind: 'record-deleted', durationMs: 105553, pick: 453, afterWrite: 11 },
+        { atMs: 7921766, kind: 'node-replaced', durationMs: 35193, pick: 882, afterWrite: 135 },
+        { atMs: 8145668, kind: 'api-429', durationMs: 27280, pick: 161, afterWrite: 131 },
+        { atMs: 8764996, kind: 'api-429', durationMs: 71240, pick: 600, afterWrite: 70 },
+        { atMs: 8930428, kind: 'lease-recreated', durationMs: 82599, pick: 478, afterWrite: 44 },
+        { atMs: 10160250, kind: 'node-unlabelled', durationMs: 56724, pick: 737, afterWrite: 101 },
+      ],
+    ],
+    [
+      '2 zones, seed 20',
+      2,
+      [
+        { atMs: 2433145, kind: 'record-deleted', durationMs: 158304, pick: 436, afterWrite: 126 },
+        { atMs: 2572048, kind: 'kafka-not-ready', durationMs: 65959, pick: 149, afterWrite: 52 },
+        { atMs: 3276397, kind: 'external-min-size', durationMs: 158279, pick: 491, afterWrite: 84 },
+        { atMs: 3453459, kind: 'pod-deleted', durationMs: 114618, pick: 889, afterWrite: 91 },
+        { atMs: 3518158, kind: 'foreign-protect', durationMs: 160917, pick: 170, afterWrite: 146 },
+        { atMs: 4173462, kind: 'node-unlabelled', durationMs: 173565, pick: 4, afterWrite: 46 },
+        { atMs: 5169381, kind: 'record-deleted', durationMs: 71000, pick: 229, afterWrite: 123 },
+        {
+          atMs: 6325670,
+          kind: 'prometheus-health-partial',
+          durationMs: 39948,
+          pick: 457,
+          afterWrite: 69,
+        },
+        { atMs: 6504860, kind: 'lease-lost', durationMs: 75271, pick: 125, afterWrite: 44 },
+        { atMs: 7826695, kind: 'crash-restart', durationMs: 85741, pick: 89, afterWrite: 27 },
+      ],
+    ],
+  ] as Array<[string, number, Fault[]]>)(
+    'regression (%s, review 2): a record removed mid-operation left its node cordoned',
+    async (_name, zones, faults) => {
+      const { violations, world } = await runSchedule(faults, configWithZones(zones));
+      expect(violations).toEqual([]);
+      expectSettled(world);
+      expect(world.history).toContainEqual(
+        expect.objectContaining({ kind: 'event', reason: 'OrphanedCordonReleased' }),
+      );
+    },
+  );
 });

@@ -171,6 +171,29 @@ describe('write classifiers', () => {
         1,
       ),
     ).toEqual([{ kind: 'write', atMs: 1, write: 'cordon', nodeName: 'n1' }]);
+    // The cordon marker travels with the cordon (and leaves with the uncordon): one write.
+    for (const marker of [
+      {
+        op: 'add',
+        path: '/metadata/annotations/kafka.platform~1autoscaler-cordoned',
+        value: 'true',
+      },
+      {
+        op: 'add',
+        path: '/metadata/annotations',
+        value: { 'kafka.platform/autoscaler-cordoned': 'true' },
+      },
+      { op: 'remove', path: '/metadata/annotations/kafka.platform~1autoscaler-cordoned' },
+    ]) {
+      expect(
+        kubernetesWrites(
+          'PATCH',
+          '/api/v1/nodes/n1',
+          JSON.stringify([test, { op: 'add', path: '/spec/unschedulable', value: true }, marker]),
+          1,
+        ).map(write => write.write),
+      ).toEqual(['cordon']);
+    }
     expect(
       kubernetesWrites(
         'PATCH',

@@ -13,7 +13,10 @@ import {
   type Server,
 } from 'node:http';
 import { Agent, createServer as createTlsServer, request as httpsRequest } from 'node:https';
-import { MANUAL_ROLLING_UPDATE_ANNOTATION } from '../../controller/operation-record';
+import {
+  CORDON_ANNOTATION,
+  MANUAL_ROLLING_UPDATE_ANNOTATION,
+} from '../../controller/operation-record';
 import { freePort } from '../cluster/control-plane';
 import type { WriteEvent } from '../controller/invariants';
 
@@ -145,6 +148,18 @@ function parseJson(body: string): unknown {
   }
 }
 
+/** The op that sets or removes the controller's cordon marker (`CORDON_ANNOTATION`). */
+function isCordonMarker(op: JsonPatchOp): boolean {
+  if (op.path === `/metadata/annotations/${CORDON_ANNOTATION.replace('/', '~1')}`) return true;
+  const value = (op as { value?: unknown }).value;
+  return (
+    op.path === '/metadata/annotations' &&
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).join() === CORDON_ANNOTATION
+  );
+}
+
 /** The Kubernetes writes the controller makes: cordon, uncordon, record, request-roll. */
 export const kubernetesWrites: WriteClassifier = (method, path, body, atMs) => {
   if (method !== 'PATCH') return [];
@@ -164,7 +179,8 @@ export const kubernetesWrites: WriteClassifier = (method, path, body, atMs) => {
           write: op.value === true ? 'cordon' : 'uncordon',
           nodeName,
         });
-      } else if (op.path.startsWith('/metadata/annotations')) {
+      } else if (op.path.startsWith('/metadata/annotations') && !isCordonMarker(op)) {
+        // The cordon marker travels with the cordon and the uncordon: part of that write.
         writes.push({ kind: 'write', atMs, write: 'record', nodeName });
       }
     }
