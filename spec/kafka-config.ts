@@ -376,6 +376,8 @@ const REPLICATION_KEYS: ReadonlySet<string> = new Set([
   'offsets.topic.replication.factor',
   'transaction.state.log.replication.factor',
   'transaction.state.log.min.isr',
+  'share.coordinator.state.topic.replication.factor',
+  'share.coordinator.state.topic.min.isr',
 ]);
 
 /** Keys Strimzi lets through that no Kafka table lists (Cruise Control metrics reporter topic). */
@@ -732,6 +734,60 @@ export function isClassKey(key: string): boolean {
   return /\.(class|class\.name|classes)$/.test(key);
 }
 
+/**
+ * Kafka's internal topics whose replication the broker config sets, with what stops when a broker
+ * restarts and the topic's ISR is not below its replication factor. The platform renders both keys
+ * of each pair from kafka.replicationFactor and kafka.minInSyncReplicas (charts/kafka/kafka-spec.ts):
+ * Kafka's defaults (3 and 2) do not fit a two-broker cluster, where the share-group state topic
+ * could then never be created (apache/kafka#21589, upgrade note for clusters below 3 brokers).
+ */
+const INTERNAL_TOPIC_REPLICATION: ReadonlyArray<readonly [string, string, string]> = [
+  ['transaction.state.log.replication.factor', 'transaction.state.log.min.isr', 'transactions'],
+  [
+    'share.coordinator.state.topic.replication.factor',
+    'share.coordinator.state.topic.min.isr',
+    'share groups',
+  ],
+];
+
+/** An internal topic's replication factor against the brokers and its own min ISR. */
+function internalTopicIssues(
+  mapPath: string,
+  spec: PlatformSpec,
+  replicationFactor: number | undefined,
+  minIsr: number | undefined,
+  rfKey: string,
+  isrKey: string,
+  stops: string,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  if (replicationFactor !== undefined) {
+    const found = replicationFactorIssue(keyPath(mapPath, rfKey), replicationFactor, spec);
+    if (found !== undefined) issues.push(found);
+  }
+  if (minIsr !== undefined) {
+    const found = minInSyncIssue(
+      keyPath(mapPath, isrKey),
+      minIsr,
+      replicationFactor ?? spec.kafka.replicationFactor,
+      replicationFactor === undefined ? 'kafka.replicationFactor' : `${mapPath}["${rfKey}"]`,
+    );
+    if (found !== undefined) issues.push(found);
+  } else if (
+    replicationFactor !== undefined &&
+    replicationFactor > 1 &&
+    spec.kafka.minInSyncReplicas >= replicationFactor
+  ) {
+    issues.push(
+      issue(
+        keyPath(mapPath, rfKey),
+        `${replicationFactor} is not above ${isrKey} ${spec.kafka.minInSyncReplicas} (kafka.minInSyncReplicas), so ${stops} stop whenever a broker restarts; use ${spec.kafka.minInSyncReplicas + 1}`,
+      ),
+    );
+  }
+  return issues;
+}
+
 /** Every problem of `kafka.config`. */
 export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
   const mapPath = 'kafka.config';
@@ -788,12 +844,9 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
   const defaultRf = at('default.replication.factor');
   const minIsr = at('min.insync.replicas');
   const offsetsRf = at('offsets.topic.replication.factor');
-  const transactionRf = at('transaction.state.log.replication.factor');
-  const transactionIsr = at('transaction.state.log.min.isr');
   for (const [key, value] of [
     ['default.replication.factor', defaultRf],
     ['offsets.topic.replication.factor', offsetsRf],
-    ['transaction.state.log.replication.factor', transactionRf],
   ] as const) {
     if (value === undefined) continue;
     const found = replicationFactorIssue(keyPath(mapPath, key), value, spec);
@@ -834,28 +887,8 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     );
   }
   issues.push(...crossKeyIssues(mapPath, config, 'log.cleaner.'));
-  const effectiveTransactionRf = transactionRf ?? spec.kafka.replicationFactor;
-  if (transactionIsr !== undefined) {
-    const found = minInSyncIssue(
-      keyPath(mapPath, 'transaction.state.log.min.isr'),
-      transactionIsr,
-      effectiveTransactionRf,
-      transactionRf === undefined
-        ? 'kafka.replicationFactor'
-        : `${mapPath}["transaction.state.log.replication.factor"]`,
-    );
-    if (found !== undefined) issues.push(found);
-  } else if (
-    transactionRf !== undefined &&
-    transactionRf > 1 &&
-    spec.kafka.minInSyncReplicas >= transactionRf
-  ) {
-    issues.push(
-      issue(
-        keyPath(mapPath, 'transaction.state.log.replication.factor'),
-        `${transactionRf} is not above transaction.state.log.min.isr ${spec.kafka.minInSyncReplicas} (kafka.minInSyncReplicas), so transactions stop whenever a broker restarts; use ${spec.kafka.minInSyncReplicas + 1}`,
-      ),
-    );
+  for (const [rfKey, isrKey, stops] of INTERNAL_TOPIC_REPLICATION) {
+    issues.push(...internalTopicIssues(mapPath, spec, at(rfKey), at(isrKey), rfKey, isrKey, stops));
   }
   return issues;
 }

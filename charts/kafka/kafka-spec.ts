@@ -21,6 +21,9 @@ export function brokerConfig(spec: PlatformSpec): Record<string, string | number
     'offsets.topic.replication.factor': replicationFactor,
     'transaction.state.log.replication.factor': replicationFactor,
     'transaction.state.log.min.isr': minInSyncReplicas,
+    // Kafka's defaults for the share-group state topic (3 replicas, min ISR 2) do not fit every spec.
+    'share.coordinator.state.topic.replication.factor': replicationFactor,
+    'share.coordinator.state.topic.min.isr': minInSyncReplicas,
     'auto.create.topics.enable': false,
     'unclean.leader.election.enable': false,
     'replica.selector.class': 'org.apache.kafka.common.replica.RackAwareReplicaSelector',

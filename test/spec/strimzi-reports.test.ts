@@ -21,6 +21,7 @@ import {
 import { STRIMZI_OPERATOR_CHART } from '../../charts/operators/versions';
 import { NODE_ID_BLOCK, derivePlatform, podAllocatable } from '../../spec/derive';
 import { instanceTypeFacts } from '../../spec/instance-types';
+import { brokerConfig } from '../../charts/kafka/kafka-spec';
 import { specInput } from '../util/specs';
 
 function problemsOf(input: PlatformSpecInput): string[] {
@@ -351,6 +352,8 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       'offsets.topic.replication.factor',
       'transaction.state.log.replication.factor',
       'transaction.state.log.min.isr',
+      'share.coordinator.state.topic.replication.factor',
+      'share.coordinator.state.topic.min.isr',
       'auto.create.topics.enable',
       'unclean.leader.election.enable',
       'log.cleaner.enable',
@@ -563,5 +566,62 @@ describe('class: keys for a component this platform does not deploy', () => {
       'kafka.config["client.quota.callback.static.produce"]: is reserved by this platform (prefix "client.quota.callback."), so the broker would never see it; use nothing: no quota plugin is configured (Strimzi reads its quota plugin from Kafka.spec.kafka.quotas, which this platform does not render); Kafka\'s own per-user quotas need no broker key',
       'kafka.config["client.quota.callback.class"]: is reserved by this platform (prefix "client.quota.callback."), so the broker would never see it; use nothing: no quota plugin is configured (Strimzi reads its quota plugin from Kafka.spec.kafka.quotas, which this platform does not render); Kafka\'s own per-user quotas need no broker key',
     ]);
+  });
+});
+
+describe('class: an internal topic whose replication does not fit the cluster', () => {
+  // https://github.com/apache/kafka/pull/21589: the share-group state topic defaults to 3 replicas
+  // and min ISR 2, so on fewer than 3 brokers it can never be created unless both are set.
+  it("renders every internal topic's replication from the spec, also on two brokers", () => {
+    const spec = parseSpec(specInput(2, 1)).spec;
+    expect(brokerConfig(spec)).toMatchObject({
+      'offsets.topic.replication.factor': 2,
+      'transaction.state.log.replication.factor': 2,
+      'transaction.state.log.min.isr': 1,
+      'share.coordinator.state.topic.replication.factor': 2,
+      'share.coordinator.state.topic.min.isr': 1,
+    });
+  });
+
+  it('throws when the share-group state topic asks for more replicas than brokers, or ISR at RF', () => {
+    expect(
+      problemsOf(withKafka({ config: { 'share.coordinator.state.topic.replication.factor': 4 } })),
+    ).toEqual([
+      'kafka.config["share.coordinator.state.topic.replication.factor"]: 4 is more than the 3 brokers; use at most 3',
+    ]);
+    expect(
+      problemsOf(
+        withKafka({
+          config: {
+            'share.coordinator.state.topic.replication.factor': 2,
+            'share.coordinator.state.topic.min.isr': 2,
+          },
+        }),
+      ),
+    ).toEqual([
+      'kafka.config["share.coordinator.state.topic.min.isr"]: 2 is not below the replication factor 2 (kafka.config["share.coordinator.state.topic.replication.factor"]), so any broker restart stops producers; use 1',
+    ]);
+  });
+
+  it('checks the transaction and share-group state topics alike', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          ['transaction.state.log.replication.factor', 'transaction.state.log.min.isr'],
+          [
+            'share.coordinator.state.topic.replication.factor',
+            'share.coordinator.state.topic.min.isr',
+          ],
+        ),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 0, max: 5 }),
+        ([rfKey = '', isrKey = ''], rf, isr) => {
+          const problems = problemsOf(withKafka({ config: { [rfKey]: rf, [isrKey]: isr } }));
+          const fits = rf >= 2 && rf <= 3 && isr >= 1 && isr < rf;
+          expect(problems.length === 0).toBe(fits);
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });
