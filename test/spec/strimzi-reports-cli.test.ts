@@ -1,0 +1,80 @@
+/**
+ * The Strimzi-report classes through `kafka-eks synth` as a user runs it: a spec with one case of
+ * each class exits 1, names every problem, and leaves an existing output folder byte-identical.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(ROOT, 'cli', 'main.ts');
+
+function synth(args: string[]): { status: number | null; stderr: string } {
+  const result = spawnSync(TSX, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stderr: result.stderr };
+}
+
+function tree(dir: string, prefix = ''): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap(entry =>
+        entry.isDirectory()
+          ? Object.entries(tree(join(dir, entry.name), `${prefix}${entry.name}/`))
+          : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8')]],
+      ),
+  );
+}
+
+describe('synth refuses the Strimzi-report classes', () => {
+  it('exits 1, names each problem and leaves the previous output untouched', () => {
+    const work = mkdtempSync(join(tmpdir(), 'strimzi-reports-'));
+    const out = join(work, 'out');
+    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
+    const before = tree(out);
+    const bad = join(work, 'bad.yaml');
+    writeFileSync(
+      bad,
+      [
+        'name: orders-dev',
+        'region: us-east-1',
+        'zones: [us-east-1a, us-east-1b, us-east-1c]',
+        'kafka:',
+        '  version: 4.0.0',
+        '  brokers: 3',
+        '  storage: { sizeGi: 50 }',
+        '  controllerResources: { memoryGi: 0.25 }',
+        '  config:',
+        '    segment.ms: 3600000',
+        '    log.retention.hour: 24',
+        '    inter.broker.protocol.version: "3.9"',
+        '    create.topic.policy.class.name: com.example.Policy',
+        '    group.consumer.session.timeout.ms: 30000',
+        '  topics:',
+        '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
+        'nodes:',
+        '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
+        "autoscaling: { mode: 'off' }",
+        '',
+      ].join('\n'),
+    );
+    const result = synth(['--config', bad, '--out', out]);
+    expect(result.status).toBe(1);
+    for (const expected of [
+      'kafka.version: "4.0.0" is not a Kafka version Strimzi 1.2.0 runs',
+      'kafka.controllerResources.memoryGi: 0.25 GiB is below the 1 GiB',
+      'kafka.config["segment.ms"]: is a topic-level key',
+      'kafka.config["log.retention.hour"]: is not a Kafka broker key',
+      'kafka.config["inter.broker.protocol.version"]: was removed from Kafka 4',
+      'kafka.config["create.topic.policy.class.name"]: "com.example.Policy" names a plugin class',
+      'kafka.config["group.consumer.session.timeout.ms"]: group.consumer.min.session.timeout.ms (default 45000)',
+      'kafka.storage.sizeGi: 50 GiB on each of 3 brokers is 150 GiB',
+      'Nothing was written.',
+    ]) {
+      expect(result.stderr).toContain(expected);
+    }
+    expect(tree(out)).toEqual(before);
+  });
+});
