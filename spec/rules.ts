@@ -1239,6 +1239,41 @@ export function checkRules(spec: PlatformSpec): SpecIssue[] {
   return rules.flatMap(rule => rule(spec));
 }
 
+/** AWS's default quotas for Network Load Balancers (adjustable; ELB "Quotas for your NLBs"). */
+const NLBS_PER_REGION_QUOTA = 50;
+const NLB_ENIS_PER_VPC_QUOTA = 1200;
+
+/**
+ * The external listener makes one NLB per broker plus a bootstrap NLB, each with one network
+ * interface per zone it spans (all spec zones when cross-zone, one when pinned). Beyond AWS's
+ * default quotas the AWS Load Balancer Controller cannot create the rest, and those brokers' Services
+ * stay without an address. The quotas can be raised, so this is a warning, not an error.
+ */
+function loadBalancerQuotaWarnings(spec: PlatformSpec): SpecIssue[] {
+  if (!spec.kafka.external.enabled) return [];
+  const nlbs = spec.kafka.brokers + 1;
+  const pinned = Object.keys(spec.kafka.external.subnets).length > 0;
+  const enis = spec.kafka.brokers * (pinned ? 1 : spec.zones.length) + spec.zones.length;
+  const warnings: SpecIssue[] = [];
+  if (nlbs > NLBS_PER_REGION_QUOTA) {
+    warnings.push(
+      issue(
+        'kafka.external.enabled',
+        `needs ${nlbs} Network Load Balancers (one per broker plus the bootstrap), above AWS's default quota of ${NLBS_PER_REGION_QUOTA} per region; request "Network Load Balancers per Region" of at least ${nlbs} (plus any the account already has) in Service Quotas before deploying, or the brokers beyond it get no external address`,
+      ),
+    );
+  }
+  if (enis > NLB_ENIS_PER_VPC_QUOTA) {
+    warnings.push(
+      issue(
+        'kafka.external.enabled',
+        `needs ${enis} load balancer network interfaces (one per NLB per zone it spans), above AWS's default quota of ${NLB_ENIS_PER_VPC_QUOTA} per VPC; raise "Network Load Balancer ENIs per VPC", or pin each zone's NLBs with kafka.external.subnets`,
+      ),
+    );
+  }
+  return warnings;
+}
+
 /** Advice that does not stop synthesis: unbalanced bounds and too few levels to scale by. */
 export function warningsFor(spec: PlatformSpec): SpecIssue[] {
   const warnings: SpecIssue[] = [
@@ -1246,6 +1281,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...gitopsWarnings(spec),
     ...prometheusWarnings(spec),
     ...availabilityWarnings(spec),
+    ...loadBalancerQuotaWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);

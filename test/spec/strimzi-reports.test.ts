@@ -625,3 +625,46 @@ describe('class: an internal topic whose replication does not fit the cluster', 
     );
   });
 });
+
+describe('class: more per-broker load balancers than the AWS account allows by default', () => {
+  // The loadbalancer listener makes one NLB per broker plus a bootstrap NLB; AWS's default quota
+  // is 50 Network Load Balancers per region (adjustable, ELB "Quotas for your Network Load
+  // Balancers"), so a 60-broker cluster leaves brokers without an address until it is raised.
+  function quotaWarnings(zones: number, brokersPerZone: number, pinned = false): string[] {
+    const base = specInput(zones, brokersPerZone);
+    const subnets = pinned
+      ? Object.fromEntries((base.zones ?? []).map((zone, i) => [zone, `subnet-${i}`]))
+      : {};
+    return parseSpec({
+      ...base,
+      kafka: { ...base.kafka, external: { enabled: true, allowedCidrs: ['10.0.0.0/8'], subnets } },
+    })
+      .warnings.filter(w => w.path === 'kafka.external.enabled')
+      .map(w => w.message);
+  }
+
+  it('warns when the brokers need more NLBs than the default regional quota', () => {
+    expect(quotaWarnings(3, 20)).toEqual([
+      'needs 61 Network Load Balancers (one per broker plus the bootstrap), above AWS\'s default quota of 50 per region; request "Network Load Balancers per Region" of at least 61 (plus any the account already has) in Service Quotas before deploying, or the brokers beyond it get no external address',
+    ]);
+    expect(quotaWarnings(3, 16)).toEqual([]);
+  });
+
+  it('warns when cross-zone NLBs need more network interfaces than the default VPC quota', () => {
+    const warnings = quotaWarnings(6, 34);
+    expect(warnings).toContain(
+      'needs 1230 load balancer network interfaces (one per NLB per zone it spans), above AWS\'s default quota of 1200 per VPC; raise "Network Load Balancer ENIs per VPC", or pin each zone\'s NLBs with kafka.external.subnets',
+    );
+    expect(quotaWarnings(6, 34, true).some(m => m.includes('network interfaces'))).toBe(false);
+  });
+
+  it('warns by exactly the NLB count, for any zones and brokers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 2, max: 24 }), (zones, per) => {
+        const nlbWarnings = quotaWarnings(zones, per, true).filter(m => m.includes('per region'));
+        expect(nlbWarnings.length > 0).toBe(zones * per + 1 > 50);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
