@@ -7,14 +7,22 @@
  *
  * Before anything is written, every planned change is checked; synth refuses, writing nothing, when
  * it would have to overwrite or remove a file it did not write, or a file of its own that was edited
- * since. The new files are written to a staging folder first; only then are the owned files swapped
- * in one by one, with a rollback that puts the previous files back if any step fails.
+ * since. The new files are written to a staging folder first, and each owned file it replaces or
+ * removes gets a second name there (a hard link); only then is each new file renamed over its old
+ * one, the manifest last. So at every moment each path holds its old or its new content, whole
+ * (never missing, never half written); a failure rolls every file back, and a run killed outright
+ * leaves a mix of whole old and new files that the next run completes.
  */
 import { createHash } from 'node:crypto';
 import {
+  closeSync,
+  constants,
+  copyFileSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -23,6 +31,7 @@ import {
   rmSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
@@ -54,6 +63,21 @@ export class OutputOwnershipError extends Error {
     );
     this.name = 'OutputOwnershipError';
     this.conflicts = conflicts;
+  }
+}
+
+/**
+ * Raised when the new output is complete and its manifest in place, but removing this run's own
+ * leftover (`leftover`: its staging folder or `.synth-lock`, relative to the folder) failed; the
+ * next run removes it. `cause` is the file system error.
+ */
+export class OutputCleanupError extends Error {
+  public constructor(outDir: string, leftover: string, cause: unknown) {
+    super(
+      `${outDir}: the new output is in place, but removing ${leftover} failed (${cause instanceof Error ? cause.message : String(cause)}); the next synth run removes it`,
+      { cause },
+    );
+    this.name = 'OutputCleanupError';
   }
 }
 
@@ -232,6 +256,21 @@ function writeTree(root: string, files: ReadonlyMap<string, string>): void {
   }
 }
 
+/**
+ * Gives the file `from` the second name `to`: a hard link (same inode, so a rollback puts back the
+ * very file), or a copy where the file system has no hard links.
+ */
+function keepSecondName(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'EMLINK')
+      throw error;
+    copyFileSync(from, to, constants.COPYFILE_EXCL);
+  }
+}
+
 /** Removes `folder` and its parents up to (not including) `stop` while they are empty. */
 function removeEmptyFolders(folder: string, stop: string): void {
   let current = folder;
@@ -293,23 +332,50 @@ function realOrSelf(path: string): string {
   }
 }
 
-/** Takes the folder's lock, or throws when another live run holds it. */
+/** What a lock file holds: `<pid>` or `<pid> <start time>` and a newline (see `processIdentity`). */
+const LOCK_CONTENT = /^\d+( \d+)?\n$/;
+
+/**
+ * Takes the folder's lock, or throws when another live run holds it. A lock left by a run that
+ * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
+ * over; a `.synth-lock` that is a link, a folder or a file with other content is not synth's, and
+ * is refused, never removed.
+ */
 function takeLock(target: string, outDir: string): () => void {
   const file = join(target, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
     try {
-      writeFileSync(file, `${processIdentity(process.pid)}\n`, { flag: 'wx' });
-      return () => rmSync(file, { force: true });
+      fd = openSync(file, 'wx');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readFileSync(file, 'utf8').trim();
-      if (holderRuns(holder)) {
+      const holder = entryAt(file) === 'file' ? readFileSync(file, 'utf8') : undefined;
+      if (holder === undefined || (holder !== '' && !LOCK_CONTENT.test(holder))) {
         throw new OutputOwnershipError(outDir, [
-          `${LOCK_FILE}: another synth run (pid ${holder.split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
+          `${LOCK_FILE}: is not a lock synth wrote (a link, a folder or a file of other content); move it away`,
+        ]);
+      }
+      // A lock naming this very process is left by an earlier call whose clean-up failed (writes
+      // are synchronous, so no call of this process is still writing).
+      const own = holder === `${processIdentity(process.pid)}\n`;
+      if (holder !== '' && !own && holderRuns(holder.trim())) {
+        throw new OutputOwnershipError(outDir, [
+          `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
         ]);
       }
       rmSync(file, { force: true }); // left by a run that was killed
+      continue;
     }
+    try {
+      writeSync(fd, `${processIdentity(process.pid)}\n`);
+    } catch (error) {
+      // Created but not written (a full disk): this run's own empty file, not left behind.
+      closeSync(fd);
+      rmSync(file, { force: true });
+      throw error;
+    }
+    closeSync(fd);
+    return () => rmSync(file, { force: true });
   }
   throw new OutputOwnershipError(outDir, [`${LOCK_FILE}: could not take the folder's lock`]);
 }
@@ -337,11 +403,23 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
     throw new OutputOwnershipError(outDir, [`${outDir} is not a folder`]);
   }
   const release = takeLock(target, outDir);
+  let report: WriteReport;
   try {
-    return writeLocked(files, outDir, target);
-  } finally {
-    release();
+    report = writeLocked(files, outDir, target);
+  } catch (error) {
+    try {
+      release();
+    } catch {
+      // The first error tells more; a lock left behind is taken over once this process ends.
+    }
+    throw error;
   }
+  try {
+    release();
+  } catch (error) {
+    throw new OutputCleanupError(outDir, LOCK_FILE, error);
+  }
+  return report;
 }
 
 function writeLocked(
@@ -373,7 +451,6 @@ function writeLocked(
   const staging = join(target, `${STAGING_PREFIX}${process.pid}`);
   const stagedNew = join(staging, 'new');
   const stagedOld = join(staging, 'old');
-  const moved: string[] = [];
   const placed: string[] = [];
   const removed = [...owned.keys()].filter(
     path => !files.has(path) && entryAt(join(target, path)) === 'file',
@@ -395,43 +472,61 @@ function writeLocked(
     ),
   );
   const changed = new Map([...files].filter(([path]) => !unchanged.has(path)));
+  // Owned files this run replaces or removes; each gets a second name (a hard link, or a copy)
+  // in the staging folder before the swap, so a rollback and a killed run's recovery find it.
+  const replaced = [...owned.keys()].filter(
+    path => !unchanged.has(path) && entryAt(join(target, path)) === 'file',
+  );
+  const backedUp = new Set<string>();
+  const unlinked: string[] = [];
+  const created: string[] = [];
   rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(staging, { recursive: true });
-    writeTree(stagedNew, changed);
     writeFileSync(join(staging, MANIFEST_FILE), manifestText(files));
-    const replaced = [...owned.keys()].filter(
-      path => !unchanged.has(path) && entryAt(join(target, path)) === 'file',
-    );
+    writeTree(stagedNew, changed);
     for (const path of [
       ...replaced,
       ...(existsSync(join(target, MANIFEST_FILE)) ? [MANIFEST_FILE] : []),
     ]) {
       mkdirSync(dirname(join(stagedOld, path)), { recursive: true });
-      renameSync(join(target, path), join(stagedOld, path));
-      moved.push(path);
+      keepSecondName(join(target, path), join(stagedOld, path));
+      backedUp.add(path);
     }
+    // The swap: each rename replaces one file whole, so every path holds its old or its new
+    // content at every moment (a kill leaves no file missing or half written); the manifest last.
     for (const path of changed.keys()) {
-      mkdirSync(dirname(join(target, path)), { recursive: true });
+      const folder = dirname(join(target, path));
+      const made = mkdirSync(folder, { recursive: true });
+      for (let at = folder; made !== undefined && within(at, made); at = dirname(at)) {
+        created.push(at);
+      }
       renameSync(join(stagedNew, path), join(target, path));
       placed.push(path);
     }
+    for (const path of removed) {
+      unlinkSync(join(target, path));
+      unlinked.push(path);
+    }
     renameSync(join(staging, MANIFEST_FILE), join(target, MANIFEST_FILE));
   } catch (error) {
-    for (const path of placed) rmSync(join(target, path), { force: true });
-    if (entryAt(join(target, MANIFEST_FILE)) === 'file' && moved.includes(MANIFEST_FILE)) {
-      unlinkSync(join(target, MANIFEST_FILE));
+    for (const path of [...placed, ...unlinked]) {
+      if (backedUp.has(path)) renameSync(join(stagedOld, path), join(target, path));
+      else rmSync(join(target, path), { force: true });
     }
-    for (const path of moved) {
-      mkdirSync(dirname(join(target, path)), { recursive: true });
-      renameSync(join(stagedOld, path), join(target, path));
+    // Only folders this run made, deepest first, and only while empty.
+    for (const folder of created.sort((a, b) => b.length - a.length)) {
+      if (entryAt(folder) === 'directory' && readdirSync(folder).length === 0) rmdirSync(folder);
     }
-    for (const path of placed) removeEmptyFolders(dirname(join(target, path)), target);
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging(staging);
     throw error;
   }
-  rmSync(staging, { recursive: true, force: true });
-  for (const path of removed) removeEmptyFolders(dirname(join(target, path)), target);
+  try {
+    removeStaging(staging);
+    for (const path of removed) removeEmptyFolders(dirname(join(target, path)), target);
+  } catch (error) {
+    throw new OutputCleanupError(outDir, basename(staging), error);
+  }
   return { written: [...files.keys()].sort(), removed: removed.sort(), foreign: foreign.sort() };
 }
 
@@ -485,6 +580,44 @@ function manifestAt(file: string): Array<[string, string]> {
 }
 
 /**
+ * Removes a staging folder (`writeLocked`'s or `writeFresh`'s) with its manifests last, so a kill
+ * during the removal leaves every remaining file listed in a remaining manifest (the recovery of
+ * the next run checks that before it removes the rest).
+ */
+function removeStaging(staging: string): void {
+  const manifests = new Set([MANIFEST_FILE, join('old', MANIFEST_FILE)]);
+  for (const path of stagedFiles(staging)) {
+    if (!manifests.has(path)) rmSync(join(staging, path), { force: true });
+  }
+  rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * A manifest inside a killed run's staging folder. One cut short by the kill (a torn write) claims
+ * nothing: the run wrote it before it placed any file, so no file holds content only it lists.
+ */
+function stagedManifest(file: string): Array<[string, string]> {
+  try {
+    return manifestAt(file);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Relative paths of the entries under `dir` (none when it is missing), links not followed:
+ * regular files by path, anything else (a link, a device) by `path` too so callers see it.
+ */
+function stagedFiles(dir: string, prefix = ''): string[] {
+  if (entryAt(join(dir, prefix)) !== 'directory') return [];
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap(entry =>
+    entry.isDirectory() && !entry.isSymbolicLink()
+      ? stagedFiles(dir, `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+}
+
+/**
  * Recovers from a run killed outright (SIGKILL, power loss) while swapping: its staging folder
  * `.synth-staging-<pid>` (pid no longer running) holds the new manifest and, once moved aside, the
  * previous one. The claims of both count (a path may then carry the old or the new content and
@@ -504,17 +637,26 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
     const pid = Number(match[1]);
     if (pid === process.pid || processAlive(pid)) continue;
     const staging = join(target, entry.name);
-    // Only what a run puts there; a folder holding anything else is not synth's to remove.
-    const unknown = readdirSync(staging).filter(name => !STAGING_ENTRIES.has(name));
+    const found = [
+      ...stagedManifest(join(staging, MANIFEST_FILE)),
+      ...stagedManifest(join(staging, 'old', MANIFEST_FILE)),
+    ];
+    // Only what a run puts there, and only files its manifests (or the folder's) list; a folder
+    // holding anything else is not synth's to remove.
+    const listed = new Set([...found, ...manifestAt(join(target, MANIFEST_FILE))].map(([p]) => p));
+    const unknown = [
+      ...readdirSync(staging).filter(name => !STAGING_ENTRIES.has(name)),
+      ...['new', 'old'].flatMap(part =>
+        stagedFiles(join(staging, part))
+          .filter(path => !listed.has(path) && !(part === 'old' && path === MANIFEST_FILE))
+          .map(path => `${part}/${path}`),
+      ),
+    ];
     if (unknown.length > 0) {
       throw new OutputOwnershipError(target, [
         `${entry.name}: looks like a staging folder of a killed synth run but holds ${unknown.join(', ')}; move it away`,
       ]);
     }
-    const found = [
-      ...manifestAt(join(staging, MANIFEST_FILE)),
-      ...manifestAt(join(staging, 'old', MANIFEST_FILE)),
-    ];
     if (found.length > 0) {
       const merged: Owned = new Map();
       for (const [path, hash] of [...manifestAt(join(target, MANIFEST_FILE)), ...found]) {
@@ -528,7 +670,7 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
       renameSync(next, join(target, MANIFEST_FILE));
     }
     claims.push(...found);
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging(staging);
   }
   return claims;
 }
@@ -538,21 +680,26 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const prefix = `.${basename(target)}${STAGING_PREFIX.slice(0, -1)}-`;
-  // Staging folders of killed runs into this same new folder hold only generated files.
+  // Staging folders of killed runs into this same new folder hold only generated files, each
+  // listed in the manifest written first; a look-alike holding anything else is left alone.
   for (const name of readdirSync(parent)) {
     const pid = Number(name.slice(prefix.length));
     if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      if (!processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+      const leftover = join(parent, name);
+      const listed = new Set(stagedManifest(join(leftover, MANIFEST_FILE)).map(([p]) => p));
+      const ours = stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path));
+      if (ours && !processAlive(pid)) removeStaging(leftover);
     }
   }
   const staging = join(parent, `${prefix}${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
-    writeTree(staging, files);
+    mkdirSync(staging);
     writeFileSync(join(staging, MANIFEST_FILE), manifestText(files));
+    writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging(staging);
     throw error;
   }
   return { written: [...files.keys()].sort(), removed: [], foreign: [] };
