@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
   constants,
   copyFileSync,
@@ -63,6 +64,42 @@ export class OutputOwnershipError extends Error {
     );
     this.name = 'OutputOwnershipError';
     this.conflicts = conflicts;
+  }
+}
+
+/**
+ * Raised, before anything is written, when this user may not change a folder the run must change
+ * (no write or search permission, a read-only file system, or a sticky folder holding another
+ * user's file). One line per folder; the CLI reports it as bad input with the fix.
+ */
+export class OutputPermissionError extends OutputOwnershipError {
+  public constructor(outDir: string, problems: readonly string[]) {
+    super(outDir, problems);
+    this.message = `cannot write ${outDir}: ${problems.length === 1 ? 'one folder is' : `${problems.length} folders are`} not writable by this user:\n${problems
+      .map(line => `  - ${line}`)
+      .join('\n')}\nFix the permissions (chmod u+w) or choose another --out, then run synth again.`;
+    this.name = 'OutputPermissionError';
+  }
+}
+
+/**
+ * Raised when writing failed part way (a full disk, an I/O error): `cause` is the file system
+ * error. `rolledBack` tells whether every file was put back as it was (a folder that did not exist
+ * is not created); when false, the rollback failed too and the next run completes the change.
+ */
+export class OutputWriteError extends Error {
+  public readonly rolledBack: boolean;
+
+  public constructor(outDir: string, cause: unknown, rollbackError?: unknown) {
+    const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    super(
+      rollbackError === undefined
+        ? `writing ${outDir} failed (${reason(cause)}); every file was put back, the folder is as it was`
+        : `writing ${outDir} failed (${reason(cause)}), and putting the previous files back failed too (${reason(rollbackError)}); run synth again to complete the change`,
+      { cause },
+    );
+    this.name = 'OutputWriteError';
+    this.rolledBack = rollbackError === undefined;
   }
 }
 
@@ -271,6 +308,47 @@ function keepSecondName(from: string, to: string): void {
   }
 }
 
+/** The sticky bit of a mode (S_ISVTX, inode(7)); Node's `fs.constants` does not export it. */
+const STICKY_BIT = 0o1000;
+
+/**
+ * Folders of `target` this user may not change although a run may have to: the folder itself
+ * (manifest, staging) and, for each of `paths` (relative; planned or owned), the deepest existing
+ * folder on its way. A folder needs write and search permission (access(2), so a read-only file
+ * system counts); in a sticky folder (mode +t) a file of another user can be replaced or removed
+ * only by that user, the folder's owner or root (unlink(2), rename(2)).
+ */
+function permissionProblems(target: string, paths: readonly string[]): string[] {
+  const uid = process.getuid?.();
+  const problems = new Set<string>();
+  const folders = new Set<string>([target]);
+  for (const path of paths) {
+    let folder = dirname(join(target, path));
+    while (entryAt(folder) === 'missing') folder = dirname(folder);
+    folders.add(folder);
+    const file = join(target, path);
+    if (uid === undefined || uid === 0 || entryAt(file) !== 'file') continue;
+    const folderStat = lstatSync(folder);
+    if ((folderStat.mode & STICKY_BIT) !== 0 && folderStat.uid !== uid) {
+      if (lstatSync(file).uid !== uid) {
+        problems.add(
+          `${relative(target, folder) === '' ? '.' : relative(target, folder)}/: sticky, and ${path} belongs to another user, so only that user can replace it`,
+        );
+      }
+    }
+  }
+  for (const folder of folders) {
+    try {
+      accessSync(folder, constants.W_OK | constants.X_OK);
+    } catch {
+      problems.add(
+        `${relative(target, folder) === '' ? '.' : relative(target, folder)}/: synth must change files here, but cannot write it`,
+      );
+    }
+  }
+  return [...problems].sort();
+}
+
 /** Removes `folder` and its parents up to (not including) `stop` while they are empty. */
 function removeEmptyFolders(folder: string, stop: string): void {
   let current = folder;
@@ -447,6 +525,8 @@ function writeLocked(
   }
   const conflicts = conflictsOf(target, files, owned);
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
+  const denied = permissionProblems(target, [...files.keys(), ...owned.keys()]);
+  if (denied.length > 0) throw new OutputPermissionError(outDir, denied);
 
   const staging = join(target, `${STAGING_PREFIX}${process.pid}`);
   const stagedNew = join(staging, 'new');
@@ -510,16 +590,20 @@ function writeLocked(
     }
     renameSync(join(staging, MANIFEST_FILE), join(target, MANIFEST_FILE));
   } catch (error) {
-    for (const path of [...placed, ...unlinked]) {
-      if (backedUp.has(path)) renameSync(join(stagedOld, path), join(target, path));
-      else rmSync(join(target, path), { force: true });
+    try {
+      for (const path of [...placed, ...unlinked]) {
+        if (backedUp.has(path)) renameSync(join(stagedOld, path), join(target, path));
+        else rmSync(join(target, path), { force: true });
+      }
+      // Only folders this run made, deepest first, and only while empty.
+      for (const folder of created.sort((a, b) => b.length - a.length)) {
+        if (entryAt(folder) === 'directory' && readdirSync(folder).length === 0) rmdirSync(folder);
+      }
+      removeStaging(staging);
+    } catch (rollbackError) {
+      throw new OutputWriteError(outDir, error, rollbackError);
     }
-    // Only folders this run made, deepest first, and only while empty.
-    for (const folder of created.sort((a, b) => b.length - a.length)) {
-      if (entryAt(folder) === 'directory' && readdirSync(folder).length === 0) rmdirSync(folder);
-    }
-    removeStaging(staging);
-    throw error;
+    throw new OutputWriteError(outDir, error);
   }
   try {
     removeStaging(staging);
@@ -699,8 +783,12 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
     writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
-    removeStaging(staging);
-    throw error;
+    try {
+      removeStaging(staging);
+    } catch (rollbackError) {
+      throw new OutputWriteError(target, error, rollbackError);
+    }
+    throw new OutputWriteError(target, error);
   }
   return { written: [...files.keys()].sort(), removed: [], foreign: [] };
 }

@@ -4,10 +4,11 @@
  * Exit codes, the same for every subcommand:
  * - `0` success;
  * - `1` bad input: an unknown or malformed option, a missing file, a bad path (an output folder
- *   that is a file or not writable), an invalid spec; for `status` also a cluster it cannot read or
- *   no controller in `--namespace`. Every problem is on stderr and nothing was written;
- * - `2` an unexpected failure (a bug, or the environment: disk full, permission denied on a file
- *   inside the output folder while writing). The message is on stderr.
+ *   that is a file, a link to a missing folder, or holds a folder synth must change that this user
+ *   cannot write), an invalid spec; for `status` also a cluster it cannot read or no controller in
+ *   `--namespace`. Every problem is on stderr and nothing was written;
+ * - `2` an unexpected failure (a bug, or the environment: a full disk or an I/O error while
+ *   writing, after which synth has put every file back and says so). The message is on stderr.
  */
 export const EXIT_CODES = { ok: 0, badInput: 1, failure: 2 } as const;
 

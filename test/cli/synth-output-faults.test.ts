@@ -16,7 +16,13 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { LOCK_FILE, MANIFEST_FILE, OutputCleanupError, writeOwnedFiles } from '../../charts/output';
+import {
+  LOCK_FILE,
+  MANIFEST_FILE,
+  OutputCleanupError,
+  OutputWriteError,
+  writeOwnedFiles,
+} from '../../charts/output';
 
 /** The `node:fs` module object itself, whose functions the writer calls (not an import copy). */
 const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
@@ -294,8 +300,12 @@ describe('synth output under a kill or a failure at every step', () => {
               // Only once the new output was complete: the next run removes the leftover.
               expect(error.cause).toBeInstanceOf(Injected);
               expect(snapshot(out).get(MANIFEST_FILE)).toBe(expectedManifest(s.after));
-            } else if (error instanceof Injected) failed = true;
-            else throw error;
+            } else if (error instanceof OutputWriteError && error.cause instanceof Injected) {
+              expect(error.rolledBack).toBe(true);
+              failed = true;
+            } else if (error instanceof Injected) {
+              failed = true; // before anything was staged (the lock, the parent folder)
+            } else throw error;
           }
           if (failed) {
             // Rolled back: the folder as it was, every leftover removed, the lock released.
