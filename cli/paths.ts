@@ -2,7 +2,15 @@
  * Checks of the paths given on the command line, done before any work so a bad path is reported
  * with the option that named it instead of as a raw `ENOENT` or `ENOTDIR`.
  */
-import { accessSync, constants, existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 
 /** The example named in messages about a missing spec file. */
@@ -88,4 +96,42 @@ export function outputFolderProblem(option: string, dir: string): string | undef
   return statSync(ancestor).isDirectory()
     ? writableFolderProblem(option, dir, ancestor)
     : `${option}: ${dir} cannot be created because ${ancestor} is a file; give a path under a folder`;
+}
+
+/**
+ * Problem with what already is at the output file path `file`, or undefined when nothing is there
+ * or it is a regular file (or a link to one) this user may write. Replacing a folder, a device or
+ * a read-only file, or writing through a link to a missing path, is refused: the user did not ask
+ * for that.
+ */
+export function existingOutputFileProblem(option: string, file: string): string | undefined {
+  let isLink: boolean;
+  try {
+    isLink = lstatSync(file).isSymbolicLink();
+  } catch {
+    return undefined;
+  }
+  if (isLink && !existsSync(file)) {
+    return `${option}: ${file} is a link to ${readlinkSync(file)}, which does not exist; give another file name, or fix the link`;
+  }
+  const stat = statSync(file);
+  if (stat.isDirectory()) {
+    return `${option}: ${file} is a folder; give a file name in it or beside it, for example ${file}/chart.svg`;
+  }
+  if (!stat.isFile()) {
+    return `${option}: ${file} is not a regular file (a device or pipe); give a file name`;
+  }
+  if (!hasAccess(file, constants.W_OK)) {
+    return `${option}: ${file} is read-only for this user; make it writable (chmod u+w) or give another file name`;
+  }
+  return undefined;
+}
+
+/** The file a link at `file` points to (followed to the end), else `file` itself. */
+export function writeThroughLink(file: string): string {
+  try {
+    return lstatSync(file).isSymbolicLink() && existsSync(file) ? realpathSync(file) : file;
+  } catch {
+    return file;
+  }
 }

@@ -9,7 +9,13 @@ import { DEFAULT_TIMINGS, type ModelTimings } from '../simulator/facts';
 import { DEFAULT_NOISE_SHARE, parseSyntheticPattern } from '../simulator/synthetic';
 import { SimulationInputError } from '../simulator/errors';
 import { CliInputError } from './errors';
-import { EXAMPLE_SPEC, inputFileProblem, writableFolderProblem } from './paths';
+import {
+  EXAMPLE_SPEC,
+  existingOutputFileProblem,
+  inputFileProblem,
+  writableFolderProblem,
+  writeThroughLink,
+} from './paths';
 
 /** The options as commander hands them over: strings as typed, flags true when given. */
 export interface SimulateFlags {
@@ -173,10 +179,14 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
       hint: 'give a share from 0 (no noise) to 0.5, for example 0.03',
     }) ?? DEFAULT_NOISE_SHARE;
 
-  const svgFile = flags.svg;
-  if (svgFile !== undefined) {
+  // A link is written through (its target replaced, the link kept), as a shell's `>` would.
+  const svgFile = flags.svg === undefined ? undefined : writeThroughLink(flags.svg);
+  if (svgFile !== undefined && flags.svg !== undefined) {
     const dir = dirname(resolve(svgFile));
-    if (!svgFile.endsWith('.svg')) {
+    const existing = existingOutputFileProblem('--svg', flags.svg);
+    if (existing !== undefined) {
+      problems.push(existing);
+    } else if (!svgFile.endsWith('.svg')) {
       problems.push(`--svg: "${svgFile}" must end in .svg, for example sim.svg`);
     } else if (!existsSync(dir)) {
       problems.push(`--svg: "${svgFile}": folder ${dir} does not exist; create it first`);

@@ -1,6 +1,15 @@
 /** `kafka-eks simulate` (`npm run simulate`), run as a user runs it. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -161,6 +170,40 @@ describe('npm run simulate', () => {
     expect(result.stderr).toContain(`${file} is a file, not a folder`);
     expect(result.stderr).not.toContain('does not exist');
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
+  // What already is at the --svg path: a folder or a link to nothing is refused before the run;
+  // a link to a file is written through, so the user's link stays a link.
+  it('refuses an --svg that is a folder or a dangling link, and writes through a link to a file', () => {
+    const args = ['--synthetic', 'daily:3', '--peak-mibps', '800', '--days', '1', '--svg'];
+    const folder = join(work, 'charts.svg');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'mine.txt'), 'mine\n');
+    const onFolder = simulateCli([...args, folder]);
+    expect(onFolder.status).toBe(1);
+    expect(onFolder.stderr).toContain(`--svg: ${folder} is a folder; give a file name in it`);
+    expect(readdirSync(folder)).toEqual(['mine.txt']);
+
+    const dangling = join(work, 'dangling.svg');
+    symlinkSync(join(work, 'nowhere.svg'), dangling);
+    const onDangling = simulateCli([...args, dangling]);
+    expect(onDangling.status).toBe(1);
+    expect(onDangling.stderr).toContain(
+      `is a link to ${join(work, 'nowhere.svg')}, which does not exist`,
+    );
+    expect(existsSync(join(work, 'nowhere.svg'))).toBe(false);
+
+    const target = join(work, 'kept', 'chart.svg');
+    mkdirSync(join(work, 'kept'));
+    writeFileSync(target, 'old\n');
+    const link = join(work, 'link.svg');
+    symlinkSync(target, link);
+    const throughLink = simulateCli([...args, link]);
+    expect(throughLink.stderr).not.toMatch(/failed/);
+    expect(throughLink.status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toMatch(/^<svg/);
+    expect(readdirSync(join(work, 'kept'))).toEqual(['chart.svg']);
   });
 
   it('reports every problem at once', () => {
