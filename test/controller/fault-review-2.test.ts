@@ -13,9 +13,13 @@
  *   and held the zone's re-spreads until a person uncordoned it. Fixed: a cordon of the controller
  *   carries a marker annotation (`CORDON_ANNOTATION`, set and removed in the cordon's own patch);
  *   a Ready node with the marker and no record is uncordoned (`OrphanedCordonReleased`).
+ * - Mutants of the safety gates that survived the whole controller suite (30 tried, 6 survived):
+ *   each is named in its test under "gate boundaries" and killed there.
  */
 import fc from 'fast-check';
 import { decide } from '../../controller/decide';
+import { nodelessInstanceToTerminate } from '../../controller/nodeless';
+import { stepOperation } from '../../controller/operation';
 import { writeBlocker } from '../../controller/gate';
 import { INITIAL_MEMORY, type Observed } from '../../controller/model';
 import { silentLogger } from '../../controller/log';
@@ -273,4 +277,205 @@ describe('a cordon of this controller whose record someone removed is released',
       );
     },
   );
+});
+
+describe('gate boundaries (mutants of review 2 that survived the suite)', () => {
+  const base = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
+  const sources = ['kubernetesAtMs', 'prometheusAtMs', 'autoscalingAtMs'] as const;
+  const limitMs = config.staleAfterSeconds * 1000;
+
+  test('any source older than staleAfterSeconds, by any margin, holds every write and decide', () => {
+    // Survivor: `ageMs > 2 * limitMs` (only data twice as old as the limit counted as stale).
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...sources),
+        fc.integer({ min: 1, max: 10 * limitMs }),
+        (source, overMs) => {
+          const observed: Observed = {
+            ...base,
+            freshness: { ...base.freshness, [source]: base.nowMs - limitMs - overMs },
+          };
+          expect(decide(observed, config, INITIAL_MEMORY).reason).toBe('stale-data');
+          const broker = observed.brokers[0];
+          for (const write of [
+            { kind: 'request-roll', podName: broker.podName, podUid: broker.uid },
+            { kind: 'cordon', nodeName: 'node-a-0', nodeUid: 'uid-node-a-0' },
+            { kind: 'protect', groupName: 'asg-orders-kafka-a' },
+          ] as const) {
+            expect(writeBlocker(observed, config, write)?.reason).toBe('stale-data');
+          }
+        },
+      ),
+    );
+  });
+
+  test('data exactly staleAfterSeconds old still counts (the limit is inclusive)', () => {
+    for (const source of sources) {
+      const observed = {
+        ...base,
+        freshness: { ...base.freshness, [source]: base.nowMs - limitMs },
+      };
+      expect(decide(observed, config, INITIAL_MEMORY).reason).not.toBe('stale-data');
+    }
+  });
+
+  test('a partition-health sample stamped beyond the limit in the future is no sample', () => {
+    // Survivor: `observed.nowMs - atMs > limitMs` without `Math.abs` (a broker's sample from a
+    // clock ahead by more than the limit counted as fresh, and its share of the counts with it).
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 * limitMs }), aheadMs => {
+        const pod = base.brokers[0].podName;
+        const observed: Observed = {
+          ...base,
+          healthSampledAtMs: { ...base.healthSampledAtMs, [pod]: base.nowMs + limitMs + aheadMs },
+        };
+        const blocked = decide(observed, config, INITIAL_MEMORY);
+        expect(blocked.reason).toBe('stale-data');
+        expect(blocked.detail).toContain(pod);
+      }),
+    );
+  });
+
+  test('a live read that outlasts the stale limit leaves the step unwritten, record included', async () => {
+    // Survivor: the gate after the live node read (it takes time: a GET and a LIST, rate
+    // limited), removed. The record then moved to unprotect on a view that had gone stale.
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? {
+            ...node,
+            unschedulable: true,
+            cordonedByController: true,
+            operation: {
+              id: 'op-1',
+              kind: 'remove-node',
+              zone: 'us-east-1a',
+              groupName: 'asg-orders-kafka-a',
+              nodeName: 'node-a-1',
+              nodeUid: node.uid,
+              instanceId: 'i-a1',
+              phase: 'drain',
+              movesDone: 4,
+              startedAtMs: cluster.nowMs,
+              phaseStartedAtMs: cluster.nowMs,
+              fencingToken: 1,
+              holder: 'a',
+            },
+          }
+        : node,
+    );
+    let clockMs = cluster.nowMs;
+    const reconciler = new Reconciler({
+      config,
+      observe: () => cluster.observe(),
+      cluster,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      now: () => clockMs,
+      liveNodeCheck: {
+        nodeNow: async name => {
+          clockMs += limitMs + 1_000;
+          return cluster.nodeNow(name);
+        },
+      },
+    });
+    const result = await reconciler.reconcileOnce();
+    expect(result.step?.effect).toMatchObject({ kind: 'unprotect-instance', instanceId: 'i-a1' });
+    expect(cluster.writes).toEqual([]);
+  });
+
+  test('a drain moves no broker while the only other node of the zone is not Ready', () => {
+    // Survivor: `node.ready` dropped from the room check: the roll went out with nowhere for the
+    // broker to start (a node still joining, or one that went NotReady), leaving it Pending.
+    const onA0 = {
+      ...base,
+      brokers: base.brokers.map(broker =>
+        broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+      ),
+    };
+    const observed = withNode(onA0, 'node-a-1', node => ({ ...node, ready: false }));
+    const node = observed.nodes.find(each => each.name === 'node-a-0');
+    const record = {
+      id: 'op-1',
+      kind: 'respread',
+      zone: 'us-east-1a',
+      groupName: 'asg-orders-kafka-a',
+      nodeName: 'node-a-0',
+      nodeUid: node?.uid ?? '',
+      phase: 'drain',
+      movesDone: 0,
+      startedAtMs: observed.nowMs,
+      phaseStartedAtMs: observed.nowMs,
+      fencingToken: 1,
+      holder: 'a',
+    } as const;
+    const cordoned = withNode(observed, 'node-a-0', each => ({
+      ...each,
+      unschedulable: true,
+      operation: record,
+    }));
+    const context = {
+      nowMs: observed.nowMs,
+      fencingToken: 1,
+      holder: 'a',
+      removalStillWanted: true,
+    };
+    const step = stepOperation(record, cordoned, config, context);
+    expect(step.effect).toBeUndefined();
+    expect(step.waiting).toMatch(/no other schedulable Ready node/);
+    // Control: with node-a-1 Ready, the move starts.
+    const ready = withNode(cordoned, 'node-a-1', each => ({ ...each, ready: true }));
+    expect(stepOperation(record, ready, config, context).effect).toMatchObject({
+      kind: 'request-roll',
+    });
+  });
+
+  test('a node-less instance in a group at its min size does not keep another zone waiting', () => {
+    // Survivor: the min-size skip dropped from `nodelessInstanceToTerminate`. The gate still
+    // refused the terminate, but the function kept returning that group's instance first, so zone
+    // b's node-less instance, in a group above its min size, was never given its exit.
+    const observed: Observed = {
+      ...base,
+      groups: base.groups.map(group => {
+        const extra = `i-${group.zone.slice(-1)}-never-joined`;
+        const instances = [
+          ...group.instances,
+          { instanceId: extra, lifecycleState: 'InService', protectedFromScaleIn: true },
+        ];
+        // Zone a: desired 3, min 3 (at its min size); the others desired 3, min 1.
+        return { ...group, desired: 3, min: group.zone === 'us-east-1a' ? 3 : 1, instances };
+      }),
+    };
+    const since = new Map(
+      observed.groups.map(group => [`i-${group.zone.slice(-1)}-never-joined`, 0] as const),
+    );
+    const victim = nodelessInstanceToTerminate(observed, config, since, new Set());
+    expect(victim).toMatchObject({ zone: 'us-east-1b', instanceId: 'i-b-never-joined' });
+  });
+
+  test('a desired capacity one balanced level above the max size is refused', () => {
+    // Survivor: `write.desired > group.max + 1` (a level just above the max passed the gate).
+    fc.assert(
+      fc.property(fc.constantFrom(1, 2, 3), max => {
+        const capped = {
+          ...base,
+          groups: base.groups.map(group => ({ ...group, desired: 1, max })),
+        };
+        const above = config.balancedNodeCounts.find(level => level > max);
+        if (above === undefined) return;
+        const write = {
+          kind: 'set-desired',
+          groupName: 'asg-orders-kafka-a',
+          desired: above,
+        } as const;
+        expect(writeBlocker(capped, config, write)?.reason).toBe('group-at-max-size');
+      }),
+    );
+  });
 });
