@@ -788,6 +788,12 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
     } catch (rollbackError) {
       throw new OutputWriteError(target, error, rollbackError);
     }
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory') {
+      // The folder appeared meanwhile (another run, or the user): write into it under its lock
+      // and the ownership rule, as if it had been there from the start.
+      return writeOwnedFiles(files, target);
+    }
     throw new OutputWriteError(target, error);
   }
   return { written: [...files.keys()].sort(), removed: [], foreign: [] };

@@ -322,4 +322,33 @@ describe('synth output under a kill or a failure at every step', () => {
       { numRuns: 25 },
     );
   });
+
+  it('a new folder that appears while the run stages it is written under the ownership rule', () => {
+    const base = join(root, 'appears');
+    const out = join(base, 'out');
+    const original = fs.renameSync;
+    // Another run (or the user) creates the folder, with a file of the user's, just before ours
+    // renames its staged folder into place.
+    const spy = jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(to) === out && !fs.existsSync(out)) {
+        fs.mkdirSync(out, { recursive: true });
+        fs.writeFileSync(join(out, 'README.md'), '# ours\n');
+      }
+      original(from, to);
+    });
+    try {
+      const report = writeOwnedFiles(new Map([['kafka/x.yaml', 'one\n']]), out);
+      expect(report.foreign).toEqual(['README.md']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(snapshot(out)).toEqual(
+      new Map([
+        [MANIFEST_FILE, expectedManifest(new Map([['kafka/x.yaml', 'one\n']]))],
+        ['README.md', '# ours\n'],
+        ['kafka/x.yaml', 'one\n'],
+      ]),
+    );
+    expect(fs.readdirSync(base)).toEqual(['out']);
+  });
 });
