@@ -176,6 +176,11 @@ export class ControllerStrategy implements DynamicStrategy {
     const busy = observed.nodes
       .filter(node => node.operation !== undefined)
       .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
+    const action = plan.action;
+    // As the reconciler does (controller/reconciler.ts `act`): a scale-out is applied even while an
+    // operation is in flight (it moves nothing), then the operation advances by one step.
+    let raised = false;
+    if (action?.kind === 'scale-out' && !config.dryRun) raised = this.scaleOut(action);
     if (busy?.operation !== undefined) {
       const view = plan.zones.find(zone => zone.zone === busy.operation?.zone);
       const step = stepOperation(busy.operation, observed, config, {
@@ -189,20 +194,13 @@ export class ControllerStrategy implements DynamicStrategy {
       const before = this.records.get(busy.name);
       if (step.next === undefined) this.records.delete(busy.name);
       else this.records.set(busy.name, step.next);
-      return JSON.stringify(before) !== JSON.stringify(step.next);
+      return raised || JSON.stringify(before) !== JSON.stringify(step.next);
     }
 
-    const action = plan.action;
     if (action === undefined || config.dryRun) return false;
-    if (action.kind === 'scale-out') {
-      const zoneIndex = cluster.facts.zones.findIndex(zone => zone.zone === action.zone);
-      if (zoneIndex < 0) return false;
-      cluster.setDesired(zoneIndex, action.toDesired);
-      cluster.books.scalingActions++;
-      // The controller runs its next pass soon after any action (main.ts), so the next zone's
-      // scale-out does not wait a whole interval.
-      return true;
-    }
+    // The controller runs its next pass soon after any action (main.ts), so the next zone's
+    // scale-out does not wait a whole interval.
+    if (action.kind === 'scale-out') return raised;
     if (cluster.nodeByName(action.nodeName) === undefined) return false;
     const record = startOperation(action, {
       nowMs: observed.nowMs,
@@ -211,6 +209,16 @@ export class ControllerStrategy implements DynamicStrategy {
       id: `op-${this.nextOperation++}`,
     });
     this.records.set(action.nodeName, record);
+    return true;
+  }
+
+  /** Raises the zone's group to the balanced level `decide` asked for; false for an unknown zone. */
+  private scaleOut(action: { readonly zone: string; readonly toDesired: number }): boolean {
+    const { cluster } = this;
+    const zoneIndex = cluster.facts.zones.findIndex(zone => zone.zone === action.zone);
+    if (zoneIndex < 0) return false;
+    cluster.setDesired(zoneIndex, action.toDesired);
+    cluster.books.scalingActions++;
     return true;
   }
 
