@@ -228,11 +228,22 @@ function scaleOutChoice(
  * node, or the cordon is someone's maintenance): it is returned as `cordoned`, a
  * `node-cordoned-externally` hold naming the node, for the first such zone. Only called when no
  * node carries an operation record, so such a cordon is never this controller's own.
+ *
+ * A zone above its level (more counted nodes than it needs, waiting out the scale-in
+ * stabilization) is considered only while its hottest node is above the target utilization
+ * (`nodeBaselineMiBps x targetUtilization`, on the observed demand) and carries more brokers than
+ * the level's balanced spread (`ceil(brokers / level)`). Its idle Ready nodes then take load at
+ * once when demand returns before the scale-in; the moves stop at the level's spread, so the
+ * scale-in that follows removes empty nodes first (`scaleInActionOrHold` picks the emptiest).
  */
-function respreadChoice(zones: readonly ZoneLevels[]): {
+function respreadChoice(
+  zones: readonly ZoneLevels[],
+  config: ControllerConfig,
+): {
   readonly action: Action | undefined;
   readonly cordoned: Hold | undefined;
 } {
+  const targetMiBps = config.nodeBaselineMiBps * config.targetUtilization;
   let best:
     { readonly action: Action; readonly loadMiBps: number; readonly brokers: number } | undefined;
   let cordoned: Hold | undefined;
@@ -240,8 +251,10 @@ function respreadChoice(zones: readonly ZoneLevels[]): {
     const { summary } = zone;
     const group = summary.group;
     if (group === undefined || zone.currentNodes === 0) continue;
-    if (zone.currentNodes > zone.desiredNodes) continue;
-    if (summary.config.brokers % zone.currentNodes !== 0) continue;
+    // A zone above its level (waiting to scale in) is left alone unless its spread is worse than
+    // its level's: see below.
+    const aboveLevel = zone.currentNodes > zone.desiredNodes;
+    if (!aboveLevel && summary.config.brokers % zone.currentNodes !== 0) continue;
     let most = summary.countedNodes[0];
     let fewest = Number.POSITIVE_INFINITY;
     for (const node of summary.countedNodes) {
@@ -252,6 +265,19 @@ function respreadChoice(zones: readonly ZoneLevels[]): {
     }
     const brokers = summary.brokersByNode.get(most.name) ?? 0;
     if (brokers <= fewest) continue;
+    const perBroker = Math.max(0, summary.demandMiBps) / Math.max(1, summary.config.brokers);
+    const loadMiBps = Number.isFinite(perBroker) ? brokers * perBroker : 0;
+    // Above its level, a zone re-spreads only while its hottest node is above the target
+    // utilization and carries more brokers than the level's balanced spread: the nodes it already
+    // has then take the load at once, instead of after a scale-in and a new launch.
+    if (
+      aboveLevel &&
+      !(
+        loadMiBps > targetMiBps &&
+        brokers > Math.ceil(summary.config.brokers / Math.max(1, zone.desiredNodes))
+      )
+    )
+      continue;
     const cordonedNodes = summary.countedNodes.filter(node => node.unschedulable);
     if (cordonedNodes.length > 0) {
       cordoned ??= {
@@ -260,8 +286,6 @@ function respreadChoice(zones: readonly ZoneLevels[]): {
       };
       continue;
     }
-    const perBroker = Math.max(0, summary.demandMiBps) / Math.max(1, summary.config.brokers);
-    const loadMiBps = Number.isFinite(perBroker) ? brokers * perBroker : 0;
     if (
       best === undefined ||
       loadMiBps > best.loadMiBps ||
@@ -415,7 +439,10 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const waiting = zones.filter(
     zone => memoryAfter.waitingForNodesSinceMs[zone.summary.config.zone] !== undefined,
   );
-  const respread = respreadChoice(zones.filter(zone => !waiting.includes(zone)));
+  const respread = respreadChoice(
+    zones.filter(zone => !waiting.includes(zone)),
+    config,
+  );
   if (respread.action !== undefined) return act(respread.action);
 
   let cannotGrow: Plan | undefined;
