@@ -807,7 +807,9 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
     const removed = removedInKafka4(key);
     if (removed !== undefined) issues.push(issue(keyPath(mapPath, key), removed));
-    const meant = forbidden === undefined ? misspeltBrokerKey(key) : undefined;
+    // A key in the wrong case or with spaces is reported once, by keyFormIssues.
+    const wellFormed = key === key.trim().toLowerCase() && !/\s/.test(key);
+    const meant = forbidden === undefined && wellFormed ? misspeltBrokerKey(key) : undefined;
     if (meant !== undefined && !isClassKey(key) && topicOnly === undefined) {
       issues.push(
         issue(

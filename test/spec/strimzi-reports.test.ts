@@ -668,3 +668,11 @@ describe('class: more per-broker load balancers than the AWS account allows by d
     );
   });
 });
+
+describe('one message per misspelt key', () => {
+  it('reports a key in the wrong case once, as a form problem, not also as a misspelling', () => {
+    expect(problemsOf(withKafka({ config: { 'Num.io.threads': 8 } }))).toEqual([
+      'kafka.config["Num.io.threads"]: is not a Kafka key as written: Kafka keys are lower-case without spaces and match exactly; write "num.io.threads"',
+    ]);
+  });
+});
