@@ -139,6 +139,11 @@ export interface Observed {
   readonly loads: readonly BrokerLoad[] | undefined;
   /** Per zone demand forecast (`controller/forecast.ts`); absent when the forecast floor is off. */
   readonly forecast?: readonly ZoneForecast[];
+  /**
+   * A Kubernetes write of this process that the view does not show yet, as a sentence (set by
+   * the reconciler, `own-writes.ts`); the view then counts as stale. Absent = none.
+   */
+  readonly unseenOwnWrite?: string;
 }
 
 /** State `decide` carries from one call to the next (plain JSON). */

@@ -27,7 +27,8 @@ import {
   type OperationEvent,
   type StepOutcome,
 } from './operation';
-import { encodeOperationRecord } from './operation-record';
+import { encodeOperationRecord, type OperationRecord } from './operation-record';
+import { OwnWrites, recordIdentity } from './own-writes';
 import type {
   ClusterWriter,
   EventRecorder,
@@ -137,12 +138,22 @@ export class Reconciler {
   /** Per retried zone, the instance IDs its group had at the retry. */
   private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
 
-  constructor(private readonly deps: ReconcilerDependencies) {}
+  /** Kubernetes writes of this process its view has not shown yet. */
+  private readonly ownWrites: OwnWrites;
+  /** The current pass's observation time, epoch ms. */
+  private passNowMs = 0;
+
+  constructor(private readonly deps: ReconcilerDependencies) {
+    this.ownWrites = new OwnWrites(deps.config.staleAfterSeconds);
+  }
 
   /** Runs one pass. Errors from writes propagate; the caller logs and retries next interval. */
   async reconcileOnce(): Promise<PassResult> {
     const { config, metrics, logger } = this.deps;
-    const observed = await this.deps.observe();
+    // A view that does not show this process's own last writes yet is stale (own-writes.ts).
+    const fresh = await this.deps.observe();
+    this.passNowMs = fresh.nowMs;
+    const observed = this.ownWrites.check(fresh, this.clockMs());
     const plan = decide(observed, config, this.memory);
     this.memory = plan.memory;
     metrics.recordPlan(plan, observed.nowMs);
@@ -239,7 +250,7 @@ export class Reconciler {
       if (!this.allowed(observed, write)) continue;
       try {
         this.assertLeading();
-        await this.deps.cluster.setUnschedulable(node.name, node.uid, false);
+        await this.setUnschedulable(node.name, node.uid, false);
       } catch (error) {
         if (error instanceof NotLeaderError) throw error;
         logger.log('warn', 'could not release an orphaned cordon', {
@@ -377,7 +388,7 @@ export class Reconciler {
       id: (this.deps.newId ?? randomUUID)(),
     });
     this.assertLeading();
-    await this.deps.cluster.writeOperation(node, record);
+    await this.writeOperation(node, record);
     await this.event('Normal', action.kind === 'respread' ? 'Respread' : 'ScaleIn', plan.detail);
     return { plan, step: undefined, acted: true };
   }
@@ -433,7 +444,7 @@ export class Reconciler {
       if (step.effectFirst && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
         return true;
       }
-      await this.deps.cluster.writeOperation(node, step.next);
+      await this.writeOperation(node, step.next);
     }
     if (!step.effectFirst && step.effect !== undefined) {
       // After the record went out, a refusal here leaves the record ahead of the effect: the next
@@ -465,15 +476,50 @@ export class Reconciler {
     return false;
   }
 
+  /** The clock for own-write bookkeeping, epoch ms (default: the pass's observation time). */
+  private clockMs(): number {
+    return this.deps.now?.() ?? this.passNowMs;
+  }
+
+  private async writeOperation(node: ObservedNode, record: OperationRecord | undefined) {
+    await this.deps.cluster.writeOperation(node, record);
+    this.ownWrites.wrote({
+      kind: 'record',
+      nodeName: node.name,
+      nodeUid: node.uid,
+      identity: recordIdentity(record),
+      fencingToken: record?.fencingToken ?? node.operation?.fencingToken ?? 0,
+      atMs: this.clockMs(),
+    });
+  }
+
+  private async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean) {
+    await this.deps.cluster.setUnschedulable(nodeName, nodeUid, unschedulable);
+    this.ownWrites.wrote({
+      kind: 'cordon',
+      nodeName,
+      nodeUid,
+      unschedulable,
+      atMs: this.clockMs(),
+    });
+  }
+
   private async perform(effect: Effect): Promise<void> {
     const { cluster, groups } = this.deps;
     switch (effect.kind) {
       case 'cordon':
-        return cluster.setUnschedulable(effect.nodeName, effect.nodeUid, true);
+        return this.setUnschedulable(effect.nodeName, effect.nodeUid, true);
       case 'uncordon':
-        return cluster.setUnschedulable(effect.nodeName, effect.nodeUid, false);
+        return this.setUnschedulable(effect.nodeName, effect.nodeUid, false);
       case 'request-roll':
-        return cluster.requestRoll(effect.podName, effect.podUid);
+        await cluster.requestRoll(effect.podName, effect.podUid);
+        this.ownWrites.wrote({
+          kind: 'roll',
+          podName: effect.podName,
+          podUid: effect.podUid,
+          atMs: this.clockMs(),
+        });
+        return;
       case 'unprotect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
       case 'terminate-instance':

@@ -38,6 +38,12 @@ export function staleDataBlocker(
       };
     }
   }
+  if (observed.unseenOwnWrite !== undefined) {
+    return {
+      reason: 'stale-data',
+      detail: `the Kubernetes view does not show ${observed.unseenOwnWrite} yet`,
+    };
+  }
   if (observed.loads === undefined) return { reason: 'stale-data', detail: 'no broker load' };
   const uncovered = brokersWithoutSeries(observed);
   if (uncovered.length > 0) {

@@ -13,12 +13,18 @@
  *   and held the zone's re-spreads until a person uncordoned it. Fixed: a cordon of the controller
  *   carries a marker annotation (`CORDON_ANNOTATION`, set and removed in the cordon's own patch);
  *   a Ready node with the marker and no record is uncordoned (`OrphanedCordonReleased`).
+ * - The controller's own writes reached its informer caches late (a busy API server), while other
+ *   events kept the view's age young: the next pass did not see the record it had just written and
+ *   started a second operation on another node (`two-operations`, a new invariant). Fixed: the
+ *   reconciler remembers its Kubernetes writes and a view that does not show one yet is stale
+ *   (`own-writes.ts`), for at most `staleAfterSeconds` per write.
  * - Mutants of the safety gates that survived the whole controller suite (30 tried, 6 survived):
  *   each is named in its test under "gate boundaries" and killed there.
  */
 import fc from 'fast-check';
 import { decide } from '../../controller/decide';
 import { nodelessInstanceToTerminate } from '../../controller/nodeless';
+import { OwnWrites, recordIdentity, writeShown, type OwnWrite } from '../../controller/own-writes';
 import { stepOperation } from '../../controller/operation';
 import { writeBlocker } from '../../controller/gate';
 import { INITIAL_MEMORY, type Observed } from '../../controller/model';
@@ -279,10 +285,11 @@ describe('a cordon of this controller whose record someone removed is released',
   );
 });
 
+const limitMs = config.staleAfterSeconds * 1000;
+
 describe('gate boundaries (mutants of review 2 that survived the suite)', () => {
   const base = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
   const sources = ['kubernetesAtMs', 'prometheusAtMs', 'autoscalingAtMs'] as const;
-  const limitMs = config.staleAfterSeconds * 1000;
 
   test('any source older than staleAfterSeconds, by any margin, holds every write and decide', () => {
     // Survivor: `ageMs > 2 * limitMs` (only data twice as old as the limit counted as stale).
@@ -477,5 +484,112 @@ describe('gate boundaries (mutants of review 2 that survived the suite)', () => 
         expect(writeBlocker(capped, config, write)?.reason).toBe('group-at-max-size');
       }),
     );
+  });
+});
+
+describe("the view must show the controller's own writes", () => {
+  test('regression (review 2): own writes reaching the view late never make two operations', async () => {
+    // Watch lag of up to 100 s (under staleAfterSeconds) every other minute, 3 zones: before the
+    // fix, 4 of these 6 runs started a second operation while the first record was unseen.
+    for (let offset = 0; offset < 6; offset++) {
+      const faults: Fault[] = [];
+      for (let minute = 0; minute < 180; minute += 2) {
+        faults.push({
+          atMs: minute * 60_000 + offset * 7_000,
+          kind: 'watch-lag',
+          durationMs: 100_000,
+          pick: offset,
+        });
+      }
+      const { violations, world } = await runSchedule(faults, configWithZones(3));
+      expect(violations).toEqual([]);
+      expectSettled(world);
+    }
+  });
+
+  const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
+  const node = observed.nodes[0];
+  const record = {
+    id: 'op-1',
+    kind: 'respread',
+    zone: node.zone,
+    groupName: 'asg-orders-kafka-a',
+    nodeName: node.name,
+    nodeUid: node.uid,
+    phase: 'drain',
+    movesDone: 0,
+    startedAtMs: observed.nowMs,
+    fencingToken: 3,
+    holder: 'a',
+  } as const;
+  const wroteRecord: OwnWrite = {
+    kind: 'record',
+    nodeName: node.name,
+    nodeUid: node.uid,
+    identity: recordIdentity(record),
+    fencingToken: 3,
+    atMs: observed.nowMs,
+  };
+  const onNode = (change: Partial<typeof node>) =>
+    withNode(observed, node.name, n => ({ ...n, ...change }));
+
+  test('a record counts as shown as written, replaced by a newer leader, or with its node gone', () => {
+    expect(writeShown(wroteRecord, observed)).toBe(false); // the view before the write
+    expect(writeShown(wroteRecord, onNode({ operation: { ...record, phase: 'cordon' } }))).toBe(
+      false,
+    );
+    expect(writeShown(wroteRecord, onNode({ operation: { ...record, startedAtMs: 1 } }))).toBe(
+      true,
+    );
+    expect(writeShown(wroteRecord, onNode({ operation: { ...record, fencingToken: 4 } }))).toBe(
+      true,
+    );
+    expect(writeShown(wroteRecord, onNode({ uid: 'another' }))).toBe(true);
+    const removed = { ...wroteRecord, identity: recordIdentity(undefined) };
+    expect(writeShown(removed, onNode({ operation: record }))).toBe(false);
+    expect(writeShown(removed, observed)).toBe(true);
+  });
+
+  test('a cordon and a roll request count as shown once the view has them or a later state', () => {
+    const cordon: OwnWrite = {
+      kind: 'cordon',
+      nodeName: node.name,
+      nodeUid: node.uid,
+      unschedulable: true,
+      atMs: 0,
+    };
+    expect(writeShown(cordon, observed)).toBe(false);
+    expect(writeShown(cordon, onNode({ unschedulable: true }))).toBe(true);
+    const pod = observed.brokers[0];
+    const roll: OwnWrite = { kind: 'roll', podName: pod.podName, podUid: pod.uid, atMs: 0 };
+    expect(writeShown(roll, observed)).toBe(false);
+    for (const change of [{ rollRequested: true }, { terminating: true }, { uid: 'new' }]) {
+      const later = {
+        ...observed,
+        brokers: observed.brokers.map(b => (b === pod ? { ...b, ...change } : b)),
+      };
+      expect(writeShown(roll, later)).toBe(true);
+    }
+  });
+
+  test('a view without the write is stale for every gate, until staleAfterSeconds have passed', () => {
+    const writes = new OwnWrites(config.staleAfterSeconds);
+    writes.wrote(wroteRecord);
+    const lagging = writes.check(observed, observed.nowMs + 1_000);
+    expect(decide(lagging, config, INITIAL_MEMORY)).toMatchObject({ reason: 'stale-data' });
+    expect(decide(lagging, config, INITIAL_MEMORY).detail).toMatch(
+      /does not show the operation record written on node node-a-0 yet/,
+    );
+    const cordon = { kind: 'cordon', nodeName: 'node-b-0', nodeUid: 'uid-node-b-0' } as const;
+    expect(writeBlocker(lagging, config, cordon)?.reason).toBe('stale-data');
+    // Past the limit the write no longer counts (someone changed the object back at once).
+    const later = writes.check(observed, observed.nowMs + limitMs + 1);
+    expect(later.unseenOwnWrite).toBeUndefined();
+    // Shown once: forgotten.
+    writes.wrote(wroteRecord);
+    expect(
+      writes.check(onNode({ operation: record }), observed.nowMs).unseenOwnWrite,
+    ).toBeUndefined();
+    expect(writes.check(observed, observed.nowMs).unseenOwnWrite).toBeUndefined();
   });
 });

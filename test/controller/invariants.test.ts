@@ -54,6 +54,25 @@ describe('checkInvariants', () => {
     expect(checkInvariants(JSON.parse(JSON.stringify(history)) as HistoryEvent[])).toEqual([]);
   });
 
+  test('catches an operation started while another is open, not after it ended or was abandoned', () => {
+    const op = (atMs: number, id: string, phase?: 'cordon' | 'abandoned'): HistoryEvent => ({
+      kind: 'operation',
+      atMs,
+      id,
+      nodeName: phase === undefined ? '' : `node-${id}`,
+      ...(phase === undefined ? {} : { phase, movesDone: 0 }),
+    });
+    expect(invariantsOf([setup, op(1, 'a', 'cordon'), op(2, 'b', 'cordon')])).toEqual([
+      'two-operations',
+    ]);
+    expect(invariantsOf([setup, op(1, 'a', 'cordon'), op(2, 'a'), op(3, 'b', 'cordon')])).toEqual(
+      [],
+    );
+    expect(
+      invariantsOf([setup, op(1, 'a', 'cordon'), op(2, 'a', 'abandoned'), op(3, 'b', 'cordon')]),
+    ).toEqual([]);
+  });
+
   test('catches two broker pods down at one instant (missing, unbound or not Ready)', () => {
     const oneDown: HistoryEvent = {
       kind: 'pods',

@@ -22,6 +22,8 @@
  *    an operation (its phase, moves done and move attempt) lasts at most `stateDeadlineMs`, and the
  *    whole operation at most `operationDeadlineMs` when given. An operation still open at the end
  *    of the history is judged at the time of the last event.
+ * 6. `two-operations`: no operation starts (its first record appears) while another one is open
+ *    (recorded and not abandoned): one operation, hence one move, at a time.
  *
  * Snapshots are full states: a `pods` snapshot lists every broker pod seen at that instant. The
  * history must start with one `setup` event; events must be in time order (equal times allowed).
@@ -161,6 +163,7 @@ export type InvariantName =
   | 'unbalanced-desired'
   | 'move-while-unhealthy'
   | 'operation-overdue'
+  | 'two-operations'
   | 'malformed-history';
 
 /** One broken invariant. */
@@ -180,7 +183,7 @@ interface OpenOperation {
   stateSinceMs: number;
 }
 
-/** Checks the five invariants over a history; returns every violation found, in time order. */
+/** Checks the invariants over a history; returns every violation found, in time order. */
 export function checkInvariants(history: readonly HistoryEvent[]): Violation[] {
   const violations: Violation[] = [];
   const setup = history[0];
@@ -263,6 +266,14 @@ export function checkInvariants(history: readonly HistoryEvent[]): Violation[] {
         }
         const stateKey = `${event.phase}/moves ${event.movesDone ?? 0}/attempt ${event.moveAttempt ?? 0}`;
         if (current === undefined) {
+          const other = [...open.values()][0];
+          if (other !== undefined) {
+            violations.push({
+              invariant: 'two-operations',
+              atMs: event.atMs,
+              detail: `operation ${event.id} on ${event.nodeName} started while ${other.id} on ${other.nodeName} was open`,
+            });
+          }
           open.set(event.id, {
             id: event.id,
             nodeName: event.nodeName,
