@@ -67,6 +67,16 @@ export class OutputOwnershipError extends Error {
   }
 }
 
+/** Raised, before anything is written, when `outDir` is a folder synth never writes into. */
+export class OutputFolderRefusedError extends OutputOwnershipError {
+  public constructor(outDir: string, what: string) {
+    const line = `${outDir} is ${what}; synth writes only into a folder of its own, such as ./dist or ../gitops/platform`;
+    super(outDir, [line]);
+    this.message = `refusing to write ${outDir}: ${line}`;
+    this.name = 'OutputFolderRefusedError';
+  }
+}
+
 /**
  * Raised, before anything is written, when this user may not change a folder the run must change
  * (no write or search permission, a read-only file system, or a sticky folder holding another
@@ -469,12 +479,16 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
   for (const path of files.keys()) checkRelativePath(path);
   const requested = resolve(outDir);
   const kind = entryAt(requested);
-  const refused = refusedFolder(kind === 'missing' ? requested : realpathSync(requested));
-  if (refused !== undefined) {
-    throw new OutputOwnershipError(outDir, [
-      `${outDir} is ${refused}; synth writes only into a folder of its own, such as ./dist or ../gitops/platform`,
-    ]);
+  let resolved = requested;
+  if (kind !== 'missing') {
+    try {
+      resolved = realpathSync(requested);
+    } catch {
+      throw new OutputFolderRefusedError(outDir, 'a link to a missing folder');
+    }
   }
+  const refused = refusedFolder(resolved);
+  if (refused !== undefined) throw new OutputFolderRefusedError(outDir, refused);
   if (kind === 'missing') return writeFresh(files, requested);
   const target = realpathSync(requested);
   if (entryAt(target) !== 'directory') {

@@ -351,4 +351,14 @@ describe('synth output under a kill or a failure at every step', () => {
     );
     expect(fs.readdirSync(base)).toEqual(['out']);
   });
+
+  it('refuses, as a library call too, an output folder that is a link to a missing folder', () => {
+    const base = join(root, 'dangling');
+    fs.mkdirSync(base);
+    fs.symlinkSync(join(base, 'missing'), join(base, 'out'));
+    expect(() => writeOwnedFiles(new Map([['x.yaml', 'one\n']]), join(base, 'out'))).toThrow(
+      /^refusing to write .*\/out: .*\/out is a link to a missing folder; synth writes only into a folder of its own/,
+    );
+    expect(fs.readdirSync(base)).toEqual(['out']);
+  });
 });
