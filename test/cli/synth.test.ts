@@ -196,6 +196,12 @@ describe('npm run synth', () => {
   // every re-run succeeds and the user's files survive.
   it("recovers from runs killed with SIGKILL at any moment, keeping the user's files", async () => {
     const out = join(work, 'killed');
+    // Each generated file must hold the dev or the prod output's bytes right after a kill.
+    const reference = ['dev', 'prod'].map(spec => {
+      const dir = join(work, `reference-${spec}`);
+      expect(synth(['--config', `stacks/${spec}.yaml`, '--out', dir]).status).toBe(0);
+      return snapshotDir(dir);
+    });
     expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
     mkdirSync(join(out, '.git'));
     writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
@@ -211,6 +217,15 @@ describe('npm run synth', () => {
       // tsx runs the program in a child process: kill the whole group, as a power loss would.
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
       await ended;
+      const now = listFiles(out).filter(
+        path =>
+          !path.startsWith('.git/') && path !== 'my-patch.yaml' && !path.startsWith('.synth-'),
+      );
+      for (const path of now) {
+        const bytes = readFileSync(join(out, path), 'utf8');
+        expect([path, reference.some(files => files[path] === bytes)]).toEqual([path, true]);
+      }
+      expect(existsSync(join(out, '.synth-manifest'))).toBe(true);
       const again = synth(['--config', 'stacks/dev.yaml', '--out', out]);
       expect(again.stderr).toBe('');
       expect(again.status).toBe(0);
