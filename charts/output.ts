@@ -539,8 +539,6 @@ function writeLocked(
   }
   const conflicts = conflictsOf(target, files, owned);
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
-  const denied = permissionProblems(target, [...files.keys(), ...owned.keys()]);
-  if (denied.length > 0) throw new OutputPermissionError(outDir, denied);
 
   const staging = join(target, `${STAGING_PREFIX}${process.pid}`);
   const stagedNew = join(staging, 'new');
@@ -566,6 +564,9 @@ function writeLocked(
     ),
   );
   const changed = new Map([...files].filter(([path]) => !unchanged.has(path)));
+  // Only folders where a file changes: a read-only folder whose files stay as they are is fine.
+  const denied = permissionProblems(target, [...changed.keys(), ...removed]);
+  if (denied.length > 0) throw new OutputPermissionError(outDir, denied);
   // Owned files this run replaces or removes; each gets a second name (a hard link, or a copy)
   // in the staging folder before the swap, so a rollback and a killed run's recovery find it.
   const replaced = [...owned.keys()].filter(
