@@ -23,8 +23,12 @@ export interface SynthOptions {
 
 /**
  * Runs synth and returns the exit code (0). Text or JSON summary on `io.stdout`.
- * @throws CliInputError for a missing spec file, an `--out` that cannot be a folder, or files in
- *   `--out` synth does not own; SpecError for an invalid spec. Nothing is written in either case.
+ * @throws CliInputError for a missing spec file, an `--out` that cannot be a folder (a file, a
+ *   link to a missing folder, a refused folder such as `/`), files in `--out` synth does not own,
+ *   or a folder in `--out` it must change but cannot write; SpecError for an invalid spec. Nothing
+ *   is written in any of these cases. OutputWriteError when writing fails part way (a full disk):
+ *   its message says whether every file was put back. OutputCleanupError when only the removal of
+ *   the run's own leftovers failed (the new output is complete).
  */
 export function runSynth(options: SynthOptions, io: CliIo): number {
   const problems = [
