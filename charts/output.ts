@@ -734,7 +734,9 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
     const match = pattern.exec(entry.name);
     if (match === null || !entry.isDirectory()) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || processAlive(pid)) continue;
+    // One with this process's pid is recovered too: writes are synchronous, so it was left by an
+    // earlier call whose clean-up failed, or by a killed process whose pid was reused.
+    if (pid !== process.pid && processAlive(pid)) continue;
     const staging = join(target, entry.name);
     const found = [
       ...stagedManifest(join(staging, MANIFEST_FILE)),
@@ -783,11 +785,11 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
   // listed in the manifest written first; a look-alike holding anything else is left alone.
   for (const name of readdirSync(parent)) {
     const pid = Number(name.slice(prefix.length));
-    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0) {
       const leftover = join(parent, name);
       const listed = new Set(stagedManifest(join(leftover, MANIFEST_FILE)).map(([p]) => p));
       const ours = stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path));
-      if (ours && !processAlive(pid)) removeStaging(leftover);
+      if (ours && (pid === process.pid || !processAlive(pid))) removeStaging(leftover);
     }
   }
   const staging = join(parent, `${prefix}${process.pid}`);
