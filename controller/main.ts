@@ -98,6 +98,9 @@ async function main(): Promise<void> {
     liveNodeCheck: {
       nodeNow: nodeName => limitedCall(kubernetesGate, () => kubernetes.nodeNow(nodeName), 2),
     },
+    liveRecordCheck: {
+      nodesWithRecords: () => limitedCall(kubernetesGate, () => kubernetes.nodesWithRecords()),
+    },
     leadership: () => elector.leadership(),
     metrics,
     logger,

@@ -34,6 +34,17 @@ export interface LiveNodeCheck {
   ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }>;
 }
 
+/**
+ * A live read of every Node of the cluster (one LIST without a label selector, not the informer
+ * cache), made right before the first record of a new operation: a record on a node outside the
+ * cached Kafka node view (its label changed, or the cache has not caught up) would otherwise be
+ * unseen, and a second operation would start beside it.
+ */
+export interface LiveRecordCheck {
+  /** Names of the nodes that carry an operation record now, sorted. */
+  nodesWithRecords(): Promise<readonly string[]>;
+}
+
 /** Writes to the Auto Scaling API. */
 export interface GroupWriter {
   /** Raises desired capacity; never used to lower it. */

@@ -35,6 +35,7 @@ import type {
   GroupWriter,
   Leadership,
   LiveNodeCheck,
+  LiveRecordCheck,
   Observe,
 } from './ports';
 import { instancesWithoutNode, nodelessInstanceToTerminate } from './nodeless';
@@ -58,6 +59,11 @@ export interface ReconcilerDependencies {
    * to `staleAfterSeconds` old). Without it, only the cached view is checked (tests).
    */
   readonly liveNodeCheck?: LiveNodeCheck;
+  /**
+   * A live read of the records on every node of the cluster, right before the first record of a
+   * new operation. Without it, only the cached view is checked (tests).
+   */
+  readonly liveRecordCheck?: LiveRecordCheck;
   /**
    * The clock, epoch ms. The gate judges the age of the observed data at the moment of each write
    * by this clock, not at the moment of the observation: a pass's earlier writes can wait (rate
@@ -380,6 +386,26 @@ export class Reconciler {
     if (node === undefined) return { plan, step: undefined, acted };
     if (!this.allowed(observed, { kind: 'record', nodeName: node.name })) {
       return { plan, step: undefined, acted };
+    }
+    // One operation at a time: no record anywhere, live (a record on a node outside the cached
+    // Kafka node view, or one the cache has not shown yet, would make this a second operation).
+    if (this.deps.liveRecordCheck !== undefined) {
+      const recorded = await this.deps.liveRecordCheck.nodesWithRecords();
+      if (recorded.length > 0) {
+        this.deps.logger.log(
+          'warn',
+          'not starting an operation: a record exists outside the view',
+          {
+            action: action.kind,
+            nodes: recorded,
+          },
+        );
+        return { plan, step: undefined, acted };
+      }
+      // The live read took time: gate again.
+      if (!this.allowed(observed, { kind: 'record', nodeName: node.name })) {
+        return { plan, step: undefined, acted };
+      }
     }
     const record = startOperation(action, {
       nowMs: observed.nowMs,

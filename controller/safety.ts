@@ -170,6 +170,19 @@ export function kafkaBlocker(
       return { reason: 'broker-not-ready', detail: `broker ${broker.podName} is not Ready` };
     }
   }
+  // A broker bound to a node outside the Kafka node view: the node list is partial (a node whose
+  // label changed, or a list that missed it), and that node may carry an operation record this
+  // view cannot see, so no move or new operation starts on it.
+  const known = new Set(observed.nodes.map(node => node.name));
+  const stray = observed.brokers.find(
+    broker => broker.nodeName !== undefined && !known.has(broker.nodeName),
+  );
+  if (stray !== undefined) {
+    return {
+      reason: 'stale-data',
+      detail: `broker ${stray.podName} is bound to node ${stray.nodeName}, which is not in the Kafka node view (its label changed?); a record on it would be unseen`,
+    };
+  }
   for (const broker of others) {
     const leaving = hostGoingDown(observed, broker.nodeName);
     if (leaving !== undefined) {

@@ -121,6 +121,18 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
     };
   }
 
+  /**
+   * Every node of the cluster that carries an operation record, read live (one LIST of all nodes,
+   * no label selector, so a Kafka node whose label changed is included).
+   */
+  async nodesWithRecords(): Promise<readonly string[]> {
+    const nodes = await this.core.listNode({});
+    return nodes.items
+      .filter(node => node.metadata?.annotations?.[OPERATION_ANNOTATION] !== undefined)
+      .map(node => node.metadata?.name ?? '')
+      .sort();
+  }
+
   /** Broker pods of the cluster. */
   brokerPodSource(): ListWatchSource<V1Pod> {
     const namespace = this.config.kafkaNamespace;

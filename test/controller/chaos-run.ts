@@ -107,6 +107,7 @@ export async function runSchedule(
       groups: world,
       events: world,
       liveNodeCheck: world,
+      liveRecordCheck: world,
       leadership: () => world.leadership,
       now: () => world.nowMs,
       metrics: new ControllerMetrics({ defaultMetrics: false }),

@@ -27,6 +27,7 @@ import type {
   GroupWriter,
   Leadership,
   LiveNodeCheck,
+  LiveRecordCheck,
 } from '../../controller/ports';
 import type { HistoryEvent, WriteKind } from './invariants';
 import { CrashError } from './fake-cluster';
@@ -170,7 +171,9 @@ const NODE_DELETE_MS = 40_000;
 export const OPERATOR_DELAY_MS = 300_000;
 
 /** The world. Times are epoch ms from `NOW_MS`. */
-export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, LiveNodeCheck {
+export class ChaosWorld
+  implements ClusterWriter, GroupWriter, EventRecorder, LiveNodeCheck, LiveRecordCheck
+{
   nowMs = NOW_MS;
   readonly history: HistoryEvent[] = [];
   readonly nodes: Node[] = [];
@@ -923,6 +926,16 @@ export class ChaosWorld implements ClusterWriter, GroupWriter, EventRecorder, Li
     this.write(protectedFromScaleIn ? 'protect' : 'unprotect', { groupName }, () => {
       for (const instance of targets) instance.protectedFromScaleIn = protectedFromScaleIn;
     });
+  }
+
+  /** The live read of every node's record (never stale; fails like any API call). */
+  async nodesWithRecords(): Promise<readonly string[]> {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    return this.nodes
+      .filter(node => node.operation !== undefined)
+      .map(node => node.name)
+      .sort();
   }
 
   /** The live read of one node (never stale; fails like any API call during an API fault). */

@@ -141,8 +141,17 @@ describe('decide: table', () => {
       ...observed,
       groups: observed.groups.map(group => ({ ...group, desired: 1, max: 1 })),
     };
+    // One node per zone: its brokers all on node -0 (a broker bound to a node missing from the
+    // view would be a partial view, held as stale-data).
     const blocked = decide(
-      { ...atMaxGroup, nodes: atMaxGroup.nodes.filter(node => !node.name.endsWith('-1')) },
+      {
+        ...atMaxGroup,
+        nodes: atMaxGroup.nodes.filter(node => !node.name.endsWith('-1')),
+        brokers: atMaxGroup.brokers.map(broker => ({
+          ...broker,
+          nodeName: broker.nodeName?.replace(/-1$/, '-0'),
+        })),
+      },
       capped,
       INITIAL_MEMORY,
     );

@@ -18,6 +18,13 @@
  *   started a second operation on another node (`two-operations`, a new invariant). Fixed: the
  *   reconciler remembers its Kubernetes writes and a view that does not show one yet is stale
  *   (`own-writes.ts`), for at most `staleAfterSeconds` per write.
+ * - A Kafka node dropped out of the node view (its label changed) while it carried an operation
+ *   record with a move in flight: `decide` saw no record and started a second operation elsewhere
+ *   (`two-operations`). Fixed in `kafkaBlocker`: a broker bound to a node outside the Kafka node
+ *   view makes the view partial, so no move and no new operation starts (scale-out still runs).
+ *   The same node without brokers (emptied, or its record before any move) hid its record too:
+ *   before the first record of a new operation the reconciler now reads every node live (one
+ *   LIST, no label selector, `LiveRecordCheck`) and starts nothing while any record exists.
  * - Mutants of the safety gates that survived the whole controller suite (30 tried, 6 survived):
  *   each is named in its test under "gate boundaries" and killed there.
  */
@@ -592,4 +599,112 @@ describe("the view must show the controller's own writes", () => {
     ).toBeUndefined();
     expect(writes.check(observed, observed.nowMs).unseenOwnWrite).toBeUndefined();
   });
+});
+
+describe('a broker bound to a node outside the Kafka node view holds moves', () => {
+  test('no move, no new operation, no roll through the gate; scale-out is not held', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 11 }), index => {
+        const even = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
+        const stray = even.brokers[index];
+        const observed: Observed = {
+          ...unevenZoneA(),
+          brokers: unevenZoneA().brokers.map(broker =>
+            broker.podName === stray.podName ? { ...broker, nodeName: 'node-unlabelled' } : broker,
+          ),
+        };
+        const plan = decide(observed, config, INITIAL_MEMORY);
+        expect(plan.action?.kind ?? 'hold').not.toMatch(/respread|scale-in/);
+        expect(plan.detail).toContain('not in the Kafka node view');
+        for (const broker of observed.brokers) {
+          const roll = {
+            kind: 'request-roll',
+            podName: broker.podName,
+            podUid: broker.uid,
+          } as const;
+          expect(writeBlocker(observed, config, roll)?.reason).toBe('stale-data');
+        }
+        // Demand above the level still scales out.
+        const busy = {
+          ...observed,
+          loads: (observed.loads ?? []).map(load => ({ ...load, receiveMiBps: 100 })),
+        };
+        expect(decide(busy, config, INITIAL_MEMORY).action?.kind).toBe('scale-out');
+      }),
+      { numRuns: 24 },
+    );
+  });
+
+  test('regression (3 zones, seed 40, review 2): a record on an unlabelled node was unseen; two operations', async () => {
+    const faults: Fault[] = [
+      { atMs: 0, kind: 'api-slow', durationMs: 154081, pick: 132, afterWrite: 160 },
+      { atMs: 19, kind: 'urp-spike', durationMs: 128474, pick: 261, afterWrite: 88 },
+      { atMs: 78020, kind: 'instance-never-joins', durationMs: 119516, pick: 562, afterWrite: 123 },
+      { atMs: 1488360, kind: 'node-replaced', durationMs: 22045, pick: 61 },
+      { atMs: 2575600, kind: 'node-unlabelled', durationMs: 170607, pick: 998, afterWrite: 29 },
+      { atMs: 3558391, kind: 'pods-view-missing', durationMs: 5004, pick: 9, afterWrite: 151 },
+      { atMs: 4459927, kind: 'instance-lost', durationMs: 179985, pick: 725, afterWrite: 155 },
+      { atMs: 7291196, kind: 'instance-lost', durationMs: 131122, pick: 3 },
+      { atMs: 7339218, kind: 'foreign-uncordon', durationMs: 177832, pick: 318, afterWrite: 155 },
+      { atMs: 9662546, kind: 'crash-restart', durationMs: 156735, pick: 319, afterWrite: 157 },
+      { atMs: 10069077, kind: 'providerid-unparsed', durationMs: 118358, pick: 8 },
+    ];
+    const { violations, world } = await runSchedule(faults, configWithZones(3));
+    expect(violations).toEqual([]);
+    expectSettled(world);
+  });
+});
+
+describe('a new operation starts only when no node of the cluster carries a record, live', () => {
+  test('a record on a node outside the view (or not yet in the cache) holds the start', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.podName === 'orders-brokers-a-1001' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    let recorded: string[] = ['node-relabelled'];
+    const reconciler = new Reconciler({
+      config,
+      observe: () => cluster.observe(),
+      cluster,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      liveRecordCheck: { nodesWithRecords: async () => recorded },
+    });
+    const held = await reconciler.reconcileOnce();
+    expect(held.plan.action).toMatchObject({ kind: 'respread', nodeName: 'node-a-0' });
+    expect(cluster.writes).toEqual([]);
+    recorded = [];
+    await reconciler.reconcileOnce();
+    expect(cluster.writes).toEqual(['record node-a-0 cordon']);
+  });
+
+  test.each([
+    [
+      'seed 42',
+      [{ atMs: 1742371, kind: 'node-unlabelled', durationMs: 58697, pick: 685, afterWrite: 142 }],
+    ],
+    [
+      'seed 43',
+      [
+        { atMs: 599995, kind: 'node-unlabelled', durationMs: 177478, pick: 498, afterWrite: 92 },
+        { atMs: 694954, kind: 'nodes-view-frozen', durationMs: 171682, pick: 424, afterWrite: 69 },
+        { atMs: 2448510, kind: 'api-429', durationMs: 56597, pick: 169, afterWrite: 24 },
+        { atMs: 3346316, kind: 'nodes-view-missing', durationMs: 22275, pick: 270, afterWrite: 48 },
+        { atMs: 3458269, kind: 'node-unlabelled', durationMs: 67336, pick: 993, afterWrite: 71 },
+        { atMs: 4669518, kind: 'foreign-uncordon', durationMs: 113588, pick: 33, afterWrite: 68 },
+        { atMs: 6146923, kind: 'node-replaced', durationMs: 41344, pick: 838, afterWrite: 125 },
+        { atMs: 9446031, kind: 'foreign-cordon', durationMs: 125467, pick: 560, afterWrite: 61 },
+      ],
+    ],
+  ] as Array<[string, Fault[]]>)(
+    'regression (3 zones, %s, review 2): a record on an unlabelled node was unseen; two operations',
+    async (_name, faults) => {
+      const { violations, world } = await runSchedule(faults, configWithZones(3));
+      expect(violations).toEqual([]);
+      expectSettled(world);
+    },
+  );
 });
