@@ -223,7 +223,17 @@ interface ValueRule {
   readonly also?: number;
 }
 
-const INT_MAX = 2 ** 31 - 1;
+/** Java's `int` and `long` ranges, the values `Integer.parseInt` / `Long.parseLong` accept. */
+const JAVA_RANGES = {
+  int: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
+  long: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
+} as const;
+
+/** The Java range of an integer type, as a membership test on exact (BigInt) values. */
+function javaIntegerRange(type: 'int' | 'long'): { includes(value: bigint): boolean } {
+  const { min, max } = JAVA_RANGES[type];
+  return { includes: value => value >= min && value <= max };
+}
 
 export const TOPIC_VALUE_RULES: Readonly<Record<string, ValueRule>> = {
   'cleanup.policy': { type: 'list', values: ['compact', 'delete'] },
@@ -304,8 +314,14 @@ export function valueProblem(rule: ValueRule, value: ConfigValue): string | unde
             ? Number(text)
             : NaN;
       const kind = rule.type === 'double' ? 'number' : 'whole number';
-      const limit = rule.type === 'int' ? INT_MAX : Number.MAX_SAFE_INTEGER;
-      if (typeof value === 'boolean' || Number.isNaN(number) || Math.abs(number) > limit) {
+      // Java's range of the type, compared exactly: Long.MAX_VALUE (the default of several
+      // long keys) is above Number.MAX_SAFE_INTEGER, and a double may be written up to
+      // Double.MAX_VALUE (1.7976931348623157E308, the default of log.cleaner.io.max.bytes.per.second).
+      const inJavaRange =
+        rule.type === 'double'
+          ? Number.isFinite(number)
+          : whole && javaIntegerRange(rule.type).includes(BigInt(text.replace(/^\+/, '')));
+      if (typeof value === 'boolean' || Number.isNaN(number) || !inJavaRange) {
         return `${showValue(value)} is not a ${kind} Kafka accepts; write a plain ${kind}${range()}${rule.type === 'double' ? '' : ' (no unit, no decimals)'}`;
       }
       if (number === rule.also) return undefined;

@@ -1,0 +1,56 @@
+/**
+ * kafka.config numbers get Java's exact ranges: Long.MAX_VALUE (the default of several long keys)
+ * and Double.MAX_VALUE were refused because the check stopped at Number.MAX_SAFE_INTEGER, and
+ * Integer.MIN_VALUE was refused by an absolute-value test.
+ */
+import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
+import { specInput } from '../util/specs';
+
+function problemsOf(config: Record<string, string | number | boolean>): string[] {
+  const base = specInput(3, 1);
+  const input: PlatformSpecInput = { ...base, kafka: { ...base.kafka, config } };
+  try {
+    parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+/** Problems about the value's type or range (not the cross-key or platform rules). */
+function valueProblems(key: string, value: string): string[] {
+  return problemsOf({ [key]: value }).filter(
+    p => p.includes('out of range') || p.includes('Kafka accepts') || p.includes('not a list'),
+  );
+}
+
+describe('kafka.config numbers use the Java type ranges', () => {
+  it('long keys accept Long.MAX_VALUE (their documented default) and refuse one more', () => {
+    for (const key of [
+      'log.flush.interval.messages',
+      'log.cleaner.max.compaction.lag.ms',
+      'log.message.timestamp.before.max.ms',
+      'remote.log.manager.copy.max.bytes.per.second',
+    ]) {
+      expect(valueProblems(key, '9223372036854775807')).toEqual([]);
+      expect(valueProblems(key, '9223372036854775808')).toHaveLength(1);
+    }
+    // An unknown key named like a number (the .ms/.bytes convention) gets the long range too.
+    expect(valueProblems('log.example.unknown.ms', '-9223372036854775808')).toEqual([]);
+    expect(valueProblems('log.example.unknown.ms', '-9223372036854775809')).toHaveLength(1);
+  });
+
+  it('int keys accept Integer.MIN_VALUE..MAX_VALUE exactly', () => {
+    expect(valueProblems('replica.fetch.min.bytes', '-2147483648')).toEqual([]);
+    expect(valueProblems('replica.fetch.min.bytes', '2147483647')).toEqual([]);
+    expect(valueProblems('replica.fetch.min.bytes', '2147483648')).toHaveLength(1);
+    expect(valueProblems('replica.fetch.min.bytes', '-2147483649')).toHaveLength(1);
+  });
+
+  it('double keys accept Double.MAX_VALUE (the cleaner I/O default) and refuse overflow', () => {
+    const key = 'log.cleaner.io.max.bytes.per.second';
+    expect(valueProblems(key, '1.7976931348623157E308')).toEqual([]);
+    expect(valueProblems(key, '1e309')).toHaveLength(1);
+  });
+});
