@@ -12,7 +12,10 @@
  *   `controller.` and `metadata.log.dir`). The Strimzi 1.2.0 CRD this project pins
  *   (charts/operators/versions.ts, ../shared/crds/strimzi-1.2.0) only says that such prefixes
  *   exist and points to the documentation, so the list could not be checked against 1.2.0 itself;
- *   the ZooKeeper entries are kept although Kafka 4 has no ZooKeeper keys. Strimzi drops a
+ *   the ZooKeeper entries are kept although Kafka 4 has no ZooKeeper keys. Exceptions added
+ *   later come from Strimzi's CHANGELOG (read at the 1.1.0 development head): 0.48.0 made
+ *   `broker.session.timeout.ms`, `broker.heartbeat.interval.ms` and `controller.socket.timeout.ms`
+ *   configurable, 0.51.0 the listener-prefixed connection limits. Strimzi drops a
  *   forbidden key with a warning in the operator log, so the user's setting silently does
  *   nothing; rejecting it here is the only way the user hears about it.
  * - Topic-level keys: Apache Kafka 4.0 and 4.1 documentation, "Topic-Level Configs"
@@ -89,7 +92,19 @@ const STRIMZI_PREFIX_EXCEPTIONS: ReadonlySet<string> = new Set([
   'controller.quorum.election.backoff.max.ms',
   'controller.quorum.election.timeout.ms',
   'controller.quorum.fetch.timeout.ms',
+  // Strimzi 0.48.0 made these three configurable (CHANGELOG, 0.48.0).
+  'broker.session.timeout.ms',
+  'broker.heartbeat.interval.ms',
+  'controller.socket.timeout.ms',
 ]);
+
+/**
+ * Listener-prefixed keys Strimzi lets through since 0.51.0 (CHANGELOG, 0.51.0: with the prefix
+ * `listener.name.<listener>.`, the keys `connections.max.reauth.ms`, `max.connections*` and
+ * `max.connection.creation.rate`); Kafka reads them per listener.
+ */
+const STRIMZI_LISTENER_PREFIX_EXCEPTION =
+  /^listener\.name\.[^.\s]+\.(connections\.max\.reauth\.ms|max\.connections[a-z.]*|max\.connection\.creation\.rate)$/;
 
 /** Broker keys this platform sets itself and does not let the spec override. */
 const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
@@ -563,9 +578,10 @@ function issue(path: string, message: string): SpecIssue {
 /** The forbidden or reserved entry a broker key falls under, if any. */
 export function forbiddenBrokerKey(key: string): (ForbiddenPrefix & { by: string }) | undefined {
   const lower = key.toLowerCase();
-  const strimzi = STRIMZI_PREFIX_EXCEPTIONS.has(lower)
-    ? undefined
-    : STRIMZI_FORBIDDEN_PREFIXES.find(entry => lower.startsWith(entry.prefix.toLowerCase()));
+  const strimzi =
+    STRIMZI_PREFIX_EXCEPTIONS.has(lower) || STRIMZI_LISTENER_PREFIX_EXCEPTION.test(lower)
+      ? undefined
+      : STRIMZI_FORBIDDEN_PREFIXES.find(entry => lower.startsWith(entry.prefix.toLowerCase()));
   if (strimzi !== undefined) return { ...strimzi, by: 'Strimzi' };
   // Strimzi's exceptions pass Strimzi, not the platform (cruise.control.metrics.topic.* configure
   // a Cruise Control this platform does not deploy).
