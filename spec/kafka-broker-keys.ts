@@ -9,8 +9,16 @@
  * and ignored. The table serves two checks in `kafka-config.ts`: the value of a known key must parse
  * as its type and lie in its range (a bad value stops the broker with a ConfigException), and a key
  * that is not in the table but within two edits of one is a misspelling that Kafka would ignore.
- * Keys added by Kafka 4.2 and 4.3 are not in a published table here; they pass unchecked unless
- * they sit within two edits of a 4.1 key.
+ *
+ * Kafka 4.2 and 4.3 (the lines Strimzi 1.2.0 runs, `kafka-versions.ts`): the table was checked
+ * against the Kafka 4.3 "Broker Configs" table (apache/kafka-site
+ * `43/configuration/broker-configs`, stored commit 0dd41c5e96dc). Every numeric bound agrees or the
+ * 4.1 entry is looser, except `group.coordinator.append.linger.ms` and
+ * `share.coordinator.append.linger.ms`, which accept -1 (adaptive linger, the 4.2 and 4.3 default;
+ * 4.2's table read for the group key); their lower bound here is -1. The keys 4.2 and 4.3 added
+ * outside the forbidden prefixes are appended at the end with their 4.3 type and bounds; the
+ * names of every 4.3 key are in `kafka-broker-key-names.ts`. Where 4.2 and 4.3 differ, the looser
+ * bound is kept so no value a supported version accepts is refused.
  */
 
 /** Type and bounds of one broker key; `short` is a 16-bit integer. */
@@ -21,7 +29,7 @@ export interface BrokerKeyFacts {
   readonly max?: number;
 }
 
-/** Kafka 4.1 broker keys (see the module comment). */
+/** Kafka 4.1 broker keys, with the 4.2/4.3 corrections and additions (see the module comment). */
 export const KAFKA_BROKER_KEYS: Readonly<Record<string, BrokerKeyFacts>> = {
   'add.partitions.to.txn.retry.backoff.max.ms': { type: 'int', min: 0 },
   'add.partitions.to.txn.retry.backoff.ms': { type: 'int', min: 1 },
@@ -78,7 +86,7 @@ export const KAFKA_BROKER_KEYS: Readonly<Record<string, BrokerKeyFacts>> = {
   'group.consumer.min.heartbeat.interval.ms': { type: 'int', min: 1 },
   'group.consumer.min.session.timeout.ms': { type: 'int', min: 1 },
   'group.consumer.session.timeout.ms': { type: 'int', min: 1 },
-  'group.coordinator.append.linger.ms': { type: 'int', min: 0 },
+  'group.coordinator.append.linger.ms': { type: 'int', min: -1 },
   'group.coordinator.rebalance.protocols': { type: 'list' },
   'group.coordinator.threads': { type: 'int', min: 1 },
   'group.initial.rebalance.delay.ms': { type: 'int' },
@@ -237,7 +245,7 @@ export const KAFKA_BROKER_KEYS: Readonly<Record<string, BrokerKeyFacts>> = {
   'request.timeout.ms': { type: 'int' },
   'sasl.mechanism.controller.protocol': { type: 'string' },
   'sasl.server.max.receive.size': { type: 'int' },
-  'share.coordinator.append.linger.ms': { type: 'int', min: 0 },
+  'share.coordinator.append.linger.ms': { type: 'int', min: -1 },
   'share.coordinator.load.buffer.size': { type: 'int', min: 1 },
   'share.coordinator.snapshot.update.records.per.snapshot': { type: 'int', min: 0 },
   'share.coordinator.state.topic.compression.codec': { type: 'int' },
@@ -271,4 +279,32 @@ export const KAFKA_BROKER_KEYS: Readonly<Record<string, BrokerKeyFacts>> = {
   'transaction.two.phase.commit.enable': { type: 'boolean' },
   'transactional.id.expiration.ms': { type: 'int', min: 1 },
   'unclean.leader.election.enable': { type: 'boolean' },
+  // Added by Kafka 4.2 or 4.3 (4.3 table).
+  'config.providers': { type: 'list' },
+  'controller.quorum.auto.join.enable': { type: 'boolean' },
+  'controller.quorum.fetch.max.bytes': { type: 'int', min: 1 },
+  'controller.quorum.fetch.snapshot.max.bytes': { type: 'int', min: 1 },
+  'cordoned.log.dirs': { type: 'list' },
+  'follower.fetch.last.tiered.offset.enable': { type: 'boolean' },
+  'follower.replication.throttled.rate': { type: 'long', min: 0 },
+  'group.consumer.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.consumer.max.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.consumer.min.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.coordinator.background.threads': { type: 'int', min: 1 },
+  'group.coordinator.cached.buffer.max.bytes': { type: 'int', min: 524288 },
+  'group.share.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.share.max.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.share.max.delivery.count.limit': { type: 'int', min: 5, max: 25 },
+  'group.share.max.partition.max.record.locks': { type: 'int', min: 2000, max: 10000 },
+  'group.share.min.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.share.min.delivery.count.limit': { type: 'int', min: 2, max: 5 },
+  'group.share.min.partition.max.record.locks': { type: 'int', min: 100, max: 2000 },
+  'group.streams.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.streams.initial.rebalance.delay.ms': { type: 'int', min: 0 },
+  'group.streams.max.assignment.interval.ms': { type: 'int', min: 0 },
+  'group.streams.min.assignment.interval.ms': { type: 'int', min: 0 },
+  'leader.replication.throttled.rate': { type: 'long', min: 0 },
+  'remote.log.manager.follower.thread.pool.size': { type: 'int', min: 1 },
+  'replica.alter.log.dirs.io.max.bytes.per.second': { type: 'long', min: 0 },
+  'share.coordinator.cached.buffer.max.bytes': { type: 'int', min: 524288 },
 };

@@ -25,6 +25,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { showValue, type SpecIssue } from './errors';
+import { KAFKA_4_BROKER_KEY_NAMES } from './kafka-broker-key-names';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
 import type { PlatformSpec, TopicSpec } from './schema';
@@ -416,21 +417,30 @@ const STRIMZI_ALLOWED_EXTRA_KEYS = [...STRIMZI_PREFIX_EXCEPTIONS].filter(key =>
   key.startsWith('cruise.control.'),
 );
 
+/** Every documented Kafka 4.x broker key: the 4.1 table plus the 4.3 documentation's names. */
+const KAFKA_4_BROKER_KEY_NAMES_SET: ReadonlySet<string> = new Set([
+  ...Object.keys(KAFKA_BROKER_KEYS),
+  ...KAFKA_4_BROKER_KEY_NAMES,
+]);
+
 /**
  * A key Kafka does not define but that is within two edits of one it does: a misspelling, which
  * Kafka logs as unknown and ignores (`log.retention.hour`, `num.io.thread`). Returns the key meant.
- * Keys further from every known key pass, since Kafka 4.2 and 4.3 keys are not in the table.
+ * A key any documented Kafka 4.x table has (4.1's typed table, 4.3's names in
+ * `kafka-broker-key-names.ts`) is never a misspelling; keys further than two edits from every
+ * known key pass (internal or plugin keys Kafka does not document).
  */
 export function misspeltBrokerKey(key: string): string | undefined {
   if (
     KAFKA_BROKER_KEYS[key] !== undefined ||
+    KAFKA_4_BROKER_KEY_NAMES_SET.has(key) ||
     TOPIC_CONFIG_KEYS.includes(key) ||
     STRIMZI_ALLOWED_EXTRA_KEYS.includes(key) ||
     REMOVED_IN_KAFKA_4[key] !== undefined
   ) {
     return undefined;
   }
-  const known = [...Object.keys(KAFKA_BROKER_KEYS), ...STRIMZI_ALLOWED_EXTRA_KEYS];
+  const known = [...KAFKA_4_BROKER_KEY_NAMES_SET, ...STRIMZI_ALLOWED_EXTRA_KEYS];
   const candidate = closest(key, known);
   return distance(key, candidate) <= 2 ? candidate : undefined;
 }
