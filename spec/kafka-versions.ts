@@ -6,14 +6,18 @@
  * GreptimeTeam/docs#1399 with 3.7.0; OpenFunction/samples#117 with 2.8.0; zacheryph/k8s-gitops#3396
  * with 4.1.0 on a release supporting 4.2.0, 4.2.1 and 4.3.0).
  *
- * Sources for this list (facts only): Strimzi publishes one `quay.io/strimzi/kafka:<strimzi>-kafka-<kafka>`
- * image per supported version, and images tagged `1.2.0-kafka-4.2.1`, `1.2.0-kafka-4.3.0` and
- * `1.2.0-kafka-4.3.1` are in use in public repositories; the release before 1.2.0 supported 4.2.0,
- * 4.2.1 and 4.3.0 (zacheryph/k8s-gitops#3396), and Strimzi drops a Kafka minor line with all its
- * patch releases at once (strimzi-kafka-operator#7131, maintainer comment), so 4.2.0 stays with
- * 4.2.1. Strimzi's own list is `kafka-versions.yaml` (`supported: true`) in the release's source.
- * Re-check this list whenever the Strimzi pin changes (test/spec/strimzi-reports.test.ts fails
- * when the pin moves without it).
+ * Sources for this list (facts only): Strimzi's own list is `kafka-versions.yaml`
+ * (`supported: true`) in the release's source, and the operator's `STRIMZI_KAFKA_IMAGES`
+ * environment (one `<kafka>=quay.io/strimzi/kafka:<strimzi>-kafka-<kafka>` line per supported
+ * version) in the release's `strimzi-cluster-operator-<version>.yaml`. The 1.2.0 copy of
+ * `kafka-versions.yaml` is not in the stored sources; its 1.1.0 development copy
+ * (strimzi-kafka-operator commit 01bad4471cc8, CHANGELOG "1.1.0: Support for Apache Kafka 4.3.0")
+ * marks 4.2.0 and 4.3.0 supported and every 4.1.x unsupported. For 1.2.0 itself, a public test
+ * that pins the 1.2.0 release asset (strimzi commit 6c7b43c4af0d) lists the `STRIMZI_KAFKA_IMAGES`
+ * keys 4.2.0, 4.2.1, 4.3.0 and 4.3.1 with `1.2.0-kafka-4.3.1` as the default image, and
+ * `1.2.0-kafka-4.2.0` images are in use in public repositories; no `1.2.0-kafka-4.4.x` image
+ * was found. Re-check this list whenever the Strimzi pin changes (test/spec/strimzi-reports.test.ts
+ * fails when the pin moves without it).
  */
 
 /** The Strimzi release these versions belong to; equal to `STRIMZI_OPERATOR_CHART.version`. */
