@@ -138,3 +138,187 @@ describe('re-spread of a zone above its level', () => {
     );
   });
 });
+
+/**
+ * Zones of `nodesByZone[z]` Ready nodes each, broker `b` of zone `z` on node `placement[z][b]`,
+ * demand per zone in MiB/s; the group wants as many nodes as the zone has.
+ */
+function spread(
+  zoneConfig: typeof config,
+  nodesByZone: readonly number[],
+  placement: readonly (readonly number[])[],
+  demandByZone: readonly number[],
+): Observed {
+  const observed = healthyCluster(zoneConfig, { nodesByZone, demandByZone });
+  return {
+    ...observed,
+    brokers: observed.brokers.map(broker => {
+      const zoneIndex = zoneConfig.zones.findIndex(zone => zone.zone === broker.zone);
+      const brokerIndex = observed.brokers
+        .filter(each => each.zone === broker.zone)
+        .findIndex(each => each.podName === broker.podName);
+      const suffix = zoneConfig.zones[zoneIndex].poolName.slice(-1);
+      return { ...broker, nodeName: `node-${suffix}-${placement[zoneIndex][brokerIndex]}` };
+    }),
+  };
+}
+
+/** Applies respreads (each lands on the zone's emptiest other node) until `decide` does something else. */
+function respreadUntilDone(
+  observed: Observed,
+  zoneConfig: typeof config,
+  memory: Memory,
+  limit: number,
+): {
+  readonly observed: Observed;
+  readonly moves: string[];
+  readonly plan: ReturnType<typeof decide>;
+} {
+  const moves: string[] = [];
+  let plan = decide(observed, zoneConfig, memory);
+  while (plan.action?.kind === 'respread' && moves.length < limit) {
+    const from = plan.action.nodeName;
+    moves.push(from);
+    const zone = observed.nodes.find(node => node.name === from)?.zone;
+    const target = observed.nodes
+      .filter(node => node.zone === zone && node.name !== from)
+      .sort(
+        (a, b) =>
+          brokersOn(observed, a.name) - brokersOn(observed, b.name) || a.name.localeCompare(b.name),
+      )[0];
+    const moving = observed.brokers.find(broker => broker.nodeName === from);
+    observed = {
+      ...observed,
+      brokers: observed.brokers.map(broker =>
+        broker === moving ? { ...broker, nodeName: target.name } : broker,
+      ),
+    };
+    plan = decide(observed, zoneConfig, memory);
+  }
+  return { observed, moves, plan };
+}
+
+describe('re-spread above the level: the conditions one by one (mutation review)', () => {
+  test('a zone AT its level still evens out a spread whose nodes are all within target', () => {
+    // 60 MiB/s per zone: level 2 (in and out); [3, 1] carries 45 and 15 MiB/s, both <= 50. The
+    // above-level conditions must not apply to a zone at its level (mutants: `aboveLevel` dropped
+    // from the skip, or `>=` in its definition).
+    const observed = spread(
+      config,
+      [2, 2, 2],
+      config.zones.map(() => [0, 0, 0, 1]),
+      [60, 60, 60],
+    );
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    expect(plan.zones.map(zone => [zone.currentNodes, zone.desiredNodes])).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
+    expect(plan.action).toMatchObject({ kind: 'respread', nodeName: 'node-a-0' });
+  });
+
+  test('a hottest node exactly at the target is not above it: no move', () => {
+    // 50 MiB/s a zone on node 0 of 4 = 50 MiB/s, the target itself (mutant: `>=`).
+    const observed = spread(
+      config,
+      [4, 4, 4],
+      config.zones.map(() => [0, 0, 0, 0]),
+      [50, 50, 50],
+    );
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    expect(plan.zones[0]).toMatchObject({ currentNodes: 4, desiredNodes: 2 });
+    expect(plan.reason).toBe('stabilizing');
+    const above = spread(
+      config,
+      [4, 4, 4],
+      config.zones.map(() => [0, 0, 0, 0]),
+      [50.5, 50.5, 50.5],
+    );
+    expect(decide(above, config, INITIAL_MEMORY).action?.kind).toBe('respread');
+  });
+
+  test('a zone above its level with a node count that does not divide its brokers re-spreads', () => {
+    // Mid scale-in from 4 to 2 (3 nodes, 4 brokers), demand back at 80 MiB/s: node 0 carries 3
+    // brokers = 60 MiB/s > 50. The at-level rule `brokers % nodes == 0` must not hold it.
+    const observed = spread(
+      config,
+      [3, 3, 3],
+      config.zones.map(() => [0, 0, 0, 1]),
+      [80, 80, 80],
+    );
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    expect(plan.zones[0]).toMatchObject({ currentNodes: 3, desiredNodes: 2 });
+    expect(plan.action).toMatchObject({ kind: 'respread', nodeName: 'node-a-0' });
+    const done = respreadUntilDone(observed, config, eligible, 20);
+    // One move per zone: 3,1,0 -> 2,1,1; then the scale-in.
+    expect(done.moves).toHaveLength(3);
+    expect(done.plan.action?.kind).toBe('scale-in');
+  });
+
+  test('demand past the highest level: moves stop at the level spread, not at one broker a node', () => {
+    // Levels 1/2 (max 2 nodes a zone); someone left 4 nodes per zone. 200 MiB/s a zone is past
+    // level 2's 100, so even the level's balanced spread (2 brokers = 100 MiB/s) is above target:
+    // only the broker-count condition stops the moves there (mutants: `>=`, the condition
+    // dropped, `ceil(brokers / currentNodes)`). Spreading on to 1 broker a node would move brokers
+    // onto the nodes the scale-in removes next.
+    const capped = testConfig({ maxNodesPerZone: 2 });
+    expect(capped.balancedNodeCounts).toEqual([1, 2]);
+    const observed = spread(
+      capped,
+      [4, 4, 4],
+      capped.zones.map(() => [0, 0, 0, 0]),
+      [200, 200, 200],
+    );
+    const done = respreadUntilDone(observed, capped, eligible, 30);
+    expect(done.plan.zones[0]).toMatchObject({ currentNodes: 4, desiredNodes: 2 });
+    expect(done.moves).toHaveLength(6);
+    for (const node of done.observed.nodes)
+      expect(brokersOn(done.observed, node.name)).toBeLessThanOrEqual(2);
+    expect(done.plan.action?.kind).toBe('scale-in');
+  });
+
+  test('property: the moves of a zone above its level always end, at most at the level spread', () => {
+    // Any node count 1-6 per zone (levels 1/2/4), any placement, any demand: the respreads end in
+    // fewer moves than the zone has brokers, and no zone above its level is left with a node
+    // above both the target and its level's share that another node could take from.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.array(fc.nat({ max: 5 }), { minLength: 4, maxLength: 4 }), {
+          minLength: 3,
+          maxLength: 3,
+        }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        (nodesByZone, rawPlacement, demandByZone, same) => {
+          const zoneConfig = { ...config, sameLevelInAllZones: same };
+          const placement = rawPlacement.map((zone, index) =>
+            zone.map(node => node % nodesByZone[index]),
+          );
+          const observed = spread(zoneConfig, nodesByZone, placement, demandByZone);
+          const done = respreadUntilDone(observed, zoneConfig, eligible, 3 * 4 * 4);
+          expect(done.plan.action?.kind).not.toBe('respread');
+          expect(done.moves.length).toBeLessThanOrEqual(3 * 4);
+          // A scale-out comes before any move (it moves nothing); the spread is judged after it.
+          if (done.plan.action?.kind === 'scale-out') return;
+          const target = zoneConfig.nodeBaselineMiBps * zoneConfig.targetUtilization;
+          for (const view of done.plan.zones) {
+            if (view.currentNodes <= view.desiredNodes) continue;
+            const nodes = done.observed.nodes.filter(node => node.zone === view.zone);
+            const counts = nodes.map(node => brokersOn(done.observed, node.name));
+            const most = Math.max(...counts);
+            const share = Math.ceil(4 / view.desiredNodes);
+            const hot = (most * view.demandMiBps) / 4 > target && most > share;
+            expect({ zone: view.zone, counts, hot: hot && most > Math.min(...counts) }).toEqual({
+              zone: view.zone,
+              counts,
+              hot: false,
+            });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
