@@ -3,8 +3,13 @@
  * refuses to start when one fails (apache/kafka, the broker configuration validator of the 3.9/4.x
  * server module: `validateReplicaFetchConfigs`, `validateConsumerGroupConfigs`,
  * `validateSharedGroupConfigs`, `validateQueueMaxByte`, `validateConnectionConfigs`, and
- * `KafkaConfig.validateValues` for the retention time and the cleaner buffer). A key the spec
- * leaves out takes Kafka's default (Kafka 4.1 broker configuration table), so setting one side
+ * `KafkaConfig.validateValues` for the retention time and the cleaner buffer). Re-checked against
+ * the 4.x sources: `GroupCoordinatorConfig` (the streams-group era, 4.1+) keeps every group
+ * ordering here and adds heartbeat < session per group, the streams-group orderings and the
+ * standby maximum (added here); `ShareGroupConfig` keeps the record lock orderings; the 4.3-only
+ * checks (`group.share.max.share.sessions` >= `group.share.max.size`, the delivery count limits)
+ * are not added, since 4.2 does not make them. A key the spec leaves out takes Kafka's default
+ * (Kafka 4.1 broker configuration table, same in 4.3), so setting one side
  * alone can break a pair: `group.consumer.session.timeout.ms: 30000` is below the default minimum
  * of 45000 and stops every broker.
  *
@@ -15,7 +20,7 @@ import { showValue, type SpecIssue } from './errors';
 
 type ConfigValue = string | number | boolean;
 
-/** Kafka 4.1 defaults of the keys the orderings read. */
+/** Kafka 4.1 defaults of the keys the orderings read (unchanged in the 4.3 table). */
 export const ORDERING_DEFAULTS: Readonly<Record<string, number>> = {
   'replica.fetch.wait.max.ms': 500,
   'replica.socket.timeout.ms': 30000,
@@ -32,6 +37,14 @@ export const ORDERING_DEFAULTS: Readonly<Record<string, number>> = {
   'group.share.min.session.timeout.ms': 45000,
   'group.share.session.timeout.ms': 45000,
   'group.share.max.session.timeout.ms': 60000,
+  'group.streams.min.heartbeat.interval.ms': 5000,
+  'group.streams.heartbeat.interval.ms': 5000,
+  'group.streams.max.heartbeat.interval.ms': 15000,
+  'group.streams.min.session.timeout.ms': 45000,
+  'group.streams.session.timeout.ms': 45000,
+  'group.streams.max.session.timeout.ms': 60000,
+  'group.streams.num.standby.replicas': 0,
+  'group.streams.max.standby.replicas': 2,
   'group.share.min.record.lock.duration.ms': 15000,
   'group.share.record.lock.duration.ms': 30000,
   'group.share.max.record.lock.duration.ms': 60000,
@@ -43,23 +56,34 @@ export const ORDERING_DEFAULTS: Readonly<Record<string, number>> = {
   'log.cleaner.threads': 1,
 };
 
-/** `low` must not exceed `high`. */
+/** `low` must not exceed `high` (with `strict`, must be below it). */
 interface Ordering {
   readonly low: string;
   readonly high: string;
+  readonly strict?: boolean;
 }
 
-/** Each group's min <= value <= max, and the replica fetch wait under both timeouts. */
+/**
+ * Each group's min <= value <= max and heartbeat < session (consumer, share and streams groups:
+ * the checks of Kafka 4.x `GroupCoordinatorConfig`, streams since 4.1), the streams standby count
+ * under its maximum, and the replica fetch wait under both timeouts.
+ */
 const ORDERINGS: readonly Ordering[] = [
   { low: 'replica.fetch.wait.max.ms', high: 'replica.socket.timeout.ms' },
   { low: 'replica.fetch.wait.max.ms', high: 'replica.lag.time.max.ms' },
-  ...(['consumer', 'share'] as const).flatMap(group =>
-    (['heartbeat.interval.ms', 'session.timeout.ms'] as const).flatMap(setting => [
+  ...(['consumer', 'share', 'streams'] as const).flatMap(group => [
+    ...(['heartbeat.interval.ms', 'session.timeout.ms'] as const).flatMap(setting => [
       { low: `group.${group}.min.${setting}`, high: `group.${group}.${setting}` },
       { low: `group.${group}.${setting}`, high: `group.${group}.max.${setting}` },
       { low: `group.${group}.min.${setting}`, high: `group.${group}.max.${setting}` },
     ]),
-  ),
+    {
+      low: `group.${group}.heartbeat.interval.ms`,
+      high: `group.${group}.session.timeout.ms`,
+      strict: true,
+    },
+  ]),
+  { low: 'group.streams.num.standby.replicas', high: 'group.streams.max.standby.replicas' },
   { low: 'group.share.min.record.lock.duration.ms', high: 'group.share.record.lock.duration.ms' },
   { low: 'group.share.record.lock.duration.ms', high: 'group.share.max.record.lock.duration.ms' },
   {
@@ -90,16 +114,19 @@ export function brokerOrderingIssues(
   const issues: SpecIssue[] = [];
   const at = (key: string): string => `${mapPath}[${JSON.stringify(key)}]`;
   const isSet = (key: string): boolean => config[key] !== undefined;
-  for (const { low, high } of ORDERINGS) {
+  for (const { low, high, strict } of ORDERINGS) {
     if (!isSet(low) && !isSet(high)) continue;
     const lowValue = numberAt(config, low);
     const highValue = numberAt(config, high);
     if (lowValue === undefined || highValue === undefined) continue;
-    if (lowValue <= highValue) continue;
+    if (strict === true ? lowValue < highValue : lowValue <= highValue) continue;
     const path = at(isSet(low) ? low : high);
     issues.push({
       path,
-      message: `${setOrDefault(config, low)} ${lowValue} is above ${setOrDefault(config, high)} ${highValue}, which Kafka refuses at broker start; make ${low} at most ${high}`,
+      message:
+        strict === true
+          ? `${setOrDefault(config, low)} ${lowValue} is not below ${setOrDefault(config, high)} ${highValue}, which Kafka refuses at broker start; make ${low} less than ${high}`
+          : `${setOrDefault(config, low)} ${lowValue} is above ${setOrDefault(config, high)} ${highValue}, which Kafka refuses at broker start; make ${low} at most ${high}`,
     });
   }
   const queued = numberAt(config, 'queued.max.request.bytes');
