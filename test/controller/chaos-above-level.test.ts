@@ -1,0 +1,140 @@
+/**
+ * The chaos world (chaos-world.ts, a stand-in for the cluster) on a demand curve that reaches the
+ * re-spread of a zone ABOVE its level (controller/decide.ts `respreadChoice`): a short spike
+ * raises every zone from 1 node to 4, demand falls to 2 nodes' worth before the new nodes take
+ * any broker, so each zone waits to scale in with all four brokers (80 MiB/s, above the 50 MiB/s
+ * target) on one node. The real reconciler runs; the invariant checker (invariants.ts) judges
+ * the history, with random faults interleaved, on 3 zones.
+ */
+import fc from 'fast-check';
+import { AutoScalingRefusal } from '../../controller/adapters/autoscaling';
+import type { ControllerConfig } from '../../controller/config';
+import { NotLeaderError } from '../../controller/fence';
+import { silentLogger } from '../../controller/log';
+import { ControllerMetrics } from '../../controller/metrics';
+import { Reconciler } from '../../controller/reconciler';
+import { configWithZones, expectSettled, MINUTE, scheduleArb } from './chaos-run';
+import { ApiError, ChaosWorld, type Fault } from './chaos-world';
+import { CrashError } from './fake-cluster';
+import { checkInvariants, type Violation } from './invariants';
+
+const FAULTY_MS = 180 * MINUTE;
+const RUN_MS = 240 * MINUTE;
+
+/**
+ * Three 60-minute cycles, then a quiet hour: 20 MiB/s a zone (1 node), 180 for one minute (the
+ * scale-out to 4), 80 (2 nodes' worth: the zone is above its level with its brokers on one node),
+ * 20 again from minute 40 (scale-in to 1).
+ */
+function demandAt(offsetMs: number): number {
+  if (offsetMs >= FAULTY_MS) return 20;
+  const minute = (offsetMs % (60 * MINUTE)) / MINUTE;
+  if (minute < 10) return 20;
+  if (minute < 11) return 180;
+  if (minute < 40) return 80;
+  return 20;
+}
+
+function expectedPassError(error: unknown): boolean {
+  return (
+    error instanceof ApiError ||
+    error instanceof CrashError ||
+    error instanceof NotLeaderError ||
+    error instanceof AutoScalingRefusal
+  );
+}
+
+interface Run {
+  readonly violations: Violation[];
+  readonly world: ChaosWorld;
+  /** Respreads started by a plan whose zone was above its level. */
+  readonly aboveLevelRespreads: number;
+}
+
+/** As chaos-run.ts `runSchedule`, with this file's demand curve, counting above-level respreads. */
+async function run(faults: readonly Fault[], config: ControllerConfig): Promise<Run> {
+  const untrustedMs = faults.reduce((sum, fault) => sum + fault.durationMs, 0);
+  const phaseMs = (config.operationPhaseTimeoutSeconds ?? 600) * 1000;
+  const moveMs = config.moveTimeoutSeconds * 1000;
+  const slackMs = untrustedMs + 2 * config.intervalSeconds * 1000;
+  const brokersPerNode = config.zones[0].brokers;
+  const world = new ChaosWorld(config, {
+    stateDeadlineMs: moveMs + phaseMs + slackMs,
+    operationDeadlineMs: brokersPerNode * (2 * moveMs + phaseMs) + 6 * phaseMs + slackMs,
+  });
+  const start = world.nowMs;
+  let nextId = 1;
+  const newReconciler = () =>
+    new Reconciler({
+      config,
+      observe: world.observe,
+      cluster: world,
+      groups: world,
+      events: world,
+      liveNodeCheck: world,
+      liveRecordCheck: world,
+      leadership: () => world.leadership,
+      now: () => world.nowMs,
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      newId: () => `op-${nextId++}`,
+    });
+  let reconciler = newReconciler();
+  let pending = [...faults];
+  let aboveLevelRespreads = 0;
+  while (world.nowMs - start < RUN_MS) {
+    const offset = world.nowMs - start;
+    world.demandMiBps = demandAt(offset);
+    const due = pending.filter(fault =>
+      fault.afterWrite === undefined
+        ? fault.atMs <= offset
+        : fault.afterWrite <= world.writeCount && offset < FAULTY_MS,
+    );
+    for (const fault of due) world.inject(fault);
+    pending = pending.filter(fault => !due.includes(fault));
+    if (world.restartRequested) {
+      world.restartRequested = false;
+      reconciler = newReconciler();
+    }
+    let acted = false;
+    try {
+      const pass = await reconciler.reconcileOnce();
+      acted = pass.acted;
+      const action = pass.plan.action;
+      if (acted && action?.kind === 'respread' && pass.step === undefined) {
+        const view = pass.plan.zones.find(zone => zone.zone === action.zone);
+        if (view !== undefined && view.currentNodes > view.desiredNodes) aboveLevelRespreads++;
+      }
+    } catch (error) {
+      if (!expectedPassError(error)) throw error;
+    }
+    world.advance(acted ? 2_000 : config.intervalSeconds * 1000);
+  }
+  return { violations: checkInvariants(world.history), world, aboveLevelRespreads };
+}
+
+describe('chaos: re-spread of a zone above its level', () => {
+  const config = configWithZones(3);
+
+  test('without faults: the branch is reached, moves stay one at a time, the world settles', async () => {
+    const { violations, world, aboveLevelRespreads } = await run([], config);
+    expect(violations).toEqual([]);
+    // Two moves a zone a cycle (4,0,0,0 -> 3,1,0,0 -> 2,1,1,0), three zones, three cycles.
+    expect(aboveLevelRespreads).toBe(18);
+    expectSettled(world);
+  });
+
+  test('random faults on 3 zones: no violation, and the world settles', async () => {
+    let reached = 0;
+    await fc.assert(
+      fc.asyncProperty(scheduleArb, async faults => {
+        const result = await run(faults, config);
+        if (result.aboveLevelRespreads > 0) reached++;
+        expect(result.violations).toEqual([]);
+        expectSettled(result.world);
+      }),
+      { numRuns: 30, seed: 16, endOnFailure: true },
+    );
+    expect(reached).toBeGreaterThan(20);
+  }, 300_000);
+});
