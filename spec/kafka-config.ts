@@ -337,6 +337,16 @@ export function valueProblem(rule: ValueRule, value: ConfigValue): string | unde
         rule.type === 'double'
           ? Number.isFinite(number)
           : whole && javaIntegerRange(rule.type).includes(BigInt(text.replace(/^\+/, '')));
+      if (
+        rule.type !== 'double' &&
+        typeof value === 'number' &&
+        Number.isInteger(value) &&
+        !Number.isSafeInteger(value)
+      ) {
+        // A YAML/JSON number this large has already lost digits (9223372036854775807 reads as
+        // 9223372036854775808), so the broker would get another value: it must be quoted.
+        return `${showValue(value)} is too large to be read exactly as a number; quote it (for example "9223372036854775807") so Kafka gets the digits as written`;
+      }
       if (typeof value === 'boolean' || Number.isNaN(number) || !inJavaRange) {
         return `${showValue(value)} is not a ${kind} Kafka accepts; write a plain ${kind}${range()}${rule.type === 'double' ? '' : ' (no unit, no decimals)'}`;
       }

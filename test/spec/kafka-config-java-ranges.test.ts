@@ -41,6 +41,13 @@ describe('kafka.config numbers use the Java type ranges', () => {
     expect(valueProblems('log.example.unknown.ms', '-9223372036854775809')).toHaveLength(1);
   });
 
+  it('an unquoted number beyond 2^53 is refused with the advice to quote it (its digits are lost)', () => {
+    const problems = problemsOf({ 'log.flush.interval.messages': 2 ** 63 });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('quote it');
+    expect(problemsOf({ 'log.flush.interval.messages': 9007199254740991 })).toEqual([]);
+  });
+
   it('int keys accept Integer.MIN_VALUE..MAX_VALUE exactly', () => {
     expect(valueProblems('replica.fetch.min.bytes', '-2147483648')).toEqual([]);
     expect(valueProblems('replica.fetch.min.bytes', '2147483647')).toEqual([]);
