@@ -37,7 +37,9 @@ describe('levelCosts', () => {
       (12 * (500 * 0.08 + 125 * 0.04)) / 730,
       10,
     );
-    expect(levels[0]!.totalPerHour).toBeCloseTo(2.645, 2);
+    // 3 system nodes (nodes.system.min, one per KRaft controller) at $0.096.
+    expect(item(levels[0]!, 'System nodes')).toBeCloseTo(3 * 0.096, 10);
+    expect(levels[0]!.totalPerHour).toBeCloseTo(2.747, 2);
   });
 
   it('charges no NAT gateways in an existing VPC and no NLBs without external access', () => {
