@@ -1,6 +1,7 @@
 /**
  * `reachable-oracle`: perfect foresight, like `oracle`, but every level change pays the least time
- * the model's physics allow, so no scaler on the same levels can beat it.
+ * the model's physics allow, so no strategy that keeps every node within the planned utilization
+ * can beat it (at node counts the spec allows).
  *
  * The `oracle` changes levels instantly: it drops a level for a single quiet minute and climbs back
  * the next, which no scaler can do. Here each node added to a zone is billed from its launch, at
@@ -10,23 +11,26 @@
  * it has shut down). These are lower bounds of what the cluster model charges any strategy: catch-up
  * after a restart, serial moves and metrics lag are left out on purpose, so the bound stays a bound.
  *
- * Within those rules it picks, with dynamic programming over minutes and levels, the schedule of
- * lowest node-minutes that keeps every minute at or above the `oracle`'s level (no node above the
- * planned utilization). A dip is therefore taken only when it is longer than the round trip costs:
- * with the default timings, 4 node-minutes per node dropped. Its books count like the `oracle`'s:
- * under-replication, concurrent moves and catch-up transfer are zero by construction, and broker
- * moves count what its level changes would take.
+ * Within those rules it picks, with dynamic programming over minutes and node counts, the schedule
+ * of lowest node-minutes that keeps every node at or under the planned utilization. The counts are
+ * every count per zone between the spec's minimum and maximum whose busiest node carries fewer
+ * brokers than at any smaller count (`efficientNodeCounts`): the balanced levels, plus unbalanced
+ * counts where they carry more, as 3 nodes do for 8 brokers (3 brokers a node, where level 2 puts
+ * 4). A strategy that runs such a count (target tracking does) is then still bounded; with 4
+ * brokers a zone (`stacks/prod.yaml`) they are exactly the balanced levels 1/2/4, and every minute
+ * is at or above the `oracle`'s level. A dip is taken only when it is longer than the round trip
+ * costs: with the default timings, 4 node-minutes per node dropped. Its books count like the
+ * `oracle`'s: under-replication, concurrent moves and catch-up transfer are zero by construction,
+ * and broker moves count what its level changes would take.
  */
 import { emptyBooks, emptySeries } from '../cluster';
 import type { DemandSeries } from '../demand';
 import {
   brokerLoadMiBps,
-  levelForDemand,
   producerCapacityAt,
   type ClusterFacts,
   type ModelTimings,
 } from '../facts';
-import { movesBetweenLevels } from './oracle';
 import type { StrategyRun } from './strategy';
 
 /** Node-minutes a level change costs beyond the minutes at the new level, per node changed. */
@@ -105,6 +109,35 @@ export function cheapestLevelSchedule(
 }
 
 /**
+ * Node counts per zone the schedule may use, ascending: every count from `minNodesPerZone` to
+ * `maxNodesPerZone` whose busiest node (`ceil(brokersPerZone / count)` brokers) carries fewer
+ * brokers than at every smaller count. Every balanced level (a divisor of `brokersPerZone` in that
+ * range) is one; a count between two levels is one when it carries more than the lower level, e.g.
+ * 3 for 8 brokers. The balanced levels when the range is empty.
+ */
+export function efficientNodeCounts(facts: ClusterFacts): number[] {
+  const counts: number[] = [];
+  let fewest = Infinity;
+  for (let count = facts.minNodesPerZone; count <= facts.maxNodesPerZone; count++) {
+    const busiest = Math.ceil(facts.brokersPerZone / count);
+    if (busiest < fewest) counts.push(count);
+    fewest = Math.min(fewest, busiest);
+  }
+  return counts.length > 0 ? counts : [...facts.balancedNodeCounts];
+}
+
+/**
+ * The fewest broker moves between even spreads over `from` and `to` nodes: each node added takes
+ * at least `floor(brokers / to)` brokers, each node removed gives up at least `floor(brokers /
+ * from)`. `movesBetweenLevels` for balanced levels.
+ */
+function leastMoves(brokersPerZone: number, from: number, to: number): number {
+  if (to > from) return (to - from) * Math.floor(brokersPerZone / to);
+  if (to < from) return (from - to) * Math.floor(brokersPerZone / from);
+  return 0;
+}
+
+/**
  * @param planUtilization the share of the baseline the schedule keeps every node under (default
  *   the spec's target); over-target minutes are always counted against the spec's target.
  */
@@ -116,10 +149,17 @@ export function runReachableOracle(
 ): StrategyRun {
   const minutes = demand.producerMiBps.length;
   const zones = facts.zones.length;
-  const levels = facts.balancedNodeCounts;
-  const required = Array.from(demand.producerMiBps, producer =>
-    levels.indexOf(levelForDemand(facts, producer, planUtilization)),
-  );
+  const levels = efficientNodeCounts(facts);
+  const limit = facts.nodeBaselineMiBps * planUtilization;
+  // As `levelForDemand`, over these counts: the lowest whose busiest node is within the limit, or
+  // the highest.
+  const required = Array.from(demand.producerMiBps, producer => {
+    const perBroker = brokerLoadMiBps(facts, producer);
+    const index = levels.findIndex(
+      level => Math.ceil(facts.brokersPerZone / level) * perBroker <= limit,
+    );
+    return index < 0 ? levels.length - 1 : index;
+  });
   const change = levelChangeCost(timings);
   const schedule = cheapestLevelSchedule(required, levels, zones, change);
   const books = emptyBooks();
@@ -141,7 +181,7 @@ export function runReachableOracle(
       books.nodeSeconds +=
         zones * 60 * (delta > 0 ? delta * change.addMinutes : -delta * change.removeMinutes);
       books.scalingActions += zones;
-      books.brokerMoves += zones * movesBetweenLevels(facts.brokersPerZone, previous, level);
+      books.brokerMoves += zones * leastMoves(facts.brokersPerZone, previous, level);
     }
     previous = level;
     series.capacityMiBps[minute] = producerCapacityAt(facts, level, 1);

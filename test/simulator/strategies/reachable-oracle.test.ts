@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { parseSpecText } from '../../../spec/load';
+import { DEFAULT_SPEC_FILE } from '../../../stacks/defaults';
 import { DEFAULT_TIMINGS } from '../../../simulator/facts';
+import { simulate } from '../../../simulator/simulate';
 import {
   cheapestLevelSchedule,
+  efficientNodeCounts,
   levelChangeCost,
   runReachableOracle,
   type LevelChangeCost,
@@ -126,5 +131,193 @@ describe('runReachableOracle', () => {
     expect(run.series.nodesPerZone[0].every(nodes => nodes === 2)).toBe(true);
     expect(run.books.brokerMoves).toBe(0);
     expect(runOracle(facts, demand).books.brokerMoves).toBe(2);
+  });
+});
+
+describe('review: the DP and the books, condition by condition', () => {
+  it('a dip exactly as long as the round trip is ridden out (equal cost, fewer changes)', () => {
+    // 4 quiet minutes at level 1 of 4: dropping 3 nodes saves 12 node-minutes and costs 3 x (3 +
+    // 1) = 12; level 2 saves 8 and costs 8. Equal cost: the schedule keeps its level.
+    expect(cheapestLevelSchedule([2, 0, 0, 0, 0, 2], LEVELS, 1, CHANGE)).toEqual([
+      2, 2, 2, 2, 2, 2,
+    ]);
+    expect(cheapestLevelSchedule([2, 0, 0, 0, 0, 0, 2], LEVELS, 1, CHANGE)).toEqual([
+      2, 0, 0, 0, 0, 0, 2,
+    ]);
+  });
+
+  it('is the cheapest allowed schedule on any ascending counts (brute force)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 })
+          .map(levels => [...levels].sort((a, b) => a - b)),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.record({
+          addMinutes: fc.double({ min: 0, max: 6, noNaN: true }),
+          removeMinutes: fc.double({ min: 0, max: 3, noNaN: true }),
+        }),
+        (levels, rawRequired, zones, change) => {
+          const required = rawRequired.map(index => index % levels.length);
+          const schedule = cheapestLevelSchedule(required, levels, zones, change);
+          expect(schedule).toHaveLength(required.length);
+          schedule.forEach((level, minute) =>
+            expect(level).toBeGreaterThanOrEqual(required[minute]),
+          );
+          const best = Math.min(
+            ...allSchedules(required, levels.length).map(each =>
+              costOf(each, levels, zones, change),
+            ),
+          );
+          expect(costOf(schedule, levels, zones, change)).toBeCloseTo(best, 9);
+        },
+      ),
+      { numRuns: 300, seed: 1616 },
+    );
+  });
+
+  it('books the launch ahead for a node added and the shutdown after for a node removed', () => {
+    const facts = tinyFacts();
+    const up = series([...flat(50, 30), ...flat(100, 30)]);
+    expect(runReachableOracle(facts, DEFAULT_TIMINGS, up).books.nodeSeconds).toBe(
+      runOracle(facts, up).books.nodeSeconds + 3 * 60,
+    );
+    const down = series([...flat(100, 30), ...flat(50, 30)]);
+    expect(runReachableOracle(facts, DEFAULT_TIMINGS, down).books.nodeSeconds).toBe(
+      runOracle(facts, down).books.nodeSeconds + 1 * 60,
+    );
+  });
+
+  it('counts moves and scaling actions in every zone', () => {
+    const facts = tinyFacts({
+      zones: ['a', 'b', 'c'].map((zone, index) => ({
+        zone,
+        poolName: `brokers-${zone}`,
+        groupName: `group-${zone}`,
+        suffix: zone,
+        brokerIds: [(index + 1) * 1000, (index + 1) * 1000 + 1],
+      })),
+    });
+    // 3 zones of 2 brokers: producer / 6 a broker; 1 node a zone up to 180 MiB/s (60 a node).
+    const demand = series([...flat(150, 30), ...flat(300, 30)]);
+    const run = runReachableOracle(facts, DEFAULT_TIMINGS, demand);
+    expect(run.books.brokerMoves).toBe(3);
+    expect(run.books.scalingActions).toBe(3);
+    expect(run.books.nodeSeconds).toBe(3 * (30 + 60 + 3) * 60);
+  });
+
+  it('runs an unbalanced count that carries more, and books its least moves', () => {
+    // 8 brokers a zone: 2 nodes carry 4 each (up to 120 MiB/s at 60 a node), 3 nodes 3 each (160).
+    const facts = tinyFacts({
+      brokersPerZone: 8,
+      balancedNodeCounts: [1, 2, 4, 8],
+      maxNodesPerZone: 8,
+    });
+    const run = runReachableOracle(
+      facts,
+      DEFAULT_TIMINGS,
+      series([...flat(100, 30), ...flat(150, 30)]),
+    );
+    expect(run.series.nodesPerZone[0][59]).toBe(3);
+    expect(run.books.overTargetNodeSeconds).toBe(0);
+    // The third node takes at least floor(8 / 3) = 2 brokers.
+    expect(run.books.brokerMoves).toBe(2);
+  });
+
+  it('counts over-target minutes against the spec target, not the planned utilization', () => {
+    // Planned at 90%: 1 node carries up to 90 MiB/s, so 80 MiB/s runs on 1 node, over the 60%.
+    const run = runReachableOracle(tinyFacts(), DEFAULT_TIMINGS, series(flat(80, 10)), 0.9);
+    expect(run.series.nodesPerZone[0][0]).toBe(1);
+    expect(run.books.overTargetNodeSeconds).toBe(10 * 60);
+  });
+});
+
+describe('efficientNodeCounts', () => {
+  const facts = (brokersPerZone: number, min: number, max: number) =>
+    tinyFacts({ brokersPerZone, minNodesPerZone: min, maxNodesPerZone: max });
+
+  it('is the balanced levels for 4 brokers, and adds the counts that carry more in between', () => {
+    expect(efficientNodeCounts(facts(4, 1, 4))).toEqual([1, 2, 4]);
+    expect(efficientNodeCounts(facts(8, 1, 8))).toEqual([1, 2, 3, 4, 8]);
+    expect(efficientNodeCounts(facts(6, 2, 6))).toEqual([2, 3, 6]);
+    expect(efficientNodeCounts(facts(4, 1, 6))).toEqual([1, 2, 4]);
+  });
+
+  it('holds every divisor in range, and each count carries strictly fewer brokers a node', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 0, max: 30 }),
+        (brokers, min, span) => {
+          const counts = efficientNodeCounts(facts(brokers, min, min + span));
+          for (let count = min; count <= min + span; count++) {
+            if (brokers % count === 0 && count <= brokers) expect(counts).toContain(count);
+          }
+          const busiest = counts.map(count => Math.ceil(brokers / count));
+          busiest.slice(1).forEach((each, index) => expect(each).toBeLessThan(busiest[index]));
+          // No count left out carries fewer brokers a node than every smaller count in the list.
+          for (let count = min; count <= min + span; count++) {
+            const smaller = counts.filter(each => each < count);
+            const fewest = Math.min(...smaller.map(each => Math.ceil(brokers / each)));
+            if (!counts.includes(count)) expect(Math.ceil(brokers / count)).toBe(fewest);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 88 },
+    );
+  });
+});
+
+describe('reachable oracle: a bound for target tracking on unbalanced counts', () => {
+  // stacks/prod.yaml with 8 brokers a zone and up to 8 nodes (levels 1/2/4/8): 3 nodes carry 3
+  // brokers each where level 2 puts 4, and target tracking runs 3. Before, the schedule used the
+  // balanced levels only: on a flat 520 MiB/s (65 MiB/s a broker; 4 x 65 > 223.5 >= 3 x 65)
+  // target tracking ran 55.1 node-hours with 0 over-target minutes, the reachable oracle 72.
+  const text = readFileSync(DEFAULT_SPEC_FILE, 'utf8')
+    .replace(/^ {2}brokers: 12$/m, '  brokers: 24')
+    .replace(/maxPerZone: 4 \}/, 'maxPerZone: 8 }');
+  const eight = parseSpecText(text, 'prod with 8 brokers a zone');
+
+  it('is at most every strategy that kept the target, on flat load between two levels', () => {
+    expect(eight.plan.balancedNodeCounts).toEqual([1, 2, 4, 8]);
+    const { strategies } = simulate(eight, series(flat(520, 360))).result;
+    expect(strategies['target-tracking'].overTargetNodeMinutes).toBe(0);
+    expect(strategies['target-tracking'].nodeHours).toBeLessThan(strategies.oracle.nodeHours);
+    expect(strategies['reachable-oracle'].nodeHours).toBeLessThanOrEqual(
+      strategies['target-tracking'].nodeHours,
+    );
+    expect(strategies['reachable-oracle'].overTargetNodeMinutes).toBe(0);
+  });
+
+  it('property: at most every strategy with 0 over-target minutes (random step traces)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            minutes: fc.integer({ min: 20, max: 90 }),
+            mibps: fc.integer({ min: 40, max: 1700 }),
+          }),
+          { minLength: 2, maxLength: 5 },
+        ),
+        segments => {
+          const trace = series(segments.flatMap(segment => flat(segment.mibps, segment.minutes)));
+          const { strategies } = simulate(eight, trace).result;
+          for (const [name, metrics] of Object.entries(strategies)) {
+            if (name === 'ideal' || name === 'oracle' || metrics.overTargetNodeMinutes > 0)
+              continue;
+            expect({
+              name,
+              below: strategies['reachable-oracle'].nodeHours <= metrics.nodeHours + 1e-3,
+            }).toEqual({
+              name,
+              below: true,
+            });
+          }
+        },
+      ),
+      { numRuns: 10, seed: 2016 },
+    );
   });
 });
