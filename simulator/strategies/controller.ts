@@ -17,6 +17,7 @@ import {
   type Observed,
   type OperationRecord,
 } from '../../controller/decide';
+import { writeBlocker } from '../../controller/gate';
 import type { ClusterModel } from '../cluster';
 import type { DynamicStrategy } from './strategy';
 
@@ -180,7 +181,7 @@ export class ControllerStrategy implements DynamicStrategy {
     // As the reconciler does (controller/reconciler.ts `act`): a scale-out is applied even while an
     // operation is in flight (it moves nothing), then the operation advances by one step.
     let raised = false;
-    if (action?.kind === 'scale-out' && !config.dryRun) raised = this.scaleOut(action);
+    if (action?.kind === 'scale-out' && !config.dryRun) raised = this.scaleOut(action, observed);
     if (busy?.operation !== undefined) {
       const view = plan.zones.find(zone => zone.zone === busy.operation?.zone);
       const step = stepOperation(busy.operation, observed, config, {
@@ -212,11 +213,27 @@ export class ControllerStrategy implements DynamicStrategy {
     return true;
   }
 
-  /** Raises the zone's group to the balanced level `decide` asked for; false for an unknown zone. */
-  private scaleOut(action: { readonly zone: string; readonly toDesired: number }): boolean {
+  /**
+   * Raises the zone's group to the balanced level `decide` asked for, through the reconciler's
+   * write gate (`writeBlocker` on this pass's observation; a refusal counts `gate:<reason>`);
+   * false for an unknown zone or a refusal.
+   */
+  private scaleOut(
+    action: { readonly zone: string; readonly groupName: string; readonly toDesired: number },
+    observed: Observed,
+  ): boolean {
     const { cluster } = this;
     const zoneIndex = cluster.facts.zones.findIndex(zone => zone.zone === action.zone);
     if (zoneIndex < 0) return false;
+    const blocked = writeBlocker(observed, this.config, {
+      kind: 'set-desired',
+      groupName: action.groupName,
+      desired: action.toDesired,
+    });
+    if (blocked !== undefined) {
+      this.count(`gate:${blocked.reason}`);
+      return false;
+    }
     cluster.setDesired(zoneIndex, action.toDesired);
     cluster.books.scalingActions++;
     return true;
