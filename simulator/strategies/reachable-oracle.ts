@@ -68,7 +68,7 @@ export function cheapestLevelSchedule(
   const minutes = required.length;
   const count = levels.length;
   if (minutes === 0) return [];
-  const from = new Int8Array(minutes * count);
+  const from = new Int32Array(minutes * count);
   let cost = new Float64Array(count).fill(Infinity);
   let next = new Float64Array(count);
   for (let level = required[0]; level < count; level++) {

@@ -321,3 +321,13 @@ describe('reachable oracle: a bound for target tracking on unbalanced counts', (
     );
   });
 });
+
+describe('cheapestLevelSchedule: many counts', () => {
+  it('backtracks through more than 127 counts (an index per minute and count)', () => {
+    // 200 counts; the requirement climbs to the top and back down.
+    const levels = Array.from({ length: 200 }, (_, index) => index + 1);
+    const free = { addMinutes: 0, removeMinutes: 0 };
+    const required = [0, 150, 199, 180, 0];
+    expect(cheapestLevelSchedule(required, levels, 1, free)).toEqual(required);
+  });
+});
