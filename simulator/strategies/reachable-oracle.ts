@@ -31,6 +31,7 @@ import {
   type ClusterFacts,
   type ModelTimings,
 } from '../facts';
+import { countIndexForDemand, efficientNodeCounts, movesBetweenLevels } from './oracle';
 import type { StrategyRun } from './strategy';
 
 /** Node-minutes a level change costs beyond the minutes at the new level, per node changed. */
@@ -109,35 +110,6 @@ export function cheapestLevelSchedule(
 }
 
 /**
- * Node counts per zone the schedule may use, ascending: every count from `minNodesPerZone` to
- * `maxNodesPerZone` whose busiest node (`ceil(brokersPerZone / count)` brokers) carries fewer
- * brokers than at every smaller count. Every balanced level (a divisor of `brokersPerZone` in that
- * range) is one; a count between two levels is one when it carries more than the lower level, e.g.
- * 3 for 8 brokers. The balanced levels when the range is empty.
- */
-export function efficientNodeCounts(facts: ClusterFacts): number[] {
-  const counts: number[] = [];
-  let fewest = Infinity;
-  for (let count = facts.minNodesPerZone; count <= facts.maxNodesPerZone; count++) {
-    const busiest = Math.ceil(facts.brokersPerZone / count);
-    if (busiest < fewest) counts.push(count);
-    fewest = Math.min(fewest, busiest);
-  }
-  return counts.length > 0 ? counts : [...facts.balancedNodeCounts];
-}
-
-/**
- * The fewest broker moves between even spreads over `from` and `to` nodes: each node added takes
- * at least `floor(brokers / to)` brokers, each node removed gives up at least `floor(brokers /
- * from)`. `movesBetweenLevels` for balanced levels.
- */
-function leastMoves(brokersPerZone: number, from: number, to: number): number {
-  if (to > from) return (to - from) * Math.floor(brokersPerZone / to);
-  if (to < from) return (from - to) * Math.floor(brokersPerZone / from);
-  return 0;
-}
-
-/**
  * @param planUtilization the share of the baseline the schedule keeps every node under (default
  *   the spec's target); over-target minutes are always counted against the spec's target.
  */
@@ -150,16 +122,9 @@ export function runReachableOracle(
   const minutes = demand.producerMiBps.length;
   const zones = facts.zones.length;
   const levels = efficientNodeCounts(facts);
-  const limit = facts.nodeBaselineMiBps * planUtilization;
-  // As `levelForDemand`, over these counts: the lowest whose busiest node is within the limit, or
-  // the highest.
-  const required = Array.from(demand.producerMiBps, producer => {
-    const perBroker = brokerLoadMiBps(facts, producer);
-    const index = levels.findIndex(
-      level => Math.ceil(facts.brokersPerZone / level) * perBroker <= limit,
-    );
-    return index < 0 ? levels.length - 1 : index;
-  });
+  const required = Array.from(demand.producerMiBps, producer =>
+    countIndexForDemand(facts, levels, producer, planUtilization),
+  );
   const change = levelChangeCost(timings);
   const schedule = cheapestLevelSchedule(required, levels, zones, change);
   const books = emptyBooks();
@@ -181,7 +146,7 @@ export function runReachableOracle(
       books.nodeSeconds +=
         zones * 60 * (delta > 0 ? delta * change.addMinutes : -delta * change.removeMinutes);
       books.scalingActions += zones;
-      books.brokerMoves += zones * leastMoves(facts.brokersPerZone, previous, level);
+      books.brokerMoves += zones * movesBetweenLevels(facts.brokersPerZone, previous, level);
     }
     previous = level;
     series.capacityMiBps[minute] = producerCapacityAt(facts, level, 1);
