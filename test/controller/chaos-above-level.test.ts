@@ -7,19 +7,12 @@
  * the history, with random faults interleaved, on 3 zones.
  */
 import fc from 'fast-check';
-import { AutoScalingRefusal } from '../../controller/adapters/autoscaling';
 import type { ControllerConfig } from '../../controller/config';
-import { NotLeaderError } from '../../controller/fence';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
-import { Reconciler } from '../../controller/reconciler';
-import { configWithZones, expectSettled, MINUTE, scheduleArb } from './chaos-run';
-import { ApiError, ChaosWorld, type Fault } from './chaos-world';
-import { CrashError } from './fake-cluster';
-import { checkInvariants, type Violation } from './invariants';
+import { configWithZones, expectSettled, MINUTE, runSchedule, scheduleArb } from './chaos-run';
+import type { ChaosWorld, Fault } from './chaos-world';
+import type { Violation } from './invariants';
 
 const FAULTY_MS = 180 * MINUTE;
-const RUN_MS = 240 * MINUTE;
 
 /**
  * Three 60-minute cycles, then a quiet hour: 20 MiB/s a zone (1 node), 180 for one minute (the
@@ -35,15 +28,6 @@ function demandAt(offsetMs: number): number {
   return 20;
 }
 
-function expectedPassError(error: unknown): boolean {
-  return (
-    error instanceof ApiError ||
-    error instanceof CrashError ||
-    error instanceof NotLeaderError ||
-    error instanceof AutoScalingRefusal
-  );
-}
-
 interface Run {
   readonly violations: Violation[];
   readonly world: ChaosWorld;
@@ -51,66 +35,19 @@ interface Run {
   readonly aboveLevelRespreads: number;
 }
 
-/** As chaos-run.ts `runSchedule`, with this file's demand curve, counting above-level respreads. */
+/** chaos-run.ts `runSchedule` with this file's demand curve, counting above-level respreads. */
 async function run(faults: readonly Fault[], config: ControllerConfig): Promise<Run> {
-  const untrustedMs = faults.reduce((sum, fault) => sum + fault.durationMs, 0);
-  const phaseMs = (config.operationPhaseTimeoutSeconds ?? 600) * 1000;
-  const moveMs = config.moveTimeoutSeconds * 1000;
-  const slackMs = untrustedMs + 2 * config.intervalSeconds * 1000;
-  const brokersPerNode = config.zones[0].brokers;
-  const world = new ChaosWorld(config, {
-    stateDeadlineMs: moveMs + phaseMs + slackMs,
-    operationDeadlineMs: brokersPerNode * (2 * moveMs + phaseMs) + 6 * phaseMs + slackMs,
-  });
-  const start = world.nowMs;
-  let nextId = 1;
-  const newReconciler = () =>
-    new Reconciler({
-      config,
-      observe: world.observe,
-      cluster: world,
-      groups: world,
-      events: world,
-      liveNodeCheck: world,
-      liveRecordCheck: world,
-      leadership: () => world.leadership,
-      now: () => world.nowMs,
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
-      newId: () => `op-${nextId++}`,
-    });
-  let reconciler = newReconciler();
-  let pending = [...faults];
   let aboveLevelRespreads = 0;
-  while (world.nowMs - start < RUN_MS) {
-    const offset = world.nowMs - start;
-    world.demandMiBps = demandAt(offset);
-    const due = pending.filter(fault =>
-      fault.afterWrite === undefined
-        ? fault.atMs <= offset
-        : fault.afterWrite <= world.writeCount && offset < FAULTY_MS,
-    );
-    for (const fault of due) world.inject(fault);
-    pending = pending.filter(fault => !due.includes(fault));
-    if (world.restartRequested) {
-      world.restartRequested = false;
-      reconciler = newReconciler();
-    }
-    let acted = false;
-    try {
-      const pass = await reconciler.reconcileOnce();
-      acted = pass.acted;
+  const { violations, world } = await runSchedule(faults, config, {
+    demandAt,
+    onPass: pass => {
       const action = pass.plan.action;
-      if (acted && action?.kind === 'respread' && pass.step === undefined) {
-        const view = pass.plan.zones.find(zone => zone.zone === action.zone);
-        if (view !== undefined && view.currentNodes > view.desiredNodes) aboveLevelRespreads++;
-      }
-    } catch (error) {
-      if (!expectedPassError(error)) throw error;
-    }
-    world.advance(acted ? 2_000 : config.intervalSeconds * 1000);
-  }
-  return { violations: checkInvariants(world.history), world, aboveLevelRespreads };
+      if (!pass.acted || action?.kind !== 'respread' || pass.step !== undefined) return;
+      const view = pass.plan.zones.find(zone => zone.zone === action.zone);
+      if (view !== undefined && view.currentNodes > view.desiredNodes) aboveLevelRespreads++;
+    },
+  });
+  return { violations, world, aboveLevelRespreads };
 }
 
 describe('chaos: re-spread of a zone above its level', () => {

@@ -8,7 +8,7 @@ import type { ControllerConfig } from '../../controller/config';
 import { NotLeaderError } from '../../controller/fence';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
-import { Reconciler } from '../../controller/reconciler';
+import { Reconciler, type PassResult } from '../../controller/reconciler';
 import { ApiError, ChaosWorld, FAULT_KINDS, type Fault } from './chaos-world';
 import { CrashError } from './fake-cluster';
 import { testConfig } from './fixtures';
@@ -77,6 +77,14 @@ export function configWithZones(zones: number): ControllerConfig {
   return { ...config, zones: testConfig({ zones, brokersPerZone: 4 }).zones };
 }
 
+/** What a schedule runs against, beside its faults. */
+export interface RunOptions {
+  /** Demand per zone at an offset from the start, MiB/s. @default `demandAt` */
+  readonly demandAt?: (offsetMs: number) => number;
+  /** Called after every pass that did not throw (for counting what the passes did). */
+  readonly onPass?: (pass: PassResult) => void;
+}
+
 /**
  * Runs one schedule on `runConfig` (default: `config`, whose zone count some regression files
  * change in place).
@@ -84,8 +92,10 @@ export function configWithZones(zones: number): ControllerConfig {
 export async function runSchedule(
   faults: readonly Fault[],
   runConfig: ControllerConfig = config,
+  options: RunOptions = {},
 ): Promise<RunResult> {
   const config = runConfig;
+  const demandOf = options.demandAt ?? demandAt;
   // Deadlines the checker holds the controller to: its own phase deadlines, plus the time faults
   // kept it from acting (it never acts on a view it cannot trust), plus two passes.
   const untrustedMs = faults.reduce((sum, fault) => sum + fault.durationMs, 0);
@@ -119,7 +129,7 @@ export async function runSchedule(
   let passes = 0;
   while (world.nowMs - start < RUN_MS) {
     const offset = world.nowMs - start;
-    world.demandMiBps = demandAt(offset);
+    world.demandMiBps = demandOf(offset);
     const due = pending.filter(fault =>
       fault.afterWrite === undefined
         ? fault.atMs <= offset
@@ -133,7 +143,9 @@ export async function runSchedule(
     }
     let acted = false;
     try {
-      acted = (await reconciler.reconcileOnce()).acted;
+      const pass = await reconciler.reconcileOnce();
+      acted = pass.acted;
+      options.onPass?.(pass);
     } catch (error) {
       if (!expectedPassError(error)) throw error;
     }
