@@ -169,3 +169,49 @@ export function withBroker(
     brokers: observed.brokers.map(broker => (broker.podName === podName ? change(broker) : broker)),
   };
 }
+
+/**
+ * `healthyCluster` with 4 nodes per zone and each zone's brokers on the given node indexes
+ * (`placement[zone][broker]`), at the given demand per zone.
+ */
+export function placedCluster(
+  config: ControllerConfig,
+  placement: readonly (readonly number[])[],
+  demandByZone: readonly number[],
+): Observed {
+  const observed = healthyCluster(config, { nodesPerZone: 4, demandByZone });
+  return {
+    ...observed,
+    brokers: observed.brokers.map(broker => {
+      const zoneIndex = config.zones.findIndex(zone => zone.zone === broker.zone);
+      const brokerIndex = observed.brokers
+        .filter(each => each.zone === broker.zone)
+        .findIndex(each => each.podName === broker.podName);
+      const suffix = config.zones[zoneIndex].poolName.slice(-1);
+      return { ...broker, nodeName: `node-${suffix}-${placement[zoneIndex][brokerIndex]}` };
+    }),
+  };
+}
+
+/** Brokers bound to a node. */
+export function brokersOn(observed: Observed, nodeName: string): number {
+  return observed.brokers.filter(broker => broker.nodeName === nodeName).length;
+}
+
+/** A respread as Strimzi and the scheduler apply it: one broker of the node lands on the zone's emptiest node. */
+export function applyRespread(observed: Observed, nodeName: string): Observed {
+  const node = observed.nodes.find(each => each.name === nodeName);
+  const target = observed.nodes
+    .filter(each => each.zone === node?.zone)
+    .sort(
+      (a, b) =>
+        brokersOn(observed, a.name) - brokersOn(observed, b.name) || a.name.localeCompare(b.name),
+    )[0];
+  const moving = observed.brokers.find(broker => broker.nodeName === nodeName);
+  return {
+    ...observed,
+    brokers: observed.brokers.map(broker =>
+      broker === moving ? { ...broker, nodeName: target.name } : broker,
+    ),
+  };
+}

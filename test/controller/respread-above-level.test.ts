@@ -7,51 +7,18 @@
  */
 import fc from 'fast-check';
 import { decide, INITIAL_MEMORY, type Memory, type Observed } from '../../controller/decide';
-import { healthyCluster, testConfig } from './fixtures';
+import {
+  applyRespread as applyMove,
+  brokersOn,
+  healthyCluster,
+  placedCluster,
+  testConfig,
+} from './fixtures';
 
 // Levels 1/2/4, baseline 100 MiB/s, target 0.5: a node plans for 50 MiB/s; scale-in margin 0.1.
 const config = testConfig();
-
-/** Four nodes per zone, each zone's brokers on the given node indexes, demand per zone. */
-function placed(
-  placement: readonly (readonly number[])[],
-  demandByZone: readonly number[],
-): Observed {
-  const observed = healthyCluster(config, { nodesPerZone: 4, demandByZone });
-  return {
-    ...observed,
-    brokers: observed.brokers.map(broker => {
-      const zoneIndex = config.zones.findIndex(zone => zone.zone === broker.zone);
-      const brokerIndex = observed.brokers
-        .filter(each => each.zone === broker.zone)
-        .findIndex(each => each.podName === broker.podName);
-      const suffix = config.zones[zoneIndex].poolName.slice(-1);
-      return { ...broker, nodeName: `node-${suffix}-${placement[zoneIndex][brokerIndex]}` };
-    }),
-  };
-}
-
-function brokersOn(observed: Observed, nodeName: string): number {
-  return observed.brokers.filter(broker => broker.nodeName === nodeName).length;
-}
-
-/** A respread as Strimzi and the scheduler apply it: the broker lands on the zone's emptiest node. */
-function applyMove(observed: Observed, nodeName: string): Observed {
-  const node = observed.nodes.find(each => each.name === nodeName);
-  const target = observed.nodes
-    .filter(each => each.zone === node?.zone)
-    .sort(
-      (a, b) =>
-        brokersOn(observed, a.name) - brokersOn(observed, b.name) || a.name.localeCompare(b.name),
-    )[0];
-  const moving = observed.brokers.find(broker => broker.nodeName === nodeName);
-  return {
-    ...observed,
-    brokers: observed.brokers.map(broker =>
-      broker === moving ? { ...broker, nodeName: target.name } : broker,
-    ),
-  };
-}
+const placed = (placement: readonly (readonly number[])[], demandByZone: readonly number[]) =>
+  placedCluster(config, placement, demandByZone);
 
 /** Memory in which every zone has been eligible for scale-in for the whole window. */
 const eligible: Memory = {

@@ -11,28 +11,18 @@ import {
   type ControllerConfig,
   type Observed,
 } from '../../controller/decide';
-import { healthyCluster, testConfig, withNode } from './fixtures';
+import {
+  applyRespread as applyMove,
+  brokersOn,
+  healthyCluster,
+  placedCluster,
+  testConfig,
+  withNode,
+} from './fixtures';
 
 const config = testConfig();
-
-/** The cluster with each zone's brokers placed on the given node indexes (4 nodes per zone). */
-function placed(
-  placement: readonly (readonly number[])[],
-  demandByZone: readonly number[],
-): Observed {
-  const observed = healthyCluster(config, { nodesPerZone: 4, demandByZone });
-  return {
-    ...observed,
-    brokers: observed.brokers.map(broker => {
-      const zoneIndex = config.zones.findIndex(zone => zone.zone === broker.zone);
-      const brokerIndex = observed.brokers
-        .filter(each => each.zone === broker.zone)
-        .findIndex(each => each.podName === broker.podName);
-      const suffix = config.zones[zoneIndex].poolName.slice(-1);
-      return { ...broker, nodeName: `node-${suffix}-${placement[zoneIndex][brokerIndex]}` };
-    }),
-  };
-}
+const placed = (placement: readonly (readonly number[])[], demandByZone: readonly number[]) =>
+  placedCluster(config, placement, demandByZone);
 
 /**
  * The cluster with `nodesByZone` nodes per zone and each zone's brokers on the given node indexes.
@@ -67,27 +57,6 @@ function expectOneZone(observed: Observed, action: Action | undefined): void {
   expect(observed.groups.find(group => group.zone === action.zone)?.groupName).toBe(
     action.groupName,
   );
-}
-
-function brokersOn(observed: Observed, nodeName: string): number {
-  return observed.brokers.filter(broker => broker.nodeName === nodeName).length;
-}
-
-/** Applies a respread the way Strimzi and the scheduler would: to the zone's emptiest node. */
-function applyMove(observed: Observed, nodeName: string): Observed {
-  const node = observed.nodes.find(each => each.name === nodeName);
-  const zoneNodes = observed.nodes.filter(each => each.zone === node?.zone);
-  const target = [...zoneNodes].sort(
-    (a, b) =>
-      brokersOn(observed, a.name) - brokersOn(observed, b.name) || a.name.localeCompare(b.name),
-  )[0];
-  const moving = observed.brokers.find(broker => broker.nodeName === nodeName);
-  return {
-    ...observed,
-    brokers: observed.brokers.map(broker =>
-      broker === moving ? { ...broker, nodeName: target.name } : broker,
-    ),
-  };
 }
 
 describe('re-spread order', () => {

@@ -2,30 +2,13 @@
  * Valid Kafka 4.2/4.3 broker settings must not be refused: every documented 4.3 key name (generated
  * list, `spec/kafka-broker-key-names.ts`) and every typed key at its bounds.
  */
-import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
 import { KAFKA_4_BROKER_KEY_NAMES } from '../../spec/kafka-broker-key-names';
 import { KAFKA_BROKER_KEYS, type BrokerKeyFacts } from '../../spec/kafka-broker-keys';
 import { forbiddenBrokerKey, misspeltBrokerKey } from '../../spec/kafka-config';
-import { specInput } from '../util/specs';
-
-function problemsOf(config: Record<string, string | number | boolean>): string[] {
-  const base = specInput(3, 1);
-  const input: PlatformSpecInput = { ...base, kafka: { ...base.kafka, config } };
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
-
-/** Problems about the value's type or range (not the cross-key or platform rules). */
-function valueProblems(key: string, value: string): string[] {
-  return problemsOf({ [key]: value }).filter(
-    p => p.includes('out of range') || p.includes('Kafka accepts') || p.includes('not a list'),
-  );
-}
+import {
+  kafkaConfigProblems as problemsOf,
+  kafkaConfigValueProblems as valueProblems,
+} from '../util/specs';
 
 const typed = Object.entries(KAFKA_BROKER_KEYS).filter(
   ([key, facts]) => forbiddenBrokerKey(key) === undefined && facts.min !== undefined,

@@ -3,27 +3,10 @@
  * and Double.MAX_VALUE were refused because the check stopped at Number.MAX_SAFE_INTEGER, and
  * Integer.MIN_VALUE was refused by an absolute-value test.
  */
-import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
-import { specInput } from '../util/specs';
-
-function problemsOf(config: Record<string, string | number | boolean>): string[] {
-  const base = specInput(3, 1);
-  const input: PlatformSpecInput = { ...base, kafka: { ...base.kafka, config } };
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
-
-/** Problems about the value's type or range (not the cross-key or platform rules). */
-function valueProblems(key: string, value: string): string[] {
-  return problemsOf({ [key]: value }).filter(
-    p => p.includes('out of range') || p.includes('Kafka accepts') || p.includes('not a list'),
-  );
-}
+import {
+  kafkaConfigProblems as problemsOf,
+  kafkaConfigValueProblems as valueProblems,
+} from '../util/specs';
 
 describe('kafka.config numbers use the Java type ranges', () => {
   it('long keys accept Long.MAX_VALUE (their documented default) and refuse one more', () => {

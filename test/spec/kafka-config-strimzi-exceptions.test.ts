@@ -3,21 +3,8 @@
  * broker.heartbeat.interval.ms and controller.socket.timeout.ms (Strimzi 0.48.0) and the
  * listener-prefixed connection limits (0.51.0) were refused as reserved.
  */
-import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
 import { forbiddenBrokerKey } from '../../spec/kafka-config';
-import { specInput } from '../util/specs';
-
-function problemsOf(config: Record<string, string | number | boolean>): string[] {
-  const base = specInput(3, 1);
-  const input: PlatformSpecInput = { ...base, kafka: { ...base.kafka, config } };
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+import { kafkaConfigProblems as problemsOf } from '../util/specs';
 
 describe('keys Strimzi lets through are not refused as reserved', () => {
   it('accepts the three keys Strimzi 0.48 made configurable', () => {

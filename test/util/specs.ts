@@ -1,5 +1,6 @@
 /** Spec fixtures for tests: the examples and generated variations. */
 import { join } from 'node:path';
+import { SpecError } from '../../spec/errors';
 import { parseSpec, loadSpecFile, type LoadedSpec } from '../../spec/load';
 import type { PlatformSpecInput } from '../../spec/schema';
 
@@ -50,4 +51,27 @@ export function variations(): Array<{ label: string; loaded: LoadedSpec }> {
     }
   }
   return result;
+}
+
+/**
+ * Every problem (`path: message`) full validation reports for a 3-zone, 1-broker-a-zone spec with
+ * this `kafka.config`; empty when it passes.
+ */
+export function kafkaConfigProblems(config: Record<string, string | number | boolean>): string[] {
+  const base = specInput(3, 1);
+  const input: PlatformSpecInput = { ...base, kafka: { ...base.kafka, config } };
+  try {
+    parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+/** The problems about one key's value type or range (not the cross-key or platform rules). */
+export function kafkaConfigValueProblems(key: string, value: string): string[] {
+  return kafkaConfigProblems({ [key]: value }).filter(
+    p => p.includes('out of range') || p.includes('Kafka accepts') || p.includes('not a list'),
+  );
 }
