@@ -255,13 +255,22 @@ function stepMove(
       context.nowMs,
     );
   }
-  // Ask again only if Strimzi never recreated the pod (the annotation was dropped or refused).
+  // Ask again if Strimzi never recreated the pod (the annotation was dropped or refused), or if it
+  // recreated it on this same node: someone uncordoned the node while the pod restarted, so the
+  // scheduler put it back. `stepOperation` has cordoned the node again before any move step
+  // (KEEP_CORDONED), so the new pod is rolled: it is what the move now has to take off the node.
   const stillOriginal = pod !== undefined && pod.uid === move.podUid;
-  const effect: Effect | undefined = stillOriginal
-    ? { kind: 'request-roll', podName: move.podName, podUid: move.podUid }
-    : undefined;
+  const backOnNode =
+    pod !== undefined && !stillOriginal && pod.ready && pod.nodeName === record.nodeName;
+  const rollUid = stillOriginal ? move.podUid : backOnNode ? pod.uid : undefined;
+  const effect: Effect | undefined =
+    rollUid === undefined
+      ? undefined
+      : { kind: 'request-roll', podName: move.podName, podUid: rollUid };
   if (effect !== undefined) {
-    const blocked = writeBlocker(observed, config, effect);
+    // The same checks as the first request: a roll with no other node to land on would only
+    // leave the broker Pending.
+    const blocked = noRoomBlocker(observed, record) ?? writeBlocker(observed, config, effect);
     if (blocked !== undefined) {
       if (elapsedMs > deadlines.move + deadlines.phase) {
         return abandon(
@@ -276,7 +285,7 @@ function stepMove(
   }
   const retried: OperationRecord = {
     ...record,
-    move: { ...move, attempt: 2, requestedAtMs: context.nowMs },
+    move: { ...move, podUid: rollUid ?? move.podUid, attempt: 2, requestedAtMs: context.nowMs },
   };
   return outcome(retried, { effect, effectFirst: true, events: ['move-retried'] });
 }

@@ -243,3 +243,57 @@ describe('stepOperation', () => {
     expect(step.next?.move?.podName).toBe('orders-brokers-a-1003');
   });
 });
+
+describe('stepOperation: a moved broker that lands back on the node', () => {
+  // Someone uncordoned the node while the pod restarted: the scheduler put the new pod (new UID,
+  // Ready) back on node-a-1, and the controller has cordoned the node again since.
+  const backOnNode = withBroker(cordoned, 'orders-brokers-a-1001', broker => ({
+    ...broker,
+    uid: 'uid-back',
+    nodeName: 'node-a-1',
+  }));
+  const late = { ...context, nowMs: NOW_MS + (config.moveTimeoutSeconds + 1) * 1000 };
+
+  test('is not a finished move', () => {
+    expect(stepOperation(moving, backOnNode, config, context).events).toEqual([]);
+  });
+
+  test('the retry rolls the new pod, and the move then follows the new UID', () => {
+    const retry = stepOperation(moving, backOnNode, config, late);
+    expect(retry.events).toEqual(['move-retried']);
+    expect(retry.effect).toEqual({
+      kind: 'request-roll',
+      podName: 'orders-brokers-a-1001',
+      podUid: 'uid-back',
+    });
+    expect(retry.next?.move).toMatchObject({ podUid: 'uid-back', attempt: 2 });
+    // The third pod, Ready on another node of the zone, finishes the move.
+    const landed = withBroker(backOnNode, 'orders-brokers-a-1001', broker => ({
+      ...broker,
+      uid: 'uid-third',
+      nodeName: 'node-a-0',
+    }));
+    expect(stepOperation(retry.next ?? moving, landed, config, late).events).toEqual([
+      'move-finished',
+    ]);
+  });
+
+  test('a recreated pod elsewhere that is not Ready yet gets no second roll', () => {
+    const pending = withBroker(cordoned, 'orders-brokers-a-1001', broker => ({
+      ...broker,
+      uid: 'uid-new',
+      ready: false,
+      nodeName: 'node-a-0',
+    }));
+    const retry = stepOperation(moving, pending, config, late);
+    expect(retry.effect).toBeUndefined();
+    expect(retry.next?.move?.attempt).toBe(2);
+  });
+
+  test('the retry waits while the zone has no other node to land on', () => {
+    const noRoom = withNode(backOnNode, 'node-a-0', node => ({ ...node, unschedulable: true }));
+    const step = stepOperation(moving, noRoom, config, late);
+    expect(step.effect).toBeUndefined();
+    expect(step.waiting).toMatch(/retry of orders-brokers-a-1001/);
+  });
+});
