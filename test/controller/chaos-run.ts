@@ -81,8 +81,11 @@ export function configWithZones(zones: number): ControllerConfig {
 export interface RunOptions {
   /** Demand per zone at an offset from the start, MiB/s. @default `demandAt` */
   readonly demandAt?: (offsetMs: number) => number;
-  /** Called after every pass that did not throw (for counting what the passes did). */
-  readonly onPass?: (pass: PassResult) => void;
+  /**
+   * Called after every pass that did not throw, with the world (for counting what the passes did,
+   * or for acting on the world at a chosen step).
+   */
+  readonly onPass?: (pass: PassResult, world: ChaosWorld) => void;
 }
 
 /**
@@ -145,7 +148,7 @@ export async function runSchedule(
     try {
       const pass = await reconciler.reconcileOnce();
       acted = pass.acted;
-      options.onPass?.(pass);
+      options.onPass?.(pass, world);
     } catch (error) {
       if (!expectedPassError(error)) throw error;
     }
