@@ -6,19 +6,9 @@ import {
   maxNameLengthFor,
   type DerivedName,
 } from '../../spec/derived-names';
-import { SpecError, parseSpec, type LoadedSpec, type PlatformSpecInput } from '../../spec';
+import { parseSpec, type LoadedSpec, type PlatformSpecInput } from '../../spec';
 import { planStack } from '../components/plan-fixture';
-import { exampleSpec, specInput } from '../util/specs';
-
-function problemsOf(input: PlatformSpecInput): string[] {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+import { exampleSpec, specInput, specProblems as problemsOf } from '../util/specs';
 
 const external = (name: string, extra: Partial<PlatformSpecInput> = {}): PlatformSpecInput => ({
   ...specInput(3, 2),

@@ -1,9 +1,9 @@
 /** `gitops.repository`: the Git URL, branch and credentials `pulumi up` bootstraps the engine with. */
 import fc from 'fast-check';
-import { SpecError, parseSpec } from '../../spec';
+import { parseSpec } from '../../spec';
 import { gitUrlKind, scpToSshUrl } from '../../spec/rules';
 import type { PlatformSpecInput } from '../../spec/schema';
-import { specInput } from '../util/specs';
+import { specInput, specProblems as problemsOf } from '../util/specs';
 
 type Gitops = NonNullable<PlatformSpecInput['gitops']>;
 
@@ -12,15 +12,6 @@ function withGitops(gitops: Gitops): PlatformSpecInput {
 }
 
 /** Messages of the problems of a spec (`path: message`); empty when it is valid. */
-function problemsOf(input: PlatformSpecInput): string[] {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
 
 function warningsOf(input: PlatformSpecInput): string[] {
   return parseSpec(input).warnings.map(w => `${w.path}: ${w.message}`);

@@ -1,17 +1,7 @@
 /** The free-form Kafka configuration maps (issue #12, reproduction 2 and the rules behind it). */
-import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
+import { type PlatformSpecInput } from '../../spec';
 import { TOPIC_CONFIG_KEYS, TOPIC_VALUE_RULES, forbiddenBrokerKey } from '../../spec/kafka-config';
-import { specInput } from '../util/specs';
-
-function problemsOf(input: PlatformSpecInput): string[] {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+import { specInput, specProblems as problemsOf } from '../util/specs';
 
 /** A value Kafka accepts for a topic-level key, from its rule. */
 function validValue(key: string): string | number {

@@ -1,16 +1,6 @@
 /** The free-form maps that pass through to AWS: tags and subnets. */
-import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
-import { specInput } from '../util/specs';
-
-function problemsOf(input: PlatformSpecInput): string[] {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+import { type PlatformSpecInput } from '../../spec';
+import { specInput, specProblems as problemsOf } from '../util/specs';
 
 const withTags = (tags: Record<string, string>): PlatformSpecInput => ({
   ...specInput(3, 2),

@@ -4,7 +4,7 @@
  * report is one test, and a property test covers the class where one fits.
  */
 import fc from 'fast-check';
-import { SpecError, parseSpec, type PlatformSpecInput } from '../../spec';
+import { parseSpec, type PlatformSpecInput } from '../../spec';
 import {
   TOPIC_CONFIG_KEYS,
   brokerKeyOfTopicKey,
@@ -22,17 +22,7 @@ import { STRIMZI_OPERATOR_CHART } from '../../charts/operators/versions';
 import { NODE_ID_BLOCK, derivePlatform, podAllocatable } from '../../spec/derive';
 import { instanceTypeFacts } from '../../spec/instance-types';
 import { brokerConfig } from '../../charts/kafka/kafka-spec';
-import { specInput } from '../util/specs';
-
-function problemsOf(input: PlatformSpecInput): string[] {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+import { specInput, specProblems as problemsOf } from '../util/specs';
 
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
   const base = specInput(3, 1);

@@ -53,13 +53,8 @@ export function variations(): Array<{ label: string; loaded: LoadedSpec }> {
   return result;
 }
 
-/**
- * Every problem (`path: message`) full validation reports for a 3-zone, 1-broker-a-zone spec with
- * this `kafka.config`; empty when it passes.
- */
-export function kafkaConfigProblems(config: Record<string, string | number | boolean>): string[] {
-  const base = specInput(3, 1);
-  const input: PlatformSpecInput = { ...base, kafka: { ...base.kafka, config } };
+/** Every problem (`path: message`) full validation reports for `input`; empty when it passes. */
+export function specProblems(input: PlatformSpecInput): string[] {
   try {
     parseSpec(input);
   } catch (error) {
@@ -67,6 +62,15 @@ export function kafkaConfigProblems(config: Record<string, string | number | boo
     throw error;
   }
   return [];
+}
+
+/**
+ * Every problem (`path: message`) full validation reports for a 3-zone, 1-broker-a-zone spec with
+ * this `kafka.config`; empty when it passes.
+ */
+export function kafkaConfigProblems(config: Record<string, string | number | boolean>): string[] {
+  const base = specInput(3, 1);
+  return specProblems({ ...base, kafka: { ...base.kafka, config } });
 }
 
 /** The problems about one key's value type or range (not the cross-key or platform rules). */
