@@ -20,6 +20,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  fsyncSync,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -125,6 +126,21 @@ export class OutputCleanupError extends Error {
       { cause },
     );
     this.name = 'OutputCleanupError';
+  }
+}
+
+/**
+ * Raised when the new output is complete and in place, but flushing the folder that received it to
+ * the disk (fsync(2)) failed, so a power loss could still undo the change. `cause` is the file
+ * system error (EIO, ...); check the disk, then run synth again.
+ */
+export class OutputFlushError extends Error {
+  public constructor(outDir: string, cause: unknown) {
+    super(
+      `${outDir}: the new output is in place, but flushing it to the disk failed (${cause instanceof Error ? cause.message : String(cause)}); check the disk, then run synth again`,
+      { cause },
+    );
+    this.name = 'OutputFlushError';
   }
 }
 
@@ -295,11 +311,53 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
   return [...new Set(conflicts)].sort();
 }
 
+/**
+ * Writes `content` to `file` and flushes it to the disk (fsync(2)) before returning, so a rename
+ * that follows can never put an empty or partly written file in place after a power loss or an
+ * operating-system crash (file systems may persist a rename before the data it points at).
+ * @throws the `fs` error of the open, write or flush (ENOSPC, EIO, ...).
+ */
+function writeDurably(file: string, content: string): void {
+  const descriptor = openSync(file, 'w');
+  try {
+    writeFileSync(descriptor, content);
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Flushes a folder's entries (fsync(2) on the folder itself), so the renames into it outlive a power
+ * loss. Skipped where the platform cannot flush a folder (Windows refuses to open one, some file
+ * systems answer EINVAL); a write error (EIO) is thrown.
+ */
+function syncFolder(folder: string): void {
+  const cannotFlush = (error: unknown): boolean =>
+    ['EINVAL', 'EPERM', 'EACCES', 'EISDIR', 'ENOTSUP'].includes(
+      (error as NodeJS.ErrnoException).code ?? '',
+    );
+  let descriptor: number;
+  try {
+    descriptor = openSync(folder, 'r');
+  } catch (error) {
+    if (cannotFlush(error)) return;
+    throw error;
+  }
+  try {
+    fsyncSync(descriptor);
+  } catch (error) {
+    if (!cannotFlush(error)) throw error;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 function writeTree(root: string, files: ReadonlyMap<string, string>): void {
   for (const [path, content] of files) {
     const file = join(root, path);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+    writeDurably(file, content);
   }
 }
 
@@ -578,7 +636,7 @@ function writeLocked(
   rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, MANIFEST_FILE), manifestText(files));
+    writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(stagedNew, changed);
     for (const path of [
       ...replaced,
@@ -604,6 +662,13 @@ function writeLocked(
       unlinked.push(path);
     }
     renameSync(join(staging, MANIFEST_FILE), join(target, MANIFEST_FILE));
+    placed.push(MANIFEST_FILE);
+    // Every folder a file was renamed into or removed from, so the result outlives a power loss.
+    const touched = new Set([
+      target,
+      ...[...changed.keys(), ...removed].map(path => dirname(join(target, path))),
+    ]);
+    for (const folder of touched) syncFolder(folder);
   } catch (error) {
     try {
       for (const path of [...placed, ...unlinked]) {
@@ -767,8 +832,9 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .flatMap(([path, hashes]) => [...hashes].map(hash => `${hash}  ${path}`));
       const next = join(staging, '.recovered-manifest');
-      writeFileSync(next, `${MANIFEST_HEADER}${lines.join('\n')}\n`);
+      writeDurably(next, `${MANIFEST_HEADER}${lines.join('\n')}\n`);
       renameSync(next, join(target, MANIFEST_FILE));
+      syncFolder(target);
     }
     claims.push(...found);
     removeStaging(staging);
@@ -796,7 +862,7 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
   rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(staging);
-    writeFileSync(join(staging, MANIFEST_FILE), manifestText(files));
+    writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
@@ -812,6 +878,11 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
       return writeOwnedFiles(files, target);
     }
     throw new OutputWriteError(target, error);
+  }
+  try {
+    syncFolder(parent);
+  } catch (error) {
+    throw new OutputFlushError(target, error);
   }
   return { written: [...files.keys()].sort(), removed: [], foreign: [] };
 }

@@ -28,7 +28,8 @@ export interface SynthOptions {
  *   or a folder in `--out` it must change but cannot write; SpecError for an invalid spec. Nothing
  *   is written in any of these cases. OutputWriteError when writing fails part way (a full disk):
  *   its message says whether every file was put back. OutputCleanupError when only the removal of
- *   the run's own leftovers failed (the new output is complete).
+ *   the run's own leftovers failed (the new output is complete). OutputFlushError when the new
+ *   output is complete but flushing it to the disk (fsync) failed.
  */
 export function runSynth(options: SynthOptions, io: CliIo): number {
   const problems = [

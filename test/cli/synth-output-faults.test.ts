@@ -21,6 +21,7 @@ import {
   LOCK_FILE,
   MANIFEST_FILE,
   OutputCleanupError,
+  OutputFlushError,
   OutputWriteError,
   writeOwnedFiles,
 } from '../../charts/output';
@@ -298,8 +299,9 @@ describe('synth output under a kill or a failure at every step', () => {
           try {
             withFault({ mode: 'fail', at }, () => writeOwnedFiles(s.after, out));
           } catch (error) {
-            if (error instanceof OutputCleanupError) {
-              // Only once the new output was complete: the next run removes the leftover.
+            if (error instanceof OutputCleanupError || error instanceof OutputFlushError) {
+              // Only once the new output was complete: the next run removes the leftover, and a
+              // failed flush is reported with the output in place.
               expect(error.cause).toBeInstanceOf(Injected);
               expect(snapshot(out).get(MANIFEST_FILE)).toBe(expectedManifest(s.after));
             } else if (error instanceof OutputWriteError && error.cause instanceof Injected) {
