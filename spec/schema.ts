@@ -223,7 +223,11 @@ const nodesSchema = z
           .string()
           .default('m6i.large')
           .describe('Instance type of the system nodegroup. Default m6i.large.'),
-        min: z.number().int().default(2).describe('Fewest system nodes. Default 2.'),
+        min: z
+          .number()
+          .int()
+          .default(3)
+          .describe('Fewest system nodes: one per KRaft controller at the default 3. Default 3.'),
         max: z.number().int().default(4).describe('Most system nodes. Default 4.'),
       })
       .strict()

@@ -46,7 +46,7 @@ describe('parseSpec defaults', () => {
       subnets: {},
     });
     expect(spec.nodes.kafka).toMatchObject({ instanceType: 'm6i.xlarge', minPerZone: 1 });
-    expect(spec.nodes.system).toEqual({ instanceType: 'm6i.large', min: 2, max: 4 });
+    expect(spec.nodes.system).toEqual({ instanceType: 'm6i.large', min: 3, max: 4 });
     expect(spec.autoscaling).toMatchObject({
       mode: 'controller',
       targetUtilization: 0.6,

@@ -58,7 +58,7 @@ describe('tags', () => {
 describe('nodegroup config', () => {
   it('sizes Kafka groups from the spec, starting at the lowest balanced level', () => {
     expect(kafkaScaling(spec, plan)).toEqual({ minSize: 2, maxSize: 4, desiredSize: 2 });
-    expect(systemScaling(spec)).toEqual({ minSize: 2, maxSize: 4, desiredSize: 2 });
+    expect(systemScaling(spec)).toEqual({ minSize: 3, maxSize: 4, desiredSize: 3 });
   });
 
   it('taints Kafka nodes NoSchedule with the label value', () => {
