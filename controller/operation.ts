@@ -192,6 +192,30 @@ function moveIsDone(
   return observed.underReplicatedPartitions === 0 && observed.underMinIsrPartitions === 0;
 }
 
+/**
+ * Whether the node's cordon is this controller's to undo: it is cordoned and carries the cordon
+ * marker (`CORDON_ANNOTATION`, set in the cordon's own patch and removed in the uncordon's). A
+ * cordon without the marker is someone else's (made after this controller's uncordon, or before
+ * its cordon, which then changed nothing): no exit of an operation undoes it. An observer that
+ * does not report the marker at all (`cordonedByController` absent: the simulator, older tests)
+ * has every cordon of the node taken as the controller's own.
+ */
+export function ownCordon(node: ObservedNode): boolean {
+  return node.unschedulable && node.cordonedByController !== false;
+}
+
+/**
+ * The uncordon that undoes this controller's own cordon of the node, if it holds one, or that
+ * clears a marker left on a node someone else uncordoned (the uncordon's patch removes it), so
+ * that no operation ends while its node still carries the marker: a cordon made later would be
+ * taken for this controller's. Undefined when there is nothing of this controller's to undo.
+ */
+function uncordonOwn(node: ObservedNode): Effect | undefined {
+  return ownCordon(node) || node.cordonedByController === true
+    ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
+    : undefined;
+}
+
 function abandon(
   record: OperationRecord,
   node: ObservedNode,
@@ -200,9 +224,7 @@ function abandon(
   events: readonly OperationEvent[] = ['move-failed', 'abandoned'],
 ): StepOutcome {
   return outcome(enter(withoutMove(record), 'abandoned', nowMs, { note }), {
-    effect: node.unschedulable
-      ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
-      : undefined,
+    effect: uncordonOwn(node),
     events,
   });
 }
@@ -215,9 +237,7 @@ function rollBack(
   nowMs: number,
 ): StepOutcome {
   return outcome(enter(withoutMove(record), 'uncordon', nowMs, { note }), {
-    effect: node.unschedulable
-      ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
-      : undefined,
+    effect: uncordonOwn(node),
     events: ['rolled-back'],
   });
 }
@@ -318,9 +338,7 @@ function stepDrain(
   const finished = record.kind === 'respread' ? record.movesDone >= 1 : onNode.length === 0;
   if (finished || onNode.length === 0) {
     if (record.kind === 'respread') {
-      return outcome(enter(record, 'uncordon', context.nowMs), {
-        effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
-      });
+      return outcome(enter(record, 'uncordon', context.nowMs), { effect: uncordonOwn(node) });
     }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
     // only on a complete, fresh pod view (the gate's empty-node check).
@@ -538,9 +556,10 @@ export function stepOperation(
     // The record sits on another Node object of the same name (restored from a backup, or
     // recreated with its annotations): its operation is moot. Uncordon first, in a step of its
     // own (the record stays, so a crash or a refusal runs this exit again), then remove the record.
-    if (node.unschedulable) {
+    const uncordon = uncordonOwn(node);
+    if (uncordon !== undefined) {
       return outcome(record, {
-        effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
+        effect: uncordon,
         waiting: `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid}); uncordoning it`,
       });
     }
@@ -568,18 +587,19 @@ export function stepOperation(
       });
     case 'drain':
       return stepDrain(record, node, observed, config, context);
-    case 'uncordon':
-      if (!node.unschedulable) {
+    case 'uncordon': {
+      const uncordon = uncordonOwn(node);
+      if (uncordon === undefined) {
         // Done: a respread that moved its broker completes; a rollback (it has a note) just ends.
+        // A cordon without this controller's marker is someone else's, made since: it stays.
         const completed = record.kind === 'respread' && record.note === undefined;
         return outcome(undefined, { events: completed ? ['completed'] : [] });
       }
       if (overdue(record, config, nowMs)) {
         return abandon(record, node, 'the node could not be uncordoned', nowMs, ['abandoned']);
       }
-      return outcome(record, {
-        effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
-      });
+      return outcome(record, { effect: uncordon });
+    }
     case 'unprotect':
       return stepUnprotect(record, node, observed, config, nowMs);
     case 'terminate':
@@ -592,9 +612,7 @@ export function stepOperation(
       return outcome(record, { waiting: `node ${node.name} to leave the cluster` });
     case 'abandoned':
       return outcome(record, {
-        effect: node.unschedulable
-          ? { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid }
-          : undefined,
+        effect: uncordonOwn(node),
         waiting: `an operator: ${record.note ?? 'operation abandoned'}`,
       });
   }

@@ -9,7 +9,7 @@ import { NotLeaderError } from '../../controller/fence';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
 import { Reconciler, type PassResult } from '../../controller/reconciler';
-import { ApiError, ChaosWorld, FAULT_KINDS, type Fault } from './chaos-world';
+import { ApiError, ChaosWorld, FAULT_KINDS, type Fault, type FaultKind } from './chaos-world';
 import { CrashError } from './fake-cluster';
 import { testConfig } from './fixtures';
 import { checkInvariants, type Violation } from './invariants';
@@ -40,6 +40,21 @@ export function demandAt(offsetMs: number): number {
   if (cycle < 45 * MINUTE) return 180;
   if (cycle < 70 * MINUTE) return 80;
   return 20;
+}
+
+/** One fault of one of `kinds`, at a random time or right after a random write. */
+export function faultArbOf(kinds: readonly FaultKind[]): fc.Arbitrary<Fault> {
+  return fc
+    .record({
+      atMs: fc.integer({ min: 0, max: FAULTY_MS }),
+      afterWrite: fc.option(fc.integer({ min: 1, max: 160 }), { nil: undefined }),
+      kind: fc.constantFrom(...kinds),
+      durationMs: fc.integer({ min: 5_000, max: LONGEST_FAULT_MS }),
+      pick: fc.nat({ max: 1000 }),
+    })
+    .map(({ afterWrite, ...fault }) =>
+      afterWrite === undefined ? fault : { ...fault, afterWrite },
+    );
 }
 
 export const faultArb: fc.Arbitrary<Fault> = fc
@@ -122,7 +137,7 @@ export async function runSchedule(
       liveNodeCheck: world,
       liveRecordCheck: world,
       leadership: () => world.leadership,
-      now: () => world.nowMs,
+      now: () => world.controllerNowMs(),
       metrics: new ControllerMetrics({ defaultMetrics: false }),
       logger: silentLogger,
       newId: () => `op-${nextId++}`,
@@ -196,6 +211,8 @@ export function expectSettled(world: ChaosWorld): void {
       )
       .map(node => node.name),
   ).toEqual([]);
+  // ... and it never undid someone else's cordon (only its own carry its marker).
+  expect(world.foreignCordonsUndone).toEqual([]);
   for (const pod of world.pods) {
     expect(pod.ready).toBe(true);
     expect(world.nodes.find(node => node.name === pod.nodeName)?.zone).toBe(pod.zone);

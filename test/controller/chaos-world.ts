@@ -94,6 +94,14 @@ export const FAULT_KINDS = [
   // server): the objects it wrote keep their old content in its view, stamped fresh, for up to
   // 100 s (under staleAfterSeconds, so no age check can see it).
   'watch-lag',
+  // Added by the third fault review. The controller's clock steps away from everyone else's for
+  // a while and back (an NTP step: from a few seconds to a day, either way); a restarted controller
+  // runs on a machine whose clock is off by up to 100 s for good (replicas on skewed clocks: one
+  // writes a record, another steps it); a node goes NotReady for a while (its kubelet stops
+  // reporting) and its pods turn NotReady after the node controller's grace period.
+  'clock-jump',
+  'clock-skew',
+  'node-not-ready',
 ] as const;
 
 /** One kind of fault. */
@@ -128,6 +136,8 @@ interface Node {
   operation: OperationRecord | undefined;
   /** When the Node object is deleted (after its instance left), epoch ms. */
   deleteAtMs: number | undefined;
+  /** Under `node-not-ready`: since when, and until when, the node is NotReady. */
+  notReady?: { readonly sinceMs: number; readonly untilMs: number };
 }
 
 interface Instance {
@@ -167,6 +177,10 @@ const INSTANCE_IN_SERVICE_MS = 30_000;
 const NODE_JOIN_MS = 60_000;
 const INSTANCE_LEAVE_MS = 20_000;
 const NODE_DELETE_MS = 40_000;
+/** The node controller marks a NotReady node's pods NotReady after this grace period. */
+const NODE_GRACE_MS = 40_000;
+/** The NTP steps `clock-jump` draws from, ms (either sign). */
+const CLOCK_JUMPS_MS = [5_000, 30_000, 90_000, 150_000, 600_000, 3_600_000, 86_400_000];
 /** The simulated operator clears an abandoned record this long after it appears. */
 export const OPERATOR_DELAY_MS = 300_000;
 
@@ -189,6 +203,13 @@ export class ChaosWorld
   writeCount = 0;
   /** Nodes someone else cordoned (`foreign-cordon`); the controller may leave those cordoned. */
   readonly foreignCordons = new Set<string>();
+  /**
+   * Whose cordon each cordoned node carries: the hand that made it unschedulable (a cordon of an
+   * already cordoned node changes nothing). The controller must never undo someone else's.
+   */
+  private readonly cordonOwners = new Map<string, 'controller' | 'foreign'>();
+  /** Uncordons of the controller that undid someone else's cordon: node and time. */
+  readonly foreignCordonsUndone: string[] = [];
   private readonly windows = new Map<FaultKind, number>();
   private readonly lastGood = new Map<ViewSource, { atMs: number; value: unknown }>();
   private crashNextWrite = false;
@@ -202,6 +223,9 @@ export class ChaosWorld
   private healthHiddenPick = 0;
   private nextUid = 1;
   private nextInstance = 1;
+  /** The controller's clock minus the true time, ms: a lasting skew plus a jump while it lasts. */
+  private clockSkewMs = 0;
+  private clockJump: { readonly offsetMs: number; readonly untilMs: number } | undefined;
   private holderCount = 0;
   private lastSnapshots = new Map<string, string>();
   private lastOperations = new Map<string, string>();
@@ -297,12 +321,19 @@ export class ChaosWorld
         return;
       case 'foreign-cordon':
         if (node !== undefined) {
+          // A cordon made while the node still carries the controller's marker (someone
+          // uncordoned the controller's cordon and cordoned again before its next pass) looks
+          // exactly like the controller's own: no controller can tell, so it is not judged.
+          if (!node.unschedulable && !node.cordonedByController) {
+            this.cordonOwners.set(node.name, 'foreign');
+          }
           this.setNode(node, { unschedulable: true });
           this.foreignCordons.add(node.name);
         }
         return;
       case 'foreign-uncordon':
         if (node !== undefined) {
+          this.cordonOwners.delete(node.name);
           this.setNode(node, { unschedulable: false });
           this.foreignCordons.delete(node.name);
         }
@@ -394,6 +425,40 @@ export class ChaosWorld
           }
         }
         return;
+      case 'clock-jump': {
+        const size = CLOCK_JUMPS_MS[fault.pick % CLOCK_JUMPS_MS.length];
+        const sign = Math.floor(fault.pick / CLOCK_JUMPS_MS.length) % 2 === 0 ? 1 : -1;
+        this.clockJump = { offsetMs: sign * size, untilMs: this.nowMs + fault.durationMs };
+        return;
+      }
+      case 'clock-skew':
+        // A new process on another machine: its clock is off by up to 100 s (under the 120 s
+        // staleAfterSeconds, so it still trusts Prometheus's timestamps) until the next skew.
+        this.clockSkewMs = ((fault.pick % 201) - 100) * 1000;
+        this.restartRequested = true;
+        this.restartViews(fault.durationMs);
+        return;
+      case 'node-not-ready': {
+        // As for instance-lost: only a node with at most one broker, while every broker is up,
+        // and only where the controller's views can see it.
+        const hidden: FaultKind[] = [
+          'autoscaling-frozen',
+          'autoscaling-missing',
+          'nodes-view-frozen',
+          'nodes-view-missing',
+          'api-slow',
+        ];
+        if (hidden.some(kind => this.active(kind)) || !this.brokersQuiet()) return;
+        const candidates = liveNodes.filter(
+          each =>
+            each.ready && each.notReady === undefined && this.brokersOn(each.name).length <= 1,
+        );
+        const victim = candidates[fault.pick % Math.max(1, candidates.length)];
+        if (victim === undefined) return;
+        victim.notReady = { sinceMs: this.nowMs, untilMs: this.nowMs + fault.durationMs };
+        this.setNode(victim, { ready: false });
+        return;
+      }
       case 'watch-lag':
         this.windows.set(
           fault.kind,
@@ -423,6 +488,8 @@ export class ChaosWorld
         .filter(instance => instance.lifecycleState === 'Terminating')
         .map(instance => `node-${instance.instanceId}`),
     );
+    // A node already NotReady (`node-not-ready`) takes its broker down within the grace period.
+    for (const node of this.nodes) if (node.notReady !== undefined) stopping.add(node.name);
     return this.pods.every(
       pod =>
         pod.ready &&
@@ -576,6 +643,25 @@ export class ChaosWorld
         }
       }
     }
+    for (const node of this.nodes) {
+      if (node.notReady === undefined) continue;
+      const instance = this.instances.find(each => each.instanceId === node.instanceId);
+      const stopping = instance === undefined || instance.lifecycleState === 'Terminating';
+      if (now >= node.notReady.untilMs || stopping) {
+        // The kubelet reports again: its pods' containers kept running, so they are Ready at once.
+        node.notReady = undefined;
+        if (stopping) continue;
+        this.setNode(node, { ready: true });
+        for (const pod of this.brokersOn(node.name)) {
+          if (pod.ready || pod.readyAtMs !== undefined) continue;
+          pod.ready = true;
+          pod.readySinceMs = now;
+        }
+      } else if (now - node.notReady.sinceMs >= NODE_GRACE_MS) {
+        for (const pod of this.brokersOn(node.name)) pod.ready = false;
+      }
+    }
+    if (this.clockJump !== undefined && now >= this.clockJump.untilMs) this.clockJump = undefined;
     for (const node of [...this.nodes]) {
       if (node.deleteAtMs !== undefined && now >= node.deleteAtMs) {
         this.nodes.splice(this.nodes.indexOf(node), 1);
@@ -696,7 +782,10 @@ export class ChaosWorld
     if (this.active(`${prefix}-frozen` as FaultKind)) {
       return this.lastGood.get(source) as { atMs: number; value: T } | undefined;
     }
-    const fresh = { atMs: this.nowMs, value: live() };
+    // The informers and the Auto Scaling reads are stamped by the controller's clock; Prometheus's
+    // samples by Prometheus's own (the true time here).
+    const atMs = source === 'prometheus' ? this.nowMs : this.controllerNowMs();
+    const fresh = { atMs, value: live() };
     this.lastGood.set(source, fresh);
     return fresh;
   }
@@ -814,6 +903,11 @@ export class ChaosWorld
     }));
   }
 
+  /** The controller's clock, epoch ms: the true time plus its skew and any jump in force. */
+  controllerNowMs(): number {
+    return this.nowMs + this.clockSkewMs + (this.clockJump?.offsetMs ?? 0);
+  }
+
   /** What the adapters would report now, through the faults. */
   observe = async (): Promise<Observed> => {
     const nodes = this.view('nodes', () => this.observedNodes());
@@ -822,7 +916,7 @@ export class ChaosWorld
     const autoscaling = this.view('autoscaling', () => this.observedGroups());
     const apiDown = this.active('api-errors') || this.active('api-429');
     return {
-      nowMs: this.nowMs,
+      nowMs: this.controllerNowMs(),
       freshness: {
         kubernetesAtMs:
           nodes === undefined || pods === undefined ? undefined : Math.min(nodes.atMs, pods.atMs),
@@ -878,9 +972,14 @@ export class ChaosWorld
   async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
     const node = this.liveNode(nodeName, nodeUid);
     this.lagBeforeWrite(`node:${nodeName}`);
-    this.write(unschedulable ? 'cordon' : 'uncordon', { nodeName }, () =>
-      this.setNode(node, { unschedulable, cordonedByController: unschedulable }),
-    );
+    this.write(unschedulable ? 'cordon' : 'uncordon', { nodeName }, () => {
+      if (!unschedulable && this.cordonOwners.get(nodeName) === 'foreign') {
+        this.foreignCordonsUndone.push(`${nodeName} at +${(this.nowMs - NOW_MS) / 1000}s`);
+      }
+      if (!unschedulable) this.cordonOwners.delete(nodeName);
+      else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');
+      this.setNode(node, { unschedulable, cordonedByController: unschedulable });
+    });
   }
 
   async requestRoll(podName: string, podUid: string): Promise<void> {

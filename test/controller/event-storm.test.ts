@@ -24,6 +24,7 @@ import { ControllerMetrics } from '../../controller/metrics';
 import type { ObservedBroker, ObservedNode, Plan } from '../../controller/model';
 import { assembleObservation, type KafkaLike } from '../../controller/observe';
 import {
+  CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
   OPERATION_ANNOTATION,
   encodeOperationRecord,
@@ -95,10 +96,13 @@ function nodeObject(node: ObservedNode, config: ControllerConfig): NodeObject {
         'topology.kubernetes.io/zone': node.zone,
         [config.kafkaNodeLabel.key]: config.kafkaNodeLabel.value,
       },
-      annotations:
-        node.operation === undefined
+      annotations: {
+        ...(node.operation === undefined
           ? {}
-          : { [OPERATION_ANNOTATION]: encodeOperationRecord(node.operation) },
+          : { [OPERATION_ANNOTATION]: encodeOperationRecord(node.operation) }),
+        // The cordon marker, as the real API server keeps it (set and removed with the cordon).
+        ...(node.cordonedByController === true ? { [CORDON_ANNOTATION]: 'true' } : {}),
+      },
     },
     spec: {
       unschedulable: node.unschedulable,

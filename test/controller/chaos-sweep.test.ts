@@ -1,0 +1,54 @@
+/**
+ * The long chaos sweep, off by default (`npm test` stays fast): the property of chaos.test.ts on
+ * more schedules and other seeds. Set `CONTROLLER_CHAOS_RUNS` to the number of schedules (and
+ * optionally `CONTROLLER_CHAOS_SEED`, default 1; `CONTROLLER_CHAOS_KINDS`, a comma-separated list
+ * of fault kinds to draw from instead of all of them):
+ *
+ *   CONTROLLER_CHAOS_RUNS=2000 CONTROLLER_CHAOS_SEED=7 npx jest test/controller/chaos-sweep.test.ts
+ *
+ * A failing schedule is shrunk and printed by fast-check; keep it as a regression test.
+ */
+import fc from 'fast-check';
+import { FAULT_KINDS, type FaultKind } from './chaos-world';
+import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
+
+const runs = Number(process.env.CONTROLLER_CHAOS_RUNS ?? '0');
+const seed = Number(process.env.CONTROLLER_CHAOS_SEED ?? '1');
+const kinds = (process.env.CONTROLLER_CHAOS_KINDS ?? '')
+  .split(',')
+  .map(kind => kind.trim())
+  .filter(kind => kind !== '');
+for (const kind of kinds) {
+  if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
+    throw new Error(
+      `CONTROLLER_CHAOS_KINDS: unknown fault kind ${kind}; known: ${FAULT_KINDS.join(', ')}`,
+    );
+  }
+}
+
+const sweep = runs > 0 ? test : test.skip;
+
+describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
+  sweep(
+    `${runs} schedules from seed ${seed}: no violation, and the world settles`,
+    async () => {
+      const drawn = kinds.length === 0 ? [...FAULT_KINDS] : (kinds as FaultKind[]);
+      const schedule = fc
+        .array(faultArbOf(drawn), { minLength: 1, maxLength: 60 })
+        .map(faults => [...faults].sort((a, b) => a.atMs - b.atMs));
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(schedule, fc.constantFrom(2, 3), async (faults, zones) => {
+          const { violations, world } = await runSchedule(faults, configWithZones(zones));
+          expect(violations).toEqual([]);
+          expectSettled(world);
+        }),
+        { numRuns: runs, seed, endOnFailure: true },
+      );
+      process.stdout.write(
+        `chaos sweep: ${runs} schedules, seed ${seed}, kinds ${kinds.length === 0 ? 'all' : kinds.join(',')}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    },
+    24 * 3_600_000,
+  );
+});

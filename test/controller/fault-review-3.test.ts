@@ -1,0 +1,205 @@
+/**
+ * Third outside fault review of the controller: the faults it found, each as the schedule or the
+ * state that showed it and as a property over its class.
+ *
+ * 1. Someone else's cordon undone. A respread's own uncordon went out; someone cordoned the node
+ *    (maintenance) before the step that removes the record, and that step, delayed by a
+ *    Prometheus outage, saw the node cordoned and uncordoned it again. Every exit of an
+ *    operation (completion, rollback, abandon, the abandoned phase, a replaced Node) took any
+ *    cordon of its node for its own. Now an operation undoes only a cordon that carries this
+ *    controller's marker (`ownCordon`), and clears a marker left on a node someone else
+ *    uncordoned before its record goes, so a later cordon is never taken for its own.
+ */
+import fc from 'fast-check';
+import type { ObservedNode } from '../../controller/model';
+import {
+  ownCordon,
+  phaseDeadlines,
+  startOperation,
+  stepOperation,
+  type StepContext,
+} from '../../controller/operation';
+import type { OperationPhase, OperationRecord } from '../../controller/operation-record';
+import { configWithZones, expectSettled, runSchedule } from './chaos-run';
+import type { Fault } from './chaos-world';
+import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+
+const config = testConfig();
+const context: StepContext = {
+  nowMs: NOW_MS,
+  fencingToken: 3,
+  holder: 'a',
+  removalStillWanted: true,
+};
+const base = healthyCluster(config, { nodesPerZone: 2 });
+const respread = startOperation(
+  {
+    kind: 'respread',
+    zone: 'us-east-1a',
+    groupName: 'asg-orders-kafka-a',
+    nodeName: 'node-a-1',
+    nodeUid: 'uid-node-a-1',
+  },
+  { nowMs: NOW_MS, fencingToken: 3, holder: 'a', id: 'op-1' },
+);
+/** node-a-1 cordoned by someone else: no marker. */
+const foreignCordoned = withNode(base, 'node-a-1', node => ({
+  ...node,
+  unschedulable: true,
+  cordonedByController: false,
+}));
+
+describe('an operation never undoes a cordon that is not its own', () => {
+  test('the respread finished and uncordoned; someone cordoned since: the record goes, the cordon stays', () => {
+    const uncordoning = { ...respread, phase: 'uncordon' as const, movesDone: 1 };
+    const step = stepOperation(uncordoning, foreignCordoned, config, context);
+    expect(step.effect).toBeUndefined();
+    expect(step.next).toBeUndefined();
+    expect(step.events).toEqual(['completed']);
+  });
+
+  test('its own cordon (marker set) is undone as before', () => {
+    const uncordoning = { ...respread, phase: 'uncordon' as const, movesDone: 1 };
+    const own = withNode(foreignCordoned, 'node-a-1', node => ({
+      ...node,
+      cordonedByController: true,
+    }));
+    const step = stepOperation(uncordoning, own, config, context);
+    expect(step.effect).toEqual({
+      kind: 'uncordon',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+    });
+    expect(step.next).toEqual(uncordoning);
+  });
+
+  test('a marker left on a node someone uncordoned is cleared before the record goes', () => {
+    const uncordoning = { ...respread, phase: 'uncordon' as const, movesDone: 1 };
+    const staleMarker = withNode(base, 'node-a-1', node => ({
+      ...node,
+      unschedulable: false,
+      cordonedByController: true,
+    }));
+    const step = stepOperation(uncordoning, staleMarker, config, context);
+    expect(step.effect).toEqual({
+      kind: 'uncordon',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+    });
+    expect(step.next).toEqual(uncordoning);
+  });
+
+  test('an observer that does not report the marker (the simulator) keeps the old behaviour', () => {
+    const uncordoning = { ...respread, phase: 'uncordon' as const, movesDone: 1 };
+    const unknown = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));
+    expect(ownCordon(unknown.nodes.find(node => node.name === 'node-a-1') as ObservedNode)).toBe(
+      true,
+    );
+    expect(stepOperation(uncordoning, unknown, config, context).effect?.kind).toBe('uncordon');
+  });
+
+  test('property: no step of any phase, on time or overdue, uncordons a node cordoned by someone else', () => {
+    const deadlines = phaseDeadlines(config);
+    const phases: OperationPhase[] = [
+      'cordon',
+      'drain',
+      'uncordon',
+      'unprotect',
+      'terminate',
+      'terminated',
+      'abandoned',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...phases),
+        fc.constantFrom<OperationRecord['kind']>('respread', 'remove-node'),
+        fc.constantFrom(0, 1, 2),
+        fc.option(fc.constantFrom<1 | 2>(1, 2), { nil: undefined }),
+        fc.constantFrom(
+          0,
+          deadlines.phase + 1,
+          deadlines.move + 1,
+          deadlines.move + deadlines.phase + 1,
+        ),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (phase, kind, movesDone, attempt, elapsedMs, replaced, empty, rollerBack, withNote) => {
+          let observed = foreignCordoned;
+          if (replaced) {
+            observed = withNode(observed, 'node-a-1', node => ({ ...node, uid: 'uid-restored' }));
+          }
+          if (empty) {
+            for (const broker of observed.brokers.filter(each => each.nodeName === 'node-a-1')) {
+              observed = withBroker(observed, broker.podName, each => ({
+                ...each,
+                nodeName: 'node-a-0',
+              }));
+            }
+          }
+          if (rollerBack) {
+            // The moved pod came back Ready on the node it left.
+            observed = withBroker(observed, 'orders-brokers-a-1001', each => ({
+              ...each,
+              uid: 'uid-again',
+              nodeName: 'node-a-1',
+            }));
+          }
+          const record: OperationRecord = {
+            ...respread,
+            kind,
+            ...(kind === 'remove-node' ? { instanceId: 'i-a1' } : {}),
+            phase,
+            movesDone,
+            ...(attempt === undefined || phase !== 'drain'
+              ? {}
+              : {
+                  move: {
+                    podName: 'orders-brokers-a-1001',
+                    podUid: 'uid-orders-brokers-a-1001',
+                    requestedAtMs: NOW_MS,
+                    attempt,
+                  },
+                }),
+            ...(withNote ? { note: 'rolled back' } : {}),
+          };
+          const nowMs = NOW_MS + elapsedMs;
+          const step = stepOperation(
+            record,
+            {
+              ...observed,
+              nowMs,
+              freshness: { kubernetesAtMs: nowMs, prometheusAtMs: nowMs, autoscalingAtMs: nowMs },
+              healthSampledAtMs: Object.fromEntries(observed.brokers.map(b => [b.podName, nowMs])),
+            },
+            config,
+            { ...context, nowMs, removalStillWanted: !withNote },
+          );
+          expect(step.effect?.kind).not.toBe('uncordon');
+        },
+      ),
+      { numRuns: 400, seed: 3 },
+    );
+  });
+
+  test('regression (sweep seed 303): a maintenance cordon after the respread uncordoned is not undone', async () => {
+    // Found by the long sweep once the chaos world recorded whose cordon each node carries: the
+    // respread of node-i-b2 uncordoned it at +1404 s, someone cordoned it at +1411 s, Prometheus
+    // went missing, and at +1526 s the step that removes the record uncordoned the node again.
+    const faults: Fault[] = [
+      { atMs: 512368, kind: 'crash-restart', durationMs: 74914, pick: 868 },
+      { atMs: 1758745, kind: 'foreign-cordon', durationMs: 118228, pick: 181, afterWrite: 77 },
+      { atMs: 3136272, kind: 'prometheus-missing', durationMs: 134511, pick: 361, afterWrite: 3 },
+      { atMs: 4082713, kind: 'foreign-uncordon', durationMs: 25637, pick: 846, afterWrite: 137 },
+      { atMs: 5806299, kind: 'watch-lag', durationMs: 15718, pick: 899, afterWrite: 6 },
+      { atMs: 7977341, kind: 'prometheus-missing', durationMs: 44237, pick: 555, afterWrite: 116 },
+      { atMs: 8798814, kind: 'foreign-uncordon', durationMs: 73804, pick: 321, afterWrite: 75 },
+      { atMs: 9965812, kind: 'foreign-uncordon', durationMs: 158136, pick: 595, afterWrite: 27 },
+    ];
+    const { violations, world } = await runSchedule(faults, configWithZones(3));
+    expect(violations).toEqual([]);
+    expect(world.foreignCordonsUndone).toEqual([]);
+    expectSettled(world);
+  });
+});
