@@ -193,6 +193,19 @@ export function expectSettled(world: ChaosWorld): void {
         instance.lifecycleState !== 'Terminating',
     );
     if (neverJoined) continue;
+    // Nor a zone whose every node someone else cordoned: its brokers have nowhere to go, and the
+    // controller holds (`no-room-to-move`) rather than undo their cordons.
+    const zoneNodes = world.nodes.filter(
+      node =>
+        node.zone === group.zone &&
+        world.instances.some(instance => instance.instanceId === node.instanceId),
+    );
+    if (
+      zoneNodes.length > 1 &&
+      zoneNodes.every(node => node.unschedulable && world.foreignCordons.has(node.name))
+    ) {
+      continue;
+    }
     const lowest = config.balancedNodeCounts.find(count => count >= group.min);
     expect({ group: group.groupName, desired: group.desired }).toEqual({
       group: group.groupName,

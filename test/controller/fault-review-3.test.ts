@@ -9,6 +9,10 @@
  *    cordon of its node for its own. Now an operation undoes only a cordon that carries this
  *    controller's marker (`ownCordon`), and clears a marker left on a node someone else
  *    uncordoned before its record goes, so a later cordon is never taken for its own.
+ *
+ * Checked and held (kept as tests): the controller's clock stepping a day either way mid
+ * re-spread. Prometheus's samples keep the true time, so the data looks a day old (or a day
+ * ahead) and every write holds until the clock is back; small steps (90 s) change no invariant.
  */
 import fc from 'fast-check';
 import type { ObservedNode } from '../../controller/model';
@@ -23,6 +27,7 @@ import type { OperationPhase, OperationRecord } from '../../controller/operation
 import { configWithZones, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
 import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+import { MINUTE } from './chaos-run';
 
 const config = testConfig();
 const context: StepContext = {
@@ -202,4 +207,74 @@ describe('an operation never undoes a cordon that is not its own', () => {
     expect(world.foreignCordonsUndone).toEqual([]);
     expectSettled(world);
   });
+
+  test('regression (sweep seed 505): every node of a zone cordoned by someone: held, and the cordons stay', async () => {
+    // Both nodes left in zone a were cordoned by someone else: the zone holds (no-room-to-move)
+    // at 2 nodes and the controller leaves both cordons alone.
+    const faults: Fault[] = [
+      { atMs: 1169214, kind: 'watch-lag', durationMs: 144281, pick: 858, afterWrite: 67 },
+      { atMs: 2482497, kind: 'foreign-cordon', durationMs: 170452, pick: 810, afterWrite: 88 },
+      { atMs: 3032009, kind: 'foreign-cordon', durationMs: 179212, pick: 310, afterWrite: 71 },
+      { atMs: 3965971, kind: 'foreign-uncordon', durationMs: 16294, pick: 897, afterWrite: 78 },
+      { atMs: 6002755, kind: 'foreign-cordon', durationMs: 64505, pick: 812, afterWrite: 154 },
+      { atMs: 6507461, kind: 'api-slow', durationMs: 8167, pick: 448, afterWrite: 118 },
+      { atMs: 8042006, kind: 'foreign-cordon', durationMs: 70936, pick: 180, afterWrite: 112 },
+      { atMs: 8995034, kind: 'foreign-cordon', durationMs: 48871, pick: 165 },
+      { atMs: 9429446, kind: 'watch-lag', durationMs: 112997, pick: 853, afterWrite: 79 },
+    ];
+    let lastReason = '';
+    const { violations, world } = await runSchedule(faults, configWithZones(3), {
+      onPass: pass => (lastReason = pass.plan.reason),
+    });
+    expect(violations).toEqual([]);
+    expect(world.foreignCordonsUndone).toEqual([]);
+    expectSettled(world);
+    const zoneA = world.nodes.filter(node => node.zone === 'us-east-1a');
+    expect(zoneA.map(node => [node.unschedulable, world.foreignCordons.has(node.name)])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    expect(lastReason).toBe('no-room-to-move');
+  });
+});
+
+describe('the controller clock steps away and back (clock-jump)', () => {
+  // `pick` selects the step: 6 -> +1 day, 13 -> -1 day, 2 -> +90 s, 9 -> -90 s (chaos-world.ts).
+  test.each([
+    ['a day ahead', 6],
+    ['a day behind', 13],
+  ])(
+    '%s mid re-spread: nothing is written until the clock is back, then it settles',
+    async (_, pick) => {
+      const startMs = 12 * MINUTE;
+      const durationMs = 5 * MINUTE;
+      const faults: Fault[] = [{ atMs: startMs, kind: 'clock-jump', durationMs, pick }];
+      const { violations, world } = await runSchedule(faults, configWithZones(2));
+      expect(violations).toEqual([]);
+      expectSettled(world);
+      const writes = world.history.filter(event => event.kind === 'write');
+      // The run starts at NOW_MS; the jump is injected at the first pass at or after startMs.
+      const during = writes.filter(
+        event =>
+          event.atMs > NOW_MS + startMs + 30_000 && event.atMs < NOW_MS + startMs + durationMs,
+      );
+      expect(during).toEqual([]);
+      expect(writes.some(event => event.atMs >= NOW_MS + startMs + durationMs)).toBe(true);
+    },
+  );
+
+  test.each([
+    ['90 s ahead', 2],
+    ['90 s behind', 9],
+  ])(
+    '%s for 20 minutes through scale-out and re-spread: no violation, and it settles',
+    async (_, pick) => {
+      const faults: Fault[] = [
+        { atMs: 9 * MINUTE, kind: 'clock-jump', durationMs: 20 * MINUTE, pick },
+      ];
+      const { violations, world } = await runSchedule(faults, configWithZones(3));
+      expect(violations).toEqual([]);
+      expectSettled(world);
+    },
+  );
 });
