@@ -94,6 +94,14 @@ export interface StepContext {
    * has stayed unchanged for `2 x leaseDurationSeconds` (a recreated Lease restarts its count).
    */
   readonly foreignRecordSinceMs?: number;
+  /**
+   * The name of the Node the record was read from. A record there that names another node is a
+   * copy (a Node object created from another's YAML, an edit): it is dropped like a record on a
+   * replaced Node (its own cordon undone, record removed, Warning), since stepping it would work
+   * on the node it names while writing here, and wait for ever once that node is gone.
+   * Undefined: the record is taken to sit on the node it names (the simulator).
+   */
+  readonly recordNodeName?: string;
 }
 
 /**
@@ -527,6 +535,17 @@ export function stepOperation(
   // Never step on a view that cannot be trusted: not even to adopt or to take an exit.
   const stale = staleDataBlocker(observed, config);
   if (stale !== undefined) return outcome(record, { waiting: stale.detail });
+  if (context.recordNodeName !== undefined && context.recordNodeName !== record.nodeName) {
+    const host = observed.nodes.find(each => each.name === context.recordNodeName);
+    const uncordon = host === undefined ? undefined : uncordonOwn(host);
+    if (uncordon !== undefined) {
+      return outcome(record, {
+        effect: uncordon,
+        waiting: `node ${context.recordNodeName} carries a record for node ${record.nodeName} (a copy); uncordoning it`,
+      });
+    }
+    return outcome(undefined, { events: ['rolled-back'] });
+  }
   if (record.fencingToken > context.fencingToken) {
     const sinceMs = context.foreignRecordSinceMs ?? nowMs;
     const adoptAfterMs = phaseDeadlines(config).adoptForeignRecord;

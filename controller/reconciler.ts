@@ -375,6 +375,7 @@ export class Reconciler {
         holder: leadership.holder,
         removalStillWanted: view === undefined || view.desiredNodes <= view.currentNodes,
         foreignRecordSinceMs: this.foreignRecords.get(foreignKey(busy)),
+        recordNodeName: busy.name,
       });
       const applied = await this.apply(busy, step, observed);
       if (applied) await this.report(step, busy);

@@ -102,6 +102,10 @@ export const FAULT_KINDS = [
   'clock-jump',
   'clock-skew',
   'node-not-ready',
+  // Someone edits an operation record mid-operation: another phase, another instance ID, another
+  // broker in its move, times a day ahead (written by a machine with a wrong clock), or the whole
+  // annotation copied onto another node of the zone (a Node object created from another's YAML).
+  'record-edited',
 ] as const;
 
 /** One kind of fault. */
@@ -385,6 +389,51 @@ export class ChaosWorld
         // The controller reads an unreadable annotation as this abandoned record.
         if (victim !== undefined) {
           this.setNode(victim, { operation: decodeOperationRecord('{', victim) });
+        }
+        return;
+      }
+      case 'record-edited': {
+        const recorded = liveNodes.filter(each => each.operation !== undefined);
+        const victim = recorded[fault.pick % Math.max(1, recorded.length)];
+        const record = victim?.operation;
+        if (victim === undefined || record === undefined) return;
+        const phases = ['cordon', 'drain', 'uncordon', 'unprotect', 'terminate', 'terminated'];
+        const others = this.instances.filter(
+          each => each.zone === victim.zone && each.instanceId !== victim.instanceId,
+        );
+        const zonePods = this.pods.filter(each => each.zone === victim.zone);
+        const choice = Math.floor(fault.pick / 7) % 5;
+        if (choice === 0) {
+          const phase = phases[fault.pick % phases.length] as OperationRecord['phase'];
+          this.setNode(victim, { operation: { ...record, phase } });
+        } else if (choice === 1 && others.length > 0) {
+          const instanceId = others[fault.pick % others.length].instanceId;
+          this.setNode(victim, { operation: { ...record, instanceId } });
+        } else if (choice === 2 && record.move !== undefined) {
+          const pod = zonePods[fault.pick % zonePods.length];
+          this.setNode(victim, {
+            operation: {
+              ...record,
+              move: { ...record.move, podName: pod.podName, podUid: pod.uid },
+            },
+          });
+        } else if (choice === 3) {
+          const dayMs = 86_400_000;
+          this.setNode(victim, {
+            operation: {
+              ...record,
+              startedAtMs: record.startedAtMs + dayMs,
+              phaseStartedAtMs: (record.phaseStartedAtMs ?? record.startedAtMs) + dayMs,
+              ...(record.move === undefined
+                ? {}
+                : { move: { ...record.move, requestedAtMs: record.move.requestedAtMs + dayMs } }),
+            },
+          });
+        } else {
+          const target = liveNodes.find(
+            each => each.zone === victim.zone && each !== victim && each.operation === undefined,
+          );
+          if (target !== undefined) this.setNode(target, { operation: { ...record } });
         }
         return;
       }

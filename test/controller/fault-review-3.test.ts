@@ -10,6 +10,13 @@
  *    controller's marker (`ownCordon`), and clears a marker left on a node someone else
  *    uncordoned before its record goes, so a later cordon is never taken for its own.
  *
+ * 2. A copied record waited for ever. Someone copied a node's operation record onto another node
+ *    of the zone (a Node object created from another's YAML; the chaos kind `record-edited`).
+ *    The copy was stepped as if it sat on the node it names: it wrote its steps on the copy's
+ *    node and, once the named node was gone, waited for ever ("node ... is gone"), holding every
+ *    move. Now a record that names another node than the one it was read from is dropped like a
+ *    record on a replaced Node: its own cordon undone, the record removed, a Warning.
+ *
  * Checked and held (kept as tests): the controller's clock stepping a day either way mid
  * re-spread. Prometheus's samples keep the true time, so the data looks a day old (or a day
  * ahead) and every write holds until the clock is back; small steps (90 s) change no invariant.
@@ -277,4 +284,48 @@ describe('the controller clock steps away and back (clock-jump)', () => {
       expectSettled(world);
     },
   );
+});
+
+describe('a record that names another node than the one it sits on (a copy)', () => {
+  const copy = { ...respread, phase: 'drain' as const };
+  const stepCopy = (observed = base) =>
+    stepOperation(copy, observed, config, { ...context, recordNodeName: 'node-a-0' });
+
+  test('is dropped with a Warning, acting on neither node', () => {
+    const step = stepCopy();
+    expect(step.next).toBeUndefined();
+    expect(step.effect).toBeUndefined();
+    expect(step.events).toEqual(['rolled-back']);
+  });
+
+  test('its host cordoned by this controller is uncordoned first, the record kept until then', () => {
+    const cordonedHost = withNode(base, 'node-a-0', node => ({
+      ...node,
+      unschedulable: true,
+      cordonedByController: true,
+    }));
+    const step = stepCopy(cordonedHost);
+    expect(step.effect).toEqual({
+      kind: 'uncordon',
+      nodeName: 'node-a-0',
+      nodeUid: 'uid-node-a-0',
+    });
+    expect(step.next).toEqual(copy);
+  });
+
+  test('the record on the node it names steps as before', () => {
+    const step = stepOperation(copy, base, config, { ...context, recordNodeName: 'node-a-1' });
+    expect(step.next).toBeDefined();
+  });
+
+  test('regression (sweep seed 606): a record copied onto another node no longer waits for ever', async () => {
+    const faults: Fault[] = [
+      { atMs: 1690401, kind: 'record-edited', durationMs: 91269, pick: 714, afterWrite: 157 },
+      { atMs: 2976353, kind: 'foreign-uncordon', durationMs: 111669, pick: 112 },
+      { atMs: 10211694, kind: 'record-edited', durationMs: 71128, pick: 872, afterWrite: 143 },
+    ];
+    const { violations, world } = await runSchedule(faults, configWithZones(3));
+    expect(violations).toEqual([]);
+    expectSettled(world);
+  });
 });
