@@ -329,3 +329,48 @@ describe('a record that names another node than the one it sits on (a copy)', ()
     expectSettled(world);
   });
 });
+
+describe('the retry of a move rolls only a pod still on the node it must leave', () => {
+  // Mutation review: with the retry rolling any recreated Ready pod (not only one back on the
+  // node), the suite stayed green: the gate blocks every other case but this one. A pod that
+  // came up Ready on a node of another zone has left the node; rolling it again would restart a
+  // running broker for nothing. The move is not done (wrong zone), so it times out and is
+  // abandoned with a Warning instead.
+  test('a recreated pod Ready on a node of another zone is not rolled again', () => {
+    const removal = startOperation(
+      {
+        kind: 'scale-in',
+        zone: 'us-east-1a',
+        groupName: 'asg-orders-kafka-a',
+        nodeName: 'node-a-1',
+        nodeUid: 'uid-node-a-1',
+        instanceId: 'i-a1',
+      },
+      { nowMs: NOW_MS, fencingToken: 3, holder: 'a', id: 'op-1' },
+    );
+    const moving: OperationRecord = {
+      ...removal,
+      phase: 'drain',
+      move: {
+        podName: 'orders-brokers-a-1001',
+        podUid: 'uid-orders-brokers-a-1001',
+        requestedAtMs: NOW_MS,
+        attempt: 1,
+      },
+    };
+    const cordoned = withNode(base, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      cordonedByController: true,
+    }));
+    const elsewhere = withBroker(cordoned, 'orders-brokers-a-1001', broker => ({
+      ...broker,
+      uid: 'uid-elsewhere',
+      nodeName: 'node-b-0',
+    }));
+    const late = { ...context, nowMs: NOW_MS + (config.moveTimeoutSeconds + 1) * 1000 };
+    const retry = stepOperation(moving, elsewhere, config, late);
+    expect(retry.events).toEqual(['move-retried']);
+    expect(retry.effect).toBeUndefined();
+  });
+});
