@@ -522,6 +522,38 @@ function stepTerminate(
   });
 }
 
+/**
+ * The record with every time further ahead of `nowMs` than `toleranceMs` (the stale limit: a
+ * writer's clock may be that far ahead and still have trusted its data) set to `nowMs`, or the
+ * record itself when none is. A phase or move timed from the future would have no deadline
+ * until then: a record edited by hand, or written by a machine whose clock was wrong.
+ */
+function withoutFutureTimes(
+  record: OperationRecord,
+  nowMs: number,
+  toleranceMs: number,
+): OperationRecord {
+  const ahead = (atMs: number | undefined) => atMs !== undefined && atMs - nowMs > toleranceMs;
+  if (
+    !ahead(record.startedAtMs) &&
+    !ahead(record.phaseStartedAtMs) &&
+    !ahead(record.move?.requestedAtMs)
+  ) {
+    return record;
+  }
+  const clamp = (atMs: number) => (ahead(atMs) ? nowMs : atMs);
+  return {
+    ...record,
+    startedAtMs: clamp(record.startedAtMs),
+    ...(record.phaseStartedAtMs === undefined
+      ? {}
+      : { phaseStartedAtMs: clamp(record.phaseStartedAtMs) }),
+    ...(record.move === undefined
+      ? {}
+      : { move: { ...record.move, requestedAtMs: clamp(record.move.requestedAtMs) } }),
+  };
+}
+
 const KEEP_CORDONED: ReadonlySet<OperationPhase> = new Set(['drain', 'unprotect', 'terminate']);
 
 /** Advances an operation by one transition. Pure. */
@@ -566,6 +598,14 @@ export function stepOperation(
       { ...record, fencingToken: context.fencingToken, holder: context.holder },
       { events: ['adopted'] },
     );
+  }
+  const restamped = withoutFutureTimes(record, nowMs, config.staleAfterSeconds * 1000);
+  if (restamped !== record) {
+    // Its deadlines would not start until then (an edit, or a writer whose clock was ahead):
+    // restart them now, in a step of its own.
+    return outcome(restamped, {
+      waiting: `record times were ahead of this clock; its deadlines restart now`,
+    });
   }
   const node = observed.nodes.find(each => each.name === record.nodeName);
   if (node === undefined) {

@@ -786,11 +786,19 @@ export class ChaosWorld
       { kind: 'kafka', atMs, ready: kafka.ready, underReplicatedPartitions: kafka.urp },
       kafka,
     );
-    const seen = new Set<string>();
+    // Ends first: a record replaced on its node by another (someone's edit) ends the old
+    // operation before the new one appears, at the same instant.
+    const seen = new Set(
+      this.nodes.flatMap(node => (node.operation === undefined ? [] : [node.operation.id])),
+    );
+    for (const id of [...this.lastOperations.keys()]) {
+      if (seen.has(id)) continue;
+      this.lastOperations.delete(id);
+      this.history.push({ kind: 'operation', atMs, id, nodeName: '' });
+    }
     for (const node of this.nodes) {
       const record = node.operation;
       if (record === undefined) continue;
-      seen.add(record.id);
       const state = JSON.stringify([record.phase, record.movesDone, record.move?.attempt]);
       if (this.lastOperations.get(record.id) === state) continue;
       this.lastOperations.set(record.id, state);
@@ -803,11 +811,6 @@ export class ChaosWorld
         movesDone: record.movesDone,
         ...(record.move === undefined ? {} : { moveAttempt: record.move.attempt }),
       });
-    }
-    for (const id of [...this.lastOperations.keys()]) {
-      if (seen.has(id)) continue;
-      this.lastOperations.delete(id);
-      this.history.push({ kind: 'operation', atMs, id, nodeName: '' });
     }
   }
 

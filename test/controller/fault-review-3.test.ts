@@ -17,6 +17,12 @@
  *    move. Now a record that names another node than the one it was read from is dropped like a
  *    record on a replaced Node: its own cordon undone, the record removed, a Warning.
  *
+ * 3. A record timed from the future had no deadline. A record whose times are ahead of the
+ *    controller's clock (edited by hand, or written by a machine whose clock was ahead; the chaos
+ *    kind `record-edited` sets them a day ahead) kept its phase and its move waiting until then:
+ *    a move that never finished was neither retried nor abandoned for a day. Now times further
+ *    ahead than `staleAfterSeconds` are set to now, in a step of its own, and the deadlines run.
+ *
  * Checked and held (kept as tests): the controller's clock stepping a day either way mid
  * re-spread. Prometheus's samples keep the true time, so the data looks a day old (or a day
  * ahead) and every write holds until the clock is back; small steps (90 s) change no invariant.
@@ -384,6 +390,78 @@ describe('a node goes NotReady (node-not-ready)', () => {
       { atMs: 0, kind: 'node-not-ready', durationMs: 152001, pick: 926, afterWrite: 57 },
       { atMs: 0, kind: 'node-not-ready', durationMs: 40001, pick: 0, afterWrite: 76 },
       { atMs: 0, kind: 'node-not-ready', durationMs: 5000, pick: 0 },
+    ];
+    const { violations, world } = await runSchedule(faults, configWithZones(3));
+    expect(violations).toEqual([]);
+    expectSettled(world);
+  });
+});
+
+describe('a record timed from the future', () => {
+  const dayMs = 86_400_000;
+  const ahead: OperationRecord = {
+    ...respread,
+    phase: 'drain',
+    startedAtMs: NOW_MS + dayMs,
+    phaseStartedAtMs: NOW_MS + dayMs,
+    move: {
+      podName: 'orders-brokers-a-1001',
+      podUid: 'uid-orders-brokers-a-1001',
+      requestedAtMs: NOW_MS + dayMs,
+      attempt: 1,
+    },
+  };
+  const cordoned = withNode(base, 'node-a-1', node => ({
+    ...node,
+    unschedulable: true,
+    cordonedByController: true,
+  }));
+
+  test('has its times set to now, then its move is retried after the move timeout', () => {
+    const first = stepOperation(ahead, cordoned, config, context);
+    expect(first.effect).toBeUndefined();
+    expect(first.next).toMatchObject({
+      startedAtMs: NOW_MS,
+      phaseStartedAtMs: NOW_MS,
+      move: { requestedAtMs: NOW_MS },
+    });
+    const laterMs = NOW_MS + (config.moveTimeoutSeconds + 1) * 1000;
+    const retry = stepOperation(
+      first.next ?? ahead,
+      {
+        ...cordoned,
+        nowMs: laterMs,
+        freshness: { kubernetesAtMs: laterMs, prometheusAtMs: laterMs, autoscalingAtMs: laterMs },
+        healthSampledAtMs: Object.fromEntries(cordoned.brokers.map(b => [b.podName, laterMs])),
+      },
+      config,
+      { ...context, nowMs: laterMs },
+    );
+    expect(retry.events).toEqual(['move-retried']);
+  });
+
+  test('times ahead by no more than the stale limit are left alone (clocks a little apart)', () => {
+    const slightly = {
+      ...ahead,
+      startedAtMs: NOW_MS + 60_000,
+      phaseStartedAtMs: NOW_MS + 60_000,
+      move: { ...ahead.move!, requestedAtMs: NOW_MS + 60_000 },
+    };
+    expect(stepOperation(slightly, cordoned, config, context).next).toBe(slightly);
+  });
+});
+
+describe('chaos world bookkeeping', () => {
+  test('regression (sweep seed 808): a record replaced on its node by an unreadable one is not a second operation', async () => {
+    // The world logged the unreadable record before the end of the one it replaced, at the
+    // same instant, and the checker saw two operations open. It now logs ends first.
+    const faults: Fault[] = [
+      { atMs: 19220, kind: 'record-deleted', durationMs: 61070, pick: 359, afterWrite: 115 },
+      { atMs: 359551, kind: 'record-corrupted', durationMs: 22571, pick: 927, afterWrite: 111 },
+      { atMs: 4516838, kind: 'watch-lag', durationMs: 60076, pick: 931 },
+      { atMs: 5033505, kind: 'record-corrupted', durationMs: 68266, pick: 173, afterWrite: 82 },
+      { atMs: 5689514, kind: 'lease-recreated', durationMs: 90574, pick: 668 },
+      { atMs: 9598999, kind: 'record-edited', durationMs: 50687, pick: 282, afterWrite: 112 },
     ];
     const { violations, world } = await runSchedule(faults, configWithZones(3));
     expect(violations).toEqual([]);
