@@ -8,25 +8,15 @@
  */
 import fc from 'fast-check';
 import type { ControllerConfig } from '../../controller/config';
-import { configWithZones, expectSettled, MINUTE, runSchedule, scheduleArb } from './chaos-run';
+import {
+  aboveLevelDemandAt as demandAt,
+  configWithZones,
+  expectSettled,
+  runSchedule,
+  scheduleArb,
+} from './chaos-run';
 import type { ChaosWorld, Fault } from './chaos-world';
 import type { Violation } from './invariants';
-
-const FAULTY_MS = 180 * MINUTE;
-
-/**
- * Three 60-minute cycles, then a quiet hour: 20 MiB/s a zone (1 node), 180 for one minute (the
- * scale-out to 4), 80 (2 nodes' worth: the zone is above its level with its brokers on one node),
- * 20 again from minute 40 (scale-in to 1).
- */
-function demandAt(offsetMs: number): number {
-  if (offsetMs >= FAULTY_MS) return 20;
-  const minute = (offsetMs % (60 * MINUTE)) / MINUTE;
-  if (minute < 10) return 20;
-  if (minute < 11) return 180;
-  if (minute < 40) return 80;
-  return 20;
-}
 
 interface Run {
   readonly violations: Violation[];

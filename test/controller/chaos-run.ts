@@ -57,6 +57,21 @@ export function faultArbOf(kinds: readonly FaultKind[]): fc.Arbitrary<Fault> {
     );
 }
 
+/**
+ * The demand curve of chaos-above-level.test.ts, which reaches the re-spread of a zone above its
+ * level. Three 60-minute cycles, then a quiet hour: 20 MiB/s a zone (1 node), 180 for one minute
+ * (the scale-out to 4), 80 (2 nodes' worth: the zone is above its level with its brokers on one
+ * node), 20 again from minute 40 (scale-in to 1).
+ */
+export function aboveLevelDemandAt(offsetMs: number): number {
+  if (offsetMs >= FAULTY_MS) return 20;
+  const minute = (offsetMs % (60 * MINUTE)) / MINUTE;
+  if (minute < 10) return 20;
+  if (minute < 11) return 180;
+  if (minute < 40) return 80;
+  return 20;
+}
+
 export const faultArb: fc.Arbitrary<Fault> = fc
   .record({
     atMs: fc.integer({ min: 0, max: FAULTY_MS }),

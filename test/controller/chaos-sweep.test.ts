@@ -2,7 +2,8 @@
  * The long chaos sweep, off by default (`npm test` stays fast): the property of chaos.test.ts on
  * more schedules and other seeds. Set `CONTROLLER_CHAOS_RUNS` to the number of schedules (and
  * optionally `CONTROLLER_CHAOS_SEED`, default 1; `CONTROLLER_CHAOS_KINDS`, a comma-separated list
- * of fault kinds to draw from instead of all of them):
+ * of fault kinds to draw from instead of all of them; `CONTROLLER_CHAOS_DEMAND=above-level` for the
+ * demand curve of chaos-above-level.test.ts instead of chaos.test.ts's):
  *
  *   CONTROLLER_CHAOS_RUNS=2000 CONTROLLER_CHAOS_SEED=7 npx jest test/controller/chaos-sweep.test.ts
  *
@@ -10,7 +11,13 @@
  */
 import fc from 'fast-check';
 import { FAULT_KINDS, type FaultKind } from './chaos-world';
-import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
+import {
+  aboveLevelDemandAt,
+  configWithZones,
+  expectSettled,
+  faultArbOf,
+  runSchedule,
+} from './chaos-run';
 
 const runs = Number(process.env.CONTROLLER_CHAOS_RUNS ?? '0');
 const seed = Number(process.env.CONTROLLER_CHAOS_SEED ?? '1');
@@ -26,6 +33,13 @@ for (const kind of kinds) {
   }
 }
 
+const demand = process.env.CONTROLLER_CHAOS_DEMAND ?? 'cycles';
+if (demand !== 'cycles' && demand !== 'above-level') {
+  throw new Error(
+    `CONTROLLER_CHAOS_DEMAND: ${demand} is not a demand curve; use cycles or above-level`,
+  );
+}
+
 const sweep = runs > 0 ? test : test.skip;
 
 describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
@@ -39,14 +53,18 @@ describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
       const started = Date.now();
       await fc.assert(
         fc.asyncProperty(schedule, fc.constantFrom(2, 3), async (faults, zones) => {
-          const { violations, world } = await runSchedule(faults, configWithZones(zones));
+          const { violations, world } = await runSchedule(
+            faults,
+            configWithZones(zones),
+            demand === 'above-level' ? { demandAt: aboveLevelDemandAt } : {},
+          );
           expect(violations).toEqual([]);
           expectSettled(world);
         }),
         { numRuns: runs, seed, endOnFailure: true },
       );
       process.stdout.write(
-        `chaos sweep: ${runs} schedules, seed ${seed}, kinds ${kinds.length === 0 ? 'all' : kinds.join(',')}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `chaos sweep: ${runs} schedules, seed ${seed}, demand ${demand}, kinds ${kinds.length === 0 ? 'all' : kinds.join(',')}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
     },
     24 * 3_600_000,
