@@ -106,6 +106,9 @@ export const FAULT_KINDS = [
   // broker in its move, times a day ahead (written by a machine with a wrong clock), or the whole
   // annotation copied onto another node of the zone (a Node object created from another's YAML).
   'record-edited',
+  // Writes reach the server and take effect, but the answer is lost: the controller sees a
+  // timeout for a write that was made (an ambiguous failure).
+  'api-timeout',
 ] as const;
 
 /** One kind of fault. */
@@ -1003,6 +1006,9 @@ export class ChaosWorld
       this.crashNextWrite = false;
       this.restartRequested = true;
       throw new CrashError(`crash after ${kind}`);
+    }
+    if (this.active('api-timeout')) {
+      throw new ApiError(`timeout: no answer to ${kind} (it was made)`, 504);
     }
   }
 
