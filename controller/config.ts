@@ -5,6 +5,7 @@
  */
 import type { LoadedSpec } from '../spec/load';
 import { DEFAULT_FORECAST, forecastLeadTimeSeconds, type ForecastConfig } from './forecast';
+import { DEFAULT_RAMP_HORIZON_SECONDS } from './ramp';
 import { KAFKA_NODE_LABEL } from '../spec/derive';
 import { UNDER_MIN_ISR_PARTITIONS, UNDER_REPLICATED_PARTITIONS } from '../spec/kafka-metrics';
 import {
@@ -120,6 +121,13 @@ export interface ControllerConfig {
    * says is coming (`controller/forecast.ts`). @default undefined (off)
    */
   readonly forecast?: ForecastConfig;
+  /**
+   * Ramp guard (`controller/ramp.ts`): look-ahead, seconds, of the demand rise that raises a zone
+   * one level ahead of a steep climb past its nodes' baseline. Set from the spec together with the
+   * forecast floor (`autoscaling.forecast.enabled`), to `DEFAULT_RAMP_HORIZON_SECONDS` (180).
+   * @default undefined (off)
+   */
+  readonly rampHorizonSeconds?: number;
   /** Replication factor of the cluster's topics (for load estimates). */
   readonly replicationFactor: number;
   /** Decide and report, never act. */
@@ -228,6 +236,7 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
                 balancedNodeCounts: plan.balancedNodeCounts,
               }),
           },
+          rampHorizonSeconds: DEFAULT_RAMP_HORIZON_SECONDS,
         }
       : {}),
     replicationFactor: spec.kafka.replicationFactor,

@@ -20,6 +20,7 @@
 import type { ControllerConfig } from './config';
 import { forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
+import { nextRampSamples, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
 import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
 import { summarizeZones, type ZoneSummary } from './zones';
@@ -44,12 +45,15 @@ interface ZoneLevels {
   readonly forecastFloorMiBps: number;
   /** The level the forecast floor alone asks for. */
   readonly forecastFloorNodes: number;
+  /** The ramp guard's verdict; undefined when the guard is off. */
+  readonly ramp: ZoneRamp | undefined;
 }
 
 function targetLevels(
   summaries: readonly ZoneSummary[],
   config: ControllerConfig,
   observed: Observed,
+  rampSamples: Readonly<Record<string, readonly RampSample[]>> | undefined,
 ): ZoneLevels[] {
   const nowMs = observed.nowMs;
   const levels = config.balancedNodeCounts;
@@ -68,13 +72,27 @@ function targetLevels(
         ),
   );
   const forecastLevels = forecastMiBps.map(mibps => levelCovering(mibps, capacityMiBps, levels));
+  // The ramp guard, like the forecast, only raises a floor (both levels): it never removes a node.
+  const horizonSeconds = config.rampHorizonSeconds;
+  const ramps = summaries.map(zone =>
+    horizonSeconds === undefined
+      ? undefined
+      : zoneRamp(
+          rampSamples?.[zone.config.zone] ?? [],
+          zone.countedNodes.length,
+          horizonSeconds,
+          config,
+        ),
+  );
+  const floors = summaries.map((_, index) =>
+    Math.max(floor, forecastLevels[index], ramps[index]?.floorNodes ?? 0),
+  );
   let outLevels = summaries.map((zone, index) =>
-    Math.max(floor, forecastLevels[index], levelCovering(zone.demandMiBps, capacityMiBps, levels)),
+    Math.max(floors[index], levelCovering(zone.demandMiBps, capacityMiBps, levels)),
   );
   let inLevels = summaries.map((zone, index) =>
     Math.max(
-      floor,
-      forecastLevels[index],
+      floors[index],
       levelCovering(zone.demandMiBps / (1 - config.scaleInMargin), capacityMiBps, levels),
     ),
   );
@@ -101,11 +119,17 @@ function targetLevels(
       currentNodes,
       forecastFloorMiBps: forecastMiBps[index],
       forecastFloorNodes: forecastLevels[index],
+      ramp: ramps[index],
     };
   });
 }
 
-function nextMemory(memory: Memory, zones: readonly ZoneLevels[], nowMs: number): Memory {
+function nextMemory(
+  memory: Memory,
+  zones: readonly ZoneLevels[],
+  nowMs: number,
+  rampSamples: Readonly<Record<string, readonly RampSample[]>> | undefined,
+): Memory {
   const scaleInEligibleSinceMs: Record<string, number> = {};
   const waitingForNodesSinceMs: Record<string, number> = {};
   for (const zone of zones) {
@@ -118,7 +142,11 @@ function nextMemory(memory: Memory, zones: readonly ZoneLevels[], nowMs: number)
       waitingForNodesSinceMs[name] = memory.waitingForNodesSinceMs[name] ?? nowMs;
     }
   }
-  return { scaleInEligibleSinceMs, waitingForNodesSinceMs };
+  return {
+    scaleInEligibleSinceMs,
+    waitingForNodesSinceMs,
+    ...(rampSamples === undefined ? {} : { rampSamples }),
+  };
 }
 
 /** The forecast and its error for a zone view, when there is one. */
@@ -154,6 +182,32 @@ function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): s
     .join('');
 }
 
+/**
+ * Where the ramp guard sets a zone's level above what its demand and forecast need: `; demand
+ * rising in zone a: raised to 2 nodes ahead of the ramp (projects 510 MiB/s within 180s, above the
+ * 372 MiB/s baseline of 1 node)`. Empty otherwise.
+ */
+function rampNote(zones: readonly ZoneLevels[], config: ControllerConfig): string {
+  if (config.rampHorizonSeconds === undefined) return '';
+  const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
+  return zones
+    .filter(
+      zone =>
+        zone.ramp !== undefined &&
+        zone.ramp.floorNodes >= zone.desiredNodes &&
+        zone.ramp.floorNodes >
+          Math.max(
+            zone.forecastFloorNodes,
+            levelCovering(zone.summary.demandMiBps, capacityMiBps, config.balancedNodeCounts),
+          ),
+    )
+    .map(zone => {
+      const ready = levelAtLeast(Math.max(1, zone.currentNodes), config.balancedNodeCounts);
+      return `; demand rising in zone ${zone.summary.config.zone}: raised to ${zone.ramp?.floorNodes} nodes ahead of the ramp (projects ${Math.round(zone.ramp?.projectedMiBps ?? 0)} MiB/s within ${config.rampHorizonSeconds}s, above the ${Math.round(ready * config.nodeBaselineMiBps)} MiB/s baseline of ${ready} node${ready === 1 ? '' : 's'})`;
+    })
+    .join('');
+}
+
 function zoneViews(
   zones: readonly ZoneLevels[],
   observed: Observed,
@@ -167,6 +221,9 @@ function zoneViews(
           forecastFloorMiBps: zone.forecastFloorMiBps,
           forecastFloorNodes: zone.forecastFloorNodes,
         }),
+    ...(zone.ramp === undefined
+      ? {}
+      : { rampProjectedMiBps: zone.ramp.projectedMiBps, rampFloorNodes: zone.ramp.floorNodes }),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
@@ -397,8 +454,22 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const stale = staleDataBlocker(observed, config);
   if (stale !== undefined) return { action: undefined, ...stale, zones: [], memory };
 
-  const zones = targetLevels(summarizeZones(observed, config), config, observed);
-  const memoryAfter = nextMemory(memory, zones, observed.nowMs);
+  const summaries = summarizeZones(observed, config);
+  const rampSamples =
+    config.rampHorizonSeconds === undefined
+      ? undefined
+      : Object.fromEntries(
+          summaries.map(zone => [
+            zone.config.zone,
+            nextRampSamples(
+              memory.rampSamples?.[zone.config.zone],
+              observed.nowMs,
+              zone.demandMiBps,
+            ),
+          ]),
+        );
+  const zones = targetLevels(summaries, config, observed, rampSamples);
+  const memoryAfter = nextMemory(memory, zones, observed.nowMs, rampSamples);
   const views = zoneViews(zones, observed, config);
   const hold = (reason: DecisionReason, detail: string): Plan => ({
     action: undefined,
@@ -410,7 +481,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const act = (action: Action): Plan => ({
     action,
     reason: action.kind,
-    detail: `${actionDetail(action)}${action.kind === 'scale-out' ? forecastNote(zones, config) : ''}`,
+    detail: `${actionDetail(action)}${action.kind === 'scale-out' ? `${forecastNote(zones, config)}${rampNote(zones, config)}` : ''}`,
     zones: views,
     memory: memoryAfter,
   });

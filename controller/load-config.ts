@@ -77,6 +77,7 @@ const controllerConfigSchema = z
       })
       .strict()
       .optional(),
+    rampHorizonSeconds: positive.optional(),
     kubernetesApiRateLimit: z.object({ qps: positive, burst: z.number().int().min(1) }).optional(),
     autoscalingMutationIntervalSeconds: z.number().nonnegative().optional(),
     watchQuietLimitSeconds: positive.optional(),

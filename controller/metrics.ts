@@ -43,6 +43,12 @@ export class ControllerMetrics {
     labelNames: ['zone'],
     registers: [this.registry],
   });
+  private readonly rampFloorNodes = new Gauge({
+    name: 'kafka_autoscaler_ramp_floor_nodes',
+    help: 'Ramp guard: the level per zone a steep demand rise alone asks for (0 when none; absent while the guard is off)',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
   private readonly decision = new Gauge({
     name: 'kafka_autoscaler_last_decision',
     help: 'Last decision: 1 for its reason, 0 for the others',
@@ -125,6 +131,8 @@ export class ControllerMetrics {
       if (zone.forecastFloorNodes !== undefined) {
         this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
       }
+      if (zone.rampFloorNodes === undefined) this.rampFloorNodes.remove({ zone: zone.zone });
+      else this.rampFloorNodes.set({ zone: zone.zone }, zone.rampFloorNodes);
       if (zone.forecastMiBps === undefined) this.forecastDemand.remove({ zone: zone.zone });
       else this.forecastDemand.set({ zone: zone.zone }, zone.forecastMiBps);
       if (zone.forecastErrorMiBps === undefined) this.forecastError.remove({ zone: zone.zone });

@@ -4,6 +4,7 @@
  */
 import type { ZoneForecast } from './forecast';
 import type { OperationRecord } from './operation-record';
+import type { RampSample } from './ramp';
 
 /** A Kafka node as observed. */
 export interface ObservedNode {
@@ -152,6 +153,11 @@ export interface Memory {
   readonly scaleInEligibleSinceMs: Readonly<Record<string, number>>;
   /** Per zone: since when (epoch ms) the group's desired capacity has exceeded its Ready nodes. */
   readonly waitingForNodesSinceMs: Readonly<Record<string, number>>;
+  /**
+   * Ramp guard on (`rampHorizonSeconds`): per zone, the demands of the passes of the last
+   * `RAMP_KEEP_MS` (150 s), oldest first (`controller/ramp.ts`). Absent = none yet.
+   */
+  readonly rampSamples?: Readonly<Record<string, readonly RampSample[]>>;
 }
 
 /** Memory before the first decision. */
@@ -227,6 +233,10 @@ export interface ZoneView {
   readonly forecastFloorMiBps?: number;
   /** Forecast floor on: the level the floor alone asks for (the lowest level when none). */
   readonly forecastFloorNodes?: number;
+  /** Ramp guard on: the demand projected over `rampHorizonSeconds`, MiB/s. */
+  readonly rampProjectedMiBps?: number;
+  /** Ramp guard on: the level the guard asks for (0 = none). */
+  readonly rampFloorNodes?: number;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */

@@ -27,6 +27,15 @@ describe('controller configuration', () => {
     ).toThrow(/operationPhaseTimeoutSeconds: 120 must exceed staleAfterSeconds \(120\)/);
   });
 
+  test('throws when the ramp guard horizon is not a positive number of seconds', () => {
+    expect(built.rampHorizonSeconds).toBe(180);
+    for (const value of [0, -60, 'soon']) {
+      expect(() => parseControllerConfig({ ...built, rampHorizonSeconds: value })).toThrow(
+        /rampHorizonSeconds/,
+      );
+    }
+  });
+
   test('throws naming every bad field', () => {
     const bad = { ...built, targetUtilization: 1.5, balancedNodeCounts: [3, 1], extra: true };
     expect(() => parseControllerConfig(bad)).toThrow(ControllerConfigError);

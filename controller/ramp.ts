@@ -1,0 +1,108 @@
+/**
+ * The ramp guard: one level up, ahead of a steep rise that would push a zone past its nodes'
+ * network baseline before a new node could be Ready.
+ *
+ * The rule, in two sentences: the zone's demand rise over the last minute (or more) is projected
+ * `horizonSeconds` ahead (node launch plus the age of the load metric); when that projection is
+ * above the baseline of the zone's Ready nodes (`nodes x nodeBaselineMiBps`, 100%, not the target
+ * utilization), the zone's floor is the next balanced level above them. A flat or falling demand,
+ * a rise that stays under the baseline, or less than a minute of samples leaves the floor alone.
+ *
+ * Why: the reactive level only moves once the lagging metric shows demand above the target, and a
+ * spike that climbs from a quiet level to the peak in a few minutes (Twitter AMZN in the simulator:
+ * 29 -> 800 MiB/s in four minutes) is above the baseline of the old node before the new one is
+ * Ready. The guard launches that node one pass sooner; it never asks for more than one level above
+ * the Ready nodes, never lowers a level (like the forecast floor it is a floor: scale-in never
+ * follows from it), and `decide` runs every safety hold after it as before.
+ *
+ * The samples are the zone demands `decide` itself computed on earlier passes, kept in its memory
+ * (`Memory.rampSamples`), so the guard needs no extra query; a restarted controller has none and
+ * is simply reactive for its first minute.
+ */
+import type { ControllerConfig } from './config';
+import { levelAtLeast } from './levels';
+
+/** One zone demand `decide` saw. */
+export interface RampSample {
+  /** Epoch ms of the pass. */
+  readonly atMs: number;
+  /** Zone demand, MiB/s in the busier direction (`ZoneSummary.demandMiBps`). */
+  readonly demandMiBps: number;
+}
+
+/** How far apart two samples must be for a slope, ms: one metric minute, less scheduling jitter. */
+export const RAMP_MIN_SPAN_MS = 55_000;
+
+/** Samples older than this (from the newest) are dropped, ms. */
+export const RAMP_KEEP_MS = 150_000;
+
+/**
+ * The ramp guard's look-ahead when it is on: the node launch the controller plans for (120 s, as
+ * the forecast lead time assumes) plus the age of the default load query (`rate(...[2m])` reports
+ * the average of the last two minutes, about a minute old).
+ */
+export const DEFAULT_RAMP_HORIZON_SECONDS = 180;
+
+/** What the guard says about one zone. */
+export interface ZoneRamp {
+  /** Demand rise, MiB/s per second (over at least `RAMP_MIN_SPAN_MS`); 0 when none is known. */
+  readonly slopeMiBpsPerSecond: number;
+  /** Demand projected `horizonSeconds` ahead, MiB/s; the current demand when there is no rise. */
+  readonly projectedMiBps: number;
+  /** The level the guard asks for (0 = none). */
+  readonly floorNodes: number;
+}
+
+/**
+ * The zone's samples after this pass: the earlier ones no older than `RAMP_KEEP_MS` from now, then
+ * this pass's demand. Samples from the future (a clock step back) are dropped too.
+ */
+export function nextRampSamples(
+  previous: readonly RampSample[] | undefined,
+  nowMs: number,
+  demandMiBps: number,
+): RampSample[] {
+  const kept = (previous ?? []).filter(
+    sample => sample.atMs < nowMs && nowMs - sample.atMs <= RAMP_KEEP_MS,
+  );
+  return [...kept, { atMs: nowMs, demandMiBps }];
+}
+
+/**
+ * The guard's verdict for a zone.
+ *
+ * @param samples the zone's samples, oldest first, the last one this pass's (`nextRampSamples`)
+ * @param readyNodes the zone's counted Ready nodes
+ * @param horizonSeconds look-ahead (`ControllerConfig.rampHorizonSeconds`)
+ * @returns `floorNodes` 0 unless the projection passes the baseline of the Ready nodes' level and a
+ *   higher balanced level exists
+ */
+export function zoneRamp(
+  samples: readonly RampSample[],
+  readyNodes: number,
+  horizonSeconds: number,
+  config: Pick<ControllerConfig, 'balancedNodeCounts' | 'nodeBaselineMiBps'>,
+): ZoneRamp {
+  const latest = samples[samples.length - 1];
+  const none = (slope: number): ZoneRamp => ({
+    slopeMiBpsPerSecond: slope,
+    projectedMiBps: latest?.demandMiBps ?? 0,
+    floorNodes: 0,
+  });
+  if (latest === undefined) return none(0);
+  // The newest sample at least one metric minute older than this pass's.
+  let earlier: RampSample | undefined;
+  for (const sample of samples) {
+    if (latest.atMs - sample.atMs >= RAMP_MIN_SPAN_MS) earlier = sample;
+  }
+  if (earlier === undefined) return none(0);
+  const slope = (latest.demandMiBps - earlier.demandMiBps) / ((latest.atMs - earlier.atMs) / 1000);
+  if (!(slope > 0) || !Number.isFinite(slope)) return none(Number.isFinite(slope) ? slope : 0);
+  const projectedMiBps = latest.demandMiBps + slope * horizonSeconds;
+  const levels = config.balancedNodeCounts;
+  const readyLevel = levelAtLeast(Math.max(1, readyNodes), levels);
+  const next = levels.find(level => level > readyLevel);
+  const floorNodes =
+    next !== undefined && projectedMiBps > readyLevel * config.nodeBaselineMiBps ? next : 0;
+  return { slopeMiBpsPerSecond: slope, projectedMiBps, floorNodes };
+}
