@@ -86,7 +86,11 @@ export interface StepContext {
   readonly fencingToken: number;
   /** The leader's identity. */
   readonly holder: string;
-  /** False when the zone needs the node being removed again (demand rose): roll back. */
+  /**
+   * False when the zone needs the node being removed again (demand rose; `removalStillWanted` in
+   * `decide.ts`): roll back before the next move, and also once the node is empty, before its
+   * scale-in protection comes off (the emptied node is kept, uncordoned).
+   */
   readonly removalStillWanted: boolean;
   /**
    * Since when (epoch ms, this process's clock) this exact record has been seen unchanged, when it
@@ -321,6 +325,11 @@ function stepDrain(
       return outcome(enter(record, 'uncordon', context.nowMs), {
         effect: { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid },
       });
+    }
+    // Empty, but the zone needs the node again (demand rose during the drain): keep it. It is
+    // Ready and uncordoned at once, so the re-spread fills it without a launch.
+    if (!context.removalStillWanted) {
+      return rollBack(record, node, 'demand rose; emptied node kept', context.nowMs);
     }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
     // only on a complete, fresh pod view (the gate's empty-node check).
