@@ -441,14 +441,29 @@ function scaleInActionOrHold(
 
 /**
  * `StepContext.removalStillWanted` for a node removal in `zone`: true while the zone's counted
- * nodes (the node being removed is not counted) carry its demand with the scale-in margin, floors
- * included (`scaleInLevelNodes <= currentNodes`). So each move of a removal, and the step that
- * takes the emptied node's scale-in protection off, starts only where a new scale-in could start
- * (stabilization aside); when demand climbs back into the margin the removal is rolled back
- * (`stepOperation`) and the node kept. True when the plan has no view of the zone (stale data,
- * where no step acts anyway).
+ * nodes (the node being removed is not counted) carry its demand at the target utilization, floors
+ * included (`desiredNodes <= currentNodes`), and, while they do not carry it with the margin (the
+ * removal then waits, `removalMayProceed`), no other zone is below its level: a waiting removal
+ * would hold that zone's re-spread, so it is rolled back instead. False rolls the removal back.
+ * True when the plan has no view of the zone (stale data, where no step acts anyway).
  */
 export function removalStillWanted(plan: Plan, zone: string): boolean {
+  const view = plan.zones.find(each => each.zone === zone);
+  if (view === undefined) return true;
+  if (view.desiredNodes > view.currentNodes) return false;
+  return (
+    removalMayProceed(plan, zone) ||
+    !plan.zones.some(other => other.zone !== zone && other.desiredNodes > other.currentNodes)
+  );
+}
+
+/**
+ * `StepContext.removalMayProceed` for a node removal in `zone`: true while the zone's counted
+ * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`), so
+ * each move of a removal, and the step that takes the emptied node's protection off, starts only
+ * where a new scale-in could start (stabilization aside). True without a view of the zone.
+ */
+export function removalMayProceed(plan: Plan, zone: string): boolean {
   const view = plan.zones.find(each => each.zone === zone);
   return view === undefined || view.scaleInLevelNodes <= view.currentNodes;
 }

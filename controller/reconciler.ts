@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
-import { decide, removalStillWanted } from './decide';
+import { decide, removalMayProceed, removalStillWanted } from './decide';
 import { NotLeaderError } from './fence';
 import { writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
@@ -373,6 +373,7 @@ export class Reconciler {
         fencingToken: leadership.fencingToken,
         holder: leadership.holder,
         removalStillWanted: removalStillWanted(plan, record.zone),
+        removalMayProceed: removalMayProceed(plan, record.zone),
         foreignRecordSinceMs: this.foreignRecords.get(foreignKey(busy)),
       });
       const applied = await this.apply(busy, step, observed);

@@ -15,6 +15,7 @@ import type { ControllerConfig } from '../../controller/config';
 import {
   decide,
   INITIAL_MEMORY,
+  removalMayProceed,
   removalStillWanted,
   type Memory,
   type Observed,
@@ -274,42 +275,95 @@ describe('a removal in progress when demand comes back', () => {
     },
     { nowMs: NOW_MS, fencingToken: 1, holder: 'me', id: 'op-1' },
   );
-  const removing = (demandMiBps: number): Plan => {
-    const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps });
+  const draining = { ...record, phase: 'drain' as const };
+  const removing = (
+    demandByZone: readonly number[],
+    scenario: ControllerConfig = config,
+    nodesByZone: readonly number[] = [2, 2, 2],
+  ): Plan => {
+    const observed = healthyCluster(scenario, { nodesByZone, demandByZone });
     return decide(
       withNode(observed, 'node-a-1', node => ({
         ...node,
         unschedulable: true,
-        operation: { ...record, phase: 'drain' },
+        operation: draining,
       })),
-      config,
-      stabilizedLongAgo(config),
+      scenario,
+      stabilizedLongAgo(scenario),
     );
   };
+  const same = (demand: number) => removing([demand, demand, demand]);
 
   test('goes on while the other nodes carry the demand with the margin', () => {
-    expect(removing(40).zones[0].scaleInLevelNodes).toBe(1);
-    expect(removalStillWanted(removing(40), 'us-east-1a')).toBe(true);
+    expect(same(40).zones[0].scaleInLevelNodes).toBe(1);
+    expect(removalStillWanted(same(40), 'us-east-1a')).toBe(true);
+    expect(removalMayProceed(same(40), 'us-east-1a')).toBe(true);
   });
 
-  test('stops when demand climbs into the margin, not only past the target', () => {
-    expect(removalStillWanted(removing(48), 'us-east-1a')).toBe(false);
-    expect(removalStillWanted(removing(55), 'us-east-1a')).toBe(false);
+  test('waits while demand is inside the margin, and rolls back past the target', () => {
+    expect(removalStillWanted(same(48), 'us-east-1a')).toBe(true);
+    expect(removalMayProceed(same(48), 'us-east-1a')).toBe(false);
+    expect(removalStillWanted(same(55), 'us-east-1a')).toBe(false);
+  });
+
+  test('does not wait inside the margin while another zone is below its level', () => {
+    // Zones judged apart: zone b runs 1 node for 80 MiB/s (needs 2) and wants its re-spread.
+    const apart = testConfig({ sameLevelInAllZones: false });
+    const plan = removing([48, 80, 40], apart, [2, 1, 2]);
+    expect(plan.zones[1].desiredNodes).toBeGreaterThan(plan.zones[1].currentNodes);
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(false);
+    expect(removalStillWanted(removing([48, 40, 40], apart), 'us-east-1a')).toBe(true);
   });
 
   test('a zone the plan has no view of (stale data) is left to the step, which waits', () => {
-    expect(removalStillWanted({ ...removing(40), zones: [] }, 'us-east-1a')).toBe(true);
+    expect(removalStillWanted({ ...same(40), zones: [] }, 'us-east-1a')).toBe(true);
+    expect(removalMayProceed({ ...same(40), zones: [] }, 'us-east-1a')).toBe(true);
+  });
+
+  const cordoned = withNode(twoNodes, 'node-a-1', node => ({ ...node, unschedulable: true }));
+  const emptied = twoNodes.brokers
+    .filter(broker => broker.nodeName === 'node-a-1')
+    .reduce(
+      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
+      cordoned,
+    );
+  const context = { nowMs: NOW_MS, fencingToken: 1, holder: 'me', removalStillWanted: true };
+
+  test('inside the margin no further move starts; past the phase deadline it rolls back', () => {
+    const waiting = stepOperation(draining, cordoned, config, {
+      ...context,
+      removalMayProceed: false,
+    });
+    expect(waiting.effect).toBeUndefined();
+    expect(waiting.next).toEqual(draining);
+    expect(waiting.waiting).toMatch(/within the scale-in margin/);
+    const late = stepOperation(draining, cordoned, config, {
+      ...context,
+      nowMs: NOW_MS + 601_000,
+      removalMayProceed: false,
+    });
+    expect(late.next?.phase).toBe('uncordon');
+    expect(late.effect?.kind).toBe('uncordon');
+    const free = stepOperation(draining, cordoned, config, { ...context, removalMayProceed: true });
+    expect(free.effect?.kind).toBe('request-roll');
+  });
+
+  test('an emptied node inside the margin keeps its protection until demand is back under it', () => {
+    const waiting = stepOperation(draining, emptied, config, {
+      ...context,
+      removalMayProceed: false,
+    });
+    expect(waiting.effect).toBeUndefined();
+    expect(waiting.next).toEqual(draining);
+    const free = stepOperation(draining, emptied, config, context);
+    expect(free.effect?.kind).toBe('unprotect-instance');
   });
 
   test('an emptied node the zone needs again is kept: uncordoned, never unprotected or terminated', () => {
-    const emptied = twoNodes.brokers
-      .filter(broker => broker.nodeName === 'node-a-1')
-      .reduce(
-        (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
-        withNode(twoNodes, 'node-a-1', node => ({ ...node, unschedulable: true })),
-      );
-    const context = { nowMs: NOW_MS, fencingToken: 1, holder: 'me', removalStillWanted: false };
-    const step = stepOperation({ ...record, phase: 'drain' }, emptied, config, context);
+    const step = stepOperation(draining, emptied, config, {
+      ...context,
+      removalStillWanted: false,
+    });
     expect(step.next?.phase).toBe('uncordon');
     expect(step.next?.note).toMatch(/emptied node kept/);
     expect(step.effect).toEqual({
@@ -317,11 +371,5 @@ describe('a removal in progress when demand comes back', () => {
       nodeName: 'node-a-1',
       nodeUid: 'uid-node-a-1',
     });
-    // Still wanted: the same step takes the protection off, as before.
-    const wanted = stepOperation({ ...record, phase: 'drain' }, emptied, config, {
-      ...context,
-      removalStillWanted: true,
-    });
-    expect(wanted.effect?.kind).toBe('unprotect-instance');
   });
 });
