@@ -124,19 +124,33 @@ function targetLevels(
   });
 }
 
+/**
+ * The memory after this pass. Per zone and balanced level, `levelCarriesSinceMs` keeps since when
+ * every pass found the level at or above the zone's scale-out level (demand at the target
+ * utilization, floors included) and drops a level the moment a pass does not.
+ */
 function nextMemory(
   memory: Memory,
   zones: readonly ZoneLevels[],
   nowMs: number,
+  config: ControllerConfig,
   rampSamples: Readonly<Record<string, readonly RampSample[]>> | undefined,
 ): Memory {
   const scaleInEligibleSinceMs: Record<string, number> = {};
   const waitingForNodesSinceMs: Record<string, number> = {};
+  const levelCarriesSinceMs: Record<string, Record<string, number>> = {};
   for (const zone of zones) {
     const name = zone.summary.config.zone;
-    if (zone.currentNodes > zone.desiredNodes) {
-      scaleInEligibleSinceMs[name] = memory.scaleInEligibleSinceMs[name] ?? nowMs;
+    const before = memory.levelCarriesSinceMs[name] ?? {};
+    const carries: Record<string, number> = {};
+    for (const level of config.balancedNodeCounts) {
+      if (level >= zone.scaleOutLevel && level < zone.currentNodes) {
+        carries[String(level)] = before[String(level)] ?? nowMs;
+      }
     }
+    levelCarriesSinceMs[name] = carries;
+    const step = nextScaleInStep(zone, config);
+    if (step !== undefined) scaleInEligibleSinceMs[name] = carries[String(step)] ?? nowMs;
     const group = zone.summary.group;
     if (group !== undefined && group.desired > zone.summary.readyInstances) {
       waitingForNodesSinceMs[name] = memory.waitingForNodesSinceMs[name] ?? nowMs;
@@ -145,8 +159,27 @@ function nextMemory(
   return {
     scaleInEligibleSinceMs,
     waitingForNodesSinceMs,
+    levelCarriesSinceMs,
     ...(rampSamples === undefined ? {} : { rampSamples }),
   };
+}
+
+/**
+ * The balanced levels a zone above its scale-in level may remove nodes toward, ascending: at or
+ * above its scale-in level (`desiredNodes`: this pass's demand with the margin, floors included)
+ * and below its node count. Empty when the zone is not above its scale-in level.
+ */
+function scaleInSteps(zone: ZoneLevels, config: ControllerConfig): number[] {
+  if (zone.currentNodes <= zone.desiredNodes) return [];
+  return config.balancedNodeCounts.filter(
+    level => level >= zone.desiredNodes && level < zone.currentNodes,
+  );
+}
+
+/** The step whose window is the oldest (the highest), or undefined when there is none. */
+function nextScaleInStep(zone: ZoneLevels, config: ControllerConfig): number | undefined {
+  const steps = scaleInSteps(zone, config);
+  return steps.length === 0 ? undefined : steps[steps.length - 1];
 }
 
 /** The forecast and its error for a zone view, when there is one. */
@@ -227,6 +260,7 @@ function zoneViews(
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
+    scaleInLevelNodes: zone.scaleInLevel,
     demandMiBps: zone.summary.demandMiBps,
   }));
 }
@@ -364,6 +398,17 @@ function respreadChoice(
   return { action: best?.action, cordoned };
 }
 
+/**
+ * The next node to remove, or why none can go. A zone above its scale-in level removes a node
+ * once a balanced level between its scale-in level and its node count has carried it for the
+ * stabilization (`levelCarriesSinceMs`; see the comment in the loop). The victim is, per zone, the
+ * node with the fewest brokers (then the newest) among those that leave another schedulable node
+ * for their brokers; across zones, the victim with the fewest brokers (ties: zone order), so an
+ * empty node, which costs no move, goes before any zone's node with brokers and no zone waits
+ * behind another zone's moves for a removal that needs none. A zone that is stabilizing, has no
+ * room or whose group is at its minimum size holds only itself; the first such hold is returned
+ * when no zone can act.
+ */
 function scaleInActionOrHold(
   zones: readonly ZoneLevels[],
   memory: Memory,
@@ -371,17 +416,28 @@ function scaleInActionOrHold(
   nowMs: number,
 ): Action | Hold | undefined {
   let waiting: Hold | undefined;
+  let best: { readonly action: Action; readonly brokers: number } | undefined;
   for (const zone of zones) {
     const { summary } = zone;
     const name = summary.config.zone;
     const group = summary.group;
     if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
-    const sinceMs = memory.scaleInEligibleSinceMs[name] ?? nowMs;
-    const remainingSeconds = config.scaleInStabilizationSeconds - (nowMs - sinceMs) / 1000;
-    if (remainingSeconds > 0) {
+    // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
+    // the target utilization, floors included) at every pass of the last
+    // `scaleInStabilizationSeconds`; this pass's demand must also fit it with the margin
+    // (`desiredNodes`). The highest such step is the first to qualify.
+    const carries = memory.levelCarriesSinceMs[name] ?? {};
+    const stabilizedMs = config.scaleInStabilizationSeconds * 1000;
+    const stable = scaleInSteps(zone, config).some(
+      level => nowMs - (carries[String(level)] ?? nowMs) >= stabilizedMs,
+    );
+    if (!stable) {
+      const next = nextScaleInStep(zone, config) ?? zone.desiredNodes;
+      const sinceMs = carries[String(next)] ?? nowMs;
+      const remainingSeconds = config.scaleInStabilizationSeconds - (nowMs - sinceMs) / 1000;
       waiting ??= {
         reason: 'stabilizing',
-        detail: `zone ${name} could run ${zone.desiredNodes} nodes; waiting ${Math.ceil(remainingSeconds)}s more`,
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor((nowMs - sinceMs) / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more`,
       };
       continue;
     }
@@ -419,16 +475,51 @@ function scaleInActionOrHold(
         b.createdAtMs - a.createdAtMs ||
         a.name.localeCompare(b.name),
     )[0];
-    return {
-      kind: 'scale-in',
-      zone: name,
-      groupName: group.groupName,
-      nodeName: victim.name,
-      nodeUid: victim.uid,
-      instanceId: victim.instanceId ?? '',
-    };
+    const brokers = summary.brokersByNode.get(victim.name) ?? 0;
+    if (best === undefined || brokers < best.brokers) {
+      best = {
+        action: {
+          kind: 'scale-in',
+          zone: name,
+          groupName: group.groupName,
+          nodeName: victim.name,
+          nodeUid: victim.uid,
+          instanceId: victim.instanceId ?? '',
+        },
+        brokers,
+      };
+    }
   }
-  return waiting;
+  return best?.action ?? waiting;
+}
+
+/**
+ * `StepContext.removalStillWanted` for a node removal in `zone`: true while the zone's counted
+ * nodes (the node being removed is not counted) carry its demand at the target utilization, floors
+ * included (`desiredNodes <= currentNodes`), and, while they do not carry it with the margin (the
+ * removal then waits, `removalMayProceed`), no other zone is below its level: a waiting removal
+ * would hold that zone's re-spread, so it is rolled back instead. False rolls the removal back.
+ * True when the plan has no view of the zone (stale data, where no step acts anyway).
+ */
+export function removalStillWanted(plan: Plan, zone: string): boolean {
+  const view = plan.zones.find(each => each.zone === zone);
+  if (view === undefined) return true;
+  if (view.desiredNodes > view.currentNodes) return false;
+  return (
+    removalMayProceed(plan, zone) ||
+    !plan.zones.some(other => other.zone !== zone && other.desiredNodes > other.currentNodes)
+  );
+}
+
+/**
+ * `StepContext.removalMayProceed` for a node removal in `zone`: true while the zone's counted
+ * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`), so
+ * each move of a removal, and the step that takes the emptied node's protection off, starts only
+ * where a new scale-in could start (stabilization aside). True without a view of the zone.
+ */
+export function removalMayProceed(plan: Plan, zone: string): boolean {
+  const view = plan.zones.find(each => each.zone === zone);
+  return view === undefined || view.scaleInLevelNodes <= view.currentNodes;
 }
 
 function actionDetail(action: Action): string {
@@ -469,7 +560,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
           ]),
         );
   const zones = targetLevels(summaries, config, observed, rampSamples);
-  const memoryAfter = nextMemory(memory, zones, observed.nowMs, rampSamples);
+  const memoryAfter = nextMemory(memory, zones, observed.nowMs, config, rampSamples);
   const views = zoneViews(zones, observed, config);
   const hold = (reason: DecisionReason, detail: string): Plan => ({
     action: undefined,

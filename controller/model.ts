@@ -149,7 +149,12 @@ export interface Observed {
 
 /** State `decide` carries from one call to the next (plain JSON). */
 export interface Memory {
-  /** Per zone: since when (epoch ms) the zone could run on a lower level, with the margin. */
+  /**
+   * Per zone with more nodes than its scale-in level: since when (epoch ms) the zone's demand has
+   * fitted the next level its scale-in would remove a node toward (`levelCarriesSinceMs` of that
+   * level); the next removal can come `scaleInStabilizationSeconds` after it. For reports (the
+   * decision record, `status`); the scale-in itself is judged on `levelCarriesSinceMs`.
+   */
   readonly scaleInEligibleSinceMs: Readonly<Record<string, number>>;
   /** Per zone: since when (epoch ms) the group's desired capacity has exceeded its Ready nodes. */
   readonly waitingForNodesSinceMs: Readonly<Record<string, number>>;
@@ -158,10 +163,22 @@ export interface Memory {
    * `RAMP_KEEP_MS` (150 s), oldest first (`controller/ramp.ts`). Absent = none yet.
    */
   readonly rampSamples?: Readonly<Record<string, readonly RampSample[]>>;
+  /**
+   * Per zone, per balanced level (the key is the node count as a string): since when (epoch ms)
+   * every pass found that level enough for the zone: its demand at the target utilization (no
+   * margin) and every floor (scheduled minimum, forecast floor; with `sameLevelInAllZones` the
+   * highest zone's). A level is absent while the current pass finds it too low. It does not
+   * depend on how many nodes the zone runs, so the window also runs while new nodes boot.
+   */
+  readonly levelCarriesSinceMs: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** Memory before the first decision. */
-export const INITIAL_MEMORY: Memory = { scaleInEligibleSinceMs: {}, waitingForNodesSinceMs: {} };
+export const INITIAL_MEMORY: Memory = {
+  scaleInEligibleSinceMs: {},
+  waitingForNodesSinceMs: {},
+  levelCarriesSinceMs: {},
+};
 
 /** Raise a zone group's desired capacity. */
 export interface ScaleOutAction {
@@ -223,6 +240,12 @@ export interface ZoneView {
   readonly currentNodes: number;
   /** The balanced level the zone should run at now. */
   readonly desiredNodes: number;
+  /**
+   * The lowest balanced level that carries the zone's demand with the scale-in margin, floors
+   * included (with `sameLevelInAllZones` the highest zone's): a node removal in progress starts
+   * its next move only while the zone's other nodes are at least this many.
+   */
+  readonly scaleInLevelNodes: number;
   /** Demand, MiB/s in the busier direction. */
   readonly demandMiBps: number;
   /** Forecast floor on: the zone's demand forecast for the lead time, MiB/s (absent when ignored). */

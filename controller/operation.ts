@@ -86,8 +86,19 @@ export interface StepContext {
   readonly fencingToken: number;
   /** The leader's identity. */
   readonly holder: string;
-  /** False when the zone needs the node being removed again (demand rose): roll back. */
+  /**
+   * False when the zone needs the node being removed again (demand rose; `removalStillWanted` in
+   * `decide.ts`): roll back before the next move, and also once the node is empty, before its
+   * scale-in protection comes off (the emptied node is kept, uncordoned).
+   */
   readonly removalStillWanted: boolean;
+  /**
+   * False while the zone's other nodes carry its demand at the target but not with the scale-in
+   * margin (`removalMayProceed` in `decide.ts`): a removal starts no further move, and does not
+   * take the emptied node's protection off, until demand is back under the margin (or rolls back
+   * when it rises past the target, or when the phase deadline passes). @default true
+   */
+  readonly removalMayProceed?: boolean;
   /**
    * Since when (epoch ms, this process's clock) this exact record has been seen unchanged, when it
    * carries a higher fencing token than ours; undefined = now. Such a record is adopted once it
@@ -348,6 +359,23 @@ function stepDrain(
     if (record.kind === 'respread') {
       return outcome(enter(record, 'uncordon', context.nowMs), { effect: uncordonOwn(node) });
     }
+    // Empty, but the zone needs the node again (demand rose during the drain): keep it. It is
+    // Ready and uncordoned at once, so the re-spread fills it without a launch.
+    if (!context.removalStillWanted) {
+      return rollBack(record, node, 'demand rose; emptied node kept', context.nowMs);
+    }
+    if (context.removalMayProceed === false) {
+      if (late)
+        return rollBack(
+          record,
+          node,
+          'demand stayed within the scale-in margin; emptied node kept',
+          context.nowMs,
+        );
+      return outcome(record, {
+        waiting: 'demand is within the scale-in margin of the lower level',
+      });
+    }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
     // only on a complete, fresh pod view (the gate's empty-node check).
     const unprotect = unprotectEffect(record, node);
@@ -364,6 +392,16 @@ function stepDrain(
   }
   if (record.kind === 'remove-node' && !context.removalStillWanted) {
     return rollBack(record, node, 'demand rose; node kept', context.nowMs);
+  }
+  if (record.kind === 'remove-node' && context.removalMayProceed === false) {
+    if (late)
+      return rollBack(
+        record,
+        node,
+        'demand stayed within the scale-in margin; node kept',
+        context.nowMs,
+      );
+    return outcome(record, { waiting: 'demand is within the scale-in margin of the lower level' });
   }
   const broker = onNode[0];
   const roll: Effect = { kind: 'request-roll', podName: broker.podName, podUid: broker.uid };

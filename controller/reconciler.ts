@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
-import { decide } from './decide';
+import { decide, removalMayProceed, removalStillWanted } from './decide';
 import { NotLeaderError } from './fence';
 import { writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
@@ -368,12 +368,12 @@ export class Reconciler {
     if (busy?.operation !== undefined) {
       if (config.dryRun) return { plan, step: undefined, acted };
       const record = busy.operation;
-      const view = plan.zones.find(zone => zone.zone === record.zone);
       const step = stepOperation(record, observed, config, {
         nowMs: observed.nowMs,
         fencingToken: leadership.fencingToken,
         holder: leadership.holder,
-        removalStillWanted: view === undefined || view.desiredNodes <= view.currentNodes,
+        removalStillWanted: removalStillWanted(plan, record.zone),
+        removalMayProceed: removalMayProceed(plan, record.zone),
         foreignRecordSinceMs: this.foreignRecords.get(foreignKey(busy)),
         recordNodeName: busy.name,
       });

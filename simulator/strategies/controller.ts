@@ -10,6 +10,8 @@ import { FORECAST_STEP_SECONDS } from '../../controller/forecast-history';
 import {
   decide,
   INITIAL_MEMORY,
+  removalMayProceed,
+  removalStillWanted,
   startOperation,
   stepOperation,
   type Effect,
@@ -183,12 +185,12 @@ export class ControllerStrategy implements DynamicStrategy {
     let raised = false;
     if (action?.kind === 'scale-out' && !config.dryRun) raised = this.scaleOut(action, observed);
     if (busy?.operation !== undefined) {
-      const view = plan.zones.find(zone => zone.zone === busy.operation?.zone);
       const step = stepOperation(busy.operation, observed, config, {
         nowMs: observed.nowMs,
         fencingToken: FENCING_TOKEN,
         holder: HOLDER,
-        removalStillWanted: view === undefined || view.desiredNodes <= view.currentNodes,
+        removalStillWanted: removalStillWanted(plan, busy.operation.zone),
+        removalMayProceed: removalMayProceed(plan, busy.operation.zone),
       });
       for (const event of step.events) this.count(`event:${event}`);
       if (step.effect !== undefined) this.perform(step.effect);

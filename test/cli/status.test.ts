@@ -48,11 +48,13 @@ function plan(overrides: Partial<Plan> = {}): Plan {
       zone: zone.zone,
       currentNodes: 2,
       desiredNodes: zone.zone === zoneA?.zone ? 1 : 2,
+      scaleInLevelNodes: zone.zone === zoneA?.zone ? 1 : 2,
       demandMiBps: 100,
     })),
     memory: {
       scaleInEligibleSinceMs: { [zoneA?.zone ?? '']: NOW - 300_000 },
       waitingForNodesSinceMs: {},
+      levelCarriesSinceMs: {},
     },
     ...overrides,
   };
@@ -107,6 +109,7 @@ describe('status report', () => {
       memory: {
         scaleInEligibleSinceMs: { [zoneA?.zone ?? '']: NOW - 3_600_000 },
         waitingForNodesSinceMs: {},
+        levelCarriesSinceMs: {},
       },
     });
     expect(buildStatus(input(due)).zones[0]?.nextScaleIn.state).toBe('due');

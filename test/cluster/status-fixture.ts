@@ -212,13 +212,26 @@ async function main(): Promise<void> {
     reason: 'operation-in-flight',
     detail: `remove-node op-1 on ${emptied.name} is in phase drain`,
     zones: [
-      { zone: zoneA.zone, currentNodes: 2, desiredNodes: 2, demandMiBps: 300.04 },
-      { zone: zoneB.zone, currentNodes: 1, desiredNodes: 1, demandMiBps: 90 },
-      { zone: zoneC.zone, currentNodes: 4, desiredNodes: 2, demandMiBps: 120 },
+      {
+        zone: zoneA.zone,
+        currentNodes: 2,
+        desiredNodes: 2,
+        scaleInLevelNodes: 2,
+        demandMiBps: 300.04,
+      },
+      { zone: zoneB.zone, currentNodes: 1, desiredNodes: 1, scaleInLevelNodes: 1, demandMiBps: 90 },
+      {
+        zone: zoneC.zone,
+        currentNodes: 4,
+        desiredNodes: 2,
+        scaleInLevelNodes: 2,
+        demandMiBps: 120,
+      },
     ],
     memory: {
       scaleInEligibleSinceMs: { [zoneC.zone]: fixture.nowMs - 120_000 },
       waitingForNodesSinceMs: {},
+      levelCarriesSinceMs: {},
     },
   };
   await adapter.writeDecisionRecord(

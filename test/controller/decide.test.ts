@@ -1,13 +1,17 @@
 import fc from 'fast-check';
 import { decide, INITIAL_MEMORY, type Memory, type Observed } from '../../controller/decide';
 import type { OperationRecord } from '../../controller/operation-record';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+import {
+  NOW_MS,
+  healthyCluster,
+  stabilizedLongAgo,
+  testConfig,
+  withBroker,
+  withNode,
+} from './fixtures';
 
 const config = testConfig();
-const eligibleLongAgo: Memory = {
-  scaleInEligibleSinceMs: Object.fromEntries(config.zones.map(zone => [zone.zone, 0])),
-  waitingForNodesSinceMs: {},
-};
+const eligibleLongAgo: Memory = stabilizedLongAgo(config);
 
 const record: OperationRecord = {
   id: 'op-1',
@@ -386,10 +390,7 @@ describe('decide: properties', () => {
         demandByZone: input.demand,
       });
       const memory: Memory = input.eligibleLongAgo
-        ? {
-            scaleInEligibleSinceMs: Object.fromEntries(scenarioConfig.zones.map(z => [z.zone, 0])),
-            waitingForNodesSinceMs: {},
-          }
+        ? stabilizedLongAgo(scenarioConfig)
         : INITIAL_MEMORY;
       return { config: scenarioConfig, observed, memory };
     });

@@ -2,6 +2,7 @@
 import type { ControllerConfig } from '../../controller/config';
 import type {
   BrokerLoad,
+  Memory,
   Observed,
   ObservedBroker,
   ObservedGroup,
@@ -65,6 +66,23 @@ export function testConfig(options: ConfigOptions = {}): ControllerConfig {
       retryPeriodSeconds: 2,
     },
     httpPort: 8080,
+  };
+}
+
+/**
+ * Memory in which every zone's demand has fitted every balanced level since epoch 0, so any
+ * stabilization window has passed for any scale-in the demand allows.
+ */
+export function stabilizedLongAgo(config: ControllerConfig): Memory {
+  return {
+    scaleInEligibleSinceMs: Object.fromEntries(config.zones.map(zone => [zone.zone, 0])),
+    waitingForNodesSinceMs: {},
+    levelCarriesSinceMs: Object.fromEntries(
+      config.zones.map(zone => [
+        zone.zone,
+        Object.fromEntries(config.balancedNodeCounts.map(level => [String(level), 0])),
+      ]),
+    ),
   };
 }
 

@@ -11,8 +11,10 @@ describe('http server', () => {
         action: undefined,
         reason: 'stale-data',
         detail: 'x',
-        zones: [{ zone: 'a', currentNodes: 1, desiredNodes: 2, demandMiBps: 3 }],
-        memory: { scaleInEligibleSinceMs: {}, waitingForNodesSinceMs: {} },
+        zones: [
+          { zone: 'a', currentNodes: 1, desiredNodes: 2, scaleInLevelNodes: 2, demandMiBps: 3 },
+        ],
+        memory: { scaleInEligibleSinceMs: {}, waitingForNodesSinceMs: {}, levelCarriesSinceMs: {} },
       },
       0,
     );

@@ -12,6 +12,7 @@ import {
   brokersOn,
   healthyCluster,
   placedCluster,
+  stabilizedLongAgo,
   testConfig,
 } from './fixtures';
 
@@ -21,10 +22,7 @@ const placed = (placement: readonly (readonly number[])[], demandByZone: readonl
   placedCluster(config, placement, demandByZone);
 
 /** Memory in which every zone has been eligible for scale-in for the whole window. */
-const eligible: Memory = {
-  ...INITIAL_MEMORY,
-  scaleInEligibleSinceMs: Object.fromEntries(config.zones.map(zone => [zone.zone, 0])),
-};
+const eligible: Memory = stabilizedLongAgo(config);
 
 describe('re-spread of a zone above its level', () => {
   test('moves a broker off a node above target although the zone waits to scale in', () => {

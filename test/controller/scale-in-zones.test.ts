@@ -10,13 +10,10 @@
 import { decide, type Memory, type Observed } from '../../controller/decide';
 import { config as chaosConfig, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
-import { healthyCluster, testConfig } from './fixtures';
+import { healthyCluster, stabilizedLongAgo, testConfig } from './fixtures';
 
 const config = testConfig();
-const eligibleLongAgo: Memory = {
-  scaleInEligibleSinceMs: Object.fromEntries(config.zones.map(zone => [zone.zone, 0])),
-  waitingForNodesSinceMs: {},
-};
+const eligibleLongAgo: Memory = stabilizedLongAgo(config);
 
 /** Zone a at 1 node, zone b at 2 nodes with min size 2, zone c at 4 nodes; demand needs 1 each. */
 function bAtMinSize(cDesired: number): Observed {

@@ -35,8 +35,14 @@ function plan(reason: Plan['reason']): Plan {
     action: undefined,
     reason,
     detail: reason,
-    zones: zones.map(zone => ({ zone, currentNodes: 2, desiredNodes: 2, demandMiBps: 150 })),
-    memory: { scaleInEligibleSinceMs: {}, waitingForNodesSinceMs: {} },
+    zones: zones.map(zone => ({
+      zone,
+      currentNodes: 2,
+      desiredNodes: 2,
+      scaleInLevelNodes: 2,
+      demandMiBps: 150,
+    })),
+    memory: { scaleInEligibleSinceMs: {}, waitingForNodesSinceMs: {}, levelCarriesSinceMs: {} },
   };
 }
 
