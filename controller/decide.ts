@@ -261,6 +261,7 @@ function zoneViews(
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
     scaleInLevelNodes: zone.scaleInLevel,
+    scaleOutLevelNodes: zone.scaleOutLevel,
     demandMiBps: zone.summary.demandMiBps,
   }));
 }
@@ -496,15 +497,17 @@ function scaleInActionOrHold(
 /**
  * `StepContext.removalStillWanted` for a node removal in `zone`: true while the zone's counted
  * nodes (the node being removed is not counted) carry its demand at the target utilization, floors
- * included (`desiredNodes <= currentNodes`), and, while they do not carry it with the margin (the
- * removal then waits, `removalMayProceed`), no other zone is below its level: a waiting removal
- * would hold that zone's re-spread, so it is rolled back instead. False rolls the removal back.
- * True when the plan has no view of the zone (stale data, where no step acts anyway).
+ * included (`scaleOutLevelNodes <= currentNodes`; not `desiredNodes`, which rounds an unbalanced
+ * count up to the next level, so a removal 4 -> 2 passing 3 nodes was rolled back instead of
+ * waiting whenever demand entered the margin), and, while they do not carry it with the margin
+ * (the removal then waits, `removalMayProceed`), no other zone is below its level: a waiting
+ * removal would hold that zone's re-spread, so it is rolled back instead. False rolls the removal
+ * back. True when the plan has no view of the zone (stale data, where no step acts anyway).
  */
 export function removalStillWanted(plan: Plan, zone: string): boolean {
   const view = plan.zones.find(each => each.zone === zone);
   if (view === undefined) return true;
-  if (view.desiredNodes > view.currentNodes) return false;
+  if ((view.scaleOutLevelNodes ?? view.desiredNodes) > view.currentNodes) return false;
   return (
     removalMayProceed(plan, zone) ||
     !plan.zones.some(other => other.zone !== zone && other.desiredNodes > other.currentNodes)

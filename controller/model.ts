@@ -246,6 +246,14 @@ export interface ZoneView {
    * its next move only while the zone's other nodes are at least this many.
    */
   readonly scaleInLevelNodes: number;
+  /**
+   * The lowest balanced level that carries the zone's demand at the target utilization, floors
+   * included (with `sameLevelInAllZones` the highest zone's): a node removal in progress is rolled
+   * back once the zone's other nodes are fewer. Unlike `desiredNodes` it is not rounded up from an
+   * unbalanced node count (3 of levels 1/2/4 while a removal 4 -> 2 runs). Absent in views built
+   * before the field existed; `removalStillWanted` then uses `desiredNodes`.
+   */
+  readonly scaleOutLevelNodes?: number;
   /** Demand, MiB/s in the busier direction. */
   readonly demandMiBps: number;
   /** Forecast floor on: the zone's demand forecast for the lead time, MiB/s (absent when ignored). */

@@ -72,6 +72,25 @@ export function aboveLevelDemandAt(offsetMs: number): number {
   return 20;
 }
 
+/**
+ * A demand curve that reaches the scale-in margin and the ramp guard (`CONTROLLER_CHAOS_DEMAND=margin`
+ * in the sweep): per 60-minute cycle, 20 MiB/s a zone (1 node), 180 (4 nodes), then noise around the
+ * 2-node boundary (85-99: carried by 2 nodes at the target, not always with the 10% margin), then
+ * noise around the 1-node boundary (42-52), a rise while the removal toward 1 drains (70), and 20.
+ * The noise is a fixed function of the minute, so a schedule replays exactly.
+ */
+export function marginDemandAt(offsetMs: number): number {
+  if (offsetMs >= FAULTY_MS) return 20;
+  const minute = Math.floor((offsetMs % (60 * MINUTE)) / MINUTE);
+  const noise = ((Math.floor(offsetMs / MINUTE) * 37 + 11) % 15) / 14;
+  if (minute < 8) return 20;
+  if (minute < 16) return 180;
+  if (minute < 30) return 85 + 14 * noise;
+  if (minute < 44) return 42 + 10 * noise;
+  if (minute < 47) return 70;
+  return 20;
+}
+
 export const faultArb: fc.Arbitrary<Fault> = fc
   .record({
     atMs: fc.integer({ min: 0, max: FAULTY_MS }),

@@ -3,7 +3,8 @@
  * more schedules and other seeds. Set `CONTROLLER_CHAOS_RUNS` to the number of schedules (and
  * optionally `CONTROLLER_CHAOS_SEED`, default 1; `CONTROLLER_CHAOS_KINDS`, a comma-separated list
  * of fault kinds to draw from instead of all of them; `CONTROLLER_CHAOS_DEMAND=above-level` for the
- * demand curve of chaos-above-level.test.ts instead of chaos.test.ts's):
+ * demand curve of chaos-above-level.test.ts instead of chaos.test.ts's, `margin` for
+ * `marginDemandAt` with the ramp guard on):
  *
  *   CONTROLLER_CHAOS_RUNS=2000 CONTROLLER_CHAOS_SEED=7 npx jest test/controller/chaos-sweep.test.ts
  *
@@ -11,8 +12,10 @@
  */
 import fc from 'fast-check';
 import { FAULT_KINDS, type FaultKind } from './chaos-world';
+import { DEFAULT_RAMP_HORIZON_SECONDS } from '../../controller/ramp';
 import {
   aboveLevelDemandAt,
+  marginDemandAt,
   configWithZones,
   expectSettled,
   faultArbOf,
@@ -34,9 +37,9 @@ for (const kind of kinds) {
 }
 
 const demand = process.env.CONTROLLER_CHAOS_DEMAND ?? 'cycles';
-if (demand !== 'cycles' && demand !== 'above-level') {
+if (demand !== 'cycles' && demand !== 'above-level' && demand !== 'margin') {
   throw new Error(
-    `CONTROLLER_CHAOS_DEMAND: ${demand} is not a demand curve; use cycles or above-level`,
+    `CONTROLLER_CHAOS_DEMAND: ${demand} is not a demand curve; use cycles, above-level or margin`,
   );
 }
 
@@ -53,10 +56,17 @@ describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
       const started = Date.now();
       await fc.assert(
         fc.asyncProperty(schedule, fc.constantFrom(2, 3), async (faults, zones) => {
+          // The margin curve runs with the ramp guard on, so its floor meets the removal rules.
           const { violations, world } = await runSchedule(
             faults,
-            configWithZones(zones),
-            demand === 'above-level' ? { demandAt: aboveLevelDemandAt } : {},
+            demand === 'margin'
+              ? { ...configWithZones(zones), rampHorizonSeconds: DEFAULT_RAMP_HORIZON_SECONDS }
+              : configWithZones(zones),
+            demand === 'above-level'
+              ? { demandAt: aboveLevelDemandAt }
+              : demand === 'margin'
+                ? { demandAt: marginDemandAt }
+                : {},
           );
           expect(violations).toEqual([]);
           expectSettled(world);

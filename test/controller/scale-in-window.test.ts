@@ -306,6 +306,25 @@ describe('a removal in progress when demand comes back', () => {
     expect(removalStillWanted(same(55), 'us-east-1a')).toBe(false);
   });
 
+  test('at an unbalanced count (4 -> 2 passing 3 nodes) it waits inside the margin instead of rolling back', () => {
+    // 3 counted nodes carry 94 MiB/s at the target (level 2 takes 100) but not with the margin
+    // (90): the removal waits. `desiredNodes` rounds 3 up to 4; judged on it, every pass inside
+    // the margin rolled the removal back (and a re-spread moved the broker back).
+    const plan = removing([94, 94, 94], config, [4, 4, 4]);
+    expect(plan.zones[0]).toMatchObject({
+      currentNodes: 3,
+      desiredNodes: 4,
+      scaleOutLevelNodes: 2,
+    });
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(true);
+    expect(removalMayProceed(plan, 'us-east-1a')).toBe(false);
+    expect(removalMayProceed(removing([88, 88, 88], config, [4, 4, 4]), 'us-east-1a')).toBe(true);
+    // Past level 2's target the 3 nodes no longer suffice: roll back.
+    expect(removalStillWanted(removing([101, 101, 101], config, [4, 4, 4]), 'us-east-1a')).toBe(
+      false,
+    );
+  });
+
   test('does not wait inside the margin while another zone is below its level', () => {
     // Zones judged apart: zone b runs 1 node for 80 MiB/s (needs 2) and wants its re-spread.
     const apart = testConfig({ sameLevelInAllZones: false });
