@@ -20,7 +20,7 @@
 import type { ControllerConfig } from './config';
 import { forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
-import { nextRampSamples, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
+import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
 import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
 import { summarizeZones, type ZoneSummary } from './zones';
@@ -256,7 +256,11 @@ function zoneViews(
         }),
     ...(zone.ramp === undefined
       ? {}
-      : { rampProjectedMiBps: zone.ramp.projectedMiBps, rampFloorNodes: zone.ramp.floorNodes }),
+      : {
+          rampProjectedMiBps: zone.ramp.projectedMiBps,
+          rampFloorNodes: zone.ramp.floorNodes,
+          rampBlind: zone.ramp.blind,
+        }),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
@@ -423,6 +427,15 @@ function scaleInActionOrHold(
     const name = summary.config.zone;
     const group = summary.group;
     if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
+    // The ramp guard cannot tell a rise yet (a restart, or a gap in the data): the guard of the
+    // process before might have held this node, so none goes until it can judge (ramp.ts).
+    if (zone.ramp?.blind === true) {
+      waiting ??= {
+        reason: 'stabilizing',
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes; the ramp guard has less than a minute of demand samples (a restart, or a gap in the data), so no node is removed until it can tell whether demand is rising`,
+      };
+      continue;
+    }
     // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
     // the target utilization, floors included) at every pass of the last
     // `scaleInStabilizationSeconds`; this pass's demand must also fit it with the margin
@@ -516,13 +529,17 @@ export function removalStillWanted(plan: Plan, zone: string): boolean {
 
 /**
  * `StepContext.removalMayProceed` for a node removal in `zone`: true while the zone's counted
- * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`), so
- * each move of a removal, and the step that takes the emptied node's protection off, starts only
- * where a new scale-in could start (stabilization aside). True without a view of the zone.
+ * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`) and
+ * the ramp guard, when on, is not blind (`rampBlind`: a restarted controller's first minute, when
+ * the guard of the process before might have rolled the removal back), so each move of a removal,
+ * and the step that takes the emptied node's protection off, starts only where a new scale-in
+ * could start (stabilization aside). True without a view of the zone.
  */
 export function removalMayProceed(plan: Plan, zone: string): boolean {
   const view = plan.zones.find(each => each.zone === zone);
-  return view === undefined || view.scaleInLevelNodes <= view.currentNodes;
+  return (
+    view === undefined || (view.rampBlind !== true && view.scaleInLevelNodes <= view.currentNodes)
+  );
 }
 
 function actionDetail(action: Action): string {
@@ -559,6 +576,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
               memory.rampSamples?.[zone.config.zone],
               observed.nowMs,
               zone.demandMiBps,
+              rampKeepMs(config.intervalSeconds),
             ),
           ]),
         );

@@ -268,6 +268,11 @@ export interface ZoneView {
   readonly rampProjectedMiBps?: number;
   /** Ramp guard on: the level the guard asks for (0 = none). */
   readonly rampFloorNodes?: number;
+  /**
+   * Ramp guard on: true while it has no sample a metric minute old (`ZoneRamp.blind`); no node
+   * removal starts or goes on in the zone meanwhile.
+   */
+  readonly rampBlind?: boolean;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */

@@ -94,7 +94,8 @@ export interface StepContext {
   readonly removalStillWanted: boolean;
   /**
    * False while the zone's other nodes carry its demand at the target but not with the scale-in
-   * margin (`removalMayProceed` in `decide.ts`): a removal starts no further move, and does not
+   * margin, or while the ramp guard is blind after a restart (`removalMayProceed` in
+   * `decide.ts`): a removal starts no further move, and does not
    * take the emptied node's protection off, until demand is back under the margin (or rolls back
    * when it rises past the target, or when the phase deadline passes). @default true
    */

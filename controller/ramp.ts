@@ -16,8 +16,12 @@
  * follows from it), and `decide` runs every safety hold after it as before.
  *
  * The samples are the zone demands `decide` itself computed on earlier passes, kept in its memory
- * (`Memory.rampSamples`), so the guard needs no extra query; a restarted controller has none and
- * is simply reactive for its first minute.
+ * (`Memory.rampSamples`), so the guard needs no extra query. A restarted controller has none, and
+ * a gap in the data longer than the samples are kept leaves none old enough: the guard is then
+ * blind (`ZoneRamp.blind`) for a metric minute. Blind, it asks for no level, but `decide` starts no
+ * node removal in the zone and a removal in progress waits (`removalMayProceed`): the guard it ran
+ * with before the restart might have asked for the node, so a restart never lets a removal go on
+ * that the guard would have rolled back.
  */
 import type { ControllerConfig } from './config';
 import { levelAtLeast } from './levels';
@@ -33,8 +37,17 @@ export interface RampSample {
 /** How far apart two samples must be for a slope, ms: one metric minute, less scheduling jitter. */
 export const RAMP_MIN_SPAN_MS = 55_000;
 
-/** Samples older than this (from the newest) are dropped, ms. */
+/** Samples older than this (from the newest) are dropped, ms (see `rampKeepMs`). */
 export const RAMP_KEEP_MS = 150_000;
+
+/**
+ * How long `decide` keeps samples at a pass interval of `intervalSeconds`: `RAMP_KEEP_MS`, or
+ * longer when passes are further apart than that leaves room for (two intervals past
+ * `RAMP_MIN_SPAN_MS`), so that the guard is not blind for ever at a long interval.
+ */
+export function rampKeepMs(intervalSeconds: number): number {
+  return Math.max(RAMP_KEEP_MS, RAMP_MIN_SPAN_MS + 2 * intervalSeconds * 1000);
+}
 
 /**
  * The ramp guard's look-ahead when it is on: the node launch the controller plans for (120 s, as
@@ -51,19 +64,26 @@ export interface ZoneRamp {
   readonly projectedMiBps: number;
   /** The level the guard asks for (0 = none). */
   readonly floorNodes: number;
+  /**
+   * True when no sample is at least `RAMP_MIN_SPAN_MS` older than this pass's (a restarted
+   * controller's first minute, or after a gap in the data): the guard cannot tell a rise yet.
+   */
+  readonly blind: boolean;
 }
 
 /**
- * The zone's samples after this pass: the earlier ones no older than `RAMP_KEEP_MS` from now, then
- * this pass's demand. Samples from the future (a clock step back) are dropped too.
+ * The zone's samples after this pass: the earlier ones no older than `keepMs` (default
+ * `RAMP_KEEP_MS`) from now, then this pass's demand. Samples from the future (a clock step back)
+ * are dropped too.
  */
 export function nextRampSamples(
   previous: readonly RampSample[] | undefined,
   nowMs: number,
   demandMiBps: number,
+  keepMs: number = RAMP_KEEP_MS,
 ): RampSample[] {
   const kept = (previous ?? []).filter(
-    sample => sample.atMs < nowMs && nowMs - sample.atMs <= RAMP_KEEP_MS,
+    sample => sample.atMs < nowMs && nowMs - sample.atMs <= keepMs,
   );
   return [...kept, { atMs: nowMs, demandMiBps }];
 }
@@ -75,7 +95,7 @@ export function nextRampSamples(
  * @param readyNodes the zone's counted Ready nodes
  * @param horizonSeconds look-ahead (`ControllerConfig.rampHorizonSeconds`)
  * @returns `floorNodes` 0 unless the projection passes the baseline of the Ready nodes' level and a
- *   higher balanced level exists
+ *   higher balanced level exists; `blind` when no sample is a metric minute older than the last
  */
 export function zoneRamp(
   samples: readonly RampSample[],
@@ -84,18 +104,19 @@ export function zoneRamp(
   config: Pick<ControllerConfig, 'balancedNodeCounts' | 'nodeBaselineMiBps'>,
 ): ZoneRamp {
   const latest = samples[samples.length - 1];
-  const none = (slope: number): ZoneRamp => ({
+  const none = (slope: number, blind = false): ZoneRamp => ({
     slopeMiBpsPerSecond: slope,
     projectedMiBps: latest?.demandMiBps ?? 0,
     floorNodes: 0,
+    blind,
   });
-  if (latest === undefined) return none(0);
+  if (latest === undefined) return none(0, true);
   // The newest sample at least one metric minute older than this pass's.
   let earlier: RampSample | undefined;
   for (const sample of samples) {
     if (latest.atMs - sample.atMs >= RAMP_MIN_SPAN_MS) earlier = sample;
   }
-  if (earlier === undefined) return none(0);
+  if (earlier === undefined) return none(0, true);
   const slope = (latest.demandMiBps - earlier.demandMiBps) / ((latest.atMs - earlier.atMs) / 1000);
   if (!(slope > 0) || !Number.isFinite(slope)) return none(Number.isFinite(slope) ? slope : 0);
   const projectedMiBps = latest.demandMiBps + slope * horizonSeconds;
@@ -104,5 +125,5 @@ export function zoneRamp(
   const next = levels.find(level => level > readyLevel);
   const floorNodes =
     next !== undefined && projectedMiBps > readyLevel * config.nodeBaselineMiBps ? next : 0;
-  return { slopeMiBpsPerSecond: slope, projectedMiBps, floorNodes };
+  return { slopeMiBpsPerSecond: slope, projectedMiBps, floorNodes, blind: false };
 }

@@ -4,16 +4,26 @@
  */
 import fc from 'fast-check';
 import { controllerConfigFromSpec, type ControllerConfig } from '../../controller/config';
-import { decide, INITIAL_MEMORY, type Memory, type Observed } from '../../controller/decide';
+import {
+  decide,
+  INITIAL_MEMORY,
+  removalMayProceed,
+  removalStillWanted,
+  startOperation,
+  type Memory,
+  type Observed,
+} from '../../controller/decide';
 import {
   DEFAULT_RAMP_HORIZON_SECONDS,
   nextRampSamples,
   RAMP_KEEP_MS,
+  RAMP_MIN_SPAN_MS,
+  rampKeepMs,
   zoneRamp,
   type RampSample,
 } from '../../controller/ramp';
 import { exampleSpec } from '../util/specs';
-import { healthyCluster, NOW_MS, testConfig } from './fixtures';
+import { healthyCluster, NOW_MS, stabilizedLongAgo, testConfig, withNode } from './fixtures';
 
 // Test platform: 4 brokers per zone, levels 1 / 2 / 4, 100 MiB/s baseline at target 0.5: one node
 // plans for 50 MiB/s of zone demand and is above its baseline past 100.
@@ -213,6 +223,81 @@ describe('decide with the ramp guard', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a restart leaves the guard blind for a minute: no removal goes on meanwhile', () => {
+  // Zone a runs 2 nodes, node-a-1 is being removed (1 counted), demand rose 20 -> 45 MiB/s in the
+  // last minute: 45 fits 1 node with the margin, but projects to 120 > 100 within 180 s. The
+  // process that saw the rise rolls the removal back; a restarted one has no samples. Before the
+  // fix it let the removal go on (and, with a window of 0 s, started a new one at its first pass).
+  const record = startOperation(
+    {
+      kind: 'scale-in',
+      zone: 'us-east-1a',
+      groupName: 'asg-orders-kafka-a',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+      instanceId: 'i-a1',
+    },
+    { nowMs: NOW_MS, fencingToken: 1, holder: 'me', id: 'op-1' },
+  );
+  const removing = withNode(
+    healthyCluster(config, { nodesPerZone: 2, demandMiBps: 45 }),
+    'node-a-1',
+    node => ({
+      ...node,
+      unschedulable: true,
+      operation: { ...record, phase: 'drain' as const },
+    }),
+  );
+  const carried = stabilizedLongAgo(config);
+
+  it('the process that saw the rise rolls the removal back', () => {
+    const plan = decide(removing, config, {
+      ...carried,
+      ...memoryWith(config, [[MINUTE_MS, 20]]),
+      levelCarriesSinceMs: carried.levelCarriesSinceMs,
+    });
+    expect(plan.zones[0]).toMatchObject({ currentNodes: 1, rampFloorNodes: 2, rampBlind: false });
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(false);
+  });
+
+  it('a restarted process lets it wait instead of going on', () => {
+    const plan = decide(removing, config, INITIAL_MEMORY);
+    expect(plan.zones[0]).toMatchObject({ currentNodes: 1, rampFloorNodes: 0, rampBlind: true });
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(true);
+    expect(removalMayProceed(plan, 'us-east-1a')).toBe(false);
+    // Off, the guard is never blind.
+    expect(removalMayProceed(decide(removing, off, INITIAL_MEMORY), 'us-east-1a')).toBe(true);
+  });
+
+  it('a restarted process starts no removal until it has a metric minute, even with no window', () => {
+    const noWindow: ControllerConfig = { ...config, scaleInStabilizationSeconds: 0 };
+    const twoNodes = healthyCluster(noWindow, { nodesPerZone: 2, demandMiBps: 45 });
+    const first = decide(twoNodes, noWindow, INITIAL_MEMORY);
+    expect(first.action).toBeUndefined();
+    expect(first.reason).toBe('stabilizing');
+    expect(first.detail).toContain('ramp guard has less than a minute of demand samples');
+    // A metric minute later, flat demand: the guard sees no rise and the node goes.
+    const later = decide({ ...twoNodes, nowMs: NOW_MS + RAMP_MIN_SPAN_MS }, noWindow, first.memory);
+    expect(later.action).toMatchObject({ kind: 'scale-in', zone: 'us-east-1a' });
+  });
+
+  it('is not blind for ever at a pass interval longer than the samples were kept', () => {
+    const slow: ControllerConfig = { ...config, intervalSeconds: 200 };
+    expect(rampKeepMs(slow.intervalSeconds)).toBeGreaterThan(200_000);
+    const cluster = healthyCluster(slow, { demandMiBps: 20 });
+    const first = decide(cluster, slow, INITIAL_MEMORY);
+    const atMs = NOW_MS + 200_000;
+    const fresh: Observed = {
+      ...cluster,
+      nowMs: atMs,
+      freshness: { kubernetesAtMs: atMs, prometheusAtMs: atMs, autoscalingAtMs: atMs },
+      healthSampledAtMs: Object.fromEntries(cluster.brokers.map(broker => [broker.podName, atMs])),
+    };
+    const second = decide(fresh, slow, first.memory);
+    expect(second.zones[0].rampBlind).toBe(false);
   });
 });
 
