@@ -127,7 +127,12 @@ function targetLevels(
 /**
  * The memory after this pass. Per zone and balanced level, `levelCarriesSinceMs` keeps since when
  * every pass found the level at or above the zone's scale-out level (demand at the target
- * utilization, floors included) and drops a level the moment a pass does not.
+ * utilization, floors included) and drops a level the moment a pass does not. Every window
+ * restarts when this pass is further than `max(staleAfterSeconds, 2 x intervalSeconds)`, either
+ * way, from the last pass that judged them (`levelCarriesCheckedAtMs`): the data was stale or
+ * missing in between (no pass saw the levels carry the zone), or the clock stepped (a start a day
+ * ahead would hold the scale-in for a day; a step forward would end every window at once). A
+ * restart of the process restarts them too, so neither makes a scale-in come sooner.
  */
 function nextMemory(
   memory: Memory,
@@ -139,9 +144,12 @@ function nextMemory(
   const scaleInEligibleSinceMs: Record<string, number> = {};
   const waitingForNodesSinceMs: Record<string, number> = {};
   const levelCarriesSinceMs: Record<string, Record<string, number>> = {};
+  const gapMs = Math.max(config.staleAfterSeconds, 2 * config.intervalSeconds) * 1000;
+  const checkedAtMs = memory.levelCarriesCheckedAtMs;
+  const unseen = checkedAtMs !== undefined && Math.abs(nowMs - checkedAtMs) > gapMs;
   for (const zone of zones) {
     const name = zone.summary.config.zone;
-    const before = memory.levelCarriesSinceMs[name] ?? {};
+    const before = unseen ? {} : (memory.levelCarriesSinceMs[name] ?? {});
     const carries: Record<string, number> = {};
     for (const level of config.balancedNodeCounts) {
       if (level >= zone.scaleOutLevel && level < zone.currentNodes) {
@@ -160,6 +168,7 @@ function nextMemory(
     scaleInEligibleSinceMs,
     waitingForNodesSinceMs,
     levelCarriesSinceMs,
+    levelCarriesCheckedAtMs: nowMs,
     ...(rampSamples === undefined ? {} : { rampSamples }),
   };
 }

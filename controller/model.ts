@@ -171,6 +171,13 @@ export interface Memory {
    * depend on how many nodes the zone runs, so the window also runs while new nodes boot.
    */
   readonly levelCarriesSinceMs: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * Epoch ms of the last pass that judged `levelCarriesSinceMs` (a pass on fresh data). When the
+   * next such pass is further from it, either way, than `max(staleAfterSeconds, 2 x
+   * intervalSeconds)` (the data was stale or missing meanwhile, or the clock stepped), every
+   * window restarts: no pass saw the levels carry the zone in between. Absent = none yet.
+   */
+  readonly levelCarriesCheckedAtMs?: number;
 }
 
 /** Memory before the first decision. */

@@ -96,6 +96,37 @@ describe('scale-in stabilization: the window is judged at the target', () => {
     expect(rest.plans[10].action).toMatchObject({ kind: 'scale-in' });
   });
 
+  test('a gap without fresh passes, or a clock step either way, restarts the window', () => {
+    // Level 1 carried for 9 of its 10 minutes; then no fresh pass for `staleAfterSeconds` + 30 s
+    // (a Prometheus outage: no pass saw demand), or the clock stepped a day either way. Before,
+    // the window counted the gap (the zone scaled in at the first fresh pass after the outage or
+    // the forward step) or waited for the clock (a day after a step back).
+    const nine = passes(
+      Array.from({ length: WINDOW_PASSES - 2 }, () => 40),
+      2,
+    );
+    const lastMs = NOW_MS + (WINDOW_PASSES - 3) * PASS_MS;
+    const dayMs = 24 * 3_600_000;
+    for (const startMs of [
+      lastMs + config.staleAfterSeconds * 1000 + PASS_MS,
+      lastMs + dayMs,
+      lastMs - dayMs,
+    ]) {
+      const after = passes(
+        Array.from({ length: WINDOW_PASSES }, () => 40),
+        2,
+        nine.memory,
+        { startMs },
+      );
+      expect(after.plans[0].memory.levelCarriesSinceMs['us-east-1a']).toEqual({ '1': startMs });
+      expect(after.plans[WINDOW_PASSES - 2].reason).toBe('stabilizing');
+      expect(after.plans[WINDOW_PASSES - 1].action).toMatchObject({ kind: 'scale-in' });
+    }
+    // A pass within the limit (one stale pass skipped) keeps the window: it ends on time.
+    const kept = passes([40], 2, nine.memory, { startMs: lastMs + 2 * PASS_MS });
+    expect(kept.plans[0].action).toMatchObject({ kind: 'scale-in' });
+  });
+
   test('the pass that scales in must fit the lower level with the margin', () => {
     const demands = Array.from({ length: WINDOW_PASSES }, (_, index) =>
       index === WINDOW_PASSES - 1 ? 48 : 40,
