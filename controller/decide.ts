@@ -445,6 +445,21 @@ function scaleInActionOrHold(
       };
       continue;
     }
+    // A rise the ramp guard projects past the baseline of the nodes left after this removal: the
+    // next pass, judging those nodes, would raise the floor and roll the removal back (a cordon,
+    // perhaps a move, for nothing). Hold instead; the guard only ever holds a node here.
+    const left = levelAtLeast(Math.max(1, zone.currentNodes - 1), config.balancedNodeCounts);
+    if (
+      zone.ramp !== undefined &&
+      zone.ramp.slopeMiBpsPerSecond > 0 &&
+      zone.ramp.projectedMiBps > left * config.nodeBaselineMiBps
+    ) {
+      waiting ??= {
+        reason: 'stabilizing',
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes, but demand is rising: it projects ${Math.round(zone.ramp.projectedMiBps)} MiB/s within ${config.rampHorizonSeconds}s, above the ${Math.round(left * config.nodeBaselineMiBps)} MiB/s baseline of ${left} node${left === 1 ? '' : 's'}`,
+      };
+      continue;
+    }
     // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
     // the target utilization, floors included) at every pass of the last
     // `scaleInStabilizationSeconds`; this pass's demand must also fit it with the margin

@@ -301,6 +301,31 @@ describe('a restart leaves the guard blind for a minute: no removal goes on mean
   });
 });
 
+describe('a removal the ramp guard would roll back is not started', () => {
+  it('holds a node whose removal would leave nodes the rise passes the baseline of', () => {
+    // Two nodes, 40 MiB/s (fits one node with the margin), 10 a minute ago: 40 + 0.5 x 180 = 130,
+    // under the 200 MiB/s of two nodes, above the 100 of the one left. Before, the zone scaled in
+    // and the next pass (one counted node, ramp floor 2) rolled the removal back.
+    const twoNodes = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 40 });
+    const memory = {
+      ...memoryWith(config, [[MINUTE_MS, 10]]),
+      levelCarriesSinceMs: stabilizedLongAgo(config).levelCarriesSinceMs,
+    };
+    const plan = decide(twoNodes, config, memory);
+    expect(plan.action).toBeUndefined();
+    expect(plan.reason).toBe('stabilizing');
+    expect(plan.detail).toContain('demand is rising: it projects 130 MiB/s within 180s');
+    // Flat demand: the node goes.
+    const flat = decide(twoNodes, config, {
+      ...memoryWith(config, [[MINUTE_MS, 40]]),
+      levelCarriesSinceMs: stabilizedLongAgo(config).levelCarriesSinceMs,
+    });
+    expect(flat.action).toMatchObject({ kind: 'scale-in' });
+    // Guard off: the node goes too (it only ever holds a node).
+    expect(decide(twoNodes, off, memory).action).toMatchObject({ kind: 'scale-in' });
+  });
+});
+
 describe('ramp metrics', () => {
   it('exports the level the guard asks for per zone, and nothing while it is off', async () => {
     const { ControllerMetrics } = await import('../../controller/metrics');
