@@ -254,8 +254,13 @@ function zoneViews(
   zones: readonly ZoneLevels[],
   observed: Observed,
   config: ControllerConfig,
+  waitingForNodes: Readonly<Record<string, number>>,
 ): ZoneView[] {
   return zones.map(zone => ({
+    ...(waitingForNodes[zone.summary.config.zone] === undefined &&
+    respreadChoice([zone], config).action !== undefined
+      ? { respreadPending: true }
+      : {}),
     ...(config.forecast === undefined
       ? {}
       : {
@@ -538,8 +543,9 @@ function scaleInActionOrHold(
  * count up to the next level, so a removal 4 -> 2 passing 3 nodes was rolled back instead of
  * waiting whenever demand entered the margin), and, while they do not carry it with the margin
  * (the removal then waits, `removalMayProceed`), no other zone is below its level: a waiting
- * removal would hold that zone's re-spread, so it is rolled back instead. False rolls the removal
- * back. True when the plan has no view of the zone (stale data, where no step acts anyway).
+ * removal would hold that zone's re-spread, so it is rolled back instead (a zone below its level,
+ * or one whose new nodes are Ready and wait for their brokers, `respreadPending`). False rolls the
+ * removal back. True when the plan has no view of the zone (stale data, where no step acts anyway).
  */
 export function removalStillWanted(plan: Plan, zone: string): boolean {
   const view = plan.zones.find(each => each.zone === zone);
@@ -547,7 +553,11 @@ export function removalStillWanted(plan: Plan, zone: string): boolean {
   if ((view.scaleOutLevelNodes ?? view.desiredNodes) > view.currentNodes) return false;
   return (
     removalMayProceed(plan, zone) ||
-    !plan.zones.some(other => other.zone !== zone && other.desiredNodes > other.currentNodes)
+    !plan.zones.some(
+      other =>
+        other.zone !== zone &&
+        (other.desiredNodes > other.currentNodes || other.respreadPending === true),
+    )
   );
 }
 
@@ -606,7 +616,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
         );
   const zones = targetLevels(summaries, config, observed, rampSamples);
   const memoryAfter = nextMemory(memory, zones, observed.nowMs, config, rampSamples);
-  const views = zoneViews(zones, observed, config);
+  const views = zoneViews(zones, observed, config, memoryAfter.waitingForNodesSinceMs);
   const hold = (reason: DecisionReason, detail: string): Plan => ({
     action: undefined,
     reason,

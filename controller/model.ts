@@ -261,6 +261,12 @@ export interface ZoneView {
    * before the field existed; `removalStillWanted` then uses `desiredNodes`.
    */
   readonly scaleOutLevelNodes?: number;
+  /**
+   * True when the zone has its nodes and would re-spread a broker were no operation in flight (the
+   * move `decide` picks for it, cordons by others aside); absent otherwise. A node removal in
+   * another zone that waits inside the scale-in margin is rolled back instead of holding it.
+   */
+  readonly respreadPending?: boolean;
   /** Demand, MiB/s in the busier direction. */
   readonly demandMiBps: number;
   /** Forecast floor on: the zone's demand forecast for the lead time, MiB/s (absent when ignored). */

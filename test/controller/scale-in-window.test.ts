@@ -365,6 +365,34 @@ describe('a removal in progress when demand comes back', () => {
     expect(removalStillWanted(removing([48, 40, 40], apart), 'us-east-1a')).toBe(true);
   });
 
+  test('does not wait inside the margin while another zone waits for its re-spread', () => {
+    // Zone b runs its 2 nodes (its level at 80 MiB/s) but all 4 brokers sit on node-b-0: its
+    // new node is Ready and empty. Before, zone b counted as at its level, so the waiting removal
+    // held its re-spread until the phase deadline.
+    const apart = testConfig({ sameLevelInAllZones: false });
+    const plan = decide(
+      withNode(
+        ['orders-brokers-b-2001', 'orders-brokers-b-2003'].reduce(
+          (each, pod) => withBroker(each, pod, b => ({ ...b, nodeName: 'node-b-0' })),
+          healthyCluster(apart, { nodesByZone: [2, 2, 2], demandByZone: [48, 80, 40] }),
+        ),
+        'node-a-1',
+        node => ({ ...node, unschedulable: true, operation: draining }),
+      ),
+      apart,
+      stabilizedLongAgo(apart),
+    );
+    expect(plan.zones[1]).toMatchObject({
+      currentNodes: 2,
+      desiredNodes: 2,
+      respreadPending: true,
+    });
+    expect(removalMayProceed(plan, 'us-east-1a')).toBe(false);
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(false);
+    // Its spread even, zone b waits for nothing: the removal waits.
+    expect(removalStillWanted(removing([48, 80, 40], apart), 'us-east-1a')).toBe(true);
+  });
+
   test('a zone the plan has no view of (stale data) is left to the step, which waits', () => {
     expect(removalStillWanted({ ...same(40), zones: [] }, 'us-east-1a')).toBe(true);
     expect(removalMayProceed({ ...same(40), zones: [] }, 'us-east-1a')).toBe(true);
