@@ -127,6 +127,19 @@ describe('scale-in stabilization: the window is judged at the target', () => {
     expect(kept.plans[0].action).toMatchObject({ kind: 'scale-in' });
   });
 
+  test('a level that carried the zone counts only while the zone ran more nodes than it', () => {
+    // Two nodes at 40 MiB/s for the window: level 1 carried it. Someone raises the group to 4;
+    // at 48 MiB/s the scale-in level is 2, whose window starts only now (the zone did not run more
+    // than 2 nodes before). Level 1's old window does not let a node go toward 2.
+    const two = passes(
+      Array.from({ length: WINDOW_PASSES }, () => 40),
+      2,
+    );
+    const four = passes([48], 4, two.memory, { startMs: NOW_MS + WINDOW_PASSES * PASS_MS });
+    expect(four.plans[0].zones[0].desiredNodes).toBe(2);
+    expect(four.plans[0].reason).toBe('stabilizing');
+  });
+
   test('the pass that scales in must fit the lower level with the margin', () => {
     const demands = Array.from({ length: WINDOW_PASSES }, (_, index) =>
       index === WINDOW_PASSES - 1 ? 48 : 40,
