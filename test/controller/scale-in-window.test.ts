@@ -127,6 +127,23 @@ describe('scale-in stabilization: the window is judged at the target', () => {
     expect(kept.plans[0].action).toMatchObject({ kind: 'scale-in' });
   });
 
+  test('passes further apart than the stale limit (a long interval) still run the window', () => {
+    // intervalSeconds 300 > staleAfterSeconds 120: consecutive passes are no gap.
+    const slow: ControllerConfig = { ...config, intervalSeconds: 300 };
+    let memory: Memory = INITIAL_MEMORY;
+    const reasons: string[] = [];
+    for (let index = 0; index <= 2; index++) {
+      const plan = decide(
+        at(healthyCluster(slow, { nodesPerZone: 2, demandMiBps: 40 }), NOW_MS + index * 300_000),
+        slow,
+        memory,
+      );
+      reasons.push(plan.reason);
+      memory = plan.memory;
+    }
+    expect(reasons).toEqual(['stabilizing', 'stabilizing', 'scale-in']);
+  });
+
   test('a level that carried the zone counts only while the zone ran more nodes than it', () => {
     // Two nodes at 40 MiB/s for the window: level 1 carried it. Someone raises the group to 4;
     // at 48 MiB/s the scale-in level is 2, whose window starts only now (the zone did not run more
