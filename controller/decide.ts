@@ -576,6 +576,21 @@ export function removalMayProceed(plan: Plan, zone: string): boolean {
   );
 }
 
+/**
+ * The removal fields of `StepContext` for an operation in `zone` (`removalStillWanted`,
+ * `removalMayProceed`), as every caller that steps an operation passes them (the reconciler, the
+ * simulator's controller adapter), so that none can leave one out.
+ */
+export function removalContext(
+  plan: Plan,
+  zone: string,
+): { readonly removalStillWanted: boolean; readonly removalMayProceed: boolean } {
+  return {
+    removalStillWanted: removalStillWanted(plan, zone),
+    removalMayProceed: removalMayProceed(plan, zone),
+  };
+}
+
 function actionDetail(action: Action): string {
   switch (action.kind) {
     case 'scale-out':

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
-import { decide, removalMayProceed, removalStillWanted } from './decide';
+import { decide, removalContext } from './decide';
 import { NotLeaderError } from './fence';
 import { writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
@@ -372,8 +372,7 @@ export class Reconciler {
         nowMs: observed.nowMs,
         fencingToken: leadership.fencingToken,
         holder: leadership.holder,
-        removalStillWanted: removalStillWanted(plan, record.zone),
-        removalMayProceed: removalMayProceed(plan, record.zone),
+        ...removalContext(plan, record.zone),
         foreignRecordSinceMs: this.foreignRecords.get(foreignKey(busy)),
         recordNodeName: busy.name,
       });

@@ -10,8 +10,7 @@ import { FORECAST_STEP_SECONDS } from '../../controller/forecast-history';
 import {
   decide,
   INITIAL_MEMORY,
-  removalMayProceed,
-  removalStillWanted,
+  removalContext,
   startOperation,
   stepOperation,
   type Effect,
@@ -189,8 +188,7 @@ export class ControllerStrategy implements DynamicStrategy {
         nowMs: observed.nowMs,
         fencingToken: FENCING_TOKEN,
         holder: HOLDER,
-        removalStillWanted: removalStillWanted(plan, busy.operation.zone),
-        removalMayProceed: removalMayProceed(plan, busy.operation.zone),
+        ...removalContext(plan, busy.operation.zone),
       });
       for (const event of step.events) this.count(`event:${event}`);
       if (step.effect !== undefined) this.perform(step.effect);

@@ -15,6 +15,7 @@ import type { ControllerConfig } from '../../controller/config';
 import {
   decide,
   INITIAL_MEMORY,
+  removalContext,
   removalMayProceed,
   removalStillWanted,
   type Memory,
@@ -465,6 +466,28 @@ describe('a removal in progress when demand comes back', () => {
     expect(waiting.next).toEqual(draining);
     const free = stepOperation(draining, emptied, config, context);
     expect(free.effect?.kind).toBe('unprotect-instance');
+    // Past the phase deadline still inside the margin: kept (uncordoned, protection on), not
+    // waiting for ever.
+    const late = stepOperation(draining, emptied, config, {
+      ...context,
+      nowMs: NOW_MS + 601_000,
+      removalMayProceed: false,
+    });
+    expect(late.next?.phase).toBe('uncordon');
+    expect(late.next?.note).toMatch(/within the scale-in margin; emptied node kept/);
+    expect(late.effect).toEqual({
+      kind: 'uncordon',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+    });
+  });
+
+  test('every caller gets both removal fields from one place', () => {
+    const plan = removing([48, 48, 48]);
+    expect(removalContext(plan, 'us-east-1a')).toEqual({
+      removalStillWanted: true,
+      removalMayProceed: false,
+    });
   });
 
   test('an emptied node the zone needs again is kept: uncordoned, never unprotected or terminated', () => {
