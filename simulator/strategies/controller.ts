@@ -150,7 +150,10 @@ export class ControllerStrategy implements DynamicStrategy {
   /**
    * Runs a pass when it is due. Like the controller's main loop: a pass every interval, and a watch
    * event (node or pod changed, including the controller's own writes) brings the next pass
-   * forward to one second later (here: the next tick).
+   * forward to one second later. Within one tick, a pass that wrote is followed at once by the
+   * next (the wake one second after the controller's own write), up to one pass per second of the
+   * tick; those passes see the model as it stands after the writes, at the tick's time. A change
+   * in the model between ticks (a pod Ready, a node joined) is seen at the next tick.
    */
   act(cluster: ClusterModel): void {
     if (cluster.watchVersion !== this.seenWatchVersion) {
@@ -158,9 +161,18 @@ export class ControllerStrategy implements DynamicStrategy {
       this.seenWatchVersion = cluster.watchVersion;
     }
     if (cluster.nowMs < this.nextPassMs) return;
-    const wrote = this.pass();
-    this.seenWatchVersion = cluster.watchVersion;
-    this.nextPassMs = cluster.nowMs + (wrote ? WAKE_DELAY_MS : this.intervalMs);
+    const passesPerTick = Math.max(
+      1,
+      Math.floor((cluster.timings.tickSeconds * 1000) / WAKE_DELAY_MS),
+    );
+    for (let passes = 1; ; passes++) {
+      const wrote = this.pass();
+      this.seenWatchVersion = cluster.watchVersion;
+      if (!wrote || passes >= passesPerTick) {
+        this.nextPassMs = cluster.nowMs + (wrote ? WAKE_DELAY_MS : this.intervalMs);
+        return;
+      }
+    }
   }
 
   /**
