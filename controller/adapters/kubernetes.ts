@@ -193,11 +193,24 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
     });
   }
 
+  /**
+   * Cordons (`true`) or uncordons (`false`) the node, guarded by its UID and by the resourceVersion
+   * of a fresh read. The cordon marker (`CORDON_ANNOTATION`) goes with the cordon and leaves with
+   * the uncordon, in the same patch. A node someone else cordoned (cordoned on the fresh read,
+   * without the marker) is left exactly as it is either way: a cordon decided on a view up to
+   * `staleAfterSeconds` old never claims that cordon as the controller's, and an uncordon never
+   * undoes it; the next observation shows the node cordoned without the marker, which operations
+   * treat as someone else's.
+   * @throws StaleObjectError when the node was replaced; the API error when the patch fails (a
+   *   409/422 when the node changed between the read and the patch).
+   */
   async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
-    // The cordon marker goes with the cordon and leaves with the uncordon, in the same patch.
     const marker = `/metadata/annotations/${escapePointer(CORDON_ANNOTATION)}`;
     await this.guardedNodePatch(nodeName, nodeUid, undefined, fresh => {
       const annotations = fresh.metadata?.annotations;
+      const foreignCordon =
+        fresh.spec?.unschedulable === true && annotations?.[CORDON_ANNOTATION] === undefined;
+      if (foreignCordon) return [];
       const ops: JsonPatchOp[] = [{ op: 'add', path: '/spec/unschedulable', value: unschedulable }];
       if (unschedulable && annotations === undefined) {
         ops.push({

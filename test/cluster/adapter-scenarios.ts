@@ -20,6 +20,7 @@ import { ListWatchCache, type ListWatchSource, type WatchEvent } from '../../con
 import { observeNode } from '../../controller/observe';
 import type { OperationRecord } from '../../controller/operation-record';
 import {
+  CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
   OPERATION_ANNOTATION,
   encodeOperationRecord,
@@ -162,6 +163,33 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     assert.notEqual(cordoned.metadata?.resourceVersion, node.metadata?.resourceVersion);
     await adapter.setUnschedulable('kafka-a', node.metadata?.uid ?? '', false);
     assert.notEqual((await getNode('kafka-a')).spec?.unschedulable, true);
+  },
+
+  'never claims or undoes a cordon someone else made': async () => {
+    const node = await getNode('kafka-a');
+    const uid = node.metadata?.uid ?? '';
+    const marked = async (): Promise<boolean> =>
+      (await getNode('kafka-a')).metadata?.annotations?.[CORDON_ANNOTATION] !== undefined;
+    // The controller's own cordon carries the marker, and its uncordon takes it away.
+    await adapter.setUnschedulable('kafka-a', uid, true);
+    assert.equal(await marked(), true);
+    await adapter.setUnschedulable('kafka-a', uid, false);
+    assert.equal(await marked(), false);
+    // Someone cordons the node (kubectl cordon): a cordon the controller decided on an older view
+    // does not claim it, and an uncordon does not undo it.
+    await api.ok('PATCH', '/api/v1/nodes/kafka-a', {
+      body: { spec: { unschedulable: true } },
+      contentType: 'application/merge-patch+json',
+    });
+    await adapter.setUnschedulable('kafka-a', uid, true);
+    assert.equal(await marked(), false);
+    await adapter.setUnschedulable('kafka-a', uid, false);
+    assert.equal((await getNode('kafka-a')).spec?.unschedulable, true);
+    assert.equal(await marked(), false);
+    await api.ok('PATCH', '/api/v1/nodes/kafka-a', {
+      body: { spec: { unschedulable: null } },
+      contentType: 'application/merge-patch+json',
+    });
   },
 
   'refuses to cordon a node that was replaced under the same name': async () => {
