@@ -183,8 +183,9 @@ export function kafkaBlocker(
       detail: `broker ${stray.podName} is bound to node ${stray.nodeName}, which is not in the Kafka node view (its label changed?); a record on it would be unseen`,
     };
   }
+  const goingDown = hostsGoingDown(observed);
   for (const broker of others) {
-    const leaving = hostGoingDown(observed, broker.nodeName);
+    const leaving = goingDown(broker.nodeName);
     if (leaving !== undefined) {
       return {
         reason: 'broker-not-ready',
@@ -219,18 +220,35 @@ export function hostGoingDown(
   observed: Observed,
   nodeName: string | undefined,
 ): string | undefined {
-  if (nodeName === undefined) return undefined;
-  const node = observed.nodes.find(each => each.name === nodeName);
-  if (node === undefined) return undefined;
-  if (!node.ready) return `node ${nodeName} is not Ready`;
-  if (node.instanceId === undefined) return undefined;
+  return hostsGoingDown(observed)(nodeName);
+}
+
+/**
+ * `hostGoingDown` for many nodes of one observation: indexes the nodes and the instances once
+ * (linear in nodes + instances), then answers each node in constant time. The first group that
+ * lists an instance as leaving decides, as in `hostGoingDown`.
+ */
+function hostsGoingDown(observed: Observed): (nodeName: string | undefined) => string | undefined {
+  const nodes = new Map(observed.nodes.map(node => [node.name, node] as const));
+  const leaving = new Map<string, string>();
   for (const group of observed.groups) {
-    const instance = group.instances.find(each => each.instanceId === node.instanceId);
-    if (instance?.lifecycleState.startsWith('Terminat') === true) {
-      return `instance ${instance.instanceId} of node ${nodeName} is ${instance.lifecycleState}`;
+    for (const instance of group.instances) {
+      if (!leaving.has(instance.instanceId) && instance.lifecycleState.startsWith('Terminat')) {
+        leaving.set(instance.instanceId, instance.lifecycleState);
+      }
     }
   }
-  return undefined;
+  return nodeName => {
+    if (nodeName === undefined) return undefined;
+    const node = nodes.get(nodeName);
+    if (node === undefined) return undefined;
+    if (!node.ready) return `node ${nodeName} is not Ready`;
+    if (node.instanceId === undefined) return undefined;
+    const state = leaving.get(node.instanceId);
+    return state === undefined
+      ? undefined
+      : `instance ${node.instanceId} of node ${nodeName} is ${state}`;
+  };
 }
 
 /** The first reason not to act, or undefined when everything is safe. */
