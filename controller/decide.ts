@@ -244,7 +244,11 @@ function rampNote(zones: readonly ZoneLevels[], config: ControllerConfig): strin
           ),
     )
     .map(zone => {
-      const ready = levelAtLeast(Math.max(1, zone.currentNodes), config.balancedNodeCounts);
+      // The baseline the projection passed: the nodes' level's, or at an unbalanced count below
+      // that level, the nodes' own (`rampFloorNodes`).
+      const nodes = Math.max(1, zone.currentNodes);
+      const level = levelAtLeast(nodes, config.balancedNodeCounts);
+      const ready = zone.ramp?.floorNodes === level ? nodes : level;
       return `; demand rising in zone ${zone.summary.config.zone}: raised to ${zone.ramp?.floorNodes} nodes ahead of the ramp (projects ${Math.round(zone.ramp?.projectedMiBps ?? 0)} MiB/s within ${config.rampHorizonSeconds}s, above the ${Math.round(ready * config.nodeBaselineMiBps)} MiB/s baseline of ${ready} node${ready === 1 ? '' : 's'})`;
     })
     .join('');
@@ -450,10 +454,11 @@ function scaleInActionOrHold(
       };
       continue;
     }
-    // A rise the ramp guard projects past the baseline of the nodes left after this removal: the
-    // next pass, judging those nodes, would raise the floor and roll the removal back (a cordon,
-    // perhaps a move, for nothing). Hold instead; the guard only ever holds a node here.
-    const left = levelAtLeast(Math.max(1, zone.currentNodes - 1), config.balancedNodeCounts);
+    // A rise the ramp guard projects past the baseline of the nodes left after this removal (the
+    // nodes, not the level above them: 4 -> 3 on the way to 2 leaves 3): the next pass, judging
+    // those nodes, would raise the floor and roll the removal back (a cordon, perhaps a move, for
+    // nothing). Hold instead; the guard only ever holds a node here.
+    const left = Math.max(1, zone.currentNodes - 1);
     if (
       zone.ramp !== undefined &&
       zone.ramp.slopeMiBpsPerSecond > 0 &&

@@ -5,7 +5,7 @@
  * The rule, in two sentences: the zone's demand rise over the last minute (or more) is projected
  * `horizonSeconds` ahead (node launch plus the age of the load metric); when that projection is
  * above the baseline of the zone's Ready nodes (`nodes x nodeBaselineMiBps`, 100%, not the target
- * utilization), the zone's floor is the next balanced level above them. A flat or falling demand,
+ * utilization), the zone's floor is the next balanced level above them (`rampFloorNodes`). A flat or falling demand,
  * a rise that stays under the baseline, or less than a minute of samples leaves the floor alone.
  *
  * Why: the reactive level only moves once the lagging metric shows demand above the target, and a
@@ -94,8 +94,8 @@ export function nextRampSamples(
  * @param samples the zone's samples, oldest first, the last one this pass's (`nextRampSamples`)
  * @param readyNodes the zone's counted Ready nodes
  * @param horizonSeconds look-ahead (`ControllerConfig.rampHorizonSeconds`)
- * @returns `floorNodes` 0 unless the projection passes the baseline of the Ready nodes' level and a
- *   higher balanced level exists; `blind` when no sample is a metric minute older than the last
+ * @returns `floorNodes` as `rampFloorNodes` on a rise (0 on a flat or falling demand); `blind`
+ *   when no sample is a metric minute older than the last
  */
 export function zoneRamp(
   samples: readonly RampSample[],
@@ -120,10 +120,32 @@ export function zoneRamp(
   const slope = (latest.demandMiBps - earlier.demandMiBps) / ((latest.atMs - earlier.atMs) / 1000);
   if (!(slope > 0) || !Number.isFinite(slope)) return none(Number.isFinite(slope) ? slope : 0);
   const projectedMiBps = latest.demandMiBps + slope * horizonSeconds;
+  return {
+    slopeMiBpsPerSecond: slope,
+    projectedMiBps,
+    floorNodes: rampFloorNodes(projectedMiBps, readyNodes, config),
+    blind: false,
+  };
+}
+
+/**
+ * The level the guard asks for when `projectedMiBps` rises ahead of `readyNodes` Ready nodes: the
+ * next balanced level above their level once the projection passes that level's baseline; at an
+ * unbalanced count (a zone mid-removal, 4 -> 3 on the way to 2, or one whose nodes are still
+ * booting), the level at or above the nodes once the projection passes the nodes' own baseline
+ * (`readyNodes x nodeBaselineMiBps`), so 3 nodes are never judged by 4 nodes' baseline. 0 when the
+ * projection passes neither, or no such level exists.
+ */
+export function rampFloorNodes(
+  projectedMiBps: number,
+  readyNodes: number,
+  config: Pick<ControllerConfig, 'balancedNodeCounts' | 'nodeBaselineMiBps'>,
+): number {
   const levels = config.balancedNodeCounts;
-  const readyLevel = levelAtLeast(Math.max(1, readyNodes), levels);
+  const nodes = Math.max(1, readyNodes);
+  const readyLevel = levelAtLeast(nodes, levels);
   const next = levels.find(level => level > readyLevel);
-  const floorNodes =
-    next !== undefined && projectedMiBps > readyLevel * config.nodeBaselineMiBps ? next : 0;
-  return { slopeMiBpsPerSecond: slope, projectedMiBps, floorNodes, blind: false };
+  if (next !== undefined && projectedMiBps > readyLevel * config.nodeBaselineMiBps) return next;
+  if (readyLevel > nodes && projectedMiBps > nodes * config.nodeBaselineMiBps) return readyLevel;
+  return 0;
 }

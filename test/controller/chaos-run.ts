@@ -91,6 +91,53 @@ export function marginDemandAt(offsetMs: number): number {
   return 20;
 }
 
+/**
+ * Demand per zone at different levels (`zoneDemandAt` of `runSchedule`, for
+ * `sameLevelInAllZones: false`), per 60-minute cycle, MiB/s:
+ *
+ * - zone 0: 20 (1 node), 180 (4 nodes), then steps of 260 s (near twice the 120 s stabilization
+ *   of `config`): 86 for 125 s (2 nodes with the margin), 94 (2 nodes at the target, not with the
+ *   10% margin), 86, then 94 or, every other step, 104 (above 2 nodes' target: 4 nodes), so its
+ *   level windows restart and its removals meet the margin; then 46 (1 node at the target, not
+ *   with the margin), then 20.
+ * - zone 1: 20 until minute 20, a steep ramp to 180 over two minutes (the ramp guard's case),
+ *   180, then 60 (2 nodes) and 20 from minute 50: it scales out and in while zone 0 waits.
+ * - zone 2 (and further): from minute 10 to 50, steps of 230 s: 40 for 150 s (1 node with the
+ *   margin), 48 (1 node at the target only), 56 (2 nodes); else 20.
+ *
+ * The quiet last hour is 20 everywhere. A fixed function of the time, so a schedule replays.
+ */
+export function splitLevelsDemandAt(offsetMs: number, zoneIndex: number): number {
+  if (offsetMs >= FAULTY_MS) return 20;
+  const minute = (offsetMs % (60 * MINUTE)) / MINUTE;
+  const seconds = offsetMs / 1000;
+  if (zoneIndex === 0) {
+    if (minute < 8) return 20;
+    if (minute < 16) return 180;
+    if (minute < 40) {
+      const phase = seconds % 260;
+      if (phase < 125) return 86;
+      if (phase < 190) return 94;
+      if (phase < 230) return 86;
+      return Math.floor(seconds / 260) % 2 === 1 ? 104 : 94;
+    }
+    if (minute < 47) return 46;
+    return 20;
+  }
+  if (zoneIndex === 1) {
+    if (minute < 20) return 20;
+    if (minute < 22) return 20 + 80 * (minute - 20);
+    if (minute < 35) return 180;
+    if (minute < 50) return 60;
+    return 20;
+  }
+  if (minute >= 10 && minute < 50) {
+    const phase = seconds % 230;
+    return phase < 150 ? 40 : phase < 210 ? 48 : 56;
+  }
+  return 20;
+}
+
 export const faultArb: fc.Arbitrary<Fault> = fc
   .record({
     atMs: fc.integer({ min: 0, max: FAULTY_MS }),
@@ -130,6 +177,11 @@ export function configWithZones(zones: number): ControllerConfig {
 export interface RunOptions {
   /** Demand per zone at an offset from the start, MiB/s. @default `demandAt` */
   readonly demandAt?: (offsetMs: number) => number;
+  /**
+   * Demand of one zone at an offset, MiB/s, by the zone's index in the configuration; undefined
+   * leaves the zone on `demandAt`. Zones at different levels (`sameLevelInAllZones` off).
+   */
+  readonly zoneDemandAt?: (offsetMs: number, zoneIndex: number) => number | undefined;
   /**
    * Called after every pass that did not throw, with the world (for counting what the passes did,
    * or for acting on the world at a chosen step).
@@ -182,6 +234,15 @@ export async function runSchedule(
   while (world.nowMs - start < RUN_MS) {
     const offset = world.nowMs - start;
     world.demandMiBps = demandOf(offset);
+    const zoneDemandAt = options.zoneDemandAt;
+    if (zoneDemandAt !== undefined) {
+      const byZone = new Map<string, number>();
+      config.zones.forEach((zone, index) => {
+        const mibps = zoneDemandAt(offset, index);
+        if (mibps !== undefined) byZone.set(zone.zone, mibps);
+      });
+      world.zoneDemandMiBps = byZone;
+    }
     const due = pending.filter(fault =>
       fault.afterWrite === undefined
         ? fault.atMs <= offset

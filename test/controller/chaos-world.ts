@@ -203,6 +203,8 @@ export class ChaosWorld
   readonly pods: Pod[] = [];
   /** Demand per zone, MiB/s (both directions). */
   demandMiBps = 20;
+  /** Demand of a zone that differs from `demandMiBps`, MiB/s, by zone name (none: all alike). */
+  zoneDemandMiBps: ReadonlyMap<string, number> = new Map();
   leadership: Leadership = { leading: true, fencingToken: 1, holder: 'controller-0' };
   /** Set by a `crash-restart` or `lease-recreated` fault; the test then starts a new reconciler. */
   restartRequested = false;
@@ -909,7 +911,8 @@ export class ChaosWorld
 
   private observedLoads(): BrokerLoad[] {
     const perBroker = (zone: string) =>
-      this.demandMiBps / (this.config.zones.find(each => each.zone === zone)?.brokers ?? 1);
+      (this.zoneDemandMiBps.get(zone) ?? this.demandMiBps) /
+      (this.config.zones.find(each => each.zone === zone)?.brokers ?? 1);
     let loads: BrokerLoad[] = this.pods.map(pod => ({
       podName: pod.podName,
       receiveMiBps: perBroker(pod.zone),
