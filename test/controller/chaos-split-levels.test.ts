@@ -3,7 +3,9 @@
  * (`sameLevelInAllZones: false`) on `splitLevelsDemandAt`: one zone's demand crosses its 2-node
  * target and margin with a period near the stabilization window, another ramps steeply (the ramp
  * guard, on) and scales out and in while the first waits, a third crosses its 1-node target. The
- * real reconciler runs; the invariant checker (invariants.ts) judges the history.
+ * real reconciler runs; the invariant checker (invariants.ts) judges the history. Six random
+ * schedules by default; `CHAOS_SPLIT_RUNS` and `CHAOS_SPLIT_SEED` run more (800 schedules from
+ * seed 5 and 300 from seed 16 passed when this was written, about 0.2 s each).
  */
 import fc from 'fast-check';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from '../../controller/ramp';
@@ -51,7 +53,11 @@ describe('chaos: zones at different levels, demand around level boundaries, a st
         expect(violations).toEqual([]);
         expectSettled(world);
       }),
-      { numRuns: Number(process.env.CHAOS_SPLIT_RUNS ?? '6'), seed: 16, endOnFailure: true },
+      {
+        numRuns: Number(process.env.CHAOS_SPLIT_RUNS ?? '6'),
+        seed: Number(process.env.CHAOS_SPLIT_SEED ?? '16'),
+        endOnFailure: true,
+      },
     );
   }, 300_000);
 });
