@@ -13,10 +13,11 @@ import {
   configWithZones,
   expectSettled,
   faultArbOf,
+  MINUTE,
   runSchedule,
   splitLevelsDemandAt,
 } from './chaos-run';
-import { FAULT_KINDS } from './chaos-world';
+import { FAULT_KINDS, type Fault } from './chaos-world';
 
 const config = {
   ...configWithZones(3),
@@ -39,6 +40,32 @@ describe('chaos: zones at different levels, demand around level boundaries, a st
     if (process.env.CHAOS_SPLIT_DEBUG !== undefined) console.log(reasons, events);
     expect(violations).toEqual([]);
     expectSettled(world);
+  });
+
+  test('a restart right as zone b ramps: the guard is blind for a minute, then raises it', async () => {
+    // A crash 10 s before each of zone b's two-minute ramps (minute 20 of each cycle).
+    const faults: Fault[] = [0, 60, 120].map(cycle => ({
+      atMs: (cycle + 20) * MINUTE - 10_000,
+      kind: 'crash-restart',
+      durationMs: 5_000,
+      pick: 0,
+    }));
+    let blindPasses = 0;
+    let raisedPasses = 0;
+    const { violations, world } = await runSchedule(faults, config, {
+      zoneDemandAt: splitLevelsDemandAt,
+      onPass: pass => {
+        const zoneB = pass.plan.zones.find(zone => zone.zone === config.zones[1].zone);
+        if (zoneB?.rampBlind === true) blindPasses++;
+        if ((zoneB?.rampFloorNodes ?? 0) > 0) raisedPasses++;
+      },
+    });
+    expect(violations).toEqual([]);
+    expectSettled(world);
+    expect({ blindPasses: blindPasses > 0, raisedPasses: raisedPasses > 0 }).toEqual({
+      blindPasses: true,
+      raisedPasses: true,
+    });
   });
 
   test('random faults, restarts among them: no violation, and the world settles', async () => {
