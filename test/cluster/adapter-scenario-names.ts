@@ -3,6 +3,7 @@ export const SCENARIOS = [
   'lists only Kafka nodes, with a resourceVersion',
   'cordons and uncordons a node by UID',
   'never claims or undoes a cordon someone else made',
+  'marks its cordon on a node that already carries annotations (every kubelet-registered node)',
   'refuses to cordon a node that was replaced under the same name',
   'writes the operation record only on the node version it observed',
   'the server refuses a JSON patch whose resourceVersion test fails',

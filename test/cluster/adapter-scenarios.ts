@@ -192,6 +192,33 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     });
   },
 
+  'marks its cordon on a node that already carries annotations (every kubelet-registered node)':
+    async () => {
+      // A kubelet annotates the Node it registers, so the cordon's patch adds the marker to an
+      // existing annotations map (not the map itself, as on the bare test node above). Without
+      // the marker the controller would take its own cordon for someone else's and never undo it.
+      const kubelet = 'volumes.kubernetes.io/controller-managed-attach-detach';
+      await api.ok('PATCH', '/api/v1/nodes/kafka-a', {
+        body: { metadata: { annotations: { [kubelet]: 'true' } } },
+        contentType: 'application/merge-patch+json',
+      });
+      const uid = (await getNode('kafka-a')).metadata?.uid ?? '';
+      await adapter.setUnschedulable('kafka-a', uid, true);
+      const cordoned = await getNode('kafka-a');
+      assert.equal(cordoned.spec?.unschedulable, true);
+      assert.equal(cordoned.metadata?.annotations?.[CORDON_ANNOTATION], 'true');
+      assert.equal(cordoned.metadata?.annotations?.[kubelet], 'true');
+      await adapter.setUnschedulable('kafka-a', uid, false);
+      const uncordoned = await getNode('kafka-a');
+      assert.notEqual(uncordoned.spec?.unschedulable, true);
+      assert.equal(uncordoned.metadata?.annotations?.[CORDON_ANNOTATION], undefined);
+      assert.equal(uncordoned.metadata?.annotations?.[kubelet], 'true');
+      await api.ok('PATCH', '/api/v1/nodes/kafka-a', {
+        body: { metadata: { annotations: { [kubelet]: null } } },
+        contentType: 'application/merge-patch+json',
+      });
+    },
+
   'refuses to cordon a node that was replaced under the same name': async () => {
     const old = await getNode('kafka-b');
     await api.ok('DELETE', '/api/v1/nodes/kafka-b');
