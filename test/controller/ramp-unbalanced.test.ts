@@ -11,6 +11,10 @@
  * exists for. Now the guard asks for the level at or above the Ready nodes when the projection
  * passes the nodes' own baseline (`nodes x nodeBaselineMiBps`), and the next level up when it
  * passes that level's; the scale-in hold judges the nodes a removal leaves.
+ *
+ * Also here, the test a surviving mutant showed missing: a removal waiting inside the margin is
+ * not rolled back for another zone's re-spread while that zone still waits for its new nodes
+ * (`ZoneView.respreadPending` leaves such a zone out; the mutant that counted it survived).
  */
 import fc from 'fast-check';
 import type { ControllerConfig } from '../../controller/config';
@@ -22,7 +26,14 @@ import {
   type Memory,
 } from '../../controller/decide';
 import { zoneRamp } from '../../controller/ramp';
-import { healthyCluster, NOW_MS, stabilizedLongAgo, testConfig, withNode } from './fixtures';
+import {
+  healthyCluster,
+  NOW_MS,
+  stabilizedLongAgo,
+  testConfig,
+  withBroker,
+  withNode,
+} from './fixtures';
 
 // 4 brokers a zone: levels 1 / 2 / 4; 100 MiB/s baseline, target 0.5.
 const config: ControllerConfig = { ...testConfig(), rampHorizonSeconds: 180 };
@@ -117,5 +128,65 @@ describe('the ramp guard judges the nodes, not the level above them', () => {
         },
       ),
     );
+  });
+});
+
+describe('a waiting removal and a zone waiting for its new nodes', () => {
+  // Zone a removes node-a-1 (1 counted node) at 48 MiB/s: carried at the target, not with the
+  // margin, so the removal waits. Zone b (levels apart) runs 2 Ready nodes with its brokers 3 / 1
+  // and waits for 2 more (desired 4): its re-spread waits for those nodes whatever zone a does, so
+  // zone a's removal is not rolled back for it (it would be, were zone b's re-spread due now).
+  const apart: ControllerConfig = { ...config, sameLevelInAllZones: false };
+  const record = startOperation(
+    {
+      kind: 'scale-in',
+      zone: 'us-east-1a',
+      groupName: 'asg-orders-kafka-a',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+      instanceId: 'i-a1',
+    },
+    { nowMs: NOW_MS, fencingToken: 1, holder: 'me', id: 'op-1' },
+  );
+  const base = withBroker(
+    withNode(
+      healthyCluster(apart, { nodesPerZone: 2, demandByZone: [48, 90] }),
+      'node-a-1',
+      node => ({
+        ...node,
+        unschedulable: true,
+        operation: { ...record, phase: 'drain' as const },
+      }),
+    ),
+    'orders-brokers-b-2001',
+    broker => ({ ...broker, nodeName: 'node-b-0' }),
+  );
+  const memory: Memory = {
+    ...stabilizedLongAgo(apart),
+    rampSamples: Object.fromEntries(
+      apart.zones.map((zone, index) => [
+        zone.zone,
+        [{ atMs: NOW_MS - MINUTE_MS, demandMiBps: [48, 90][index] }],
+      ]),
+    ),
+  };
+
+  test('zone b waiting for nodes: the removal waits', () => {
+    const booting = {
+      ...base,
+      groups: base.groups.map(group =>
+        group.zone === 'us-east-1b' ? { ...group, desired: 4 } : group,
+      ),
+    };
+    const plan = decide(booting, apart, memory);
+    expect(plan.zones[1]).toMatchObject({ currentNodes: 2, desiredNodes: 2 });
+    expect(plan.zones[1].respreadPending).toBeUndefined();
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(true);
+  });
+
+  test('zone b with its nodes and its re-spread due: the removal is rolled back', () => {
+    const plan = decide(base, apart, memory);
+    expect(plan.zones[1].respreadPending).toBe(true);
+    expect(removalStillWanted(plan, 'us-east-1a')).toBe(false);
   });
 });
