@@ -12,16 +12,11 @@ import {
   type StepContext,
 } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+import { NOW_MS, healthyCluster, testConfig, withBroker, withNode, STEP_CONTEXT } from './fixtures';
 
 const config = testConfig();
 const deadlines = phaseDeadlines(config);
-const context: StepContext = {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  removalStillWanted: true,
-};
+const context = STEP_CONTEXT;
 const late = (ms: number): StepContext => ({ ...context, nowMs: NOW_MS + ms });
 const base = healthyCluster(config, { nodesPerZone: 2 });
 const cordoned = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));

@@ -34,21 +34,15 @@ import {
   phaseDeadlines,
   startOperation,
   stepOperation,
-  type StepContext,
 } from '../../controller/operation';
 import type { OperationPhase, OperationRecord } from '../../controller/operation-record';
 import { configWithZones, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+import { NOW_MS, healthyCluster, testConfig, withBroker, withNode, STEP_CONTEXT } from './fixtures';
 import { MINUTE } from './chaos-run';
 
 const config = testConfig();
-const context: StepContext = {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  removalStillWanted: true,
-};
+const context = STEP_CONTEXT;
 const base = healthyCluster(config, { nodesPerZone: 2 });
 const respread = startOperation(
   {

@@ -1,4 +1,5 @@
 /** Builders for controller tests: a healthy cluster, then tweaks. */
+import type { StepContext } from '../../controller/operation';
 import type { ControllerConfig } from '../../controller/config';
 import type {
   BrokerLoad,
@@ -11,6 +12,14 @@ import type {
 import { divisors } from '../../spec/derive';
 
 export const NOW_MS = Date.UTC(2026, 0, 5, 12, 0, 0);
+
+/** The context the operation tests step records with: leader `a`, fencing token 3, at `NOW_MS`. */
+export const STEP_CONTEXT: StepContext = {
+  nowMs: NOW_MS,
+  fencingToken: 3,
+  holder: 'a',
+  removalStillWanted: true,
+};
 
 export interface ConfigOptions {
   readonly zones?: number;

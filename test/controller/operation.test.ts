@@ -1,14 +1,9 @@
-import { startOperation, stepOperation, type StepContext } from '../../controller/operation';
+import { startOperation, stepOperation } from '../../controller/operation';
 import type { Observed } from '../../controller/model';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode } from './fixtures';
+import { NOW_MS, healthyCluster, testConfig, withBroker, withNode, STEP_CONTEXT } from './fixtures';
 
 const config = testConfig();
-const context: StepContext = {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  removalStillWanted: true,
-};
+const context = STEP_CONTEXT;
 const base = healthyCluster(config, { nodesPerZone: 2 });
 const record = startOperation(
   {
