@@ -45,6 +45,8 @@ interface ZoneLevels {
   readonly forecastFloorMiBps: number;
   /** The level the forecast floor alone asks for. */
   readonly forecastFloorNodes: number;
+  /** Forecast floor on and the zone's forecast unknown: why (`forecastUnknownCause`). */
+  readonly forecastUnknownCause: string | undefined;
   /** The ramp guard's verdict; undefined when the guard is off. */
   readonly ramp: ZoneRamp | undefined;
 }
@@ -72,6 +74,9 @@ function targetLevels(
         ),
   );
   const forecastLevels = forecastMiBps.map(mibps => levelCovering(mibps, capacityMiBps, levels));
+  const forecastUnknown = summaries.map(zone =>
+    config.forecast === undefined ? undefined : forecastUnknownCause(observed, zone.config.zone),
+  );
   // The ramp guard, like the forecast, only raises a floor (both levels): it never removes a node.
   const horizonSeconds = config.rampHorizonSeconds;
   const ramps = summaries.map(zone =>
@@ -119,9 +124,23 @@ function targetLevels(
       currentNodes,
       forecastFloorMiBps: forecastMiBps[index],
       forecastFloorNodes: forecastLevels[index],
+      forecastUnknownCause: forecastUnknown[index],
       ramp: ramps[index],
     };
   });
+}
+
+/**
+ * Why the forecast floor of `zone` cannot be judged (the floor is on): no forecast observed at all
+ * or for the zone, or its forecast is `unknown` (`ZoneForecast.unknownCause`). Undefined when the
+ * forecast is known (`ok`, or `insufficient-history`: a short history, where the floor is ignored).
+ */
+function forecastUnknownCause(observed: Observed, zone: string): string | undefined {
+  if (observed.forecast === undefined) return 'no forecast was observed';
+  const forecast = observed.forecast.find(each => each.zone === zone);
+  if (forecast === undefined) return `no forecast was observed for zone ${zone}`;
+  if (forecast.status !== 'unknown') return undefined;
+  return forecast.unknownCause ?? 'its demand history is unknown';
 }
 
 /**
@@ -271,6 +290,10 @@ function zoneViews(
           ...forecastView(observed, zone.summary.config.zone),
           forecastFloorMiBps: zone.forecastFloorMiBps,
           forecastFloorNodes: zone.forecastFloorNodes,
+          forecastUnknown: zone.forecastUnknownCause !== undefined,
+          ...(zone.forecastUnknownCause === undefined
+            ? {}
+            : { forecastUnknownCause: zone.forecastUnknownCause }),
         }),
     ...(zone.ramp === undefined
       ? {}
@@ -454,6 +477,16 @@ function scaleInActionOrHold(
       };
       continue;
     }
+    // The forecast floor's input is missing (a restart whose range queries fail, a history too old,
+    // the zone's series missing): the floor of the process before might have held this node, so
+    // none goes until the forecast is known again (forecast-history.ts).
+    if (zone.forecastUnknownCause !== undefined) {
+      waiting ??= {
+        reason: 'forecast-unknown',
+        detail: forecastUnknownDetail(name, zone.desiredNodes, zone.forecastUnknownCause),
+      };
+      continue;
+    }
     // A rise the ramp guard projects past the baseline of the nodes left after this removal (the
     // nodes, not the level above them: 4 -> 3 on the way to 2 leaves 3): the next pass, judging
     // those nodes, would raise the floor and roll the removal back (a cordon, perhaps a move, for
@@ -541,6 +574,11 @@ function scaleInActionOrHold(
   return best?.action ?? waiting;
 }
 
+/** The hold detail of a zone whose forecast is unknown: the cause and the two ways out. */
+function forecastUnknownDetail(zone: string, desiredNodes: number, cause: string): string {
+  return `zone ${zone} could run ${desiredNodes} nodes, but its forecast floor is unknown (${cause}), so no node is removed in the zone until Prometheus answers the forecast history range query again, or autoscaling.forecast is turned off in the spec`;
+}
+
 /**
  * `StepContext.removalStillWanted` for a node removal in `zone`: true while the zone's counted
  * nodes (the node being removed is not counted) carry its demand at the target utilization, floors
@@ -570,29 +608,47 @@ export function removalStillWanted(plan: Plan, zone: string): boolean {
  * `StepContext.removalMayProceed` for a node removal in `zone`: true while the zone's counted
  * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`) and
  * the ramp guard, when on, is not blind (`rampBlind`: a restarted controller's first minute, when
- * the guard of the process before might have rolled the removal back), so each move of a removal,
+ * the guard of the process before might have rolled the removal back) and the forecast floor, when
+ * on, is known (`forecastUnknown`: its history is missing or too old, when the floor of the
+ * process before might have held the node), so each move of a removal,
  * and the step that takes the emptied node's protection off, starts only where a new scale-in
  * could start (stabilization aside). True without a view of the zone.
  */
 export function removalMayProceed(plan: Plan, zone: string): boolean {
   const view = plan.zones.find(each => each.zone === zone);
   return (
-    view === undefined || (view.rampBlind !== true && view.scaleInLevelNodes <= view.currentNodes)
+    view === undefined ||
+    (view.rampBlind !== true &&
+      view.forecastUnknown !== true &&
+      view.scaleInLevelNodes <= view.currentNodes)
   );
 }
 
 /**
  * The removal fields of `StepContext` for an operation in `zone` (`removalStillWanted`,
- * `removalMayProceed`), as every caller that steps an operation passes them (the reconciler, the
+ * `removalMayProceed`, and `removalWaitReason` while the zone's forecast is unknown or its ramp
+ * guard blind), as every caller that steps an operation passes them (the reconciler, the
  * simulator's controller adapter), so that none can leave one out.
  */
 export function removalContext(
   plan: Plan,
   zone: string,
-): { readonly removalStillWanted: boolean; readonly removalMayProceed: boolean } {
+): {
+  readonly removalStillWanted: boolean;
+  readonly removalMayProceed: boolean;
+  readonly removalWaitReason?: string;
+} {
+  const view = plan.zones.find(each => each.zone === zone);
+  const waitReason =
+    view?.forecastUnknown === true
+      ? `the forecast floor of zone ${zone} is unknown (${view.forecastUnknownCause ?? 'its demand history is unknown'}); the removal waits until Prometheus answers the forecast history range query again, or autoscaling.forecast is turned off in the spec`
+      : view?.rampBlind === true
+        ? `the ramp guard of zone ${zone} has less than a minute of demand samples`
+        : undefined;
   return {
     removalStillWanted: removalStillWanted(plan, zone),
     removalMayProceed: removalMayProceed(plan, zone),
+    ...(waitReason === undefined ? {} : { removalWaitReason: waitReason }),
   };
 }
 

@@ -1,8 +1,27 @@
 /**
  * Feeds the forecast floor: keeps each zone's demand history from a Prometheus range query over
- * the last `historyDays` (refreshed every `refreshSeconds`) and turns it into `ZoneForecast`s with
- * the pure `forecastZone`. A failed refresh keeps the previous history; with none, every zone's
- * forecast is `insufficient-history` and the floor does nothing (the controller stays reactive).
+ * the last `historyDays` (refreshed every `FORECAST_REFRESH_SECONDS`) and turns it into
+ * `ZoneForecast`s with the pure `forecastZone`.
+ *
+ * It tells two cases apart that both leave the floor at 0:
+ * - history known but short (`insufficient-history`, from `forecastZone`): a new cluster. The
+ *   floor is ignored and the controller stays reactive.
+ * - history unknown (`unknown`, with `unknownCause`): no range query has succeeded since the
+ *   process started, the last success is older than `forecastHistoryMaxAgeMs`, or the last
+ *   successful response had no series for the zone's pool in a direction, or one that ends more
+ *   than `FORECAST_SERIES_END_TOLERANCE_SECONDS` before the query's end. The process before a
+ *   restart may have held a node through its floor, so `decide` starts no removal in such a zone
+ *   and a removal in flight waits, as for the ramp guard's blind state (`controller/ramp.ts`).
+ *
+ * A zone with no series in a successful response is counted as missing data, not as a new zone:
+ * a pool whose brokers run has a series (its brokers' network counters are scraped, or the
+ * instant query holds every pass as `stale-data`), so the series appears at the next refresh
+ * (within `FORECAST_REFRESH_SECONDS`) once its brokers are scraped, and the zone is then
+ * `insufficient-history` (reactive) until `minHistoryHours`. The cost of the other reading (a real
+ * gap taken for a new zone) would be a removal the floor would have held.
+ *
+ * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again at the
+ * next pass; the history turns `unknown` once the last success is too old.
  *
  * Zone demand is what `decide` uses: per zone, the larger of the summed receive and transmit rates
  * of its brokers. The PromQL groups the per-pod queries by pool with `label_replace` on the pod
@@ -34,6 +53,36 @@ export const FORECAST_REFRESH_SECONDS = 600;
 /** Resolution of the history, seconds (14 days = 4032 points, under Prometheus's 11,000). */
 export const FORECAST_STEP_SECONDS = 300;
 
+/**
+ * How old the last successful range query may be before the history is `unknown`, seconds: 6 h
+ * (36 refreshes). The forecast of [now, now + lead] reads the same window on each past day; a
+ * history fetched at F still holds all of them while now - F < 24 h - lead time (day 1's window
+ * ends at now - 24 h + lead), so past that the forecast silently drops the most recent day. 6 h
+ * stays well inside that, tolerates a range query that fails for a while (they are heavier than
+ * the instant queries, which hold everything as `stale-data` when they fail), and bounds how long
+ * a controller runs on a history that no longer shows the last hours' pattern.
+ */
+export const FORECAST_HISTORY_MAX_AGE_SECONDS = 6 * 3600;
+
+/**
+ * A zone's series (per direction) must reach this close to the query's end, seconds: 3 steps
+ * (15 min). The last evaluation of a range query is at most one step before its end and
+ * `rate(...[2m])` has a value while its pods are scraped, so a series ending earlier is cut short
+ * (its pods' scrapes stopped, or Prometheus lost recent data), not a quiet zone.
+ */
+export const FORECAST_SERIES_END_TOLERANCE_SECONDS = 3 * FORECAST_STEP_SECONDS;
+
+/**
+ * The age bound of the history, ms: `FORECAST_HISTORY_MAX_AGE_SECONDS`, or 24 h less the lead time
+ * when that is shorter (see there).
+ */
+export function forecastHistoryMaxAgeMs(leadTimeSeconds: number): number {
+  return Math.max(
+    0,
+    Math.min(FORECAST_HISTORY_MAX_AGE_SECONDS * 1000, DAY_MS - Math.max(0, leadTimeSeconds) * 1000),
+  );
+}
+
 /** The per-pool PromQL of one direction, from the controller's per-pod query. */
 export function perPoolQuery(perPodQuery: string, clusterName: string): string {
   const escaped = clusterName.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
@@ -43,7 +92,11 @@ export function perPoolQuery(perPodQuery: string, clusterName: string): string {
 /** Keeps the history and answers forecasts. */
 export class ForecastHistory {
   private history = new Map<string, DemandSample[]>();
+  /** Per zone: why its part of the last successful response is missing data. */
+  private zoneUnknownCauses = new Map<string, string>();
+  /** When the last successful refresh queried, epoch ms; undefined before the first. */
   private fetchedAtMs: number | undefined;
+  private lastError: string | undefined;
 
   constructor(
     private readonly prometheus: RangeQuerier,
@@ -51,7 +104,11 @@ export class ForecastHistory {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Refetches the history when it is older than `FORECAST_REFRESH_SECONDS`. Never throws. */
+  /**
+   * Refetches the history when the last success is older than `FORECAST_REFRESH_SECONDS` (so after
+   * a failure, at every call until one succeeds). Never throws: an error goes to `onError` and the
+   * previous history is kept.
+   */
   async refresh(nowMs: number): Promise<void> {
     const forecast = this.config.forecast;
     if (forecast === undefined) return;
@@ -78,12 +135,36 @@ export class ForecastHistory {
         ),
       );
       const next = new Map<string, DemandSample[]>();
+      const causes = new Map<string, string>();
+      const toleranceMs = FORECAST_SERIES_END_TOLERANCE_SECONDS * 1000;
       for (const zone of zones) {
         const byTime = new Map<number, number>();
-        for (const series of [...receive, ...transmit]) {
-          if (series.labels.pool !== zone.poolName) continue;
-          for (const point of series.points) {
-            byTime.set(point.atMs, Math.max(byTime.get(point.atMs) ?? 0, point.value / MIB));
+        for (const [direction, response] of [
+          ['receive', receive],
+          ['transmit', transmit],
+        ] as const) {
+          const mine = response.filter(series => series.labels.pool === zone.poolName);
+          const newestMs = Math.max(
+            Number.NEGATIVE_INFINITY,
+            ...mine.flatMap(series => series.points.map(point => point.atMs)),
+          );
+          if (!causes.has(zone.zone)) {
+            if (!Number.isFinite(newestMs)) {
+              causes.set(
+                zone.zone,
+                `the forecast history range query returned no ${direction} series for pool ${zone.poolName}`,
+              );
+            } else if (newestMs < nowMs - toleranceMs) {
+              causes.set(
+                zone.zone,
+                `pool ${zone.poolName}'s ${direction} series in the forecast history ends ${Math.round((nowMs - newestMs) / 60_000)} min before the query's end`,
+              );
+            }
+          }
+          for (const series of mine) {
+            for (const point of series.points) {
+              byTime.set(point.atMs, Math.max(byTime.get(point.atMs) ?? 0, point.value / MIB));
+            }
           }
         }
         next.set(
@@ -94,18 +175,52 @@ export class ForecastHistory {
         );
       }
       this.history = next;
+      this.zoneUnknownCauses = causes;
       this.fetchedAtMs = nowMs;
     } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
       this.onError(error);
     }
   }
 
-  /** The forecast of every zone at `nowMs` from the history held. Undefined when the floor is off. */
+  /**
+   * The forecast of every zone at `nowMs` from the history held: `unknown` (with `unknownCause`)
+   * for every zone before the first successful refresh or once the last one is older than
+   * `forecastHistoryMaxAgeMs`, and for a zone whose series were missing or cut short in it;
+   * otherwise `forecastZone`'s answer (`ok` or `insufficient-history`). Undefined when the floor
+   * is off.
+   */
   forecasts(nowMs: number): readonly ZoneForecast[] | undefined {
     const forecast = this.config.forecast;
     if (forecast === undefined) return undefined;
-    return this.config.zones.map(zone =>
-      forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast),
-    );
+    const historyCause = this.historyUnknownCause(nowMs, forecast.leadTimeSeconds);
+    return this.config.zones.map(zone => {
+      const cause = historyCause ?? this.zoneUnknownCauses.get(zone.zone);
+      if (cause !== undefined) {
+        return {
+          zone: zone.zone,
+          status: 'unknown',
+          unknownCause: cause,
+          historyHours: 0,
+          forecastMiBps: undefined,
+          errorMiBps: undefined,
+        };
+      }
+      return forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+    });
+  }
+
+  /** Why the whole history is unknown at `nowMs`, or undefined while it can be trusted. */
+  private historyUnknownCause(nowMs: number, leadTimeSeconds: number): string | undefined {
+    const lastError = this.lastError === undefined ? '' : ` (last error: ${this.lastError})`;
+    if (this.fetchedAtMs === undefined) {
+      return `no forecast history range query has succeeded since the controller started${lastError}`;
+    }
+    const maxAgeMs = forecastHistoryMaxAgeMs(leadTimeSeconds);
+    const ageMs = nowMs - this.fetchedAtMs;
+    if (ageMs > maxAgeMs) {
+      return `the last successful forecast history range query was ${Math.round(ageMs / 60_000)} min ago, more than the ${Math.round(maxAgeMs / 60_000)} min the history is trusted${lastError}`;
+    }
+    return undefined;
   }
 }

@@ -57,10 +57,18 @@ export interface DemandSample {
 export interface ZoneForecast {
   readonly zone: string;
   /**
-   * `ok`: the forecast counts. `insufficient-history`: fewer than `minHistoryHours` of history, or
-   * no past sample in the window; `forecastMiBps` is then undefined.
+   * `ok`: the forecast counts. `insufficient-history`: the history is known but holds fewer than
+   * `minHistoryHours`, or no past sample in the window (a new cluster: the floor is ignored and the
+   * controller stays reactive). `unknown`: the history itself is missing or too old to trust
+   * (`ForecastHistory`: no successful range query since the process started, the last one older
+   * than `FORECAST_HISTORY_MAX_AGE_SECONDS`, or the zone's series missing or cut short in it);
+   * `unknownCause` says which. The floor cannot be judged, so `decide` starts no node removal in
+   * the zone and a removal in flight waits. `forecastZone` itself never returns `unknown`.
+   * `forecastMiBps` is undefined unless `ok`.
    */
-  readonly status: 'ok' | 'insufficient-history';
+  readonly status: 'ok' | 'insufficient-history' | 'unknown';
+  /** Why the forecast is `unknown`, one clause for a hold detail; absent otherwise. */
+  readonly unknownCause?: string;
   /** Hours between the oldest sample used and now. */
   readonly historyHours: number;
   /** Forecast demand for [now, now + lead time], MiB/s; undefined when ignored. */

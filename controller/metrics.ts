@@ -43,6 +43,12 @@ export class ControllerMetrics {
     labelNames: ['zone'],
     registers: [this.registry],
   });
+  private readonly forecastUnknown = new Gauge({
+    name: 'kafka_autoscaler_forecast_unknown',
+    help: 'Forecast floor: 1 per zone while its forecast is unknown (no successful history range query since the start, the last one too old, or the zone missing from it): no node removal starts or goes on in the zone; 0 otherwise; absent while the floor is off',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
   private readonly rampFloorNodes = new Gauge({
     name: 'kafka_autoscaler_ramp_floor_nodes',
     help: 'Ramp guard: the level per zone a steep demand rise alone asks for (0 when none; absent while the guard is off)',
@@ -131,6 +137,8 @@ export class ControllerMetrics {
       if (zone.forecastFloorNodes !== undefined) {
         this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
       }
+      if (zone.forecastUnknown === undefined) this.forecastUnknown.remove({ zone: zone.zone });
+      else this.forecastUnknown.set({ zone: zone.zone }, zone.forecastUnknown ? 1 : 0);
       if (zone.rampFloorNodes === undefined) this.rampFloorNodes.remove({ zone: zone.zone });
       else this.rampFloorNodes.set({ zone: zone.zone }, zone.rampFloorNodes);
       if (zone.forecastMiBps === undefined) this.forecastDemand.remove({ zone: zone.zone });

@@ -238,6 +238,7 @@ export type DecisionReason =
   | 'no-room-to-move'
   | 'node-cordoned-externally'
   | 'stabilizing'
+  | 'forecast-unknown'
   | 'at-target';
 
 /** The numbers behind a decision, per zone. */
@@ -277,6 +278,14 @@ export interface ZoneView {
   readonly forecastFloorMiBps?: number;
   /** Forecast floor on: the level the floor alone asks for (the lowest level when none). */
   readonly forecastFloorNodes?: number;
+  /**
+   * Forecast floor on: true while the zone's forecast is unknown (`ZoneForecast.status` `unknown`,
+   * or no forecast observed for the zone); no node removal starts or goes on in the zone
+   * meanwhile (`removalMayProceed`). Absent while the floor is off.
+   */
+  readonly forecastUnknown?: boolean;
+  /** Forecast floor on and `forecastUnknown`: why, one clause (`ZoneForecast.unknownCause`). */
+  readonly forecastUnknownCause?: string;
   /** Ramp guard on: the demand projected over `rampHorizonSeconds`, MiB/s. */
   readonly rampProjectedMiBps?: number;
   /** Ramp guard on: the level the guard asks for (0 = none). */

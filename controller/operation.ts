@@ -94,12 +94,18 @@ export interface StepContext {
   readonly removalStillWanted: boolean;
   /**
    * False while the zone's other nodes carry its demand at the target but not with the scale-in
-   * margin, or while the ramp guard is blind after a restart (`removalMayProceed` in
-   * `decide.ts`): a removal starts no further move, and does not
+   * margin, while the ramp guard is blind after a restart, or while the forecast floor is on and
+   * the zone's forecast is unknown (`removalMayProceed` in `decide.ts`): a removal starts no further move, and does not
    * take the emptied node's protection off, until demand is back under the margin (or rolls back
    * when it rises past the target, or when the phase deadline passes). @default true
    */
   readonly removalMayProceed?: boolean;
+  /**
+   * Why `removalMayProceed` is false when it is not demand within the margin (the zone's forecast
+   * floor unknown, its ramp guard blind; `removalContext` in `decide.ts`): the waiting note.
+   * @default - demand is within the scale-in margin
+   */
+  readonly removalWaitReason?: string;
   /**
    * Since when (epoch ms, this process's clock) this exact record has been seen unchanged, when it
    * carries a higher fencing token than ours; undefined = now. Such a record is adopted once it
@@ -374,7 +380,8 @@ function stepDrain(
           context.nowMs,
         );
       return outcome(record, {
-        waiting: 'demand is within the scale-in margin of the lower level',
+        waiting:
+          context.removalWaitReason ?? 'demand is within the scale-in margin of the lower level',
       });
     }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
@@ -402,7 +409,10 @@ function stepDrain(
         'demand stayed within the scale-in margin; node kept',
         context.nowMs,
       );
-    return outcome(record, { waiting: 'demand is within the scale-in margin of the lower level' });
+    return outcome(record, {
+      waiting:
+        context.removalWaitReason ?? 'demand is within the scale-in margin of the lower level',
+    });
   }
   const broker = onNode[0];
   const roll: Effect = { kind: 'request-roll', podName: broker.podName, podUid: broker.uid };

@@ -142,18 +142,23 @@ describe('ForecastHistory', () => {
     const querier: RangeQuerier = {
       queryRange: async (promql, startMs, endMs, step) => {
         calls.push({ promql, startMs, endMs, step });
+        // Zone b's pool has only a short series (a new zone): known, too short to count.
         return promql.includes('rx')
           ? [
               series('brokers-a', [
                 [NOW_MS - 2 * 86_400_000, 30],
                 [NOW_MS - 86_400_000, 10],
+                [NOW_MS, 5],
               ]),
+              series('brokers-b', [[NOW_MS, 5]]),
             ]
           : [
               series('brokers-a', [
                 [NOW_MS - 2 * 86_400_000, 20],
                 [NOW_MS - 86_400_000, 40],
+                [NOW_MS, 5],
               ]),
+              series('brokers-b', [[NOW_MS, 5]]),
             ];
       },
     };
@@ -180,7 +185,12 @@ describe('ForecastHistory', () => {
     const querier: RangeQuerier = {
       queryRange: async () => {
         if (fail) throw new Error('Prometheus down');
-        return [series('brokers-a', [[NOW_MS - 86_400_000, 25]])];
+        return [
+          series('brokers-a', [
+            [NOW_MS - 86_400_000, 25],
+            [NOW_MS, 25],
+          ]),
+        ];
       },
     };
     const history = new ForecastHistory(querier, config, error => errors.push(error));

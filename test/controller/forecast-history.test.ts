@@ -1,0 +1,241 @@
+/**
+ * `ForecastHistory` (`controller/forecast-history.ts`): "history known but short" (a new cluster,
+ * `insufficient-history`, the controller stays reactive) against "history unknown" (`unknown`: no
+ * successful range query since the start, the last one too old, a zone's series missing or cut
+ * short), which `decide` answers by starting no removal in the zone.
+ */
+import fc from 'fast-check';
+import type { ControllerConfig } from '../../controller/config';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
+import {
+  FORECAST_HISTORY_MAX_AGE_SECONDS,
+  FORECAST_REFRESH_SECONDS,
+  FORECAST_SERIES_END_TOLERANCE_SECONDS,
+  FORECAST_STEP_SECONDS,
+  ForecastHistory,
+  forecastHistoryMaxAgeMs,
+  type RangeQuerier,
+} from '../../controller/forecast-history';
+import { NOW_MS, testConfig } from './fixtures';
+
+const MIB = 1024 * 1024;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const STEP_MS = FORECAST_STEP_SECONDS * 1000;
+const MAX_AGE_MS = FORECAST_HISTORY_MAX_AGE_SECONDS * 1000;
+const config: ControllerConfig = {
+  ...testConfig(),
+  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+};
+const pools = config.zones.map(zone => zone.poolName);
+
+type Series = Awaited<ReturnType<RangeQuerier['queryRange']>>[number];
+
+/** A flat series of `mibps` for `pool`, one point per step over [fromMs, toMs]. */
+function flat(pool: string, fromMs: number, toMs: number, mibps: number): Series {
+  const points: Array<{ atMs: number; value: number }> = [];
+  for (let atMs = Math.ceil(fromMs / STEP_MS) * STEP_MS; atMs <= toMs; atMs += STEP_MS) {
+    points.push({ atMs, value: mibps * MIB });
+  }
+  return { labels: { pool }, points };
+}
+
+/**
+ * A Prometheus that answers both directions with 3 days of 40 MiB/s per pool up to the query's end,
+ * or fails while `down` is true. `shape` may drop or cut a pool's series.
+ */
+class FakePrometheus implements RangeQuerier {
+  down = false;
+  calls = 0;
+  shape: (pool: string, direction: 'rx' | 'tx', startMs: number, endMs: number) => Series[] = (
+    pool,
+    _direction,
+    _startMs,
+    endMs,
+  ) => [flat(pool, endMs - 3 * DAY_MS, endMs, 40)];
+
+  queryRange = async (promql: string, startMs: number, endMs: number): Promise<Series[]> => {
+    this.calls++;
+    if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:9090');
+    const direction = promql.includes('label_replace(rx,') ? 'rx' : 'tx';
+    return pools.flatMap(pool => this.shape(pool, direction, startMs, endMs));
+  };
+}
+
+function statuses(history: ForecastHistory, nowMs: number): string[] {
+  return (history.forecasts(nowMs) ?? []).map(forecast => forecast.status);
+}
+
+describe('ForecastHistory: known, short or unknown', () => {
+  it('is unknown in every zone when the first range query fails, naming the error', async () => {
+    // GIVEN a restarted controller whose Prometheus does not answer range queries
+    const prometheus = new FakePrometheus();
+    prometheus.down = true;
+    const errors: unknown[] = [];
+    const history = new ForecastHistory(prometheus, config, error => errors.push(error));
+    // WHEN it refreshes
+    await history.refresh(NOW_MS);
+    // THEN every zone's forecast is unknown (not `insufficient-history`), with the cause
+    const forecasts = history.forecasts(NOW_MS) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(forecasts[0].unknownCause).toBe(
+      'no forecast history range query has succeeded since the controller started (last error: connect ECONNREFUSED 127.0.0.1:9090)',
+    );
+    expect(forecasts[0].forecastMiBps).toBeUndefined();
+    expect(errors).toHaveLength(1);
+  });
+
+  it('is unknown before the first refresh', () => {
+    const history = new ForecastHistory(new FakePrometheus(), config);
+    expect(statuses(history, NOW_MS)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(history.forecasts(NOW_MS)?.[0].unknownCause).toBe(
+      'no forecast history range query has succeeded since the controller started',
+    );
+  });
+
+  it('fails, then succeeds: retried at the next pass (not after the refresh interval), then known', async () => {
+    const prometheus = new FakePrometheus();
+    prometheus.down = true;
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    expect(statuses(history, NOW_MS)).toEqual(['unknown', 'unknown', 'unknown']);
+    // WHEN Prometheus answers again 30 s later
+    prometheus.down = false;
+    await history.refresh(NOW_MS + 30_000);
+    // THEN it queried again at once and every zone's forecast counts
+    expect(prometheus.calls).toBe(4);
+    const forecasts = history.forecasts(NOW_MS + 30_000) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(forecasts[0].forecastMiBps).toBeCloseTo(40);
+    expect(forecasts[0].unknownCause).toBeUndefined();
+  });
+
+  it('keeps the last history through failures up to the bound, then turns unknown, and back', async () => {
+    // GIVEN a success at NOW, then Prometheus down
+    const prometheus = new FakePrometheus();
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    prometheus.down = true;
+    // WHEN it fails at every pass up to the bound
+    for (let atMs = NOW_MS + FORECAST_REFRESH_SECONDS * 1000; atMs <= NOW_MS + MAX_AGE_MS;) {
+      await history.refresh(atMs);
+      expect(statuses(history, atMs)).toEqual(['ok', 'ok', 'ok']);
+      atMs += 30 * 60_000;
+    }
+    expect(statuses(history, NOW_MS + MAX_AGE_MS)).toEqual(['ok', 'ok', 'ok']);
+    // THEN one pass past the bound the history is too old to trust
+    const pastMs = NOW_MS + MAX_AGE_MS + 30_000;
+    await history.refresh(pastMs);
+    const forecasts = history.forecasts(pastMs) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(forecasts[0].unknownCause).toBe(
+      'the last successful forecast history range query was 361 min ago, more than the 360 min the history is trusted (last error: connect ECONNREFUSED 127.0.0.1:9090)',
+    );
+    // AND a success brings it back
+    prometheus.down = false;
+    await history.refresh(pastMs + 30_000);
+    expect(statuses(history, pastMs + 30_000)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('the bound is 6 h, or 24 h less the lead time when shorter (day 1 must stay in the history)', () => {
+    expect(forecastHistoryMaxAgeMs(1470)).toBe(6 * HOUR_MS);
+    expect(forecastHistoryMaxAgeMs(20 * 3600)).toBe(4 * HOUR_MS);
+    expect(forecastHistoryMaxAgeMs(30 * 3600)).toBe(0);
+  });
+
+  it('a zone missing from a successful response is unknown; the other zones count', async () => {
+    // GIVEN a response without pool brokers-b's receive series
+    const prometheus = new FakePrometheus();
+    const full = prometheus.shape;
+    prometheus.shape = (pool, direction, startMs, endMs) =>
+      pool === 'brokers-b' && direction === 'rx' ? [] : full(pool, direction, startMs, endMs);
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    const forecasts = history.forecasts(NOW_MS) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual(['ok', 'unknown', 'ok']);
+    expect(forecasts[1].unknownCause).toBe(
+      'the forecast history range query returned no receive series for pool brokers-b',
+    );
+    // WHEN the next refresh holds it THEN the zone counts again
+    prometheus.shape = full;
+    await history.refresh(NOW_MS + FORECAST_REFRESH_SECONDS * 1000);
+    expect(statuses(history, NOW_MS + FORECAST_REFRESH_SECONDS * 1000)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('a series cut short before the query end is unknown; one within the tolerance counts', async () => {
+    const prometheus = new FakePrometheus();
+    const toleranceMs = FORECAST_SERIES_END_TOLERANCE_SECONDS * 1000;
+    // brokers-a's transmit series stops 2 h before the end; brokers-c's ends exactly at the
+    // tolerance (one evaluation a step before the end and a late scrape are normal).
+    prometheus.shape = (pool, direction, _startMs, endMs) => {
+      const cut =
+        pool === 'brokers-a' && direction === 'tx'
+          ? 2 * HOUR_MS
+          : pool === 'brokers-c'
+            ? toleranceMs
+            : 0;
+      return [flat(pool, endMs - 3 * DAY_MS, endMs - cut, 40)];
+    };
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    const forecasts = history.forecasts(NOW_MS) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual(['unknown', 'ok', 'ok']);
+    expect(forecasts[0].unknownCause).toBe(
+      "pool brokers-a's transmit series in the forecast history ends 120 min before the query's end",
+    );
+  });
+
+  it('a short history that reaches now is known: insufficient-history (a new cluster stays reactive)', async () => {
+    const prometheus = new FakePrometheus();
+    prometheus.shape = (pool, _direction, _startMs, endMs) => [
+      flat(pool, endMs - 3 * HOUR_MS, endMs, 40),
+    ];
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    const forecasts = history.forecasts(NOW_MS) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual([
+      'insufficient-history',
+      'insufficient-history',
+      'insufficient-history',
+    ]);
+    expect(forecasts[0].unknownCause).toBeUndefined();
+  });
+
+  it('is unknown exactly when no refresh succeeded or the last success is past the bound (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            afterSeconds: fc.integer({ min: 1, max: 4 * 3600 }),
+            succeeds: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async steps => {
+          const prometheus = new FakePrometheus();
+          const history = new ForecastHistory(prometheus, config);
+          let atMs = NOW_MS;
+          let lastSuccessMs: number | undefined;
+          for (const step of steps) {
+            atMs += step.afterSeconds * 1000;
+            prometheus.down = !step.succeeds;
+            const due =
+              lastSuccessMs === undefined ||
+              atMs - lastSuccessMs >= FORECAST_REFRESH_SECONDS * 1000;
+            await history.refresh(atMs);
+            if (due && step.succeeds) lastSuccessMs = atMs;
+            const unknown = lastSuccessMs === undefined || atMs - lastSuccessMs > MAX_AGE_MS;
+            expect(statuses(history, atMs)).toEqual(pools.map(() => (unknown ? 'unknown' : 'ok')));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers nothing when the floor is off', async () => {
+    const history = new ForecastHistory(new FakePrometheus(), testConfig());
+    await history.refresh(NOW_MS);
+    expect(history.forecasts(NOW_MS)).toBeUndefined();
+  });
+});
