@@ -1,6 +1,14 @@
 /** The forecast floor inside `decide` and its history source. */
 import fc from 'fast-check';
-import { decide, INITIAL_MEMORY, type Observed } from '../../controller/decide';
+import {
+  decide,
+  INITIAL_MEMORY,
+  removalContext,
+  removalMayProceed,
+  startOperation,
+  stepOperation,
+  type Observed,
+} from '../../controller/decide';
 import type { ControllerConfig } from '../../controller/config';
 import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
 import {
@@ -8,7 +16,14 @@ import {
   perPoolQuery,
   type RangeQuerier,
 } from '../../controller/forecast-history';
-import { healthyCluster, NOW_MS, testConfig } from './fixtures';
+import {
+  healthyCluster,
+  NOW_MS,
+  placedCluster,
+  STEP_CONTEXT,
+  testConfig,
+  withNode,
+} from './fixtures';
 
 // Test platform: 4 brokers per zone, levels 1 / 2 / 4, 100 MiB/s baseline at target 0.5: a node
 // plans for 50 MiB/s, so a zone needs 1 node up to 50, 2 up to 100, 4 up to 200.
@@ -234,5 +249,199 @@ describe('forecast metrics', () => {
     const after = await metrics.text();
     expect(after).not.toMatch(/kafka_autoscaler_forecast_demand_mibps\{zone="us-east-1a"\}/);
     expect(after).toMatch(/kafka_autoscaler_forecast_floor_nodes\{zone="us-east-1a"\} 1/);
+  });
+});
+
+describe('decide while the forecast is unknown (the floor cannot be judged)', () => {
+  const cause = 'no forecast history range query has succeeded since the controller started';
+  /** Every zone's forecast unknown, or only `zones`'. */
+  function unknownForecast(observed: Observed, zones?: readonly string[]): Observed {
+    return {
+      ...observed,
+      forecast: config.zones.map((zone): ZoneForecast =>
+        zones === undefined || zones.includes(zone.zone)
+          ? {
+              zone: zone.zone,
+              status: 'unknown',
+              unknownCause: cause,
+              historyHours: 0,
+              forecastMiBps: undefined,
+              errorMiBps: undefined,
+            }
+          : {
+              zone: zone.zone,
+              status: 'insufficient-history',
+              historyHours: 3,
+              forecastMiBps: undefined,
+              errorMiBps: undefined,
+            },
+      ),
+    };
+  }
+  // 2 nodes per zone, demand 30 (1 node carries it with the margin), carried long enough: the
+  // reactive controller removes a node.
+  const noWindow: ControllerConfig = { ...config, scaleInStabilizationSeconds: 0 };
+  const twoNodes = healthyCluster(noWindow, { nodesPerZone: 2, demandMiBps: 30 });
+
+  it('a short (known) history stays reactive: the node goes', () => {
+    const plan = decide(withForecast(twoNodes, undefined), noWindow, INITIAL_MEMORY);
+    expect(plan.action).toMatchObject({ kind: 'scale-in' });
+    expect(plan.zones.map(zone => zone.forecastUnknown)).toEqual([false, false, false]);
+  });
+
+  it('starts no removal, with a hold naming the cause and the way out', () => {
+    const plan = decide(unknownForecast(twoNodes), noWindow, INITIAL_MEMORY);
+    expect(plan.action).toBeUndefined();
+    expect(plan.reason).toBe('forecast-unknown');
+    expect(plan.detail).toBe(
+      `zone us-east-1a could run 1 nodes, but its forecast floor is unknown (${cause}), so no node is removed in the zone until Prometheus answers the forecast history range query again, or autoscaling.forecast is turned off in the spec`,
+    );
+    expect(plan.zones[0]).toMatchObject({ forecastUnknown: true, forecastUnknownCause: cause });
+  });
+
+  it('holds only the unknown zones: a zone whose forecast is known still scales in', () => {
+    const plan = decide(
+      unknownForecast(twoNodes, ['us-east-1a', 'us-east-1b']),
+      noWindow,
+      INITIAL_MEMORY,
+    );
+    expect(plan.action).toMatchObject({ kind: 'scale-in', zone: 'us-east-1c' });
+  });
+
+  it('counts a missing forecast as unknown while the floor is on, and nothing while it is off', () => {
+    expect(decide(twoNodes, noWindow, INITIAL_MEMORY).reason).toBe('forecast-unknown');
+    const noZoneB = {
+      ...withForecast(twoNodes, undefined),
+      forecast: withForecast(twoNodes, undefined).forecast?.filter(f => f.zone !== 'us-east-1b'),
+    };
+    expect(decide(noZoneB, noWindow, INITIAL_MEMORY).zones[1].forecastUnknownCause).toBe(
+      'no forecast was observed for zone us-east-1b',
+    );
+    const off: ControllerConfig = { ...base, scaleInStabilizationSeconds: 0 };
+    const plan = decide(twoNodes, off, INITIAL_MEMORY);
+    expect(plan.action).toMatchObject({ kind: 'scale-in' });
+    expect(plan.zones[0].forecastUnknown).toBeUndefined();
+  });
+
+  it('still scales out on demand', () => {
+    const busy = healthyCluster(config, { nodesPerZone: 1, demandMiBps: 90 });
+    const plan = decide(unknownForecast(busy), config, INITIAL_MEMORY);
+    expect(plan.action).toMatchObject({ kind: 'scale-out', zone: 'us-east-1a', toDesired: 2 });
+  });
+
+  it('still re-spreads brokers onto a new node', () => {
+    // GIVEN 4 nodes per zone at 180 MiB/s (4 nodes' level), zone a with two brokers on one node
+    // and an empty one
+    const uneven = placedCluster(
+      config,
+      [
+        [0, 0, 1, 2],
+        [0, 1, 2, 3],
+        [0, 1, 2, 3],
+      ],
+      [180, 180, 180],
+    );
+    const plan = decide(unknownForecast(uneven), config, INITIAL_MEMORY);
+    expect(plan.action).toMatchObject({ kind: 'respread', zone: 'us-east-1a' });
+  });
+
+  describe('a removal in flight waits', () => {
+    const record = startOperation(
+      {
+        kind: 'scale-in',
+        zone: 'us-east-1a',
+        groupName: 'asg-orders-kafka-a',
+        nodeName: 'node-a-1',
+        nodeUid: 'uid-node-a-1',
+        instanceId: 'i-a1',
+      },
+      {
+        nowMs: NOW_MS,
+        fencingToken: STEP_CONTEXT.fencingToken,
+        holder: STEP_CONTEXT.holder,
+        id: 'op-1',
+      },
+    );
+    const removing = withNode(twoNodes, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      operation: { ...record, phase: 'drain' as const },
+    }));
+
+    it('known: the removal goes on; unknown: it waits and says why', () => {
+      const known = decide(withForecast(removing, undefined), noWindow, INITIAL_MEMORY);
+      expect(removalContext(known, 'us-east-1a')).toEqual({
+        removalStillWanted: true,
+        removalMayProceed: true,
+      });
+      const moves = stepOperation(
+        { ...record, phase: 'drain' },
+        withForecast(removing, undefined),
+        noWindow,
+        {
+          ...STEP_CONTEXT,
+          ...removalContext(known, 'us-east-1a'),
+        },
+      );
+      expect(moves.effect).toMatchObject({ kind: 'request-roll' });
+      const unknown = decide(unknownForecast(removing), noWindow, INITIAL_MEMORY);
+      expect(unknown.reason).toBe('operation-in-flight');
+      const context = removalContext(unknown, 'us-east-1a');
+      expect(context).toMatchObject({ removalStillWanted: true, removalMayProceed: false });
+      expect(context.removalWaitReason).toContain(cause);
+      // The state machine starts no move off the node and names the cause
+      const observed = unknownForecast(removing);
+      const outcome = stepOperation({ ...record, phase: 'drain' }, observed, noWindow, {
+        ...STEP_CONTEXT,
+        ...context,
+      });
+      expect(outcome.effect).toBeUndefined();
+      expect(outcome.waiting).toContain('forecast floor of zone us-east-1a is unknown');
+    });
+  });
+
+  it('never starts a removal in a zone whose forecast is unknown (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 4),
+        fc.double({ min: 0, max: 220, noNaN: true }),
+        fc.subarray(config.zones.map(zone => zone.zone)),
+        (nodes, demand, unknownZones) => {
+          const observed = healthyCluster(noWindow, { nodesPerZone: nodes, demandMiBps: demand });
+          const plan = decide(unknownForecast(observed, unknownZones), noWindow, INITIAL_MEMORY);
+          const known = decide(withForecast(observed, undefined), noWindow, INITIAL_MEMORY);
+          // The floor stays 0 either way: the same levels, so the same scale-out
+          expect(plan.zones.map(zone => zone.desiredNodes)).toEqual(
+            known.zones.map(zone => zone.desiredNodes),
+          );
+          if (known.action?.kind === 'scale-out') expect(plan.action).toEqual(known.action);
+          if (plan.action?.kind === 'scale-in') {
+            expect(unknownZones).not.toContain(plan.action.zone);
+          }
+          for (const zone of unknownZones) {
+            expect(removalMayProceed(plan, zone)).toBe(
+              plan.zones.find(view => view.zone === zone) === undefined,
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('exposes kafka_autoscaler_forecast_unknown per zone', async () => {
+    const { ControllerMetrics } = await import('../../controller/metrics');
+    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    metrics.recordPlan(
+      decide(unknownForecast(twoNodes, ['us-east-1b']), noWindow, INITIAL_MEMORY),
+      NOW_MS,
+    );
+    const text = await metrics.text();
+    expect(text).toMatch(/kafka_autoscaler_forecast_unknown\{zone="us-east-1a"\} 0/);
+    expect(text).toMatch(/kafka_autoscaler_forecast_unknown\{zone="us-east-1b"\} 1/);
+    // Off: no series
+    const off = new ControllerMetrics({ defaultMetrics: false });
+    off.recordPlan(decide(twoNodes, base, INITIAL_MEMORY), NOW_MS);
+    expect(await off.text()).not.toMatch(/kafka_autoscaler_forecast_unknown\{/);
   });
 });
