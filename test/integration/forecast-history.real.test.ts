@@ -1,15 +1,18 @@
 /**
  * The forecast floor's history query against a real Prometheus: `PrometheusAdapter.queryRange` and
  * the per-pool PromQL `ForecastHistory` sends (`label_replace` on the pod name), with two pools'
- * broker pods served by a small exporter.
+ * broker pods served by a small exporter; and `ForecastHistory` itself while that Prometheus is
+ * stopped, then started again (history unknown, then known).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrometheusAdapter } from '../../controller/adapters/prometheus';
-import { defaultPrometheusQueries } from '../../controller/config';
-import { perPoolQuery } from '../../controller/forecast-history';
+import { defaultPrometheusQueries, type ControllerConfig } from '../../controller/config';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
+import { ForecastHistory, perPoolQuery } from '../../controller/forecast-history';
+import { testConfig } from '../controller/fixtures';
 import { freePort, prometheusPath, startProcess, waitFor } from './peers';
 
 const MIB = 1024 * 1024;
@@ -19,21 +22,26 @@ describe('forecast history against a real Prometheus', () => {
   let exporter: Server | undefined;
   let dataDir = '';
   let baseUrl = '';
+  let binary = '';
+  let prometheusArgs: string[] = [];
   const started = Date.now();
 
   beforeAll(async () => {
-    const binary = prometheusPath();
+    binary = prometheusPath();
     const exporterPort = await freePort();
     // Pool brokers-a: two pods receiving 1 and 2 MiB/s; pool brokers-b: one pod at 4 MiB/s.
     exporter = createServer((_request, response) => {
       const seconds = (Date.now() - started) / 1000;
-      const line = (pod: string, mibps: number) =>
-        `container_network_receive_bytes_total{namespace="kafka",pod="${pod}"} ${Math.round(seconds * mibps * MIB)}`;
+      const lines = (pod: string, mibps: number) =>
+        ['receive', 'transmit'].map(
+          direction =>
+            `container_network_${direction}_bytes_total{namespace="kafka",pod="${pod}"} ${Math.round(seconds * mibps * MIB)}`,
+        );
       response.end(
         [
-          line('orders-brokers-a-1000', 1),
-          line('orders-brokers-a-1001', 2),
-          line('orders-brokers-b-2000', 4),
+          ...lines('orders-brokers-a-1000', 1),
+          ...lines('orders-brokers-a-1001', 2),
+          ...lines('orders-brokers-b-2000', 4),
           '',
         ].join('\n'),
       );
@@ -54,11 +62,12 @@ describe('forecast history against a real Prometheus', () => {
     );
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    ({ stop: stopPrometheus } = startProcess(binary, [
+    prometheusArgs = [
       `--config.file=${configPath}`,
       `--storage.tsdb.path=${join(dataDir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
-    ]));
+    ];
+    ({ stop: stopPrometheus } = startProcess(binary, prometheusArgs));
     await waitFor('Prometheus ready', async () => (await fetch(`${baseUrl}/-/ready`)).ok);
   });
 
@@ -105,6 +114,58 @@ describe('forecast history against a real Prometheus', () => {
     const nowMs = Date.now();
     await expect(adapter.queryRange('sum by (', nowMs - 5_000, nowMs, 1)).rejects.toThrow(
       /range query failed \(400\).*sum by \(/,
+    );
+  });
+
+  test('ForecastHistory: unknown while Prometheus is stopped, known once it answers again', async () => {
+    // Zones us-east-1a/b/c on pools brokers-a/b/c; the exporter serves a and b only.
+    const queries = defaultPrometheusQueries('kafka', 'orders');
+    const config: ControllerConfig = {
+      ...testConfig(),
+      prometheusQueries: {
+        ...queries,
+        brokerReceiveBytesPerSecond: queries.brokerReceiveBytesPerSecond.replace('[2m]', '[10s]'),
+        brokerTransmitBytesPerSecond: queries.brokerTransmitBytesPerSecond.replace('[2m]', '[10s]'),
+      },
+      forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+    };
+    const errors: unknown[] = [];
+    const history = new ForecastHistory(new PrometheusAdapter(baseUrl), config, error =>
+      errors.push(error),
+    );
+    // GIVEN a controller (re)started while its Prometheus is stopped
+    await stopPrometheus();
+    const downMs = Date.now();
+    await history.refresh(downMs);
+    const down = history.forecasts(downMs) ?? [];
+    // THEN every zone's forecast is unknown, naming the failed query
+    expect(down.map(each => each.status)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(down[0].unknownCause).toMatch(
+      /^no forecast history range query has succeeded since the controller started \(last error: .+\)$/,
+    );
+    expect(errors.length).toBeGreaterThan(0);
+    // WHEN Prometheus starts again on the same port and data
+    ({ stop: stopPrometheus } = startProcess(binary, prometheusArgs));
+    await waitFor('Prometheus ready again', async () => (await fetch(`${baseUrl}/-/ready`)).ok);
+    // THEN the next refresh (due at once after a failure) makes the history known. The range
+    // query's last evaluation is at the refresh time (14 days are a whole number of steps), where
+    // the 10 s rate has samples once two scrapes happened.
+    let statuses: string[] = [];
+    await waitFor(
+      'the history to be known',
+      async () => {
+        const nowMs = Date.now();
+        await history.refresh(nowMs);
+        statuses = (history.forecasts(nowMs) ?? []).map(each => each.status);
+        return statuses[0] !== 'unknown' && statuses[1] !== 'unknown';
+      },
+      60_000,
+    );
+    // Pools a and b: known, far too short (a new cluster: reactive). Pool c has no series in a
+    // successful response: missing data, unknown.
+    expect(statuses).toEqual(['insufficient-history', 'insufficient-history', 'unknown']);
+    expect(history.forecasts(Date.now())?.[2].unknownCause).toBe(
+      'the forecast history range query returned no receive series for pool brokers-c',
     );
   });
 });
