@@ -45,6 +45,8 @@ interface ZoneLevels {
   readonly forecastFloorMiBps: number;
   /** The level the forecast floor alone asks for. */
   readonly forecastFloorNodes: number;
+  /** How far the forecast was lowered (`ZoneForecast.correctionMiBps`), MiB/s (0 = not). */
+  readonly forecastCorrectionMiBps: number;
   /** The ramp guard's verdict; undefined when the guard is off. */
   readonly ramp: ZoneRamp | undefined;
 }
@@ -62,14 +64,15 @@ function targetLevels(
   const floor = scheduled > 0 ? levelAtLeast(scheduled, levels) : levels[0];
   // The forecast floor only raises a zone's floor (scale-out and scale-in level alike), so a
   // forecast alone never removes a node; every safety hold still runs before any action.
-  const forecastMiBps = summaries.map(zone =>
+  const forecasts = summaries.map(zone =>
+    config.forecast === undefined
+      ? undefined
+      : observed.forecast?.find(each => each.zone === zone.config.zone),
+  );
+  const forecastMiBps = summaries.map((zone, index) =>
     config.forecast === undefined
       ? 0
-      : forecastFloorMiBps(
-          observed.forecast?.find(each => each.zone === zone.config.zone),
-          zone.demandMiBps,
-          config.forecast,
-        ),
+      : forecastFloorMiBps(forecasts[index], zone.demandMiBps, config.forecast),
   );
   const forecastLevels = forecastMiBps.map(mibps => levelCovering(mibps, capacityMiBps, levels));
   // The ramp guard, like the forecast, only raises a floor (both levels): it never removes a node.
@@ -119,6 +122,7 @@ function targetLevels(
       currentNodes,
       forecastFloorMiBps: forecastMiBps[index],
       forecastFloorNodes: forecastLevels[index],
+      forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
     };
   });
@@ -195,17 +199,23 @@ function nextScaleInStep(zone: ZoneLevels, config: ControllerConfig): number | u
 function forecastView(
   observed: Observed,
   zone: string,
-): { forecastMiBps?: number; forecastErrorMiBps?: number } {
+): { forecastMiBps?: number; forecastCorrectionMiBps?: number; forecastErrorMiBps?: number } {
   const forecast = observed.forecast?.find(each => each.zone === zone);
   if (forecast?.forecastMiBps === undefined) return {};
-  return forecast.errorMiBps === undefined
-    ? { forecastMiBps: forecast.forecastMiBps }
-    : { forecastMiBps: forecast.forecastMiBps, forecastErrorMiBps: forecast.errorMiBps };
+  return {
+    forecastMiBps: forecast.forecastMiBps,
+    ...(forecast.correctionMiBps === undefined
+      ? {}
+      : { forecastCorrectionMiBps: forecast.correctionMiBps }),
+    ...(forecast.errorMiBps === undefined ? {} : { forecastErrorMiBps: forecast.errorMiBps }),
+  };
 }
 
 /**
  * Where the forecast floor sets a zone's level above what its demand needs: `; forecast floor holds
- * zone a at 4 nodes (plans for 610 MiB/s within 1470s, demand 420)`. Empty otherwise.
+ * zone a at 4 nodes (plans for 610 MiB/s within 1470s, demand 420)`, with `, forecast lowered by 40
+ * MiB/s: the last window ran below it` inside the parentheses when the correction lowered it.
+ * Empty otherwise.
  */
 function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): string {
   if (config.forecast === undefined) return '';
@@ -219,9 +229,15 @@ function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): s
     )
     .map(
       zone =>
-        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${config.forecast?.leadTimeSeconds}s, demand ${Math.round(zone.summary.demandMiBps)})`,
+        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${config.forecast?.leadTimeSeconds}s, demand ${Math.round(zone.summary.demandMiBps)}${correctionNote(zone.forecastCorrectionMiBps)})`,
     )
     .join('');
+}
+
+/** `, forecast lowered by 40 MiB/s: the last window ran below it`, or empty when not lowered. */
+function correctionNote(correctionMiBps: number): string {
+  const rounded = Math.round(correctionMiBps);
+  return rounded > 0 ? `, forecast lowered by ${rounded} MiB/s: the last window ran below it` : '';
 }
 
 /**
