@@ -18,7 +18,7 @@
  * `observed.nowMs`.
  */
 import type { ControllerConfig } from './config';
-import { forecastFloorMiBps } from './forecast';
+import { FORECAST_CORRECTION_WINDOW_SECONDS, forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
@@ -214,8 +214,8 @@ function forecastView(
 /**
  * Where the forecast floor sets a zone's level above what its demand needs: `; forecast floor holds
  * zone a at 4 nodes (plans for 610 MiB/s within 1470s, demand 420)`, with `, forecast lowered by 40
- * MiB/s: the last window ran below it` inside the parentheses when the correction lowered it.
- * Empty otherwise.
+ * MiB/s: the last 2 hours ran below the history` inside the parentheses when the correction
+ * lowered it. Empty otherwise.
  */
 function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): string {
   if (config.forecast === undefined) return '';
@@ -234,10 +234,15 @@ function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): s
     .join('');
 }
 
-/** `, forecast lowered by 40 MiB/s: the last window ran below it`, or empty when not lowered. */
+/**
+ * `, forecast lowered by 40 MiB/s: the last 2 hours ran below the history` (the correction window,
+ * `FORECAST_CORRECTION_WINDOW_SECONDS`), or empty when the correction rounds to 0 MiB/s.
+ */
 function correctionNote(correctionMiBps: number): string {
   const rounded = Math.round(correctionMiBps);
-  return rounded > 0 ? `, forecast lowered by ${rounded} MiB/s: the last window ran below it` : '';
+  return rounded > 0
+    ? `, forecast lowered by ${rounded} MiB/s: the last ${FORECAST_CORRECTION_WINDOW_SECONDS / 3600} hours ran below the history`
+    : '';
 }
 
 /**

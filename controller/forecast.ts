@@ -40,9 +40,9 @@ export interface ForecastConfig {
 }
 
 /**
- * How far back the correction compares today with the history, seconds (2 hours). Measured against
- * the lead time (24.5 min in the prod example) and 1 hour in the simulator: the shorter windows
- * lowered the floor ahead of short bursts and added minutes above baseline on occupancy_6005
+ * How far back the correction compares today with the history, seconds (2 hours). Chosen by the
+ * simulator: over the lead time (24.5 min in the prod example) or 1 hour the same factor added
+ * minutes above baseline on occupancy_6005; over 2 hours it added none on any load
  * (docs/controller.md, "Forecast floor").
  */
 export const FORECAST_CORRECTION_WINDOW_SECONDS = 7200;

@@ -93,7 +93,7 @@ describe('decide with the forecast floor', () => {
     );
     const plan = decide(observed, config, INITIAL_MEMORY);
     expect(plan.detail).toMatch(
-      /forecast floor holds zone us-east-1a at 2 nodes \(plans for 80 MiB\/s within 1470s, demand 40, forecast lowered by 60 MiB\/s: the last window ran below it\)/,
+      /forecast floor holds zone us-east-1a at 2 nodes \(plans for 80 MiB\/s within 1470s, demand 40, forecast lowered by 60 MiB\/s: the last 2 hours ran below the history\)/,
     );
     expect(plan.zones[0]).toMatchObject({ forecastMiBps: 90, forecastCorrectionMiBps: 60 });
   });
