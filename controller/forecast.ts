@@ -83,8 +83,9 @@ export interface ZoneForecast {
    */
   readonly profileMiBps: number | undefined;
   /**
-   * How far the forecast was lowered because today runs below the history, MiB/s (>= 0, at most
-   * `profileMiBps`; 0 when the window that just ended reached its forecast or had no data);
+   * How far the forecast was lowered because today runs below the history, MiB/s: `profileMiBps`
+   * x (1 - `todayFactor`), >= 0 and at most `profileMiBps`; 0 when today's last
+   * `FORECAST_CORRECTION_WINDOW_SECONDS` reached the past days' quantile of them or hold no sample;
    * undefined when ignored.
    */
   readonly correctionMiBps: number | undefined;
@@ -236,9 +237,10 @@ function peakSince(
 }
 
 /**
- * The correction factor in [0, 1]: today's peak over the correction window divided by what the
- * past days' same window says (its quantile), when today ran below; 1 otherwise, or when either
- * side has no data (or the history says 0).
+ * The correction factor, in [0, 1]: `todayPeakMiBps` (the highest demand of today's last
+ * `FORECAST_CORRECTION_WINDOW_SECONDS`, MiB/s) over `historyMiBps` (the forecast quantile of the
+ * same window on the past days, MiB/s), capped at 1. 1 when either is undefined (no sample) or the
+ * history is not above 0, so a missing or empty history never lowers the forecast. Pure.
  */
 export function todayFactor(
   historyMiBps: number | undefined,
