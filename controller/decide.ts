@@ -18,7 +18,7 @@
  * `observed.nowMs`.
  */
 import type { ControllerConfig } from './config';
-import { forecastFloorMiBps } from './forecast';
+import { FORECAST_CORRECTION_WINDOW_SECONDS, forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
@@ -47,6 +47,8 @@ interface ZoneLevels {
   readonly forecastFloorNodes: number;
   /** Forecast floor on and the zone's forecast unknown: why (`forecastUnknownCause`). */
   readonly forecastUnknownCause: string | undefined;
+  /** How far the forecast was lowered (`ZoneForecast.correctionMiBps`), MiB/s (0 = not). */
+  readonly forecastCorrectionMiBps: number;
   /** The ramp guard's verdict; undefined when the guard is off. */
   readonly ramp: ZoneRamp | undefined;
 }
@@ -64,14 +66,15 @@ function targetLevels(
   const floor = scheduled > 0 ? levelAtLeast(scheduled, levels) : levels[0];
   // The forecast floor only raises a zone's floor (scale-out and scale-in level alike), so a
   // forecast alone never removes a node; every safety hold still runs before any action.
-  const forecastMiBps = summaries.map(zone =>
+  const forecasts = summaries.map(zone =>
+    config.forecast === undefined
+      ? undefined
+      : observed.forecast?.find(each => each.zone === zone.config.zone),
+  );
+  const forecastMiBps = summaries.map((zone, index) =>
     config.forecast === undefined
       ? 0
-      : forecastFloorMiBps(
-          observed.forecast?.find(each => each.zone === zone.config.zone),
-          zone.demandMiBps,
-          config.forecast,
-        ),
+      : forecastFloorMiBps(forecasts[index], zone.demandMiBps, config.forecast),
   );
   const forecastLevels = forecastMiBps.map(mibps => levelCovering(mibps, capacityMiBps, levels));
   const forecastUnknown = summaries.map(zone =>
@@ -125,6 +128,7 @@ function targetLevels(
       forecastFloorMiBps: forecastMiBps[index],
       forecastFloorNodes: forecastLevels[index],
       forecastUnknownCause: forecastUnknown[index],
+      forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
     };
   });
@@ -214,17 +218,23 @@ function nextScaleInStep(zone: ZoneLevels, config: ControllerConfig): number | u
 function forecastView(
   observed: Observed,
   zone: string,
-): { forecastMiBps?: number; forecastErrorMiBps?: number } {
+): { forecastMiBps?: number; forecastCorrectionMiBps?: number; forecastErrorMiBps?: number } {
   const forecast = observed.forecast?.find(each => each.zone === zone);
   if (forecast?.forecastMiBps === undefined) return {};
-  return forecast.errorMiBps === undefined
-    ? { forecastMiBps: forecast.forecastMiBps }
-    : { forecastMiBps: forecast.forecastMiBps, forecastErrorMiBps: forecast.errorMiBps };
+  return {
+    forecastMiBps: forecast.forecastMiBps,
+    ...(forecast.correctionMiBps === undefined
+      ? {}
+      : { forecastCorrectionMiBps: forecast.correctionMiBps }),
+    ...(forecast.errorMiBps === undefined ? {} : { forecastErrorMiBps: forecast.errorMiBps }),
+  };
 }
 
 /**
  * Where the forecast floor sets a zone's level above what its demand needs: `; forecast floor holds
- * zone a at 4 nodes (plans for 610 MiB/s within 1470s, demand 420)`. Empty otherwise.
+ * zone a at 4 nodes (plans for 610 MiB/s within 1470s, demand 420)`, with `, forecast lowered by 40
+ * MiB/s: the last 2 hours ran below the history` inside the parentheses when the correction
+ * lowered it. Empty otherwise.
  */
 function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): string {
   if (config.forecast === undefined) return '';
@@ -238,9 +248,20 @@ function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): s
     )
     .map(
       zone =>
-        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${config.forecast?.leadTimeSeconds}s, demand ${Math.round(zone.summary.demandMiBps)})`,
+        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${config.forecast?.leadTimeSeconds}s, demand ${Math.round(zone.summary.demandMiBps)}${correctionNote(zone.forecastCorrectionMiBps)})`,
     )
     .join('');
+}
+
+/**
+ * `, forecast lowered by 40 MiB/s: the last 2 hours ran below the history` (the correction window,
+ * `FORECAST_CORRECTION_WINDOW_SECONDS`), or empty when the correction rounds to 0 MiB/s.
+ */
+function correctionNote(correctionMiBps: number): string {
+  const rounded = Math.round(correctionMiBps);
+  return rounded > 0
+    ? `, forecast lowered by ${rounded} MiB/s: the last ${FORECAST_CORRECTION_WINDOW_SECONDS / 3600} hours ran below the history`
+    : '';
 }
 
 /**

@@ -203,6 +203,8 @@ export class ForecastHistory {
           unknownCause: cause,
           historyHours: 0,
           forecastMiBps: undefined,
+          profileMiBps: undefined,
+          correctionMiBps: undefined,
           errorMiBps: undefined,
         };
       }

@@ -6,8 +6,10 @@
  * The model, in two sentences: for each zone, the forecast is a high quantile (default the 90th
  * percentile) of the demand seen in the same time-of-day window, from now to now + lead time, on
  * each of the past days (up to 14) of the same kind (weekday or weekend; all days until one of that
- * kind is known). The floor plans for that forecast, but never for more than `1 + maxRaiseShare`
- * times the current demand, and the forecast is ignored until `minHistoryHours` of history exist.
+ * kind is known), scaled down, never up, by how far today runs below that history: the factor is
+ * the highest demand of the last 2 hours over the same quantile of those 2 hours on the past days,
+ * capped at 1. The floor plans for that forecast, but never for more than `1 + maxRaiseShare` times
+ * the current demand, and the forecast is ignored until `minHistoryHours` of history exist.
  *
  * Like AWS predictive scaling it only ever raises capacity: it is a floor under the reactive level,
  * so a low forecast never removes a node, and it never bypasses a safety hold.
@@ -36,6 +38,14 @@ export interface ForecastConfig {
    */
   readonly maxRaiseShare: number;
 }
+
+/**
+ * How far back the correction compares today with the history, seconds (2 hours). Chosen by the
+ * simulator: over the lead time (24.5 min in the prod example) or 1 hour the same factor added
+ * minutes above baseline on occupancy_6005; over 2 hours it added none on any load
+ * (docs/controller.md, "Forecast floor").
+ */
+export const FORECAST_CORRECTION_WINDOW_SECONDS = 7200;
 
 /** Defaults of everything but the lead time. */
 export const DEFAULT_FORECAST = {
@@ -71,8 +81,28 @@ export interface ZoneForecast {
   readonly unknownCause?: string;
   /** Hours between the oldest sample used and now. */
   readonly historyHours: number;
-  /** Forecast demand for [now, now + lead time], MiB/s; undefined when ignored. */
+  /**
+   * Forecast demand for [now, now + lead time], MiB/s: `profileMiBps` less `correctionMiBps`;
+   * undefined when ignored.
+   */
   readonly forecastMiBps: number | undefined;
+  /**
+   * The uncorrected forecast, MiB/s: the quantile of the past days' window; undefined when ignored.
+   */
+  readonly profileMiBps: number | undefined;
+  /**
+   * How far the forecast was lowered because today runs below the history, MiB/s: `profileMiBps`
+   * x (1 - `todayFactor`), >= 0 and at most `profileMiBps`; 0 when today's last
+   * `FORECAST_CORRECTION_WINDOW_SECONDS` reached the past days' quantile of them or hold no sample;
+   * undefined when ignored.
+   */
+  readonly correctionMiBps: number | undefined;
+  /**
+   * The forecast quantile of the past days' last `FORECAST_CORRECTION_WINDOW_SECONDS` (the
+   * denominator of `todayFactor`), MiB/s; undefined without a sample (the factor is then 1).
+   * `forecastFloorMiBps` uses it to count the current demand into today's peak.
+   */
+  readonly correctionHistoryMiBps?: number;
   /**
    * Forecast error: what the model would have forecast for the window that just ended
    * ([now - lead time, now]) minus the highest demand actually seen in it, MiB/s (positive = over
@@ -164,30 +194,85 @@ export function forecastZone(
     status: 'insufficient-history',
     historyHours,
     forecastMiBps: undefined,
+    profileMiBps: undefined,
+    correctionMiBps: undefined,
     errorMiBps: undefined,
   };
   if (historyHours < config.minHistoryHours) return ignored;
   const ahead = pastWindows(history, nowMs, leadMs, config);
   if (ahead.length === 0) return ignored;
-  const forecastMiBps = quantile(ahead, config.quantile);
+  const profileMiBps = quantile(ahead, config.quantile);
 
-  const behindStartMs = nowMs - leadMs;
-  const behind = pastWindows(history, behindStartMs, leadMs, config);
-  let actual = Number.NEGATIVE_INFINITY;
-  for (let i = lowerBound(history, behindStartMs); i < history.length; i++) {
-    if (history[i].atMs > nowMs) break;
-    actual = Math.max(actual, history[i].demandMiBps);
-  }
+  const behindMiBps = behindQuantile(history, nowMs, leadMs, config);
+  const actual = peakSince(history, nowMs - leadMs, nowMs);
   const errorMiBps =
-    behind.length > 0 && Number.isFinite(actual)
-      ? quantile(behind, config.quantile) - actual
-      : undefined;
-  return { zone, status: 'ok', historyHours, forecastMiBps, errorMiBps };
+    behindMiBps === undefined || actual === undefined ? undefined : behindMiBps - actual;
+
+  const correctionMs = FORECAST_CORRECTION_WINDOW_SECONDS * 1000;
+  const correctionHistoryMiBps = behindQuantile(history, nowMs, correctionMs, config);
+  const factor = todayFactor(
+    correctionHistoryMiBps,
+    peakSince(history, nowMs - correctionMs, nowMs),
+  );
+  const forecastMiBps = profileMiBps * factor;
+  return {
+    zone,
+    status: 'ok',
+    historyHours,
+    forecastMiBps,
+    profileMiBps,
+    correctionMiBps: profileMiBps - forecastMiBps,
+    ...(correctionHistoryMiBps === undefined ? {} : { correctionHistoryMiBps }),
+    errorMiBps,
+  };
+}
+
+/** The quantile of the past days' [now - span, now) windows; undefined without a sample. */
+function behindQuantile(
+  history: readonly DemandSample[],
+  nowMs: number,
+  spanMs: number,
+  config: ForecastConfig,
+): number | undefined {
+  const behind = pastWindows(history, nowMs - spanMs, spanMs, config);
+  return behind.length > 0 ? quantile(behind, config.quantile) : undefined;
+}
+
+/** The highest demand in [fromMs, toMs]; undefined without a sample. */
+function peakSince(
+  history: readonly DemandSample[],
+  fromMs: number,
+  toMs: number,
+): number | undefined {
+  let peak: number | undefined;
+  for (let i = lowerBound(history, fromMs); i < history.length; i++) {
+    if (history[i].atMs > toMs) break;
+    peak = Math.max(peak ?? Number.NEGATIVE_INFINITY, history[i].demandMiBps);
+  }
+  return peak;
+}
+
+/**
+ * The correction factor, in [0, 1]: `todayPeakMiBps` (the highest demand of today's last
+ * `FORECAST_CORRECTION_WINDOW_SECONDS`, MiB/s) over `historyMiBps` (the forecast quantile of the
+ * same window on the past days, MiB/s), capped at 1. 1 when either is undefined (no sample) or the
+ * history is not above 0, so a missing or empty history never lowers the forecast. Pure.
+ */
+export function todayFactor(
+  historyMiBps: number | undefined,
+  todayPeakMiBps: number | undefined,
+): number {
+  if (historyMiBps === undefined || todayPeakMiBps === undefined || !(historyMiBps > 0)) return 1;
+  return Math.min(1, Math.max(0, todayPeakMiBps / historyMiBps));
 }
 
 /**
  * The demand the floor plans for: the forecast, capped at (1 + maxRaiseShare) x the current
- * demand; 0 (no floor) when the forecast is ignored. Never below 0.
+ * demand; 0 (no floor) when the forecast is ignored. Never below 0. The current demand counts into
+ * today's peak of the correction (`todayFactor`): the controller refetches its history only every
+ * `FORECAST_REFRESH_SECONDS`, so the history's last minutes may be missing, and a rise in them
+ * must not leave the forecast lowered. With it the forecast is never below `forecastMiBps` and
+ * never above `profileMiBps`.
  */
 export function forecastFloorMiBps(
   forecast: ZoneForecast | undefined,
@@ -195,6 +280,14 @@ export function forecastFloorMiBps(
   config: ForecastConfig,
 ): number {
   if (forecast?.status !== 'ok' || forecast.forecastMiBps === undefined) return 0;
-  const cap = Math.max(0, currentDemandMiBps) * (1 + Math.max(0, config.maxRaiseShare));
-  return Math.max(0, Math.min(forecast.forecastMiBps, cap));
+  const current = Math.max(0, currentDemandMiBps);
+  const forecastMiBps =
+    forecast.profileMiBps === undefined || forecast.correctionHistoryMiBps === undefined
+      ? forecast.forecastMiBps
+      : Math.max(
+          forecast.forecastMiBps,
+          forecast.profileMiBps * todayFactor(forecast.correctionHistoryMiBps, current),
+        );
+  const cap = current * (1 + Math.max(0, config.maxRaiseShare));
+  return Math.max(0, Math.min(forecastMiBps, cap));
 }

@@ -37,6 +37,12 @@ export class ControllerMetrics {
     labelNames: ['zone'],
     registers: [this.registry],
   });
+  private readonly forecastCorrection = new Gauge({
+    name: 'kafka_autoscaler_forecast_correction_mibps',
+    help: 'Forecast floor: how far the forecast was lowered because the window that just ended ran below its forecast, MiB/s (0 when it did not; absent until enough history)',
+    labelNames: ['zone'],
+    registers: [this.registry],
+  });
   private readonly forecastFloorNodes = new Gauge({
     name: 'kafka_autoscaler_forecast_floor_nodes',
     help: 'Forecast floor: the level per zone the forecast alone asks for (its effect; the lowest level when none)',
@@ -145,6 +151,9 @@ export class ControllerMetrics {
       else this.forecastDemand.set({ zone: zone.zone }, zone.forecastMiBps);
       if (zone.forecastErrorMiBps === undefined) this.forecastError.remove({ zone: zone.zone });
       else this.forecastError.set({ zone: zone.zone }, zone.forecastErrorMiBps);
+      if (zone.forecastCorrectionMiBps === undefined) {
+        this.forecastCorrection.remove({ zone: zone.zone });
+      } else this.forecastCorrection.set({ zone: zone.zone }, zone.forecastCorrectionMiBps);
     }
     this.lastReason = plan.reason;
     this.lastDecisionAtMs = nowMs;

@@ -270,8 +270,17 @@ export interface ZoneView {
   readonly respreadPending?: boolean;
   /** Demand, MiB/s in the busier direction. */
   readonly demandMiBps: number;
-  /** Forecast floor on: the zone's demand forecast for the lead time, MiB/s (absent when ignored). */
+  /**
+   * Forecast floor on: the zone's demand forecast for the lead time, MiB/s, after the correction
+   * (absent when ignored).
+   */
   readonly forecastMiBps?: number;
+  /**
+   * Forecast floor on: how far the forecast was lowered because the window that just ended ran
+   * below its forecast, MiB/s (`ZoneForecast.correctionMiBps`; 0 when it did not; absent when
+   * ignored).
+   */
+  readonly forecastCorrectionMiBps?: number;
   /** Forecast floor on: the forecast's error on the window that just ended, MiB/s (+ = over). */
   readonly forecastErrorMiBps?: number;
   /** Forecast floor on: the demand the floor plans for (capped), MiB/s; 0 when ignored. */

@@ -33,7 +33,11 @@ const config: ControllerConfig = {
   forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
 };
 
-function withForecast(observed: Observed, forecastMiBps: number | undefined): Observed {
+function withForecast(
+  observed: Observed,
+  forecastMiBps: number | undefined,
+  correctionMiBps = 0,
+): Observed {
   return {
     ...observed,
     forecast: config.zones.map((zone): ZoneForecast => ({
@@ -41,7 +45,9 @@ function withForecast(observed: Observed, forecastMiBps: number | undefined): Ob
       status: forecastMiBps === undefined ? 'insufficient-history' : 'ok',
       historyHours: forecastMiBps === undefined ? 3 : 72,
       forecastMiBps,
-      errorMiBps: forecastMiBps === undefined ? undefined : 5,
+      profileMiBps: forecastMiBps === undefined ? undefined : forecastMiBps + correctionMiBps,
+      correctionMiBps: forecastMiBps === undefined ? undefined : correctionMiBps,
+      errorMiBps: forecastMiBps === undefined ? undefined : 5 + correctionMiBps,
     })),
   };
 }
@@ -91,6 +97,37 @@ describe('decide with the forecast floor', () => {
     const plan = decide(observed, config, INITIAL_MEMORY);
     expect(plan.reason).toBe('at-target');
     expect(plan.detail).toMatch(/forecast floor holds zone us-east-1a at 2 nodes/);
+  });
+
+  it('names the correction in the hold detail when today ran below the history', () => {
+    // GIVEN 2 nodes, demand 40, a profile of 150 lowered by 60 to 90 (today runs below)
+    const observed = withForecast(
+      healthyCluster(config, { nodesPerZone: 2, demandMiBps: 40 }),
+      90,
+      60,
+    );
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    expect(plan.detail).toMatch(
+      /forecast floor holds zone us-east-1a at 2 nodes \(plans for 80 MiB\/s within 1470s, demand 40, forecast lowered by 60 MiB\/s: the last 2 hours ran below the history\)/,
+    );
+    expect(plan.zones[0]).toMatchObject({ forecastMiBps: 90, forecastCorrectionMiBps: 60 });
+  });
+
+  it('releases the floor once the correction brings the forecast down to today', () => {
+    // GIVEN the same zone whose profile (90) is lowered by 50 to 40 MiB/s, the level demand needs
+    const observed = withForecast(
+      healthyCluster(config, { nodesPerZone: 2, demandMiBps: 40 }),
+      40,
+      50,
+    );
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    // THEN the floor asks for 1 node, and the zone scales in as it would without a forecast
+    expect(plan.zones[0]).toMatchObject({ forecastFloorNodes: 1, desiredNodes: 1 });
+    expect(plan.detail).not.toMatch(/forecast floor holds/);
+    expect(plan.reason).toBe(
+      decide(healthyCluster(config, { nodesPerZone: 2, demandMiBps: 40 }), base, INITIAL_MEMORY)
+        .reason,
+    );
   });
 
   it('never bypasses a safety hold: stale data holds a forecast scale-out too', () => {
@@ -224,6 +261,22 @@ describe('ForecastHistory', () => {
 });
 
 describe('forecast metrics', () => {
+  it('exposes how far the correction lowered the forecast', async () => {
+    const { ControllerMetrics } = await import('../../controller/metrics');
+    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    metrics.recordPlan(
+      decide(
+        withForecast(healthyCluster(config, { demandMiBps: 40 }), 90, 60),
+        config,
+        INITIAL_MEMORY,
+      ),
+      NOW_MS,
+    );
+    const text = await metrics.text();
+    expect(text).toMatch(/kafka_autoscaler_forecast_demand_mibps\{zone="us-east-1a"\} 90/);
+    expect(text).toMatch(/kafka_autoscaler_forecast_correction_mibps\{zone="us-east-1a"\} 60/);
+  });
+
   it('exposes the forecast, its error and its effect per zone', async () => {
     const { ControllerMetrics } = await import('../../controller/metrics');
     const metrics = new ControllerMetrics({ defaultMetrics: false });
@@ -236,6 +289,7 @@ describe('forecast metrics', () => {
     const text = await metrics.text();
     expect(text).toMatch(/kafka_autoscaler_forecast_demand_mibps\{zone="us-east-1a"\} 90/);
     expect(text).toMatch(/kafka_autoscaler_forecast_error_mibps\{zone="us-east-1a"\} 5/);
+    expect(text).toMatch(/kafka_autoscaler_forecast_correction_mibps\{zone="us-east-1a"\} 0/);
     expect(text).toMatch(/kafka_autoscaler_forecast_floor_nodes\{zone="us-east-1a"\} 2/);
     // WHEN the forecast is ignored again THEN its gauges go away, the floor falls to the lowest level
     metrics.recordPlan(
@@ -248,6 +302,7 @@ describe('forecast metrics', () => {
     );
     const after = await metrics.text();
     expect(after).not.toMatch(/kafka_autoscaler_forecast_demand_mibps\{zone="us-east-1a"\}/);
+    expect(after).not.toMatch(/kafka_autoscaler_forecast_correction_mibps\{zone="us-east-1a"\}/);
     expect(after).toMatch(/kafka_autoscaler_forecast_floor_nodes\{zone="us-east-1a"\} 1/);
   });
 });
@@ -266,6 +321,8 @@ describe('decide while the forecast is unknown (the floor cannot be judged)', ()
               unknownCause: cause,
               historyHours: 0,
               forecastMiBps: undefined,
+              profileMiBps: undefined,
+              correctionMiBps: undefined,
               errorMiBps: undefined,
             }
           : {
@@ -273,6 +330,8 @@ describe('decide while the forecast is unknown (the floor cannot be judged)', ()
               status: 'insufficient-history',
               historyHours: 3,
               forecastMiBps: undefined,
+              profileMiBps: undefined,
+              correctionMiBps: undefined,
               errorMiBps: undefined,
             },
       ),

@@ -4,6 +4,8 @@ import {
   forecastFloorMiBps,
   forecastLeadTimeSeconds,
   forecastZone,
+  FORECAST_CORRECTION_WINDOW_SECONDS,
+  todayFactor,
   type DemandSample,
   type ForecastConfig,
 } from '../../controller/forecast';
@@ -99,9 +101,164 @@ describe('forecastZone', () => {
   });
 });
 
+describe('the correction when today runs below the history', () => {
+  /** Two office-hours days, then a third day flat at `today` MiB/s. */
+  const quietThirdDay = (today: number, untilMs: number) =>
+    history(MONDAY, 3, (minute, atMs) =>
+      atMs >= MONDAY + 2 * DAY_MS ? today : officeHours(minute),
+    ).filter(sample => sample.atMs <= untilMs);
+
+  it('stops planning for a busy day that does not come', () => {
+    // GIVEN two office-hours days and a third that stays at 100, WHEN it is 10:00 on day 3
+    const nowMs = MONDAY + 2 * DAY_MS + 10 * HOUR_MS;
+    const forecast = forecastZone('a', quietThirdDay(100, nowMs), nowMs, config);
+    // THEN the profile still says 500 for 10:00-10:30, but 08:00-10:00 peaked at 100 where the past
+    // days' 90th percentile of it is 500: the forecast is scaled by 100 / 500
+    expect(forecast.profileMiBps).toBe(500);
+    expect(forecast.forecastMiBps).toBeCloseTo(100, 9);
+    expect(forecast.correctionMiBps).toBeCloseTo(400, 9);
+    expect(forecastFloorMiBps(forecast, 100, config)).toBeCloseTo(100, 9);
+  });
+
+  it("counts the current demand into today's peak: a rise after the last refresh undoes the correction", () => {
+    // GIVEN the quiet day's history as last fetched at 10:00 (the controller refetches every 10 min)
+    const nowMs = MONDAY + 2 * DAY_MS + 10 * HOUR_MS;
+    const forecast = forecastZone('a', quietThirdDay(100, nowMs), nowMs, config);
+    expect(forecast.correctionHistoryMiBps).toBe(500);
+    // WHEN demand has risen to 250 since (not in the history yet), THEN the factor is 250 / 500,
+    // capped by the profile and by twice the current demand
+    expect(forecastFloorMiBps(forecast, 250, config)).toBeCloseTo(250, 9);
+    expect(forecastFloorMiBps(forecast, 400, config)).toBeCloseTo(400, 9);
+    expect(forecastFloorMiBps(forecast, 600, config)).toBeCloseTo(500, 9);
+    // and a current demand at or below today's peak leaves the corrected forecast as it was
+    expect(forecastFloorMiBps(forecast, 80, config)).toBeCloseTo(100, 9);
+  });
+
+  it('with the current demand, the floor stays between the corrected and the uncorrected forecast (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.option(fc.double({ min: 0, max: 1e4, noNaN: true }), { nil: undefined }),
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        (profile, factor, history, current) => {
+          const forecast = {
+            zone: 'a',
+            status: 'ok',
+            historyHours: 48,
+            forecastMiBps: profile * factor,
+            profileMiBps: profile,
+            correctionMiBps: profile - profile * factor,
+            ...(history === undefined ? {} : { correctionHistoryMiBps: history }),
+            errorMiBps: 0,
+          } as const;
+          const floor = forecastFloorMiBps(forecast, current, { ...config, maxRaiseShare: 1e9 });
+          expect(floor).toBeGreaterThanOrEqual(Math.min(profile * factor, current * 1e9) - 1e-9);
+          expect(floor).toBeLessThanOrEqual(profile + 1e-9);
+        },
+      ),
+    );
+  });
+
+  it('does not lower the forecast before the history says today is behind', () => {
+    // 08:40 on the quiet day: the last 2 hours were at 100 on every day, so the ramp is still planned
+    const nowMs = MONDAY + 2 * DAY_MS + (8 * 60 + 40) * 60_000;
+    const forecast = forecastZone('a', quietThirdDay(100, nowMs), nowMs, config);
+    expect(forecast.forecastMiBps).toBe(500);
+    expect(forecast.correctionMiBps).toBe(0);
+  });
+
+  it('never raises the forecast on a busier day, and leaves it alone on a repeating one', () => {
+    const nowMs = MONDAY + 2 * DAY_MS + 10 * HOUR_MS;
+    const busier = forecastZone('a', quietThirdDay(900, nowMs), nowMs, config);
+    expect(busier.forecastMiBps).toBe(500);
+    expect(busier.correctionMiBps).toBe(0);
+    const repeating = forecastZone(
+      'a',
+      history(MONDAY, 3, officeHours).filter(sample => sample.atMs <= nowMs),
+      nowMs,
+      config,
+    );
+    expect(repeating.forecastMiBps).toBe(500);
+    expect(repeating.correctionMiBps).toBe(0);
+  });
+
+  it('does not correct without a sample of today in the correction window', () => {
+    // GIVEN a gap (Prometheus down) over the last 2 hours of the quiet day
+    const nowMs = MONDAY + 2 * DAY_MS + 10 * HOUR_MS;
+    const samples = quietThirdDay(100, nowMs).filter(
+      sample => sample.atMs < nowMs - FORECAST_CORRECTION_WINDOW_SECONDS * 1000,
+    );
+    const forecast = forecastZone('a', samples, nowMs, config);
+    expect(forecast.forecastMiBps).toBe(500);
+    expect(forecast.correctionMiBps).toBe(0);
+  });
+
+  it('todayFactor is today over the history, in [0, 1], and 1 without data', () => {
+    expect(todayFactor(500, 100)).toBe(0.2);
+    expect(todayFactor(500, 600)).toBe(1);
+    expect(todayFactor(500, 0)).toBe(0);
+    expect(todayFactor(0, 100)).toBe(1);
+    expect(todayFactor(undefined, 100)).toBe(1);
+    expect(todayFactor(500, undefined)).toBe(1);
+  });
+
+  it('is never above the uncorrected forecast, never below 0, and 0 when today matched (property)', () => {
+    const STEP_MS = 300_000;
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1000, noNaN: true }), { minLength: 288, maxLength: 288 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 0, max: 287 }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        (profile, days, step, scale) => {
+          const nowMs = MONDAY + days * DAY_MS + step * STEP_MS;
+          const samples = (todayScale: number): DemandSample[] => {
+            const out: DemandSample[] = [];
+            for (let atMs = MONDAY; atMs <= nowMs; atMs += STEP_MS) {
+              const value = profile[((atMs - MONDAY) / STEP_MS) % 288];
+              const today = atMs >= MONDAY + days * DAY_MS;
+              out.push({ atMs, demandMiBps: today ? value * todayScale : value });
+            }
+            return out;
+          };
+          // Today identical to the past days: the correction is 0
+          const matched = forecastZone('a', samples(1), nowMs, config);
+          expect(matched.status).toBe('ok');
+          expect(matched.correctionMiBps).toBe(0);
+          expect(matched.forecastMiBps).toBe(matched.profileMiBps);
+          // Today scaled: the forecast is at most the uncorrected one (the profile) and at least 0
+          const scaled = forecastZone('a', samples(scale), nowMs, config);
+          expect(scaled.forecastMiBps).toBeLessThanOrEqual(scaled.profileMiBps ?? Number.NaN);
+          // The profile reads past days only, unless yesterday's window runs past midnight into today
+          if (step * STEP_MS + config.leadTimeSeconds * 1000 <= DAY_MS) {
+            expect(scaled.profileMiBps).toBe(matched.profileMiBps);
+          }
+          expect(scaled.forecastMiBps).toBeGreaterThanOrEqual(0);
+          expect(scaled.correctionMiBps).toBeGreaterThanOrEqual(0);
+          expect((scaled.forecastMiBps ?? 0) + (scaled.correctionMiBps ?? 0)).toBeCloseTo(
+            scaled.profileMiBps ?? Number.NaN,
+            6,
+          );
+          if (scale >= 1) expect(scaled.correctionMiBps).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('forecastFloorMiBps', () => {
   const ok = (forecastMiBps: number) =>
-    ({ zone: 'a', status: 'ok', historyHours: 48, forecastMiBps, errorMiBps: 0 }) as const;
+    ({
+      zone: 'a',
+      status: 'ok',
+      historyHours: 48,
+      forecastMiBps,
+      profileMiBps: forecastMiBps,
+      correctionMiBps: 0,
+      errorMiBps: 0,
+    }) as const;
 
   it('caps the floor at (1 + maxRaiseShare) x current demand', () => {
     expect(forecastFloorMiBps(ok(500), 100, config)).toBe(200);
