@@ -537,9 +537,15 @@ function scaleInActionOrHold(
     // qualify. The window is `scaleInStabilizationSeconds`, or the shorter
     // `emptyNodeStabilizationSeconds` when the victim is empty (`removalMovesNothing`): the same
     // per-level clocks, so a pass above the level's target restarts the short window too.
+    // While demand rises at all (the ramp guard's slope, when the guard is on; the guard's own
+    // hold above needs a rise past the nodes' baseline), an empty node keeps the full window: a
+    // spike that returns within it then finds the node Ready, as before.
     const carries = memory.levelCarriesSinceMs[name] ?? {};
+    const rising = zone.ramp !== undefined && zone.ramp.slopeMiBpsPerSecond > 0;
     const empty =
-      victim?.withRoom === true && removalMovesNothing(zone, victim.node, observed, config);
+      !rising &&
+      victim?.withRoom === true &&
+      removalMovesNothing(zone, victim.node, observed, config);
     const windowSeconds = empty
       ? emptyNodeStabilizationSeconds(config)
       : config.scaleInStabilizationSeconds;

@@ -142,6 +142,43 @@ describe('empty-node stabilization: an empty victim goes after the short window'
   });
 });
 
+describe('empty-node stabilization: while demand rises, the empty node keeps the full window', () => {
+  // The ramp guard on (as the spec turns it on with the forecast floor): its slope tells a rise.
+  const guarded: ControllerConfig = { ...config, rampHorizonSeconds: 180 };
+  const spike = (demandMiBps: number): Observed => placed(guarded, 2, [0, 0, 0, 0], demandMiBps);
+
+  test('flat demand: the short window', () => {
+    const { plans } = run(times(SHORT_PASSES, spike(40)), INITIAL_MEMORY, NOW_MS, guarded);
+    expect(plans[SHORT_PASSES - 2].reason).toBe('stabilizing');
+    expect(plans[SHORT_PASSES - 1].action).toMatchObject({
+      kind: 'scale-in',
+      nodeName: 'node-a-1',
+    });
+  });
+
+  test('demand rising slowly (far below what the guard holds for): the full window', () => {
+    // +0.5 MiB/s a pass, 30 -> 40 over the window: level 1 carries it all along, and the guard's
+    // projection (3 MiB/s higher within 180 s) is far below the 100 MiB/s baseline of one node.
+    const rising = Array.from({ length: FULL_PASSES }, (_, index) => spike(30 + index / 2));
+    const { plans } = run(rising, INITIAL_MEMORY, NOW_MS, guarded);
+    expect(plans.slice(0, FULL_PASSES - 1).map(plan => plan.action?.kind)).not.toContain(
+      'scale-in',
+    );
+    expect(plans[SHORT_PASSES - 1].detail).not.toContain('empty');
+    expect(plans[FULL_PASSES - 1].action).toMatchObject({ kind: 'scale-in', nodeName: 'node-a-1' });
+  });
+
+  test('a rise that stops: the short window counts from when level 1 began to carry the zone', () => {
+    // Rising for 4 passes, then flat: level 1 carried all along, so the node goes at the first
+    // flat pass at least 180 s after the first pass (the guard sees no rise a minute later).
+    const demands = [...Array.from({ length: 4 }, (_, index) => 30 + index), ...times(8, 33)];
+    const { plans } = run(demands.map(spike), INITIAL_MEMORY, NOW_MS, guarded);
+    const first = plans.findIndex(plan => plan.action?.kind === 'scale-in');
+    expect(first).toBeGreaterThanOrEqual(SHORT_PASSES - 1);
+    expect(first).toBeLessThan(FULL_PASSES - 1);
+  });
+});
+
 describe('empty-node stabilization: a node the re-spread still needs stays', () => {
   test('empty only because the re-spread has not reached it, with demand above the lower count: never removed', () => {
     // 60 MiB/s at the target needs 2 nodes (one carries 50); node 1 is empty only because no
@@ -243,7 +280,7 @@ describe('empty-node stabilization: property', () => {
     demand: fc.array(fc.integer({ min: 0, max: 220 }), { minLength: 3, maxLength: 3 }),
     // Per zone, per broker: a node index (taken modulo the zone's nodes) or unbound.
     placement: fc.array(
-      fc.array(fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined, freq: 8 }), {
+      fc.array(fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined, freq: 20 }), {
         minLength: 4,
         maxLength: 4,
       }),
@@ -251,10 +288,13 @@ describe('empty-node stabilization: property', () => {
     ),
     // Per zone and level: how long ago the level began to carry it, seconds (undefined: never).
     ages: fc.array(
-      fc.array(fc.option(fc.integer({ min: 0, max: 900 }), { nil: undefined }), {
-        minLength: 3,
-        maxLength: 3,
-      }),
+      fc.array(
+        fc.option(fc.constantFrom(0, 60, 179, 180, 300, 599, 600, 900), { nil: undefined }),
+        {
+          minLength: 3,
+          maxLength: 3,
+        },
+      ),
       { minLength: 3, maxLength: 3 },
     ),
     cordon: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
@@ -332,7 +372,7 @@ describe('empty-node stabilization: property', () => {
           ),
         ).toBe(false);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
     // The generator reaches the case the property is about.
     expect(added).toBeGreaterThan(0);
