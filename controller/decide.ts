@@ -481,7 +481,9 @@ function removalMovesNothing(
 /**
  * The next node to remove, or why none can go. A zone above its scale-in level removes a node
  * once a balanced level between its scale-in level and its node count has carried it for the
- * stabilization (`levelCarriesSinceMs`; see the comment in the loop). The victim is, per zone, the
+ * stabilization (`levelCarriesSinceMs`; see the comment in the loop): `scaleInStabilizationSeconds`,
+ * or `emptyNodeStabilizationSeconds` when removing the zone's victim moves nothing
+ * (`removalMovesNothing`) and demand is not rising. The victim is, per zone, the
  * node with the fewest brokers (then the newest) among those that leave another schedulable node
  * for their brokers; across zones, the victim with the fewest brokers (ties: zone order), so an
  * empty node, which costs no move, goes before any zone's node with brokers and no zone waits
