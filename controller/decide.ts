@@ -17,7 +17,7 @@
  * remove the record); otherwise it starts `plan.action`, if any. Times are epoch milliseconds from
  * `observed.nowMs`.
  */
-import type { ControllerConfig } from './config';
+import { emptyNodeStabilizationSeconds, type ControllerConfig } from './config';
 import { FORECAST_CORRECTION_WINDOW_SECONDS, forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
@@ -466,9 +466,68 @@ function respreadChoice(
 }
 
 /**
+ * The node a zone would remove: among its counted nodes whose instance is InService, the one with
+ * the fewest brokers (then the newest, then by name), preferring those that leave another
+ * schedulable counted node for their brokers (`withRoom`). Undefined when no counted node has an
+ * InService instance.
+ */
+function scaleInVictim(
+  summary: ZoneSummary,
+): { readonly node: ZoneSummary['countedNodes'][number]; readonly withRoom: boolean } | undefined {
+  const group = summary.group;
+  if (group === undefined) return undefined;
+  const inService = new Set(
+    group.instances
+      .filter(instance => instance.lifecycleState === 'InService')
+      .map(instance => instance.instanceId),
+  );
+  const candidates = summary.countedNodes.filter(
+    node => node.instanceId !== undefined && inService.has(node.instanceId),
+  );
+  if (candidates.length === 0) return undefined;
+  // The victim's brokers need somewhere to go: another counted node that takes pods.
+  const withRoom = candidates.filter(candidate =>
+    summary.countedNodes.some(node => node !== candidate && !node.unschedulable),
+  );
+  if (withRoom.length === 0) return { node: candidates[0], withRoom: false };
+  const node = [...withRoom].sort(
+    (a, b) =>
+      (summary.brokersByNode.get(a.name) ?? 0) - (summary.brokersByNode.get(b.name) ?? 0) ||
+      b.createdAtMs - a.createdAtMs ||
+      a.name.localeCompare(b.name),
+  )[0];
+  return { node, withRoom: true };
+}
+
+/**
+ * True when removing `node` from `zone` moves nothing and takes nothing the zone is about to use:
+ * no broker pod is bound to it (`spec.nodeName`, whatever the pod's phase, terminating included),
+ * no broker pod of the zone waits unbound (it might be scheduled there), and the zone needs no
+ * re-spread (`respreadChoice` would neither move a broker in it nor hold it for a cordon: above
+ * its level a zone re-spreads only while its hottest node is above the target, and those moves
+ * would land on this node). Such a removal gets the shorter `emptyNodeStabilizationSeconds`.
+ */
+function removalMovesNothing(
+  zone: ZoneLevels,
+  node: ZoneSummary['countedNodes'][number],
+  observed: Observed,
+  config: ControllerConfig,
+): boolean {
+  if ((zone.summary.brokersByNode.get(node.name) ?? 0) > 0) return false;
+  const name = zone.summary.config.zone;
+  if (observed.brokers.some(broker => broker.nodeName === node.name)) return false;
+  if (observed.brokers.some(broker => broker.zone === name && broker.nodeName === undefined))
+    return false;
+  const respread = respreadChoice([zone], config);
+  return respread.action === undefined && respread.cordoned === undefined;
+}
+
+/**
  * The next node to remove, or why none can go. A zone above its scale-in level removes a node
  * once a balanced level between its scale-in level and its node count has carried it for the
- * stabilization (`levelCarriesSinceMs`; see the comment in the loop). The victim is, per zone, the
+ * stabilization (`levelCarriesSinceMs`; see the comment in the loop): `scaleInStabilizationSeconds`,
+ * or `emptyNodeStabilizationSeconds` when removing the zone's victim moves nothing
+ * (`removalMovesNothing`) and demand is not rising. The victim is, per zone, the
  * node with the fewest brokers (then the newest) among those that leave another schedulable node
  * for their brokers; across zones, the victim with the fewest brokers (ties: zone order), so an
  * empty node, which costs no move, goes before any zone's node with brokers and no zone waits
@@ -480,8 +539,9 @@ function scaleInActionOrHold(
   zones: readonly ZoneLevels[],
   memory: Memory,
   config: ControllerConfig,
-  nowMs: number,
+  observed: Observed,
 ): Action | Hold | undefined {
+  const nowMs = observed.nowMs;
   let waiting: Hold | undefined;
   let best: { readonly action: Action; readonly brokers: number } | undefined;
   for (const zone of zones) {
@@ -524,22 +584,38 @@ function scaleInActionOrHold(
       };
       continue;
     }
+    // The victim this zone would give up, chosen before the holds so that the window can depend on
+    // it; the holds below keep their order (stabilization, group minimum, room).
+    const victim = scaleInVictim(summary);
     // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
-    // the target utilization, floors included) at every pass of the last
-    // `scaleInStabilizationSeconds`; this pass's demand must also fit it with the margin
-    // (`desiredNodes`). The highest such step is the first to qualify.
+    // the target utilization, floors included) at every pass of the window; this pass's demand
+    // must also fit it with the margin (`desiredNodes`). The highest such step is the first to
+    // qualify. The window is `scaleInStabilizationSeconds`, or the shorter
+    // `emptyNodeStabilizationSeconds` when the victim is empty (`removalMovesNothing`): the same
+    // per-level clocks, so a pass above the level's target restarts the short window too.
+    // While demand rises at all (the ramp guard's slope, when the guard is on; the guard's own
+    // hold above needs a rise past the nodes' baseline), an empty node keeps the full window: a
+    // spike that returns within it then finds the node Ready, as before.
     const carries = memory.levelCarriesSinceMs[name] ?? {};
-    const stabilizedMs = config.scaleInStabilizationSeconds * 1000;
+    const rising = zone.ramp !== undefined && zone.ramp.slopeMiBpsPerSecond > 0;
+    const empty =
+      !rising &&
+      victim?.withRoom === true &&
+      removalMovesNothing(zone, victim.node, observed, config);
+    const windowSeconds = empty
+      ? emptyNodeStabilizationSeconds(config)
+      : config.scaleInStabilizationSeconds;
+    const stabilizedMs = windowSeconds * 1000;
     const stable = scaleInSteps(zone, config).some(
       level => nowMs - (carries[String(level)] ?? nowMs) >= stabilizedMs,
     );
     if (!stable) {
       const next = nextScaleInStep(zone, config) ?? zone.desiredNodes;
       const sinceMs = carries[String(next)] ?? nowMs;
-      const remainingSeconds = config.scaleInStabilizationSeconds - (nowMs - sinceMs) / 1000;
+      const remainingSeconds = windowSeconds - (nowMs - sinceMs) / 1000;
       waiting ??= {
         reason: 'stabilizing',
-        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor((nowMs - sinceMs) / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more`,
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor((nowMs - sinceMs) / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more${empty ? ` (${victim.node.name} is empty: ${windowSeconds}s window)` : ''}`,
       };
       continue;
     }
@@ -551,42 +627,24 @@ function scaleInActionOrHold(
       };
       continue;
     }
-    const inService = new Set(
-      group.instances
-        .filter(instance => instance.lifecycleState === 'InService')
-        .map(instance => instance.instanceId),
-    );
-    const candidates = summary.countedNodes.filter(
-      node => node.instanceId !== undefined && inService.has(node.instanceId),
-    );
-    if (candidates.length === 0) continue;
-    // The victim's brokers need somewhere to go: another counted node that takes pods.
-    const withRoom = candidates.filter(candidate =>
-      summary.countedNodes.some(node => node !== candidate && !node.unschedulable),
-    );
-    if (withRoom.length === 0) {
+    if (victim === undefined) continue;
+    if (!victim.withRoom) {
       waiting ??= {
         reason: 'no-room-to-move',
         detail: `zone ${name}: no schedulable node would be left to take the brokers of the node to remove`,
       };
       continue;
     }
-    const victim = [...withRoom].sort(
-      (a, b) =>
-        (summary.brokersByNode.get(a.name) ?? 0) - (summary.brokersByNode.get(b.name) ?? 0) ||
-        b.createdAtMs - a.createdAtMs ||
-        a.name.localeCompare(b.name),
-    )[0];
-    const brokers = summary.brokersByNode.get(victim.name) ?? 0;
+    const brokers = summary.brokersByNode.get(victim.node.name) ?? 0;
     if (best === undefined || brokers < best.brokers) {
       best = {
         action: {
           kind: 'scale-in',
           zone: name,
           groupName: group.groupName,
-          nodeName: victim.name,
-          nodeUid: victim.uid,
-          instanceId: victim.instanceId ?? '',
+          nodeName: victim.node.name,
+          nodeUid: victim.node.uid,
+          instanceId: victim.node.instanceId ?? '',
         },
         brokers,
       };
@@ -778,7 +836,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     zones.filter(zone => !waiting.includes(zone)),
     memoryAfter,
     config,
-    observed.nowMs,
+    observed,
   );
   if (scaleIn !== undefined)
     return 'kind' in scaleIn ? act(scaleIn) : hold(scaleIn.reason, scaleIn.detail);

@@ -33,6 +33,7 @@ const controllerConfigSchema = z
     targetUtilization: z.number().gt(0).lte(1),
     scaleInMargin: z.number().gte(0).lt(1),
     scaleInStabilizationSeconds: count,
+    emptyNodeStabilizationSeconds: count.optional(),
     intervalSeconds: z.number().int().positive(),
     sameLevelInAllZones: z.boolean(),
     scheduledMinimums: z.array(
@@ -102,6 +103,14 @@ const controllerConfigSchema = z
           });
         }
       }
+    }
+    const emptyWindow = config.emptyNodeStabilizationSeconds;
+    if (emptyWindow !== undefined && emptyWindow > config.scaleInStabilizationSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['emptyNodeStabilizationSeconds'],
+        message: `${emptyWindow} is longer than scaleInStabilizationSeconds (${config.scaleInStabilizationSeconds}); an empty node never waits longer than a node with brokers, so use at most ${config.scaleInStabilizationSeconds}`,
+      });
     }
     const phaseTimeout = config.operationPhaseTimeoutSeconds;
     if (phaseTimeout !== undefined && phaseTimeout <= config.staleAfterSeconds) {

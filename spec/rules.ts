@@ -638,6 +638,26 @@ const autoscalingRules: Rule = spec => {
       ),
     );
   }
+  const emptyWindow = autoscaling.emptyNodeStabilizationSeconds;
+  if (emptyWindow !== undefined && emptyWindow < 0) {
+    issues.push(
+      issue(
+        'autoscaling.emptyNodeStabilizationSeconds',
+        `${emptyWindow} is negative; use 0 or more, usually 180 (a node launch round trip plus a minute)`,
+      ),
+    );
+  } else if (
+    emptyWindow !== undefined &&
+    autoscaling.scaleInStabilizationSeconds >= 0 &&
+    emptyWindow > autoscaling.scaleInStabilizationSeconds
+  ) {
+    issues.push(
+      issue(
+        'autoscaling.emptyNodeStabilizationSeconds',
+        `${emptyWindow} is longer than autoscaling.scaleInStabilizationSeconds (${autoscaling.scaleInStabilizationSeconds}); an empty node never waits longer than one with brokers, so use at most ${autoscaling.scaleInStabilizationSeconds} or leave it unset`,
+      ),
+    );
+  }
   if (!(autoscaling.cpuTargetPercent > 0 && autoscaling.cpuTargetPercent <= 100)) {
     issues.push(
       issue(

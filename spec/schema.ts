@@ -266,6 +266,13 @@ const autoscalingSchema = z
       .int()
       .default(600)
       .describe('How long demand must stay low before a scale-in. Default 600.'),
+    emptyNodeStabilizationSeconds: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'The same wait for removing a node that holds no broker (moves nothing). Default 180, at most scaleInStabilizationSeconds.',
+      ),
     intervalSeconds: z
       .number()
       .int()

@@ -36,6 +36,36 @@ describe('controller configuration', () => {
     }
   });
 
+  test('the empty-node window defaults to 180 s, never above the full window, and the spec value is carried', () => {
+    const loaded = loadSpecFile('stacks/prod.yaml');
+    const withAutoscaling = (autoscaling: Partial<typeof loaded.spec.autoscaling>) =>
+      controllerConfigFromSpec({
+        ...loaded,
+        spec: { ...loaded.spec, autoscaling: { ...loaded.spec.autoscaling, ...autoscaling } },
+      });
+    expect(built.emptyNodeStabilizationSeconds).toBe(180);
+    expect(withAutoscaling({ scaleInStabilizationSeconds: 60 }).emptyNodeStabilizationSeconds).toBe(
+      60,
+    );
+    expect(
+      withAutoscaling({ emptyNodeStabilizationSeconds: 240 }).emptyNodeStabilizationSeconds,
+    ).toBe(240);
+  });
+
+  test('throws when the empty-node window is negative, fractional or longer than the full window', () => {
+    expect(() => parseControllerConfig({ ...built, emptyNodeStabilizationSeconds: 601 })).toThrow(
+      /emptyNodeStabilizationSeconds: 601 is longer than scaleInStabilizationSeconds \(600\).*use at most 600/,
+    );
+    for (const value of [-1, 1.5, '3m']) {
+      expect(() =>
+        parseControllerConfig({ ...built, emptyNodeStabilizationSeconds: value }),
+      ).toThrow(/emptyNodeStabilizationSeconds/);
+    }
+    const without: Record<string, unknown> = { ...built };
+    delete without.emptyNodeStabilizationSeconds;
+    expect(parseControllerConfig(JSON.parse(JSON.stringify(without)))).toEqual(without);
+  });
+
   test('throws naming every bad field', () => {
     const bad = { ...built, targetUtilization: 1.5, balancedNodeCounts: [3, 1], extra: true };
     expect(() => parseControllerConfig(bad)).toThrow(ControllerConfigError);

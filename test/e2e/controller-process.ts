@@ -68,6 +68,9 @@ export function compressedConfig(
     ...base,
     intervalSeconds: timing.intervalSeconds,
     scaleInStabilizationSeconds: timing.scaleInStabilizationSeconds,
+    // The empty-node window may not exceed the full one (the loader rejects it): the compressed
+    // full window applies to every removal.
+    emptyNodeStabilizationSeconds: timing.scaleInStabilizationSeconds,
     staleAfterSeconds: timing.staleAfterSeconds,
     moveTimeoutSeconds: timing.moveTimeoutSeconds,
     nodeReadyTimeoutSeconds: timing.nodeReadyTimeoutSeconds,

@@ -677,3 +677,46 @@ describe('strings other systems parse', () => {
     ).toEqual([]);
   });
 });
+
+describe('autoscaling.emptyNodeStabilizationSeconds', () => {
+  const withAutoscaling = (autoscaling: Record<string, unknown>): PlatformSpecInput => {
+    const base = specInput(3, 4);
+    return { ...base, autoscaling: { ...base.autoscaling, ...autoscaling } } as PlatformSpecInput;
+  };
+
+  it('is unset by default (the controller configuration takes 180 s, at most the full window)', () => {
+    expect(parseSpec(specInput(3, 4)).spec.autoscaling.emptyNodeStabilizationSeconds).toBe(
+      undefined,
+    );
+  });
+
+  it('accepts 0 up to scaleInStabilizationSeconds', () => {
+    for (const value of [0, 120, 600]) {
+      expect(problemsOf(withAutoscaling({ emptyNodeStabilizationSeconds: value }))).toEqual([]);
+    }
+  });
+
+  it('throws when it is negative, naming the field, the value and the fix', () => {
+    expect(problemsOf(withAutoscaling({ emptyNodeStabilizationSeconds: -1 }))).toContainEqual(
+      'autoscaling.emptyNodeStabilizationSeconds: -1 is negative; use 0 or more, usually 180 (a node launch round trip plus a minute)',
+    );
+  });
+
+  it('throws when it is longer than scaleInStabilizationSeconds', () => {
+    expect(
+      problemsOf(
+        withAutoscaling({ emptyNodeStabilizationSeconds: 900, scaleInStabilizationSeconds: 600 }),
+      ),
+    ).toContainEqual(
+      'autoscaling.emptyNodeStabilizationSeconds: 900 is longer than autoscaling.scaleInStabilizationSeconds (600); an empty node never waits longer than one with brokers, so use at most 600 or leave it unset',
+    );
+  });
+
+  it('throws when it is not a whole number of seconds', () => {
+    for (const value of [90.5, '3m']) {
+      expect(problemsOf(withAutoscaling({ emptyNodeStabilizationSeconds: value }))).toContainEqual(
+        expect.stringMatching(/^autoscaling\.emptyNodeStabilizationSeconds: /),
+      );
+    }
+  });
+});
