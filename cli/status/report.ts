@@ -3,7 +3,7 @@
  * nodes with their brokers, the operation in flight (phase, age), the leader's last decision and
  * its hold reason, and when the next scale-in could happen. Pure: no I/O, `nowMs` is given.
  */
-import type { ControllerConfig } from '../../controller/config';
+import { emptyNodeStabilizationSeconds, type ControllerConfig } from '../../controller/config';
 import { ACTING_REASONS, type DecisionRecord } from '../../controller/decision-record';
 import { scheduledMinimumNodes } from '../../controller/levels';
 import type { ObservedBroker, ObservedNode } from '../../controller/model';
@@ -70,6 +70,13 @@ export interface NextScaleIn {
   readonly atMs?: number;
   /** Demand threshold, MiB/s (`demand-too-high`). */
   readonly belowMiBps?: number;
+  /**
+   * Earliest time for a node of the zone that carries no broker, epoch ms (`waiting`, `due`, when
+   * the zone has such a node and `emptyNodeStabilizationSeconds` is shorter than the window): the
+   * controller removes an empty node after the shorter window, if demand is not rising and the
+   * zone needs no re-spread (docs/controller.md).
+   */
+  readonly emptyNodeAtMs?: number;
   /** One sentence for people. */
   readonly summary: string;
 }
@@ -145,6 +152,7 @@ function nextScaleIn(
   level: number,
   zone: DecisionRecord['zones'][number] | undefined,
   stabilizationSeconds: number,
+  emptyNode: string | undefined,
   nowMs: number,
 ): NextScaleIn {
   const levels = config.balancedNodeCounts;
@@ -165,11 +173,23 @@ function nextScaleIn(
   if (zone.scaleInEligibleSinceMs !== undefined) {
     const atMs = zone.scaleInEligibleSinceMs + stabilizationSeconds * 1000;
     const at = new Date(atMs).toISOString();
+    const emptySeconds = Math.min(emptyNodeStabilizationSeconds(config), stabilizationSeconds);
+    const emptyNodeAtMs =
+      emptyNode !== undefined && atMs > nowMs && emptySeconds < stabilizationSeconds
+        ? zone.scaleInEligibleSinceMs + emptySeconds * 1000
+        : undefined;
+    const emptyNote =
+      emptyNodeAtMs === undefined
+        ? ''
+        : emptyNodeAtMs > nowMs
+          ? `; ${emptyNode} carries no broker and can go at ${new Date(emptyNodeAtMs).toISOString()} (in ${seconds(emptyNodeAtMs - nowMs)}s) if demand is not rising`
+          : `; ${emptyNode} carries no broker and can go now if demand is not rising`;
     return atMs > nowMs
       ? {
           state: 'waiting',
           atMs,
-          summary: `at ${at} (in ${seconds(atMs - nowMs)}s) if demand stays low`,
+          ...(emptyNodeAtMs === undefined ? {} : { emptyNodeAtMs }),
+          summary: `at ${at} (in ${seconds(atMs - nowMs)}s) if demand stays low${emptyNote}`,
         }
       : {
           state: 'due',
@@ -244,6 +264,12 @@ export function buildStatus(input: StatusInput): ClusterStatus {
         level,
         recorded,
         decision?.scaleInStabilizationSeconds ?? config.scaleInStabilizationSeconds,
+        nodes.find(
+          node =>
+            node.ready &&
+            !node.unschedulable &&
+            !brokers.some(broker => broker.nodeName === node.name),
+        )?.name,
         nowMs,
       ),
     };

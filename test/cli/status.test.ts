@@ -15,7 +15,7 @@ import {
   decodeDecisionRecord,
   encodeDecisionRecord,
 } from '../../controller/decision-record';
-import type { ObservedNode, Plan } from '../../controller/model';
+import type { ObservedBroker, ObservedNode, Plan } from '../../controller/model';
 import { buildStatus, formatStatus, type StatusInput } from '../../cli/status/report';
 import { exampleSpec } from '../util/specs';
 
@@ -87,6 +87,38 @@ describe('status report', () => {
       atMs: NOW - 300_000 + config.scaleInStabilizationSeconds * 1000,
     });
     expect(status.decision).toMatchObject({ reason: 'stabilizing', holding: true, ageSeconds: 10 });
+  });
+
+  it('gives an empty node its shorter window, and only a node that carries no broker', () => {
+    // GIVEN zone a eligible for 100 s, its two nodes Ready, and a broker on the first only
+    const p = plan({
+      memory: { ...plan().memory, scaleInEligibleSinceMs: { [zoneA?.zone ?? '']: NOW - 100_000 } },
+    });
+    const withBroker = (nodes: readonly string[]): StatusInput => ({
+      ...input(p),
+      brokers: nodes.map((nodeName, i): ObservedBroker => ({
+        podName: `kafka-${i}`,
+        uid: `uid-kafka-${i}`,
+        zone: zoneA?.zone ?? '',
+        nodeName,
+        ready: true,
+        rollRequested: false,
+        terminating: false,
+      })),
+    });
+    const emptyWindowMs = Math.min(180, config.scaleInStabilizationSeconds) * 1000;
+    const a = buildStatus(withBroker([`${zoneA?.zone}-0`])).zones[0];
+    // THEN the zone's full window stands, and the empty node can go after the shorter one
+    expect(a?.nextScaleIn).toMatchObject({
+      state: 'waiting',
+      atMs: NOW - 100_000 + config.scaleInStabilizationSeconds * 1000,
+      emptyNodeAtMs: NOW - 100_000 + emptyWindowMs,
+    });
+    expect(a?.nextScaleIn.summary).toContain(`${zoneA?.zone}-1 carries no broker and can go at`);
+    // WHEN both nodes carry a broker THEN only the full window is given
+    const full = buildStatus(withBroker([`${zoneA?.zone}-0`, `${zoneA?.zone}-1`])).zones[0];
+    expect(full?.nextScaleIn.emptyNodeAtMs).toBeUndefined();
+    expect(full?.nextScaleIn.summary).not.toContain('carries no broker');
   });
 
   it('says how low demand must fall when a zone is not eligible', () => {
