@@ -216,6 +216,12 @@ describe('stabilization windows count only time the Prometheus data covered', ()
     expect(plans[3].detail).toContain('for 0s, waiting 180s more');
   });
 
+  test('a Prometheus that lags the passes by a constant 60 s delays nothing', () => {
+    const plans = passes(base, 8, (_, atMs) => atMs - 60_000);
+    expect(plans[5].reason).toBe('stabilizing');
+    expect(plans[6].action).toMatchObject({ kind: 'scale-in', nodeName: 'node-a-1' });
+  });
+
   test('the full window too: a node with a broker waits for 600 s of data, not 600 s of passes', () => {
     const spread = (atMs: number, dataAtMs: number): Observed => {
       const frozen = at(healthyCluster(base, { nodesPerZone: 2, demandMiBps: 40 }), atMs, dataAtMs);
