@@ -155,31 +155,43 @@ function forecastUnknownCause(observed: Observed, zone: string): string | undefi
  * way, from the last pass that judged them (`levelCarriesCheckedAtMs`): the data was stale or
  * missing in between (no pass saw the levels carry the zone), or the clock stepped (a start a day
  * ahead would hold the scale-in for a day; a step forward would end every window at once). A
- * restart of the process restarts them too, so neither makes a scale-in come sooner.
+ * restart of the process restarts them too, so neither makes a scale-in come sooner. Beside each
+ * clock, `levelCarriesSinceDataMs` keeps the time of the Prometheus data (`dataAtMs`,
+ * `Freshness.prometheusAtMs`) of the pass that started it: a window also needs that much newer
+ * data (`carriedForMs`), so passes that reread one frozen sample (fresh by `staleAfterSeconds`)
+ * do not count as time the level carried the zone.
  */
 function nextMemory(
   memory: Memory,
   zones: readonly ZoneLevels[],
   nowMs: number,
+  dataAtMs: number,
   config: ControllerConfig,
   rampSamples: Readonly<Record<string, readonly RampSample[]>> | undefined,
 ): Memory {
   const scaleInEligibleSinceMs: Record<string, number> = {};
   const waitingForNodesSinceMs: Record<string, number> = {};
   const levelCarriesSinceMs: Record<string, Record<string, number>> = {};
+  const levelCarriesSinceDataMs: Record<string, Record<string, number>> = {};
   const gapMs = Math.max(config.staleAfterSeconds, 2 * config.intervalSeconds) * 1000;
   const checkedAtMs = memory.levelCarriesCheckedAtMs;
   const unseen = checkedAtMs !== undefined && Math.abs(nowMs - checkedAtMs) > gapMs;
   for (const zone of zones) {
     const name = zone.summary.config.zone;
     const before = unseen ? {} : (memory.levelCarriesSinceMs[name] ?? {});
+    const beforeData = unseen ? {} : (memory.levelCarriesSinceDataMs?.[name] ?? {});
     const carries: Record<string, number> = {};
+    const carriesData: Record<string, number> = {};
     for (const level of config.balancedNodeCounts) {
       if (level >= zone.scaleOutLevel && level < zone.currentNodes) {
-        carries[String(level)] = before[String(level)] ?? nowMs;
+        const key = String(level);
+        carries[key] = before[key] ?? nowMs;
+        // A clock kept without its data time (a memory from before this field): its pass time.
+        carriesData[key] = before[key] === undefined ? dataAtMs : (beforeData[key] ?? before[key]);
       }
     }
     levelCarriesSinceMs[name] = carries;
+    levelCarriesSinceDataMs[name] = carriesData;
     const step = nextScaleInStep(zone, config);
     if (step !== undefined) scaleInEligibleSinceMs[name] = carries[String(step)] ?? nowMs;
     const group = zone.summary.group;
@@ -191,6 +203,7 @@ function nextMemory(
     scaleInEligibleSinceMs,
     waitingForNodesSinceMs,
     levelCarriesSinceMs,
+    levelCarriesSinceDataMs,
     levelCarriesCheckedAtMs: nowMs,
     ...(rampSamples === undefined ? {} : { rampSamples }),
   };
@@ -212,6 +225,25 @@ function scaleInSteps(zone: ZoneLevels, config: ControllerConfig): number[] {
 function nextScaleInStep(zone: ZoneLevels, config: ControllerConfig): number | undefined {
   const steps = scaleInSteps(zone, config);
   return steps.length === 0 ? undefined : steps[steps.length - 1];
+}
+
+/**
+ * How long `level` has carried zone `zone`, ms: the passes' time since its clock started
+ * (`levelCarriesSinceMs`), but no more than the Prometheus data advanced meanwhile (`dataAtMs`,
+ * this pass's `Freshness.prometheusAtMs`, against `levelCarriesSinceDataMs`), so a stretch of
+ * passes on one frozen sample adds nothing. 0 when the level does not carry the zone.
+ */
+function carriedForMs(
+  memory: Memory,
+  zone: string,
+  level: number,
+  nowMs: number,
+  dataAtMs: number,
+): number {
+  const sinceMs = memory.levelCarriesSinceMs[zone]?.[String(level)];
+  if (sinceMs === undefined) return 0;
+  const sinceDataMs = memory.levelCarriesSinceDataMs?.[zone]?.[String(level)] ?? sinceMs;
+  return Math.max(0, Math.min(nowMs - sinceMs, dataAtMs - sinceDataMs));
 }
 
 /** The forecast and its error for a zone view, when there is one. */
@@ -596,7 +628,7 @@ function scaleInActionOrHold(
     // While demand rises at all (the ramp guard's slope, when the guard is on; the guard's own
     // hold above needs a rise past the nodes' baseline), an empty node keeps the full window: a
     // spike that returns within it then finds the node Ready, as before.
-    const carries = memory.levelCarriesSinceMs[name] ?? {};
+    const dataAtMs = observed.freshness.prometheusAtMs ?? nowMs;
     const rising = zone.ramp !== undefined && zone.ramp.slopeMiBpsPerSecond > 0;
     const empty =
       !rising &&
@@ -607,15 +639,15 @@ function scaleInActionOrHold(
       : config.scaleInStabilizationSeconds;
     const stabilizedMs = windowSeconds * 1000;
     const stable = scaleInSteps(zone, config).some(
-      level => nowMs - (carries[String(level)] ?? nowMs) >= stabilizedMs,
+      level => carriedForMs(memory, name, level, nowMs, dataAtMs) >= stabilizedMs,
     );
     if (!stable) {
       const next = nextScaleInStep(zone, config) ?? zone.desiredNodes;
-      const sinceMs = carries[String(next)] ?? nowMs;
-      const remainingSeconds = windowSeconds - (nowMs - sinceMs) / 1000;
+      const carriedMs = carriedForMs(memory, name, next, nowMs, dataAtMs);
+      const remainingSeconds = windowSeconds - carriedMs / 1000;
       waiting ??= {
         reason: 'stabilizing',
-        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor((nowMs - sinceMs) / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more${empty ? ` (${victim.node.name} is empty: ${windowSeconds}s window)` : ''}`,
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor(carriedMs / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more${empty ? ` (${victim.node.name} is empty: ${windowSeconds}s window)` : ''}`,
       };
       continue;
     }
@@ -770,7 +802,14 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
           ]),
         );
   const zones = targetLevels(summaries, config, observed, rampSamples);
-  const memoryAfter = nextMemory(memory, zones, observed.nowMs, config, rampSamples);
+  const memoryAfter = nextMemory(
+    memory,
+    zones,
+    observed.nowMs,
+    observed.freshness.prometheusAtMs ?? observed.nowMs,
+    config,
+    rampSamples,
+  );
   const views = zoneViews(zones, observed, config, memoryAfter.waitingForNodesSinceMs);
   const hold = (reason: DecisionReason, detail: string): Plan => ({
     action: undefined,

@@ -174,6 +174,14 @@ export interface Memory {
    */
   readonly levelCarriesSinceMs: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /**
+   * Per zone and level, as `levelCarriesSinceMs`: the time (epoch ms, Prometheus's clock) of the
+   * data (`Freshness.prometheusAtMs`) of the pass that started the level's clock. A window counts
+   * only as long as the data advanced since then too, so passes that reread one frozen sample
+   * (still fresh by `staleAfterSeconds`) do not make a scale-in come sooner. Absent (or a level
+   * missing) = its pass time.
+   */
+  readonly levelCarriesSinceDataMs?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
    * Epoch ms of the last pass that judged `levelCarriesSinceMs` (a pass on fresh data). When the
    * next such pass is further from it, either way, than `max(staleAfterSeconds, 2 x
    * intervalSeconds)` (the data was stale or missing meanwhile, or the clock stepped), every

@@ -4,7 +4,11 @@
  * optionally `CONTROLLER_CHAOS_SEED`, default 1; `CONTROLLER_CHAOS_KINDS`, a comma-separated list
  * of fault kinds to draw from instead of all of them; `CONTROLLER_CHAOS_DEMAND=above-level` for the
  * demand curve of chaos-above-level.test.ts instead of chaos.test.ts's, `margin` for
- * `marginDemandAt` with the ramp guard on):
+ * `marginDemandAt` with the ramp guard on; `CONTROLLER_CHAOS_FULL_WINDOW` and
+ * `CONTROLLER_CHAOS_EMPTY_WINDOW`, seconds, for `scaleInStabilizationSeconds` and
+ * `emptyNodeStabilizationSeconds` instead of the chaos configuration's 120 s and its default, which
+ * equals the full window there; the empty-node window only shows with a longer full window, for
+ * example 600 and 0 on the above-level curve):
  *
  *   CONTROLLER_CHAOS_RUNS=2000 CONTROLLER_CHAOS_SEED=7 npx jest test/controller/chaos-sweep.test.ts
  *
@@ -12,6 +16,7 @@
  */
 import fc from 'fast-check';
 import { FAULT_KINDS, type FaultKind } from './chaos-world';
+import type { ControllerConfig } from '../../controller/config';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from '../../controller/ramp';
 import {
   aboveLevelDemandAt,
@@ -43,6 +48,23 @@ if (demand !== 'cycles' && demand !== 'above-level' && demand !== 'margin') {
   );
 }
 
+/** A window from the environment, seconds; undefined when unset. */
+function windowFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined) return undefined;
+  if (!(Number(value) >= 0)) {
+    throw new Error(`${name}: ${value} is not a number of seconds; use 0 or more`);
+  }
+  return Number(value);
+}
+const fullWindow = windowFromEnv('CONTROLLER_CHAOS_FULL_WINDOW');
+const emptyWindow = windowFromEnv('CONTROLLER_CHAOS_EMPTY_WINDOW');
+const withWindow = (config: ControllerConfig): ControllerConfig => ({
+  ...config,
+  ...(fullWindow === undefined ? {} : { scaleInStabilizationSeconds: fullWindow }),
+  ...(emptyWindow === undefined ? {} : { emptyNodeStabilizationSeconds: emptyWindow }),
+});
+
 const sweep = runs > 0 ? test : test.skip;
 
 describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
@@ -59,9 +81,11 @@ describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
           // The margin curve runs with the ramp guard on, so its floor meets the removal rules.
           const { violations, world } = await runSchedule(
             faults,
-            demand === 'margin'
-              ? { ...configWithZones(zones), rampHorizonSeconds: DEFAULT_RAMP_HORIZON_SECONDS }
-              : configWithZones(zones),
+            withWindow(
+              demand === 'margin'
+                ? { ...configWithZones(zones), rampHorizonSeconds: DEFAULT_RAMP_HORIZON_SECONDS }
+                : configWithZones(zones),
+            ),
             demand === 'above-level'
               ? { demandAt: aboveLevelDemandAt }
               : demand === 'margin'
@@ -74,7 +98,7 @@ describe('long chaos sweep (CONTROLLER_CHAOS_RUNS)', () => {
         { numRuns: runs, seed, endOnFailure: true },
       );
       process.stdout.write(
-        `chaos sweep: ${runs} schedules, seed ${seed}, demand ${demand}, kinds ${kinds.length === 0 ? 'all' : kinds.join(',')}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `chaos sweep: ${runs} schedules, seed ${seed}, demand ${demand}, windows ${fullWindow ?? 'default'}/${emptyWindow ?? 'default'} s, kinds ${kinds.length === 0 ? 'all' : kinds.join(',')}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
     },
     24 * 3_600_000,
