@@ -155,7 +155,10 @@ function forecastUnknownCause(observed: Observed, zone: string): string | undefi
  * way, from the last pass that judged them (`levelCarriesCheckedAtMs`): the data was stale or
  * missing in between (no pass saw the levels carry the zone), or the clock stepped (a start a day
  * ahead would hold the scale-in for a day; a step forward would end every window at once). A
- * restart of the process restarts them too, so neither makes a scale-in come sooner.
+ * restart of the process restarts them too, so neither makes a scale-in come sooner. A zone whose
+ * forecast is unknown (`forecastUnknownCause`) keeps no window: no pass judged its floor, so the
+ * window starts at the first pass with the forecast known (a floor the process would have seen
+ * meanwhile could have held the level).
  */
 function nextMemory(
   memory: Memory,
@@ -175,7 +178,11 @@ function nextMemory(
     const before = unseen ? {} : (memory.levelCarriesSinceMs[name] ?? {});
     const carries: Record<string, number> = {};
     for (const level of config.balancedNodeCounts) {
-      if (level >= zone.scaleOutLevel && level < zone.currentNodes) {
+      if (
+        zone.forecastUnknownCause === undefined &&
+        level >= zone.scaleOutLevel &&
+        level < zone.currentNodes
+      ) {
         carries[String(level)] = before[String(level)] ?? nowMs;
       }
     }
