@@ -11,6 +11,7 @@
 import {
   decide,
   INITIAL_MEMORY,
+  removalContext,
   type Memory,
   type Observed,
   type Plan,
@@ -316,5 +317,23 @@ describe('the correction window and its zero history (mutants that survived the 
     expect(forecast.forecastMiBps).toBe(100);
     expect(forecastFloorMiBps(forecast, 0, lead)).toBe(0);
     expect(forecastFloorMiBps(forecast, 40, lead)).toBe(80);
+  });
+});
+
+describe('removalContext with the forecast unknown and the ramp guard blind at once', () => {
+  it('names the forecast (the one that lasts until Prometheus answers), and the removal waits', () => {
+    const plan = decide(
+      {
+        ...healthyCluster(config, { nodesPerZone: 2, demandMiBps: 30 }),
+        forecast: forecasts('unknown'),
+      },
+      { ...config, rampHorizonSeconds: 180 },
+      INITIAL_MEMORY,
+    );
+    const view = plan.zones.find(zone => zone.zone === 'us-east-1a');
+    expect(view).toMatchObject({ rampBlind: true, forecastUnknown: true });
+    const context = removalContext(plan, 'us-east-1a');
+    expect(context.removalMayProceed).toBe(false);
+    expect(context.removalWaitReason).toMatch(/^the forecast floor of zone us-east-1a is unknown/);
   });
 });
