@@ -12,6 +12,8 @@ import {
   decide,
   INITIAL_MEMORY,
   removalContext,
+  startOperation,
+  stepOperation,
   type Memory,
   type Observed,
   type Plan,
@@ -31,7 +33,7 @@ import {
   ForecastHistory,
   type RangeQuerier,
 } from '../../controller/forecast-history';
-import { healthyCluster, NOW_MS, testConfig } from './fixtures';
+import { healthyCluster, NOW_MS, STEP_CONTEXT, testConfig, withNode } from './fixtures';
 
 const MIB = 1024 * 1024;
 const MINUTE_MS = 60_000;
@@ -335,5 +337,47 @@ describe('removalContext with the forecast unknown and the ramp guard blind at o
     const context = removalContext(plan, 'us-east-1a');
     expect(context.removalMayProceed).toBe(false);
     expect(context.removalWaitReason).toMatch(/^the forecast floor of zone us-east-1a is unknown/);
+  });
+});
+
+describe('a removal rolled back at its deadline while the forecast is unknown', () => {
+  it('says why it waited in the rollback note (not "demand stayed within the margin")', () => {
+    const twoNodes = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 30 });
+    const record = startOperation(
+      {
+        kind: 'scale-in',
+        zone: 'us-east-1a',
+        groupName: 'asg-orders-kafka-a',
+        nodeName: 'node-a-1',
+        nodeUid: 'uid-node-a-1',
+        instanceId: 'i-a1',
+      },
+      {
+        nowMs: NOW_MS,
+        fencingToken: STEP_CONTEXT.fencingToken,
+        holder: STEP_CONTEXT.holder,
+        id: 'op-1',
+      },
+    );
+    const draining = { ...record, phase: 'drain' as const };
+    const removing = withNode(twoNodes, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      operation: draining,
+    }));
+    // WHEN a pass long past the phase deadline still finds the forecast unknown
+    const lateMs = NOW_MS + 6 * HOUR_MS;
+    const observed = { ...at(removing, lateMs), forecast: forecasts('unknown') };
+    const plan = decide(observed, config, INITIAL_MEMORY);
+    const outcome = stepOperation(draining, observed, config, {
+      ...STEP_CONTEXT,
+      nowMs: lateMs,
+      ...removalContext(plan, 'us-east-1a'),
+    });
+    // THEN it rolls back, naming the forecast as the reason it waited
+    expect(outcome.next?.phase).toBe('uncordon');
+    expect(outcome.next?.note).toMatch(
+      /^the phase deadline passed while the forecast floor of zone us-east-1a is unknown .*; node kept$/,
+    );
   });
 });
