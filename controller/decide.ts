@@ -159,7 +159,10 @@ function forecastUnknownCause(observed: Observed, zone: string): string | undefi
  * clock, `levelCarriesSinceDataMs` keeps the time of the Prometheus data (`dataAtMs`,
  * `Freshness.prometheusAtMs`) of the pass that started it: a window also needs that much newer
  * data (`carriedForMs`), so passes that reread one frozen sample (fresh by `staleAfterSeconds`)
- * do not count as time the level carried the zone.
+ * do not count as time the level carried the zone. A zone whose forecast is unknown
+ * (`forecastUnknownCause`) keeps no window: no pass judged its floor, so the window starts at the
+ * first pass with the forecast known (a floor the process would have seen meanwhile could have
+ * held the level).
  */
 function nextMemory(
   memory: Memory,
@@ -183,7 +186,11 @@ function nextMemory(
     const carries: Record<string, number> = {};
     const carriesData: Record<string, number> = {};
     for (const level of config.balancedNodeCounts) {
-      if (level >= zone.scaleOutLevel && level < zone.currentNodes) {
+      if (
+        zone.forecastUnknownCause === undefined &&
+        level >= zone.scaleOutLevel &&
+        level < zone.currentNodes
+      ) {
         const key = String(level);
         carries[key] = before[key] ?? nowMs;
         // A clock kept without its data time (a memory from before this field): its pass time.

@@ -21,7 +21,10 @@
  * gap taken for a new zone) would be a removal the floor would have held.
  *
  * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again at the
- * next pass; the history turns `unknown` once the last success is too old.
+ * next pass; the history turns `unknown` once the last success is too old, or while it is stamped
+ * after now (the clock stepped back: it is refetched at once, and its age is unknown until then).
+ * A point in time for which only one direction has a value is left out (a gap, not a quieter
+ * moment: the missing direction may have been the busier one).
  *
  * Zone demand is what `decide` uses: per zone, the larger of the summed receive and transmit rates
  * of its brokers. The PromQL groups the per-pod queries by pool with `label_replace` on the pod
@@ -105,19 +108,17 @@ export class ForecastHistory {
   ) {}
 
   /**
-   * Refetches the history when the last success is older than `FORECAST_REFRESH_SECONDS` (so after
-   * a failure, at every call until one succeeds). Never throws: an error goes to `onError` and the
+   * Refetches the history when the last success is older than `FORECAST_REFRESH_SECONDS` or
+   * stamped after `nowMs` (a clock stepped back), so after a failure at every call until one
+   * succeeds. Never throws: an error goes to `onError` and the
    * previous history is kept.
    */
   async refresh(nowMs: number): Promise<void> {
     const forecast = this.config.forecast;
     if (forecast === undefined) return;
-    if (
-      this.fetchedAtMs !== undefined &&
-      nowMs - this.fetchedAtMs < FORECAST_REFRESH_SECONDS * 1000
-    ) {
-      return;
-    }
+    // A last success stamped after now (the clock stepped back) is refetched at once too.
+    const ageMs = this.fetchedAtMs === undefined ? undefined : nowMs - this.fetchedAtMs;
+    if (ageMs !== undefined && ageMs >= 0 && ageMs < FORECAST_REFRESH_SECONDS * 1000) return;
     const startMs = nowMs - forecast.historyDays * DAY_MS;
     const { prometheusQueries, clusterName, zones } = this.config;
     try {
@@ -138,15 +139,19 @@ export class ForecastHistory {
       const causes = new Map<string, string>();
       const toleranceMs = FORECAST_SERIES_END_TOLERANCE_SECONDS * 1000;
       for (const zone of zones) {
-        const byTime = new Map<number, number>();
+        // Per direction, the pool's demand at each point in time (duplicate series: the highest).
+        const byDirection: Array<Map<number, number>> = [];
         for (const [direction, response] of [
           ['receive', receive],
           ['transmit', transmit],
         ] as const) {
           const mine = response.filter(series => series.labels.pool === zone.poolName);
+          // A point after the query's end (no Prometheus answers one) proves nothing about it.
           const newestMs = Math.max(
             Number.NEGATIVE_INFINITY,
-            ...mine.flatMap(series => series.points.map(point => point.atMs)),
+            ...mine.flatMap(series =>
+              series.points.filter(point => point.atMs <= nowMs).map(point => point.atMs),
+            ),
           );
           if (!causes.has(zone.zone)) {
             if (!Number.isFinite(newestMs)) {
@@ -161,16 +166,25 @@ export class ForecastHistory {
               );
             }
           }
+          const byTime = new Map<number, number>();
           for (const series of mine) {
             for (const point of series.points) {
               byTime.set(point.atMs, Math.max(byTime.get(point.atMs) ?? 0, point.value / MIB));
             }
           }
+          byDirection.push(byTime);
         }
+        // A point in time only one direction has is a gap, not a quieter moment: the other
+        // direction may have been the busier one (both queries share start, end and step).
+        const [receiveByTime, transmitByTime] = byDirection;
         next.set(
           zone.zone,
-          [...byTime]
-            .map(([atMs, demandMiBps]) => ({ atMs, demandMiBps }))
+          [...receiveByTime]
+            .filter(([atMs]) => transmitByTime.has(atMs))
+            .map(([atMs, receiveMiBps]) => ({
+              atMs,
+              demandMiBps: Math.max(receiveMiBps, transmitByTime.get(atMs) ?? 0),
+            }))
             .sort((a, b) => a.atMs - b.atMs),
         );
       }
@@ -185,10 +199,10 @@ export class ForecastHistory {
 
   /**
    * The forecast of every zone at `nowMs` from the history held: `unknown` (with `unknownCause`)
-   * for every zone before the first successful refresh or once the last one is older than
-   * `forecastHistoryMaxAgeMs`, and for a zone whose series were missing or cut short in it;
-   * otherwise `forecastZone`'s answer (`ok` or `insufficient-history`). Undefined when the floor
-   * is off.
+   * for every zone before the first successful refresh, once the last one is older than
+   * `forecastHistoryMaxAgeMs`, or while it is stamped after `nowMs` (a clock stepped back), and
+   * for a zone whose series were missing or cut short in it; otherwise `forecastZone`'s answer
+   * (`ok` or `insufficient-history`). Undefined when the floor is off.
    */
   forecasts(nowMs: number): readonly ZoneForecast[] | undefined {
     const forecast = this.config.forecast;
@@ -220,6 +234,10 @@ export class ForecastHistory {
     }
     const maxAgeMs = forecastHistoryMaxAgeMs(leadTimeSeconds);
     const ageMs = nowMs - this.fetchedAtMs;
+    // Stamped after now: the clock stepped back, and how old the history really is is unknown.
+    if (ageMs < 0) {
+      return `the last successful forecast history range query is stamped ${Math.round(-ageMs / 60_000)} min in the future (the clock stepped back)${lastError}`;
+    }
     if (ageMs > maxAgeMs) {
       return `the last successful forecast history range query was ${Math.round(ageMs / 60_000)} min ago, more than the ${Math.round(maxAgeMs / 60_000)} min the history is trusted${lastError}`;
     }

@@ -47,6 +47,16 @@ export interface ForecastConfig {
  */
 export const FORECAST_CORRECTION_WINDOW_SECONDS = 7200;
 
+/**
+ * The longest stretch of today's correction window (`FORECAST_CORRECTION_WINDOW_SECONDS`) without a
+ * sample that still lets the correction count, seconds: 15 min (3 steps of the controller's 5-min
+ * history). A longer one, inside the window or between its last sample and now (refreshes
+ * failing: the history is trusted for up to 6 h), may hide today's peak, and a peak taken for none
+ * would lower the forecast; the factor is then 1. The controller refetches every 10 min, so its
+ * last sample is normally under 11 min old.
+ */
+export const FORECAST_CORRECTION_MAX_GAP_SECONDS = 900;
+
 /** Defaults of everything but the lead time. */
 export const DEFAULT_FORECAST = {
   historyDays: 14,
@@ -93,8 +103,9 @@ export interface ZoneForecast {
   /**
    * How far the forecast was lowered because today runs below the history, MiB/s: `profileMiBps`
    * x (1 - `todayFactor`), >= 0 and at most `profileMiBps`; 0 when today's last
-   * `FORECAST_CORRECTION_WINDOW_SECONDS` reached the past days' quantile of them or hold no sample;
-   * undefined when ignored.
+   * `FORECAST_CORRECTION_WINDOW_SECONDS` reached the past days' quantile of them, or hold a
+   * stretch longer than `FORECAST_CORRECTION_MAX_GAP_SECONDS` without a sample (none at all
+   * included); undefined when ignored.
    */
   readonly correctionMiBps: number | undefined;
   /**
@@ -210,9 +221,17 @@ export function forecastZone(
 
   const correctionMs = FORECAST_CORRECTION_WINDOW_SECONDS * 1000;
   const correctionHistoryMiBps = behindQuantile(history, nowMs, correctionMs, config);
+  // Today's peak counts only over a window the history covers (no gap over the bound): a peak
+  // in a gap would otherwise be taken for none and lower the forecast.
+  const covered = coversWindow(
+    history,
+    nowMs - correctionMs,
+    nowMs,
+    FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
+  );
   const factor = todayFactor(
     correctionHistoryMiBps,
-    peakSince(history, nowMs - correctionMs, nowMs),
+    covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
   );
   const forecastMiBps = profileMiBps * factor;
   return {
@@ -250,6 +269,26 @@ function peakSince(
     peak = Math.max(peak ?? Number.NEGATIVE_INFINITY, history[i].demandMiBps);
   }
   return peak;
+}
+
+/**
+ * True when no stretch of [fromMs, toMs] longer than `maxGapMs` lacks a sample (the window's edges
+ * count as the ends of the first and the last stretch).
+ */
+function coversWindow(
+  history: readonly DemandSample[],
+  fromMs: number,
+  toMs: number,
+  maxGapMs: number,
+): boolean {
+  let lastMs = fromMs;
+  for (let i = lowerBound(history, fromMs); i < history.length; i++) {
+    const atMs = history[i].atMs;
+    if (atMs > toMs) break;
+    if (atMs - lastMs > maxGapMs) return false;
+    lastMs = atMs;
+  }
+  return toMs - lastMs <= maxGapMs;
 }
 
 /**

@@ -376,7 +376,7 @@ function stepDrain(
         return rollBack(
           record,
           node,
-          'demand stayed within the scale-in margin; emptied node kept',
+          waitedPastDeadlineNote(context, 'emptied node kept'),
           context.nowMs,
         );
       return outcome(record, {
@@ -403,12 +403,7 @@ function stepDrain(
   }
   if (record.kind === 'remove-node' && context.removalMayProceed === false) {
     if (late)
-      return rollBack(
-        record,
-        node,
-        'demand stayed within the scale-in margin; node kept',
-        context.nowMs,
-      );
+      return rollBack(record, node, waitedPastDeadlineNote(context, 'node kept'), context.nowMs);
     return outcome(record, {
       waiting:
         context.removalWaitReason ?? 'demand is within the scale-in margin of the lower level',
@@ -518,6 +513,16 @@ function leftOrRefilled(
     };
   }
   return { instance, groupSeen: group !== undefined };
+}
+
+/**
+ * The note of a removal rolled back at its phase deadline while `removalMayProceed` held it: why it
+ * waited (`removalWaitReason`, or demand within the scale-in margin), then `kept`.
+ */
+function waitedPastDeadlineNote(context: StepContext, kept: string): string {
+  return context.removalWaitReason === undefined
+    ? `demand stayed within the scale-in margin; ${kept}`
+    : `the phase deadline passed while ${context.removalWaitReason}; ${kept}`;
 }
 
 /**

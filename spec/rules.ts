@@ -603,6 +603,15 @@ function minutesOf(time: string): number {
   return (hours ?? 0) * 60 + (minutes ?? 0);
 }
 
+/**
+ * The longest `autoscaling.forecast.leadTimeSeconds`, seconds: 18 h. The controller trusts a
+ * forecast history for min(6 h, 24 h - lead time) after its last successful range query
+ * (`forecastHistoryMaxAgeMs` in controller/forecast-history.ts); past 18 h that bound falls under
+ * 6 h, and near 24 h under the 10-minute refresh, so the forecast would be unknown between
+ * refreshes and no node would be removed.
+ */
+export const FORECAST_MAX_LEAD_TIME_SECONDS = 64_800;
+
 const autoscalingRules: Rule = spec => {
   const issues: SpecIssue[] = [];
   const autoscaling = spec.autoscaling;
@@ -655,6 +664,15 @@ const autoscalingRules: Rule = spec => {
       issue(
         'autoscaling.emptyNodeStabilizationSeconds',
         `${emptyWindow} is longer than autoscaling.scaleInStabilizationSeconds (${autoscaling.scaleInStabilizationSeconds}); an empty node never waits longer than one with brokers, so use at most ${autoscaling.scaleInStabilizationSeconds} or leave it unset`,
+      ),
+    );
+  }
+  const leadTime = autoscaling.forecast?.leadTimeSeconds;
+  if (leadTime !== undefined && leadTime > FORECAST_MAX_LEAD_TIME_SECONDS) {
+    issues.push(
+      issue(
+        'autoscaling.forecast.leadTimeSeconds',
+        `${leadTime} is longer than ${FORECAST_MAX_LEAD_TIME_SECONDS} (18 hours): the forecast reads the same window on past days, and a history refetched every 10 minutes could not be trusted for the 6 hours the controller allows, so no node would be removed; use at most ${FORECAST_MAX_LEAD_TIME_SECONDS}, usually unset (node launch plus the re-spread's moves)`,
       ),
     );
   }

@@ -298,7 +298,7 @@ const autoscalingSchema = z
           .positive()
           .optional()
           .describe(
-            'Look-ahead, seconds. Default 120 + 150 per serial move, lowest to highest level.',
+            'Look-ahead, seconds, at most 64800 (18 h). Default 120 + 150 per serial move, lowest to highest level.',
           ),
         historyDays: z
           .number()

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { AutoScalingRefusal } from '../../controller/adapters/autoscaling';
 import type { ControllerConfig } from '../../controller/config';
+import type { Observed } from '../../controller/model';
 import { NotLeaderError } from '../../controller/fence';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
@@ -187,6 +188,11 @@ export interface RunOptions {
    * or for acting on the world at a chosen step).
    */
   readonly onPass?: (pass: PassResult, world: ChaosWorld) => void;
+  /**
+   * Per controller process (a restart makes a new one): what the process adds to each observation
+   * of the world, as main.ts adds the forecast history's answer. @default none
+   */
+  readonly newObserveHook?: () => (observed: Observed) => Promise<Observed>;
 }
 
 /**
@@ -213,10 +219,11 @@ export async function runSchedule(
   });
   const start = world.nowMs;
   let nextId = 1;
-  const newReconciler = () =>
-    new Reconciler({
+  const newReconciler = () => {
+    const hook = options.newObserveHook?.();
+    return new Reconciler({
       config,
-      observe: world.observe,
+      observe: hook === undefined ? world.observe : async () => hook(await world.observe()),
       cluster: world,
       groups: world,
       events: world,
@@ -228,6 +235,7 @@ export async function runSchedule(
       logger: silentLogger,
       newId: () => `op-${nextId++}`,
     });
+  };
   let reconciler = newReconciler();
   let pending = [...faults];
   let passes = 0;

@@ -720,3 +720,23 @@ describe('autoscaling.emptyNodeStabilizationSeconds', () => {
     }
   });
 });
+
+describe('autoscaling.forecast.leadTimeSeconds', () => {
+  const withLead = (leadTimeSeconds: number): PlatformSpecInput => {
+    const base = specInput(3, 4);
+    return {
+      ...base,
+      autoscaling: { ...base.autoscaling, forecast: { enabled: true, leadTimeSeconds } },
+    } as PlatformSpecInput;
+  };
+
+  it('accepts up to 18 hours', () => {
+    for (const value of [600, 1470, 64_800]) expect(problemsOf(withLead(value))).toEqual([]);
+  });
+
+  it('throws past 18 hours, naming the field, the value and the fix (the history could not be trusted)', () => {
+    expect(problemsOf(withLead(86_400))).toContainEqual(
+      "autoscaling.forecast.leadTimeSeconds: 86400 is longer than 64800 (18 hours): the forecast reads the same window on past days, and a history refetched every 10 minutes could not be trusted for the 6 hours the controller allows, so no node would be removed; use at most 64800, usually unset (node launch plus the re-spread's moves)",
+    );
+  });
+});
