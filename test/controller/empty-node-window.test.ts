@@ -23,7 +23,7 @@ import {
   type Observed,
   type Plan,
 } from '../../controller/decide';
-import { NOW_MS, brokersOn, healthyCluster, testConfig, withNode } from './fixtures';
+import { NOW_MS, brokersOn, healthyCluster, testConfig, withNode, freshAt } from './fixtures';
 
 const config = testConfig();
 const PASS_MS = 30_000;
@@ -51,16 +51,6 @@ function placed(
   };
 }
 
-/** The cluster at `atMs`, every view fresh. */
-function at(observed: Observed, atMs: number): Observed {
-  return {
-    ...observed,
-    nowMs: atMs,
-    freshness: { kubernetesAtMs: atMs, prometheusAtMs: atMs, autoscalingAtMs: atMs },
-    healthSampledAtMs: Object.fromEntries(observed.brokers.map(broker => [broker.podName, atMs])),
-  };
-}
-
 /** One pass per cluster, `PASS_MS` apart from `startMs`. */
 function run(
   clusters: readonly Observed[],
@@ -71,7 +61,7 @@ function run(
   const plans: Plan[] = [];
   let current = memory;
   clusters.forEach((cluster, index) => {
-    const plan = decide(at(cluster, startMs + index * PASS_MS), scenario, current);
+    const plan = decide(freshAt(cluster, startMs + index * PASS_MS), scenario, current);
     plans.push(plan);
     current = plan.memory;
   });

@@ -12,7 +12,15 @@ import {
   type StepContext,
 } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode, STEP_CONTEXT } from './fixtures';
+import {
+  NOW_MS,
+  healthyCluster,
+  testConfig,
+  withBroker,
+  withNode,
+  STEP_CONTEXT,
+  SCALE_IN_NODE_A1,
+} from './fixtures';
 
 const config = testConfig();
 const deadlines = phaseDeadlines(config);
@@ -20,17 +28,12 @@ const context = STEP_CONTEXT;
 const late = (ms: number): StepContext => ({ ...context, nowMs: NOW_MS + ms });
 const base = healthyCluster(config, { nodesPerZone: 2 });
 const cordoned = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));
-const record = startOperation(
-  {
-    kind: 'scale-in',
-    zone: 'us-east-1a',
-    groupName: 'asg-orders-kafka-a',
-    nodeName: 'node-a-1',
-    nodeUid: 'uid-node-a-1',
-    instanceId: 'i-a1',
-  },
-  { nowMs: NOW_MS, fencingToken: 3, holder: 'a', id: 'op-1' },
-);
+const record = startOperation(SCALE_IN_NODE_A1, {
+  nowMs: NOW_MS,
+  fencingToken: 3,
+  holder: 'a',
+  id: 'op-1',
+});
 const inPhase = (phase: OperationRecord['phase']): OperationRecord => ({ ...record, phase });
 const emptied = (observed: Observed): Observed =>
   observed.brokers

@@ -38,7 +38,15 @@ import {
 import type { OperationPhase, OperationRecord } from '../../controller/operation-record';
 import { configWithZones, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode, STEP_CONTEXT } from './fixtures';
+import {
+  NOW_MS,
+  healthyCluster,
+  testConfig,
+  withBroker,
+  withNode,
+  STEP_CONTEXT,
+  SCALE_IN_NODE_A1,
+} from './fixtures';
 import { MINUTE } from './chaos-run';
 
 const config = testConfig();
@@ -341,17 +349,12 @@ describe('the retry of a move rolls only a pod still on the node it must leave',
   // running broker for nothing. The move is not done (wrong zone), so it times out and is
   // abandoned with a Warning instead.
   test('a recreated pod Ready on a node of another zone is not rolled again', () => {
-    const removal = startOperation(
-      {
-        kind: 'scale-in',
-        zone: 'us-east-1a',
-        groupName: 'asg-orders-kafka-a',
-        nodeName: 'node-a-1',
-        nodeUid: 'uid-node-a-1',
-        instanceId: 'i-a1',
-      },
-      { nowMs: NOW_MS, fencingToken: 3, holder: 'a', id: 'op-1' },
-    );
+    const removal = startOperation(SCALE_IN_NODE_A1, {
+      nowMs: NOW_MS,
+      fencingToken: 3,
+      holder: 'a',
+      id: 'op-1',
+    });
     const moving: OperationRecord = {
       ...removal,
       phase: 'drain',

@@ -2,6 +2,7 @@
 import type { StepContext } from '../../controller/operation';
 import type { ControllerConfig } from '../../controller/config';
 import type {
+  Action,
   BrokerLoad,
   Memory,
   Observed,
@@ -20,6 +21,26 @@ export const STEP_CONTEXT: StepContext = {
   holder: 'a',
   removalStillWanted: true,
 };
+
+/** Removing node-a-1 (instance i-a1) from zone us-east-1a's group, as `decide` would start it. */
+export const SCALE_IN_NODE_A1: Extract<Action, { readonly kind: 'scale-in' }> = {
+  kind: 'scale-in',
+  zone: 'us-east-1a',
+  groupName: 'asg-orders-kafka-a',
+  nodeName: 'node-a-1',
+  nodeUid: 'uid-node-a-1',
+  instanceId: 'i-a1',
+};
+
+/** `observed` at `atMs` with every view (Kubernetes, Prometheus, Auto Scaling, broker health) fresh. */
+export function freshAt(observed: Observed, atMs: number): Observed {
+  return {
+    ...observed,
+    nowMs: atMs,
+    freshness: { kubernetesAtMs: atMs, prometheusAtMs: atMs, autoscalingAtMs: atMs },
+    healthSampledAtMs: Object.fromEntries(observed.brokers.map(broker => [broker.podName, atMs])),
+  };
+}
 
 export interface ConfigOptions {
   readonly zones?: number;

@@ -23,6 +23,7 @@ import {
   STEP_CONTEXT,
   testConfig,
   withNode,
+  SCALE_IN_NODE_A1,
 } from './fixtures';
 
 // Test platform: 4 brokers per zone, levels 1 / 2 / 4, 100 MiB/s baseline at target 0.5: a node
@@ -405,22 +406,12 @@ describe('decide while the forecast is unknown (the floor cannot be judged)', ()
   });
 
   describe('a removal in flight waits', () => {
-    const record = startOperation(
-      {
-        kind: 'scale-in',
-        zone: 'us-east-1a',
-        groupName: 'asg-orders-kafka-a',
-        nodeName: 'node-a-1',
-        nodeUid: 'uid-node-a-1',
-        instanceId: 'i-a1',
-      },
-      {
-        nowMs: NOW_MS,
-        fencingToken: STEP_CONTEXT.fencingToken,
-        holder: STEP_CONTEXT.holder,
-        id: 'op-1',
-      },
-    );
+    const record = startOperation(SCALE_IN_NODE_A1, {
+      nowMs: NOW_MS,
+      fencingToken: STEP_CONTEXT.fencingToken,
+      holder: STEP_CONTEXT.holder,
+      id: 'op-1',
+    });
     const removing = withNode(twoNodes, 'node-a-1', node => ({
       ...node,
       unschedulable: true,

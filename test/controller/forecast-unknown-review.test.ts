@@ -33,7 +33,14 @@ import {
   ForecastHistory,
   type RangeQuerier,
 } from '../../controller/forecast-history';
-import { healthyCluster, NOW_MS, STEP_CONTEXT, testConfig, withNode } from './fixtures';
+import {
+  healthyCluster,
+  NOW_MS,
+  STEP_CONTEXT,
+  testConfig,
+  withNode,
+  SCALE_IN_NODE_A1,
+} from './fixtures';
 
 const MIB = 1024 * 1024;
 const MINUTE_MS = 60_000;
@@ -343,22 +350,12 @@ describe('removalContext with the forecast unknown and the ramp guard blind at o
 describe('a removal rolled back at its deadline while the forecast is unknown', () => {
   it('says why it waited in the rollback note (not "demand stayed within the margin")', () => {
     const twoNodes = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 30 });
-    const record = startOperation(
-      {
-        kind: 'scale-in',
-        zone: 'us-east-1a',
-        groupName: 'asg-orders-kafka-a',
-        nodeName: 'node-a-1',
-        nodeUid: 'uid-node-a-1',
-        instanceId: 'i-a1',
-      },
-      {
-        nowMs: NOW_MS,
-        fencingToken: STEP_CONTEXT.fencingToken,
-        holder: STEP_CONTEXT.holder,
-        id: 'op-1',
-      },
-    );
+    const record = startOperation(SCALE_IN_NODE_A1, {
+      nowMs: NOW_MS,
+      fencingToken: STEP_CONTEXT.fencingToken,
+      holder: STEP_CONTEXT.holder,
+      id: 'op-1',
+    });
     const draining = { ...record, phase: 'drain' as const };
     const removing = withNode(twoNodes, 'node-a-1', node => ({
       ...node,

@@ -1,21 +1,24 @@
 import { startOperation, stepOperation } from '../../controller/operation';
 import type { Observed } from '../../controller/model';
-import { NOW_MS, healthyCluster, testConfig, withBroker, withNode, STEP_CONTEXT } from './fixtures';
+import {
+  NOW_MS,
+  healthyCluster,
+  testConfig,
+  withBroker,
+  withNode,
+  STEP_CONTEXT,
+  SCALE_IN_NODE_A1,
+} from './fixtures';
 
 const config = testConfig();
 const context = STEP_CONTEXT;
 const base = healthyCluster(config, { nodesPerZone: 2 });
-const record = startOperation(
-  {
-    kind: 'scale-in',
-    zone: 'us-east-1a',
-    groupName: 'asg-orders-kafka-a',
-    nodeName: 'node-a-1',
-    nodeUid: 'uid-node-a-1',
-    instanceId: 'i-a1',
-  },
-  { nowMs: NOW_MS, fencingToken: 3, holder: 'a', id: 'op-1' },
-);
+const record = startOperation(SCALE_IN_NODE_A1, {
+  nowMs: NOW_MS,
+  fencingToken: 3,
+  holder: 'a',
+  id: 'op-1',
+});
 const cordoned = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));
 const draining = { ...record, phase: 'drain' as const };
 const moving = {

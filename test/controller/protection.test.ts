@@ -2,7 +2,7 @@ import type { Observed } from '../../controller/model';
 import { startOperation } from '../../controller/operation';
 import type { OperationPhase } from '../../controller/operation-record';
 import { instancesToProtect } from '../../controller/protection';
-import { NOW_MS, healthyCluster, testConfig, withNode } from './fixtures';
+import { NOW_MS, healthyCluster, testConfig, withNode, SCALE_IN_NODE_A1 } from './fixtures';
 
 const config = testConfig();
 const base = healthyCluster(config, { nodesPerZone: 2 });
@@ -19,17 +19,7 @@ const withInstances = (
 });
 
 const removal = (phase: OperationPhase) => ({
-  ...startOperation(
-    {
-      kind: 'scale-in',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      instanceId: 'i-a1',
-    },
-    { nowMs: NOW_MS, fencingToken: 1, holder: 'a', id: 'op-1' },
-  ),
+  ...startOperation(SCALE_IN_NODE_A1, { nowMs: NOW_MS, fencingToken: 1, holder: 'a', id: 'op-1' }),
   phase,
 });
 

@@ -33,6 +33,7 @@ import {
   testConfig,
   withBroker,
   withNode,
+  SCALE_IN_NODE_A1,
 } from './fixtures';
 
 // 4 brokers a zone: levels 1 / 2 / 4; 100 MiB/s baseline, target 0.5.
@@ -137,17 +138,12 @@ describe('a waiting removal and a zone waiting for its new nodes', () => {
   // and waits for 2 more (desired 4): its re-spread waits for those nodes whatever zone a does, so
   // zone a's removal is not rolled back for it (it would be, were zone b's re-spread due now).
   const apart: ControllerConfig = { ...config, sameLevelInAllZones: false };
-  const record = startOperation(
-    {
-      kind: 'scale-in',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      instanceId: 'i-a1',
-    },
-    { nowMs: NOW_MS, fencingToken: 1, holder: 'me', id: 'op-1' },
-  );
+  const record = startOperation(SCALE_IN_NODE_A1, {
+    nowMs: NOW_MS,
+    fencingToken: 1,
+    holder: 'me',
+    id: 'op-1',
+  });
   const base = withBroker(
     withNode(
       healthyCluster(apart, { nodesPerZone: 2, demandByZone: [48, 90] }),

@@ -23,7 +23,14 @@ import {
   type RampSample,
 } from '../../controller/ramp';
 import { exampleSpec } from '../util/specs';
-import { healthyCluster, NOW_MS, stabilizedLongAgo, testConfig, withNode } from './fixtures';
+import {
+  healthyCluster,
+  NOW_MS,
+  stabilizedLongAgo,
+  testConfig,
+  withNode,
+  SCALE_IN_NODE_A1,
+} from './fixtures';
 
 // Test platform: 4 brokers per zone, levels 1 / 2 / 4, 100 MiB/s baseline at target 0.5: one node
 // plans for 50 MiB/s of zone demand and is above its baseline past 100.
@@ -233,17 +240,12 @@ describe('a restart leaves the guard blind for a minute: no removal goes on mean
   // last minute: 45 fits 1 node with the margin, but projects to 120 > 100 within 180 s. The
   // process that saw the rise rolls the removal back; a restarted one has no samples. Before the
   // fix it let the removal go on (and, with a window of 0 s, started a new one at its first pass).
-  const record = startOperation(
-    {
-      kind: 'scale-in',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      instanceId: 'i-a1',
-    },
-    { nowMs: NOW_MS, fencingToken: 1, holder: 'me', id: 'op-1' },
-  );
+  const record = startOperation(SCALE_IN_NODE_A1, {
+    nowMs: NOW_MS,
+    fencingToken: 1,
+    holder: 'me',
+    id: 'op-1',
+  });
   const removing = withNode(
     healthyCluster(config, { nodesPerZone: 2, demandMiBps: 45 }),
     'node-a-1',

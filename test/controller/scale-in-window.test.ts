@@ -19,7 +19,6 @@ import {
   removalMayProceed,
   removalStillWanted,
   type Memory,
-  type Observed,
   type Plan,
 } from '../../controller/decide';
 import { startOperation, stepOperation } from '../../controller/operation';
@@ -31,21 +30,13 @@ import {
   testConfig,
   withBroker,
   withNode,
+  SCALE_IN_NODE_A1,
+  freshAt,
 } from './fixtures';
 
 const config = testConfig();
 const PASS_MS = 30_000;
 const WINDOW_MS = config.scaleInStabilizationSeconds * 1000;
-
-/** The cluster at `atMs`, every view fresh. */
-function at(observed: Observed, atMs: number): Observed {
-  return {
-    ...observed,
-    nowMs: atMs,
-    freshness: { kubernetesAtMs: atMs, prometheusAtMs: atMs, autoscalingAtMs: atMs },
-    healthSampledAtMs: Object.fromEntries(observed.brokers.map(broker => [broker.podName, atMs])),
-  };
-}
 
 /** Runs one pass per demand figure, `PASS_MS` apart from `NOW_MS`, on a fixed cluster. */
 function passes(
@@ -59,7 +50,7 @@ function passes(
   const plans: Plan[] = [];
   let current = memory;
   demands.forEach((demandMiBps, index) => {
-    const observed = at(
+    const observed = freshAt(
       healthyCluster(scenario, { nodesPerZone, demandMiBps }),
       startMs + index * PASS_MS,
     );
@@ -135,7 +126,10 @@ describe('scale-in stabilization: the window is judged at the target', () => {
     const reasons: string[] = [];
     for (let index = 0; index <= 2; index++) {
       const plan = decide(
-        at(healthyCluster(slow, { nodesPerZone: 2, demandMiBps: 40 }), NOW_MS + index * 300_000),
+        freshAt(
+          healthyCluster(slow, { nodesPerZone: 2, demandMiBps: 40 }),
+          NOW_MS + index * 300_000,
+        ),
         slow,
         memory,
       );
@@ -261,7 +255,7 @@ describe('scale-in stabilization: the window is judged at the target', () => {
           let memory = INITIAL_MEMORY;
           demands.forEach((demand, index) => {
             const nowMs = NOW_MS + index * gapSeconds * 1000;
-            const observed = at(
+            const observed = freshAt(
               healthyCluster(oneZone, { nodesPerZone: nodes, demandMiBps: demand }),
               nowMs,
             );
@@ -326,17 +320,12 @@ describe('scale-in: which zone first', () => {
 
 describe('a removal in progress when demand comes back', () => {
   const twoNodes = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 40 });
-  const record = startOperation(
-    {
-      kind: 'scale-in',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      instanceId: 'i-a1',
-    },
-    { nowMs: NOW_MS, fencingToken: 1, holder: 'me', id: 'op-1' },
-  );
+  const record = startOperation(SCALE_IN_NODE_A1, {
+    nowMs: NOW_MS,
+    fencingToken: 1,
+    holder: 'me',
+    id: 'op-1',
+  });
   const draining = { ...record, phase: 'drain' as const };
   const removing = (
     demandByZone: readonly number[],
