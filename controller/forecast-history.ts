@@ -20,6 +20,23 @@
  * `insufficient-history` (reactive) until `minHistoryHours`. The cost of the other reading (a real
  * gap taken for a new zone) would be a removal the floor would have held.
  *
+ * A successful refresh extends the history held instead of replacing it (`mergeZoneHistory`): the
+ * held samples older than the response's first sample for the zone (within `historyDays`) stay, and
+ * the response alone counts from its first sample on. A Prometheus that lost its data (TSDB wiped,
+ * a new instance, retention cut, a remote-read outage) answers a short history; replacing would
+ * turn the zone from known into `insufficient-history`, its floor to 0, and let a removal go that
+ * the floor held. Merging was chosen over turning a shrunk history `unknown`: the held samples were
+ * measured by the same queries and still describe the zone's days, so the floor keeps working,
+ * whereas `unknown` would hold every removal in the zone for the `minHistoryHours` (24 h by
+ * default) it takes Prometheus to hold enough again. The per-zone `unknown` causes (series missing
+ * or cut short) are still judged on the new response alone, and the memory stays bounded by
+ * `historyDays` (one refresh's grid: at most `historyDays` / `FORECAST_STEP_SECONDS` points, plus
+ * the held ones before the response's first point). The config is fixed for the life of the
+ * object, so a zone added or removed in it comes with a new process; only the config's zones are
+ * held. Remaining limitation: the history lives in the process; after a restart it is what
+ * Prometheus answers, so a Prometheus that lost its data while the controller restarted reads as
+ * a short history (`insufficient-history`), not as `unknown`.
+ *
  * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again at the
  * next pass; the history turns `unknown` once the last success is too old, or while it is stamped
  * after now (the clock stepped back: it is refetched at once, and its age is unknown until then).
@@ -90,6 +107,32 @@ export function forecastHistoryMaxAgeMs(leadTimeSeconds: number): number {
 export function perPoolQuery(perPodQuery: string, clusterName: string): string {
   const escaped = clusterName.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
   return `sum by (pool) (label_replace(${perPodQuery}, "pool", "$1", "pod", "${escaped}-(.+)-[0-9]+"))`;
+}
+
+/**
+ * One zone's history after a successful refresh: the held samples older than the fresh response's
+ * first sample, then the fresh response's samples, both kept within the query's window
+ * [windowStartMs, nowMs] (inputs ascending by `atMs`; the result too). Over the span the fresh
+ * response covers (its first sample onward) it alone counts, gaps included: two refreshes evaluate
+ * on different grids (a range query's points sit at its start plus whole steps, and each refresh
+ * starts at its own time), so held samples between fresh ones would double the weight of the
+ * overlap in the quantiles and grow the history past `historyDays` / `FORECAST_STEP_SECONDS`
+ * points. A fresh response without a sample keeps the held history (the zone is `unknown`
+ * meanwhile: its series is missing). Samples before `windowStartMs` (older than `historyDays`)
+ * and after `nowMs` (a held one was stamped by a clock that has since stepped back; a fresh one no
+ * Prometheus answers) are dropped, so the result holds at most one grid's worth of points per
+ * `FORECAST_STEP_SECONDS` over the window. Pure.
+ */
+export function mergeZoneHistory(
+  held: readonly DemandSample[],
+  fresh: readonly DemandSample[],
+  windowStartMs: number,
+  nowMs: number,
+): DemandSample[] {
+  const inWindow = (sample: DemandSample) => sample.atMs >= windowStartMs && sample.atMs <= nowMs;
+  const kept = fresh.filter(inWindow);
+  const freshStartMs = kept[0]?.atMs ?? Number.POSITIVE_INFINITY;
+  return [...held.filter(sample => inWindow(sample) && sample.atMs < freshStartMs), ...kept];
 }
 
 /** Keeps the history and answers forecasts. */
@@ -188,13 +231,31 @@ export class ForecastHistory {
             .sort((a, b) => a.atMs - b.atMs),
         );
       }
-      this.history = next;
+      this.history = new Map(
+        zones.map(zone => [
+          zone.zone,
+          mergeZoneHistory(
+            this.history.get(zone.zone) ?? [],
+            next.get(zone.zone) ?? [],
+            startMs,
+            nowMs,
+          ),
+        ]),
+      );
       this.zoneUnknownCauses = causes;
       this.fetchedAtMs = nowMs;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
       this.onError(error);
     }
+  }
+
+  /**
+   * The demand samples held for `zone` (ascending by `atMs`, MiB/s): what the successful refreshes
+   * merged (`mergeZoneHistory`); empty for a zone not in the config or before the first success.
+   */
+  heldHistory(zone: string): readonly DemandSample[] {
+    return this.history.get(zone) ?? [];
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   FORECAST_STEP_SECONDS,
   ForecastHistory,
   forecastHistoryMaxAgeMs,
+  mergeZoneHistory,
   type RangeQuerier,
 } from '../../controller/forecast-history';
 import { NOW_MS, testConfig } from './fixtures';
@@ -237,5 +238,213 @@ describe('ForecastHistory: known, short or unknown', () => {
     const history = new ForecastHistory(new FakePrometheus(), testConfig());
     await history.refresh(NOW_MS);
     expect(history.forecasts(NOW_MS)).toBeUndefined();
+  });
+});
+
+/** A daily shape: 20 MiB/s at night up to 100 MiB/s at 14:00 UTC, per point in time. */
+function dailyMiBps(atMs: number): number {
+  const hour = (atMs % DAY_MS) / HOUR_MS;
+  return 20 + 80 * Math.max(0, Math.cos(((hour - 14) / 24) * 2 * Math.PI));
+}
+
+/** `flat`, but following `dailyMiBps`. */
+function daily(pool: string, fromMs: number, toMs: number): Series {
+  const points: Array<{ atMs: number; value: number }> = [];
+  for (let atMs = Math.ceil(fromMs / STEP_MS) * STEP_MS; atMs <= toMs; atMs += STEP_MS) {
+    points.push({ atMs, value: dailyMiBps(atMs) * MIB });
+  }
+  return { labels: { pool }, points };
+}
+
+describe('ForecastHistory: a successful refresh never forgets the history held', () => {
+  it('a refresh returning a shorter history (Prometheus lost its data) keeps the forecast as it was', async () => {
+    // GIVEN a controller that held 3 days of a daily shape
+    const threeDays: FakePrometheus['shape'] = (pool, _direction, _startMs, endMs) => [
+      daily(pool, endMs - 3 * DAY_MS, endMs),
+    ];
+    const prometheus = new FakePrometheus();
+    prometheus.shape = threeDays;
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    // AND one that kept asking a Prometheus that never lost anything
+    const intact = new FakePrometheus();
+    intact.shape = threeDays;
+    const control = new ForecastHistory(intact, config);
+    await control.refresh(NOW_MS);
+    // WHEN Prometheus loses its data and holds only the 30 min since (the series reach the end,
+    // so the response looks like a new cluster's)
+    const laterMs = NOW_MS + FORECAST_REFRESH_SECONDS * 1000;
+    prometheus.shape = (pool, _direction, _startMs, endMs) => [
+      daily(pool, endMs - 30 * 60_000, endMs),
+    ];
+    const wipedHistory = new ForecastHistory(prometheus, config);
+    await wipedHistory.refresh(laterMs);
+    await history.refresh(laterMs);
+    await control.refresh(laterMs);
+    // THEN the zone is not taken for a new cluster: the forecast is the one the full history gives
+    const kept = history.forecasts(laterMs) ?? [];
+    expect(kept.map(each => each.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(kept).toEqual(control.forecasts(laterMs));
+    expect(kept[0].historyHours).toBeCloseTo(72 + 1 / 6);
+    // (a process that started on the wiped Prometheus reads it as short: the limitation after a
+    // restart, docs/controller.md)
+    expect(statuses(wipedHistory, laterMs)).toEqual(pools.map(() => 'insufficient-history'));
+  });
+
+  it('the held samples inside the new response span are dropped, gaps included; older ones stay', () => {
+    const sample = (minutes: number, demandMiBps: number) => ({
+      atMs: NOW_MS + minutes * 60_000,
+      demandMiBps,
+    });
+    const held = [sample(-60, 1), sample(-50, 1), sample(-40, 1), sample(-30, 1), sample(-20, 1)];
+    // The new response starts at -40 (same timestamp as a held sample: the new one wins) and has a
+    // gap at -30 (the held -30 is dropped: its span is the new response's).
+    const fresh = [sample(-40, 2), sample(-20, 2), sample(-10, 2)];
+    expect(mergeZoneHistory(held, fresh, NOW_MS - 55 * 60_000, NOW_MS)).toEqual([
+      sample(-50, 1),
+      sample(-40, 2),
+      sample(-20, 2),
+      sample(-10, 2),
+    ]);
+    // A response without a sample keeps the held history inside the window
+    expect(mergeZoneHistory(held, [], NOW_MS - 45 * 60_000, NOW_MS)).toEqual(held.slice(2));
+    // Held samples stamped after now (the clock stepped back since) are dropped
+    expect(mergeZoneHistory(held, [], NOW_MS - DAY_MS, NOW_MS - 35 * 60_000)).toEqual(
+      held.slice(0, 3),
+    );
+  });
+
+  it('a clock stepped back: unknown until refetched, then nothing stamped after now is held', async () => {
+    const prometheus = new FakePrometheus();
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    const backMs = NOW_MS - 2 * HOUR_MS;
+    expect(statuses(history, backMs)).toEqual(pools.map(() => 'unknown'));
+    // WHEN the refetch (due at once) answers a short history up to the new now
+    prometheus.shape = (pool, _direction, _startMs, endMs) => [
+      flat(pool, endMs - HOUR_MS, endMs, 40),
+    ];
+    await history.refresh(backMs);
+    // THEN the zone is known again with the history before the new response's start kept, and
+    // nothing after now
+    expect(statuses(history, backMs)).toEqual(['ok', 'ok', 'ok']);
+    const held = history.heldHistory('us-east-1a');
+    expect(held.at(-1)?.atMs).toBe(backMs);
+    expect(held[0].atMs).toBe(NOW_MS - 3 * DAY_MS);
+  });
+
+  it('the series-missing and cut-short causes are judged on the new response, not the merged history', async () => {
+    const prometheus = new FakePrometheus();
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    // WHEN the next response cuts pool brokers-a short by 2 h and has no brokers-b
+    prometheus.shape = (pool, _direction, _startMs, endMs) =>
+      pool === 'brokers-a'
+        ? [flat(pool, endMs - HOUR_MS * 3, endMs - 2 * HOUR_MS, 40)]
+        : pool === 'brokers-b'
+          ? []
+          : [flat(pool, endMs - 3 * DAY_MS, endMs, 40)];
+    const laterMs = NOW_MS + FORECAST_REFRESH_SECONDS * 1000;
+    await history.refresh(laterMs);
+    // THEN both are unknown although the held history reaches past the cut
+    expect(statuses(history, laterMs)).toEqual(['unknown', 'unknown', 'ok']);
+    expect(history.heldHistory('us-east-1b').at(-1)?.atMs).toBe(NOW_MS);
+  });
+
+  it('after any sequence of successful responses, the history held is their union within historyDays, the newest winning (property)', async () => {
+    const historyDays = 2;
+    const shortConfig: ControllerConfig = {
+      ...config,
+      forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470, historyDays },
+    };
+    const windowMs = historyDays * DAY_MS;
+    // Per response and pool: missing, or a series from `startSteps` before the end to `cutSteps`
+    // before it (cut short: unknown, but its samples are still held).
+    const pool = fc.option(
+      fc.record({
+        startSteps: fc.integer({ min: 0, max: windowMs / STEP_MS + 12 }),
+        cutSteps: fc.integer({ min: 0, max: 6 }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            // Forward by at least the refresh interval (each refresh queries), or the clock
+            // stepped back (refetched at once).
+            afterSeconds: fc.oneof(
+              fc.integer({ min: FORECAST_REFRESH_SECONDS, max: 3 * 86_400 }),
+              fc.integer({ min: -3 * 3600, max: -1 }),
+            ),
+            pools: fc.tuple(pool, pool, pool),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async steps => {
+          const prometheus = new FakePrometheus();
+          const history = new ForecastHistory(prometheus, shortConfig);
+          // Each response's points for each pool (value: the response's index + 1), its end.
+          const responses: Array<{
+            endMs: number;
+            points: Array<Array<{ atMs: number; demandMiBps: number }>>;
+          }> = [];
+          let atMs = NOW_MS;
+          for (const [index, step] of steps.entries()) {
+            atMs += step.afterSeconds * 1000;
+            const points = step.pools.map(shape => {
+              if (shape === null) return [];
+              const series = flat(
+                'x',
+                atMs - shape.startSteps * STEP_MS,
+                atMs - shape.cutSteps * STEP_MS,
+                index + 1,
+              );
+              return series.points.map(point => ({
+                atMs: point.atMs,
+                demandMiBps: point.value / MIB,
+              }));
+            });
+            responses.push({ endMs: atMs, points });
+            prometheus.shape = (poolName, _direction, _startMs, endMs) => {
+              const shape = step.pools[pools.indexOf(poolName)];
+              return shape === null
+                ? []
+                : [
+                    flat(
+                      poolName,
+                      endMs - shape.startSteps * STEP_MS,
+                      endMs - shape.cutSteps * STEP_MS,
+                      index + 1,
+                    ),
+                  ];
+            };
+            await history.refresh(atMs);
+          }
+          // A sample of response i is held iff every later response j kept it: within j's
+          // window [end_j - historyDays, end_j] and before j's first sample for the pool.
+          for (const [zoneIndex, zone] of shortConfig.zones.entries()) {
+            const inWindow = (sample: { atMs: number }, endMs: number) =>
+              sample.atMs >= endMs - windowMs && sample.atMs <= endMs;
+            const kept = responses.map(response =>
+              response.points[zoneIndex].filter(sample => inWindow(sample, response.endMs)),
+            );
+            const expected = responses.flatMap((response, i) =>
+              kept[i].filter(sample =>
+                responses.slice(i + 1).every((later, offset) => {
+                  const firstMs = kept[i + 1 + offset][0]?.atMs ?? Number.POSITIVE_INFINITY;
+                  return inWindow(sample, later.endMs) && sample.atMs < firstMs;
+                }),
+              ),
+            );
+            expected.sort((a, b) => a.atMs - b.atMs);
+            const held = history.heldHistory(zone.zone);
+            expect(held).toEqual(expected);
+            // Memory bound: one grid over the window, plus at most the points of the window's edge
+            expect(held.length).toBeLessThanOrEqual(windowMs / STEP_MS + 1);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
