@@ -30,12 +30,14 @@
  * whereas `unknown` would hold every removal in the zone for the `minHistoryHours` (24 h by
  * default) it takes Prometheus to hold enough again. The per-zone `unknown` causes (series missing
  * or cut short) are still judged on the new response alone, and the memory stays bounded by
- * `historyDays` (one refresh's grid: at most `historyDays` / `FORECAST_STEP_SECONDS` points, plus
- * the held ones before the response's first point). The config is fixed for the life of the
- * object, so a zone added or removed in it comes with a new process; only the config's zones are
- * held. Remaining limitation: the history lives in the process; after a restart it is what
- * Prometheus answers, so a Prometheus that lost its data while the controller restarted reads as
- * a short history (`insufficient-history`), not as `unknown`.
+ * `historyDays`: at most historyDays x 86,400 / `FORECAST_STEP_SECONDS` + 2 samples per zone (two
+ * grids, one point per step each, meeting at the response's first point). Within one process the
+ * history may so reach further back than Prometheus retains (up to `historyDays`). The config is
+ * fixed for the life of the object, so a zone added or removed in it comes with a new process; only
+ * the config's zones are held. Remaining limitation: the history lives in the process, nothing is
+ * persisted; after a restart it is what Prometheus answers, so a Prometheus that lost its data
+ * before the controller (re)started reads as a short history (`insufficient-history`), not as
+ * `unknown`.
  *
  * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again at the
  * next pass; the history turns `unknown` once the last success is too old, or while it is stamped
@@ -120,8 +122,8 @@ export function perPoolQuery(perPodQuery: string, clusterName: string): string {
  * points. A fresh response without a sample keeps the held history (the zone is `unknown`
  * meanwhile: its series is missing). Samples before `windowStartMs` (older than `historyDays`)
  * and after `nowMs` (a held one was stamped by a clock that has since stepped back; a fresh one no
- * Prometheus answers) are dropped, so the result holds at most one grid's worth of points per
- * `FORECAST_STEP_SECONDS` over the window. Pure.
+ * Prometheus answers) are dropped, so the result holds at most (nowMs - windowStartMs) / step + 2
+ * samples when each input holds one point per step. Pure.
  */
 export function mergeZoneHistory(
   held: readonly DemandSample[],
