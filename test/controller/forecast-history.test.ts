@@ -2,7 +2,9 @@
  * `ForecastHistory` (`controller/forecast-history.ts`): "history known but short" (a new cluster,
  * `insufficient-history`, the controller stays reactive) against "history unknown" (`unknown`: no
  * successful range query since the start, the last one too old, a zone's series missing or cut
- * short), which `decide` answers by starting no removal in the zone.
+ * short), which `decide` answers by starting no removal in the zone; and the merge of each
+ * successful response with the history held (`mergeZoneHistory`), so a Prometheus that lost its
+ * data does not shorten it.
  */
 import fc from 'fast-check';
 import type { ControllerConfig } from '../../controller/config';
