@@ -361,6 +361,7 @@ function zoneViews(
           rampProjectedMiBps: zone.ramp.projectedMiBps,
           rampFloorNodes: zone.ramp.floorNodes,
           rampBlind: zone.ramp.blind,
+          rampRising: zone.ramp.rising,
         }),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
@@ -632,11 +633,13 @@ function scaleInActionOrHold(
     // qualify. The window is `scaleInStabilizationSeconds`, or the shorter
     // `emptyNodeStabilizationSeconds` when the victim is empty (`removalMovesNothing`): the same
     // per-level clocks, so a pass above the level's target restarts the short window too.
-    // While demand rises at all (the ramp guard's slope, when the guard is on; the guard's own
-    // hold above needs a rise past the nodes' baseline), an empty node keeps the full window: a
-    // spike that returns within it then finds the node Ready, as before.
+    // While demand rises (judged over the ramp guard's samples, when the guard is on:
+    // `ZoneRamp.rising`, the latest more than 1 MiB/s above the lowest of about 150 s, so noise in
+    // one pass's minute cannot hide a slow rise; the guard's own hold above needs a rise past the
+    // nodes' baseline), an empty node keeps the full window: a spike that returns within it then
+    // finds the node Ready, as before.
     const dataAtMs = observed.freshness.prometheusAtMs ?? nowMs;
-    const rising = zone.ramp !== undefined && zone.ramp.slopeMiBpsPerSecond > 0;
+    const rising = zone.ramp?.rising === true;
     const empty =
       !rising &&
       victim?.withRoom === true &&

@@ -314,6 +314,11 @@ export interface ZoneView {
    * removal starts or goes on in the zone meanwhile.
    */
   readonly rampBlind?: boolean;
+  /**
+   * Ramp guard on: true while demand rises by the trend of the guard's samples (`ZoneRamp.rising`);
+   * an empty node then keeps the full scale-in window.
+   */
+  readonly rampRising?: boolean;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */

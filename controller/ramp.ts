@@ -22,6 +22,11 @@
  * node removal in the zone and a removal in progress waits (`removalMayProceed`): the guard it ran
  * with before the restart might have asked for the node, so a restart never lets a removal go on
  * that the guard would have rolled back.
+ *
+ * The same samples also tell `decide` whether demand is rising at all (`ZoneRamp.rising`,
+ * `demandRising`): the latest is more than `RISING_MIN_MIBPS` above the lowest of them. Only the
+ * empty-node window reads it; judged over the ~150 s kept, one noisy minute can neither hide a
+ * slow rise nor fake one for long, as the one-minute slope could.
  */
 import type { ControllerConfig } from './config';
 import { levelAtLeast } from './levels';
@@ -69,6 +74,45 @@ export interface ZoneRamp {
    * controller's first minute, or after a gap in the data): the guard cannot tell a rise yet.
    */
   readonly blind: boolean;
+  /**
+   * True when demand is rising judged over all the samples kept (`demandRising`: the latest more
+   * than `RISING_MIN_MIBPS` above the lowest), which noise in one pass's minute cannot hide. Only
+   * the empty-node window reads it (`decide`); the guard's floor and hold use
+   * `slopeMiBpsPerSecond`. False when `blind`.
+   */
+  readonly rising: boolean;
+}
+
+/**
+ * How far above the lowest of the samples kept the latest demand must be for `demandRising`,
+ * MiB/s. A flat demand whose noise stays within half of this either side of its level never
+ * counts as rising; the review's case (+1 MiB/s a minute under +-2 MiB/s of noise) is 2 MiB/s or
+ * more above its lowest sample at every pass.
+ */
+export const RISING_MIN_MIBPS = 1;
+
+/**
+ * Whether demand is rising, for the empty-node window: the latest sample is more than
+ * `RISING_MIN_MIBPS` above the lowest of all the samples kept (about 150 s, `rampKeepMs`).
+ * False when the samples span less than `RAMP_MIN_SPAN_MS`.
+ *
+ * Bounds, for noise within +-a around the demand's course: a demand rising by R over the samples'
+ * span always counts when R - 2a > `RISING_MIN_MIBPS` (the latest is at least that above the
+ * oldest); a flat demand never counts when 2a <= `RISING_MIN_MIBPS`, and otherwise counts at most
+ * m x (ceil(2a / `RISING_MIN_MIBPS`) - 1) passes in a row, m the earlier samples kept (5 at a
+ * 30 s interval): each such pass has an earlier sample within m passes more than
+ * `RISING_MIN_MIBPS` lower, and a chain of those cannot drop further than the noise's range 2a.
+ * The last minute's rise alone (the guard's slope) had neither bound: noise could hide a slow
+ * rise at every pass whose minute dipped.
+ */
+export function demandRising(samples: readonly RampSample[]): boolean {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (first === undefined || last === undefined || last.atMs - first.atMs < RAMP_MIN_SPAN_MS) {
+    return false;
+  }
+  const lowest = Math.min(...samples.map(sample => sample.demandMiBps));
+  return last.demandMiBps > lowest + RISING_MIN_MIBPS;
 }
 
 /**
@@ -109,6 +153,7 @@ export function zoneRamp(
     projectedMiBps: latest?.demandMiBps ?? 0,
     floorNodes: 0,
     blind,
+    rising: !blind && demandRising(samples),
   });
   if (latest === undefined) return none(0, true);
   // The newest sample at least one metric minute older than this pass's.
@@ -125,6 +170,7 @@ export function zoneRamp(
     projectedMiBps,
     floorNodes: rampFloorNodes(projectedMiBps, readyNodes, config),
     blind: false,
+    rising: demandRising(samples),
   };
 }
 

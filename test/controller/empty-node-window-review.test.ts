@@ -141,7 +141,7 @@ describe('empty-node window: pass sequences with restarts, stale stretches and c
             else carriesSinceMs = undefined;
             if (plan.action?.kind !== 'scale-in') continue;
             removals++;
-            const rising = guarded && (plan.zones[0].rampProjectedMiBps ?? 0) > step.demandMiBps;
+            const rising = guarded && plan.zones[0].rampRising === true;
             const windowMs =
               (rising
                 ? scenario.scaleInStabilizationSeconds
