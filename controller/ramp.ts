@@ -86,8 +86,10 @@ export interface ZoneRamp {
 /**
  * How far above the lowest of the samples kept the latest demand must be for `demandRising`,
  * MiB/s. A flat demand whose noise stays within half of this either side of its level never
- * counts as rising; the review's case (+1 MiB/s a minute under +-2 MiB/s of noise) is 2 MiB/s or
- * more above its lowest sample at every pass.
+ * counts as rising. The review's case (+1 MiB/s a minute under noise alternating 0, +2, 0, -2 MiB/s)
+ * is 2 MiB/s or more above its lowest sample at every pass; under other noise within +-2 MiB/s it is
+ * not (a pass 2 MiB/s low after five 2 MiB/s high is its samples' lowest): only the bound in
+ * `demandRising` (a rise over the samples of more than 2a + this) is guaranteed.
  */
 export const RISING_MIN_MIBPS = 1;
 
