@@ -9,7 +9,8 @@
  * - history unknown (`unknown`, with `unknownCause`): no range query has succeeded since the
  *   process started, the last success is older than `forecastHistoryMaxAgeMs`, or the last
  *   successful response had no series for the zone's pool in a direction, or one that ends more
- *   than `FORECAST_SERIES_END_TOLERANCE_SECONDS` before the query's end. The process before a
+ *   than `FORECAST_SERIES_END_TOLERANCE_SECONDS` before the query's end, or whose two directions
+ *   share no point in time that recent (the zone's demand needs both). The process before a
  *   restart may have held a node through its floor, so `decide` starts no removal in such a zone
  *   and a removal in flight waits, as for the ramp guard's blind state (`controller/ramp.ts`).
  *
@@ -222,16 +223,29 @@ export class ForecastHistory {
         // A point in time only one direction has is a gap, not a quieter moment: the other
         // direction may have been the busier one (both queries share start, end and step).
         const [receiveByTime, transmitByTime] = byDirection;
-        next.set(
-          zone.zone,
-          [...receiveByTime]
-            .filter(([atMs]) => transmitByTime.has(atMs))
-            .map(([atMs, receiveMiBps]) => ({
-              atMs,
-              demandMiBps: Math.max(receiveMiBps, transmitByTime.get(atMs) ?? 0),
-            }))
-            .sort((a, b) => a.atMs - b.atMs),
+        const paired = [...receiveByTime]
+          .filter(([atMs]) => transmitByTime.has(atMs))
+          .map(([atMs, receiveMiBps]) => ({
+            atMs,
+            demandMiBps: Math.max(receiveMiBps, transmitByTime.get(atMs) ?? 0),
+          }))
+          .sort((a, b) => a.atMs - b.atMs);
+        // Each direction reaching the end is not enough: the zone's demand needs both at one
+        // point in time, else the merge would keep only held samples and the zone would read ok
+        // on them while they age (up to the history's age bound).
+        const newestPairedMs = Math.max(
+          Number.NEGATIVE_INFINITY,
+          ...paired.filter(sample => sample.atMs <= nowMs).map(sample => sample.atMs),
         );
+        if (!causes.has(zone.zone) && newestPairedMs < nowMs - toleranceMs) {
+          causes.set(
+            zone.zone,
+            Number.isFinite(newestPairedMs)
+              ? `pool ${zone.poolName}'s receive and transmit series in the forecast history last share a point in time ${Math.round((nowMs - newestPairedMs) / 60_000)} min before the query's end`
+              : `pool ${zone.poolName}'s receive and transmit series in the forecast history share no point in time`,
+          );
+        }
+        next.set(zone.zone, paired);
       }
       this.history = new Map(
         zones.map(zone => [

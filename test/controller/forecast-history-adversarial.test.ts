@@ -1,0 +1,98 @@
+/**
+ * Adversarial review of the forecast history's merge (`mergeZoneHistory` in
+ * `controller/forecast-history.ts`): a response whose two directions never share a point in time
+ * (each reaches the query's end, so neither direction alone is missing or cut short) leaves the
+ * merge only held samples; the zone must read `unknown`, not `ok` on samples that age by the
+ * refresh. And the memory bound over three weeks of refreshes against a Prometheus keeping 1 day.
+ */
+import type { ControllerConfig } from '../../controller/config';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
+import {
+  FORECAST_REFRESH_SECONDS,
+  FORECAST_STEP_SECONDS,
+  ForecastHistory,
+  type RangeQuerier,
+} from '../../controller/forecast-history';
+import { NOW_MS, testConfig } from './fixtures';
+
+const MIB = 1024 * 1024;
+const STEP_MS = FORECAST_STEP_SECONDS * 1000;
+const DAY_MS = 86_400_000;
+const REFRESH_MS = FORECAST_REFRESH_SECONDS * 1000;
+const config: ControllerConfig = {
+  ...testConfig(),
+  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+};
+const pools = config.zones.map(zone => zone.poolName);
+
+type Series = Awaited<ReturnType<RangeQuerier['queryRange']>>[number];
+
+/** 40 MiB/s for `pool`, one point per step over [fromMs, toMs], shifted by `offsetMs`. */
+function flat(pool: string, fromMs: number, toMs: number, offsetMs = 0): Series {
+  const points: Array<{ atMs: number; value: number }> = [];
+  for (let atMs = Math.ceil(fromMs / STEP_MS) * STEP_MS + offsetMs; atMs <= toMs; atMs += STEP_MS) {
+    points.push({ atMs, value: 40 * MIB });
+  }
+  return { labels: { pool }, points };
+}
+
+describe('a response whose directions share no point in time', () => {
+  it('turns the zone unknown instead of ok on held samples that age', async () => {
+    // GIVEN a history known from 3 days of both directions on one grid
+    let shifted = false;
+    const prometheus: RangeQuerier = {
+      queryRange: async (promql, _startMs, endMs) => {
+        const transmit = !promql.includes('label_replace(rx,');
+        return pools.map(pool =>
+          flat(pool, endMs - 3 * DAY_MS, endMs, shifted && transmit ? 1 : 0),
+        );
+      },
+    };
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    expect(history.forecasts(NOW_MS)?.map(forecast => forecast.status)).toEqual(
+      config.zones.map(() => 'ok'),
+    );
+    // WHEN the transmit series come back 1 ms off the receive grid for 5 h of refreshes
+    shifted = true;
+    const laterMs = NOW_MS + 30 * REFRESH_MS;
+    for (let atMs = NOW_MS + REFRESH_MS; atMs <= laterMs; atMs += REFRESH_MS) {
+      await history.refresh(atMs);
+    }
+    // THEN the held history's newest sample is 5 h old, and every zone reads unknown, naming why
+    // (it read ok on those samples before the fix)
+    expect(laterMs - (history.heldHistory(config.zones[0].zone).at(-1)?.atMs ?? 0)).toBe(
+      30 * REFRESH_MS,
+    );
+    for (const forecast of history.forecasts(laterMs) ?? []) {
+      expect(forecast.status).toBe('unknown');
+      expect(forecast.unknownCause).toMatch(/share no point in time/);
+    }
+    // AND the same grid again makes them ok
+    shifted = false;
+    await history.refresh(laterMs + REFRESH_MS);
+    expect(history.forecasts(laterMs + REFRESH_MS)?.map(forecast => forecast.status)).toEqual(
+      config.zones.map(() => 'ok'),
+    );
+  });
+});
+
+describe('memory over many refreshes', () => {
+  it('stays within historyDays / step + 2 samples a zone against a Prometheus keeping 1 day', async () => {
+    const prometheus: RangeQuerier = {
+      queryRange: async (_promql, _startMs, endMs) =>
+        pools.map(pool => flat(pool, endMs - DAY_MS, endMs)),
+    };
+    const history = new ForecastHistory(prometheus, config);
+    const days = (config.forecast?.historyDays ?? 0) + 7;
+    for (let atMs = NOW_MS; atMs < NOW_MS + days * DAY_MS; atMs += REFRESH_MS) {
+      await history.refresh(atMs);
+    }
+    const bound = ((config.forecast?.historyDays ?? 0) * DAY_MS) / STEP_MS + 2;
+    for (const zone of config.zones) {
+      const held = history.heldHistory(zone.zone);
+      expect(held.length).toBeGreaterThan(bound - 10);
+      expect(held.length).toBeLessThanOrEqual(bound);
+    }
+  });
+});
