@@ -96,3 +96,47 @@ describe('memory over many refreshes', () => {
     }
   });
 });
+
+describe('what reaches the end: both directions at one point in time, not after the end', () => {
+  /** Statuses after one refresh at NOW_MS against `shape`, with 3 days on the grid before. */
+  async function statusesWith(
+    shape: (transmit: boolean, endMs: number) => Array<{ atMs: number; value: number }>,
+  ): Promise<string[]> {
+    const prometheus: RangeQuerier = {
+      queryRange: async (promql, _startMs, endMs) => {
+        const transmit = !promql.includes('label_replace(rx,');
+        return pools.map(pool => {
+          const base = flat(pool, endMs - 3 * DAY_MS, endMs - 20 * 60_000);
+          return { labels: { pool }, points: [...base.points, ...shape(transmit, endMs)] };
+        });
+      },
+    };
+    const history = new ForecastHistory(prometheus, config);
+    await history.refresh(NOW_MS);
+    return (history.forecasts(NOW_MS) ?? []).map(forecast => forecast.status);
+  }
+  const point = (atMs: number) => ({ atMs, value: 40 * MIB });
+
+  it('is unknown when the directions last share a point 20 min before the end', async () => {
+    // Each direction has its own point at the end (1 ms apart), so neither is cut short alone.
+    expect(await statusesWith((transmit, endMs) => [point(endMs - (transmit ? 1 : 0))])).toEqual(
+      config.zones.map(() => 'unknown'),
+    );
+    // Sharing the end, they are ok.
+    expect(await statusesWith((_transmit, endMs) => [point(endMs)])).toEqual(
+      config.zones.map(() => 'ok'),
+    );
+  });
+
+  it('does not count a shared point after the end, nor a direction whose only recent point is after it', async () => {
+    expect(
+      await statusesWith((transmit, endMs) => [
+        point(endMs - (transmit ? 1 : 0)),
+        point(endMs + STEP_MS),
+      ]),
+    ).toEqual(config.zones.map(() => 'unknown'));
+    expect(await statusesWith((_transmit, endMs) => [point(endMs + STEP_MS)])).toEqual(
+      config.zones.map(() => 'unknown'),
+    );
+  });
+});
