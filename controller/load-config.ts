@@ -104,6 +104,23 @@ const controllerConfigSchema = z
         }
       }
     }
+    // Per-zone memory (ramp samples, level clocks, forecast history) is keyed by zone name and a
+    // zone's demand is read by pool: a shared name would mix two zones' data.
+    for (const field of ['zone', 'poolName', 'nodegroupName'] as const) {
+      const first = new Map<string, number>();
+      for (const [index, zone] of config.zones.entries()) {
+        const earlier = first.get(zone[field]);
+        if (earlier === undefined) {
+          first.set(zone[field], index);
+          continue;
+        }
+        context.addIssue({
+          code: 'custom',
+          path: ['zones', index, field],
+          message: `"${zone[field]}" is also zones.${earlier}'s; each zone needs its own ${field}`,
+        });
+      }
+    }
     const emptyWindow = config.emptyNodeStabilizationSeconds;
     if (emptyWindow !== undefined && emptyWindow > config.scaleInStabilizationSeconds) {
       context.addIssue({
