@@ -22,8 +22,8 @@
  * gap taken for a new zone) would be a removal the floor would have held.
  *
  * A successful refresh extends the history held instead of replacing it (`mergeZoneHistory`): the
- * held samples older than the response's first sample for the zone (within `historyDays`) stay, and
- * the response alone counts from its first sample on. A Prometheus that lost its data (TSDB wiped,
+ * held samples (within `historyDays`) stay wherever the response has no sample for the zone within
+ * one step (before its first, or in a gap), and the response alone counts where it has. A Prometheus that lost its data (TSDB wiped,
  * a new instance, retention cut, a remote-read outage) answers a short history; replacing would
  * turn the zone from known into `insufficient-history`, its floor to 0, and let a removal go that
  * the floor held. Merging was chosen over turning a shrunk history `unknown`: the held samples were
@@ -113,17 +113,21 @@ export function perPoolQuery(perPodQuery: string, clusterName: string): string {
 }
 
 /**
- * One zone's history after a successful refresh: the held samples older than the fresh response's
- * first sample, then the fresh response's samples, both kept within the query's window
- * [windowStartMs, nowMs] (inputs ascending by `atMs`; the result too). Over the span the fresh
- * response covers (its first sample onward) it alone counts, gaps included: two refreshes evaluate
- * on different grids (a range query's points sit at its start plus whole steps, and each refresh
- * starts at its own time), so held samples between fresh ones would double the weight of the
- * overlap in the quantiles and grow the history past `historyDays` / `FORECAST_STEP_SECONDS`
- * points. A fresh response without a sample keeps the held history (the zone is `unknown`
- * meanwhile: its series is missing). Samples before `windowStartMs` (older than `historyDays`)
- * and after `nowMs` (a held one was stamped by a clock that has since stepped back; a fresh one no
- * Prometheus answers) are dropped, so the result holds at most (nowMs - windowStartMs) / step + 2
+ * One zone's history after a successful refresh: the fresh response's samples, and the held
+ * samples no fresh sample is within one step (`FORECAST_STEP_SECONDS`) of, both kept within the
+ * query's window [windowStartMs, nowMs] (inputs ascending by `atMs`; the result too). Where the
+ * fresh response has a sample the fresh one alone counts: two refreshes evaluate on different grids
+ * (a range query's points sit at its start plus whole steps, and each refresh starts at its own
+ * time), so keeping both would double the weight of the overlap in the quantiles and grow the
+ * history past `historyDays` / `FORECAST_STEP_SECONDS` points. Where it has none (before its first
+ * sample, or a gap in it: a Prometheus that lost a span of its data, or restored an old snapshot,
+ * answers old days and the last hours with nothing between), the held samples stay, so such a loss
+ * does not leave the forecast only the days around the surviving block. A fresh response without a
+ * sample keeps the held history (the zone is `unknown` meanwhile: its series is missing). Samples
+ * before `windowStartMs` (older than `historyDays`) and after `nowMs` (a held one was stamped by a
+ * clock that has since stepped back; a fresh one no Prometheus answers) are dropped. A held sample
+ * fills a gap of the fresh grid only more than one step from its edges, so it takes a missing
+ * fresh slot each: the result holds at most (nowMs - windowStartMs) / step + 2
  * samples when each input holds one point per step. Pure.
  */
 export function mergeZoneHistory(
@@ -134,8 +138,17 @@ export function mergeZoneHistory(
 ): DemandSample[] {
   const inWindow = (sample: DemandSample) => sample.atMs >= windowStartMs && sample.atMs <= nowMs;
   const kept = fresh.filter(inWindow);
-  const freshStartMs = kept[0]?.atMs ?? Number.POSITIVE_INFINITY;
-  return [...held.filter(sample => inWindow(sample) && sample.atMs < freshStartMs), ...kept];
+  const stepMs = FORECAST_STEP_SECONDS * 1000;
+  const filled: DemandSample[] = [];
+  // Both ascending: `next` is the first fresh sample later than one step before the held one.
+  let next = 0;
+  for (const sample of held) {
+    if (!inWindow(sample)) continue;
+    while (next < kept.length && (kept[next]?.atMs ?? 0) <= sample.atMs - stepMs) next++;
+    const near = kept[next];
+    if (near === undefined || near.atMs >= sample.atMs + stepMs) filled.push(sample);
+  }
+  return [...filled, ...kept].sort((a, b) => a.atMs - b.atMs);
 }
 
 /** Keeps the history and answers forecasts. */

@@ -140,3 +140,47 @@ describe('what reaches the end: both directions at one point in time, not after 
     );
   });
 });
+
+describe('a Prometheus that lost a span of its data, keeping an old block', () => {
+  it('keeps the held samples in the gap: the forecast stays as it was, not the oldest day alone', async () => {
+    // GIVEN 10 days held, of a demand that grew by 20 MiB/s a day
+    let lost = false;
+    const prometheus: RangeQuerier = {
+      queryRange: async (_promql, _startMs, endMs) =>
+        pools.map(pool => {
+          const all = flat(pool, endMs - 10 * DAY_MS, endMs).points.map(point => ({
+            atMs: point.atMs,
+            value: (240 + (20 * (point.atMs - NOW_MS)) / DAY_MS) * MIB,
+          }));
+          // Restored from an old snapshot: its first 30 min (only the oldest past window of the
+          // forecast's time of day), then the last hour.
+          const blockStartMs = endMs - 10 * DAY_MS;
+          const points = all.filter(
+            point =>
+              !lost || point.atMs < blockStartMs + 30 * 60_000 || point.atMs >= endMs - 3_600_000,
+          );
+          return { labels: { pool }, points };
+        }),
+    };
+    const history = new ForecastHistory(prometheus, config);
+    const control = new ForecastHistory(
+      { queryRange: (...args) => prometheus.queryRange(...args) },
+      config,
+    );
+    await history.refresh(NOW_MS);
+    await control.refresh(NOW_MS);
+    // WHEN the next refresh gets only the old block and the last hour (the control process's
+    // Prometheus lost nothing)
+    lost = true;
+    const laterMs = NOW_MS + REFRESH_MS;
+    await history.refresh(laterMs);
+    lost = false;
+    await control.refresh(laterMs);
+    // THEN the forecast is the one of the whole history (it was the oldest day's alone, 140 MiB/s
+    // lower: the held days 1 to 9 in the gap were dropped)
+    expect(history.forecasts(laterMs)).toEqual(control.forecasts(laterMs));
+    expect(history.forecasts(laterMs)?.map(forecast => forecast.status)).toEqual(
+      config.zones.map(() => 'ok'),
+    );
+  });
+});

@@ -293,21 +293,26 @@ describe('ForecastHistory: a successful refresh never forgets the history held',
     expect(statuses(wipedHistory, laterMs)).toEqual(pools.map(() => 'insufficient-history'));
   });
 
-  it('the held samples inside the new response span are dropped, gaps included; older ones stay', () => {
+  it('the held samples within a step of a new one are dropped; older ones and those in its gaps stay', () => {
     const sample = (minutes: number, demandMiBps: number) => ({
       atMs: NOW_MS + minutes * 60_000,
       demandMiBps,
     });
     const held = [sample(-60, 1), sample(-50, 1), sample(-40, 1), sample(-30, 1), sample(-20, 1)];
     // The new response starts at -40 (same timestamp as a held sample: the new one wins) and has a
-    // gap at -30 (the held -30 is dropped: its span is the new response's).
+    // gap from -40 to -20 (steps of 5 min missing: the held -30, a step from both, fills it).
     const fresh = [sample(-40, 2), sample(-20, 2), sample(-10, 2)];
     expect(mergeZoneHistory(held, fresh, NOW_MS - 55 * 60_000, NOW_MS)).toEqual([
       sample(-50, 1),
       sample(-40, 2),
+      sample(-30, 1),
       sample(-20, 2),
       sample(-10, 2),
     ]);
+    // A held sample less than a step from a new one is dropped (offset grids: no double weight).
+    expect(
+      mergeZoneHistory([sample(-29, 1), sample(-24, 1)], fresh, NOW_MS - DAY_MS, NOW_MS),
+    ).toEqual([sample(-40, 2), sample(-29, 1), sample(-20, 2), sample(-10, 2)]);
     // A response without a sample keeps the held history inside the window
     expect(mergeZoneHistory(held, [], NOW_MS - 45 * 60_000, NOW_MS)).toEqual(held.slice(2));
     // Held samples stamped after now (the clock stepped back since) are dropped
@@ -423,7 +428,7 @@ describe('ForecastHistory: a successful refresh never forgets the history held',
             await history.refresh(atMs);
           }
           // A sample of response i is held iff every later response j kept it: within j's
-          // window [end_j - historyDays, end_j] and before j's first sample for the pool.
+          // window [end_j - historyDays, end_j] and no sample of j for the pool within a step.
           for (const [zoneIndex, zone] of shortConfig.zones.entries()) {
             const inWindow = (sample: { atMs: number }, endMs: number) =>
               sample.atMs >= endMs - windowMs && sample.atMs <= endMs;
@@ -432,10 +437,15 @@ describe('ForecastHistory: a successful refresh never forgets the history held',
             );
             const expected = kept.flatMap((samples, i) =>
               samples.filter(sample =>
-                responses.slice(i + 1).every((later, offset) => {
-                  const firstMs = kept[i + 1 + offset][0]?.atMs ?? Number.POSITIVE_INFINITY;
-                  return inWindow(sample, later.endMs) && sample.atMs < firstMs;
-                }),
+                responses
+                  .slice(i + 1)
+                  .every(
+                    (later, offset) =>
+                      inWindow(sample, later.endMs) &&
+                      !kept[i + 1 + offset].some(
+                        fresh => Math.abs(fresh.atMs - sample.atMs) < STEP_MS,
+                      ),
+                  ),
               ),
             );
             expected.sort((a, b) => a.atMs - b.atMs);
