@@ -23,18 +23,20 @@
  *
  * A successful refresh extends the history held instead of replacing it (`mergeZoneHistory`): the
  * held samples (within `historyDays`) stay wherever the response has no sample for the zone within
- * one step (before its first, or in a gap), and the response alone counts where it has. A Prometheus that lost its data (TSDB wiped,
- * a new instance, retention cut, a remote-read outage) answers a short history; replacing would
- * turn the zone from known into `insufficient-history`, its floor to 0, and let a removal go that
- * the floor held. Merging was chosen over turning a shrunk history `unknown`: the held samples were
- * measured by the same queries and still describe the zone's days, so the floor keeps working,
- * whereas `unknown` would hold every removal in the zone for the `minHistoryHours` (24 h by
- * default) it takes Prometheus to hold enough again. The per-zone `unknown` causes (series missing
- * or cut short) are still judged on the new response alone, and the memory stays bounded by
- * `historyDays`: at most historyDays x 86,400 / `FORECAST_STEP_SECONDS` + 2 samples per zone (two
- * grids, one point per step each, meeting at the response's first point). Within one process the
- * history may so reach further back than Prometheus retains (up to `historyDays`). The config is
- * fixed for the life of the object, so a zone added or removed in it comes with a new process; only
+ * one step (before its first, or in a gap), and the response alone counts where it has. A
+ * Prometheus that lost its data (TSDB wiped, a new instance, retention cut, a remote-read outage, a
+ * restore from an old snapshot) answers a short or holed history; replacing would turn the zone from
+ * known into `insufficient-history`, its floor to 0, or leave the floor only the days it kept, and
+ * let a removal go that the floor held. Merging was chosen over turning a shrunk history `unknown`:
+ * the held samples were measured by the same queries and still describe the zone's days, so the
+ * floor keeps working, whereas `unknown` would hold every removal in the zone for the
+ * `minHistoryHours` (24 h by default) it takes Prometheus to hold enough again. The per-zone
+ * `unknown` causes (series missing, cut short, or the two directions sharing no recent point in
+ * time) are still judged on the new response alone, and the memory stays bounded by `historyDays`:
+ * at most historyDays x 86,400 / `FORECAST_STEP_SECONDS` + 2 samples per zone (no two held samples
+ * less than a step apart: a held one stays only a step or more from every new one). Within one
+ * process the history may so reach further back than Prometheus retains (up to `historyDays`). The
+ * config is fixed for the life of the object, so a zone added or removed in it comes with a new process; only
  * the config's zones are held. Remaining limitation: the history lives in the process, nothing is
  * persisted; after a restart it is what Prometheus answers, so a Prometheus that lost its data
  * before the controller (re)started reads as a short history (`insufficient-history`), not as
@@ -126,9 +128,9 @@ export function perPoolQuery(perPodQuery: string, clusterName: string): string {
  * sample keeps the held history (the zone is `unknown` meanwhile: its series is missing). Samples
  * before `windowStartMs` (older than `historyDays`) and after `nowMs` (a held one was stamped by a
  * clock that has since stepped back; a fresh one no Prometheus answers) are dropped. A held sample
- * fills a gap of the fresh grid only more than one step from its edges, so it takes a missing
- * fresh slot each: the result holds at most (nowMs - windowStartMs) / step + 2
- * samples when each input holds one point per step. Pure.
+ * fills a gap of the fresh grid only a step or more from its edges, so it takes a missing fresh
+ * slot each: the result holds at most (nowMs - windowStartMs) / step + 2 samples when each input
+ * holds one point per step. Pure.
  */
 export function mergeZoneHistory(
   held: readonly DemandSample[],
