@@ -9,48 +9,19 @@
  * window 180 s, a pass every 30 s, ramp guard on (180 s look-ahead).
  */
 import fc from 'fast-check';
-import type { ControllerConfig } from '../../controller/config';
-import { decide, INITIAL_MEMORY, type Observed, type Plan } from '../../controller/decide';
 import {
   demandRising,
   RAMP_KEEP_MS,
   RISING_MIN_MIBPS,
   type RampSample,
 } from '../../controller/ramp';
-import { NOW_MS, freshAt, healthyCluster, testConfig } from './fixtures';
+import type { Plan } from '../../controller/decide';
+import { config, PASS_MS, run, samplesOf, SHORT_PASS } from './empty-node-rise-harness';
 
-const PASS_MS = 30_000;
-const config: ControllerConfig = { ...testConfig(), rampHorizonSeconds: 180 };
-/** The pass (from 0) at which the short window (180 s) has carried level 1: 6. */
-const SHORT_PASS = 180_000 / PASS_MS;
 /** The pass at which the full window (600 s) has: 20. */
 const FULL_PASS = (config.scaleInStabilizationSeconds * 1000) / PASS_MS;
 /** The earlier samples kept at each pass (150 s at 30 s): 5. */
 const EARLIER_SAMPLES = RAMP_KEEP_MS / PASS_MS;
-
-/** Two nodes a zone, every broker on node 0: node 1 is empty (a spike's node, Ready after it). */
-function spikeNode(demandMiBps: number): Observed {
-  const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps });
-  return {
-    ...observed,
-    brokers: observed.brokers.map(broker => ({
-      ...broker,
-      nodeName: `node-${broker.zone.slice(-1)}-0`,
-    })),
-  };
-}
-
-/** One pass per demand, `PASS_MS` apart from `NOW_MS`, from a fresh memory. */
-function run(demands: readonly number[]): Plan[] {
-  const plans: Plan[] = [];
-  let memory = INITIAL_MEMORY;
-  demands.forEach((demandMiBps, index) => {
-    const plan = decide(freshAt(spikeNode(demandMiBps), NOW_MS + index * PASS_MS), config, memory);
-    plans.push(plan);
-    memory = plan.memory;
-  });
-  return plans;
-}
 
 const firstScaleIn = (plans: readonly Plan[]): number =>
   plans.findIndex(plan => plan.action?.kind === 'scale-in');
@@ -61,9 +32,6 @@ const unitNoiseArb = (length: number): fc.Arbitrary<number[]> =>
     minLength: length,
     maxLength: length,
   });
-
-const samplesOf = (demands: readonly number[]): RampSample[] =>
-  demands.map((demandMiBps, index) => ({ atMs: NOW_MS + index * PASS_MS, demandMiBps }));
 
 describe('a slow rise under noise keeps the full window for the empty node', () => {
   test("the review's case: +1 MiB/s a minute with +-2 MiB/s of noise; the node goes only after the full window", () => {

@@ -6,48 +6,15 @@
  * Test config as in `noisy-rise.test.ts`: levels 1/2/4, baseline 100 MiB/s, target 0.5, margin
  * 0.1, window 600 s, empty-node window 180 s, a pass every 30 s, ramp guard on (180 s).
  */
-import type { ControllerConfig } from '../../controller/config';
-import { decide, INITIAL_MEMORY, type Observed, type Plan } from '../../controller/decide';
 import {
   demandRising,
   nextRampSamples,
   RAMP_KEEP_MS,
   RISING_MIN_MIBPS,
   zoneRamp,
-  type RampSample,
 } from '../../controller/ramp';
-import { NOW_MS, freshAt, healthyCluster, testConfig } from './fixtures';
-
-const PASS_MS = 30_000;
-const config: ControllerConfig = { ...testConfig(), rampHorizonSeconds: 180 };
-/** The pass (from 0) at which the short window (180 s) has carried level 1: 6. */
-const SHORT_PASS = 180_000 / PASS_MS;
-
-/** Two nodes a zone, every broker on node 0: node 1 is empty. */
-function spikeNode(demandMiBps: number): Observed {
-  const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps });
-  return {
-    ...observed,
-    brokers: observed.brokers.map(broker => ({
-      ...broker,
-      nodeName: `node-${broker.zone.slice(-1)}-0`,
-    })),
-  };
-}
-
-function run(demands: readonly number[]): Plan[] {
-  const plans: Plan[] = [];
-  let memory = INITIAL_MEMORY;
-  demands.forEach((demandMiBps, index) => {
-    const plan = decide(freshAt(spikeNode(demandMiBps), NOW_MS + index * PASS_MS), config, memory);
-    plans.push(plan);
-    memory = plan.memory;
-  });
-  return plans;
-}
-
-const samplesOf = (demands: readonly number[], stepMs = PASS_MS): RampSample[] =>
-  demands.map((demandMiBps, index) => ({ atMs: NOW_MS + index * stepMs, demandMiBps }));
+import { NOW_MS } from './fixtures';
+import { run, samplesOf, SHORT_PASS } from './empty-node-rise-harness';
 
 describe('the bound is all that is guaranteed', () => {
   test('+1 MiB/s a minute under other noise within +-2 MiB/s: a low pass after five high ones lets the empty node go at the short window', () => {
