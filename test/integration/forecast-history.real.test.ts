@@ -20,7 +20,7 @@ import {
   perPoolQuery,
 } from '../../controller/forecast-history';
 import { testConfig } from '../controller/fixtures';
-import { freePort, prometheusPath, startProcess, waitFor } from './peers';
+import { freePort, prometheusPath, startProcess, waitFor, writeScrapeConfig } from './peers';
 
 const MIB = 1024 * 1024;
 const HOUR_MS = 3_600_000;
@@ -56,18 +56,7 @@ describe('forecast history against a real Prometheus', () => {
     });
     await new Promise<void>(resolve => exporter?.listen(exporterPort, '127.0.0.1', resolve));
     dataDir = mkdtempSync(join(tmpdir(), 'prom-forecast-'));
-    const configPath = join(dataDir, 'prometheus.yml');
-    writeFileSync(
-      configPath,
-      [
-        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-        'scrape_configs:',
-        '  - job_name: exporter',
-        '    honor_labels: true',
-        `    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]`,
-        '',
-      ].join('\n'),
-    );
+    const configPath = writeScrapeConfig(dataDir, exporterPort);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     prometheusArgs = [
@@ -241,18 +230,7 @@ describe('forecast history: a real Prometheus restarted on an empty data dir', (
       );
     });
     await new Promise<void>(resolve => exporter?.listen(exporterPort, '127.0.0.1', resolve));
-    const configPath = join(workDir, 'prometheus.yml');
-    writeFileSync(
-      configPath,
-      [
-        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-        'scrape_configs:',
-        '  - job_name: exporter',
-        '    honor_labels: true',
-        `    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]`,
-        '',
-      ].join('\n'),
-    );
+    const configPath = writeScrapeConfig(workDir, exporterPort);
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const start = (dataDir: string) => {

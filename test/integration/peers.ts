@@ -1,6 +1,6 @@
 /** Starting and stopping real peers on 127.0.0.1 with free ports, for integration tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,26 @@ export function prometheusPath(): string {
   throw new Error(
     'prometheus not found on PATH; install it with scripts/peers/install-prometheus.sh',
   );
+}
+
+/**
+ * Writes `dir/prometheus.yml`: scrape and evaluate every 1 s, one job `exporter` on
+ * 127.0.0.1:`exporterPort` with its labels kept as sent (`honor_labels`). Returns its path.
+ */
+export function writeScrapeConfig(dir: string, exporterPort: number): string {
+  const configPath = join(dir, 'prometheus.yml');
+  writeFileSync(
+    configPath,
+    [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      'scrape_configs:',
+      '  - job_name: exporter',
+      '    honor_labels: true',
+      `    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]`,
+      '',
+    ].join('\n'),
+  );
+  return configPath;
 }
 
 /** Starts a process and returns it with a stop function that waits for it to exit. */

@@ -2,13 +2,13 @@
  * The Prometheus adapter against a real Prometheus that scrapes a small exporter serving the
  * metrics the default queries read (cAdvisor-style network counters, Kafka partition gauges).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrometheusAdapter } from '../../controller/adapters/prometheus';
 import { defaultPrometheusQueries } from '../../controller/config';
-import { freePort, prometheusPath, startProcess, waitFor } from './peers';
+import { freePort, prometheusPath, startProcess, waitFor, writeScrapeConfig } from './peers';
 
 const MIB = 1024 * 1024;
 
@@ -42,18 +42,7 @@ describe('PrometheusAdapter against a real Prometheus', () => {
     });
     await new Promise<void>(resolve => exporter?.listen(exporterPort, '127.0.0.1', resolve));
     dataDir = mkdtempSync(join(tmpdir(), 'prom-it-'));
-    const configPath = join(dataDir, 'prometheus.yml');
-    writeFileSync(
-      configPath,
-      [
-        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-        'scrape_configs:',
-        '  - job_name: exporter',
-        '    honor_labels: true',
-        `    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]`,
-        '',
-      ].join('\n'),
-    );
+    const configPath = writeScrapeConfig(dataDir, exporterPort);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     ({ stop: stopPrometheus } = startProcess(binary, [
