@@ -73,7 +73,17 @@ export function chartSpec(details: SimulationDetails): Record<string, unknown> {
   }
   const colors = {
     domain: ['demand', ...STRATEGY_NAMES],
-    range: ['#000000', '#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#8c564b', '#9467bd'],
+    range: [
+      '#000000',
+      '#7f7f7f',
+      '#d62728',
+      '#ff7f0e',
+      '#1f77b4',
+      '#2ca02c',
+      '#8c564b',
+      '#e377c2',
+      '#9467bd',
+    ],
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -148,7 +158,7 @@ export function sweepChartSpec(result: SweepResult, source: string): Record<stri
     title: 'strategy',
     scale: {
       domain: [...SWEPT_STRATEGIES],
-      range: ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#8c564b'],
+      range: ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#8c564b', '#e377c2'],
     },
   };
   const x = {

@@ -13,6 +13,11 @@ const ROWS: ReadonlyArray<[keyof StrategyMetrics, string, (value: number) => str
     'share of reachable-oracle savings',
     value => `${(value * 100).toFixed(0)}%`,
   ],
+  [
+    'shareOfSerialOracleSavings',
+    'share of serial-oracle savings',
+    value => `${(value * 100).toFixed(0)}%`,
+  ],
   ['overloadedNodeMinutes', 'node-minutes > 100% baseline', value => value.toFixed(0)],
   ['throttledNodeMinutes', 'node-minutes throttled (burst spent)', value => value.toFixed(0)],
   ['overTargetNodeMinutes', 'node-minutes > target', value => value.toFixed(0)],
@@ -48,6 +53,8 @@ export function formatReport(details: SimulationDetails): string {
   lines.push(
     '',
     'oracle: perfect foresight, instant, balanced levels, no node above target (a lower bound).',
+    'reachable-oracle: perfect foresight, each node added or removed pays its launch or shutdown.',
+    'serial-oracle: as reachable-oracle, with broker moves one at a time across the cluster.',
     'ideal: fractional nodes at 100% of baseline (node-hours only).',
   );
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 /**
  * Runs every strategy against the same demand and compares them. The JSON shape of
  * `SimulationResult` is a contract: `{ minutesSimulated, strategies: { static, "target-tracking",
- * "predictive-target-tracking", controller, oracle, "reachable-oracle", ideal } }`, each with exactly the keys of
+ * "predictive-target-tracking", controller, oracle, "reachable-oracle", "serial-oracle", ideal } }`, each with exactly the keys of
  * `StrategyMetrics`.
  */
 import { controllerConfigFromSpec, type ControllerConfig } from '../controller/config';
@@ -22,6 +22,7 @@ import { PredictiveTargetTrackingStrategy } from './strategies/predictive-target
 import { runIdeal } from './strategies/ideal';
 import { runOracle } from './strategies/oracle';
 import { runReachableOracle } from './strategies/reachable-oracle';
+import { runSerialOracle } from './strategies/serial-oracle';
 import {
   runDynamic,
   staticStrategy,
@@ -47,6 +48,12 @@ export interface StrategyMetrics {
    * (`strategies/reachable-oracle.ts`); null when that oracle saves nothing.
    */
   readonly shareOfReachableOracleSavings: number | null;
+  /**
+   * (static - strategy) / (static - serial oracle) in node-hours: the same share against the bound
+   * that also moves one broker at a time across the cluster (`strategies/serial-oracle.ts`); null
+   * when that oracle saves nothing.
+   */
+  readonly shareOfSerialOracleSavings: number | null;
   /** Node-minutes with a node above 100% of its baseline ("above baseline"; burst may cover them). */
   readonly overloadedNodeMinutes: number;
   /**
@@ -143,6 +150,7 @@ function metricsOf(
   staticNodeHours: number,
   oracleNodeHours: number,
   reachableOracleNodeHours: number,
+  serialOracleNodeHours: number,
 ): StrategyMetrics {
   const nodeHours = run.books.nodeSeconds / 3600;
   const catchUpGiB = run.books.catchUpMiB / 1024;
@@ -153,6 +161,7 @@ function metricsOf(
     savingsVsStatic: staticNodeHours > 0 ? round(1 - nodeHours / staticNodeHours, 4) : 0,
     shareOfOracleSavings: shareOf(savings, staticNodeHours - oracleNodeHours),
     shareOfReachableOracleSavings: shareOf(savings, staticNodeHours - reachableOracleNodeHours),
+    shareOfSerialOracleSavings: shareOf(savings, staticNodeHours - serialOracleNodeHours),
     overloadedNodeMinutes: round(run.books.overloadedNodeSeconds / 60, 2),
     throttledNodeMinutes: round(run.books.throttledNodeSeconds / 60, 2),
     overTargetNodeMinutes: round(run.books.overTargetNodeSeconds / 60, 2),
@@ -245,6 +254,8 @@ export function runStrategy(
       return runOracle(facts, demand, utilization);
     case 'reachable-oracle':
       return runReachableOracle(facts, timings, demand, utilization);
+    case 'serial-oracle':
+      return runSerialOracle(facts, timings, demand, utilization);
     case 'ideal':
       return runIdeal(facts, demand);
   }
@@ -255,6 +266,7 @@ export interface ReferenceRuns {
   readonly static: StrategyRun;
   readonly oracle: StrategyRun;
   readonly reachableOracle: StrategyRun;
+  readonly serialOracle: StrategyRun;
 }
 
 /** Turns raw runs into the comparable figures, with shares against the reference runs. */
@@ -273,6 +285,7 @@ export function metricsOfRuns(
         hours(references.static),
         hours(references.oracle),
         hours(references.reachableOracle),
+        hours(references.serialOracle),
       ),
     ]),
   );
@@ -294,6 +307,7 @@ export function simulate(
     static: runs.static,
     oracle: runs.oracle,
     reachableOracle: runs['reachable-oracle'],
+    serialOracle: runs['serial-oracle'],
   }) as Record<StrategyName, StrategyMetrics>;
   return {
     result: { minutesSimulated: demand.producerMiBps.length, strategies },

@@ -3,7 +3,7 @@
  * risk, each strategy's Pareto frontier, and the headline: the cost of each strategy at the
  * controller's over-target node-minutes, interpolated on the strategy's frontier.
  *
- * Knobs: target utilization for every strategy but `ideal` (static and both oracles plan their
+ * Knobs: target utilization for every strategy but `ideal` (static and the three oracles plan their
  * level at it; the target-tracking strategies track it; the controller plans for it), plus the scale-in
  * margin for the controller. Over-target minutes are always counted against the spec's target,
  * so every point is measured with the same ruler.
@@ -32,6 +32,7 @@ export const SWEPT_STRATEGIES = [
   'controller',
   'oracle',
   'reachable-oracle',
+  'serial-oracle',
 ] as const satisfies readonly StrategyName[];
 export type SweptStrategy = (typeof SWEPT_STRATEGIES)[number];
 
@@ -148,6 +149,7 @@ export function sweep(
     static: runStrategy('static', context),
     oracle: runStrategy('oracle', context),
     reachableOracle: runStrategy('reachable-oracle', context),
+    serialOracle: runStrategy('serial-oracle', context),
   };
   const points: SweepPoint[] = [];
   let reference: number | undefined;

@@ -51,7 +51,106 @@ export function levelChangeCost(timings: ModelTimings): LevelChangeCost {
 }
 
 /**
- * The cheapest level schedule, as indexes into `levels`.
+ * States a cheapest-schedule search walks through, and what each one costs and carries.
+ *
+ * A state is whatever one minute of a schedule may look like: for `reachable-oracle`, one level in
+ * every zone; for `serial-oracle`, one level per zone, zones free to differ.
+ */
+export interface ScheduleStates {
+  /** Per state, the node-minutes one minute in it bills (all zones together). */
+  readonly nodeMinutes: readonly number[];
+  /**
+   * Per state, the highest required level index it honours: a state may run in a minute whose
+   * required index is at most this (for a state of levels per zone, its lowest zone's index).
+   */
+  readonly carries: readonly number[];
+  /**
+   * Node-minutes a change from state `from` to state `to` costs on top of the minutes in `to`
+   * (0 when `from === to`); `Infinity` forbids the change. Called once per pair.
+   */
+  readonly transition: (from: number, to: number) => number;
+  /**
+   * Node-minutes on top of its own minute for starting the first minute in `state`, given the first
+   * minute's required index; `Infinity` forbids that start.
+   */
+  readonly start: (state: number, required: number) => number;
+}
+
+/**
+ * The cheapest schedule over `states`: dynamic programming over minutes, each minute in a state
+ * that carries its required index, each change paying `states.transition`. Ties keep the state the
+ * schedule is in.
+ *
+ * @param required per minute, the lowest allowed level index.
+ * @returns per minute, the chosen state index; empty for an empty `required`.
+ * @throws Error when no allowed start state carries the first minute's requirement.
+ */
+export function cheapestSchedule(required: readonly number[], states: ScheduleStates): number[] {
+  const minutes = required.length;
+  const count = states.nodeMinutes.length;
+  if (minutes === 0) return [];
+  // Per state, the states it may be reached from (itself first) and what each change costs.
+  const sources: Int32Array[] = [];
+  const prices: Float64Array[] = [];
+  for (let to = 0; to < count; to++) {
+    const fromList = [to];
+    const priceList = [0];
+    for (let from = 0; from < count; from++) {
+      if (from === to) continue;
+      const price = states.transition(from, to);
+      if (price === Infinity) continue;
+      fromList.push(from);
+      priceList.push(price);
+    }
+    sources.push(Int32Array.from(fromList));
+    prices.push(Float64Array.from(priceList));
+  }
+  const from = new Int32Array(minutes * count);
+  let cost = new Float64Array(count).fill(Infinity);
+  let next = new Float64Array(count);
+  for (let state = 0; state < count; state++) {
+    if (states.carries[state] < required[0]) continue;
+    cost[state] = states.nodeMinutes[state] + states.start(state, required[0]);
+  }
+  if (!cost.some(Number.isFinite)) {
+    throw new Error(`no allowed start state carries required level ${required[0]}`);
+  }
+  for (let minute = 1; minute < minutes; minute++) {
+    for (let state = 0; state < count; state++) {
+      if (states.carries[state] < required[minute]) {
+        next[state] = Infinity;
+        continue;
+      }
+      const stateSources = sources[state];
+      const statePrices = prices[state];
+      // Staying comes first, so a tie keeps the state.
+      let best = cost[state];
+      let bestFrom = state;
+      for (let index = 1; index < stateSources.length; index++) {
+        const total = cost[stateSources[index]] + statePrices[index];
+        if (total < best) {
+          best = total;
+          bestFrom = stateSources[index];
+        }
+      }
+      next[state] = best + states.nodeMinutes[state];
+      from[minute * count + state] = bestFrom;
+    }
+    [cost, next] = [next, cost];
+  }
+  const schedule = new Array<number>(minutes);
+  let state = 0;
+  for (let index = 1; index < count; index++) if (cost[index] < cost[state]) state = index;
+  for (let minute = minutes - 1; minute >= 0; minute--) {
+    schedule[minute] = state;
+    if (minute > 0) state = from[minute * count + state];
+  }
+  return schedule;
+}
+
+/**
+ * The cheapest level schedule, as indexes into `levels`: `cheapestSchedule` with one level in
+ * every zone and a cost per node added or removed.
  *
  * @param required per minute, the lowest allowed index into `levels` (ascending node counts).
  * @param levels nodes per zone at each index, ascending.
@@ -66,47 +165,15 @@ export function cheapestLevelSchedule(
   zones: number,
   change: LevelChangeCost,
 ): number[] {
-  const minutes = required.length;
-  const count = levels.length;
-  if (minutes === 0) return [];
-  const from = new Int32Array(minutes * count);
-  let cost = new Float64Array(count).fill(Infinity);
-  let next = new Float64Array(count);
-  for (let level = required[0]; level < count; level++) {
-    cost[level] = level === required[0] ? zones * levels[level] : Infinity;
-  }
-  for (let minute = 1; minute < minutes; minute++) {
-    for (let level = 0; level < count; level++) {
-      if (level < required[minute]) {
-        next[level] = Infinity;
-        continue;
-      }
-      let best = Infinity;
-      let bestFrom = level;
-      for (let previous = 0; previous < count; previous++) {
-        if (!Number.isFinite(cost[previous])) continue;
-        const delta = levels[level] - levels[previous];
-        const overhead =
-          zones * (delta > 0 ? delta * change.addMinutes : -delta * change.removeMinutes);
-        const total = cost[previous] + overhead;
-        if (total < best || (total === best && previous === level)) {
-          best = total;
-          bestFrom = previous;
-        }
-      }
-      next[level] = best + zones * levels[level];
-      from[minute * count + level] = bestFrom;
-    }
-    [cost, next] = [next, cost];
-  }
-  const schedule = new Array<number>(minutes);
-  let level = 0;
-  for (let index = 1; index < count; index++) if (cost[index] < cost[level]) level = index;
-  for (let minute = minutes - 1; minute >= 0; minute--) {
-    schedule[minute] = level;
-    if (minute > 0) level = from[minute * count + level];
-  }
-  return schedule;
+  return cheapestSchedule(required, {
+    nodeMinutes: levels.map(level => zones * level),
+    carries: levels.map((_, index) => index),
+    transition: (from, to) => {
+      const delta = levels[to] - levels[from];
+      return zones * (delta > 0 ? delta * change.addMinutes : -delta * change.removeMinutes);
+    },
+    start: (state, first) => (state === first ? 0 : Infinity),
+  });
 }
 
 /**

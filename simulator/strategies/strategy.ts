@@ -11,6 +11,7 @@ export const STRATEGY_NAMES = [
   'controller',
   'oracle',
   'reachable-oracle',
+  'serial-oracle',
   'ideal',
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];

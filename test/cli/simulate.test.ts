@@ -51,6 +51,7 @@ describe('npm run simulate', () => {
       'controller',
       'oracle',
       'reachable-oracle',
+      'serial-oracle',
       'ideal',
     ]);
     expect(parsed.strategies.controller.maxConcurrentMoves).toBeLessThanOrEqual(1);
@@ -70,7 +71,7 @@ describe('npm run simulate', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Simulated 0\.2 days \(236 minutes\) of trace\.csv/);
     expect(result.stdout).toMatch(
-      /\s+static\s+target-tracking\s+predictive-target-tracking\s+controller\s+oracle\s+reachable-oracle\s+ideal/,
+      /\s+static\s+target-tracking\s+predictive-target-tracking\s+controller\s+oracle\s+reachable-oracle\s+serial-oracle\s+ideal/,
     );
     expect(result.stdout).toMatch(/^node-hours\s+/m);
     expect(existsSync(svg)).toBe(true);
@@ -98,7 +99,7 @@ describe('npm run simulate', () => {
       headline: Array<{ strategy: string; costAtReference: number | null }>;
       referenceOverTargetNodeMinutes: number;
     };
-    expect(parsed.points).toHaveLength(34);
+    expect(parsed.points).toHaveLength(39);
     expect(parsed.headline.map(entry => entry.strategy)).toEqual([
       'static',
       'target-tracking',
@@ -106,6 +107,7 @@ describe('npm run simulate', () => {
       'controller',
       'oracle',
       'reachable-oracle',
+      'serial-oracle',
     ]);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
   });

@@ -13,6 +13,7 @@ const METRIC_KEYS = [
   'savingsVsStatic',
   'shareOfOracleSavings',
   'shareOfReachableOracleSavings',
+  'shareOfSerialOracleSavings',
   'overloadedNodeMinutes',
   'throttledNodeMinutes',
   'overTargetNodeMinutes',
@@ -27,7 +28,7 @@ const METRIC_KEYS = [
 describe('simulate: the JSON contract', () => {
   const { result } = simulate(prod, syntheticDemand({ peakToTroughRatio: 3, days: 0.5 }, 800));
 
-  it('has exactly the top-level keys and the seven strategies in order', () => {
+  it('has exactly the top-level keys and the eight strategies in order', () => {
     expect(Object.keys(result)).toEqual(['minutesSimulated', 'strategies']);
     expect(result.minutesSimulated).toBe(720);
     expect(Object.keys(result.strategies)).toEqual([
@@ -37,6 +38,7 @@ describe('simulate: the JSON contract', () => {
       'controller',
       'oracle',
       'reachable-oracle',
+      'serial-oracle',
       'ideal',
     ]);
   });
@@ -50,6 +52,7 @@ describe('simulate: the JSON contract', () => {
     }
     expect(result.strategies.oracle.shareOfOracleSavings).toBe(1);
     expect(result.strategies['reachable-oracle'].shareOfReachableOracleSavings).toBe(1);
+    expect(result.strategies['serial-oracle'].shareOfSerialOracleSavings).toBe(1);
     expect(result.strategies.static.savingsVsStatic).toBe(0);
   });
 
@@ -95,6 +98,17 @@ describe('simulate: static, oracle and ideal on a hand-made trace', () => {
     expect(result.strategies['reachable-oracle'].brokerMoves).toBe(3 * (3 + 3));
     expect(result.strategies['reachable-oracle'].overTargetNodeMinutes).toBe(0);
     expect(result.strategies.oracle.shareOfReachableOracleSavings).toBeGreaterThan(1);
+  });
+
+  it('the serial oracle adds and removes the 9 nodes one a minute (one move in flight)', () => {
+    // Rise: 9 nodes x 3 min, plus the early ones waiting 1 + 2 + ... + 8 = 36 node-minutes;
+    // fall: 9 nodes x 1 min shutdown, plus the late ones waiting 36 node-minutes.
+    expect(result.strategies['serial-oracle'].nodeHours).toBeCloseTo(
+      result.strategies.oracle.nodeHours + (9 * 3 + 36 + 9 * 1 + 36) / 60,
+      6,
+    );
+    expect(result.strategies['serial-oracle'].overTargetNodeMinutes).toBe(0);
+    expect(result.strategies['reachable-oracle'].shareOfSerialOracleSavings).toBeGreaterThan(1);
   });
 
   it('ideal uses fractional nodes at 100% of baseline', () => {
