@@ -70,7 +70,8 @@ import type { StrategyRun } from './strategy';
  * (see the module comment): added (n + r) + r added (added - 1) / 2 + removed s +
  * r removed (removed - 1) / 2, with n, r, s the timings in minutes.
  *
- * @param added nodes launched, >= 0. @param removed nodes terminated, >= 0.
+ * @param added nodes that join, in all zones together, >= 0.
+ * @param removed nodes that leave, in all zones together, >= 0.
  * @returns node-minutes, 0 when nothing changes.
  */
 export function serialChangeMinutes(timings: ModelTimings, added: number, removed: number): number {
