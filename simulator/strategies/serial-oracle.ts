@@ -2,55 +2,47 @@
  * `serial-oracle`: perfect foresight, like `reachable-oracle`, for a strategy that also keeps the
  * controller's rule of at most one broker move in flight across the whole cluster and never
  * terminates a node with a broker on it. It bounds what any such strategy can save, as long as
- * every node stays within the planned utilization.
+ * every node stays within the planned utilization and it starts at the first minute's level.
  *
- * A state is, per zone, the number of nodes that carry brokers, any count from the lowest to the
- * highest of `efficientNodeCounts`; zones may differ, so a short dip may be taken in one zone only.
- * A zone with c such nodes carries as the largest efficient count at most c (3 nodes of 4 brokers
- * carry like 2: the busiest still has 2), and each minute every zone must carry the level the
- * demand requires, as for the other oracles. With the model's timings (`simulator/facts.ts`) n =
- * `nodeReadySeconds`, r = `brokerRestartSeconds`, s = `instanceShutdownSeconds`, in minutes, the
- * least a change into minute t costs, adding A and removing R nodes in all zones together:
+ * A state is the exact layout: per zone, how many brokers each node holds (nodes holding none are
+ * not counted), zones as a multiset since they are alike. A minute's demand allows at most
+ * `brokersPerNodeAllowed` brokers on a node at the plan; every node of every zone must keep to it,
+ * every minute (so 3 brokers on one node and 1 on another carry what 3 a node allows, as the model
+ * counts it). With the model's timings (`simulator/facts.ts`) n = `nodeReadySeconds`, r =
+ * `brokerRestartSeconds`, s = `instanceShutdownSeconds`, in minutes:
  *
- * - **A node added** carries nothing until a broker has moved onto it, so it needs its own first
- *   move, ending before t; it was launched at least n before that move started, so it is billed at
- *   least n + r before t. Moves run one at a time and each takes at least r, so their ends are at
- *   least r apart: at most M = ceil(60 / r) of them end in the minute before t, and the j-th last
- *   one (j = 1..A) ends at best (j - 1) r before t. The nodes are billed A (n + r) +
- *   r A (A - 1) / 2 before t at least.
- * - **A node removed** may be terminated only once its last broker has moved off, and that move
- *   leaves its zone with fewer nodes carrying brokers, a layout only the new minute's demand
- *   allows, so it cannot end before t. At most M such moves end in the minute from t, the j-th
- *   one at best (j - 1) r after t, and each node is billed s more after its move (EC2 bills a
- *   terminating instance until it has shut down): R s + r R (R - 1) / 2 after t at least.
- * - So a change with A > M or R > M is not allowed in one minute: it is spread over several, and
- *   the nodes that joined early, in the zones whose moves ended first, are billed in the minutes
- *   in between. With the default timings (n = 2, r = 1, s = 1) M = 1: each minute at most one
- *   node joins and one leaves, each costs 3 node-minutes (1 after it leaves) as in the reachable
- *   oracle, and the 2 to 4 nodes change of 3 zones (6 first moves) takes 6 minutes, with the
- *   early nodes billed 1 + 2 + 3 + 4 + 5 = 15 node-minutes on top (the reachable oracle bills 18
- *   for the change, this bound 33).
- * - Zones are paired with their new counts in sorted order, which makes A and R both the least
- *   over all pairings (A - R is fixed; A + R is least when sorted).
- * - The first minute may start in any state that carries it, each node above the first minute's
- *   level billed n + r as if it had been added just before the trace began, free of the queue.
- *   Without that, a rise in the trace's first minutes could be out of reach of one node a minute
- *   and no schedule would exist; a strategy that starts at the first minute's level (all but
- *   static) pays at least this.
+ * - A step moves at most one broker, inside its zone. Moves run one at a time and each takes at
+ *   least r, so at most M = ceil(60 / r) end within a minute (1 with the defaults): a minute is M
+ *   steps, and a layout counts from the end of the move that made it (optimistic: the broker's
+ *   downtime during the move is free).
+ * - A move onto a node that held nothing adds that node: it was launched at least n before the
+ *   move began, so it is billed n + r before the step it first counts in, as in the reachable
+ *   oracle. A move that takes a node's last broker off removes the node: it is billed s after (EC2
+ *   bills a terminating instance until it has shut down). A node is never terminated with a broker
+ *   on it, and a layout with fewer nodes exists only when that minute's demand allows it.
+ * - So a level change of all zones is spread over as many steps as it has moves, and the nodes that
+ *   joined first are billed while the others wait their turn: 2 to 4 nodes in 3 zones is 6 moves,
+ *   6 minutes, 18 + (1 + 2 + 3 + 4 + 5) = 33 node-minutes of overhead (18 in the reachable oracle);
+ *   1 to 2 nodes with 4 brokers a zone is 2 moves a zone (4 -> 3+1 -> 2+2), of which the second
+ *   may wait while the demand allows 3 brokers on a node. Going down is the mirror image.
+ * - The first minute may start in any layout that carries it, each node above the first minute's
+ *   level billed n + r as if added just before the trace began, free of the one-move rule. Without
+ *   it a rise in the trace's first minutes could be out of reach and no schedule would exist.
  *
  * Left out on purpose, so the bound stays a bound (each leaves it at most what a real schedule
- * pays): the other moves of a re-spread (a zone counts its new node as carrying after the first
- * broker lands; with 4 brokers a zone, 1 to 2 nodes moves 2 brokers, and only the first must land
- * first if the demand then allows 3 on a node), moves off a removed node before its last,
- * moves ending in neighbouring minutes crowding each other when r is under 60 s, catch-up after a
- * restart, metrics lag, and a broker's downtime during its move (its new node counts from the
- * move's end). A dip is taken only when it pays, as in `reachable-oracle`.
+ * pays): catch-up after a restart, metrics lag, the broker's downtime during its move, and, with r
+ * under 60 s, moves of 40 s fitting twice in a minute. A dip is taken only when it pays (one node
+ * of one zone: 4 node-minutes down and up with the defaults).
  *
- * The schedule of least node-minutes is found with `cheapestSchedule` over every multiset of
- * per-zone counts (zones are alike, so which zone runs which count does not matter): 20 states for
- * 3 zones of 1 to 4 nodes. Its books count like the `oracle`'s: under-replication, concurrent moves
- * and catch-up transfer are zero by construction, and broker moves count what its count changes
- * would take (`movesBetweenLevels` per zone changed).
+ * The schedule of least node-minutes is found with `cheapestSchedule` over steps and layouts: 35
+ * states for 3 zones of 4 brokers. With more than `MAX_LAYOUT_STATES` layouts (8 brokers a zone in
+ * 3 zones: 2,024), it falls back to `runSerialCountBound`, a looser bound over node counts per zone
+ * (`serialStates`): at most M nodes join and M leave a minute, each added node billed n + r before
+ * it carries and each removed one s after, plus r (j - 1) for the j-th in the same minute; it
+ * counts only the first move onto a node added and the last off a node removed. Books as the
+ * `oracle`'s: under-replication, concurrent moves and catch-up transfer are zero by construction;
+ * broker moves count the moves of the schedule (the count bound: `movesBetweenLevels` per zone
+ * changed).
  */
 import { emptyBooks, emptySeries } from '../cluster';
 import type { DemandSeries } from '../demand';
@@ -102,9 +94,9 @@ export function nodesChanged(
 }
 
 /** Every ascending multiset of `zones` values from `values` (ascending), in lexicographic order. */
-export function multisets(values: readonly number[], zones: number): number[][] {
-  const out: number[][] = [];
-  const walk = (prefix: number[], lowest: number): void => {
+export function multisets<T>(values: readonly T[], zones: number): T[][] {
+  const out: T[][] = [];
+  const walk = (prefix: T[], lowest: number): void => {
     if (prefix.length === zones) {
       out.push(prefix);
       return;
@@ -167,11 +159,221 @@ export function serialStates(
   return { states, members };
 }
 
+/** A zone's layout: the brokers on each node that holds any, descending. */
+export type ZoneLayout = readonly number[];
+
+/**
+ * Every layout of `brokers` brokers on `fewest` to `most` nodes (each node holding at least one),
+ * descending within, in a fixed order. These are the integer partitions of `brokers`.
+ */
+export function zoneLayouts(brokers: number, fewest: number, most: number): number[][] {
+  const out: number[][] = [];
+  const walk = (prefix: number[], left: number, largest: number): void => {
+    if (left === 0) {
+      if (prefix.length >= fewest) out.push(prefix);
+      return;
+    }
+    if (prefix.length === most) return;
+    for (let part = Math.min(left, largest); part >= 1; part--) {
+      walk([...prefix, part], left - part, part);
+    }
+  };
+  walk([], brokers, brokers);
+  return out;
+}
+
+/** One broker move inside a zone: the layout after it, and whether a node joined or left. */
+export interface ZoneMove {
+  readonly layout: number[];
+  /** The move went to a node that held no broker (a node added). */
+  readonly joined: boolean;
+  /** The move took the last broker off its node (a node removed). */
+  readonly left: boolean;
+}
+
+/** Every layout one broker move away from `layout`, within `fewest` to `most` nodes. */
+export function oneMoveAway(layout: ZoneLayout, fewest: number, most: number): ZoneMove[] {
+  const out = new Map<string, ZoneMove>();
+  for (let source = 0; source < layout.length; source++) {
+    for (let target = 0; target <= layout.length; target++) {
+      if (target === source) continue;
+      const next = [...layout, 0];
+      next[source] -= 1;
+      next[target] += 1;
+      const kept = next.filter(part => part > 0).sort((a, b) => b - a);
+      if (kept.length < fewest || kept.length > most) continue;
+      const move = { layout: kept, joined: target === layout.length, left: layout[source] === 1 };
+      const key = `${kept.join(',')}|${move.joined}|${move.left}`;
+      if (kept.join() !== [...layout].join() && !out.has(key)) out.set(key, move);
+    }
+  }
+  return [...out.values()];
+}
+
+/** Most layout states the exact search takes; beyond, the count states (`serialStates`). */
+export const MAX_LAYOUT_STATES = 400;
+
+/** The largest brokers per node the plan allows at this producer rate (at least the top level's). */
+export function brokersPerNodeAllowed(
+  facts: ClusterFacts,
+  levels: readonly number[],
+  producerMiBps: number,
+  utilization: number,
+): number {
+  const perBroker = brokerLoadMiBps(facts, producerMiBps);
+  const limit = facts.nodeBaselineMiBps * utilization;
+  const top = Math.ceil(facts.brokersPerZone / levels[levels.length - 1]);
+  let allowed = 0;
+  for (let brokers = 1; brokers <= facts.brokersPerZone; brokers++) {
+    if (brokers * perBroker <= limit) allowed = brokers;
+  }
+  return Math.max(allowed, top);
+}
+
+/**
+ * The exact-layout states: per zone the brokers on each node, zones as a multiset, one broker move
+ * a step (`stepsPerMinute` steps a minute). `carries` is brokers per zone minus the busiest node's
+ * brokers, so a step's requirement is brokers per zone minus `brokersPerNodeAllowed`.
+ *
+ * @returns undefined when there are more than `MAX_LAYOUT_STATES` states.
+ */
+export function layoutStates(
+  facts: ClusterFacts,
+  levels: readonly number[],
+  timings: ModelTimings,
+):
+  | {
+      states: ScheduleStates;
+      members: number[][][];
+      stepsPerMinute: number;
+      moveOf: (from: number, to: number) => ZoneMove | undefined;
+    }
+  | undefined {
+  const zones = facts.zones.length;
+  const brokers = facts.brokersPerZone;
+  const fewest = levels[0];
+  const most = Math.min(brokers, Math.max(facts.maxNodesPerZone, levels[levels.length - 1]));
+  const layouts = zoneLayouts(brokers, fewest, most);
+  const layoutIndex = new Map(layouts.map((layout, index) => [layout.join(), index]));
+  const indexes = Array.from({ length: layouts.length }, (_, index) => index);
+  const memberIndexes = multisets(indexes, zones);
+  if (memberIndexes.length > MAX_LAYOUT_STATES) return undefined;
+  const stateOf = new Map(memberIndexes.map((member, index) => [member.join(), index]));
+  const stepsPerMinute = Math.min(movesPerMinute(timings), brokers * zones);
+  const perStep = 1 / stepsPerMinute;
+  const joinMinutes = levelChangeCost(timings).addMinutes;
+  const leaveMinutes = levelChangeCost(timings).removeMinutes;
+  // Per state, the states one move away, with the move.
+  const moves = memberIndexes.map(member => {
+    const next = new Map<number, ZoneMove>();
+    member.forEach((layout, zone) => {
+      for (const move of oneMoveAway(layouts[layout], fewest, most)) {
+        const changed = [...member];
+        changed[zone] = layoutIndex.get(move.layout.join()) ?? -1;
+        const state = stateOf.get(changed.sort((a, b) => a - b).join());
+        if (state === undefined) continue;
+        const known = next.get(state);
+        const price = (move.joined ? joinMinutes : 0) + (move.left ? leaveMinutes : 0);
+        const knownPrice = known
+          ? (known.joined ? joinMinutes : 0) + (known.left ? leaveMinutes : 0)
+          : Infinity;
+        if (price < knownPrice) next.set(state, move);
+      }
+    });
+    return next;
+  });
+  const members = memberIndexes.map(member => member.map(layout => layouts[layout]));
+  const nodesOf = (member: number[][]) => member.reduce((sum, layout) => sum + layout.length, 0);
+  const states: ScheduleStates = {
+    nodeMinutes: members.map(member => nodesOf(member) * perStep),
+    carries: members.map(member => brokers - Math.max(...member.map(layout => layout[0]))),
+    transition: (from, to) => {
+      const move = moves[from].get(to);
+      if (move === undefined) return Infinity;
+      return (move.joined ? joinMinutes : 0) + (move.left ? leaveMinutes : 0);
+    },
+    // Any state may start: nodes above the first minute's level are billed their launch and first
+    // move, as if made before the trace began, free of the one-move rule.
+    start: (state, required) => {
+      const level = levels.find(count => Math.ceil(brokers / count) <= brokers - required);
+      const base = level ?? levels[levels.length - 1];
+      return members[state].reduce(
+        (sum, layout) => sum + Math.max(0, layout.length - base) * joinMinutes,
+        0,
+      );
+    },
+  };
+  return { states, members, stepsPerMinute, moveOf: (from, to) => moves[from].get(to) };
+}
+
 /**
  * @param planUtilization the share of the baseline the schedule keeps every node under (default
  *   the spec's target); over-target minutes are always counted against the spec's target.
  */
 export function runSerialOracle(
+  facts: ClusterFacts,
+  timings: ModelTimings,
+  demand: DemandSeries,
+  planUtilization: number = facts.targetUtilization,
+): StrategyRun {
+  const levels = efficientNodeCounts(facts);
+  const exact = layoutStates(facts, levels, timings);
+  if (exact === undefined) return runSerialCountBound(facts, timings, demand, planUtilization);
+  const { states, members, stepsPerMinute, moveOf } = exact;
+  const minutes = demand.producerMiBps.length;
+  const zones = facts.zones.length;
+  const brokers = facts.brokersPerZone;
+  const required: number[] = [];
+  for (const producer of demand.producerMiBps) {
+    const need = brokers - brokersPerNodeAllowed(facts, levels, producer, planUtilization);
+    for (let step = 0; step < stepsPerMinute; step++) required.push(need);
+  }
+  const schedule = cheapestSchedule(required, states);
+  const books = emptyBooks();
+  const series = emptySeries(minutes, zones);
+  const baseline = facts.nodeBaselineMiBps;
+  const stepSeconds = 60 / stepsPerMinute;
+  for (let step = 0; step < schedule.length; step++) {
+    const minute = Math.floor(step / stepsPerMinute);
+    const member = members[schedule[step]];
+    const perBroker = brokerLoadMiBps(facts, demand.producerMiBps[minute]);
+    let busiest = 0;
+    member.forEach((layout, zone) => {
+      books.nodeSeconds += layout.length * stepSeconds;
+      for (const held of layout) {
+        const nodeLoad = held * perBroker;
+        if (nodeLoad > baseline) books.overloadedNodeSeconds += stepSeconds;
+        // A layout planned above the baseline runs on burst credits: count it throttled (an upper bound).
+        if (nodeLoad > baseline) books.throttledNodeSeconds += stepSeconds;
+        if (nodeLoad > baseline * facts.targetUtilization) {
+          books.overTargetNodeSeconds += stepSeconds;
+        }
+      }
+      busiest = Math.max(busiest, layout[0]);
+      if (step % stepsPerMinute === 0) series.nodesPerZone[zone][minute] = layout.length;
+    });
+    if (step % stepsPerMinute === 0) {
+      series.capacityMiBps[minute] =
+        (baseline * facts.brokers) / (facts.replicationFactor * busiest);
+    }
+    if (step > 0 && schedule[step] !== schedule[step - 1]) {
+      const move = moveOf(schedule[step - 1], schedule[step]);
+      books.nodeSeconds += 60 * states.transition(schedule[step - 1], schedule[step]);
+      books.brokerMoves += 1;
+      if (move?.joined === true) books.scalingActions += 1;
+      if (move?.left === true) books.scalingActions += 1;
+    }
+  }
+  if (schedule.length > 0) books.nodeSeconds += 60 * states.start(schedule[0], required[0]);
+  return { books, series, reasons: {} };
+}
+
+/**
+ * The count-state bound (`serialStates`): used when the exact layouts are too many (more than
+ * `MAX_LAYOUT_STATES` states, e.g. 8 brokers a zone in 3 zones). Looser: it counts only the first
+ * move onto each node added and the last off each node removed.
+ */
+export function runSerialCountBound(
   facts: ClusterFacts,
   timings: ModelTimings,
   demand: DemandSeries,
@@ -217,5 +419,6 @@ export function runSerialOracle(
       1,
     );
   }
+  if (minutes > 0) books.nodeSeconds += 60 * states.start(schedule[0], required[0]);
   return { books, series, reasons: {} };
 }
