@@ -120,7 +120,9 @@ export function movesPerMinute(timings: ModelTimings): number {
 }
 
 /**
- * The states `serial-oracle` searches.
+ * The count states of the fallback bound (`runSerialCountBound`): per zone a node count from the
+ * lowest to the highest level, zones as a multiset; at most `movesPerMinute` nodes join and as
+ * many leave a minute, priced by `serialChangeMinutes`.
  *
  * @param levels the efficient counts, ascending (`efficientNodeCounts`).
  * @returns the states for `cheapestSchedule`, and per state its per-zone node counts (ascending).
