@@ -4,14 +4,7 @@
  * simulator and the tests all get the same numbers.
  */
 import type { LoadedSpec } from '../spec/load';
-import {
-  DEFAULT_FORECAST,
-  forecastLeadTimeSeconds,
-  forecastStepLeads,
-  type ForecastConfig,
-  type ForecastStep,
-  type LeadPlatform,
-} from './forecast';
+import { DEFAULT_FORECAST, forecastLeadTimeSeconds, type ForecastConfig } from './forecast';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from './ramp';
 import { KAFKA_NODE_LABEL } from '../spec/derive';
 import { UNDER_MIN_ISR_PARTITIONS, UNDER_REPLICATED_PARTITIONS } from '../spec/kafka-metrics';
@@ -243,20 +236,6 @@ export function defaultPrometheusQueries(
   };
 }
 
-/**
- * The forecast's lead times from the platform: `leadTimeSeconds` is the configured one
- * (`autoscaling.forecast.leadTimeSeconds`) or, unset, node launch plus the full re-spread's serial
- * moves (`forecastLeadTimeSeconds`); `steps` scale it to each step between two levels
- * (`forecastStepLeads`), so a one-level step looks ahead only its own launch and moves.
- */
-function forecastLeads(
-  configuredSeconds: number | undefined,
-  platform: LeadPlatform,
-): { leadTimeSeconds: number; steps: ForecastStep[] } {
-  const leadTimeSeconds = configuredSeconds ?? forecastLeadTimeSeconds(platform);
-  return { leadTimeSeconds, steps: forecastStepLeads(leadTimeSeconds, platform) };
-}
-
 /** Builds the controller configuration from a validated spec. */
 export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
   const { spec, plan } = loaded;
@@ -295,13 +274,15 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
             historyDays: spec.autoscaling.forecast.historyDays,
             quantile: spec.autoscaling.forecast.quantile,
             maxRaiseShare: spec.autoscaling.forecast.maxRaiseShare,
-            ...forecastLeads(spec.autoscaling.forecast.leadTimeSeconds, {
-              nodeLaunchSeconds: 120,
-              moveSeconds: 150,
-              zones: plan.zones.length,
-              brokersPerZone: plan.brokersPerZone,
-              balancedNodeCounts: plan.balancedNodeCounts,
-            }),
+            leadTimeSeconds:
+              spec.autoscaling.forecast.leadTimeSeconds ??
+              forecastLeadTimeSeconds({
+                nodeLaunchSeconds: 120,
+                moveSeconds: 150,
+                zones: plan.zones.length,
+                brokersPerZone: plan.brokersPerZone,
+                balancedNodeCounts: plan.balancedNodeCounts,
+              }),
           },
           rampHorizonSeconds: DEFAULT_RAMP_HORIZON_SECONDS,
         }

@@ -18,7 +18,7 @@
  * `observed.nowMs`.
  */
 import { emptyNodeStabilizationSeconds, type ControllerConfig } from './config';
-import { FORECAST_CORRECTION_WINDOW_SECONDS, forecastFloorLevel } from './forecast';
+import { FORECAST_CORRECTION_WINDOW_SECONDS, forecastFloorMiBps } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
@@ -45,8 +45,6 @@ interface ZoneLevels {
   readonly forecastFloorMiBps: number;
   /** The level the forecast floor alone asks for. */
   readonly forecastFloorNodes: number;
-  /** The look-ahead that set `forecastFloorNodes`, seconds; undefined with the floor off. */
-  readonly forecastLeadTimeSeconds: number | undefined;
   /** Forecast floor on and the zone's forecast unknown: why (`forecastUnknownCause`). */
   readonly forecastUnknownCause: string | undefined;
   /** How far the forecast was lowered (`ZoneForecast.correctionMiBps`), MiB/s (0 = not). */
@@ -73,19 +71,12 @@ function targetLevels(
       ? undefined
       : observed.forecast?.find(each => each.zone === zone.config.zone),
   );
-  const forecastFloors = summaries.map((zone, index) =>
+  const forecastMiBps = summaries.map((zone, index) =>
     config.forecast === undefined
-      ? undefined
-      : forecastFloorLevel(
-          forecasts[index],
-          zone.demandMiBps,
-          zone.countedNodes.length,
-          levels,
-          capacityMiBps,
-          config.forecast,
-        ),
+      ? 0
+      : forecastFloorMiBps(forecasts[index], zone.demandMiBps, config.forecast),
   );
-  const forecastLevels = forecastFloors.map(each => each?.nodes ?? levels[0]);
+  const forecastLevels = forecastMiBps.map(mibps => levelCovering(mibps, capacityMiBps, levels));
   const forecastUnknown = summaries.map(zone =>
     config.forecast === undefined ? undefined : forecastUnknownCause(observed, zone.config.zone),
   );
@@ -134,9 +125,8 @@ function targetLevels(
       scaleInLevel,
       desiredNodes,
       currentNodes,
-      forecastFloorMiBps: forecastFloors[index]?.floorMiBps ?? 0,
+      forecastFloorMiBps: forecastMiBps[index],
       forecastFloorNodes: forecastLevels[index],
-      forecastLeadTimeSeconds: forecastFloors[index]?.leadTimeSeconds,
       forecastUnknownCause: forecastUnknown[index],
       forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
@@ -297,7 +287,7 @@ function forecastNote(zones: readonly ZoneLevels[], config: ControllerConfig): s
     )
     .map(
       zone =>
-        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${Math.round(zone.forecastLeadTimeSeconds ?? 0)}s, demand ${Math.round(zone.summary.demandMiBps)}${correctionNote(zone.forecastCorrectionMiBps)})`,
+        `; forecast floor holds zone ${zone.summary.config.zone} at ${zone.forecastFloorNodes} nodes (plans for ${Math.round(zone.forecastFloorMiBps)} MiB/s within ${config.forecast?.leadTimeSeconds}s, demand ${Math.round(zone.summary.demandMiBps)}${correctionNote(zone.forecastCorrectionMiBps)})`,
     )
     .join('');
 }
@@ -360,9 +350,6 @@ function zoneViews(
           ...forecastView(observed, zone.summary.config.zone),
           forecastFloorMiBps: zone.forecastFloorMiBps,
           forecastFloorNodes: zone.forecastFloorNodes,
-          ...(zone.forecastLeadTimeSeconds === undefined
-            ? {}
-            : { forecastLeadTimeSeconds: zone.forecastLeadTimeSeconds }),
           forecastUnknown: zone.forecastUnknownCause !== undefined,
           ...(zone.forecastUnknownCause === undefined
             ? {}

@@ -15,7 +15,6 @@
  * so a low forecast never removes a node, and it never bypasses a safety hold.
  */
 import { quantile } from 'simple-statistics';
-import { levelCovering } from './levels';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -24,16 +23,9 @@ const DAY_MS = 24 * HOUR_MS;
 export interface ForecastConfig {
   /**
    * Look-ahead, seconds: node launch plus the serial broker moves of the re-spread from the
-   * lowest level to the highest (see `forecastLeadTimeSeconds`). The longest look-ahead: a step
-   * between two levels looks ahead its own share of it (`steps`).
+   * lowest level to the highest (see `forecastLeadTimeSeconds`).
    */
   readonly leadTimeSeconds: number;
-  /**
-   * The look-ahead of each step between two balanced levels (`forecastStepLeads`): a level is
-   * planned for once the forecast within the lead time of the step that reaches it needs it
-   * (`forecastFloorLevel`). Absent: every step looks ahead `leadTimeSeconds`.
-   */
-  readonly steps?: readonly ForecastStep[];
   /** Most days of history used. @default 14 (AWS predictive scaling uses up to 14 days) */
   readonly historyDays: number;
   /** History needed before the forecast counts, hours. @default 24 (as AWS predictive scaling) */
@@ -64,26 +56,6 @@ export const FORECAST_CORRECTION_WINDOW_SECONDS = 7200;
  * last sample is normally under 11 min old.
  */
 export const FORECAST_CORRECTION_MAX_GAP_SECONDS = 900;
-
-/** One step between two balanced levels of a zone and how far ahead the floor looks for it. */
-export interface ForecastStep {
-  /** Nodes per zone before the step. */
-  readonly fromNodes: number;
-  /** Nodes per zone after the step (> `fromNodes`). */
-  readonly toNodes: number;
-  /** Look-ahead, seconds: at most `ForecastConfig.leadTimeSeconds`. */
-  readonly leadTimeSeconds: number;
-}
-
-/** One lead time's forecast of a zone (`ZoneForecast.byLead`). */
-export interface LeadForecast {
-  /** The look-ahead, seconds. */
-  readonly leadTimeSeconds: number;
-  /** The forecast quantile of the past days' [now, now + lead), MiB/s, uncorrected. */
-  readonly profileMiBps: number;
-  /** `profileMiBps` x the zone's correction factor, MiB/s. */
-  readonly forecastMiBps: number;
-}
 
 /** Defaults of everything but the lead time. */
 export const DEFAULT_FORECAST = {
@@ -148,17 +120,10 @@ export interface ZoneForecast {
    * the real demand). Undefined when either side has no data.
    */
   readonly errorMiBps: number | undefined;
-  /**
-   * The forecast of each distinct step lead time (`ForecastConfig.steps`) shorter than
-   * `leadTimeSeconds`, with the same correction factor; absent when ignored or without steps
-   * (the full lead's forecast is `forecastMiBps` / `profileMiBps`). A lead whose past windows hold
-   * no sample is left out (`forecastFloorLevel` then uses the full lead's forecast for it).
-   */
-  readonly byLead?: readonly LeadForecast[];
 }
 
-/** The platform facts a lead time is computed from. */
-export interface LeadPlatform {
+/** Lead time from the platform: node launch plus the serial moves that fill the new nodes. */
+export function forecastLeadTimeSeconds(options: {
   /** EC2 launch to node Ready, seconds. */
   readonly nodeLaunchSeconds: number;
   /** One broker move (restart plus catch-up), seconds. */
@@ -169,60 +134,13 @@ export interface LeadPlatform {
   readonly brokersPerZone: number;
   /** Balanced levels, ascending. */
   readonly balancedNodeCounts: readonly number[];
-}
-
-/**
- * Seconds from starting a step of every zone from `fromNodes` to `toNodes` per zone until the new
- * nodes carry their brokers: node launch plus the serial moves of the re-spread. Each new node
- * receives brokersPerZone / toNodes brokers, so a zone moves (toNodes - fromNodes) x
- * brokersPerZone / toNodes brokers, and moves run one at a time across the cluster (zones x that).
- * 0 moves when `toNodes` <= `fromNodes` (node launch alone). Pure.
- */
-export function stepLeadTimeSeconds(
-  platform: Omit<LeadPlatform, 'balancedNodeCounts'>,
-  fromNodes: number,
-  toNodes: number,
-): number {
-  const movesPerZone =
-    toNodes > fromNodes ? (toNodes - fromNodes) * (platform.brokersPerZone / toNodes) : 0;
-  return platform.nodeLaunchSeconds + platform.zones * movesPerZone * platform.moveSeconds;
-}
-
-/**
- * Lead time from the platform: the step from the lowest balanced level to the highest
- * (`stepLeadTimeSeconds`); node launch alone with one level. 1,470 s in the prod example (120 s
- * launch, 3 zones x 3 moves x 150 s).
- */
-export function forecastLeadTimeSeconds(options: LeadPlatform): number {
+}): number {
   const lowest = options.balancedNodeCounts[0] ?? 1;
   const highest = options.balancedNodeCounts[options.balancedNodeCounts.length - 1] ?? lowest;
-  return stepLeadTimeSeconds(options, lowest, highest);
-}
-
-/**
- * The look-ahead of every step between two balanced levels (each lower level to each higher one):
- * `leadTimeSeconds` (the full step's look-ahead, configured or `forecastLeadTimeSeconds`) times
- * the step's share of the full step's time (`stepLeadTimeSeconds`), so the full step looks ahead
- * exactly `leadTimeSeconds` and no step more. With the platform's own lead (the default) a step
- * looks ahead its node launch plus its moves: 1,020 s for 1 -> 2 nodes and for 2 -> 4 (2 moves
- * per zone each), 1,470 s for 1 -> 4 (3 moves per zone) in the prod example. Empty with fewer
- * than two levels. Pure.
- */
-export function forecastStepLeads(leadTimeSeconds: number, platform: LeadPlatform): ForecastStep[] {
-  const full = forecastLeadTimeSeconds(platform);
-  const levels = platform.balancedNodeCounts;
-  const steps: ForecastStep[] = [];
-  for (let from = 0; from < levels.length; from++) {
-    for (let to = from + 1; to < levels.length; to++) {
-      const share = full > 0 ? stepLeadTimeSeconds(platform, levels[from], levels[to]) / full : 1;
-      steps.push({
-        fromNodes: levels[from],
-        toNodes: levels[to],
-        leadTimeSeconds: Math.min(leadTimeSeconds, leadTimeSeconds * share),
-      });
-    }
-  }
-  return steps;
+  // Going from the lowest to the highest level, each new node receives brokersPerZone / highest
+  // brokers; moves run one at a time across the cluster.
+  const movesPerZone = (highest - lowest) * (options.brokersPerZone / highest);
+  return options.nodeLaunchSeconds + options.zones * movesPerZone * options.moveSeconds;
 }
 
 /** Index of the first sample at or after `atMs` (samples ascending by time). */
@@ -316,17 +234,6 @@ export function forecastZone(
     covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
   );
   const forecastMiBps = profileMiBps * factor;
-  const byLead: LeadForecast[] = [];
-  for (const leadTimeSeconds of stepLeadsShorterThan(config)) {
-    const window = pastWindows(history, nowMs, leadTimeSeconds * 1000, config);
-    if (window.length === 0) continue;
-    const stepProfile = quantile(window, config.quantile);
-    byLead.push({
-      leadTimeSeconds,
-      profileMiBps: stepProfile,
-      forecastMiBps: stepProfile * factor,
-    });
-  }
   return {
     zone,
     status: 'ok',
@@ -336,19 +243,7 @@ export function forecastZone(
     correctionMiBps: profileMiBps - forecastMiBps,
     ...(correctionHistoryMiBps === undefined ? {} : { correctionHistoryMiBps }),
     errorMiBps,
-    ...(byLead.length === 0 ? {} : { byLead }),
   };
-}
-
-/** The distinct step lead times of `config.steps` shorter than its `leadTimeSeconds`, ascending. */
-function stepLeadsShorterThan(config: ForecastConfig): number[] {
-  const full = Math.max(0, config.leadTimeSeconds);
-  const leads = new Set<number>();
-  for (const step of config.steps ?? []) {
-    const lead = Math.max(0, step.leadTimeSeconds);
-    if (lead < full) leads.add(lead);
-  }
-  return [...leads].sort((a, b) => a - b);
 }
 
 /** The quantile of the past days' [now - span, now) windows; undefined without a sample. */
@@ -416,86 +311,22 @@ export function todayFactor(
  * today's peak of the correction (`todayFactor`): the controller refetches its history only every
  * `FORECAST_REFRESH_SECONDS`, so the history's last minutes may be missing, and a rise in them
  * must not leave the forecast lowered. With it the forecast is never below `forecastMiBps` and
- * never above `profileMiBps`. `leadTimeSeconds` picks the forecast of that look-ahead
- * (`ZoneForecast.byLead`); the full lead's when undefined or not among them.
+ * never above `profileMiBps`.
  */
 export function forecastFloorMiBps(
   forecast: ZoneForecast | undefined,
   currentDemandMiBps: number,
   config: ForecastConfig,
-  leadTimeSeconds?: number,
 ): number {
   if (forecast?.status !== 'ok' || forecast.forecastMiBps === undefined) return 0;
-  const byLead =
-    leadTimeSeconds === undefined
-      ? undefined
-      : forecast.byLead?.find(each => each.leadTimeSeconds === leadTimeSeconds);
-  const corrected = byLead?.forecastMiBps ?? forecast.forecastMiBps;
-  const profile = byLead?.profileMiBps ?? forecast.profileMiBps;
   const current = Math.max(0, currentDemandMiBps);
   const forecastMiBps =
-    profile === undefined || forecast.correctionHistoryMiBps === undefined
-      ? corrected
-      : Math.max(corrected, profile * todayFactor(forecast.correctionHistoryMiBps, current));
+    forecast.profileMiBps === undefined || forecast.correctionHistoryMiBps === undefined
+      ? forecast.forecastMiBps
+      : Math.max(
+          forecast.forecastMiBps,
+          forecast.profileMiBps * todayFactor(forecast.correctionHistoryMiBps, current),
+        );
   const cap = current * (1 + Math.max(0, config.maxRaiseShare));
   return Math.max(0, Math.min(forecastMiBps, cap));
-}
-
-/** The level the forecast floor asks of a zone, and what it planned for. */
-export interface ForecastFloor {
-  /** Nodes per zone: a balanced level, the lowest when the forecast asks for none. */
-  readonly nodes: number;
-  /** The demand planned for (`forecastFloorMiBps` of `leadTimeSeconds`), MiB/s; 0 = none. */
-  readonly floorMiBps: number;
-  /** The look-ahead that set `nodes`, seconds. */
-  readonly leadTimeSeconds: number;
-}
-
-/**
- * The level the forecast floor holds a zone at. Without `config.steps`: the level covering
- * `forecastFloorMiBps` of the full lead time. With them, level-aware for a rise: a level L above the
- * zone's current level (the highest balanced level at or below `currentNodes`) is planned for once
- * the demand planned within the lead time of the step from the current level to L needs at least
- * L (the floor is then the level that demand needs); a level the zone already runs at is held, as
- * without steps, by the full lead time. Never above the full lead's level (so never more capacity
- * than the floor with one lead), and equal to it when every step is the full one.
- * `nodeCapacityMiBps` is what one node plans for (baseline x target utilization); `levels`
- * ascending. Pure.
- */
-export function forecastFloorLevel(
-  forecast: ZoneForecast | undefined,
-  currentDemandMiBps: number,
-  currentNodes: number,
-  levels: readonly number[],
-  nodeCapacityMiBps: number,
-  config: ForecastConfig,
-): ForecastFloor {
-  const fullMiBps = forecastFloorMiBps(forecast, currentDemandMiBps, config);
-  const full: ForecastFloor = {
-    nodes: levelCovering(fullMiBps, nodeCapacityMiBps, levels),
-    floorMiBps: fullMiBps,
-    leadTimeSeconds: config.leadTimeSeconds,
-  };
-  if (config.steps === undefined || config.steps.length === 0 || fullMiBps === 0) return full;
-  let currentLevel = levels[0];
-  for (const level of levels) if (level <= currentNodes) currentLevel = level;
-  let lowestAsked: ForecastFloor | undefined;
-  for (let index = levels.length - 1; index >= 1; index--) {
-    const level = levels[index];
-    if (level > full.nodes) continue;
-    const step = config.steps.find(
-      each => each.fromNodes === currentLevel && each.toNodes === level,
-    );
-    const leadTimeSeconds =
-      level <= currentLevel
-        ? config.leadTimeSeconds
-        : Math.min(config.leadTimeSeconds, step?.leadTimeSeconds ?? config.leadTimeSeconds);
-    const floorMiBps = forecastFloorMiBps(forecast, currentDemandMiBps, config, leadTimeSeconds);
-    lowestAsked = { nodes: levels[0], floorMiBps, leadTimeSeconds };
-    const asked = levelCovering(floorMiBps, nodeCapacityMiBps, levels);
-    // A level the zone runs at is only held here; a rise above it is the step checks' to make.
-    const nodes = level <= currentLevel ? level : Math.min(asked, full.nodes);
-    if (asked >= level) return { nodes, floorMiBps, leadTimeSeconds };
-  }
-  return lowestAsked ?? full;
 }

@@ -75,20 +75,6 @@ const controllerConfigSchema = z
         minHistoryHours: z.number().nonnegative(),
         quantile: z.number().gt(0).lte(1),
         maxRaiseShare: z.number().nonnegative(),
-        steps: z
-          .array(
-            z
-              .object({
-                fromNodes: z.number().int().min(1),
-                toNodes: z.number().int().min(1),
-                leadTimeSeconds: positive,
-              })
-              .strict()
-              .refine(step => step.toNodes > step.fromNodes, {
-                message: 'toNodes must be above fromNodes',
-              }),
-          )
-          .optional(),
       })
       .strict()
       .optional(),

@@ -49,12 +49,6 @@ export class ControllerMetrics {
     labelNames: ['zone'],
     registers: [this.registry],
   });
-  private readonly forecastLead = new Gauge({
-    name: 'kafka_autoscaler_forecast_lead_seconds',
-    help: 'Forecast floor: the look-ahead per zone that set its floor level, seconds (the step lead time: node launch plus the moves of the step to that level; absent while the floor is off)',
-    labelNames: ['zone'],
-    registers: [this.registry],
-  });
   private readonly forecastUnknown = new Gauge({
     name: 'kafka_autoscaler_forecast_unknown',
     help: 'Forecast floor: 1 per zone while its forecast is unknown (no successful history range query since the start, the last one too old, or the zone missing from it): no node removal starts or goes on in the zone; 0 otherwise; absent while the floor is off',
@@ -149,8 +143,6 @@ export class ControllerMetrics {
       if (zone.forecastFloorNodes !== undefined) {
         this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
       }
-      if (zone.forecastLeadTimeSeconds === undefined) this.forecastLead.remove({ zone: zone.zone });
-      else this.forecastLead.set({ zone: zone.zone }, zone.forecastLeadTimeSeconds);
       if (zone.forecastUnknown === undefined) this.forecastUnknown.remove({ zone: zone.zone });
       else this.forecastUnknown.set({ zone: zone.zone }, zone.forecastUnknown ? 1 : 0);
       if (zone.rampFloorNodes === undefined) this.rampFloorNodes.remove({ zone: zone.zone });

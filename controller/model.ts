@@ -298,11 +298,6 @@ export interface ZoneView {
   /** Forecast floor on: the level the floor alone asks for (the lowest level when none). */
   readonly forecastFloorNodes?: number;
   /**
-   * Forecast floor on: the look-ahead that set `forecastFloorNodes`, seconds: the lead time of the
-   * step to that level (`forecastFloorLevel`; the full `leadTimeSeconds` without steps).
-   */
-  readonly forecastLeadTimeSeconds?: number;
-  /**
    * Forecast floor on: true while the zone's forecast is unknown (`ZoneForecast.status` `unknown`,
    * or no forecast observed for the zone); no node removal starts or goes on in the zone
    * meanwhile (`removalMayProceed`). Absent while the floor is off.

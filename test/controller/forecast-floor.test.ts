@@ -292,7 +292,6 @@ describe('forecast metrics', () => {
     expect(text).toMatch(/kafka_autoscaler_forecast_error_mibps\{zone="us-east-1a"\} 5/);
     expect(text).toMatch(/kafka_autoscaler_forecast_correction_mibps\{zone="us-east-1a"\} 0/);
     expect(text).toMatch(/kafka_autoscaler_forecast_floor_nodes\{zone="us-east-1a"\} 2/);
-    expect(text).toMatch(/kafka_autoscaler_forecast_lead_seconds\{zone="us-east-1a"\} 1470/);
     // WHEN the forecast is ignored again THEN its gauges go away, the floor falls to the lowest level
     metrics.recordPlan(
       decide(
