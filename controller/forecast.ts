@@ -65,6 +65,9 @@ export const DEFAULT_FORECAST = {
   maxRaiseShare: 1,
 } as const;
 
+/** How an `unknown` forecast becomes known again unless `ZoneForecast.unknownWayOut` says else. */
+export const FORECAST_UNKNOWN_WAY_OUT = 'Prometheus answers the forecast history range query again';
+
 /** One demand reading of a zone. */
 export interface DemandSample {
   /** Epoch ms. */
@@ -89,6 +92,12 @@ export interface ZoneForecast {
   readonly status: 'ok' | 'insufficient-history' | 'unknown';
   /** Why the forecast is `unknown`, one clause for a hold detail; absent otherwise. */
   readonly unknownCause?: string;
+  /**
+   * How an `unknown` forecast becomes known again, one clause for a hold detail ("until ..."), when
+   * not by Prometheus answering the history range query again (`FORECAST_UNKNOWN_WAY_OUT`): set
+   * for a zone the forecast history marker holds (`ForecastHistory.forecasts`).
+   */
+  readonly unknownWayOut?: string;
   /** Hours between the oldest sample used and now. */
   readonly historyHours: number;
   /**
