@@ -149,9 +149,9 @@ describe('forecast history against a real Prometheus', () => {
     // WHEN Prometheus starts again on the same port and data
     ({ stop: stopPrometheus } = startProcess(binary, prometheusArgs));
     await waitFor('Prometheus ready again', async () => (await fetch(`${baseUrl}/-/ready`)).ok);
-    // THEN the next try (due one pass interval, 30 s here, after the failure: the backoff) makes the history known. The range
-    // query's last evaluation is at the refresh time (14 days are a whole number of steps), where
-    // the 10 s rate has samples once two scrapes happened.
+    // THEN the next try (due one pass interval, 30 s here, after the failure: the backoff) makes
+    // the history known. The range query's last evaluation is at the refresh time (14 days are a
+    // whole number of steps), where the 10 s rate has samples once two scrapes happened.
     let statuses: string[] = [];
     await waitFor(
       'the history to be known',
