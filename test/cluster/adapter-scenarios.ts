@@ -25,6 +25,11 @@ import {
   OPERATION_ANNOTATION,
   encodeOperationRecord,
 } from '../../controller/operation-record';
+import {
+  FORECAST_MARKER_KEY,
+  encodeForecastMarker,
+  forecastMarkerConfigMapName,
+} from '../../controller/forecast-marker';
 import { loadSpecFile } from '../../spec/load';
 import { SCENARIOS, type ScenarioName, type ScenarioResult } from './adapter-scenario-names';
 import { compactEtcd, startSecondApiServer, type ControlPlaneInfo } from './control-plane';
@@ -348,6 +353,49 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       ),
     );
   },
+
+  'forecast marker: none, created, read back, replaced; a value that is not one is an error':
+    async () => {
+      const store = adapter.forecastMarkerStore();
+      const name = forecastMarkerConfigMapName(config.clusterName);
+      assert.equal(store.location, `${NAMESPACE}/${name}`);
+      // No ConfigMap yet (404): no marker, a new cluster
+      assert.equal(await store.read(), undefined);
+      const first = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 1_000 } } };
+      await store.write(first);
+      assert.deepEqual(await store.read(), first);
+      const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
+      const created = (await api.ok('GET', path)) as {
+        data?: Record<string, string>;
+        metadata?: { labels?: Record<string, string> };
+      };
+      assert.equal(created.data?.[FORECAST_MARKER_KEY], encodeForecastMarker(first));
+      assert.equal(created.metadata?.labels?.['app.kubernetes.io/name'], 'kafka-autoscaler');
+      // A second write replaces the data on the existing ConfigMap (a patch, not a second create)
+      const second = {
+        version: 1 as const,
+        zones: { 'us-east-1a': { sufficientAtMs: 2_000 }, 'us-east-1b': { sufficientAtMs: 3_000 } },
+      };
+      await store.write(second);
+      assert.deepEqual(await store.read(), second);
+      // Someone writes a value that is not a marker: read throws, naming the ConfigMap, key and fix
+      await api.ok('PATCH', path, {
+        body: [{ op: 'add', path: `/data/${FORECAST_MARKER_KEY}`, value: 'not json' }],
+        contentType: 'application/json-patch+json',
+      });
+      await assert.rejects(store.read(), (error: unknown) => {
+        assert.match(
+          String(error),
+          new RegExp(
+            `ConfigMap ${NAMESPACE}/${name}: ${FORECAST_MARKER_KEY.replace(/\./g, '\\.')} is not JSON .*delete the ConfigMap to clear it`,
+          ),
+        );
+        return true;
+      });
+      // The operator clears it by deleting the ConfigMap: no marker again
+      await api.ok('DELETE', path);
+      assert.equal(await store.read(), undefined);
+    },
 
   'reads the Kafka resource, or undefined when there is none': async () => {
     assert.equal(await adapter.readKafka(), undefined);
