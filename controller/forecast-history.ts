@@ -37,14 +37,29 @@
  * less than a step apart: a held one stays only a step or more from every new one). Within one
  * process the history may so reach further back than Prometheus retains (up to `historyDays`). The
  * config is fixed for the life of the object, so a zone added or removed in it comes with a new process; only
- * the config's zones are held. Remaining limitation: the history lives in the process, nothing is
- * persisted; after a restart it is what Prometheus answers, so a Prometheus that lost its data
- * before the controller (re)started reads as a short history (`insufficient-history`), not as
- * `unknown`.
+ * the config's zones are held.
  *
- * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again at the
- * next pass; the history turns `unknown` once the last success is too old, or while it is stamped
- * after now (the clock stepped back: it is refetched at once, and its age is unknown until then).
+ * Across a restart, the history itself is not persisted (it is Prometheus's): the process starts
+ * with what Prometheus answers. What is persisted is a small marker (`controller/forecast-marker.ts`,
+ * a ConfigMap): per zone, the last time a process held `minHistoryHours` of its history. A zone whose
+ * held history is shorter than `minHistoryHours` is `unknown`, not `insufficient-history`, while the
+ * marker holds a stamp for it younger than `historyDays` (it had enough before: Prometheus lost data
+ * the floor relied on, and the process before may have held a node through its floor), and while
+ * no marker read has succeeded (a new cluster cannot be told from a loss). Way out: Prometheus
+ * holding `minHistoryHours` again, the stamp expiring, the operator deleting the marker (re-read at
+ * every pass while it holds a zone), or the floor turned off. Only the leader writes the marker,
+ * only after a read succeeded (so no stamp it did not see is dropped), and a failed read or write
+ * never holds a zone whose history is long enough nor anything but node removals; a failed write
+ * only weakens what a later restart can tell. Chosen over persisting the history (up to 4,034
+ * samples a zone, rewritten every refresh, in an object the API server keeps below 1 MiB) and over
+ * annotations on the Lease (the elector replaces the Lease whole) or on nodes (they come and go with
+ * the scaling).
+ *
+ * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again after
+ * the backoff (`forecastRetryDelaySeconds`: the pass interval, doubling per failure, at most
+ * `FORECAST_REFRESH_SECONDS`); the history turns `unknown` once the last success is too old, or
+ * while it is stamped after now (the clock stepped back: it is refetched at once, whatever the
+ * backoff, and its age is unknown until then).
  * A point in time for which only one direction has a value is left out (a gap, not a quieter
  * moment: the missing direction may have been the busier one).
  *
@@ -475,9 +490,29 @@ export class ForecastHistory {
     };
   }
 
-  /** Whether the marker keeps some zone `unknown` at `nowMs` (`markerHold`). */
+  /**
+   * Hours of `zone`'s held history within `historyDays` at `nowMs`, measured as `forecastZone`
+   * measures them (`ZoneForecast.historyHours`); 0 without a sample.
+   */
+  private heldHours(zone: string, nowMs: number, historyDays: number): number {
+    const held = this.history.get(zone) ?? [];
+    if (held.length === 0) return 0;
+    const oldestMs = Math.max(held[0]?.atMs ?? nowMs, nowMs - historyDays * DAY_MS);
+    return Math.max(0, (nowMs - oldestMs) / 3_600_000);
+  }
+
+  /** Whether the marker would keep some zone `unknown` at `nowMs` (`markerHold`). */
   private markerHoldsAZone(nowMs: number): boolean {
-    return (this.forecasts(nowMs) ?? []).some(each => each.unknownWayOut !== undefined);
+    const forecast = this.config.forecast;
+    if (forecast === undefined) return false;
+    return this.config.zones.some(
+      zone =>
+        this.markerHold(
+          zone.zone,
+          this.heldHours(zone.zone, nowMs, forecast.historyDays),
+          nowMs,
+        ) !== undefined,
+    );
   }
 
   /** Notes the zones whose held history spans `minHistoryHours` at `nowMs`. */
@@ -485,9 +520,7 @@ export class ForecastHistory {
     const forecast = this.config.forecast;
     if (forecast === undefined) return;
     for (const zone of this.config.zones) {
-      const held = this.history.get(zone.zone) ?? [];
-      const oldestMs = Math.max(held[0]?.atMs ?? nowMs, nowMs - forecast.historyDays * DAY_MS);
-      if (held.length > 0 && (nowMs - oldestMs) / 3_600_000 >= forecast.minHistoryHours) {
+      if (this.heldHours(zone.zone, nowMs, forecast.historyDays) >= forecast.minHistoryHours) {
         this.sufficientAtMs.set(zone.zone, nowMs);
       }
     }
