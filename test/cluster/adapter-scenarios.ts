@@ -397,6 +397,81 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       assert.equal(await store.read(), undefined);
     },
 
+  "forecast marker: the controller's own RBAC from the chart allows it, and no other ConfigMap":
+    async () => {
+      // GIVEN the Role and RoleBinding the chart grants in the controller's own namespace, moved
+      // to this test's namespace, and a client impersonating the controller's service account
+      const own = synthObjects(loaded)
+        .map(placed => placed.object)
+        .filter(
+          object =>
+            (object.kind === 'Role' || object.kind === 'RoleBinding') &&
+            object.metadata?.namespace === loaded.spec.controller.namespace,
+        );
+      assert.deepEqual(own.map(object => object.kind).sort(), ['Role', 'RoleBinding']);
+      for (const object of own) {
+        const moved = JSON.parse(JSON.stringify(object)) as KubeObject & {
+          subjects?: Array<{ namespace?: string }>;
+        };
+        moved.metadata = { ...moved.metadata, namespace: NAMESPACE };
+        for (const subject of moved.subjects ?? []) subject.namespace = NAMESPACE;
+        const applied = await api.apply(moved, { dryRun: false });
+        assert.ok(applied.status < 300, `applying the ${object.kind}: HTTP ${applied.status}`);
+      }
+      const binding = own.find(object => object.kind === 'RoleBinding') as
+        (KubeObject & { subjects?: Array<{ name?: string }> }) | undefined;
+      const serviceAccount = binding?.subjects?.[0]?.name ?? '';
+      const base = new client.KubeConfig();
+      base.loadFromFile(info.kubeconfigPath);
+      const cluster = base.getCurrentCluster();
+      assert.ok(cluster !== null, 'the kubeconfig names a cluster');
+      const asController = new client.KubeConfig();
+      asController.loadFromOptions({
+        clusters: [cluster],
+        users: [
+          {
+            name: 'controller',
+            token: info.token,
+            impersonateUser: `system:serviceaccount:${NAMESPACE}:${serviceAccount}`,
+          },
+        ],
+        contexts: [{ name: 'controller', cluster: cluster.name, user: 'controller' }],
+        currentContext: 'controller',
+      });
+      const store = new KubernetesAdapter(config, 'replica-sa', asController).forecastMarkerStore();
+      // WHEN the controller reads (none), creates, reads back and replaces the marker
+      // (RBAC answers within a second or so of the binding: retry the first call briefly)
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          assert.equal(await store.read(), undefined);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await sleep(200);
+        }
+      }
+      const marker = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 5_000 } } };
+      await store.write(marker);
+      await store.write({ ...marker, zones: { 'us-east-1a': { sufficientAtMs: 6_000 } } });
+      // THEN it holds what was written
+      assert.equal((await store.read())?.zones['us-east-1a']?.sufficientAtMs, 6_000);
+      // AND the same identity may not read another ConfigMap (the grant is by name)
+      await assert.rejects(
+        asController
+          .makeApiClient(client.CoreV1Api)
+          .readNamespacedConfigMap({ name: 'kube-root-ca.crt', namespace: NAMESPACE }),
+        (error: unknown) => {
+          assert.equal((error as { code?: number }).code, 403);
+          return true;
+        },
+      );
+      await api.ok(
+        'DELETE',
+        `/api/v1/namespaces/${NAMESPACE}/configmaps/${forecastMarkerConfigMapName(config.clusterName)}`,
+      );
+    },
+
   'reads the Kafka resource, or undefined when there is none': async () => {
     assert.equal(await adapter.readKafka(), undefined);
     if (info.crdsDir === undefined) return; // no Strimzi CRD installed: only the 404 path
