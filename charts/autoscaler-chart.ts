@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { controllerConfigFromSpec } from '../controller/config';
 import { decisionConfigMapName } from '../controller/decision-record';
+import { forecastMarkerConfigMapName } from '../controller/forecast-marker';
 import type { LoadedSpec } from '../spec/load';
 import {
   controllerClusterRules,
@@ -71,6 +72,7 @@ export class AutoscalerChart extends Chart {
       rules: controllerOwnNamespaceRules(
         config.leaderElection.leaseName,
         decisionConfigMapName(config.clusterName),
+        forecastMarkerConfigMapName(config.clusterName),
       ),
       serviceAccount,
     });

@@ -18,7 +18,11 @@
  * `observed.nowMs`.
  */
 import { emptyNodeStabilizationSeconds, type ControllerConfig } from './config';
-import { FORECAST_CORRECTION_WINDOW_SECONDS, forecastFloorMiBps } from './forecast';
+import {
+  FORECAST_CORRECTION_WINDOW_SECONDS,
+  FORECAST_UNKNOWN_WAY_OUT,
+  forecastFloorMiBps,
+} from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
@@ -47,6 +51,8 @@ interface ZoneLevels {
   readonly forecastFloorNodes: number;
   /** Forecast floor on and the zone's forecast unknown: why (`forecastUnknownCause`). */
   readonly forecastUnknownCause: string | undefined;
+  /** Forecast floor on and the zone's forecast unknown: the way out (`forecastUnknownWayOut`). */
+  readonly forecastUnknownWayOut: string | undefined;
   /** How far the forecast was lowered (`ZoneForecast.correctionMiBps`), MiB/s (0 = not). */
   readonly forecastCorrectionMiBps: number;
   /** The ramp guard's verdict; undefined when the guard is off. */
@@ -128,6 +134,10 @@ function targetLevels(
       forecastFloorMiBps: forecastMiBps[index],
       forecastFloorNodes: forecastLevels[index],
       forecastUnknownCause: forecastUnknown[index],
+      forecastUnknownWayOut:
+        forecastUnknown[index] === undefined
+          ? undefined
+          : forecastUnknownWayOut(observed, summary.config.zone),
       forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
     };
@@ -145,6 +155,15 @@ function forecastUnknownCause(observed: Observed, zone: string): string | undefi
   if (forecast === undefined) return `no forecast was observed for zone ${zone}`;
   if (forecast.status !== 'unknown') return undefined;
   return forecast.unknownCause ?? 'its demand history is unknown';
+}
+
+/**
+ * How a zone whose forecast floor is unknown gets out of it: `ZoneForecast.unknownWayOut`, or
+ * Prometheus answering the range query again (`FORECAST_UNKNOWN_WAY_OUT`).
+ */
+function forecastUnknownWayOut(observed: Observed, zone: string): string {
+  const forecast = observed.forecast?.find(each => each.zone === zone);
+  return forecast?.unknownWayOut ?? FORECAST_UNKNOWN_WAY_OUT;
 }
 
 /**
@@ -354,6 +373,10 @@ function zoneViews(
           ...(zone.forecastUnknownCause === undefined
             ? {}
             : { forecastUnknownCause: zone.forecastUnknownCause }),
+          ...(zone.forecastUnknownWayOut === undefined ||
+          zone.forecastUnknownWayOut === FORECAST_UNKNOWN_WAY_OUT
+            ? {}
+            : { forecastUnknownWayOut: zone.forecastUnknownWayOut }),
         }),
     ...(zone.ramp === undefined
       ? {}
@@ -604,7 +627,12 @@ function scaleInActionOrHold(
     if (zone.forecastUnknownCause !== undefined) {
       waiting ??= {
         reason: 'forecast-unknown',
-        detail: forecastUnknownDetail(name, zone.desiredNodes, zone.forecastUnknownCause),
+        detail: forecastUnknownDetail(
+          name,
+          zone.desiredNodes,
+          zone.forecastUnknownCause,
+          zone.forecastUnknownWayOut ?? FORECAST_UNKNOWN_WAY_OUT,
+        ),
       };
       continue;
     }
@@ -696,8 +724,13 @@ function scaleInActionOrHold(
 }
 
 /** The hold detail of a zone whose forecast is unknown: the cause and the two ways out. */
-function forecastUnknownDetail(zone: string, desiredNodes: number, cause: string): string {
-  return `zone ${zone} could run ${desiredNodes} nodes, but its forecast floor is unknown (${cause}), so no node is removed in the zone until Prometheus answers the forecast history range query again, or autoscaling.forecast is turned off in the spec`;
+function forecastUnknownDetail(
+  zone: string,
+  desiredNodes: number,
+  cause: string,
+  wayOut: string,
+): string {
+  return `zone ${zone} could run ${desiredNodes} nodes, but its forecast floor is unknown (${cause}), so no node is removed in the zone until ${wayOut}, or autoscaling.forecast is turned off in the spec`;
 }
 
 /**
@@ -762,7 +795,7 @@ export function removalContext(
   const view = plan.zones.find(each => each.zone === zone);
   const waitReason =
     view?.forecastUnknown === true
-      ? `the forecast floor of zone ${zone} is unknown (${view.forecastUnknownCause ?? 'its demand history is unknown'}); the removal waits until Prometheus answers the forecast history range query again, or autoscaling.forecast is turned off in the spec`
+      ? `the forecast floor of zone ${zone} is unknown (${view.forecastUnknownCause ?? 'its demand history is unknown'}); the removal waits until ${view.forecastUnknownWayOut ?? FORECAST_UNKNOWN_WAY_OUT}, or autoscaling.forecast is turned off in the spec`
       : view?.rampBlind === true
         ? `the ramp guard of zone ${zone} has less than a minute of demand samples`
         : undefined;

@@ -37,14 +37,29 @@
  * less than a step apart: a held one stays only a step or more from every new one). Within one
  * process the history may so reach further back than Prometheus retains (up to `historyDays`). The
  * config is fixed for the life of the object, so a zone added or removed in it comes with a new process; only
- * the config's zones are held. Remaining limitation: the history lives in the process, nothing is
- * persisted; after a restart it is what Prometheus answers, so a Prometheus that lost its data
- * before the controller (re)started reads as a short history (`insufficient-history`), not as
- * `unknown`.
+ * the config's zones are held.
  *
- * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again at the
- * next pass; the history turns `unknown` once the last success is too old, or while it is stamped
- * after now (the clock stepped back: it is refetched at once, and its age is unknown until then).
+ * Across a restart, the history itself is not persisted (it is Prometheus's): the process starts
+ * with what Prometheus answers. What is persisted is a small marker (`controller/forecast-marker.ts`,
+ * a ConfigMap): per zone, the last time a process held `minHistoryHours` of its history. A zone whose
+ * held history is shorter than `minHistoryHours` is `unknown`, not `insufficient-history`, while the
+ * marker holds a stamp for it younger than `historyDays` (it had enough before: Prometheus lost data
+ * the floor relied on, and the process before may have held a node through its floor), and while
+ * no marker read has succeeded (a new cluster cannot be told from a loss). Way out: Prometheus
+ * holding `minHistoryHours` again, the stamp expiring, the operator deleting the marker (re-read at
+ * every pass while it holds a zone), or the floor turned off. Only the leader writes the marker,
+ * only after a read succeeded (so no stamp it did not see is dropped), and a failed read or write
+ * never holds a zone whose history is long enough nor anything but node removals; a failed write
+ * only weakens what a later restart can tell. Chosen over persisting the history (up to 4,034
+ * samples a zone, rewritten every refresh, in an object the API server keeps below 1 MiB) and over
+ * annotations on the Lease (the elector replaces the Lease whole) or on nodes (they come and go with
+ * the scaling).
+ *
+ * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again after
+ * the backoff (`forecastRetryDelaySeconds`: the pass interval, doubling per failure, at most
+ * `FORECAST_REFRESH_SECONDS`); the history turns `unknown` once the last success is too old, or
+ * while it is stamped after now (the clock stepped back: it is refetched at once, whatever the
+ * backoff, and its age is unknown until then).
  * A point in time for which only one direction has a value is left out (a gap, not a quieter
  * moment: the missing direction may have been the busier one).
  *
@@ -54,6 +69,12 @@
  */
 import type { ControllerConfig } from './config';
 import { forecastZone, type DemandSample, type ZoneForecast } from './forecast';
+import {
+  FORECAST_MARKER_REWRITE_SECONDS,
+  markerExpiresAtMs,
+  type ForecastMarker,
+  type ForecastMarkerStore,
+} from './forecast-marker';
 
 const MIB = 1024 * 1024;
 const DAY_MS = 86_400_000;
@@ -75,6 +96,19 @@ export interface RangeQuerier {
 
 /** How often the history is fetched again, seconds. */
 export const FORECAST_REFRESH_SECONDS = 600;
+/**
+ * The wait before the range query is tried again after `failures` failures in a row, seconds: the
+ * pass interval, doubled at each further failure, at most `FORECAST_REFRESH_SECONDS` (a failing
+ * Prometheus is then queried no more often than a healthy one); 0 without a failure. A 14-day range
+ * query is the heaviest request the controller sends, and one at every pass would add load to a
+ * Prometheus that already struggles. Pure.
+ */
+export function forecastRetryDelaySeconds(failures: number, intervalSeconds: number): number {
+  if (failures <= 0) return 0;
+  const doubled = Math.max(1, intervalSeconds) * 2 ** Math.min(failures - 1, 30);
+  return Math.min(doubled, FORECAST_REFRESH_SECONDS);
+}
+
 /** Resolution of the history, seconds (14 days = 4032 points, under Prometheus's 11,000). */
 export const FORECAST_STEP_SECONDS = 300;
 
@@ -153,6 +187,33 @@ export function mergeZoneHistory(
   return [...filled, ...kept].sort((a, b) => a.atMs - b.atMs);
 }
 
+/** What `ForecastHistory` needs beside Prometheus and the config; every field optional. */
+export interface ForecastHistoryOptions {
+  /**
+   * Where the marker is kept (`controller/forecast-marker.ts`). Without it nothing is read or
+   * written, and a short history after a restart is `insufficient-history` (tests, the simulator).
+   */
+  readonly marker?: ForecastMarkerStore;
+  /** Whether this process may write the marker now (the leader only). @default - always */
+  readonly mayWriteMarker?: () => boolean;
+  /** Reports a failed marker read or write (logged and counted by the caller). */
+  readonly onMarkerError?: (operation: 'read' | 'write', error: unknown) => void;
+}
+
+/** The range query's retry state, for the gauges. */
+export interface ForecastRefreshState {
+  /** Range queries failed in a row since the last success (0 after a success). */
+  readonly consecutiveFailures: number;
+  /** The wait before the next attempt after those failures, seconds (0 after a success). */
+  readonly retryDelaySeconds: number;
+}
+
+/** A stamp read from the marker, and when this process first read that value (epoch ms). */
+interface ReadStamp {
+  readonly sufficientAtMs: number;
+  readonly firstReadAtMs: number;
+}
+
 /** Keeps the history and answers forecasts. */
 export class ForecastHistory {
   private history = new Map<string, DemandSample[]>();
@@ -161,25 +222,78 @@ export class ForecastHistory {
   /** When the last successful refresh queried, epoch ms; undefined before the first. */
   private fetchedAtMs: number | undefined;
   private lastError: string | undefined;
+  /** When the range query was last tried, epoch ms; undefined before the first try. */
+  private lastAttemptAtMs: number | undefined;
+  /** Range queries failed in a row since the last success. */
+  private consecutiveFailures = 0;
+  /** Whether a marker read has succeeded since the process started (a missing marker counts). */
+  private markerRead = false;
+  private markerError: string | undefined;
+  /** Per zone, the stamp the marker held at the last successful read or write. */
+  private markerStamps = new Map<string, ReadStamp>();
+  /** Per zone, the last refresh at which this process held `minHistoryHours` of its history. */
+  private readonly sufficientAtMs = new Map<string, number>();
 
   constructor(
     private readonly prometheus: RangeQuerier,
     private readonly config: ControllerConfig,
     private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly options: ForecastHistoryOptions = {},
   ) {}
 
   /**
-   * Refetches the history when the last success is older than `FORECAST_REFRESH_SECONDS` or
-   * stamped after `nowMs` (a clock stepped back), so after a failure at every call until one
-   * succeeds. Never throws: an error goes to `onError` and the
-   * previous history is kept.
+   * Refetches the history when it is due: `FORECAST_REFRESH_SECONDS` after a success, the
+   * `forecastRetryDelaySeconds` backoff after failures (the pass interval, doubling up to
+   * `FORECAST_REFRESH_SECONDS`), and at once when the last attempt is stamped after `nowMs` (a
+   * clock stepped back). Then, with a marker store: reads the marker until a read succeeds and
+   * again at every call while it holds a zone (`forecasts`), so a marker the operator deletes lets
+   * go at the next pass; after a successful refetch, stamps the zones whose held history spans
+   * `minHistoryHours` and writes the marker (leader only, once a read succeeded, when a stamp is
+   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's). Never throws: an error goes
+   * to `onError` (range query) or `onMarkerError` (marker), the previous history is kept, and a
+   * failed marker write is tried again after the next successful refetch; it never holds anything.
    */
   async refresh(nowMs: number): Promise<void> {
     const forecast = this.config.forecast;
     if (forecast === undefined) return;
-    // A last success stamped after now (the clock stepped back) is refetched at once too.
-    const ageMs = this.fetchedAtMs === undefined ? undefined : nowMs - this.fetchedAtMs;
-    if (ageMs !== undefined && ageMs >= 0 && ageMs < FORECAST_REFRESH_SECONDS * 1000) return;
+    if (this.rangeQueryDue(nowMs) && (await this.refetch(nowMs))) {
+      this.stampSufficientZones(nowMs);
+      await this.readMarkerIfNeeded(nowMs);
+      await this.writeMarkerIfDue(nowMs);
+      return;
+    }
+    await this.readMarkerIfNeeded(nowMs);
+  }
+
+  /** The range query's retry state (`ForecastRefreshState`). */
+  refreshState(): ForecastRefreshState {
+    return {
+      consecutiveFailures: this.consecutiveFailures,
+      retryDelaySeconds: forecastRetryDelaySeconds(
+        this.consecutiveFailures,
+        this.config.intervalSeconds,
+      ),
+    };
+  }
+
+  private rangeQueryDue(nowMs: number): boolean {
+    if (this.lastAttemptAtMs === undefined) return true;
+    // An attempt (or a success) stamped after now: the clock stepped back; refetch at once.
+    const sinceMs = nowMs - this.lastAttemptAtMs;
+    if (sinceMs < 0) return true;
+    if (this.fetchedAtMs !== undefined && this.fetchedAtMs > nowMs) return true;
+    const waitSeconds =
+      this.consecutiveFailures > 0
+        ? forecastRetryDelaySeconds(this.consecutiveFailures, this.config.intervalSeconds)
+        : FORECAST_REFRESH_SECONDS;
+    return sinceMs >= waitSeconds * 1000;
+  }
+
+  /** One range query per direction, merged into the history; returns whether it succeeded. */
+  private async refetch(nowMs: number): Promise<boolean> {
+    const forecast = this.config.forecast;
+    if (forecast === undefined) return false;
+    this.lastAttemptAtMs = nowMs;
     const startMs = nowMs - forecast.historyDays * DAY_MS;
     const { prometheusQueries, clusterName, zones } = this.config;
     try {
@@ -275,9 +389,13 @@ export class ForecastHistory {
       );
       this.zoneUnknownCauses = causes;
       this.fetchedAtMs = nowMs;
+      this.consecutiveFailures = 0;
+      return true;
     } catch (error) {
+      this.consecutiveFailures++;
       this.lastError = error instanceof Error ? error.message : String(error);
       this.onError(error);
+      return false;
     }
   }
 
@@ -293,8 +411,11 @@ export class ForecastHistory {
    * The forecast of every zone at `nowMs` from the history held: `unknown` (with `unknownCause`)
    * for every zone before the first successful refresh, once the last one is older than
    * `forecastHistoryMaxAgeMs`, or while it is stamped after `nowMs` (a clock stepped back), and
-   * for a zone whose series were missing or cut short in it; otherwise `forecastZone`'s answer
-   * (`ok` or `insufficient-history`). Undefined when the floor is off.
+   * for a zone whose series were missing or cut short in it. With a marker store, a zone whose
+   * held history is shorter than `minHistoryHours` is also `unknown` (with `unknownWayOut`) while
+   * no marker read has succeeded, or while the marker holds an unexpired stamp for it (the zone had
+   * enough history before and Prometheus lost it; `markerExpiresAtMs`). Otherwise
+   * `forecastZone`'s answer (`ok` or `insufficient-history`). Undefined when the floor is off.
    */
   forecasts(nowMs: number): readonly ZoneForecast[] | undefined {
     const forecast = this.config.forecast;
@@ -314,8 +435,166 @@ export class ForecastHistory {
           errorMiBps: undefined,
         };
       }
-      return forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+      const known = forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+      const held = this.markerHold(zone.zone, known.historyHours, nowMs);
+      if (held === undefined) return known;
+      return {
+        zone: zone.zone,
+        status: 'unknown',
+        unknownCause: held.cause,
+        unknownWayOut: held.wayOut,
+        historyHours: known.historyHours,
+        forecastMiBps: undefined,
+        profileMiBps: undefined,
+        correctionMiBps: undefined,
+        errorMiBps: undefined,
+      };
     });
+  }
+
+  /**
+   * Why the marker keeps a zone with `historyHours` of history `unknown` at `nowMs`, with the way
+   * out; undefined when it does not (no store, the history long enough, no stamp, or an expired
+   * one).
+   */
+  private markerHold(
+    zone: string,
+    historyHours: number,
+    nowMs: number,
+  ): { readonly cause: string; readonly wayOut: string } | undefined {
+    const store = this.options.marker;
+    const forecast = this.config.forecast;
+    if (store === undefined || forecast === undefined) return undefined;
+    if (historyHours >= forecast.minHistoryHours) return undefined;
+    const hours = `${Math.floor(historyHours * 10) / 10} h`;
+    const needed = `${forecast.minHistoryHours} h`;
+    const clear = `the marker is deleted (ConfigMap ${store.location})`;
+    if (!this.markerRead) {
+      const error = this.markerError === undefined ? '' : ` (last error: ${this.markerError})`;
+      return {
+        cause: `the forecast history marker (ConfigMap ${store.location}) could not be read${error}, so a ${hours} history of zone ${zone} cannot be told from one Prometheus lost`,
+        wayOut: `the marker can be read, Prometheus holds ${needed} of the zone's history, or ${clear}`,
+      };
+    }
+    const stamp = this.markerStamps.get(zone);
+    if (stamp === undefined) return undefined;
+    const expiresAtMs = markerExpiresAtMs(
+      stamp.sufficientAtMs,
+      forecast.historyDays,
+      stamp.firstReadAtMs,
+    );
+    if (nowMs >= expiresAtMs) return undefined;
+    return {
+      cause: `Prometheus holds ${hours} of zone ${zone}'s demand history, less than the ${needed} the forecast needs, but the forecast history marker (ConfigMap ${store.location}) says a controller held ${needed} or more of it at ${new Date(stamp.sufficientAtMs).toISOString()}: Prometheus lost data the floor relied on`,
+      wayOut: `Prometheus holds ${needed} of the zone's history again, the marker's stamp expires (${new Date(expiresAtMs).toISOString()}), or ${clear}`,
+    };
+  }
+
+  /**
+   * Hours of `zone`'s held history within `historyDays` at `nowMs`, measured as `forecastZone`
+   * measures them (`ZoneForecast.historyHours`); 0 without a sample.
+   */
+  private heldHours(zone: string, nowMs: number, historyDays: number): number {
+    const held = this.history.get(zone) ?? [];
+    if (held.length === 0) return 0;
+    const oldestMs = Math.max(held[0]?.atMs ?? nowMs, nowMs - historyDays * DAY_MS);
+    return Math.max(0, (nowMs - oldestMs) / 3_600_000);
+  }
+
+  /** Whether the marker would keep some zone `unknown` at `nowMs` (`markerHold`). */
+  private markerHoldsAZone(nowMs: number): boolean {
+    const forecast = this.config.forecast;
+    if (forecast === undefined) return false;
+    return this.config.zones.some(
+      zone =>
+        this.markerHold(
+          zone.zone,
+          this.heldHours(zone.zone, nowMs, forecast.historyDays),
+          nowMs,
+        ) !== undefined,
+    );
+  }
+
+  /** Notes the zones whose held history spans `minHistoryHours` at `nowMs`. */
+  private stampSufficientZones(nowMs: number): void {
+    const forecast = this.config.forecast;
+    if (forecast === undefined) return;
+    for (const zone of this.config.zones) {
+      if (this.heldHours(zone.zone, nowMs, forecast.historyDays) >= forecast.minHistoryHours) {
+        this.sufficientAtMs.set(zone.zone, nowMs);
+      }
+    }
+  }
+
+  /** Reads the marker until a read succeeds, and again while it holds a zone. */
+  private async readMarkerIfNeeded(nowMs: number): Promise<void> {
+    const store = this.options.marker;
+    if (store === undefined) return;
+    if (this.markerRead && !this.markerHoldsAZone(nowMs)) return;
+    try {
+      const marker = await store.read();
+      const stamps = new Map<string, ReadStamp>();
+      for (const [zone, entry] of Object.entries(marker?.zones ?? {})) {
+        const before = this.markerStamps.get(zone);
+        stamps.set(zone, {
+          sufficientAtMs: entry.sufficientAtMs,
+          firstReadAtMs:
+            before?.sufficientAtMs === entry.sufficientAtMs ? before.firstReadAtMs : nowMs,
+        });
+      }
+      this.markerStamps = stamps;
+      this.markerRead = true;
+      this.markerError = undefined;
+    } catch (error) {
+      this.markerError = error instanceof Error ? error.message : String(error);
+      this.options.onMarkerError?.('read', error);
+    }
+  }
+
+  /**
+   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded (so no stamp
+   * it did not see is dropped), and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS`
+   * older than the process's. The marker written holds, per config zone, the later of the stamp
+   * read and the process's own, without expired stamps.
+   */
+  private async writeMarkerIfDue(nowMs: number): Promise<void> {
+    const store = this.options.marker;
+    const forecast = this.config.forecast;
+    if (store === undefined || forecast === undefined || !this.markerRead) return;
+    if (!(this.options.mayWriteMarker?.() ?? true)) return;
+    const rewriteMs = FORECAST_MARKER_REWRITE_SECONDS * 1000;
+    const due = this.config.zones.some(zone => {
+      const own = this.sufficientAtMs.get(zone.zone);
+      const stored = this.markerStamps.get(zone.zone)?.sufficientAtMs;
+      return own !== undefined && (stored === undefined || own - stored >= rewriteMs);
+    });
+    if (!due) return;
+    const zones: Record<string, { sufficientAtMs: number }> = {};
+    for (const zone of this.config.zones) {
+      const read = this.markerStamps.get(zone.zone);
+      const own = this.sufficientAtMs.get(zone.zone);
+      const readLive =
+        read !== undefined &&
+        nowMs < markerExpiresAtMs(read.sufficientAtMs, forecast.historyDays, read.firstReadAtMs);
+      const stamp = Math.max(own ?? -1, readLive ? read.sufficientAtMs : -1);
+      if (stamp >= 0) zones[zone.zone] = { sufficientAtMs: stamp };
+    }
+    const marker: ForecastMarker = { version: 1, zones };
+    try {
+      await store.write(marker);
+      const stamps = new Map<string, ReadStamp>();
+      for (const [zone, entry] of Object.entries(zones)) {
+        const before = this.markerStamps.get(zone);
+        stamps.set(zone, {
+          sufficientAtMs: entry.sufficientAtMs,
+          firstReadAtMs:
+            before?.sufficientAtMs === entry.sufficientAtMs ? before.firstReadAtMs : nowMs,
+        });
+      }
+      this.markerStamps = stamps;
+    } catch (error) {
+      this.options.onMarkerError?.('write', error);
+    }
   }
 
   /** Why the whole history is unknown at `nowMs`, or undefined while it can be trusted. */

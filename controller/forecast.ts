@@ -65,6 +65,9 @@ export const DEFAULT_FORECAST = {
   maxRaiseShare: 1,
 } as const;
 
+/** How an `unknown` forecast becomes known again unless `ZoneForecast.unknownWayOut` says else. */
+export const FORECAST_UNKNOWN_WAY_OUT = 'Prometheus answers the forecast history range query again';
+
 /** One demand reading of a zone. */
 export interface DemandSample {
   /** Epoch ms. */
@@ -81,14 +84,21 @@ export interface ZoneForecast {
    * `minHistoryHours`, or no past sample in the window (a new cluster: the floor is ignored and the
    * controller stays reactive). `unknown`: the history itself is missing or too old to trust
    * (`ForecastHistory`: no successful range query since the process started, the last one older
-   * than `FORECAST_HISTORY_MAX_AGE_SECONDS`, or the zone's series missing or cut short in it);
-   * `unknownCause` says which. The floor cannot be judged, so `decide` starts no node removal in
+   * than `FORECAST_HISTORY_MAX_AGE_SECONDS`, the zone's series missing or cut short in it, or a
+   * history shorter than `minHistoryHours` the forecast history marker says was long enough
+   * before, or that no marker read has yet told from a new cluster's); `unknownCause` says which. The floor cannot be judged, so `decide` starts no node removal in
    * the zone and a removal in flight waits. `forecastZone` itself never returns `unknown`.
    * `forecastMiBps` is undefined unless `ok`.
    */
   readonly status: 'ok' | 'insufficient-history' | 'unknown';
   /** Why the forecast is `unknown`, one clause for a hold detail; absent otherwise. */
   readonly unknownCause?: string;
+  /**
+   * How an `unknown` forecast becomes known again, one clause for a hold detail ("until ..."), when
+   * not by Prometheus answering the history range query again (`FORECAST_UNKNOWN_WAY_OUT`): set
+   * for a zone the forecast history marker holds (`ForecastHistory.forecasts`).
+   */
+  readonly unknownWayOut?: string;
   /** Hours between the oldest sample used and now. */
   readonly historyHours: number;
   /**

@@ -72,8 +72,22 @@ async function main(): Promise<void> {
       1000,
   );
   const prometheus = new PrometheusAdapter(config.prometheusUrl);
-  const forecastHistory = new ForecastHistory(prometheus, config, onError('forecast history'));
   const metrics = new ControllerMetrics();
+  // The marker tells the next process whether a short history is a new cluster or a Prometheus
+  // that lost its data (forecast-marker.ts); only the leader writes it, and a failure holds nothing.
+  const markerStore = kubernetes.forecastMarkerStore();
+  const forecastHistory = new ForecastHistory(prometheus, config, onError('forecast history'), {
+    marker: {
+      location: markerStore.location,
+      read: () => limitedCall(kubernetesGate, () => markerStore.read()),
+      write: marker => limitedCall(kubernetesGate, () => markerStore.write(marker), 2),
+    },
+    mayWriteMarker: () => elector.leadership().leading,
+    onMarkerError: (operation, error) => {
+      metrics.recordForecastMarkerError(operation);
+      onError(`forecast history marker ${operation}`)(error);
+    },
+  });
 
   let wake: () => void = () => undefined;
   const quietLimitMs = (config.watchQuietLimitSeconds ?? DEFAULT_WATCH_QUIET_LIMIT_SECONDS) * 1000;
@@ -140,6 +154,7 @@ async function main(): Promise<void> {
         lastFreshAtMs = Math.min(kubernetesAtMs, prometheusAtMs, autoscalingAtMs);
       }
       await forecastHistory.refresh(nowMs);
+      metrics.setForecastRefreshState(forecastHistory.refreshState());
       const forecast = forecastHistory.forecasts(nowMs);
       return forecast === undefined ? observed : { ...observed, forecast };
     },

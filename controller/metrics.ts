@@ -110,6 +110,22 @@ export class ControllerMetrics {
     help: 'Age of the broker move in flight (since its roll was first requested), 0 when none',
     registers: [this.registry],
   });
+  private readonly forecastHistoryFailures = new Gauge({
+    name: 'kafka_autoscaler_forecast_history_failures',
+    help: 'Forecast floor: forecast history range queries failed in a row since the last success (0 after a success)',
+    registers: [this.registry],
+  });
+  private readonly forecastHistoryRetryDelay = new Gauge({
+    name: 'kafka_autoscaler_forecast_history_retry_delay_seconds',
+    help: 'Forecast floor: the wait before the failing history range query is tried again (the pass interval, doubling per failure up to the 600 s refresh); 0 after a success',
+    registers: [this.registry],
+  });
+  private readonly forecastMarkerErrors = new Counter({
+    name: 'kafka_autoscaler_forecast_marker_errors_total',
+    help: 'Forecast floor: failed reads and writes of the forecast history marker ConfigMap, by operation',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
   private readonly leader = new Gauge({
     name: 'kafka_autoscaler_leader',
     help: '1 while this replica holds the lease',
@@ -187,6 +203,20 @@ export class ControllerMetrics {
    */
   setCurrentMoveAge(seconds: number): void {
     this.moveAge.set(Math.max(0, seconds));
+  }
+
+  /** Sets the forecast history range query's retry gauges (`ForecastHistory.refreshState`). */
+  setForecastRefreshState(state: {
+    readonly consecutiveFailures: number;
+    readonly retryDelaySeconds: number;
+  }): void {
+    this.forecastHistoryFailures.set(state.consecutiveFailures);
+    this.forecastHistoryRetryDelay.set(state.retryDelaySeconds);
+  }
+
+  /** Counts a failed read or write of the forecast history marker. */
+  recordForecastMarkerError(operation: 'read' | 'write'): void {
+    this.forecastMarkerErrors.inc({ operation });
   }
 
   /** Sets the leader gauge. */

@@ -305,6 +305,11 @@ export interface ZoneView {
   readonly forecastUnknown?: boolean;
   /** Forecast floor on and `forecastUnknown`: why, one clause (`ZoneForecast.unknownCause`). */
   readonly forecastUnknownCause?: string;
+  /**
+   * Forecast floor on and `forecastUnknown`: the way out, one clause (`ZoneForecast.unknownWayOut`);
+   * absent when it is Prometheus answering the history range query again.
+   */
+  readonly forecastUnknownWayOut?: string;
   /** Ramp guard on: the demand projected over `rampHorizonSeconds`, MiB/s. */
   readonly rampProjectedMiBps?: number;
   /** Ramp guard on: the level the guard asks for (0 = none). */

@@ -27,13 +27,15 @@ export function controllerKafkaNamespaceRules(): k8s.PolicyRule[] {
 }
 
 /**
- * In its own namespace: its one leader Lease, its one status ConfigMap (the last decision, for
- * `status`; see controller/decision-record.ts), and events about itself. `create` cannot be limited
- * to a name (the name is not known before the object exists).
+ * In its own namespace: its one leader Lease, its status ConfigMap (the last decision, for
+ * `status`; see controller/decision-record.ts), its forecast marker ConfigMap (see
+ * controller/forecast-marker.ts), and events about itself. `create` cannot be limited to a name
+ * (the name is not known before the object exists).
  */
 export function controllerOwnNamespaceRules(
   leaseName: string,
   statusConfigMapName: string,
+  forecastMarkerConfigMapName: string,
 ): k8s.PolicyRule[] {
   return [
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
@@ -47,7 +49,7 @@ export function controllerOwnNamespaceRules(
     {
       apiGroups: [''],
       resources: ['configmaps'],
-      resourceNames: [statusConfigMapName],
+      resourceNames: [statusConfigMapName, forecastMarkerConfigMapName],
       verbs: ['get', 'patch'],
     },
     { apiGroups: EVENT_GROUPS, resources: ['events'], verbs: ['create', 'patch'] },

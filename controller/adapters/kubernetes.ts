@@ -34,6 +34,13 @@ import {
   encodeDecisionRecord,
   type DecisionRecord,
 } from '../decision-record';
+import {
+  FORECAST_MARKER_KEY,
+  decodeForecastMarker,
+  encodeForecastMarker,
+  forecastMarkerConfigMapName,
+  type ForecastMarkerStore,
+} from '../forecast-marker';
 
 /** A write refused because the object changed or was replaced. */
 export class StaleObjectError extends Error {}
@@ -298,6 +305,58 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
         },
       });
     }
+  }
+
+  /**
+   * The forecast history marker (`controller/forecast-marker.ts`) in the ConfigMap
+   * `<cluster>-kafka-autoscaler-forecast` of the controller's namespace: `read` answers undefined
+   * when the ConfigMap (404) or its key does not exist and throws on a value that is not a marker
+   * (the message names the key and the fix); `write` replaces the ConfigMap's data with the marker,
+   * creating the ConfigMap on first use (404).
+   */
+  forecastMarkerStore(): ForecastMarkerStore {
+    const namespace = this.config.leaderElection.namespace;
+    const name = forecastMarkerConfigMapName(this.config.clusterName);
+    return {
+      location: `${namespace}/${name}`,
+      read: async () => {
+        let data: Record<string, string> | undefined;
+        try {
+          data = (await this.core.readNamespacedConfigMap({ name, namespace })).data;
+        } catch (error) {
+          if ((error as { code?: number }).code === 404) return undefined;
+          throw error;
+        }
+        const text = data?.[FORECAST_MARKER_KEY];
+        if (text === undefined) return undefined;
+        const decoded = decodeForecastMarker(text);
+        if ('error' in decoded) throw new Error(`ConfigMap ${namespace}/${name}: ${decoded.error}`);
+        return decoded.marker;
+      },
+      write: async marker => {
+        const data = { [FORECAST_MARKER_KEY]: encodeForecastMarker(marker) };
+        try {
+          await this.core.patchNamespacedConfigMap({
+            name,
+            namespace,
+            body: [{ op: 'add', path: '/data', value: data }],
+          });
+        } catch (error) {
+          if ((error as { code?: number }).code !== 404) throw error;
+          await this.core.createNamespacedConfigMap({
+            namespace,
+            body: {
+              metadata: {
+                name,
+                namespace,
+                labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' },
+              },
+              data,
+            },
+          });
+        }
+      },
+    };
   }
 
   /** The Lease used for leader election. */

@@ -35,6 +35,8 @@ export const EXPECTED_CONTROLLER_GRANTS = [
   'kafka kafka.strimzi.io/kafkas list',
   'kafka kafka.strimzi.io/kafkas watch',
   'kafka-autoscaler /configmaps create',
+  'kafka-autoscaler /configmaps[test-kafka-autoscaler-forecast] get',
+  'kafka-autoscaler /configmaps[test-kafka-autoscaler-forecast] patch',
   'kafka-autoscaler /configmaps[test-kafka-autoscaler-status] get',
   'kafka-autoscaler /configmaps[test-kafka-autoscaler-status] patch',
   'kafka-autoscaler /events create',

@@ -25,6 +25,11 @@ import {
   OPERATION_ANNOTATION,
   encodeOperationRecord,
 } from '../../controller/operation-record';
+import {
+  FORECAST_MARKER_KEY,
+  encodeForecastMarker,
+  forecastMarkerConfigMapName,
+} from '../../controller/forecast-marker';
 import { loadSpecFile } from '../../spec/load';
 import { SCENARIOS, type ScenarioName, type ScenarioResult } from './adapter-scenario-names';
 import { compactEtcd, startSecondApiServer, type ControlPlaneInfo } from './control-plane';
@@ -348,6 +353,124 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       ),
     );
   },
+
+  'forecast marker: none, created, read back, replaced; a value that is not one is an error':
+    async () => {
+      const store = adapter.forecastMarkerStore();
+      const name = forecastMarkerConfigMapName(config.clusterName);
+      assert.equal(store.location, `${NAMESPACE}/${name}`);
+      // No ConfigMap yet (404): no marker, a new cluster
+      assert.equal(await store.read(), undefined);
+      const first = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 1_000 } } };
+      await store.write(first);
+      assert.deepEqual(await store.read(), first);
+      const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
+      const created = (await api.ok('GET', path)) as {
+        data?: Record<string, string>;
+        metadata?: { labels?: Record<string, string> };
+      };
+      assert.equal(created.data?.[FORECAST_MARKER_KEY], encodeForecastMarker(first));
+      assert.equal(created.metadata?.labels?.['app.kubernetes.io/name'], 'kafka-autoscaler');
+      // A second write replaces the data on the existing ConfigMap (a patch, not a second create)
+      const second = {
+        version: 1 as const,
+        zones: { 'us-east-1a': { sufficientAtMs: 2_000 }, 'us-east-1b': { sufficientAtMs: 3_000 } },
+      };
+      await store.write(second);
+      assert.deepEqual(await store.read(), second);
+      // Someone writes a value that is not a marker: read throws, naming the ConfigMap, key and fix
+      await api.ok('PATCH', path, {
+        body: [{ op: 'add', path: `/data/${FORECAST_MARKER_KEY}`, value: 'not json' }],
+        contentType: 'application/json-patch+json',
+      });
+      await assert.rejects(store.read(), (error: unknown) => {
+        assert.match(
+          String(error),
+          new RegExp(
+            `ConfigMap ${NAMESPACE}/${name}: ${FORECAST_MARKER_KEY.replace(/\./g, '\\.')} is not JSON .*delete the ConfigMap to clear it`,
+          ),
+        );
+        return true;
+      });
+      // The operator clears it by deleting the ConfigMap: no marker again
+      await api.ok('DELETE', path);
+      assert.equal(await store.read(), undefined);
+    },
+
+  "forecast marker: the controller's own RBAC from the chart allows it, and no other ConfigMap":
+    async () => {
+      // GIVEN the Role and RoleBinding the chart grants in the controller's own namespace, moved
+      // to this test's namespace, and a client impersonating the controller's service account
+      const own = synthObjects(loaded)
+        .map(placed => placed.object)
+        .filter(
+          object =>
+            (object.kind === 'Role' || object.kind === 'RoleBinding') &&
+            object.metadata?.namespace === loaded.spec.controller.namespace,
+        );
+      assert.deepEqual(own.map(object => object.kind).sort(), ['Role', 'RoleBinding']);
+      for (const object of own) {
+        const moved = JSON.parse(JSON.stringify(object)) as KubeObject & {
+          subjects?: Array<{ namespace?: string }>;
+        };
+        moved.metadata = { ...moved.metadata, namespace: NAMESPACE };
+        for (const subject of moved.subjects ?? []) subject.namespace = NAMESPACE;
+        const applied = await api.apply(moved, { dryRun: false });
+        assert.ok(applied.status < 300, `applying the ${object.kind}: HTTP ${applied.status}`);
+      }
+      const binding = own.find(object => object.kind === 'RoleBinding') as
+        (KubeObject & { subjects?: Array<{ name?: string }> }) | undefined;
+      const serviceAccount = binding?.subjects?.[0]?.name ?? '';
+      const base = new client.KubeConfig();
+      base.loadFromFile(info.kubeconfigPath);
+      const cluster = base.getCurrentCluster();
+      assert.ok(cluster !== null, 'the kubeconfig names a cluster');
+      const asController = new client.KubeConfig();
+      asController.loadFromOptions({
+        clusters: [cluster],
+        users: [
+          {
+            name: 'controller',
+            token: info.token,
+            impersonateUser: `system:serviceaccount:${NAMESPACE}:${serviceAccount}`,
+          },
+        ],
+        contexts: [{ name: 'controller', cluster: cluster.name, user: 'controller' }],
+        currentContext: 'controller',
+      });
+      const store = new KubernetesAdapter(config, 'replica-sa', asController).forecastMarkerStore();
+      // WHEN the controller reads (none), creates, reads back and replaces the marker
+      // (RBAC answers within a second or so of the binding: retry the first call briefly)
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          assert.equal(await store.read(), undefined);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await sleep(200);
+        }
+      }
+      const marker = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 5_000 } } };
+      await store.write(marker);
+      await store.write({ ...marker, zones: { 'us-east-1a': { sufficientAtMs: 6_000 } } });
+      // THEN it holds what was written
+      assert.equal((await store.read())?.zones['us-east-1a']?.sufficientAtMs, 6_000);
+      // AND the same identity may not read another ConfigMap (the grant is by name)
+      await assert.rejects(
+        asController
+          .makeApiClient(client.CoreV1Api)
+          .readNamespacedConfigMap({ name: 'kube-root-ca.crt', namespace: NAMESPACE }),
+        (error: unknown) => {
+          assert.equal((error as { code?: number }).code, 403);
+          return true;
+        },
+      );
+      await api.ok(
+        'DELETE',
+        `/api/v1/namespaces/${NAMESPACE}/configmaps/${forecastMarkerConfigMapName(config.clusterName)}`,
+      );
+    },
 
   'reads the Kafka resource, or undefined when there is none': async () => {
     assert.equal(await adapter.readKafka(), undefined);

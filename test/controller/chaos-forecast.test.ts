@@ -1,10 +1,12 @@
 /**
  * The chaos property (chaos.test.ts) with the forecast floor on: each controller process (a
  * restart makes a new one) feeds its passes through its own `ForecastHistory`, as main.ts does,
- * over a range querier that fails, drops a pool's series or cuts one short in drawn windows, on top
- * of the world's faults (clock steps, restarts, stale views...). No invariant may break, no state
- * may be left without a way out, and the world settles once the faults stop. Runs
- * `CHAOS_FORECAST_RUNS` schedules (default 4).
+ * over a range querier that fails, drops a pool's series, cuts one short or loses all but the
+ * window's data (a wiped Prometheus, restored at the window's end) in drawn windows, with one
+ * forecast history marker shared by the processes (the ConfigMap; in memory here) whose reads and
+ * writes fail in drawn windows, on top of the world's faults (clock steps, restarts, stale
+ * views...). No invariant may break, no state may be left without a way out, and the world
+ * settles once the faults stop. Runs `CHAOS_FORECAST_RUNS` schedules (default 4).
  */
 import fc from 'fast-check';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
@@ -14,8 +16,9 @@ import {
   type RangeQuerier,
 } from '../../controller/forecast-history';
 import type { ControllerConfig } from '../../controller/config';
-import { FAULT_KINDS } from './chaos-world';
+import { FAULT_KINDS, type Fault } from './chaos-world';
 import { configWithZones, expectSettled, faultArbOf, MINUTE, runSchedule } from './chaos-run';
+import { MemoryMarkerStore } from './memory-marker-store';
 
 const MIB = 1024 * 1024;
 const DAY_MS = 86_400_000;
@@ -25,7 +28,7 @@ const STEP_MS = FORECAST_STEP_SECONDS * 1000;
 interface Outage {
   readonly fromMs: number;
   readonly durationMs: number;
-  readonly kind: 'down' | 'pool-missing' | 'cut-short';
+  readonly kind: 'down' | 'pool-missing' | 'cut-short' | 'wiped' | 'marker-down';
   readonly pick: number;
 }
 
@@ -33,7 +36,13 @@ const outageArb: fc.Arbitrary<Outage> = fc.record({
   // All end before the quiet last hour (chaos-run.ts: faults in the first 180 minutes).
   fromMs: fc.integer({ min: 0, max: 130 * MINUTE }),
   durationMs: fc.integer({ min: MINUTE, max: 45 * MINUTE }),
-  kind: fc.constantFrom('down' as const, 'pool-missing' as const, 'cut-short' as const),
+  kind: fc.constantFrom(
+    'down' as const,
+    'pool-missing' as const,
+    'cut-short' as const,
+    'wiped' as const,
+    'marker-down' as const,
+  ),
   pick: fc.nat({ max: 100 }),
 });
 
@@ -54,12 +63,20 @@ function flakyPrometheus(
       if (active.some(outage => outage.kind === 'down')) {
         throw new Error('connect ECONNREFUSED 127.0.0.1:9090');
       }
+      // Wiped: only the data since the window started (restored from a backup at its end).
+      const keptFromMs = Math.max(
+        endMs - 3 * DAY_MS,
+        ...active
+          .filter(outage => outage.kind === 'wiped')
+          .map(outage => (firstEndMs ?? endMs) + outage.fromMs),
+      );
       return config.zones.flatMap((zone, index) => {
         const mine = active.filter(outage => outage.pick % config.zones.length === index);
         if (mine.some(outage => outage.kind === 'pool-missing')) return [];
         const lastMs = mine.some(outage => outage.kind === 'cut-short') ? endMs - 3_600_000 : endMs;
         const points: Array<{ atMs: number; value: number }> = [];
         for (let t = endMs - 3 * DAY_MS; t <= lastMs; t += STEP_MS) {
+          if (t < keptFromMs) continue;
           points.push({ atMs: t, value: mibps * MIB });
         }
         return [{ labels: { pool: zone.poolName }, points }];
@@ -71,26 +88,50 @@ function flakyPrometheus(
 describe('chaos with the forecast floor on (its history failing, partial, across restarts)', () => {
   it('breaks no invariant and settles', async () => {
     let unknownPasses = 0;
+    let markerPasses = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(faultArbOf(FAULT_KINDS), { minLength: 1, maxLength: 30 }),
         fc.array(outageArb, { maxLength: 6 }),
         fc.constantFrom(2, 3),
         async (drawn, outages, zones) => {
-          const faults = [...drawn].sort((a, b) => a.atMs - b.atMs);
+          // A wiped Prometheus matters across a restart (the marker's case): restart in each such window.
+          const restarts: Fault[] = outages
+            .filter(outage => outage.kind === 'wiped')
+            .map(outage => ({
+              atMs: outage.fromMs + Math.floor(outage.durationMs / 2),
+              kind: 'crash-restart',
+              durationMs: 5_000,
+              pick: outage.pick,
+            }));
+          const faults = [...drawn, ...restarts].sort((a, b) => a.atMs - b.atMs);
           const config: ControllerConfig = {
             ...configWithZones(zones),
             forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 600 },
           };
           // A quiet history (10 MiB/s): the floor never keeps a node the quiet hour does not need.
           const prometheus = flakyPrometheus(config, outages, 10);
+          // One marker for every process of the schedule, failing in the marker-down windows.
+          const marker = new MemoryMarkerStore();
+          let firstPassMs: number | undefined;
           const { violations, world } = await runSchedule(faults, config, {
             newObserveHook: () => {
-              const history = new ForecastHistory(prometheus, config);
+              const history = new ForecastHistory(prometheus, config, () => undefined, { marker });
               return async observed => {
+                firstPassMs ??= observed.nowMs;
+                const offsetMs = observed.nowMs - firstPassMs;
+                const markerDown = outages.some(
+                  outage =>
+                    outage.kind === 'marker-down' &&
+                    offsetMs >= outage.fromMs &&
+                    offsetMs < outage.fromMs + outage.durationMs,
+                );
+                marker.failReads = markerDown;
+                marker.failWrites = markerDown;
                 await history.refresh(observed.nowMs);
                 const forecast = history.forecasts(observed.nowMs);
                 if (forecast?.some(each => each.status === 'unknown')) unknownPasses++;
+                if (forecast?.some(each => each.unknownWayOut !== undefined)) markerPasses++;
                 return forecast === undefined ? observed : { ...observed, forecast };
               };
             },
@@ -103,5 +144,7 @@ describe('chaos with the forecast floor on (its history failing, partial, across
     );
     // The schedules did exercise the unknown forecast (a range query down, a pool missing).
     expect(unknownPasses).toBeGreaterThan(0);
+    // and a restart into a wiped Prometheus the marker held.
+    expect(markerPasses).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -16,6 +16,7 @@ import {
   FORECAST_STEP_SECONDS,
   ForecastHistory,
   forecastHistoryMaxAgeMs,
+  forecastRetryDelaySeconds,
   mergeZoneHistory,
   type RangeQuerier,
 } from '../../controller/forecast-history';
@@ -134,10 +135,12 @@ describe('ForecastHistory: known, short or unknown', () => {
     expect(forecasts[0].unknownCause).toBe(
       'the last successful forecast history range query was 361 min ago, more than the 360 min the history is trusted (last error: connect ECONNREFUSED 127.0.0.1:9090)',
     );
-    // AND a success brings it back
+    // AND a success brings it back (at the next try: the failures backed off to the refresh
+    // interval)
     prometheus.down = false;
-    await history.refresh(pastMs + 30_000);
-    expect(statuses(history, pastMs + 30_000)).toEqual(['ok', 'ok', 'ok']);
+    const backMs = pastMs + FORECAST_REFRESH_SECONDS * 1000;
+    await history.refresh(backMs);
+    expect(statuses(history, backMs)).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('the bound is 6 h, or 24 h less the lead time when shorter (day 1 must stay in the history)', () => {
@@ -219,14 +222,23 @@ describe('ForecastHistory: known, short or unknown', () => {
           const history = new ForecastHistory(prometheus, config);
           let atMs = NOW_MS;
           let lastSuccessMs: number | undefined;
+          let lastAttemptMs: number | undefined;
+          let failures = 0;
           for (const step of steps) {
             atMs += step.afterSeconds * 1000;
             prometheus.down = !step.succeeds;
-            const due =
-              lastSuccessMs === undefined ||
-              atMs - lastSuccessMs >= FORECAST_REFRESH_SECONDS * 1000;
+            // Due: the first try, the refresh interval after a success, the backoff after failures.
+            const waitSeconds =
+              failures > 0
+                ? forecastRetryDelaySeconds(failures, config.intervalSeconds)
+                : FORECAST_REFRESH_SECONDS;
+            const due = lastAttemptMs === undefined || atMs - lastAttemptMs >= waitSeconds * 1000;
             await history.refresh(atMs);
-            if (due && step.succeeds) lastSuccessMs = atMs;
+            if (due) {
+              lastAttemptMs = atMs;
+              failures = step.succeeds ? 0 : failures + 1;
+              if (step.succeeds) lastSuccessMs = atMs;
+            }
             const unknown = lastSuccessMs === undefined || atMs - lastSuccessMs > MAX_AGE_MS;
             expect(statuses(history, atMs)).toEqual(pools.map(() => (unknown ? 'unknown' : 'ok')));
           }

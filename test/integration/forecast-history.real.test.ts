@@ -4,7 +4,11 @@
  * broker pods served by a small exporter; and `ForecastHistory` itself while that Prometheus is
  * stopped, then started again (history unknown, then known); and a Prometheus holding 30 h
  * (backfilled with its own `promtool tsdb create-blocks-from openmetrics`, from the same Debian
- * package) restarted on an empty data dir: the process's merged history keeps the zones known.
+ * package) restarted on an empty data dir: the process's merged history keeps the zones known,
+ * and a controller restarted after that loss reads the zones as lost (`unknown`), not new, through
+ * the forecast history marker the first process wrote. The marker store is an in-memory stand-in
+ * for the ConfigMap (`test/controller/memory-marker-store.ts`); the adapter's ConfigMap reads and
+ * writes run against a real API server in the cluster tier (`test/cluster/adapter-scenarios.ts`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ import {
   perPoolQuery,
 } from '../../controller/forecast-history';
 import { testConfig } from '../controller/fixtures';
+import { MemoryMarkerStore } from '../controller/memory-marker-store';
 import { freePort, prometheusPath, startProcess, waitFor, writeScrapeConfig } from './peers';
 
 const MIB = 1024 * 1024;
@@ -144,9 +149,9 @@ describe('forecast history against a real Prometheus', () => {
     // WHEN Prometheus starts again on the same port and data
     ({ stop: stopPrometheus } = startProcess(binary, prometheusArgs));
     await waitFor('Prometheus ready again', async () => (await fetch(`${baseUrl}/-/ready`)).ok);
-    // THEN the next refresh (due at once after a failure) makes the history known. The range
-    // query's last evaluation is at the refresh time (14 days are a whole number of steps), where
-    // the 10 s rate has samples once two scrapes happened.
+    // THEN the next try (due one pass interval, 30 s here, after the failure: the backoff) makes
+    // the history known. The range query's last evaluation is at the refresh time (14 days are a
+    // whole number of steps), where the 10 s rate has samples once two scrapes happened.
     let statuses: string[] = [];
     await waitFor(
       'the history to be known',
@@ -248,7 +253,8 @@ describe('forecast history: a real Prometheus restarted on an empty data dir', (
       forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
     };
     const adapter = new PrometheusAdapter(baseUrl);
-    const history = new ForecastHistory(adapter, config);
+    const marker = new MemoryMarkerStore();
+    const history = new ForecastHistory(adapter, config, () => undefined, { marker });
     // WHEN the controller refreshes 10 min back in time (the backfill covers that query wholly)
     const firstMs = startedMs - FORECAST_REFRESH_SECONDS * 1000;
     await history.refresh(firstMs);
@@ -258,6 +264,8 @@ describe('forecast history: a real Prometheus restarted on an empty data dir', (
     expect(before[0].historyHours).toBeGreaterThan(29);
     expect(before[0].forecastMiBps).toBeCloseTo(3, 1);
     expect(before[1].forecastMiBps).toBeCloseTo(4, 1);
+    // AND it stamped the zones it held 24 h of in the marker
+    expect(Object.keys(marker.marker?.zones ?? {})).toEqual(['us-east-1a', 'us-east-1b']);
     // WHEN Prometheus is restarted on an EMPTY data dir (its data lost) and has scraped again
     await stopPrometheus();
     await start(join(workDir, 'data-empty'));
@@ -281,11 +289,22 @@ describe('forecast history: a real Prometheus restarted on an empty data dir', (
     expect(after[0].historyHours).toBeGreaterThan(29);
     expect(after[0].forecastMiBps).toBeCloseTo(3, 1);
     expect(after[1].forecastMiBps).toBeCloseTo(4, 1);
-    // AND a controller started only now reads the wiped Prometheus as a new cluster (short):
-    // nothing survives a restart of both (the remaining limitation, docs/controller.md)
-    const restarted = new ForecastHistory(adapter, config);
+    // AND a controller restarted only now reads the wiped Prometheus as lost, not new: the marker
+    // says the zones had 24 h; no removal starts there until Prometheus holds 24 h again
+    const restarted = new ForecastHistory(adapter, config, () => undefined, { marker });
     await restarted.refresh(laterMs);
-    expect((restarted.forecasts(laterMs) ?? []).map(each => each.status)).toEqual([
+    const lost = restarted.forecasts(laterMs) ?? [];
+    expect(lost.map(each => each.status)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(lost[0].historyHours).toBeLessThan(1);
+    expect(lost[0].unknownCause).toMatch(
+      /^Prometheus holds 0(\.\d)? h of zone us-east-1a's demand history, less than the 24 h the forecast needs, but the forecast history marker \(ConfigMap .+\) says a controller held 24 h or more of it at .+: Prometheus lost data the floor relied on$/,
+    );
+    // The control: without a marker (a new cluster) the same answer reads as short (reactive)
+    const unmarked = new ForecastHistory(adapter, config, () => undefined, {
+      marker: new MemoryMarkerStore(),
+    });
+    await unmarked.refresh(laterMs);
+    expect((unmarked.forecasts(laterMs) ?? []).map(each => each.status)).toEqual([
       'insufficient-history',
       'insufficient-history',
       'unknown',

@@ -1,0 +1,113 @@
+/**
+ * The forecast history marker: what a controller process leaves in the cluster so that the next
+ * one can tell "a new cluster, never enough history" from "the zone had enough history, and
+ * Prometheus lost it". The history itself is not persisted (it is Prometheus's); the marker keeps,
+ * per zone, only the last time a process held at least `minHistoryHours` of the zone's demand
+ * history (`sufficientAtMs`).
+ *
+ * Stored as JSON under `FORECAST_MARKER_KEY` in the ConfigMap `<cluster>-kafka-autoscaler-forecast`
+ * in the controller's namespace (the Lease's namespace), written by the leader with
+ * `ForecastHistory` (controller/forecast-history.ts) and read back by every process at its start.
+ * A separate ConfigMap from the status one (controller/decision-record.ts), which nothing reads back
+ * to decide. The operator clears the marker by deleting the ConfigMap (or a zone's entry in it):
+ * the zones then read as new (reactive until `minHistoryHours` are known).
+ *
+ * A stamp expires `historyDays` after it was written: no sample of the history it stood for is
+ * inside the forecast's window any more, so a zone whose controller was stopped that long reads as
+ * new, not as lost.
+ */
+import { z } from 'zod';
+
+/** Data key of the ConfigMap holding the marker. */
+export const FORECAST_MARKER_KEY = 'forecast-history-marker.json';
+
+/**
+ * Rewrite a zone's stamp once it is this much older than what the process holds, seconds (1 h).
+ * The stamp only has to be younger than `historyDays` (14 days by default) to hold a zone; hourly
+ * writes keep the ConfigMap quiet and lose at most an hour of that.
+ */
+export const FORECAST_MARKER_REWRITE_SECONDS = 3600;
+
+/** Name of the marker ConfigMap for a platform (in the controller's namespace). */
+export function forecastMarkerConfigMapName(clusterName: string): string {
+  return `${clusterName}-kafka-autoscaler-forecast`;
+}
+
+const markerSchema = z.object({
+  version: z.literal(1),
+  zones: z.record(
+    z.string(),
+    z.object({
+      /** The last time a process held at least `minHistoryHours` of the zone's history, epoch ms. */
+      sufficientAtMs: z.number().int().nonnegative(),
+    }),
+  ),
+});
+
+/**
+ * The stored marker: per zone name, the last time a controller process held at least
+ * `minHistoryHours` of the zone's demand history (`sufficientAtMs`, epoch ms).
+ */
+export type ForecastMarker = z.infer<typeof markerSchema>;
+
+/** Reads and writes the marker (the Kubernetes adapter; tests use an in-memory one). */
+export interface ForecastMarkerStore {
+  /** Where the marker lives, for hold details and logs (`<namespace>/<name>`). */
+  readonly location: string;
+  /**
+   * The stored marker; undefined when there is none (the ConfigMap or its key does not exist).
+   * @throws on an API error, or a stored value `decodeForecastMarker` rejects (naming the key).
+   */
+  read(): Promise<ForecastMarker | undefined>;
+  /** Stores the marker whole (creating the ConfigMap on first use). @throws on an API error. */
+  write(marker: ForecastMarker): Promise<void>;
+}
+
+/** Serialises a marker (zones sorted by name, so equal markers are equal text). */
+export function encodeForecastMarker(marker: ForecastMarker): string {
+  const zones = Object.fromEntries(
+    Object.entries(marker.zones).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return JSON.stringify({ version: marker.version, zones });
+}
+
+/**
+ * Parses a stored marker.
+ * @returns the marker, or an error sentence naming the ConfigMap key, the problem and the fix.
+ */
+export function decodeForecastMarker(
+  text: string,
+): { readonly marker: ForecastMarker } | { readonly error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return {
+      error: `${FORECAST_MARKER_KEY} is not JSON (${String(error)}); delete the ConfigMap to clear it`,
+    };
+  }
+  const result = markerSchema.safeParse(parsed);
+  if (!result.success) {
+    return {
+      error: `${FORECAST_MARKER_KEY} is not a forecast history marker (${result.error.issues
+        .map(
+          issue => `${issue.path.length === 0 ? '(root)' : issue.path.join('.')}: ${issue.message}`,
+        )
+        .join('; ')}); delete the ConfigMap to clear it`,
+    };
+  }
+  return { marker: result.data };
+}
+
+/**
+ * When a stamp stops holding its zone, epoch ms: `historyDays` after it. A stamp after `nowMs`
+ * (written by a clock ahead of this one) counts as written now: it holds no longer than
+ * `historyDays` from the first time this process reads it. Pure.
+ */
+export function markerExpiresAtMs(
+  sufficientAtMs: number,
+  historyDays: number,
+  firstReadAtMs: number,
+): number {
+  return Math.min(sufficientAtMs, firstReadAtMs) + historyDays * 86_400_000;
+}
