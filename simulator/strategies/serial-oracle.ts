@@ -53,14 +53,17 @@ import {
   type ModelTimings,
 } from '../facts';
 import { countIndexForDemand, efficientNodeCounts, movesBetweenLevels } from './oracle';
-import { cheapestSchedule, levelChangeCost, type ScheduleStates } from './reachable-oracle';
+import { cheapestSchedule, type ScheduleStates } from './reachable-oracle';
 import type { StrategyRun } from './strategy';
 
 /**
- * The least node-minutes a change that adds `added` and removes `removed` nodes (all zones
- * together) costs beyond the minutes at the new levels, with one broker move in flight at a time
- * (see the module comment): added (n + r) + r added (added - 1) / 2 + removed s +
- * r removed (removed - 1) / 2, with n, r, s the timings in minutes.
+ * The least node-minutes a minute's change that adds `added` and removes `removed` nodes (all zones
+ * together) costs beyond the minutes at the new levels (see the module comment). A minute's state
+ * is its layout at its end, so a node that joins by a move in the minute is billed from the minute's
+ * start but was launched only n before its move, at most a minute earlier, and the i-th join from
+ * the minute's end (i from 0) is at least i r before it: sum over i of max(0, n - 1 + i r). The
+ * j-th node that leaves (j from 0) does so at least j r after the minute's start and is billed s
+ * after: removed s + r removed (removed - 1) / 2. n, r, s are the timings in minutes.
  *
  * @param added nodes that join, in all zones together, >= 0.
  * @param removed nodes that leave, in all zones together, >= 0.
@@ -70,12 +73,25 @@ export function serialChangeMinutes(timings: ModelTimings, added: number, remove
   const ready = timings.nodeReadySeconds / 60;
   const restart = timings.brokerRestartSeconds / 60;
   const shutdown = timings.instanceShutdownSeconds / 60;
-  return (
-    added * (ready + restart) +
-    (restart * added * (added - 1)) / 2 +
-    removed * shutdown +
-    (restart * removed * (removed - 1)) / 2
-  );
+  let joins = 0;
+  for (let index = 0; index < added; index++) joins += Math.max(0, ready - 1 + index * restart);
+  return joins + removed * shutdown + (restart * removed * (removed - 1)) / 2;
+}
+
+/**
+ * Node-minutes a single move's join and leave cost in a schedule of steps `stepMinutes` long whose
+ * state is the layout at each step's end: a node joins at most one step before its move began, so
+ * it is billed max(0, n - step) before the step it counts in; a node that leaves is billed s after
+ * the step it stops counting in begins (its move began no earlier).
+ */
+export function serialMoveCost(
+  timings: ModelTimings,
+  stepMinutes: number,
+): { joinMinutes: number; leaveMinutes: number } {
+  return {
+    joinMinutes: Math.max(0, timings.nodeReadySeconds / 60 - stepMinutes),
+    leaveMinutes: timings.instanceShutdownSeconds / 60,
+  };
 }
 
 /** Nodes added and removed when zones at `from` go to `to` (node counts, paired in order). */
@@ -144,7 +160,6 @@ export function serialStates(
   };
   const members = multisets(counts, zones);
   const limit = movesPerMinute(timings);
-  const perNode = levelChangeCost(timings).addMinutes;
   const states: ScheduleStates = {
     nodeMinutes: members.map(member => member.reduce((sum, count) => sum + count, 0)),
     carries: members.map(member => carriesOf(member[0])),
@@ -153,10 +168,9 @@ export function serialStates(
       if (added > limit || removed > limit) return Infinity;
       return serialChangeMinutes(timings, added, removed);
     },
-    // Any state may start: the nodes above the first minute's level are billed their launch and
-    // first move, as if made before the trace began, one after the other free of the queue.
-    start: (state, first) =>
-      members[state].reduce((sum, count) => sum + Math.max(0, count - levels[first]), 0) * perNode,
+    // Any state may start, free: nodes there before the trace began cost nothing before it, as the
+    // cluster model's own starting nodes do not.
+    start: () => 0,
   };
   return { states, members };
 }
@@ -263,8 +277,7 @@ export function layoutStates(
   const stateOf = new Map(memberIndexes.map((member, index) => [member.join(), index]));
   const stepsPerMinute = Math.min(movesPerMinute(timings), brokers * zones);
   const perStep = 1 / stepsPerMinute;
-  const joinMinutes = levelChangeCost(timings).addMinutes;
-  const leaveMinutes = levelChangeCost(timings).removeMinutes;
+  const { joinMinutes, leaveMinutes } = serialMoveCost(timings, perStep);
   // Per state, the states one move away, with the move.
   const moves = memberIndexes.map(member => {
     const next = new Map<number, ZoneMove>();
@@ -294,16 +307,9 @@ export function layoutStates(
       if (move === undefined) return Infinity;
       return (move.joined ? joinMinutes : 0) + (move.left ? leaveMinutes : 0);
     },
-    // Any state may start: nodes above the first minute's level are billed their launch and first
-    // move, as if made before the trace began, free of the one-move rule.
-    start: (state, required) => {
-      const level = levels.find(count => Math.ceil(brokers / count) <= brokers - required);
-      const base = level ?? levels[levels.length - 1];
-      return members[state].reduce(
-        (sum, layout) => sum + Math.max(0, layout.length - base) * joinMinutes,
-        0,
-      );
-    },
+    // Any state may start, free: nodes there before the trace began cost nothing before it, as the
+    // cluster model's own starting nodes do not.
+    start: () => 0,
   };
   return { states, members, stepsPerMinute, moveOf: (from, to) => moves[from].get(to) };
 }
