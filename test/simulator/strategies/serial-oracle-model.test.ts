@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ClusterModel } from '../../../simulator/cluster';
 import { DEFAULT_TIMINGS, type ClusterFacts, type ModelTimings } from '../../../simulator/facts';
 import { runReachableOracle } from '../../../simulator/strategies/reachable-oracle';
-import { runSerialOracle } from '../../../simulator/strategies/serial-oracle';
+import { runSerialCountBound, runSerialOracle } from '../../../simulator/strategies/serial-oracle';
 import { flat, series, timings as withTimings, tinyFacts } from '../helpers';
 
 /** Runs the model with scripted actions at given seconds (before that tick's step). */
@@ -245,6 +245,9 @@ describe('the oracles against hand schedules in the cluster model', () => {
         expect(serial.books.nodeSeconds).toBeLessThanOrEqual(run.books.nodeSeconds + 1e-6);
         const reachable = runReachableOracle(facts, timings, demand);
         expect(reachable.books.nodeSeconds).toBeLessThanOrEqual(run.books.nodeSeconds + 1e-6);
+        // The fallback for many layouts, on the same schedules.
+        const counts = runSerialCountBound(facts, timings, demand);
+        expect(counts.books.nodeSeconds).toBeLessThanOrEqual(run.books.nodeSeconds + 1e-6);
       }),
       { numRuns: 300, seed: 1830 },
     );
