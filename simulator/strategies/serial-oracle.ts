@@ -2,7 +2,9 @@
  * `serial-oracle`: perfect foresight, like `reachable-oracle`, for a strategy that also keeps the
  * controller's rule of at most one broker move in flight across the whole cluster and never
  * terminates a node with a broker on it. It bounds what any such strategy can save, as long as
- * every node stays within the planned utilization and it starts at the first minute's level.
+ * every node stays within the planned utilization and it rolls a broker only onto a Ready node (the
+ * model counts a broker left pending, with no node to go to, on no node at all: a strategy that
+ * parks one there is not bounded).
  *
  * A state is the exact layout: per zone, how many brokers each node holds (nodes holding none are
  * not counted), zones as a multiset since they are alike. A minute's demand allows at most
@@ -12,33 +14,38 @@
  * `brokerRestartSeconds`, s = `instanceShutdownSeconds`, in minutes:
  *
  * - A step moves at most one broker, inside its zone. Moves run one at a time and each takes at
- *   least r, so at most M = ceil(60 / r) end within a minute (1 with the defaults): a minute is M
- *   steps, and a layout counts from the end of the move that made it (optimistic: the broker's
- *   downtime during the move is free).
+ *   least r, so at most M = ceil(60 / r) begin within a minute (1 with the defaults): a minute is M
+ *   steps. The cluster model moves a rolled broker's load onto its Ready target at once (the
+ *   source node is relieved and the target loaded in the tick of the roll), so a step's state is
+ *   its layout at the step's end, and the move that made it began somewhere in the step.
  * - A move onto a node that held nothing adds that node: it was launched at least n before the
- *   move began, so it is billed n + r before the step it first counts in, as in the reachable
- *   oracle. A move that takes a node's last broker off removes the node: it is billed s after (EC2
- *   bills a terminating instance until it has shut down). A node is never terminated with a broker
- *   on it, and a layout with fewer nodes exists only when that minute's demand allows it.
+ *   move began, at most a step before the step ends, so it is billed max(0, n - 60 / M s) before
+ *   the step it first counts in (1 minute with the defaults). A move that takes a node's last
+ *   broker off removes the node: it is billed s after the step it stops counting in begins (EC2
+ *   bills a terminating instance until it has shut down, and it cannot be terminated before its
+ *   broker was rolled). A node is never terminated with a broker on it, and a layout with fewer
+ *   nodes exists only when that minute's demand allows it.
  * - So a level change of all zones is spread over as many steps as it has moves, and the nodes that
  *   joined first are billed while the others wait their turn: 2 to 4 nodes in 3 zones is 6 moves,
- *   6 minutes, 18 + (1 + 2 + 3 + 4 + 5) = 33 node-minutes of overhead (18 in the reachable oracle);
+ *   6 minutes, 6 + (1 + 2 + 3 + 4 + 5) = 21 node-minutes of overhead (6 in the reachable oracle);
  *   1 to 2 nodes with 4 brokers a zone is 2 moves a zone (4 -> 3+1 -> 2+2), of which the second
  *   may wait while the demand allows 3 brokers on a node. Going down is the mirror image.
- * - The first minute may start in any layout that carries it, each node above the first minute's
- *   level billed n + r as if added just before the trace began, free of the one-move rule. Without
- *   it a rise in the trace's first minutes could be out of reach and no schedule would exist.
+ * - The first minute may start in any layout that carries it, free: the model's own starting nodes
+ *   cost nothing before the trace begins either. Without it a rise in the trace's first minutes
+ *   could be out of reach and no schedule would exist.
  *
  * Left out on purpose, so the bound stays a bound (each leaves it at most what a real schedule
- * pays): catch-up after a restart, metrics lag, the broker's downtime during its move, and, with r
- * under 60 s, moves of 40 s fitting twice in a minute. A dip is taken only when it pays (one node
- * of one zone: 4 node-minutes down and up with the defaults).
+ * pays): catch-up after a restart (the model lets the next roll start only once it is done),
+ * metrics lag, the broker's downtime during its move, the tick between a roll and the terminate
+ * of the node it emptied, and, with r under 60 s, moves of 40 s beginning twice in a minute. A dip
+ * is taken only when it pays (one node of one zone: 2 node-minutes down and up with the defaults).
+ * `test/simulator/strategies/serial-oracle-model.test.ts` runs random one-move-at-a-time schedules
+ * in the cluster model at the demand they just carry and checks that this bound is below each.
  *
  * The schedule of least node-minutes is found with `cheapestSchedule` over steps and layouts: 35
  * states for 3 zones of 4 brokers. With more than `MAX_LAYOUT_STATES` layouts (8 brokers a zone in
  * 3 zones: 2,024), it falls back to `runSerialCountBound`, a looser bound over node counts per zone
- * (`serialStates`): at most M nodes join and M leave a minute, each added node billed n + r before
- * it carries and each removed one s after, plus r (j - 1) for the j-th in the same minute; it
+ * (`serialStates`): at most M nodes join and M leave a minute, priced by `serialChangeMinutes`; it
  * counts only the first move onto a node added and the last off a node removed. Books as the
  * `oracle`'s: under-replication, concurrent moves and catch-up transfer are zero by construction;
  * broker moves count the moves of the schedule (the count bound: `movesBetweenLevels` per zone
