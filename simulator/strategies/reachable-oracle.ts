@@ -4,12 +4,14 @@
  * can beat it (at node counts the spec allows).
  *
  * The `oracle` changes levels instantly: it drops a level for a single quiet minute and climbs back
- * the next, which no scaler can do. Here each node added to a zone is billed from its launch, at
- * least `nodeReadySeconds` (it joins) plus `brokerRestartSeconds` (a first broker starts on it)
- * before the higher level can carry anything, and each node removed is billed
- * `instanceShutdownSeconds` after the lower level takes over (EC2 bills a terminating instance until
- * it has shut down). These are lower bounds of what the cluster model charges any strategy: catch-up
- * after a restart, serial moves and metrics lag are left out on purpose, so the bound stays a bound.
+ * the next, which no scaler can do. Here a minute's level is the one at its end. The cluster model
+ * moves a broker's load onto its target the moment the broker is rolled (the target must be Ready),
+ * so each node added to a zone was launched at least `nodeReadySeconds` before its move began, at
+ * most a minute before the minute it first counts in ends: it is billed max(0, n - 1 minute) before
+ * that minute. Each node removed is billed `instanceShutdownSeconds` after the minute it stops
+ * counting in begins (EC2 bills a terminating instance until it has shut down). These are lower
+ * bounds of what the cluster model charges any strategy: catch-up after a restart, serial moves
+ * and metrics lag are left out on purpose, so the bound stays a bound.
  *
  * Within those rules it picks, with dynamic programming over minutes and node counts, the schedule
  * of lowest node-minutes that keeps every node at or under the planned utilization. The counts are
@@ -19,7 +21,7 @@
  * 4). A strategy that runs such a count (target tracking does) is then still bounded; with 4
  * brokers a zone (`stacks/prod.yaml`) they are exactly the balanced levels 1/2/4, and every minute
  * is at or above the `oracle`'s level. A dip is taken only when it is longer than the round trip
- * costs: with the default timings, 4 node-minutes per node dropped. Its books count like the
+ * costs: with the default timings, 2 node-minutes per node dropped. Its books count like the
  * `oracle`'s: under-replication, concurrent moves and catch-up transfer are zero by construction,
  * and broker moves count what its level changes would take.
  */
@@ -42,10 +44,16 @@ export interface LevelChangeCost {
   readonly removeMinutes: number;
 }
 
-/** The least overhead the model's timings allow (see the module comment). */
+/**
+ * The least overhead the model's timings allow (see the module comment). A minute's level is the
+ * layout at its end, and the cluster model moves a broker's load onto its (Ready) target the moment
+ * it is rolled, so a node that carries by the end of a minute was launched at least n before a
+ * move in that minute began, at most a minute before the minute's end: billed max(0, n - 1 minute)
+ * before the minute. A node removed by a move in a minute is billed s after the minute's start.
+ */
 export function levelChangeCost(timings: ModelTimings): LevelChangeCost {
   return {
-    addMinutes: (timings.nodeReadySeconds + timings.brokerRestartSeconds) / 60,
+    addMinutes: Math.max(0, timings.nodeReadySeconds / 60 - 1),
     removeMinutes: timings.instanceShutdownSeconds / 60,
   };
 }
@@ -156,8 +164,8 @@ export function cheapestSchedule(required: readonly number[], states: ScheduleSt
  * @param levels nodes per zone at each index, ascending.
  * @param zones zones that change together (every cost is multiplied by it).
  * @param change overhead per node added or removed, minutes.
- * @returns per minute, the chosen index; the first minute starts at its required level free of
- *   charge, as the `oracle` does. Empty for an empty `required`.
+ * @returns per minute, the chosen index; the first minute starts at any level that carries it,
+ *   free of charge. Empty for an empty `required`.
  */
 export function cheapestLevelSchedule(
   required: readonly number[],
@@ -172,7 +180,9 @@ export function cheapestLevelSchedule(
       const delta = levels[to] - levels[from];
       return zones * (delta > 0 ? delta * change.addMinutes : -delta * change.removeMinutes);
     },
-    start: (state, first) => (state === first ? 0 : Infinity),
+    // Any level that carries the first minute may start, free: nodes there before the trace began
+    // cost nothing before it, as the cluster model's own starting nodes do not.
+    start: () => 0,
   });
 }
 

@@ -2,7 +2,9 @@
  * `serial-oracle`: perfect foresight, like `reachable-oracle`, for a strategy that also keeps the
  * controller's rule of at most one broker move in flight across the whole cluster and never
  * terminates a node with a broker on it. It bounds what any such strategy can save, as long as
- * every node stays within the planned utilization and it starts at the first minute's level.
+ * every node stays within the planned utilization and it rolls a broker only onto a Ready node (the
+ * model counts a broker left pending, with no node to go to, on no node at all: a strategy that
+ * parks one there is not bounded).
  *
  * A state is the exact layout: per zone, how many brokers each node holds (nodes holding none are
  * not counted), zones as a multiset since they are alike. A minute's demand allows at most
@@ -12,33 +14,38 @@
  * `brokerRestartSeconds`, s = `instanceShutdownSeconds`, in minutes:
  *
  * - A step moves at most one broker, inside its zone. Moves run one at a time and each takes at
- *   least r, so at most M = ceil(60 / r) end within a minute (1 with the defaults): a minute is M
- *   steps, and a layout counts from the end of the move that made it (optimistic: the broker's
- *   downtime during the move is free).
+ *   least r, so at most M = ceil(60 / r) begin within a minute (1 with the defaults): a minute is M
+ *   steps. The cluster model moves a rolled broker's load onto its Ready target at once (the
+ *   source node is relieved and the target loaded in the tick of the roll), so a step's state is
+ *   its layout at the step's end, and the move that made it began somewhere in the step.
  * - A move onto a node that held nothing adds that node: it was launched at least n before the
- *   move began, so it is billed n + r before the step it first counts in, as in the reachable
- *   oracle. A move that takes a node's last broker off removes the node: it is billed s after (EC2
- *   bills a terminating instance until it has shut down). A node is never terminated with a broker
- *   on it, and a layout with fewer nodes exists only when that minute's demand allows it.
+ *   move began, at most a step before the step ends, so it is billed max(0, n - 60 / M s) before
+ *   the step it first counts in (1 minute with the defaults). A move that takes a node's last
+ *   broker off removes the node: it is billed s after the step it stops counting in begins (EC2
+ *   bills a terminating instance until it has shut down, and it cannot be terminated before its
+ *   broker was rolled). A node is never terminated with a broker on it, and a layout with fewer
+ *   nodes exists only when that minute's demand allows it.
  * - So a level change of all zones is spread over as many steps as it has moves, and the nodes that
  *   joined first are billed while the others wait their turn: 2 to 4 nodes in 3 zones is 6 moves,
- *   6 minutes, 18 + (1 + 2 + 3 + 4 + 5) = 33 node-minutes of overhead (18 in the reachable oracle);
+ *   6 minutes, 6 + (1 + 2 + 3 + 4 + 5) = 21 node-minutes of overhead (6 in the reachable oracle);
  *   1 to 2 nodes with 4 brokers a zone is 2 moves a zone (4 -> 3+1 -> 2+2), of which the second
  *   may wait while the demand allows 3 brokers on a node. Going down is the mirror image.
- * - The first minute may start in any layout that carries it, each node above the first minute's
- *   level billed n + r as if added just before the trace began, free of the one-move rule. Without
- *   it a rise in the trace's first minutes could be out of reach and no schedule would exist.
+ * - The first minute may start in any layout that carries it, free: the model's own starting nodes
+ *   cost nothing before the trace begins either. Without it a rise in the trace's first minutes
+ *   could be out of reach and no schedule would exist.
  *
  * Left out on purpose, so the bound stays a bound (each leaves it at most what a real schedule
- * pays): catch-up after a restart, metrics lag, the broker's downtime during its move, and, with r
- * under 60 s, moves of 40 s fitting twice in a minute. A dip is taken only when it pays (one node
- * of one zone: 4 node-minutes down and up with the defaults).
+ * pays): catch-up after a restart (the model lets the next roll start only once it is done),
+ * metrics lag, the broker's downtime during its move, the tick between a roll and the terminate
+ * of the node it emptied, and, with r under 60 s, moves of 40 s beginning twice in a minute. A dip
+ * is taken only when it pays (one node of one zone: 2 node-minutes down and up with the defaults).
+ * `test/simulator/strategies/serial-oracle-model.test.ts` runs random one-move-at-a-time schedules
+ * in the cluster model at the demand they just carry and checks that this bound is below each.
  *
  * The schedule of least node-minutes is found with `cheapestSchedule` over steps and layouts: 35
  * states for 3 zones of 4 brokers. With more than `MAX_LAYOUT_STATES` layouts (8 brokers a zone in
  * 3 zones: 2,024), it falls back to `runSerialCountBound`, a looser bound over node counts per zone
- * (`serialStates`): at most M nodes join and M leave a minute, each added node billed n + r before
- * it carries and each removed one s after, plus r (j - 1) for the j-th in the same minute; it
+ * (`serialStates`): at most M nodes join and M leave a minute, priced by `serialChangeMinutes`; it
  * counts only the first move onto a node added and the last off a node removed. Books as the
  * `oracle`'s: under-replication, concurrent moves and catch-up transfer are zero by construction;
  * broker moves count the moves of the schedule (the count bound: `movesBetweenLevels` per zone
@@ -53,14 +60,17 @@ import {
   type ModelTimings,
 } from '../facts';
 import { countIndexForDemand, efficientNodeCounts, movesBetweenLevels } from './oracle';
-import { cheapestSchedule, levelChangeCost, type ScheduleStates } from './reachable-oracle';
+import { cheapestSchedule, type ScheduleStates } from './reachable-oracle';
 import type { StrategyRun } from './strategy';
 
 /**
- * The least node-minutes a change that adds `added` and removes `removed` nodes (all zones
- * together) costs beyond the minutes at the new levels, with one broker move in flight at a time
- * (see the module comment): added (n + r) + r added (added - 1) / 2 + removed s +
- * r removed (removed - 1) / 2, with n, r, s the timings in minutes.
+ * The least node-minutes a minute's change that adds `added` and removes `removed` nodes (all zones
+ * together) costs beyond the minutes at the new levels (see the module comment). A minute's state
+ * is its layout at its end, so a node that joins by a move in the minute is billed from the minute's
+ * start but was launched only n before its move, at most a minute earlier, and the i-th join from
+ * the minute's end (i from 0) is at least i r before it: sum over i of max(0, n - 1 + i r). The
+ * j-th node that leaves (j from 0) does so at least j r after the minute's start and is billed s
+ * after: removed s + r removed (removed - 1) / 2. n, r, s are the timings in minutes.
  *
  * @param added nodes that join, in all zones together, >= 0.
  * @param removed nodes that leave, in all zones together, >= 0.
@@ -70,12 +80,25 @@ export function serialChangeMinutes(timings: ModelTimings, added: number, remove
   const ready = timings.nodeReadySeconds / 60;
   const restart = timings.brokerRestartSeconds / 60;
   const shutdown = timings.instanceShutdownSeconds / 60;
-  return (
-    added * (ready + restart) +
-    (restart * added * (added - 1)) / 2 +
-    removed * shutdown +
-    (restart * removed * (removed - 1)) / 2
-  );
+  let joins = 0;
+  for (let index = 0; index < added; index++) joins += Math.max(0, ready - 1 + index * restart);
+  return joins + removed * shutdown + (restart * removed * (removed - 1)) / 2;
+}
+
+/**
+ * Node-minutes a single move's join and leave cost in a schedule of steps `stepMinutes` long whose
+ * state is the layout at each step's end: a node joins at most one step before its move began, so
+ * it is billed max(0, n - step) before the step it counts in; a node that leaves is billed s after
+ * the step it stops counting in begins (its move began no earlier).
+ */
+export function serialMoveCost(
+  timings: ModelTimings,
+  stepMinutes: number,
+): { joinMinutes: number; leaveMinutes: number } {
+  return {
+    joinMinutes: Math.max(0, timings.nodeReadySeconds / 60 - stepMinutes),
+    leaveMinutes: timings.instanceShutdownSeconds / 60,
+  };
 }
 
 /** Nodes added and removed when zones at `from` go to `to` (node counts, paired in order). */
@@ -144,7 +167,6 @@ export function serialStates(
   };
   const members = multisets(counts, zones);
   const limit = movesPerMinute(timings);
-  const perNode = levelChangeCost(timings).addMinutes;
   const states: ScheduleStates = {
     nodeMinutes: members.map(member => member.reduce((sum, count) => sum + count, 0)),
     carries: members.map(member => carriesOf(member[0])),
@@ -153,10 +175,9 @@ export function serialStates(
       if (added > limit || removed > limit) return Infinity;
       return serialChangeMinutes(timings, added, removed);
     },
-    // Any state may start: the nodes above the first minute's level are billed their launch and
-    // first move, as if made before the trace began, one after the other free of the queue.
-    start: (state, first) =>
-      members[state].reduce((sum, count) => sum + Math.max(0, count - levels[first]), 0) * perNode,
+    // Any state may start, free: nodes there before the trace began cost nothing before it, as the
+    // cluster model's own starting nodes do not.
+    start: () => 0,
   };
   return { states, members };
 }
@@ -263,8 +284,7 @@ export function layoutStates(
   const stateOf = new Map(memberIndexes.map((member, index) => [member.join(), index]));
   const stepsPerMinute = Math.min(movesPerMinute(timings), brokers * zones);
   const perStep = 1 / stepsPerMinute;
-  const joinMinutes = levelChangeCost(timings).addMinutes;
-  const leaveMinutes = levelChangeCost(timings).removeMinutes;
+  const { joinMinutes, leaveMinutes } = serialMoveCost(timings, perStep);
   // Per state, the states one move away, with the move.
   const moves = memberIndexes.map(member => {
     const next = new Map<number, ZoneMove>();
@@ -294,16 +314,9 @@ export function layoutStates(
       if (move === undefined) return Infinity;
       return (move.joined ? joinMinutes : 0) + (move.left ? leaveMinutes : 0);
     },
-    // Any state may start: nodes above the first minute's level are billed their launch and first
-    // move, as if made before the trace began, free of the one-move rule.
-    start: (state, required) => {
-      const level = levels.find(count => Math.ceil(brokers / count) <= brokers - required);
-      const base = level ?? levels[levels.length - 1];
-      return members[state].reduce(
-        (sum, layout) => sum + Math.max(0, layout.length - base) * joinMinutes,
-        0,
-      );
-    },
+    // Any state may start, free: nodes there before the trace began cost nothing before it, as the
+    // cluster model's own starting nodes do not.
+    start: () => 0,
   };
   return { states, members, stepsPerMinute, moveOf: (from, to) => moves[from].get(to) };
 }
