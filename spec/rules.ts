@@ -627,7 +627,7 @@ const autoscalingRules: Rule = spec => {
     issues.push(
       issue(
         'autoscaling.scaleInMargin',
-        `${autoscaling.scaleInMargin} is out of range; use 0 to 0.5, usually 0.1`,
+        `${autoscaling.scaleInMargin} is out of range; use at least 0 and below 0.5, usually 0.07 (the default)`,
       ),
     );
   }
@@ -643,7 +643,7 @@ const autoscalingRules: Rule = spec => {
     issues.push(
       issue(
         'autoscaling.scaleInStabilizationSeconds',
-        `${autoscaling.scaleInStabilizationSeconds} is negative; use 0 or more, usually 1800`,
+        `${autoscaling.scaleInStabilizationSeconds} is negative; use 0 or more, usually 600 (the default)`,
       ),
     );
   }
