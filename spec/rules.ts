@@ -1336,6 +1336,14 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
       );
     }
   }
+  if (spec.autoscaling.mode !== 'controller' && spec.autoscaling.forecast.enabled) {
+    warnings.push(
+      issue(
+        'autoscaling.forecast.enabled',
+        `true has no effect with autoscaling.mode ${spec.autoscaling.mode}: the forecast floor is part of the controller, which this mode does not deploy; set autoscaling.mode to controller to use it, or set autoscaling.forecast.enabled to false`,
+      ),
+    );
+  }
   const levels = balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxPerZone);
   if (spec.autoscaling.mode !== 'off' && levels.length < 3) {
     warnings.push(
