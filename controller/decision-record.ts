@@ -29,6 +29,13 @@ const zoneSchema = z.object({
   desiredNodes: z.number(),
   demandMiBps: z.number(),
   scaleInEligibleSinceMs: z.number().optional(),
+  /**
+   * Forecast floor on and the zone's forecast unknown (hold `forecast-unknown`): why, and the way
+   * out (`ZoneView.forecastUnknownCause`, `forecastUnknownWayOut`); absent otherwise and in
+   * records written before these fields.
+   */
+  forecastUnknownCause: z.string().optional(),
+  forecastUnknownWayOut: z.string().optional(),
 });
 
 const recordSchema = z.object({
@@ -95,6 +102,12 @@ export function decisionRecordOf(
       desiredNodes: zone.desiredNodes,
       demandMiBps: Math.round(zone.demandMiBps * 10) / 10,
       scaleInEligibleSinceMs: plan.memory.scaleInEligibleSinceMs[zone.zone],
+      ...(zone.forecastUnknownCause === undefined
+        ? {}
+        : { forecastUnknownCause: zone.forecastUnknownCause }),
+      ...(zone.forecastUnknownWayOut === undefined
+        ? {}
+        : { forecastUnknownWayOut: zone.forecastUnknownWayOut }),
     })),
   };
 }

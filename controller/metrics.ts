@@ -51,7 +51,7 @@ export class ControllerMetrics {
   });
   private readonly forecastUnknown = new Gauge({
     name: 'kafka_autoscaler_forecast_unknown',
-    help: 'Forecast floor: 1 per zone while its forecast is unknown (no successful history range query since the start, the last one too old, or the zone missing from it): no node removal starts or goes on in the zone; 0 otherwise; absent while the floor is off',
+    help: 'Forecast floor: 1 per zone while its forecast is unknown (no successful history range query since the start, the last one too old, or the zone missing from it; or, after a restart, a history shorter than minHistoryHours that the forecast history marker says was long enough before, or that no marker read could yet tell from a new cluster): no node removal starts or goes on in the zone; 0 otherwise; absent while the floor is off',
     labelNames: ['zone'],
     registers: [this.registry],
   });

@@ -85,17 +85,57 @@ function structuralIssue(raw: unknown, zodIssue: z.core.$ZodIssue): SpecIssue[] 
   }
   const value = valueAt(raw, zodIssue.path);
   if (zodIssue.code === 'invalid_type') {
+    const kind = typeNoun(zodIssue.expected);
     const message =
       value === undefined
-        ? `is required; add a ${zodIssue.expected}`
-        : `${showValue(value)} is not a ${zodIssue.expected}; write a ${zodIssue.expected}`;
+        ? `is required; add ${kind}`
+        : `${showValue(value)} is not ${kind}; write ${kind}`;
     return [{ path, message }];
   }
   if (zodIssue.code === 'invalid_value') {
     const choices = zodIssue.values.map(v => showValue(v)).join(', ');
     return [{ path, message: `${showValue(value)} is not allowed; use one of ${choices}` }];
   }
+  if (zodIssue.code === 'too_small' || zodIssue.code === 'too_big') {
+    return [{ path, message: boundMessage(value, zodIssue) }];
+  }
   return [{ path, message: `${showValue(value)}: ${zodIssue.message}` }];
+}
+
+/**
+ * A zod type name as a message reads it, with its article: `int` is `a whole number`, `object`
+ * and `record` `a mapping`, `array` `a list`, any other name `a`/`an` and the name.
+ */
+function typeNoun(expected: string): string {
+  if (expected === 'int') return 'a whole number';
+  if (expected === 'object' || expected === 'record') return 'a mapping';
+  if (expected === 'array') return 'a list';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/**
+ * The message of a value outside a schema bound (`.min`, `.max`, `.positive`, `.gt` on numbers,
+ * lengths of strings and lists): the value, the bound it breaks and the value range to use, for
+ * example `0 is too small; use a number above 0` or `30 is too big; use at most 14`.
+ */
+function boundMessage(
+  value: unknown,
+  zodIssue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
+): string {
+  const small = zodIssue.code === 'too_small';
+  const bound = Number(small ? zodIssue.minimum : zodIssue.maximum);
+  const what = small ? 'too small' : 'too big';
+  if (zodIssue.origin === 'number' || zodIssue.origin === 'int') {
+    const fix = zodIssue.inclusive
+      ? `use ${small ? 'at least' : 'at most'} ${bound}`
+      : `use a number ${small ? 'above' : 'below'} ${bound}`;
+    return `${showValue(value)} is ${what}; ${fix}`;
+  }
+  const unit = zodIssue.origin === 'string' ? 'characters' : 'entries';
+  const limit = zodIssue.inclusive ? bound : small ? bound + 1 : bound - 1;
+  const size =
+    typeof value === 'string' || Array.isArray(value) ? ` (${value.length} ${unit})` : '';
+  return `${showValue(value)} is ${what}${size}; use ${small ? 'at least' : 'at most'} ${limit} ${unit}`;
 }
 
 function deleteAt(root: unknown, path: readonly PropertyKey[]): void {

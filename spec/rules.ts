@@ -627,7 +627,7 @@ const autoscalingRules: Rule = spec => {
     issues.push(
       issue(
         'autoscaling.scaleInMargin',
-        `${autoscaling.scaleInMargin} is out of range; use 0 to 0.5, usually 0.1`,
+        `${autoscaling.scaleInMargin} is out of range; use at least 0 and below 0.5, usually 0.07 (the default)`,
       ),
     );
   }
@@ -643,7 +643,7 @@ const autoscalingRules: Rule = spec => {
     issues.push(
       issue(
         'autoscaling.scaleInStabilizationSeconds',
-        `${autoscaling.scaleInStabilizationSeconds} is negative; use 0 or more, usually 1800`,
+        `${autoscaling.scaleInStabilizationSeconds} is negative; use 0 or more, usually 600 (the default)`,
       ),
     );
   }
@@ -1335,6 +1335,14 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
         ),
       );
     }
+  }
+  if (spec.autoscaling.mode !== 'controller' && spec.autoscaling.forecast.enabled) {
+    warnings.push(
+      issue(
+        'autoscaling.forecast.enabled',
+        `true has no effect with autoscaling.mode ${spec.autoscaling.mode}: the forecast floor is part of the controller, which this mode does not deploy; set autoscaling.mode to controller to use it, or set autoscaling.forecast.enabled to false`,
+      ),
+    );
   }
   const levels = balancedNodeCounts(brokersPerZone, spec.nodes.kafka.minPerZone, maxPerZone);
   if (spec.autoscaling.mode !== 'off' && levels.length < 3) {

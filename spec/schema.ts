@@ -260,18 +260,20 @@ const autoscalingSchema = z
     scaleInMargin: z
       .number()
       .default(0.07)
-      .describe('Demand must sit this share below the lower level before scale-in. Default 0.07.'),
+      .describe(
+        'Demand must sit this share below the lower level before scale-in, at least 0 and below 0.5. Default 0.07.',
+      ),
     scaleInStabilizationSeconds: z
       .number()
       .int()
       .default(600)
-      .describe('How long demand must stay low before a scale-in. Default 600.'),
+      .describe('How long demand must stay low before a scale-in, seconds. Default 600.'),
     emptyNodeStabilizationSeconds: z
       .number()
       .int()
       .optional()
       .describe(
-        'The same wait for removing a node that holds no broker (moves nothing). Default 180, at most scaleInStabilizationSeconds.',
+        'The same wait for removing a node that holds no broker (moves nothing), seconds. Default 180, or scaleInStabilizationSeconds if lower; at most scaleInStabilizationSeconds.',
       ),
     intervalSeconds: z
       .number()
@@ -306,13 +308,17 @@ const autoscalingSchema = z
           .min(1)
           .max(14)
           .default(14)
-          .describe('Days of demand history the forecast uses (needs 24 h first). Default 14.'),
+          .describe(
+            'Days of demand history the forecast uses, 1-14 (needs 24 h first). Default 14.',
+          ),
         quantile: z
           .number()
           .gt(0)
           .max(1)
           .default(0.9)
-          .describe('Quantile of past demand in the window taken as the forecast. Default 0.9.'),
+          .describe(
+            'Quantile of past demand in the window taken as the forecast, above 0 and at most 1. Default 0.9.',
+          ),
         maxRaiseShare: z
           .number()
           .min(0)

@@ -14,7 +14,7 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
   program
     .command('simulate')
     .description(
-      'Replay load through every autoscaling strategy (controller, target tracking, static, oracle) and compare cost and safety. Give --synthetic daily:<ratio> or --trace <file.csv>, and --peak-mibps.',
+      'Replay load through every autoscaling strategy (static, target tracking, predictive target tracking, the controller, the instant, reachable and serial-move oracles, the physical ideal) and compare cost and safety. Give --synthetic daily:<ratio> or --trace <file.csv>, and --peak-mibps.',
     )
     .addOption(configOption())
     .option(

@@ -5,6 +5,7 @@
  */
 import { emptyNodeStabilizationSeconds, type ControllerConfig } from '../../controller/config';
 import { ACTING_REASONS, type DecisionRecord } from '../../controller/decision-record';
+import { FORECAST_UNKNOWN_WAY_OUT } from '../../controller/forecast';
 import { scheduledMinimumNodes } from '../../controller/levels';
 import type { ObservedBroker, ObservedNode } from '../../controller/model';
 
@@ -62,10 +63,18 @@ export interface NextScaleIn {
    * - `waiting`: demand is low enough, the stabilization window runs until `atMs`;
    * - `due`: the window has passed; it happens once nothing else holds (see the decision);
    * - `demand-too-high`: demand must fall below `belowMiBps` and stay there for the window;
+   * - `forecast-unknown`: the forecast floor is on and the zone's forecast unknown (hold
+   *   `forecast-unknown`): no node is removed, and the window starts only once it is known;
    * - `unknown`: no decision recorded yet.
    */
   readonly state:
-    'at-lowest-level' | 'scheduled-minimum' | 'waiting' | 'due' | 'demand-too-high' | 'unknown';
+    | 'at-lowest-level'
+    | 'scheduled-minimum'
+    | 'waiting'
+    | 'due'
+    | 'demand-too-high'
+    | 'forecast-unknown'
+    | 'unknown';
   /** Earliest time, epoch ms (`waiting`, `due`). */
   readonly atMs?: number;
   /** Demand threshold, MiB/s (`demand-too-high`). */
@@ -169,6 +178,13 @@ function nextScaleIn(
   }
   if (zone === undefined) {
     return { state: 'unknown', summary: 'unknown: no decision recorded yet' };
+  }
+  if (zone.forecastUnknownCause !== undefined) {
+    const wayOut = zone.forecastUnknownWayOut ?? FORECAST_UNKNOWN_WAY_OUT;
+    return {
+      state: 'forecast-unknown',
+      summary: `not while the zone's forecast is unknown (${zone.forecastUnknownCause}): it ends once ${wayOut}, or autoscaling.forecast is turned off; the ${stabilizationSeconds}s window starts once it is known`,
+    };
   }
   if (zone.scaleInEligibleSinceMs !== undefined) {
     const atMs = zone.scaleInEligibleSinceMs + stabilizationSeconds * 1000;

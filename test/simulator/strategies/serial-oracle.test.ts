@@ -254,6 +254,64 @@ describe('the exact layouts: brokers on each node, one move a step', () => {
     ).toBe((60 + 30 + 1) * 60);
   });
 
+  it('is the cheapest allowed schedule over the layouts (property: brute force over short series)', () => {
+    // The exact-layout states are what the prod example runs on (35 of them); brute force over
+    // every state sequence on short series, for 1 zone of 4 brokers (5 layouts), 2 zones of 4
+    // (15 multisets) and 3 zones of 2 (4 multisets).
+    const twoZonesOfFour = tinyFacts({
+      brokersPerZone: 4,
+      balancedNodeCounts: [1, 2, 4],
+      maxNodesPerZone: 4,
+      zones: ['a', 'b'].map((zone, index) => ({
+        zone,
+        poolName: `brokers-${zone}`,
+        groupName: `group-${zone}`,
+        suffix: zone,
+        brokerIds: [0, 1, 2, 3].map(i => (index + 1) * 1000 + i),
+      })),
+    });
+    const cases = [
+      { facts: four, longest: 5 },
+      { facts: twoZonesOfFour, longest: 4 },
+      { facts: threeZones(2), longest: 6 },
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cases).chain(({ facts, longest }) =>
+          fc.record({
+            facts: fc.constant(facts),
+            required: fc.array(fc.integer({ min: 0, max: facts.brokersPerZone - 1 }), {
+              minLength: 1,
+              maxLength: longest,
+            }),
+          }),
+        ),
+        fc.constantFrom(20, 60, 90),
+        fc.integer({ min: 0, max: 300 }),
+        ({ facts, required }, restart, ready) => {
+          const exact = layoutStates(
+            facts,
+            efficientNodeCounts(facts),
+            timings({ brokerRestartSeconds: restart, nodeReadySeconds: ready }),
+          );
+          if (exact === undefined) throw new Error('expected the exact layouts');
+          const schedule = cheapestSchedule(required, exact.states);
+          schedule.forEach((state, step) =>
+            expect(exact.states.carries[state]).toBeGreaterThanOrEqual(required[step]),
+          );
+          const best = Math.min(
+            ...allSchedules(required, exact.states).map(one =>
+              costOf(one, exact.states, required[0]),
+            ),
+          );
+          expect(Number.isFinite(best)).toBe(true);
+          expect(costOf(schedule, exact.states, required[0])).toBeCloseTo(best, 9);
+        },
+      ),
+      { numRuns: 150, seed: 1820 },
+    );
+  });
+
   it('falls back to the count states when the layouts are too many', () => {
     const eight = threeZones(8);
     const wide = { ...eight, balancedNodeCounts: [1, 2, 4, 8], maxNodesPerZone: 8 };
