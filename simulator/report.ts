@@ -65,7 +65,7 @@ export function formatReport(details: SimulationDetails): string {
   } else if (bound !== undefined) {
     const share = bound.shareOfOracleSavings;
     lines.push(
-      `serial bound at the controller's ${bound.budgetOverTargetNodeMinutes} over-target node-minutes: at least ${bound.nodeHours.toFixed(1)} node-hours, at most ${share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`} of the oracle's savings (lambda ${bound.lambda}).`,
+      `serial bound at the controller's ${bound.budgetOverTargetNodeMinutes} over-target node-minutes: at least ${bound.nodeHours.toFixed(1)} node-hours, at most ${share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`} of the oracle's savings (lambda ${bound.lambda}; ${bound.shareOfOracleSavingsWithMoveSlack === null ? 'n/a' : `${(bound.shareOfOracleSavingsWithMoveSlack * 100).toFixed(1)}%`} with one step of slack per move).`,
     );
   }
   return `${lines.join('\n')}\n`;

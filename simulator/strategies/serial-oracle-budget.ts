@@ -3,46 +3,54 @@
  * to B over-target node-minutes, by Lagrangian relaxation.
  *
  * `serial-oracle` bounds what a strategy saves only while every node stays within the planned
- * (target) utilization. A strategy that runs some node-minutes over the target (the controller does)
- * is outside that claim. This module widens it to every strategy that, on the same model
- * (`serial-oracle.ts`: exact layouts, one broker move in flight across the cluster, no node
- * terminated with a broker on it, the same node billing):
+ * (target) utilization. A strategy that runs some node-minutes over the target (the controller
+ * does) is outside that claim. This module widens it to every strategy that, in `serial-oracle`'s
+ * model (exact layouts, one broker move in flight across the cluster, at most ceil(60 / r) moves
+ * ending a minute, no node terminated with a broker on it, the same node billing):
  *
- * - runs at most B node-minutes over the target, counted as `simulator/cluster.ts` counts them for
- *   every strategy: a Ready node whose load (brokers bound to it x one broker's load) is above
- *   baseline x `targetUtilization` x (1 + 1e-9), per node and per minute of demand;
- * - never has a node above its baseline (load above baseline x (1 + 1e-9)). This is why the bound
- *   applies to a run only when that run had 0 above-baseline (`overloadedNodeMinutes`) minutes;
- * - starts at the first minute's level (`levelForDemand` at the target, as `simulate` starts every
- *   strategy but static).
+ * - runs at most B over-target node-minutes, counted as `simulator/cluster.ts` counts them for
+ *   every strategy: a node whose load (brokers on it x one broker's load at that minute's demand)
+ *   is above baseline x `targetUtilization` x (1 + 1e-9), per node and minute;
+ * - never has a node above its baseline (load above baseline x (1 + 1e-9)). So the bound covers a
+ *   run only when that run had 0 above-baseline node-minutes (`overloadedNodeMinutes`); a run
+ *   that went above its baseline is outside it;
+ * - starts at the first minute's level (`levelForDemand` at the target, where `simulate` starts
+ *   every strategy but static).
  *
  * Derivation (weak duality). Let S be the schedules of that model, N(x) a schedule's node-minutes
- * and O(x) its over-target node-minutes. For any lambda >= 0 and any x with O(x) <= B:
+ * and O(x) its over-target node-minutes. For any lambda >= 0 and any x in S with O(x) <= B:
  * N(x) >= N(x) + lambda (O(x) - B) >= L(lambda) - lambda B, where L(lambda) is the least
- * N + lambda O over S (or over any superset of S: a relaxation only lowers L). So every lambda
- * gives a valid lower bound on the cost of every schedule within the budget, and the largest one
- * tried is the answer. L is the minimum of lines, so L(lambda) - lambda B is concave and piecewise
- * linear in lambda; the search below finds its maximum exactly (up to float rounding) by
- * intersecting the lines of the two minimisers around it (`serialBudgetBound`).
+ * N + lambda O over S, or over any larger set (a relaxation only lowers L, so the bound stays a
+ * bound). So every lambda gives a lower bound on the cost of every schedule within the budget, and
+ * the largest one tried is the answer. L is a minimum of lines in lambda, so L(lambda) - lambda B
+ * is concave and piecewise linear; `serialBudgetBound` finds its maximum by intersecting the lines
+ * of the minimisers on either side of it. Schedules move whole brokers, so the bound may be below
+ * the cheapest schedule within B (a duality gap: in the tests, 7 node-minutes where the cheapest
+ * schedule within the budget costs 8); it is a bound, not a schedule.
  *
- * The inner minimum is the `serial-oracle` dynamic programme with two changes:
+ * L(lambda) is the `serial-oracle` dynamic programme over steps and layouts with two changes:
  *
- * - a layout is allowed in a step when no node is above its baseline, not the target (and always
- *   the most spread-out layout, so a minute no layout carries cannot empty S: a relaxation);
- * - each step pays lambda per over-target node-minute. In the simulator a moved broker's load lands
- *   on its new node when the move begins, while the schedule's layout counts from the move's end;
- *   a move may also start mid-minute. So within step t the run's layouts are among the schedule's
- *   layouts at t, t + 1 and t + 2 (one move before each), and step t is charged the least
- *   over-target count of: the layout at t, the layout at t + 1, or any layout one move from it
- *   (which includes the layout at t + 2). The above-baseline test of step t likewise passes when
- *   the layout at t or at t + 1 is within the baseline. Both only ever lower the charge, so they
- *   keep L a lower bound; the last step of the series pays no penalty (same reason).
+ * - a layout may run in a step when no node is above its baseline (not the target); when demand
+ *   is so high that no layout keeps that, the most spread-out layouts are allowed (a relaxation);
+ * - each step adds lambda x its over-target node-minutes.
  *
- * Node billing, the start and the step model are `serial-oracle`'s, and the bound inherits its
- * argument and its optimistic omissions (catch-up, metrics lag, a move's downtime), except the
- * start: any layout may start, billed n + r per node above the first minute's level in its zone
- * (none below it). Where the exact layouts are too many (`MAX_LAYOUT_STATES`) there is no bound
- * here: `serialBudgetBound` returns undefined.
+ * Which layout a step is charged for (`BudgetWindow`). In `serial-oracle` a layout counts from the
+ * end of the move that made it, but in `cluster.ts` a moved broker's load is on its new node while
+ * it restarts, so during the step of a move the run already has the layout the move makes.
+ * `move` (the default, and what `simulate --bounds` reports) therefore charges step t the smaller
+ * over-target count of the layout at t and the layout at t + 1, and lets step t pass the baseline
+ * test when either does; the last step is charged nothing. `step` charges the layout at t only, as
+ * `serial-oracle` books its own runs; at B = 0 it equals the serial oracle's cost exactly.
+ *
+ * What it inherits and leaves out: node billing (n + r before a node's first broker counts, s
+ * after its last leaves), the step model and its optimistic omissions (catch-up, metrics lag, a
+ * move's downtime) are `serial-oracle`'s, and this bound rests on that argument. The start differs
+ * slightly: any layout may start, billed n + r per node above the first minute's level in its zone.
+ * Not covered: a move that starts mid-step in one step and ends in the next (moves longer than a
+ * step, e.g. with catch-up) puts the new layout's load into a step whose both schedule layouts are
+ * the old one, so where such a move cools a node the run's over-target minutes can be up to one
+ * step per move fewer than charged here. Where the exact layouts are too many
+ * (`MAX_LAYOUT_STATES`) there is no bound here: `budgetProblem` returns undefined.
  */
 import type { DemandSeries } from '../demand';
 import { brokerLoadMiBps, levelForDemand, type ClusterFacts, type ModelTimings } from '../facts';

@@ -240,6 +240,15 @@ describe('serialBudgetBound (properties on the prod example)', () => {
       if (bound === null || bound === undefined) throw new Error('bound missing');
       expect(bound.budgetOverTargetNodeMinutes).toBeCloseTo(controller.overTargetNodeMinutes, 2);
       expect(bound.nodeHours).toBeLessThanOrEqual(controller.nodeHours + 1e-3);
+      expect(bound.budgetWithMoveSlackOverTargetNodeMinutes).toBeCloseTo(
+        controller.overTargetNodeMinutes + controller.brokerMoves,
+        1,
+      );
+      if (bound.shareOfOracleSavings !== null) {
+        expect(bound.shareOfOracleSavingsWithMoveSlack).toBeGreaterThanOrEqual(
+          bound.shareOfOracleSavings - 1e-4,
+        );
+      }
       if (bound.shareOfOracleSavings !== null && controller.shareOfOracleSavings !== null) {
         expect(bound.shareOfOracleSavings).toBeGreaterThanOrEqual(
           controller.shareOfOracleSavings - 1e-3,
