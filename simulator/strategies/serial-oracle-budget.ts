@@ -46,6 +46,9 @@
  * after its last leaves), the step model and its optimistic omissions (catch-up, metrics lag, a
  * move's downtime) are `serial-oracle`'s, and this bound rests on that argument. The start differs
  * slightly: any layout may start, billed n + r per node above the first minute's level in its zone.
+ * One inherited charge may be too high: `cluster.ts` takes a broker off its node when its restart
+ * begins, so a node emptied by a move could be terminated then and billed s after, where the step
+ * model bills it through the move and s after (r more per node removed).
  * Not covered: a move that starts mid-step in one step and ends in the next (moves longer than a
  * step, e.g. with catch-up) puts the new layout's load into a step whose both schedule layouts are
  * the old one, so where such a move cools a node the run's over-target minutes can be up to one
