@@ -111,13 +111,16 @@ export interface BudgetProblem {
  * How a step is charged: `move` (default) lets step t count the layout at t or the one the next
  * move makes, whichever has fewer nodes over the target, since in the simulator that move's load
  * may already be on its new node during step t (module comment); `step` counts the layout at t
- * only, as `serial-oracle` books its own runs (tighter, but not a bound for runs whose moves
- * begin mid-step).
+ * only, as `serial-oracle` books its own runs (tighter, but it misses a move's load already on its
+ * new node).
  */
 export type BudgetWindow = 'move' | 'step';
 
 /**
- * Builds the problem for `demand`. @returns undefined where `layoutStates` has too many states.
+ * Builds the problem for `demand` (per-minute producer MiB/s) on `facts` with `timings`.
+ *
+ * @param window how a step is charged (`BudgetWindow`). @default 'move'
+ * @returns undefined where `layoutStates` has more than `MAX_LAYOUT_STATES` states.
  */
 export function budgetProblem(
   facts: ClusterFacts,
