@@ -34,6 +34,7 @@ export interface SimulateFlags {
   readonly flashSpike?: boolean;
   readonly burstSeconds?: string;
   readonly sweep?: boolean;
+  readonly bounds?: boolean;
 }
 
 /** Where the load comes from. */
@@ -61,6 +62,8 @@ export interface SimulateOptions {
   readonly flashSpike: boolean;
   /** Run the cost-risk sweep instead of one comparison. */
   readonly sweep: boolean;
+  /** Also compute the serial-move bound at the controller's over-target minutes (not with sweep). */
+  readonly bounds: boolean;
 }
 
 function numberOption(
@@ -209,6 +212,9 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
   if (flags.flashSpike === true && load?.kind === 'trace') {
     problems.push('--flash-spike: applies to --synthetic load only; drop it or use --synthetic');
   }
+  if (flags.bounds === true && flags.sweep === true) {
+    problems.push('--bounds: applies to one comparison, not to --sweep; drop one of them');
+  }
   if (problems.length > 0 || load === undefined || peakMiBps === undefined) {
     throw new CliInputError(problems);
   }
@@ -224,5 +230,6 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
     noiseShare,
     flashSpike: flags.flashSpike === true,
     sweep: flags.sweep === true,
+    bounds: flags.bounds === true,
   };
 }

@@ -57,5 +57,16 @@ export function formatReport(details: SimulationDetails): string {
     'serial-oracle: as reachable-oracle, with broker moves one at a time across the cluster.',
     'ideal: fractional nodes at 100% of baseline (node-hours only).',
   );
+  const bound = result.serialBoundAtControllerOverTarget;
+  if (bound === null) {
+    lines.push(
+      "serial bound at the controller's over-target minutes: not applicable (the controller ran a node above its baseline, or the layouts are too many).",
+    );
+  } else if (bound !== undefined) {
+    const share = bound.shareOfOracleSavings;
+    lines.push(
+      `serial bound at the controller's ${bound.budgetOverTargetNodeMinutes} over-target node-minutes: at least ${bound.nodeHours.toFixed(1)} node-hours, at most ${share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`} of the oracle's savings (lambda ${bound.lambda}; ${bound.shareOfOracleSavingsWithMoveSlack === null ? 'n/a' : `${(bound.shareOfOracleSavingsWithMoveSlack * 100).toFixed(1)}%`} with one step of slack per move).`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -24,6 +24,11 @@ import { runOracle } from './strategies/oracle';
 import { runReachableOracle } from './strategies/reachable-oracle';
 import { runSerialOracle } from './strategies/serial-oracle';
 import {
+  budgetProblem,
+  serialBudgetBound,
+  shareOfOracleSavingsAtBound,
+} from './strategies/serial-oracle-budget';
+import {
   runDynamic,
   staticStrategy,
   STRATEGY_NAMES,
@@ -87,6 +92,44 @@ const GB_PER_GIB = 1.073741824;
 export interface SimulationResult {
   readonly minutesSimulated: number;
   readonly strategies: Readonly<Record<StrategyName, StrategyMetrics>>;
+  /**
+   * Only with `bounds` (`simulate --bounds`): the serial-move bound at the controller's own risk
+   * (`SerialBoundAtOverTarget`); null where it does not apply (the controller ran a node above its
+   * baseline) or is not computed (more layouts than `MAX_LAYOUT_STATES`).
+   */
+  readonly serialBoundAtControllerOverTarget?: SerialBoundAtOverTarget | null;
+}
+
+/**
+ * What any strategy with at most the controller's over-target node-minutes, no node above its
+ * baseline and one broker move in flight could at most save (`strategies/serial-oracle-budget.ts`).
+ * The key names are a contract.
+ */
+export interface SerialBoundAtOverTarget {
+  /** B: the controller's over-target node-minutes in this run. */
+  readonly budgetOverTargetNodeMinutes: number;
+  /** The least node-hours any such strategy is billed. */
+  readonly nodeHours: number;
+  /** (static - bound) / (static - oracle) in node-hours: the most of the oracle's savings any such strategy gets; null when the oracle saves nothing. */
+  readonly shareOfOracleSavings: number | null;
+  /** The Lagrange multiplier that gave the bound, node-minutes per over-target node-minute. */
+  readonly lambda: number;
+  /** false when no schedule of the model keeps within B (the bound is then not tight). */
+  readonly budgetReachable: boolean;
+  /**
+   * B plus one step (a minute with the default timings) per controller broker move: the budget
+   * that also covers moves that start in one step and end in the next, which the bound's
+   * accounting leaves out (`strategies/serial-oracle-budget.ts`, "Not covered").
+   */
+  readonly budgetWithMoveSlackOverTargetNodeMinutes: number;
+  /** The share as `shareOfOracleSavings`, at that larger budget (a looser, safer bound). */
+  readonly shareOfOracleSavingsWithMoveSlack: number | null;
+}
+
+/** Extra, slower figures `simulate` computes on request. */
+export interface SimulationExtras {
+  /** Compute `serialBoundAtControllerOverTarget` (about 0.5 s per 14 days on the prod example). @default false */
+  readonly bounds?: boolean;
 }
 
 /** The result plus what reports and charts need. */
@@ -291,11 +334,53 @@ export function metricsOfRuns(
   );
 }
 
+/**
+ * The serial-move bound at the controller's over-target node-minutes of `runs` (B = the
+ * controller's over-target node-seconds / 60, unrounded).
+ *
+ * @returns null where the controller ran any node-second above its baseline (the bound covers only
+ *   strategies that never do) or the layouts are too many for the exact search.
+ */
+export function serialBoundAtControllerOverTarget(
+  facts: ClusterFacts,
+  timings: ModelTimings,
+  demand: DemandSeries,
+  runs: Readonly<Record<StrategyName, StrategyRun>>,
+): SerialBoundAtOverTarget | null {
+  const controller = runs.controller.books;
+  if (controller.overloadedNodeSeconds > 0) return null;
+  const budget = controller.overTargetNodeSeconds / 60;
+  const problem = budgetProblem(facts, timings, demand);
+  const bound = serialBudgetBound(facts, timings, demand, budget, problem);
+  if (problem === undefined || bound === undefined) return null;
+  const slackBudget = budget + controller.brokerMoves * problem.stepMinutes;
+  const slack = serialBudgetBound(facts, timings, demand, slackBudget, problem);
+  const shareAt = (nodeSeconds: number | undefined) => {
+    if (nodeSeconds === undefined) return null;
+    const share = shareOfOracleSavingsAtBound(
+      runs.static.books.nodeSeconds,
+      runs.oracle.books.nodeSeconds,
+      nodeSeconds,
+    );
+    return share === null ? null : round(share, 4);
+  };
+  return {
+    budgetOverTargetNodeMinutes: round(budget, 2),
+    nodeHours: round(bound.nodeSeconds / 3600, 3),
+    shareOfOracleSavings: shareAt(bound.nodeSeconds),
+    lambda: round(bound.lambda, 4),
+    budgetReachable: bound.budgetReachable,
+    budgetWithMoveSlackOverTargetNodeMinutes: round(slackBudget, 2),
+    shareOfOracleSavingsWithMoveSlack: shareAt(slack?.nodeSeconds),
+  };
+}
+
 /** Runs every strategy on the demand. */
 export function simulate(
   loaded: LoadedSpec,
   demand: DemandSeries,
   timings: ModelTimings = DEFAULT_TIMINGS,
+  extras: SimulationExtras = {},
 ): SimulationDetails {
   const context = strategyContext(loaded, demand, timings);
   const { facts } = context;
@@ -309,8 +394,20 @@ export function simulate(
     reachableOracle: runs['reachable-oracle'],
     serialOracle: runs['serial-oracle'],
   }) as Record<StrategyName, StrategyMetrics>;
+  const result: SimulationResult = { minutesSimulated: demand.producerMiBps.length, strategies };
   return {
-    result: { minutesSimulated: demand.producerMiBps.length, strategies },
+    result:
+      extras.bounds === true
+        ? {
+            ...result,
+            serialBoundAtControllerOverTarget: serialBoundAtControllerOverTarget(
+              facts,
+              timings,
+              demand,
+              runs,
+            ),
+          }
+        : result,
     facts,
     demand,
     series: Object.fromEntries(STRATEGY_NAMES.map(name => [name, runs[name].series])) as Record<

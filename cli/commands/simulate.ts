@@ -52,6 +52,11 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
       `seconds a full network-credit bucket lasts at the instance's burst rate (default: ${DEFAULT_TIMINGS.burstSeconds})`,
     )
     .option(
+      '--bounds',
+      "also compute the serial-move bound at the controller's over-target node-minutes (slower; JSON key serialBoundAtControllerOverTarget)",
+      false,
+    )
+    .option(
       '--sweep',
       'run each strategy over its main knob and report cost against risk instead of one comparison (the SVG is then the cost-risk chart)',
       false,

@@ -55,7 +55,7 @@ async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<nu
     );
     return EXIT_CODES.ok;
   }
-  const details = simulate(loaded, demand, options.timings);
+  const details = simulate(loaded, demand, options.timings, { bounds: options.bounds });
   if (options.svgFile !== undefined) {
     const { writeChartSvg } = await import('../../simulator/chart');
     await writeChartSvg(details, options.svgFile);

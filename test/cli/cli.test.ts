@@ -297,7 +297,7 @@ describe('simulate options', () => {
     const keys = simulate?.options.map(option => option.attributeName()) ?? [];
     expect(keys.length).toBeGreaterThan(10);
     // Each value option, given a bad value, is named in the problems.
-    const flags = ['json', 'flashSpike', 'sweep', 'config', 'trace', 'synthetic'];
+    const flags = ['json', 'flashSpike', 'sweep', 'bounds', 'config', 'trace', 'synthetic'];
     const bad = Object.fromEntries(
       keys.filter(key => !flags.includes(key)).map(key => [key, 'bad']),
     );
@@ -335,6 +335,26 @@ describe('simulate options', () => {
       seed: 1,
       sweep: false,
     });
+  });
+
+  it('rejects --bounds with --sweep, naming both', () => {
+    expect(() =>
+      checkSimulateOptions({
+        config: 'stacks/prod.yaml',
+        synthetic: 'daily:3',
+        peakMibps: '400',
+        bounds: true,
+        sweep: true,
+      }),
+    ).toThrow(/--bounds: applies to one comparison, not to --sweep/);
+    expect(
+      checkSimulateOptions({
+        config: 'stacks/prod.yaml',
+        synthetic: 'daily:3',
+        peakMibps: '400',
+        bounds: true,
+      }),
+    ).toMatchObject({ bounds: true, sweep: false });
   });
 
   it('reports the value problems with exit 1', async () => {

@@ -1,0 +1,384 @@
+/**
+ * The `serial-oracle` bound at a risk budget: the least node cost of any strategy that may run up
+ * to B over-target node-minutes, by Lagrangian relaxation.
+ *
+ * `serial-oracle` bounds what a strategy saves only while every node stays within the planned
+ * (target) utilization. A strategy that runs some node-minutes over the target (the controller
+ * does) is outside that claim. This module widens it to every strategy that, in `serial-oracle`'s
+ * model (exact layouts, one broker move in flight across the cluster, at most ceil(60 / r) moves
+ * ending a minute, no node terminated with a broker on it, the same node billing):
+ *
+ * - runs at most B over-target node-minutes, counted as `simulator/cluster.ts` counts them for
+ *   every strategy: a node whose load (brokers on it x one broker's load at that minute's demand)
+ *   is above baseline x `targetUtilization` x (1 + 1e-9), per node and minute;
+ * - never has a node above its baseline (load above baseline x (1 + 1e-9)). So the bound covers a
+ *   run only when that run had 0 above-baseline node-minutes (`overloadedNodeMinutes`); a run
+ *   that went above its baseline is outside it;
+ * - starts at the first minute's level (`levelForDemand` at the target, where `simulate` starts
+ *   every strategy but static).
+ *
+ * Derivation (weak duality). Let S be the schedules of that model, N(x) a schedule's node-minutes
+ * and O(x) its over-target node-minutes. For any lambda >= 0 and any x in S with O(x) <= B:
+ * N(x) >= N(x) + lambda (O(x) - B) >= L(lambda) - lambda B, where L(lambda) is the least
+ * N + lambda O over S, or over any larger set (a relaxation only lowers L, so the bound stays a
+ * bound). So every lambda gives a lower bound on the cost of every schedule within the budget, and
+ * the largest one tried is the answer. L is a minimum of lines in lambda, so L(lambda) - lambda B
+ * is concave and piecewise linear; `serialBudgetBound` finds its maximum by intersecting the lines
+ * of the minimisers on either side of it. Schedules move whole brokers, so the bound may be below
+ * the cheapest schedule within B (a duality gap: in the tests, 7 node-minutes where the cheapest
+ * schedule within the budget costs 8); it is a bound, not a schedule.
+ *
+ * L(lambda) is the `serial-oracle` dynamic programme over steps and layouts with two changes:
+ *
+ * - a layout may run in a step when no node is above its baseline (not the target); when demand
+ *   is so high that no layout keeps that, the most spread-out layouts are allowed (a relaxation);
+ * - each step adds lambda x its over-target node-minutes.
+ *
+ * Which layout a step is charged for (`BudgetWindow`). In `serial-oracle` a layout counts from the
+ * end of the move that made it, but in `cluster.ts` a moved broker's load is on its new node while
+ * it restarts, so during the step of a move the run already has the layout the move makes.
+ * `move` (the default, and what `simulate --bounds` reports) therefore charges step t the smaller
+ * over-target count of the layout at t and the layout at t + 1, and lets step t pass the baseline
+ * test when either does; the last step is charged nothing. `step` charges the layout at t only, as
+ * `serial-oracle` books its own runs; at B = 0 it equals the serial oracle's cost exactly.
+ *
+ * What it inherits and leaves out: node billing (n + r before a node's first broker counts, s
+ * after its last leaves), the step model and its optimistic omissions (catch-up, metrics lag, a
+ * move's downtime) are `serial-oracle`'s, and this bound rests on that argument. The start differs
+ * slightly: any layout may start, billed n + r per node above the first minute's level in its zone.
+ * One inherited charge may be too high: `cluster.ts` takes a broker off its node when its restart
+ * begins, so a node emptied by a move could be terminated then and billed s after, where the step
+ * model bills it through the move and s after (r more per node removed).
+ * Not covered: a move that starts mid-step in one step and ends in the next (moves longer than a
+ * step, e.g. with catch-up) puts the new layout's load into a step whose both schedule layouts are
+ * the old one, so where such a move cools a node the run's over-target minutes can be up to one
+ * step per move fewer than charged here. Where the exact layouts are too many
+ * (`MAX_LAYOUT_STATES`) there is no bound here: `budgetProblem` returns undefined.
+ */
+import type { DemandSeries } from '../demand';
+import { brokerLoadMiBps, levelForDemand, type ClusterFacts, type ModelTimings } from '../facts';
+import { efficientNodeCounts } from './oracle';
+import { levelChangeCost } from './reachable-oracle';
+import { layoutStates } from './serial-oracle';
+
+/** The `cluster.ts` tolerance on its above-target and above-baseline tests. */
+const EPSILON = 1e-9;
+
+/**
+ * The most brokers one node may hold at `producerMiBps` without its load going above
+ * `share` x baseline, counted as `cluster.ts` does (load > baseline x share x (1 + 1e-9)).
+ *
+ * @returns 0 to `brokersPerZone`.
+ */
+export function brokersWithin(facts: ClusterFacts, producerMiBps: number, share: number): number {
+  const perBroker = brokerLoadMiBps(facts, producerMiBps);
+  const limit = facts.nodeBaselineMiBps * share * (1 + EPSILON);
+  let most = 0;
+  for (let brokers = 1; brokers <= facts.brokersPerZone; brokers++) {
+    if (brokers * perBroker <= limit) most = brokers;
+  }
+  return most;
+}
+
+/** Everything the inner minimum needs, built once per series (`budgetProblem`). */
+export interface BudgetProblem {
+  /** Steps of the schedule (minutes x steps per minute). */
+  readonly steps: number;
+  /** Node-minutes of one step per state. */
+  readonly stepNodeMinutes: Float64Array;
+  /** Minutes per step (1 / steps per minute). */
+  readonly stepMinutes: number;
+  /** Per state, the states one move away (the state itself first) and each move's node-minutes. */
+  readonly sources: readonly Int32Array[];
+  readonly prices: readonly Float64Array[];
+  /** Per state and threshold k (0..brokersPerZone): nodes holding more than k brokers. */
+  readonly over: readonly Int32Array[];
+  /** Per state, the busiest node's brokers. */
+  readonly busiest: Int32Array;
+  /** Per step, the most brokers a node holds within the target / within the baseline. */
+  readonly withinTarget: Int32Array;
+  readonly withinBaseline: Int32Array;
+  /** Per state, node-minutes billed before the first step (nodes above the first level). */
+  readonly start: Float64Array;
+  /**
+   * true: a step is charged the cooler of the layout at t and the one at t + 1, and passes the
+   * baseline test when either does (the `move` window); false: the layout at t only (`step`).
+   */
+  readonly moveWindow: boolean;
+}
+
+/**
+ * How a step is charged: `move` (default) lets step t count the layout at t or the one the next
+ * move makes, whichever has fewer nodes over the target, since in the simulator that move's load
+ * may already be on its new node during step t (module comment); `step` counts the layout at t
+ * only, as `serial-oracle` books its own runs (tighter, but it misses a move's load already on its
+ * new node).
+ */
+export type BudgetWindow = 'move' | 'step';
+
+/**
+ * Builds the problem for `demand` (per-minute producer MiB/s) on `facts` with `timings`.
+ *
+ * @param window how a step is charged (`BudgetWindow`). @default 'move'
+ * @returns undefined where `layoutStates` has more than `MAX_LAYOUT_STATES` states.
+ */
+export function budgetProblem(
+  facts: ClusterFacts,
+  timings: ModelTimings,
+  demand: DemandSeries,
+  window: BudgetWindow = 'move',
+): BudgetProblem | undefined {
+  const levels = efficientNodeCounts(facts);
+  const exact = layoutStates(facts, levels, timings);
+  if (exact === undefined) return undefined;
+  const { states, members, stepsPerMinute } = exact;
+  const count = members.length;
+  const brokers = facts.brokersPerZone;
+  const sources: Int32Array[] = [];
+  const prices: Float64Array[] = [];
+  for (let to = 0; to < count; to++) {
+    const fromList = [to];
+    const priceList = [0];
+    for (let from = 0; from < count; from++) {
+      if (from === to) continue;
+      const price = states.transition(from, to);
+      if (price === Infinity) continue;
+      fromList.push(from);
+      priceList.push(price);
+    }
+    sources.push(Int32Array.from(fromList));
+    prices.push(Float64Array.from(priceList));
+  }
+  const over = members.map(member =>
+    Int32Array.from({ length: brokers + 1 }, (_, k) =>
+      member.reduce((sum, layout) => sum + layout.filter(held => held > k).length, 0),
+    ),
+  );
+  const busiest = Int32Array.from(members, member => Math.max(...member.map(layout => layout[0])));
+  const spreadOut = Math.min(...busiest);
+  const minutes = demand.producerMiBps.length;
+  const steps = minutes * stepsPerMinute;
+  const withinTarget = new Int32Array(steps);
+  const withinBaseline = new Int32Array(steps);
+  for (let minute = 0; minute < minutes; minute++) {
+    const producer = demand.producerMiBps[minute];
+    const target = brokersWithin(facts, producer, facts.targetUtilization);
+    const baseline = Math.max(spreadOut, brokersWithin(facts, producer, 1));
+    for (let step = 0; step < stepsPerMinute; step++) {
+      withinTarget[minute * stepsPerMinute + step] = target;
+      withinBaseline[minute * stepsPerMinute + step] = baseline;
+    }
+  }
+  const first =
+    minutes > 0 ? levelForDemand(facts, demand.producerMiBps[0], facts.targetUtilization) : 0;
+  const join = levelChangeCost(timings).addMinutes;
+  const start = Float64Array.from(members, member =>
+    member.reduce((sum, layout) => sum + Math.max(0, layout.length - first) * join, 0),
+  );
+  return {
+    steps,
+    stepNodeMinutes: Float64Array.from(states.nodeMinutes),
+    stepMinutes: 1 / stepsPerMinute,
+    sources,
+    prices,
+    over,
+    busiest,
+    withinTarget,
+    withinBaseline,
+    start,
+    moveWindow: window === 'move',
+  };
+}
+
+/** One evaluation of the inner minimum at a penalty. */
+export interface LagrangianPoint {
+  /** Penalty per over-target node-minute, in node-minutes. */
+  readonly lambda: number;
+  /** L(lambda): the least node-minutes + lambda x over-target node-minutes. */
+  readonly value: number;
+  /** A minimiser's node-minutes and (charged) over-target node-minutes; value = nodes + lambda over. */
+  readonly nodeMinutes: number;
+  readonly overTargetNodeMinutes: number;
+}
+
+/**
+ * L(lambda) over `problem` (see the module comment for what each step is charged).
+ *
+ * @param lambda node-minutes per over-target node-minute, >= 0.
+ */
+export function lagrangianMinimum(problem: BudgetProblem, lambda: number): LagrangianPoint {
+  const { steps, stepNodeMinutes, stepMinutes, sources, prices, over, busiest, moveWindow } =
+    problem;
+  const count = stepNodeMinutes.length;
+  if (steps === 0) return { lambda, value: 0, nodeMinutes: 0, overTargetNodeMinutes: 0 };
+  let value = new Float64Array(count);
+  let nodes = new Float64Array(count);
+  let overs = new Float64Array(count);
+  let nextValue = new Float64Array(count);
+  let nextNodes = new Float64Array(count);
+  let nextOvers = new Float64Array(count);
+  for (let state = 0; state < count; state++) {
+    nodes[state] = problem.start[state] + stepNodeMinutes[state];
+    value[state] = nodes[state];
+    overs[state] = 0;
+  }
+  // Moving from `from` (the layout at step t) to `to` (at t + 1) charges step t's penalty.
+  for (let step = 0; step + 1 < steps; step++) {
+    const targetK = problem.withinTarget[step];
+    const baselineK = problem.withinBaseline[step];
+    for (let to = 0; to < count; to++) {
+      const toWithin = moveWindow && busiest[to] <= baselineK;
+      const toOver = over[to][targetK];
+      const stateSources = sources[to];
+      const statePrices = prices[to];
+      let best = Infinity;
+      let bestNodes = 0;
+      let bestOvers = 0;
+      for (let index = 0; index < stateSources.length; index++) {
+        const from = stateSources[index];
+        if (value[from] === Infinity) continue;
+        if (!toWithin && busiest[from] > baselineK) continue;
+        const fromOver = over[from][targetK];
+        const charged = (moveWindow ? Math.min(fromOver, toOver) : fromOver) * stepMinutes;
+        const total = value[from] + statePrices[index] + lambda * charged;
+        if (total < best) {
+          best = total;
+          bestNodes = nodes[from] + statePrices[index];
+          bestOvers = overs[from] + charged;
+        }
+      }
+      nextValue[to] = best + stepNodeMinutes[to];
+      nextNodes[to] = bestNodes + stepNodeMinutes[to];
+      nextOvers[to] = bestOvers;
+    }
+    [value, nextValue] = [nextValue, value];
+    [nodes, nextNodes] = [nextNodes, nodes];
+    [overs, nextOvers] = [nextOvers, overs];
+  }
+  // The last step: `step` charges and checks its layout; `move` cannot see the next layout and
+  // charges nothing (a relaxation).
+  const lastTarget = problem.withinTarget[steps - 1];
+  const lastBaseline = problem.withinBaseline[steps - 1];
+  let bestState = -1;
+  let bestValue = Infinity;
+  let lastCharge = 0;
+  for (let state = 0; state < count; state++) {
+    if (value[state] === Infinity) continue;
+    if (!moveWindow && busiest[state] > lastBaseline) continue;
+    const charge = moveWindow ? 0 : over[state][lastTarget] * stepMinutes;
+    if (value[state] + lambda * charge < bestValue) {
+      bestState = state;
+      bestValue = value[state] + lambda * charge;
+      lastCharge = charge;
+    }
+  }
+  if (bestState < 0) throw new Error('no schedule keeps every node within its baseline');
+  return {
+    lambda,
+    value: bestValue,
+    nodeMinutes: nodes[bestState],
+    overTargetNodeMinutes: overs[bestState] + lastCharge,
+  };
+}
+
+/** The bound at one budget. */
+export interface SerialBudgetBound {
+  /** B: the over-target node-minutes allowed. */
+  readonly budgetOverTargetNodeMinutes: number;
+  /** Least node-seconds any strategy within the budget pays: the best L(lambda) - lambda B. */
+  readonly nodeSeconds: number;
+  /** The lambda that gave it, node-minutes per over-target node-minute. */
+  readonly lambda: number;
+  /**
+   * false when even the largest lambda tried left the minimiser above B: then no schedule of the
+   * model keeps within B and the true bound is unbounded; `nodeSeconds` is still a valid bound.
+   */
+  readonly budgetReachable: boolean;
+  /** Inner minimisations run. */
+  readonly evaluations: number;
+}
+
+/** Largest lambda tried: a node-minute weighs at most this many over-target node-minutes. */
+const MAX_LAMBDA = 1e7;
+
+/**
+ * The least node cost of any strategy of the model with at most `budget` over-target node-minutes
+ * and no node above its baseline (module comment): max over lambda >= 0 of L(lambda) - lambda B.
+ *
+ * The search: lambda = 0 first (if its minimiser keeps within B, that is the maximum); else lambda
+ * grows x4 from 1 until a minimiser keeps within B; then the lines N + lambda O of the two
+ * minimisers around the maximum are intersected, L is evaluated there, and the side whose
+ * over-target minutes are above B moves there, until L at the intersection equals the lines
+ * (then it is the exact maximum) or 60 evaluations.
+ *
+ * @param budget B, over-target node-minutes, >= 0.
+ * @returns undefined when the model has too many layouts (`MAX_LAYOUT_STATES`).
+ * @throws Error when the budget is negative or not finite.
+ */
+export function serialBudgetBound(
+  facts: ClusterFacts,
+  timings: ModelTimings,
+  demand: DemandSeries,
+  budget: number,
+  problem: BudgetProblem | undefined = budgetProblem(facts, timings, demand),
+): SerialBudgetBound | undefined {
+  if (!Number.isFinite(budget) || budget < 0) {
+    throw new Error(`budget ${budget} must be a finite number of node-minutes >= 0`);
+  }
+  if (problem === undefined) return undefined;
+  let evaluations = 0;
+  let best = { dual: -Infinity, lambda: 0 };
+  const evaluate = (lambda: number): LagrangianPoint => {
+    const point = lagrangianMinimum(problem, lambda);
+    evaluations++;
+    const dual = point.value - lambda * budget;
+    if (dual > best.dual) best = { dual, lambda };
+    return point;
+  };
+  const result = (reachable: boolean): SerialBudgetBound => ({
+    budgetOverTargetNodeMinutes: budget,
+    nodeSeconds: best.dual * 60,
+    lambda: best.lambda,
+    budgetReachable: reachable,
+    evaluations,
+  });
+  let low = evaluate(0);
+  if (low.overTargetNodeMinutes <= budget) return result(true);
+  let high: LagrangianPoint | undefined;
+  for (let lambda = 1; lambda <= MAX_LAMBDA; lambda *= 4) {
+    const point = evaluate(lambda);
+    if (point.overTargetNodeMinutes <= budget) {
+      high = point;
+      break;
+    }
+    low = point;
+  }
+  if (high === undefined) return result(false);
+  while (evaluations < 60) {
+    const slopes = low.overTargetNodeMinutes - high.overTargetNodeMinutes;
+    if (!(slopes > 0)) break;
+    const lambda = (high.nodeMinutes - low.nodeMinutes) / slopes;
+    if (!(lambda > low.lambda && lambda < high.lambda)) break;
+    const point = evaluate(lambda);
+    const lines = low.nodeMinutes + lambda * low.overTargetNodeMinutes;
+    if (point.value >= lines - 1e-9 * Math.max(1, Math.abs(lines))) break;
+    if (point.overTargetNodeMinutes > budget) low = point;
+    else high = point;
+  }
+  return result(true);
+}
+
+/**
+ * (static - bound) / (static - oracle), the share of the instant oracle's savings a strategy
+ * within the budget could at most get; null when the oracle saves nothing.
+ *
+ * @param staticNodeSeconds static's node-seconds; @param oracleNodeSeconds the `oracle`'s.
+ */
+export function shareOfOracleSavingsAtBound(
+  staticNodeSeconds: number,
+  oracleNodeSeconds: number,
+  boundNodeSeconds: number,
+): number | null {
+  const oracleSaves = staticNodeSeconds - oracleNodeSeconds;
+  return oracleSaves > 1e-9 ? (staticNodeSeconds - boundNodeSeconds) / oracleSaves : null;
+}
