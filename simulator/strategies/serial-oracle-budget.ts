@@ -56,9 +56,8 @@
  * (`MAX_LAYOUT_STATES`) there is no bound here: `budgetProblem` returns undefined.
  */
 import type { DemandSeries } from '../demand';
-import { brokerLoadMiBps, levelForDemand, type ClusterFacts, type ModelTimings } from '../facts';
+import { brokerLoadMiBps, type ClusterFacts, type ModelTimings } from '../facts';
 import { efficientNodeCounts } from './oracle';
-import { levelChangeCost } from './reachable-oracle';
 import { layoutStates } from './serial-oracle';
 
 /** The `cluster.ts` tolerance on its above-target and above-baseline tests. */
@@ -84,11 +83,19 @@ export function brokersWithin(facts: ClusterFacts, producerMiBps: number, share:
 export interface BudgetProblem {
   /** Steps of the schedule (minutes x steps per minute). */
   readonly steps: number;
-  /** Node-minutes of one step per state. */
+  /** Node-minutes of one step per state (`layoutStates`' `nodeMinutes`). */
   readonly stepNodeMinutes: Float64Array;
   /** Minutes per step (1 / steps per minute). */
   readonly stepMinutes: number;
-  /** Per state, the states one move away (the state itself first) and each move's node-minutes. */
+  /**
+   * The least share of a step the layout a move makes holds within that step: one tick of the
+   * step (`tickSeconds` / step seconds) when ticks divide the step, else 0.
+   */
+  readonly newLayoutShare: number;
+  /**
+   * Per state, the states one move away (the state itself first) and each move's node-minutes
+   * (`layoutStates`' `transition`).
+   */
   readonly sources: readonly Int32Array[];
   readonly prices: readonly Float64Array[];
   /** Per state and threshold k (0..brokersPerZone): nodes holding more than k brokers. */
@@ -98,35 +105,20 @@ export interface BudgetProblem {
   /** Per step, the most brokers a node holds within the target / within the baseline. */
   readonly withinTarget: Int32Array;
   readonly withinBaseline: Int32Array;
-  /** Per state, node-minutes billed before the first step (nodes above the first level). */
+  /** Per state, node-minutes billed before the first step (`layoutStates`' `start`: 0). */
   readonly start: Float64Array;
-  /**
-   * true: a step is charged the cooler of the layout at t and the one at t + 1, and passes the
-   * baseline test when either does (the `move` window); false: the layout at t only (`step`).
-   */
-  readonly moveWindow: boolean;
 }
 
 /**
- * How a step is charged: `move` (default) lets step t count the layout at t or the one the next
- * move makes, whichever has fewer nodes over the target, since in the simulator that move's load
- * may already be on its new node during step t (module comment); `step` counts the layout at t
- * only, as `serial-oracle` books its own runs (tighter, but it misses a move's load already on its
- * new node).
- */
-export type BudgetWindow = 'move' | 'step';
-
-/**
- * Builds the problem for `demand` (per-minute producer MiB/s) on `facts` with `timings`.
+ * Builds the problem for `demand` (per-minute producer MiB/s) on `facts` with `timings`: the
+ * `serial-oracle` states, moves and charges (`layoutStates`), plus what the penalty needs.
  *
- * @param window how a step is charged (`BudgetWindow`). @default 'move'
  * @returns undefined where `layoutStates` has more than `MAX_LAYOUT_STATES` states.
  */
 export function budgetProblem(
   facts: ClusterFacts,
   timings: ModelTimings,
   demand: DemandSeries,
-  window: BudgetWindow = 'move',
 ): BudgetProblem | undefined {
   const levels = efficientNodeCounts(facts);
   const exact = layoutStates(facts, levels, timings);
@@ -169,25 +161,42 @@ export function budgetProblem(
       withinBaseline[minute * stepsPerMinute + step] = baseline;
     }
   }
-  const first =
-    minutes > 0 ? levelForDemand(facts, demand.producerMiBps[0], facts.targetUtilization) : 0;
-  const join = levelChangeCost(timings).addMinutes;
-  const start = Float64Array.from(members, member =>
-    member.reduce((sum, layout) => sum + Math.max(0, layout.length - first) * join, 0),
-  );
+  const ticksPerStep = 60 / stepsPerMinute / timings.tickSeconds;
+  const whole = Math.round(ticksPerStep);
+  const newLayoutShare = whole >= 1 && Math.abs(ticksPerStep - whole) < 1e-9 ? 1 / whole : 0;
   return {
     steps,
     stepNodeMinutes: Float64Array.from(states.nodeMinutes),
     stepMinutes: 1 / stepsPerMinute,
+    newLayoutShare,
     sources,
     prices,
     over,
     busiest,
     withinTarget,
     withinBaseline,
-    start,
-    moveWindow: window === 'move',
+    start: Float64Array.from(members, (_, state) => states.start(state, 0)),
   };
+}
+
+/**
+ * The over-target node-minutes a step is charged when its layout goes from one with `before`
+ * nodes over the target (at this step's demand) to one with `after` (module comment): the least
+ * the run's own count can be wherever in the step the move began. A move that cools (or none) is
+ * charged `after` for the whole step (it may have begun at the step's start); one that heats, the
+ * old count for the step but its last tick (it may have begun then).
+ *
+ * @param newLayoutShare the least share of the step the new layout holds (`BudgetProblem`).
+ * @returns node-minutes.
+ */
+export function overTargetCharge(
+  before: number,
+  after: number,
+  stepMinutes: number,
+  newLayoutShare: number,
+): number {
+  const nodes = after <= before ? after : before + (after - before) * newLayoutShare;
+  return nodes * stepMinutes;
 }
 
 /** One evaluation of the inner minimum at a penalty. */
@@ -202,12 +211,16 @@ export interface LagrangianPoint {
 }
 
 /**
- * L(lambda) over `problem` (see the module comment for what each step is charged).
+ * L(lambda) over `problem`: the `serial-oracle` search over steps and layouts with every node
+ * within its baseline (not the target) at each step's end, plus lambda x each step's
+ * `overTargetCharge` (the first step's layout before is taken as within the target).
  *
  * @param lambda node-minutes per over-target node-minute, >= 0.
+ * @throws Error when no layout keeps a step's requirement (cannot happen: the most spread-out
+ *   layouts are always allowed).
  */
 export function lagrangianMinimum(problem: BudgetProblem, lambda: number): LagrangianPoint {
-  const { steps, stepNodeMinutes, stepMinutes, sources, prices, over, busiest, moveWindow } =
+  const { steps, stepNodeMinutes, stepMinutes, newLayoutShare, sources, prices, over, busiest } =
     problem;
   const count = stepNodeMinutes.length;
   if (steps === 0) return { lambda, value: 0, nodeMinutes: 0, overTargetNodeMinutes: 0 };
@@ -217,17 +230,26 @@ export function lagrangianMinimum(problem: BudgetProblem, lambda: number): Lagra
   let nextValue = new Float64Array(count);
   let nextNodes = new Float64Array(count);
   let nextOvers = new Float64Array(count);
+  const firstTarget = problem.withinTarget[0];
   for (let state = 0; state < count; state++) {
+    if (busiest[state] > problem.withinBaseline[0]) {
+      value[state] = Infinity;
+      continue;
+    }
+    const charged = overTargetCharge(0, over[state][firstTarget], stepMinutes, newLayoutShare);
     nodes[state] = problem.start[state] + stepNodeMinutes[state];
-    value[state] = nodes[state];
-    overs[state] = 0;
+    overs[state] = charged;
+    value[state] = nodes[state] + lambda * charged;
   }
-  // Moving from `from` (the layout at step t) to `to` (at t + 1) charges step t's penalty.
-  for (let step = 0; step + 1 < steps; step++) {
+  // A step's state is its layout at its end; the move from the previous one began within it.
+  for (let step = 1; step < steps; step++) {
     const targetK = problem.withinTarget[step];
     const baselineK = problem.withinBaseline[step];
     for (let to = 0; to < count; to++) {
-      const toWithin = moveWindow && busiest[to] <= baselineK;
+      if (busiest[to] > baselineK) {
+        nextValue[to] = Infinity;
+        continue;
+      }
       const toOver = over[to][targetK];
       const stateSources = sources[to];
       const statePrices = prices[to];
@@ -237,9 +259,7 @@ export function lagrangianMinimum(problem: BudgetProblem, lambda: number): Lagra
       for (let index = 0; index < stateSources.length; index++) {
         const from = stateSources[index];
         if (value[from] === Infinity) continue;
-        if (!toWithin && busiest[from] > baselineK) continue;
-        const fromOver = over[from][targetK];
-        const charged = (moveWindow ? Math.min(fromOver, toOver) : fromOver) * stepMinutes;
+        const charged = overTargetCharge(over[from][targetK], toOver, stepMinutes, newLayoutShare);
         const total = value[from] + statePrices[index] + lambda * charged;
         if (total < best) {
           best = total;
@@ -255,29 +275,17 @@ export function lagrangianMinimum(problem: BudgetProblem, lambda: number): Lagra
     [nodes, nextNodes] = [nextNodes, nodes];
     [overs, nextOvers] = [nextOvers, overs];
   }
-  // The last step: `step` charges and checks its layout; `move` cannot see the next layout and
-  // charges nothing (a relaxation).
-  const lastTarget = problem.withinTarget[steps - 1];
-  const lastBaseline = problem.withinBaseline[steps - 1];
   let bestState = -1;
-  let bestValue = Infinity;
-  let lastCharge = 0;
   for (let state = 0; state < count; state++) {
     if (value[state] === Infinity) continue;
-    if (!moveWindow && busiest[state] > lastBaseline) continue;
-    const charge = moveWindow ? 0 : over[state][lastTarget] * stepMinutes;
-    if (value[state] + lambda * charge < bestValue) {
-      bestState = state;
-      bestValue = value[state] + lambda * charge;
-      lastCharge = charge;
-    }
+    if (bestState < 0 || value[state] < value[bestState]) bestState = state;
   }
   if (bestState < 0) throw new Error('no schedule keeps every node within its baseline');
   return {
     lambda,
-    value: bestValue,
+    value: value[bestState],
     nodeMinutes: nodes[bestState],
-    overTargetNodeMinutes: overs[bestState] + lastCharge,
+    overTargetNodeMinutes: overs[bestState],
   };
 }
 
