@@ -5,17 +5,16 @@
  * `serial-oracle` bounds what a strategy saves only while every node stays within the planned
  * (target) utilization. A strategy that runs some node-minutes over the target (the controller
  * does) is outside that claim. This module widens it to every strategy that, in `serial-oracle`'s
- * model (exact layouts, one broker move in flight across the cluster, at most ceil(60 / r) moves
- * ending a minute, no node terminated with a broker on it, the same node billing):
+ * model (its module comment: exact layouts, one broker move in flight across the cluster, at most
+ * ceil(60 / r) moves beginning a minute, no node terminated with a broker on it, brokers rolled
+ * only onto Ready nodes, the same node billing):
  *
  * - runs at most B over-target node-minutes, counted as `simulator/cluster.ts` counts them for
- *   every strategy: a node whose load (brokers on it x one broker's load at that minute's demand)
- *   is above baseline x `targetUtilization` x (1 + 1e-9), per node and minute;
+ *   every strategy: a Ready node whose load (brokers on it x one broker's load at that minute's
+ *   demand) is above baseline x `targetUtilization` x (1 + 1e-9), per node and tick;
  * - never has a node above its baseline (load above baseline x (1 + 1e-9)). So the bound covers a
  *   run only when that run had 0 above-baseline node-minutes (`overloadedNodeMinutes`); a run
- *   that went above its baseline is outside it;
- * - starts at the first minute's level (`levelForDemand` at the target, where `simulate` starts
- *   every strategy but static).
+ *   that went above its baseline is outside it.
  *
  * Derivation (weak duality). Let S be the schedules of that model, N(x) a schedule's node-minutes
  * and O(x) its over-target node-minutes. For any lambda >= 0 and any x in S with O(x) <= B:
@@ -25,35 +24,38 @@
  * the largest one tried is the answer. L is a minimum of lines in lambda, so L(lambda) - lambda B
  * is concave and piecewise linear; `serialBudgetBound` finds its maximum by intersecting the lines
  * of the minimisers on either side of it. Schedules move whole brokers, so the bound may be below
- * the cheapest schedule within B (a duality gap: in the tests, 7 node-minutes where the cheapest
+ * the cheapest schedule within B (a duality gap: in the tests, 6.2 node-minutes where the cheapest
  * schedule within the budget costs 8); it is a bound, not a schedule.
  *
- * L(lambda) is the `serial-oracle` dynamic programme over steps and layouts with two changes:
+ * L(lambda) is the `serial-oracle` search over steps and layouts, with its states, moves and
+ * charges (`layoutStates`: a step's state is its layout at the step's end, a node added billed
+ * max(0, n - step) ahead, one removed s after, the first layout free), and two changes:
  *
- * - a layout may run in a step when no node is above its baseline (not the target); when demand
- *   is so high that no layout keeps that, the most spread-out layouts are allowed (a relaxation);
- * - each step adds lambda x its over-target node-minutes.
+ * - a step's layout must keep every node within its baseline at that step's demand (not the
+ *   target); when demand is so high that no layout does, the most spread-out layouts are allowed
+ *   (a relaxation);
+ * - each step adds lambda x the over-target node-minutes charged to it (`overTargetCharge`).
  *
- * Which layout a step is charged for (`BudgetWindow`). In `serial-oracle` a layout counts from the
- * end of the move that made it, but in `cluster.ts` a moved broker's load is on its new node while
- * it restarts, so during the step of a move the run already has the layout the move makes.
- * `move` (the default, and what `simulate --bounds` reports) therefore charges step t the smaller
- * over-target count of the layout at t and the layout at t + 1, and lets step t pass the baseline
- * test when either does; the last step is charged nothing. `step` charges the layout at t only, as
- * `serial-oracle` books its own runs; at B = 0 it equals the serial oracle's cost exactly.
+ * What a step is charged. The run holds the previous step's layout until its move begins, at one
+ * of the step's ticks, and the layout the move makes from that tick to the step's end (the model
+ * moves a rolled broker's load onto its Ready target in the tick of the roll). So where the move
+ * cools (or there is none) the run may count the new layout's over-target nodes for the whole
+ * step, and where it heats the old layout's for all of it but its last tick: the step is charged
+ * the least of those (with a 10 s tick and one step a minute, 1/6 minute of the new count). When
+ * ticks do not divide a step, the new layout's share is taken as 0 (the cooler of the two). The
+ * layout before the first step is taken as within the target (0 over). Each charge is at most
+ * what the run counts in that step, so O(schedule) <= the run's over-target minutes, and a run
+ * within B maps to a schedule within B. At B = 0 only schedules whose every step ends within the
+ * target are left (a heating move is charged at least one tick), so the bound equals
+ * `serial-oracle`'s cost there.
  *
- * What it inherits and leaves out: node billing (n + r before a node's first broker counts, s
- * after its last leaves), the step model and its optimistic omissions (catch-up, metrics lag, a
- * move's downtime) are `serial-oracle`'s, and this bound rests on that argument. The start differs
- * slightly: any layout may start, billed n + r per node above the first minute's level in its zone.
- * One inherited charge may be too high: `cluster.ts` takes a broker off its node when its restart
- * begins, so a node emptied by a move could be terminated then and billed s after, where the step
- * model bills it through the move and s after (r more per node removed).
- * Not covered: a move that starts mid-step in one step and ends in the next (moves longer than a
- * step, e.g. with catch-up) puts the new layout's load into a step whose both schedule layouts are
- * the old one, so where such a move cools a node the run's over-target minutes can be up to one
- * step per move fewer than charged here. Where the exact layouts are too many
- * (`MAX_LAYOUT_STATES`) there is no bound here: `budgetProblem` returns undefined.
+ * Tests: brute force over every schedule of the step model, counted from its rules, on tiny
+ * platforms; and random one-move-at-a-time scripts run in `cluster.ts` over the target (never
+ * above the baseline), where the bound at each run's own over-target minutes bills no more than
+ * the run (`test/simulator/strategies/serial-oracle-model.test.ts`).
+ *
+ * Not covered: where the exact layouts are too many (`MAX_LAYOUT_STATES`) there is no bound here:
+ * `budgetProblem` returns undefined.
  */
 import type { DemandSeries } from '../demand';
 import { brokerLoadMiBps, type ClusterFacts, type ModelTimings } from '../facts';
