@@ -117,9 +117,9 @@ export interface SerialBoundAtOverTarget {
   /** false when no schedule of the model keeps within B (the bound is then not tight). */
   readonly budgetReachable: boolean;
   /**
-   * B plus one step (a minute with the default timings) per controller broker move: the budget
-   * that also covers moves that start in one step and end in the next, which the bound's
-   * accounting leaves out (`strategies/serial-oracle-budget.ts`, "Not covered").
+   * B plus one step (a minute with the default timings) per controller broker move. The bound at B
+   * needs no such slack (a step is charged the least over-target minutes its move allows,
+   * `strategies/serial-oracle-budget.ts`); this looser figure is kept as a key of the contract.
    */
   readonly budgetWithMoveSlackOverTargetNodeMinutes: number;
   /** The share as `shareOfOracleSavings`, at that larger budget (a looser, safer bound). */

@@ -5,17 +5,16 @@
  * `serial-oracle` bounds what a strategy saves only while every node stays within the planned
  * (target) utilization. A strategy that runs some node-minutes over the target (the controller
  * does) is outside that claim. This module widens it to every strategy that, in `serial-oracle`'s
- * model (exact layouts, one broker move in flight across the cluster, at most ceil(60 / r) moves
- * ending a minute, no node terminated with a broker on it, the same node billing):
+ * model (its module comment: exact layouts, one broker move in flight across the cluster, at most
+ * ceil(60 / r) moves beginning a minute, no node terminated with a broker on it, brokers rolled
+ * only onto Ready nodes, the same node billing):
  *
  * - runs at most B over-target node-minutes, counted as `simulator/cluster.ts` counts them for
- *   every strategy: a node whose load (brokers on it x one broker's load at that minute's demand)
- *   is above baseline x `targetUtilization` x (1 + 1e-9), per node and minute;
+ *   every strategy: a Ready node whose load (brokers on it x one broker's load at that minute's
+ *   demand) is above baseline x `targetUtilization` x (1 + 1e-9), per node and tick;
  * - never has a node above its baseline (load above baseline x (1 + 1e-9)). So the bound covers a
  *   run only when that run had 0 above-baseline node-minutes (`overloadedNodeMinutes`); a run
- *   that went above its baseline is outside it;
- * - starts at the first minute's level (`levelForDemand` at the target, where `simulate` starts
- *   every strategy but static).
+ *   that went above its baseline is outside it.
  *
  * Derivation (weak duality). Let S be the schedules of that model, N(x) a schedule's node-minutes
  * and O(x) its over-target node-minutes. For any lambda >= 0 and any x in S with O(x) <= B:
@@ -25,40 +24,42 @@
  * the largest one tried is the answer. L is a minimum of lines in lambda, so L(lambda) - lambda B
  * is concave and piecewise linear; `serialBudgetBound` finds its maximum by intersecting the lines
  * of the minimisers on either side of it. Schedules move whole brokers, so the bound may be below
- * the cheapest schedule within B (a duality gap: in the tests, 7 node-minutes where the cheapest
+ * the cheapest schedule within B (a duality gap: in the tests, 6.2 node-minutes where the cheapest
  * schedule within the budget costs 8); it is a bound, not a schedule.
  *
- * L(lambda) is the `serial-oracle` dynamic programme over steps and layouts with two changes:
+ * L(lambda) is the `serial-oracle` search over steps and layouts, with its states, moves and
+ * charges (`layoutStates`: a step's state is its layout at the step's end, a node added billed
+ * max(0, n - step) ahead, one removed s after, the first layout free), and two changes:
  *
- * - a layout may run in a step when no node is above its baseline (not the target); when demand
- *   is so high that no layout keeps that, the most spread-out layouts are allowed (a relaxation);
- * - each step adds lambda x its over-target node-minutes.
+ * - a step's layout must keep every node within its baseline at that step's demand (not the
+ *   target); when demand is so high that no layout does, the most spread-out layouts are allowed
+ *   (a relaxation);
+ * - each step adds lambda x the over-target node-minutes charged to it (`overTargetCharge`).
  *
- * Which layout a step is charged for (`BudgetWindow`). In `serial-oracle` a layout counts from the
- * end of the move that made it, but in `cluster.ts` a moved broker's load is on its new node while
- * it restarts, so during the step of a move the run already has the layout the move makes.
- * `move` (the default, and what `simulate --bounds` reports) therefore charges step t the smaller
- * over-target count of the layout at t and the layout at t + 1, and lets step t pass the baseline
- * test when either does; the last step is charged nothing. `step` charges the layout at t only, as
- * `serial-oracle` books its own runs; at B = 0 it equals the serial oracle's cost exactly.
+ * What a step is charged. The run holds the previous step's layout until its move begins, at one
+ * of the step's ticks, and the layout the move makes from that tick to the step's end (the model
+ * moves a rolled broker's load onto its Ready target in the tick of the roll). So where the move
+ * cools (or there is none) the run may count the new layout's over-target nodes for the whole
+ * step, and where it heats the old layout's for all of it but its last tick: the step is charged
+ * the least of those (with a 10 s tick and one step a minute, 1/6 minute of the new count). When
+ * ticks do not divide a step, the new layout's share is taken as 0 (the cooler of the two). The
+ * layout before the first step is taken as within the target (0 over). Each charge is at most
+ * what the run counts in that step, so O(schedule) <= the run's over-target minutes, and a run
+ * within B maps to a schedule within B. At B = 0 only schedules whose every step ends within the
+ * target are left (a heating move is charged at least one tick), so the bound equals
+ * `serial-oracle`'s cost there.
  *
- * What it inherits and leaves out: node billing (n + r before a node's first broker counts, s
- * after its last leaves), the step model and its optimistic omissions (catch-up, metrics lag, a
- * move's downtime) are `serial-oracle`'s, and this bound rests on that argument. The start differs
- * slightly: any layout may start, billed n + r per node above the first minute's level in its zone.
- * One inherited charge may be too high: `cluster.ts` takes a broker off its node when its restart
- * begins, so a node emptied by a move could be terminated then and billed s after, where the step
- * model bills it through the move and s after (r more per node removed).
- * Not covered: a move that starts mid-step in one step and ends in the next (moves longer than a
- * step, e.g. with catch-up) puts the new layout's load into a step whose both schedule layouts are
- * the old one, so where such a move cools a node the run's over-target minutes can be up to one
- * step per move fewer than charged here. Where the exact layouts are too many
- * (`MAX_LAYOUT_STATES`) there is no bound here: `budgetProblem` returns undefined.
+ * Tests: brute force over every schedule of the step model, counted from its rules, on tiny
+ * platforms; and random one-move-at-a-time scripts run in `cluster.ts` over the target (never
+ * above the baseline), where the bound at each run's own over-target minutes bills no more than
+ * the run (`test/simulator/strategies/serial-oracle-model.test.ts`).
+ *
+ * Not covered: where the exact layouts are too many (`MAX_LAYOUT_STATES`) there is no bound here:
+ * `budgetProblem` returns undefined.
  */
 import type { DemandSeries } from '../demand';
-import { brokerLoadMiBps, levelForDemand, type ClusterFacts, type ModelTimings } from '../facts';
+import { brokerLoadMiBps, type ClusterFacts, type ModelTimings } from '../facts';
 import { efficientNodeCounts } from './oracle';
-import { levelChangeCost } from './reachable-oracle';
 import { layoutStates } from './serial-oracle';
 
 /** The `cluster.ts` tolerance on its above-target and above-baseline tests. */
@@ -84,11 +85,19 @@ export function brokersWithin(facts: ClusterFacts, producerMiBps: number, share:
 export interface BudgetProblem {
   /** Steps of the schedule (minutes x steps per minute). */
   readonly steps: number;
-  /** Node-minutes of one step per state. */
+  /** Node-minutes of one step per state (`layoutStates`' `nodeMinutes`). */
   readonly stepNodeMinutes: Float64Array;
   /** Minutes per step (1 / steps per minute). */
   readonly stepMinutes: number;
-  /** Per state, the states one move away (the state itself first) and each move's node-minutes. */
+  /**
+   * The least share of a step the layout a move makes holds within that step: one tick of the
+   * step (`tickSeconds` / step seconds) when ticks divide the step, else 0.
+   */
+  readonly newLayoutShare: number;
+  /**
+   * Per state, the states one move away (the state itself first) and each move's node-minutes
+   * (`layoutStates`' `transition`).
+   */
   readonly sources: readonly Int32Array[];
   readonly prices: readonly Float64Array[];
   /** Per state and threshold k (0..brokersPerZone): nodes holding more than k brokers. */
@@ -98,35 +107,20 @@ export interface BudgetProblem {
   /** Per step, the most brokers a node holds within the target / within the baseline. */
   readonly withinTarget: Int32Array;
   readonly withinBaseline: Int32Array;
-  /** Per state, node-minutes billed before the first step (nodes above the first level). */
+  /** Per state, node-minutes billed before the first step (`layoutStates`' `start`: 0). */
   readonly start: Float64Array;
-  /**
-   * true: a step is charged the cooler of the layout at t and the one at t + 1, and passes the
-   * baseline test when either does (the `move` window); false: the layout at t only (`step`).
-   */
-  readonly moveWindow: boolean;
 }
 
 /**
- * How a step is charged: `move` (default) lets step t count the layout at t or the one the next
- * move makes, whichever has fewer nodes over the target, since in the simulator that move's load
- * may already be on its new node during step t (module comment); `step` counts the layout at t
- * only, as `serial-oracle` books its own runs (tighter, but it misses a move's load already on its
- * new node).
- */
-export type BudgetWindow = 'move' | 'step';
-
-/**
- * Builds the problem for `demand` (per-minute producer MiB/s) on `facts` with `timings`.
+ * Builds the problem for `demand` (per-minute producer MiB/s) on `facts` with `timings`: the
+ * `serial-oracle` states, moves and charges (`layoutStates`), plus what the penalty needs.
  *
- * @param window how a step is charged (`BudgetWindow`). @default 'move'
  * @returns undefined where `layoutStates` has more than `MAX_LAYOUT_STATES` states.
  */
 export function budgetProblem(
   facts: ClusterFacts,
   timings: ModelTimings,
   demand: DemandSeries,
-  window: BudgetWindow = 'move',
 ): BudgetProblem | undefined {
   const levels = efficientNodeCounts(facts);
   const exact = layoutStates(facts, levels, timings);
@@ -169,25 +163,42 @@ export function budgetProblem(
       withinBaseline[minute * stepsPerMinute + step] = baseline;
     }
   }
-  const first =
-    minutes > 0 ? levelForDemand(facts, demand.producerMiBps[0], facts.targetUtilization) : 0;
-  const join = levelChangeCost(timings).addMinutes;
-  const start = Float64Array.from(members, member =>
-    member.reduce((sum, layout) => sum + Math.max(0, layout.length - first) * join, 0),
-  );
+  const ticksPerStep = 60 / stepsPerMinute / timings.tickSeconds;
+  const whole = Math.round(ticksPerStep);
+  const newLayoutShare = whole >= 1 && Math.abs(ticksPerStep - whole) < 1e-9 ? 1 / whole : 0;
   return {
     steps,
     stepNodeMinutes: Float64Array.from(states.nodeMinutes),
     stepMinutes: 1 / stepsPerMinute,
+    newLayoutShare,
     sources,
     prices,
     over,
     busiest,
     withinTarget,
     withinBaseline,
-    start,
-    moveWindow: window === 'move',
+    start: Float64Array.from(members, (_, state) => states.start(state, 0)),
   };
+}
+
+/**
+ * The over-target node-minutes a step is charged when its layout goes from one with `before`
+ * nodes over the target (at this step's demand) to one with `after` (module comment): the least
+ * the run's own count can be wherever in the step the move began. A move that cools (or none) is
+ * charged `after` for the whole step (it may have begun at the step's start); one that heats, the
+ * old count for the step but its last tick (it may have begun then).
+ *
+ * @param newLayoutShare the least share of the step the new layout holds (`BudgetProblem`).
+ * @returns node-minutes.
+ */
+export function overTargetCharge(
+  before: number,
+  after: number,
+  stepMinutes: number,
+  newLayoutShare: number,
+): number {
+  const nodes = after <= before ? after : before + (after - before) * newLayoutShare;
+  return nodes * stepMinutes;
 }
 
 /** One evaluation of the inner minimum at a penalty. */
@@ -202,12 +213,16 @@ export interface LagrangianPoint {
 }
 
 /**
- * L(lambda) over `problem` (see the module comment for what each step is charged).
+ * L(lambda) over `problem`: the `serial-oracle` search over steps and layouts with every node
+ * within its baseline (not the target) at each step's end, plus lambda x each step's
+ * `overTargetCharge` (the first step's layout before is taken as within the target).
  *
  * @param lambda node-minutes per over-target node-minute, >= 0.
+ * @throws Error when no layout keeps a step's requirement (cannot happen: the most spread-out
+ *   layouts are always allowed).
  */
 export function lagrangianMinimum(problem: BudgetProblem, lambda: number): LagrangianPoint {
-  const { steps, stepNodeMinutes, stepMinutes, sources, prices, over, busiest, moveWindow } =
+  const { steps, stepNodeMinutes, stepMinutes, newLayoutShare, sources, prices, over, busiest } =
     problem;
   const count = stepNodeMinutes.length;
   if (steps === 0) return { lambda, value: 0, nodeMinutes: 0, overTargetNodeMinutes: 0 };
@@ -217,17 +232,26 @@ export function lagrangianMinimum(problem: BudgetProblem, lambda: number): Lagra
   let nextValue = new Float64Array(count);
   let nextNodes = new Float64Array(count);
   let nextOvers = new Float64Array(count);
+  const firstTarget = problem.withinTarget[0];
   for (let state = 0; state < count; state++) {
+    if (busiest[state] > problem.withinBaseline[0]) {
+      value[state] = Infinity;
+      continue;
+    }
+    const charged = overTargetCharge(0, over[state][firstTarget], stepMinutes, newLayoutShare);
     nodes[state] = problem.start[state] + stepNodeMinutes[state];
-    value[state] = nodes[state];
-    overs[state] = 0;
+    overs[state] = charged;
+    value[state] = nodes[state] + lambda * charged;
   }
-  // Moving from `from` (the layout at step t) to `to` (at t + 1) charges step t's penalty.
-  for (let step = 0; step + 1 < steps; step++) {
+  // A step's state is its layout at its end; the move from the previous one began within it.
+  for (let step = 1; step < steps; step++) {
     const targetK = problem.withinTarget[step];
     const baselineK = problem.withinBaseline[step];
     for (let to = 0; to < count; to++) {
-      const toWithin = moveWindow && busiest[to] <= baselineK;
+      if (busiest[to] > baselineK) {
+        nextValue[to] = Infinity;
+        continue;
+      }
       const toOver = over[to][targetK];
       const stateSources = sources[to];
       const statePrices = prices[to];
@@ -237,9 +261,7 @@ export function lagrangianMinimum(problem: BudgetProblem, lambda: number): Lagra
       for (let index = 0; index < stateSources.length; index++) {
         const from = stateSources[index];
         if (value[from] === Infinity) continue;
-        if (!toWithin && busiest[from] > baselineK) continue;
-        const fromOver = over[from][targetK];
-        const charged = (moveWindow ? Math.min(fromOver, toOver) : fromOver) * stepMinutes;
+        const charged = overTargetCharge(over[from][targetK], toOver, stepMinutes, newLayoutShare);
         const total = value[from] + statePrices[index] + lambda * charged;
         if (total < best) {
           best = total;
@@ -255,29 +277,17 @@ export function lagrangianMinimum(problem: BudgetProblem, lambda: number): Lagra
     [nodes, nextNodes] = [nextNodes, nodes];
     [overs, nextOvers] = [nextOvers, overs];
   }
-  // The last step: `step` charges and checks its layout; `move` cannot see the next layout and
-  // charges nothing (a relaxation).
-  const lastTarget = problem.withinTarget[steps - 1];
-  const lastBaseline = problem.withinBaseline[steps - 1];
   let bestState = -1;
-  let bestValue = Infinity;
-  let lastCharge = 0;
   for (let state = 0; state < count; state++) {
     if (value[state] === Infinity) continue;
-    if (!moveWindow && busiest[state] > lastBaseline) continue;
-    const charge = moveWindow ? 0 : over[state][lastTarget] * stepMinutes;
-    if (value[state] + lambda * charge < bestValue) {
-      bestState = state;
-      bestValue = value[state] + lambda * charge;
-      lastCharge = charge;
-    }
+    if (bestState < 0 || value[state] < value[bestState]) bestState = state;
   }
   if (bestState < 0) throw new Error('no schedule keeps every node within its baseline');
   return {
     lambda,
-    value: bestValue,
+    value: value[bestState],
     nodeMinutes: nodes[bestState],
-    overTargetNodeMinutes: overs[bestState] + lastCharge,
+    overTargetNodeMinutes: overs[bestState],
   };
 }
 

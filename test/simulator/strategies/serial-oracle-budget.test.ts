@@ -1,23 +1,17 @@
 import fc from 'fast-check';
 import { loadSpecFile } from '../../../spec/load';
 import { DEFAULT_SPEC_FILE } from '../../../stacks/defaults';
-import {
-  brokerLoadMiBps,
-  DEFAULT_TIMINGS,
-  levelForDemand,
-  type ClusterFacts,
-} from '../../../simulator/facts';
+import { brokerLoadMiBps, DEFAULT_TIMINGS, type ClusterFacts } from '../../../simulator/facts';
 import { simulate } from '../../../simulator/simulate';
 import { syntheticDemand } from '../../../simulator/synthetic';
 import { efficientNodeCounts } from '../../../simulator/strategies/oracle';
-import { layoutStates, runSerialOracle } from '../../../simulator/strategies/serial-oracle';
+import { runSerialOracle } from '../../../simulator/strategies/serial-oracle';
 import {
   brokersWithin,
   budgetProblem,
   lagrangianMinimum,
   serialBudgetBound,
   shareOfOracleSavingsAtBound,
-  type BudgetWindow,
 } from '../../../simulator/strategies/serial-oracle-budget';
 import { flat, series, tinyFacts } from '../helpers';
 
@@ -53,50 +47,116 @@ interface Counted {
   readonly overTargetNodeMinutes: number;
 }
 
+/** A layout: per zone, the brokers on each node holding any, descending; zones sorted. */
+type Layout = number[][];
+
+const keyOf = (layout: Layout) => JSON.stringify(layout);
+
+/** Every layout one broker move away, with whether the move added or removed a node. */
+function movesFrom(
+  layout: Layout,
+  most: number,
+): { next: Layout; added: boolean; removed: boolean }[] {
+  const out: { next: Layout; added: boolean; removed: boolean }[] = [];
+  layout.forEach((zone, index) => {
+    for (let source = 0; source < zone.length; source++) {
+      for (let target = 0; target <= zone.length; target++) {
+        if (target === source) continue;
+        const nodes = [...zone, 0];
+        nodes[source]--;
+        nodes[target]++;
+        const kept = nodes.filter(held => held > 0).sort((a, b) => b - a);
+        if (kept.length > most) continue;
+        const next = layout.map((other, zoneIndex) => (zoneIndex === index ? kept : other));
+        next.sort((a, b) => keyOf([a]).localeCompare(keyOf([b])));
+        out.push({ next, added: target === zone.length, removed: zone[source] === 1 });
+      }
+    }
+  });
+  return out;
+}
+
 /**
- * Every schedule of the step model (one move or none a step, every node within its baseline every
- * step), counted as `cluster.ts` counts: a node is over the target when its brokers x one broker's
- * load is above baseline x target x (1 + 1e-9), above the baseline likewise at 100%.
+ * Every schedule of the serial-oracle step model at one step a minute (one broker move or none a
+ * step), counted from the rules, not from the module under test: a step's layout is the one at its
+ * end and bills its nodes for the whole step; a node added by a move is billed n - 1 minute
+ * before (its launch, less the step its move may begin in), one removed s after its step begins;
+ * the first layout is free. Every node is within its baseline at each step's end. Over-target
+ * minutes are the least the cluster model can count: a move begins at one of the step's ticks and
+ * its layout holds from there to the step's end (the model moves a rolled broker's load at once);
+ * before the first step the layout is within the target. A node is over the target when its
+ * brokers x one broker's load is above baseline x target x (1 + 1e-9), as cluster.ts counts.
  */
 function allSchedules(facts: ClusterFacts, demand: readonly number[]): Counted[] {
-  const exact = layoutStates(facts, efficientNodeCounts(facts), DEFAULT_TIMINGS);
-  if (exact === undefined) throw new Error('too many layouts for a brute force');
-  const { states, members } = exact;
-  expect(exact.stepsPerMinute).toBe(1);
+  expect(facts.zones.length * facts.brokersPerZone).toBeGreaterThanOrEqual(1);
+  const timings = DEFAULT_TIMINGS;
+  const ticks = 60 / timings.tickSeconds;
+  const added = timings.nodeReadySeconds / 60 - 1;
+  const removed = timings.instanceShutdownSeconds / 60;
+  const levels = efficientNodeCounts(facts);
+  const fewest = levels[0];
+  const most = Math.min(
+    facts.brokersPerZone,
+    Math.max(facts.maxNodesPerZone, levels[levels.length - 1]),
+  );
+  // Every layout with fewest..most nodes a zone.
+  const zoneLayouts: number[][] = [];
+  const parts = (prefix: number[], left: number, largest: number) => {
+    if (left === 0) {
+      if (prefix.length >= fewest && prefix.length <= most) zoneLayouts.push(prefix);
+      return;
+    }
+    for (let part = Math.min(left, largest); part >= 1; part--)
+      parts([...prefix, part], left - part, part);
+  };
+  parts([], facts.brokersPerZone, facts.brokersPerZone);
+  let layouts: Layout[] = [[]];
+  for (let zone = 0; zone < facts.zones.length; zone++) {
+    layouts = layouts.flatMap(prefix => zoneLayouts.map(each => [...prefix, each]));
+  }
+  const unique = new Map<string, Layout>();
+  for (const layout of layouts) {
+    const sorted = [...layout].sort((a, b) => keyOf([a]).localeCompare(keyOf([b])));
+    unique.set(keyOf(sorted), sorted);
+  }
   const baseline = facts.nodeBaselineMiBps;
-  const nodesOf = (state: number) => members[state].reduce((sum, zone) => sum + zone.length, 0);
-  const heldOf = (state: number) => members[state].flat();
-  const within = (state: number, minute: number) =>
-    heldOf(state).every(
-      held => held * brokerLoadMiBps(facts, demand[minute]) <= baseline * (1 + 1e-9),
-    );
-  const overOf = (state: number, minute: number) =>
-    heldOf(state).filter(
-      held =>
-        held * brokerLoadMiBps(facts, demand[minute]) >
-        baseline * facts.targetUtilization * (1 + 1e-9),
-    ).length;
-  const first = levelForDemand(facts, demand[0], facts.targetUtilization);
-  const join = (DEFAULT_TIMINGS.nodeReadySeconds + DEFAULT_TIMINGS.brokerRestartSeconds) / 60;
-  const startOf = (state: number) =>
-    members[state].reduce((sum, zone) => sum + Math.max(0, zone.length - first) * join, 0);
+  const overOf = (layout: Layout, minute: number, share: number) =>
+    layout
+      .flat()
+      .filter(held => held * brokerLoadMiBps(facts, demand[minute]) > baseline * share * (1 + 1e-9))
+      .length;
+  const nodesOf = (layout: Layout) => layout.flat().length;
+  // The least over-target node-minutes of a step whose layout goes from `before` to `after`.
+  const stepOver = (before: number, after: number) => {
+    let least = Infinity;
+    for (let tick = 0; tick < ticks; tick++) {
+      least = Math.min(least, (tick * before + (ticks - tick) * after) / ticks);
+    }
+    return before === after ? after : least;
+  };
   const out: Counted[] = [];
-  const walk = (prefix: number[], nodeMinutes: number, over: number): void => {
-    const minute = prefix.length;
+  const walk = (layout: Layout, minute: number, nodeMinutes: number, over: number): void => {
     if (minute === demand.length) {
       out.push({ nodeMinutes, overTargetNodeMinutes: over });
       return;
     }
-    for (let state = 0; state < members.length; state++) {
-      if (!within(state, minute)) continue;
-      let price = 0;
-      if (minute === 0) price = startOf(state);
-      else if (state !== prefix[minute - 1]) price = states.transition(prefix[minute - 1], state);
-      if (price === Infinity) continue;
-      walk([...prefix, state], nodeMinutes + price + nodesOf(state), over + overOf(state, minute));
+    const options = [{ next: layout, added: false, removed: false }, ...movesFrom(layout, most)];
+    for (const option of options) {
+      if (overOf(option.next, minute, 1) > 0) continue;
+      const price = (option.added ? added : 0) + (option.removed ? removed : 0);
+      const charge = stepOver(
+        overOf(layout, minute, facts.targetUtilization),
+        overOf(option.next, minute, facts.targetUtilization),
+      );
+      walk(option.next, minute + 1, nodeMinutes + price + nodesOf(option.next), over + charge);
     }
   };
-  walk([], 0, 0);
+  for (const first of unique.values()) {
+    if (overOf(first, 0, 1) > 0) continue;
+    // Before the first step: a layout within the target (0 nodes over it), free.
+    const charge = stepOver(0, overOf(first, 0, facts.targetUtilization));
+    walk(first, 1, nodesOf(first), charge);
+  }
   return out;
 }
 
@@ -127,29 +187,28 @@ describe('serialBudgetBound (brute force over tiny cases)', () => {
     name => {
       const facts = PLATFORMS[name];
       fc.assert(
-        fc.property(
-          tinyDemand(facts),
-          fc.constantFrom(0, 0.5, 1, 2, 3, 5, 8),
-          fc.constantFrom<BudgetWindow>('move', 'step'),
-          (values, budget, window) => {
-            const schedules = allSchedules(facts, values);
-            const demand = series(values);
-            const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand, window);
-            const bound = serialBudgetBound(facts, DEFAULT_TIMINGS, demand, budget, problem);
-            if (bound === undefined) throw new Error('no bound');
-            const within = schedules.filter(s => s.overTargetNodeMinutes <= budget + 1e-9);
-            const cheapest = Math.min(...within.map(s => s.nodeMinutes));
-            expect(bound.nodeSeconds / 60).toBeLessThanOrEqual(cheapest + 1e-9);
-            if (window === 'step') {
-              // Without a budget (lambda 0) the step window is exact: the cheapest schedule.
-              const unlimited = serialBudgetBound(facts, DEFAULT_TIMINGS, demand, 1e6, problem);
-              expect(unlimited?.nodeSeconds).toBeCloseTo(
-                60 * Math.min(...schedules.map(s => s.nodeMinutes)),
-                6,
-              );
-            }
-          },
-        ),
+        fc.property(tinyDemand(facts), fc.constantFrom(0, 0.5, 1, 2, 3, 5, 8), (values, budget) => {
+          const schedules = allSchedules(facts, values);
+          const demand = series(values);
+          const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand);
+          const bound = serialBudgetBound(facts, DEFAULT_TIMINGS, demand, budget, problem);
+          if (bound === undefined) throw new Error('no bound');
+          const within = schedules.filter(s => s.overTargetNodeMinutes <= budget + 1e-9);
+          const cheapest = within.reduce((least, s) => Math.min(least, s.nodeMinutes), Infinity);
+          expect(bound.nodeSeconds / 60).toBeLessThanOrEqual(cheapest + 1e-9);
+          // Without a budget (lambda 0) it is exact: the cheapest schedule of the model.
+          const unlimited = serialBudgetBound(facts, DEFAULT_TIMINGS, demand, 1e6, problem);
+          expect(unlimited?.nodeSeconds).toBeCloseTo(
+            60 * schedules.reduce((least, s) => Math.min(least, s.nodeMinutes), Infinity),
+            6,
+          );
+          // At B = 0 it is the serial oracle: only schedules within the target are left.
+          if (budget === 0 && Number.isFinite(cheapest)) {
+            const serial = runSerialOracle(facts, DEFAULT_TIMINGS, demand).books.nodeSeconds;
+            expect(bound.nodeSeconds).toBeCloseTo(serial, 6);
+            expect(serial / 60).toBeCloseTo(cheapest, 6);
+          }
+        }),
         { numRuns: 60, seed: 16 },
       );
     },
@@ -158,25 +217,31 @@ describe('serialBudgetBound (brute force over tiny cases)', () => {
   it('prices the over-target minutes a budget buys (one zone of 4, hand-checked)', () => {
     // 80 MiB/s: one broker carries 20, so 3 a node keep the target (60) and 4 on one node keep
     // only the baseline (80 of 100). Within the target: 2 nodes for 6 minutes = 12 node-minutes.
-    // 4 on one node from the start: 6 node-minutes, 6 over the target. With 5 over-target minutes:
-    // 3+1, then 4 on one node (the emptied node billed 1 minute more) = 2 + 1 + 5 = 8; with 2.5,
-    // 4 minutes of 3+1 first: 8 + 1 + 2 = 11.
-    // L(lambda) = min(12, 6 + 6 lambda) (8 + 5 lambda is never below both), so the dual at B is
-    // 12 - B at lambda = 1: 12, 9.5, 7, 6 at B = 0, 2.5, 5, 6. At 5 the bound (7) is below the
-    // cheapest schedule (8): the duality gap of whole moves; it is a bound, not a schedule.
+    // A step's layout is the one at its end, and a move that heats may begin at the step's last
+    // tick, so the step it ends in is charged 1/6 minute over the target. 4 on one node from the
+    // start (before it, the first level, within the target): 6 node-minutes, 1/6 + 5 over the
+    // target. 3+1 for t minutes, then 4 on one node (the emptied node billed s = 1 minute more):
+    // 7 + t node-minutes, 1/6 + 5 - t over the target; within 2.5, t = 3 (10), within 5, t = 1 (8).
+    // L(lambda) = min(12, 6 + 31/6 lambda) (the 3+1 schedules lie above that line), so the dual at
+    // B is 12 - 36/31 B at lambda = 36/31: at B = 5 the bound (6.19) is below the cheapest schedule
+    // (8): the duality gap of whole moves; it is a bound, not a schedule.
     const facts = PLATFORMS['one zone of 4'];
     const values = flat(80, 6);
     const demand = series(values);
-    const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand, 'step');
+    const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand);
     const schedules = allSchedules(facts, values);
     const at = (budget: number) =>
       serialBudgetBound(facts, DEFAULT_TIMINGS, demand, budget, problem)?.nodeSeconds ?? NaN;
     const primal = (budget: number) =>
-      Math.min(...schedules.filter(s => s.overTargetNodeMinutes <= budget).map(s => s.nodeMinutes));
-    expect([0, 2.5, 5, 6].map(primal)).toEqual([12, 11, 8, 6]);
-    expect([0, 2.5, 5, 6, 1e6].map(budget => at(budget) / 60)).toEqual([12, 9.5, 7, 6, 6]);
+      schedules
+        .filter(s => s.overTargetNodeMinutes <= budget + 1e-9)
+        .reduce((least, s) => Math.min(least, s.nodeMinutes), Infinity);
+    const budgets = [0, 2.5, 5, 31 / 6, 1e6];
+    expect(budgets.map(primal)).toEqual([12, 10, 8, 6, 6]);
+    const expected = [12, 12 - (36 / 31) * 2.5, 12 - (36 / 31) * 5, 6, 6];
+    budgets.forEach((budget, index) => expect(at(budget) / 60).toBeCloseTo(expected[index], 9));
     expect(serialBudgetBound(facts, DEFAULT_TIMINGS, demand, 2.5, problem)?.lambda).toBeCloseTo(
-      1,
+      36 / 31,
       9,
     );
   });
@@ -194,32 +259,25 @@ describe('serialBudgetBound (properties on the prod example)', () => {
     )
     .map(segments => series(segments.flatMap(segment => flat(segment.mibps, segment.minutes))));
 
-  it('never falls as the budget shrinks, and at 0 equals the serial oracle (step window)', () => {
+  it('never falls as the budget shrinks, and at 0 equals the serial oracle', () => {
     const { facts } = simulate(prod, series(flat(100, 2)));
     fc.assert(
       fc.property(
         traces,
         fc.array(fc.double({ min: 0, max: 200, noNaN: true }), { minLength: 2, maxLength: 4 }),
         (demand, budgets) => {
-          const move = budgetProblem(facts, DEFAULT_TIMINGS, demand, 'move');
-          const step = budgetProblem(facts, DEFAULT_TIMINGS, demand, 'step');
-          const boundOf = (budget: number, problem: typeof move) =>
+          const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand);
+          const boundOf = (budget: number) =>
             serialBudgetBound(facts, DEFAULT_TIMINGS, demand, budget, problem)?.nodeSeconds ?? NaN;
           const sorted = [0, ...budgets].sort((a, b) => a - b);
-          for (const problem of [move, step]) {
-            const bounds = sorted.map(budget => boundOf(budget, problem));
-            for (let index = 1; index < bounds.length; index++) {
-              expect(bounds[index]).toBeLessThanOrEqual(bounds[index - 1] + 1e-6);
-            }
+          const bounds = sorted.map(boundOf);
+          for (let index = 1; index < bounds.length; index++) {
+            expect(bounds[index]).toBeLessThanOrEqual(bounds[index - 1] + 1e-6);
           }
-          // The move window charges less than the step window, never more.
-          for (const budget of sorted) {
-            expect(boundOf(budget, move)).toBeLessThanOrEqual(boundOf(budget, step) + 1e-6);
-          }
-          // At B = 0 a large enough lambda leaves only schedules within the target: the serial
-          // oracle's (same model, same start), so the step window equals it.
+          // At B = 0 a large enough lambda leaves only schedules whose every step ends within the
+          // target (a heating move is charged at least a tick): the serial oracle's, same charges.
           const serial = runSerialOracle(facts, DEFAULT_TIMINGS, demand).books.nodeSeconds;
-          expect(boundOf(0, step)).toBeCloseTo(serial, 3);
+          expect(boundOf(0)).toBeCloseTo(serial, 3);
         },
       ),
       { numRuns: 15, seed: 1617 },
@@ -279,7 +337,7 @@ describe('lagrangianMinimum and the share', () => {
   it('rises with lambda and charges the over-target minutes it reports', () => {
     const facts = PLATFORMS['one zone of 4'];
     const demand = series([...flat(200, 3), ...flat(30, 4)]);
-    const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand, 'step');
+    const problem = budgetProblem(facts, DEFAULT_TIMINGS, demand);
     if (problem === undefined) throw new Error('no problem');
     let previous = -Infinity;
     for (const lambda of [0, 0.5, 1, 2, 4, 100]) {

@@ -3,6 +3,7 @@ import { ClusterModel } from '../../../simulator/cluster';
 import { DEFAULT_TIMINGS, type ClusterFacts, type ModelTimings } from '../../../simulator/facts';
 import { runReachableOracle } from '../../../simulator/strategies/reachable-oracle';
 import { runSerialCountBound, runSerialOracle } from '../../../simulator/strategies/serial-oracle';
+import { serialBudgetBound } from '../../../simulator/strategies/serial-oracle-budget';
 import { flat, series, timings as withTimings, tinyFacts } from '../helpers';
 
 /** Runs the model with scripted actions at given seconds (before that tick's step). */
@@ -162,6 +163,65 @@ function tightDemand(
   return perMinute;
 }
 
+/** Random platforms, timings and one-move-at-a-time scripts (`actionsOf`). */
+const scripts = fc
+  .record({
+    zones: fc.integer({ min: 1, max: 3 }),
+    brokersPerZone: fc.integer({ min: 2, max: 4 }),
+    restart: fc.constantFrom(30, 60, 90),
+    ready: fc.constantFrom(30, 60, 120, 180),
+    shutdown: fc.constantFrom(0, 60, 120),
+  })
+  .chain(shape =>
+    fc.record({
+      shape: fc.constant(shape),
+      initial: fc.integer({ min: 1, max: shape.brokersPerZone }),
+      events: fc.array(
+        fc.record({
+          second: fc
+            .tuple(fc.integer({ min: 0, max: 29 }), fc.constantFrom(0, 0, 0, 10, 30, 50))
+            .map(([minute, offset]) => minute * 60 + offset),
+          kind: fc.constantFrom('grow', 'shrink', 'shift') as fc.Arbitrary<ScriptEvent['kind']>,
+          zone: fc.integer({ min: 0, max: shape.zones - 1 }),
+          source: fc.nat(7),
+          target: fc.nat(7),
+        }),
+        { maxLength: 24 },
+      ),
+    }),
+  );
+
+type ScriptShape = {
+  zones: number;
+  brokersPerZone: number;
+  restart: number;
+  ready: number;
+  shutdown: number;
+};
+
+/** The tiny platform and timings of a script's shape. */
+function platformOf(shape: ScriptShape): { facts: ClusterFacts; timings: ModelTimings } {
+  const { zones, brokersPerZone } = shape;
+  const facts = tinyFacts({
+    brokersPerZone,
+    zones: Array.from({ length: zones }, (_, index) => ({
+      zone: `z${index}`,
+      poolName: `brokers-${index}`,
+      groupName: `group-${index}`,
+      suffix: String(index),
+      brokerIds: Array.from({ length: brokersPerZone }, (__, i) => (index + 1) * 1000 + i),
+    })),
+    balancedNodeCounts: [1, 2, 3, 4].filter(count => brokersPerZone % count === 0),
+    maxNodesPerZone: brokersPerZone,
+  });
+  const timings = withTimings({
+    brokerRestartSeconds: shape.restart,
+    nodeReadySeconds: shape.ready,
+    instanceShutdownSeconds: shape.shutdown,
+  });
+  return { facts, timings };
+}
+
 describe('the oracles against hand schedules in the cluster model', () => {
   it('are no costlier than a one-move-at-a-time schedule that keeps every node within target', () => {
     // The model moves a broker's load onto its Ready target the moment it is rolled: a node
@@ -227,52 +287,10 @@ describe('the oracles against hand schedules in the cluster model', () => {
   });
 
   it('are no costlier than any random scripted schedule that kept the rules (property)', () => {
-    const shapes = fc.record({
-      zones: fc.integer({ min: 1, max: 3 }),
-      brokersPerZone: fc.integer({ min: 2, max: 4 }),
-      restart: fc.constantFrom(30, 60, 90),
-      ready: fc.constantFrom(30, 60, 120, 180),
-      shutdown: fc.constantFrom(0, 60, 120),
-    });
-    const scripts = shapes.chain(shape =>
-      fc.record({
-        shape: fc.constant(shape),
-        initial: fc.integer({ min: 1, max: shape.brokersPerZone }),
-        events: fc.array(
-          fc.record({
-            second: fc
-              .tuple(fc.integer({ min: 0, max: 29 }), fc.constantFrom(0, 0, 0, 10, 30, 50))
-              .map(([minute, offset]) => minute * 60 + offset),
-            kind: fc.constantFrom('grow', 'shrink', 'shift') as fc.Arbitrary<ScriptEvent['kind']>,
-            zone: fc.integer({ min: 0, max: shape.zones - 1 }),
-            source: fc.nat(7),
-            target: fc.nat(7),
-          }),
-          { maxLength: 24 },
-        ),
-      }),
-    );
     let checked = 0;
     fc.assert(
       fc.property(scripts, ({ shape, initial, events }) => {
-        const { zones, brokersPerZone } = shape;
-        const facts = tinyFacts({
-          brokersPerZone,
-          zones: Array.from({ length: zones }, (_, index) => ({
-            zone: `z${index}`,
-            poolName: `brokers-${index}`,
-            groupName: `group-${index}`,
-            suffix: String(index),
-            brokerIds: Array.from({ length: brokersPerZone }, (__, i) => (index + 1) * 1000 + i),
-          })),
-          balancedNodeCounts: [1, 2, 3, 4].filter(count => brokersPerZone % count === 0),
-          maxNodesPerZone: brokersPerZone,
-        });
-        const timings = withTimings({
-          brokerRestartSeconds: shape.restart,
-          nodeReadySeconds: shape.ready,
-          instanceShutdownSeconds: shape.shutdown,
-        });
+        const { facts, timings } = platformOf(shape);
         const actions = actionsOf(events, timings);
         const values = tightDemand(facts, 30, initial, actions, timings);
         const run = runScript(facts, values, initial, actions, timings);
@@ -290,5 +308,36 @@ describe('the oracles against hand schedules in the cluster model', () => {
       { numRuns: 300, seed: 1830 },
     );
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('the budget bound at the over-target minutes of a run is no costlier than the run (property)', () => {
+    // The same scripts at up to 1 / target times the demand they just carry at the target: their
+    // nodes run over the target (never above the baseline), and the bound at B = the run's own
+    // over-target node-minutes must bill no more than the run.
+    const factors = fc.array(fc.constantFrom(0.8, 1, 1.2, 1.4, 1.6, 1 / 0.6), {
+      minLength: 30,
+      maxLength: 30,
+    });
+    let checked = 0;
+    let overTarget = 0;
+    fc.assert(
+      fc.property(scripts, factors, ({ shape, initial, events }, scale) => {
+        const { facts, timings } = platformOf(shape);
+        const actions = actionsOf(events, timings);
+        const tight = tightDemand(facts, 30, initial, actions, timings);
+        const values = tight.map((value, minute) => value * scale[minute]);
+        const run = runScript(facts, values, initial, actions, timings);
+        if (run.books.overloadedNodeSeconds > 0 || run.books.maxConcurrentMoves > 1) return;
+        checked++;
+        const budget = run.books.overTargetNodeSeconds / 60;
+        if (budget > 0) overTarget++;
+        const bound = serialBudgetBound(facts, timings, series(values), budget);
+        if (bound === undefined) throw new Error('too many layouts');
+        expect(bound.nodeSeconds).toBeLessThanOrEqual(run.books.nodeSeconds + 1e-6);
+      }),
+      { numRuns: 300, seed: 1831 },
+    );
+    expect(checked).toBeGreaterThan(100);
+    expect(overTarget).toBeGreaterThan(50);
   });
 });
