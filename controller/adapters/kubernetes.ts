@@ -288,7 +288,20 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
   async writeDecisionRecord(record: DecisionRecord): Promise<void> {
     const namespace = this.config.leaderElection.namespace;
     const name = decisionConfigMapName(this.config.clusterName);
-    const data = { [DECISION_RECORD_KEY]: encodeDecisionRecord(record) };
+    await this.replaceConfigMapData(namespace, name, {
+      [DECISION_RECORD_KEY]: encodeDecisionRecord(record),
+    });
+  }
+
+  /**
+   * Replaces the `data` of the ConfigMap `namespace/name` (a JSON patch `add` of `/data`), creating
+   * it with the controller's name label when it does not exist (404). Other errors are thrown.
+   */
+  private async replaceConfigMapData(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+  ): Promise<void> {
     try {
       await this.core.patchNamespacedConfigMap({
         name,
@@ -334,27 +347,9 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
         return decoded.marker;
       },
       write: async marker => {
-        const data = { [FORECAST_MARKER_KEY]: encodeForecastMarker(marker) };
-        try {
-          await this.core.patchNamespacedConfigMap({
-            name,
-            namespace,
-            body: [{ op: 'add', path: '/data', value: data }],
-          });
-        } catch (error) {
-          if ((error as { code?: number }).code !== 404) throw error;
-          await this.core.createNamespacedConfigMap({
-            namespace,
-            body: {
-              metadata: {
-                name,
-                namespace,
-                labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' },
-              },
-              data,
-            },
-          });
-        }
+        await this.replaceConfigMapData(namespace, name, {
+          [FORECAST_MARKER_KEY]: encodeForecastMarker(marker),
+        });
       },
     };
   }
