@@ -249,7 +249,8 @@ export class ForecastHistory {
    * again at every call while it holds a zone (`forecasts`), so a marker the operator deletes lets
    * go at the next pass; after a successful refetch, stamps the zones whose held history spans
    * `minHistoryHours` and writes the marker (leader only, once a read succeeded, when a stamp is
-   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's). Never throws: an error goes
+   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; read again just before,
+   * and not written when that read fails). Never throws: an error goes
    * to `onError` (range query) or `onMarkerError` (marker), the previous history is kept, and a
    * failed marker write is tried again after the next successful refetch; it never holds anything.
    */
@@ -258,8 +259,8 @@ export class ForecastHistory {
     if (forecast === undefined) return;
     if (this.rangeQueryDue(nowMs) && (await this.refetch(nowMs))) {
       this.stampSufficientZones(nowMs);
-      await this.readMarkerIfNeeded(nowMs);
-      await this.writeMarkerIfDue(nowMs);
+      const read = await this.readMarkerIfNeeded(nowMs);
+      await this.writeMarkerIfDue(nowMs, read);
       return;
     }
     await this.readMarkerIfNeeded(nowMs);
@@ -526,11 +527,21 @@ export class ForecastHistory {
     }
   }
 
-  /** Reads the marker until a read succeeds, and again while it holds a zone. */
-  private async readMarkerIfNeeded(nowMs: number): Promise<void> {
+  /**
+   * Reads the marker until a read succeeds, and again while it holds a zone; returns whether it
+   * tried.
+   */
+  private async readMarkerIfNeeded(nowMs: number): Promise<boolean> {
+    if (this.options.marker === undefined) return false;
+    if (this.markerRead && !this.markerHoldsAZone(nowMs)) return false;
+    await this.readMarker(nowMs);
+    return true;
+  }
+
+  /** Reads the marker into `markerStamps` (`markerError` on a failure). */
+  private async readMarker(nowMs: number): Promise<void> {
     const store = this.options.marker;
     if (store === undefined) return;
-    if (this.markerRead && !this.markerHoldsAZone(nowMs)) return;
     try {
       const marker = await store.read();
       const stamps = new Map<string, ReadStamp>();
@@ -552,15 +563,22 @@ export class ForecastHistory {
   }
 
   /**
-   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded (so no stamp
-   * it did not see is dropped), and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS`
-   * older than the process's. The marker written holds, per config zone, the later of the stamp
-   * read and the process's own, without expired stamps.
+   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded and the last
+   * read did not fail, and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS` older than
+   * the process's; the marker is read again first unless it was read in this refresh
+   * (`readThisRefresh`), so a stamp another process wrote since is not dropped, nor one the
+   * operator deleted written back (a write racing that read, milliseconds, can still do either:
+   * the write carries no resourceVersion precondition). The marker written holds, per config zone, the later of the stamp read (one dated
+   * after its first read by this process: as of that read, `markerExpiresAtMs`) and the process's
+   * own, without expired stamps.
    */
-  private async writeMarkerIfDue(nowMs: number): Promise<void> {
+  private async writeMarkerIfDue(nowMs: number, readThisRefresh: boolean): Promise<void> {
     const store = this.options.marker;
     const forecast = this.config.forecast;
     if (store === undefined || forecast === undefined || !this.markerRead) return;
+    // The last read failed: the stamps held are what an earlier read saw, and writing them back
+    // could undo a deletion by the operator since (the way out); wait for a read that succeeds.
+    if (this.markerError !== undefined) return;
     if (!(this.options.mayWriteMarker?.() ?? true)) return;
     const rewriteMs = FORECAST_MARKER_REWRITE_SECONDS * 1000;
     const due = this.config.zones.some(zone => {
@@ -569,6 +587,13 @@ export class ForecastHistory {
       return own !== undefined && (stored === undefined || own - stored >= rewriteMs);
     });
     if (!due) return;
+    // Read right before the write: another process (a leader before this one, a lost leader) may
+    // have written stamps since this one last read, and the write replaces the marker whole.
+    if (!readThisRefresh) {
+      await this.readMarker(nowMs);
+      if (this.markerError !== undefined) return;
+      if (!(this.options.mayWriteMarker?.() ?? true)) return;
+    }
     const zones: Record<string, { sufficientAtMs: number }> = {};
     for (const zone of this.config.zones) {
       const read = this.markerStamps.get(zone.zone);
@@ -576,7 +601,12 @@ export class ForecastHistory {
       const readLive =
         read !== undefined &&
         nowMs < markerExpiresAtMs(read.sufficientAtMs, forecast.historyDays, read.firstReadAtMs);
-      const stamp = Math.max(own ?? -1, readLive ? read.sufficientAtMs : -1);
+      // A stamp read ahead of this clock is written back as of its first read (what its expiry
+      // counts from), so a next process does not count it from its own first read again.
+      const stamp = Math.max(
+        own ?? -1,
+        readLive ? Math.min(read.sufficientAtMs, read.firstReadAtMs) : -1,
+      );
       if (stamp >= 0) zones[zone.zone] = { sufficientAtMs: stamp };
     }
     const marker: ForecastMarker = { version: 1, zones };

@@ -33,13 +33,19 @@ export function forecastMarkerConfigMapName(clusterName: string): string {
   return `${clusterName}-kafka-autoscaler-forecast`;
 }
 
+/** The latest epoch ms a JavaScript Date holds (ECMA-262, "Time Values and Time Range"). */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
 const markerSchema = z.object({
   version: z.literal(1),
   zones: z.record(
     z.string(),
     z.object({
-      /** The last time a process held at least `minHistoryHours` of the zone's history, epoch ms. */
-      sufficientAtMs: z.number().int().nonnegative(),
+      /**
+       * The last time a process held at least `minHistoryHours` of the zone's history, epoch ms
+       * (at most the latest time a Date holds: a later one is not a marker).
+       */
+      sufficientAtMs: z.number().int().nonnegative().max(MAX_DATE_MS),
     }),
   ),
 });

@@ -1,0 +1,157 @@
+/**
+ * Adversarial review of the forecast history marker (`controller/forecast-marker.ts`,
+ * `ForecastHistory`): faults found by fault injection, each reproduced here.
+ * - A stamp dated after the reading process's clock was written back as read, so every restart
+ *   within `historyDays` counted it from its own first read again: the stamp never expired.
+ * - A stamp beyond the range of a JavaScript Date passed the schema and made `forecasts` throw
+ *   (every pass failed, scale-out included) instead of reading as a marker that is not one.
+ * - A write after a failed re-read wrote back the stamps of the last successful read, undoing the
+ *   operator's deletion of the marker (the documented way out).
+ */
+import type { ControllerConfig } from '../../controller/config';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
+import {
+  FORECAST_STEP_SECONDS,
+  ForecastHistory,
+  type RangeQuerier,
+} from '../../controller/forecast-history';
+import { decodeForecastMarker } from '../../controller/forecast-marker';
+import { NOW_MS, testConfig } from './fixtures';
+import { MemoryMarkerStore } from './memory-marker-store';
+
+const MIB = 1024 * 1024;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const STEP_MS = FORECAST_STEP_SECONDS * 1000;
+
+const config: ControllerConfig = {
+  ...testConfig(),
+  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+};
+const [ZONE_A] = config.zones.map(zone => zone.zone);
+
+type Series = Awaited<ReturnType<RangeQuerier['queryRange']>>[number];
+
+/**
+ * A Prometheus holding a flat 40 MiB/s per pool up to each query's end: the first zone's pool from
+ * `shortSinceMs` (moved along to stay short), the others from 3 days before NOW_MS.
+ */
+function prometheus(shortFor: () => number): RangeQuerier {
+  return {
+    queryRange: async (_promql, startMs, endMs): Promise<Series[]> =>
+      config.zones.map((zone, index) => {
+        const sinceMs = index === 0 ? endMs - shortFor() : NOW_MS - 3 * DAY_MS;
+        const points: Array<{ atMs: number; value: number }> = [];
+        for (
+          let atMs = Math.ceil(Math.max(startMs, sinceMs) / STEP_MS) * STEP_MS;
+          atMs <= endMs;
+          atMs += STEP_MS
+        ) {
+          points.push({ atMs, value: 40 * MIB });
+        }
+        return { labels: { pool: zone.poolName }, points };
+      }),
+  };
+}
+
+function start(marker: MemoryMarkerStore, query: RangeQuerier): ForecastHistory {
+  return new ForecastHistory(query, config, () => undefined, {
+    marker,
+    mayWriteMarker: () => true,
+    onMarkerError: () => undefined,
+  });
+}
+
+async function statusOfA(history: ForecastHistory, nowMs: number): Promise<string | undefined> {
+  await history.refresh(nowMs);
+  return history.forecasts(nowMs)?.[0]?.status;
+}
+
+describe('forecast marker review', () => {
+  it('a stamp dated ahead of the clock expires historyDays after its first read, restarts or not', async () => {
+    // GIVEN a marker stamped a year ahead (a clock that ran ahead), zone a's Prometheus history
+    // short (2 h, kept short), the other zones long (so the leader writes the marker)
+    const marker = new MemoryMarkerStore({
+      version: 1,
+      zones: { [ZONE_A as string]: { sufficientAtMs: NOW_MS + 365 * DAY_MS } },
+    });
+    const query = prometheus(() => 2 * HOUR_MS);
+    expect(await statusOfA(start(marker, query), NOW_MS)).toBe('unknown');
+    // WHEN the controller restarts every 13 days
+    for (let day = 13; day <= 39; day += 13)
+      await start(marker, query).refresh(NOW_MS + day * DAY_MS);
+    // THEN after a restart on day 40 the stamp no longer holds zone a: it expired 14 days after it
+    // was first read
+    expect(await statusOfA(start(marker, query), NOW_MS + 40 * DAY_MS)).toBe(
+      'insufficient-history',
+    );
+    // AND no stamp ahead of the writer's clock is written back
+    for (const entry of Object.values(marker.marker?.zones ?? {})) {
+      expect(entry.sufficientAtMs).toBeLessThanOrEqual(NOW_MS + 40 * DAY_MS);
+    }
+  });
+
+  it('a stamp beyond the range of a date is not a marker: the short zones are held with the fix, nothing throws', async () => {
+    const text = `{"version":1,"zones":{"${ZONE_A}":{"sufficientAtMs":8700000000000000}}}`;
+    expect(decodeForecastMarker(text)).toEqual({
+      error: expect.stringContaining('zones.us-east-1a.sufficientAtMs'),
+    });
+    const marker = new MemoryMarkerStore();
+    marker.text = text;
+    const history = start(
+      marker,
+      prometheus(() => 2 * HOUR_MS),
+    );
+    await history.refresh(NOW_MS);
+    const forecasts = history.forecasts(NOW_MS) ?? [];
+    expect(forecasts.map(each => each.status)).toEqual(['unknown', 'ok', 'ok']);
+    expect(forecasts[0]?.unknownCause).toContain('delete the ConfigMap to clear it');
+  });
+
+  it('a write after a failed re-read does not bring back a marker the operator deleted', async () => {
+    // GIVEN zone a held by a live stamp, the leader stamping zones b and c
+    const marker = new MemoryMarkerStore({
+      version: 1,
+      zones: { [ZONE_A as string]: { sufficientAtMs: NOW_MS - DAY_MS } },
+    });
+    const history = start(
+      marker,
+      prometheus(() => 2 * HOUR_MS),
+    );
+    expect(await statusOfA(history, NOW_MS)).toBe('unknown');
+    expect(Object.keys(marker.marker?.zones ?? {})).toHaveLength(3);
+    // WHEN the operator deletes the marker, and the re-read at the next refetch fails
+    marker.text = undefined;
+    marker.failReads = true;
+    await history.refresh(NOW_MS + 2 * HOUR_MS);
+    marker.failReads = false;
+    // THEN zone a's stamp is not written back, and zone a is let go once a read succeeds
+    expect(marker.marker?.zones[ZONE_A as string]).toBeUndefined();
+    expect(await statusOfA(history, NOW_MS + 2 * HOUR_MS + 30_000)).toBe('insufficient-history');
+  });
+
+  it('a leader writing after another process wrote does not drop the stamp it wrote', async () => {
+    // GIVEN process B (a follower) started on a marker without a stamp for zone a, zone a's
+    // history short for it, b and c long
+    const marker = new MemoryMarkerStore();
+    let bLeads = false;
+    const b = new ForecastHistory(
+      prometheus(() => 2 * HOUR_MS),
+      config,
+      () => undefined,
+      {
+        marker,
+        mayWriteMarker: () => bLeads,
+      },
+    );
+    expect(await statusOfA(b, NOW_MS)).toBe('insufficient-history');
+    // AND then the leader (a process that held zone a's history longer) stamped zone a
+    marker.text = `{"version":1,"zones":{"${ZONE_A}":{"sufficientAtMs":${NOW_MS + HOUR_MS}}}}`;
+    // WHEN B takes the lead and writes its own stamps
+    bLeads = true;
+    await b.refresh(NOW_MS + 2 * HOUR_MS);
+    expect(marker.marker?.zones['us-east-1b']?.sufficientAtMs).toBe(NOW_MS + 2 * HOUR_MS);
+    // THEN the other process's stamp for zone a is kept
+    expect(marker.marker?.zones[ZONE_A as string]?.sufficientAtMs).toBe(NOW_MS + HOUR_MS);
+  });
+});
