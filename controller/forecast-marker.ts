@@ -2,8 +2,9 @@
  * The forecast history marker: what a controller process leaves in the cluster so that the next
  * one can tell "a new cluster, never enough history" from "the zone had enough history, and
  * Prometheus lost it". The history itself is not persisted (it is Prometheus's); the marker keeps,
- * per zone, only the last time a process held at least `minHistoryHours` of the zone's demand
- * history (`sufficientAtMs`).
+ * per zone, only the last time a process's forecast of the zone counted (`forecastZone` answered
+ * `ok`: at least `minHistoryHours` of the zone's demand history, with samples in the windows it
+ * reads; `sufficientAtMs`).
  *
  * Stored as JSON under `FORECAST_MARKER_KEY` in the ConfigMap `<cluster>-kafka-autoscaler-forecast`
  * in the controller's namespace (the Lease's namespace), written by the leader with
@@ -42,7 +43,7 @@ const markerSchema = z.object({
     z.string(),
     z.object({
       /**
-       * The last time a process held at least `minHistoryHours` of the zone's history, epoch ms
+       * The last time a process's forecast of the zone counted (`ok`), epoch ms
        * (at most the latest time a Date holds: a later one is not a marker).
        */
       sufficientAtMs: z.number().int().nonnegative().max(MAX_DATE_MS),
@@ -51,8 +52,8 @@ const markerSchema = z.object({
 });
 
 /**
- * The stored marker: per zone name, the last time a controller process held at least
- * `minHistoryHours` of the zone's demand history (`sufficientAtMs`, epoch ms).
+ * The stored marker: per zone name, the last time a controller process's forecast of the zone
+ * counted (`ok`: at least `minHistoryHours` of its demand history; `sufficientAtMs`, epoch ms).
  */
 export type ForecastMarker = z.infer<typeof markerSchema>;
 

@@ -7,6 +7,11 @@
  *   (every pass failed, scale-out included) instead of reading as a marker that is not one.
  * - A write after a failed re-read wrote back the stamps of the last successful read, undoing the
  *   operator's deletion of the marker (the documented way out).
+ * - A write replaced the marker with the stamps of the process's last read (at its start, for a
+ *   follower that takes the lead): a stamp another process wrote since was dropped.
+ * - The marker held a zone only while its history spanned less than `minHistoryHours`: after a
+ *   restart onto a Prometheus that kept a block of old data and the last hours, the forecast had no
+ *   sample in its past windows (`insufficient-history`, the floor ignored) and the zone read as new.
  */
 import type { ControllerConfig } from '../../controller/config';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
@@ -153,5 +158,52 @@ describe('forecast marker review', () => {
     expect(marker.marker?.zones['us-east-1b']?.sufficientAtMs).toBe(NOW_MS + 2 * HOUR_MS);
     // THEN the other process's stamp for zone a is kept
     expect(marker.marker?.zones[ZONE_A as string]?.sufficientAtMs).toBe(NOW_MS + HOUR_MS);
+  });
+
+  it('a restart onto a Prometheus that kept only a block of old data and the last hours is held, not reactive', async () => {
+    // GIVEN a controller that held 3 days of every zone and stamped the marker
+    const marker = new MemoryMarkerStore();
+    const full = prometheus(() => 3 * DAY_MS);
+    expect(await statusOfA(start(marker, full), NOW_MS)).toBe('ok');
+    // WHEN Prometheus loses all but an hour of data 30 h back and the last hour (blocks lost),
+    // and the controller restarts
+    const restartMs = NOW_MS + 2 * HOUR_MS;
+    const kept = (atMs: number) =>
+      (atMs >= restartMs - 30 * HOUR_MS && atMs < restartMs - 29 * HOUR_MS) ||
+      atMs >= restartMs - HOUR_MS;
+    const gappy: RangeQuerier = {
+      queryRange: async (promql, startMs, endMs, step) =>
+        (await full.queryRange(promql, startMs, endMs, step)).map(series => ({
+          ...series,
+          points: series.points.filter(point => kept(point.atMs)),
+        })),
+    };
+    const restarted = start(marker, gappy);
+    await restarted.refresh(restartMs);
+    const forecasts = restarted.forecasts(restartMs) ?? [];
+    // THEN the history spans 30 h but holds nothing in the forecast's past windows: without the
+    // marker the zones read as new (the floor ignored) ...
+    const unmarked = new ForecastHistory(gappy, config, () => undefined);
+    await unmarked.refresh(restartMs);
+    expect(unmarked.forecasts(restartMs)?.map(each => each.status)).toEqual([
+      'insufficient-history',
+      'insufficient-history',
+      'insufficient-history',
+    ]);
+    // ... and the marker's stamp holds them: Prometheus lost the data the floor relied on
+    expect(forecasts.map(each => each.status)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(forecasts[0]?.unknownCause).toContain('none of it in the forecast');
+    expect(forecasts[0]?.unknownWayOut).toContain('the marker is deleted');
+    // AND deleting the marker lets them go for good: the process does not write back a stamp of
+    // its own for zones whose forecast never counted in it
+    marker.text = undefined;
+    for (let atMs = restartMs + 30_000; atMs < restartMs + 3 * HOUR_MS; atMs += 10 * 60_000) {
+      await restarted.refresh(atMs);
+      expect(restarted.forecasts(atMs)?.map(each => each.status)).toEqual([
+        'insufficient-history',
+        'insufficient-history',
+        'insufficient-history',
+      ]);
+    }
   });
 });
