@@ -14,14 +14,28 @@
  *   sample in its past windows (`insufficient-history`, the floor ignored) and the zone read as new.
  */
 import type { ControllerConfig } from '../../controller/config';
-import { DEFAULT_FORECAST } from '../../controller/forecast';
+import {
+  decide,
+  INITIAL_MEMORY,
+  removalContext,
+  startOperation,
+  type Observed,
+} from '../../controller/decide';
+import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
 import {
   FORECAST_STEP_SECONDS,
   ForecastHistory,
   type RangeQuerier,
 } from '../../controller/forecast-history';
 import { decodeForecastMarker } from '../../controller/forecast-marker';
-import { NOW_MS, testConfig } from './fixtures';
+import {
+  healthyCluster,
+  NOW_MS,
+  SCALE_IN_NODE_A1,
+  STEP_CONTEXT,
+  testConfig,
+  withNode,
+} from './fixtures';
 import { MemoryMarkerStore } from './memory-marker-store';
 
 const MIB = 1024 * 1024;
@@ -205,5 +219,112 @@ describe('forecast marker review', () => {
         'insufficient-history',
       ]);
     }
+  });
+
+  it('a failed read right before a write skips the write (no stamp another process wrote is dropped)', async () => {
+    const marker = new MemoryMarkerStore();
+    let bLeads = false;
+    const b = new ForecastHistory(
+      prometheus(() => 2 * HOUR_MS),
+      config,
+      () => undefined,
+      {
+        marker,
+        mayWriteMarker: () => bLeads,
+      },
+    );
+    await b.refresh(NOW_MS);
+    marker.text = `{"version":1,"zones":{"${ZONE_A}":{"sufficientAtMs":${NOW_MS + HOUR_MS}}}}`;
+    bLeads = true;
+    marker.failReads = true;
+    await b.refresh(NOW_MS + 2 * HOUR_MS);
+    expect(marker.writes).toBe(0);
+    expect(marker.marker?.zones[ZONE_A as string]?.sufficientAtMs).toBe(NOW_MS + HOUR_MS);
+  });
+
+  it('a stamp holds until exactly historyDays after it', async () => {
+    const statusWith = async (sufficientAtMs: number) => {
+      const marker = new MemoryMarkerStore({
+        version: 1,
+        zones: { [ZONE_A as string]: { sufficientAtMs } },
+      });
+      // A follower, so that no write of its own drops an expired stamp first.
+      const follower = new ForecastHistory(
+        prometheus(() => 2 * HOUR_MS),
+        config,
+        () => undefined,
+        {
+          marker,
+          mayWriteMarker: () => false,
+        },
+      );
+      return statusOfA(follower, NOW_MS);
+    };
+    expect(await statusWith(NOW_MS - 14 * DAY_MS + 1)).toBe('unknown');
+    expect(await statusWith(NOW_MS - 14 * DAY_MS)).toBe('insufficient-history');
+  });
+
+  it('a negative stamp is not a marker', () => {
+    expect(
+      decodeForecastMarker(`{"version":1,"zones":{"${ZONE_A}":{"sufficientAtMs":-1}}}`),
+    ).toEqual({ error: expect.stringContaining('zones.us-east-1a.sufficientAtMs') });
+  });
+
+  it("the marker's way out reaches the plan and a removal's wait note; the default one is left out", () => {
+    const noWindow: ControllerConfig = { ...config, scaleInStabilizationSeconds: 0 };
+    const record = startOperation(SCALE_IN_NODE_A1, {
+      nowMs: NOW_MS,
+      fencingToken: STEP_CONTEXT.fencingToken,
+      holder: STEP_CONTEXT.holder,
+      id: 'op-1',
+    });
+    const removing = withNode(
+      healthyCluster(noWindow, { nodesPerZone: 2, demandMiBps: 30 }),
+      'node-a-1',
+      node => ({ ...node, unschedulable: true, operation: { ...record, phase: 'drain' as const } }),
+    );
+    const wayOut = 'the marker is deleted (ConfigMap ns/x)';
+    const observed: Observed = {
+      ...removing,
+      forecast: config.zones.map((zone, index): ZoneForecast => ({
+        zone: zone.zone,
+        status: 'unknown',
+        unknownCause: 'lost',
+        ...(index === 0 ? { unknownWayOut: wayOut } : {}),
+        historyHours: 1,
+        forecastMiBps: undefined,
+        profileMiBps: undefined,
+        correctionMiBps: undefined,
+        errorMiBps: undefined,
+      })),
+    };
+    const plan = decide(observed, noWindow, INITIAL_MEMORY);
+    expect(plan.zones[0]?.forecastUnknownWayOut).toBe(wayOut);
+    expect(plan.zones[1]).not.toHaveProperty('forecastUnknownWayOut');
+    expect(removalContext(plan, ZONE_A as string).removalWaitReason).toContain(
+      `the removal waits until ${wayOut}, or autoscaling.forecast is turned off`,
+    );
+  });
+
+  it('a marker holding no zone is not read again at every pass (zones whose forecast counts)', async () => {
+    const marker = new MemoryMarkerStore({
+      version: 1,
+      zones: Object.fromEntries(
+        config.zones.map(zone => [zone.zone, { sufficientAtMs: NOW_MS - HOUR_MS }]),
+      ),
+    });
+    const follower = new ForecastHistory(
+      prometheus(() => 3 * DAY_MS),
+      config,
+      () => undefined,
+      {
+        marker,
+        mayWriteMarker: () => false,
+      },
+    );
+    for (let atMs = NOW_MS; atMs < NOW_MS + 30 * 60_000; atMs += 30_000) {
+      expect(await statusOfA(follower, atMs)).toBe('ok');
+    }
+    expect(marker.reads).toBe(1);
   });
 });
