@@ -542,7 +542,10 @@ export class ForecastHistory {
     return true;
   }
 
-  /** Reads the marker into `markerStamps` (`markerError` on a failure). */
+  /**
+   * Reads the marker into `markerStamps` (`markerError` on a failure); a zone whose stamp is gone
+   * since the last read or write also loses this process's own stamp (`sufficientAtMs`).
+   */
   private async readMarker(nowMs: number): Promise<void> {
     const store = this.options.marker;
     if (store === undefined) return;
@@ -556,6 +559,12 @@ export class ForecastHistory {
           firstReadAtMs:
             before?.sufficientAtMs === entry.sufficientAtMs ? before.firstReadAtMs : nowMs,
         });
+      }
+      // A zone whose stamp is gone since (the operator deleted the marker or its entry): this
+      // process's own stamp of it is dropped too, so it is not written back (holding the zone
+      // again) before its forecast counts again.
+      for (const zone of this.markerStamps.keys()) {
+        if (!stamps.has(zone)) this.sufficientAtMs.delete(zone);
       }
       this.markerStamps = stamps;
       this.markerRead = true;

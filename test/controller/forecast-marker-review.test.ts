@@ -12,6 +12,9 @@
  * - The marker held a zone only while its history spanned less than `minHistoryHours`: after a
  *   restart onto a Prometheus that kept a block of old data and the last hours, the forecast had no
  *   sample in its past windows (`insufficient-history`, the floor ignored) and the zone read as new.
+ * - A clock stepped back (history now under `minHistoryHours`) holds a zone by the process's own
+ *   stamp (conservative, and only until the clock catches up); deleting the marker let it go, but
+ *   the next refetch wrote the process's own stamp back and held it again.
  */
 import type { ControllerConfig } from '../../controller/config';
 import {
@@ -326,5 +329,35 @@ describe('forecast marker review', () => {
       expect(await statusOfA(follower, atMs)).toBe('ok');
     }
     expect(marker.reads).toBe(1);
+  });
+
+  it("a deleted marker stays deleted when a clock stepped back holds a zone by the process's own stamp", async () => {
+    // GIVEN a Prometheus holding every zone from 24.5 h before NOW_MS, and a process whose
+    // forecast counts there and that stamped the marker
+    const sinceMs = NOW_MS - 24.5 * HOUR_MS;
+    const fixed: RangeQuerier = {
+      queryRange: async (promql, startMs, endMs, step) =>
+        (await prometheus(() => 3 * DAY_MS).queryRange(promql, startMs, endMs, step)).map(
+          series => ({ ...series, points: series.points.filter(point => point.atMs >= sinceMs) }),
+        ),
+    };
+    const marker = new MemoryMarkerStore();
+    const history = start(marker, fixed);
+    expect(await statusOfA(history, NOW_MS)).toBe('ok');
+    // WHEN its clock steps back an hour (23.5 h of history: held by its own stamp)
+    const backMs = NOW_MS - HOUR_MS;
+    expect(await statusOfA(history, backMs)).toBe('unknown');
+    // AND the operator deletes the marker
+    marker.text = undefined;
+    expect(await statusOfA(history, backMs + 30_000)).toBe('insufficient-history');
+    // THEN the next refetches do not write the process's own stamp back while its forecast does
+    // not count, and the zones stay let go
+    for (let atMs = backMs + 10 * 60_000; atMs < NOW_MS - 30 * 60_000; atMs += 10 * 60_000) {
+      expect(await statusOfA(history, atMs)).toBe('insufficient-history');
+    }
+    expect(marker.text).toBeUndefined();
+    // AND once its forecast counts again it stamps the zones again
+    expect(await statusOfA(history, NOW_MS)).toBe('ok');
+    expect(Object.keys(marker.marker?.zones ?? {})).toHaveLength(3);
   });
 });
