@@ -41,15 +41,18 @@
  *
  * Across a restart, the history itself is not persisted (it is Prometheus's): the process starts
  * with what Prometheus answers. What is persisted is a small marker (`controller/forecast-marker.ts`,
- * a ConfigMap): per zone, the last time a process held `minHistoryHours` of its history. A zone whose
- * held history is shorter than `minHistoryHours` is `unknown`, not `insufficient-history`, while the
+ * a ConfigMap): per zone, the last time a process's forecast of it counted (`ok`: `minHistoryHours`
+ * of its history, with samples in the windows the forecast reads). A zone whose forecast does not
+ * count (a held history shorter than `minHistoryHours`, or one with no sample in those windows) is
+ * `unknown`, not `insufficient-history`, while the
  * marker holds a stamp for it younger than `historyDays` (it had enough before: Prometheus lost data
  * the floor relied on, and the process before may have held a node through its floor), and while
  * no marker read has succeeded (a new cluster cannot be told from a loss). Way out: Prometheus
- * holding `minHistoryHours` again, the stamp expiring, the operator deleting the marker (re-read at
- * every pass while it holds a zone), or the floor turned off. Only the leader writes the marker,
- * only after a read succeeded (so no stamp it did not see is dropped), and a failed read or write
- * never holds a zone whose history is long enough nor anything but node removals; a failed write
+ * holding enough again (at most `minHistoryHours` on), the stamp expiring, the operator deleting
+ * the marker (re-read at every pass while it holds a zone), or the floor turned off. Only the
+ * leader writes the marker, only right after a successful read (so no stamp another process wrote
+ * is dropped, nor a deleted marker written back), and a failed read or write never holds a zone
+ * whose forecast counts nor anything but node removals; a failed write
  * only weakens what a later restart can tell. Chosen over persisting the history (up to 4,034
  * samples a zone, rewritten every refresh, in an object the API server keeps below 1 MiB) and over
  * annotations on the Lease (the elector replaces the Lease whole) or on nodes (they come and go with
@@ -231,7 +234,7 @@ export class ForecastHistory {
   private markerError: string | undefined;
   /** Per zone, the stamp the marker held at the last successful read or write. */
   private markerStamps = new Map<string, ReadStamp>();
-  /** Per zone, the last refresh at which this process held `minHistoryHours` of its history. */
+  /** Per zone, the last refresh at which this process's forecast of it counted (`ok`). */
   private readonly sufficientAtMs = new Map<string, number>();
 
   constructor(
@@ -247,9 +250,10 @@ export class ForecastHistory {
    * `FORECAST_REFRESH_SECONDS`), and at once when the last attempt is stamped after `nowMs` (a
    * clock stepped back). Then, with a marker store: reads the marker until a read succeeds and
    * again at every call while it holds a zone (`forecasts`), so a marker the operator deletes lets
-   * go at the next pass; after a successful refetch, stamps the zones whose held history spans
-   * `minHistoryHours` and writes the marker (leader only, once a read succeeded, when a stamp is
-   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's). Never throws: an error goes
+   * go at the next pass; after a successful refetch, stamps the zones whose forecast counts
+   * (`stampSufficientZones`) and writes the marker (leader only, once a read succeeded, when a stamp is
+   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; read again just before,
+   * and not written when that read fails). Never throws: an error goes
    * to `onError` (range query) or `onMarkerError` (marker), the previous history is kept, and a
    * failed marker write is tried again after the next successful refetch; it never holds anything.
    */
@@ -258,8 +262,8 @@ export class ForecastHistory {
     if (forecast === undefined) return;
     if (this.rangeQueryDue(nowMs) && (await this.refetch(nowMs))) {
       this.stampSufficientZones(nowMs);
-      await this.readMarkerIfNeeded(nowMs);
-      await this.writeMarkerIfDue(nowMs);
+      const read = await this.readMarkerIfNeeded(nowMs);
+      await this.writeMarkerIfDue(nowMs, read);
       return;
     }
     await this.readMarkerIfNeeded(nowMs);
@@ -412,7 +416,8 @@ export class ForecastHistory {
    * for every zone before the first successful refresh, once the last one is older than
    * `forecastHistoryMaxAgeMs`, or while it is stamped after `nowMs` (a clock stepped back), and
    * for a zone whose series were missing or cut short in it. With a marker store, a zone whose
-   * held history is shorter than `minHistoryHours` is also `unknown` (with `unknownWayOut`) while
+   * forecast is `insufficient-history` (a held history shorter than `minHistoryHours`, or one with
+   * no sample in the forecast's past windows) is also `unknown` (with `unknownWayOut`) while
    * no marker read has succeeded, or while the marker holds an unexpired stamp for it (the zone had
    * enough history before and Prometheus lost it; `markerExpiresAtMs`). Otherwise
    * `forecastZone`'s answer (`ok` or `insufficient-history`). Undefined when the floor is off.
@@ -436,6 +441,7 @@ export class ForecastHistory {
         };
       }
       const known = forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+      if (known.status !== 'insufficient-history') return known;
       const held = this.markerHold(zone.zone, known.historyHours, nowMs);
       if (held === undefined) return known;
       return {
@@ -453,9 +459,11 @@ export class ForecastHistory {
   }
 
   /**
-   * Why the marker keeps a zone with `historyHours` of history `unknown` at `nowMs`, with the way
-   * out; undefined when it does not (no store, the history long enough, no stamp, or an expired
-   * one).
+   * Why the marker keeps a zone whose forecast is `insufficient-history` with `historyHours` of
+   * history `unknown` at `nowMs`, with the way out; undefined when it does not (no store, no stamp,
+   * or an expired one). `historyHours` at or above `minHistoryHours` (the history spans enough but
+   * holds no sample in the forecast's windows of the past days: Prometheus kept a block of old data
+   * and the last hours) holds as a short history does.
    */
   private markerHold(
     zone: string,
@@ -465,15 +473,18 @@ export class ForecastHistory {
     const store = this.options.marker;
     const forecast = this.config.forecast;
     if (store === undefined || forecast === undefined) return undefined;
-    if (historyHours >= forecast.minHistoryHours) return undefined;
     const hours = `${Math.floor(historyHours * 10) / 10} h`;
     const needed = `${forecast.minHistoryHours} h`;
+    const short = historyHours < forecast.minHistoryHours;
+    const enough = short
+      ? `Prometheus holds ${needed} of the zone's history`
+      : `Prometheus holds samples of the zone in the forecast's windows of the past days (within a day of new data)`;
     const clear = `the marker is deleted (ConfigMap ${store.location})`;
     if (!this.markerRead) {
       const error = this.markerError === undefined ? '' : ` (last error: ${this.markerError})`;
       return {
         cause: `the forecast history marker (ConfigMap ${store.location}) could not be read${error}, so a ${hours} history of zone ${zone} cannot be told from one Prometheus lost`,
-        wayOut: `the marker can be read, Prometheus holds ${needed} of the zone's history, or ${clear}`,
+        wayOut: `the marker can be read, ${enough}, or ${clear}`,
       };
     }
     const stamp = this.markerStamps.get(zone);
@@ -485,52 +496,59 @@ export class ForecastHistory {
     );
     if (nowMs >= expiresAtMs) return undefined;
     return {
-      cause: `Prometheus holds ${hours} of zone ${zone}'s demand history, less than the ${needed} the forecast needs, but the forecast history marker (ConfigMap ${store.location}) says a controller held ${needed} or more of it at ${new Date(stamp.sufficientAtMs).toISOString()}: Prometheus lost data the floor relied on`,
-      wayOut: `Prometheus holds ${needed} of the zone's history again, the marker's stamp expires (${new Date(expiresAtMs).toISOString()}), or ${clear}`,
+      cause: `Prometheus holds ${hours} of zone ${zone}'s demand history, ${short ? `less than the ${needed} the forecast needs` : "none of it in the forecast's windows of the past days (the lead time at this time of day)"}, but the forecast history marker (ConfigMap ${store.location}) says a controller held ${needed} or more of it at ${new Date(stamp.sufficientAtMs).toISOString()}: Prometheus lost data the floor relied on`,
+      wayOut: `${enough} again, the marker's stamp expires (${new Date(expiresAtMs).toISOString()}), or ${clear}`,
     };
-  }
-
-  /**
-   * Hours of `zone`'s held history within `historyDays` at `nowMs`, measured as `forecastZone`
-   * measures them (`ZoneForecast.historyHours`); 0 without a sample.
-   */
-  private heldHours(zone: string, nowMs: number, historyDays: number): number {
-    const held = this.history.get(zone) ?? [];
-    if (held.length === 0) return 0;
-    const oldestMs = Math.max(held[0]?.atMs ?? nowMs, nowMs - historyDays * DAY_MS);
-    return Math.max(0, (nowMs - oldestMs) / 3_600_000);
   }
 
   /** Whether the marker would keep some zone `unknown` at `nowMs` (`markerHold`). */
   private markerHoldsAZone(nowMs: number): boolean {
     const forecast = this.config.forecast;
     if (forecast === undefined) return false;
-    return this.config.zones.some(
-      zone =>
-        this.markerHold(
-          zone.zone,
-          this.heldHours(zone.zone, nowMs, forecast.historyDays),
-          nowMs,
-        ) !== undefined,
-    );
+    return this.config.zones.some(zone => {
+      const known = forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+      return (
+        known.status === 'insufficient-history' &&
+        this.markerHold(zone.zone, known.historyHours, nowMs) !== undefined
+      );
+    });
   }
 
-  /** Notes the zones whose held history spans `minHistoryHours` at `nowMs`. */
+  /**
+   * Notes the zones whose forecast counts at `nowMs` (`forecastZone` answers `ok` on the held
+   * history: `minHistoryHours` of it, with samples in the windows it reads), as `markerHold`'s
+   * counterpart: a zone stamped is one whose floor the process could rely on, and a stamp of its
+   * own never holds a zone whose forecast has not counted since (a deleted marker stays deleted).
+   */
   private stampSufficientZones(nowMs: number): void {
     const forecast = this.config.forecast;
     if (forecast === undefined) return;
     for (const zone of this.config.zones) {
-      if (this.heldHours(zone.zone, nowMs, forecast.historyDays) >= forecast.minHistoryHours) {
+      const history = this.history.get(zone.zone) ?? [];
+      if (forecastZone(zone.zone, history, nowMs, forecast).status === 'ok') {
         this.sufficientAtMs.set(zone.zone, nowMs);
       }
     }
   }
 
-  /** Reads the marker until a read succeeds, and again while it holds a zone. */
-  private async readMarkerIfNeeded(nowMs: number): Promise<void> {
+  /**
+   * Reads the marker until a read succeeds, and again while it holds a zone; returns whether it
+   * tried.
+   */
+  private async readMarkerIfNeeded(nowMs: number): Promise<boolean> {
+    if (this.options.marker === undefined) return false;
+    if (this.markerRead && !this.markerHoldsAZone(nowMs)) return false;
+    await this.readMarker(nowMs);
+    return true;
+  }
+
+  /**
+   * Reads the marker into `markerStamps` (`markerError` on a failure); a zone whose stamp is gone
+   * since the last read or write also loses this process's own stamp (`sufficientAtMs`).
+   */
+  private async readMarker(nowMs: number): Promise<void> {
     const store = this.options.marker;
     if (store === undefined) return;
-    if (this.markerRead && !this.markerHoldsAZone(nowMs)) return;
     try {
       const marker = await store.read();
       const stamps = new Map<string, ReadStamp>();
@@ -542,6 +560,12 @@ export class ForecastHistory {
             before?.sufficientAtMs === entry.sufficientAtMs ? before.firstReadAtMs : nowMs,
         });
       }
+      // A zone whose stamp is gone since (the operator deleted the marker or its entry): this
+      // process's own stamp of it is dropped too, so it is not written back (holding the zone
+      // again) before its forecast counts again.
+      for (const zone of this.markerStamps.keys()) {
+        if (!stamps.has(zone)) this.sufficientAtMs.delete(zone);
+      }
       this.markerStamps = stamps;
       this.markerRead = true;
       this.markerError = undefined;
@@ -552,15 +576,22 @@ export class ForecastHistory {
   }
 
   /**
-   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded (so no stamp
-   * it did not see is dropped), and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS`
-   * older than the process's. The marker written holds, per config zone, the later of the stamp
-   * read and the process's own, without expired stamps.
+   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded and the last
+   * read did not fail, and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS` older than
+   * the process's; the marker is read again first unless it was read in this refresh
+   * (`readThisRefresh`), so a stamp another process wrote since is not dropped, nor one the
+   * operator deleted written back (a write racing that read, milliseconds, can still do either:
+   * the write carries no resourceVersion precondition). The marker written holds, per config zone, the later of the stamp read (one dated
+   * after its first read by this process: as of that read, `markerExpiresAtMs`) and the process's
+   * own, without expired stamps.
    */
-  private async writeMarkerIfDue(nowMs: number): Promise<void> {
+  private async writeMarkerIfDue(nowMs: number, readThisRefresh: boolean): Promise<void> {
     const store = this.options.marker;
     const forecast = this.config.forecast;
     if (store === undefined || forecast === undefined || !this.markerRead) return;
+    // The last read failed: the stamps held are what an earlier read saw, and writing them back
+    // could undo a deletion by the operator since (the way out); wait for a read that succeeds.
+    if (this.markerError !== undefined) return;
     if (!(this.options.mayWriteMarker?.() ?? true)) return;
     const rewriteMs = FORECAST_MARKER_REWRITE_SECONDS * 1000;
     const due = this.config.zones.some(zone => {
@@ -569,6 +600,13 @@ export class ForecastHistory {
       return own !== undefined && (stored === undefined || own - stored >= rewriteMs);
     });
     if (!due) return;
+    // Read right before the write: another process (a leader before this one, a lost leader) may
+    // have written stamps since this one last read, and the write replaces the marker whole.
+    if (!readThisRefresh) {
+      await this.readMarker(nowMs);
+      if (this.markerError !== undefined) return;
+      if (!(this.options.mayWriteMarker?.() ?? true)) return;
+    }
     const zones: Record<string, { sufficientAtMs: number }> = {};
     for (const zone of this.config.zones) {
       const read = this.markerStamps.get(zone.zone);
@@ -576,7 +614,12 @@ export class ForecastHistory {
       const readLive =
         read !== undefined &&
         nowMs < markerExpiresAtMs(read.sufficientAtMs, forecast.historyDays, read.firstReadAtMs);
-      const stamp = Math.max(own ?? -1, readLive ? read.sufficientAtMs : -1);
+      // A stamp read ahead of this clock is written back as of its first read (what its expiry
+      // counts from), so a next process does not count it from its own first read again.
+      const stamp = Math.max(
+        own ?? -1,
+        readLive ? Math.min(read.sufficientAtMs, read.firstReadAtMs) : -1,
+      );
       if (stamp >= 0) zones[zone.zone] = { sufficientAtMs: stamp };
     }
     const marker: ForecastMarker = { version: 1, zones };

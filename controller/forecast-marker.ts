@@ -2,8 +2,9 @@
  * The forecast history marker: what a controller process leaves in the cluster so that the next
  * one can tell "a new cluster, never enough history" from "the zone had enough history, and
  * Prometheus lost it". The history itself is not persisted (it is Prometheus's); the marker keeps,
- * per zone, only the last time a process held at least `minHistoryHours` of the zone's demand
- * history (`sufficientAtMs`).
+ * per zone, only the last time a process's forecast of the zone counted (`forecastZone` answered
+ * `ok`: at least `minHistoryHours` of the zone's demand history, with samples in the windows it
+ * reads; `sufficientAtMs`).
  *
  * Stored as JSON under `FORECAST_MARKER_KEY` in the ConfigMap `<cluster>-kafka-autoscaler-forecast`
  * in the controller's namespace (the Lease's namespace), written by the leader with
@@ -33,20 +34,26 @@ export function forecastMarkerConfigMapName(clusterName: string): string {
   return `${clusterName}-kafka-autoscaler-forecast`;
 }
 
+/** The latest epoch ms a JavaScript Date holds (ECMA-262, "Time Values and Time Range"). */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
 const markerSchema = z.object({
   version: z.literal(1),
   zones: z.record(
     z.string(),
     z.object({
-      /** The last time a process held at least `minHistoryHours` of the zone's history, epoch ms. */
-      sufficientAtMs: z.number().int().nonnegative(),
+      /**
+       * The last time a process's forecast of the zone counted (`ok`), epoch ms
+       * (at most the latest time a Date holds: a later one is not a marker).
+       */
+      sufficientAtMs: z.number().int().nonnegative().max(MAX_DATE_MS),
     }),
   ),
 });
 
 /**
- * The stored marker: per zone name, the last time a controller process held at least
- * `minHistoryHours` of the zone's demand history (`sufficientAtMs`, epoch ms).
+ * The stored marker: per zone name, the last time a controller process's forecast of the zone
+ * counted (`ok`: at least `minHistoryHours` of its demand history; `sufficientAtMs`, epoch ms).
  */
 export type ForecastMarker = z.infer<typeof markerSchema>;
 

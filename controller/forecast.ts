@@ -85,7 +85,7 @@ export interface ZoneForecast {
    * controller stays reactive). `unknown`: the history itself is missing or too old to trust
    * (`ForecastHistory`: no successful range query since the process started, the last one older
    * than `FORECAST_HISTORY_MAX_AGE_SECONDS`, the zone's series missing or cut short in it, or a
-   * history shorter than `minHistoryHours` the forecast history marker says was long enough
+   * history too short (or with no sample in its past windows) the forecast history marker says was long enough
    * before, or that no marker read has yet told from a new cluster's); `unknownCause` says which. The floor cannot be judged, so `decide` starts no node removal in
    * the zone and a removal in flight waits. `forecastZone` itself never returns `unknown`.
    * `forecastMiBps` is undefined unless `ok`.

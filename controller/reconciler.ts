@@ -426,7 +426,10 @@ export class Reconciler {
       if (node.operation === undefined) continue;
       if (node.operation.fencingToken <= leadership.fencingToken) continue;
       const key = foreignKey(node);
-      seen.set(key, this.foreignRecords.get(key) ?? observed.nowMs);
+      // A since after now (the clock stepped back since it was noted) restarts at now: kept, the
+      // wait would last as long as the step (a day) instead of `adoptForeignRecord`.
+      const sinceMs = this.foreignRecords.get(key);
+      seen.set(key, sinceMs === undefined || sinceMs > observed.nowMs ? observed.nowMs : sinceMs);
     }
     this.foreignRecords = seen;
   }

@@ -5,8 +5,12 @@
  * window's data (a wiped Prometheus, restored at the window's end) in drawn windows, with one
  * forecast history marker shared by the processes (the ConfigMap; in memory here) whose reads and
  * writes fail in drawn windows, on top of the world's faults (clock steps, restarts, stale
- * views...). No invariant may break, no state may be left without a way out, and the world
- * settles once the faults stop. Runs `CHAOS_FORECAST_RUNS` schedules (default 4).
+ * views...). Each process writes the marker only while the world's lease is its own, and a second
+ * replica (its own `ForecastHistory` over the same Prometheus and marker, refreshed at each pass)
+ * writes it while the lease is not: a lost leader and a new one writing the one marker. No
+ * invariant may break, no state may be left without a way out, and the world settles once the
+ * faults stop. Runs `CHAOS_FORECAST_RUNS` schedules (default 4) from `CHAOS_FORECAST_SEED`
+ * (default 17).
  */
 import fc from 'fast-check';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
@@ -114,9 +118,18 @@ describe('chaos with the forecast floor on (its history failing, partial, across
           // One marker for every process of the schedule, failing in the marker-down windows.
           const marker = new MemoryMarkerStore();
           let firstPassMs: number | undefined;
+          // The other replica: writes the marker while the world's lease is not this one's.
+          let otherLeads = false;
+          const otherReplica = new ForecastHistory(prometheus, config, () => undefined, {
+            marker,
+            mayWriteMarker: () => otherLeads,
+          });
           const { violations, world } = await runSchedule(faults, config, {
-            newObserveHook: () => {
-              const history = new ForecastHistory(prometheus, config, () => undefined, { marker });
+            newObserveHook: world => {
+              const history = new ForecastHistory(prometheus, config, () => undefined, {
+                marker,
+                mayWriteMarker: () => world.leadership.leading,
+              });
               return async observed => {
                 firstPassMs ??= observed.nowMs;
                 const offsetMs = observed.nowMs - firstPassMs;
@@ -129,6 +142,8 @@ describe('chaos with the forecast floor on (its history failing, partial, across
                 marker.failReads = markerDown;
                 marker.failWrites = markerDown;
                 await history.refresh(observed.nowMs);
+                otherLeads = !world.leadership.leading;
+                await otherReplica.refresh(observed.nowMs);
                 const forecast = history.forecasts(observed.nowMs);
                 if (forecast?.some(each => each.status === 'unknown')) unknownPasses++;
                 if (forecast?.some(each => each.unknownWayOut !== undefined)) markerPasses++;
@@ -140,7 +155,11 @@ describe('chaos with the forecast floor on (its history failing, partial, across
           expectSettled(world);
         },
       ),
-      { numRuns: Number(process.env.CHAOS_FORECAST_RUNS ?? '4'), seed: 17, endOnFailure: true },
+      {
+        numRuns: Number(process.env.CHAOS_FORECAST_RUNS ?? '4'),
+        seed: Number(process.env.CHAOS_FORECAST_SEED ?? '17'),
+        endOnFailure: true,
+      },
     );
     // The schedules did exercise the unknown forecast (a range query down, a pool missing).
     expect(unknownPasses).toBeGreaterThan(0);

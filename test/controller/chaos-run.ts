@@ -190,9 +190,10 @@ export interface RunOptions {
   readonly onPass?: (pass: PassResult, world: ChaosWorld) => void;
   /**
    * Per controller process (a restart makes a new one): what the process adds to each observation
-   * of the world, as main.ts adds the forecast history's answer. @default none
+   * of the world, as main.ts adds the forecast history's answer; given the world (its leadership,
+   * for what only the leader writes). @default none
    */
-  readonly newObserveHook?: () => (observed: Observed) => Promise<Observed>;
+  readonly newObserveHook?: (world: ChaosWorld) => (observed: Observed) => Promise<Observed>;
 }
 
 /**
@@ -220,7 +221,7 @@ export async function runSchedule(
   const start = world.nowMs;
   let nextId = 1;
   const newReconciler = () => {
-    const hook = options.newObserveHook?.();
+    const hook = options.newObserveHook?.(world);
     return new Reconciler({
       config,
       observe: hook === undefined ? world.observe : async () => hook(await world.observe()),
