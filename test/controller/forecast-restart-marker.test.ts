@@ -6,33 +6,19 @@
  * observation fed by a real `ForecastHistory` over a range querier whose data can be wiped, and a
  * marker store that outlives the process (the ConfigMap; in memory here, `memory-marker-store.ts`).
  */
-import type { ControllerConfig } from '../../controller/config';
-import { DEFAULT_FORECAST } from '../../controller/forecast';
-import {
-  FORECAST_STEP_SECONDS,
-  ForecastHistory,
-  type RangeQuerier,
-} from '../../controller/forecast-history';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
-import { Reconciler, type PassResult } from '../../controller/reconciler';
+import { type RangeQuerier } from '../../controller/forecast-history';
 import { FakeCluster } from './fake-cluster';
-import { testConfig } from './fixtures';
+import {
+  DAY_MS,
+  DEMAND_MIBPS,
+  MIB,
+  RESTART_CONFIG as config,
+  STEP_MS,
+  removalWrites,
+  run,
+  startProcess,
+} from './forecast-restart-harness';
 import { MemoryMarkerStore } from './memory-marker-store';
-
-const MIB = 1024 * 1024;
-const DAY_MS = 86_400_000;
-const STEP_MS = FORECAST_STEP_SECONDS * 1000;
-
-// As in forecast-restart.test.ts: 2 nodes per zone at 30 MiB/s, 1 node carries it with the margin;
-// a history of 90 MiB/s at this time of day makes the floor hold the 2 nodes, one of 30 does not.
-const config: ControllerConfig = {
-  ...testConfig(),
-  scaleInStabilizationSeconds: 0,
-  moveTimeoutSeconds: 300,
-  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
-};
-const DEMAND_MIBPS = 30;
 
 /** Prometheus holding `mibps` per pool from `sinceMs` (3 days back at first) up to each query's end. */
 class WipeablePrometheus implements RangeQuerier {
@@ -54,49 +40,6 @@ class WipeablePrometheus implements RangeQuerier {
     this.mibps = DEMAND_MIBPS;
   }
 }
-
-/** One controller process: its own reconciler and forecast history, the marker shared. */
-function startProcess(
-  cluster: FakeCluster,
-  prometheus: RangeQuerier,
-  marker: MemoryMarkerStore,
-): Reconciler {
-  const history = new ForecastHistory(prometheus, config, () => undefined, { marker });
-  let id = 0;
-  return new Reconciler({
-    config,
-    observe: async () => {
-      const observed = await cluster.observe();
-      await history.refresh(observed.nowMs);
-      return { ...observed, forecast: history.forecasts(observed.nowMs) };
-    },
-    cluster,
-    groups: cluster,
-    events: { record: async () => undefined },
-    leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
-    newId: () => `op-${cluster.writes.length}-${++id}`,
-  });
-}
-
-/** Runs `passes` passes 30 s apart; returns the last result. */
-async function run(
-  cluster: FakeCluster,
-  reconciler: Reconciler,
-  passes: number,
-  until: () => boolean = () => false,
-): Promise<PassResult | undefined> {
-  let last: PassResult | undefined;
-  for (let pass = 0; pass < passes && !until(); pass++) {
-    last = await reconciler.reconcileOnce();
-    cluster.advance(30);
-  }
-  return last;
-}
-
-const removalWrites = (writes: readonly string[]) =>
-  writes.filter(write => /^(cordon|roll|unprotect|terminate) /.test(write));
 
 describe('a controller restarted after its Prometheus lost its data', () => {
   it('starts no removal the floor of the process before held, and holds with the cause and the way out', async () => {

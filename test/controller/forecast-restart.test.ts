@@ -5,33 +5,18 @@
  * pass runs: the reconciler over the in-memory cluster (`fake-cluster.ts`), its observation fed by
  * a real `ForecastHistory` over a range querier that serves a history or fails.
  */
-import type { ControllerConfig } from '../../controller/config';
-import { DEFAULT_FORECAST } from '../../controller/forecast';
-import {
-  FORECAST_STEP_SECONDS,
-  ForecastHistory,
-  type RangeQuerier,
-} from '../../controller/forecast-history';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
-import { Reconciler, type PassResult } from '../../controller/reconciler';
+import { type RangeQuerier } from '../../controller/forecast-history';
 import { FakeCluster } from './fake-cluster';
-import { testConfig } from './fixtures';
-
-const MIB = 1024 * 1024;
-const DAY_MS = 86_400_000;
-const STEP_MS = FORECAST_STEP_SECONDS * 1000;
-
-// 2 nodes per zone at 30 MiB/s: 1 node carries it with the margin (a node plans for 50), so the
-// reactive controller removes one node per zone. A history of 90 MiB/s at this time of day plans
-// for 60 (capped at twice the demand): 2 nodes, the floor holds them. One of 30 lets them go.
-const config: ControllerConfig = {
-  ...testConfig(),
-  scaleInStabilizationSeconds: 0,
-  moveTimeoutSeconds: 300,
-  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
-};
-const DEMAND_MIBPS = 30;
+import {
+  DAY_MS,
+  DEMAND_MIBPS,
+  MIB,
+  RESTART_CONFIG as config,
+  STEP_MS,
+  removalWrites,
+  run,
+  startProcess,
+} from './forecast-restart-harness';
 
 /** Prometheus as the forecast history sees it: a flat 3-day history of `mibps` per pool, or down. */
 class HistoryPrometheus implements RangeQuerier {
@@ -48,45 +33,6 @@ class HistoryPrometheus implements RangeQuerier {
     return config.zones.map(zone => ({ labels: { pool: zone.poolName }, points }));
   };
 }
-
-/** One controller process: its own reconciler and its own (empty at start) forecast history. */
-function startProcess(cluster: FakeCluster, prometheus: HistoryPrometheus): Reconciler {
-  const history = new ForecastHistory(prometheus, config);
-  let id = 0;
-  return new Reconciler({
-    config,
-    observe: async () => {
-      const observed = await cluster.observe();
-      await history.refresh(observed.nowMs);
-      return { ...observed, forecast: history.forecasts(observed.nowMs) };
-    },
-    cluster,
-    groups: cluster,
-    events: { record: async () => undefined },
-    leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
-    newId: () => `op-${cluster.writes.length}-${++id}`,
-  });
-}
-
-/** Runs `passes` passes 30 s apart; returns the last result. */
-async function run(
-  cluster: FakeCluster,
-  reconciler: Reconciler,
-  passes: number,
-  until: () => boolean = () => false,
-): Promise<PassResult | undefined> {
-  let last: PassResult | undefined;
-  for (let pass = 0; pass < passes && !until(); pass++) {
-    last = await reconciler.reconcileOnce();
-    cluster.advance(30);
-  }
-  return last;
-}
-
-const removalWrites = (writes: readonly string[]) =>
-  writes.filter(write => /^(cordon|roll|unprotect|terminate) /.test(write));
 
 describe('a restarted controller whose forecast range queries fail', () => {
   it('starts no removal the floor of the process before held, and holds with the cause', async () => {
