@@ -285,7 +285,7 @@ describe('ForecastHistory with the marker: new cluster or lost data, after a res
       marker.reads++;
       const decoded = decodeForecastMarker(marker.text ?? '');
       if ('error' in decoded) throw new Error(`ConfigMap ${marker.location}: ${decoded.error}`);
-      return decoded.marker;
+      return { marker: decoded.marker, version: marker.version };
     };
     const history = startController(new WipeablePrometheus(NOW_MS - HOUR_MS), marker);
     await history.refresh(NOW_MS);
