@@ -597,10 +597,11 @@ export class ForecastHistory {
   }
 
   /**
-   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded and the last
-   * read did not fail, and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS` older than
-   * the process's; the marker is read again first unless it was read in this refresh
-   * (`readThisRefresh`), and written only if the ConfigMap is still at the version that read saw
+   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded (and the one
+   * in this refresh, if any, did not fail), and a zone's stamp is new or
+   * `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; the marker is read again first
+   * unless it was read in this refresh (`readThisRefresh`; a failed read then skips the write, and
+   * the next refresh's write reads again), and written only if the ConfigMap is still at the version that read saw
    * (`ForecastMarkerStore.write`), so a stamp another process wrote since is not dropped, nor one
    * the operator deleted written back, however the writes interleave: a write that lost the race
    * (`conflict`) changes nothing, goes to `onMarkerConflict`, and the marker is read again at the
@@ -612,9 +613,10 @@ export class ForecastHistory {
     const store = this.options.marker;
     const forecast = this.config.forecast;
     if (store === undefined || forecast === undefined || !this.markerRead) return;
-    // The last read failed: the stamps held are what an earlier read saw, and writing them back
-    // could undo a deletion by the operator since (the way out); wait for a read that succeeds.
-    if (this.markerError !== undefined) return;
+    // The read in this refresh failed: the stamps held are what an earlier read saw, and writing
+    // them back could undo a deletion by the operator since (the way out); wait for a read that
+    // succeeds (the re-read below, at the next refresh: an older failure does not stop the write).
+    if (readThisRefresh && this.markerError !== undefined) return;
     if (!(this.options.mayWriteMarker?.() ?? true)) return;
     const rewriteMs = FORECAST_MARKER_REWRITE_SECONDS * 1000;
     const due = this.config.zones.some(zone => {

@@ -463,9 +463,11 @@ describe('the range query backs off after failures', () => {
     const metrics = new ControllerMetrics({ defaultMetrics: false });
     metrics.setForecastRefreshState({ consecutiveFailures: 3, retryDelaySeconds: 120 });
     metrics.recordForecastMarkerError('write');
+    metrics.recordForecastMarkerError('conflict');
     const text = await metrics.text();
     expect(text).toContain('kafka_autoscaler_forecast_history_failures 3');
     expect(text).toContain('kafka_autoscaler_forecast_history_retry_delay_seconds 120');
     expect(text).toContain('kafka_autoscaler_forecast_marker_errors_total{operation="write"} 1');
+    expect(text).toContain('kafka_autoscaler_forecast_marker_errors_total{operation="conflict"} 1');
   });
 });
