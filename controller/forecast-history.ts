@@ -55,11 +55,10 @@
  * operator's deletion is a conflict and changes nothing, so no stamp another process wrote is
  * dropped, nor a deleted marker written back; the marker is read again at the next refresh), and a
  * failed read or write never holds a zone whose forecast counts nor anything but node removals; a
- * failed write
- * only weakens what a later restart can tell. Chosen over persisting the history (up to 4,034
- * samples a zone, rewritten every refresh, in an object the API server keeps below 1 MiB) and over
- * annotations on the Lease (the elector replaces the Lease whole) or on nodes (they come and go with
- * the scaling).
+ * failed write only weakens what a later restart can tell. Chosen over persisting the history
+ * (up to 4,034 samples a zone, rewritten every refresh, in an object the API server keeps below
+ * 1 MiB) and over annotations on the Lease (the elector replaces the Lease whole) or on nodes (they
+ * come and go with the scaling).
  *
  * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again after
  * the backoff (`forecastRetryDelaySeconds`: the pass interval, doubling per failure, at most
@@ -267,9 +266,10 @@ export class ForecastHistory {
    * `FORECAST_REFRESH_SECONDS`), and at once when the last attempt is stamped after `nowMs` (a
    * clock stepped back). Then, with a marker store: reads the marker until a read succeeds,
    * again at every call while it holds a zone (`forecasts`), so a marker the operator deletes lets
-   * go at the next pass, and at the next call after a write that lost a race (`conflict`); after a successful refetch, stamps the zones whose forecast counts
-   * (`stampSufficientZones`) and writes the marker (leader only, once a read succeeded, when a stamp is
-   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; read again just before,
+   * go at the next pass, and at the next call after a write that lost a race (`conflict`); after a
+   * successful refetch, stamps the zones whose forecast counts (`stampSufficientZones`) and writes
+   * the marker (leader only, once a read succeeded, when a stamp is new or
+   * `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; read again just before,
    * not written when that read fails, and written only at the version read: a `conflict` goes to
    * `onMarkerConflict`). Never throws: an error goes to `onError` (range query) or `onMarkerError`
    * (marker), the previous history is kept, and a failed or conflicting marker write is tried again
@@ -601,13 +601,13 @@ export class ForecastHistory {
    * in this refresh, if any, did not fail), and a zone's stamp is new or
    * `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; the marker is read again first
    * unless it was read in this refresh (`readThisRefresh`; a failed read then skips the write, and
-   * the next refresh's write reads again), and written only if the ConfigMap is still at the version that read saw
-   * (`ForecastMarkerStore.write`), so a stamp another process wrote since is not dropped, nor one
-   * the operator deleted written back, however the writes interleave: a write that lost the race
-   * (`conflict`) changes nothing, goes to `onMarkerConflict`, and the marker is read again at the
-   * next refresh. The marker written holds, per config zone, the later of the stamp read (one dated
-   * after its first read by this process: as of that read, `markerExpiresAtMs`) and the process's
-   * own, without expired stamps.
+   * the next refresh's write reads again), and written only if the ConfigMap is still at the
+   * version that read saw (`ForecastMarkerStore.write`), so a stamp another process wrote since
+   * is not dropped, nor one the operator deleted written back, however the writes interleave: a
+   * write that lost the race (`conflict`) changes nothing, goes to `onMarkerConflict`, and the
+   * marker is read again at the next refresh. The marker written holds, per config zone, the later
+   * of the stamp read (one dated after its first read by this process: as of that read,
+   * `markerExpiresAtMs`) and the process's own, without expired stamps.
    */
   private async writeMarkerIfDue(nowMs: number, readThisRefresh: boolean): Promise<void> {
     const store = this.options.marker;

@@ -10,9 +10,9 @@
  * writes it while the lease is not: a lost leader and a new one writing the one marker. In drawn
  * race windows another writer (a third process stamping a zone, or the operator deleting the
  * marker) acts inside each marker write, between its read and its version check: that write must
- * lose (what the racer left stands after the pass). No invariant may break, no state may be left without a way out, and the world settles once the
- * faults stop. Runs `CHAOS_FORECAST_RUNS` schedules (default 4) from `CHAOS_FORECAST_SEED`
- * (default 17).
+ * lose (what the racer left stands after the pass). No invariant may break, no state may be left
+ * without a way out, and the world settles once the faults stop. Runs `CHAOS_FORECAST_RUNS`
+ * schedules (default 4) from `CHAOS_FORECAST_SEED` (default 17).
  */
 import fc from 'fast-check';
 import { DEFAULT_FORECAST } from '../../controller/forecast';

@@ -2,11 +2,11 @@
  * An in-memory stand-in for the forecast history marker ConfigMap, for tests: the ConfigMap's one
  * data value as text and a version that moves on at every change (its `metadata.resourceVersion`),
  * encoded, decoded and written with the same optimistic concurrency as the Kubernetes adapter
- * (`forecastMarkerStore`, tested against a real kube-apiserver in test/cluster/adapter-scenarios.ts):
- * a write at a version that is no longer the stored one, or without a version while a ConfigMap
- * exists, is a `conflict` and changes nothing. Reads and writes can be made to fail, and `beforeWrite`
- * runs inside a write before its version is checked (another process acting between a read and
- * the write based on it).
+ * (`forecastMarkerStore`, tested against a real kube-apiserver in
+ * test/cluster/adapter-scenarios.ts): a write at a version that is no longer the stored one, or
+ * without a version while a ConfigMap exists, is a `conflict` and changes nothing. Reads and
+ * writes can be made to fail, and `beforeWrite` runs inside a write before its version is checked
+ * (another process acting between a read and the write based on it).
  */
 import {
   decodeForecastMarker,
@@ -36,7 +36,7 @@ export class MemoryMarkerStore implements ForecastMarkerStore {
     if (marker !== undefined) this.text = encodeForecastMarker(marker);
   }
 
-  /** The stored value; setting it (someone else's write, or undefined: a delete) moves the version. */
+  /** The stored value; setting it (another's write, or undefined: a delete) moves the version. */
   get text(): string | undefined {
     return this.stored;
   }
