@@ -50,13 +50,15 @@
  * no marker read has succeeded (a new cluster cannot be told from a loss). Way out: Prometheus
  * holding enough again (at most `minHistoryHours` on), the stamp expiring, the operator deleting
  * the marker (re-read at every pass while it holds a zone), or the floor turned off. Only the
- * leader writes the marker, only right after a successful read (so no stamp another process wrote
- * is dropped, nor a deleted marker written back), and a failed read or write never holds a zone
- * whose forecast counts nor anything but node removals; a failed write
- * only weakens what a later restart can tell. Chosen over persisting the history (up to 4,034
- * samples a zone, rewritten every refresh, in an object the API server keeps below 1 MiB) and over
- * annotations on the Lease (the elector replaces the Lease whole) or on nodes (they come and go with
- * the scaling).
+ * leader writes the marker, only right after a successful read and only if the ConfigMap is still
+ * at the version read (optimistic concurrency: a write racing another process's write or the
+ * operator's deletion is a conflict and changes nothing, so no stamp another process wrote is
+ * dropped, nor a deleted marker written back; the marker is read again at the next refresh), and a
+ * failed read or write never holds a zone whose forecast counts nor anything but node removals; a
+ * failed write only weakens what a later restart can tell. Chosen over persisting the history
+ * (up to 4,034 samples a zone, rewritten every refresh, in an object the API server keeps below
+ * 1 MiB) and over annotations on the Lease (the elector replaces the Lease whole) or on nodes (they
+ * come and go with the scaling).
  *
  * A failed refresh keeps the previous history (and its per-zone verdicts) and is tried again after
  * the backoff (`forecastRetryDelaySeconds`: the pass interval, doubling per failure, at most
@@ -201,6 +203,12 @@ export interface ForecastHistoryOptions {
   readonly mayWriteMarker?: () => boolean;
   /** Reports a failed marker read or write (logged and counted by the caller). */
   readonly onMarkerError?: (operation: 'read' | 'write', error: unknown) => void;
+  /**
+   * Reports a marker write that lost a race (`conflict`: the ConfigMap changed since the read it
+   * was based on; nothing was written, the marker is read again at the next refresh). Not an
+   * error; counted by the caller.
+   */
+  readonly onMarkerConflict?: () => void;
 }
 
 /** The range query's retry state, for the gauges. */
@@ -234,6 +242,14 @@ export class ForecastHistory {
   private markerError: string | undefined;
   /** Per zone, the stamp the marker held at the last successful read or write. */
   private markerStamps = new Map<string, ReadStamp>();
+  /**
+   * The ConfigMap version of the last successful read (undefined: none existed), the precondition
+   * of the next write; `markerVersionKnown` is false once a write (or its conflict) moved it on.
+   */
+  private markerVersion: string | undefined;
+  private markerVersionKnown = false;
+  /** Whether the last write lost a race (`conflict`): the marker is read again at the next call. */
+  private markerConflict = false;
   /** Per zone, the last refresh at which this process's forecast of it counted (`ok`). */
   private readonly sufficientAtMs = new Map<string, number>();
 
@@ -248,14 +264,16 @@ export class ForecastHistory {
    * Refetches the history when it is due: `FORECAST_REFRESH_SECONDS` after a success, the
    * `forecastRetryDelaySeconds` backoff after failures (the pass interval, doubling up to
    * `FORECAST_REFRESH_SECONDS`), and at once when the last attempt is stamped after `nowMs` (a
-   * clock stepped back). Then, with a marker store: reads the marker until a read succeeds and
+   * clock stepped back). Then, with a marker store: reads the marker until a read succeeds,
    * again at every call while it holds a zone (`forecasts`), so a marker the operator deletes lets
-   * go at the next pass; after a successful refetch, stamps the zones whose forecast counts
-   * (`stampSufficientZones`) and writes the marker (leader only, once a read succeeded, when a stamp is
-   * new or `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; read again just before,
-   * and not written when that read fails). Never throws: an error goes
-   * to `onError` (range query) or `onMarkerError` (marker), the previous history is kept, and a
-   * failed marker write is tried again after the next successful refetch; it never holds anything.
+   * go at the next pass, and at the next call after a write that lost a race (`conflict`); after a
+   * successful refetch, stamps the zones whose forecast counts (`stampSufficientZones`) and writes
+   * the marker (leader only, once a read succeeded, when a stamp is new or
+   * `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; read again just before,
+   * not written when that read fails, and written only at the version read: a `conflict` goes to
+   * `onMarkerConflict`). Never throws: an error goes to `onError` (range query) or `onMarkerError`
+   * (marker), the previous history is kept, and a failed or conflicting marker write is tried again
+   * after the next successful refetch; it never holds anything.
    */
   async refresh(nowMs: number): Promise<void> {
     const forecast = this.config.forecast;
@@ -532,12 +550,12 @@ export class ForecastHistory {
   }
 
   /**
-   * Reads the marker until a read succeeds, and again while it holds a zone; returns whether it
-   * tried.
+   * Reads the marker until a read succeeds, again while it holds a zone, and once after a write
+   * that lost a race (`conflict`); returns whether it tried.
    */
   private async readMarkerIfNeeded(nowMs: number): Promise<boolean> {
     if (this.options.marker === undefined) return false;
-    if (this.markerRead && !this.markerHoldsAZone(nowMs)) return false;
+    if (this.markerRead && !this.markerConflict && !this.markerHoldsAZone(nowMs)) return false;
     await this.readMarker(nowMs);
     return true;
   }
@@ -550,7 +568,7 @@ export class ForecastHistory {
     const store = this.options.marker;
     if (store === undefined) return;
     try {
-      const marker = await store.read();
+      const { marker, version } = await store.read();
       const stamps = new Map<string, ReadStamp>();
       for (const [zone, entry] of Object.entries(marker?.zones ?? {})) {
         const before = this.markerStamps.get(zone);
@@ -567,6 +585,9 @@ export class ForecastHistory {
         if (!stamps.has(zone)) this.sufficientAtMs.delete(zone);
       }
       this.markerStamps = stamps;
+      this.markerVersion = version;
+      this.markerVersionKnown = true;
+      this.markerConflict = false;
       this.markerRead = true;
       this.markerError = undefined;
     } catch (error) {
@@ -576,22 +597,26 @@ export class ForecastHistory {
   }
 
   /**
-   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded and the last
-   * read did not fail, and a zone's stamp is new or `FORECAST_MARKER_REWRITE_SECONDS` older than
-   * the process's; the marker is read again first unless it was read in this refresh
-   * (`readThisRefresh`), so a stamp another process wrote since is not dropped, nor one the
-   * operator deleted written back (a write racing that read, milliseconds, can still do either:
-   * the write carries no resourceVersion precondition). The marker written holds, per config zone, the later of the stamp read (one dated
-   * after its first read by this process: as of that read, `markerExpiresAtMs`) and the process's
-   * own, without expired stamps.
+   * Writes the marker when this process may (`mayWriteMarker`), a read has succeeded (and the one
+   * in this refresh, if any, did not fail), and a zone's stamp is new or
+   * `FORECAST_MARKER_REWRITE_SECONDS` older than the process's; the marker is read again first
+   * unless it was read in this refresh (`readThisRefresh`; a failed read then skips the write, and
+   * the next refresh's write reads again), and written only if the ConfigMap is still at the
+   * version that read saw (`ForecastMarkerStore.write`), so a stamp another process wrote since
+   * is not dropped, nor one the operator deleted written back, however the writes interleave: a
+   * write that lost the race (`conflict`) changes nothing, goes to `onMarkerConflict`, and the
+   * marker is read again at the next refresh. The marker written holds, per config zone, the later
+   * of the stamp read (one dated after its first read by this process: as of that read,
+   * `markerExpiresAtMs`) and the process's own, without expired stamps.
    */
   private async writeMarkerIfDue(nowMs: number, readThisRefresh: boolean): Promise<void> {
     const store = this.options.marker;
     const forecast = this.config.forecast;
     if (store === undefined || forecast === undefined || !this.markerRead) return;
-    // The last read failed: the stamps held are what an earlier read saw, and writing them back
-    // could undo a deletion by the operator since (the way out); wait for a read that succeeds.
-    if (this.markerError !== undefined) return;
+    // The read in this refresh failed: the stamps held are what an earlier read saw, and writing
+    // them back could undo a deletion by the operator since (the way out); wait for a read that
+    // succeeds (the re-read below, at the next refresh: an older failure does not stop the write).
+    if (readThisRefresh && this.markerError !== undefined) return;
     if (!(this.options.mayWriteMarker?.() ?? true)) return;
     const rewriteMs = FORECAST_MARKER_REWRITE_SECONDS * 1000;
     const due = this.config.zones.some(zone => {
@@ -601,8 +626,9 @@ export class ForecastHistory {
     });
     if (!due) return;
     // Read right before the write: another process (a leader before this one, a lost leader) may
-    // have written stamps since this one last read, and the write replaces the marker whole.
-    if (!readThisRefresh) {
+    // have written stamps since this one last read, and the write replaces the marker whole (at
+    // the version read: one written in between makes it a conflict).
+    if (!readThisRefresh || !this.markerVersionKnown) {
       await this.readMarker(nowMs);
       if (this.markerError !== undefined) return;
       if (!(this.options.mayWriteMarker?.() ?? true)) return;
@@ -624,7 +650,14 @@ export class ForecastHistory {
     }
     const marker: ForecastMarker = { version: 1, zones };
     try {
-      await store.write(marker);
+      const outcome = await store.write(marker, this.markerVersion);
+      // The ConfigMap's version moved on either way: the next write reads it first.
+      this.markerVersionKnown = false;
+      if (outcome === 'conflict') {
+        this.markerConflict = true;
+        this.options.onMarkerConflict?.();
+        return;
+      }
       const stamps = new Map<string, ReadStamp>();
       for (const [zone, entry] of Object.entries(zones)) {
         const before = this.markerStamps.get(zone);
@@ -636,6 +669,8 @@ export class ForecastHistory {
       }
       this.markerStamps = stamps;
     } catch (error) {
+      // Written or not is unknown: the next write reads the marker (and its version) first.
+      this.markerVersionKnown = false;
       this.options.onMarkerError?.('write', error);
     }
   }

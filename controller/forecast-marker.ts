@@ -57,17 +57,49 @@ const markerSchema = z.object({
  */
 export type ForecastMarker = z.infer<typeof markerSchema>;
 
-/** Reads and writes the marker (the Kubernetes adapter; tests use an in-memory one). */
+/**
+ * A marker as read, with the version of the ConfigMap it was read from (its
+ * `metadata.resourceVersion`, opaque: only compared for equality by the API server; undefined when
+ * the ConfigMap does not exist). A ConfigMap without the marker's key reads as `marker: undefined`
+ * with its version.
+ */
+export interface ForecastMarkerRead {
+  readonly marker: ForecastMarker | undefined;
+  readonly version: string | undefined;
+}
+
+/**
+ * What a write did: `written`, or `conflict` when the ConfigMap was no longer at the version read
+ * (someone wrote or deleted it since, or created it when none was read). A conflict is not an
+ * error: nothing was written, and the writer reads the marker again before its next write.
+ */
+export type ForecastMarkerWriteOutcome = 'written' | 'conflict';
+
+/**
+ * Reads and writes the marker with optimistic concurrency (the Kubernetes adapter; tests use an
+ * in-memory stand-in, test/controller/memory-marker-store.ts).
+ */
 export interface ForecastMarkerStore {
   /** Where the marker lives, for hold details and logs (`<namespace>/<name>`). */
   readonly location: string;
   /**
-   * The stored marker; undefined when there is none (the ConfigMap or its key does not exist).
+   * The stored marker and the version it was read at (`ForecastMarkerRead`); `marker` is
+   * undefined when there is none (the ConfigMap or its key does not exist).
    * @throws on an API error, or a stored value `decodeForecastMarker` rejects (naming the key).
    */
-  read(): Promise<ForecastMarker | undefined>;
-  /** Stores the marker whole (creating the ConfigMap on first use). @throws on an API error. */
-  write(marker: ForecastMarker): Promise<void>;
+  read(): Promise<ForecastMarkerRead>;
+  /**
+   * Stores the marker whole if the ConfigMap is still at `readVersion` (the `version` of the read
+   * it is based on): with a version, replaces the data only if the ConfigMap still has that
+   * resourceVersion; without one (none existed), only creates the ConfigMap. Either way, anything
+   * else answers `conflict` and changes nothing (so a stamp another process wrote since the read
+   * is not dropped, nor a marker the operator deleted since written back).
+   * @throws on an API error other than the conflict.
+   */
+  write(
+    marker: ForecastMarker,
+    readVersion: string | undefined,
+  ): Promise<ForecastMarkerWriteOutcome>;
 }
 
 /** Serialises a marker (zones sorted by name, so equal markers are equal text). */

@@ -80,13 +80,17 @@ async function main(): Promise<void> {
     marker: {
       location: markerStore.location,
       read: () => limitedCall(kubernetesGate, () => markerStore.read()),
-      write: marker => limitedCall(kubernetesGate, () => markerStore.write(marker), 2),
+      write: (marker, readVersion) =>
+        limitedCall(kubernetesGate, () => markerStore.write(marker, readVersion), 2),
     },
     mayWriteMarker: () => elector.leadership().leading,
     onMarkerError: (operation, error) => {
       metrics.recordForecastMarkerError(operation);
       onError(`forecast history marker ${operation}`)(error);
     },
+    // A write that lost a race to another writer or the operator's delete: counted, not logged as
+    // an error (nothing is wrong; the marker is read again at the next refresh).
+    onMarkerConflict: () => metrics.recordForecastMarkerError('conflict'),
   });
 
   let wake: () => void = () => undefined;

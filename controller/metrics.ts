@@ -122,7 +122,7 @@ export class ControllerMetrics {
   });
   private readonly forecastMarkerErrors = new Counter({
     name: 'kafka_autoscaler_forecast_marker_errors_total',
-    help: 'Forecast floor: failed reads and writes of the forecast history marker ConfigMap, by operation',
+    help: 'Forecast floor: failed reads and writes of the forecast history marker ConfigMap, by operation (read, write), and writes that lost a race (conflict: the ConfigMap changed since the read; nothing written, read again at the next refresh)',
     labelNames: ['operation'],
     registers: [this.registry],
   });
@@ -214,8 +214,11 @@ export class ControllerMetrics {
     this.forecastHistoryRetryDelay.set(state.retryDelaySeconds);
   }
 
-  /** Counts a failed read or write of the forecast history marker. */
-  recordForecastMarkerError(operation: 'read' | 'write'): void {
+  /**
+   * Counts a failed read or write of the forecast history marker, or a write that lost a race
+   * (`conflict`: not a failure, nothing was written and the marker is read again).
+   */
+  recordForecastMarkerError(operation: 'read' | 'write' | 'conflict'): void {
     this.forecastMarkerErrors.inc({ operation });
   }
 

@@ -10,8 +10,11 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
   V1MicroTime,
   Watch,
+  type V1ConfigMap,
   type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
@@ -322,34 +325,70 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
 
   /**
    * The forecast history marker (`controller/forecast-marker.ts`) in the ConfigMap
-   * `<cluster>-kafka-autoscaler-forecast` of the controller's namespace: `read` answers undefined
-   * when the ConfigMap (404) or its key does not exist and throws on a value that is not a marker
-   * (the message names the key and the fix); `write` replaces the ConfigMap's data with the marker,
-   * creating the ConfigMap on first use (404).
+   * `<cluster>-kafka-autoscaler-forecast` of the controller's namespace: `read` answers the marker
+   * and the ConfigMap's `metadata.resourceVersion` (both undefined on 404; the marker undefined when
+   * the key does not exist) and throws on a value that is not a marker (the message names the key
+   * and the fix). `write` with the version read is a JSON merge patch (RFC 7386) setting the
+   * marker's key and carrying that `metadata.resourceVersion` as its precondition: a ConfigMap
+   * changed since answers 409 Conflict and one deleted since 404, both a `conflict` (nothing
+   * written, never a create). Chosen over a JSON Patch whose first operation tests
+   * `/metadata/resourceVersion`, whose failure is a 422 the API server also answers for invalid
+   * data. `write` without a version (none existed) only creates the ConfigMap: 409 AlreadyExists
+   * (someone created it since) is a `conflict`. Other errors are thrown. The answers are checked
+   * against a real kube-apiserver in test/cluster/adapter-scenarios.ts.
    */
   forecastMarkerStore(): ForecastMarkerStore {
     const namespace = this.config.leaderElection.namespace;
     const name = forecastMarkerConfigMapName(this.config.clusterName);
+    const code = (error: unknown) => (error as { code?: number }).code;
     return {
       location: `${namespace}/${name}`,
       read: async () => {
-        let data: Record<string, string> | undefined;
+        let configMap: V1ConfigMap;
         try {
-          data = (await this.core.readNamespacedConfigMap({ name, namespace })).data;
+          configMap = await this.core.readNamespacedConfigMap({ name, namespace });
         } catch (error) {
-          if ((error as { code?: number }).code === 404) return undefined;
+          if (code(error) === 404) return { marker: undefined, version: undefined };
           throw error;
         }
-        const text = data?.[FORECAST_MARKER_KEY];
-        if (text === undefined) return undefined;
+        const version = configMap.metadata?.resourceVersion;
+        const text = configMap.data?.[FORECAST_MARKER_KEY];
+        if (text === undefined) return { marker: undefined, version };
         const decoded = decodeForecastMarker(text);
         if ('error' in decoded) throw new Error(`ConfigMap ${namespace}/${name}: ${decoded.error}`);
-        return decoded.marker;
+        return { marker: decoded.marker, version };
       },
-      write: async marker => {
-        await this.replaceConfigMapData(namespace, name, {
-          [FORECAST_MARKER_KEY]: encodeForecastMarker(marker),
-        });
+      write: async (marker, readVersion) => {
+        const data = { [FORECAST_MARKER_KEY]: encodeForecastMarker(marker) };
+        if (readVersion === undefined) {
+          try {
+            await this.core.createNamespacedConfigMap({
+              namespace,
+              body: {
+                metadata: {
+                  name,
+                  namespace,
+                  labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' },
+                },
+                data,
+              },
+            });
+          } catch (error) {
+            if (code(error) === 409) return 'conflict';
+            throw error;
+          }
+          return 'written';
+        }
+        try {
+          await this.core.patchNamespacedConfigMap(
+            { name, namespace, body: { metadata: { resourceVersion: readVersion }, data } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          );
+        } catch (error) {
+          if (code(error) === 404 || code(error) === 409) return 'conflict';
+          throw error;
+        }
+        return 'written';
       },
     };
   }

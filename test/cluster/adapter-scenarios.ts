@@ -359,25 +359,28 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       const store = adapter.forecastMarkerStore();
       const name = forecastMarkerConfigMapName(config.clusterName);
       assert.equal(store.location, `${NAMESPACE}/${name}`);
-      // No ConfigMap yet (404): no marker, a new cluster
-      assert.equal(await store.read(), undefined);
+      // No ConfigMap yet (404): no marker, a new cluster, no version
+      assert.deepEqual(await store.read(), { marker: undefined, version: undefined });
       const first = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 1_000 } } };
-      await store.write(first);
-      assert.deepEqual(await store.read(), first);
+      assert.equal(await store.write(first, undefined), 'written');
+      const readFirst = await store.read();
+      assert.deepEqual(readFirst.marker, first);
+      assert.equal(typeof readFirst.version, 'string');
       const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
       const created = (await api.ok('GET', path)) as {
         data?: Record<string, string>;
-        metadata?: { labels?: Record<string, string> };
+        metadata?: { labels?: Record<string, string>; resourceVersion?: string };
       };
       assert.equal(created.data?.[FORECAST_MARKER_KEY], encodeForecastMarker(first));
       assert.equal(created.metadata?.labels?.['app.kubernetes.io/name'], 'kafka-autoscaler');
-      // A second write replaces the data on the existing ConfigMap (a patch, not a second create)
+      assert.equal(readFirst.version, created.metadata?.resourceVersion);
+      // A second write at the version read replaces the data (a patch, not a second create)
       const second = {
         version: 1 as const,
         zones: { 'us-east-1a': { sufficientAtMs: 2_000 }, 'us-east-1b': { sufficientAtMs: 3_000 } },
       };
-      await store.write(second);
-      assert.deepEqual(await store.read(), second);
+      assert.equal(await store.write(second, readFirst.version), 'written');
+      assert.deepEqual((await store.read()).marker, second);
       // Someone writes a value that is not a marker: read throws, naming the ConfigMap, key and fix
       await api.ok('PATCH', path, {
         body: [{ op: 'add', path: `/data/${FORECAST_MARKER_KEY}`, value: 'not json' }],
@@ -394,8 +397,77 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       });
       // The operator clears it by deleting the ConfigMap: no marker again
       await api.ok('DELETE', path);
-      assert.equal(await store.read(), undefined);
+      assert.deepEqual(await store.read(), { marker: undefined, version: undefined });
     },
+
+  'forecast marker: a write based on a stale read is a conflict and changes nothing': async () => {
+    const store = adapter.forecastMarkerStore();
+    const name = forecastMarkerConfigMapName(config.clusterName);
+    const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
+    const stamp = (ms: number) => ({
+      version: 1 as const,
+      zones: { 'us-east-1a': { sufficientAtMs: ms } },
+    });
+    const storedText = async () =>
+      ((await api.ok('GET', path)) as { data?: Record<string, string> }).data?.[
+        FORECAST_MARKER_KEY
+      ];
+    // GIVEN a marker, read by this process
+    assert.equal(await store.write(stamp(1_000), undefined), 'written');
+    const read = await store.read();
+    // WHEN someone else (another replica) writes a stamp before this process's write
+    await api.ok('PATCH', path, {
+      body: [
+        {
+          op: 'add',
+          path: `/data/${FORECAST_MARKER_KEY}`,
+          value: encodeForecastMarker(stamp(9_000)),
+        },
+      ],
+      contentType: 'application/json-patch+json',
+    });
+    // THEN the write at the old version is a conflict, and the other stamp stays
+    assert.equal(await store.write(stamp(2_000), read.version), 'conflict');
+    assert.equal(await storedText(), encodeForecastMarker(stamp(9_000)));
+    // AND the raw answers to a stale precondition: a JSON Patch whose first operation tests
+    // /metadata/resourceVersion fails with 422 (the code invalid data also gets), ...
+    const raw = await api.request('PATCH', path, {
+      body: [
+        { op: 'test', path: '/metadata/resourceVersion', value: read.version },
+        { op: 'add', path: '/data', value: { [FORECAST_MARKER_KEY]: 'x' } },
+      ],
+      contentType: 'application/json-patch+json',
+    });
+    assert.equal(raw.status, 422);
+    // ... a JSON merge patch carrying it (what the adapter sends) with 409 Conflict; neither writes
+    const merge = await api.request('PATCH', path, {
+      body: { metadata: { resourceVersion: read.version }, data: { [FORECAST_MARKER_KEY]: 'x' } },
+      contentType: 'application/merge-patch+json',
+    });
+    assert.equal(merge.status, 409);
+    assert.equal((merge.body as { reason?: string }).reason, 'Conflict');
+    assert.equal(await storedText(), encodeForecastMarker(stamp(9_000)));
+    assert.equal(await storedText(), encodeForecastMarker(stamp(9_000)));
+    // WHEN the operator deletes the marker after this process read it
+    const beforeDelete = await store.read();
+    await api.ok('DELETE', path);
+    // THEN a write at the version read is a conflict, and the marker stays deleted (no create)
+    assert.equal(await store.write(stamp(3_000), beforeDelete.version), 'conflict');
+    assert.equal((await api.request('GET', path)).status, 404);
+    // WHEN two processes both read "none" and both create
+    const [a, b] = await Promise.all([store.read(), store.read()]);
+    assert.equal(a.version, undefined);
+    assert.equal(b.version, undefined);
+    assert.equal(await store.write(stamp(4_000), a.version), 'written');
+    // THEN the second create is a conflict (409 AlreadyExists), and the first stamp stays
+    assert.equal(await store.write(stamp(5_000), b.version), 'conflict');
+    assert.equal(await storedText(), encodeForecastMarker(stamp(4_000)));
+    // AND a write after a fresh read goes through
+    const fresh = await store.read();
+    assert.equal(await store.write(stamp(6_000), fresh.version), 'written');
+    assert.equal(await storedText(), encodeForecastMarker(stamp(6_000)));
+    await api.ok('DELETE', path);
+  },
 
   "forecast marker: the controller's own RBAC from the chart allows it, and no other ConfigMap":
     async () => {
@@ -444,7 +516,7 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       const deadline = Date.now() + 10_000;
       for (;;) {
         try {
-          assert.equal(await store.read(), undefined);
+          assert.equal((await store.read()).marker, undefined);
           break;
         } catch (error) {
           if (Date.now() > deadline) throw error;
@@ -452,10 +524,17 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
         }
       }
       const marker = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 5_000 } } };
-      await store.write(marker);
-      await store.write({ ...marker, zones: { 'us-east-1a': { sufficientAtMs: 6_000 } } });
+      assert.equal(await store.write(marker, undefined), 'written');
+      const { version } = await store.read();
+      assert.equal(
+        await store.write(
+          { ...marker, zones: { 'us-east-1a': { sufficientAtMs: 6_000 } } },
+          version,
+        ),
+        'written',
+      );
       // THEN it holds what was written
-      assert.equal((await store.read())?.zones['us-east-1a']?.sufficientAtMs, 6_000);
+      assert.equal((await store.read()).marker?.zones['us-east-1a']?.sufficientAtMs, 6_000);
       // AND the same identity may not read another ConfigMap (the grant is by name)
       await assert.rejects(
         asController

@@ -7,10 +7,12 @@
  * writes fail in drawn windows, on top of the world's faults (clock steps, restarts, stale
  * views...). Each process writes the marker only while the world's lease is its own, and a second
  * replica (its own `ForecastHistory` over the same Prometheus and marker, refreshed at each pass)
- * writes it while the lease is not: a lost leader and a new one writing the one marker. No
- * invariant may break, no state may be left without a way out, and the world settles once the
- * faults stop. Runs `CHAOS_FORECAST_RUNS` schedules (default 4) from `CHAOS_FORECAST_SEED`
- * (default 17).
+ * writes it while the lease is not: a lost leader and a new one writing the one marker. In drawn
+ * race windows another writer (a third process stamping a zone, or the operator deleting the
+ * marker) acts inside each marker write, between its read and its version check: that write must
+ * lose (what the racer left stands after the pass). No invariant may break, no state may be left
+ * without a way out, and the world settles once the faults stop. Runs `CHAOS_FORECAST_RUNS`
+ * schedules (default 4) from `CHAOS_FORECAST_SEED` (default 17).
  */
 import fc from 'fast-check';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
@@ -22,6 +24,7 @@ import {
 import type { ControllerConfig } from '../../controller/config';
 import { FAULT_KINDS, type Fault } from './chaos-world';
 import { configWithZones, expectSettled, faultArbOf, MINUTE, runSchedule } from './chaos-run';
+import { encodeForecastMarker } from '../../controller/forecast-marker';
 import { MemoryMarkerStore } from './memory-marker-store';
 
 const MIB = 1024 * 1024;
@@ -35,6 +38,20 @@ interface Outage {
   readonly kind: 'down' | 'pool-missing' | 'cut-short' | 'wiped' | 'marker-down';
   readonly pick: number;
 }
+
+/** A window in which another writer races each marker write, as an offset from the first pass. */
+interface Race {
+  readonly fromMs: number;
+  readonly durationMs: number;
+  readonly pick: number;
+}
+
+const raceArb: fc.Arbitrary<Race> = fc.record({
+  // Long enough to cover an hourly rewrite of the marker (FORECAST_MARKER_REWRITE_SECONDS) or not.
+  fromMs: fc.integer({ min: 0, max: 130 * MINUTE }),
+  durationMs: fc.integer({ min: 10 * MINUTE, max: 90 * MINUTE }),
+  pick: fc.nat({ max: 100 }),
+});
 
 const outageArb: fc.Arbitrary<Outage> = fc.record({
   // All end before the quiet last hour (chaos-run.ts: faults in the first 180 minutes).
@@ -93,12 +110,14 @@ describe('chaos with the forecast floor on (its history failing, partial, across
   it('breaks no invariant and settles', async () => {
     let unknownPasses = 0;
     let markerPasses = 0;
+    let racedWrites = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(faultArbOf(FAULT_KINDS), { minLength: 1, maxLength: 30 }),
         fc.array(outageArb, { maxLength: 6 }),
         fc.constantFrom(2, 3),
-        async (drawn, outages, zones) => {
+        fc.array(raceArb, { minLength: 1, maxLength: 3 }),
+        async (drawn, outages, zones, races) => {
           // A wiped Prometheus matters across a restart (the marker's case): restart in each such window.
           const restarts: Fault[] = outages
             .filter(outage => outage.kind === 'wiped')
@@ -141,9 +160,41 @@ describe('chaos with the forecast floor on (its history failing, partial, across
                 );
                 marker.failReads = markerDown;
                 marker.failWrites = markerDown;
+                // Another writer inside this pass's marker write (at most one: only the process
+                // holding the lease, or else the other replica, writes).
+                const race = races.find(
+                  each => offsetMs >= each.fromMs && offsetMs < each.fromMs + each.durationMs,
+                );
+                let raced: { text: string | undefined } | undefined;
+                marker.beforeWrite =
+                  race === undefined
+                    ? undefined
+                    : () => {
+                        const current = marker.text === undefined ? undefined : marker.marker;
+                        if (race.pick % 2 === 0) {
+                          if (current === undefined) return; // nothing to delete: no race
+                          marker.text = undefined;
+                        } else {
+                          const zone = config.zones[race.pick % config.zones.length]?.zone ?? '';
+                          marker.text = encodeForecastMarker({
+                            version: 1,
+                            zones: {
+                              ...current?.zones,
+                              [zone]: { sufficientAtMs: observed.nowMs - 4 * 3_600_000 },
+                            },
+                          });
+                        }
+                        raced = { text: marker.text };
+                      };
                 await history.refresh(observed.nowMs);
                 otherLeads = !world.leadership.leading;
                 await otherReplica.refresh(observed.nowMs);
+                marker.beforeWrite = undefined;
+                // The write that raced lost: what the racer left stands.
+                if (raced !== undefined) {
+                  racedWrites++;
+                  expect(marker.text).toBe(raced.text);
+                }
                 const forecast = history.forecasts(observed.nowMs);
                 if (forecast?.some(each => each.status === 'unknown')) unknownPasses++;
                 if (forecast?.some(each => each.unknownWayOut !== undefined)) markerPasses++;
@@ -165,5 +216,7 @@ describe('chaos with the forecast floor on (its history failing, partial, across
     expect(unknownPasses).toBeGreaterThan(0);
     // and a restart into a wiped Prometheus the marker held.
     expect(markerPasses).toBeGreaterThan(0);
+    // and marker writes raced by another writer.
+    expect(racedWrites).toBeGreaterThan(0);
   }, 600_000);
 });

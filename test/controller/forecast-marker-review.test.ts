@@ -15,6 +15,8 @@
  * - A clock stepped back (history now under `minHistoryHours`) holds a zone by the process's own
  *   stamp (conservative, and only until the clock catches up); deleting the marker let it go, but
  *   the next refetch wrote the process's own stamp back and held it again.
+ * - A failed re-read right before a write, with no zone held (so nothing read the marker again),
+ *   stopped every later write of the process: the read error was never cleared.
  */
 import type { ControllerConfig } from '../../controller/config';
 import {
@@ -243,6 +245,29 @@ describe('forecast marker review', () => {
     await b.refresh(NOW_MS + 2 * HOUR_MS);
     expect(marker.writes).toBe(0);
     expect(marker.marker?.zones[ZONE_A as string]?.sufficientAtMs).toBe(NOW_MS + HOUR_MS);
+  });
+
+  it('a failed re-read before a write does not stop later writes (read again before the next one)', async () => {
+    // GIVEN a leader whose zones all have 3 days of history: it creates the marker
+    const marker = new MemoryMarkerStore();
+    const history = start(
+      marker,
+      prometheus(() => 3 * DAY_MS),
+    );
+    await history.refresh(NOW_MS);
+    expect(marker.writes).toBe(1);
+    // WHEN the re-read before the hourly rewrite fails: no write
+    marker.failReads = true;
+    await history.refresh(NOW_MS + HOUR_MS);
+    expect(marker.writes).toBe(1);
+    // THEN once reads work, the next refetch reads the marker again and writes it
+    marker.failReads = false;
+    const laterMs = NOW_MS + HOUR_MS + 10 * 60_000;
+    await history.refresh(laterMs);
+    expect(marker.writes).toBe(2);
+    expect(Object.values(marker.marker?.zones ?? {})).toEqual(
+      config.zones.map(() => ({ sufficientAtMs: laterMs })),
+    );
   });
 
   it('a stamp holds until exactly historyDays after it', async () => {

@@ -285,7 +285,7 @@ describe('ForecastHistory with the marker: new cluster or lost data, after a res
       marker.reads++;
       const decoded = decodeForecastMarker(marker.text ?? '');
       if ('error' in decoded) throw new Error(`ConfigMap ${marker.location}: ${decoded.error}`);
-      return decoded.marker;
+      return { marker: decoded.marker, version: marker.version };
     };
     const history = startController(new WipeablePrometheus(NOW_MS - HOUR_MS), marker);
     await history.refresh(NOW_MS);
@@ -463,9 +463,11 @@ describe('the range query backs off after failures', () => {
     const metrics = new ControllerMetrics({ defaultMetrics: false });
     metrics.setForecastRefreshState({ consecutiveFailures: 3, retryDelaySeconds: 120 });
     metrics.recordForecastMarkerError('write');
+    metrics.recordForecastMarkerError('conflict');
     const text = await metrics.text();
     expect(text).toContain('kafka_autoscaler_forecast_history_failures 3');
     expect(text).toContain('kafka_autoscaler_forecast_history_retry_delay_seconds 120');
     expect(text).toContain('kafka_autoscaler_forecast_marker_errors_total{operation="write"} 1');
+    expect(text).toContain('kafka_autoscaler_forecast_marker_errors_total{operation="conflict"} 1');
   });
 });
