@@ -328,7 +328,8 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
    * `<cluster>-kafka-autoscaler-forecast` of the controller's namespace: `read` answers the marker
    * and the ConfigMap's `metadata.resourceVersion` (both undefined on 404; the marker undefined when
    * the key does not exist) and throws on a value that is not a marker (the message names the key
-   * and the fix). `write` with the version read is a JSON merge patch (RFC 7386) setting the
+   * and the fix) or an answer without a resourceVersion. `write` refuses (throws) an empty version:
+   * a merge patch carrying `resourceVersion: ""` is unconditional. `write` with the version read is a JSON merge patch (RFC 7386) setting the
    * marker's key and carrying that `metadata.resourceVersion` as its precondition: a ConfigMap
    * changed since answers 409 Conflict and one deleted since 404, both a `conflict` (nothing
    * written, never a create). Chosen over a JSON Patch whose first operation tests
@@ -352,6 +353,11 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
           throw error;
         }
         const version = configMap.metadata?.resourceVersion;
+        // No version on a ConfigMap that exists: a write could carry no precondition.
+        if (version === undefined || version === '')
+          throw new Error(
+            `ConfigMap ${namespace}/${name}: the API server answered no metadata.resourceVersion`,
+          );
         const text = configMap.data?.[FORECAST_MARKER_KEY];
         if (text === undefined) return { marker: undefined, version };
         const decoded = decodeForecastMarker(text);
@@ -379,6 +385,13 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
           }
           return 'written';
         }
+        // A merge patch carrying resourceVersion "" is an unconditional write (checked against a
+        // real kube-apiserver): refused, so no stamp another writer stored can be dropped.
+        if (readVersion === '')
+          throw new Error(
+            `forecast marker write to ConfigMap ${namespace}/${name}: the resourceVersion read is ` +
+              'empty; read the marker again (a write needs the version it is based on)',
+          );
         try {
           await this.core.patchNamespacedConfigMap(
             { name, namespace, body: { metadata: { resourceVersion: readVersion }, data } },

@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'records an Event on the Kafka resource',
   'forecast marker: none, created, read back, replaced; a value that is not one is an error',
   'forecast marker: a write based on a stale read is a conflict and changes nothing',
+  'forecast marker: a ConfigMap without the key, or recreated with other keys, keeps them',
   "forecast marker: the controller's own RBAC from the chart allows it, and no other ConfigMap",
   'reads the Kafka resource, or undefined when there is none',
   'lease: create, renew, 409 on a stale update and on a second create',

@@ -469,6 +469,61 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     await api.ok('DELETE', path);
   },
 
+  'forecast marker: a ConfigMap without the key, or recreated with other keys, keeps them':
+    async () => {
+      const store = adapter.forecastMarkerStore();
+      const name = forecastMarkerConfigMapName(config.clusterName);
+      const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
+      const stamp = (ms: number) => ({
+        version: 1 as const,
+        zones: { 'us-east-1a': { sufficientAtMs: ms } },
+      });
+      const stored = async () =>
+        ((await api.ok('GET', path)) as { data?: Record<string, string> }).data ?? {};
+      // GIVEN a ConfigMap someone made without the marker's key (another key only)
+      await api.ok('POST', `/api/v1/namespaces/${NAMESPACE}/configmaps`, {
+        body: { metadata: { name }, data: { note: 'kept' } },
+      });
+      // THEN it reads as no marker, at its version (not as none: a create would conflict forever)
+      const bare = await store.read();
+      assert.equal(bare.marker, undefined);
+      assert.equal(typeof bare.version, 'string');
+      assert.notEqual(bare.version, '');
+      // AND a write at that version adds the key and keeps the other one
+      assert.equal(await store.write(stamp(1_000), bare.version), 'written');
+      assert.deepEqual(await stored(), {
+        note: 'kept',
+        [FORECAST_MARKER_KEY]: encodeForecastMarker(stamp(1_000)),
+      });
+      // WHEN the operator deletes it and someone recreates it with other keys after a read
+      const before = await store.read();
+      await api.ok('DELETE', path);
+      await api.ok('POST', `/api/v1/namespaces/${NAMESPACE}/configmaps`, {
+        body: { metadata: { name }, data: { other: 'x' } },
+      });
+      // THEN the write at the version read is a conflict, and nothing is written back
+      assert.equal(await store.write(stamp(2_000), before.version), 'conflict');
+      assert.deepEqual(await stored(), { other: 'x' });
+      // AND after a fresh read the write goes through, keeping the other key
+      const fresh = await store.read();
+      assert.equal(fresh.marker, undefined);
+      assert.equal(await store.write(stamp(3_000), fresh.version), 'written');
+      assert.deepEqual(await stored(), {
+        other: 'x',
+        [FORECAST_MARKER_KEY]: encodeForecastMarker(stamp(3_000)),
+      });
+      // AND an empty version is refused before any request: the server takes a merge patch
+      // carrying resourceVersion "" as an unconditional write (200), which would drop any stamp
+      const raw = await api.request('PATCH', path, {
+        body: { metadata: { resourceVersion: '' }, data: { probe: 'y' } },
+        contentType: 'application/merge-patch+json',
+      });
+      assert.equal(raw.status, 200);
+      await assert.rejects(store.write(stamp(4_000), ''), /resourceVersion.*empty/);
+      assert.equal((await stored())[FORECAST_MARKER_KEY], encodeForecastMarker(stamp(3_000)));
+      await api.ok('DELETE', path);
+    },
+
   "forecast marker: the controller's own RBAC from the chart allows it, and no other ConfigMap":
     async () => {
       // GIVEN the Role and RoleBinding the chart grants in the controller's own namespace, moved
