@@ -152,4 +152,27 @@ describe('forecast marker writes racing other writers', () => {
     expect(marker.marker?.zones[ZONE_A]).toEqual({ sufficientAtMs: NOW_MS - MINUTE_MS });
     expect(Object.keys(marker.marker?.zones ?? {}).sort()).toEqual([...zones].sort());
   });
+
+  it('after a conflict the marker is read once, not at every pass', async () => {
+    const marker = new MemoryMarkerStore();
+    const events: string[] = [];
+    const process = leader(marker, events);
+    // GIVEN a create that lost to another process's marker holding no zone this one lacks
+    const racer = encodeForecastMarker({
+      version: 1,
+      zones: Object.fromEntries(OTHERS.map(zone => [zone, { sufficientAtMs: NOW_MS - MINUTE_MS }])),
+    });
+    marker.beforeWrite = () => {
+      marker.text = racer;
+    };
+    await process.refresh(NOW_MS);
+    expect(events).toEqual(['conflict']);
+    // THEN the next pass reads it again, and the passes after it do not
+    const reads = marker.reads;
+    await process.refresh(NOW_MS + MINUTE_MS);
+    expect(marker.reads).toBe(reads + 1);
+    await process.refresh(NOW_MS + 2 * MINUTE_MS);
+    await process.refresh(NOW_MS + 3 * MINUTE_MS);
+    expect(marker.reads).toBe(reads + 1);
+  });
 });
