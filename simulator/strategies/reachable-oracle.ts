@@ -93,11 +93,15 @@ export interface ScheduleStates {
  * @returns per minute, the chosen state index; empty for an empty `required`.
  * @throws Error when no allowed start state carries the first minute's requirement.
  */
-export function cheapestSchedule(required: readonly number[], states: ScheduleStates): number[] {
-  const minutes = required.length;
-  const count = states.nodeMinutes.length;
-  if (minutes === 0) return [];
-  // Per state, the states it may be reached from (itself first) and what each change costs.
+/**
+ * Per state `to` (0 to `count` - 1), the states it may be reached from in one step, itself first
+ * (at price 0), and the price of each change (`states.transition`; changes priced Infinity are left
+ * out).
+ */
+export function reachableFrom(
+  states: Pick<ScheduleStates, 'transition'>,
+  count: number,
+): { readonly sources: Int32Array[]; readonly prices: Float64Array[] } {
   const sources: Int32Array[] = [];
   const prices: Float64Array[] = [];
   for (let to = 0; to < count; to++) {
@@ -113,6 +117,14 @@ export function cheapestSchedule(required: readonly number[], states: ScheduleSt
     sources.push(Int32Array.from(fromList));
     prices.push(Float64Array.from(priceList));
   }
+  return { sources, prices };
+}
+
+export function cheapestSchedule(required: readonly number[], states: ScheduleStates): number[] {
+  const minutes = required.length;
+  const count = states.nodeMinutes.length;
+  if (minutes === 0) return [];
+  const { sources, prices } = reachableFrom(states, count);
   const from = new Int32Array(minutes * count);
   let cost = new Float64Array(count).fill(Infinity);
   let next = new Float64Array(count);

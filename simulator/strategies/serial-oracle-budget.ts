@@ -60,6 +60,7 @@
 import type { DemandSeries } from '../demand';
 import { brokerLoadMiBps, type ClusterFacts, type ModelTimings } from '../facts';
 import { efficientNodeCounts } from './oracle';
+import { reachableFrom } from './reachable-oracle';
 import { layoutStates } from './serial-oracle';
 
 /** The `cluster.ts` tolerance on its above-target and above-baseline tests. */
@@ -128,21 +129,7 @@ export function budgetProblem(
   const { states, members, stepsPerMinute } = exact;
   const count = members.length;
   const brokers = facts.brokersPerZone;
-  const sources: Int32Array[] = [];
-  const prices: Float64Array[] = [];
-  for (let to = 0; to < count; to++) {
-    const fromList = [to];
-    const priceList = [0];
-    for (let from = 0; from < count; from++) {
-      if (from === to) continue;
-      const price = states.transition(from, to);
-      if (price === Infinity) continue;
-      fromList.push(from);
-      priceList.push(price);
-    }
-    sources.push(Int32Array.from(fromList));
-    prices.push(Float64Array.from(priceList));
-  }
+  const { sources, prices } = reachableFrom(states, count);
   const over = members.map(member =>
     Int32Array.from({ length: brokers + 1 }, (_, k) =>
       member.reduce((sum, layout) => sum + layout.filter(held => held > k).length, 0),
