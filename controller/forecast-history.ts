@@ -244,10 +244,9 @@ export class ForecastHistory {
   private markerStamps = new Map<string, ReadStamp>();
   /**
    * The ConfigMap version of the last successful read (undefined: none existed), the precondition
-   * of the next write; `markerVersionKnown` is false once a write (or its conflict) moved it on.
+   * of the next write (which always follows a read in the same refresh).
    */
   private markerVersion: string | undefined;
-  private markerVersionKnown = false;
   /** Whether the last write lost a race (`conflict`): the marker is read again at the next call. */
   private markerConflict = false;
   /** Per zone, the last refresh at which this process's forecast of it counted (`ok`). */
@@ -586,7 +585,6 @@ export class ForecastHistory {
       }
       this.markerStamps = stamps;
       this.markerVersion = version;
-      this.markerVersionKnown = true;
       this.markerConflict = false;
       this.markerRead = true;
       this.markerError = undefined;
@@ -628,7 +626,7 @@ export class ForecastHistory {
     // Read right before the write: another process (a leader before this one, a lost leader) may
     // have written stamps since this one last read, and the write replaces the marker whole (at
     // the version read: one written in between makes it a conflict).
-    if (!readThisRefresh || !this.markerVersionKnown) {
+    if (!readThisRefresh) {
       await this.readMarker(nowMs);
       if (this.markerError !== undefined) return;
       if (!(this.options.mayWriteMarker?.() ?? true)) return;
@@ -651,8 +649,6 @@ export class ForecastHistory {
     const marker: ForecastMarker = { version: 1, zones };
     try {
       const outcome = await store.write(marker, this.markerVersion);
-      // The ConfigMap's version moved on either way: the next write reads it first.
-      this.markerVersionKnown = false;
       if (outcome === 'conflict') {
         this.markerConflict = true;
         this.options.onMarkerConflict?.();
@@ -669,8 +665,6 @@ export class ForecastHistory {
       }
       this.markerStamps = stamps;
     } catch (error) {
-      // Written or not is unknown: the next write reads the marker (and its version) first.
-      this.markerVersionKnown = false;
       this.options.onMarkerError?.('write', error);
     }
   }

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       location: markerStore.location,
       read: () => limitedCall(kubernetesGate, () => markerStore.read()),
       write: (marker, readVersion) =>
-        limitedCall(kubernetesGate, () => markerStore.write(marker, readVersion), 2),
+        limitedCall(kubernetesGate, () => markerStore.write(marker, readVersion)),
     },
     mayWriteMarker: () => elector.leadership().leading,
     onMarkerError: (operation, error) => {
