@@ -88,6 +88,25 @@ async function statusesAt(history: ForecastHistory, nowMs: number): Promise<stri
 
 const allZones = (status: string) => ZONES.map(() => status);
 
+/** Prometheus where zone a's pool holds 3 days of history and zones b and c only the last 2 h. */
+function zoneALongOthersShort(): RangeQuerier {
+  return {
+    queryRange: async (promql, startMs, endMs) => {
+      const long = await new WipeablePrometheus(NOW_MS - 3 * DAY_MS).queryRange(
+        promql,
+        startMs,
+        endMs,
+      );
+      const short = await new WipeablePrometheus(NOW_MS - 2 * HOUR_MS).queryRange(
+        promql,
+        startMs,
+        endMs,
+      );
+      return [long[0], short[1], short[2]];
+    },
+  };
+}
+
 describe('the marker text', () => {
   it('round-trips, zones sorted', () => {
     const text = encodeForecastMarker({
@@ -237,21 +256,7 @@ describe('ForecastHistory with the marker: new cluster or lost data, after a res
     marker.failReads = true;
     const errors: string[] = [];
     // Zone a's pool has 3 days, b and c 2 h.
-    const prometheus: RangeQuerier = {
-      queryRange: async (promql, startMs, endMs) => {
-        const long = await new WipeablePrometheus(NOW_MS - 3 * DAY_MS).queryRange(
-          promql,
-          startMs,
-          endMs,
-        );
-        const short = await new WipeablePrometheus(NOW_MS - 2 * HOUR_MS).queryRange(
-          promql,
-          startMs,
-          endMs,
-        );
-        return [long[0], short[1], short[2]];
-      },
-    };
+    const prometheus = zoneALongOthersShort();
     const history = startController(prometheus, marker, () => true, errors);
     await history.refresh(NOW_MS);
     const forecasts = history.forecasts(NOW_MS) ?? [];
@@ -321,21 +326,7 @@ describe('ForecastHistory with the marker: new cluster or lost data, after a res
       },
     });
     // Zone a's pool has 3 days; b and c have 2 h (b held by its stamp, c's stamp expired)
-    const prometheus: RangeQuerier = {
-      queryRange: async (promql, startMs, endMs) => {
-        const long = await new WipeablePrometheus(NOW_MS - 3 * DAY_MS).queryRange(
-          promql,
-          startMs,
-          endMs,
-        );
-        const short = await new WipeablePrometheus(NOW_MS - 2 * HOUR_MS).queryRange(
-          promql,
-          startMs,
-          endMs,
-        );
-        return [long[0], short[1], short[2]];
-      },
-    };
+    const prometheus = zoneALongOthersShort();
     const history = startController(prometheus, marker);
     expect(await statusesAt(history, NOW_MS)).toEqual(['ok', 'unknown', 'insufficient-history']);
     expect(marker.marker).toEqual({
