@@ -207,7 +207,11 @@ export class ControllerStrategy implements DynamicStrategy {
       const before = this.records.get(busy.name);
       if (step.next === undefined) this.records.delete(busy.name);
       else this.records.set(busy.name, step.next);
-      return raised || JSON.stringify(before) !== JSON.stringify(step.next);
+      // As the reconciler's `apply`: a step acted when it wrote its record or performed its effect
+      // (a cordon, an uncordon, a repeated terminate write no record), so the next pass follows
+      // one second later, not at the next interval.
+      const recordChanged = JSON.stringify(before) !== JSON.stringify(step.next);
+      return raised || recordChanged || step.effect !== undefined;
     }
 
     if (action === undefined || config.dryRun) return false;
