@@ -5,9 +5,14 @@
  * wrappers sit innermost, right where the request goes out, and drop it with `NotLeaderError`
  * when the lease may have expired by then (`Leadership.leading` is false once the last renewal is
  * older than the renew deadline, which is shorter than the lease duration).
+ *
+ * Every write of the controller process goes through one of two fenced clients: the Kubernetes
+ * adapter's API clients (`fenceWrites` in its constructor: node and pod patches, Events, the status
+ * ConfigMap, the forecast history marker) and the Auto Scaling calls (`fencedAutoScalingCalls`).
+ * The one exception is the Lease, whose create and update are how leadership is won and kept.
  */
 import type { AutoScalingCalls } from './adapters/autoscaling';
-import type { ClusterWriter, Leadership } from './ports';
+import type { Leadership } from './ports';
 
 /** Thrown when a write would go out without the lease. */
 export class NotLeaderError extends Error {}
@@ -22,46 +27,56 @@ export function leaderFence(leadership: () => Leadership): WriteFence {
   };
 }
 
-/** The cluster writes, each dropped when the fence refuses right before it goes out. */
-export function fencedClusterWriter(writer: ClusterWriter, fence: WriteFence): ClusterWriter {
-  return {
-    writeOperation: async (node, record) => {
-      fence();
-      return writer.writeOperation(node, record);
-    },
-    setUnschedulable: async (nodeName, nodeUid, unschedulable) => {
-      fence();
-      return writer.setUnschedulable(nodeName, nodeUid, unschedulable);
-    },
-    requestRoll: async (podName, podUid) => {
-      fence();
-      return writer.requestRoll(podName, podUid);
-    },
-  };
+/**
+ * Whether a method of a generated Kubernetes API client (`@kubernetes/client-node`) only reads:
+ * its name starts with `read`, `list` or `get` (the client names each request after its verb:
+ * get is `read...`, list is `list...`, and `getNamespacedCustomObject`/`getAPIResources` for the
+ * custom-object and discovery reads). Every other method (`create`, `patch`, `replace`, `delete`,
+ * `deleteCollection`, `connect`) may change the cluster.
+ */
+export function isKubernetesRead(method: string): boolean {
+  return /^(read|list|get)[A-Z]/.test(method);
+}
+
+/** Whether an `AutoScalingCalls` method only reads: `describe...` (DescribeAutoScaling*). */
+export function isAutoScalingRead(method: string): boolean {
+  return /^describe[A-Z]/.test(method);
 }
 
 /**
- * The mutating Auto Scaling calls, fenced. Wrap the adapter's raw calls with this (not the
- * adapter), so every retry the adapter makes after a backoff is fenced too.
+ * `client`, with every method `isRead` does not accept fenced: the fence runs when the method is
+ * called, right before its request goes out, and the call answers a rejected promise with
+ * `NotLeaderError` instead (nothing is sent). Fails closed: a method added to the client later is
+ * fenced unless its name says it reads. Properties that are not functions pass through; every
+ * method runs on `client` itself. The fenced methods must return promises (API client calls do).
+ */
+export function fenceWrites<T extends object>(
+  client: T,
+  fence: WriteFence,
+  isRead: (method: string) => boolean,
+): T {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof property === 'string' && isRead(property)) return method.bind(target);
+      return async (...args: unknown[]) => {
+        fence();
+        return method.apply(target, args);
+      };
+    },
+  });
+}
+
+/**
+ * The Auto Scaling calls, every one but the `describe...` reads fenced (`fenceWrites`). Wrap the
+ * adapter's raw calls with this (not the adapter), so every retry the adapter makes after a
+ * backoff is fenced too.
  */
 export function fencedAutoScalingCalls(
   calls: AutoScalingCalls,
   fence: WriteFence,
 ): AutoScalingCalls {
-  return {
-    describeGroups: input => calls.describeGroups(input),
-    describeInstances: input => calls.describeInstances(input),
-    setDesiredCapacity: async input => {
-      fence();
-      return calls.setDesiredCapacity(input);
-    },
-    terminateInstance: async input => {
-      fence();
-      return calls.terminateInstance(input);
-    },
-    setInstanceProtection: async input => {
-      fence();
-      return calls.setInstanceProtection(input);
-    },
-  };
+  return fenceWrites(calls, fence, isAutoScalingRead);
 }

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { AutoScalingAdapter, autoScalingClient, sdkCalls } from './adapters/autoscaling';
 import { KubernetesAdapter } from './adapters/kubernetes';
 import { PrometheusAdapter } from './adapters/prometheus';
-import { fencedAutoScalingCalls, fencedClusterWriter, leaderFence } from './fence';
+import { NotLeaderError, fencedAutoScalingCalls, leaderFence } from './fence';
 import { startHttpServer } from './http-server';
 import { LeaderElector } from './leader-election';
 import { ListWatchCache } from './list-watch';
@@ -39,7 +39,11 @@ async function main(): Promise<void> {
   );
   const dryRun = config.dryRun || process.env.DRY_RUN === 'true';
   const identity = process.env.POD_NAME ?? hostname();
-  const kubernetes = new KubernetesAdapter(config, identity);
+  // Leadership is checked again innermost, right before each write goes out (after any rate-limit
+  // wait, and before each of the Auto Scaling adapter's retries): every Kubernetes write but the
+  // Lease's, and every mutating Auto Scaling call (fence.ts). `elector` is read only then.
+  const fence = leaderFence(() => elector.leadership());
+  const kubernetes = new KubernetesAdapter(config, identity, fence);
   // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);
   // mutating Auto Scaling calls are spaced per group. The Lease has a bucket of its own, so its
   // renewal never queues behind other calls or their 429 pauses.
@@ -58,9 +62,6 @@ async function main(): Promise<void> {
     // Read beside the wall clock: a step of either cannot make two leaders (leader-election.ts).
     () => performance.now(),
   );
-  // Leadership is checked again innermost, when each write goes out (after any rate-limit wait
-  // and before each of the Auto Scaling adapter's retries).
-  const fence = leaderFence(() => elector.leadership());
   const autoscaling = new AutoScalingAdapter(
     fencedAutoScalingCalls(
       sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL)),
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
   const prometheus = new PrometheusAdapter(config.prometheusUrl);
   const metrics = new ControllerMetrics();
   // The marker tells the next process whether a short history is a new cluster or a Prometheus
-  // that lost its data (forecast-marker.ts); only the leader writes it, and a failure holds nothing.
+  // that lost its data (forecast-marker.ts); only the leader writes it (checked before the read
+  // that precedes a write, and by the fence right before the write goes out), and a failure holds
+  // nothing.
   const markerStore = kubernetes.forecastMarkerStore();
   const forecastHistory = new ForecastHistory(prometheus, config, onError('forecast history'), {
     marker: {
@@ -85,6 +88,13 @@ async function main(): Promise<void> {
     },
     mayWriteMarker: () => elector.leadership().leading,
     onMarkerError: (operation, error) => {
+      // The lease lapsed while the write waited (the fence dropped it): not a failure.
+      if (error instanceof NotLeaderError) {
+        logger.log('info', 'forecast history marker write dropped: not leading', {
+          error: String(error),
+        });
+        return;
+      }
       metrics.recordForecastMarkerError(operation);
       onError(`forecast history marker ${operation}`)(error);
     },
@@ -110,7 +120,7 @@ async function main(): Promise<void> {
   let lastPassAtMs = Date.now();
   const reconciler = new Reconciler({
     config: { ...config, dryRun },
-    cluster: limitedClusterWriter(fencedClusterWriter(kubernetes, fence), kubernetesGate),
+    cluster: limitedClusterWriter(kubernetes, kubernetesGate),
     groups: spacedGroupWriter(autoscaling, groupSpacing),
     events: limitedEvents(kubernetes, kubernetesGate),
     liveNodeCheck: {

@@ -3,7 +3,8 @@
  * list and watch calls to `ListWatchCache`, the Lease store to `LeaderElector`, and the guarded
  * writes: every destructive write re-GETs the object, compares its UID, and patches with JSON Patch
  * `test` operations on UID and resourceVersion, so a stale view or a replaced object fails (409/422)
- * instead of acting on the wrong thing.
+ * instead of acting on the wrong thing. Every request that is not a read, except the Lease's, goes
+ * through the leadership fence given to the constructor (`controller/fence.ts`).
  */
 import {
   CoordinationV1Api,
@@ -19,6 +20,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { ControllerConfig } from '../config';
+import { fenceWrites, isKubernetesRead, type WriteFence } from '../fence';
 import type { LeaseState, LeaseStore } from '../leader-election';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
 import type { ObservedNode } from '../model';
@@ -59,18 +61,27 @@ interface JsonPatchOp {
 /** All Kubernetes I/O of the controller. */
 export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNodeCheck {
   private readonly core: CoreV1Api;
+  /** The Lease's client, the one client not fenced (see the constructor). */
   private readonly coordination: CoordinationV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly watcher: Watch;
 
+  /**
+   * @param fence checked right before every request of the core and custom-object clients that is
+   *   not a read (`fenceWrites`, `isKubernetesRead`): node and pod patches, Events, the status
+   *   ConfigMap and the forecast history marker; it throws `NotLeaderError` to drop the request
+   *   (`leaderFence`). The Lease store's requests are not fenced: its create and update are how
+   *   leadership is won and kept. Watches (`Watch`) only read.
+   */
   constructor(
     private readonly config: ControllerConfig,
     private readonly identity: string,
+    fence: WriteFence,
     kubeConfig: KubeConfig = defaultKubeConfig(),
   ) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.core = fenceWrites(kubeConfig.makeApiClient(CoreV1Api), fence, isKubernetesRead);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
-    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.custom = fenceWrites(kubeConfig.makeApiClient(CustomObjectsApi), fence, isKubernetesRead);
     this.watcher = new Watch(kubeConfig);
   }
 

@@ -17,7 +17,7 @@ export const SCENARIOS = [
   "forecast marker: the controller's own RBAC from the chart allows it, and no other ConfigMap",
   'reads the Kafka resource, or undefined when there is none',
   'lease: create, renew, 409 on a stale update and on a second create',
-  'leader election: one winner of a race, takeover after the leader stops renewing',
+  'leader election: one winner of a race, takeover after the leader stops renewing, and the old leader writes nothing',
   'watch: ordered events with increasing resourceVersions',
   '410 Gone after compaction: a reconnect to another API server, and the cache relists',
 ] as const;

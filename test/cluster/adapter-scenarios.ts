@@ -15,6 +15,8 @@ import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
 import type * as AdapterModule from '../../controller/adapters/kubernetes';
 import { apiFaultOf } from '../../controller/api-fault';
 import { controllerConfigFromSpec, type ControllerConfig } from '../../controller/config';
+import { decisionConfigMapName } from '../../controller/decision-record';
+import { NotLeaderError, leaderFence } from '../../controller/fence';
 import { LeaderElector } from '../../controller/leader-election';
 import { ListWatchCache, type ListWatchSource, type WatchEvent } from '../../controller/list-watch';
 import { observeNode } from '../../controller/observe';
@@ -57,6 +59,9 @@ let KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
 let StaleObjectError: typeof AdapterModule.StaleObjectError;
 let kubeConfig: KubeConfig;
 let adapter: AdapterModule.KubernetesAdapter;
+
+/** The fence of a replica that leads throughout (the scenarios that are not about leadership). */
+const leading = (): void => undefined;
 
 const sleep = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms));
 
@@ -565,7 +570,12 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
         contexts: [{ name: 'controller', cluster: cluster.name, user: 'controller' }],
         currentContext: 'controller',
       });
-      const store = new KubernetesAdapter(config, 'replica-sa', asController).forecastMarkerStore();
+      const store = new KubernetesAdapter(
+        config,
+        'replica-sa',
+        leading,
+        asController,
+      ).forecastMarkerStore();
       // WHEN the controller reads (none), creates, reads back and replaces the marker
       // (RBAC answers within a second or so of the binding: retry the first call briefly)
       const deadline = Date.now() + 10_000;
@@ -655,47 +665,102 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     assert.equal((await store.get())?.holderIdentity, 'replica-a');
   },
 
-  'leader election: one winner of a race, takeover after the leader stops renewing': async () => {
-    const timing = { leaseDurationSeconds: 2, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 };
-    const elected: ControllerConfig = {
-      ...config,
-      leaderElection: { ...config.leaderElection, leaseName: 'election-it' },
-    };
-    const a = new LeaderElector(
-      'replica-a',
-      new KubernetesAdapter(elected, 'replica-a', kubeConfig).leaseStore(),
-      timing,
-    );
-    const b = new LeaderElector(
-      'replica-b',
-      new KubernetesAdapter(elected, 'replica-b', kubeConfig).leaseStore(),
-      timing,
-    );
-    const [wonA, wonB] = await Promise.all([a.tryAcquireOrRenew(), b.tryAcquireOrRenew()]);
-    assert.equal(
-      Number(wonA) + Number(wonB),
-      1,
-      `exactly one of the racing replicas wins (${wonA}, ${wonB})`,
-    );
-    const [leader, follower] = wonA ? [a, b] : [b, a];
-    assert.equal(await leader.tryAcquireOrRenew(), true);
-    assert.equal(await follower.tryAcquireOrRenew(), false);
-    const token = leader.leadership().fencingToken;
+  'leader election: one winner of a race, takeover after the leader stops renewing, and the old leader writes nothing':
+    async () => {
+      const timing = { leaseDurationSeconds: 2, renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2 };
+      const elected: ControllerConfig = {
+        ...config,
+        // Its own ConfigMap names (the marker, the status), apart from the other scenarios'.
+        clusterName: 'election-it',
+        leaderElection: { ...config.leaderElection, leaseName: 'election-it' },
+      };
+      const a = new LeaderElector(
+        'replica-a',
+        new KubernetesAdapter(elected, 'replica-a', leading, kubeConfig).leaseStore(),
+        timing,
+      );
+      const b = new LeaderElector(
+        'replica-b',
+        new KubernetesAdapter(elected, 'replica-b', leading, kubeConfig).leaseStore(),
+        timing,
+      );
+      const [wonA, wonB] = await Promise.all([a.tryAcquireOrRenew(), b.tryAcquireOrRenew()]);
+      assert.equal(
+        Number(wonA) + Number(wonB),
+        1,
+        `exactly one of the racing replicas wins (${wonA}, ${wonB})`,
+      );
+      const [leader, follower] = wonA ? [a, b] : [b, a];
+      assert.equal(await leader.tryAcquireOrRenew(), true);
+      assert.equal(await follower.tryAcquireOrRenew(), false);
+      const token = leader.leadership().fencingToken;
 
-    // The leader stops renewing (crash, partition). The follower takes over once it has seen the
-    // lease unchanged for a lease duration, with a higher fencing token.
-    const started = Date.now();
-    let tookOver = false;
-    while (!tookOver && Date.now() - started < 10_000) {
-      await sleep(200);
-      tookOver = await follower.tryAcquireOrRenew();
-    }
-    assert.ok(tookOver, 'the follower takes over');
-    assert.ok(Date.now() - started >= 1_800, 'not before the lease duration has passed');
-    assert.ok(follower.leadership().fencingToken > token);
-    assert.equal(leader.leadership().leading, false, 'the old leader stopped acting');
-    assert.equal(await leader.tryAcquireOrRenew(), false, 'and cannot renew a lease it lost');
-  },
+      // The leader stops renewing (crash, partition). The follower takes over once it has seen the
+      // lease unchanged for a lease duration, with a higher fencing token.
+      const started = Date.now();
+      let tookOver = false;
+      while (!tookOver && Date.now() - started < 10_000) {
+        await sleep(200);
+        tookOver = await follower.tryAcquireOrRenew();
+      }
+      assert.ok(tookOver, 'the follower takes over');
+      assert.ok(Date.now() - started >= 1_800, 'not before the lease duration has passed');
+      assert.ok(follower.leadership().fencingToken > token);
+      assert.equal(leader.leadership().leading, false, 'the old leader stopped acting');
+      assert.equal(await leader.tryAcquireOrRenew(), false, 'and cannot renew a lease it lost');
+
+      // AND the old leader's adapter, fenced by its elector as in main.ts, sends none of its writes:
+      // the forecast marker (a create, a conditional patch), the status ConfigMap, an Event
+      const fencedBy = (elector: LeaderElector) =>
+        new KubernetesAdapter(
+          elected,
+          elector.leadership().holder,
+          leaderFence(() => elector.leadership()),
+          kubeConfig,
+        );
+      const lost = fencedBy(leader);
+      const marker = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 5_000 } } };
+      const notLeading = (error: unknown): boolean => {
+        assert.ok(error instanceof NotLeaderError, `expected NotLeaderError, got ${String(error)}`);
+        return true;
+      };
+      await assert.rejects(lost.forecastMarkerStore().write(marker, undefined), notLeading);
+      await assert.rejects(lost.forecastMarkerStore().write(marker, '1'), notLeading);
+      await assert.rejects(
+        lost.writeDecisionRecord({
+          version: 1,
+          decidedAtMs: Date.now(),
+          holder: leader.leadership().holder,
+          dryRun: false,
+          reason: 'at-target',
+          detail: 'from a lost leader',
+          scaleInStabilizationSeconds: 600,
+          zones: [],
+        }),
+        notLeading,
+      );
+      await assert.rejects(
+        lost.record({ type: 'Normal', reason: 'ScaleOut', message: 'from a lost leader' }),
+        notLeading,
+      );
+      const configMaps = `/api/v1/namespaces/${NAMESPACE}/configmaps`;
+      for (const name of [
+        forecastMarkerConfigMapName(elected.clusterName),
+        decisionConfigMapName(elected.clusterName),
+      ]) {
+        assert.equal((await api.request('GET', `${configMaps}/${name}`)).status, 404, `${name}`);
+      }
+      const events = (await api.ok('GET', `/api/v1/namespaces/${NAMESPACE}/events`)) as {
+        items: Array<{ message?: string }>;
+      };
+      assert.ok(!events.items.some(event => event.message === 'from a lost leader'));
+      // AND the new leader's marker write goes out
+      assert.equal(
+        await fencedBy(follower).forecastMarkerStore().write(marker, undefined),
+        'written',
+      );
+      await api.ok('DELETE', `${configMaps}/${forecastMarkerConfigMapName(elected.clusterName)}`);
+    },
 
   'watch: ordered events with increasing resourceVersions': async () => {
     const source = adapter.brokerPodSource();
@@ -764,7 +829,12 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
           contexts: [{ name: 'second', cluster: 'second', user: 'admin' }],
           currentContext: 'second',
         });
-        const secondSource = new KubernetesAdapter(config, 'replica-a', secondConfig).nodeSource();
+        const secondSource = new KubernetesAdapter(
+          config,
+          'replica-a',
+          leading,
+          secondConfig,
+        ).nodeSource();
         const fault = await new Promise<number | undefined>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('no 410 within 10 s')), 10_000);
           const settle = (status: number | undefined): void => {
@@ -830,7 +900,7 @@ async function load(): Promise<void> {
   StaleObjectError = adapterModule.StaleObjectError;
   kubeConfig = new client.KubeConfig();
   kubeConfig.loadFromFile(info.kubeconfigPath);
-  adapter = new KubernetesAdapter(config, 'replica-a', kubeConfig);
+  adapter = new KubernetesAdapter(config, 'replica-a', leading, kubeConfig);
 }
 
 async function main(): Promise<void> {

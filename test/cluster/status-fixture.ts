@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const { KubernetesAdapter } = await import('../../controller/adapters/kubernetes');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(info.kubeconfigPath);
-  const adapter = new KubernetesAdapter(config, 'replica-a', kubeConfig);
+  const adapter = new KubernetesAdapter(config, 'replica-a', () => undefined, kubeConfig); // leads throughout
 
   await namespace(fixture.namespace);
   await namespace(fixture.kafkaNamespace);

@@ -1,8 +1,15 @@
-import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import fc from 'fast-check';
+import {
+  AutoScalingAdapter,
+  sdkCalls,
+  type AutoScalingCalls,
+} from '../../controller/adapters/autoscaling';
 import {
   NotLeaderError,
+  fenceWrites,
   fencedAutoScalingCalls,
-  fencedClusterWriter,
+  isKubernetesRead,
   leaderFence,
 } from '../../controller/fence';
 import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
@@ -73,9 +80,10 @@ describe('leadership at the moment of the write', () => {
     bucket.failed(throttled());
     const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
     const writer = limitedClusterWriter(
-      fencedClusterWriter(
+      fenceWrites(
         cluster,
         leaderFence(() => elector.leadership()),
+        isKubernetesRead,
       ),
       bucket,
     );
@@ -96,7 +104,7 @@ describe('leadership at the moment of the write', () => {
     // Each wrapper's own check (a mutation that dropped one of them survived the other tests).
     const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
     const fence = leaderFence(() => ({ leading: false, fencingToken: 1, holder: 'a' }));
-    const writer = fencedClusterWriter(cluster, fence);
+    const writer = fenceWrites(cluster, fence, isKubernetesRead);
     const node = cluster.nodes[0];
     await expect(writer.writeOperation(node, undefined)).rejects.toBeInstanceOf(NotLeaderError);
     await expect(writer.setUnschedulable(node.name, node.uid, true)).rejects.toBeInstanceOf(
@@ -136,9 +144,10 @@ describe('leadership at the moment of the write', () => {
     const elector = new LeaderElector('a', new MemoryLeaseStore(), timing, clock.now);
     await elector.tryAcquireOrRenew();
     const cluster = new FakeCluster(testConfig(), { nodesPerZone: 2, demandMiBps: 10 });
-    const writer = fencedClusterWriter(
+    const writer = fenceWrites(
       cluster,
       leaderFence(() => elector.leadership()),
+      isKubernetesRead,
     );
     await writer.setUnschedulable('node-a-1', 'uid-node-a-1', true);
     expect(cluster.writes).toEqual(['cordon node-a-1']);
@@ -210,5 +219,142 @@ describe('leadership at the moment of the write', () => {
     expect(own.leadership().leading).toBe(true);
     await clock.advance(30_000);
     expect(queuedDone).toBe(true);
+  });
+});
+
+describe('every write is fenced, by the kind of call (fail closed)', () => {
+  const refuse = leaderFence(() => ({ leading: false, fencingToken: 1, holder: 'a' }));
+  const allow = leaderFence(() => ({ leading: true, fencingToken: 1, holder: 'a' }));
+
+  /** `sdkCalls` over a client that records the command of each request instead of sending it. */
+  function recordingCalls(): { calls: AutoScalingCalls; sent: string[] } {
+    const sent: string[] = [];
+    const client = {
+      send: async (command: object) => {
+        sent.push(command.constructor.name);
+        return { $metadata: {} };
+      },
+    } as unknown as AutoScalingClient;
+    return { calls: sdkCalls(client), sent };
+  }
+
+  test('every Auto Scaling call but the Describe reads is dropped without the lease', async () => {
+    // GIVEN every call the adapter can make (enumerated: a call added later is included)
+    const names = Object.keys(recordingCalls().calls) as (keyof AutoScalingCalls)[];
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    for (const name of names) {
+      // WHEN it is made by a replica that does not lead
+      const { calls, sent } = recordingCalls();
+      const fenced = fencedAutoScalingCalls(calls, refuse);
+      const call = fenced[name] as (input: object) => Promise<unknown>;
+      const outcome = await call({}).then(
+        () => 'sent',
+        (error: unknown) => error,
+      );
+      // THEN only a Describe request goes out; anything else is dropped with NotLeaderError
+      if (sent.length > 0) {
+        expect(sent.every(command => command.startsWith('Describe'))).toBe(true);
+        expect(outcome).toBe('sent');
+      } else {
+        expect(outcome).toBeInstanceOf(NotLeaderError);
+      }
+      // AND while leading, the same call goes out (the check above can fail)
+      const leading = recordingCalls();
+      await (fencedAutoScalingCalls(leading.calls, allow)[name] as (i: object) => Promise<unknown>)(
+        {},
+      );
+      expect(leading.sent).toHaveLength(1);
+    }
+  });
+
+  test('the three mutating Auto Scaling calls are the ones dropped', async () => {
+    const { calls, sent } = recordingCalls();
+    const fenced = fencedAutoScalingCalls(calls, refuse);
+    await fenced.describeGroups({});
+    await fenced.describeInstances({});
+    for (const call of [
+      () => fenced.setDesiredCapacity({ AutoScalingGroupName: 'g', DesiredCapacity: 2 }),
+      () => fenced.terminateInstance({ InstanceId: 'i-1', ShouldDecrementDesiredCapacity: true }),
+      () =>
+        fenced.setInstanceProtection({
+          AutoScalingGroupName: 'g',
+          InstanceIds: ['i-1'],
+          ProtectedFromScaleIn: true,
+        }),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(NotLeaderError);
+    }
+    expect(sent).toEqual([
+      'DescribeAutoScalingGroupsCommand',
+      'DescribeAutoScalingInstancesCommand',
+    ]);
+  });
+
+  test('isKubernetesRead: the client verbs that read, and only those', () => {
+    for (const read of [
+      'readNode',
+      'readNamespacedConfigMap',
+      'listNode',
+      'listNamespacedPod',
+      'getNamespacedCustomObject',
+      'getAPIResources',
+    ]) {
+      expect(isKubernetesRead(read)).toBe(true);
+    }
+    for (const write of [
+      'patchNode',
+      'patchNamespacedPod',
+      'patchNamespacedConfigMap',
+      'createNamespacedConfigMap',
+      'createNamespacedEvent',
+      'replaceNamespacedConfigMap',
+      'deleteNamespacedConfigMap',
+      'deleteCollectionNamespacedPod',
+      'connectPostNamespacedPodExec',
+      'createNamespacedPodEviction',
+    ]) {
+      expect(isKubernetesRead(write)).toBe(false);
+    }
+  });
+
+  test('fenceWrites: a method runs unfenced exactly when its name says it reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('read', 'list', 'get', 'patch', 'create', 'replace', 'delete', 'watch', ''),
+        fc.stringMatching(/^[A-Z][A-Za-z]{0,12}$/),
+        async (verb, rest) => {
+          const name = `${verb}${rest}`;
+          const made: string[] = [];
+          const target = {
+            tag: 'target',
+            [name]: async function (this: { tag: string }, value: number) {
+              made.push(`${this.tag} ${value}`);
+              return value * 2;
+            },
+          } as Record<string, unknown>;
+          const fenced = fenceWrites(target, refuse, isKubernetesRead) as Record<
+            string,
+            (value: number) => Promise<number>
+          >;
+          const outcome = await fenced[name](21).then(
+            value => value,
+            (error: unknown) => error,
+          );
+          if (isKubernetesRead(name)) {
+            expect(outcome).toBe(42);
+            expect(made).toEqual(['target 21']);
+          } else {
+            expect(outcome).toBeInstanceOf(NotLeaderError);
+            expect(made).toEqual([]);
+          }
+          // The reads are exactly the three verbs followed by a capital.
+          expect(isKubernetesRead(name)).toBe(['read', 'list', 'get'].includes(verb));
+          // Leading, every method runs on the target.
+          const open = fenceWrites(target, allow, isKubernetesRead) as typeof fenced;
+          expect(await open[name](1)).toBe(2);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

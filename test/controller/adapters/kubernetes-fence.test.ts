@@ -1,0 +1,435 @@
+/**
+ * Every Kubernetes write of the controller is fenced by leadership, checked on the real adapter
+ * (`controller/adapters/kubernetes.ts`) and its real client library: a replica that does not lead
+ * sends no request that is not a read, except the Lease's (how leadership is won).
+ *
+ * The adapter's client library is an ES module that jest's CommonJS runtime cannot load, so the test
+ * bundles the adapter with esbuild (as the image does, `controller/Dockerfile`) and requires the
+ * bundle. The API server is a stand-in on 127.0.0.1 that records each request's method and path and
+ * answers just enough for the adapter to get to its write (a node and a pod with their UIDs, 404
+ * for the rest): what is judged is only which requests leave the process. The same writes against
+ * the real kube-apiserver, by a leader that lost its lease: the cluster tier,
+ * test/cluster/adapter-scenarios.ts ("leader election: ...").
+ *
+ * The class: the test enumerates the adapter's methods (and the members of the stores and sources
+ * it hands out) and fails on one it has no entry for, so a new write cannot be added unchecked.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { buildSync } from 'esbuild';
+import type * as AdapterModule from '../../../controller/adapters/kubernetes';
+import type { DecisionRecord } from '../../../controller/decision-record';
+import { NotLeaderError, leaderFence, type WriteFence } from '../../../controller/fence';
+import { DEFAULT_FORECAST } from '../../../controller/forecast';
+import {
+  FORECAST_STEP_SECONDS,
+  ForecastHistory,
+  type RangeQuerier,
+} from '../../../controller/forecast-history';
+import {
+  LeaderElector,
+  type LeaseState,
+  type LeaseStore,
+} from '../../../controller/leader-election';
+import type { ObservedNode } from '../../../controller/model';
+import { TokenBucket, limitedCall, type LimiterClock } from '../../../controller/rate-limit';
+import { NOW_MS, testConfig } from '../fixtures';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+interface Bundle {
+  readonly KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
+  readonly KubeConfig: new () => KubeConfig;
+}
+
+/** A request the stand-in API server received. */
+interface Received {
+  readonly method: string;
+  readonly path: string;
+}
+
+const json = (response: ServerResponse, status: number, body: unknown): void => {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+};
+
+const notFound = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  reason: 'NotFound',
+  code: 404,
+};
+
+/** Answers reads just enough for each write to be attempted; every write succeeds. */
+function answer(request: IncomingMessage, response: ServerResponse): void {
+  const path = (request.url ?? '').split('?')[0];
+  if (request.method !== 'GET') {
+    json(response, 200, { metadata: { name: 'written', resourceVersion: '8' } });
+    return;
+  }
+  const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path);
+  if (node !== null) {
+    json(response, 200, {
+      kind: 'Node',
+      metadata: { name: node[1], uid: `uid-${node[1]}`, resourceVersion: '7', annotations: {} },
+      spec: {},
+    });
+    return;
+  }
+  const pod = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)$/.exec(path);
+  if (pod !== null) {
+    json(response, 200, {
+      kind: 'Pod',
+      metadata: { name: pod[1], uid: `uid-${pod[1]}`, annotations: { other: 'x' } },
+    });
+    return;
+  }
+  if (/\/(nodes|pods)$/.test(path)) {
+    json(response, 200, { items: [], metadata: { resourceVersion: '1' } });
+    return;
+  }
+  json(response, 404, notFound);
+}
+
+const config = testConfig();
+const node: ObservedNode = {
+  name: 'node-a-1',
+  uid: 'uid-node-a-1',
+  resourceVersion: '7',
+  zone: 'us-east-1a',
+  ready: true,
+  unschedulable: false,
+  instanceId: 'i-0a1',
+  createdAtMs: 0,
+  operation: undefined,
+};
+const decision: DecisionRecord = {
+  version: 1,
+  decidedAtMs: 1,
+  holder: 'replica-a',
+  dryRun: false,
+  reason: 'at-target',
+  detail: 'at target',
+  scaleInStabilizationSeconds: 600,
+  zones: [],
+};
+const marker = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 5_000 } } };
+const lease = {
+  holderIdentity: 'replica-a',
+  leaseDurationSeconds: 15,
+  renewTimeMs: 1_000,
+  leaseTransitions: 0,
+};
+
+type Adapter = AdapterModule.KubernetesAdapter;
+/** The adapter's methods as the runtime sees them (private ones included). */
+type Methods = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * What to call for each method of the adapter, and the writes it makes while leading
+ * (`METHOD /path`). `lease`: the Lease's writes, which go out without leadership.
+ */
+interface Entry {
+  readonly calls: (adapter: Adapter) => readonly (() => Promise<unknown>)[];
+  readonly writes: readonly RegExp[];
+  readonly lease?: true;
+  /** For a method handing out an object of calls: its members, each exercised by `calls`. */
+  readonly members?: (adapter: Adapter) => object;
+}
+
+const methods = (adapter: Adapter): Methods => adapter as unknown as Methods;
+
+const ADAPTER_SURFACE: Record<string, Entry> = {
+  // Helpers: pure, or building the sources below (their requests are the sources' list calls).
+  brokerSelector: { calls: adapter => [async () => methods(adapter).brokerSelector()], writes: [] },
+  watchSource: {
+    calls: adapter => [
+      async () =>
+        (
+          methods(adapter).watchSource('/api/v1/nodes', {}, async () => ({ items: [] })) as {
+            list(): Promise<unknown>;
+          }
+        ).list(),
+    ],
+    writes: [],
+  },
+  nodeSource: {
+    // `watch` is a `Watch` GET that stays open: a read, not called here.
+    calls: adapter => [() => adapter.nodeSource().list()],
+    writes: [],
+    members: adapter => adapter.nodeSource(),
+  },
+  brokerPodSource: {
+    calls: adapter => [() => adapter.brokerPodSource().list()],
+    writes: [],
+    members: adapter => adapter.brokerPodSource(),
+  },
+  nodeNow: { calls: adapter => [() => adapter.nodeNow('node-a-1')], writes: [] },
+  nodesWithRecords: { calls: adapter => [() => adapter.nodesWithRecords()], writes: [] },
+  readKafka: { calls: adapter => [() => adapter.readKafka()], writes: [] },
+  guardedNodePatch: {
+    calls: adapter => [
+      async () => methods(adapter).guardedNodePatch('node-a-1', 'uid-node-a-1', '7', () => []),
+    ],
+    writes: [/^PATCH \/api\/v1\/nodes\/node-a-1$/],
+  },
+  writeOperation: {
+    calls: adapter => [() => adapter.writeOperation(node, undefined)],
+    writes: [/^PATCH \/api\/v1\/nodes\/node-a-1$/],
+  },
+  setUnschedulable: {
+    calls: adapter => [() => adapter.setUnschedulable('node-a-1', 'uid-node-a-1', true)],
+    writes: [/^PATCH \/api\/v1\/nodes\/node-a-1$/],
+  },
+  requestRoll: {
+    calls: adapter => [() => adapter.requestRoll('broker-0', 'uid-broker-0')],
+    writes: [/^PATCH \/api\/v1\/namespaces\/[^/]+\/pods\/broker-0$/],
+  },
+  record: {
+    calls: adapter => [() => adapter.record({ type: 'Normal', reason: 'ScaleOut', message: 'x' })],
+    writes: [/^POST \/api\/v1\/namespaces\/[^/]+\/events$/],
+  },
+  writeDecisionRecord: {
+    calls: adapter => [() => adapter.writeDecisionRecord(decision)],
+    writes: [/^PATCH \/api\/v1\/namespaces\/[^/]+\/configmaps\/[^/]+-status$/],
+  },
+  replaceConfigMapData: {
+    calls: adapter => [
+      async () => methods(adapter).replaceConfigMapData('ns', 'status', { key: 'value' }),
+    ],
+    writes: [/^PATCH \/api\/v1\/namespaces\/ns\/configmaps\/status$/],
+  },
+  forecastMarkerStore: {
+    calls: adapter => {
+      const store = adapter.forecastMarkerStore();
+      return [
+        () => store.read(),
+        () => store.write(marker, undefined),
+        () => store.write(marker, '3'),
+      ];
+    },
+    writes: [
+      /^POST \/api\/v1\/namespaces\/[^/]+\/configmaps$/,
+      /^PATCH \/api\/v1\/namespaces\/[^/]+\/configmaps\/[^/]+-forecast$/,
+    ],
+    members: adapter => adapter.forecastMarkerStore(),
+  },
+  leaseStore: {
+    calls: adapter => {
+      const store = adapter.leaseStore();
+      return [
+        () => store.get(),
+        () => store.create(lease),
+        () => store.update({ ...lease, resourceVersion: '4' }),
+      ];
+    },
+    writes: [
+      /^POST \/apis\/coordination\.k8s\.io\/v1\/namespaces\/[^/]+\/leases$/,
+      /^PUT \/apis\/coordination\.k8s\.io\/v1\/namespaces\/[^/]+\/leases\/[^/]+$/,
+    ],
+    lease: true,
+    members: adapter => adapter.leaseStore(),
+  },
+};
+
+/** The members of each handed-out object that the entry's `calls` exercise (or, `watch`, skip). */
+const MEMBERS: Record<string, readonly string[]> = {
+  nodeSource: ['list', 'watch'],
+  brokerPodSource: ['list', 'watch'],
+  forecastMarkerStore: ['location', 'read', 'write'],
+  leaseStore: ['get', 'create', 'update'],
+};
+
+describe('Kubernetes adapter: no write without the lease, but the Lease', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'adapter-fence-'));
+  let bundle: Bundle;
+  let server: Server;
+  let received: Received[] = [];
+  let kubeConfig: KubeConfig;
+
+  beforeAll(async () => {
+    const outfile = join(dir, 'adapter.js');
+    buildSync({
+      stdin: {
+        contents:
+          "export { KubernetesAdapter } from './controller/adapters/kubernetes';\n" +
+          "export { KubeConfig } from '@kubernetes/client-node';\n",
+        resolveDir: ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile,
+      logLevel: 'silent',
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    bundle = require(outfile) as Bundle;
+    server = createServer((request, response) => {
+      received.push({ method: request.method ?? '', path: (request.url ?? '').split('?')[0] });
+      request.resume();
+      request.on('end', () => answer(request, response));
+    });
+    await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    kubeConfig = new bundle.KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'stand-in', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: 'user' }],
+      contexts: [{ name: 'stand-in', cluster: 'stand-in', user: 'user' }],
+      currentContext: 'stand-in',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await new Promise(done => server?.close(done));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const notLeading: WriteFence = leaderFence(() => ({
+    leading: false,
+    fencingToken: 1,
+    holder: 'replica-a',
+  }));
+  const leading: WriteFence = leaderFence(() => ({
+    leading: true,
+    fencingToken: 1,
+    holder: 'replica-a',
+  }));
+
+  /** Runs the entry's calls with the fence; answers the writes sent and the errors met. */
+  async function run(
+    entry: Entry,
+    fence: WriteFence,
+  ): Promise<{ writes: string[]; errors: unknown[] }> {
+    received = [];
+    const adapter = new bundle.KubernetesAdapter(config, 'replica-a', fence, kubeConfig);
+    const errors: unknown[] = [];
+    for (const call of entry.calls(adapter)) {
+      await call().catch((error: unknown) => errors.push(error));
+    }
+    const writes = received
+      .filter(request => request.method !== 'GET')
+      .map(request => `${request.method} ${request.path}`);
+    return { writes, errors };
+  }
+
+  test('every method of the adapter, and of what it hands out, has an entry', () => {
+    const adapter = new bundle.KubernetesAdapter(config, 'replica-a', notLeading, kubeConfig);
+    const names = Object.getOwnPropertyNames(bundle.KubernetesAdapter.prototype).filter(
+      name => name !== 'constructor',
+    );
+    // A method without an entry: add one, with the writes it makes.
+    expect([...names].sort()).toEqual(Object.keys(ADAPTER_SURFACE).sort());
+    for (const [name, entry] of Object.entries(ADAPTER_SURFACE)) {
+      if (entry.members === undefined) continue;
+      expect([name, Object.keys(entry.members(adapter)).sort()]).toEqual([
+        name,
+        [...(MEMBERS[name] ?? [])].sort(),
+      ]);
+    }
+  });
+
+  test.each(Object.keys(ADAPTER_SURFACE))(
+    '%s: a replica that does not lead sends no write (but the Lease)',
+    async name => {
+      const entry = ADAPTER_SURFACE[name];
+      // WHEN a replica that does not lead calls it
+      const refused = await run(entry, notLeading);
+      if (entry.lease === true) {
+        // THEN the Lease's writes go out anyway: they are how leadership is won
+        expect(refused.writes).toHaveLength(entry.writes.length);
+      } else {
+        // THEN nothing but reads reaches the API server, and each write is dropped as not leading
+        expect(refused.writes).toEqual([]);
+        expect(refused.errors).toHaveLength(entry.writes.length);
+        for (const error of refused.errors) expect(error).toBeInstanceOf(NotLeaderError);
+      }
+      // AND the leader's same calls make exactly the writes listed (so the check above can fail)
+      const made = await run(entry, leading);
+      expect(made.errors).toEqual([]);
+      expect(made.writes).toHaveLength(entry.writes.length);
+      made.writes.forEach((write, index) => expect(write).toMatch(entry.writes[index]));
+    },
+  );
+
+  test('the marker write of a leader whose lease lapses while it waits in the token bucket is dropped', async () => {
+    // GIVEN main's wiring of the marker: leader only (checked before the write is queued), every
+    // request through the Kubernetes token bucket, on a clock whose sleeps move it forward
+    const clock: LimiterClock & { nowMs: number } = {
+      nowMs: NOW_MS,
+      now: () => clock.nowMs,
+      sleep: async ms => {
+        clock.nowMs += ms;
+      },
+    };
+    const leases: LeaseStore = {
+      lease: undefined as LeaseState | undefined,
+      async get() {
+        return this.lease;
+      },
+      async create(lease: Omit<LeaseState, 'resourceVersion'>) {
+        this.lease = { ...lease, resourceVersion: '1' };
+      },
+      async update(lease: LeaseState) {
+        this.lease = lease;
+      },
+    } as LeaseStore & { lease: LeaseState | undefined };
+    const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
+    const elector = new LeaderElector('replica-a', leases, timing, clock.now);
+    expect(await elector.tryAcquireOrRenew()).toBe(true);
+    const bucket = new TokenBucket({ qps: 10, burst: 100 }, clock);
+    const adapter = new bundle.KubernetesAdapter(
+      config,
+      'replica-a',
+      leaderFence(() => elector.leadership()),
+      kubeConfig,
+    );
+    const store = adapter.forecastMarkerStore();
+    const forecastConfig = { ...config, forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 } };
+    // Three days of flat demand per pool: every zone's forecast counts, so a stamp is due.
+    const stepMs = FORECAST_STEP_SECONDS * 1000;
+    const prometheus: RangeQuerier = {
+      queryRange: async (_promql, startMs, endMs) => {
+        const points: Array<{ atMs: number; value: number }> = [];
+        const fromMs = Math.max(startMs, NOW_MS - 3 * 86_400_000);
+        for (let atMs = Math.ceil(fromMs / stepMs) * stepMs; atMs <= endMs; atMs += stepMs) {
+          points.push({ atMs, value: 40 * 1024 * 1024 });
+        }
+        return config.zones.map(zone => ({ labels: { pool: zone.poolName }, points }));
+      },
+    };
+    const markerErrors: unknown[] = [];
+    const history = new ForecastHistory(prometheus, forecastConfig, () => undefined, {
+      marker: {
+        location: store.location,
+        read: async () => {
+          const read = await limitedCall(bucket, () => store.read());
+          // Meanwhile another request of the process got a 429 with Retry-After 30 s.
+          bucket.failed(
+            Object.assign(new Error('429'), { code: 429, headers: { 'retry-after': '30' } }),
+          );
+          return read;
+        },
+        write: (value, version) => limitedCall(bucket, () => store.write(value, version)),
+      },
+      mayWriteMarker: () => elector.leadership().leading,
+      onMarkerError: (_operation, error) => markerErrors.push(error),
+    });
+    received = [];
+    // WHEN the refresh reads the marker (none), stamps the zones and queues the write while leading
+    await history.refresh(NOW_MS);
+    // THEN the write, sent 30 s later with the lease past its renew deadline, never goes out
+    expect(elector.leadership().leading).toBe(false);
+    expect(received.filter(request => request.method !== 'GET')).toEqual([]);
+    expect(received.map(request => request.method)).toEqual(['GET']);
+    expect(markerErrors).toHaveLength(1);
+    expect(markerErrors[0]).toBeInstanceOf(NotLeaderError);
+  });
+});
