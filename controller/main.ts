@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       1000,
   );
   const prometheus = new PrometheusAdapter(config.prometheusUrl);
-  const metrics = new ControllerMetrics();
+  // The forecast floor's metrics are exported only while it is on (a 0 reads as healthy).
+  const metrics = new ControllerMetrics({ forecastFloor: config.forecast !== undefined });
   // The marker tells the next process whether a short history is a new cluster or a Prometheus
   // that lost its data (forecast-marker.ts); only the leader writes it (checked before the read
   // that precedes a write, and by the fence right before the write goes out), and a failure holds

@@ -1,7 +1,27 @@
-/** Prometheus metrics of the controller, on its own registry (served at `/metrics`). */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+/**
+ * Prometheus metrics of the controller, on its own registry (served at `/metrics`). The forecast
+ * floor's (`kafka_autoscaler_forecast_*`) are registered only while the floor is on
+ * (`ControllerMetricsOptions.forecastFloor`).
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { DecisionReason, Plan } from './model';
 import type { OperationEvent } from './operation';
+
+/** Options of `ControllerMetrics`. */
+export interface ControllerMetricsOptions {
+  /** Collect prom-client's process and Node.js metrics. @default true */
+  readonly defaultMetrics?: boolean;
+  /**
+   * Whether the forecast floor is on (`autoscaling.forecast`, `ControllerConfig.forecast` set).
+   * Off, no `kafka_autoscaler_forecast_*` metric is registered, so none is exported (a 0 would
+   * read as a healthy forecast); on, all are, the marker error counters from 0 per operation.
+   * @default false
+   */
+  readonly forecastFloor?: boolean;
+}
+
+/** The operations `recordForecastMarkerError` counts. */
+const FORECAST_MARKER_OPERATIONS = ['read', 'write', 'conflict'] as const;
 
 /** The controller's metrics. */
 export class ControllerMetrics {
@@ -29,31 +49,36 @@ export class ControllerMetrics {
     name: 'kafka_autoscaler_forecast_demand_mibps',
     help: 'Forecast floor: demand forecast per zone for the lead time ahead, MiB/s (absent until enough history)',
     labelNames: ['zone'],
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly forecastError = new Gauge({
     name: 'kafka_autoscaler_forecast_error_mibps',
     help: 'Forecast floor: forecast minus the highest demand seen, on the lead-time window that just ended, MiB/s',
     labelNames: ['zone'],
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly forecastCorrection = new Gauge({
     name: 'kafka_autoscaler_forecast_correction_mibps',
     help: 'Forecast floor: how far the forecast was lowered because the window that just ended ran below its forecast, MiB/s (0 when it did not; absent until enough history)',
     labelNames: ['zone'],
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly forecastFloorNodes = new Gauge({
     name: 'kafka_autoscaler_forecast_floor_nodes',
     help: 'Forecast floor: the level per zone the forecast alone asks for (its effect; the lowest level when none)',
     labelNames: ['zone'],
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly forecastUnknown = new Gauge({
     name: 'kafka_autoscaler_forecast_unknown',
     help: 'Forecast floor: 1 per zone while its forecast is unknown (no successful history range query since the start, the last one too old, or the zone missing from it; or, after a restart, a history shorter than minHistoryHours that the forecast history marker says was long enough before, or that no marker read could yet tell from a new cluster): no node removal starts or goes on in the zone; 0 otherwise; absent while the floor is off',
     labelNames: ['zone'],
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly rampFloorNodes = new Gauge({
     name: 'kafka_autoscaler_ramp_floor_nodes',
@@ -113,18 +138,21 @@ export class ControllerMetrics {
   private readonly forecastHistoryFailures = new Gauge({
     name: 'kafka_autoscaler_forecast_history_failures',
     help: 'Forecast floor: forecast history range queries failed in a row since the last success (0 after a success)',
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly forecastHistoryRetryDelay = new Gauge({
     name: 'kafka_autoscaler_forecast_history_retry_delay_seconds',
     help: 'Forecast floor: the wait before the failing history range query is tried again (the pass interval, doubling per failure up to the 600 s refresh); 0 after a success',
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly forecastMarkerErrors = new Counter({
     name: 'kafka_autoscaler_forecast_marker_errors_total',
     help: 'Forecast floor: failed reads and writes of the forecast history marker ConfigMap, by operation (read, write), and writes that lost a race (conflict: the ConfigMap changed since the read; nothing written, read again at the next refresh)',
     labelNames: ['operation'],
-    registers: [this.registry],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
   });
   private readonly leader = new Gauge({
     name: 'kafka_autoscaler_leader',
@@ -134,8 +162,24 @@ export class ControllerMetrics {
   private lastReason: DecisionReason | undefined;
   private lastDecisionAtMs: number | undefined;
 
-  constructor(options: { readonly defaultMetrics?: boolean } = {}) {
+  constructor(options: ControllerMetricsOptions = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    if (options.forecastFloor ?? false) {
+      const forecastMetrics: Metric<string>[] = [
+        this.forecastDemand,
+        this.forecastError,
+        this.forecastCorrection,
+        this.forecastFloorNodes,
+        this.forecastUnknown,
+        this.forecastHistoryFailures,
+        this.forecastHistoryRetryDelay,
+        this.forecastMarkerErrors,
+      ];
+      for (const metric of forecastMetrics) this.registry.registerMetric(metric);
+      for (const operation of FORECAST_MARKER_OPERATIONS) {
+        this.forecastMarkerErrors.inc({ operation }, 0);
+      }
+    }
   }
 
   /** Records a plan; time since the previous plan counts as blocked under its reason. */
@@ -156,9 +200,9 @@ export class ControllerMetrics {
       this.desiredNodes.set({ zone: zone.zone }, zone.desiredNodes);
       this.currentNodes.set({ zone: zone.zone }, zone.currentNodes);
       this.demand.set({ zone: zone.zone }, zone.demandMiBps);
-      if (zone.forecastFloorNodes !== undefined) {
-        this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
-      }
+      if (zone.forecastFloorNodes === undefined)
+        this.forecastFloorNodes.remove({ zone: zone.zone });
+      else this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
       if (zone.forecastUnknown === undefined) this.forecastUnknown.remove({ zone: zone.zone });
       else this.forecastUnknown.set({ zone: zone.zone }, zone.forecastUnknown ? 1 : 0);
       if (zone.rampFloorNodes === undefined) this.rampFloorNodes.remove({ zone: zone.zone });
@@ -218,7 +262,7 @@ export class ControllerMetrics {
    * Counts a failed read or write of the forecast history marker, or a write that lost a race
    * (`conflict`: not a failure, nothing was written and the marker is read again).
    */
-  recordForecastMarkerError(operation: 'read' | 'write' | 'conflict'): void {
+  recordForecastMarkerError(operation: (typeof FORECAST_MARKER_OPERATIONS)[number]): void {
     this.forecastMarkerErrors.inc({ operation });
   }
 

@@ -264,7 +264,7 @@ describe('ForecastHistory', () => {
 describe('forecast metrics', () => {
   it('exposes how far the correction lowered the forecast', async () => {
     const { ControllerMetrics } = await import('../../controller/metrics');
-    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    const metrics = new ControllerMetrics({ defaultMetrics: false, forecastFloor: true });
     metrics.recordPlan(
       decide(
         withForecast(healthyCluster(config, { demandMiBps: 40 }), 90, 60),
@@ -280,7 +280,7 @@ describe('forecast metrics', () => {
 
   it('exposes the forecast, its error and its effect per zone', async () => {
     const { ControllerMetrics } = await import('../../controller/metrics');
-    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    const metrics = new ControllerMetrics({ defaultMetrics: false, forecastFloor: true });
     const plan = decide(
       withForecast(healthyCluster(config, { demandMiBps: 40 }), 90),
       config,
@@ -481,7 +481,7 @@ describe('decide while the forecast is unknown (the floor cannot be judged)', ()
 
   it('exposes kafka_autoscaler_forecast_unknown per zone', async () => {
     const { ControllerMetrics } = await import('../../controller/metrics');
-    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    const metrics = new ControllerMetrics({ defaultMetrics: false, forecastFloor: true });
     metrics.recordPlan(
       decide(unknownForecast(twoNodes, ['us-east-1b']), noWindow, INITIAL_MEMORY),
       NOW_MS,

@@ -451,7 +451,7 @@ describe('the range query backs off after failures', () => {
   });
 
   it('the gauges show the failures and the wait', async () => {
-    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    const metrics = new ControllerMetrics({ defaultMetrics: false, forecastFloor: true });
     metrics.setForecastRefreshState({ consecutiveFailures: 3, retryDelaySeconds: 120 });
     metrics.recordForecastMarkerError('write');
     metrics.recordForecastMarkerError('conflict');
