@@ -30,6 +30,13 @@ const zoneSchema = z.object({
   demandMiBps: z.number(),
   scaleInEligibleSinceMs: z.number().optional(),
   /**
+   * Per balanced level (the key, nodes), since when every pass found it carrying the zone at the
+   * target utilization, floors included (`Memory.levelCarriesSinceMs`, epoch ms): the clock of the
+   * scale-in window toward that level, which `status` reads to say how much of it is left. Absent
+   * when no level below the zone's count carries it, and in records written before this field.
+   */
+  levelCarriesSinceMs: z.record(z.string(), z.number()).optional(),
+  /**
    * Forecast floor on and the zone's forecast unknown (hold `forecast-unknown`): why, and the way
    * out (`ZoneView.forecastUnknownCause`, `forecastUnknownWayOut`); absent otherwise and in
    * records written before these fields.
@@ -102,6 +109,7 @@ export function decisionRecordOf(
       desiredNodes: zone.desiredNodes,
       demandMiBps: Math.round(zone.demandMiBps * 10) / 10,
       scaleInEligibleSinceMs: plan.memory.scaleInEligibleSinceMs[zone.zone],
+      ...levelClocks(plan.memory.levelCarriesSinceMs[zone.zone]),
       ...(zone.forecastUnknownCause === undefined
         ? {}
         : { forecastUnknownCause: zone.forecastUnknownCause }),
@@ -110,6 +118,14 @@ export function decisionRecordOf(
         : { forecastUnknownWayOut: zone.forecastUnknownWayOut }),
     })),
   };
+}
+
+/** The level clocks of a zone, when any runs (keys sorted, for a stable record). */
+function levelClocks(clocks: Readonly<Record<string, number>> | undefined): {
+  levelCarriesSinceMs?: Record<string, number>;
+} {
+  const entries = Object.entries(clocks ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  return entries.length === 0 ? {} : { levelCarriesSinceMs: Object.fromEntries(entries) };
 }
 
 /** Serialises a record (stable key order, no undefined fields). */
@@ -139,7 +155,7 @@ export function decodeDecisionRecord(
 
 /**
  * Whether a new record must be written: the decision changed (reason, action, holder, dry-run,
- * levels or scale-in eligibility; not the demand figures or the detail sentence, which move every
+ * levels, scale-in eligibility or a level's scale-in clock; not the demand figures or the detail sentence, which move every
  * pass), or the stored one is older than `DECISION_RECORD_REFRESH_SECONDS`.
  */
 export function decisionRecordDue(
@@ -161,6 +177,7 @@ export function decisionRecordDue(
         zone.currentNodes,
         zone.desiredNodes,
         zone.scaleInEligibleSinceMs,
+        zone.levelCarriesSinceMs,
       ]),
     ]);
   return essence(previous) !== essence(next);

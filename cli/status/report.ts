@@ -62,7 +62,14 @@ export interface NextScaleIn {
    * - `scheduled-minimum`: a scheduled minimum holds the level;
    * - `waiting`: demand is low enough, the stabilization window runs until `atMs`;
    * - `due`: the window has passed; it happens once nothing else holds (see the decision);
-   * - `demand-too-high`: demand must fall below `belowMiBps` and stay there for the window;
+   * - `demand-too-high`: demand must fall to `belowMiBps` (the next level down at the target
+   *   utilization less the scale-in margin), and that level must have carried the zone at the
+   *   target for the window; `atMs` when its window already runs (decide.ts counts it from when the
+   *   level first carried the zone, `levelCarriesSinceMs`, which can be before demand falls below
+   *   the margin);
+   * - `held-by-floor`: demand already fits the next level down with the margin, but the zone is
+   *   still wanted at its level: a floor holds it (the forecast floor, the ramp guard, or, with
+   *   `sameLevelInAllZones`, another zone);
    * - `forecast-unknown`: the forecast floor is on and the zone's forecast unknown (hold
    *   `forecast-unknown`): no node is removed, and the window starts only once it is known;
    * - `unknown`: no decision recorded yet.
@@ -73,9 +80,13 @@ export interface NextScaleIn {
     | 'waiting'
     | 'due'
     | 'demand-too-high'
+    | 'held-by-floor'
     | 'forecast-unknown'
     | 'unknown';
-  /** Earliest time, epoch ms (`waiting`, `due`). */
+  /**
+   * Earliest time, epoch ms (`waiting`, `due`; `demand-too-high` when the window already runs:
+   * then also only once demand is at most `belowMiBps`).
+   */
   readonly atMs?: number;
   /** Demand threshold, MiB/s (`demand-too-high`). */
   readonly belowMiBps?: number;
@@ -213,14 +224,66 @@ function nextScaleIn(
           summary: `due since ${at}; it starts once nothing else holds`,
         };
   }
-  const belowMiBps =
-    Math.round(
-      lower * config.nodeBaselineMiBps * config.targetUtilization * (1 - config.scaleInMargin) * 10,
-    ) / 10;
+  return notEligible(config, lower, zone, stabilizationSeconds, nowMs);
+}
+
+/**
+ * The next scale-in of a zone above its lowest level that is not eligible to lose a node (no
+ * `scaleInEligibleSinceMs`), by decide.ts's rule: a node goes toward the next level down, `lower`,
+ * once this pass's demand fits it with the margin (`desiredNodes`) and `lower` has carried the zone
+ * at the target utilization, floors included, for the window (`levelCarriesSinceMs`). When demand
+ * already fits `lower` with the margin, something else (a floor) keeps the zone's level.
+ */
+function notEligible(
+  config: ControllerConfig,
+  lower: number,
+  zone: DecisionRecord['zones'][number],
+  stabilizationSeconds: number,
+  nowMs: number,
+): NextScaleIn {
+  const tenths = (value: number): number => Math.round(value * 10) / 10;
+  const targetMiBps = tenths(lower * config.nodeBaselineMiBps * config.targetUtilization);
+  const belowMiBps = tenths(
+    lower * config.nodeBaselineMiBps * config.targetUtilization * (1 - config.scaleInMargin),
+  );
+  const demand = `demand (${zone.demandMiBps} MiB/s)`;
+  if (zone.demandMiBps <= belowMiBps) {
+    const floors = [
+      ...(config.forecast === undefined ? [] : ['the forecast floor']),
+      ...(config.rampHorizonSeconds === undefined ? [] : ['the ramp guard']),
+      ...(config.sameLevelInAllZones
+        ? ['another zone (every zone runs the same level: sameLevelInAllZones)']
+        : []),
+    ];
+    const holders = floors.length === 0 ? 'a floor' : floors.join(' or ');
+    return {
+      state: 'held-by-floor',
+      summary: `not while the zone is wanted at ${zone.desiredNodes} nodes: its ${demand} already fits ${lower} nodes with the scale-in margin (at most ${belowMiBps} MiB/s), so ${holders} holds the level; see the last decision`,
+    };
+  }
+  const sinceMs = zone.levelCarriesSinceMs?.[String(lower)];
+  if (sinceMs === undefined) {
+    return {
+      state: 'demand-too-high',
+      belowMiBps,
+      summary: `not before ${demand} falls to ${targetMiBps} MiB/s (${lower} nodes at the target) and stays there for the ${stabilizationSeconds}s window, and is at most ${belowMiBps} MiB/s (less the scale-in margin) at its end`,
+    };
+  }
+  const atMs = sinceMs + stabilizationSeconds * 1000;
+  const carried = `${lower} nodes have carried the zone at the target (at most ${targetMiBps} MiB/s) since ${new Date(sinceMs).toISOString()}`;
+  if (atMs <= nowMs) {
+    return {
+      state: 'demand-too-high',
+      belowMiBps,
+      atMs,
+      summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window has passed (${carried}), so a node can go as soon as demand is at most ${belowMiBps} MiB/s`,
+    };
+  }
   return {
     state: 'demand-too-high',
     belowMiBps,
-    summary: `not before demand (${zone.demandMiBps} MiB/s) falls below ${belowMiBps} MiB/s for ${stabilizationSeconds}s, to run ${lower} nodes`,
+    atMs,
+    summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window already runs (${carried}, ${seconds(nowMs - sinceMs)}s of it), so a node can go at ${new Date(atMs).toISOString()} (in ${seconds(atMs - nowMs)}s) at the earliest, if demand stays at most ${targetMiBps} MiB/s`,
   };
 }
 

@@ -122,15 +122,24 @@ describe('status report', () => {
   });
 
   it('says how low demand must fall when a zone is not eligible', () => {
-    const b = buildStatus(input(plan())).zones[1];
-    const expected =
-      Math.round(
-        1 * config.nodeBaselineMiBps * config.targetUtilization * (1 - config.scaleInMargin) * 10,
-      ) / 10;
+    // Zone b above 1 node's target (demand 100 would already fit it: a floor's hold, tested in
+    // status-scale-in-hold.test.ts with the rest of this state's wording)
+    const high = plan();
+    const b = buildStatus(
+      input({
+        ...high,
+        zones: high.zones.map(zone =>
+          zone.zone === zoneA?.zone ? zone : { ...zone, demandMiBps: 300 },
+        ),
+      }),
+    ).zones[1];
+    const planned = config.nodeBaselineMiBps * config.targetUtilization;
+    const target = Math.round(planned * 10) / 10;
+    const expected = Math.round(planned * (1 - config.scaleInMargin) * 10) / 10;
     expect(b?.nextScaleIn).toEqual({
       state: 'demand-too-high',
       belowMiBps: expected,
-      summary: `not before demand (100 MiB/s) falls below ${expected} MiB/s for ${config.scaleInStabilizationSeconds}s, to run 1 nodes`,
+      summary: `not before demand (300 MiB/s) falls to ${target} MiB/s (1 nodes at the target) and stays there for the ${config.scaleInStabilizationSeconds}s window, and is at most ${expected} MiB/s (less the scale-in margin) at its end`,
     });
   });
 
