@@ -123,7 +123,8 @@ function targetLevels(
     let desiredNodes: number;
     if (currentNodes < scaleOutLevel) desiredNodes = scaleOutLevel;
     else if (currentNodes > scaleInLevel) desiredNodes = scaleInLevel;
-    else if (levels.includes(currentNodes)) desiredNodes = currentNodes;
+    else if (levels.includes(currentNodes) || holdsOnItsWayDown(summary, currentNodes, levels))
+      desiredNodes = currentNodes;
     else desiredNodes = levelAtLeast(currentNodes, levels);
     return {
       summary,
@@ -142,6 +143,30 @@ function targetLevels(
       ramp: ramps[index],
     };
   });
+}
+
+/**
+ * True when a zone at an unbalanced node count that carries its demand at the target (the caller
+ * checks `scaleOutLevel <= currentNodes`) keeps that count instead of being rounded up to the
+ * balanced level above it. Such a zone is mid-way down: 4 -> 2 on levels 1/2/4 runs 3 nodes
+ * between its two removals, its group lowered by each terminate with decrement. Two conditions:
+ * its group wants exactly its counted nodes (`desired === currentNodes`: no launch in flight, no
+ * desired capacity someone set apart from the nodes), and no counted node holds more brokers than
+ * a node of the balanced level below (`brokers / level`: the levels divide the zone's brokers), so
+ * its nodes really carry what that level carries (a zone whose brokers all sit on one node is
+ * rounded up as before). Raising such a zone back because demand entered the scale-in margin would
+ * launch a node only to remove it again; it goes on down once demand fits the level below with
+ * the margin, and up once demand passes that level's target.
+ */
+function holdsOnItsWayDown(
+  summary: ZoneSummary,
+  currentNodes: number,
+  levels: readonly number[],
+): boolean {
+  const below = levels.filter(level => level < currentNodes).pop();
+  if (below === undefined || summary.group?.desired !== currentNodes) return false;
+  const perNode = summary.config.brokers / below;
+  return summary.countedNodes.every(node => (summary.brokersByNode.get(node.name) ?? 0) <= perNode);
 }
 
 /**
@@ -611,7 +636,17 @@ function scaleInActionOrHold(
     const { summary } = zone;
     const name = summary.config.zone;
     const group = summary.group;
-    if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
+    if (group === undefined) continue;
+    if (zone.currentNodes <= zone.desiredNodes) {
+      // Mid-way down at an unbalanced count (`holdsOnItsWayDown`): say why it stays there.
+      if (
+        zone.desiredNodes === zone.currentNodes &&
+        !config.balancedNodeCounts.includes(zone.currentNodes)
+      ) {
+        waiting ??= { reason: 'stabilizing', detail: onItsWayDownDetail(zone, config) };
+      }
+      continue;
+    }
     // The ramp guard cannot tell a rise yet (a restart, or a gap in the data): the guard of the
     // process before might have held this node, so none goes until it can judge (ramp.ts).
     if (zone.ramp?.blind === true) {
@@ -721,6 +756,28 @@ function scaleInActionOrHold(
     }
   }
   return best?.action ?? waiting;
+}
+
+/**
+ * The hold detail of a zone kept at an unbalanced count on its way down (`holdsOnItsWayDown`):
+ * `zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target
+ * utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once
+ * it does, and the zone goes back up to 4 only if demand passes the target of 2`. With
+ * `sameLevelInAllZones`, when this zone's own demand fits with the margin, the clause names
+ * another zone's demand instead.
+ */
+function onItsWayDownDetail(zone: ZoneLevels, config: ControllerConfig): string {
+  const levels = config.balancedNodeCounts;
+  const below = levels.filter(level => level < zone.currentNodes).pop() ?? levels[0];
+  const atTargetMiBps = below * config.nodeBaselineMiBps * config.targetUtilization;
+  const withMarginMiBps = atTargetMiBps * (1 - config.scaleInMargin);
+  const demandMiBps = zone.summary.demandMiBps;
+  const name = zone.summary.config.zone;
+  const why =
+    demandMiBps > withMarginMiBps
+      ? `its ${Math.round(demandMiBps)} MiB/s fits ${below} nodes at the target utilization (${Math.round(atTargetMiBps)} MiB/s) but not with the scale-in margin (at most ${Math.round(withMarginMiBps)} MiB/s)`
+      : `another zone's demand fits ${below} nodes at the target utilization but not with the scale-in margin (sameLevelInAllZones)`;
+  return `zone ${name} holds ${zone.currentNodes} nodes on its way down to ${below}: ${why}; a node goes once it does, and the zone goes back up to ${levelAtLeast(zone.currentNodes, levels)} only if demand passes the target of ${below}`;
 }
 
 /** The hold detail of a zone whose forecast is unknown: the cause and the two ways out. */
