@@ -3,10 +3,11 @@
  * forecast says (known or not, however low), a zone whose current demand is above the target
  * capacity of the level below its node count neither starts a removal nor goes on with one (the
  * removal is rolled back). A low forecast may only ever agree with a scale-in that current demand
- * already allows.
+ * already allows: with the ramp guard on and demand not rising, a forecast that fits the lower
+ * level waives the scale-in margin (`descentConfirmed`), never the target.
  *
  * Test config: levels 1/2/4, 4 brokers a zone, baseline 100 MiB/s, target 0.5 (a node carries
- * 50 MiB/s), margin 0.1, window 600 s, forecast floor on (lead time 1470 s).
+ * 50 MiB/s), margin 0.1, window 600 s, forecast floor on (lead time 1470 s), ramp guard on (horizon 180 s).
  */
 import fc from 'fast-check';
 import type { ControllerConfig } from '../../controller/config';
@@ -15,6 +16,7 @@ import {
   removalMayProceed,
   removalStillWanted,
   startOperation,
+  type Memory,
   type Observed,
 } from '../../controller/decide';
 import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
@@ -30,6 +32,7 @@ import {
 const config: ControllerConfig = {
   ...testConfig(),
   forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+  rampHorizonSeconds: 180,
 };
 const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
 
@@ -70,6 +73,22 @@ function withForecasts(observed: Observed, forecasts: readonly Generated[]): Obs
   };
 }
 
+/**
+ * Stabilized long ago, with the ramp guard's samples of the last 2.5 minutes at `earlierMiBps`
+ * (falling or flat when at or above this pass's demand: the forecast may then confirm a descent,
+ * `descentConfirmed`, and waive the scale-in margin).
+ */
+function memoryAfter(earlierMiBps: number): Memory {
+  const samples = [150, 120, 90, 60].map(ago => ({
+    atMs: NOW_MS - ago * 1000,
+    demandMiBps: earlierMiBps,
+  }));
+  return {
+    ...stabilizedLongAgo(config),
+    rampSamples: Object.fromEntries(config.zones.map(zone => [zone.zone, samples])),
+  };
+}
+
 /** The highest balanced level below `nodes`. */
 function levelBelow(nodes: number): number {
   return config.balancedNodeCounts.filter(level => level < nodes).pop() ?? 0;
@@ -82,13 +101,14 @@ describe('the forecast alone never removes a node', () => {
         fc.constantFrom(2, 3, 4),
         fc.integer({ min: 0, max: 2200 }),
         fc.array(anyForecast, { minLength: 3, maxLength: 3 }),
-        (nodes, tenths, forecasts) => {
+        fc.integer({ min: 0, max: 2200 }),
+        (nodes, tenths, forecasts, earlier) => {
           const demand = tenths / 10;
           const observed = healthyCluster(config, { nodesPerZone: nodes, demandMiBps: demand });
           const plan = decide(
             withForecasts(observed, forecasts),
             config,
-            stabilizedLongAgo(config),
+            memoryAfter(Math.max(demand, earlier / 10)),
           );
           if (demand > levelBelow(nodes) * capacityMiBps) {
             expect(plan.action?.kind).not.toBe('scale-in');
@@ -111,7 +131,8 @@ describe('the forecast alone never removes a node', () => {
         fc.constantFrom(2, 4),
         fc.integer({ min: 0, max: 2200 }),
         fc.array(anyForecast, { minLength: 3, maxLength: 3 }),
-        (nodes, tenths, forecasts) => {
+        fc.integer({ min: 0, max: 2200 }),
+        (nodes, tenths, forecasts, earlier) => {
           const demand = tenths / 10;
           // node-a-1 is being emptied: zone a counts nodes - 1 nodes, which carry what the level
           // below `nodes` carries (3 nodes of 4 brokers: 2 on the hottest, as at level 2).
@@ -123,7 +144,7 @@ describe('the forecast alone never removes a node', () => {
           const plan = decide(
             withForecasts(observed, forecasts),
             config,
-            stabilizedLongAgo(config),
+            memoryAfter(Math.max(demand, earlier / 10)),
           );
           if (demand > levelBelow(nodes) * capacityMiBps) {
             expect(removalStillWanted(plan, 'us-east-1a')).toBe(false);
