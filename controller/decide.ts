@@ -43,7 +43,7 @@ interface ZoneLevels {
   readonly scaleOutLevel: number;
   /** The lowest level that covers demand with the scale-in margin. */
   readonly scaleInLevel: number;
-  /** The balanced level the zone should run at. */
+  /** The balanced level the zone should run at, or its unbalanced count (`holdsOnItsWayDown`). */
   readonly desiredNodes: number;
   readonly currentNodes: number;
   /** Demand the forecast floor plans for, MiB/s (0 = none). */

@@ -256,7 +256,11 @@ export interface ZoneView {
   readonly zone: string;
   /** Ready nodes that are not being removed. */
   readonly currentNodes: number;
-  /** The balanced level the zone should run at now. */
+  /**
+   * The balanced level the zone should run at now, or its current unbalanced count while it holds
+   * there on its way down (3 of levels 1/2/4 between the removals of 4 -> 2, demand inside the
+   * scale-in margin of 2: `holdsOnItsWayDown` in `decide.ts`; nothing is ever written at it).
+   */
   readonly desiredNodes: number;
   /**
    * The lowest balanced level that carries the zone's demand with the scale-in margin (without it
