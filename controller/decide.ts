@@ -22,6 +22,7 @@ import {
   FORECAST_CORRECTION_WINDOW_SECONDS,
   FORECAST_UNKNOWN_WAY_OUT,
   forecastFloorMiBps,
+  type ZoneForecast,
 } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
@@ -42,7 +43,7 @@ interface ZoneLevels {
   readonly scaleOutLevel: number;
   /** The lowest level that covers demand with the scale-in margin. */
   readonly scaleInLevel: number;
-  /** The balanced level the zone should run at. */
+  /** The balanced level the zone should run at, or its unbalanced count (`holdsOnItsWayDown`). */
   readonly desiredNodes: number;
   readonly currentNodes: number;
   /** Demand the forecast floor plans for, MiB/s (0 = none). */
@@ -57,6 +58,10 @@ interface ZoneLevels {
   readonly forecastCorrectionMiBps: number;
   /** The ramp guard's verdict; undefined when the guard is off. */
   readonly ramp: ZoneRamp | undefined;
+  /** The forecast confirms the zone's descent: no scale-in margin (`descentConfirmed`). */
+  readonly descentConfirmed: boolean;
+  /** The zone's forecast for the lead time (`ZoneForecast.forecastMiBps`), MiB/s; 0 when none. */
+  readonly forecastMiBps: number;
 }
 
 function targetLevels(
@@ -104,10 +109,23 @@ function targetLevels(
   let outLevels = summaries.map((zone, index) =>
     Math.max(floors[index], levelCovering(zone.demandMiBps, capacityMiBps, levels)),
   );
+  // The forecast may confirm a descent (`descentConfirmed`): the scale-in level is then judged
+  // at the target, without the margin. It never lowers a level below what current demand needs.
+  const confirmed = summaries.map((zone, index) =>
+    descentConfirmed(
+      forecasts[index],
+      ramps[index],
+      levelCovering(zone.demandMiBps, capacityMiBps, levels) * capacityMiBps,
+    ),
+  );
   let inLevels = summaries.map((zone, index) =>
     Math.max(
       floors[index],
-      levelCovering(zone.demandMiBps / (1 - config.scaleInMargin), capacityMiBps, levels),
+      levelCovering(
+        zone.demandMiBps / (1 - (confirmed[index] ? 0 : config.scaleInMargin)),
+        capacityMiBps,
+        levels,
+      ),
     ),
   );
   if (config.sameLevelInAllZones) {
@@ -123,7 +141,8 @@ function targetLevels(
     let desiredNodes: number;
     if (currentNodes < scaleOutLevel) desiredNodes = scaleOutLevel;
     else if (currentNodes > scaleInLevel) desiredNodes = scaleInLevel;
-    else if (levels.includes(currentNodes)) desiredNodes = currentNodes;
+    else if (levels.includes(currentNodes) || holdsOnItsWayDown(summary, currentNodes, levels))
+      desiredNodes = currentNodes;
     else desiredNodes = levelAtLeast(currentNodes, levels);
     return {
       summary,
@@ -140,8 +159,66 @@ function targetLevels(
           : forecastUnknownWayOut(observed, summary.config.zone),
       forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
+      descentConfirmed: confirmed[index],
+      forecastMiBps: forecasts[index]?.forecastMiBps ?? 0,
     };
   });
+}
+
+/**
+ * True when the forecast confirms that a zone's demand is coming down: its forecast is known
+ * (`ok`) and its demand for the next lead time (`forecastMiBps`, a high quantile of the past days'
+ * same window, corrected for today) fits `lowerCapacityMiBps` (the target capacity of the lowest
+ * level that carries current demand), and the ramp guard is on, not blind and sees no rise
+ * (`ZoneRamp.rising`). The scale-in margin then goes: the scale-in level is the level that carries
+ * current demand at the target, and a removal in progress goes on while it does. The margin only
+ * guards against demand coming back soon after a removal, which the forecast and the rise test
+ * both deny here; measured on synthetic days with 3% noise, where a margin on noisy samples held
+ * the ramp-down about 40 minutes a day (docs/controller.md, "Forecast floor").
+ *
+ * Not a scale-in because of a forecast: current demand still has to fit the lower level at the
+ * target at every pass of the stabilization window and at this pass, a removal is still rolled
+ * back once it does not, and every hold (stale data, an operation in flight, Kafka's health, the
+ * write gate, phase deadlines, an unknown forecast) is unchanged. False when the floor or the ramp
+ * guard is off: the margin stays.
+ */
+function descentConfirmed(
+  forecast: ZoneForecast | undefined,
+  ramp: ZoneRamp | undefined,
+  lowerCapacityMiBps: number,
+): boolean {
+  return (
+    forecast?.status === 'ok' &&
+    forecast.forecastMiBps !== undefined &&
+    forecast.forecastMiBps <= lowerCapacityMiBps &&
+    ramp !== undefined &&
+    !ramp.blind &&
+    !ramp.rising
+  );
+}
+
+/**
+ * True when a zone at an unbalanced node count that carries its demand at the target (the caller
+ * checks `scaleOutLevel <= currentNodes`) keeps that count instead of being rounded up to the
+ * balanced level above it. Such a zone is mid-way down: 4 -> 2 on levels 1/2/4 runs 3 nodes
+ * between its two removals, its group lowered by each terminate with decrement. Two conditions:
+ * its group wants exactly its counted nodes (`desired === currentNodes`: no launch in flight, no
+ * desired capacity someone set apart from the nodes), and no counted node holds more brokers than
+ * a node of the balanced level below (`brokers / level`: the levels divide the zone's brokers), so
+ * its nodes really carry what that level carries (a zone whose brokers all sit on one node is
+ * rounded up as before). Raising such a zone back because demand entered the scale-in margin would
+ * launch a node only to remove it again; it goes on down once demand fits the level below with
+ * the margin, and up once demand passes that level's target.
+ */
+function holdsOnItsWayDown(
+  summary: ZoneSummary,
+  currentNodes: number,
+  levels: readonly number[],
+): boolean {
+  const below = levels.filter(level => level < currentNodes).pop();
+  if (below === undefined || summary.group?.desired !== currentNodes) return false;
+  const perNode = summary.config.brokers / below;
+  return summary.countedNodes.every(node => (summary.brokersByNode.get(node.name) ?? 0) <= perNode);
 }
 
 /**
@@ -323,6 +400,20 @@ function correctionNote(correctionMiBps: number): string {
 }
 
 /**
+ * Where the forecast confirmed the descent of the zone a node is removed from
+ * (`descentConfirmed`): `; the forecast confirms the descent (430 MiB/s within 1470s fits 2 nodes
+ * at the target, demand not rising): no scale-in margin`. Empty otherwise.
+ */
+function descentNote(zones: readonly ZoneLevels[], zone: string, config: ControllerConfig): string {
+  const levels = zones.find(each => each.summary.config.zone === zone);
+  if (levels?.descentConfirmed !== true) return '';
+  const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
+  const lower = levelCovering(levels.summary.demandMiBps, capacityMiBps, config.balancedNodeCounts);
+  const forecastMiBps = Math.round(levels.forecastMiBps);
+  return `; the forecast confirms the descent (${forecastMiBps} MiB/s within ${config.forecast?.leadTimeSeconds}s fits ${lower} node${lower === 1 ? '' : 's'} at the target, demand not rising): no scale-in margin`;
+}
+
+/**
  * Where the ramp guard sets a zone's level above what its demand and forecast need: `; demand
  * rising in zone a: raised to 2 nodes ahead of the ramp (projects 510 MiB/s within 180s, above the
  * 372 MiB/s baseline of 1 node)`. Empty otherwise.
@@ -386,6 +477,7 @@ function zoneViews(
           rampBlind: zone.ramp.blind,
           rampRising: zone.ramp.rising,
         }),
+    ...(zone.descentConfirmed ? { descentConfirmed: true } : {}),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
@@ -611,7 +703,17 @@ function scaleInActionOrHold(
     const { summary } = zone;
     const name = summary.config.zone;
     const group = summary.group;
-    if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
+    if (group === undefined) continue;
+    if (zone.currentNodes <= zone.desiredNodes) {
+      // Mid-way down at an unbalanced count (`holdsOnItsWayDown`): say why it stays there.
+      if (
+        zone.desiredNodes === zone.currentNodes &&
+        !config.balancedNodeCounts.includes(zone.currentNodes)
+      ) {
+        waiting ??= { reason: 'stabilizing', detail: onItsWayDownDetail(zone, config) };
+      }
+      continue;
+    }
     // The ramp guard cannot tell a rise yet (a restart, or a gap in the data): the guard of the
     // process before might have held this node, so none goes until it can judge (ramp.ts).
     if (zone.ramp?.blind === true) {
@@ -723,6 +825,28 @@ function scaleInActionOrHold(
   return best?.action ?? waiting;
 }
 
+/**
+ * The hold detail of a zone kept at an unbalanced count on its way down (`holdsOnItsWayDown`):
+ * `zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target
+ * utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once
+ * it does, and the zone goes back up to 4 only if demand passes the target of 2`. With
+ * `sameLevelInAllZones`, when this zone's own demand fits with the margin, the clause names
+ * another zone's demand instead.
+ */
+function onItsWayDownDetail(zone: ZoneLevels, config: ControllerConfig): string {
+  const levels = config.balancedNodeCounts;
+  const below = levels.filter(level => level < zone.currentNodes).pop() ?? levels[0];
+  const atTargetMiBps = below * config.nodeBaselineMiBps * config.targetUtilization;
+  const withMarginMiBps = atTargetMiBps * (1 - config.scaleInMargin);
+  const demandMiBps = zone.summary.demandMiBps;
+  const name = zone.summary.config.zone;
+  const why =
+    demandMiBps > withMarginMiBps
+      ? `its ${Math.round(demandMiBps)} MiB/s fits ${below} nodes at the target utilization (${Math.round(atTargetMiBps)} MiB/s) but not with the scale-in margin (at most ${Math.round(withMarginMiBps)} MiB/s)`
+      : `another zone's demand fits ${below} nodes at the target utilization but not with the scale-in margin (sameLevelInAllZones)`;
+  return `zone ${name} holds ${zone.currentNodes} nodes on its way down to ${below}: ${why}; a node goes once it does, and the zone goes back up to ${levelAtLeast(zone.currentNodes, levels)} only if demand passes the target of ${below}`;
+}
+
 /** The hold detail of a zone whose forecast is unknown: the cause and the two ways out. */
 function forecastUnknownDetail(
   zone: string,
@@ -760,7 +884,8 @@ export function removalStillWanted(plan: Plan, zone: string): boolean {
 
 /**
  * `StepContext.removalMayProceed` for a node removal in `zone`: true while the zone's counted
- * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`) and
+ * nodes carry its demand with the scale-in margin too (`scaleInLevelNodes <= currentNodes`; at the
+ * target alone while the forecast confirms the descent, `descentConfirmed`) and
  * the ramp guard, when on, is not blind (`rampBlind`: a restarted controller's first minute, when
  * the guard of the process before might have rolled the removal back) and the forecast floor, when
  * on, is known (`forecastUnknown`: its history is missing or too old, when the floor of the
@@ -864,7 +989,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const act = (action: Action): Plan => ({
     action,
     reason: action.kind,
-    detail: `${actionDetail(action)}${action.kind === 'scale-out' ? `${forecastNote(zones, config)}${rampNote(zones, config)}` : ''}`,
+    detail: `${actionDetail(action)}${action.kind === 'scale-out' ? `${forecastNote(zones, config)}${rampNote(zones, config)}` : ''}${action.kind === 'scale-in' ? descentNote(zones, action.zone, config) : ''}`,
     zones: views,
     memory: memoryAfter,
   });

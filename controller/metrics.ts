@@ -29,7 +29,7 @@ export class ControllerMetrics {
   readonly registry = new Registry();
   private readonly desiredNodes = new Gauge({
     name: 'kafka_autoscaler_desired_nodes',
-    help: 'Balanced node level the controller wants per zone',
+    help: 'Balanced node level the controller wants per zone (the current unbalanced count while a zone holds it on its way down)',
     labelNames: ['zone'],
     registers: [this.registry],
   });

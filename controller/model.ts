@@ -256,12 +256,17 @@ export interface ZoneView {
   readonly zone: string;
   /** Ready nodes that are not being removed. */
   readonly currentNodes: number;
-  /** The balanced level the zone should run at now. */
+  /**
+   * The balanced level the zone should run at now, or its current unbalanced count while it holds
+   * there on its way down (3 of levels 1/2/4 between the removals of 4 -> 2, demand inside the
+   * scale-in margin of 2: `holdsOnItsWayDown` in `decide.ts`; nothing is ever written at it).
+   */
   readonly desiredNodes: number;
   /**
-   * The lowest balanced level that carries the zone's demand with the scale-in margin, floors
-   * included (with `sameLevelInAllZones` the highest zone's): a node removal in progress starts
-   * its next move only while the zone's other nodes are at least this many.
+   * The lowest balanced level that carries the zone's demand with the scale-in margin (without it
+   * while `descentConfirmed`), floors included (with `sameLevelInAllZones` the highest zone's): a
+   * node removal in progress starts its next move only while the zone's other nodes are at least
+   * this many.
    */
   readonly scaleInLevelNodes: number;
   /**
@@ -324,6 +329,13 @@ export interface ZoneView {
    * an empty node then keeps the full scale-in window.
    */
   readonly rampRising?: boolean;
+  /**
+   * Forecast floor and ramp guard on: true while the forecast confirms the zone's descent (its
+   * forecast for the lead time fits the level that carries current demand, at the target, and
+   * demand is not rising), so the scale-in level and a removal in progress are judged at the
+   * target without the scale-in margin (`descentConfirmed` in `decide.ts`); absent otherwise.
+   */
+  readonly descentConfirmed?: boolean;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */
