@@ -231,6 +231,7 @@ function nextMemory(
     levelCarriesSinceMs,
     levelCarriesSinceDataMs,
     levelCarriesCheckedAtMs: nowMs,
+    levelCarriesCheckedDataAtMs: dataAtMs,
     ...(rampSamples === undefined ? {} : { rampSamples }),
   };
 }
