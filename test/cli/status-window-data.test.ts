@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { decide, INITIAL_MEMORY, type Memory, type Observed } from '../../controller/decide';
-import { decisionRecordOf } from '../../controller/decision-record';
+import { decisionRecordDue, decisionRecordOf } from '../../controller/decision-record';
 import { buildStatus } from '../../cli/status/report';
 import { NOW_MS, freshAt, healthyCluster, testConfig } from '../controller/fixtures';
 
@@ -33,8 +33,9 @@ function observedAt(atMs: number, behindMs: number, demandMiBps: number): Observ
 interface Scenario {
   /** Demand until the record's pass, MiB/s: 48 (1 node carries it, not with the margin) or 40. */
   readonly demandMiBps: number;
-  /** The pass from which the data runs `behindMs` behind (before it: fresh). */
+  /** The pass from which the data runs `behindMs` behind (before it: `startBehindMs`, or fresh). */
   readonly behindFromPass: number;
+  readonly startBehindMs?: number;
   readonly behindMs: number;
   /** The pass whose decision record `status` reads (at or after `behindFromPass`). */
   readonly recordPass: number;
@@ -42,8 +43,9 @@ interface Scenario {
 
 function run(scenario: Scenario): { atMs: number | undefined; before: Memory; state: string } {
   let memory: Memory = INITIAL_MEMORY;
-  const behind = (pass: number) => (pass >= scenario.behindFromPass ? scenario.behindMs : 0);
-  let plan = decide(observedAt(NOW_MS, 0, scenario.demandMiBps), config, memory);
+  const behind = (pass: number) =>
+    pass >= scenario.behindFromPass ? scenario.behindMs : (scenario.startBehindMs ?? 0);
+  let plan = decide(observedAt(NOW_MS, behind(0), scenario.demandMiBps), config, memory);
   for (let pass = 0; pass <= scenario.recordPass; pass++) {
     const atMs = NOW_MS + pass * PASS_MS;
     plan = decide(observedAt(atMs, behind(pass), scenario.demandMiBps), config, memory);
@@ -109,11 +111,13 @@ describe('status: the next scale-in time is when decide allows it, with the data
         fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 0, max: 110 }),
         fc.integer({ min: 0, max: 6 }),
-        (demandMiBps, behindFromPass, behindSeconds, afterPasses) => {
+        fc.integer({ min: 0, max: 110 }),
+        (demandMiBps, behindFromPass, behindSeconds, afterPasses, startBehindSeconds) => {
           const scenario = {
             demandMiBps,
             behindFromPass,
             behindMs: behindSeconds * 1000,
+            startBehindMs: startBehindSeconds * 1000,
             recordPass: behindFromPass + afterPasses,
           };
           const { atMs, before } = run(scenario);
@@ -128,5 +132,38 @@ describe('status: the next scale-in time is when decide allows it, with the data
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('decision record: a restarted window is written at once', () => {
+  const recordOf = (memory: Memory, nowMs: number) =>
+    decisionRecordOf(
+      { action: undefined, reason: 'at-target', detail: 'held', zones: [zoneView()], memory },
+      { nowMs, holder: 'replica-a', dryRun: false, scaleInStabilizationSeconds: 600 },
+    );
+  const zoneView = () => ({
+    zone: ZONE,
+    currentNodes: 2,
+    desiredNodes: 2,
+    scaleInLevelNodes: 2,
+    demandMiBps: 48,
+  });
+  const clocks = (sinceMs: number, sinceDataMs: number): Memory => ({
+    ...INITIAL_MEMORY,
+    levelCarriesSinceMs: { [ZONE]: { 1: sinceMs } },
+    levelCarriesSinceDataMs: { [ZONE]: { 1: sinceDataMs } },
+  });
+
+  it('rewrites when only a level clock moved (a rise restarted the window), not 60 s later', () => {
+    // GIVEN the record of a pass, and one 30 s later whose only change is the restarted 1-node clock
+    const previous = recordOf(clocks(NOW_MS - 400_000, NOW_MS - 400_000), NOW_MS);
+    const restarted = recordOf(clocks(NOW_MS + 30_000, NOW_MS + 30_000), NOW_MS + 30_000);
+    const same = recordOf(clocks(NOW_MS - 400_000, NOW_MS - 400_000), NOW_MS + 30_000);
+    // THEN the restarted clock is written now (status would quote the old window for up to 60 s)
+    expect(decisionRecordDue(previous, restarted)).toBe(true);
+    expect(decisionRecordDue(previous, same)).toBe(false);
+    // AND so is a moved data clock alone
+    const dataMoved = recordOf(clocks(NOW_MS - 400_000, NOW_MS - 300_000), NOW_MS + 30_000);
+    expect(decisionRecordDue(previous, dataMoved)).toBe(true);
   });
 });
