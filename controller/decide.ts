@@ -308,6 +308,7 @@ function nextMemory(
     levelCarriesSinceMs,
     levelCarriesSinceDataMs,
     levelCarriesCheckedAtMs: nowMs,
+    levelCarriesCheckedDataAtMs: dataAtMs,
     ...(rampSamples === undefined ? {} : { rampSamples }),
   };
 }

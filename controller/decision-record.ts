@@ -37,6 +37,13 @@ const zoneSchema = z.object({
    */
   levelCarriesSinceMs: z.record(z.string(), z.number()).optional(),
   /**
+   * Per level of `levelCarriesSinceMs`: the Prometheus data time of the pass that started its clock
+   * (`Memory.levelCarriesSinceDataMs`, epoch ms, Prometheus's clock). decide.ts counts a window only
+   * as far as the data advanced since then too (`carriedForMs`). Absent (or a level missing) = the
+   * level's `levelCarriesSinceMs`, as in decide.ts, and in records written before this field.
+   */
+  levelCarriesSinceDataMs: z.record(z.string(), z.number()).optional(),
+  /**
    * Forecast floor on and the zone's forecast unknown (hold `forecast-unknown`): why, and the way
    * out (`ZoneView.forecastUnknownCause`, `forecastUnknownWayOut`); absent otherwise and in
    * records written before these fields.
@@ -61,6 +68,15 @@ const recordSchema = z.object({
     })
     .optional(),
   scaleInStabilizationSeconds: z.number(),
+  /**
+   * How far the Prometheus data ran behind the passes' clock at the pass that last judged the level
+   * clocks, ms (`Memory.levelCarriesCheckedAtMs` less `levelCarriesCheckedDataAtMs`; negative when
+   * Prometheus's clock is ahead). With `levelCarriesSinceDataMs` it tells `status` when decide.ts's
+   * window ends if the data keeps running that far behind. Not part of `decisionRecordDue` (it
+   * moves with every pass's sample age), so it can be up to `DECISION_RECORD_REFRESH_SECONDS` old.
+   * Absent before the first such pass and in records written before this field.
+   */
+  dataBehindMs: z.number().optional(),
   zones: z.array(zoneSchema),
 });
 
@@ -103,13 +119,23 @@ export function decisionRecordOf(
             toDesired: action.kind === 'scale-out' ? action.toDesired : undefined,
           },
     scaleInStabilizationSeconds: context.scaleInStabilizationSeconds,
+    ...(plan.memory.levelCarriesCheckedAtMs === undefined ||
+    plan.memory.levelCarriesCheckedDataAtMs === undefined
+      ? {}
+      : {
+          dataBehindMs:
+            plan.memory.levelCarriesCheckedAtMs - plan.memory.levelCarriesCheckedDataAtMs,
+        }),
     zones: plan.zones.map(zone => ({
       zone: zone.zone,
       currentNodes: zone.currentNodes,
       desiredNodes: zone.desiredNodes,
       demandMiBps: Math.round(zone.demandMiBps * 10) / 10,
       scaleInEligibleSinceMs: plan.memory.scaleInEligibleSinceMs[zone.zone],
-      ...levelClocks(plan.memory.levelCarriesSinceMs[zone.zone]),
+      ...levelClocks(
+        plan.memory.levelCarriesSinceMs[zone.zone],
+        plan.memory.levelCarriesSinceDataMs?.[zone.zone],
+      ),
       ...(zone.forecastUnknownCause === undefined
         ? {}
         : { forecastUnknownCause: zone.forecastUnknownCause }),
@@ -120,12 +146,28 @@ export function decisionRecordOf(
   };
 }
 
-/** The level clocks of a zone, when any runs (keys sorted, for a stable record). */
-function levelClocks(clocks: Readonly<Record<string, number>> | undefined): {
+/**
+ * The level clocks of a zone and their data times, when any runs (keys sorted, for a stable
+ * record; a data time only for a level whose clock runs).
+ */
+function levelClocks(
+  clocks: Readonly<Record<string, number>> | undefined,
+  dataClocks: Readonly<Record<string, number>> | undefined,
+): {
   levelCarriesSinceMs?: Record<string, number>;
+  levelCarriesSinceDataMs?: Record<string, number>;
 } {
   const entries = Object.entries(clocks ?? {}).sort(([a], [b]) => Number(a) - Number(b));
-  return entries.length === 0 ? {} : { levelCarriesSinceMs: Object.fromEntries(entries) };
+  if (entries.length === 0) return {};
+  const dataEntries = entries.flatMap(([level]) =>
+    dataClocks?.[level] === undefined ? [] : [[level, dataClocks[level]] as const],
+  );
+  return {
+    levelCarriesSinceMs: Object.fromEntries(entries),
+    ...(dataEntries.length === 0
+      ? {}
+      : { levelCarriesSinceDataMs: Object.fromEntries(dataEntries) }),
+  };
 }
 
 /** Serialises a record (stable key order, no undefined fields). */
@@ -178,6 +220,7 @@ export function decisionRecordDue(
         zone.desiredNodes,
         zone.scaleInEligibleSinceMs,
         zone.levelCarriesSinceMs,
+        zone.levelCarriesSinceDataMs,
       ]),
     ]);
   return essence(previous) !== essence(next);

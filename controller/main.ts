@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   );
   const autoscaling = new AutoScalingAdapter(
     fencedAutoScalingCalls(
-      sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL)),
+      sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL, fence)),
       fence,
     ),
   );

@@ -188,6 +188,13 @@ export interface Memory {
    * window restarts: no pass saw the levels carry the zone in between. Absent = none yet.
    */
   readonly levelCarriesCheckedAtMs?: number;
+  /**
+   * The Prometheus data time (`Freshness.prometheusAtMs`, epoch ms) of the pass at
+   * `levelCarriesCheckedAtMs`. Not used to decide: the decision record keeps how far the data ran
+   * behind the passes' clock then, so `status` can say when a window will have counted (see
+   * `carriedForMs`). Absent = none yet.
+   */
+  readonly levelCarriesCheckedDataAtMs?: number;
 }
 
 /** Memory before the first decision. */

@@ -85,7 +85,9 @@ export interface NextScaleIn {
     | 'unknown';
   /**
    * Earliest time, epoch ms (`waiting`, `due`; `demand-too-high` when the window already runs:
-   * then also only once demand is at most `belowMiBps`).
+   * then also only once demand is at most `belowMiBps`). Counted as decide.ts counts the window:
+   * also only as far as the Prometheus data advanced, if it keeps running as far behind the passes'
+   * clock as at the record's last judging pass (`DecisionRecord.dataBehindMs`).
    */
   readonly atMs?: number;
   /** Demand threshold, MiB/s (`demand-too-high`). */
@@ -174,6 +176,7 @@ function nextScaleIn(
   stabilizationSeconds: number,
   emptyNode: string | undefined,
   nowMs: number,
+  dataBehindMs: number | undefined,
 ): NextScaleIn {
   const levels = config.balancedNodeCounts;
   const lower = [...levels].reverse().find(each => each < level);
@@ -198,12 +201,18 @@ function nextScaleIn(
     };
   }
   if (zone.scaleInEligibleSinceMs !== undefined) {
-    const atMs = zone.scaleInEligibleSinceMs + stabilizationSeconds * 1000;
+    const eligibleSinceMs = zone.scaleInEligibleSinceMs;
+    // The step's level: the one whose clock the eligibility is (decide.ts `nextMemory`).
+    const step = Object.entries(zone.levelCarriesSinceMs ?? {}).find(
+      ([, sinceMs]) => sinceMs === eligibleSinceMs,
+    )?.[0];
+    const startMs = windowStartMs(zone, step, eligibleSinceMs, dataBehindMs);
+    const atMs = startMs + stabilizationSeconds * 1000;
     const at = new Date(atMs).toISOString();
     const emptySeconds = Math.min(emptyNodeStabilizationSeconds(config), stabilizationSeconds);
     const emptyNodeAtMs =
       emptyNode !== undefined && atMs > nowMs && emptySeconds < stabilizationSeconds
-        ? zone.scaleInEligibleSinceMs + emptySeconds * 1000
+        ? startMs + emptySeconds * 1000
         : undefined;
     const emptyNote =
       emptyNodeAtMs === undefined
@@ -216,7 +225,7 @@ function nextScaleIn(
           state: 'waiting',
           atMs,
           ...(emptyNodeAtMs === undefined ? {} : { emptyNodeAtMs }),
-          summary: `at ${at} (in ${seconds(atMs - nowMs)}s) if demand stays low${emptyNote}`,
+          summary: `at ${at} (in ${seconds(atMs - nowMs)}s) if demand stays low${dataNote(startMs, eligibleSinceMs, dataBehindMs)}${emptyNote}`,
         }
       : {
           state: 'due',
@@ -224,7 +233,33 @@ function nextScaleIn(
           summary: `due since ${at}; it starts once nothing else holds`,
         };
   }
-  return notEligible(config, lower, zone, stabilizationSeconds, nowMs);
+  return notEligible(config, lower, zone, stabilizationSeconds, nowMs, dataBehindMs);
+}
+
+/**
+ * When decide.ts's window toward `level` counts from, epoch ms, if the Prometheus data keeps
+ * running `dataBehindMs` behind the passes' clock (as at the record's last judging pass):
+ * decide.ts counts `min(now - levelCarriesSinceMs, dataAt - levelCarriesSinceDataMs)`
+ * (`carriedForMs`), so the window ends at the later of `sinceMs` and the data clock plus the lag,
+ * plus the window. `sinceMs` when the record has no data times (older records).
+ */
+function windowStartMs(
+  zone: DecisionRecord['zones'][number],
+  level: string | undefined,
+  sinceMs: number,
+  dataBehindMs: number | undefined,
+): number {
+  if (dataBehindMs === undefined) return sinceMs;
+  const sinceDataMs =
+    (level === undefined ? undefined : zone.levelCarriesSinceDataMs?.[level]) ?? sinceMs;
+  return Math.max(sinceMs, sinceDataMs + dataBehindMs);
+}
+
+/** The clause saying the window ends later because the data fell behind, or ''. */
+function dataNote(startMs: number, sinceMs: number, dataBehindMs: number | undefined): string {
+  return startMs > sinceMs
+    ? ` (${seconds(startMs - sinceMs)}s later than the passes' clock alone: decide counts the window only as far as the Prometheus data advanced, and it ran ${seconds(dataBehindMs ?? 0)}s behind at the last decision)`
+    : '';
 }
 
 /**
@@ -240,6 +275,7 @@ function notEligible(
   zone: DecisionRecord['zones'][number],
   stabilizationSeconds: number,
   nowMs: number,
+  dataBehindMs: number | undefined,
 ): NextScaleIn {
   const tenths = (value: number): number => Math.round(value * 10) / 10;
   const targetMiBps = tenths(lower * config.nodeBaselineMiBps * config.targetUtilization);
@@ -269,8 +305,9 @@ function notEligible(
       summary: `not before ${demand} falls to ${targetMiBps} MiB/s (${lower} nodes at the target) and stays there for the ${stabilizationSeconds}s window, and is at most ${belowMiBps} MiB/s (less the scale-in margin) at its end`,
     };
   }
-  const atMs = sinceMs + stabilizationSeconds * 1000;
-  const carried = `${lower} nodes have carried the zone at the target (at most ${targetMiBps} MiB/s) since ${new Date(sinceMs).toISOString()}`;
+  const startMs = windowStartMs(zone, String(lower), sinceMs, dataBehindMs);
+  const atMs = startMs + stabilizationSeconds * 1000;
+  const carried = `${lower} nodes have carried the zone at the target (at most ${targetMiBps} MiB/s) since ${new Date(sinceMs).toISOString()}${dataNote(startMs, sinceMs, dataBehindMs)}`;
   if (atMs <= nowMs) {
     return {
       state: 'demand-too-high',
@@ -283,7 +320,7 @@ function notEligible(
     state: 'demand-too-high',
     belowMiBps,
     atMs,
-    summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window already runs (${carried}, ${seconds(nowMs - sinceMs)}s of it), so a node can go at ${new Date(atMs).toISOString()} (in ${seconds(atMs - nowMs)}s) at the earliest, if demand stays at most ${targetMiBps} MiB/s`,
+    summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window already runs (${carried}, ${seconds(Math.max(0, nowMs - startMs))}s of it), so a node can go at ${new Date(atMs).toISOString()} (in ${seconds(atMs - nowMs)}s) at the earliest, if demand stays at most ${targetMiBps} MiB/s`,
   };
 }
 
@@ -350,6 +387,7 @@ export function buildStatus(input: StatusInput): ClusterStatus {
             !brokers.some(broker => broker.nodeName === node.name),
         )?.name,
         nowMs,
+        decision?.dataBehindMs,
       ),
     };
   });

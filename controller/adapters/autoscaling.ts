@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { backoffMs } from '../api-fault';
 import type { ZoneConfig } from '../config';
+import type { WriteFence } from '../fence';
 import type { ObservedGroup } from '../model';
 import type { GroupWriter } from '../ports';
 
@@ -55,13 +56,45 @@ export function sdkCalls(client: AutoScalingClient): AutoScalingCalls {
   };
 }
 
-/** Builds a client for the region; `endpoint` points it at a local peer (moto) in tests. */
-export function autoScalingClient(region: string, endpoint?: string): AutoScalingClient {
-  return new AutoScalingClient({
+/**
+ * Builds a client for the region; `endpoint` points it at a local peer (moto) in tests. With
+ * `fence`, every command but the `Describe...` reads is fenced inside the client too
+ * (`fenceAutoScalingClient`).
+ */
+export function autoScalingClient(
+  region: string,
+  endpoint?: string,
+  fence?: WriteFence,
+): AutoScalingClient {
+  const client = new AutoScalingClient({
     region,
     maxAttempts: 1,
     ...(endpoint === undefined ? {} : { endpoint }),
   });
+  return fence === undefined ? client : fenceAutoScalingClient(client, fence);
+}
+
+/**
+ * Adds the leadership fence to `client`'s middleware stack, innermost: in the `deserialize` step at
+ * low priority, so it runs after the SDK has resolved the credentials (in the `serialize` step; with
+ * IAM roles for service accounts, an STS `AssumeRoleWithWebIdentity` call whenever the cached ones
+ * near their expiry) and signed the request, right before the HTTP request is sent. A fence at the
+ * call (`fencedAutoScalingCalls`) runs before all that, so a lease that lapses while the SDK fetches
+ * credentials would not stop the write. Every command whose name does not start with `Describe` is
+ * fenced (`NotLeaderError`, nothing sent). Returns `client`.
+ */
+export function fenceAutoScalingClient(
+  client: AutoScalingClient,
+  fence: WriteFence,
+): AutoScalingClient {
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      if (!/^Describe/.test(context.commandName ?? '')) fence();
+      return next(args);
+    },
+    { step: 'deserialize', priority: 'low', name: 'leadershipFence' },
+  );
+  return client;
 }
 
 /** The API refused a change; the operation must stop and a human must look. */

@@ -84,6 +84,11 @@ describe('forecast metrics on /metrics', () => {
     );
   });
 
+  test('without the option, none is registered either (off is the default)', async () => {
+    const text = await new ControllerMetrics({ defaultMetrics: false }).text();
+    expect(text).not.toContain('kafka_autoscaler_forecast_');
+  });
+
   test('with it on, every forecast metric is exported, the healthy zeros included', async () => {
     const config: ControllerConfig = {
       ...testConfig(),
