@@ -128,6 +128,14 @@ export class ClusterModel {
    * pod recreated, bound or Ready, node gone); the controller's watches wake it on these.
    */
   watchVersion = 0;
+  /**
+   * The last tick's books of load (MiB/s per direction, all brokers' load at that tick's demand):
+   * what Ready nodes were billed, and what no node carried (counted as throttled). Their sum is
+   * the load of every broker, in every phase. Undefined before the first tick.
+   */
+  lastTickLoad:
+    | { readonly atMs: number; readonly billedMiBps: number; readonly unservedMiBps: number }
+    | undefined;
   private nextNodeNumber = 1;
   private nextUid = 1;
   /** Under-replicated partitions at the start of each tick, for lagged observation. */
@@ -418,6 +426,7 @@ export class ClusterModel {
     for (const [nodeName, weight] of weights.byNode) loadByNode.set(nodeName, weight * perBroker);
     // Load no broker is bound to carry: the producers are throttled (one node-second a second).
     if (weights.unservedBrokers > 0 && perBroker > 0) books.throttledNodeSeconds += dtSeconds;
+    let billedMiBps = 0;
 
     // Books for the interval [now, now + dt).
     const baseline = facts.nodeBaselineMiBps;
@@ -428,6 +437,7 @@ export class ClusterModel {
       nodeCounts[node.zoneIndex]++;
       if (!node.ready) continue;
       const load = loadByNode.get(node.name) ?? 0;
+      billedMiBps += load;
       if (load > baseline * (1 + EPSILON)) books.overloadedNodeSeconds += dtSeconds;
       const burst = burstInterval(
         load,
@@ -443,6 +453,11 @@ export class ClusterModel {
         books.overTargetNodeSeconds += dtSeconds;
       }
     }
+    this.lastTickLoad = {
+      atMs: this.nowMs,
+      billedMiBps,
+      unservedMiBps: weights.unservedBrokers * perBroker,
+    };
     const moving = this.movingBrokers();
     if (moving > 0) books.underReplicatedSeconds += dtSeconds;
     books.maxConcurrentMoves = Math.max(books.maxConcurrentMoves, moving);
