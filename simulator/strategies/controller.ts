@@ -50,7 +50,8 @@ export class ControllerStrategy implements DynamicStrategy {
   private forecasts: readonly ZoneForecast[] | undefined;
 
   /**
-   * @param onWrite called with each write the adapter makes, as one line (`record <node> <phase>`,
+   * @param onWrite called with each write the adapter makes, as one line (`record <node> <encoded
+   *   record>`,
    *   `remove-record <node>`, `set-desired <group> <n>`, or an `effectWrite` line), in order.
    *   @default none
    */
@@ -281,9 +282,13 @@ export class ControllerStrategy implements DynamicStrategy {
   private writeRecord(nodeName: string, record: OperationRecord | undefined): void {
     if (record === undefined) this.records.delete(nodeName);
     else this.records.set(nodeName, record);
-    this.onWrite?.(
-      record === undefined ? `remove-record ${nodeName}` : `record ${nodeName} ${record.phase}`,
-    );
+    if (this.onWrite !== undefined) {
+      this.onWrite(
+        record === undefined
+          ? `remove-record ${nodeName}`
+          : `record ${nodeName} ${encodeOperationRecord(record)}`,
+      );
+    }
   }
 
   /**
