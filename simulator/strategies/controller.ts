@@ -3,6 +3,28 @@
  * simulated time against the cluster model. This file is only the adapter: it builds `Observed`
  * from the model (load and under-replication through the metrics lag) and applies the actions and
  * effects the controller asks for, one pass per decision interval, in the order the reconciler uses.
+ *
+ * A pass (`passOn`) is the reconciler's `act` and `apply` (controller/reconciler.ts), made
+ * synchronous on the model; the pass timing (`act`) is the pass scheduler's
+ * (controller/pass-scheduler.ts). `test/simulator/strategies/controller-fidelity.test.ts` runs the
+ * real `Reconciler` on the same observations and checks, pass by pass, the same writes in the same
+ * order and the same `acted`.
+ *
+ * Differences, each because the model has nothing for it to act on:
+ * - Scale-in protection: the model's groups never pick an instance themselves (a lower desired
+ *   capacity only records the number), so the housekeeping's `protect` and a removal's `unprotect`
+ *   write nothing (the observation leaves `protectedFromScaleIn` undefined, which the reconciler
+ *   also leaves alone; a protect never counts as acted there either).
+ * - Orphaned cordons and node-less instances (the reconciler's other housekeeping): no one removes a
+ *   record in the model, and an instance is a Node from its launch, so neither arises.
+ * - Live reads before the first record and before unprotect/terminate, and the own-writes staleness
+ *   check: the model's view is the model itself, never behind, so they always pass.
+ * - Leadership (one leader, fencing token 1, never lost; no foreign records), write errors (none)
+ *   and the gate's clock (writes take no time, so the gate a second write passes again gives the
+ *   first answer).
+ * - Passes are rounded to the 10 s tick: a change in the model between ticks wakes the next pass
+ *   at the next tick, and follow-up passes after a pass that acted run within the tick, up to one a
+ *   second (see `act`).
  */
 import type { ControllerConfig } from '../../controller/config';
 import { forecastZone, type DemandSample, type ZoneForecast } from '../../controller/forecast';
