@@ -124,7 +124,8 @@ function pair(demand: DemandSeries, initialLevel?: number): Pair {
 }
 
 /** A change to one pass's observation that makes the write gate refuse some writes. */
-type Perturbation = 'none' | 'stale-metrics' | 'under-replicated' | 'kafka-not-ready';
+type Perturbation =
+  'none' | 'stale-metrics' | 'under-replicated' | 'kafka-not-ready' | 'groups-at-min';
 
 function perturb(observed: Observed, perturbation: Perturbation): Observed {
   switch (perturbation) {
@@ -139,6 +140,11 @@ function perturb(observed: Observed, perturbation: Perturbation): Observed {
       return { ...observed, underReplicatedPartitions: 7 };
     case 'kafka-not-ready':
       return { ...observed, kafkaReady: false };
+    case 'groups-at-min':
+      return {
+        ...observed,
+        groups: observed.groups.map(group => ({ ...group, min: group.desired })),
+      };
   }
 }
 
@@ -188,6 +194,7 @@ describe('controller adapter vs the real reconciler: same observation, same writ
               'stale-metrics',
               'under-replicated',
               'kafka-not-ready',
+              'groups-at-min',
             ),
             ticksAfter: fc.integer({ min: 0, max: 12 }),
           }),
