@@ -128,6 +128,14 @@ export class ClusterModel {
    * pod recreated, bound or Ready, node gone); the controller's watches wake it on these.
    */
   watchVersion = 0;
+  /**
+   * The last tick's books of load (MiB/s per direction, all brokers' load at that tick's demand):
+   * what Ready nodes were billed, and what no node carried (counted as throttled). Their sum is
+   * the load of every broker, in every phase. Undefined before the first tick.
+   */
+  lastTickLoad:
+    | { readonly atMs: number; readonly billedMiBps: number; readonly unservedMiBps: number }
+    | undefined;
   private nextNodeNumber = 1;
   private nextUid = 1;
   /** Under-replicated partitions at the start of each tick, for lagged observation. */
@@ -349,21 +357,57 @@ export class ClusterModel {
     }
   }
 
-  /** Producer MiB/s the current placement carries with no Ready node above its baseline. */
-  producerCapacityNow(): number {
-    let capacity = Number.POSITIVE_INFINITY;
-    const { facts } = this;
-    for (let zoneIndex = 0; zoneIndex < facts.zones.length; zoneIndex++) {
-      let most = 0;
-      for (const node of this.nodes) {
-        if (node.zoneIndex !== zoneIndex || !node.ready) continue;
-        most = Math.max(most, this.brokersOn(node.name).length);
-      }
-      if (most === 0) continue;
-      const perZone = (facts.nodeBaselineMiBps * facts.brokers) / (facts.replicationFactor * most);
-      capacity = Math.min(capacity, perZone);
+  /**
+   * Where each broker's load is carried now, in brokers' worth of load per Ready node (multiply by
+   * `brokerLoadNow()` for MiB/s per direction), and the brokers' worth no Ready node carries.
+   *
+   * A broker bound to a node (running, restarting or catching up) is counted whole on that node: a
+   * restarting broker's partitions are led elsewhere meanwhile, but the model keeps its load where
+   * it will be once it is back. A broker with no node (phase `pending`: rolled or its node
+   * terminated, and no Ready, uncordoned node in its zone to go to yet) is counted too: its
+   * partitions' other replicas sit in the other zones (rack-aware placement, one replica a zone),
+   * which lead them while it is down, so its load is shared evenly by the bound brokers of the
+   * other zones; with none there, by the bound brokers of its own zone (on cordoned nodes). Only
+   * when no broker at all is bound does load go uncarried (`unservedBrokers`), and `step` counts
+   * that as throttled. So no broker phase makes load vanish: the weights plus `unservedBrokers`
+   * always sum to the number of brokers.
+   */
+  loadWeights(): { readonly byNode: Map<string, number>; readonly unservedBrokers: number } {
+    const byNode = new Map<string, number>();
+    const bound: SimBroker[] = [];
+    for (const broker of this.brokers) {
+      if (broker.nodeName === undefined) continue;
+      bound.push(broker);
+      byNode.set(broker.nodeName, (byNode.get(broker.nodeName) ?? 0) + 1);
     }
-    return Number.isFinite(capacity) ? capacity : 0;
+    let unservedBrokers = 0;
+    for (const broker of this.brokers) {
+      if (broker.nodeName !== undefined) continue;
+      const others = bound.filter(each => each.zoneIndex !== broker.zoneIndex);
+      const carriers =
+        others.length > 0 ? others : bound.filter(each => each.zoneIndex === broker.zoneIndex);
+      if (carriers.length === 0) {
+        unservedBrokers++;
+        continue;
+      }
+      for (const carrier of carriers) {
+        const nodeName = carrier.nodeName as string;
+        byNode.set(nodeName, (byNode.get(nodeName) ?? 0) + 1 / carriers.length);
+      }
+    }
+    return { byNode, unservedBrokers };
+  }
+
+  /**
+   * Producer MiB/s the current placement carries with no Ready node above its baseline, counting
+   * each node's load as `loadWeights` places it (a pending broker's load included).
+   */
+  producerCapacityNow(): number {
+    const { facts } = this;
+    let most = 0;
+    for (const weight of this.loadWeights().byNode.values()) most = Math.max(most, weight);
+    if (most <= EPSILON) return 0;
+    return (facts.nodeBaselineMiBps * facts.brokers) / (facts.replicationFactor * most);
   }
 
   /**
@@ -377,11 +421,12 @@ export class ClusterModel {
     this.schedulePending();
 
     const perBroker = this.brokerLoadNow();
+    const weights = this.loadWeights();
     const loadByNode = new Map<string, number>();
-    for (const broker of this.brokers) {
-      if (broker.nodeName === undefined) continue;
-      loadByNode.set(broker.nodeName, (loadByNode.get(broker.nodeName) ?? 0) + perBroker);
-    }
+    for (const [nodeName, weight] of weights.byNode) loadByNode.set(nodeName, weight * perBroker);
+    // Load no broker is bound to carry: the producers are throttled (one node-second a second).
+    if (weights.unservedBrokers > 0 && perBroker > 0) books.throttledNodeSeconds += dtSeconds;
+    let billedMiBps = 0;
 
     // Books for the interval [now, now + dt).
     const baseline = facts.nodeBaselineMiBps;
@@ -392,6 +437,7 @@ export class ClusterModel {
       nodeCounts[node.zoneIndex]++;
       if (!node.ready) continue;
       const load = loadByNode.get(node.name) ?? 0;
+      billedMiBps += load;
       if (load > baseline * (1 + EPSILON)) books.overloadedNodeSeconds += dtSeconds;
       const burst = burstInterval(
         load,
@@ -407,6 +453,11 @@ export class ClusterModel {
         books.overTargetNodeSeconds += dtSeconds;
       }
     }
+    this.lastTickLoad = {
+      atMs: this.nowMs,
+      billedMiBps,
+      unservedMiBps: weights.unservedBrokers * perBroker,
+    };
     const moving = this.movingBrokers();
     if (moving > 0) books.underReplicatedSeconds += dtSeconds;
     books.maxConcurrentMoves = Math.max(books.maxConcurrentMoves, moving);

@@ -3,6 +3,28 @@
  * simulated time against the cluster model. This file is only the adapter: it builds `Observed`
  * from the model (load and under-replication through the metrics lag) and applies the actions and
  * effects the controller asks for, one pass per decision interval, in the order the reconciler uses.
+ *
+ * A pass (`passOn`) is the reconciler's `act` and `apply` (controller/reconciler.ts), made
+ * synchronous on the model; the pass timing (`act`) is the pass scheduler's
+ * (controller/pass-scheduler.ts). `test/simulator/strategies/controller-fidelity.test.ts` runs the
+ * real `Reconciler` on the same observations and checks, pass by pass, the same writes in the same
+ * order and the same `acted`.
+ *
+ * Differences, each because the model has nothing for it to act on:
+ * - Scale-in protection: the model's groups never pick an instance themselves (a lower desired
+ *   capacity only records the number), so the housekeeping's `protect` and a removal's `unprotect`
+ *   write nothing (the observation leaves `protectedFromScaleIn` undefined, which the reconciler
+ *   also leaves alone; a protect never counts as acted there either).
+ * - Orphaned cordons and node-less instances (the reconciler's other housekeeping): no one removes a
+ *   record in the model, and an instance is a Node from its launch, so neither arises.
+ * - Live reads before the first record and before unprotect/terminate, and the own-writes staleness
+ *   check: the model's view is the model itself, never behind, so they always pass.
+ * - Leadership (one leader, fencing token 1, never lost; no foreign records), write errors (none)
+ *   and the gate's clock (writes take no time, so the gate a second write passes again gives the
+ *   first answer).
+ * - Passes are rounded to the 10 s tick: a change in the model between ticks wakes the next pass
+ *   at the next tick, and follow-up passes after a pass that acted run within the tick, up to one a
+ *   second (see `act`).
  */
 import type { ControllerConfig } from '../../controller/config';
 import { forecastZone, type DemandSample, type ZoneForecast } from '../../controller/forecast';
@@ -16,9 +38,12 @@ import {
   type Effect,
   type Memory,
   type Observed,
+  type ObservedNode,
   type OperationRecord,
+  type StepOutcome,
 } from '../../controller/decide';
-import { writeBlocker } from '../../controller/gate';
+import { writeBlocker, type GatedWrite } from '../../controller/gate';
+import { encodeOperationRecord } from '../../controller/operation-record';
 import type { ClusterModel } from '../cluster';
 import type { DynamicStrategy } from './strategy';
 
@@ -46,9 +71,16 @@ export class ControllerStrategy implements DynamicStrategy {
   private lastHistoryMinute = -1;
   private forecasts: readonly ZoneForecast[] | undefined;
 
+  /**
+   * @param onWrite called with each write the adapter makes, as one line (`record <node> <encoded
+   *   record>`,
+   *   `remove-record <node>`, `set-desired <group> <n>`, or an `effectWrite` line), in order.
+   *   @default none
+   */
   constructor(
     private readonly cluster: ClusterModel,
     private readonly config: ControllerConfig,
+    private readonly onWrite?: (write: string) => void,
   ) {
     this.intervalMs = config.intervalSeconds * 1000;
     this.nextPassMs = cluster.nowMs + WAKE_DELAY_MS;
@@ -176,57 +208,109 @@ export class ControllerStrategy implements DynamicStrategy {
   }
 
   /**
-   * One reconcile pass, in the reconciler's order: decide; step the operation or start the action.
-   * Returns whether it acted: wrote an operation record (a node change its watch reports) or raised
-   * a group (main.ts runs the next pass soon after an action).
+   * One reconcile pass on the model as it stands now (`passOn(observe())`). Returns whether it
+   * acted, as the reconciler's `PassResult.acted`.
    */
   pass(): boolean {
-    const { cluster, config } = this;
-    const observed = this.observe();
+    return this.passOn(this.observe());
+  }
+
+  /**
+   * One reconcile pass on this observation, as the reconciler's `act` and `apply` make it
+   * (controller/reconciler.ts), writing to the model:
+   *
+   * - decide; in dry-run with an action nothing more (not acted);
+   * - a scale-out, through the write gate, even while an operation is in flight (it moves nothing);
+   * - then the operation in flight (the oldest record) advances one step: nothing when the step
+   *   changes no record and asks no effect; otherwise the whole step or nothing: its effect and its
+   *   record write must both pass the gate on this observation, and the effect goes before the
+   *   record when the step says so (a roll request), after it otherwise. A step that wrote anything
+   *   (an effect alone, as a cordon, counts) acted;
+   * - else the action `decide` asked for starts its operation: the first record, through the gate.
+   *
+   * Returns whether it acted: a raised group, a step that wrote, or a new record. Where the model
+   * differs from the reconciler, and why, is in the class docstring's "Differences".
+   */
+  passOn(observed: Observed): boolean {
+    const { config } = this;
     const plan = decide(observed, config, this.memory);
     this.memory = plan.memory;
     this.count(`decide:${plan.reason}`);
 
+    const action = plan.action;
+    if (action !== undefined && config.dryRun) return false;
     const busy = observed.nodes
       .filter(node => node.operation !== undefined)
       .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
-    const action = plan.action;
-    // As the reconciler does (controller/reconciler.ts `act`): a scale-out is applied even while an
-    // operation is in flight (it moves nothing), then the operation advances by one step.
     let raised = false;
-    if (action?.kind === 'scale-out' && !config.dryRun) raised = this.scaleOut(action, observed);
+    if (action?.kind === 'scale-out') raised = this.scaleOut(action, observed);
     if (busy?.operation !== undefined) {
+      if (config.dryRun) return raised;
       const step = stepOperation(busy.operation, observed, config, {
         nowMs: observed.nowMs,
         fencingToken: FENCING_TOKEN,
         holder: HOLDER,
         ...removalContext(plan, busy.operation.zone),
+        recordNodeName: busy.name,
       });
-      for (const event of step.events) this.count(`event:${event}`);
-      if (step.effect !== undefined) this.perform(step.effect);
-      const before = this.records.get(busy.name);
-      if (step.next === undefined) this.records.delete(busy.name);
-      else this.records.set(busy.name, step.next);
-      // As the reconciler's `apply`: a step acted when it wrote its record or performed its effect
-      // (a cordon, an uncordon, a repeated terminate write no record), so the next pass follows
-      // one second later, not at the next interval.
-      const recordChanged = JSON.stringify(before) !== JSON.stringify(step.next);
-      return raised || recordChanged || step.effect !== undefined;
+      const applied = this.apply(busy, step, observed);
+      if (applied) for (const event of step.events) this.count(`event:${event}`);
+      return raised || applied;
     }
 
-    if (action === undefined || config.dryRun) return false;
-    // The controller runs its next pass soon after any action (main.ts), so the next zone's
-    // scale-out does not wait a whole interval.
-    if (action.kind === 'scale-out') return raised;
-    if (cluster.nodeByName(action.nodeName) === undefined) return false;
+    if (action === undefined || action.kind === 'scale-out') return raised;
+    const node = observed.nodes.find(each => each.name === action.nodeName);
+    if (node === undefined) return raised;
+    if (!this.allowed(observed, { kind: 'record', nodeName: node.name })) return raised;
     const record = startOperation(action, {
       nowMs: observed.nowMs,
       fencingToken: FENCING_TOKEN,
       holder: HOLDER,
       id: `op-${this.nextOperation++}`,
     });
-    this.records.set(action.nodeName, record);
+    this.writeRecord(node.name, record);
     return true;
+  }
+
+  /**
+   * Applies one step as the reconciler's `apply` does: the whole step or nothing, both writes
+   * gated on this observation (the model's writes take no time, so the second gate gives the first
+   * answer). Returns whether it wrote anything.
+   */
+  private apply(node: ObservedNode, step: StepOutcome, observed: Observed): boolean {
+    const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
+    const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
+    const recordChanged = before !== after;
+    if (!recordChanged && step.effect === undefined) return false;
+    if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
+    if (recordChanged && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
+      return false;
+    }
+    if (step.effectFirst && step.effect !== undefined) this.perform(step.effect);
+    if (recordChanged) this.writeRecord(node.name, step.next);
+    if (!step.effectFirst && step.effect !== undefined) this.perform(step.effect);
+    return true;
+  }
+
+  /** The reconciler's write gate on this observation; a refusal counts `gate:<reason>`. */
+  private allowed(observed: Observed, write: GatedWrite): boolean {
+    const blocked = writeBlocker(observed, this.config, write);
+    if (blocked === undefined) return true;
+    this.count(`gate:${blocked.reason}`);
+    return false;
+  }
+
+  /** Stores (undefined: removes) the record on the node, as `ClusterWriter.writeOperation`. */
+  private writeRecord(nodeName: string, record: OperationRecord | undefined): void {
+    if (record === undefined) this.records.delete(nodeName);
+    else this.records.set(nodeName, record);
+    if (this.onWrite !== undefined) {
+      this.onWrite(
+        record === undefined
+          ? `remove-record ${nodeName}`
+          : `record ${nodeName} ${encodeOperationRecord(record)}`,
+      );
+    }
   }
 
   /**
@@ -241,23 +325,22 @@ export class ControllerStrategy implements DynamicStrategy {
     const { cluster } = this;
     const zoneIndex = cluster.facts.zones.findIndex(zone => zone.zone === action.zone);
     if (zoneIndex < 0) return false;
-    const blocked = writeBlocker(observed, this.config, {
+    const write: GatedWrite = {
       kind: 'set-desired',
       groupName: action.groupName,
       desired: action.toDesired,
-    });
-    if (blocked !== undefined) {
-      this.count(`gate:${blocked.reason}`);
-      return false;
-    }
+    };
+    if (!this.allowed(observed, write)) return false;
     cluster.setDesired(zoneIndex, action.toDesired);
     cluster.books.scalingActions++;
+    this.onWrite?.(`set-desired ${action.groupName} ${action.toDesired}`);
     return true;
   }
 
   /** Applies one effect the way the adapters would (UID-guarded, group-checked). */
   private perform(effect: Effect): void {
     const { cluster } = this;
+    this.onWrite?.(effectWrite(effect));
     switch (effect.kind) {
       case 'cordon':
       case 'uncordon': {
@@ -273,6 +356,10 @@ export class ControllerStrategy implements DynamicStrategy {
           cluster.requestRoll(broker.podName);
         return;
       }
+      case 'unprotect-instance':
+        // The model keeps no scale-in protection: its groups never pick an instance themselves
+        // (a lower desired capacity only records the number), so there is nothing to take off.
+        return;
       case 'terminate-instance': {
         const node = cluster.nodes.find(each => each.instanceId === effect.instanceId);
         if (node === undefined || node.state !== 'InService') return; // already leaving
@@ -286,5 +373,23 @@ export class ControllerStrategy implements DynamicStrategy {
         return;
       }
     }
+  }
+}
+
+/**
+ * One write as a line (`cordon <node>`, `roll <pod>`, `terminate <instance>`, ...), the form the
+ * `onWrite` hook reports and the differential test compares with the reconciler's writes.
+ */
+export function effectWrite(effect: Effect): string {
+  switch (effect.kind) {
+    case 'cordon':
+    case 'uncordon':
+      return `${effect.kind} ${effect.nodeName}`;
+    case 'request-roll':
+      return `roll ${effect.podName}`;
+    case 'unprotect-instance':
+      return `unprotect ${effect.instanceId}`;
+    case 'terminate-instance':
+      return `terminate ${effect.instanceId}`;
   }
 }

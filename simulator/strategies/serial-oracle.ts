@@ -2,9 +2,12 @@
  * `serial-oracle`: perfect foresight, like `reachable-oracle`, for a strategy that also keeps the
  * controller's rule of at most one broker move in flight across the whole cluster and never
  * terminates a node with a broker on it. It bounds what any such strategy can save, as long as
- * every node stays within the planned utilization and it rolls a broker only onto a Ready node (the
- * model counts a broker left pending, with no node to go to, on no node at all: a strategy that
- * parks one there is not bounded).
+ * every node stays within the planned utilization and it rolls a broker only onto a Ready node. A
+ * broker left pending, with no node of its zone to go to, is in no layout the bound searches, so
+ * its zone may run fewer nodes than any of them: a strategy that parks one there is not bounded.
+ * The cluster model bills a pending broker's load to the other zones' brokers
+ * (`ClusterModel.loadWeights`) and counts its partitions under-replicated, so parking is no
+ * longer free in load or risk; only the node-minutes it saves are outside the bound.
  *
  * A state is the exact layout: per zone, how many brokers each node holds (nodes holding none are
  * not counted), zones as a multiset since they are alike. A minute's demand allows at most
