@@ -141,7 +141,10 @@ function targetLevels(
     let desiredNodes: number;
     if (currentNodes < scaleOutLevel) desiredNodes = scaleOutLevel;
     else if (currentNodes > scaleInLevel) desiredNodes = scaleInLevel;
-    else if (levels.includes(currentNodes) || holdsOnItsWayDown(summary, currentNodes, levels))
+    else if (
+      levels.includes(currentNodes) ||
+      holdsOnItsWayDown(summary, currentNodes, ramps[index], config)
+    )
       desiredNodes = currentNodes;
     else desiredNodes = levelAtLeast(currentNodes, levels);
     return {
@@ -208,15 +211,20 @@ function descentConfirmed(
  * its nodes really carry what that level carries (a zone whose brokers all sit on one node is
  * rounded up as before). Raising such a zone back because demand entered the scale-in margin would
  * launch a node only to remove it again; it goes on down once demand fits the level below with
- * the margin, and up once demand passes that level's target.
+ * the margin, and up once demand passes that level's target, or once the ramp guard (when on)
+ * projects it past the baseline of the level below (`ZoneRamp.projectedMiBps`): the guard judges
+ * an unbalanced count by its nodes' own baseline (`rampFloorNodes`), which these nodes do not
+ * have (a 2-node zone would be raised at that projection).
  */
 function holdsOnItsWayDown(
   summary: ZoneSummary,
   currentNodes: number,
-  levels: readonly number[],
+  ramp: ZoneRamp | undefined,
+  config: ControllerConfig,
 ): boolean {
-  const below = levels.filter(level => level < currentNodes).pop();
+  const below = config.balancedNodeCounts.filter(level => level < currentNodes).pop();
   if (below === undefined || summary.group?.desired !== currentNodes) return false;
+  if (ramp !== undefined && ramp.projectedMiBps > below * config.nodeBaselineMiBps) return false;
   const perNode = summary.config.brokers / below;
   return summary.countedNodes.every(node => (summary.brokersByNode.get(node.name) ?? 0) <= perNode);
 }
