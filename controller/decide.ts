@@ -22,6 +22,7 @@ import {
   FORECAST_CORRECTION_WINDOW_SECONDS,
   FORECAST_UNKNOWN_WAY_OUT,
   forecastFloorMiBps,
+  forecastPlannedMiBps,
   type ZoneForecast,
 } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
@@ -60,7 +61,7 @@ interface ZoneLevels {
   readonly ramp: ZoneRamp | undefined;
   /** The forecast confirms the zone's descent: no scale-in margin (`descentConfirmed`). */
   readonly descentConfirmed: boolean;
-  /** The zone's forecast for the lead time (`ZoneForecast.forecastMiBps`), MiB/s; 0 when none. */
+  /** The zone's forecast for the lead time as the floor plans for it (`forecastPlannedMiBps`), MiB/s; 0 when none. */
   readonly forecastMiBps: number;
 }
 
@@ -114,6 +115,7 @@ function targetLevels(
   const confirmed = summaries.map((zone, index) =>
     descentConfirmed(
       forecasts[index],
+      zone.demandMiBps,
       ramps[index],
       levelCovering(zone.demandMiBps, capacityMiBps, levels) * capacityMiBps,
     ),
@@ -163,15 +165,16 @@ function targetLevels(
       forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
       descentConfirmed: confirmed[index],
-      forecastMiBps: forecasts[index]?.forecastMiBps ?? 0,
+      forecastMiBps: forecastPlannedMiBps(forecasts[index], summary.demandMiBps) ?? 0,
     };
   });
 }
 
 /**
  * True when the forecast confirms that a zone's demand is coming down: its forecast is known
- * (`ok`) and its demand for the next lead time (`forecastMiBps`, a high quantile of the past days'
- * same window, corrected for today) fits `lowerCapacityMiBps` (the target capacity of the lowest
+ * (`ok`) and its demand for the next lead time (`forecastPlannedMiBps` with the zone's current
+ * `demandMiBps`: a high quantile of the past days' same window, corrected for today, as the floor
+ * plans for it before its cap) fits `lowerCapacityMiBps` (the target capacity of the lowest
  * level that carries current demand), and the ramp guard is on, not blind and sees no rise
  * (`ZoneRamp.rising`). The scale-in margin then goes: the scale-in level is the level that carries
  * current demand at the target, and a removal in progress goes on while it does. The margin only
@@ -187,13 +190,16 @@ function targetLevels(
  */
 function descentConfirmed(
   forecast: ZoneForecast | undefined,
+  demandMiBps: number,
   ramp: ZoneRamp | undefined,
   lowerCapacityMiBps: number,
 ): boolean {
+  // The forecast the floor plans for (before its cap), not the one of the last history fetch:
+  // a rise since that fetch must not leave it lowered here either (`forecastPlannedMiBps`).
+  const plannedMiBps = forecastPlannedMiBps(forecast, demandMiBps);
   return (
-    forecast?.status === 'ok' &&
-    forecast.forecastMiBps !== undefined &&
-    forecast.forecastMiBps <= lowerCapacityMiBps &&
+    plannedMiBps !== undefined &&
+    plannedMiBps <= lowerCapacityMiBps &&
     ramp !== undefined &&
     !ramp.blind &&
     !ramp.rising

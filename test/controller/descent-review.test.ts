@@ -11,11 +11,21 @@
  * the ramp guard projects demand past the baseline of the level below (the zone is rounded up
  * to 4 as before the rule).
  *
+ * Fault 2: the descent confirmed by a forecast the floor no longer plans for. `descentConfirmed`
+ * read `ZoneForecast.forecastMiBps`, lowered by the correction of the last history fetch (every
+ * `FORECAST_REFRESH_SECONDS`), while the floor counts current demand into today's peak so that a
+ * rise since that fetch does not leave the forecast lowered (`forecastFloorMiBps`). With a small
+ * `maxRaiseShare` the floor's cap keeps it from raising the level, so nothing but the stale
+ * figure decided: demand back up inside the margin, the forecast as the floor reads it now above
+ * level 2's target, and the margin was waived all the same. Now the descent is judged on the
+ * forecast the floor reads (`forecastPlannedMiBps`, before its cap).
+ *
  * Test config: levels 1/2/4, 4 brokers a zone, baseline 100 MiB/s, target 0.5, margin 0.1, ramp
  * horizon 180 s.
  */
 import type { ControllerConfig } from '../../controller/config';
-import { decide, type Memory } from '../../controller/decide';
+import { decide, type Memory, type Observed } from '../../controller/decide';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
 import { healthyCluster, NOW_MS, stabilizedLongAgo, testConfig } from './fixtures';
 
 const config: ControllerConfig = { ...testConfig(), rampHorizonSeconds: 180 };
@@ -67,5 +77,113 @@ describe('a zone held at 3 nodes on its way down, under a rise', () => {
     );
     expect(plan.zones[0].desiredNodes).toBe(3);
     expect(plan.action).toBeUndefined();
+  });
+});
+
+describe('the descent is confirmed only by the forecast the floor plans for', () => {
+  const forecastConfig: ControllerConfig = {
+    ...config,
+    forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470, maxRaiseShare: 0.05 },
+  };
+  /**
+   * 4 nodes a zone at 95 MiB/s (inside level 2's margin: 90 < 95 <= 100). The history's profile
+   * for the lead time is 270 MiB/s and 250 on the correction window; the last fetch saw today's
+   * peak at 80 (factor 0.32: forecast 86.4, under level 2's 100). With today's 95 the factor is
+   * 0.38: 102.6 MiB/s, above 100 (capped at 95 x 1.05 = 99.75 by the floor, which raises nothing).
+   */
+  function reboundedDemand(): Observed {
+    return {
+      ...healthyCluster(forecastConfig, { nodesPerZone: 4, demandMiBps: 95 }),
+      forecast: forecastConfig.zones.map(zone => ({
+        zone: zone.zone,
+        status: 'ok' as const,
+        historyHours: 72,
+        forecastMiBps: 86.4,
+        profileMiBps: 270,
+        correctionMiBps: 183.6,
+        correctionHistoryMiBps: 250,
+        errorMiBps: 0,
+      })),
+    };
+  }
+  // Demand flat at 95 for the last 2.5 minutes: not rising.
+  const flat: Memory = {
+    ...stabilizedLongAgo(forecastConfig),
+    rampSamples: Object.fromEntries(
+      forecastConfig.zones.map(zone => [
+        zone.zone,
+        [150, 120, 90, 60].map(ago => ({ atMs: NOW_MS - ago * 1000, demandMiBps: 95 })),
+      ]),
+    ),
+  };
+
+  test('the margin stays and no node goes', () => {
+    const plan = decide(reboundedDemand(), forecastConfig, flat);
+    expect(plan.zones[0].descentConfirmed).toBeUndefined();
+    expect(plan.zones[0].scaleInLevelNodes).toBe(4);
+    expect(plan.action?.kind).not.toBe('scale-in');
+  });
+
+  test('the reference: a forecast that stays under level 2 still confirms it', () => {
+    const observed = reboundedDemand();
+    const lower: Observed = {
+      ...observed,
+      forecast: observed.forecast?.map(each => ({
+        ...each,
+        forecastMiBps: 96,
+        profileMiBps: 96,
+        correctionMiBps: 0,
+      })),
+    };
+    const plan = decide(lower, forecastConfig, flat);
+    expect(plan.zones[0].descentConfirmed).toBe(true);
+    expect(plan.action).toMatchObject({ kind: 'scale-in' });
+  });
+});
+
+describe('the descent confirmation, edges a mutant showed untested', () => {
+  const forecastConfig: ControllerConfig = {
+    ...config,
+    forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+  };
+  function fourNodes(demandMiBps: number, forecastMiBps: number): Observed {
+    return {
+      ...healthyCluster(forecastConfig, { nodesPerZone: 4, demandMiBps }),
+      forecast: forecastConfig.zones.map(zone => ({
+        zone: zone.zone,
+        status: 'ok' as const,
+        historyHours: 72,
+        forecastMiBps,
+        profileMiBps: forecastMiBps,
+        correctionMiBps: 0,
+        errorMiBps: 0,
+      })),
+    };
+  }
+  function flatAt(demandMiBps: number, agoSeconds: readonly number[]): Memory {
+    return {
+      ...stabilizedLongAgo(forecastConfig),
+      rampSamples: Object.fromEntries(
+        forecastConfig.zones.map(zone => [
+          zone.zone,
+          agoSeconds.map(ago => ({ atMs: NOW_MS - ago * 1000, demandMiBps })),
+        ]),
+      ),
+    };
+  }
+
+  test('the whole margin goes: demand just under level 2 target scales in', () => {
+    // 99.5 MiB/s: inside any margin above 0.5% (a halved margin, 0.05, would keep it at 4).
+    const plan = decide(fourNodes(99.5, 99.5), forecastConfig, flatAt(99.5, [150, 120, 90, 60]));
+    expect(plan.zones[0]).toMatchObject({ scaleInLevelNodes: 2, descentConfirmed: true });
+    expect(plan.action).toMatchObject({ kind: 'scale-in' });
+  });
+
+  test('a blind ramp guard confirms nothing (its view keeps the margin)', () => {
+    // One sample 20 s ago: less than a minute of samples, the guard is blind.
+    const plan = decide(fourNodes(94, 94), forecastConfig, flatAt(94, [20]));
+    expect(plan.zones[0].descentConfirmed).toBeUndefined();
+    expect(plan.zones[0].scaleInLevelNodes).toBe(4);
+    expect(plan.action?.kind).not.toBe('scale-in');
   });
 });
