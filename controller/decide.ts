@@ -717,17 +717,9 @@ function scaleInActionOrHold(
     const { summary } = zone;
     const name = summary.config.zone;
     const group = summary.group;
-    if (group === undefined) continue;
-    if (zone.currentNodes <= zone.desiredNodes) {
-      // Mid-way down at an unbalanced count (`holdsOnItsWayDown`): say why it stays there.
-      if (
-        zone.desiredNodes === zone.currentNodes &&
-        !config.balancedNodeCounts.includes(zone.currentNodes)
-      ) {
-        waiting ??= { reason: 'stabilizing', detail: onItsWayDownDetail(zone, config) };
-      }
-      continue;
-    }
+    // A zone held at an unbalanced count on its way down (`holdsOnItsWayDown`) is no hold: it is
+    // at its level, as a balanced zone with demand inside the margin (`at-target`, in `decide`).
+    if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
     // The ramp guard cannot tell a rise yet (a restart, or a gap in the data): the guard of the
     // process before might have held this node, so none goes until it can judge (ramp.ts).
     if (zone.ramp?.blind === true) {
@@ -840,7 +832,7 @@ function scaleInActionOrHold(
 }
 
 /**
- * The hold detail of a zone kept at an unbalanced count on its way down (`holdsOnItsWayDown`):
+ * The `at-target` detail of a zone kept at an unbalanced count on its way down (`holdsOnItsWayDown`):
  * `zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target
  * utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once
  * it does, and the zone goes back up to 4 only if demand passes the target of 2`. With
@@ -1067,5 +1059,13 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     return hold(respread.cordoned.reason, respread.cordoned.detail);
   if (cannotGrow !== undefined) return cannotGrow;
   if (scaleOut.capped !== undefined) return hold(scaleOut.capped.reason, scaleOut.capped.detail);
+  // A zone held on its way down carries its demand at the target and waits on no safety check:
+  // `at-target` (not a hold that `kafka_autoscaler_blocked_seconds_total` counts), saying why.
+  const held = zones.find(
+    zone =>
+      zone.desiredNodes === zone.currentNodes &&
+      !config.balancedNodeCounts.includes(zone.currentNodes),
+  );
+  if (held !== undefined) return hold('at-target', onItsWayDownDetail(held, config));
   return hold('at-target', `every zone runs at its balanced level${forecastNote(zones, config)}`);
 }

@@ -20,13 +20,24 @@
  * level 2's target, and the margin was waived all the same. Now the descent is judged on the
  * forecast the floor reads (`forecastPlannedMiBps`, before its cap).
  *
+ * Fault 3: the held zone reported as a hold. It carries its demand at the target and nothing waits
+ * on a safety check, as a zone at a balanced level with demand inside the margin, which reports
+ * `at-target`; but the plan said `stabilizing` for as long as demand stayed inside the margin
+ * (hours, on a load parked there), so `kafka_autoscaler_blocked_seconds_total{reason="stabilizing"}`
+ * grew the whole time and `KafkaAutoscalerBlocked` ("refuses to scale while the cluster is
+ * unsafe") fired after `monitoring.autoscalerBlockedMinutes`; and being a scale-in hold it came
+ * before the holds decide.ts only reports (a group at its max size, a zone that cannot grow, a
+ * cordoned node), which it hid meanwhile. Now the held zone is reported as `at-target`, its detail
+ * saying it holds on its way down, only when nothing else is to report.
+ *
  * Test config: levels 1/2/4, 4 brokers a zone, baseline 100 MiB/s, target 0.5, margin 0.1, ramp
  * horizon 180 s.
  */
 import type { ControllerConfig } from '../../controller/config';
 import { decide, type Memory, type Observed } from '../../controller/decide';
+import { ControllerMetrics } from '../../controller/metrics';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
-import { healthyCluster, NOW_MS, stabilizedLongAgo, testConfig } from './fixtures';
+import { freshAt, healthyCluster, NOW_MS, stabilizedLongAgo, testConfig } from './fixtures';
 
 const config: ControllerConfig = { ...testConfig(), rampHorizonSeconds: 180 };
 const MINUTE_MS = 60_000;
@@ -185,5 +196,48 @@ describe('the descent confirmation, edges a mutant showed untested', () => {
     expect(plan.zones[0].descentConfirmed).toBeUndefined();
     expect(plan.zones[0].scaleInLevelNodes).toBe(4);
     expect(plan.action?.kind).not.toBe('scale-in');
+  });
+});
+
+describe('a zone held on its way down is not a hold', () => {
+  const plain = testConfig();
+  const held = healthyCluster(plain, { nodesPerZone: 3, demandMiBps: 94 });
+
+  test('the plan says at-target, and why the zone keeps 3 nodes', () => {
+    const plan = decide(held, plain, stabilizedLongAgo(plain));
+    expect(plan.action).toBeUndefined();
+    expect(plan.reason).toBe('at-target');
+    expect(plan.detail).toContain('zone us-east-1a holds 3 nodes on its way down to 2');
+  });
+
+  test('an hour held adds nothing to the blocked time', async () => {
+    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    const memory = stabilizedLongAgo(plain);
+    for (let minute = 0; minute <= 60; minute++) {
+      const nowMs = NOW_MS + minute * MINUTE_MS;
+      metrics.recordPlan(decide(freshAt(held, nowMs), plain, memory), nowMs);
+    }
+    const blocked = await metrics.registry
+      .getSingleMetric('kafka_autoscaler_blocked_seconds_total')
+      ?.get();
+    expect(blocked?.values.filter(value => value.value > 0)).toEqual([]);
+  });
+
+  test('a group at its max size elsewhere is still reported', () => {
+    // Zones a and c held at 3; zone b at 2 nodes, its group's max size 2, demand 150 (past level
+    // 2 target of 100); each zone at its own level.
+    const observed: Observed = {
+      ...healthyCluster(plain, { nodesByZone: [3, 2, 3], demandByZone: [94, 150, 94] }),
+    };
+    const capped: Observed = {
+      ...observed,
+      groups: observed.groups.map(group =>
+        group.zone === plain.zones[1].zone ? { ...group, max: 2 } : group,
+      ),
+    };
+    const perZone: ControllerConfig = { ...plain, sameLevelInAllZones: false };
+    const plan = decide(capped, perZone, stabilizedLongAgo(perZone));
+    expect(plan.zones.map(zone => zone.desiredNodes)).toEqual([3, 4, 3]);
+    expect(plan.reason).toBe('group-at-max-size');
   });
 });
