@@ -190,6 +190,13 @@ describe('the descent confirmation, edges a mutant showed untested', () => {
     expect(plan.action).toMatchObject({ kind: 'scale-in' });
   });
 
+  test('a forecast that fits only the level a floor holds confirms nothing', () => {
+    // Forecast 150 MiB/s: past level 2 (100), within level 4 (200), the level the floor holds.
+    const plan = decide(fourNodes(94, 150), forecastConfig, flatAt(94, [150, 120, 90, 60]));
+    expect(plan.zones[0]).toMatchObject({ forecastFloorNodes: 4, desiredNodes: 4 });
+    expect(plan.zones[0].descentConfirmed).toBeUndefined();
+  });
+
   test('a blind ramp guard confirms nothing (its view keeps the margin)', () => {
     // One sample 20 s ago: less than a minute of samples, the guard is blind.
     const plan = decide(fourNodes(94, 94), forecastConfig, flatAt(94, [20]));
