@@ -22,6 +22,7 @@ import {
   FORECAST_CORRECTION_WINDOW_SECONDS,
   FORECAST_UNKNOWN_WAY_OUT,
   forecastFloorMiBps,
+  forecastPlannedMiBps,
   type ZoneForecast,
 } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
@@ -60,7 +61,7 @@ interface ZoneLevels {
   readonly ramp: ZoneRamp | undefined;
   /** The forecast confirms the zone's descent: no scale-in margin (`descentConfirmed`). */
   readonly descentConfirmed: boolean;
-  /** The zone's forecast for the lead time (`ZoneForecast.forecastMiBps`), MiB/s; 0 when none. */
+  /** The zone's forecast for the lead time as the floor plans for it (`forecastPlannedMiBps`), MiB/s; 0 when none. */
   readonly forecastMiBps: number;
 }
 
@@ -114,6 +115,7 @@ function targetLevels(
   const confirmed = summaries.map((zone, index) =>
     descentConfirmed(
       forecasts[index],
+      zone.demandMiBps,
       ramps[index],
       levelCovering(zone.demandMiBps, capacityMiBps, levels) * capacityMiBps,
     ),
@@ -141,7 +143,10 @@ function targetLevels(
     let desiredNodes: number;
     if (currentNodes < scaleOutLevel) desiredNodes = scaleOutLevel;
     else if (currentNodes > scaleInLevel) desiredNodes = scaleInLevel;
-    else if (levels.includes(currentNodes) || holdsOnItsWayDown(summary, currentNodes, levels))
+    else if (
+      levels.includes(currentNodes) ||
+      holdsOnItsWayDown(summary, currentNodes, ramps[index], config)
+    )
       desiredNodes = currentNodes;
     else desiredNodes = levelAtLeast(currentNodes, levels);
     return {
@@ -160,15 +165,16 @@ function targetLevels(
       forecastCorrectionMiBps: forecasts[index]?.correctionMiBps ?? 0,
       ramp: ramps[index],
       descentConfirmed: confirmed[index],
-      forecastMiBps: forecasts[index]?.forecastMiBps ?? 0,
+      forecastMiBps: forecastPlannedMiBps(forecasts[index], summary.demandMiBps) ?? 0,
     };
   });
 }
 
 /**
  * True when the forecast confirms that a zone's demand is coming down: its forecast is known
- * (`ok`) and its demand for the next lead time (`forecastMiBps`, a high quantile of the past days'
- * same window, corrected for today) fits `lowerCapacityMiBps` (the target capacity of the lowest
+ * (`ok`) and its demand for the next lead time (`forecastPlannedMiBps` with the zone's current
+ * `demandMiBps`: a high quantile of the past days' same window, corrected for today, as the floor
+ * plans for it before its cap) fits `lowerCapacityMiBps` (the target capacity of the lowest
  * level that carries current demand), and the ramp guard is on, not blind and sees no rise
  * (`ZoneRamp.rising`). The scale-in margin then goes: the scale-in level is the level that carries
  * current demand at the target, and a removal in progress goes on while it does. The margin only
@@ -184,13 +190,16 @@ function targetLevels(
  */
 function descentConfirmed(
   forecast: ZoneForecast | undefined,
+  demandMiBps: number,
   ramp: ZoneRamp | undefined,
   lowerCapacityMiBps: number,
 ): boolean {
+  // The forecast the floor plans for (before its cap), not the one of the last history fetch:
+  // a rise since that fetch must not leave it lowered here either (`forecastPlannedMiBps`).
+  const plannedMiBps = forecastPlannedMiBps(forecast, demandMiBps);
   return (
-    forecast?.status === 'ok' &&
-    forecast.forecastMiBps !== undefined &&
-    forecast.forecastMiBps <= lowerCapacityMiBps &&
+    plannedMiBps !== undefined &&
+    plannedMiBps <= lowerCapacityMiBps &&
     ramp !== undefined &&
     !ramp.blind &&
     !ramp.rising
@@ -208,15 +217,20 @@ function descentConfirmed(
  * its nodes really carry what that level carries (a zone whose brokers all sit on one node is
  * rounded up as before). Raising such a zone back because demand entered the scale-in margin would
  * launch a node only to remove it again; it goes on down once demand fits the level below with
- * the margin, and up once demand passes that level's target.
+ * the margin, and up once demand passes that level's target, or once the ramp guard (when on)
+ * projects it past the baseline of the level below (`ZoneRamp.projectedMiBps`): the guard judges
+ * an unbalanced count by its nodes' own baseline (`rampFloorNodes`), which these nodes do not
+ * have (a 2-node zone would be raised at that projection).
  */
 function holdsOnItsWayDown(
   summary: ZoneSummary,
   currentNodes: number,
-  levels: readonly number[],
+  ramp: ZoneRamp | undefined,
+  config: ControllerConfig,
 ): boolean {
-  const below = levels.filter(level => level < currentNodes).pop();
+  const below = config.balancedNodeCounts.filter(level => level < currentNodes).pop();
   if (below === undefined || summary.group?.desired !== currentNodes) return false;
+  if (ramp !== undefined && ramp.projectedMiBps > below * config.nodeBaselineMiBps) return false;
   const perNode = summary.config.brokers / below;
   return summary.countedNodes.every(node => (summary.brokersByNode.get(node.name) ?? 0) <= perNode);
 }
@@ -704,17 +718,9 @@ function scaleInActionOrHold(
     const { summary } = zone;
     const name = summary.config.zone;
     const group = summary.group;
-    if (group === undefined) continue;
-    if (zone.currentNodes <= zone.desiredNodes) {
-      // Mid-way down at an unbalanced count (`holdsOnItsWayDown`): say why it stays there.
-      if (
-        zone.desiredNodes === zone.currentNodes &&
-        !config.balancedNodeCounts.includes(zone.currentNodes)
-      ) {
-        waiting ??= { reason: 'stabilizing', detail: onItsWayDownDetail(zone, config) };
-      }
-      continue;
-    }
+    // A zone held at an unbalanced count on its way down (`holdsOnItsWayDown`) is no hold: it is
+    // at its level, as a balanced zone with demand inside the margin (`at-target`, in `decide`).
+    if (group === undefined || zone.currentNodes <= zone.desiredNodes) continue;
     // The ramp guard cannot tell a rise yet (a restart, or a gap in the data): the guard of the
     // process before might have held this node, so none goes until it can judge (ramp.ts).
     if (zone.ramp?.blind === true) {
@@ -827,7 +833,7 @@ function scaleInActionOrHold(
 }
 
 /**
- * The hold detail of a zone kept at an unbalanced count on its way down (`holdsOnItsWayDown`):
+ * The `at-target` detail of a zone kept at an unbalanced count on its way down (`holdsOnItsWayDown`):
  * `zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target
  * utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once
  * it does, and the zone goes back up to 4 only if demand passes the target of 2`. With
@@ -1054,5 +1060,13 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     return hold(respread.cordoned.reason, respread.cordoned.detail);
   if (cannotGrow !== undefined) return cannotGrow;
   if (scaleOut.capped !== undefined) return hold(scaleOut.capped.reason, scaleOut.capped.detail);
+  // A zone held on its way down carries its demand at the target and waits on no safety check:
+  // `at-target` (not a hold that `kafka_autoscaler_blocked_seconds_total` counts), saying why.
+  const held = zones.find(
+    zone =>
+      zone.desiredNodes === zone.currentNodes &&
+      !config.balancedNodeCounts.includes(zone.currentNodes),
+  );
+  if (held !== undefined) return hold('at-target', onItsWayDownDetail(held, config));
   return hold('at-target', `every zone runs at its balanced level${forecastNote(zones, config)}`);
 }

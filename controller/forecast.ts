@@ -328,15 +328,28 @@ export function forecastFloorMiBps(
   currentDemandMiBps: number,
   config: ForecastConfig,
 ): number {
-  if (forecast?.status !== 'ok' || forecast.forecastMiBps === undefined) return 0;
-  const current = Math.max(0, currentDemandMiBps);
-  const forecastMiBps =
-    forecast.profileMiBps === undefined || forecast.correctionHistoryMiBps === undefined
-      ? forecast.forecastMiBps
-      : Math.max(
-          forecast.forecastMiBps,
-          forecast.profileMiBps * todayFactor(forecast.correctionHistoryMiBps, current),
-        );
-  const cap = current * (1 + Math.max(0, config.maxRaiseShare));
+  const forecastMiBps = forecastPlannedMiBps(forecast, currentDemandMiBps);
+  if (forecastMiBps === undefined) return 0;
+  const cap = Math.max(0, currentDemandMiBps) * (1 + Math.max(0, config.maxRaiseShare));
   return Math.max(0, Math.min(forecastMiBps, cap));
+}
+
+/**
+ * The forecast the floor plans for before its cap, MiB/s: `forecastMiBps`, or more when today's
+ * correction, with the current demand counted into today's peak (`todayFactor`), lowers the
+ * profile less (see `forecastFloorMiBps`); never above `profileMiBps`. Undefined unless the
+ * forecast is `ok`. Pure.
+ */
+export function forecastPlannedMiBps(
+  forecast: ZoneForecast | undefined,
+  currentDemandMiBps: number,
+): number | undefined {
+  if (forecast?.status !== 'ok' || forecast.forecastMiBps === undefined) return undefined;
+  const current = Math.max(0, currentDemandMiBps);
+  return forecast.profileMiBps === undefined || forecast.correctionHistoryMiBps === undefined
+    ? forecast.forecastMiBps
+    : Math.max(
+        forecast.forecastMiBps,
+        forecast.profileMiBps * todayFactor(forecast.correctionHistoryMiBps, current),
+      );
 }

@@ -267,7 +267,10 @@ function dataNote(startMs: number, sinceMs: number, dataBehindMs: number | undef
  * `scaleInEligibleSinceMs`), by decide.ts's rule: a node goes toward the next level down, `lower`,
  * once this pass's demand fits it with the margin (`desiredNodes`) and `lower` has carried the zone
  * at the target utilization, floors included, for the window (`levelCarriesSinceMs`). When demand
- * already fits `lower` with the margin, something else (a floor) keeps the zone's level.
+ * already fits `lower` with the margin, something else (a floor) keeps the zone's level. With the
+ * forecast floor and the ramp guard both on, the summary also names the target alone as enough
+ * while the forecast confirms the descent (`descentConfirmed` in controller/decide.ts; the record
+ * does not say whether it will, so both thresholds are named).
  */
 function notEligible(
   config: ControllerConfig,
@@ -297,12 +300,18 @@ function notEligible(
       summary: `not while the zone is wanted at ${zone.desiredNodes} nodes: its ${demand} already fits ${lower} nodes with the scale-in margin (at most ${belowMiBps} MiB/s), so ${holders} holds the level; see the last decision`,
     };
   }
+  // With the forecast floor and the ramp guard on, the margin goes while the forecast confirms
+  // the descent (`descentConfirmed` in controller/decide.ts): the target is then enough.
+  const waiver =
+    config.forecast !== undefined && config.rampHorizonSeconds !== undefined
+      ? `; at most ${targetMiBps} MiB/s (${lower} nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits ${lower} nodes at the target and demand is not rising: no scale-in margin)`
+      : '';
   const sinceMs = zone.levelCarriesSinceMs?.[String(lower)];
   if (sinceMs === undefined) {
     return {
       state: 'demand-too-high',
       belowMiBps,
-      summary: `not before ${demand} falls to ${targetMiBps} MiB/s (${lower} nodes at the target) and stays there for the ${stabilizationSeconds}s window, and is at most ${belowMiBps} MiB/s (less the scale-in margin) at its end`,
+      summary: `not before ${demand} falls to ${targetMiBps} MiB/s (${lower} nodes at the target) and stays there for the ${stabilizationSeconds}s window, and is at most ${belowMiBps} MiB/s (less the scale-in margin) at its end${waiver}`,
     };
   }
   const startMs = windowStartMs(zone, String(lower), sinceMs, dataBehindMs);
@@ -313,14 +322,14 @@ function notEligible(
       state: 'demand-too-high',
       belowMiBps,
       atMs,
-      summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window has passed (${carried}), so a node can go as soon as demand is at most ${belowMiBps} MiB/s`,
+      summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window has passed (${carried}), so a node can go as soon as demand is at most ${belowMiBps} MiB/s${waiver}`,
     };
   }
   return {
     state: 'demand-too-high',
     belowMiBps,
     atMs,
-    summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window already runs (${carried}, ${seconds(Math.max(0, nowMs - startMs))}s of it), so a node can go at ${new Date(atMs).toISOString()} (in ${seconds(atMs - nowMs)}s) at the earliest, if demand stays at most ${targetMiBps} MiB/s`,
+    summary: `not before ${demand} is at most ${belowMiBps} MiB/s (${lower} nodes at the target less the scale-in margin); the ${stabilizationSeconds}s window already runs (${carried}, ${seconds(Math.max(0, nowMs - startMs))}s of it), so a node can go at ${new Date(atMs).toISOString()} (in ${seconds(atMs - nowMs)}s) at the earliest, if demand stays at most ${targetMiBps} MiB/s${waiver}`,
   };
 }
 

@@ -32,7 +32,7 @@ describe('a zone at an unbalanced count on its way down', () => {
       scaleOutLevelNodes: 2,
       scaleInLevelNodes: 4,
     });
-    expect(plan.reason).toBe('stabilizing');
+    expect(plan.reason).toBe('at-target');
     expect(plan.detail).toBe(
       'zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once it does, and the zone goes back up to 4 only if demand passes the target of 2',
     );
