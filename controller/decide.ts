@@ -65,6 +65,20 @@ interface ZoneLevels {
   readonly forecastMiBps: number;
 }
 
+/**
+ * The nodes the ramp guard judges a zone by: its counted Ready nodes plus the nodes its group has
+ * already launched that are not Ready yet (`desired - readyInstances`, at least 0). A rise that
+ * will pass the baseline of the nodes already on their way asks for the level above them at once,
+ * not only once they are Ready: on Twitter CRM (demand 34 -> 800 MiB/s in ten minutes) the zone's
+ * 4 nodes launched a pass after its 2 (23:05:10, not 23:06:10), and the re-spread started a minute
+ * sooner (docs/controller.md, "Ramp guard"). A node being emptied counts in `readyInstances`, so a
+ * removal adds no launching node.
+ */
+export function rampBaseNodes(summary: ZoneSummary): number {
+  const launching = Math.max(0, (summary.group?.desired ?? 0) - summary.readyInstances);
+  return summary.countedNodes.length + launching;
+}
+
 function targetLevels(
   summaries: readonly ZoneSummary[],
   config: ControllerConfig,
@@ -99,7 +113,7 @@ function targetLevels(
       ? undefined
       : zoneRamp(
           rampSamples?.[zone.config.zone] ?? [],
-          zone.countedNodes.length,
+          rampBaseNodes(zone),
           horizonSeconds,
           config,
         ),
@@ -450,10 +464,11 @@ function rampNote(zones: readonly ZoneLevels[], config: ControllerConfig): strin
     .map(zone => {
       // The baseline the projection passed: the nodes' level's, or at an unbalanced count below
       // that level, the nodes' own (`rampFloorNodes`).
-      const nodes = Math.max(1, zone.currentNodes);
+      const nodes = Math.max(1, rampBaseNodes(zone.summary));
       const level = levelAtLeast(nodes, config.balancedNodeCounts);
       const ready = zone.ramp?.floorNodes === level ? nodes : level;
-      return `; demand rising in zone ${zone.summary.config.zone}: raised to ${zone.ramp?.floorNodes} nodes ahead of the ramp (projects ${Math.round(zone.ramp?.projectedMiBps ?? 0)} MiB/s within ${config.rampHorizonSeconds}s, above the ${Math.round(ready * config.nodeBaselineMiBps)} MiB/s baseline of ${ready} node${ready === 1 ? '' : 's'})`;
+      const launching = rampBaseNodes(zone.summary) - zone.summary.countedNodes.length;
+      return `; demand rising in zone ${zone.summary.config.zone}: raised to ${zone.ramp?.floorNodes} nodes ahead of the ramp (projects ${Math.round(zone.ramp?.projectedMiBps ?? 0)} MiB/s within ${config.rampHorizonSeconds}s, above the ${Math.round(ready * config.nodeBaselineMiBps)} MiB/s baseline of ${ready} node${ready === 1 ? '' : 's'}${launching > 0 ? `, ${launching} of them still launching` : ''})`;
     })
     .join('');
 }
