@@ -23,6 +23,7 @@ import {
   type Plan,
 } from '../../controller/decide';
 import type { ControllerConfig } from '../../controller/config';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
 import { MARGIN_WAIVED_NOTE } from '../../controller/operation';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from '../../controller/ramp';
 import { NOW_MS, healthyCluster, stabilizedLongAgo, testConfig, withNode } from './fixtures';
@@ -172,14 +173,8 @@ describe('an emptied node held only by the scale-in margin', () => {
   test('waits while the forecast floor is unknown', () => {
     const forecastConfig: ControllerConfig = {
       ...config,
-      forecast: {
-        leadTimeSeconds: 1470,
-        historyWeeks: 2,
-        minHistoryHours: 24,
-        quantile: 0.9,
-        maxRaiseFraction: 0.5,
-      },
-    } as ControllerConfig;
+      forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+    };
     const observed = { ...cluster(48), forecast: [] };
     const plan = decide(observed, forecastConfig, stabilizedLongAgo(forecastConfig));
     expect(removalMayProceedWhenEmpty(plan, 'us-east-1a')).toBe(false);
