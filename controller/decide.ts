@@ -891,8 +891,9 @@ export function removalStillWanted(plan: Plan, zone: string): boolean {
  * the guard of the process before might have rolled the removal back) and the forecast floor, when
  * on, is known (`forecastUnknown`: its history is missing or too old, when the floor of the
  * process before might have held the node), so each move of a removal,
- * and the step that takes the emptied node's protection off, starts only where a new scale-in
- * could start (stabilization aside). True without a view of the zone.
+ * and the step that takes the emptied node's protection off (but see
+ * `removalMayProceedWhenEmpty`), starts only where a new scale-in could start (stabilization
+ * aside). True without a view of the zone.
  */
 export function removalMayProceed(plan: Plan, zone: string): boolean {
   const view = plan.zones.find(each => each.zone === zone);

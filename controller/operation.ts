@@ -96,8 +96,9 @@ export interface StepContext {
    * False while the zone's other nodes carry its demand at the target but not with the scale-in
    * margin, while the ramp guard is blind after a restart, or while the forecast floor is on and
    * the zone's forecast is unknown (`removalMayProceed` in `decide.ts`): a removal starts no further move, and does not
-   * take the emptied node's protection off, until demand is back under the margin (or rolls back
-   * when it rises past the target, or when the phase deadline passes). @default true
+   * take the emptied node's protection off (unless `removalMayProceedWhenEmpty`), until demand is
+   * back under the margin (or rolls back when it rises past the target, or when the phase
+   * deadline passes). @default true
    */
   readonly removalMayProceed?: boolean;
   /**
