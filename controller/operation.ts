@@ -96,8 +96,9 @@ export interface StepContext {
    * False while the zone's other nodes carry its demand at the target but not with the scale-in
    * margin, while the ramp guard is blind after a restart, or while the forecast floor is on and
    * the zone's forecast is unknown (`removalMayProceed` in `decide.ts`): a removal starts no further move, and does not
-   * take the emptied node's protection off, until demand is back under the margin (or rolls back
-   * when it rises past the target, or when the phase deadline passes). @default true
+   * take the emptied node's protection off (unless `removalMayProceedWhenEmpty`), until demand is
+   * back under the margin (or rolls back when it rises past the target, or when the phase
+   * deadline passes). @default true
    */
   readonly removalMayProceed?: boolean;
   /**
@@ -106,6 +107,14 @@ export interface StepContext {
    * @default - demand is within the scale-in margin
    */
   readonly removalWaitReason?: string;
+  /**
+   * True when a removal whose node holds no broker any more may take its protection off although
+   * `removalMayProceed` is false: only the scale-in margin holds it (the zone's other nodes carry
+   * its demand at the target, floors included, the ramp guard is not blind and the forecast is
+   * known; `removalMayProceedWhenEmpty` in `decide.ts`). The node moves nothing more, so waiting
+   * for the margin only kept it idle. The record's note then says so. @default false
+   */
+  readonly removalMayProceedWhenEmpty?: boolean;
   /**
    * Since when (epoch ms, this process's clock) this exact record has been seen unchanged, when it
    * carries a higher fencing token than ours; undefined = now. Such a record is adopted once it
@@ -371,7 +380,11 @@ function stepDrain(
     if (!context.removalStillWanted) {
       return rollBack(record, node, 'demand rose; emptied node kept', context.nowMs);
     }
-    if (context.removalMayProceed === false) {
+    // Only the margin holds an empty node (`removalMayProceedWhenEmpty`): it moves nothing more,
+    // so it goes on; the note says why.
+    const marginWaived =
+      context.removalMayProceed === false && context.removalMayProceedWhenEmpty === true;
+    if (context.removalMayProceed === false && !marginWaived) {
       if (late)
         return rollBack(
           record,
@@ -393,10 +406,13 @@ function stepDrain(
         return rollBack(record, node, `node never seen empty: ${blocked.detail}`, context.nowMs);
       return outcome(record, { waiting: blocked.detail });
     }
-    return outcome(enter(record, 'unprotect', context.nowMs), {
-      effect: unprotect,
-      events: ['unprotect-requested'],
-    });
+    return outcome(
+      enter(record, 'unprotect', context.nowMs, marginWaived ? { note: MARGIN_WAIVED_NOTE } : {}),
+      {
+        effect: unprotect,
+        events: ['unprotect-requested'],
+      },
+    );
   }
   if (record.kind === 'remove-node' && !context.removalStillWanted) {
     return rollBack(record, node, 'demand rose; node kept', context.nowMs);
@@ -514,6 +530,14 @@ function leftOrRefilled(
   }
   return { instance, groupSeen: group !== undefined };
 }
+
+/**
+ * The note of a removal whose emptied node goes on to `unprotect` although demand is within the
+ * scale-in margin (`StepContext.removalMayProceedWhenEmpty`): shown by `status` and in the
+ * `ScaleInProtectionRemoved` Event.
+ */
+export const MARGIN_WAIVED_NOTE =
+  'the node holds no broker and the other nodes carry the demand at the target: the scale-in margin no longer holds it';
 
 /**
  * The note of a removal rolled back at its phase deadline while `removalMayProceed` held it: why it

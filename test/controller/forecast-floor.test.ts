@@ -423,6 +423,7 @@ describe('decide while the forecast is unknown (the floor cannot be judged)', ()
       expect(removalContext(known, 'us-east-1a')).toEqual({
         removalStillWanted: true,
         removalMayProceed: true,
+        removalMayProceedWhenEmpty: true,
       });
       const moves = stepOperation(
         { ...record, phase: 'drain' },
@@ -437,7 +438,11 @@ describe('decide while the forecast is unknown (the floor cannot be judged)', ()
       const unknown = decide(unknownForecast(removing), noWindow, INITIAL_MEMORY);
       expect(unknown.reason).toBe('operation-in-flight');
       const context = removalContext(unknown, 'us-east-1a');
-      expect(context).toMatchObject({ removalStillWanted: true, removalMayProceed: false });
+      expect(context).toMatchObject({
+        removalStillWanted: true,
+        removalMayProceed: false,
+        removalMayProceedWhenEmpty: false,
+      });
       expect(context.removalWaitReason).toContain(cause);
       // The state machine starts no move off the node and names the cause
       const observed = unknownForecast(removing);

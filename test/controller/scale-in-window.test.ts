@@ -476,6 +476,7 @@ describe('a removal in progress when demand comes back', () => {
     expect(removalContext(plan, 'us-east-1a')).toEqual({
       removalStillWanted: true,
       removalMayProceed: false,
+      removalMayProceedWhenEmpty: true,
     });
   });
 
