@@ -71,3 +71,44 @@ describe('rampBaseNodes counts what the group asked for, never less than the cou
     expect(plan.action?.kind).not.toBe('scale-out');
   });
 });
+
+describe('a NotReady node that is not booting is not a launching node', () => {
+  // GIVEN each zone at 3 nodes (desired 3, on its way down from 4 to 2), one of them a day old
+  // and NotReady now (its kubelet stopped): 2 nodes work, 200 MiB/s of baseline. Demand
+  // 60 -> 100 MiB/s in a minute projects 220 MiB/s within 180 s, past what those 2 carry.
+  function withLostNode(): Observed {
+    const cluster = healthyCluster(config, { nodesPerZone: 3, demandMiBps: 100 });
+    return {
+      ...cluster,
+      nodes: cluster.nodes.map(node =>
+        node.name.endsWith('-2') ? { ...node, ready: false } : node,
+      ),
+    };
+  }
+
+  test('the guard judges the zone by its 2 working nodes and raises it to 4, as before the change', () => {
+    // WHEN the controller decides
+    const plan = decide(withLostNode(), config, risingFrom(60));
+    // THEN the NotReady node (created a day ago, past nodeReadyTimeoutSeconds) adds nothing: the
+    // guard asks for 4 and the first group goes 3 -> 4; counted as launching, it left the zone
+    // judged by 3 nodes (300 MiB/s) and asked for nothing
+    expect(plan.zones[0]).toMatchObject({ rampFloorNodes: 4, desiredNodes: 4 });
+    expect(plan.action).toMatchObject({ kind: 'scale-out', fromDesired: 3, toDesired: 4 });
+  });
+
+  test('a node that registered NotReady within nodeReadyTimeoutSeconds still counts as launching', () => {
+    // GIVEN the same zones, but the NotReady node registered 60 s ago (it is booting)
+    const observed = withLostNode();
+    const booting: Observed = {
+      ...observed,
+      nodes: observed.nodes.map(node =>
+        node.ready ? node : { ...node, createdAtMs: NOW_MS - 60_000 },
+      ),
+    };
+    // WHEN the controller decides THEN the zone is judged by 3 nodes: 220 MiB/s is under their
+    // 300 MiB/s baseline, no raise
+    const plan = decide(booting, config, risingFrom(60));
+    expect(plan.zones[0]).toMatchObject({ rampFloorNodes: 0 });
+    expect(plan.action?.kind).not.toBe('scale-out');
+  });
+});
