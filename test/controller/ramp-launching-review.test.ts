@@ -111,4 +111,28 @@ describe('a NotReady node that is not booting is not a launching node', () => {
     expect(plan.zones[0]).toMatchObject({ rampFloorNodes: 0 });
     expect(plan.action?.kind).not.toBe('scale-out');
   });
+  test('a NotReady Node whose instance left the group takes nothing off the launching nodes', () => {
+    // GIVEN 1 Ready node a zone and a second one launching (desired 2), plus a day-old NotReady
+    // Node left behind by an instance the group no longer has; demand 40 -> 90 MiB/s in a minute
+    // projects 240 MiB/s, past the 200 MiB/s baseline of the 2 nodes
+    const cluster = withDesired(healthyCluster(config, { demandMiBps: 90 }), 2);
+    const observed: Observed = {
+      ...cluster,
+      nodes: [
+        ...cluster.nodes,
+        ...config.zones.map((zone, index) => ({
+          ...cluster.nodes[index],
+          name: `left-behind-${index}`,
+          uid: `uid-left-behind-${index}`,
+          instanceId: `i-gone-${index}`,
+          zone: zone.zone,
+          ready: false,
+        })),
+      ],
+    };
+    // WHEN the controller decides THEN that Node is not one of the group's: the zone is judged by
+    // its 2 nodes and goes to 4
+    const plan = decide(observed, config, risingFrom(40));
+    expect(plan.action).toMatchObject({ kind: 'scale-out', fromDesired: 2, toDesired: 4 });
+  });
 });
