@@ -67,15 +67,22 @@ interface ZoneLevels {
 
 /**
  * The nodes the ramp guard judges a zone by: its counted Ready nodes plus the nodes its group has
- * already launched that are not Ready yet (`desired - readyInstances`, at least 0). A rise that
- * will pass the baseline of the nodes already on their way asks for the level above them at once,
- * not only once they are Ready: on Twitter CRM (demand 34 -> 800 MiB/s in ten minutes) the zone's
- * 4 nodes launched a pass after its 2 (23:05:10, not 23:06:10), and the re-spread started a minute
- * sooner (docs/controller.md, "Ramp guard"). A node being emptied counts in `readyInstances`, so a
- * removal adds no launching node.
+ * already launched that are not Ready yet (`desired - readyInstances - lostNodes`, at least 0). A
+ * rise that will pass the baseline of the nodes already on their way asks for the level above them
+ * at once, not only once they are Ready: on Twitter CRM (demand 34 -> 800 MiB/s in ten minutes)
+ * the zone's 4 nodes launched a pass after its 2 (23:05:10, not 23:06:10), and the re-spread
+ * started a minute sooner (docs/controller.md, "Ramp guard"). A node being emptied counts in
+ * `readyInstances`, so a removal adds no launching node. A NotReady node that registered more than
+ * `nodeReadyTimeoutSeconds` ago (`lostNodes`: a stopped kubelet, a lost node) is not on its way
+ * either: counted as launching, it left a zone of 3 nodes with one lost judged by 3 nodes'
+ * baseline, not by its 2 working nodes', and a rise between the two was not raised for, as it was
+ * when the guard judged Ready nodes only.
  */
 export function rampBaseNodes(summary: ZoneSummary): number {
-  const launching = Math.max(0, (summary.group?.desired ?? 0) - summary.readyInstances);
+  const launching = Math.max(
+    0,
+    (summary.group?.desired ?? 0) - summary.readyInstances - summary.lostNodes,
+  );
   return summary.countedNodes.length + launching;
 }
 

@@ -12,6 +12,13 @@ export interface ZoneSummary {
   readonly countedNodes: readonly ObservedNode[];
   /** Ready nodes whose instance still belongs to the group (including one being emptied). */
   readonly readyInstances: number;
+  /**
+   * NotReady nodes whose instance is still in the group (not terminating), that registered more
+   * than `nodeReadyTimeoutSeconds` ago (`createdAtMs`) and carry no finished removal: not booting,
+   * so not on their way (a stopped kubelet, a lost node). The ramp guard does not count them as
+   * launching (`rampBaseNodes`).
+   */
+  readonly lostNodes: number;
   /** Brokers per counted node, by node name. */
   readonly brokersByNode: ReadonlyMap<string, number>;
   /** Demand, MiB/s in the busier direction. */
@@ -70,6 +77,14 @@ export function summarizeZones(observed: Observed, config: ControllerConfig): Zo
     const readyInstances = nodes.filter(
       node => node.ready && node.operation?.phase !== 'terminated',
     ).length;
+    const bootedBeforeMs = observed.nowMs - config.nodeReadyTimeoutSeconds * 1000;
+    const lostNodes = nodes.filter(
+      node =>
+        !node.ready &&
+        node.operation?.phase !== 'terminated' &&
+        node.createdAtMs < bootedBeforeMs &&
+        !instanceLeftGroup(node, group),
+    ).length;
     const brokersByNode = new Map<string, number>();
     for (const node of countedNodes)
       brokersByNode.set(node.name, brokersOnNode.get(node.name) ?? 0);
@@ -79,6 +94,7 @@ export function summarizeZones(observed: Observed, config: ControllerConfig): Zo
       group,
       countedNodes,
       readyInstances,
+      lostNodes,
       brokersByNode,
       demandMiBps: Math.max(demand.receive, demand.transmit),
     };
