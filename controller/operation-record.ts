@@ -15,6 +15,21 @@ export const CORDON_ANNOTATION = 'kafka.platform/autoscaler-cordoned';
 /** Pod annotation that asks Strimzi to roll (recreate) a pod. */
 export const MANUAL_ROLLING_UPDATE_ANNOTATION = 'strimzi.io/manual-rolling-update';
 
+/**
+ * Every phase an operation record can be in, in the order a removal goes through them (a respread
+ * uses `cordon`, `drain`, `uncordon`; `abandoned` ends either early). docs/controller.md gives
+ * the transitions.
+ */
+export const OPERATION_PHASES = [
+  'cordon',
+  'drain',
+  'uncordon',
+  'unprotect',
+  'terminate',
+  'terminated',
+  'abandoned',
+] as const;
+
 const moveSchema = z.object({
   podName: z.string(),
   podUid: z.string(),
@@ -30,15 +45,7 @@ const recordSchema = z.object({
   nodeName: z.string(),
   nodeUid: z.string(),
   instanceId: z.string().optional(),
-  phase: z.enum([
-    'cordon',
-    'drain',
-    'uncordon',
-    'unprotect',
-    'terminate',
-    'terminated',
-    'abandoned',
-  ]),
+  phase: z.enum(OPERATION_PHASES),
   move: moveSchema.optional(),
   movesDone: z.number().int().nonnegative(),
   startedAtMs: z.number(),

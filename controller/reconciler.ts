@@ -29,6 +29,7 @@ import {
 } from './operation';
 import { encodeOperationRecord, type OperationRecord } from './operation-record';
 import { OwnWrites, recordIdentity } from './own-writes';
+import { gatedWrite, stepWrites } from './step-writes';
 import type {
   ClusterWriter,
   EventRecorder,
@@ -453,34 +454,24 @@ export class Reconciler {
   }
 
   private async apply(node: ObservedNode, step: StepOutcome, observed: Observed): Promise<boolean> {
-    const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
-    const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
-    const recordChanged = before !== after;
-    if (!recordChanged && step.effect === undefined) return false;
-    // The whole step or nothing: both of its writes must pass the gate on this observation.
-    if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
-    if (recordChanged && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
-      return false;
-    }
+    const writes = stepWrites(node, step);
+    if (writes.order.length === 0) return false;
+    // The whole step or nothing: all of its writes must pass the gate on this observation.
+    if (!writes.gated.every(write => this.allowed(observed, write))) return false;
     if (!(await this.liveNodeStillEmpty(step.effect))) return false;
     // The live read took time: gate again, at the moment of the first write.
     if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
     this.assertLeading();
-    if (step.effectFirst && step.effect !== undefined) await this.perform(step.effect);
-    if (recordChanged) {
-      // After a roll request went out, a refusal here leaves an annotated pod without a record:
-      // the next drain step adopts it (as after a crash).
-      if (step.effectFirst && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
-        return true;
+    for (const [index, write] of writes.order.entries()) {
+      if (index > 0) {
+        // After the first write went out, a refusal here leaves the step half done, as after a
+        // crash: a roll request without its record (the next drain step adopts the annotated
+        // pod), or the record ahead of its effect (the next step issues the effect again).
+        if (!this.allowed(observed, gatedWrite(write, node.name))) return true;
+        if (write.kind === 'effect') this.assertLeading();
       }
-      await this.writeOperation(node, step.next);
-    }
-    if (!step.effectFirst && step.effect !== undefined) {
-      // After the record went out, a refusal here leaves the record ahead of the effect: the next
-      // step issues the effect again (as after a crash).
-      if (!this.allowed(observed, step.effect)) return true;
-      this.assertLeading();
-      await this.perform(step.effect);
+      if (write.kind === 'effect') await this.perform(write.effect);
+      else await this.writeOperation(node, write.record);
     }
     return true;
   }

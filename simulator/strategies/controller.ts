@@ -44,6 +44,7 @@ import {
 } from '../../controller/decide';
 import { writeBlocker, type GatedWrite } from '../../controller/gate';
 import { encodeOperationRecord } from '../../controller/operation-record';
+import { stepWrites } from '../../controller/step-writes';
 import type { ClusterModel } from '../cluster';
 import type { DynamicStrategy } from './strategy';
 
@@ -273,22 +274,19 @@ export class ControllerStrategy implements DynamicStrategy {
   }
 
   /**
-   * Applies one step as the reconciler's `apply` does: the whole step or nothing, both writes
+   * Applies one step as the reconciler's `apply` does, with the writes and their order it takes
+   * from the same `stepWrites` (controller/step-writes.ts): the whole step or nothing, both writes
    * gated on this observation (the model's writes take no time, so the second gate gives the first
    * answer). Returns whether it wrote anything.
    */
   private apply(node: ObservedNode, step: StepOutcome, observed: Observed): boolean {
-    const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
-    const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
-    const recordChanged = before !== after;
-    if (!recordChanged && step.effect === undefined) return false;
-    if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
-    if (recordChanged && !this.allowed(observed, { kind: 'record', nodeName: node.name })) {
-      return false;
+    const writes = stepWrites(node, step);
+    if (writes.order.length === 0) return false;
+    if (!writes.gated.every(write => this.allowed(observed, write))) return false;
+    for (const write of writes.order) {
+      if (write.kind === 'effect') this.perform(write.effect);
+      else this.writeRecord(node.name, write.record);
     }
-    if (step.effectFirst && step.effect !== undefined) this.perform(step.effect);
-    if (recordChanged) this.writeRecord(node.name, step.next);
-    if (!step.effectFirst && step.effect !== undefined) this.perform(step.effect);
     return true;
   }
 

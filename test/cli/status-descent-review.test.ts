@@ -9,78 +9,21 @@
  * with either part off it is unchanged.
  */
 import { controllerConfigFromSpec, type ControllerConfig } from '../../controller/config';
-import { decisionRecordOf } from '../../controller/decision-record';
-import type { ObservedNode, Plan } from '../../controller/model';
-import { buildStatus, type StatusInput } from '../../cli/status/report';
+import type { Plan } from '../../controller/model';
+import { buildStatus } from '../../cli/status/report';
 import { exampleSpec } from '../util/specs';
+import { NOW, heldPlan, oneNodeLevels, statusInput } from './status-fixtures';
 
-const NOW = 1_800_000_000_000;
 const prod = controllerConfigFromSpec(exampleSpec('prod'));
 const [, zoneB] = prod.zones;
-const TARGET_1 = Math.round(prod.nodeBaselineMiBps * prod.targetUtilization * 10) / 10;
-const MARGIN_1 =
-  Math.round(prod.nodeBaselineMiBps * prod.targetUtilization * (1 - prod.scaleInMargin) * 10) / 10;
+const { target: TARGET_1, lessMargin: MARGIN_1 } = oneNodeLevels(prod);
 const CONFIRMS = `at most ${TARGET_1} MiB/s (1 nodes at the target) is enough while the forecast confirms the descent`;
 
-function node(name: string, zone: string): ObservedNode {
-  return {
-    name,
-    uid: `uid-${name}`,
-    resourceVersion: '1',
-    zone,
-    ready: true,
-    unschedulable: false,
-    instanceId: undefined,
-    createdAtMs: 0,
-    operation: undefined,
-  };
-}
-
 /** Every zone at 2 nodes; zone b at `demandMiBps`, its 1-node clock as given. */
-function plan(config: ControllerConfig, demandMiBps: number, sinceMs?: number): Plan {
-  return {
-    action: undefined,
-    reason: 'at-target',
-    detail: 'every zone at its level',
-    zones: config.zones.map(zone => ({
-      zone: zone.zone,
-      currentNodes: 2,
-      desiredNodes: 2,
-      scaleInLevelNodes: 2,
-      demandMiBps: zone.zone === zoneB.zone ? demandMiBps : 300,
-    })),
-    memory: {
-      scaleInEligibleSinceMs: {},
-      waitingForNodesSinceMs: {},
-      levelCarriesSinceMs: sinceMs === undefined ? {} : { [zoneB.zone]: { 1: sinceMs } },
-    },
-  };
-}
+const plan = heldPlan;
 
 function nextScaleIn(config: ControllerConfig, p: Plan) {
-  const input: StatusInput = {
-    config,
-    nodes: config.zones.flatMap(zone => [0, 1].map(i => node(`${zone.zone}-${i}`, zone.zone))),
-    brokers: config.zones.flatMap(zone =>
-      [0, 1].map(i => ({
-        podName: `kafka-${zone.zone}-${i}`,
-        uid: `uid-kafka-${zone.zone}-${i}`,
-        zone: zone.zone,
-        nodeName: `${zone.zone}-${i}`,
-        ready: true,
-        rollRequested: false,
-        terminating: false,
-      })),
-    ),
-    decision: decisionRecordOf(p, {
-      nowMs: NOW - 10_000,
-      holder: 'replica-a',
-      dryRun: false,
-      scaleInStabilizationSeconds: config.scaleInStabilizationSeconds,
-    }),
-    lease: { holder: 'replica-a', renewTimeMs: NOW - 1_000 },
-    nowMs: NOW,
-  };
+  const input = statusInput(config, p, { brokerOnEveryNode: true });
   return buildStatus(input).zones.find(zone => zone.zone === zoneB.zone)?.nextScaleIn;
 }
 

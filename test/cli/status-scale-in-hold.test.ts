@@ -8,83 +8,23 @@
  */
 import { controllerConfigFromSpec } from '../../controller/config';
 import { decisionRecordOf, decodeDecisionRecord } from '../../controller/decision-record';
-import type { ObservedNode, Plan } from '../../controller/model';
+import type { Plan } from '../../controller/model';
 import { buildStatus, formatStatus, type StatusInput } from '../../cli/status/report';
 import { exampleSpec } from '../util/specs';
+import { NOW, heldPlan, oneNodeLevels, statusInput } from './status-fixtures';
 
-const NOW = 1_800_000_000_000;
 const config = controllerConfigFromSpec(exampleSpec('prod'));
 const [, zoneB] = config.zones;
 const WINDOW_S = config.scaleInStabilizationSeconds;
 /** 1 node's demand at the target utilization, and less the scale-in margin, MiB/s. */
-const TARGET_1 = Math.round(config.nodeBaselineMiBps * config.targetUtilization * 10) / 10;
-const MARGIN_1 =
-  Math.round(
-    config.nodeBaselineMiBps * config.targetUtilization * (1 - config.scaleInMargin) * 10,
-  ) / 10;
-
-function node(name: string, zone: string): ObservedNode {
-  return {
-    name,
-    uid: `uid-${name}`,
-    resourceVersion: '1',
-    zone,
-    ready: true,
-    unschedulable: false,
-    instanceId: undefined,
-    createdAtMs: 0,
-    operation: undefined,
-  };
-}
+const { target: TARGET_1, lessMargin: MARGIN_1 } = oneNodeLevels(config);
 
 /** Every zone at 2 nodes, held there; zone b at `demandMiBps`, its 1-node clock as given. */
-function plan(demandMiBps: number, oneNodeCarriesSinceMs?: number): Plan {
-  return {
-    action: undefined,
-    reason: 'at-target',
-    detail: 'every zone at its level',
-    zones: config.zones.map(zone => ({
-      zone: zone.zone,
-      currentNodes: 2,
-      desiredNodes: 2,
-      scaleInLevelNodes: 2,
-      demandMiBps: zone.zone === zoneB.zone ? demandMiBps : 300,
-    })),
-    memory: {
-      scaleInEligibleSinceMs: {},
-      waitingForNodesSinceMs: {},
-      levelCarriesSinceMs:
-        oneNodeCarriesSinceMs === undefined ? {} : { [zoneB.zone]: { 1: oneNodeCarriesSinceMs } },
-    },
-  };
-}
+const plan = (demandMiBps: number, oneNodeCarriesSinceMs?: number): Plan =>
+  heldPlan(config, demandMiBps, oneNodeCarriesSinceMs);
 
-function input(p: Plan): StatusInput {
-  return {
-    config,
-    nodes: config.zones.flatMap(zone => [0, 1].map(i => node(`${zone.zone}-${i}`, zone.zone))),
-    // A broker on every node: no empty node, so the full window applies.
-    brokers: config.zones.flatMap(zone =>
-      [0, 1].map(i => ({
-        podName: `kafka-${zone.zone}-${i}`,
-        uid: `uid-kafka-${zone.zone}-${i}`,
-        zone: zone.zone,
-        nodeName: `${zone.zone}-${i}`,
-        ready: true,
-        rollRequested: false,
-        terminating: false,
-      })),
-    ),
-    decision: decisionRecordOf(p, {
-      nowMs: NOW - 10_000,
-      holder: 'replica-a',
-      dryRun: false,
-      scaleInStabilizationSeconds: WINDOW_S,
-    }),
-    lease: { holder: 'replica-a', renewTimeMs: NOW - 1_000 },
-    nowMs: NOW,
-  };
-}
+// A broker on every node: no empty node, so the full window applies.
+const input = (p: Plan): StatusInput => statusInput(config, p, { brokerOnEveryNode: true });
 
 const zoneBStatus = (p: Plan) =>
   buildStatus(input(p)).zones.find(zone => zone.zone === zoneB.zone)?.nextScaleIn;

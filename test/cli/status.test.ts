@@ -15,29 +15,15 @@ import {
   decodeDecisionRecord,
   encodeDecisionRecord,
 } from '../../controller/decision-record';
-import type { ObservedBroker, ObservedNode, Plan } from '../../controller/model';
+import type { ObservedBroker, Plan } from '../../controller/model';
 import { buildStatus, formatStatus, type StatusInput } from '../../cli/status/report';
 import { exampleSpec } from '../util/specs';
+import { NOW, statusInput } from './status-fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const NOW = 1_800_000_000_000;
 const config = controllerConfigFromSpec(exampleSpec('prod'));
 const [zoneA] = config.zones;
-
-function node(name: string, zone: string): ObservedNode {
-  return {
-    name,
-    uid: `uid-${name}`,
-    resourceVersion: '1',
-    zone,
-    ready: true,
-    unschedulable: false,
-    instanceId: undefined,
-    createdAtMs: 0,
-    operation: undefined,
-  };
-}
 
 function plan(overrides: Partial<Plan> = {}): Plan {
   return {
@@ -61,21 +47,7 @@ function plan(overrides: Partial<Plan> = {}): Plan {
 }
 
 function input(p: Plan, nodesPerZone = 2): StatusInput {
-  return {
-    config,
-    nodes: config.zones.flatMap(zone =>
-      Array.from({ length: nodesPerZone }, (_, i) => node(`${zone.zone}-${i}`, zone.zone)),
-    ),
-    brokers: [],
-    decision: decisionRecordOf(p, {
-      nowMs: NOW - 10_000,
-      holder: 'replica-a',
-      dryRun: false,
-      scaleInStabilizationSeconds: config.scaleInStabilizationSeconds,
-    }),
-    lease: { holder: 'replica-a', renewTimeMs: NOW - 1_000 },
-    nowMs: NOW,
-  };
+  return statusInput(config, p, { nodesPerZone });
 }
 
 describe('status report', () => {

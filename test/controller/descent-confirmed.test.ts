@@ -15,25 +15,20 @@ import {
   decide,
   removalMayProceed,
   removalStillWanted,
-  startOperation,
   type Memory,
   type Observed,
 } from '../../controller/decide';
-import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
+import type { ZoneForecast } from '../../controller/forecast';
 import {
+  drainingNodeA1,
+  forecastAndRampConfig,
   healthyCluster,
-  NOW_MS,
-  SCALE_IN_NODE_A1,
+  memoryAfterSamples,
+  removalOfNodeA1,
   stabilizedLongAgo,
-  testConfig,
-  withNode,
 } from './fixtures';
 
-const config: ControllerConfig = {
-  ...testConfig(),
-  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
-  rampHorizonSeconds: 180,
-};
+const config: ControllerConfig = forecastAndRampConfig();
 
 /** Every zone's forecast: `ok` at `forecastMiBps`, or the given status without figures. */
 function withForecast(
@@ -57,20 +52,8 @@ function withForecast(
   };
 }
 
-/**
- * Stabilized long ago, with the ramp guard's samples of the last 2.5 minutes at `earlierMiBps` in
- * every zone (this pass adds its own): above this pass's demand = falling, below = rising.
- */
-function memoryAfter(earlierMiBps: number, cfg: ControllerConfig = config): Memory {
-  const samples = [150, 120, 90, 60].map(ago => ({
-    atMs: NOW_MS - ago * 1000,
-    demandMiBps: earlierMiBps,
-  }));
-  return {
-    ...stabilizedLongAgo(cfg),
-    rampSamples: Object.fromEntries(cfg.zones.map(zone => [zone.zone, samples])),
-  };
-}
+/** Stabilized long ago, the ramp guard's samples at `earlierMiBps` (see `memoryAfterSamples`). */
+const memoryAfter = (earlierMiBps: number): Memory => memoryAfterSamples(config, earlierMiBps);
 
 /** 4 nodes a zone at `demand` MiB/s, forecast `forecastMiBps`. */
 function fourNodes(demand: number, forecastMiBps: number, status?: ZoneForecast['status']) {
@@ -136,22 +119,16 @@ describe('the forecast confirms a descent', () => {
 });
 
 describe('a removal in progress while the forecast confirms the descent', () => {
-  const record = startOperation(SCALE_IN_NODE_A1, {
-    nowMs: NOW_MS,
-    fencingToken: 1,
-    holder: 'me',
-    id: 'op-1',
-  });
+  const record = removalOfNodeA1();
   // Zone a had 2 nodes; node-a-1 is being emptied, so 1 node counts (level 1: 50 MiB/s).
   const removing = (demand: number, forecastMiBps: number, earlierMiBps: number) =>
     decide(
-      withNode(
+      drainingNodeA1(
         withForecast(
           healthyCluster(config, { nodesPerZone: 2, demandMiBps: demand }),
           forecastMiBps,
         ),
-        'node-a-1',
-        node => ({ ...node, unschedulable: true, operation: { ...record, phase: 'drain' } }),
+        record,
       ),
       config,
       memoryAfter(earlierMiBps),

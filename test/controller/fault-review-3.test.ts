@@ -35,7 +35,7 @@ import {
   startOperation,
   stepOperation,
 } from '../../controller/operation';
-import type { OperationPhase, OperationRecord } from '../../controller/operation-record';
+import { OPERATION_PHASES, type OperationRecord } from '../../controller/operation-record';
 import { configWithZones, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
 import {
@@ -120,18 +120,9 @@ describe('an operation never undoes a cordon that is not its own', () => {
 
   test('property: no step of any phase, on time or overdue, uncordons a node cordoned by someone else', () => {
     const deadlines = phaseDeadlines(config);
-    const phases: OperationPhase[] = [
-      'cordon',
-      'drain',
-      'uncordon',
-      'unprotect',
-      'terminate',
-      'terminated',
-      'abandoned',
-    ];
     fc.assert(
       fc.property(
-        fc.constantFrom(...phases),
+        fc.constantFrom(...OPERATION_PHASES),
         fc.constantFrom<OperationRecord['kind']>('respread', 'remove-node'),
         fc.constantFrom(0, 1, 2),
         fc.option(fc.constantFrom<1 | 2>(1, 2), { nil: undefined }),

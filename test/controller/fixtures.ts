@@ -1,5 +1,7 @@
 /** Builders for controller tests: a healthy cluster, then tweaks. */
-import type { StepContext } from '../../controller/operation';
+import { startOperation, type StepContext } from '../../controller/operation';
+import type { OperationRecord } from '../../controller/operation-record';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
 import type { ControllerConfig } from '../../controller/config';
 import type {
   Action,
@@ -262,4 +264,52 @@ export function applyRespread(observed: Observed, nodeName: string): Observed {
       broker === moving ? { ...broker, nodeName: target.name } : broker,
     ),
   };
+}
+
+/**
+ * `testConfig()` with the forecast floor on (lead time 1470 s, the rest `DEFAULT_FORECAST`) and the
+ * ramp guard on (horizon 180 s): the two parts that together may confirm a descent
+ * (`descentConfirmed` in controller/decide.ts).
+ */
+export function forecastAndRampConfig(): ControllerConfig {
+  return {
+    ...testConfig(),
+    forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+    rampHorizonSeconds: 180,
+  };
+}
+
+/**
+ * `stabilizedLongAgo(config)` with the ramp guard's samples 150, 120, 90 and 60 s before `NOW_MS`
+ * at `earlierMiBps` in every zone (a pass adds its own): above that pass's demand reads as
+ * falling, equal as flat, below as rising.
+ */
+export function memoryAfterSamples(config: ControllerConfig, earlierMiBps: number): Memory {
+  const samples = [150, 120, 90, 60].map(ago => ({
+    atMs: NOW_MS - ago * 1000,
+    demandMiBps: earlierMiBps,
+  }));
+  return {
+    ...stabilizedLongAgo(config),
+    rampSamples: Object.fromEntries(config.zones.map(zone => [zone.zone, samples])),
+  };
+}
+
+/** `SCALE_IN_NODE_A1` as started at `NOW_MS` by holder `me` with fencing token 1, id `op-1`. */
+export function removalOfNodeA1(): OperationRecord {
+  return startOperation(SCALE_IN_NODE_A1, {
+    nowMs: NOW_MS,
+    fencingToken: 1,
+    holder: 'me',
+    id: 'op-1',
+  });
+}
+
+/** `observed` with node-a-1 cordoned and `record` on it at phase `drain` (being emptied). */
+export function drainingNodeA1(observed: Observed, record: OperationRecord): Observed {
+  return withNode(observed, 'node-a-1', node => ({
+    ...node,
+    unschedulable: true,
+    operation: { ...record, phase: 'drain' },
+  }));
 }

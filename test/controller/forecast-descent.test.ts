@@ -15,25 +15,19 @@ import {
   decide,
   removalMayProceed,
   removalStillWanted,
-  startOperation,
   type Memory,
   type Observed,
 } from '../../controller/decide';
-import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
+import type { ZoneForecast } from '../../controller/forecast';
 import {
+  drainingNodeA1,
+  forecastAndRampConfig,
   healthyCluster,
-  NOW_MS,
-  SCALE_IN_NODE_A1,
-  stabilizedLongAgo,
-  testConfig,
-  withNode,
+  memoryAfterSamples,
+  removalOfNodeA1,
 } from './fixtures';
 
-const config: ControllerConfig = {
-  ...testConfig(),
-  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
-  rampHorizonSeconds: 180,
-};
+const config: ControllerConfig = forecastAndRampConfig();
 const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
 
 /** A generated forecast: `ok` with its figures, or a status without any. */
@@ -78,16 +72,7 @@ function withForecasts(observed: Observed, forecasts: readonly Generated[]): Obs
  * (falling or flat when at or above this pass's demand: the forecast may then confirm a descent,
  * `descentConfirmed`, and waive the scale-in margin).
  */
-function memoryAfter(earlierMiBps: number): Memory {
-  const samples = [150, 120, 90, 60].map(ago => ({
-    atMs: NOW_MS - ago * 1000,
-    demandMiBps: earlierMiBps,
-  }));
-  return {
-    ...stabilizedLongAgo(config),
-    rampSamples: Object.fromEntries(config.zones.map(zone => [zone.zone, samples])),
-  };
-}
+const memoryAfter = (earlierMiBps: number): Memory => memoryAfterSamples(config, earlierMiBps);
 
 /** The highest balanced level below `nodes`. */
 function levelBelow(nodes: number): number {
@@ -120,12 +105,7 @@ describe('the forecast alone never removes a node', () => {
   });
 
   test('no removal goes on while current demand is above the target of the level below (property)', () => {
-    const record = startOperation(SCALE_IN_NODE_A1, {
-      nowMs: NOW_MS,
-      fencingToken: 1,
-      holder: 'me',
-      id: 'op-1',
-    });
+    const record = removalOfNodeA1();
     fc.assert(
       fc.property(
         fc.constantFrom(2, 4),
@@ -136,10 +116,9 @@ describe('the forecast alone never removes a node', () => {
           const demand = tenths / 10;
           // node-a-1 is being emptied: zone a counts nodes - 1 nodes, which carry what the level
           // below `nodes` carries (3 nodes of 4 brokers: 2 on the hottest, as at level 2).
-          const observed = withNode(
+          const observed = drainingNodeA1(
             healthyCluster(config, { nodesPerZone: nodes, demandMiBps: demand }),
-            'node-a-1',
-            node => ({ ...node, unschedulable: true, operation: { ...record, phase: 'drain' } }),
+            record,
           );
           const plan = decide(
             withForecasts(observed, forecasts),

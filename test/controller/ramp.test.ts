@@ -9,7 +9,6 @@ import {
   INITIAL_MEMORY,
   removalMayProceed,
   removalStillWanted,
-  startOperation,
   type Memory,
   type Observed,
 } from '../../controller/decide';
@@ -24,12 +23,12 @@ import {
 } from '../../controller/ramp';
 import { exampleSpec } from '../util/specs';
 import {
+  drainingNodeA1,
   healthyCluster,
   NOW_MS,
+  removalOfNodeA1,
   stabilizedLongAgo,
   testConfig,
-  withNode,
-  SCALE_IN_NODE_A1,
 } from './fixtures';
 
 // Test platform: 4 brokers per zone, levels 1 / 2 / 4, 100 MiB/s baseline at target 0.5: one node
@@ -240,20 +239,9 @@ describe('a restart leaves the guard blind for a minute: no removal goes on mean
   // last minute: 45 fits 1 node with the margin, but projects to 120 > 100 within 180 s. The
   // process that saw the rise rolls the removal back; a restarted one has no samples. Before the
   // fix it let the removal go on (and, with a window of 0 s, started a new one at its first pass).
-  const record = startOperation(SCALE_IN_NODE_A1, {
-    nowMs: NOW_MS,
-    fencingToken: 1,
-    holder: 'me',
-    id: 'op-1',
-  });
-  const removing = withNode(
+  const removing = drainingNodeA1(
     healthyCluster(config, { nodesPerZone: 2, demandMiBps: 45 }),
-    'node-a-1',
-    node => ({
-      ...node,
-      unschedulable: true,
-      operation: { ...record, phase: 'drain' as const },
-    }),
+    removalOfNodeA1(),
   );
   const carried = stabilizedLongAgo(config);
 

@@ -18,7 +18,7 @@ import type { Observed, ObservedNode } from '../../../controller/model';
 import type { Effect, StepOutcome } from '../../../controller/operation';
 import {
   encodeOperationRecord,
-  type OperationPhase,
+  OPERATION_PHASES,
   type OperationRecord,
 } from '../../../controller/operation-record';
 import type { ClusterWriter, GroupWriter } from '../../../controller/ports';
@@ -259,17 +259,6 @@ describe('controller adapter vs the real reconciler: same observation, same writ
   });
 });
 
-/** Every phase a record can be in. */
-const PHASES: readonly OperationPhase[] = [
-  'cordon',
-  'drain',
-  'uncordon',
-  'unprotect',
-  'terminate',
-  'terminated',
-  'abandoned',
-];
-
 type EffectKind = Effect['kind'] | 'none';
 const EFFECTS: readonly EffectKind[] = [
   'none',
@@ -321,7 +310,7 @@ describe('one step, table-driven: the adapter applies it as the reconciler does'
     }
   }
 
-  const table = PHASES.flatMap(phase =>
+  const table = OPERATION_PHASES.flatMap(phase =>
     [false, true].flatMap(recordChanged =>
       EFFECTS.flatMap(effect =>
         (['none', 'stale-metrics'] as const).map(perturbation => ({
