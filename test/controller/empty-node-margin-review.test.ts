@@ -254,3 +254,38 @@ describe('reconciler: the write gate and the live read still stand before a marg
     expect(outcome.waiting).toContain(detail);
   });
 });
+
+describe('the margin-waived note does not outlive what it says', () => {
+  test('a broker that lands on the node again sends the removal back to drain without the note', () => {
+    // GIVEN node-a-3's removal in unprotect with the margin-waived note, and a broker back on it
+    const observed = emptiedA3(95);
+    const landed: Observed = {
+      ...observed,
+      brokers: observed.brokers.map((broker, index) =>
+        index === 0 ? { ...broker, nodeName: 'node-a-3' } : broker,
+      ),
+    };
+    const waived: OperationRecord = {
+      ...removalOfA3(),
+      phase: 'unprotect',
+      phaseStartedAtMs: NOW_MS,
+      note: MARGIN_WAIVED_NOTE,
+    };
+    const context = {
+      nowMs: NOW_MS,
+      fencingToken: 3,
+      holder: 'a',
+      removalStillWanted: true,
+      removalMayProceed: true,
+      removalMayProceedWhenEmpty: true,
+    };
+    // WHEN it steps; THEN back to drain, and the note ("holds no broker") is gone
+    const back = stepOperation(waived, landed, config, context);
+    expect(back.next?.phase).toBe('drain');
+    expect(back.next?.note).toBeUndefined();
+    // and a later unprotect with the margin met carries no note either (not the stale one)
+    const drained = stepOperation({ ...waived, phase: 'drain' }, observed, config, context);
+    expect(drained.next?.phase).toBe('unprotect');
+    expect(drained.next?.note).toBeUndefined();
+  });
+});
