@@ -209,6 +209,16 @@ function withoutMove(record: OperationRecord): OperationRecord {
   return rest;
 }
 
+/**
+ * The record without its note: a removal back in `drain`, or entering `unprotect` with the margin
+ * met, must not keep `MARGIN_WAIVED_NOTE` ("the node holds no broker") from an earlier pass.
+ */
+function withoutNote(record: OperationRecord): OperationRecord {
+  const { note, ...rest } = record;
+  void note;
+  return rest;
+}
+
 function moveIsDone(
   move: MoveRecord,
   record: OperationRecord,
@@ -407,7 +417,12 @@ function stepDrain(
       return outcome(record, { waiting: blocked.detail });
     }
     return outcome(
-      enter(record, 'unprotect', context.nowMs, marginWaived ? { note: MARGIN_WAIVED_NOTE } : {}),
+      enter(
+        withoutNote(record),
+        'unprotect',
+        context.nowMs,
+        marginWaived ? { note: MARGIN_WAIVED_NOTE } : {},
+      ),
       {
         effect: unprotect,
         events: ['unprotect-requested'],
@@ -508,7 +523,7 @@ function leftOrRefilled(
   }
   if (observed.brokers.some(broker => broker.nodeName === record.nodeName)) {
     return {
-      outcome: outcome(enter(record, 'drain', nowMs), {
+      outcome: outcome(enter(withoutNote(record), 'drain', nowMs), {
         waiting: 'a broker landed on the node again',
       }),
     };
