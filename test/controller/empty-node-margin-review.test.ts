@@ -13,10 +13,12 @@ import {
   stepOperation,
   type Observed,
   type OperationRecord,
+  type StepOutcome,
 } from '../../controller/decide';
 import type { ControllerConfig } from '../../controller/config';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
+import type { Plan } from '../../controller/model';
 import { MARGIN_WAIVED_NOTE } from '../../controller/operation';
 import { Reconciler } from '../../controller/reconciler';
 import { FakeCluster } from './fake-cluster';
@@ -39,6 +41,16 @@ function removalOfA3(): OperationRecord {
     { nowMs: NOW_MS - 60_000, fencingToken: 3, holder: 'a', id: 'op-1' },
   );
   return { ...started, phase: 'drain', movesDone: 1 };
+}
+
+/** One step of `removalOfA3()` on `observed`, as the leader that wrote it, with `plan`'s removal context. */
+function stepRemovalOfA3(observed: Observed, plan: Plan): StepOutcome {
+  return stepOperation(removalOfA3(), observed, config, {
+    nowMs: observed.nowMs,
+    fencingToken: 3,
+    holder: 'a',
+    ...removalContext(plan, 'us-east-1a'),
+  });
 }
 
 /** Zone a: 4 nodes, node-a-3 cordoned and emptied, at `demandA` MiB/s; zone b: 4 nodes at `demandB`. */
@@ -70,12 +82,7 @@ describe('an emptied node of a removal 4 -> 2, at 3 counted nodes', () => {
     expect(view).toMatchObject({ currentNodes: 3, scaleOutLevelNodes: 2 });
     expect(removalMayProceed(plan, 'us-east-1a')).toBe(false);
     expect(removalMayProceedWhenEmpty(plan, 'us-east-1a')).toBe(true);
-    const outcome = stepOperation(removalOfA3(), observed, config, {
-      nowMs: observed.nowMs,
-      fencingToken: 3,
-      holder: 'a',
-      ...removalContext(plan, 'us-east-1a'),
-    });
+    const outcome = stepRemovalOfA3(observed, plan);
     expect(outcome.next?.phase).toBe('unprotect');
     expect(outcome.next?.note).toBe(MARGIN_WAIVED_NOTE);
     expect(outcome.effect).toMatchObject({ kind: 'unprotect-instance', instanceId: 'i-a3' });
@@ -85,12 +92,7 @@ describe('an emptied node of a removal 4 -> 2, at 3 counted nodes', () => {
     const observed = emptiedA3(105);
     const plan = decide(observed, config, stabilizedLongAgo(config));
     expect(removalMayProceedWhenEmpty(plan, 'us-east-1a')).toBe(false);
-    const outcome = stepOperation(removalOfA3(), observed, config, {
-      nowMs: observed.nowMs,
-      fencingToken: 3,
-      holder: 'a',
-      ...removalContext(plan, 'us-east-1a'),
-    });
+    const outcome = stepRemovalOfA3(observed, plan);
     expect(outcome.next?.phase).not.toBe('unprotect');
   });
 });
@@ -121,12 +123,7 @@ describe('an emptied node held only by the margin while another zone is below it
     const b = plan.zones.find(zone => zone.zone === 'us-east-1b');
     expect(b !== undefined && b.desiredNodes > b.currentNodes).toBe(true);
     expect(removalMayProceedWhenEmpty(plan, 'us-east-1a')).toBe(true);
-    const outcome = stepOperation(removalOfA3(), observed, config, {
-      nowMs: observed.nowMs,
-      fencingToken: 3,
-      holder: 'a',
-      ...removalContext(plan, 'us-east-1a'),
-    });
+    const outcome = stepRemovalOfA3(observed, plan);
     expect(outcome.next?.phase).toBe('uncordon');
     expect(outcome.events).toEqual(['rolled-back']);
   });
