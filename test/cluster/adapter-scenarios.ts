@@ -31,6 +31,7 @@ import {
   FORECAST_MARKER_KEY,
   encodeForecastMarker,
   forecastMarkerConfigMapName,
+  type ForecastMarker,
 } from '../../controller/forecast-marker';
 import { loadSpecFile } from '../../spec/load';
 import { SCENARIOS, type ScenarioName, type ScenarioResult } from './adapter-scenario-names';
@@ -59,6 +60,15 @@ let KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
 let StaleObjectError: typeof AdapterModule.StaleObjectError;
 let kubeConfig: KubeConfig;
 let adapter: AdapterModule.KubernetesAdapter;
+
+/** The forecast marker ConfigMap of `config`'s cluster, and its API path. */
+const MARKER_NAME = forecastMarkerConfigMapName(config.clusterName);
+const MARKER_PATH = `/api/v1/namespaces/${NAMESPACE}/configmaps/${MARKER_NAME}`;
+
+/** A marker with one stamp: zone us-east-1a had a sufficient history at `ms`. */
+function markerStamp(ms: number): ForecastMarker {
+  return { version: 1, zones: { 'us-east-1a': { sufficientAtMs: ms } } };
+}
 
 /** The fence of a replica that leads throughout (the scenarios that are not about leadership). */
 const leading = (): void => undefined;
@@ -362,7 +372,7 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
   'forecast marker: none, created, read back, replaced; a value that is not one is an error':
     async () => {
       const store = adapter.forecastMarkerStore();
-      const name = forecastMarkerConfigMapName(config.clusterName);
+      const name = MARKER_NAME;
       assert.equal(store.location, `${NAMESPACE}/${name}`);
       // No ConfigMap yet (404): no marker, a new cluster, no version
       assert.deepEqual(await store.read(), { marker: undefined, version: undefined });
@@ -371,7 +381,7 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       const readFirst = await store.read();
       assert.deepEqual(readFirst.marker, first);
       assert.equal(typeof readFirst.version, 'string');
-      const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
+      const path = MARKER_PATH;
       const created = (await api.ok('GET', path)) as {
         data?: Record<string, string>;
         metadata?: { labels?: Record<string, string>; resourceVersion?: string };
@@ -407,18 +417,13 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
 
   'forecast marker: a write based on a stale read is a conflict and changes nothing': async () => {
     const store = adapter.forecastMarkerStore();
-    const name = forecastMarkerConfigMapName(config.clusterName);
-    const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
-    const stamp = (ms: number) => ({
-      version: 1 as const,
-      zones: { 'us-east-1a': { sufficientAtMs: ms } },
-    });
+    const path = MARKER_PATH;
     const storedText = async () =>
       ((await api.ok('GET', path)) as { data?: Record<string, string> }).data?.[
         FORECAST_MARKER_KEY
       ];
     // GIVEN a marker, read by this process
-    assert.equal(await store.write(stamp(1_000), undefined), 'written');
+    assert.equal(await store.write(markerStamp(1_000), undefined), 'written');
     const read = await store.read();
     // WHEN someone else (another replica) writes a stamp before this process's write
     await api.ok('PATCH', path, {
@@ -426,14 +431,14 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
         {
           op: 'add',
           path: `/data/${FORECAST_MARKER_KEY}`,
-          value: encodeForecastMarker(stamp(9_000)),
+          value: encodeForecastMarker(markerStamp(9_000)),
         },
       ],
       contentType: 'application/json-patch+json',
     });
     // THEN the write at the old version is a conflict, and the other stamp stays
-    assert.equal(await store.write(stamp(2_000), read.version), 'conflict');
-    assert.equal(await storedText(), encodeForecastMarker(stamp(9_000)));
+    assert.equal(await store.write(markerStamp(2_000), read.version), 'conflict');
+    assert.equal(await storedText(), encodeForecastMarker(markerStamp(9_000)));
     // AND the raw answers to a stale precondition: a JSON Patch whose first operation tests
     // /metadata/resourceVersion fails with 422 (the code invalid data also gets), ...
     const raw = await api.request('PATCH', path, {
@@ -451,38 +456,34 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     });
     assert.equal(merge.status, 409);
     assert.equal((merge.body as { reason?: string }).reason, 'Conflict');
-    assert.equal(await storedText(), encodeForecastMarker(stamp(9_000)));
-    assert.equal(await storedText(), encodeForecastMarker(stamp(9_000)));
+    assert.equal(await storedText(), encodeForecastMarker(markerStamp(9_000)));
+    assert.equal(await storedText(), encodeForecastMarker(markerStamp(9_000)));
     // WHEN the operator deletes the marker after this process read it
     const beforeDelete = await store.read();
     await api.ok('DELETE', path);
     // THEN a write at the version read is a conflict, and the marker stays deleted (no create)
-    assert.equal(await store.write(stamp(3_000), beforeDelete.version), 'conflict');
+    assert.equal(await store.write(markerStamp(3_000), beforeDelete.version), 'conflict');
     assert.equal((await api.request('GET', path)).status, 404);
     // WHEN two processes both read "none" and both create
     const [a, b] = await Promise.all([store.read(), store.read()]);
     assert.equal(a.version, undefined);
     assert.equal(b.version, undefined);
-    assert.equal(await store.write(stamp(4_000), a.version), 'written');
+    assert.equal(await store.write(markerStamp(4_000), a.version), 'written');
     // THEN the second create is a conflict (409 AlreadyExists), and the first stamp stays
-    assert.equal(await store.write(stamp(5_000), b.version), 'conflict');
-    assert.equal(await storedText(), encodeForecastMarker(stamp(4_000)));
+    assert.equal(await store.write(markerStamp(5_000), b.version), 'conflict');
+    assert.equal(await storedText(), encodeForecastMarker(markerStamp(4_000)));
     // AND a write after a fresh read goes through
     const fresh = await store.read();
-    assert.equal(await store.write(stamp(6_000), fresh.version), 'written');
-    assert.equal(await storedText(), encodeForecastMarker(stamp(6_000)));
+    assert.equal(await store.write(markerStamp(6_000), fresh.version), 'written');
+    assert.equal(await storedText(), encodeForecastMarker(markerStamp(6_000)));
     await api.ok('DELETE', path);
   },
 
   'forecast marker: a ConfigMap without the key, or recreated with other keys, keeps them':
     async () => {
       const store = adapter.forecastMarkerStore();
-      const name = forecastMarkerConfigMapName(config.clusterName);
-      const path = `/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`;
-      const stamp = (ms: number) => ({
-        version: 1 as const,
-        zones: { 'us-east-1a': { sufficientAtMs: ms } },
-      });
+      const name = MARKER_NAME;
+      const path = MARKER_PATH;
       const stored = async () =>
         ((await api.ok('GET', path)) as { data?: Record<string, string> }).data ?? {};
       // GIVEN a ConfigMap someone made without the marker's key (another key only)
@@ -495,10 +496,10 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
       assert.equal(typeof bare.version, 'string');
       assert.notEqual(bare.version, '');
       // AND a write at that version adds the key and keeps the other one
-      assert.equal(await store.write(stamp(1_000), bare.version), 'written');
+      assert.equal(await store.write(markerStamp(1_000), bare.version), 'written');
       assert.deepEqual(await stored(), {
         note: 'kept',
-        [FORECAST_MARKER_KEY]: encodeForecastMarker(stamp(1_000)),
+        [FORECAST_MARKER_KEY]: encodeForecastMarker(markerStamp(1_000)),
       });
       // WHEN the operator deletes it and someone recreates it with other keys after a read
       const before = await store.read();
@@ -507,15 +508,15 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
         body: { metadata: { name }, data: { other: 'x' } },
       });
       // THEN the write at the version read is a conflict, and nothing is written back
-      assert.equal(await store.write(stamp(2_000), before.version), 'conflict');
+      assert.equal(await store.write(markerStamp(2_000), before.version), 'conflict');
       assert.deepEqual(await stored(), { other: 'x' });
       // AND after a fresh read the write goes through, keeping the other key
       const fresh = await store.read();
       assert.equal(fresh.marker, undefined);
-      assert.equal(await store.write(stamp(3_000), fresh.version), 'written');
+      assert.equal(await store.write(markerStamp(3_000), fresh.version), 'written');
       assert.deepEqual(await stored(), {
         other: 'x',
-        [FORECAST_MARKER_KEY]: encodeForecastMarker(stamp(3_000)),
+        [FORECAST_MARKER_KEY]: encodeForecastMarker(markerStamp(3_000)),
       });
       // AND an empty version is refused before any request: the server takes a merge patch
       // carrying resourceVersion "" as an unconditional write (200), which would drop any stamp
@@ -524,8 +525,8 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
         contentType: 'application/merge-patch+json',
       });
       assert.equal(raw.status, 200);
-      await assert.rejects(store.write(stamp(4_000), ''), /resourceVersion.*empty/);
-      assert.equal((await stored())[FORECAST_MARKER_KEY], encodeForecastMarker(stamp(3_000)));
+      await assert.rejects(store.write(markerStamp(4_000), ''), /resourceVersion.*empty/);
+      assert.equal((await stored())[FORECAST_MARKER_KEY], encodeForecastMarker(markerStamp(3_000)));
       await api.ok('DELETE', path);
     },
 
@@ -610,10 +611,7 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
           return true;
         },
       );
-      await api.ok(
-        'DELETE',
-        `/api/v1/namespaces/${NAMESPACE}/configmaps/${forecastMarkerConfigMapName(config.clusterName)}`,
-      );
+      await api.ok('DELETE', MARKER_PATH);
     },
 
   'reads the Kafka resource, or undefined when there is none': async () => {
