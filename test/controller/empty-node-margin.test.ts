@@ -26,7 +26,14 @@ import type { ControllerConfig } from '../../controller/config';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
 import { MARGIN_WAIVED_NOTE } from '../../controller/operation';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from '../../controller/ramp';
-import { NOW_MS, healthyCluster, stabilizedLongAgo, testConfig, withNode } from './fixtures';
+import {
+  NOW_MS,
+  SCALE_IN_NODE_A1,
+  healthyCluster,
+  stabilizedLongAgo,
+  testConfig,
+  withNode,
+} from './fixtures';
 
 // 2 zones x 4 brokers, levels 1/2/4, 50 MiB/s per node at the target, 45 with the 10% margin.
 const config: ControllerConfig = testConfig({ zones: 2, sameLevelInAllZones: false });
@@ -34,17 +41,12 @@ const withRamp: ControllerConfig = { ...config, rampHorizonSeconds: DEFAULT_RAMP
 
 /** Removing node-a-1 from zone a, in `drain`, after `movesDone` moves. */
 function removalOfA1(movesDone: number): OperationRecord {
-  const started = startOperation(
-    {
-      kind: 'scale-in',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      instanceId: 'i-a1',
-    },
-    { nowMs: NOW_MS - 60_000, fencingToken: 3, holder: 'a', id: 'op-1' },
-  );
+  const started = startOperation(SCALE_IN_NODE_A1, {
+    nowMs: NOW_MS - 60_000,
+    fencingToken: 3,
+    holder: 'a',
+    id: 'op-1',
+  });
   return { ...started, phase: 'drain', movesDone };
 }
 
