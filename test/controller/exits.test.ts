@@ -11,7 +11,7 @@ import {
   stepOperation,
   type StepContext,
 } from '../../controller/operation';
-import type { OperationRecord } from '../../controller/operation-record';
+import { OPERATION_PHASES, type OperationRecord } from '../../controller/operation-record';
 import {
   NOW_MS,
   healthyCluster,
@@ -196,14 +196,8 @@ describe('every phase has a defined exit', () => {
       ...atTime(base, NOW_MS + past),
       freshness: { ...base.freshness, kubernetesAtMs: undefined },
     };
-    for (const phase of [
-      'cordon',
-      'drain',
-      'unprotect',
-      'terminate',
-      'terminated',
-      'uncordon',
-    ] as const) {
+    // Every phase but `abandoned`, which ends the operation and has nothing left to hold.
+    for (const phase of OPERATION_PHASES.filter(p => p !== 'abandoned')) {
       const step = stepOperation(inPhase(phase), stale, config, late(past));
       expect(step.effect).toBeUndefined();
       expect(step.next).toEqual(inPhase(phase));
