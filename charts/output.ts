@@ -158,6 +158,21 @@ function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/**
+ * SHA-256 of a file's bytes as they are and, when they hold a CRLF, with every CRLF read as LF.
+ * Git turns the LF of synth's files into CRLF on checkout when `core.autocrlf` is true (the Git
+ * for Windows default) or `.gitattributes` says `eol=crlf`, and back on `git add`
+ * (gitattributes(5), "eol"); such a file holds what synth wrote, so either hash may match the
+ * manifest. Synth writes LF again, which Git then records as no change.
+ */
+function lineEndingHashes(content: Buffer): string[] {
+  const hashes = [sha256(content)];
+  const text = content.toString('latin1'); // one character per byte: the bytes round-trip
+  if (text.includes('\r\n'))
+    hashes.push(sha256(Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1')));
+  return hashes;
+}
+
 /** Throws unless `path` is a plain relative path inside the folder, clear of `.git` and staging. */
 function checkRelativePath(path: string): void {
   const segments = path.split('/');
@@ -177,7 +192,8 @@ function checkRelativePath(path: string): void {
 /** Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery). */
 function manifestEntries(file: string): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // A CRLF line end is read as LF: Git may check the manifest out with CRLF (see `lineEndingHashes`).
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (match === null) throw new Error(`${file} is damaged (line ${JSON.stringify(line)})`);
@@ -274,9 +290,10 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
   const editedSince = (path: string): boolean => {
     const recorded = owned.get(path);
     if (recorded === undefined) return false;
-    const current = sha256(readFileSync(join(target, path)));
+    const current = lineEndingHashes(readFileSync(join(target, path)));
     const planned = files.get(path);
-    return !recorded.has(current) && (planned === undefined || current !== sha256(planned));
+    const plannedHash = planned === undefined ? undefined : sha256(planned);
+    return !current.some(hash => recorded.has(hash) || hash === plannedHash);
   };
   for (const path of files.keys()) {
     const segments = path.split('/');
