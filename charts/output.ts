@@ -189,6 +189,30 @@ function checkRelativePath(path: string): void {
   }
 }
 
+/**
+ * Throws unless every output path, and every folder on the way, stays distinct where letter case
+ * and Unicode normalization do not count: macOS (APFS, HFS+) and Windows (NTFS) store `Kafka/x`
+ * and `kafka/x`, or an NFC and an NFD spelling, as one entry, so one file would silently replace
+ * the other there.
+ */
+function checkNoFoldedClash(paths: Iterable<string>): void {
+  const seen = new Map<string, string>();
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const prefix = segments.slice(0, depth).join('/');
+      const folded = prefix.normalize('NFC').toLowerCase();
+      const other = seen.get(folded);
+      if (other !== undefined && other !== prefix) {
+        throw new Error(
+          `synth produced output paths ${JSON.stringify(other)} and ${JSON.stringify(prefix)}, which a case-insensitive file system (macOS, Windows) stores as one`,
+        );
+      }
+      seen.set(folded, prefix);
+    }
+  }
+}
+
 /** Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery). */
 function manifestEntries(file: string): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
@@ -315,6 +339,36 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
       conflicts.push(`${path}: synth would overwrite it, but did not write it`);
     } else if (editedSince(path)) {
       conflicts.push(`${path}: was edited after synth wrote it; synth would overwrite the edit`);
+    }
+  }
+  // An entry of the folder spelt like a planned path or folder but for letter case or Unicode
+  // normalization: Linux keeps both, but a checkout on macOS or Windows stores them as one entry,
+  // so the repository could not be checked out there whole.
+  const plannedNames = new Set<string>();
+  for (const path of files.keys()) {
+    const segments = path.split('/');
+    for (let depth = 1; depth <= segments.length; depth++) {
+      plannedNames.add(segments.slice(0, depth).join('/'));
+    }
+  }
+  const folded = (name: string): string => name.normalize('NFC').toLowerCase();
+  const listed = new Map<string, string[]>();
+  for (const name of plannedNames) {
+    const parent = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
+    if (!listed.has(parent)) {
+      listed.set(
+        parent,
+        entryAt(join(target, parent)) === 'directory' ? readdirSync(join(target, parent)) : [],
+      );
+    }
+    const base = name.slice(parent === '' ? 0 : parent.length + 1);
+    for (const existing of listed.get(parent) ?? []) {
+      if (existing !== base && folded(existing) === folded(base)) {
+        const at = parent === '' ? existing : `${parent}/${existing}`;
+        conflicts.push(
+          `${at}: differs from synth's ${name} only in letter case or Unicode form, which macOS and Windows store as one name; rename or remove it`,
+        );
+      }
     }
   }
   for (const path of owned.keys()) {
@@ -552,6 +606,7 @@ function takeLock(target: string, outDir: string): () => void {
  */
 export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   for (const path of files.keys()) checkRelativePath(path);
+  checkNoFoldedClash(files.keys());
   const requested = resolve(outDir);
   const kind = entryAt(requested);
   let resolved = requested;
