@@ -7,7 +7,7 @@ import { loadSpecFile, parseSpec, type LoadedSpec } from '../spec/load';
 export * from '../spec/index';
 
 /**
- * Reads a spec file (YAML or JSON), validates it, fills in defaults and derives the plan
+ * Reads a spec file (YAML or JSON; UTF-8 or UTF-16, see `decodeSpecBytes`), validates it, fills in defaults and derives the plan
  * (brokers per zone, balanced node counts, node-ID ranges, broker resources).
  * @param file path of the spec file, relative to the working directory or absolute.
  * @returns the validated spec, its derived plan and non-fatal warnings.

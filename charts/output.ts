@@ -158,6 +158,21 @@ function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/**
+ * SHA-256 of a file's bytes as they are and, when they hold a CRLF, with every CRLF read as LF.
+ * Git turns the LF of synth's files into CRLF on checkout when `core.autocrlf` is true (the Git
+ * for Windows default) or `.gitattributes` says `eol=crlf`, and back on `git add`
+ * (gitattributes(5), "eol"); such a file holds what synth wrote, so either hash may match the
+ * manifest. Synth writes LF again, which Git then records as no change.
+ */
+function lineEndingHashes(content: Buffer): string[] {
+  const hashes = [sha256(content)];
+  const text = content.toString('latin1'); // one character per byte: the bytes round-trip
+  if (text.includes('\r\n'))
+    hashes.push(sha256(Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1')));
+  return hashes;
+}
+
 /** Throws unless `path` is a plain relative path inside the folder, clear of `.git` and staging. */
 function checkRelativePath(path: string): void {
   const segments = path.split('/');
@@ -174,10 +189,35 @@ function checkRelativePath(path: string): void {
   }
 }
 
+/**
+ * Throws unless every output path, and every folder on the way, stays distinct where letter case
+ * and Unicode normalization do not count: macOS (APFS, HFS+) and Windows (NTFS) store `Kafka/x`
+ * and `kafka/x`, or an NFC and an NFD spelling, as one entry, so one file would silently replace
+ * the other there.
+ */
+function checkNoFoldedClash(paths: Iterable<string>): void {
+  const seen = new Map<string, string>();
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const prefix = segments.slice(0, depth).join('/');
+      const folded = prefix.normalize('NFC').toLowerCase();
+      const other = seen.get(folded);
+      if (other !== undefined && other !== prefix) {
+        throw new Error(
+          `synth produced output paths ${JSON.stringify(other)} and ${JSON.stringify(prefix)}, which a case-insensitive file system (macOS, Windows) stores as one`,
+        );
+      }
+      seen.set(folded, prefix);
+    }
+  }
+}
+
 /** Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery). */
 function manifestEntries(file: string): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // A CRLF line end is read as LF: Git may check the manifest out with CRLF (see `lineEndingHashes`).
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (match === null) throw new Error(`${file} is damaged (line ${JSON.stringify(line)})`);
@@ -274,9 +314,10 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
   const editedSince = (path: string): boolean => {
     const recorded = owned.get(path);
     if (recorded === undefined) return false;
-    const current = sha256(readFileSync(join(target, path)));
+    const current = lineEndingHashes(readFileSync(join(target, path)));
     const planned = files.get(path);
-    return !recorded.has(current) && (planned === undefined || current !== sha256(planned));
+    const plannedHash = planned === undefined ? undefined : sha256(planned);
+    return !current.some(hash => recorded.has(hash) || hash === plannedHash);
   };
   for (const path of files.keys()) {
     const segments = path.split('/');
@@ -298,6 +339,36 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
       conflicts.push(`${path}: synth would overwrite it, but did not write it`);
     } else if (editedSince(path)) {
       conflicts.push(`${path}: was edited after synth wrote it; synth would overwrite the edit`);
+    }
+  }
+  // An entry of the folder spelt like a planned path or folder but for letter case or Unicode
+  // normalization: Linux keeps both, but a checkout on macOS or Windows stores them as one entry,
+  // so the repository could not be checked out there whole.
+  const plannedNames = new Set<string>();
+  for (const path of files.keys()) {
+    const segments = path.split('/');
+    for (let depth = 1; depth <= segments.length; depth++) {
+      plannedNames.add(segments.slice(0, depth).join('/'));
+    }
+  }
+  const folded = (name: string): string => name.normalize('NFC').toLowerCase();
+  const listed = new Map<string, string[]>();
+  for (const name of plannedNames) {
+    const parent = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
+    if (!listed.has(parent)) {
+      listed.set(
+        parent,
+        entryAt(join(target, parent)) === 'directory' ? readdirSync(join(target, parent)) : [],
+      );
+    }
+    const base = name.slice(parent === '' ? 0 : parent.length + 1);
+    for (const existing of listed.get(parent) ?? []) {
+      if (existing !== base && folded(existing) === folded(base)) {
+        const at = parent === '' ? existing : `${parent}/${existing}`;
+        conflicts.push(
+          `${at}: differs from synth's ${name} only in letter case or Unicode form, which macOS and Windows store as one name; rename or remove it`,
+        );
+      }
     }
   }
   for (const path of owned.keys()) {
@@ -535,6 +606,7 @@ function takeLock(target: string, outDir: string): () => void {
  */
 export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   for (const path of files.keys()) checkRelativePath(path);
+  checkNoFoldedClash(files.keys());
   const requested = resolve(outDir);
   const kind = entryAt(requested);
   let resolved = requested;

@@ -9,9 +9,11 @@
  * `KafkaEksPlatform`) moves over without replacement with `aliasRootResources: true`; a new stack
  * needs nothing (see the arg, and docs/upgrade.md).
  */
+import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { parseSpec, type LoadedSpec } from '../spec/load';
 import type { PlatformSpecInput } from '../spec/schema';
+import { providerRegionProblem } from './lib/region';
 import { buildPlatformStack } from './stack';
 
 /** Type token of the component (`pkg:index:Name`, like the other components). */
@@ -92,6 +94,16 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
   ) {
     // Validate before registering anything: a bad spec leaves no half-registered component.
     const loaded = isLoadedSpec(args.spec) ? args.spec : parseSpec(args.spec);
+    // The default AWS provider must create the resources in the spec's region. With a provider
+    // or a parent given, the provider may be another one, whose region is not known here.
+    if (
+      opts?.provider === undefined &&
+      opts?.providers === undefined &&
+      opts?.parent === undefined
+    ) {
+      const problem = providerRegionProblem(loaded.spec.region, aws.config.region);
+      if (problem !== undefined) throw new pulumi.RunError(problem);
+    }
     super(KAFKA_EKS_PLATFORM_TYPE, name, {}, opts);
     this.loaded = loaded;
     // Every component is a child of this one, so `pulumi destroy`, aliases and the console see

@@ -4,12 +4,11 @@
  * its baseline), and nodes per zone. Vega ships as ES modules with top-level await, so it is loaded
  * with a real dynamic `import()`; this module only runs under tsx (the CLI), not under jest.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { MINUTE_MS } from './demand';
 import type { SimulationDetails } from './simulate';
 import { STRATEGY_NAMES } from './strategies/strategy';
 import { SWEPT_STRATEGIES, type SweepResult } from './sweep';
+import { writeFileAtomically } from './write-file';
 
 /** Most points per line; longer runs are bucketed (demand: highest, capacity: lowest, nodes: highest). */
 const MAX_POINTS = 300;
@@ -221,21 +220,10 @@ export async function writeSweepSvg(
   source: string,
   file: string,
 ): Promise<void> {
-  writeAtomically(file, await renderVegaLiteSvg(sweepChartSpec(result, source)));
+  writeFileAtomically(file, await renderVegaLiteSvg(sweepChartSpec(result, source)));
 }
 
-/** Renders and writes the chart atomically (temporary file, then rename). */
+/** Renders and writes the chart atomically (`writeFileAtomically`: flushed, then renamed). */
 export async function writeChartSvg(details: SimulationDetails, file: string): Promise<void> {
-  writeAtomically(file, await renderChartSvg(details));
-}
-
-function writeAtomically(file: string, svg: string): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, svg);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(file, await renderChartSvg(details));
 }

@@ -228,7 +228,7 @@ export function parseSpec(raw: unknown, source?: string): LoadedSpec {
       [
         {
           path: '',
-          message: `the spec must be a mapping (name, region, zones, kafka, ...), got ${showValue(raw)}`,
+          message: `the spec must be a mapping (name, region, zones, kafka, ...), got ${shortValue(raw)}`,
         },
       ],
       source,
@@ -266,14 +266,63 @@ export function parseSpecText(text: string, source?: string): LoadedSpec {
   return parseSpec(document.toJS(), source);
 }
 
-/** Reads and validates a spec file. */
-export function loadSpecFile(file: string): LoadedSpec {
-  let text: string;
+/** `showValue`, cut to 120 characters: a whole file that is no mapping is not worth repeating. */
+function shortValue(value: unknown): string {
+  const shown = showValue(value);
+  return shown.length <= 120 ? shown : `${shown.slice(0, 117)}...`;
+}
+
+/**
+ * The text of a spec file's bytes. YAML 1.2 (section 5.2, "Character Encodings") has a reader
+ * accept UTF-8 and UTF-16, and tell them apart by a byte order mark or, without one, by where the
+ * first character's zero byte is (`00 x`: UTF-16BE, `x 00`: UTF-16LE); Windows PowerShell 5.1 writes
+ * UTF-16LE with a mark by default. A UTF-8 mark is dropped.
+ * @throws SpecError for UTF-32 (a mark or three zero bytes around the first character), and for
+ *   bytes that are not valid in the detected encoding (a legacy 8-bit file, such as Windows-1252
+ *   `é`), naming the line and the fix; never a silent U+FFFD.
+ */
+export function decodeSpecBytes(bytes: Uint8Array, source?: string): string {
+  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  const fail = (message: string): never => {
+    throw new SpecError([{ path: '', message }], source);
+  };
+  if (
+    (b0 === 0 && b1 === 0 && ((b2 === 0xfe && b3 === 0xff) || b2 === 0)) ||
+    (b0 !== undefined && b1 === 0 && b2 === 0 && b3 === 0) ||
+    (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0)
+  ) {
+    return fail(
+      'the file is UTF-32 encoded, which the spec reader does not take; save it as UTF-8',
+    );
+  }
+  let encoding = 'utf-8';
+  let start = 0;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) start = 3;
+  else if (b0 === 0xff && b1 === 0xfe) [encoding, start] = ['utf-16le', 2];
+  else if (b0 === 0xfe && b1 === 0xff) [encoding, start] = ['utf-16be', 2];
+  else if (b0 === 0 && b1 !== undefined && b1 !== 0) encoding = 'utf-16be';
+  else if (b0 !== undefined && b0 !== 0 && b1 === 0) encoding = 'utf-16le';
+  const body = bytes.subarray(start);
   try {
-    text = readFileSync(file, 'utf8');
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    // The line of the first bad byte: decode leniently and count the lines before U+FFFD.
+    const lenient = new TextDecoder(encoding, { ignoreBOM: true }).decode(body);
+    const line = lenient.slice(0, lenient.indexOf('\ufffd')).split('\n').length;
+    return fail(
+      `the file is not valid ${encoding.toUpperCase()} (line ${line} holds bytes of another encoding, such as Windows-1252); save it as UTF-8`,
+    );
+  }
+}
+
+/** Reads and validates a spec file (UTF-8 or UTF-16, see `decodeSpecBytes`). */
+export function loadSpecFile(file: string): LoadedSpec {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SpecError([{ path: '', message: `cannot read the spec file: ${reason}` }], file);
   }
-  return parseSpecText(text, file);
+  return parseSpecText(decodeSpecBytes(bytes, file), file);
 }

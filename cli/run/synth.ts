@@ -9,6 +9,7 @@ import { synthPlatform } from '../../charts/synth';
 import { formatIssue } from '../../spec/errors';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
+import { gitopsPathWarning } from '../gitops-path';
 import type { CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../paths';
 
@@ -47,6 +48,8 @@ export function runSynth(options: SynthOptions, io: CliIo): number {
     if (error instanceof OutputOwnershipError) throw new CliInputError([`--out: ${error.message}`]);
     throw error;
   }
+  const pathWarning = gitopsPathWarning(loaded.spec, options.out);
+  if (pathWarning !== undefined) io.stderr(`warning: ${pathWarning}\n`);
   if (options.json) {
     const summary = {
       outDir: options.out,
@@ -58,7 +61,10 @@ export function runSynth(options: SynthOptions, io: CliIo): number {
       written: report.written.length,
       removed: report.removed.length,
       untouched: report.foreign.length,
-      warnings: loaded.warnings.map(formatIssue),
+      warnings: [
+        ...loaded.warnings.map(formatIssue),
+        ...(pathWarning === undefined ? [] : [pathWarning]),
+      ],
     };
     io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   } else {

@@ -87,6 +87,20 @@ export function engineWorkingDirectory(): string {
 }
 
 /**
+ * The `region` of the spec file at `specFile` (relative to `projectRoot`, as the program resolves
+ * it), or undefined when the file cannot be read or names no region (the program then reports it).
+ */
+function specRegionOf(projectRoot: string, specFile: string): string | undefined {
+  try {
+    const spec = parse(readFileSync(resolve(projectRoot, specFile), 'utf8')) as unknown;
+    const region = (spec as { region?: unknown } | null)?.region;
+    return typeof region === 'string' ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Sets up mocks, runs `program` inside a Pulumi stack, and returns what it registered, in
  * construction order. `specFile` is put into the stack config under `kafka-eks-autoscaling:spec`.
  * The program runs with the working directory the engine would give it
@@ -123,7 +137,13 @@ export async function recordPlan(
     'plan',
     false,
   );
-  if (specFile !== undefined) pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
+  if (specFile !== undefined) {
+    pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
+    // The plan stands for the stack that deploys this spec, whose `aws:region` must be the spec's
+    // (KafkaEksPlatform refuses any other); the shell's AWS_REGION says nothing about that stack.
+    const region = specRegionOf(resolve(__dirname, '..', '..'), specFile);
+    if (region !== undefined) pulumi.runtime.setConfig('aws:region', region);
+  }
   const nameOf = (resource: pulumi.Resource | undefined): string =>
     resource === undefined ? STACK_PARENT : (names.get(resource) ?? STACK_PARENT);
   const callerDirectory = process.cwd();

@@ -1,0 +1,94 @@
+/**
+ * `synth --out` against `gitops.path`: with a GitOps engine, the synthesized Flux Kustomizations
+ * and the Argo CD Application point into `gitops.path` of the repository, so output written
+ * elsewhere in the same Git work tree is never synced; the engine says so only in the cluster,
+ * after the push. Synth warns (stderr, and in the JSON warnings) and still writes; nothing is said
+ * outside a work tree, with engine `none`, or when the folders agree.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { runSynth } from '../../cli/run/synth';
+
+const ROOT = join(__dirname, '..', '..');
+
+function specWith(folder: string, engine: string, path: string): string {
+  const spec = parse(readFileSync(join(ROOT, 'stacks', 'dev.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  spec['gitops'] = { engine, path };
+  const file = join(folder, `spec-${engine}.yaml`);
+  writeFileSync(file, stringify(spec));
+  return file;
+}
+
+function run(config: string, out: string, json = false): { stderr: string; stdout: string } {
+  let stderr = '';
+  let stdout = '';
+  const code = runSynth(
+    { config, out, json },
+    { stdout: text => (stdout += text), stderr: text => (stderr += text) },
+  );
+  expect(code).toBe(0);
+  return { stderr, stdout };
+}
+
+const FOLDERS = ['dist', 'clusters/prod/kafka', 'clusters/prod/kafak', 'platform'];
+
+describe('synth --out inside a Git work tree, against gitops.path', () => {
+  it('property: warns exactly when the folder in the work tree is not gitops.path', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FOLDERS),
+        fc.constantFrom(...FOLDERS),
+        fc.constantFrom('flux', 'argocd', 'none'),
+        fc.constantFrom('dir', 'file', 'absent'),
+        fc.boolean(),
+        (pathInSpec, outFolder, engine, gitEntry, dotSlash) => {
+          const work = mkdtempSync(join(tmpdir(), 'synth-gitops-path-'));
+          const repo = join(work, 'repo');
+          mkdirSync(repo);
+          if (gitEntry === 'dir') mkdirSync(join(repo, '.git'));
+          if (gitEntry === 'file')
+            writeFileSync(join(repo, '.git'), 'gitdir: ../main/.git/worktrees/x\n');
+          const config = specWith(work, engine, `${dotSlash ? './' : ''}${pathInSpec}`);
+          const { stderr } = run(config, join(repo, outFolder));
+          const expectWarning =
+            engine !== 'none' && gitEntry !== 'absent' && pathInSpec !== outFolder;
+          if (expectWarning) {
+            expect(stderr).toContain(`--out is ./${outFolder} in the Git work tree ${repo}`);
+            expect(stderr).toContain(`Set gitops.path: ./${outFolder}`);
+            expect(stderr).toContain(`or synth into ${join(repo, pathInSpec)}`);
+          } else {
+            expect(stderr).not.toContain('gitops.path');
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('resolves links: --out through a linked folder that lands on gitops.path is fine', () => {
+    const work = mkdtempSync(join(tmpdir(), 'synth-gitops-link-'));
+    const repo = join(work, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'clusters'));
+    symlinkSync(join(repo, 'clusters'), join(work, 'shortcut'));
+    const config = specWith(work, 'flux', './clusters/kafka');
+    expect(run(config, join(work, 'shortcut', 'kafka')).stderr).toBe('');
+  });
+
+  it('puts the warning into the JSON warnings as well', () => {
+    const work = mkdtempSync(join(tmpdir(), 'synth-gitops-json-'));
+    mkdirSync(join(work, 'repo', '.git'), { recursive: true });
+    const config = specWith(work, 'argocd', './dist');
+    const { stdout } = run(config, join(work, 'repo', 'platform'), true);
+    const summary = JSON.parse(stdout) as { warnings: string[] };
+    expect(summary.warnings.some(warning => warning.includes('Argo CD will look in ./dist'))).toBe(
+      true,
+    );
+  });
+});

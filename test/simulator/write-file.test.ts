@@ -1,0 +1,105 @@
+/**
+ * `simulate --svg` replaces the user's file: `writeFileAtomically` (simulator/write-file.ts) must
+ * flush the new bytes before the rename and the folder after it (a file system may persist a rename
+ * before the data it points at), leave the old file whole on any failure, and leave no temporary
+ * file behind. Checked on the order of the real `fs` calls, over generated contents and failure
+ * points (fast-check).
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { writeFileAtomically } from '../../simulator/write-file';
+
+type Call =
+  | { readonly op: 'open'; readonly fd: number; readonly path: string }
+  | { readonly op: 'fsync'; readonly fd: number }
+  | { readonly op: 'rename'; readonly from: string; readonly to: string };
+
+const calls: Call[] = [];
+/** When set, the n-th disk-changing call (1-based) throws instead of running. */
+let failAt: number | undefined;
+let steps = 0;
+
+function step(): void {
+  steps += 1;
+  if (failAt !== undefined && steps === failAt) {
+    throw Object.assign(new Error('injected ENOSPC'), { code: 'ENOSPC' });
+  }
+}
+
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+  return {
+    ...actual,
+    openSync: jest.fn((...args: Parameters<typeof actual.openSync>) => {
+      step();
+      const fd = actual.openSync(...args);
+      calls.push({ op: 'open', fd, path: resolve(String(args[0])) });
+      return fd;
+    }),
+    writeFileSync: jest.fn((...args: Parameters<typeof actual.writeFileSync>) => {
+      step();
+      actual.writeFileSync(...args);
+    }),
+    fsyncSync: jest.fn((fd: number) => {
+      step();
+      actual.fsyncSync(fd);
+      calls.push({ op: 'fsync', fd });
+    }),
+    renameSync: jest.fn((from: string, to: string) => {
+      step();
+      actual.renameSync(from, to);
+      calls.push({ op: 'rename', from: resolve(from), to: resolve(to) });
+    }),
+  };
+});
+
+describe('writeFileAtomically', () => {
+  it('property: the new bytes are flushed before the rename, the folder after it', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), text => {
+        const folder = mkdtempSync(join(tmpdir(), 'svg-durable-'));
+        const file = join(folder, 'chart.svg');
+        writeFileSync(file, 'old');
+        calls.length = 0;
+        failAt = undefined;
+        writeFileAtomically(file, text);
+        expect(readFileSync(file, 'utf8')).toBe(text);
+        const renameAt = calls.findIndex(call => call.op === 'rename' && call.to === file);
+        expect(renameAt).toBeGreaterThan(-1);
+        const rename = calls[renameAt] as Extract<Call, { op: 'rename' }>;
+        const opened = new Map<number, string>();
+        const flushedAt = (path: string): number[] =>
+          calls.flatMap((call, index) => {
+            if (call.op === 'open') opened.set(call.fd, call.path);
+            return call.op === 'fsync' && opened.get(call.fd) === path ? [index] : [];
+          });
+        expect(flushedAt(rename.from).some(index => index < renameAt)).toBe(true);
+        opened.clear();
+        expect(flushedAt(dirname(file)).some(index => index > renameAt)).toBe(true);
+        expect(readdirSync(folder)).toEqual(['chart.svg']);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('property: a failure at any step before the rename leaves the old file whole and no temporary file', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.string({ maxLength: 200 }), (at, text) => {
+        const folder = mkdtempSync(join(tmpdir(), 'svg-fail-'));
+        const file = join(folder, 'chart.svg');
+        writeFileSync(file, 'old');
+        steps = 0;
+        failAt = at;
+        try {
+          expect(() => writeFileAtomically(file, text)).toThrow('injected ENOSPC');
+        } finally {
+          failAt = undefined;
+        }
+        expect(readFileSync(file, 'utf8')).toBe('old');
+        expect(readdirSync(folder)).toEqual(['chart.svg']);
+      }),
+    );
+  });
+});
