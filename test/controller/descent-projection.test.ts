@@ -38,7 +38,6 @@ import {
 
 const config: ControllerConfig = forecastAndRampConfig();
 const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
-const HORIZON_S = 180;
 
 /** Every zone's forecast `ok` at `forecastMiBps` (no correction), or `status` without figures. */
 function withForecast(
