@@ -338,9 +338,10 @@ export interface ZoneView {
   readonly rampRising?: boolean;
   /**
    * Forecast floor and ramp guard on: true while the forecast confirms the zone's descent (its
-   * forecast for the lead time fits the level that carries current demand, at the target, and
-   * demand is not rising), so the scale-in level and a removal in progress are judged at the
-   * target without the scale-in margin (`descentConfirmed` in `decide.ts`); absent otherwise.
+   * forecast for the lead time fits the level that carries current demand, at the target, and so
+   * does the ramp guard's projection, `rampProjectedMiBps`), so the scale-in level and a removal
+   * in progress are judged at the target without the scale-in margin (`descentConfirmed` in
+   * `decide.ts`); absent otherwise.
    */
   readonly descentConfirmed?: boolean;
 }

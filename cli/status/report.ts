@@ -304,7 +304,7 @@ function notEligible(
   // the descent (`descentConfirmed` in controller/decide.ts): the target is then enough.
   const waiver =
     config.forecast !== undefined && config.rampHorizonSeconds !== undefined
-      ? `; at most ${targetMiBps} MiB/s (${lower} nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits ${lower} nodes at the target and demand is not rising: no scale-in margin)`
+      ? `; at most ${targetMiBps} MiB/s (${lower} nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits ${lower} nodes at the target and so does the ramp guard projection: no scale-in margin)`
       : '';
   const sinceMs = zone.levelCarriesSinceMs?.[String(lower)];
   if (sinceMs === undefined) {

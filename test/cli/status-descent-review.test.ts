@@ -2,7 +2,8 @@
  * `status` while the forecast may waive the scale-in margin (review of issue #16's ramp-down
  * rules). With the forecast floor and the ramp guard both on (prod), the controller judges a
  * scale-in at the target without the margin while the zone's forecast for the lead time fits the
- * lower level at the target and demand is not rising (`descentConfirmed` in controller/decide.ts).
+ * lower level at the target and so does the ramp guard's projection (`descentConfirmed` in
+ * controller/decide.ts).
  * Fault: `status` named only the threshold less the margin ("not before demand is at most ...,
  * so a node can go as soon as demand is at most ..."), which is false while the forecast confirms
  * the descent: the node goes above it. Now the summary names the target too, and when it applies;

@@ -60,7 +60,7 @@ describe('status: the next scale-in of a zone that is not eligible', () => {
     expect(next).toMatchObject({ state: 'demand-too-high', belowMiBps: MARGIN_1 });
     expect(next?.atMs).toBeUndefined();
     expect(next?.summary).toBe(
-      `not before demand (300 MiB/s) falls to ${TARGET_1} MiB/s (1 nodes at the target) and stays there for the ${WINDOW_S}s window, and is at most ${MARGIN_1} MiB/s (less the scale-in margin) at its end; at most ${TARGET_1} MiB/s (1 nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits 1 nodes at the target and demand is not rising: no scale-in margin)`,
+      `not before demand (300 MiB/s) falls to ${TARGET_1} MiB/s (1 nodes at the target) and stays there for the ${WINDOW_S}s window, and is at most ${MARGIN_1} MiB/s (less the scale-in margin) at its end; at most ${TARGET_1} MiB/s (1 nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits 1 nodes at the target and so does the ramp guard projection: no scale-in margin)`,
     );
   });
 

@@ -111,7 +111,7 @@ describe('status report', () => {
     expect(b?.nextScaleIn).toEqual({
       state: 'demand-too-high',
       belowMiBps: expected,
-      summary: `not before demand (300 MiB/s) falls to ${target} MiB/s (1 nodes at the target) and stays there for the ${config.scaleInStabilizationSeconds}s window, and is at most ${expected} MiB/s (less the scale-in margin) at its end; at most ${target} MiB/s (1 nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits 1 nodes at the target and demand is not rising: no scale-in margin)`,
+      summary: `not before demand (300 MiB/s) falls to ${target} MiB/s (1 nodes at the target) and stays there for the ${config.scaleInStabilizationSeconds}s window, and is at most ${expected} MiB/s (less the scale-in margin) at its end; at most ${target} MiB/s (1 nodes at the target) is enough while the forecast confirms the descent (its forecast for the lead time fits 1 nodes at the target and so does the ramp guard projection: no scale-in margin)`,
     });
   });
 

@@ -1,7 +1,7 @@
 /**
  * The forecast confirms a descent (issue #16, synthetic days with 3% noise): while a zone's forecast
- * for the next lead time fits the level that carries its current demand, at the target, and the
- * ramp guard sees no rise, the scale-in is judged at the target without the scale-in margin, both
+ * for the next lead time fits the level that carries its current demand, at the target, and so does
+ * the ramp guard's projection, the scale-in is judged at the target without the scale-in margin, both
  * when a removal starts and while it goes on (`descentConfirmed` in `controller/decide.ts`). Before,
  * a noisy sample inside the margin held the start of the ramp-down and stalled removals in
  * progress (an empty node waited 5 minutes before its `unprotect` on daily:2).
@@ -65,7 +65,7 @@ function fourNodes(demand: number, forecastMiBps: number, status?: ZoneForecast[
 }
 
 describe('the forecast confirms a descent', () => {
-  test('demand inside level 2 margin, forecast fitting level 2, not rising: the removal starts', () => {
+  test('demand inside level 2 margin, forecast fitting level 2, flat: the removal starts', () => {
     const plan = decide(fourNodes(94, 96), config, memoryAfter(96));
     expect(plan.zones[0]).toMatchObject({
       scaleOutLevelNodes: 2,
@@ -75,11 +75,11 @@ describe('the forecast confirms a descent', () => {
     });
     expect(plan.action).toMatchObject({ kind: 'scale-in', zone: 'us-east-1a' });
     expect(plan.detail).toContain(
-      '; the forecast confirms the descent (96 MiB/s within 1470s fits 2 nodes at the target, demand not rising): no scale-in margin',
+      '; the forecast confirms the descent (96 MiB/s within 1470s fits 2 nodes at the target, and so does the ramp guard projection of 94 MiB/s within 180s): no scale-in margin',
     );
   });
 
-  test('demand rising (ramp guard): the margin stays', () => {
+  test('demand rising past level 2 target within the ramp guard horizon (94 after 85): the margin stays', () => {
     const plan = decide(fourNodes(94, 96), config, memoryAfter(85));
     expect(plan.zones[0].descentConfirmed).toBeUndefined();
     expect(plan.zones[0].scaleInLevelNodes).toBe(4);
@@ -140,7 +140,7 @@ describe('a removal in progress while the forecast confirms the descent', () => 
     expect(removalStillWanted(plan, 'us-east-1a')).toBe(true);
   });
 
-  test('waits inside the margin while demand rises', () => {
+  test('waits inside the margin while demand rises past the target within the ramp guard horizon', () => {
     const plan = removing(47, 48, 40);
     expect(removalMayProceed(plan, 'us-east-1a')).toBe(false);
     expect(removalStillWanted(plan, 'us-east-1a')).toBe(true);

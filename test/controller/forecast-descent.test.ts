@@ -3,8 +3,9 @@
  * forecast says (known or not, however low), a zone whose current demand is above the target
  * capacity of the level below its node count neither starts a removal nor goes on with one (the
  * removal is rolled back). A low forecast may only ever agree with a scale-in that current demand
- * already allows: with the ramp guard on and demand not rising, a forecast that fits the lower
- * level waives the scale-in margin (`descentConfirmed`), never the target.
+ * already allows: with the ramp guard on and its projection within the lower level's target, a
+ * forecast that fits the lower level waives the scale-in margin (`descentConfirmed`), never the
+ * target. Any ramp samples: `test/controller/descent-projection.test.ts`.
  *
  * Test config: levels 1/2/4, 4 brokers a zone, baseline 100 MiB/s, target 0.5 (a node carries
  * 50 MiB/s), margin 0.1, window 600 s, forecast floor on (lead time 1470 s), ramp guard on (horizon 180 s).
