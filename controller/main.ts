@@ -126,6 +126,8 @@ async function main(): Promise<void> {
     events: limitedEvents(kubernetes, kubernetesGate),
     liveNodeCheck: {
       nodeNow: nodeName => limitedCall(kubernetesGate, () => kubernetes.nodeNow(nodeName), 2),
+      nodesOfInstance: instanceId =>
+        limitedCall(kubernetesGate, () => kubernetes.nodesOfInstance(instanceId)),
     },
     liveRecordCheck: {
       nodesWithRecords: () => limitedCall(kubernetesGate, () => kubernetes.nodesWithRecords()),

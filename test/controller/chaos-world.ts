@@ -1110,6 +1110,19 @@ export class ChaosWorld
     };
   }
 
+  /**
+   * The live read of every Node that names the instance: unlabelled nodes included (no label
+   * selector), never stale; fails like any API call during an API fault.
+   */
+  async nodesOfInstance(instanceId: string): Promise<readonly string[]> {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    return this.nodes
+      .filter(node => node.instanceId === instanceId)
+      .map(node => node.name)
+      .sort();
+  }
+
   async record(event: ControllerEvent): Promise<void> {
     this.history.push({ kind: 'event', atMs: this.nowMs, ...event });
   }

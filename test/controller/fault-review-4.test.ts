@@ -1,0 +1,157 @@
+/**
+ * Fourth outside fault review of the controller (fault injection at every step, mutation check):
+ * the faults it found, each as the state that showed it and as a property over its class.
+ *
+ * 1. The node-less exit terminated an instance on the cached node view alone. Every other
+ *    termination reads the node live right before it (`LiveNodeCheck.nodeNow`); the exit for an
+ *    instance that "never became a Node" trusted the informer's Kafka node view, which lists
+ *    nodes by label. An instance whose Node exists but is missing from that view (its label
+ *    changed, the cache has not caught up) looked node-less for `nodeReadyTimeoutSeconds`, and a
+ *    broker the cached pod view did not yet show on that node (a pod recreated by Strimzi and
+ *    bound since the cache last heard of it, shown Pending) was terminated with it. Now the exit
+ *    first lists every Node of the cluster live (no label selector) and terminates only an
+ *    instance that no Node names in its `spec.providerID`.
+ */
+import fc from 'fast-check';
+import { ControllerMetrics } from '../../controller/metrics';
+import { silentLogger } from '../../controller/log';
+import type { Observed } from '../../controller/model';
+import { Reconciler } from '../../controller/reconciler';
+import { FakeCluster } from './fake-cluster';
+import { testConfig } from './fixtures';
+
+const config = { ...testConfig(), scaleInStabilizationSeconds: 86_400 };
+
+/**
+ * A reconciler on `cluster` whose cached views miss the nodes in `hidden` (their label changed,
+ * or the node cache lags) and show the broker pods in `pendingInView` unbound (the pod cache has
+ * not seen their binding yet). The live reads see the truth.
+ */
+function reconcilerWithCaches(
+  cluster: FakeCluster,
+  hidden: ReadonlySet<string>,
+  pendingInView: ReadonlySet<string>,
+): Reconciler {
+  const observe = async (): Promise<Observed> => {
+    const truth = await cluster.observe();
+    return {
+      ...truth,
+      nodes: truth.nodes.filter(node => !hidden.has(node.name)),
+      brokers: truth.brokers.map(broker =>
+        pendingInView.has(broker.podName)
+          ? { ...broker, nodeName: undefined, ready: false }
+          : broker,
+      ),
+    };
+  };
+  return new Reconciler({
+    config,
+    observe,
+    cluster,
+    groups: cluster,
+    events: { record: async () => undefined },
+    leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+    metrics: new ControllerMetrics({ defaultMetrics: false }),
+    logger: silentLogger,
+    liveNodeCheck: cluster,
+  });
+}
+
+/** Whether the Node of `instanceId` is one the node cache misses. */
+function hiddenOf(instanceId: string, cluster: FakeCluster, hidden: ReadonlySet<string>): boolean {
+  const node = cluster.nodes.find(each => each.instanceId === instanceId);
+  return node !== undefined && hidden.has(node.name);
+}
+
+/** Runs passes 30 s apart for a little longer than the node-less timeout. */
+async function pastNodelessTimeout(controller: Reconciler, cluster: FakeCluster): Promise<void> {
+  const passes = Math.ceil(config.nodeReadyTimeoutSeconds / 30) + 4;
+  for (let pass = 0; pass < passes; pass++) {
+    await controller.reconcileOnce();
+    cluster.nowMs += 30_000;
+  }
+}
+
+describe('the node-less exit never terminates an instance that has a Node', () => {
+  test('a Node missing from the cached view, with a broker the pod cache shows Pending: not terminated', async () => {
+    // GIVEN zone a with a second instance i-a9 whose Node node-a-9 exists and hosts broker 1000,
+    // while the node cache misses node-a-9 and the pod cache still shows that broker unbound
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 9);
+    const broker = cluster.brokers.find(each => each.zone === 'us-east-1a');
+    if (broker === undefined) throw new Error('zone a has no broker');
+    cluster.brokers = cluster.brokers.map(each =>
+      each === broker ? { ...each, nodeName: 'node-a-9' } : each,
+    );
+    const controller = reconcilerWithCaches(
+      cluster,
+      new Set(['node-a-9']),
+      new Set([broker.podName]),
+    );
+    // WHEN the controller runs past nodeReadyTimeoutSeconds
+    await pastNodelessTimeout(controller, cluster);
+    // THEN i-a9, whose Node hosts a broker, is neither unprotected nor terminated
+    expect(cluster.terminated).toEqual([]);
+    expect(cluster.writes.filter(write => write.startsWith('unprotect'))).toEqual([]);
+  });
+
+  test('an instance with no Node anywhere is still terminated (the way out stays)', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 9);
+    cluster.nodes = cluster.nodes.filter(node => node.name !== 'node-a-9');
+    const controller = reconcilerWithCaches(cluster, new Set(), new Set());
+    await pastNodelessTimeout(controller, cluster);
+    expect(cluster.terminated).toEqual(['i-a9']);
+  });
+
+  test('property: whatever the caches miss, only instances without a Node are terminated', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Extra instances of zone a: whether each has a Node, whether the node cache misses that
+        // Node, and how many of the zone's brokers sit on it (shown Pending by the pod cache).
+        fc.array(fc.record({ hasNode: fc.boolean(), hidden: fc.boolean(), brokers: fc.nat(2) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        async extras => {
+          const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+          const hidden = new Set<string>();
+          const pending = new Set<string>();
+          const zoneBrokers = cluster.brokers.filter(each => each.zone === 'us-east-1a');
+          let next = 0;
+          // Instances that have a Node in the cluster (shown or not).
+          const withNode = new Set<string>();
+          extras.forEach((extra, index) => {
+            const instanceId = cluster.addInstance('us-east-1a', 5 + index);
+            const nodeName = `node-a-${5 + index}`;
+            if (!extra.hasNode) {
+              cluster.nodes = cluster.nodes.filter(node => node.name !== nodeName);
+              return;
+            }
+            withNode.add(instanceId);
+            if (!extra.hidden) return;
+            hidden.add(nodeName);
+            for (let count = 0; count < extra.brokers && next < zoneBrokers.length; count++) {
+              const podName = zoneBrokers[next++].podName;
+              pending.add(podName);
+              cluster.brokers = cluster.brokers.map(each =>
+                each.podName === podName ? { ...each, nodeName } : each,
+              );
+            }
+          });
+          await pastNodelessTimeout(reconcilerWithCaches(cluster, hidden, pending), cluster);
+          // A Node the caches miss keeps its instance (a visible empty node may be scaled in by
+          // an ordinary removal, which reads the node live: not judged here).
+          for (const instanceId of cluster.terminated) {
+            expect(withNode.has(instanceId) && hiddenOf(instanceId, cluster, hidden)).toBe(false);
+          }
+          // The way out stays: a zone with an instance that has no Node at all gets its retry.
+          if (extras.some(extra => !extra.hasNode)) {
+            expect(cluster.terminated.filter(id => !withNode.has(id))).toHaveLength(1);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 20 },
+    );
+  });
+});
