@@ -17,6 +17,8 @@ import { ControllerMetrics } from '../../controller/metrics';
 import { silentLogger } from '../../controller/log';
 import type { Observed } from '../../controller/model';
 import { Reconciler } from '../../controller/reconciler';
+import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
+import { FAULT_KINDS, REVIEW_4_FAULT_KINDS, type FaultKind } from './chaos-world';
 import { FakeCluster } from './fake-cluster';
 import { testConfig } from './fixtures';
 
@@ -154,4 +156,28 @@ describe('the node-less exit never terminates an instance that has a Node', () =
       { numRuns: 60, seed: 20 },
     );
   });
+});
+
+describe("the chaos property with the fourth review's fault kinds", () => {
+  /** Every kind, the review's own drawn as often as all the others together. */
+  const kinds: readonly FaultKind[] = [
+    ...FAULT_KINDS,
+    ...Array.from({ length: FAULT_KINDS.length }, (_, index) => {
+      return REVIEW_4_FAULT_KINDS[index % REVIEW_4_FAULT_KINDS.length];
+    }),
+  ];
+  const schedules = fc
+    .array(faultArbOf(kinds), { minLength: 1, maxLength: 60 })
+    .map(faults => [...faults].sort((a, b) => a.atMs - b.atMs));
+
+  test('every schedule: the checker finds no violation, and the world settles', async () => {
+    await fc.assert(
+      fc.asyncProperty(schedules, fc.constantFrom(2, 3), async (faults, zones) => {
+        const { violations, world } = await runSchedule(faults, configWithZones(zones));
+        expect(violations).toEqual([]);
+        expectSettled(world);
+      }),
+      { numRuns: 100, seed: 2020, endOnFailure: true },
+    );
+  }, 300_000);
 });
