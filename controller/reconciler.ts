@@ -147,6 +147,8 @@ export class Reconciler {
   private nodelessSinceMs = new Map<string, number>();
   /** Zones whose node-less instance this process already terminated (retry once). */
   private readonly nodelessRetriedZones = new Set<string>();
+  /** Instances the node-less exit found a Node for by a live read, already reported (Event). */
+  private readonly nodelessWithNodeReported = new Set<string>();
   /** Per retried zone, the instance IDs its group had at the retry. */
   private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
 
@@ -334,11 +336,15 @@ export class Reconciler {
         if (!this.allowed(observed, write)) return false;
         break;
       }
-      this.deps.logger.log('warn', 'live read refused a node-less termination', {
-        instance: victim.instanceId,
-        nodes: hosts,
-      });
       withNodeNow.add(victim.instanceId);
+      if (!this.nodelessWithNodeReported.has(victim.instanceId)) {
+        this.nodelessWithNodeReported.add(victim.instanceId);
+        await this.event(
+          'Warning',
+          'NodelessInstanceHasNode',
+          `instance ${victim.instanceId} of ${victim.groupName} has no Node in the Kafka node view but Node ${hosts.join(', ')} names it (live read): not terminated as node-less; give the Node the Kafka node label again, or remove the instance by hand`,
+        );
+      }
     }
     this.assertLeading();
     // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.

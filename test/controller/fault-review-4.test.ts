@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { ControllerMetrics } from '../../controller/metrics';
 import { silentLogger } from '../../controller/log';
 import type { Observed } from '../../controller/model';
+import type { ControllerEvent } from '../../controller/ports';
 import { Reconciler } from '../../controller/reconciler';
 import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
 import { FAULT_KINDS, REVIEW_4_FAULT_KINDS, type FaultKind } from './chaos-world';
@@ -33,6 +34,7 @@ function reconcilerWithCaches(
   cluster: FakeCluster,
   hidden: ReadonlySet<string>,
   pendingInView: ReadonlySet<string>,
+  events: ControllerEvent[] = [],
 ): Reconciler {
   const observe = async (): Promise<Observed> => {
     const truth = await cluster.observe();
@@ -51,7 +53,7 @@ function reconcilerWithCaches(
     observe,
     cluster,
     groups: cluster,
-    events: { record: async () => undefined },
+    events: { record: async event => void events.push(event) },
     leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
     metrics: new ControllerMetrics({ defaultMetrics: false }),
     logger: silentLogger,
@@ -85,16 +87,22 @@ describe('the node-less exit never terminates an instance that has a Node', () =
     cluster.brokers = cluster.brokers.map(each =>
       each === broker ? { ...each, nodeName: 'node-a-9' } : each,
     );
+    const events: ControllerEvent[] = [];
     const controller = reconcilerWithCaches(
       cluster,
       new Set(['node-a-9']),
       new Set([broker.podName]),
+      events,
     );
     // WHEN the controller runs past nodeReadyTimeoutSeconds
     await pastNodelessTimeout(controller, cluster);
     // THEN i-a9, whose Node hosts a broker, is neither unprotected nor terminated
     expect(cluster.terminated).toEqual([]);
     expect(cluster.writes.filter(write => write.startsWith('unprotect'))).toEqual([]);
+    // AND it says why, once: the Node that names the instance
+    const reported = events.filter(event => event.reason === 'NodelessInstanceHasNode');
+    expect(reported).toHaveLength(1);
+    expect(reported[0].message).toContain('node-a-9');
   });
 
   test('an instance with no Node anywhere is still terminated (the way out stays)', async () => {
