@@ -189,3 +189,42 @@ describe("the chaos property with the fourth review's fault kinds", () => {
     );
   }, 300_000);
 });
+
+describe('dry-run writes nothing, under any fault', () => {
+  test('an instance without a Node past the timeout is not terminated', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 9);
+    cluster.nodes = cluster.nodes.filter(node => node.name !== 'node-a-9');
+    const controller = new Reconciler({
+      config: { ...config, dryRun: true },
+      observe: cluster.observe,
+      cluster,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      liveNodeCheck: cluster,
+    });
+    await pastNodelessTimeout(controller, cluster);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  test('property: every schedule of every fault kind, in dry-run: no write reaches the world', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(faultArbOf([...FAULT_KINDS, ...REVIEW_4_FAULT_KINDS]), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.constantFrom(2, 3),
+        async (faults, zones) => {
+          const sorted = [...faults].sort((a, b) => a.atMs - b.atMs);
+          const { world } = await runSchedule(sorted, { ...configWithZones(zones), dryRun: true });
+          expect(world.history.filter(event => event.kind === 'write')).toEqual([]);
+        },
+      ),
+      { numRuns: 40, seed: 2021 },
+    );
+  }, 300_000);
+});
