@@ -237,3 +237,46 @@ describe('dry-run writes nothing, under any fault', () => {
     );
   }, 300_000);
 });
+
+describe('the protection housekeeping passes the write gate like every write', () => {
+  // Mutation check: with the gate dropped from the housekeeping, protection still went out on a view
+  // whose Prometheus data was stale (the housekeeping's own check ages only the Kubernetes and Auto
+  // Scaling views), and no test failed.
+  test('an unprotected InService instance is not protected while Prometheus data is stale', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 9);
+    const staleMs = (config.staleAfterSeconds + 1) * 1000;
+    const observe = async (): Promise<Observed> => {
+      const truth = await cluster.observe();
+      return {
+        ...truth,
+        freshness: { ...truth.freshness, prometheusAtMs: truth.nowMs - staleMs },
+      };
+    };
+    const controller = new Reconciler({
+      config,
+      observe,
+      cluster,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+    });
+    const pass = await controller.reconcileOnce();
+    expect(pass.protectedInstances).toEqual([]);
+    expect(cluster.writes).toEqual([]);
+    // Control: on a fresh view the same instance is protected.
+    const fresh = new Reconciler({
+      config,
+      observe: cluster.observe,
+      cluster,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+    });
+    expect((await fresh.reconcileOnce()).protectedInstances).toEqual(['i-a9']);
+  });
+});
