@@ -14,8 +14,10 @@
  *    (`NodelessInstanceHasNode`).
  *
  * Mutation check (each mutant one fault in the safety code, run against the controller's safety
- * tests): two that changed behaviour survived and are now killed. Opening the fence in `main.ts`'s
- * wiring (`test/controller/writers.test.ts`); dropping the node-less exit's dry-run guard (below).
+ * tests): four that changed behaviour survived and are now killed. Opening the fence in `main.ts`'s
+ * wiring (`test/controller/writers.test.ts`); dropping the node-less exit's dry-run guard, the
+ * protection housekeeping's write gate, and the monotonic clock from the leader's renew deadline
+ * (below).
  *
  * Fault kinds added to the chaos world (`REVIEW_4_FAULT_KINDS`): a pod cache that shows a bound
  * broker pod unbound, and an instance put into Standby and out again. The property below draws
@@ -26,6 +28,7 @@ import { ControllerMetrics } from '../../controller/metrics';
 import { silentLogger } from '../../controller/log';
 import type { Observed } from '../../controller/model';
 import type { ControllerEvent } from '../../controller/ports';
+import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
 import { Reconciler } from '../../controller/reconciler';
 import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
 import { FAULT_KINDS, REVIEW_4_FAULT_KINDS, type FaultKind } from './chaos-world';
@@ -278,5 +281,50 @@ describe('the protection housekeeping passes the write gate like every write', (
       logger: silentLogger,
     });
     expect((await fresh.reconcileOnce()).protectedInstances).toEqual(['i-a9']);
+  });
+});
+
+describe('leadership lapses by either clock', () => {
+  // Mutation check: judging the renew deadline by the wall clock alone survived every test. A wall
+  // clock stepped back by NTP after a renewal (by less than the time since, so it reads no
+  // negative age) made the last renewal look younger than it was: the replica kept writing past
+  // the renew deadline, and past the lease duration, when another replica may already lead.
+  test('a wall clock stepped back 9 s: not leading once 11 s have passed on the monotonic clock', async () => {
+    let lease: LeaseState | undefined;
+    let version = 0;
+    const store: LeaseStore = {
+      get: async () => lease,
+      create: async next => void (lease = { ...next, resourceVersion: String(++version) }),
+      update: async next => void (lease = { ...next, resourceVersion: String(++version) }),
+    };
+    const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
+    let wall = 1_000_000;
+    let mono = 5_000;
+    const elector = new LeaderElector(
+      'a',
+      store,
+      timing,
+      () => wall,
+      undefined,
+      () => mono,
+    );
+    expect(await elector.tryAcquireOrRenew()).toBe(true);
+    // 11 s pass (no renewal: the API server is unreachable); NTP stepped the wall clock back 9 s.
+    mono += 11_000;
+    wall += 11_000 - 9_000;
+    expect(elector.leadership().leading).toBe(false);
+    // Control: 9 s after the renewal on both clocks it still leads.
+    const again = new LeaderElector(
+      'b',
+      { ...store, get: async () => undefined },
+      timing,
+      () => wall,
+      undefined,
+      () => mono,
+    );
+    expect(await again.tryAcquireOrRenew()).toBe(true);
+    mono += 9_000;
+    wall += 9_000;
+    expect(again.leadership().leading).toBe(true);
   });
 });
