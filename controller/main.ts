@@ -3,10 +3,8 @@
  * election, the control loop and the HTTP server. Nothing else happens here.
  */
 import { hostname } from 'node:os';
-import { AutoScalingAdapter, autoScalingClient, sdkCalls } from './adapters/autoscaling';
-import { KubernetesAdapter } from './adapters/kubernetes';
 import { PrometheusAdapter } from './adapters/prometheus';
-import { NotLeaderError, fencedAutoScalingCalls, leaderFence } from './fence';
+import { NotLeaderError } from './fence';
 import { startHttpServer } from './http-server';
 import { LeaderElector } from './leader-election';
 import { ListWatchCache } from './list-watch';
@@ -31,6 +29,7 @@ import {
 } from './rate-limit';
 import { Reconciler } from './reconciler';
 import { DecisionPublisher } from './decision-record';
+import { fencedWriters } from './writers';
 
 async function main(): Promise<void> {
   const logger = jsonLogger();
@@ -42,8 +41,9 @@ async function main(): Promise<void> {
   // Leadership is checked again innermost, right before each write goes out (after any rate-limit
   // wait, and before each of the Auto Scaling adapter's retries): every Kubernetes write but the
   // Lease's, and every mutating Auto Scaling call (fence.ts). `elector` is read only then.
-  const fence = leaderFence(() => elector.leadership());
-  const kubernetes = new KubernetesAdapter(config, identity, fence);
+  const { kubernetes, autoscaling } = fencedWriters(config, identity, () => elector.leadership(), {
+    autoScalingEndpoint: process.env.AWS_ENDPOINT_URL,
+  });
   // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);
   // mutating Auto Scaling calls are spaced per group. The Lease has a bucket of its own, so its
   // renewal never queues behind other calls or their 429 pauses.
@@ -61,12 +61,6 @@ async function main(): Promise<void> {
     onError('lease'),
     // Read beside the wall clock: a step of either cannot make two leaders (leader-election.ts).
     () => performance.now(),
-  );
-  const autoscaling = new AutoScalingAdapter(
-    fencedAutoScalingCalls(
-      sdkCalls(autoScalingClient(config.region, process.env.AWS_ENDPOINT_URL, fence)),
-      fence,
-    ),
   );
   const groupSpacing = new GroupMutationSpacing(
     (config.autoscalingMutationIntervalSeconds ?? DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS) *
@@ -126,6 +120,8 @@ async function main(): Promise<void> {
     events: limitedEvents(kubernetes, kubernetesGate),
     liveNodeCheck: {
       nodeNow: nodeName => limitedCall(kubernetesGate, () => kubernetes.nodeNow(nodeName), 2),
+      nodesOfInstance: instanceId =>
+        limitedCall(kubernetesGate, () => kubernetes.nodesOfInstance(instanceId)),
     },
     liveRecordCheck: {
       nodesWithRecords: () => limitedCall(kubernetesGate, () => kubernetes.nodesWithRecords()),

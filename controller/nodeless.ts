@@ -12,7 +12,9 @@
  * once: the next scale-out launches a replacement; the retry is given back when an instance
  * launched after it becomes a Node, see `Reconciler`). If the replacement also never joins, the zone
  * holds with `zone-cannot-grow`, naming the group, and no longer holds the other zones. Nothing
- * ran on such an instance (no Node, so no pod), so terminating it cannot touch a broker.
+ * ran on such an instance (no Node, so no pod), so terminating it cannot touch a broker. "No
+ * Node" is read live right before (`LiveNodeCheck.nodesOfInstance`, every Node of the cluster, no
+ * label selector): the cached view lists Kafka nodes by label and may miss one.
  *
  * Pure: the reconciler keeps the first-seen times and calls this each pass (leader only, not in
  * dry-run), through the write gate.
@@ -46,16 +48,20 @@ export function instancesWithoutNode(observed: Observed): Map<string, NodelessIn
 
 /**
  * The first instance to give up on: without a Node for longer than `nodeReadyTimeoutSeconds`
- * since `sinceMs[instanceId]`, in a zone not yet retried, in a group above its min size.
+ * since `sinceMs[instanceId]`, in a zone not yet retried, in a group above its min size, and not
+ * in `skipInstanceIds` (instances a live read found a Node for this pass: the next candidate
+ * still gets its way out). @default skipInstanceIds - none
  */
 export function nodelessInstanceToTerminate(
   observed: Observed,
   config: ControllerConfig,
   sinceMs: ReadonlyMap<string, number>,
   retriedZones: ReadonlySet<string>,
+  skipInstanceIds: ReadonlySet<string> = new Set(),
 ): NodelessInstance | undefined {
   const limitMs = config.nodeReadyTimeoutSeconds * 1000;
   for (const candidate of instancesWithoutNode(observed).values()) {
+    if (skipInstanceIds.has(candidate.instanceId)) continue;
     const since = sinceMs.get(candidate.instanceId);
     if (since === undefined || observed.nowMs - since <= limitMs) continue;
     if (retriedZones.has(candidate.zone)) continue;

@@ -32,6 +32,14 @@ export interface LiveNodeCheck {
   nodeNow(
     nodeName: string,
   ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }>;
+  /**
+   * Names of every Node of the cluster (one LIST without a label selector, not the informer
+   * cache) whose `spec.providerID` names this EC2 instance, sorted; empty when none does. Read
+   * right before the node-less exit (`nodeless.ts`) terminates an instance: the cached Kafka node
+   * view lists nodes by label, so a Node whose label changed, or one the cache has not shown yet,
+   * would make its instance look node-less.
+   */
+  nodesOfInstance(instanceId: string): Promise<readonly string[]>;
 }
 
 /**

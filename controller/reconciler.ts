@@ -39,7 +39,11 @@ import type {
   LiveRecordCheck,
   Observe,
 } from './ports';
-import { instancesWithoutNode, nodelessInstanceToTerminate } from './nodeless';
+import {
+  instancesWithoutNode,
+  nodelessInstanceToTerminate,
+  type NodelessInstance,
+} from './nodeless';
 import { instancesToProtect } from './protection';
 import { hostGoingDown, staleDataBlocker } from './safety';
 
@@ -57,7 +61,8 @@ export interface ReconcilerDependencies {
   readonly newId?: () => string;
   /**
    * A live read of the node right before unprotect and terminate (the cached pod view may be up
-   * to `staleAfterSeconds` old). Without it, only the cached view is checked (tests).
+   * to `staleAfterSeconds` old), and of every Node that names an instance right before the
+   * node-less exit terminates it. Without it, only the cached view is checked (tests).
    */
   readonly liveNodeCheck?: LiveNodeCheck;
   /**
@@ -142,6 +147,8 @@ export class Reconciler {
   private nodelessSinceMs = new Map<string, number>();
   /** Zones whose node-less instance this process already terminated (retry once). */
   private readonly nodelessRetriedZones = new Set<string>();
+  /** Instances the node-less exit found a Node for by a live read, already reported (Event). */
+  private readonly nodelessWithNodeReported = new Set<string>();
   /** Per retried zone, the instance IDs its group had at the retry. */
   private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
 
@@ -304,15 +311,41 @@ export class Reconciler {
       }
     }
     if (config.dryRun) return false;
-    const victim = nodelessInstanceToTerminate(
-      observed,
-      config,
-      this.nodelessSinceMs,
-      this.nodelessRetriedZones,
-    );
-    if (victim === undefined) return false;
-    const write: GatedWrite = { kind: 'terminate-nodeless', ...victim };
-    if (!this.allowed(observed, write)) return false;
+    // "No Node" read live, not from the cache: the Kafka node view lists nodes by label, so a
+    // Node whose label changed, or one the cache has not shown yet, hides its instance's Node and
+    // any broker bound to it since the pod cache last heard. An instance found with a Node is
+    // skipped for this pass, and the next candidate is tried.
+    const withNodeNow = new Set<string>();
+    let victim: NodelessInstance | undefined;
+    let write: GatedWrite | undefined;
+    for (;;) {
+      victim = nodelessInstanceToTerminate(
+        observed,
+        config,
+        this.nodelessSinceMs,
+        this.nodelessRetriedZones,
+        withNodeNow,
+      );
+      if (victim === undefined) return false;
+      write = { kind: 'terminate-nodeless', ...victim };
+      if (!this.allowed(observed, write)) return false;
+      if (this.deps.liveNodeCheck === undefined) break;
+      const hosts = await this.deps.liveNodeCheck.nodesOfInstance(victim.instanceId);
+      if (hosts.length === 0) {
+        // The live read took time: gate again.
+        if (!this.allowed(observed, write)) return false;
+        break;
+      }
+      withNodeNow.add(victim.instanceId);
+      if (!this.nodelessWithNodeReported.has(victim.instanceId)) {
+        this.nodelessWithNodeReported.add(victim.instanceId);
+        await this.event(
+          'Warning',
+          'NodelessInstanceHasNode',
+          `instance ${victim.instanceId} of ${victim.groupName} has no Node in the Kafka node view but Node ${hosts.join(', ')} names it (live read): not terminated as node-less; give the Node the Kafka node label again, or remove the instance by hand`,
+        );
+      }
+    }
     this.assertLeading();
     // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.
     await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], false);

@@ -24,7 +24,7 @@ import { fenceWrites, isKubernetesRead, type WriteFence } from '../fence';
 import type { LeaseState, LeaseStore } from '../leader-election';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
 import type { ObservedNode } from '../model';
-import type { KafkaLike } from '../observe';
+import { instanceIdOf, type KafkaLike } from '../observe';
 import {
   CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
@@ -140,6 +140,19 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
       unschedulable: node.spec?.unschedulable === true,
       brokers: pods.items.map(pod => pod.metadata?.name ?? '').sort(),
     };
+  }
+
+  /**
+   * Every Node of the cluster whose `spec.providerID` names this EC2 instance (`instanceIdOf`),
+   * read live: one LIST of all nodes, no label selector, so a Kafka node whose label changed is
+   * included. Sorted names; empty when no Node names the instance. Throws when the list fails.
+   */
+  async nodesOfInstance(instanceId: string): Promise<readonly string[]> {
+    const nodes = await this.core.listNode({});
+    return nodes.items
+      .filter(node => instanceIdOf(node.spec?.providerID) === instanceId)
+      .map(node => node.metadata?.name ?? '')
+      .sort();
   }
 
   /**

@@ -354,6 +354,18 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     await api.ok('DELETE', '/api/v1/nodes/kafka-empty');
   },
 
+  'reads every Node whose providerID names an instance, live, Kafka label or not': async () => {
+    // What the node-less exit reads right before it terminates an instance: a Node that lost the
+    // Kafka label is outside the cached view but still names its instance.
+    const unlabelled = await createNode('kafka-unlabelled', false);
+    const instanceId = unlabelled.spec?.providerID?.split('/').pop() ?? '';
+    assert.match(instanceId, /^i-0[0-9a-f]+$/);
+    assert.deepEqual(await adapter.nodesOfInstance(instanceId), ['kafka-unlabelled']);
+    assert.deepEqual(await adapter.nodesOfInstance('i-0ffffffffffffffff'), []);
+    await api.ok('DELETE', '/api/v1/nodes/kafka-unlabelled');
+    assert.deepEqual(await adapter.nodesOfInstance(instanceId), []);
+  },
+
   'records an Event on the Kafka resource': async () => {
     await adapter.record({ type: 'Normal', reason: 'ScaleOut', message: 'zone us-east-1a 1 -> 2' });
     const events = (await api.ok('GET', `/api/v1/namespaces/${NAMESPACE}/events`)) as {

@@ -111,8 +111,21 @@ export const FAULT_KINDS = [
   'api-timeout',
 ] as const;
 
+/**
+ * Fault kinds added by the fourth fault review, kept apart from `FAULT_KINDS` so that the seeded
+ * schedules of the main property (and its kept regressions) stay as they were; the review's own
+ * property (`fault-review-4.test.ts`) draws from both lists.
+ * - `pod-unbound-in-view`: the pod cache shows one bound, Ready broker pod as Pending without a
+ *   node for a while (a cache behind on a pod Strimzi recreated and the scheduler bound since);
+ *   the live reads see the truth.
+ * - `instance-standby`: an operator puts one InService instance of a zone into Standby (desired
+ *   capacity decremented, as `EnterStandby` does by default) for a while and takes it out again
+ *   (`ExitStandby` increments it); its machine, its Node and its brokers keep running.
+ */
+export const REVIEW_4_FAULT_KINDS = ['pod-unbound-in-view', 'instance-standby'] as const;
+
 /** One kind of fault. */
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export type FaultKind = (typeof FAULT_KINDS)[number] | (typeof REVIEW_4_FAULT_KINDS)[number];
 
 /** One fault at one point of the run: a time, or right after the controller's n-th write. */
 export interface Fault {
@@ -150,7 +163,9 @@ interface Node {
 interface Instance {
   instanceId: string;
   zone: string;
-  lifecycleState: 'Pending' | 'InService' | 'Terminating';
+  lifecycleState: 'Pending' | 'InService' | 'Terminating' | 'Standby';
+  /** Under `instance-standby`: when the operator takes it out of Standby again, epoch ms. */
+  standbyUntilMs?: number;
   protectedFromScaleIn: boolean;
   inServiceAtMs: number;
   /** When its Node joins; undefined = never (launch fault). */
@@ -230,6 +245,8 @@ export class ChaosWorld
   private unparsedNode: string | undefined;
   /** Which Ready broker pod's health series `prometheus-health-partial` hides (modulo). */
   private healthHiddenPick = 0;
+  /** Which broker pod `pod-unbound-in-view` shows unbound (modulo). */
+  private unboundPick = 0;
   private nextUid = 1;
   private nextInstance = 1;
   /** The controller's clock minus the true time, ms: a lasting skew plus a jump while it lasts. */
@@ -522,6 +539,22 @@ export class ChaosWorld
           ),
         );
         return;
+      case 'pod-unbound-in-view':
+        this.unboundPick = fault.pick;
+        window();
+        return;
+      case 'instance-standby': {
+        const candidates = this.instances.filter(
+          each => each.zone === zone.zone && each.lifecycleState === 'InService',
+        );
+        const chosen = candidates[value % Math.max(1, candidates.length)];
+        if (chosen === undefined || zone.desired <= zone.min) return;
+        chosen.lifecycleState = 'Standby';
+        chosen.standbyUntilMs = this.nowMs + fault.durationMs;
+        zone.desired -= 1;
+        this.recordGroup(zone);
+        return;
+      }
       case 'urp-spike':
         // Partitions fall behind only where Prometheus would see it (a spike that a frozen view
         // hides would be one no controller could know about).
@@ -601,9 +634,13 @@ export class ChaosWorld
     node.resourceVersion++;
   }
 
+  /** Instances that count toward desired capacity (Standby ones do not). */
   private liveInstances(zone: string): Instance[] {
     return this.instances.filter(
-      each => each.zone === zone && each.lifecycleState !== 'Terminating',
+      each =>
+        each.zone === zone &&
+        each.lifecycleState !== 'Terminating' &&
+        each.lifecycleState !== 'Standby',
     );
   }
 
@@ -672,6 +709,19 @@ export class ChaosWorld
     for (const instance of this.instances) {
       if (instance.lifecycleState === 'Pending' && now >= instance.inServiceAtMs) {
         instance.lifecycleState = 'InService';
+      }
+      if (
+        instance.lifecycleState === 'Standby' &&
+        now >= (instance.standbyUntilMs ?? Number.POSITIVE_INFINITY)
+      ) {
+        // ExitStandby: InService again, desired capacity incremented (within the max size).
+        const group = this.groups.find(each => each.zone === instance.zone);
+        instance.lifecycleState = 'InService';
+        instance.standbyUntilMs = undefined;
+        if (group !== undefined) {
+          group.desired = Math.min(group.max, group.desired + 1);
+          this.recordGroup(group);
+        }
       }
       if (
         instance.joinsAtMs !== undefined &&
@@ -894,18 +944,30 @@ export class ChaosWorld
   }
 
   private observedBrokers(): ObservedBroker[] {
-    return this.pods.map(
-      pod =>
-        this.lagging(`pod:${pod.podName}`).pod ?? {
-          podName: pod.podName,
-          uid: pod.uid,
-          zone: pod.zone,
-          nodeName: pod.nodeName,
-          ready: pod.ready,
-          rollRequested: pod.rollRequested,
-          terminating: false,
-          readySinceMs: pod.readySinceMs,
-        },
+    const unbound = this.active('pod-unbound-in-view')
+      ? this.pods[this.unboundPick % Math.max(1, this.pods.length)]?.podName
+      : undefined;
+    return this.pods.map(pod =>
+      pod.podName === unbound
+        ? {
+            podName: pod.podName,
+            uid: pod.uid,
+            zone: pod.zone,
+            nodeName: undefined,
+            ready: false,
+            rollRequested: pod.rollRequested,
+            terminating: false,
+          }
+        : (this.lagging(`pod:${pod.podName}`).pod ?? {
+            podName: pod.podName,
+            uid: pod.uid,
+            zone: pod.zone,
+            nodeName: pod.nodeName,
+            ready: pod.ready,
+            rollRequested: pod.rollRequested,
+            terminating: false,
+            readySinceMs: pod.readySinceMs,
+          }),
     );
   }
 
@@ -1065,8 +1127,8 @@ export class ChaosWorld
     const group = this.groups.find(each => each.groupName === groupName);
     const instance = this.instances.find(each => each.instanceId === instanceId);
     if (group === undefined) throw new Error(`no group ${groupName}`);
-    if (instance === undefined || instance.lifecycleState === 'Terminating')
-      return 'already-leaving';
+    // The adapter's precheck: only an InService instance is terminated (a Standby one is not).
+    if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
     if (group.desired <= group.min) throw new ApiError('ValidationError: desired equals min', 400);
     this.write('terminate', { groupName, instanceId }, () => {
       group.desired -= 1;
@@ -1108,6 +1170,19 @@ export class ChaosWorld
       unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
       brokers: this.brokersOn(nodeName).map(pod => pod.podName),
     };
+  }
+
+  /**
+   * The live read of every Node that names the instance: unlabelled nodes included (no label
+   * selector), never stale; fails like any API call during an API fault.
+   */
+  async nodesOfInstance(instanceId: string): Promise<readonly string[]> {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    return this.nodes
+      .filter(node => node.instanceId === instanceId)
+      .map(node => node.name)
+      .sort();
   }
 
   async record(event: ControllerEvent): Promise<void> {

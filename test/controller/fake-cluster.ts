@@ -82,6 +82,13 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
       .sort(),
   });
 
+  /** The live read of every Node that names the instance (no staleness). */
+  nodesOfInstance = async (instanceId: string): Promise<readonly string[]> =>
+    this.nodes
+      .filter(node => node.instanceId === instanceId)
+      .map(node => node.name)
+      .sort();
+
   private write(name: string, apply: () => void): void {
     this.writes.push(name);
     const crash = this.crash;

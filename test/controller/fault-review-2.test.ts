@@ -397,6 +397,7 @@ describe('gate boundaries (mutants of review 2 that survived the suite)', () => 
           clockMs += limitMs + 1_000;
           return cluster.nodeNow(name);
         },
+        nodesOfInstance: cluster.nodesOfInstance,
       },
     });
     const result = await reconciler.reconcileOnce();

@@ -106,7 +106,10 @@ describe('node-less exit across a day', () => {
         event.reason === 'NodelessInstanceTerminated' &&
         event.message.includes('asg-orders-kafka-c'),
     );
-    expect(nodeless).toHaveLength(2);
+    // Since the fourth fault review, the instance whose node lost its label (it has a Node, read
+    // live) is no longer taken for node-less: only the instance that never joined is terminated.
+    // The retry given back is the test above.
+    expect(nodeless).toHaveLength(1);
     expect(world.groups.map(group => group.desired)).toEqual([1, 1, 1]);
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * The controller's two write paths, each fenced by leadership, built in one place: `main.ts` wires
+ * them, and a test builds them the same way to check that a replica that does not lead sends no
+ * write (`test/controller/writers.test.ts`).
+ *
+ * Every Kubernetes write but the Lease's goes through the Kubernetes adapter's fenced API clients
+ * (`fenceWrites` in its constructor), and every mutating Auto Scaling call through
+ * `fencedAutoScalingCalls` (the fence before each of the adapter's retries) and the SDK client's
+ * own fence middleware (after signing, right before the request is sent): see `fence.ts`.
+ */
+import { AutoScalingAdapter, autoScalingClient, sdkCalls } from './adapters/autoscaling';
+import { KubernetesAdapter } from './adapters/kubernetes';
+import type { ControllerConfig } from './config';
+import { fencedAutoScalingCalls, leaderFence, type WriteFence } from './fence';
+import type { Leadership } from './ports';
+
+/** What {@link fencedWriters} builds. */
+export interface FencedWriters {
+  /** Throws `NotLeaderError` unless `leadership()` says this replica leads now. */
+  readonly fence: WriteFence;
+  /** The Kubernetes adapter, every write but the Lease's fenced. */
+  readonly kubernetes: KubernetesAdapter;
+  /** The Auto Scaling adapter, every call but the `Describe...` reads fenced. */
+  readonly autoscaling: AutoScalingAdapter;
+}
+
+/** Where the writers send their requests (tests: stand-ins on 127.0.0.1). */
+export interface WriterEndpoints {
+  /**
+   * The Kubernetes client configuration.
+   * @default - the in-cluster configuration, or `KUBECONFIG` (`defaultKubeConfig`)
+   */
+  readonly kubeConfig?: ConstructorParameters<typeof KubernetesAdapter>[3];
+  /**
+   * The Auto Scaling API endpoint URL.
+   * @default - the SDK's endpoint for `config.region`
+   */
+  readonly autoScalingEndpoint?: string;
+}
+
+/**
+ * Builds the Kubernetes and Auto Scaling adapters of replica `identity`, both fenced by
+ * `leadership` (read at the moment each request goes out). Throws nothing itself; the adapters'
+ * writes reject with `NotLeaderError` while `leadership().leading` is false.
+ */
+export function fencedWriters(
+  config: ControllerConfig,
+  identity: string,
+  leadership: () => Leadership,
+  endpoints: WriterEndpoints = {},
+): FencedWriters {
+  const fence = leaderFence(leadership);
+  const kubernetes = new KubernetesAdapter(config, identity, fence, endpoints.kubeConfig);
+  const autoscaling = new AutoScalingAdapter(
+    fencedAutoScalingCalls(
+      sdkCalls(autoScalingClient(config.region, endpoints.autoScalingEndpoint, fence)),
+      fence,
+    ),
+  );
+  return { fence, kubernetes, autoscaling };
+}
