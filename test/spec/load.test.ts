@@ -24,7 +24,7 @@ describe('parseSpec defaults', () => {
     const { spec } = parseSpec({
       name: 'orders',
       region: 'us-east-1',
-      zones: ['us-east-1a'],
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       kafka: { brokers: 3 },
     });
     expect(spec.kafka.namespace).toBe('kafka');
@@ -301,7 +301,7 @@ describe('parseSpec rules', () => {
   it('throws when there are more than 6 zones', () => {
     const zones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(l => `us-west-2${l}`);
     expect(problemsOf({ ...specInput(1, 7), zones, kafka: { brokers: 7 } })).toContain(
-      'zones: 7 zones given; list 1 to 6 availability zones',
+      'zones: 7 zones given; list 2 to 6 availability zones',
     );
   });
 

@@ -37,13 +37,35 @@ export function specInput(
   };
 }
 
-/** Variations across zone counts and brokers per zone (1-6 zones, 1-12 brokers per zone). */
+/**
+ * `cluster` settings that join an existing EKS cluster in an existing VPC with one private subnet
+ * per zone: the only way a one-zone spec is valid, since EKS creates no cluster in fewer than two
+ * zones (spec/aws-inputs.ts `MIN_ZONES_NEW_CLUSTER`).
+ */
+export function existingClusterFor(zones: readonly string[]): PlatformSpecInput['cluster'] {
+  return {
+    vpcCidr: '10.0.0.0/16',
+    existingVpc: {
+      vpcId: 'vpc-0123456789abcdef0',
+      privateSubnetIds: Object.fromEntries(
+        zones.map((zone, index) => [zone, `subnet-0${index}23456789abcdef0`]),
+      ),
+    },
+    existing: { name: 'shared-eks' },
+  };
+}
+
+/**
+ * Variations across zone counts and brokers per zone (1-6 zones, 1-12 brokers per zone); the
+ * one-zone variations join an existing cluster (`existingClusterFor`).
+ */
 export function variations(): Array<{ label: string; loaded: LoadedSpec }> {
   const result: Array<{ label: string; loaded: LoadedSpec }> = [];
   for (const zoneCount of [1, 2, 3, 4, 5, 6]) {
     for (const brokersPerZone of [1, 2, 3, 4, 6, 12]) {
       if (zoneCount * brokersPerZone < 2) continue;
-      const input = specInput(zoneCount, brokersPerZone);
+      const base = specInput(zoneCount, brokersPerZone);
+      const input = zoneCount === 1 ? { ...base, cluster: existingClusterFor(base.zones) } : base;
       result.push({
         label: `${zoneCount} zones x ${brokersPerZone} brokers`,
         loaded: parseSpec(input),
