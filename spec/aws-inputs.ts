@@ -7,7 +7,8 @@
  *   the rows of the pinned add-on table);
  * - the principals an EKS access entry takes (`accessEntryPrincipalIssue`);
  * - the zones a cluster the platform creates needs (`MIN_ZONES_NEW_CLUSTER`);
- * - the default inbound-rule quota of the NLBs' frontend security group (`loadBalancerRuleWarnings`).
+ * - the default inbound-rule quota of the NLBs' frontend security group (`loadBalancerRuleWarnings`);
+ * - the form of EC2 VPC and subnet IDs (`isEc2ResourceId`, used by passthrough.ts).
  *
  * Sources are named per entry; facts only, in our own words.
  */
@@ -141,4 +142,14 @@ export function loadBalancerRuleWarnings(spec: PlatformSpec): SpecIssue[] {
       message: `${rules} ranges become ${rules} inbound rules in each NLB's security group, above AWS's default quota of ${SECURITY_GROUP_INBOUND_RULES_QUOTA} rules per security group; the AWS Load Balancer Controller would fail with RulesPerSecurityGroupLimitExceeded and the brokers get no external address. Merge ranges to at most ${SECURITY_GROUP_INBOUND_RULES_QUOTA}, or raise "Inbound or outbound rules per security group" in Service Quotas first`,
     },
   ];
+}
+
+/**
+ * EC2 resource IDs: the type prefix, a dash and 8 (older) or 17 (current) lower-case hexadecimal
+ * digits (EC2 user guide, "Resource IDs"). Anything else (a Name tag, a CIDR, an ARN) is refused by
+ * EC2 as malformed or not found, and only at `pulumi up` (terraform-aws-eks-node-group#65 passed
+ * a CIDR as a subnet ID).
+ */
+export function isEc2ResourceId(prefix: 'vpc' | 'subnet', id: string): boolean {
+  return new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(id);
 }
