@@ -8,7 +8,8 @@
  * - the principals an EKS access entry takes (`accessEntryPrincipalIssue`);
  * - the zones a cluster the platform creates needs (`MIN_ZONES_NEW_CLUSTER`);
  * - the default inbound-rule quota of the NLBs' frontend security group (`loadBalancerRuleWarnings`);
- * - the form of EC2 VPC and subnet IDs (`isEc2ResourceId`, used by passthrough.ts).
+ * - the form of EC2 VPC and subnet IDs (`isEc2ResourceId`, used by passthrough.ts);
+ * - Local Zones, where EKS cannot create a cluster (`isLocalZoneName`).
  *
  * Sources are named per entry; facts only, in our own words.
  */
@@ -152,4 +153,17 @@ export function loadBalancerRuleWarnings(spec: PlatformSpec): SpecIssue[] {
  */
 export function isEc2ResourceId(prefix: 'vpc' | 'subnet', id: string): boolean {
   return new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(id);
+}
+
+/**
+ * A Local Zone name: the region, a metro code and a number with the zone letter
+ * (`us-west-2-lax-1a`), where an Availability Zone is the region and a letter (`us-west-2a`).
+ * EKS places the cluster's network interfaces in the subnets it is given and cannot place them in
+ * a Local Zone; CreateCluster then fails with UnsupportedAvailabilityZoneException (EKS user guide,
+ * "Launch low-latency EKS clusters with AWS Local Zones";
+ * hashicorp-education/learn-terraform-provision-eks-cluster#100, awslabs/cdk-eks-blueprints#907).
+ * The platform gives a cluster it creates the subnets of every spec zone.
+ */
+export function isLocalZoneName(region: string, zone: string): boolean {
+  return zone.startsWith(`${region}-`) && /^[a-z]+-\d+[a-z]$/.test(zone.slice(region.length + 1));
 }

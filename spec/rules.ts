@@ -20,6 +20,7 @@ import {
   SUPPORTED_KUBERNETES_VERSIONS,
   accessEntryPrincipalIssue,
   cidrFamilyIssue,
+  isLocalZoneName,
   loadBalancerRuleWarnings,
 } from './aws-inputs';
 import { derivedNameIssues } from './derived-names';
@@ -126,6 +127,13 @@ const zoneRules: Rule = spec => {
         issue(
           `zones[${index}]`,
           `${showValue(zone)} is not a zone of region ${spec.region}; use names like "${spec.region}a"`,
+        ),
+      );
+    } else if (spec.cluster.existing === undefined && isLocalZoneName(spec.region, zone)) {
+      issues.push(
+        issue(
+          `zones[${index}]`,
+          `${showValue(zone)} is a Local Zone, and EKS cannot place a cluster's network interfaces there, so creating the cluster would fail (UnsupportedAvailabilityZoneException); list Availability Zones of ${spec.region} such as "${spec.region}a", or join an existing cluster with cluster.existing`,
         ),
       );
     }

@@ -210,3 +210,38 @@ describe('class: more NLB source ranges than a security group holds by default',
     );
   });
 });
+
+describe('class: a Local Zone in a cluster the platform creates', () => {
+  // https://github.com/hashicorp-education/learn-terraform-provision-eks-cluster/issues/100 and
+  // https://github.com/awslabs/cdk-eks-blueprints/issues/907: a Local Zone subnet was handed to
+  // CreateCluster, which failed with UnsupportedAvailabilityZoneException.
+  const withZones = (zones: string[], joins = false): PlatformSpecInput => {
+    const input = { ...specInput(zones.length, 1), region: 'us-east-1', zones };
+    return joins ? { ...input, cluster: existingClusterFor(zones) } : input;
+  };
+
+  it('throws when zones lists a Local Zone (learn-terraform-provision-eks-cluster#100)', () => {
+    expect(problemsOf(withZones(['us-east-1a', 'us-east-1b', 'us-east-1-atl-1a']))).toEqual([
+      'zones[2]: "us-east-1-atl-1a" is a Local Zone, and EKS cannot place a cluster\'s network interfaces there, so creating the cluster would fail (UnsupportedAvailabilityZoneException); list Availability Zones of us-east-1 such as "us-east-1a", or join an existing cluster with cluster.existing',
+    ]);
+  });
+
+  it('refuses every Local Zone name for a new cluster, and accepts it when joining one', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z]{3}$/),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom('a', 'b', 'c'),
+        fc.boolean(),
+        (metro, number, letter, joins) => {
+          const zones = ['us-east-1a', 'us-east-1b', `us-east-1-${metro}-${number}${letter}`];
+          const zoneProblems = problemsOf(withZones(zones, joins)).filter(p =>
+            p.startsWith('zones['),
+          );
+          expect(zoneProblems.length).toBe(joins ? 0 : 1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

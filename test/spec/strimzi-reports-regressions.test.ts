@@ -7,7 +7,7 @@ import type { PlatformSpecInput } from '../../spec';
 import { specInput, specProblems as problemsOf } from '../util/specs';
 
 function withTopic(
-  topic: Partial<PlatformSpecInput['kafka']['topics'][number]>,
+  topic: Partial<NonNullable<PlatformSpecInput['kafka']['topics']>[number]>,
 ): PlatformSpecInput {
   const base = specInput(3, 1);
   return {
