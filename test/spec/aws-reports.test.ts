@@ -161,7 +161,7 @@ describe('class: a new cluster in fewer zones than EKS needs', () => {
   // https://github.com/awsdocs/amazon-eks-user-guide/pull/795: CreateCluster with subnets in one
   // zone fails with "Subnets specified must be in at least two different AZs".
   it('throws when a spec that creates the cluster lists one zone (terraform-aws-eks#41)', () => {
-    const input = specInput(1, 3);
+    const input = { ...specInput(1, 3), cluster: {} };
     expect(problemsOf(input)).toEqual([
       'zones: 1 zone(s) given, but EKS refuses to create a cluster whose subnets are not in at least 2 different zones (InvalidParameterException); list 2 to 6 zones, or join an existing cluster with cluster.existing',
     ]);
@@ -171,7 +171,7 @@ describe('class: a new cluster in fewer zones than EKS needs', () => {
   it('accepts one zone exactly when the spec joins an existing cluster, and 2-6 zones always', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.boolean(), (zoneCount, joins) => {
-        const input = specInput(zoneCount, 2);
+        const input = specInput(zoneCount, 2, { cluster: {} });
         const spec = joins ? { ...input, cluster: existingClusterFor(input.zones) } : input;
         const zoneProblems = problemsOf(spec).filter(problem => problem.startsWith('zones:'));
         expect(zoneProblems.length > 0).toBe(zoneCount === 1 && !joins);

@@ -300,7 +300,7 @@ describe('parseSpec rules', () => {
 
   it('throws when there are more than 6 zones', () => {
     const zones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(l => `us-west-2${l}`);
-    expect(problemsOf({ ...specInput(1, 7), zones, kafka: { brokers: 7 } })).toContain(
+    expect(problemsOf({ ...specInput(1, 7), zones, kafka: { brokers: 7 }, cluster: {} })).toContain(
       'zones: 7 zones given; list 2 to 6 availability zones',
     );
   });

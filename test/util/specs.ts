@@ -12,7 +12,11 @@ export function exampleSpec(name: 'dev' | 'prod'): LoadedSpec {
 
 const ZONE_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'];
 
-/** A minimal valid spec input with the given zone count and brokers per zone. */
+/**
+ * A minimal valid spec input with the given zone count and brokers per zone. With one zone it joins
+ * an existing cluster (`existingClusterFor`), since EKS creates no cluster in one zone; give
+ * `cluster` in `overrides` to replace that.
+ */
 export function specInput(
   zoneCount: number,
   brokersPerZone: number,
@@ -20,10 +24,12 @@ export function specInput(
 ): PlatformSpecInput {
   const brokers = zoneCount * brokersPerZone;
   const replicationFactor = Math.min(3, brokers);
+  const zones = ZONE_LETTERS.slice(0, zoneCount).map(letter => `us-west-2${letter}`);
   return {
     name: 'test',
     region: 'us-west-2',
-    zones: ZONE_LETTERS.slice(0, zoneCount).map(letter => `us-west-2${letter}`),
+    zones,
+    ...(zoneCount === 1 ? { cluster: existingClusterFor(zones) } : {}),
     kafka: {
       brokers,
       replicationFactor: Math.max(2, replicationFactor),
@@ -57,15 +63,14 @@ export function existingClusterFor(zones: readonly string[]): PlatformSpecInput[
 
 /**
  * Variations across zone counts and brokers per zone (1-6 zones, 1-12 brokers per zone); the
- * one-zone variations join an existing cluster (`existingClusterFor`).
+ * one-zone variations join an existing cluster (`specInput`).
  */
 export function variations(): Array<{ label: string; loaded: LoadedSpec }> {
   const result: Array<{ label: string; loaded: LoadedSpec }> = [];
   for (const zoneCount of [1, 2, 3, 4, 5, 6]) {
     for (const brokersPerZone of [1, 2, 3, 4, 6, 12]) {
       if (zoneCount * brokersPerZone < 2) continue;
-      const base = specInput(zoneCount, brokersPerZone);
-      const input = zoneCount === 1 ? { ...base, cluster: existingClusterFor(base.zones) } : base;
+      const input = specInput(zoneCount, brokersPerZone);
       result.push({
         label: `${zoneCount} zones x ${brokersPerZone} brokers`,
         loaded: parseSpec(input),
