@@ -768,7 +768,12 @@ function integerAt(
   if (value === undefined) return undefined;
   const parsed = integerOf(value);
   if (parsed === undefined) {
-    issues.push(issue(keyPath(mapPath, key), `${showValue(value)} is not a whole number`));
+    issues.push(
+      issue(
+        keyPath(mapPath, key),
+        `${showValue(value)} is not a whole number; write a plain whole number such as 2 (no unit, no decimals)`,
+      ),
+    );
   }
   return parsed;
 }

@@ -1,8 +1,9 @@
 /**
  * Checks of the free-form maps that pass through to AWS: `cluster.tags` (on every AWS resource),
  * `kafka.external.subnets` (an AWS Load Balancer Controller annotation per zone) and the VPC ID and
- * subnet maps of `cluster.existingVpc` (each one ID: not blank, no spaces or commas; the EC2 ID
- * format itself, `vpc-`/`subnet-` and hex, is not enforced). The Kafka maps are checked in kafka-config.ts.
+ * subnet maps of `cluster.existingVpc` (each an EC2 ID of its kind, `vpc-`/`subnet-` and 8 or 17
+ * hex digits, `aws-inputs.ts` `isEc2ResourceId`; one subnet per zone). The Kafka maps are checked
+ * in kafka-config.ts.
  *
  * Facts (AWS "Tagging AWS resources" user guide; IAM and EC2 tag limits): at most 50 tags per
  * resource; keys 1-128 characters, values 0-256; letters, digits, spaces and `_ . : / = + - @`;
@@ -10,6 +11,7 @@
  * (components/lib/tags.ts: `kafka.platform/name`, `Name`, a subnet role, the cluster ownership
  * tag, `kafka.platform/zone`) and owns the `Name`, `kafka.platform/` and `kubernetes.io/` keys.
  */
+import { isEc2ResourceId } from './aws-inputs';
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
 
@@ -79,10 +81,10 @@ function subnetIssues(spec: PlatformSpec): SpecIssue[] {
     }
   }
   const existing = spec.cluster.existingVpc;
-  if (existing !== undefined && !/^[^\s,]+$/.test(existing.vpcId)) {
+  if (existing !== undefined && !isEc2ResourceId('vpc', existing.vpcId)) {
     issues.push({
       path: 'cluster.existingVpc.vpcId',
-      message: `${showValue(existing.vpcId)} is not a VPC ID; write one like "vpc-0123456789abcdef0"`,
+      message: `${showValue(existing.vpcId)} is not a VPC ID; write the ID EC2 shows, like "vpc-0123456789abcdef0" (aws ec2 describe-vpcs)`,
     });
   }
   if (existing !== undefined) {
@@ -90,11 +92,23 @@ function subnetIssues(spec: PlatformSpec): SpecIssue[] {
       ['privateSubnetIds', existing.privateSubnetIds],
       ['publicSubnetIds', existing.publicSubnetIds],
     ] as const) {
+      // A subnet lies in exactly one zone (EC2 "Subnets"): a nodegroup given another zone's subnet
+      // starts its nodes there, and EKS refuses repeated subnets (eksctl-io/eksctl#4696).
+      const zoneOfSubnet = new Map<string, string>();
       for (const [zone, subnet] of Object.entries(map)) {
-        if (!/^[^\s,]+$/.test(subnet)) {
+        if (!isEc2ResourceId('subnet', subnet)) {
           issues.push({
             path: `cluster.existingVpc.${field}[${JSON.stringify(zone)}]`,
-            message: `${showValue(subnet)} is not one subnet ID; give the ID of one subnet in ${zone}, like "subnet-0123456789abcdef0"`,
+            message: `${showValue(subnet)} is not one subnet ID; give the ID of one subnet in ${zone}, like "subnet-0123456789abcdef0" (aws ec2 describe-subnets)`,
+          });
+        }
+        const other = zoneOfSubnet.get(subnet);
+        if (other === undefined) {
+          zoneOfSubnet.set(subnet, zone);
+        } else {
+          issues.push({
+            path: `cluster.existingVpc.${field}[${JSON.stringify(zone)}]`,
+            message: `${showValue(subnet)} is also the subnet of ${other}, but a subnet lies in one zone only, so one zone's nodes would start in the other zone (and EKS refuses duplicate subnets); give each zone its own subnet`,
           });
         }
         if (!spec.zones.includes(zone)) {

@@ -15,6 +15,14 @@ import {
 } from './derive';
 import { showValue, type SpecIssue } from './errors';
 import { availabilityWarnings } from './availability';
+import {
+  MIN_ZONES_NEW_CLUSTER,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  accessEntryPrincipalIssue,
+  cidrFamilyIssue,
+  isLocalZoneName,
+  loadBalancerRuleWarnings,
+} from './aws-inputs';
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
@@ -93,9 +101,22 @@ const identityRules: Rule = spec => {
 
 const zoneRules: Rule = spec => {
   const issues: SpecIssue[] = [];
-  if (spec.zones.length < 1 || spec.zones.length > MAX_ZONES) {
+  const fewest = spec.cluster.existing === undefined ? MIN_ZONES_NEW_CLUSTER : 1;
+  if (spec.zones.length > MAX_ZONES) {
     issues.push(
-      issue('zones', `${spec.zones.length} zones given; list 1 to ${MAX_ZONES} availability zones`),
+      issue(
+        'zones',
+        `${spec.zones.length} zones given; list ${fewest} to ${MAX_ZONES} availability zones`,
+      ),
+    );
+  } else if (spec.zones.length < fewest) {
+    issues.push(
+      issue(
+        'zones',
+        fewest === 1
+          ? `${spec.zones.length} zones given; list 1 to ${MAX_ZONES} availability zones`
+          : `${spec.zones.length} zone(s) given, but EKS refuses to create a cluster whose subnets are not in at least ${MIN_ZONES_NEW_CLUSTER} different zones (InvalidParameterException); list ${MIN_ZONES_NEW_CLUSTER} to ${MAX_ZONES} zones, or join an existing cluster with cluster.existing`,
+      ),
     );
   }
   const seen = new Set<string>();
@@ -106,6 +127,13 @@ const zoneRules: Rule = spec => {
         issue(
           `zones[${index}]`,
           `${showValue(zone)} is not a zone of region ${spec.region}; use names like "${spec.region}a"`,
+        ),
+      );
+    } else if (spec.cluster.existing === undefined && isLocalZoneName(spec.region, zone)) {
+      issues.push(
+        issue(
+          `zones[${index}]`,
+          `${showValue(zone)} is a Local Zone, and EKS cannot place a cluster's network interfaces there, so creating the cluster would fail (UnsupportedAvailabilityZoneException); list Availability Zones of ${spec.region} such as "${spec.region}a", or join an existing cluster with cluster.existing`,
         ),
       );
     }
@@ -324,24 +352,33 @@ function canonicalCidr(cidr: string): string {
   return `${network.toString()}/${prefix}`;
 }
 
-function cidrIssues(path: string, cidrs: readonly string[], allowAnywhere: boolean): SpecIssue[] {
+/**
+ * Syntax, network form, address family (`CIDR_FIELD_READERS` row of `path`) and the whole-internet
+ * opt-in of every CIDR of a list field; `at(index)` names one entry.
+ */
+function cidrIssues(
+  path: string,
+  cidrs: readonly string[],
+  allowAnywhere: boolean,
+  at: (index: number) => string = index => `${path}[${index}]`,
+): SpecIssue[] {
   const issues: SpecIssue[] = [];
   cidrs.forEach((cidr, index) => {
+    const family = cidrFamilyIssue(path, at(index), cidr);
+    if (family !== undefined) issues.push(family);
     let prefix: number;
     let canonical: string;
     try {
       [, prefix] = ipaddr.parseCIDR(cidr);
       canonical = canonicalCidr(cidr);
     } catch {
-      issues.push(
-        issue(`${path}[${index}]`, `${showValue(cidr)} is not a CIDR; write it like "10.0.0.0/8"`),
-      );
+      issues.push(issue(at(index), `${showValue(cidr)} is not a CIDR; write it like "10.0.0.0/8"`));
       return;
     }
     if (canonical !== cidr) {
       issues.push(
         issue(
-          `${path}[${index}]`,
+          at(index),
           `${showValue(cidr)} is not written as its network (host bits set, or leading zeros, which some readers take as octal); write ${showValue(canonical)}`,
         ),
       );
@@ -349,7 +386,7 @@ function cidrIssues(path: string, cidrs: readonly string[], allowAnywhere: boole
     if (prefix === 0 && !allowAnywhere) {
       issues.push(
         issue(
-          `${path}[${index}]`,
+          at(index),
           `${showValue(cidr)} opens the platform to the whole internet; list your client networks instead (or set kafka.external.allowPublic: true)`,
         ),
       );
@@ -797,14 +834,16 @@ const clusterRules: Rule = spec => {
         `${showValue(cluster.kubernetesVersion)} is not a Kubernetes minor version; write one like "1.34"`,
       ),
     );
+  } else if (!SUPPORTED_KUBERNETES_VERSIONS.includes(cluster.kubernetesVersion)) {
+    issues.push(
+      issue(
+        'cluster.kubernetesVersion',
+        `${showValue(cluster.kubernetesVersion)} has no pinned EKS add-on versions (components/lib/addon-versions.ts), so pulumi up would stop before creating anything, and EKS refuses versions outside its support window ("unsupported Kubernetes version"); use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}, or add a row to that table after checking aws eks describe-addon-versions`,
+      ),
+    );
   }
   issues.push(...cidrIssues('cluster.publicEndpointCidrs', cluster.publicEndpointCidrs, false));
-  issues.push(
-    ...cidrIssues('cluster.vpcCidr', [cluster.vpcCidr], false).map(i => ({
-      ...i,
-      path: 'cluster.vpcCidr',
-    })),
-  );
+  issues.push(...cidrIssues('cluster.vpcCidr', [cluster.vpcCidr], false, () => 'cluster.vpcCidr'));
   if (cluster.existingVpc !== undefined) {
     const missing = spec.zones.filter(
       zone => cluster.existingVpc?.privateSubnetIds[zone] === undefined,
@@ -1040,7 +1079,10 @@ const awsNetworkRules: Rule = spec => {
     }
   }
   cluster.adminPrincipalArns.forEach((arn, index) => {
-    if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/.test(arn)) {
+    const session = accessEntryPrincipalIssue(`cluster.adminPrincipalArns[${index}]`, arn);
+    if (session !== undefined) {
+      issues.push(session);
+    } else if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) {
       issues.push(
         issue(
           `cluster.adminPrincipalArns[${index}]`,
@@ -1320,6 +1362,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...prometheusWarnings(spec),
     ...availabilityWarnings(spec),
     ...loadBalancerQuotaWarnings(spec),
+    ...loadBalancerRuleWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);

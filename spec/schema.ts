@@ -84,7 +84,9 @@ const externalSchema = z
     allowedCidrs: z
       .array(z.string())
       .default([])
-      .describe('Client CIDRs allowed to reach the NLBs; required when enabled. Default none.'),
+      .describe(
+        'Client IPv4 CIDRs allowed to reach the NLBs; required when enabled (warning above 60). Default none.',
+      ),
     subnets: z
       .record(z.string(), z.string())
       .prefault({})
@@ -538,11 +540,16 @@ const operatorsSchema = z
 
 const clusterSchema = z
   .object({
-    kubernetesVersion: z.string().default('1.34').describe('EKS Kubernetes version. Default 1.34.'),
+    kubernetesVersion: z
+      .string()
+      .default('1.34')
+      .describe(
+        'EKS Kubernetes version; one with pinned add-ons (components/lib/addon-versions.ts: 1.33, 1.34). Default 1.34.',
+      ),
     publicEndpointCidrs: z
       .array(z.string())
       .default([])
-      .describe('CIDRs allowed on the public API endpoint; empty turns it off. Default off.'),
+      .describe('IPv4 CIDRs allowed on the public API endpoint; empty turns it off. Default off.'),
     vpcCidr: z
       .string()
       .default('10.0.0.0/16')
@@ -551,8 +558,10 @@ const clusterSchema = z
       ),
     existingVpc: z
       .object({
-        vpcId: z.string().describe('ID of the VPC.'),
-        privateSubnetIds: z.record(z.string(), z.string()).describe('Zone -> private subnet ID.'),
+        vpcId: z.string().describe('ID of the VPC (vpc- and 8 or 17 hex digits).'),
+        privateSubnetIds: z
+          .record(z.string(), z.string())
+          .describe('Zone -> private subnet ID (subnet-...), one subnet per zone.'),
         publicSubnetIds: z
           .record(z.string(), z.string())
           .prefault({})
@@ -578,7 +587,7 @@ const clusterSchema = z
       .array(z.string())
       .default([])
       .describe(
-        'IAM roles/users given cluster-admin through EKS access entries. Default none (creator only).',
+        'IAM role/user ARNs (not STS assumed-role sessions) given cluster-admin through EKS access entries. Default none (creator only).',
       ),
   })
   .strict();
@@ -592,7 +601,11 @@ export const platformSpecSchema = z
         'Platform and Kafka cluster name, DNS-1123 label; at most 32 (derived IAM role names). Required.',
       ),
     region: z.string().describe('AWS region. Required.'),
-    zones: z.array(z.string()).describe('1-6 distinct availability zones of the region. Required.'),
+    zones: z
+      .array(z.string())
+      .describe(
+        '2-6 distinct Availability Zones of the region (no Local Zones); 1 is enough with `cluster.existing`. Required.',
+      ),
     kafka: kafkaSchema,
     nodes: nodesSchema.prefault({}),
     autoscaling: autoscalingSchema.prefault({}),

@@ -8,6 +8,7 @@ interface SynthFlags {
   readonly config: string;
   readonly out: string;
   readonly json: boolean;
+  readonly ignorePreviousOutput: boolean;
 }
 
 export function addSynthCommand(program: Command, io: CliIo, result: CommandResult): void {
@@ -25,6 +26,11 @@ export function addSynthCommand(program: Command, io: CliIo, result: CommandResu
     .option(
       '--json',
       'print a JSON summary (components, object counts, warnings) instead of text',
+      false,
+    )
+    .option(
+      '--ignore-previous-output',
+      'skip the comparison with the output written to --out last time (smaller volumes, fewer partitions, another replication factor or an older Kafka line are refused otherwise); only for a platform that was deleted and is created anew',
       false,
     )
     .action(async (flags: SynthFlags) => {

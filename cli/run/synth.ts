@@ -6,7 +6,8 @@
 import { MANIFEST_FILE, OutputOwnershipError, writeSynthOutput } from '../../charts/output';
 import { synthSummary } from '../../charts/summary';
 import { synthPlatform } from '../../charts/synth';
-import { formatIssue } from '../../spec/errors';
+import { previousOutputObjects, transitionReport } from '../../charts/transitions';
+import { SpecError, formatIssue } from '../../spec/errors';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
 import { gitopsPathWarning } from '../gitops-path';
@@ -20,13 +21,22 @@ export interface SynthOptions {
   readonly out: string;
   /** Print a JSON summary instead of text. */
   readonly json: boolean;
+  /**
+   * Skip the comparison with the output written to `out` last time (`charts/transitions.ts`), for a
+   * platform that was deleted and is created anew.
+   * @default false
+   */
+  readonly ignorePreviousOutput?: boolean;
 }
 
 /**
  * Runs synth and returns the exit code (0). Text or JSON summary on `io.stdout`.
  * @throws CliInputError for a missing spec file, an `--out` that cannot be a folder (a file, a
  *   link to a missing folder, a refused folder such as `/`), files in `--out` synth does not own,
- *   or a folder in `--out` it must change but cannot write; SpecError for an invalid spec. Nothing
+ *   a folder in `--out` it must change but cannot write, or a previous output file that is not
+ *   YAML; SpecError for an invalid spec, or for a change from the previous output in `--out` that
+ *   Strimzi, Kafka or Kubernetes refuse (`charts/transitions.ts`: a smaller broker volume, fewer
+ *   partitions, another replication factor, an older Kafka line). Nothing
  *   is written in any of these cases. OutputWriteError when writing fails part way (a full disk):
  *   its message says whether every file was put back. OutputCleanupError when only the removal of
  *   the run's own leftovers failed (the new output is complete). OutputFlushError when the new
@@ -38,8 +48,27 @@ export function runSynth(options: SynthOptions, io: CliIo): number {
     outputFolderProblem('--out', options.out),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) throw new CliInputError(problems);
-  const loaded = loadSpecFile(options.config);
-  const result = synthPlatform(loaded);
+  const parsed = loadSpecFile(options.config);
+  const result = synthPlatform(parsed);
+  // Changes Strimzi, Kafka or Kubernetes refuse relative to the output written last time.
+  let previous;
+  try {
+    previous = options.ignorePreviousOutput === true ? [] : previousOutputObjects(options.out);
+  } catch (error) {
+    throw new CliInputError([`--out: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+  const transitions = transitionReport(
+    previous,
+    result.components.flatMap(component => component.objects),
+    parsed.spec,
+  );
+  if (transitions.problems.length > 0) {
+    throw new SpecError(
+      transitions.problems,
+      `${options.config} (compared with the output synth wrote to ${options.out} last time)`,
+    );
+  }
+  const loaded = { ...parsed, warnings: [...parsed.warnings, ...transitions.warnings] };
   let report;
   try {
     report = writeSynthOutput(result, options.out);

@@ -86,7 +86,10 @@ describe('synth --out: surroundings that get in the way', () => {
       // A re-run that changes nothing in the read-only folder goes through.
       expect(synth(['--config', 'stacks/prod.yaml', '--out', out], 'nobody').status).toBe(0);
       const before = tree(out);
-      const result = synth(['--config', 'stacks/dev.yaml', '--out', out], 'nobody');
+      const result = synth(
+        ['--config', 'stacks/dev.yaml', '--out', out, '--ignore-previous-output'],
+        'nobody',
+      );
       expect(result.stderr).toContain(`--out: cannot write ${out}: one folder is not writable`);
       expect(result.stderr).toContain(
         '  - kafka/: synth must change files here, but cannot write it',

@@ -1,12 +1,13 @@
 /**
  * The specs the cluster tier synthesizes: both examples, plus varied specs that between them cover
- * 1-6 zones, every autoscaling mode, both drain-cleaner modes and every GitOps engine, and the
+ * 1-6 zones (one zone joins an existing cluster), every autoscaling mode, both drain-cleaner modes and every GitOps engine, and the
  * edge-case spec of issue #12.
  */
 import { join } from 'node:path';
 import { loadSpecFile, parseSpec, type LoadedSpec } from '../../spec/load';
 import { maxNameLengthFor } from '../../spec/derived-names';
 import type { PlatformSpecInput } from '../../spec/schema';
+import { existingClusterFor } from '../util/specs';
 
 const REPO = join(__dirname, '../..');
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'];
@@ -52,6 +53,8 @@ export function variedSpecInput(zones: number, index: number): PlatformSpecInput
     drainCleaner: { mode: DRAIN[index % DRAIN.length] },
     gitops: { engine: GITOPS[Math.floor(index / 2) % GITOPS.length] },
     monitoring: { enabled: index !== 5 },
+    // EKS creates no cluster in one zone; a one-zone platform joins an existing cluster.
+    ...(zones === 1 ? { cluster: existingClusterFor(ZONES.slice(0, zones)) } : {}),
   };
 }
 

@@ -24,11 +24,11 @@ describe('Network', () => {
         cluster: {
           vpcCidr: '10.20.0.0/16',
           existingVpc: {
-            vpcId: 'vpc-123',
+            vpcId: 'vpc-0123456789abcdef1',
             privateSubnetIds: {
-              'us-west-2a': 'subnet-a',
-              'us-west-2b': 'subnet-b',
-              'us-west-2c': 'subnet-c',
+              'us-west-2a': 'subnet-aaaaaaaa',
+              'us-west-2b': 'subnet-bbbbbbbb',
+              'us-west-2c': 'subnet-cccccccc',
             },
           },
         },
@@ -37,9 +37,9 @@ describe('Network', () => {
     expect(plan.ofType('aws:ec2/vpc:Vpc')).toHaveLength(0);
     expect(plan.ofType(TYPES.subnet)).toHaveLength(0);
     expect(plan.get(TYPES.nodegroup, 'test-kafka-us-west-2b').inputs['subnetIds']).toEqual([
-      'subnet-b',
+      'subnet-bbbbbbbb',
     ]);
-    expect(plan.ofType(TYPES.eksCluster)[0]?.inputs['vpcId']).toBe('vpc-123');
+    expect(plan.ofType(TYPES.eksCluster)[0]?.inputs['vpcId']).toBe('vpc-0123456789abcdef1');
   });
 });
 
@@ -133,11 +133,11 @@ describe('Platform', () => {
         cluster: {
           vpcCidr: '10.1.0.0/16',
           existingVpc: {
-            vpcId: 'vpc-123',
+            vpcId: 'vpc-0123456789abcdef1',
             privateSubnetIds: {
-              'us-west-2a': 'subnet-a',
-              'us-west-2b': 'subnet-b',
-              'us-west-2c': 'subnet-c',
+              'us-west-2a': 'subnet-aaaaaaaa',
+              'us-west-2b': 'subnet-bbbbbbbb',
+              'us-west-2c': 'subnet-cccccccc',
             },
           },
         },
@@ -146,7 +146,7 @@ describe('Platform', () => {
     const values = plan.get(TYPES.release, 'test-aws-load-balancer-controller').inputs[
       'values'
     ] as Record<string, unknown>;
-    expect(values).toMatchObject({ vpcId: 'vpc-123' });
+    expect(values).toMatchObject({ vpcId: 'vpc-0123456789abcdef1' });
     expect(values['vpcTags']).toBeUndefined();
   });
 

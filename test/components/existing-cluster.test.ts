@@ -12,11 +12,11 @@ import { specInput } from '../util/specs';
 import { planStack, TYPES } from './plan-fixture';
 
 const EXISTING_VPC = {
-  vpcId: 'vpc-0shared',
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
   privateSubnetIds: {
-    'us-west-2a': 'subnet-a',
-    'us-west-2b': 'subnet-b',
-    'us-west-2c': 'subnet-c',
+    'us-west-2a': 'subnet-aaaaaaaa',
+    'us-west-2b': 'subnet-bbbbbbbb',
+    'us-west-2c': 'subnet-cccccccc',
   },
 };
 
@@ -78,7 +78,7 @@ describe('cluster.existing under mocks', () => {
     ]);
     for (const group of nodegroups) expect(group.inputs['clusterName']).toBe('shared-eks');
     expect(plan.get(TYPES.nodegroup, 'test-kafka-us-west-2b').inputs['subnetIds']).toEqual([
-      'subnet-b',
+      'subnet-bbbbbbbb',
     ]);
     // No system nodegroup and no Cluster Autoscaler: the existing cluster runs its own nodes.
     expect(

@@ -114,11 +114,11 @@ const existingCluster = parseSpec(
     cluster: {
       vpcCidr: '10.20.0.0/16',
       existingVpc: {
-        vpcId: 'vpc-0shared',
+        vpcId: 'vpc-0a1b2c3d4e5f60718',
         privateSubnetIds: {
-          'us-west-2a': 'subnet-a',
-          'us-west-2b': 'subnet-b',
-          'us-west-2c': 'subnet-c',
+          'us-west-2a': 'subnet-aaaaaaaa',
+          'us-west-2b': 'subnet-bbbbbbbb',
+          'us-west-2c': 'subnet-cccccccc',
         },
       },
       existing: { name: 'shared-eks' },

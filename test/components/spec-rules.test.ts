@@ -25,8 +25,12 @@ describe('AWS network rules', () => {
       problems({
         vpcCidr: '10.0.0.0/24',
         existingVpc: {
-          vpcId: 'vpc-1',
-          privateSubnetIds: { 'us-west-2a': 's-a', 'us-west-2b': 's-b', 'us-west-2c': 's-c' },
+          vpcId: 'vpc-11111111',
+          privateSubnetIds: {
+            'us-west-2a': 'subnet-aaaaaaaa',
+            'us-west-2b': 'subnet-bbbbbbbb',
+            'us-west-2c': 'subnet-cccccccc',
+          },
         },
       }),
     ).toEqual([]);

@@ -55,9 +55,9 @@ describe('levelCosts', () => {
           existingVpc: {
             vpcId: 'vpc-0123456789abcdef0',
             privateSubnetIds: {
-              'us-west-2a': 'subnet-0a',
-              'us-west-2b': 'subnet-0b',
-              'us-west-2c': 'subnet-0c',
+              'us-west-2a': 'subnet-0a0a0a0a',
+              'us-west-2b': 'subnet-0b0b0b0b',
+              'us-west-2c': 'subnet-0c0c0c0c',
             },
           },
         },
@@ -77,7 +77,11 @@ describe('levelCosts', () => {
           vpcCidr: '10.1.0.0/16',
           existingVpc: {
             vpcId: 'vpc-0123456789abcdef0',
-            privateSubnetIds: { 'us-west-2a': 'a', 'us-west-2b': 'b', 'us-west-2c': 'c' },
+            privateSubnetIds: {
+              'us-west-2a': 'subnet-aaaaaaaa',
+              'us-west-2b': 'subnet-bbbbbbbb',
+              'us-west-2c': 'subnet-cccccccc',
+            },
           },
           existing: { name: 'shared-eks' },
         },

@@ -36,7 +36,7 @@ describe('derived names', () => {
   });
 
   it('accepts the longest allowed name and rejects one character more, for every row', () => {
-    for (const input of [external('x'), { ...specInput(1, 3), name: 'x' }]) {
+    for (const input of [external('x'), { ...specInput(2, 3), name: 'x' }]) {
       const spec = parseSpec(input).spec;
       const most = maxNameLengthFor(spec);
       const longest = parseSpec({ ...input, name: `n${'a'.repeat(most - 1)}` }).spec;

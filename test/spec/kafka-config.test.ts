@@ -71,7 +71,7 @@ describe('kafka.config', () => {
 
   it('throws when a replication key is not a whole number', () => {
     expect(problemsOf(withKafka({ config: { 'default.replication.factor': 'three' } }))).toEqual([
-      'kafka.config["default.replication.factor"]: "three" is not a whole number',
+      'kafka.config["default.replication.factor"]: "three" is not a whole number; write a plain whole number such as 2 (no unit, no decimals)',
     ]);
   });
 

@@ -24,7 +24,7 @@ describe('parseSpec defaults', () => {
     const { spec } = parseSpec({
       name: 'orders',
       region: 'us-east-1',
-      zones: ['us-east-1a'],
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       kafka: { brokers: 3 },
     });
     expect(spec.kafka.namespace).toBe('kafka');
@@ -300,8 +300,8 @@ describe('parseSpec rules', () => {
 
   it('throws when there are more than 6 zones', () => {
     const zones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(l => `us-west-2${l}`);
-    expect(problemsOf({ ...specInput(1, 7), zones, kafka: { brokers: 7 } })).toContain(
-      'zones: 7 zones given; list 1 to 6 availability zones',
+    expect(problemsOf({ ...specInput(1, 7), zones, kafka: { brokers: 7 }, cluster: {} })).toContain(
+      'zones: 7 zones given; list 2 to 6 availability zones',
     );
   });
 
@@ -420,8 +420,12 @@ describe('parseSpec rules', () => {
   // Reproduction 6 of issue #12: the network policies allowed the default range, not the VPC's.
   it('throws when an existing VPC is used without its CIDR', () => {
     const existingVpc = {
-      vpcId: 'vpc-1',
-      privateSubnetIds: { 'us-west-2a': 's-a', 'us-west-2b': 's-b', 'us-west-2c': 's-c' },
+      vpcId: 'vpc-11111111',
+      privateSubnetIds: {
+        'us-west-2a': 'subnet-aaaaaaaa',
+        'us-west-2b': 'subnet-bbbbbbbb',
+        'us-west-2c': 'subnet-cccccccc',
+      },
     };
     expect(problemsOf({ ...specInput(3, 4), cluster: { existingVpc } })).toEqual([
       'cluster.vpcCidr: is required with cluster.existingVpc: the network policies and the external listener must allow that VPC\'s range, and the 10.0.0.0/16 default only describes a VPC this platform creates; give its primary CIDR (aws ec2 describe-vpcs --vpc-ids <id> --query "Vpcs[0].CidrBlock")',
@@ -439,7 +443,10 @@ describe('parseSpec rules', () => {
         ...specInput(3, 4),
         cluster: {
           vpcCidr: '172.31.0.0/16',
-          existingVpc: { vpcId: 'vpc-1', privateSubnetIds: { 'us-west-2a': 'subnet-1' } },
+          existingVpc: {
+            vpcId: 'vpc-11111111',
+            privateSubnetIds: { 'us-west-2a': 'subnet-11111111' },
+          },
         },
       }),
     ).toContain(

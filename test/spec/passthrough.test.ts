@@ -1,5 +1,7 @@
 /** The free-form maps that pass through to AWS: tags and subnets. */
+import fc from 'fast-check';
 import { type PlatformSpecInput } from '../../spec';
+import { isEc2ResourceId } from '../../spec/aws-inputs';
 import { specInput, specProblems as problemsOf } from '../util/specs';
 
 const withTags = (tags: Record<string, string>): PlatformSpecInput => ({
@@ -41,7 +43,11 @@ describe('cluster.tags', () => {
 describe('subnet maps', () => {
   it('throws when a zone is given a list of subnets for its NLB', () => {
     const base = specInput(3, 2);
-    const subnets = { 'us-west-2a': 'subnet-1,subnet-2', 'us-west-2b': 's-b', 'us-west-2c': 's-c' };
+    const subnets = {
+      'us-west-2a': 'subnet-1,subnet-2',
+      'us-west-2b': 'subnet-bbbbbbbb',
+      'us-west-2c': 'subnet-cccccccc',
+    };
     expect(
       problemsOf({
         ...base,
@@ -59,12 +65,12 @@ describe('subnet maps', () => {
         cluster: {
           vpcCidr: '10.1.0.0/16',
           existingVpc: {
-            vpcId: 'vpc-1',
+            vpcId: 'vpc-11111111',
             privateSubnetIds: {
-              'us-west-2a': 's-a',
-              'us-west-2b': 's-b',
-              'us-west-2c': 's-c',
-              'us-west-2d': 's-d',
+              'us-west-2a': 'subnet-aaaaaaaa',
+              'us-west-2b': 'subnet-bbbbbbbb',
+              'us-west-2c': 'subnet-cccccccc',
+              'us-west-2d': 'subnet-dddddddd',
             },
           },
         },
@@ -98,21 +104,68 @@ describe('cluster.existingVpc IDs', () => {
   const zones = (ids: string[]): Record<string, string> =>
     Object.fromEntries(['us-west-2a', 'us-west-2b', 'us-west-2c'].map((z, i) => [z, ids[i] ?? '']));
 
-  it('accepts EC2 VPC and subnet IDs', () => {
+  it('accepts EC2 VPC and subnet IDs, short and long form', () => {
     expect(
       problemsOf(
-        withVpc('vpc-0123456789abcdef0', zones(['subnet-0a1b2c3d', 'subnet-0b', 'subnet-0c'])),
+        withVpc(
+          'vpc-0123456789abcdef0',
+          zones(['subnet-0a1b2c3d', 'subnet-0b1b2c3d', 'subnet-0c1b2c3d4e5f60718']),
+        ),
       ),
     ).toEqual([]);
   });
 
   it('throws on a blank or made-up VPC or subnet ID, naming the zone', () => {
     expect(problemsOf(withVpc('my vpc', zones(['', 'subnet-a b', 'subnet-1,subnet-2'])))).toEqual([
-      'cluster.existingVpc.vpcId: "my vpc" is not a VPC ID; write one like "vpc-0123456789abcdef0"',
-      'cluster.existingVpc.privateSubnetIds["us-west-2a"]: "" is not one subnet ID; give the ID of one subnet in us-west-2a, like "subnet-0123456789abcdef0"',
-      'cluster.existingVpc.privateSubnetIds["us-west-2b"]: "subnet-a b" is not one subnet ID; give the ID of one subnet in us-west-2b, like "subnet-0123456789abcdef0"',
-      'cluster.existingVpc.privateSubnetIds["us-west-2c"]: "subnet-1,subnet-2" is not one subnet ID; give the ID of one subnet in us-west-2c, like "subnet-0123456789abcdef0"',
+      'cluster.existingVpc.vpcId: "my vpc" is not a VPC ID; write the ID EC2 shows, like "vpc-0123456789abcdef0" (aws ec2 describe-vpcs)',
+      'cluster.existingVpc.privateSubnetIds["us-west-2a"]: "" is not one subnet ID; give the ID of one subnet in us-west-2a, like "subnet-0123456789abcdef0" (aws ec2 describe-subnets)',
+      'cluster.existingVpc.privateSubnetIds["us-west-2b"]: "subnet-a b" is not one subnet ID; give the ID of one subnet in us-west-2b, like "subnet-0123456789abcdef0" (aws ec2 describe-subnets)',
+      'cluster.existingVpc.privateSubnetIds["us-west-2c"]: "subnet-1,subnet-2" is not one subnet ID; give the ID of one subnet in us-west-2c, like "subnet-0123456789abcdef0" (aws ec2 describe-subnets)',
     ]);
+  });
+
+  // https://github.com/cloudposse/terraform-aws-eks-node-group/pull/65: a subnet CIDR was passed
+  // where a subnet ID belonged; EC2 answered InvalidSubnetID.NotFound only at apply.
+  it('throws when a subnet CIDR or Name tag stands where a subnet ID belongs (cloudposse#65)', () => {
+    expect(
+      problemsOf(
+        withVpc('vpc-0123456789abcdef0', zones(['172.16.0.0/19', 'private-b', 'subnet-0c1b2c3d'])),
+      ),
+    ).toEqual([
+      'cluster.existingVpc.privateSubnetIds["us-west-2a"]: "172.16.0.0/19" is not one subnet ID; give the ID of one subnet in us-west-2a, like "subnet-0123456789abcdef0" (aws ec2 describe-subnets)',
+      'cluster.existingVpc.privateSubnetIds["us-west-2b"]: "private-b" is not one subnet ID; give the ID of one subnet in us-west-2b, like "subnet-0123456789abcdef0" (aws ec2 describe-subnets)',
+    ]);
+  });
+
+  // https://github.com/eksctl-io/eksctl/issues/4696: EKS refused a nodegroup whose subnets repeated
+  // ("One or more subnets are duplicate"); here a repeated subnet would also start one zone's
+  // nodes in another zone.
+  it('throws when one subnet is given for two zones (eksctl#4696)', () => {
+    expect(
+      problemsOf(
+        withVpc(
+          'vpc-0123456789abcdef0',
+          zones(['subnet-0a1b2c3d', 'subnet-0a1b2c3d', 'subnet-0c1b2c3d']),
+        ),
+      ),
+    ).toEqual([
+      'cluster.existingVpc.privateSubnetIds["us-west-2b"]: "subnet-0a1b2c3d" is also the subnet of us-west-2a, but a subnet lies in one zone only, so one zone\'s nodes would start in the other zone (and EKS refuses duplicate subnets); give each zone its own subnet',
+    ]);
+  });
+
+  it('accepts exactly the prefix, a dash and 8 or 17 lower-case hex digits', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('vpc', 'subnet'),
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg-'), maxLength: 20 }),
+        (prefix: 'vpc' | 'subnet', digits) => {
+          expect(isEc2ResourceId(prefix, `${prefix}-${digits}`)).toBe(
+            /^[0-9a-f]+$/.test(digits) && (digits.length === 8 || digits.length === 17),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -12,7 +12,11 @@ export function exampleSpec(name: 'dev' | 'prod'): LoadedSpec {
 
 const ZONE_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'];
 
-/** A minimal valid spec input with the given zone count and brokers per zone. */
+/**
+ * A minimal valid spec input with the given zone count and brokers per zone. With one zone it joins
+ * an existing cluster (`existingClusterFor`), since EKS creates no cluster in one zone; give
+ * `cluster` in `overrides` to replace that.
+ */
 export function specInput(
   zoneCount: number,
   brokersPerZone: number,
@@ -20,10 +24,12 @@ export function specInput(
 ): PlatformSpecInput {
   const brokers = zoneCount * brokersPerZone;
   const replicationFactor = Math.min(3, brokers);
+  const zones = ZONE_LETTERS.slice(0, zoneCount).map(letter => `us-west-2${letter}`);
   return {
     name: 'test',
     region: 'us-west-2',
-    zones: ZONE_LETTERS.slice(0, zoneCount).map(letter => `us-west-2${letter}`),
+    zones,
+    ...(zoneCount === 1 ? { cluster: existingClusterFor(zones) } : {}),
     kafka: {
       brokers,
       replicationFactor: Math.max(2, replicationFactor),
@@ -37,7 +43,28 @@ export function specInput(
   };
 }
 
-/** Variations across zone counts and brokers per zone (1-6 zones, 1-12 brokers per zone). */
+/**
+ * `cluster` settings that join an existing EKS cluster in an existing VPC with one private subnet
+ * per zone: the only way a one-zone spec is valid, since EKS creates no cluster in fewer than two
+ * zones (spec/aws-inputs.ts `MIN_ZONES_NEW_CLUSTER`).
+ */
+export function existingClusterFor(zones: readonly string[]): PlatformSpecInput['cluster'] {
+  return {
+    vpcCidr: '10.0.0.0/16',
+    existingVpc: {
+      vpcId: 'vpc-0123456789abcdef0',
+      privateSubnetIds: Object.fromEntries(
+        zones.map((zone, index) => [zone, `subnet-0${index}23456789abcdef0`]),
+      ),
+    },
+    existing: { name: 'shared-eks' },
+  };
+}
+
+/**
+ * Variations across zone counts and brokers per zone (1-6 zones, 1-12 brokers per zone); the
+ * one-zone variations join an existing cluster (`specInput`).
+ */
 export function variations(): Array<{ label: string; loaded: LoadedSpec }> {
   const result: Array<{ label: string; loaded: LoadedSpec }> = [];
   for (const zoneCount of [1, 2, 3, 4, 5, 6]) {

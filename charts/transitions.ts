@@ -1,0 +1,238 @@
+/**
+ * Changes between the output synth wrote last time and the output it is about to write that Strimzi,
+ * Kafka or Kubernetes refuse once the earlier output is applied. A spec can be valid on its own and
+ * still ask for one of these, so they are checked against the previous output in `--out` (the files
+ * listed in its `.synth-manifest`, which is what GitOps applies), before anything is written.
+ *
+ * The table (`TRANSITION_RULES`), each row keyed by the upstream fact:
+ *
+ * - a broker pool's volume gets smaller: Kubernetes refuses to shrink a PersistentVolumeClaim
+ *   (`spec.resources.requests.storage` may not go below the previous value), and Strimzi then
+ *   ignores every storage change of the pool (strimzi/strimzi-kafka-operator#10818, #3387, #10306);
+ * - a topic gets fewer partitions: Kafka cannot remove partitions, and the Topic Operator marks the
+ *   KafkaTopic NotReady (strimzi/strimzi-kafka-operator#6884, #2930);
+ * - a topic's replication factor changes: the Topic Operator changes it only through Cruise Control,
+ *   which this platform does not deploy ("Replication factor change not supported",
+ *   strimzi/strimzi-kafka-operator#9606);
+ * - `kafka.version` goes to an older minor line: Strimzi moves the metadata version to the new
+ *   version's default after an upgrade, and the metadata version cannot go back (Strimzi
+ *   "Upgrading Strimzi" / downgrade, docs/upgrade.md);
+ * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
+ *   hold partition replicas and the Kafka resource goes NotReady until they are moved
+ *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later).
+ *
+ * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); an object
+ * that is new or gone is no transition.
+ */
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { readManifest } from './output';
+import type { KubeObject } from './synth';
+import { showValue, type SpecIssue } from '../spec/errors';
+import type { PlatformSpec } from '../spec/schema';
+
+/** Problems (refused) and warnings (may be refused) of going from the previous output to the next. */
+export interface TransitionReport {
+  readonly problems: readonly SpecIssue[];
+  readonly warnings: readonly SpecIssue[];
+}
+
+type Obj = Record<string, unknown>;
+
+function field(object: unknown, ...path: string[]): unknown {
+  let value: unknown = object;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Obj)[key];
+  }
+  return value;
+}
+
+/** `<n>Gi` as a number of GiB; undefined for any other form (the platform writes only Gi). */
+function gibOf(size: unknown): number | undefined {
+  const match = typeof size === 'string' ? /^(\d+)Gi$/.exec(size) : null;
+  return match === null ? undefined : Number(match[1]);
+}
+
+function isStrimzi(object: KubeObject, kind: string): boolean {
+  return object.kind === kind && object.apiVersion.startsWith('kafka.strimzi.io/');
+}
+
+function keyOf(object: KubeObject): string {
+  const topic = field(object, 'spec', 'topicName');
+  const name =
+    object.kind === 'KafkaTopic' && typeof topic === 'string' ? topic : object.metadata.name;
+  return `${object.kind}/${object.metadata.namespace ?? ''}/${name}`;
+}
+
+/** The Kafka topic name of a KafkaTopic (spec.topicName, else metadata.name). */
+function topicNameOf(object: KubeObject): string {
+  const topic = field(object, 'spec', 'topicName');
+  return typeof topic === 'string' ? topic : object.metadata.name;
+}
+
+function minorOf(version: unknown): [number, number] | undefined {
+  const match = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
+  return match === null ? undefined : [Number(match[1]), Number(match[2])];
+}
+
+interface TransitionRule {
+  readonly kind: string;
+  readonly severity: 'problem' | 'warning';
+  /** The issue for one object present before and after; undefined when the change is fine. */
+  readonly check: (
+    before: KubeObject,
+    after: KubeObject,
+    spec: PlatformSpec,
+  ) => SpecIssue | undefined;
+}
+
+function topicPath(spec: PlatformSpec, after: KubeObject, leaf: string): string {
+  const index = spec.kafka.topics.findIndex(topic => topic.name === topicNameOf(after));
+  return index < 0 ? `kafka.topics.${leaf}` : `kafka.topics[${index}].${leaf}`;
+}
+
+/** The table of refused (and risky) transitions; see the module comment for the sources. */
+export const TRANSITION_RULES: readonly TransitionRule[] = [
+  {
+    kind: 'KafkaNodePool',
+    severity: 'problem',
+    check: (before, after) => {
+      const was = gibOf(field(before, 'spec', 'storage', 'volumes', '0', 'size'));
+      const now = gibOf(field(after, 'spec', 'storage', 'volumes', '0', 'size'));
+      if (was === undefined || now === undefined || now >= was) return undefined;
+      const roles = field(after, 'spec', 'roles');
+      if (Array.isArray(roles) && !roles.includes('broker')) return undefined;
+      return {
+        path: 'kafka.storage.sizeGi',
+        message: `${now} GiB is below the ${was} GiB of the broker volumes in the previous output; Kubernetes never shrinks a PersistentVolumeClaim and Strimzi then ignores every storage change of the pool; keep at least ${was} (volumes only grow)`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaTopic',
+    severity: 'problem',
+    check: (before, after, spec) => {
+      const was = field(before, 'spec', 'partitions');
+      const now = field(after, 'spec', 'partitions');
+      if (typeof was !== 'number' || typeof now !== 'number' || now >= was) return undefined;
+      return {
+        path: topicPath(spec, after, 'partitions'),
+        message: `${now} is below the ${was} partitions topic ${showValue(topicNameOf(after))} has in the previous output; Kafka cannot remove partitions and the KafkaTopic would stay NotReady; keep at least ${was}, or create a new topic`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaTopic',
+    severity: 'problem',
+    check: (before, after, spec) => {
+      const was = field(before, 'spec', 'replicas');
+      const now = field(after, 'spec', 'replicas');
+      if (typeof was !== 'number' || typeof now !== 'number' || now === was) return undefined;
+      return {
+        path: topicPath(spec, after, 'replicationFactor'),
+        message: `${now} differs from the replication factor ${was} topic ${showValue(topicNameOf(after))} has in the previous output; the Topic Operator changes it only through Cruise Control, which this platform does not deploy, so the KafkaTopic would stay NotReady; keep ${was} (set it on the topic if kafka.replicationFactor changed), or reassign the replicas with kafka-reassign-partitions first`,
+      };
+    },
+  },
+  {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, after) => {
+      const was = minorOf(field(before, 'spec', 'kafka', 'version'));
+      const now = minorOf(field(after, 'spec', 'kafka', 'version'));
+      if (was === undefined || now === undefined) return undefined;
+      const older = now[0] < was[0] || (now[0] === was[0] && now[1] < was[1]);
+      if (!older) return undefined;
+      return {
+        path: 'kafka.version',
+        message: `${showValue(field(after, 'spec', 'kafka', 'version'))} is an older line than the ${showValue(field(before, 'spec', 'kafka', 'version'))} of the previous output; once ${was.join('.')} runs, Strimzi moves the metadata version to ${was.join('.')}'s default (the platform sets none), and a metadata version cannot be lowered, so the older brokers would not start; keep ${was.join('.')}.x or newer`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'warning',
+    check: (before, after) => {
+      const was = field(before, 'spec', 'replicas');
+      const now = field(after, 'spec', 'replicas');
+      const roles = field(after, 'spec', 'roles');
+      if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
+      if (typeof was !== 'number' || typeof now !== 'number' || now >= was) return undefined;
+      return {
+        path: 'kafka.brokers',
+        message: `node pool ${showValue(after.metadata.name)} goes from ${was} to ${now} brokers; Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off the brokers being removed first (kafka-reassign-partitions), or keep ${was}`,
+      };
+    },
+  },
+];
+
+/** Kafka objects the transitions concern, by key. */
+function byKey(objects: readonly KubeObject[]): Map<string, KubeObject> {
+  const kinds = new Set(TRANSITION_RULES.map(rule => rule.kind));
+  return new Map(
+    objects
+      .filter(object => [...kinds].some(kind => isStrimzi(object, kind)))
+      .map(object => [keyOf(object), object]),
+  );
+}
+
+/** Every refused and risky transition from `previous` to `next` objects; pure. */
+export function transitionReport(
+  previous: readonly KubeObject[],
+  next: readonly KubeObject[],
+  spec: PlatformSpec,
+): TransitionReport {
+  const before = byKey(previous);
+  const problems: SpecIssue[] = [];
+  const warnings: SpecIssue[] = [];
+  for (const [key, after] of byKey(next)) {
+    const earlier = before.get(key);
+    if (earlier === undefined) continue;
+    for (const rule of TRANSITION_RULES) {
+      if (rule.kind !== after.kind) continue;
+      const found = rule.check(earlier, after, spec);
+      if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
+    }
+  }
+  const unique = (issues: SpecIssue[]): SpecIssue[] =>
+    issues.filter(
+      (issue, index) =>
+        issues.findIndex(o => o.path === issue.path && o.message === issue.message) === index,
+    );
+  return { problems: unique(problems), warnings: unique(warnings) };
+}
+
+/**
+ * The Kubernetes objects of the output synth wrote last time in `outDir`: every YAML file its
+ * manifest lists that is still a plain file. Empty when there is no manifest (a first run).
+ * @throws Error when a listed file is not YAML the platform could have written (it names the file).
+ */
+export function previousOutputObjects(outDir: string): KubeObject[] {
+  if (!existsSync(outDir)) return [];
+  const manifest = readManifest(outDir);
+  if (manifest === undefined) return [];
+  const objects: KubeObject[] = [];
+  for (const path of [...manifest.keys()].sort()) {
+    if (!path.endsWith('.yaml')) continue;
+    const file = join(outDir, path);
+    if (!existsSync(file) || !lstatSync(file).isFile()) continue;
+    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      if ('errors' in document && document.errors.length > 0) {
+        throw new Error(`${file}: is not valid YAML (${document.errors[0]?.message ?? ''})`);
+      }
+      const value: unknown = document.toJS();
+      if (
+        value !== null &&
+        typeof value === 'object' &&
+        typeof (value as Obj)['kind'] === 'string' &&
+        typeof (value as Obj)['apiVersion'] === 'string' &&
+        typeof field(value, 'metadata', 'name') === 'string'
+      ) {
+        objects.push(value as KubeObject);
+      }
+    }
+  }
+  return objects;
+}

@@ -1,0 +1,159 @@
+/**
+ * Changes from the previous synth output that Strimzi, Kafka or Kubernetes refuse
+ * (charts/transitions.ts): each row of the table over its domain with fast-check, on the objects
+ * the real charts build, and each public report as one test.
+ */
+import fc from 'fast-check';
+import { parseSpec, type PlatformSpecInput } from '../../spec';
+import { synthPlatform, type KubeObject } from '../../charts/synth';
+import { transitionReport } from '../../charts/transitions';
+import { specInput } from '../util/specs';
+
+function base(): PlatformSpecInput {
+  const input = specInput(3, 2);
+  return {
+    ...input,
+    kafka: {
+      ...input.kafka,
+      storage: { sizeGi: 100 },
+      topics: [{ name: 'orders.v1', partitions: 12 }],
+    },
+  };
+}
+
+function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
+  const input = base();
+  return { ...input, kafka: { ...input.kafka, ...kafka } };
+}
+
+function objectsOf(input: PlatformSpecInput): KubeObject[] {
+  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
+}
+
+function report(
+  before: PlatformSpecInput,
+  after: PlatformSpecInput,
+): { problems: string[]; warnings: string[] } {
+  const { problems, warnings } = transitionReport(
+    objectsOf(before),
+    objectsOf(after),
+    parseSpec(after).spec,
+  );
+  return {
+    problems: problems.map(p => `${p.path}: ${p.message}`),
+    warnings: warnings.map(w => `${w.path}: ${w.message}`),
+  };
+}
+
+const topic = (
+  partitions: number,
+  replicationFactor?: number,
+): PlatformSpecInput['kafka']['topics'] => [
+  {
+    name: 'orders.v1',
+    partitions,
+    ...(replicationFactor === undefined ? {} : { replicationFactor, minInSyncReplicas: 1 }),
+  },
+];
+
+describe('transitions Strimzi, Kafka or Kubernetes refuse', () => {
+  it('finds nothing when the spec is synthesized again unchanged', () => {
+    expect(report(base(), base())).toEqual({ problems: [], warnings: [] });
+  });
+
+  // https://github.com/strimzi/strimzi-kafka-operator/pull/10818 and
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/3387: a smaller volume size reached the
+  // operator, which could not shrink the PersistentVolumeClaim ("can not be less than previous value").
+  it('throws when the broker volume shrinks (strimzi#10818), once for all pools', () => {
+    expect(report(base(), withKafka({ storage: { sizeGi: 50 } })).problems).toEqual([
+      'kafka.storage.sizeGi: 50 GiB is below the 100 GiB of the broker volumes in the previous output; Kubernetes never shrinks a PersistentVolumeClaim and Strimzi then ignores every storage change of the pool; keep at least 100 (volumes only grow)',
+    ]);
+  });
+
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/6884 and
+  // https://github.com/strimzi/strimzi-kafka-operator/pull/2930: a KafkaTopic with fewer partitions
+  // was accepted by the API server and could never be reconciled.
+  it('throws when a topic loses partitions (strimzi#6884)', () => {
+    expect(report(base(), withKafka({ topics: topic(6) })).problems).toEqual([
+      'kafka.topics[0].partitions: 6 is below the 12 partitions topic "orders.v1" has in the previous output; Kafka cannot remove partitions and the KafkaTopic would stay NotReady; keep at least 12, or create a new topic',
+    ]);
+  });
+
+  // https://github.com/strimzi/strimzi-kafka-operator/pull/9606 (a user's Topic Operator log:
+  // "Replication factor change not supported"): without Cruise Control the replicas cannot change.
+  it('throws when a topic changes its replication factor (strimzi#9606)', () => {
+    expect(report(base(), withKafka({ topics: topic(12, 2) })).problems).toEqual([
+      'kafka.topics[0].replicationFactor: 2 differs from the replication factor 3 topic "orders.v1" has in the previous output; the Topic Operator changes it only through Cruise Control, which this platform does not deploy, so the KafkaTopic would stay NotReady; keep 3 (set it on the topic if kafka.replicationFactor changed), or reassign the replicas with kafka-reassign-partitions first',
+    ]);
+  });
+
+  it('throws when kafka.version goes back to an older line, and accepts patch steps', () => {
+    expect(
+      report(withKafka({ version: '4.3.1' }), withKafka({ version: '4.2.1' })).problems,
+    ).toEqual([
+      'kafka.version: "4.2.1" is an older line than the "4.3.1" of the previous output; once 4.3 runs, Strimzi moves the metadata version to 4.3\'s default (the platform sets none), and a metadata version cannot be lowered, so the older brokers would not start; keep 4.3.x or newer',
+    ]);
+    expect(
+      report(withKafka({ version: '4.3.1' }), withKafka({ version: '4.3.0' })).problems,
+    ).toEqual([]);
+    expect(
+      report(withKafka({ version: '4.2.0' }), withKafka({ version: '4.3.1' })).problems,
+    ).toEqual([]);
+  });
+
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/6736: since Strimzi 0.38 removing a
+  // broker that still holds replicas fails the reconciliation ("Cannot scale down brokers").
+  it('warns when a zone pool loses brokers (strimzi#6736)', () => {
+    const three = specInput(3, 1);
+    const six = specInput(3, 2);
+    const result = report(
+      { ...six, kafka: { ...six.kafka, topics: [] } },
+      { ...three, kafka: { ...three.kafka, topics: [] } },
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toHaveLength(3);
+    expect(result.warnings[0]).toBe(
+      'kafka.brokers: node pool "brokers-a" goes from 2 to 1 brokers; Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off the brokers being removed first (kafka-reassign-partitions), or keep 2',
+    );
+  });
+
+  it('refuses exactly the shrinking sizes, lost partitions and changed replication factors', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 20, max: 400 }),
+        fc.integer({ min: 20, max: 400 }),
+        fc.integer({ min: 1, max: 48 }),
+        fc.integer({ min: 1, max: 48 }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer({ min: 2, max: 3 }),
+        (sizeBefore, sizeAfter, partsBefore, partsAfter, rfBefore, rfAfter) => {
+          const before = withKafka({
+            storage: { sizeGi: sizeBefore },
+            topics: topic(partsBefore, rfBefore),
+          });
+          const after = withKafka({
+            storage: { sizeGi: sizeAfter },
+            topics: topic(partsAfter, rfAfter),
+          });
+          const paths = report(before, after).problems.map(p => p.slice(0, p.indexOf(': ')));
+          const expected = [
+            ...(sizeAfter < sizeBefore ? ['kafka.storage.sizeGi'] : []),
+            ...(partsAfter < partsBefore ? ['kafka.topics[0].partitions'] : []),
+            ...(rfAfter !== rfBefore ? ['kafka.topics[0].replicationFactor'] : []),
+          ];
+          expect(paths).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('ignores topics and pools that are new or gone, matching topics by their Kafka name', () => {
+    const renamed = withKafka({ topics: [{ name: 'orders.v2', partitions: 1 }] });
+    expect(report(base(), renamed)).toEqual({ problems: [], warnings: [] });
+    // A KafkaTopic whose resource name differs from the topic name is still matched by topicName.
+    const tricky = withKafka({ topics: [{ name: 'Orders_DLQ', partitions: 8 }] });
+    const fewer = withKafka({ topics: [{ name: 'Orders_DLQ', partitions: 4 }] });
+    expect(report(tricky, fewer).problems).toHaveLength(1);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `kafka-eks synth` against the output it wrote last time (charts/transitions.ts): a change Strimzi,
+ * Kafka or Kubernetes refuse exits 1, names each field, the old and new value and the fix, and leaves
+ * the folder byte-identical; growing is fine.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(ROOT, 'cli', 'main.ts');
+
+function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(TSX, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tree(dir: string, prefix = ''): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap(entry =>
+        entry.isDirectory()
+          ? Object.entries(tree(join(dir, entry.name), `${prefix}${entry.name}/`))
+          : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8')]],
+      ),
+  );
+}
+
+function spec(kafka: string[]): string {
+  return [
+    'name: orders-dev',
+    'region: us-east-1',
+    'zones: [us-east-1a, us-east-1b, us-east-1c]',
+    'kafka:',
+    '  brokers: 3',
+    ...kafka.map(line => `  ${line}`),
+    'nodes:',
+    '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
+    "autoscaling: { mode: 'off' }",
+    '',
+  ].join('\n');
+}
+
+describe('synth refuses changes the running platform cannot take', () => {
+  it('exits 1 on a smaller volume, fewer partitions and an older Kafka line, writing nothing', () => {
+    // GIVEN an output written from a spec
+    const work = mkdtempSync(join(tmpdir(), 'synth-transitions-'));
+    const out = join(work, 'out');
+    const first = join(work, 'first.yaml');
+    writeFileSync(
+      first,
+      spec([
+        'version: 4.3.1',
+        'storage: { sizeGi: 100 }',
+        'topics:',
+        '  - { name: orders, partitions: 12 }',
+      ]),
+    );
+    expect(synth(['--config', first, '--out', out]).status).toBe(0);
+    const before = tree(out);
+    // WHEN the spec shrinks the volumes and the topic and goes back a Kafka line
+    const second = join(work, 'second.yaml');
+    writeFileSync(
+      second,
+      spec([
+        'version: 4.2.1',
+        'storage: { sizeGi: 50 }',
+        'topics:',
+        '  - { name: orders, partitions: 6 }',
+      ]),
+    );
+    const result = synth(['--config', second, '--out', out]);
+    // THEN synth exits 1, names each problem with the fix, and the folder is as it was
+    expect(result.status).toBe(1);
+    for (const expected of [
+      '(compared with the output synth wrote to',
+      'kafka.version: "4.2.1" is an older line than the "4.3.1" of the previous output',
+      'kafka.storage.sizeGi: 50 GiB is below the 100 GiB of the broker volumes in the previous output',
+      'keep at least 100 (volumes only grow)',
+      'kafka.topics[0].partitions: 6 is below the 12 partitions topic "orders" has in the previous output',
+      'Nothing was written.',
+    ]) {
+      expect(result.stderr).toContain(expected);
+    }
+    expect(tree(out)).toEqual(before);
+    // AND --ignore-previous-output (a platform created anew) lets the same spec through
+    const fresh = join(work, 'fresh');
+    expect(synth(['--config', first, '--out', fresh]).status).toBe(0);
+    expect(synth(['--config', second, '--out', fresh, '--ignore-previous-output']).status).toBe(0);
+    // AND growing the volume and the topic is accepted
+    const third = join(work, 'third.yaml');
+    writeFileSync(
+      third,
+      spec([
+        'version: 4.3.1',
+        'storage: { sizeGi: 200 }',
+        'topics:',
+        '  - { name: orders, partitions: 24 }',
+      ]),
+    );
+    const grown = synth(['--config', third, '--out', out]);
+    expect(grown.stderr).toBe('');
+    expect(grown.status).toBe(0);
+  });
+});
