@@ -6,15 +6,20 @@
  * or projection keeps the margin keeps it for every zone. Fault found: a zone whose descent was
  * confirmed, held at 3 nodes on its way down only because another zone kept its margin, was
  * reported as held by its own demand ("its 94 MiB/s ... but not with the scale-in margin"), which
- * its confirmed descent had waived.
+ * its confirmed descent had waived. The safety side as a property over zones that differ (demand,
+ * ramp samples and forecast near the lower level's target, one level for all zones or not,
+ * balanced or unbalanced counts, a removal in progress or not): no removal starts or goes on above
+ * that target, and inside the margin only in zones whose own descent is confirmed.
  *
  * Test config: levels 1/2/4, 3 zones of 4 brokers, baseline 100 MiB/s, target 0.5 (a node carries
  * 50 MiB/s; level 2 100 MiB/s), margin 0.1 (level 2 takes at most 90 MiB/s with it), window 600 s,
  * forecast floor on (lead time 1470 s), ramp guard on (horizon 180 s), every zone at one level.
  */
+import fc from 'fast-check';
 import type { ControllerConfig } from '../../controller/config';
 import {
   decide,
+  removalContext,
   removalMayProceed,
   removalStillWanted,
   type Memory,
@@ -137,6 +142,107 @@ describe('the projected descent across zones (sameLevelInAllZones)', () => {
     expect(plan.zones[0].descentConfirmed).toBeUndefined();
     expect(plan.detail).toBe(
       'zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once it does, and the zone goes back up to 4 only if demand passes the target of 2',
+    );
+  });
+});
+
+/** One zone's draw: demand and forecast as thousandths of the target `T`, ramp deltas in tenths. */
+const anyZone = fc.record({
+  demandPerMille: fc.integer({ min: 850, max: 1050 }),
+  deltaTenths: fc.array(fc.integer({ min: -150, max: 150 }), { minLength: 4, maxLength: 4 }),
+  status: fc.constantFrom(
+    'ok' as const,
+    'ok' as const,
+    'unknown' as const,
+    'insufficient-history' as const,
+  ),
+  forecastPerMille: fc.integer({ min: 800, max: 1100 }),
+});
+
+describe('safety side across zones (property)', () => {
+  test('no removal starts or goes on above the lower level target, and inside the margin only where each zone in the band has its own descent confirmed', () => {
+    const levels = config.balancedNodeCounts;
+    const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.constantFrom(2, 3, 4),
+        fc.boolean(),
+        fc.array(anyZone, { minLength: 3, maxLength: 3 }),
+        (same, nodes, draining, zones) => {
+          const joined: ControllerConfig = { ...config, sameLevelInAllZones: same };
+          // The target a zone must fit: of the level below its nodes (a new removal), or of the
+          // highest level its counted nodes hold (a removal in progress, node-a-1 not counted).
+          const lower = draining
+            ? (levels.filter(level => level <= nodes - 1).pop() ?? 0)
+            : (levels.filter(level => level < nodes).pop() ?? 0);
+          const targetMiBps = lower * capacityMiBps;
+          const demands = zones.map(zone => (targetMiBps * zone.demandPerMille) / 1000);
+          const cluster = healthyCluster(joined, { nodesPerZone: nodes, demandByZone: demands });
+          const forecasts: Observed = {
+            ...cluster,
+            forecast: joined.zones.map((zone, index) => {
+              const draw = zones[index];
+              const mibps = (targetMiBps * draw.forecastPerMille) / 1000;
+              return {
+                zone: zone.zone,
+                status: draw.status,
+                historyHours: 72,
+                ...(draw.status === 'ok'
+                  ? { forecastMiBps: mibps, profileMiBps: mibps, correctionMiBps: 0, errorMiBps: 0 }
+                  : {}),
+                ...(draw.status === 'unknown' ? { unknownCause: 'test' } : {}),
+              };
+            }),
+          };
+          const observed = draining ? drainingNodeA1(forecasts, removalOfNodeA1()) : forecasts;
+          const memory: Memory = {
+            ...stabilizedLongAgo(joined),
+            rampSamples: Object.fromEntries(
+              joined.zones.map((zone, index) => [
+                zone.zone,
+                [150, 120, 90, 60].map((ago, sample): RampSample => ({
+                  atMs: NOW_MS - ago * 1000,
+                  demandMiBps: demands[index] + zones[index].deltaTenths[sample] / 10,
+                })),
+              ]),
+            ),
+          };
+          const plan = decide(observed, joined, memory);
+          const marginWaived = (index: number) => {
+            expect(plan.zones[index].descentConfirmed).toBe(true);
+            expect(zones[index].status).toBe('ok');
+            expect(zones[index].forecastPerMille).toBeLessThanOrEqual(1000);
+            expect(plan.zones[index].rampProjectedMiBps).toBeLessThanOrEqual(targetMiBps);
+          };
+          const inMargin = (index: number) =>
+            demands[index] > targetMiBps * (1 - joined.scaleInMargin) &&
+            demands[index] <= targetMiBps;
+          if (draining) {
+            const removal = removalContext(plan, 'us-east-1a');
+            if (demands[0] > targetMiBps) {
+              expect(removal).toMatchObject({
+                removalStillWanted: false,
+                removalMayProceed: false,
+                removalMayProceedWhenEmpty: false,
+              });
+            }
+            if (removal.removalMayProceed) {
+              zones.forEach((_, index) => {
+                if ((index === 0 || same) && inMargin(index)) marginWaived(index);
+              });
+            }
+          } else if (plan.action?.kind === 'scale-in') {
+            const acting = plan.action.zone;
+            zones.forEach((_, index) => {
+              if (index !== joined.zones.findIndex(zone => zone.zone === acting) && !same) return;
+              expect(demands[index]).toBeLessThanOrEqual(targetMiBps);
+              if (inMargin(index)) marginWaived(index);
+            });
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
