@@ -183,14 +183,16 @@ describe('safety side across zones (property)', () => {
             ...cluster,
             forecast: joined.zones.map((zone, index) => {
               const draw = zones[index];
-              const mibps = (targetMiBps * draw.forecastPerMille) / 1000;
+              const ok = draw.status === 'ok';
+              const mibps = ok ? (targetMiBps * draw.forecastPerMille) / 1000 : undefined;
               return {
                 zone: zone.zone,
                 status: draw.status,
                 historyHours: 72,
-                ...(draw.status === 'ok'
-                  ? { forecastMiBps: mibps, profileMiBps: mibps, correctionMiBps: 0, errorMiBps: 0 }
-                  : {}),
+                forecastMiBps: mibps,
+                profileMiBps: mibps,
+                correctionMiBps: ok ? 0 : undefined,
+                errorMiBps: ok ? 0 : undefined,
                 ...(draw.status === 'unknown' ? { unknownCause: 'test' } : {}),
               };
             }),
