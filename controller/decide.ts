@@ -867,8 +867,9 @@ function scaleInActionOrHold(
  * `zone us-east-1a holds 3 nodes on its way down to 2: its 94 MiB/s fits 2 nodes at the target
  * utilization (100 MiB/s) but not with the scale-in margin (at most 90 MiB/s); a node goes once
  * it does, and the zone goes back up to 4 only if demand passes the target of 2`. With
- * `sameLevelInAllZones`, when this zone's own demand fits with the margin, the clause names
- * another zone's demand instead.
+ * `sameLevelInAllZones`, when this zone's own demand fits with the margin, or the forecast
+ * confirms its descent (`descentConfirmed`: its margin is waived, so only another zone's level
+ * holds it), the clause names another zone's demand instead.
  */
 function onItsWayDownDetail(zone: ZoneLevels, config: ControllerConfig): string {
   const levels = config.balancedNodeCounts;
@@ -878,7 +879,7 @@ function onItsWayDownDetail(zone: ZoneLevels, config: ControllerConfig): string 
   const demandMiBps = zone.summary.demandMiBps;
   const name = zone.summary.config.zone;
   const why =
-    demandMiBps > withMarginMiBps
+    demandMiBps > withMarginMiBps && !zone.descentConfirmed
       ? `its ${Math.round(demandMiBps)} MiB/s fits ${below} nodes at the target utilization (${Math.round(atTargetMiBps)} MiB/s) but not with the scale-in margin (at most ${Math.round(withMarginMiBps)} MiB/s)`
       : `another zone's demand fits ${below} nodes at the target utilization but not with the scale-in margin (sameLevelInAllZones)`;
   return `zone ${name} holds ${zone.currentNodes} nodes on its way down to ${below}: ${why}; a node goes once it does, and the zone goes back up to ${levelAtLeast(zone.currentNodes, levels)} only if demand passes the target of ${below}`;

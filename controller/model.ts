@@ -339,9 +339,11 @@ export interface ZoneView {
   /**
    * Forecast floor and ramp guard on: true while the forecast confirms the zone's descent (its
    * forecast for the lead time fits the level that carries current demand, at the target, and so
-   * does the ramp guard's projection, `rampProjectedMiBps`), so the scale-in level and a removal
-   * in progress are judged at the target without the scale-in margin (`descentConfirmed` in
-   * `decide.ts`); absent otherwise.
+   * does the ramp guard's projection, `rampProjectedMiBps`), so the zone's own scale-in level and
+   * a removal in progress are judged at the target without the scale-in margin (`descentConfirmed`
+   * in `decide.ts`); absent otherwise. With `sameLevelInAllZones` the scale-in level is the highest
+   * of the zones', so another zone whose descent is not confirmed can still hold this zone's level
+   * (`scaleInLevelNodes` then stays above the level at the target).
    */
   readonly descentConfirmed?: boolean;
 }
