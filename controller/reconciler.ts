@@ -245,7 +245,8 @@ export class Reconciler {
    * failure is logged and tried again next pass. A node that is not Ready or whose instance is
    * leaving stays as it is, and one whose instance is observed unprotected (the record was removed
    * between unprotect and terminate) waits until the housekeeping has protected it, so no broker
-   * lands on an instance a lowered desired capacity may pick. Returns whether it wrote.
+   * lands on an instance a lowered desired capacity may pick; one whose instance no observed group
+   * lists (its protection unknown) waits too. Returns whether it wrote.
    */
   private async releaseOrphanedCordons(observed: Observed): Promise<boolean> {
     const { config, logger } = this.deps;
@@ -259,7 +260,9 @@ export class Reconciler {
       const instance = observed.groups
         .flatMap(group => group.instances)
         .find(each => each.instanceId === node.instanceId);
-      if (instance?.protectedFromScaleIn === false) continue;
+      // Unknown (no observed group lists its instance): its protection cannot be told, so it
+      // stays cordoned too (protect before uncordon, as `releaseNode` in operation.ts).
+      if (instance === undefined || instance.protectedFromScaleIn === false) continue;
       const write: GatedWrite = { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid };
       if (!this.allowed(observed, write)) continue;
       try {
@@ -573,6 +576,8 @@ export class Reconciler {
           atMs: this.clockMs(),
         });
         return;
+      case 'protect-instance':
+        return groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
       case 'unprotect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
       case 'terminate-instance':
