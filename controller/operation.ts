@@ -347,11 +347,10 @@ function abandon(
  * schedulable again (`releaseNode`, in the `uncordon` phase), then the record removed.
  *
  * A removal in `unprotect`, `terminate` or `terminated` may have its instance unprotected, and the
- * view may not show it yet: its rollback protects the instance first (`effectFirst`), whatever the
- * view says, and stores `uncordon` only once that write went out; the uncordon itself waits for a
- * later step that observes the protection (`releaseNode`). A protect that keeps failing leaves the
- * record in its phase: once that phase has lasted twice its deadline, the operation is abandoned
- * instead (node cordoned, Warning, the housekeeping keeps protecting it).
+ * view may not show it yet: its rollback protects the instance first (`protectFirst`), whatever
+ * the view says, and stores `uncordon` only once that write went out. Any other rollback whose
+ * instance is observed unprotected does the same. The uncordon itself waits for a later step that
+ * observes the protection (`releaseNode`).
  */
 function rollBack(
   record: OperationRecord,
@@ -361,30 +360,50 @@ function rollBack(
   note: string,
   nowMs: number,
 ): StepOutcome {
+  const next = enter(withoutMove(record), 'uncordon', nowMs, { note });
   if (record.kind === 'remove-node' && UNPROTECTED_PHASES.has(record.phase)) {
-    if (nowMs - phaseSinceMs(record) > 2 * phaseDeadlines(config).phase) {
-      // Record first: `abandoned` is the housekeeping's to protect too, and its step never
-      // uncordons before the protection is observed (`releaseNode`).
-      return outcome(
-        enter(withoutMove(record), 'abandoned', nowMs, {
-          note: `${note}; the instance could not be protected again before its node is uncordoned`,
-        }),
-        {
-          effect: protectEffect(record.groupName, record.instanceId ?? '', node.name),
-          events: ['abandoned'],
-        },
-      );
-    }
-    return outcome(enter(withoutMove(record), 'uncordon', nowMs, { note }), {
-      effect: protectEffect(record.groupName, record.instanceId ?? '', node.name),
-      effectFirst: true,
-      events: ['rolled-back'],
-    });
+    return protectFirst(record, node, config, nowMs, next, note, ['rolled-back']);
   }
-  return outcome(enter(withoutMove(record), 'uncordon', nowMs, { note }), {
-    effect: releaseNode(node, observed).effect,
+  const release = releaseNode(node, observed);
+  return outcome(next, {
+    effect: release.effect,
+    // Observed unprotected (the housekeeping has not protected it yet): protect before the
+    // record says `uncordon`, as above.
+    effectFirst: release.effect?.kind === 'protect-instance',
     events: ['rolled-back'],
   });
+}
+
+/**
+ * A removal leaving `unprotect`, `terminate` or `terminated` for a phase whose node may be made
+ * schedulable again (`uncordon`, or `drain`, which the housekeeping owns and which may roll back):
+ * the instance is protected first, whatever the view says (it may not show the unprotect yet),
+ * and `next` stored only once that write went out. A protect that keeps failing leaves the record
+ * in its phase: once that phase has lasted twice its deadline, the operation is abandoned instead
+ * (node cordoned, Warning; the housekeeping and the `abandoned` step keep protecting it).
+ */
+function protectFirst(
+  record: OperationRecord,
+  node: ObservedNode,
+  config: ControllerConfig,
+  nowMs: number,
+  next: OperationRecord,
+  why: string,
+  events: readonly OperationEvent[],
+  waiting?: string,
+): StepOutcome {
+  const protect = protectEffect(record.groupName, record.instanceId ?? '', node.name);
+  if (nowMs - phaseSinceMs(record) > 2 * phaseDeadlines(config).phase) {
+    // Record first: `abandoned` is the housekeeping's to protect too, and its step never
+    // uncordons before the protection is observed (`releaseNode`).
+    return outcome(
+      enter(withoutMove(record), 'abandoned', nowMs, {
+        note: `${why}; the instance could not be protected again before its node is uncordoned`,
+      }),
+      { effect: protect, events: ['abandoned'] },
+    );
+  }
+  return outcome(next, { effect: protect, effectFirst: true, events, waiting });
 }
 
 function overdue(record: OperationRecord, config: ControllerConfig, nowMs: number): boolean {
@@ -485,8 +504,10 @@ function stepDrain(
   const finished = record.kind === 'respread' ? record.movesDone >= 1 : onNode.length === 0;
   if (finished || onNode.length === 0) {
     if (record.kind === 'respread') {
+      const release = releaseNode(node, observed);
       return outcome(enter(record, 'uncordon', context.nowMs), {
-        effect: releaseNode(node, observed).effect,
+        effect: release.effect,
+        effectFirst: release.effect?.kind === 'protect-instance',
       });
     }
     // Empty, but the zone needs the node again (demand rose during the drain): keep it. It is
@@ -657,10 +678,19 @@ function leftOrRefilled(
     };
   }
   if (observed.brokers.some(broker => broker.nodeName === record.nodeName)) {
+    // Back to drain, where the housekeeping owns protection and a rollback may follow: the
+    // instance is protected again first.
     return {
-      outcome: outcome(enter(withoutNote(record), 'drain', nowMs), {
-        waiting: 'a broker landed on the node again',
-      }),
+      outcome: protectFirst(
+        record,
+        node,
+        config,
+        nowMs,
+        enter(withoutNote(record), 'drain', nowMs),
+        'a broker landed on the node again',
+        [],
+        'a broker landed on the node again',
+      ),
     };
   }
   if (group !== undefined && group.desired <= group.min) {

@@ -209,7 +209,22 @@ describe('the uncordon waits for the protection to be observed', () => {
     });
     expect(step.next?.phase).toBe('uncordon');
     expect(step.effect?.kind).toBe('protect-instance');
+    expect(step.effectFirst).toBe(true);
   });
+
+  test.each(['unprotect', 'terminate'] as const)(
+    '%s, a broker landed back: protect before the record goes back to drain (failed before)',
+    phase => {
+      const refilled = withBroker(unprotected, 'orders-brokers-a-1001', b => ({
+        ...b,
+        nodeName: 'node-a-1',
+      }));
+      const step = stepOperation(inPhase(phase), refilled, config, STEP_CONTEXT);
+      expect(step.next?.phase).toBe('drain');
+      expect(step.effect?.kind).toBe('protect-instance');
+      expect(step.effectFirst).toBe(true);
+    },
+  );
 
   test('a replaced Node whose instance is observed unprotected: protect before uncordon (failed before)', () => {
     const replaced = withNode(unprotected, 'node-a-1', node => ({ ...node, uid: 'uid-new' }));
@@ -228,10 +243,13 @@ describe('the uncordon waits for the protection to be observed', () => {
   });
 });
 
-function reconciler(cluster: FakeCluster): Reconciler {
+function reconciler(
+  cluster: FakeCluster,
+  observe: () => Promise<Observed> = cluster.observe,
+): Reconciler {
   return new Reconciler({
     config: cluster.config,
-    observe: cluster.observe,
+    observe,
     cluster,
     groups: cluster,
     events: { record: async () => undefined },
@@ -305,11 +323,12 @@ const PHASES = ['unprotect', 'terminate', 'uncordon', 'abandoned', 'orphaned'] a
 const CAUSES = ['min-size', 'overdue', 'demand-rose', 'uncordoned-by-someone', 'none'] as const;
 
 describe('property: every uncordon the controller writes finds the instance protected', () => {
-  test('phase x rollback cause x protect failures x crash point, across passes', async () => {
+  test('phase x rollback cause x lagging view x protect failures x crash point, across passes', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...PHASES),
         fc.constantFrom(...CAUSES),
+        fc.boolean(),
         fc.boolean(),
         fc.constantFrom(0, 1, 3, 1000),
         fc.option(
@@ -319,7 +338,7 @@ describe('property: every uncordon the controller writes finds the instance prot
           }),
           { nil: undefined },
         ),
-        async (phase, cause, viewShowsProtected, protectFailures, crash) => {
+        async (phase, cause, unprotectTaken, viewLags, protectFailures, crash) => {
           // GIVEN node-a-1 emptied and cordoned by the controller, its instance unprotected (or,
           // for `unprotect`, maybe not yet), a record in `phase` (none when orphaned)
           const cluster = new CheckedCluster(
@@ -333,13 +352,18 @@ describe('property: every uncordon the controller writes finds the instance prot
               ? undefined
               : {
                   ...record,
-                  phase: cause === 'demand-rose' && phase === 'unprotect' ? 'drain' : phase,
+                  phase,
                   startedAtMs,
                   phaseStartedAtMs: startedAtMs,
                   ...(phase === 'uncordon' || phase === 'abandoned' ? { note: 'earlier' } : {}),
                 };
+          // Emptied; when demand rose, one broker has landed back on it (mid-unprotect/terminate).
+          const landed = cluster.brokers.find(broker => broker.nodeName === 'node-a-1')?.podName;
           cluster.brokers = cluster.brokers.map(broker =>
-            broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+            broker.nodeName === 'node-a-1' &&
+            !(cause === 'demand-rose' && broker.podName === landed)
+              ? { ...broker, nodeName: 'node-a-0' }
+              : broker,
           );
           cluster.nodes = cluster.nodes.map(node =>
             node.name === 'node-a-1'
@@ -351,7 +375,8 @@ describe('property: every uncordon the controller writes finds the instance prot
                 }
               : node,
           );
-          const keepProtected = phase === 'unprotect' && viewShowsProtected;
+          // In `unprotect`, the unprotect may not have taken yet.
+          const keepProtected = phase === 'unprotect' && !unprotectTaken;
           cluster.groups = cluster.groups.map(group => ({
             ...group,
             ...(cause === 'min-size' ? { min: group.desired } : {}),
@@ -362,12 +387,24 @@ describe('property: every uncordon the controller writes finds the instance prot
           cluster.protectFailures = protectFailures;
           cluster.crash = crash;
           // WHEN the controller runs 80 passes, 30 s apart, restarting after a crash
-          let controller = reconciler(cluster);
-          for (let pass = 0; pass < 80; pass++) {
+          // A lagging Auto Scaling view (a cache) shows i-a1 still protected, as before the
+          // unprotect, for the first 4 passes (the view's age stays within the stale limit).
+          let pass = 0;
+          const observe = async (): Promise<Observed> => {
+            const observed = await cluster.observe();
+            // Not for a record found in `uncordon` or `abandoned` (left by a version before this
+            // fix, its instance unprotected): a view that lags then hides the unprotect from
+            // every part of the controller (known limit, see docs/controller.md).
+            const lags = viewLags && phase !== 'uncordon' && phase !== 'abandoned';
+            if (!lags || pass >= 4) return observed;
+            return withInstance(observed, i => ({ ...i, protectedFromScaleIn: true }));
+          };
+          let controller = reconciler(cluster, observe);
+          for (pass = 0; pass < 80; pass++) {
             try {
               await controller.reconcileOnce();
             } catch (error) {
-              if (error instanceof CrashError) controller = reconciler(cluster);
+              if (error instanceof CrashError) controller = reconciler(cluster, observe);
               // Otherwise a failed protect: the pass ends, the next one retries.
             }
             cluster.advance(30);
