@@ -11,7 +11,8 @@
  * No state is without a way out: every phase has a deadline (`phaseDeadlines`), and passing it
  * leads to a defined exit: a move is retried once and then abandoned (node uncordoned, Warning
  * Event, the controller holds moves until an operator removes the record); any other wait rolls
- * the operation back (uncordon, record removed, Event); an uncordon that does not take is
+ * the operation back (uncordon, record removed, Event; protect before uncordon: `releaseNode`,
+ * `protectFirst`); an uncordon that does not take is
  * abandoned; a node that stays after its instance left is let go with a Warning Event; a record
  * found on a Node object other than the one it was written on (same name, another UID) is
  * dropped (uncordon, record removed, Event). A step
