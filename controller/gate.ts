@@ -1,7 +1,7 @@
 /**
  * The one gate every write of the controller passes, whether it starts an action (scale-out, the
  * first record of an operation), steps an operation (cordon, roll request, retry, unprotect,
- * terminate, uncordon, record update) or is housekeeping (protect). Pure: the reconciler asks it
+ * terminate, protect, uncordon, record update) or is housekeeping (protect). Pure: the reconciler asks it
  * right before each write, on the pass's observation, and the operation state machine asks it to
  * choose between waiting and an exit. Leadership is checked separately, at the moment the request
  * goes out (`fence.ts`).
@@ -205,6 +205,7 @@ export function writeBlocker(
     case 'uncordon':
     case 'record':
     case 'protect':
+    case 'protect-instance':
       return undefined;
   }
 }

@@ -11,7 +11,8 @@
  * No state is without a way out: every phase has a deadline (`phaseDeadlines`), and passing it
  * leads to a defined exit: a move is retried once and then abandoned (node uncordoned, Warning
  * Event, the controller holds moves until an operator removes the record); any other wait rolls
- * the operation back (uncordon, record removed, Event); an uncordon that does not take is
+ * the operation back (uncordon, record removed, Event; protect before uncordon: `releaseNode`,
+ * `protectFirst`); an uncordon that does not take is
  * abandoned; a node that stays after its instance left is let go with a Warning Event; a record
  * found on a Node object other than the one it was written on (same name, another UID) is
  * dropped (uncordon, record removed, Event). A step
@@ -25,6 +26,7 @@ import { DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS } from './config';
 import { writeBlocker } from './gate';
 import type { Action, Observed, ObservedBroker, ObservedInstance, ObservedNode } from './model';
 import type { MoveRecord, OperationPhase, OperationRecord } from './operation-record';
+import { UNPROTECTED_PHASES } from './protection';
 import { kafkaBlocker, staleDataBlocker } from './safety';
 
 /** The one side effect a step asks for. */
@@ -32,6 +34,13 @@ export type Effect =
   | { readonly kind: 'cordon'; readonly nodeName: string; readonly nodeUid: string }
   | { readonly kind: 'uncordon'; readonly nodeName: string; readonly nodeUid: string }
   | { readonly kind: 'request-roll'; readonly podName: string; readonly podUid: string }
+  | {
+      /** Puts the instance's scale-in protection back: before its node is uncordoned. */
+      readonly kind: 'protect-instance';
+      readonly groupName: string;
+      readonly instanceId: string;
+      readonly nodeName: string;
+    }
   | {
       readonly kind: 'unprotect-instance';
       readonly groupName: string;
@@ -68,8 +77,10 @@ export interface StepOutcome {
   /** The side effect to perform, if any. */
   readonly effect: Effect | undefined;
   /**
-   * Perform the effect before storing `next` (only for roll requests: a crash in between leaves
-   * an annotated pod, which the next step adopts). Otherwise store first, then act.
+   * Perform the effect before storing `next`: a roll request (a crash in between leaves an
+   * annotated pod, which the next step adopts), and the protect of a removal rolled back from
+   * `unprotect` or `terminate` (a crash or a failed protect leaves the record in that phase, so
+   * the next step rolls back, and protects, again). Otherwise store first, then act.
    */
   readonly effectFirst: boolean;
   /** What the operation waits for, when it waits. */
@@ -261,30 +272,139 @@ function uncordonOwn(node: ObservedNode): Effect | undefined {
     : undefined;
 }
 
+/** What to do about a node this controller means to make schedulable again. */
+export interface Release {
+  /** The uncordon, the protect that must come first, or undefined (nothing to do, or a wait). */
+  readonly effect: Effect | undefined;
+  /** Why the uncordon waits (the instance's protection is off or unknown), when it waits. */
+  readonly waiting: string | undefined;
+}
+
+/**
+ * Protect before uncordon: the write that makes `node` schedulable again (undoing this
+ * controller's cordon, see `uncordonOwn`) goes out only once its instance is observed protected
+ * from scale-in, so no broker lands on an instance a lowered desired capacity may pick. Its
+ * instance is looked up in every observed group by `node.instanceId`:
+ * - observed unprotected (`protectedFromScaleIn: false`, a removal's `unprotect` took, or the
+ *   housekeeping has not protected it yet): the effect is `protect-instance`, and the uncordon
+ *   waits for a later observation that shows it protected;
+ * - unknown (the node names no instance, or no group lists it) or leaving (`Terminat*`): no
+ *   effect, the node stays cordoned and the caller waits (its phase deadline applies);
+ * - protected, or a source that does not model protection (`protectedFromScaleIn` undefined: the
+ *   simulator): the uncordon.
+ * Nothing to undo (no cordon of this controller's, no marker): no effect, no wait. Pure.
+ */
+export function releaseNode(node: ObservedNode, observed: Observed): Release {
+  const uncordon = uncordonOwn(node);
+  if (uncordon === undefined) return { effect: undefined, waiting: undefined };
+  const found = observed.groups
+    .map(group => ({
+      group,
+      instance: group.instances.find(each => each.instanceId === node.instanceId),
+    }))
+    .find(each => each.instance !== undefined);
+  if (node.instanceId === undefined || found?.instance === undefined) {
+    return {
+      effect: undefined,
+      waiting: `node ${node.name} stays cordoned: its instance (${node.instanceId ?? 'none'}) is in no observed group, so its scale-in protection is unknown`,
+    };
+  }
+  const { group, instance } = found;
+  if (instance.lifecycleState.startsWith('Terminat')) {
+    return {
+      effect: undefined,
+      waiting: `node ${node.name} stays cordoned: its instance ${instance.instanceId} is ${instance.lifecycleState}`,
+    };
+  }
+  if (instance.protectedFromScaleIn === false) {
+    return {
+      effect: protectEffect(group.groupName, instance.instanceId, node.name),
+      waiting: `scale-in protection of ${instance.instanceId} to be observed before node ${node.name} is uncordoned`,
+    };
+  }
+  return { effect: uncordon, waiting: undefined };
+}
+
+function protectEffect(groupName: string, instanceId: string, nodeName: string): Effect {
+  return { kind: 'protect-instance', groupName, instanceId, nodeName };
+}
+
 function abandon(
   record: OperationRecord,
   node: ObservedNode,
+  observed: Observed,
   note: string,
   nowMs: number,
   events: readonly OperationEvent[] = ['move-failed', 'abandoned'],
 ): StepOutcome {
   return outcome(enter(withoutMove(record), 'abandoned', nowMs, { note }), {
-    effect: uncordonOwn(node),
+    effect: releaseNode(node, observed).effect,
     events,
   });
 }
 
-/** The defined exit of a wait that ran out: uncordon, then remove the record. */
+/**
+ * The defined exit of a wait that ran out (or of a removal the zone needs again): the node is made
+ * schedulable again (`releaseNode`, in the `uncordon` phase), then the record removed.
+ *
+ * A removal in `unprotect`, `terminate` or `terminated` may have its instance unprotected, and the
+ * view may not show it yet: its rollback protects the instance first (`protectFirst`), whatever
+ * the view says, and stores `uncordon` only once that write went out. Any other rollback whose
+ * instance is observed unprotected does the same. The uncordon itself waits for a later step that
+ * observes the protection (`releaseNode`).
+ */
 function rollBack(
   record: OperationRecord,
   node: ObservedNode,
+  observed: Observed,
+  config: ControllerConfig,
   note: string,
   nowMs: number,
 ): StepOutcome {
-  return outcome(enter(withoutMove(record), 'uncordon', nowMs, { note }), {
-    effect: uncordonOwn(node),
+  const next = enter(withoutMove(record), 'uncordon', nowMs, { note });
+  if (record.kind === 'remove-node' && UNPROTECTED_PHASES.has(record.phase)) {
+    return protectFirst(record, node, config, nowMs, next, note, ['rolled-back']);
+  }
+  const release = releaseNode(node, observed);
+  return outcome(next, {
+    effect: release.effect,
+    // Observed unprotected (the housekeeping has not protected it yet): protect before the
+    // record says `uncordon`, as above.
+    effectFirst: release.effect?.kind === 'protect-instance',
     events: ['rolled-back'],
   });
+}
+
+/**
+ * A removal leaving `unprotect`, `terminate` or `terminated` for a phase whose node may be made
+ * schedulable again (`uncordon`, or `drain`, which the housekeeping owns and which may roll back):
+ * the instance is protected first, whatever the view says (it may not show the unprotect yet),
+ * and `next` stored only once that write went out. A protect that keeps failing leaves the record
+ * in its phase: once that phase has lasted twice its deadline, the operation is abandoned instead
+ * (node cordoned, Warning; the housekeeping and the `abandoned` step keep protecting it).
+ */
+function protectFirst(
+  record: OperationRecord,
+  node: ObservedNode,
+  config: ControllerConfig,
+  nowMs: number,
+  next: OperationRecord,
+  why: string,
+  events: readonly OperationEvent[],
+  waiting?: string,
+): StepOutcome {
+  const protect = protectEffect(record.groupName, record.instanceId ?? '', node.name);
+  if (nowMs - phaseSinceMs(record) > 2 * phaseDeadlines(config).phase) {
+    // Record first: `abandoned` is the housekeeping's to protect too, and its step never
+    // uncordons before the protection is observed (`releaseNode`).
+    return outcome(
+      enter(withoutMove(record), 'abandoned', nowMs, {
+        note: `${why}; the instance could not be protected again before its node is uncordoned`,
+      }),
+      { effect: protect, events: ['abandoned'] },
+    );
+  }
+  return outcome(next, { effect: protect, effectFirst: true, events, waiting });
 }
 
 function overdue(record: OperationRecord, config: ControllerConfig, nowMs: number): boolean {
@@ -316,6 +436,7 @@ function stepMove(
     return abandon(
       record,
       node,
+      observed,
       `move of ${move.podName} did not finish after one retry`,
       context.nowMs,
     );
@@ -341,6 +462,7 @@ function stepMove(
         return abandon(
           record,
           node,
+          observed,
           `move of ${move.podName} could not be retried: ${blocked.detail}`,
           context.nowMs,
         );
@@ -383,12 +505,23 @@ function stepDrain(
   const finished = record.kind === 'respread' ? record.movesDone >= 1 : onNode.length === 0;
   if (finished || onNode.length === 0) {
     if (record.kind === 'respread') {
-      return outcome(enter(record, 'uncordon', context.nowMs), { effect: uncordonOwn(node) });
+      const release = releaseNode(node, observed);
+      return outcome(enter(record, 'uncordon', context.nowMs), {
+        effect: release.effect,
+        effectFirst: release.effect?.kind === 'protect-instance',
+      });
     }
     // Empty, but the zone needs the node again (demand rose during the drain): keep it. It is
     // Ready and uncordoned at once, so the re-spread fills it without a launch.
     if (!context.removalStillWanted) {
-      return rollBack(record, node, 'demand rose; emptied node kept', context.nowMs);
+      return rollBack(
+        record,
+        node,
+        observed,
+        config,
+        'demand rose; emptied node kept',
+        context.nowMs,
+      );
     }
     // Only the margin holds an empty node (`removalMayProceedWhenEmpty`): it moves nothing more,
     // so it goes on; the note says why.
@@ -399,6 +532,8 @@ function stepDrain(
         return rollBack(
           record,
           node,
+          observed,
+          config,
           waitedPastDeadlineNote(context, 'emptied node kept'),
           context.nowMs,
         );
@@ -413,7 +548,14 @@ function stepDrain(
     const blocked = writeBlocker(observed, config, unprotect);
     if (blocked !== undefined) {
       if (late)
-        return rollBack(record, node, `node never seen empty: ${blocked.detail}`, context.nowMs);
+        return rollBack(
+          record,
+          node,
+          observed,
+          config,
+          `node never seen empty: ${blocked.detail}`,
+          context.nowMs,
+        );
       return outcome(record, { waiting: blocked.detail });
     }
     return outcome(
@@ -430,11 +572,18 @@ function stepDrain(
     );
   }
   if (record.kind === 'remove-node' && !context.removalStillWanted) {
-    return rollBack(record, node, 'demand rose; node kept', context.nowMs);
+    return rollBack(record, node, observed, config, 'demand rose; node kept', context.nowMs);
   }
   if (record.kind === 'remove-node' && context.removalMayProceed === false) {
     if (late)
-      return rollBack(record, node, waitedPastDeadlineNote(context, 'node kept'), context.nowMs);
+      return rollBack(
+        record,
+        node,
+        observed,
+        config,
+        waitedPastDeadlineNote(context, 'node kept'),
+        context.nowMs,
+      );
     return outcome(record, {
       waiting:
         context.removalWaitReason ?? 'demand is within the scale-in margin of the lower level',
@@ -447,7 +596,15 @@ function stepDrain(
     noRoomBlocker(observed, record) ??
     writeBlocker(observed, config, roll);
   if (blocker !== undefined) {
-    if (late) return rollBack(record, node, `no move possible: ${blocker.detail}`, context.nowMs);
+    if (late)
+      return rollBack(
+        record,
+        node,
+        observed,
+        config,
+        `no move possible: ${blocker.detail}`,
+        context.nowMs,
+      );
     return outcome(record, { waiting: blocker.detail });
   }
   return outcome(
@@ -522,10 +679,19 @@ function leftOrRefilled(
     };
   }
   if (observed.brokers.some(broker => broker.nodeName === record.nodeName)) {
+    // Back to drain, where the housekeeping owns protection and a rollback may follow: the
+    // instance is protected again first.
     return {
-      outcome: outcome(enter(withoutNote(record), 'drain', nowMs), {
-        waiting: 'a broker landed on the node again',
-      }),
+      outcome: protectFirst(
+        record,
+        node,
+        config,
+        nowMs,
+        enter(withoutNote(record), 'drain', nowMs),
+        'a broker landed on the node again',
+        [],
+        'a broker landed on the node again',
+      ),
     };
   }
   if (group !== undefined && group.desired <= group.min) {
@@ -533,6 +699,8 @@ function leftOrRefilled(
       outcome: rollBack(
         record,
         node,
+        observed,
+        config,
         `group ${group.groupName} is at its min size ${group.min}; terminating with decrement would be refused`,
         nowMs,
       ),
@@ -540,7 +708,14 @@ function leftOrRefilled(
   }
   if (overdue(record, config, nowMs)) {
     return {
-      outcome: rollBack(record, node, `${record.phase} did not complete in time`, nowMs),
+      outcome: rollBack(
+        record,
+        node,
+        observed,
+        config,
+        `${record.phase} did not complete in time`,
+        nowMs,
+      ),
     };
   }
   return { instance, groupSeen: group !== undefined };
@@ -662,11 +837,11 @@ export function stepOperation(
   if (stale !== undefined) return outcome(record, { waiting: stale.detail });
   if (context.recordNodeName !== undefined && context.recordNodeName !== record.nodeName) {
     const host = observed.nodes.find(each => each.name === context.recordNodeName);
-    const uncordon = host === undefined ? undefined : uncordonOwn(host);
-    if (uncordon !== undefined) {
+    const release = host === undefined ? undefined : releaseNode(host, observed);
+    if (release !== undefined && (release.effect ?? release.waiting) !== undefined) {
       return outcome(record, {
-        effect: uncordon,
-        waiting: `node ${context.recordNodeName} carries a record for node ${record.nodeName} (a copy); uncordoning it`,
+        effect: release.effect,
+        waiting: `node ${context.recordNodeName} carries a record for node ${record.nodeName} (a copy); ${release.waiting ?? 'uncordoning it'}`,
       });
     }
     return outcome(undefined, { events: ['rolled-back'] });
@@ -708,11 +883,11 @@ export function stepOperation(
     // The record sits on another Node object of the same name (restored from a backup, or
     // recreated with its annotations): its operation is moot. Uncordon first, in a step of its
     // own (the record stays, so a crash or a refusal runs this exit again), then remove the record.
-    const uncordon = uncordonOwn(node);
-    if (uncordon !== undefined) {
+    const release = releaseNode(node, observed);
+    if ((release.effect ?? release.waiting) !== undefined) {
       return outcome(record, {
-        effect: uncordon,
-        waiting: `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid}); uncordoning it`,
+        effect: release.effect,
+        waiting: `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid}); ${release.waiting ?? 'uncordoning it'}`,
       });
     }
     return outcome(undefined, { events: ['rolled-back'] });
@@ -720,7 +895,7 @@ export function stepOperation(
   if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
     // Someone uncordoned the node mid-operation: cordon it again before anything else.
     if (overdue(record, config, nowMs)) {
-      return rollBack(record, node, 'the node keeps being uncordoned', nowMs);
+      return rollBack(record, node, observed, config, 'the node keeps being uncordoned', nowMs);
     }
     return outcome(record, {
       effect: { kind: 'cordon', nodeName: node.name, nodeUid: node.uid },
@@ -732,7 +907,7 @@ export function stepOperation(
     case 'cordon':
       if (node.unschedulable) return outcome(enter(record, 'drain', nowMs));
       if (overdue(record, config, nowMs)) {
-        return rollBack(record, node, 'the node could not be cordoned', nowMs);
+        return rollBack(record, node, observed, config, 'the node could not be cordoned', nowMs);
       }
       return outcome(record, {
         effect: { kind: 'cordon', nodeName: node.name, nodeUid: node.uid },
@@ -740,17 +915,28 @@ export function stepOperation(
     case 'drain':
       return stepDrain(record, node, observed, config, context);
     case 'uncordon': {
-      const uncordon = uncordonOwn(node);
-      if (uncordon === undefined) {
+      // Protect before uncordon (`releaseNode`): a removal rolled back after its unprotect waits
+      // here, cordoned, until its instance is observed protected again.
+      const release = releaseNode(node, observed);
+      if (release.effect === undefined && release.waiting === undefined) {
         // Done: a respread that moved its broker completes; a rollback (it has a note) just ends.
         // A cordon without this controller's marker is someone else's, made since: it stays.
         const completed = record.kind === 'respread' && record.note === undefined;
         return outcome(undefined, { events: completed ? ['completed'] : [] });
       }
       if (overdue(record, config, nowMs)) {
-        return abandon(record, node, 'the node could not be uncordoned', nowMs, ['abandoned']);
+        return abandon(
+          record,
+          node,
+          observed,
+          release.waiting === undefined
+            ? 'the node could not be uncordoned'
+            : `the node could not be uncordoned: ${release.waiting}`,
+          nowMs,
+          ['abandoned'],
+        );
       }
-      return outcome(record, { effect: uncordon });
+      return outcome(record, { effect: release.effect, waiting: release.waiting });
     }
     case 'unprotect':
       return stepUnprotect(record, node, observed, config, nowMs);
@@ -762,10 +948,14 @@ export function stepOperation(
         return outcome(undefined, { events: ['node-remains'] });
       }
       return outcome(record, { waiting: `node ${node.name} to leave the cluster` });
-    case 'abandoned':
+    case 'abandoned': {
+      const release = releaseNode(node, observed);
       return outcome(record, {
-        effect: uncordonOwn(node),
-        waiting: `an operator: ${record.note ?? 'operation abandoned'}`,
+        effect: release.effect,
+        waiting: `an operator: ${record.note ?? 'operation abandoned'}${
+          release.waiting === undefined ? '' : ` (${release.waiting})`
+        }`,
       });
+    }
   }
 }

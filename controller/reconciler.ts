@@ -245,7 +245,11 @@ export class Reconciler {
    * failure is logged and tried again next pass. A node that is not Ready or whose instance is
    * leaving stays as it is, and one whose instance is observed unprotected (the record was removed
    * between unprotect and terminate) waits until the housekeeping has protected it, so no broker
-   * lands on an instance a lowered desired capacity may pick. Returns whether it wrote.
+   * lands on an instance a lowered desired capacity may pick; one whose instance no observed group
+   * lists (its protection unknown) waits too. Before the uncordon, the instance is protected again
+   * (one `SetInstanceProtection`), even when observed protected: the view may predate an unprotect
+   * of the operation whose record was removed; a failed protect leaves the node cordoned. Returns
+   * whether it wrote.
    */
   private async releaseOrphanedCordons(observed: Observed): Promise<boolean> {
     const { config, logger } = this.deps;
@@ -256,14 +260,30 @@ export class Reconciler {
       // A node going down stays cordoned; an instance still unprotected (the record was removed
       // between unprotect and terminate) is released once the housekeeping has protected it.
       if (hostGoingDown(observed, node.name) !== undefined) continue;
-      const instance = observed.groups
-        .flatMap(group => group.instances)
-        .find(each => each.instanceId === node.instanceId);
-      if (instance?.protectedFromScaleIn === false) continue;
+      const group = observed.groups.find(each =>
+        each.instances.some(instance => instance.instanceId === node.instanceId),
+      );
+      const instance = group?.instances.find(each => each.instanceId === node.instanceId);
+      // Unknown (no observed group lists its instance): its protection cannot be told, so it
+      // stays cordoned too (protect before uncordon, as `releaseNode` in operation.ts).
+      if (group === undefined || instance === undefined) continue;
+      if (instance.protectedFromScaleIn === false) continue;
       const write: GatedWrite = { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid };
       if (!this.allowed(observed, write)) continue;
       try {
         this.assertLeading();
+        // Protected again first, whatever the view says: the record was removed mid-operation,
+        // perhaps after an unprotect that a cached Auto Scaling view does not show yet. A failed
+        // protect leaves the node cordoned (tried again next pass).
+        if (instance.protectedFromScaleIn === true) {
+          await this.deps.groups.setInstanceProtection(
+            group.groupName,
+            [instance.instanceId],
+            true,
+          );
+          if (!this.allowed(observed, write)) continue;
+          this.assertLeading();
+        }
         await this.setUnschedulable(node.name, node.uid, false);
       } catch (error) {
         if (error instanceof NotLeaderError) throw error;
@@ -573,6 +593,8 @@ export class Reconciler {
           atMs: this.clockMs(),
         });
         return;
+      case 'protect-instance':
+        return groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
       case 'unprotect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
       case 'terminate-instance':

@@ -17,7 +17,8 @@ export type StepWrite =
 export interface StepWrites {
   /**
    * The writes in the order they go out: the effect before the record when the step says so
-   * (`effectFirst`, a roll request), after it otherwise. Empty when the step changes no record
+   * (`effectFirst`: a roll request, or the protect that must precede a record letting the node be
+   * made schedulable again, see `releaseNode` in operation.ts), after it otherwise. Empty when the step changes no record
    * (same encoding as the node's) and asks no effect: nothing to do, the pass did not act.
    */
   readonly order: readonly StepWrite[];

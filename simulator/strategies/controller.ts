@@ -354,6 +354,7 @@ export class ControllerStrategy implements DynamicStrategy {
           cluster.requestRoll(broker.podName);
         return;
       }
+      case 'protect-instance':
       case 'unprotect-instance':
         // The model keeps no scale-in protection: its groups never pick an instance themselves
         // (a lower desired capacity only records the number), so there is nothing to take off.
@@ -385,6 +386,8 @@ export function effectWrite(effect: Effect): string {
       return `${effect.kind} ${effect.nodeName}`;
     case 'request-roll':
       return `roll ${effect.podName}`;
+    case 'protect-instance':
+      return `protect ${effect.instanceId}`;
     case 'unprotect-instance':
       return `unprotect ${effect.instanceId}`;
     case 'terminate-instance':

@@ -829,11 +829,17 @@ export class ChaosWorld
       ready: pod.ready,
     }));
     this.push('pods', { kind: 'pods', atMs, pods }, pods);
-    const nodes = this.nodes.map(node => ({
-      name: node.name,
-      instanceId: node.instanceId,
-      unschedulable: node.unschedulable,
-    }));
+    const nodes = this.nodes.map(node => {
+      const instance = this.instances.find(each => each.instanceId === node.instanceId);
+      return {
+        name: node.name,
+        instanceId: node.instanceId,
+        unschedulable: node.unschedulable,
+        ...(instance?.lifecycleState === 'InService'
+          ? { protectedFromScaleIn: instance.protectedFromScaleIn }
+          : {}),
+      };
+    });
     this.push('nodes', { kind: 'nodes', atMs, nodes }, nodes);
     const kafka = { ready: this.kafkaReady(), urp: this.underReplicatedPartitions() };
     this.push(

@@ -143,7 +143,10 @@ describe('every phase has a defined exit', () => {
       const step = stepOperation(inPhase(phase), atMin, config, context);
       expect(step.next?.phase).toBe('uncordon');
       expect(step.next?.note).toMatch(/min size 2/);
-      expect(step.effect).toMatchObject({ kind: 'uncordon' });
+      // Protect before uncordon: the instance's protection goes back on first, the uncordon
+      // waits for a later step that observes it.
+      expect(step.effect).toMatchObject({ kind: 'protect-instance', instanceId: 'i-a1' });
+      expect(step.effectFirst).toBe(true);
     }
   });
 

@@ -54,6 +54,32 @@ describe('checkInvariants', () => {
     expect(checkInvariants(JSON.parse(JSON.stringify(history)) as HistoryEvent[])).toEqual([]);
   });
 
+  test('catches an uncordon of a node whose instance is not protected, not of a protected one', () => {
+    const withProtection = (protectedFromScaleIn: boolean | undefined): HistoryEvent => ({
+      kind: 'nodes',
+      atMs: 1,
+      nodes: [
+        {
+          name: 'node-a',
+          instanceId: 'i-a',
+          unschedulable: true,
+          ...(protectedFromScaleIn === undefined ? {} : { protectedFromScaleIn }),
+        },
+      ],
+    });
+    const uncordon: HistoryEvent = {
+      kind: 'write',
+      atMs: 2,
+      write: 'uncordon',
+      nodeName: 'node-a',
+    };
+    expect(invariantsOf([setup, withProtection(false), uncordon])).toEqual([
+      'uncordon-unprotected',
+    ]);
+    expect(invariantsOf([setup, withProtection(true), uncordon])).toEqual([]);
+    expect(invariantsOf([setup, withProtection(undefined), uncordon])).toEqual([]);
+  });
+
   test('catches an operation started while another is open, not after it ended or was abandoned', () => {
     const op = (atMs: number, id: string, phase?: 'cordon' | 'abandoned'): HistoryEvent => ({
       kind: 'operation',

@@ -24,6 +24,10 @@
  *    of the history is judged at the time of the last event.
  * 6. `two-operations`: no operation starts (its first record appears) while another one is open
  *    (recorded and not abandoned): one operation, hence one move, at a time.
+ * 7. `uncordon-unprotected`: no `uncordon` write of a node whose instance the latest `nodes`
+ *    snapshot shows InService and not protected from scale-in (`protectedFromScaleIn: false`):
+ *    protect before uncordon, so no broker lands on an instance a lowered desired capacity may
+ *    pick. Judged only where the history reports the protection (the field is optional).
  *
  * Snapshots are full states: a `pods` snapshot lists every broker pod seen at that instant. The
  * history must start with one `setup` event; events must be in time order (equal times allowed).
@@ -69,6 +73,11 @@ export interface NodesEvent extends At {
     readonly instanceId?: string;
     /** `spec.unschedulable`. */
     readonly unschedulable: boolean;
+    /**
+     * `ProtectedFromScaleIn` of the node's instance while it is InService; absent when the
+     * history does not know it or the instance is in another lifecycle state.
+     */
+    readonly protectedFromScaleIn?: boolean;
   }>;
 }
 
@@ -164,6 +173,7 @@ export type InvariantName =
   | 'move-while-unhealthy'
   | 'operation-overdue'
   | 'two-operations'
+  | 'uncordon-unprotected'
   | 'malformed-history';
 
 /** One broken invariant. */
@@ -325,6 +335,15 @@ function checkWrite(
         invariant: 'terminated-with-broker',
         atMs,
         detail: `instance ${event.instanceId} terminated while node ${node?.name} hosts ${aboard.map(pod => pod.name).join(', ')}`,
+      });
+    }
+  } else if (event.write === 'uncordon') {
+    const node = state.nodes?.find(each => each.name === event.nodeName);
+    if (node?.protectedFromScaleIn === false) {
+      violations.push({
+        invariant: 'uncordon-unprotected',
+        atMs,
+        detail: `node ${node.name} uncordoned while its instance ${node.instanceId} is not protected from scale-in`,
       });
     }
   } else if (event.write === 'request-roll') {

@@ -101,9 +101,12 @@ describe('stepOperation: scale-in protection of the node being removed', () => {
     expect(step.next?.phase).toBe('terminated');
   });
 
-  test('unprotect phase: a broker that landed again sends it back to drain, no call', () => {
+  test('unprotect phase: a broker that landed again sends it back to drain, protected first', () => {
+    // Back in drain the housekeeping owns protection and a rollback may uncordon: the instance
+    // is protected again before the record says drain (rollback-protection.test.ts).
     const step = stepOperation(unprotectPhase, unprotectedVictim(cordoned), config, context);
-    expect(step.effect).toBeUndefined();
+    expect(step.effect).toMatchObject({ kind: 'protect-instance', instanceId: 'i-a1' });
+    expect(step.effectFirst).toBe(true);
     expect(step.next?.phase).toBe('drain');
   });
 

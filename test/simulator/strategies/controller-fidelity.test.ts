@@ -265,6 +265,7 @@ const EFFECTS: readonly EffectKind[] = [
   'cordon',
   'uncordon',
   'request-roll',
+  'protect-instance',
   'unprotect-instance',
   'terminate-instance',
 ];
@@ -299,6 +300,7 @@ describe('one step, table-driven: the adapter applies it as the reconciler does'
         return { kind, nodeName: node.name, nodeUid: node.uid };
       case 'request-roll':
         return { kind, podName: broker?.podName ?? '', podUid: broker?.uid ?? '' };
+      case 'protect-instance':
       case 'unprotect-instance':
       case 'terminate-instance':
         return {
