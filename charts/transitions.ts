@@ -15,8 +15,9 @@
  *   which this platform does not deploy ("Replication factor change not supported",
  *   strimzi/strimzi-kafka-operator#9606);
  * - `kafka.version` goes to an older minor line: Strimzi moves the metadata version to the new
- *   version's default after an upgrade, and the metadata version cannot go back (Strimzi
- *   "Upgrading Strimzi" / downgrade, docs/upgrade.md);
+ *   version's default after an upgrade (the platform sets no `metadataVersion`), and a downgrade
+ *   needs the metadata version lowered first to one the older line supports, which the spec cannot
+ *   express (Strimzi "Downgrading" for KRaft clusters, docs/upgrade.md);
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later).
@@ -147,7 +148,7 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       if (!older) return undefined;
       return {
         path: 'kafka.version',
-        message: `${showValue(field(after, 'spec', 'kafka', 'version'))} is an older line than the ${showValue(field(before, 'spec', 'kafka', 'version'))} of the previous output; once ${was.join('.')} runs, Strimzi moves the metadata version to ${was.join('.')}'s default (the platform sets none), and a metadata version cannot be lowered, so the older brokers would not start; keep ${was.join('.')}.x or newer`,
+        message: `${showValue(field(after, 'spec', 'kafka', 'version'))} is an older line than the ${showValue(field(before, 'spec', 'kafka', 'version'))} of the previous output; once ${was.join('.')} runs, Strimzi moves the metadata version to ${was.join('.')}'s default (the platform sets none), and the spec cannot lower it first, as a Strimzi downgrade needs (spec.kafka.metadataVersion set to one the older line supports before the version changes), so the older brokers would not start; keep ${was.join('.')}.x or newer, or lower the metadata version on the Kafka resource by hand and pass --ignore-previous-output`,
       };
     },
   },

@@ -91,7 +91,7 @@ describe('transitions Strimzi, Kafka or Kubernetes refuse', () => {
     expect(
       report(withKafka({ version: '4.3.1' }), withKafka({ version: '4.2.1' })).problems,
     ).toEqual([
-      'kafka.version: "4.2.1" is an older line than the "4.3.1" of the previous output; once 4.3 runs, Strimzi moves the metadata version to 4.3\'s default (the platform sets none), and a metadata version cannot be lowered, so the older brokers would not start; keep 4.3.x or newer',
+      'kafka.version: "4.2.1" is an older line than the "4.3.1" of the previous output; once 4.3 runs, Strimzi moves the metadata version to 4.3\'s default (the platform sets none), and the spec cannot lower it first, as a Strimzi downgrade needs (spec.kafka.metadataVersion set to one the older line supports before the version changes), so the older brokers would not start; keep 4.3.x or newer, or lower the metadata version on the Kafka resource by hand and pass --ignore-previous-output',
     ]);
     expect(
       report(withKafka({ version: '4.3.1' }), withKafka({ version: '4.3.0' })).problems,
