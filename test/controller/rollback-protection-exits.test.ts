@@ -13,9 +13,13 @@
  * Found by the fresh review of s20-rollback: before the fix each of the "past twice the
  * deadline" cases kept the record at any age (the step returned it unchanged, waiting).
  */
+import { silentLogger } from '../../controller/log';
+import { ControllerMetrics } from '../../controller/metrics';
 import type { Observed } from '../../controller/model';
 import { phaseDeadlines, startOperation, stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
+import { Reconciler } from '../../controller/reconciler';
+import { FakeCluster } from './fake-cluster';
 import {
   NOW_MS,
   SCALE_IN_NODE_A1,
@@ -149,5 +153,59 @@ describe('a copy of another node’s record whose host’s release can only wait
     const step = stepOperation(ahead, observed, config, { ...context, recordNodeName: 'node-a-0' });
     expect(step.next).toBeUndefined();
     expect(step.effect).toBeUndefined();
+  });
+});
+
+describe('end to end: the reconciler against the fake cluster', () => {
+  test('a replaced Node whose instance is unknown: the record goes past twice the deadline, the node stays cordoned until its instance is seen, then protect, then uncordon (failed before)', async () => {
+    // GIVEN node-a-1 replaced (another UID), carrying a removal record in `terminate` written for
+    // the old Node, cordoned by the controller, its instance in no observed group
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const hidden = cluster.groups;
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? {
+            ...node,
+            uid: 'uid-new',
+            unschedulable: true,
+            cordonedByController: true,
+            operation: record,
+          }
+        : node,
+    );
+    cluster.groups = hidden.map(group => ({
+      ...group,
+      instances: group.instances.filter(each => each.instanceId !== 'i-a1'),
+    }));
+    const controller = new Reconciler({
+      config,
+      observe: cluster.observe,
+      cluster,
+      groups: cluster,
+      events: { record: async () => undefined },
+      leadership: () => ({ leading: true, fencingToken: 3, holder: 'a' }),
+      metrics: new ControllerMetrics({ defaultMetrics: false }),
+      logger: silentLogger,
+      newId: () => 'op-new',
+    });
+    const nodeA1 = () => cluster.nodes.find(node => node.name === 'node-a-1');
+    // WHEN passes run, a minute apart, past twice the phase deadline
+    for (let passed = 0; passed <= 2 * deadlines.phase + 60_000; passed += 60_000) {
+      await controller.reconcileOnce();
+      cluster.nowMs += 60_000;
+    }
+    // THEN the record is gone and the node is still cordoned (nothing uncordoned it)
+    expect(nodeA1()?.operation).toBeUndefined();
+    expect(nodeA1()?.unschedulable).toBe(true);
+    expect(cluster.writes.filter(write => write.startsWith('uncordon'))).toEqual([]);
+    // (the one write of those passes: the record's removal)
+    expect(cluster.writes).toEqual(['record node-a-1 clear']);
+    // WHEN its instance is seen again, protected, and a pass runs
+    cluster.groups = hidden;
+    const before = cluster.writes.length;
+    await controller.reconcileOnce();
+    // THEN the orphaned-cordon release protects it, then uncordons the node
+    expect(cluster.writes.slice(before, before + 2)).toEqual(['protect i-a1', 'uncordon node-a-1']);
+    expect(nodeA1()?.unschedulable).toBe(false);
   });
 });
