@@ -176,7 +176,9 @@ export interface ControllerConfig {
   readonly kubernetesApiRateLimit?: { readonly qps: number; readonly burst: number };
   /**
    * Minimum time between two mutating Auto Scaling calls (`SetDesiredCapacity`,
-   * `TerminateInstanceInAutoScalingGroup`) on the same group. @default 10
+   * `TerminateInstanceInAutoScalingGroup`, `SetInstanceProtection`: the housekeeping's, an
+   * operation's unprotect and protect) on the same group (`spacedGroupWriter` in rate-limit.ts).
+   * @default 10
    */
   readonly autoscalingMutationIntervalSeconds?: number;
   /**

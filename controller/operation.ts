@@ -407,6 +407,44 @@ function protectFirst(
   return outcome(next, { effect: protect, effectFirst: true, events, waiting });
 }
 
+/**
+ * A record that is not `host`'s own operation (a copy of another node's record, or one found on a
+ * replaced Node): its operation is moot, only `host`'s cordon is left to undo, protect before
+ * uncordon (`releaseNode`). The record stays while that release acts or waits, so a crash or a
+ * refusal runs this exit again, and goes once nothing is left to undo. A release that can only
+ * wait (its instance in no observed group or leaving, or a protect that keeps failing) is bounded:
+ * once the record's phase has lasted twice its deadline, the record goes and the node stays
+ * cordoned with this controller's marker, for the orphaned-cordon release (`reconciler.ts`, which
+ * also protects before it uncordons and keeps a node whose instance is unknown cordoned). Kept for
+ * good, the record would hold every scale-in and re-spread (`decide` holds while a record exists;
+ * scale-out goes on).
+ */
+function releaseMoot(
+  record: OperationRecord,
+  host: ObservedNode | undefined,
+  observed: Observed,
+  config: ControllerConfig,
+  nowMs: number,
+  why: string,
+): StepOutcome {
+  const release = host === undefined ? undefined : releaseNode(host, observed);
+  const acts = release?.effect?.kind === 'uncordon';
+  // A phase timed further ahead than the stale limit (a record edited by hand, or from a wrong
+  // clock; a copy is never restamped, see `withoutFutureTimes`) gives no wait either.
+  const elapsedMs = nowMs - phaseSinceMs(record);
+  const mayWait =
+    elapsedMs >= -config.staleAfterSeconds * 1000 && elapsedMs <= 2 * phaseDeadlines(config).phase;
+  if (release !== undefined && (release.effect ?? release.waiting) !== undefined) {
+    if (acts || mayWait) {
+      return outcome(record, {
+        effect: release.effect,
+        waiting: `${why}; ${release.waiting ?? 'uncordoning it'}`,
+      });
+    }
+  }
+  return outcome(undefined, { events: ['rolled-back'] });
+}
+
 function overdue(record: OperationRecord, config: ControllerConfig, nowMs: number): boolean {
   return nowMs - phaseSinceMs(record) > phaseDeadlines(config).phase;
 }
@@ -837,14 +875,14 @@ export function stepOperation(
   if (stale !== undefined) return outcome(record, { waiting: stale.detail });
   if (context.recordNodeName !== undefined && context.recordNodeName !== record.nodeName) {
     const host = observed.nodes.find(each => each.name === context.recordNodeName);
-    const release = host === undefined ? undefined : releaseNode(host, observed);
-    if (release !== undefined && (release.effect ?? release.waiting) !== undefined) {
-      return outcome(record, {
-        effect: release.effect,
-        waiting: `node ${context.recordNodeName} carries a record for node ${record.nodeName} (a copy); ${release.waiting ?? 'uncordoning it'}`,
-      });
-    }
-    return outcome(undefined, { events: ['rolled-back'] });
+    return releaseMoot(
+      record,
+      host,
+      observed,
+      config,
+      nowMs,
+      `node ${context.recordNodeName} carries a record for node ${record.nodeName} (a copy)`,
+    );
   }
   if (record.fencingToken > context.fencingToken) {
     const sinceMs = context.foreignRecordSinceMs ?? nowMs;
@@ -883,14 +921,14 @@ export function stepOperation(
     // The record sits on another Node object of the same name (restored from a backup, or
     // recreated with its annotations): its operation is moot. Uncordon first, in a step of its
     // own (the record stays, so a crash or a refusal runs this exit again), then remove the record.
-    const release = releaseNode(node, observed);
-    if ((release.effect ?? release.waiting) !== undefined) {
-      return outcome(record, {
-        effect: release.effect,
-        waiting: `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid}); ${release.waiting ?? 'uncordoning it'}`,
-      });
-    }
-    return outcome(undefined, { events: ['rolled-back'] });
+    return releaseMoot(
+      record,
+      node,
+      observed,
+      config,
+      nowMs,
+      `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid})`,
+    );
   }
   if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
     // Someone uncordoned the node mid-operation: cordon it again before anything else.
