@@ -1,7 +1,7 @@
 /** Builders for controller tests: a healthy cluster, then tweaks. */
 import { startOperation, type StepContext } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
-import { DEFAULT_FORECAST } from '../../controller/forecast';
+import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
 import type { ControllerConfig } from '../../controller/config';
 import type {
   Action,
@@ -280,19 +280,69 @@ export function forecastAndRampConfig(): ControllerConfig {
 }
 
 /**
+ * `stabilizedLongAgo(config)` with the ramp guard's samples at `agoSeconds` before `NOW_MS`
+ * (default 150, 120, 90 and 60 s, oldest first; a pass adds its own), sample `sampleIndex` of
+ * zone `zoneIndex` (index into `config.zones`) at `demandAt(zoneIndex, sampleIndex)` MiB/s.
+ */
+export function memoryWithRampSamples(
+  config: ControllerConfig,
+  demandAt: (zoneIndex: number, sampleIndex: number) => number,
+  agoSeconds: readonly number[] = [150, 120, 90, 60],
+): Memory {
+  return {
+    ...stabilizedLongAgo(config),
+    rampSamples: Object.fromEntries(
+      config.zones.map((zone, zoneIndex) => [
+        zone.zone,
+        agoSeconds.map((ago, sampleIndex) => ({
+          atMs: NOW_MS - ago * 1000,
+          demandMiBps: demandAt(zoneIndex, sampleIndex),
+        })),
+      ]),
+    ),
+  };
+}
+
+/**
  * `stabilizedLongAgo(config)` with the ramp guard's samples 150, 120, 90 and 60 s before `NOW_MS`
  * at `earlierMiBps` in every zone (a pass adds its own): above that pass's demand reads as
  * falling, equal as flat, below as rising.
  */
 export function memoryAfterSamples(config: ControllerConfig, earlierMiBps: number): Memory {
-  const samples = [150, 120, 90, 60].map(ago => ({
-    atMs: NOW_MS - ago * 1000,
-    demandMiBps: earlierMiBps,
+  return memoryWithRampSamples(config, () => earlierMiBps);
+}
+
+/**
+ * Every zone's forecast of `config`: `ok` at `forecastMiBps` MiB/s (profile the same, correction
+ * and error 0, 72 h of history), or `status` without figures (3 h of history; `unknown` with
+ * cause `test`).
+ */
+export function zoneForecasts(
+  config: ControllerConfig,
+  forecastMiBps: number,
+  status: ZoneForecast['status'] = 'ok',
+): ZoneForecast[] {
+  const ok = status === 'ok';
+  return config.zones.map(zone => ({
+    zone: zone.zone,
+    status,
+    historyHours: ok ? 72 : 3,
+    forecastMiBps: ok ? forecastMiBps : undefined,
+    profileMiBps: ok ? forecastMiBps : undefined,
+    correctionMiBps: ok ? 0 : undefined,
+    errorMiBps: ok ? 0 : undefined,
+    ...(status === 'unknown' ? { unknownCause: 'test' } : {}),
   }));
-  return {
-    ...stabilizedLongAgo(config),
-    rampSamples: Object.fromEntries(config.zones.map(zone => [zone.zone, samples])),
-  };
+}
+
+/** `observed` with `zoneForecasts(config, forecastMiBps, status)`. */
+export function withZoneForecasts(
+  config: ControllerConfig,
+  observed: Observed,
+  forecastMiBps: number,
+  status: ZoneForecast['status'] = 'ok',
+): Observed {
+  return { ...observed, forecast: zoneForecasts(config, forecastMiBps, status) };
 }
 
 /** `SCALE_IN_NODE_A1` as started at `NOW_MS` by holder `me` with fencing token 1, id `op-1`. */
