@@ -345,14 +345,29 @@ export function withZoneForecasts(
   return { ...observed, forecast: zoneForecasts(config, forecastMiBps, status) };
 }
 
-/** `SCALE_IN_NODE_A1` as started at `NOW_MS` by holder `me` with fencing token 1, id `op-1`. */
-export function removalOfNodeA1(): OperationRecord {
+/**
+ * `SCALE_IN_NODE_A1` as started at `NOW_MS` with id `op-1` by `startedBy` (default holder `me` with
+ * fencing token 1; pass `STEP_CONTEXT` for its leader `a`, token 3).
+ */
+export function removalOfNodeA1(
+  startedBy: Pick<StepContext, 'fencingToken' | 'holder'> = { fencingToken: 1, holder: 'me' },
+): OperationRecord {
   return startOperation(SCALE_IN_NODE_A1, {
     nowMs: NOW_MS,
-    fencingToken: 1,
-    holder: 'me',
+    fencingToken: startedBy.fencingToken,
+    holder: startedBy.holder,
     id: 'op-1',
   });
+}
+
+/** `observed` with every broker on node-a-1 moved to node-a-0 (node-a-1 emptied). */
+export function emptiedNodeA1(observed: Observed): Observed {
+  return observed.brokers
+    .filter(broker => broker.nodeName === 'node-a-1')
+    .reduce(
+      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
+      observed,
+    );
 }
 
 /** `observed` with node-a-1 cordoned and `record` on it at phase `drain` (being emptied). */

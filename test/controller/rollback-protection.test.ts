@@ -19,7 +19,6 @@ import type { Observed } from '../../controller/model';
 import {
   phaseDeadlines,
   releaseNode,
-  startOperation,
   stepOperation,
   type StepContext,
 } from '../../controller/operation';
@@ -29,9 +28,10 @@ import { stepWrites } from '../../controller/step-writes';
 import { CrashError, FakeCluster } from './fake-cluster';
 import {
   NOW_MS,
-  SCALE_IN_NODE_A1,
   STEP_CONTEXT,
+  emptiedNodeA1,
   healthyCluster,
+  removalOfNodeA1,
   testConfig,
   withBroker,
   withNode,
@@ -39,25 +39,14 @@ import {
 
 const config = testConfig();
 const deadlines = phaseDeadlines(config);
-const record = startOperation(SCALE_IN_NODE_A1, {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  id: 'op-1',
-});
+const record = removalOfNodeA1(STEP_CONTEXT);
 const inPhase = (phase: OperationRecord['phase'], extra: Partial<OperationRecord> = {}) => ({
   ...record,
   phase,
   ...extra,
 });
 const base = healthyCluster(config, { nodesPerZone: 2 });
-const emptied = (observed: Observed): Observed =>
-  observed.brokers
-    .filter(broker => broker.nodeName === 'node-a-1')
-    .reduce(
-      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
-      observed,
-    );
+const emptied = emptiedNodeA1;
 const cordoned = withNode(emptied(base), 'node-a-1', node => ({
   ...node,
   unschedulable: true,
