@@ -13,8 +13,6 @@
  * failed there.
  */
 import fc from 'fast-check';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
 import type { Observed } from '../../controller/model';
 import {
   phaseDeadlines,
@@ -26,6 +24,7 @@ import type { OperationRecord } from '../../controller/operation-record';
 import { Reconciler } from '../../controller/reconciler';
 import { stepWrites } from '../../controller/step-writes';
 import { CrashError, FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import {
   NOW_MS,
   STEP_CONTEXT,
@@ -236,15 +235,9 @@ function reconciler(
   cluster: FakeCluster,
   observe: () => Promise<Observed> = cluster.observe,
 ): Reconciler {
-  return new Reconciler({
-    config: cluster.config,
+  return reconcilerOn(cluster, cluster.config, {
     observe,
-    cluster,
-    groups: cluster,
-    events: { record: async () => undefined },
     leadership: () => ({ leading: true, fencingToken: 3, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
     newId: () => 'op-new',
   });
 }
