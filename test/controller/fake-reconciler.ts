@@ -9,7 +9,9 @@ import type { FakeCluster } from './fake-cluster';
  * A `Reconciler` with `config` that observes and writes `cluster` (Kubernetes and Auto Scaling
  * groups both), leads as holder `a` with fencing token 1, drops its events, keeps its metrics in a
  * registry of its own without the process defaults and logs nothing; `overrides` replace any of
- * these or add the optional dependencies (`newId`, `liveNodeCheck`, ...).
+ * these or add the optional dependencies (`newId`, `liveNodeCheck`, ...). It observes through
+ * `cluster.observe` as it is at this call: a test that replaces `cluster.observe` later passes
+ * `observe: () => cluster.observe()`.
  */
 export function reconcilerOn(
   cluster: FakeCluster,
