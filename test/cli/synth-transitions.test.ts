@@ -3,31 +3,10 @@
  * Kafka or Kubernetes refuse exits 1, names each field, the old and new value and the fix, and leaves
  * the folder byte-identical; growing is fine.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'cli', 'main.ts');
-
-function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(TSX, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function tree(dir: string, prefix = ''): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .flatMap(entry =>
-        entry.isDirectory()
-          ? Object.entries(tree(join(dir, entry.name), `${prefix}${entry.name}/`))
-          : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8')]],
-      ),
-  );
-}
+import { join } from 'node:path';
+import { synth, tree } from './synth-run';
 
 function spec(kafka: string[]): string {
   return [

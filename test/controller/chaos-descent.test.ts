@@ -24,6 +24,7 @@ import {
   splitLevelsDemandAt,
 } from './chaos-run';
 import { FAULT_KINDS } from './chaos-world';
+import { zoneForecasts } from './fixtures';
 
 const runs = Number(process.env.CHAOS_DESCENT_RUNS ?? '6');
 const seed = Number(process.env.CHAOS_DESCENT_SEED ?? '5');
@@ -53,15 +54,7 @@ describe.each(['margin', 'split'] as const)(
                 : { demandAt: marginDemandAt }),
               newObserveHook: () => async observed => ({
                 ...observed,
-                forecast: config.zones.map(zone => ({
-                  zone: zone.zone,
-                  status: 'ok' as const,
-                  historyHours: 72,
-                  forecastMiBps,
-                  profileMiBps: forecastMiBps,
-                  correctionMiBps: 0,
-                  errorMiBps: 0,
-                })),
+                forecast: zoneForecasts(config, forecastMiBps),
               }),
               onPass: pass => {
                 if (

@@ -26,31 +26,14 @@ import {
   memoryAfterSamples,
   removalOfNodeA1,
   stabilizedLongAgo,
+  withZoneForecasts,
 } from './fixtures';
 
 const config: ControllerConfig = forecastAndRampConfig();
 
 /** Every zone's forecast: `ok` at `forecastMiBps`, or the given status without figures. */
-function withForecast(
-  observed: Observed,
-  forecastMiBps: number,
-  status: ZoneForecast['status'] = 'ok',
-): Observed {
-  const ok = status === 'ok';
-  return {
-    ...observed,
-    forecast: config.zones.map(zone => ({
-      zone: zone.zone,
-      status,
-      historyHours: ok ? 72 : 3,
-      forecastMiBps: ok ? forecastMiBps : undefined,
-      profileMiBps: ok ? forecastMiBps : undefined,
-      correctionMiBps: ok ? 0 : undefined,
-      errorMiBps: ok ? 0 : undefined,
-      ...(status === 'unknown' ? { unknownCause: 'test' } : {}),
-    })),
-  };
-}
+const withForecast = (observed: Observed, forecastMiBps: number, status?: ZoneForecast['status']) =>
+  withZoneForecasts(config, observed, forecastMiBps, status);
 
 /** Stabilized long ago, the ramp guard's samples at `earlierMiBps` (see `memoryAfterSamples`). */
 const memoryAfter = (earlierMiBps: number): Memory => memoryAfterSamples(config, earlierMiBps);

@@ -31,46 +31,24 @@ import {
   drainingNodeA1,
   forecastAndRampConfig,
   healthyCluster,
+  memoryWithRampSamples,
   removalOfNodeA1,
   stabilizedLongAgo,
+  withZoneForecasts,
 } from './fixtures';
 
 const config: ControllerConfig = forecastAndRampConfig();
 
 /** Every zone's forecast `ok` at `forecastMiBps` (no correction). */
-function withForecast(observed: Observed, forecastMiBps: number): Observed {
-  return {
-    ...observed,
-    forecast: config.zones.map(zone => ({
-      zone: zone.zone,
-      status: 'ok' as const,
-      historyHours: 72,
-      forecastMiBps,
-      profileMiBps: forecastMiBps,
-      correctionMiBps: 0,
-      errorMiBps: 0,
-    })),
-  };
-}
+const withForecast = (observed: Observed, forecastMiBps: number): Observed =>
+  withZoneForecasts(config, observed, forecastMiBps);
 
 /**
  * Stabilized long ago, with each zone's ramp samples 150, 120, 90 and 60 s before `NOW_MS` flat at
  * `earlierByZone[zone]` MiB/s (the pass adds its own).
  */
-function memoryWithEarlier(earlierByZone: readonly number[]): Memory {
-  return {
-    ...stabilizedLongAgo(config),
-    rampSamples: Object.fromEntries(
-      config.zones.map((zone, index) => [
-        zone.zone,
-        [150, 120, 90, 60].map((ago): RampSample => ({
-          atMs: NOW_MS - ago * 1000,
-          demandMiBps: earlierByZone[index],
-        })),
-      ]),
-    ),
-  };
-}
+const memoryWithEarlier = (earlierByZone: readonly number[]): Memory =>
+  memoryWithRampSamples(config, zone => earlierByZone[zone]);
 
 /** Zone b's demand rose 90 -> 94 in the last minute: 94 + 4/60 x 180 = 106 > 100; a and c flat. */
 const ZONE_B_RISING = [94, 90, 94];

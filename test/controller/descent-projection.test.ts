@@ -26,55 +26,29 @@ import {
   type Observed,
 } from '../../controller/decide';
 import type { ZoneForecast } from '../../controller/forecast';
-import type { RampSample } from '../../controller/ramp';
 import {
-  NOW_MS,
   drainingNodeA1,
   forecastAndRampConfig,
   healthyCluster,
+  memoryWithRampSamples,
   removalOfNodeA1,
   stabilizedLongAgo,
+  withZoneForecasts,
 } from './fixtures';
 
 const config: ControllerConfig = forecastAndRampConfig();
 const capacityMiBps = config.nodeBaselineMiBps * config.targetUtilization;
 
 /** Every zone's forecast `ok` at `forecastMiBps` (no correction), or `status` without figures. */
-function withForecast(
-  observed: Observed,
-  forecastMiBps: number,
-  status: ZoneForecast['status'] = 'ok',
-): Observed {
-  const ok = status === 'ok';
-  return {
-    ...observed,
-    forecast: config.zones.map(zone => ({
-      zone: zone.zone,
-      status,
-      historyHours: ok ? 72 : 3,
-      forecastMiBps: ok ? forecastMiBps : undefined,
-      profileMiBps: ok ? forecastMiBps : undefined,
-      correctionMiBps: ok ? 0 : undefined,
-      errorMiBps: ok ? 0 : undefined,
-      ...(status === 'unknown' ? { unknownCause: 'test' } : {}),
-    })),
-  };
-}
+const withForecast = (observed: Observed, forecastMiBps: number, status?: ZoneForecast['status']) =>
+  withZoneForecasts(config, observed, forecastMiBps, status);
 
 /**
  * Stabilized long ago, with the ramp guard's samples in every zone at 150, 120, 90 and 60 s
  * before `NOW_MS` (`demands`, oldest first; the pass adds its own).
  */
-function memoryWithSamples(demands: readonly number[]): Memory {
-  const samples: RampSample[] = [150, 120, 90, 60].map((ago, index) => ({
-    atMs: NOW_MS - ago * 1000,
-    demandMiBps: demands[index],
-  }));
-  return {
-    ...stabilizedLongAgo(config),
-    rampSamples: Object.fromEntries(config.zones.map(zone => [zone.zone, samples])),
-  };
-}
+const memoryWithSamples = (demands: readonly number[]): Memory =>
+  memoryWithRampSamples(config, (_zone, sample) => demands[sample]);
 
 /** 4 nodes a zone at `demand` MiB/s, every zone's forecast `forecastMiBps`. */
 const fourNodes = (demand: number, forecastMiBps: number, status?: ZoneForecast['status']) =>

@@ -37,7 +37,16 @@ import type { ControllerConfig } from '../../controller/config';
 import { decide, type Memory, type Observed } from '../../controller/decide';
 import { ControllerMetrics } from '../../controller/metrics';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
-import { freshAt, healthyCluster, NOW_MS, stabilizedLongAgo, testConfig } from './fixtures';
+import {
+  freshAt,
+  healthyCluster,
+  memoryAfterSamples,
+  memoryWithRampSamples,
+  NOW_MS,
+  stabilizedLongAgo,
+  testConfig,
+  zoneForecasts,
+} from './fixtures';
 
 const config: ControllerConfig = { ...testConfig(), rampHorizonSeconds: 180 };
 const MINUTE_MS = 60_000;
@@ -118,15 +127,7 @@ describe('the descent is confirmed only by the forecast the floor plans for', ()
     };
   }
   // Demand flat at 95 for the last 2.5 minutes: not rising.
-  const flat: Memory = {
-    ...stabilizedLongAgo(forecastConfig),
-    rampSamples: Object.fromEntries(
-      forecastConfig.zones.map(zone => [
-        zone.zone,
-        [150, 120, 90, 60].map(ago => ({ atMs: NOW_MS - ago * 1000, demandMiBps: 95 })),
-      ]),
-    ),
-  };
+  const flat: Memory = memoryAfterSamples(forecastConfig, 95);
 
   test('the margin stays and no node goes', () => {
     const plan = decide(reboundedDemand(), forecastConfig, flat);
@@ -160,27 +161,11 @@ describe('the descent confirmation, edges a mutant showed untested', () => {
   function fourNodes(demandMiBps: number, forecastMiBps: number): Observed {
     return {
       ...healthyCluster(forecastConfig, { nodesPerZone: 4, demandMiBps }),
-      forecast: forecastConfig.zones.map(zone => ({
-        zone: zone.zone,
-        status: 'ok' as const,
-        historyHours: 72,
-        forecastMiBps,
-        profileMiBps: forecastMiBps,
-        correctionMiBps: 0,
-        errorMiBps: 0,
-      })),
+      forecast: zoneForecasts(forecastConfig, forecastMiBps),
     };
   }
   function flatAt(demandMiBps: number, agoSeconds: readonly number[]): Memory {
-    return {
-      ...stabilizedLongAgo(forecastConfig),
-      rampSamples: Object.fromEntries(
-        forecastConfig.zones.map(zone => [
-          zone.zone,
-          agoSeconds.map(ago => ({ atMs: NOW_MS - ago * 1000, demandMiBps })),
-        ]),
-      ),
-    };
+    return memoryWithRampSamples(forecastConfig, () => demandMiBps, agoSeconds);
   }
 
   test('the whole margin goes: demand just under level 2 target scales in', () => {

@@ -16,12 +16,11 @@ import {
   type StepOutcome,
 } from '../../controller/decide';
 import type { ControllerConfig } from '../../controller/config';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
 import type { Plan } from '../../controller/model';
 import { MARGIN_WAIVED_NOTE } from '../../controller/operation';
 import { Reconciler } from '../../controller/reconciler';
 import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import { healthyCluster, NOW_MS, stabilizedLongAgo, testConfig, withNode } from './fixtures';
 
 // 2 zones x 4 brokers, levels 1/2/4, 50 MiB/s per node at the target, 45 with the 10% margin.
@@ -170,15 +169,8 @@ describe('reconciler: the write gate and the live read still stand before a marg
     observe: () => Promise<Observed>,
     live: boolean,
   ): Reconciler {
-    return new Reconciler({
-      config: reconcilerConfig,
+    return reconcilerOn(cluster, reconcilerConfig, {
       observe,
-      cluster,
-      groups: cluster,
-      events: { record: async () => undefined },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
       ...(live ? { liveNodeCheck: cluster } : {}),
     });
   }

@@ -5,21 +5,17 @@
 import { writeBlocker } from '../../controller/gate';
 import type { Observed } from '../../controller/model';
 import { nodelessInstanceToTerminate } from '../../controller/nodeless';
-import {
-  phaseDeadlines,
-  startOperation,
-  stepOperation,
-  type StepContext,
-} from '../../controller/operation';
+import { phaseDeadlines, stepOperation, type StepContext } from '../../controller/operation';
 import { OPERATION_PHASES, type OperationRecord } from '../../controller/operation-record';
 import {
   NOW_MS,
+  emptiedNodeA1,
   healthyCluster,
+  removalOfNodeA1,
   testConfig,
   withBroker,
   withNode,
   STEP_CONTEXT,
-  SCALE_IN_NODE_A1,
 } from './fixtures';
 
 const config = testConfig();
@@ -28,20 +24,9 @@ const context = STEP_CONTEXT;
 const late = (ms: number): StepContext => ({ ...context, nowMs: NOW_MS + ms });
 const base = healthyCluster(config, { nodesPerZone: 2 });
 const cordoned = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));
-const record = startOperation(SCALE_IN_NODE_A1, {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  id: 'op-1',
-});
+const record = removalOfNodeA1(STEP_CONTEXT);
 const inPhase = (phase: OperationRecord['phase']): OperationRecord => ({ ...record, phase });
-const emptied = (observed: Observed): Observed =>
-  observed.brokers
-    .filter(broker => broker.nodeName === 'node-a-1')
-    .reduce(
-      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
-      observed,
-    );
+const emptied = emptiedNodeA1;
 const atTime = (observed: Observed, nowMs: number): Observed => ({
   ...observed,
   nowMs,

@@ -35,11 +35,9 @@ import { OwnWrites, recordIdentity, writeShown, type OwnWrite } from '../../cont
 import { stepOperation } from '../../controller/operation';
 import { writeBlocker } from '../../controller/gate';
 import { INITIAL_MEMORY, type Observed } from '../../controller/model';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
-import { Reconciler } from '../../controller/reconciler';
 import { kafkaBlocker } from '../../controller/safety';
 import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import { configWithZones, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
 import { healthyCluster, testConfig, withNode } from './fixtures';
@@ -149,15 +147,9 @@ describe('a cordon of this controller whose record someone removed is released',
         : node,
     );
     const events: string[] = [];
-    const reconciler = new Reconciler({
-      config,
+    const reconciler = reconcilerOn(cluster, config, {
       observe: () => cluster.observe(),
-      cluster,
-      groups: cluster,
       events: { record: async event => void events.push(event.reason) },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
     });
     return { cluster, events, pass: () => reconciler.reconcileOnce() };
   }
@@ -382,15 +374,8 @@ describe('gate boundaries (mutants of review 2 that survived the suite)', () => 
         : node,
     );
     let clockMs = cluster.nowMs;
-    const reconciler = new Reconciler({
-      config,
+    const reconciler = reconcilerOn(cluster, config, {
       observe: () => cluster.observe(),
-      cluster,
-      groups: cluster,
-      events: { record: async () => undefined },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
       now: () => clockMs,
       liveNodeCheck: {
         nodeNow: async name => {
@@ -663,15 +648,8 @@ describe('a new operation starts only when no node of the cluster carries a reco
       broker.podName === 'orders-brokers-a-1001' ? { ...broker, nodeName: 'node-a-0' } : broker,
     );
     let recorded: string[] = ['node-relabelled'];
-    const reconciler = new Reconciler({
-      config,
+    const reconciler = reconcilerOn(cluster, config, {
       observe: () => cluster.observe(),
-      cluster,
-      groups: cluster,
-      events: { record: async () => undefined },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
       liveRecordCheck: { nodesWithRecords: async () => recorded },
     });
     const held = await reconciler.reconcileOnce();

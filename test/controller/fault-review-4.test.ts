@@ -24,8 +24,6 @@
  * from every kind; it found no violation.
  */
 import fc from 'fast-check';
-import { ControllerMetrics } from '../../controller/metrics';
-import { silentLogger } from '../../controller/log';
 import type { Observed } from '../../controller/model';
 import type { ControllerEvent } from '../../controller/ports';
 import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
@@ -33,6 +31,7 @@ import { Reconciler } from '../../controller/reconciler';
 import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
 import { FAULT_KINDS, REVIEW_4_FAULT_KINDS, type FaultKind } from './chaos-world';
 import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import { testConfig } from './fixtures';
 
 const config = { ...testConfig(), scaleInStabilizationSeconds: 86_400 };
@@ -60,15 +59,9 @@ function reconcilerWithCaches(
       ),
     };
   };
-  return new Reconciler({
-    config,
+  return reconcilerOn(cluster, config, {
     observe,
-    cluster,
-    groups: cluster,
     events: { record: async event => void events.push(event) },
-    leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
     liveNodeCheck: cluster,
   });
 }
@@ -207,17 +200,11 @@ describe('dry-run writes nothing, under any fault', () => {
     const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
     cluster.addInstance('us-east-1a', 9);
     cluster.nodes = cluster.nodes.filter(node => node.name !== 'node-a-9');
-    const controller = new Reconciler({
-      config: { ...config, dryRun: true },
-      observe: cluster.observe,
+    const controller = reconcilerOn(
       cluster,
-      groups: cluster,
-      events: { record: async () => undefined },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
-      liveNodeCheck: cluster,
-    });
+      { ...config, dryRun: true },
+      { liveNodeCheck: cluster },
+    );
     await pastNodelessTimeout(controller, cluster);
     expect(cluster.writes).toEqual([]);
   });
@@ -256,30 +243,12 @@ describe('the protection housekeeping passes the write gate like every write', (
         freshness: { ...truth.freshness, prometheusAtMs: truth.nowMs - staleMs },
       };
     };
-    const controller = new Reconciler({
-      config,
-      observe,
-      cluster,
-      groups: cluster,
-      events: { record: async () => undefined },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
-    });
+    const controller = reconcilerOn(cluster, config, { observe });
     const pass = await controller.reconcileOnce();
     expect(pass.protectedInstances).toEqual([]);
     expect(cluster.writes).toEqual([]);
     // Control: on a fresh view the same instance is protected.
-    const fresh = new Reconciler({
-      config,
-      observe: cluster.observe,
-      cluster,
-      groups: cluster,
-      events: { record: async () => undefined },
-      leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-      metrics: new ControllerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
-    });
+    const fresh = reconcilerOn(cluster, config);
     expect((await fresh.reconcileOnce()).protectedInstances).toEqual(['i-a9']);
   });
 });

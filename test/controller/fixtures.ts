@@ -1,7 +1,7 @@
 /** Builders for controller tests: a healthy cluster, then tweaks. */
 import { startOperation, type StepContext } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
-import { DEFAULT_FORECAST } from '../../controller/forecast';
+import { DEFAULT_FORECAST, type ZoneForecast } from '../../controller/forecast';
 import type { ControllerConfig } from '../../controller/config';
 import type {
   Action,
@@ -280,29 +280,94 @@ export function forecastAndRampConfig(): ControllerConfig {
 }
 
 /**
+ * `stabilizedLongAgo(config)` with the ramp guard's samples at `agoSeconds` before `NOW_MS`
+ * (default 150, 120, 90 and 60 s, oldest first; a pass adds its own), sample `sampleIndex` of
+ * zone `zoneIndex` (index into `config.zones`) at `demandAt(zoneIndex, sampleIndex)` MiB/s.
+ */
+export function memoryWithRampSamples(
+  config: ControllerConfig,
+  demandAt: (zoneIndex: number, sampleIndex: number) => number,
+  agoSeconds: readonly number[] = [150, 120, 90, 60],
+): Memory {
+  return {
+    ...stabilizedLongAgo(config),
+    rampSamples: Object.fromEntries(
+      config.zones.map((zone, zoneIndex) => [
+        zone.zone,
+        agoSeconds.map((ago, sampleIndex) => ({
+          atMs: NOW_MS - ago * 1000,
+          demandMiBps: demandAt(zoneIndex, sampleIndex),
+        })),
+      ]),
+    ),
+  };
+}
+
+/**
  * `stabilizedLongAgo(config)` with the ramp guard's samples 150, 120, 90 and 60 s before `NOW_MS`
  * at `earlierMiBps` in every zone (a pass adds its own): above that pass's demand reads as
  * falling, equal as flat, below as rising.
  */
 export function memoryAfterSamples(config: ControllerConfig, earlierMiBps: number): Memory {
-  const samples = [150, 120, 90, 60].map(ago => ({
-    atMs: NOW_MS - ago * 1000,
-    demandMiBps: earlierMiBps,
-  }));
-  return {
-    ...stabilizedLongAgo(config),
-    rampSamples: Object.fromEntries(config.zones.map(zone => [zone.zone, samples])),
-  };
+  return memoryWithRampSamples(config, () => earlierMiBps);
 }
 
-/** `SCALE_IN_NODE_A1` as started at `NOW_MS` by holder `me` with fencing token 1, id `op-1`. */
-export function removalOfNodeA1(): OperationRecord {
+/**
+ * Every zone's forecast of `config`: `ok` at `forecastMiBps` MiB/s (profile the same, correction
+ * and error 0, 72 h of history), or `status` without figures (3 h of history; `unknown` with
+ * cause `test`).
+ */
+export function zoneForecasts(
+  config: ControllerConfig,
+  forecastMiBps: number,
+  status: ZoneForecast['status'] = 'ok',
+): ZoneForecast[] {
+  const ok = status === 'ok';
+  return config.zones.map(zone => ({
+    zone: zone.zone,
+    status,
+    historyHours: ok ? 72 : 3,
+    forecastMiBps: ok ? forecastMiBps : undefined,
+    profileMiBps: ok ? forecastMiBps : undefined,
+    correctionMiBps: ok ? 0 : undefined,
+    errorMiBps: ok ? 0 : undefined,
+    ...(status === 'unknown' ? { unknownCause: 'test' } : {}),
+  }));
+}
+
+/** `observed` with `zoneForecasts(config, forecastMiBps, status)`. */
+export function withZoneForecasts(
+  config: ControllerConfig,
+  observed: Observed,
+  forecastMiBps: number,
+  status: ZoneForecast['status'] = 'ok',
+): Observed {
+  return { ...observed, forecast: zoneForecasts(config, forecastMiBps, status) };
+}
+
+/**
+ * `SCALE_IN_NODE_A1` as started at `NOW_MS` with id `op-1` by `startedBy` (default holder `me` with
+ * fencing token 1; pass `STEP_CONTEXT` for its leader `a`, token 3).
+ */
+export function removalOfNodeA1(
+  startedBy: Pick<StepContext, 'fencingToken' | 'holder'> = { fencingToken: 1, holder: 'me' },
+): OperationRecord {
   return startOperation(SCALE_IN_NODE_A1, {
     nowMs: NOW_MS,
-    fencingToken: 1,
-    holder: 'me',
+    fencingToken: startedBy.fencingToken,
+    holder: startedBy.holder,
     id: 'op-1',
   });
+}
+
+/** `observed` with every broker on node-a-1 moved to node-a-0 (node-a-1 emptied). */
+export function emptiedNodeA1(observed: Observed): Observed {
+  return observed.brokers
+    .filter(broker => broker.nodeName === 'node-a-1')
+    .reduce(
+      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
+      observed,
+    );
 }
 
 /** `observed` with node-a-1 cordoned and `record` on it at phase `drain` (being emptied). */

@@ -17,10 +17,9 @@ import {
   type RangeQuerier,
 } from '../../controller/forecast-history';
 import type { ForecastMarkerStore } from '../../controller/forecast-marker';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
 import { Reconciler, type PassResult } from '../../controller/reconciler';
 import type { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import { testConfig } from './fixtures';
 
 export const MIB = 1024 * 1024;
@@ -51,19 +50,12 @@ export function startProcess(
       ? new ForecastHistory(prometheus, RESTART_CONFIG)
       : new ForecastHistory(prometheus, RESTART_CONFIG, () => undefined, { marker });
   let id = 0;
-  return new Reconciler({
-    config: RESTART_CONFIG,
+  return reconcilerOn(cluster, RESTART_CONFIG, {
     observe: async () => {
       const observed = await cluster.observe();
       await history.refresh(observed.nowMs);
       return { ...observed, forecast: history.forecasts(observed.nowMs) };
     },
-    cluster,
-    groups: cluster,
-    events: { record: async () => undefined },
-    leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
     newId: () => `op-${cluster.writes.length}-${++id}`,
   });
 }

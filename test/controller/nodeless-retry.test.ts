@@ -7,29 +7,18 @@
  * and ran 4 nodes through the quiet hour. Now the retry is given back once an instance launched
  * after it becomes a Node; a launch whose replacements never join still gets one retry only.
  */
-import { ControllerMetrics } from '../../controller/metrics';
-import { silentLogger } from '../../controller/log';
 import { Reconciler } from '../../controller/reconciler';
 import { config as chaosConfig, expectSettled, runSchedule } from './chaos-run';
 import type { Fault } from './chaos-world';
 import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import { testConfig } from './fixtures';
 
 const config = { ...testConfig(), scaleInStabilizationSeconds: 0, moveTimeoutSeconds: 300 };
 
 function reconciler(cluster: FakeCluster): Reconciler {
   let id = 0;
-  return new Reconciler({
-    config,
-    observe: cluster.observe,
-    cluster,
-    groups: cluster,
-    events: { record: async () => undefined },
-    leadership: () => ({ leading: true, fencingToken: 1, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
-    newId: () => `op-${++id}`,
-  });
+  return reconcilerOn(cluster, config, { newId: () => `op-${++id}` });
 }
 
 /** Zone a's group with these extra InService instances (none has a Node) and desired capacity. */

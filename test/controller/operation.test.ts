@@ -1,24 +1,20 @@
-import { startOperation, stepOperation } from '../../controller/operation';
+import { stepOperation } from '../../controller/operation';
 import type { Observed } from '../../controller/model';
 import {
   NOW_MS,
+  emptiedNodeA1,
   healthyCluster,
+  removalOfNodeA1,
   testConfig,
   withBroker,
   withNode,
   STEP_CONTEXT,
-  SCALE_IN_NODE_A1,
 } from './fixtures';
 
 const config = testConfig();
 const context = STEP_CONTEXT;
 const base = healthyCluster(config, { nodesPerZone: 2 });
-const record = startOperation(SCALE_IN_NODE_A1, {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  id: 'op-1',
-});
+const record = removalOfNodeA1(STEP_CONTEXT);
 const cordoned = withNode(base, 'node-a-1', node => ({ ...node, unschedulable: true }));
 const draining = { ...record, phase: 'drain' as const };
 const moving = {
@@ -43,13 +39,7 @@ const unprotectedVictim = (observed: Observed, protectedFromScaleIn = false): Ob
   })),
 });
 
-const emptied = (observed: Observed): Observed =>
-  observed.brokers
-    .filter(broker => broker.nodeName === 'node-a-1')
-    .reduce(
-      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
-      observed,
-    );
+const emptied = emptiedNodeA1;
 
 describe('stepOperation: scale-in protection of the node being removed', () => {
   const empty = emptied(cordoned);

@@ -13,13 +13,10 @@
  * failed there.
  */
 import fc from 'fast-check';
-import { silentLogger } from '../../controller/log';
-import { ControllerMetrics } from '../../controller/metrics';
 import type { Observed } from '../../controller/model';
 import {
   phaseDeadlines,
   releaseNode,
-  startOperation,
   stepOperation,
   type StepContext,
 } from '../../controller/operation';
@@ -27,11 +24,13 @@ import type { OperationRecord } from '../../controller/operation-record';
 import { Reconciler } from '../../controller/reconciler';
 import { stepWrites } from '../../controller/step-writes';
 import { CrashError, FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import {
   NOW_MS,
-  SCALE_IN_NODE_A1,
   STEP_CONTEXT,
+  emptiedNodeA1,
   healthyCluster,
+  removalOfNodeA1,
   testConfig,
   withBroker,
   withNode,
@@ -39,25 +38,14 @@ import {
 
 const config = testConfig();
 const deadlines = phaseDeadlines(config);
-const record = startOperation(SCALE_IN_NODE_A1, {
-  nowMs: NOW_MS,
-  fencingToken: 3,
-  holder: 'a',
-  id: 'op-1',
-});
+const record = removalOfNodeA1(STEP_CONTEXT);
 const inPhase = (phase: OperationRecord['phase'], extra: Partial<OperationRecord> = {}) => ({
   ...record,
   phase,
   ...extra,
 });
 const base = healthyCluster(config, { nodesPerZone: 2 });
-const emptied = (observed: Observed): Observed =>
-  observed.brokers
-    .filter(broker => broker.nodeName === 'node-a-1')
-    .reduce(
-      (each, broker) => withBroker(each, broker.podName, b => ({ ...b, nodeName: 'node-a-0' })),
-      observed,
-    );
+const emptied = emptiedNodeA1;
 const cordoned = withNode(emptied(base), 'node-a-1', node => ({
   ...node,
   unschedulable: true,
@@ -247,15 +235,9 @@ function reconciler(
   cluster: FakeCluster,
   observe: () => Promise<Observed> = cluster.observe,
 ): Reconciler {
-  return new Reconciler({
-    config: cluster.config,
+  return reconcilerOn(cluster, cluster.config, {
     observe,
-    cluster,
-    groups: cluster,
-    events: { record: async () => undefined },
     leadership: () => ({ leading: true, fencingToken: 3, holder: 'a' }),
-    metrics: new ControllerMetrics({ defaultMetrics: false }),
-    logger: silentLogger,
     newId: () => 'op-new',
   });
 }

@@ -15,16 +15,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { buildSync } from 'esbuild';
 import { NotLeaderError } from '../../controller/fence';
 import type { ObservedNode } from '../../controller/model';
 import type { Leadership } from '../../controller/ports';
 import type * as WritersModule from '../../controller/writers';
+import { requireBundled, standInKubeConfig } from './bundled-client';
 import { testConfig } from './fixtures';
 
-const ROOT = resolve(__dirname, '..', '..');
 const AUTOSCALING_NS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
 
 interface Bundle {
@@ -124,23 +123,11 @@ describe('the write paths main.ts wires: no write without the lease', () => {
 
   beforeAll(async () => {
     const outfile = join(dir, 'writers.js');
-    buildSync({
-      stdin: {
-        contents:
-          "export { fencedWriters } from './controller/writers';\n" +
-          "export { KubeConfig } from '@kubernetes/client-node';\n",
-        resolveDir: ROOT,
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
+    bundle = requireBundled<Bundle>(
       outfile,
-      logLevel: 'silent',
-    });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    bundle = require(outfile) as Bundle;
+      "export { fencedWriters } from './controller/writers';\n" +
+        "export { KubeConfig } from '@kubernetes/client-node';\n",
+    );
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -171,13 +158,7 @@ describe('the write paths main.ts wires: no write without the lease', () => {
   /** Every write of both adapters, as main.ts builds them, by a replica that leads or not. */
   async function writeEverything(leading: boolean): Promise<{ errors: unknown[] }> {
     writes = [];
-    const kubeConfig = new bundle.KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'stand-in', server: endpoint, skipTLSVerify: true }],
-      users: [{ name: 'user' }],
-      contexts: [{ name: 'stand-in', cluster: 'stand-in', user: 'user' }],
-      currentContext: 'stand-in',
-    });
+    const kubeConfig = standInKubeConfig(bundle.KubeConfig, endpoint);
     const leadership = (): Leadership => ({ leading, fencingToken: 1, holder: 'replica-a' });
     const { kubernetes, autoscaling } = bundle.fencedWriters(config, 'replica-a', leadership, {
       kubeConfig,

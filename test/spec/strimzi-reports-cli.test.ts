@@ -2,31 +2,10 @@
  * The Strimzi-report classes through `kafka-eks synth` as a user runs it: a spec with one case of
  * each class exits 1, names every problem, and leaves an existing output folder byte-identical.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'cli', 'main.ts');
-
-function synth(args: string[]): { status: number | null; stderr: string } {
-  const result = spawnSync(TSX, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: result.status, stderr: result.stderr };
-}
-
-function tree(dir: string, prefix = ''): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .flatMap(entry =>
-        entry.isDirectory()
-          ? Object.entries(tree(join(dir, entry.name), `${prefix}${entry.name}/`))
-          : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8')]],
-      ),
-  );
-}
+import { join } from 'node:path';
+import { synth, tree } from '../cli/synth-run';
 
 describe('synth refuses the Strimzi-report classes', () => {
   it('exits 1, names each problem and leaves the previous output untouched', () => {

@@ -18,9 +18,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { buildSync } from 'esbuild';
 import type * as AdapterModule from '../../../controller/adapters/kubernetes';
 import type { DecisionRecord } from '../../../controller/decision-record';
 import { NotLeaderError, leaderFence, type WriteFence } from '../../../controller/fence';
@@ -37,9 +36,8 @@ import {
 } from '../../../controller/leader-election';
 import type { ObservedNode } from '../../../controller/model';
 import { TokenBucket, limitedCall, type LimiterClock } from '../../../controller/rate-limit';
+import { requireBundled, standInKubeConfig } from '../bundled-client';
 import { NOW_MS, testConfig } from '../fixtures';
-
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 interface Bundle {
   readonly KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
@@ -255,23 +253,11 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
 
   beforeAll(async () => {
     const outfile = join(dir, 'adapter.js');
-    buildSync({
-      stdin: {
-        contents:
-          "export { KubernetesAdapter } from './controller/adapters/kubernetes';\n" +
-          "export { KubeConfig } from '@kubernetes/client-node';\n",
-        resolveDir: ROOT,
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
+    bundle = requireBundled<Bundle>(
       outfile,
-      logLevel: 'silent',
-    });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    bundle = require(outfile) as Bundle;
+      "export { KubernetesAdapter } from './controller/adapters/kubernetes';\n" +
+        "export { KubeConfig } from '@kubernetes/client-node';\n",
+    );
     server = createServer((request, response) => {
       received.push({ method: request.method ?? '', path: (request.url ?? '').split('?')[0] });
       request.resume();
@@ -279,13 +265,7 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
     });
     await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
-    kubeConfig = new bundle.KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'stand-in', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'user' }],
-      contexts: [{ name: 'stand-in', cluster: 'stand-in', user: 'user' }],
-      currentContext: 'stand-in',
-    });
+    kubeConfig = standInKubeConfig(bundle.KubeConfig, `http://127.0.0.1:${port}`);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,0 +1,33 @@
+/** For tests that run `kafka-eks synth` as a user does and compare the folder it writes. */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(ROOT, 'cli', 'main.ts');
+
+/**
+ * `kafka-eks synth ARGS` run through tsx from the repository root (relative paths in `args`
+ * resolve there), waited for: its exit status (`null` when killed) and its output as UTF-8.
+ */
+export function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(TSX, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Every file under `dir`, by its path relative to `dir` (`/`-separated, prefixed by `prefix`), with
+ * its text as UTF-8; entries in name order. Throws when `dir` cannot be read.
+ */
+export function tree(dir: string, prefix = ''): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap(entry =>
+        entry.isDirectory()
+          ? Object.entries(tree(join(dir, entry.name), `${prefix}${entry.name}/`))
+          : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8')]],
+      ),
+  );
+}
