@@ -110,6 +110,15 @@ const BROKER_COUNTERPART: Readonly<Record<string, string>> = {
   'receive.buffer.bytes': 'the broker-side setting is socket.receive.buffer.bytes',
 };
 
+/** Where each kind of client key is set. */
+const CONFIGURED_IN: Readonly<Record<KafkaClientKind, string>> = {
+  client: 'clients (producers, consumers, admin clients)',
+  producer: 'producers',
+  consumer: 'consumers',
+  'Kafka Streams': 'Kafka Streams applications',
+  'Kafka Connect': 'Kafka Connect workers',
+};
+
 /**
  * The message for a client-only key in `kafka.config`, or undefined for any other key. The message
  * says which client reads it and, where one exists, the broker key to use instead.
@@ -119,5 +128,5 @@ export function clientKeyInBrokerConfig(key: string): string | undefined {
   if (kind === undefined) return undefined;
   const counterpart = BROKER_COUNTERPART[key];
   const owner = kind === 'client' ? 'Kafka client' : kind;
-  return `is a ${owner} setting, not a broker key, so the broker ignores it (strimzi-kafka-operator#8302); set it in the ${owner}'s own configuration${counterpart === undefined ? '' : `; ${counterpart}`}`;
+  return `is a ${owner} setting, not a broker key, so the broker ignores it (strimzi-kafka-operator#8302); set it in the configuration of the ${CONFIGURED_IN[kind]}${counterpart === undefined ? '' : `; ${counterpart}`}`;
 }
