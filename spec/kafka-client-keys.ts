@@ -13,7 +13,8 @@
  * with the broker table (`compression.type`, `fetch.max.bytes`, `connections.max.idle.ms`, ...) is
  * a broker key and is left out; test/spec/strimzi-reports-3.test.ts checks that no name here is in
  * the Kafka 4.3 broker table (`kafka-broker-key-names.ts`). Names ending in `.class`/`.classes`
- * (`partitioner.class`, `interceptor.classes`) are left out too: the plugin-class rule refuses them.
+ * (`partitioner.class`, `interceptor.classes`) are left out too: the plugin-class rule refuses
+ * them.
  */
 
 /** The client a key belongs to. */

@@ -27,6 +27,7 @@ import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
 import { requestSizeIssues } from './request-size';
+import { mapCountWarnings } from './map-count';
 import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
@@ -1367,6 +1368,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...loadBalancerQuotaWarnings(spec),
     ...loadBalancerRuleWarnings(spec),
     ...brokerConfigWarnings(spec),
+    ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);

@@ -20,6 +20,11 @@ import {
   DEFAULT_MESSAGE_MAX_BYTES,
   DEFAULT_SOCKET_REQUEST_MAX_BYTES,
 } from '../../spec/request-size';
+import {
+  EKS_AL2023_MAX_MAP_COUNT,
+  MAP_AREAS_PER_SEGMENT,
+  mapAreasPerBroker,
+} from '../../spec/map-count';
 import { specInput, specProblems as problemsOf } from '../util/specs';
 
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
@@ -249,6 +254,81 @@ describe('class: a broker switch that keeps removed topics in Kafka', () => {
         expect(problems.length === 0).toBe(value);
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe('class: more log segments per broker than the node maps (warning)', () => {
+  // Kafka maps two index files per log segment, and a broker past vm.max_map_count stops with
+  // "Map failed": https://github.com/apache/kafka/pull/4358 (a user's cluster failure from it) and
+  // https://github.com/utilitywarehouse/tf_kube_ignition/pull/185 (a Kafka on Kubernetes at 305784
+  // index files over a 262144 limit). EKS AL2023 nodes allow 524288 map areas.
+  function mapWarnings(input: PlatformSpecInput): string[] {
+    return parseSpec(input)
+      .warnings.filter(warning => warning.path === 'kafka.topics')
+      .map(warning => `${warning.path}: ${warning.message}`);
+  }
+
+  it('warns when a topic rolls a segment every second under the default 7-day retention', () => {
+    expect(
+      mapWarnings(
+        withKafka({ topics: [{ name: 'clicks', partitions: 24, config: { 'segment.ms': 1000 } }] }),
+      ),
+    ).toEqual([
+      `kafka.topics: under steady traffic each of the 3 brokers keeps about 29030700 index files mapped into memory (2 per log segment); the largest share is "clicks" (kafka.topics[0]): 72 partition replicas x 604800 segments (retention.ms 604800000 (Kafka's default) / segment.ms 1000 (kafka.topics[0].config["segment.ms"])), above the vm.max_map_count of 524288 the EKS AL2023 nodes allow, so a broker would stop with "Map failed" (OutOfMemoryError); roll segments less often (segment.ms, segment.bytes), keep less, use fewer partitions or more brokers`,
+    ]);
+  });
+
+  it('warns when a broker-wide roll time applies to every topic', () => {
+    const warnings = mapWarnings(
+      withKafka({
+        config: { 'log.roll.ms': 10000, 'log.retention.hours': 24 },
+        topics: [{ name: 'events', partitions: 60 }],
+      }),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      '180 partition replicas x 8640 segments (retention.ms 86400000 (kafka.config["log.retention.hours"]) / segment.ms 10000 (kafka.config["log.roll.ms"]))',
+    );
+  });
+
+  it('warns exactly when the estimate passes the limit, for any topics and settings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            partitions: fc.integer({ min: 1, max: 3000 }),
+            retentionHours: fc.integer({ min: 1, max: 720 }),
+            rollSeconds: fc.integer({ min: 10, max: 86400 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        topics => {
+          const input = withKafka({
+            topics: topics.map((topic, index) => ({
+              name: `t${index}`,
+              partitions: topic.partitions,
+              config: {
+                'retention.ms': topic.retentionHours * 3600000,
+                'segment.ms': topic.rollSeconds * 1000,
+              },
+            })),
+          });
+          // 3 brokers, replication factor 3: every broker holds every partition once, plus one
+          // segment for each of the 150 default partitions of Kafka's own three topics.
+          const segments = topics.reduce(
+            (sum, topic) =>
+              sum +
+              topic.partitions *
+                Math.max(1, Math.ceil((topic.retentionHours * 3600) / topic.rollSeconds)),
+            150,
+          );
+          const expected = segments * MAP_AREAS_PER_SEGMENT;
+          expect(mapAreasPerBroker(parseSpec(input).spec)).toBe(expected);
+          expect(mapWarnings(input).length > 0).toBe(expected > EKS_AL2023_MAX_MAP_COUNT);
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 });
