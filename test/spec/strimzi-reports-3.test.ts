@@ -25,6 +25,8 @@ import {
   MAP_AREAS_PER_SEGMENT,
   mapAreasPerBroker,
 } from '../../spec/map-count';
+import { synthPlatform, type KubeObject } from '../../charts/synth';
+import { transitionReport } from '../../charts/transitions';
 import { specInput, specProblems as problemsOf } from '../util/specs';
 
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
@@ -329,6 +331,107 @@ describe('class: more log segments per broker than the node maps (warning)', () 
         },
       ),
       { numRuns: 120 },
+    );
+  });
+});
+
+/** Transition issues (charts/transitions.ts) of synthesizing `after` over the output of `before`. */
+function transitions(
+  before: PlatformSpecInput,
+  after: PlatformSpecInput,
+): { problems: string[]; warnings: string[] } {
+  const objects = (input: PlatformSpecInput): KubeObject[] =>
+    synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
+  const found = transitionReport(objects(before), objects(after), parseSpec(after).spec);
+  return {
+    problems: found.problems.map(issue => `${issue.path}: ${issue.message}`),
+    warnings: found.warnings.map(issue => `${issue.path}: ${issue.message}`),
+  };
+}
+
+describe('class: a change that replaces the running Kafka cluster by an empty one', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/3617: Strimzi reuses broker volumes
+  // only for a cluster of the same name; under another name the data needs claims made by hand.
+  it('throws when name changes between two outputs (strimzi#3617)', () => {
+    const before = specInput(3, 1);
+    expect(transitions(before, { ...before, name: 'orders' }).problems).toEqual([
+      `name: the previous output's Kafka cluster "test" in namespace "kafka" is not in this output, which has "orders" in "kafka" instead: applying it deletes the running cluster (GitOps prunes it) and starts a new, empty one, since Strimzi finds broker volumes only under claim names derived from the cluster name (strimzi-kafka-operator#3617), so the old data stays in unused claims (or goes with them, with kafka.storage.deleteClaim); keep name "test" and kafka.namespace "kafka", or pass --ignore-previous-output to start a new platform on purpose`,
+    ]);
+  });
+
+  it('throws exactly when the name or the namespace of the cluster changes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('test', 'orders'),
+        fc.constantFrom('kafka', 'streaming'),
+        (name, namespace) => {
+          const before = specInput(3, 1);
+          const after = { ...before, name, kafka: { ...before.kafka, namespace } };
+          const problems = transitions(before, after).problems;
+          const moved = name !== 'test' || namespace !== 'kafka';
+          expect(problems).toHaveLength(moved ? 1 : 0);
+          if (moved)
+            expect(problems[0]).toMatch(name !== 'test' ? /^name: / : /^kafka\.namespace: /);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
+describe('class: brokers or controllers removed in a way Strimzi refuses (warning)', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/6736: removing brokers that hold
+  // replicas fails the reconciliation; a zone taken out of `zones` removes its whole pool.
+  it('warns when a zone leaves zones and its broker pool goes', () => {
+    const four = specInput(4, 1);
+    const three = { ...four, zones: four.zones.slice(0, 3), kafka: { ...four.kafka, brokers: 3 } };
+    expect(transitions(four, three).warnings).toEqual([
+      'zones: broker pool "brokers-d" with 1 broker(s) is not in this output (its zone left zones); Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off those brokers first (kafka-reassign-partitions), or keep the zone',
+    ]);
+  });
+
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/6862: scaling KRaft controllers
+  // crashed them with "Configured voter set ... is different from the voter set read from the
+  // state file"; Strimzi documents controller scaling as unsupported (#9429, #11598).
+  it('warns when kafka.controllers changes (strimzi#6862)', () => {
+    const input = specInput(3, 1);
+    const before = { ...input, nodes: { ...input.nodes, system: { min: 3, max: 6 } } };
+    const after = { ...before, kafka: { ...before.kafka, controllers: 5 } };
+    expect(transitions(before, after).warnings).toEqual([
+      'kafka.controllers: the KRaft controller pool "controllers" goes from 3 to 5 controllers; Strimzi runs the controllers as a static quorum and does not support scaling a controller pool (strimzi-kafka-operator#9429, #11598): the nodes would restart with a voter set that differs from the one the controllers stored, which Kafka refuses (strimzi-kafka-operator#6862, "Configured voter set ... is different from the voter set read from the state file"); keep 3, unless the Strimzi release you run documents controller scaling',
+    ]);
+  });
+
+  it('warns exactly for a changed controller count and for each zone that leaves', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.constantFrom(1, 3, 5),
+        fc.constantFrom(1, 3, 5),
+        (zonesBefore, zonesAfter, controllersBefore, controllersAfter) => {
+          const withShape = (zones: number, controllers: number): PlatformSpecInput => {
+            const input = specInput(zones, 1);
+            return {
+              ...input,
+              kafka: { ...input.kafka, controllers, topics: [] },
+              nodes: { ...input.nodes, system: { min: 3, max: 6 } },
+            };
+          };
+          const warnings = transitions(
+            withShape(zonesBefore, controllersBefore),
+            withShape(zonesAfter, controllersAfter),
+          ).warnings;
+          const paths = warnings.map(warning => warning.slice(0, warning.indexOf(':')));
+          expect(paths.filter(path => path === 'kafka.controllers')).toHaveLength(
+            controllersAfter === controllersBefore ? 0 : 1,
+          );
+          expect(paths.filter(path => path === 'zones')).toHaveLength(
+            Math.max(0, zonesBefore - zonesAfter),
+          );
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });
