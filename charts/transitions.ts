@@ -20,10 +20,15 @@
  *   express (Strimzi "Downgrading" for KRaft clusters, docs/upgrade.md);
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
- *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later).
+ *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
+ * - (warning) the KRaft controller pool changes size: Strimzi runs a static controller quorum and
+ *   documents controller scaling as unsupported (strimzi/strimzi-kafka-operator#9429, #11598); a
+ *   changed voter set is refused by the controllers (#6862).
  *
- * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); an object
- * that is new or gone is no transition.
+ * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
+ * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
+ * (a new `name` or `kafka.namespace` replaces the running cluster by an empty one, #3617; refused)
+ * and a broker pool whose zone left `zones` while the cluster stays (warning, as #6736).
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,6 +172,82 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       };
     },
   },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'warning',
+    check: (before, after) => {
+      const was = field(before, 'spec', 'replicas');
+      const now = field(after, 'spec', 'replicas');
+      const roles = field(after, 'spec', 'roles');
+      if (!Array.isArray(roles) || !roles.includes('controller')) return undefined;
+      if (typeof was !== 'number' || typeof now !== 'number' || now === was) return undefined;
+      return {
+        path: 'kafka.controllers',
+        message: `the KRaft controller pool ${showValue(after.metadata.name)} goes from ${was} to ${now} controllers; Strimzi runs the controllers as a static quorum and does not support scaling a controller pool (strimzi-kafka-operator#9429, #11598): the nodes would restart with a voter set that differs from the one the controllers stored, which Kafka refuses (strimzi-kafka-operator#6862, "Configured voter set ... is different from the voter set read from the state file"); keep ${was}, unless the Strimzi release you run documents controller scaling`,
+      };
+    },
+  },
+];
+
+/**
+ * A rule for an object of the previous output that the next output no longer has, given every
+ * object of the next output.
+ */
+interface GoneRule {
+  readonly kind: string;
+  readonly severity: 'problem' | 'warning';
+  readonly check: (
+    before: KubeObject,
+    next: readonly KubeObject[],
+    spec: PlatformSpec,
+  ) => SpecIssue | undefined;
+}
+
+/**
+ * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
+ * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
+ * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
+ * #3617), and a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
+ * brokers is refused while they hold replicas, as when a pool shrinks, #6736).
+ */
+export const GONE_RULES: readonly GoneRule[] = [
+  {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, next) => {
+      const now = next.find(object => isStrimzi(object, 'Kafka'));
+      if (now === undefined) return undefined;
+      const wasName = before.metadata.name;
+      const wasNamespace = before.metadata.namespace ?? '';
+      const path = now.metadata.name !== wasName ? 'name' : 'kafka.namespace';
+      return {
+        path,
+        message: `the previous output's Kafka cluster ${showValue(wasName)} in namespace ${showValue(wasNamespace)} is not in this output, which has ${showValue(now.metadata.name)} in ${showValue(now.metadata.namespace ?? '')} instead: applying it deletes the running cluster (GitOps prunes it) and starts a new, empty one, since Strimzi finds broker volumes only under claim names derived from the cluster name (strimzi-kafka-operator#3617), so the old data stays in unused claims (or goes with them, with kafka.storage.deleteClaim); keep name ${showValue(wasName)} and kafka.namespace ${showValue(wasNamespace)}, or pass --ignore-previous-output to start a new platform on purpose`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'warning',
+    check: (before, next) => {
+      const roles = field(before, 'spec', 'roles');
+      const replicas = field(before, 'spec', 'replicas');
+      if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
+      if (typeof replicas !== 'number' || replicas < 1) return undefined;
+      const cluster = field(before, 'metadata', 'labels', 'strimzi.io/cluster');
+      const clusterStays = next.some(
+        object =>
+          isStrimzi(object, 'Kafka') &&
+          object.metadata.name === cluster &&
+          (object.metadata.namespace ?? '') === (before.metadata.namespace ?? ''),
+      );
+      if (!clusterStays) return undefined;
+      return {
+        path: 'zones',
+        message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
+      };
+    },
+  },
 ];
 
 /** Kafka objects the transitions concern, by key. */
@@ -188,12 +269,21 @@ export function transitionReport(
   const before = byKey(previous);
   const problems: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
-  for (const [key, after] of byKey(next)) {
+  const after = byKey(next);
+  for (const [key, now] of after) {
     const earlier = before.get(key);
     if (earlier === undefined) continue;
     for (const rule of TRANSITION_RULES) {
-      if (rule.kind !== after.kind) continue;
-      const found = rule.check(earlier, after, spec);
+      if (rule.kind !== now.kind) continue;
+      const found = rule.check(earlier, now, spec);
+      if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
+    }
+  }
+  for (const [key, earlier] of before) {
+    if (after.has(key)) continue;
+    for (const rule of GONE_RULES) {
+      if (rule.kind !== earlier.kind) continue;
+      const found = rule.check(earlier, next, spec);
       if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
     }
   }
