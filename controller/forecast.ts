@@ -325,7 +325,10 @@ interface CachedWindowError {
  * `ForecastHistory` builds a new array on every refresh. Without it a pass would compute
  * `forecastRecentErrorWindows` quantiles per zone (58 in the prod example), every pass.
  */
-const windowErrors = new WeakMap<readonly DemandSample[], Map<string, CachedWindowError>>();
+const windowErrors = new WeakMap<
+  readonly DemandSample[],
+  { readonly configKey: string; readonly byEndMs: Map<number, CachedWindowError> }
+>();
 
 /**
  * The forecast error of the window [endMs - leadMs, endMs] as `ZoneForecast.errorMiBps` judges it
@@ -340,13 +343,13 @@ function windowError(
 ): number | undefined {
   const count = lowerBound(history, endMs + 1);
   const firstMs = history[0]?.atMs ?? Number.NaN;
+  const configKey = `${leadMs}/${config.historyDays}/${config.quantile}`;
   let cache = windowErrors.get(history);
-  if (cache === undefined) {
-    cache = new Map();
+  if (cache?.configKey !== configKey) {
+    cache = { configKey, byEndMs: new Map() };
     windowErrors.set(history, cache);
   }
-  const key = `${endMs}/${leadMs}/${config.historyDays}/${config.quantile}`;
-  const cached = cache.get(key);
+  const cached = cache.byEndMs.get(endMs);
   if (cached !== undefined && cached.count === count && cached.firstMs === firstMs) {
     return cached.errorMiBps;
   }
@@ -357,12 +360,12 @@ function windowError(
       ? undefined
       : forecastMiBps - actualMiBps;
   // Windows more than a day back are not read again; keep the cache to about two days of them.
-  if (cache.size > 4 * forecastRecentErrorWindows(leadMs / 1000)) {
-    for (const each of [...cache.keys()]) {
-      if (Number(each.split('/')[0]) < endMs - DAY_MS) cache.delete(each);
+  if (cache.byEndMs.size > 4 * forecastRecentErrorWindows(leadMs / 1000)) {
+    for (const each of [...cache.byEndMs.keys()]) {
+      if (each < endMs - DAY_MS) cache.byEndMs.delete(each);
     }
   }
-  cache.set(key, { count, firstMs, errorMiBps });
+  cache.byEndMs.set(endMs, { count, firstMs, errorMiBps });
   return errorMiBps;
 }
 
