@@ -132,9 +132,10 @@ export interface ZoneForecast {
   readonly errorMiBps: number | undefined;
   /**
    * How right the forecast has been lately, MiB/s: the mean of |`errorMiBps`| over the
-   * `FORECAST_RECENT_ERROR_WINDOWS` lead-time windows of the last day (each ending at a whole
-   * multiple of the lead time since the epoch, the last at or before now), each judged as
-   * `errorMiBps` is (the past days' quantile of that window minus the highest demand seen in it).
+   * `forecastRecentErrorWindows(leadTimeSeconds)` lead-time windows of the last day (each ending
+   * at a whole multiple of the lead time since the epoch, the last at or before now), each judged
+   * as `errorMiBps` is (the past days' quantile of that window minus the highest demand seen in
+   * it), on half-open windows that tile the day.
    * Undefined (never 0) when any of those windows lacks a sample today or on the past days (a gap,
    * or less than about two days of history), when the lead time is under
    * `FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS`, and whenever the forecast is not `ok`: missing data
@@ -331,9 +332,11 @@ const windowErrors = new WeakMap<
 >();
 
 /**
- * The forecast error of the window [endMs - leadMs, endMs] as `ZoneForecast.errorMiBps` judges it
+ * The forecast error of the window [endMs - leadMs, endMs) as `ZoneForecast.errorMiBps` judges it
  * at `endMs` (the past days' quantile minus the highest demand seen), MiB/s; undefined without a
- * sample on either side.
+ * sample on either side. Unlike `errorMiBps`, whose window includes the sample at its end (now),
+ * the window is half-open like the past days' windows the forecast reads, so the day's windows
+ * tile it and no sample counts twice.
  */
 function windowError(
   history: readonly DemandSample[],
@@ -354,7 +357,9 @@ function windowError(
     return cached.errorMiBps;
   }
   const forecastMiBps = behindQuantile(history, endMs, leadMs, config);
-  const actualMiBps = peakSince(history, endMs - leadMs, endMs);
+  // [endMs - leadMs, endMs), as the forecast reads the past days: a sample at the end belongs to
+  // the next window (a ramp at a window's edge would otherwise count as a miss of both).
+  const actualMiBps = peakSince(history, endMs - leadMs, endMs - 1);
   const errorMiBps =
     forecastMiBps === undefined || actualMiBps === undefined
       ? undefined
