@@ -195,8 +195,7 @@ function targetLevels(
       descentConfirmed: confirmed[index],
       forecastMiBps: forecastPlannedMiBps(forecasts[index], summary.demandMiBps) ?? 0,
       forecastTrusted:
-        confirmed[index] &&
-        forecastTrusted(forecasts[index], config.scaleInMargin * capacityMiBps),
+        confirmed[index] && forecastTrusted(forecasts[index], config.scaleInMargin * capacityMiBps),
       recentErrorMiBps: forecasts[index]?.recentErrorMiBps,
     };
   });
@@ -422,7 +421,12 @@ function carriedForMs(
 function forecastView(
   observed: Observed,
   zone: string,
-): { forecastMiBps?: number; forecastCorrectionMiBps?: number; forecastErrorMiBps?: number } {
+): {
+  forecastMiBps?: number;
+  forecastCorrectionMiBps?: number;
+  forecastErrorMiBps?: number;
+  forecastRecentErrorMiBps?: number;
+} {
   const forecast = observed.forecast?.find(each => each.zone === zone);
   if (forecast?.forecastMiBps === undefined) return {};
   return {
@@ -431,6 +435,9 @@ function forecastView(
       ? {}
       : { forecastCorrectionMiBps: forecast.correctionMiBps }),
     ...(forecast.errorMiBps === undefined ? {} : { forecastErrorMiBps: forecast.errorMiBps }),
+    ...(forecast.recentErrorMiBps === undefined
+      ? {}
+      : { forecastRecentErrorMiBps: forecast.recentErrorMiBps }),
   };
 }
 
@@ -550,6 +557,7 @@ function zoneViews(
           rampRising: zone.ramp.rising,
         }),
     ...(zone.descentConfirmed ? { descentConfirmed: true } : {}),
+    ...(zone.forecastTrusted ? { forecastTrusted: true } : {}),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,

@@ -151,7 +151,7 @@ export interface ZoneForecast {
  * last day whatever the lead time.
  */
 export function forecastRecentErrorWindows(leadTimeSeconds: number): number {
-  return Math.floor((DAY_MS / 1000) / leadTimeSeconds);
+  return Math.floor(DAY_MS / 1000 / leadTimeSeconds);
 }
 
 /**

@@ -27,7 +27,8 @@ const config: ForecastConfig = { ...DEFAULT_FORECAST, leadTimeSeconds: 1800 };
 /** One sample every 5 minutes in [fromMs, toMs), demand given by its time. */
 function samples(fromMs: number, toMs: number, demand: (atMs: number) => number): DemandSample[] {
   const out: DemandSample[] = [];
-  for (let atMs = fromMs; atMs < toMs; atMs += STEP_MS) out.push({ atMs, demandMiBps: demand(atMs) });
+  for (let atMs = fromMs; atMs < toMs; atMs += STEP_MS)
+    out.push({ atMs, demandMiBps: demand(atMs) });
   return out;
 }
 
@@ -61,7 +62,12 @@ describe('recentErrorMiBps', () => {
 
   test('history too short for a day of windows with past days behind them: undefined, though the forecast is ok', () => {
     const nowMs = MONDAY + 1.5 * DAY_MS;
-    const forecast = forecastZone('a', samples(MONDAY, nowMs + 1, () => 100), nowMs, config);
+    const forecast = forecastZone(
+      'a',
+      samples(MONDAY, nowMs + 1, () => 100),
+      nowMs,
+      config,
+    );
     expect(forecast.status).toBe('ok');
     expect(forecast.recentErrorMiBps).toBeUndefined();
   });
@@ -80,7 +86,12 @@ describe('recentErrorMiBps', () => {
   test('a lead time under 10 minutes: undefined', () => {
     const short = { ...config, leadTimeSeconds: FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS - 1 };
     const nowMs = MONDAY + 4 * DAY_MS;
-    const forecast = forecastZone('a', samples(MONDAY, nowMs + 1, () => 100), nowMs, short);
+    const forecast = forecastZone(
+      'a',
+      samples(MONDAY, nowMs + 1, () => 100),
+      nowMs,
+      short,
+    );
     expect(forecast.status).toBe('ok');
     expect(forecast.recentErrorMiBps).toBeUndefined();
   });
@@ -144,9 +155,7 @@ describe('recentErrorMiBps (properties)', () => {
             atMs => hourly[Math.floor(atMs / HOUR_MS) % 24] + (atMs > nowMs - DAY_MS ? 20 : 0),
           ).filter(
             sample =>
-              !withGap ||
-              sample.atMs < gapFromMs ||
-              sample.atMs > gapFromMs + 2 * leadMs + STEP_MS,
+              !withGap || sample.atMs < gapFromMs || sample.atMs > gapFromMs + 2 * leadMs + STEP_MS,
           );
           const forecast = forecastZone('a', history, nowMs, { ...config, leadTimeSeconds: lead });
           if (withGap) {

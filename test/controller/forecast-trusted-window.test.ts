@@ -70,6 +70,22 @@ describe('a trusted forecast shortens the wait to the empty-node window', () => 
     expect(plan.action).toMatchObject({ kind: 'scale-in', zone: 'us-east-1a' });
   });
 
+  test('the zone view and /metrics show the recent error and the trust; neither while the error is unknown', async () => {
+    const { ControllerMetrics } = await import('../../controller/metrics');
+    const metrics = new ControllerMetrics({ defaultMetrics: false, forecastFloor: true });
+    const trusted = decide(fourNodes(94, 96, 4), config, carriedFor(200));
+    expect(trusted.zones[0]).toMatchObject({ forecastRecentErrorMiBps: 4, forecastTrusted: true });
+    metrics.recordPlan(trusted, NOW_MS);
+    expect(await metrics.text()).toMatch(
+      /kafka_autoscaler_forecast_recent_error_mibps\{zone="us-east-1a"\} 4/,
+    );
+    const unknown = decide(fourNodes(94, 96, undefined), config, carriedFor(200));
+    expect(unknown.zones[0].forecastRecentErrorMiBps).toBeUndefined();
+    expect(unknown.zones[0].forecastTrusted).toBeUndefined();
+    metrics.recordPlan(unknown, NOW_MS);
+    expect(await metrics.text()).not.toContain('kafka_autoscaler_forecast_recent_error_mibps{');
+  });
+
   test('error exactly at the tolerance (5 MiB/s) is trusted; above it (5.01) waits the full window', () => {
     expect(decide(fourNodes(94, 96, toleranceMiBps), config, carriedFor(200)).action?.kind).toBe(
       'scale-in',
