@@ -153,8 +153,8 @@ export interface Memory {
    * Per zone with more nodes than its scale-in level: since when (epoch ms) the zone's demand has
    * fitted the next level its scale-in would remove a node toward (`levelCarriesSinceMs` of that
    * level); the next removal can come `scaleInStabilizationSeconds` after it, or
-   * `emptyNodeStabilizationSeconds` after it for a removal that moves nothing (`status` assumes the
-   * full window). For reports (the decision record, `status`); the scale-in itself is judged on
+   * `emptyNodeStabilizationSeconds` after it for a removal that moves nothing or while the zone's
+   * forecast is trusted (`ZoneView.forecastTrusted`; `status` assumes the full window). For reports (the decision record, `status`); the scale-in itself is judged on
    * `levelCarriesSinceMs`.
    */
   readonly scaleInEligibleSinceMs: Readonly<Record<string, number>>;
