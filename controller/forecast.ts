@@ -300,36 +300,68 @@ function recentForecastError(
   const leadMs = config.leadTimeSeconds * 1000;
   const windows = forecastRecentErrorWindows(config.leadTimeSeconds);
   const lastEndMs = Math.floor(nowMs / leadMs) * leadMs;
-  let sum = 0;
-  for (let k = 0; k < windows; k++) {
-    const errorMiBps = windowError(history, lastEndMs - k * leadMs, leadMs, config);
-    if (errorMiBps === undefined) return undefined;
-    sum += Math.abs(errorMiBps);
+  const cache = errorCacheOf(history, `${leadMs}/${config.historyDays}/${config.quantile}`);
+  // Every window ends at or before `lastEndMs`: the same samples up to it, the same figure.
+  const count = lowerBound(history, lastEndMs + 1);
+  const firstMs = history[0]?.atMs ?? Number.NaN;
+  const last = cache.last;
+  if (
+    last !== undefined &&
+    last.endMs === lastEndMs &&
+    last.count === count &&
+    last.firstMs === firstMs
+  ) {
+    return last.errorMiBps;
   }
-  return windows > 0 ? sum / windows : undefined;
+  let sum = 0;
+  let known = windows > 0;
+  for (let k = 0; k < windows && known; k++) {
+    const errorMiBps = windowError(history, cache, lastEndMs - k * leadMs, leadMs, config);
+    if (errorMiBps === undefined) known = false;
+    else sum += Math.abs(errorMiBps);
+  }
+  const errorMiBps = known ? sum / windows : undefined;
+  cache.last = { endMs: lastEndMs, count, firstMs, errorMiBps };
+  return errorMiBps;
 }
 
-/** A window's error kept for `windowError`, with what it was computed on. */
-interface CachedWindowError {
-  /** Samples at or before the window's end when computed. */
+/** A figure kept for `windowError` or `recentForecastError`, with what it was computed on. */
+interface CachedError {
+  /** The end of the (last) window, epoch ms. */
+  readonly endMs: number;
+  /** Samples at or before `endMs` when computed. */
   readonly count: number;
   /** The first sample's time when computed. */
   readonly firstMs: number;
   readonly errorMiBps: number | undefined;
 }
 
+/** The errors kept for one history array and one forecast configuration. */
+interface ErrorCache {
+  readonly configKey: string;
+  readonly byEndMs: Map<number, CachedError>;
+  /** The last `recentForecastError` figure. */
+  last?: CachedError;
+}
+
 /**
- * Window errors already computed, per history array. A window's error reads only samples at or
- * before its end, so it is kept while the array holds as many of those as when it was computed
- * and starts at the same sample: appending later samples (the simulator) keeps it, and a history
- * trimmed at the front or filled in before the window's end recomputes it. The controller's
- * `ForecastHistory` builds a new array on every refresh. Without it a pass would compute
+ * Errors already computed, per history array. A window's error reads only samples at or before
+ * its end, so it is kept while the array holds as many of those as when it was computed and starts
+ * at the same sample: appending later samples (the simulator) keeps it, and a history trimmed at
+ * the front or filled in before the window's end recomputes it. The controller's `ForecastHistory`
+ * builds a new array on every refresh. Without it a pass would compute
  * `forecastRecentErrorWindows` quantiles per zone (58 in the prod example), every pass.
  */
-const windowErrors = new WeakMap<
-  readonly DemandSample[],
-  { readonly configKey: string; readonly byEndMs: Map<number, CachedWindowError> }
->();
+const errorCaches = new WeakMap<readonly DemandSample[], ErrorCache>();
+
+/** The cache of `history` for `configKey`, emptied when the configuration changed. */
+function errorCacheOf(history: readonly DemandSample[], configKey: string): ErrorCache {
+  const cache = errorCaches.get(history);
+  if (cache?.configKey === configKey) return cache;
+  const fresh: ErrorCache = { configKey, byEndMs: new Map() };
+  errorCaches.set(history, fresh);
+  return fresh;
+}
 
 /**
  * The forecast error of the window [endMs - leadMs, endMs) as `ZoneForecast.errorMiBps` judges it
@@ -340,18 +372,13 @@ const windowErrors = new WeakMap<
  */
 function windowError(
   history: readonly DemandSample[],
+  cache: ErrorCache,
   endMs: number,
   leadMs: number,
   config: ForecastConfig,
 ): number | undefined {
   const count = lowerBound(history, endMs + 1);
   const firstMs = history[0]?.atMs ?? Number.NaN;
-  const configKey = `${leadMs}/${config.historyDays}/${config.quantile}`;
-  let cache = windowErrors.get(history);
-  if (cache?.configKey !== configKey) {
-    cache = { configKey, byEndMs: new Map() };
-    windowErrors.set(history, cache);
-  }
   const cached = cache.byEndMs.get(endMs);
   if (cached !== undefined && cached.count === count && cached.firstMs === firstMs) {
     return cached.errorMiBps;
@@ -370,7 +397,7 @@ function windowError(
       if (each < endMs - DAY_MS) cache.byEndMs.delete(each);
     }
   }
-  cache.byEndMs.set(endMs, { count, firstMs, errorMiBps });
+  cache.byEndMs.set(endMs, { endMs, count, firstMs, errorMiBps });
   return errorMiBps;
 }
 
