@@ -213,14 +213,22 @@ function checkNoFoldedClash(paths: Iterable<string>): void {
   }
 }
 
-/** Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery). */
+/**
+ * Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery).
+ * @throws Error naming the file, the line and the fix when a line is not `<sha256>  <path>` (a
+ *   hand edit, Git's conflict markers after a merge).
+ */
 function manifestEntries(file: string): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
   // A CRLF line end is read as LF: Git may check the manifest out with CRLF (see `lineEndingHashes`).
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-    if (match === null) throw new Error(`${file} is damaged (line ${JSON.stringify(line)})`);
+    if (match === null) {
+      throw new Error(
+        `${file} is damaged (line ${JSON.stringify(line)}); restore it as synth wrote it (from version control, or resolve the merge), or delete it: synth then adopts only the files that carry its generated header where it writes them again`,
+      );
+    }
     const [, hash, path] = match as unknown as [string, string, string];
     checkRelativePath(path);
     entries.push([path, hash]);
@@ -228,10 +236,43 @@ function manifestEntries(file: string): Array<[string, string]> {
   return entries;
 }
 
-/** Reads the manifest: relative path -> SHA-256 recorded when synth wrote it (the last line wins). */
+/** The message for a `.synth-manifest` at `file` that is no regular file (`kind` from `entryAt`). */
+function manifestKindProblem(file: string, kind: Entry): string {
+  return `${file}: is ${kind === 'directory' ? 'a folder' : 'a link, a pipe or a device'}, not the manifest synth writes; move it away`;
+}
+
+/**
+ * Reads the manifest of the output folder `dir`: relative path -> SHA-256 recorded when synth
+ * wrote it (the last line wins); undefined when there is none. Links are not followed: a
+ * `.synth-manifest` that is a link, a folder, a pipe or a device is not synth's (reading a pipe or
+ * a link to `/dev/zero` would never end).
+ * @throws Error naming the path and the fix for such an entry, or for a damaged manifest.
+ */
 export function readManifest(dir: string): Map<string, string> | undefined {
   const file = join(dir, MANIFEST_FILE);
-  return existsSync(file) ? new Map(manifestEntries(file)) : undefined;
+  const kind = entryAt(file);
+  if (kind === 'missing') return undefined;
+  if (kind !== 'file') throw new Error(manifestKindProblem(file, kind));
+  return new Map(manifestEntries(file));
+}
+
+/**
+ * The files synth wrote to `dir` last time, as they are now: relative path (listed in the
+ * manifest, see `readManifest`) -> bytes. Only regular files reached through real folders count,
+ * the same rule the write follows: a listed path that is missing, a link, a pipe or a device, or
+ * that lies under a linked folder, is left out unread. Empty when `dir` or its manifest is missing.
+ * @throws Error from `readManifest` (a manifest that is no regular file, or damaged).
+ */
+export function previousOwnedFiles(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  if (entryAt(dir) === 'missing') return files;
+  const manifest = readManifest(dir);
+  for (const path of [...(manifest?.keys() ?? [])].sort()) {
+    if (inRealFolders(dir, path) && entryAt(join(dir, path)) === 'file') {
+      files.set(path, readFileSync(join(dir, path)));
+    }
+  }
+  return files;
 }
 
 function manifestText(files: ReadonlyMap<string, string>): string {
@@ -650,10 +691,9 @@ function writeLocked(
   target: string,
 ): WriteReport {
   const manifest = join(target, MANIFEST_FILE);
-  if (!['missing', 'file'].includes(entryAt(manifest))) {
-    throw new OutputOwnershipError(outDir, [
-      `${MANIFEST_FILE}: is a folder or link, not the manifest synth writes; move it away`,
-    ]);
+  const manifestKind = entryAt(manifest);
+  if (manifestKind !== 'missing' && manifestKind !== 'file') {
+    throw new OutputOwnershipError(outDir, [manifestKindProblem(MANIFEST_FILE, manifestKind)]);
   }
   const recovered = recoverAbandonedStaging(target);
   const owned: Owned = new Map();
