@@ -642,12 +642,34 @@ function takeLock(target: string, outDir: string): () => void {
  * Writes `files` (relative path -> content) into `outDir` under the ownership rule above.
  * @throws OutputOwnershipError, before writing anything, listing every file synth would have to
  *   overwrite or remove without owning it, when `outDir` is a refused folder (`refusedFolder`),
- *   or when another run is writing the folder; other errors leave the
- *   previous output in place.
+ *   or when another run is writing the folder. OutputWriteError naming `outDir`, with the file
+ *   system error as `cause`, for any failure before the new output is complete (a full disk while
+ *   taking the lock or staging included; the previous output stays in place); OutputCleanupError
+ *   and OutputFlushError once it is complete. Only a path synth itself produced wrongly (a bug)
+ *   throws a plain Error.
  */
 export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   for (const path of files.keys()) checkRelativePath(path);
   checkNoFoldedClash(files.keys());
+  try {
+    return writeChecked(files, outDir);
+  } catch (error) {
+    if (
+      error instanceof OutputOwnershipError ||
+      error instanceof OutputWriteError ||
+      error instanceof OutputCleanupError ||
+      error instanceof OutputFlushError
+    ) {
+      throw error;
+    }
+    // A raw file system error (ENOSPC, EIO) from a step before the swap: the lock, the parent
+    // folder, the staging folder. Nothing of the output changed yet; say where it happened.
+    throw new OutputWriteError(outDir, error);
+  }
+}
+
+/** `writeOwnedFiles` once its paths are checked; raw file system errors pass through. */
+function writeChecked(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   const requested = resolve(outDir);
   const kind = entryAt(requested);
   let resolved = requested;
