@@ -61,7 +61,9 @@ export class OutputOwnershipError extends Error {
     super(
       `refusing to write ${outDir}: ${conflicts.length === 1 ? 'one file is' : `${conflicts.length} files are`} not synth's to replace:\n${conflicts
         .map(line => `  - ${line}`)
-        .join('\n')}\nMove or rename these files (or choose another --out), then run synth again.`,
+        .join(
+          '\n',
+        )}\nMove or rename these files (or choose another output folder), then run synth again.`,
     );
     this.name = 'OutputOwnershipError';
     this.conflicts = conflicts;
@@ -88,7 +90,9 @@ export class OutputPermissionError extends OutputOwnershipError {
     super(outDir, problems);
     this.message = `cannot write ${outDir}: ${problems.length === 1 ? 'one folder is' : `${problems.length} folders are`} not writable by this user:\n${problems
       .map(line => `  - ${line}`)
-      .join('\n')}\nFix the permissions (chmod u+w) or choose another --out, then run synth again.`;
+      .join(
+        '\n',
+      )}\nFix the permissions (chmod u+w) or choose another output folder, then run synth again.`;
     this.name = 'OutputPermissionError';
   }
 }

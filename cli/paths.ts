@@ -11,7 +11,7 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 
 /** The example named in messages about a missing spec file. */
 export const EXAMPLE_SPEC = 'stacks/prod.yaml';
@@ -74,13 +74,59 @@ function danglingLinkOnTheWay(path: string): string | undefined {
   return undefined;
 }
 
+/** True when `text` holds a C0 control character or DEL: a line break, a tab, an escape. */
+function hasControlCharacter(text: string): boolean {
+  return [...text].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+/**
+ * Problem with the name of a folder that `dir` would create, or undefined: an empty path (it would
+ * mean the working folder), or a folder name to be created that holds a control character or
+ * starts or ends with white space. Such names come from a stray quote, a pasted line break or an
+ * unset shell variable, never from intent, and every printed path and command with them misleads.
+ * Folders that already exist are the user's choice and pass.
+ */
+function newFolderNameProblem(option: string, dir: string): string | undefined {
+  if (dir === '') {
+    return `${option}: the path is empty (an unset variable?); give a folder, for example dist`;
+  }
+  let existing = resolve(dir);
+  const created: string[] = [];
+  while (entryExists(existing) === false && dirname(existing) !== existing) {
+    created.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  for (const name of created) {
+    if (hasControlCharacter(name)) {
+      return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, with a control character (a line break, a tab) in it; give the path without it`;
+    }
+    if (name !== name.trim()) {
+      return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, which starts or ends with white space (a stray quote or space?); give the name without it`;
+    }
+  }
+  return undefined;
+}
+
+/** True when something (a link too, even a dangling one) is at `path`. */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Problem with an output folder option, or undefined when `dir` is a folder or can be created as
- * one: no link on its way may point to a missing path (`mkdir` cannot go through it), it must not
+ * one: the path is not empty and a folder it creates has a plain name (`newFolderNameProblem`), no
+ * link on its way may point to a missing path (`mkdir` cannot go through it), it must not
  * be a regular file, its nearest existing ancestor must be a folder, and that
  * folder (`dir` itself when it exists) must be writable by this user.
  */
 export function outputFolderProblem(option: string, dir: string): string | undefined {
+  const badName = newFolderNameProblem(option, dir);
+  if (badName !== undefined) return badName;
   const target = resolve(dir);
   const dangling = danglingLinkOnTheWay(target);
   if (dangling !== undefined) {

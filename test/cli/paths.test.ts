@@ -1,0 +1,64 @@
+/**
+ * `outputFolderProblem` (cli/paths.ts) over path shapes: a folder the path would create is refused
+ * exactly when its name holds a control character or starts or ends with white space (a stray
+ * quote, a pasted line break), and an empty path is refused; an existing folder of any name is the
+ * user's choice and passes. The message names the option and the value and says what to do.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { outputFolderProblem } from '../../cli/paths';
+
+const hasControl = (name: string): boolean =>
+  [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+const isOdd = (name: string): boolean => name !== name.trim() || hasControl(name);
+
+/** Folder names: plain ones and the shapes a typo or a paste leaves. */
+const folderName = fc.oneof(
+  fc.constantFrom('dist', 'gitops', 'clusters', 'prod', 'a b', 'ü ñ', 'k8s-1.0', 'x_y'),
+  fc.constantFrom(' dist', 'dist ', ' ', '\t', 'di\nst', 'dist\r', 'a\u001bb', 'x\u007f', '  '),
+);
+
+describe('outputFolderProblem: names of folders it would create', () => {
+  const work = mkdtempSync(join(tmpdir(), 'paths-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('refuses an empty path, naming the option and the fix', () => {
+    expect(outputFolderProblem('--out', '')).toBe(
+      '--out: the path is empty (an unset variable?); give a folder, for example dist',
+    );
+  });
+
+  it('property: refused exactly when a folder to be created has an odd name; existing ones pass', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(
+        fc.array(folderName, { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (names, existingDepth) => {
+          // GIVEN a base folder in which the first `existing` names already exist
+          const base = join(work, `case-${run++}`);
+          const existing = existingDepth % (names.length + 1);
+          mkdirSync(join(base, ...names.slice(0, existing)), { recursive: true });
+          const dir = join(base, ...names);
+          // WHEN the path is checked
+          const problem = outputFolderProblem('--out', dir);
+          // THEN only the names still to be created count
+          const firstOdd = names.slice(existing).find(isOdd);
+          if (firstOdd === undefined) {
+            expect(problem).toBeUndefined();
+          } else {
+            const reason = hasControl(firstOdd)
+              ? 'with a control character (a line break, a tab) in it; give the path without it'
+              : 'which starts or ends with white space (a stray quote or space?); give the name without it';
+            expect(problem).toBe(
+              `--out: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(firstOdd)}, ${reason}`,
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
