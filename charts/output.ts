@@ -980,11 +980,30 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
   return claims;
 }
 
+/** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
+const NAME_MAX_BYTES = 255;
+
+/**
+ * The name, but for the pid, of the staging folder beside the new folder `target`:
+ * `.<name>.synth-staging-`. A name too long to take that and a pid within `NAME_MAX_BYTES` is cut
+ * (whole characters) and followed by `~` and 16 hex digits of its SHA-256, so any name the file
+ * system takes for the folder itself gets a staging folder too, the same one on every run.
+ */
+function freshStagingPrefix(target: string): string {
+  const name = basename(target);
+  const suffix = `${STAGING_PREFIX.slice(0, -1)}-`;
+  const room = NAME_MAX_BYTES - 1 - suffix.length - 10; // the dot, the suffix, a pid of 10 digits
+  if (Buffer.byteLength(name) <= room) return `.${name}${suffix}`;
+  const characters = [...name];
+  while (Buffer.byteLength(characters.join('')) > room - 17) characters.pop();
+  return `.${characters.join('')}~${sha256(name).slice(0, 16)}${suffix}`;
+}
+
 /** A new folder: staged beside it and renamed into place in one step. */
 function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
-  const prefix = `.${basename(target)}${STAGING_PREFIX.slice(0, -1)}-`;
+  const prefix = freshStagingPrefix(target);
   // Staging folders of killed runs into this same new folder hold only generated files, each
   // listed in the manifest written first; a look-alike holding anything else is left alone.
   for (const name of readdirSync(parent)) {

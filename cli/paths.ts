@@ -74,6 +74,9 @@ function danglingLinkOnTheWay(path: string): string | undefined {
   return undefined;
 }
 
+/** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
+const NAME_MAX_BYTES = 255;
+
 /** True when `text` holds a C0 control character or DEL: a line break, a tab, an escape. */
 function hasControlCharacter(text: string): boolean {
   return [...text].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
@@ -82,8 +85,9 @@ function hasControlCharacter(text: string): boolean {
 /**
  * Problem with the name of a folder that `dir` would create, or undefined: an empty path (it would
  * mean the working folder), or a folder name to be created that holds a control character or
- * starts or ends with white space. Such names come from a stray quote, a pasted line break or an
- * unset shell variable, never from intent, and every printed path and command with them misleads.
+ * starts or ends with white space (these come from a stray quote, a pasted line break or an unset
+ * shell variable, never from intent, and every printed path and command with them misleads), or
+ * that is longer than a file system takes (`NAME_MAX_BYTES`; `mkdir` would fail half way).
  * Folders that already exist are the user's choice and pass.
  */
 function newFolderNameProblem(option: string, dir: string): string | undefined {
@@ -99,6 +103,9 @@ function newFolderNameProblem(option: string, dir: string): string | undefined {
   for (const name of created) {
     if (hasControlCharacter(name)) {
       return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, with a control character (a line break, a tab) in it; give the path without it`;
+    }
+    if (Buffer.byteLength(name) > NAME_MAX_BYTES) {
+      return `${option}: ${JSON.stringify(dir)} would create a folder whose name is ${Buffer.byteLength(name)} bytes long, more than the ${NAME_MAX_BYTES} a file system takes for one name; give a shorter name`;
     }
     if (name !== name.trim()) {
       return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, which starts or ends with white space (a stray quote or space?); give the name without it`;

@@ -12,12 +12,15 @@ import { outputFolderProblem } from '../../cli/paths';
 
 const hasControl = (name: string): boolean =>
   [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-const isOdd = (name: string): boolean => name !== name.trim() || hasControl(name);
+const tooLong = (name: string): boolean => Buffer.byteLength(name) > 255;
+const isOdd = (name: string): boolean => name !== name.trim() || hasControl(name) || tooLong(name);
 
 /** Folder names: plain ones and the shapes a typo or a paste leaves. */
 const folderName = fc.oneof(
   fc.constantFrom('dist', 'gitops', 'clusters', 'prod', 'a b', 'ü ñ', 'k8s-1.0', 'x_y'),
   fc.constantFrom(' dist', 'dist ', ' ', '\t', 'di\nst', 'dist\r', 'a\u001bb', 'x\u007f', '  '),
+  // At and past the 255 bytes a file system takes for one name.
+  fc.constantFrom('a'.repeat(255), 'ü'.repeat(127), 'a'.repeat(256), 'ü'.repeat(128)),
 );
 
 describe('outputFolderProblem: names of folders it would create', () => {
@@ -39,7 +42,12 @@ describe('outputFolderProblem: names of folders it would create', () => {
         (names, existingDepth) => {
           // GIVEN a base folder in which the first `existing` names already exist
           const base = join(work, `case-${run++}`);
-          const existing = existingDepth % (names.length + 1);
+          // (a name too long for the file system cannot exist: only the names before it can)
+          const fits = names.findIndex(tooLong);
+          const existing = Math.min(
+            existingDepth % (names.length + 1),
+            fits === -1 ? names.length : fits,
+          );
           mkdirSync(join(base, ...names.slice(0, existing)), { recursive: true });
           const dir = join(base, ...names);
           // WHEN the path is checked
@@ -50,11 +58,11 @@ describe('outputFolderProblem: names of folders it would create', () => {
             expect(problem).toBeUndefined();
           } else {
             const reason = hasControl(firstOdd)
-              ? 'with a control character (a line break, a tab) in it; give the path without it'
-              : 'which starts or ends with white space (a stray quote or space?); give the name without it';
-            expect(problem).toBe(
-              `--out: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(firstOdd)}, ${reason}`,
-            );
+              ? `named ${JSON.stringify(firstOdd)}, with a control character (a line break, a tab) in it; give the path without it`
+              : tooLong(firstOdd)
+                ? `whose name is ${Buffer.byteLength(firstOdd)} bytes long, more than the 255 a file system takes for one name; give a shorter name`
+                : `named ${JSON.stringify(firstOdd)}, which starts or ends with white space (a stray quote or space?); give the name without it`;
+            expect(problem).toBe(`--out: ${JSON.stringify(dir)} would create a folder ${reason}`);
           }
         },
       ),
