@@ -2,7 +2,7 @@
  * Where the user typed the command, for paths given on the command line.
  *
  * `npm run <script>` runs the script in the package's root folder, wherever it was typed, and
- * passes the folder it was typed in as `INIT_CWD` (npm docs, "scripts": "INIT_CWD"). So
+ * passes the folder it was typed in as `INIT_CWD` (npm-run-script(1), "Description"). So
  * `npm run synth -- --config prod.yaml` typed in `stacks/` would look for `<root>/prod.yaml`, and
  * `--out ../gitops` would land beside the project instead of beside `stacks/`. A path the user
  * gives is therefore resolved against the folder it was typed in; defaults (`--out dist`, the
