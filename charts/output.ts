@@ -564,7 +564,8 @@ function within(inner: string, outer: string): boolean {
 }
 
 /**
- * Folders synth never writes into: the file system root, the home folder and the folders above
+ * Folders synth never writes into: the file system root, a Git repository's own folder (`.git`,
+ * a bare repository, a separate git dir) and anything in it, the home folder and the folders above
  * it, and the folder that holds this generator (or any above it; `--out .` from the project
  * root). Output there would mix the platform's files with the user's, and a later run would have
  * to tell them apart; choose a folder of its own instead.
@@ -577,6 +578,12 @@ export function refusedFolder(
 ): string | undefined {
   if (target === parse(target).root) return 'the file system root';
   if (target.split(sep).includes('.git')) return "inside a git repository's .git folder";
+  for (let at = target; ; at = dirname(at)) {
+    if (isGitDirectory(at)) {
+      return `inside ${at}, a Git repository's own folder (a bare repository or a separate git dir), where Git keeps its objects and refs and no file is ever checked out; clone it and give a folder of the checkout`;
+    }
+    if (dirname(at) === at) break;
+  }
   if (within(realOrSelf(generatorRoot), target)) {
     return `the folder of this generator (${generatorRoot}) or one above it`;
   }
@@ -584,6 +591,20 @@ export function refusedFolder(
   if (target === home) return 'the home folder';
   if (within(home, target)) return 'a folder above the home folder';
   return undefined;
+}
+
+/**
+ * True when `folder` is a Git repository's own folder under another name than `.git`: a bare
+ * repository (`platform.git` on a Git server) or a separate git dir (`git init
+ * --separate-git-dir`). Such a folder holds a `HEAD` file and `objects/` and `refs/` folders
+ * (gitrepository-layout(5)); a working tree does not.
+ */
+function isGitDirectory(folder: string): boolean {
+  return (
+    entryAt(join(folder, 'HEAD')) === 'file' &&
+    entryAt(join(folder, 'objects')) === 'directory' &&
+    entryAt(join(folder, 'refs')) === 'directory'
+  );
 }
 
 function realOrSelf(path: string): string {
