@@ -98,6 +98,24 @@ export class OutputPermissionError extends OutputOwnershipError {
 }
 
 /**
+ * Raised, before anything is read past the permission check or written, when this user may not
+ * read what the run must read in the output folder: a folder it lists (the folder itself, the
+ * folders on the way to its files) or a file of its own it compares. One line per path; the CLI
+ * reports it as bad input with the fix.
+ */
+export class OutputReadPermissionError extends OutputOwnershipError {
+  public constructor(outDir: string, problems: readonly string[]) {
+    super(outDir, problems);
+    this.message = `cannot read ${outDir}: ${problems.length === 1 ? 'one path is' : `${problems.length} paths are`} not readable by this user:\n${problems
+      .map(line => `  - ${line}`)
+      .join(
+        '\n',
+      )}\nFix the permissions (chmod u+r on files, u+rx on folders) or choose another output folder, then run synth again.`;
+    this.name = 'OutputReadPermissionError';
+  }
+}
+
+/**
  * Raised when writing failed part way (a full disk, an I/O error): `cause` is the file system
  * error. `rolledBack` tells whether every file was put back as it was (a folder that did not exist
  * is not created); when false, the rollback failed too and the next run completes the change.
@@ -265,12 +283,18 @@ export function readManifest(dir: string): Map<string, string> | undefined {
  * manifest, see `readManifest`) -> bytes. Only regular files reached through real folders count,
  * the same rule the write follows: a listed path that is missing, a link, a pipe or a device, or
  * that lies under a linked folder, is left out unread. Empty when `dir` or its manifest is missing.
- * @throws Error from `readManifest` (a manifest that is no regular file, or damaged).
+ * @throws Error from `readManifest` (a manifest that is no regular file, or damaged);
+ *   OutputReadPermissionError when this user cannot read the folder, the manifest, or a listed
+ *   file or a folder on its way.
  */
 export function previousOwnedFiles(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   if (entryAt(dir) === 'missing') return files;
+  const unreadable = readProblems(dir, [MANIFEST_FILE]);
+  if (unreadable.length > 0) throw new OutputReadPermissionError(dir, unreadable);
   const manifest = readManifest(dir);
+  const unreadableOwned = readProblems(dir, manifest?.keys() ?? []);
+  if (unreadableOwned.length > 0) throw new OutputReadPermissionError(dir, unreadableOwned);
   for (const path of [...(manifest?.keys() ?? [])].sort()) {
     if (inRealFolders(dir, path) && entryAt(join(dir, path)) === 'file') {
       files.set(path, readFileSync(join(dir, path)));
@@ -490,6 +514,52 @@ function keepSecondName(from: string, to: string): void {
       throw error;
     copyFileSync(from, to, constants.COPYFILE_EXCL);
   }
+}
+
+/** True when this process may access `path` in `mode` (`fs.constants` bits; access(2)). */
+function mayAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What of `target` this user may not read although a run must: the folder itself and every
+ * existing real folder on the way to each of `paths` (relative; listed to compare names and find
+ * entries) need read and search permission, and each of `paths` that is a regular file reached
+ * through real folders needs read permission (compared with the manifest). Sorted lines; empty
+ * when everything can be read.
+ */
+function readProblems(target: string, paths: Iterable<string>): string[] {
+  const problems = new Set<string>();
+  const folders = new Set<string>([target]);
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = join(target, ...segments.slice(0, depth));
+      if (entryAt(folder) !== 'directory') break;
+      folders.add(folder);
+    }
+    const file = join(target, path);
+    if (
+      inRealFolders(target, path) &&
+      entryAt(file) === 'file' &&
+      !mayAccess(file, constants.R_OK)
+    ) {
+      problems.add(`${path}: synth must read it, but cannot`);
+    }
+  }
+  for (const folder of folders) {
+    if (!mayAccess(folder, constants.R_OK | constants.X_OK)) {
+      problems.add(
+        `${relative(target, folder) === '' ? '.' : relative(target, folder)}/: synth must list it, but cannot read it`,
+      );
+    }
+  }
+  return [...problems].sort();
 }
 
 /** The sticky bit of a mode (S_ISVTX, inode(7)); Node's `fs.constants` does not export it. */
@@ -742,6 +812,8 @@ function writeLocked(
   if (manifestKind !== 'missing' && manifestKind !== 'file') {
     throw new OutputOwnershipError(outDir, [manifestKindProblem(MANIFEST_FILE, manifestKind)]);
   }
+  const unreadable = readProblems(target, [MANIFEST_FILE, ...files.keys()]);
+  if (unreadable.length > 0) throw new OutputReadPermissionError(outDir, unreadable);
   const recovered = recoverAbandonedStaging(target);
   const owned: Owned = new Map();
   for (const [path, hash] of existsSync(manifest)
@@ -754,6 +826,8 @@ function writeLocked(
   for (const path of [...owned.keys()]) {
     if (!inRealFolders(target, path)) owned.delete(path);
   }
+  const unreadableOwned = readProblems(target, owned.keys());
+  if (unreadableOwned.length > 0) throw new OutputReadPermissionError(outDir, unreadableOwned);
   const conflicts = conflictsOf(target, files, owned);
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
 
