@@ -23,7 +23,7 @@ export function inputFileProblem(
   example: string,
 ): string | undefined {
   if (!existsSync(file)) {
-    return `${option}: ${file} does not exist; give the path of an existing file, for example ${example}`;
+    return `${option}: ${file} does not exist; ${unexpandedTilde(file) ? `${TILDE_HINT}, or ` : ''}give the path of an existing file, for example ${example}`;
   }
   if (!statSync(file).isFile()) {
     return `${option}: ${file} is not a file (it is a folder or a device); give a file, for example ${example}`;
@@ -32,6 +32,19 @@ export function inputFileProblem(
     return `${option}: ${file} cannot be read by this user; make it readable (chmod u+r) or give a copy you can read`;
   }
   return undefined;
+}
+
+/** What to say about a path that starts with a `~` no shell expanded. */
+const TILDE_HINT =
+  'the shell did not expand its ~ (it was quoted, or no shell ran), so it means a folder named ~ here: write $HOME/ or an absolute path instead';
+
+/**
+ * True when `path` starts with `~` or `~user` followed by `/` or nothing: a home-folder shorthand
+ * that only a shell expands, and only outside quotes (POSIX "Tilde Expansion"). Node takes it as
+ * a folder named `~` in the working folder.
+ */
+function unexpandedTilde(path: string): boolean {
+  return /^~[^/]*(\/|$)/.test(path);
 }
 
 /** True when this process may access `path` in `mode` (`fs.constants` bits). */
@@ -93,6 +106,9 @@ function hasControlCharacter(text: string): boolean {
 function newFolderNameProblem(option: string, dir: string): string | undefined {
   if (dir === '') {
     return `${option}: the path is empty (an unset variable?); give a folder, for example dist`;
+  }
+  if (unexpandedTilde(dir) && !existsSync(dir.split('/')[0] ?? dir)) {
+    return `${option}: ${dir}: ${TILDE_HINT}`;
   }
   let existing = resolve(dir);
   const created: string[] = [];

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { outputFolderProblem } from '../../cli/paths';
+import { inputFileProblem, outputFolderProblem } from '../../cli/paths';
 
 const hasControl = (name: string): boolean =>
   [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
@@ -68,5 +68,44 @@ describe('outputFolderProblem: names of folders it would create', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('paths with a ~ no shell expanded', () => {
+  const work = mkdtempSync(join(tmpdir(), 'paths-tilde-'));
+  const cwd = process.cwd();
+  beforeEach(() => process.chdir(work));
+  afterEach(() => process.chdir(cwd));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const hint =
+    'the shell did not expand its ~ (it was quoted, or no shell ran), so it means a folder named ~ here: write $HOME/ or an absolute path instead';
+
+  it('property: a leading ~ or ~user is named with the fix; ~ elsewhere is a plain name', () => {
+    const rest = fc.constantFrom('', '/gitops', '/a b/platform', '/x');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('~', '~alice', '~root'),
+        rest,
+        fc.constantFrom('a~b', 'x/~', 'dist~'),
+        (tilde, tail, plain) => {
+          expect(outputFolderProblem('--out', `${tilde}${tail}`)).toBe(
+            `--out: ${tilde}${tail}: ${hint}`,
+          );
+          expect(
+            inputFileProblem('--config', `${tilde}${tail}/spec.yaml`, 'stacks/prod.yaml'),
+          ).toBe(
+            `--config: ${tilde}${tail}/spec.yaml does not exist; ${hint}, or give the path of an existing file, for example stacks/prod.yaml`,
+          );
+          expect(outputFolderProblem('--out', plain)).toBeUndefined();
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('takes a folder really named ~ that already exists as meant', () => {
+    mkdirSync(join(work, '~'));
+    expect(outputFolderProblem('--out', '~/gitops')).toBeUndefined();
   });
 });
