@@ -30,10 +30,9 @@
  * (a new `name` or `kafka.namespace` replaces the running cluster by an empty one, #3617; refused)
  * and a broker pool whose zone left `zones` while the cluster stays (warning, as #6736).
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { readManifest } from './output';
+import { previousOwnedFiles } from './output';
 import type { KubeObject } from './synth';
 import { showValue, type SpecIssue } from '../spec/errors';
 import type { PlatformSpec } from '../spec/schema';
@@ -297,19 +296,17 @@ export function transitionReport(
 
 /**
  * The Kubernetes objects of the output synth wrote last time in `outDir`: every YAML file its
- * manifest lists that is still a plain file. Empty when there is no manifest (a first run).
- * @throws Error when a listed file is not YAML the platform could have written (it names the file).
+ * manifest lists that is still a plain file reached through real folders (`previousOwnedFiles`:
+ * links, pipes and devices are never read). Empty when there is no manifest (a first run).
+ * @throws Error when a listed file is not YAML the platform could have written (it names the file),
+ *   or when the manifest is no regular file or is damaged (`readManifest`; the message names the fix).
  */
 export function previousOutputObjects(outDir: string): KubeObject[] {
-  if (!existsSync(outDir)) return [];
-  const manifest = readManifest(outDir);
-  if (manifest === undefined) return [];
   const objects: KubeObject[] = [];
-  for (const path of [...manifest.keys()].sort()) {
+  for (const [path, content] of previousOwnedFiles(outDir)) {
     if (!path.endsWith('.yaml')) continue;
     const file = join(outDir, path);
-    if (!existsSync(file) || !lstatSync(file).isFile()) continue;
-    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
+    for (const document of parseAllDocuments(content.toString('utf8'))) {
       if ('errors' in document && document.errors.length > 0) {
         throw new Error(`${file}: is not valid YAML (${document.errors[0]?.message ?? ''})`);
       }
