@@ -18,6 +18,12 @@
  *   version's default after an upgrade (the platform sets no `metadataVersion`), and a downgrade
  *   needs the metadata version lowered first to one the older line supports, which the spec cannot
  *   express (Strimzi "Downgrading" for KRaft clusters, docs/upgrade.md);
+ * - a zone's broker pool gets another node-ID block (`strimzi.io/next-node-ids`), which happens when
+ *   `zones` is reordered or a zone is inserted or removed before the end (spec/derive.ts gives the
+ *   zone at position p the block [p x 1000, p x 1000 + 999]): Strimzi keeps the IDs of running
+ *   brokers (the pool's `status.nodeIds`) and reads the annotation only to pick IDs for new ones
+ *   (strimzi-kafka-operator, cluster-operator `NodeIdAssignor`), so the per-broker listener entries
+ *   the output writes by ID would land on brokers of other zones;
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
