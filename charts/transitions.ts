@@ -18,6 +18,12 @@
  *   version's default after an upgrade (the platform sets no `metadataVersion`), and a downgrade
  *   needs the metadata version lowered first to one the older line supports, which the spec cannot
  *   express (Strimzi "Downgrading" for KRaft clusters, docs/upgrade.md);
+ * - a zone's broker pool gets another node-ID block (`strimzi.io/next-node-ids`), which happens when
+ *   `zones` is reordered or a zone is inserted or removed before the end (spec/derive.ts gives the
+ *   zone at position p the block [p x 1000, p x 1000 + 999]): Strimzi keeps the IDs of running
+ *   brokers (the pool's `status.nodeIds`) and reads the annotation only to pick IDs for new ones
+ *   (strimzi-kafka-operator, cluster-operator `NodeIdAssignor`), so the per-broker listener entries
+ *   the output writes by ID would land on brokers of other zones;
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
@@ -36,6 +42,8 @@ import { previousOwnedFiles } from './output';
 import type { KubeObject } from './synth';
 import { showValue, type SpecIssue } from '../spec/errors';
 import type { PlatformSpec } from '../spec/schema';
+import { NODE_ID_BLOCK, zoneSuffix } from '../spec/derive';
+import { STRIMZI_NEXT_NODE_IDS_ANNOTATION } from './kafka/labels';
 
 /** Problems (refused) and warnings (may be refused) of going from the previous output to the next. */
 export interface TransitionReport {
@@ -80,6 +88,17 @@ function topicNameOf(object: KubeObject): string {
 function minorOf(version: unknown): [number, number] | undefined {
   const match = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
   return match === null ? undefined : [Number(match[1]), Number(match[2])];
+}
+
+/**
+ * The 1-based position in `zones` of the zone whose pool has the ID range `range` (`[<first>-<last>]`,
+ * first = position x NODE_ID_BLOCK, spec/derive.ts); undefined for any other form.
+ */
+function blockPosition(range: string): number | undefined {
+  const match = /^\[(\d+)-\d+\]$/.exec(range);
+  if (match === null) return undefined;
+  const first = Number(match[1]);
+  return first % NODE_ID_BLOCK === 0 && first > 0 ? first / NODE_ID_BLOCK : undefined;
 }
 
 interface TransitionRule {
@@ -153,6 +172,34 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       return {
         path: 'kafka.version',
         message: `${showValue(field(after, 'spec', 'kafka', 'version'))} is an older line than the ${showValue(field(before, 'spec', 'kafka', 'version'))} of the previous output; once ${was.join('.')} runs, Strimzi moves the metadata version to ${was.join('.')}'s default (the platform sets none), and the spec cannot lower it first, as a Strimzi downgrade needs (spec.kafka.metadataVersion set to one the older line supports before the version changes), so the older brokers would not start; keep ${was.join('.')}.x or newer, or lower the metadata version on the Kafka resource by hand and pass --ignore-previous-output`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'problem',
+    check: (before, after, spec) => {
+      const was = field(before, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
+      const now = field(after, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
+      const roles = field(after, 'spec', 'roles');
+      if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
+      if (typeof was !== 'string' || typeof now !== 'string' || now === was) return undefined;
+      const zone = spec.zones.find(
+        each => `brokers-${zoneSuffix(spec.region, each)}` === after.metadata.name,
+      );
+      const wasPosition = blockPosition(was);
+      const nowPosition = blockPosition(now);
+      const moved =
+        zone === undefined || wasPosition === undefined || nowPosition === undefined
+          ? `its zone changed position in zones`
+          : `zone ${showValue(zone)} moved from position ${wasPosition} to ${nowPosition} of zones`;
+      const keep =
+        zone === undefined || wasPosition === undefined
+          ? 'keep every zone at its previous position'
+          : `keep ${showValue(zone)} at position ${wasPosition}`;
+      return {
+        path: 'zones',
+        message: `broker pool ${showValue(after.metadata.name)} would get node IDs ${now} instead of the ${was} of the previous output, because each zone's ID block follows its position in the list and ${moved}; Strimzi keeps the IDs of running brokers and uses ${STRIMZI_NEXT_NODE_IDS_ANNOTATION} only for new ones, so the IDs the output gives the pool's brokers (per-broker NLB listener entries and their pinned subnets) would name other brokers, and new brokers would take IDs of another zone's block; ${keep} (add new zones at the end of zones, remove a zone only from the end), or pass --ignore-previous-output only when the platform is created anew`,
       };
     },
   },
