@@ -268,15 +268,20 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
 
   /** Lets time pass: Strimzi handles roll requests, the cloud removes terminated instances. */
   advance(seconds: number): void {
+    // A pod Strimzi recreates or the scheduler places is Ready from just after the advance began.
+    const readyFromMs = this.nowMs + 1;
     this.nowMs += seconds * 1000;
     // Pending pods from an earlier roll are scheduled when room appears.
     this.brokers = this.brokers.map(broker => {
       if (broker.rollRequested) {
         if (this.strimzi === 'drop-annotation') return { ...broker, rollRequested: false };
         if (this.strimzi === 'refuse') return broker;
-        return this.schedule({ ...broker, rollRequested: false, uid: `uid-new-${this.nextUid++}` });
+        return this.schedule(
+          { ...broker, rollRequested: false, uid: `uid-new-${this.nextUid++}` },
+          readyFromMs,
+        );
       }
-      if (broker.nodeName === undefined) return this.schedule(broker);
+      if (broker.nodeName === undefined) return this.schedule(broker, readyFromMs);
       return broker;
     });
     this.trackRolls();
@@ -292,7 +297,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     }));
   }
 
-  private schedule(broker: ObservedBroker): ObservedBroker {
+  private schedule(broker: ObservedBroker, readyFromMs: number): ObservedBroker {
     const candidates = this.nodes
       .filter(node => node.zone === broker.zone && node.ready && !node.unschedulable)
       .map(node => ({
@@ -302,7 +307,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
       }))
       .sort((a, b) => a.load - b.load || a.node.name.localeCompare(b.node.name));
     if (candidates.length === 0) return { ...broker, nodeName: undefined, ready: false };
-    return { ...broker, nodeName: candidates[0].node.name, ready: true };
+    return { ...broker, nodeName: candidates[0].node.name, ready: true, readySinceMs: readyFromMs };
   }
 }
 
