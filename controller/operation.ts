@@ -333,24 +333,39 @@ export function releaseNode(node: ObservedNode, observed: Observed): Release {
 }
 
 /**
- * A `remove-node` record without a version (`OPERATION_RECORD_VERSION`), in `uncordon` or
- * `abandoned`: written by a controller from before protect-before-uncordon, whose rollback could
- * store `uncordon` (or `abandoned`) after an unprotect without protecting the instance again. A
- * lagging Auto Scaling view may still show that instance protected, and `releaseNode` would then
- * uncordon it while it is not. So the instance is protected first, whatever the view shows, and
- * the record is stored with the current version only after that call went out (a crash or a
- * failed call leaves it without one, and the next step protects again); the uncordon waits for a
- * later step (`releaseNode`). Undefined when there is nothing to do first: another kind or phase,
- * a versioned record, nothing of this controller's to undo, or an instance in no observed group
- * or leaving (`releaseNode` then keeps the node cordoned and waits).
+ * Whether `record` may have left the instance of `node` unprotected from scale-in, so that a view
+ * showing it protected may predate the unprotect: a `remove-node` of that instance (or of an
+ * instance it does not name: an unreadable record) in `unprotect`, `terminate` or `terminated`, or
+ * one without a version (`OPERATION_RECORD_VERSION`: written by a controller from before protect
+ * before uncordon, whose rollback could store `uncordon` or `abandoned` after an unprotect without
+ * protecting again) in `uncordon` or `abandoned`.
  */
-function protectLegacyRelease(
+function mayHaveUnprotected(record: OperationRecord, node: ObservedNode): boolean {
+  if (record.kind !== 'remove-node') return false;
+  if (record.instanceId !== undefined && record.instanceId !== node.instanceId) return false;
+  if (UNPROTECTED_PHASES.has(record.phase)) return true;
+  return (
+    record.version === undefined && (record.phase === 'uncordon' || record.phase === 'abandoned')
+  );
+}
+
+/**
+ * Protect before a release the view cannot vouch for (`mayHaveUnprotected`): the instance of
+ * `node` is protected first, whatever the view shows (a lagging Auto Scaling view may still show
+ * it protected from before the unprotect), and the record is stored with the current version
+ * (and, from `unprotect`, `terminate` or `terminated`, in `uncordon`, its times kept) only after
+ * that call went out: a crash or a failed call leaves it as it was, and the next step protects
+ * again. The uncordon itself waits for a later step (`releaseNode`). Undefined when there is
+ * nothing to do first: a record that cannot have unprotected the instance, nothing of this
+ * controller's to undo, or an instance in no observed group or leaving (`releaseNode` then keeps
+ * the node cordoned and waits).
+ */
+function protectBeforeRelease(
   record: OperationRecord,
   node: ObservedNode,
   observed: Observed,
 ): StepOutcome | undefined {
-  if (record.kind !== 'remove-node' || record.version !== undefined) return undefined;
-  if (record.phase !== 'uncordon' && record.phase !== 'abandoned') return undefined;
+  if (!mayHaveUnprotected(record, node)) return undefined;
   if (uncordonOwn(node) === undefined || node.instanceId === undefined) return undefined;
   const group = observed.groups.find(each =>
     each.instances.some(instance => instance.instanceId === node.instanceId),
@@ -359,11 +374,15 @@ function protectLegacyRelease(
   if (group === undefined || instance === undefined) return undefined;
   if (instance.lifecycleState.startsWith('Terminat')) return undefined;
   return outcome(
-    { ...record, version: OPERATION_RECORD_VERSION },
+    {
+      ...record,
+      ...(UNPROTECTED_PHASES.has(record.phase) ? { phase: 'uncordon' as const } : {}),
+      version: OPERATION_RECORD_VERSION,
+    },
     {
       effect: protectEffect(group.groupName, instance.instanceId, node.name),
       effectFirst: true,
-      waiting: `record from an earlier controller version: scale-in protection of ${instance.instanceId} written again before node ${node.name} is uncordoned`,
+      waiting: `scale-in protection of ${instance.instanceId} written again before node ${node.name} is uncordoned (the record may have left it unprotected)`,
     },
   );
 }
@@ -477,6 +496,14 @@ function releaseMoot(
   const elapsedMs = nowMs - phaseSinceMs(record);
   const mayWait =
     elapsedMs >= -config.staleAfterSeconds * 1000 && elapsedMs <= 2 * phaseDeadlines(config).phase;
+  // The record may have left this node's instance unprotected (a removal past its unprotect, or
+  // one from before protect-before-uncordon): protect first, whatever the view shows.
+  const protect = host === undefined ? undefined : protectBeforeRelease(record, host, observed);
+  if (protect !== undefined) {
+    return mayWait
+      ? { ...protect, waiting: `${why}; ${protect.waiting ?? ''}` }
+      : outcome(undefined, { events: ['rolled-back'] });
+  }
   if (release !== undefined && (release.effect ?? release.waiting) !== undefined) {
     if (acts || mayWait) {
       return outcome(record, {
@@ -999,7 +1026,7 @@ export function stepOperation(
       // Protect before uncordon (`releaseNode`): a removal rolled back after its unprotect waits
       // here, cordoned, until its instance is observed protected again. A record from before that
       // order gets its protection written first, whatever the view shows.
-      const legacy = protectLegacyRelease(record, node, observed);
+      const legacy = protectBeforeRelease(record, node, observed);
       if (legacy !== undefined) {
         if (!overdue(record, config, nowMs)) return legacy;
         // Past the deadline (a protect that keeps failing): abandoned, node still cordoned, the
@@ -1043,7 +1070,7 @@ export function stepOperation(
       }
       return outcome(record, { waiting: `node ${node.name} to leave the cluster` });
     case 'abandoned': {
-      const legacy = protectLegacyRelease(record, node, observed);
+      const legacy = protectBeforeRelease(record, node, observed);
       if (legacy !== undefined) return legacy;
       const release = releaseNode(node, observed);
       return outcome(record, {

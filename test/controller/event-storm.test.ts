@@ -386,6 +386,14 @@ class World {
         });
         await this.cluster.raiseDesiredCapacity(groupName, desired);
       },
+      lowerDesiredCapacity: async (groupName, fromDesired, toDesired) => {
+        this.mutations.push({
+          atMs: Date.now() - NOW_MS,
+          group: groupName,
+          what: `LowerDesiredCapacity ${fromDesired} -> ${toDesired}`,
+        });
+        return this.cluster.lowerDesiredCapacity(groupName, fromDesired, toDesired);
+      },
       terminateInstance: async (groupName, instanceId) => {
         this.mutations.push({ atMs: Date.now() - NOW_MS, group: groupName, what: 'Terminate' });
         return this.cluster.terminateInstance(groupName, instanceId);

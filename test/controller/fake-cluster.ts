@@ -148,6 +148,37 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     });
   }
 
+  /**
+   * As the adapter: lowers only while the group still wants `fromDesired`, has no more instances
+   * counting toward it than `toDesired`, and every InService instance is protected.
+   */
+  async lowerDesiredCapacity(
+    groupName: string,
+    fromDesired: number,
+    toDesired: number,
+  ): Promise<'lowered' | 'changed'> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (group.desired === toDesired) return 'lowered';
+    const counted = group.instances.filter(
+      i => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
+    );
+    if (
+      group.desired !== fromDesired ||
+      counted.length > toDesired ||
+      toDesired < group.min ||
+      counted.some(i => i.lifecycleState === 'InService' && i.protectedFromScaleIn !== true)
+    ) {
+      return 'changed';
+    }
+    this.write(`lower-desired ${groupName} ${toDesired}`, () => {
+      this.groups = this.groups.map(each =>
+        each.groupName === groupName ? { ...each, desired: toDesired } : each,
+      );
+    });
+    return 'lowered';
+  }
+
   async terminateInstance(
     groupName: string,
     instanceId: string,

@@ -3,17 +3,22 @@
  * controller's promises (never act on stale, partial or missing data; at most one broker move in
  * flight; never terminate a node with a broker; survive a crash at every step; never a state
  * without a way out) and pinned by a fast-check property over its class. docs/controller.md,
- * "Leftovers review", says what each one was and what changed.
+ * "Leftovers review", says what each one was and what changed. Tests marked "(failed before)"
+ * fail on the code before the fix, and so do the properties next to them.
  *
- * 6. A Ready broker whose Ready condition has no `lastTransitionTime` skipped the wait for health
- *    sampled after it became Ready (its missing time was read as 0, "long ago"), in the move
- *    gate and at a move's end. Missing is now missing: the move waits (`stale-data`, naming the
- *    pod).
- * 5. A `remove-node` record left in `uncordon` or `abandoned` by a controller from before
- *    protect-before-uncordon could uncordon its node once while its instance was unprotected, when
- *    the Auto Scaling view lagged and still showed the instance protected. Records now carry a
- *    version; one without it gets its instance protected, whatever the view shows, before the
- *    uncordon.
+ * 1. Launches that never get an instance (no capacity): the zone waited for good. The group's
+ *    desired capacity is now lowered to its instances after `nodeReadyTimeoutSeconds`,
+ *    conditional on a live read (2.: the adapter's part is tested in adapters/autoscaling.test.ts,
+ *    with the raise that is not a fault).
+ * 3. An orphaned cordon on an instance put into Standby while unprotected stayed cordoned while the
+ *    instance stayed in Standby: Standby instances are now kept protected.
+ * 4. A Node that loses the Kafka label: not a fault; pinned.
+ * 5. A `remove-node` record that may have left its instance unprotected (from before
+ *    protect-before-uncordon in `uncordon` or `abandoned`, or past `unprotect` on a replaced Node)
+ *    uncordoned it once through a lagging view that still showed it protected. Records now carry a
+ *    version, and such a record protects the instance first, whatever the view shows.
+ * 6. A Ready broker without a Ready time skipped the wait for health sampled after it became
+ *    Ready (its missing time read as 0, "long ago"); missing now holds the move.
  */
 import fc from 'fast-check';
 import type { Observed, ObservedBroker } from '../../controller/model';
@@ -21,6 +26,13 @@ import { stepOperation } from '../../controller/operation';
 import { OPERATION_RECORD_VERSION, type OperationRecord } from '../../controller/operation-record';
 import { writeBlocker } from '../../controller/gate';
 import { kafkaBlocker } from '../../controller/safety';
+import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
+import {
+  FAULT_KINDS,
+  LEFTOVERS_FAULT_KINDS,
+  REVIEW_4_FAULT_KINDS,
+  type FaultKind,
+} from './chaos-world';
 import { CrashError, FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import {
@@ -166,10 +178,10 @@ describe('6. a Ready broker without a Ready time', () => {
 describe('5. a record from before protect-before-uncordon, read with a lagging view', () => {
   /**
    * A cluster whose node-a-1 carries `record` (cordoned by this controller) while its instance
-   * i-a1 is really unprotected, seen through an Auto Scaling view that lags (still shows i-a1
-   * protected) when `lagging`. Every uncordon records whether i-a1 was protected at that moment.
+   * i-a1 is really unprotected (when `unprotected`), seen through an Auto Scaling view that lags
+   * (still shows i-a1 protected) when `lagging`. Every uncordon records whether i-a1 was protected at that moment.
    */
-  function legacySetup(record: OperationRecord, lagging: boolean) {
+  function legacySetup(record: OperationRecord, lagging: boolean, unprotected = true) {
     const cluster = new FakeCluster(holdingConfig, { nodesPerZone: 2, demandMiBps: 10 });
     cluster.brokers = cluster.brokers.map(broker =>
       broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
@@ -187,7 +199,7 @@ describe('5. a record from before protect-before-uncordon, read with a lagging v
         ),
       }));
     };
-    setProtection(false);
+    setProtection(!unprotected);
     const uncordonedWhile: boolean[] = [];
     const setUnschedulable = cluster.setUnschedulable.bind(cluster);
     cluster.setUnschedulable = async (nodeName, nodeUid, unschedulable) => {
@@ -227,6 +239,71 @@ describe('5. a record from before protect-before-uncordon, read with a lagging v
       note: 'unprotect did not complete in time',
     };
   }
+
+  test('a moot record (its Node replaced) of a removal past unprotect protects before the uncordon, whatever the view shows', async () => {
+    const current: OperationRecord = {
+      ...removalOfNodeA1({ fencingToken: 1, holder: 'a' }),
+      phase: 'terminate',
+      phaseStartedAtMs: NOW_MS - 60_000,
+      nodeUid: 'uid-before-restore',
+    };
+    const { cluster, controller, uncordonedWhile } = legacySetup(current, true);
+    for (let pass = 0; pass < 4; pass++) {
+      await controller.reconcileOnce();
+      cluster.advance(30);
+    }
+    expect(uncordonedWhile.every(protectedThen => protectedThen)).toBe(true);
+    expect(uncordonedWhile).toHaveLength(1);
+  });
+
+  test('property: a record on a replaced Node, in any phase, with or without a version, never uncordons an instance it may have unprotected', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<OperationRecord['phase']>(
+          'cordon',
+          'drain',
+          'uncordon',
+          'unprotect',
+          'terminate',
+          'terminated',
+          'abandoned',
+        ),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 * 600_000 }),
+        async (phase, versioned, lagging, phaseAgoMs) => {
+          const { version, ...unversioned } = removalOfNodeA1({ fencingToken: 1, holder: 'a' });
+          const record: OperationRecord = {
+            ...(versioned ? { ...unversioned, version } : unversioned),
+            phase,
+            phaseStartedAtMs: NOW_MS - phaseAgoMs,
+            nodeUid: 'uid-before-restore',
+          };
+          // Only the record's own steps unprotect: its unprotect phase and after, or, without a
+          // version, a rollback that stored uncordon or abandoned without protecting again.
+          const mayHaveUnprotected =
+            ['unprotect', 'terminate', 'terminated'].includes(phase) ||
+            (!versioned && (phase === 'uncordon' || phase === 'abandoned'));
+          const { cluster, controller, uncordonedWhile } = legacySetup(
+            record,
+            lagging,
+            mayHaveUnprotected,
+          );
+          for (let pass = 0; pass < 12; pass++) {
+            await controller.reconcileOnce();
+            cluster.advance(30);
+          }
+          expect(uncordonedWhile.every(protectedThen => protectedThen)).toBe(true);
+          // The way out: the moot record gone, the node made schedulable (by the release or,
+          // once the record is dropped, by the orphaned-cordon release).
+          const node = cluster.nodes.find(each => each.name === 'node-a-1');
+          expect(node?.operation).toBeUndefined();
+          expect(node?.unschedulable).toBe(false);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
 
   test('new records carry the version', () => {
     expect(removalOfNodeA1().version).toBe(OPERATION_RECORD_VERSION);
@@ -420,4 +497,315 @@ describe('3. an orphaned cordon on an instance put into Standby while unprotecte
       { numRuns: 80 },
     );
   });
+});
+
+describe('1. launches that never get an instance (no capacity)', () => {
+  /**
+   * Zone a's group wants `desired` while it has 2 instances (with Nodes): the rest of the launches
+   * never got an instance. Demand fits one node per zone.
+   */
+  function shortCluster(desired: number) {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1a' ? { ...group, desired } : group,
+    );
+    const events: string[] = [];
+    const controller = reconcilerOn(cluster, config, {
+      events: { record: async event => void events.push(`${event.reason}: ${event.message}`) },
+      liveNodeCheck: cluster,
+      liveRecordCheck: {
+        nodesWithRecords: async () =>
+          cluster.nodes
+            .filter(node => node.operation !== undefined)
+            .map(node => node.name)
+            .sort(),
+      },
+    });
+    return { cluster, controller, events };
+  }
+
+  const groupA = (cluster: FakeCluster) =>
+    cluster.groups.find(group => group.zone === 'us-east-1a');
+
+  test('the group is lowered to its instances after the node timeout, and the zone scales in again (failed before: it waited for good)', async () => {
+    const { cluster, controller, events } = shortCluster(4);
+    for (let pass = 0; pass < 120; pass++) {
+      await controller.reconcileOnce();
+      cluster.advance(30);
+    }
+    expect(events.filter(event => event.startsWith('LaunchesAbandoned'))).toHaveLength(1);
+    expect(events.find(event => event.startsWith('LaunchesAbandoned'))).toContain(
+      'wanted 4 but had 2 instances',
+    );
+    expect(groupA(cluster)?.desired).toBe(1);
+    expect(cluster.nodes.filter(node => node.zone === 'us-east-1a')).toHaveLength(1);
+    expect(cluster.writes).toContain('lower-desired asg-orders-kafka-a 2');
+  });
+
+  /** Instances of the group that count toward its desired capacity (as Auto Scaling counts). */
+  const counted = (cluster: FakeCluster) =>
+    groupA(cluster)?.instances.filter(
+      i => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
+    ).length ?? 0;
+
+  /** The missing instances arrive at last (capacity came back): InService, with Ready Nodes. */
+  function arrive(cluster: FakeCluster, count: number): void {
+    for (let index = 0; index < count; index++) {
+      const id = `i-a${10 + index}`;
+      if (cluster.nodes.some(node => node.instanceId === id)) continue;
+      cluster.nodes.push({
+        name: `node-a-${10 + index}`,
+        uid: `uid-node-a-${10 + index}`,
+        resourceVersion: '1',
+        zone: 'us-east-1a',
+        ready: true,
+        unschedulable: false,
+        instanceId: id,
+        createdAtMs: cluster.nowMs,
+        operation: undefined,
+      });
+      cluster.groups = cluster.groups.map(group =>
+        group.zone === 'us-east-1a'
+          ? {
+              ...group,
+              instances: [
+                ...group.instances,
+                { instanceId: id, lifecycleState: 'InService', protectedFromScaleIn: false },
+              ],
+            }
+          : group,
+      );
+    }
+  }
+
+  test('property: over shortfalls, late arrivals and another actor racing the write, the group is never lowered below its instances or with one unprotected, and no shortfall outlives the timeout', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(3, 4),
+        fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+        fc.option(
+          fc.constantFrom<'raise' | 'launch' | 'unprotect'>('raise', 'launch', 'unprotect'),
+          {
+            nil: undefined,
+          },
+        ),
+        async (desired, arrivalPass, race) => {
+          const { cluster, controller } = shortCluster(desired);
+          const outcomes: Array<{ raced: boolean; outcome: string; sound: boolean }> = [];
+          const lower = cluster.lowerDesiredCapacity.bind(cluster);
+          let raced = false;
+          cluster.lowerDesiredCapacity = async (groupName, fromDesired, toDesired) => {
+            // Another actor acts between the observation (and the gate) and the write, once.
+            const racing = race !== undefined && !raced;
+            if (racing) {
+              raced = true;
+              if (race === 'raise') {
+                cluster.groups = cluster.groups.map(group =>
+                  group.groupName === groupName ? { ...group, desired: group.desired + 1 } : group,
+                );
+              } else if (race === 'launch') {
+                cluster.groups = cluster.groups.map(group =>
+                  group.groupName === groupName
+                    ? {
+                        ...group,
+                        instances: [
+                          ...group.instances,
+                          { instanceId: 'i-a99', lifecycleState: 'Pending' },
+                        ],
+                      }
+                    : group,
+                );
+              } else {
+                cluster.groups = cluster.groups.map(group => ({
+                  ...group,
+                  instances: group.instances.map(i =>
+                    i.instanceId === 'i-a0' ? { ...i, protectedFromScaleIn: false } : i,
+                  ),
+                }));
+              }
+            }
+            const outcome = await lower(groupName, fromDesired, toDesired);
+            const group = cluster.groups.find(each => each.groupName === groupName);
+            const sound =
+              outcome === 'changed' ||
+              (group !== undefined &&
+                group.desired >= counted(cluster) &&
+                group.desired >= group.min &&
+                group.instances.every(
+                  i => i.lifecycleState !== 'InService' || i.protectedFromScaleIn === true,
+                ));
+            outcomes.push({ raced: racing, outcome, sound });
+            return outcome;
+          };
+          let lastDisturbance = 0;
+          for (let pass = 0; pass < 140; pass++) {
+            if (pass === arrivalPass) {
+              arrive(cluster, desired - 2);
+              lastDisturbance = pass;
+            }
+            // The racing launch becomes an instance without a Node; drop it once the race is over.
+            if (race === 'launch' && raced) {
+              cluster.groups = cluster.groups.map(group => ({
+                ...group,
+                instances: group.instances.filter(i => i.instanceId !== 'i-a99'),
+              }));
+            }
+            await controller.reconcileOnce();
+            cluster.advance(30);
+          }
+          expect(outcomes.every(each => each.sound)).toBe(true);
+          expect(
+            outcomes.filter(each => each.raced).every(each => each.outcome === 'changed'),
+          ).toBe(true);
+          expect(cluster.terminatedWhileProtected).toEqual([]);
+          expect(cluster.scaledIn).toEqual([]);
+          // The way out: no launch without an instance is left once the timeout has passed since
+          // the last arrival (the run lasts 70 minutes, the timeout is 15).
+          expect(lastDisturbance).toBeLessThan(80);
+          expect(groupA(cluster)?.desired).toBeLessThanOrEqual(
+            Math.max(counted(cluster), groupA(cluster)?.min ?? 0),
+          );
+          expect(
+            cluster.brokers.every(broker => broker.ready && broker.nodeName !== undefined),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('4. a Node that loses the Kafka label (not a fault: pinned)', () => {
+  /**
+   * The cached Kafka node view misses node-a-1 (its label was removed) from pass `fromPass` for
+   * `passes` passes; the live reads (every Node, every record) see it. node-a-1 hosts a broker
+   * when `withBroker`, and carries a removal in `drain` when `withRecord`.
+   */
+  async function run(options: {
+    readonly withBroker: boolean;
+    readonly withRecord: boolean;
+    readonly fromPass: number;
+    readonly passes: number;
+  }) {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    if (!options.withBroker) {
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+      );
+    }
+    if (options.withRecord) {
+      cluster.nodes = cluster.nodes.map(node =>
+        node.name === 'node-a-1'
+          ? {
+              ...node,
+              unschedulable: true,
+              cordonedByController: true,
+              operation: { ...removalOfNodeA1(), phase: 'drain' },
+            }
+          : node,
+      );
+    }
+    const events: string[] = [];
+    let hidden = false;
+    const observe = async (): Promise<Observed> => {
+      const truth = await cluster.observe();
+      return hidden ? { ...truth, nodes: truth.nodes.filter(n => n.name !== 'node-a-1') } : truth;
+    };
+    const terminatedWithBroker: string[] = [];
+    const terminate = cluster.terminateInstance.bind(cluster);
+    cluster.terminateInstance = async (groupName, instanceId) => {
+      const node = cluster.nodes.find(each => each.instanceId === instanceId);
+      if (node !== undefined && cluster.brokers.some(b => b.nodeName === node.name)) {
+        terminatedWithBroker.push(instanceId);
+      }
+      return terminate(groupName, instanceId);
+    };
+    const controller = reconcilerOn(cluster, config, {
+      observe,
+      events: { record: async event => void events.push(event.reason) },
+      liveNodeCheck: cluster,
+      liveRecordCheck: {
+        nodesWithRecords: async () =>
+          cluster.nodes
+            .filter(node => node.operation !== undefined)
+            .map(node => node.name)
+            .sort(),
+      },
+    });
+    let mostRecords = 0;
+    const terminatedWhileHidden: string[] = [];
+    for (let pass = 0; pass < options.fromPass + options.passes + 120; pass++) {
+      hidden = pass >= options.fromPass && pass < options.fromPass + options.passes;
+      const before = cluster.terminated.length;
+      await controller.reconcileOnce();
+      if (hidden) terminatedWhileHidden.push(...cluster.terminated.slice(before));
+      mostRecords = Math.max(
+        mostRecords,
+        cluster.nodes.filter(node => node.operation !== undefined).length,
+      );
+      cluster.advance(30);
+    }
+    return { cluster, events, mostRecords, terminatedWhileHidden, terminatedWithBroker };
+  }
+
+  test('property: while hidden its instance is never terminated, no second operation starts beside its record, and once the label is back every zone settles', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 90 }),
+        async (withBroker, withRecord, fromPass, passes) => {
+          const result = await run({ withBroker, withRecord, fromPass, passes });
+          expect(result.terminatedWhileHidden).not.toContain('i-a1');
+          expect(result.terminatedWithBroker).toEqual([]);
+          expect(result.mostRecords).toBeLessThanOrEqual(1);
+          expect(
+            result.events.filter(reason => reason === 'NodelessInstanceHasNode').length,
+          ).toBeLessThanOrEqual(1);
+          // The way out (the label back): one node per zone, no record, nothing cordoned, every
+          // broker Ready in its zone.
+          const { cluster } = result;
+          expect(cluster.nodes.filter(node => node.operation !== undefined)).toEqual([]);
+          expect(cluster.nodes.filter(node => node.unschedulable)).toEqual([]);
+          for (const zone of config.zones) {
+            expect(cluster.nodes.filter(node => node.zone === zone.zone)).toHaveLength(1);
+          }
+          expect(
+            cluster.brokers.every(broker => broker.ready && broker.nodeName !== undefined),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('the chaos world with launches that get no instance for a while (no-capacity)', () => {
+  /** Every kind, the new one drawn as often as all the others together. */
+  const others: readonly FaultKind[] = [...FAULT_KINDS, ...REVIEW_4_FAULT_KINDS];
+  const kinds: readonly FaultKind[] = [
+    ...others,
+    ...others.map((_, index) => LEFTOVERS_FAULT_KINDS[index % LEFTOVERS_FAULT_KINDS.length]),
+  ];
+  const schedules = fc
+    .array(faultArbOf(kinds), { minLength: 1, maxLength: 60 })
+    .map(faults => [...faults].sort((a, b) => a.atMs - b.atMs));
+
+  test('every schedule: the checker finds no violation, and the world settles; the missing launches are given up', async () => {
+    let lowered = 0;
+    await fc.assert(
+      fc.asyncProperty(schedules, fc.constantFrom(2, 3), async (faults, zones) => {
+        const { violations, world } = await runSchedule(faults, configWithZones(zones));
+        expect(violations).toEqual([]);
+        expectSettled(world);
+        lowered += world.history.filter(
+          event => event.kind === 'write' && event.write === 'lower-desired',
+        ).length;
+      }),
+      { numRuns: 60, seed: 2026, endOnFailure: true },
+    );
+    // The fault reaches the new exit (a scale-out into a zone without capacity for 15 minutes).
+    expect(lowered).toBeGreaterThan(0);
+  }, 300_000);
 });
