@@ -803,7 +803,7 @@ describe('the chaos world with launches that get no instance for a while (no-cap
           event => event.kind === 'write' && event.write === 'lower-desired',
         ).length;
       }),
-      { numRuns: 60, seed: 2026, endOnFailure: true },
+      { numRuns: 30, seed: 2026, endOnFailure: true },
     );
     // The fault reaches the new exit (a scale-out into a zone without capacity for 15 minutes).
     expect(lowered).toBeGreaterThan(0);
