@@ -18,6 +18,12 @@ import {
   type DemandSample,
   type ForecastConfig,
 } from '../../controller/forecast';
+import {
+  FORECAST_REFRESH_SECONDS,
+  ForecastHistory,
+  type RangeQuerier,
+} from '../../controller/forecast-history';
+import { NOW_MS, testConfig } from './fixtures';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -119,5 +125,96 @@ describe('recentErrorMiBps on non-finite samples', () => {
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+/**
+ * The per-array cache (`errorCaches` in forecast.ts) against the same history with no cache (a
+ * fresh copy, which no cache knows): every reachable way a history changes between two passes.
+ */
+describe('the recent error cache never serves a stale figure', () => {
+  const fresh = (history: readonly DemandSample[], nowMs: number, forecastConfig: ForecastConfig) =>
+    forecastZone('a', [...history], nowMs, forecastConfig).recentErrorMiBps;
+
+  test('property: appends, inserts in the middle, trims at the front, two configs, clock back and forth', () => {
+    const other: ForecastConfig = { ...config, leadTimeSeconds: 1470, quantile: 0.5 };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            op: fc.constantFrom('append', 'insert', 'trim', 'config', 'clock'),
+            value: fc.integer({ min: 50, max: 400 }),
+            where: fc.integer({ min: 0, max: 1_000_000 }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        ops => {
+          const startMs = MONDAY;
+          let nowMs = MONDAY + 3 * DAY_MS;
+          const history = samples(startMs, nowMs + 1, atMs =>
+            ((atMs - MONDAY) / STEP_MS) % 7 === 0 ? 180 : 100,
+          );
+          let current = config;
+          for (const { op, value, where } of ops) {
+            if (op === 'append') {
+              nowMs += STEP_MS;
+              history.push({ atMs: nowMs, demandMiBps: value });
+            } else if (op === 'insert') {
+              // A sample between two held ones (a backfill), anywhere in the history.
+              const index = 1 + (where % (history.length - 1));
+              const atMs = history[index - 1].atMs + 1;
+              if (atMs < history[index].atMs) {
+                history.splice(index, 0, { atMs, demandMiBps: value });
+              }
+            } else if (op === 'trim') {
+              history.splice(0, 1 + (where % 12));
+            } else if (op === 'config') {
+              current = current === config ? other : config;
+            } else {
+              nowMs += ((where % 13) - 6) * 600_000;
+            }
+            expect(forecastZone('a', history, nowMs, current).recentErrorMiBps).toBe(
+              fresh(history, nowMs, current),
+            );
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test('the controller path: a refresh that revises past values (same times, same count) builds a new array, so the figure follows', async () => {
+    const MIB = 1024 * 1024;
+    const controllerConfig = {
+      ...testConfig({ zones: 1 }),
+      forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1800 },
+    };
+    const pool = controllerConfig.zones[0].poolName;
+    const zone = controllerConfig.zones[0].zone;
+    let revised = false;
+    const prometheus: RangeQuerier = {
+      queryRange: async (_promql, startMs, endMs) => {
+        const points: Array<{ atMs: number; value: number }> = [];
+        for (let atMs = Math.ceil(startMs / STEP_MS) * STEP_MS; atMs <= endMs; atMs += STEP_MS) {
+          // The revision raises the last day's values: the forecast then missed them.
+          const value = revised && atMs > endMs - DAY_MS ? 140 : 100;
+          points.push({ atMs, value: value * MIB });
+        }
+        return [{ labels: { pool }, points }];
+      },
+    };
+    const history = new ForecastHistory(prometheus, controllerConfig);
+    const nowMs = Math.floor(NOW_MS / 1_800_000) * 1_800_000;
+    await history.refresh(nowMs);
+    const before = history.heldHistory(zone);
+    expect(history.forecasts(nowMs)?.[0].recentErrorMiBps).toBe(0);
+    revised = true;
+    const laterMs = nowMs + FORECAST_REFRESH_SECONDS * 1000;
+    await history.refresh(laterMs);
+    const after = history.heldHistory(zone);
+    expect(after).not.toBe(before);
+    const figure = history.forecasts(laterMs)?.[0].recentErrorMiBps;
+    expect(figure).toBeGreaterThan(30);
+    expect(figure).toBe(fresh(after, laterMs, controllerConfig.forecast));
   });
 });
