@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import {
   DEFAULT_FORECAST,
   FORECAST_CORRECTION_MAX_GAP_SECONDS,
+  FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS,
   forecastZone,
   type DemandSample,
   type ForecastConfig,
@@ -23,7 +24,16 @@ import {
   ForecastHistory,
   type RangeQuerier,
 } from '../../controller/forecast-history';
-import { NOW_MS, testConfig } from './fixtures';
+import type { ControllerConfig } from '../../controller/config';
+import { decide, type Memory, type Observed } from '../../controller/decide';
+import {
+  forecastAndRampConfig,
+  healthyCluster,
+  memoryWithRampSamples,
+  NOW_MS,
+  testConfig,
+  zoneForecasts,
+} from './fixtures';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -137,41 +147,54 @@ describe('the recent error cache never serves a stale figure', () => {
     forecastZone('a', [...history], nowMs, forecastConfig).recentErrorMiBps;
 
   test('property: appends, inserts in the middle, trims at the front, two configs, clock back and forth', () => {
-    const other: ForecastConfig = { ...config, leadTimeSeconds: 1470, quantile: 0.5 };
+    // Same lead time, other quantile or other days: only the cache's config key tells them apart.
+    const configs: readonly ForecastConfig[] = [
+      config,
+      { ...config, leadTimeSeconds: 1470, quantile: 0.5 },
+      { ...config, quantile: 0.5 },
+      { ...config, historyDays: 2 },
+    ];
     fc.assert(
       fc.property(
+        // Between two passes, one to three changes (a trim and an insert together keep the count).
         fc.array(
-          fc.record({
-            op: fc.constantFrom('append', 'insert', 'trim', 'config', 'clock'),
-            value: fc.integer({ min: 50, max: 400 }),
-            where: fc.integer({ min: 0, max: 1_000_000 }),
-          }),
-          { minLength: 1, maxLength: 12 },
+          fc.array(
+            fc.record({
+              op: fc.constantFrom('append', 'insert', 'trim', 'config', 'clock'),
+              value: fc.integer({ min: 50, max: 400 }),
+              where: fc.integer({ min: 0, max: 1_000_000 }),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+          { minLength: 1, maxLength: 10 },
         ),
-        ops => {
+        passes => {
           const startMs = MONDAY;
           let nowMs = MONDAY + 3 * DAY_MS;
           const history = samples(startMs, nowMs + 1, atMs =>
             ((atMs - MONDAY) / STEP_MS) % 7 === 0 ? 180 : 100,
           );
           let current = config;
-          for (const { op, value, where } of ops) {
-            if (op === 'append') {
-              nowMs += STEP_MS;
-              history.push({ atMs: nowMs, demandMiBps: value });
-            } else if (op === 'insert') {
-              // A sample between two held ones (a backfill), anywhere in the history.
-              const index = 1 + (where % (history.length - 1));
-              const atMs = history[index - 1].atMs + 1;
-              if (atMs < history[index].atMs) {
-                history.splice(index, 0, { atMs, demandMiBps: value });
+          forecastZone('a', history, nowMs, current);
+          for (const pass of passes) {
+            for (const { op, value, where } of pass) {
+              if (op === 'append') {
+                nowMs += STEP_MS;
+                history.push({ atMs: nowMs, demandMiBps: value });
+              } else if (op === 'insert') {
+                // A sample between two held ones (a backfill), anywhere in the history.
+                const index = 1 + (where % (history.length - 1));
+                const atMs = history[index - 1].atMs + 1;
+                if (atMs < history[index].atMs) {
+                  history.splice(index, 0, { atMs, demandMiBps: value });
+                }
+              } else if (op === 'trim') {
+                history.splice(0, 1 + (where % 3));
+              } else if (op === 'config') {
+                current = configs[where % configs.length];
+              } else {
+                nowMs += ((where % 13) - 6) * 600_000;
               }
-            } else if (op === 'trim') {
-              history.splice(0, 1 + (where % 12));
-            } else if (op === 'config') {
-              current = current === config ? other : config;
-            } else {
-              nowMs += ((where % 13) - 6) * 600_000;
             }
             expect(forecastZone('a', history, nowMs, current).recentErrorMiBps).toBe(
               fresh(history, nowMs, current),
@@ -216,5 +239,69 @@ describe('the recent error cache never serves a stale figure', () => {
     const figure = history.forecasts(laterMs)?.[0].recentErrorMiBps;
     expect(figure).toBeGreaterThan(30);
     expect(figure).toBe(fresh(after, laterMs, controllerConfig.forecast));
+  });
+});
+
+describe('the lead time bound of the recent error', () => {
+  test('exactly FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS (600 s): computed; a second less: unknown', () => {
+    const nowMs = MONDAY + 4 * DAY_MS;
+    const history = samples(MONDAY, nowMs + 1, () => 100);
+    const at = (leadTimeSeconds: number) =>
+      forecastZone('a', history, nowMs, { ...config, leadTimeSeconds }).recentErrorMiBps;
+    expect(FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS).toBe(600);
+    expect(at(600)).toBe(0);
+    expect(at(599)).toBeUndefined();
+  });
+});
+
+/**
+ * `forecastTrusted` on figures no mean absolute error can be (a broken or foreign source of
+ * `Observed.forecast`): the full window. Test config as in forecast-trusted-window.test.ts
+ * (tolerance 5 MiB/s, windows 600 / 180 s, level 2 carries 100 MiB/s at the target).
+ */
+describe('a recent error that is not a figure is never trusted', () => {
+  const controllerConfig: ControllerConfig = forecastAndRampConfig();
+
+  function observedWith(recentErrorMiBps: number): Observed {
+    const forecast = zoneForecasts(controllerConfig, 96, 'ok').map(zone => ({
+      ...zone,
+      recentErrorMiBps,
+    }));
+    return {
+      ...healthyCluster(controllerConfig, { nodesPerZone: 4, demandMiBps: 94 }),
+      forecast,
+    };
+  }
+
+  function carried(seconds: number): Memory {
+    const memory = memoryWithRampSamples(controllerConfig, () => 94);
+    const sinceMs = NOW_MS - seconds * 1000;
+    return {
+      ...memory,
+      levelCarriesSinceMs: Object.fromEntries(
+        controllerConfig.zones.map(zone => [
+          zone.zone,
+          Object.fromEntries(
+            controllerConfig.balancedNodeCounts.map(level => [String(level), sinceMs]),
+          ),
+        ]),
+      ),
+    };
+  }
+
+  test.each([-1, -0.001, Number.NEGATIVE_INFINITY, Number.NaN, Number.POSITIVE_INFINITY])(
+    'recentErrorMiBps %p, descent confirmed, carried 200 s: the full window (400 s more)',
+    recentErrorMiBps => {
+      const plan = decide(observedWith(recentErrorMiBps), controllerConfig, carried(200));
+      expect(plan.zones[0].descentConfirmed).toBe(true);
+      expect(plan.zones[0].forecastTrusted).toBeUndefined();
+      expect(plan.action?.kind).not.toBe('scale-in');
+      expect(plan.detail).toContain('waiting 400s more');
+    },
+  );
+
+  test('0 is a figure: the short window', () => {
+    const plan = decide(observedWith(0), controllerConfig, carried(200));
+    expect(plan.action?.kind).toBe('scale-in');
   });
 });
