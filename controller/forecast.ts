@@ -230,7 +230,10 @@ function pastWindows(
 
 /**
  * Forecasts one zone's demand for the next lead time from its history (ascending by `atMs`;
- * samples after `nowMs` are ignored). Pure.
+ * samples after `nowMs` are ignored). Pure as long as a history passed once is never changed in
+ * place except by appending later samples (pass a new array otherwise, as `ForecastHistory`
+ * does): `recentErrorMiBps` is cached per array (`errorCaches`), and a value revised in place at
+ * the same length and first sample would not be seen.
  */
 export function forecastZone(
   zone: string,
