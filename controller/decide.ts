@@ -250,13 +250,21 @@ function descentConfirmed(
  * in the prod example). The margin is the least slack the controller keeps for demand coming back
  * at any level; a forecast whose typical miss is smaller than that slack is as good a guard as
  * the part of the stabilization window that only waits for noise to settle. An unknown error
- * (missing windows, under two days of history, a forecast not `ok`) is never trusted. The caller
+ * (missing windows, under two days of history, a forecast not `ok`), and a figure that is not
+ * finite or is negative, is never trusted. The caller
  * also needs the descent confirmed (`descentConfirmed`); the result only shortens a wait that
  * current demand already satisfies (`scaleInActionOrHold`).
  */
 function forecastTrusted(forecast: ZoneForecast | undefined, toleranceMiBps: number): boolean {
   const errorMiBps = forecast?.status === 'ok' ? forecast.recentErrorMiBps : undefined;
-  return errorMiBps !== undefined && Number.isFinite(errorMiBps) && errorMiBps <= toleranceMiBps;
+  // A mean absolute error is finite and >= 0: anything else (NaN, +-Infinity, a negative figure
+  // from a broken source) is not a figure, so never trusted.
+  return (
+    errorMiBps !== undefined &&
+    Number.isFinite(errorMiBps) &&
+    errorMiBps >= 0 &&
+    errorMiBps <= toleranceMiBps
+  );
 }
 
 /**

@@ -136,8 +136,10 @@ export interface ZoneForecast {
    * at a whole multiple of the lead time since the epoch, the last at or before now), each judged
    * as `errorMiBps` is (the past days' quantile of that window minus the highest demand seen in
    * it), on half-open windows that tile the day.
-   * Undefined (never 0) when any of those windows lacks a sample today or on the past days (a gap,
-   * or less than about two days of history), when the lead time is under
+   * Undefined (never 0) when any of those windows lacks a sample on the past days or has today a
+   * stretch longer than `FORECAST_CORRECTION_MAX_GAP_SECONDS` without one (a gap, which may hide
+   * the window's peak, or a history that stopped; less than about two days of history), when a
+   * sample makes it NaN or infinite, when the lead time is under
    * `FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS`, and whenever the forecast is not `ok`: missing data
    * never reads as a small error. `decide` lets a small one shorten a scale-in wait
    * (`forecastTrusted` there).
@@ -228,7 +230,10 @@ function pastWindows(
 
 /**
  * Forecasts one zone's demand for the next lead time from its history (ascending by `atMs`;
- * samples after `nowMs` are ignored). Pure.
+ * samples after `nowMs` are ignored). Pure as long as a history passed once is never changed in
+ * place except by appending later samples (pass a new array otherwise, as `ForecastHistory`
+ * does): `recentErrorMiBps` is cached per array (`errorCaches`), and a value revised in place at
+ * the same length and first sample would not be seen.
  */
 export function forecastZone(
   zone: string,
@@ -320,7 +325,7 @@ function recentForecastError(
     if (errorMiBps === undefined) known = false;
     else sum += Math.abs(errorMiBps);
   }
-  const errorMiBps = known ? sum / windows : undefined;
+  const errorMiBps = known && Number.isFinite(sum) ? sum / windows : undefined;
   cache.last = { endMs: lastEndMs, count, firstMs, errorMiBps };
   return errorMiBps;
 }
@@ -385,12 +390,23 @@ function windowError(
   }
   const forecastMiBps = behindQuantile(history, endMs, leadMs, config);
   // [endMs - leadMs, endMs), as the forecast reads the past days: a sample at the end belongs to
-  // the next window (a ramp at a window's edge would otherwise count as a miss of both).
-  const actualMiBps = peakSince(history, endMs - leadMs, endMs - 1);
-  const errorMiBps =
+  // the next window (a ramp at a window's edge would otherwise count as a miss of both). Only a
+  // window covered as the correction's is (no stretch over `FORECAST_CORRECTION_MAX_GAP_SECONDS`
+  // without a sample) has a known peak: a peak in a gap, taken for none, would hide a miss.
+  const covered = coversWindow(
+    history,
+    endMs - leadMs,
+    endMs - 1,
+    FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
+  );
+  const actualMiBps = covered ? peakSince(history, endMs - leadMs, endMs - 1) : undefined;
+  const difference =
     forecastMiBps === undefined || actualMiBps === undefined
       ? undefined
       : forecastMiBps - actualMiBps;
+  // A NaN or infinite sample makes the figure unknown, never NaN (`recentErrorMiBps`).
+  const errorMiBps =
+    difference !== undefined && Number.isFinite(difference) ? difference : undefined;
   // Windows more than a day back are not read again; keep the cache to about two days of them.
   if (cache.byEndMs.size > 4 * forecastRecentErrorWindows(leadMs / 1000)) {
     for (const each of [...cache.byEndMs.keys()]) {
