@@ -49,7 +49,7 @@ function changedInputs(before: StackPlan, after: StackPlan): string[] {
 }
 
 /** The `strimzi.io/next-node-ids` annotation of each KafkaNodePool in the Kafka ConfigGroup. */
-function nodeIdBlocks(plan: StackPlan): Record<string, string> {
+function nodeIdBlocks(plan: StackPlan): Record<string, string | undefined> {
   const group = plan.get(TYPES.configGroup, 'orders-kafka');
   const objects = group.inputs['objs'] as Array<{
     kind: string;
