@@ -106,7 +106,8 @@ describe('a reordered zones list under the Pulumi program (zones a, b, c -> b, a
         'aws:ec2/subnet:Subnet orders-private-us-east-1b: cidrBlock',
         'aws:ec2/subnet:Subnet orders-public-us-east-1a: cidrBlock',
         'aws:ec2/subnet:Subnet orders-public-us-east-1b: cidrBlock',
-        // Subnet ID lists in zone order (the same IDs; EKS keeps them as a set).
+        // Subnet ID lists in zone order: the same IDs in another order (whether the AWS provider
+        // diffs them as a set was not checked here).
         'eks:index:Cluster orders-eks: privateSubnetIds',
         'eks:index:Cluster orders-eks: publicSubnetIds',
         'aws:eks/nodeGroup:NodeGroup orders-system: subnetIds',
