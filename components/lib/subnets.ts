@@ -4,6 +4,12 @@
  *
  * The VPC range is cut into 8 equal blocks: blocks 0-5 are the private subnets of zones 0-5, block
  * 7 is cut again into 8 public subnets. A /16 gives /19 private (8,192 addresses) and /22 public.
+ *
+ * A zone's blocks follow its POSITION in `zones`, not its name: once the VPC exists, a reordered
+ * list (or a zone inserted or removed before the end) gives the moved zones other ranges, which
+ * `pulumi up` applies by replacing their subnets. Nothing here refuses that; docs/deploy-to-aws.md
+ * (Changing `zones` on a deployed stack) says to keep the order; test/components/zone-order.test.ts
+ * pins which inputs follow the position.
  */
 import * as ipaddr from 'ipaddr.js';
 
