@@ -230,6 +230,7 @@ export async function runSchedule(
       events: world,
       liveNodeCheck: world,
       liveRecordCheck: world,
+      liveBrokerCheck: world,
       leadership: () => world.leadership,
       now: () => world.controllerNowMs(),
       metrics: new ControllerMetrics({ defaultMetrics: false }),

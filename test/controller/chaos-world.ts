@@ -26,6 +26,7 @@ import type {
   EventRecorder,
   GroupWriter,
   Leadership,
+  LiveBrokerCheck,
   LiveNodeCheck,
   LiveRecordCheck,
 } from '../../controller/ports';
@@ -208,7 +209,13 @@ export const OPERATOR_DELAY_MS = 300_000;
 
 /** The world. Times are epoch ms from `NOW_MS`. */
 export class ChaosWorld
-  implements ClusterWriter, GroupWriter, EventRecorder, LiveNodeCheck, LiveRecordCheck
+  implements
+    ClusterWriter,
+    GroupWriter,
+    EventRecorder,
+    LiveNodeCheck,
+    LiveRecordCheck,
+    LiveBrokerCheck
 {
   nowMs = NOW_MS;
   readonly history: HistoryEvent[] = [];
@@ -1176,6 +1183,22 @@ export class ChaosWorld
       unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
       brokers: this.brokersOn(nodeName).map(pod => pod.podName),
     };
+  }
+
+  /** The live read of every broker pod (never stale; fails like any API call during an API fault). */
+  async brokersNow(): Promise<readonly ObservedBroker[]> {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    return this.pods.map(pod => ({
+      podName: pod.podName,
+      uid: pod.uid,
+      zone: pod.zone,
+      nodeName: pod.nodeName,
+      ready: pod.ready,
+      rollRequested: pod.rollRequested,
+      terminating: false,
+      readySinceMs: pod.readySinceMs,
+    }));
   }
 
   /**
