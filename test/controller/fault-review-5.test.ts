@@ -12,9 +12,18 @@
  *    steps of a removal (unprotect, terminate) already read their node live; the roll did not.
  *    Now every roll request (a move and its retry) reads the broker pods live
  *    (`LiveBrokerCheck.brokersNow`) and asks the gate again with them.
+ * 2. A Ready broker pod whose Ready condition carries no `lastTransitionTime` counted as Ready since
+ *    for ever. The checks that need partition health sampled after the last broker became Ready
+ *    (`kafkaBlocker` before a move, `moveIsDone` at its end) then passed on a sample taken before
+ *    the pod started, while its replicas were still catching up: a move ended, and the next one
+ *    started, on partition counts that said nothing about the moved broker. Now the observation
+ *    gives such a pod the time this process first saw it Ready (`ReadySinceMemory`, wired in
+ *    `main.ts`), never earlier than the truth.
  */
 import fc from 'fast-check';
 import type { Observed, ObservedBroker } from '../../controller/model';
+import { ReadySinceMemory, assembleObservation, type PodLike } from '../../controller/observe';
+import { kafkaBlocker } from '../../controller/safety';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { Reconciler } from '../../controller/reconciler';
 import { FakeCluster } from './fake-cluster';
@@ -164,5 +173,144 @@ describe('fault 1: a roll request is checked against a live read of the broker p
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+/**
+ * The broker pods of `config` as the API server would list them: all Ready and bound, the Ready
+ * condition of those in `unstamped` without a `lastTransitionTime`, the others stamped an hour
+ * before `NOW_MS`.
+ */
+function brokerPods(unstamped: ReadonlySet<string>, notReady: ReadonlySet<string>): PodLike[] {
+  return config.zones.flatMap((zone, zoneIndex) =>
+    Array.from({ length: zone.brokers }, (_, index) => {
+      const name = `orders-${zone.poolName}-${(zoneIndex + 1) * 1000 + index}`;
+      const ready = !notReady.has(name);
+      return {
+        metadata: {
+          name,
+          uid: `uid-${name}`,
+          labels: { 'strimzi.io/pool-name': zone.poolName },
+        },
+        spec: { nodeName: `node-${zone.poolName.slice(-1)}-0` },
+        status: {
+          conditions: [
+            {
+              type: 'Ready',
+              status: ready ? 'True' : 'False',
+              ...(unstamped.has(name)
+                ? {}
+                : { lastTransitionTime: new Date(NOW_MS - 3_600_000).toISOString() }),
+            },
+          ],
+        },
+      };
+    }),
+  );
+}
+
+/**
+ * One observation as `main.ts` assembles it: the pods above, partition health 0 sampled at
+ * `healthAtMs` for every pod, the other sources fresh; through `memory` as `main.ts` wires it.
+ */
+function observedAt(
+  nowMs: number,
+  healthAtMs: number,
+  pods: readonly PodLike[],
+  memory: ReadySinceMemory,
+): Observed {
+  const names = pods.map(pod => pod.metadata?.name ?? '');
+  return memory.fill(
+    assembleObservation(
+      {
+        nowMs,
+        nodes: config.zones.map(zone => {
+          const name = `node-${zone.poolName.slice(-1)}-0`;
+          return {
+            metadata: {
+              name,
+              uid: `uid-${name}`,
+              labels: { 'topology.kubernetes.io/zone': zone.zone },
+            },
+            spec: { providerID: `aws:///${zone.zone}/i-${zone.poolName.slice(-1)}0` },
+            status: { conditions: [{ type: 'Ready', status: 'True' }] },
+          };
+        }),
+        pods,
+        kafka: { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+        kubernetesSyncedAtMs: nowMs,
+        prometheus: {
+          atMs: healthAtMs,
+          loads: names.map(podName => ({ podName, receiveMiBps: 1, transmitMiBps: 1 })),
+          underReplicatedPartitions: 0,
+          underMinIsrPartitions: 0,
+          healthSampledAtMs: Object.fromEntries(names.map(name => [name, healthAtMs])),
+        },
+        autoscaling: { atMs: nowMs, groups: [] },
+      },
+      config,
+    ),
+  );
+}
+
+describe('fault 2: a Ready broker pod without a readiness time is not Ready since for ever', () => {
+  const restarted = 'orders-brokers-a-1000';
+
+  test('a broker Ready again without lastTransitionTime: no move on health sampled before it was seen Ready', () => {
+    // GIVEN a process that saw broker 1000 restarting at t0, then Ready at t1 = t0 + 30 s with no
+    // lastTransitionTime on its Ready condition, and partition health last sampled at t1 - 20 s
+    // (the oldest raw sample: before the broker was Ready, its replicas not caught up)
+    const memory = new ReadySinceMemory();
+    const t0 = NOW_MS;
+    observedAt(t0, t0 - 10_000, brokerPods(new Set([restarted]), new Set([restarted])), memory);
+    const t1 = t0 + 30_000;
+    const pods = brokerPods(new Set([restarted]), new Set());
+    // WHEN the controller asks whether a move may start
+    const blocker = kafkaBlocker(observedAt(t1, t1 - 20_000, pods, memory), config);
+    // THEN it holds: partition health was sampled before that broker became Ready
+    expect(blocker?.reason).toBe('stale-data');
+    expect(blocker?.detail).toContain('before the latest broker became Ready');
+    // AND the way out: a sample taken after it was seen Ready lets the move go
+    const t2 = t1 + 30_000;
+    expect(kafkaBlocker(observedAt(t2, t1 + 15_000, pods, memory), config)).toBeUndefined();
+  });
+
+  test('property: a move never passes on health sampled before a stamp-less broker was first seen Ready', () => {
+    const allNames = brokerPods(new Set(), new Set()).map(pod => pod.metadata?.name ?? '');
+    // Each pass: which brokers are not Ready, which carry no stamp, and how old the health sample
+    // is (seconds before the pass: it may predate the pass before).
+    const pass = fc.record({
+      notReady: fc.subarray(allNames, { maxLength: 2 }),
+      unstamped: fc.subarray(allNames),
+      sampleAgeSeconds: fc.integer({ min: 0, max: 90 }),
+    });
+    let allowedPasses = 0;
+    fc.assert(
+      fc.property(fc.array(pass, { minLength: 1, maxLength: 8 }), passes => {
+        const memory = new ReadySinceMemory();
+        // When this process first saw each pod Ready in its current Ready streak.
+        const firstSeenReady = new Map<string, number>();
+        passes.forEach((each, index) => {
+          const nowMs = NOW_MS + index * 30_000;
+          const notReady = new Set(each.notReady);
+          for (const name of allNames) {
+            if (notReady.has(name)) firstSeenReady.delete(name);
+            else if (!firstSeenReady.has(name)) firstSeenReady.set(name, nowMs);
+          }
+          const healthAtMs = nowMs - each.sampleAgeSeconds * 1000;
+          const pods = brokerPods(new Set(each.unstamped), notReady);
+          const allowed = kafkaBlocker(observedAt(nowMs, healthAtMs, pods, memory), config);
+          if (allowed !== undefined) return;
+          allowedPasses++;
+          for (const name of each.unstamped) {
+            const seenMs = firstSeenReady.get(name);
+            if (seenMs !== undefined) expect(healthAtMs).toBeGreaterThan(seenMs);
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+    // Not vacuous: moves were allowed on many passes.
+    expect(allowedPasses).toBeGreaterThan(10);
   });
 });
