@@ -19,8 +19,18 @@
  *    started, on partition counts that said nothing about the moved broker. Now the observation
  *    gives such a pod the time this process first saw it Ready (`ReadySinceMemory`, wired in
  *    `main.ts`), never earlier than the truth.
+ * 3. A partial Prometheus answer was taken as a whole one. The HTTP API answers `success` with a
+ *    `warnings` list when part of the data could not be read (a Thanos store, a remote-read
+ *    endpoint or a shard that failed) and returns the series it did collect: the namespace-wide
+ *    sum of under-replicated partitions then reads 0 without the failed store's brokers, and the
+ *    per-pod health times (a separate query, which that store may have answered) do not show it.
+ *    And a partition count read as one number took the first series of an answer with several (a
+ *    query without `sum`): one broker's count for the cluster's. Now both are refused at the
+ *    adapter (`PrometheusError`, so the data counts as missing: `stale-data`); a pod whose health
+ *    time is answered twice keeps the older one.
  */
 import fc from 'fast-check';
+import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/prometheus';
 import type { Observed, ObservedBroker } from '../../controller/model';
 import { ReadySinceMemory, assembleObservation, type PodLike } from '../../controller/observe';
 import { kafkaBlocker } from '../../controller/safety';
@@ -312,5 +322,121 @@ describe('fault 2: a Ready broker pod without a readiness time is not Ready sinc
     );
     // Not vacuous: moves were allowed on many passes.
     expect(allowedPasses).toBeGreaterThan(10);
+  });
+});
+
+describe('fault 3: a partial Prometheus answer is no answer', () => {
+  const queries = {
+    brokerReceiveBytesPerSecond: 'rx',
+    brokerTransmitBytesPerSecond: 'tx',
+    underReplicatedPartitions: 'urp',
+    underMinIsrPartitions: 'umi',
+    brokerHealthSampleTimestamps: 'hs',
+  };
+  const atSeconds = 1_700_000_000;
+  type Series = Array<[Record<string, string>, number]>;
+  const healthy: Record<string, Series> = {
+    rx: [
+      [{ pod: 'b-0' }, 1],
+      [{ pod: 'b-1' }, 1],
+    ],
+    tx: [
+      [{ pod: 'b-0' }, 1],
+      [{ pod: 'b-1' }, 1],
+    ],
+    urp: [[{}, 0]],
+    umi: [[{}, 0]],
+    hs: [
+      [{ pod: 'b-0' }, atSeconds],
+      [{ pod: 'b-1' }, atSeconds],
+    ],
+  };
+
+  /** A Prometheus that answers `answers`, with `warnings` on the queries named in `partial`. */
+  function prometheus(
+    answers: Record<string, Series>,
+    partial: ReadonlySet<string> = new Set(),
+  ): PrometheusAdapter {
+    const fetchFn = (async (input: string | URL | Request) => {
+      const query = new URL(String(input)).searchParams.get('query') ?? '';
+      const body = {
+        status: 'success',
+        ...(partial.has(query)
+          ? { warnings: ['store 10.0.0.7:10901 unavailable: context deadline exceeded'] }
+          : {}),
+        data: {
+          resultType: 'vector',
+          result: (answers[query] ?? []).map(([metric, value]) => ({
+            metric,
+            value: [atSeconds, String(value)],
+          })),
+        },
+      };
+      return new Response(JSON.stringify(body), { status: 200 });
+    }) as typeof fetch;
+    return new PrometheusAdapter('http://prom:9090', fetchFn);
+  }
+
+  test('an answer with warnings (a store that failed): refused, not read as 0 under-replicated', async () => {
+    // GIVEN a Prometheus whose under-replicated sum could not read one store (it answers the
+    // brokers it has: 0), while every other answer is whole
+    const adapter = prometheus(healthy, new Set(['urp']));
+    // WHEN the controller reads the metrics THEN it gets no data (stale-data), not a 0
+    await expect(adapter.kafkaMetrics(queries)).rejects.toThrow(PrometheusError);
+    await expect(adapter.kafkaMetrics(queries)).rejects.toThrow(/partial answer.*urp/);
+    // AND the same answers without the warning are read (the way out: the store answers again)
+    expect((await prometheus(healthy).kafkaMetrics(queries)).underReplicatedPartitions).toBe(0);
+  });
+
+  test('property: a warning on any query, or several series for a count, is never read as data', async () => {
+    const names = Object.keys(queries).map(key => queries[key as keyof typeof queries]);
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(names), fc.subarray(['urp', 'umi']), async (partial, split) => {
+        // A count answered per broker (a query without sum): b-0 has 0, b-1 has 7.
+        const answers = { ...healthy };
+        for (const name of split) {
+          answers[name] = [
+            [{ pod: 'b-0' }, 0],
+            [{ pod: 'b-1' }, 7],
+          ];
+        }
+        const adapter = prometheus(answers, new Set(partial));
+        const read = adapter.kafkaMetrics(queries);
+        if (partial.length === 0 && split.length === 0) {
+          await expect(read).resolves.toMatchObject({ underReplicatedPartitions: 0 });
+        } else {
+          await expect(read).rejects.toThrow(PrometheusError);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  test('a range query with warnings is refused too (the forecast history)', async () => {
+    const fetchFn = (async () =>
+      new Response(
+        JSON.stringify({
+          status: 'success',
+          warnings: ['remote read from 10.0.0.8 failed'],
+          data: { resultType: 'matrix', result: [{ metric: {}, values: [[atSeconds, '1']] }] },
+        }),
+        { status: 200 },
+      )) as unknown as typeof fetch;
+    const adapter = new PrometheusAdapter('http://prom:9090', fetchFn);
+    await expect(adapter.queryRange('demand', 0, 60_000, 15)).rejects.toThrow(/partial answer/);
+  });
+
+  test('a pod whose health time is answered twice keeps the older one', async () => {
+    const adapter = prometheus({
+      ...healthy,
+      hs: [
+        [{ pod: 'b-0' }, atSeconds - 600],
+        [{ pod: 'b-0' }, atSeconds],
+        [{ pod: 'b-1' }, atSeconds],
+      ],
+    });
+    expect((await adapter.kafkaMetrics(queries)).healthSampledAtMs['b-0']).toBe(
+      (atSeconds - 600) * 1000,
+    );
   });
 });
