@@ -440,3 +440,109 @@ describe('fault 3: a partial Prometheus answer is no answer', () => {
     );
   });
 });
+
+describe('fault 4: no broker is moved while a node it may land on is not protected from scale-in', () => {
+  /**
+   * GIVEN the removal of node-a-1 about to move its first broker, and a new instance i-a9 whose
+   * Ready, schedulable Node node-a-9 joined zone a, not yet protected from scale-in (the
+   * housekeeping's `SetInstanceProtection` fails: throttled, or refused while the instance is
+   * still settling). Returns the cluster and a reconciler.
+   */
+  function drainBesideUnprotectedNode(retry = false): {
+    cluster: FakeCluster;
+    controller: Reconciler;
+  } {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const movePod = cluster.brokers
+      .filter(broker => broker.nodeName === 'node-a-1')
+      .sort((a, b) => a.podName.localeCompare(b.podName))[0];
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? {
+            ...node,
+            unschedulable: true,
+            operation: {
+              ...removalOfNodeA1({ fencingToken: 1, holder: 'a' }),
+              phase: 'drain',
+              phaseStartedAtMs: NOW_MS,
+              ...(retry
+                ? {
+                    move: {
+                      podName: movePod.podName,
+                      podUid: movePod.uid,
+                      requestedAtMs: NOW_MS - (config.moveTimeoutSeconds + 60) * 1000,
+                      attempt: 1,
+                    },
+                  }
+                : {}),
+            },
+          }
+        : node,
+    );
+    if (retry) {
+      cluster.strimzi = 'refuse';
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker.podName === movePod.podName ? { ...broker, rollRequested: true } : broker,
+      );
+    }
+    cluster.addInstance('us-east-1a', 9);
+    const controller = reconcilerOn(cluster, config, {
+      groups: {
+        raiseDesiredCapacity: (group, desired) => cluster.raiseDesiredCapacity(group, desired),
+        terminateInstance: (group, id) => cluster.terminateInstance(group, id),
+        setInstanceProtection: async (group, ids, on) => {
+          if (on) throw new Error('Throttling: Rate exceeded');
+          return cluster.setInstanceProtection(group, ids, on);
+        },
+      },
+    });
+    return { cluster, controller };
+  }
+
+  test('an unprotected landing node: the roll waits, and a lowered desired capacity finds no broker there', async () => {
+    const { cluster, controller } = drainBesideUnprotectedNode();
+    // WHEN the controller runs a pass and Strimzi acts on what it asked
+    await controller.reconcileOnce();
+    cluster.advance(60);
+    // THEN it asked no roll (the broker would land on node-a-9, the least loaded node)
+    expect(rolls(cluster)).toEqual([]);
+    // AND when someone lowers zone a's desired capacity, the group's pick hosts no broker
+    cluster.lowerDesiredFromOutside('asg-orders-kafka-a', 2);
+    const pickedHosts = cluster.scaledIn.map(
+      id => cluster.nodes.find(node => node.instanceId === id)?.name,
+    );
+    for (const host of pickedHosts) {
+      expect(cluster.brokers.filter(broker => broker.nodeName === host)).toEqual([]);
+    }
+  });
+
+  test('property: a roll goes out only when every node it may land on is protected and staying (first move and retry)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('InService', 'Terminating', 'Terminating:Wait', 'Terminated'),
+        fc.boolean(),
+        async (retry, protectedFromScaleIn, lifecycleState, schedulable) => {
+          const { cluster, controller } = drainBesideUnprotectedNode(retry);
+          cluster.groups = cluster.groups.map(group => ({
+            ...group,
+            instances: group.instances.map(instance =>
+              instance.instanceId === 'i-a9'
+                ? { ...instance, protectedFromScaleIn, lifecycleState }
+                : instance,
+            ),
+          }));
+          cluster.nodes = cluster.nodes.map(node =>
+            node.name === 'node-a-9' ? { ...node, unschedulable: !schedulable } : node,
+          );
+          await controller.reconcileOnce();
+          const safeLanding =
+            !schedulable || (protectedFromScaleIn && lifecycleState === 'InService');
+          expect(rolls(cluster)).toHaveLength(safeLanding ? 1 : 0);
+        },
+      ),
+      { numRuns: 64 },
+    );
+  });
+});
