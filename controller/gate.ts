@@ -104,12 +104,13 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
 /**
  * Why the broker `podName` must not be rolled now because of where it may land, or undefined: the
  * scheduler may put the new pod on any schedulable, Ready node of its zone, so each must be on an
- * instance its group lists InService and protected from scale-in. A node on an instance observed
+ * instance its group lists protected from scale-in. A node on an InService instance observed
  * unprotected (`protectedFromScaleIn: false`: just launched, the housekeeping's protect not taken
  * yet, or failing) could receive the broker and then be picked by anything that lowers the
  * group's desired capacity; one on an instance leaving its group (`Terminat*`, a Spot interruption)
- * would take the moved broker down again. A source that does not report protection (`undefined`)
- * is not judged, as in `releaseNode`; a node whose instance no group lists is left to the other
+ * would take the moved broker down again. An instance in another state (`Standby`, `Pending`) is
+ * not one a lowered desired capacity picks, and the housekeeping protects it once InService. A
+ * source that does not report protection (`undefined`) is not judged, as in `releaseNode`; a node whose instance no group lists is left to the other
  * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
  */
 export function landingBlocker(observed: Observed, podName: string): Blocker | undefined {
@@ -130,7 +131,7 @@ export function landingBlocker(observed: Observed, podName: string): Blocker | u
         detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,
       };
     }
-    if (instance.protectedFromScaleIn === false) {
+    if (instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false) {
       return {
         reason: 'no-room-to-move',
         detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is not protected from scale-in yet`,
