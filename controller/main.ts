@@ -162,6 +162,8 @@ async function main(): Promise<void> {
           },
           config,
         ),
+        // After the cache snapshot above: when the pod view was read (see `ReadySinceMemory`).
+        Date.now(),
       );
       const { kubernetesAtMs, prometheusAtMs, autoscalingAtMs } = observed.freshness;
       if (

@@ -191,14 +191,16 @@ export class ReadySinceMemory {
   private firstSeenReadyMs = new Map<string, number>();
 
   /**
-   * `observed` with every Ready broker pod's missing `readySinceMs` filled in (see the class),
-   * judged at `observed.nowMs`. Throws nothing.
+   * `observed` with every Ready broker pod's missing `readySinceMs` filled in (see the class).
+   * `seenAtMs`: when the pod view was read, epoch ms, never before it (`main.ts` reads its clock
+   * after the cache snapshot: the observation's `nowMs` is taken before the other sources'
+   * queries, which may take seconds). @default observed.nowMs. Throws nothing.
    */
-  fill(observed: Observed): Observed {
+  fill(observed: Observed, seenAtMs: number = observed.nowMs): Observed {
     const seen = new Map<string, number>();
     const brokers = observed.brokers.map(broker => {
       if (!broker.ready || broker.readySinceMs !== undefined) return broker;
-      const sinceMs = this.firstSeenReadyMs.get(broker.uid) ?? observed.nowMs;
+      const sinceMs = this.firstSeenReadyMs.get(broker.uid) ?? seenAtMs;
       seen.set(broker.uid, sinceMs);
       return { ...broker, readySinceMs: sinceMs };
     });

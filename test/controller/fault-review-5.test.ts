@@ -285,6 +285,28 @@ describe('fault 2: a Ready broker pod without a readiness time is not Ready sinc
     expect(kafkaBlocker(observedAt(t2, t1 + 15_000, pods, memory), config)).toBeUndefined();
   });
 
+  test('first seen when the pod view was read, not when the observation began (its queries took seconds)', () => {
+    // GIVEN an observation that began at t, whose Prometheus and Auto Scaling queries took 8 s
+    // before the pod cache was read, showing broker 1000 Ready for the first time, unstamped
+    const memory = new ReadySinceMemory();
+    const t = NOW_MS;
+    const pods = brokerPods(new Set([restarted]), new Set());
+    const assembled = observedAt(t, t + 5_000, pods, new ReadySinceMemory());
+    const withoutFill = {
+      ...assembled,
+      brokers: assembled.brokers.map(broker =>
+        broker.podName === restarted ? { ...broker, readySinceMs: undefined } : broker,
+      ),
+    };
+    // WHEN it is filled with the time of the read
+    const filled = memory.fill(withoutFill, t + 8_000);
+    // THEN a sample taken at t + 5 s (before the read) does not count as after it
+    expect(filled.brokers.find(broker => broker.podName === restarted)?.readySinceMs).toBe(
+      t + 8_000,
+    );
+    expect(kafkaBlocker(filled, config)?.reason).toBe('stale-data');
+  });
+
   test('property: a move never passes on health sampled before a stamp-less broker was first seen Ready', () => {
     const allNames = brokerPods(new Set(), new Set()).map(pod => pod.metadata?.name ?? '');
     // Each pass: which brokers are not Ready, which carry no stamp, and how old the health sample
