@@ -33,7 +33,7 @@ import fc from 'fast-check';
 import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/prometheus';
 import type { Observed, ObservedBroker } from '../../controller/model';
 import { ReadySinceMemory, assembleObservation, type PodLike } from '../../controller/observe';
-import { kafkaBlocker } from '../../controller/safety';
+import { kafkaBlocker, staleDataBlocker } from '../../controller/safety';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { Reconciler } from '../../controller/reconciler';
 import { FakeCluster } from './fake-cluster';
@@ -568,6 +568,70 @@ describe('fault 4: no broker is moved while a node it may land on is not protect
         },
       ),
       { numRuns: 64 },
+    );
+  });
+});
+
+describe('mutation check: survivors killed', () => {
+  test('property: each source is stale exactly when its data is more than staleAfterSeconds old or ahead', async () => {
+    // Kills a stale limit widened either way (past or future); the limit itself is still fresh.
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    const base = await cluster.observe();
+    const limitMs = config.staleAfterSeconds * 1000;
+    const sources = ['kubernetesAtMs', 'prometheusAtMs', 'autoscalingAtMs'] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...sources),
+        fc.integer({ min: -3 * limitMs, max: 3 * limitMs }),
+        (source, offsetMs) => {
+          const observed = {
+            ...base,
+            freshness: { ...base.freshness, [source]: base.nowMs + offsetMs },
+          };
+          const blocker = staleDataBlocker(observed, config);
+          expect(blocker?.reason === 'stale-data').toBe(Math.abs(offsetMs) > limitMs);
+        },
+      ),
+      {
+        numRuns: 300,
+        examples: [
+          ['prometheusAtMs', limitMs + 1],
+          ['kubernetesAtMs', -limitMs - 1],
+          ['autoscalingAtMs', limitMs],
+          ['prometheusAtMs', -limitMs],
+        ],
+      },
+    );
+  });
+
+  test('an infinite throughput sample is no series (named), never demand', async () => {
+    // Kills `isUsableSample` accepting an infinite value: +Inf demand would ask the largest level.
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    const base = await cluster.observe();
+    const pod = base.brokers[0].podName;
+    for (const value of [Infinity, -Infinity, NaN, -1]) {
+      const observed = {
+        ...base,
+        loads: (base.loads ?? []).map(load =>
+          load.podName === pod ? { ...load, receiveMiBps: value } : load,
+        ),
+      };
+      const blocker = staleDataBlocker(observed, config);
+      expect(blocker?.reason).toBe('stale-data');
+      expect(blocker?.detail).toContain(pod);
+    }
+  });
+
+  test('kafkaBlocker alone holds on unknown partition counts (it is also called without staleDataBlocker first)', async () => {
+    // An equivalent mutant on every path today (staleDataBlocker runs first), kept dead so that a
+    // new caller of kafkaBlocker cannot read a missing count as 0.
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    const base = await cluster.observe();
+    expect(kafkaBlocker({ ...base, underMinIsrPartitions: undefined }, config)?.reason).toBe(
+      'under-min-isr',
+    );
+    expect(kafkaBlocker({ ...base, underReplicatedPartitions: undefined }, config)?.reason).toBe(
+      'under-replicated',
     );
   });
 });
