@@ -36,6 +36,14 @@ import { ReadySinceMemory, assembleObservation, type PodLike } from '../../contr
 import { kafkaBlocker, staleDataBlocker } from '../../controller/safety';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { Reconciler } from '../../controller/reconciler';
+import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
+import {
+  FAULT_KINDS,
+  REVIEW_4_FAULT_KINDS,
+  REVIEW_5_FAULT_KINDS,
+  type Fault,
+  type FaultKind,
+} from './chaos-world';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import { NOW_MS, removalOfNodeA1, testConfig } from './fixtures';
@@ -262,6 +270,43 @@ function observedAt(
     ),
   );
 }
+
+describe("the chaos property with the fifth review's fault kind (a broker down, unseen for a while)", () => {
+  /** Every kind, the review's own drawn as often as all the others together. */
+  const others: readonly FaultKind[] = [...FAULT_KINDS, ...REVIEW_4_FAULT_KINDS];
+  const kinds: readonly FaultKind[] = [
+    ...others,
+    ...others.map((_, index) => REVIEW_5_FAULT_KINDS[index % REVIEW_5_FAULT_KINDS.length]),
+  ];
+  const schedules = fc
+    .array(faultArbOf(kinds), { minLength: 1, maxLength: 60 })
+    .map(faults => [...faults].sort((a, b) => a.atMs - b.atMs));
+
+  test('every schedule: the checker finds no violation, and the world settles', async () => {
+    await fc.assert(
+      fc.asyncProperty(schedules, fc.constantFrom(2, 3), async (faults, zones) => {
+        const { violations, world } = await runSchedule(faults, configWithZones(zones));
+        expect(violations).toEqual([]);
+        expectSettled(world);
+      }),
+      { numRuns: 40, seed: 2025, endOnFailure: true },
+    );
+  }, 300_000);
+
+  test('without the live read, a schedule of only this kind finds two brokers down', async () => {
+    // The kind is not vacuous: the same world, the controller without `LiveBrokerCheck`.
+    const faults: Fault[] = Array.from({ length: 40 }, (_, index) => ({
+      atMs: 60_000 + index * 270_000,
+      kind: 'pod-down-unseen' as const,
+      durationMs: 60_000,
+      pick: index * 7,
+    }));
+    const without = await runSchedule(faults, configWithZones(3), { liveBrokerCheck: false });
+    expect(without.violations.map(violation => violation.invariant)).toContain('two-brokers-down');
+    const withCheck = await runSchedule(faults, configWithZones(3));
+    expect(withCheck.violations).toEqual([]);
+  }, 120_000);
+});
 
 describe('fault 2: a Ready broker pod without a readiness time is not Ready since for ever', () => {
   const restarted = 'orders-brokers-a-1000';
@@ -633,5 +678,23 @@ describe('mutation check: survivors killed', () => {
     expect(kafkaBlocker({ ...base, underReplicatedPartitions: undefined }, config)?.reason).toBe(
       'under-replicated',
     );
+  });
+
+  test('a broker reported Ready but bound to no node holds moves (an object missing spec.nodeName)', async () => {
+    // Kills kafkaBlocker reading such a pod as up: the health-series check skips unbound pods, so
+    // this is the only check that sees it.
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    const base = await cluster.observe();
+    const pod = base.brokers[0].podName;
+    const observed = {
+      ...base,
+      brokers: base.brokers.map(broker =>
+        broker.podName === pod ? { ...broker, nodeName: undefined } : broker,
+      ),
+    };
+    expect(kafkaBlocker(observed, config)).toEqual({
+      reason: 'broker-not-ready',
+      detail: `broker ${pod} is not Ready`,
+    });
   });
 });
