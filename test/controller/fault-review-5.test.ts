@@ -28,6 +28,15 @@
  *    query without `sum`): one broker's count for the cluster's. Now both are refused at the
  *    adapter (`PrometheusError`, so the data counts as missing: `stale-data`); a pod whose health
  *    time is answered twice keeps the older one.
+ * 4. A move's new pod could land on a node whose instance was not protected from scale-in. The
+ *    scheduler puts a rolled broker on any schedulable, Ready node of its zone; a roll went out
+ *    while one of them was on an InService instance observed unprotected (just launched, the
+ *    housekeeping's `SetInstanceProtection` not taken yet or failing), so the broker landed on an
+ *    instance that a lowered desired capacity could pick. The gate now holds a roll request while
+ *    such a node exists, or one on an instance that is leaving its group (`landingBlocker`).
+ *
+ * Fault kind added to the chaos world (`REVIEW_5_FAULT_KINDS`): `pod-down-unseen`. Mutation check:
+ * see the last describe block.
  */
 import fc from 'fast-check';
 import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/prometheus';
