@@ -43,6 +43,7 @@ import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/pr
 import type { Observed, ObservedBroker } from '../../controller/model';
 import { ReadySinceMemory, assembleObservation, type PodLike } from '../../controller/observe';
 import { kafkaBlocker, staleDataBlocker } from '../../controller/safety';
+import { writeBlocker } from '../../controller/gate';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { Reconciler } from '../../controller/reconciler';
 import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
@@ -705,5 +706,37 @@ describe('mutation check: survivors killed', () => {
       reason: 'broker-not-ready',
       detail: `broker ${pod} is not Ready`,
     });
+  });
+
+  test('unprotect and terminate hold while a second Node names the same instance (with a broker on it)', async () => {
+    // Kills the gate's "exactly one node maps to the instance" reduced to "the first one found is
+    // the record's node": a Node that re-registered under another name (same providerID) may
+    // host brokers the empty-node check, which looks at the record's node only, does not see.
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const base = await cluster.observe();
+    const emptied = {
+      ...base,
+      nodes: [
+        ...base.nodes.map(node =>
+          node.name === 'node-a-1' ? { ...node, unschedulable: true } : node,
+        ),
+        { ...base.nodes[0], name: 'node-a-1-again', uid: 'uid-again', instanceId: 'i-a1' },
+      ],
+      brokers: base.brokers.map(broker =>
+        broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-1-again' } : broker,
+      ),
+    };
+    for (const kind of ['unprotect-instance', 'terminate-instance'] as const) {
+      const write = {
+        kind,
+        groupName: 'asg-orders-kafka-a',
+        instanceId: 'i-a1',
+        nodeName: 'node-a-1',
+      };
+      expect(writeBlocker(emptied, config, write)).toEqual({
+        reason: 'stale-data',
+        detail: 'instance i-a1 maps to node-a-1, node-a-1-again, not to node node-a-1',
+      });
+    }
   });
 });
