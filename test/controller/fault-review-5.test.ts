@@ -739,4 +739,27 @@ describe('mutation check: survivors killed', () => {
       });
     }
   });
+
+  test('the pod to roll replaced since the cached view (same name, new UID): no roll is asked, the pass goes on', async () => {
+    // The live read compares the pod's UID before the gate: the step chose the old pod, and its
+    // record would name a UID that no longer exists. (The adapter refuses the patch too, as an
+    // error that fails the pass; the live read skips the step instead.)
+    const { cluster, controller } = await drainWithLaggingPodView(
+      false,
+      cluster => {
+        const target = cluster.brokers
+          .filter(broker => broker.nodeName === 'node-a-1')
+          .sort((a, b) => a.podName.localeCompare(b.podName))[0];
+        cluster.brokers = cluster.brokers.map(broker =>
+          // Recreated by someone, starting on the other node (not Ready yet).
+          broker === target
+            ? { ...broker, uid: 'uid-recreated', nodeName: 'node-a-0', ready: false }
+            : broker,
+        );
+      },
+      true,
+    );
+    await expect(controller.reconcileOnce()).resolves.toMatchObject({ acted: false });
+    expect(rolls(cluster)).toEqual([]);
+  });
 });
