@@ -44,6 +44,7 @@ import type { Observed, ObservedBroker } from '../../controller/model';
 import { ReadySinceMemory, assembleObservation, type PodLike } from '../../controller/observe';
 import { kafkaBlocker, staleDataBlocker } from '../../controller/safety';
 import { writeBlocker } from '../../controller/gate';
+import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { Reconciler } from '../../controller/reconciler';
 import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
@@ -56,7 +57,7 @@ import {
 } from './chaos-world';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
-import { NOW_MS, removalOfNodeA1, testConfig } from './fixtures';
+import { NOW_MS, STEP_CONTEXT, removalOfNodeA1, testConfig } from './fixtures';
 
 const config = testConfig();
 
@@ -761,5 +762,76 @@ describe('mutation check: survivors killed', () => {
     );
     await expect(controller.reconcileOnce()).resolves.toMatchObject({ acted: false });
     expect(rolls(cluster)).toEqual([]);
+  });
+
+  test('a move is not done while partitions are under min ISR, even with none counted under-replicated', async () => {
+    // Kills the move's end reading the under-replicated count alone: the two counts are separate
+    // series (another exporter, another scrape), and either one above 0 means not in sync.
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const base = await cluster.observe();
+    const moved = base.brokers.find(broker => broker.nodeName === 'node-a-1');
+    if (moved === undefined) throw new Error('no broker on node-a-1');
+    const record: OperationRecord = {
+      ...removalOfNodeA1(STEP_CONTEXT),
+      phase: 'drain',
+      phaseStartedAtMs: NOW_MS,
+      move: { podName: moved.podName, podUid: moved.uid, requestedAtMs: NOW_MS, attempt: 1 },
+    };
+    // GIVEN the moved broker recreated, Ready on node-a-0 since before the last health sample
+    const after = {
+      ...base,
+      nowMs: NOW_MS + 120_000,
+      freshness: {
+        kubernetesAtMs: NOW_MS + 120_000,
+        prometheusAtMs: NOW_MS + 120_000,
+        autoscalingAtMs: NOW_MS + 120_000,
+      },
+      healthSampledAtMs: Object.fromEntries(
+        base.brokers.map(broker => [broker.podName, NOW_MS + 120_000]),
+      ),
+      nodes: base.nodes.map(node =>
+        node.name === 'node-a-1' ? { ...node, unschedulable: true, operation: record } : node,
+      ),
+      brokers: base.brokers.map(broker =>
+        broker.podName === moved.podName
+          ? { ...broker, uid: 'uid-moved', nodeName: 'node-a-0', readySinceMs: NOW_MS + 60_000 }
+          : broker,
+      ),
+    };
+    const context = { ...STEP_CONTEXT, nowMs: NOW_MS + 120_000 };
+    // WHEN partitions are under min ISR but none counted under-replicated THEN the move waits
+    const unsynced = stepOperation(record, { ...after, underMinIsrPartitions: 2 }, config, context);
+    expect(unsynced.events).not.toContain('move-finished');
+    expect(unsynced.next?.move?.podName).toBe(moved.podName);
+    // AND with both counts 0 it is done (the control)
+    const synced = stepOperation(record, after, config, context);
+    expect(synced.events).toContain('move-finished');
+  });
+
+  test('the node-less exit gate refuses an instance that is not InService (defence in depth)', async () => {
+    // An equivalent mutant today (the exit picks InService instances only, on the same view),
+    // kept dead: the gate is the check of record for every write.
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 10 });
+    cluster.addInstance('us-east-1a', 9);
+    cluster.nodes = cluster.nodes.filter(node => node.name !== 'node-a-9');
+    const base = await cluster.observe();
+    for (const lifecycleState of ['Standby', 'Pending', 'Terminating']) {
+      const observed = {
+        ...base,
+        groups: base.groups.map(group => ({
+          ...group,
+          instances: group.instances.map(instance =>
+            instance.instanceId === 'i-a9' ? { ...instance, lifecycleState } : instance,
+          ),
+        })),
+      };
+      const write = {
+        kind: 'terminate-nodeless' as const,
+        groupName: 'asg-orders-kafka-a',
+        instanceId: 'i-a9',
+      };
+      expect(writeBlocker(observed, config, write)?.detail).toBe('instance i-a9 is not InService');
+      expect(writeBlocker(base, config, write)).toBeUndefined();
+    }
   });
 });
