@@ -834,4 +834,45 @@ describe('mutation check: survivors killed', () => {
       expect(writeBlocker(base, config, write)).toBeUndefined();
     }
   });
+
+  test('terminate is skipped when the live read shows the node uncordoned, though empty', async () => {
+    // Kills the live check before unprotect and terminate reduced to "no broker bound now": a node
+    // someone uncordoned (the cache not showing it yet) takes new pods at any moment.
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const record: OperationRecord = {
+      ...removalOfNodeA1({ fencingToken: 1, holder: 'a' }),
+      phase: 'terminate',
+      phaseStartedAtMs: NOW_MS,
+    };
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(instance =>
+        instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
+      ),
+    }));
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, unschedulable: true, operation: record } : node,
+    );
+    // GIVEN the cached view of node-a-1 cordoned, while someone has just uncordoned it
+    const cached = await cluster.observe();
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
+    );
+    const controller = reconcilerOn(cluster, config, {
+      observe: async () => ({ ...(await cluster.observe()), nodes: cached.nodes }),
+      liveNodeCheck: cluster,
+    });
+    // WHEN a pass runs THEN nothing is terminated
+    await controller.reconcileOnce();
+    expect(cluster.terminated).toEqual([]);
+    // AND the control: with the node still cordoned, the terminate goes out
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, unschedulable: true } : node,
+    );
+    await controller.reconcileOnce();
+    expect(cluster.terminated).toEqual(['i-a1']);
+  });
 });
