@@ -35,8 +35,18 @@
  *    instance that a lowered desired capacity could pick. The gate now holds a roll request while
  *    such a node exists, or one on an instance that is leaving its group (`landingBlocker`).
  *
- * Fault kind added to the chaos world (`REVIEW_5_FAULT_KINDS`): `pod-down-unseen`. Mutation check:
- * see the last describe block.
+ * Fault kind added to the chaos world (`REVIEW_5_FAULT_KINDS`): `pod-down-unseen`.
+ *
+ * Mutation check: 28 mutants, each one condition flipped or dropped in safety.ts, gate.ts,
+ * operation.ts, protection.ts, nodeless.ts, observe.ts or reconciler.ts, run one at a time against
+ * the controller's safety tests (operation, reconciler, write-gate-review, exits, protection,
+ * rollback-protection*, fault-review-2..5, uncordon-during-roll, issue-10, nodeless-retry, decide,
+ * invariants, step-writes, observe). 19 were killed; the 9 survivors are killed by the last
+ * describe block: the future side of the stale limit widened, infinite samples usable, a Ready pod
+ * without a node taken as up, unprotect/terminate with a second Node naming the instance, a move's
+ * end ignoring under-min-ISR, the live check before terminate ignoring an uncordoned node, the live
+ * roll check without its UID comparison, and two that no path reaches today (kafkaBlocker reading
+ * a missing count as 0, the node-less gate's InService check), kept dead for a future caller.
  */
 import fc from 'fast-check';
 import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/prometheus';
