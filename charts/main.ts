@@ -1,7 +1,9 @@
 /**
  * Entry for the cdk8s CLI (`npx cdk8s synth`, see cdk8s.yaml): validates the spec named by
  * PLATFORM_SPEC (default: the prod example), builds the charts, and publishes one file per chart to
- * PLATFORM_OUT (default `dist-cdk8s`) under the same ownership rule as `npm run synth`.
+ * PLATFORM_OUT (default `dist-cdk8s`) under the same ownership rule as `npm run synth`. Both
+ * variables are checked first as `--config` and `--out` are (`publishInputs`), and every error
+ * about the folder names PLATFORM_OUT.
  *
  * Why two folders: cdk8s-cli deletes its output folder (`output:` in cdk8s.yaml, or `--output`)
  * before it starts the app, so a spec error would leave nothing behind, and a user folder named
@@ -10,23 +12,28 @@
  * change from the previous publication is one Strimzi, Kafka or Kubernetes refuse (transitions.ts).
  */
 import { App } from 'cdk8s';
-import { writeOwnedFiles } from './output';
-import { publishFolderFor } from './publish';
+import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
+import { publishInputs } from './publish';
 import { chartFiles, buildApp, type KubeObject } from './synth';
 import { previousOutputObjects, transitionReport } from './transitions';
 import { SpecError, formatIssue } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
-import { DEFAULT_SPEC_FILE } from '../stacks/defaults';
 
 try {
-  const out = publishFolderFor(process.env);
+  const { spec, out } = publishInputs(process.env);
   const app = new App();
-  const loaded = loadSpecFile(process.env.PLATFORM_SPEC ?? DEFAULT_SPEC_FILE);
+  const loaded = loadSpecFile(spec);
   const built = buildApp(loaded, app);
   app.synth();
   // Changes Strimzi, Kafka or Kubernetes refuse relative to what was published last time.
+  let previous: KubeObject[];
+  try {
+    previous = previousOutputObjects(out);
+  } catch (error) {
+    throw new Error(`PLATFORM_OUT: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const transitions = transitionReport(
-    previousOutputObjects(out),
+    previous,
     built.flatMap(({ chart }) => chart.toJson() as KubeObject[]),
     loaded.spec,
   );
@@ -36,7 +43,14 @@ try {
   for (const warning of transitions.warnings) {
     process.stderr.write(`warning: ${formatIssue(warning)}\n`);
   }
-  const report = writeOwnedFiles(chartFiles(built), out);
+  let report: WriteReport;
+  try {
+    report = writeOwnedFiles(chartFiles(built), out);
+  } catch (error) {
+    // Files in the way, a refused folder, another run: PLATFORM_OUT is the input to change.
+    if (error instanceof OutputOwnershipError) throw new Error(`PLATFORM_OUT: ${error.message}`);
+    throw error;
+  }
   process.stderr.write(
     `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
   );

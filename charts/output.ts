@@ -61,7 +61,9 @@ export class OutputOwnershipError extends Error {
     super(
       `refusing to write ${outDir}: ${conflicts.length === 1 ? 'one file is' : `${conflicts.length} files are`} not synth's to replace:\n${conflicts
         .map(line => `  - ${line}`)
-        .join('\n')}\nMove or rename these files (or choose another --out), then run synth again.`,
+        .join(
+          '\n',
+        )}\nMove or rename these files (or choose another output folder), then run synth again.`,
     );
     this.name = 'OutputOwnershipError';
     this.conflicts = conflicts;
@@ -88,8 +90,28 @@ export class OutputPermissionError extends OutputOwnershipError {
     super(outDir, problems);
     this.message = `cannot write ${outDir}: ${problems.length === 1 ? 'one folder is' : `${problems.length} folders are`} not writable by this user:\n${problems
       .map(line => `  - ${line}`)
-      .join('\n')}\nFix the permissions (chmod u+w) or choose another --out, then run synth again.`;
+      .join(
+        '\n',
+      )}\nFix the permissions (chmod u+w) or choose another output folder, then run synth again.`;
     this.name = 'OutputPermissionError';
+  }
+}
+
+/**
+ * Raised, before anything is read past the permission check or written, when this user may not
+ * read what the run must read in the output folder: a folder it lists (the folder itself, the
+ * folders on the way to its files) or a file of its own it compares. One line per path; the CLI
+ * reports it as bad input with the fix.
+ */
+export class OutputReadPermissionError extends OutputOwnershipError {
+  public constructor(outDir: string, problems: readonly string[]) {
+    super(outDir, problems);
+    this.message = `cannot read ${outDir}: ${problems.length === 1 ? 'one path is' : `${problems.length} paths are`} not readable by this user:\n${problems
+      .map(line => `  - ${line}`)
+      .join(
+        '\n',
+      )}\nFix the permissions (chmod u+r on files, u+rx on folders) or choose another output folder, then run synth again.`;
+    this.name = 'OutputReadPermissionError';
   }
 }
 
@@ -213,14 +235,22 @@ function checkNoFoldedClash(paths: Iterable<string>): void {
   }
 }
 
-/** Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery). */
+/**
+ * Every [path, SHA-256] line of a manifest file (a path may repeat after a recovery).
+ * @throws Error naming the file, the line and the fix when a line is not `<sha256>  <path>` (a
+ *   hand edit, Git's conflict markers after a merge).
+ */
 function manifestEntries(file: string): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
   // A CRLF line end is read as LF: Git may check the manifest out with CRLF (see `lineEndingHashes`).
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-    if (match === null) throw new Error(`${file} is damaged (line ${JSON.stringify(line)})`);
+    if (match === null) {
+      throw new Error(
+        `${file} is damaged (line ${JSON.stringify(line)}); restore it as synth wrote it (from version control, or resolve the merge), or delete it: synth then adopts only the files that carry its generated header where it writes them again`,
+      );
+    }
     const [, hash, path] = match as unknown as [string, string, string];
     checkRelativePath(path);
     entries.push([path, hash]);
@@ -228,10 +258,49 @@ function manifestEntries(file: string): Array<[string, string]> {
   return entries;
 }
 
-/** Reads the manifest: relative path -> SHA-256 recorded when synth wrote it (the last line wins). */
+/** The message for a `.synth-manifest` at `file` that is no regular file (`kind` from `entryAt`). */
+function manifestKindProblem(file: string, kind: Entry): string {
+  return `${file}: is ${kind === 'directory' ? 'a folder' : 'a link, a pipe or a device'}, not the manifest synth writes; move it away`;
+}
+
+/**
+ * Reads the manifest of the output folder `dir`: relative path -> SHA-256 recorded when synth
+ * wrote it (the last line wins); undefined when there is none. Links are not followed: a
+ * `.synth-manifest` that is a link, a folder, a pipe or a device is not synth's (reading a pipe or
+ * a link to `/dev/zero` would never end).
+ * @throws Error naming the path and the fix for such an entry, or for a damaged manifest.
+ */
 export function readManifest(dir: string): Map<string, string> | undefined {
   const file = join(dir, MANIFEST_FILE);
-  return existsSync(file) ? new Map(manifestEntries(file)) : undefined;
+  const kind = entryAt(file);
+  if (kind === 'missing') return undefined;
+  if (kind !== 'file') throw new Error(manifestKindProblem(file, kind));
+  return new Map(manifestEntries(file));
+}
+
+/**
+ * The files synth wrote to `dir` last time, as they are now: relative path (listed in the
+ * manifest, see `readManifest`) -> bytes. Only regular files reached through real folders count,
+ * the same rule the write follows: a listed path that is missing, a link, a pipe or a device, or
+ * that lies under a linked folder, is left out unread. Empty when `dir` or its manifest is missing.
+ * @throws Error from `readManifest` (a manifest that is no regular file, or damaged);
+ *   OutputReadPermissionError when this user cannot read the folder, the manifest, or a listed
+ *   file or a folder on its way.
+ */
+export function previousOwnedFiles(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  if (entryAt(dir) === 'missing') return files;
+  const unreadable = readProblems(dir, [MANIFEST_FILE]);
+  if (unreadable.length > 0) throw new OutputReadPermissionError(dir, unreadable);
+  const manifest = readManifest(dir);
+  const unreadableOwned = readProblems(dir, manifest?.keys() ?? []);
+  if (unreadableOwned.length > 0) throw new OutputReadPermissionError(dir, unreadableOwned);
+  for (const path of [...(manifest?.keys() ?? [])].sort()) {
+    if (inRealFolders(dir, path) && entryAt(join(dir, path)) === 'file') {
+      files.set(path, readFileSync(join(dir, path)));
+    }
+  }
+  return files;
 }
 
 function manifestText(files: ReadonlyMap<string, string>): string {
@@ -447,6 +516,52 @@ function keepSecondName(from: string, to: string): void {
   }
 }
 
+/** True when this process may access `path` in `mode` (`fs.constants` bits; access(2)). */
+function mayAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What of `target` this user may not read although a run must: the folder itself and every
+ * existing real folder on the way to each of `paths` (relative; listed to compare names and find
+ * entries) need read and search permission, and each of `paths` that is a regular file reached
+ * through real folders needs read permission (compared with the manifest). Sorted lines; empty
+ * when everything can be read.
+ */
+function readProblems(target: string, paths: Iterable<string>): string[] {
+  const problems = new Set<string>();
+  const folders = new Set<string>([target]);
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = join(target, ...segments.slice(0, depth));
+      if (entryAt(folder) !== 'directory') break;
+      folders.add(folder);
+    }
+    const file = join(target, path);
+    if (
+      inRealFolders(target, path) &&
+      entryAt(file) === 'file' &&
+      !mayAccess(file, constants.R_OK)
+    ) {
+      problems.add(`${path}: synth must read it, but cannot`);
+    }
+  }
+  for (const folder of folders) {
+    if (!mayAccess(folder, constants.R_OK | constants.X_OK)) {
+      problems.add(
+        `${relative(target, folder) === '' ? '.' : relative(target, folder)}/: synth must list it, but cannot read it`,
+      );
+    }
+  }
+  return [...problems].sort();
+}
+
 /** The sticky bit of a mode (S_ISVTX, inode(7)); Node's `fs.constants` does not export it. */
 const STICKY_BIT = 0o1000;
 
@@ -519,7 +634,8 @@ function within(inner: string, outer: string): boolean {
 }
 
 /**
- * Folders synth never writes into: the file system root, the home folder and the folders above
+ * Folders synth never writes into: the file system root, a Git repository's own folder (`.git`,
+ * a bare repository, a separate git dir) and anything in it, the home folder and the folders above
  * it, and the folder that holds this generator (or any above it; `--out .` from the project
  * root). Output there would mix the platform's files with the user's, and a later run would have
  * to tell them apart; choose a folder of its own instead.
@@ -532,6 +648,12 @@ export function refusedFolder(
 ): string | undefined {
   if (target === parse(target).root) return 'the file system root';
   if (target.split(sep).includes('.git')) return "inside a git repository's .git folder";
+  for (let at = target; ; at = dirname(at)) {
+    if (isGitDirectory(at)) {
+      return `inside ${at}, a Git repository's own folder (a bare repository or a separate git dir), where Git keeps its objects and refs and no file is ever checked out; clone it and give a folder of the checkout`;
+    }
+    if (dirname(at) === at) break;
+  }
   if (within(realOrSelf(generatorRoot), target)) {
     return `the folder of this generator (${generatorRoot}) or one above it`;
   }
@@ -539,6 +661,20 @@ export function refusedFolder(
   if (target === home) return 'the home folder';
   if (within(home, target)) return 'a folder above the home folder';
   return undefined;
+}
+
+/**
+ * True when `folder` is a Git repository's own folder under another name than `.git`: a bare
+ * repository (`platform.git` on a Git server) or a separate git dir (`git init
+ * --separate-git-dir`). Such a folder holds a `HEAD` file and `objects/` and `refs/` folders
+ * (gitrepository-layout(5)); a working tree does not.
+ */
+function isGitDirectory(folder: string): boolean {
+  return (
+    entryAt(join(folder, 'HEAD')) === 'file' &&
+    entryAt(join(folder, 'objects')) === 'directory' &&
+    entryAt(join(folder, 'refs')) === 'directory'
+  );
 }
 
 function realOrSelf(path: string): string {
@@ -601,12 +737,34 @@ function takeLock(target: string, outDir: string): () => void {
  * Writes `files` (relative path -> content) into `outDir` under the ownership rule above.
  * @throws OutputOwnershipError, before writing anything, listing every file synth would have to
  *   overwrite or remove without owning it, when `outDir` is a refused folder (`refusedFolder`),
- *   or when another run is writing the folder; other errors leave the
- *   previous output in place.
+ *   or when another run is writing the folder. OutputWriteError naming `outDir`, with the file
+ *   system error as `cause`, for any failure before the new output is complete (a full disk while
+ *   taking the lock or staging included; the previous output stays in place); OutputCleanupError
+ *   and OutputFlushError once it is complete. Only a path synth itself produced wrongly (a bug)
+ *   throws a plain Error.
  */
 export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   for (const path of files.keys()) checkRelativePath(path);
   checkNoFoldedClash(files.keys());
+  try {
+    return writeChecked(files, outDir);
+  } catch (error) {
+    if (
+      error instanceof OutputOwnershipError ||
+      error instanceof OutputWriteError ||
+      error instanceof OutputCleanupError ||
+      error instanceof OutputFlushError
+    ) {
+      throw error;
+    }
+    // A raw file system error (ENOSPC, EIO) from a step before the swap: the lock, the parent
+    // folder, the staging folder. Nothing of the output changed yet; say where it happened.
+    throw new OutputWriteError(outDir, error);
+  }
+}
+
+/** `writeOwnedFiles` once its paths are checked; raw file system errors pass through. */
+function writeChecked(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   const requested = resolve(outDir);
   const kind = entryAt(requested);
   let resolved = requested;
@@ -650,11 +808,12 @@ function writeLocked(
   target: string,
 ): WriteReport {
   const manifest = join(target, MANIFEST_FILE);
-  if (!['missing', 'file'].includes(entryAt(manifest))) {
-    throw new OutputOwnershipError(outDir, [
-      `${MANIFEST_FILE}: is a folder or link, not the manifest synth writes; move it away`,
-    ]);
+  const manifestKind = entryAt(manifest);
+  if (manifestKind !== 'missing' && manifestKind !== 'file') {
+    throw new OutputOwnershipError(outDir, [manifestKindProblem(MANIFEST_FILE, manifestKind)]);
   }
+  const unreadable = readProblems(target, [MANIFEST_FILE, ...files.keys()]);
+  if (unreadable.length > 0) throw new OutputReadPermissionError(outDir, unreadable);
   const recovered = recoverAbandonedStaging(target);
   const owned: Owned = new Map();
   for (const [path, hash] of existsSync(manifest)
@@ -667,6 +826,8 @@ function writeLocked(
   for (const path of [...owned.keys()]) {
     if (!inRealFolders(target, path)) owned.delete(path);
   }
+  const unreadableOwned = readProblems(target, owned.keys());
+  if (unreadableOwned.length > 0) throw new OutputReadPermissionError(outDir, unreadableOwned);
   const conflicts = conflictsOf(target, files, owned);
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
 
@@ -914,11 +1075,30 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
   return claims;
 }
 
+/** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
+const NAME_MAX_BYTES = 255;
+
+/**
+ * The name, but for the pid, of the staging folder beside the new folder `target`:
+ * `.<name>.synth-staging-`. A name too long to take that and a pid within `NAME_MAX_BYTES` is cut
+ * (whole characters) and followed by `~` and 16 hex digits of its SHA-256, so any name the file
+ * system takes for the folder itself gets a staging folder too, the same one on every run.
+ */
+function freshStagingPrefix(target: string): string {
+  const name = basename(target);
+  const suffix = `${STAGING_PREFIX.slice(0, -1)}-`;
+  const room = NAME_MAX_BYTES - 1 - suffix.length - 10; // the dot, the suffix, a pid of 10 digits
+  if (Buffer.byteLength(name) <= room) return `.${name}${suffix}`;
+  const characters = [...name];
+  while (Buffer.byteLength(characters.join('')) > room - 17) characters.pop();
+  return `.${characters.join('')}~${sha256(name).slice(0, 16)}${suffix}`;
+}
+
 /** A new folder: staged beside it and renamed into place in one step. */
 function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
-  const prefix = `.${basename(target)}${STAGING_PREFIX.slice(0, -1)}-`;
+  const prefix = freshStagingPrefix(target);
   // Staging folders of killed runs into this same new folder hold only generated files, each
   // listed in the manifest written first; a look-alike holding anything else is left alone.
   for (const name of readdirSync(parent)) {

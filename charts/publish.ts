@@ -1,8 +1,24 @@
-/** Where `cdk8s synth` publishes (see charts/main.ts). */
+/** What `cdk8s synth` reads and where it publishes (see charts/main.ts), checked before any work. */
 import { relative, resolve } from 'node:path';
+import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../cli/paths';
+import { DEFAULT_SPEC_FILE } from '../stacks/defaults';
 
 /** Default publish folder of `cdk8s synth`. */
 export const DEFAULT_CDK8S_PUBLISH_FOLDER = 'dist-cdk8s';
+
+/**
+ * Raised when PLATFORM_SPEC or PLATFORM_OUT cannot be used; one line per problem, each naming the
+ * variable, its value and the fix. Nothing was read or written.
+ */
+export class PublishInputError extends Error {
+  public readonly problems: readonly string[];
+
+  public constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'PublishInputError';
+    this.problems = problems;
+  }
+}
 
 /**
  * The publish folder: PLATFORM_OUT, else `dist-cdk8s`, relative to the working directory.
@@ -22,4 +38,34 @@ export function publishFolderFor(env: Readonly<Record<string, string | undefined
     }
   }
   return out;
+}
+
+/**
+ * The spec file and the publish folder of `cdk8s synth`, checked as `kafka-eks synth` checks
+ * `--config` and `--out` (cli/paths.ts), but named by their variables: PLATFORM_SPEC (default
+ * the prod example, `stacks/prod.yaml` of this checkout) must be a readable file, PLATFORM_OUT
+ * (default `dist-cdk8s`; see `publishFolderFor`) a folder this user can write or create, with a
+ * plain name and clear of the cdk8s-cli scratch folder.
+ * @returns `{ spec, out }`, paths as given (relative to the working directory).
+ * @throws PublishInputError listing every problem of both variables.
+ */
+export function publishInputs(env: Readonly<Record<string, string | undefined>>): {
+  spec: string;
+  out: string;
+} {
+  const spec = env.PLATFORM_SPEC ?? DEFAULT_SPEC_FILE;
+  const out = env.PLATFORM_OUT ?? DEFAULT_CDK8S_PUBLISH_FOLDER;
+  const problems = [
+    inputFileProblem('PLATFORM_SPEC', spec, EXAMPLE_SPEC),
+    outputFolderProblem('PLATFORM_OUT', out),
+  ].filter((problem): problem is string => problem !== undefined);
+  if (problems.length === 0) {
+    try {
+      publishFolderFor(env);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (problems.length > 0) throw new PublishInputError(problems);
+  return { spec, out };
 }

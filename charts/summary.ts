@@ -3,6 +3,23 @@ import type { LoadedSpec } from '../spec/load';
 import { formatIssue } from '../spec/errors';
 import type { SynthResult } from './synth';
 
+/** Characters a POSIX shell takes literally in a word: no quoting needed. */
+const PLAIN_WORD = /^[A-Za-z0-9_./,:@%+-]+$/;
+
+/**
+ * `word` as one argument of a POSIX shell (sh, bash, zsh) command line: as it is when it holds
+ * only plain characters, else in single quotes, each `'` written `'\''` (POSIX "Quoting": nothing
+ * inside single quotes is special). So a printed command with a path in it runs as written.
+ */
+export function shellWord(word: string): string {
+  return PLAIN_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The summary printed after a successful synth: the platform in a few lines, the objects written
+ * to `outDir`, a command that renders them (the path quoted for a POSIX shell, see `shellWord`),
+ * then the spec's warnings.
+ */
 export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: string): string {
   const { spec, plan } = loaded;
   const lines: string[] = [];
@@ -27,7 +44,7 @@ export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: st
   }
   const objectCount = result.components.reduce((sum, c) => sum + c.objects.length, 0);
   lines.push(
-    `Wrote ${objectCount} objects in ${result.components.length} components (${result.components.map(c => c.name).join(', ')}) to ${outDir}; render with: kubectl kustomize ${outDir}`,
+    `Wrote ${objectCount} objects in ${result.components.length} components (${result.components.map(c => c.name).join(', ')}) to ${outDir}; render with: kubectl kustomize ${shellWord(outDir)}`,
   );
   for (const warning of loaded.warnings) lines.push(`warning: ${formatIssue(warning)}`);
   return lines.join('\n');

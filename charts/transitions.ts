@@ -18,20 +18,32 @@
  *   version's default after an upgrade (the platform sets no `metadataVersion`), and a downgrade
  *   needs the metadata version lowered first to one the older line supports, which the spec cannot
  *   express (Strimzi "Downgrading" for KRaft clusters, docs/upgrade.md);
+ * - a zone's broker pool gets another node-ID block (`strimzi.io/next-node-ids`), which happens when
+ *   `zones` is reordered or a zone is inserted or removed before the end (spec/derive.ts gives the
+ *   zone at position p the block [p x 1000, p x 1000 + 999]): Strimzi keeps the IDs of running
+ *   brokers (the pool's `status.nodeIds`) and reads the annotation only to pick IDs for new ones
+ *   (strimzi-kafka-operator, cluster-operator `NodeIdAssignor`), so the per-broker listener entries
+ *   the output writes by ID would land on brokers of other zones;
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
- *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later).
+ *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
+ * - (warning) the KRaft controller pool changes size: Strimzi runs a static controller quorum and
+ *   documents controller scaling as unsupported (strimzi/strimzi-kafka-operator#9429, #11598); a
+ *   changed voter set is refused by the controllers (#6862).
  *
- * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); an object
- * that is new or gone is no transition.
+ * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
+ * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
+ * (a new `name` or `kafka.namespace` replaces the running cluster by an empty one, #3617; refused)
+ * and a broker pool whose zone left `zones` while the cluster stays (warning, as #6736).
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { readManifest } from './output';
+import { previousOwnedFiles } from './output';
 import type { KubeObject } from './synth';
 import { showValue, type SpecIssue } from '../spec/errors';
 import type { PlatformSpec } from '../spec/schema';
+import { NODE_ID_BLOCK, zoneSuffix } from '../spec/derive';
+import { STRIMZI_NEXT_NODE_IDS_ANNOTATION } from './kafka/labels';
 
 /** Problems (refused) and warnings (may be refused) of going from the previous output to the next. */
 export interface TransitionReport {
@@ -76,6 +88,17 @@ function topicNameOf(object: KubeObject): string {
 function minorOf(version: unknown): [number, number] | undefined {
   const match = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
   return match === null ? undefined : [Number(match[1]), Number(match[2])];
+}
+
+/**
+ * The 1-based position in `zones` of the zone whose pool has the ID range `range` (`[<first>-<last>]`,
+ * first = position x NODE_ID_BLOCK, spec/derive.ts); undefined for any other form.
+ */
+function blockPosition(range: string): number | undefined {
+  const match = /^\[(\d+)-\d+\]$/.exec(range);
+  if (match === null) return undefined;
+  const first = Number(match[1]);
+  return first % NODE_ID_BLOCK === 0 && first > 0 ? first / NODE_ID_BLOCK : undefined;
 }
 
 interface TransitionRule {
@@ -154,6 +177,34 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
   },
   {
     kind: 'KafkaNodePool',
+    severity: 'problem',
+    check: (before, after, spec) => {
+      const was = field(before, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
+      const now = field(after, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
+      const roles = field(after, 'spec', 'roles');
+      if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
+      if (typeof was !== 'string' || typeof now !== 'string' || now === was) return undefined;
+      const zone = spec.zones.find(
+        each => `brokers-${zoneSuffix(spec.region, each)}` === after.metadata.name,
+      );
+      const wasPosition = blockPosition(was);
+      const nowPosition = blockPosition(now);
+      const moved =
+        zone === undefined || wasPosition === undefined || nowPosition === undefined
+          ? `its zone changed position in zones`
+          : `zone ${showValue(zone)} moved from position ${wasPosition} to ${nowPosition} of zones`;
+      const keep =
+        zone === undefined || wasPosition === undefined
+          ? 'keep every zone at its previous position'
+          : `keep ${showValue(zone)} at position ${wasPosition}`;
+      return {
+        path: 'zones',
+        message: `broker pool ${showValue(after.metadata.name)} would get node IDs ${now} instead of the ${was} of the previous output, because each zone's ID block follows its position in the list and ${moved}; Strimzi keeps the IDs of running brokers and uses ${STRIMZI_NEXT_NODE_IDS_ANNOTATION} only for new ones, so the IDs the output gives the pool's brokers (per-broker NLB listener entries and their pinned subnets) would name other brokers, and new brokers would take IDs of another zone's block; ${keep} (add new zones at the end of zones, remove a zone only from the end), or pass --ignore-previous-output only when the platform is created anew`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaNodePool',
     severity: 'warning',
     check: (before, after) => {
       const was = field(before, 'spec', 'replicas');
@@ -164,6 +215,82 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       return {
         path: 'kafka.brokers',
         message: `node pool ${showValue(after.metadata.name)} goes from ${was} to ${now} brokers; Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off the brokers being removed first (kafka-reassign-partitions), or keep ${was}`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'warning',
+    check: (before, after) => {
+      const was = field(before, 'spec', 'replicas');
+      const now = field(after, 'spec', 'replicas');
+      const roles = field(after, 'spec', 'roles');
+      if (!Array.isArray(roles) || !roles.includes('controller')) return undefined;
+      if (typeof was !== 'number' || typeof now !== 'number' || now === was) return undefined;
+      return {
+        path: 'kafka.controllers',
+        message: `the KRaft controller pool ${showValue(after.metadata.name)} goes from ${was} to ${now} controllers; Strimzi runs the controllers as a static quorum and does not support scaling a controller pool (strimzi-kafka-operator#9429, #11598): the nodes would restart with a voter set that differs from the one the controllers stored, which Kafka refuses (strimzi-kafka-operator#6862, "Configured voter set ... is different from the voter set read from the state file"); keep ${was}, unless the Strimzi release you run documents controller scaling`,
+      };
+    },
+  },
+];
+
+/**
+ * A rule for an object of the previous output that the next output no longer has, given every
+ * object of the next output.
+ */
+interface GoneRule {
+  readonly kind: string;
+  readonly severity: 'problem' | 'warning';
+  readonly check: (
+    before: KubeObject,
+    next: readonly KubeObject[],
+    spec: PlatformSpec,
+  ) => SpecIssue | undefined;
+}
+
+/**
+ * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
+ * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
+ * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
+ * #3617), and a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
+ * brokers is refused while they hold replicas, as when a pool shrinks, #6736).
+ */
+export const GONE_RULES: readonly GoneRule[] = [
+  {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, next) => {
+      const now = next.find(object => isStrimzi(object, 'Kafka'));
+      if (now === undefined) return undefined;
+      const wasName = before.metadata.name;
+      const wasNamespace = before.metadata.namespace ?? '';
+      const path = now.metadata.name !== wasName ? 'name' : 'kafka.namespace';
+      return {
+        path,
+        message: `the previous output's Kafka cluster ${showValue(wasName)} in namespace ${showValue(wasNamespace)} is not in this output, which has ${showValue(now.metadata.name)} in ${showValue(now.metadata.namespace ?? '')} instead: applying it deletes the running cluster (GitOps prunes it) and starts a new, empty one, since Strimzi finds broker volumes only under claim names derived from the cluster name (strimzi-kafka-operator#3617), so the old data stays in unused claims (or goes with them, with kafka.storage.deleteClaim); keep name ${showValue(wasName)} and kafka.namespace ${showValue(wasNamespace)}, or pass --ignore-previous-output to start a new platform on purpose`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'warning',
+    check: (before, next) => {
+      const roles = field(before, 'spec', 'roles');
+      const replicas = field(before, 'spec', 'replicas');
+      if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
+      if (typeof replicas !== 'number' || replicas < 1) return undefined;
+      const cluster = field(before, 'metadata', 'labels', 'strimzi.io/cluster');
+      const clusterStays = next.some(
+        object =>
+          isStrimzi(object, 'Kafka') &&
+          object.metadata.name === cluster &&
+          (object.metadata.namespace ?? '') === (before.metadata.namespace ?? ''),
+      );
+      if (!clusterStays) return undefined;
+      return {
+        path: 'zones',
+        message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
       };
     },
   },
@@ -188,12 +315,21 @@ export function transitionReport(
   const before = byKey(previous);
   const problems: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
-  for (const [key, after] of byKey(next)) {
+  const after = byKey(next);
+  for (const [key, now] of after) {
     const earlier = before.get(key);
     if (earlier === undefined) continue;
     for (const rule of TRANSITION_RULES) {
-      if (rule.kind !== after.kind) continue;
-      const found = rule.check(earlier, after, spec);
+      if (rule.kind !== now.kind) continue;
+      const found = rule.check(earlier, now, spec);
+      if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
+    }
+  }
+  for (const [key, earlier] of before) {
+    if (after.has(key)) continue;
+    for (const rule of GONE_RULES) {
+      if (rule.kind !== earlier.kind) continue;
+      const found = rule.check(earlier, next, spec);
       if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
     }
   }
@@ -207,19 +343,17 @@ export function transitionReport(
 
 /**
  * The Kubernetes objects of the output synth wrote last time in `outDir`: every YAML file its
- * manifest lists that is still a plain file. Empty when there is no manifest (a first run).
- * @throws Error when a listed file is not YAML the platform could have written (it names the file).
+ * manifest lists that is still a plain file reached through real folders (`previousOwnedFiles`:
+ * links, pipes and devices are never read). Empty when there is no manifest (a first run).
+ * @throws Error when a listed file is not YAML the platform could have written (it names the file),
+ *   or when the manifest is no regular file or is damaged (`readManifest`; the message names the fix).
  */
 export function previousOutputObjects(outDir: string): KubeObject[] {
-  if (!existsSync(outDir)) return [];
-  const manifest = readManifest(outDir);
-  if (manifest === undefined) return [];
   const objects: KubeObject[] = [];
-  for (const path of [...manifest.keys()].sort()) {
+  for (const [path, content] of previousOwnedFiles(outDir)) {
     if (!path.endsWith('.yaml')) continue;
     const file = join(outDir, path);
-    if (!existsSync(file) || !lstatSync(file).isFile()) continue;
-    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
+    for (const document of parseAllDocuments(content.toString('utf8'))) {
       if ('errors' in document && document.errors.length > 0) {
         throw new Error(`${file}: is not valid YAML (${document.errors[0]?.message ?? ''})`);
       }

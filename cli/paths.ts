@@ -11,7 +11,7 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 
 /** The example named in messages about a missing spec file. */
 export const EXAMPLE_SPEC = 'stacks/prod.yaml';
@@ -23,7 +23,7 @@ export function inputFileProblem(
   example: string,
 ): string | undefined {
   if (!existsSync(file)) {
-    return `${option}: ${file} does not exist; give the path of an existing file, for example ${example}`;
+    return `${option}: ${file} does not exist; ${unexpandedTilde(file) ? `${TILDE_HINT}, or ` : ''}give the path of an existing file, for example ${example}`;
   }
   if (!statSync(file).isFile()) {
     return `${option}: ${file} is not a file (it is a folder or a device); give a file, for example ${example}`;
@@ -32,6 +32,19 @@ export function inputFileProblem(
     return `${option}: ${file} cannot be read by this user; make it readable (chmod u+r) or give a copy you can read`;
   }
   return undefined;
+}
+
+/** What to say about a path that starts with a `~` no shell expanded. */
+const TILDE_HINT =
+  'the shell did not expand its ~ (it was quoted, or no shell ran), so it means a folder named ~ here: write $HOME/ or an absolute path instead';
+
+/**
+ * True when `path` starts with `~` or `~user` followed by `/` or nothing: a home-folder shorthand
+ * that only a shell expands, and only outside quotes (POSIX "Tilde Expansion"). Node takes it as
+ * a folder named `~` in the working folder.
+ */
+function unexpandedTilde(path: string): boolean {
+  return /^~[^/]*(\/|$)/.test(path);
 }
 
 /** True when this process may access `path` in `mode` (`fs.constants` bits). */
@@ -74,13 +87,69 @@ function danglingLinkOnTheWay(path: string): string | undefined {
   return undefined;
 }
 
+/** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
+const NAME_MAX_BYTES = 255;
+
+/** True when `text` holds a C0 control character or DEL: a line break, a tab, an escape. */
+function hasControlCharacter(text: string): boolean {
+  return [...text].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+/**
+ * Problem with the name of a folder that `dir` would create, or undefined: an empty path (it would
+ * mean the working folder), or a folder name to be created that holds a control character or
+ * starts or ends with white space (these come from a stray quote, a pasted line break or an unset
+ * shell variable, never from intent, and every printed path and command with them misleads), or
+ * that is longer than a file system takes (`NAME_MAX_BYTES`; `mkdir` would fail half way).
+ * Folders that already exist are the user's choice and pass.
+ */
+function newFolderNameProblem(option: string, dir: string): string | undefined {
+  if (dir === '') {
+    return `${option}: the path is empty (an unset variable?); give a folder, for example dist`;
+  }
+  if (unexpandedTilde(dir) && !existsSync(dir.split('/')[0] ?? dir)) {
+    return `${option}: ${dir}: ${TILDE_HINT}`;
+  }
+  let existing = resolve(dir);
+  const created: string[] = [];
+  while (entryExists(existing) === false && dirname(existing) !== existing) {
+    created.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  for (const name of created) {
+    if (hasControlCharacter(name)) {
+      return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, with a control character (a line break, a tab) in it; give the path without it`;
+    }
+    if (Buffer.byteLength(name) > NAME_MAX_BYTES) {
+      return `${option}: ${JSON.stringify(dir)} would create a folder whose name is ${Buffer.byteLength(name)} bytes long, more than the ${NAME_MAX_BYTES} a file system takes for one name; give a shorter name`;
+    }
+    if (name !== name.trim()) {
+      return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, which starts or ends with white space (a stray quote or space?); give the name without it`;
+    }
+  }
+  return undefined;
+}
+
+/** True when something (a link too, even a dangling one) is at `path`. */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Problem with an output folder option, or undefined when `dir` is a folder or can be created as
- * one: no link on its way may point to a missing path (`mkdir` cannot go through it), it must not
+ * one: the path is not empty and a folder it creates has a plain name (`newFolderNameProblem`), no
+ * link on its way may point to a missing path (`mkdir` cannot go through it), it must not
  * be a regular file, its nearest existing ancestor must be a folder, and that
  * folder (`dir` itself when it exists) must be writable by this user.
  */
 export function outputFolderProblem(option: string, dir: string): string | undefined {
+  const badName = newFolderNameProblem(option, dir);
+  if (badName !== undefined) return badName;
   const target = resolve(dir);
   const dangling = danglingLinkOnTheWay(target);
   if (dangling !== undefined) {

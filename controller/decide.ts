@@ -63,6 +63,13 @@ interface ZoneLevels {
   readonly descentConfirmed: boolean;
   /** The zone's forecast for the lead time as the floor plans for it (`forecastPlannedMiBps`), MiB/s; 0 when none. */
   readonly forecastMiBps: number;
+  /**
+   * The descent is confirmed and the forecast has been right lately (`forecastTrusted`): a removal
+   * waits the shorter `emptyNodeStabilizationSeconds`.
+   */
+  readonly forecastTrusted: boolean;
+  /** The zone's `ZoneForecast.recentErrorMiBps`, for the hold detail; undefined when unknown. */
+  readonly recentErrorMiBps: number | undefined;
 }
 
 /**
@@ -187,6 +194,9 @@ function targetLevels(
       ramp: ramps[index],
       descentConfirmed: confirmed[index],
       forecastMiBps: forecastPlannedMiBps(forecasts[index], summary.demandMiBps) ?? 0,
+      forecastTrusted:
+        confirmed[index] && forecastTrusted(forecasts[index], config.scaleInMargin * capacityMiBps),
+      recentErrorMiBps: forecasts[index]?.recentErrorMiBps,
     };
   });
 }
@@ -231,6 +241,22 @@ function descentConfirmed(
     !ramp.blind &&
     ramp.projectedMiBps <= lowerCapacityMiBps
   );
+}
+
+/**
+ * True when the zone's forecast has been right lately: it is `ok` and its mean absolute error over
+ * the last day (`ZoneForecast.recentErrorMiBps`) is at most `toleranceMiBps`, the scale-in margin
+ * of one node at the target (`scaleInMargin x nodeBaselineMiBps x targetUtilization`: 15.7 MiB/s
+ * in the prod example). The margin is the least slack the controller keeps for demand coming back
+ * at any level; a forecast whose typical miss is smaller than that slack is as good a guard as
+ * the part of the stabilization window that only waits for noise to settle. An unknown error
+ * (missing windows, under two days of history, a forecast not `ok`) is never trusted. The caller
+ * also needs the descent confirmed (`descentConfirmed`); the result only shortens a wait that
+ * current demand already satisfies (`scaleInActionOrHold`).
+ */
+function forecastTrusted(forecast: ZoneForecast | undefined, toleranceMiBps: number): boolean {
+  const errorMiBps = forecast?.status === 'ok' ? forecast.recentErrorMiBps : undefined;
+  return errorMiBps !== undefined && Number.isFinite(errorMiBps) && errorMiBps <= toleranceMiBps;
 }
 
 /**
@@ -395,7 +421,12 @@ function carriedForMs(
 function forecastView(
   observed: Observed,
   zone: string,
-): { forecastMiBps?: number; forecastCorrectionMiBps?: number; forecastErrorMiBps?: number } {
+): {
+  forecastMiBps?: number;
+  forecastCorrectionMiBps?: number;
+  forecastErrorMiBps?: number;
+  forecastRecentErrorMiBps?: number;
+} {
   const forecast = observed.forecast?.find(each => each.zone === zone);
   if (forecast?.forecastMiBps === undefined) return {};
   return {
@@ -404,6 +435,9 @@ function forecastView(
       ? {}
       : { forecastCorrectionMiBps: forecast.correctionMiBps }),
     ...(forecast.errorMiBps === undefined ? {} : { forecastErrorMiBps: forecast.errorMiBps }),
+    ...(forecast.recentErrorMiBps === undefined
+      ? {}
+      : { forecastRecentErrorMiBps: forecast.recentErrorMiBps }),
   };
 }
 
@@ -523,6 +557,7 @@ function zoneViews(
           rampRising: zone.ramp.rising,
         }),
     ...(zone.descentConfirmed ? { descentConfirmed: true } : {}),
+    ...(zone.forecastTrusted ? { forecastTrusted: true } : {}),
     zone: zone.summary.config.zone,
     currentNodes: zone.currentNodes,
     desiredNodes: zone.desiredNodes,
@@ -811,9 +846,12 @@ function scaleInActionOrHold(
       !rising &&
       victim?.withRoom === true &&
       removalMovesNothing(zone, victim.node, observed, config);
-    const windowSeconds = empty
-      ? emptyNodeStabilizationSeconds(config)
-      : config.scaleInStabilizationSeconds;
+    // A zone whose forecast confirms the descent and has been right lately (`forecastTrusted`)
+    // waits the same shorter window: the same clocks, so current demand must still have fitted the
+    // lower level at the target at every pass of it, and at this one.
+    const trusted = !empty && zone.forecastTrusted;
+    const windowSeconds =
+      empty || trusted ? emptyNodeStabilizationSeconds(config) : config.scaleInStabilizationSeconds;
     const stabilizedMs = windowSeconds * 1000;
     const stable = scaleInSteps(zone, config).some(
       level => carriedForMs(memory, name, level, nowMs, dataAtMs) >= stabilizedMs,
@@ -824,7 +862,7 @@ function scaleInActionOrHold(
       const remainingSeconds = windowSeconds - carriedMs / 1000;
       waiting ??= {
         reason: 'stabilizing',
-        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor(carriedMs / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more${empty ? ` (${victim.node.name} is empty: ${windowSeconds}s window)` : ''}`,
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor(carriedMs / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more${empty ? ` (${victim.node.name} is empty: ${windowSeconds}s window)` : ''}${trusted ? ` (the forecast confirms the descent and missed by ${Math.round(zone.recentErrorMiBps ?? 0)} MiB/s on average over the last day: ${windowSeconds}s window)` : ''}`,
       };
       continue;
     }

@@ -130,7 +130,36 @@ export interface ZoneForecast {
    * the real demand). Undefined when either side has no data.
    */
   readonly errorMiBps: number | undefined;
+  /**
+   * How right the forecast has been lately, MiB/s: the mean of |`errorMiBps`| over the
+   * `forecastRecentErrorWindows(leadTimeSeconds)` lead-time windows of the last day (each ending
+   * at a whole multiple of the lead time since the epoch, the last at or before now), each judged
+   * as `errorMiBps` is (the past days' quantile of that window minus the highest demand seen in
+   * it), on half-open windows that tile the day.
+   * Undefined (never 0) when any of those windows lacks a sample today or on the past days (a gap,
+   * or less than about two days of history), when the lead time is under
+   * `FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS`, and whenever the forecast is not `ok`: missing data
+   * never reads as a small error. `decide` lets a small one shorten a scale-in wait
+   * (`forecastTrusted` there).
+   */
+  readonly recentErrorMiBps?: number;
 }
+
+/**
+ * How many lead-time windows `ZoneForecast.recentErrorMiBps` averages: as many as fit in a day
+ * (`floor(86400 / leadTimeSeconds)`, 58 for the prod example's 1,470 s), so the figure covers the
+ * last day whatever the lead time.
+ */
+export function forecastRecentErrorWindows(leadTimeSeconds: number): number {
+  return Math.floor(DAY_MS / 1000 / leadTimeSeconds);
+}
+
+/**
+ * The shortest lead time for which `recentErrorMiBps` is computed, seconds: 600 (two steps of
+ * the controller's 5-minute history). A shorter window holds at most one sample a day, and a day
+ * of such windows would cost hundreds of quantiles per pass.
+ */
+export const FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS = 600;
 
 /** Lead time from the platform: node launch plus the serial moves that fill the new nodes. */
 export function forecastLeadTimeSeconds(options: {
@@ -244,6 +273,7 @@ export function forecastZone(
     covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
   );
   const forecastMiBps = profileMiBps * factor;
+  const recentErrorMiBps = recentForecastError(history, nowMs, config);
   return {
     zone,
     status: 'ok',
@@ -253,7 +283,122 @@ export function forecastZone(
     correctionMiBps: profileMiBps - forecastMiBps,
     ...(correctionHistoryMiBps === undefined ? {} : { correctionHistoryMiBps }),
     errorMiBps,
+    ...(recentErrorMiBps === undefined ? {} : { recentErrorMiBps }),
   };
+}
+
+/**
+ * `ZoneForecast.recentErrorMiBps`: the mean absolute error of the forecast over the lead-time
+ * windows of the last day, or undefined when any window lacks data or the lead time is too short.
+ */
+function recentForecastError(
+  history: readonly DemandSample[],
+  nowMs: number,
+  config: ForecastConfig,
+): number | undefined {
+  if (!(config.leadTimeSeconds >= FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS)) return undefined;
+  const leadMs = config.leadTimeSeconds * 1000;
+  const windows = forecastRecentErrorWindows(config.leadTimeSeconds);
+  const lastEndMs = Math.floor(nowMs / leadMs) * leadMs;
+  const cache = errorCacheOf(history, `${leadMs}/${config.historyDays}/${config.quantile}`);
+  // Every window ends at or before `lastEndMs`: the same samples up to it, the same figure.
+  const count = lowerBound(history, lastEndMs + 1);
+  const firstMs = history[0]?.atMs ?? Number.NaN;
+  const last = cache.last;
+  if (
+    last !== undefined &&
+    last.endMs === lastEndMs &&
+    last.count === count &&
+    last.firstMs === firstMs
+  ) {
+    return last.errorMiBps;
+  }
+  let sum = 0;
+  let known = windows > 0;
+  for (let k = 0; k < windows && known; k++) {
+    const errorMiBps = windowError(history, cache, lastEndMs - k * leadMs, leadMs, config);
+    if (errorMiBps === undefined) known = false;
+    else sum += Math.abs(errorMiBps);
+  }
+  const errorMiBps = known ? sum / windows : undefined;
+  cache.last = { endMs: lastEndMs, count, firstMs, errorMiBps };
+  return errorMiBps;
+}
+
+/** A figure kept for `windowError` or `recentForecastError`, with what it was computed on. */
+interface CachedError {
+  /** The end of the (last) window, epoch ms. */
+  readonly endMs: number;
+  /** Samples at or before `endMs` when computed. */
+  readonly count: number;
+  /** The first sample's time when computed. */
+  readonly firstMs: number;
+  readonly errorMiBps: number | undefined;
+}
+
+/** The errors kept for one history array and one forecast configuration. */
+interface ErrorCache {
+  readonly configKey: string;
+  readonly byEndMs: Map<number, CachedError>;
+  /** The last `recentForecastError` figure. */
+  last?: CachedError;
+}
+
+/**
+ * Errors already computed, per history array. A window's error reads only samples at or before
+ * its end, so it is kept while the array holds as many of those as when it was computed and starts
+ * at the same sample: appending later samples (the simulator) keeps it, and a history trimmed at
+ * the front or filled in before the window's end recomputes it. The controller's `ForecastHistory`
+ * builds a new array on every refresh. Without it a pass would compute
+ * `forecastRecentErrorWindows` quantiles per zone (58 in the prod example), every pass.
+ */
+const errorCaches = new WeakMap<readonly DemandSample[], ErrorCache>();
+
+/** The cache of `history` for `configKey`, emptied when the configuration changed. */
+function errorCacheOf(history: readonly DemandSample[], configKey: string): ErrorCache {
+  const cache = errorCaches.get(history);
+  if (cache?.configKey === configKey) return cache;
+  const fresh: ErrorCache = { configKey, byEndMs: new Map() };
+  errorCaches.set(history, fresh);
+  return fresh;
+}
+
+/**
+ * The forecast error of the window [endMs - leadMs, endMs) as `ZoneForecast.errorMiBps` judges it
+ * at `endMs` (the past days' quantile minus the highest demand seen), MiB/s; undefined without a
+ * sample on either side. Unlike `errorMiBps`, whose window includes the sample at its end (now),
+ * the window is half-open like the past days' windows the forecast reads, so the day's windows
+ * tile it and no sample counts twice.
+ */
+function windowError(
+  history: readonly DemandSample[],
+  cache: ErrorCache,
+  endMs: number,
+  leadMs: number,
+  config: ForecastConfig,
+): number | undefined {
+  const count = lowerBound(history, endMs + 1);
+  const firstMs = history[0]?.atMs ?? Number.NaN;
+  const cached = cache.byEndMs.get(endMs);
+  if (cached !== undefined && cached.count === count && cached.firstMs === firstMs) {
+    return cached.errorMiBps;
+  }
+  const forecastMiBps = behindQuantile(history, endMs, leadMs, config);
+  // [endMs - leadMs, endMs), as the forecast reads the past days: a sample at the end belongs to
+  // the next window (a ramp at a window's edge would otherwise count as a miss of both).
+  const actualMiBps = peakSince(history, endMs - leadMs, endMs - 1);
+  const errorMiBps =
+    forecastMiBps === undefined || actualMiBps === undefined
+      ? undefined
+      : forecastMiBps - actualMiBps;
+  // Windows more than a day back are not read again; keep the cache to about two days of them.
+  if (cache.byEndMs.size > 4 * forecastRecentErrorWindows(leadMs / 1000)) {
+    for (const each of [...cache.byEndMs.keys()]) {
+      if (each < endMs - DAY_MS) cache.byEndMs.delete(each);
+    }
+  }
+  cache.byEndMs.set(endMs, { endMs, count, firstMs, errorMiBps });
+  return errorMiBps;
 }
 
 /** The quantile of the past days' [now - span, now) windows; undefined without a sample. */

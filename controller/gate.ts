@@ -21,12 +21,16 @@
  *   terminate, the group is above its minimum size;
  * - a desired capacity: a balanced level, above the current desired capacity, at most the group's
  *   maximum size;
+ * - lowering a desired capacity to give up launches that never got an instance (`nodeless.ts`):
+ *   the group still wants `fromDesired`, its instances are still `toDesired` (its min size at
+ *   least), and every InService instance is protected from scale-in;
  * - terminating an instance that never became a Node (`nodeless.ts`): still InService, still
  *   without a Node in the view, the pod view complete, every node mapped to an instance and every
  *   bound broker pod on a node of the view, and its group above its minimum size.
  */
 import type { ControllerConfig } from './config';
 import type { Observed } from './model';
+import { launchShortfalls } from './nodeless';
 import type { Effect } from './operation';
 import { kafkaBlocker, staleDataBlocker, type Blocker } from './safety';
 
@@ -36,6 +40,12 @@ export type GatedWrite =
   | { readonly kind: 'record'; readonly nodeName: string }
   | { readonly kind: 'protect'; readonly groupName: string }
   | { readonly kind: 'set-desired'; readonly groupName: string; readonly desired: number }
+  | {
+      readonly kind: 'lower-desired';
+      readonly groupName: string;
+      readonly fromDesired: number;
+      readonly toDesired: number;
+    }
   | {
       readonly kind: 'terminate-nodeless';
       readonly groupName: string;
@@ -215,6 +225,34 @@ export function writeBlocker(
         return {
           reason: 'at-target',
           detail: `group ${group.groupName} already wants ${group.desired}`,
+        };
+      }
+      return undefined;
+    }
+    case 'lower-desired': {
+      const group = observed.groups.find(each => each.groupName === write.groupName);
+      if (group === undefined) {
+        return { reason: 'stale-data', detail: `group ${write.groupName} is not in the view` };
+      }
+      const shortfall = launchShortfalls(observed).get(write.groupName);
+      if (
+        group.desired !== write.fromDesired ||
+        shortfall === undefined ||
+        shortfall.toDesired !== write.toDesired
+      ) {
+        return {
+          reason: 'stale-data',
+          detail: `group ${group.groupName} wants ${group.desired} with ${shortfall?.instances ?? group.desired} instances, not ${write.fromDesired} with ${write.toDesired}`,
+        };
+      }
+      const unprotected = group.instances.find(
+        instance =>
+          instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false,
+      );
+      if (unprotected !== undefined) {
+        return {
+          reason: 'waiting-for-nodes',
+          detail: `instance ${unprotected.instanceId} of ${group.groupName} is not protected from scale-in yet`,
         };
       }
       return undefined;

@@ -59,6 +59,13 @@ export class ControllerMetrics {
     // Registered by the constructor, only while the floor is on.
     registers: [],
   });
+  private readonly forecastRecentError = new Gauge({
+    name: 'kafka_autoscaler_forecast_recent_error_mibps',
+    help: 'Forecast floor: mean absolute forecast error over the lead-time windows of the last day, MiB/s (absent while unknown)',
+    labelNames: ['zone'],
+    // Registered by the constructor, only while the floor is on.
+    registers: [],
+  });
   private readonly forecastCorrection = new Gauge({
     name: 'kafka_autoscaler_forecast_correction_mibps',
     help: 'Forecast floor: how far the forecast was lowered because the window that just ended ran below its forecast, MiB/s (0 when it did not; absent until enough history)',
@@ -168,6 +175,7 @@ export class ControllerMetrics {
       const forecastMetrics: Metric<string>[] = [
         this.forecastDemand,
         this.forecastError,
+        this.forecastRecentError,
         this.forecastCorrection,
         this.forecastFloorNodes,
         this.forecastUnknown,
@@ -211,6 +219,9 @@ export class ControllerMetrics {
       else this.forecastDemand.set({ zone: zone.zone }, zone.forecastMiBps);
       if (zone.forecastErrorMiBps === undefined) this.forecastError.remove({ zone: zone.zone });
       else this.forecastError.set({ zone: zone.zone }, zone.forecastErrorMiBps);
+      if (zone.forecastRecentErrorMiBps === undefined) {
+        this.forecastRecentError.remove({ zone: zone.zone });
+      } else this.forecastRecentError.set({ zone: zone.zone }, zone.forecastRecentErrorMiBps);
       if (zone.forecastCorrectionMiBps === undefined) {
         this.forecastCorrection.remove({ zone: zone.zone });
       } else this.forecastCorrection.set({ zone: zone.zone }, zone.forecastCorrectionMiBps);

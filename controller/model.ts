@@ -153,8 +153,8 @@ export interface Memory {
    * Per zone with more nodes than its scale-in level: since when (epoch ms) the zone's demand has
    * fitted the next level its scale-in would remove a node toward (`levelCarriesSinceMs` of that
    * level); the next removal can come `scaleInStabilizationSeconds` after it, or
-   * `emptyNodeStabilizationSeconds` after it for a removal that moves nothing (`status` assumes the
-   * full window). For reports (the decision record, `status`); the scale-in itself is judged on
+   * `emptyNodeStabilizationSeconds` after it for a removal that moves nothing or while the zone's
+   * forecast is trusted (`ZoneView.forecastTrusted`; `status` assumes the full window). For reports (the decision record, `status`); the scale-in itself is judged on
    * `levelCarriesSinceMs`.
    */
   readonly scaleInEligibleSinceMs: Readonly<Record<string, number>>;
@@ -305,6 +305,12 @@ export interface ZoneView {
   readonly forecastCorrectionMiBps?: number;
   /** Forecast floor on: the forecast's error on the window that just ended, MiB/s (+ = over). */
   readonly forecastErrorMiBps?: number;
+  /**
+   * Forecast floor on: the forecast's mean absolute error over the lead-time windows of the last
+   * day, MiB/s (`ZoneForecast.recentErrorMiBps`; absent while unknown: a gap, under about two
+   * days of history, a lead time under 10 minutes).
+   */
+  readonly forecastRecentErrorMiBps?: number;
   /** Forecast floor on: the demand the floor plans for (capped), MiB/s; 0 when ignored. */
   readonly forecastFloorMiBps?: number;
   /** Forecast floor on: the level the floor alone asks for (the lowest level when none). */
@@ -346,6 +352,14 @@ export interface ZoneView {
    * (`scaleInLevelNodes` then stays above the level at the target).
    */
   readonly descentConfirmed?: boolean;
+  /**
+   * Forecast floor and ramp guard on: true while the forecast confirms the zone's descent
+   * (`descentConfirmed`) and its recent error (`forecastRecentErrorMiBps`) is at most the
+   * scale-in margin of one node at the target, so a removal from the zone waits
+   * `emptyNodeStabilizationSeconds` instead of `scaleInStabilizationSeconds` (`forecastTrusted`
+   * in `decide.ts`); absent otherwise.
+   */
+  readonly forecastTrusted?: boolean;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */

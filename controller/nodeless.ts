@@ -71,3 +71,105 @@ export function nodelessInstanceToTerminate(
   }
   return undefined;
 }
+
+/**
+ * Lifecycle states of the instances a group counts toward its desired capacity while they last:
+ * a launch (`Pending`, `Pending:Wait`, `Pending:Proceed`) or a running member (`InService`).
+ * Leaving (`Terminating...`, `Terminated`, `Detaching`, `Detached`) and Standby instances do not
+ * count: the group launches others in their place, or lowered its desired capacity with them.
+ */
+export function countsTowardDesired(lifecycleState: string): boolean {
+  return lifecycleState === 'InService' || lifecycleState.startsWith('Pending');
+}
+
+/**
+ * A group whose desired capacity asks for more instances than it has, counting launches in
+ * progress (`countsTowardDesired`): launches that never got an instance (no capacity for the
+ * instance type in the zone, `InsufficientInstanceCapacity`, a quota, a launch template the
+ * account cannot use). Auto Scaling keeps retrying them, and until one succeeds the zone waits
+ * (`waiting-for-nodes`, then `zone-cannot-grow`): no re-spread, no scale-in, and the ramp guard
+ * counts the missing nodes as launching.
+ */
+export interface LaunchShortfall {
+  readonly zone: string;
+  readonly groupName: string;
+  /** The group's desired capacity. */
+  readonly desired: number;
+  /** Its instances that count toward it (`countsTowardDesired`). */
+  readonly instances: number;
+  /**
+   * The desired capacity that gives the missing launches up and no more: the instances counted,
+   * at least the group's min size. Lowering to it leaves the group no instance to terminate.
+   */
+  readonly toDesired: number;
+}
+
+/** Groups whose desired capacity is above `LaunchShortfall.toDesired`, by group name. */
+export function launchShortfalls(observed: Observed): Map<string, LaunchShortfall> {
+  const result = new Map<string, LaunchShortfall>();
+  for (const group of observed.groups) {
+    const instances = group.instances.filter(each =>
+      countsTowardDesired(each.lifecycleState),
+    ).length;
+    const toDesired = Math.max(instances, group.min);
+    if (group.desired <= toDesired) continue;
+    result.set(group.groupName, {
+      zone: group.zone,
+      groupName: group.groupName,
+      desired: group.desired,
+      instances,
+      toDesired,
+    });
+  }
+  return result;
+}
+
+/** Since when (epoch ms, this process's clock) a group has fallen short at this desired capacity. */
+export interface ShortfallSince {
+  readonly desired: number;
+  readonly sinceMs: number;
+}
+
+/**
+ * The shortfall clocks after this observation: a group keeps its clock while it falls short at the
+ * same desired capacity, and starts a new one at `observed.nowMs` when its desired capacity changed
+ * (a scale-out asks for new launches, which get their own time) or it fell short anew; a group
+ * that no longer falls short drops out. A clock set after now (the clock stepped back) restarts.
+ */
+export function nextShortfallClocks(
+  observed: Observed,
+  before: ReadonlyMap<string, ShortfallSince>,
+): Map<string, ShortfallSince> {
+  const next = new Map<string, ShortfallSince>();
+  for (const shortfall of launchShortfalls(observed).values()) {
+    const kept = before.get(shortfall.groupName);
+    next.set(
+      shortfall.groupName,
+      kept !== undefined && kept.desired === shortfall.desired && kept.sinceMs <= observed.nowMs
+        ? kept
+        : { desired: shortfall.desired, sinceMs: observed.nowMs },
+    );
+  }
+  return next;
+}
+
+/**
+ * The first group to give its missing launches up: short of instances at the same desired
+ * capacity for longer than `nodeReadyTimeoutSeconds` (the time a launch gets to become a Ready
+ * node). Lowering its desired capacity to `toDesired` is the way out: the zone no longer waits for
+ * nodes that will not come, and a scale-out it still needs raises the group again, which is a
+ * fresh launch attempt. Undefined when none.
+ */
+export function launchShortfallToGiveUp(
+  observed: Observed,
+  config: ControllerConfig,
+  clocks: ReadonlyMap<string, ShortfallSince>,
+): LaunchShortfall | undefined {
+  const limitMs = config.nodeReadyTimeoutSeconds * 1000;
+  for (const shortfall of launchShortfalls(observed).values()) {
+    const clock = clocks.get(shortfall.groupName);
+    if (clock === undefined || clock.desired !== shortfall.desired) continue;
+    if (observed.nowMs - clock.sinceMs > limitMs) return shortfall;
+  }
+  return undefined;
+}

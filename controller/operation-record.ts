@@ -30,6 +30,17 @@ export const OPERATION_PHASES = [
   'abandoned',
 ] as const;
 
+/**
+ * The record format this controller writes (`OperationRecord.version`). 2: every write that undoes
+ * this controller's cordon comes after its instance's scale-in protection was written again or
+ * observed ("protect before uncordon", docs/controller.md). A record without a version was written
+ * by a controller before that order (or before this field): a removal of it may have left its
+ * instance unprotected in `uncordon` or `abandoned`, which a lagging Auto Scaling view can still
+ * show protected, so its release protects the instance first, whatever the view says
+ * (`stepOperation`).
+ */
+export const OPERATION_RECORD_VERSION = 2;
+
 const moveSchema = z.object({
   podName: z.string(),
   podUid: z.string(),
@@ -53,6 +64,7 @@ const recordSchema = z.object({
   fencingToken: z.number().int().nonnegative(),
   holder: z.string(),
   note: z.string().optional(),
+  version: z.number().int().positive().optional(),
 });
 
 /** One broker move in flight. */
@@ -106,6 +118,12 @@ export interface OperationRecord {
   readonly holder: string;
   /** Why the operation was abandoned or rolled back, when it was. */
   readonly note?: string;
+  /**
+   * The record format (`OPERATION_RECORD_VERSION`) of the controller that started the operation,
+   * or that protected its instance again after finding it without one. Absent: written by a
+   * controller from before protect-before-uncordon (or an unreadable record).
+   */
+  readonly version?: number;
 }
 
 /** Serialises a record for the annotation. */

@@ -25,9 +25,14 @@ import type { ControllerConfig } from './config';
 import { DEFAULT_OPERATION_PHASE_TIMEOUT_SECONDS } from './config';
 import { writeBlocker } from './gate';
 import type { Action, Observed, ObservedBroker, ObservedInstance, ObservedNode } from './model';
-import type { MoveRecord, OperationPhase, OperationRecord } from './operation-record';
+import {
+  OPERATION_RECORD_VERSION,
+  type MoveRecord,
+  type OperationPhase,
+  type OperationRecord,
+} from './operation-record';
 import { UNPROTECTED_PHASES } from './protection';
-import { kafkaBlocker, staleDataBlocker } from './safety';
+import { kafkaBlocker, readySinceKnown, staleDataBlocker } from './safety';
 
 /** The one side effect a step asks for. */
 export type Effect =
@@ -198,6 +203,7 @@ export function startOperation(
     phaseStartedAtMs: context.nowMs,
     fencingToken: context.fencingToken,
     holder: context.holder,
+    version: OPERATION_RECORD_VERSION,
   };
 }
 
@@ -242,9 +248,10 @@ function moveIsDone(
   }
   if (pod.nodeName === record.nodeName) return false;
   if (nodesByName.get(pod.nodeName)?.zone !== record.zone) return false;
-  // The partition counts must come from samples taken after the new pod became Ready.
+  // The partition counts must come from samples taken after the new pod became Ready; a pod whose
+  // Ready time is unknown may have become Ready just now, so the move is not done on them.
   const healthAtMs = observed.freshness.prometheusAtMs ?? Number.NEGATIVE_INFINITY;
-  if (pod.readySinceMs !== undefined && healthAtMs <= pod.readySinceMs) return false;
+  if (!readySinceKnown(pod.readySinceMs) || healthAtMs <= pod.readySinceMs) return false;
   return observed.underReplicatedPartitions === 0 && observed.underMinIsrPartitions === 0;
 }
 
@@ -323,6 +330,61 @@ export function releaseNode(node: ObservedNode, observed: Observed): Release {
     };
   }
   return { effect: uncordon, waiting: undefined };
+}
+
+/**
+ * Whether `record` may have left the instance of `node` unprotected from scale-in, so that a view
+ * showing it protected may predate the unprotect: a `remove-node` of that instance (or of an
+ * instance it does not name: an unreadable record) in `unprotect`, `terminate` or `terminated`, or
+ * one without a version (`OPERATION_RECORD_VERSION`: written by a controller from before protect
+ * before uncordon, whose rollback could store `uncordon` or `abandoned` after an unprotect without
+ * protecting again) in `uncordon` or `abandoned`.
+ */
+function mayHaveUnprotected(record: OperationRecord, node: ObservedNode): boolean {
+  if (record.kind !== 'remove-node') return false;
+  if (record.instanceId !== undefined && record.instanceId !== node.instanceId) return false;
+  if (UNPROTECTED_PHASES.has(record.phase)) return true;
+  return (
+    record.version === undefined && (record.phase === 'uncordon' || record.phase === 'abandoned')
+  );
+}
+
+/**
+ * Protect before a release the view cannot vouch for (`mayHaveUnprotected`): the instance of
+ * `node` is protected first, whatever the view shows (a lagging Auto Scaling view may still show
+ * it protected from before the unprotect), and the record is stored with the current version
+ * (and, from `unprotect`, `terminate` or `terminated`, in `uncordon`, its times kept) only after
+ * that call went out: a crash or a failed call leaves it as it was, and the next step protects
+ * again. The uncordon itself waits for a later step (`releaseNode`). Undefined when there is
+ * nothing to do first: a record that cannot have unprotected the instance, nothing of this
+ * controller's to undo, or an instance in no observed group or leaving (`releaseNode` then keeps
+ * the node cordoned and waits).
+ */
+function protectBeforeRelease(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+): StepOutcome | undefined {
+  if (!mayHaveUnprotected(record, node)) return undefined;
+  if (uncordonOwn(node) === undefined || node.instanceId === undefined) return undefined;
+  const group = observed.groups.find(each =>
+    each.instances.some(instance => instance.instanceId === node.instanceId),
+  );
+  const instance = group?.instances.find(each => each.instanceId === node.instanceId);
+  if (group === undefined || instance === undefined) return undefined;
+  if (instance.lifecycleState.startsWith('Terminat')) return undefined;
+  return outcome(
+    {
+      ...record,
+      ...(UNPROTECTED_PHASES.has(record.phase) ? { phase: 'uncordon' as const } : {}),
+      version: OPERATION_RECORD_VERSION,
+    },
+    {
+      effect: protectEffect(group.groupName, instance.instanceId, node.name),
+      effectFirst: true,
+      waiting: `scale-in protection of ${instance.instanceId} written again before node ${node.name} is uncordoned (the record may have left it unprotected)`,
+    },
+  );
 }
 
 function protectEffect(groupName: string, instanceId: string, nodeName: string): Effect {
@@ -434,6 +496,14 @@ function releaseMoot(
   const elapsedMs = nowMs - phaseSinceMs(record);
   const mayWait =
     elapsedMs >= -config.staleAfterSeconds * 1000 && elapsedMs <= 2 * phaseDeadlines(config).phase;
+  // The record may have left this node's instance unprotected (a removal past its unprotect, or
+  // one from before protect-before-uncordon): protect first, whatever the view shows.
+  const protect = host === undefined ? undefined : protectBeforeRelease(record, host, observed);
+  if (protect !== undefined) {
+    return mayWait
+      ? { ...protect, waiting: `${why}; ${protect.waiting ?? ''}` }
+      : outcome(undefined, { events: ['rolled-back'] });
+  }
   if (release !== undefined && (release.effect ?? release.waiting) !== undefined) {
     if (acts || mayWait) {
       return outcome(record, {
@@ -954,7 +1024,20 @@ export function stepOperation(
       return stepDrain(record, node, observed, config, context);
     case 'uncordon': {
       // Protect before uncordon (`releaseNode`): a removal rolled back after its unprotect waits
-      // here, cordoned, until its instance is observed protected again.
+      // here, cordoned, until its instance is observed protected again. A record from before that
+      // order gets its protection written first, whatever the view shows.
+      const legacy = protectBeforeRelease(record, node, observed);
+      if (legacy !== undefined) {
+        if (!overdue(record, config, nowMs)) return legacy;
+        // Past the deadline (a protect that keeps failing): abandoned, node still cordoned, the
+        // record still without a version, so the `abandoned` step protects before it uncordons.
+        return outcome(
+          enter(withoutMove(record), 'abandoned', nowMs, {
+            note: `the node could not be uncordoned: ${legacy.waiting}`,
+          }),
+          { effect: legacy.effect, events: ['abandoned'] },
+        );
+      }
       const release = releaseNode(node, observed);
       if (release.effect === undefined && release.waiting === undefined) {
         // Done: a respread that moved its broker completes; a rollback (it has a note) just ends.
@@ -987,6 +1070,8 @@ export function stepOperation(
       }
       return outcome(record, { waiting: `node ${node.name} to leave the cluster` });
     case 'abandoned': {
+      const legacy = protectBeforeRelease(record, node, observed);
+      if (legacy !== undefined) return legacy;
       const release = releaseNode(node, observed);
       return outcome(record, {
         effect: release.effect,

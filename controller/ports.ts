@@ -72,6 +72,21 @@ export interface GroupWriter {
   /** Raises desired capacity; never used to lower it. */
   raiseDesiredCapacity(groupName: string, desired: number): Promise<void>;
   /**
+   * Gives up launches that never got an instance (`nodeless.ts`, `LaunchShortfall`): lowers the
+   * group's desired capacity from `fromDesired` to `toDesired`, only if a read of the group right
+   * before the write still shows `fromDesired`, no more instances counting toward it than
+   * `toDesired`, `toDesired` at least its min size, and every InService instance protected from
+   * scale-in; otherwise writes nothing and returns `changed`. Auto Scaling has no conditional
+   * write, so this re-read is the condition; lowering to the instances the group has picks none of
+   * them. Returns `lowered` when the group wants `toDesired` after the call (also when it already
+   * did).
+   */
+  lowerDesiredCapacity(
+    groupName: string,
+    fromDesired: number,
+    toDesired: number,
+  ): Promise<'lowered' | 'changed'>;
+  /**
    * Terminates exactly this instance and decrements desired capacity, after checking the group:
    * returns without calling when the instance is already leaving the group.
    */

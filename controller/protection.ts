@@ -1,6 +1,6 @@
 /**
- * Scale-in protection housekeeping, as a pure function. Every InService instance of a Kafka group
- * is kept `ProtectedFromScaleIn`, so nothing that lowers a group's desired capacity (a person, a
+ * Scale-in protection housekeeping, as a pure function. Every InService (or Standby) instance of
+ * a Kafka group is kept `ProtectedFromScaleIn`, so nothing that lowers a group's desired capacity (a person, a
  * stray `desiredSize` change, EKS) lets the group pick a node that hosts brokers. The one
  * exception is the instance a `remove-node` operation is about to terminate: from its `unprotect`
  * phase on, the operation owns that instance's protection.
@@ -20,6 +20,16 @@ export const UNPROTECTED_PHASES: ReadonlySet<OperationPhase> = new Set([
   'terminate',
   'terminated',
 ]);
+
+/**
+ * Lifecycle states whose instances the housekeeping keeps protected: `InService`, and `Standby`
+ * (an operator's `EnterStandby`: the machine, its Node and its brokers keep running, and
+ * `ExitStandby` puts it back `InService` at once). Protection only takes effect from `InService`,
+ * but the flag can be set at any time, so a Standby instance comes back protected instead of open
+ * to any lowering of the group's desired capacity until the next pass; and the orphaned-cordon
+ * release (`reconciler.ts`), which waits for the protection, does not wait for the operator.
+ */
+export const PROTECTED_STATES: ReadonlySet<string> = new Set(['InService', 'Standby']);
 
 /** Instances of one group to protect. */
 export interface ProtectionRequest {
@@ -44,7 +54,8 @@ export function instancesBeingRemoved(observed: Observed): ReadonlySet<string> {
 }
 
 /**
- * The InService instances observed unprotected, per group, except those being removed. Empty
+ * The instances observed unprotected in a `PROTECTED_STATES` state, per group, except those being
+ * removed. Empty
  * while the Kubernetes or Auto Scaling view is stale or missing: the exception above is read
  * from the node records, so it must be current.
  */
@@ -62,7 +73,7 @@ export function instancesToProtect(
     const instanceIds = group.instances
       .filter(
         instance =>
-          instance.lifecycleState === 'InService' &&
+          PROTECTED_STATES.has(instance.lifecycleState) &&
           instance.protectedFromScaleIn === false &&
           instance.instanceId !== '' &&
           !removing.has(instance.instanceId),

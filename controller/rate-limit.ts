@@ -220,6 +220,10 @@ export function spacedGroupWriter(groups: GroupWriter, spacing: GroupMutationSpa
       await spacing.acquire(groupName);
       return groups.raiseDesiredCapacity(groupName, desired);
     },
+    lowerDesiredCapacity: async (groupName, fromDesired, toDesired) => {
+      await spacing.acquire(groupName);
+      return groups.lowerDesiredCapacity(groupName, fromDesired, toDesired);
+    },
     terminateInstance: async (groupName, instanceId) => {
       await spacing.acquire(groupName);
       return groups.terminateInstance(groupName, instanceId);

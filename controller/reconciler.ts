@@ -42,8 +42,11 @@ import type {
 } from './ports';
 import {
   instancesWithoutNode,
+  launchShortfallToGiveUp,
+  nextShortfallClocks,
   nodelessInstanceToTerminate,
   type NodelessInstance,
+  type ShortfallSince,
 } from './nodeless';
 import { instancesToProtect } from './protection';
 import { hostGoingDown, staleDataBlocker } from './safety';
@@ -159,6 +162,8 @@ export class Reconciler {
   private readonly nodelessWithNodeReported = new Set<string>();
   /** Per retried zone, the instance IDs its group had at the retry. */
   private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
+  /** Groups wanting more instances than they have: since when, at which desired capacity. */
+  private launchShortfallSince = new Map<string, ShortfallSince>();
 
   /** Kubernetes writes of this process its view has not shown yet. */
   private readonly ownWrites: OwnWrites;
@@ -198,8 +203,13 @@ export class Reconciler {
     const protectedInstances = await this.protectInstances(observed);
     const released = await this.releaseOrphanedCordons(observed);
     const replaced = await this.terminateNodelessInstance(observed);
+    const gaveUp = await this.giveUpMissingLaunches(observed);
     const result = await this.act(observed, plan, leadership);
-    return { ...result, acted: result.acted || replaced || released, protectedInstances };
+    return {
+      ...result,
+      acted: result.acted || replaced || released || gaveUp,
+      protectedInstances,
+    };
   }
 
   /**
@@ -391,6 +401,55 @@ export class Reconciler {
       'Warning',
       'NodelessInstanceTerminated',
       `instance ${victim.instanceId} of ${victim.groupName} never became a Node in ${config.nodeReadyTimeoutSeconds}s; terminated it (desired capacity decremented) so a scale-out can launch a replacement once`,
+    );
+    return true;
+  }
+
+  /**
+   * Lowers the desired capacity of a group whose launches never got an instance for
+   * `nodeReadyTimeoutSeconds` to the instances it has (`nodeless.ts`, `LaunchShortfall`): one group
+   * per pass, through the write gate (fresh data, the group as observed, every InService instance
+   * protected), and conditional on a live read of the group (`GroupWriter.lowerDesiredCapacity`).
+   * Not in dry-run (logged). Returns whether it wrote.
+   */
+  private async giveUpMissingLaunches(observed: Observed): Promise<boolean> {
+    const { config, logger } = this.deps;
+    if (staleDataBlocker(observed, config) !== undefined) return false;
+    this.launchShortfallSince = nextShortfallClocks(observed, this.launchShortfallSince);
+    const shortfall = launchShortfallToGiveUp(observed, config, this.launchShortfallSince);
+    if (shortfall === undefined) return false;
+    const write: GatedWrite = {
+      kind: 'lower-desired',
+      groupName: shortfall.groupName,
+      fromDesired: shortfall.desired,
+      toDesired: shortfall.toDesired,
+    };
+    if (!this.allowed(observed, write)) return false;
+    const sentence = `group ${shortfall.groupName} wanted ${shortfall.desired} but had ${shortfall.instances} instances for more than ${config.nodeReadyTimeoutSeconds}s (launches without an instance: no capacity, a quota, a launch template error)`;
+    if (config.dryRun) {
+      logger.log('info', `would lower its desired capacity to ${shortfall.toDesired}`, {
+        group: shortfall.groupName,
+        detail: sentence,
+      });
+      return false;
+    }
+    this.assertLeading();
+    const outcome = await this.deps.groups.lowerDesiredCapacity(
+      shortfall.groupName,
+      shortfall.desired,
+      shortfall.toDesired,
+    );
+    if (outcome === 'changed') {
+      logger.log('info', 'group changed since the observation; missing launches kept', {
+        group: shortfall.groupName,
+      });
+      return false;
+    }
+    this.launchShortfallSince.delete(shortfall.groupName);
+    await this.event(
+      'Warning',
+      'LaunchesAbandoned',
+      `${sentence}; lowered its desired capacity to ${shortfall.toDesired} (a scale-out the zone still needs raises it again)`,
     );
     return true;
   }

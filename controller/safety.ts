@@ -194,8 +194,21 @@ export function kafkaBlocker(
     }
   }
   // Partition health must be measured after the last broker became Ready: an older sample says
-  // nothing about the replicas that broker is still catching up on.
-  const lastReadyMs = Math.max(0, ...observed.brokers.map(broker => broker.readySinceMs ?? 0));
+  // nothing about the replicas that broker is still catching up on. A Ready broker whose Ready
+  // time is unknown may have become Ready just now: missing is not "long ago".
+  const unknownSince = brokersReadySinceUnknown(observed);
+  if (unknownSince.length > 0) {
+    return {
+      reason: 'stale-data',
+      detail: `broker ${unknownSince.join(', ')} is Ready but its Ready condition has no readable lastTransitionTime, so no partition-health sample can be shown to postdate it`,
+    };
+  }
+  const lastReadyMs = Math.max(
+    0,
+    ...observed.brokers.map(broker =>
+      readySinceKnown(broker.readySinceMs) ? broker.readySinceMs : 0,
+    ),
+  );
   const healthAtMs = observed.freshness.prometheusAtMs;
   if (healthAtMs === undefined || healthAtMs <= lastReadyMs) {
     return {
@@ -204,6 +217,25 @@ export function kafkaBlocker(
     };
   }
   return undefined;
+}
+
+/**
+ * Ready broker pods whose Ready time (`ObservedBroker.readySinceMs`, the Ready condition's
+ * `lastTransitionTime`) is missing or not a finite number, sorted. Such a pod may have become
+ * Ready a moment ago, so no partition-health sample can be shown to be newer: every check that
+ * needs health "sampled after the broker became Ready" holds on it (`kafkaBlocker`, a move's end
+ * in `operation.ts`) rather than read the missing time as long ago.
+ */
+export function brokersReadySinceUnknown(observed: Observed): string[] {
+  return observed.brokers
+    .filter(broker => broker.ready && !readySinceKnown(broker.readySinceMs))
+    .map(broker => broker.podName)
+    .sort();
+}
+
+/** A usable Ready time, epoch ms: present and finite. */
+export function readySinceKnown(readySinceMs: number | undefined): readySinceMs is number {
+  return readySinceMs !== undefined && Number.isFinite(readySinceMs);
 }
 
 /**

@@ -52,6 +52,11 @@ export interface SimBroker {
   backlogMiB: number;
   /** Its volume was not released cleanly (node killed): the restart waits for a forced detach. */
   uncleanDetach: boolean;
+  /**
+   * When it last became Ready (its restart ended: `catching-up` or `running` since), epoch ms; the
+   * Ready condition's `lastTransitionTime` the controller reads.
+   */
+  readySinceMs: number;
 }
 
 /** One zone's Auto Scaling group. */
@@ -188,6 +193,7 @@ export class ClusterModel {
           restartEndsAtMs: 0,
           backlogMiB: 0,
           uncleanDetach: false,
+          readySinceMs: this.nowMs - 86_400_000,
         });
       });
     });
@@ -498,6 +504,7 @@ export class ClusterModel {
     for (const broker of this.brokers) {
       if (broker.phase === 'restarting' && this.nowMs >= broker.restartEndsAtMs) {
         broker.phase = 'catching-up';
+        broker.readySinceMs = this.nowMs;
         this.watchVersion++;
       }
       if (broker.phase === 'catching-up' && broker.backlogMiB <= EPSILON) {

@@ -28,6 +28,7 @@ import { showValue, type SpecIssue } from './errors';
 import { KAFKA_4_BROKER_KEY_NAMES } from './kafka-broker-key-names';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
+import { clientKeyInBrokerConfig } from './kafka-client-keys';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -683,13 +684,22 @@ const SAFETY_SWITCHES: Readonly<Record<string, string>> = {
  *   own `__consumer_offsets` included, and they grow until the disk fills (Kafka 4.1 broker
  *   configuration table, which also marks the key deprecated for removal in 5.0);
  * - `remote.log.storage.system.enable` stays false: tiered storage needs a remote storage plugin
- *   (`remote.log.storage.manager.class.name`, no default), and this platform configures none.
+ *   (`remote.log.storage.manager.class.name`, no default), and this platform configures none;
+ * - `delete.topic.enable` stays true: the spec's topic list is declarative, and with deletion off
+ *   the unidirectional Topic Operator removes a deleted KafkaTopic's finalizer without deleting the
+ *   topic (Strimzi proposal 050, "Unidirectional Topic Operator"), so a topic taken out of
+ *   `kafka.topics` silently stays in Kafka with its data.
  */
 const BROKER_SWITCHES: Readonly<Record<string, { keep: boolean; reason: string }>> = {
   'log.cleaner.enable': {
     keep: true,
     reason:
       "stops compaction of every compacted topic, Kafka's own __consumer_offsets included, so they grow until the disk fills; leave it out",
+  },
+  'delete.topic.enable': {
+    keep: true,
+    reason:
+      'keeps every topic removed from kafka.topics in Kafka: the Topic Operator then drops the KafkaTopic but leaves the topic and its data, unmanaged (Strimzi proposal 050, unidirectional Topic Operator; banzaicloud/koperator#369 for another operator stuck on it); leave it out',
   },
   'remote.log.storage.system.enable': {
     keep: false,
@@ -866,7 +876,12 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     if (removed !== undefined) issues.push(issue(keyPath(mapPath, key), removed));
     // A key in the wrong case or with spaces is reported once, by keyFormIssues.
     const wellFormed = key === key.trim().toLowerCase() && !/\s/.test(key);
-    const meant = forbidden === undefined && wellFormed ? misspeltBrokerKey(key) : undefined;
+    const clientKey = clientKeyInBrokerConfig(key);
+    if (clientKey !== undefined) issues.push(issue(keyPath(mapPath, key), clientKey));
+    const meant =
+      forbidden === undefined && wellFormed && clientKey === undefined
+        ? misspeltBrokerKey(key)
+        : undefined;
     if (meant !== undefined && !isClassKey(key) && topicOnly === undefined) {
       issues.push(
         issue(
@@ -950,6 +965,39 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     issues.push(...internalTopicIssues(mapPath, spec, at(rfKey), at(isrKey), rfKey, isrKey, stops));
   }
   return issues;
+}
+
+/**
+ * Advice on `kafka.config`: a well-formed key that no other check names and that is not in Kafka
+ * 4.3's broker configuration table (`kafka-broker-key-names.ts`) nor among the keys Strimzi lets
+ * through. Kafka logs an unknown key and goes on, so such a key is usually without effect (as
+ * `request.max.bytes` was in strimzi/strimzi-kafka-operator#8302); it is a warning, not a problem,
+ * because Kafka also reads a few internal keys its table does not document
+ * (`ConfigDef.defineInternal`, such as `log.initial.task.delay.ms`).
+ */
+export function brokerConfigWarnings(spec: PlatformSpec): SpecIssue[] {
+  return Object.keys(spec.kafka.config)
+    .filter(
+      key =>
+        key === key.trim().toLowerCase() &&
+        !/\s/.test(key) &&
+        key !== '' &&
+        !KAFKA_4_BROKER_KEY_NAMES_SET.has(key) &&
+        !STRIMZI_ALLOWED_EXTRA_KEYS.includes(key) &&
+        !STRIMZI_LISTENER_PREFIX_EXCEPTION.test(key) &&
+        !TOPIC_CONFIG_KEYS.includes(key) &&
+        forbiddenBrokerKey(key) === undefined &&
+        removedInKafka4(key) === undefined &&
+        clientKeyInBrokerConfig(key) === undefined &&
+        misspeltBrokerKey(key) === undefined &&
+        !isClassKey(key),
+    )
+    .map(key =>
+      issue(
+        keyPath('kafka.config', key),
+        `is not a key of Kafka 4.3's broker configuration table, so unless it is one of Kafka's undocumented internal keys the broker logs it as unknown and ignores it (strimzi-kafka-operator#8302); check the name against the broker configuration table, or remove it`,
+      ),
+    );
 }
 
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */

@@ -26,9 +26,12 @@ import {
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
+import { requestSizeIssues } from './request-size';
+import { mapCountWarnings } from './map-count';
 import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
+  brokerConfigWarnings,
   minInSyncIssue,
   replicationFactorIssue,
   topicConfigIssues,
@@ -1306,6 +1309,7 @@ const rules: readonly Rule[] = [
   systemNodeRules,
   controllerResourceRules,
   retentionCapacityIssues,
+  requestSizeIssues,
   autoscalingRules,
   operationsRules,
   clusterRules,
@@ -1363,6 +1367,8 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...availabilityWarnings(spec),
     ...loadBalancerQuotaWarnings(spec),
     ...loadBalancerRuleWarnings(spec),
+    ...brokerConfigWarnings(spec),
+    ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;
   const maxPerZone = maxNodesPerZone(spec);

@@ -604,7 +604,7 @@ export const platformSpecSchema = z
     zones: z
       .array(z.string())
       .describe(
-        '2-6 distinct Availability Zones of the region (no Local Zones); 1 is enough with `cluster.existing`. Required.',
+        "2-6 distinct Availability Zones of the region (no Local Zones); 1 is enough with `cluster.existing`. The order fixes each zone's broker node-ID block (position x 1000), so once deployed add zones only at the end and remove them only from the end. Required.",
       ),
     kafka: kafkaSchema,
     nodes: nodesSchema.prefault({}),

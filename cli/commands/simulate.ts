@@ -8,7 +8,7 @@ import { DEFAULT_NOISE_SHARE } from '../../simulator/synthetic';
 import type { CommandResult } from '../errors';
 import type { CliIo } from '../io';
 import { checkSimulateOptions, type SimulateFlags } from '../simulate-options';
-import { configOption } from './shared';
+import { configOption, pathArgument } from './shared';
 
 export function addSimulateCommand(program: Command, io: CliIo, result: CommandResult): void {
   program
@@ -21,14 +21,18 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
       '--synthetic <pattern>',
       'synthetic load: daily:<peak-to-trough ratio>, for example daily:3 (no file needed)',
     )
-    .option('--trace <file.csv>', 'load trace, a CSV with a "timestamp,value" header')
+    .option('--trace <file.csv>', 'load trace, a CSV with a "timestamp,value" header', pathArgument)
     .option(
       '--peak-mibps <MiB/s>',
       'peak producer traffic of the whole cluster in MiB/s (required)',
     )
     .option('--days <days>', 'days to simulate (default: the whole trace; 7 for synthetic load)')
     .option('--json', 'print the comparison as JSON instead of a table', false)
-    .option('--svg <file.svg>', 'also draw the comparison as an SVG chart into this file')
+    .option(
+      '--svg <file.svg>',
+      'also draw the comparison as an SVG chart into this file',
+      pathArgument,
+    )
     .option(
       '--node-ready-seconds <s>',
       `seconds from launch to a Ready node (default: ${DEFAULT_TIMINGS.nodeReadySeconds})`,

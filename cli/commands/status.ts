@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliInputError, type CommandResult } from '../errors';
 import type { CliIo } from '../io';
 import { inputFileProblem } from '../paths';
+import { pathArgument } from './shared';
 
 interface StatusFlags {
   readonly kubeconfig?: string;
@@ -19,7 +20,11 @@ export function addStatusCommand(program: Command, io: CliIo, result: CommandRes
     .description(
       "Show what the Kafka autoscaling controller is doing and why it holds, per zone: levels, nodes and their brokers, the operation in flight, the leader's last decision. Read-only.",
     )
-    .option('--kubeconfig <file>', 'kubeconfig of the cluster, its current context (required)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the cluster, its current context (required)',
+      pathArgument,
+    )
     .option(
       '--namespace <ns>',
       'namespace of the controller (controller.namespace in the spec)',

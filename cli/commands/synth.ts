@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandResult } from '../errors';
 import type { CliIo } from '../io';
-import { configOption } from './shared';
+import { configOption, pathArgument } from './shared';
 
 interface SynthFlags {
   readonly config: string;
@@ -21,6 +21,7 @@ export function addSynthCommand(program: Command, io: CliIo, result: CommandResu
     .option(
       '--out <dir>',
       'output folder; synth replaces or removes only the files it wrote there (listed in .synth-manifest), never other files',
+      pathArgument,
       'dist',
     )
     .option(

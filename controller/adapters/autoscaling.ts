@@ -24,6 +24,7 @@ import { backoffMs } from '../api-fault';
 import type { ZoneConfig } from '../config';
 import type { WriteFence } from '../fence';
 import type { ObservedGroup } from '../model';
+import { countsTowardDesired } from '../nodeless';
 import type { GroupWriter } from '../ports';
 
 /** Instance IDs `SetInstanceProtection` accepts in one call. */
@@ -257,6 +258,50 @@ export class AutoScalingAdapter implements GroupWriter {
           HonorCooldown: false,
         }),
       alreadyThere,
+    );
+  }
+
+  /**
+   * See `GroupWriter.lowerDesiredCapacity`. The group is read right before the call (and before
+   * each retry: a timed-out call may have succeeded); the write goes out only while that read
+   * shows `fromDesired`, at most `toDesired` instances counting toward it (a launch that started
+   * since would be picked), `toDesired` at least the min size, and no InService instance
+   * unprotected. `HonorCooldown` false, as for a raise.
+   */
+  async lowerDesiredCapacity(
+    groupName: string,
+    fromDesired: number,
+    toDesired: number,
+  ): Promise<'lowered' | 'changed'> {
+    const check = async (): Promise<'lowered' | 'changed' | undefined> => {
+      const group = await this.describeGroup(groupName);
+      const live = group.DesiredCapacity ?? 0;
+      if (live === toDesired) return 'lowered';
+      const instances = group.Instances ?? [];
+      const counted = instances.filter(each =>
+        countsTowardDesired(each.LifecycleState ?? ''),
+      ).length;
+      const unprotected = instances.some(
+        each => each.LifecycleState === 'InService' && each.ProtectedFromScaleIn !== true,
+      );
+      if (live !== fromDesired || counted > toDesired || toDesired < (group.MinSize ?? 0)) {
+        return 'changed';
+      }
+      return unprotected ? 'changed' : undefined;
+    };
+    const first = await check();
+    if (first !== undefined) return first;
+    return this.retrying(
+      'SetDesiredCapacity',
+      async () => {
+        await this.calls.setDesiredCapacity({
+          AutoScalingGroupName: groupName,
+          DesiredCapacity: toDesired,
+          HonorCooldown: false,
+        });
+        return 'lowered' as const;
+      },
+      check,
     );
   }
 

@@ -161,6 +161,7 @@ export class ControllerStrategy implements DynamicStrategy {
         ready: broker.phase === 'running' || broker.phase === 'catching-up',
         rollRequested: broker.rollRequested,
         terminating: false,
+        readySinceMs: broker.readySinceMs,
       })),
       groups: cluster.groups.map(group => ({
         zone: facts.zones[group.zoneIndex].zone,

@@ -96,6 +96,30 @@ describe('cdk8s CLI entry', () => {
     expect(readFileSync(join(out, 'my-patch.yaml'), 'utf8')).toBe('mine');
   });
 
+  it('names PLATFORM_SPEC and PLATFORM_OUT in its errors, never an --out it does not have', () => {
+    // GIVEN a spec path that does not exist and an output folder holding a file of the user's
+    // where synth writes one of its own
+    const out = join(work, 'named');
+    mkdirSync(out);
+    writeFileSync(join(out, 'kafka.k8s.yaml'), 'mine');
+    const missing = join(work, 'no-such-spec.yaml');
+    // WHEN cdk8s synth runs with the missing spec, then with a good one
+    const noSpec = cdk8sSynth(out, join(work, 'scratch-named'), missing);
+    const inTheWay = cdk8sSynth(out, join(work, 'scratch-named'));
+    // THEN each error starts with the variable to change and says nothing of --out
+    expect(noSpec.status).not.toBe(0);
+    expect(noSpec.output).toContain(
+      `PLATFORM_SPEC: ${missing} does not exist; give the path of an existing file, for example stacks/prod.yaml\nNothing was published.`,
+    );
+    expect(inTheWay.status).not.toBe(0);
+    expect(inTheWay.output).toContain(
+      `PLATFORM_OUT: refusing to write ${out}: one file is not synth's`,
+    );
+    expect(inTheWay.output).toContain('(or choose another output folder)');
+    expect(`${noSpec.output}${inTheWay.output}`).not.toContain('--out');
+    expect(readdirSync(out)).toEqual(['kafka.k8s.yaml']);
+  });
+
   it('refuses to publish into the scratch folder cdk8s-cli deletes', () => {
     const scratch = join(work, 'scratch-self');
     const result = cdk8sSynth(join(scratch, 'out'), scratch);

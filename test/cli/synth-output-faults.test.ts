@@ -315,10 +315,11 @@ describe('synth output under a kill or a failure at every step', () => {
               expect(error.cause).toBeInstanceOf(Injected);
               expect(snapshot(out).get(MANIFEST_FILE)).toBe(expectedManifest(s.after));
             } else if (error instanceof OutputWriteError && error.cause instanceof Injected) {
+              // At every step, the lock and the parent folder included: the message names the
+              // folder (a raw "ENOSPC: no space left on device, write" says nowhere).
               expect(error.rolledBack).toBe(true);
+              expect(error.message).toContain(`writing ${out} failed (injected failure at `);
               failed = true;
-            } else if (error instanceof Injected) {
-              failed = true; // before anything was staged (the lock, the parent folder)
             } else throw error;
           }
           if (failed) {

@@ -18,6 +18,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { MANIFEST_FILE } from '../../charts/output';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -101,6 +103,68 @@ describe('synth --out: surroundings that get in the way', () => {
     },
   );
 
+  (canRunAsNobody ? it : it.skip)(
+    'property: refuses, reading and writing nothing, when what it must read is unreadable (exit 1)',
+    () => {
+      // GIVEN an earlier output of this user's, then one folder or file of it made unreadable
+      const out = join(work, 'unreadable');
+      mkdirSync(out);
+      chownSync(out, 65534, 65534);
+      expect(synth(['--config', 'stacks/dev.yaml', '--out', out], 'nobody').status).toBe(0);
+      let run = 0;
+      fc.assert(
+        fc.property(
+          fc.constantFrom('.', 'kafka', 'storage', 'kafka/kustomization.yaml', MANIFEST_FILE),
+          fc.constantFrom(0o000, 0o300, 0o100, 0o200),
+          fc.boolean(),
+          (path, mode, ignorePrevious) => {
+            run += 1;
+            const full = join(out, path);
+            const isFolder = !path.includes('.yaml') && path !== MANIFEST_FILE;
+            const before = tree(out);
+            chmodSync(full, mode);
+            try {
+              // WHEN synth runs again (with the comparison or without it)
+              const result = synth(
+                [
+                  '--config',
+                  run % 2 === 0 ? 'stacks/prod.yaml' : 'stacks/dev.yaml',
+                  '--out',
+                  out,
+                  ...(ignorePrevious ? ['--ignore-previous-output'] : []),
+                ],
+                'nobody',
+              );
+              // THEN it names the path and the fix as bad input, and changes nothing
+              const line = isFolder
+                ? `  - ${path}/: synth must list it, but cannot read it`
+                : `  - ${path}: synth must read it, but cannot`;
+              if (path === '.' && (mode & 0o300) !== 0o300) {
+                // No write or search permission on the folder itself: the path check refuses it.
+                expect(result.stderr).toContain(`--out: ${out} cannot be written`);
+              } else {
+                expect(result.stderr).toContain(`--out: cannot read ${out}: one path is`);
+                expect(result.stderr).toContain(line);
+                expect(result.stderr).toContain('Fix the permissions (chmod u+r on files');
+              }
+              expect(result.status).toBe(1);
+            } finally {
+              chmodSync(full, isFolder ? 0o755 : 0o644);
+            }
+            expect(tree(out)).toEqual(before);
+          },
+        ),
+        {
+          numRuns: 8,
+          examples: [
+            ['.', 0o300, false],
+            ['kafka', 0o000, true],
+          ],
+        },
+      );
+    },
+  );
+
   // A tmpfs of 400 KiB, filled up but for a few KiB: the prod output no longer fits.
   const full = join(work, 'full');
   mkdirSync(full);
@@ -123,7 +187,15 @@ describe('synth --out: surroundings that get in the way', () => {
       const freeKiB = Number(free.stdout.trim().split('\n').pop());
       writeFileSync(join(full, 'filler'), Buffer.alloc(Math.max(0, freeKiB - 24) * 1024));
       const before = tree(out);
-      const result = synth(['--config', 'stacks/prod.yaml', '--out', out]);
+      // prod over dev is another cluster (charts/transitions.ts refuses the rename); the test is
+      // about a full disk, so the output is written as for a platform created anew.
+      const result = synth([
+        '--config',
+        'stacks/prod.yaml',
+        '--out',
+        out,
+        '--ignore-previous-output',
+      ]);
       expect(result.stderr).toMatch(
         /kafka-eks failed: writing .* failed \(ENOSPC: no space left on device.*\); every file was put back, the folder is as it was\n$/,
       );

@@ -3,7 +3,7 @@
  * Kafka or Kubernetes refuse exits 1, names each field, the old and new value and the fix, and leaves
  * the folder byte-identical; growing is fine.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synth, tree } from './synth-run';
@@ -83,5 +83,41 @@ describe('synth refuses changes the running platform cannot take', () => {
     const grown = synth(['--config', third, '--out', out]);
     expect(grown.stderr).toBe('');
     expect(grown.status).toBe(0);
+  });
+
+  it('exits 1 when the prod example reorders its zones, and accepts an appended zone', () => {
+    // GIVEN the prod example's output
+    const work = mkdtempSync(join(tmpdir(), 'synth-zones-'));
+    const out = join(work, 'out');
+    const prod = readFileSync(join(__dirname, '..', '..', 'stacks', 'prod.yaml'), 'utf8');
+    const zonesLine = 'zones: [us-east-1a, us-east-1b, us-east-1c]';
+    expect(prod).toContain(zonesLine);
+    const first = join(work, 'prod.yaml');
+    writeFileSync(first, prod);
+    expect(synth(['--config', first, '--out', out]).status).toBe(0);
+    const before = tree(out);
+    // WHEN the same spec lists its zones in another order
+    const reordered = join(work, 'reordered.yaml');
+    writeFileSync(
+      reordered,
+      prod.replace(zonesLine, 'zones: [us-east-1b, us-east-1a, us-east-1c]'),
+    );
+    const result = synth(['--config', reordered, '--out', out]);
+    // THEN synth names the pools whose node-ID block would move, and writes nothing
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'zones: broker pool "brokers-b" would get node IDs [1000-1999] instead of the [2000-2999] of the previous output',
+    );
+    expect(result.stderr).toContain('keep "us-east-1a" at position 1');
+    expect(tree(out)).toEqual(before);
+    // AND a fourth zone at the end (with its brokers) goes through
+    const appended = join(work, 'appended.yaml');
+    writeFileSync(
+      appended,
+      prod
+        .replace(zonesLine, 'zones: [us-east-1a, us-east-1b, us-east-1c, us-east-1d]')
+        .replace('brokers: 12', 'brokers: 16'),
+    );
+    expect(synth(['--config', appended, '--out', out]).status).toBe(0);
   });
 });

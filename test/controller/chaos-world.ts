@@ -126,6 +126,16 @@ export const FAULT_KINDS = [
 export const REVIEW_4_FAULT_KINDS = ['pod-unbound-in-view', 'instance-standby'] as const;
 
 /**
+ * Fault kinds added by the leftovers review (`leftovers-review.test.ts`), kept apart like
+ * `REVIEW_4_FAULT_KINDS`.
+ * - `no-capacity`: Auto Scaling cannot launch in one zone for a while (no capacity for the
+ *   instance type, `InsufficientInstanceCapacity`): the group keeps its desired capacity and gets
+ *   no instance; launches resume when the window ends (ten times the drawn duration, up to 30
+ *   minutes: past `nodeReadyTimeoutSeconds`).
+ */
+export const LEFTOVERS_FAULT_KINDS = ['no-capacity'] as const;
+
+/**
  * Fault kinds added by the fifth fault review, kept apart for the same reason
  * (`fault-review-5.test.ts` draws from all three lists).
  * - `pod-down-unseen`: someone restarts one broker pod while all are up, and for up to 60 s the
@@ -139,6 +149,7 @@ export const REVIEW_5_FAULT_KINDS = ['pod-down-unseen'] as const;
 export type FaultKind =
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
+  | (typeof LEFTOVERS_FAULT_KINDS)[number]
   | (typeof REVIEW_5_FAULT_KINDS)[number];
 
 /** One fault at one point of the run: a time, or right after the controller's n-th write. */
@@ -258,6 +269,8 @@ export class ChaosWorld
   private readonly lastGood = new Map<ViewSource, { atMs: number; value: unknown }>();
   private crashNextWrite = false;
   private neverJoinZones = new Set<string>();
+  /** Under `no-capacity`: per zone, until when (epoch ms) the cloud launches no instance. */
+  private readonly noCapacityUntilMs = new Map<string, number>();
   private nodeRemainsNext = false;
   private leaseLostUntilMs = 0;
   /** Nodes hidden from the node view (`node-unlabelled`) or without an instance ID in it. */
@@ -408,6 +421,12 @@ export class ChaosWorld
         return;
       case 'instance-never-joins':
         this.neverJoinZones.add(zone.zone);
+        return;
+      case 'no-capacity':
+        this.noCapacityUntilMs.set(
+          zone.zone,
+          Math.max(this.noCapacityUntilMs.get(zone.zone) ?? 0, this.nowMs + 10 * fault.durationMs),
+        );
         return;
       case 'node-remains':
         this.nodeRemainsNext = true;
@@ -748,7 +767,10 @@ export class ChaosWorld
     }
     // The cloud: launch to desired, move Pending instances InService, join and remove nodes.
     for (const group of this.groups) {
-      while (this.liveInstances(group.zone).length < group.desired) this.launch(group.zone, now);
+      const noCapacity = (this.noCapacityUntilMs.get(group.zone) ?? 0) > now;
+      while (!noCapacity && this.liveInstances(group.zone).length < group.desired) {
+        this.launch(group.zone, now);
+      }
     }
     for (const instance of this.instances) {
       if (instance.lifecycleState === 'Pending' && now >= instance.inServiceAtMs) {
@@ -1196,6 +1218,31 @@ export class ChaosWorld
     if (desired > group.max) throw new ApiError(`ValidationError: ${desired} above max`, 400);
     if (group.desired >= desired) return;
     this.write('set-desired', { groupName, desired }, () => (group.desired = desired));
+  }
+
+  /** As the adapter: only while the group is as read, with no launch since and all protected. */
+  async lowerDesiredCapacity(
+    groupName: string,
+    fromDesired: number,
+    toDesired: number,
+  ): Promise<'lowered' | 'changed'> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (group.desired === toDesired) return 'lowered';
+    const live = this.liveInstances(group.zone);
+    if (
+      group.desired !== fromDesired ||
+      live.length > toDesired ||
+      toDesired < group.min ||
+      live.some(each => each.lifecycleState === 'InService' && !each.protectedFromScaleIn)
+    ) {
+      return 'changed';
+    }
+    this.write('lower-desired', { groupName, desired: toDesired }, () => {
+      group.desired = toDesired;
+      this.recordGroup(group);
+    });
+    return 'lowered';
   }
 
   async terminateInstance(

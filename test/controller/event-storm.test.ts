@@ -69,6 +69,7 @@ interface Meta {
 interface Condition {
   readonly type: string;
   readonly status: string;
+  readonly lastTransitionTime?: string;
 }
 interface NodeObject {
   readonly metadata: Meta;
@@ -124,7 +125,14 @@ function brokerObject(broker: ObservedBroker, config: ControllerConfig, rv: stri
       annotations: broker.rollRequested ? { [MANUAL_ROLLING_UPDATE_ANNOTATION]: 'true' } : {},
     },
     spec: broker.nodeName === undefined ? {} : { nodeName: broker.nodeName },
-    status: { phase: broker.ready ? 'Running' : 'Pending', conditions: ready(broker.ready) },
+    status: {
+      phase: broker.ready ? 'Running' : 'Pending',
+      conditions: ready(broker.ready).map(condition =>
+        broker.readySinceMs === undefined
+          ? condition
+          : { ...condition, lastTransitionTime: new Date(broker.readySinceMs).toISOString() },
+      ),
+    },
   };
 }
 
@@ -377,6 +385,14 @@ class World {
           what: `SetDesiredCapacity ${desired}`,
         });
         await this.cluster.raiseDesiredCapacity(groupName, desired);
+      },
+      lowerDesiredCapacity: async (groupName, fromDesired, toDesired) => {
+        this.mutations.push({
+          atMs: Date.now() - NOW_MS,
+          group: groupName,
+          what: `LowerDesiredCapacity ${fromDesired} -> ${toDesired}`,
+        });
+        return this.cluster.lowerDesiredCapacity(groupName, fromDesired, toDesired);
       },
       terminateInstance: async (groupName, instanceId) => {
         this.mutations.push({ atMs: Date.now() - NOW_MS, group: groupName, what: 'Terminate' });

@@ -152,6 +152,37 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     });
   }
 
+  /**
+   * As the adapter: lowers only while the group still wants `fromDesired`, has no more instances
+   * counting toward it than `toDesired`, and every InService instance is protected.
+   */
+  async lowerDesiredCapacity(
+    groupName: string,
+    fromDesired: number,
+    toDesired: number,
+  ): Promise<'lowered' | 'changed'> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
+    if (group.desired === toDesired) return 'lowered';
+    const counted = group.instances.filter(
+      i => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
+    );
+    if (
+      group.desired !== fromDesired ||
+      counted.length > toDesired ||
+      toDesired < group.min ||
+      counted.some(i => i.lifecycleState === 'InService' && i.protectedFromScaleIn !== true)
+    ) {
+      return 'changed';
+    }
+    this.write(`lower-desired ${groupName} ${toDesired}`, () => {
+      this.groups = this.groups.map(each =>
+        each.groupName === groupName ? { ...each, desired: toDesired } : each,
+      );
+    });
+    return 'lowered';
+  }
+
   async terminateInstance(
     groupName: string,
     instanceId: string,
@@ -272,15 +303,20 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
 
   /** Lets time pass: Strimzi handles roll requests, the cloud removes terminated instances. */
   advance(seconds: number): void {
+    // A pod Strimzi recreates or the scheduler places is Ready from just after the advance began.
+    const readyFromMs = this.nowMs + 1;
     this.nowMs += seconds * 1000;
     // Pending pods from an earlier roll are scheduled when room appears.
     this.brokers = this.brokers.map(broker => {
       if (broker.rollRequested) {
         if (this.strimzi === 'drop-annotation') return { ...broker, rollRequested: false };
         if (this.strimzi === 'refuse') return broker;
-        return this.schedule({ ...broker, rollRequested: false, uid: `uid-new-${this.nextUid++}` });
+        return this.schedule(
+          { ...broker, rollRequested: false, uid: `uid-new-${this.nextUid++}` },
+          readyFromMs,
+        );
       }
-      if (broker.nodeName === undefined) return this.schedule(broker);
+      if (broker.nodeName === undefined) return this.schedule(broker, readyFromMs);
       return broker;
     });
     this.trackRolls();
@@ -296,7 +332,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     }));
   }
 
-  private schedule(broker: ObservedBroker): ObservedBroker {
+  private schedule(broker: ObservedBroker, readyFromMs: number): ObservedBroker {
     const candidates = this.nodes
       .filter(node => node.zone === broker.zone && node.ready && !node.unschedulable)
       .map(node => ({
@@ -306,7 +342,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
       }))
       .sort((a, b) => a.load - b.load || a.node.name.localeCompare(b.node.name));
     if (candidates.length === 0) return { ...broker, nodeName: undefined, ready: false };
-    return { ...broker, nodeName: candidates[0].node.name, ready: true };
+    return { ...broker, nodeName: candidates[0].node.name, ready: true, readySinceMs: readyFromMs };
   }
 }
 

@@ -18,7 +18,10 @@
  *    the pod started, while its replicas were still catching up: a move ended, and the next one
  *    started, on partition counts that said nothing about the moved broker. Now the observation
  *    gives such a pod the time this process first saw it Ready (`ReadySinceMemory`, wired in
- *    `main.ts`), never earlier than the truth.
+ *    `main.ts`), never earlier than the truth. (The leftovers review, merged meanwhile, made the
+ *    pure checks hold on a missing time; on their own they hold for good while the field never
+ *    appears. With the memory, the hold ends one sample after the pod was first seen Ready: the
+ *    first test below fails without it on either code.)
  * 3. A partial Prometheus answer was taken as a whole one. The HTTP API answers `success` with a
  *    `warnings` list when part of the data could not be read (a Thanos store, a remote-read
  *    endpoint or a shard that failed) and returns the series it did collect: the namespace-wide
@@ -577,6 +580,7 @@ describe('fault 4: no broker is moved while a node it may land on is not protect
     const controller = reconcilerOn(cluster, config, {
       groups: {
         raiseDesiredCapacity: (group, desired) => cluster.raiseDesiredCapacity(group, desired),
+        lowerDesiredCapacity: (group, from, to) => cluster.lowerDesiredCapacity(group, from, to),
         terminateInstance: (group, id) => cluster.terminateInstance(group, id),
         setInstanceProtection: async (group, ids, on) => {
           if (on) throw new Error('Throttling: Rate exceeded');

@@ -16,6 +16,12 @@ import { divisors } from '../../spec/derive';
 
 export const NOW_MS = Date.UTC(2026, 0, 5, 12, 0, 0);
 
+/**
+ * When the brokers of `healthyCluster` became Ready (`ObservedBroker.readySinceMs`): 30 days
+ * before `NOW_MS`, so partition health sampled at any time a test steps its clock to is newer.
+ */
+export const BROKERS_READY_SINCE_MS = NOW_MS - 30 * 86_400_000;
+
 /** The context the operation tests step records with: leader `a`, fencing token 3, at `NOW_MS`. */
 export const STEP_CONTEXT: StepContext = {
   nowMs: NOW_MS,
@@ -174,6 +180,8 @@ export function healthyCluster(config: ControllerConfig, options: ClusterOptions
         ready: true,
         rollRequested: false,
         terminating: false,
+        // Ready long before any clock the tests step to (a day or a week either way).
+        readySinceMs: BROKERS_READY_SINCE_MS,
       });
       loads.push({
         podName,

@@ -65,6 +65,7 @@ async function metricsAfterOnePass(config: ControllerConfig): Promise<string> {
 const FORECAST_METRICS = [
   'kafka_autoscaler_forecast_demand_mibps',
   'kafka_autoscaler_forecast_error_mibps',
+  'kafka_autoscaler_forecast_recent_error_mibps',
   'kafka_autoscaler_forecast_correction_mibps',
   'kafka_autoscaler_forecast_floor_nodes',
   'kafka_autoscaler_forecast_unknown',

@@ -104,6 +104,7 @@ export interface KafkaEvent extends At {
 /** Kinds of controller writes the checker knows. */
 export type WriteKind =
   | 'set-desired'
+  | 'lower-desired'
   | 'terminate'
   | 'request-roll'
   | 'cordon'
@@ -120,7 +121,7 @@ export interface WriteEvent extends At {
   readonly groupName?: string;
   /** Instance terminated or (un)protected. */
   readonly instanceId?: string;
-  /** Desired capacity written (`set-desired`). */
+  /** Desired capacity written (`set-desired`, `lower-desired`). */
   readonly desired?: number;
   /** Pod asked to roll (`request-roll`). */
   readonly podName?: string;

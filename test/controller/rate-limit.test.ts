@@ -103,6 +103,10 @@ describe('GroupMutationSpacing', () => {
       {
         raiseDesiredCapacity: async (group, desired) =>
           void calls.push(`${clock.nowMs} ${group} ${desired}`),
+        lowerDesiredCapacity: async (group, from, to) => {
+          calls.push(`${clock.nowMs} ${group} ${from} -> ${to}`);
+          return 'lowered';
+        },
         terminateInstance: async (group, instance) => {
           calls.push(`${clock.nowMs} ${group} ${instance}`);
           return 'requested';

@@ -114,6 +114,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     );
     const slowGroups: GroupWriter = {
       raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      lowerDesiredCapacity: (name, from, to) => cluster.lowerDesiredCapacity(name, from, to),
       terminateInstance: (name, id) => cluster.terminateInstance(name, id),
       setInstanceProtection: async (name, ids, value) => {
         cluster.nowMs += 200_000;
@@ -187,6 +188,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     }));
     const slowGroups: GroupWriter = {
       raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      lowerDesiredCapacity: (name, from, to) => cluster.lowerDesiredCapacity(name, from, to),
       terminateInstance: (name, id) => cluster.terminateInstance(name, id),
       setInstanceProtection: async (name, ids, value) => {
         cluster.nowMs += 200_000;
@@ -219,6 +221,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     );
     const slowGroups: GroupWriter = {
       raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      lowerDesiredCapacity: (name, from, to) => cluster.lowerDesiredCapacity(name, from, to),
       terminateInstance: (name, id) => cluster.terminateInstance(name, id),
       setInstanceProtection: async (name, ids, value) => {
         cluster.nowMs += 200_000;
@@ -252,6 +255,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     let slowOnce = true;
     const groups: GroupWriter = {
       raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      lowerDesiredCapacity: (name, from, to) => cluster.lowerDesiredCapacity(name, from, to),
       terminateInstance: (name, id) => cluster.terminateInstance(name, id),
       setInstanceProtection: async (name, ids, value) => {
         if (!value && slowOnce) {
@@ -335,6 +339,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     let leading = true;
     const lapsing: GroupWriter = {
       raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      lowerDesiredCapacity: (name, from, to) => cluster.lowerDesiredCapacity(name, from, to),
       terminateInstance: (name, id) => cluster.terminateInstance(name, id),
       setInstanceProtection: async (name, ids, value) => {
         await cluster.setInstanceProtection(name, ids, value);
@@ -438,6 +443,7 @@ describe('write gate: faults found by the issue #10 review', () => {
     let leading = true;
     const lapsing: GroupWriter = {
       raiseDesiredCapacity: (name, desired) => cluster.raiseDesiredCapacity(name, desired),
+      lowerDesiredCapacity: (name, from, to) => cluster.lowerDesiredCapacity(name, from, to),
       terminateInstance: (name, id) => cluster.terminateInstance(name, id),
       setInstanceProtection: async (name, ids, value) => {
         await cluster.setInstanceProtection(name, ids, value);

@@ -348,6 +348,7 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       'unclean.leader.election.enable',
       'log.cleaner.enable',
       'remote.log.storage.system.enable',
+      'delete.topic.enable',
     ]);
     const checked: string[] = [];
     for (const [key, facts] of Object.entries(KAFKA_BROKER_KEYS)) {

@@ -53,6 +53,14 @@ class WriteRecorder implements ClusterWriter, GroupWriter {
   async raiseDesiredCapacity(groupName: string, desired: number): Promise<void> {
     this.writes.push(`set-desired ${groupName} ${desired}`);
   }
+  async lowerDesiredCapacity(
+    groupName: string,
+    fromDesired: number,
+    toDesired: number,
+  ): Promise<'lowered'> {
+    this.writes.push(`lower-desired ${groupName} ${fromDesired} ${toDesired}`);
+    return 'lowered';
+  }
   async terminateInstance(groupName: string, instanceId: string): Promise<'requested'> {
     this.writes.push(
       effectWrite({ kind: 'terminate-instance', groupName, instanceId, nodeName: '' }),
