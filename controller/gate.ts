@@ -12,7 +12,9 @@
  *   (`staleDataBlocker`);
  * - a roll request (a move, or its retry): Kafka Ready, no partition under-replicated or under
  *   min ISR, every broker pod present, no other broker rolling, terminating or not Ready, and
- *   partition health sampled after the last broker became Ready (`kafkaBlocker`);
+ *   partition health sampled after the last broker became Ready (`kafkaBlocker`); and every node
+ *   the moved broker may land on (schedulable and Ready, in its zone) on an instance observed
+ *   protected from scale-in and not leaving its group (`landingBlocker`);
  * - unprotect and terminate: the node is cordoned and empty in a complete pod view (every broker
  *   pod of every zone present), it is the one node of the view that maps to the instance, every
  *   node maps to an instance and every bound broker pod is on a node of the view and, for
@@ -109,6 +111,46 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
   return undefined;
 }
 
+/**
+ * Why the broker `podName` must not be rolled now because of where it may land, or undefined: the
+ * scheduler may put the new pod on any schedulable, Ready node of its zone, so each must be on an
+ * instance its group lists protected from scale-in. A node on an InService instance observed
+ * unprotected (`protectedFromScaleIn: false`: just launched, the housekeeping's protect not taken
+ * yet, or failing) could receive the broker and then be picked by anything that lowers the
+ * group's desired capacity; one on an instance leaving its group (`Terminat*`, a Spot interruption)
+ * would take the moved broker down again. An instance in another state (`Standby`, `Pending`) is
+ * not one a lowered desired capacity picks, and the housekeeping protects it once InService. A
+ * source that does not report protection (`undefined`) is not judged, as in `releaseNode`; a node whose instance no group lists is left to the other
+ * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
+ */
+export function landingBlocker(observed: Observed, podName: string): Blocker | undefined {
+  const zone = observed.brokers.find(broker => broker.podName === podName)?.zone;
+  if (zone === undefined) return undefined;
+  const instances = new Map(
+    observed.groups.flatMap(group =>
+      group.instances.map(instance => [instance.instanceId, instance] as const),
+    ),
+  );
+  for (const node of observed.nodes) {
+    if (node.zone !== zone || !node.ready || node.unschedulable) continue;
+    const instance = instances.get(node.instanceId ?? '');
+    if (instance === undefined) continue;
+    if (instance.lifecycleState.startsWith('Terminat')) {
+      return {
+        reason: 'no-room-to-move',
+        detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,
+      };
+    }
+    if (instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false) {
+      return {
+        reason: 'no-room-to-move',
+        detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is not protected from scale-in yet`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** The node named, when it is the one node of the view that maps to the instance. */
 function instanceNodeBlocker(
   observed: Observed,
@@ -139,7 +181,9 @@ export function writeBlocker(
   if (stale !== undefined) return stale;
   switch (write.kind) {
     case 'request-roll':
-      return kafkaBlocker(observed, config, write.podName);
+      return (
+        kafkaBlocker(observed, config, write.podName) ?? landingBlocker(observed, write.podName)
+      );
     case 'unprotect-instance':
       return (
         emptyNodeBlocker(observed, config, write.nodeName) ?? instanceNodeBlocker(observed, write)

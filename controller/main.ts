@@ -13,7 +13,7 @@ import { loadControllerConfigFile } from './load-config';
 import { jsonLogger } from './log';
 import { ForecastHistory } from './forecast-history';
 import { ControllerMetrics } from './metrics';
-import { assembleObservation, kubernetesViewAtMs } from './observe';
+import { ReadySinceMemory, assembleObservation, kubernetesViewAtMs } from './observe';
 import { PassScheduler } from './pass-scheduler';
 import {
   DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     onError: onError('pod watch'),
   });
 
+  // Ready broker pods without a readiness time get the time this process first saw them Ready.
+  const readySince = new ReadySinceMemory();
   let lastFreshAtMs = 0;
   let lastPassAtMs = Date.now();
   const reconciler = new Reconciler({
@@ -126,6 +128,9 @@ async function main(): Promise<void> {
     liveRecordCheck: {
       nodesWithRecords: () => limitedCall(kubernetesGate, () => kubernetes.nodesWithRecords()),
     },
+    liveBrokerCheck: {
+      brokersNow: () => limitedCall(kubernetesGate, () => kubernetes.brokersNow()),
+    },
     leadership: () => elector.leadership(),
     metrics,
     logger,
@@ -140,21 +145,25 @@ async function main(): Promise<void> {
       for (const result of [kafka, prom, groups]) {
         if (result.status === 'rejected') onError('observe')(result.reason);
       }
-      const observed = assembleObservation(
-        {
-          nowMs,
-          nodes: nodes.snapshot(),
-          pods: pods.snapshot(),
-          kafka: kafka.status === 'fulfilled' ? kafka.value : undefined,
-          kubernetesSyncedAtMs: kubernetesViewAtMs(nodes, pods),
-          prometheus:
-            prom.status === 'fulfilled'
-              ? { atMs: prom.value.sampledAtMs, ...prom.value }
-              : undefined,
-          autoscaling:
-            groups.status === 'fulfilled' ? { atMs: nowMs, groups: groups.value } : undefined,
-        },
-        config,
+      const observed = readySince.fill(
+        assembleObservation(
+          {
+            nowMs,
+            nodes: nodes.snapshot(),
+            pods: pods.snapshot(),
+            kafka: kafka.status === 'fulfilled' ? kafka.value : undefined,
+            kubernetesSyncedAtMs: kubernetesViewAtMs(nodes, pods),
+            prometheus:
+              prom.status === 'fulfilled'
+                ? { atMs: prom.value.sampledAtMs, ...prom.value }
+                : undefined,
+            autoscaling:
+              groups.status === 'fulfilled' ? { atMs: nowMs, groups: groups.value } : undefined,
+          },
+          config,
+        ),
+        // After the cache snapshot above: when the pod view was read (see `ReadySinceMemory`).
+        Date.now(),
       );
       const { kubernetesAtMs, prometheusAtMs, autoscalingAtMs } = observed.freshness;
       if (

@@ -175,3 +175,36 @@ export function assembleObservation(inputs: ObservationInputs, config: Controlle
     loads: inputs.prometheus?.loads,
   };
 }
+
+/**
+ * Readiness times the pod objects do not give. A broker pod whose `Ready` condition is `True` but
+ * carries no usable `lastTransitionTime` (missing, or not a date: a client or a stand-in that does
+ * not set it) would count as Ready since for ever, and the checks that need partition health
+ * sampled after the last broker became Ready (`kafkaBlocker`, and a move's end in `moveIsDone`)
+ * would pass on a sample taken before it started, while its replicas are still catching up.
+ * Such a pod is given the time this process first saw it (its UID) Ready, by its own clock: never
+ * earlier than the truth, so those checks wait for a sample after that (one scrape after a
+ * restart; a pod with a stamp keeps it). Pods no longer seen Ready are forgotten.
+ */
+export class ReadySinceMemory {
+  /** Pod UID -> epoch ms this process first saw it Ready without a readiness time. */
+  private firstSeenReadyMs = new Map<string, number>();
+
+  /**
+   * `observed` with every Ready broker pod's missing `readySinceMs` filled in (see the class).
+   * `seenAtMs`: when the pod view was read, epoch ms, never before it (`main.ts` reads its clock
+   * after the cache snapshot: the observation's `nowMs` is taken before the other sources'
+   * queries, which may take seconds). @default observed.nowMs. Throws nothing.
+   */
+  fill(observed: Observed, seenAtMs: number = observed.nowMs): Observed {
+    const seen = new Map<string, number>();
+    const brokers = observed.brokers.map(broker => {
+      if (!broker.ready || broker.readySinceMs !== undefined) return broker;
+      const sinceMs = this.firstSeenReadyMs.get(broker.uid) ?? seenAtMs;
+      seen.set(broker.uid, sinceMs);
+      return { ...broker, readySinceMs: sinceMs };
+    });
+    this.firstSeenReadyMs = seen;
+    return { ...observed, brokers };
+  }
+}

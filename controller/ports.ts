@@ -2,7 +2,7 @@
  * What the controller needs from the outside world, as interfaces. The adapters implement them;
  * tests and the simulator implement them with fakes.
  */
-import type { Observed, ObservedNode } from './model';
+import type { Observed, ObservedBroker, ObservedNode } from './model';
 import type { OperationRecord } from './operation-record';
 
 /** Writes to Kubernetes. Each write re-reads the object and checks its UID first. */
@@ -51,6 +51,20 @@ export interface LiveNodeCheck {
 export interface LiveRecordCheck {
   /** Names of the nodes that carry an operation record now, sorted. */
   nodesWithRecords(): Promise<readonly string[]>;
+}
+
+/**
+ * A live read of the broker pods (one LIST with the broker label selector, not the informer
+ * cache), made right before every roll request (a move, or its retry). A roll takes a broker down,
+ * and the cached pod view counts as fresh while any pod event arrives: a watch that delivers
+ * another actor's change late (a broker deleted, restarting, rolled by someone, NotReady) would let
+ * a second broker go down beside it, while the partition counts may not show the first one yet
+ * (a broker shutting down keeps its replicas in sync until it stops, and a follower leaves the ISR
+ * only after `replica.lag.time.max.ms`).
+ */
+export interface LiveBrokerCheck {
+  /** Every broker pod of the cluster now, mapped as the cached view maps them (`observeBroker`). */
+  brokersNow(): Promise<readonly ObservedBroker[]>;
 }
 
 /** Writes to the Auto Scaling API. */

@@ -35,6 +35,7 @@ import type {
   EventRecorder,
   GroupWriter,
   Leadership,
+  LiveBrokerCheck,
   LiveNodeCheck,
   LiveRecordCheck,
   Observe,
@@ -73,6 +74,13 @@ export interface ReconcilerDependencies {
    * new operation. Without it, only the cached view is checked (tests).
    */
   readonly liveRecordCheck?: LiveRecordCheck;
+  /**
+   * A live read of every broker pod right before each roll request (a move or its retry): the
+   * roll's checks (`writeBlocker`, `request-roll`) run again on it, since the cached pod view may
+   * lag another actor's change while it counts as fresh. Without it, only the cached view is
+   * checked (tests).
+   */
+  readonly liveBrokerCheck?: LiveBrokerCheck;
   /**
    * The clock, epoch ms. The gate judges the age of the observed data at the moment of each write
    * by this clock, not at the moment of the observation: a pass's earlier writes can wait (rate
@@ -571,6 +579,7 @@ export class Reconciler {
     // The whole step or nothing: all of its writes must pass the gate on this observation.
     if (!writes.gated.every(write => this.allowed(observed, write))) return false;
     if (!(await this.liveNodeStillEmpty(step.effect))) return false;
+    if (!(await this.liveBrokersAllowRoll(step.effect, observed))) return false;
     // The live read took time: gate again, at the moment of the first write.
     if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
     this.assertLeading();
@@ -604,6 +613,49 @@ export class Reconciler {
       node: effect.nodeName,
       unschedulable: now.unschedulable,
       brokers: now.brokers,
+    });
+    return false;
+  }
+
+  /**
+   * Before a roll request, reads the broker pods live and asks the gate again with them in place of
+   * the cached ones: every broker present, none other rolling, terminating, unbound or not Ready,
+   * the pod to roll still the one the step chose (its UID), and partition health sampled after the
+   * last broker became Ready. Otherwise the step is skipped whole (the next pass, on a view that
+   * caught up, holds or rolls back by its own checks). A failed read throws (the pass fails, no
+   * roll goes out).
+   */
+  private async liveBrokersAllowRoll(
+    effect: Effect | undefined,
+    observed: Observed,
+  ): Promise<boolean> {
+    const check = this.deps.liveBrokerCheck;
+    if (check === undefined || effect?.kind !== 'request-roll') return true;
+    // A Ready pod without a readiness time (see `ReadySinceMemory`): the cached view's time for
+    // the same pod if it showed it Ready, else now (Ready since the view, so after any sample).
+    const cachedSince = new Map(observed.brokers.map(broker => [broker.uid, broker] as const));
+    const brokers = (await check.brokersNow()).map(broker => {
+      if (!broker.ready || broker.readySinceMs !== undefined) return broker;
+      const cached = cachedSince.get(broker.uid);
+      return {
+        ...broker,
+        readySinceMs: cached?.ready === true ? cached.readySinceMs : observed.nowMs,
+      };
+    });
+    const target = brokers.find(broker => broker.podName === effect.podName);
+    const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
+    const blocked =
+      target?.uid !== effect.podUid
+        ? {
+            reason: 'stale-data',
+            detail: `pod ${effect.podName} is ${target === undefined ? 'gone' : `now UID ${target.uid}`}, not UID ${effect.podUid}`,
+          }
+        : writeBlocker({ ...observed, nowMs, brokers }, this.deps.config, effect);
+    if (blocked === undefined) return true;
+    this.deps.logger.log('warn', 'live read refused a roll request', {
+      pod: effect.podName,
+      reason: blocked.reason,
+      detail: blocked.detail,
     });
     return false;
   }

@@ -23,8 +23,8 @@ import type { ControllerConfig } from '../config';
 import { fenceWrites, isKubernetesRead, type WriteFence } from '../fence';
 import type { LeaseState, LeaseStore } from '../leader-election';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
-import type { ObservedNode } from '../model';
-import { instanceIdOf, type KafkaLike } from '../observe';
+import type { ObservedBroker, ObservedNode } from '../model';
+import { instanceIdOf, observeBroker, type KafkaLike } from '../observe';
 import {
   CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
@@ -32,7 +32,13 @@ import {
   encodeOperationRecord,
   type OperationRecord,
 } from '../operation-record';
-import type { ClusterWriter, ControllerEvent, EventRecorder, LiveNodeCheck } from '../ports';
+import type {
+  ClusterWriter,
+  ControllerEvent,
+  EventRecorder,
+  LiveBrokerCheck,
+  LiveNodeCheck,
+} from '../ports';
 import {
   DECISION_RECORD_KEY,
   decisionConfigMapName,
@@ -59,7 +65,9 @@ interface JsonPatchOp {
 }
 
 /** All Kubernetes I/O of the controller. */
-export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNodeCheck {
+export class KubernetesAdapter
+  implements ClusterWriter, EventRecorder, LiveNodeCheck, LiveBrokerCheck
+{
   private readonly core: CoreV1Api;
   /** The Lease's client, the one client not fenced (see the constructor). */
   private readonly coordination: CoordinationV1Api;
@@ -165,6 +173,21 @@ export class KubernetesAdapter implements ClusterWriter, EventRecorder, LiveNode
       .filter(node => node.metadata?.annotations?.[OPERATION_ANNOTATION] !== undefined)
       .map(node => node.metadata?.name ?? '')
       .sort();
+  }
+
+  /**
+   * Every broker pod of the cluster read live (one LIST with the broker label selector, not the
+   * informer cache), mapped as the cached view maps them (`observeBroker`). Throws when the list
+   * fails.
+   */
+  async brokersNow(): Promise<readonly ObservedBroker[]> {
+    const pods = await this.core.listNamespacedPod({
+      namespace: this.config.kafkaNamespace,
+      labelSelector: this.brokerSelector(),
+    });
+    return pods.items
+      .map(pod => observeBroker(pod, this.config))
+      .filter((broker): broker is ObservedBroker => broker !== undefined);
   }
 
   /** Broker pods of the cluster. */

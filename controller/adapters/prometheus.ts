@@ -6,7 +6,16 @@
  * (the controller then holds, naming it). The answer's age is the oldest raw sample behind it
  * (`timestamp()` queries), not the time the query ran; an instant query stamps every result with
  * its evaluation time, so that is only the fallback when no timestamp query is configured. The
- * per-pod partition-health sample times come back as they are; `safety.ts` judges them per pod.
+ * per-pod partition-health sample times come back as they are (a pod answered twice keeps its
+ * older time); `safety.ts` judges them per pod.
+ *
+ * A partial answer is no answer: Prometheus (and Thanos, Cortex, Mimir behind the same API) lists
+ * in `warnings` the errors that did not stop the query, and returns whatever it did collect, so a
+ * store or a remote that failed drops its series from a sum without an error (`status` stays
+ * `success`). Every answer with a warning is refused (`PrometheusError`: the data counts as missing,
+ * `stale-data`); info-level annotations (`infos`) are not warnings. A query read as one number
+ * (the partition counts) must answer exactly one series: several (a query without `sum`) would
+ * otherwise count one broker's value as the cluster's.
  */
 import type { PrometheusQueries } from '../config';
 import type { BrokerLoad } from '../model';
@@ -51,6 +60,7 @@ export class PrometheusError extends Error {}
 interface QueryResponse {
   readonly status?: string;
   readonly error?: string;
+  readonly warnings?: readonly string[];
   readonly data?: {
     readonly resultType?: string;
     readonly result?: ReadonlyArray<{
@@ -63,6 +73,7 @@ interface QueryResponse {
 interface RangeResponse {
   readonly status?: string;
   readonly error?: string;
+  readonly warnings?: readonly string[];
   readonly data?: {
     readonly resultType?: string;
     readonly result?: ReadonlyArray<{
@@ -70,6 +81,19 @@ interface RangeResponse {
       readonly values?: ReadonlyArray<[number, string]>;
     }>;
   };
+}
+
+/**
+ * Throws when the answer carries warnings: the errors that did not stop the query (a store, a
+ * remote read or a shard that failed), so its data may be partial.
+ */
+function refusePartial(body: { readonly warnings?: readonly string[] }, promql: string): void {
+  const warnings = body.warnings ?? [];
+  if (warnings.length > 0) {
+    throw new PrometheusError(
+      `partial answer (warnings: ${warnings.join('; ')}); its data may miss series: ${promql}`,
+    );
+  }
 }
 
 /** Queries one Prometheus. */
@@ -96,6 +120,7 @@ export class PrometheusAdapter {
         `query failed (${response.status}): ${body.error ?? 'no error text'}: ${promql}`,
       );
     }
+    refusePartial(body, promql);
     if (body.data?.resultType !== 'vector') {
       throw new PrometheusError(`expected a vector, got ${body.data?.resultType}: ${promql}`);
     }
@@ -135,6 +160,7 @@ export class PrometheusAdapter {
         `range query failed (${response.status}): ${body.error ?? 'no error text'}: ${promql}`,
       );
     }
+    refusePartial(body, promql);
     if (body.data?.resultType !== 'matrix') {
       throw new PrometheusError(`expected a matrix, got ${body.data?.resultType}: ${promql}`);
     }
@@ -148,6 +174,11 @@ export class PrometheusAdapter {
 
   private async scalar(promql: string): Promise<Sample> {
     const samples = await this.query(promql);
+    if (samples.length > 1) {
+      throw new PrometheusError(
+        `${promql} answered ${samples.length} series where one number is read; aggregate it (sum(...))`,
+      );
+    }
     if (samples.length === 0 || !usable(samples[0].value)) {
       throw new PrometheusError(
         `no value for ${promql} (got ${samples[0]?.value ?? 'no sample'}; NaN, Inf and negative are missing)`,
@@ -200,7 +231,9 @@ export class PrometheusAdapter {
     const healthSampledAtMs: Record<string, number> = {};
     for (const sample of healthTimes) {
       const pod = sample.labels.pod;
-      if (pod !== undefined && usable(sample.value)) healthSampledAtMs[pod] = sample.value * 1000;
+      if (pod === undefined || !usable(sample.value)) continue;
+      // A pod answered twice keeps its older time.
+      healthSampledAtMs[pod] = Math.min(healthSampledAtMs[pod] ?? Infinity, sample.value * 1000);
     }
     return {
       loads: loads.sort((a, b) => a.podName.localeCompare(b.podName)),

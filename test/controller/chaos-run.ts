@@ -194,6 +194,12 @@ export interface RunOptions {
    * for what only the leader writes). @default none
    */
   readonly newObserveHook?: (world: ChaosWorld) => (observed: Observed) => Promise<Observed>;
+  /**
+   * Whether the controller reads the broker pods live before each roll request, as `main.ts`
+   * wires it (`LiveBrokerCheck`); false shows what the fifth fault review found without it.
+   * @default true
+   */
+  readonly liveBrokerCheck?: boolean;
 }
 
 /**
@@ -230,6 +236,7 @@ export async function runSchedule(
       events: world,
       liveNodeCheck: world,
       liveRecordCheck: world,
+      ...(options.liveBrokerCheck === false ? {} : { liveBrokerCheck: world }),
       leadership: () => world.leadership,
       now: () => world.controllerNowMs(),
       metrics: new ControllerMetrics({ defaultMetrics: false }),

@@ -26,6 +26,7 @@ import type {
   EventRecorder,
   GroupWriter,
   Leadership,
+  LiveBrokerCheck,
   LiveNodeCheck,
   LiveRecordCheck,
 } from '../../controller/ports';
@@ -134,11 +135,22 @@ export const REVIEW_4_FAULT_KINDS = ['pod-unbound-in-view', 'instance-standby'] 
  */
 export const LEFTOVERS_FAULT_KINDS = ['no-capacity'] as const;
 
+/**
+ * Fault kinds added by the fifth fault review, kept apart for the same reason
+ * (`fault-review-5.test.ts` draws from all three lists).
+ * - `pod-down-unseen`: someone restarts one broker pod while all are up, and for up to 60 s the
+ *   pod cache still shows the old pod Ready (stamped fresh: other pod events keep the view young)
+ *   and Prometheus still reads its partitions in sync (a follower leaves the ISR only after
+ *   `replica.lag.time.max.ms`, and the sample lags the scrape). Only the live reads see it down.
+ */
+export const REVIEW_5_FAULT_KINDS = ['pod-down-unseen'] as const;
+
 /** One kind of fault. */
 export type FaultKind =
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
-  | (typeof LEFTOVERS_FAULT_KINDS)[number];
+  | (typeof LEFTOVERS_FAULT_KINDS)[number]
+  | (typeof REVIEW_5_FAULT_KINDS)[number];
 
 /** One fault at one point of the run: a time, or right after the controller's n-th write. */
 export interface Fault {
@@ -221,7 +233,13 @@ export const OPERATOR_DELAY_MS = 300_000;
 
 /** The world. Times are epoch ms from `NOW_MS`. */
 export class ChaosWorld
-  implements ClusterWriter, GroupWriter, EventRecorder, LiveNodeCheck, LiveRecordCheck
+  implements
+    ClusterWriter,
+    GroupWriter,
+    EventRecorder,
+    LiveNodeCheck,
+    LiveRecordCheck,
+    LiveBrokerCheck
 {
   nowMs = NOW_MS;
   readonly history: HistoryEvent[] = [];
@@ -262,6 +280,15 @@ export class ChaosWorld
   private healthHiddenPick = 0;
   /** Which broker pod `pod-unbound-in-view` shows unbound (modulo). */
   private unboundPick = 0;
+  /** Under `pod-down-unseen`: the pod restarted, as the views still show it, until when. */
+  private unseenDown:
+    | {
+        readonly podName: string;
+        readonly shown: ObservedBroker;
+        readonly sinceMs: number;
+        readonly untilMs: number;
+      }
+    | undefined;
   private nextUid = 1;
   private nextInstance = 1;
   /** The controller's clock minus the true time, ms: a lasting skew plus a jump while it lasts. */
@@ -564,6 +591,21 @@ export class ChaosWorld
         this.unboundPick = fault.pick;
         window();
         return;
+      case 'pod-down-unseen': {
+        // As for pod-deleted: only while every broker is up, and one such fault at a time.
+        if (!this.brokersQuiet() || this.podDownUnseen() !== undefined) return;
+        const pod = this.pods[fault.pick % this.pods.length];
+        const shown = this.observedBrokers().find(each => each.podName === pod.podName);
+        if (shown === undefined || !shown.ready) return;
+        this.unseenDown = {
+          podName: pod.podName,
+          shown,
+          sinceMs: this.nowMs,
+          untilMs: this.nowMs + Math.min(60_000, fault.durationMs),
+        };
+        this.restartPod(pod);
+        return;
+      }
       case 'instance-standby': {
         const candidates = this.instances.filter(
           each => each.zone === zone.zone && each.lifecycleState === 'InService',
@@ -825,9 +867,10 @@ export class ChaosWorld
   }
 
   /** Under-replicated partitions now: a broker down or catching up, or an injected spike. */
-  underReplicatedPartitions(): number {
+  underReplicatedPartitions(unseenPod?: string): number {
     const behind = this.pods.filter(
-      pod => !pod.ready || this.nowMs - pod.readySinceMs < CATCH_UP_MS,
+      pod =>
+        pod.podName !== unseenPod && (!pod.ready || this.nowMs - pod.readySinceMs < CATCH_UP_MS),
     ).length;
     return behind * 10 + (this.active('urp-spike') ? 5 : 0);
   }
@@ -921,7 +964,11 @@ export class ChaosWorld
     }
     // The informers and the Auto Scaling reads are stamped by the controller's clock; Prometheus's
     // samples by Prometheus's own (the true time here).
-    const atMs = source === 'prometheus' ? this.nowMs : this.controllerNowMs();
+    // Under `pod-down-unseen` the oldest raw sample behind the answers is the restarted pod's last.
+    const atMs =
+      source === 'prometheus'
+        ? Math.min(this.nowMs, this.podDownUnseen()?.sinceMs ?? Infinity)
+        : this.controllerNowMs();
     const fresh = { atMs, value: live() };
     this.lastGood.set(source, fresh);
     return fresh;
@@ -973,31 +1020,44 @@ export class ChaosWorld
       );
   }
 
+  /** The `pod-down-unseen` fault in force, if any. */
+  private podDownUnseen():
+    | { readonly podName: string; readonly shown: ObservedBroker; readonly sinceMs: number }
+    | undefined {
+    if (this.unseenDown !== undefined && this.nowMs >= this.unseenDown.untilMs) {
+      this.unseenDown = undefined;
+    }
+    return this.unseenDown;
+  }
+
   private observedBrokers(): ObservedBroker[] {
     const unbound = this.active('pod-unbound-in-view')
       ? this.pods[this.unboundPick % Math.max(1, this.pods.length)]?.podName
       : undefined;
+    const unseen = this.podDownUnseen();
     return this.pods.map(pod =>
-      pod.podName === unbound
-        ? {
-            podName: pod.podName,
-            uid: pod.uid,
-            zone: pod.zone,
-            nodeName: undefined,
-            ready: false,
-            rollRequested: pod.rollRequested,
-            terminating: false,
-          }
-        : (this.lagging(`pod:${pod.podName}`).pod ?? {
-            podName: pod.podName,
-            uid: pod.uid,
-            zone: pod.zone,
-            nodeName: pod.nodeName,
-            ready: pod.ready,
-            rollRequested: pod.rollRequested,
-            terminating: false,
-            readySinceMs: pod.readySinceMs,
-          }),
+      pod.podName === unseen?.podName
+        ? unseen.shown
+        : pod.podName === unbound
+          ? {
+              podName: pod.podName,
+              uid: pod.uid,
+              zone: pod.zone,
+              nodeName: undefined,
+              ready: false,
+              rollRequested: pod.rollRequested,
+              terminating: false,
+            }
+          : (this.lagging(`pod:${pod.podName}`).pod ?? {
+              podName: pod.podName,
+              uid: pod.uid,
+              zone: pod.zone,
+              nodeName: pod.nodeName,
+              ready: pod.ready,
+              rollRequested: pod.rollRequested,
+              terminating: false,
+              readySinceMs: pod.readySinceMs,
+            }),
     );
   }
 
@@ -1027,15 +1087,25 @@ export class ChaosWorld
     underReplicatedPartitions: number;
     healthSampledAtMs: Record<string, number>;
   } {
-    const ready = this.pods.filter(pod => pod.ready && pod.nodeName !== undefined);
+    // Under `pod-down-unseen` the restarted pod still reports in sync (its last sample).
+    const unseen = this.podDownUnseen()?.podName;
+    const ready = this.pods.filter(
+      pod => (pod.ready && pod.nodeName !== undefined) || pod.podName === unseen,
+    );
     const hidden = this.active('prometheus-health-partial')
       ? ready[this.healthHiddenPick % Math.max(1, ready.length)]?.podName
       : undefined;
+    const behind = this.underReplicatedPartitions(unseen);
     return {
       loads: this.observedLoads(),
-      underReplicatedPartitions: hidden === undefined ? this.underReplicatedPartitions() : 0,
+      underReplicatedPartitions: hidden === undefined ? behind : 0,
       healthSampledAtMs: Object.fromEntries(
-        ready.filter(pod => pod.podName !== hidden).map(pod => [pod.podName, this.nowMs]),
+        ready
+          .filter(pod => pod.podName !== hidden)
+          .map(pod => [
+            pod.podName,
+            pod.podName === unseen ? (this.unseenDown?.sinceMs ?? this.nowMs) : this.nowMs,
+          ]),
       ),
     };
   }
@@ -1225,6 +1295,22 @@ export class ChaosWorld
       unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
       brokers: this.brokersOn(nodeName).map(pod => pod.podName),
     };
+  }
+
+  /** The live read of every broker pod (never stale; fails like any API call during an API fault). */
+  async brokersNow(): Promise<readonly ObservedBroker[]> {
+    if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
+    if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    return this.pods.map(pod => ({
+      podName: pod.podName,
+      uid: pod.uid,
+      zone: pod.zone,
+      nodeName: pod.nodeName,
+      ready: pod.ready,
+      rollRequested: pod.rollRequested,
+      terminating: false,
+      readySinceMs: pod.readySinceMs,
+    }));
   }
 
   /**

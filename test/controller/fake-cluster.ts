@@ -82,6 +82,10 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
       .sort(),
   });
 
+  /** The live read of every broker pod (no staleness). */
+  brokersNow = async (): Promise<readonly ObservedBroker[]> =>
+    this.brokers.map(broker => ({ ...broker }));
+
   /** The live read of every Node that names the instance (no staleness). */
   nodesOfInstance = async (instanceId: string): Promise<readonly string[]> =>
     this.nodes
