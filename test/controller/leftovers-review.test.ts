@@ -748,6 +748,19 @@ describe('4. a Node that loses the Kafka label (not a fault: pinned)', () => {
     return { cluster, events, mostRecords, terminatedWhileHidden, terminatedWithBroker };
   }
 
+  test('hidden through its removal phase deadlines: the removal is abandoned and its node released, protected first (the defined exit)', async () => {
+    // GIVEN node-a-1 empty, its removal in drain, hidden from the Kafka node view for 40 passes
+    const result = await run({ withBroker: false, withRecord: true, fromPass: 2, passes: 40 });
+    // THEN the removal ends abandoned for an operator, never terminating the instance
+    const nodeA1 = result.cluster.nodes.find(node => node.name === 'node-a-1');
+    expect(nodeA1?.operation?.phase).toBe('abandoned');
+    expect(result.events).toContain('OperationAbandoned');
+    expect(result.cluster.terminated).not.toContain('i-a1');
+    // AND its node is schedulable again on a protected instance
+    expect(nodeA1?.unschedulable).toBe(false);
+    expect(result.events.indexOf('ScaleInProtectionSet')).toBeGreaterThanOrEqual(0);
+  });
+
   test('property: while hidden its instance is never terminated, no second operation starts beside its record, and once the label is back every zone settles', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -764,12 +777,24 @@ describe('4. a Node that loses the Kafka label (not a fault: pinned)', () => {
             result.events.filter(reason => reason === 'NodelessInstanceHasNode').length,
           ).toBeLessThanOrEqual(1);
           // The way out (the label back): one node per zone, no record, nothing cordoned, every
-          // broker Ready in its zone.
+          // broker Ready in its zone. Or, when the node stayed hidden past the removal's phase
+          // deadlines, the defined exit: the removal is abandoned (a Warning Event), its node
+          // released (protected, then uncordoned) and its zone left to an operator
+          // (docs/controller.md, "Clearing an abandoned operation"); every other zone settles.
           const { cluster } = result;
-          expect(cluster.nodes.filter(node => node.operation !== undefined)).toEqual([]);
+          const records = cluster.nodes.filter(node => node.operation !== undefined);
+          const abandoned = records.filter(node => node.operation?.phase === 'abandoned');
+          expect(records).toEqual(abandoned);
+          if (abandoned.length > 0) {
+            expect(withRecord).toBe(true);
+            expect(result.events).toContain('OperationAbandoned');
+          }
           expect(cluster.nodes.filter(node => node.unschedulable)).toEqual([]);
           for (const zone of config.zones) {
-            expect(cluster.nodes.filter(node => node.zone === zone.zone)).toHaveLength(1);
+            const held = abandoned.some(node => node.zone === zone.zone);
+            expect(cluster.nodes.filter(node => node.zone === zone.zone)).toHaveLength(
+              held ? 2 : 1,
+            );
           }
           expect(
             cluster.brokers.every(broker => broker.ready && broker.nodeName !== undefined),
