@@ -692,17 +692,21 @@ const LOCK_CONTENT = /^\d+( \d+)?\n$/;
  * Takes the folder's lock, or throws when another live run holds it. A lock left by a run that
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
  * over; a `.synth-lock` that is a link, a folder or a file with other content is not synth's, and
- * is refused, never removed.
+ * is refused, never removed. Another run creates its lock and then writes its pid, and removes it
+ * when done, so what this run reads may be between those steps: a lock that is gone is tried
+ * again, and an empty or partly written one is read again for up to `LOCK_SETTLE_MS` before it
+ * counts as a killed run's (`readSettledLock`).
  */
 function takeLock(target: string, outDir: string): () => void {
   const file = join(target, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     let fd: number;
     try {
       fd = openSync(file, 'wx');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = entryAt(file) === 'file' ? readFileSync(file, 'utf8') : undefined;
+      const holder = readSettledLock(file);
+      if (holder === 'missing') continue; // its run just released it
       if (holder === undefined || (holder !== '' && !LOCK_CONTENT.test(holder))) {
         throw new OutputOwnershipError(outDir, [
           `${LOCK_FILE}: is not a lock synth wrote (a link, a folder or a file of other content); move it away`,
@@ -731,6 +735,36 @@ function takeLock(target: string, outDir: string): () => void {
     return () => rmSync(file, { force: true });
   }
   throw new OutputOwnershipError(outDir, [`${LOCK_FILE}: could not take the folder's lock`]);
+}
+
+/** How long an empty or partly written lock is read again before it counts as a killed run's. */
+const LOCK_SETTLE_MS = 1_000;
+
+/** A lock's content as far as it is written: digits, then a space and digits, without the newline. */
+const LOCK_PREFIX = /^\d*( \d*)?$/;
+
+/**
+ * The content of the lock `file`: 'missing' when there is none (any more), undefined when it is
+ * not a regular file, else its text, read again every 20 ms while it is empty or only partly
+ * written (`LOCK_PREFIX`), for up to `LOCK_SETTLE_MS`: a live run writes its pid right after
+ * creating the file.
+ */
+function readSettledLock(file: string): string | 'missing' | undefined {
+  const deadline = Date.now() + LOCK_SETTLE_MS;
+  for (;;) {
+    const kind = entryAt(file);
+    if (kind === 'missing') return 'missing';
+    if (kind !== 'file') return undefined;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+      throw error;
+    }
+    if (!LOCK_PREFIX.test(text) || Date.now() >= deadline) return text;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
 
 /**
