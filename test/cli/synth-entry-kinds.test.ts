@@ -22,13 +22,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { MANIFEST_FILE } from '../../charts/output';
-
-const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'cli', 'main.ts');
+import { CLI, ROOT, TSX } from './synth-run';
 /** Longer than a run takes on a busy 2-core machine (about 2 s), far shorter than jest's limit. */
 const RUN_LIMIT_MS = 40_000;
 

@@ -3,9 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'cli', 'main.ts');
+/** The repository root, where the CLI runs and relative paths resolve. */
+export const ROOT = resolve(__dirname, '..', '..');
+/** The tsx binary that runs the CLI from source. */
+export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** The CLI's entry file. */
+export const CLI = join(ROOT, 'cli', 'main.ts');
 
 /**
  * `kafka-eks synth ARGS` run through tsx from the repository root (relative paths in `args`
