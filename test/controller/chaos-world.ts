@@ -218,6 +218,20 @@ interface Pod {
   readyAtMs: number | undefined;
 }
 
+/** A broker pod as the controller observes it (never terminating in this world). */
+function brokerOf(pod: Pod): ObservedBroker {
+  return {
+    podName: pod.podName,
+    uid: pod.uid,
+    zone: pod.zone,
+    nodeName: pod.nodeName,
+    ready: pod.ready,
+    rollRequested: pod.rollRequested,
+    terminating: false,
+    readySinceMs: pod.readySinceMs,
+  };
+}
+
 const POD_START_MS = 30_000;
 const CATCH_UP_MS = 20_000;
 const INSTANCE_IN_SERVICE_MS = 30_000;
@@ -1048,16 +1062,7 @@ export class ChaosWorld
               rollRequested: pod.rollRequested,
               terminating: false,
             }
-          : (this.lagging(`pod:${pod.podName}`).pod ?? {
-              podName: pod.podName,
-              uid: pod.uid,
-              zone: pod.zone,
-              nodeName: pod.nodeName,
-              ready: pod.ready,
-              rollRequested: pod.rollRequested,
-              terminating: false,
-              readySinceMs: pod.readySinceMs,
-            }),
+          : (this.lagging(`pod:${pod.podName}`).pod ?? brokerOf(pod)),
     );
   }
 
@@ -1301,16 +1306,7 @@ export class ChaosWorld
   async brokersNow(): Promise<readonly ObservedBroker[]> {
     if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
     if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
-    return this.pods.map(pod => ({
-      podName: pod.podName,
-      uid: pod.uid,
-      zone: pod.zone,
-      nodeName: pod.nodeName,
-      ready: pod.ready,
-      rollRequested: pod.rollRequested,
-      terminating: false,
-      readySinceMs: pod.readySinceMs,
-    }));
+    return this.pods.map(brokerOf);
   }
 
   /**
