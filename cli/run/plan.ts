@@ -41,7 +41,8 @@ export async function runPlan(options: PlanOptions, io: CliIo): Promise<number> 
   let resources: PlannedResource[];
   try {
     resources = await recordPlan(specFile, async () => {
-      await import('../../stacks/index');
+      const { default: program } = await import('../../stacks/index');
+      await program();
     });
   } catch (error) {
     // Names AWS would reject fail here exactly where `pulumi preview` would.
