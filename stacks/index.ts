@@ -9,33 +9,59 @@
  * direct children of the stack. `aliasRootResources: true` keeps those stacks: each component
  * answers to its old URN too, and `pulumi up` moves it under the platform without replacing
  * anything (docs/upgrade.md). Checked under the real engine by test/engine/aliases.test.ts.
+ *
+ * Before it creates anything, the program compares `zones` with the stack output `zoneOrder` of
+ * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts); it
+ * exports `zoneOrder` for the next run. The module exports one async function, which the engine
+ * runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { KafkaEksPlatform } from '../components/kafka-eks-platform';
+import { refuseMovedZones } from '../components/lib/zone-order-guard';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
+import { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 import { projectRootFrom, specFileFromConfig } from './defaults';
 
-const config = new pulumi.Config();
-const projectRoot = projectRootFrom(pulumi.runtime.getRootDirectory());
-const { file: specFile, problem } = specFileFromConfig(config.get('spec'), projectRoot);
-// RunError: the engine prints the message alone, without a stack trace of the program.
-if (problem !== undefined) throw new pulumi.RunError(problem);
-let loaded: ReturnType<typeof loadSpecFile>;
-try {
-  loaded = loadSpecFile(specFile);
-} catch (error) {
-  if (error instanceof SpecError) throw new pulumi.RunError(error.message);
-  throw error;
+/** The stack outputs: the platform's outputs, and `zones` as deployed (read back by the next run). */
+interface ProgramOutputs {
+  readonly kubeconfig: KafkaEksPlatform['kubeconfig'];
+  readonly clusterName: KafkaEksPlatform['clusterName'];
+  readonly zones: KafkaEksPlatform['zones'];
+  readonly bootstrapAddress: KafkaEksPlatform['bootstrapAddress'];
+  readonly externalBootstrapService: KafkaEksPlatform['externalBootstrapService'];
+  readonly controllerPolicyJson: KafkaEksPlatform['controllerPolicyJson'];
+  readonly zoneOrder: readonly string[];
 }
-const platform = new KafkaEksPlatform(loaded.spec.name, {
-  spec: loaded,
-  aliasRootResources: true,
-});
 
-export const kubeconfig = platform.kubeconfig;
-export const clusterName = platform.clusterName;
-export const zones = platform.zones;
-export const bootstrapAddress = platform.bootstrapAddress;
-export const externalBootstrapService = platform.externalBootstrapService;
-export const controllerPolicyJson = platform.controllerPolicyJson;
+async function main(): Promise<ProgramOutputs> {
+  const config = new pulumi.Config();
+  const projectRoot = projectRootFrom(pulumi.runtime.getRootDirectory());
+  const { file: specFile, problem } = specFileFromConfig(config.get('spec'), projectRoot);
+  // RunError: the engine prints the message alone, without a stack trace of the program.
+  if (problem !== undefined) throw new pulumi.RunError(problem);
+  let loaded: ReturnType<typeof loadSpecFile>;
+  try {
+    loaded = loadSpecFile(specFile);
+  } catch (error) {
+    if (error instanceof SpecError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+  await refuseMovedZones(loaded.spec.zones);
+  const platform = new KafkaEksPlatform(loaded.spec.name, {
+    spec: loaded,
+    aliasRootResources: true,
+  });
+  return {
+    kubeconfig: platform.kubeconfig,
+    clusterName: platform.clusterName,
+    zones: platform.zones,
+    bootstrapAddress: platform.bootstrapAddress,
+    externalBootstrapService: platform.externalBootstrapService,
+    controllerPolicyJson: platform.controllerPolicyJson,
+    [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
+  };
+}
+
+// The engine calls an exported function and takes the object it resolves to as the stack outputs.
+export = main;

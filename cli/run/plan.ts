@@ -4,6 +4,8 @@
  * name, parent and key inputs (the physical name AWS would see first, auto-names included). An
  * invalid spec fails exactly as synth does; a name longer than AWS allows fails as
  * `pulumi preview` would, naming the resource, the generated name, its length and the limit.
+ * The plan stands for a first deployment: the program's read of the stack's last deployment (a
+ * StackReference, for the `zones` check) finds no outputs and is not listed, as it creates nothing.
  */
 import { resolve } from 'node:path';
 import {
@@ -41,7 +43,8 @@ export async function runPlan(options: PlanOptions, io: CliIo): Promise<number> 
   let resources: PlannedResource[];
   try {
     resources = await recordPlan(specFile, async () => {
-      await import('../../stacks/index');
+      const { default: program } = await import('../../stacks/index');
+      await program();
     });
   } catch (error) {
     // Names AWS would reject fail here exactly where `pulumi preview` would.

@@ -25,6 +25,10 @@ import {
 
 export const PROJECT_NAME = 'kafka-eks-autoscaling';
 export const SPEC_CONFIG_KEY = `${PROJECT_NAME}:spec`;
+/** The organization a file backend gives every stack (what `pulumi.getOrganization()` returns there). */
+export const MOCK_ORGANIZATION = 'organization';
+/** Type of the resource the program reads its own last deployment through (a read, never created). */
+export const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
 const STACK_PARENT = '(stack)';
 
 /** One resource the program registers, as `npm run plan --json` prints it. */
@@ -100,16 +104,39 @@ function specRegionOf(projectRoot: string, specFile: string): string | undefined
   }
 }
 
+/** What a StackReference reads under the mocks: the referenced stack's outputs. */
+export interface PlanOptions {
+  /**
+   * Outputs of the stack's last deployment, as a StackReference to it reads them (the program
+   * reads `zoneOrder` there, stacks/index.ts).
+   * @default {} - a first deployment
+   */
+  readonly lastDeploymentOutputs?: Readonly<Record<string, unknown>>;
+}
+
+/** The state the engine gives a StackReference read: the referenced stack's outputs, none secret. */
+export function mockStackReferenceState(
+  inputs: Record<string, unknown>,
+  outputs: Readonly<Record<string, unknown>>,
+): { id: string; state: Record<string, unknown> } {
+  const name = typeof inputs['name'] === 'string' ? inputs['name'] : '';
+  return { id: name, state: { name, outputs: { ...outputs }, secretOutputNames: [] } };
+}
+
 /**
  * Sets up mocks, runs `program` inside a Pulumi stack, and returns what it registered, in
  * construction order. `specFile` is put into the stack config under `kafka-eks-autoscaling:spec`.
  * The program runs with the working directory the engine would give it
  * ({@link engineWorkingDirectory}), so a path resolved against the working directory fails here
  * as it would under `pulumi up`; the caller's working directory is restored afterwards.
+ *
+ * A StackReference the program reads is answered with `options.lastDeploymentOutputs` and is not
+ * in the result: `pulumi up` reads it and creates nothing for it.
  */
 export async function recordPlan(
   specFile: string | undefined,
   program: () => Promise<void>,
+  options: PlanOptions = {},
 ): Promise<RecordedResource[]> {
   const inputs = new Map<string, Record<string, unknown>>();
   const violations: NameLimitViolation[] = [];
@@ -119,6 +146,12 @@ export async function recordPlan(
   await pulumi.runtime.setMocks(
     {
       newResource: args => {
+        if (args.type === STACK_REFERENCE_TYPE) {
+          return mockStackReferenceState(
+            args.inputs as Record<string, unknown>,
+            options.lastDeploymentOutputs ?? {},
+          );
+        }
         const key = keyOf(args.type, args.name);
         if (inputs.has(key)) {
           throw new Error(
@@ -136,6 +169,7 @@ export async function recordPlan(
     PROJECT_NAME,
     'plan',
     false,
+    MOCK_ORGANIZATION,
   );
   if (specFile !== undefined) {
     pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
@@ -151,6 +185,7 @@ export async function recordPlan(
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation(args => {
+        if (args.type === STACK_REFERENCE_TYPE) return undefined;
         names.set(args.resource, args.name);
         const dependsOn = args.opts.dependsOn;
         const dependencies = Array.isArray(dependsOn)

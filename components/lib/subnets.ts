@@ -7,9 +7,10 @@
  *
  * A zone's blocks follow its POSITION in `zones`, not its name: once the VPC exists, a reordered
  * list (or a zone inserted or removed before the end) gives the moved zones other ranges, which
- * `pulumi up` applies by replacing their subnets. Nothing here refuses that; docs/deploy-to-aws.md
- * (Changing `zones` on a deployed stack) says to keep the order; test/components/zone-order.test.ts
- * pins which inputs follow the position.
+ * `pulumi up` would apply by replacing their subnets. The program refuses such an edit against the
+ * stack's last deployment (components/lib/zone-order-guard.ts, docs/deploy-to-aws.md "Changing
+ * `zones` on a deployed stack"); test/components/zone-order.test.ts pins which inputs follow the
+ * position.
  */
 import * as ipaddr from 'ipaddr.js';
 

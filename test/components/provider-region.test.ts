@@ -63,7 +63,8 @@ describe('the program refuses a spec for another region than its AWS provider', 
       try {
         const resources = await recordPlan(specFile, async () => {
           pulumi.runtime.setConfig('aws:region', awsRegion);
-          await import('../../stacks/index');
+          const { default: program } = await import('../../stacks/index');
+          await program();
         });
         registered = resources.length;
       } catch (caught) {

@@ -8,10 +8,10 @@
  *   with its nodes, NAT gateway and route table behind them;
  * - the node-ID block of each zone's broker pool (spec/derive.ts: zone i takes
  *   [(i+1)*1000, (i+1)*1000+999]), which synth refuses against its previous output
- *   (charts/transitions.ts) but the Pulumi program has no previous output to compare with.
- * The program does not refuse such an edit (docs/upgrade.md says to keep the order; see the
- * helper report of branch s21-r8 for what a guard needs). This test pins the exact list, so any
- * new input that follows a zone's position shows up here.
+ *   (charts/transitions.ts).
+ * The program refuses such an edit against the stack's last deployment (stack output `zoneOrder`,
+ * components/lib/zone-order-guard.ts; test/stacks/program.test.ts and test/engine/zone-order.test.ts).
+ * This test pins the exact list, so any new input that follows a zone's position shows up here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

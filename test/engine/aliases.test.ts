@@ -100,7 +100,8 @@ async function programTree(): Promise<TreeNode[]> {
   let nodes: TreeNode[] = [];
   await jest.isolateModulesAsync(async () => {
     nodes = await recordTree(SPEC, async () => {
-      await import('../../stacks/index');
+      const { default: program } = await import('../../stacks/index');
+      await program();
     });
   });
   return nodes;

@@ -67,7 +67,8 @@ async function mockPlan(specFile: string): Promise<RecordedResource[]> {
   await jest.isolateModulesAsync(async () => {
     const { recordPlan } = await import('../../components/lib/plan');
     resources = await recordPlan(specFile, async () => {
-      await import('../../stacks/index');
+      const { default: program } = await import('../../stacks/index');
+      await program();
     });
   });
   return resources;

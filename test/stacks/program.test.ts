@@ -64,7 +64,8 @@ async function runProgramFromStacksFolder(specConfig: string): Promise<Record<st
     await jest.isolateModulesAsync(async () => {
       const { recordPlan } = await import('../../components/lib/plan');
       await recordPlan(specConfig, async () => {
-        exported = (await import('../../stacks/index')) as Record<string, unknown>;
+        const { default: program } = await import('../../stacks/index');
+        exported = { ...(await program()) };
       });
     });
     return exported;
@@ -153,12 +154,14 @@ describe('stacks/index.ts', () => {
     await jest.isolateModulesAsync(async () => {
       const { recordPlan } = await import('../../components/lib/plan');
       resources = await recordPlan(join(ROOT, 'stacks', 'dev.yaml'), async () => {
-        exported = (await import('../../stacks/index')) as Record<string, unknown>;
+        const { default: program } = await import('../../stacks/index');
+        exported = { ...(await program()) };
       });
     });
     const plan = indexPlan(resources);
     expect(plan.ofType('eks:index:Cluster')[0]?.inputs['name']).toBe('orders-dev');
-    // Exactly the six exports of earlier versions, now the platform component's outputs.
+    // The six exports of earlier versions, now the platform component's outputs, and zoneOrder,
+    // which the next run reads back (components/lib/zone-order-guard.ts).
     expect(Object.keys(exported).sort()).toEqual(
       [
         'bootstrapAddress',
@@ -167,8 +170,10 @@ describe('stacks/index.ts', () => {
         'externalBootstrapService',
         'kubeconfig',
         'zones',
+        'zoneOrder',
       ].sort(),
     );
+    expect(exported['zoneOrder']).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     expect(await exportValue(exported['clusterName'])).toBe('orders-dev');
     expect(await exportValue(exported['bootstrapAddress'])).toBe(
       'orders-dev-kafka-bootstrap.kafka.svc:9093',
@@ -192,7 +197,8 @@ describe('stacks/index.ts', () => {
     let nodes: Awaited<ReturnType<typeof recordTree>> = [];
     await jest.isolateModulesAsync(async () => {
       nodes = await recordTree(join(ROOT, 'stacks', 'dev.yaml'), async () => {
-        await import('../../stacks/index');
+        const { default: program } = await import('../../stacks/index');
+        await program();
       });
     });
 
@@ -216,6 +222,87 @@ describe('stacks/index.ts', () => {
     ]);
     expect(components.every(node => node.aliasNoParent)).toBe(true);
     expect(nodes.filter(node => node.aliasNoParent)).toHaveLength(components.length);
+  });
+});
+
+describe('zones against the last deployment (stack output zoneOrder)', () => {
+  /**
+   * Runs the program with the dev spec (zones us-east-1a, b, c) under mocks whose StackReference
+   * to the stack's own last deployment reads `lastDeploymentOutputs`.
+   */
+  async function runAfter(
+    lastDeploymentOutputs: Record<string, unknown>,
+  ): Promise<{ error: unknown; registered: string[] }> {
+    let error: unknown;
+    let registered: string[] = [];
+    await jest.isolateModulesAsync(async () => {
+      const { recordPlan } = await import('../../components/lib/plan');
+      const resources = await recordPlan(
+        join(ROOT, 'stacks', 'dev.yaml'),
+        async () => {
+          const { default: program } = await import('../../stacks/index');
+          try {
+            await program();
+          } catch (caught) {
+            error = caught;
+          }
+        },
+        { lastDeploymentOutputs },
+      );
+      registered = resources.map(resource => `${resource.type}::${resource.name}`);
+    });
+    return { error, registered };
+  }
+
+  it('throws before registering anything when the zones were reordered (a RunError naming zones, both lists and the fix)', async () => {
+    const { error, registered } = await runAfter({
+      clusterName: 'orders-dev',
+      zoneOrder: ['us-east-1b', 'us-east-1a', 'us-east-1c'],
+    });
+
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^zones: \["us-east-1a", "us-east-1b", "us-east-1c"\] does not keep/);
+    expect(message).toContain(
+      '["us-east-1b", "us-east-1a", "us-east-1c"] (stack output zoneOrder)',
+    );
+    expect(message).toContain('Fix: use zones ["us-east-1b", "us-east-1a", "us-east-1c"]');
+    expect(registered).toEqual([]);
+  });
+
+  it('throws when a zone of the last deployment was removed from the middle', async () => {
+    const { error, registered } = await runAfter({
+      zoneOrder: ['us-east-1a', 'us-east-1d', 'us-east-1b', 'us-east-1c'],
+    });
+    expect((error as Error).message).toContain(
+      'position 2 holds "us-east-1b" instead of "us-east-1d" (which leaves zones)',
+    );
+    expect(registered).toEqual([]);
+  });
+
+  it('runs for a zone appended at the end, an unchanged list, a first deployment and one made before zoneOrder existed', async () => {
+    for (const outputs of [
+      { zoneOrder: ['us-east-1a', 'us-east-1b'] },
+      { zoneOrder: ['us-east-1a', 'us-east-1b', 'us-east-1c'] },
+      {},
+      { clusterName: 'orders-dev' },
+    ]) {
+      const { error, registered } = await runAfter(outputs);
+      expect(error).toBeUndefined();
+      expect(registered[0]).toBe('kafka-eks:index:KafkaEksPlatform::orders-dev');
+      expect(registered.length).toBeGreaterThan(50);
+    }
+  });
+
+  it('stops, naming the output, when zoneOrder is not a list of zone names', async () => {
+    const { error, registered } = await runAfter({ zoneOrder: 'us-east-1a' });
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    expect((error as Error).message).toContain(
+      'stack output zoneOrder of the last deployment is "us-east-1a", not a list of zone names',
+    );
+    expect(registered).toEqual([]);
   });
 });
 

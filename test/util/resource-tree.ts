@@ -12,7 +12,13 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { mockCallResult, mockResourceState } from '../../components/lib/plan-mocks';
-import { PROJECT_NAME, SPEC_CONFIG_KEY } from '../../components/lib/plan';
+import {
+  MOCK_ORGANIZATION,
+  mockStackReferenceState,
+  PROJECT_NAME,
+  SPEC_CONFIG_KEY,
+  STACK_REFERENCE_TYPE,
+} from '../../components/lib/plan';
 
 /** One recorded resource. */
 export interface TreeNode {
@@ -66,12 +72,15 @@ export async function recordTree(
   await pulumi.runtime.setMocks(
     {
       newResource: args =>
-        mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>),
+        args.type === STACK_REFERENCE_TYPE
+          ? mockStackReferenceState(args.inputs as Record<string, unknown>, {})
+          : mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>),
       call: args => mockCallResult(args.token, args.inputs as Record<string, unknown>),
     },
     PROJECT_NAME,
     'replay',
     false,
+    MOCK_ORGANIZATION,
   );
   if (specFile !== undefined) pulumi.runtime.setConfig(SPEC_CONFIG_KEY, specFile);
   const seen: Array<{
@@ -85,6 +94,8 @@ export async function recordTree(
   let resolvedAliases: string[][] = [];
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation(args => {
+      // The program's read of its own last deployment: nothing the replay creates.
+      if (args.type === STACK_REFERENCE_TYPE) return undefined;
       const aliases = [...(args.opts.aliases ?? [])];
       const isUrn = (alias: unknown): alias is string | pulumi.Output<string> =>
         typeof alias === 'string' || pulumi.Output.isInstance(alias);

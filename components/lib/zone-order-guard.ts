@@ -1,0 +1,58 @@
+/**
+ * The `zones` check of the Pulumi program against the stack's last deployment: the program exports
+ * `zones` as deployed (stack output `zoneOrder`, spec/zone-order.ts), and the next run reads it
+ * back through a StackReference to its own stack before it creates anything, so `pulumi preview`
+ * and `pulumi up` stop on a reorder, or a zone inserted or removed before the end, instead of
+ * replacing the subnets of running nodes.
+ *
+ * A StackReference to the running stack reads the outputs of its last deployment (none on the
+ * first one, and none after `pulumi destroy`); the engine records it as a read, not as a resource
+ * it creates or deletes. Checked under the real engine by test/engine/zone-order.test.ts.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { formatIssue } from '../../spec/errors';
+import { deployedZoneOrder, zoneOrderProblem, ZONE_ORDER_OUTPUT } from '../../spec/zone-order';
+
+/** Logical name of the StackReference to the stack's own last deployment. */
+export const LAST_DEPLOYMENT_REFERENCE = 'last-deployment';
+
+/**
+ * An output every deployment of the program has exported (before `zoneOrder` existed too): when
+ * it is there and `zoneOrder` is not, the last deployment was made by an earlier version.
+ */
+const OUTPUT_OF_EVERY_VERSION = 'clusterName';
+
+/** `<organization>/<project>/<stack>` of the running stack (the file backend's organization is `organization`). */
+function currentStackName(): string {
+  return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+/**
+ * Refuses `zones` when it moves a zone of the stack's last deployment (spec/zone-order.ts
+ * `zoneOrderProblem`). Passes on a first deployment. A last deployment by an earlier version (no
+ * `zoneOrder` output) cannot be checked: it passes with a warning, and this run records the order.
+ * @param zones the spec's `zones`, in order.
+ * @throws pulumi.RunError (the engine prints the message alone) naming `zones`, both lists and the
+ *   fix, or naming the output when `zoneOrder` is not a list of zone names.
+ */
+export async function refuseMovedZones(zones: readonly string[]): Promise<void> {
+  const reference = new pulumi.StackReference(LAST_DEPLOYMENT_REFERENCE, {
+    name: currentStackName(),
+  });
+  let deployed: readonly string[] | undefined;
+  try {
+    deployed = deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
+  } catch (error) {
+    throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+  }
+  if (deployed === undefined) {
+    if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) !== undefined) {
+      await pulumi.log.warn(
+        `zones: the last deployment has no ${ZONE_ORDER_OUTPUT} output (made by an earlier version), so this run cannot tell whether a zone moved; check that pulumi preview --diff replaces no aws:ec2/subnet:Subnet. This run records the order for the next one.`,
+      );
+    }
+    return;
+  }
+  const problem = zoneOrderProblem(deployed, zones);
+  if (problem !== undefined) throw new pulumi.RunError(formatIssue(problem));
+}

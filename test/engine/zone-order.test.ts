@@ -1,0 +1,165 @@
+/**
+ * The `zones` check of the program (components/lib/zone-order-guard.ts) under the real engine: the
+ * program reads the stack output `zoneOrder` of the stack's last deployment through a
+ * StackReference to its own stack, and stops before it creates anything when a deployed zone
+ * moved.
+ *
+ * The AWS provider plugin cannot be had here (preview.test.ts), so the real program cannot finish
+ * a `pulumi up`. The deployment it would have left is made by a real `pulumi up` of a stand-in
+ * program in the same project and stack that exports what the program exports for zones
+ * [us-east-1a, us-east-1b, us-east-1c] (`zoneOrder`, `clusterName`); the real program then runs on
+ * top of that state. An accepted edit runs on to the AWS provider (its only error is the missing
+ * plugin); a refused one ends with the one message, before any resource is registered, and leaves
+ * the deployed `zoneOrder` in place, so the next run refuses it again.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import {
+  createSandbox,
+  engineBinaries,
+  mustRun,
+  parseEvents,
+  parseRegistrations,
+  REPO_ROOT,
+  type CliResult,
+  type EngineSandbox,
+} from './engine';
+
+const PROJECT = 'kafka-eks-autoscaling';
+const STACK = 'zones';
+const binaries = engineBinaries();
+const describeEngine = binaries === undefined ? describe.skip : describe;
+
+const DEPLOYED = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+
+/** stacks/dev.yaml with `zones` (and one broker per zone), written into the sandbox's project. */
+function writeSpec(sandbox: EngineSandbox, file: string, zones: readonly string[]): string {
+  const spec = parse(readFileSync(join(REPO_ROOT, 'stacks', 'dev.yaml'), 'utf8')) as {
+    zones: string[];
+    kafka: { brokers: number };
+  };
+  spec.zones = [...zones];
+  spec.kafka.brokers = zones.length;
+  const path = `stacks/${file}`;
+  writeFileSync(join(sandbox.projectDir, path), stringify(spec));
+  return path;
+}
+
+/** `pulumi <command>` with engine events on stdout and the engine log on stderr. */
+function runJson(sandbox: EngineSandbox, command: 'preview' | 'up'): Promise<CliResult> {
+  const args =
+    command === 'preview'
+      ? ['preview', '--non-interactive', '--json', '--logtostderr', '-v=5']
+      : ['up', '--yes', '--skip-preview', '--non-interactive', '--json', '--logtostderr', '-v=5'];
+  return sandbox.run(args, { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' } });
+}
+
+function errorsOf(result: CliResult): string[] {
+  return parseEvents(result.stdout)
+    .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
+    .filter(diagnostic => diagnostic.severity === 'error')
+    .map(diagnostic => diagnostic.message);
+}
+
+/** The outputs of the stack resource in the stack's state. */
+async function stackOutputs(sandbox: EngineSandbox): Promise<Record<string, unknown>> {
+  const exported = JSON.parse((await mustRun(sandbox, ['stack', 'export'])).stdout) as {
+    deployment: {
+      resources?: Array<{ type: string; outputs?: Record<string, unknown> }>;
+    };
+  };
+  const stack = (exported.deployment.resources ?? []).find(
+    resource => resource.type === 'pulumi:pulumi:Stack',
+  );
+  return stack?.outputs ?? {};
+}
+
+/** A refused run: one error, the zones message, no stack trace, nothing but the stack registered. */
+function expectRefused(result: CliResult): void {
+  expect(result.code).not.toBe(0);
+  const errors = errorsOf(result);
+  expect(errors).toHaveLength(1);
+  const message = errors[0] ?? '';
+  expect(message).toContain(
+    'zones: ["us-east-1b", "us-east-1a", "us-east-1c"] does not keep the zones the stack last deployed, ["us-east-1a", "us-east-1b", "us-east-1c"] (stack output zoneOrder)',
+  );
+  expect(message).toContain('Fix: use zones ["us-east-1a", "us-east-1b", "us-east-1c"]');
+  expect(message).not.toMatch(/unhandled exception|\n\s+at /);
+  expect(parseRegistrations(result.stderr).map(r => r.type)).toEqual(['pulumi:pulumi:Stack']);
+}
+
+/** An accepted run: the program ran on to the AWS provider, whose missing plugin is the only error. */
+function expectAccepted(result: CliResult): void {
+  expect(result.code).not.toBe(0);
+  const errors = errorsOf(result);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/^no resource plugin 'pulumi-resource-aws' found/);
+  expect(parseRegistrations(result.stderr).map(r => r.type)).toContain(
+    'kafka-eks:index:KafkaEksPlatform',
+  );
+}
+
+describeEngine('zones against the last deployment, under the real engine', () => {
+  let sandbox: EngineSandbox;
+
+  beforeAll(async () => {
+    if (binaries === undefined) return;
+    sandbox = await createSandbox(binaries);
+    const program = join(sandbox.projectDir, 'stacks', 'index.ts');
+    const realProgram = readFileSync(program, 'utf8');
+    // GIVEN a stack whose last deployment exported zones a, b, c, made by a real `pulumi up`
+    await mustRun(sandbox, ['stack', 'init', STACK]);
+    await mustRun(sandbox, [
+      'config',
+      'set',
+      `${PROJECT}:spec`,
+      writeSpec(sandbox, 'abc.yaml', DEPLOYED),
+    ]);
+    writeFileSync(
+      program,
+      `export const zoneOrder = ${JSON.stringify(DEPLOYED)};\nexport const clusterName = 'orders-dev';\n`,
+    );
+    await mustRun(sandbox, ['up', '--yes', '--skip-preview', '--non-interactive']);
+    writeFileSync(program, realProgram);
+    expect(await stackOutputs(sandbox)).toEqual({ zoneOrder: DEPLOYED, clusterName: 'orders-dev' });
+  });
+  afterAll(() => sandbox?.dispose());
+
+  it('preview runs on for the deployed zones unchanged', async () => {
+    await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, 'stacks/abc.yaml']);
+    expectAccepted(await runJson(sandbox, 'preview'));
+  });
+
+  it('preview and up stop on [b, a, c] with the message, before any resource, and keep the deployed zoneOrder', async () => {
+    await mustRun(sandbox, [
+      'config',
+      'set',
+      `${PROJECT}:spec`,
+      writeSpec(sandbox, 'bac.yaml', ['us-east-1b', 'us-east-1a', 'us-east-1c']),
+    ]);
+
+    expectRefused(await runJson(sandbox, 'preview'));
+    expectRefused(await runJson(sandbox, 'up'));
+
+    // The refused up left the deployed order, so the next run refuses it again.
+    expect((await stackOutputs(sandbox))['zoneOrder']).toEqual(DEPLOYED);
+    expectRefused(await runJson(sandbox, 'up'));
+  });
+
+  it('preview runs on for [a, b, c, d] (a zone appended at the end)', async () => {
+    await mustRun(sandbox, [
+      'config',
+      'set',
+      `${PROJECT}:spec`,
+      writeSpec(sandbox, 'abcd.yaml', [...DEPLOYED, 'us-east-1d']),
+    ]);
+    expectAccepted(await runJson(sandbox, 'preview'));
+  });
+
+  it('a first deployment has nothing to compare with: preview of [b, a, c] on a new stack runs on', async () => {
+    await mustRun(sandbox, ['stack', 'init', 'first']);
+    await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, 'stacks/bac.yaml']);
+    expectAccepted(await runJson(sandbox, 'preview'));
+  });
+});
