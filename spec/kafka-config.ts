@@ -238,6 +238,12 @@ interface ValueRule {
   readonly values?: readonly string[];
   /** A single sentinel allowed below `min` (gzip's -1, "use the codec default"). */
   readonly also?: number;
+  /**
+   * Whether a list may be empty (the whole value blank). Kafka 4.2 (KIP-1161, apache/kafka#20334)
+   * refuses empty lists except where an empty list has a meaning; `cleanup.policy` is one (no
+   * deletion and no compaction: every record is kept, apache/kafka#20492). Default false.
+   */
+  readonly emptyAllowed?: boolean;
 }
 
 /** Java's `int` and `long` ranges, the values `Integer.parseInt` / `Long.parseLong` accept. */
@@ -253,7 +259,7 @@ function javaIntegerRange(type: 'int' | 'long'): { includes(value: bigint): bool
 }
 
 export const TOPIC_VALUE_RULES: Readonly<Record<string, ValueRule>> = {
-  'cleanup.policy': { type: 'list', values: ['compact', 'delete'] },
+  'cleanup.policy': { type: 'list', values: ['compact', 'delete'], emptyAllowed: true },
   'compression.gzip.level': { type: 'int', min: 1, max: 9, also: -1 },
   'compression.lz4.level': { type: 'int', min: 1, max: 17 },
   'compression.type': {
@@ -363,6 +369,7 @@ export function valueProblem(rule: ValueRule, value: ConfigValue): string | unde
     case 'list': {
       if (typeof value !== 'string')
         return `${showValue(value)} is not a list; write comma-separated values as a string`;
+      if (text === '' && rule.emptyAllowed === true) return undefined;
       const items = text.split(',').map(item => item.trim());
       if (rule.values === undefined) return undefined;
       const bad = items.filter(item => !rule.values?.includes(item));
@@ -998,6 +1005,43 @@ export function brokerConfigWarnings(spec: PlatformSpec): SpecIssue[] {
         `is not a key of Kafka 4.3's broker configuration table, so unless it is one of Kafka's undocumented internal keys the broker logs it as unknown and ignores it (strimzi-kafka-operator#8302); check the name against the broker configuration table, or remove it`,
       ),
     );
+}
+
+/**
+ * Advice on an empty cleanup policy, which Kafka accepts since 4.2 (KIP-1161, apache/kafka#20334;
+ * the upgrade notes of apache/kafka#20492 give its meaning): a topic whose `cleanup.policy` is
+ * empty is neither deleted by retention nor compacted, so it keeps every record, as
+ * `retention.ms: -1` with `retention.bytes: -1` would, and `retention.*` no longer bound it. The
+ * broker default `log.cleanup.policy: ""` does the same to every topic without its own policy. It
+ * is legal, so this is a warning: the volumes must hold the whole history (this platform runs no
+ * tiered storage, so nothing moves off the broker volumes).
+ * @returns one warning per empty policy, at `kafka.config["log.cleanup.policy"]` or
+ *   `kafka.topics[i].config["cleanup.policy"]`; none when no policy is empty.
+ */
+export function emptyCleanupPolicyWarnings(spec: PlatformSpec): SpecIssue[] {
+  const isEmpty = (value: ConfigValue | undefined): boolean =>
+    typeof value === 'string' && value.trim() === '';
+  const keepsAll =
+    'neither deletes nor compacts (an empty list, accepted since Kafka 4.2), so Kafka keeps every record forever, as retention.ms -1 with retention.bytes -1 would, and the partitions grow until the broker volumes fill';
+  const warnings: SpecIssue[] = [];
+  if (isEmpty(spec.kafka.config['log.cleanup.policy'])) {
+    warnings.push(
+      issue(
+        keyPath('kafka.config', 'log.cleanup.policy'),
+        `"" ${keepsAll}, for every topic without its own cleanup.policy; set delete (with a retention), or leave the key out for Kafka's default delete`,
+      ),
+    );
+  }
+  spec.kafka.topics.forEach((topic, index) => {
+    if (!isEmpty(topic.config['cleanup.policy'])) return;
+    warnings.push(
+      issue(
+        keyPath(`kafka.topics[${index}].config`, 'cleanup.policy'),
+        `"" ${keepsAll}; set delete (with a retention) or compact, or size kafka.storage.sizeGi for the topic's whole history`,
+      ),
+    );
+  });
+  return warnings;
 }
 
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */
