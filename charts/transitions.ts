@@ -29,7 +29,22 @@
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
  * - (warning) the KRaft controller pool changes size: Strimzi runs a static controller quorum and
  *   documents controller scaling as unsupported (strimzi/strimzi-kafka-operator#9429, #11598); a
- *   changed voter set is refused by the controllers (#6862).
+ *   changed voter set is refused by the controllers (#6862);
+ * - a thread pool Kafka resizes in a running broker (`RESIZABLE_THREAD_POOLS`) changes by more than
+ *   a factor of two: Kafka accepts a new size only from half to double the running one (the
+ *   `validateReconfiguration` of its dynamic thread pools, the socket server and the log cleaner),
+ *   so Strimzi's dynamic update fails and the size does not change, and Strimzi may restart the
+ *   brokers over and over (strimzi/strimzi-kafka-operator#10253, #7391);
+ * - the broker StorageClass's parameters change (`kafka.storage.iops`, `.throughputMiBps`):
+ *   Kubernetes refuses any update of a StorageClass's `parameters` ("updates to parameters are
+ *   forbidden"; gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a
+ *   class reaches only volumes created after it anyway;
+ * - (warning) the cluster-wide `min.insync.replicas` changes: with Eligible Leader Replicas on
+ *   (KIP-966, on by default in clusters created at Kafka 4.1 or later) Kafka refuses it per broker
+ *   and clears every partition's eligible leader replicas when the cluster value changes
+ *   (apache/kafka#17952, #20237); Strimzi releases before 0.48 restarted the brokers in a loop on
+ *   it (strimzi/strimzi-kafka-operator#11685, #11854). Raising it also stops the high watermark of
+ *   any partition with fewer in-sync replicas (apache/kafka#14594, Kafka 3.7+).
  *
  * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
  * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
@@ -68,8 +83,18 @@ function gibOf(size: unknown): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** The API group of Strimzi's kinds, as the start of `apiVersion`. */
+const STRIMZI_API_GROUP = 'kafka.strimzi.io/';
+
 function isStrimzi(object: KubeObject, kind: string): boolean {
-  return object.kind === kind && object.apiVersion.startsWith('kafka.strimzi.io/');
+  return object.kind === kind && object.apiVersion.startsWith(STRIMZI_API_GROUP);
+}
+
+/** Whether `object` is of the kind (and API group) a rule is about. */
+function isOfRule(object: KubeObject, rule: { kind: string; apiGroup?: string }): boolean {
+  return (
+    object.kind === rule.kind && object.apiVersion.startsWith(rule.apiGroup ?? STRIMZI_API_GROUP)
+  );
 }
 
 function keyOf(object: KubeObject): string {
@@ -103,6 +128,8 @@ function blockPosition(range: string): number | undefined {
 
 interface TransitionRule {
   readonly kind: string;
+  /** The API group of `kind`, as the start of `apiVersion`. Default: Strimzi's, `kafka.strimzi.io/`. */
+  readonly apiGroup?: string;
   readonly severity: 'problem' | 'warning';
   /** The issue for one object present before and after; undefined when the change is fine. */
   readonly check: (
@@ -115,6 +142,106 @@ interface TransitionRule {
 function topicPath(spec: PlatformSpec, after: KubeObject, leaf: string): string {
   const index = spec.kafka.topics.findIndex(topic => topic.name === topicNameOf(after));
   return index < 0 ? `kafka.topics.${leaf}` : `kafka.topics[${index}].${leaf}`;
+}
+
+/**
+ * The thread pools Kafka resizes in a running broker, with Kafka's default size (Kafka 4.1 broker
+ * configuration table, unchanged in 4.3; `num.recovery.threads.per.data.dir` became 2 in Kafka 4.0,
+ * KIP-1030). Each pool takes a new size only from half (rounded down, at least 1) to double its
+ * running size: `DynamicThreadPool` (I/O, replica fetcher, recovery and background threads), the
+ * socket server's processors per listener (network threads) and the log cleaner, each in its
+ * `validateReconfiguration`.
+ */
+export const RESIZABLE_THREAD_POOLS: Readonly<Record<string, number>> = {
+  'num.io.threads': 8,
+  'num.network.threads': 3,
+  'num.replica.fetchers': 1,
+  'num.recovery.threads.per.data.dir': 2,
+  'background.threads': 10,
+  'log.cleaner.threads': 1,
+};
+
+/** Whether Kafka resizes a running pool of `was` threads to `now` (see `RESIZABLE_THREAD_POOLS`). */
+export function threadPoolResizeAccepted(was: number, now: number): boolean {
+  return now === was || (now >= Math.max(1, Math.floor(was / 2)) && now <= was * 2);
+}
+
+/**
+ * The sizes to apply one after another to go from `was` to `now` threads, each a resize Kafka
+ * accepts from the one before (doubling or halving, the last step landing on `now`); empty when
+ * `was` equals `now`. Both must be at least 1.
+ */
+export function threadPoolSteps(was: number, now: number): number[] {
+  const steps: number[] = [];
+  let size = was;
+  while (size !== now) {
+    size = now > size ? Math.min(now, size * 2) : Math.max(now, Math.floor(size / 2));
+    steps.push(size);
+  }
+  return steps;
+}
+
+/** A whole number of threads from a config value (a YAML number or its text); else undefined. */
+function threadCountOf(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
+}
+
+function threadPoolRule(key: string, kafkaDefault: number): TransitionRule {
+  return {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, after) => {
+      const wasSet = field(before, 'spec', 'kafka', 'config', key);
+      const nowSet = field(after, 'spec', 'kafka', 'config', key);
+      const was = wasSet === undefined ? kafkaDefault : threadCountOf(wasSet);
+      const now = nowSet === undefined ? kafkaDefault : threadCountOf(nowSet);
+      if (was === undefined || now === undefined || was < 1 || now < 1) return undefined;
+      if (threadPoolResizeAccepted(was, now)) return undefined;
+      const running =
+        wasSet === undefined
+          ? `the ${was} the brokers run (Kafka's default; the previous output does not set it)`
+          : `the ${was} of the previous output, the size the brokers run`;
+      return {
+        path: `kafka.config[${JSON.stringify(key)}]`,
+        message: `${now} is ${now > was ? 'more than double' : 'less than half'} ${running}; Kafka resizes this thread pool in a running broker only to between half and double its size and refuses anything else, so Strimzi's dynamic update fails, the new size does not take effect, and Strimzi may restart the brokers over and over (strimzi-kafka-operator#10253, #7391); go there in steps, synthesizing and applying each before the next: ${threadPoolSteps(was, now).join(', ')}`,
+      };
+    },
+  };
+}
+
+/** Which spec field sets a gp3 StorageClass parameter (`charts/storage-chart.ts`). */
+const STORAGE_PARAMETER_FIELDS: Readonly<Record<string, string>> = {
+  iops: 'kafka.storage.iops',
+  throughput: 'kafka.storage.throughputMiBps',
+};
+
+function isRecord(value: unknown): value is Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A changed parameter of a StorageClass, which Kubernetes refuses to update. */
+function storageClassParameterChange(before: KubeObject, after: KubeObject): SpecIssue | undefined {
+  const was = field(before, 'parameters');
+  const now = field(after, 'parameters');
+  if (!isRecord(was) || !isRecord(now)) return undefined;
+  const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .sort()
+    .filter(key => was[key] !== now[key]);
+  if (changed.length === 0) return undefined;
+  const fields = changed.filter(key => STORAGE_PARAMETER_FIELDS[key] !== undefined);
+  const path = STORAGE_PARAMETER_FIELDS[fields[0] ?? ''] ?? 'kafka.storage';
+  const changes = changed
+    .map(key => `${key} ${showValue(was[key] ?? '(none)')} -> ${showValue(now[key] ?? '(none)')}`)
+    .join(', ');
+  const keep =
+    fields.length === 0
+      ? 'keep the previous platform version, or delete the StorageClass by hand before applying (running volumes keep theirs)'
+      : `keep ${fields.map(key => `${STORAGE_PARAMETER_FIELDS[key] ?? key} ${String(was[key])}`).join(' and ')}, and change a running volume's IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs`;
+  return {
+    path,
+    message: `StorageClass ${showValue(after.metadata.name)} would change its parameters (${changes}); Kubernetes refuses any update of a StorageClass's parameters ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class's parameters reach only volumes created after it changes, never the running brokers' volumes; ${keep}`,
+  };
 }
 
 /** The table of refused (and risky) transitions; see the module comment for the sources. */
@@ -233,6 +360,32 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       };
     },
   },
+  ...Object.entries(RESIZABLE_THREAD_POOLS).map(([key, kafkaDefault]) =>
+    threadPoolRule(key, kafkaDefault),
+  ),
+  {
+    kind: 'StorageClass',
+    apiGroup: 'storage.k8s.io/',
+    severity: 'problem',
+    check: storageClassParameterChange,
+  },
+  {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after, spec) => {
+      const was = field(before, 'spec', 'kafka', 'config', 'min.insync.replicas');
+      const now = field(after, 'spec', 'kafka', 'config', 'min.insync.replicas');
+      if (was === undefined || now === undefined || String(was) === String(now)) return undefined;
+      const path =
+        spec.kafka.config['min.insync.replicas'] === undefined
+          ? 'kafka.minInSyncReplicas'
+          : 'kafka.config["min.insync.replicas"]';
+      return {
+        path,
+        message: `${showValue(now)} changes the cluster-wide min.insync.replicas from the ${showValue(was)} of the previous output. With Eligible Leader Replicas on (KIP-966; on by default in clusters created at Kafka 4.1 or later) Kafka takes it only cluster-wide, as the pinned Strimzi applies it (releases before 0.48 tried it per broker and restarted the brokers in a loop, strimzi-kafka-operator#11685), and the change clears every partition's eligible leader replicas, so a partition below its min ISR at that moment loses the replicas it could safely elect a leader from; raised, it also stops the high watermark of every partition with fewer in-sync replicas than the new value (consumers get no new records, acks=all producers fail). Apply it while no partition is under-replicated and no broker move is in flight, or keep ${showValue(was)}`,
+      };
+    },
+  },
 ];
 
 /**
@@ -296,12 +449,11 @@ export const GONE_RULES: readonly GoneRule[] = [
   },
 ];
 
-/** Kafka objects the transitions concern, by key. */
+/** The objects the transitions concern (a kind and API group some rule is about), by key. */
 function byKey(objects: readonly KubeObject[]): Map<string, KubeObject> {
-  const kinds = new Set(TRANSITION_RULES.map(rule => rule.kind));
   return new Map(
     objects
-      .filter(object => [...kinds].some(kind => isStrimzi(object, kind)))
+      .filter(object => TRANSITION_RULES.some(rule => isOfRule(object, rule)))
       .map(object => [keyOf(object), object]),
   );
 }
@@ -320,7 +472,7 @@ export function transitionReport(
     const earlier = before.get(key);
     if (earlier === undefined) continue;
     for (const rule of TRANSITION_RULES) {
-      if (rule.kind !== now.kind) continue;
+      if (!isOfRule(now, rule)) continue;
       const found = rule.check(earlier, now, spec);
       if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
     }

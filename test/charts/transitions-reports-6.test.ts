@@ -1,0 +1,189 @@
+/**
+ * Sixth round of issue #12, the transition side (charts/transitions.ts): changes between two
+ * outputs that each pass validation alone but that Kafka or Kubernetes refuse once the first is
+ * applied. One test per public report (cited in its name) and a fast-check property per class.
+ */
+import fc from 'fast-check';
+import { parseSpec, type PlatformSpecInput } from '../../spec';
+import { synthPlatform, type KubeObject } from '../../charts/synth';
+import {
+  RESIZABLE_THREAD_POOLS,
+  threadPoolResizeAccepted,
+  threadPoolSteps,
+  transitionReport,
+} from '../../charts/transitions';
+import { specInput } from '../util/specs';
+
+type BrokerConfig = Record<string, string | number | boolean>;
+
+function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
+  const input = specInput(3, 2);
+  return { ...input, kafka: { ...input.kafka, topics: [], ...kafka } };
+}
+
+function objectsOf(input: PlatformSpecInput): KubeObject[] {
+  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
+}
+
+function report(
+  before: PlatformSpecInput,
+  after: PlatformSpecInput,
+): { problems: string[]; warnings: string[] } {
+  const { problems, warnings } = transitionReport(
+    objectsOf(before),
+    objectsOf(after),
+    parseSpec(after).spec,
+  );
+  return {
+    problems: problems.map(p => `${p.path}: ${p.message}`),
+    warnings: warnings.map(w => `${w.path}: ${w.message}`),
+  };
+}
+
+/** A bare Kafka resource with this broker configuration: enough for the Kafka rows of the table. */
+function kafkaResource(config: BrokerConfig): KubeObject {
+  return {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: { name: 'test', namespace: 'kafka' },
+    spec: { kafka: { config } },
+  } as KubeObject;
+}
+
+const SPEC = parseSpec(withKafka({})).spec;
+
+function configReport(before: BrokerConfig, after: BrokerConfig): string[] {
+  return transitionReport([kafkaResource(before)], [kafkaResource(after)], SPEC).problems.map(
+    p => `${p.path}: ${p.message}`,
+  );
+}
+
+describe('class: a thread pool resized beyond what a running broker accepts', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/10253: num.io.threads 4 -> 14 made the
+  // broker refuse the dynamic update (InvalidRequestException) and the operator restart the
+  // brokers at every reconciliation; #7391 is the same loop, which the maintainers call a
+  // configuration Kafka gives no way to validate up front.
+  it('throws when num.io.threads goes from 4 to 14 (strimzi#10253)', () => {
+    expect(
+      report(
+        withKafka({ config: { 'num.io.threads': 4 } }),
+        withKafka({ config: { 'num.io.threads': 14 } }),
+      ).problems,
+    ).toEqual([
+      'kafka.config["num.io.threads"]: 14 is more than double the 4 of the previous output, the size the brokers run; Kafka resizes this thread pool in a running broker only to between half and double its size and refuses anything else, so Strimzi\'s dynamic update fails, the new size does not take effect, and Strimzi may restart the brokers over and over (strimzi-kafka-operator#10253, #7391); go there in steps, synthesizing and applying each before the next: 8, 14',
+    ]);
+  });
+
+  it("measures a key the previous output leaves out from Kafka's default, both ways", () => {
+    expect(configReport({}, { 'num.network.threads': 12 })).toEqual([
+      `kafka.config["num.network.threads"]: 12 is more than double the 3 the brokers run (Kafka's default; the previous output does not set it); Kafka resizes this thread pool in a running broker only to between half and double its size and refuses anything else, so Strimzi's dynamic update fails, the new size does not take effect, and Strimzi may restart the brokers over and over (strimzi-kafka-operator#10253, #7391); go there in steps, synthesizing and applying each before the next: 6, 12`,
+    ]);
+    expect(configReport({ 'background.threads': 2 }, {})).toHaveLength(1);
+    expect(configReport({ 'background.threads': 5 }, {})).toEqual([]);
+  });
+
+  it('refuses exactly the resizes outside half to double, for every resizable pool', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(RESIZABLE_THREAD_POOLS)),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 64 }),
+        (key, was, now) => {
+          const refused = now !== was && (now > 2 * was || now < Math.max(1, Math.floor(was / 2)));
+          const found = configReport({ [key]: was }, { [key]: String(now) });
+          expect(found.length).toBe(refused ? 1 : 0);
+          // The steps the message offers are each a resize Kafka accepts, ending at the target.
+          const steps = threadPoolSteps(was, now);
+          expect(steps.at(-1) ?? was).toBe(now);
+          [was, ...steps].slice(1).forEach((size, index) => {
+            expect(threadPoolResizeAccepted([was, ...steps][index] ?? was, size)).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+});
+
+describe('class: a StorageClass parameter Kubernetes does not let change', () => {
+  // https://github.com/gardener/gardener-extension-provider-aws/pull/502 (a reviewer re-applied an
+  // EBS StorageClass with another volume type: "parameters: Forbidden: updates to parameters are
+  // forbidden") and https://github.com/microsoft/CromwellOnAzure/issues/767 (an upgrade failed on
+  // the same refusal).
+  it('throws when kafka.storage.iops changes (gardener-extension-provider-aws#502)', () => {
+    expect(
+      report(withKafka({ storage: { iops: 3000 } }), withKafka({ storage: { iops: 6000 } }))
+        .problems,
+    ).toEqual([
+      'kafka.storage.iops: StorageClass "kafka-broker-gp3" would change its parameters (iops "3000" -> "6000"); Kubernetes refuses any update of a StorageClass\'s parameters ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class\'s parameters reach only volumes created after it changes, never the running brokers\' volumes; keep kafka.storage.iops 3000, and change a running volume\'s IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs',
+    ]);
+  });
+
+  it('refuses exactly a changed IOPS or throughput, and lets the volume size grow', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(3000, 4000),
+        fc.constantFrom(3000, 4000),
+        fc.constantFrom(125, 250),
+        fc.constantFrom(125, 250),
+        (iopsBefore, iopsAfter, throughputBefore, throughputAfter) => {
+          const found = report(
+            withKafka({
+              storage: { sizeGi: 100, iops: iopsBefore, throughputMiBps: throughputBefore },
+            }),
+            withKafka({
+              storage: { sizeGi: 200, iops: iopsAfter, throughputMiBps: throughputAfter },
+            }),
+          ).problems;
+          const changed = iopsBefore !== iopsAfter || throughputBefore !== throughputAfter;
+          expect(found.length).toBe(changed ? 1 : 0);
+          if (changed) {
+            expect(found[0]).toMatch(
+              iopsBefore !== iopsAfter
+                ? /^kafka\.storage\.iops: /
+                : /^kafka\.storage\.throughputMiBps: /,
+            );
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
+describe('class: a cluster-wide min ISR change under Eligible Leader Replicas (warning)', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/11685: with ELR on (Kafka 4.1's
+  // default) the broker refused "Broker-level min.insync.replicas cannot be altered while ELR is
+  // enabled" and the operator restarted the brokers endlessly; #11854 was the same loop on removing
+  // it. Strimzi now applies it cluster-wide, and the change still clears every partition's ELR.
+  it('warns when kafka.minInSyncReplicas changes (strimzi#11685)', () => {
+    const result = report(withKafka({ minInSyncReplicas: 1 }), withKafka({ minInSyncReplicas: 2 }));
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
+      "kafka.minInSyncReplicas: 2 changes the cluster-wide min.insync.replicas from the 1 of the previous output. With Eligible Leader Replicas on (KIP-966; on by default in clusters created at Kafka 4.1 or later) Kafka takes it only cluster-wide, as the pinned Strimzi applies it (releases before 0.48 tried it per broker and restarted the brokers in a loop, strimzi-kafka-operator#11685), and the change clears every partition's eligible leader replicas, so a partition below its min ISR at that moment loses the replicas it could safely elect a leader from; raised, it also stops the high watermark of every partition with fewer in-sync replicas than the new value (consumers get no new records, acks=all producers fail). Apply it while no partition is under-replicated and no broker move is in flight, or keep 1",
+    ]);
+  });
+
+  it('warns exactly when the value changes, at the field that set it', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2),
+        fc.constantFrom(1, 2),
+        fc.boolean(),
+        (before, after, viaConfig) => {
+          const spec = (value: number): PlatformSpecInput =>
+            viaConfig
+              ? withKafka({ config: { 'min.insync.replicas': value } })
+              : withKafka({ minInSyncReplicas: value });
+          const paths = report(spec(before), spec(after)).warnings.map(w =>
+            w.slice(0, w.indexOf(': ')),
+          );
+          const path = viaConfig
+            ? 'kafka.config["min.insync.replicas"]'
+            : 'kafka.minInSyncReplicas';
+          expect(paths).toEqual(before === after ? [] : [path]);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
