@@ -39,6 +39,11 @@
  *   Kubernetes refuses any update of a StorageClass's `parameters` ("updates to parameters are
  *   forbidden"; gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a
  *   class reaches only volumes created after it anyway;
+ * - (warning) `kafka.external.scheme` changes: a load balancer's scheme is fixed at creation, and
+ *   the AWS Load Balancer Controller replaces a load balancer whose scheme (or type) differs from
+ *   the desired one (`isSDKLoadBalancerRequiresReplacement` in its deployer; its documentation says
+ *   so since kubernetes-sigs/aws-load-balancer-controller#4860), so every broker NLB and the
+ *   bootstrap NLB get new names and addresses;
  * - (warning) the cluster-wide `min.insync.replicas` changes: with Eligible Leader Replicas on
  *   (KIP-966, on by default in clusters created at Kafka 4.1 or later) Kafka refuses it per broker
  *   and clears every partition's eligible leader replicas when the cluster value changes
@@ -210,6 +215,21 @@ function threadPoolRule(key: string, kafkaDefault: number): TransitionRule {
   };
 }
 
+/** The NLB scheme annotation of a Kafka resource's `external` listener (bootstrap), if any. */
+function externalSchemeOf(kafka: KubeObject): string | undefined {
+  const listeners = field(kafka, 'spec', 'kafka', 'listeners');
+  if (!Array.isArray(listeners)) return undefined;
+  const external: unknown = listeners.find(listener => field(listener, 'name') === 'external');
+  const scheme = field(
+    external,
+    'configuration',
+    'bootstrap',
+    'annotations',
+    'service.beta.kubernetes.io/aws-load-balancer-scheme',
+  );
+  return typeof scheme === 'string' ? scheme : undefined;
+}
+
 /** Which spec field sets a gp3 StorageClass parameter (`charts/storage-chart.ts`). */
 const STORAGE_PARAMETER_FIELDS: Readonly<Record<string, string>> = {
   iops: 'kafka.storage.iops',
@@ -368,6 +388,19 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
     apiGroup: 'storage.k8s.io/',
     severity: 'problem',
     check: storageClassParameterChange,
+  },
+  {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after) => {
+      const was = externalSchemeOf(before);
+      const now = externalSchemeOf(after);
+      if (was === undefined || now === undefined || was === now) return undefined;
+      return {
+        path: 'kafka.external.scheme',
+        message: `${showValue(now)} replaces the ${showValue(was)} scheme of the previous output; a load balancer's scheme cannot change in place, so the AWS Load Balancer Controller deletes every broker NLB and the bootstrap NLB and creates new ones (kubernetes-sigs/aws-load-balancer-controller#4860): new DNS names and addresses, which the brokers advertise only once Strimzi has reconciled, and clients holding an old address or name fail until they get a new one; plan it as an outage of the external listener, or keep ${showValue(was)}`,
+      };
+    },
   },
   {
     kind: 'Kafka',

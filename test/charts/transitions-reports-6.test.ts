@@ -187,3 +187,48 @@ describe('class: a cluster-wide min ISR change under Eligible Leader Replicas (w
     );
   });
 });
+
+describe('class: a load balancer setting that replaces every NLB (warning)', () => {
+  // https://github.com/kubernetes-sigs/aws-load-balancer-controller/pull/4860: a user changed a
+  // managed load balancer from internet-facing to internal and found it cannot be done in place;
+  // the controller replaces a load balancer whose scheme differs (its deployer's replacement rule).
+  function external(
+    scheme: 'internal' | 'internet-facing',
+  ): PlatformSpecInput['kafka']['external'] {
+    return { enabled: true, allowedCidrs: ['10.0.0.0/8'], scheme, allowPublic: true };
+  }
+
+  it('warns when kafka.external.scheme changes (aws-load-balancer-controller#4860)', () => {
+    const result = report(
+      withKafka({ external: external('internal') }),
+      withKafka({ external: external('internet-facing') }),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
+      'kafka.external.scheme: "internet-facing" replaces the "internal" scheme of the previous output; a load balancer\'s scheme cannot change in place, so the AWS Load Balancer Controller deletes every broker NLB and the bootstrap NLB and creates new ones (kubernetes-sigs/aws-load-balancer-controller#4860): new DNS names and addresses, which the brokers advertise only once Strimzi has reconciled, and clients holding an old address or name fail until they get a new one; plan it as an outage of the external listener, or keep "internal"',
+    ]);
+  });
+
+  it('warns exactly when the scheme of a running external listener changes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('internal', 'internet-facing') as fc.Arbitrary<
+          'internal' | 'internet-facing'
+        >,
+        fc.constantFrom('internal', 'internet-facing') as fc.Arbitrary<
+          'internal' | 'internet-facing'
+        >,
+        fc.boolean(),
+        (before, after, enabledBefore) => {
+          const was = { ...external(before), enabled: enabledBefore };
+          const paths = report(
+            withKafka({ external: was }),
+            withKafka({ external: external(after) }),
+          ).warnings.map(w => w.slice(0, w.indexOf(': ')));
+          expect(paths).toEqual(enabledBefore && before !== after ? ['kafka.external.scheme'] : []);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
