@@ -239,11 +239,12 @@ interface ValueRule {
   /** A single sentinel allowed below `min` (gzip's -1, "use the codec default"). */
   readonly also?: number;
   /**
-   * Whether a list may be empty (the whole value blank). Kafka 4.2 (KIP-1161, apache/kafka#20334)
-   * refuses empty lists except where an empty list has a meaning; `cleanup.policy` is one (no
-   * deletion and no compaction: every record is kept, apache/kafka#20492). Default false.
+   * Whether a list must hold at least one item. Kafka 4.2 (KIP-1161, apache/kafka#20334) refuses
+   * an empty list where it has no meaning (a broker with one stops at start), and keeps it where
+   * it has one: an empty `cleanup.policy` neither deletes nor compacts, so every record is kept
+   * (apache/kafka#20492). Default false: an empty value (the whole value blank) passes.
    */
-  readonly emptyAllowed?: boolean;
+  readonly nonEmpty?: boolean;
 }
 
 /** Java's `int` and `long` ranges, the values `Integer.parseInt` / `Long.parseLong` accept. */
@@ -259,7 +260,7 @@ function javaIntegerRange(type: 'int' | 'long'): { includes(value: bigint): bool
 }
 
 export const TOPIC_VALUE_RULES: Readonly<Record<string, ValueRule>> = {
-  'cleanup.policy': { type: 'list', values: ['compact', 'delete'], emptyAllowed: true },
+  'cleanup.policy': { type: 'list', values: ['compact', 'delete'] },
   'compression.gzip.level': { type: 'int', min: 1, max: 9, also: -1 },
   'compression.lz4.level': { type: 'int', min: 1, max: 17 },
   'compression.type': {
@@ -369,7 +370,11 @@ export function valueProblem(rule: ValueRule, value: ConfigValue): string | unde
     case 'list': {
       if (typeof value !== 'string')
         return `${showValue(value)} is not a list; write comma-separated values as a string`;
-      if (text === '' && rule.emptyAllowed === true) return undefined;
+      if (text === '') {
+        return rule.nonEmpty === true
+          ? `"" is an empty list, which Kafka (4.2 and later, KIP-1161) refuses for this key, so the broker would not start; list at least one value, or leave the key out for Kafka's default`
+          : undefined;
+      }
       const items = text.split(',').map(item => item.trim());
       if (rule.values === undefined) return undefined;
       const bad = items.filter(item => !rule.values?.includes(item));
@@ -394,6 +399,18 @@ function brokerValueRule(key: string): ValueRule | undefined {
   return documentedValueRule(key);
 }
 
+/**
+ * Broker list keys Kafka 4.2 requires to be non-empty (KIP-1161, apache/kafka#20334: their
+ * validators in `GroupCoordinatorConfig` refuse an empty list, and the broker stops at start).
+ * The other list keys the spec can reach either allow an empty list (`log.cleanup.policy`) or
+ * were not checked against 4.2's source and are left unchecked.
+ */
+const NON_EMPTY_BROKER_LISTS: ReadonlySet<string> = new Set([
+  'group.consumer.assignors',
+  'group.share.assignors',
+  'group.coordinator.rebalance.protocols',
+]);
+
 /** Kafka's `Short` range: `short` keys (replication factors, login refresh seconds). */
 const SHORT_MAX = 32767;
 
@@ -414,6 +431,8 @@ function documentedValueRule(key: string): ValueRule | undefined {
       return { type: 'int', ...bounds, max: facts.max ?? SHORT_MAX };
     case 'boolean':
       return { type: 'boolean' };
+    case 'list':
+      return NON_EMPTY_BROKER_LISTS.has(key) ? { type: 'list', nonEmpty: true } : undefined;
     default:
       return undefined;
   }

@@ -81,3 +81,35 @@ describe('class: a cleanup policy Kafka accepts that the spec refused (false ref
     );
   });
 });
+
+describe('class: an empty broker list Kafka 4.2 refuses at start', () => {
+  const NON_EMPTY = [
+    'group.consumer.assignors',
+    'group.share.assignors',
+    'group.coordinator.rebalance.protocols',
+  ] as const;
+
+  // apache/kafka#20334 (KAFKA-19112, KIP-1161, Kafka 4.2): list settings refuse an empty list
+  // unless it means something, because an empty list there stopped the server or misbehaved; the
+  // group coordinator's assignor and protocol lists are among them, so a broker given one of them
+  // empty stops with a ConfigException while the spec accepted it.
+  it('throws when group.consumer.assignors is empty (apache/kafka#20334)', () => {
+    expect(specProblems(withBrokerConfig({ 'group.consumer.assignors': '' }))).toEqual([
+      'kafka.config["group.consumer.assignors"]: "" is an empty list, which Kafka (4.2 and later, KIP-1161) refuses for this key, so the broker would not start; list at least one value, or leave the key out for Kafka\'s default',
+    ]);
+  });
+
+  it('refuses exactly the blank values of those keys, and no list with an item', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...NON_EMPTY),
+        fc.constantFrom('', ' ', 'uniform', 'range', 'classic,consumer', 'simple'),
+        (key, value) => {
+          const problems = specProblems(withBrokerConfig({ [key]: value }));
+          expect(problems.length).toBe(value.trim() === '' ? 1 : 0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
