@@ -51,6 +51,11 @@
  *   it (strimzi/strimzi-kafka-operator#11685, #11854). Raising it also stops the high watermark of
  *   any partition with fewer in-sync replicas (apache/kafka#14594, Kafka 3.7+).
  *
+ * - (warning) a topic's KafkaTopic gets another resource name (its Kafka topic name stays): GitOps
+ *   prunes the old resource, and the Topic Operator deletes a topic with its records when a
+ *   managed KafkaTopic of it is deleted (Strimzi proposal 050, "Unidirectional Topic Operator";
+ *   users lost topics this way, strimzi/strimzi-kafka-operator#1593, #2775).
+ *
  * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
  * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
  * (a new `name` or `kafka.namespace` replaces the running cluster by an empty one, #3617; refused)
@@ -390,6 +395,17 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
     check: storageClassParameterChange,
   },
   {
+    kind: 'KafkaTopic',
+    severity: 'warning',
+    check: (before, after, spec) => {
+      if (before.metadata.name === after.metadata.name) return undefined;
+      return {
+        path: topicPath(spec, after, 'name'),
+        message: `topic ${showValue(topicNameOf(after))} gets the KafkaTopic ${showValue(after.metadata.name)} instead of the ${showValue(before.metadata.name)} of the previous output; GitOps prunes ${showValue(before.metadata.name)}, and the Topic Operator deletes the topic with all its records when a KafkaTopic that manages it is deleted (strimzi-kafka-operator#1593, #2775); annotate ${showValue(before.metadata.name)} with strimzi.io/managed: "false" before applying this output`,
+      };
+    },
+  },
+  {
     kind: 'Kafka',
     severity: 'warning',
     check: (before, after) => {
@@ -439,8 +455,10 @@ interface GoneRule {
  * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
  * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
  * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
- * #3617), and a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
- * brokers is refused while they hold replicas, as when a pool shrinks, #6736).
+ * #3617), a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
+ * brokers is refused while they hold replicas, as when a pool shrinks, #6736), and a topic of a
+ * cluster that stays (a warning: the Topic Operator deletes the topic and its records when its
+ * KafkaTopic goes, #1593, #2775; a renamed topic is a new, empty one).
  */
 export const GONE_RULES: readonly GoneRule[] = [
   {
@@ -477,6 +495,25 @@ export const GONE_RULES: readonly GoneRule[] = [
       return {
         path: 'zones',
         message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
+      };
+    },
+  },
+  {
+    kind: 'KafkaTopic',
+    severity: 'warning',
+    check: (before, next) => {
+      const cluster = field(before, 'metadata', 'labels', 'strimzi.io/cluster');
+      const clusterStays = next.some(
+        object =>
+          isStrimzi(object, 'Kafka') &&
+          object.metadata.name === cluster &&
+          (object.metadata.namespace ?? '') === (before.metadata.namespace ?? ''),
+      );
+      if (!clusterStays) return undefined;
+      const partitions = field(before, 'spec', 'partitions');
+      return {
+        path: 'kafka.topics',
+        message: `topic ${showValue(topicNameOf(before))}${typeof partitions === 'number' ? ` (${partitions} partitions)` : ''} is not in this output; applying it deletes its KafkaTopic, and the Topic Operator then deletes the topic in Kafka with all its records (strimzi-kafka-operator#1593, #2775); a renamed topic starts empty. To keep the data, keep the topic in kafka.topics, or annotate KafkaTopic ${showValue(before.metadata.name)} with strimzi.io/managed: "false" before applying`,
       };
     },
   },

@@ -232,3 +232,68 @@ describe('class: a load balancer setting that replaces every NLB (warning)', () 
     );
   });
 });
+
+describe('class: a change that makes the Topic Operator delete a topic and its records (warning)', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/1593 and #2775: users lost topics
+  // and their data when the KafkaTopic resources were gone, since the Topic Operator deletes the
+  // topic of a deleted KafkaTopic. Taking a topic out of kafka.topics prunes its KafkaTopic.
+  const topics = (...names: string[]): PlatformSpecInput['kafka']['topics'] =>
+    names.map(name => ({ name, partitions: 6 }));
+
+  it('warns when a topic leaves kafka.topics (strimzi#1593)', () => {
+    const result = report(
+      withKafka({ topics: topics('orders.v1', 'audit.log') }),
+      withKafka({ topics: topics('orders.v1') }),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
+      'kafka.topics: topic "audit.log" (6 partitions) is not in this output; applying it deletes its KafkaTopic, and the Topic Operator then deletes the topic in Kafka with all its records (strimzi-kafka-operator#1593, #2775); a renamed topic starts empty. To keep the data, keep the topic in kafka.topics, or annotate KafkaTopic "audit.log" with strimzi.io/managed: "false" before applying',
+    ]);
+  });
+
+  it('warns when a kept topic gets a KafkaTopic of another resource name (an earlier naming)', () => {
+    // GIVEN a previous output written by a version that named the resource of "orders._dlq"
+    // differently from today's cleaned-up name plus hash
+    const input = withKafka({ topics: topics('orders._dlq') });
+    const previous = objectsOf(input).map(object =>
+      object.kind === 'KafkaTopic'
+        ? { ...object, metadata: { ...object.metadata, name: 'orders-dlq' } }
+        : object,
+    );
+    // WHEN the current output is compared with it
+    const { problems, warnings } = transitionReport(
+      previous,
+      objectsOf(input),
+      parseSpec(input).spec,
+    );
+    // THEN the pruned old resource is named, with the annotation that keeps the topic
+    expect(problems).toEqual([]);
+    expect(warnings.map(w => `${w.path}: ${w.message}`)).toEqual([
+      'kafka.topics[0].name: topic "orders._dlq" gets the KafkaTopic "orders.dlq-aed87e8d" instead of the "orders-dlq" of the previous output; GitOps prunes "orders-dlq", and the Topic Operator deletes the topic with all its records when a KafkaTopic that manages it is deleted (strimzi-kafka-operator#1593, #2775); annotate "orders-dlq" with strimzi.io/managed: "false" before applying this output',
+    ]);
+  });
+
+  it('warns for exactly the topics that leave while the cluster stays', () => {
+    const pool = ['orders.v1', 'audit.log', 'clicks', 'payments'];
+    fc.assert(
+      fc.property(
+        fc.subarray(pool, { minLength: 1 }),
+        fc.subarray(pool),
+        fc.boolean(),
+        (before, after, renamed) => {
+          const next = withKafka({ topics: topics(...after) });
+          const result = report(
+            withKafka({ topics: topics(...before) }),
+            renamed ? { ...next, name: 'other' } : next,
+          );
+          const gone = renamed ? [] : before.filter(name => !after.includes(name));
+          const named = result.warnings
+            .filter(w => w.startsWith('kafka.topics: topic '))
+            .map(w => /topic "([^"]+)"/.exec(w)?.[1]);
+          expect(named.sort()).toEqual([...gone].sort());
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+});
