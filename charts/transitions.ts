@@ -35,10 +35,10 @@
  *   `validateReconfiguration` of its dynamic thread pools, the socket server and the log cleaner),
  *   so Strimzi's dynamic update fails and the size does not change, and Strimzi may restart the
  *   brokers over and over (strimzi/strimzi-kafka-operator#10253, #7391);
- * - the broker StorageClass's parameters change (`kafka.storage.iops`, `.throughputMiBps`):
- *   Kubernetes refuses any update of a StorageClass's `parameters` ("updates to parameters are
- *   forbidden"; gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a
- *   class reaches only volumes created after it anyway;
+ * - a StorageClass's parameters (`kafka.storage.iops`, `.throughputMiBps`), provisioner,
+ *   reclaimPolicy or volumeBindingMode change: Kubernetes refuses any update of them ("updates to
+ *   parameters are forbidden"; gardener/gardener-extension-provider-aws#502,
+ *   microsoft/CromwellOnAzure#767), and a class reaches only volumes created after it anyway;
  * - (warning) `kafka.external.scheme` changes: a load balancer's scheme is fixed at creation, and
  *   the AWS Load Balancer Controller replaces a load balancer whose scheme (or type) differs from
  *   the desired one (`isSDKLoadBalancerRequiresReplacement` in its deployer; its documentation says
@@ -245,27 +245,44 @@ function isRecord(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** A changed parameter of a StorageClass, which Kubernetes refuses to update. */
-function storageClassParameterChange(before: KubeObject, after: KubeObject): SpecIssue | undefined {
-  const was = field(before, 'parameters');
-  const now = field(after, 'parameters');
-  if (!isRecord(was) || !isRecord(now)) return undefined;
-  const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+/**
+ * The StorageClass fields Kubernetes refuses to update (`ValidateStorageClassUpdate` of its storage
+ * API validation: `parameters`, `provisioner`, `reclaimPolicy` and `volumeBindingMode`).
+ */
+const IMMUTABLE_STORAGE_CLASS_FIELDS = [
+  'provisioner',
+  'reclaimPolicy',
+  'volumeBindingMode',
+] as const;
+
+/** A change of a StorageClass field Kubernetes refuses to update (parameters one by one). */
+function storageClassImmutableChange(before: KubeObject, after: KubeObject): SpecIssue | undefined {
+  const wasParameters = field(before, 'parameters');
+  const nowParameters = field(after, 'parameters');
+  const was: Obj = isRecord(wasParameters) ? wasParameters : {};
+  const now: Obj = isRecord(nowParameters) ? nowParameters : {};
+  const changedParameters = [...new Set([...Object.keys(was), ...Object.keys(now)])]
     .sort()
     .filter(key => was[key] !== now[key]);
-  if (changed.length === 0) return undefined;
-  const fields = changed.filter(key => STORAGE_PARAMETER_FIELDS[key] !== undefined);
-  const path = STORAGE_PARAMETER_FIELDS[fields[0] ?? ''] ?? 'kafka.storage';
-  const changes = changed
-    .map(key => `${key} ${showValue(was[key] ?? '(none)')} -> ${showValue(now[key] ?? '(none)')}`)
-    .join(', ');
+  const changedFields = IMMUTABLE_STORAGE_CLASS_FIELDS.filter(
+    key => field(before, key) !== field(after, key),
+  );
+  if (changedParameters.length === 0 && changedFields.length === 0) return undefined;
+  const change = (key: string, from: unknown, to: unknown): string =>
+    `${key} ${showValue(from)} -> ${showValue(to)}`;
+  const changes = [
+    ...changedParameters.map(key => change(key, was[key], now[key])),
+    ...changedFields.map(key => change(key, field(before, key), field(after, key))),
+  ].join(', ');
+  const specFields = changedParameters.filter(key => STORAGE_PARAMETER_FIELDS[key] !== undefined);
+  const path = STORAGE_PARAMETER_FIELDS[specFields[0] ?? ''] ?? 'kafka.storage';
   const keep =
-    fields.length === 0
-      ? 'keep the previous platform version, or delete the StorageClass by hand before applying (running volumes keep theirs)'
-      : `keep ${fields.map(key => `${STORAGE_PARAMETER_FIELDS[key] ?? key} ${String(was[key])}`).join(' and ')}, and change a running volume's IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs`;
+    specFields.length === 0
+      ? 'the change comes from the platform, not the spec: delete the StorageClass by hand just before applying (running volumes keep theirs), or stay on the previous platform version'
+      : `keep ${specFields.map(key => `${STORAGE_PARAMETER_FIELDS[key] ?? key} ${String(was[key])}`).join(' and ')}, and change a running volume's IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs`;
   return {
     path,
-    message: `StorageClass ${showValue(after.metadata.name)} would change its parameters (${changes}); Kubernetes refuses any update of a StorageClass's parameters ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class's parameters reach only volumes created after it changes, never the running brokers' volumes; ${keep}`,
+    message: `StorageClass ${showValue(after.metadata.name)} would change fields Kubernetes does not let change (${changes}); it refuses any update of a StorageClass's parameters, provisioner, reclaimPolicy or volumeBindingMode ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class reaches only volumes created after it changes, never the running brokers' volumes; ${keep}`,
   };
 }
 
@@ -392,7 +409,7 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
     kind: 'StorageClass',
     apiGroup: 'storage.k8s.io/',
     severity: 'problem',
-    check: storageClassParameterChange,
+    check: storageClassImmutableChange,
   },
   {
     kind: 'KafkaTopic',

@@ -114,7 +114,25 @@ describe('class: a StorageClass parameter Kubernetes does not let change', () =>
       report(withKafka({ storage: { iops: 3000 } }), withKafka({ storage: { iops: 6000 } }))
         .problems,
     ).toEqual([
-      'kafka.storage.iops: StorageClass "kafka-broker-gp3" would change its parameters (iops "3000" -> "6000"); Kubernetes refuses any update of a StorageClass\'s parameters ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class\'s parameters reach only volumes created after it changes, never the running brokers\' volumes; keep kafka.storage.iops 3000, and change a running volume\'s IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs',
+      'kafka.storage.iops: StorageClass "kafka-broker-gp3" would change fields Kubernetes does not let change (iops "3000" -> "6000"); it refuses any update of a StorageClass\'s parameters, provisioner, reclaimPolicy or volumeBindingMode ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class reaches only volumes created after it changes, never the running brokers\' volumes; keep kafka.storage.iops 3000, and change a running volume\'s IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs',
+    ]);
+  });
+
+  it('throws when the platform itself changes an immutable field, naming the way out', () => {
+    // GIVEN a previous output written by a version whose broker class deleted its volumes
+    const input = withKafka({});
+    const previous = objectsOf(input).map(object =>
+      object.kind === 'StorageClass' && object.metadata.name === 'kafka-broker-gp3'
+        ? ({ ...object, reclaimPolicy: 'Delete' } as KubeObject)
+        : object,
+    );
+    // WHEN the current output is compared with it
+    const { problems } = transitionReport(previous, objectsOf(input), parseSpec(input).spec);
+    // THEN the refusal is at kafka.storage and says the spec cannot fix it
+    expect(problems.map(p => `${p.path}: ${p.message}`)).toEqual([
+      expect.stringMatching(
+        /^kafka\.storage: StorageClass "kafka-broker-gp3" would change fields Kubernetes does not let change \(reclaimPolicy "Delete" -> "Retain"\);.*; the change comes from the platform, not the spec: delete the StorageClass by hand just before applying/,
+      ),
     ]);
   });
 
