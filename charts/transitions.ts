@@ -49,8 +49,7 @@
  *   and clears every partition's eligible leader replicas when the cluster value changes
  *   (apache/kafka#17952, #20237); Strimzi releases before 0.48 restarted the brokers in a loop on
  *   it (strimzi/strimzi-kafka-operator#11685, #11854). Raising it also stops the high watermark of
- *   any partition with fewer in-sync replicas (apache/kafka#14594, Kafka 3.7+).
- *
+ *   any partition with fewer in-sync replicas (apache/kafka#14594, Kafka 3.7+);
  * - (warning) a topic's KafkaTopic gets another resource name (its Kafka topic name stays): GitOps
  *   prunes the old resource, and the Topic Operator deletes a topic with its records when a
  *   managed KafkaTopic of it is deleted (Strimzi proposal 050, "Unidirectional Topic Operator";
