@@ -29,7 +29,31 @@
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
  * - (warning) the KRaft controller pool changes size: Strimzi runs a static controller quorum and
  *   documents controller scaling as unsupported (strimzi/strimzi-kafka-operator#9429, #11598); a
- *   changed voter set is refused by the controllers (#6862).
+ *   changed voter set is refused by the controllers (#6862);
+ * - a thread pool Kafka resizes in a running broker (`RESIZABLE_THREAD_POOLS`) changes by more than
+ *   a factor of two: Kafka accepts a new size only from half to double the running one (the
+ *   `validateReconfiguration` of its dynamic thread pools, the socket server and the log cleaner),
+ *   so Strimzi's dynamic update fails and the size does not change, and Strimzi may restart the
+ *   brokers over and over (strimzi/strimzi-kafka-operator#10253, #7391);
+ * - a StorageClass's parameters (`kafka.storage.iops`, `.throughputMiBps`), provisioner,
+ *   reclaimPolicy or volumeBindingMode change: Kubernetes refuses any update of them ("updates to
+ *   parameters are forbidden"; gardener/gardener-extension-provider-aws#502,
+ *   microsoft/CromwellOnAzure#767), and a class reaches only volumes created after it anyway;
+ * - (warning) `kafka.external.scheme` changes: a load balancer's scheme is fixed at creation, and
+ *   the AWS Load Balancer Controller replaces a load balancer whose scheme (or type) differs from
+ *   the desired one (`isSDKLoadBalancerRequiresReplacement` in its deployer; its documentation says
+ *   so since kubernetes-sigs/aws-load-balancer-controller#4860), so every broker NLB and the
+ *   bootstrap NLB get new names and addresses;
+ * - (warning) the cluster-wide `min.insync.replicas` changes: with Eligible Leader Replicas on
+ *   (KIP-966, on by default in clusters created at Kafka 4.1 or later) Kafka refuses it per broker
+ *   and clears every partition's eligible leader replicas when the cluster value changes
+ *   (apache/kafka#17952, #20237); Strimzi releases before 0.48 restarted the brokers in a loop on
+ *   it (strimzi/strimzi-kafka-operator#11685, #11854). Raising it also stops the high watermark of
+ *   any partition with fewer in-sync replicas (apache/kafka#14594, Kafka 3.7+);
+ * - (warning) a topic's KafkaTopic gets another resource name (its Kafka topic name stays): GitOps
+ *   prunes the old resource, and the Topic Operator deletes a topic with its records when a
+ *   managed KafkaTopic of it is deleted (Strimzi proposal 050, "Unidirectional Topic Operator";
+ *   users lost topics this way, strimzi/strimzi-kafka-operator#1593, #2775).
  *
  * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
  * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
@@ -68,8 +92,18 @@ function gibOf(size: unknown): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** The API group of Strimzi's kinds, as the start of `apiVersion`. */
+const STRIMZI_API_GROUP = 'kafka.strimzi.io/';
+
 function isStrimzi(object: KubeObject, kind: string): boolean {
-  return object.kind === kind && object.apiVersion.startsWith('kafka.strimzi.io/');
+  return object.kind === kind && object.apiVersion.startsWith(STRIMZI_API_GROUP);
+}
+
+/** Whether `object` is of the kind (and API group) a rule is about. */
+function isOfRule(object: KubeObject, rule: { kind: string; apiGroup?: string }): boolean {
+  return (
+    object.kind === rule.kind && object.apiVersion.startsWith(rule.apiGroup ?? STRIMZI_API_GROUP)
+  );
 }
 
 function keyOf(object: KubeObject): string {
@@ -103,6 +137,8 @@ function blockPosition(range: string): number | undefined {
 
 interface TransitionRule {
   readonly kind: string;
+  /** The API group of `kind`, as the start of `apiVersion`. Default: Strimzi's, `kafka.strimzi.io/`. */
+  readonly apiGroup?: string;
   readonly severity: 'problem' | 'warning';
   /** The issue for one object present before and after; undefined when the change is fine. */
   readonly check: (
@@ -115,6 +151,138 @@ interface TransitionRule {
 function topicPath(spec: PlatformSpec, after: KubeObject, leaf: string): string {
   const index = spec.kafka.topics.findIndex(topic => topic.name === topicNameOf(after));
   return index < 0 ? `kafka.topics.${leaf}` : `kafka.topics[${index}].${leaf}`;
+}
+
+/**
+ * The thread pools Kafka resizes in a running broker, with Kafka's default size (Kafka 4.1 broker
+ * configuration table, unchanged in 4.3; `num.recovery.threads.per.data.dir` became 2 in Kafka 4.0,
+ * KIP-1030). Each pool takes a new size only from half (rounded down, at least 1) to double its
+ * running size: `DynamicThreadPool` (I/O, replica fetcher, recovery and background threads), the
+ * socket server's processors per listener (network threads) and the log cleaner, each in its
+ * `validateReconfiguration`.
+ */
+export const RESIZABLE_THREAD_POOLS: Readonly<Record<string, number>> = {
+  'num.io.threads': 8,
+  'num.network.threads': 3,
+  'num.replica.fetchers': 1,
+  'num.recovery.threads.per.data.dir': 2,
+  'background.threads': 10,
+  'log.cleaner.threads': 1,
+};
+
+/** Whether Kafka resizes a running pool of `was` threads to `now` (see `RESIZABLE_THREAD_POOLS`). */
+export function threadPoolResizeAccepted(was: number, now: number): boolean {
+  return now === was || (now >= Math.max(1, Math.floor(was / 2)) && now <= was * 2);
+}
+
+/**
+ * The sizes to apply one after another to go from `was` to `now` threads, each a resize Kafka
+ * accepts from the one before (doubling or halving, the last step landing on `now`); empty when
+ * `was` equals `now`. Both must be at least 1.
+ */
+export function threadPoolSteps(was: number, now: number): number[] {
+  const steps: number[] = [];
+  let size = was;
+  while (size !== now) {
+    size = now > size ? Math.min(now, size * 2) : Math.max(now, Math.floor(size / 2));
+    steps.push(size);
+  }
+  return steps;
+}
+
+/** A whole number of threads from a config value (a YAML number or its text); else undefined. */
+function threadCountOf(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
+}
+
+function threadPoolRule(key: string, kafkaDefault: number): TransitionRule {
+  return {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, after) => {
+      const wasSet = field(before, 'spec', 'kafka', 'config', key);
+      const nowSet = field(after, 'spec', 'kafka', 'config', key);
+      const was = wasSet === undefined ? kafkaDefault : threadCountOf(wasSet);
+      const now = nowSet === undefined ? kafkaDefault : threadCountOf(nowSet);
+      if (was === undefined || now === undefined || was < 1 || now < 1) return undefined;
+      if (threadPoolResizeAccepted(was, now)) return undefined;
+      const running =
+        wasSet === undefined
+          ? `the ${was} the brokers run (Kafka's default; the previous output does not set it)`
+          : `the ${was} of the previous output, the size the brokers run`;
+      return {
+        path: `kafka.config[${JSON.stringify(key)}]`,
+        message: `${now} is ${now > was ? 'more than double' : 'less than half'} ${running}; Kafka resizes this thread pool in a running broker only to between half and double its size and refuses anything else, so Strimzi's dynamic update fails, the new size does not take effect, and Strimzi may restart the brokers over and over (strimzi-kafka-operator#10253, #7391); go there in steps, synthesizing and applying each before the next: ${threadPoolSteps(was, now).join(', ')}`,
+      };
+    },
+  };
+}
+
+/** The NLB scheme annotation of a Kafka resource's `external` listener (bootstrap), if any. */
+function externalSchemeOf(kafka: KubeObject): string | undefined {
+  const listeners = field(kafka, 'spec', 'kafka', 'listeners');
+  if (!Array.isArray(listeners)) return undefined;
+  const external: unknown = listeners.find(listener => field(listener, 'name') === 'external');
+  const scheme = field(
+    external,
+    'configuration',
+    'bootstrap',
+    'annotations',
+    'service.beta.kubernetes.io/aws-load-balancer-scheme',
+  );
+  return typeof scheme === 'string' ? scheme : undefined;
+}
+
+/** Which spec field sets a gp3 StorageClass parameter (`charts/storage-chart.ts`). */
+const STORAGE_PARAMETER_FIELDS: Readonly<Record<string, string>> = {
+  iops: 'kafka.storage.iops',
+  throughput: 'kafka.storage.throughputMiBps',
+};
+
+function isRecord(value: unknown): value is Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The StorageClass fields Kubernetes refuses to update (`ValidateStorageClassUpdate` of its storage
+ * API validation: `parameters`, `provisioner`, `reclaimPolicy` and `volumeBindingMode`).
+ */
+const IMMUTABLE_STORAGE_CLASS_FIELDS = [
+  'provisioner',
+  'reclaimPolicy',
+  'volumeBindingMode',
+] as const;
+
+/** A change of a StorageClass field Kubernetes refuses to update (parameters one by one). */
+function storageClassImmutableChange(before: KubeObject, after: KubeObject): SpecIssue | undefined {
+  const wasParameters = field(before, 'parameters');
+  const nowParameters = field(after, 'parameters');
+  const was: Obj = isRecord(wasParameters) ? wasParameters : {};
+  const now: Obj = isRecord(nowParameters) ? nowParameters : {};
+  const changedParameters = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .sort()
+    .filter(key => was[key] !== now[key]);
+  const changedFields = IMMUTABLE_STORAGE_CLASS_FIELDS.filter(
+    key => field(before, key) !== field(after, key),
+  );
+  if (changedParameters.length === 0 && changedFields.length === 0) return undefined;
+  const change = (key: string, from: unknown, to: unknown): string =>
+    `${key} ${showValue(from)} -> ${showValue(to)}`;
+  const changes = [
+    ...changedParameters.map(key => change(key, was[key], now[key])),
+    ...changedFields.map(key => change(key, field(before, key), field(after, key))),
+  ].join(', ');
+  const specFields = changedParameters.filter(key => STORAGE_PARAMETER_FIELDS[key] !== undefined);
+  const path = STORAGE_PARAMETER_FIELDS[specFields[0] ?? ''] ?? 'kafka.storage';
+  const keep =
+    specFields.length === 0
+      ? 'the change comes from the platform, not the spec: delete the StorageClass by hand just before applying (running volumes keep theirs), or stay on the previous platform version'
+      : `keep ${specFields.map(key => `${STORAGE_PARAMETER_FIELDS[key] ?? key} ${String(was[key])}`).join(' and ')}, and change a running volume's IOPS or throughput on the EBS side (ModifyVolume, such as aws ec2 modify-volume), which gp3 allows while the broker runs`;
+  return {
+    path,
+    message: `StorageClass ${showValue(after.metadata.name)} would change fields Kubernetes does not let change (${changes}); it refuses any update of a StorageClass's parameters, provisioner, reclaimPolicy or volumeBindingMode ("updates to parameters are forbidden"), so applying this output fails (gardener/gardener-extension-provider-aws#502, microsoft/CromwellOnAzure#767), and a class reaches only volumes created after it changes, never the running brokers' volumes; ${keep}`,
+  };
 }
 
 /** The table of refused (and risky) transitions; see the module comment for the sources. */
@@ -233,6 +401,56 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       };
     },
   },
+  ...Object.entries(RESIZABLE_THREAD_POOLS).map(([key, kafkaDefault]) =>
+    threadPoolRule(key, kafkaDefault),
+  ),
+  {
+    kind: 'StorageClass',
+    apiGroup: 'storage.k8s.io/',
+    severity: 'problem',
+    check: storageClassImmutableChange,
+  },
+  {
+    kind: 'KafkaTopic',
+    severity: 'warning',
+    check: (before, after, spec) => {
+      if (before.metadata.name === after.metadata.name) return undefined;
+      return {
+        path: topicPath(spec, after, 'name'),
+        message: `topic ${showValue(topicNameOf(after))} gets the KafkaTopic ${showValue(after.metadata.name)} instead of the ${showValue(before.metadata.name)} of the previous output; GitOps prunes ${showValue(before.metadata.name)}, and the Topic Operator deletes the topic with all its records when a KafkaTopic that manages it is deleted (strimzi-kafka-operator#1593, #2775); annotate ${showValue(before.metadata.name)} with strimzi.io/managed: "false" before applying this output`,
+      };
+    },
+  },
+  {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after) => {
+      const was = externalSchemeOf(before);
+      const now = externalSchemeOf(after);
+      if (was === undefined || now === undefined || was === now) return undefined;
+      return {
+        path: 'kafka.external.scheme',
+        message: `${showValue(now)} replaces the ${showValue(was)} scheme of the previous output; a load balancer's scheme cannot change in place, so the AWS Load Balancer Controller deletes every broker NLB and the bootstrap NLB and creates new ones (kubernetes-sigs/aws-load-balancer-controller#4860): new DNS names and addresses, which the brokers advertise only once Strimzi has reconciled, and clients holding an old address or name fail until they get a new one; plan it as an outage of the external listener, or keep ${showValue(was)}`,
+      };
+    },
+  },
+  {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after, spec) => {
+      const was = field(before, 'spec', 'kafka', 'config', 'min.insync.replicas');
+      const now = field(after, 'spec', 'kafka', 'config', 'min.insync.replicas');
+      if (was === undefined || now === undefined || String(was) === String(now)) return undefined;
+      const path =
+        spec.kafka.config['min.insync.replicas'] === undefined
+          ? 'kafka.minInSyncReplicas'
+          : 'kafka.config["min.insync.replicas"]';
+      return {
+        path,
+        message: `${showValue(now)} changes the cluster-wide min.insync.replicas from the ${showValue(was)} of the previous output. With Eligible Leader Replicas on (KIP-966; on by default in clusters created at Kafka 4.1 or later) Kafka takes it only cluster-wide, as the pinned Strimzi applies it (releases before 0.48 tried it per broker and restarted the brokers in a loop, strimzi-kafka-operator#11685), and the change clears every partition's eligible leader replicas, so a partition below its min ISR at that moment loses the replicas it could safely elect a leader from; raised, it also stops the high watermark of every partition with fewer in-sync replicas than the new value (consumers get no new records, acks=all producers fail). Apply it while no partition is under-replicated and no broker move is in flight, or keep ${showValue(was)}`,
+      };
+    },
+  },
 ];
 
 /**
@@ -253,8 +471,10 @@ interface GoneRule {
  * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
  * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
  * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
- * #3617), and a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
- * brokers is refused while they hold replicas, as when a pool shrinks, #6736).
+ * #3617), a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
+ * brokers is refused while they hold replicas, as when a pool shrinks, #6736), and a topic of a
+ * cluster that stays (a warning: the Topic Operator deletes the topic and its records when its
+ * KafkaTopic goes, #1593, #2775; a renamed topic is a new, empty one).
  */
 export const GONE_RULES: readonly GoneRule[] = [
   {
@@ -294,14 +514,32 @@ export const GONE_RULES: readonly GoneRule[] = [
       };
     },
   },
+  {
+    kind: 'KafkaTopic',
+    severity: 'warning',
+    check: (before, next) => {
+      const cluster = field(before, 'metadata', 'labels', 'strimzi.io/cluster');
+      const clusterStays = next.some(
+        object =>
+          isStrimzi(object, 'Kafka') &&
+          object.metadata.name === cluster &&
+          (object.metadata.namespace ?? '') === (before.metadata.namespace ?? ''),
+      );
+      if (!clusterStays) return undefined;
+      const partitions = field(before, 'spec', 'partitions');
+      return {
+        path: 'kafka.topics',
+        message: `topic ${showValue(topicNameOf(before))}${typeof partitions === 'number' ? ` (${partitions} partitions)` : ''} is not in this output; applying it deletes its KafkaTopic, and the Topic Operator then deletes the topic in Kafka with all its records (strimzi-kafka-operator#1593, #2775); a renamed topic starts empty. To keep the data, keep the topic in kafka.topics, or annotate KafkaTopic ${showValue(before.metadata.name)} with strimzi.io/managed: "false" before applying`,
+      };
+    },
+  },
 ];
 
-/** Kafka objects the transitions concern, by key. */
+/** The objects the transitions concern (a kind and API group some rule is about), by key. */
 function byKey(objects: readonly KubeObject[]): Map<string, KubeObject> {
-  const kinds = new Set(TRANSITION_RULES.map(rule => rule.kind));
   return new Map(
     objects
-      .filter(object => [...kinds].some(kind => isStrimzi(object, kind)))
+      .filter(object => TRANSITION_RULES.some(rule => isOfRule(object, rule)))
       .map(object => [keyOf(object), object]),
   );
 }
@@ -320,7 +558,7 @@ export function transitionReport(
     const earlier = before.get(key);
     if (earlier === undefined) continue;
     for (const rule of TRANSITION_RULES) {
-      if (rule.kind !== now.kind) continue;
+      if (!isOfRule(now, rule)) continue;
       const found = rule.check(earlier, now, spec);
       if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
     }

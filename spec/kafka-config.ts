@@ -238,6 +238,13 @@ interface ValueRule {
   readonly values?: readonly string[];
   /** A single sentinel allowed below `min` (gzip's -1, "use the codec default"). */
   readonly also?: number;
+  /**
+   * Whether a list must hold at least one item. Kafka 4.2 (KIP-1161, apache/kafka#20334) refuses
+   * an empty list where it has no meaning (a broker with one stops at start), and keeps it where
+   * it has one: an empty `cleanup.policy` neither deletes nor compacts, so every record is kept
+   * (apache/kafka#20492). Default false: an empty value (the whole value blank) passes.
+   */
+  readonly nonEmpty?: boolean;
 }
 
 /** Java's `int` and `long` ranges, the values `Integer.parseInt` / `Long.parseLong` accept. */
@@ -363,6 +370,11 @@ export function valueProblem(rule: ValueRule, value: ConfigValue): string | unde
     case 'list': {
       if (typeof value !== 'string')
         return `${showValue(value)} is not a list; write comma-separated values as a string`;
+      if (text === '') {
+        return rule.nonEmpty === true
+          ? `"" is an empty list, which Kafka (4.2 and later, KIP-1161) refuses for this key, so the broker would not start; list at least one value, or leave the key out for Kafka's default`
+          : undefined;
+      }
       const items = text.split(',').map(item => item.trim());
       if (rule.values === undefined) return undefined;
       const bad = items.filter(item => !rule.values?.includes(item));
@@ -387,6 +399,18 @@ function brokerValueRule(key: string): ValueRule | undefined {
   return documentedValueRule(key);
 }
 
+/**
+ * Broker list keys Kafka 4.2 requires to be non-empty (KIP-1161, apache/kafka#20334: their
+ * validators in `GroupCoordinatorConfig` refuse an empty list, and the broker stops at start).
+ * The other list keys the spec can reach either allow an empty list (`log.cleanup.policy`) or
+ * were not checked against 4.2's source and are left unchecked.
+ */
+const NON_EMPTY_BROKER_LISTS: ReadonlySet<string> = new Set([
+  'group.consumer.assignors',
+  'group.share.assignors',
+  'group.coordinator.rebalance.protocols',
+]);
+
 /** Kafka's `Short` range: `short` keys (replication factors, login refresh seconds). */
 const SHORT_MAX = 32767;
 
@@ -407,6 +431,8 @@ function documentedValueRule(key: string): ValueRule | undefined {
       return { type: 'int', ...bounds, max: facts.max ?? SHORT_MAX };
     case 'boolean':
       return { type: 'boolean' };
+    case 'list':
+      return NON_EMPTY_BROKER_LISTS.has(key) ? { type: 'list', nonEmpty: true } : undefined;
     default:
       return undefined;
   }
@@ -998,6 +1024,43 @@ export function brokerConfigWarnings(spec: PlatformSpec): SpecIssue[] {
         `is not a key of Kafka 4.3's broker configuration table, so unless it is one of Kafka's undocumented internal keys the broker logs it as unknown and ignores it (strimzi-kafka-operator#8302); check the name against the broker configuration table, or remove it`,
       ),
     );
+}
+
+/**
+ * Advice on an empty cleanup policy, which Kafka accepts since 4.2 (KIP-1161, apache/kafka#20334;
+ * the upgrade notes of apache/kafka#20492 give its meaning): a topic whose `cleanup.policy` is
+ * empty is neither deleted by retention nor compacted, so it keeps every record, as
+ * `retention.ms: -1` with `retention.bytes: -1` would, and `retention.*` no longer bound it. The
+ * broker default `log.cleanup.policy: ""` does the same to every topic without its own policy. It
+ * is legal, so this is a warning: the volumes must hold the whole history (this platform runs no
+ * tiered storage, so nothing moves off the broker volumes).
+ * @returns one warning per empty policy, at `kafka.config["log.cleanup.policy"]` or
+ *   `kafka.topics[i].config["cleanup.policy"]`; none when no policy is empty.
+ */
+export function emptyCleanupPolicyWarnings(spec: PlatformSpec): SpecIssue[] {
+  const isEmpty = (value: ConfigValue | undefined): boolean =>
+    typeof value === 'string' && value.trim() === '';
+  const keepsAll =
+    'neither deletes nor compacts (an empty list, accepted since Kafka 4.2), so Kafka keeps every record forever, as retention.ms -1 with retention.bytes -1 would, and the partitions grow until the broker volumes fill';
+  const warnings: SpecIssue[] = [];
+  if (isEmpty(spec.kafka.config['log.cleanup.policy'])) {
+    warnings.push(
+      issue(
+        keyPath('kafka.config', 'log.cleanup.policy'),
+        `"" ${keepsAll}, for every topic without its own cleanup.policy; set delete (with a retention), or leave the key out for Kafka's default delete`,
+      ),
+    );
+  }
+  spec.kafka.topics.forEach((topic, index) => {
+    if (!isEmpty(topic.config['cleanup.policy'])) return;
+    warnings.push(
+      issue(
+        keyPath(`kafka.topics[${index}].config`, 'cleanup.policy'),
+        `"" ${keepsAll}; set delete (with a retention) or compact, or size kafka.storage.sizeGi for the topic's whole history`,
+      ),
+    );
+  });
+  return warnings;
 }
 
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */

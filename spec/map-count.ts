@@ -19,9 +19,10 @@
  * the estimate is what a broker can reach, not what it holds on day one. Effective values come
  * from the topic, else the broker (`log.retention.ms` over `.minutes` over `.hours`, `log.roll.ms`
  * over `.hours`, `log.segment.bytes`, `log.retention.bytes`), else Kafka's defaults (168 hours,
- * 168 hours, 1 GiB, none). Compacted-only topics and unlimited retention count one segment. Kafka's
- * own topics (`__consumer_offsets`, `__transaction_state`, `__share_group_state`, 50 partitions
- * each by default) count one segment per replica. The figure is an estimate under traffic that
+ * 168 hours, 1 GiB, none). Compacted-only topics, an empty policy (Kafka 4.2+: every record kept)
+ * and unlimited retention count one segment. Kafka's own topics (`__consumer_offsets`,
+ * `__transaction_state`, `__share_group_state`, 50 partitions each by default) count one segment
+ * per replica. The figure is an estimate under traffic that
  * fills every roll interval, so it is a warning, not a refusal.
  */
 import { showValue, type SpecIssue } from './errors';
@@ -100,9 +101,15 @@ function topicSegments(spec: PlatformSpec): TopicSegments[] {
   return spec.kafka.topics.map((topic, index) => {
     const path = `kafka.topics[${index}].config`;
     const replicas = topic.partitions * (topic.replicationFactor ?? spec.kafka.replicationFactor);
-    const policy = String(topic.config['cleanup.policy'] ?? broker['log.cleanup.policy'] ?? '');
-    const deletes = policy === '' || policy.split(',').some(part => part.trim() === 'delete');
-    if (!deletes) return { name: topic.name, replicas, segmentsPerReplica: 1, why: 'compacted' };
+    // Unset means Kafka's default, delete; set but empty (Kafka 4.2+) means keep everything, which
+    // this steady-state estimate counts like an unlimited retention.ms (one segment).
+    const policy = topic.config['cleanup.policy'] ?? broker['log.cleanup.policy'];
+    const parts = policy === undefined ? ['delete'] : String(policy).split(',');
+    const deletes = parts.some(part => part.trim() === 'delete');
+    if (!deletes) {
+      const why = parts.some(part => part.trim() === 'compact') ? 'compacted' : 'kept forever';
+      return { name: topic.name, replicas, segmentsPerReplica: 1, why };
+    }
     const retention = effective(
       topic.config,
       path,

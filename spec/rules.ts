@@ -32,6 +32,7 @@ import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
   brokerConfigWarnings,
+  emptyCleanupPolicyWarnings,
   minInSyncIssue,
   replicationFactorIssue,
   topicConfigIssues,
@@ -1368,6 +1369,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...loadBalancerQuotaWarnings(spec),
     ...loadBalancerRuleWarnings(spec),
     ...brokerConfigWarnings(spec),
+    ...emptyCleanupPolicyWarnings(spec),
     ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;

@@ -148,9 +148,15 @@ describe('transitions Strimzi, Kafka or Kubernetes refuse', () => {
     );
   });
 
-  it('ignores topics and pools that are new or gone, matching topics by their Kafka name', () => {
+  it('refuses no topic that is new or gone (a gone one only warns), matching topics by their Kafka name', () => {
     const renamed = withKafka({ topics: [{ name: 'orders.v2', partitions: 1 }] });
-    expect(report(base(), renamed)).toEqual({ problems: [], warnings: [] });
+    const { problems, warnings } = report(base(), renamed);
+    expect(problems).toEqual([]);
+    // The gone topic's records go with it (test/charts/transitions-reports-6.test.ts).
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^kafka\.topics: topic "orders\.v1" \(12 partitions\) is not in this output/,
+    );
     // A KafkaTopic whose resource name differs from the topic name is still matched by topicName.
     const tricky = withKafka({ topics: [{ name: 'Orders_DLQ', partitions: 8 }] });
     const fewer = withKafka({ topics: [{ name: 'Orders_DLQ', partitions: 4 }] });

@@ -247,7 +247,7 @@ describe('kafka.topics[].config', () => {
     ['segment.bytes', 100, /100 is out of range; use a whole number of at least 1048576/],
     ['segment.bytes', 2 ** 31, /is not a whole number Kafka accepts/],
     ['cleanup.policy', 'bogus', /"bogus", which Kafka does not accept; use compact, delete/],
-    ['cleanup.policy', '', /which Kafka does not accept/],
+    ['cleanup.policy', ',', /"", which Kafka does not accept/],
     ['cleanup.policy', 'compact,Delete', /"Delete", which Kafka does not accept/],
     [
       'compression.type',
@@ -270,6 +270,7 @@ describe('kafka.topics[].config', () => {
 
   it.each([
     ['cleanup.policy', 'compact, delete'],
+    ['cleanup.policy', ''],
     ['retention.ms', '-1'],
     ['retention.ms', ' 604800000 '],
     ['compression.gzip.level', -1],
