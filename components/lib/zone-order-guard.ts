@@ -11,7 +11,12 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { formatIssue } from '../../spec/errors';
-import { deployedZoneOrder, zoneOrderProblem, ZONE_ORDER_OUTPUT } from '../../spec/zone-order';
+import {
+  deployedZoneOrder,
+  PULUMI_ZONE_ORDER,
+  zoneOrderProblem,
+  ZONE_ORDER_OUTPUT,
+} from '../../spec/zone-order';
 
 /** Logical name of the StackReference to the stack's own last deployment. */
 export const LAST_DEPLOYMENT_REFERENCE = 'last-deployment';
@@ -53,6 +58,6 @@ export async function refuseMovedZones(zones: readonly string[]): Promise<void> 
     }
     return;
   }
-  const problem = zoneOrderProblem(deployed, zones);
+  const problem = zoneOrderProblem(deployed, zones, PULUMI_ZONE_ORDER);
   if (problem !== undefined) throw new pulumi.RunError(formatIssue(problem));
 }
