@@ -36,7 +36,8 @@
  * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
  * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
  * (a new `name` or `kafka.namespace` replaces the running cluster by an empty one, #3617; refused)
- * and a broker pool whose zone left `zones` while the cluster stays (warning, as #6736).
+ * and a broker pool whose zone left `zones` while the cluster stays (warning: unlike a pool that
+ * shrinks, #6736, a deleted pool takes its broker pods with it unchecked; see `GONE_RULES`).
  */
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -232,8 +233,12 @@ interface GoneRule {
  * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
  * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
  * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
- * #3617), and a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
- * brokers is refused while they hold replicas, as when a pool shrinks, #6736).
+ * #3617), and a broker pool of a cluster that stays (a zone taken out of `zones`). Strimzi's check
+ * that refuses removing brokers still holding partition replicas (#6736, `KafkaClusterCreator`)
+ * looks only at the scaled-down nodes of the KafkaNodePools that exist; a deleted pool's
+ * StrimziPodSet and pods are owned by the pool (`NodePoolUtils.createKafkaPools` gives each pool's
+ * resources the pool as owner), so Kubernetes deletes them with it and no check runs (Strimzi
+ * proposal 050, "Kafka Node Pools", deletion of a KafkaNodePool). Hence a warning that says so.
  */
 export const GONE_RULES: readonly GoneRule[] = [
   {
@@ -269,7 +274,7 @@ export const GONE_RULES: readonly GoneRule[] = [
       if (!clusterStays) return undefined;
       return {
         path: 'zones',
-        message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
+        message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); pruning the pool deletes its broker pods with it (they are owned by the pool), and Strimzi's check that refuses removing a broker holding partition replicas covers only pools that stay, so nothing stops the replicas on those brokers going offline: move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
       };
     },
   },
