@@ -88,12 +88,12 @@ export const GITOPS_ZONE_ORDER: ZoneOrderRenderer = {
   deployed: 'the zones of the previous output',
   readFrom: 'the zone and strimzi.io/next-node-ids block of each of its broker pools',
   harm:
-    "Each zone's broker pool takes the node-ID block of its position, and Strimzi keeps the IDs " +
-    'of running brokers and gives new ones the lowest ID no existing pool holds, so a pool in a ' +
-    "moved or replaced position gets another zone's broker IDs (those Kafka still assigns the " +
-    "old brokers' partitions to, once the old pool is pruned) or IDs off its block, and the " +
-    "per-broker NLB listener entries, written by ID and pinned to each zone's subnet, would name " +
-    'brokers of another zone',
+    "Each zone's broker pool takes the node-ID block of its position, while Strimzi keeps the " +
+    'IDs of running brokers and gives new ones the lowest ID of the block that no existing pool ' +
+    "holds: a moved pool keeps its old IDs, and a new pool in a leaving zone's position gets that " +
+    "zone's broker IDs once its pool is pruned (Kafka still assigns that zone's partitions to " +
+    'them) or IDs off its block before, so the per-broker NLB listener entries, written by ID ' +
+    "and pinned to each zone's subnet, would name brokers of another zone",
   step: 'synth and sync',
   startOver:
     'To change the order on purpose, create the platform anew and pass --ignore-previous-output',
