@@ -1,6 +1,15 @@
 /**
  * Package entry `kafka-eks-autoscaling/pulumi`: the AWS side. `KafkaEksPlatform` creates the whole
  * platform in your Pulumi program; the components it is made of are exported one by one too.
+ *
+ * `refuseMovedZones` and `ZONE_ORDER_OUTPUT` give your program the `zones` check this project's
+ * own program runs (stacks/index.ts): export the spec's `zones` as the stack output
+ * `ZONE_ORDER_OUTPUT` (`zoneOrder`), and `await refuseMovedZones(spec.zones)` before creating
+ * `KafkaEksPlatform`, so `pulumi preview` and `pulumi up` stop on a `zones` edit that moves a
+ * deployed zone (examples/pulumi-program, docs/deploy-to-aws.md "Changing `zones` on a deployed
+ * stack").
  */
 export * from '../components/kafka-eks-platform';
 export * from '../components/index';
+export { refuseMovedZones } from '../components/lib/zone-order-guard';
+export { ZONE_ORDER_OUTPUT } from '../spec/zone-order';

@@ -18,12 +18,14 @@
  *   version's default after an upgrade (the platform sets no `metadataVersion`), and a downgrade
  *   needs the metadata version lowered first to one the older line supports, which the spec cannot
  *   express (Strimzi "Downgrading" for KRaft clusters, docs/upgrade.md);
- * - a zone's broker pool gets another node-ID block (`strimzi.io/next-node-ids`), which happens when
- *   `zones` is reordered or a zone is inserted or removed before the end (spec/derive.ts gives the
- *   zone at position p the block [p x 1000, p x 1000 + 999]): Strimzi keeps the IDs of running
- *   brokers (the pool's `status.nodeIds`) and reads the annotation only to pick IDs for new ones
- *   (strimzi-kafka-operator, cluster-operator `NodeIdAssignor`), so the per-broker listener entries
- *   the output writes by ID would land on brokers of other zones;
+ * - `zones` moves a position of the previous output's list (a reorder, a zone inserted or removed
+ *   before the end, a new zone in the place of one that leaves): each broker pool's node-ID block
+ *   (`strimzi.io/next-node-ids`) follows its zone's position, and Strimzi keeps the IDs of running
+ *   brokers and gives new ones the lowest ID no existing pool holds, so the per-broker listener
+ *   entries the output writes by ID would land on brokers of other zones. This is the rule the
+ *   Pulumi program applies to its last deployment (spec/zone-order.ts `zoneOrderProblem`, with the
+ *   facts and sources); here the deployed list is read from the previous output's broker pools
+ *   (`previousZoneOrder`);
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
@@ -58,7 +60,8 @@
  * Objects are matched by kind, namespace and name (a KafkaTopic by its Kafka topic name); a new
  * object is no transition. Gone objects have their own table (`GONE_RULES`): the Kafka cluster
  * (a new `name` or `kafka.namespace` replaces the running cluster by an empty one, #3617; refused)
- * and a broker pool whose zone left `zones` while the cluster stays (warning, as #6736).
+ * and a broker pool whose zone left `zones` while the cluster stays (warning: unlike a pool that
+ * shrinks, #6736, a deleted pool takes its broker pods with it unchecked; see `GONE_RULES`).
  */
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -66,8 +69,13 @@ import { previousOwnedFiles } from './output';
 import type { KubeObject } from './synth';
 import { showValue, type SpecIssue } from '../spec/errors';
 import type { PlatformSpec } from '../spec/schema';
-import { NODE_ID_BLOCK, zoneSuffix } from '../spec/derive';
-import { STRIMZI_NEXT_NODE_IDS_ANNOTATION } from './kafka/labels';
+import { NODE_ID_BLOCK } from '../spec/derive';
+import { GITOPS_ZONE_ORDER, zoneOrderProblem } from '../spec/zone-order';
+import {
+  STRIMZI_CLUSTER_LABEL,
+  STRIMZI_NEXT_NODE_IDS_ANNOTATION,
+  ZONE_LABEL,
+} from './kafka/labels';
 
 /** Problems (refused) and warnings (may be refused) of going from the previous output to the next. */
 export interface TransitionReport {
@@ -345,34 +353,6 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
   },
   {
     kind: 'KafkaNodePool',
-    severity: 'problem',
-    check: (before, after, spec) => {
-      const was = field(before, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
-      const now = field(after, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
-      const roles = field(after, 'spec', 'roles');
-      if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
-      if (typeof was !== 'string' || typeof now !== 'string' || now === was) return undefined;
-      const zone = spec.zones.find(
-        each => `brokers-${zoneSuffix(spec.region, each)}` === after.metadata.name,
-      );
-      const wasPosition = blockPosition(was);
-      const nowPosition = blockPosition(now);
-      const moved =
-        zone === undefined || wasPosition === undefined || nowPosition === undefined
-          ? `its zone changed position in zones`
-          : `zone ${showValue(zone)} moved from position ${wasPosition} to ${nowPosition} of zones`;
-      const keep =
-        zone === undefined || wasPosition === undefined
-          ? 'keep every zone at its previous position'
-          : `keep ${showValue(zone)} at position ${wasPosition}`;
-      return {
-        path: 'zones',
-        message: `broker pool ${showValue(after.metadata.name)} would get node IDs ${now} instead of the ${was} of the previous output, because each zone's ID block follows its position in the list and ${moved}; Strimzi keeps the IDs of running brokers and uses ${STRIMZI_NEXT_NODE_IDS_ANNOTATION} only for new ones, so the IDs the output gives the pool's brokers (per-broker NLB listener entries and their pinned subnets) would name other brokers, and new brokers would take IDs of another zone's block; ${keep} (add new zones at the end of zones, remove a zone only from the end), or pass --ignore-previous-output only when the platform is created anew`,
-      };
-    },
-  },
-  {
-    kind: 'KafkaNodePool',
     severity: 'warning',
     check: (before, after) => {
       const was = field(before, 'spec', 'replicas');
@@ -471,10 +451,14 @@ interface GoneRule {
  * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
  * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
  * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
- * #3617), a broker pool of a cluster that stays (a zone taken out of `zones`: removing its
- * brokers is refused while they hold replicas, as when a pool shrinks, #6736), and a topic of a
- * cluster that stays (a warning: the Topic Operator deletes the topic and its records when its
- * KafkaTopic goes, #1593, #2775; a renamed topic is a new, empty one).
+ * #3617), a broker pool of a cluster that stays (a zone taken out of `zones`), and a topic of a
+ * cluster that stays (the Topic Operator deletes the topic and its records when its KafkaTopic
+ * goes, #1593, #2775; a renamed topic is a new, empty one). Both are warnings. Strimzi's check that
+ * refuses removing brokers still holding partition replicas (#6736, `KafkaClusterCreator`) looks
+ * only at the scaled-down nodes of the KafkaNodePools that exist; a deleted pool's StrimziPodSet
+ * and pods are owned by the pool (`NodePoolUtils.createKafkaPools` gives each pool's resources the
+ * pool as owner), so Kubernetes deletes them with it and no check runs (Strimzi proposal 050,
+ * "Kafka Node Pools", deletion of a KafkaNodePool); the pool's warning says so.
  */
 export const GONE_RULES: readonly GoneRule[] = [
   {
@@ -510,7 +494,7 @@ export const GONE_RULES: readonly GoneRule[] = [
       if (!clusterStays) return undefined;
       return {
         path: 'zones',
-        message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); Strimzi refuses to remove a broker that still holds partition replicas (the Kafka resource goes NotReady), so move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
+        message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); pruning the pool deletes its broker pods with it (they are owned by the pool), and Strimzi's check that refuses removing a broker holding partition replicas covers only pools that stay, so nothing stops the replicas on those brokers going offline: move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
       };
     },
   },
@@ -534,6 +518,106 @@ export const GONE_RULES: readonly GoneRule[] = [
     },
   },
 ];
+
+/** The one zone a broker pool's pods must run in: its required node affinity on `ZONE_LABEL`. */
+function poolZone(pool: KubeObject): string | undefined {
+  const terms = field(
+    pool,
+    'spec',
+    'template',
+    'pod',
+    'affinity',
+    'nodeAffinity',
+    'requiredDuringSchedulingIgnoredDuringExecution',
+    'nodeSelectorTerms',
+  );
+  if (!Array.isArray(terms)) return undefined;
+  const zones = terms.flatMap((term: unknown) => {
+    const expressions = field(term, 'matchExpressions');
+    if (!Array.isArray(expressions)) return [];
+    return expressions.flatMap((expression: unknown) => {
+      const values = field(expression, 'values');
+      return field(expression, 'key') === ZONE_LABEL &&
+        field(expression, 'operator') === 'In' &&
+        Array.isArray(values) &&
+        values.length === 1 &&
+        typeof values[0] === 'string'
+        ? [values[0]]
+        : [];
+    });
+  });
+  return zones.length === 1 ? zones[0] : undefined;
+}
+
+/** What the previous output tells of the deployed `zones`: the list, or why it cannot tell. */
+export type PreviousZoneOrder =
+  { readonly zones: readonly string[] | undefined } | { readonly problem: SpecIssue };
+
+/**
+ * `zones` as the previous output deployed them, for the Kafka cluster the next output keeps (same
+ * name and namespace): each broker pool of that cluster gives its zone (the one value of its pods'
+ * required node affinity on `topology.kubernetes.io/zone`, charts/kafka/node-pools.ts
+ * `brokerPodTemplate`) and its 1-based position (the block of its `strimzi.io/next-node-ids`
+ * annotation, `[p x 1000-p x 1000 + 999]`, spec/derive.ts). Pure.
+ * @returns `{ zones }`, the zones in position order; `{ zones: undefined }` when the previous output
+ *   has no broker pool of that cluster (a first run, or a replaced cluster, which `GONE_RULES`
+ *   refuses); `{ problem }` under path `zones` when a pool tells no zone or block, or the
+ *   positions are not 1 to n once each (an output synth did not write), naming the pool, the value
+ *   and the fix.
+ */
+export function previousZoneOrder(
+  previous: readonly KubeObject[],
+  next: readonly KubeObject[],
+): PreviousZoneOrder {
+  const cluster = next.find(object => isStrimzi(object, 'Kafka'));
+  if (cluster === undefined) return { zones: undefined };
+  const namespace = cluster.metadata.namespace ?? '';
+  const pools = previous.filter(object => {
+    const roles = field(object, 'spec', 'roles');
+    return (
+      isStrimzi(object, 'KafkaNodePool') &&
+      Array.isArray(roles) &&
+      roles.includes('broker') &&
+      field(object, 'metadata', 'labels', STRIMZI_CLUSTER_LABEL) === cluster.metadata.name &&
+      (object.metadata.namespace ?? '') === namespace
+    );
+  });
+  if (pools.length === 0) return { zones: undefined };
+  const fix =
+    'restore the previous output as synth wrote it (from version control), or pass --ignore-previous-output only when the platform is created anew';
+  const byPosition = new Map<number, string>();
+  for (const pool of pools) {
+    const range = field(pool, 'metadata', 'annotations', STRIMZI_NEXT_NODE_IDS_ANNOTATION);
+    const position = typeof range === 'string' ? blockPosition(range) : undefined;
+    const zone = poolZone(pool);
+    if (position === undefined || zone === undefined || byPosition.has(position)) {
+      const what =
+        position === undefined
+          ? `${STRIMZI_NEXT_NODE_IDS_ANNOTATION} ${showValue(range)}, not a block [p x ${NODE_ID_BLOCK}-p x ${NODE_ID_BLOCK} + ${NODE_ID_BLOCK - 1}]`
+          : zone === undefined
+            ? `no single zone in its required node affinity on ${ZONE_LABEL}`
+            : `the block ${showValue(range)} of another broker pool`;
+      return {
+        problem: {
+          path: 'zones',
+          message: `the previous output's broker pool ${showValue(pool.metadata.name)} has ${what}, so the zones it deployed, and which edits of zones keep them, are unknown; ${fix}`,
+        },
+      };
+    }
+    byPosition.set(position, zone);
+  }
+  const zones = Array.from({ length: pools.length }, (_, index) => byPosition.get(index + 1));
+  const missing = zones.findIndex(zone => zone === undefined);
+  if (missing >= 0) {
+    return {
+      problem: {
+        path: 'zones',
+        message: `the previous output's ${pools.length} broker pools hold no node-ID block for position ${missing + 1} (blocks ${[...byPosition.keys()].sort((a, b) => a - b).join(', ')}), so the zones it deployed are unknown; ${fix}`,
+      },
+    };
+  }
+  return { zones: zones as string[] };
+}
 
 /** The objects the transitions concern (a kind and API group some rule is about), by key. */
 function byKey(objects: readonly KubeObject[]): Map<string, KubeObject> {
@@ -571,6 +655,15 @@ export function transitionReport(
       if (found !== undefined) (rule.severity === 'problem' ? problems : warnings).push(found);
     }
   }
+  // The zones rule, shared with the Pulumi program (spec/zone-order.ts), over the whole list.
+  const deployed = previousZoneOrder(previous, next);
+  const zonesIssue =
+    'problem' in deployed
+      ? deployed.problem
+      : deployed.zones === undefined
+        ? undefined
+        : zoneOrderProblem(deployed.zones, spec.zones, GITOPS_ZONE_ORDER);
+  if (zonesIssue !== undefined) problems.push(zonesIssue);
   const unique = (issues: SpecIssue[]): SpecIssue[] =>
     issues.filter(
       (issue, index) =>

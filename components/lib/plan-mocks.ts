@@ -29,6 +29,21 @@ function str(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
 }
 
+/** The organization a file backend gives every stack (what `pulumi.getOrganization()` returns there). */
+export const MOCK_ORGANIZATION = 'organization';
+
+/** Type of the resource a program reads a stack's outputs through (a read, never created). */
+export const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
+
+/** The state the engine gives a StackReference read: the referenced stack's outputs, none secret. */
+export function mockStackReferenceState(
+  inputs: Record<string, unknown>,
+  outputs: Readonly<Record<string, unknown>>,
+): { id: string; state: Record<string, unknown> } {
+  const name = typeof inputs['name'] === 'string' ? inputs['name'] : '';
+  return { id: name, state: { name, outputs: { ...outputs }, secretOutputNames: [] } };
+}
+
 /** Name EKS would give the Auto Scaling group of a nodegroup (`eks-<name>-<uuid>`). */
 export function mockAsgName(nodegroupName: string): string {
   return `eks-${nodegroupName}-00000000-0000-0000-0000-000000000000`;

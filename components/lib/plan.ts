@@ -19,16 +19,17 @@ import {
 import {
   mockCallResult,
   mockResourceState,
+  MOCK_ORGANIZATION,
+  mockStackReferenceState,
   nameLimitViolationOf,
+  STACK_REFERENCE_TYPE,
   withPhysicalName,
 } from './plan-mocks';
 
+export { MOCK_ORGANIZATION, mockStackReferenceState, STACK_REFERENCE_TYPE } from './plan-mocks';
+
 export const PROJECT_NAME = 'kafka-eks-autoscaling';
 export const SPEC_CONFIG_KEY = `${PROJECT_NAME}:spec`;
-/** The organization a file backend gives every stack (what `pulumi.getOrganization()` returns there). */
-export const MOCK_ORGANIZATION = 'organization';
-/** Type of the resource the program reads its own last deployment through (a read, never created). */
-export const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
 const STACK_PARENT = '(stack)';
 
 /** One resource the program registers, as `npm run plan --json` prints it. */
@@ -112,15 +113,6 @@ export interface PlanOptions {
    * @default {} - a first deployment
    */
   readonly lastDeploymentOutputs?: Readonly<Record<string, unknown>>;
-}
-
-/** The state the engine gives a StackReference read: the referenced stack's outputs, none secret. */
-export function mockStackReferenceState(
-  inputs: Record<string, unknown>,
-  outputs: Readonly<Record<string, unknown>>,
-): { id: string; state: Record<string, unknown> } {
-  const name = typeof inputs['name'] === 'string' ? inputs['name'] : '';
-  return { id: name, state: { name, outputs: { ...outputs }, secretOutputNames: [] } };
 }
 
 /**

@@ -11,7 +11,12 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { formatIssue } from '../../spec/errors';
-import { deployedZoneOrder, zoneOrderProblem, ZONE_ORDER_OUTPUT } from '../../spec/zone-order';
+import {
+  deployedZoneOrder,
+  PULUMI_ZONE_ORDER,
+  zoneOrderProblem,
+  ZONE_ORDER_OUTPUT,
+} from '../../spec/zone-order';
 
 /** Logical name of the StackReference to the stack's own last deployment. */
 export const LAST_DEPLOYMENT_REFERENCE = 'last-deployment';
@@ -22,15 +27,35 @@ export const LAST_DEPLOYMENT_REFERENCE = 'last-deployment';
  */
 const OUTPUT_OF_EVERY_VERSION = 'clusterName';
 
-/** `<organization>/<project>/<stack>` of the running stack (the file backend's organization is `organization`). */
+/**
+ * `<organization>/<project>/<stack>` of the running stack (the file backend's organization is
+ * `organization`).
+ * @throws Error naming the fix when the organization is unknown, which happens only under mocks
+ *   set up without one (the engine always gives it).
+ */
 function currentStackName(): string {
-  return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  let organization: string;
+  try {
+    organization = pulumi.getOrganization();
+  } catch (error) {
+    throw new Error(
+      `refuseMovedZones reads the stack's own last deployment, named <organization>/<project>/<stack>, and the organization is unknown (${error instanceof Error ? error.message : String(error)}). Fix: under Pulumi mocks, pass an organization as the fifth argument of pulumi.runtime.setMocks, for example MOCK_ORGANIZATION from kafka-eks-autoscaling/testing`,
+    );
+  }
+  return `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
 /**
  * Refuses `zones` when it moves a zone of the stack's last deployment (spec/zone-order.ts
  * `zoneOrderProblem`). Passes on a first deployment. A last deployment by an earlier version (no
  * `zoneOrder` output) cannot be checked: it passes with a warning, and this run records the order.
+ *
+ * Public (`kafka-eks-autoscaling/pulumi`) for programs of your own: call it, and await it, before
+ * creating `KafkaEksPlatform`, and export `zones` as the stack output `ZONE_ORDER_OUTPUT`
+ * (`zoneOrder`), or the next run has nothing to compare with and passes as a first deployment.
+ * The warning for a deployment made before the program exported `zoneOrder` shows only when that
+ * deployment exported `clusterName`. One StackReference, logical name `last-deployment`, to the
+ * running stack (`<organization>/<project>/<stack>`); call it once per program.
  * @param zones the spec's `zones`, in order.
  * @throws pulumi.RunError (the engine prints the message alone) naming `zones`, both lists and the
  *   fix, or naming the output when `zoneOrder` is not a list of zone names.
@@ -53,6 +78,6 @@ export async function refuseMovedZones(zones: readonly string[]): Promise<void> 
     }
     return;
   }
-  const problem = zoneOrderProblem(deployed, zones);
+  const problem = zoneOrderProblem(deployed, zones, PULUMI_ZONE_ORDER);
   if (problem !== undefined) throw new pulumi.RunError(formatIssue(problem));
 }

@@ -1,16 +1,30 @@
 /**
  * A Pulumi program that creates the whole platform (VPC, EKS, per-zone Kafka nodegroups, scaling,
  * everything in the cluster) from `platform.yaml` with one component, and exports its outputs.
+ *
+ * Before it creates anything, it compares `zones` with the stack's last deployment and stops on a
+ * zone that moved (a reorder, or a zone inserted or removed before the end): `refuseMovedZones`
+ * reads the stack output `ZONE_ORDER_OUTPUT` (`zoneOrder`), which this program exports for the next
+ * run. The check has to finish first, so the program is an async function the engine runs; the
+ * object it resolves to is the stack outputs.
  */
 import { join } from 'node:path';
-import { KafkaEksPlatform } from 'kafka-eks-autoscaling/pulumi';
+import {
+  KafkaEksPlatform,
+  refuseMovedZones,
+  ZONE_ORDER_OUTPUT,
+} from 'kafka-eks-autoscaling/pulumi';
 import { loadSpec } from 'kafka-eks-autoscaling/spec';
 
-const platform = new KafkaEksPlatform('kafka', {
-  spec: loadSpec(join(__dirname, 'platform.yaml')),
-});
-
-export const clusterName = platform.clusterName;
-export const kubeconfig = platform.kubeconfig;
-export const zones = platform.zones;
-export const bootstrapAddress = platform.bootstrapAddress;
+export = async () => {
+  const loaded = loadSpec(join(__dirname, 'platform.yaml'));
+  await refuseMovedZones(loaded.spec.zones);
+  const platform = new KafkaEksPlatform('kafka', { spec: loaded });
+  return {
+    clusterName: platform.clusterName,
+    kubeconfig: platform.kubeconfig,
+    zones: platform.zones,
+    bootstrapAddress: platform.bootstrapAddress,
+    [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
+  };
+};

@@ -102,6 +102,11 @@ describe('package.json entry points', () => {
     expect(Object.keys(root)).not.toContain('KafkaEksPlatform');
     const testing = await import('../../api/testing');
     expect(typeof testing.kafkaEksPlatformMocks).toBe('function');
+    expect(testing.MOCK_ORGANIZATION).toBe('organization');
+    const pulumiEntry = await import('../../api/pulumi');
+    expect(typeof pulumiEntry.KafkaEksPlatform).toBe('function');
+    expect(typeof pulumiEntry.refuseMovedZones).toBe('function');
+    expect(pulumiEntry.ZONE_ORDER_OUTPUT).toBe('zoneOrder');
   });
 
   it('validateSpec names the field of a bad spec', async () => {

@@ -1,15 +1,19 @@
 /**
  * Edits of the `zones` list against the previous output (charts/transitions.ts): each zone's broker
  * pool takes the node-ID block of its position (spec/derive.ts), and Strimzi keeps the IDs of
- * running brokers, so an edit that moves a surviving zone to another position must be refused,
- * while appending a zone or dropping the last one must not be. The property: whatever edit the tool
- * accepts keeps every running broker's ID block and its per-broker NLB listener entry.
+ * running brokers and gives new ones the lowest ID no existing pool holds, so synth refuses exactly
+ * the edits the Pulumi program refuses (spec/zone-order.ts `keepsZonePositions`, one rule): a
+ * reorder, a zone inserted or removed before the end, or a new zone in the place of one that
+ * leaves. Appending a zone or dropping the last one is accepted. The property: synth accepts an
+ * edit exactly when the shared rule does, and whatever it accepts keeps every running broker's ID
+ * block and its per-broker NLB listener entry.
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
 import { synthPlatform, type KubeObject } from '../../charts/synth';
-import { transitionReport } from '../../charts/transitions';
+import { previousZoneOrder, transitionReport } from '../../charts/transitions';
 import { STRIMZI_NEXT_NODE_IDS_ANNOTATION } from '../../charts/kafka/labels';
+import { keepsZonePositions } from '../../spec/zone-order';
 import { specInput } from '../util/specs';
 
 const REGION = 'us-west-2';
@@ -85,25 +89,31 @@ function listenerEntries(objects: readonly KubeObject[]): Map<number, unknown> {
   return new Map(brokers.map(entry => [entry.broker, entry.annotations]));
 }
 
+/** `us-west-2<letter>` for each letter, as the messages show a list. */
+function shown(letters: readonly string[]): string {
+  return `[${letters.map(letter => `"${REGION}${letter}"`).join(', ')}]`;
+}
+
 describe('zones edits against the previous output', () => {
-  it('refuses a reordered zone list and names pool, both ranges, the move and the way out', () => {
+  it('refuses a reordered zone list with the shared rule: both lists, each moved position, the way out', () => {
     const { problems } = reportOf(['a', 'b', 'c'], ['b', 'a', 'c']);
-    expect(problems.map(problem => problem.path)).toEqual(['zones', 'zones']);
-    const text = problems.map(problem => problem.message).join('\n');
+    expect(problems.map(problem => problem.path)).toEqual(['zones']);
+    const text = problems[0]?.message ?? '';
     expect(text).toContain(
-      'broker pool "brokers-a" would get node IDs [2000-2999] instead of the [1000-1999]',
+      `${shown(['b', 'a', 'c'])} does not keep the zones of the previous output, ${shown(['a', 'b', 'c'])} (the zone and strimzi.io/next-node-ids block of each of its broker pools)`,
     );
-    expect(text).toContain('zone "us-west-2a" moved from position 1 to 2');
-    expect(text).toContain('keep "us-west-2a" at position 1');
+    expect(text).toContain(
+      'position 1 holds "us-west-2b" instead of "us-west-2a" (which moves to position 2)',
+    );
+    expect(text).toContain(`Fix: use zones ${shown(['a', 'b', 'c'])}`);
     expect(text).toContain('--ignore-previous-output');
-    expect(text).not.toContain('brokers-c');
   });
 
   it('refuses removing a zone from the middle, which shifts the zones after it', () => {
     const { problems, warnings } = reportOf(['a', 'b', 'c'], ['a', 'c']);
     expect(problems.map(problem => problem.message)).toEqual([
       expect.stringContaining(
-        '"brokers-c" would get node IDs [2000-2999] instead of the [3000-3999]',
+        'position 2 holds "us-west-2c" instead of "us-west-2b" (which leaves zones)',
       ),
     ]);
     expect(warnings.map(warning => warning.message).join('\n')).toContain('"brokers-b"');
@@ -112,23 +122,36 @@ describe('zones edits against the previous output', () => {
   it('refuses inserting a zone in the middle', () => {
     const { problems } = reportOf(['a', 'b', 'c'], ['a', 'd', 'b', 'c']);
     expect(problems.map(problem => problem.message)).toEqual([
+      expect.stringContaining(`Fix: use zones ${shown(['a', 'b', 'c', 'd'])}`),
+    ]);
+  });
+
+  it('refuses a new zone in the place of one that leaves, in the middle or at the end (the new pool would take the old block)', () => {
+    // GIVEN zones a, b, c deployed; WHEN x replaces b (or c) in the same run
+    const middle = reportOf(['a', 'b', 'c'], ['a', 'x', 'c']);
+    const last = reportOf(['a', 'b', 'c'], ['a', 'b', 'x']);
+    // THEN synth refuses, as pulumi up does, instead of only warning that b's pool goes
+    expect(middle.problems.map(problem => problem.message)).toEqual([
       expect.stringContaining(
-        '"brokers-b" would get node IDs [3000-3999] instead of the [2000-2999]',
+        'position 2 holds "us-west-2x" instead of "us-west-2b" (which leaves zones)',
       ),
+    ]);
+    expect(last.problems.map(problem => problem.message)).toEqual([
       expect.stringContaining(
-        '"brokers-c" would get node IDs [4000-4999] instead of the [3000-3999]',
+        `drop the zones from the end first (zones ${shown(['a', 'b'])}, one synth and sync), then append the new ones (zones ${shown(['a', 'b', 'x'])}, a second synth and sync)`,
       ),
     ]);
   });
 
-  it('accepts appending a zone and removing the last one (the pool still warns)', () => {
+  it('accepts appending a zone and removing the last one (the pool still warns), and the two runs the fix names', () => {
     expect(reportOf(['a', 'b', 'c'], ['a', 'b', 'c', 'd']).problems).toEqual([]);
     const removed = reportOf(['a', 'b', 'c'], ['a', 'b']);
     expect(removed.problems).toEqual([]);
     expect(removed.warnings.map(warning => warning.message).join('\n')).toContain('"brokers-c"');
+    expect(reportOf(['a', 'b'], ['a', 'b', 'x']).problems).toEqual([]);
   });
 
-  it('accepted edits keep every running broker ID block and its NLB listener entry (property)', () => {
+  it('accepts an edit exactly when the shared rule does, and accepted edits keep every running broker ID block and its NLB listener entry (property)', () => {
     const edit = fc.oneof(
       fc.record({
         kind: fc.constant('permute' as const),
@@ -136,6 +159,7 @@ describe('zones edits against the previous output', () => {
       }),
       fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('insert' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('replace' as const), at: fc.nat() }),
     );
     const base = fc
       .shuffledSubarray([...LETTERS], { minLength: 2, maxLength: 4 })
@@ -145,6 +169,7 @@ describe('zones edits against the previous output', () => {
     fc.assert(
       fc.property(base, edit, (before, change) => {
         let after: string[];
+        const fresh = LETTERS.find(letter => !before.includes(letter));
         if (change.kind === 'permute') {
           after = before
             .map((letter, i) => ({ letter, key: change.seed[i] ?? 0 }))
@@ -153,13 +178,18 @@ describe('zones edits against the previous output', () => {
         } else if (change.kind === 'remove') {
           if (before.length <= 2) return;
           after = before.filter((_, i) => i !== change.at % before.length);
-        } else {
-          const fresh = LETTERS.find(letter => !before.includes(letter));
+        } else if (change.kind === 'insert') {
           if (fresh === undefined) return;
           const at = change.at % (before.length + 1);
           after = [...before.slice(0, at), fresh, ...before.slice(at)];
+        } else {
+          if (fresh === undefined) return;
+          const at = change.at % before.length;
+          after = before.map((letter, i) => (i === at ? fresh : letter));
         }
         const { previous, next, problems } = reportOf(before, after);
+        // One rule for both renderers: synth refuses exactly what the Pulumi program refuses.
+        expect(problems.length === 0).toBe(keepsZonePositions(before, after));
         if (problems.length > 0) {
           refused += 1;
           return;
@@ -178,11 +208,64 @@ describe('zones edits against the previous output', () => {
             expect(entriesAfter.get(id)).toBeDefined();
           }
         }
+        // No pool of the next output takes the block of a pool that leaves.
+        const goneRanges = [...was].filter(([pool]) => !now.has(pool)).map(([, p]) => p.range);
+        for (const [pool, { range }] of now) {
+          if (!was.has(pool)) expect(goneRanges).not.toContain(range);
+        }
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
     // Both outcomes occur, so the property is not vacuous.
     expect(accepted).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
+  });
+});
+
+describe('previousZoneOrder', () => {
+  it('reads the deployed zones, in position order, from the broker pools of the cluster the next output keeps', () => {
+    const previous = objectsOf(specFor(['c', 'a', 'b']));
+    expect(previousZoneOrder(previous, objectsOf(specFor(['a'])))).toEqual({
+      zones: ['us-west-2c', 'us-west-2a', 'us-west-2b'],
+    });
+  });
+
+  it('tells nothing on a first run or for a cluster the next output replaces', () => {
+    const next = objectsOf(specFor(['a', 'b']));
+    expect(previousZoneOrder([], next)).toEqual({ zones: undefined });
+    const renamed = objectsOf({ ...specFor(['b', 'a']), name: 'other' });
+    expect(previousZoneOrder(renamed, next)).toEqual({ zones: undefined });
+  });
+
+  it('throws (a problem) when a pool of the previous output tells no block, naming pool, value and fix', () => {
+    const previous = objectsOf(specFor(['a', 'b'])).map(object =>
+      object.kind === 'KafkaNodePool' && object.metadata.name === 'brokers-b'
+        ? {
+            ...object,
+            metadata: {
+              ...object.metadata,
+              annotations: { [STRIMZI_NEXT_NODE_IDS_ANNOTATION]: '[2500-2999]' },
+            },
+          }
+        : object,
+    );
+    const found = previousZoneOrder(previous, objectsOf(specFor(['a', 'b'])));
+    expect(found).toEqual({
+      problem: {
+        path: 'zones',
+        message: expect.stringContaining(
+          'broker pool "brokers-b" has strimzi.io/next-node-ids "[2500-2999]", not a block',
+        ),
+      },
+    });
+    const message = 'problem' in found ? found.problem.message : '';
+    expect(message).toContain('--ignore-previous-output');
+    // AND transitionReport refuses on it
+    const { problems } = transitionReport(
+      previous,
+      objectsOf(specFor(['a', 'b'])),
+      parseSpec(specFor(['a', 'b'])).spec,
+    );
+    expect(problems.map(problem => problem.message)).toContain(message);
   });
 });

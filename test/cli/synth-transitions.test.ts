@@ -103,12 +103,15 @@ describe('synth refuses changes the running platform cannot take', () => {
       prod.replace(zonesLine, 'zones: [us-east-1b, us-east-1a, us-east-1c]'),
     );
     const result = synth(['--config', reordered, '--out', out]);
-    // THEN synth names the pools whose node-ID block would move, and writes nothing
+    // THEN synth refuses with the rule pulumi up applies (spec/zone-order.ts), and writes nothing
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'zones: broker pool "brokers-b" would get node IDs [1000-1999] instead of the [2000-2999] of the previous output',
+      'zones: ["us-east-1b", "us-east-1a", "us-east-1c"] does not keep the zones of the previous output, ["us-east-1a", "us-east-1b", "us-east-1c"]',
     );
-    expect(result.stderr).toContain('keep "us-east-1a" at position 1');
+    expect(result.stderr).toContain(
+      'position 1 holds "us-east-1b" instead of "us-east-1a" (which moves to position 2)',
+    );
+    expect(result.stderr).toContain('Fix: use zones ["us-east-1a", "us-east-1b", "us-east-1c"]');
     expect(tree(out)).toEqual(before);
     // AND a fourth zone at the end (with its brokers) goes through
     const appended = join(work, 'appended.yaml');

@@ -2,10 +2,22 @@
 import fc from 'fast-check';
 import {
   deployedZoneOrder,
+  GITOPS_ZONE_ORDER,
   keepsZonePositions,
-  zoneOrderProblem,
+  PULUMI_ZONE_ORDER,
+  zoneOrderProblem as zoneOrderProblemOf,
   ZONE_ORDER_OUTPUT,
+  type ZoneOrderRenderer,
 } from '../../spec/zone-order';
+
+/** The Pulumi wording, which most cases below assert; the rule does not depend on it. */
+function zoneOrderProblem(
+  deployed: readonly string[],
+  next: readonly string[],
+  renderer: ZoneOrderRenderer = PULUMI_ZONE_ORDER,
+) {
+  return zoneOrderProblemOf(deployed, next, renderer);
+}
 
 const NAMES = ['z1', 'z2', 'z3', 'z4', 'z5', 'z6', 'z7', 'z8', 'z9'];
 
@@ -73,7 +85,10 @@ describe('zoneOrderProblem', () => {
   it('property: appending, dropping from the end and no change pass; a swap, an insertion, a removal or a replacement before the end is refused', () => {
     fc.assert(
       fc.property(edit, ([deployed, { next, keeps }]) => {
-        expect(zoneOrderProblem(deployed, next) === undefined).toBe(keeps);
+        // One rule for both renderers: only the words differ.
+        for (const renderer of [PULUMI_ZONE_ORDER, GITOPS_ZONE_ORDER]) {
+          expect(zoneOrderProblem(deployed, next, renderer) === undefined).toBe(keeps);
+        }
       }),
       { numRuns: 500 },
     );
@@ -152,6 +167,21 @@ describe('zoneOrderProblem', () => {
     expect(problem?.message).toContain('position 3 holds "d" instead of "c" (which leaves zones)');
     expect(problem?.message).toContain(
       'drop the zones from the end first (zones ["a", "b"], one pulumi up), then append the new ones (zones ["a", "b", "d"], a second pulumi up)',
+    );
+  });
+
+  it('words the same refusal for synth: the previous output, synth and sync, --ignore-previous-output', () => {
+    const problem = zoneOrderProblem(['a', 'b', 'c'], ['a', 'x', 'c'], GITOPS_ZONE_ORDER);
+    expect(problem?.path).toBe('zones');
+    expect(problem?.message).toMatch(
+      /^\["a", "x", "c"\] does not keep the zones of the previous output, \["a", "b", "c"\] \(the zone and strimzi.io\/next-node-ids block of each of its broker pools\): position 2 holds "x" instead of "b" \(which leaves zones\)\./,
+    );
+    expect(problem?.message).toContain('Fix: use zones ["a", "b", "c", "x"]');
+    expect(problem?.message).toContain('--ignore-previous-output');
+    expect(problem?.message).not.toContain('pulumi');
+    const last = zoneOrderProblem(['a', 'b', 'c'], ['a', 'b', 'x'], GITOPS_ZONE_ORDER);
+    expect(last?.message).toContain(
+      'Fix: drop the zones from the end first (zones ["a", "b"], one synth and sync), then append the new ones (zones ["a", "b", "x"], a second synth and sync)',
     );
   });
 

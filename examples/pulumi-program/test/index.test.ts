@@ -1,6 +1,6 @@
-/** The program under Pulumi's mocks: no AWS account and no Pulumi CLI. */
+/** The program under Pulumi's mocks: no AWS account and no Pulumi CLI. A first deployment. */
 import * as pulumi from '@pulumi/pulumi';
-import { kafkaEksPlatformMocks } from 'kafka-eks-autoscaling/testing';
+import { kafkaEksPlatformMocks, MOCK_ORGANIZATION } from 'kafka-eks-autoscaling/testing';
 
 interface Registered {
   readonly type: string;
@@ -16,7 +16,8 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 beforeAll(async () => {
   // The library's mocks answer the outputs the platform reads back (Auto Scaling group names,
-  // the kubeconfig, ARNs); every resource is recorded for the assertions below.
+  // the kubeconfig, ARNs); every resource is recorded for the assertions below. With no
+  // lastDeploymentOutputs, the stack has no last deployment: the zones check passes.
   await pulumi.runtime.setMocks(
     kafkaEksPlatformMocks(args => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });
@@ -24,19 +25,22 @@ beforeAll(async () => {
     'kafka-platform-example',
     'test',
     false,
+    // Any organization: refuseMovedZones names the stack <organization>/<project>/<stack>.
+    MOCK_ORGANIZATION,
   );
 });
 
 describe('the program', () => {
-  let program: typeof import('../index');
+  let outputs: Awaited<ReturnType<typeof import('../index')>>;
 
   beforeAll(async () => {
-    program = await import('../index');
+    const { default: program } = await import('../index');
+    outputs = await program();
   }, 60_000);
 
   it('creates one KafkaEksPlatform with the EKS cluster and a Kafka nodegroup per zone', async () => {
     // Registrations finish asynchronously: wait for the outputs that depend on them.
-    await valueOf(program.zones);
+    await valueOf(outputs.zones);
     expect(registered.filter(r => r.type === 'kafka-eks:index:KafkaEksPlatform')).toHaveLength(1);
     expect(registered.filter(r => r.type === 'eks:index:Cluster')).toHaveLength(1);
     const kafkaNodegroups = registered.filter(
@@ -45,14 +49,15 @@ describe('the program', () => {
     expect(kafkaNodegroups).toHaveLength(3);
   });
 
-  it('exports the cluster name and one entry per zone', async () => {
-    expect(await valueOf(program.clusterName)).toBe('orders-dev');
-    const zones = await valueOf(program.zones);
+  it('exports the cluster name, one entry per zone, and the zones in order for the next run', async () => {
+    expect(await valueOf(outputs.clusterName)).toBe('orders-dev');
+    const zones = await valueOf(outputs.zones);
     expect(Object.keys(zones).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
-    expect(await valueOf(program.bootstrapAddress)).toMatch(/:\d+$/);
+    expect(await valueOf(outputs.bootstrapAddress)).toMatch(/:\d+$/);
+    expect(outputs.zoneOrder).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
   });
 
   it('marks the kubeconfig secret', async () => {
-    expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
+    expect(await pulumi.isSecret(outputs.kubeconfig)).toBe(true);
   });
 });
