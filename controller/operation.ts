@@ -32,7 +32,7 @@ import {
   type OperationRecord,
 } from './operation-record';
 import { UNPROTECTED_PHASES } from './protection';
-import { kafkaBlocker, readySinceKnown, staleDataBlocker } from './safety';
+import { kafkaBlocker, leavingState, readySinceKnown, staleDataBlocker } from './safety';
 
 /** The one side effect a step asks for. */
 export type Effect =
@@ -317,7 +317,7 @@ export function releaseNode(node: ObservedNode, observed: Observed): Release {
     };
   }
   const { group, instance } = found;
-  if (instance.lifecycleState.startsWith('Terminat')) {
+  if (leavingState(instance.lifecycleState)) {
     return {
       effect: undefined,
       waiting: `node ${node.name} stays cordoned: its instance ${instance.instanceId} is ${instance.lifecycleState}`,
@@ -372,7 +372,7 @@ function protectBeforeRelease(
   );
   const instance = group?.instances.find(each => each.instanceId === node.instanceId);
   if (group === undefined || instance === undefined) return undefined;
-  if (instance.lifecycleState.startsWith('Terminat')) return undefined;
+  if (leavingState(instance.lifecycleState)) return undefined;
   return outcome(
     {
       ...record,
@@ -778,10 +778,7 @@ function leftOrRefilled(
 ): { outcome: StepOutcome } | { instance: ObservedInstance | undefined; groupSeen: boolean } {
   const group = observed.groups.find(each => each.groupName === record.groupName);
   const instance = group?.instances.find(each => each.instanceId === record.instanceId);
-  if (
-    group !== undefined &&
-    (instance === undefined || instance.lifecycleState.startsWith('Terminat'))
-  ) {
+  if (group !== undefined && (instance === undefined || leavingState(instance.lifecycleState))) {
     return {
       outcome: outcome(enter(record, 'terminated', nowMs), { events: ['instance-terminated'] }),
     };
@@ -930,7 +927,46 @@ function withoutFutureTimes(
   };
 }
 
+/**
+ * Phases whose node is cordoned again at once when someone uncordons it, and rolled back if that
+ * keeps happening past the phase deadline: brokers are being moved off it, or its instance is
+ * (being) unprotected for termination.
+ */
 const KEEP_CORDONED: ReadonlySet<OperationPhase> = new Set(['drain', 'unprotect', 'terminate']);
+
+/**
+ * Why the node of `record` is going away, or undefined: the record is in `terminated` (its
+ * instance left its group: terminated, or detached by someone), an observed group lists the
+ * node's instance as leaving (`Terminating...`, `Terminated`, `Detaching`, `Detached`), or the
+ * record's group is observed and no observed group lists the node's instance. Whatever
+ * the phase, such a node of this controller's stays cordoned: a broker scheduled onto it would go
+ * down with the instance (or run outside every group the controller counts). Pure.
+ */
+export function nodeGoingAway(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+): string | undefined {
+  if (record.phase === 'terminated') {
+    return `its instance ${record.instanceId ?? node.instanceId ?? '(unknown)'} left group ${record.groupName}`;
+  }
+  if (node.instanceId === undefined) return undefined;
+  let listed = false;
+  for (const group of observed.groups) {
+    const instance = group.instances.find(each => each.instanceId === node.instanceId);
+    if (instance === undefined) continue;
+    listed = true;
+    if (leavingState(instance.lifecycleState)) {
+      return `its instance ${instance.instanceId} is ${instance.lifecycleState}`;
+    }
+  }
+  // The record's group is in view but no group lists the instance: it left (terminated, or
+  // detached by someone). An unobserved group says nothing.
+  if (!listed && observed.groups.some(group => group.groupName === record.groupName)) {
+    return `its instance ${node.instanceId} is in no observed group (it left group ${record.groupName})`;
+  }
+  return undefined;
+}
 
 /** Advances an operation by one transition. Pure. */
 export function stepOperation(
@@ -999,6 +1035,28 @@ export function stepOperation(
       nowMs,
       `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid})`,
     );
+  }
+  const away = nodeGoingAway(record, node, observed);
+  if (away !== undefined && !node.unschedulable) {
+    // Uncordoned by someone while its instance goes away: cordon it again, in any phase, never
+    // roll back towards an uncordon. If it keeps happening past the phase deadline, the operation
+    // is moot: the record goes, but only after this cordon went out (a crash in between repeats
+    // both), and the node stays cordoned with this controller's marker for the orphaned-cordon
+    // release, which keeps it so while its instance is leaving or in no group, and reports it.
+    // `abandoned` keeps its record (it waits for an operator anyway).
+    const cordon: Effect = { kind: 'cordon', nodeName: node.name, nodeUid: node.uid };
+    if (record.phase !== 'abandoned' && overdue(record, config, nowMs)) {
+      return outcome(undefined, {
+        effect: cordon,
+        effectFirst: true,
+        events: ['re-cordoned', record.phase === 'terminated' ? 'node-remains' : 'rolled-back'],
+      });
+    }
+    return outcome(record, {
+      effect: cordon,
+      waiting: `node ${node.name} to be cordoned again: ${away}`,
+      events: ['re-cordoned'],
+    });
   }
   if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
     // Someone uncordoned the node mid-operation: cordon it again before anything else.

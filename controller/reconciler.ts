@@ -21,6 +21,8 @@ import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
 import { INITIAL_MEMORY, type Memory, type Observed, type ObservedNode, type Plan } from './model';
 import {
+  ownCordon,
+  phaseDeadlines,
   startOperation,
   stepOperation,
   type Effect,
@@ -49,7 +51,7 @@ import {
   type ShortfallSince,
 } from './nodeless';
 import { instancesToProtect } from './protection';
-import { hostGoingDown, staleDataBlocker } from './safety';
+import { hostGoingDown, leavingState, staleDataBlocker } from './safety';
 
 /** Everything one pass needs, injected. */
 export interface ReconcilerDependencies {
@@ -162,6 +164,11 @@ export class Reconciler {
   private readonly nodelessWithNodeReported = new Set<string>();
   /** Per retried zone, the instance IDs its group had at the retry. */
   private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
+  /**
+   * Nodes (by UID) carrying this controller's cordon but no operation record that the orphaned-cordon
+   * release kept cordoned: since when (epoch ms, observation time), and when last reported.
+   */
+  private heldCordons = new Map<string, { sinceMs: number; reportedAtMs?: number }>();
   /** Groups wanting more instances than they have: since when, at which desired capacity. */
   private launchShortfallSince = new Map<string, ShortfallSince>();
 
@@ -273,21 +280,48 @@ export class Reconciler {
     const { config, logger } = this.deps;
     if (config.dryRun) return false;
     let wrote = false;
+    /** Why each node of ours still cordoned after this pass stays so, by node UID. */
+    const held = new Map<string, { node: ObservedNode; why: string }>();
+    const hold = (node: ObservedNode, why: string) => {
+      if (ownCordon(node)) held.set(node.uid, { node, why });
+    };
     for (const node of observed.nodes) {
       if (node.cordonedByController !== true || node.operation !== undefined) continue;
       // A node going down stays cordoned; an instance still unprotected (the record was removed
       // between unprotect and terminate) is released once the housekeeping has protected it.
-      if (hostGoingDown(observed, node.name) !== undefined) continue;
+      const down = hostGoingDown(observed, node.name);
+      if (down !== undefined) {
+        hold(node, down);
+        continue;
+      }
       const group = observed.groups.find(each =>
         each.instances.some(instance => instance.instanceId === node.instanceId),
       );
       const instance = group?.instances.find(each => each.instanceId === node.instanceId);
-      // Unknown (no observed group lists its instance): its protection cannot be told, so it
-      // stays cordoned too (protect before uncordon, as `releaseNode` in operation.ts).
-      if (group === undefined || instance === undefined) continue;
-      if (instance.protectedFromScaleIn === false) continue;
+      // Unknown (no observed group lists its instance: detached by someone, or never one of the
+      // groups'): its protection cannot be told, and it is not this controller's to make
+      // schedulable, so it stays cordoned (protect before uncordon, as `releaseNode` in
+      // operation.ts). So does one being detached (`Detaching`).
+      if (group === undefined || instance === undefined) {
+        hold(
+          node,
+          `its instance ${node.instanceId ?? '(none)'} is in no observed Auto Scaling group (detached by someone, or not one of the controller's groups)`,
+        );
+        continue;
+      }
+      if (leavingState(instance.lifecycleState)) {
+        hold(node, `its instance ${instance.instanceId} is ${instance.lifecycleState}`);
+        continue;
+      }
+      if (instance.protectedFromScaleIn === false) {
+        hold(node, `its instance ${instance.instanceId} is not protected from scale-in yet`);
+        continue;
+      }
       const write: GatedWrite = { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid };
-      if (!this.allowed(observed, write)) continue;
+      if (!this.allowed(observed, write)) {
+        hold(node, 'the write gate holds the uncordon');
+        continue;
+      }
       try {
         this.assertLeading();
         // Protected again first, whatever the view says: the record was removed mid-operation,
@@ -299,7 +333,10 @@ export class Reconciler {
             [instance.instanceId],
             true,
           );
-          if (!this.allowed(observed, write)) continue;
+          if (!this.allowed(observed, write)) {
+            hold(node, 'the write gate holds the uncordon');
+            continue;
+          }
           this.assertLeading();
         }
         await this.setUnschedulable(node.name, node.uid, false);
@@ -309,6 +346,7 @@ export class Reconciler {
           node: node.name,
           error: String(error),
         });
+        hold(node, `its release failed: ${String(error)}`);
         continue;
       }
       wrote = true;
@@ -318,7 +356,45 @@ export class Reconciler {
         `node ${node.name} was cordoned by this controller but carries no operation record (removed by someone mid-operation); uncordoned it`,
       );
     }
+    await this.reportHeldCordons(observed.nowMs, held);
     return wrote;
+  }
+
+  /**
+   * The way out of a node left cordoned by this controller with no operation record that it will
+   * not release (its instance detached from its group, in no observed group, leaving, or not
+   * Ready; see `releaseOrphanedCordons`): an operator. Such a node stays cordoned (no broker
+   * belongs on an instance outside the groups the controller counts and protects), and while it
+   * does, once it has been held for the phase deadline (`operationPhaseTimeoutSeconds`, default
+   * 600 s), a Warning Event `NodeHeldCordoned` names it, why, and the fixes, again every phase
+   * deadline; the gauge `kafka_autoscaler_nodes_held_cordoned` counts those nodes. A node that
+   * leaves the state (released, uncordoned or deleted by someone, its record back) is forgotten.
+   */
+  private async reportHeldCordons(
+    nowMs: number,
+    held: ReadonlyMap<string, { node: ObservedNode; why: string }>,
+  ): Promise<void> {
+    const deadlineMs = phaseDeadlines(this.deps.config).phase;
+    const next = new Map<string, { sinceMs: number; reportedAtMs?: number }>();
+    let overdue = 0;
+    for (const [uid, { node, why }] of held) {
+      const seen = this.heldCordons.get(uid) ?? { sinceMs: nowMs };
+      const entry = { ...seen };
+      if (nowMs - entry.sinceMs >= deadlineMs) {
+        overdue++;
+        if (entry.reportedAtMs === undefined || nowMs - entry.reportedAtMs >= deadlineMs) {
+          entry.reportedAtMs = nowMs;
+          await this.event(
+            'Warning',
+            'NodeHeldCordoned',
+            `node ${node.name} has stayed cordoned by this controller for ${Math.round((nowMs - entry.sinceMs) / 1000)}s without an operation record, and stays so: ${why}. Fix: reattach the instance to its group (aws autoscaling attach-instances; the controller then protects and uncordons it), or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there`,
+          );
+        }
+      }
+      next.set(uid, entry);
+    }
+    this.heldCordons = next;
+    this.deps.metrics.setNodesHeldCordoned(overdue);
   }
 
   /**
