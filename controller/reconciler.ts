@@ -19,7 +19,14 @@ import { NotLeaderError } from './fence';
 import { writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
-import { INITIAL_MEMORY, type Memory, type Observed, type ObservedNode, type Plan } from './model';
+import {
+  INITIAL_MEMORY,
+  type Memory,
+  type Observed,
+  type ObservedBroker,
+  type ObservedNode,
+  type Plan,
+} from './model';
 import {
   ownCordon,
   phaseDeadlines,
@@ -51,7 +58,7 @@ import {
   type ShortfallSince,
 } from './nodeless';
 import { instancesToProtect } from './protection';
-import { hostGoingDown, leavingState, staleDataBlocker } from './safety';
+import { hostGoingDown, leavingState, staleDataBlocker, type Blocker } from './safety';
 
 /** Everything one pass needs, injected. */
 export interface ReconcilerDependencies {
@@ -707,26 +714,14 @@ export class Reconciler {
   ): Promise<boolean> {
     const check = this.deps.liveBrokerCheck;
     if (check === undefined || effect?.kind !== 'request-roll') return true;
-    // A Ready pod without a readiness time (see `ReadySinceMemory`): the cached view's time for
-    // the same pod if it showed it Ready, else now (Ready since the view, so after any sample).
-    const cachedSince = new Map(observed.brokers.map(broker => [broker.uid, broker] as const));
-    const brokers = (await check.brokersNow()).map(broker => {
-      if (!broker.ready || broker.readySinceMs !== undefined) return broker;
-      const cached = cachedSince.get(broker.uid);
-      return {
-        ...broker,
-        readySinceMs: cached?.ready === true ? cached.readySinceMs : observed.nowMs,
-      };
-    });
-    const target = brokers.find(broker => broker.podName === effect.podName);
     const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
-    const blocked =
-      target?.uid !== effect.podUid
-        ? {
-            reason: 'stale-data',
-            detail: `pod ${effect.podName} is ${target === undefined ? 'gone' : `now UID ${target.uid}`}, not UID ${effect.podUid}`,
-          }
-        : writeBlocker({ ...observed, nowMs, brokers }, this.deps.config, effect);
+    const blocked = liveRollBlocker(
+      effect,
+      observed,
+      await check.brokersNow(),
+      this.deps.config,
+      nowMs,
+    );
     if (blocked === undefined) return true;
     this.deps.logger.log('warn', 'live read refused a roll request', {
       pod: effect.podName,
@@ -809,6 +804,41 @@ export class Reconciler {
       this.deps.logger.log('warn', 'could not record event', { error: String(error) });
     }
   }
+}
+
+/**
+ * Why a roll request must not go out on the live read of the broker pods (`brokersNow`, not the
+ * informer cache), or undefined: the gate asked again (`writeBlocker`) on `observed` with `live`
+ * in place of its cached brokers, at `nowMs` (epoch ms, never earlier than the observation's), and
+ * the pod to roll must still be the one the step chose (`effect.podUid`; gone or recreated:
+ * `stale-data`). A live Ready pod without a readiness time takes the cached view's time for the
+ * same UID if that showed it Ready, else the observation's time (Ready since the view, so after
+ * any sample; see `ReadySinceMemory`). Pure.
+ */
+export function liveRollBlocker(
+  effect: Extract<Effect, { kind: 'request-roll' }>,
+  observed: Observed,
+  live: readonly ObservedBroker[],
+  config: ControllerConfig,
+  nowMs: number,
+): Blocker | undefined {
+  const cachedSince = new Map(observed.brokers.map(broker => [broker.uid, broker] as const));
+  const brokers = live.map(broker => {
+    if (!broker.ready || broker.readySinceMs !== undefined) return broker;
+    const cached = cachedSince.get(broker.uid);
+    return {
+      ...broker,
+      readySinceMs: cached?.ready === true ? cached.readySinceMs : observed.nowMs,
+    };
+  });
+  const target = brokers.find(broker => broker.podName === effect.podName);
+  if (target?.uid !== effect.podUid) {
+    return {
+      reason: 'stale-data',
+      detail: `pod ${effect.podName} is ${target === undefined ? 'gone' : `now UID ${target.uid}`}, not UID ${effect.podUid}`,
+    };
+  }
+  return writeBlocker({ ...observed, nowMs, brokers }, config, effect);
 }
 
 function foreignKey(node: ObservedNode): string {
