@@ -609,6 +609,19 @@ function stepDrain(
     };
     return outcome({ ...record, move }, { events: ['adopted'] });
   }
+  const rolledUnrecorded = rolledBeforeRecorded(record, observed);
+  if (rolledUnrecorded !== undefined) {
+    // A crash after the roll request but before its record, and Strimzi has recreated the pod
+    // since (it is gone from the node): that roll is this re-spread's move; moving another broker
+    // would be a second move for one re-spread. Its end is judged as any move's (`moveIsDone`).
+    const move: MoveRecord = {
+      podName: rolledUnrecorded.podName,
+      podUid: rolledUnrecorded.podUid,
+      requestedAtMs: context.nowMs,
+      attempt: 1,
+    };
+    return outcome({ ...record, move }, { events: ['adopted'] });
+  }
   const late = overdue(record, config, context.nowMs);
   const finished = record.kind === 'respread' ? record.movesDone >= 1 : onNode.length === 0;
   if (finished || onNode.length === 0) {
@@ -727,6 +740,25 @@ function stepDrain(
     },
     { effect: roll, effectFirst: true, events: ['move-started'] },
   );
+}
+
+/**
+ * For a re-spread that has moved nothing and records no move: a broker pod that was on its node
+ * when the drain began (`drainPods`) and has left it since, under a new UID (recreated: Strimzi
+ * rolled it, or someone deleted it) or not yet recreated (absent from the view). Undefined for a
+ * removal, a record without `drainPods`, or when every such pod is still there as it was.
+ */
+function rolledBeforeRecorded(
+  record: OperationRecord,
+  observed: Observed,
+): { readonly podName: string; readonly podUid: string } | undefined {
+  if (record.kind !== 'respread' || record.movesDone > 0 || record.move !== undefined) {
+    return undefined;
+  }
+  return record.drainPods?.find(pod => {
+    const now = observed.brokers.find(broker => broker.podName === pod.podName);
+    return now === undefined || (now.uid !== pod.podUid && now.nodeName !== record.nodeName);
+  });
 }
 
 /** A move needs another schedulable, Ready node in the zone to land on. */
@@ -1071,7 +1103,17 @@ export function stepOperation(
   }
   switch (record.phase) {
     case 'cordon':
-      if (node.unschedulable) return outcome(enter(record, 'drain', nowMs));
+      if (node.unschedulable) {
+        // A re-spread notes the brokers on its node as the drain begins (see `drainPods`).
+        const drainPods =
+          record.kind === 'respread'
+            ? observed.brokers
+                .filter(broker => broker.nodeName === record.nodeName)
+                .map(broker => ({ podName: broker.podName, podUid: broker.uid }))
+                .sort((a, b) => a.podName.localeCompare(b.podName))
+            : undefined;
+        return outcome(enter(record, 'drain', nowMs, drainPods === undefined ? {} : { drainPods }));
+      }
       if (overdue(record, config, nowMs)) {
         return rollBack(record, node, observed, config, 'the node could not be cordoned', nowMs);
       }

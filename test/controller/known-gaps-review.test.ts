@@ -18,6 +18,13 @@
  *    phase deadline (Warning `NodeHeldCordoned`, naming why and the fixes) with a gauge
  *    (`kafka_autoscaler_nodes_held_cordoned`); a reattached instance is protected and released.
  *
+ * 3. A re-spread resumed after a crash made one extra move. Its roll request goes out before its
+ *    record (so a crash leaves an annotated pod, which the next step adopts); but when Strimzi had
+ *    already recreated the pod elsewhere by then, nothing on the node showed the roll, and the
+ *    re-spread, having moved nothing by its record, rolled a second broker once the first was back
+ *    (never both at once: the gate and the live read hold a roll while a broker is down). Now a
+ *    re-spread notes its node's broker pods as its drain begins (`drainPods`) and adopts one that
+ *    has left the node as its move.
  * 4. An info note was taken for a partial answer. Prometheus 2.48 to 2.53 (and Thanos) list PromQL
  *    info-level annotations ("PromQL info: ...", e.g. `rate()` over a counter whose name does not
  *    end in `_total`) in `warnings`; 2.54 on lists them in `infos`. The partial-answer refusal
@@ -38,7 +45,7 @@ import {
   PrometheusError,
   partialDataWarnings,
 } from '../../controller/adapters/prometheus';
-import { FakeCluster } from './fake-cluster';
+import { CrashError, FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import {
   NOW_MS,
@@ -328,6 +335,100 @@ describe('gap 2: a node left cordoned on a detached instance is reported, again 
     expect(nodeA1(cluster)?.unschedulable).toBe(false);
     expect(await gauge(metrics)).toBe(0);
     expect(held(events)).toHaveLength(1);
+  });
+});
+
+describe('gap 3: a re-spread resumed after a crash makes exactly one move', () => {
+  type CrashPoint = 'none' | 'before-roll' | 'after-roll' | 'after-record';
+  /**
+   * A re-spread of node-a-1 (2 of zone a's 4 brokers) from `cordon`; the controller crashes at
+   * `crash` around its roll request and a new process takes over; Strimzi leaves the roll alone
+   * for `strimziLagPasses` passes of 30 s, then recreates the pod on a schedulable node.
+   */
+  async function respreadWithCrash(
+    crash: CrashPoint,
+    strimziLagPasses: number,
+    passSeconds: number,
+  ) {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const record: OperationRecord = {
+      id: 'op-r',
+      kind: 'respread',
+      zone: 'us-east-1a',
+      groupName: 'asg-orders-kafka-a',
+      nodeName: 'node-a-1',
+      nodeUid: 'uid-node-a-1',
+      phase: 'cordon',
+      movesDone: 0,
+      startedAtMs: NOW_MS,
+      phaseStartedAtMs: NOW_MS,
+      fencingToken: 1,
+      holder: 'a',
+      version: 2,
+    };
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, operation: record } : node,
+    );
+    // Writes: 1 cordon, 2 record drain (with its broker pods), 3 roll, 4 record with the move.
+    const atWrite = { none: 0, 'before-roll': 3, 'after-roll': 3, 'after-record': 4 }[crash];
+    if (atWrite > 0) {
+      cluster.crash = { atWrite, when: crash === 'before-roll' ? 'before' : 'after' };
+    }
+    const start = () =>
+      reconcilerOn(cluster, config, {
+        observe: () => cluster.observe(),
+        liveBrokerCheck: cluster,
+        liveNodeCheck: cluster,
+      });
+    let controller = start();
+    let passes = 0;
+    let rollsSeen = 0;
+    while (passes < 40 && cluster.nodes.find(node => node.name === 'node-a-1')?.operation) {
+      passes++;
+      try {
+        await controller.reconcileOnce();
+      } catch (error) {
+        if (!(error instanceof CrashError)) throw error;
+        controller = start();
+      }
+      const rolls = cluster.writes.filter(write => write.startsWith('roll ')).length;
+      if (rolls > rollsSeen) {
+        rollsSeen = rolls;
+        cluster.strimzi = strimziLagPasses > 0 ? 'refuse' : 'roll';
+      }
+      if (cluster.strimzi === 'refuse' && --strimziLagPasses <= 0) cluster.strimzi = 'roll';
+      cluster.advance(passSeconds);
+    }
+    return { cluster, passes };
+  }
+
+  test('crash right after the roll, Strimzi quick: one move, not two', async () => {
+    const { cluster } = await respreadWithCrash('after-roll', 0, 60);
+    expect(cluster.writes.filter(write => write.startsWith('roll '))).toEqual([
+      'roll orders-brokers-a-1001',
+    ]);
+    expect(cluster.nodes.find(node => node.name === 'node-a-1')?.operation).toBeUndefined();
+    expect(cluster.brokers.filter(broker => broker.nodeName === 'node-a-1')).toHaveLength(1);
+  });
+
+  test('property: whatever the crash point and Strimzi lag, one roll, never two brokers rolling, and the re-spread ends', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<CrashPoint>('none', 'before-roll', 'after-roll', 'after-record'),
+        fc.integer({ min: 0, max: 5 }),
+        fc.constantFrom(10, 30, 60, 300),
+        async (crash, lag, passSeconds) => {
+          const { cluster } = await respreadWithCrash(crash, lag, passSeconds);
+          // A crash before the write lists it without applying it (the fake records every try).
+          const tried = cluster.writes.filter(write => write.startsWith('roll ')).length;
+          expect(tried - (crash === 'before-roll' ? 1 : 0)).toBe(1);
+          expect(cluster.mostRollsInFlight).toBeLessThanOrEqual(1);
+          expect(cluster.nodes.find(node => node.name === 'node-a-1')?.operation).toBeUndefined();
+          expect(cluster.nodes.find(node => node.name === 'node-a-1')?.unschedulable).toBe(false);
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });
 
