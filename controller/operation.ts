@@ -744,9 +744,9 @@ function stepDrain(
 
 /**
  * For a re-spread that has moved nothing and records no move: a broker pod that was on its node
- * when the drain began (`drainPods`) and has left it since, under a new UID (recreated: Strimzi
- * rolled it, or someone deleted it) or not yet recreated (absent from the view). Undefined for a
- * removal, a record without `drainPods`, or when every such pod is still there as it was.
+ * when the drain began (`drainPods`) and has left it since: present under a new UID on another
+ * node, or unbound (recreated: Strimzi rolled it, or someone deleted it). Undefined for a removal,
+ * a record without `drainPods`, or when every such pod is still there as it was or absent.
  */
 function rolledBeforeRecorded(
   record: OperationRecord,
@@ -757,7 +757,9 @@ function rolledBeforeRecorded(
   }
   return record.drainPods?.find(pod => {
     const now = observed.brokers.find(broker => broker.podName === pod.podName);
-    return now === undefined || (now.uid !== pod.podUid && now.nodeName !== record.nodeName);
+    // Absent (deleted, not yet recreated, or a view missing it): not yet; the drain's own checks
+    // hold meanwhile (a zone short of a broker pod starts no move).
+    return now !== undefined && now.uid !== pod.podUid && now.nodeName !== record.nodeName;
   });
 }
 

@@ -289,8 +289,8 @@ export class Reconciler {
     let wrote = false;
     /** Why each node of ours still cordoned after this pass stays so, by node UID. */
     const held = new Map<string, { node: ObservedNode; why: string }>();
-    const hold = (node: ObservedNode, why: string) => {
-      if (ownCordon(node)) held.set(node.uid, { node, why });
+    const hold = (node: ObservedNode, why: string, fix = HELD_CORDON_FIX) => {
+      if (ownCordon(node)) held.set(node.uid, { node, why: `${why}. ${fix}` });
     };
     for (const node of observed.nodes) {
       if (node.cordonedByController !== true || node.operation !== undefined) continue;
@@ -298,7 +298,11 @@ export class Reconciler {
       // between unprotect and terminate) is released once the housekeeping has protected it.
       const down = hostGoingDown(observed, node.name);
       if (down !== undefined) {
-        hold(node, down);
+        hold(
+          node,
+          down,
+          'Fix: if its instance is gone, delete the Node object; if the node comes back Ready in a group, the controller protects its instance and uncordons it',
+        );
         continue;
       }
       const group = observed.groups.find(each =>
@@ -321,12 +325,16 @@ export class Reconciler {
         continue;
       }
       if (instance.protectedFromScaleIn === false) {
-        hold(node, `its instance ${instance.instanceId} is not protected from scale-in yet`);
+        hold(
+          node,
+          `its instance ${instance.instanceId} is not protected from scale-in yet`,
+          'The housekeeping protects it each pass: check its SetInstanceProtection calls',
+        );
         continue;
       }
       const write: GatedWrite = { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid };
       if (!this.allowed(observed, write)) {
-        hold(node, 'the write gate holds the uncordon');
+        hold(node, 'the write gate holds the uncordon', GATE_HOLD_FIX);
         continue;
       }
       try {
@@ -341,7 +349,7 @@ export class Reconciler {
             true,
           );
           if (!this.allowed(observed, write)) {
-            hold(node, 'the write gate holds the uncordon');
+            hold(node, 'the write gate holds the uncordon', GATE_HOLD_FIX);
             continue;
           }
           this.assertLeading();
@@ -353,7 +361,11 @@ export class Reconciler {
           node: node.name,
           error: String(error),
         });
-        hold(node, `its release failed: ${String(error)}`);
+        hold(
+          node,
+          `its release failed: ${String(error)}`,
+          'Fix: the error above (permissions, the API); it is tried again each pass',
+        );
         continue;
       }
       wrote = true;
@@ -394,7 +406,7 @@ export class Reconciler {
           await this.event(
             'Warning',
             'NodeHeldCordoned',
-            `node ${node.name} has stayed cordoned by this controller for ${Math.round((nowMs - entry.sinceMs) / 1000)}s without an operation record, and stays so: ${why}. Fix: reattach the instance to its group (aws autoscaling attach-instances; the controller then protects and uncordons it), or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there`,
+            `node ${node.name} has stayed cordoned by this controller for ${Math.round((nowMs - entry.sinceMs) / 1000)}s without an operation record, and stays so: ${why}`,
           );
         }
       }
@@ -805,6 +817,14 @@ export class Reconciler {
     }
   }
 }
+
+/** The fixes named for a node held cordoned because its instance left, or is leaving, its group. */
+const HELD_CORDON_FIX =
+  'Fix: reattach the instance to its group (aws autoscaling attach-instances; the controller then protects it and uncordons the node), or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there';
+
+/** The fix named for a node whose release the write gate keeps holding. */
+const GATE_HOLD_FIX =
+  "Fix: the gate's reason is in the controller's log ('write held by the gate'): stale or missing data, usually";
 
 /**
  * Why a roll request must not go out on the live read of the broker pods (`brokersNow`, not the
