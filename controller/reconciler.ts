@@ -210,6 +210,9 @@ export class Reconciler {
       leading: leadership.leading,
     });
     if (!leadership.leading) {
+      // Held cordons are the leader's to report: a former leader's count would go stale.
+      this.heldCordons = new Map();
+      metrics.setNodesHeldCordoned(0);
       return { plan, step: undefined, acted: false, protectedInstances: [] };
     }
     // Housekeeping first, on the same observation: the instance an operation is removing is left

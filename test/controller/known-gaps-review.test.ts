@@ -349,6 +349,30 @@ describe('gap 2: a node left cordoned on a detached instance is reported, again 
     );
   });
 
+  test('only the leader reports: a replica that loses the lease sets the gauge to 0 and forgets', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true }
+        : node,
+    );
+    cluster.groups = [...withInstanceA1(await cluster.observe(), 'gone').groups];
+    const metrics = new ControllerMetrics({ defaultMetrics: false });
+    let leading = true;
+    const controller = reconcilerOn(cluster, config, {
+      observe: () => cluster.observe(),
+      metrics,
+      leadership: () => ({ leading, fencingToken: 1, holder: 'a' }),
+    });
+    await controller.reconcileOnce();
+    cluster.advance(deadlines.phase / 1000 + 1);
+    await controller.reconcileOnce();
+    expect(await gauge(metrics)).toBe(1);
+    leading = false;
+    await controller.reconcileOnce();
+    expect(await gauge(metrics)).toBe(0);
+  });
+
   test('the way out: the instance reattached, the controller protects it and uncordons the node; the alert stops', async () => {
     const { cluster, events, metrics, run } = detachedDuringRemoval();
     await run();
