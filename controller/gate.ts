@@ -32,7 +32,7 @@ import type { ControllerConfig } from './config';
 import type { Observed } from './model';
 import { launchShortfalls } from './nodeless';
 import type { Effect } from './operation';
-import { kafkaBlocker, staleDataBlocker, type Blocker } from './safety';
+import { kafkaBlocker, leavingState, staleDataBlocker, type Blocker } from './safety';
 
 /** A write to check. */
 export type GatedWrite =
@@ -118,7 +118,8 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
  * unprotected (`protectedFromScaleIn: false`: just launched, the housekeeping's protect not taken
  * yet, or failing) could receive the broker and then be picked by anything that lowers the
  * group's desired capacity; one on an instance leaving its group (`Terminat*`, a Spot interruption)
- * would take the moved broker down again. An instance in another state (`Standby`, `Pending`) is
+ * would take the moved broker down again, and one on an instance being detached (`Detach*`) would
+ * carry it outside every group. An instance in another state (`Standby`, `Pending`) is
  * not one a lowered desired capacity picks, and the housekeeping protects it once InService. A
  * source that does not report protection (`undefined`) is not judged, as in `releaseNode`; a node whose instance no group lists is left to the other
  * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
@@ -135,7 +136,7 @@ export function landingBlocker(observed: Observed, podName: string): Blocker | u
     if (node.zone !== zone || !node.ready || node.unschedulable) continue;
     const instance = instances.get(node.instanceId ?? '');
     if (instance === undefined) continue;
-    if (instance.lifecycleState.startsWith('Terminat')) {
+    if (leavingState(instance.lifecycleState)) {
       return {
         reason: 'no-room-to-move',
         detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,

@@ -161,6 +161,11 @@ export class ControllerMetrics {
     // Registered by the constructor, only while the floor is on.
     registers: [],
   });
+  private readonly heldCordoned = new Gauge({
+    name: 'kafka_autoscaler_nodes_held_cordoned',
+    help: 'Nodes cordoned by the controller, without an operation record, that it has kept cordoned for at least the phase deadline (instance detached or in no group, leaving, or node not Ready): an operator is needed',
+    registers: [this.registry],
+  });
   private readonly leader = new Gauge({
     name: 'kafka_autoscaler_leader',
     help: '1 while this replica holds the lease',
@@ -275,6 +280,11 @@ export class ControllerMetrics {
    */
   recordForecastMarkerError(operation: (typeof FORECAST_MARKER_OPERATIONS)[number]): void {
     this.forecastMarkerErrors.inc({ operation });
+  }
+
+  /** Sets how many nodes the orphaned-cordon release has kept cordoned past the phase deadline. */
+  setNodesHeldCordoned(count: number): void {
+    this.heldCordoned.set(count);
   }
 
   /** Sets the leader gauge. */

@@ -65,6 +65,7 @@ const recordSchema = z.object({
   holder: z.string(),
   note: z.string().optional(),
   version: z.number().int().positive().optional(),
+  drainPods: z.array(z.object({ podName: z.string(), podUid: z.string() })).optional(),
 });
 
 /** One broker move in flight. */
@@ -124,6 +125,14 @@ export interface OperationRecord {
    * controller from before protect-before-uncordon (or an unreadable record).
    */
   readonly version?: number;
+  /**
+   * A re-spread's broker pods on the node when its drain began (name and UID), so that a roll
+   * whose record write was lost (a crash between the roll request and the record) is recognised
+   * once Strimzi has recreated the pod elsewhere: that pod is adopted as the re-spread's move
+   * instead of a second broker being moved. Absent in remove-node records and in records written
+   * before this field (the drain then works as before).
+   */
+  readonly drainPods?: ReadonlyArray<{ readonly podName: string; readonly podUid: string }>;
 }
 
 /** Serialises a record for the annotation. */

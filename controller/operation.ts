@@ -32,7 +32,7 @@ import {
   type OperationRecord,
 } from './operation-record';
 import { UNPROTECTED_PHASES } from './protection';
-import { kafkaBlocker, readySinceKnown, staleDataBlocker } from './safety';
+import { kafkaBlocker, leavingState, readySinceKnown, staleDataBlocker } from './safety';
 
 /** The one side effect a step asks for. */
 export type Effect =
@@ -317,7 +317,7 @@ export function releaseNode(node: ObservedNode, observed: Observed): Release {
     };
   }
   const { group, instance } = found;
-  if (instance.lifecycleState.startsWith('Terminat')) {
+  if (leavingState(instance.lifecycleState)) {
     return {
       effect: undefined,
       waiting: `node ${node.name} stays cordoned: its instance ${instance.instanceId} is ${instance.lifecycleState}`,
@@ -372,7 +372,7 @@ function protectBeforeRelease(
   );
   const instance = group?.instances.find(each => each.instanceId === node.instanceId);
   if (group === undefined || instance === undefined) return undefined;
-  if (instance.lifecycleState.startsWith('Terminat')) return undefined;
+  if (leavingState(instance.lifecycleState)) return undefined;
   return outcome(
     {
       ...record,
@@ -609,6 +609,19 @@ function stepDrain(
     };
     return outcome({ ...record, move }, { events: ['adopted'] });
   }
+  const rolledUnrecorded = rolledBeforeRecorded(record, observed);
+  if (rolledUnrecorded !== undefined) {
+    // A crash after the roll request but before its record, and Strimzi has recreated the pod
+    // since (it is gone from the node): that roll is this re-spread's move; moving another broker
+    // would be a second move for one re-spread. Its end is judged as any move's (`moveIsDone`).
+    const move: MoveRecord = {
+      podName: rolledUnrecorded.podName,
+      podUid: rolledUnrecorded.podUid,
+      requestedAtMs: context.nowMs,
+      attempt: 1,
+    };
+    return outcome({ ...record, move }, { events: ['adopted'] });
+  }
   const late = overdue(record, config, context.nowMs);
   const finished = record.kind === 'respread' ? record.movesDone >= 1 : onNode.length === 0;
   if (finished || onNode.length === 0) {
@@ -729,6 +742,27 @@ function stepDrain(
   );
 }
 
+/**
+ * For a re-spread that has moved nothing and records no move: a broker pod that was on its node
+ * when the drain began (`drainPods`) and has left it since: present under a new UID on another
+ * node, or unbound (recreated: Strimzi rolled it, or someone deleted it). Undefined for a removal,
+ * a record without `drainPods`, or when every such pod is still there as it was or absent.
+ */
+function rolledBeforeRecorded(
+  record: OperationRecord,
+  observed: Observed,
+): { readonly podName: string; readonly podUid: string } | undefined {
+  if (record.kind !== 'respread' || record.movesDone > 0 || record.move !== undefined) {
+    return undefined;
+  }
+  return record.drainPods?.find(pod => {
+    const now = observed.brokers.find(broker => broker.podName === pod.podName);
+    // Absent (deleted, not yet recreated, or a view missing it): not yet; the drain's own checks
+    // hold meanwhile (a zone short of a broker pod starts no move).
+    return now !== undefined && now.uid !== pod.podUid && now.nodeName !== record.nodeName;
+  });
+}
+
 /** A move needs another schedulable, Ready node in the zone to land on. */
 function noRoomBlocker(
   observed: Observed,
@@ -778,10 +812,7 @@ function leftOrRefilled(
 ): { outcome: StepOutcome } | { instance: ObservedInstance | undefined; groupSeen: boolean } {
   const group = observed.groups.find(each => each.groupName === record.groupName);
   const instance = group?.instances.find(each => each.instanceId === record.instanceId);
-  if (
-    group !== undefined &&
-    (instance === undefined || instance.lifecycleState.startsWith('Terminat'))
-  ) {
+  if (group !== undefined && (instance === undefined || leavingState(instance.lifecycleState))) {
     return {
       outcome: outcome(enter(record, 'terminated', nowMs), { events: ['instance-terminated'] }),
     };
@@ -930,7 +961,46 @@ function withoutFutureTimes(
   };
 }
 
+/**
+ * Phases whose node is cordoned again at once when someone uncordons it, and rolled back if that
+ * keeps happening past the phase deadline: brokers are being moved off it, or its instance is
+ * (being) unprotected for termination.
+ */
 const KEEP_CORDONED: ReadonlySet<OperationPhase> = new Set(['drain', 'unprotect', 'terminate']);
+
+/**
+ * Why the node of `record` is going away, or undefined: the record is in `terminated` (its
+ * instance left its group: terminated, or detached by someone), an observed group lists the
+ * node's instance as leaving (`Terminating...`, `Terminated`, `Detaching`, `Detached`), or the
+ * record's group is observed and no observed group lists the node's instance. Whatever
+ * the phase, such a node of this controller's stays cordoned: a broker scheduled onto it would go
+ * down with the instance (or run outside every group the controller counts). Pure.
+ */
+export function nodeGoingAway(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+): string | undefined {
+  if (record.phase === 'terminated') {
+    return `its instance ${record.instanceId ?? node.instanceId ?? '(unknown)'} left group ${record.groupName}`;
+  }
+  if (node.instanceId === undefined) return undefined;
+  let listed = false;
+  for (const group of observed.groups) {
+    const instance = group.instances.find(each => each.instanceId === node.instanceId);
+    if (instance === undefined) continue;
+    listed = true;
+    if (leavingState(instance.lifecycleState)) {
+      return `its instance ${instance.instanceId} is ${instance.lifecycleState}`;
+    }
+  }
+  // The record's group is in view but no group lists the instance: it left (terminated, or
+  // detached by someone). An unobserved group says nothing.
+  if (!listed && observed.groups.some(group => group.groupName === record.groupName)) {
+    return `its instance ${node.instanceId} is in no observed group (it left group ${record.groupName})`;
+  }
+  return undefined;
+}
 
 /** Advances an operation by one transition. Pure. */
 export function stepOperation(
@@ -1000,6 +1070,28 @@ export function stepOperation(
       `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid})`,
     );
   }
+  const away = nodeGoingAway(record, node, observed);
+  if (away !== undefined && !node.unschedulable) {
+    // Uncordoned by someone while its instance goes away: cordon it again, in any phase, never
+    // roll back towards an uncordon. If it keeps happening past the phase deadline, the operation
+    // is moot: the record goes, but only after this cordon went out (a crash in between repeats
+    // both), and the node stays cordoned with this controller's marker for the orphaned-cordon
+    // release, which keeps it so while its instance is leaving or in no group, and reports it.
+    // `abandoned` keeps its record (it waits for an operator anyway).
+    const cordon: Effect = { kind: 'cordon', nodeName: node.name, nodeUid: node.uid };
+    if (record.phase !== 'abandoned' && overdue(record, config, nowMs)) {
+      return outcome(undefined, {
+        effect: cordon,
+        effectFirst: true,
+        events: ['re-cordoned', record.phase === 'terminated' ? 'node-remains' : 'rolled-back'],
+      });
+    }
+    return outcome(record, {
+      effect: cordon,
+      waiting: `node ${node.name} to be cordoned again: ${away}`,
+      events: ['re-cordoned'],
+    });
+  }
   if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
     // Someone uncordoned the node mid-operation: cordon it again before anything else.
     if (overdue(record, config, nowMs)) {
@@ -1013,7 +1105,17 @@ export function stepOperation(
   }
   switch (record.phase) {
     case 'cordon':
-      if (node.unschedulable) return outcome(enter(record, 'drain', nowMs));
+      if (node.unschedulable) {
+        // A re-spread notes the brokers on its node as the drain begins (see `drainPods`).
+        const drainPods =
+          record.kind === 'respread'
+            ? observed.brokers
+                .filter(broker => broker.nodeName === record.nodeName)
+                .map(broker => ({ podName: broker.podName, podUid: broker.uid }))
+                .sort((a, b) => a.podName.localeCompare(b.podName))
+            : undefined;
+        return outcome(enter(record, 'drain', nowMs, drainPods === undefined ? {} : { drainPods }));
+      }
       if (overdue(record, config, nowMs)) {
         return rollBack(record, node, observed, config, 'the node could not be cordoned', nowMs);
       }

@@ -19,8 +19,17 @@ import { NotLeaderError } from './fence';
 import { writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
-import { INITIAL_MEMORY, type Memory, type Observed, type ObservedNode, type Plan } from './model';
 import {
+  INITIAL_MEMORY,
+  type Memory,
+  type Observed,
+  type ObservedBroker,
+  type ObservedNode,
+  type Plan,
+} from './model';
+import {
+  ownCordon,
+  phaseDeadlines,
   startOperation,
   stepOperation,
   type Effect,
@@ -49,7 +58,7 @@ import {
   type ShortfallSince,
 } from './nodeless';
 import { instancesToProtect } from './protection';
-import { hostGoingDown, staleDataBlocker } from './safety';
+import { hostGoingDown, leavingState, staleDataBlocker, type Blocker } from './safety';
 
 /** Everything one pass needs, injected. */
 export interface ReconcilerDependencies {
@@ -162,6 +171,11 @@ export class Reconciler {
   private readonly nodelessWithNodeReported = new Set<string>();
   /** Per retried zone, the instance IDs its group had at the retry. */
   private readonly nodelessRetryInstances = new Map<string, ReadonlySet<string>>();
+  /**
+   * Nodes (by UID) carrying this controller's cordon but no operation record that the orphaned-cordon
+   * release kept cordoned: since when (epoch ms, observation time), and when last reported.
+   */
+  private heldCordons = new Map<string, { sinceMs: number; reportedAtMs?: number }>();
   /** Groups wanting more instances than they have: since when, at which desired capacity. */
   private launchShortfallSince = new Map<string, ShortfallSince>();
 
@@ -196,6 +210,9 @@ export class Reconciler {
       leading: leadership.leading,
     });
     if (!leadership.leading) {
+      // Held cordons are the leader's to report: a former leader's count would go stale.
+      this.heldCordons = new Map();
+      metrics.setNodesHeldCordoned(0);
       return { plan, step: undefined, acted: false, protectedInstances: [] };
     }
     // Housekeeping first, on the same observation: the instance an operation is removing is left
@@ -273,21 +290,56 @@ export class Reconciler {
     const { config, logger } = this.deps;
     if (config.dryRun) return false;
     let wrote = false;
+    /** Why each node of ours still cordoned after this pass stays so, by node UID. */
+    const held = new Map<string, { node: ObservedNode; why: string }>();
+    const hold = (node: ObservedNode, why: string, fix = HELD_CORDON_FIX) => {
+      if (ownCordon(node)) held.set(node.uid, { node, why: `${why}. ${fix}` });
+    };
     for (const node of observed.nodes) {
       if (node.cordonedByController !== true || node.operation !== undefined) continue;
       // A node going down stays cordoned; an instance still unprotected (the record was removed
       // between unprotect and terminate) is released once the housekeeping has protected it.
-      if (hostGoingDown(observed, node.name) !== undefined) continue;
+      const down = hostGoingDown(observed, node.name);
+      if (down !== undefined) {
+        hold(
+          node,
+          down,
+          'Fix: if its instance is gone, delete the Node object; if the node comes back Ready in a group, the controller protects its instance and uncordons it',
+        );
+        continue;
+      }
       const group = observed.groups.find(each =>
         each.instances.some(instance => instance.instanceId === node.instanceId),
       );
       const instance = group?.instances.find(each => each.instanceId === node.instanceId);
-      // Unknown (no observed group lists its instance): its protection cannot be told, so it
-      // stays cordoned too (protect before uncordon, as `releaseNode` in operation.ts).
-      if (group === undefined || instance === undefined) continue;
-      if (instance.protectedFromScaleIn === false) continue;
+      // Unknown (no observed group lists its instance: detached by someone, or never one of the
+      // groups'): its protection cannot be told, and it is not this controller's to make
+      // schedulable, so it stays cordoned (protect before uncordon, as `releaseNode` in
+      // operation.ts). So does one being detached (`Detaching`).
+      if (group === undefined || instance === undefined) {
+        hold(
+          node,
+          `its instance ${node.instanceId ?? '(none)'} is in no observed Auto Scaling group (detached by someone, or not one of the controller's groups)`,
+        );
+        continue;
+      }
+      if (leavingState(instance.lifecycleState)) {
+        hold(node, `its instance ${instance.instanceId} is ${instance.lifecycleState}`);
+        continue;
+      }
+      if (instance.protectedFromScaleIn === false) {
+        hold(
+          node,
+          `its instance ${instance.instanceId} is not protected from scale-in yet`,
+          'The housekeeping protects it each pass: check its SetInstanceProtection calls',
+        );
+        continue;
+      }
       const write: GatedWrite = { kind: 'uncordon', nodeName: node.name, nodeUid: node.uid };
-      if (!this.allowed(observed, write)) continue;
+      if (!this.allowed(observed, write)) {
+        hold(node, 'the write gate holds the uncordon', GATE_HOLD_FIX);
+        continue;
+      }
       try {
         this.assertLeading();
         // Protected again first, whatever the view says: the record was removed mid-operation,
@@ -299,7 +351,10 @@ export class Reconciler {
             [instance.instanceId],
             true,
           );
-          if (!this.allowed(observed, write)) continue;
+          if (!this.allowed(observed, write)) {
+            hold(node, 'the write gate holds the uncordon', GATE_HOLD_FIX);
+            continue;
+          }
           this.assertLeading();
         }
         await this.setUnschedulable(node.name, node.uid, false);
@@ -309,6 +364,11 @@ export class Reconciler {
           node: node.name,
           error: String(error),
         });
+        hold(
+          node,
+          `its release failed: ${String(error)}`,
+          'Fix: the error above (permissions, the API); it is tried again each pass',
+        );
         continue;
       }
       wrote = true;
@@ -318,7 +378,45 @@ export class Reconciler {
         `node ${node.name} was cordoned by this controller but carries no operation record (removed by someone mid-operation); uncordoned it`,
       );
     }
+    await this.reportHeldCordons(observed.nowMs, held);
     return wrote;
+  }
+
+  /**
+   * The way out of a node left cordoned by this controller with no operation record that it will
+   * not release (its instance detached from its group, in no observed group, leaving, or not
+   * Ready; see `releaseOrphanedCordons`): an operator. Such a node stays cordoned (no broker
+   * belongs on an instance outside the groups the controller counts and protects), and while it
+   * does, once it has been held for the phase deadline (`operationPhaseTimeoutSeconds`, default
+   * 600 s), a Warning Event `NodeHeldCordoned` names it, why, and the fixes, again every phase
+   * deadline; the gauge `kafka_autoscaler_nodes_held_cordoned` counts those nodes. A node that
+   * leaves the state (released, uncordoned or deleted by someone, its record back) is forgotten.
+   */
+  private async reportHeldCordons(
+    nowMs: number,
+    held: ReadonlyMap<string, { node: ObservedNode; why: string }>,
+  ): Promise<void> {
+    const deadlineMs = phaseDeadlines(this.deps.config).phase;
+    const next = new Map<string, { sinceMs: number; reportedAtMs?: number }>();
+    let overdue = 0;
+    for (const [uid, { node, why }] of held) {
+      const seen = this.heldCordons.get(uid) ?? { sinceMs: nowMs };
+      const entry = { ...seen };
+      if (nowMs - entry.sinceMs >= deadlineMs) {
+        overdue++;
+        if (entry.reportedAtMs === undefined || nowMs - entry.reportedAtMs >= deadlineMs) {
+          entry.reportedAtMs = nowMs;
+          await this.event(
+            'Warning',
+            'NodeHeldCordoned',
+            `node ${node.name} has stayed cordoned by this controller for ${Math.round((nowMs - entry.sinceMs) / 1000)}s without an operation record, and stays so: ${why}`,
+          );
+        }
+      }
+      next.set(uid, entry);
+    }
+    this.heldCordons = next;
+    this.deps.metrics.setNodesHeldCordoned(overdue);
   }
 
   /**
@@ -631,26 +729,14 @@ export class Reconciler {
   ): Promise<boolean> {
     const check = this.deps.liveBrokerCheck;
     if (check === undefined || effect?.kind !== 'request-roll') return true;
-    // A Ready pod without a readiness time (see `ReadySinceMemory`): the cached view's time for
-    // the same pod if it showed it Ready, else now (Ready since the view, so after any sample).
-    const cachedSince = new Map(observed.brokers.map(broker => [broker.uid, broker] as const));
-    const brokers = (await check.brokersNow()).map(broker => {
-      if (!broker.ready || broker.readySinceMs !== undefined) return broker;
-      const cached = cachedSince.get(broker.uid);
-      return {
-        ...broker,
-        readySinceMs: cached?.ready === true ? cached.readySinceMs : observed.nowMs,
-      };
-    });
-    const target = brokers.find(broker => broker.podName === effect.podName);
     const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
-    const blocked =
-      target?.uid !== effect.podUid
-        ? {
-            reason: 'stale-data',
-            detail: `pod ${effect.podName} is ${target === undefined ? 'gone' : `now UID ${target.uid}`}, not UID ${effect.podUid}`,
-          }
-        : writeBlocker({ ...observed, nowMs, brokers }, this.deps.config, effect);
+    const blocked = liveRollBlocker(
+      effect,
+      observed,
+      await check.brokersNow(),
+      this.deps.config,
+      nowMs,
+    );
     if (blocked === undefined) return true;
     this.deps.logger.log('warn', 'live read refused a roll request', {
       pod: effect.podName,
@@ -733,6 +819,49 @@ export class Reconciler {
       this.deps.logger.log('warn', 'could not record event', { error: String(error) });
     }
   }
+}
+
+/** The fixes named for a node held cordoned because its instance left, or is leaving, its group. */
+const HELD_CORDON_FIX =
+  'Fix: reattach the instance to its group (aws autoscaling attach-instances; the controller then protects it and uncordons the node), or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there';
+
+/** The fix named for a node whose release the write gate keeps holding. */
+const GATE_HOLD_FIX =
+  "Fix: the gate's reason is in the controller's log ('write held by the gate'): stale or missing data, usually";
+
+/**
+ * Why a roll request must not go out on the live read of the broker pods (`brokersNow`, not the
+ * informer cache), or undefined: the gate asked again (`writeBlocker`) on `observed` with `live`
+ * in place of its cached brokers, at `nowMs` (epoch ms, never earlier than the observation's), and
+ * the pod to roll must still be the one the step chose (`effect.podUid`; gone or recreated:
+ * `stale-data`). A live Ready pod without a readiness time takes the cached view's time for the
+ * same UID if that showed it Ready, else the observation's time (Ready since the view, so after
+ * any sample; see `ReadySinceMemory`). Pure.
+ */
+export function liveRollBlocker(
+  effect: Extract<Effect, { kind: 'request-roll' }>,
+  observed: Observed,
+  live: readonly ObservedBroker[],
+  config: ControllerConfig,
+  nowMs: number,
+): Blocker | undefined {
+  const cachedSince = new Map(observed.brokers.map(broker => [broker.uid, broker] as const));
+  const brokers = live.map(broker => {
+    if (!broker.ready || broker.readySinceMs !== undefined) return broker;
+    const cached = cachedSince.get(broker.uid);
+    return {
+      ...broker,
+      readySinceMs: cached?.ready === true ? cached.readySinceMs : observed.nowMs,
+    };
+  });
+  const target = brokers.find(broker => broker.podName === effect.podName);
+  if (target?.uid !== effect.podUid) {
+    return {
+      reason: 'stale-data',
+      detail: `pod ${effect.podName} is ${target === undefined ? 'gone' : `now UID ${target.uid}`}, not UID ${effect.podUid}`,
+    };
+  }
+  return writeBlocker({ ...observed, nowMs, brokers }, config, effect);
 }
 
 function foreignKey(node: ObservedNode): string {

@@ -233,6 +233,16 @@ export function brokersReadySinceUnknown(observed: Observed): string[] {
     .sort();
 }
 
+/**
+ * Whether an Auto Scaling lifecycle state is one of an instance on its way out of its group:
+ * `Terminating`, `Terminating:Wait`, `Terminating:Proceed`, `Terminated` (the machine stops), or
+ * `Detaching`, `Detached` (someone detaches it: it keeps running, outside the group). A node on
+ * such an instance is no place for a broker, and no longer this controller's to release.
+ */
+export function leavingState(lifecycleState: string): boolean {
+  return lifecycleState.startsWith('Terminat') || lifecycleState.startsWith('Detach');
+}
+
 /** A usable Ready time, epoch ms: present and finite. */
 export function readySinceKnown(readySinceMs: number | undefined): readySinceMs is number {
   return readySinceMs !== undefined && Number.isFinite(readySinceMs);

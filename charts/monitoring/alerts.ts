@@ -7,6 +7,7 @@ import type { PlatformSpec } from '../../spec/schema';
 import {
   AUTOSCALER_BLOCKED,
   AUTOSCALER_CURRENT_MOVE_AGE,
+  AUTOSCALER_NODES_HELD_CORDONED,
   CERTIFICATE_EXPIRY,
   DEPLOYMENT_AVAILABLE_REPLICAS,
   OFFLINE_PARTITIONS,
@@ -24,6 +25,7 @@ export const RUNBOOKS = {
   diskFilling: 'disk-filling.md',
   brokerMoveStuck: 'broker-move-stuck.md',
   autoscalerBlocked: 'autoscaler-blocked.md',
+  nodeHeldCordoned: 'node-held-cordoned.md',
   drainCleaner: 'drain-cleaner-webhook.md',
 } as const;
 
@@ -182,6 +184,18 @@ export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
         description:
           'The moved broker is not Ready on a new node with all partitions in sync yet. Scaling is paused until it is.',
         runbook: RUNBOOKS.brokerMoveStuck,
+      }),
+      rule(spec, {
+        alert: 'KafkaNodeHeldCordoned',
+        // The gauge counts only nodes held for the controller's phase deadline already, and only
+        // the leader sets it (0 elsewhere), so any replica's value above 0 is one such node.
+        expr: `max(${AUTOSCALER_NODES_HELD_CORDONED}{${controller}}) > 0`,
+        for: '5m',
+        severity: 'warning',
+        summary: 'A node the Kafka autoscaler cordoned stays cordoned and needs an operator',
+        description:
+          "{{ $value }} node(s) carry the controller's cordon without an operation record, and it will not uncordon them (instance detached or in no group, leaving, or node NotReady). The NodeHeldCordoned Events name them.",
+        runbook: RUNBOOKS.nodeHeldCordoned,
       }),
       rule(spec, {
         alert: 'KafkaAutoscalerBlocked',

@@ -36,6 +36,12 @@ export const AUTOSCALER_ACTIONS = 'kafka_autoscaler_actions_total';
 export const AUTOSCALER_INSTANCES_TERMINATED = 'kafka_autoscaler_instances_terminated_total';
 /** Counter: operations given up after a failed move. */
 export const AUTOSCALER_OPERATIONS_ABANDONED = 'kafka_autoscaler_operations_abandoned_total';
+/**
+ * Gauge from `controller/metrics.ts`: nodes this controller cordoned, without an operation record,
+ * that it has kept cordoned for at least the phase deadline (instance detached or in no group,
+ * leaving, node NotReady): each needs an operator. Set by the leader; 0 on the other replicas.
+ */
+export const AUTOSCALER_NODES_HELD_CORDONED = 'kafka_autoscaler_nodes_held_cordoned';
 /** Gauge: 1 on the replica holding the lease; dashboards keep only the leader's series. */
 export const AUTOSCALER_LEADER = 'kafka_autoscaler_leader';
 /**

@@ -13,8 +13,9 @@
  * in `warnings` the errors that did not stop the query, and returns whatever it did collect, so a
  * store or a remote that failed drops its series from a sum without an error (`status` stays
  * `success`). Every answer with a warning is refused (`PrometheusError`: the data counts as missing,
- * `stale-data`); info-level annotations (`infos`) are not warnings. A query read as one number
- * (the partition counts) must answer exactly one series: several (a query without `sum`) would
+ * `stale-data`), except PromQL info notes, which older versions also list there
+ * (`partialDataWarnings`); info-level annotations in `infos` are not warnings. A query read as one
+ * number (the partition counts) must answer exactly one series: several (a query without `sum`) would
  * otherwise count one broker's value as the cluster's.
  */
 import type { PrometheusQueries } from '../config';
@@ -84,11 +85,38 @@ interface RangeResponse {
 }
 
 /**
- * Throws when the answer carries warnings: the errors that did not stop the query (a store, a
- * remote read or a shard that failed), so its data may be partial.
+ * The prefix of a PromQL info-level annotation (a note that may be a false positive, such as
+ * `rate()` over a counter whose name does not end in `_total`, or a classic histogram whose buckets
+ * had to be made monotonic). Prometheus 2.48 to 2.53 (and Thanos, which still does) list these in
+ * `warnings`; Prometheus 2.54 on lists them in a separate `infos` field (prometheus/prometheus
+ * PR 14327). They say nothing about missing data, so they do not make an answer partial.
  */
-function refusePartial(body: { readonly warnings?: readonly string[] }, promql: string): void {
-  const warnings = body.warnings ?? [];
+export const PROMQL_INFO_PREFIX = 'PromQL info:';
+
+/**
+ * The warnings of an answer that may mean partial data: every entry of `warnings` except PromQL
+ * info notes (`PROMQL_INFO_PREFIX`, put there by older versions). Everything else counts: a store,
+ * a remote read or a shard that failed, a PromQL warning (a mix of floats and histograms drops the
+ * element from the result), a truncation note ("N more annotations omitted", which may hide any of
+ * these), any text this code does not know, and a `warnings` field that is not a list. `infos` is
+ * never read. Pure.
+ */
+export function partialDataWarnings(body: { readonly warnings?: unknown }): readonly string[] {
+  const field = body.warnings;
+  // Absent: no warning. Not a list (a malformed answer): one warning, never none.
+  const warnings: readonly unknown[] =
+    field === undefined || field === null ? [] : Array.isArray(field) ? field : [field];
+  return warnings
+    .map(warning => (typeof warning === 'string' ? warning : JSON.stringify(warning)))
+    .filter(warning => !warning.trimStart().startsWith(PROMQL_INFO_PREFIX));
+}
+
+/**
+ * Throws when the answer carries a warning that may mean partial data (`partialDataWarnings`): the
+ * errors that did not stop the query (a store, a remote read or a shard that failed).
+ */
+function refusePartial(body: { readonly warnings?: unknown }, promql: string): void {
+  const warnings = partialDataWarnings(body);
   if (warnings.length > 0) {
     throw new PrometheusError(
       `partial answer (warnings: ${warnings.join('; ')}); its data may miss series: ${promql}`,

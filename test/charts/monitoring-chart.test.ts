@@ -45,6 +45,7 @@ describe('MonitoringChart', () => {
         'KafkaBrokerNotReady',
         'KafkaBrokerDiskFilling',
         'KafkaBrokerMoveStuck',
+        'KafkaNodeHeldCordoned',
         'KafkaAutoscalerBlocked',
       ]),
     );
@@ -80,5 +81,6 @@ describe('MonitoringChart', () => {
   test('target-tracking mode has no controller alerts', () => {
     const names = alerts(synth({ autoscaling: { mode: 'target-tracking' } })).map(a => a.alert);
     expect(names).not.toContain('KafkaAutoscalerBlocked');
+    expect(names).not.toContain('KafkaNodeHeldCordoned');
   });
 });

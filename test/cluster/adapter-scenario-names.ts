@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'annotates a broker pod for a Strimzi roll by UID',
   'refuses to annotate a pod that Strimzi already recreated',
   'reads a node and the broker pods bound to it, live',
+  'reads every broker pod live past the watch cache, and a roll checked on that read holds',
   'reads every Node whose providerID names an instance, live, Kafka label or not',
   'records an Event on the Kafka resource',
   'forecast marker: none, created, read back, replaced; a value that is not one is an error',

@@ -19,7 +19,10 @@ import { decisionConfigMapName } from '../../controller/decision-record';
 import { NotLeaderError, leaderFence } from '../../controller/fence';
 import { LeaderElector } from '../../controller/leader-election';
 import { ListWatchCache, type ListWatchSource, type WatchEvent } from '../../controller/list-watch';
-import { observeNode } from '../../controller/observe';
+import type { Observed } from '../../controller/model';
+import { observeBroker, observeNode } from '../../controller/observe';
+import { liveRollBlocker } from '../../controller/reconciler';
+import { writeBlocker } from '../../controller/gate';
 import type { OperationRecord } from '../../controller/operation-record';
 import {
   CORDON_ANNOTATION,
@@ -146,6 +149,57 @@ const deletePod = (name: string): Promise<unknown> =>
   api.ok('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${name}`, {
     query: { gracePeriodSeconds: 0 },
   });
+
+/** The first zone of `config` with `brokers` broker pods: the live-read scenario's world. */
+const liveConfig: ControllerConfig = { ...config, zones: [{ ...config.zones[0], brokers: 3 }] };
+const LIVE_ZONE = liveConfig.zones[0];
+
+/**
+ * A broker pod of `liveConfig`'s zone, bound to `nodeName` (unbound when undefined), and, when
+ * `ready`, with a Ready condition that turned True a minute ago (no kubelet runs: the test writes
+ * the status subresource as the kubelet would).
+ */
+async function createBroker(name: string, nodeName: string | undefined, ready: boolean) {
+  const pod = (await api.ok('POST', `/api/v1/namespaces/${NAMESPACE}/pods`, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        labels: {
+          'strimzi.io/cluster': config.clusterName,
+          'strimzi.io/kind': 'Kafka',
+          'strimzi.io/broker-role': 'true',
+          'strimzi.io/pool-name': LIVE_ZONE.poolName,
+        },
+      },
+      spec: {
+        ...(nodeName === undefined ? {} : { nodeName }),
+        containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1' }],
+      },
+    },
+  })) as V1Pod;
+  if (ready) await setReady(name, true);
+  return pod;
+}
+
+/** Writes the pod's Ready condition (status subresource), turned `ready` a minute ago. */
+async function setReady(name: string, ready: boolean): Promise<void> {
+  await api.ok('PATCH', `/api/v1/namespaces/${NAMESPACE}/pods/${name}/status`, {
+    body: {
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: ready ? 'True' : 'False',
+            lastTransitionTime: new Date(Date.now() - 60_000).toISOString(),
+          },
+        ],
+      },
+    },
+    contentType: 'application/merge-patch+json',
+  });
+}
 
 function record(node: V1Node, phase: OperationRecord['phase']): OperationRecord {
   return {
@@ -353,6 +407,153 @@ const scenarios: Record<ScenarioName, () => Promise<void>> = {
     assert.deepEqual(await adapter.nodeNow('kafka-empty'), { unschedulable: false, brokers: [] });
     await api.ok('DELETE', '/api/v1/nodes/kafka-empty');
   },
+
+  'reads every broker pod live past the watch cache, and a roll checked on that read holds':
+    async () => {
+      // Two Kafka nodes of one zone and its three brokers, all Ready; the controller's pod cache
+      // (the adapter's own list-watch source) has them, and the pass's observation is built from
+      // it. Then other actors change the pods behind that observation: the live read
+      // (`brokersNow`, one LIST) must show each change, and the roll check the controller runs on
+      // it (`liveRollBlocker`, the reconciler's) must hold the roll that the cached view allows.
+      const names = ['live-0', 'live-1', 'live-2'];
+      try {
+        // Ready nodes (the status subresource, as the kubelet would write it).
+        const nodes: V1Node[] = [];
+        for (const name of ['live-a', 'live-b']) {
+          await createNode(name, true);
+          nodes.push(
+            (await api.ok('PATCH', `/api/v1/nodes/${name}/status`, {
+              body: {
+                status: {
+                  conditions: [
+                    { type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() },
+                  ],
+                },
+              },
+              contentType: 'application/merge-patch+json',
+            })) as V1Node,
+          );
+        }
+        await createBroker('live-0', 'live-a', true);
+        await createBroker('live-1', 'live-b', true);
+        await createBroker('live-2', 'live-b', true);
+        const cache = new ListWatchCache(adapter.brokerPodSource(), { backoffBaseMs: 50 });
+        cache.start();
+        const cachedBrokers = () =>
+          cache
+            .snapshot()
+            .map(pod => observeBroker(pod, liveConfig))
+            .filter(broker => broker !== undefined && names.includes(broker.podName));
+        try {
+          await eventually('the three brokers Ready in the pod cache', () => {
+            const seen = cachedBrokers();
+            return seen.length === 3 && seen.every(broker => broker?.ready === true);
+          });
+        } finally {
+          cache.stop();
+        }
+        const brokers = cachedBrokers().filter(broker => broker !== undefined);
+        const nowMs = Date.now();
+        const observedNodes = nodes.map(node => observeNode(node));
+        const observed: Observed = {
+          nowMs,
+          freshness: { kubernetesAtMs: nowMs, prometheusAtMs: nowMs, autoscalingAtMs: nowMs },
+          kafkaReady: true,
+          underReplicatedPartitions: 0,
+          underMinIsrPartitions: 0,
+          healthSampledAtMs: Object.fromEntries(names.map(name => [name, nowMs])),
+          nodes: observedNodes,
+          brokers,
+          groups: [
+            {
+              zone: LIVE_ZONE.zone,
+              groupName: `asg-${LIVE_ZONE.nodegroupName}`,
+              desired: 2,
+              min: 1,
+              max: 8,
+              instances: observedNodes.map(node => ({
+                instanceId: node.instanceId ?? '',
+                lifecycleState: 'InService',
+                protectedFromScaleIn: true,
+              })),
+            },
+          ],
+          loads: names.map(podName => ({ podName, receiveMiBps: 1, transmitMiBps: 1 })),
+        };
+        const target = brokers.find(broker => broker.podName === 'live-0');
+        assert.ok(target !== undefined);
+        const roll = { kind: 'request-roll', podName: 'live-0', podUid: target.uid } as const;
+        const liveOnes = async () =>
+          (await adapter.brokersNow()).filter(broker => names.includes(broker.podName));
+        const check = async () =>
+          liveRollBlocker(roll, observed, await liveOnes(), liveConfig, Date.now());
+        // The way out: nothing changed, the live read agrees with the cache and the roll may go.
+        assert.equal(await check(), undefined);
+        assert.deepEqual(
+          (await liveOnes()).map(b => [b.podName, b.uid, b.nodeName, b.ready]).sort(),
+          brokers.map(b => [b.podName, b.uid, b.nodeName, b.ready]).sort(),
+        );
+
+        // 1. Someone deletes live-1 (default grace period; no kubelet, so it stays Terminating).
+        await api.ok('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/live-1`);
+        const terminating = (await liveOnes()).find(b => b.podName === 'live-1');
+        assert.equal(terminating?.terminating, true, 'the live read shows live-1 terminating');
+        assert.equal((await check())?.reason, 'roll-in-flight');
+        // ... and it is gone for good: 2 of 3 broker pods.
+        await deletePod('live-1');
+        assert.equal((await liveOnes()).length, 2);
+        assert.match((await check())?.detail ?? '', /2 of 3 broker pods/);
+        // 2. Strimzi recreates it unbound (Pending): no node yet.
+        await createBroker('live-1', undefined, false);
+        const pending = (await liveOnes()).find(b => b.podName === 'live-1');
+        assert.equal(pending?.nodeName, undefined);
+        assert.equal((await check())?.reason, 'broker-not-ready');
+        // 3. The scheduler binds it (the binding subresource) and it turns Ready: the roll may go.
+        await api.ok('POST', `/api/v1/namespaces/${NAMESPACE}/pods/live-1/binding`, {
+          body: {
+            apiVersion: 'v1',
+            kind: 'Binding',
+            metadata: { name: 'live-1' },
+            target: { apiVersion: 'v1', kind: 'Node', name: 'live-b' },
+          },
+        });
+        await setReady('live-1', true);
+        assert.equal((await liveOnes()).find(b => b.podName === 'live-1')?.nodeName, 'live-b');
+        assert.equal(await check(), undefined);
+        // 4. live-2 turns NotReady (a restart the pod cache has not delivered).
+        await setReady('live-2', false);
+        assert.equal((await check())?.reason, 'broker-not-ready');
+        await setReady('live-2', true);
+        assert.equal(await check(), undefined);
+        // 5. An operator annotates live-2 for a roll of their own.
+        await api.ok('PATCH', `/api/v1/namespaces/${NAMESPACE}/pods/live-2`, {
+          body: { metadata: { annotations: { [MANUAL_ROLLING_UPDATE_ANNOTATION]: 'true' } } },
+          contentType: 'application/merge-patch+json',
+        });
+        assert.equal((await check())?.reason, 'roll-in-flight');
+        await api.ok('PATCH', `/api/v1/namespaces/${NAMESPACE}/pods/live-2`, {
+          body: { metadata: { annotations: { [MANUAL_ROLLING_UPDATE_ANNOTATION]: null } } },
+          contentType: 'application/merge-patch+json',
+        });
+        assert.equal(await check(), undefined);
+        // 6. The pod to roll itself was recreated (new UID): the step's choice is stale.
+        await deletePod('live-0');
+        await createBroker('live-0', 'live-a', true);
+        const blocked = await check();
+        assert.equal(blocked?.reason, 'stale-data');
+        assert.match(blocked?.detail ?? '', /live-0 is now UID/);
+        // Throughout, the cached view alone let the roll through: only the live read held it.
+        assert.equal(writeBlocker(observed, liveConfig, roll), undefined);
+      } finally {
+        for (const name of names) {
+          await api.request('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${name}`, {
+            query: { gracePeriodSeconds: 0 },
+          });
+        }
+        for (const node of ['live-a', 'live-b'])
+          await api.request('DELETE', `/api/v1/nodes/${node}`);
+      }
+    },
 
   'reads every Node whose providerID names an instance, live, Kafka label or not': async () => {
     // What the node-less exit reads right before it terminates an instance: a Node that lost the

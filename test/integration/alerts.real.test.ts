@@ -20,6 +20,7 @@ import { ORDINARY_WAIT_REASONS, type AlertGroup } from '../../charts/monitoring/
 import {
   AUTOSCALER_BLOCKED,
   AUTOSCALER_CURRENT_MOVE_AGE,
+  AUTOSCALER_NODES_HELD_CORDONED,
   CERTIFICATE_EXPIRY,
   DEPLOYMENT_AVAILABLE_REPLICAS,
   POD_READY,
@@ -237,6 +238,24 @@ describe('alerting rules against promtool', () => {
         healthy: [{ name: AUTOSCALER_CURRENT_MOVE_AGE, labels: autoscaler, values: constant(0) }],
         evalTime: '30m',
         value: '4200',
+      },
+      KafkaNodeHeldCordoned: {
+        // One node held (the gauge already waited the controller's phase deadline); the former
+        // leader's series reads 0 beside it.
+        firing: [
+          { name: AUTOSCALER_NODES_HELD_CORDONED, labels: autoscaler, values: constant(1) },
+          {
+            name: AUTOSCALER_NODES_HELD_CORDONED,
+            labels: { ...autoscaler, pod: 'kafka-autoscaler-1' },
+            values: constant(0),
+          },
+        ],
+        firingLabels: {},
+        healthy: [
+          { name: AUTOSCALER_NODES_HELD_CORDONED, labels: autoscaler, values: constant(0) },
+        ],
+        evalTime: '30m',
+        value: '1',
       },
       KafkaAutoscalerBlocked: {
         firing: [
