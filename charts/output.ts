@@ -204,7 +204,7 @@ function checkRelativePath(path: string): void {
     path.includes('\\') ||
     segments.some(s => s === '' || s === '.' || s === '..' || s === '.git') ||
     path === MANIFEST_FILE ||
-    path === LOCK_FILE ||
+    isLockEntry(segments[0] ?? '') ||
     segments[0]?.startsWith(STAGING_PREFIX) === true
   ) {
     throw new Error(`synth produced an unsafe output path ${JSON.stringify(path)}`);
@@ -689,52 +689,223 @@ function realOrSelf(path: string): string {
 const LOCK_CONTENT = /^\d+( \d+)?\n$/;
 
 /**
+ * The lock's helper files beside it, all named `.synth-lock.<...>` and each holding one run's
+ * identity (`LOCK_CONTENT`): `.synth-lock.new-<pid>[-<start>]`, the run's own complete lock,
+ * linked or renamed into place; `<file>.reap-<pid>[-<start>|empty]`, held (created exclusively)
+ * by the one run that may replace `<file>` while `<file>` names that killed run.
+ */
+const LOCK_HELPER = /^\.synth-lock\.(new|reap)-/;
+
+/** True for the lock and its helper files: synth's own, never output and never foreign. */
+function isLockEntry(name: string): boolean {
+  return name === LOCK_FILE || LOCK_HELPER.test(name);
+}
+
+/** The identity in lock content `text`, as a file name part: `<pid>-<start>`, or `empty`. */
+function identityTag(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === '' ? 'empty' : trimmed.replace(' ', '-');
+}
+
+/**
+ * Writes this run's complete lock content, `me` (`processIdentity`), to its own helper file
+ * `.synth-lock.new-<tag>` in `target` (replacing a leftover of an earlier call) and returns its
+ * path, to be linked or renamed into place whole.
+ */
+function lockCandidate(target: string, me: string): string {
+  const path = join(target, `${LOCK_FILE}.new-${identityTag(me)}`);
+  rmSync(path, { force: true });
+  const fd = openSync(path, 'wx');
+  try {
+    writeSync(fd, me);
+  } catch (error) {
+    // Not written whole (a full disk): this run's own file, not left behind.
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return path;
+}
+
+/**
+ * Creates `file` holding `me` only where nothing is there (link(2) fails with EEXIST otherwise):
+ * the file appears whole, never empty. Where the file system has no hard links, an exclusive
+ * create followed by the write (a reader may then see it empty for a moment; see
+ * `readSettledLock`).
+ * @returns false when something is at `file` already.
+ */
+function createWhole(target: string, file: string, me: string): boolean {
+  const candidate = lockCandidate(target, me);
+  try {
+    linkSync(candidate, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+  } finally {
+    rmSync(candidate, { force: true });
+  }
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, me);
+  } catch (error) {
+    // Created but not written (a full disk): this run's own empty file, not left behind.
+    closeSync(fd);
+    rmSync(file, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** How deep a takeover may go when the runs taking it over were killed too (see `replaceDead`). */
+const MAX_TAKEOVER_DEPTH = 3;
+
+/**
+ * Replaces `name` in `target` (the lock, or a helper), which holds `dead`, the content of a run
+ * that no longer runs (or of this process, left by an earlier call), with `me`, such that no two
+ * runs can both do it. Removing a killed run's lock and creating one's own is two steps, and two
+ * runs that both read the dead lock would each remove what is there, the other's new lock
+ * included, and both write the folder. So only the run that holds `<name>.reap-<dead>` (created
+ * exclusively) replaces `name`, and it reads `name` again after taking it: a lock that changed
+ * meanwhile was taken over already and is left alone. Only a run that holds the marker changes a
+ * file naming the dead run, and it renames its own complete content over it in one step. A marker
+ * whose run was killed in turn is replaced the same way, up to `MAX_TAKEOVER_DEPTH` deep.
+ * @returns true when `name` now holds `me`; false when another live run is taking it over, or it
+ *   no longer holds `dead`.
+ * @throws OutputOwnershipError for a marker that is not synth's (not a regular file holding a
+ *   run's identity); the `fs` error of a failed step.
+ */
+function replaceDead(
+  target: string,
+  outDir: string,
+  name: string,
+  dead: string,
+  me: string,
+  depth: number,
+): boolean {
+  const marker = `${name}.reap-${identityTag(dead)}`;
+  const markerPath = join(target, marker);
+  let held = createWhole(target, markerPath, me);
+  if (!held) {
+    const holder = readSettledLock(markerPath);
+    if (holder === 'missing') return false; // its run just finished: read the lock again
+    if (holder === undefined || !LOCK_CONTENT.test(holder)) {
+      throw new OutputOwnershipError(outDir, [
+        `${marker}: is not a file synth wrote (a link, a folder or a file of other content); move it away`,
+      ]);
+    }
+    if (holder !== me && holderRuns(holder.trim())) return false;
+    if (depth + 1 >= MAX_TAKEOVER_DEPTH) return false;
+    held = replaceDead(target, outDir, marker, holder, me, depth + 1);
+    if (!held) return false;
+  }
+  try {
+    // Checked again now that only this run may change it: still the dead run's?
+    const now = readSettledLock(join(target, name), 0);
+    const stillDead = now === dead && (dead === me || !holderRuns(dead.trim()));
+    if (!stillDead) return false;
+    renameSync(lockCandidate(target, me), join(target, name));
+    return true;
+  } finally {
+    rmSync(markerPath, { force: true });
+  }
+}
+
+/**
+ * Removes the lock helpers (`LOCK_HELPER`) that killed runs, or earlier calls of this process,
+ * left in `target`: a helper whose content names a run that no longer runs. Called while holding
+ * the lock; a helper of a live run, or any file of other content, is left alone.
+ */
+function removeDeadLockHelpers(target: string, me: string): void {
+  for (const name of readdirSync(target)) {
+    if (!LOCK_HELPER.test(name)) continue;
+    const text = readSettledLock(join(target, name), 0);
+    if (typeof text !== 'string' || !LOCK_CONTENT.test(text)) continue;
+    if (text === me || !holderRuns(text.trim())) rmSync(join(target, name), { force: true });
+  }
+}
+
+/**
+ * One attempt of `takeLock`: true when the lock now holds `me`, false to try again (the lock was
+ * released meanwhile, or another run took over the killed run's lock first).
+ * @throws OutputOwnershipError when a live run holds the lock or the lock is not synth's.
+ */
+function takeOnce(target: string, outDir: string, file: string, me: string): boolean {
+  if (createWhole(target, file, me)) return true;
+  const holder = readSettledLock(file);
+  if (holder === 'missing') return false; // its run just released it
+  if (holder === undefined || (holder !== '' && !LOCK_CONTENT.test(holder))) {
+    throw new OutputOwnershipError(outDir, [
+      `${LOCK_FILE}: is not a lock synth wrote (a link, a folder or a file of other content); move it away`,
+    ]);
+  }
+  // A lock naming this very process is left by an earlier call whose clean-up failed (writes
+  // are synchronous, so no call of this process is still writing).
+  if (holder !== '' && holder !== me && holderRuns(holder.trim())) {
+    throw new OutputOwnershipError(outDir, [
+      `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
+    ]);
+  }
+  return replaceDead(target, outDir, LOCK_FILE, holder, me, 0);
+}
+
+/** Removes the lock and every lock helper in `target` that holds `me` (this run's own). */
+function removeOwnLockFiles(target: string, me: string): void {
+  for (const name of readdirSync(target)) {
+    if (isLockEntry(name) && readSettledLock(join(target, name), 0) === me) {
+      rmSync(join(target, name), { force: true });
+    }
+  }
+}
+
+/**
  * Takes the folder's lock, or throws when another live run holds it. A lock left by a run that
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
- * over; a `.synth-lock` that is a link, a folder or a file with other content is not synth's, and
- * is refused, never removed. Another run creates its lock and then writes its pid, and removes it
- * when done, so what this run reads may be between those steps: a lock that is gone is tried
- * again, and an empty or partly written one is read again for up to `LOCK_SETTLE_MS` before it
- * counts as a killed run's (`readSettledLock`).
+ * over, by one run only (`replaceDead`); a `.synth-lock` that is a link, a folder or a file with
+ * other content is not synth's, and is refused, never removed. This run's lock appears whole
+ * (`createWhole`); a lock that is gone is tried again, and an empty or partly written one (left
+ * by an older synth, or where the file system has no hard links) is read again for up to
+ * `LOCK_SETTLE_MS` before it counts as a killed run's (`readSettledLock`). Once held, the helper
+ * files of killed runs are removed (`removeDeadLockHelpers`).
+ * @param target the output folder, resolved; `outDir` names it in messages.
+ * @returns the release: removes the lock.
+ * @throws OutputOwnershipError when another live run holds or is taking over the lock, or the lock
+ *   is not synth's; the `fs` error of a failed step (nothing of the output changed).
  */
-function takeLock(target: string, outDir: string): () => void {
+export function takeLock(target: string, outDir: string = target): () => void {
   const file = join(target, LOCK_FILE);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(file, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readSettledLock(file);
-      if (holder === 'missing') continue; // its run just released it
-      if (holder === undefined || (holder !== '' && !LOCK_CONTENT.test(holder))) {
-        throw new OutputOwnershipError(outDir, [
-          `${LOCK_FILE}: is not a lock synth wrote (a link, a folder or a file of other content); move it away`,
-        ]);
+  const me = `${processIdentity(process.pid)}\n`;
+  const release = (): void => {
+    rmSync(file, { force: true });
+  };
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (takeOnce(target, outDir, file, me)) {
+        removeDeadLockHelpers(target, me);
+        return release;
       }
-      // A lock naming this very process is left by an earlier call whose clean-up failed (writes
-      // are synchronous, so no call of this process is still writing).
-      const own = holder === `${processIdentity(process.pid)}\n`;
-      if (holder !== '' && !own && holderRuns(holder.trim())) {
-        throw new OutputOwnershipError(outDir, [
-          `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
-        ]);
-      }
-      rmSync(file, { force: true }); // left by a run that was killed
-      continue;
     }
+  } catch (error) {
+    // Nothing of this run's may stay: its lock, its candidate, a marker it held.
     try {
-      writeSync(fd, `${processIdentity(process.pid)}\n`);
-    } catch (error) {
-      // Created but not written (a full disk): this run's own empty file, not left behind.
-      closeSync(fd);
-      rmSync(file, { force: true });
-      throw error;
+      removeOwnLockFiles(target, me);
+    } catch {
+      // The first error tells more; what is left names this run, and the next run removes it.
     }
-    closeSync(fd);
-    return () => rmSync(file, { force: true });
+    throw error;
   }
-  throw new OutputOwnershipError(outDir, [`${LOCK_FILE}: could not take the folder's lock`]);
+  throw new OutputOwnershipError(outDir, [
+    `${LOCK_FILE}: another synth run is taking over the lock a killed run left; wait for it to finish, then run synth again`,
+  ]);
 }
 
 /** How long an empty or partly written lock is read again before it counts as a killed run's. */
@@ -746,11 +917,14 @@ const LOCK_PREFIX = /^\d*( \d*)?$/;
 /**
  * The content of the lock `file`: 'missing' when there is none (any more), undefined when it is
  * not a regular file, else its text, read again every 20 ms while it is empty or only partly
- * written (`LOCK_PREFIX`), for up to `LOCK_SETTLE_MS`: a live run writes its pid right after
+ * written (`LOCK_PREFIX`), for up to `settleMs` (default `LOCK_SETTLE_MS`; 0 reads once): a live run writes its pid right after
  * creating the file.
  */
-function readSettledLock(file: string): string | 'missing' | undefined {
-  const deadline = Date.now() + LOCK_SETTLE_MS;
+function readSettledLock(
+  file: string,
+  settleMs: number = LOCK_SETTLE_MS,
+): string | 'missing' | undefined {
+  const deadline = Date.now() + settleMs;
   for (;;) {
     const kind = entryAt(file);
     if (kind === 'missing') return 'missing';
@@ -873,7 +1047,7 @@ function writeLocked(
     path => !files.has(path) && entryAt(join(target, path)) === 'file',
   );
   const foreign = listFiles(target, new Set([...owned.keys(), ...files.keys()])).filter(
-    path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE && path !== LOCK_FILE,
+    path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE && !isLockEntry(path),
   );
   // An owned file that already holds exactly the planned content stays in place: nothing to
   // stage, move aside or swap (a re-run of an unchanged spec touches only the manifest). It
