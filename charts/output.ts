@@ -993,6 +993,8 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
   const release = takeLock(target, outDir);
   let report: WriteReport;
   try {
+    // A run killed while it created this folder left its staging folder beside it.
+    removeFreshLeftovers(requested);
     report = writeLocked(files, outDir, target);
   } catch (error) {
     try {
@@ -1302,37 +1304,69 @@ function freshStagingPrefix(target: string): string {
   return `.${characters.join('')}~${sha256(name).slice(0, 16)}${suffix}`;
 }
 
+/**
+ * Removes the staging folders that killed runs creating the new folder `target` left beside it
+ * (`.<name>.synth-staging-<pid>`, see `freshStagingPrefix`), whether `target` exists by now or not.
+ * Such a folder is synth's only when its pid is a plain number of a process that no longer runs
+ * (or this one's: an earlier call), and it holds a manifest synth wrote (whole, or cut short by
+ * the kill) and only files that manifest lists (the manifest is written first); a look-alike
+ * holding anything else is left alone. Nothing happens where this user may not list and change
+ * the parent folder.
+ * @throws the `fs` error of listing the parent or removing a leftover.
+ */
+function removeFreshLeftovers(target: string): void {
+  const parent = dirname(target);
+  // Where this user cannot list and change the parent, no run of theirs staged there.
+  if (!mayAccess(parent, constants.R_OK | constants.W_OK | constants.X_OK)) return;
+  const prefix = freshStagingPrefix(target);
+  for (const name of readdirSync(parent)) {
+    const pidText = name.slice(prefix.length);
+    if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
+    const pid = Number(pidText);
+    const leftover = join(parent, name);
+    if (entryAt(leftover) !== 'directory' || (pid !== process.pid && processAlive(pid))) continue;
+    const manifest = join(leftover, MANIFEST_FILE);
+    if (entryAt(manifest) !== 'missing' && !writtenBySynth(manifest)) continue;
+    const listed = new Set(stagedManifest(manifest).map(([p]) => p));
+    if (stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path))) {
+      removeStaging(leftover);
+    }
+  }
+}
+
+/**
+ * True when `file` is a regular file that starts as every manifest synth writes does
+ * (`MANIFEST_HEADER`), or holds the start of that header only (a write cut short by a kill).
+ */
+function writtenBySynth(file: string): boolean {
+  if (entryAt(file) !== 'file') return false;
+  const text = readFileSync(file, 'utf8');
+  return text.startsWith(MANIFEST_HEADER) || MANIFEST_HEADER.startsWith(text);
+}
+
 /** A new folder: staged beside it and renamed into place in one step. */
 function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const prefix = freshStagingPrefix(target);
-  // Staging folders of killed runs into this same new folder hold only generated files, each
-  // listed in the manifest written first; a look-alike holding anything else is left alone.
-  for (const name of readdirSync(parent)) {
-    const pid = Number(name.slice(prefix.length));
-    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0) {
-      const leftover = join(parent, name);
-      const listed = new Set(stagedManifest(join(leftover, MANIFEST_FILE)).map(([p]) => p));
-      const ours = stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path));
-      if (ours && (pid === process.pid || !processAlive(pid))) removeStaging(leftover);
-    }
-  }
-  const staging = join(parent, `${prefix}${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+  const madeParent = mkdirSync(parent, { recursive: true });
+  const staging = join(parent, `${freshStagingPrefix(target)}${process.pid}`);
   try {
+    removeFreshLeftovers(target);
+    rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const appeared = (code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory';
     try {
       removeStaging(staging);
+      // The folders this run made on the way, deepest first, and only while empty.
+      if (madeParent !== undefined && !appeared) removeEmptyFolders(parent, dirname(madeParent));
     } catch (rollbackError) {
       throw new OutputWriteError(target, error, rollbackError);
     }
-    const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory') {
+    if (appeared) {
       // The folder appeared meanwhile (another run, or the user): write into it under its lock
       // and the ownership rule, as if it had been there from the start.
       return writeOwnedFiles(files, target);
