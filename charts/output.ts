@@ -116,6 +116,20 @@ export class OutputReadPermissionError extends OutputOwnershipError {
 }
 
 /**
+ * Raised, before anything is written, when the output folder's path or place makes the write
+ * impossible: a path the run would use is longer than the system takes (`PATH_MAX`), or a folder
+ * the run changes is a mount point of another file system (a rename cannot cross file systems,
+ * EXDEV). One line per problem, naming the path and the fix; the CLI reports it as bad input.
+ */
+export class OutputPathError extends OutputOwnershipError {
+  public constructor(outDir: string, problems: readonly string[]) {
+    super(outDir, problems);
+    this.message = `cannot write ${outDir}:\n${problems.map(line => `  - ${line}`).join('\n')}`;
+    this.name = 'OutputPathError';
+  }
+}
+
+/**
  * Raised when writing failed part way (a full disk, an I/O error): `cause` is the file system
  * error. `rolledBack` tells whether every file was put back as it was (a folder that did not exist
  * is not created); when false, the rollback failed too and the next run completes the change.
@@ -985,11 +999,17 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
   }
   const refused = refusedFolder(resolved);
   if (refused !== undefined) throw new OutputFolderRefusedError(outDir, refused);
-  if (kind === 'missing') return writeFresh(files, requested);
+  if (kind === 'missing') {
+    const tooLong = pathLengthProblem(files, requested, true);
+    if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
+    return writeFresh(files, requested);
+  }
   const target = realpathSync(requested);
   if (entryAt(target) !== 'directory') {
     throw new OutputOwnershipError(outDir, [`${outDir} is not a folder`]);
   }
+  const tooLong = pathLengthProblem(files, target, false);
+  if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
   const release = takeLock(target, outDir);
   let report: WriteReport;
   try {
@@ -1068,6 +1088,8 @@ function writeLocked(
   // Only folders where a file changes: a read-only folder whose files stay as they are is fine.
   const denied = permissionProblems(target, [...changed.keys(), ...removed]);
   if (denied.length > 0) throw new OutputPermissionError(outDir, denied);
+  const crossing = mountProblems(target, [...changed.keys(), ...removed]);
+  if (crossing.length > 0) throw new OutputPathError(outDir, crossing);
   // Owned files this run replaces or removes; each gets a second name (a hard link, or a copy)
   // in the staging folder before the swap, so a rollback and a killed run's recovery find it.
   const replaced = [...owned.keys()].filter(
@@ -1283,6 +1305,65 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
     removeStaging(staging);
   }
   return claims;
+}
+
+/**
+ * Longest path the system takes, bytes, without the terminating NUL: `PATH_MAX` is 4096 on Linux
+ * (`<linux/limits.h>`) and 1024 on macOS (`<sys/syslimits.h>`), both counting the NUL.
+ */
+const PATH_MAX_BYTES = process.platform === 'darwin' ? 1023 : 4095;
+
+/**
+ * The problem, or undefined, with the lengths of the paths a write of `files` uses: the staging
+ * paths (`<target>/.synth-staging-<pid>/new/<path>` into an existing folder,
+ * `<parent>/.<name>.synth-staging-<pid>/<path>` for a new one) and the final ones. A path longer
+ * than `PATH_MAX_BYTES` fails with ENAMETOOLONG half way; this tells up front by how much the
+ * output folder's path must shrink.
+ */
+function pathLengthProblem(
+  files: ReadonlyMap<string, string>,
+  target: string,
+  fresh: boolean,
+): string | undefined {
+  const staging = fresh
+    ? join(dirname(target), `${freshStagingPrefix(target)}${process.pid}`)
+    : join(target, `${STAGING_PREFIX}${process.pid}`, 'new');
+  let longest = '';
+  for (const path of files.keys()) {
+    for (const full of [join(staging, path), join(target, path)]) {
+      if (Buffer.byteLength(full) > Buffer.byteLength(longest)) longest = full;
+    }
+  }
+  const excess = Buffer.byteLength(longest) - PATH_MAX_BYTES;
+  if (excess <= 0) return undefined;
+  const own = Buffer.byteLength(target);
+  return `the folder's path is ${own} bytes long, and synth would use paths of up to ${Buffer.byteLength(longest)} bytes in it (${relative(dirname(target), longest)}), more than the ${PATH_MAX_BYTES} bytes a path may have here (PATH_MAX); give an output folder whose path is at most ${Math.max(own - excess, 1)} bytes long`;
+}
+
+/**
+ * Folders of the existing output folder `target` that a run renames files into or out of (the
+ * folders on the way to each of `paths`, relative) and that lie on another file system than
+ * `target` itself (a mount point, or a folder under one): the new files are staged in `target`,
+ * and rename(2) cannot move a file across file systems (EXDEV). Links are not followed (the run
+ * never writes through them). Sorted lines naming the folder and the fix.
+ */
+function mountProblems(target: string, paths: Iterable<string>): string[] {
+  const device = lstatSync(target).dev;
+  const problems = new Set<string>();
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      if (entryAt(join(target, folder)) !== 'directory') break;
+      if (lstatSync(join(target, folder)).dev !== device) {
+        problems.add(
+          `${folder}/: is on another file system than the output folder (a mount point in it), and synth moves files into place by renaming them from a staging folder in the output folder, which cannot cross file systems (EXDEV); unmount it, or give an output folder with no mount point inside`,
+        );
+        break;
+      }
+    }
+  }
+  return [...problems].sort();
 }
 
 /** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
