@@ -220,10 +220,24 @@ export async function writeSweepSvg(
   source: string,
   file: string,
 ): Promise<void> {
-  writeFileAtomically(file, await renderVegaLiteSvg(sweepChartSpec(result, source)));
+  writeFileAtomically(
+    file,
+    await renderVegaLiteSvg(sweepChartSpec(result, source)),
+    isChartSvgStart,
+  );
+}
+
+/**
+ * True for what a chart write killed part way leaves in its temporary file: the start of an SVG
+ * document as these charts render it (`<svg`), or nothing yet. `writeFileAtomically` removes such
+ * a file of a killed run on the next write to the same chart.
+ */
+function isChartSvgStart(content: Buffer): boolean {
+  const text = content.subarray(0, 4).toString('latin1');
+  return text.startsWith('<svg') || '<svg'.startsWith(text);
 }
 
 /** Renders and writes the chart atomically (`writeFileAtomically`: flushed, then renamed). */
 export async function writeChartSvg(details: SimulationDetails, file: string): Promise<void> {
-  writeFileAtomically(file, await renderChartSvg(details));
+  writeFileAtomically(file, await renderChartSvg(details), isChartSvgStart);
 }
