@@ -214,17 +214,9 @@ export async function renderChartSvg(details: SimulationDetails): Promise<string
   return renderVegaLiteSvg(chartSpec(details));
 }
 
-/** Renders and writes the sweep chart atomically. */
-export async function writeSweepSvg(
-  result: SweepResult,
-  source: string,
-  file: string,
-): Promise<void> {
-  writeFileAtomically(
-    file,
-    await renderVegaLiteSvg(sweepChartSpec(result, source)),
-    isChartSvgStart,
-  );
+/** Renders the sweep's cost-risk chart to SVG text; `source` names the load in its title. */
+export async function renderSweepSvg(result: SweepResult, source: string): Promise<string> {
+  return renderVegaLiteSvg(sweepChartSpec(result, source));
 }
 
 /**
@@ -237,7 +229,11 @@ function isChartSvgStart(content: Buffer): boolean {
   return text.startsWith('<svg') || '<svg'.startsWith(text);
 }
 
-/** Renders and writes the chart atomically (`writeFileAtomically`: flushed, then renamed). */
-export async function writeChartSvg(details: SimulationDetails, file: string): Promise<void> {
-  writeFileAtomically(file, await renderChartSvg(details), isChartSvgStart);
+/**
+ * Writes a rendered chart (`renderChartSvg`, `renderSweepSvg`) to `file` atomically, synchronously
+ * (`writeFileAtomically`: flushed, then renamed; a killed earlier write's temporary file removed).
+ * @throws the `fs` error of the write (ENOSPC, EACCES, ...); `file` is then as it was.
+ */
+export function writeChartSvgFile(file: string, svg: string): void {
+  writeFileAtomically(file, svg, isChartSvgStart);
 }
