@@ -8,117 +8,46 @@
  * outside the write. A signal that arrives while the write has begun (its lock appeared) must be
  * held.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  cpSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signalExitCode } from '../../cli/hold-signals';
-import { CLI, ROOT, tree } from './synth-run';
+import { stopAll, stoppedRun, type Moment } from './stopped-run';
+import { ROOT, tree } from './synth-run';
 
 /** A run's own files beside the output: its staging folder, its lock and the lock's helpers. */
 const isLeftover = (name: string): boolean =>
   name.startsWith('.synth-staging-') || name.startsWith('.synth-lock');
 
 /**
- * When the signal goes: `afterLockMs` after the run's lock appears in the folder (the write has
+ * When the signal goes: `afterWriteMs` after the run's lock appears in the folder (the write has
  * begun; the write of this output takes 100-400 ms here), or `afterStartMs` after the process
  * started (still loading: before the write). Spread over the whole run, SIGTERM and SIGINT taking
  * turns; four of them through npm with the signal to the process group.
  */
-interface Moment {
-  readonly signal: 'SIGTERM' | 'SIGINT';
-  readonly via: 'node' | 'npm';
-  readonly afterLockMs?: number;
-  readonly afterStartMs?: number;
-}
-
 const MOMENTS: readonly Moment[] = [
   { signal: 'SIGTERM', via: 'node', afterStartMs: 300 },
-  { signal: 'SIGINT', via: 'node', afterLockMs: 0 },
-  { signal: 'SIGTERM', via: 'node', afterLockMs: 0 },
-  { signal: 'SIGINT', via: 'node', afterLockMs: 20 },
-  { signal: 'SIGTERM', via: 'node', afterLockMs: 60 },
-  { signal: 'SIGINT', via: 'node', afterLockMs: 150 },
-  { signal: 'SIGTERM', via: 'node', afterLockMs: 400 },
-  { signal: 'SIGINT', via: 'npm', afterLockMs: 0 },
-  { signal: 'SIGTERM', via: 'npm', afterLockMs: 20 },
-  { signal: 'SIGINT', via: 'npm', afterLockMs: 100 },
-  { signal: 'SIGTERM', via: 'npm', afterLockMs: 300 },
+  { signal: 'SIGINT', via: 'node', afterWriteMs: 0 },
+  { signal: 'SIGTERM', via: 'node', afterWriteMs: 0 },
+  { signal: 'SIGINT', via: 'node', afterWriteMs: 20 },
+  { signal: 'SIGTERM', via: 'node', afterWriteMs: 60 },
+  { signal: 'SIGINT', via: 'node', afterWriteMs: 150 },
+  { signal: 'SIGTERM', via: 'node', afterWriteMs: 400 },
+  { signal: 'SIGINT', via: 'npm', afterWriteMs: 0 },
+  { signal: 'SIGTERM', via: 'npm', afterWriteMs: 20 },
+  { signal: 'SIGINT', via: 'npm', afterWriteMs: 100 },
+  { signal: 'SIGTERM', via: 'npm', afterWriteMs: 300 },
 ];
-
-interface Ending {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stderr: string;
-}
 
 describe('synth --out stopped by SIGTERM or SIGINT', () => {
   let work: string;
-  const running = new Set<ChildProcess>();
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'synth-signals-'));
   });
-  afterEach(() => {
-    // A failed assertion must not leave runs behind: stop every process group still running.
-    for (const child of running) {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // ESRCH: the group has ended.
-      }
-    }
-    running.clear();
-  });
+  // A failed assertion must not leave runs behind.
+  afterEach(stopAll);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-  /** Runs synth of `config` into `out` and sends the signal at `moment`; resolves on exit. */
-  function stopped(config: string, out: string, moment: Moment): Promise<Ending> {
-    const args = ['synth', '--config', config, '--out', out];
-    const child =
-      moment.via === 'node'
-        ? spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, detached: true })
-        : spawn('npm', ['run', '--silent', ...args.slice(0, 1), '--', ...args.slice(1)], {
-            cwd: ROOT,
-            detached: true,
-          });
-    running.add(child);
-    const pid = child.pid ?? 0;
-    const send = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      // node: the process itself; npm: its group, as a terminal's Ctrl-C reaches every process.
-      process.kill(moment.via === 'node' ? pid : -pid, moment.signal);
-    };
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timers: NodeJS.Timeout[] = [];
-    const watcher = watch(out);
-    let sent = false;
-    if (moment.afterStartMs !== undefined) {
-      timers.push(setTimeout(send, moment.afterStartMs));
-    } else {
-      watcher.on('change', (_event, name) => {
-        if (sent || !isLeftover(String(name))) return;
-        sent = true;
-        timers.push(setTimeout(send, moment.afterLockMs));
-      });
-    }
-    return new Promise(done => {
-      child.on('close', (status, signal) => {
-        watcher.close();
-        for (const timer of timers) clearTimeout(timer);
-        done({ status, signal, stderr });
-      });
-    });
-  }
 
   it('leaves the whole old or the whole new output, and no leftovers, at every moment', async () => {
     // GIVEN reference outputs of the old spec (prod) and of a new one (bigger brokers and volumes:
@@ -148,7 +77,12 @@ describe('synth --out stopped by SIGTERM or SIGINT', () => {
         const parent = join(work, `case-${index}`);
         const out = join(parent, 'platform');
         cpSync(referenceOld, out, { recursive: true });
-        const ending = await stopped(newSpec, out, moment);
+        const ending = await stoppedRun(
+          ['synth', '--config', newSpec, '--out', out],
+          moment,
+          out,
+          isLeftover,
+        );
         const leftovers = [...readdirSync(parent), ...readdirSync(out)].filter(isLeftover);
         return { moment, ending, files: tree(out), leftovers, beside: readdirSync(parent) };
       }),
@@ -184,7 +118,7 @@ describe('synth --out stopped by SIGTERM or SIGINT', () => {
       expect({ ...context, outcome }).toEqual({
         ...context,
         outcome:
-          moment.afterLockMs !== undefined && moment.afterLockMs <= 20
+          moment.afterWriteMs !== undefined && moment.afterWriteMs <= 20
             ? 'held'
             : expect.stringMatching(/^(held|finished|killed outside the write)$/),
       });
