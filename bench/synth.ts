@@ -22,14 +22,24 @@ export function largeSpec(): unknown {
   };
 }
 
-/** Wall time of `npm run synth` as a user runs it (tsx start-up, module loading, writing files). */
+/**
+ * Wall time of what `npm run synth` runs (`node --import tsx cli/main.ts synth`: tsx's loader
+ * start-up, module loading, writing files), without npm itself.
+ */
 function processWallMs(): number {
   const out = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   const start = performance.now();
   const result = spawnSync(
-    join(__dirname, '..', 'node_modules', '.bin', 'tsx'),
-    [join(__dirname, '..', 'cli', 'main.ts'), 'synth', '--out', join(out, 'dist')],
-    { encoding: 'utf8' },
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(__dirname, '..', 'cli', 'main.ts'),
+      'synth',
+      '--out',
+      join(out, 'dist'),
+    ],
+    { cwd: join(__dirname, '..'), encoding: 'utf8' },
   );
   const elapsed = performance.now() - start;
   rmSync(out, { recursive: true, force: true });

@@ -12,6 +12,8 @@
  * change from the previous publication is one Strimzi, Kafka or Kubernetes refuse (transitions.ts).
  */
 import { App } from 'cdk8s';
+import { writeHoldingSignals } from '../cli/hold-signals';
+import { processIo } from '../cli/io';
 import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
 import { publishInputs } from './publish';
 import { chartFiles, buildApp, type KubeObject } from './synth';
@@ -19,44 +21,57 @@ import { previousOutputObjects, transitionReport } from './transitions';
 import { SpecError, formatIssue } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 
-try {
-  const { spec, out } = publishInputs(process.env);
-  const app = new App();
-  const loaded = loadSpecFile(spec);
-  const built = buildApp(loaded, app);
-  app.synth();
-  // Changes Strimzi, Kafka or Kubernetes refuse relative to what was published last time.
-  let previous: KubeObject[];
+/**
+ * Validates, synthesizes and publishes as described above, holding SIGINT, SIGTERM and SIGHUP while
+ * PLATFORM_OUT is written (`cli/hold-signals.ts`: one that arrives then ends the process with 128 +
+ * its number once the folder holds one whole output). Errors go to stderr with exit status 1.
+ */
+async function publish(): Promise<void> {
   try {
-    previous = previousOutputObjects(out);
+    const { spec, out } = publishInputs(process.env);
+    const app = new App();
+    const loaded = loadSpecFile(spec);
+    const built = buildApp(loaded, app);
+    app.synth();
+    // Changes Strimzi, Kafka or Kubernetes refuse relative to what was published last time.
+    let previous: KubeObject[];
+    try {
+      previous = previousOutputObjects(out);
+    } catch (error) {
+      throw new Error(`PLATFORM_OUT: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const transitions = transitionReport(
+      previous,
+      built.flatMap(({ chart }) => chart.toJson() as KubeObject[]),
+      loaded.spec,
+    );
+    if (transitions.problems.length > 0) {
+      throw new SpecError(transitions.problems, `the platform spec (compared with ${out})`);
+    }
+    for (const warning of transitions.warnings) {
+      process.stderr.write(`warning: ${formatIssue(warning)}\n`);
+    }
+    let report: WriteReport;
+    try {
+      report = await writeHoldingSignals(() => writeOwnedFiles(chartFiles(built), out), {
+        command: 'cdk8s app',
+        target: out,
+        io: processIo,
+      });
+    } catch (error) {
+      // Files in the way, a refused folder, another run: PLATFORM_OUT is the input to change.
+      if (error instanceof OutputOwnershipError) throw new Error(`PLATFORM_OUT: ${error.message}`);
+      throw error;
+    }
+    process.stderr.write(
+      `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
+    );
   } catch (error) {
-    throw new Error(`PLATFORM_OUT: ${error instanceof Error ? error.message : String(error)}`);
+    process.stderr.write(
+      `${error instanceof Error ? error.message : String(error)}\nNothing was published.\n`,
+    );
+    process.exitCode = 1;
   }
-  const transitions = transitionReport(
-    previous,
-    built.flatMap(({ chart }) => chart.toJson() as KubeObject[]),
-    loaded.spec,
-  );
-  if (transitions.problems.length > 0) {
-    throw new SpecError(transitions.problems, `the platform spec (compared with ${out})`);
-  }
-  for (const warning of transitions.warnings) {
-    process.stderr.write(`warning: ${formatIssue(warning)}\n`);
-  }
-  let report: WriteReport;
-  try {
-    report = writeOwnedFiles(chartFiles(built), out);
-  } catch (error) {
-    // Files in the way, a refused folder, another run: PLATFORM_OUT is the input to change.
-    if (error instanceof OutputOwnershipError) throw new Error(`PLATFORM_OUT: ${error.message}`);
-    throw error;
-  }
-  process.stderr.write(
-    `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
-  );
-} catch (error) {
-  process.stderr.write(
-    `${error instanceof Error ? error.message : String(error)}\nNothing was published.\n`,
-  );
-  process.exitCode = 1;
 }
+
+void publish();

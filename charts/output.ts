@@ -116,6 +116,20 @@ export class OutputReadPermissionError extends OutputOwnershipError {
 }
 
 /**
+ * Raised, before anything is written, when the output folder's path or place makes the write
+ * impossible: a path the run would use is longer than the system takes (`PATH_MAX`), or a folder
+ * the run changes is a mount point of another file system (a rename cannot cross file systems,
+ * EXDEV). One line per problem, naming the path and the fix; the CLI reports it as bad input.
+ */
+export class OutputPathError extends OutputOwnershipError {
+  public constructor(outDir: string, problems: readonly string[]) {
+    super(outDir, problems);
+    this.message = `cannot write ${outDir}:\n${problems.map(line => `  - ${line}`).join('\n')}`;
+    this.name = 'OutputPathError';
+  }
+}
+
+/**
  * Raised when writing failed part way (a full disk, an I/O error): `cause` is the file system
  * error. `rolledBack` tells whether every file was put back as it was (a folder that did not exist
  * is not created); when false, the rollback failed too and the next run completes the change.
@@ -204,7 +218,7 @@ function checkRelativePath(path: string): void {
     path.includes('\\') ||
     segments.some(s => s === '' || s === '.' || s === '..' || s === '.git') ||
     path === MANIFEST_FILE ||
-    path === LOCK_FILE ||
+    isLockEntry(segments[0] ?? '') ||
     segments[0]?.startsWith(STAGING_PREFIX) === true
   ) {
     throw new Error(`synth produced an unsafe output path ${JSON.stringify(path)}`);
@@ -689,52 +703,223 @@ function realOrSelf(path: string): string {
 const LOCK_CONTENT = /^\d+( \d+)?\n$/;
 
 /**
+ * The lock's helper files beside it, all named `.synth-lock.<...>` and each holding one run's
+ * identity (`LOCK_CONTENT`): `.synth-lock.new-<pid>[-<start>]`, the run's own complete lock,
+ * linked or renamed into place; `<file>.reap-<pid>[-<start>|empty]`, held (created exclusively)
+ * by the one run that may replace `<file>` while `<file>` names that killed run.
+ */
+const LOCK_HELPER = /^\.synth-lock\.(new|reap)-/;
+
+/** True for the lock and its helper files: synth's own, never output and never foreign. */
+function isLockEntry(name: string): boolean {
+  return name === LOCK_FILE || LOCK_HELPER.test(name);
+}
+
+/** The identity in lock content `text`, as a file name part: `<pid>-<start>`, or `empty`. */
+function identityTag(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === '' ? 'empty' : trimmed.replace(' ', '-');
+}
+
+/**
+ * Writes this run's complete lock content, `me` (`processIdentity`), to its own helper file
+ * `.synth-lock.new-<tag>` in `target` (replacing a leftover of an earlier call) and returns its
+ * path, to be linked or renamed into place whole.
+ */
+function lockCandidate(target: string, me: string): string {
+  const path = join(target, `${LOCK_FILE}.new-${identityTag(me)}`);
+  rmSync(path, { force: true });
+  const fd = openSync(path, 'wx');
+  try {
+    writeSync(fd, me);
+  } catch (error) {
+    // Not written whole (a full disk): this run's own file, not left behind.
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return path;
+}
+
+/**
+ * Creates `file` holding `me` only where nothing is there (link(2) fails with EEXIST otherwise):
+ * the file appears whole, never empty. Where the file system has no hard links, an exclusive
+ * create followed by the write (a reader may then see it empty for a moment; see
+ * `readSettledLock`).
+ * @returns false when something is at `file` already.
+ */
+function createWhole(target: string, file: string, me: string): boolean {
+  const candidate = lockCandidate(target, me);
+  try {
+    linkSync(candidate, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+  } finally {
+    rmSync(candidate, { force: true });
+  }
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, me);
+  } catch (error) {
+    // Created but not written (a full disk): this run's own empty file, not left behind.
+    closeSync(fd);
+    rmSync(file, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** How deep a takeover may go when the runs taking it over were killed too (see `replaceDead`). */
+const MAX_TAKEOVER_DEPTH = 3;
+
+/**
+ * Replaces `name` in `target` (the lock, or a helper), which holds `dead`, the content of a run
+ * that no longer runs (or of this process, left by an earlier call), with `me`, such that no two
+ * runs can both do it. Removing a killed run's lock and creating one's own is two steps, and two
+ * runs that both read the dead lock would each remove what is there, the other's new lock
+ * included, and both write the folder. So only the run that holds `<name>.reap-<dead>` (created
+ * exclusively) replaces `name`, and it reads `name` again after taking it: a lock that changed
+ * meanwhile was taken over already and is left alone. Only a run that holds the marker changes a
+ * file naming the dead run, and it renames its own complete content over it in one step. A marker
+ * whose run was killed in turn is replaced the same way, up to `MAX_TAKEOVER_DEPTH` deep.
+ * @returns true when `name` now holds `me`; false when another live run is taking it over, or it
+ *   no longer holds `dead`.
+ * @throws OutputOwnershipError for a marker that is not synth's (not a regular file holding a
+ *   run's identity); the `fs` error of a failed step.
+ */
+function replaceDead(
+  target: string,
+  outDir: string,
+  name: string,
+  dead: string,
+  me: string,
+  depth: number,
+): boolean {
+  const marker = `${name}.reap-${identityTag(dead)}`;
+  const markerPath = join(target, marker);
+  let held = createWhole(target, markerPath, me);
+  if (!held) {
+    const holder = readSettledLock(markerPath);
+    if (holder === 'missing') return false; // its run just finished: read the lock again
+    if (holder === undefined || !LOCK_CONTENT.test(holder)) {
+      throw new OutputOwnershipError(outDir, [
+        `${marker}: is not a file synth wrote (a link, a folder or a file of other content); move it away`,
+      ]);
+    }
+    if (holder !== me && holderRuns(holder.trim())) return false;
+    if (depth + 1 >= MAX_TAKEOVER_DEPTH) return false;
+    held = replaceDead(target, outDir, marker, holder, me, depth + 1);
+    if (!held) return false;
+  }
+  try {
+    // Checked again now that only this run may change it: still the dead run's?
+    const now = readSettledLock(join(target, name), 0);
+    const stillDead = now === dead && (dead === me || !holderRuns(dead.trim()));
+    if (!stillDead) return false;
+    renameSync(lockCandidate(target, me), join(target, name));
+    return true;
+  } finally {
+    rmSync(markerPath, { force: true });
+  }
+}
+
+/**
+ * Removes the lock helpers (`LOCK_HELPER`) that killed runs, or earlier calls of this process,
+ * left in `target`: a helper whose content names a run that no longer runs. Called while holding
+ * the lock; a helper of a live run, or any file of other content, is left alone.
+ */
+function removeDeadLockHelpers(target: string, me: string): void {
+  for (const name of readdirSync(target)) {
+    if (!LOCK_HELPER.test(name)) continue;
+    const text = readSettledLock(join(target, name), 0);
+    if (typeof text !== 'string' || !LOCK_CONTENT.test(text)) continue;
+    if (text === me || !holderRuns(text.trim())) rmSync(join(target, name), { force: true });
+  }
+}
+
+/**
+ * One attempt of `takeLock`: true when the lock now holds `me`, false to try again (the lock was
+ * released meanwhile, or another run took over the killed run's lock first).
+ * @throws OutputOwnershipError when a live run holds the lock or the lock is not synth's.
+ */
+function takeOnce(target: string, outDir: string, file: string, me: string): boolean {
+  if (createWhole(target, file, me)) return true;
+  const holder = readSettledLock(file);
+  if (holder === 'missing') return false; // its run just released it
+  if (holder === undefined || (holder !== '' && !LOCK_CONTENT.test(holder))) {
+    throw new OutputOwnershipError(outDir, [
+      `${LOCK_FILE}: is not a lock synth wrote (a link, a folder or a file of other content); move it away`,
+    ]);
+  }
+  // A lock naming this very process is left by an earlier call whose clean-up failed (writes
+  // are synchronous, so no call of this process is still writing).
+  if (holder !== '' && holder !== me && holderRuns(holder.trim())) {
+    throw new OutputOwnershipError(outDir, [
+      `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
+    ]);
+  }
+  return replaceDead(target, outDir, LOCK_FILE, holder, me, 0);
+}
+
+/** Removes the lock and every lock helper in `target` that holds `me` (this run's own). */
+function removeOwnLockFiles(target: string, me: string): void {
+  for (const name of readdirSync(target)) {
+    if (isLockEntry(name) && readSettledLock(join(target, name), 0) === me) {
+      rmSync(join(target, name), { force: true });
+    }
+  }
+}
+
+/**
  * Takes the folder's lock, or throws when another live run holds it. A lock left by a run that
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
- * over; a `.synth-lock` that is a link, a folder or a file with other content is not synth's, and
- * is refused, never removed. Another run creates its lock and then writes its pid, and removes it
- * when done, so what this run reads may be between those steps: a lock that is gone is tried
- * again, and an empty or partly written one is read again for up to `LOCK_SETTLE_MS` before it
- * counts as a killed run's (`readSettledLock`).
+ * over, by one run only (`replaceDead`); a `.synth-lock` that is a link, a folder or a file with
+ * other content is not synth's, and is refused, never removed. This run's lock appears whole
+ * (`createWhole`); a lock that is gone is tried again, and an empty or partly written one (left
+ * by an older synth, or where the file system has no hard links) is read again for up to
+ * `LOCK_SETTLE_MS` before it counts as a killed run's (`readSettledLock`). Once held, the helper
+ * files of killed runs are removed (`removeDeadLockHelpers`).
+ * @param target the output folder, resolved; `outDir` names it in messages.
+ * @returns the release: removes the lock.
+ * @throws OutputOwnershipError when another live run holds or is taking over the lock, or the lock
+ *   is not synth's; the `fs` error of a failed step (nothing of the output changed).
  */
-function takeLock(target: string, outDir: string): () => void {
+export function takeLock(target: string, outDir: string = target): () => void {
   const file = join(target, LOCK_FILE);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(file, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readSettledLock(file);
-      if (holder === 'missing') continue; // its run just released it
-      if (holder === undefined || (holder !== '' && !LOCK_CONTENT.test(holder))) {
-        throw new OutputOwnershipError(outDir, [
-          `${LOCK_FILE}: is not a lock synth wrote (a link, a folder or a file of other content); move it away`,
-        ]);
+  const me = `${processIdentity(process.pid)}\n`;
+  const release = (): void => {
+    rmSync(file, { force: true });
+  };
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (takeOnce(target, outDir, file, me)) {
+        removeDeadLockHelpers(target, me);
+        return release;
       }
-      // A lock naming this very process is left by an earlier call whose clean-up failed (writes
-      // are synchronous, so no call of this process is still writing).
-      const own = holder === `${processIdentity(process.pid)}\n`;
-      if (holder !== '' && !own && holderRuns(holder.trim())) {
-        throw new OutputOwnershipError(outDir, [
-          `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
-        ]);
-      }
-      rmSync(file, { force: true }); // left by a run that was killed
-      continue;
     }
+  } catch (error) {
+    // Nothing of this run's may stay: its lock, its candidate, a marker it held.
     try {
-      writeSync(fd, `${processIdentity(process.pid)}\n`);
-    } catch (error) {
-      // Created but not written (a full disk): this run's own empty file, not left behind.
-      closeSync(fd);
-      rmSync(file, { force: true });
-      throw error;
+      removeOwnLockFiles(target, me);
+    } catch {
+      // The first error tells more; what is left names this run, and the next run removes it.
     }
-    closeSync(fd);
-    return () => rmSync(file, { force: true });
+    throw error;
   }
-  throw new OutputOwnershipError(outDir, [`${LOCK_FILE}: could not take the folder's lock`]);
+  throw new OutputOwnershipError(outDir, [
+    `${LOCK_FILE}: another synth run is taking over the lock a killed run left; wait for it to finish, then run synth again`,
+  ]);
 }
 
 /** How long an empty or partly written lock is read again before it counts as a killed run's. */
@@ -746,11 +931,14 @@ const LOCK_PREFIX = /^\d*( \d*)?$/;
 /**
  * The content of the lock `file`: 'missing' when there is none (any more), undefined when it is
  * not a regular file, else its text, read again every 20 ms while it is empty or only partly
- * written (`LOCK_PREFIX`), for up to `LOCK_SETTLE_MS`: a live run writes its pid right after
+ * written (`LOCK_PREFIX`), for up to `settleMs` (default `LOCK_SETTLE_MS`; 0 reads once): a live run writes its pid right after
  * creating the file.
  */
-function readSettledLock(file: string): string | 'missing' | undefined {
-  const deadline = Date.now() + LOCK_SETTLE_MS;
+function readSettledLock(
+  file: string,
+  settleMs: number = LOCK_SETTLE_MS,
+): string | 'missing' | undefined {
+  const deadline = Date.now() + settleMs;
   for (;;) {
     const kind = entryAt(file);
     if (kind === 'missing') return 'missing';
@@ -811,14 +999,22 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
   }
   const refused = refusedFolder(resolved);
   if (refused !== undefined) throw new OutputFolderRefusedError(outDir, refused);
-  if (kind === 'missing') return writeFresh(files, requested);
+  if (kind === 'missing') {
+    const tooLong = pathLengthProblem(files, requested, true);
+    if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
+    return writeFresh(files, requested);
+  }
   const target = realpathSync(requested);
   if (entryAt(target) !== 'directory') {
     throw new OutputOwnershipError(outDir, [`${outDir} is not a folder`]);
   }
+  const tooLong = pathLengthProblem(files, target, false);
+  if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
   const release = takeLock(target, outDir);
   let report: WriteReport;
   try {
+    // A run killed while it created this folder left its staging folder beside it.
+    removeFreshLeftovers(requested);
     report = writeLocked(files, outDir, target);
   } catch (error) {
     try {
@@ -873,7 +1069,7 @@ function writeLocked(
     path => !files.has(path) && entryAt(join(target, path)) === 'file',
   );
   const foreign = listFiles(target, new Set([...owned.keys(), ...files.keys()])).filter(
-    path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE && path !== LOCK_FILE,
+    path => !owned.has(path) && !files.has(path) && path !== MANIFEST_FILE && !isLockEntry(path),
   );
   // An owned file that already holds exactly the planned content stays in place: nothing to
   // stage, move aside or swap (a re-run of an unchanged spec touches only the manifest). It
@@ -892,6 +1088,8 @@ function writeLocked(
   // Only folders where a file changes: a read-only folder whose files stay as they are is fine.
   const denied = permissionProblems(target, [...changed.keys(), ...removed]);
   if (denied.length > 0) throw new OutputPermissionError(outDir, denied);
+  const crossing = mountProblems(target, [...changed.keys(), ...removed]);
+  if (crossing.length > 0) throw new OutputPathError(outDir, crossing);
   // Owned files this run replaces or removes; each gets a second name (a hard link, or a copy)
   // in the staging folder before the swap, so a rollback and a killed run's recovery find it.
   const replaced = [...owned.keys()].filter(
@@ -1109,6 +1307,65 @@ function recoverAbandonedStaging(target: string): Array<[string, string]> {
   return claims;
 }
 
+/**
+ * Longest path the system takes, bytes, without the terminating NUL: `PATH_MAX` is 4096 on Linux
+ * (`<linux/limits.h>`) and 1024 on macOS (`<sys/syslimits.h>`), both counting the NUL.
+ */
+const PATH_MAX_BYTES = process.platform === 'darwin' ? 1023 : 4095;
+
+/**
+ * The problem, or undefined, with the lengths of the paths a write of `files` uses: the staging
+ * paths (`<target>/.synth-staging-<pid>/new/<path>` into an existing folder,
+ * `<parent>/.<name>.synth-staging-<pid>/<path>` for a new one) and the final ones. A path longer
+ * than `PATH_MAX_BYTES` fails with ENAMETOOLONG half way; this tells up front by how much the
+ * output folder's path must shrink.
+ */
+function pathLengthProblem(
+  files: ReadonlyMap<string, string>,
+  target: string,
+  fresh: boolean,
+): string | undefined {
+  const staging = fresh
+    ? join(dirname(target), `${freshStagingPrefix(target)}${process.pid}`)
+    : join(target, `${STAGING_PREFIX}${process.pid}`, 'new');
+  let longest = '';
+  for (const path of files.keys()) {
+    for (const full of [join(staging, path), join(target, path)]) {
+      if (Buffer.byteLength(full) > Buffer.byteLength(longest)) longest = full;
+    }
+  }
+  const excess = Buffer.byteLength(longest) - PATH_MAX_BYTES;
+  if (excess <= 0) return undefined;
+  const own = Buffer.byteLength(target);
+  return `the folder's path is ${own} bytes long, and synth would use paths of up to ${Buffer.byteLength(longest)} bytes in it (${relative(dirname(target), longest)}), more than the ${PATH_MAX_BYTES} bytes a path may have here (PATH_MAX); give an output folder whose path is at most ${Math.max(own - excess, 1)} bytes long`;
+}
+
+/**
+ * Folders of the existing output folder `target` that a run renames files into or out of (the
+ * folders on the way to each of `paths`, relative) and that lie on another file system than
+ * `target` itself (a mount point, or a folder under one): the new files are staged in `target`,
+ * and rename(2) cannot move a file across file systems (EXDEV). Links are not followed (the run
+ * never writes through them). Sorted lines naming the folder and the fix.
+ */
+function mountProblems(target: string, paths: Iterable<string>): string[] {
+  const device = lstatSync(target).dev;
+  const problems = new Set<string>();
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      if (entryAt(join(target, folder)) !== 'directory') break;
+      if (lstatSync(join(target, folder)).dev !== device) {
+        problems.add(
+          `${folder}/: is on another file system than the output folder (a mount point in it), and synth moves files into place by renaming them from a staging folder in the output folder, which cannot cross file systems (EXDEV); unmount it, or give an output folder with no mount point inside`,
+        );
+        break;
+      }
+    }
+  }
+  return [...problems].sort();
+}
+
 /** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
 const NAME_MAX_BYTES = 255;
 
@@ -1128,37 +1385,69 @@ function freshStagingPrefix(target: string): string {
   return `.${characters.join('')}~${sha256(name).slice(0, 16)}${suffix}`;
 }
 
+/**
+ * Removes the staging folders that killed runs creating the new folder `target` left beside it
+ * (`.<name>.synth-staging-<pid>`, see `freshStagingPrefix`), whether `target` exists by now or not.
+ * Such a folder is synth's only when its pid is a plain number of a process that no longer runs
+ * (or this one's: an earlier call), and it holds a manifest synth wrote (whole, or cut short by
+ * the kill) and only files that manifest lists (the manifest is written first); a look-alike
+ * holding anything else is left alone. Nothing happens where this user may not list and change
+ * the parent folder.
+ * @throws the `fs` error of listing the parent or removing a leftover.
+ */
+function removeFreshLeftovers(target: string): void {
+  const parent = dirname(target);
+  // Where this user cannot list and change the parent, no run of theirs staged there.
+  if (!mayAccess(parent, constants.R_OK | constants.W_OK | constants.X_OK)) return;
+  const prefix = freshStagingPrefix(target);
+  for (const name of readdirSync(parent)) {
+    const pidText = name.slice(prefix.length);
+    if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
+    const pid = Number(pidText);
+    const leftover = join(parent, name);
+    if (entryAt(leftover) !== 'directory' || (pid !== process.pid && processAlive(pid))) continue;
+    const manifest = join(leftover, MANIFEST_FILE);
+    if (entryAt(manifest) !== 'missing' && !writtenBySynth(manifest)) continue;
+    const listed = new Set(stagedManifest(manifest).map(([p]) => p));
+    if (stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path))) {
+      removeStaging(leftover);
+    }
+  }
+}
+
+/**
+ * True when `file` is a regular file that starts as every manifest synth writes does
+ * (`MANIFEST_HEADER`), or holds the start of that header only (a write cut short by a kill).
+ */
+function writtenBySynth(file: string): boolean {
+  if (entryAt(file) !== 'file') return false;
+  const text = readFileSync(file, 'utf8');
+  return text.startsWith(MANIFEST_HEADER) || MANIFEST_HEADER.startsWith(text);
+}
+
 /** A new folder: staged beside it and renamed into place in one step. */
 function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const prefix = freshStagingPrefix(target);
-  // Staging folders of killed runs into this same new folder hold only generated files, each
-  // listed in the manifest written first; a look-alike holding anything else is left alone.
-  for (const name of readdirSync(parent)) {
-    const pid = Number(name.slice(prefix.length));
-    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0) {
-      const leftover = join(parent, name);
-      const listed = new Set(stagedManifest(join(leftover, MANIFEST_FILE)).map(([p]) => p));
-      const ours = stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path));
-      if (ours && (pid === process.pid || !processAlive(pid))) removeStaging(leftover);
-    }
-  }
-  const staging = join(parent, `${prefix}${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+  const madeParent = mkdirSync(parent, { recursive: true });
+  const staging = join(parent, `${freshStagingPrefix(target)}${process.pid}`);
   try {
+    removeFreshLeftovers(target);
+    rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const appeared = (code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory';
     try {
       removeStaging(staging);
+      // The folders this run made on the way, deepest first, and only while empty.
+      if (madeParent !== undefined && !appeared) removeEmptyFolders(parent, dirname(madeParent));
     } catch (rollbackError) {
       throw new OutputWriteError(target, error, rollbackError);
     }
-    const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory') {
+    if (appeared) {
       // The folder appeared meanwhile (another run, or the user): write into it under its lock
       // and the ownership rule, as if it had been there from the start.
       return writeOwnedFiles(files, target);

@@ -5,7 +5,8 @@
  * - `0` success;
  * - `1` bad input: an unknown or malformed option, a missing file, a bad path (an output folder
  *   that is a file, a link to a missing folder, or holds a folder synth must change that this user
- *   cannot write), an invalid spec; for `status` also a cluster it cannot read or no controller in
+ *   cannot write, a path longer than the system takes, or a mount point inside it), an invalid
+ *   spec; for `status` also a cluster it cannot read or no controller in
  *   `--namespace`. Every problem is on stderr and nothing was written;
  * - `2` an unexpected failure (a bug, or the environment: a full disk or an I/O error while
  *   writing, after which synth has put every file back and says so). The message is on stderr.

@@ -96,20 +96,65 @@ function hasControlCharacter(text: string): boolean {
 }
 
 /**
- * Problem with the name of a folder that `dir` would create, or undefined: an empty path (it would
- * mean the working folder), or a folder name to be created that holds a control character or
- * starts or ends with white space (these come from a stray quote, a pasted line break or an unset
- * shell variable, never from intent, and every printed path and command with them misleads), or
- * that is longer than a file system takes (`NAME_MAX_BYTES`; `mkdir` would fail half way).
- * Folders that already exist are the user's choice and pass.
+ * Problem with the name of an entry the user's `path` would create, or undefined: a name that
+ * holds a control character or starts or ends with white space (these come from a stray quote, a
+ * pasted line break or an unset shell variable, never from intent, and every printed path and
+ * command with them misleads), or that is longer than a file system takes (`NAME_MAX_BYTES`;
+ * the write would fail half way with a raw ENAMETOOLONG). One check for every name a user gives
+ * for synth's folders and the simulator's files.
+ * @param kind what the entry is, for the message: `folder` or `file`.
+ */
+function newNameProblem(
+  option: string,
+  path: string,
+  name: string,
+  kind: 'folder' | 'file',
+): string | undefined {
+  if (hasControlCharacter(name)) {
+    return `${option}: ${JSON.stringify(path)} would create a ${kind} named ${JSON.stringify(name)}, with a control character (a line break, a tab) in it; give the path without it`;
+  }
+  if (Buffer.byteLength(name) > NAME_MAX_BYTES) {
+    return `${option}: ${JSON.stringify(path)} would create a ${kind} whose name is ${Buffer.byteLength(name)} bytes long, more than the ${NAME_MAX_BYTES} a file system takes for one name; give a shorter name`;
+  }
+  if (name !== name.trim()) {
+    return `${option}: ${JSON.stringify(path)} would create a ${kind} named ${JSON.stringify(name)}, which starts or ends with white space (a stray quote or space?); give the name without it`;
+  }
+  return undefined;
+}
+
+/**
+ * Longest path the system takes, bytes, without the terminating NUL: `PATH_MAX` is 4096 on Linux
+ * (`<linux/limits.h>`) and 1024 on macOS (`<sys/syslimits.h>`), both counting the NUL.
+ */
+const PATH_MAX_BYTES = process.platform === 'darwin' ? 1023 : 4095;
+
+/**
+ * Problem with the path the user gave for a new entry, before its names are checked, or
+ * undefined: an empty path (it would mean the working folder), or a `~` no shell expanded.
+ */
+function pathTextProblem(
+  option: string,
+  path: string,
+  kind: 'folder' | 'file',
+  example: string,
+): string | undefined {
+  if (path === '') {
+    return `${option}: the path is empty (an unset variable?); give a ${kind}, for example ${example}`;
+  }
+  if (unexpandedTilde(path) && !existsSync(path.split('/')[0] ?? path)) {
+    return `${option}: ${path}: ${TILDE_HINT}`;
+  }
+  return undefined;
+}
+
+/**
+ * Problem with the name of a folder that `dir` would create, or undefined: an empty path, an
+ * unexpanded `~` (`pathTextProblem`), or a folder to be created whose name `newNameProblem`
+ * refuses. Folders that already exist are the user's choice and pass.
  */
 function newFolderNameProblem(option: string, dir: string): string | undefined {
-  if (dir === '') {
-    return `${option}: the path is empty (an unset variable?); give a folder, for example dist`;
-  }
-  if (unexpandedTilde(dir) && !existsSync(dir.split('/')[0] ?? dir)) {
-    return `${option}: ${dir}: ${TILDE_HINT}`;
-  }
+  const text = pathTextProblem(option, dir, 'folder', 'dist');
+  if (text !== undefined) return text;
   let existing = resolve(dir);
   const created: string[] = [];
   while (entryExists(existing) === false && dirname(existing) !== existing) {
@@ -117,17 +162,53 @@ function newFolderNameProblem(option: string, dir: string): string | undefined {
     existing = dirname(existing);
   }
   for (const name of created) {
-    if (hasControlCharacter(name)) {
-      return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, with a control character (a line break, a tab) in it; give the path without it`;
-    }
-    if (Buffer.byteLength(name) > NAME_MAX_BYTES) {
-      return `${option}: ${JSON.stringify(dir)} would create a folder whose name is ${Buffer.byteLength(name)} bytes long, more than the ${NAME_MAX_BYTES} a file system takes for one name; give a shorter name`;
-    }
-    if (name !== name.trim()) {
-      return `${option}: ${JSON.stringify(dir)} would create a folder named ${JSON.stringify(name)}, which starts or ends with white space (a stray quote or space?); give the name without it`;
-    }
+    const problem = newNameProblem(option, dir, name, 'folder');
+    if (problem !== undefined) return problem;
   }
   return undefined;
+}
+
+/**
+ * Problem with an output file option (`--svg`), or undefined: the path is not empty and has no
+ * unexpanded `~` (`pathTextProblem`); a file it creates has a plain name (`newNameProblem`; a file
+ * that exists is the user's choice) and a path the system takes (`PATH_MAX_BYTES`); what is
+ * there already may be replaced (`existingOutputFileProblem`); it ends in `extension`; its folder
+ * exists, is a folder outside any `.git` folder, and this user may write it.
+ * @param example a good value, shown in messages (for example `sim.svg`).
+ */
+export function outputFileProblem(
+  option: string,
+  file: string,
+  extension: string,
+  example: string,
+): string | undefined {
+  const text = pathTextProblem(option, file, 'file', example);
+  if (text !== undefined) return text;
+  const existing = existingOutputFileProblem(option, file);
+  if (existing !== undefined) return existing;
+  const target = writeThroughLink(file);
+  if (!entryExists(target)) {
+    const problem = newNameProblem(option, file, basename(target), 'file');
+    if (problem !== undefined) return problem;
+    const length = Buffer.byteLength(resolve(target));
+    if (length > PATH_MAX_BYTES) {
+      return `${option}: ${JSON.stringify(file)} is ${length} bytes long as a full path, more than the ${PATH_MAX_BYTES} a path may have here (PATH_MAX); give a shorter path`;
+    }
+  }
+  if (!target.endsWith(extension)) {
+    return `${option}: ${JSON.stringify(target)} must end in ${extension}, for example ${example}`;
+  }
+  const dir = dirname(resolve(target));
+  if (!existsSync(dir)) {
+    return `${option}: ${JSON.stringify(target)}: folder ${dir} does not exist; create it first`;
+  }
+  if (!statSync(dir).isDirectory()) {
+    return `${option}: ${JSON.stringify(target)}: ${dir} is a file, not a folder; give a path inside a folder`;
+  }
+  if (dir.split(sep).includes('.git')) {
+    return `${option}: ${JSON.stringify(target)} is inside a git repository's .git folder; give a path outside .git, for example ${example}`;
+  }
+  return writableFolderProblem(option, JSON.stringify(target), dir);
 }
 
 /** True when something (a link too, even a dangling one) is at `path`. */

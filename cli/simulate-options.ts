@@ -3,19 +3,11 @@
  * the value and says how to fix it. Commander parses the command line (names, did-you-mean);
  * this turns the strings it hands over into {@link SimulateOptions}.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
 import { DEFAULT_TIMINGS, type ModelTimings } from '../simulator/facts';
 import { DEFAULT_NOISE_SHARE, parseSyntheticPattern } from '../simulator/synthetic';
 import { SimulationInputError } from '../simulator/errors';
 import { CliInputError } from './errors';
-import {
-  EXAMPLE_SPEC,
-  existingOutputFileProblem,
-  inputFileProblem,
-  writableFolderProblem,
-  writeThroughLink,
-} from './paths';
+import { EXAMPLE_SPEC, inputFileProblem, outputFileProblem, writeThroughLink } from './paths';
 
 /** The options as commander hands them over: strings as typed, flags true when given. */
 export interface SimulateFlags {
@@ -184,27 +176,9 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
 
   // A link is written through (its target replaced, the link kept), as a shell's `>` would.
   const svgFile = flags.svg === undefined ? undefined : writeThroughLink(flags.svg);
-  if (svgFile !== undefined && flags.svg !== undefined) {
-    const dir = dirname(resolve(svgFile));
-    const existing = existingOutputFileProblem('--svg', flags.svg);
-    if (existing !== undefined) {
-      problems.push(existing);
-    } else if (!svgFile.endsWith('.svg')) {
-      problems.push(`--svg: "${svgFile}" must end in .svg, for example sim.svg`);
-    } else if (!existsSync(dir)) {
-      problems.push(`--svg: "${svgFile}": folder ${dir} does not exist; create it first`);
-    } else if (!statSync(dir).isDirectory()) {
-      problems.push(
-        `--svg: "${svgFile}": ${dir} is a file, not a folder; give a path inside a folder`,
-      );
-    } else if (dir.split(sep).includes('.git')) {
-      problems.push(
-        `--svg: "${svgFile}" is inside a git repository's .git folder; give a path outside .git, for example sim.svg`,
-      );
-    } else {
-      const problem = writableFolderProblem('--svg', `"${svgFile}"`, dir);
-      if (problem !== undefined) problems.push(problem);
-    }
+  if (flags.svg !== undefined) {
+    const problem = outputFileProblem('--svg', flags.svg, '.svg', 'sim.svg');
+    if (problem !== undefined) problems.push(problem);
   }
   if (flags.noise !== undefined && load?.kind === 'trace') {
     problems.push('--noise: applies to --synthetic load only; drop it or use --synthetic');

@@ -214,16 +214,26 @@ export async function renderChartSvg(details: SimulationDetails): Promise<string
   return renderVegaLiteSvg(chartSpec(details));
 }
 
-/** Renders and writes the sweep chart atomically. */
-export async function writeSweepSvg(
-  result: SweepResult,
-  source: string,
-  file: string,
-): Promise<void> {
-  writeFileAtomically(file, await renderVegaLiteSvg(sweepChartSpec(result, source)));
+/** Renders the sweep's cost-risk chart to SVG text; `source` names the load in its title. */
+export async function renderSweepSvg(result: SweepResult, source: string): Promise<string> {
+  return renderVegaLiteSvg(sweepChartSpec(result, source));
 }
 
-/** Renders and writes the chart atomically (`writeFileAtomically`: flushed, then renamed). */
-export async function writeChartSvg(details: SimulationDetails, file: string): Promise<void> {
-  writeFileAtomically(file, await renderChartSvg(details));
+/**
+ * True for what a chart write killed part way leaves in its temporary file: the start of an SVG
+ * document as these charts render it (`<svg`), or nothing yet. `writeFileAtomically` removes such
+ * a file of a killed run on the next write to the same chart.
+ */
+function isChartSvgStart(content: Buffer): boolean {
+  const text = content.subarray(0, 4).toString('latin1');
+  return text.startsWith('<svg') || '<svg'.startsWith(text);
+}
+
+/**
+ * Writes a rendered chart (`renderChartSvg`, `renderSweepSvg`) to `file` atomically, synchronously
+ * (`writeFileAtomically`: flushed, then renamed; a killed earlier write's temporary file removed).
+ * @throws the `fs` error of the write (ENOSPC, EACCES, ...); `file` is then as it was.
+ */
+export function writeChartSvgFile(file: string, svg: string): void {
+  writeFileAtomically(file, svg, isChartSvgStart);
 }

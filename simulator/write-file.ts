@@ -7,19 +7,85 @@
  * leave an empty `file` after a crash (ext4 documents this for delayed allocation, `auto_da_alloc`
  * in ext4(5), and other file systems offer no such heuristic).
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
+const NAME_MAX_BYTES = 255;
+
 /**
- * Replaces `file` with `text` (UTF-8) as described above.
+ * The name, but for the pid and `.tmp`, of the temporary file beside `file`: `.<name>.`. A name
+ * too long to take that within `NAME_MAX_BYTES` (with a pid of up to 10 digits) is cut, whole
+ * characters, and followed by `~` and 16 hex digits of its SHA-256, so every name the file system
+ * takes for `file` gets a temporary file too, the same on every run.
+ */
+function temporaryPrefix(file: string): string {
+  const name = basename(file);
+  const room = NAME_MAX_BYTES - 2 - 10 - '.tmp'.length; // two dots, the pid, the suffix
+  if (Buffer.byteLength(name) <= room) return `.${name}.`;
+  const characters = [...name];
+  while (Buffer.byteLength(characters.join('')) > room - 17) characters.pop();
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return `.${characters.join('')}~${hash}.`;
+}
+
+/** True while `pid` runs (kill(pid, 0) answers; EPERM: it runs as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that runs killed while writing `file` left beside it: regular files
+ * named `.<name>.<pid>.tmp` (`temporaryPrefix`) whose pid no longer runs (or is this process's,
+ * left by an earlier call) and whose content `ours` accepts; anything else is left alone.
+ */
+function removeKilledTemporaries(file: string, ours: (content: Buffer) => boolean): void {
+  const folder = dirname(file);
+  const prefix = temporaryPrefix(file);
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pidText = name.slice(prefix.length, -'.tmp'.length);
+    if (!/^[1-9]\d*$/.test(pidText)) continue;
+    const pid = Number(pidText);
+    if (pid !== process.pid && processRuns(pid)) continue;
+    const leftover = join(folder, name);
+    if (!lstatSync(leftover).isFile() || !ours(readFileSync(leftover))) continue;
+    rmSync(leftover, { force: true });
+  }
+}
+
+/**
+ * Replaces `file` with `text` (UTF-8) as described above. First removes what runs killed while
+ * writing `file` left: their temporary files, where `ours` (default: none) accepts the content.
  * @throws the `fs` error of the write, flush or rename (ENOSPC, EACCES, EIO, ...); the temporary
  *   file is then removed and `file` is as it was. A folder that cannot be flushed (EINVAL, EPERM,
  *   EISDIR on some file systems and platforms) is skipped.
  */
-export function writeFileAtomically(file: string, text: string): void {
+export function writeFileAtomically(
+  file: string,
+  text: string,
+  ours: (content: Buffer) => boolean = () => false,
+): void {
   const folder = dirname(file);
-  const temporary = join(folder, `.${basename(file)}.${process.pid}.tmp`);
+  const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
   try {
+    removeKilledTemporaries(file, ours);
     const descriptor = openSync(temporary, 'w');
     try {
       writeFileSync(descriptor, text);

@@ -36,6 +36,6 @@ export function addSynthCommand(program: Command, io: CliIo, result: CommandResu
     )
     .action(async (flags: SynthFlags) => {
       const { runSynth } = await import('../run/synth');
-      result.code = runSynth(flags, io);
+      result.code = await runSynth(flags, io);
     });
 }

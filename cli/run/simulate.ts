@@ -12,13 +12,16 @@ import { formatSweep, sweep } from '../../simulator/sweep';
 import { syntheticDemand } from '../../simulator/synthetic';
 import { loadTraceFile } from '../../simulator/trace';
 import { CliInputError, EXIT_CODES } from '../errors';
+import { writeHoldingSignals } from '../hold-signals';
 import type { CliIo } from '../io';
 import type { SimulateOptions } from '../simulate-options';
 
 /**
  * Simulates and prints; returns the exit code (0).
  * @throws CliInputError for input the simulator rejects (a malformed trace, a peak the spec cannot
- *   carry); SpecError for an invalid spec. Nothing is written then.
+ *   carry); SpecError for an invalid spec. Nothing is written then. The `fs` error of an `--svg`
+ *   write that failed (the file is then as it was). A signal during that write ends the process
+ *   (`writeSvg`).
  */
 export async function runSimulate(options: SimulateOptions, io: CliIo): Promise<number> {
   try {
@@ -47,8 +50,8 @@ async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<nu
   if (options.sweep) {
     const result = sweep(loaded, demand, options.timings);
     if (options.svgFile !== undefined) {
-      const { writeSweepSvg } = await import('../../simulator/chart');
-      await writeSweepSvg(result, demand.source, options.svgFile);
+      const { renderSweepSvg } = await import('../../simulator/chart');
+      await writeSvg(await renderSweepSvg(result, demand.source), options.svgFile, io);
     }
     io.stdout(
       options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSweep(result, demand.source),
@@ -57,9 +60,23 @@ async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<nu
   }
   const details = simulate(loaded, demand, options.timings, { bounds: options.bounds });
   if (options.svgFile !== undefined) {
-    const { writeChartSvg } = await import('../../simulator/chart');
-    await writeChartSvg(details, options.svgFile);
+    const { renderChartSvg } = await import('../../simulator/chart');
+    await writeSvg(await renderChartSvg(details), options.svgFile, io);
   }
   io.stdout(options.json ? `${JSON.stringify(details.result, null, 2)}\n` : formatReport(details));
   return EXIT_CODES.ok;
+}
+
+/**
+ * Writes the rendered chart to `--svg` with SIGINT, SIGTERM and SIGHUP held (`cli/hold-signals.ts`):
+ * one that arrives during the write ends the process with 128 + its number once `file` holds the
+ * whole new chart, before the report is printed.
+ */
+async function writeSvg(svg: string, file: string, io: CliIo): Promise<void> {
+  const { writeChartSvgFile } = await import('../../simulator/chart');
+  await writeHoldingSignals(() => writeChartSvgFile(file, svg), {
+    command: 'simulate',
+    target: file,
+    io,
+  });
 }

@@ -11,6 +11,7 @@ import { SpecError, formatIssue } from '../../spec/errors';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
 import { gitopsPathWarning } from '../gitops-path';
+import { writeHoldingSignals } from '../hold-signals';
 import type { CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../paths';
 
@@ -30,10 +31,13 @@ export interface SynthOptions {
 }
 
 /**
- * Runs synth and returns the exit code (0). Text or JSON summary on `io.stdout`.
+ * Runs synth and resolves to the exit code (0). Text or JSON summary on `io.stdout`. SIGINT,
+ * SIGTERM and SIGHUP are held while the folder is written (`cli/hold-signals.ts`): one that
+ * arrives then ends the process with 128 + its number once the write is done, before the summary.
  * @throws CliInputError for a missing spec file, an `--out` that cannot be a folder (a file, a
  *   link to a missing folder, a refused folder such as `/`), files in `--out` synth does not own,
- *   a folder in `--out` it must change but cannot write, or a previous output file that is not
+ *   a folder in `--out` it must change but cannot write, an `--out` whose paths would pass PATH_MAX
+ *   or that holds a mount point where files change, or a previous output file that is not
  *   YAML; SpecError for an invalid spec, or for a change from the previous output in `--out` that
  *   Strimzi, Kafka or Kubernetes refuse (`charts/transitions.ts`: a smaller broker volume, fewer
  *   partitions, another replication factor, an older Kafka line). Nothing
@@ -42,7 +46,7 @@ export interface SynthOptions {
  *   the run's own leftovers failed (the new output is complete). OutputFlushError when the new
  *   output is complete but flushing it to the disk (fsync) failed.
  */
-export function runSynth(options: SynthOptions, io: CliIo): number {
+export async function runSynth(options: SynthOptions, io: CliIo): Promise<number> {
   const problems = [
     inputFileProblem('--config', options.config, EXAMPLE_SPEC),
     outputFolderProblem('--out', options.out),
@@ -71,7 +75,11 @@ export function runSynth(options: SynthOptions, io: CliIo): number {
   const loaded = { ...parsed, warnings: [...parsed.warnings, ...transitions.warnings] };
   let report;
   try {
-    report = writeSynthOutput(result, options.out);
+    report = await writeHoldingSignals(() => writeSynthOutput(result, options.out), {
+      command: 'synth',
+      target: options.out,
+      io,
+    });
   } catch (error) {
     // Files synth does not own are in the way: the user's input to fix, nothing was written.
     if (error instanceof OutputOwnershipError) throw new CliInputError([`--out: ${error.message}`]);

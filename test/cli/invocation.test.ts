@@ -31,7 +31,7 @@ describe('typedPath', () => {
       }
     ).scripts;
     const running = Object.keys(scripts).filter(name =>
-      scripts[name]!.startsWith('tsx cli/main.ts'),
+      scripts[name]!.startsWith('node --import tsx cli/main.ts'),
     );
     expect([...CLI_SCRIPTS].sort()).toEqual(running.sort());
   });

@@ -3,6 +3,11 @@
  * reach the kafka-eks CLI (option checks, did-you-mean, help, exit codes), not an entry file of its
  * own. `npm run status` once ran an entry file of its own (`stacks/status-cli.ts`, since removed) directly, so a mistyped option got no
  * suggestion and `-h` printed a different help.
+ *
+ * Each runs the CLI in one process, Node with tsx's loader (`node --import tsx`), never the tsx
+ * binary: that one runs the program in a child and, 60 ms after a SIGINT or SIGTERM the child has
+ * not answered, kills it with SIGKILL; a synth busy in its synchronous write cannot answer, so a
+ * Ctrl-C then left a half-swapped folder instead of the held signal of `cli/hold-signals.ts`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +31,10 @@ describe('npm scripts of the CLI subcommands', () => {
   });
 
   it.each(subcommands)('`npm run %s` runs the CLI subcommand', name => {
-    expect(scripts[name]).toBe(`tsx cli/main.ts ${name}`);
+    expect(scripts[name]).toBe(`node --import tsx cli/main.ts ${name}`);
   });
 
   it('`npm run kafka-eks` runs the CLI itself', () => {
-    expect(scripts['kafka-eks']).toBe('tsx cli/main.ts');
+    expect(scripts['kafka-eks']).toBe('node --import tsx cli/main.ts');
   });
 });

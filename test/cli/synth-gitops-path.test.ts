@@ -25,10 +25,14 @@ function specWith(folder: string, engine: string, path: string): string {
   return file;
 }
 
-function run(config: string, out: string, json = false): { stderr: string; stdout: string } {
+async function run(
+  config: string,
+  out: string,
+  json = false,
+): Promise<{ stderr: string; stdout: string }> {
   let stderr = '';
   let stdout = '';
-  const code = runSynth(
+  const code = await runSynth(
     { config, out, json },
     { stdout: text => (stdout += text), stderr: text => (stderr += text) },
   );
@@ -39,15 +43,15 @@ function run(config: string, out: string, json = false): { stderr: string; stdou
 const FOLDERS = ['dist', 'clusters/prod/kafka', 'clusters/prod/kafak', 'platform'];
 
 describe('synth --out inside a Git work tree, against gitops.path', () => {
-  it('property: warns exactly when the folder in the work tree is not gitops.path', () => {
-    fc.assert(
-      fc.property(
+  it('property: warns exactly when the folder in the work tree is not gitops.path', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...FOLDERS),
         fc.constantFrom(...FOLDERS),
         fc.constantFrom('flux', 'argocd', 'none'),
         fc.constantFrom('dir', 'file', 'absent'),
         fc.boolean(),
-        (pathInSpec, outFolder, engine, gitEntry, dotSlash) => {
+        async (pathInSpec, outFolder, engine, gitEntry, dotSlash) => {
           const work = mkdtempSync(join(tmpdir(), 'synth-gitops-path-'));
           const repo = join(work, 'repo');
           mkdirSync(repo);
@@ -55,7 +59,7 @@ describe('synth --out inside a Git work tree, against gitops.path', () => {
           if (gitEntry === 'file')
             writeFileSync(join(repo, '.git'), 'gitdir: ../main/.git/worktrees/x\n');
           const config = specWith(work, engine, `${dotSlash ? './' : ''}${pathInSpec}`);
-          const { stderr } = run(config, join(repo, outFolder));
+          const { stderr } = await run(config, join(repo, outFolder));
           const expectWarning =
             engine !== 'none' && gitEntry !== 'absent' && pathInSpec !== outFolder;
           if (expectWarning) {
@@ -71,21 +75,21 @@ describe('synth --out inside a Git work tree, against gitops.path', () => {
     );
   });
 
-  it('resolves links: --out through a linked folder that lands on gitops.path is fine', () => {
+  it('resolves links: --out through a linked folder that lands on gitops.path is fine', async () => {
     const work = mkdtempSync(join(tmpdir(), 'synth-gitops-link-'));
     const repo = join(work, 'repo');
     mkdirSync(join(repo, '.git'), { recursive: true });
     mkdirSync(join(repo, 'clusters'));
     symlinkSync(join(repo, 'clusters'), join(work, 'shortcut'));
     const config = specWith(work, 'flux', './clusters/kafka');
-    expect(run(config, join(work, 'shortcut', 'kafka')).stderr).toBe('');
+    expect((await run(config, join(work, 'shortcut', 'kafka'))).stderr).toBe('');
   });
 
-  it('puts the warning into the JSON warnings as well', () => {
+  it('puts the warning into the JSON warnings as well', async () => {
     const work = mkdtempSync(join(tmpdir(), 'synth-gitops-json-'));
     mkdirSync(join(work, 'repo', '.git'), { recursive: true });
     const config = specWith(work, 'argocd', './dist');
-    const { stdout } = run(config, join(work, 'repo', 'platform'), true);
+    const { stdout } = await run(config, join(work, 'repo', 'platform'), true);
     const summary = JSON.parse(stdout) as { warnings: string[] };
     expect(summary.warnings.some(warning => warning.includes('Argo CD will look in ./dist'))).toBe(
       true,

@@ -191,8 +191,12 @@ function setUp(base: string, s: Scenario): string {
   return out;
 }
 
+/** The lock and its helper files (`.synth-lock.new-<pid>`, `.synth-lock.reap-<pid>`). */
+const isLockEntry = (path: string): boolean =>
+  path === LOCK_FILE || path.startsWith(`${LOCK_FILE}.`);
+
 const isInternal = (path: string): boolean =>
-  path === MANIFEST_FILE || path === LOCK_FILE || path.startsWith('.synth-staging-');
+  path === MANIFEST_FILE || isLockEntry(path) || path.startsWith('.synth-staging-');
 
 /** Everything of the user's, inside and outside the folder, is byte-identical and present. */
 function expectUserFilesKept(base: string, out: string, s: Scenario, was: Map<string, string>) {
@@ -241,7 +245,7 @@ function expectEachFileOldOrNew(base: string, out: string, s: Scenario, was: Map
     }
   }
   for (const path of now.keys()) {
-    if (path.startsWith('.synth-staging-') || path === LOCK_FILE || path.endsWith('/')) continue;
+    if (path.startsWith('.synth-staging-') || isLockEntry(path) || path.endsWith('/')) continue;
     expect([path, s.before.has(path) || s.after.has(path) || was.has(path)]).toEqual([path, true]);
   }
   // The manifest is always there: the old one or the new one, whole.
