@@ -1010,6 +1010,10 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
   }
   const tooLong = pathLengthProblem(files, target, false);
   if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
+  // Taking the lock lists the folder (helpers of killed runs): a folder this user may not list
+  // is bad input, named as such, before any step reads or writes in it.
+  const unlistable = readProblems(target, []);
+  if (unlistable.length > 0) throw new OutputReadPermissionError(outDir, unlistable);
   const release = takeLock(target, outDir);
   let report: WriteReport;
   try {

@@ -158,6 +158,8 @@ describe('synth --out: surroundings that get in the way', () => {
           numRuns: 8,
           examples: [
             ['.', 0o300, false],
+            // Without the comparison, the first read of the folder is the lock's listing.
+            ['.', 0o300, true],
             ['kafka', 0o000, true],
           ],
         },
