@@ -68,6 +68,15 @@
  * A point in time for which only one direction has a value is left out (a gap, not a quieter
  * moment: the missing direction may have been the busier one).
  *
+ * The response is checked once, here, before anything reads it: only measurements within the
+ * query's window [now - `historyDays`, now] count (a NaN, infinite or negative value is a missing
+ * point, a gap, and neither it nor a point outside the window counts toward a series reaching the
+ * end); points are read in any order, one repeated with the same value once; two different values
+ * of one direction at one point in time for a pool (`sum by (pool)` answers one series per pool:
+ * a backend that did not deduplicate) make the zone `unknown` for that response, whose part for
+ * the zone is then not merged. The merged history is a `DemandHistory` (ascending, unique, finite,
+ * frozen), which `forecastZone` reads as it is.
+ *
  * Zone demand is what `decide` uses: per zone, the larger of the summed receive and transmit rates
  * of its brokers. The PromQL groups the per-pod queries by pool with `label_replace` on the pod
  * name (`<cluster>-<pool>-<id>`, Strimzi's naming), so each query returns one series per pool.
