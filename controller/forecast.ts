@@ -273,7 +273,9 @@ export interface ZoneForecast {
    * `forecastRecentErrorWindows(leadTimeSeconds)` lead-time windows of the last day (each ending
    * at a whole multiple of the lead time since the epoch, the last at or before now), each judged
    * as `errorMiBps` is (the past days' quantile of that window minus the highest demand seen in
-   * it), on half-open windows that tile the day.
+   * it) and as what the controller planned for (that quantile after today's correction at the
+   * window's start, `todayFactor`), the larger of the two misses counting, on half-open windows
+   * that tile the day.
    * Undefined (never 0) when any of those windows lacks a sample on the past days or has today a
    * stretch longer than `FORECAST_CORRECTION_MAX_GAP_SECONDS` without one (a gap, which may hide
    * the window's peak, or a history that stopped; less than about two days of history; a NaN,
@@ -419,20 +421,7 @@ export function forecastZone(
   const errorMiBps =
     behindMiBps === undefined || actual === undefined ? undefined : behindMiBps - actual;
 
-  const correctionMs = FORECAST_CORRECTION_WINDOW_SECONDS * 1000;
-  const correctionHistoryMiBps = behindQuantile(history, nowMs, correctionMs, config);
-  // Today's peak counts only over a window the history covers (no gap over the bound): a peak
-  // in a gap would otherwise be taken for none and lower the forecast.
-  const covered = coversWindow(
-    history,
-    nowMs - correctionMs,
-    nowMs,
-    FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
-  );
-  const factor = todayFactor(
-    correctionHistoryMiBps,
-    covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
-  );
+  const { correctionHistoryMiBps, factor } = todayCorrection(history, nowMs, config);
   const forecastMiBps = profileMiBps * factor;
   const recentErrorMiBps = recentForecastError(history, state, nowMs, config);
   return {
@@ -516,9 +505,38 @@ function errorCacheOf(state: HistoryState, configKey: string): ErrorCache {
 }
 
 /**
+ * Today's correction at `nowMs` (`todayFactor`): the forecast quantile of the past days' last
+ * `FORECAST_CORRECTION_WINDOW_SECONDS` (`correctionHistoryMiBps`, MiB/s; undefined without a
+ * sample) and the factor in [0, 1], 1 when today's window holds a stretch over
+ * `FORECAST_CORRECTION_MAX_GAP_SECONDS` without a sample.
+ */
+function todayCorrection(
+  history: readonly DemandSample[],
+  nowMs: number,
+  config: ForecastConfig,
+): { readonly correctionHistoryMiBps: number | undefined; readonly factor: number } {
+  const correctionMs = FORECAST_CORRECTION_WINDOW_SECONDS * 1000;
+  const correctionHistoryMiBps = behindQuantile(history, nowMs, correctionMs, config);
+  // Today's peak counts only over a window the history covers (no gap over the bound): a peak
+  // in a gap would otherwise be taken for none and lower the forecast.
+  const covered = coversWindow(
+    history,
+    nowMs - correctionMs,
+    nowMs,
+    FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
+  );
+  const factor = todayFactor(
+    correctionHistoryMiBps,
+    covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
+  );
+  return { correctionHistoryMiBps, factor };
+}
+
+/**
  * The forecast error of the window [endMs - leadMs, endMs) as `ZoneForecast.errorMiBps` judges it
- * at `endMs` (the past days' quantile minus the highest demand seen), MiB/s; undefined without a
- * sample on either side. Unlike `errorMiBps`, whose window includes the sample at its end (now),
+ * at `endMs` (the past days' quantile minus the highest demand seen), or as the same quantile
+ * after today's correction at the window's start (what the controller planned for) judges it,
+ * whichever misses by more, MiB/s (signed); undefined without a sample on either side. Unlike `errorMiBps`, whose window includes the sample at its end (now),
  * the window is half-open like the past days' windows the forecast reads, so the day's windows
  * tile it and no sample counts twice.
  */
@@ -546,10 +564,17 @@ function windowError(
     FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
   );
   const actualMiBps = covered ? peakSince(history, endMs - leadMs, endMs - 1) : undefined;
+  // The window is judged on what the model said (the profile) and on what the controller planned
+  // for with it (the profile after today's correction at the window's start): the larger miss
+  // counts, so a correction that lowered the forecast below a demand that came back is not hidden
+  // by a profile that was right, and the figure is never below the profile's miss alone.
   const difference =
     forecastMiBps === undefined || actualMiBps === undefined
       ? undefined
-      : forecastMiBps - actualMiBps;
+      : largerMiss(
+          forecastMiBps - actualMiBps,
+          forecastMiBps * todayCorrection(history, endMs - leadMs, config).factor - actualMiBps,
+        );
   // A `DemandHistory` holds finite samples only; kept as a second line: never a NaN figure.
   const errorMiBps =
     difference !== undefined && Number.isFinite(difference) ? difference : undefined;
@@ -561,6 +586,11 @@ function windowError(
   }
   cache.byEndMs.set(endMs, { endMs, count, errorMiBps });
   return errorMiBps;
+}
+
+/** Whichever of two signed errors is the larger in magnitude (the first on a tie). */
+function largerMiss(first: number, second: number): number {
+  return Math.abs(second) > Math.abs(first) ? second : first;
 }
 
 /** The quantile of the past days' [now - span, now) windows; undefined without a sample. */
