@@ -346,7 +346,7 @@ export class ForecastHistory {
       const causes = new Map<string, string>();
       const toleranceMs = FORECAST_SERIES_END_TOLERANCE_SECONDS * 1000;
       for (const zone of zones) {
-        // Per direction, the pool's demand at each point in time (duplicate series: the highest).
+        // Per direction, the pool's demand at each point in time.
         const byDirection: Array<Map<number, number>> = [];
         // Set when a direction answers two different values at one point in time.
         let conflict = false;

@@ -199,11 +199,6 @@ export class DemandHistory {
     return state.snapshot;
   }
 
-  /** How many samples are held. */
-  get length(): number {
-    return stateOf(this).samples.length;
-  }
-
   /**
    * Why the history cannot be trusted (`from` met two different demands at one point in time);
    * undefined when it can.
