@@ -531,9 +531,10 @@ function todayCorrection(
  * The forecast error of the window [endMs - leadMs, endMs) as `ZoneForecast.errorMiBps` judges it
  * at `endMs` (the past days' quantile minus the highest demand seen), or as the same quantile
  * after today's correction at the window's start (what the controller planned for) judges it,
- * whichever misses by more, MiB/s (signed); undefined without a sample on either side. Unlike `errorMiBps`, whose window includes the sample at its end (now),
- * the window is half-open like the past days' windows the forecast reads, so the day's windows
- * tile it and no sample counts twice.
+ * whichever misses by more, MiB/s (signed); undefined without a sample on either side. Unlike
+ * `errorMiBps`, whose window includes the sample at its end (now), the window is half-open like
+ * the past days' windows the forecast reads, so the day's windows tile it and no sample counts
+ * twice.
  */
 function windowError(
   history: readonly DemandSample[],
