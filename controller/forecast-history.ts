@@ -68,12 +68,21 @@
  * A point in time for which only one direction has a value is left out (a gap, not a quieter
  * moment: the missing direction may have been the busier one).
  *
+ * The response is checked once, here, before anything reads it: only measurements within the
+ * query's window [now - `historyDays`, now] count (a NaN, infinite or negative value is a missing
+ * point, a gap, and neither it nor a point outside the window counts toward a series reaching the
+ * end); points are read in any order, one repeated with the same value once; two different values
+ * of one direction at one point in time for a pool (`sum by (pool)` answers one series per pool:
+ * a backend that did not deduplicate) make the zone `unknown` for that response, whose part for
+ * the zone is then not merged. The merged history is a `DemandHistory` (ascending, unique, finite,
+ * frozen), which `forecastZone` reads as it is.
+ *
  * Zone demand is what `decide` uses: per zone, the larger of the summed receive and transmit rates
  * of its brokers. The PromQL groups the per-pod queries by pool with `label_replace` on the pod
  * name (`<cluster>-<pool>-<id>`, Strimzi's naming), so each query returns one series per pool.
  */
 import type { ControllerConfig } from './config';
-import { forecastZone, type DemandSample, type ZoneForecast } from './forecast';
+import { DemandHistory, forecastZone, type DemandSample, type ZoneForecast } from './forecast';
 import {
   FORECAST_MARKER_REWRITE_SECONDS,
   markerExpiresAtMs,
@@ -83,6 +92,8 @@ import {
 
 const MIB = 1024 * 1024;
 const DAY_MS = 86_400_000;
+/** The history of a zone before the first successful refresh. */
+const EMPTY_HISTORY = DemandHistory.empty();
 
 /** The part of the Prometheus adapter this needs (`PrometheusAdapter.queryRange`). */
 export interface RangeQuerier {
@@ -227,7 +238,7 @@ interface ReadStamp {
 
 /** Keeps the history and answers forecasts. */
 export class ForecastHistory {
-  private history = new Map<string, DemandSample[]>();
+  private history = new Map<string, DemandHistory>();
   /** Per zone: why its part of the last successful response is missing data. */
   private zoneUnknownCauses = new Map<string, string>();
   /** When the last successful refresh queried, epoch ms; undefined before the first. */
@@ -335,19 +346,30 @@ export class ForecastHistory {
       const causes = new Map<string, string>();
       const toleranceMs = FORECAST_SERIES_END_TOLERANCE_SECONDS * 1000;
       for (const zone of zones) {
-        // Per direction, the pool's demand at each point in time (duplicate series: the highest).
+        // Per direction, the pool's demand at each point in time.
         const byDirection: Array<Map<number, number>> = [];
+        // Set when a direction answers two different values at one point in time.
+        let conflict = false;
         for (const [direction, response] of [
           ['receive', receive],
           ['transmit', transmit],
         ] as const) {
-          const mine = response.filter(series => series.labels.pool === zone.poolName);
-          // A point after the query's end (no Prometheus answers one) proves nothing about it.
-          const newestMs = Math.max(
+          // Only measurements within the query's window count: a NaN, infinite or negative rate
+          // (or a time that is not a number) is a missing point, a gap, and a point outside the
+          // window (after its end: no Prometheus answers one) proves nothing about it.
+          const points = response
+            .filter(series => series.labels.pool === zone.poolName)
+            .flatMap(series => series.points)
+            .filter(
+              point =>
+                point.atMs >= startMs &&
+                point.atMs <= nowMs &&
+                Number.isFinite(point.value) &&
+                point.value >= 0,
+            );
+          const newestMs = points.reduce(
+            (newest, point) => Math.max(newest, point.atMs),
             Number.NEGATIVE_INFINITY,
-            ...mine.flatMap(series =>
-              series.points.filter(point => point.atMs <= nowMs).map(point => point.atMs),
-            ),
           );
           if (!causes.has(zone.zone)) {
             if (!Number.isFinite(newestMs)) {
@@ -362,13 +384,27 @@ export class ForecastHistory {
               );
             }
           }
+          // Per point in time, the pool's demand in this direction: `sum by (pool)` answers one
+          // series per pool, so two different values at one time (duplicate series, or a point
+          // repeated) cannot be told apart, and the zone's part of the response is not used.
           const byTime = new Map<number, number>();
-          for (const series of mine) {
-            for (const point of series.points) {
-              byTime.set(point.atMs, Math.max(byTime.get(point.atMs) ?? 0, point.value / MIB));
+          for (const point of points) {
+            const valueMiBps = point.value / MIB;
+            const seen = byTime.get(point.atMs);
+            if (seen !== undefined && seen !== valueMiBps && !conflict) {
+              conflict = true;
+              causes.set(
+                zone.zone,
+                `the forecast history range query returned two different ${direction} values for pool ${zone.poolName} at ${new Date(point.atMs).toISOString()} (${seen} and ${valueMiBps} MiB/s; \`sum by (pool)\` answers one series per pool: check the backend's deduplication)`,
+              );
             }
+            byTime.set(point.atMs, valueMiBps);
           }
           byDirection.push(byTime);
+        }
+        if (conflict) {
+          next.set(zone.zone, []);
+          continue;
         }
         // A point in time only one direction has is a gap, not a quieter moment: the other
         // direction may have been the busier one (both queries share start, end and step).
@@ -383,10 +419,7 @@ export class ForecastHistory {
         // Each direction reaching the end is not enough: the zone's demand needs both at one
         // point in time, else the merge would keep only held samples and the zone would read ok
         // on them while they age (up to the history's age bound).
-        const newestPairedMs = Math.max(
-          Number.NEGATIVE_INFINITY,
-          ...paired.filter(sample => sample.atMs <= nowMs).map(sample => sample.atMs),
-        );
+        const newestPairedMs = paired.at(-1)?.atMs ?? Number.NEGATIVE_INFINITY;
         if (!causes.has(zone.zone) && newestPairedMs < nowMs - toleranceMs) {
           causes.set(
             zone.zone,
@@ -400,11 +433,13 @@ export class ForecastHistory {
       this.history = new Map(
         zones.map(zone => [
           zone.zone,
-          mergeZoneHistory(
-            this.history.get(zone.zone) ?? [],
-            next.get(zone.zone) ?? [],
-            startMs,
-            nowMs,
+          DemandHistory.from(
+            mergeZoneHistory(
+              this.history.get(zone.zone)?.samples ?? [],
+              next.get(zone.zone) ?? [],
+              startMs,
+              nowMs,
+            ),
           ),
         ]),
       );
@@ -425,7 +460,7 @@ export class ForecastHistory {
    * merged (`mergeZoneHistory`); empty for a zone not in the config or before the first success.
    */
   heldHistory(zone: string): readonly DemandSample[] {
-    return this.history.get(zone) ?? [];
+    return this.history.get(zone)?.samples ?? [];
   }
 
   /**
@@ -457,7 +492,12 @@ export class ForecastHistory {
           errorMiBps: undefined,
         };
       }
-      const known = forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+      const known = forecastZone(
+        zone.zone,
+        this.history.get(zone.zone) ?? EMPTY_HISTORY,
+        nowMs,
+        forecast,
+      );
       if (known.status !== 'insufficient-history') return known;
       const held = this.markerHold(zone.zone, known.historyHours, nowMs);
       if (held === undefined) return known;
@@ -523,7 +563,12 @@ export class ForecastHistory {
     const forecast = this.config.forecast;
     if (forecast === undefined) return false;
     return this.config.zones.some(zone => {
-      const known = forecastZone(zone.zone, this.history.get(zone.zone) ?? [], nowMs, forecast);
+      const known = forecastZone(
+        zone.zone,
+        this.history.get(zone.zone) ?? EMPTY_HISTORY,
+        nowMs,
+        forecast,
+      );
       return (
         known.status === 'insufficient-history' &&
         this.markerHold(zone.zone, known.historyHours, nowMs) !== undefined
@@ -541,7 +586,7 @@ export class ForecastHistory {
     const forecast = this.config.forecast;
     if (forecast === undefined) return;
     for (const zone of this.config.zones) {
-      const history = this.history.get(zone.zone) ?? [];
+      const history = this.history.get(zone.zone) ?? EMPTY_HISTORY;
       if (forecastZone(zone.zone, history, nowMs, forecast).status === 'ok') {
         this.sufficientAtMs.set(zone.zone, nowMs);
       }

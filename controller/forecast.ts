@@ -76,6 +76,138 @@ export interface DemandSample {
   readonly demandMiBps: number;
 }
 
+/** What `DemandHistory` keeps beside its samples, reachable only from this module. */
+interface HistoryState {
+  /** The samples: ascending, unique `atMs`, finite non-negative `demandMiBps`, each frozen. */
+  readonly samples: DemandSample[];
+  /**
+   * Why the history cannot be trusted (two different values at one point in time); undefined when
+   * it can.
+   */
+  readonly untrustedCause: string | undefined;
+  /** A frozen copy of `samples` for `DemandHistory.samples`, dropped at every append. */
+  snapshot?: readonly DemandSample[];
+  /** Window errors already computed (`recentForecastError`). */
+  errorCache?: ErrorCache;
+}
+
+const historyStates = new WeakMap<DemandHistory, HistoryState>();
+
+/** The state of `history` (every `DemandHistory` has one from its constructor). */
+function stateOf(history: DemandHistory): HistoryState {
+  const state = historyStates.get(history);
+  if (state === undefined) throw new TypeError('not a DemandHistory built by its constructor');
+  return state;
+}
+
+/**
+ * `sample` as a history holds it: frozen (a frozen sample is shared, e.g. one from another
+ * history's `samples`; any other is copied and the copy frozen), so no caller can revise it.
+ */
+function ownSample(sample: DemandSample): DemandSample {
+  return Object.isFrozen(sample)
+    ? sample
+    : Object.freeze({ atMs: sample.atMs, demandMiBps: sample.demandMiBps });
+}
+
+/** Whether `sample` is a measurement: a finite time and a finite, non-negative demand. */
+function isMeasurement(sample: DemandSample): boolean {
+  return (
+    Number.isFinite(sample.atMs) && Number.isFinite(sample.demandMiBps) && sample.demandMiBps >= 0
+  );
+}
+
+/**
+ * A zone's demand history as `forecastZone` reads it, checked once where it is built: samples
+ * ascending by `atMs`, one per point in time, each with a finite time and a finite, non-negative
+ * demand (MiB/s). It only grows at its end (`append`), and its samples are its own frozen copies,
+ * so nothing can revise a sample it holds: the window errors `forecastZone` computes on it
+ * (`recentErrorMiBps`) are kept with it and stay right as it grows.
+ *
+ * `DemandHistory.from` normalises any array of samples: it drops the samples that are not
+ * measurements (a NaN, infinite or negative demand, or a time that is not a finite number: a
+ * missing sample, so a gap, as the Prometheus adapter reads them), sorts the rest by time and keeps
+ * one of samples repeated with the same demand. Two different demands at one point in time cannot
+ * be told apart: the history is then untrusted (`untrustedCause`) and `forecastZone` answers
+ * `unknown`, never a figure from either.
+ */
+export class DemandHistory {
+  private constructor(samples: DemandSample[], untrustedCause: string | undefined) {
+    historyStates.set(this, { samples, untrustedCause });
+  }
+
+  /** An empty history, to `append` to. */
+  static empty(): DemandHistory {
+    return new DemandHistory([], undefined);
+  }
+
+  /**
+   * The normalised history of `samples` (any order, any values; the array is not kept nor
+   * changed): see the class. O(n) on an ascending array, O(n log n) otherwise. Pure.
+   */
+  static from(samples: readonly DemandSample[]): DemandHistory {
+    const own: DemandSample[] = [];
+    let ascending = true;
+    for (const sample of samples) {
+      if (!isMeasurement(sample)) continue;
+      const last = own[own.length - 1];
+      if (last !== undefined && !(last.atMs < sample.atMs)) ascending = false;
+      own.push(ownSample(sample));
+    }
+    if (ascending) return new DemandHistory(own, undefined);
+    own.sort((a, b) => a.atMs - b.atMs);
+    const unique: DemandSample[] = [];
+    let untrustedCause: string | undefined;
+    for (const sample of own) {
+      const last = unique[unique.length - 1];
+      if (last === undefined || last.atMs !== sample.atMs) {
+        unique.push(sample);
+      } else if (last.demandMiBps !== sample.demandMiBps && untrustedCause === undefined) {
+        untrustedCause = `the demand history holds two different demands at ${new Date(sample.atMs).toISOString()} (${last.demandMiBps} and ${sample.demandMiBps} MiB/s), so neither can be trusted; it needs one value per point in time`;
+      }
+    }
+    return new DemandHistory(unique, untrustedCause);
+  }
+
+  /**
+   * Adds `sample` at the end (copied and frozen unless frozen).
+   * @throws RangeError when `sample.atMs` is not a finite number after the last sample's, or
+   *   `sample.demandMiBps` not a finite number >= 0: append measurements in time order, or build
+   *   the history with `DemandHistory.from`, which normalises.
+   */
+  append(sample: DemandSample): void {
+    const state = stateOf(this);
+    const last = state.samples[state.samples.length - 1];
+    if (!Number.isFinite(sample.atMs) || (last !== undefined && !(sample.atMs > last.atMs))) {
+      throw new RangeError(
+        `DemandHistory.append: atMs ${sample.atMs} is not a finite time after the last sample's (${last?.atMs ?? 'none'}); append samples in time order, or normalise them with DemandHistory.from`,
+      );
+    }
+    if (!Number.isFinite(sample.demandMiBps) || sample.demandMiBps < 0) {
+      throw new RangeError(
+        `DemandHistory.append: demandMiBps ${sample.demandMiBps} at ${sample.atMs} is not a finite demand >= 0 MiB/s; leave a missing sample out (a gap)`,
+      );
+    }
+    state.samples.push(ownSample(sample));
+    state.snapshot = undefined;
+  }
+
+  /** The samples held (ascending by `atMs`, MiB/s): a frozen copy, the same until an append. */
+  get samples(): readonly DemandSample[] {
+    const state = stateOf(this);
+    state.snapshot ??= Object.freeze([...state.samples]);
+    return state.snapshot;
+  }
+
+  /**
+   * Why the history cannot be trusted (`from` met two different demands at one point in time);
+   * undefined when it can.
+   */
+  get untrustedCause(): string | undefined {
+    return stateOf(this).untrustedCause;
+  }
+}
+
 /** What the forecast says about one zone. */
 export interface ZoneForecast {
   readonly zone: string;
@@ -87,7 +219,8 @@ export interface ZoneForecast {
    * than `FORECAST_HISTORY_MAX_AGE_SECONDS`, the zone's series missing or cut short in it, or a
    * history too short (or with no sample in its past windows) the forecast history marker says was long enough
    * before, or that no marker read has yet told from a new cluster's); `unknownCause` says which. The floor cannot be judged, so `decide` starts no node removal in
-   * the zone and a removal in flight waits. `forecastZone` itself never returns `unknown`.
+   * the zone and a removal in flight waits. `forecastZone` itself returns `unknown` only for a
+   * history with two different demands at one point in time (`DemandHistory.untrustedCause`).
    * `forecastMiBps` is undefined unless `ok`.
    */
   readonly status: 'ok' | 'insufficient-history' | 'unknown';
@@ -135,11 +268,13 @@ export interface ZoneForecast {
    * `forecastRecentErrorWindows(leadTimeSeconds)` lead-time windows of the last day (each ending
    * at a whole multiple of the lead time since the epoch, the last at or before now), each judged
    * as `errorMiBps` is (the past days' quantile of that window minus the highest demand seen in
-   * it), on half-open windows that tile the day.
+   * it) and as what the controller planned for (that quantile after today's correction at the
+   * window's start, `todayFactor`), the larger of the two misses counting, on half-open windows
+   * that tile the day.
    * Undefined (never 0) when any of those windows lacks a sample on the past days or has today a
    * stretch longer than `FORECAST_CORRECTION_MAX_GAP_SECONDS` without one (a gap, which may hide
-   * the window's peak, or a history that stopped; less than about two days of history), when a
-   * sample makes it NaN or infinite, when the lead time is under
+   * the window's peak, or a history that stopped; less than about two days of history; a NaN,
+   * infinite or negative sample counts as missing, `DemandHistory.from`), when the lead time is under
    * `FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS`, and whenever the forecast is not `ok`: missing data
    * never reads as a small error. `decide` lets a small one shorten a scale-in wait
    * (`forecastTrusted` there).
@@ -229,18 +364,36 @@ function pastWindows(
 }
 
 /**
- * Forecasts one zone's demand for the next lead time from its history (ascending by `atMs`;
- * samples after `nowMs` are ignored). Pure as long as a history passed once is never changed in
- * place except by appending later samples (pass a new array otherwise, as `ForecastHistory`
- * does): `recentErrorMiBps` is cached per array (`errorCaches`), and a value revised in place at
- * the same length and first sample would not be seen.
+ * Forecasts one zone's demand for the next lead time from its history (samples after `nowMs` are
+ * ignored). A `DemandHistory` is read as it is and keeps the window errors computed on it
+ * (`recentErrorMiBps`) from call to call; an array is normalised first (`DemandHistory.from`: any
+ * order, NaN, infinite or negative demands dropped as missing samples, repeated samples kept once)
+ * and nothing is kept of it, so the array may be changed in any way between calls. `unknown` (with
+ * `unknownCause`) when the history holds two different demands at one point in time; else `ok` or
+ * `insufficient-history`. Pure.
  */
 export function forecastZone(
   zone: string,
-  history: readonly DemandSample[],
+  demandHistory: DemandHistory | readonly DemandSample[],
   nowMs: number,
   config: ForecastConfig,
 ): ZoneForecast {
+  const state = stateOf(
+    demandHistory instanceof DemandHistory ? demandHistory : DemandHistory.from(demandHistory),
+  );
+  const history = state.samples;
+  if (state.untrustedCause !== undefined) {
+    return {
+      zone,
+      status: 'unknown',
+      unknownCause: state.untrustedCause,
+      historyHours: 0,
+      forecastMiBps: undefined,
+      profileMiBps: undefined,
+      correctionMiBps: undefined,
+      errorMiBps: undefined,
+    };
+  }
   const leadMs = Math.max(0, config.leadTimeSeconds) * 1000;
   const oldestUsedMs = Math.max(history[0]?.atMs ?? nowMs, nowMs - config.historyDays * DAY_MS);
   const historyHours = history.length === 0 ? 0 : Math.max(0, (nowMs - oldestUsedMs) / HOUR_MS);
@@ -263,22 +416,9 @@ export function forecastZone(
   const errorMiBps =
     behindMiBps === undefined || actual === undefined ? undefined : behindMiBps - actual;
 
-  const correctionMs = FORECAST_CORRECTION_WINDOW_SECONDS * 1000;
-  const correctionHistoryMiBps = behindQuantile(history, nowMs, correctionMs, config);
-  // Today's peak counts only over a window the history covers (no gap over the bound): a peak
-  // in a gap would otherwise be taken for none and lower the forecast.
-  const covered = coversWindow(
-    history,
-    nowMs - correctionMs,
-    nowMs,
-    FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
-  );
-  const factor = todayFactor(
-    correctionHistoryMiBps,
-    covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
-  );
+  const { correctionHistoryMiBps, factor } = todayCorrection(history, nowMs, config);
   const forecastMiBps = profileMiBps * factor;
-  const recentErrorMiBps = recentForecastError(history, nowMs, config);
+  const recentErrorMiBps = recentForecastError(history, state, nowMs, config);
   return {
     zone,
     status: 'ok',
@@ -298,6 +438,7 @@ export function forecastZone(
  */
 function recentForecastError(
   history: readonly DemandSample[],
+  state: HistoryState,
   nowMs: number,
   config: ForecastConfig,
 ): number | undefined {
@@ -305,17 +446,11 @@ function recentForecastError(
   const leadMs = config.leadTimeSeconds * 1000;
   const windows = forecastRecentErrorWindows(config.leadTimeSeconds);
   const lastEndMs = Math.floor(nowMs / leadMs) * leadMs;
-  const cache = errorCacheOf(history, `${leadMs}/${config.historyDays}/${config.quantile}`);
+  const cache = errorCacheOf(state, `${leadMs}/${config.historyDays}/${config.quantile}`);
   // Every window ends at or before `lastEndMs`: the same samples up to it, the same figure.
   const count = lowerBound(history, lastEndMs + 1);
-  const firstMs = history[0]?.atMs ?? Number.NaN;
   const last = cache.last;
-  if (
-    last !== undefined &&
-    last.endMs === lastEndMs &&
-    last.count === count &&
-    last.firstMs === firstMs
-  ) {
+  if (last !== undefined && last.endMs === lastEndMs && last.count === count) {
     return last.errorMiBps;
   }
   let sum = 0;
@@ -326,7 +461,7 @@ function recentForecastError(
     else sum += Math.abs(errorMiBps);
   }
   const errorMiBps = known && Number.isFinite(sum) ? sum / windows : undefined;
-  cache.last = { endMs: lastEndMs, count, firstMs, errorMiBps };
+  cache.last = { endMs: lastEndMs, count, errorMiBps };
   return errorMiBps;
 }
 
@@ -336,8 +471,6 @@ interface CachedError {
   readonly endMs: number;
   /** Samples at or before `endMs` when computed. */
   readonly count: number;
-  /** The first sample's time when computed. */
-  readonly firstMs: number;
   readonly errorMiBps: number | undefined;
 }
 
@@ -350,30 +483,58 @@ interface ErrorCache {
 }
 
 /**
- * Errors already computed, per history array. A window's error reads only samples at or before
- * its end, so it is kept while the array holds as many of those as when it was computed and starts
- * at the same sample: appending later samples (the simulator) keeps it, and a history trimmed at
- * the front or filled in before the window's end recomputes it. The controller's `ForecastHistory`
- * builds a new array on every refresh. Without it a pass would compute
- * `forecastRecentErrorWindows` quantiles per zone (58 in the prod example), every pass.
+ * The cache of a history (`HistoryState.errorCache`) for `configKey`, emptied when the
+ * configuration changed. A window's error reads only samples at or before its end, so it is kept
+ * while the history holds as many of those as when it was computed: appending later samples keeps
+ * it, and a sample appended at or before the window's end recomputes it. A `DemandHistory` only
+ * grows at its end and its samples are frozen, so nothing else can change what a window read.
+ * Without it a pass would compute `forecastRecentErrorWindows` quantiles per zone (58 in the prod
+ * example), every pass.
  */
-const errorCaches = new WeakMap<readonly DemandSample[], ErrorCache>();
-
-/** The cache of `history` for `configKey`, emptied when the configuration changed. */
-function errorCacheOf(history: readonly DemandSample[], configKey: string): ErrorCache {
-  const cache = errorCaches.get(history);
+function errorCacheOf(state: HistoryState, configKey: string): ErrorCache {
+  const cache = state.errorCache;
   if (cache?.configKey === configKey) return cache;
   const fresh: ErrorCache = { configKey, byEndMs: new Map() };
-  errorCaches.set(history, fresh);
+  state.errorCache = fresh;
   return fresh;
 }
 
 /**
+ * Today's correction at `nowMs` (`todayFactor`): the forecast quantile of the past days' last
+ * `FORECAST_CORRECTION_WINDOW_SECONDS` (`correctionHistoryMiBps`, MiB/s; undefined without a
+ * sample) and the factor in [0, 1], 1 when today's window holds a stretch over
+ * `FORECAST_CORRECTION_MAX_GAP_SECONDS` without a sample.
+ */
+function todayCorrection(
+  history: readonly DemandSample[],
+  nowMs: number,
+  config: ForecastConfig,
+): { readonly correctionHistoryMiBps: number | undefined; readonly factor: number } {
+  const correctionMs = FORECAST_CORRECTION_WINDOW_SECONDS * 1000;
+  const correctionHistoryMiBps = behindQuantile(history, nowMs, correctionMs, config);
+  // Today's peak counts only over a window the history covers (no gap over the bound): a peak
+  // in a gap would otherwise be taken for none and lower the forecast.
+  const covered = coversWindow(
+    history,
+    nowMs - correctionMs,
+    nowMs,
+    FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
+  );
+  const factor = todayFactor(
+    correctionHistoryMiBps,
+    covered ? peakSince(history, nowMs - correctionMs, nowMs) : undefined,
+  );
+  return { correctionHistoryMiBps, factor };
+}
+
+/**
  * The forecast error of the window [endMs - leadMs, endMs) as `ZoneForecast.errorMiBps` judges it
- * at `endMs` (the past days' quantile minus the highest demand seen), MiB/s; undefined without a
- * sample on either side. Unlike `errorMiBps`, whose window includes the sample at its end (now),
- * the window is half-open like the past days' windows the forecast reads, so the day's windows
- * tile it and no sample counts twice.
+ * at `endMs` (the past days' quantile minus the highest demand seen), or as the same quantile
+ * after today's correction at the window's start (what the controller planned for) judges it,
+ * whichever misses by more, MiB/s (signed); undefined without a sample on either side. Unlike
+ * `errorMiBps`, whose window includes the sample at its end (now), the window is half-open like
+ * the past days' windows the forecast reads, so the day's windows tile it and no sample counts
+ * twice.
  */
 function windowError(
   history: readonly DemandSample[],
@@ -383,9 +544,8 @@ function windowError(
   config: ForecastConfig,
 ): number | undefined {
   const count = lowerBound(history, endMs + 1);
-  const firstMs = history[0]?.atMs ?? Number.NaN;
   const cached = cache.byEndMs.get(endMs);
-  if (cached !== undefined && cached.count === count && cached.firstMs === firstMs) {
+  if (cached !== undefined && cached.count === count) {
     return cached.errorMiBps;
   }
   const forecastMiBps = behindQuantile(history, endMs, leadMs, config);
@@ -400,11 +560,18 @@ function windowError(
     FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000,
   );
   const actualMiBps = covered ? peakSince(history, endMs - leadMs, endMs - 1) : undefined;
+  // The window is judged on what the model said (the profile) and on what the controller planned
+  // for with it (the profile after today's correction at the window's start): the larger miss
+  // counts, so a correction that lowered the forecast below a demand that came back is not hidden
+  // by a profile that was right, and the figure is never below the profile's miss alone.
   const difference =
     forecastMiBps === undefined || actualMiBps === undefined
       ? undefined
-      : forecastMiBps - actualMiBps;
-  // A NaN or infinite sample makes the figure unknown, never NaN (`recentErrorMiBps`).
+      : largerMiss(
+          forecastMiBps - actualMiBps,
+          forecastMiBps * todayCorrection(history, endMs - leadMs, config).factor - actualMiBps,
+        );
+  // A `DemandHistory` holds finite samples only; kept as a second line: never a NaN figure.
   const errorMiBps =
     difference !== undefined && Number.isFinite(difference) ? difference : undefined;
   // Windows more than a day back are not read again; keep the cache to about two days of them.
@@ -413,8 +580,13 @@ function windowError(
       if (each < endMs - DAY_MS) cache.byEndMs.delete(each);
     }
   }
-  cache.byEndMs.set(endMs, { endMs, count, firstMs, errorMiBps });
+  cache.byEndMs.set(endMs, { endMs, count, errorMiBps });
   return errorMiBps;
+}
+
+/** Whichever of two signed errors is the larger in magnitude (the first on a tie). */
+function largerMiss(first: number, second: number): number {
+  return Math.abs(second) > Math.abs(first) ? second : first;
 }
 
 /** The quantile of the past days' [now - span, now) windows; undefined without a sample. */

@@ -27,7 +27,7 @@
  *   second (see `act`).
  */
 import type { ControllerConfig } from '../../controller/config';
-import { forecastZone, type DemandSample, type ZoneForecast } from '../../controller/forecast';
+import { DemandHistory, forecastZone, type ZoneForecast } from '../../controller/forecast';
 import { FORECAST_STEP_SECONDS } from '../../controller/forecast-history';
 import {
   decide,
@@ -68,7 +68,7 @@ export class ControllerStrategy implements DynamicStrategy {
    * Per zone: the demand history the controller's Prometheus range query returns (one sample per
    * `FORECAST_STEP_SECONDS`, as the controller saw it, through the metrics lag).
    */
-  private readonly history: DemandSample[][];
+  private readonly history: DemandHistory[];
   private lastHistoryMinute = -1;
   private forecasts: readonly ZoneForecast[] | undefined;
 
@@ -85,7 +85,7 @@ export class ControllerStrategy implements DynamicStrategy {
   ) {
     this.intervalMs = config.intervalSeconds * 1000;
     this.nextPassMs = cluster.nowMs + WAKE_DELAY_MS;
-    this.history = cluster.facts.zones.map(() => []);
+    this.history = cluster.facts.zones.map(() => DemandHistory.empty());
   }
 
   /**
@@ -105,7 +105,7 @@ export class ControllerStrategy implements DynamicStrategy {
     const sampleDue = atMs % (FORECAST_STEP_SECONDS * 1000) === 0;
     this.forecasts = cluster.facts.zones.map((zone, zoneIndex) => {
       const samples = this.history[zoneIndex];
-      if (sampleDue) samples.push({ atMs, demandMiBps: observedLoad * zone.brokerIds.length });
+      if (sampleDue) samples.append({ atMs, demandMiBps: observedLoad * zone.brokerIds.length });
       return forecastZone(zone.zone, samples, atMs, forecast);
     });
     return this.forecasts;

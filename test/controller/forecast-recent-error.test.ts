@@ -83,6 +83,25 @@ describe('recentErrorMiBps', () => {
     expect(forecast.recentErrorMiBps).toBeUndefined();
   });
 
+  test('a window the correction lowered below a demand that came back counts its larger miss', () => {
+    // GIVEN flat 100 MiB/s on the past days, and on the last day 20 MiB/s from 12 h before now
+    // until 2 h 10 min later, 100 otherwise
+    const nowMs = MONDAY + 4 * DAY_MS;
+    const quietFromMs = nowMs - 12 * HOUR_MS;
+    const quietToMs = quietFromMs + 2 * HOUR_MS + 10 * 60_000;
+    const history = samples(MONDAY, nowMs + 1, atMs =>
+      atMs >= quietFromMs && atMs < quietToMs ? 20 : 100,
+    );
+    // THEN the 4 windows inside the quiet block miss by 80 (profile 100, nothing lowered: the
+    // 2 h before each start hold 100), and the window from quietFromMs + 2 h, whose 2 h before
+    // were all quiet, was lowered to 20 by the correction while demand came back to 100 in it:
+    // a miss of 80 that the profile (100, right) alone hid: (5 x 80) / 48, not (4 x 80) / 48
+    expect(forecastZone('a', history, nowMs, config).recentErrorMiBps).toBeCloseTo(
+      (5 * 80) / 48,
+      9,
+    );
+  });
+
   test('a lead time under 10 minutes: undefined', () => {
     const short = { ...config, leadTimeSeconds: FORECAST_RECENT_ERROR_MIN_LEAD_SECONDS - 1 };
     const nowMs = MONDAY + 4 * DAY_MS;

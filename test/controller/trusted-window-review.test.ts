@@ -8,7 +8,9 @@
  *   was shortened on partial data. A window now needs its today side covered as the correction's
  *   window is (no stretch over `FORECAST_CORRECTION_MAX_GAP_SECONDS` without a sample).
  * - A NaN or infinite sample gave a NaN or infinite figure, shown in the zone view and exported as
- *   `kafka_autoscaler_forecast_recent_error_mibps`; it is now unknown (absent), never NaN.
+ *   `kafka_autoscaler_forecast_recent_error_mibps`; it is now a missing sample (`DemandHistory`
+ *   normalises the history once): the figure is the one of the history without it, unknown when
+ *   such samples leave a stretch over the gap bound, never NaN.
  */
 import fc from 'fast-check';
 import {
@@ -101,12 +103,25 @@ describe('recentErrorMiBps on non-finite samples', () => {
   const nowMs = MONDAY + 4 * DAY_MS;
 
   test.each([Number.NaN, Number.POSITIVE_INFINITY])(
-    'a %p sample in the last day: unknown, never NaN or infinite',
+    'a %p sample in the last day reads as a missing one: the figure of the history without it, never NaN or infinite',
     value => {
       const badAtMs = nowMs - 3 * HOUR_MS;
       const history = samples(MONDAY, nowMs + 1, atMs => (atMs === badAtMs ? value : 100));
+      const without = history.filter(sample => sample.atMs !== badAtMs);
       const forecast = forecastZone('a', history, nowMs, config);
-      expect(forecast.recentErrorMiBps).toBeUndefined();
+      expect(forecast.recentErrorMiBps).toBe(0);
+      expect(forecast).toEqual(forecastZone('a', without, nowMs, config));
+    },
+  );
+
+  test.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    '%p samples over a stretch longer than the gap bound in the last day: unknown, as a gap',
+    value => {
+      const fromMs = nowMs - 3 * HOUR_MS;
+      const history = samples(MONDAY, nowMs + 1, atMs =>
+        atMs >= fromMs && atMs <= fromMs + FORECAST_CORRECTION_MAX_GAP_SECONDS * 1000 ? value : 100,
+      );
+      expect(forecastZone('a', history, nowMs, config).recentErrorMiBps).toBeUndefined();
     },
   );
 
