@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import type { Observed } from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
-import { CrashError, FakeCluster } from './fake-cluster';
+import { staleDataBlocker } from '../../controller/safety';
+import { ConflictError, CrashError, FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import { NOW_MS, testConfig } from './fixtures';
 
@@ -114,4 +115,356 @@ describe('finding 1: a re-spread whose drain began on a partial pod view moves t
       { numRuns: 60 },
     );
   });
+});
+
+/** A view fault of one pass: what the controller's observation gets wrong. */
+const VIEW_FAULTS = [
+  'none',
+  'pod-missing',
+  'pod-unbound',
+  'node-missing',
+  'prometheus-warning',
+  'prometheus-empty',
+  'prometheus-old',
+  'kubernetes-old',
+  'autoscaling-missing',
+] as const;
+type ViewFault = (typeof VIEW_FAULTS)[number];
+
+/** What a person or the cloud does to the cluster between two passes. */
+const WORLD_EVENTS = [
+  'none',
+  'uncordon-by-hand',
+  'record-deleted',
+  'pod-back-on-node',
+  'instance-gone',
+  'second-broker-on-node',
+] as const;
+type WorldEvent = (typeof WORLD_EVENTS)[number];
+
+interface Step {
+  readonly view: ViewFault;
+  readonly world: WorldEvent;
+  readonly pick: number;
+}
+
+/** The view faults after which any write is acting on stale, partial or missing data. */
+const STALE: ReadonlySet<ViewFault> = new Set([
+  'prometheus-warning',
+  'prometheus-empty',
+  'prometheus-old',
+  'kubernetes-old',
+  'autoscaling-missing',
+]);
+
+function faulty(observed: Observed, fault: ViewFault, pick: number): Observed {
+  const broker = observed.brokers[pick % observed.brokers.length]?.podName;
+  switch (fault) {
+    case 'none':
+      return observed;
+    case 'pod-missing':
+      return { ...observed, brokers: observed.brokers.filter(b => b.podName !== broker) };
+    case 'pod-unbound':
+      return {
+        ...observed,
+        brokers: observed.brokers.map(b =>
+          b.podName === broker ? { ...b, nodeName: undefined, ready: false } : b,
+        ),
+      };
+    case 'node-missing': {
+      const node = observed.nodes[pick % observed.nodes.length]?.name;
+      return { ...observed, nodes: observed.nodes.filter(n => n.name !== node) };
+    }
+    case 'prometheus-warning':
+      // The adapter refuses an answer with a warning: Prometheus counts as not answering.
+      return {
+        ...observed,
+        freshness: { ...observed.freshness, prometheusAtMs: undefined },
+        loads: undefined,
+        underReplicatedPartitions: undefined,
+        underMinIsrPartitions: undefined,
+        healthSampledAtMs: undefined,
+      };
+    case 'prometheus-empty':
+      // An empty answer to the per-pod health timestamps: no pod's share of the counts is known.
+      return { ...observed, healthSampledAtMs: {} };
+    case 'prometheus-old':
+      return {
+        ...observed,
+        freshness: { ...observed.freshness, prometheusAtMs: observed.nowMs - 600_000 },
+      };
+    case 'kubernetes-old':
+      return {
+        ...observed,
+        freshness: { ...observed.freshness, kubernetesAtMs: observed.nowMs - 600_000 },
+      };
+    case 'autoscaling-missing':
+      return {
+        ...observed,
+        freshness: { ...observed.freshness, autoscalingAtMs: undefined },
+        groups: [],
+      };
+  }
+}
+
+/** One violated promise, with the pass it broke in. */
+interface Broken {
+  readonly pass: number;
+  readonly what: string;
+}
+
+/**
+ * Runs an operation on node-a-1 (a re-spread, or the removal of its instance i-a1) from `cordon`
+ * through `steps` (one view fault and one world event per pass), the controller crashing after
+ * (or before) its `crashAt`-th write and a new process resuming from the record alone; then
+ * fault-free passes until the record is gone (at most 80). Every promise is checked as it can
+ * break: after every write and every pass.
+ */
+async function runOperation(
+  kind: 'respread' | 'remove-node',
+  steps: readonly Step[],
+  crashAt: number,
+  crashWhen: 'before' | 'after',
+): Promise<{ broken: Broken[]; cluster: FakeCluster; rolled: Set<string> }> {
+  const runConfig = { ...config, scaleInStabilizationSeconds: 0 };
+  const cluster = new FakeCluster(runConfig, { nodesPerZone: 2, demandMiBps: 10 });
+  const record: OperationRecord = {
+    id: 'op-s23',
+    kind,
+    zone: 'us-east-1a',
+    groupName: 'asg-orders-kafka-a',
+    nodeName: 'node-a-1',
+    nodeUid: 'uid-node-a-1',
+    ...(kind === 'remove-node' ? { instanceId: 'i-a1' } : {}),
+    phase: 'cordon',
+    movesDone: 0,
+    startedAtMs: NOW_MS,
+    phaseStartedAtMs: NOW_MS,
+    fencingToken: 1,
+    holder: 'a',
+    version: 2,
+  };
+  cluster.nodes = cluster.nodes.map(node =>
+    node.name === 'node-a-1' ? { ...node, operation: record } : node,
+  );
+  cluster.crash = { atWrite: crashAt, when: crashWhen };
+  const broken: Broken[] = [];
+  const rolled = new Set<string>();
+  let pass = 0;
+  let stale = false;
+  // Promises judged at the moment of the write, on the cluster as it truly is.
+  const writesBefore = () => cluster.writes.length;
+  const terminate = cluster.terminateInstance.bind(cluster);
+  cluster.terminateInstance = async (groupName, instanceId) => {
+    const host = cluster.nodes.find(node => node.instanceId === instanceId);
+    const aboard = cluster.brokers.filter(b => host !== undefined && b.nodeName === host.name);
+    if (aboard.length > 0) {
+      broken.push({
+        pass,
+        what: `terminated ${instanceId} with ${aboard.map(b => b.podName).join(', ')} on it`,
+      });
+    }
+    return terminate(groupName, instanceId);
+  };
+  const setUnschedulable = cluster.setUnschedulable.bind(cluster);
+  cluster.setUnschedulable = async (nodeName, nodeUid, unschedulable) => {
+    const host = cluster.nodes.find(node => node.name === nodeName);
+    const instance = cluster.groups
+      .flatMap(group => group.instances)
+      .find(each => each.instanceId === host?.instanceId);
+    if (!unschedulable && instance?.protectedFromScaleIn === false) {
+      broken.push({
+        pass,
+        what: `uncordoned ${nodeName} while ${instance.instanceId} is unprotected`,
+      });
+    }
+    if (!unschedulable && (instance === undefined || instance.lifecycleState !== 'InService')) {
+      broken.push({ pass, what: `uncordoned ${nodeName} on a leaving or unknown instance` });
+    }
+    return setUnschedulable(nodeName, nodeUid, unschedulable);
+  };
+  const requestRoll = cluster.requestRoll.bind(cluster);
+  cluster.requestRoll = async (podName, podUid) => {
+    const others = cluster.brokers.filter(
+      b => b.podName !== podName && (b.rollRequested || !b.ready || b.nodeName === undefined),
+    );
+    if (others.length > 0) {
+      broken.push({ pass, what: `rolled ${podName} while ${others[0].podName} was down` });
+    }
+    if (kind === 'respread') rolled.add(podName);
+    return requestRoll(podName, podUid);
+  };
+  let view: ViewFault = 'none';
+  let pick = 0;
+  const observe = async (): Promise<Observed> => {
+    const observed = faulty(await cluster.observe(), view, pick);
+    stale = staleDataBlocker(observed, runConfig) !== undefined;
+    return observed;
+  };
+  const start = () =>
+    reconcilerOn(cluster, runConfig, {
+      observe,
+      liveBrokerCheck: cluster,
+      liveNodeCheck: cluster,
+      liveRecordCheck: {
+        nodesWithRecords: async () =>
+          cluster.nodes.filter(node => node.operation !== undefined).map(node => node.name),
+      },
+      newId: () => `op-new-${pass}`,
+    });
+  let controller = start();
+  const open = () => cluster.nodes.find(node => node.name === 'node-a-1')?.operation;
+  const total = steps.length + 80;
+  while (pass < total) {
+    const step = steps[pass] ?? { view: 'none', world: 'none', pick: 0 };
+    if (step.world !== 'none' && open() === undefined && pass >= steps.length) break;
+    applyWorld(cluster, step.world, step.pick);
+    view = step.view;
+    pick = step.pick;
+    pass++;
+    const before = writesBefore();
+    try {
+      await controller.reconcileOnce();
+    } catch (error) {
+      // A 409 (the node changed since the view) fails the pass; the next one tries again.
+      if (error instanceof ConflictError) continue;
+      if (!(error instanceof CrashError)) throw error;
+      controller = start();
+    }
+    if (stale && cluster.writes.length > before) {
+      broken.push({
+        pass,
+        what: `wrote ${cluster.writes.slice(before).join('; ')} on a ${view} view`,
+      });
+    }
+    const recorded = cluster.nodes.filter(node => node.operation !== undefined);
+    if (recorded.length > 1) {
+      broken.push({ pass, what: `two records: ${recorded.map(n => n.name).join(', ')}` });
+    }
+    if (cluster.mostRollsInFlight > 1) broken.push({ pass, what: 'two rolls in flight' });
+    cluster.advance(60);
+    if (pass >= steps.length && open() === undefined) break;
+  }
+  if (open() !== undefined && open()?.phase !== 'abandoned') {
+    broken.push({ pass, what: `operation still open in ${open()?.phase} after ${pass} passes` });
+  }
+  return { broken, cluster, rolled };
+}
+
+/** A person or the cloud acts on the cluster (node-a-1 is the node being emptied). */
+function applyWorld(cluster: FakeCluster, event: WorldEvent, pick: number): void {
+  const zoneA = cluster.brokers.filter(b => b.zone === 'us-east-1a');
+  const broker = zoneA[pick % zoneA.length];
+  const host = cluster.nodes.find(node => node.name === 'node-a-1');
+  switch (event) {
+    case 'none':
+      return;
+    case 'uncordon-by-hand':
+      if (host !== undefined) {
+        cluster.nodes = cluster.nodes.map(node =>
+          node.name === 'node-a-1'
+            ? {
+                ...node,
+                unschedulable: false,
+                resourceVersion: `${Number(node.resourceVersion) + 1}`,
+              }
+            : node,
+        );
+      }
+      return;
+    case 'record-deleted':
+      cluster.nodes = cluster.nodes.map(node =>
+        node.operation === undefined
+          ? node
+          : {
+              ...node,
+              operation: undefined,
+              resourceVersion: `${Number(node.resourceVersion) + 1}`,
+            },
+      );
+      return;
+    case 'pod-back-on-node':
+      // Someone deleted a broker pod and it was scheduled back on the node being emptied (while
+      // someone had uncordoned it): a new pod, Ready at once.
+      if (host === undefined || broker === undefined) return;
+      cluster.brokers = cluster.brokers.map(b =>
+        b === broker
+          ? {
+              ...b,
+              uid: `uid-back-${pick}-${cluster.nowMs}`,
+              nodeName: 'node-a-1',
+              rollRequested: false,
+            }
+          : b,
+      );
+      return;
+    case 'second-broker-on-node':
+      // Two brokers bound to the node at once (a stale scheduler decision, or a person's).
+      if (host === undefined) return;
+      cluster.brokers = cluster.brokers.map(b =>
+        b.zone === 'us-east-1a' && b.nodeName !== 'node-a-1' && zoneA.indexOf(b) % 2 === pick % 2
+          ? { ...b, uid: `uid-second-${b.podName}-${cluster.nowMs}`, nodeName: 'node-a-1' }
+          : b,
+      );
+      return;
+    case 'instance-gone':
+      // The instance is terminated by someone (a Spot interruption): the group lists it
+      // Terminating; the next advance removes it and its node, whose pods come back unbound.
+      cluster.groups = cluster.groups.map(group => ({
+        ...group,
+        instances: group.instances.map(instance =>
+          instance.instanceId === 'i-a1'
+            ? { ...instance, lifecycleState: 'Terminating' }
+            : instance,
+        ),
+      }));
+      cluster.brokers = cluster.brokers.map(b =>
+        b.nodeName === 'node-a-1' ? { ...b, nodeName: undefined, ready: false } : b,
+      );
+      return;
+  }
+}
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  view: fc.constantFrom(...VIEW_FAULTS),
+  world: fc.oneof(
+    { weight: 6, arbitrary: fc.constant<WorldEvent>('none') },
+    { weight: 1, arbitrary: fc.constantFrom(...WORLD_EVENTS) },
+  ),
+  pick: fc.nat({ max: 100 }),
+});
+
+describe('property: crash after any write, any view fault at any step, hands on the cluster', () => {
+  test.each<'respread' | 'remove-node'>(['respread', 'remove-node'])(
+    '%s: no write on stale data, no terminate with a broker aboard, one roll at a time, one record, an end',
+    async kind => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(stepArb, { maxLength: 25 }),
+          fc.integer({ min: 1, max: 14 }),
+          fc.constantFrom<'before' | 'after'>('before', 'after'),
+          async (steps, crashAt, crashWhen) => {
+            const { broken } = await runOperation(kind, steps, crashAt, crashWhen);
+            expect(broken).toEqual([]);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
+
+  test.each<'respread' | 'remove-node'>(['respread', 'remove-node'])(
+    '%s, no event by hand: crash after every write in turn, the operation ends',
+    async kind => {
+      for (let crashAt = 1; crashAt <= 16; crashAt++) {
+        for (const when of ['before', 'after'] as const) {
+          const { broken, cluster, rolled } = await runOperation(kind, [], crashAt, when);
+          expect({ crashAt, when, broken }).toEqual({ crashAt, when, broken: [] });
+          expect(cluster.nodes.find(node => node.name === 'node-a-1')?.operation).toBeUndefined();
+          if (kind === 'respread') expect(rolled.size).toBe(1);
+          else expect(cluster.terminated).toEqual(['i-a1']);
+        }
+      }
+    },
+  );
 });
