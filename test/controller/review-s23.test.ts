@@ -4,11 +4,12 @@
  */
 import fc from 'fast-check';
 import type { Observed } from '../../controller/model';
+import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
 import { staleDataBlocker } from '../../controller/safety';
 import { ConflictError, CrashError, FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
-import { NOW_MS, testConfig } from './fixtures';
+import { NOW_MS, STEP_CONTEXT, healthyCluster, testConfig, withNode } from './fixtures';
 
 const config = testConfig();
 
@@ -114,6 +115,59 @@ describe('finding 1: a re-spread whose drain began on a partial pod view moves t
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('finding 1, the rule: a re-spread rolls only a pod its record lists under its UID', () => {
+  const base = healthyCluster(config, { nodesPerZone: 2 });
+  const record: OperationRecord = {
+    id: 'op-r',
+    kind: 'respread',
+    zone: 'us-east-1a',
+    groupName: 'asg-orders-kafka-a',
+    nodeName: 'node-a-1',
+    nodeUid: 'uid-node-a-1',
+    phase: 'drain',
+    movesDone: 0,
+    startedAtMs: NOW_MS,
+    phaseStartedAtMs: NOW_MS,
+    fencingToken: STEP_CONTEXT.fencingToken,
+    holder: STEP_CONTEXT.holder,
+    version: 2,
+  };
+  const on = (drainPods: OperationRecord['drainPods']) => {
+    const stored = drainPods === undefined ? record : { ...record, drainPods };
+    const observed = withNode(base, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      operation: stored,
+    }));
+    return stepOperation(stored, observed, config, STEP_CONTEXT);
+  };
+
+  test.each([
+    ['a record without the field (an older controller)', undefined],
+    [
+      'a list that missed the pod',
+      [{ podName: 'orders-brokers-a-1003', podUid: 'uid-orders-brokers-a-1003' }],
+    ],
+    [
+      'a list with the pod under an older UID',
+      [{ podName: 'orders-brokers-a-1001', podUid: 'uid-old' }],
+    ],
+  ])('%s: the pod is noted first, no roll in that step; the roll follows', (_, drainPods) => {
+    const noted = on(drainPods);
+    expect(noted.effect).toBeUndefined();
+    expect(noted.next?.move).toBeUndefined();
+    expect(noted.next?.drainPods).toContainEqual({
+      podName: 'orders-brokers-a-1001',
+      podUid: 'uid-orders-brokers-a-1001',
+    });
+    expect(on(noted.next?.drainPods).effect).toEqual({
+      kind: 'request-roll',
+      podName: 'orders-brokers-a-1001',
+      podUid: 'uid-orders-brokers-a-1001',
+    });
   });
 });
 
@@ -299,6 +353,8 @@ async function runOperation(
   const observe = async (): Promise<Observed> => {
     const observed = faulty(await cluster.observe(), view, pick);
     stale = staleDataBlocker(observed, runConfig) !== undefined;
+    // Each of these faults is one the controller must take for stale data.
+    if (STALE.has(view) && !stale) broken.push({ pass, what: `a ${view} view passed as fresh` });
     return observed;
   };
   const start = () =>
