@@ -177,6 +177,8 @@ const VIEW_FAULTS = [
   'pod-missing',
   'pod-unbound',
   'node-missing',
+  'record-node-missing',
+  'pod-on-node-missing',
   'prometheus-warning',
   'prometheus-empty',
   'prometheus-old',
@@ -193,6 +195,7 @@ const WORLD_EVENTS = [
   'pod-back-on-node',
   'instance-gone',
   'second-broker-on-node',
+  'unprotect-by-hand',
 ] as const;
 type WorldEvent = (typeof WORLD_EVENTS)[number];
 
@@ -228,6 +231,14 @@ function faulty(observed: Observed, fault: ViewFault, pick: number): Observed {
     case 'node-missing': {
       const node = observed.nodes[pick % observed.nodes.length]?.name;
       return { ...observed, nodes: observed.nodes.filter(n => n.name !== node) };
+    }
+    case 'record-node-missing':
+      // The node list misses the node being emptied, and with it the operation record.
+      return { ...observed, nodes: observed.nodes.filter(n => n.name !== 'node-a-1') };
+    case 'pod-on-node-missing': {
+      const aboard = observed.brokers.filter(b => b.nodeName === 'node-a-1');
+      const missing = aboard[pick % Math.max(1, aboard.length)]?.podName;
+      return { ...observed, brokers: observed.brokers.filter(b => b.podName !== missing) };
     }
     case 'prometheus-warning':
       // The adapter refuses an answer with a warning: Prometheus counts as not answering.
@@ -276,9 +287,10 @@ interface Broken {
  */
 async function runOperation(
   kind: 'respread' | 'remove-node',
-  steps: readonly Step[],
+  steps: readonly Step[] | ((pass: number, open: OperationRecord | undefined) => Step),
   crashAt: number,
   crashWhen: 'before' | 'after',
+  faultPasses = Array.isArray(steps) ? steps.length : 25,
 ): Promise<{ broken: Broken[]; cluster: FakeCluster; rolled: Set<string> }> {
   const runConfig = { ...config, scaleInStabilizationSeconds: 0 };
   const cluster = new FakeCluster(runConfig, { nodesPerZone: 2, demandMiBps: 10 });
@@ -370,10 +382,15 @@ async function runOperation(
     });
   let controller = start();
   const open = () => cluster.nodes.find(node => node.name === 'node-a-1')?.operation;
-  const total = steps.length + 80;
+  const total = faultPasses + 80;
+  const quiet: Step = { view: 'none', world: 'none', pick: 0 };
   while (pass < total) {
-    const step = steps[pass] ?? { view: 'none', world: 'none', pick: 0 };
-    if (step.world !== 'none' && open() === undefined && pass >= steps.length) break;
+    const step =
+      typeof steps === 'function'
+        ? pass < faultPasses
+          ? steps(pass, open())
+          : quiet
+        : (steps[pass] ?? quiet);
     applyWorld(cluster, step.world, step.pick);
     view = step.view;
     pick = step.pick;
@@ -399,7 +416,7 @@ async function runOperation(
     }
     if (cluster.mostRollsInFlight > 1) broken.push({ pass, what: 'two rolls in flight' });
     cluster.advance(60);
-    if (pass >= steps.length && open() === undefined) break;
+    if (pass >= faultPasses && open() === undefined) break;
   }
   if (open() !== undefined && open()?.phase !== 'abandoned') {
     broken.push({ pass, what: `operation still open in ${open()?.phase} after ${pass} passes` });
@@ -463,6 +480,15 @@ function applyWorld(cluster: FakeCluster, event: WorldEvent, pick: number): void
           : b,
       );
       return;
+    case 'unprotect-by-hand':
+      // Someone takes the scale-in protection off the node's instance.
+      cluster.groups = cluster.groups.map(group => ({
+        ...group,
+        instances: group.instances.map(instance =>
+          instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
+        ),
+      }));
+      return;
     case 'instance-gone':
       // The instance is terminated by someone (a Spot interruption): the group lists it
       // Terminating; the next advance removes it and its node, whose pods come back unbound.
@@ -521,6 +547,48 @@ describe('property: crash after any write, any view fault at any step, hands on 
           else expect(cluster.terminated).toEqual(['i-a1']);
         }
       }
+    },
+  );
+});
+
+describe('property: a fault at the moment the operation reaches a given phase', () => {
+  const PHASES = ['cordon', 'drain', 'uncordon', 'unprotect', 'terminate', 'terminated'] as const;
+  test.each<'respread' | 'remove-node'>(['respread', 'remove-node'])(
+    '%s: an event and a view fault for some passes from the first pass in that phase',
+    async kind => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...PHASES),
+          fc.boolean(),
+          fc.constantFrom(...WORLD_EVENTS),
+          fc.constantFrom(...VIEW_FAULTS),
+          fc.integer({ min: 1, max: 6 }),
+          fc.nat({ max: 100 }),
+          fc.integer({ min: 1, max: 30 }),
+          fc.constantFrom<'before' | 'after'>('before', 'after'),
+          async (phase, withMove, world, view, passes, pick, crashAt, crashWhen) => {
+            let firedAt: number | undefined;
+            const { broken } = await runOperation(
+              kind,
+              (pass, open) => {
+                const reached =
+                  open?.phase === phase &&
+                  (!withMove || phase !== 'drain' || open.move !== undefined);
+                if (firedAt === undefined && reached) firedAt = pass;
+                if (firedAt === undefined || pass >= firedAt + passes) {
+                  return { view: 'none', world: 'none', pick };
+                }
+                return { view, world: pass === firedAt ? world : 'none', pick };
+              },
+              crashAt,
+              crashWhen,
+              40,
+            );
+            expect(broken).toEqual([]);
+          },
+        ),
+        { numRuns: 400 },
+      );
     },
   );
 });
