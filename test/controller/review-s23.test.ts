@@ -272,6 +272,14 @@ function faulty(observed: Observed, fault: ViewFault, pick: number): Observed {
   }
 }
 
+/** Phases whose node must stay cordoned (docs/controller.md). */
+const KEEP_CORDONED_PHASES: ReadonlySet<string> = new Set([
+  'drain',
+  'unprotect',
+  'terminate',
+  'terminated',
+]);
+
 /** One violated promise, with the pass it broke in. */
 interface Broken {
   readonly pass: number;
@@ -396,13 +404,28 @@ async function runOperation(
     pick = step.pick;
     pass++;
     const before = writesBefore();
+    let failed = false;
     try {
       await controller.reconcileOnce();
     } catch (error) {
+      failed = true;
       // A 409 (the node changed since the view) fails the pass; the next one tries again.
       if (error instanceof ConflictError) continue;
       if (!(error instanceof CrashError)) throw error;
       controller = start();
+    }
+    // A node whose brokers are being moved off, or whose instance is being removed or has left,
+    // is cordoned again by the first pass that sees it uncordoned on a true view.
+    const record = open();
+    const host = cluster.nodes.find(node => node.name === 'node-a-1');
+    if (
+      !failed &&
+      view === 'none' &&
+      record !== undefined &&
+      KEEP_CORDONED_PHASES.has(record.phase) &&
+      host?.unschedulable === false
+    ) {
+      broken.push({ pass, what: `node-a-1 left schedulable in ${record.phase}` });
     }
     if (stale && cluster.writes.length > before) {
       broken.push({
