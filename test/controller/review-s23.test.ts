@@ -615,3 +615,46 @@ describe('property: a fault at the moment the operation reaches a given phase', 
     },
   );
 });
+
+describe('finding 2: a held-cordon Warning on missing Auto Scaling data blames a detachment', () => {
+  /**
+   * node-a-1 carries this controller's cordon and no record (someone removed it mid-drain: both
+   * of its brokers still run there), and the Auto Scaling view is missing for `passes` passes of
+   * 60 s (DescribeAutoScalingGroups failing or throttled), then back.
+   */
+  async function heldWhileBlind(passes: number) {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true }
+        : node,
+    );
+    const events: Array<{ type: string; reason: string; message: string }> = [];
+    let blind = true;
+    const controller = reconcilerOn(cluster, config, {
+      observe: async () => {
+        const observed = await cluster.observe();
+        return blind ? faulty(observed, 'autoscaling-missing', 0) : observed;
+      },
+      events: { record: async event => void events.push(event) },
+      liveBrokerCheck: cluster,
+      liveNodeCheck: cluster,
+    });
+    for (let pass = 0; pass < passes; pass++) {
+      await controller.reconcileOnce();
+      cluster.advance(60);
+    }
+    blind = false;
+    await controller.reconcileOnce();
+    return { cluster, events };
+  }
+
+  test('20 minutes without Auto Scaling data: no Warning tells the operator to terminate the instance', async () => {
+    const { cluster, events } = await heldWhileBlind(20);
+    const held = events.filter(event => event.reason === 'NodeHeldCordoned');
+    // The instance is in its group; only the controller's view of the groups is missing.
+    expect(held.map(event => event.message).join('\n')).not.toMatch(/terminate the instance/);
+    // The data back: the node is released (protect, then uncordon).
+    expect(cluster.nodes.find(node => node.name === 'node-a-1')?.unschedulable).toBe(false);
+  });
+});
