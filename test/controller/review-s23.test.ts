@@ -654,6 +654,9 @@ describe('finding 2: a held-cordon Warning on missing Auto Scaling data blames a
     const held = events.filter(event => event.reason === 'NodeHeldCordoned');
     // The instance is in its group; only the controller's view of the groups is missing.
     expect(held.map(event => event.message).join('\n')).not.toMatch(/terminate the instance/);
+    // ... but the node is still reported held, with the reason it can tell: its data.
+    expect(held.length).toBeGreaterThan(0);
+    for (const event of held) expect(event.message).toMatch(/no data yet from autoscaling/);
     // The data back: the node is released (protect, then uncordon).
     expect(cluster.nodes.find(node => node.name === 'node-a-1')?.unschedulable).toBe(false);
   });
