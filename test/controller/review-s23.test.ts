@@ -3,6 +3,7 @@
  * every step of a re-spread and a scale-in, against the in-memory fake cluster.
  */
 import fc from 'fast-check';
+import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/prometheus';
 import type { Observed } from '../../controller/model';
 import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
@@ -659,5 +660,131 @@ describe('finding 2: a held-cordon Warning on missing Auto Scaling data blames a
     for (const event of held) expect(event.message).toMatch(/no data yet from autoscaling/);
     // The data back: the node is released (protect, then uncordon).
     expect(cluster.nodes.find(node => node.name === 'node-a-1')?.unschedulable).toBe(false);
+  });
+});
+
+describe('property: a Prometheus answer with a warning, an empty answer or an old timestamp is never read as fresh', () => {
+  const queries = {
+    brokerReceiveBytesPerSecond: 'rx',
+    brokerTransmitBytesPerSecond: 'tx',
+    underReplicatedPartitions: 'urp',
+    underMinIsrPartitions: 'umi',
+    brokerSampleTimestamps: 'rxt',
+    healthSampleTimestamp: 'ht',
+    brokerHealthSampleTimestamps: 'hs',
+  };
+  const NOW_S = 1_700_000_000;
+  const PODS = ['b-0', 'b-1', 'b-2'];
+  type Answer = Array<{ pod?: string; value: number; atS: number }>;
+  /** One query's answer: its series (pods may repeat), and maybe a warning. */
+  const seriesArb = (valued: 'rate' | 'time' | 'count') =>
+    fc
+      .array(
+        fc.record({
+          pod: fc.constantFrom(...PODS),
+          ageS: fc.constantFrom(0, 15, 90, 600, 3600),
+          odd: fc.constantFrom<'no' | 'nan' | 'negative'>('no', 'no', 'no', 'nan', 'negative'),
+        }),
+        { maxLength: 5 },
+      )
+      .map(series =>
+        series.map(({ pod, ageS, odd }) => ({
+          ...(valued === 'count' ? {} : { pod }),
+          value:
+            odd === 'nan'
+              ? NaN
+              : odd === 'negative'
+                ? -1
+                : valued === 'time'
+                  ? NOW_S - ageS
+                  : valued === 'count'
+                    ? 0
+                    : 1024 * 1024,
+          atS: NOW_S,
+        })),
+      );
+  /** A cluster-wide count: one series, sometimes none (an empty answer). */
+  const countArb: fc.Arbitrary<Answer> = fc.oneof(
+    { weight: 5, arbitrary: fc.constant([{ value: 0, atS: NOW_S }]) },
+    { weight: 1, arbitrary: fc.constant([]) },
+  );
+  const answersArb = fc.record({
+    rx: seriesArb('rate'),
+    tx: seriesArb('rate'),
+    urp: countArb,
+    umi: countArb,
+    rxt: seriesArb('time'),
+    ht: seriesArb('time').map(series =>
+      series.slice(0, 1).map(({ value, atS }) => ({ value, atS })),
+    ),
+    hs: seriesArb('time'),
+  });
+  const warnedArb = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom(...Object.values(queries)) },
+  );
+
+  function prometheus(answers: Record<string, Answer>, warned: string | undefined) {
+    const fetchFn = (async (input: string | URL | Request) => {
+      const query = new URL(String(input)).searchParams.get('query') ?? '';
+      const body = {
+        status: 'success',
+        ...(query === warned ? { warnings: ['store 10.0.0.7:10901 unavailable'] } : {}),
+        data: {
+          resultType: 'vector',
+          result: (answers[query] ?? []).map(({ pod, value, atS }) => ({
+            metric: pod === undefined ? {} : { pod },
+            value: [atS, String(value)],
+          })),
+        },
+      };
+      return new Response(JSON.stringify(body), { status: 200 });
+    }) as typeof fetch;
+    return new PrometheusAdapter('http://prom:9090', fetchFn);
+  }
+
+  test('read only when whole: its age is never younger than any raw sample behind a load', async () => {
+    let reads = 0;
+    await fc.assert(
+      fc.asyncProperty(answersArb, warnedArb, async (answers, warned) => {
+        let read: Awaited<ReturnType<PrometheusAdapter['kafkaMetrics']>> | undefined;
+        try {
+          read = await prometheus(answers, warned).kafkaMetrics(queries);
+        } catch (error) {
+          expect(error).toBeInstanceOf(PrometheusError);
+          return;
+        }
+        // A warning, an empty count, or no load at all is never read.
+        expect(warned).toBeUndefined();
+        expect(answers.urp).toHaveLength(1);
+        expect(answers.umi).toHaveLength(1);
+        expect(read.loads.length).toBeGreaterThan(0);
+        for (const load of read.loads) {
+          // Both directions answered, usable.
+          const usable = (series: Answer) =>
+            series.some(
+              each => each.pod === load.podName && Number.isFinite(each.value) && each.value >= 0,
+            );
+          expect(usable(answers.rx) && usable(answers.tx)).toBe(true);
+          // The age is at least that of every raw sample time answered for the pod (a pod
+          // answered twice: its older time counts).
+          for (const each of answers.rxt.filter(sample => sample.pod === load.podName)) {
+            if (Number.isFinite(each.value) && each.value >= 0) {
+              expect(read.sampledAtMs).toBeLessThanOrEqual(each.value * 1000);
+            }
+          }
+        }
+        reads++;
+        for (const [pod, atMs] of Object.entries(read.healthSampledAtMs)) {
+          const times = answers.hs
+            .filter(each => each.pod === pod && Number.isFinite(each.value) && each.value >= 0)
+            .map(each => each.value * 1000);
+          expect(atMs).toBe(Math.min(...times));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    // Not vacuous: some answers were whole and read.
+    expect(reads).toBeGreaterThan(100);
   });
 });
