@@ -703,14 +703,24 @@ describe('property: a Prometheus answer with a warning, an empty answer or an ol
           atS: NOW_S,
         })),
       );
+  /** A per-pod rate: mostly each pod once, sometimes a pod in several series. */
+  const rateArb: fc.Arbitrary<Answer> = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: seriesArb('rate').map(series =>
+        series.filter((each, index) => series.findIndex(other => other.pod === each.pod) === index),
+      ),
+    },
+    { weight: 1, arbitrary: seriesArb('rate') },
+  );
   /** A cluster-wide count: one series, sometimes none (an empty answer). */
   const countArb: fc.Arbitrary<Answer> = fc.oneof(
     { weight: 5, arbitrary: fc.constant([{ value: 0, atS: NOW_S }]) },
     { weight: 1, arbitrary: fc.constant([]) },
   );
   const answersArb = fc.record({
-    rx: seriesArb('rate'),
-    tx: seriesArb('rate'),
+    rx: rateArb,
+    tx: rateArb,
     urp: countArb,
     umi: countArb,
     rxt: seriesArb('time'),
@@ -759,6 +769,12 @@ describe('property: a Prometheus answer with a warning, an empty answer or an ol
         expect(answers.urp).toHaveLength(1);
         expect(answers.umi).toHaveLength(1);
         expect(read.loads.length).toBeGreaterThan(0);
+        // A rate answering one pod in several series is refused (part of its traffic would
+        // pass for all of it).
+        for (const series of [answers.rx, answers.tx]) {
+          const pods = series.map(each => each.pod);
+          expect(new Set(pods).size).toBe(pods.length);
+        }
         for (const load of read.loads) {
           // Both directions answered, usable.
           const usable = (series: Answer) =>
@@ -785,6 +801,6 @@ describe('property: a Prometheus answer with a warning, an empty answer or an ol
       { numRuns: 1000 },
     );
     // Not vacuous: some answers were whole and read.
-    expect(reads).toBeGreaterThan(100);
+    expect(reads).toBeGreaterThan(20);
   });
 });
