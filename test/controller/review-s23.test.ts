@@ -715,8 +715,8 @@ describe('property: a Prometheus answer with a warning, an empty answer or an ol
   );
   /** A cluster-wide count: one series, sometimes none (an empty answer). */
   const countArb: fc.Arbitrary<Answer> = fc.oneof(
-    { weight: 5, arbitrary: fc.constant([{ value: 0, atS: NOW_S }]) },
-    { weight: 1, arbitrary: fc.constant([]) },
+    { weight: 5, arbitrary: fc.constant<Answer>([{ value: 0, atS: NOW_S }]) },
+    { weight: 1, arbitrary: fc.constant<Answer>([]) },
   );
   const answersArb = fc.record({
     rx: rateArb,
