@@ -1,6 +1,25 @@
 /**
  * Fault review s23: a fresh reviewer's attempt to break the controller by injecting faults at
- * every step of a re-spread and a scale-in, against the in-memory fake cluster.
+ * every step of a re-spread and a scale-in, against the in-memory fake cluster, and at the
+ * Prometheus adapter. Findings (each failed here before its fix):
+ *
+ * 1. A re-spread whose drain began on a wrong pod view (a pod missing, shown unbound or on another
+ *    node) noted an incomplete `drainPods`; a crash between its roll request and its record then
+ *    went unrecognised once Strimzi had recreated the pod elsewhere, and a second broker was
+ *    rolled, emptying the node. Now the pod to roll is noted on the record first.
+ * 2. With the Auto Scaling view missing for a phase deadline, a node left cordoned without a
+ *    record (brokers still on it) was reported as on a detached instance, with the advice to
+ *    terminate it. Now such a hold names the stale data instead.
+ * 3. A pod answered twice by a custom per-broker sample-time query took its later time, so an old
+ *    series passed as fresh; a per-pod rate answering a pod in several series kept one of them.
+ *
+ * Guards each property was checked against (removed one at a time, the test failed): the gate's
+ * stale-data check, the re-spread's adoption of a pod that left (`rolledBeforeRecorded`), the
+ * note before a roll, the live read before unprotect and terminate, and the re-cordon of a node
+ * someone uncordons mid-operation. Redundant with another guard here (removing one alone fails
+ * nothing): the step's own stale check (the gate holds every write), the gate's empty-node check
+ * and the return to drain of a refilled node (the live read holds), the liveRecordCheck (decide
+ * holds while a node of the zone is missing).
  */
 import fc from 'fast-check';
 import { PrometheusAdapter, PrometheusError } from '../../controller/adapters/prometheus';
