@@ -129,8 +129,10 @@ export interface OperationRecord {
    * A re-spread's broker pods on the node when its drain began (name and UID), so that a roll
    * whose record write was lost (a crash between the roll request and the record) is recognised
    * once Strimzi has recreated the pod elsewhere: that pod is adopted as the re-spread's move
-   * instead of a second broker being moved. Absent in remove-node records and in records written
-   * before this field (the drain then works as before).
+   * instead of a second broker being moved. The pod a re-spread rolls is always listed here
+   * (under the UID it rolls) before the roll goes out: the list taken as the drain began comes
+   * from a cached view that may have missed it. Absent in remove-node records and in records
+   * written before this field (the drain adds it before its roll).
    */
   readonly drainPods?: ReadonlyArray<{ readonly podName: string; readonly podUid: string }>;
 }

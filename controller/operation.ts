@@ -728,6 +728,16 @@ function stepDrain(
       );
     return outcome(record, { waiting: blocker.detail });
   }
+  const unnoted = unnotedRollTarget(record, broker);
+  if (unnoted !== undefined) {
+    // A re-spread rolls only a pod its record already lists (`drainPods`): the roll goes out
+    // before the record of its move, and a crash in between is recognised only by a listed pod
+    // that left the node. The list taken as the drain began may miss this one (a pod view that
+    // missed it, showed it unbound or on another node): note it first, roll at the next step.
+    return outcome(unnoted, {
+      waiting: `broker ${broker.podName} noted on the record before its roll`,
+    });
+  }
   return outcome(
     {
       ...record,
@@ -761,6 +771,27 @@ function rolledBeforeRecorded(
     // hold meanwhile (a zone short of a broker pod starts no move).
     return now !== undefined && now.uid !== pod.podUid && now.nodeName !== record.nodeName;
   });
+}
+
+/**
+ * The record of a re-spread with `broker` (the pod about to be rolled) added to its `drainPods`,
+ * or undefined when it is listed there already under its current UID (or for a removal). A record
+ * without `drainPods` (written before the field) gets the list with this one pod. Pure.
+ */
+function unnotedRollTarget(
+  record: OperationRecord,
+  broker: ObservedBroker,
+): OperationRecord | undefined {
+  if (record.kind !== 'respread') return undefined;
+  const listed = record.drainPods ?? [];
+  if (listed.some(pod => pod.podName === broker.podName && pod.podUid === broker.uid)) {
+    return undefined;
+  }
+  const drainPods = [
+    ...listed.filter(pod => pod.podName !== broker.podName),
+    { podName: broker.podName, podUid: broker.uid },
+  ].sort((a, b) => a.podName.localeCompare(b.podName));
+  return { ...record, drainPods };
 }
 
 /** A move needs another schedulable, Ready node in the zone to land on. */

@@ -295,8 +295,20 @@ export class Reconciler {
     const hold = (node: ObservedNode, why: string, fix = HELD_CORDON_FIX) => {
       if (ownCordon(node)) held.set(node.uid, { node, why: `${why}. ${fix}` });
     };
+    // On stale, partial or missing data nothing is released (the gate refuses every uncordon),
+    // and why a node stays cordoned cannot be told: a group missing from the view is no sign of a
+    // detached instance. Such nodes are held (and reported past the deadline) for that reason.
+    const stale = staleDataBlocker(observed, config);
     for (const node of observed.nodes) {
       if (node.cordonedByController !== true || node.operation !== undefined) continue;
+      if (stale !== undefined) {
+        hold(
+          node,
+          `the controller's data is stale or missing (${stale.detail}), so it cannot tell whether the node may be released`,
+          STALE_HOLD_FIX,
+        );
+        continue;
+      }
       // A node going down stays cordoned; an instance still unprotected (the record was removed
       // between unprotect and terminate) is released once the housekeeping has protected it.
       const down = hostGoingDown(observed, node.name);
@@ -385,7 +397,8 @@ export class Reconciler {
   /**
    * The way out of a node left cordoned by this controller with no operation record that it will
    * not release (its instance detached from its group, in no observed group, leaving, or not
-   * Ready; see `releaseOrphanedCordons`): an operator. Such a node stays cordoned (no broker
+   * Ready; or the view stale, when the reason says that and no cause; see
+   * `releaseOrphanedCordons`): an operator. Such a node stays cordoned (no broker
    * belongs on an instance outside the groups the controller counts and protects), and while it
    * does, once it has been held for the phase deadline (`operationPhaseTimeoutSeconds`, default
    * 600 s), a Warning Event `NodeHeldCordoned` names it, why, and the fixes, again every phase
@@ -824,6 +837,10 @@ export class Reconciler {
 /** The fixes named for a node held cordoned because its instance left, or is leaving, its group. */
 const HELD_CORDON_FIX =
   'Fix: reattach the instance to its group (aws autoscaling attach-instances; the controller then protects it and uncordons the node), or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there';
+
+/** The fix named for a node held while the controller's data is stale or missing. */
+const STALE_HOLD_FIX =
+  'Fix: the source named (Kubernetes, Prometheus or Auto Scaling; see the stale-data alerts); do not terminate or uncordon the node on this report alone';
 
 /** The fix named for a node whose release the write gate keeps holding. */
 const GATE_HOLD_FIX =

@@ -16,7 +16,9 @@
  * `stale-data`), except PromQL info notes, which older versions also list there
  * (`partialDataWarnings`); info-level annotations in `infos` are not warnings. A query read as one
  * number (the partition counts) must answer exactly one series: several (a query without `sum`) would
- * otherwise count one broker's value as the cluster's.
+ * otherwise count one broker's value as the cluster's; a per-pod rate must answer each pod once
+ * (several series of one pod are refused: which is its load cannot be told), and a pod answered
+ * twice by a sample-time query keeps its older time.
  */
 import type { PrometheusQueries } from '../config';
 import type { BrokerLoad } from '../model';
@@ -121,6 +123,25 @@ function refusePartial(body: { readonly warnings?: unknown }, promql: string): v
     throw new PrometheusError(
       `partial answer (warnings: ${warnings.join('; ')}); its data may miss series: ${promql}`,
     );
+  }
+}
+
+/**
+ * Throws when a per-pod rate answers one pod in several series (a query without `sum by (pod)`:
+ * one series per network interface or container): which one, or their sum, is the pod's load
+ * cannot be told, and keeping one would read part of the pod's traffic as all of it.
+ */
+function refuseRepeatedPods(samples: readonly Sample[], promql: string): void {
+  const seen = new Set<string>();
+  for (const sample of samples) {
+    const pod = sample.labels.pod;
+    if (pod === undefined) continue;
+    if (seen.has(pod)) {
+      throw new PrometheusError(
+        `${promql} answered pod ${pod} in several series; aggregate it by pod (sum by (pod) (...))`,
+      );
+    }
+    seen.add(pod);
   }
 }
 
@@ -231,6 +252,8 @@ export class PrometheusAdapter {
           : this.scalar(queries.healthSampleTimestamp),
         this.query(queries.brokerHealthSampleTimestamps),
       ]);
+    refuseRepeatedPods(receive, queries.brokerReceiveBytesPerSecond);
+    refuseRepeatedPods(transmit, queries.brokerTransmitBytesPerSecond);
     const received = new Map<string, Sample>();
     for (const sample of receive) {
       const pod = sample.labels.pod;
@@ -247,7 +270,15 @@ export class PrometheusAdapter {
     }
     if (loads.length === 0) throw new PrometheusError('no broker throughput samples');
     if (brokerTimes !== undefined) {
-      const byPod = new Map(brokerTimes.map(sample => [sample.labels.pod, sample.value]));
+      // A pod answered twice (a query without `min by (pod)`: one series per interface or
+      // container) keeps its older time, as the health times below: the later one would hide a
+      // stale series.
+      const byPod = new Map<string, number>();
+      for (const sample of brokerTimes) {
+        const pod = sample.labels.pod;
+        if (pod === undefined || !usable(sample.value)) continue;
+        byPod.set(pod, Math.min(byPod.get(pod) ?? Infinity, sample.value));
+      }
       for (const load of loads) {
         const seconds = byPod.get(load.podName);
         // A pod without a sample time has no raw samples left: its series is missing.

@@ -414,6 +414,10 @@ describe('gate boundaries (mutants of review 2 that survived the suite)', () => 
       phaseStartedAtMs: observed.nowMs,
       fencingToken: 1,
       holder: 'a',
+      // As its cordon step noted them (a re-spread rolls only a pod its record lists).
+      drainPods: observed.brokers
+        .filter(broker => broker.nodeName === 'node-a-0')
+        .map(broker => ({ podName: broker.podName, podUid: broker.uid })),
     } as const;
     const cordoned = withNode(observed, 'node-a-0', each => ({
       ...each,
