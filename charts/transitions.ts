@@ -37,6 +37,12 @@
  *   `validateReconfiguration` of its dynamic thread pools, the socket server and the log cleaner),
  *   so Strimzi's dynamic update fails and the size does not change, and Strimzi may restart the
  *   brokers over and over (strimzi/strimzi-kafka-operator#10253, #7391);
+ * - `offsets.topic.num.partitions`, `transaction.state.log.num.partitions` or
+ *   `share.coordinator.state.topic.num.partitions` differs from the running count (the previous
+ *   output's, else Kafka's default 50): each coordinator maps an ID to a partition modulo the
+ *   configured count while the topic keeps its partitions, so groups and transactional producers
+ *   land on partitions without their state (apache/kafka#12911, KAFKA-14418;
+ *   `DEPLOYMENT_FIXED_PARTITION_COUNTS`);
  * - a StorageClass's parameters (`kafka.storage.iops`, `.throughputMiBps`), provisioner,
  *   reclaimPolicy or volumeBindingMode change: Kubernetes refuses any update of them ("updates to
  *   parameters are forbidden"; gardener/gardener-extension-provider-aws#502,
@@ -227,6 +233,66 @@ function threadPoolRule(key: string, kafkaDefault: number): TransitionRule {
   };
 }
 
+/**
+ * Partition counts of Kafka's coordinator topics, fixed once the cluster runs, with Kafka's default
+ * (50 for each, the 4.x `GroupCoordinatorConfig`, `TransactionLogConfig` and `ShareCoordinatorConfig`)
+ * and what a coordinator keys by. Each coordinator finds its partition as a hash of the ID modulo
+ * the configured count, while the topic keeps the partitions it was created with, so Kafka's
+ * documentation says the count should not change after deployment; a changed count routes groups
+ * or producers to partitions that do not hold their state (apache/kafka#12911, KAFKA-14418).
+ */
+export const DEPLOYMENT_FIXED_PARTITION_COUNTS: Readonly<
+  Record<
+    string,
+    { readonly kafkaDefault: number; readonly keyedBy: string; readonly breaks: string }
+  >
+> = {
+  'offsets.topic.num.partitions': {
+    kafkaDefault: 50,
+    keyedBy: 'consumer group',
+    breaks:
+      'groups to partitions that do not hold their committed offsets or state, and consumers rewind or stall',
+  },
+  'transaction.state.log.num.partitions': {
+    kafkaDefault: 50,
+    keyedBy: 'transactional ID',
+    breaks:
+      'transactional producers to partitions that do not hold their state, and transactions hang or abort',
+  },
+  'share.coordinator.state.topic.num.partitions': {
+    kafkaDefault: 50,
+    keyedBy: 'share-group partition',
+    breaks:
+      'share groups to partitions that do not hold their delivery state, and records are delivered again or skipped',
+  },
+};
+
+function fixedPartitionCountRule(key: string): TransitionRule {
+  const fact = DEPLOYMENT_FIXED_PARTITION_COUNTS[key];
+  return {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, after) => {
+      if (fact === undefined) return undefined;
+      const wasSet = field(before, 'spec', 'kafka', 'config', key);
+      const nowSet = field(after, 'spec', 'kafka', 'config', key);
+      const was = wasSet === undefined ? fact.kafkaDefault : threadCountOf(wasSet);
+      const now = nowSet === undefined ? fact.kafkaDefault : threadCountOf(nowSet);
+      if (was === undefined || now === undefined || was === now) return undefined;
+      const running =
+        wasSet === undefined
+          ? `the ${was} the running cluster was deployed with (Kafka's default; the previous output does not set it)`
+          : `the ${was} of the previous output, the count the running cluster uses`;
+      const keep =
+        wasSet === undefined ? `keep ${was} (remove the key, or set it to ${was})` : `keep ${was}`;
+      return {
+        path: `kafka.config[${JSON.stringify(key)}]`,
+        message: `${now} differs from ${running}; Kafka finds the coordinator partition of each ${fact.keyedBy} as a hash modulo this count, and its topic keeps the partitions it was created with, so a new count sends ${fact.breaks} (apache/kafka#12911, KAFKA-14418); ${keep}`,
+      };
+    },
+  };
+}
+
 /** The NLB scheme annotation of a Kafka resource's `external` listener (bootstrap), if any. */
 function externalSchemeOf(kafka: KubeObject): string | undefined {
   const listeners = field(kafka, 'spec', 'kafka', 'listeners');
@@ -384,6 +450,7 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
   ...Object.entries(RESIZABLE_THREAD_POOLS).map(([key, kafkaDefault]) =>
     threadPoolRule(key, kafkaDefault),
   ),
+  ...Object.keys(DEPLOYMENT_FIXED_PARTITION_COUNTS).map(fixedPartitionCountRule),
   {
     kind: 'StorageClass',
     apiGroup: 'storage.k8s.io/',

@@ -1,0 +1,91 @@
+/**
+ * Seventh round of issue #12, the transition side (charts/transitions.ts): changes between two
+ * outputs that each pass validation alone but that Kafka refuses or breaks on once the first is
+ * applied. One test per public report (cited in its name) and a fast-check property per class.
+ */
+import fc from 'fast-check';
+import { parseSpec, type PlatformSpecInput } from '../../spec';
+import type { KubeObject } from '../../charts/synth';
+import { DEPLOYMENT_FIXED_PARTITION_COUNTS, transitionReport } from '../../charts/transitions';
+import { specInput } from '../util/specs';
+
+type BrokerConfig = Record<string, string | number | boolean>;
+
+function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
+  const input = specInput(3, 2);
+  return { ...input, kafka: { ...input.kafka, topics: [], ...kafka } };
+}
+
+/** A bare Kafka resource with this broker configuration: enough for the Kafka rows of the table. */
+function kafkaResource(config: BrokerConfig): KubeObject {
+  return {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: { name: 'test', namespace: 'kafka' },
+    spec: { kafka: { config } },
+  } as KubeObject;
+}
+
+const SPEC = parseSpec(withKafka({})).spec;
+
+function configReport(before: BrokerConfig, after: BrokerConfig): string[] {
+  return transitionReport([kafkaResource(before)], [kafkaResource(after)], SPEC).problems.map(
+    p => `${p.path}: ${p.message}`,
+  );
+}
+
+describe("class: a partition count of Kafka's own coordinator topics changed after deployment", () => {
+  // https://github.com/apache/kafka/pull/12911 (KAFKA-14418): raising offsets.topic.num.partitions
+  // on a running cluster sent consumer groups to another coordinator than the one holding their
+  // offsets (the Stack Overflow report it links: "consumer group coordinator inconsistent"); the
+  // same goes for transaction.state.log.num.partitions. Kafka's own documentation of both keys,
+  // and of share.coordinator.state.topic.num.partitions, says they should not change after
+  // deployment: each coordinator picks a partition as hash(id) modulo the configured count.
+  it('throws when offsets.topic.num.partitions goes from 50 to 60 (apache/kafka#12911)', () => {
+    expect(configReport({}, { 'offsets.topic.num.partitions': 60 })).toEqual([
+      'kafka.config["offsets.topic.num.partitions"]: 60 differs from the 50 the running cluster was deployed with (Kafka\'s default; the previous output does not set it); Kafka finds the coordinator partition of each consumer group as a hash modulo this count, and its topic keeps the partitions it was created with, so a new count sends groups to partitions that do not hold their committed offsets or state, and consumers rewind or stall (apache/kafka#12911, KAFKA-14418); keep 50 (remove the key, or set it to 50)',
+    ]);
+  });
+
+  it('reads the running count from the previous output when it set one', () => {
+    expect(
+      configReport(
+        { 'transaction.state.log.num.partitions': '20' },
+        { 'transaction.state.log.num.partitions': 50 },
+      ),
+    ).toEqual([
+      'kafka.config["transaction.state.log.num.partitions"]: 50 differs from the 20 of the previous output, the count the running cluster uses; Kafka finds the coordinator partition of each transactional ID as a hash modulo this count, and its topic keeps the partitions it was created with, so a new count sends transactional producers to partitions that do not hold their state, and transactions hang or abort (apache/kafka#12911, KAFKA-14418); keep 20',
+    ]);
+    // Removing the key returns to Kafka's default, which is a change as well.
+    expect(configReport({ 'share.coordinator.state.topic.num.partitions': 10 }, {})).toHaveLength(
+      1,
+    );
+  });
+
+  it('refuses exactly a changed count, with the key set or left to the default on either side', () => {
+    const count = fc.option(fc.constantFrom(1, 10, 50, 60, '50'), { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(DEPLOYMENT_FIXED_PARTITION_COUNTS)),
+        count,
+        count,
+        (key, was, now) => {
+          const before: BrokerConfig = was === undefined ? {} : { [key]: was };
+          const after: BrokerConfig = now === undefined ? {} : { [key]: now };
+          const kafkaDefault = DEPLOYMENT_FIXED_PARTITION_COUNTS[key]?.kafkaDefault;
+          const changed = Number(was ?? kafkaDefault) !== Number(now ?? kafkaDefault);
+          const found = configReport(before, after);
+          expect(found.length).toBe(changed ? 1 : 0);
+          if (changed) expect(found[0]).toContain(`kafka.config[${JSON.stringify(key)}]`);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('lets a first deployment set any count: no previous output, no transition', () => {
+    expect(
+      transitionReport([], [kafkaResource({ 'offsets.topic.num.partitions': 12 })], SPEC).problems,
+    ).toEqual([]);
+  });
+});
