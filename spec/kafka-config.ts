@@ -1026,6 +1026,53 @@ export function brokerConfigWarnings(spec: PlatformSpec): SpecIssue[] {
     );
 }
 
+/** Kafka's defaults of the KRaft broker lease keys (`KRaftConfigs`, 4.x: 2000 and 9000 ms). */
+export const BROKER_LEASE_DEFAULTS = {
+  'broker.heartbeat.interval.ms': 2000,
+  'broker.session.timeout.ms': 9000,
+} as const;
+
+/**
+ * Advice on the KRaft broker lease: Kafka wants `broker.heartbeat.interval.ms` at most half of
+ * `broker.session.timeout.ms`, but only logs an error and starts (apache/kafka#20046,
+ * KAFKA-19432), and a broker's heartbeat request times out at half the session, so with a longer
+ * interval one missed heartbeat outlives the lease and the controller fences a live broker
+ * (strimzi-kafka-operator#11736; Strimzi lets both keys through since 0.48, #11617). A side the
+ * spec leaves out takes Kafka's default (`BROKER_LEASE_DEFAULTS`).
+ * @returns one warning, at the heartbeat key when the spec sets it, else at the session key; none
+ *   when the spec sets neither, a value is not an integer (refused elsewhere), or the pair is fine.
+ */
+export function brokerLeaseWarnings(spec: PlatformSpec): SpecIssue[] {
+  const heartbeatKey = 'broker.heartbeat.interval.ms';
+  const sessionKey = 'broker.session.timeout.ms';
+  const heartbeatSet = spec.kafka.config[heartbeatKey];
+  const sessionSet = spec.kafka.config[sessionKey];
+  if (heartbeatSet === undefined && sessionSet === undefined) return [];
+  const heartbeat =
+    heartbeatSet === undefined ? BROKER_LEASE_DEFAULTS[heartbeatKey] : integerOf(heartbeatSet);
+  const session =
+    sessionSet === undefined ? BROKER_LEASE_DEFAULTS[sessionKey] : integerOf(sessionSet);
+  if (heartbeat === undefined || session === undefined || heartbeat * 2 <= session) return [];
+  const effect =
+    'Kafka starts anyway and only logs an error, but a broker that misses a single heartbeat then outlives its lease, and the KRaft controller fences brokers that are alive, moving their partition leaders away (apache/kafka#20046, KAFKA-19432; strimzi-kafka-operator#11736)';
+  const otherDefault = (set: ConfigValue | undefined): string =>
+    set === undefined ? " (Kafka's default)" : '';
+  if (heartbeatSet !== undefined) {
+    return [
+      issue(
+        keyPath('kafka.config', heartbeatKey),
+        `${heartbeat} is more than half ${sessionKey} ${session}${otherDefault(sessionSet)}; ${effect}; set ${heartbeatKey} to at most ${Math.floor(session / 2)}, or ${sessionKey} to at least ${heartbeat * 2}`,
+      ),
+    ];
+  }
+  return [
+    issue(
+      keyPath('kafka.config', sessionKey),
+      `${session} is less than twice ${heartbeatKey} ${heartbeat}${otherDefault(heartbeatSet)}; ${effect}; set ${sessionKey} to at least ${heartbeat * 2}, or ${heartbeatKey} to at most ${Math.floor(session / 2)}`,
+    ),
+  ];
+}
+
 /**
  * Advice on an empty cleanup policy, which Kafka accepts since 4.2 (KIP-1161, apache/kafka#20334;
  * the upgrade notes of apache/kafka#20492 give its meaning): a topic whose `cleanup.policy` is

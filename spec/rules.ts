@@ -32,6 +32,7 @@ import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
   brokerConfigWarnings,
+  brokerLeaseWarnings,
   emptyCleanupPolicyWarnings,
   minInSyncIssue,
   replicationFactorIssue,
@@ -1370,6 +1371,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...loadBalancerRuleWarnings(spec),
     ...brokerConfigWarnings(spec),
     ...emptyCleanupPolicyWarnings(spec),
+    ...brokerLeaseWarnings(spec),
     ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;

@@ -1,0 +1,62 @@
+/**
+ * Seventh round of issue #12 (spec validation against public reports), the spec side: a value
+ * Kafka, Strimzi or AWS refuses or breaks on that the spec let through. Each report is one test
+ * that cites it; each class gets a fast-check property. The transitions of this round are in
+ * test/charts/transitions-reports-7.test.ts.
+ */
+import fc from 'fast-check';
+import { parseSpec, type PlatformSpecInput } from '../../spec';
+import { specInput, specProblems } from '../util/specs';
+
+function withBrokerConfig(config: Record<string, string | number | boolean>): PlatformSpecInput {
+  const base = specInput(3, 1);
+  return { ...base, kafka: { ...base.kafka, config } };
+}
+
+function warningsAt(input: PlatformSpecInput, pathEnd: string): string[] {
+  return parseSpec(input)
+    .warnings.filter(warning => warning.path.endsWith(pathEnd))
+    .map(warning => `${warning.path}: ${warning.message}`);
+}
+
+describe('class: a broker heartbeat interval above half the broker session timeout (warning)', () => {
+  // https://github.com/apache/kafka/pull/20046 (KAFKA-19432): Kafka only logs an ERROR when
+  // broker.heartbeat.interval.ms x 2 exceeds broker.session.timeout.ms and starts anyway; the
+  // broker's heartbeat request times out at half the session, so the controller fences brokers
+  // that are alive. Strimzi lets both keys through since 0.48 (strimzi-kafka-operator#11617,
+  // #11668), asked for by users whose brokers were fenced during rolls (#11736).
+  it('warns when broker.session.timeout.ms 3000 is below twice the default heartbeat (apache/kafka#20046)', () => {
+    const input = withBrokerConfig({ 'broker.session.timeout.ms': 3000 });
+    expect(specProblems(input)).toEqual([]);
+    expect(warningsAt(input, '["broker.session.timeout.ms"]')).toEqual([
+      'kafka.config["broker.session.timeout.ms"]: 3000 is less than twice broker.heartbeat.interval.ms 2000 (Kafka\'s default); Kafka starts anyway and only logs an error, but a broker that misses a single heartbeat then outlives its lease, and the KRaft controller fences brokers that are alive, moving their partition leaders away (apache/kafka#20046, KAFKA-19432; strimzi-kafka-operator#11736); set broker.session.timeout.ms to at least 4000, or broker.heartbeat.interval.ms to at most 1500',
+    ]);
+  });
+
+  it('warns at the heartbeat when the spec sets only the heartbeat', () => {
+    expect(
+      warningsAt(
+        withBrokerConfig({ 'broker.heartbeat.interval.ms': '5000' }),
+        '["broker.heartbeat.interval.ms"]',
+      ),
+    ).toEqual([
+      'kafka.config["broker.heartbeat.interval.ms"]: 5000 is more than half broker.session.timeout.ms 9000 (Kafka\'s default); Kafka starts anyway and only logs an error, but a broker that misses a single heartbeat then outlives its lease, and the KRaft controller fences brokers that are alive, moving their partition leaders away (apache/kafka#20046, KAFKA-19432; strimzi-kafka-operator#11736); set broker.heartbeat.interval.ms to at most 4500, or broker.session.timeout.ms to at least 10000',
+    ]);
+  });
+
+  it('warns exactly when twice the heartbeat exceeds the session, with defaults for a side left out', () => {
+    const value = fc.option(fc.integer({ min: 1, max: 20000 }), { nil: undefined });
+    fc.assert(
+      fc.property(value, value, (heartbeat, session) => {
+        const config: Record<string, number> = {};
+        if (heartbeat !== undefined) config['broker.heartbeat.interval.ms'] = heartbeat;
+        if (session !== undefined) config['broker.session.timeout.ms'] = session;
+        const warned = parseSpec(withBrokerConfig(config)).warnings.filter(warning =>
+          /broker\.(heartbeat\.interval|session\.timeout)\.ms/.test(warning.path),
+        );
+        expect(warned.length).toBe((heartbeat ?? 2000) * 2 > (session ?? 9000) ? 1 : 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
