@@ -60,3 +60,30 @@ describe('class: a broker heartbeat interval above half the broker session timeo
     );
   });
 });
+
+describe('class: the reserved aws: prefix on a tag value', () => {
+  // https://github.com/awsdocs/aws-cloudformation-user-guide/issues/371: resources failed to
+  // create when a tag key or a tag VALUE began with "aws:" (any case); AWS's tag restrictions
+  // reserve the prefix for both. The spec refused it on keys only.
+  it('throws when a cluster.tags value starts with AWS: (awsdocs/aws-cloudformation-user-guide#371)', () => {
+    const input = specInput(3, 1, { cluster: { tags: { source: 'AWS:cloudformation' } } });
+    expect(specProblems(input)).toEqual([
+      'cluster.tags["source"]: "AWS:cloudformation" starts with the aws: prefix, which AWS reserves for its own tags in keys and values alike (any case), so creating the tagged resources fails; use a value that does not start with aws:, such as "cloudformation"',
+    ]);
+  });
+
+  it('refuses exactly the values that start with aws: in any case', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', 'a', 'aws', 'AwS:', 'aws:', 'x-aws:', ' aws:'),
+        fc.constantFrom('', 'team', 'cost-center'),
+        (prefix, rest) => {
+          const value = `${prefix}${rest}`;
+          const problems = specProblems(specInput(3, 1, { cluster: { tags: { owner: value } } }));
+          expect(problems.length).toBe(value.toLowerCase().startsWith('aws:') ? 1 : 0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
