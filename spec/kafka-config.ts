@@ -411,6 +411,99 @@ const NON_EMPTY_BROKER_LISTS: ReadonlySet<string> = new Set([
   'group.coordinator.rebalance.protocols',
 ]);
 
+/** Where Kafka's built-in group assignors live (4.x `GroupCoordinatorConfig` imports). */
+const BUILTIN_ASSIGNOR_PACKAGE = 'org.apache.kafka.coordinator.group.assignor.';
+
+/**
+ * The group coordinator's list keys whose entries Kafka resolves by name, with the names it knows
+ * (4.x `GroupCoordinatorConfig`): a consumer assignor is `uniform` or `range` or else a Java class
+ * (the built-ins by their class names included), and an entry listed twice is refused
+ * (`ValidList.anyNonDuplicateValues`; before that check a repeated assignor passed startup and
+ * crashed the coordinator, apache/kafka#22982, KAFKA-20843); the share assignor list takes
+ * exactly one entry, `simple` or a class; the rebalance protocols are the group types `classic`,
+ * `consumer`, `share` and `streams` (`ValidList.in`, exact case). A missing class stops the broker
+ * at start, and this platform adds no plugin classes to the image, so only the built-ins pass.
+ */
+const GROUP_LIST_NAMES = {
+  'group.consumer.assignors': {
+    names: { uniform: 'UniformAssignor', range: 'RangeAssignor' } as Record<string, string>,
+    what: 'consumer group assignor',
+  },
+  'group.share.assignors': {
+    names: { simple: 'SimpleAssignor' } as Record<string, string>,
+    what: 'share group assignor',
+  },
+} as const;
+const REBALANCE_PROTOCOLS = ['classic', 'consumer', 'share', 'streams'] as const;
+
+/** Problems of the group coordinator's name lists (`GROUP_LIST_NAMES`, rebalance protocols). */
+function groupListIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const entriesOf = (value: ConfigValue): string[] =>
+    String(value)
+      .split(',')
+      .map(entry => entry.trim())
+      .filter(entry => entry !== '');
+  for (const [key, facts] of Object.entries(GROUP_LIST_NAMES)) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const entries = entriesOf(value);
+    if (entries.length === 0) continue; // an empty list is refused by its value rule
+    const builtins = Object.keys(facts.names);
+    const unknown = entries.find(
+      entry =>
+        facts.names[entry] === undefined &&
+        !Object.values(facts.names).some(name => entry === `${BUILTIN_ASSIGNOR_PACKAGE}${name}`),
+    );
+    const nameOf = (entry: string): string =>
+      builtins.find(name => entry === `${BUILTIN_ASSIGNOR_PACKAGE}${facts.names[name] ?? ''}`) ??
+      entry;
+    const resolved = entries.map(nameOf);
+    const repeated = resolved.find((name, index) => resolved.indexOf(name) !== index);
+    const use = builtins.join(' or ');
+    if (unknown !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(unknown)} is not a built-in ${facts.what}, so Kafka loads it as a Java class, which this platform does not add to the broker image, and the broker stops at start ("Class ${unknown} cannot be found"); use ${use}`,
+        ),
+      );
+    } else if (key === 'group.share.assignors' && entries.length !== 1) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(value)} has ${entries.length} entries, but Kafka takes exactly one ${facts.what} and stops the broker at start otherwise; use ${use}`,
+        ),
+      );
+    } else if (repeated !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(value)} lists the assignor ${repeated} twice, which Kafka refuses (a repeated assignor passed startup and crashed the group coordinator before Kafka checked it, apache/kafka#22982, KAFKA-20843); list each assignor once`,
+        ),
+      );
+    }
+  }
+  const protocols = config['group.coordinator.rebalance.protocols'];
+  if (protocols !== undefined) {
+    const unknown = entriesOf(protocols).find(
+      entry => !(REBALANCE_PROTOCOLS as readonly string[]).includes(entry),
+    );
+    if (unknown !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, 'group.coordinator.rebalance.protocols'),
+          `${showValue(unknown)} is not a rebalance protocol Kafka knows, so the broker stops at start; list only ${REBALANCE_PROTOCOLS.slice(0, -1).join(', ')} and ${REBALANCE_PROTOCOLS.at(-1)} (lower case)`,
+        ),
+      );
+    }
+  }
+  return issues;
+}
+
 /** Kafka's `Short` range: `short` keys (replication factors, login refresh seconds). */
 const SHORT_MAX = 32767;
 
@@ -930,6 +1023,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...switchIssues(mapPath, config),
     ...brokerSwitchIssues(mapPath, config),
     ...brokerOrderingIssues(mapPath, config),
+    ...groupListIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||

@@ -87,3 +87,83 @@ describe('class: the reserved aws: prefix on a tag value', () => {
     );
   });
 });
+
+describe('class: a group coordinator list entry Kafka cannot resolve (assignors, protocols)', () => {
+  // https://github.com/apache/kafka/pull/22982 (KAFKA-20843): duplicate entries in
+  // group.consumer.assignors (a built-in name twice, or a built-in's short name and its class
+  // name) passed startup and crashed the group coordinator when it loaded. Kafka's
+  // GroupCoordinatorConfig resolves every other entry as a Java class and stops the broker when it
+  // is missing ("Class ... cannot be found"); group.share.assignors takes exactly one entry; and
+  // group.coordinator.rebalance.protocols accepts only the group types classic, consumer, share
+  // and streams. The spec let all of these through.
+  it('throws when group.consumer.assignors lists uniform twice (apache/kafka#22982)', () => {
+    expect(
+      specProblems(withBrokerConfig({ 'group.consumer.assignors': 'uniform,range,uniform' })),
+    ).toEqual([
+      'kafka.config["group.consumer.assignors"]: "uniform,range,uniform" lists the assignor uniform twice, which Kafka refuses (a repeated assignor passed startup and crashed the group coordinator before Kafka checked it, apache/kafka#22982, KAFKA-20843); list each assignor once',
+    ]);
+  });
+
+  it("throws when an assignor is not one of Kafka's built-in names", () => {
+    expect(specProblems(withBrokerConfig({ 'group.consumer.assignors': 'simple' }))).toEqual([
+      'kafka.config["group.consumer.assignors"]: "simple" is not a built-in consumer group assignor, so Kafka loads it as a Java class, which this platform does not add to the broker image, and the broker stops at start ("Class simple cannot be found"); use uniform or range',
+    ]);
+    expect(specProblems(withBrokerConfig({ 'group.share.assignors': 'simple,simple' }))).toEqual([
+      'kafka.config["group.share.assignors"]: "simple,simple" has 2 entries, but Kafka takes exactly one share group assignor and stops the broker at start otherwise; use simple',
+    ]);
+    expect(
+      specProblems(
+        withBrokerConfig({ 'group.coordinator.rebalance.protocols': 'classic,Consumer' }),
+      ),
+    ).toEqual([
+      'kafka.config["group.coordinator.rebalance.protocols"]: "Consumer" is not a rebalance protocol Kafka knows, so the broker stops at start; list only classic, consumer, share and streams (lower case)',
+    ]);
+  });
+
+  it("accepts the built-in assignors' class names as Kafka does", () => {
+    expect(
+      specProblems(
+        withBrokerConfig({
+          'group.consumer.assignors': 'org.apache.kafka.coordinator.group.assignor.RangeAssignor',
+          'group.share.assignors': 'org.apache.kafka.coordinator.group.assignor.SimpleAssignor',
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses exactly the lists with an unknown or repeated entry', () => {
+    const consumerNames = ['uniform', 'range', 'simple', 'Uniform', 'com.example.Sticky'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...consumerNames), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(',', ', '),
+        (entries, separator) => {
+          const problems = specProblems(
+            withBrokerConfig({ 'group.consumer.assignors': entries.join(separator) }),
+          );
+          const valid =
+            entries.every(entry => entry === 'uniform' || entry === 'range') &&
+            new Set(entries).size === entries.length;
+          expect(problems.length === 0).toBe(valid);
+        },
+      ),
+      { numRuns: 80 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('classic', 'consumer', 'share', 'streams', 'Classic', 'simple'), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        entries => {
+          const problems = specProblems(
+            withBrokerConfig({ 'group.coordinator.rebalance.protocols': entries.join(',') }),
+          );
+          const known = ['classic', 'consumer', 'share', 'streams'];
+          expect(problems.length === 0).toBe(entries.every(entry => known.includes(entry)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
