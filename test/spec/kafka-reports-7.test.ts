@@ -167,3 +167,41 @@ describe('class: a group coordinator list entry Kafka cannot resolve (assignors,
     );
   });
 });
+
+describe('class: a nodegroup larger than the EKS nodes-per-managed-node-group quota (warning)', () => {
+  // https://github.com/awsdocs/amazon-eks-user-guide/pull/291 (and #260, which raised it): the
+  // EKS quota "Nodes per managed node group" (L-BD136A63) is 450 by default, and EKS refuses a
+  // node group whose maxSize is above the account's quota. The system nodegroup's maxSize is
+  // nodes.system.max and each Kafka nodegroup's is the per-zone maximum, neither bounded above.
+  it('warns when nodes.system.max is 500 (awsdocs/amazon-eks-user-guide#291)', () => {
+    const input = specInput(3, 1, { nodes: { system: { min: 3, max: 500 } } });
+    expect(specProblems(input)).toEqual([]);
+    expect(warningsAt(input, 'nodes.system.max')).toEqual([
+      'nodes.system.max: 500 is the maxSize of the system nodegroup, above the 450 nodes per managed node group EKS allows by default (Service Quotas, Amazon EKS "Nodes per managed node group", L-BD136A63), so creating or updating the nodegroup fails unless the account has a higher quota; raise the quota to at least 500 before deploying, or use at most 450',
+    ]);
+  });
+
+  it('warns at nodes.kafka.maxPerZone when the Kafka nodegroups could grow past it, and exactly then', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 900 }),
+        fc.integer({ min: 440, max: 460 }),
+        (systemMax, brokersPerZone) => {
+          const input = specInput(3, brokersPerZone, {
+            nodes: {
+              system: { min: 3, max: systemMax },
+              kafka: { minPerZone: brokersPerZone, maxPerZone: brokersPerZone },
+            },
+          });
+          expect(
+            warningsAt(input, 'nodes.system.max').filter(w => w.includes('L-BD136A63')),
+          ).toHaveLength(systemMax > 450 ? 1 : 0);
+          expect(
+            warningsAt(input, 'nodes.kafka.maxPerZone').filter(w => w.includes('L-BD136A63')),
+          ).toHaveLength(brokersPerZone > 450 ? 1 : 0);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
