@@ -43,6 +43,10 @@
  *   configured count while the topic keeps its partitions, so groups and transactional producers
  *   land on partitions without their state (apache/kafka#12911, KAFKA-14418;
  *   `DEPLOYMENT_FIXED_PARTITION_COUNTS`);
+ * - (warning) the replication factor or min ISR of Kafka's internal topics changes
+ *   (`CREATION_ONLY_INTERNAL_TOPIC_KEYS`, rendered from `kafka.replicationFactor` and
+ *   `kafka.minInSyncReplicas`): Kafka applies them only when it creates those topics, so the
+ *   running ones keep theirs (Yolean/kubernetes-kafka#114, #140);
  * - a StorageClass's parameters (`kafka.storage.iops`, `.throughputMiBps`), provisioner,
  *   reclaimPolicy or volumeBindingMode change: Kubernetes refuses any update of them ("updates to
  *   parameters are forbidden"; gardener/gardener-extension-provider-aws#502,
@@ -293,6 +297,56 @@ function fixedPartitionCountRule(key: string): TransitionRule {
   };
 }
 
+/**
+ * Settings of Kafka's internal topics that Kafka applies only when it creates them (the
+ * replication factor and min ISR of `__consumer_offsets`, `__transaction_state` and
+ * `__share_group_state`), with the typed spec field the Kafka chart renders each from
+ * (charts/kafka/kafka-spec.ts). Changing one later leaves the running topics as they are
+ * (Yolean/kubernetes-kafka#114: `__consumer_offsets` stayed at one replica after the setting was
+ * raised, and #140 had users reassign it by hand).
+ */
+export const CREATION_ONLY_INTERNAL_TOPIC_KEYS = [
+  'offsets.topic.replication.factor',
+  'share.coordinator.state.topic.replication.factor',
+  'transaction.state.log.replication.factor',
+  'share.coordinator.state.topic.min.isr',
+  'transaction.state.log.min.isr',
+] as const;
+
+function internalTopicSettingsRule(
+  specField: 'kafka.replicationFactor' | 'kafka.minInSyncReplicas',
+): TransitionRule {
+  const keys = CREATION_ONLY_INTERNAL_TOPIC_KEYS.filter(key =>
+    specField === 'kafka.replicationFactor'
+      ? key.endsWith('.replication.factor')
+      : key.endsWith('.min.isr'),
+  );
+  return {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after, spec) => {
+      const changed = keys.filter(key => {
+        const was = field(before, 'spec', 'kafka', 'config', key);
+        const now = field(after, 'spec', 'kafka', 'config', key);
+        return was !== undefined && now !== undefined && String(was) !== String(now);
+      });
+      if (changed.length === 0) return undefined;
+      const setInConfig = changed.find(key => spec.kafka.config[key] !== undefined);
+      const changes = changed
+        .map(
+          key =>
+            `${key} ${String(field(before, 'spec', 'kafka', 'config', key))} -> ${String(field(after, 'spec', 'kafka', 'config', key))}`,
+        )
+        .join(', ');
+      return {
+        path:
+          setInConfig === undefined ? specField : `kafka.config[${JSON.stringify(setInConfig)}]`,
+        message: `changes ${changes} of the previous output, but Kafka applies these only when it creates its internal topics (__consumer_offsets, __transaction_state, __share_group_state), so the existing ones keep their replicas and settings (Yolean/kubernetes-kafka#114, #140); change the running topics with kafka-reassign-partitions (replicas) or kafka-configs --alter (min.insync.replicas) as well`,
+      };
+    },
+  };
+}
+
 /** The NLB scheme annotation of a Kafka resource's `external` listener (bootstrap), if any. */
 function externalSchemeOf(kafka: KubeObject): string | undefined {
   const listeners = field(kafka, 'spec', 'kafka', 'listeners');
@@ -451,6 +505,8 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
     threadPoolRule(key, kafkaDefault),
   ),
   ...Object.keys(DEPLOYMENT_FIXED_PARTITION_COUNTS).map(fixedPartitionCountRule),
+  internalTopicSettingsRule('kafka.replicationFactor'),
+  internalTopicSettingsRule('kafka.minInSyncReplicas'),
   {
     kind: 'StorageClass',
     apiGroup: 'storage.k8s.io/',

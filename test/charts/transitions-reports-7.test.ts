@@ -5,8 +5,12 @@
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
-import type { KubeObject } from '../../charts/synth';
-import { DEPLOYMENT_FIXED_PARTITION_COUNTS, transitionReport } from '../../charts/transitions';
+import { synthPlatform, type KubeObject } from '../../charts/synth';
+import {
+  CREATION_ONLY_INTERNAL_TOPIC_KEYS,
+  DEPLOYMENT_FIXED_PARTITION_COUNTS,
+  transitionReport,
+} from '../../charts/transitions';
 import { specInput } from '../util/specs';
 
 type BrokerConfig = Record<string, string | number | boolean>;
@@ -27,6 +31,16 @@ function kafkaResource(config: BrokerConfig): KubeObject {
 }
 
 const SPEC = parseSpec(withKafka({})).spec;
+
+function objectsOf(input: PlatformSpecInput): KubeObject[] {
+  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
+}
+
+function warnings(before: PlatformSpecInput, after: PlatformSpecInput): string[] {
+  return transitionReport(objectsOf(before), objectsOf(after), parseSpec(after).spec).warnings.map(
+    w => `${w.path}: ${w.message}`,
+  );
+}
 
 function configReport(before: BrokerConfig, after: BrokerConfig): string[] {
   return transitionReport([kafkaResource(before)], [kafkaResource(after)], SPEC).problems.map(
@@ -87,5 +101,68 @@ describe("class: a partition count of Kafka's own coordinator topics changed aft
     expect(
       transitionReport([], [kafkaResource({ 'offsets.topic.num.partitions': 12 })], SPEC).problems,
     ).toEqual([]);
+  });
+});
+
+describe("class: a replication setting of Kafka's own topics changed after they exist (warning)", () => {
+  // https://github.com/Yolean/kubernetes-kafka/issues/114 and the fix in #140: a cluster started
+  // with offsets.topic.replication.factor 1 kept __consumer_offsets at one replica after the
+  // setting was raised, consumer groups failed on min.insync.replicas, and the maintainers told
+  // users with an existing __consumer_offsets to reassign its partitions by hand. Kafka applies
+  // the replication factor and min ISR of its internal topics only when it creates them.
+  it('warns when kafka.replicationFactor goes from 2 to 3 (Yolean/kubernetes-kafka#114)', () => {
+    expect(
+      warnings(
+        withKafka({ replicationFactor: 2, minInSyncReplicas: 1 }),
+        withKafka({ replicationFactor: 3, minInSyncReplicas: 1 }),
+      ),
+    ).toEqual([
+      'kafka.replicationFactor: changes offsets.topic.replication.factor 2 -> 3, share.coordinator.state.topic.replication.factor 2 -> 3, transaction.state.log.replication.factor 2 -> 3 of the previous output, but Kafka applies these only when it creates its internal topics (__consumer_offsets, __transaction_state, __share_group_state), so the existing ones keep their replicas and settings (Yolean/kubernetes-kafka#114, #140); change the running topics with kafka-reassign-partitions (replicas) or kafka-configs --alter (min.insync.replicas) as well',
+    ]);
+  });
+
+  it('names the kafka.config key when the spec sets it there, and stays quiet when nothing changes', () => {
+    expect(
+      warnings(
+        withKafka({ config: { 'transaction.state.log.min.isr': 1 } }),
+        withKafka({ config: { 'transaction.state.log.min.isr': 2 } }),
+      ),
+    ).toEqual([
+      'kafka.config["transaction.state.log.min.isr"]: changes transaction.state.log.min.isr 1 -> 2 of the previous output, but Kafka applies these only when it creates its internal topics (__consumer_offsets, __transaction_state, __share_group_state), so the existing ones keep their replicas and settings (Yolean/kubernetes-kafka#114, #140); change the running topics with kafka-reassign-partitions (replicas) or kafka-configs --alter (min.insync.replicas) as well',
+    ]);
+    expect(warnings(withKafka({}), withKafka({}))).toEqual([]);
+  });
+
+  it('gives a kafka.minInSyncReplicas change both its warnings: cluster-wide ISR and internal topics', () => {
+    const found = warnings(
+      withKafka({ minInSyncReplicas: 1 }),
+      withKafka({ minInSyncReplicas: 2 }),
+    );
+    expect(found.map(w => w.slice(0, w.indexOf(': ')))).toEqual([
+      'kafka.minInSyncReplicas',
+      'kafka.minInSyncReplicas',
+    ]);
+    expect(found.filter(w => w.includes('only when it creates its internal topics'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('warns exactly when one of those keys changes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CREATION_ONLY_INTERNAL_TOPIC_KEYS),
+        fc.constantFrom(1, 2, 3),
+        fc.constantFrom(1, 2, 3),
+        (key, was, now) => {
+          const found = transitionReport(
+            [kafkaResource({ [key]: was })],
+            [kafkaResource({ [key]: String(now) })],
+            SPEC,
+          ).warnings;
+          expect(found.length).toBe(was === now ? 0 : 1);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
