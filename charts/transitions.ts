@@ -47,6 +47,9 @@
  *   (`CREATION_ONLY_INTERNAL_TOPIC_KEYS`, rendered from `kafka.replicationFactor` and
  *   `kafka.minInSyncReplicas`): Kafka applies them only when it creates those topics, so the
  *   running ones keep theirs (Yolean/kubernetes-kafka#114, #140);
+ * - (warning) a topic whose cleanup policy (its own, else the broker default) includes `compact`
+ *   gets more partitions: keys hash to other partitions and their old values stay behind
+ *   uncollected (confluentinc/bottledwater-pg#39, `compactedTopicGrowth`);
  * - a StorageClass's parameters (`kafka.storage.iops`, `.throughputMiBps`), provisioner,
  *   reclaimPolicy or volumeBindingMode change: Kubernetes refuses any update of them ("updates to
  *   parameters are forbidden"; gardener/gardener-extension-provider-aws#502,
@@ -347,6 +350,38 @@ function internalTopicSettingsRule(
   };
 }
 
+/**
+ * The cleanup policy a KafkaTopic runs under: its own `cleanup.policy`, else the spec's broker
+ * default `log.cleanup.policy`, else Kafka's default `delete`.
+ */
+function cleanupPolicyOf(topic: KubeObject, spec: PlatformSpec): string {
+  const own = field(topic, 'spec', 'config', 'cleanup.policy');
+  if (own !== undefined) return String(own);
+  const brokerDefault = spec.kafka.config['log.cleanup.policy'];
+  return brokerDefault === undefined ? 'delete' : String(brokerDefault);
+}
+
+/**
+ * (Warning) a compacted topic gets more partitions: producers map a key to a partition as a hash
+ * modulo the partition count, so most keys move while their earlier values stay behind in the old
+ * partition, where compaction never collects them (confluentinc/bottledwater-pg#39).
+ */
+function compactedTopicGrowth(
+  before: KubeObject,
+  after: KubeObject,
+  spec: PlatformSpec,
+): SpecIssue | undefined {
+  const was = field(before, 'spec', 'partitions');
+  const now = field(after, 'spec', 'partitions');
+  if (typeof was !== 'number' || typeof now !== 'number' || now <= was) return undefined;
+  const policy = cleanupPolicyOf(after, spec);
+  if (!policy.split(',').some(item => item.trim() === 'compact')) return undefined;
+  return {
+    path: topicPath(spec, after, 'partitions'),
+    message: `${now} partitions instead of the ${was} of the previous output for the compacted topic ${showValue(topicNameOf(after))} (cleanup.policy ${showValue(policy)}); producers pick a key's partition as a hash modulo the partition count, so most keys move to another partition while their earlier values stay in the old one, where compaction never removes them and consumers rebuilding state from the topic read stale values (confluentinc/bottledwater-pg#39); keep ${was}, or copy the topic into a new one with ${now} partitions and move producers and consumers to it`,
+  };
+}
+
 /** The NLB scheme annotation of a Kafka resource's `external` listener (bootstrap), if any. */
 function externalSchemeOf(kafka: KubeObject): string | undefined {
   const listeners = field(kafka, 'spec', 'kafka', 'listeners');
@@ -507,6 +542,7 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
   ...Object.keys(DEPLOYMENT_FIXED_PARTITION_COUNTS).map(fixedPartitionCountRule),
   internalTopicSettingsRule('kafka.replicationFactor'),
   internalTopicSettingsRule('kafka.minInSyncReplicas'),
+  { kind: 'KafkaTopic', severity: 'warning', check: compactedTopicGrowth },
   {
     kind: 'StorageClass',
     apiGroup: 'storage.k8s.io/',

@@ -166,3 +166,52 @@ describe("class: a replication setting of Kafka's own topics changed after they 
     );
   });
 });
+
+describe('class: more partitions for a compacted topic (warning)', () => {
+  // https://github.com/confluentinc/bottledwater-pg/pull/39: records of one key that land in two
+  // partitions break log compaction (an insert kept in one partition is never collected by its
+  // delete in the other) and any consumer that needs every update of a key. Producers pick a
+  // key's partition as a hash modulo the partition count, so adding partitions to a compacted
+  // topic moves most keys and leaves their older values behind in the old partitions, for good.
+  function topic(partitions: number, config: Record<string, string> = {}): PlatformSpecInput {
+    return withKafka({ topics: [{ name: 'customers', partitions, config }] });
+  }
+
+  it('warns when a compacted topic goes from 6 to 12 partitions (bottledwater-pg#39)', () => {
+    expect(
+      warnings(
+        topic(6, { 'cleanup.policy': 'compact' }),
+        topic(12, { 'cleanup.policy': 'compact' }),
+      ),
+    ).toEqual([
+      'kafka.topics[0].partitions: 12 partitions instead of the 6 of the previous output for the compacted topic "customers" (cleanup.policy "compact"); producers pick a key\'s partition as a hash modulo the partition count, so most keys move to another partition while their earlier values stay in the old one, where compaction never removes them and consumers rebuilding state from the topic read stale values (confluentinc/bottledwater-pg#39); keep 6, or copy the topic into a new one with 12 partitions and move producers and consumers to it',
+    ]);
+  });
+
+  it('reads the broker default log.cleanup.policy for a topic without its own', () => {
+    const spec = (partitions: number): PlatformSpecInput => ({
+      ...topic(partitions),
+      kafka: { ...topic(partitions).kafka, config: { 'log.cleanup.policy': 'compact,delete' } },
+    });
+    expect(warnings(spec(3), spec(4))).toHaveLength(1);
+    expect(warnings(topic(3), topic(4))).toEqual([]);
+  });
+
+  it('warns exactly when a topic with compact in its policy gets more partitions', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('compact', 'delete', 'compact,delete', 'delete, compact'),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        (policy, was, more) => {
+          const found = warnings(
+            topic(was, { 'cleanup.policy': policy }),
+            topic(was + more, { 'cleanup.policy': policy }),
+          );
+          expect(found.length).toBe(policy.includes('compact') && more > 0 ? 1 : 0);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
