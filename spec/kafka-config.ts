@@ -1167,6 +1167,31 @@ export function brokerLeaseWarnings(spec: PlatformSpec): SpecIssue[] {
   ];
 }
 
+/** The Java producer's default `transaction.timeout.ms` (`ProducerConfig`): 60000 ms. */
+export const PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS = 60000;
+
+/**
+ * Advice on the broker's transaction timeout ceiling: a transactional producer asks for its
+ * `transaction.timeout.ms` (60000 unless set) at InitProducerId, and a broker whose
+ * `transaction.max.timeout.ms` is lower refuses it with InvalidTxnTimeoutException
+ * (j3-signalroom/apache_flink-kickstarter#787). Clients may lower their own timeout, so this is a
+ * warning.
+ * @returns one warning at `kafka.config["transaction.max.timeout.ms"]` when it is an integer below
+ *   60000; none otherwise.
+ */
+export function transactionTimeoutWarnings(spec: PlatformSpec): SpecIssue[] {
+  const key = 'transaction.max.timeout.ms';
+  const set = spec.kafka.config[key];
+  const ceiling = set === undefined ? undefined : integerOf(set);
+  if (ceiling === undefined || ceiling >= PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS) return [];
+  return [
+    issue(
+      keyPath('kafka.config', key),
+      `${ceiling} is below the transaction.timeout.ms of ${PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS} a Kafka producer asks for by default, so the brokers refuse, at initTransactions, every transactional producer that keeps that default ("The transaction timeout is larger than the maximum value allowed by the broker", apache_flink-kickstarter#787); use at least ${PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS}, or lower transaction.timeout.ms in every transactional client`,
+    ),
+  ];
+}
+
 /**
  * Advice on an empty cleanup policy, which Kafka accepts since 4.2 (KIP-1161, apache/kafka#20334;
  * the upgrade notes of apache/kafka#20492 give its meaning): a topic whose `cleanup.policy` is

@@ -33,6 +33,7 @@ import {
   brokerConfigIssues,
   brokerConfigWarnings,
   brokerLeaseWarnings,
+  transactionTimeoutWarnings,
   emptyCleanupPolicyWarnings,
   minInSyncIssue,
   replicationFactorIssue,
@@ -1401,6 +1402,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...brokerConfigWarnings(spec),
     ...emptyCleanupPolicyWarnings(spec),
     ...brokerLeaseWarnings(spec),
+    ...transactionTimeoutWarnings(spec),
     ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;

@@ -205,3 +205,31 @@ describe('class: a nodegroup larger than the EKS nodes-per-managed-node-group qu
     );
   });
 });
+
+describe("class: a transaction timeout ceiling below the producer's default timeout (warning)", () => {
+  // https://github.com/j3-signalroom/apache_flink-kickstarter/issues/787: a transactional
+  // producer failed at InitProducerId with "The transaction timeout is larger than the maximum
+  // value allowed by the broker (as configured by transaction.max.timeout.ms)". The Java producer
+  // asks for transaction.timeout.ms 60000 unless told otherwise, so a broker ceiling below that
+  // refuses every transactional producer left at its default.
+  it('warns when transaction.max.timeout.ms is 30000 (apache_flink-kickstarter#787)', () => {
+    const input = withBrokerConfig({ 'transaction.max.timeout.ms': 30000 });
+    expect(specProblems(input)).toEqual([]);
+    expect(warningsAt(input, '["transaction.max.timeout.ms"]')).toEqual([
+      'kafka.config["transaction.max.timeout.ms"]: 30000 is below the transaction.timeout.ms of 60000 a Kafka producer asks for by default, so the brokers refuse, at initTransactions, every transactional producer that keeps that default ("The transaction timeout is larger than the maximum value allowed by the broker", apache_flink-kickstarter#787); use at least 60000, or lower transaction.timeout.ms in every transactional client',
+    ]);
+  });
+
+  it('warns exactly below 60000', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200000 }), ceiling => {
+        const found = warningsAt(
+          withBrokerConfig({ 'transaction.max.timeout.ms': String(ceiling) }),
+          '["transaction.max.timeout.ms"]',
+        );
+        expect(found.length).toBe(ceiling < 60000 ? 1 : 0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
