@@ -37,6 +37,19 @@
  *   `validateReconfiguration` of its dynamic thread pools, the socket server and the log cleaner),
  *   so Strimzi's dynamic update fails and the size does not change, and Strimzi may restart the
  *   brokers over and over (strimzi/strimzi-kafka-operator#10253, #7391);
+ * - `offsets.topic.num.partitions`, `transaction.state.log.num.partitions` or
+ *   `share.coordinator.state.topic.num.partitions` differs from the running count (the previous
+ *   output's, else Kafka's default 50): each coordinator maps an ID to a partition modulo the
+ *   configured count while the topic keeps its partitions, so groups and transactional producers
+ *   land on partitions without their state (apache/kafka#12911, KAFKA-14418;
+ *   `DEPLOYMENT_FIXED_PARTITION_COUNTS`);
+ * - (warning) the replication factor or min ISR of Kafka's internal topics changes
+ *   (`CREATION_ONLY_INTERNAL_TOPIC_KEYS`, rendered from `kafka.replicationFactor` and
+ *   `kafka.minInSyncReplicas`): Kafka applies them only when it creates those topics, so the
+ *   running ones keep theirs (Yolean/kubernetes-kafka#114, #140);
+ * - (warning) a topic whose cleanup policy (its own, else the broker default) includes `compact`
+ *   gets more partitions: keys hash to other partitions and their old values stay behind
+ *   uncollected (confluentinc/bottledwater-pg#39, `compactedTopicGrowth`);
  * - a StorageClass's parameters (`kafka.storage.iops`, `.throughputMiBps`), provisioner,
  *   reclaimPolicy or volumeBindingMode change: Kubernetes refuses any update of them ("updates to
  *   parameters are forbidden"; gardener/gardener-extension-provider-aws#502,
@@ -227,6 +240,148 @@ function threadPoolRule(key: string, kafkaDefault: number): TransitionRule {
   };
 }
 
+/**
+ * Partition counts of Kafka's coordinator topics, fixed once the cluster runs, with Kafka's default
+ * (50 for each, the 4.x `GroupCoordinatorConfig`, `TransactionLogConfig` and `ShareCoordinatorConfig`)
+ * and what a coordinator keys by. Each coordinator finds its partition as a hash of the ID modulo
+ * the configured count, while the topic keeps the partitions it was created with, so Kafka's
+ * documentation says the count should not change after deployment; a changed count routes groups
+ * or producers to partitions that do not hold their state (apache/kafka#12911, KAFKA-14418).
+ */
+export const DEPLOYMENT_FIXED_PARTITION_COUNTS: Readonly<
+  Record<
+    string,
+    { readonly kafkaDefault: number; readonly keyedBy: string; readonly breaks: string }
+  >
+> = {
+  'offsets.topic.num.partitions': {
+    kafkaDefault: 50,
+    keyedBy: 'consumer group',
+    breaks:
+      'groups to partitions that do not hold their committed offsets or state, and consumers rewind or stall',
+  },
+  'transaction.state.log.num.partitions': {
+    kafkaDefault: 50,
+    keyedBy: 'transactional ID',
+    breaks:
+      'transactional producers to partitions that do not hold their state, and transactions hang or abort',
+  },
+  'share.coordinator.state.topic.num.partitions': {
+    kafkaDefault: 50,
+    keyedBy: 'share-group partition',
+    breaks:
+      'share groups to partitions that do not hold their delivery state, and records are delivered again or skipped',
+  },
+};
+
+function fixedPartitionCountRule(key: string): TransitionRule {
+  const fact = DEPLOYMENT_FIXED_PARTITION_COUNTS[key];
+  return {
+    kind: 'Kafka',
+    severity: 'problem',
+    check: (before, after) => {
+      if (fact === undefined) return undefined;
+      const wasSet = field(before, 'spec', 'kafka', 'config', key);
+      const nowSet = field(after, 'spec', 'kafka', 'config', key);
+      const was = wasSet === undefined ? fact.kafkaDefault : threadCountOf(wasSet);
+      const now = nowSet === undefined ? fact.kafkaDefault : threadCountOf(nowSet);
+      if (was === undefined || now === undefined || was === now) return undefined;
+      const running =
+        wasSet === undefined
+          ? `the ${was} the running cluster was deployed with (Kafka's default; the previous output does not set it)`
+          : `the ${was} of the previous output, the count the running cluster uses`;
+      const keep =
+        wasSet === undefined ? `keep ${was} (remove the key, or set it to ${was})` : `keep ${was}`;
+      return {
+        path: `kafka.config[${JSON.stringify(key)}]`,
+        message: `${now} differs from ${running}; Kafka finds the coordinator partition of each ${fact.keyedBy} as a hash modulo this count, and its topic keeps the partitions it was created with, so a new count sends ${fact.breaks} (apache/kafka#12911, KAFKA-14418); ${keep}`,
+      };
+    },
+  };
+}
+
+/**
+ * Settings of Kafka's internal topics that Kafka applies only when it creates them (the
+ * replication factor and min ISR of `__consumer_offsets`, `__transaction_state` and
+ * `__share_group_state`), with the typed spec field the Kafka chart renders each from
+ * (charts/kafka/kafka-spec.ts). Changing one later leaves the running topics as they are
+ * (Yolean/kubernetes-kafka#114: `__consumer_offsets` stayed at one replica after the setting was
+ * raised, and #140 had users reassign it by hand).
+ */
+export const CREATION_ONLY_INTERNAL_TOPIC_KEYS = [
+  'offsets.topic.replication.factor',
+  'share.coordinator.state.topic.replication.factor',
+  'transaction.state.log.replication.factor',
+  'share.coordinator.state.topic.min.isr',
+  'transaction.state.log.min.isr',
+] as const;
+
+function internalTopicSettingsRule(
+  specField: 'kafka.replicationFactor' | 'kafka.minInSyncReplicas',
+): TransitionRule {
+  const keys = CREATION_ONLY_INTERNAL_TOPIC_KEYS.filter(key =>
+    specField === 'kafka.replicationFactor'
+      ? key.endsWith('.replication.factor')
+      : key.endsWith('.min.isr'),
+  );
+  return {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after, spec) => {
+      const changed = keys.filter(key => {
+        const was = field(before, 'spec', 'kafka', 'config', key);
+        const now = field(after, 'spec', 'kafka', 'config', key);
+        return was !== undefined && now !== undefined && String(was) !== String(now);
+      });
+      if (changed.length === 0) return undefined;
+      const setInConfig = changed.find(key => spec.kafka.config[key] !== undefined);
+      const changes = changed
+        .map(
+          key =>
+            `${key} ${String(field(before, 'spec', 'kafka', 'config', key))} -> ${String(field(after, 'spec', 'kafka', 'config', key))}`,
+        )
+        .join(', ');
+      return {
+        path:
+          setInConfig === undefined ? specField : `kafka.config[${JSON.stringify(setInConfig)}]`,
+        message: `changes ${changes} of the previous output, but Kafka applies these only when it creates its internal topics (__consumer_offsets, __transaction_state, __share_group_state), so the existing ones keep their replicas and settings (Yolean/kubernetes-kafka#114, #140); change the running topics with kafka-reassign-partitions (replicas) or kafka-configs --alter (min.insync.replicas) as well`,
+      };
+    },
+  };
+}
+
+/**
+ * The cleanup policy a KafkaTopic runs under: its own `cleanup.policy`, else the spec's broker
+ * default `log.cleanup.policy`, else Kafka's default `delete`.
+ */
+function cleanupPolicyOf(topic: KubeObject, spec: PlatformSpec): string {
+  const own = field(topic, 'spec', 'config', 'cleanup.policy');
+  if (own !== undefined) return String(own);
+  const brokerDefault = spec.kafka.config['log.cleanup.policy'];
+  return brokerDefault === undefined ? 'delete' : String(brokerDefault);
+}
+
+/**
+ * (Warning) a compacted topic gets more partitions: producers map a key to a partition as a hash
+ * modulo the partition count, so most keys move while their earlier values stay behind in the old
+ * partition, where compaction never collects them (confluentinc/bottledwater-pg#39).
+ */
+function compactedTopicGrowth(
+  before: KubeObject,
+  after: KubeObject,
+  spec: PlatformSpec,
+): SpecIssue | undefined {
+  const was = field(before, 'spec', 'partitions');
+  const now = field(after, 'spec', 'partitions');
+  if (typeof was !== 'number' || typeof now !== 'number' || now <= was) return undefined;
+  const policy = cleanupPolicyOf(after, spec);
+  if (!policy.split(',').some(item => item.trim() === 'compact')) return undefined;
+  return {
+    path: topicPath(spec, after, 'partitions'),
+    message: `${now} partitions instead of the ${was} of the previous output for the compacted topic ${showValue(topicNameOf(after))} (cleanup.policy ${showValue(policy)}); producers pick a key's partition as a hash modulo the partition count, so most keys move to another partition while their earlier values stay in the old one, where compaction never removes them and consumers rebuilding state from the topic read stale values (confluentinc/bottledwater-pg#39); keep ${was}, or copy the topic into a new one with ${now} partitions and move producers and consumers to it`,
+  };
+}
+
 /** The NLB scheme annotation of a Kafka resource's `external` listener (bootstrap), if any. */
 function externalSchemeOf(kafka: KubeObject): string | undefined {
   const listeners = field(kafka, 'spec', 'kafka', 'listeners');
@@ -384,6 +539,10 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
   ...Object.entries(RESIZABLE_THREAD_POOLS).map(([key, kafkaDefault]) =>
     threadPoolRule(key, kafkaDefault),
   ),
+  ...Object.keys(DEPLOYMENT_FIXED_PARTITION_COUNTS).map(fixedPartitionCountRule),
+  internalTopicSettingsRule('kafka.replicationFactor'),
+  internalTopicSettingsRule('kafka.minInSyncReplicas'),
+  { kind: 'KafkaTopic', severity: 'warning', check: compactedTopicGrowth },
   {
     kind: 'StorageClass',
     apiGroup: 'storage.k8s.io/',

@@ -411,6 +411,99 @@ const NON_EMPTY_BROKER_LISTS: ReadonlySet<string> = new Set([
   'group.coordinator.rebalance.protocols',
 ]);
 
+/** Where Kafka's built-in group assignors live (4.x `GroupCoordinatorConfig` imports). */
+const BUILTIN_ASSIGNOR_PACKAGE = 'org.apache.kafka.coordinator.group.assignor.';
+
+/**
+ * The group coordinator's list keys whose entries Kafka resolves by name, with the names it knows
+ * (4.x `GroupCoordinatorConfig`): a consumer assignor is `uniform` or `range` or else a Java class
+ * (the built-ins by their class names included), and an entry listed twice is refused
+ * (`ValidList.anyNonDuplicateValues`; before that check a repeated assignor passed startup and
+ * crashed the coordinator, apache/kafka#22982, KAFKA-20843); the share assignor list takes
+ * exactly one entry, `simple` or a class; the rebalance protocols are the group types `classic`,
+ * `consumer`, `share` and `streams` (`ValidList.in`, exact case). A missing class stops the broker
+ * at start, and this platform adds no plugin classes to the image, so only the built-ins pass.
+ */
+const GROUP_LIST_NAMES = {
+  'group.consumer.assignors': {
+    names: { uniform: 'UniformAssignor', range: 'RangeAssignor' } as Record<string, string>,
+    what: 'consumer group assignor',
+  },
+  'group.share.assignors': {
+    names: { simple: 'SimpleAssignor' } as Record<string, string>,
+    what: 'share group assignor',
+  },
+} as const;
+const REBALANCE_PROTOCOLS = ['classic', 'consumer', 'share', 'streams'] as const;
+
+/** Problems of the group coordinator's name lists (`GROUP_LIST_NAMES`, rebalance protocols). */
+function groupListIssues(
+  mapPath: string,
+  config: Readonly<Record<string, ConfigValue>>,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const entriesOf = (value: ConfigValue): string[] =>
+    String(value)
+      .split(',')
+      .map(entry => entry.trim())
+      .filter(entry => entry !== '');
+  for (const [key, facts] of Object.entries(GROUP_LIST_NAMES)) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const entries = entriesOf(value);
+    if (entries.length === 0) continue; // an empty list is refused by its value rule
+    const builtins = Object.keys(facts.names);
+    const unknown = entries.find(
+      entry =>
+        facts.names[entry] === undefined &&
+        !Object.values(facts.names).some(name => entry === `${BUILTIN_ASSIGNOR_PACKAGE}${name}`),
+    );
+    const nameOf = (entry: string): string =>
+      builtins.find(name => entry === `${BUILTIN_ASSIGNOR_PACKAGE}${facts.names[name] ?? ''}`) ??
+      entry;
+    const resolved = entries.map(nameOf);
+    const repeated = resolved.find((name, index) => resolved.indexOf(name) !== index);
+    const use = builtins.join(' or ');
+    if (unknown !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(unknown)} is not a built-in ${facts.what}, so Kafka loads it as a Java class, which this platform does not add to the broker image, and the broker stops at start ("Class ${unknown} cannot be found"); use ${use}`,
+        ),
+      );
+    } else if (key === 'group.share.assignors' && entries.length !== 1) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(value)} has ${entries.length} entries, but Kafka takes exactly one ${facts.what} and stops the broker at start otherwise; use ${use}`,
+        ),
+      );
+    } else if (repeated !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(value)} lists the assignor ${repeated} twice, which Kafka refuses (a repeated assignor passed startup and crashed the group coordinator before Kafka checked it, apache/kafka#22982, KAFKA-20843); list each assignor once`,
+        ),
+      );
+    }
+  }
+  const protocols = config['group.coordinator.rebalance.protocols'];
+  if (protocols !== undefined) {
+    const unknown = entriesOf(protocols).find(
+      entry => !(REBALANCE_PROTOCOLS as readonly string[]).includes(entry),
+    );
+    if (unknown !== undefined) {
+      issues.push(
+        issue(
+          keyPath(mapPath, 'group.coordinator.rebalance.protocols'),
+          `${showValue(unknown)} is not a rebalance protocol Kafka knows, so the broker stops at start; list only ${REBALANCE_PROTOCOLS.slice(0, -1).join(', ')} and ${REBALANCE_PROTOCOLS.at(-1)} (lower case)`,
+        ),
+      );
+    }
+  }
+  return issues;
+}
+
 /** Kafka's `Short` range: `short` keys (replication factors, login refresh seconds). */
 const SHORT_MAX = 32767;
 
@@ -930,6 +1023,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...switchIssues(mapPath, config),
     ...brokerSwitchIssues(mapPath, config),
     ...brokerOrderingIssues(mapPath, config),
+    ...groupListIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||
@@ -1024,6 +1118,78 @@ export function brokerConfigWarnings(spec: PlatformSpec): SpecIssue[] {
         `is not a key of Kafka 4.3's broker configuration table, so unless it is one of Kafka's undocumented internal keys the broker logs it as unknown and ignores it (strimzi-kafka-operator#8302); check the name against the broker configuration table, or remove it`,
       ),
     );
+}
+
+/** Kafka's defaults of the KRaft broker lease keys (`KRaftConfigs`, 4.x: 2000 and 9000 ms). */
+export const BROKER_LEASE_DEFAULTS = {
+  'broker.heartbeat.interval.ms': 2000,
+  'broker.session.timeout.ms': 9000,
+} as const;
+
+/**
+ * Advice on the KRaft broker lease: Kafka wants `broker.heartbeat.interval.ms` at most half of
+ * `broker.session.timeout.ms`, but only logs an error and starts (apache/kafka#20046,
+ * KAFKA-19432), and a broker's heartbeat request times out at half the session, so with a longer
+ * interval one missed heartbeat outlives the lease and the controller fences a live broker
+ * (strimzi-kafka-operator#11736; Strimzi lets both keys through since 0.48, #11617). A side the
+ * spec leaves out takes Kafka's default (`BROKER_LEASE_DEFAULTS`).
+ * @returns one warning, at the heartbeat key when the spec sets it, else at the session key; none
+ *   when the spec sets neither, a value is not an integer (refused elsewhere), or the pair is fine.
+ */
+export function brokerLeaseWarnings(spec: PlatformSpec): SpecIssue[] {
+  const heartbeatKey = 'broker.heartbeat.interval.ms';
+  const sessionKey = 'broker.session.timeout.ms';
+  const heartbeatSet = spec.kafka.config[heartbeatKey];
+  const sessionSet = spec.kafka.config[sessionKey];
+  if (heartbeatSet === undefined && sessionSet === undefined) return [];
+  const heartbeat =
+    heartbeatSet === undefined ? BROKER_LEASE_DEFAULTS[heartbeatKey] : integerOf(heartbeatSet);
+  const session =
+    sessionSet === undefined ? BROKER_LEASE_DEFAULTS[sessionKey] : integerOf(sessionSet);
+  if (heartbeat === undefined || session === undefined || heartbeat * 2 <= session) return [];
+  const effect =
+    'Kafka starts anyway and only logs an error, but a broker that misses a single heartbeat then outlives its lease, and the KRaft controller fences brokers that are alive, moving their partition leaders away (apache/kafka#20046, KAFKA-19432; strimzi-kafka-operator#11736)';
+  const otherDefault = (set: ConfigValue | undefined): string =>
+    set === undefined ? " (Kafka's default)" : '';
+  if (heartbeatSet !== undefined) {
+    return [
+      issue(
+        keyPath('kafka.config', heartbeatKey),
+        `${heartbeat} is more than half ${sessionKey} ${session}${otherDefault(sessionSet)}; ${effect}; set ${heartbeatKey} to at most ${Math.floor(session / 2)}, or ${sessionKey} to at least ${heartbeat * 2}`,
+      ),
+    ];
+  }
+  return [
+    issue(
+      keyPath('kafka.config', sessionKey),
+      `${session} is less than twice ${heartbeatKey} ${heartbeat}${otherDefault(heartbeatSet)}; ${effect}; set ${sessionKey} to at least ${heartbeat * 2}, or ${heartbeatKey} to at most ${Math.floor(session / 2)}`,
+    ),
+  ];
+}
+
+/** The Java producer's default `transaction.timeout.ms` (`ProducerConfig`): 60000 ms. */
+export const PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS = 60000;
+
+/**
+ * Advice on the broker's transaction timeout ceiling: a transactional producer asks for its
+ * `transaction.timeout.ms` (60000 unless set) at InitProducerId, and a broker whose
+ * `transaction.max.timeout.ms` is lower refuses it with InvalidTxnTimeoutException
+ * (j3-signalroom/apache_flink-kickstarter#787). Clients may lower their own timeout, so this is a
+ * warning.
+ * @returns one warning at `kafka.config["transaction.max.timeout.ms"]` when it is an integer below
+ *   60000; none otherwise.
+ */
+export function transactionTimeoutWarnings(spec: PlatformSpec): SpecIssue[] {
+  const key = 'transaction.max.timeout.ms';
+  const set = spec.kafka.config[key];
+  const ceiling = set === undefined ? undefined : integerOf(set);
+  if (ceiling === undefined || ceiling >= PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS) return [];
+  return [
+    issue(
+      keyPath('kafka.config', key),
+      `${ceiling} is below the transaction.timeout.ms of ${PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS} a Kafka producer asks for by default, so the brokers refuse, at initTransactions, every transactional producer that keeps that default ("The transaction timeout is larger than the maximum value allowed by the broker", apache_flink-kickstarter#787); use at least ${PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS}, or lower transaction.timeout.ms in every transactional client`,
+    ),
+  ];
 }
 
 /**

@@ -7,7 +7,8 @@
  *
  * Facts (AWS "Tagging AWS resources" user guide; IAM and EC2 tag limits): at most 50 tags per
  * resource; keys 1-128 characters, values 0-256; letters, digits, spaces and `_ . : / = + - @`;
- * the `aws:` prefix is reserved for AWS. This platform adds up to 5 tags of its own to a resource
+ * the `aws:` prefix (any case) is reserved for AWS in keys and in values (a resource tagged with
+ * one fails to create, awsdocs/aws-cloudformation-user-guide#371). This platform adds up to 5 tags of its own to a resource
  * (components/lib/tags.ts: `kafka.platform/name`, `Name`, a subnet role, the cluster ownership
  * tag, `kafka.platform/zone`) and owns the `Name`, `kafka.platform/` and `kubernetes.io/` keys.
  */
@@ -58,6 +59,17 @@ function tagIssues(spec: PlatformSpec): SpecIssue[] {
       issues.push({
         path,
         message: `is not an AWS tag key; use 1-${TAG_KEY_MAX} letters, digits, spaces and _ . : / = + - @`,
+      });
+    }
+    if (value.toLowerCase().startsWith('aws:')) {
+      const stripped = value.slice('aws:'.length);
+      const example =
+        stripped === '' || stripped.toLowerCase().startsWith('aws:')
+          ? ''
+          : `, such as ${showValue(stripped)}`;
+      issues.push({
+        path,
+        message: `${showValue(value)} starts with the aws: prefix, which AWS reserves for its own tags in keys and values alike (any case), so creating the tagged resources fails; use a value that does not start with aws:${example}`,
       });
     }
     if (value.length > TAG_VALUE_MAX || !TAG_CHARACTERS.test(value)) {

@@ -32,6 +32,8 @@ import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
   brokerConfigWarnings,
+  brokerLeaseWarnings,
+  transactionTimeoutWarnings,
   emptyCleanupPolicyWarnings,
   minInSyncIssue,
   replicationFactorIssue,
@@ -1329,6 +1331,34 @@ const NLBS_PER_REGION_QUOTA = 50;
 const NLB_ENIS_PER_VPC_QUOTA = 1200;
 
 /**
+ * EKS's default quota of nodes per managed node group ("Nodes per managed node group",
+ * L-BD136A63: 450, awsdocs/amazon-eks-user-guide#260 and #291). EKS refuses a node group whose
+ * maxSize is above the account's quota; the quota can be raised, so this is a warning.
+ */
+const NODES_PER_MANAGED_NODE_GROUP_QUOTA = 450;
+
+/**
+ * A nodegroup whose maxSize (components/lib/nodegroup-config.ts: `nodes.system.max` for the system
+ * nodegroup, the per-zone maximum for each Kafka nodegroup) is above the default EKS quota.
+ * @returns up to two warnings, at `nodes.system.max` and `nodes.kafka.maxPerZone`.
+ */
+function nodegroupSizeQuotaWarnings(spec: PlatformSpec): SpecIssue[] {
+  const quota = NODES_PER_MANAGED_NODE_GROUP_QUOTA;
+  const sizes: ReadonlyArray<readonly [string, string, number]> = [
+    ['nodes.system.max', 'the system nodegroup', spec.nodes.system.max],
+    ['nodes.kafka.maxPerZone', 'each Kafka nodegroup', maxNodesPerZone(spec)],
+  ];
+  return sizes
+    .filter(([, , size]) => size > quota)
+    .map(([path, nodegroup, size]) =>
+      issue(
+        path,
+        `${size} is the maxSize of ${nodegroup}, above the ${quota} nodes per managed node group EKS allows by default (Service Quotas, Amazon EKS "Nodes per managed node group", L-BD136A63), so creating or updating the nodegroup fails unless the account has a higher quota; raise the quota to at least ${size} before deploying, or use at most ${quota}`,
+      ),
+    );
+}
+
+/**
  * The external listener makes one NLB per broker plus a bootstrap NLB, each with one network
  * interface per zone it spans (all spec zones when cross-zone, one when pinned). Beyond AWS's
  * default quotas the AWS Load Balancer Controller cannot create the rest, and those brokers' Services
@@ -1367,9 +1397,12 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...prometheusWarnings(spec),
     ...availabilityWarnings(spec),
     ...loadBalancerQuotaWarnings(spec),
+    ...nodegroupSizeQuotaWarnings(spec),
     ...loadBalancerRuleWarnings(spec),
     ...brokerConfigWarnings(spec),
     ...emptyCleanupPolicyWarnings(spec),
+    ...brokerLeaseWarnings(spec),
+    ...transactionTimeoutWarnings(spec),
     ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;

@@ -176,7 +176,9 @@ describe('class: a cluster-wide min ISR change under Eligible Leader Replicas (w
   it('warns when kafka.minInSyncReplicas changes (strimzi#11685)', () => {
     const result = report(withKafka({ minInSyncReplicas: 1 }), withKafka({ minInSyncReplicas: 2 }));
     expect(result.problems).toEqual([]);
-    expect(result.warnings).toEqual([
+    // (The internal topics' min ISR rendered from the same field has its own warning since round
+    // 7: transitions-reports-7.test.ts.)
+    expect(result.warnings.filter(w => w.includes('cluster-wide min.insync.replicas'))).toEqual([
       "kafka.minInSyncReplicas: 2 changes the cluster-wide min.insync.replicas from the 1 of the previous output. With Eligible Leader Replicas on (KIP-966; on by default in clusters created at Kafka 4.1 or later) Kafka takes it only cluster-wide, as the pinned Strimzi applies it (releases before 0.48 tried it per broker and restarted the brokers in a loop, strimzi-kafka-operator#11685), and the change clears every partition's eligible leader replicas, so a partition below its min ISR at that moment loses the replicas it could safely elect a leader from; raised, it also stops the high watermark of every partition with fewer in-sync replicas than the new value (consumers get no new records, acks=all producers fail). Apply it while no partition is under-replicated and no broker move is in flight, or keep 1",
     ]);
   });
@@ -192,9 +194,9 @@ describe('class: a cluster-wide min ISR change under Eligible Leader Replicas (w
             viaConfig
               ? withKafka({ config: { 'min.insync.replicas': value } })
               : withKafka({ minInSyncReplicas: value });
-          const paths = report(spec(before), spec(after)).warnings.map(w =>
-            w.slice(0, w.indexOf(': ')),
-          );
+          const paths = report(spec(before), spec(after))
+            .warnings.filter(w => w.includes('cluster-wide min.insync.replicas'))
+            .map(w => w.slice(0, w.indexOf(': ')));
           const path = viaConfig
             ? 'kafka.config["min.insync.replicas"]'
             : 'kafka.minInSyncReplicas';
