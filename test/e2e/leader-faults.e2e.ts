@@ -31,8 +31,8 @@ import {
  * Every step one scale-out and scale-in cycle makes, each of which must have been struck. Not in
  * the list, struck too if they happen but not required: `record-terminated` (the cloud bridge
  * deletes the Node with its record within a poll of the termination, usually before the next
- * pass writes that phase), `record-abandoned` and `lower-desired` (only after a failed move or a
- * failed launch: never-ready.e2e.ts, infrastructure-faults.e2e.ts), `record-other`.
+ * pass writes that phase), `record-abandoned` (only after a failed move: never-ready.e2e.ts),
+ * `lower-desired` (only after a failed launch, which no e2e file makes) and `record-other`.
  */
 const CYCLE_STEPS: readonly WriteStep[] = [
   // scale-out, then a re-spread per zone
@@ -178,8 +178,8 @@ describe('faults of the leader and its Lease', () => {
       // Every step of the cycle was struck once, the kill hitting the replica that wrote it.
       expect(CYCLE_STEPS.filter(step => !struck.has(step))).toEqual([]);
       expect(leaseDeleted).toBe(true);
-      // The instance whose protection came off under a kill was terminated exactly once, by the
-      // next leader.
+      // The instance whose protection came off under a kill was terminated exactly once (by a
+      // later leader: the killed one never saw its unprotect answered).
       const unprotect = strikes.find(s => s.step === 'unprotect');
       const terminations = writesOf(current, 'terminate').filter(
         w => w.instanceId === unprotect?.write.instanceId,
