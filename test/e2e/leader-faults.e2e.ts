@@ -101,6 +101,12 @@ describe('faults of the leader and its Lease', () => {
 
       const kill = (step: WriteStep, write: WriteEvent) => {
         const victim = leader;
+        // A record names its writer: one written by another replica means the kill missed it.
+        const writer = write.record?.holder;
+        if (writer !== undefined && writer !== victim) {
+          notes.push(`${step}: the record was written by ${writer}, not ${victim}`);
+          return;
+        }
         const replica = controllers.replicas.find(r => r.identity === victim);
         if (replica === undefined) throw new Error(`no replica ${victim} to kill`);
         replica.process.child.kill('SIGKILL');
