@@ -127,6 +127,25 @@ export interface WriteEvent extends At {
   readonly podName?: string;
   /** Node cordoned, uncordoned or annotated (`record`). */
   readonly nodeName?: string;
+  /**
+   * What a `record` write stored, when the writer says (the e2e write tap decodes it): the
+   * record's fields the fault scenarios tell its steps apart by, or `{}` for a removal.
+   */
+  readonly record?: RecordWritten;
+}
+
+/** The fields of an operation record a `record` write stored; all absent for a removal. */
+export interface RecordWritten {
+  /** Operation ID. */
+  readonly id?: string;
+  /** Phase written, for example `drain`. */
+  readonly phase?: string;
+  /** Moves finished so far. */
+  readonly movesDone?: number;
+  /** True when the record carries a move in flight. */
+  readonly moving?: boolean;
+  /** Replica that wrote it (the record's `holder`). */
+  readonly holder?: string;
 }
 
 /**

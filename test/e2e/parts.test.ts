@@ -16,6 +16,8 @@ import type { Timeline } from './recorder';
 import { timelineChartSpec } from './timeline-chart';
 import { brokerStatefulSet, brokerVolume, brokerPodNames, synthParts } from './workload';
 import { autoScalingWrites, kubernetesWrites } from './write-tap';
+import { WriteSteps } from './scenario';
+import { encodeOperationRecord, type OperationRecord } from '../../controller/operation-record';
 
 const loaded = exampleSpec('prod');
 
@@ -266,6 +268,94 @@ describe('write classifiers', () => {
       { kind: 'write', atMs: 1, write: 'unprotect', groupName: 'g', instanceId: 'i-2' },
     ]);
     expect(classify('POST', '/', 'Action=DescribeAutoScalingGroups', 1)).toEqual([]);
+  });
+});
+
+describe('write steps', () => {
+  const base: OperationRecord = {
+    id: 'op-1',
+    kind: 'remove-node',
+    zone: 'us-east-1a',
+    groupName: 'g',
+    nodeName: 'n1',
+    nodeUid: 'u1',
+    instanceId: 'i-1',
+    phase: 'cordon',
+    movesDone: 0,
+    startedAtMs: 1,
+    fencingToken: 1,
+    holder: 'controller-0',
+    version: 2,
+  };
+  const move = { podName: 'p', podUid: 'pu', requestedAtMs: 2, attempt: 1 as const };
+  const path = '/metadata/annotations/kafka.platform~1autoscaler-operation';
+  const uidGuard = { op: 'test', path: '/metadata/uid', value: 'u1' };
+  /** The patch `writeOperation` sends (kubernetes.ts), through the tap's classifier. */
+  const recordWrite = (record: OperationRecord | undefined, firstAnnotation = false) =>
+    kubernetesWrites(
+      'PATCH',
+      '/api/v1/nodes/n1',
+      JSON.stringify([
+        uidGuard,
+        record === undefined
+          ? { op: 'remove', path }
+          : firstAnnotation
+            ? {
+                op: 'add',
+                path: '/metadata/annotations',
+                value: { 'kafka.platform/autoscaler-operation': encodeOperationRecord(record) },
+              }
+            : { op: 'add', path, value: encodeOperationRecord(record) },
+      ]),
+      1,
+    );
+
+  test('the record write carries what it stored, whichever way the annotation was added', () => {
+    expect(recordWrite({ ...base, move }, true)).toEqual([
+      {
+        kind: 'write',
+        atMs: 1,
+        write: 'record',
+        nodeName: 'n1',
+        record: { id: 'op-1', phase: 'cordon', movesDone: 0, moving: true, holder: 'controller-0' },
+      },
+    ]);
+    expect(recordWrite(undefined)[0].record).toEqual({});
+  });
+
+  test('tell a new record, each phase change, a takeover, a move started and finished, a removal', () => {
+    const steps = new WriteSteps();
+    const writes = [
+      recordWrite(base, true),
+      recordWrite({ ...base, phase: 'drain' }),
+      recordWrite({ ...base, phase: 'drain', holder: 'controller-1', fencingToken: 2 }),
+      recordWrite({ ...base, phase: 'drain', holder: 'controller-1', move }),
+      recordWrite({ ...base, phase: 'drain', holder: 'controller-1', movesDone: 1 }),
+      recordWrite({ ...base, phase: 'drain', holder: 'controller-1', movesDone: 1 }),
+      recordWrite({ ...base, phase: 'unprotect', holder: 'controller-1', movesDone: 1 }),
+      recordWrite(undefined),
+      recordWrite({ ...base, id: 'op-2' }),
+    ].flat();
+    expect(writes.map(write => steps.stepOf(write))).toEqual([
+      'record-start',
+      'record-drain',
+      'record-adopt',
+      'record-move-started',
+      'record-move-finished',
+      'record-other',
+      'record-unprotect',
+      'record-remove',
+      'record-start',
+    ]);
+    // Other writes are their own step; a record on another node starts afresh.
+    const cordon = kubernetesWrites(
+      'PATCH',
+      '/api/v1/nodes/n2',
+      JSON.stringify([{ op: 'add', path: '/spec/unschedulable', value: true }]),
+      1,
+    );
+    expect(steps.stepOf(cordon[0])).toBe('cordon');
+    expect(steps.stepOf({ ...writes[1], nodeName: 'n2' })).toBe('record-start');
   });
 });
 

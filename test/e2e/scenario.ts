@@ -121,3 +121,38 @@ export function writesOf(run: E2eRun, kind: WriteEvent['write']): WriteEvent[] {
     .filter(write => write.write === kind)
     .sort((a, b) => a.atMs - b.atMs);
 }
+
+/**
+ * A step of the controller's work, as told by one write: the write kind itself for every write
+ * but the operation record; for the record, what changed against the record last written on the
+ * same node: `record-start` (a new operation), `record-<phase>` (a phase change, for example
+ * `record-drain`), `record-adopt` (the same phase, another holder: a new leader took it over),
+ * `record-move-started`, `record-move-finished`, `record-remove` (the operation ended), and
+ * `record-other` (anything else: a rewrite with the same phase, holder and moves).
+ */
+export type WriteStep = Exclude<WriteEvent['write'], 'record'> | `record-${string}`;
+
+/**
+ * Tells the steps of the writes it is shown, in the order they took effect (each `record` write
+ * compared with the one before it on the same node). A `record` write without its decoded
+ * `record` (a tap that did not read it) is `record-other`.
+ */
+export class WriteSteps {
+  private readonly lastRecord = new Map<string, NonNullable<WriteEvent['record']>>();
+
+  /** The step `write` made; remembers it for the next write on the same node. */
+  stepOf(write: WriteEvent): WriteStep {
+    if (write.write !== 'record') return write.write;
+    const now = write.record;
+    if (now === undefined || write.nodeName === undefined) return 'record-other';
+    const before = this.lastRecord.get(write.nodeName);
+    this.lastRecord.set(write.nodeName, now);
+    if (now.phase === undefined) return 'record-remove';
+    if (before?.phase === undefined || before.id !== now.id) return 'record-start';
+    if (before.phase !== now.phase) return `record-${now.phase}`;
+    if (before.holder !== now.holder) return 'record-adopt';
+    if (now.moving === true && before.moving !== true) return 'record-move-started';
+    if ((now.movesDone ?? 0) > (before.movesDone ?? 0)) return 'record-move-finished';
+    return 'record-other';
+  }
+}

@@ -16,9 +16,10 @@ import { Agent, createServer as createTlsServer, request as httpsRequest } from 
 import {
   CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
+  OPERATION_ANNOTATION,
 } from '../../controller/operation-record';
 import { freePort } from '../cluster/control-plane';
-import type { WriteEvent } from '../controller/invariants';
+import type { RecordWritten, WriteEvent } from '../controller/invariants';
 
 /** Turns one accepted request into the writes it made (none for reads and other writes). */
 export type WriteClassifier = (
@@ -160,6 +161,33 @@ function isCordonMarker(op: JsonPatchOp): boolean {
   );
 }
 
+/**
+ * The operation record an annotation op stores (`{}` for a removal), read leniently: a field that
+ * is missing or of another type is left out, never an error (the checker sees the write anyway).
+ */
+function recordWritten(op: JsonPatchOp): RecordWritten {
+  if (op.op === 'remove') return {};
+  const value =
+    op.path === '/metadata/annotations' && typeof op.value === 'object' && op.value !== null
+      ? (op.value as Record<string, unknown>)[OPERATION_ANNOTATION]
+      : op.value;
+  const parsed = typeof value === 'string' ? parseJson(value) : undefined;
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  const record = parsed as Record<string, unknown>;
+  const text = (key: string): string | undefined => {
+    const field = record[key];
+    return typeof field === 'string' ? field : undefined;
+  };
+  const [id, phase, holder] = [text('id'), text('phase'), text('holder')];
+  return {
+    ...(id === undefined ? {} : { id }),
+    ...(phase === undefined ? {} : { phase }),
+    ...(typeof record.movesDone === 'number' ? { movesDone: record.movesDone } : {}),
+    moving: typeof record.move === 'object' && record.move !== null,
+    ...(holder === undefined ? {} : { holder }),
+  };
+}
+
 /** The Kubernetes writes the controller makes: cordon, uncordon, record, request-roll. */
 export const kubernetesWrites: WriteClassifier = (method, path, body, atMs) => {
   if (method !== 'PATCH') return [];
@@ -181,7 +209,7 @@ export const kubernetesWrites: WriteClassifier = (method, path, body, atMs) => {
         });
       } else if (op.path.startsWith('/metadata/annotations') && !isCordonMarker(op)) {
         // The cordon marker travels with the cordon and the uncordon: part of that write.
-        writes.push({ kind: 'write', atMs, write: 'record', nodeName });
+        writes.push({ kind: 'write', atMs, write: 'record', nodeName, record: recordWritten(op) });
       }
     }
     return writes;
