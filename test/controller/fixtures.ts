@@ -368,6 +368,33 @@ export function removalOfNodeA1(
   });
 }
 
+/**
+ * A record of an operation on node-a-1 (zone us-east-1a, group asg-orders-kafka-a) in phase
+ * `cordon`, started at `NOW_MS` by leader `a` with fencing token 1, as `startOperation` would have
+ * written it: a `respread` (id `op-r` unless given), or a `remove-node` of instance `i-a1`.
+ */
+export function cordonRecordOfNodeA1(
+  kind: OperationRecord['kind'] = 'respread',
+  id = 'op-r',
+): OperationRecord {
+  return {
+    id,
+    kind,
+    zone: 'us-east-1a',
+    groupName: 'asg-orders-kafka-a',
+    nodeName: 'node-a-1',
+    nodeUid: 'uid-node-a-1',
+    ...(kind === 'remove-node' ? { instanceId: 'i-a1' } : {}),
+    phase: 'cordon',
+    movesDone: 0,
+    startedAtMs: NOW_MS,
+    phaseStartedAtMs: NOW_MS,
+    fencingToken: 1,
+    holder: 'a',
+    version: 2,
+  };
+}
+
 /** `observed` with every broker on node-a-1 moved to node-a-0 (node-a-1 emptied). */
 export function emptiedNodeA1(observed: Observed): Observed {
   return observed.brokers

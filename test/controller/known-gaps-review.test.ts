@@ -50,6 +50,7 @@ import { reconcilerOn } from './fake-reconciler';
 import {
   NOW_MS,
   STEP_CONTEXT,
+  cordonRecordOfNodeA1,
   emptiedNodeA1,
   freshAt,
   healthyCluster,
@@ -420,21 +421,7 @@ describe('gap 3: a re-spread resumed after a crash makes exactly one move', () =
     passSeconds: number,
   ) {
     const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    const record: OperationRecord = {
-      id: 'op-r',
-      kind: 'respread',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      phase: 'cordon',
-      movesDone: 0,
-      startedAtMs: NOW_MS,
-      phaseStartedAtMs: NOW_MS,
-      fencingToken: 1,
-      holder: 'a',
-      version: 2,
-    };
+    const record = cordonRecordOfNodeA1('respread', 'op-r');
     cluster.nodes = cluster.nodes.map(node =>
       node.name === 'node-a-1' ? { ...node, operation: record } : node,
     );

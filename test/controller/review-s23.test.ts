@@ -29,7 +29,14 @@ import type { OperationRecord } from '../../controller/operation-record';
 import { staleDataBlocker } from '../../controller/safety';
 import { ConflictError, CrashError, FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
-import { NOW_MS, STEP_CONTEXT, healthyCluster, testConfig, withNode } from './fixtures';
+import {
+  NOW_MS,
+  STEP_CONTEXT,
+  cordonRecordOfNodeA1,
+  healthyCluster,
+  testConfig,
+  withNode,
+} from './fixtures';
 
 const config = testConfig();
 
@@ -45,21 +52,7 @@ describe('finding 1: a re-spread whose drain began on a partial pod view moves t
    */
   async function respread(fault: DrainStartFault, lagPasses: number, crash: boolean) {
     const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    const record: OperationRecord = {
-      id: 'op-r',
-      kind: 'respread',
-      zone: 'us-east-1a',
-      groupName: 'asg-orders-kafka-a',
-      nodeName: 'node-a-1',
-      nodeUid: 'uid-node-a-1',
-      phase: 'cordon',
-      movesDone: 0,
-      startedAtMs: NOW_MS,
-      phaseStartedAtMs: NOW_MS,
-      fencingToken: 1,
-      holder: 'a',
-      version: 2,
-    };
+    const record = cordonRecordOfNodeA1('respread', 'op-r');
     cluster.nodes = cluster.nodes.map(node =>
       node.name === 'node-a-1' ? { ...node, operation: record } : node,
     );
@@ -322,22 +315,7 @@ async function runOperation(
 ): Promise<{ broken: Broken[]; cluster: FakeCluster; rolled: Set<string> }> {
   const runConfig = { ...config, scaleInStabilizationSeconds: 0 };
   const cluster = new FakeCluster(runConfig, { nodesPerZone: 2, demandMiBps: 10 });
-  const record: OperationRecord = {
-    id: 'op-s23',
-    kind,
-    zone: 'us-east-1a',
-    groupName: 'asg-orders-kafka-a',
-    nodeName: 'node-a-1',
-    nodeUid: 'uid-node-a-1',
-    ...(kind === 'remove-node' ? { instanceId: 'i-a1' } : {}),
-    phase: 'cordon',
-    movesDone: 0,
-    startedAtMs: NOW_MS,
-    phaseStartedAtMs: NOW_MS,
-    fencingToken: 1,
-    holder: 'a',
-    version: 2,
-  };
+  const record = cordonRecordOfNodeA1(kind, 'op-s23');
   cluster.nodes = cluster.nodes.map(node =>
     node.name === 'node-a-1' ? { ...node, operation: record } : node,
   );
