@@ -10,6 +10,7 @@
  * there would be wiped. cdk8s.yaml therefore names a scratch folder the CLI may delete; the app
  * publishes to PLATFORM_OUT itself, only after the spec validated, every chart synthesized and no
  * change from the previous publication is one Strimzi, Kafka or Kubernetes refuse (transitions.ts).
+ * Every error on stderr starts with the variable to change (`errorNamingVariable`).
  */
 import { App } from 'cdk8s';
 import { writeHoldingSignals } from '../cli/hold-signals';
@@ -67,11 +68,24 @@ async function publish(): Promise<void> {
       `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
     );
   } catch (error) {
-    process.stderr.write(
-      `${error instanceof Error ? error.message : String(error)}\nNothing was published.\n`,
-    );
+    process.stderr.write(`${errorNamingVariable(error)}\nNothing was published.\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * The error's message, starting with the variable to change: PLATFORM_SPEC for a spec problem
+ * (SpecError: the spec itself, or a change from the previous publication that is refused), as the
+ * CLI starts one with `--config`. Messages about the folder already start with PLATFORM_OUT, and
+ * `publishInputs` names either variable. Any other failure names both, with their values.
+ */
+function errorNamingVariable(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof SpecError) return `PLATFORM_SPEC: ${message}`;
+  if (/^PLATFORM_(SPEC|OUT)\b/m.test(message)) return message;
+  const spec = process.env.PLATFORM_SPEC ?? 'unset (the prod example)';
+  const out = process.env.PLATFORM_OUT ?? 'unset (dist-cdk8s)';
+  return `cdk8s app failed (PLATFORM_SPEC ${spec}, PLATFORM_OUT ${out}): ${message}`;
 }
 
 void publish();

@@ -1,6 +1,5 @@
 /** The short, human-checkable summary printed after a successful synth. */
 import type { LoadedSpec } from '../spec/load';
-import { formatIssue } from '../spec/errors';
 import type { SynthResult } from './synth';
 
 /** Characters a POSIX shell takes literally in a word: no quoting needed. */
@@ -17,8 +16,8 @@ export function shellWord(word: string): string {
 
 /**
  * The summary printed after a successful synth: the platform in a few lines, the objects written
- * to `outDir`, a command that renders them (the path quoted for a POSIX shell, see `shellWord`),
- * then the spec's warnings.
+ * to `outDir`, and a command that renders them (the path quoted for a POSIX shell, see
+ * `shellWord`). The spec's warnings are not in it: the CLI prints them to stderr.
  */
 export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: string): string {
   const { spec, plan } = loaded;
@@ -46,6 +45,5 @@ export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: st
   lines.push(
     `Wrote ${objectCount} objects in ${result.components.length} components (${result.components.map(c => c.name).join(', ')}) to ${outDir}; render with: kubectl kustomize ${shellWord(outDir)}`,
   );
-  for (const warning of loaded.warnings) lines.push(`warning: ${formatIssue(warning)}`);
   return lines.join('\n');
 }

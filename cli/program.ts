@@ -15,6 +15,7 @@ import { addSimulateCommand } from './commands/simulate';
 import { addStatusCommand } from './commands/status';
 import { addSynthCommand } from './commands/synth';
 import { CliInputError, EXIT_CODES, type CommandResult } from './errors';
+import { npmSeparatorHint, npmSwallowedOptions, type DefinedOption } from './invocation';
 import { processIo, type CliIo } from './io';
 
 const EXIT_CODE_HELP = `
@@ -81,16 +82,71 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
 /**
  * Runs the CLI with the user's arguments (`process.argv.slice(2)`) and returns the exit code
  * (see {@link EXIT_CODES}). Never calls `process.exit`.
+ * @param env the process environment; under npm (`npm_lifecycle_event`), an option of the
+ *   subcommand that npm kept for itself (`npm_config_<name>`, typed before `--`) is refused with
+ *   exit 1 before anything runs (`npmSwallowedOptions`).
  */
-export async function runCli(args: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function runCli(
+  args: readonly string[],
+  io: CliIo = processIo,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const result: CommandResult = { code: EXIT_CODES.ok };
   const program = createProgram(io, result);
+  const named = namedSubcommand(program, args);
   try {
+    if (named !== undefined) {
+      const problems = npmSwallowedOptions(named.name, named.options, named.strays, env);
+      if (problems.length > 0) throw new CliInputError(problems);
+    }
     await program.parseAsync([...args], { from: 'user' });
     return result.code;
   } catch (error) {
+    if (
+      error instanceof CommanderError &&
+      error.code === 'commander.excessArguments' &&
+      named !== undefined
+    ) {
+      const hint = npmSeparatorHint(named.name, named.options, env);
+      if (hint !== undefined) io.stderr(`${hint}\n`);
+    }
     return reportError(error, io);
   }
+}
+
+/** The subcommand the arguments name, its options and the loose arguments after it. */
+interface NamedSubcommand {
+  readonly name: string;
+  readonly options: readonly DefinedOption[];
+  /** Arguments after the subcommand that are neither options nor an option's value. */
+  readonly strays: readonly string[];
+}
+
+/** The first argument that names a subcommand, read from commander's definitions; else undefined. */
+function namedSubcommand(program: Command, args: readonly string[]): NamedSubcommand | undefined {
+  const at = args.findIndex(arg => program.commands.some(command => command.name() === arg));
+  if (at < 0) return undefined;
+  const command = program.commands.find(candidate => candidate.name() === args[at])!;
+  const options = command.options.flatMap(option =>
+    option.long === undefined
+      ? []
+      : [{ long: option.long, takesValue: option.required || option.optional }],
+  );
+  const strays: string[] = [];
+  for (let index = at + 1; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--') {
+      strays.push(...args.slice(index + 1));
+      break;
+    }
+    if (!arg.startsWith('-')) {
+      strays.push(arg);
+      continue;
+    }
+    const option = options.find(candidate => candidate.long === arg);
+    if (option?.takesValue === true) index++;
+  }
+  return { name: command.name(), options, strays };
 }
 
 function reportError(error: unknown, io: CliIo): number {

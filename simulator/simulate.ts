@@ -141,12 +141,24 @@ export interface SimulationDetails {
   readonly reasons: Readonly<Record<StrategyName, Readonly<Record<string, number>>>>;
   /** Nodes per zone of the static strategy. */
   readonly staticNodesPerZone: number;
+  /**
+   * `result` before its figures are rounded for the JSON contract (shares to 4 places, node-hours
+   * to 3, ...): the text report formats from these, so it rounds once (a share of 0.950502 is
+   * 95.1%, not the 95.0% of 0.9505 formatted again).
+   */
+  readonly unrounded: SimulationResult;
 }
+
+/** Rounds `value` to `digits` decimal places; the figures of the JSON contract go through it. */
+type Rounding = (value: number, digits: number) => number;
 
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** A `Rounding` that keeps every figure as computed (`SimulationDetails.unrounded`). */
+const unrounded: Rounding = value => value;
 
 /** Checks the timings. @throws SimulationInputError naming the option. */
 export function validateTimings(timings: ModelTimings, intervalSeconds: number): void {
@@ -183,8 +195,8 @@ export function validatePeak(facts: ClusterFacts, peakMiBps: number): void {
   }
 }
 
-function shareOf(savings: number, bound: number): number | null {
-  return bound > 1e-9 ? round(savings / bound, 4) : null;
+function shareOf(savings: number, bound: number, rounding: Rounding): number | null {
+  return bound > 1e-9 ? rounding(savings / bound, 4) : null;
 }
 
 function metricsOf(
@@ -194,6 +206,7 @@ function metricsOf(
   oracleNodeHours: number,
   reachableOracleNodeHours: number,
   serialOracleNodeHours: number,
+  round: Rounding,
 ): StrategyMetrics {
   const nodeHours = run.books.nodeSeconds / 3600;
   const catchUpGiB = run.books.catchUpMiB / 1024;
@@ -202,9 +215,13 @@ function metricsOf(
     nodeHours: round(nodeHours, 3),
     cost: round(nodeHours * price, 2),
     savingsVsStatic: staticNodeHours > 0 ? round(1 - nodeHours / staticNodeHours, 4) : 0,
-    shareOfOracleSavings: shareOf(savings, staticNodeHours - oracleNodeHours),
-    shareOfReachableOracleSavings: shareOf(savings, staticNodeHours - reachableOracleNodeHours),
-    shareOfSerialOracleSavings: shareOf(savings, staticNodeHours - serialOracleNodeHours),
+    shareOfOracleSavings: shareOf(savings, staticNodeHours - oracleNodeHours, round),
+    shareOfReachableOracleSavings: shareOf(
+      savings,
+      staticNodeHours - reachableOracleNodeHours,
+      round,
+    ),
+    shareOfSerialOracleSavings: shareOf(savings, staticNodeHours - serialOracleNodeHours, round),
     overloadedNodeMinutes: round(run.books.overloadedNodeSeconds / 60, 2),
     throttledNodeMinutes: round(run.books.throttledNodeSeconds / 60, 2),
     overTargetNodeMinutes: round(run.books.overTargetNodeSeconds / 60, 2),
@@ -312,11 +329,16 @@ export interface ReferenceRuns {
   readonly serialOracle: StrategyRun;
 }
 
-/** Turns raw runs into the comparable figures, with shares against the reference runs. */
+/**
+ * Turns raw runs into the comparable figures, with shares against the reference runs.
+ * @param rounding how the figures are rounded; default the JSON contract's places (shares 4,
+ *   node-hours 3, costs 2, minutes 2, GiB 1).
+ */
 export function metricsOfRuns(
   facts: ClusterFacts,
   runs: Readonly<Record<string, StrategyRun>>,
   references: ReferenceRuns,
+  rounding: Rounding = round,
 ): Record<string, StrategyMetrics> {
   const hours = (run: StrategyRun) => run.books.nodeSeconds / 3600;
   return Object.fromEntries(
@@ -329,6 +351,7 @@ export function metricsOfRuns(
         hours(references.oracle),
         hours(references.reachableOracle),
         hours(references.serialOracle),
+        rounding,
       ),
     ]),
   );
@@ -347,6 +370,34 @@ export function serialBoundAtControllerOverTarget(
   demand: DemandSeries,
   runs: Readonly<Record<StrategyName, StrategyRun>>,
 ): SerialBoundAtOverTarget | null {
+  return roundedBound(unroundedBound(facts, timings, demand, runs));
+}
+
+/** The bound with the JSON contract's places (budgets 2, node-hours 3, shares and lambda 4). */
+function roundedBound(bound: SerialBoundAtOverTarget | null): SerialBoundAtOverTarget | null {
+  if (bound === null) return null;
+  const share = (value: number | null) => (value === null ? null : round(value, 4));
+  return {
+    budgetOverTargetNodeMinutes: round(bound.budgetOverTargetNodeMinutes, 2),
+    nodeHours: round(bound.nodeHours, 3),
+    shareOfOracleSavings: share(bound.shareOfOracleSavings),
+    lambda: round(bound.lambda, 4),
+    budgetReachable: bound.budgetReachable,
+    budgetWithMoveSlackOverTargetNodeMinutes: round(
+      bound.budgetWithMoveSlackOverTargetNodeMinutes,
+      2,
+    ),
+    shareOfOracleSavingsWithMoveSlack: share(bound.shareOfOracleSavingsWithMoveSlack),
+  };
+}
+
+/** `serialBoundAtControllerOverTarget` with every figure as computed. */
+function unroundedBound(
+  facts: ClusterFacts,
+  timings: ModelTimings,
+  demand: DemandSeries,
+  runs: Readonly<Record<StrategyName, StrategyRun>>,
+): SerialBoundAtOverTarget | null {
   const controller = runs.controller.books;
   if (controller.overloadedNodeSeconds > 0) return null;
   const budget = controller.overTargetNodeSeconds / 60;
@@ -355,22 +406,21 @@ export function serialBoundAtControllerOverTarget(
   if (problem === undefined || bound === undefined) return null;
   const slackBudget = budget + controller.brokerMoves * problem.stepMinutes;
   const slack = serialBudgetBound(facts, timings, demand, slackBudget, problem);
-  const shareAt = (nodeSeconds: number | undefined) => {
-    if (nodeSeconds === undefined) return null;
-    const share = shareOfOracleSavingsAtBound(
-      runs.static.books.nodeSeconds,
-      runs.oracle.books.nodeSeconds,
-      nodeSeconds,
-    );
-    return share === null ? null : round(share, 4);
-  };
+  const shareAt = (nodeSeconds: number | undefined) =>
+    nodeSeconds === undefined
+      ? null
+      : shareOfOracleSavingsAtBound(
+          runs.static.books.nodeSeconds,
+          runs.oracle.books.nodeSeconds,
+          nodeSeconds,
+        );
   return {
-    budgetOverTargetNodeMinutes: round(budget, 2),
-    nodeHours: round(bound.nodeSeconds / 3600, 3),
+    budgetOverTargetNodeMinutes: budget,
+    nodeHours: bound.nodeSeconds / 3600,
     shareOfOracleSavings: shareAt(bound.nodeSeconds),
-    lambda: round(bound.lambda, 4),
+    lambda: bound.lambda,
     budgetReachable: bound.budgetReachable,
-    budgetWithMoveSlackOverTargetNodeMinutes: round(slackBudget, 2),
+    budgetWithMoveSlackOverTargetNodeMinutes: slackBudget,
     shareOfOracleSavingsWithMoveSlack: shareAt(slack?.nodeSeconds),
   };
 }
@@ -388,26 +438,25 @@ export function simulate(
   const runs = Object.fromEntries(
     STRATEGY_NAMES.map(name => [name, runStrategy(name, context)]),
   ) as Record<StrategyName, StrategyRun>;
-  const strategies = metricsOfRuns(facts, runs, {
+  const references: ReferenceRuns = {
     static: runs.static,
     oracle: runs.oracle,
     reachableOracle: runs['reachable-oracle'],
     serialOracle: runs['serial-oracle'],
-  }) as Record<StrategyName, StrategyMetrics>;
-  const result: SimulationResult = { minutesSimulated: demand.producerMiBps.length, strategies };
+  };
+  const minutesSimulated = demand.producerMiBps.length;
+  const metrics = (rounding: Rounding) =>
+    metricsOfRuns(facts, runs, references, rounding) as Record<StrategyName, StrategyMetrics>;
+  // The bound costs about 0.5 s per 14 days: computed once, rounded for the result.
+  const bound = extras.bounds === true ? unroundedBound(facts, timings, demand, runs) : undefined;
+  const withBound = (result: SimulationResult, figures: SerialBoundAtOverTarget | null) =>
+    bound === undefined ? result : { ...result, serialBoundAtControllerOverTarget: figures };
   return {
-    result:
-      extras.bounds === true
-        ? {
-            ...result,
-            serialBoundAtControllerOverTarget: serialBoundAtControllerOverTarget(
-              facts,
-              timings,
-              demand,
-              runs,
-            ),
-          }
-        : result,
+    result: withBound(
+      { minutesSimulated, strategies: metrics(round) },
+      roundedBound(bound ?? null),
+    ),
+    unrounded: withBound({ minutesSimulated, strategies: metrics(unrounded) }, bound ?? null),
     facts,
     demand,
     series: Object.fromEntries(STRATEGY_NAMES.map(name => [name, runs[name].series])) as Record<

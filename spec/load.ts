@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { closest } from 'fastest-levenshtein';
-import { parseDocument } from 'yaml';
+import { isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { derivePlatform, type PlatformPlan } from './derive';
 import { SpecError, formatPath, showValue, type SpecIssue } from './errors';
@@ -69,7 +69,44 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function structuralIssue(raw: unknown, zodIssue: z.core.$ZodIssue): SpecIssue[] {
+/**
+ * The source text of the value at a path of the spec, as the user wrote it (`1.30`, not the number
+ * 1.3 it reads as); undefined when unknown (a spec given as an object, an alias, a missing node).
+ */
+type SourceTextAt = (path: readonly PropertyKey[]) => string | undefined;
+
+/** `SourceTextAt` of a parsed YAML (or JSON) document and its text, from the node's range. */
+function documentSourceText(document: Document, text: string): SourceTextAt {
+  return path => {
+    const node: unknown = document.getIn(
+      path.map(segment => (typeof segment === 'symbol' ? String(segment) : segment)),
+      true,
+    );
+    if (!isNode(node) || node.range === undefined || node.range === null) return undefined;
+    const written = text.slice(node.range[0], node.range[1]).trim();
+    return written === '' ? undefined : written;
+  };
+}
+
+/**
+ * The message for a number where the schema takes a string (a version such as
+ * `kafka.version: 4.3` or `cluster.kubernetesVersion: 1.30`, which YAML reads as 1.3): say to quote
+ * it and show the quoted form of what was written, when the source text is known.
+ */
+function quoteNumberMessage(value: number, written: string | undefined): string {
+  const shown = written ?? showValue(value);
+  const readAs =
+    written === undefined || written === String(value)
+      ? `${shown} is a number, not a string`
+      : `${shown} is read as the number ${showValue(value)}, not a string`;
+  return `${readAs}; quote it to keep it as written: ${JSON.stringify(shown)}`;
+}
+
+function structuralIssue(
+  raw: unknown,
+  zodIssue: z.core.$ZodIssue,
+  sourceTextAt: SourceTextAt = () => undefined,
+): SpecIssue[] {
   const path = formatPath(zodIssue.path);
   if (zodIssue.code === 'unrecognized_keys') {
     const allowed = keysAt(platformSpecSchema, zodIssue.path);
@@ -85,6 +122,9 @@ function structuralIssue(raw: unknown, zodIssue: z.core.$ZodIssue): SpecIssue[] 
   }
   const value = valueAt(raw, zodIssue.path);
   if (zodIssue.code === 'invalid_type') {
+    if (zodIssue.expected === 'string' && typeof value === 'number') {
+      return [{ path, message: quoteNumberMessage(value, sourceTextAt(zodIssue.path)) }];
+    }
     const kind = typeNoun(zodIssue.expected);
     const message =
       value === undefined
@@ -223,6 +263,11 @@ function inputIssues(raw: object): SpecIssue[] {
  * @throws SpecError listing every problem.
  */
 export function parseSpec(raw: unknown, source?: string): LoadedSpec {
+  return validateSpec(raw, source);
+}
+
+/** `parseSpec`, with the source text of values when the spec was read from text. */
+function validateSpec(raw: unknown, source?: string, sourceTextAt?: SourceTextAt): LoadedSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError(
       [
@@ -236,7 +281,7 @@ export function parseSpec(raw: unknown, source?: string): LoadedSpec {
   }
   const parsed = platformSpecSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap(i => structuralIssue(raw, i));
+    const issues = parsed.error.issues.flatMap(i => structuralIssue(raw, i, sourceTextAt));
     throw new SpecError(
       [...issues, ...rulesBeyondStructure(raw, parsed.error.issues), ...inputIssues(raw)],
       source,
@@ -263,7 +308,7 @@ export function parseSpecText(text: string, source?: string): LoadedSpec {
       source,
     );
   }
-  return parseSpec(document.toJS(), source);
+  return validateSpec(document.toJS(), source, documentSourceText(document, text));
 }
 
 /** `showValue`, cut to 120 characters: a whole file that is no mapping is not worth repeating. */

@@ -15,7 +15,7 @@ import { defaultPrices } from '../../simulator/cost';
 import { knownInstanceTypes } from '../../spec/instance-types';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
-import type { CliIo } from '../io';
+import { printWarnings, type CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem } from '../paths';
 
 export interface PlanCapacityOptions {
@@ -73,7 +73,8 @@ function row(option: CapacityOption, marker: string): string {
 }
 
 /**
- * Prints the current layout, the cheapest options and a recommendation; returns the exit code (0).
+ * Prints the current layout, the cheapest options and a recommendation on stdout, the current
+ * layout's warnings on stderr (`warning: ` lines, in JSON mode too); returns the exit code (0).
  * @throws CliInputError for a missing spec file or a trough above the peak; SpecError for an
  *   invalid spec.
  */
@@ -99,6 +100,8 @@ export function runPlanCapacity(options: PlanCapacityOptions, io: CliIo): number
     nlbUsdPerHour: defaultPrices(spec, plan).prices.nlbPerHour,
   };
   const current = evaluateOption(input, spec.nodes.kafka.instanceType, plan.brokersPerZone);
+  // The current layout's warnings, on stderr in both modes; the JSON keeps them in `current`.
+  printWarnings(io, current?.warnings ?? []);
   const choices = capacityOptions(input);
   const refused = knownInstanceTypes.flatMap(type =>
     BROKERS_PER_ZONE_CHOICES.map(brokers => evaluateOption(input, type, brokers)).filter(
@@ -142,7 +145,6 @@ export function runPlanCapacity(options: PlanCapacityOptions, io: CliIo): number
       `Recommended: ${best.brokersPerZone} brokers per zone on ${best.instanceType} (kafka.brokers: ${best.brokersPerZone * input.zones}, nodes.kafka.instanceType: ${best.instanceType}), about $${best.expectedUsdPerDay.toFixed(0)}/day, ${(best.expectedSavingsShare * 100).toFixed(0)}% below static.`,
     );
   }
-  for (const warning of current?.warnings ?? []) lines.push(`warning: ${warning}`);
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT_CODES.ok;
 }

@@ -18,7 +18,7 @@ import {
 import { formatIssue } from '../../spec/errors';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
-import type { CliIo } from '../io';
+import { printWarnings, type CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem } from '../paths';
 
 export interface PlanOptions {
@@ -39,7 +39,7 @@ export async function runPlan(options: PlanOptions, io: CliIo): Promise<number> 
   const specFile = resolve(options.config);
   // Validate first: a bad spec prints the same problems as synth and registers nothing.
   const { warnings } = loadSpecFile(specFile);
-  for (const warning of warnings) io.stderr(`warning: ${formatIssue(warning)}\n`);
+  printWarnings(io, warnings.map(formatIssue));
   let resources: PlannedResource[];
   try {
     resources = await recordPlan(specFile, async () => {

@@ -12,7 +12,7 @@ import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
 import { gitopsPathWarning } from '../gitops-path';
 import { writeHoldingSignals } from '../hold-signals';
-import type { CliIo } from '../io';
+import { printWarnings, type CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../paths';
 
 export interface SynthOptions {
@@ -86,7 +86,11 @@ export async function runSynth(options: SynthOptions, io: CliIo): Promise<number
     throw error;
   }
   const pathWarning = gitopsPathWarning(loaded.spec, options.out);
-  if (pathWarning !== undefined) io.stderr(`warning: ${pathWarning}\n`);
+  const warnings = [
+    ...loaded.warnings.map(formatIssue),
+    ...(pathWarning === undefined ? [] : [pathWarning]),
+  ];
+  printWarnings(io, warnings);
   if (options.json) {
     const summary = {
       outDir: options.out,
@@ -98,10 +102,7 @@ export async function runSynth(options: SynthOptions, io: CliIo): Promise<number
       written: report.written.length,
       removed: report.removed.length,
       untouched: report.foreign.length,
-      warnings: [
-        ...loaded.warnings.map(formatIssue),
-        ...(pathWarning === undefined ? [] : [pathWarning]),
-      ],
+      warnings,
     };
     io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   } else {

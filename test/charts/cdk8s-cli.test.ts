@@ -88,12 +88,31 @@ describe('cdk8s CLI entry', () => {
     // THEN it fails naming the problem and the published folder is byte-identical
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('name: "Orders" is not a DNS-1123 label');
+    // named by its variable, as the missing file is (README: the variable in every error)
+    expect(result.output).toMatch(new RegExp(`^PLATFORM_SPEC: ${bad} has \\d+ problems?:$`, 'm'));
     expect(result.output).toContain('Nothing was published.');
     expect(snapshotDir(out)).toEqual(before);
     // AND a good run afterwards still leaves .git and the user's file alone
     expect(cdk8sSynth(out, join(work, 'scratch-kept')).status).toBe(0);
     expect(existsSync(join(out, '.git', 'HEAD'))).toBe(true);
     expect(readFileSync(join(out, 'my-patch.yaml'), 'utf8')).toBe('mine');
+  });
+
+  it('names PLATFORM_SPEC in a refused change from the previous publication', () => {
+    // GIVEN the prod example published
+    const out = join(work, 'shrunk');
+    expect(cdk8sSynth(out, join(work, 'scratch-shrunk')).status).toBe(0);
+    // WHEN the same spec with smaller broker volumes runs
+    const smaller = join(work, 'smaller.yaml');
+    writeFileSync(
+      smaller,
+      readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8').replace('sizeGi: 500', 'sizeGi: 400'),
+    );
+    const result = cdk8sSynth(out, join(work, 'scratch-shrunk'), smaller);
+    // THEN the error starts with the variable to change
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(`PLATFORM_SPEC: the platform spec (compared with ${out})`);
+    expect(result.output).toContain('kafka.storage.sizeGi: 400 GiB is below the 500 GiB');
   });
 
   it('names PLATFORM_SPEC and PLATFORM_OUT in its errors, never an --out it does not have', () => {

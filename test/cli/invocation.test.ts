@@ -9,7 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
-import { CLI_SCRIPTS, npmInvocationFolder, typedPath } from '../../cli/invocation';
+import {
+  CLI_SCRIPTS,
+  npmConfigVariable,
+  npmInvocationFolder,
+  npmSwallowedOptions,
+  typedPath,
+} from '../../cli/invocation';
+import { createProgram, runCli } from '../../cli/program';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -82,5 +89,127 @@ describe('typedPath', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * `npm run synth --config=x.yaml` (the option before `--`): npm keeps `--config` as its own
+ * configuration (`npm_config_config=x.yaml`) and the CLI once synthesized the default spec into
+ * dist/ with exit 0; `npm run synth --config x.yaml` only said "too many arguments".
+ */
+describe('options npm kept for itself', () => {
+  /** The environment of `npm run <script>` with npm's own configuration variables. */
+  function underNpm(script: string, extra: Record<string, string>): Record<string, string> {
+    return {
+      npm_lifecycle_event: script,
+      npm_config_cache: '/root/.npm',
+      npm_config_user_agent: 'npm/11.19.1 node/v20.20.2 linux x64 workspaces/false',
+      npm_config_prefix: '/usr',
+      npm_config_loglevel: 'silent',
+      ...extra,
+    };
+  }
+
+  async function run(
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      args,
+      { stdout: text => void (stdout += text), stderr: text => void (stderr += text) },
+      env,
+    );
+    return { code, stdout, stderr };
+  }
+
+  const program = createProgram({ stdout: () => undefined, stderr: () => undefined }, { code: 0 });
+  const every = program.commands.flatMap(command =>
+    command.options.map(option => [command.name(), option.long!, option.required] as const),
+  );
+
+  it("names npm's variable as npm does: dashes become underscores", () => {
+    expect(npmConfigVariable('--ignore-previous-output')).toBe('npm_config_ignore_previous_output');
+    expect(npmConfigVariable('--config')).toBe('npm_config_config');
+  });
+
+  it.each(every)(
+    '%s %s before -- is refused with exit 1, naming it and the fix',
+    async (subcommand, long, takesValue) => {
+      const work = mkdtempSync(join(tmpdir(), 'npm-kept-'));
+      try {
+        const value = takesValue ? 'x.yaml' : 'true';
+        const result = await run(
+          [
+            subcommand,
+            ...(subcommand === 'synth' && long !== '--out' ? ['--out', join(work, 'o')] : []),
+          ],
+          underNpm(subcommand, { [npmConfigVariable(long)]: value }),
+        );
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain(`${long}: npm took this option for itself`);
+        expect(result.stderr).toContain(`${npmConfigVariable(long)}=${value}`);
+        const fix = takesValue ? `${long} x.yaml` : long;
+        expect(result.stderr).toContain(`npm run ${subcommand} -- ${fix}`);
+        expect(result.stderr).toContain('Nothing was written.');
+        expect(existsSync(join(work, 'o'))).toBe(false);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('synth --config=x.yaml before -- writes nothing, not even the default spec', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'npm-kept-'));
+    try {
+      const result = await run(
+        ['synth', '--out', join(work, 'dist')],
+        underNpm('synth', { npm_config_config: 'x.yaml' }),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('npm run synth -- --config x.yaml');
+      expect(existsSync(join(work, 'dist'))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('the space form: the stray value goes into the fix, with the --', async () => {
+    const result = await run(['synth', 'x.yaml'], underNpm('synth', { npm_config_config: 'true' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('stray argument: x.yaml');
+    expect(result.stderr).toContain('npm run synth -- --config x.yaml');
+  });
+
+  it('npm run kafka-eks puts the subcommand after --', () => {
+    const problems = npmSwallowedOptions(
+      'plan',
+      [{ long: '--json', takesValue: false }],
+      [],
+      underNpm('kafka-eks', { npm_config_json: 'true' }),
+    );
+    expect(problems.at(-1)).toBe('Options go after -- under npm: npm run kafka-eks -- plan --json');
+  });
+
+  it('too many arguments under npm gets the hint about --, and not outside npm', async () => {
+    const under = await run(['status', 'stray'], underNpm('status', {}));
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain("too many arguments for 'status'");
+    expect(under.stderr).toContain('npm run status -- --kubeconfig <value>');
+    const direct = await run(['status', 'stray'], {});
+    expect(direct.code).toBe(1);
+    expect(direct.stderr).toContain("too many arguments for 'status'");
+    expect(direct.stderr).not.toContain('npm run');
+  });
+
+  it("npm's own variables, an option of another subcommand, or no npm: no refusal", () => {
+    const options = [{ long: '--config', takesValue: true }];
+    expect(npmSwallowedOptions('synth', options, [], underNpm('synth', {}))).toEqual([]);
+    expect(
+      npmSwallowedOptions('synth', options, [], underNpm('synth', { npm_config_kubeconfig: 'a' })),
+    ).toEqual([]);
+    expect(npmSwallowedOptions('synth', options, [], { npm_config_config: 'x.yaml' })).toEqual([]);
   });
 });

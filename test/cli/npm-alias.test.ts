@@ -4,6 +4,8 @@
  * the README pipes JSON only from `npm run --silent ...`; this test runs exactly that.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -29,5 +31,30 @@ describe('npm run aliases', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Usage: kafka-eks synth');
+  }, 60_000);
+
+  it('`npm run synth --config=x.yaml` (before --) is refused, and npm sets none of our names itself', () => {
+    const work = mkdtempSync(join(tmpdir(), 'npm-kept-'));
+    try {
+      const out = join(work, 'dist');
+      const result = spawnSync(
+        'npm',
+        ['run', '--silent', 'synth', '--config=x.yaml', '--', '--out', out],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(result.status).toBe(1);
+      // Only --config: none of synth's other option names is among npm's own variables.
+      expect(result.stderr).toBe(
+        [
+          "--config: npm took this option for itself (npm_config_config=x.yaml) and did not pass it to 'kafka-eks synth'.",
+          'Options go after -- under npm: npm run synth -- --config x.yaml',
+          'Nothing was written.',
+          '',
+        ].join('\n'),
+      );
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }, 60_000);
 });

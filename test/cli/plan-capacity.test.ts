@@ -16,7 +16,8 @@ function planCapacity(args: string[]): { status: number | null; stdout: string; 
 describe('npm run plan-capacity', () => {
   it('shows the spec as it is, the cheapest choices and a recommendation', () => {
     const result = planCapacity(['--peak-mibps', '800', '--trough-mibps', '400']);
-    expect(result.stderr).toBe('');
+    // The spec's layout warning (4 brokers per zone on a 2:1 day) is on stderr, nothing else.
+    expect(result.stderr).toMatch(/^warning: a 2:1 day would save nothing[^\n]*\n$/);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^\* m6i\.2xlarge\s+4\s+4 .* 1:224 2:447 4:894$/m);
     // every column names its unit
@@ -70,9 +71,19 @@ describe('npm run plan-capacity', () => {
     // 4 brokers per zone, one per node at the peak: 447 MiB/s needs 4 nodes, the next level halves
     const result = planCapacity(['--peak-mibps', '600', '--trough-mibps', '300']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(
-      /warning: a 2:1 day would save nothing with 4 broker\(s\) per zone/,
+    // Warnings go to stderr (README), never into the table on stdout.
+    expect(result.stderr).toMatch(
+      /^warning: a 2:1 day would save nothing with 4 broker\(s\) per zone/m,
     );
+    expect(result.stdout).not.toContain('warning');
+  });
+
+  it('--json: the warning on stderr and in `current.warnings`, stdout only JSON', () => {
+    const result = planCapacity(['--peak-mibps', '600', '--trough-mibps', '300', '--json']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^warning: a 2:1 day would save nothing/m);
+    const out = JSON.parse(result.stdout) as { current: { warnings: string[] } };
+    expect(out.current.warnings.some(w => w.startsWith('a 2:1 day would save nothing'))).toBe(true);
   });
 
   it.each([

@@ -1,10 +1,22 @@
 import { SpecError, parseSpec, parseSpecText, type PlatformSpecInput } from '../../spec';
+import { stringify } from 'yaml';
 import { specInput } from '../util/specs';
 
 /** Parses a spec and returns the messages of its problems (`path: message`). */
 function problemsOf(input: unknown): string[] {
   try {
     parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+/** `problemsOf` for spec text (YAML or JSON), read as a file is. */
+function problemsOfText(text: string): string[] {
+  try {
+    parseSpecText(text);
   } catch (error) {
     if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
     throw error;
@@ -114,6 +126,38 @@ describe('parseSpec structure', () => {
   it('throws when a value has the wrong type', () => {
     expect(problemsOf(withKafka({ brokers: 'twelve' as never }))).toContainEqual(
       'kafka.brokers: "twelve" is not a number; write a number',
+    );
+  });
+
+  it('a number for a string field: quote it, the value as written (1.30 stays "1.30")', () => {
+    const base = specInput(3, 4);
+    const text = stringify({
+      ...base,
+      region: 'REGION',
+      kafka: { ...base.kafka, version: 'KAFKA' },
+      cluster: { ...base.cluster, kubernetesVersion: 'K8S' },
+    })
+      .replace('REGION', '12')
+      .replace('KAFKA', '4.30')
+      .replace('K8S', '1.30');
+    expect(problemsOfText(text)).toEqual(
+      expect.arrayContaining([
+        'kafka.version: 4.30 is read as the number 4.3, not a string; quote it to keep it as written: "4.30"',
+        'cluster.kubernetesVersion: 1.30 is read as the number 1.3, not a string; quote it to keep it as written: "1.30"',
+        'region: 12 is a number, not a string; quote it to keep it as written: "12"',
+      ]),
+    );
+    // JSON text too, and a spec given as an object (no source text: the number as read)
+    const json = JSON.stringify(withKafka({ version: 'KAFKA' })).replace('"KAFKA"', '4.30');
+    expect(problemsOfText(json)).toContain(
+      'kafka.version: 4.30 is read as the number 4.3, not a string; quote it to keep it as written: "4.30"',
+    );
+    expect(problemsOf(withKafka({ version: 4.3 as never }))).toContain(
+      'kafka.version: 4.3 is a number, not a string; quote it to keep it as written: "4.3"',
+    );
+    // other kinds keep their message
+    expect(problemsOf(withKafka({ version: true as never }))).toContain(
+      'kafka.version: true is not a string; write a string',
     );
   });
 

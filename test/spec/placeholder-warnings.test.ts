@@ -62,13 +62,21 @@ describe('synth and plan print the placeholder warnings', () => {
   const specFile = join(dir, 'spec.yaml');
   writeFileSync(specFile, stringify(specInput(3, 4)));
 
-  function run(script: string, args: string[]): { status: number | null; output: string } {
+  function run(
+    script: string,
+    args: string[],
+  ): { status: number | null; output: string; stdout: string; stderr: string } {
     const result = spawnSync(TSX, [join(ROOT, 'cli', 'main.ts'), script, ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 90000,
     });
-    return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+    return {
+      status: result.status,
+      output: `${result.stdout}\n${result.stderr}`,
+      stdout: result.stdout,
+      stderr: result.stderr,
+    };
   }
 
   it('synth', () => {
@@ -76,8 +84,10 @@ describe('synth and plan print the placeholder warnings', () => {
     const result = run('synth', ['--config', specFile, '--out', out]);
     expect(result.status).toBe(0);
     expect(readdirSync(out)).toContain('autoscaler');
-    expect(result.output).toMatch(/^warning: controller\.image: "ghcr\.io\//m);
-    expect(result.output).toMatch(/^warning: monitoring\.runbookBaseUrl: "https:\/\//m);
+    // On stderr (README: warnings and errors go to stderr), not in the summary on stdout.
+    expect(result.stderr).toMatch(/^warning: controller\.image: "ghcr\.io\//m);
+    expect(result.stderr).toMatch(/^warning: monitoring\.runbookBaseUrl: "https:\/\//m);
+    expect(result.stdout).not.toContain('warning:');
   });
 
   it('plan', () => {
