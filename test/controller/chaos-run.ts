@@ -10,7 +10,14 @@ import { NotLeaderError } from '../../controller/fence';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
 import { Reconciler, type PassResult } from '../../controller/reconciler';
-import { ApiError, ChaosWorld, FAULT_KINDS, type Fault, type FaultKind } from './chaos-world';
+import {
+  ApiError,
+  ChaosWorld,
+  FAULT_KINDS,
+  untrustedWindowMs,
+  type Fault,
+  type FaultKind,
+} from './chaos-world';
 import { CrashError } from './fake-cluster';
 import { testConfig } from './fixtures';
 import { checkInvariants, type Violation } from './invariants';
@@ -215,7 +222,7 @@ export async function runSchedule(
   const demandOf = options.demandAt ?? demandAt;
   // Deadlines the checker holds the controller to: its own phase deadlines, plus the time faults
   // kept it from acting (it never acts on a view it cannot trust), plus two passes.
-  const untrustedMs = faults.reduce((sum, fault) => sum + fault.durationMs, 0);
+  const untrustedMs = faults.reduce((sum, fault) => sum + untrustedWindowMs(fault), 0);
   const phaseMs = (config.operationPhaseTimeoutSeconds ?? 600) * 1000;
   const moveMs = config.moveTimeoutSeconds * 1000;
   const slackMs = untrustedMs + 2 * config.intervalSeconds * 1000;

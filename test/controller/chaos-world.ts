@@ -145,12 +145,44 @@ export const LEFTOVERS_FAULT_KINDS = ['no-capacity'] as const;
  */
 export const REVIEW_5_FAULT_KINDS = ['pod-down-unseen'] as const;
 
+/**
+ * Fault kinds of the s23 review (`review-s23.test.ts` used them against the fake cluster at the
+ * start of a drain; the second s23 review, `review-s23-scale-out.test.ts`, added them here), kept
+ * apart for the same reason:
+ * - `pod-missing-in-view`: the pod cache leaves out one broker pod for a while (a list that has
+ *   not caught up). The pod is chosen among those bound to a node with an operation record (the
+ *   node being drained), else among all (`pick`, modulo); the live reads see the truth.
+ * - `pod-elsewhere-in-view`: the pod cache shows one broker pod (chosen the same way) bound to
+ *   another node of its zone, Ready, for a while (a cache behind on a pod recreated elsewhere).
+ * - `autoscaling-missing-long`: the Auto Scaling reads fail for minutes (ten times the drawn
+ *   duration, up to 30 minutes: past `operationPhaseTimeoutSeconds` and `nodeReadyTimeoutSeconds`).
+ */
+export const REVIEW_S23_FAULT_KINDS = [
+  'pod-missing-in-view',
+  'pod-elsewhere-in-view',
+  'autoscaling-missing-long',
+] as const;
+
+/**
+ * How long a fault keeps the controller from trusting its views, ms: its drawn duration, or the
+ * longer window a kind stretches it to (`autoscaling-missing-long`: ten times, up to 30 minutes).
+ */
+export function untrustedWindowMs(fault: Fault): number {
+  return fault.kind === 'autoscaling-missing-long'
+    ? Math.min(AUTOSCALING_MISSING_LONG_MAX_MS, 10 * fault.durationMs)
+    : fault.durationMs;
+}
+
+/** The longest window of `autoscaling-missing-long`, ms. */
+const AUTOSCALING_MISSING_LONG_MAX_MS = 30 * 60_000;
+
 /** One kind of fault. */
 export type FaultKind =
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
   | (typeof LEFTOVERS_FAULT_KINDS)[number]
-  | (typeof REVIEW_5_FAULT_KINDS)[number];
+  | (typeof REVIEW_5_FAULT_KINDS)[number]
+  | (typeof REVIEW_S23_FAULT_KINDS)[number];
 
 /** One fault at one point of the run: a time, or right after the controller's n-th write. */
 export interface Fault {
@@ -294,6 +326,8 @@ export class ChaosWorld
   private healthHiddenPick = 0;
   /** Which broker pod `pod-unbound-in-view` shows unbound (modulo). */
   private unboundPick = 0;
+  /** Which broker pod `pod-missing-in-view` and `pod-elsewhere-in-view` misreport (modulo). */
+  private misviewPick = 0;
   /** Under `pod-down-unseen`: the pod restarted, as the views still show it, until when. */
   private unseenDown:
     | {
@@ -604,6 +638,20 @@ export class ChaosWorld
       case 'pod-unbound-in-view':
         this.unboundPick = fault.pick;
         window();
+        return;
+      case 'pod-missing-in-view':
+      case 'pod-elsewhere-in-view':
+        this.misviewPick = fault.pick;
+        window();
+        return;
+      case 'autoscaling-missing-long':
+        this.windows.set(
+          'autoscaling-missing',
+          Math.max(
+            this.windows.get('autoscaling-missing') ?? 0,
+            this.nowMs + untrustedWindowMs(fault),
+          ),
+        );
         return;
       case 'pod-down-unseen': {
         // As for pod-deleted: only while every broker is up, and one such fault at a time.
@@ -1044,26 +1092,57 @@ export class ChaosWorld
     return this.unseenDown;
   }
 
+  /**
+   * The pod `pod-missing-in-view` and `pod-elsewhere-in-view` misreport: by `misviewPick`, among
+   * the pods bound to a node with an operation record if any, else among all.
+   */
+  private misviewedPod(): Pod | undefined {
+    const recorded = new Set(
+      this.nodes.filter(node => node.operation !== undefined).map(node => node.name),
+    );
+    const draining = this.pods.filter(
+      pod => pod.nodeName !== undefined && recorded.has(pod.nodeName),
+    );
+    const among = draining.length > 0 ? draining : this.pods;
+    return among[this.misviewPick % Math.max(1, among.length)];
+  }
+
   private observedBrokers(): ObservedBroker[] {
     const unbound = this.active('pod-unbound-in-view')
       ? this.pods[this.unboundPick % Math.max(1, this.pods.length)]?.podName
       : undefined;
     const unseen = this.podDownUnseen();
-    return this.pods.map(pod =>
-      pod.podName === unseen?.podName
-        ? unseen.shown
-        : pod.podName === unbound
-          ? {
-              podName: pod.podName,
-              uid: pod.uid,
-              zone: pod.zone,
-              nodeName: undefined,
-              ready: false,
-              rollRequested: pod.rollRequested,
-              terminating: false,
-            }
-          : (this.lagging(`pod:${pod.podName}`).pod ?? brokerOf(pod)),
-    );
+    const misviewed = this.misviewedPod();
+    const missing = this.active('pod-missing-in-view') ? misviewed?.podName : undefined;
+    const elsewhere = this.active('pod-elsewhere-in-view') ? misviewed : undefined;
+    const elsewhereNode =
+      elsewhere === undefined
+        ? undefined
+        : this.nodes.find(
+            node =>
+              node.zone === elsewhere.zone &&
+              node.name !== elsewhere.nodeName &&
+              node.deleteAtMs === undefined,
+          )?.name;
+    return this.pods
+      .filter(pod => pod.podName !== missing)
+      .map(pod =>
+        pod.podName === unseen?.podName
+          ? unseen.shown
+          : pod.podName === unbound
+            ? {
+                podName: pod.podName,
+                uid: pod.uid,
+                zone: pod.zone,
+                nodeName: undefined,
+                ready: false,
+                rollRequested: pod.rollRequested,
+                terminating: false,
+              }
+            : pod.podName === elsewhere?.podName && elsewhereNode !== undefined
+              ? { ...brokerOf(pod), nodeName: elsewhereNode, ready: true }
+              : (this.lagging(`pod:${pod.podName}`).pod ?? brokerOf(pod)),
+      );
   }
 
   private observedLoads(): BrokerLoad[] {
