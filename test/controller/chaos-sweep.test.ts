@@ -22,6 +22,7 @@ import {
   REVIEW_4_FAULT_KINDS,
   REVIEW_5_FAULT_KINDS,
   REVIEW_S23_FAULT_KINDS,
+  SCALE_OUT_FAULT_KINDS,
   type FaultKind,
 } from './chaos-world';
 import type { ControllerConfig } from '../../controller/config';
@@ -44,6 +45,7 @@ const EVERY_FAULT_KIND: readonly FaultKind[] = [
   ...LEFTOVERS_FAULT_KINDS,
   ...REVIEW_5_FAULT_KINDS,
   ...REVIEW_S23_FAULT_KINDS,
+  ...SCALE_OUT_FAULT_KINDS,
 ];
 const kinds = (process.env.CONTROLLER_CHAOS_KINDS ?? '')
   .split(',')

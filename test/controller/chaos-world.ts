@@ -164,6 +164,13 @@ export const REVIEW_S23_FAULT_KINDS = [
 ] as const;
 
 /**
+ * Scale-out faults of the second s23 review (`review-s23-scale-out.test.ts`), kept apart too:
+ * - `instance-joins-other-zone`: the next instance launched in the picked zone registers a Node
+ *   labelled with the next zone (a group whose subnets include another zone's); for good.
+ */
+export const SCALE_OUT_FAULT_KINDS = ['instance-joins-other-zone'] as const;
+
+/**
  * How long a fault keeps the controller from trusting its views, ms: its drawn duration, or the
  * longer window a kind stretches it to (`autoscaling-missing-long`: ten times, up to 30 minutes).
  */
@@ -182,7 +189,8 @@ export type FaultKind =
   | (typeof REVIEW_4_FAULT_KINDS)[number]
   | (typeof LEFTOVERS_FAULT_KINDS)[number]
   | (typeof REVIEW_5_FAULT_KINDS)[number]
-  | (typeof REVIEW_S23_FAULT_KINDS)[number];
+  | (typeof REVIEW_S23_FAULT_KINDS)[number]
+  | (typeof SCALE_OUT_FAULT_KINDS)[number];
 
 /** One fault at one point of the run: a time, or right after the controller's n-th write. */
 export interface Fault {
@@ -225,6 +233,8 @@ interface Instance {
   standbyUntilMs?: number;
   protectedFromScaleIn: boolean;
   inServiceAtMs: number;
+  /** The zone label its Node gets, when not its own (`instance-joins-other-zone`). */
+  nodeZone?: string;
   /** When its Node joins; undefined = never (launch fault). */
   joinsAtMs: number | undefined;
   leavesAtMs: number | undefined;
@@ -315,6 +325,8 @@ export class ChaosWorld
   private readonly lastGood = new Map<ViewSource, { atMs: number; value: unknown }>();
   private crashNextWrite = false;
   private neverJoinZones = new Set<string>();
+  /** Under `instance-joins-other-zone`: zones whose next launch joins with another zone's label. */
+  private otherZoneJoins = new Set<string>();
   /** Under `no-capacity`: per zone, until when (epoch ms) the cloud launches no instance. */
   private readonly noCapacityUntilMs = new Map<string, number>();
   private nodeRemainsNext = false;
@@ -469,6 +481,9 @@ export class ChaosWorld
         return;
       case 'instance-never-joins':
         this.neverJoinZones.add(zone.zone);
+        return;
+      case 'instance-joins-other-zone':
+        this.otherZoneJoins.add(zone.zone);
         return;
       case 'no-capacity':
         this.noCapacityUntilMs.set(
@@ -724,7 +739,12 @@ export class ChaosWorld
 
   private launch(zone: string, atMs: number): Instance {
     const neverJoins = this.neverJoinZones.delete(zone);
+    const zones = this.config.zones.map(each => each.zone);
+    const joinsAs = this.otherZoneJoins.delete(zone)
+      ? zones[(zones.indexOf(zone) + 1) % zones.length]
+      : undefined;
     const instance: Instance = {
+      ...(joinsAs === undefined ? {} : { nodeZone: joinsAs }),
       instanceId: `i-${zone.slice(-1)}${this.nextInstance++}`,
       zone,
       lifecycleState: 'Pending',
@@ -743,7 +763,7 @@ export class ChaosWorld
       name,
       uid: `uid-${name}`,
       resourceVersion: 1,
-      zone: instance.zone,
+      zone: instance.nodeZone ?? instance.zone,
       ready: true,
       unschedulable: false,
       cordonedByController: false,
