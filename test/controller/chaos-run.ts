@@ -311,6 +311,15 @@ export function expectSettled(world: ChaosWorld): void {
         instance.lifecycleState !== 'Terminating',
     );
     if (neverJoined) continue;
+    // Nor a zone whose group launched an instance that registered in another zone
+    // (`instance-joins-other-zone`): held by design, `zone-cannot-grow` naming the Node.
+    const joinedElsewhere = world.instances.some(
+      instance =>
+        instance.zone === group.zone &&
+        instance.nodeZone !== undefined &&
+        instance.lifecycleState !== 'Terminating',
+    );
+    if (joinedElsewhere) continue;
     // Nor a zone whose every node someone else cordoned: its brokers have nowhere to go, and the
     // controller holds (`no-room-to-move`) rather than undo their cordons.
     const zoneNodes = world.nodes.filter(
