@@ -167,8 +167,14 @@ export const REVIEW_S23_FAULT_KINDS = [
  * Scale-out faults of the second s23 review (`review-s23-scale-out.test.ts`), kept apart too:
  * - `instance-joins-other-zone`: the next instance launched in the picked zone registers a Node
  *   labelled with the next zone (a group whose subnets include another zone's); for good.
+ * - `instance-joins-unlabelled`: the next instance launched in the picked zone registers a Node
+ *   without the Kafka label (a bootstrap that sets the labels late), so the Kafka node view misses
+ *   it for four times the drawn duration (as `node-unlabelled`, whose slot it shares).
  */
-export const SCALE_OUT_FAULT_KINDS = ['instance-joins-other-zone'] as const;
+export const SCALE_OUT_FAULT_KINDS = [
+  'instance-joins-other-zone',
+  'instance-joins-unlabelled',
+] as const;
 
 /**
  * How long a fault keeps the controller from trusting its views, ms: its drawn duration, or the
@@ -327,6 +333,8 @@ export class ChaosWorld
   private neverJoinZones = new Set<string>();
   /** Under `instance-joins-other-zone`: zones whose next launch joins with another zone's label. */
   private otherZoneJoins = new Set<string>();
+  /** Under `instance-joins-unlabelled`: zones whose next Node joins unlabelled, for how long (ms). */
+  private readonly unlabelledJoins = new Map<string, number>();
   /** Under `no-capacity`: per zone, until when (epoch ms) the cloud launches no instance. */
   private readonly noCapacityUntilMs = new Map<string, number>();
   private nodeRemainsNext = false;
@@ -484,6 +492,9 @@ export class ChaosWorld
         return;
       case 'instance-joins-other-zone':
         this.otherZoneJoins.add(zone.zone);
+        return;
+      case 'instance-joins-unlabelled':
+        this.unlabelledJoins.set(zone.zone, 4 * fault.durationMs);
         return;
       case 'no-capacity':
         this.noCapacityUntilMs.set(
@@ -759,6 +770,12 @@ export class ChaosWorld
 
   private joinNode(instance: Instance): void {
     const name = `node-${instance.instanceId}`;
+    const unlabelledMs = this.unlabelledJoins.get(instance.zone);
+    if (unlabelledMs !== undefined) {
+      this.unlabelledJoins.delete(instance.zone);
+      this.unlabelledNode = name;
+      this.windows.set('node-unlabelled', this.nowMs + unlabelledMs);
+    }
     this.nodes.push({
       name,
       uid: `uid-${name}`,

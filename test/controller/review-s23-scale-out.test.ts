@@ -16,6 +16,7 @@ import type { Fault, FaultKind } from './chaos-world';
 /** The faults of the scale-out and group-capacity paths. */
 const SCALE_OUT_KINDS: readonly FaultKind[] = [
   'instance-joins-other-zone',
+  'instance-joins-unlabelled',
   'instance-never-joins',
   'no-capacity',
   'external-desired',
@@ -71,4 +72,49 @@ describe('property: scale-out and group-capacity faults', () => {
     );
     expect(runs).toBe(60);
   }, 600_000);
+});
+
+describe('a crash right after each write of the scale-outs (raise, protect), views relisted', () => {
+  test('every scale-out write crashed once: no violation, and the world settles', async () => {
+    // GIVEN the fault-free run's writes: the scale-outs' set-desired and the protects after them
+    const baseline = await runSchedule([], configWithZones(2));
+    const writes = baseline.world.history.flatMap(event => (event.kind === 'write' ? [event] : []));
+    const targets = writes.flatMap((write, index) =>
+      write.write === 'set-desired' || write.write === 'protect' ? [index + 1] : [],
+    );
+    expect(targets.filter(n => writes[n - 1].write === 'set-desired').length).toBe(4);
+    let crashedSetDesired = 0;
+    for (const target of targets) {
+      // WHEN the controller crashes right after that write took effect (the write before it is
+      // its n-1th), then restarts with its informers and Auto Scaling reads missing for a while
+      const previous = writes[target - 2];
+      const sameInstant = previous !== undefined && previous.atMs === writes[target - 1].atMs;
+      const faults: Fault[] = [
+        ...(target === 1
+          ? [{ atMs: 0, kind: 'crash-mid-write' as const, durationMs: 5_000, pick: 0 }]
+          : [
+              {
+                atMs: 0,
+                kind: 'crash-mid-write' as const,
+                durationMs: 5_000,
+                pick: 0,
+                afterWrite: target - 1,
+              },
+            ]),
+        {
+          atMs: 0,
+          kind: 'autoscaling-missing',
+          durationMs: 120_000,
+          pick: 0,
+          afterWrite: target,
+        },
+      ];
+      const { violations, world } = await runSchedule(faults, configWithZones(2));
+      // THEN no invariant breaks and every zone settles
+      expect({ target, violations }).toEqual({ target, violations: [] });
+      expectSettled(world);
+      if (!sameInstant && writes[target - 1].write === 'set-desired') crashedSetDesired++;
+    }
+    expect(crashedSetDesired).toBeGreaterThan(0);
+  }, 300_000);
 });
