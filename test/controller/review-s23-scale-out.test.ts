@@ -7,6 +7,13 @@
  * the instance has a Node, so neither the node-less exit nor the launch shortfall exit applies,
  * and the hold's detail named only counts ("desired 4 but 3 Ready nodes"), giving the operator
  * nothing to act on. Now the hold names the Node, its instance and its zone label.
+ *
+ * The property fails (terminated-with-broker, via `instance-joins-unlabelled`) when both the
+ * node-less exit's live read of the instance's Nodes (`nodesOfInstance`) and the gate's
+ * unmapped-broker-host check for `terminate-nodeless` are removed; either one alone holds.
+ * Ran clean and not kept (no guard removal made it fail): a crash right after each of the
+ * fault-free run's 8 scale-out writes (4 set-desired, 4 protect) with the Auto Scaling data
+ * missing for 120 s after the restart.
  */
 import fc from 'fast-check';
 import type { Plan } from '../../controller/model';
@@ -72,49 +79,4 @@ describe('property: scale-out and group-capacity faults', () => {
     );
     expect(runs).toBe(60);
   }, 600_000);
-});
-
-describe('a crash right after each write of the scale-outs (raise, protect), views relisted', () => {
-  test('every scale-out write crashed once: no violation, and the world settles', async () => {
-    // GIVEN the fault-free run's writes: the scale-outs' set-desired and the protects after them
-    const baseline = await runSchedule([], configWithZones(2));
-    const writes = baseline.world.history.flatMap(event => (event.kind === 'write' ? [event] : []));
-    const targets = writes.flatMap((write, index) =>
-      write.write === 'set-desired' || write.write === 'protect' ? [index + 1] : [],
-    );
-    expect(targets.filter(n => writes[n - 1].write === 'set-desired').length).toBe(4);
-    let crashedSetDesired = 0;
-    for (const target of targets) {
-      // WHEN the controller crashes right after that write took effect (the write before it is
-      // its n-1th), then restarts with its informers and Auto Scaling reads missing for a while
-      const previous = writes[target - 2];
-      const sameInstant = previous !== undefined && previous.atMs === writes[target - 1].atMs;
-      const faults: Fault[] = [
-        ...(target === 1
-          ? [{ atMs: 0, kind: 'crash-mid-write' as const, durationMs: 5_000, pick: 0 }]
-          : [
-              {
-                atMs: 0,
-                kind: 'crash-mid-write' as const,
-                durationMs: 5_000,
-                pick: 0,
-                afterWrite: target - 1,
-              },
-            ]),
-        {
-          atMs: 0,
-          kind: 'autoscaling-missing',
-          durationMs: 120_000,
-          pick: 0,
-          afterWrite: target,
-        },
-      ];
-      const { violations, world } = await runSchedule(faults, configWithZones(2));
-      // THEN no invariant breaks and every zone settles
-      expect({ target, violations }).toEqual({ target, violations: [] });
-      expectSettled(world);
-      if (!sameInstant && writes[target - 1].write === 'set-desired') crashedSetDesired++;
-    }
-    expect(crashedSetDesired).toBeGreaterThan(0);
-  }, 300_000);
 });
