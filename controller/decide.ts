@@ -1141,7 +1141,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     if (waitedSeconds > config.nodeReadyTimeoutSeconds) {
       cannotGrow ??= hold(
         'zone-cannot-grow',
-        `zone ${name}: desired ${zone.summary.group?.desired} but ${zone.summary.readyInstances} Ready nodes for ${Math.round(waitedSeconds)}s`,
+        `zone ${name}: desired ${zone.summary.group?.desired} but ${zone.summary.readyInstances} Ready nodes for ${Math.round(waitedSeconds)}s${strayNodesClause(observed, zone.summary)}`,
       );
       continue;
     }
@@ -1171,4 +1171,29 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   );
   if (held !== undefined) return hold('at-target', onItsWayDownDetail(held, config));
   return hold('at-target', `every zone runs at its balanced level${forecastNote(zones, config)}`);
+}
+
+/**
+ * Nodes of the zone group's instances that are labelled with another zone, as a clause for the
+ * `zone-cannot-grow` detail (`'; node <name> of instance <id> is labelled zone <zone>, ...'`), or
+ * '' when none. Such an instance (the group launched into another zone's subnet) has a Node, so
+ * neither the node-less exit nor the launch shortfall exit applies, and the zone waits for good:
+ * the clause tells the operator which instance to look at. Brokers of that other zone may run on
+ * it, so the controller does not terminate it.
+ */
+function strayNodesClause(observed: Observed, summary: ZoneSummary): string {
+  const group = summary.group;
+  if (group === undefined) return '';
+  const instances = new Set(group.instances.map(instance => instance.instanceId));
+  const stray = observed.nodes.filter(
+    node =>
+      node.zone !== summary.config.zone &&
+      node.instanceId !== undefined &&
+      instances.has(node.instanceId),
+  );
+  if (stray.length === 0) return '';
+  const named = stray
+    .map(node => `node ${node.name} of instance ${node.instanceId} is labelled zone ${node.zone}`)
+    .join(', ');
+  return `; ${named} (group ${group.groupName} launched outside its zone: check its subnets)`;
 }

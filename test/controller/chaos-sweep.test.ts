@@ -2,7 +2,8 @@
  * The long chaos sweep, off by default (`npm test` stays fast): the property of chaos.test.ts on
  * more schedules and other seeds. Set `CONTROLLER_CHAOS_RUNS` to the number of schedules (and
  * optionally `CONTROLLER_CHAOS_SEED`, default 1; `CONTROLLER_CHAOS_KINDS`, a comma-separated list
- * of fault kinds to draw from instead of all of them; `CONTROLLER_CHAOS_DEMAND=above-level` for the
+ * of fault kinds to draw from instead of all of `FAULT_KINDS` (any kind of any review's list, or
+ * `every` for all the lists together); `CONTROLLER_CHAOS_DEMAND=above-level` for the
  * demand curve of chaos-above-level.test.ts instead of chaos.test.ts's, `margin` for
  * `marginDemandAt` with the ramp guard on; `CONTROLLER_CHAOS_FULL_WINDOW` and
  * `CONTROLLER_CHAOS_EMPTY_WINDOW`, seconds, for `scaleInStabilizationSeconds` and
@@ -15,7 +16,15 @@
  * A failing schedule is shrunk and printed by fast-check; keep it as a regression test.
  */
 import fc from 'fast-check';
-import { FAULT_KINDS, type FaultKind } from './chaos-world';
+import {
+  FAULT_KINDS,
+  LEFTOVERS_FAULT_KINDS,
+  REVIEW_4_FAULT_KINDS,
+  REVIEW_5_FAULT_KINDS,
+  REVIEW_S23_FAULT_KINDS,
+  SCALE_OUT_FAULT_KINDS,
+  type FaultKind,
+} from './chaos-world';
 import type { ControllerConfig } from '../../controller/config';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from '../../controller/ramp';
 import {
@@ -29,14 +38,24 @@ import {
 
 const runs = Number(process.env.CONTROLLER_CHAOS_RUNS ?? '0');
 const seed = Number(process.env.CONTROLLER_CHAOS_SEED ?? '1');
+/** Every fault kind the chaos world knows: the main list and each review's own. */
+const EVERY_FAULT_KIND: readonly FaultKind[] = [
+  ...FAULT_KINDS,
+  ...REVIEW_4_FAULT_KINDS,
+  ...LEFTOVERS_FAULT_KINDS,
+  ...REVIEW_5_FAULT_KINDS,
+  ...REVIEW_S23_FAULT_KINDS,
+  ...SCALE_OUT_FAULT_KINDS,
+];
 const kinds = (process.env.CONTROLLER_CHAOS_KINDS ?? '')
   .split(',')
   .map(kind => kind.trim())
-  .filter(kind => kind !== '');
+  .filter(kind => kind !== '')
+  .flatMap(kind => (kind === 'every' ? [...EVERY_FAULT_KIND] : [kind]));
 for (const kind of kinds) {
-  if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
+  if (!(EVERY_FAULT_KIND as readonly string[]).includes(kind)) {
     throw new Error(
-      `CONTROLLER_CHAOS_KINDS: unknown fault kind ${kind}; known: ${FAULT_KINDS.join(', ')}`,
+      `CONTROLLER_CHAOS_KINDS: unknown fault kind ${kind}; known: ${EVERY_FAULT_KIND.join(', ')}, or every`,
     );
   }
 }

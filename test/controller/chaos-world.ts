@@ -145,12 +145,58 @@ export const LEFTOVERS_FAULT_KINDS = ['no-capacity'] as const;
  */
 export const REVIEW_5_FAULT_KINDS = ['pod-down-unseen'] as const;
 
+/**
+ * Fault kinds of the s23 review (`review-s23.test.ts` used them against the fake cluster at the
+ * start of a drain; the second s23 review, `review-s23-scale-out.test.ts`, added them here), kept
+ * apart for the same reason:
+ * - `pod-missing-in-view`: the pod cache leaves out one broker pod for a while (a list that has
+ *   not caught up). The pod is chosen among those bound to a node with an operation record (the
+ *   node being drained), else among all (`pick`, modulo); the live reads see the truth.
+ * - `pod-elsewhere-in-view`: the pod cache shows one broker pod (chosen the same way) bound to
+ *   another node of its zone, Ready, for a while (a cache behind on a pod recreated elsewhere).
+ * - `autoscaling-missing-long`: the Auto Scaling reads fail for minutes (ten times the drawn
+ *   duration, up to 30 minutes: past `operationPhaseTimeoutSeconds` and `nodeReadyTimeoutSeconds`).
+ */
+export const REVIEW_S23_FAULT_KINDS = [
+  'pod-missing-in-view',
+  'pod-elsewhere-in-view',
+  'autoscaling-missing-long',
+] as const;
+
+/**
+ * Scale-out faults of the second s23 review (`review-s23-scale-out.test.ts`), kept apart too:
+ * - `instance-joins-other-zone`: the next instance launched in the picked zone registers a Node
+ *   labelled with the next zone (a group whose subnets include another zone's); for good.
+ * - `instance-joins-unlabelled`: the next instance launched in the picked zone registers a Node
+ *   without the Kafka label (a bootstrap that sets the labels late), so the Kafka node view misses
+ *   it for four times the drawn duration (as `node-unlabelled`, whose slot it shares).
+ */
+export const SCALE_OUT_FAULT_KINDS = [
+  'instance-joins-other-zone',
+  'instance-joins-unlabelled',
+] as const;
+
+/**
+ * How long a fault keeps the controller from trusting its views, ms: its drawn duration, or the
+ * longer window a kind stretches it to (`autoscaling-missing-long`: ten times, up to 30 minutes).
+ */
+export function untrustedWindowMs(fault: Fault): number {
+  return fault.kind === 'autoscaling-missing-long'
+    ? Math.min(AUTOSCALING_MISSING_LONG_MAX_MS, 10 * fault.durationMs)
+    : fault.durationMs;
+}
+
+/** The longest window of `autoscaling-missing-long`, ms. */
+const AUTOSCALING_MISSING_LONG_MAX_MS = 30 * 60_000;
+
 /** One kind of fault. */
 export type FaultKind =
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
   | (typeof LEFTOVERS_FAULT_KINDS)[number]
-  | (typeof REVIEW_5_FAULT_KINDS)[number];
+  | (typeof REVIEW_5_FAULT_KINDS)[number]
+  | (typeof REVIEW_S23_FAULT_KINDS)[number]
+  | (typeof SCALE_OUT_FAULT_KINDS)[number];
 
 /** One fault at one point of the run: a time, or right after the controller's n-th write. */
 export interface Fault {
@@ -193,6 +239,8 @@ interface Instance {
   standbyUntilMs?: number;
   protectedFromScaleIn: boolean;
   inServiceAtMs: number;
+  /** The zone label its Node gets, when not its own (`instance-joins-other-zone`). */
+  nodeZone?: string;
   /** When its Node joins; undefined = never (launch fault). */
   joinsAtMs: number | undefined;
   leavesAtMs: number | undefined;
@@ -283,6 +331,10 @@ export class ChaosWorld
   private readonly lastGood = new Map<ViewSource, { atMs: number; value: unknown }>();
   private crashNextWrite = false;
   private neverJoinZones = new Set<string>();
+  /** Under `instance-joins-other-zone`: zones whose next launch joins with another zone's label. */
+  private otherZoneJoins = new Set<string>();
+  /** Under `instance-joins-unlabelled`: zones whose next Node joins unlabelled, for how long (ms). */
+  private readonly unlabelledJoins = new Map<string, number>();
   /** Under `no-capacity`: per zone, until when (epoch ms) the cloud launches no instance. */
   private readonly noCapacityUntilMs = new Map<string, number>();
   private nodeRemainsNext = false;
@@ -294,6 +346,8 @@ export class ChaosWorld
   private healthHiddenPick = 0;
   /** Which broker pod `pod-unbound-in-view` shows unbound (modulo). */
   private unboundPick = 0;
+  /** Which broker pod `pod-missing-in-view` and `pod-elsewhere-in-view` misreport (modulo). */
+  private misviewPick = 0;
   /** Under `pod-down-unseen`: the pod restarted, as the views still show it, until when. */
   private unseenDown:
     | {
@@ -435,6 +489,12 @@ export class ChaosWorld
         return;
       case 'instance-never-joins':
         this.neverJoinZones.add(zone.zone);
+        return;
+      case 'instance-joins-other-zone':
+        this.otherZoneJoins.add(zone.zone);
+        return;
+      case 'instance-joins-unlabelled':
+        this.unlabelledJoins.set(zone.zone, 4 * fault.durationMs);
         return;
       case 'no-capacity':
         this.noCapacityUntilMs.set(
@@ -605,6 +665,20 @@ export class ChaosWorld
         this.unboundPick = fault.pick;
         window();
         return;
+      case 'pod-missing-in-view':
+      case 'pod-elsewhere-in-view':
+        this.misviewPick = fault.pick;
+        window();
+        return;
+      case 'autoscaling-missing-long':
+        this.windows.set(
+          'autoscaling-missing',
+          Math.max(
+            this.windows.get('autoscaling-missing') ?? 0,
+            this.nowMs + untrustedWindowMs(fault),
+          ),
+        );
+        return;
       case 'pod-down-unseen': {
         // As for pod-deleted: only while every broker is up, and one such fault at a time.
         if (!this.brokersQuiet() || this.podDownUnseen() !== undefined) return;
@@ -676,7 +750,12 @@ export class ChaosWorld
 
   private launch(zone: string, atMs: number): Instance {
     const neverJoins = this.neverJoinZones.delete(zone);
+    const zones = this.config.zones.map(each => each.zone);
+    const joinsAs = this.otherZoneJoins.delete(zone)
+      ? zones[(zones.indexOf(zone) + 1) % zones.length]
+      : undefined;
     const instance: Instance = {
+      ...(joinsAs === undefined ? {} : { nodeZone: joinsAs }),
       instanceId: `i-${zone.slice(-1)}${this.nextInstance++}`,
       zone,
       lifecycleState: 'Pending',
@@ -691,11 +770,17 @@ export class ChaosWorld
 
   private joinNode(instance: Instance): void {
     const name = `node-${instance.instanceId}`;
+    const unlabelledMs = this.unlabelledJoins.get(instance.zone);
+    if (unlabelledMs !== undefined) {
+      this.unlabelledJoins.delete(instance.zone);
+      this.unlabelledNode = name;
+      this.windows.set('node-unlabelled', this.nowMs + unlabelledMs);
+    }
     this.nodes.push({
       name,
       uid: `uid-${name}`,
       resourceVersion: 1,
-      zone: instance.zone,
+      zone: instance.nodeZone ?? instance.zone,
       ready: true,
       unschedulable: false,
       cordonedByController: false,
@@ -1044,26 +1129,57 @@ export class ChaosWorld
     return this.unseenDown;
   }
 
+  /**
+   * The pod `pod-missing-in-view` and `pod-elsewhere-in-view` misreport: by `misviewPick`, among
+   * the pods bound to a node with an operation record if any, else among all.
+   */
+  private misviewedPod(): Pod | undefined {
+    const recorded = new Set(
+      this.nodes.filter(node => node.operation !== undefined).map(node => node.name),
+    );
+    const draining = this.pods.filter(
+      pod => pod.nodeName !== undefined && recorded.has(pod.nodeName),
+    );
+    const among = draining.length > 0 ? draining : this.pods;
+    return among[this.misviewPick % Math.max(1, among.length)];
+  }
+
   private observedBrokers(): ObservedBroker[] {
     const unbound = this.active('pod-unbound-in-view')
       ? this.pods[this.unboundPick % Math.max(1, this.pods.length)]?.podName
       : undefined;
     const unseen = this.podDownUnseen();
-    return this.pods.map(pod =>
-      pod.podName === unseen?.podName
-        ? unseen.shown
-        : pod.podName === unbound
-          ? {
-              podName: pod.podName,
-              uid: pod.uid,
-              zone: pod.zone,
-              nodeName: undefined,
-              ready: false,
-              rollRequested: pod.rollRequested,
-              terminating: false,
-            }
-          : (this.lagging(`pod:${pod.podName}`).pod ?? brokerOf(pod)),
-    );
+    const misviewed = this.misviewedPod();
+    const missing = this.active('pod-missing-in-view') ? misviewed?.podName : undefined;
+    const elsewhere = this.active('pod-elsewhere-in-view') ? misviewed : undefined;
+    const elsewhereNode =
+      elsewhere === undefined
+        ? undefined
+        : this.nodes.find(
+            node =>
+              node.zone === elsewhere.zone &&
+              node.name !== elsewhere.nodeName &&
+              node.deleteAtMs === undefined,
+          )?.name;
+    return this.pods
+      .filter(pod => pod.podName !== missing)
+      .map(pod =>
+        pod.podName === unseen?.podName
+          ? unseen.shown
+          : pod.podName === unbound
+            ? {
+                podName: pod.podName,
+                uid: pod.uid,
+                zone: pod.zone,
+                nodeName: undefined,
+                ready: false,
+                rollRequested: pod.rollRequested,
+                terminating: false,
+              }
+            : pod.podName === elsewhere?.podName && elsewhereNode !== undefined
+              ? { ...brokerOf(pod), nodeName: elsewhereNode, ready: true }
+              : (this.lagging(`pod:${pod.podName}`).pod ?? brokerOf(pod)),
+      );
   }
 
   private observedLoads(): BrokerLoad[] {
