@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
-import { synthPlatform, type KubeObject } from '../../charts/synth';
+import type { KubeObject } from '../../charts/synth';
 import {
   RESIZABLE_THREAD_POOLS,
   threadPoolResizeAccepted,
@@ -13,31 +13,13 @@ import {
   transitionReport,
 } from '../../charts/transitions';
 import { specInput } from '../util/specs';
+import { objectsOf, report } from '../util/transitions';
 
 type BrokerConfig = Record<string, string | number | boolean>;
 
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
   const input = specInput(3, 2);
   return { ...input, kafka: { ...input.kafka, topics: [], ...kafka } };
-}
-
-function objectsOf(input: PlatformSpecInput): KubeObject[] {
-  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
-}
-
-function report(
-  before: PlatformSpecInput,
-  after: PlatformSpecInput,
-): { problems: string[]; warnings: string[] } {
-  const { problems, warnings } = transitionReport(
-    objectsOf(before),
-    objectsOf(after),
-    parseSpec(after).spec,
-  );
-  return {
-    problems: problems.map(p => `${p.path}: ${p.message}`),
-    warnings: warnings.map(w => `${w.path}: ${w.message}`),
-  };
 }
 
 /** A bare Kafka resource with this broker configuration: enough for the Kafka rows of the table. */

@@ -5,13 +5,14 @@
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
-import { synthPlatform, type KubeObject } from '../../charts/synth';
+import type { KubeObject } from '../../charts/synth';
 import {
   CREATION_ONLY_INTERNAL_TOPIC_KEYS,
   DEPLOYMENT_FIXED_PARTITION_COUNTS,
   transitionReport,
 } from '../../charts/transitions';
 import { specInput } from '../util/specs';
+import { objectsOf } from '../util/transitions';
 
 type BrokerConfig = Record<string, string | number | boolean>;
 
@@ -31,10 +32,6 @@ function kafkaResource(config: BrokerConfig): KubeObject {
 }
 
 const SPEC = parseSpec(withKafka({})).spec;
-
-function objectsOf(input: PlatformSpecInput): KubeObject[] {
-  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
-}
 
 function warnings(before: PlatformSpecInput, after: PlatformSpecInput): string[] {
   return transitionReport(objectsOf(before), objectsOf(after), parseSpec(after).spec).warnings.map(

@@ -10,11 +10,12 @@
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
-import { synthPlatform, type KubeObject } from '../../charts/synth';
+import type { KubeObject } from '../../charts/synth';
 import { previousZoneOrder, transitionReport } from '../../charts/transitions';
 import { STRIMZI_NEXT_NODE_IDS_ANNOTATION } from '../../charts/kafka/labels';
 import { keepsZonePositions } from '../../spec/zone-order';
 import { specInput } from '../util/specs';
+import { objectsOf } from '../util/transitions';
 
 const REGION = 'us-west-2';
 const LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
@@ -38,10 +39,6 @@ function specFor(letters: readonly string[]): PlatformSpecInput {
       },
     },
   };
-}
-
-function objectsOf(input: PlatformSpecInput): KubeObject[] {
-  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
 }
 
 function reportOf(before: readonly string[], after: readonly string[]) {

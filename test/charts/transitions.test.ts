@@ -4,10 +4,9 @@
  * the real charts build, and each public report as one test.
  */
 import fc from 'fast-check';
-import { parseSpec, type PlatformSpecInput } from '../../spec';
-import { synthPlatform, type KubeObject } from '../../charts/synth';
-import { transitionReport } from '../../charts/transitions';
+import type { PlatformSpecInput } from '../../spec';
 import { specInput } from '../util/specs';
+import { report } from '../util/transitions';
 
 function base(): PlatformSpecInput {
   const input = specInput(3, 2);
@@ -24,25 +23,6 @@ function base(): PlatformSpecInput {
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
   const input = base();
   return { ...input, kafka: { ...input.kafka, ...kafka } };
-}
-
-function objectsOf(input: PlatformSpecInput): KubeObject[] {
-  return synthPlatform(parseSpec(input)).components.flatMap(component => [...component.objects]);
-}
-
-function report(
-  before: PlatformSpecInput,
-  after: PlatformSpecInput,
-): { problems: string[]; warnings: string[] } {
-  const { problems, warnings } = transitionReport(
-    objectsOf(before),
-    objectsOf(after),
-    parseSpec(after).spec,
-  );
-  return {
-    problems: problems.map(p => `${p.path}: ${p.message}`),
-    warnings: warnings.map(w => `${w.path}: ${w.message}`),
-  };
 }
 
 const topic = (
