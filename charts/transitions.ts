@@ -607,6 +607,20 @@ interface GoneRule {
 }
 
 /**
+ * Whether the Kafka cluster `object` belongs to (its `strimzi.io/cluster` label, in its namespace)
+ * is still in `next`: a pool or topic that goes while its cluster stays.
+ */
+function clusterStays(object: KubeObject, next: readonly KubeObject[]): boolean {
+  const cluster = field(object, 'metadata', 'labels', 'strimzi.io/cluster');
+  return next.some(
+    candidate =>
+      isStrimzi(candidate, 'Kafka') &&
+      candidate.metadata.name === cluster &&
+      (candidate.metadata.namespace ?? '') === (object.metadata.namespace ?? ''),
+  );
+}
+
+/**
  * Objects that disappear: the Kafka cluster itself (a new `name` or `kafka.namespace` makes a new,
  * empty cluster while GitOps prunes the running one; Strimzi finds existing broker volumes only
  * under the claim names it derives from the cluster and pool names, strimzi/strimzi-kafka-operator
@@ -643,14 +657,7 @@ export const GONE_RULES: readonly GoneRule[] = [
       const replicas = field(before, 'spec', 'replicas');
       if (!Array.isArray(roles) || !roles.includes('broker')) return undefined;
       if (typeof replicas !== 'number' || replicas < 1) return undefined;
-      const cluster = field(before, 'metadata', 'labels', 'strimzi.io/cluster');
-      const clusterStays = next.some(
-        object =>
-          isStrimzi(object, 'Kafka') &&
-          object.metadata.name === cluster &&
-          (object.metadata.namespace ?? '') === (before.metadata.namespace ?? ''),
-      );
-      if (!clusterStays) return undefined;
+      if (!clusterStays(before, next)) return undefined;
       return {
         path: 'zones',
         message: `broker pool ${showValue(before.metadata.name)} with ${replicas} broker(s) is not in this output (its zone left zones); pruning the pool deletes its broker pods with it (they are owned by the pool), and Strimzi's check that refuses removing a broker holding partition replicas covers only pools that stay, so nothing stops the replicas on those brokers going offline: move them off those brokers first (kafka-reassign-partitions), or keep the zone`,
@@ -661,14 +668,7 @@ export const GONE_RULES: readonly GoneRule[] = [
     kind: 'KafkaTopic',
     severity: 'warning',
     check: (before, next) => {
-      const cluster = field(before, 'metadata', 'labels', 'strimzi.io/cluster');
-      const clusterStays = next.some(
-        object =>
-          isStrimzi(object, 'Kafka') &&
-          object.metadata.name === cluster &&
-          (object.metadata.namespace ?? '') === (before.metadata.namespace ?? ''),
-      );
-      if (!clusterStays) return undefined;
+      if (!clusterStays(before, next)) return undefined;
       const partitions = field(before, 'spec', 'partitions');
       return {
         path: 'kafka.topics',
