@@ -76,15 +76,22 @@ export interface DemandSample {
   readonly demandMiBps: number;
 }
 
+/** Two different demands at one point in time `atMs` (ms), and the clause that says so. */
+interface HistoryConflict {
+  readonly atMs: number;
+  readonly cause: string;
+}
+
 /** What `DemandHistory` keeps beside its samples, reachable only from this module. */
 interface HistoryState {
   /** The samples: ascending, unique `atMs`, finite non-negative `demandMiBps`, each frozen. */
   readonly samples: DemandSample[];
   /**
-   * Why the history cannot be trusted (two different values at one point in time); undefined when
-   * it can.
+   * Each point in time the history holds two different values at (ascending by `atMs`), with why
+   * it cannot be trusted there; empty when it can. A forecast reads only samples in its window, so
+   * only a conflict inside that window makes it `unknown` (`conflictInWindow`).
    */
-  readonly untrustedCause: string | undefined;
+  readonly conflicts: readonly HistoryConflict[];
   /** A frozen copy of `samples` for `DemandHistory.samples`, dropped at every append. */
   snapshot?: readonly DemandSample[];
   /** Window errors already computed (`recentForecastError`). */
@@ -128,17 +135,17 @@ function isMeasurement(sample: DemandSample): boolean {
  * measurements (a NaN, infinite or negative demand, or a time that is not a finite number: a
  * missing sample, so a gap, as the Prometheus adapter reads them), sorts the rest by time and keeps
  * one of samples repeated with the same demand. Two different demands at one point in time cannot
- * be told apart: the history is then untrusted (`untrustedCause`) and `forecastZone` answers
- * `unknown`, never a figure from either.
+ * be told apart: the history is then untrusted there (`untrustedCause`), and `forecastZone`
+ * answers `unknown`, never a figure from either, when that point is in the window it reads.
  */
 export class DemandHistory {
-  private constructor(samples: DemandSample[], untrustedCause: string | undefined) {
-    historyStates.set(this, { samples, untrustedCause });
+  private constructor(samples: DemandSample[], conflicts: readonly HistoryConflict[]) {
+    historyStates.set(this, { samples, conflicts });
   }
 
   /** An empty history, to `append` to. */
   static empty(): DemandHistory {
-    return new DemandHistory([], undefined);
+    return new DemandHistory([], []);
   }
 
   /**
@@ -154,19 +161,25 @@ export class DemandHistory {
       if (last !== undefined && !(last.atMs < sample.atMs)) ascending = false;
       own.push(ownSample(sample));
     }
-    if (ascending) return new DemandHistory(own, undefined);
+    if (ascending) return new DemandHistory(own, []);
     own.sort((a, b) => a.atMs - b.atMs);
     const unique: DemandSample[] = [];
-    let untrustedCause: string | undefined;
+    const conflicts: HistoryConflict[] = [];
     for (const sample of own) {
       const last = unique[unique.length - 1];
       if (last === undefined || last.atMs !== sample.atMs) {
         unique.push(sample);
-      } else if (last.demandMiBps !== sample.demandMiBps && untrustedCause === undefined) {
-        untrustedCause = `the demand history holds two different demands at ${new Date(sample.atMs).toISOString()} (${last.demandMiBps} and ${sample.demandMiBps} MiB/s), so neither can be trusted; it needs one value per point in time`;
+      } else if (
+        last.demandMiBps !== sample.demandMiBps &&
+        conflicts[conflicts.length - 1]?.atMs !== sample.atMs
+      ) {
+        conflicts.push({
+          atMs: sample.atMs,
+          cause: `the demand history holds two different demands at ${new Date(sample.atMs).toISOString()} (${last.demandMiBps} and ${sample.demandMiBps} MiB/s), so neither can be trusted; it needs one value per point in time`,
+        });
       }
     }
-    return new DemandHistory(unique, untrustedCause);
+    return new DemandHistory(unique, conflicts);
   }
 
   /**
@@ -200,11 +213,12 @@ export class DemandHistory {
   }
 
   /**
-   * Why the history cannot be trusted (`from` met two different demands at one point in time);
-   * undefined when it can.
+   * Why the history cannot be trusted (`from` met two different demands at one point in time: the
+   * earliest such point); undefined when it can. `forecastZone` answers `unknown` for it only when
+   * that point is inside its window (`historyDays` before `nowMs` to `nowMs`).
    */
   get untrustedCause(): string | undefined {
-    return stateOf(this).untrustedCause;
+    return stateOf(this).conflicts[0]?.cause;
   }
 }
 
@@ -369,7 +383,8 @@ function pastWindows(
  * (`recentErrorMiBps`) from call to call; an array is normalised first (`DemandHistory.from`: any
  * order, NaN, infinite or negative demands dropped as missing samples, repeated samples kept once)
  * and nothing is kept of it, so the array may be changed in any way between calls. `unknown` (with
- * `unknownCause`) when the history holds two different demands at one point in time; else `ok` or
+ * `unknownCause`) when the history holds two different demands at one point in time inside
+ * [nowMs - historyDays, nowMs], the samples it reads; else `ok` or
  * `insufficient-history`. Pure.
  */
 export function forecastZone(
@@ -382,11 +397,15 @@ export function forecastZone(
     demandHistory instanceof DemandHistory ? demandHistory : DemandHistory.from(demandHistory),
   );
   const history = state.samples;
-  if (state.untrustedCause !== undefined) {
+  // Samples outside [nowMs - historyDays, nowMs] are not read, so neither is a conflict there.
+  const conflict = state.conflicts.find(
+    ({ atMs }) => atMs <= nowMs && atMs >= nowMs - config.historyDays * DAY_MS,
+  );
+  if (conflict !== undefined) {
     return {
       zone,
       status: 'unknown',
-      unknownCause: state.untrustedCause,
+      unknownCause: conflict.cause,
       historyHours: 0,
       forecastMiBps: undefined,
       profileMiBps: undefined,

@@ -121,7 +121,23 @@ describe('forecastZone on a history with NaN, infinite, negative, repeated, shuf
           );
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        examples: [
+          // As a CI run found it: two future samples at one time with different demands.
+          [
+            Array.from({ length: 24 }, () => 0),
+            2,
+            0,
+            [
+              { kind: 'future', at: 21, demand: 0 },
+              { kind: 'future', at: 21, demand: 1 },
+            ],
+            0,
+            0,
+          ],
+        ],
+      },
     );
   });
 
@@ -148,6 +164,37 @@ describe('forecastZone on a history with NaN, infinite, negative, repeated, shuf
         },
       ),
       { numRuns: 30 },
+    );
+  });
+
+  it('reads a conflict only inside its window: one after now or before the history window is not read', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 10 * DAY_MS }),
+        fc.integer(),
+        (days, delta, future, offsetMs, seed) => {
+          const nowMs = MONDAY + 10 * DAY_MS + days * DAY_MS;
+          const windowStartMs = nowMs - config.historyDays * DAY_MS;
+          const clean: DemandSample[] = [];
+          for (let atMs = windowStartMs; atMs <= nowMs; atMs += STEP_MS) {
+            clean.push({ atMs, demandMiBps: 100 + (atMs % 7) });
+          }
+          // Two different demands at one time the forecast does not read.
+          const atMs = future ? nowMs + offsetMs : windowStartMs - offsetMs;
+          const dirty = [...clean, { atMs, demandMiBps: 50 }, { atMs, demandMiBps: 50 + delta }];
+          const got = forecastZone('a', shuffled(dirty, seed), nowMs, config);
+          expect(got).toEqual(forecastZone('a', clean, nowMs, config));
+          expect(DemandHistory.from(dirty).untrustedCause).toMatch(/two different demands/);
+        },
+      ),
+      {
+        numRuns: 30,
+        // As a CI run found it: two future samples at one time, 0 and 1 MiB/s apart.
+        examples: [[2, 1, true, 1, 0]],
+      },
     );
   });
 });
