@@ -5,31 +5,12 @@
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
-import type { KubeObject } from '../../charts/synth';
 import {
   CREATION_ONLY_INTERNAL_TOPIC_KEYS,
   DEPLOYMENT_FIXED_PARTITION_COUNTS,
   transitionReport,
 } from '../../charts/transitions';
-import { specInput } from '../util/specs';
-import { objectsOf } from '../util/transitions';
-
-type BrokerConfig = Record<string, string | number | boolean>;
-
-function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
-  const input = specInput(3, 2);
-  return { ...input, kafka: { ...input.kafka, topics: [], ...kafka } };
-}
-
-/** A bare Kafka resource with this broker configuration: enough for the Kafka rows of the table. */
-function kafkaResource(config: BrokerConfig): KubeObject {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'Kafka',
-    metadata: { name: 'test', namespace: 'kafka' },
-    spec: { kafka: { config } },
-  } as KubeObject;
-}
+import { objectsOf, kafkaResource, withKafka, type BrokerConfig } from '../util/transitions';
 
 const SPEC = parseSpec(withKafka({})).spec;
 
