@@ -10,8 +10,15 @@ import {
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  HttpMethod,
   KubeConfig,
   PatchStrategy,
+  Observable,
+  ServerConfiguration,
+  createConfiguration,
+  type Configuration,
+  type RequestContext,
+  type ResponseContext,
   setHeaderOptions,
   V1MicroTime,
   Watch,
@@ -53,6 +60,49 @@ import {
   type ForecastMarkerStore,
 } from '../forecast-marker';
 
+/**
+ * An API client of `kubeConfig`'s current cluster (as `KubeConfig.makeApiClient` builds it) with
+ * `fence` checked twice for every request that is not a read: when the method is called
+ * (`fenceWrites`, by its name) and again innermost, as the client library hands the request,
+ * authenticated, to its HTTP library (by its HTTP method: anything but GET). Authentication is
+ * work of its own between the two: an exec credential plugin is a child process, the in-cluster
+ * token a file read, and a process stopped there (SIGSTOP, a long GC pause, a frozen VM) past the
+ * lease would otherwise send the write when it resumes. The Auto Scaling client has the same inner
+ * fence after signing (`fenceAutoScalingClient`). The inner fence wraps the HTTP library rather
+ * than being a request middleware: the generated code of `@kubernetes/client-node` 1.3.0 applies
+ * only middleware given with each call, never the configuration's (`ObservableAPI.js`). What stays
+ * unfenced is the send itself (connection, TLS, the bytes on the wire): see docs/controller.md,
+ * "A paused leader". Throws when the kubeconfig has no current cluster (as `makeApiClient` does);
+ * a fenced request rejects with the fence's error (`NotLeaderError`), nothing sent. Tested in
+ * test/controller/paused-write.test.ts.
+ */
+function fencedApiClient<T extends object>(
+  kubeConfig: KubeConfig,
+  apiClass: new (configuration: Configuration) => T,
+  fence: WriteFence,
+): T {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (cluster === null) throw new Error('kubeconfig: no current cluster (current-context unset?)');
+  const http = createConfiguration().httpApi;
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+    httpApi: {
+      send: (request: RequestContext): Observable<ResponseContext> => {
+        if (request.getHttpMethod() !== HttpMethod.GET) {
+          try {
+            fence();
+          } catch (error) {
+            return new Observable(Promise.reject(error));
+          }
+        }
+        return http.send(request);
+      },
+    },
+  });
+  return fenceWrites(new apiClass(configuration), fence, isKubernetesRead);
+}
+
 /** A write refused because the object changed or was replaced. */
 export class StaleObjectError extends Error {}
 
@@ -87,9 +137,9 @@ export class KubernetesAdapter
     fence: WriteFence,
     kubeConfig: KubeConfig = defaultKubeConfig(),
   ) {
-    this.core = fenceWrites(kubeConfig.makeApiClient(CoreV1Api), fence, isKubernetesRead);
+    this.core = fencedApiClient(kubeConfig, CoreV1Api, fence);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
-    this.custom = fenceWrites(kubeConfig.makeApiClient(CustomObjectsApi), fence, isKubernetesRead);
+    this.custom = fencedApiClient(kubeConfig, CustomObjectsApi, fence);
     this.watcher = new Watch(kubeConfig);
   }
 
