@@ -22,6 +22,40 @@ export class NotLeaderError extends Error {}
 /** Throws `NotLeaderError` unless this replica leads now. */
 export type WriteFence = () => void;
 
+/**
+ * Reads the Lease from the API and answers whether it still names this replica exactly as this
+ * replica last wrote it (`LeaderElector.confirm`): the server's word, not the local clocks'. Never
+ * throws; a read that fails answers false.
+ */
+export type LeaseConfirmation = () => Promise<boolean>;
+
+/**
+ * The innermost fence, right before a write's request is sent: `fence` (the local clocks), then,
+ * with `confirm`, the Lease read back from the API, then `fence` again (the read may have waited).
+ * Rejects with `NotLeaderError` on the first refusal; nothing is sent then.
+ *
+ * Why both: the clocks catch a pause the process can measure (SIGSTOP, a GC pause: the monotonic
+ * clock runs on). A frozen VM whose clocks were not advanced on resume (a paused guest before its
+ * clock is corrected) measures nothing and believes it still leads while another replica already
+ * took over; only the Lease itself can tell it. What stays unchecked is the send after the read
+ * (microseconds, plus the network): see docs/controller.md, "A paused leader".
+ */
+export function confirmedFence(
+  fence: WriteFence,
+  confirm: LeaseConfirmation | undefined,
+): () => Promise<void> {
+  return async () => {
+    fence();
+    if (confirm === undefined) return;
+    if (!(await confirm())) {
+      throw new NotLeaderError(
+        'the Lease no longer names this replica as it last renewed it; write dropped',
+      );
+    }
+    fence();
+  };
+}
+
 /** A fence over a leadership source. */
 export function leaderFence(leadership: () => Leadership): WriteFence {
   return () => {

@@ -51,6 +51,8 @@ export class LeaderElector {
   private observedAtMs = 0;
   private observedMonoMs = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The renew times this replica sent last (newest last, at most 3), for `confirm`. */
+  private readonly written: number[] = [];
 
   constructor(
     private readonly identity: string,
@@ -79,6 +81,36 @@ export class LeaderElector {
     return { leading, fencingToken: this.fencingToken, holder: this.identity };
   }
 
+  /**
+   * Whether the Lease, read from the store now, still names this replica exactly as it last wrote
+   * it: holder this identity, transitions this fencing token, renew time one this replica sent (a
+   * renewal in flight counts), and `leadership()` leading before and after the read. The server's
+   * word beside the clocks: a replica whose clocks stood still through a freeze (a paused VM not
+   * yet corrected) still finds the takeover here, and so does an old process of the same identity
+   * whose successor renewed the Lease. False when the read fails (fail closed). Never throws.
+   * Used by the write fence (`confirmedFence` in fence.ts), once per write.
+   */
+  async confirm(): Promise<boolean> {
+    if (!this.leadership().leading) return false;
+    try {
+      const lease = await this.store.get();
+      return (
+        lease !== undefined &&
+        lease.holderIdentity === this.identity &&
+        lease.leaseTransitions === this.fencingToken &&
+        this.written.includes(lease.renewTimeMs) &&
+        this.leadership().leading
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  private sending(renewTimeMs: number): void {
+    this.written.push(renewTimeMs);
+    if (this.written.length > 3) this.written.shift();
+  }
+
   /** One acquire-or-renew attempt; returns whether this replica holds the lease afterwards. */
   async tryAcquireOrRenew(): Promise<boolean> {
     const now = this.clock();
@@ -86,6 +118,7 @@ export class LeaderElector {
     try {
       const lease = await this.store.get();
       if (lease === undefined) {
+        this.sending(now);
         await this.store.create({
           holderIdentity: this.identity,
           leaseDurationSeconds: this.timing.leaseDurationSeconds,
@@ -113,6 +146,7 @@ export class LeaderElector {
         this.observedMonoMs = this.monotonic();
       }
       if (lease.holderIdentity === this.identity) {
+        this.sending(now);
         await this.store.update({ ...lease, renewTimeMs: now });
         this.observed = { ...seen, renewTimeMs: now };
         return this.won(now, nowMono, lease.leaseTransitions);
@@ -127,6 +161,7 @@ export class LeaderElector {
         watchedMs >= lease.leaseDurationSeconds * 1000;
       if (!expired) return this.lost();
       const transitions = lease.leaseTransitions + 1;
+      this.sending(now);
       await this.store.update({
         ...lease,
         holderIdentity: this.identity,

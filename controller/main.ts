@@ -41,9 +41,15 @@ async function main(): Promise<void> {
   // Leadership is checked again innermost, right before each write goes out (after any rate-limit
   // wait, and before each of the Auto Scaling adapter's retries): every Kubernetes write but the
   // Lease's, and every mutating Auto Scaling call (fence.ts). `elector` is read only then.
-  const { kubernetes, autoscaling } = fencedWriters(config, identity, () => elector.leadership(), {
-    autoScalingEndpoint: process.env.AWS_ENDPOINT_URL,
-  });
+  // Innermost, each write also reads the Lease back from the API (`elector.confirm`): a replica
+  // whose clocks stood still through a freeze cannot tell the takeover from them.
+  const { kubernetes, autoscaling } = fencedWriters(
+    config,
+    identity,
+    () => elector.leadership(),
+    { autoScalingEndpoint: process.env.AWS_ENDPOINT_URL },
+    { confirm: () => elector.confirm() },
+  );
   // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);
   // mutating Auto Scaling calls are spaced per group. The Lease has a bucket of its own, so its
   // renewal never queues behind other calls or their 429 pauses.

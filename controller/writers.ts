@@ -11,7 +11,12 @@
 import { AutoScalingAdapter, autoScalingClient, sdkCalls } from './adapters/autoscaling';
 import { KubernetesAdapter } from './adapters/kubernetes';
 import type { ControllerConfig } from './config';
-import { fencedAutoScalingCalls, leaderFence, type WriteFence } from './fence';
+import {
+  fencedAutoScalingCalls,
+  leaderFence,
+  type LeaseConfirmation,
+  type WriteFence,
+} from './fence';
 import type { Leadership } from './ports';
 
 /** What {@link fencedWriters} builds. */
@@ -38,22 +43,42 @@ export interface WriterEndpoints {
   readonly autoScalingEndpoint?: string;
 }
 
+/** How the innermost fence confirms the Lease with the API server. */
+export interface WriterLease {
+  /**
+   * Reads the Lease back before each write (`LeaderElector.confirm`); `main.ts` passes the
+   * elector's. Default: none, the local clocks only (tests whose leadership is a stand-in).
+   */
+  readonly confirm?: LeaseConfirmation;
+}
+
 /**
  * Builds the Kubernetes and Auto Scaling adapters of replica `identity`, both fenced by
- * `leadership` (read at the moment each request goes out). Throws nothing itself; the adapters'
- * writes reject with `NotLeaderError` while `leadership().leading` is false.
+ * `leadership` (read at the moment each request goes out) and, innermost, by `lease.confirm` (the
+ * Lease read back from the API right before the request is sent). Throws nothing itself; the
+ * adapters' writes reject with `NotLeaderError` while `leadership().leading` is false or the
+ * Lease no longer names this replica as it last renewed it.
  */
 export function fencedWriters(
   config: ControllerConfig,
   identity: string,
   leadership: () => Leadership,
   endpoints: WriterEndpoints = {},
+  lease: WriterLease = {},
 ): FencedWriters {
   const fence = leaderFence(leadership);
-  const kubernetes = new KubernetesAdapter(config, identity, fence, endpoints.kubeConfig);
+  const kubernetes = new KubernetesAdapter(
+    config,
+    identity,
+    fence,
+    endpoints.kubeConfig,
+    lease.confirm,
+  );
   const autoscaling = new AutoScalingAdapter(
     fencedAutoScalingCalls(
-      sdkCalls(autoScalingClient(config.region, endpoints.autoScalingEndpoint, fence)),
+      sdkCalls(
+        autoScalingClient(config.region, endpoints.autoScalingEndpoint, fence, lease.confirm),
+      ),
       fence,
     ),
   );

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { backoffMs } from '../api-fault';
 import type { ZoneConfig } from '../config';
-import type { WriteFence } from '../fence';
+import { confirmedFence, type LeaseConfirmation, type WriteFence } from '../fence';
 import type { ObservedGroup } from '../model';
 import { countsTowardDesired } from '../nodeless';
 import type { GroupWriter } from '../ports';
@@ -66,13 +66,14 @@ export function autoScalingClient(
   region: string,
   endpoint?: string,
   fence?: WriteFence,
+  confirm?: LeaseConfirmation,
 ): AutoScalingClient {
   const client = new AutoScalingClient({
     region,
     maxAttempts: 1,
     ...(endpoint === undefined ? {} : { endpoint }),
   });
-  return fence === undefined ? client : fenceAutoScalingClient(client, fence);
+  return fence === undefined ? client : fenceAutoScalingClient(client, fence, confirm);
 }
 
 /**
@@ -82,15 +83,18 @@ export function autoScalingClient(
  * near their expiry) and signed the request, right before the HTTP request is sent. A fence at the
  * call (`fencedAutoScalingCalls`) runs before all that, so a lease that lapses while the SDK fetches
  * credentials would not stop the write. Every command whose name does not start with `Describe` is
- * fenced (`NotLeaderError`, nothing sent). Returns `client`.
+ * fenced (`NotLeaderError`, nothing sent). With `confirm`, the Lease is read back from the API
+ * there too (`confirmedFence`). Returns `client`.
  */
 export function fenceAutoScalingClient(
   client: AutoScalingClient,
   fence: WriteFence,
+  confirm?: LeaseConfirmation,
 ): AutoScalingClient {
+  const innermost = confirmedFence(fence, confirm);
   client.middlewareStack.add(
     (next, context) => async args => {
-      if (!/^Describe/.test(context.commandName ?? '')) fence();
+      if (!/^Describe/.test(context.commandName ?? '')) await innermost();
       return next(args);
     },
     { step: 'deserialize', priority: 'low', name: 'leadershipFence' },

@@ -27,7 +27,13 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { ControllerConfig } from '../config';
-import { fenceWrites, isKubernetesRead, type WriteFence } from '../fence';
+import {
+  confirmedFence,
+  fenceWrites,
+  isKubernetesRead,
+  type LeaseConfirmation,
+  type WriteFence,
+} from '../fence';
 import type { LeaseState, LeaseStore } from '../leader-election';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
 import type { ObservedBroker, ObservedNode } from '../model';
@@ -64,7 +70,8 @@ import {
  * An API client of `kubeConfig`'s current cluster (as `KubeConfig.makeApiClient` builds it) with
  * `fence` checked twice for every request that is not a read: when the method is called
  * (`fenceWrites`, by its name) and again innermost, as the client library hands the request,
- * authenticated, to its HTTP library (by its HTTP method: anything but GET). Authentication is
+ * authenticated, to its HTTP library (by its HTTP method: anything but GET), there with the Lease
+ * read back from the API too when `confirm` is given (`confirmedFence`). Authentication is
  * work of its own between the two: an exec credential plugin is a child process, the in-cluster
  * token a file read, and a process stopped there (SIGSTOP, a long GC pause, a frozen VM) past the
  * lease would otherwise send the write when it resumes. The Auto Scaling client has the same inner
@@ -80,7 +87,9 @@ function fencedApiClient<T extends object>(
   kubeConfig: KubeConfig,
   apiClass: new (configuration: Configuration) => T,
   fence: WriteFence,
+  confirm: LeaseConfirmation | undefined,
 ): T {
+  const innermost = confirmedFence(fence, confirm);
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig: no current cluster (current-context unset?)');
   const http = createConfiguration().httpApi;
@@ -89,14 +98,8 @@ function fencedApiClient<T extends object>(
     authMethods: { default: kubeConfig },
     httpApi: {
       send: (request: RequestContext): Observable<ResponseContext> => {
-        if (request.getHttpMethod() !== HttpMethod.GET) {
-          try {
-            fence();
-          } catch (error) {
-            return new Observable(Promise.reject(error));
-          }
-        }
-        return http.send(request);
+        if (request.getHttpMethod() === HttpMethod.GET) return http.send(request);
+        return new Observable(innermost().then(() => http.send(request).toPromise()));
       },
     },
   });
@@ -128,7 +131,10 @@ export class KubernetesAdapter
    * @param fence checked right before every request of the core and custom-object clients that is
    *   not a read (`fenceWrites`, `isKubernetesRead`): node and pod patches, Events, the status
    *   ConfigMap and the forecast history marker; it throws `NotLeaderError` to drop the request
-   *   (`leaderFence`). The Lease store's requests are not fenced: its create and update are how
+   *   (`leaderFence`). Checked again after the request is authenticated (`fencedApiClient`).
+   * @param confirm with it, the innermost check also reads the Lease back from the API
+   *   (`LeaderElector.confirm`) and drops the write unless it still names this replica as it last
+   *   renewed it. Default: none (the clocks only; tests that lead throughout). The Lease store's requests are not fenced: its create and update are how
    *   leadership is won and kept. Watches (`Watch`) only read.
    */
   constructor(
@@ -136,10 +142,11 @@ export class KubernetesAdapter
     private readonly identity: string,
     fence: WriteFence,
     kubeConfig: KubeConfig = defaultKubeConfig(),
+    confirm?: LeaseConfirmation,
   ) {
-    this.core = fencedApiClient(kubeConfig, CoreV1Api, fence);
+    this.core = fencedApiClient(kubeConfig, CoreV1Api, fence, confirm);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
-    this.custom = fencedApiClient(kubeConfig, CustomObjectsApi, fence);
+    this.custom = fencedApiClient(kubeConfig, CustomObjectsApi, fence, confirm);
     this.watcher = new Watch(kubeConfig);
   }
 

@@ -20,11 +20,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { LeaderElector } from '../../controller/leader-election';
 import type { ObservedNode } from '../../controller/model';
 import type { Leadership } from '../../controller/ports';
 import type * as WritersModule from '../../controller/writers';
 import { requireBundled } from './bundled-client';
 import { testConfig } from './fixtures';
+import { MemoryLeaseStore } from './memory-lease-store';
 
 interface Bundle {
   readonly fencedWriters: typeof WritersModule.fencedWriters;
@@ -32,6 +34,8 @@ interface Bundle {
 }
 
 const config = testConfig();
+/** What the innermost fence says when the Lease read back no longer names the replica. */
+const LEASE_GONE = 'the Lease no longer names this replica as it last renewed it; write dropped';
 const node: ObservedNode = {
   name: 'node-a-1',
   uid: 'uid-node-a-1',
@@ -43,6 +47,29 @@ const node: ObservedNode = {
   createdAtMs: 0,
   operation: undefined,
 };
+
+const AUTOSCALING_NS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
+
+/** A stand-in Auto Scaling answer: one InService instance of a group above its minimum. */
+function autoScalingAnswer(action: string): string {
+  const result =
+    action === 'DescribeAutoScalingInstances'
+      ? '<DescribeAutoScalingInstancesResult><AutoScalingInstances><member>' +
+        '<InstanceId>i-a1</InstanceId><AutoScalingGroupName>asg-a</AutoScalingGroupName>' +
+        '<AvailabilityZone>us-east-1a</AvailabilityZone><LifecycleState>InService</LifecycleState>' +
+        '<HealthStatus>HEALTHY</HealthStatus><ProtectedFromScaleIn>false</ProtectedFromScaleIn>' +
+        '</member></AutoScalingInstances></DescribeAutoScalingInstancesResult>'
+      : action === 'DescribeAutoScalingGroups'
+        ? '<DescribeAutoScalingGroupsResult><AutoScalingGroups><member>' +
+          '<AutoScalingGroupName>asg-a</AutoScalingGroupName><MinSize>1</MinSize>' +
+          '<MaxSize>8</MaxSize><DesiredCapacity>2</DesiredCapacity><Instances/>' +
+          '</member></AutoScalingGroups></DescribeAutoScalingGroupsResult>'
+        : '';
+  return (
+    `<${action}Response xmlns="${AUTOSCALING_NS}">${result}` +
+    `<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`
+  );
+}
 
 describe('a leader paused while its write is being authenticated', () => {
   const dir = mkdtempSync(join(tmpdir(), 'paused-write-'));
@@ -58,9 +85,18 @@ describe('a leader paused while its write is being authenticated', () => {
         "export { KubeConfig } from '@kubernetes/client-node';\n",
     );
     server = createServer((request, response) => {
-      request.resume();
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         const path = (request.url ?? '').split('?')[0];
+        if (!path.startsWith('/api')) {
+          // Auto Scaling (query protocol): the reads the adapter makes before its writes.
+          const action = new URLSearchParams(body).get('Action') ?? '';
+          if (!action.startsWith('Describe')) writes.push(action);
+          response.writeHead(200, { 'content-type': 'text/xml' });
+          response.end(autoScalingAnswer(action));
+          return;
+        }
         if (request.method !== 'GET') writes.push(`${request.method} ${path}`);
         const name = /^\/api\/v1\/(?:nodes|namespaces\/[^/]+\/pods)\/([^/]+)$/.exec(path)?.[1];
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -88,6 +124,7 @@ describe('a leader paused while its write is being authenticated', () => {
   async function writesPausedInAuthentication(): Promise<{ errors: string[] }> {
     writes = [];
     let leading = true;
+    // The clocks alone judge here (no Lease to read back).
     const kubeConfig = new bundle.KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [{ name: 'stand-in', server: endpoint, skipTLSVerify: true }],
@@ -132,5 +169,54 @@ describe('a leader paused while its write is being authenticated', () => {
     const { errors } = await writesPausedInAuthentication();
     expect(writes).toEqual([]);
     expect(errors).toEqual(Array(4).fill('lease may have expired; write dropped'));
+  }, 30_000);
+  test('a leader frozen with its clocks (a paused VM): the Lease read back drops its writes', async () => {
+    writes = [];
+    const store = new MemoryLeaseStore();
+    const clocks = { a: 1_000_000, b: 1_000_000 };
+    const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
+    const a = new LeaderElector('replica-a', store, timing, () => clocks.a);
+    const b = new LeaderElector('replica-b', store, timing, () => clocks.b);
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    // A freezes with its clocks; B watches the Lease unchanged for a whole duration, takes over.
+    clocks.b += 16_000;
+    expect(await b.tryAcquireOrRenew()).toBe(true);
+    expect(a.leadership().leading).toBe(true); // by its clocks, A still leads
+    const kubeConfig = new bundle.KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'stand-in', server: endpoint, skipTLSVerify: true }],
+      users: [{ name: 'user' }],
+      contexts: [{ name: 'stand-in', cluster: 'stand-in', user: 'user' }],
+      currentContext: 'stand-in',
+    });
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    const { kubernetes, autoscaling } = bundle.fencedWriters(
+      config,
+      'replica-a',
+      () => a.leadership(),
+      { kubeConfig, autoScalingEndpoint: endpoint },
+      { confirm: () => a.confirm() },
+    );
+    const errors: string[] = [];
+    const calls: Array<() => Promise<unknown>> = [
+      () => kubernetes.setUnschedulable('node-a-1', 'uid-node-a-1', true),
+      () => kubernetes.writeOperation(node, undefined),
+      () => kubernetes.requestRoll('broker-0', 'uid-broker-0'),
+      () => kubernetes.record({ type: 'Normal', reason: 'ScaleOut', message: 'x' }),
+      () => autoscaling.terminateInstance('asg-a', 'i-a1'),
+      () => autoscaling.raiseDesiredCapacity('asg-a', 4),
+    ];
+    for (const call of calls) {
+      await call().catch((error: unknown) => errors.push((error as Error).message));
+    }
+    expect(writes).toEqual([]);
+    expect(errors).toEqual([
+      ...Array(4).fill(LEASE_GONE),
+      // The Auto Scaling adapter reports a dropped write in its own words, naming the cause.
+      expect.stringContaining(LEASE_GONE),
+      expect.stringContaining(LEASE_GONE),
+    ]);
   }, 30_000);
 });
