@@ -8,9 +8,11 @@
  *
  * Every write of the controller process goes through one of two fenced clients: the Kubernetes
  * adapter's API clients (`fenceWrites` in its constructor: node and pod patches, Events, the status
- * ConfigMap, the forecast history marker) and the Auto Scaling calls (`fencedAutoScalingCalls`, and
- * again inside the SDK client once it has its credentials and has signed: `fenceAutoScalingClient`
- * in adapters/autoscaling.ts, since a credentials refresh is a network call of its own).
+ * ConfigMap, the forecast history marker; and again once the request is authenticated, right
+ * before the send: `fencedApiClient` in adapters/kubernetes.ts) and the Auto Scaling calls
+ * (`fencedAutoScalingCalls`, and again inside the SDK client once it has its credentials and has
+ * signed: `fenceAutoScalingClient` in adapters/autoscaling.ts, since a credentials refresh is a
+ * network call of its own). The innermost checks also read the Lease back (`confirmedFence`).
  * The one exception is the Lease, whose create and update are how leadership is won and kept.
  */
 import type { AutoScalingCalls } from './adapters/autoscaling';
