@@ -48,8 +48,10 @@ async function main(): Promise<void> {
     identity,
     () => elector.leadership(),
     { autoScalingEndpoint: process.env.AWS_ENDPOINT_URL },
-    { confirm: () => elector.confirm() },
+    // Through the general bucket (not the Lease's: a renewal never waits behind these reads).
+    { confirm: () => elector.confirm(() => limitedCall(kubernetesGate, () => leaseReads.get())) },
   );
+  const leaseReads = kubernetes.leaseStore();
   // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);
   // mutating Auto Scaling calls are spaced per group. The Lease has a bucket of its own, so its
   // renewal never queues behind other calls or their 429 pauses.

@@ -83,6 +83,17 @@ describe('LeaderElector.confirm: the Lease read back, beside the clocks', () => 
     expect(await a.elector.confirm()).toBe(true);
   });
 
+  test('confirm judges the Lease that the read it is given answers', async () => {
+    const store = new MemoryLeaseStore();
+    const a = replica('a', store);
+    expect(await a.elector.tryAcquireOrRenew()).toBe(true);
+    const lease = store.lease;
+    if (lease === undefined) throw new Error('no lease');
+    expect(await a.elector.confirm(async () => lease)).toBe(true);
+    expect(await a.elector.confirm(async () => ({ ...lease, holderIdentity: 'b' }))).toBe(false);
+    expect(await a.elector.confirm(async () => undefined)).toBe(false);
+  });
+
   test('a failed read confirms nothing', async () => {
     const store = new MemoryLeaseStore();
     const a = replica('a', store);
