@@ -345,10 +345,23 @@ function lowerBound(samples: readonly DemandSample[], atMs: number): number {
   return low;
 }
 
-function isWeekend(atMs: number): boolean {
-  const day = new Date(atMs).getUTCDay();
+/**
+ * True on a Saturday or Sunday (UTC), as `new Date(atMs).getUTCDay()` says: day 0 of the epoch was
+ * a Thursday (ECMA-262, "Week Day"), so the week day is (days since the epoch + 4) mod 7. Computed,
+ * not through `Date`, because the forecast asks it for every past day of every window each minute
+ * (a tenth of a 30-day simulation through `Date`). A time `Date` cannot hold (not finite, beyond
+ * 8.64e15 ms) is not a weekend, as `getUTCDay()`'s NaN is neither 0 nor 6.
+ */
+export function isWeekend(atMs: number): boolean {
+  if (!(Math.abs(atMs) <= MAX_DATE_MS)) return false;
+  // `Date` truncates a fractional time toward zero before it counts days.
+  const days = Math.floor(Math.trunc(atMs) / DAY_MS);
+  const day = (((days + 4) % 7) + 7) % 7;
   return day === 0 || day === 6;
 }
+
+/** The largest time a `Date` holds, ms from the epoch (ECMA-262, "Time Values and Time Range"). */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * The pooled samples of [startMs, startMs + lead) on each past day, same kind of day first.

@@ -409,9 +409,14 @@ export class ClusterModel {
    * each node's load as `loadWeights` places it (a pending broker's load included).
    */
   producerCapacityNow(): number {
+    return this.producerCapacityOf(this.loadWeights());
+  }
+
+  /** `producerCapacityNow` from weights `loadWeights` returned for the placement as it stands. */
+  private producerCapacityOf(weights: ReturnType<ClusterModel['loadWeights']>): number {
     const { facts } = this;
     let most = 0;
-    for (const weight of this.loadWeights().byNode.values()) most = Math.max(most, weight);
+    for (const weight of weights.byNode.values()) most = Math.max(most, weight);
     if (most <= EPSILON) return 0;
     return (facts.nodeBaselineMiBps * facts.brokers) / (facts.replicationFactor * most);
   }
@@ -471,7 +476,8 @@ export class ClusterModel {
       this.underReplicatedByTick[this.tickIndex] = moving * facts.partitionsPerBroker;
     }
     if (minute >= 0 && minute < this.series.capacityMiBps.length) {
-      const capacity = this.producerCapacityNow();
+      // Nothing moved since `weights` was taken: the same placement, one pass over the brokers.
+      const capacity = this.producerCapacityOf(weights);
       if (capacity < this.series.capacityMiBps[minute])
         this.series.capacityMiBps[minute] = capacity;
       nodeCounts.forEach((count, zoneIndex) => {

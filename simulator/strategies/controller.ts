@@ -119,6 +119,17 @@ export class ControllerStrategy implements DynamicStrategy {
     this.counts[key] = (this.counts[key] ?? 0) + 1;
   }
 
+  /**
+   * Every broker's health sampled now: `{ podName: nowMs }`. A loop, not `Object.fromEntries`,
+   * which cost a tenth of `observe` (bench/simulator.ts); the same object.
+   */
+  private healthSampledNow(): Record<string, number> {
+    const { cluster } = this;
+    const sampled: Record<string, number> = {};
+    for (const broker of cluster.brokers) sampled[broker.podName] = cluster.nowMs;
+    return sampled;
+  }
+
   /** What the controller's adapters would report now. */
   observe(): Observed {
     const { cluster } = this;
@@ -139,9 +150,7 @@ export class ControllerStrategy implements DynamicStrategy {
       kafkaReady: true,
       underReplicatedPartitions: cluster.underReplicatedObserved(),
       underMinIsrPartitions: 0,
-      healthSampledAtMs: Object.fromEntries(
-        cluster.brokers.map(broker => [broker.podName, cluster.nowMs]),
-      ),
+      healthSampledAtMs: this.healthSampledNow(),
       nodes: cluster.nodes.map(node => ({
         name: node.name,
         uid: node.uid,

@@ -5,6 +5,7 @@ import {
   forecastLeadTimeSeconds,
   forecastZone,
   FORECAST_CORRECTION_WINDOW_SECONDS,
+  isWeekend,
   todayFactor,
   type DemandSample,
   type ForecastConfig,
@@ -302,5 +303,42 @@ describe('forecastLeadTimeSeconds', () => {
         balancedNodeCounts: [1, 2, 4],
       }),
     ).toBe(120 + 9 * 150);
+  });
+});
+
+describe('isWeekend', () => {
+  const byDate = (atMs: number) => [0, 6].includes(new Date(atMs).getUTCDay());
+
+  it('says what Date says for any time, fractional, negative, at the edges and beyond', () => {
+    const edges = [
+      0,
+      -0,
+      -0.5,
+      0.5,
+      -1,
+      DAY_MS - 0.5,
+      -DAY_MS + 0.5,
+      8.64e15,
+      -8.64e15,
+      8.64e15 + 1,
+    ];
+    for (const atMs of [...edges, NaN, Infinity, -Infinity])
+      expect(isWeekend(atMs)).toBe(byDate(atMs));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ min: -8.7e15, max: 8.7e15, noNaN: true }),
+          fc.integer({ min: -1e13, max: 1e13 }),
+          fc.integer({ min: -4000, max: 4000 }).map(day => day * DAY_MS + (day % 3) - 1),
+        ),
+        atMs => isWeekend(atMs) === byDate(atMs),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('names Saturday and Sunday only (a week from Monday 2024-01-01)', () => {
+    const days = [0, 1, 2, 3, 4, 5, 6].map(day => isWeekend(MONDAY + day * DAY_MS + 1));
+    expect(days).toEqual([false, false, false, false, false, true, true]);
   });
 });
