@@ -10,11 +10,13 @@
  *   only error (preview.test.ts); every other command must succeed. `PULUMI_SKIP_CONFIRMATIONS`
  *   stands for the answers a terminal would give;
  * - each stack file (`Pulumi.<stack>.yaml`, "ready for `pulumi stack init <stack>`") is picked up
- *   by `pulumi stack init <stack>`: the stack's config is the file's.
+ *   by `pulumi stack init <stack>`: the stack's config is the file's;
+ * - without a terminal, `stack init` on a file backend stops with the message docs/deploy-to-aws.md
+ *   quotes unless `PULUMI_CONFIG_PASSPHRASE` or `PULUMI_CONFIG_PASSPHRASE_FILE` is set.
  * The program side of the same commands (config keys read, outputs exported) is checked without
  * the CLI in test/stacks/documented-pulumi.test.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
@@ -164,6 +166,22 @@ describeEngine('the documented pulumi commands under the real CLI', () => {
       );
       expect({ file, config: actual }).toEqual({ file, config: expected });
     }
+  });
+
+  it('without a terminal, stack init needs PULUMI_CONFIG_PASSPHRASE or _FILE, and stops with the documented message', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy-to-aws.md'), 'utf8');
+    const documented = /`stack init` stops with "([^"]+)"/.exec(doc)?.[1];
+    expect(documented).toBeDefined();
+    const withoutPassphrase = await sandbox.run(['stack', 'init', 'no-passphrase'], {
+      env: { PULUMI_CONFIG_PASSPHRASE: undefined },
+    });
+    expect(withoutPassphrase.code).not.toBe(0);
+    expect(withoutPassphrase.stderr).toContain(documented);
+    const passphraseFile = join(sandbox.projectDir, '..', 'passphrase');
+    writeFileSync(passphraseFile, 'engine-tier\n');
+    await mustRun(sandbox, ['stack', 'init', 'passphrase-file'], {
+      env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile },
+    });
   });
 
   const sequences = blockSequences();
