@@ -178,7 +178,7 @@ describeEngine('zones against the last deployment, under the real engine', () =>
  * is named without its project and a StackReference name may hold no `/` (the CLI warns that the
  * layout is deprecated, https://github.com/pulumi/pulumi/issues/19566, but 3.248.0 still uses it).
  * The program must still read its last deployment there, not stop every run at the StackReference.
- * Cost: one stand-in `up` and one refused preview (about 20 s of CPU).
+ * Cost: one stand-in `up` and one refused preview, about 30 s of CPU.
  */
 describeEngine('zones against the last deployment, on a file backend in the legacy layout', () => {
   let sandbox: EngineSandbox;
