@@ -31,7 +31,8 @@ export interface KafkaEksPlatformMocksOptions {
 /**
  * Mocks for `pulumi.runtime.setMocks(kafkaEksPlatformMocks(), project, stack, false,
  * MOCK_ORGANIZATION)`; call it before importing the program. The organization (any name) is needed
- * when the program calls `refuseMovedZones`, which names its stack `<organization>/<project>/<stack>`.
+ * when the program calls `refuseMovedZones`, which names its stack `<organization>/<project>/<stack>`
+ * (`<stack>` alone for `MOCK_ORGANIZATION`, the organization every DIY backend reports).
  * @param onResource called with every resource the program registers (type, name, inputs), to
  *   record them for assertions; not called for a StackReference, which the engine reads and never
  *   creates.

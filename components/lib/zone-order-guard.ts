@@ -28,8 +28,22 @@ export const LAST_DEPLOYMENT_REFERENCE = 'last-deployment';
 const OUTPUT_OF_EVERY_VERSION = 'clusterName';
 
 /**
- * `<organization>/<project>/<stack>` of the running stack (the file backend's organization is
- * `organization`).
+ * The organization every DIY backend (file, S3, Azure Blob, GCS, PostgreSQL; what `pulumi login
+ * --local` gives) reports; Pulumi Cloud reports the stack's real organization.
+ */
+export const DIY_BACKEND_ORGANIZATION = 'organization';
+
+/**
+ * The name of the running stack for a StackReference to it, in a form the backend accepts:
+ * - Pulumi Cloud: `<organization>/<project>/<stack>` (a shorter name would resolve against the
+ *   user's default organization, not necessarily the stack's).
+ * - DIY backends (organization {@link DIY_BACKEND_ORGANIZATION}): the bare `<stack>`. A DIY state
+ *   in the legacy layout (made by a CLI from before project-scoped DIY stacks, early 2023, and
+ *   kept by `pulumi login --local` on such a `~/.pulumi`) refuses any name with a `/` ("a stack
+ *   name may only contain alphanumeric, hyphens, underscores, or periods"), which stopped every
+ *   preview and up there; the project layout resolves a bare name within the current project. Both checked under the real engine
+ *   (test/engine/zone-order.test.ts); the legacy layout's deprecation:
+ *   https://github.com/pulumi/pulumi/issues/19566.
  * @throws Error naming the fix when the organization is unknown, which happens only under mocks
  *   set up without one (the engine always gives it).
  */
@@ -42,7 +56,9 @@ function currentStackName(): string {
       `refuseMovedZones reads the stack's own last deployment, named <organization>/<project>/<stack>, and the organization is unknown (${error instanceof Error ? error.message : String(error)}). Fix: under Pulumi mocks, pass an organization as the fifth argument of pulumi.runtime.setMocks, for example MOCK_ORGANIZATION from kafka-eks-autoscaling/testing`,
     );
   }
-  return `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  return organization === DIY_BACKEND_ORGANIZATION
+    ? pulumi.getStack()
+    : `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
 /**
@@ -55,7 +71,8 @@ function currentStackName(): string {
  * (`zoneOrder`), or the next run has nothing to compare with and passes as a first deployment.
  * The warning for a deployment made before the program exported `zoneOrder` shows only when that
  * deployment exported `clusterName`. One StackReference, logical name `last-deployment`, to the
- * running stack (`<organization>/<project>/<stack>`); call it once per program.
+ * running stack (`<organization>/<project>/<stack>` on Pulumi Cloud, `<stack>` on a DIY backend);
+ * call it once per program.
  * @param zones the spec's `zones`, in order.
  * @throws pulumi.RunError (the engine prints the message alone) naming `zones`, both lists and the
  *   fix, or naming the output when `zoneOrder` is not a list of zone names.

@@ -38,6 +38,36 @@ async function guard(
   return { error, isRunError };
 }
 
+/** The `name` input of the StackReference `refuseMovedZones` reads, in a mocked stack `mine/prod`. */
+async function referencedStackName(organization: string): Promise<unknown> {
+  let name: unknown;
+  await jest.isolateModulesAsync(async () => {
+    const pulumi = await import('@pulumi/pulumi');
+    const { kafkaEksPlatformMocks } = await import('../../api/testing');
+    const { refuseMovedZones } = await import('../../api/pulumi');
+    const mocks = kafkaEksPlatformMocks(undefined, {});
+    await pulumi.runtime.setMocks(
+      {
+        newResource: args => {
+          if (args.type === 'pulumi:pulumi:StackReference') name = args.inputs['name'];
+          return mocks.newResource(args);
+        },
+        call: args => mocks.call(args),
+      },
+      'mine',
+      'prod',
+      false,
+      organization,
+    );
+    await pulumi.runtime.runInPulumiStack(async () => {
+      await refuseMovedZones(['a']);
+      return undefined;
+    });
+    await pulumi.runtime.disconnect();
+  });
+  return name;
+}
+
 describe('refuseMovedZones from kafka-eks-autoscaling/pulumi', () => {
   it('refuses zones that reorder the ones in the stack output ZONE_ORDER_OUTPUT (a RunError with the fix)', async () => {
     const { ZONE_ORDER_OUTPUT } = await import('../../api/pulumi');
@@ -65,5 +95,11 @@ describe('refuseMovedZones from kafka-eks-autoscaling/pulumi', () => {
     expect((error as Error).message).toContain(
       'Fix: under Pulumi mocks, pass an organization as the fifth argument of pulumi.runtime.setMocks, for example MOCK_ORGANIZATION from kafka-eks-autoscaling/testing',
     );
+  });
+  it('names its own stack in the form the backend accepts: <stack> on a DIY backend, <organization>/<project>/<stack> on Pulumi Cloud', async () => {
+    // Every DIY backend reports the organization "organization"; its legacy layout refuses a name
+    // with "/" (checked under the real engine by test/engine/zone-order.test.ts).
+    expect(await referencedStackName('organization')).toBe('prod');
+    expect(await referencedStackName('acme')).toBe('acme/mine/prod');
   });
 });

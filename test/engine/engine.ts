@@ -72,11 +72,13 @@ const PASSPHRASE = 'engine-tier';
 
 /**
  * Creates the sandbox and logs in to its file backend. `copyProject: false` leaves `projectDir`
- * empty, for tests that write their own project.
+ * empty, for tests that write their own project. `env` is added to every CLI run of the sandbox
+ * (login included), for example `PULUMI_DIY_BACKEND_LEGACY_LAYOUT` for a file backend in the
+ * layout of CLIs from before project-scoped DIY stacks (stacks named without their project).
  */
 export async function createSandbox(
   binaries: { pulumi: string; languageHost: string },
-  options: { copyProject: boolean } = { copyProject: true },
+  options: { copyProject?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<EngineSandbox> {
   const root = mkdtempSync(join(tmpdir(), 'kafka-eks-engine-'));
   const bin = join(root, 'bin');
@@ -87,7 +89,7 @@ export async function createSandbox(
   // The CLI finds the language host on the PATH under its plugin name.
   symlinkSync(binaries.languageHost, join(bin, 'pulumi-language-nodejs'));
   symlinkSync(binaries.pulumi, join(bin, 'pulumi'));
-  if (options.copyProject) {
+  if (options.copyProject ?? true) {
     for (const entry of readdirSync(REPO_ROOT)) {
       if (NOT_COPIED.has(entry) || /^Pulumi\.(?!yaml$|dev\.yaml$).*\.yaml$/.test(entry)) continue;
       cpSync(join(REPO_ROOT, entry), join(projectDir, entry), { recursive: true });
@@ -106,6 +108,7 @@ export async function createSandbox(
     // No ambient cloud credentials or backend can leak in.
     AWS_PROFILE: '',
     PULUMI_ACCESS_TOKEN: '',
+    ...options.env,
   };
   const run = (
     args: readonly string[],

@@ -100,29 +100,37 @@ function expectAccepted(result: CliResult): void {
   );
 }
 
+/**
+ * A new stack `STACK` whose last deployment, made by a real `pulumi up` of a stand-in program in
+ * the project, exported what the program exports for zones a, b, c; the spec set is those zones.
+ */
+async function deployStandIn(sandbox: EngineSandbox): Promise<void> {
+  const program = join(sandbox.projectDir, 'stacks', 'index.ts');
+  const realProgram = readFileSync(program, 'utf8');
+  await mustRun(sandbox, ['stack', 'init', STACK]);
+  await mustRun(sandbox, [
+    'config',
+    'set',
+    `${PROJECT}:spec`,
+    writeSpec(sandbox, 'abc.yaml', DEPLOYED),
+  ]);
+  writeFileSync(
+    program,
+    `export const zoneOrder = ${JSON.stringify(DEPLOYED)};\nexport const clusterName = 'orders-dev';\n`,
+  );
+  await mustRun(sandbox, ['up', '--yes', '--skip-preview', '--non-interactive']);
+  writeFileSync(program, realProgram);
+  expect(await stackOutputs(sandbox)).toEqual({ zoneOrder: DEPLOYED, clusterName: 'orders-dev' });
+}
+
 describeEngine('zones against the last deployment, under the real engine', () => {
   let sandbox: EngineSandbox;
 
   beforeAll(async () => {
     if (binaries === undefined) return;
     sandbox = await createSandbox(binaries);
-    const program = join(sandbox.projectDir, 'stacks', 'index.ts');
-    const realProgram = readFileSync(program, 'utf8');
     // GIVEN a stack whose last deployment exported zones a, b, c, made by a real `pulumi up`
-    await mustRun(sandbox, ['stack', 'init', STACK]);
-    await mustRun(sandbox, [
-      'config',
-      'set',
-      `${PROJECT}:spec`,
-      writeSpec(sandbox, 'abc.yaml', DEPLOYED),
-    ]);
-    writeFileSync(
-      program,
-      `export const zoneOrder = ${JSON.stringify(DEPLOYED)};\nexport const clusterName = 'orders-dev';\n`,
-    );
-    await mustRun(sandbox, ['up', '--yes', '--skip-preview', '--non-interactive']);
-    writeFileSync(program, realProgram);
-    expect(await stackOutputs(sandbox)).toEqual({ zoneOrder: DEPLOYED, clusterName: 'orders-dev' });
+    await deployStandIn(sandbox);
   });
   afterAll(() => sandbox?.dispose());
 
@@ -161,5 +169,39 @@ describeEngine('zones against the last deployment, under the real engine', () =>
     await mustRun(sandbox, ['stack', 'init', 'first']);
     await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, 'stacks/bac.yaml']);
     expectAccepted(await runJson(sandbox, 'preview'));
+  });
+});
+
+/**
+ * `pulumi login --local` (documented in docs/deploy-to-aws.md) on a `~/.pulumi` made by a CLI from
+ * before project-scoped DIY stacks (early 2023) keeps that state's legacy layout, in which a stack
+ * is named without its project and a StackReference name may hold no `/` (the CLI warns that the
+ * layout is deprecated, https://github.com/pulumi/pulumi/issues/19566, but 3.248.0 still uses it).
+ * The program must still read its last deployment there, not stop every run at the StackReference.
+ * Cost: one stand-in `up` and one refused preview, about 30 s of CPU.
+ */
+describeEngine('zones against the last deployment, on a file backend in the legacy layout', () => {
+  let sandbox: EngineSandbox;
+
+  beforeAll(async () => {
+    if (binaries === undefined) return;
+    sandbox = await createSandbox(binaries, {
+      env: {
+        PULUMI_DIY_BACKEND_LEGACY_LAYOUT: 'true',
+        PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_WARNING: 'true',
+      },
+    });
+    await deployStandIn(sandbox);
+  });
+  afterAll(() => sandbox?.dispose());
+
+  it('preview stops on [b, a, c] with the zones message (the deployed zoneOrder was read)', async () => {
+    await mustRun(sandbox, [
+      'config',
+      'set',
+      `${PROJECT}:spec`,
+      writeSpec(sandbox, 'bac.yaml', ['us-east-1b', 'us-east-1a', 'us-east-1c']),
+    ]);
+    expectRefused(await runJson(sandbox, 'preview'));
   });
 });

@@ -25,7 +25,7 @@ beforeAll(async () => {
     'kafka-platform-example',
     'test',
     false,
-    // Any organization: refuseMovedZones names the stack <organization>/<project>/<stack>.
+    // Any organization: refuseMovedZones needs one to name the stack (the mocks answer any name).
     MOCK_ORGANIZATION,
   );
 });
