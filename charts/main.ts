@@ -16,7 +16,7 @@ import { App } from 'cdk8s';
 import { writeHoldingSignals } from '../cli/hold-signals';
 import { processIo } from '../cli/io';
 import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
-import { publishInputs } from './publish';
+import { missingFluxFolders, publishInputs } from './publish';
 import { chartFiles, buildApp, type KubeObject } from './synth';
 import { previousOutputObjects, transitionReport } from './transitions';
 import { SpecError, formatIssue } from '../spec/errors';
@@ -52,9 +52,20 @@ async function publish(): Promise<void> {
     for (const warning of transitions.warnings) {
       process.stderr.write(`warning: ${formatIssue(warning)}\n`);
     }
+    const files = chartFiles(built);
+    const missing = missingFluxFolders(
+      loaded.spec,
+      built.flatMap(({ chart }) => chart.toJson() as KubeObject[]),
+      files.keys(),
+    );
+    if (missing.length > 0) {
+      process.stderr.write(
+        `warning: gitops.engine: "flux" syncs the folders ${missing.join(', ')} of gitops.path ${JSON.stringify(loaded.spec.gitops.path)}, which this one-file-per-chart output does not have, so Flux would report each path as not found; commit the kustomize tree of npm run synth -- --config <spec> --out <checkout>/${loaded.spec.gitops.path} instead (README, "Synth and GitOps")\n`,
+      );
+    }
     let report: WriteReport;
     try {
-      report = await writeHoldingSignals(() => writeOwnedFiles(chartFiles(built), out), {
+      report = await writeHoldingSignals(() => writeOwnedFiles(files, out), {
         command: 'cdk8s app',
         target: out,
         io: processIo,

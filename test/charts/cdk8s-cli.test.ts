@@ -139,6 +139,20 @@ describe('cdk8s CLI entry', () => {
     expect(readdirSync(out)).toEqual(['kafka.k8s.yaml']);
   });
 
+  it('warns that Flux finds none of its folders in the one-file-per-chart layout', () => {
+    // GIVEN a spec with gitops.engine: flux
+    const spec = join(work, 'flux.yaml');
+    const prod = readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8');
+    writeFileSync(spec, `${prod}gitops:\n  engine: flux\n  path: clusters/prod/kafka\n`);
+    // WHEN cdk8s synth publishes it
+    const result = cdk8sSynth(join(work, 'flux-out'), join(work, 'scratch-flux'), spec);
+    // THEN it publishes, and says which folders Flux would not find and what to commit instead
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(
+      /warning: gitops\.engine: "flux" syncs the folders [^\n]*\bgitops\b[^\n]*\boperators\b[^\n]*, which this one-file-per-chart output does not have[^\n]*npm run synth -- --config <spec> --out <checkout>\/clusters\/prod\/kafka/,
+    );
+  });
+
   it('refuses to publish into the scratch folder cdk8s-cli deletes', () => {
     const scratch = join(work, 'scratch-self');
     const result = cdk8sSynth(join(scratch, 'out'), scratch);
