@@ -55,6 +55,24 @@ export const PRICE_FIELDS: readonly (keyof Prices)[] = [
   'gp3PerMiBpsMonth',
 ];
 
+/** The region whose list prices the defaults are (instance table, EKS, NAT, NLB, gp3). */
+export const PRICE_TABLE_REGION = 'us-east-1';
+
+/**
+ * The prices that come from the us-east-1 defaults although the spec's region is another: every
+ * field `given` leaves out, except the Kafka node price when `nodes.kafka.capacity.pricePerHourUsd`
+ * sets it. Empty in `PRICE_TABLE_REGION`. Other regions list other prices (EC2, EBS, NAT and load
+ * balancer pricing is per region), so totals from these are estimates only.
+ */
+export function tablePricedFields(spec: PlatformSpec, given: Partial<Prices>): (keyof Prices)[] {
+  if (spec.region === PRICE_TABLE_REGION) return [];
+  return PRICE_FIELDS.filter(
+    field =>
+      given[field] === undefined &&
+      !(field === 'kafkaNodePerHour' && spec.nodes.kafka.capacity?.pricePerHourUsd !== undefined),
+  );
+}
+
 /**
  * Default prices for a spec.
  * @returns the prices, or the fields whose price is unknown (an instance type missing from the
