@@ -74,6 +74,19 @@ export function tablePricedFields(spec: PlatformSpec, given: Partial<Prices>): (
 }
 
 /**
+ * The warning for a Kafka node price taken from the us-east-1 instance table in a spec of another
+ * region (`simulate`, whose only price it is), naming `region`, the price used and the spec field
+ * that gives this region's; undefined in us-east-1 or with `nodes.kafka.capacity.pricePerHourUsd`.
+ */
+export function kafkaNodePriceRegionWarning(
+  spec: PlatformSpec,
+  plan: PlatformPlan = derivePlatform(spec),
+): string | undefined {
+  if (!tablePricedFields(spec, {}).includes('kafkaNodePerHour')) return undefined;
+  return `region: ${JSON.stringify(spec.region)}, but the Kafka node price ($${plan.nodeCapacity.pricePerHourUsd}/h for ${spec.nodes.kafka.instanceType}) is the ${PRICE_TABLE_REGION} list price of the built-in table, and ${spec.region} lists another, so every dollar figure is an estimate; set nodes.kafka.capacity.pricePerHourUsd to ${spec.region}'s price`;
+}
+
+/**
  * Default prices for a spec.
  * @returns the prices, or the fields whose price is unknown (an instance type missing from the
  *   table without a `nodes.kafka.capacity.pricePerHourUsd`, or an unknown system instance type).

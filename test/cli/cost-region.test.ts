@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { regionPriceWarning, runCost } from '../../cli/run/cost';
+import { runPlanCapacity } from '../../cli/run/plan-capacity';
+import { runSimulate } from '../../cli/run/simulate';
+import { checkSimulateOptions } from '../../cli/simulate-options';
 import { PRICE_TABLE_REGION } from '../../simulator/cost';
 import { parseSpec } from '../../spec/load';
 import { specInput } from '../util/specs';
@@ -79,5 +82,45 @@ describe('cost in a region other than the price table', () => {
       nodes: { kafka: { capacity: { pricePerHourUsd: 0.5 } } },
     });
     expect(regionPriceWarning(loaded.spec, {})).not.toMatch(/--kafka-node-per-hour/);
+  });
+
+  it('simulate and plan-capacity say so too, naming the spec field that gives the price', async () => {
+    // GIVEN a spec in eu-west-1 with the Kafka node price from the table
+    const config = specFile('eu-west-1');
+    // WHEN simulate and plan-capacity run
+    const simulated = capture();
+    const options = checkSimulateOptions({
+      config,
+      synthetic: 'daily:2',
+      peakMibps: '50',
+      days: '1',
+    });
+    expect(await runSimulate(options, simulated.io)).toBe(0);
+    const planned = capture();
+    runPlanCapacity({ config, peakMiBps: 50, troughMiBps: 20, json: false }, planned.io);
+    // THEN each warns on stderr with region and nodes.kafka.capacity.pricePerHourUsd
+    for (const err of [simulated.err, planned.err]) {
+      expect(err.join('')).toMatch(
+        /^warning: region: "eu-west-1", but .*us-east-1 list price.*nodes\.kafka\.capacity\.pricePerHourUsd/m,
+      );
+    }
+    // AND simulate is quiet once the spec gives the price
+    const priced = join(work, 'priced.yaml');
+    const base = specInput(3, 2);
+    writeFileSync(
+      priced,
+      stringify({
+        ...base,
+        region: 'eu-west-1',
+        zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+        nodes: { kafka: { capacity: { pricePerHourUsd: 0.2 } } },
+      }),
+    );
+    const quiet = capture();
+    await runSimulate(
+      checkSimulateOptions({ config: priced, synthetic: 'daily:2', peakMibps: '50', days: '1' }),
+      quiet.io,
+    );
+    expect(quiet.err.join('')).not.toMatch(/warning: region/);
   });
 });
