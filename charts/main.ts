@@ -13,6 +13,7 @@
  * Every error on stderr starts with the variable to change (`errorNamingVariable`).
  */
 import { App } from 'cdk8s';
+import { gitopsPathWarning } from '../cli/gitops-path';
 import { writeHoldingSignals } from '../cli/hold-signals';
 import { processIo } from '../cli/io';
 import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
@@ -52,6 +53,8 @@ async function publish(): Promise<void> {
     for (const warning of transitions.warnings) {
       process.stderr.write(`warning: ${formatIssue(warning)}\n`);
     }
+    const pathWarning = gitopsPathWarning(loaded.spec, out, 'PLATFORM_OUT');
+    if (pathWarning !== undefined) process.stderr.write(`warning: ${pathWarning}\n`);
     const files = chartFiles(built);
     const missing = missingFluxFolders(
       loaded.spec,

@@ -153,6 +153,22 @@ describe('cdk8s CLI entry', () => {
     );
   });
 
+  it('warns, naming PLATFORM_OUT, when it publishes beside gitops.path in a Git work tree', () => {
+    // GIVEN an Argo CD spec whose gitops.path is clusters/prod/kafka, and a checkout
+    const checkout = join(work, 'checkout');
+    mkdirSync(join(checkout, '.git'), { recursive: true });
+    const spec = join(work, 'argocd.yaml');
+    const prod = readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8');
+    writeFileSync(spec, `${prod}gitops:\n  engine: argocd\n  path: clusters/prod/kafka\n`);
+    // WHEN cdk8s synth publishes into another folder of that checkout
+    const result = cdk8sSynth(join(checkout, 'kafka'), join(work, 'scratch-argocd'), spec);
+    // THEN it publishes and says where Argo CD looks, with PLATFORM_OUT named as the input
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(
+      /warning: gitops\.path: "clusters\/prod\/kafka", but PLATFORM_OUT is \.\/kafka in the Git work tree [^\n]*; Argo CD will look in clusters\/prod\/kafka/,
+    );
+  });
+
   it('refuses to publish into the scratch folder cdk8s-cli deletes', () => {
     const scratch = join(work, 'scratch-self');
     const result = cdk8sSynth(join(scratch, 'out'), scratch);
