@@ -50,7 +50,8 @@ async function publish(): Promise<void> {
     if (transitions.problems.length > 0) {
       throw new SpecError(transitions.problems, `the platform spec (compared with ${out})`);
     }
-    for (const warning of transitions.warnings) {
+    // The spec's own warnings and the transition table's, as `kafka-eks synth` prints them.
+    for (const warning of [...loaded.warnings, ...transitions.warnings]) {
       process.stderr.write(`warning: ${formatIssue(warning)}\n`);
     }
     const pathWarning = gitopsPathWarning(loaded.spec, out, 'PLATFORM_OUT');

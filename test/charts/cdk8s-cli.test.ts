@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { synthPlatform } from '../../charts/synth';
+import { runSynth } from '../../cli/run/synth';
 import { exampleSpec } from '../util/specs';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -167,6 +168,45 @@ describe('cdk8s CLI entry', () => {
     expect(result.output).toMatch(
       /warning: gitops\.path: "clusters\/prod\/kafka", but PLATFORM_OUT is \.\/kafka in the Git work tree [^\n]*; Argo CD will look in clusters\/prod\/kafka/,
     );
+  });
+
+  it('prints every warning npm run synth prints for the same spec and change', async () => {
+    // GIVEN a spec with warnings of its own (2 zones: availability; the default image; no
+    // repository for Flux), published once, then changed so the transition table warns too
+    const spec = join(work, 'warned.yaml');
+    const before = [
+      'name: warned',
+      'region: eu-west-1',
+      'zones: [eu-west-1a, eu-west-1b]',
+      'kafka:',
+      '  brokers: 4',
+      '  external: { enabled: true, allowedCidrs: [10.0.0.0/8], authentication: tls }',
+      'gitops: { engine: flux }',
+      '',
+    ].join('\n');
+    const after = before.replace('authentication: tls', 'authentication: scram-sha-512');
+    const warningsOf = (output: string): string[] =>
+      output.split('\n').filter(line => line.startsWith('warning: '));
+    const viaCdk8s: string[] = [];
+    const viaSynth: string[] = [];
+    for (const [index, text] of [before, after].entries()) {
+      writeFileSync(spec, text);
+      // WHEN both publish it into their own folders
+      const published = cdk8sSynth(
+        join(work, 'warned-cdk8s'),
+        join(work, `scratch-w${index}`),
+        spec,
+      );
+      expect(published.status).toBe(0);
+      viaCdk8s.push(...warningsOf(published.output));
+      const stderr: string[] = [];
+      const io = { stdout: () => undefined, stderr: (line: string) => stderr.push(line) };
+      await runSynth({ config: spec, out: join(work, 'warned-synth'), json: false }, io);
+      viaSynth.push(...warningsOf(stderr.join('')));
+    }
+    // THEN cdk8s synth gives every warning synth gives (it adds its own about Flux folders)
+    expect(viaSynth.length).toBeGreaterThanOrEqual(4);
+    expect(viaCdk8s).toEqual(expect.arrayContaining(viaSynth));
   });
 
   it('refuses to publish into the scratch folder cdk8s-cli deletes', () => {
