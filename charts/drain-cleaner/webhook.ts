@@ -51,7 +51,7 @@ export const COMMON_NAME_MAX_BYTES = 64;
  * fits in `COMMON_NAME_MAX_BYTES`, else undefined (no common name). The API server verifies a
  * webhook's certificate by its DNS subject alternative names only (Go ignores the common name
  * since 1.15), so leaving it out changes nothing for the webhook; it only keeps cert-manager from
- * refusing the Certificate when `drainCleaner.namespace` is longer than 37 characters.
+ * refusing the Certificate when `drainCleaner.namespace` is longer than 38 characters.
  */
 export function servingCommonName(namespace: string): string | undefined {
   const [shortest] = servingDnsNames(namespace);
