@@ -13,10 +13,11 @@
  * Every error on stderr starts with the variable to change (`errorNamingVariable`).
  */
 import { App } from 'cdk8s';
+import { gitopsPathWarning } from '../cli/gitops-path';
 import { writeHoldingSignals } from '../cli/hold-signals';
 import { processIo } from '../cli/io';
 import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
-import { publishInputs } from './publish';
+import { missingFluxFolders, publishInputs } from './publish';
 import { chartFiles, buildApp, type KubeObject } from './synth';
 import { previousOutputObjects, transitionReport } from './transitions';
 import { SpecError, formatIssue } from '../spec/errors';
@@ -49,12 +50,26 @@ async function publish(): Promise<void> {
     if (transitions.problems.length > 0) {
       throw new SpecError(transitions.problems, `the platform spec (compared with ${out})`);
     }
-    for (const warning of transitions.warnings) {
+    // The spec's own warnings and the transition table's, as `kafka-eks synth` prints them.
+    for (const warning of [...loaded.warnings, ...transitions.warnings]) {
       process.stderr.write(`warning: ${formatIssue(warning)}\n`);
+    }
+    const pathWarning = gitopsPathWarning(loaded.spec, out, 'PLATFORM_OUT');
+    if (pathWarning !== undefined) process.stderr.write(`warning: ${pathWarning}\n`);
+    const files = chartFiles(built);
+    const missing = missingFluxFolders(
+      loaded.spec,
+      built.flatMap(({ chart }) => chart.toJson() as KubeObject[]),
+      files.keys(),
+    );
+    if (missing.length > 0) {
+      process.stderr.write(
+        `warning: gitops.engine: "flux" syncs the folders ${missing.join(', ')} of gitops.path ${JSON.stringify(loaded.spec.gitops.path)}, which this one-file-per-chart output does not have, so Flux would report each path as not found; commit the kustomize tree of npm run synth -- --config <spec> --out <checkout>/${loaded.spec.gitops.path} instead (README, "Synth and GitOps")\n`,
+      );
     }
     let report: WriteReport;
     try {
-      report = await writeHoldingSignals(() => writeOwnedFiles(chartFiles(built), out), {
+      report = await writeHoldingSignals(() => writeOwnedFiles(files, out), {
         command: 'cdk8s app',
         target: out,
         io: processIo,

@@ -2,6 +2,15 @@
 import { relative, resolve } from 'node:path';
 import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../cli/paths';
 import { DEFAULT_SPEC_FILE } from '../stacks/defaults';
+import type { PlatformSpec } from '../spec/schema';
+import { fluxPath } from './gitops-chart';
+import { FLUX_KUSTOMIZE_API_VERSION } from './operators/gitops';
+import type { KubeObject } from './synth';
+
+/** The folder of the output the root Flux Kustomization syncs (`<gitops.path>/gitops`). */
+const GITOPS_ENTRY_FOLDER = 'gitops';
+/** API group of Flux's Kustomization, as the start of `apiVersion`. */
+const FLUX_KUSTOMIZE_GROUP = `${FLUX_KUSTOMIZE_API_VERSION.split('/')[0] ?? ''}/`;
 
 /** Default publish folder of `cdk8s synth`. */
 export const DEFAULT_CDK8S_PUBLISH_FOLDER = 'dist-cdk8s';
@@ -68,4 +77,34 @@ export function publishInputs(env: Readonly<Record<string, string | undefined>>)
   }
   if (problems.length > 0) throw new PublishInputError(problems);
   return { spec, out };
+}
+
+/**
+ * Folders a Flux sync of this output would look for and not find: for `gitops.engine: flux`, the
+ * root Kustomization's `gitops/` folder and the folder of every Flux `Kustomization`'s `spec.path`
+ * in `objects` (paths relative to the repository root, `./<gitops.path>/<folder>`, see
+ * `fluxPath`), checked against `files` (paths relative to the publish folder, which stands for
+ * `gitops.path`). `npm run synth` writes each of them as a folder; `cdk8s synth` publishes one
+ * `<chart>.k8s.yaml` per chart and so none, and Flux would then report every path as not found.
+ * Other engines: always empty (Argo CD syncs the folder itself, its files flat or through a
+ * kustomization.yaml).
+ * @returns the missing folders, relative to `gitops.path`, sorted; empty when Flux finds them all
+ */
+export function missingFluxFolders(
+  spec: PlatformSpec,
+  objects: readonly KubeObject[],
+  files: Iterable<string>,
+): string[] {
+  if (spec.gitops.engine !== 'flux') return [];
+  const root = fluxPath(spec.gitops.path, '');
+  const folders = new Set([GITOPS_ENTRY_FOLDER]);
+  for (const object of objects) {
+    if (object.kind !== 'Kustomization' || !object.apiVersion.startsWith(FLUX_KUSTOMIZE_GROUP)) {
+      continue;
+    }
+    const path = (object as { spec?: { path?: unknown } }).spec?.path;
+    if (typeof path === 'string' && path.startsWith(root)) folders.add(path.slice(root.length));
+  }
+  const held = [...files];
+  return [...folders].filter(folder => !held.some(file => file.startsWith(`${folder}/`))).sort();
 }

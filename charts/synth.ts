@@ -2,6 +2,7 @@
  * Synthesizes the whole platform in memory: objects per component, and the files of a
  * kustomize-ready output folder. Writing to disk is `output.ts`'s job.
  */
+import { createHash } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
 import type { LoadedSpec } from '../spec/load';
 import { components } from './registry';
@@ -43,10 +44,29 @@ export function buildApp(
   return built;
 }
 
-/** File name of one object inside its component folder: `<kind>-<namespace?>-<name>.yaml`. */
+/**
+ * Longest file name, bytes, that every file system a GitOps checkout lands on takes (Linux
+ * NAME_MAX, and 255 on macOS and Windows too).
+ */
+export const FILE_NAME_MAX_BYTES = 255;
+/** Hex digits of the SHA-256 that stand in for the cut part of a long file name. */
+const FILE_NAME_HASH_DIGITS = 8;
+
+/**
+ * File name of one object inside its component folder: `<kind>-<namespace?>-<name>.yaml`. A name
+ * that would be longer than `FILE_NAME_MAX_BYTES` (a Kafka topic's KafkaTopic may be named by up to
+ * 249 characters, a namespace up to 63) keeps its first characters and ends in `-` and 8 hex
+ * digits of the SHA-256 of the whole name, so it fits, stays deterministic and stays distinct;
+ * every shorter name is unchanged. Object names are ASCII (DNS-1123), so characters are bytes.
+ */
 export function objectFileName(object: KubeObject): string {
   const parts = [object.kind.toLowerCase(), object.metadata.namespace, object.metadata.name];
-  return `${parts.filter(part => part !== undefined && part !== '').join('-')}.yaml`;
+  const base = parts.filter(part => part !== undefined && part !== '').join('-');
+  const whole = `${base}.yaml`;
+  if (Buffer.byteLength(whole, 'utf8') <= FILE_NAME_MAX_BYTES) return whole;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, FILE_NAME_HASH_DIGITS);
+  const keep = FILE_NAME_MAX_BYTES - '.yaml'.length - hash.length - 1;
+  return `${base.slice(0, keep)}-${hash}.yaml`;
 }
 
 /** YAML that YAML 1.1 and 1.2 readers read alike (see `yaml.ts`). */

@@ -59,6 +59,12 @@
  *   the desired one (`isSDKLoadBalancerRequiresReplacement` in its deployer; its documentation says
  *   so since kubernetes-sigs/aws-load-balancer-controller#4860), so every broker NLB and the
  *   bootstrap NLB get new names and addresses;
+ * - (warning) a listener of the previous output leaves, or changes its authentication type or TLS
+ *   (`listenerChange`): a client speaks one security protocol (SSL with a client certificate,
+ *   SASL_SSL with SCRAM), and a Strimzi `KafkaUser` holds one kind of credential
+ *   (`spec.authentication.type`), so every client connected through that listener fails until it
+ *   gets new credentials or another address; a listener that leaves takes its Services, and with
+ *   them the AWS Load Balancer Controller's NLBs, along;
  * - (warning) the cluster-wide `min.insync.replicas` changes: with Eligible Leader Replicas on
  *   (KIP-966, on by default in clusters created at Kafka 4.1 or later) Kafka refuses it per broker
  *   and clears every partition's eligible leader replicas when the cluster value changes
@@ -397,6 +403,71 @@ function externalSchemeOf(kafka: KubeObject): string | undefined {
   return typeof scheme === 'string' ? scheme : undefined;
 }
 
+/** A listener of a Kafka resource as the change rule reads it. */
+interface ListenerFacts {
+  readonly name: string;
+  readonly port: unknown;
+  readonly authentication: string | undefined;
+  readonly tls: boolean;
+}
+
+/** The listeners of a Kafka resource by name; an empty map when it has none. */
+function listenersOf(kafka: KubeObject): Map<string, ListenerFacts> {
+  const listeners = field(kafka, 'spec', 'kafka', 'listeners');
+  const byName = new Map<string, ListenerFacts>();
+  if (!Array.isArray(listeners)) return byName;
+  for (const listener of listeners as unknown[]) {
+    const name = field(listener, 'name');
+    if (typeof name !== 'string') continue;
+    const type = field(listener, 'authentication', 'type');
+    byName.set(name, {
+      name,
+      port: field(listener, 'port'),
+      authentication: typeof type === 'string' ? type : undefined,
+      tls: field(listener, 'tls') === true,
+    });
+  }
+  return byName;
+}
+
+/** Name of the Strimzi listener `kafka.external` renders (charts/kafka). */
+const EXTERNAL_LISTENER = 'external';
+
+/**
+ * The change of one listener between two outputs that cuts off its connected clients, or
+ * undefined: the listener leaves, or its authentication type or TLS changes (see the file
+ * comment). The path is the spec field that sets it (`kafka.external.*` for the external
+ * listener; the internal listeners are fixed by the platform, so `kafka` for them).
+ */
+function listenerChange(
+  before: ListenerFacts,
+  after: ListenerFacts | undefined,
+): SpecIssue | undefined {
+  const isExternal = before.name === EXTERNAL_LISTENER;
+  const clients = `every client connected through it fails until it moves`;
+  if (after === undefined) {
+    return {
+      path: isExternal ? 'kafka.external.enabled' : 'kafka',
+      message: `${isExternal ? 'false removes' : 'the output removes'} the ${before.name} listener (port ${String(before.port)}) of the previous output; Strimzi deletes its Services${isExternal ? ', so the AWS Load Balancer Controller deletes every broker NLB and the bootstrap NLB' : ''}, and ${clients} to another listener; move the clients first${isExternal ? ', or keep true' : ''}`,
+    };
+  }
+  const was = before.authentication ?? 'none';
+  const now = after.authentication ?? 'none';
+  if (was !== now) {
+    return {
+      path: isExternal ? 'kafka.external.authentication' : 'kafka',
+      message: `${showValue(now)} replaces the ${showValue(was)} authentication of the ${before.name} listener in the previous output; a client authenticates with one security protocol and a Strimzi KafkaUser holds one kind of credential (spec.authentication.type), so once the brokers have rolled ${clients} to KafkaUsers and client settings of the new type; create those users and switch the clients first${isExternal ? `, or keep ${showValue(was)}` : ''}`,
+    };
+  }
+  if (before.tls !== after.tls) {
+    return {
+      path: isExternal ? 'kafka.external' : 'kafka',
+      message: `TLS turns ${after.tls ? 'on' : 'off'} on the ${before.name} listener of the previous output; a client's security protocol names TLS or not, so once the brokers have rolled ${clients} to the new protocol`,
+    };
+  }
+  return undefined;
+}
+
 /** Which spec field sets a gp3 StorageClass parameter (`charts/storage-chart.ts`). */
 const STORAGE_PARAMETER_FIELDS: Readonly<Record<string, string>> = {
   iops: 'kafka.storage.iops',
@@ -557,6 +628,21 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       return {
         path: topicPath(spec, after, 'name'),
         message: `topic ${showValue(topicNameOf(after))} gets the KafkaTopic ${showValue(after.metadata.name)} instead of the ${showValue(before.metadata.name)} of the previous output; GitOps prunes ${showValue(before.metadata.name)}, and the Topic Operator deletes the topic with all its records when a KafkaTopic that manages it is deleted (strimzi-kafka-operator#1593, #2775); annotate ${showValue(before.metadata.name)} with strimzi.io/managed: "false" before applying this output`,
+      };
+    },
+  },
+  {
+    kind: 'Kafka',
+    severity: 'warning',
+    check: (before, after) => {
+      const next = listenersOf(after);
+      const changes = [...listenersOf(before).values()]
+        .map(listener => listenerChange(listener, next.get(listener.name)))
+        .filter((issue): issue is SpecIssue => issue !== undefined);
+      if (changes.length <= 1) return changes[0];
+      return {
+        path: changes[0]?.path ?? 'kafka',
+        message: changes.map(change => `${change.path}: ${change.message}`).join('; '),
       };
     },
   },

@@ -35,9 +35,15 @@ export function gitWorkTreeOf(path: string): string | undefined {
 /**
  * The warning (one paragraph: both folders and both fixes) when the spec has a GitOps engine,
  * `outDir` lies in a Git work tree, and its path there is not `gitops.path`; undefined otherwise.
- * `gitops.path` is compared without its `./` (`.` is the work tree's root).
+ * `gitops.path` is compared without its `./` (`.` is the work tree's root). `outName` is the input
+ * that named `outDir`, as the message shows it: `--out` for `kafka-eks synth` (default),
+ * `PLATFORM_OUT` for `cdk8s synth` (charts/main.ts).
  */
-export function gitopsPathWarning(spec: PlatformSpec, outDir: string): string | undefined {
+export function gitopsPathWarning(
+  spec: PlatformSpec,
+  outDir: string,
+  outName = '--out',
+): string | undefined {
   if (spec.gitops.engine === 'none') return undefined;
   const root = gitWorkTreeOf(outDir);
   if (root === undefined) return undefined;
@@ -46,7 +52,7 @@ export function gitopsPathWarning(spec: PlatformSpec, outDir: string): string | 
   if (actual === wanted) return undefined;
   const shown = actual === '' ? '.' : `./${actual}`;
   return (
-    `gitops.path: "${spec.gitops.path}", but --out is ${shown} in the Git work tree ${root}; ` +
+    `gitops.path: "${spec.gitops.path}", but ${outName} is ${shown} in the Git work tree ${root}; ` +
     `${spec.gitops.engine === 'flux' ? 'Flux' : 'Argo CD'} will look in ${spec.gitops.path} and never see this output. ` +
     `Set gitops.path: ${shown} in the spec, or synth into ${join(root, wanted)}`
   );

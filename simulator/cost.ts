@@ -55,6 +55,37 @@ export const PRICE_FIELDS: readonly (keyof Prices)[] = [
   'gp3PerMiBpsMonth',
 ];
 
+/** The region whose list prices the defaults are (instance table, EKS, NAT, NLB, gp3). */
+export const PRICE_TABLE_REGION = 'us-east-1';
+
+/**
+ * The prices that come from the us-east-1 defaults although the spec's region is another: every
+ * field `given` leaves out, except the Kafka node price when `nodes.kafka.capacity.pricePerHourUsd`
+ * sets it. Empty in `PRICE_TABLE_REGION`. Other regions list other prices (EC2, EBS, NAT and load
+ * balancer pricing is per region), so totals from these are estimates only.
+ */
+export function tablePricedFields(spec: PlatformSpec, given: Partial<Prices>): (keyof Prices)[] {
+  if (spec.region === PRICE_TABLE_REGION) return [];
+  return PRICE_FIELDS.filter(
+    field =>
+      given[field] === undefined &&
+      !(field === 'kafkaNodePerHour' && spec.nodes.kafka.capacity?.pricePerHourUsd !== undefined),
+  );
+}
+
+/**
+ * The warning for a Kafka node price taken from the us-east-1 instance table in a spec of another
+ * region (`simulate`, whose only price it is), naming `region`, the price used and the spec field
+ * that gives this region's; undefined in us-east-1 or with `nodes.kafka.capacity.pricePerHourUsd`.
+ */
+export function kafkaNodePriceRegionWarning(
+  spec: PlatformSpec,
+  plan: PlatformPlan = derivePlatform(spec),
+): string | undefined {
+  if (!tablePricedFields(spec, {}).includes('kafkaNodePerHour')) return undefined;
+  return `region: ${JSON.stringify(spec.region)}, but the Kafka node price ($${plan.nodeCapacity.pricePerHourUsd}/h for ${spec.nodes.kafka.instanceType}) is the ${PRICE_TABLE_REGION} list price of the built-in table, and ${spec.region} lists another, so every dollar figure is an estimate; set nodes.kafka.capacity.pricePerHourUsd to ${spec.region}'s price`;
+}
+
 /**
  * Default prices for a spec.
  * @returns the prices, or the fields whose price is unknown (an instance type missing from the

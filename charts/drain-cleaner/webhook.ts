@@ -40,10 +40,36 @@ export function caCertificateSpec(validityDays: number): Record<string, unknown>
   };
 }
 
+/**
+ * Longest subject common name cert-manager's webhook accepts, bytes: RFC 5280's `ub-common-name`
+ * ("spec.commonName: Too long: must have at most 64 bytes"; cryostatio/cryostat-operator#964).
+ */
+export const COMMON_NAME_MAX_BYTES = 64;
+
+/**
+ * Subject common name of the serving certificate: the Service's `<name>.<namespace>.svc` when it
+ * fits in `COMMON_NAME_MAX_BYTES`, else undefined (no common name). The API server verifies a
+ * webhook's certificate by its DNS subject alternative names only (Go ignores the common name
+ * since 1.15), so leaving it out changes nothing for the webhook; it only keeps cert-manager from
+ * refusing the Certificate when `drainCleaner.namespace` is longer than 38 characters.
+ */
+export function servingCommonName(namespace: string): string | undefined {
+  const [shortest] = servingDnsNames(namespace);
+  return shortest !== undefined && Buffer.byteLength(shortest, 'utf8') <= COMMON_NAME_MAX_BYTES
+    ? shortest
+    : undefined;
+}
+
+/**
+ * Spec of the serving Certificate: `dnsNames` the Service's names (`servingDnsNames`), the common
+ * name only where it fits (`servingCommonName`), a year's validity renewed a month early, ECDSA
+ * P-256 keys rotated on renewal, issued by the CA issuer.
+ */
 export function servingCertificateSpec(namespace: string): Record<string, unknown> {
+  const commonName = servingCommonName(namespace);
   return {
     secretName: DRAIN_CLEANER_TLS_SECRET,
-    commonName: `${DRAIN_CLEANER_NAME}.${namespace}.svc`,
+    ...(commonName === undefined ? {} : { commonName }),
     dnsNames: servingDnsNames(namespace),
     duration: `${SERVING_VALIDITY_HOURS}h`,
     renewBefore: `${SERVING_RENEW_BEFORE_HOURS}h`,

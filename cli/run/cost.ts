@@ -3,10 +3,18 @@
  * nodes, system nodes, EKS control plane, NAT gateways, NLBs, EBS), from the instance table and
  * us-east-1 list prices (`simulator/cost.ts`); any price can be overridden.
  */
-import { defaultPrices, formatLevelCosts, levelCosts, type Prices } from '../../simulator/cost';
+import {
+  defaultPrices,
+  formatLevelCosts,
+  levelCosts,
+  PRICE_TABLE_REGION,
+  tablePricedFields,
+  type Prices,
+} from '../../simulator/cost';
+import type { PlatformSpec } from '../../spec/schema';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
-import type { CliIo } from '../io';
+import { printWarnings, type CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem } from '../paths';
 import { PRICE_FLAGS } from '../price-flags';
 
@@ -41,10 +49,27 @@ export function runCost(options: CostOptions, io: CliIo): number {
   // Every field is set: the defaults lack only `missing`, and the command line gave those.
   const prices = { ...defaults.prices, ...options.prices } as Prices;
   const levels = levelCosts(loaded.spec, prices, loaded.plan);
+  const regionWarning = regionPriceWarning(loaded.spec, options.prices);
+  printWarnings(io, regionWarning === undefined ? [] : [regionWarning]);
   io.stdout(
     options.json
       ? `${JSON.stringify({ prices, levels }, null, 2)}\n`
       : `${formatLevelCosts(loaded.spec, levels)}\n`,
   );
   return EXIT_CODES.ok;
+}
+
+/**
+ * The warning for prices taken from the us-east-1 defaults in a spec of another region
+ * (`tablePricedFields`), naming `region`, its value and the flags that give this region's prices;
+ * undefined when every price is this region's (or the region is us-east-1).
+ */
+export function regionPriceWarning(spec: PlatformSpec, given: Partial<Prices>): string | undefined {
+  const fields = tablePricedFields(spec, given);
+  if (fields.length === 0) return undefined;
+  const flags = fields.map(field => `--${PRICE_FLAGS[field]}`).join(', ');
+  const kafkaNode = fields.includes('kafkaNodePerHour')
+    ? ' (the Kafka node price also as nodes.kafka.capacity.pricePerHourUsd in the spec)'
+    : '';
+  return `region: ${JSON.stringify(spec.region)}, but the prices are ${PRICE_TABLE_REGION} list prices (the built-in tables), and ${spec.region} lists other prices, so these totals are estimates; give ${spec.region}'s with ${flags}${kafkaNode}`;
 }

@@ -11,7 +11,7 @@ import {
   type CapacityOption,
   type PlanningInput,
 } from '../../simulator/capacity-plan';
-import { defaultPrices } from '../../simulator/cost';
+import { defaultPrices, PRICE_TABLE_REGION } from '../../simulator/cost';
 import { knownInstanceTypes } from '../../spec/instance-types';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
@@ -102,6 +102,11 @@ export function runPlanCapacity(options: PlanCapacityOptions, io: CliIo): number
   const current = evaluateOption(input, spec.nodes.kafka.instanceType, plan.brokersPerZone);
   // The current layout's warnings, on stderr in both modes; the JSON keeps them in `current`.
   printWarnings(io, current?.warnings ?? []);
+  if (spec.region !== PRICE_TABLE_REGION) {
+    printWarnings(io, [
+      `region: ${JSON.stringify(spec.region)}, but every instance price compared here is the ${PRICE_TABLE_REGION} list price of the built-in table (and so is the NLB price), and ${spec.region} lists others, so the dollar figures and the ranking are estimates; nodes.kafka.capacity.pricePerHourUsd prices only the spec's own type, in simulate and cost`,
+    ]);
+  }
   const choices = capacityOptions(input);
   const refused = knownInstanceTypes.flatMap(type =>
     BROKERS_PER_ZONE_CHOICES.map(brokers => evaluateOption(input, type, brokers)).filter(

@@ -6,6 +6,7 @@
 import { loadSpecFile } from '../../spec/load';
 import type { DemandSeries } from '../../simulator/demand';
 import { SimulationInputError } from '../../simulator/errors';
+import { kafkaNodePriceRegionWarning } from '../../simulator/cost';
 import { formatReport } from '../../simulator/report';
 import { simulate } from '../../simulator/simulate';
 import { formatSweep, sweep } from '../../simulator/sweep';
@@ -13,7 +14,7 @@ import { syntheticDemand } from '../../simulator/synthetic';
 import { loadTraceFile } from '../../simulator/trace';
 import { CliInputError, EXIT_CODES } from '../errors';
 import { writeHoldingSignals } from '../hold-signals';
-import type { CliIo } from '../io';
+import { printWarnings, type CliIo } from '../io';
 import type { SimulateOptions } from '../simulate-options';
 
 /**
@@ -34,6 +35,8 @@ export async function runSimulate(options: SimulateOptions, io: CliIo): Promise<
 
 async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<number> {
   const loaded = loadSpecFile(options.configFile);
+  const priceWarning = kafkaNodePriceRegionWarning(loaded.spec, loaded.plan);
+  printWarnings(io, priceWarning === undefined ? [] : [priceWarning]);
   const demand: DemandSeries =
     options.load.kind === 'trace'
       ? loadTraceFile(options.load.file, { peakMiBps: options.peakMiBps, days: options.days })

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { synthPlatform } from '../../charts/synth';
+import { runSynth } from '../../cli/run/synth';
 import { exampleSpec } from '../util/specs';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -137,6 +138,75 @@ describe('cdk8s CLI entry', () => {
     expect(inTheWay.output).toContain('(or choose another output folder)');
     expect(`${noSpec.output}${inTheWay.output}`).not.toContain('--out');
     expect(readdirSync(out)).toEqual(['kafka.k8s.yaml']);
+  });
+
+  it('warns that Flux finds none of its folders in the one-file-per-chart layout', () => {
+    // GIVEN a spec with gitops.engine: flux
+    const spec = join(work, 'flux.yaml');
+    const prod = readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8');
+    writeFileSync(spec, `${prod}gitops:\n  engine: flux\n  path: clusters/prod/kafka\n`);
+    // WHEN cdk8s synth publishes it
+    const result = cdk8sSynth(join(work, 'flux-out'), join(work, 'scratch-flux'), spec);
+    // THEN it publishes, and says which folders Flux would not find and what to commit instead
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(
+      /warning: gitops\.engine: "flux" syncs the folders [^\n]*\bgitops\b[^\n]*\boperators\b[^\n]*, which this one-file-per-chart output does not have[^\n]*npm run synth -- --config <spec> --out <checkout>\/clusters\/prod\/kafka/,
+    );
+  });
+
+  it('warns, naming PLATFORM_OUT, when it publishes beside gitops.path in a Git work tree', () => {
+    // GIVEN an Argo CD spec whose gitops.path is clusters/prod/kafka, and a checkout
+    const checkout = join(work, 'checkout');
+    mkdirSync(join(checkout, '.git'), { recursive: true });
+    const spec = join(work, 'argocd.yaml');
+    const prod = readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8');
+    writeFileSync(spec, `${prod}gitops:\n  engine: argocd\n  path: clusters/prod/kafka\n`);
+    // WHEN cdk8s synth publishes into another folder of that checkout
+    const result = cdk8sSynth(join(checkout, 'kafka'), join(work, 'scratch-argocd'), spec);
+    // THEN it publishes and says where Argo CD looks, with PLATFORM_OUT named as the input
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(
+      /warning: gitops\.path: "clusters\/prod\/kafka", but PLATFORM_OUT is \.\/kafka in the Git work tree [^\n]*; Argo CD will look in clusters\/prod\/kafka/,
+    );
+  });
+
+  it('prints every warning npm run synth prints for the same spec and change', async () => {
+    // GIVEN a spec with warnings of its own (2 zones: availability; the default image; no
+    // repository for Flux), published once, then changed so the transition table warns too
+    const spec = join(work, 'warned.yaml');
+    const before = [
+      'name: warned',
+      'region: eu-west-1',
+      'zones: [eu-west-1a, eu-west-1b]',
+      'kafka:',
+      '  brokers: 4',
+      '  external: { enabled: true, allowedCidrs: [10.0.0.0/8], authentication: tls }',
+      'gitops: { engine: flux }',
+      '',
+    ].join('\n');
+    const after = before.replace('authentication: tls', 'authentication: scram-sha-512');
+    const warningsOf = (output: string): string[] =>
+      output.split('\n').filter(line => line.startsWith('warning: '));
+    const viaCdk8s: string[] = [];
+    const viaSynth: string[] = [];
+    for (const [index, text] of [before, after].entries()) {
+      writeFileSync(spec, text);
+      // WHEN both publish it into their own folders
+      const published = cdk8sSynth(
+        join(work, 'warned-cdk8s'),
+        join(work, `scratch-w${index}`),
+        spec,
+      );
+      expect(published.status).toBe(0);
+      viaCdk8s.push(...warningsOf(published.output));
+      const stderr: string[] = [];
+      const io = { stdout: () => undefined, stderr: (line: string) => stderr.push(line) };
+      await runSynth({ config: spec, out: join(work, 'warned-synth'), json: false }, io);
+      viaSynth.push(...warningsOf(stderr.join('')));
+    }
+    // THEN cdk8s synth gives every warning synth gives (it adds its own about Flux folders)
+    expect(viaSynth.length).toBeGreaterThanOrEqual(4);
+    expect(viaCdk8s).toEqual(expect.arrayContaining(viaSynth));
   });
 
   it('refuses to publish into the scratch folder cdk8s-cli deletes', () => {

@@ -128,3 +128,25 @@ describe('DrainCleanerChart', () => {
     ]);
   });
 });
+
+describe('the serving certificate common name (cert-manager: at most 64 bytes)', () => {
+  // https://github.com/cryostatio/cryostat-operator/issues/964: cert-manager's webhook refuses a
+  // Certificate whose spec.commonName is over 64 bytes.
+  function certificateOf(namespace: string): Record<string, unknown> | undefined {
+    const certificates = findAll(synth({ drainCleaner: { namespace } }), 'Certificate');
+    return certificates.find(c => (c.metadata as { name: string }).name === 'strimzi-drain-cleaner')
+      ?.spec as Record<string, unknown> | undefined;
+  }
+
+  it('keeps <service>.<namespace>.svc up to a 38-character namespace and drops it above', () => {
+    const fits = `n${'x'.repeat(36)}n`;
+    const over = `n${'x'.repeat(37)}n`;
+    expect(certificateOf(fits)?.commonName).toBe(`strimzi-drain-cleaner.${fits}.svc`);
+    expect(certificateOf(over)).not.toHaveProperty('commonName');
+    // The DNS names the API server checks stay in both.
+    expect(certificateOf(over)?.dnsNames).toEqual([
+      `strimzi-drain-cleaner.${over}.svc`,
+      `strimzi-drain-cleaner.${over}.svc.cluster.local`,
+    ]);
+  });
+});

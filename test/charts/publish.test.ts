@@ -6,11 +6,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Testing } from 'cdk8s';
 import {
   DEFAULT_CDK8S_PUBLISH_FOLDER,
   PublishInputError,
+  missingFluxFolders,
   publishInputs,
 } from '../../charts/publish';
+import { buildApp, chartFiles, synthPlatform, type KubeObject } from '../../charts/synth';
+import { parseSpec, type LoadedSpec } from '../../spec/load';
+import { specInput } from '../util/specs';
 import { DEFAULT_SPEC_FILE } from '../../stacks/defaults';
 
 function problemsOf(env: Record<string, string | undefined>): readonly string[] {
@@ -62,5 +67,48 @@ describe('publishInputs', () => {
     ).toEqual([
       `PLATFORM_OUT ${join(work, 'scratch')} overlaps the cdk8s output folder ${join(work, 'scratch')}, which cdk8s-cli deletes before every run; keep cdk8s.yaml's output (or --output) a scratch folder such as .cdk8s-scratch and publish elsewhere`,
     ]);
+  });
+});
+
+describe('missingFluxFolders: what a Flux sync of the publication would not find', () => {
+  // GIVEN a spec with Flux and a gitops.path, and both layouts of the same objects
+  const fluxSpec = (engine: 'flux' | 'argocd' | 'none'): LoadedSpec =>
+    parseSpec({ ...specInput(3, 2), gitops: { engine, path: 'clusters/prod/kafka' } });
+
+  function layouts(loaded: LoadedSpec): {
+    objects: KubeObject[];
+    tree: string[];
+    flat: string[];
+  } {
+    const result = synthPlatform(loaded);
+    const flat = [...chartFiles(buildApp(loaded, Testing.app())).keys()];
+    return {
+      objects: result.components.flatMap(c => [...c.objects]),
+      tree: [...result.files.keys()],
+      flat,
+    };
+  }
+
+  it('the kustomize tree of npm run synth holds every folder Flux syncs', () => {
+    const loaded = fluxSpec('flux');
+    const { objects, tree } = layouts(loaded);
+    expect(missingFluxFolders(loaded.spec, objects, tree)).toEqual([]);
+  });
+
+  it('the one-file-per-chart layout of cdk8s synth holds none of them (example)', () => {
+    // WHEN the cdk8s layout is checked THEN every layer folder and the entry folder are missing
+    const loaded = fluxSpec('flux');
+    const { objects, flat } = layouts(loaded);
+    expect(missingFluxFolders(loaded.spec, objects, flat)).toEqual(
+      expect.arrayContaining(['gitops', 'operators', 'kafka', 'storage']),
+    );
+  });
+
+  it('other engines sync the folder itself: nothing is missing', () => {
+    for (const engine of ['argocd', 'none'] as const) {
+      const loaded = fluxSpec(engine);
+      const { objects, flat } = layouts(loaded);
+      expect(missingFluxFolders(loaded.spec, objects, flat)).toEqual([]);
+    }
   });
 });

@@ -69,3 +69,53 @@ describe('names in the output (property)', () => {
     );
   });
 });
+
+/**
+ * Namespaces as the spec allows them: DNS-1123 labels that start with a letter, up to 63
+ * characters, weighted towards the longest (the lengths other names and fields grow with).
+ */
+const namespaceName = fc
+  .oneof(
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/),
+    fc.stringMatching(/^[a-z][a-z0-9-]{55,61}[a-z0-9]$/),
+  )
+  .filter(name => !name.startsWith('kube-') && name !== 'default');
+
+describe('names that grow with the namespaces (property)', () => {
+  it('every object name and every name inside an object is valid, for any allowed namespaces', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(namespaceName, { minLength: 7, maxLength: 7 }),
+        fc.constantFrom('none', 'flux', 'argocd') as fc.Arbitrary<'none' | 'flux' | 'argocd'>,
+        (namespaces, engine) => {
+          const [kafka, controller, descheduler, drainCleaner, monitoring, strimzi, gitops] =
+            namespaces as [string, string, string, string, string, string, string];
+          const base = specInput(3, 2);
+          const loaded = parseSpec({
+            ...base,
+            kafka: { ...base.kafka, namespace: kafka },
+            autoscaling: { mode: 'target-tracking' },
+            controller: { namespace: controller },
+            descheduler: { enabled: true, namespace: descheduler },
+            drainCleaner: { namespace: drainCleaner },
+            monitoring: { namespace: monitoring, installKubePrometheusStack: true },
+            operators: { strimziNamespace: strimzi },
+            gitops: { engine, ...(engine === 'none' ? {} : { namespace: gitops }) },
+          });
+          const objects = synthPlatform(loaded).components.flatMap(c => c.objects) as KubeObject[];
+          expect(objects.flatMap(nameProblems)).toEqual([]);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the Drain Cleaner serving certificate at the longest namespace (example)', () => {
+    // GIVEN a Drain Cleaner namespace of 63 characters, which makes <service>.<namespace>.svc 88
+    const base = specInput(3, 2);
+    const loaded = parseSpec({ ...base, drainCleaner: { namespace: `d${'x'.repeat(61)}d` } });
+    // WHEN synthesized THEN cert-manager accepts every Certificate
+    const objects = synthPlatform(loaded).components.flatMap(c => c.objects) as KubeObject[];
+    expect(objects.filter(o => o.kind === 'Certificate').flatMap(nameProblems)).toEqual([]);
+  });
+});
