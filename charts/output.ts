@@ -37,6 +37,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { gitOwnFolderOf, realPathOf } from '../cli/real-path';
 import type { SynthResult } from './synth';
 
 /** Name of the ownership manifest inside the output folder. */
@@ -653,7 +654,10 @@ function within(inner: string, outer: string): boolean {
  * it, and the folder that holds this generator (or any above it; `--out .` from the project
  * root). Output there would mix the platform's files with the user's, and a later run would have
  * to tell them apart; choose a folder of its own instead.
- * @returns why `target` (an absolute, resolved path) is refused, or undefined.
+ * @returns why `target` (an absolute path, links resolved: `realPathOf`; a missing folder's real
+ *   path is its nearest existing folder's real path and the missing names) is refused, or
+ *   undefined. The Git check resolves links itself (`gitOwnFolderOf`), so a link on the way into
+ *   `.git` is found also when the caller passed the path as typed.
  */
 export function refusedFolder(
   target: string,
@@ -661,12 +665,9 @@ export function refusedFolder(
   generatorRoot = GENERATOR_ROOT,
 ): string | undefined {
   if (target === parse(target).root) return 'the file system root';
-  if (target.split(sep).includes('.git')) return "inside a git repository's .git folder";
-  for (let at = target; ; at = dirname(at)) {
-    if (isGitDirectory(at)) {
-      return `inside ${at}, a Git repository's own folder (a bare repository or a separate git dir), where Git keeps its objects and refs and no file is ever checked out; clone it and give a folder of the checkout`;
-    }
-    if (dirname(at) === at) break;
+  const gitFolder = gitOwnFolderOf(target);
+  if (gitFolder !== undefined) {
+    return `${gitFolder}, where Git keeps its objects, refs and hooks and no file is ever checked out; give a folder of a checkout (clone a bare repository first)`;
   }
   if (within(realOrSelf(generatorRoot), target)) {
     return `the folder of this generator (${generatorRoot}) or one above it`;
@@ -675,20 +676,6 @@ export function refusedFolder(
   if (target === home) return 'the home folder';
   if (within(home, target)) return 'a folder above the home folder';
   return undefined;
-}
-
-/**
- * True when `folder` is a Git repository's own folder under another name than `.git`: a bare
- * repository (`platform.git` on a Git server) or a separate git dir (`git init
- * --separate-git-dir`). Such a folder holds a `HEAD` file and `objects/` and `refs/` folders
- * (gitrepository-layout(5)); a working tree does not.
- */
-function isGitDirectory(folder: string): boolean {
-  return (
-    entryAt(join(folder, 'HEAD')) === 'file' &&
-    entryAt(join(folder, 'objects')) === 'directory' &&
-    entryAt(join(folder, 'refs')) === 'directory'
-  );
 }
 
 function realOrSelf(path: string): string {
@@ -989,7 +976,9 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
 function writeChecked(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   const requested = resolve(outDir);
   const kind = entryAt(requested);
-  let resolved = requested;
+  // A folder still to be created lies where the links on the way to it lead, which the typed
+  // path may not show (`platform/new` with `platform -> repo/.git/hooks`): judge that place.
+  let resolved = realPathOf(requested);
   if (kind !== 'missing') {
     try {
       resolved = realpathSync(requested);

@@ -12,6 +12,7 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
+import { gitOwnFolderOf } from './real-path';
 
 /** The example named in messages about a missing spec file. */
 export const EXAMPLE_SPEC = 'stacks/prod.yaml';
@@ -173,7 +174,8 @@ function newFolderNameProblem(option: string, dir: string): string | undefined {
  * unexpanded `~` (`pathTextProblem`); a file it creates has a plain name (`newNameProblem`; a file
  * that exists is the user's choice) and a path the system takes (`PATH_MAX_BYTES`); what is
  * there already may be replaced (`existingOutputFileProblem`); it ends in `extension`; its folder
- * exists, is a folder outside any `.git` folder, and this user may write it.
+ * exists, is a folder outside any Git repository's own folder (`.git`, a bare repository; links on
+ * the way resolved, `gitOwnFolderOf`), and this user may write it.
  * @param example a good value, shown in messages (for example `sim.svg`).
  */
 export function outputFileProblem(
@@ -205,8 +207,10 @@ export function outputFileProblem(
   if (!statSync(dir).isDirectory()) {
     return `${option}: ${JSON.stringify(target)}: ${dir} is a file, not a folder; give a path inside a folder`;
   }
-  if (dir.split(sep).includes('.git')) {
-    return `${option}: ${JSON.stringify(target)} is inside a git repository's .git folder; give a path outside .git, for example ${example}`;
+  // Judged where the folder really is: a link on the way may lead into .git.
+  const gitFolder = gitOwnFolderOf(dir);
+  if (gitFolder !== undefined) {
+    return `${option}: ${JSON.stringify(target)} is ${gitFolder}, where Git keeps its own files; give a path outside it, for example ${example}`;
   }
   return writableFolderProblem(option, JSON.stringify(target), dir);
 }
