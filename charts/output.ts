@@ -392,6 +392,81 @@ function claim(owned: Owned, path: string, hash: string): void {
   owned.set(path, hashes);
 }
 
+/**
+ * The entries of the manifest `file` of another output, or none where it is not a manifest synth
+ * wrote, cannot be read, or is damaged: only a whole claim keeps a file from this run.
+ */
+function otherManifestEntries(file: string): Array<[string, string]> {
+  try {
+    return writtenBySynth(file) ? manifestEntries(file) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The paths among `paths` (relative to the output folder `target`, given as its real path) that
+ * the manifest of another synth output lists, each with that manifest's path: outputs nested in
+ * one another (`--out a` and `--out a/kafka`). Two places hold such a manifest: a folder above
+ * `target` (this folder lies inside another output) and a folder inside `target` on the way to
+ * one of `paths` (another output lies inside this one). A file one output's manifest lists is
+ * that output's: the other run may neither replace nor remove it, also where it carries synth's
+ * generated header (`legacyOwned` would otherwise take it for a file of a pre-manifest output of
+ * this folder).
+ */
+function otherOutputClaims(target: string, paths: Iterable<string>): Map<string, string> {
+  const claims = new Map<string, string>();
+  const wanted = new Set(paths);
+  for (let at = dirname(target); ; at = dirname(at)) {
+    const manifest = join(at, MANIFEST_FILE);
+    if (entryAt(manifest) === 'file') {
+      const below = `${relative(at, target).split(sep).join('/')}/`;
+      for (const [path] of otherManifestEntries(manifest)) {
+        const inside = path.startsWith(below) ? path.slice(below.length) : undefined;
+        if (inside !== undefined && wanted.has(inside)) claims.set(inside, manifest);
+      }
+    }
+    if (dirname(at) === at) break;
+  }
+  const nested = new Map<string, Array<[string, string]>>();
+  for (const path of wanted) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      if (entryAt(join(target, folder)) !== 'directory') break;
+      const manifest = join(target, folder, MANIFEST_FILE);
+      if (!nested.has(manifest)) {
+        nested.set(manifest, entryAt(manifest) === 'file' ? otherManifestEntries(manifest) : []);
+      }
+      const inside = segments.slice(depth).join('/');
+      if (nested.get(manifest)!.some(([listed]) => listed === inside)) claims.set(path, manifest);
+    }
+  }
+  return claims;
+}
+
+/**
+ * One line per path of `paths` that another output's manifest lists (`otherOutputClaims`): this
+ * run would replace (`planned`) or remove (`owned`, no longer planned, still there) that output's
+ * file. Sorted.
+ */
+function claimedElsewhere(
+  target: string,
+  planned: ReadonlyMap<string, string>,
+  owned: ReadonlyMap<string, unknown>,
+): string[] {
+  const removing = [...owned.keys()].filter(
+    path => !planned.has(path) && entryAt(join(target, path)) === 'file',
+  );
+  const claims = otherOutputClaims(target, [...planned.keys(), ...removing]);
+  return [...claims]
+    .map(
+      ([path, manifest]) =>
+        `${path}: is listed in ${manifest}, the manifest of another synth output; synth would ${planned.has(path) ? 'overwrite' : 'remove'} that output's file (give each output a folder of its own, neither inside the other, or delete that manifest if its output is gone)`,
+    )
+    .sort();
+}
+
 /** Every reason the planned write would touch something synth does not own. */
 function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: Owned): string[] {
   const conflicts: string[] = [];
@@ -989,6 +1064,9 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
   const refused = refusedFolder(resolved);
   if (refused !== undefined) throw new OutputFolderRefusedError(outDir, refused);
   if (kind === 'missing') {
+    // A new folder inside another output: that output's manifest may list files under it.
+    const claimed = claimedElsewhere(resolved, files, new Map());
+    if (claimed.length > 0) throw new OutputOwnershipError(outDir, claimed);
     const tooLong = pathLengthProblem(files, requested, true);
     if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
     return writeFresh(files, requested);
@@ -1051,7 +1129,10 @@ function writeLocked(
   }
   const unreadableOwned = readProblems(target, owned.keys());
   if (unreadableOwned.length > 0) throw new OutputReadPermissionError(outDir, unreadableOwned);
-  const conflicts = conflictsOf(target, files, owned);
+  const conflicts = [
+    ...conflictsOf(target, files, owned),
+    ...claimedElsewhere(target, files, owned),
+  ];
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
 
   const staging = join(target, `${STAGING_PREFIX}${process.pid}`);
