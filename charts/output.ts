@@ -27,6 +27,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   renameSync,
   rmdirSync,
@@ -761,13 +762,16 @@ function realOrSelf(path: string): string {
   }
 }
 
-/** What a lock file holds: `<pid>` or `<pid> <start time>` and a newline (see `processIdentity`). */
-const LOCK_CONTENT = /^\d+( \d+)?\n$/;
+/**
+ * What a lock file holds: `<pid>`, `<pid> <start time>` or `<pid> <start time> <pid view>` and a
+ * newline (see `processIdentity`).
+ */
+const LOCK_CONTENT = /^\d+( \d+( [0-9a-f]+-\d+)?)?\n$/;
 
 /**
  * The lock's helper files beside it, all named `.synth-lock.<...>` and each holding one run's
- * identity (`LOCK_CONTENT`): `.synth-lock.new-<pid>[-<start>]`, the run's own complete lock,
- * linked or renamed into place; `<file>.reap-<pid>[-<start>|empty]`, held (created exclusively)
+ * identity (`LOCK_CONTENT`): `.synth-lock.new-<pid>[-<start>[-<view>]]`, the run's own complete
+ * lock, linked or renamed into place; `<file>.reap-<pid>[-<start>[-<view>]]|empty`, held (created exclusively)
  * by the one run that may replace `<file>` while `<file>` names that killed run.
  */
 const LOCK_HELPER = /^\.synth-lock\.(new|reap)-/;
@@ -777,10 +781,10 @@ function isLockEntry(name: string): boolean {
   return name === LOCK_FILE || LOCK_HELPER.test(name);
 }
 
-/** The identity in lock content `text`, as a file name part: `<pid>-<start>`, or `empty`. */
+/** The identity in lock content `text`, as a file name part: `<pid>-<start>-<view>`, or `empty`. */
 function identityTag(text: string): string {
   const trimmed = text.trim();
-  return trimmed === '' ? 'empty' : trimmed.replace(' ', '-');
+  return trimmed === '' ? 'empty' : trimmed.replace(/ /g, '-');
 }
 
 /**
@@ -926,6 +930,11 @@ function takeOnce(target: string, outDir: string, file: string, me: string): boo
   }
   // A lock naming this very process is left by an earlier call whose clean-up failed (writes
   // are synchronous, so no call of this process is still writing).
+  if (holder !== '' && holder !== me && holderUnseen(holder)) {
+    throw new OutputOwnershipError(outDir, [
+      `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder} on another machine or pid namespace (a container)) holds this folder, and whether it still runs cannot be seen from here; wait for it to finish, or, if no synth runs there any more, delete ${LOCK_FILE} and run synth again`,
+    ]);
+  }
   if (holder !== '' && holder !== me && holderRuns(holder.trim())) {
     throw new OutputOwnershipError(outDir, [
       `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
@@ -946,7 +955,9 @@ function removeOwnLockFiles(target: string, me: string): void {
 /**
  * Takes the folder's lock, or throws when another live run holds it. A lock left by a run that
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
- * over, by one run only (`replaceDead`); a `.synth-lock` that is a link, a folder or a file with
+ * over, by one run only (`replaceDead`), but never one that names another pid view (`holderUnseen`:
+ * a run on another machine or in another container, which may still run; the message says to
+ * delete the lock once no run is left there); a `.synth-lock` that is a link, a folder or a file with
  * other content is not synth's, and is refused, never removed. This run's lock appears whole
  * (`createWhole`); a lock that is gone is tried again, and an empty or partly written one (left
  * by an older synth, or where the file system has no hard links) is read again for up to
@@ -988,7 +999,7 @@ export function takeLock(target: string, outDir: string = target): () => void {
 const LOCK_SETTLE_MS = 1_000;
 
 /** A lock's content as far as it is written: digits, then a space and digits, without the newline. */
-const LOCK_PREFIX = /^\d*( \d*)?$/;
+const LOCK_PREFIX = /^\d*( \d*( [0-9a-f]*(-\d*)?)?)?$/;
 
 /**
  * The content of the lock `file`: 'missing' when there is none (any more), undefined when it is
@@ -1247,10 +1258,45 @@ function procStat(pid: number): { state: string; start: string } | undefined {
   }
 }
 
-/** `<pid> <start time>` where the system tells the start time, else `<pid>`. */
+/**
+ * Linux only: which pids this process sees, as `<boot id>-<pid namespace inode>`: the boot id
+ * (`/proc/sys/kernel/random/boot_id`, hex without dashes) tells one machine, and one boot, from
+ * another, and the inode of `/proc/self/ns/pid` (namespaces(7)) one pid namespace (a container)
+ * from another on the same machine. Two processes with the same view read each other's pids;
+ * otherwise a pid in a lock names another process here, or none. Undefined where either is
+ * missing (not Linux, no /proc).
+ */
+function pidView(): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/-/g, '');
+    const namespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    return /^[0-9a-f]+$/.test(boot) && namespace !== undefined ? `${boot}-${namespace}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const PID_VIEW = pidView();
+
+/**
+ * This process's identity as a lock holds it: `<pid> <start time> <pid view>` (`pidView`) on
+ * Linux, else `<pid>`.
+ */
 function processIdentity(pid: number): string {
   const stat = procStat(pid);
-  return stat === undefined ? `${pid}` : `${pid} ${stat.start}`;
+  if (stat === undefined) return `${pid}`;
+  return PID_VIEW === undefined ? `${pid} ${stat.start}` : `${pid} ${stat.start} ${PID_VIEW}`;
+}
+
+/**
+ * True when lock content `holder` was written by a run whose pids this process cannot read: it
+ * names a pid view (`pidView`) other than this process's (another machine on a shared folder,
+ * another container or the host). Such a run may well still be writing, so its lock is never taken
+ * over; a lock without a view (an older synth, another system) is judged by its pid as before.
+ */
+function holderUnseen(holder: string): boolean {
+  const view = holder.trim().split(/\s+/)[2];
+  return view !== undefined && view !== PID_VIEW;
 }
 
 /**
@@ -1270,6 +1316,8 @@ function processAlive(pid: number): boolean {
 
 /** True while the run that wrote lock content `holder` (see `processIdentity`) still runs. */
 function holderRuns(holder: string): boolean {
+  // A run this process cannot see counts as running: it is never taken over.
+  if (holderUnseen(holder)) return true;
   const [pidText, start] = holder.split(/\s+/);
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return false;
