@@ -1183,9 +1183,15 @@ function writeLocked(
   const backedUp = new Set<string>();
   const unlinked: string[] = [];
   const created: string[] = [];
-  rmSync(staging, { recursive: true, force: true });
+  // A killed run's staging folder of this pid is gone by now (`recoverAbandonedStaging`); what
+  // is still there under this name (a file, say) is not synth's: kept, and the write refused.
+  if (entryAt(staging) !== 'missing') {
+    throw new OutputOwnershipError(outDir, [
+      `${basename(staging)}: is named like this run's staging folder but is not one synth made; move it away`,
+    ]);
+  }
   try {
-    mkdirSync(staging, { recursive: true });
+    mkdirSync(staging);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(stagedNew, changed);
     for (const path of [
@@ -1552,18 +1558,28 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
   const parent = dirname(target);
   const madeParent = mkdirSync(parent, { recursive: true });
   const staging = join(parent, `${freshStagingPrefix(target)}${process.pid}`);
+  // Set once this run created its staging folder: only then is the folder at `staging` its own.
+  let staged = false;
   try {
     removeFreshLeftovers(target);
-    rmSync(staging, { recursive: true, force: true });
+    // What is still there under this run's own name (its pid reused, as in a container where
+    // every job runs as one small pid) holds files synth did not write: the user's, kept.
+    if (entryAt(staging) !== 'missing') {
+      throw new OutputOwnershipError(target, [
+        `${basename(staging)}: is named like this run's staging folder but holds files synth did not write; move it away`,
+      ]);
+    }
     mkdirSync(staging);
+    staged = true;
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const appeared = (code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory';
+    const appeared =
+      staged && (code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory';
     try {
-      removeStaging(staging);
+      if (staged) removeStaging(staging);
       // The folders this run made on the way, deepest first, and only while empty.
       if (madeParent !== undefined && !appeared) removeEmptyFolders(parent, dirname(madeParent));
     } catch (rollbackError) {
@@ -1574,6 +1590,7 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
       // and the ownership rule, as if it had been there from the start.
       return writeOwnedFiles(files, target);
     }
+    if (error instanceof OutputOwnershipError) throw error;
     throw new OutputWriteError(target, error);
   }
   try {
