@@ -27,6 +27,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   renameSync,
   rmdirSync,
@@ -37,6 +38,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { gitOwnFolderOf, realPathOf } from '../cli/real-path';
 import type { SynthResult } from './synth';
 
 /** Name of the ownership manifest inside the output folder. */
@@ -391,6 +393,81 @@ function claim(owned: Owned, path: string, hash: string): void {
   owned.set(path, hashes);
 }
 
+/**
+ * The entries of the manifest `file` of another output, or none where it is not a manifest synth
+ * wrote, cannot be read, or is damaged: only a whole claim keeps a file from this run.
+ */
+function otherManifestEntries(file: string): Array<[string, string]> {
+  try {
+    return writtenBySynth(file) ? manifestEntries(file) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The paths among `paths` (relative to the output folder `target`, given as its real path) that
+ * the manifest of another synth output lists, each with that manifest's path: outputs nested in
+ * one another (`--out a` and `--out a/kafka`). Two places hold such a manifest: a folder above
+ * `target` (this folder lies inside another output) and a folder inside `target` on the way to
+ * one of `paths` (another output lies inside this one). A file one output's manifest lists is
+ * that output's: the other run may neither replace nor remove it, also where it carries synth's
+ * generated header (`legacyOwned` would otherwise take it for a file of a pre-manifest output of
+ * this folder).
+ */
+function otherOutputClaims(target: string, paths: Iterable<string>): Map<string, string> {
+  const claims = new Map<string, string>();
+  const wanted = new Set(paths);
+  for (let at = dirname(target); ; at = dirname(at)) {
+    const manifest = join(at, MANIFEST_FILE);
+    if (entryAt(manifest) === 'file') {
+      const below = `${relative(at, target).split(sep).join('/')}/`;
+      for (const [path] of otherManifestEntries(manifest)) {
+        const inside = path.startsWith(below) ? path.slice(below.length) : undefined;
+        if (inside !== undefined && wanted.has(inside)) claims.set(inside, manifest);
+      }
+    }
+    if (dirname(at) === at) break;
+  }
+  const nested = new Map<string, Array<[string, string]>>();
+  for (const path of wanted) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      if (entryAt(join(target, folder)) !== 'directory') break;
+      const manifest = join(target, folder, MANIFEST_FILE);
+      if (!nested.has(manifest)) {
+        nested.set(manifest, entryAt(manifest) === 'file' ? otherManifestEntries(manifest) : []);
+      }
+      const inside = segments.slice(depth).join('/');
+      if (nested.get(manifest)!.some(([listed]) => listed === inside)) claims.set(path, manifest);
+    }
+  }
+  return claims;
+}
+
+/**
+ * One line per path of `paths` that another output's manifest lists (`otherOutputClaims`): this
+ * run would replace (`planned`) or remove (`owned`, no longer planned, still there) that output's
+ * file. Sorted.
+ */
+function claimedElsewhere(
+  target: string,
+  planned: ReadonlyMap<string, string>,
+  owned: ReadonlyMap<string, unknown>,
+): string[] {
+  const removing = [...owned.keys()].filter(
+    path => !planned.has(path) && entryAt(join(target, path)) === 'file',
+  );
+  const claims = otherOutputClaims(target, [...planned.keys(), ...removing]);
+  return [...claims]
+    .map(
+      ([path, manifest]) =>
+        `${path}: is listed in ${manifest}, the manifest of another synth output; synth would ${planned.has(path) ? 'overwrite' : 'remove'} that output's file (give each output a folder of its own, neither inside the other, or delete that manifest if its output is gone)`,
+    )
+    .sort();
+}
+
 /** Every reason the planned write would touch something synth does not own. */
 function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: Owned): string[] {
   const conflicts: string[] = [];
@@ -653,7 +730,10 @@ function within(inner: string, outer: string): boolean {
  * it, and the folder that holds this generator (or any above it; `--out .` from the project
  * root). Output there would mix the platform's files with the user's, and a later run would have
  * to tell them apart; choose a folder of its own instead.
- * @returns why `target` (an absolute, resolved path) is refused, or undefined.
+ * @returns why `target` (an absolute path, links resolved: `realPathOf`; a missing folder's real
+ *   path is its nearest existing folder's real path and the missing names) is refused, or
+ *   undefined. The Git check resolves links itself (`gitOwnFolderOf`), so a link on the way into
+ *   `.git` is found also when the caller passed the path as typed.
  */
 export function refusedFolder(
   target: string,
@@ -661,12 +741,9 @@ export function refusedFolder(
   generatorRoot = GENERATOR_ROOT,
 ): string | undefined {
   if (target === parse(target).root) return 'the file system root';
-  if (target.split(sep).includes('.git')) return "inside a git repository's .git folder";
-  for (let at = target; ; at = dirname(at)) {
-    if (isGitDirectory(at)) {
-      return `inside ${at}, a Git repository's own folder (a bare repository or a separate git dir), where Git keeps its objects and refs and no file is ever checked out; clone it and give a folder of the checkout`;
-    }
-    if (dirname(at) === at) break;
+  const gitFolder = gitOwnFolderOf(target);
+  if (gitFolder !== undefined) {
+    return `${gitFolder}, where Git keeps its objects, refs and hooks and no file is ever checked out; give a folder of a checkout (clone a bare repository first)`;
   }
   if (within(realOrSelf(generatorRoot), target)) {
     return `the folder of this generator (${generatorRoot}) or one above it`;
@@ -677,20 +754,6 @@ export function refusedFolder(
   return undefined;
 }
 
-/**
- * True when `folder` is a Git repository's own folder under another name than `.git`: a bare
- * repository (`platform.git` on a Git server) or a separate git dir (`git init
- * --separate-git-dir`). Such a folder holds a `HEAD` file and `objects/` and `refs/` folders
- * (gitrepository-layout(5)); a working tree does not.
- */
-function isGitDirectory(folder: string): boolean {
-  return (
-    entryAt(join(folder, 'HEAD')) === 'file' &&
-    entryAt(join(folder, 'objects')) === 'directory' &&
-    entryAt(join(folder, 'refs')) === 'directory'
-  );
-}
-
 function realOrSelf(path: string): string {
   try {
     return realpathSync(path);
@@ -699,13 +762,16 @@ function realOrSelf(path: string): string {
   }
 }
 
-/** What a lock file holds: `<pid>` or `<pid> <start time>` and a newline (see `processIdentity`). */
-const LOCK_CONTENT = /^\d+( \d+)?\n$/;
+/**
+ * What a lock file holds: `<pid>`, `<pid> <start time>` or `<pid> <start time> <pid view>` and a
+ * newline (see `processIdentity`).
+ */
+const LOCK_CONTENT = /^\d+( \d+( [0-9a-f]+-\d+)?)?\n$/;
 
 /**
  * The lock's helper files beside it, all named `.synth-lock.<...>` and each holding one run's
- * identity (`LOCK_CONTENT`): `.synth-lock.new-<pid>[-<start>]`, the run's own complete lock,
- * linked or renamed into place; `<file>.reap-<pid>[-<start>|empty]`, held (created exclusively)
+ * identity (`LOCK_CONTENT`): `.synth-lock.new-<pid>[-<start>[-<view>]]`, the run's own complete
+ * lock, linked or renamed into place; `<file>.reap-<pid>[-<start>[-<view>]]|empty`, held (created exclusively)
  * by the one run that may replace `<file>` while `<file>` names that killed run.
  */
 const LOCK_HELPER = /^\.synth-lock\.(new|reap)-/;
@@ -715,10 +781,10 @@ function isLockEntry(name: string): boolean {
   return name === LOCK_FILE || LOCK_HELPER.test(name);
 }
 
-/** The identity in lock content `text`, as a file name part: `<pid>-<start>`, or `empty`. */
+/** The identity in lock content `text`, as a file name part: `<pid>-<start>-<view>`, or `empty`. */
 function identityTag(text: string): string {
   const trimmed = text.trim();
-  return trimmed === '' ? 'empty' : trimmed.replace(' ', '-');
+  return trimmed === '' ? 'empty' : trimmed.replace(/ /g, '-');
 }
 
 /**
@@ -864,6 +930,11 @@ function takeOnce(target: string, outDir: string, file: string, me: string): boo
   }
   // A lock naming this very process is left by an earlier call whose clean-up failed (writes
   // are synchronous, so no call of this process is still writing).
+  if (holder !== '' && holder !== me && holderUnseen(holder)) {
+    throw new OutputOwnershipError(outDir, [
+      `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder} on another machine or pid namespace (a container)) holds this folder, and whether it still runs cannot be seen from here; wait for it to finish, or, if no synth runs there any more, delete ${LOCK_FILE} and run synth again`,
+    ]);
+  }
   if (holder !== '' && holder !== me && holderRuns(holder.trim())) {
     throw new OutputOwnershipError(outDir, [
       `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
@@ -884,7 +955,9 @@ function removeOwnLockFiles(target: string, me: string): void {
 /**
  * Takes the folder's lock, or throws when another live run holds it. A lock left by a run that
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
- * over, by one run only (`replaceDead`); a `.synth-lock` that is a link, a folder or a file with
+ * over, by one run only (`replaceDead`), but never one that names another pid view (`holderUnseen`:
+ * a run on another machine or in another container, which may still run; the message says to
+ * delete the lock once no run is left there); a `.synth-lock` that is a link, a folder or a file with
  * other content is not synth's, and is refused, never removed. This run's lock appears whole
  * (`createWhole`); a lock that is gone is tried again, and an empty or partly written one (left
  * by an older synth, or where the file system has no hard links) is read again for up to
@@ -926,7 +999,7 @@ export function takeLock(target: string, outDir: string = target): () => void {
 const LOCK_SETTLE_MS = 1_000;
 
 /** A lock's content as far as it is written: digits, then a space and digits, without the newline. */
-const LOCK_PREFIX = /^\d*( \d*)?$/;
+const LOCK_PREFIX = /^\d*( \d*( [0-9a-f]*(-\d*)?)?)?$/;
 
 /**
  * The content of the lock `file`: 'missing' when there is none (any more), undefined when it is
@@ -989,7 +1062,9 @@ export function writeOwnedFiles(files: ReadonlyMap<string, string>, outDir: stri
 function writeChecked(files: ReadonlyMap<string, string>, outDir: string): WriteReport {
   const requested = resolve(outDir);
   const kind = entryAt(requested);
-  let resolved = requested;
+  // A folder still to be created lies where the links on the way to it lead, which the typed
+  // path may not show (`platform/new` with `platform -> repo/.git/hooks`): judge that place.
+  let resolved = realPathOf(requested);
   if (kind !== 'missing') {
     try {
       resolved = realpathSync(requested);
@@ -1000,6 +1075,9 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
   const refused = refusedFolder(resolved);
   if (refused !== undefined) throw new OutputFolderRefusedError(outDir, refused);
   if (kind === 'missing') {
+    // A new folder inside another output: that output's manifest may list files under it.
+    const claimed = claimedElsewhere(resolved, files, new Map());
+    if (claimed.length > 0) throw new OutputOwnershipError(outDir, claimed);
     const tooLong = pathLengthProblem(files, requested, true);
     if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
     return writeFresh(files, requested);
@@ -1062,7 +1140,10 @@ function writeLocked(
   }
   const unreadableOwned = readProblems(target, owned.keys());
   if (unreadableOwned.length > 0) throw new OutputReadPermissionError(outDir, unreadableOwned);
-  const conflicts = conflictsOf(target, files, owned);
+  const conflicts = [
+    ...conflictsOf(target, files, owned),
+    ...claimedElsewhere(target, files, owned),
+  ];
   if (conflicts.length > 0) throw new OutputOwnershipError(outDir, conflicts);
 
   const staging = join(target, `${STAGING_PREFIX}${process.pid}`);
@@ -1102,9 +1183,15 @@ function writeLocked(
   const backedUp = new Set<string>();
   const unlinked: string[] = [];
   const created: string[] = [];
-  rmSync(staging, { recursive: true, force: true });
+  // A killed run's staging folder of this pid is gone by now (`recoverAbandonedStaging`); what
+  // is still there under this name (a file, say) is not synth's: kept, and the write refused.
+  if (entryAt(staging) !== 'missing') {
+    throw new OutputOwnershipError(outDir, [
+      `${basename(staging)}: is named like this run's staging folder but is not one synth made; move it away`,
+    ]);
+  }
   try {
-    mkdirSync(staging, { recursive: true });
+    mkdirSync(staging);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(stagedNew, changed);
     for (const path of [
@@ -1177,10 +1264,45 @@ function procStat(pid: number): { state: string; start: string } | undefined {
   }
 }
 
-/** `<pid> <start time>` where the system tells the start time, else `<pid>`. */
+/**
+ * Linux only: which pids this process sees, as `<boot id>-<pid namespace inode>`: the boot id
+ * (`/proc/sys/kernel/random/boot_id`, hex without dashes) tells one machine, and one boot, from
+ * another, and the inode of `/proc/self/ns/pid` (namespaces(7)) one pid namespace (a container)
+ * from another on the same machine. Two processes with the same view read each other's pids;
+ * otherwise a pid in a lock names another process here, or none. Undefined where either is
+ * missing (not Linux, no /proc).
+ */
+function pidView(): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/-/g, '');
+    const namespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    return /^[0-9a-f]+$/.test(boot) && namespace !== undefined ? `${boot}-${namespace}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const PID_VIEW = pidView();
+
+/**
+ * This process's identity as a lock holds it: `<pid> <start time> <pid view>` (`pidView`) on
+ * Linux, else `<pid>`.
+ */
 function processIdentity(pid: number): string {
   const stat = procStat(pid);
-  return stat === undefined ? `${pid}` : `${pid} ${stat.start}`;
+  if (stat === undefined) return `${pid}`;
+  return PID_VIEW === undefined ? `${pid} ${stat.start}` : `${pid} ${stat.start} ${PID_VIEW}`;
+}
+
+/**
+ * True when lock content `holder` was written by a run whose pids this process cannot read: it
+ * names a pid view (`pidView`) other than this process's (another machine on a shared folder,
+ * another container or the host). Such a run may well still be writing, so its lock is never taken
+ * over; a lock without a view (an older synth, another system) is judged by its pid as before.
+ */
+function holderUnseen(holder: string): boolean {
+  const view = holder.trim().split(/\s+/)[2];
+  return view !== undefined && view !== PID_VIEW;
 }
 
 /**
@@ -1200,6 +1322,8 @@ function processAlive(pid: number): boolean {
 
 /** True while the run that wrote lock content `holder` (see `processIdentity`) still runs. */
 function holderRuns(holder: string): boolean {
+  // A run this process cannot see counts as running: it is never taken over.
+  if (holderUnseen(holder)) return true;
   const [pidText, start] = holder.split(/\s+/);
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return false;
@@ -1434,18 +1558,28 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
   const parent = dirname(target);
   const madeParent = mkdirSync(parent, { recursive: true });
   const staging = join(parent, `${freshStagingPrefix(target)}${process.pid}`);
+  // Set once this run created its staging folder: only then is the folder at `staging` its own.
+  let staged = false;
   try {
     removeFreshLeftovers(target);
-    rmSync(staging, { recursive: true, force: true });
+    // What is still there under this run's own name (its pid reused, as in a container where
+    // every job runs as one small pid) holds files synth did not write: the user's, kept.
+    if (entryAt(staging) !== 'missing') {
+      throw new OutputOwnershipError(target, [
+        `${basename(staging)}: is named like this run's staging folder but holds files synth did not write; move it away`,
+      ]);
+    }
     mkdirSync(staging);
+    staged = true;
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const appeared = (code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory';
+    const appeared =
+      staged && (code === 'ENOTEMPTY' || code === 'EEXIST') && entryAt(target) === 'directory';
     try {
-      removeStaging(staging);
+      if (staged) removeStaging(staging);
       // The folders this run made on the way, deepest first, and only while empty.
       if (madeParent !== undefined && !appeared) removeEmptyFolders(parent, dirname(madeParent));
     } catch (rollbackError) {
@@ -1456,6 +1590,7 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
       // and the ownership rule, as if it had been there from the start.
       return writeOwnedFiles(files, target);
     }
+    if (error instanceof OutputOwnershipError) throw error;
     throw new OutputWriteError(target, error);
   }
   try {

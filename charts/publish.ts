@@ -1,6 +1,7 @@
 /** What `cdk8s synth` reads and where it publishes (see charts/main.ts), checked before any work. */
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../cli/paths';
+import { realPathOf } from '../cli/real-path';
 import { DEFAULT_SPEC_FILE } from '../stacks/defaults';
 import type { PlatformSpec } from '../spec/schema';
 import { fluxPath } from './gitops-chart';
@@ -31,15 +32,17 @@ export class PublishInputError extends Error {
 
 /**
  * The publish folder: PLATFORM_OUT, else `dist-cdk8s`, relative to the working directory.
- * @throws Error when it is the cdk8s-cli scratch folder (CDK8S_OUTDIR) or inside it, or holds it:
- *   the CLI deletes that folder on every run, so nothing may be published there.
+ * @throws Error when it is the cdk8s-cli scratch folder (CDK8S_OUTDIR) or inside it, or holds it,
+ *   links on the way resolved (`realPathOf`: `published -> .cdk8s-scratch` counts): the CLI deletes
+ *   that folder on every run, so nothing may be published there.
  */
 export function publishFolderFor(env: Readonly<Record<string, string | undefined>>): string {
   const out = env.PLATFORM_OUT ?? DEFAULT_CDK8S_PUBLISH_FOLDER;
   const scratch = env.CDK8S_OUTDIR;
   if (scratch !== undefined) {
-    const fromScratch = relative(resolve(scratch), resolve(out));
-    const fromOut = relative(resolve(out), resolve(scratch));
+    // Compared where both really are: a link on the way may lead one into the other.
+    const fromScratch = relative(realPathOf(scratch), realPathOf(out));
+    const fromOut = relative(realPathOf(out), realPathOf(scratch));
     if (fromScratch === '' || !fromScratch.startsWith('..') || !fromOut.startsWith('..')) {
       throw new Error(
         `PLATFORM_OUT ${out} overlaps the cdk8s output folder ${scratch}, which cdk8s-cli deletes before every run; keep cdk8s.yaml's output (or --output) a scratch folder such as .cdk8s-scratch and publish elsewhere`,

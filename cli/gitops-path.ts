@@ -5,20 +5,10 @@
  * written anywhere else in the same Git work tree is never synced, and the engine reports only a
  * missing path, in the cluster, after the push.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { PlatformSpec } from '../spec/schema';
-
-/** `path` made absolute with every link resolved, also when its last folders do not exist yet. */
-function realPathOf(path: string): string {
-  let existing = resolve(path);
-  const missing: string[] = [];
-  while (!existsSync(existing) && dirname(existing) !== existing) {
-    missing.unshift(basename(existing));
-    existing = dirname(existing);
-  }
-  return join(realpathSync(existing), ...missing);
-}
+import { realPathOf } from './real-path';
 
 /**
  * The root of the Git work tree holding `path`: the nearest folder at or above it with a `.git`

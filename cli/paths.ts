@@ -12,6 +12,7 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
+import { gitOwnFolderOf } from './real-path';
 
 /** The example named in messages about a missing spec file. */
 export const EXAMPLE_SPEC = 'stacks/prod.yaml';
@@ -168,24 +169,52 @@ function newFolderNameProblem(option: string, dir: string): string | undefined {
   return undefined;
 }
 
+/** A file the same run reads, by the option that names it: `--config spec.yaml`. */
+export interface InputFile {
+  readonly option: string;
+  readonly path: string;
+}
+
+/**
+ * True when `a` and `b` (links followed) are one file on the disk: the same device and inode, so
+ * also through a link, another spelling, a bind mount or a second hard link. False when either is
+ * missing.
+ */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [first, second] = [statSync(a), statSync(b)];
+    return first.dev === second.dev && first.ino === second.ino;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Problem with an output file option (`--svg`), or undefined: the path is not empty and has no
  * unexpanded `~` (`pathTextProblem`); a file it creates has a plain name (`newNameProblem`; a file
  * that exists is the user's choice) and a path the system takes (`PATH_MAX_BYTES`); what is
- * there already may be replaced (`existingOutputFileProblem`); it ends in `extension`; its folder
- * exists, is a folder outside any `.git` folder, and this user may write it.
+ * there already may be replaced (`existingOutputFileProblem`) and is none of `inputs` (`sameFile`:
+ * replacing an input would destroy it); it ends in `extension`; its folder exists, is a folder
+ * outside any Git repository's own folder (`.git`, a bare repository; links on the way resolved,
+ * `gitOwnFolderOf`), and this user may write it.
  * @param example a good value, shown in messages (for example `sim.svg`).
+ * @param inputs the files the same run reads, by option (default none).
  */
 export function outputFileProblem(
   option: string,
   file: string,
   extension: string,
   example: string,
+  inputs: readonly InputFile[] = [],
 ): string | undefined {
   const text = pathTextProblem(option, file, 'file', example);
   if (text !== undefined) return text;
   const existing = existingOutputFileProblem(option, file);
   if (existing !== undefined) return existing;
+  const input = inputs.find(candidate => sameFile(file, candidate.path));
+  if (input !== undefined) {
+    return `${option}: ${JSON.stringify(file)} is the file ${input.option} reads (${input.path}); give the chart another name, for example ${example}`;
+  }
   const target = writeThroughLink(file);
   if (!entryExists(target)) {
     const problem = newNameProblem(option, file, basename(target), 'file');
@@ -205,8 +234,10 @@ export function outputFileProblem(
   if (!statSync(dir).isDirectory()) {
     return `${option}: ${JSON.stringify(target)}: ${dir} is a file, not a folder; give a path inside a folder`;
   }
-  if (dir.split(sep).includes('.git')) {
-    return `${option}: ${JSON.stringify(target)} is inside a git repository's .git folder; give a path outside .git, for example ${example}`;
+  // Judged where the folder really is: a link on the way may lead into .git.
+  const gitFolder = gitOwnFolderOf(dir);
+  if (gitFolder !== undefined) {
+    return `${option}: ${JSON.stringify(target)} is ${gitFolder}, where Git keeps its own files; give a path outside it, for example ${example}`;
   }
   return writableFolderProblem(option, JSON.stringify(target), dir);
 }

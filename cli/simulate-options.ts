@@ -177,7 +177,12 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
   // A link is written through (its target replaced, the link kept), as a shell's `>` would.
   const svgFile = flags.svg === undefined ? undefined : writeThroughLink(flags.svg);
   if (flags.svg !== undefined) {
-    const problem = outputFileProblem('--svg', flags.svg, '.svg', 'sim.svg');
+    // Never the chart over a file this run reads: the spec, the trace.
+    const inputs = [
+      { option: '--config', path: flags.config },
+      ...(trace === undefined ? [] : [{ option: '--trace', path: trace }]),
+    ];
+    const problem = outputFileProblem('--svg', flags.svg, '.svg', 'sim.svg', inputs);
     if (problem !== undefined) problems.push(problem);
   }
   if (flags.noise !== undefined && load?.kind === 'trace') {

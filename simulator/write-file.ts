@@ -74,7 +74,9 @@ function removeKilledTemporaries(file: string, ours: (content: Buffer) => boolea
  * Replaces `file` with `text` (UTF-8) as described above. First removes what runs killed while
  * writing `file` left: their temporary files, where `ours` (default: none) accepts the content.
  * @throws the `fs` error of the write, flush or rename (ENOSPC, EACCES, EIO, ...); the temporary
- *   file is then removed and `file` is as it was. A folder that cannot be flushed (EINVAL, EPERM,
+ *   file is then removed and `file` is as it was. Error naming the path and the fix when an entry
+ *   of the temporary file's name is there and is not a killed run's (`ours` refused it): it is
+ *   left as it was, and so is `file`. A folder that cannot be flushed (EINVAL, EPERM,
  *   EISDIR on some file systems and platforms) is skipped.
  */
 export function writeFileAtomically(
@@ -84,9 +86,22 @@ export function writeFileAtomically(
 ): void {
   const folder = dirname(file);
   const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
+  // Set once this call created the temporary file: only then is the file at `temporary` its own.
+  let created = false;
   try {
     removeKilledTemporaries(file, ours);
-    const descriptor = openSync(temporary, 'w');
+    let descriptor: number;
+    try {
+      // Created exclusively: a file still there under this process's own name (its pid reused,
+      // as in a container where every job runs as one small pid) is not one `ours` accepts.
+      descriptor = openSync(temporary, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new Error(
+        `${temporary}: is named like this run's temporary file but is not one; move it away`,
+      );
+    }
+    created = true;
     try {
       writeFileSync(descriptor, text);
       fsyncSync(descriptor);
@@ -95,7 +110,7 @@ export function writeFileAtomically(
     }
     renameSync(temporary, file);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    if (created) rmSync(temporary, { force: true });
     throw error;
   }
   let folderDescriptor: number | undefined;

@@ -11,8 +11,9 @@ import { CLI, ROOT } from './synth-run';
  * When the signal goes: `afterStartMs` after the process started, or `afterWriteMs` after the
  * first entry that `writeStarts` accepts changed in the watched folder (the write has begun).
  */
-export interface Moment {
-  readonly signal: 'SIGTERM' | 'SIGINT';
+export interface Moment<S extends NodeJS.Signals = 'SIGTERM' | 'SIGINT'> {
+  /** SIGKILL too, for a run killed outright (`killed-writes.test.ts`). */
+  readonly signal: S;
   /** `node`: `node --import tsx cli/main.ts`, signalled itself; `npm`: `npm run --silent`, its group. */
   readonly via: 'node' | 'npm';
   readonly afterStartMs?: number;
@@ -37,7 +38,7 @@ const running = new Set<ChildProcess>();
  */
 export function stoppedRun(
   args: readonly string[],
-  moment: Moment,
+  moment: Moment<'SIGTERM' | 'SIGINT' | 'SIGKILL'>,
   watched: string,
   writeStarts: (name: string) => boolean,
 ): Promise<Ending> {
