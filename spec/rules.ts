@@ -26,7 +26,7 @@ import {
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
-import { requestSizeIssues } from './request-size';
+import { requestSizeIssues, segmentSizeIssues } from './request-size';
 import { mapCountWarnings } from './map-count';
 import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
@@ -1313,6 +1313,7 @@ const rules: readonly Rule[] = [
   controllerResourceRules,
   retentionCapacityIssues,
   requestSizeIssues,
+  segmentSizeIssues,
   autoscalingRules,
   operationsRules,
   clusterRules,
