@@ -27,6 +27,7 @@ import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
 import { requestSizeIssues, segmentSizeIssues } from './request-size';
+import { brokerHeapIssues, brokerHeapWarnings } from './broker-heap';
 import { mapCountWarnings } from './map-count';
 import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
@@ -1314,6 +1315,7 @@ const rules: readonly Rule[] = [
   retentionCapacityIssues,
   requestSizeIssues,
   segmentSizeIssues,
+  brokerHeapIssues,
   autoscalingRules,
   operationsRules,
   clusterRules,
@@ -1404,6 +1406,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...emptyCleanupPolicyWarnings(spec),
     ...brokerLeaseWarnings(spec),
     ...transactionTimeoutWarnings(spec),
+    ...brokerHeapWarnings(spec),
     ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;

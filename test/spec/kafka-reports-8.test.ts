@@ -89,3 +89,67 @@ describe('class: a message size limit above the segment size it is written into'
     );
   });
 });
+
+describe('class: log cleaner buffers the broker heap cannot hold', () => {
+  // https://github.com/eventuate-foundation/eventuate-messaging-kafka/issues/53: a broker stopped
+  // at start with "OutOfMemoryError: Java heap space" in the log cleaner's offset map
+  // (SkimpyOffsetMap), which Kafka allocates on the heap when it starts; KAFKA-2988
+  // (apache/kafka#686) lowered the default dedupe buffer from 500 MiB to 128 MiB for that reason.
+  // Strimzi gives a broker half its memory limit as heap, at most 5 GiB; the spec never compared.
+  function withCleaner(memoryGi: number, config: Config): PlatformSpecInput {
+    const base = withBrokerConfig(config);
+    return { ...base, kafka: { ...base.kafka, brokerResources: { memoryGi } } };
+  }
+
+  it("throws when the old 500 MiB-class dedupe buffer meets a 1 GiB broker's 512 MiB heap (eventuate-messaging-kafka#53)", () => {
+    expect(specProblems(withCleaner(1, { 'log.cleaner.dedupe.buffer.size': 536870912 }))).toEqual([
+      'kafka.config["log.cleaner.dedupe.buffer.size"]: the log cleaner\'s buffers (log.cleaner.dedupe.buffer.size 536870912 plus log.cleaner.io.buffer.size 524288 (Kafka\'s default): 537395200 bytes) do not fit in the 512 MiB heap Strimzi gives a broker with 1 GiB (kafka.brokerResources.memoryGi; half the memory, at most 5 GiB); Kafka allocates them on the heap when the broker starts, so every broker would stop with "OutOfMemoryError: Java heap space" (eventuate-foundation/eventuate-messaging-kafka#53, KAFKA-2988); lower log.cleaner.dedupe.buffer.size to at most 267911168 (Kafka\'s default 134217728 suits most clusters), or give the brokers more memory (kafka.brokerResources.memoryGi of at least 2.25)',
+    ]);
+  });
+
+  it('says memory cannot help past the 5 GiB heap cap, and warns above half the heap', () => {
+    const [problem] = specProblems(
+      withCleaner(16, { 'log.cleaner.dedupe.buffer.size': 6 * 1024 ** 3 }),
+    );
+    expect(problem).toContain('the 5120 MiB heap Strimzi gives a broker with 16 GiB');
+    expect(problem).toContain(
+      "more memory does not help, since Strimzi's heap stops growing at 5 GiB",
+    );
+    const warned = withCleaner(1, { 'log.cleaner.dedupe.buffer.size': 300 * 1024 * 1024 });
+    expect(specProblems(warned)).toEqual([]);
+    expect(warningsAt(warned, '["log.cleaner.dedupe.buffer.size"]')).toHaveLength(1);
+  });
+
+  it('leaves the defaults alone at the smallest broker the spec allows', () => {
+    expect(specProblems(withCleaner(1, {}))).toEqual([]);
+    expect(
+      parseSpec(withCleaner(1, {})).warnings.filter(w => w.message.includes('cleaner')),
+    ).toEqual([]);
+  });
+
+  it("refuses exactly when the buffers reach Strimzi's heap, and warns exactly above half of it", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 64 }).map(quarters => quarters / 4),
+        fc.integer({ min: 2 * 1048576, max: 6 * 1024 ** 3 }),
+        fc.option(fc.integer({ min: 0, max: 64 * 1048576 }), { nil: undefined }),
+        (memoryGi, dedupe, io) => {
+          const config: Config = { 'log.cleaner.dedupe.buffer.size': dedupe };
+          if (io !== undefined) config['log.cleaner.io.buffer.size'] = io;
+          const input = withCleaner(memoryGi, config);
+          const heap = Math.min(Math.round(memoryGi * 1024) * 1048576 * 0.5, 5 * 1024 ** 3);
+          const buffers = dedupe + (io ?? 524288);
+          const refused = specProblems(input).filter(p => p.includes('OutOfMemoryError'));
+          expect(refused).toHaveLength(buffers >= heap ? 1 : 0);
+          if (buffers < heap) {
+            const warned = parseSpec(input).warnings;
+            expect(warned.filter(w => w.message.includes('OutOfMemoryError'))).toHaveLength(
+              buffers > heap / 2 ? 1 : 0,
+            );
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});
