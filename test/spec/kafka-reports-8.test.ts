@@ -153,3 +153,64 @@ describe('class: log cleaner buffers the broker heap cannot hold', () => {
     );
   });
 });
+
+describe('class: more broker volumes on one node than its EBS attachments allow', () => {
+  // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/issues/1728: on an m5.xlarge (28
+  // attachments shared by EBS volumes and network interfaces) the 27th pod's volume never
+  // attached; #1163 and #2064 report the same limit with more interfaces. Every broker has its
+  // own EBS volume, and the spec let any number of brokers share a node as long as memory and CPU
+  // fit, which a large instance allows far past the attachment limit.
+  function packed(instanceType: string, brokersPerZone: number, minPerZone: number) {
+    return specInput(3, brokersPerZone, {
+      nodes: { kafka: { instanceType, minPerZone, maxPerZone: brokersPerZone } },
+    });
+  }
+
+  it('throws when 30 brokers share one m6i.8xlarge at the lowest level (aws-ebs-csi-driver#1728)', () => {
+    expect(specProblems(packed('m6i.8xlarge', 30, 1))).toEqual([
+      'nodes.kafka.minPerZone: 1 node(s) per zone put 30 brokers, each with its own EBS volume, on one node, but a m6i.8xlarge shares 28 attachments among EBS volumes and network interfaces, and the root volume and the primary network interface take two, leaving 26 for broker volumes; so the EBS CSI driver reports too few attachable volumes and the brokers beyond them stay Pending (their volumes cannot attach) (kubernetes-sigs/aws-ebs-csi-driver#1728); raise nodes.kafka.minPerZone so a node carries at most 26 brokers, or use an instance type with a dedicated EBS volume limit (m7i, c7i, r7i)',
+    ]);
+    expect(specProblems(packed('m6i.8xlarge', 30, 2))).toEqual([]);
+  });
+
+  it('warns when only the interface the VPC CNI keeps warm is in the way, and counts dedicated limits', () => {
+    const tight = packed('m6i.8xlarge', 26, 1);
+    expect(specProblems(tight)).toEqual([]);
+    expect(warningsAt(tight, 'nodes.kafka.minPerZone')).toEqual([
+      expect.stringContaining(
+        'leaving 26 for broker volumes, and 25 once the VPC CNI attaches the spare network interface',
+      ),
+    ]);
+    expect(specProblems(packed('m7i.4xlarge', 31, 1))).toEqual([]);
+    expect(specProblems(packed('m7i.4xlarge', 32, 1))).toEqual([
+      expect.stringContaining(
+        'a m7i.4xlarge has a dedicated limit of 32 EBS volumes, one of them the root volume, leaving 31',
+      ),
+    ]);
+  });
+
+  it('refuses exactly the node packings past the attachment limit of the instance type', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('m6i.8xlarge', 'm5.4xlarge', 'm7g.4xlarge', 'm7i.4xlarge', 'r6i.4xlarge'),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(1, 2, 3),
+        (instanceType, brokersPerZone, minPerZone) => {
+          fc.pre(brokersPerZone % minPerZone === 0);
+          const input = packed(instanceType, brokersPerZone, minPerZone);
+          const perNode = brokersPerZone / minPerZone;
+          const certain = instanceType.startsWith('m7i') ? 31 : 26;
+          const usual = instanceType.startsWith('m7i') ? 31 : 25;
+          const refused = specProblems(input).filter(p => p.includes('aws-ebs-csi-driver#1728'));
+          expect(refused).toHaveLength(perNode > certain ? 1 : 0);
+          if (specProblems(input).length === 0) {
+            expect(
+              parseSpec(input).warnings.filter(w => w.message.includes('aws-ebs-csi-driver#1728')),
+            ).toHaveLength(perNode > usual ? 1 : 0);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
