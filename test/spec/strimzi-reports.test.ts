@@ -633,6 +633,14 @@ describe('class: more per-broker load balancers than the AWS account allows by d
     return parseSpec({
       ...base,
       kafka: { ...base.kafka, external: { enabled: true, allowedCidrs: ['10.0.0.0/8'], subnets } },
+      // One broker a node: many brokers on one node exceed its EBS attachments (a problem of its own).
+      nodes: {
+        kafka: {
+          instanceType: 'm6i.4xlarge',
+          minPerZone: brokersPerZone,
+          maxPerZone: brokersPerZone,
+        },
+      },
     })
       .warnings.filter(w => w.path === 'kafka.external.enabled')
       .map(w => w.message);
