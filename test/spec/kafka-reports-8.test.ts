@@ -214,3 +214,110 @@ describe('class: more broker volumes on one node than its EBS attachments allow'
     );
   });
 });
+
+describe('class: a pinned NLB subnet the spec shows to be of another zone, or private for internet-facing', () => {
+  // https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2782: the controller
+  // built an internet-facing load balancer on a private subnet, as it was told, and it served no
+  // internet client. https://github.com/kubernetes/cloud-provider-aws/issues/206: an NLB leaves
+  // targets in zones it is not enabled in unused ("Target is in an Availability Zone that is not
+  // enabled for the load balancer"). kafka.external.subnets pins each zone's broker NLBs to one
+  // subnet without cross-zone balancing; the spec checked only the zone keys, not the subnets.
+  const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c'];
+  const privateIds = [
+    'subnet-0a23456789abcdef0',
+    'subnet-0b23456789abcdef0',
+    'subnet-0c23456789abcdef0',
+  ];
+  const publicIds = [
+    'subnet-1a23456789abcdef0',
+    'subnet-1b23456789abcdef0',
+    'subnet-1c23456789abcdef0',
+  ];
+  function pinned(
+    subnets: Record<string, string>,
+    scheme: 'internal' | 'internet-facing',
+    existing: boolean,
+  ): PlatformSpecInput {
+    const base = specInput(3, 1);
+    return {
+      ...base,
+      kafka: {
+        ...base.kafka,
+        external: {
+          enabled: true,
+          scheme,
+          allowPublic: scheme === 'internet-facing',
+          allowedCidrs: ['203.0.113.0/24'],
+          subnets,
+        },
+      },
+      ...(existing
+        ? {
+            cluster: {
+              vpcCidr: '10.0.0.0/16',
+              existingVpc: {
+                vpcId: 'vpc-0123456789abcdef0',
+                privateSubnetIds: Object.fromEntries(zones.map((z, i) => [z, privateIds[i] ?? ''])),
+                publicSubnetIds: Object.fromEntries(zones.map((z, i) => [z, publicIds[i] ?? ''])),
+              },
+            },
+          }
+        : {}),
+    };
+  }
+
+  it('throws when an internet-facing NLB is pinned to a private subnet of the existing VPC (aws-load-balancer-controller#2782)', () => {
+    const subnets = Object.fromEntries(
+      zones.map((z, i) => [z, i === 0 ? (privateIds[0] ?? '') : (publicIds[i] ?? '')]),
+    );
+    expect(specProblems(pinned(subnets, 'internet-facing', true))).toEqual([
+      'kafka.external.subnets["us-west-2a"]: "subnet-0a23456789abcdef0" is cluster.existingVpc.privateSubnetIds["us-west-2a"], a private subnet, but kafka.external.scheme is internet-facing, which needs a public subnet (a route to an internet gateway): the AWS Load Balancer Controller creates the NLB where it is pinned (kubernetes-sigs/aws-load-balancer-controller#2782) and clients on the internet never reach it; use "subnet-1a23456789abcdef0", or scheme internal',
+    ]);
+  });
+
+  it("throws when a zone is pinned to another zone's subnet, by ID or by the platform's Name tag (cloud-provider-aws#206)", () => {
+    expect(
+      specProblems(
+        pinned(
+          {
+            'us-west-2a': 'test-private-us-west-2b',
+            'us-west-2b': 'test-private-us-west-2b',
+            'us-west-2c': 'test-private-us-west-2c',
+          },
+          'internal',
+          false,
+        ),
+      ),
+    ).toEqual([
+      'kafka.external.subnets["us-west-2a"]: "test-private-us-west-2b" is the private subnet the platform creates in us-west-2b, but each zone\'s broker NLBs are pinned to one subnet without cross-zone load balancing, and an NLB does not route to targets in a zone it is not enabled in ("Target is in an Availability Zone that is not enabled for the load balancer", kubernetes/cloud-provider-aws#206), so the brokers of us-west-2a would be unreachable through it; use "test-private-us-west-2a"',
+    ]);
+  });
+
+  it('refuses exactly the pins to another zone, and private pins under internet-facing', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.nat(5), fc.nat(5), fc.nat(5)),
+        fc.constantFrom('internal' as const, 'internet-facing' as const),
+        fc.boolean(),
+        (choice, scheme, existing) => {
+          // Each zone picks one of the six subnets the spec knows: private or public of a zone.
+          const refs = existing
+            ? [...privateIds, ...publicIds]
+            : [...zones.map(z => `test-private-${z}`), ...zones.map(z => `test-public-${z}`)];
+          const subnets = Object.fromEntries(zones.map((z, i) => [z, refs[choice[i] ?? 0] ?? '']));
+          const expected = zones.filter((_, i) => {
+            const pick = choice[i] ?? 0;
+            const otherZone = pick % 3 !== i;
+            const isPrivate = pick < 3;
+            return otherZone || (isPrivate && scheme === 'internet-facing');
+          }).length;
+          const found = specProblems(pinned(subnets, scheme, existing)).filter(p =>
+            /cloud-provider-aws#206|aws-load-balancer-controller#2782/.test(p),
+          );
+          expect(found).toHaveLength(expected);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});
