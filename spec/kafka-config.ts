@@ -1229,6 +1229,62 @@ export function emptyCleanupPolicyWarnings(spec: PlatformSpec): SpecIssue[] {
   return warnings;
 }
 
+/**
+ * Broker settings Kafka reads from the first of several keys in different time units: retention
+ * (`log.retention.ms`, then `.minutes`, then `.hours`), segment roll (`log.roll.ms`, then
+ * `.hours`) and roll jitter (`log.roll.jitter.ms`, then `.hours`). Kafka's precedence goes by the
+ * key, not by the value (Strimzi documents it, strimzi/strimzi-kafka-operator#9122; readers get it
+ * wrong, danielsobrado/CCDAK-Exam-Questions#13), so a later key set beside an earlier one does
+ * nothing.
+ */
+export const TIME_UNIT_KEY_FAMILIES: ReadonlyArray<ReadonlyArray<readonly [string, number]>> = [
+  [
+    ['log.retention.ms', 1],
+    ['log.retention.minutes', 60_000],
+    ['log.retention.hours', 3_600_000],
+  ],
+  [
+    ['log.roll.ms', 1],
+    ['log.roll.hours', 3_600_000],
+  ],
+  [
+    ['log.roll.jitter.ms', 1],
+    ['log.roll.jitter.hours', 3_600_000],
+  ],
+];
+
+/**
+ * Advice on a time setting given twice in different units with different values: Kafka takes the
+ * key that comes first in its precedence (`TIME_UNIT_KEY_FAMILIES`) and ignores the other, so the
+ * value the user may have meant (often the later, human-readable one) has no effect.
+ * @returns one warning per ignored key whose value (in milliseconds) differs from the one Kafka
+ *   uses; none for agreeing values or values that are not whole numbers (refused elsewhere).
+ */
+export function timeUnitPrecedenceWarnings(spec: PlatformSpec): SpecIssue[] {
+  const config = spec.kafka.config;
+  const warnings: SpecIssue[] = [];
+  for (const family of TIME_UNIT_KEY_FAMILIES) {
+    const set = family.filter(([key]) => config[key] !== undefined);
+    const [winner, ...ignored] = set;
+    if (winner === undefined) continue;
+    const [winnerKey, winnerFactor] = winner;
+    const winnerValue = integerOf(config[winnerKey] ?? '');
+    if (winnerValue === undefined) continue;
+    const winnerMillis = winnerValue * winnerFactor;
+    for (const [key, factor] of ignored) {
+      const value = integerOf(config[key] ?? '');
+      if (value === undefined || value * factor === winnerMillis) continue;
+      warnings.push(
+        issue(
+          keyPath('kafka.config', key),
+          `${value} is ignored: Kafka reads ${winnerKey} first whenever it is set, whatever the values (strimzi-kafka-operator#9122), so the brokers use ${winnerKey} ${winnerValue} (${winnerMillis} ms), not ${value * factor} ms; keep one of the two keys, preferably ${family[0]?.[0]} (the one Kafka can also change without a restart)`,
+        ),
+      );
+    }
+  }
+  return warnings;
+}
+
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */
 function nearTopicKey(key: string): string | undefined {
   const candidate = closest(key, [...TOPIC_CONFIG_KEYS]);

@@ -321,3 +321,53 @@ describe('class: a pinned NLB subnet the spec shows to be of another zone, or pr
     );
   });
 });
+
+describe('class: a broker time setting given in two units, where Kafka reads only the first (warning)', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/pull/9122: Strimzi documents that
+  // log.retention.ms wins over .minutes, which wins over .hours, by the key whatever the values;
+  // readers expect the other way (danielsobrado/CCDAK-Exam-Questions#13). A spec that sets
+  // log.retention.hours: 24 beside an older log.retention.ms keeps the ms value, and the spec
+  // said nothing.
+  it('warns that log.retention.hours 24 is ignored beside log.retention.ms (strimzi#9122)', () => {
+    const input = withBrokerConfig({ 'log.retention.ms': 604800000, 'log.retention.hours': 24 });
+    expect(specProblems(input)).toEqual([]);
+    expect(warningsAt(input, '["log.retention.hours"]')).toEqual([
+      'kafka.config["log.retention.hours"]: 24 is ignored: Kafka reads log.retention.ms first whenever it is set, whatever the values (strimzi-kafka-operator#9122), so the brokers use log.retention.ms 604800000 (604800000 ms), not 86400000 ms; keep one of the two keys, preferably log.retention.ms (the one Kafka can also change without a restart)',
+    ]);
+  });
+
+  it('says nothing when the units agree or only one key is set', () => {
+    const agreeing = withBrokerConfig({ 'log.roll.ms': 3600000, 'log.roll.hours': 1 });
+    expect(parseSpec(agreeing).warnings.filter(w => w.message.includes('#9122'))).toEqual([]);
+    const single = withBrokerConfig({ 'log.retention.minutes': 60 });
+    expect(parseSpec(single).warnings.filter(w => w.message.includes('#9122'))).toEqual([]);
+  });
+
+  it('warns at exactly the keys Kafka skips whose value differs from the one it reads', () => {
+    const value = fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined });
+    fc.assert(
+      fc.property(value, value, value, (ms, minutes, hours) => {
+        const config: Config = {};
+        if (ms !== undefined) config['log.retention.ms'] = ms * 3600000;
+        if (minutes !== undefined) config['log.retention.minutes'] = minutes * 60;
+        if (hours !== undefined) config['log.retention.hours'] = hours;
+        const warned = parseSpec(withBrokerConfig(config))
+          .warnings.filter(w => w.message.includes('#9122'))
+          .map(w => w.path);
+        // In hours each: the first set key wins; later keys are flagged when they differ from it.
+        const set = [
+          ['log.retention.ms', ms],
+          ['log.retention.minutes', minutes],
+          ['log.retention.hours', hours],
+        ].filter(([, v]) => v !== undefined) as Array<[string, number]>;
+        const winner = set[0];
+        const expected = set
+          .slice(1)
+          .filter(([, v]) => winner !== undefined && v !== winner[1])
+          .map(([key]) => `kafka.config["${key}"]`);
+        expect(warned).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
