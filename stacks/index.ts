@@ -11,8 +11,9 @@
  * anything (docs/upgrade.md). Checked under the real engine by test/engine/aliases.test.ts.
  *
  * Before it creates anything, the program compares `zones` with the stack output `zoneOrder` of
- * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts); it
- * exports `zoneOrder` for the next run. The module exports one async function, which the engine
+ * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts), and
+ * `cluster.kubernetesVersion` with the output `kubernetesVersion` (EKS takes only the next minor
+ * version, spec/kubernetes-version.ts); it exports both for the next run. The module exports one async function, which the engine
  * runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -20,6 +21,7 @@ import { KafkaEksPlatform } from '../components/kafka-eks-platform';
 import { refuseMovedZones } from '../components/lib/zone-order-guard';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
+import { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
 import { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 import { projectRootFrom, specFileFromConfig } from './defaults';
 
@@ -32,6 +34,8 @@ interface ProgramOutputs {
   readonly externalBootstrapService: KafkaEksPlatform['externalBootstrapService'];
   readonly controllerPolicyJson: KafkaEksPlatform['controllerPolicyJson'];
   readonly zoneOrder: readonly string[];
+  /** `cluster.kubernetesVersion` as deployed; absent for a joined cluster (`cluster.existing`). */
+  readonly kubernetesVersion?: string;
 }
 
 async function main(): Promise<ProgramOutputs> {
@@ -47,7 +51,9 @@ async function main(): Promise<ProgramOutputs> {
     if (error instanceof SpecError) throw new pulumi.RunError(error.message);
     throw error;
   }
-  await refuseMovedZones(loaded.spec.zones);
+  const createsCluster = loaded.spec.cluster.existing === undefined;
+  const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
+  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion });
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,
@@ -60,6 +66,7 @@ async function main(): Promise<ProgramOutputs> {
     externalBootstrapService: platform.externalBootstrapService,
     controllerPolicyJson: platform.controllerPolicyJson,
     [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
+    ...(kubernetesVersion === undefined ? {} : { [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion }),
   };
 }
 

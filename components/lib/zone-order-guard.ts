@@ -12,6 +12,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { formatIssue } from '../../spec/errors';
 import {
+  deployedKubernetesVersion,
+  kubernetesVersionProblem,
+  KUBERNETES_VERSION_OUTPUT,
+} from '../../spec/kubernetes-version';
+import {
   deployedZoneOrder,
   PULUMI_ZONE_ORDER,
   zoneOrderProblem,
@@ -57,18 +62,35 @@ function currentStackName(): string {
  * deployment exported `clusterName`. One StackReference, logical name `last-deployment`, to the
  * running stack (`<organization>/<project>/<stack>`); call it once per program.
  * @param zones the spec's `zones`, in order.
+ * @param options.kubernetesVersion the spec's `cluster.kubernetesVersion`, for a cluster the
+ *   platform creates (leave it out with `cluster.existing`): refused unless it is the version of
+ *   the stack output `KUBERNETES_VERSION_OUTPUT` (`kubernetesVersion`) or the next minor one; pass
+ *   it only when the program exports that output too. Default: not checked.
  * @throws pulumi.RunError (the engine prints the message alone) naming `zones`, both lists and the
- *   fix, or naming the output when `zoneOrder` is not a list of zone names.
+ *   fix, or `cluster.kubernetesVersion`, both versions and the fix, or naming the output when
+ *   `zoneOrder` or `kubernetesVersion` is not of its form.
  */
-export async function refuseMovedZones(zones: readonly string[]): Promise<void> {
+export async function refuseMovedZones(
+  zones: readonly string[],
+  options: { readonly kubernetesVersion?: string } = {},
+): Promise<void> {
   const reference = new pulumi.StackReference(LAST_DEPLOYMENT_REFERENCE, {
     name: currentStackName(),
   });
   let deployed: readonly string[] | undefined;
+  let deployedVersion: string | undefined;
   try {
     deployed = deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
+    deployedVersion =
+      options.kubernetesVersion === undefined
+        ? undefined
+        : deployedKubernetesVersion(await reference.getOutputValue(KUBERNETES_VERSION_OUTPUT));
   } catch (error) {
     throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+  }
+  if (deployedVersion !== undefined && options.kubernetesVersion !== undefined) {
+    const versionProblem = kubernetesVersionProblem(deployedVersion, options.kubernetesVersion);
+    if (versionProblem !== undefined) throw new pulumi.RunError(formatIssue(versionProblem));
   }
   if (deployed === undefined) {
     if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) !== undefined) {

@@ -5,12 +5,14 @@
  * Before it creates anything, it compares `zones` with the stack's last deployment and stops on a
  * zone that moved (a reorder, or a zone inserted or removed before the end): `refuseMovedZones`
  * reads the stack output `ZONE_ORDER_OUTPUT` (`zoneOrder`), which this program exports for the next
- * run. The check has to finish first, so the program is an async function the engine runs; the
+ * run, and with `kubernetesVersion` it also stops a `cluster.kubernetesVersion` that goes back or
+ * skips a minor version (EKS takes only the next one), against `KUBERNETES_VERSION_OUTPUT`. The check has to finish first, so the program is an async function the engine runs; the
  * object it resolves to is the stack outputs.
  */
 import { join } from 'node:path';
 import {
   KafkaEksPlatform,
+  KUBERNETES_VERSION_OUTPUT,
   refuseMovedZones,
   ZONE_ORDER_OUTPUT,
 } from 'kafka-eks-autoscaling/pulumi';
@@ -18,7 +20,8 @@ import { loadSpec } from 'kafka-eks-autoscaling/spec';
 
 export = async () => {
   const loaded = loadSpec(join(__dirname, 'platform.yaml'));
-  await refuseMovedZones(loaded.spec.zones);
+  const kubernetesVersion = loaded.spec.cluster.kubernetesVersion;
+  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion });
   const platform = new KafkaEksPlatform('kafka', { spec: loaded });
   return {
     clusterName: platform.clusterName,
@@ -26,5 +29,6 @@ export = async () => {
     zones: platform.zones,
     bootstrapAddress: platform.bootstrapAddress,
     [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
+    [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion,
   };
 };

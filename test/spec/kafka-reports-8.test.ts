@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
+import { deployedKubernetesVersion, kubernetesVersionProblem } from '../../spec/kubernetes-version';
 import { specInput, specProblems } from '../util/specs';
 
 type Config = Record<string, string | number | boolean>;
@@ -367,6 +368,45 @@ describe('class: a broker time setting given in two units, where Kafka reads onl
           .map(([key]) => `kafka.config["${key}"]`);
         expect(warned).toEqual(expected);
       }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('class: a Kubernetes version EKS cannot move the deployed cluster to', () => {
+  // https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2607: "Unsupported Kubernetes
+  // minor version update from 1.22 to 1.25" (EKS upgrades one minor version at a time);
+  // https://github.com/rancher/rancher/issues/43316: "... from 1.25 to 1.24" (EKS never
+  // downgrades). The spec checked cluster.kubernetesVersion only against the pinned add-on rows;
+  // the Pulumi program now compares it with its last deployment (test/stacks/program.test.ts).
+  it('refuses 1.22 to 1.25 with the steps to take (terraform-aws-eks#2607)', () => {
+    expect(kubernetesVersionProblem('1.22', '1.25')).toEqual({
+      path: 'cluster.kubernetesVersion',
+      message:
+        '"1.25" skips minor versions after the stack last deployed "1.22" (stack output kubernetesVersion), and EKS upgrades a control plane one minor version at a time ("Unsupported Kubernetes minor version update", terraform-aws-modules/terraform-aws-eks#2607), so pulumi up would fail after changing other resources; deploy "1.23", then "1.24", then "1.25" in turn, one pulumi up each (each needs its row of pinned add-ons, components/lib/addon-versions.ts)',
+    });
+  });
+
+  it('refuses 1.25 to 1.24 (rancher/rancher#43316), and names an unreadable output', () => {
+    expect(kubernetesVersionProblem('1.25', '1.24')?.message).toContain(
+      'EKS never downgrades a control plane',
+    );
+    expect(() => deployedKubernetesVersion(1.3)).toThrow(
+      'stack output kubernetesVersion of the last deployment is 1.3, not a Kubernetes minor version',
+    );
+    expect(deployedKubernetesVersion(undefined)).toBeUndefined();
+  });
+
+  it('accepts exactly the same minor version and the next one', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 20, max: 45 }),
+        fc.integer({ min: 20, max: 45 }),
+        (was, now) => {
+          const problem = kubernetesVersionProblem(`1.${was}`, `1.${now}`);
+          expect(problem === undefined).toBe(now === was || now === was + 1);
+        },
+      ),
       { numRuns: 100 },
     );
   });
