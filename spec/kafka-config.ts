@@ -1285,6 +1285,32 @@ export function timeUnitPrecedenceWarnings(spec: PlatformSpec): SpecIssue[] {
   return warnings;
 }
 
+/**
+ * Advice on a per-address connection limit with the external listener on: the broker counts
+ * `max.connections.per.ip` by the connection's source address, and the platform's NLBs use target
+ * type ip, for which client IP preservation is off by default over TCP (ELB "Edit target group
+ * attributes": IP targets, TCP and TLS), so every external client reaches a broker from the NLB's
+ * own private address in its zone. The limit then caps all external clients of a zone together,
+ * and the broker closes the connections beyond it, whichever client opens them (the same limit
+ * behind an AWS load balancer: hashicorp/consul#10505; clients behind one address share it:
+ * redpanda-data/docs#1357). The limit may be meant for exactly that, so this is a warning.
+ * @returns one warning at `kafka.config["max.connections.per.ip"]` when the external listener is on
+ *   and the key is a whole number from 1 (0 without overrides is refused elsewhere); none otherwise.
+ */
+export function perAddressLimitWarnings(spec: PlatformSpec): SpecIssue[] {
+  const key = 'max.connections.per.ip';
+  const set = spec.kafka.config[key];
+  if (!spec.kafka.external.enabled || set === undefined) return [];
+  const limit = integerOf(set);
+  if (limit === undefined || limit < 1) return [];
+  return [
+    issue(
+      keyPath('kafka.config', key),
+      `${limit} is counted per source address, and with kafka.external.enabled every external client reaches a broker from the private address of the NLB (target type ip keeps no client address over TCP), so all external clients of a zone share ${limit} connections per broker and the broker closes the ones beyond it, whichever client opens them (hashicorp/consul#10505, the same limit behind an AWS load balancer); raise it above the connections all external clients open to one broker, limit brokers with max.connections instead, or leave it out`,
+    ),
+  ];
+}
+
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */
 function nearTopicKey(key: string): string | undefined {
   const candidate = closest(key, [...TOPIC_CONFIG_KEYS]);

@@ -411,3 +411,40 @@ describe('class: a Kubernetes version EKS cannot move the deployed cluster to', 
     );
   });
 });
+
+describe('class: a per-address connection limit that external clients behind the NLB share (warning)', () => {
+  // https://github.com/hashicorp/consul/issues/10505: behind an AWS load balancer every client
+  // came from the load balancer's address, so a per-IP connection limit tripped for everyone
+  // once one client opened many connections (redpanda-data/docs#1357 documents the same for
+  // Kafka clients behind one address). The platform's NLBs use target type ip, which keeps no
+  // client address over TCP, so max.connections.per.ip counts all external clients of a zone.
+  function limited(limit: number, external: boolean): PlatformSpecInput {
+    const base = withBrokerConfig({ 'max.connections.per.ip': limit });
+    return {
+      ...base,
+      kafka: {
+        ...base.kafka,
+        external: external ? { enabled: true, allowedCidrs: ['10.0.0.0/8'] } : { enabled: false },
+      },
+    };
+  }
+
+  it('warns when max.connections.per.ip is 100 with the external listener on (hashicorp/consul#10505)', () => {
+    expect(specProblems(limited(100, true))).toEqual([]);
+    expect(warningsAt(limited(100, true), '["max.connections.per.ip"]')).toEqual([
+      'kafka.config["max.connections.per.ip"]: 100 is counted per source address, and with kafka.external.enabled every external client reaches a broker from the private address of the NLB (target type ip keeps no client address over TCP), so all external clients of a zone share 100 connections per broker and the broker closes the ones beyond it, whichever client opens them (hashicorp/consul#10505, the same limit behind an AWS load balancer); raise it above the connections all external clients open to one broker, limit brokers with max.connections instead, or leave it out',
+    ]);
+  });
+
+  it('warns exactly when the external listener is on and the limit is set', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100000 }), fc.boolean(), (limit, external) => {
+        const warned = parseSpec(limited(limit, external)).warnings.filter(w =>
+          w.message.includes('hashicorp/consul#10505'),
+        );
+        expect(warned).toHaveLength(external ? 1 : 0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
