@@ -13,7 +13,9 @@
  * Before it creates anything, the program compares `zones` with the stack output `zoneOrder` of
  * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts), and
  * `cluster.kubernetesVersion` with the output `kubernetesVersion` (EKS takes only the next minor
- * version, spec/kubernetes-version.ts); it exports both for the next run. The module exports one async function, which the engine
+ * version, spec/kubernetes-version.ts), and the nodegroups' instance types with
+ * `nodeInstanceTypes` (EKS replaces a node group for another one, spec/nodegroup-instance-types.ts);
+ * it exports all three for the next run. The module exports one async function, which the engine
  * runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -22,6 +24,7 @@ import { refuseMovedZones } from '../components/lib/zone-order-guard';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
+import { NODE_INSTANCE_TYPES_OUTPUT, nodeInstanceTypesOf } from '../spec/nodegroup-instance-types';
 import { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 import { projectRootFrom, specFileFromConfig } from './defaults';
 
@@ -36,6 +39,8 @@ interface ProgramOutputs {
   readonly zoneOrder: readonly string[];
   /** `cluster.kubernetesVersion` as deployed; absent for a joined cluster (`cluster.existing`). */
   readonly kubernetesVersion?: string;
+  /** The nodegroups' instance types by spec field, as deployed. */
+  readonly nodeInstanceTypes: Readonly<Record<string, string>>;
 }
 
 async function main(): Promise<ProgramOutputs> {
@@ -53,7 +58,8 @@ async function main(): Promise<ProgramOutputs> {
   }
   const createsCluster = loaded.spec.cluster.existing === undefined;
   const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
-  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion });
+  const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
+  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion, nodeInstanceTypes });
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,
@@ -67,6 +73,7 @@ async function main(): Promise<ProgramOutputs> {
     controllerPolicyJson: platform.controllerPolicyJson,
     [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
     ...(kubernetesVersion === undefined ? {} : { [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion }),
+    [NODE_INSTANCE_TYPES_OUTPUT]: nodeInstanceTypes,
   };
 }
 

@@ -6,6 +6,11 @@
 import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
 import { deployedKubernetesVersion, kubernetesVersionProblem } from '../../spec/kubernetes-version';
+import {
+  deployedInstanceTypes,
+  instanceTypeChangeProblems,
+  nodeInstanceTypesOf,
+} from '../../spec/nodegroup-instance-types';
 import { specInput, specProblems } from '../util/specs';
 
 type Config = Record<string, string | number | boolean>;
@@ -445,6 +450,69 @@ describe('class: a per-address connection limit that external clients behind the
         expect(warned).toHaveLength(external ? 1 : 0);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('class: a nodegroup instance type EKS cannot change on the deployed node group', () => {
+  // https://github.com/terraform-aws-modules/terraform-aws-eks/issues/1415 (and #1931,
+  // aws/aws-cdk#26931): a new instance type replaced the named managed node group, and creating
+  // the replacement failed with "ResourceInUseException: NodeGroup already exists". The platform
+  // names its node groups, so the same edit failed half-way through pulumi up; the program now
+  // compares with its last deployment (test/stacks/program.test.ts).
+  it('refuses m6i.2xlarge to m6i.4xlarge for the Kafka nodegroups (terraform-aws-eks#1415)', () => {
+    expect(
+      instanceTypeChangeProblems(
+        { 'nodes.kafka.instanceType': 'm6i.2xlarge', 'nodes.system.instanceType': 'm6i.large' },
+        { 'nodes.kafka.instanceType': 'm6i.4xlarge', 'nodes.system.instanceType': 'm6i.large' },
+      ),
+    ).toEqual([
+      {
+        path: 'nodes.kafka.instanceType',
+        message:
+          '"m6i.4xlarge" differs from "m6i.2xlarge", which the stack last deployed (stack output nodeInstanceTypes); EKS cannot change the instance type of a managed node group, so pulumi up would replace every zone\'s Kafka nodegroup under the same name and fail half-way with "NodeGroup already exists" (terraform-aws-modules/terraform-aws-eks#1415, aws/aws-cdk#26931), and a replacement that went through would take all the nodes of a zone at once. Keep "m6i.2xlarge"; to move to another instance type, deploy the platform anew (a new stack, or pulumi destroy first)',
+      },
+    ]);
+  });
+
+  it('records the system nodegroup only for a cluster the platform creates, and names an unreadable output', () => {
+    const created = parseSpec(specInput(3, 1)).spec;
+    expect(Object.keys(nodeInstanceTypesOf(created))).toEqual([
+      'nodes.kafka.instanceType',
+      'nodes.system.instanceType',
+    ]);
+    const joined = parseSpec(specInput(1, 3)).spec;
+    expect(Object.keys(nodeInstanceTypesOf(joined))).toEqual(['nodes.kafka.instanceType']);
+    expect(() => deployedInstanceTypes(['m6i.large'])).toThrow(
+      'stack output nodeInstanceTypes of the last deployment is ["m6i.large"], not an object of instance types',
+    );
+  });
+
+  it('refuses exactly the fields whose instance type changed', () => {
+    const types = ['m6i.large', 'm6i.xlarge', 'm7g.large'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...types),
+        fc.constantFrom(...types),
+        fc.option(fc.constantFrom(...types), { nil: undefined }),
+        fc.constantFrom(...types),
+        (kafkaWas, kafkaNow, systemWas, systemNow) => {
+          const deployed: Record<string, string> = { 'nodes.kafka.instanceType': kafkaWas };
+          if (systemWas !== undefined) deployed['nodes.system.instanceType'] = systemWas;
+          const problems = instanceTypeChangeProblems(deployed, {
+            'nodes.kafka.instanceType': kafkaNow,
+            'nodes.system.instanceType': systemNow,
+          });
+          const expected = [
+            ...(kafkaWas !== kafkaNow ? ['nodes.kafka.instanceType'] : []),
+            ...(systemWas !== undefined && systemWas !== systemNow
+              ? ['nodes.system.instanceType']
+              : []),
+          ];
+          expect(problems.map(problem => problem.path)).toEqual(expected);
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 });

@@ -161,7 +161,8 @@ describe('stacks/index.ts', () => {
     const plan = indexPlan(resources);
     expect(plan.ofType('eks:index:Cluster')[0]?.inputs['name']).toBe('orders-dev');
     // The six exports of earlier versions, now the platform component's outputs, and zoneOrder
-    // and kubernetesVersion, which the next run reads back (components/lib/zone-order-guard.ts).
+    // kubernetesVersion and nodeInstanceTypes, which the next run reads back
+    // (components/lib/zone-order-guard.ts).
     expect(Object.keys(exported).sort()).toEqual(
       [
         'bootstrapAddress',
@@ -172,9 +173,14 @@ describe('stacks/index.ts', () => {
         'zones',
         'zoneOrder',
         'kubernetesVersion',
+        'nodeInstanceTypes',
       ].sort(),
     );
     expect(exported['kubernetesVersion']).toBe('1.34');
+    expect(exported['nodeInstanceTypes']).toEqual({
+      'nodes.kafka.instanceType': 'm6i.large',
+      'nodes.system.instanceType': 'm6i.large',
+    });
     expect(exported['zoneOrder']).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     expect(await exportValue(exported['clusterName'])).toBe('orders-dev');
     expect(await exportValue(exported['bootstrapAddress'])).toBe(
@@ -355,6 +361,58 @@ describe('cluster.kubernetesVersion against the last deployment (stack output ku
       expect(error).toBeUndefined();
       expect(registered.length).toBeGreaterThan(50);
     }
+  });
+});
+
+describe('nodegroup instance types against the last deployment (stack output nodeInstanceTypes)', () => {
+  // EKS cannot change a managed node group's instance type: the node group is replaced under the
+  // same name and the creation fails with "NodeGroup already exists" (terraform-aws-eks#1415,
+  // #1931, aws/aws-cdk#26931); the program registered everything and left it to EKS.
+  async function runAfter(
+    lastDeploymentOutputs: Record<string, unknown>,
+  ): Promise<{ error: unknown; registered: string[] }> {
+    let error: unknown;
+    let registered: string[] = [];
+    await jest.isolateModulesAsync(async () => {
+      const { recordPlan } = await import('../../components/lib/plan');
+      const resources = await recordPlan(
+        join(ROOT, 'stacks', 'dev.yaml'),
+        async () => {
+          const { default: program } = await import('../../stacks/index');
+          try {
+            await program();
+          } catch (caught) {
+            error = caught;
+          }
+        },
+        { lastDeploymentOutputs },
+      );
+      registered = resources.map(resource => `${resource.type}::${resource.name}`);
+    });
+    return { error, registered };
+  }
+
+  it('throws before registering anything when nodes.kafka.instanceType changes from the deployed m6i.xlarge (terraform-aws-eks#1415)', async () => {
+    const { error, registered } = await runAfter({
+      nodeInstanceTypes: {
+        'nodes.kafka.instanceType': 'm6i.xlarge',
+        'nodes.system.instanceType': 'm6i.large',
+      },
+    });
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^nodes\.kafka\.instanceType: "m6i\.large" differs from "m6i\.xlarge", which the stack last deployed \(stack output nodeInstanceTypes\)/,
+    );
+    expect(registered).toEqual([]);
+  });
+
+  it('runs when the instance types are the deployed ones', async () => {
+    const { error, registered } = await runAfter({
+      nodeInstanceTypes: { 'nodes.kafka.instanceType': 'm6i.large' },
+    });
+    expect(error).toBeUndefined();
+    expect(registered.length).toBeGreaterThan(50);
   });
 });
 
