@@ -516,3 +516,59 @@ describe('class: a nodegroup instance type EKS cannot change on the deployed nod
     );
   });
 });
+
+describe('class: size-based retention the volumes cannot hold, counting the segment beyond it', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/11845: a broker retention with a
+  // changed log.segment.bytes filled the PVC and the broker crash-looped. Kafka deletes a segment
+  // only while the rest of the partition holds retention.bytes, so each replica reaches
+  // retention.bytes plus one whole segment; the round-3 rule counted retention.bytes alone and let
+  // this through.
+  function withRetention(
+    sizeGi: number,
+    config: Config,
+    topicConfig: Config = {},
+  ): PlatformSpecInput {
+    const base = specInput(3, 1);
+    return {
+      ...base,
+      kafka: {
+        ...base.kafka,
+        storage: { sizeGi },
+        config,
+        topics: [{ name: 'events', partitions: 12, config: topicConfig }],
+      },
+    };
+  }
+
+  it('throws when 1 GiB retention and 1 GiB segments on 12 x 3 replicas meet 20 GiB volumes (strimzi#11845)', () => {
+    expect(
+      specProblems(
+        withRetention(20, { 'log.retention.bytes': 2 ** 30, 'log.segment.bytes': 2 ** 30 }),
+      ),
+    ).toEqual([
+      'kafka.storage.sizeGi: 20 GiB on each of 3 brokers is 60 GiB, but size-based retention keeps at least 72 GiB before deleting anything (retention.bytes counts per partition and per replica, and each replica also holds one whole segment beyond it before its oldest segment goes, strimzi-kafka-operator#11845; "events": 12 partitions x 3 replicas x (1 GiB (kafka.config["log.retention.bytes"]) + 1 GiB (kafka.config["log.segment.bytes"])) = 72 GiB), so the volumes fill first; raise kafka.storage.sizeGi to at least 24, or lower retention.bytes or segment.bytes',
+    ]);
+  });
+
+  it('refuses exactly when partitions x replicas x (retention + segment) exceed the volumes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 4096 }),
+        fc.integer({ min: 10, max: 200 }),
+        (retentionGi, segmentMi, sizeGi) => {
+          const problems = specProblems(
+            withRetention(
+              sizeGi,
+              {},
+              { 'retention.bytes': retentionGi * 2 ** 30, 'segment.bytes': segmentMi * 2 ** 20 },
+            ),
+          ).filter(problem => problem.startsWith('kafka.storage.sizeGi'));
+          const least = 12 * 3 * (retentionGi * 2 ** 30 + segmentMi * 2 ** 20);
+          expect(problems.length > 0).toBe(least > 3 * sizeGi * 2 ** 30);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
