@@ -1311,6 +1311,95 @@ export function perAddressLimitWarnings(spec: PlatformSpec): SpecIssue[] {
   ];
 }
 
+/** Kafka's default `log.retention.hours` (168), in milliseconds. */
+const DEFAULT_LOG_RETENTION_MS = 168 * 3_600_000;
+
+/**
+ * How long a declared topic keeps its records, milliseconds (Infinity when it keeps them without
+ * a time limit: compacted or empty cleanup policy, or retention.ms -1), with where that comes from.
+ */
+function topicRetentionOf(
+  spec: PlatformSpec,
+  index: number,
+): { readonly ms: number; readonly from: string } | undefined {
+  const topic = spec.kafka.topics[index];
+  if (topic === undefined) return undefined;
+  const broker = spec.kafka.config;
+  const policy = topic.config['cleanup.policy'] ?? broker['log.cleanup.policy'];
+  const parts =
+    policy === undefined
+      ? ['delete']
+      : String(policy)
+          .split(',')
+          .map(p => p.trim());
+  if (!parts.includes('delete')) {
+    return { ms: Infinity, from: `cleanup.policy ${showValue(policy ?? '')} (no time limit)` };
+  }
+  const own = topic.config['retention.ms'];
+  let ms: number | undefined;
+  let from: string;
+  if (own !== undefined) {
+    ms = integerOf(own);
+    from = `kafka.topics[${index}].config["retention.ms"]`;
+  } else {
+    const family = TIME_UNIT_KEY_FAMILIES[0] ?? [];
+    const set = family.find(([key]) => broker[key] !== undefined);
+    if (set === undefined) {
+      ms = DEFAULT_LOG_RETENTION_MS;
+      from = "Kafka's default log.retention.hours 168";
+    } else {
+      const value = integerOf(broker[set[0]] ?? '');
+      ms = value === undefined ? undefined : value * set[1];
+      from = `kafka.config["${set[0]}"]`;
+    }
+  }
+  if (ms === undefined) return undefined;
+  return { ms: ms < 0 ? Infinity : ms, from };
+}
+
+/**
+ * Advice on `offsets.retention.minutes` set shorter than the records of a declared topic live:
+ * Kafka drops a consumer group's committed offsets once the group has been empty that long
+ * (KIP-211, apache/kafka#5272), while the topic still holds the records, so a consumer that was
+ * stopped or idle longer restarts at its `auto.offset.reset`: it reprocesses the whole topic
+ * (earliest) or skips what arrived meanwhile (latest) (RADAR-base/RADAR-Docker#142: a stopped
+ * streams app reprocessed every record; confluentinc/librdkafka#1442). Only a value the spec sets
+ * is judged; shorter retention may be meant (short-lived groups), so this is a warning.
+ * @returns one warning at `kafka.config["offsets.retention.minutes"]` naming the topic that keeps
+ *   records longest; none when the key is unset, not a whole number, or not shorter.
+ */
+export function offsetsRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
+  const key = 'offsets.retention.minutes';
+  const set = spec.kafka.config[key];
+  if (set === undefined) return [];
+  const minutes = integerOf(set);
+  if (minutes === undefined || minutes < 1) return [];
+  const offsetsMs = minutes * 60_000;
+  let longest: { name: string; ms: number; from: string } | undefined;
+  spec.kafka.topics.forEach((topic, index) => {
+    const retention = topicRetentionOf(spec, index);
+    if (retention === undefined) return;
+    if (longest === undefined || retention.ms > longest.ms) {
+      longest = { name: topic.name, ...retention };
+    }
+  });
+  if (longest === undefined || longest.ms <= offsetsMs) return [];
+  const kept =
+    longest.ms === Infinity
+      ? `keeps its records without a time limit (${longest.from})`
+      : `keeps its records ${Math.round(longest.ms / 60_000)} minutes (${longest.from})`;
+  const fix =
+    longest.ms === Infinity
+      ? 'raise it to cover the longest a consumer group may stay stopped'
+      : `raise it to at least ${Math.ceil(longest.ms / 60_000)}`;
+  return [
+    issue(
+      keyPath('kafka.config', key),
+      `${minutes} minutes is shorter than topic ${showValue(longest.name)} ${kept}: Kafka drops a consumer group's committed offsets once the group has been empty that long while the records stay, so a consumer stopped for longer restarts at its auto.offset.reset and reprocesses the topic from the start or skips what arrived meanwhile (RADAR-base/RADAR-Docker#142); ${fix}, or leave it out for Kafka's 7 days`,
+    ),
+  ];
+}
+
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */
 function nearTopicKey(key: string): string | undefined {
   const candidate = closest(key, [...TOPIC_CONFIG_KEYS]);

@@ -572,3 +572,55 @@ describe('class: size-based retention the volumes cannot hold, counting the segm
     );
   });
 });
+
+describe('class: committed offsets that expire before the records they point into (warning)', () => {
+  // https://github.com/RADAR-base/RADAR-Docker/issues/142: with offsets.retention.minutes at a
+  // day and topics kept longer, a streams app stopped for more than a day lost its committed
+  // offsets and reprocessed every record (auto.offset.reset earliest); confluentinc/librdkafka#1442
+  // shows the reset. Kafka drops an empty group's offsets after offsets.retention.minutes
+  // (KIP-211) whatever the topics keep; the spec accepted any value.
+  function withOffsets(minutes: number, topicConfig: Config, config: Config = {}) {
+    return withBrokerConfig({ 'offsets.retention.minutes': minutes, ...config }, topicConfig);
+  }
+
+  it('warns when offsets expire after a day and the topic keeps 7 days (RADAR-Docker#142)', () => {
+    const input = withOffsets(1440, {});
+    expect(specProblems(input)).toEqual([]);
+    expect(warningsAt(input, '["offsets.retention.minutes"]')).toEqual([
+      'kafka.config["offsets.retention.minutes"]: 1440 minutes is shorter than topic "events" keeps its records 10080 minutes (Kafka\'s default log.retention.hours 168): Kafka drops a consumer group\'s committed offsets once the group has been empty that long while the records stay, so a consumer stopped for longer restarts at its auto.offset.reset and reprocesses the topic from the start or skips what arrived meanwhile (RADAR-base/RADAR-Docker#142); raise it to at least 10080, or leave it out for Kafka\'s 7 days',
+    ]);
+  });
+
+  it('names a compacted topic as kept without a time limit', () => {
+    const [warning] = warningsAt(
+      withOffsets(525600, { 'cleanup.policy': 'compact' }),
+      '["offsets.retention.minutes"]',
+    );
+    expect(warning).toContain(
+      'keeps its records without a time limit (cleanup.policy "compact" (no time limit))',
+    );
+  });
+
+  it('warns exactly when the set offsets retention is shorter than the longest topic retention', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100000 }),
+        fc.option(fc.integer({ min: 1, max: 100000 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
+        (offsetsMinutes, topicMinutes, brokerHours) => {
+          const topicConfig: Config = {};
+          if (topicMinutes !== undefined) topicConfig['retention.ms'] = topicMinutes * 60000;
+          const config: Config = {};
+          if (brokerHours !== undefined) config['log.retention.hours'] = brokerHours;
+          const warned = parseSpec(
+            withOffsets(offsetsMinutes, topicConfig, config),
+          ).warnings.filter(w => w.message.includes('RADAR-Docker#142'));
+          const topicMs =
+            topicMinutes !== undefined ? topicMinutes * 60000 : (brokerHours ?? 168) * 3600000;
+          expect(warned).toHaveLength(topicMs > offsetsMinutes * 60000 ? 1 : 0);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
