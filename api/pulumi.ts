@@ -7,9 +7,15 @@
  * `ZONE_ORDER_OUTPUT` (`zoneOrder`), and `await refuseMovedZones(spec.zones)` before creating
  * `KafkaEksPlatform`, so `pulumi preview` and `pulumi up` stop on a `zones` edit that moves a
  * deployed zone (examples/pulumi-program, docs/deploy-to-aws.md "Changing `zones` on a deployed
- * stack").
+ * stack"). Pass `{ kubernetesVersion: spec.cluster.kubernetesVersion }` as its second argument
+ * and export that version as `KUBERNETES_VERSION_OUTPUT` (`kubernetesVersion`) to have a
+ * downgrade or a skipped minor version stopped too (EKS takes only the next one); likewise
+ * `{ nodeInstanceTypes: nodeInstanceTypesOf(spec) }` with the output `NODE_INSTANCE_TYPES_OUTPUT`
+ * stops an instance type change EKS would answer with a failed node group replacement.
  */
 export * from '../components/kafka-eks-platform';
 export * from '../components/index';
 export { refuseMovedZones } from '../components/lib/zone-order-guard';
 export { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
+export { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
+export { NODE_INSTANCE_TYPES_OUTPUT, nodeInstanceTypesOf } from '../spec/nodegroup-instance-types';

@@ -1229,6 +1229,177 @@ export function emptyCleanupPolicyWarnings(spec: PlatformSpec): SpecIssue[] {
   return warnings;
 }
 
+/**
+ * Broker settings Kafka reads from the first of several keys in different time units: retention
+ * (`log.retention.ms`, then `.minutes`, then `.hours`), segment roll (`log.roll.ms`, then
+ * `.hours`) and roll jitter (`log.roll.jitter.ms`, then `.hours`). Kafka's precedence goes by the
+ * key, not by the value (Strimzi documents it, strimzi/strimzi-kafka-operator#9122; readers get it
+ * wrong, danielsobrado/CCDAK-Exam-Questions#13), so a later key set beside an earlier one does
+ * nothing.
+ */
+export const TIME_UNIT_KEY_FAMILIES: ReadonlyArray<ReadonlyArray<readonly [string, number]>> = [
+  [
+    ['log.retention.ms', 1],
+    ['log.retention.minutes', 60_000],
+    ['log.retention.hours', 3_600_000],
+  ],
+  [
+    ['log.roll.ms', 1],
+    ['log.roll.hours', 3_600_000],
+  ],
+  [
+    ['log.roll.jitter.ms', 1],
+    ['log.roll.jitter.hours', 3_600_000],
+  ],
+];
+
+/**
+ * Advice on a time setting given twice in different units with different values: Kafka takes the
+ * key that comes first in its precedence (`TIME_UNIT_KEY_FAMILIES`) and ignores the other, so the
+ * value the user may have meant (often the later, human-readable one) has no effect.
+ * @returns one warning per ignored key whose value (in milliseconds) differs from the one Kafka
+ *   uses; none for agreeing values or values that are not whole numbers (refused elsewhere).
+ */
+export function timeUnitPrecedenceWarnings(spec: PlatformSpec): SpecIssue[] {
+  const config = spec.kafka.config;
+  const warnings: SpecIssue[] = [];
+  for (const family of TIME_UNIT_KEY_FAMILIES) {
+    const set = family.filter(([key]) => config[key] !== undefined);
+    const [winner, ...ignored] = set;
+    if (winner === undefined) continue;
+    const [winnerKey, winnerFactor] = winner;
+    const winnerValue = integerOf(config[winnerKey] ?? '');
+    if (winnerValue === undefined) continue;
+    const winnerMillis = winnerValue * winnerFactor;
+    for (const [key, factor] of ignored) {
+      const value = integerOf(config[key] ?? '');
+      if (value === undefined || value * factor === winnerMillis) continue;
+      warnings.push(
+        issue(
+          keyPath('kafka.config', key),
+          `${value} is ignored: Kafka reads ${winnerKey} first whenever it is set, whatever the values (strimzi-kafka-operator#9122), so the brokers use ${winnerKey} ${winnerValue} (${winnerMillis} ms), not ${value * factor} ms; keep one of the two keys, preferably ${family[0]?.[0]} (the one Kafka can also change without a restart)`,
+        ),
+      );
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Advice on a per-address connection limit with the external listener on: the broker counts
+ * `max.connections.per.ip` by the connection's source address, and the platform's NLBs use target
+ * type ip, for which client IP preservation is off by default over TCP (ELB "Edit target group
+ * attributes": IP targets, TCP and TLS), so every external client reaches a broker from the NLB's
+ * own private address in its zone. The limit then caps all external clients of a zone together,
+ * and the broker closes the connections beyond it, whichever client opens them (the same limit
+ * behind an AWS load balancer: hashicorp/consul#10505; clients behind one address share it:
+ * redpanda-data/docs#1357). The limit may be meant for exactly that, so this is a warning.
+ * @returns one warning at `kafka.config["max.connections.per.ip"]` when the external listener is on
+ *   and the key is a whole number from 1 (0 without overrides is refused elsewhere); none otherwise.
+ */
+export function perAddressLimitWarnings(spec: PlatformSpec): SpecIssue[] {
+  const key = 'max.connections.per.ip';
+  const set = spec.kafka.config[key];
+  if (!spec.kafka.external.enabled || set === undefined) return [];
+  const limit = integerOf(set);
+  if (limit === undefined || limit < 1) return [];
+  return [
+    issue(
+      keyPath('kafka.config', key),
+      `${limit} is counted per source address, and with kafka.external.enabled every external client reaches a broker from the private address of the NLB (target type ip keeps no client address over TCP), so all external clients of a zone share ${limit} connections per broker and the broker closes the ones beyond it, whichever client opens them (hashicorp/consul#10505, the same limit behind an AWS load balancer); raise it above the connections all external clients open to one broker, limit brokers with max.connections instead, or leave it out`,
+    ),
+  ];
+}
+
+/** Kafka's default `log.retention.hours` (168), in milliseconds. */
+const DEFAULT_LOG_RETENTION_MS = 168 * 3_600_000;
+
+/**
+ * How long a declared topic keeps its records, milliseconds (Infinity when it keeps them without
+ * a time limit: compacted or empty cleanup policy, or retention.ms -1), with where that comes from.
+ */
+function topicRetentionOf(
+  spec: PlatformSpec,
+  index: number,
+): { readonly ms: number; readonly from: string } | undefined {
+  const topic = spec.kafka.topics[index];
+  if (topic === undefined) return undefined;
+  const broker = spec.kafka.config;
+  const policy = topic.config['cleanup.policy'] ?? broker['log.cleanup.policy'];
+  const parts =
+    policy === undefined
+      ? ['delete']
+      : String(policy)
+          .split(',')
+          .map(p => p.trim());
+  if (!parts.includes('delete')) {
+    return { ms: Infinity, from: `cleanup.policy ${showValue(policy ?? '')} (no time limit)` };
+  }
+  const own = topic.config['retention.ms'];
+  let ms: number | undefined;
+  let from: string;
+  if (own !== undefined) {
+    ms = integerOf(own);
+    from = `kafka.topics[${index}].config["retention.ms"]`;
+  } else {
+    const family = TIME_UNIT_KEY_FAMILIES[0] ?? [];
+    const set = family.find(([key]) => broker[key] !== undefined);
+    if (set === undefined) {
+      ms = DEFAULT_LOG_RETENTION_MS;
+      from = "Kafka's default log.retention.hours 168";
+    } else {
+      const value = integerOf(broker[set[0]] ?? '');
+      ms = value === undefined ? undefined : value * set[1];
+      from = `kafka.config["${set[0]}"]`;
+    }
+  }
+  if (ms === undefined) return undefined;
+  return { ms: ms < 0 ? Infinity : ms, from };
+}
+
+/**
+ * Advice on `offsets.retention.minutes` set shorter than the records of a declared topic live:
+ * Kafka drops a consumer group's committed offsets once the group has been empty that long
+ * (KIP-211, apache/kafka#5272), while the topic still holds the records, so a consumer that was
+ * stopped or idle longer restarts at its `auto.offset.reset`: it reprocesses the whole topic
+ * (earliest) or skips what arrived meanwhile (latest) (RADAR-base/RADAR-Docker#142: a stopped
+ * streams app reprocessed every record; confluentinc/librdkafka#1442). Only a value the spec sets
+ * is judged; shorter retention may be meant (short-lived groups), so this is a warning.
+ * @returns one warning at `kafka.config["offsets.retention.minutes"]` naming the topic that keeps
+ *   records longest; none when the key is unset, not a whole number, or not shorter.
+ */
+export function offsetsRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
+  const key = 'offsets.retention.minutes';
+  const set = spec.kafka.config[key];
+  if (set === undefined) return [];
+  const minutes = integerOf(set);
+  if (minutes === undefined || minutes < 1) return [];
+  const offsetsMs = minutes * 60_000;
+  let longest: { name: string; ms: number; from: string } | undefined;
+  spec.kafka.topics.forEach((topic, index) => {
+    const retention = topicRetentionOf(spec, index);
+    if (retention === undefined) return;
+    if (longest === undefined || retention.ms > longest.ms) {
+      longest = { name: topic.name, ...retention };
+    }
+  });
+  if (longest === undefined || longest.ms <= offsetsMs) return [];
+  const kept =
+    longest.ms === Infinity
+      ? `keeps its records without a time limit (${longest.from})`
+      : `keeps its records ${Math.round(longest.ms / 60_000)} minutes (${longest.from})`;
+  const fix =
+    longest.ms === Infinity
+      ? 'raise it to cover the longest a consumer group may stay stopped'
+      : `raise it to at least ${Math.ceil(longest.ms / 60_000)}`;
+  return [
+    issue(
+      keyPath('kafka.config', key),
+      `${minutes} minutes is shorter than topic ${showValue(longest.name)} ${kept}: Kafka drops a consumer group's committed offsets once the group has been empty that long while the records stay, so a consumer stopped for longer restarts at its auto.offset.reset and reprocesses the topic from the start or skips what arrived meanwhile (RADAR-base/RADAR-Docker#142); ${fix}, or leave it out for Kafka's 7 days`,
+    ),
+  ];
+}
+
 /** Closest topic-level key to a typo, when it is close enough to be a likely meaning. */
 function nearTopicKey(key: string): string | undefined {
   const candidate = closest(key, [...TOPIC_CONFIG_KEYS]);

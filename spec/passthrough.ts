@@ -2,7 +2,9 @@
  * Checks of the free-form maps that pass through to AWS: `cluster.tags` (on every AWS resource),
  * `kafka.external.subnets` (an AWS Load Balancer Controller annotation per zone) and the VPC ID and
  * subnet maps of `cluster.existingVpc` (each an EC2 ID of its kind, `vpc-`/`subnet-` and 8 or 17
- * hex digits, `aws-inputs.ts` `isEc2ResourceId`; one subnet per zone). The Kafka maps are checked
+ * hex digits, `aws-inputs.ts` `isEc2ResourceId`; one subnet per zone), and a pinned NLB subnet the
+ * spec knows to be of another zone, or private under an internet-facing scheme
+ * (`pinnedSubnetIssues`). The Kafka maps are checked
  * in kafka-config.ts.
  *
  * Facts (AWS "Tagging AWS resources" user guide; IAM and EC2 tag limits): at most 50 tags per
@@ -135,6 +137,98 @@ function subnetIssues(spec: PlatformSpec): SpecIssue[] {
   return issues;
 }
 
+/** A subnet the spec itself names: the zone it lies in and whether it is public or private. */
+interface KnownSubnet {
+  readonly zone: string;
+  readonly tier: 'public' | 'private';
+  /** How the spec names it, for messages. */
+  readonly source: string;
+}
+
+/**
+ * The subnets the spec knows, by the reference `kafka.external.subnets` may use: with an existing
+ * VPC, the IDs of `cluster.existingVpc.privateSubnetIds` and `.publicSubnetIds`; with a VPC the
+ * platform creates, the Name tags it gives its subnets (components/network.ts:
+ * `<name>-private-<zone>` and `<name>-public-<zone>`), which the AWS Load Balancer Controller's
+ * subnets annotation accepts as well as IDs.
+ */
+function knownSubnets(spec: PlatformSpec): Map<string, KnownSubnet> {
+  const known = new Map<string, KnownSubnet>();
+  const existing = spec.cluster.existingVpc;
+  if (existing !== undefined) {
+    for (const [tier, map] of [
+      ['private', existing.privateSubnetIds],
+      ['public', existing.publicSubnetIds],
+    ] as const) {
+      for (const [zone, id] of Object.entries(map)) {
+        known.set(id, {
+          zone,
+          tier,
+          source: `cluster.existingVpc.${tier}SubnetIds[${JSON.stringify(zone)}]`,
+        });
+      }
+    }
+    return known;
+  }
+  for (const zone of spec.zones) {
+    for (const tier of ['private', 'public'] as const) {
+      known.set(`${spec.name}-${tier}-${zone}`, {
+        zone,
+        tier,
+        source: `the ${tier} subnet the platform creates in ${zone}`,
+      });
+    }
+  }
+  return known;
+}
+
+/** The reference to suggest for a zone's NLB subnet under the spec's scheme. */
+function subnetFor(spec: PlatformSpec, zone: string): string {
+  const tier = spec.kafka.external.scheme === 'internet-facing' ? 'public' : 'private';
+  const existing = spec.cluster.existingVpc;
+  if (existing === undefined) return showValue(`${spec.name}-${tier}-${zone}`);
+  const id = (tier === 'public' ? existing.publicSubnetIds : existing.privateSubnetIds)[zone];
+  return id === undefined
+    ? `a ${tier} subnet of ${zone} (add it to cluster.existingVpc.${tier}SubnetIds)`
+    : showValue(id);
+}
+
+/**
+ * A zone's pinned NLB subnet (`kafka.external.subnets`) that the spec itself shows to be wrong:
+ * - a subnet of another zone: a pinned NLB is enabled in its subnet's zone only (no cross-zone
+ *   load balancing), and an NLB does not route to targets in a zone it is not enabled in ("Target
+ *   is in an Availability Zone that is not enabled for the load balancer",
+ *   kubernetes/cloud-provider-aws#206), so the zone's brokers are never reached through it;
+ * - a private subnet under `scheme: internet-facing`: an internet-facing load balancer needs
+ *   public subnets (a route to an internet gateway); the controller creates it where it is told
+ *   (kubernetes-sigs/aws-load-balancer-controller#2782, an internet-facing NLB bound to a private
+ *   subnet), and clients on the internet never reach it (or EC2 refuses it in a VPC without an
+ *   internet gateway).
+ * An internal NLB in a public subnet works (private addresses only), so it is not refused.
+ */
+function pinnedSubnetIssues(spec: PlatformSpec): SpecIssue[] {
+  const known = knownSubnets(spec);
+  const issues: SpecIssue[] = [];
+  for (const [zone, subnet] of Object.entries(spec.kafka.external.subnets)) {
+    if (!spec.zones.includes(zone)) continue; // externalRules names an unknown zone.
+    const found = known.get(subnet);
+    if (found === undefined) continue;
+    const path = `kafka.external.subnets[${JSON.stringify(zone)}]`;
+    if (found.zone !== zone) {
+      issues.push({
+        path,
+        message: `${showValue(subnet)} is ${found.source}, but each zone's broker NLBs are pinned to one subnet without cross-zone load balancing, and an NLB does not route to targets in a zone it is not enabled in ("Target is in an Availability Zone that is not enabled for the load balancer", kubernetes/cloud-provider-aws#206), so the brokers of ${zone} would be unreachable through it; use ${subnetFor(spec, zone)}`,
+      });
+    } else if (found.tier === 'private' && spec.kafka.external.scheme === 'internet-facing') {
+      issues.push({
+        path,
+        message: `${showValue(subnet)} is ${found.source}, a private subnet, but kafka.external.scheme is internet-facing, which needs a public subnet (a route to an internet gateway): the AWS Load Balancer Controller creates the NLB where it is pinned (kubernetes-sigs/aws-load-balancer-controller#2782) and clients on the internet never reach it; use ${subnetFor(spec, zone)}, or scheme internal`,
+      });
+    }
+  }
+  return issues;
+}
+
 /** IAM role ARNs (IAM user guide, "IAM identifiers"): partition, 12-digit account, role path. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
@@ -151,5 +245,10 @@ function roleArnIssues(spec: PlatformSpec): SpecIssue[] {
 
 /** Every problem of the AWS passthrough maps and strings. */
 export function passthroughIssues(spec: PlatformSpec): SpecIssue[] {
-  return [...tagIssues(spec), ...subnetIssues(spec), ...roleArnIssues(spec)];
+  return [
+    ...tagIssues(spec),
+    ...subnetIssues(spec),
+    ...pinnedSubnetIssues(spec),
+    ...roleArnIssues(spec),
+  ];
 }

@@ -1,5 +1,6 @@
 /**
- * Message size limits against the largest request the broker reads.
+ * Message size limits against the largest request the broker reads, and against the log segment
+ * a batch is written into.
  *
  * A producer sends its record batches inside a produce request, and the broker's network layer
  * refuses any request larger than `socket.request.max.bytes` (default 104857600 bytes, 100 MiB)
@@ -15,6 +16,18 @@
  * Facts: Kafka 4.x broker configuration table (defaults of `socket.request.max.bytes` and
  * `message.max.bytes`); topic `max.message.bytes` overrides `message.max.bytes` for its topic. The
  * request also carries headers, so the limit must be strictly below the request size.
+ *
+ * Second class (`segmentSizeIssues`): a message size limit above the segment size. Kafka writes a
+ * record batch whole into one log segment, and its log refuses to append a batch larger than the
+ * partition's `segment.bytes` (broker default `log.segment.bytes`, 1073741824) with
+ * RecordBatchTooLargeException, after the message size check has let it through. So a limit above
+ * the segment size promises batches no partition can store: a producer sending one gets an error
+ * it cannot fix by retrying (emqx/emqx#15906: the producer retried such a batch forever and its
+ * queue grew without bound; the emqx maintainers name `max.message.bytes` > `segment.bytes` as the
+ * misconfiguration). Both sizes count the same bytes (the batch as written, `sizeInBytes`), so a
+ * limit equal to the segment size is fine. Since Kafka 4.0 the smallest segment is 1 MiB
+ * (1048576), just below the default `message.max.bytes` of 1048588, so a topic with the smallest
+ * segments needs its own `max.message.bytes` too.
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
@@ -23,6 +36,10 @@ import type { PlatformSpec } from './schema';
 export const DEFAULT_SOCKET_REQUEST_MAX_BYTES = 104857600;
 /** Kafka's default `message.max.bytes`, bytes (1 MiB plus the 12-byte log overhead). */
 export const DEFAULT_MESSAGE_MAX_BYTES = 1048588;
+/** Kafka 4's smallest `segment.bytes` / `log.segment.bytes`, bytes (1 MiB, KIP-1030). */
+const MIN_SEGMENT_BYTES = 1048576;
+/** Kafka's default `log.segment.bytes`, bytes (1 GiB). */
+export const DEFAULT_LOG_SEGMENT_BYTES = 1073741824;
 
 function wholeNumberOf(value: string | number | boolean | undefined): number | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
@@ -74,5 +91,100 @@ export function requestSizeIssues(spec: PlatformSpec): SpecIssue[] {
       message: `${showValue(raw)} is not below ${socketText}, the largest request the broker reads: ${refused}; use less than ${socket}, or raise kafka.config["socket.request.max.bytes"] above ${limit}`,
     });
   });
+  return issues;
+}
+
+/** One side of a size pair: its value, and where it comes from as a message shows it. */
+interface SizeSource {
+  readonly value: number;
+  readonly from: string;
+  /** The spec sets it in this map (a topic's own key, or the broker key for the broker pair). */
+  readonly own: boolean;
+  readonly path: string;
+}
+
+/**
+ * The message size limit and the segment size of one map: a topic's (`prefixTopic` keys, falling
+ * back to the broker's) or the broker's (falling back to Kafka's defaults). Undefined when a set
+ * value is not a whole number (kafka-config.ts reports it).
+ */
+function sizeOf(
+  spec: PlatformSpec,
+  topicIndex: number | undefined,
+  topicKey: string,
+  brokerKey: string,
+  kafkaDefault: number,
+): SizeSource | undefined {
+  const brokerPath = `kafka.config["${brokerKey}"]`;
+  const broker = spec.kafka.config[brokerKey];
+  const brokerSource: SizeSource | undefined =
+    broker === undefined
+      ? {
+          value: kafkaDefault,
+          from: `${brokerKey} (Kafka's default)`,
+          own: false,
+          path: brokerPath,
+        }
+      : (() => {
+          const value = wholeNumberOf(broker);
+          return value === undefined
+            ? undefined
+            : { value, from: brokerPath, own: topicIndex === undefined, path: brokerPath };
+        })();
+  if (topicIndex === undefined) return brokerSource;
+  const topicPath = `kafka.topics[${topicIndex}].config["${topicKey}"]`;
+  const own = spec.kafka.topics[topicIndex]?.config[topicKey];
+  if (own === undefined) {
+    return brokerSource === undefined ? undefined : { ...brokerSource, own: false };
+  }
+  const value = wholeNumberOf(own);
+  return value === undefined ? undefined : { value, from: topicPath, own: true, path: topicPath };
+}
+
+/**
+ * Every message size limit above the segment size it is written into: the broker pair
+ * (`message.max.bytes` over `log.segment.bytes`, either side from Kafka's defaults) when the spec
+ * sets one of them, and each topic that sets `max.message.bytes` or `segment.bytes` itself (the
+ * other side from the broker map, else Kafka's default).
+ * @returns one problem per pair, at the key the spec sets (the message limit when it sets both);
+ *   none for pairs the spec leaves to Kafka's defaults or with a value that is not a whole number.
+ */
+export function segmentSizeIssues(spec: PlatformSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const check = (topicIndex: number | undefined): void => {
+    const limit = sizeOf(
+      spec,
+      topicIndex,
+      'max.message.bytes',
+      'message.max.bytes',
+      DEFAULT_MESSAGE_MAX_BYTES,
+    );
+    const segment = sizeOf(
+      spec,
+      topicIndex,
+      'segment.bytes',
+      'log.segment.bytes',
+      DEFAULT_LOG_SEGMENT_BYTES,
+    );
+    if (limit === undefined || segment === undefined) return;
+    if (!limit.own && !segment.own) return;
+    // A segment size below Kafka's floor is refused by the value checks (kafka-config.ts) alone.
+    if (segment.value < MIN_SEGMENT_BYTES) return;
+    if (limit.value <= segment.value) return;
+    const effect = `Kafka's log refuses to append a record batch larger than the segment size (RecordBatchTooLargeException) after the message size check has accepted it, so producers of batches between ${segment.value} and ${limit.value} bytes get an error no retry fixes (emqx/emqx#15906)`;
+    if (limit.own) {
+      issues.push({
+        path: limit.path,
+        message: `${limit.value} is above the segment size ${segment.value} (${segment.from}): ${effect}; use at most ${segment.value}, or raise the segment size to at least ${limit.value}`,
+      });
+    } else {
+      issues.push({
+        path: segment.path,
+        message: `${segment.value} is below the message size limit ${limit.value} (${limit.from}): ${effect}; use at least ${limit.value}, or set ${topicIndex === undefined ? 'kafka.config["message.max.bytes"]' : `kafka.topics[${topicIndex}].config["max.message.bytes"]`} to at most ${segment.value}`,
+      });
+    }
+  };
+  check(undefined);
+  spec.kafka.topics.forEach((_, index) => check(index));
   return issues;
 }

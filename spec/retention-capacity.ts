@@ -1,21 +1,27 @@
 /**
  * Size-based retention against the broker volumes. Kafka's `retention.bytes` (topic) and
  * `log.retention.bytes` (broker default) bound each partition, not the topic, and Kafka deletes a
- * segment only while the partition keeps at least that many bytes without it, so every replica of
- * every partition holds at least `retention.bytes` before retention frees anything (apache/kafka
+ * segment only while the partition keeps at least that many bytes without it (apache/kafka
  * #19051 and KAFKA-4504 on what the key means; roostorg/osprey#239 sized a limit per topic and got
- * it times the partitions). When partitions x replicas x retention.bytes of the declared topics
- * exceeds the brokers' volumes, the disks fill before retention starts, and a broker with a full
- * volume stops (strimzi/strimzi-kafka-operator#11845: a filled PVC ended in CrashLoopBackOff).
+ * it times the partitions). So under enough traffic every replica of every partition reaches
+ * `retention.bytes` plus one whole segment (`segment.bytes`, broker default `log.segment.bytes`,
+ * 1 GiB) before retention frees anything: the oldest segment goes only once the rest holds
+ * `retention.bytes`, and the active one fills beside them. When partitions x replicas x
+ * (retention.bytes + segment.bytes) of the declared topics exceeds the brokers' volumes, the disks
+ * fill first, and a broker with a full volume stops (strimzi/strimzi-kafka-operator#11845: a
+ * larger `log.segment.bytes` beside a broker retention filled the PVC and the broker crash-looped;
+ * counting retention.bytes alone, as this rule did, let that input through).
  *
- * This is a lower bound: active segments, internal topics and topics the spec does not declare
- * need room on top, so a spec that passes can still fill its disks; one that fails certainly does
- * under enough traffic.
+ * This is a lower bound: internal topics and topics the spec does not declare need room on top,
+ * so a spec that passes can still fill its disks; one that fails certainly does under enough
+ * traffic (segments rolled by size, not time).
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
 
 const BYTES_PER_GIB = 2 ** 30;
+/** Kafka's default `log.segment.bytes` (1 GiB). */
+const DEFAULT_SEGMENT_BYTES = 1073741824;
 
 /** Bytes of one GiB-denominated figure, for messages. */
 function gib(bytes: number): string {
@@ -36,11 +42,23 @@ interface TopicFootprint {
   readonly replicas: number;
   readonly retentionBytes: number;
   readonly source: string;
+  readonly segmentBytes: number;
+  readonly segmentSource: string;
+}
+
+/** Bytes one replica of the topic's partitions reaches before retention deletes anything. */
+function perReplica(topic: TopicFootprint): number {
+  return topic.retentionBytes + topic.segmentBytes;
+}
+
+function footprintOf(topic: TopicFootprint): number {
+  return topic.partitions * topic.replicas * perReplica(topic);
 }
 
 /** Every problem of size-based retention against `kafka.storage.sizeGi` x `kafka.brokers`. */
 export function retentionCapacityIssues(spec: PlatformSpec): SpecIssue[] {
   const brokerDefault = bytesOf(spec.kafka.config['log.retention.bytes']);
+  const brokerSegment = bytesOf(spec.kafka.config['log.segment.bytes']);
   const footprints: TopicFootprint[] = [];
   spec.kafka.topics.forEach((topic, index) => {
     const own = bytesOf(topic.config['retention.bytes']);
@@ -55,32 +73,46 @@ export function retentionCapacityIssues(spec: PlatformSpec): SpecIssue[] {
         own === undefined
           ? 'kafka.config["log.retention.bytes"]'
           : `kafka.topics[${index}].config["retention.bytes"]`,
+      ...segmentOf(topic.config['segment.bytes'], index, brokerSegment),
     });
   });
   if (footprints.length === 0) return [];
-  const least = footprints.reduce(
-    (sum, topic) => sum + topic.partitions * topic.replicas * topic.retentionBytes,
-    0,
-  );
+  const least = footprints.reduce((sum, topic) => sum + footprintOf(topic), 0);
   const { brokers } = spec.kafka;
   const { sizeGi } = spec.kafka.storage;
   const capacity = brokers * sizeGi * BYTES_PER_GIB;
   if (brokers < 1 || sizeGi < 1 || least <= capacity) return [];
   const largest = [...footprints]
-    .sort(
-      (a, b) =>
-        b.partitions * b.replicas * b.retentionBytes - a.partitions * a.replicas * a.retentionBytes,
-    )
+    .sort((a, b) => footprintOf(b) - footprintOf(a))
     .slice(0, 3)
     .map(
       topic =>
-        `${showValue(topic.name)}: ${topic.partitions} partitions x ${topic.replicas} replicas x ${gib(topic.retentionBytes)} (${topic.source}) = ${gib(topic.partitions * topic.replicas * topic.retentionBytes)}`,
+        `${showValue(topic.name)}: ${topic.partitions} partitions x ${topic.replicas} replicas x (${gib(topic.retentionBytes)} (${topic.source}) + ${gib(topic.segmentBytes)} (${topic.segmentSource})) = ${gib(footprintOf(topic))}`,
     );
   const neededGi = Math.ceil(least / brokers / BYTES_PER_GIB);
   return [
     {
       path: 'kafka.storage.sizeGi',
-      message: `${sizeGi} GiB on each of ${brokers} brokers is ${gib(capacity)}, but size-based retention keeps at least ${gib(least)} before deleting anything (retention.bytes counts per partition and per replica; ${largest.join('; ')}), so the volumes fill first; raise kafka.storage.sizeGi to at least ${neededGi} or lower retention.bytes`,
+      message: `${sizeGi} GiB on each of ${brokers} brokers is ${gib(capacity)}, but size-based retention keeps at least ${gib(least)} before deleting anything (retention.bytes counts per partition and per replica, and each replica also holds one whole segment beyond it before its oldest segment goes, strimzi-kafka-operator#11845; ${largest.join('; ')}), so the volumes fill first; raise kafka.storage.sizeGi to at least ${neededGi}, or lower retention.bytes or segment.bytes`,
     },
   ];
+}
+
+/** A topic's segment size and where it comes from: its own, the broker default, or Kafka's. */
+function segmentOf(
+  own: string | number | boolean | undefined,
+  index: number,
+  brokerSegment: number | undefined,
+): { segmentBytes: number; segmentSource: string } {
+  const topicSegment = bytesOf(own);
+  if (topicSegment !== undefined && topicSegment > 0) {
+    return {
+      segmentBytes: topicSegment,
+      segmentSource: `kafka.topics[${index}].config["segment.bytes"]`,
+    };
+  }
+  if (brokerSegment !== undefined && brokerSegment > 0) {
+    return { segmentBytes: brokerSegment, segmentSource: 'kafka.config["log.segment.bytes"]' };
+  }
+  return { segmentBytes: DEFAULT_SEGMENT_BYTES, segmentSource: "segment.bytes, Kafka's default" };
 }

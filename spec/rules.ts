@@ -26,7 +26,9 @@ import {
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
-import { requestSizeIssues } from './request-size';
+import { requestSizeIssues, segmentSizeIssues } from './request-size';
+import { brokerHeapIssues, brokerHeapWarnings } from './broker-heap';
+import { volumeAttachmentIssue } from './volume-attachments';
 import { mapCountWarnings } from './map-count';
 import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
@@ -34,6 +36,9 @@ import {
   brokerConfigWarnings,
   brokerLeaseWarnings,
   transactionTimeoutWarnings,
+  timeUnitPrecedenceWarnings,
+  perAddressLimitWarnings,
+  offsetsRetentionWarnings,
   emptyCleanupPolicyWarnings,
   minInSyncIssue,
   replicationFactorIssue,
@@ -514,8 +519,33 @@ const kafkaNodeRules: Rule = spec => {
   } else if (brokersPerZone !== undefined && brokersPerZone > 0 && kafkaNodes.minPerZone >= 1) {
     issues.push(...brokerFitIssues(spec, capacity, brokersPerZone));
   }
+  issues.push(...volumeAttachmentFindings(spec, false));
   return issues;
 };
+
+/**
+ * Broker volumes on one node at the lowest level against the Kafka instance type's EBS attachment
+ * limit (spec/volume-attachments.ts): problems when `warnings` is false, warnings when true.
+ */
+function volumeAttachmentFindings(spec: PlatformSpec, warnings: boolean): SpecIssue[] {
+  const zoneCount = spec.zones.length;
+  if (zoneCount === 0 || spec.kafka.brokers < 1 || spec.kafka.brokers % zoneCount !== 0) return [];
+  const brokersPerZone = spec.kafka.brokers / zoneCount;
+  const lowest = balancedNodeCounts(
+    brokersPerZone,
+    spec.nodes.kafka.minPerZone,
+    maxNodesPerZone(spec),
+  )[0];
+  if (lowest === undefined) return [];
+  const found = volumeAttachmentIssue(
+    spec.nodes.kafka.instanceType,
+    brokersPerZone / lowest,
+    lowest,
+  );
+  return found === undefined || found.warning !== warnings
+    ? []
+    : [issue(found.path, found.message)];
+}
 
 function brokerFitIssues(
   spec: PlatformSpec,
@@ -1313,6 +1343,8 @@ const rules: readonly Rule[] = [
   controllerResourceRules,
   retentionCapacityIssues,
   requestSizeIssues,
+  segmentSizeIssues,
+  brokerHeapIssues,
   autoscalingRules,
   operationsRules,
   clusterRules,
@@ -1403,6 +1435,11 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...emptyCleanupPolicyWarnings(spec),
     ...brokerLeaseWarnings(spec),
     ...transactionTimeoutWarnings(spec),
+    ...timeUnitPrecedenceWarnings(spec),
+    ...perAddressLimitWarnings(spec),
+    ...offsetsRetentionWarnings(spec),
+    ...brokerHeapWarnings(spec),
+    ...volumeAttachmentFindings(spec, true),
     ...mapCountWarnings(spec),
   ];
   const brokersPerZone = spec.kafka.brokers / spec.zones.length;

@@ -11,8 +11,11 @@
  * anything (docs/upgrade.md). Checked under the real engine by test/engine/aliases.test.ts.
  *
  * Before it creates anything, the program compares `zones` with the stack output `zoneOrder` of
- * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts); it
- * exports `zoneOrder` for the next run. The module exports one async function, which the engine
+ * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts), and
+ * `cluster.kubernetesVersion` with the output `kubernetesVersion` (EKS takes only the next minor
+ * version, spec/kubernetes-version.ts), and the nodegroups' instance types with
+ * `nodeInstanceTypes` (EKS replaces a node group for another one, spec/nodegroup-instance-types.ts);
+ * it exports all three for the next run. The module exports one async function, which the engine
  * runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -20,6 +23,8 @@ import { KafkaEksPlatform } from '../components/kafka-eks-platform';
 import { refuseMovedZones } from '../components/lib/zone-order-guard';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
+import { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
+import { NODE_INSTANCE_TYPES_OUTPUT, nodeInstanceTypesOf } from '../spec/nodegroup-instance-types';
 import { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 import { projectRootFrom, specFileFromConfig } from './defaults';
 
@@ -32,6 +37,10 @@ interface ProgramOutputs {
   readonly externalBootstrapService: KafkaEksPlatform['externalBootstrapService'];
   readonly controllerPolicyJson: KafkaEksPlatform['controllerPolicyJson'];
   readonly zoneOrder: readonly string[];
+  /** `cluster.kubernetesVersion` as deployed; absent for a joined cluster (`cluster.existing`). */
+  readonly kubernetesVersion?: string;
+  /** The nodegroups' instance types by spec field, as deployed. */
+  readonly nodeInstanceTypes: Readonly<Record<string, string>>;
 }
 
 async function main(): Promise<ProgramOutputs> {
@@ -47,7 +56,10 @@ async function main(): Promise<ProgramOutputs> {
     if (error instanceof SpecError) throw new pulumi.RunError(error.message);
     throw error;
   }
-  await refuseMovedZones(loaded.spec.zones);
+  const createsCluster = loaded.spec.cluster.existing === undefined;
+  const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
+  const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
+  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion, nodeInstanceTypes });
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,
@@ -60,6 +72,8 @@ async function main(): Promise<ProgramOutputs> {
     externalBootstrapService: platform.externalBootstrapService,
     controllerPolicyJson: platform.controllerPolicyJson,
     [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
+    ...(kubernetesVersion === undefined ? {} : { [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion }),
+    [NODE_INSTANCE_TYPES_OUTPUT]: nodeInstanceTypes,
   };
 }
 

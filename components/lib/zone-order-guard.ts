@@ -12,6 +12,16 @@
 import * as pulumi from '@pulumi/pulumi';
 import { formatIssue } from '../../spec/errors';
 import {
+  deployedKubernetesVersion,
+  kubernetesVersionProblem,
+  KUBERNETES_VERSION_OUTPUT,
+} from '../../spec/kubernetes-version';
+import {
+  deployedInstanceTypes,
+  instanceTypeChangeProblems,
+  NODE_INSTANCE_TYPES_OUTPUT,
+} from '../../spec/nodegroup-instance-types';
+import {
   deployedZoneOrder,
   PULUMI_ZONE_ORDER,
   zoneOrderProblem,
@@ -74,18 +84,53 @@ function currentStackName(): string {
  * running stack (`<organization>/<project>/<stack>` on Pulumi Cloud, `<stack>` on a DIY backend);
  * call it once per program.
  * @param zones the spec's `zones`, in order.
+ * @param options.kubernetesVersion the spec's `cluster.kubernetesVersion`, for a cluster the
+ *   platform creates (leave it out with `cluster.existing`): refused unless it is the version of
+ *   the stack output `KUBERNETES_VERSION_OUTPUT` (`kubernetesVersion`) or the next minor one; pass
+ *   it only when the program exports that output too. Default: not checked.
+ * @param options.nodeInstanceTypes the instance types of the nodegroups the platform creates, by
+ *   spec field (`nodeInstanceTypesOf(spec)`): each is refused unless it is the one of the stack
+ *   output `NODE_INSTANCE_TYPES_OUTPUT` (`nodeInstanceTypes`); pass it only when the program exports
+ *   that output too. Default: not checked.
  * @throws pulumi.RunError (the engine prints the message alone) naming `zones`, both lists and the
- *   fix, or naming the output when `zoneOrder` is not a list of zone names.
+ *   fix, or `cluster.kubernetesVersion`, both versions and the fix, or naming the output when
+ *   `zoneOrder` or `kubernetesVersion` is not of its form.
  */
-export async function refuseMovedZones(zones: readonly string[]): Promise<void> {
+export async function refuseMovedZones(
+  zones: readonly string[],
+  options: {
+    readonly kubernetesVersion?: string;
+    readonly nodeInstanceTypes?: Readonly<Record<string, string>>;
+  } = {},
+): Promise<void> {
   const reference = new pulumi.StackReference(LAST_DEPLOYMENT_REFERENCE, {
     name: currentStackName(),
   });
   let deployed: readonly string[] | undefined;
+  let deployedVersion: string | undefined;
+  let deployedTypes: Readonly<Record<string, string>> | undefined;
   try {
     deployed = deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
+    deployedVersion =
+      options.kubernetesVersion === undefined
+        ? undefined
+        : deployedKubernetesVersion(await reference.getOutputValue(KUBERNETES_VERSION_OUTPUT));
+    deployedTypes =
+      options.nodeInstanceTypes === undefined
+        ? undefined
+        : deployedInstanceTypes(await reference.getOutputValue(NODE_INSTANCE_TYPES_OUTPUT));
   } catch (error) {
     throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+  }
+  if (deployedVersion !== undefined && options.kubernetesVersion !== undefined) {
+    const versionProblem = kubernetesVersionProblem(deployedVersion, options.kubernetesVersion);
+    if (versionProblem !== undefined) throw new pulumi.RunError(formatIssue(versionProblem));
+  }
+  if (deployedTypes !== undefined && options.nodeInstanceTypes !== undefined) {
+    const typeProblems = instanceTypeChangeProblems(deployedTypes, options.nodeInstanceTypes);
+    if (typeProblems.length > 0) {
+      throw new pulumi.RunError(typeProblems.map(found => formatIssue(found)).join('\n'));
+    }
   }
   if (deployed === undefined) {
     if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) !== undefined) {

@@ -10,7 +10,8 @@
  * [us-east-1a, us-east-1b, us-east-1c] (`zoneOrder`, `clusterName`); the real program then runs on
  * top of that state. An accepted edit runs on to the AWS provider (its only error is the missing
  * plugin); a refused one ends with the one message, before any resource is registered, and leaves
- * the deployed `zoneOrder` in place, so the next run refuses it again.
+ * the deployed `zoneOrder` in place, so the next run refuses it again. The same read stops a
+ * `cluster.kubernetesVersion` older than the deployed `kubernetesVersion` output.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -163,6 +164,33 @@ describeEngine('zones against the last deployment, under the real engine', () =>
       writeSpec(sandbox, 'abcd.yaml', [...DEPLOYED, 'us-east-1d']),
     ]);
     expectAccepted(await runJson(sandbox, 'preview'));
+  });
+
+  it('preview and up stop on a Kubernetes version older than the deployed one (kubernetesVersion 1.35, spec 1.34), before any resource', async () => {
+    // GIVEN the same stack, last deployed with kubernetesVersion 1.35 too (rancher/rancher#43316:
+    // EKS refuses "Unsupported Kubernetes minor version update from 1.25 to 1.24")
+    const program = join(sandbox.projectDir, 'stacks', 'index.ts');
+    const realProgram = readFileSync(program, 'utf8');
+    writeFileSync(
+      program,
+      `export const zoneOrder = ${JSON.stringify(DEPLOYED)};\nexport const clusterName = 'orders-dev';\nexport const kubernetesVersion = '1.35';\n`,
+    );
+    await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, 'stacks/abc.yaml']);
+    await mustRun(sandbox, ['up', '--yes', '--skip-preview', '--non-interactive']);
+    writeFileSync(program, realProgram);
+
+    for (const command of ['preview', 'up'] as const) {
+      const result = await runJson(sandbox, command);
+      expect(result.code).not.toBe(0);
+      const errors = errorsOf(result);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /^cluster\.kubernetesVersion: "1\.34" is older than the version the stack last deployed "1\.35" \(stack output kubernetesVersion\)/,
+      );
+      expect(errors[0]).not.toMatch(/unhandled exception|\n\s+at /);
+      expect(parseRegistrations(result.stderr).map(r => r.type)).toEqual(['pulumi:pulumi:Stack']);
+    }
+    expect((await stackOutputs(sandbox))['kubernetesVersion']).toBe('1.35');
   });
 
   it('a first deployment has nothing to compare with: preview of [b, a, c] on a new stack runs on', async () => {

@@ -160,8 +160,9 @@ describe('stacks/index.ts', () => {
     });
     const plan = indexPlan(resources);
     expect(plan.ofType('eks:index:Cluster')[0]?.inputs['name']).toBe('orders-dev');
-    // The six exports of earlier versions, now the platform component's outputs, and zoneOrder,
-    // which the next run reads back (components/lib/zone-order-guard.ts).
+    // The six exports of earlier versions, now the platform component's outputs, and zoneOrder
+    // kubernetesVersion and nodeInstanceTypes, which the next run reads back
+    // (components/lib/zone-order-guard.ts).
     expect(Object.keys(exported).sort()).toEqual(
       [
         'bootstrapAddress',
@@ -171,8 +172,15 @@ describe('stacks/index.ts', () => {
         'kubeconfig',
         'zones',
         'zoneOrder',
+        'kubernetesVersion',
+        'nodeInstanceTypes',
       ].sort(),
     );
+    expect(exported['kubernetesVersion']).toBe('1.34');
+    expect(exported['nodeInstanceTypes']).toEqual({
+      'nodes.kafka.instanceType': 'm6i.large',
+      'nodes.system.instanceType': 'm6i.large',
+    });
     expect(exported['zoneOrder']).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     expect(await exportValue(exported['clusterName'])).toBe('orders-dev');
     expect(await exportValue(exported['bootstrapAddress'])).toBe(
@@ -303,6 +311,108 @@ describe('zones against the last deployment (stack output zoneOrder)', () => {
       'stack output zoneOrder of the last deployment is "us-east-1a", not a list of zone names',
     );
     expect(registered).toEqual([]);
+  });
+});
+
+describe('cluster.kubernetesVersion against the last deployment (stack output kubernetesVersion)', () => {
+  // EKS upgrades one minor version at a time and never downgrades ("Unsupported Kubernetes minor
+  // version update", terraform-aws-modules/terraform-aws-eks#2607, rancher/rancher#43316); the
+  // program registered every resource and left the refusal to EKS, half-way through pulumi up.
+  async function runAfter(
+    lastDeploymentOutputs: Record<string, unknown>,
+  ): Promise<{ error: unknown; registered: string[] }> {
+    let error: unknown;
+    let registered: string[] = [];
+    await jest.isolateModulesAsync(async () => {
+      const { recordPlan } = await import('../../components/lib/plan');
+      const resources = await recordPlan(
+        join(ROOT, 'stacks', 'dev.yaml'),
+        async () => {
+          const { default: program } = await import('../../stacks/index');
+          try {
+            await program();
+          } catch (caught) {
+            error = caught;
+          }
+        },
+        { lastDeploymentOutputs },
+      );
+      registered = resources.map(resource => `${resource.type}::${resource.name}`);
+    });
+    return { error, registered };
+  }
+
+  it('throws before registering anything when the spec downgrades the deployed 1.35 to 1.34 (rancher/rancher#43316)', async () => {
+    const { error, registered } = await runAfter({ kubernetesVersion: '1.35' });
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^cluster\.kubernetesVersion: "1\.34" is older than the version the stack last deployed "1\.35" \(stack output kubernetesVersion\), and EKS never downgrades a control plane/,
+    );
+    expect(registered).toEqual([]);
+  });
+
+  it('throws when the spec skips a minor version (terraform-aws-eks#2607), and runs for the next one or the same', async () => {
+    const skipped = await runAfter({ kubernetesVersion: '1.32' });
+    expect((skipped.error as Error).message).toContain('deploy "1.33", then "1.34" in turn');
+    expect(skipped.registered).toEqual([]);
+    for (const kubernetesVersion of ['1.33', '1.34']) {
+      const { error, registered } = await runAfter({ kubernetesVersion });
+      expect(error).toBeUndefined();
+      expect(registered.length).toBeGreaterThan(50);
+    }
+  });
+});
+
+describe('nodegroup instance types against the last deployment (stack output nodeInstanceTypes)', () => {
+  // EKS cannot change a managed node group's instance type: the node group is replaced under the
+  // same name and the creation fails with "NodeGroup already exists" (terraform-aws-eks#1415,
+  // #1931, aws/aws-cdk#26931); the program registered everything and left it to EKS.
+  async function runAfter(
+    lastDeploymentOutputs: Record<string, unknown>,
+  ): Promise<{ error: unknown; registered: string[] }> {
+    let error: unknown;
+    let registered: string[] = [];
+    await jest.isolateModulesAsync(async () => {
+      const { recordPlan } = await import('../../components/lib/plan');
+      const resources = await recordPlan(
+        join(ROOT, 'stacks', 'dev.yaml'),
+        async () => {
+          const { default: program } = await import('../../stacks/index');
+          try {
+            await program();
+          } catch (caught) {
+            error = caught;
+          }
+        },
+        { lastDeploymentOutputs },
+      );
+      registered = resources.map(resource => `${resource.type}::${resource.name}`);
+    });
+    return { error, registered };
+  }
+
+  it('throws before registering anything when nodes.kafka.instanceType changes from the deployed m6i.xlarge (terraform-aws-eks#1415)', async () => {
+    const { error, registered } = await runAfter({
+      nodeInstanceTypes: {
+        'nodes.kafka.instanceType': 'm6i.xlarge',
+        'nodes.system.instanceType': 'm6i.large',
+      },
+    });
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^nodes\.kafka\.instanceType: "m6i\.large" differs from "m6i\.xlarge", which the stack last deployed \(stack output nodeInstanceTypes\)/,
+    );
+    expect(registered).toEqual([]);
+  });
+
+  it('runs when the instance types are the deployed ones', async () => {
+    const { error, registered } = await runAfter({
+      nodeInstanceTypes: { 'nodes.kafka.instanceType': 'm6i.large' },
+    });
+    expect(error).toBeUndefined();
+    expect(registered.length).toBeGreaterThan(50);
   });
 });
 

@@ -55,6 +55,8 @@ describe('the program', () => {
     expect(Object.keys(zones).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     expect(await valueOf(outputs.bootstrapAddress)).toMatch(/:\d+$/);
     expect(outputs.zoneOrder).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(outputs.kubernetesVersion).toBe('1.34');
+    expect(outputs.nodeInstanceTypes['nodes.kafka.instanceType']).toEqual(expect.any(String));
   });
 
   it('marks the kubeconfig secret', async () => {
