@@ -101,6 +101,8 @@ interface SizeSource {
   /** The spec sets it in this map (a topic's own key, or the broker key for the broker pair). */
   readonly own: boolean;
   readonly path: string;
+  /** Nobody sets it: Kafka's default. */
+  readonly isDefault?: boolean;
 }
 
 /**
@@ -124,6 +126,7 @@ function sizeOf(
           from: `${brokerKey} (Kafka's default)`,
           own: false,
           path: brokerPath,
+          isDefault: true,
         }
       : (() => {
           const value = wholeNumberOf(broker);
@@ -145,12 +148,34 @@ function sizeOf(
  * Every message size limit above the segment size it is written into: the broker pair
  * (`message.max.bytes` over `log.segment.bytes`, either side from Kafka's defaults) when the spec
  * sets one of them, and each topic that sets `max.message.bytes` or `segment.bytes` itself (the
- * other side from the broker map, else Kafka's default).
+ * other side from the broker map, else Kafka's default). A problem when the spec sets the message
+ * limit (topic or broker map): it asked for batches its segments cannot take. See
+ * `segmentSizeWarnings` for a segment under Kafka's default limit.
  * @returns one problem per pair, at the key the spec sets (the message limit when it sets both);
  *   none for pairs the spec leaves to Kafka's defaults or with a value that is not a whole number.
  */
 export function segmentSizeIssues(spec: PlatformSpec): SpecIssue[] {
-  const issues: SpecIssue[] = [];
+  return segmentSizeFindings(spec)
+    .filter(finding => !finding.defaultLimit)
+    .map(finding => finding.issue);
+}
+
+/**
+ * A segment size the spec sets below Kafka's default message limit (1048588 bytes) while nobody
+ * sets the limit: a warning, not a problem. Only batches between the two sizes fail (12 bytes at
+ * Kafka 4's smallest segment, 1 MiB), and the producer's default `max.request.size`, 1048576
+ * bytes, never sends one; a producer configured for larger requests would meet the error.
+ */
+export function segmentSizeWarnings(spec: PlatformSpec): SpecIssue[] {
+  return segmentSizeFindings(spec)
+    .filter(finding => finding.defaultLimit)
+    .map(finding => finding.issue);
+}
+
+function segmentSizeFindings(
+  spec: PlatformSpec,
+): Array<{ readonly issue: SpecIssue; readonly defaultLimit: boolean }> {
+  const findings: Array<{ readonly issue: SpecIssue; readonly defaultLimit: boolean }> = [];
   const check = (topicIndex: number | undefined): void => {
     const limit = sizeOf(
       spec,
@@ -172,19 +197,26 @@ export function segmentSizeIssues(spec: PlatformSpec): SpecIssue[] {
     if (segment.value < MIN_SEGMENT_BYTES) return;
     if (limit.value <= segment.value) return;
     const effect = `Kafka's log refuses to append a record batch larger than the segment size (RecordBatchTooLargeException) after the message size check has accepted it, so producers of batches between ${segment.value} and ${limit.value} bytes get an error no retry fixes (emqx/emqx#15906)`;
+    const defaultLimit = limit.isDefault === true;
     if (limit.own) {
-      issues.push({
-        path: limit.path,
-        message: `${limit.value} is above the segment size ${segment.value} (${segment.from}): ${effect}; use at most ${segment.value}, or raise the segment size to at least ${limit.value}`,
+      findings.push({
+        defaultLimit,
+        issue: {
+          path: limit.path,
+          message: `${limit.value} is above the segment size ${segment.value} (${segment.from}): ${effect}; use at most ${segment.value}, or raise the segment size to at least ${limit.value}`,
+        },
       });
     } else {
-      issues.push({
-        path: segment.path,
-        message: `${segment.value} is below the message size limit ${limit.value} (${limit.from}): ${effect}; use at least ${limit.value}, or set ${topicIndex === undefined ? 'kafka.config["message.max.bytes"]' : `kafka.topics[${topicIndex}].config["max.message.bytes"]`} to at most ${segment.value}`,
+      findings.push({
+        defaultLimit,
+        issue: {
+          path: segment.path,
+          message: `${segment.value} is below the message size limit ${limit.value} (${limit.from}): ${effect}${defaultLimit ? " (the producer's default max.request.size, 1048576, sends none that large)" : ''}; use at least ${limit.value}, or set ${topicIndex === undefined ? 'kafka.config["message.max.bytes"]' : `kafka.topics[${topicIndex}].config["max.message.bytes"]`} to at most ${segment.value}`,
+        },
       });
     }
   };
   check(undefined);
   spec.kafka.topics.forEach((_, index) => check(index));
-  return issues;
+  return findings;
 }

@@ -26,7 +26,7 @@ import {
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
-import { requestSizeIssues, segmentSizeIssues } from './request-size';
+import { requestSizeIssues, segmentSizeIssues, segmentSizeWarnings } from './request-size';
 import { brokerHeapIssues, brokerHeapWarnings } from './broker-heap';
 import { volumeAttachmentIssue } from './volume-attachments';
 import { mapCountWarnings } from './map-count';
@@ -1436,6 +1436,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...brokerLeaseWarnings(spec),
     ...transactionTimeoutWarnings(spec),
     ...timeUnitPrecedenceWarnings(spec),
+    ...segmentSizeWarnings(spec),
     ...perAddressLimitWarnings(spec),
     ...offsetsRetentionWarnings(spec),
     ...brokerHeapWarnings(spec),
