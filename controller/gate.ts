@@ -112,7 +112,10 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
 }
 
 /**
- * Why the broker `podName` must not be rolled now because of where it may land, or undefined: the
+ * Why the broker `podName` must not be rolled now because of where it may land, or undefined: its
+ * zone (the pod's, from its pool; never an operation record's) must have a schedulable, Ready node
+ * other than the pod's own and without an operation record, or the new pod stays Pending
+ * (`no-room-to-move`); and the
  * scheduler may put the new pod on any schedulable, Ready node of its zone, so each must be on an
  * instance its group lists protected from scale-in. A node on an InService instance observed
  * unprotected (`protectedFromScaleIn: false`: just launched, the housekeeping's protect not taken
@@ -125,8 +128,26 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
  * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
  */
 export function landingBlocker(observed: Observed, podName: string): Blocker | undefined {
-  const zone = observed.brokers.find(broker => broker.podName === podName)?.zone;
-  if (zone === undefined) return undefined;
+  const pod = observed.brokers.find(broker => broker.podName === podName);
+  if (pod === undefined) return undefined;
+  const zone = pod.zone;
+  // Room, judged from the view alone: the zone of the pod (its pool), not the zone an operation
+  // record names (a record edited to another zone would otherwise send the broker where it cannot
+  // start, and leave it Pending).
+  const room = observed.nodes.some(
+    node =>
+      node.zone === zone &&
+      node.name !== pod.nodeName &&
+      node.ready &&
+      !node.unschedulable &&
+      node.operation === undefined,
+  );
+  if (!room) {
+    return {
+      reason: 'no-room-to-move',
+      detail: `broker ${podName} has no other schedulable Ready node in its zone ${zone} to land on; uncordon or add a node there`,
+    };
+  }
   const instances = new Map(
     observed.groups.flatMap(group =>
       group.instances.map(instance => [instance.instanceId, instance] as const),

@@ -663,6 +663,20 @@ function stepDrain(
           context.removalWaitReason ?? 'demand is within the scale-in margin of the lower level',
       });
     }
+    // Empty, but the drain made no progress for its whole deadline: the unprotect this step asks
+    // for was refused after the gate every time (the live read of the node found a broker pod
+    // the cached view does not map, or the node uncordoned), or the controller was down. Roll
+    // back rather than ask again for ever.
+    if (late) {
+      return rollBack(
+        record,
+        node,
+        observed,
+        config,
+        'the emptied node was not confirmed empty in time (a live read of it found a broker pod, or the controller was down); node kept',
+        context.nowMs,
+      );
+    }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
     // only on a complete, fresh pod view (the gate's empty-node check).
     const unprotect = unprotectEffect(record, node);

@@ -1,0 +1,164 @@
+/**
+ * Review s24-c2: faults found by trying to break the controller with fault combinations the chaos
+ * kinds do not produce.
+ *
+ * 1. A roll went out with no schedulable node in the moved broker's zone. The room check
+ *    (`noRoomBlocker` in operation.ts) looked in the zone the record names, and the write gate
+ *    checked no room at all; a record edited by hand to another zone (valid, but not this node's)
+ *    passed both, and the broker would stay Pending. Class: the gate's roll check trusted the
+ *    record for where the broker lands. Fix: the gate judges room in the broker's own zone
+ *    (`landingBlocker`), from the observation alone.
+ * 2. A removal whose node the cached view shows empty but a live read does not (a broker pod of a
+ *    pool outside the configuration, which the pod cache does not map) asked for `unprotect`
+ *    every pass, the reconciler skipped it every pass, and `drain` had no deadline on that path:
+ *    the node stayed cordoned for ever. Class: a step whose effect the reconciler refuses after
+ *    the gate (live reads) must still meet its phase deadline. Fix: `drain` rolls back once its
+ *    deadline passed before it asks for `unprotect`.
+ */
+import fc from 'fast-check';
+import { writeBlocker } from '../../controller/gate';
+import { stepOperation } from '../../controller/operation';
+import type { OperationRecord } from '../../controller/operation-record';
+import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
+import {
+  STEP_CONTEXT,
+  cordonRecordOfNodeA1,
+  healthyCluster,
+  testConfig,
+  withNode,
+} from './fixtures';
+
+describe('fault 1: no roll goes out without a schedulable node in the broker zone', () => {
+  const config = testConfig();
+
+  function editedRespread(zoneIndex: number): OperationRecord {
+    const letter = 'abc'[zoneIndex];
+    return {
+      ...cordonRecordOfNodeA1('respread'),
+      zone: `us-east-1${letter}`,
+      groupName: `asg-orders-kafka-${letter}`,
+      phase: 'drain',
+      fencingToken: 3,
+      drainPods: [{ podName: 'orders-brokers-a-1001', podUid: 'uid-orders-brokers-a-1001' }],
+    };
+  }
+
+  test('a record edited to zone b on a node of zone a whose other node is cordoned: no roll', () => {
+    const record = editedRespread(1);
+    let observed = healthyCluster(config, { nodesPerZone: 2 });
+    observed = withNode(observed, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      cordonedByController: true,
+      operation: record,
+    }));
+    observed = withNode(observed, 'node-a-0', node => ({ ...node, unschedulable: true }));
+    const step = stepOperation(record, observed, config, {
+      ...STEP_CONTEXT,
+      recordNodeName: 'node-a-1',
+    });
+    expect(step.effect?.kind).not.toBe('request-roll');
+    expect(
+      writeBlocker(observed, config, {
+        kind: 'request-roll',
+        podName: 'orders-brokers-a-1001',
+        podUid: 'uid-orders-brokers-a-1001',
+      }),
+    ).toMatchObject({ reason: 'no-room-to-move' });
+  });
+
+  test('property: the gate passes a roll only when the broker zone has a node to land on', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ready: fc.boolean(), unschedulable: fc.boolean() }), {
+          minLength: 2,
+          maxLength: 2,
+        }),
+        fc.integer({ min: 0, max: 2 }),
+        (others, recordZone) => {
+          // Zone a: every broker on node-a-0, which is being drained under a record naming the
+          // drawn zone; node-a-1 and node-a-2 in the drawn states.
+          let observed = healthyCluster(config, { nodesPerZone: 3 });
+          observed = {
+            ...observed,
+            brokers: observed.brokers.map(broker =>
+              broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+            ),
+          };
+          observed = withNode(observed, 'node-a-0', node => ({
+            ...node,
+            unschedulable: true,
+            cordonedByController: true,
+            operation: { ...editedRespread(recordZone), nodeName: 'node-a-0', nodeUid: node.uid },
+          }));
+          others.forEach((state, index) => {
+            observed = withNode(observed, `node-a-${index + 1}`, node => ({ ...node, ...state }));
+          });
+          const room = others.some(state => state.ready && !state.unschedulable);
+          const pod = observed.brokers.find(broker => broker.nodeName === 'node-a-0');
+          const blocked = writeBlocker(observed, config, {
+            kind: 'request-roll',
+            podName: pod?.podName ?? '',
+            podUid: pod?.uid ?? '',
+          });
+          expect(blocked?.reason).toBe(room ? undefined : 'no-room-to-move');
+        },
+      ),
+    );
+  });
+});
+
+describe('fault 2: a removal whose unprotect a live read keeps refusing meets its deadline', () => {
+  test('a broker pod of a pool outside the configuration on the emptied node: rolled back', async () => {
+    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    const record: OperationRecord = {
+      ...cordonRecordOfNodeA1('remove-node'),
+      phase: 'drain',
+      movesDone: 2,
+      startedAtMs: cluster.nowMs,
+      phaseStartedAtMs: cluster.nowMs,
+    };
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
+        : node,
+    );
+    // The cached view maps only the configured pools; the live read lists every broker pod.
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: () => cluster.observe(),
+      liveNodeCheck: {
+        nodeNow: async name => {
+          const now = await cluster.nodeNow(name);
+          return name === 'node-a-1'
+            ? { ...now, brokers: [...now.brokers, 'orders-brokers-x-9000'] }
+            : now;
+        },
+        nodesOfInstance: cluster.nodesOfInstance,
+      },
+    });
+    let lastPhase: string | undefined = 'drain';
+    for (let pass = 0; pass < 60 && lastPhase === 'drain'; pass++) {
+      await reconciler.reconcileOnce();
+      lastPhase = cluster.nodes.find(node => node.name === 'node-a-1')?.operation?.phase;
+      cluster.advance(30);
+    }
+    // Out of `drain` within the deadline and a few passes, towards the node kept (never unprotected).
+    expect(lastPhase).not.toBe('drain');
+    expect(
+      cluster.writes.filter(write => write.startsWith('unprotect') && write.includes('i-a1')),
+    ).toEqual([]);
+    for (let pass = 0; pass < 10; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    const after = cluster.nodes.find(node => node.name === 'node-a-1');
+    expect(after?.operation).toBeUndefined();
+    expect(after?.unschedulable).toBe(false);
+    expect(cluster.terminated).not.toContain('i-a1');
+  });
+});
