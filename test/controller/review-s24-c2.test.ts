@@ -14,9 +14,16 @@
  *    the node stayed cordoned for ever. Class: a step whose effect the reconciler refuses after
  *    the gate (live reads) must still meet its phase deadline. Fix: `drain` rolls back once its
  *    deadline passed before it asks for `unprotect`.
+ * 3. Holds whose detail named no way out (`kafka-not-ready`: "Kafka orders is not Ready";
+ *    `stale-data`: "prometheus data is 300s old"; `operation-in-flight`, `roll-in-flight`,
+ *    `no-room-to-move`, ...): an operator reading the decision could not tell whether to act or
+ *    wait. Class: the hold details were written one by one. Fix: one table of ways out per hold
+ *    reason (`HOLD_WAY_OUT` in decide.ts), which every hold's detail ends with.
  */
 import fc from 'fast-check';
+import { HOLD_WAY_OUT, decide } from '../../controller/decide';
 import { writeBlocker } from '../../controller/gate';
+import { DECISION_REASONS, INITIAL_MEMORY, type Observed } from '../../controller/model';
 import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
 import { FakeCluster } from './fake-cluster';
@@ -25,7 +32,9 @@ import {
   STEP_CONTEXT,
   cordonRecordOfNodeA1,
   healthyCluster,
+  stabilizedLongAgo,
   testConfig,
+  withBroker,
   withNode,
 } from './fixtures';
 
@@ -160,5 +169,99 @@ describe('fault 2: a removal whose unprotect a live read keeps refusing meets it
     expect(after?.operation).toBeUndefined();
     expect(after?.unschedulable).toBe(false);
     expect(cluster.terminated).not.toContain('i-a1');
+  });
+});
+
+describe('fault 3: every hold names its way out', () => {
+  const ACTING = new Set(['scale-out', 'respread', 'scale-in', 'at-target']);
+  const holds = DECISION_REASONS.filter(reason => !ACTING.has(reason));
+
+  test('every hold reason has a way out naming an action or what it waits for', () => {
+    for (const reason of holds) {
+      const wayOut = (HOLD_WAY_OUT as Record<string, string | undefined>)[reason];
+      expect([reason, wayOut]).toEqual([
+        reason,
+        expect.stringMatching(/resume|raise|remove|lower|uncordon|fix|turned off|by itself/),
+      ]);
+    }
+  });
+
+  type Fault = (observed: Observed) => Observed;
+  const config = testConfig();
+  const a0 = 'orders-brokers-a-1000';
+  const faults: Record<string, Fault> = {
+    none: observed => observed,
+    stale: observed => ({
+      ...observed,
+      freshness: { ...observed.freshness, prometheusAtMs: observed.nowMs - 600_000 },
+    }),
+    noLoads: observed => ({ ...observed, loads: undefined }),
+    kafkaNotReady: observed => ({ ...observed, kafkaReady: false }),
+    underReplicated: observed => ({ ...observed, underReplicatedPartitions: 3 }),
+    underMinIsr: observed => ({ ...observed, underMinIsrPartitions: 1 }),
+    brokerNotReady: observed => withBroker(observed, a0, broker => ({ ...broker, ready: false })),
+    rolling: observed => withBroker(observed, a0, broker => ({ ...broker, rollRequested: true })),
+    operation: observed =>
+      withNode(observed, 'node-a-1', node => ({
+        ...node,
+        unschedulable: true,
+        operation: { ...cordonRecordOfNodeA1('respread'), phase: 'drain' },
+      })),
+    abandoned: observed =>
+      withNode(observed, 'node-a-1', node => ({
+        ...node,
+        operation: { ...cordonRecordOfNodeA1('remove-node'), phase: 'abandoned', note: 'x' },
+      })),
+    cordonedBySomeone: observed =>
+      withNode(observed, 'node-a-0', node => ({ ...node, unschedulable: true })),
+    groupsAtMin: observed => ({
+      ...observed,
+      groups: observed.groups.map(group => ({ ...group, min: group.desired })),
+    }),
+    groupsSmallMax: observed => ({
+      ...observed,
+      groups: observed.groups.map(group => ({ ...group, max: group.desired })),
+    }),
+    launching: observed => ({
+      ...observed,
+      groups: observed.groups.map(group =>
+        group.zone === 'us-east-1a' ? { ...group, desired: group.desired + 1 } : group,
+      ),
+    }),
+    unbalanced: observed => ({
+      ...observed,
+      brokers: observed.brokers.map(broker =>
+        broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+      ),
+    }),
+  };
+
+  test('property: whatever the cluster and its faults, a hold detail ends with its way out', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 4),
+        fc.integer({ min: 0, max: 800 }),
+        fc.subarray(Object.keys(faults)),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3_600_000 }),
+        (nodes, demand, chosen, stabilized, waitedMs) => {
+          let observed = healthyCluster(config, { nodesPerZone: nodes, demandMiBps: demand });
+          for (const name of chosen) observed = faults[name](observed);
+          const memory = {
+            ...(stabilized ? stabilizedLongAgo(config) : INITIAL_MEMORY),
+            waitingForNodesSinceMs: { 'us-east-1a': observed.nowMs - waitedMs },
+          };
+          const plan = decide(observed, config, memory);
+          if (plan.action !== undefined || plan.reason === 'at-target') return;
+          seen.add(plan.reason);
+          const wayOut = (HOLD_WAY_OUT as Record<string, string>)[plan.reason];
+          expect(plan.detail).toContain(wayOut);
+        },
+      ),
+      { numRuns: 600 },
+    );
+    // The generator reaches most holds (the others are reached by their own tests).
+    expect(seen.size).toBeGreaterThanOrEqual(10);
   });
 });
