@@ -1047,6 +1047,28 @@ export function nodeGoingAway(
   return undefined;
 }
 
+/**
+ * Why `record` is not an operation of `node` although it names it (name and UID): its `zone` is
+ * not the node's zone label, or its `groupName` is not the observed group of the node's zone (when
+ * that zone has one in view). `startOperation` copies both from the node and its zone's group, so
+ * only an edit (a person changing the annotation to a valid but different operation) or a node
+ * relabelled since makes them differ. Undefined when the record agrees. Pure.
+ */
+export function notThisNodesOperation(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+): string | undefined {
+  if (record.zone !== node.zone) {
+    return `the record on node ${node.name} names zone ${record.zone}, but the node is in zone ${node.zone}`;
+  }
+  const group = observed.groups.find(each => each.zone === node.zone);
+  if (group !== undefined && group.groupName !== record.groupName) {
+    return `the record on node ${node.name} names group ${record.groupName}, but zone ${node.zone}'s group is ${group.groupName}`;
+  }
+  return undefined;
+}
+
 /** Advances an operation by one transition. Pure. */
 export function stepOperation(
   record: OperationRecord,
@@ -1114,6 +1136,14 @@ export function stepOperation(
       nowMs,
       `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid})`,
     );
+  }
+  const foreign = notThisNodesOperation(record, node, observed);
+  if (foreign !== undefined) {
+    // A valid record that does not describe its own node (edited by hand, or the node relabelled):
+    // stepping it would judge the removal by another zone's demand, move the broker towards a
+    // zone it cannot reach, or take another group's view of the instance for the truth (absent
+    // there: "terminated"). Dropped like a copy: its own cordon undone, protect first.
+    return releaseMoot(record, node, observed, config, nowMs, foreign);
   }
   const away = nodeGoingAway(record, node, observed);
   if (away !== undefined && !node.unschedulable) {

@@ -265,3 +265,62 @@ describe('fault 3: every hold names its way out', () => {
     expect(seen.size).toBeGreaterThanOrEqual(10);
   });
 });
+
+describe('fault 4: a record whose zone or group is not its node is dropped, never stepped', () => {
+  const config = testConfig();
+  const phases = ['cordon', 'drain', 'uncordon', 'unprotect', 'terminate'] as const;
+
+  test('property: a record edited to another zone or group asks for no roll, unprotect or terminate', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...phases),
+        fc.constantFrom<OperationRecord['kind']>('respread', 'remove-node'),
+        fc.constantFrom(1, 2),
+        fc.constantFrom('zone', 'group', 'both'),
+        fc.boolean(),
+        (phase, kind, other, edit, empty) => {
+          const letter = 'abc'[other];
+          const record: OperationRecord = {
+            ...cordonRecordOfNodeA1(kind),
+            phase,
+            fencingToken: 3,
+            drainPods: [{ podName: 'orders-brokers-a-1001', podUid: 'uid-orders-brokers-a-1001' }],
+            ...(edit !== 'group' ? { zone: `us-east-1${letter}` } : {}),
+            ...(edit !== 'zone' ? { groupName: `asg-orders-kafka-${letter}` } : {}),
+          };
+          let observed = healthyCluster(config, { nodesPerZone: 2 });
+          if (empty) {
+            observed = {
+              ...observed,
+              brokers: observed.brokers.map(broker =>
+                broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+              ),
+            };
+          }
+          observed = withNode(observed, 'node-a-1', node => ({
+            ...node,
+            unschedulable: phase !== 'cordon',
+            cordonedByController: phase !== 'cordon',
+            operation: record,
+          }));
+          const step = stepOperation(record, observed, config, {
+            ...STEP_CONTEXT,
+            recordNodeName: 'node-a-1',
+          });
+          expect([
+            'request-roll',
+            'unprotect-instance',
+            'terminate-instance',
+            'cordon',
+          ]).not.toContain(step.effect?.kind);
+          // Dropped (or kept while its release acts or waits), never advanced; a removal that may
+          // have unprotected its instance protects it first, on its way to the uncordon.
+          const protectsFirst =
+            step.next?.phase === 'uncordon' && step.effect?.kind === 'protect-instance';
+          expect(step.next === undefined || step.next.phase === phase || protectsFirst).toBe(true);
+          expect(step.events).not.toContain('instance-terminated');
+        },
+      ),
+    );
+  });
+});
