@@ -29,7 +29,7 @@
  *   bound broker pod on a node of the view, and its group above its minimum size.
  */
 import type { ControllerConfig } from './config';
-import type { Observed } from './model';
+import type { Observed, ObservedInstance } from './model';
 import { launchShortfalls } from './nodeless';
 import type { Effect } from './operation';
 import { kafkaBlocker, leavingState, staleDataBlocker, type Blocker } from './safety';
@@ -148,27 +148,41 @@ export function landingBlocker(observed: Observed, podName: string): Blocker | u
       detail: `broker ${podName} has no other schedulable Ready node in its zone ${zone} to land on; uncordon or add a node there`,
     };
   }
-  const instances = new Map(
-    observed.groups.flatMap(group =>
-      group.instances.map(instance => [instance.instanceId, instance] as const),
-    ),
-  );
+  // Every listing of each instance: one Describe pages through the groups, so an instance detached
+  // from one group and attached to another between two pages is listed twice; the worse decides.
+  const instances = new Map<string, ObservedInstance[]>();
+  for (const group of observed.groups) {
+    for (const instance of group.instances) {
+      instances.set(instance.instanceId, [...(instances.get(instance.instanceId) ?? []), instance]);
+    }
+  }
   for (const node of observed.nodes) {
     if (node.zone !== zone || !node.ready || node.unschedulable) continue;
-    const instance = instances.get(node.instanceId ?? '');
-    if (instance === undefined) continue;
-    if (leavingState(instance.lifecycleState)) {
-      return {
-        reason: 'no-room-to-move',
-        detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,
-      };
+    for (const instance of instances.get(node.instanceId ?? '') ?? []) {
+      const blocked = listingBlocker(podName, node.name, instance);
+      if (blocked !== undefined) return blocked;
     }
-    if (instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false) {
-      return {
-        reason: 'no-room-to-move',
-        detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is not protected from scale-in yet`,
-      };
-    }
+  }
+  return undefined;
+}
+
+/** Why a broker must not land on `nodeName` by this listing of its instance, or undefined. */
+function listingBlocker(
+  podName: string,
+  nodeName: string,
+  instance: ObservedInstance,
+): Blocker | undefined {
+  if (leavingState(instance.lifecycleState)) {
+    return {
+      reason: 'no-room-to-move',
+      detail: `broker ${podName} may land on node ${nodeName}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,
+    };
+  }
+  if (instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false) {
+    return {
+      reason: 'no-room-to-move',
+      detail: `broker ${podName} may land on node ${nodeName}, whose instance ${instance.instanceId} is not protected from scale-in yet`,
+    };
   }
   return undefined;
 }

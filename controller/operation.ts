@@ -291,7 +291,9 @@ export interface Release {
  * Protect before uncordon: the write that makes `node` schedulable again (undoing this
  * controller's cordon, see `uncordonOwn`) goes out only once its instance is observed protected
  * from scale-in, so no broker lands on an instance a lowered desired capacity may pick. Its
- * instance is looked up in every observed group by `node.instanceId`:
+ * instance is looked up in every observed group by `node.instanceId`, and every listing counts
+ * (an instance moved between groups while one Describe paged through them is listed twice: the
+ * worse listing decides):
  * - observed unprotected (`protectedFromScaleIn: false`, a removal's `unprotect` took, or the
  *   housekeeping has not protected it yet): the effect is `protect-instance`, and the uncordon
  *   waits for a later observation that shows it protected;
@@ -304,26 +306,29 @@ export interface Release {
 export function releaseNode(node: ObservedNode, observed: Observed): Release {
   const uncordon = uncordonOwn(node);
   if (uncordon === undefined) return { effect: undefined, waiting: undefined };
-  const found = observed.groups
-    .map(group => ({
-      group,
-      instance: group.instances.find(each => each.instanceId === node.instanceId),
-    }))
-    .find(each => each.instance !== undefined);
-  if (node.instanceId === undefined || found?.instance === undefined) {
+  // Every listing: an instance moved between groups while one Describe paged through them is
+  // listed twice, and the worse listing decides.
+  const listings = observed.groups.flatMap(group =>
+    group.instances
+      .filter(each => node.instanceId !== undefined && each.instanceId === node.instanceId)
+      .map(instance => ({ group, instance })),
+  );
+  if (node.instanceId === undefined || listings.length === 0) {
     return {
       effect: undefined,
       waiting: `node ${node.name} stays cordoned: its instance (${node.instanceId ?? 'none'}) is in no observed group, so its scale-in protection is unknown`,
     };
   }
-  const { group, instance } = found;
-  if (leavingState(instance.lifecycleState)) {
+  const leaving = listings.find(each => leavingState(each.instance.lifecycleState));
+  if (leaving !== undefined) {
     return {
       effect: undefined,
-      waiting: `node ${node.name} stays cordoned: its instance ${instance.instanceId} is ${instance.lifecycleState}`,
+      waiting: `node ${node.name} stays cordoned: its instance ${leaving.instance.instanceId} is ${leaving.instance.lifecycleState}`,
     };
   }
-  if (instance.protectedFromScaleIn === false) {
+  const unprotected = listings.find(each => each.instance.protectedFromScaleIn === false);
+  if (unprotected !== undefined) {
+    const { group, instance } = unprotected;
     return {
       effect: protectEffect(group.groupName, instance.instanceId, node.name),
       waiting: `scale-in protection of ${instance.instanceId} to be observed before node ${node.name} is uncordoned`,
@@ -1049,7 +1054,9 @@ export function nodeGoingAway(
 
 /**
  * Why `record` is not an operation of `node` although it names it (name and UID): its `zone` is
- * not the node's zone label, or its `groupName` is not the observed group of the node's zone (when
+ * not one of `config.zones` (the controller restarted with a configuration that dropped or renamed
+ * it: that zone's broker pods and group are out of view), not the node's zone label, or its
+ * `groupName` is not the observed group of the node's zone (when
  * that zone has one in view). `startOperation` copies both from the node and its zone's group, so
  * only an edit (a person changing the annotation to a valid but different operation) or a node
  * relabelled since makes them differ. Undefined when the record agrees. Pure.
@@ -1058,7 +1065,13 @@ export function notThisNodesOperation(
   record: OperationRecord,
   node: ObservedNode,
   observed: Observed,
+  config: ControllerConfig,
 ): string | undefined {
+  if (!config.zones.some(zone => zone.zone === record.zone)) {
+    // Restarted with a configuration without this zone: its broker pods (mapped by pool) and its
+    // group are out of view, so its node would look empty and its removal wanted.
+    return `the record on node ${node.name} names zone ${record.zone}, which is not one of the configured zones (${config.zones.map(zone => zone.zone).join(', ')})`;
+  }
   if (record.zone !== node.zone) {
     return `the record on node ${node.name} names zone ${record.zone}, but the node is in zone ${node.zone}`;
   }
@@ -1137,7 +1150,7 @@ export function stepOperation(
       `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid})`,
     );
   }
-  const foreign = notThisNodesOperation(record, node, observed);
+  const foreign = notThisNodesOperation(record, node, observed, config);
   if (foreign !== undefined) {
     // A valid record that does not describe its own node (edited by hand, or the node relabelled):
     // stepping it would judge the removal by another zone's demand, move the broker towards a

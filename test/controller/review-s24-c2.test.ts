@@ -24,7 +24,7 @@ import fc from 'fast-check';
 import { HOLD_WAY_OUT, decide } from '../../controller/decide';
 import { writeBlocker } from '../../controller/gate';
 import { DECISION_REASONS, INITIAL_MEMORY, type Observed } from '../../controller/model';
-import { stepOperation } from '../../controller/operation';
+import { releaseNode, stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
@@ -321,6 +321,158 @@ describe('fault 4: a record whose zone or group is not its node is dropped, neve
           expect(step.events).not.toContain('instance-terminated');
         },
       ),
+    );
+  });
+});
+
+describe('fault 5: a record of a zone the restarted configuration no longer has is not stepped', () => {
+  test('zone a dropped from the configuration mid-removal: no unprotect of its emptied-looking node', () => {
+    const full = testConfig();
+    // Restarted with zones b and c only: zone a's broker pods and group are no longer observed.
+    const config = { ...full, zones: full.zones.filter(zone => zone.zone !== 'us-east-1a') };
+    const all = healthyCluster(full, { nodesPerZone: 2 });
+    const record: OperationRecord = {
+      ...cordonRecordOfNodeA1('remove-node'),
+      phase: 'drain',
+      fencingToken: 3,
+    };
+    let observed: Observed = {
+      ...all,
+      brokers: all.brokers.filter(broker => broker.zone !== 'us-east-1a'),
+      loads: all.loads?.filter(load => !load.podName.includes('-a-')),
+      groups: all.groups.filter(group => group.zone !== 'us-east-1a'),
+    };
+    observed = withNode(observed, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      cordonedByController: true,
+      operation: record,
+    }));
+    const step = stepOperation(record, observed, config, {
+      ...STEP_CONTEXT,
+      recordNodeName: 'node-a-1',
+    });
+    expect(['request-roll', 'unprotect-instance', 'terminate-instance']).not.toContain(
+      step.effect?.kind,
+    );
+    expect(step.next === undefined || step.next.phase === 'drain').toBe(true);
+    expect(step.waiting ?? '').toContain('not one of the configured zones');
+  });
+});
+
+describe('fault 6: an instance listed in two groups is judged by its worst listing', () => {
+  // One Describe pages through the groups; an instance detached from one and attached to another
+  // between two pages is listed twice, in different states.
+  const config = testConfig();
+  const listing = fc.record({
+    lifecycleState: fc.constantFrom('InService', 'Pending', 'Detaching', 'Terminating'),
+    protectedFromScaleIn: fc.boolean(),
+  });
+  const unsafe = (each: { lifecycleState: string; protectedFromScaleIn: boolean }) =>
+    each.lifecycleState.startsWith('Terminat') ||
+    each.lifecycleState.startsWith('Detach') ||
+    (each.lifecycleState === 'InService' && !each.protectedFromScaleIn);
+
+  function twice(
+    first: { lifecycleState: string; protectedFromScaleIn: boolean },
+    second: { lifecycleState: string; protectedFromScaleIn: boolean },
+  ): Observed {
+    // node-a-1's instance i-a1 as group a lists it (first) and as group b lists it (second).
+    const observed = healthyCluster(config, { nodesPerZone: 2 });
+    return {
+      ...observed,
+      groups: observed.groups.map(group =>
+        group.zone === 'us-east-1a'
+          ? {
+              ...group,
+              instances: group.instances.map(each =>
+                each.instanceId === 'i-a1' ? { ...each, ...first } : each,
+              ),
+            }
+          : group.zone === 'us-east-1b'
+            ? { ...group, instances: [...group.instances, { instanceId: 'i-a1', ...second }] }
+            : group,
+      ),
+    };
+  }
+
+  test('property: no roll may land on it while either listing is leaving or unprotected', () => {
+    fc.assert(
+      fc.property(listing, listing, (first, second) => {
+        let observed = twice(first, second);
+        // Every zone-a broker on node-a-0, being drained: node-a-1 is where a roll lands.
+        observed = {
+          ...observed,
+          brokers: observed.brokers.map(broker =>
+            broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+          ),
+        };
+        observed = withNode(observed, 'node-a-0', node => ({
+          ...node,
+          unschedulable: true,
+          cordonedByController: true,
+          operation: {
+            ...cordonRecordOfNodeA1('respread'),
+            nodeName: 'node-a-0',
+            nodeUid: node.uid,
+            phase: 'drain',
+          },
+        }));
+        const pod = observed.brokers.find(broker => broker.nodeName === 'node-a-0');
+        const blocked = writeBlocker(observed, config, {
+          kind: 'request-roll',
+          podName: pod?.podName ?? '',
+          podUid: pod?.uid ?? '',
+        });
+        expect(blocked !== undefined).toBe(unsafe(first) || unsafe(second));
+      }),
+    );
+  });
+
+  test('the orphaned-cordon release waits while the other listing shows it unprotected', async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true }
+        : node,
+    );
+    const observe = async (): Promise<Observed> => {
+      const observed = await cluster.observe();
+      return {
+        ...observed,
+        groups: observed.groups.map(group =>
+          group.zone === 'us-east-1b'
+            ? {
+                ...group,
+                instances: [
+                  ...group.instances,
+                  { instanceId: 'i-a1', lifecycleState: 'InService', protectedFromScaleIn: false },
+                ],
+              }
+            : group,
+        ),
+      };
+    };
+    const reconciler = reconcilerOn(cluster, config, { observe });
+    await reconciler.reconcileOnce();
+    expect(cluster.nodes.find(node => node.name === 'node-a-1')?.unschedulable).toBe(true);
+  });
+
+  test('property: its node is uncordoned only when no listing is leaving or unprotected', () => {
+    fc.assert(
+      fc.property(listing, listing, (first, second) => {
+        const observed = withNode(twice(first, second), 'node-a-1', node => ({
+          ...node,
+          unschedulable: true,
+          cordonedByController: true,
+        }));
+        const node = observed.nodes.find(each => each.name === 'node-a-1');
+        if (node === undefined) throw new Error('no node-a-1');
+        const release = releaseNode(node, observed);
+        if (release.effect?.kind === 'uncordon') {
+          expect(unsafe(first) || unsafe(second)).toBe(false);
+        }
+      }),
     );
   });
 });
