@@ -52,7 +52,14 @@ export type GatedWrite =
       readonly instanceId: string;
     };
 
-/** Broker pods of a zone missing from the view, as a sentence, or undefined when all are there. */
+/**
+ * Broker pods of a zone missing from the view, as a sentence, or undefined when all are there.
+ * A zone showing more broker pods than `ZoneConfig.brokers` counts as incomplete too: the
+ * configuration is out of date (the pool was scaled by hand, or the spec changed without the
+ * controller's ConfigMap), so its count cannot tell whether a pod is missing from the view, and a
+ * node whose broker the view misses would look empty. The way out is the configuration matching
+ * the pool again (or the pool's extra pods gone).
+ */
 export function incompletePodView(
   observed: Observed,
   config: ControllerConfig,
@@ -61,6 +68,9 @@ export function incompletePodView(
     const present = observed.brokers.filter(broker => broker.zone === zone.zone).length;
     if (present < zone.brokers) {
       return `the pod view shows ${present} of zone ${zone.zone}'s ${zone.brokers} broker pods`;
+    }
+    if (present > zone.brokers) {
+      return `the pod view shows ${present} broker pods in zone ${zone.zone}, more than the ${zone.brokers} configured, so a pod missing from the view cannot be told; make the configuration match the pool`;
     }
   }
   return undefined;

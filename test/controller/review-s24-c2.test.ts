@@ -476,3 +476,48 @@ describe('fault 6: an instance listed in two groups is judged by its worst listi
     );
   });
 });
+
+describe('fault 7: a pool larger than the configuration says cannot vouch for an empty node', () => {
+  test('zone a runs 6 brokers, the configuration says 4, the view misses the one on the node: no unprotect', () => {
+    const config = testConfig();
+    let observed = healthyCluster(config, { nodesPerZone: 2 });
+    const extra = (id: number, nodeName: string) => ({
+      ...observed.brokers[0],
+      podName: `orders-brokers-a-${id}`,
+      uid: `uid-orders-brokers-a-${id}`,
+      nodeName,
+    });
+    // Every configured broker of zone a on node-a-0; one more there too (the pool scaled by hand
+    // to 6): the sixth, on node-a-1, is missing from the view.
+    observed = {
+      ...observed,
+      brokers: [
+        ...observed.brokers.map(broker =>
+          broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+        ),
+        extra(1004, 'node-a-0'),
+      ],
+    };
+    observed = {
+      ...observed,
+      loads: [
+        ...(observed.loads ?? []),
+        { podName: 'orders-brokers-a-1004', receiveMiBps: 1, transmitMiBps: 1 },
+      ],
+      healthSampledAtMs: { ...observed.healthSampledAtMs, 'orders-brokers-a-1004': observed.nowMs },
+    };
+    observed = withNode(observed, 'node-a-1', node => ({
+      ...node,
+      unschedulable: true,
+      cordonedByController: true,
+    }));
+    const blocked = writeBlocker(observed, config, {
+      kind: 'unprotect-instance',
+      groupName: 'asg-orders-kafka-a',
+      instanceId: 'i-a1',
+      nodeName: 'node-a-1',
+    });
+    expect(blocked).toMatchObject({ reason: 'stale-data' });
+    expect(blocked?.detail).toContain('5 broker pods');
+  });
+});
