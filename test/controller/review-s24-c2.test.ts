@@ -26,6 +26,13 @@ import { writeBlocker } from '../../controller/gate';
 import { DECISION_REASONS, INITIAL_MEMORY, type Observed } from '../../controller/model';
 import { releaseNode, stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
+import { configWithZones, expectSettled, faultArbOf, runSchedule } from './chaos-run';
+import {
+  FAULT_KINDS,
+  REVIEW_4_FAULT_KINDS,
+  REVIEW_S24_FAULT_KINDS,
+  type FaultKind,
+} from './chaos-world';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import {
@@ -520,4 +527,27 @@ describe('fault 7: a pool larger than the configuration says cannot vouch for an
     expect(blocked).toMatchObject({ reason: 'stale-data' });
     expect(blocked?.detail).toContain('5 broker pods');
   });
+});
+
+describe("the chaos property with this review's fault kind (a record edited to another zone)", () => {
+  /** Every main kind, the review's own drawn as often as all the others together. */
+  const others: readonly FaultKind[] = [...FAULT_KINDS, ...REVIEW_4_FAULT_KINDS];
+  const kinds: readonly FaultKind[] = [
+    ...others,
+    ...others.map((_, index) => REVIEW_S24_FAULT_KINDS[index % REVIEW_S24_FAULT_KINDS.length]),
+  ];
+  const schedules = fc
+    .array(faultArbOf(kinds), { minLength: 1, maxLength: 60 })
+    .map(faults => [...faults].sort((a, b) => a.atMs - b.atMs));
+
+  test('every schedule: the checker finds no violation, and the world settles', async () => {
+    await fc.assert(
+      fc.asyncProperty(schedules, fc.constantFrom(2, 3), async (faults, zones) => {
+        const { violations, world } = await runSchedule(faults, configWithZones(zones));
+        expect(violations).toEqual([]);
+        expectSettled(world);
+      }),
+      { numRuns: 30, seed: 2024, endOnFailure: true },
+    );
+  }, 300_000);
 });
