@@ -27,7 +27,7 @@ import {
 } from './forecast';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
-import type { Action, DecisionReason, Memory, Observed, Plan, ZoneView } from './model';
+import type { Action, DecisionReason, HoldReason, Memory, Observed, Plan, ZoneView } from './model';
 import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
 import { summarizeZones, type ZoneSummary } from './zones';
 
@@ -1056,6 +1056,52 @@ function actionDetail(action: Action): string {
 }
 
 /**
+ * The way out of each hold, one clause: what an operator does, or what the controller waits for
+ * and that it then resumes by itself. `decide` ends every hold's detail with it (`withWayOut`),
+ * unless the detail already names it (the abandoned record's annotation, the group's max size,
+ * the zone's external cordon, the forecast's causes, all built into their details). A hold without
+ * a way out is a state the controller could sit in for ever; the test `review-s24-c2.test.ts`
+ * enumerates `DECISION_REASONS` against this table.
+ */
+export const HOLD_WAY_OUT: Readonly<Record<HoldReason, string>> = {
+  'stale-data':
+    'way out: the source named answering with fresh, complete data again (see the stale-data alerts); the controller resumes by itself then',
+  'kafka-not-ready':
+    'way out: the Kafka resource Ready again (its status conditions and the Strimzi operator log say why not); moves resume by themselves then',
+  'under-replicated':
+    'way out: every partition back in sync (check the brokers the Kafka logs name); moves resume by themselves then',
+  'under-min-isr':
+    'way out: every partition back at its min ISR (check the brokers the Kafka logs name); moves resume by themselves then',
+  'broker-not-ready':
+    'way out: every broker pod scheduled and Ready on a Ready node that stays in its group (describe the pod named); moves resume by themselves then',
+  'roll-in-flight':
+    'way out: the roll finishing (Strimzi recreates the pod); remove a roll annotation that stays on a pod Strimzi does not roll',
+  'operation-in-flight':
+    'way out: the operation ending (every phase has a deadline and an exit; the status command shows what it waits for); it resumes by itself then',
+  'operation-abandoned': 'remove its annotation to resume moves',
+  'waiting-for-nodes':
+    'way out: the new nodes joining Ready, when the zone resumes by itself; after nodeReadyTimeoutSeconds it is reported as zone-cannot-grow and no longer holds the others',
+  'zone-cannot-grow':
+    "way out: fix what keeps the group's launches from joining (its scaling activities: capacity, quotas, launch template, subnets); the zone resumes once its nodes are Ready",
+  'group-at-max-size': 'raise its max size',
+  'group-at-min-size':
+    "way out: lower the group's min size to allow the removal; nothing else waits on it",
+  'no-room-to-move':
+    'way out: uncordon or add a schedulable, Ready node in the zone; the removal resumes by itself then',
+  'node-cordoned-externally': 'moves in this zone resume once none of its nodes is cordoned',
+  stabilizing:
+    'the removal starts by itself once demand has stayed down for the window; nothing to do',
+  'forecast-unknown': 'or autoscaling.forecast is turned off in the spec',
+};
+
+/** `detail` ending with the way out of `reason` (`HOLD_WAY_OUT`) unless it names it already. */
+export function withWayOut(reason: DecisionReason, detail: string): string {
+  if (!(reason in HOLD_WAY_OUT)) return detail;
+  const wayOut = HOLD_WAY_OUT[reason as HoldReason];
+  return detail.includes(wayOut) ? detail : `${detail}; ${wayOut}`;
+}
+
+/**
  * Decides the next action, or why to hold. Pure: no I/O, no clock but `observed.nowMs`.
  *
  * Order: stale or missing data holds everything (nothing can be trusted, scale-out included).
@@ -1065,7 +1111,15 @@ function actionDetail(action: Action): string {
  */
 export function decide(observed: Observed, config: ControllerConfig, memory: Memory): Plan {
   const stale = staleDataBlocker(observed, config);
-  if (stale !== undefined) return { action: undefined, ...stale, zones: [], memory };
+  if (stale !== undefined) {
+    return {
+      action: undefined,
+      reason: stale.reason,
+      detail: withWayOut(stale.reason, stale.detail),
+      zones: [],
+      memory,
+    };
+  }
 
   const summaries = summarizeZones(observed, config);
   const rampSamples =
@@ -1095,7 +1149,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const hold = (reason: DecisionReason, detail: string): Plan => ({
     action: undefined,
     reason,
-    detail,
+    detail: withWayOut(reason, detail),
     zones: views,
     memory: memoryAfter,
   });

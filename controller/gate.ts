@@ -29,7 +29,7 @@
  *   bound broker pod on a node of the view, and its group above its minimum size.
  */
 import type { ControllerConfig } from './config';
-import type { Observed } from './model';
+import type { Observed, ObservedInstance } from './model';
 import { launchShortfalls } from './nodeless';
 import type { Effect } from './operation';
 import { kafkaBlocker, leavingState, staleDataBlocker, type Blocker } from './safety';
@@ -52,7 +52,14 @@ export type GatedWrite =
       readonly instanceId: string;
     };
 
-/** Broker pods of a zone missing from the view, as a sentence, or undefined when all are there. */
+/**
+ * Broker pods of a zone missing from the view, as a sentence, or undefined when all are there.
+ * A zone showing more broker pods than `ZoneConfig.brokers` counts as incomplete too: the
+ * configuration is out of date (the pool was scaled by hand, or the spec changed without the
+ * controller's ConfigMap), so its count cannot tell whether a pod is missing from the view, and a
+ * node whose broker the view misses would look empty. The way out is the configuration matching
+ * the pool again (or the pool's extra pods gone).
+ */
 export function incompletePodView(
   observed: Observed,
   config: ControllerConfig,
@@ -61,6 +68,9 @@ export function incompletePodView(
     const present = observed.brokers.filter(broker => broker.zone === zone.zone).length;
     if (present < zone.brokers) {
       return `the pod view shows ${present} of zone ${zone.zone}'s ${zone.brokers} broker pods`;
+    }
+    if (present > zone.brokers) {
+      return `the pod view shows ${present} broker pods in zone ${zone.zone}, more than the ${zone.brokers} configured, so a pod missing from the view cannot be told; make the configuration match the pool`;
     }
   }
   return undefined;
@@ -112,7 +122,10 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
 }
 
 /**
- * Why the broker `podName` must not be rolled now because of where it may land, or undefined: the
+ * Why the broker `podName` must not be rolled now because of where it may land, or undefined: its
+ * zone (the pod's, from its pool; never an operation record's) must have a schedulable, Ready node
+ * other than the pod's own and without an operation record, or the new pod stays Pending
+ * (`no-room-to-move`); and the
  * scheduler may put the new pod on any schedulable, Ready node of its zone, so each must be on an
  * instance its group lists protected from scale-in. A node on an InService instance observed
  * unprotected (`protectedFromScaleIn: false`: just launched, the housekeeping's protect not taken
@@ -125,29 +138,61 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
  * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
  */
 export function landingBlocker(observed: Observed, podName: string): Blocker | undefined {
-  const zone = observed.brokers.find(broker => broker.podName === podName)?.zone;
-  if (zone === undefined) return undefined;
-  const instances = new Map(
-    observed.groups.flatMap(group =>
-      group.instances.map(instance => [instance.instanceId, instance] as const),
-    ),
+  const pod = observed.brokers.find(broker => broker.podName === podName);
+  if (pod === undefined) return undefined;
+  const zone = pod.zone;
+  // Room, judged from the view alone: the zone of the pod (its pool), not the zone an operation
+  // record names (a record edited to another zone would otherwise send the broker where it cannot
+  // start, and leave it Pending).
+  const room = observed.nodes.some(
+    node =>
+      node.zone === zone &&
+      node.name !== pod.nodeName &&
+      node.ready &&
+      !node.unschedulable &&
+      node.operation === undefined,
   );
+  if (!room) {
+    return {
+      reason: 'no-room-to-move',
+      detail: `broker ${podName} has no other schedulable Ready node in its zone ${zone} to land on; uncordon or add a node there`,
+    };
+  }
+  // Every listing of each instance: one Describe pages through the groups, so an instance detached
+  // from one group and attached to another between two pages is listed twice; the worse decides.
+  const instances = new Map<string, ObservedInstance[]>();
+  for (const group of observed.groups) {
+    for (const instance of group.instances) {
+      instances.set(instance.instanceId, [...(instances.get(instance.instanceId) ?? []), instance]);
+    }
+  }
   for (const node of observed.nodes) {
     if (node.zone !== zone || !node.ready || node.unschedulable) continue;
-    const instance = instances.get(node.instanceId ?? '');
-    if (instance === undefined) continue;
-    if (leavingState(instance.lifecycleState)) {
-      return {
-        reason: 'no-room-to-move',
-        detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,
-      };
+    for (const instance of instances.get(node.instanceId ?? '') ?? []) {
+      const blocked = listingBlocker(podName, node.name, instance);
+      if (blocked !== undefined) return blocked;
     }
-    if (instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false) {
-      return {
-        reason: 'no-room-to-move',
-        detail: `broker ${podName} may land on node ${node.name}, whose instance ${instance.instanceId} is not protected from scale-in yet`,
-      };
-    }
+  }
+  return undefined;
+}
+
+/** Why a broker must not land on `nodeName` by this listing of its instance, or undefined. */
+function listingBlocker(
+  podName: string,
+  nodeName: string,
+  instance: ObservedInstance,
+): Blocker | undefined {
+  if (leavingState(instance.lifecycleState)) {
+    return {
+      reason: 'no-room-to-move',
+      detail: `broker ${podName} may land on node ${nodeName}, whose instance ${instance.instanceId} is ${instance.lifecycleState}`,
+    };
+  }
+  if (instance.lifecycleState === 'InService' && instance.protectedFromScaleIn === false) {
+    return {
+      reason: 'no-room-to-move',
+      detail: `broker ${podName} may land on node ${nodeName}, whose instance ${instance.instanceId} is not protected from scale-in yet`,
+    };
   }
   return undefined;
 }

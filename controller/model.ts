@@ -235,28 +235,41 @@ export interface ScaleInAction {
 /** The one thing `decide` may ask for. */
 export type Action = ScaleOutAction | RespreadAction | ScaleInAction;
 
+/** Every reason `decide` acts or holds, in the order of docs/controller.md's hold table. */
+export const DECISION_REASONS = [
+  'scale-out',
+  'respread',
+  'scale-in',
+  'stale-data',
+  'kafka-not-ready',
+  'under-replicated',
+  'under-min-isr',
+  'broker-not-ready',
+  'roll-in-flight',
+  'operation-in-flight',
+  'operation-abandoned',
+  'waiting-for-nodes',
+  'zone-cannot-grow',
+  'group-at-max-size',
+  'group-at-min-size',
+  'no-room-to-move',
+  'node-cordoned-externally',
+  'stabilizing',
+  'forecast-unknown',
+  'at-target',
+] as const;
+
 /** Why `decide` acts or holds. */
-export type DecisionReason =
-  | 'scale-out'
-  | 'respread'
-  | 'scale-in'
-  | 'stale-data'
-  | 'kafka-not-ready'
-  | 'under-replicated'
-  | 'under-min-isr'
-  | 'broker-not-ready'
-  | 'roll-in-flight'
-  | 'operation-in-flight'
-  | 'operation-abandoned'
-  | 'waiting-for-nodes'
-  | 'zone-cannot-grow'
-  | 'group-at-max-size'
-  | 'group-at-min-size'
-  | 'no-room-to-move'
-  | 'node-cordoned-externally'
-  | 'stabilizing'
-  | 'forecast-unknown'
-  | 'at-target';
+export type DecisionReason = (typeof DECISION_REASONS)[number];
+
+/**
+ * The reasons `decide` holds for: every reason but the three actions and `at-target` (nothing to
+ * do). Each has a way out (`HOLD_WAY_OUT` in `decide.ts`) that its detail names.
+ */
+export type HoldReason = Exclude<
+  DecisionReason,
+  'scale-out' | 'respread' | 'scale-in' | 'at-target'
+>;
 
 /** The numbers behind a decision, per zone. */
 export interface ZoneView {

@@ -291,7 +291,9 @@ export interface Release {
  * Protect before uncordon: the write that makes `node` schedulable again (undoing this
  * controller's cordon, see `uncordonOwn`) goes out only once its instance is observed protected
  * from scale-in, so no broker lands on an instance a lowered desired capacity may pick. Its
- * instance is looked up in every observed group by `node.instanceId`:
+ * instance is looked up in every observed group by `node.instanceId`, and every listing counts
+ * (an instance moved between groups while one Describe paged through them is listed twice: the
+ * worse listing decides):
  * - observed unprotected (`protectedFromScaleIn: false`, a removal's `unprotect` took, or the
  *   housekeeping has not protected it yet): the effect is `protect-instance`, and the uncordon
  *   waits for a later observation that shows it protected;
@@ -304,26 +306,29 @@ export interface Release {
 export function releaseNode(node: ObservedNode, observed: Observed): Release {
   const uncordon = uncordonOwn(node);
   if (uncordon === undefined) return { effect: undefined, waiting: undefined };
-  const found = observed.groups
-    .map(group => ({
-      group,
-      instance: group.instances.find(each => each.instanceId === node.instanceId),
-    }))
-    .find(each => each.instance !== undefined);
-  if (node.instanceId === undefined || found?.instance === undefined) {
+  // Every listing: an instance moved between groups while one Describe paged through them is
+  // listed twice, and the worse listing decides.
+  const listings = observed.groups.flatMap(group =>
+    group.instances
+      .filter(each => node.instanceId !== undefined && each.instanceId === node.instanceId)
+      .map(instance => ({ group, instance })),
+  );
+  if (node.instanceId === undefined || listings.length === 0) {
     return {
       effect: undefined,
       waiting: `node ${node.name} stays cordoned: its instance (${node.instanceId ?? 'none'}) is in no observed group, so its scale-in protection is unknown`,
     };
   }
-  const { group, instance } = found;
-  if (leavingState(instance.lifecycleState)) {
+  const leaving = listings.find(each => leavingState(each.instance.lifecycleState));
+  if (leaving !== undefined) {
     return {
       effect: undefined,
-      waiting: `node ${node.name} stays cordoned: its instance ${instance.instanceId} is ${instance.lifecycleState}`,
+      waiting: `node ${node.name} stays cordoned: its instance ${leaving.instance.instanceId} is ${leaving.instance.lifecycleState}`,
     };
   }
-  if (instance.protectedFromScaleIn === false) {
+  const unprotected = listings.find(each => each.instance.protectedFromScaleIn === false);
+  if (unprotected !== undefined) {
+    const { group, instance } = unprotected;
     return {
       effect: protectEffect(group.groupName, instance.instanceId, node.name),
       waiting: `scale-in protection of ${instance.instanceId} to be observed before node ${node.name} is uncordoned`,
@@ -662,6 +667,20 @@ function stepDrain(
         waiting:
           context.removalWaitReason ?? 'demand is within the scale-in margin of the lower level',
       });
+    }
+    // Empty, but the drain made no progress for its whole deadline: the unprotect this step asks
+    // for was refused after the gate every time (the live read of the node found a broker pod
+    // the cached view does not map, or the node uncordoned), or the controller was down. Roll
+    // back rather than ask again for ever.
+    if (late) {
+      return rollBack(
+        record,
+        node,
+        observed,
+        config,
+        'the emptied node was not confirmed empty in time (a live read of it found a broker pod, or the controller was down); node kept',
+        context.nowMs,
+      );
     }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
     // only on a complete, fresh pod view (the gate's empty-node check).
@@ -1033,6 +1052,36 @@ export function nodeGoingAway(
   return undefined;
 }
 
+/**
+ * Why `record` is not an operation of `node` although it names it (name and UID): its `zone` is
+ * not one of `config.zones` (the controller restarted with a configuration that dropped or renamed
+ * it: that zone's broker pods and group are out of view), not the node's zone label, or its
+ * `groupName` is not the observed group of the node's zone (when
+ * that zone has one in view). `startOperation` copies both from the node and its zone's group, so
+ * only an edit (a person changing the annotation to a valid but different operation) or a node
+ * relabelled since makes them differ. Undefined when the record agrees. Pure.
+ */
+export function notThisNodesOperation(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+  config: ControllerConfig,
+): string | undefined {
+  if (!config.zones.some(zone => zone.zone === record.zone)) {
+    // Restarted with a configuration without this zone: its broker pods (mapped by pool) and its
+    // group are out of view, so its node would look empty and its removal wanted.
+    return `the record on node ${node.name} names zone ${record.zone}, which is not one of the configured zones (${config.zones.map(zone => zone.zone).join(', ')})`;
+  }
+  if (record.zone !== node.zone) {
+    return `the record on node ${node.name} names zone ${record.zone}, but the node is in zone ${node.zone}`;
+  }
+  const group = observed.groups.find(each => each.zone === node.zone);
+  if (group !== undefined && group.groupName !== record.groupName) {
+    return `the record on node ${node.name} names group ${record.groupName}, but zone ${node.zone}'s group is ${group.groupName}`;
+  }
+  return undefined;
+}
+
 /** Advances an operation by one transition. Pure. */
 export function stepOperation(
   record: OperationRecord,
@@ -1100,6 +1149,14 @@ export function stepOperation(
       nowMs,
       `node ${node.name} was replaced (UID ${node.uid}, record for ${record.nodeUid})`,
     );
+  }
+  const foreign = notThisNodesOperation(record, node, observed, config);
+  if (foreign !== undefined) {
+    // A valid record that does not describe its own node (edited by hand, or the node relabelled):
+    // stepping it would judge the removal by another zone's demand, move the broker towards a
+    // zone it cannot reach, or take another group's view of the instance for the truth (absent
+    // there: "terminated"). Dropped like a copy: its own cordon undone, protect first.
+    return releaseMoot(record, node, observed, config, nowMs, foreign);
   }
   const away = nodeGoingAway(record, node, observed);
   if (away !== undefined && !node.unschedulable) {

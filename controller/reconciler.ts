@@ -320,10 +320,19 @@ export class Reconciler {
         );
         continue;
       }
-      const group = observed.groups.find(each =>
-        each.instances.some(instance => instance.instanceId === node.instanceId),
+      // Every listing counts (an instance moved between groups while one Describe paged through
+      // them is listed twice): a leaving or unprotected one is judged first.
+      const listings = observed.groups.flatMap(each =>
+        each.instances
+          .filter(instance => instance.instanceId === node.instanceId)
+          .map(instance => ({ group: each, instance })),
       );
-      const instance = group?.instances.find(each => each.instanceId === node.instanceId);
+      const worst =
+        listings.find(each => leavingState(each.instance.lifecycleState)) ??
+        listings.find(each => each.instance.protectedFromScaleIn === false) ??
+        listings[0];
+      const group = worst?.group;
+      const instance = worst?.instance;
       // Unknown (no observed group lists its instance: detached by someone, or never one of the
       // groups'): its protection cannot be told, and it is not this controller's to make
       // schedulable, so it stays cordoned (protect before uncordon, as `releaseNode` in

@@ -189,8 +189,16 @@ export function untrustedWindowMs(fault: Fault): number {
 /** The longest window of `autoscaling-missing-long`, ms. */
 const AUTOSCALING_MISSING_LONG_MAX_MS = 30 * 60_000;
 
+/**
+ * Fault kinds of the s24-c2 review (`review-s24-c2.test.ts`), kept apart like the others:
+ * - `record-zone-edited`: someone edits the operation record on a node to a valid but different
+ *   operation, naming the next configured zone and that zone's group (`pick` chooses the record).
+ */
+export const REVIEW_S24_FAULT_KINDS = ['record-zone-edited'] as const;
+
 /** One kind of fault. */
 export type FaultKind =
+  | (typeof REVIEW_S24_FAULT_KINDS)[number]
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
   | (typeof LEFTOVERS_FAULT_KINDS)[number]
@@ -579,6 +587,19 @@ export class ChaosWorld
           );
           if (target !== undefined) this.setNode(target, { operation: { ...record } });
         }
+        return;
+      }
+      case 'record-zone-edited': {
+        const recorded = liveNodes.filter(each => each.operation !== undefined);
+        const victim = recorded[fault.pick % Math.max(1, recorded.length)];
+        const record = victim?.operation;
+        if (victim === undefined || record === undefined) return;
+        const zones = this.config.zones;
+        const index = zones.findIndex(each => each.zone === record.zone);
+        const next = zones[(index + 1) % zones.length];
+        this.setNode(victim, {
+          operation: { ...record, zone: next.zone, groupName: `asg-${next.nodegroupName}` },
+        });
         return;
       }
       case 'pod-deleted': {

@@ -255,13 +255,13 @@ describe('empty-node window: what the hold and the ConfigMap say', () => {
       memory = plan.memory;
     }
     expect(plans[5].detail).toBe(
-      'zone us-east-1a could run 1 nodes; demand has fitted 1 nodes at the target for 150s, waiting 30s more (node-a-1 is empty: 180s window)',
+      'zone us-east-1a could run 1 nodes; demand has fitted 1 nodes at the target for 150s, waiting 30s more (node-a-1 is empty: 180s window); the removal starts by itself once demand has stayed down for the window; nothing to do',
     );
     // A broker bound to node 1: the same clock, the full window.
     const spread = healthyCluster(base, { nodesPerZone: 2, demandMiBps: 40 });
     const plan = decide(at(spread, NOW_MS + 6 * PASS_MS), base, memory);
     expect(plan.detail).toBe(
-      'zone us-east-1a could run 1 nodes; demand has fitted 1 nodes at the target for 180s, waiting 420s more',
+      'zone us-east-1a could run 1 nodes; demand has fitted 1 nodes at the target for 180s, waiting 420s more; the removal starts by itself once demand has stayed down for the window; nothing to do',
     );
   });
 
