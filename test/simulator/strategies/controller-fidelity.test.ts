@@ -396,9 +396,11 @@ describe('one step, table-driven: the adapter applies it as the reconciler does'
       if (!recordChanged && effect === 'none') expect(adapterActed).toBe(false);
       if (perturbation === 'stale-metrics') expect(adapterActed).toBe(false);
       if (perturbation === 'none' && (recordChanged || effect !== 'none')) {
-        // The fresh view of an empty cordoned node lets every effect through but the roll of a
-        // broker that is not on it... which the Kafka gate also lets through: all are allowed.
-        expect(adapterActed).toBe(true);
+        // The fresh view of an empty cordoned node lets every effect through but a roll: the
+        // broker rolled is on the zone's other node, and the only node it could move to is this
+        // cordoned one, so it would have nowhere to land (the gate's landing check,
+        // `landingBlocker`); the whole step is refused, by both.
+        expect(adapterActed).toBe(effect !== 'request-roll');
       }
     },
   );
