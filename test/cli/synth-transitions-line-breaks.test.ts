@@ -11,7 +11,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synth, tree } from './synth-run';
+import { spawnSync } from 'node:child_process';
+import { ROOT, synth, tree, TSX } from './synth-run';
 
 function spec(partitions: number, config: Record<string, string>): string {
   return [
@@ -66,6 +67,30 @@ describe('synth reads its own output whatever line separators its strings hold',
     expect(second.stderr).toContain('kafka.topics[0].partitions: 3 is below the 6 partitions');
     expect(second.status).toBe(1);
     expect(after).toEqual(before);
+  });
+
+  it('refuses the shrink in the cdk8s app too (PLATFORM_OUT, several documents a file)', () => {
+    const work = mkdtempSync(join(tmpdir(), 'cdk8s-line-breaks-'));
+    dirs.push(work);
+    const file = join(work, 'spec.yaml');
+    const config = {
+      'follower.replication.throttled.replicas': '0:1\u2028---',
+      'leader.replication.throttled.replicas': '0:1\u2028kind: ConfigMap\u2028x',
+    };
+    const publish = (): ReturnType<typeof spawnSync> =>
+      spawnSync(TSX, [join(ROOT, 'charts', 'main.ts')], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, PLATFORM_SPEC: file, PLATFORM_OUT: join(work, 'out') },
+      });
+    writeFileSync(file, spec(6, config));
+    expect(publish().status).toBe(0);
+    const before = tree(join(work, 'out'));
+    writeFileSync(file, spec(3, config));
+    const second = publish();
+    expect(String(second.stderr)).toContain('kafka.topics[0].partitions: 3 is below the 6');
+    expect(second.status).toBe(1);
+    expect(tree(join(work, 'out'))).toEqual(before);
   });
 
   it('does not call its own output invalid YAML when a value ends in a separator and ---', () => {
