@@ -977,16 +977,26 @@ export function previousOutputObjects(outDir: string): KubeObject[] {
 }
 
 /**
+ * Characters other than LF that end a line for a JavaScript multiline pattern (CR, U+2028, U+2029)
+ * or for a YAML reader (CR; YAML 1.1 also NEL U+0085, U+2028, U+2029). The writer puts U+2028 and
+ * U+2029 raw into plain and quoted scalars (a spec string can carry them), where YAML 1.2 reads
+ * them as text: cut at such a "line", a KafkaTopic's `spec.partitions` went to a part that failed
+ * to parse or was skipped as another kind (review s24-r2 fault 1). Texts holding any of them are
+ * parsed whole.
+ */
+const OTHER_LINE_ENDS = /[\r\u0085\u2028\u2029]/;
+
+/**
  * The parts of the YAML stream `text` that may hold an object of one of `kinds`, as texts to parse:
  * `text` cut at its `---` lines, without the documents whose only line starting with `kind:` is
  * `kind: <Kind>` (a plain word) naming another kind. The whole text, uncut, when it has anything
  * but bare `---` lines between documents (a `---` with content after it, a `...` end marker or a
- * directive). Meant for synth's own output (a YAML writer puts a block scalar's lines and a
+ * directive), or any line end but LF (`OTHER_LINE_ENDS`). Meant for synth's own output (a YAML writer puts a block scalar's lines and a
  * mapping's nested keys after indentation, so a line starting with `kind:` is a top-level key);
  * what it keeps is parsed as before, so a document it cannot tell about is kept. Pure.
  */
 export function documentsToParse(text: string, kinds: ReadonlySet<string>): string[] {
-  if (/^(?:---[^\n]|\.\.\.|%)/m.test(text)) return [text];
+  if (OTHER_LINE_ENDS.test(text) || /^(?:---[^\n]|\.\.\.|%)/m.test(text)) return [text];
   return text.split(/^---$/m).filter(part => {
     const lines = part.match(/^kind:.*$/gm) ?? [];
     const named = lines.length === 1 ? /^kind: ([A-Za-z][A-Za-z0-9]*)$/.exec(lines[0]) : null;

@@ -7,7 +7,7 @@
  * of the typed path says `.git`, and the kernel follows that link when the folder is created.
  */
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * `path` made absolute with every link on the way resolved, also when its last folders do not
@@ -56,23 +56,38 @@ export function isGitDirectory(folder: string): boolean {
 }
 
 /**
+ * True when something (a file, a folder, a link) named `.git` is in `folder`: the root of a working
+ * tree. A checkout's `.git` is a folder, a linked worktree's or a submodule's a file (`gitdir:
+ * <path>`; gitrepository-layout(5), git-worktree(1)).
+ */
+function isWorkingTreeRoot(folder: string): boolean {
+  try {
+    lstatSync(join(folder, '.git'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Why `path` (any path: relative, through links, not yet existing) lies in a Git repository's own
  * folder, where Git keeps its objects, refs and hooks and no file is ever checked out; undefined
- * when it does not. Judged on `realPathOf(path)`: a `.git` folder on the way, or a folder at or
- * above it that `isGitDirectory` recognises (a bare repository, a separate git dir). The reason
- * names the real folder when links led there.
+ * when it does not. Judged on `realPathOf(path)`, walking up from it: a folder named `.git`, or one
+ * `isGitDirectory` recognises (a bare repository, a separate git dir), refuses; a working tree's
+ * root met first (`isWorkingTreeRoot`) ends the walk, since what lies under it is a checkout even
+ * when the working tree itself sits inside a bare repository (`git -C repo.git worktree add main`,
+ * review s24-r2 fault 2: every path under `repo.git` was refused). The reason names the real folder
+ * when links led there.
  */
 export function gitOwnFolderOf(path: string): string | undefined {
   const real = realPathOf(path);
-  const parts = real.split(sep);
-  const dotGit = parts.indexOf('.git');
-  if (dotGit >= 0) {
-    return `inside a git repository's .git folder (${parts.slice(0, dotGit + 1).join(sep)})`;
-  }
   for (let at = real; ; at = dirname(at)) {
+    if (basename(at) === '.git') {
+      return `inside a git repository's .git folder (${at})`;
+    }
     if (isGitDirectory(at)) {
       return `inside ${at}, a Git repository's own folder (a bare repository or a separate git dir)`;
     }
-    if (dirname(at) === at) return undefined;
+    if (isWorkingTreeRoot(at) || dirname(at) === at) return undefined;
   }
 }

@@ -92,9 +92,26 @@ describe('documentsToParse', () => {
     fc.string(),
     fc.constantFrom('kind: Kafka', '---', '\n---\nkind: Kafka\n', '...', '%YAML 1.2', '#'),
     fc
-      .array(fc.constantFrom('a', 'kind: Kafka', '---', '\n', ' ', ':', '"', '|'), {
-        maxLength: 12,
-      })
+      // U+2028, U+2029, CR and NEL: line ends to a JavaScript pattern or a YAML reader other than
+      // LF, which the writer may leave raw in a scalar (review s24-r2 fault 1).
+      .array(
+        fc.constantFrom(
+          'a',
+          'kind: Kafka',
+          'kind: ConfigMap',
+          '---',
+          '\n',
+          ' ',
+          ':',
+          '"',
+          '|',
+          '\u2028',
+          '\u2029',
+          '\r',
+          '\u0085',
+        ),
+        { maxLength: 12 },
+      )
       .map(parts => parts.join('')),
   );
   const value: fc.Arbitrary<unknown> = fc.letrec(tie => ({
@@ -128,6 +145,30 @@ describe('documentsToParse', () => {
       { numRuns: 300 },
     );
   });
+
+  it.each([
+    ['U+2028', '\u2028'],
+    ['U+2029', '\u2029'],
+    ['CR', '\r'],
+    ['NEL', '\u0085'],
+  ])(
+    'keeps a document whole when a value holds the line end %s (review s24-r2 fault 1)',
+    (_name, end) => {
+      const stream = toSafeYamlDocuments([
+        {
+          apiVersion: 'v1',
+          kind: 'KafkaTopic',
+          spec: {
+            config: { a: `0:1${end}---`, b: `0:1${end}kind: ConfigMap${end}x` },
+            partitions: 6,
+          },
+        },
+      ]);
+      expect(parsedParts(stream, new Set(['KafkaTopic']))).toEqual(
+        parseAllDocuments(stream).map(document => document.toJS() as unknown),
+      );
+    },
+  );
 
   it('gives the whole text back when a marker line carries more than ---', () => {
     for (const stream of ['--- |\n  kind: x\n', 'a: 1\n...\n', '%YAML 1.2\n---\nkind: Kafka\n']) {
