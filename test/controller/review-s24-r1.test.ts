@@ -1,0 +1,134 @@
+/**
+ * Review s24-r1 of the Lease read-back (`LeaderElector.confirm`). Fault 1: an old process of the
+ * same identity (a replica replaced under the same name while its predecessor stood frozen) that
+ * wakes up renews the Lease it finds under its own name on its next retry tick, and from then on
+ * both processes confirm in turn, each right after its own renewal, with the same fencing token:
+ * two writers, interleaved, that no record can tell apart. Confirm refused the old process only
+ * until its next renewal.
+ */
+import fc from 'fast-check';
+import { LeaderElector } from '../../controller/leader-election';
+import { MemoryLeaseStore } from './memory-lease-store';
+
+const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
+
+function replica(identity: string, store: MemoryLeaseStore, startMs = 1_000_000) {
+  const clocks = { wall: startMs, mono: 0 };
+  const elector = new LeaderElector(
+    identity,
+    store,
+    timing,
+    () => clocks.wall,
+    () => undefined,
+    () => clocks.mono,
+  );
+  return {
+    elector,
+    clocks,
+    advance(ms: number) {
+      clocks.wall += ms;
+      clocks.mono += ms;
+    },
+  };
+}
+
+type Replica = ReturnType<typeof replica>;
+
+/** Records every confirmation; fails when one fencing token is confirmed by two processes. */
+class ConfirmLog {
+  private readonly byToken = new Map<number, Replica>();
+  async check(processes: readonly Replica[]): Promise<void> {
+    for (const p of processes) {
+      if (!(await p.elector.confirm())) continue;
+      const token = p.elector.leadership().fencingToken;
+      const first = this.byToken.get(token) ?? p;
+      this.byToken.set(token, first);
+      // One fencing token, one writer: a second process confirming under it writes records and
+      // moves brokers indistinguishable from the first's.
+      expect(first).toBe(p);
+    }
+  }
+}
+
+describe('review s24-r1: one fencing token, one writing process', () => {
+  test('fault 1: an old process of the same identity that wakes and renews never confirms again', async () => {
+    const store = new MemoryLeaseStore();
+    const log = new ConfirmLog();
+    const old = replica('a', store);
+    expect(await old.elector.tryAcquireOrRenew()).toBe(true);
+    await log.check([old]);
+    // Old freezes (clocks stand still); a successor of the same name starts and takes the Lease.
+    const successor = replica('a', store, 1_000_500);
+    expect(await successor.elector.tryAcquireOrRenew()).toBe(true);
+    await log.check([old, successor]);
+    // Old wakes: its retry timer fires at once. Before: it renewed the Lease under its name and
+    // confirmed again, the successor in turn after its own next renewal.
+    await old.elector.tryAcquireOrRenew();
+    expect(await old.elector.confirm()).toBe(false);
+    await log.check([old, successor]);
+    successor.advance(2_000);
+    await successor.elector.tryAcquireOrRenew();
+    await log.check([old, successor]);
+    old.advance(2_000);
+    await old.elector.tryAcquireOrRenew();
+    await log.check([old, successor]);
+    // The successor leads throughout and is never locked out.
+    successor.advance(2_000);
+    expect(await successor.elector.tryAcquireOrRenew()).toBe(true);
+    expect(await successor.elector.confirm()).toBe(true);
+  });
+
+  test('property: each fencing token is confirmed by one process only, whoever wakes and ticks', async () => {
+    type Step =
+      | { kind: 'tick'; who: number }
+      | { kind: 'advance'; who: number; ms: number }
+      | { kind: 'restart'; who: 0 | 1 };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ kind: fc.constant('tick' as const), who: fc.nat({ max: 5 }) }),
+      fc.record({
+        kind: fc.constant('advance' as const),
+        who: fc.nat({ max: 5 }),
+        ms: fc.integer({ min: 0, max: 20_000 }),
+      }),
+      fc.record({
+        kind: fc.constant('restart' as const),
+        who: fc.constantFrom(0 as const, 1 as const),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async steps => {
+        const store = new MemoryLeaseStore();
+        const log = new ConfirmLog();
+        const live = [replica('a', store), replica('b', store)];
+        // Replaced processes live on: each may wake, advance its clocks and tick again.
+        const all: Replica[] = [...live];
+        let restarts = 0;
+        for (const s of steps) {
+          if (s.kind === 'restart') {
+            restarts += 1;
+            live[s.who] = replica(
+              live[s.who].elector.leadership().holder,
+              store,
+              2_000_000 + restarts * 7 + 1 / 3,
+            );
+            all.push(live[s.who]);
+          } else {
+            const p = all[s.who % all.length];
+            if (s.kind === 'tick') await p.elector.tryAcquireOrRenew();
+            else p.advance(s.ms);
+          }
+          await log.check(all);
+        }
+        // A live process alone, ticking, leads again within a lease duration and some ticks.
+        const last = live[0];
+        for (let i = 0; i < 12; i++) {
+          await last.elector.tryAcquireOrRenew();
+          last.advance(2_000);
+        }
+        await last.elector.tryAcquireOrRenew();
+        expect(await last.elector.confirm()).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
