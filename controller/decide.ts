@@ -715,11 +715,13 @@ function respreadChoice(
 /**
  * The node a zone would remove: among its counted nodes whose instance is InService, the one with
  * the fewest brokers (then the newest, then by name), preferring those that leave another
- * schedulable counted node for their brokers (`withRoom`). Undefined when no counted node has an
- * InService instance.
+ * schedulable counted node for their brokers (`withRoom`). A node hosting a pod of the broker
+ * selector outside the configured pools (`Observed.otherBrokerPods`) is never one. Undefined when
+ * no counted node qualifies.
  */
 function scaleInVictim(
   summary: ZoneSummary,
+  observed: Observed,
 ): { readonly node: ZoneSummary['countedNodes'][number]; readonly withRoom: boolean } | undefined {
   const group = summary.group;
   if (group === undefined) return undefined;
@@ -728,8 +730,13 @@ function scaleInVictim(
       .filter(instance => instance.lifecycleState === 'InService')
       .map(instance => instance.instanceId),
   );
+  // A node hosting a pod of the broker selector outside the configured pools is never a victim:
+  // the live read before the unprotect counts that pod, so its removal could only drain, wait
+  // for its deadline, roll back and start again, for ever (review s24-r1, fault 2).
+  const hostsOther = new Set((observed.otherBrokerPods ?? []).map(pod => pod.nodeName));
   const candidates = summary.countedNodes.filter(
-    node => node.instanceId !== undefined && inService.has(node.instanceId),
+    node =>
+      node.instanceId !== undefined && inService.has(node.instanceId) && !hostsOther.has(node.name),
   );
   if (candidates.length === 0) return undefined;
   // The victim's brokers need somewhere to go: another counted node that takes pods.
@@ -840,7 +847,7 @@ function scaleInActionOrHold(
     }
     // The victim this zone would give up, chosen before the holds so that the window can depend on
     // it; the holds below keep their order (stabilization, group minimum, room).
-    const victim = scaleInVictim(summary);
+    const victim = scaleInVictim(summary, observed);
     // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
     // the target utilization, floors included) at every pass of the window; this pass's demand
     // must also fit it with the margin (`desiredNodes`). The highest such step is the first to

@@ -5,9 +5,20 @@
  * both processes confirm in turn, each right after its own renewal, with the same fencing token:
  * two writers, interleaved, that no record can tell apart. Confirm refused the old process only
  * until its next renewal.
+ *
+ * Fault 2: a node hosting a pod of the broker selector whose pool is none of the configured zones'
+ * (a pool added by hand) looked empty to the cached view, which maps only configured pools, but
+ * not to the live read before the unprotect (same selector, every pool). Its removal drained,
+ * waited for its deadline, rolled back (`stepDrain` `late`) and started again, for ever: a
+ * cordon/uncordon loop every phase deadline.
  */
 import fc from 'fast-check';
 import { LeaderElector } from '../../controller/leader-election';
+import type { Observed } from '../../controller/model';
+import { assembleObservation } from '../../controller/observe';
+import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
+import { testConfig } from './fixtures';
 import { MemoryLeaseStore } from './memory-lease-store';
 
 const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
@@ -130,5 +141,75 @@ describe('review s24-r1: one fencing token, one writing process', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('review s24-r1 fault 2: a node the live read never finds empty is no scale-in victim', () => {
+  test('a broker pod of a pool outside the configuration: no drain/rollback loop', async () => {
+    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    const other = { podName: 'orders-brokers-x-9000', nodeName: 'node-a-1' };
+    const withOther = (observed: Observed): Observed => ({
+      ...observed,
+      otherBrokerPods: [other],
+    });
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: async () => withOther(await cluster.observe()),
+      liveNodeCheck: {
+        nodeNow: async name => {
+          const now = await cluster.nodeNow(name);
+          return name === other.nodeName
+            ? { ...now, brokers: [...now.brokers, other.podName] }
+            : now;
+        },
+        nodesOfInstance: cluster.nodesOfInstance,
+      },
+    });
+    // 200 minutes: before, node-a-1 was cordoned, drained, rolled back about every 11 minutes.
+    for (let pass = 0; pass < 400; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    const cordons = cluster.writes.filter(write => write === 'cordon node-a-1');
+    expect(cordons.length).toBeLessThanOrEqual(1);
+    expect(cluster.writes.filter(write => write === 'unprotect i-a1')).toEqual([]);
+    expect(cluster.terminated).not.toContain('i-a1');
+  });
+
+  test('the observation carries the pods of pools outside the configuration', () => {
+    const config = testConfig();
+    const pod = (name: string, pool: string | undefined, nodeName: string) => ({
+      metadata: {
+        name,
+        uid: name,
+        labels:
+          pool === undefined ? {} : ({ 'strimzi.io/pool-name': pool } as Record<string, string>),
+      },
+      spec: { nodeName },
+    });
+    const observed = assembleObservation(
+      {
+        nowMs: 0,
+        nodes: [],
+        pods: [
+          pod('orders-brokers-a-1000', config.zones[0].poolName, 'n0'),
+          pod('orders-brokers-x-9000', 'brokers-x', 'n1'),
+          pod('orders-unlabelled-0', undefined, 'n2'),
+        ],
+        kafka: undefined,
+        kubernetesSyncedAtMs: undefined,
+        prometheus: undefined,
+        autoscaling: undefined,
+      },
+      config,
+    );
+    expect(observed.brokers.map(broker => broker.podName)).toEqual(['orders-brokers-a-1000']);
+    expect(observed.otherBrokerPods).toEqual([
+      { podName: 'orders-brokers-x-9000', nodeName: 'n1' },
+      { podName: 'orders-unlabelled-0', nodeName: 'n2' },
+    ]);
   });
 });
