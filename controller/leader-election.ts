@@ -98,7 +98,7 @@ export class LeaderElector {
    * renewal in flight counts), and `leadership()` leading before and after the read. The server's
    * word beside the clocks: a replica whose clocks stood still through a freeze (a paused VM not
    * yet corrected) still finds the takeover here, and so does an old process of the same identity
-   * whose successor renewed the Lease. False when the read fails (fail closed). Never throws.
+   * whose successor took the Lease over. False when the read fails (fail closed). Never throws.
    * Used by the write fence (`confirmedFence` in fence.ts), once per write. `read` reads the Lease
    * (default: the store's `get`); `main.ts` sends it through the general Kubernetes token bucket, so
    * these reads never queue ahead of a renewal in the Lease's own bucket nor pause it on a 429.
