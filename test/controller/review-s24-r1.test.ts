@@ -11,6 +11,11 @@
  * not to the live read before the unprotect (same selector, every pool). Its removal drained,
  * waited for its deadline, rolled back (`stepDrain` `late`) and started again, for ever: a
  * cordon/uncordon loop every phase deadline.
+ *
+ * Fault 3 (same class): a zone showing more broker pods than configured (a pool scaled by hand)
+ * makes the gate's empty-node check refuse every unprotect (`incompletePodView`), in every zone,
+ * but a scale-in still started: each removal cordoned, waited for its deadline and rolled back,
+ * zone after zone, for ever, under `operation-in-flight` holds that never named the pool.
  */
 import fc from 'fast-check';
 import { LeaderElector } from '../../controller/leader-election';
@@ -211,5 +216,43 @@ describe('review s24-r1 fault 2: a node the live read never finds empty is no sc
       { podName: 'orders-brokers-x-9000', nodeName: 'n1' },
       { podName: 'orders-unlabelled-0', nodeName: 'n2' },
     ]);
+  });
+});
+
+describe('review s24-r1 fault 3: no removal starts that the empty-node check must refuse', () => {
+  test('a zone with more broker pods than configured: scale-in held with the reason, no loop', async () => {
+    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    const first = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+    if (first === undefined) throw new Error('no broker in zone a');
+    const extra = 'orders-brokers-a-1099';
+    // The pool scaled by hand past the configuration: one more Ready broker, with its series.
+    cluster.brokers = [...cluster.brokers, { ...first, podName: extra, uid: 'extra-uid' }];
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: async () => {
+        const observed = await cluster.observe();
+        const sampled = observed.healthSampledAtMs ?? {};
+        return {
+          ...observed,
+          loads:
+            observed.loads === undefined
+              ? undefined
+              : [...observed.loads, { podName: extra, receiveMiBps: 0, transmitMiBps: 0 }],
+          healthSampledAtMs: { ...sampled, [extra]: Object.values(sampled)[0] ?? observed.nowMs },
+        };
+      },
+    });
+    let last = '';
+    for (let pass = 0; pass < 400; pass++) {
+      const result = await reconciler.reconcileOnce();
+      last = `${result.plan.reason}: ${result.plan.detail}`;
+      cluster.advance(30);
+    }
+    // Before: 15 removals started and rolled back in 200 minutes (zones a and b in turn).
+    expect(cluster.writes.filter(write => write.startsWith('cordon '))).toEqual([]);
+    expect(last).toMatch(/^stale-data: .*more than the \d+ configured.*way out/);
   });
 });
