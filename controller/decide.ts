@@ -25,7 +25,7 @@ import {
   forecastPlannedMiBps,
   type ZoneForecast,
 } from './forecast';
-import { incompletePodView } from './gate';
+import { incompletePodView, unmappedBrokerHost } from './gate';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, HoldReason, Memory, Observed, Plan, ZoneView } from './model';
@@ -1216,9 +1216,11 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
 
   // A removal ends in an unprotect that the write gate allows only on a complete pod view
   // (`incompletePodView`: a zone showing more broker pods than configured makes a missing pod
-  // impossible to tell). Started without one, it could only cordon, wait for its deadline and roll
-  // back, zone after zone, for ever (review s24-r1, fault 3): held here instead, naming why.
-  const incomplete = incompletePodView(observed, config);
+  // impossible to tell) in which every Kafka node maps to an instance and every bound broker pod
+  // to a node of the view (`unmappedBrokerHost`). Started without those, it could only cordon,
+  // wait for its deadline and roll back, zone after zone, for ever (review s24-r1, faults 3 and
+  // 4): held here instead, naming why.
+  const incomplete = incompletePodView(observed, config) ?? unmappedBrokerHost(observed);
   if (incomplete !== undefined) return hold('stale-data', incomplete);
 
   const scaleIn = scaleInActionOrHold(

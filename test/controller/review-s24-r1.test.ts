@@ -16,6 +16,9 @@
  * makes the gate's empty-node check refuse every unprotect (`incompletePodView`), in every zone,
  * but a scale-in still started: each removal cordoned, waited for its deadline and rolled back,
  * zone after zone, for ever, under `operation-in-flight` holds that never named the pool.
+ *
+ * Fault 4 (same class): a Kafka node whose providerID the controller cannot read makes the gate
+ * refuse every unprotect (`unmappedBrokerHost`); removals started and rolled back the same way.
  */
 import fc from 'fast-check';
 import { LeaderElector } from '../../controller/leader-election';
@@ -254,5 +257,34 @@ describe('review s24-r1 fault 3: no removal starts that the empty-node check mus
     // Before: 15 removals started and rolled back in 200 minutes (zones a and b in turn).
     expect(cluster.writes.filter(write => write.startsWith('cordon '))).toEqual([]);
     expect(last).toMatch(/^stale-data: .*more than the \d+ configured.*way out/);
+  });
+});
+
+describe('review s24-r1 fault 4: no removal starts while a Kafka node maps to no instance', () => {
+  test('a node whose providerID does not parse: scale-in held with the reason, no loop', async () => {
+    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: async () => {
+        const observed = await cluster.observe();
+        return {
+          ...observed,
+          nodes: observed.nodes.map(node =>
+            node.name === 'node-c-0' ? { ...node, instanceId: undefined } : node,
+          ),
+        };
+      },
+    });
+    let last = '';
+    for (let pass = 0; pass < 400; pass++) {
+      const result = await reconciler.reconcileOnce();
+      last = `${result.plan.reason}: ${result.plan.detail}`;
+      cluster.advance(30);
+    }
+    expect(cluster.writes.filter(write => write.startsWith('cordon '))).toEqual([]);
+    expect(last).toMatch(/^stale-data: node node-c-0 has no instance ID.*way out/);
   });
 });
