@@ -717,7 +717,8 @@ function respreadChoice(
  * The node a zone would remove: among its counted nodes whose instance is InService, the one with
  * the fewest brokers (then the newest, then by name), preferring those that leave another
  * schedulable counted node for their brokers (`withRoom`). A node hosting a pod of the broker
- * selector outside the configured pools (`Observed.otherBrokerPods`) is never one. Undefined when
+ * selector outside the configured pools (`Observed.otherBrokerPods`), or whose instance another
+ * Node object names too, is never one (its unprotect would be refused). Undefined when
  * no counted node qualifies.
  */
 function scaleInVictim(
@@ -734,10 +735,22 @@ function scaleInVictim(
   // A node hosting a pod of the broker selector outside the configured pools is never a victim:
   // the live read before the unprotect counts that pod, so its removal could only drain, wait
   // for its deadline, roll back and start again, for ever (review s24-r1, fault 2).
+  // Nor is one whose instance another Node object names too: the unprotect needs the instance to
+  // map to exactly the victim's node (`instanceNodeBlocker`), so that removal would loop the same
+  // way (fault 5).
   const hostsOther = new Set((observed.otherBrokerPods ?? []).map(pod => pod.nodeName));
+  const namings = new Map<string, number>();
+  for (const node of observed.nodes) {
+    if (node.instanceId !== undefined) {
+      namings.set(node.instanceId, (namings.get(node.instanceId) ?? 0) + 1);
+    }
+  }
   const candidates = summary.countedNodes.filter(
     node =>
-      node.instanceId !== undefined && inService.has(node.instanceId) && !hostsOther.has(node.name),
+      node.instanceId !== undefined &&
+      inService.has(node.instanceId) &&
+      !hostsOther.has(node.name) &&
+      namings.get(node.instanceId) === 1,
   );
   if (candidates.length === 0) return undefined;
   // The victim's brokers need somewhere to go: another counted node that takes pods.

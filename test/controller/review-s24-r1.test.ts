@@ -19,6 +19,9 @@
  *
  * Fault 4 (same class): a Kafka node whose providerID the controller cannot read makes the gate
  * refuse every unprotect (`unmappedBrokerHost`); removals started and rolled back the same way.
+ *
+ * Fault 5 (same class): a victim whose instance a second Node object names (a stale Node left
+ * under another name): the unprotect needs exactly one node per instance, so its removal looped.
  */
 import fc from 'fast-check';
 import { LeaderElector } from '../../controller/leader-election';
@@ -286,5 +289,33 @@ describe('review s24-r1 fault 4: no removal starts while a Kafka node maps to no
     }
     expect(cluster.writes.filter(write => write.startsWith('cordon '))).toEqual([]);
     expect(last).toMatch(/^stale-data: node node-c-0 has no instance ID.*way out/);
+  });
+});
+
+describe('review s24-r1 fault 5: no victim whose instance two Node objects name', () => {
+  test('a second Node object naming the victim instance: no drain/rollback loop', async () => {
+    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: async () => {
+        const observed = await cluster.observe();
+        const a1 = observed.nodes.find(node => node.name === 'node-a-1');
+        if (a1 === undefined) return observed;
+        // A stale Node object left behind under another name, naming the same instance.
+        const twin = { ...a1, name: 'node-a-1-old', uid: 'twin-uid', ready: false };
+        return { ...observed, nodes: [...observed.nodes, twin] };
+      },
+    });
+    for (let pass = 0; pass < 400; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    expect(cluster.writes.filter(write => write === 'cordon node-a-1').length).toBeLessThanOrEqual(
+      1,
+    );
+    expect(cluster.terminated).not.toContain('i-a1');
   });
 });
