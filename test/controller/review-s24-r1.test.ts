@@ -319,3 +319,81 @@ describe('review s24-r1 fault 5: no victim whose instance two Node objects name'
     expect(cluster.terminated).not.toContain('i-a1');
   });
 });
+
+describe('review s24-r1: the class of faults 2 to 5', () => {
+  test('property: whatever the view hides from the unprotect gate, no node is cordoned twice in 200 minutes', async () => {
+    const nodeNames = ['node-a-0', 'node-a-1', 'node-b-0', 'node-b-1', 'node-c-0', 'node-c-1'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          otherPodOn: fc.option(fc.constantFrom(...nodeNames), { nil: undefined }),
+          extraPodInZoneA: fc.boolean(),
+          unmappedNode: fc.option(fc.constantFrom(...nodeNames), { nil: undefined }),
+          twinOf: fc.option(fc.constantFrom(...nodeNames), { nil: undefined }),
+        }),
+        async faults => {
+          const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+          const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+          cluster.brokers = cluster.brokers.map(broker =>
+            broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+          );
+          const extra = 'orders-brokers-a-1099';
+          if (faults.extraPodInZoneA) {
+            const first = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+            if (first !== undefined) {
+              cluster.brokers = [...cluster.brokers, { ...first, podName: extra, uid: 'extra' }];
+            }
+          }
+          const other = 'orders-brokers-x-9000';
+          const reconciler = reconcilerOn(cluster, config, {
+            observe: async () => {
+              const observed = await cluster.observe();
+              const sampled = observed.healthSampledAtMs ?? {};
+              const twin = observed.nodes.find(node => node.name === faults.twinOf);
+              return {
+                ...observed,
+                loads:
+                  faults.extraPodInZoneA && observed.loads !== undefined
+                    ? [...observed.loads, { podName: extra, receiveMiBps: 0, transmitMiBps: 0 }]
+                    : observed.loads,
+                healthSampledAtMs: faults.extraPodInZoneA
+                  ? { ...sampled, [extra]: Object.values(sampled)[0] ?? observed.nowMs }
+                  : observed.healthSampledAtMs,
+                nodes: [
+                  ...observed.nodes.map(node =>
+                    node.name === faults.unmappedNode ? { ...node, instanceId: undefined } : node,
+                  ),
+                  ...(twin === undefined
+                    ? []
+                    : [{ ...twin, name: `${twin.name}-old`, uid: 'twin', ready: false }]),
+                ],
+                otherBrokerPods:
+                  faults.otherPodOn === undefined
+                    ? []
+                    : [{ podName: other, nodeName: faults.otherPodOn }],
+              };
+            },
+            liveNodeCheck: {
+              nodeNow: async name => {
+                const now = await cluster.nodeNow(name);
+                return name === faults.otherPodOn
+                  ? { ...now, brokers: [...now.brokers, other] }
+                  : now;
+              },
+              nodesOfInstance: cluster.nodesOfInstance,
+            },
+          });
+          for (let pass = 0; pass < 400; pass++) {
+            await reconciler.reconcileOnce();
+            cluster.advance(30);
+          }
+          for (const name of nodeNames) {
+            const cordons = cluster.writes.filter(write => write === `cordon ${name}`).length;
+            expect({ name, loops: cordons > 1 }).toEqual({ name, loops: false });
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
