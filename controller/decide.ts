@@ -25,6 +25,7 @@ import {
   forecastPlannedMiBps,
   type ZoneForecast,
 } from './forecast';
+import { incompletePodView, unmappedBrokerHost } from './gate';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import type { Action, DecisionReason, HoldReason, Memory, Observed, Plan, ZoneView } from './model';
@@ -715,11 +716,14 @@ function respreadChoice(
 /**
  * The node a zone would remove: among its counted nodes whose instance is InService, the one with
  * the fewest brokers (then the newest, then by name), preferring those that leave another
- * schedulable counted node for their brokers (`withRoom`). Undefined when no counted node has an
- * InService instance.
+ * schedulable counted node for their brokers (`withRoom`). A node hosting a pod of the broker
+ * selector outside the configured pools (`Observed.otherBrokerPods`), or whose instance another
+ * Node object names too, is never one (its unprotect would be refused). Undefined when
+ * no counted node qualifies.
  */
 function scaleInVictim(
   summary: ZoneSummary,
+  observed: Observed,
 ): { readonly node: ZoneSummary['countedNodes'][number]; readonly withRoom: boolean } | undefined {
   const group = summary.group;
   if (group === undefined) return undefined;
@@ -728,8 +732,25 @@ function scaleInVictim(
       .filter(instance => instance.lifecycleState === 'InService')
       .map(instance => instance.instanceId),
   );
+  // A node hosting a pod of the broker selector outside the configured pools is never a victim:
+  // the live read before the unprotect counts that pod, so its removal could only drain, wait
+  // for its deadline, roll back and start again, for ever (review s24-r1, fault 2).
+  // Nor is one whose instance another Node object names too: the unprotect needs the instance to
+  // map to exactly the victim's node (`instanceNodeBlocker`), so that removal would loop the same
+  // way (fault 5).
+  const hostsOther = new Set((observed.otherBrokerPods ?? []).map(pod => pod.nodeName));
+  const namings = new Map<string, number>();
+  for (const node of observed.nodes) {
+    if (node.instanceId !== undefined) {
+      namings.set(node.instanceId, (namings.get(node.instanceId) ?? 0) + 1);
+    }
+  }
   const candidates = summary.countedNodes.filter(
-    node => node.instanceId !== undefined && inService.has(node.instanceId),
+    node =>
+      node.instanceId !== undefined &&
+      inService.has(node.instanceId) &&
+      !hostsOther.has(node.name) &&
+      namings.get(node.instanceId) === 1,
   );
   if (candidates.length === 0) return undefined;
   // The victim's brokers need somewhere to go: another counted node that takes pods.
@@ -840,7 +861,7 @@ function scaleInActionOrHold(
     }
     // The victim this zone would give up, chosen before the holds so that the window can depend on
     // it; the holds below keep their order (stabilization, group minimum, room).
-    const victim = scaleInVictim(summary);
+    const victim = scaleInVictim(summary, observed);
     // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
     // the target utilization, floors included) at every pass of the window; this pass's demand
     // must also fit it with the margin (`desiredNodes`). The highest such step is the first to
@@ -1205,6 +1226,15 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     }
     return hold('waiting-for-nodes', `zone ${name}: waiting for new nodes to become Ready`);
   }
+
+  // A removal ends in an unprotect that the write gate allows only on a complete pod view
+  // (`incompletePodView`: a zone showing more broker pods than configured makes a missing pod
+  // impossible to tell) in which every Kafka node maps to an instance and every bound broker pod
+  // to a node of the view (`unmappedBrokerHost`). Started without those, it could only cordon,
+  // wait for its deadline and roll back, zone after zone, for ever (review s24-r1, faults 3 and
+  // 4): held here instead, naming why.
+  const incomplete = incompletePodView(observed, config) ?? unmappedBrokerHost(observed);
+  if (incomplete !== undefined) return hold('stale-data', incomplete);
 
   const scaleIn = scaleInActionOrHold(
     zones.filter(zone => !waiting.includes(zone)),

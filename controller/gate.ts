@@ -90,11 +90,13 @@ function emptyNodeBlocker(
   if (!node.unschedulable) {
     return { reason: 'operation-in-flight', detail: `node ${nodeName} is not cordoned` };
   }
-  const aboard = observed.brokers.filter(broker => broker.nodeName === nodeName);
+  const aboard = [...observed.brokers, ...(observed.otherBrokerPods ?? [])].filter(
+    pod => pod.nodeName === nodeName,
+  );
   if (aboard.length > 0) {
     return {
       reason: 'operation-in-flight',
-      detail: `node ${nodeName} still hosts ${aboard.map(broker => broker.podName).join(', ')}`,
+      detail: `node ${nodeName} still hosts ${aboard.map(pod => pod.podName).join(', ')}`,
     };
   }
   return undefined;

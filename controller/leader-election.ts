@@ -40,6 +40,14 @@ export interface LeaderElectionTiming {
   readonly retryPeriodSeconds: number;
 }
 
+/**
+ * How many of its last renew times a process remembers (`confirm`, and telling its own Lease from
+ * a same-identity successor's). 16 renewals at the usual 2 s retry period span 32 s, more than a
+ * lease duration: renewals whose answers were lost, or that went out while a write's Lease read
+ * waited, do not push out the renew time the Lease still shows.
+ */
+const WRITTEN_KEPT = 16;
+
 /** One replica's view of the election. */
 export class LeaderElector {
   private lastRenewAtMs: number | undefined;
@@ -51,7 +59,10 @@ export class LeaderElector {
   private observedAtMs = 0;
   private observedMonoMs = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** The renew times this replica sent last (newest last, at most 3), for `confirm`. */
+  /**
+   * The renew times this process sent last (newest last, at most `WRITTEN_KEPT`), for `confirm`
+   * and for telling its own Lease from one another process of the same identity renewed.
+   */
   private readonly written: number[] = [];
 
   constructor(
@@ -87,7 +98,7 @@ export class LeaderElector {
    * renewal in flight counts), and `leadership()` leading before and after the read. The server's
    * word beside the clocks: a replica whose clocks stood still through a freeze (a paused VM not
    * yet corrected) still finds the takeover here, and so does an old process of the same identity
-   * whose successor renewed the Lease. False when the read fails (fail closed). Never throws.
+   * whose successor took the Lease over. False when the read fails (fail closed). Never throws.
    * Used by the write fence (`confirmedFence` in fence.ts), once per write. `read` reads the Lease
    * (default: the store's `get`); `main.ts` sends it through the general Kubernetes token bucket, so
    * these reads never queue ahead of a renewal in the Lease's own bucket nor pause it on a 429.
@@ -112,7 +123,7 @@ export class LeaderElector {
 
   private sending(renewTimeMs: number): void {
     this.written.push(renewTimeMs);
-    if (this.written.length > 3) this.written.shift();
+    if (this.written.length > WRITTEN_KEPT) this.written.shift();
   }
 
   /** One acquire-or-renew attempt; returns whether this replica holds the lease afterwards. */
@@ -149,7 +160,7 @@ export class LeaderElector {
         this.observedAtMs = this.clock();
         this.observedMonoMs = this.monotonic();
       }
-      if (lease.holderIdentity === this.identity) {
+      if (lease.holderIdentity === this.identity && this.isOwn(lease)) {
         this.sending(now);
         await this.store.update({ ...lease, renewTimeMs: now });
         this.observed = { ...seen, renewTimeMs: now };
@@ -159,7 +170,16 @@ export class LeaderElector {
         this.clock() - this.observedAtMs,
         this.monotonic() - this.observedMonoMs,
       );
+      // The Lease names this identity, but not as this process wrote it: another process of the
+      // same identity holds it. A process that never sent a renewal is a successor (a replica
+      // replaced under the same name) and takes it over at once, with a transition, so the
+      // predecessor's confirm fails from then on (the fencing token differs). A process that did
+      // send one is the predecessor, woken (a frozen VM, a SIGSTOP): it waits for the Lease to
+      // expire like any other replica. Renewing it instead (as before) let both processes confirm
+      // in turn, each right after its own renewal, under one fencing token.
+      const successor = lease.holderIdentity === this.identity && this.written.length === 0;
       const expired =
+        successor ||
         lease.holderIdentity === undefined ||
         lease.holderIdentity === '' ||
         watchedMs >= lease.leaseDurationSeconds * 1000;
@@ -178,6 +198,14 @@ export class LeaderElector {
       if (apiFaultOf(error).status !== 409) this.onError(error);
       return this.leadership().leading;
     }
+  }
+
+  /**
+   * Whether `lease` is as this process last left it: its fencing token and a renew time it sent
+   * (a renewal in flight, or one whose answer was lost, counts).
+   */
+  private isOwn(lease: LeaseState): boolean {
+    return lease.leaseTransitions === this.fencingToken && this.written.includes(lease.renewTimeMs);
   }
 
   private won(now: number, nowMono: number, transitions: number): boolean {

@@ -134,6 +134,14 @@ export interface Observed {
   readonly nodes: readonly ObservedNode[];
   /** Broker pods. */
   readonly brokers: readonly ObservedBroker[];
+  /**
+   * Pods the broker selector matches whose pool is none of the configured zones' (a pool added by
+   * hand, one a restarted configuration dropped, a pod without the pool label): not brokers of any
+   * zone, but the live empty-node read (`LiveNodeCheck.nodeNow`, the same selector) counts them,
+   * so a node hosting one is never empty (`emptyNodeBlocker` in gate.ts) and never a scale-in
+   * victim (`scaleInVictim` in decide.ts). Absent = none.
+   */
+  readonly otherBrokerPods?: readonly OtherBrokerPod[];
   /** One group per zone, when described. */
   readonly groups: readonly ObservedGroup[];
   /** Broker throughput; undefined when Prometheus did not answer. */
@@ -145,6 +153,13 @@ export interface Observed {
    * the reconciler, `own-writes.ts`); the view then counts as stale. Absent = none.
    */
   readonly unseenOwnWrite?: string;
+}
+
+/** A pod of the broker selector outside the configured pools (`Observed.otherBrokerPods`). */
+export interface OtherBrokerPod {
+  readonly podName: string;
+  /** `spec.nodeName`; undefined while unbound. */
+  readonly nodeName: string | undefined;
 }
 
 /** State `decide` carries from one call to the next (plain JSON). */

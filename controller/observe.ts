@@ -171,6 +171,9 @@ export function assembleObservation(inputs: ObservationInputs, config: Controlle
     brokers: inputs.pods
       .map(pod => observeBroker(pod, config))
       .filter((broker): broker is ObservedBroker => broker !== undefined),
+    otherBrokerPods: inputs.pods
+      .filter(pod => observeBroker(pod, config) === undefined)
+      .map(pod => ({ podName: pod.metadata?.name ?? '', nodeName: pod.spec?.nodeName })),
     groups: inputs.autoscaling?.groups ?? [],
     loads: inputs.prometheus?.loads,
   };
