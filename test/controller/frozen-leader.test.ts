@@ -7,31 +7,7 @@
  * flight. The write path end to end is in paused-write.test.ts.
  */
 import fc from 'fast-check';
-import { LeaderElector } from '../../controller/leader-election';
-import { MemoryLeaseStore } from './memory-lease-store';
-
-const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
-
-/** A replica with its own wall and monotonic clocks (ms), advanced by the test. */
-function replica(identity: string, store: MemoryLeaseStore, startMs = 1_000_000) {
-  const clocks = { wall: startMs, mono: 0 };
-  const elector = new LeaderElector(
-    identity,
-    store,
-    timing,
-    () => clocks.wall,
-    () => undefined,
-    () => clocks.mono,
-  );
-  return {
-    elector,
-    clocks,
-    advance(ms: number) {
-      clocks.wall += ms;
-      clocks.mono += ms;
-    },
-  };
-}
+import { MemoryLeaseStore, replica } from './memory-lease-store';
 
 describe('LeaderElector.confirm: the Lease read back, beside the clocks', () => {
   test('a leader frozen with its clocks still leads by them, but confirm finds the takeover', async () => {

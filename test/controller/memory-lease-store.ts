@@ -2,7 +2,7 @@
  * An in-memory `LeaseStore` for tests (a stand-in for the Kubernetes Lease): create fails with 409
  * when the Lease exists, update with 409 when the resourceVersion is stale, as the API server does.
  */
-import type { LeaseState, LeaseStore } from '../../controller/leader-election';
+import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
 
 /** The stand-in store; `lease` is the stored Lease (undefined: none). */
 export class MemoryLeaseStore implements LeaseStore {
@@ -24,4 +24,35 @@ export class MemoryLeaseStore implements LeaseStore {
     }
     this.lease = { ...lease, resourceVersion: String(++this.version) };
   }
+}
+
+/** Lease timing of the replicas below, seconds (lease 15, renew deadline 10, retry 2). */
+export const REPLICA_TIMING = {
+  leaseDurationSeconds: 15,
+  renewDeadlineSeconds: 10,
+  retryPeriodSeconds: 2,
+};
+
+/**
+ * A replica `identity` electing on `store`, with its own wall and monotonic clocks (ms, wall from
+ * `startMs`), advanced together by `advance` (a frozen replica is one the test does not advance).
+ */
+export function replica(identity: string, store: MemoryLeaseStore, startMs = 1_000_000) {
+  const clocks = { wall: startMs, mono: 0 };
+  const elector = new LeaderElector(
+    identity,
+    store,
+    REPLICA_TIMING,
+    () => clocks.wall,
+    () => undefined,
+    () => clocks.mono,
+  );
+  return {
+    elector,
+    clocks,
+    advance(ms: number) {
+      clocks.wall += ms;
+      clocks.mono += ms;
+    },
+  };
 }

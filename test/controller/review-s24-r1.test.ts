@@ -24,35 +24,12 @@
  * under another name): the unprotect needs exactly one node per instance, so its removal looped.
  */
 import fc from 'fast-check';
-import { LeaderElector } from '../../controller/leader-election';
 import type { Observed } from '../../controller/model';
 import { assembleObservation } from '../../controller/observe';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import { testConfig } from './fixtures';
-import { MemoryLeaseStore } from './memory-lease-store';
-
-const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
-
-function replica(identity: string, store: MemoryLeaseStore, startMs = 1_000_000) {
-  const clocks = { wall: startMs, mono: 0 };
-  const elector = new LeaderElector(
-    identity,
-    store,
-    timing,
-    () => clocks.wall,
-    () => undefined,
-    () => clocks.mono,
-  );
-  return {
-    elector,
-    clocks,
-    advance(ms: number) {
-      clocks.wall += ms;
-      clocks.mono += ms;
-    },
-  };
-}
+import { MemoryLeaseStore, replica } from './memory-lease-store';
 
 type Replica = ReturnType<typeof replica>;
 
