@@ -233,35 +233,36 @@ describe('stacks/index.ts', () => {
   });
 });
 
-describe('zones against the last deployment (stack output zoneOrder)', () => {
-  /**
-   * Runs the program with the dev spec (zones us-east-1a, b, c) under mocks whose StackReference
-   * to the stack's own last deployment reads `lastDeploymentOutputs`.
-   */
-  async function runAfter(
-    lastDeploymentOutputs: Record<string, unknown>,
-  ): Promise<{ error: unknown; registered: string[] }> {
-    let error: unknown;
-    let registered: string[] = [];
-    await jest.isolateModulesAsync(async () => {
-      const { recordPlan } = await import('../../components/lib/plan');
-      const resources = await recordPlan(
-        join(ROOT, 'stacks', 'dev.yaml'),
-        async () => {
-          const { default: program } = await import('../../stacks/index');
-          try {
-            await program();
-          } catch (caught) {
-            error = caught;
-          }
-        },
-        { lastDeploymentOutputs },
-      );
-      registered = resources.map(resource => `${resource.type}::${resource.name}`);
-    });
-    return { error, registered };
-  }
+/**
+ * Runs the program with the dev spec (zones us-east-1a, b, c) under mocks whose StackReference
+ * to the stack's own last deployment reads `lastDeploymentOutputs`; the error it threw (if any)
+ * and the resources it registered (`type::name`).
+ */
+async function runAfter(
+  lastDeploymentOutputs: Record<string, unknown>,
+): Promise<{ error: unknown; registered: string[] }> {
+  let error: unknown;
+  let registered: string[] = [];
+  await jest.isolateModulesAsync(async () => {
+    const { recordPlan } = await import('../../components/lib/plan');
+    const resources = await recordPlan(
+      join(ROOT, 'stacks', 'dev.yaml'),
+      async () => {
+        const { default: program } = await import('../../stacks/index');
+        try {
+          await program();
+        } catch (caught) {
+          error = caught;
+        }
+      },
+      { lastDeploymentOutputs },
+    );
+    registered = resources.map(resource => `${resource.type}::${resource.name}`);
+  });
+  return { error, registered };
+}
 
+describe('zones against the last deployment (stack output zoneOrder)', () => {
   it('throws before registering anything when the zones were reordered (a RunError naming zones, both lists and the fix)', async () => {
     const { error, registered } = await runAfter({
       clusterName: 'orders-dev',
@@ -318,29 +319,6 @@ describe('cluster.kubernetesVersion against the last deployment (stack output ku
   // EKS upgrades one minor version at a time and never downgrades ("Unsupported Kubernetes minor
   // version update", terraform-aws-modules/terraform-aws-eks#2607, rancher/rancher#43316); the
   // program registered every resource and left the refusal to EKS, half-way through pulumi up.
-  async function runAfter(
-    lastDeploymentOutputs: Record<string, unknown>,
-  ): Promise<{ error: unknown; registered: string[] }> {
-    let error: unknown;
-    let registered: string[] = [];
-    await jest.isolateModulesAsync(async () => {
-      const { recordPlan } = await import('../../components/lib/plan');
-      const resources = await recordPlan(
-        join(ROOT, 'stacks', 'dev.yaml'),
-        async () => {
-          const { default: program } = await import('../../stacks/index');
-          try {
-            await program();
-          } catch (caught) {
-            error = caught;
-          }
-        },
-        { lastDeploymentOutputs },
-      );
-      registered = resources.map(resource => `${resource.type}::${resource.name}`);
-    });
-    return { error, registered };
-  }
 
   it('throws before registering anything when the spec downgrades the deployed 1.35 to 1.34 (rancher/rancher#43316)', async () => {
     const { error, registered } = await runAfter({ kubernetesVersion: '1.35' });
@@ -368,29 +346,6 @@ describe('nodegroup instance types against the last deployment (stack output nod
   // EKS cannot change a managed node group's instance type: the node group is replaced under the
   // same name and the creation fails with "NodeGroup already exists" (terraform-aws-eks#1415,
   // #1931, aws/aws-cdk#26931); the program registered everything and left it to EKS.
-  async function runAfter(
-    lastDeploymentOutputs: Record<string, unknown>,
-  ): Promise<{ error: unknown; registered: string[] }> {
-    let error: unknown;
-    let registered: string[] = [];
-    await jest.isolateModulesAsync(async () => {
-      const { recordPlan } = await import('../../components/lib/plan');
-      const resources = await recordPlan(
-        join(ROOT, 'stacks', 'dev.yaml'),
-        async () => {
-          const { default: program } = await import('../../stacks/index');
-          try {
-            await program();
-          } catch (caught) {
-            error = caught;
-          }
-        },
-        { lastDeploymentOutputs },
-      );
-      registered = resources.map(resource => `${resource.type}::${resource.name}`);
-    });
-    return { error, registered };
-  }
 
   it('throws before registering anything when nodes.kafka.instanceType changes from the deployed m6i.xlarge (terraform-aws-eks#1415)', async () => {
     const { error, registered } = await runAfter({
