@@ -24,6 +24,7 @@
  * under another name): the unprotect needs exactly one node per instance, so its removal looped.
  */
 import fc from 'fast-check';
+import type { ControllerConfig } from '../../controller/config';
 import type { Observed } from '../../controller/model';
 import { assembleObservation } from '../../controller/observe';
 import { FakeCluster } from './fake-cluster';
@@ -47,6 +48,33 @@ class ConfirmLog {
       expect(first).toBe(p);
     }
   }
+}
+
+/**
+ * A 10-minute phase deadline and a cluster at 2 nodes a zone under low demand, zone a's brokers
+ * all on node-a-0: node-a-1 is the empty node a removal would pick.
+ */
+function packedCluster(): { config: ControllerConfig; cluster: FakeCluster } {
+  const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+  const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+  cluster.brokers = cluster.brokers.map(broker =>
+    broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+  );
+  return { config, cluster };
+}
+
+/** 400 passes 30 s apart (200 minutes); the last plan as `reason: detail`. */
+async function run200Minutes(
+  reconciler: ReturnType<typeof reconcilerOn>,
+  cluster: FakeCluster,
+): Promise<string> {
+  let last = '';
+  for (let pass = 0; pass < 400; pass++) {
+    const result = await reconciler.reconcileOnce();
+    last = `${result.plan.reason}: ${result.plan.detail}`;
+    cluster.advance(30);
+  }
+  return last;
 }
 
 describe('review s24-r1: one fencing token, one writing process', () => {
@@ -134,11 +162,7 @@ describe('review s24-r1: one fencing token, one writing process', () => {
 
 describe('review s24-r1 fault 2: a node the live read never finds empty is no scale-in victim', () => {
   test('a broker pod of a pool outside the configuration: no drain/rollback loop', async () => {
-    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    cluster.brokers = cluster.brokers.map(broker =>
-      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
-    );
+    const { config, cluster } = packedCluster();
     const other = { podName: 'orders-brokers-x-9000', nodeName: 'node-a-1' };
     const withOther = (observed: Observed): Observed => ({
       ...observed,
@@ -157,10 +181,7 @@ describe('review s24-r1 fault 2: a node the live read never finds empty is no sc
       },
     });
     // 200 minutes: before, node-a-1 was cordoned, drained, rolled back about every 11 minutes.
-    for (let pass = 0; pass < 400; pass++) {
-      await reconciler.reconcileOnce();
-      cluster.advance(30);
-    }
+    await run200Minutes(reconciler, cluster);
     const cordons = cluster.writes.filter(write => write === 'cordon node-a-1');
     expect(cordons.length).toBeLessThanOrEqual(1);
     expect(cluster.writes.filter(write => write === 'unprotect i-a1')).toEqual([]);
@@ -204,11 +225,7 @@ describe('review s24-r1 fault 2: a node the live read never finds empty is no sc
 
 describe('review s24-r1 fault 3: no removal starts that the empty-node check must refuse', () => {
   test('a zone with more broker pods than configured: scale-in held with the reason, no loop', async () => {
-    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    cluster.brokers = cluster.brokers.map(broker =>
-      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
-    );
+    const { config, cluster } = packedCluster();
     const first = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
     if (first === undefined) throw new Error('no broker in zone a');
     const extra = 'orders-brokers-a-1099';
@@ -228,12 +245,7 @@ describe('review s24-r1 fault 3: no removal starts that the empty-node check mus
         };
       },
     });
-    let last = '';
-    for (let pass = 0; pass < 400; pass++) {
-      const result = await reconciler.reconcileOnce();
-      last = `${result.plan.reason}: ${result.plan.detail}`;
-      cluster.advance(30);
-    }
+    const last = await run200Minutes(reconciler, cluster);
     // Before: 15 removals started and rolled back in 200 minutes (zones a and b in turn).
     expect(cluster.writes.filter(write => write.startsWith('cordon '))).toEqual([]);
     expect(last).toMatch(/^stale-data: .*more than the \d+ configured.*way out/);
@@ -242,11 +254,7 @@ describe('review s24-r1 fault 3: no removal starts that the empty-node check mus
 
 describe('review s24-r1 fault 4: no removal starts while a Kafka node maps to no instance', () => {
   test('a node whose providerID does not parse: scale-in held with the reason, no loop', async () => {
-    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    cluster.brokers = cluster.brokers.map(broker =>
-      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
-    );
+    const { config, cluster } = packedCluster();
     const reconciler = reconcilerOn(cluster, config, {
       observe: async () => {
         const observed = await cluster.observe();
@@ -258,12 +266,7 @@ describe('review s24-r1 fault 4: no removal starts while a Kafka node maps to no
         };
       },
     });
-    let last = '';
-    for (let pass = 0; pass < 400; pass++) {
-      const result = await reconciler.reconcileOnce();
-      last = `${result.plan.reason}: ${result.plan.detail}`;
-      cluster.advance(30);
-    }
+    const last = await run200Minutes(reconciler, cluster);
     expect(cluster.writes.filter(write => write.startsWith('cordon '))).toEqual([]);
     expect(last).toMatch(/^stale-data: node node-c-0 has no instance ID.*way out/);
   });
@@ -271,11 +274,7 @@ describe('review s24-r1 fault 4: no removal starts while a Kafka node maps to no
 
 describe('review s24-r1 fault 5: no victim whose instance two Node objects name', () => {
   test('a second Node object naming the victim instance: no drain/rollback loop', async () => {
-    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    cluster.brokers = cluster.brokers.map(broker =>
-      broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
-    );
+    const { config, cluster } = packedCluster();
     const reconciler = reconcilerOn(cluster, config, {
       observe: async () => {
         const observed = await cluster.observe();
@@ -286,10 +285,7 @@ describe('review s24-r1 fault 5: no victim whose instance two Node objects name'
         return { ...observed, nodes: [...observed.nodes, twin] };
       },
     });
-    for (let pass = 0; pass < 400; pass++) {
-      await reconciler.reconcileOnce();
-      cluster.advance(30);
-    }
+    await run200Minutes(reconciler, cluster);
     expect(cluster.writes.filter(write => write === 'cordon node-a-1').length).toBeLessThanOrEqual(
       1,
     );
@@ -309,11 +305,7 @@ describe('review s24-r1: the class of faults 2 to 5', () => {
           twinOf: fc.option(fc.constantFrom(...nodeNames), { nil: undefined }),
         }),
         async faults => {
-          const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-          const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-          cluster.brokers = cluster.brokers.map(broker =>
-            broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
-          );
+          const { config, cluster } = packedCluster();
           const extra = 'orders-brokers-a-1099';
           if (faults.extraPodInZoneA) {
             const first = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
@@ -360,10 +352,7 @@ describe('review s24-r1: the class of faults 2 to 5', () => {
               nodesOfInstance: cluster.nodesOfInstance,
             },
           });
-          for (let pass = 0; pass < 400; pass++) {
-            await reconciler.reconcileOnce();
-            cluster.advance(30);
-          }
+          await run200Minutes(reconciler, cluster);
           for (const name of nodeNames) {
             const cordons = cluster.writes.filter(write => write === `cordon ${name}`).length;
             expect({ name, loops: cordons > 1 }).toEqual({ name, loops: false });
