@@ -403,8 +403,14 @@ async function runOperation(
     pass++;
     const before = writesBefore();
     let failed = false;
+    // Held because the view does not show this process's own last write yet (read-your-writes,
+    // own-writes.ts): a hand uncordon right after our cordon looks like a view that lags it, until
+    // `staleAfterSeconds` (by design). Such a pass writes nothing, so it is not judged below.
+    let ownWriteHold = false;
     try {
-      await controller.reconcileOnce();
+      const result = await controller.reconcileOnce();
+      ownWriteHold =
+        result.plan.reason === 'stale-data' && result.plan.detail.includes('view does not show');
     } catch (error) {
       failed = true;
       // A 409 (the node changed since the view) fails the pass; the next one tries again.
@@ -418,6 +424,7 @@ async function runOperation(
     const host = cluster.nodes.find(node => node.name === 'node-a-1');
     if (
       !failed &&
+      !ownWriteHold &&
       view === 'none' &&
       record !== undefined &&
       KEEP_CORDONED_PHASES.has(record.phase) &&
@@ -800,4 +807,24 @@ describe('property: a Prometheus answer with a warning, an empty answer or an ol
     // Not vacuous: some answers were whole and read.
     expect(reads).toBeGreaterThan(20);
   });
+});
+
+test('a hand uncordon right after our cordon is re-cordoned once the own-write hold ends (a counterexample CI found)', async () => {
+  // Found by the property above in a CI run (seed -257671418): crash after the first write, a hand
+  // uncordon on a stale view, our cordon again, then a second hand uncordon right after it. The
+  // view no longer shows our cordon, which the read-your-writes check takes for a lagging view
+  // and holds with stale-data for up to staleAfterSeconds; then the node is cordoned again.
+  const quiet: Step = { view: 'none', world: 'none', pick: 0 };
+  const steps: Step[] = [
+    quiet,
+    quiet,
+    { view: 'kubernetes-old', world: 'uncordon-by-hand', pick: 0 },
+    quiet,
+    { view: 'none', world: 'uncordon-by-hand', pick: 0 },
+  ];
+  const { broken, cluster } = await runOperation('respread', steps, 1, 'after');
+  expect(broken).toEqual([]);
+  expect(cluster.writes.filter(write => write === 'cordon node-a-1').length).toBeGreaterThanOrEqual(
+    3,
+  );
 });
