@@ -46,6 +46,12 @@ interface ZoneLevels {
   readonly summary: ZoneSummary;
   /** The lowest level that covers demand (no margin). */
   readonly scaleOutLevel: number;
+  /**
+   * `scaleOutLevel` without the forecast floor: the scheduled minimum, the ramp guard and demand
+   * at the target (with `sameLevelInAllZones` the highest zone's). A raise above it is planned
+   * ahead of demand (`plannedRaisePaced`).
+   */
+  readonly scaleOutLevelWithoutForecast: number;
   /** The lowest level that covers demand with the scale-in margin. */
   readonly scaleInLevel: number;
   /** The balanced level the zone should run at, or its unbalanced count (`holdsOnItsWayDown`). */
@@ -72,6 +78,11 @@ interface ZoneLevels {
    * waits the shorter `emptyNodeStabilizationSeconds`.
    */
   readonly forecastTrusted: boolean;
+  /**
+   * The zone's forecast has been right lately (`forecastTrusted` on its own, descent or not): a
+   * raise only the floor asks for may then wait for another zone's launch (`plannedRaiseWaitsFor`).
+   */
+  readonly forecastRightLately: boolean;
   /** The zone's `ZoneForecast.recentErrorMiBps`, for the hold detail; undefined when unknown. */
   readonly recentErrorMiBps: number | undefined;
 }
@@ -142,6 +153,13 @@ function targetLevels(
   let outLevels = summaries.map((zone, index) =>
     Math.max(floors[index], levelCovering(zone.demandMiBps, capacityMiBps, levels)),
   );
+  let outLevelsWithoutForecast = summaries.map((zone, index) =>
+    Math.max(
+      floor,
+      ramps[index]?.floorNodes ?? 0,
+      levelCovering(zone.demandMiBps, capacityMiBps, levels),
+    ),
+  );
   // The forecast may confirm a descent (`descentConfirmed`): the scale-in level is then judged
   // at the target, without the margin. It never lowers a level below what current demand needs.
   const confirmed = summaries.map((zone, index) =>
@@ -165,7 +183,9 @@ function targetLevels(
   if (config.sameLevelInAllZones) {
     const highestOut = Math.max(...outLevels);
     const highestIn = Math.max(...inLevels);
+    const highestWithoutForecast = Math.max(...outLevelsWithoutForecast);
     outLevels = outLevels.map(() => highestOut);
+    outLevelsWithoutForecast = outLevelsWithoutForecast.map(() => highestWithoutForecast);
     inLevels = inLevels.map(() => highestIn);
   }
   return summaries.map((summary, index) => {
@@ -184,6 +204,7 @@ function targetLevels(
     return {
       summary,
       scaleOutLevel,
+      scaleOutLevelWithoutForecast: outLevelsWithoutForecast[index],
       scaleInLevel,
       desiredNodes,
       currentNodes,
@@ -200,6 +221,7 @@ function targetLevels(
       forecastMiBps: forecastPlannedMiBps(forecasts[index], summary.demandMiBps) ?? 0,
       forecastTrusted:
         confirmed[index] && forecastTrusted(forecasts[index], config.scaleInMargin * capacityMiBps),
+      forecastRightLately: forecastTrusted(forecasts[index], config.scaleInMargin * capacityMiBps),
       recentErrorMiBps: forecasts[index]?.recentErrorMiBps,
     };
   });
@@ -255,9 +277,11 @@ function descentConfirmed(
  * at any level; a forecast whose typical miss is smaller than that slack is as good a guard as
  * the part of the stabilization window that only waits for noise to settle. An unknown error
  * (missing windows, under two days of history, a forecast not `ok`), and a figure that is not
- * finite or is negative, is never trusted. The caller
- * also needs the descent confirmed (`descentConfirmed`); the result only shortens a wait that
- * current demand already satisfies (`scaleInActionOrHold`).
+ * finite or is negative, is never trusted. Two callers: with the descent confirmed
+ * (`descentConfirmed`) it only shortens a wait that current demand already satisfies
+ * (`scaleInActionOrHold`); in every zone, it lets a raise that only the forecast floor asks for
+ * wait for another zone's launch (`plannedRaiseWaitsFor`), which moves no node and never holds a
+ * raise demand asks for.
  */
 function forecastTrusted(forecast: ZoneForecast | undefined, toleranceMiBps: number): boolean {
   const errorMiBps = forecast?.status === 'ok' ? forecast.recentErrorMiBps : undefined;
@@ -586,17 +610,85 @@ interface Hold {
 }
 
 /**
- * The first zone whose group wants fewer nodes than the zone's balanced level: raise it to that
+ * Nodes a zone's group has launched that are not Ready yet (the group's desired count above its
+ * Ready and lost nodes, as `rampBaseNodes` counts them); none once the zone has waited longer than
+ * `nodeReadyTimeoutSeconds` for them (`zone-cannot-grow`: they may never come).
+ */
+function launchingNodes(
+  zone: ZoneLevels,
+  config: ControllerConfig,
+  waitingForNodesSinceMs: Readonly<Record<string, number>>,
+  nowMs: number,
+): number {
+  const { summary } = zone;
+  const sinceMs = waitingForNodesSinceMs[summary.config.zone];
+  if (sinceMs !== undefined && nowMs - sinceMs > config.nodeReadyTimeoutSeconds * 1000) return 0;
+  return Math.max(0, (summary.group?.desired ?? 0) - summary.readyInstances - summary.lostNodes);
+}
+
+/**
+ * The zone, other than `zone`, whose group is still launching nodes (`launchingNodes`), when
+ * `zone`'s raise is planned ahead of demand: only the forecast floor asks for it (the level
+ * without the floor, `scaleOutLevelWithoutForecast`, the zone's counted nodes and any balanced
+ * level they round up to are all at most the group's desired count, itself a balanced level, so
+ * the controller without the floor would not raise it), and every zone's forecast has been right
+ * lately (`forecastTrusted`: its mean absolute error over the last day at most the scale-in
+ * margin of one node at the target; never on the bursty traces, whose error is 0.13-0.85 of a
+ * node: docs/simulator.md). Such a raise waits for that zone
+ * (`scaleOutChoice`): the re-spread moves one broker at a time, so nodes launched in every zone at
+ * once stand empty, billed, until the moves ahead of them are done (on the synthetic days the
+ * third zone's nodes waited about five moves). Launched one zone after the other, each zone's
+ * nodes are Ready one launch (120 s by default) after the zone before's, and the first move onto
+ * them comes at least one move after the zone before's first; a move takes longer than a launch
+ * (the broker's restart, 60 s, plus the metrics lag, 60 s, plus its catch-up), so the re-spread ends
+ * when it would have. A raise that demand, the ramp guard or the scheduled minimum asks for never
+ * waits. Pacing bets that demand keeps to the forecast's timing, hence the trust test: where it
+ * came sooner than forecast, the zones still waiting would launch only once demand asks, after
+ * nodes launched at once would have been Ready. Undefined when nothing holds it.
+ */
+function plannedRaiseWaitsFor(
+  zone: ZoneLevels,
+  zones: readonly ZoneLevels[],
+  config: ControllerConfig,
+  waitingForNodesSinceMs: Readonly<Record<string, number>>,
+  nowMs: number,
+): ZoneLevels | undefined {
+  const group = zone.summary.group;
+  if (
+    config.forecast === undefined ||
+    group === undefined ||
+    !config.balancedNodeCounts.includes(group.desired) ||
+    zone.currentNodes > group.desired ||
+    zone.scaleOutLevelWithoutForecast > group.desired ||
+    !zones.every(each => each.forecastRightLately)
+  )
+    return undefined;
+  return zones.find(
+    other => other !== zone && launchingNodes(other, config, waitingForNodesSinceMs, nowMs) > 0,
+  );
+}
+
+/**
+ * The first zone whose balanced level is above its group's desired capacity, raised to that
  * level, or to the highest balanced level its max size allows when that is still a raise. Only
  * balanced levels are ever written. A zone whose next level is out of reach of its max size is
  * returned as `capped`, a hold that names the max size. A group whose desired capacity someone set
- * to an unbalanced count below the zone's level is raised back to the level the same way.
+ * to an unbalanced count below the zone's level is raised back to the level the same way. A raise
+ * that only the forecast floor asks for waits while another zone's group still launches nodes
+ * (`plannedRaiseWaitsFor`); it is returned as `paced`, a note for the hold detail.
  */
 function scaleOutChoice(
   zones: readonly ZoneLevels[],
   config: ControllerConfig,
-): { readonly action: Action | undefined; readonly capped: Hold | undefined } {
+  waitingForNodesSinceMs: Readonly<Record<string, number>> = {},
+  nowMs = 0,
+): {
+  readonly action: Action | undefined;
+  readonly capped: Hold | undefined;
+  readonly paced: string | undefined;
+} {
   let capped: Hold | undefined;
+  let paced: string | undefined;
   const levels = config.balancedNodeCounts;
   for (const zone of zones) {
     const group = zone.summary.group;
@@ -604,6 +696,11 @@ function scaleOutChoice(
     const reachable = levels.filter(level => level <= group.max && level <= zone.desiredNodes);
     const toDesired = reachable.length === 0 ? 0 : reachable[reachable.length - 1];
     if (toDesired > group.desired) {
+      const waitsFor = plannedRaiseWaitsFor(zone, zones, config, waitingForNodesSinceMs, nowMs);
+      if (waitsFor !== undefined) {
+        paced ??= `; the forecast floor's raise of zone ${zone.summary.config.zone} to ${toDesired} nodes waits until zone ${waitsFor.summary.config.zone}'s new nodes are Ready`;
+        continue;
+      }
       return {
         action: {
           kind: 'scale-out',
@@ -613,6 +710,7 @@ function scaleOutChoice(
           toDesired,
         },
         capped: undefined,
+        paced: undefined,
       };
     }
     capped ??= {
@@ -620,7 +718,7 @@ function scaleOutChoice(
       detail: `zone ${zone.summary.config.zone} needs ${zone.desiredNodes} nodes (balanced levels ${levels.join('/')}) but group ${group.groupName} has max size ${group.max} and wants ${group.desired}; raise its max size to at least ${zone.desiredNodes}`,
     };
   }
-  return { action: undefined, capped };
+  return { action: undefined, capped, paced };
 }
 
 /**
@@ -1182,7 +1280,12 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
     memory: memoryAfter,
   });
 
-  const scaleOut = scaleOutChoice(zones, config);
+  const scaleOut = scaleOutChoice(
+    zones,
+    config,
+    memoryAfter.waitingForNodesSinceMs,
+    observed.nowMs,
+  );
   if (scaleOut.action !== undefined) return act(scaleOut.action);
 
   const abandoned = observed.nodes.find(node => node.operation?.phase === 'abandoned');
@@ -1258,7 +1361,10 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
       !config.balancedNodeCounts.includes(zone.currentNodes),
   );
   if (held !== undefined) return hold('at-target', onItsWayDownDetail(held, config));
-  return hold('at-target', `every zone runs at its balanced level${forecastNote(zones, config)}`);
+  return hold(
+    'at-target',
+    `every zone runs at its balanced level${forecastNote(zones, config)}${scaleOut.paced ?? ''}`,
+  );
 }
 
 /**
