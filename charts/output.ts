@@ -32,6 +32,7 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
+  statfsSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -883,7 +884,7 @@ function replaceDead(
         `${marker}: is not a file synth wrote (a link, a folder or a file of other content); move it away`,
       ]);
     }
-    if (holder !== me && holderRuns(holder.trim())) return false;
+    if (holder !== me && holderRuns(holder.trim(), markerPath)) return false;
     if (depth + 1 >= MAX_TAKEOVER_DEPTH) return false;
     held = replaceDead(target, outDir, marker, holder, me, depth + 1);
     if (!held) return false;
@@ -891,7 +892,7 @@ function replaceDead(
   try {
     // Checked again now that only this run may change it: still the dead run's?
     const now = readSettledLock(join(target, name), 0);
-    const stillDead = now === dead && (dead === me || !holderRuns(dead.trim()));
+    const stillDead = now === dead && (dead === me || !holderRuns(dead.trim(), join(target, name)));
     if (!stillDead) return false;
     renameSync(lockCandidate(target, me), join(target, name));
     return true;
@@ -910,7 +911,9 @@ function removeDeadLockHelpers(target: string, me: string): void {
     if (!LOCK_HELPER.test(name)) continue;
     const text = readSettledLock(join(target, name), 0);
     if (typeof text !== 'string' || !LOCK_CONTENT.test(text)) continue;
-    if (text === me || !holderRuns(text.trim())) rmSync(join(target, name), { force: true });
+    if (text === me || !holderRuns(text.trim(), join(target, name))) {
+      rmSync(join(target, name), { force: true });
+    }
   }
 }
 
@@ -930,12 +933,12 @@ function takeOnce(target: string, outDir: string, file: string, me: string): boo
   }
   // A lock naming this very process is left by an earlier call whose clean-up failed (writes
   // are synchronous, so no call of this process is still writing).
-  if (holder !== '' && holder !== me && holderUnseen(holder)) {
+  if (holder !== '' && holder !== me && holderUnseen(holder, file)) {
     throw new OutputOwnershipError(outDir, [
       `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder} on another machine or pid namespace (a container)) holds this folder, and whether it still runs cannot be seen from here; wait for it to finish, or, if no synth runs there any more, delete ${LOCK_FILE} and run synth again`,
     ]);
   }
-  if (holder !== '' && holder !== me && holderRuns(holder.trim())) {
+  if (holder !== '' && holder !== me && holderRuns(holder.trim(), file)) {
     throw new OutputOwnershipError(outDir, [
       `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
     ]);
@@ -957,7 +960,8 @@ function removeOwnLockFiles(target: string, me: string): void {
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
  * over, by one run only (`replaceDead`), but never one that names another pid view (`holderUnseen`:
  * a run on another machine or in another container, which may still run; the message says to
- * delete the lock once no run is left there); a `.synth-lock` that is a link, a folder or a file with
+ * delete the lock once no run is left there), unless it is a lock of an earlier boot of this
+ * machine (`holderOfEndedBoot`), whose run ended with that boot; a `.synth-lock` that is a link, a folder or a file with
  * other content is not synth's, and is refused, never removed. This run's lock appears whole
  * (`createWhole`); a lock that is gone is tried again, and an empty or partly written one (left
  * by an older synth, or where the file system has no hard links) is read again for up to
@@ -1295,14 +1299,64 @@ function processIdentity(pid: number): string {
 }
 
 /**
- * True when lock content `holder` was written by a run whose pids this process cannot read: it
- * names a pid view (`pidView`) other than this process's (another machine on a shared folder,
- * another container or the host). Such a run may well still be writing, so its lock is never taken
- * over; a lock without a view (an older synth, another system) is judged by its pid as before.
+ * Linux only: when this boot began, Unix milliseconds: `btime` of `/proc/stat` (proc(5)), whole
+ * seconds; undefined where it cannot be read.
  */
-function holderUnseen(holder: string): boolean {
+function bootTimeMs(): number | undefined {
+  try {
+    const seconds = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    return seconds === undefined ? undefined : Number(seconds) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+const BOOT_TIME_MS = bootTimeMs();
+
+/**
+ * statfs(2) `f_type` of the Linux file systems that live on this machine's own disks or memory
+ * (`<linux/magic.h>`): ext2/3/4, XFS, Btrfs, tmpfs, ramfs, overlayfs, ZFS, F2FS, bcachefs. A file
+ * on one of them changed times only by this kernel's clock. Network and shared file systems (NFS,
+ * SMB, 9p, virtiofs, FUSE) are left out: another kernel writes there too.
+ */
+const LOCAL_FILE_SYSTEMS = new Set([
+  0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x858458f6, 0x794c7630, 0x2fc12fc1, 0xf2f52010,
+  0xca451a4e,
+]);
+
+/**
+ * True when lock content `holder`, found in `file`, was written in an earlier boot of this
+ * machine, so its run ended with that boot: it names another boot id than this process's
+ * (`pidView`), `file` lies on a local file system (`LOCAL_FILE_SYSTEMS`) and its inode last
+ * changed (ctime: written, linked, renamed) before this boot began (`BOOT_TIME_MS`). A run on
+ * another machine sharing the folder, or in a virtual machine whose folder is shared from this
+ * one, changes the file after this boot began, or on a file system left out; containers share the
+ * boot id, so neither counts.
+ */
+function holderOfEndedBoot(holder: string, file: string): boolean {
   const view = holder.trim().split(/\s+/)[2];
-  return view !== undefined && view !== PID_VIEW;
+  if (view === undefined || PID_VIEW === undefined || BOOT_TIME_MS === undefined) return false;
+  if (view.split('-')[0] === PID_VIEW.split('-')[0]) return false;
+  try {
+    return (
+      LOCAL_FILE_SYSTEMS.has(statfsSync(dirname(file)).type) &&
+      lstatSync(file).ctimeMs < BOOT_TIME_MS
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when lock content `holder`, found in `file`, was written by a run whose pids this process
+ * cannot read: it names a pid view (`pidView`) other than this process's (another machine on a
+ * shared folder, another container or the host). Such a run may well still be writing, so its
+ * lock is never taken over; a lock without a view (an older synth, another system) is judged by
+ * its pid as before, and one of an earlier boot of this machine (`holderOfEndedBoot`) is no run's.
+ */
+function holderUnseen(holder: string, file: string): boolean {
+  const view = holder.trim().split(/\s+/)[2];
+  return view !== undefined && view !== PID_VIEW && !holderOfEndedBoot(holder, file);
 }
 
 /**
@@ -1320,10 +1374,15 @@ function processAlive(pid: number): boolean {
   return stat === undefined || (stat.state !== 'Z' && stat.state !== 'X');
 }
 
-/** True while the run that wrote lock content `holder` (see `processIdentity`) still runs. */
-function holderRuns(holder: string): boolean {
+/**
+ * True while the run that wrote lock content `holder` (see `processIdentity`), found in `file`,
+ * still runs.
+ */
+function holderRuns(holder: string, file: string): boolean {
+  // A run of an earlier boot ended with it, whatever its pid names now.
+  if (holderOfEndedBoot(holder, file)) return false;
   // A run this process cannot see counts as running: it is never taken over.
-  if (holderUnseen(holder)) return true;
+  if (holderUnseen(holder, file)) return true;
   const [pidText, start] = holder.split(/\s+/);
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return false;
