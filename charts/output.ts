@@ -1435,7 +1435,7 @@ function stagedFiles(dir: string, prefix = ''): string[] {
 
 /**
  * Recovers from a run killed outright (SIGKILL, power loss) while swapping: its staging folder
- * `.synth-staging-<pid>` (pid no longer running) holds the new manifest and, once moved aside, the
+ * `.synth-staging-<pid>` (any pid: called under the folder's lock, see below) holds the new manifest and, once moved aside, the
  * previous one. The claims of both count (a path may then carry the old or the new content and
  * still be synth's); they are first merged into the folder's manifest (written atomically), and
  * only then is the staging folder removed, so a second kill during recovery loses no claim. The
@@ -1446,14 +1446,15 @@ function stagedFiles(dir: string, prefix = ''): string[] {
  */
 function recoverAbandonedStaging(target: string): Array<[string, string]> {
   const claims: Array<[string, string]> = [];
-  const pattern = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)$`);
+  const pattern = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}\\d+$`);
   for (const entry of readdirSync(target, { withFileTypes: true })) {
     const match = pattern.exec(entry.name);
     if (match === null || !entry.isDirectory()) continue;
-    const pid = Number(match[1]);
-    // One with this process's pid is recovered too: writes are synchronous, so it was left by an
-    // earlier call whose clean-up failed, or by a killed process whose pid was reused.
-    if (pid !== process.pid && processAlive(pid)) continue;
+    // Whatever process its pid names now: a run makes such a folder only while it holds the
+    // folder's lock, which this run holds, so the run that made it is gone (killed, or an earlier
+    // call of this process whose clean-up failed). A live process of that pid is another one: the
+    // next container job's npm or shell, a process after a reboot, or one in another pid
+    // namespace whose lock was taken over.
     const staging = join(target, entry.name);
     const found = [
       ...stagedManifest(join(staging, MANIFEST_FILE)),
