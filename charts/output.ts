@@ -50,6 +50,8 @@ const MANIFEST_HEADER =
   '# Files written by kafka-eks-autoscaling synth (sha256sum format). Synth replaces and removes\n' +
   '# only these; every other file in this folder is left alone. Do not edit.\n';
 const STAGING_PREFIX = '.synth-staging-';
+/** Where a run moves a killed run's staging folder beside a new folder before it removes it. */
+const REAPING_PREFIX = '.synth-reaping-';
 /** What a run's staging folder may hold: new files, the previous ones, the manifests. */
 const STAGING_ENTRIES = new Set(['new', 'old', MANIFEST_FILE, '.recovered-manifest']);
 /** Held (created exclusively, holding the pid) while a run writes the folder. */
@@ -585,11 +587,25 @@ function syncFolder(folder: string): void {
   }
 }
 
+/**
+ * Writes each of `files` (relative path -> content) under the existing folder `root`, making the
+ * folders on the way one at a time. `root` itself is never made again: where it was removed
+ * meanwhile (a run that took this run's staging folder for a killed run's, see
+ * `removeFreshLeftovers`), the write fails (ENOENT) instead of putting back a staging folder that
+ * lacks the manifest and the files written before.
+ * @throws the `fs` error of a failed step.
+ */
 function writeTree(root: string, files: ReadonlyMap<string, string>): void {
   for (const [path, content] of files) {
-    const file = join(root, path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeDurably(file, content);
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      try {
+        mkdirSync(join(root, ...segments.slice(0, depth)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    writeDurably(join(root, path), content);
   }
 }
 
@@ -1197,6 +1213,7 @@ function writeLocked(
   try {
     mkdirSync(staging);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
+    mkdirSync(stagedNew);
     writeTree(stagedNew, changed);
     for (const path of [
       ...replaced,
@@ -1579,8 +1596,13 @@ function freshStagingPrefix(target: string): string {
  * Such a folder is synth's only when its pid is a plain number of a process that no longer runs
  * (or this one's: an earlier call), and it holds a manifest synth wrote (whole, or cut short by
  * the kill) and only files that manifest lists (the manifest is written first); a look-alike
- * holding anything else is left alone. Nothing happens where this user may not list and change
- * the parent folder.
+ * holding anything else is left alone. Each is first renamed, in one step, to this run's
+ * `.<name>.synth-reaping-<pid>`, and removed there: a pid names no process here also when its run
+ * lives in another pid namespace (a container writing the same checkout), and such a run, still
+ * writing, then fails at its next step (`writeTree` never makes the folder again) and its rename
+ * finds nothing to put in place, instead of putting a part of its output there. A reaping folder
+ * of a killed run is removed the same way (its pid aside: nothing is ever renamed out of one).
+ * Nothing happens where this user may not list and change the parent folder.
  * @throws the `fs` error of listing the parent or removing a leftover.
  */
 function removeFreshLeftovers(target: string): void {
@@ -1588,18 +1610,36 @@ function removeFreshLeftovers(target: string): void {
   // Where this user cannot list and change the parent, no run of theirs staged there.
   if (!mayAccess(parent, constants.R_OK | constants.W_OK | constants.X_OK)) return;
   const prefix = freshStagingPrefix(target);
-  for (const name of readdirSync(parent)) {
+  const reapingPrefix = `${prefix.slice(0, -STAGING_PREFIX.length)}${REAPING_PREFIX}`;
+  const reaping = join(parent, `${reapingPrefix}${process.pid}`);
+  const synthsOwn = (folder: string): boolean => {
+    if (entryAt(folder) !== 'directory') return false;
+    const manifest = join(folder, MANIFEST_FILE);
+    if (entryAt(manifest) !== 'missing' && !writtenBySynth(manifest)) return false;
+    const listed = new Set(stagedManifest(manifest).map(([p]) => p));
+    return stagedFiles(folder).every(path => path === MANIFEST_FILE || listed.has(path));
+  };
+  const names = readdirSync(parent);
+  for (const name of names) {
+    const pidText = name.slice(reapingPrefix.length);
+    if (!name.startsWith(reapingPrefix) || !/^[1-9]\d*$/.test(pidText)) continue;
+    if (synthsOwn(join(parent, name))) removeStaging(join(parent, name));
+  }
+  for (const name of names) {
     const pidText = name.slice(prefix.length);
     if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
     const pid = Number(pidText);
     const leftover = join(parent, name);
-    if (entryAt(leftover) !== 'directory' || (pid !== process.pid && processAlive(pid))) continue;
-    const manifest = join(leftover, MANIFEST_FILE);
-    if (entryAt(manifest) !== 'missing' && !writtenBySynth(manifest)) continue;
-    const listed = new Set(stagedManifest(manifest).map(([p]) => p));
-    if (stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path))) {
-      removeStaging(leftover);
+    if (pid !== process.pid && processAlive(pid)) continue;
+    if (!synthsOwn(leftover)) continue;
+    try {
+      renameSync(leftover, reaping);
+    } catch (error) {
+      // Another run moved it away first, and removes it.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
     }
+    removeStaging(reaping);
   }
 }
 
