@@ -450,6 +450,58 @@ function otherOutputClaims(target: string, paths: Iterable<string>): Map<string,
 }
 
 /**
+ * True when `file` is the lock of a run writing now: a lock being written (empty) or one naming
+ * a run that still runs, or one this process cannot see (`holderRuns`).
+ */
+function lockHeld(file: string): boolean {
+  const text = readSettledLock(file, 0);
+  if (typeof text !== 'string') return false;
+  return text === '' || (LOCK_CONTENT.test(text) && holderRuns(text.trim(), file));
+}
+
+/**
+ * Other synth runs writing now into an output nested with the output folder `target` (its real
+ * path) where files of `paths` (relative) may meet: the lock of a folder above `target`
+ * (`lockHeld`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
+ * staging folder of a run creating it (`.<name>.synth-staging-<pid>` of a running pid). Each run
+ * checks the other output's manifest (`claimedElsewhere`) only after this, and this only once it
+ * has announced itself (its lock taken, or its staging folder made), so of two runs at once one
+ * always sees the other; without it, a run that began after the other's manifest check and ended
+ * before its swap went unseen and both wrote one file. Sorted lines naming the folder.
+ */
+function nestedRuns(target: string, paths: Iterable<string>): string[] {
+  const problems = new Set<string>();
+  const running = (folder: string, what: string): void => {
+    problems.add(
+      `${folder}: another synth run is writing ${what} now, an output nested with this one where their files may meet; wait for it to finish, then run synth again`,
+    );
+  };
+  for (let at = dirname(target); ; at = dirname(at)) {
+    if (lockHeld(join(at, LOCK_FILE))) running(at, 'this folder, which holds the output folder');
+    if (dirname(at) === at) break;
+  }
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = join(target, ...segments.slice(0, depth));
+      const parent = dirname(folder);
+      if (entryAt(parent) !== 'directory') break;
+      const prefix = freshStagingPrefix(folder);
+      for (const name of readdirSync(parent)) {
+        const pidText = name.slice(prefix.length);
+        if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
+        const pid = Number(pidText);
+        if (pid !== process.pid && processAlive(pid)) running(folder, 'it (creating it)');
+      }
+      if (entryAt(folder) !== 'directory') break;
+      if (lockHeld(join(folder, LOCK_FILE)))
+        running(folder, 'this folder inside the output folder');
+    }
+  }
+  return [...problems].sort();
+}
+
+/**
  * One line per path of `paths` that another output's manifest lists (`otherOutputClaims`): this
  * run would replace (`planned`) or remove (`owned`, no longer planned, still there) that output's
  * file. Sorted.
@@ -1100,7 +1152,7 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
     if (claimed.length > 0) throw new OutputOwnershipError(outDir, claimed);
     const tooLong = pathLengthProblem(files, requested, true);
     if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
-    return writeFresh(files, requested);
+    return writeFresh(files, requested, resolved);
   }
   const target = realpathSync(requested);
   if (entryAt(target) !== 'directory') {
@@ -1160,6 +1212,9 @@ function writeLocked(
   }
   const unreadableOwned = readProblems(target, owned.keys());
   if (unreadableOwned.length > 0) throw new OutputReadPermissionError(outDir, unreadableOwned);
+  // Under this run's lock, before the other outputs' manifests are read (see `nestedRuns`).
+  const nested = nestedRuns(target, [...files.keys(), ...owned.keys()]);
+  if (nested.length > 0) throw new OutputOwnershipError(outDir, nested);
   const conflicts = [
     ...conflictsOf(target, files, owned),
     ...claimedElsewhere(target, files, owned),
@@ -1653,8 +1708,11 @@ function writtenBySynth(file: string): boolean {
   return text.startsWith(MANIFEST_HEADER) || MANIFEST_HEADER.startsWith(text);
 }
 
-/** A new folder: staged beside it and renamed into place in one step. */
-function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
+/**
+ * A new folder: staged beside it and renamed into place in one step. `target` is the folder as
+ * given (resolved), `real` its real path (`realPathOf`), where the outputs around it are found.
+ */
+function writeFresh(files: ReadonlyMap<string, string>, target: string, real: string): WriteReport {
   const parent = dirname(target);
   const madeParent = mkdirSync(parent, { recursive: true });
   const staging = join(parent, `${freshStagingPrefix(target)}${process.pid}`);
@@ -1671,6 +1729,10 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
     }
     mkdirSync(staging);
     staged = true;
+    // Now that its staging folder announces this run: another output's run, or its manifest,
+    // around the new folder (see `nestedRuns`).
+    const around = [...nestedRuns(real, files.keys()), ...claimedElsewhere(real, files, new Map())];
+    if (around.length > 0) throw new OutputOwnershipError(target, around);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);
