@@ -123,8 +123,8 @@ export class OutputReadPermissionError extends OutputOwnershipError {
 /**
  * Raised, before anything is written, when the output folder's path or place makes the write
  * impossible: a path the run would use is longer than the system takes (`PATH_MAX`), or a folder
- * the run changes is a mount point of another file system (a rename cannot cross file systems,
- * EXDEV). One line per problem, naming the path and the fix; the CLI reports it as bad input.
+ * or file the run changes is a mount point, of another file system or a bind mount (a rename
+ * cannot cross a mount, EXDEV, nor replace a mounted file, EBUSY). One line per problem, naming the path and the fix; the CLI reports it as bad input.
  */
 export class OutputPathError extends OutputOwnershipError {
   public constructor(outDir: string, problems: readonly string[]) {
@@ -1601,23 +1601,56 @@ function pathLengthProblem(
 }
 
 /**
- * Folders of the existing output folder `target` that a run renames files into or out of (the
- * folders on the way to each of `paths`, relative) and that lie on another file system than
- * `target` itself (a mount point, or a folder under one): the new files are staged in `target`,
- * and rename(2) cannot move a file across file systems (EXDEV). Links are not followed (the run
- * never writes through them). Sorted lines naming the folder and the fix.
+ * Linux only: the mount points of this process's mount namespace, as absolute paths (field 5 of
+ * `/proc/self/mountinfo`, proc(5), its octal escapes such as `\040` read back); undefined where
+ * it cannot be read.
+ */
+function mountPoints(): Set<string> | undefined {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const points = new Set<string>();
+  for (const line of text.split('\n')) {
+    const field = line.split(' ')[4];
+    if (field === undefined) continue;
+    points.add(
+      field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+    );
+  }
+  return points;
+}
+
+/**
+ * Entries of the existing output folder `target` (its real path) that a run renames files into,
+ * out of or over (the folders on the way to each of `paths`, relative, and the path itself) and
+ * that are a mount point (`mountPoints`: a bind mount of a file or a folder, also one from the
+ * same file system) or lie on another file system than `target`: the new files are staged in
+ * `target`, and rename(2) cannot cross a mount (EXDEV), nor replace or remove a mounted file
+ * (EBUSY). Links are not followed (the run never writes through them). Sorted lines naming the
+ * entry and the fix.
  */
 function mountProblems(target: string, paths: Iterable<string>): string[] {
   const device = lstatSync(target).dev;
+  const points = mountPoints() ?? new Set<string>();
   const problems = new Set<string>();
   for (const path of paths) {
     const segments = path.split('/');
-    for (let depth = 1; depth < segments.length; depth++) {
-      const folder = segments.slice(0, depth).join('/');
-      if (entryAt(join(target, folder)) !== 'directory') break;
-      if (lstatSync(join(target, folder)).dev !== device) {
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const entry = segments.slice(0, depth).join('/');
+      const kind = entryAt(join(target, entry));
+      if (kind !== 'directory' && (depth < segments.length || kind !== 'file')) break;
+      const otherDevice = lstatSync(join(target, entry)).dev !== device;
+      if (otherDevice || points.has(join(target, entry))) {
+        const where = otherDevice
+          ? 'is on another file system than the output folder (a mount point in it)'
+          : 'is a mount point in the output folder (a bind mount)';
         problems.add(
-          `${folder}/: is on another file system than the output folder (a mount point in it), and synth moves files into place by renaming them from a staging folder in the output folder, which cannot cross file systems (EXDEV); unmount it, or give an output folder with no mount point inside`,
+          kind === 'directory'
+            ? `${entry}/: ${where}, and synth moves files into place by renaming them from a staging folder in the output folder, which cannot cross file systems or mounts (EXDEV); unmount it, or give an output folder with no mount point inside`
+            : `${entry}: ${where}; synth can neither replace nor remove a file mounted over its own (EBUSY); unmount it, or give an output folder with no mount point inside`,
         );
         break;
       }
