@@ -32,6 +32,7 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
+  statfsSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -49,6 +50,8 @@ const MANIFEST_HEADER =
   '# Files written by kafka-eks-autoscaling synth (sha256sum format). Synth replaces and removes\n' +
   '# only these; every other file in this folder is left alone. Do not edit.\n';
 const STAGING_PREFIX = '.synth-staging-';
+/** Where a run moves a killed run's staging folder beside a new folder before it removes it. */
+const REAPING_PREFIX = '.synth-reaping-';
 /** What a run's staging folder may hold: new files, the previous ones, the manifests. */
 const STAGING_ENTRIES = new Set(['new', 'old', MANIFEST_FILE, '.recovered-manifest']);
 /** Held (created exclusively, holding the pid) while a run writes the folder. */
@@ -120,8 +123,8 @@ export class OutputReadPermissionError extends OutputOwnershipError {
 /**
  * Raised, before anything is written, when the output folder's path or place makes the write
  * impossible: a path the run would use is longer than the system takes (`PATH_MAX`), or a folder
- * the run changes is a mount point of another file system (a rename cannot cross file systems,
- * EXDEV). One line per problem, naming the path and the fix; the CLI reports it as bad input.
+ * or file the run changes is a mount point, of another file system or a bind mount (a rename
+ * cannot cross a mount, EXDEV, nor replace a mounted file, EBUSY). One line per problem, naming the path and the fix; the CLI reports it as bad input.
  */
 export class OutputPathError extends OutputOwnershipError {
   public constructor(outDir: string, problems: readonly string[]) {
@@ -447,6 +450,58 @@ function otherOutputClaims(target: string, paths: Iterable<string>): Map<string,
 }
 
 /**
+ * True when `file` is the lock of a run writing now: a lock being written (empty) or one naming
+ * a run that still runs, or one this process cannot see (`holderRuns`).
+ */
+function lockHeld(file: string): boolean {
+  const text = readSettledLock(file, 0);
+  if (typeof text !== 'string') return false;
+  return text === '' || (LOCK_CONTENT.test(text) && holderRuns(text.trim(), file));
+}
+
+/**
+ * Other synth runs writing now into an output nested with the output folder `target` (its real
+ * path) where files of `paths` (relative) may meet: the lock of a folder above `target`
+ * (`lockHeld`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
+ * staging folder of a run creating it (`.<name>.synth-staging-<pid>` of a running pid). Each run
+ * checks the other output's manifest (`claimedElsewhere`) only after this, and this only once it
+ * has announced itself (its lock taken, or its staging folder made), so of two runs at once one
+ * always sees the other; without it, a run that began after the other's manifest check and ended
+ * before its swap went unseen and both wrote one file. Sorted lines naming the folder.
+ */
+function nestedRuns(target: string, paths: Iterable<string>): string[] {
+  const problems = new Set<string>();
+  const running = (folder: string, what: string): void => {
+    problems.add(
+      `${folder}: another synth run is writing ${what} now, an output nested with this one where their files may meet; wait for it to finish, then run synth again`,
+    );
+  };
+  for (let at = dirname(target); ; at = dirname(at)) {
+    if (lockHeld(join(at, LOCK_FILE))) running(at, 'this folder, which holds the output folder');
+    if (dirname(at) === at) break;
+  }
+  for (const path of paths) {
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = join(target, ...segments.slice(0, depth));
+      const parent = dirname(folder);
+      if (entryAt(parent) !== 'directory') break;
+      const prefix = freshStagingPrefix(folder);
+      for (const name of readdirSync(parent)) {
+        const pidText = name.slice(prefix.length);
+        if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
+        const pid = Number(pidText);
+        if (pid !== process.pid && processAlive(pid)) running(folder, 'it (creating it)');
+      }
+      if (entryAt(folder) !== 'directory') break;
+      if (lockHeld(join(folder, LOCK_FILE)))
+        running(folder, 'this folder inside the output folder');
+    }
+  }
+  return [...problems].sort();
+}
+
+/**
  * One line per path of `paths` that another output's manifest lists (`otherOutputClaims`): this
  * run would replace (`planned`) or remove (`owned`, no longer planned, still there) that output's
  * file. Sorted.
@@ -584,11 +639,25 @@ function syncFolder(folder: string): void {
   }
 }
 
+/**
+ * Writes each of `files` (relative path -> content) under the existing folder `root`, making the
+ * folders on the way one at a time. `root` itself is never made again: where it was removed
+ * meanwhile (a run that took this run's staging folder for a killed run's, see
+ * `removeFreshLeftovers`), the write fails (ENOENT) instead of putting back a staging folder that
+ * lacks the manifest and the files written before.
+ * @throws the `fs` error of a failed step.
+ */
 function writeTree(root: string, files: ReadonlyMap<string, string>): void {
   for (const [path, content] of files) {
-    const file = join(root, path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeDurably(file, content);
+    const segments = path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      try {
+        mkdirSync(join(root, ...segments.slice(0, depth)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    writeDurably(join(root, path), content);
   }
 }
 
@@ -883,7 +952,7 @@ function replaceDead(
         `${marker}: is not a file synth wrote (a link, a folder or a file of other content); move it away`,
       ]);
     }
-    if (holder !== me && holderRuns(holder.trim())) return false;
+    if (holder !== me && holderRuns(holder.trim(), markerPath)) return false;
     if (depth + 1 >= MAX_TAKEOVER_DEPTH) return false;
     held = replaceDead(target, outDir, marker, holder, me, depth + 1);
     if (!held) return false;
@@ -891,7 +960,7 @@ function replaceDead(
   try {
     // Checked again now that only this run may change it: still the dead run's?
     const now = readSettledLock(join(target, name), 0);
-    const stillDead = now === dead && (dead === me || !holderRuns(dead.trim()));
+    const stillDead = now === dead && (dead === me || !holderRuns(dead.trim(), join(target, name)));
     if (!stillDead) return false;
     renameSync(lockCandidate(target, me), join(target, name));
     return true;
@@ -910,7 +979,9 @@ function removeDeadLockHelpers(target: string, me: string): void {
     if (!LOCK_HELPER.test(name)) continue;
     const text = readSettledLock(join(target, name), 0);
     if (typeof text !== 'string' || !LOCK_CONTENT.test(text)) continue;
-    if (text === me || !holderRuns(text.trim())) rmSync(join(target, name), { force: true });
+    if (text === me || !holderRuns(text.trim(), join(target, name))) {
+      rmSync(join(target, name), { force: true });
+    }
   }
 }
 
@@ -930,12 +1001,12 @@ function takeOnce(target: string, outDir: string, file: string, me: string): boo
   }
   // A lock naming this very process is left by an earlier call whose clean-up failed (writes
   // are synchronous, so no call of this process is still writing).
-  if (holder !== '' && holder !== me && holderUnseen(holder)) {
+  if (holder !== '' && holder !== me && holderUnseen(holder, file)) {
     throw new OutputOwnershipError(outDir, [
       `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder} on another machine or pid namespace (a container)) holds this folder, and whether it still runs cannot be seen from here; wait for it to finish, or, if no synth runs there any more, delete ${LOCK_FILE} and run synth again`,
     ]);
   }
-  if (holder !== '' && holder !== me && holderRuns(holder.trim())) {
+  if (holder !== '' && holder !== me && holderRuns(holder.trim(), file)) {
     throw new OutputOwnershipError(outDir, [
       `${LOCK_FILE}: another synth run (pid ${holder.trim().split(' ')[0] ?? holder}) is writing this folder; wait for it to finish`,
     ]);
@@ -957,7 +1028,8 @@ function removeOwnLockFiles(target: string, me: string): void {
  * was killed (its process is gone, or it died before writing the pid: an empty file) is taken
  * over, by one run only (`replaceDead`), but never one that names another pid view (`holderUnseen`:
  * a run on another machine or in another container, which may still run; the message says to
- * delete the lock once no run is left there); a `.synth-lock` that is a link, a folder or a file with
+ * delete the lock once no run is left there), unless it is a lock of an earlier boot of this
+ * machine (`holderOfEndedBoot`), whose run ended with that boot; a `.synth-lock` that is a link, a folder or a file with
  * other content is not synth's, and is refused, never removed. This run's lock appears whole
  * (`createWhole`); a lock that is gone is tried again, and an empty or partly written one (left
  * by an older synth, or where the file system has no hard links) is read again for up to
@@ -1080,7 +1152,7 @@ function writeChecked(files: ReadonlyMap<string, string>, outDir: string): Write
     if (claimed.length > 0) throw new OutputOwnershipError(outDir, claimed);
     const tooLong = pathLengthProblem(files, requested, true);
     if (tooLong !== undefined) throw new OutputPathError(outDir, [tooLong]);
-    return writeFresh(files, requested);
+    return writeFresh(files, requested, resolved);
   }
   const target = realpathSync(requested);
   if (entryAt(target) !== 'directory') {
@@ -1140,6 +1212,9 @@ function writeLocked(
   }
   const unreadableOwned = readProblems(target, owned.keys());
   if (unreadableOwned.length > 0) throw new OutputReadPermissionError(outDir, unreadableOwned);
+  // Under this run's lock, before the other outputs' manifests are read (see `nestedRuns`).
+  const nested = nestedRuns(target, [...files.keys(), ...owned.keys()]);
+  if (nested.length > 0) throw new OutputOwnershipError(outDir, nested);
   const conflicts = [
     ...conflictsOf(target, files, owned),
     ...claimedElsewhere(target, files, owned),
@@ -1193,6 +1268,7 @@ function writeLocked(
   try {
     mkdirSync(staging);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
+    mkdirSync(stagedNew);
     writeTree(stagedNew, changed);
     for (const path of [
       ...replaced,
@@ -1295,14 +1371,64 @@ function processIdentity(pid: number): string {
 }
 
 /**
- * True when lock content `holder` was written by a run whose pids this process cannot read: it
- * names a pid view (`pidView`) other than this process's (another machine on a shared folder,
- * another container or the host). Such a run may well still be writing, so its lock is never taken
- * over; a lock without a view (an older synth, another system) is judged by its pid as before.
+ * Linux only: when this boot began, Unix milliseconds: `btime` of `/proc/stat` (proc(5)), whole
+ * seconds; undefined where it cannot be read.
  */
-function holderUnseen(holder: string): boolean {
+function bootTimeMs(): number | undefined {
+  try {
+    const seconds = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    return seconds === undefined ? undefined : Number(seconds) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+const BOOT_TIME_MS = bootTimeMs();
+
+/**
+ * statfs(2) `f_type` of the Linux file systems that live on this machine's own disks or memory
+ * (`<linux/magic.h>`): ext2/3/4, XFS, Btrfs, tmpfs, ramfs, overlayfs, ZFS, F2FS, bcachefs. A file
+ * on one of them changed times only by this kernel's clock. Network and shared file systems (NFS,
+ * SMB, 9p, virtiofs, FUSE) are left out: another kernel writes there too.
+ */
+const LOCAL_FILE_SYSTEMS = new Set([
+  0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x858458f6, 0x794c7630, 0x2fc12fc1, 0xf2f52010,
+  0xca451a4e,
+]);
+
+/**
+ * True when lock content `holder`, found in `file`, was written in an earlier boot of this
+ * machine, so its run ended with that boot: it names another boot id than this process's
+ * (`pidView`), `file` lies on a local file system (`LOCAL_FILE_SYSTEMS`) and its inode last
+ * changed (ctime: written, linked, renamed) before this boot began (`BOOT_TIME_MS`). A run on
+ * another machine sharing the folder, or in a virtual machine whose folder is shared from this
+ * one, changes the file after this boot began, or on a file system left out; containers share the
+ * boot id, so neither counts.
+ */
+function holderOfEndedBoot(holder: string, file: string): boolean {
   const view = holder.trim().split(/\s+/)[2];
-  return view !== undefined && view !== PID_VIEW;
+  if (view === undefined || PID_VIEW === undefined || BOOT_TIME_MS === undefined) return false;
+  if (view.split('-')[0] === PID_VIEW.split('-')[0]) return false;
+  try {
+    return (
+      LOCAL_FILE_SYSTEMS.has(statfsSync(dirname(file)).type) &&
+      lstatSync(file).ctimeMs < BOOT_TIME_MS
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when lock content `holder`, found in `file`, was written by a run whose pids this process
+ * cannot read: it names a pid view (`pidView`) other than this process's (another machine on a
+ * shared folder, another container or the host). Such a run may well still be writing, so its
+ * lock is never taken over; a lock without a view (an older synth, another system) is judged by
+ * its pid as before, and one of an earlier boot of this machine (`holderOfEndedBoot`) is no run's.
+ */
+function holderUnseen(holder: string, file: string): boolean {
+  const view = holder.trim().split(/\s+/)[2];
+  return view !== undefined && view !== PID_VIEW && !holderOfEndedBoot(holder, file);
 }
 
 /**
@@ -1320,10 +1446,15 @@ function processAlive(pid: number): boolean {
   return stat === undefined || (stat.state !== 'Z' && stat.state !== 'X');
 }
 
-/** True while the run that wrote lock content `holder` (see `processIdentity`) still runs. */
-function holderRuns(holder: string): boolean {
+/**
+ * True while the run that wrote lock content `holder` (see `processIdentity`), found in `file`,
+ * still runs.
+ */
+function holderRuns(holder: string, file: string): boolean {
+  // A run of an earlier boot ended with it, whatever its pid names now.
+  if (holderOfEndedBoot(holder, file)) return false;
   // A run this process cannot see counts as running: it is never taken over.
-  if (holderUnseen(holder)) return true;
+  if (holderUnseen(holder, file)) return true;
   const [pidText, start] = holder.split(/\s+/);
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return false;
@@ -1376,7 +1507,7 @@ function stagedFiles(dir: string, prefix = ''): string[] {
 
 /**
  * Recovers from a run killed outright (SIGKILL, power loss) while swapping: its staging folder
- * `.synth-staging-<pid>` (pid no longer running) holds the new manifest and, once moved aside, the
+ * `.synth-staging-<pid>` (any pid: called under the folder's lock, see below) holds the new manifest and, once moved aside, the
  * previous one. The claims of both count (a path may then carry the old or the new content and
  * still be synth's); they are first merged into the folder's manifest (written atomically), and
  * only then is the staging folder removed, so a second kill during recovery loses no claim. The
@@ -1387,14 +1518,15 @@ function stagedFiles(dir: string, prefix = ''): string[] {
  */
 function recoverAbandonedStaging(target: string): Array<[string, string]> {
   const claims: Array<[string, string]> = [];
-  const pattern = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)$`);
+  const pattern = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}\\d+$`);
   for (const entry of readdirSync(target, { withFileTypes: true })) {
     const match = pattern.exec(entry.name);
     if (match === null || !entry.isDirectory()) continue;
-    const pid = Number(match[1]);
-    // One with this process's pid is recovered too: writes are synchronous, so it was left by an
-    // earlier call whose clean-up failed, or by a killed process whose pid was reused.
-    if (pid !== process.pid && processAlive(pid)) continue;
+    // Whatever process its pid names now: a run makes such a folder only while it holds the
+    // folder's lock, which this run holds, so the run that made it is gone (killed, or an earlier
+    // call of this process whose clean-up failed). A live process of that pid is another one: the
+    // next container job's npm or shell, a process after a reboot, or one in another pid
+    // namespace whose lock was taken over.
     const staging = join(target, entry.name);
     const found = [
       ...stagedManifest(join(staging, MANIFEST_FILE)),
@@ -1469,23 +1601,56 @@ function pathLengthProblem(
 }
 
 /**
- * Folders of the existing output folder `target` that a run renames files into or out of (the
- * folders on the way to each of `paths`, relative) and that lie on another file system than
- * `target` itself (a mount point, or a folder under one): the new files are staged in `target`,
- * and rename(2) cannot move a file across file systems (EXDEV). Links are not followed (the run
- * never writes through them). Sorted lines naming the folder and the fix.
+ * Linux only: the mount points of this process's mount namespace, as absolute paths (field 5 of
+ * `/proc/self/mountinfo`, proc(5), its octal escapes such as `\040` read back); undefined where
+ * it cannot be read.
+ */
+function mountPoints(): Set<string> | undefined {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const points = new Set<string>();
+  for (const line of text.split('\n')) {
+    const field = line.split(' ')[4];
+    if (field === undefined) continue;
+    points.add(
+      field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+    );
+  }
+  return points;
+}
+
+/**
+ * Entries of the existing output folder `target` (its real path) that a run renames files into,
+ * out of or over (the folders on the way to each of `paths`, relative, and the path itself) and
+ * that are a mount point (`mountPoints`: a bind mount of a file or a folder, also one from the
+ * same file system) or lie on another file system than `target`: the new files are staged in
+ * `target`, and rename(2) cannot cross a mount (EXDEV), nor replace or remove a mounted file
+ * (EBUSY). Links are not followed (the run never writes through them). Sorted lines naming the
+ * entry and the fix.
  */
 function mountProblems(target: string, paths: Iterable<string>): string[] {
   const device = lstatSync(target).dev;
+  const points = mountPoints() ?? new Set<string>();
   const problems = new Set<string>();
   for (const path of paths) {
     const segments = path.split('/');
-    for (let depth = 1; depth < segments.length; depth++) {
-      const folder = segments.slice(0, depth).join('/');
-      if (entryAt(join(target, folder)) !== 'directory') break;
-      if (lstatSync(join(target, folder)).dev !== device) {
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const entry = segments.slice(0, depth).join('/');
+      const kind = entryAt(join(target, entry));
+      if (kind !== 'directory' && (depth < segments.length || kind !== 'file')) break;
+      const otherDevice = lstatSync(join(target, entry)).dev !== device;
+      if (otherDevice || points.has(join(target, entry))) {
+        const where = otherDevice
+          ? 'is on another file system than the output folder (a mount point in it)'
+          : 'is a mount point in the output folder (a bind mount)';
         problems.add(
-          `${folder}/: is on another file system than the output folder (a mount point in it), and synth moves files into place by renaming them from a staging folder in the output folder, which cannot cross file systems (EXDEV); unmount it, or give an output folder with no mount point inside`,
+          kind === 'directory'
+            ? `${entry}/: ${where}, and synth moves files into place by renaming them from a staging folder in the output folder, which cannot cross file systems or mounts (EXDEV); unmount it, or give an output folder with no mount point inside`
+            : `${entry}: ${where}; synth can neither replace nor remove a file mounted over its own (EBUSY); unmount it, or give an output folder with no mount point inside`,
         );
         break;
       }
@@ -1519,8 +1684,13 @@ function freshStagingPrefix(target: string): string {
  * Such a folder is synth's only when its pid is a plain number of a process that no longer runs
  * (or this one's: an earlier call), and it holds a manifest synth wrote (whole, or cut short by
  * the kill) and only files that manifest lists (the manifest is written first); a look-alike
- * holding anything else is left alone. Nothing happens where this user may not list and change
- * the parent folder.
+ * holding anything else is left alone. Each is first renamed, in one step, to this run's
+ * `.<name>.synth-reaping-<pid>`, and removed there: a pid names no process here also when its run
+ * lives in another pid namespace (a container writing the same checkout), and such a run, still
+ * writing, then fails at its next step (`writeTree` never makes the folder again) and its rename
+ * finds nothing to put in place, instead of putting a part of its output there. A reaping folder
+ * of a killed run is removed the same way (its pid aside: nothing is ever renamed out of one).
+ * Nothing happens where this user may not list and change the parent folder.
  * @throws the `fs` error of listing the parent or removing a leftover.
  */
 function removeFreshLeftovers(target: string): void {
@@ -1528,18 +1698,36 @@ function removeFreshLeftovers(target: string): void {
   // Where this user cannot list and change the parent, no run of theirs staged there.
   if (!mayAccess(parent, constants.R_OK | constants.W_OK | constants.X_OK)) return;
   const prefix = freshStagingPrefix(target);
-  for (const name of readdirSync(parent)) {
+  const reapingPrefix = `${prefix.slice(0, -STAGING_PREFIX.length)}${REAPING_PREFIX}`;
+  const reaping = join(parent, `${reapingPrefix}${process.pid}`);
+  const synthsOwn = (folder: string): boolean => {
+    if (entryAt(folder) !== 'directory') return false;
+    const manifest = join(folder, MANIFEST_FILE);
+    if (entryAt(manifest) !== 'missing' && !writtenBySynth(manifest)) return false;
+    const listed = new Set(stagedManifest(manifest).map(([p]) => p));
+    return stagedFiles(folder).every(path => path === MANIFEST_FILE || listed.has(path));
+  };
+  const names = readdirSync(parent);
+  for (const name of names) {
+    const pidText = name.slice(reapingPrefix.length);
+    if (!name.startsWith(reapingPrefix) || !/^[1-9]\d*$/.test(pidText)) continue;
+    if (synthsOwn(join(parent, name))) removeStaging(join(parent, name));
+  }
+  for (const name of names) {
     const pidText = name.slice(prefix.length);
     if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
     const pid = Number(pidText);
     const leftover = join(parent, name);
-    if (entryAt(leftover) !== 'directory' || (pid !== process.pid && processAlive(pid))) continue;
-    const manifest = join(leftover, MANIFEST_FILE);
-    if (entryAt(manifest) !== 'missing' && !writtenBySynth(manifest)) continue;
-    const listed = new Set(stagedManifest(manifest).map(([p]) => p));
-    if (stagedFiles(leftover).every(path => path === MANIFEST_FILE || listed.has(path))) {
-      removeStaging(leftover);
+    if (pid !== process.pid && processAlive(pid)) continue;
+    if (!synthsOwn(leftover)) continue;
+    try {
+      renameSync(leftover, reaping);
+    } catch (error) {
+      // Another run moved it away first, and removes it.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
     }
+    removeStaging(reaping);
   }
 }
 
@@ -1553,8 +1741,11 @@ function writtenBySynth(file: string): boolean {
   return text.startsWith(MANIFEST_HEADER) || MANIFEST_HEADER.startsWith(text);
 }
 
-/** A new folder: staged beside it and renamed into place in one step. */
-function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteReport {
+/**
+ * A new folder: staged beside it and renamed into place in one step. `target` is the folder as
+ * given (resolved), `real` its real path (`realPathOf`), where the outputs around it are found.
+ */
+function writeFresh(files: ReadonlyMap<string, string>, target: string, real: string): WriteReport {
   const parent = dirname(target);
   const madeParent = mkdirSync(parent, { recursive: true });
   const staging = join(parent, `${freshStagingPrefix(target)}${process.pid}`);
@@ -1571,6 +1762,10 @@ function writeFresh(files: ReadonlyMap<string, string>, target: string): WriteRe
     }
     mkdirSync(staging);
     staged = true;
+    // Now that its staging folder announces this run: another output's run, or its manifest,
+    // around the new folder (see `nestedRuns`).
+    const around = [...nestedRuns(real, files.keys()), ...claimedElsewhere(real, files, new Map())];
+    if (around.length > 0) throw new OutputOwnershipError(target, around);
     writeDurably(join(staging, MANIFEST_FILE), manifestText(files));
     writeTree(staging, files);
     renameSync(staging, target);

@@ -37,7 +37,7 @@ export interface SynthOptions {
  * @throws CliInputError for a missing spec file, an `--out` that cannot be a folder (a file, a
  *   link to a missing folder, a refused folder such as `/`), files in `--out` synth does not own,
  *   a folder in `--out` it must change but cannot write, an `--out` whose paths would pass PATH_MAX
- *   or that holds a mount point where files change, or a previous output file that is not
+ *   or that holds a mount point (another file system, a bind-mounted folder or file) where files change, or a previous output file that is not
  *   YAML; SpecError for an invalid spec, or for a change from the previous output in `--out` that
  *   Strimzi, Kafka or Kubernetes refuse (`charts/transitions.ts`: a smaller broker volume, fewer
  *   partitions, another replication factor, an older Kafka line). Nothing

@@ -78,6 +78,29 @@ describe('leftovers of a run that created a new output folder', () => {
     expect(fs.existsSync(hex)).toBe(true);
   });
 
+  it('a killed run’s reaping folder is removed by the next run; a look-alike of user files stays', () => {
+    // GIVEN a run killed while it removed a leftover it had moved aside (`.platform.synth-reaping-
+    // <pid>`: a whole manifest and one listed file), and a folder of that name holding user files
+    const out = join(work, 'platform');
+    const killed = spawnSync(process.execPath, ['-e', '']).pid;
+    killedWhileCreating(out);
+    const [staging] = fs.readdirSync(work);
+    const reaping = join(work, `.platform.synth-reaping-${killed}`);
+    fs.renameSync(join(work, staging!), reaping);
+    fs.rmSync(join(reaping, 'kustomization.yaml'));
+    const lookAlike = join(work, `.platform.synth-reaping-${killed + 1}`);
+    fs.mkdirSync(lookAlike);
+    fs.writeFileSync(join(lookAlike, 'notes.md'), 'mine\n');
+    // WHEN the next run creates the folder
+    writeOwnedFiles(files(), out);
+    // THEN the reaping folder is gone and the look-alike kept as it was
+    expect(fs.readdirSync(work).sort()).toEqual([
+      `.platform.synth-reaping-${killed + 1}`,
+      'platform',
+    ]);
+    expect(fs.readFileSync(join(lookAlike, 'notes.md'), 'utf8')).toBe('mine\n');
+  });
+
   it('a failed run leaves no folder it created on the way to the new folder', () => {
     // GIVEN --out a/b/platform where a/ does not exist, and a disk that fails at the final rename
     const out = join(work, 'a', 'b', 'platform');

@@ -149,4 +149,37 @@ describe('output paths the system cannot take', () => {
     },
     60_000,
   );
+
+  // A bind mount needs a mount namespace; as root, `unshare --mount` gives one.
+  const canBind = spawnSync('unshare', ['--mount', 'mount', '--bind', ROOT, ROOT]).status === 0;
+  (canBind ? it.each : it.skip.each)([
+    ['a file', 'drain-cleaner/kustomization.yaml'],
+    ['a folder', 'drain-cleaner'],
+  ])(
+    'the CLI refuses %s of --out bind-mounted from the same file system (exit 1), writing nothing',
+    (_kind, mounted) => {
+      // GIVEN an earlier output, and a copy of one of its entries bind-mounted over it: st_dev is
+      // that of the output folder, yet rename(2) across the mount fails (EXDEV, or EBUSY for the
+      // mounted file itself)
+      const out = join(work, 'platform');
+      expect(
+        spawnSync(TSX, [CLI, 'synth', '--config', 'stacks/dev.yaml', '--out', out], { cwd: ROOT })
+          .status,
+      ).toBe(0);
+      fs.cpSync(join(out, mounted), join(work, 'copy'), { recursive: true });
+      const before = tree(out);
+      // WHEN a run that changes files there writes the folder
+      const script = `mount --bind '${join(work, 'copy')}' '${join(out, mounted)}' && '${TSX}' '${CLI}' synth --config stacks/prod.yaml --out '${out}' --ignore-previous-output`;
+      const result = spawnSync('unshare', ['--mount', 'sh', '-c', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      // THEN it is refused up front as bad input, naming the mount point
+      expect(result.stderr).toContain(`--out: cannot write ${out}:\n  - ${mounted}`);
+      expect(result.stderr).toContain('a mount point');
+      expect(result.status).toBe(1);
+      expect(tree(out)).toEqual(before);
+    },
+    60_000,
+  );
 });
