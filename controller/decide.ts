@@ -28,6 +28,7 @@ import {
 import { incompletePodView, unmappedBrokerHost } from './gate';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
+import { ROLLBACK_LOOP_WAY_OUT, rollbackLoopDetail, rollbackLoopHold } from './rollback-loop';
 import type { Action, DecisionReason, HoldReason, Memory, Observed, Plan, ZoneView } from './model';
 import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
 import { summarizeZones, type ZoneSummary } from './zones';
@@ -542,7 +543,7 @@ function zoneViews(
     const view: Partial<Mutable<ZoneView>> = {};
     if (
       waitingForNodes[name] === undefined &&
-      respreadChoice([zone], config).action !== undefined
+      respreadChoice([zone], config, observed.nowMs).action !== undefined
     ) {
       view.respreadPending = true;
     }
@@ -576,6 +577,11 @@ function zoneViews(
     view.scaleInLevelNodes = zone.scaleInLevel;
     view.scaleOutLevelNodes = zone.scaleOutLevel;
     view.demandMiBps = zone.summary.demandMiBps;
+    const loopHeld = (['respread', 'remove-node'] as const).filter(
+      kind =>
+        rollbackLoopHold(zone.summary.countedNodes, kind, config, observed.nowMs) !== undefined,
+    );
+    if (loopHeld.length > 0) view.rollbackLoopHeld = loopHeld;
     return view as ZoneView;
   });
 }
@@ -645,6 +651,7 @@ function scaleOutChoice(
 function respreadChoice(
   zones: readonly ZoneLevels[],
   config: ControllerConfig,
+  nowMs: number,
 ): {
   readonly action: Action | undefined;
   readonly cordoned: Hold | undefined;
@@ -684,6 +691,15 @@ function respreadChoice(
       )
     )
       continue;
+    // The rollback loop breaker: re-spreads here rolled back at their deadline too often in a row.
+    const loop = rollbackLoopHold(summary.countedNodes, 'respread', config, nowMs);
+    if (loop !== undefined) {
+      cordoned ??= {
+        reason: 'rollback-loop',
+        detail: rollbackLoopDetail(summary.config.zone, loop, nowMs),
+      };
+      continue;
+    }
     const cordonedNodes = summary.countedNodes.filter(node => node.unschedulable);
     if (cordonedNodes.length > 0) {
       cordoned ??= {
@@ -786,7 +802,7 @@ function removalMovesNothing(
   if (observed.brokers.some(broker => broker.nodeName === node.name)) return false;
   if (observed.brokers.some(broker => broker.zone === name && broker.nodeName === undefined))
     return false;
-  const respread = respreadChoice([zone], config);
+  const respread = respreadChoice([zone], config, observed.nowMs);
   return respread.action === undefined && respread.cordoned === undefined;
 }
 
@@ -897,6 +913,12 @@ function scaleInActionOrHold(
         reason: 'stabilizing',
         detail: `zone ${name} could run ${zone.desiredNodes} nodes; demand has fitted ${next} nodes at the target for ${Math.floor(carriedMs / 1000)}s, waiting ${Math.ceil(remainingSeconds)}s more${empty ? ` (${victim.node.name} is empty: ${windowSeconds}s window)` : ''}${trusted ? ` (the forecast confirms the descent and missed by ${Math.round(zone.recentErrorMiBps ?? 0)} MiB/s on average over the last day: ${windowSeconds}s window)` : ''}`,
       };
+      continue;
+    }
+    // The rollback loop breaker: removals here rolled back at their deadline too often in a row.
+    const loop = rollbackLoopHold(summary.countedNodes, 'remove-node', config, nowMs);
+    if (loop !== undefined) {
+      waiting ??= { reason: 'rollback-loop', detail: rollbackLoopDetail(name, loop, nowMs) };
       continue;
     }
     // A hold for this zone only: another zone may still scale in (or leave an unbalanced count).
@@ -1110,6 +1132,7 @@ export const HOLD_WAY_OUT: Readonly<Record<HoldReason, string>> = {
   'no-room-to-move':
     'way out: uncordon or add a schedulable, Ready node in the zone; the removal resumes by itself then',
   'node-cordoned-externally': 'moves in this zone resume once none of its nodes is cordoned',
+  'rollback-loop': ROLLBACK_LOOP_WAY_OUT,
   stabilizing:
     'the removal starts by itself once demand has stayed down for the window; nothing to do',
   'forecast-unknown': 'or autoscaling.forecast is turned off in the spec',
@@ -1209,6 +1232,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const respread = respreadChoice(
     zones.filter(zone => !waiting.includes(zone)),
     config,
+    observed.nowMs,
   );
   if (respread.action !== undefined) return act(respread.action);
 

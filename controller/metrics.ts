@@ -93,6 +93,12 @@ export class ControllerMetrics {
     labelNames: ['zone'],
     registers: [this.registry],
   });
+  private readonly rollbackLoopHeld = new Gauge({
+    name: 'kafka_autoscaler_rollback_loop_held',
+    help: 'Rollback loop breaker: 1 per zone and kind of operation (respread, remove-node) while no such operation starts in the zone because several in a row were rolled back at their deadline; 0 otherwise',
+    labelNames: ['zone', 'kind'],
+    registers: [this.registry],
+  });
   private readonly decision = new Gauge({
     name: 'kafka_autoscaler_last_decision',
     help: 'Last decision: 1 for its reason, 0 for the others',
@@ -213,6 +219,10 @@ export class ControllerMetrics {
       this.desiredNodes.set({ zone: zone.zone }, zone.desiredNodes);
       this.currentNodes.set({ zone: zone.zone }, zone.currentNodes);
       this.demand.set({ zone: zone.zone }, zone.demandMiBps);
+      for (const kind of ['respread', 'remove-node'] as const) {
+        const held = zone.rollbackLoopHeld?.includes(kind) === true;
+        this.rollbackLoopHeld.set({ zone: zone.zone, kind }, held ? 1 : 0);
+      }
       if (zone.forecastFloorNodes === undefined)
         this.forecastFloorNodes.remove({ zone: zone.zone });
       else this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);

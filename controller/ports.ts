@@ -4,14 +4,21 @@
  */
 import type { Observed, ObservedBroker, ObservedNode } from './model';
 import type { OperationRecord } from './operation-record';
+import type { RollbackTally } from './rollback-loop';
 
 /** Writes to Kubernetes. Each write re-reads the object and checks its UID first. */
 export interface ClusterWriter {
   /**
    * Stores (or with undefined removes) the operation record on the node, guarded by the node's
-   * resourceVersion: fails when the node changed since it was observed.
+   * resourceVersion: fails when the node changed since it was observed. `rollbacks`, when given,
+   * is the node's rollback tally (`ROLLBACK_TALLY_ANNOTATION`) set, or with null removed, in the
+   * same patch; undefined leaves it as it is.
    */
-  writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void>;
+  writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<void>;
   /**
    * Cordons or uncordons the node with this UID; a cordon also sets `CORDON_ANNOTATION` and an
    * uncordon removes it, in the same write.

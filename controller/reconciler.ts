@@ -39,6 +39,7 @@ import {
 import { encodeOperationRecord, type OperationRecord } from './operation-record';
 import { OwnWrites, recordIdentity } from './own-writes';
 import { gatedWrite, stepWrites } from './step-writes';
+import type { RollbackTally } from './rollback-loop';
 import type {
   ClusterWriter,
   EventRecorder,
@@ -712,7 +713,7 @@ export class Reconciler {
         if (write.kind === 'effect') this.assertLeading();
       }
       if (write.kind === 'effect') await this.perform(write.effect);
-      else await this.writeOperation(node, write.record);
+      else await this.writeOperation(node, write.record, write.rollbacks);
     }
     return true;
   }
@@ -773,8 +774,12 @@ export class Reconciler {
     return this.deps.now?.() ?? this.passNowMs;
   }
 
-  private async writeOperation(node: ObservedNode, record: OperationRecord | undefined) {
-    await this.deps.cluster.writeOperation(node, record);
+  private async writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ) {
+    await this.deps.cluster.writeOperation(node, record, rollbacks);
     this.ownWrites.wrote({
       kind: 'record',
       nodeName: node.name,

@@ -35,6 +35,11 @@ import {
   type WriteFence,
 } from '../fence';
 import type { LeaseState, LeaseStore } from '../leader-election';
+import {
+  ROLLBACK_TALLY_ANNOTATION,
+  encodeRollbackTally,
+  type RollbackTally,
+} from '../rollback-loop';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
 import type { ObservedBroker, ObservedNode } from '../model';
 import { instanceIdOf, observeBroker, type KafkaLike } from '../observe';
@@ -290,20 +295,39 @@ export class KubernetesAdapter
     await this.core.patchNode({ name, body: [...guards, ...ops(fresh)] });
   }
 
-  async writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void> {
-    const path = `/metadata/annotations/${escapePointer(OPERATION_ANNOTATION)}`;
+  async writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<void> {
+    // The record and, when given, the rollback tally, in one patch (a crash cannot split them).
+    const wanted: Array<[string, string | undefined]> = [
+      [OPERATION_ANNOTATION, record === undefined ? undefined : encodeOperationRecord(record)],
+    ];
+    if (rollbacks !== undefined) {
+      wanted.push([
+        ROLLBACK_TALLY_ANNOTATION,
+        rollbacks === null ? undefined : encodeRollbackTally(rollbacks),
+      ]);
+    }
     await this.guardedNodePatch(node.name, node.uid, node.resourceVersion, fresh => {
       const annotations = fresh.metadata?.annotations;
-      if (record === undefined) {
-        return annotations?.[OPERATION_ANNOTATION] === undefined ? [] : [{ op: 'remove', path }];
+      const ops: JsonPatchOp[] = [];
+      const added: Record<string, string> = {};
+      for (const [key, value] of wanted) {
+        const path = `/metadata/annotations/${escapePointer(key)}`;
+        if (value === undefined) {
+          if (annotations?.[key] !== undefined) ops.push({ op: 'remove', path });
+        } else if (annotations === undefined) {
+          added[key] = value;
+        } else {
+          ops.push({ op: 'add', path, value });
+        }
       }
-      const value = encodeOperationRecord(record);
-      if (annotations === undefined) {
-        return [
-          { op: 'add', path: '/metadata/annotations', value: { [OPERATION_ANNOTATION]: value } },
-        ];
+      if (Object.keys(added).length > 0) {
+        ops.unshift({ op: 'add', path: '/metadata/annotations', value: added });
       }
-      return [{ op: 'add', path, value }];
+      return ops;
     });
   }
 

@@ -7,6 +7,7 @@ import type { ControllerConfig } from '../../controller/config';
 import type { Observed, ObservedBroker, ObservedGroup, ObservedNode } from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { ClusterWriter, GroupWriter, Leadership } from '../../controller/ports';
+import type { RollbackTally } from '../../controller/rollback-loop';
 import { NOW_MS, healthyCluster } from './fixtures';
 
 export class CrashError extends Error {}
@@ -112,12 +113,20 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     );
   }
 
-  async writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+  async writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<void> {
     const current = this.nodes.find(each => each.name === node.name);
     if (current === undefined || current.uid !== node.uid) throw new ConflictError('node replaced');
     if (current.resourceVersion !== node.resourceVersion) throw new ConflictError('node changed');
     this.write(`record ${node.name} ${record?.phase ?? 'clear'}`, () =>
-      this.updateNode(node.name, each => ({ ...each, operation: record })),
+      this.updateNode(node.name, each => {
+        const { rollbacks: before, ...rest } = each;
+        const tally = rollbacks === undefined ? before : (rollbacks ?? undefined);
+        return { ...rest, operation: record, ...(tally === undefined ? {} : { rollbacks: tally }) };
+      }),
     );
   }
 
