@@ -275,6 +275,7 @@ export const DECISION_REASONS = [
   'group-at-max-size',
   'group-at-min-size',
   'no-room-to-move',
+  'no-removable-node',
   'node-cordoned-externally',
   'rollback-loop',
   'stabilizing',
