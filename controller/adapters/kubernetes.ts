@@ -56,6 +56,7 @@ import type {
   EventRecorder,
   LiveBrokerCheck,
   LiveNodeCheck,
+  WriteVersions,
 } from '../ports';
 import {
   DECISION_RECORD_KEY,
@@ -282,7 +283,7 @@ export class KubernetesAdapter
     uid: string,
     resourceVersion: string | undefined,
     ops: (node: V1Node) => JsonPatchOp[],
-  ): Promise<void> {
+  ): Promise<WriteVersions | void> {
     const fresh = await this.core.readNode({ name });
     if (fresh.metadata?.uid !== uid) throw new StaleObjectError(`node ${name} was replaced`);
     if (resourceVersion !== undefined && fresh.metadata?.resourceVersion !== resourceVersion) {
@@ -292,14 +293,22 @@ export class KubernetesAdapter
       { op: 'test', path: '/metadata/uid', value: uid },
       { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion },
     ];
-    await this.core.patchNode({ name, body: [...guards, ...ops(fresh)] });
+    const patched: V1Node | undefined = await this.core.patchNode({
+      name,
+      body: [...guards, ...ops(fresh)],
+    });
+    const before = fresh.metadata?.resourceVersion;
+    const after = patched?.metadata?.resourceVersion;
+    // Both known, or neither (read-your-writes then judges the view by its content alone).
+    if (before === undefined || after === undefined) return undefined;
+    return { before, after };
   }
 
   async writeOperation(
     node: ObservedNode,
     record: OperationRecord | undefined,
     rollbacks?: RollbackTally | null,
-  ): Promise<void> {
+  ): Promise<WriteVersions | void> {
     // The record and, when given, the rollback tally, in one patch (a crash cannot split them).
     const wanted: Array<[string, string | undefined]> = [
       [OPERATION_ANNOTATION, record === undefined ? undefined : encodeOperationRecord(record)],
@@ -310,7 +319,7 @@ export class KubernetesAdapter
         rollbacks === null ? undefined : encodeRollbackTally(rollbacks),
       ]);
     }
-    await this.guardedNodePatch(node.name, node.uid, node.resourceVersion, fresh => {
+    return this.guardedNodePatch(node.name, node.uid, node.resourceVersion, fresh => {
       const annotations = fresh.metadata?.annotations;
       const ops: JsonPatchOp[] = [];
       const added: Record<string, string> = {};
@@ -342,9 +351,13 @@ export class KubernetesAdapter
    * @throws StaleObjectError when the node was replaced; the API error when the patch fails (a
    *   409/422 when the node changed between the read and the patch).
    */
-  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+  async setUnschedulable(
+    nodeName: string,
+    nodeUid: string,
+    unschedulable: boolean,
+  ): Promise<WriteVersions | void> {
     const marker = `/metadata/annotations/${escapePointer(CORDON_ANNOTATION)}`;
-    await this.guardedNodePatch(nodeName, nodeUid, undefined, fresh => {
+    return this.guardedNodePatch(nodeName, nodeUid, undefined, fresh => {
       const annotations = fresh.metadata?.annotations;
       const foreignCordon =
         fresh.spec?.unschedulable === true && annotations?.[CORDON_ANNOTATION] === undefined;
