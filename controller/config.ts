@@ -163,6 +163,17 @@ export interface ControllerConfig {
    * `staleAfterSeconds`. @default 600
    */
   readonly operationPhaseTimeoutSeconds?: number;
+  /**
+   * Consecutive deadline rollbacks of one kind of operation on one node after which its zone
+   * starts no new operation of that kind for a backoff (the rollback loop breaker,
+   * controller/rollback-loop.ts). @default 3
+   */
+  readonly rollbackLoopLimit?: number;
+  /**
+   * The first backoff of the rollback loop breaker, seconds; it doubles with each further deadline
+   * rollback, at most 24 hours. @default 3600
+   */
+  readonly rollbackLoopBackoffSeconds?: number;
   /** How long new nodes may take to become Ready before the zone is reported as unable to grow. */
   readonly nodeReadyTimeoutSeconds: number;
   /** Leader election settings. */

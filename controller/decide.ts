@@ -28,6 +28,7 @@ import {
 import { incompletePodView, unmappedBrokerHost } from './gate';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
+import { ROLLBACK_LOOP_WAY_OUT, rollbackLoopDetail, rollbackLoopHold } from './rollback-loop';
 import type { Action, DecisionReason, HoldReason, Memory, Observed, Plan, ZoneView } from './model';
 import { firstBlocker, kafkaBlocker, staleDataBlocker } from './safety';
 import { summarizeZones, type ZoneSummary } from './zones';
@@ -566,7 +567,7 @@ function zoneViews(
     const view: Partial<Mutable<ZoneView>> = {};
     if (
       waitingForNodes[name] === undefined &&
-      respreadChoice([zone], config).action !== undefined
+      respreadChoice([zone], config, observed.nowMs).action !== undefined
     ) {
       view.respreadPending = true;
     }
@@ -600,6 +601,11 @@ function zoneViews(
     view.scaleInLevelNodes = zone.scaleInLevel;
     view.scaleOutLevelNodes = zone.scaleOutLevel;
     view.demandMiBps = zone.summary.demandMiBps;
+    const loopHeld = (['respread', 'remove-node'] as const).filter(
+      kind =>
+        rollbackLoopHold(zone.summary.countedNodes, kind, config, observed.nowMs) !== undefined,
+    );
+    if (loopHeld.length > 0) view.rollbackLoopHeld = loopHeld;
     return view as ZoneView;
   });
 }
@@ -743,6 +749,7 @@ function scaleOutChoice(
 function respreadChoice(
   zones: readonly ZoneLevels[],
   config: ControllerConfig,
+  nowMs: number,
 ): {
   readonly action: Action | undefined;
   readonly cordoned: Hold | undefined;
@@ -782,6 +789,15 @@ function respreadChoice(
       )
     )
       continue;
+    // The rollback loop breaker: re-spreads here rolled back at their deadline too often in a row.
+    const loop = rollbackLoopHold(summary.countedNodes, 'respread', config, nowMs);
+    if (loop !== undefined) {
+      cordoned ??= {
+        reason: 'rollback-loop',
+        detail: rollbackLoopDetail(summary.config.zone, loop, nowMs),
+      };
+      continue;
+    }
     const cordonedNodes = summary.countedNodes.filter(node => node.unschedulable);
     if (cordonedNodes.length > 0) {
       cordoned ??= {
@@ -816,13 +832,17 @@ function respreadChoice(
  * the fewest brokers (then the newest, then by name), preferring those that leave another
  * schedulable counted node for their brokers (`withRoom`). A node hosting a pod of the broker
  * selector outside the configured pools (`Observed.otherBrokerPods`), or whose instance another
- * Node object names too, is never one (its unprotect would be refused). Undefined when
- * no counted node qualifies.
+ * Node object names too, is never one (its unprotect would be refused). When the zone has counted
+ * nodes but every one is excluded so, `excluded` names each node and why (the zone then holds
+ * with `no-removable-node`); undefined when it has none or no group.
  */
 function scaleInVictim(
   summary: ZoneSummary,
   observed: Observed,
-): { readonly node: ZoneSummary['countedNodes'][number]; readonly withRoom: boolean } | undefined {
+):
+  | { readonly node: ZoneSummary['countedNodes'][number]; readonly withRoom: boolean }
+  | { readonly excluded: string }
+  | undefined {
   const group = summary.group;
   if (group === undefined) return undefined;
   const inService = new Set(
@@ -850,7 +870,34 @@ function scaleInVictim(
       !hostsOther.has(node.name) &&
       namings.get(node.instanceId) === 1,
   );
-  if (candidates.length === 0) return undefined;
+  if (candidates.length === 0) {
+    // Every counted node is excluded: say why, node by node, so the zone is not reported as
+    // `at-target` while it runs more nodes than its level (`no-removable-node`).
+    if (summary.countedNodes.length === 0) return undefined;
+    const states = new Map(
+      group.instances.map(instance => [instance.instanceId, instance.lifecycleState]),
+    );
+    const others = new Map<string, string[]>();
+    for (const pod of observed.otherBrokerPods ?? []) {
+      if (pod.nodeName === undefined) continue;
+      others.set(pod.nodeName, [...(others.get(pod.nodeName) ?? []), pod.podName]);
+    }
+    const why = summary.countedNodes.map(node => {
+      if (node.instanceId === undefined) return `${node.name} maps to no instance`;
+      if (!inService.has(node.instanceId)) {
+        return `${node.name}'s instance ${node.instanceId} is ${states.get(node.instanceId) ?? 'not in the group'}, not InService`;
+      }
+      const pods = others.get(node.name);
+      if (pods !== undefined) {
+        return `${node.name} hosts ${pods.join(', ')}, of a broker pool outside the configuration`;
+      }
+      const twins = observed.nodes
+        .filter(other => other.name !== node.name && other.instanceId === node.instanceId)
+        .map(other => other.name);
+      return `${node.name}'s instance ${node.instanceId} is also named by Node ${twins.join(', ')}`;
+    });
+    return { excluded: why.join('; ') };
+  }
   // The victim's brokers need somewhere to go: another counted node that takes pods.
   const withRoom = candidates.filter(candidate =>
     summary.countedNodes.some(node => node !== candidate && !node.unschedulable),
@@ -884,7 +931,7 @@ function removalMovesNothing(
   if (observed.brokers.some(broker => broker.nodeName === node.name)) return false;
   if (observed.brokers.some(broker => broker.zone === name && broker.nodeName === undefined))
     return false;
-  const respread = respreadChoice([zone], config);
+  const respread = respreadChoice([zone], config, observed.nowMs);
   return respread.action === undefined && respread.cordoned === undefined;
 }
 
@@ -959,7 +1006,8 @@ function scaleInActionOrHold(
     }
     // The victim this zone would give up, chosen before the holds so that the window can depend on
     // it; the holds below keep their order (stabilization, group minimum, room).
-    const victim = scaleInVictim(summary, observed);
+    const pick = scaleInVictim(summary, observed);
+    const victim = pick !== undefined && 'node' in pick ? pick : undefined;
     // Stabilization: a node goes only toward a balanced level that has carried the zone (demand at
     // the target utilization, floors included) at every pass of the window; this pass's demand
     // must also fit it with the margin (`desiredNodes`). The highest such step is the first to
@@ -997,11 +1045,24 @@ function scaleInActionOrHold(
       };
       continue;
     }
+    // The rollback loop breaker: removals here rolled back at their deadline too often in a row.
+    const loop = rollbackLoopHold(summary.countedNodes, 'remove-node', config, nowMs);
+    if (loop !== undefined) {
+      waiting ??= { reason: 'rollback-loop', detail: rollbackLoopDetail(name, loop, nowMs) };
+      continue;
+    }
     // A hold for this zone only: another zone may still scale in (or leave an unbalanced count).
     if (group.desired <= group.min) {
       waiting ??= {
         reason: 'group-at-min-size',
         detail: `group ${group.groupName} is at its minimum size ${group.min}; cannot terminate with decrement`,
+      };
+      continue;
+    }
+    if (pick !== undefined && 'excluded' in pick) {
+      waiting ??= {
+        reason: 'no-removable-node',
+        detail: `zone ${name} could run ${zone.desiredNodes} nodes, but none of its ${summary.countedNodes.length} nodes can be removed: ${pick.excluded}`,
       };
       continue;
     }
@@ -1208,6 +1269,9 @@ export const HOLD_WAY_OUT: Readonly<Record<HoldReason, string>> = {
   'no-room-to-move':
     'way out: uncordon or add a schedulable, Ready node in the zone; the removal resumes by itself then',
   'node-cordoned-externally': 'moves in this zone resume once none of its nodes is cordoned',
+  'no-removable-node':
+    'way out: move the named pod of the unconfigured pool off the node (or add its pool to the configuration), delete the stale Node object that names the same instance, or bring the instance back InService; the removal resumes by itself then',
+  'rollback-loop': ROLLBACK_LOOP_WAY_OUT,
   stabilizing:
     'the removal starts by itself once demand has stayed down for the window; nothing to do',
   'forecast-unknown': 'or autoscaling.forecast is turned off in the spec',
@@ -1312,6 +1376,7 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const respread = respreadChoice(
     zones.filter(zone => !waiting.includes(zone)),
     config,
+    observed.nowMs,
   );
   if (respread.action !== undefined) return act(respread.action);
 

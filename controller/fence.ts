@@ -16,20 +16,28 @@
  * The one exception is the Lease, whose create and update are how leadership is won and kept.
  */
 import type { AutoScalingCalls } from './adapters/autoscaling';
+import type { LeaseConfirmOutcome } from './leader-election';
 import type { Leadership } from './ports';
 
 /** Thrown when a write would go out without the lease. */
 export class NotLeaderError extends Error {}
+
+/**
+ * Thrown when the Lease could not be read back before a write (`confirmedFence`): the write is
+ * dropped (fail closed), but leadership is not known to be lost; sustained read errors (429s, a
+ * slow API server) drop every write this way. A `NotLeaderError`, so every caller drops it alike.
+ */
+export class LeaseUnconfirmedError extends NotLeaderError {}
 
 /** Throws `NotLeaderError` unless this replica leads now. */
 export type WriteFence = () => void;
 
 /**
  * Reads the Lease from the API and answers whether it still names this replica exactly as this
- * replica last wrote it (`LeaderElector.confirm`): the server's word, not the local clocks'. Never
- * throws; a read that fails answers false.
+ * replica last wrote it (`LeaderElector.confirmOutcome`, or `confirm`'s boolean): the server's
+ * word, not the local clocks'. Never throws; a read that fails answers `read-failed` (or false).
  */
-export type LeaseConfirmation = () => Promise<boolean>;
+export type LeaseConfirmation = () => Promise<LeaseConfirmOutcome | boolean>;
 
 /**
  * The innermost fence, right before a write's request is sent: `fence` (the local clocks), then,
@@ -49,10 +57,24 @@ export function confirmedFence(
   return async () => {
     fence();
     if (confirm === undefined) return;
-    if (!(await confirm())) {
-      throw new NotLeaderError(
-        'the Lease no longer names this replica as it last renewed it; write dropped',
-      );
+    const answer = await confirm();
+    const outcome: LeaseConfirmOutcome =
+      answer === true ? 'confirmed' : answer === false ? 'lease-lost' : answer;
+    switch (outcome) {
+      case 'confirmed':
+        break;
+      case 'read-failed':
+        throw new LeaseUnconfirmedError(
+          'the Lease could not be read back to confirm this replica still holds it (the read failed); write dropped, leadership not known to be lost',
+        );
+      case 'not-leading':
+        throw new NotLeaderError(
+          'lease may have expired (no renewal within the renew deadline); write dropped',
+        );
+      case 'lease-lost':
+        throw new NotLeaderError(
+          'the Lease no longer names this replica as it last renewed it; write dropped',
+        );
     }
     fence();
   };

@@ -33,6 +33,14 @@ export interface LeaseStore {
   update(lease: LeaseState): Promise<void>;
 }
 
+/**
+ * What a read-back of the Lease before a write found (`LeaderElector.confirmOutcome`): the Lease
+ * names this replica as it last wrote it (`confirmed`); the local clocks say the renew deadline
+ * passed (`not-leading`); the read failed, so nothing is known of the Lease (`read-failed`); or
+ * the Lease was read and names someone else, another term, or is gone (`lease-lost`).
+ */
+export type LeaseConfirmOutcome = 'confirmed' | 'not-leading' | 'read-failed' | 'lease-lost';
+
 /** Election timing. */
 export interface LeaderElectionTiming {
   readonly leaseDurationSeconds: number;
@@ -106,19 +114,33 @@ export class LeaderElector {
   async confirm(
     read: () => Promise<LeaseState | undefined> = () => this.store.get(),
   ): Promise<boolean> {
-    if (!this.leadership().leading) return false;
+    return (await this.confirmOutcome(read)) === 'confirmed';
+  }
+
+  /**
+   * `confirm`, saying why when it refuses: `not-leading` (the local clocks say the renew deadline
+   * passed, before or after the read), `read-failed` (the Lease could not be read: an API error,
+   * a 429, a timeout; whether another replica holds it is unknown), `lease-lost` (read, and it
+   * does not name this replica as it last wrote it, or is gone). Never throws; `read-failed`
+   * still refuses the write (fail closed).
+   */
+  async confirmOutcome(
+    read: () => Promise<LeaseState | undefined> = () => this.store.get(),
+  ): Promise<LeaseConfirmOutcome> {
+    if (!this.leadership().leading) return 'not-leading';
+    let lease: LeaseState | undefined;
     try {
-      const lease = await read();
-      return (
-        lease !== undefined &&
-        lease.holderIdentity === this.identity &&
-        lease.leaseTransitions === this.fencingToken &&
-        this.written.includes(lease.renewTimeMs) &&
-        this.leadership().leading
-      );
+      lease = await read();
     } catch {
-      return false;
+      return 'read-failed';
     }
+    const own =
+      lease !== undefined &&
+      lease.holderIdentity === this.identity &&
+      lease.leaseTransitions === this.fencingToken &&
+      this.written.includes(lease.renewTimeMs);
+    if (!own) return 'lease-lost';
+    return this.leadership().leading ? 'confirmed' : 'not-leading';
   }
 
   private sending(renewTimeMs: number): void {

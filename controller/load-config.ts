@@ -59,6 +59,8 @@ const controllerConfigSchema = z
     staleAfterSeconds: positive,
     moveTimeoutSeconds: positive,
     operationPhaseTimeoutSeconds: positive.optional(),
+    rollbackLoopLimit: z.number().int().min(1).optional(),
+    rollbackLoopBackoffSeconds: positive.optional(),
     nodeReadyTimeoutSeconds: positive,
     leaderElection: z.object({
       namespace: z.string().min(1),

@@ -49,7 +49,16 @@ async function main(): Promise<void> {
     () => elector.leadership(),
     { autoScalingEndpoint: process.env.AWS_ENDPOINT_URL },
     // Through the general bucket (not the Lease's: a renewal never waits behind these reads).
-    { confirm: () => elector.confirm(() => limitedCall(kubernetesGate, () => leaseReads.get())) },
+    // Counted by outcome: a read that keeps failing (429s) drops every write, and says so.
+    {
+      confirm: async () => {
+        const outcome = await elector.confirmOutcome(() =>
+          limitedCall(kubernetesGate, () => leaseReads.get()),
+        );
+        metrics.recordLeaseConfirmation(outcome);
+        return outcome;
+      },
+    },
   );
   const leaseReads = kubernetes.leaseStore();
   // Every Kubernetes request goes through one bucket (a 429 pauses it for its Retry-After);

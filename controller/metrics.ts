@@ -3,6 +3,7 @@
  * floor's (`kafka_autoscaler_forecast_*`) are registered only while the floor is on
  * (`ControllerMetricsOptions.forecastFloor`).
  */
+import type { LeaseConfirmOutcome } from './leader-election';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { DecisionReason, Plan } from './model';
 import type { OperationEvent } from './operation';
@@ -91,6 +92,18 @@ export class ControllerMetrics {
     name: 'kafka_autoscaler_ramp_floor_nodes',
     help: 'Ramp guard: the level per zone a steep demand rise alone asks for (0 when none; absent while the guard is off)',
     labelNames: ['zone'],
+    registers: [this.registry],
+  });
+  private readonly rollbackLoopHeld = new Gauge({
+    name: 'kafka_autoscaler_rollback_loop_held',
+    help: 'Rollback loop breaker: 1 per zone and kind of operation (respread, remove-node) while no such operation starts in the zone because several in a row were rolled back at their deadline; 0 otherwise',
+    labelNames: ['zone', 'kind'],
+    registers: [this.registry],
+  });
+  private readonly leaseConfirmations = new Counter({
+    name: 'kafka_autoscaler_lease_confirmations_total',
+    help: 'Lease read-backs before a write, by outcome: confirmed (write sent), read_failed (the Lease could not be read; write dropped, leadership not known lost), lease_lost (the Lease names another replica or term; write dropped), not_leading (renew deadline passed; write dropped)',
+    labelNames: ['outcome'],
     registers: [this.registry],
   });
   private readonly decision = new Gauge({
@@ -213,6 +226,10 @@ export class ControllerMetrics {
       this.desiredNodes.set({ zone: zone.zone }, zone.desiredNodes);
       this.currentNodes.set({ zone: zone.zone }, zone.currentNodes);
       this.demand.set({ zone: zone.zone }, zone.demandMiBps);
+      for (const kind of ['respread', 'remove-node'] as const) {
+        const held = zone.rollbackLoopHeld?.includes(kind) === true;
+        this.rollbackLoopHeld.set({ zone: zone.zone, kind }, held ? 1 : 0);
+      }
       if (zone.forecastFloorNodes === undefined)
         this.forecastFloorNodes.remove({ zone: zone.zone });
       else this.forecastFloorNodes.set({ zone: zone.zone }, zone.forecastFloorNodes);
@@ -233,6 +250,11 @@ export class ControllerMetrics {
     }
     this.lastReason = plan.reason;
     this.lastDecisionAtMs = nowMs;
+  }
+
+  /** Counts one Lease read-back before a write (`LeaderElector.confirmOutcome`), by outcome. */
+  recordLeaseConfirmation(outcome: LeaseConfirmOutcome): void {
+    this.leaseConfirmations.inc({ outcome: outcome.replace('-', '_') });
   }
 
   /** Counts an action taken or, in dry-run, reported. */

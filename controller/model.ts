@@ -5,6 +5,7 @@
 import type { ZoneForecast } from './forecast';
 import type { OperationRecord } from './operation-record';
 import type { RampSample } from './ramp';
+import type { RollbackTally } from './rollback-loop';
 
 /** A Kafka node as observed. */
 export interface ObservedNode {
@@ -31,6 +32,12 @@ export interface ObservedNode {
    * cordoned it and has not uncordoned it since. Absent = false.
    */
   readonly cordonedByController?: boolean;
+  /**
+   * The node's rollback tally (`ROLLBACK_TALLY_ANNOTATION`, controller/rollback-loop.ts):
+   * consecutive deadline rollbacks of one kind of operation on it. Absent when none (or
+   * unreadable).
+   */
+  readonly rollbacks?: RollbackTally;
 }
 
 /** A broker pod as observed. */
@@ -268,7 +275,9 @@ export const DECISION_REASONS = [
   'group-at-max-size',
   'group-at-min-size',
   'no-room-to-move',
+  'no-removable-node',
   'node-cordoned-externally',
+  'rollback-loop',
   'stabilizing',
   'forecast-unknown',
   'at-target',
@@ -388,6 +397,11 @@ export interface ZoneView {
    * in `decide.ts`); absent otherwise.
    */
   readonly forecastTrusted?: boolean;
+  /**
+   * The kinds of operation the rollback loop breaker keeps from starting in the zone now
+   * (controller/rollback-loop.ts); absent when none.
+   */
+  readonly rollbackLoopHeld?: ReadonlyArray<'respread' | 'remove-node'>;
 }
 
 /** The result of `decide`: at most one action, the reason, and the next memory. */

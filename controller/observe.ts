@@ -11,6 +11,7 @@ import {
   CORDON_ANNOTATION,
   decodeOperationRecord,
 } from './operation-record';
+import { ROLLBACK_TALLY_ANNOTATION, decodeRollbackTally } from './rollback-loop';
 
 interface Condition {
   readonly type?: string;
@@ -74,6 +75,7 @@ export function observeNode(node: NodeLike): ObservedNode {
   const uid = metadata.uid ?? '';
   const zone = metadata.labels?.[ZONE_LABEL] ?? '';
   const recorded = metadata.annotations?.[OPERATION_ANNOTATION];
+  const tally = decodeRollbackTally(metadata.annotations?.[ROLLBACK_TALLY_ANNOTATION]);
   return {
     name,
     uid,
@@ -86,6 +88,7 @@ export function observeNode(node: NodeLike): ObservedNode {
     operation:
       recorded === undefined ? undefined : decodeOperationRecord(recorded, { name, uid, zone }),
     cordonedByController: metadata.annotations?.[CORDON_ANNOTATION] !== undefined,
+    ...(tally === undefined ? {} : { rollbacks: tally }),
   };
 }
 

@@ -32,6 +32,7 @@ import {
   type OperationRecord,
 } from './operation-record';
 import { UNPROTECTED_PHASES } from './protection';
+import { nextRollbackTally, type RollbackTally } from './rollback-loop';
 import { kafkaBlocker, leavingState, readySinceKnown, staleDataBlocker } from './safety';
 
 /** The one side effect a step asks for. */
@@ -92,6 +93,12 @@ export interface StepOutcome {
   readonly waiting: string | undefined;
   /** What happened in this step. */
   readonly events: readonly OperationEvent[];
+  /**
+   * The node's rollback tally to store with `next`, in the same write (controller/rollback-loop.ts):
+   * one more on a deadline rollback, null (removed) when a re-spread of the node completes;
+   * undefined leaves it as it is.
+   */
+  readonly rollbacks?: RollbackTally | null;
 }
 
 /** Who is stepping, and when. */
@@ -217,6 +224,7 @@ function outcome(
     effectFirst: parts.effectFirst ?? false,
     waiting: parts.waiting,
     events: parts.events ?? [],
+    ...(parts.rollbacks === undefined ? {} : { rollbacks: parts.rollbacks }),
   };
 }
 
@@ -421,6 +429,22 @@ function abandon(
  * observes the protection (`releaseNode`).
  */
 function rollBack(
+  record: OperationRecord,
+  node: ObservedNode,
+  observed: Observed,
+  config: ControllerConfig,
+  note: string,
+  nowMs: number,
+  atDeadline = false,
+): StepOutcome {
+  const rolled = rollBackOutcome(record, node, observed, config, note, nowMs);
+  // A rollback because a wait ran out, not because the view changed: tallied on the node with the
+  // record that enters `uncordon` (the rollback loop breaker, controller/rollback-loop.ts).
+  if (!atDeadline || rolled.next?.phase !== 'uncordon') return rolled;
+  return { ...rolled, rollbacks: nextRollbackTally(node.rollbacks, record.kind, note, nowMs) };
+}
+
+function rollBackOutcome(
   record: OperationRecord,
   node: ObservedNode,
   observed: Observed,
@@ -662,6 +686,7 @@ function stepDrain(
           config,
           waitedPastDeadlineNote(context, 'emptied node kept'),
           context.nowMs,
+          true,
         );
       return outcome(record, {
         waiting:
@@ -680,6 +705,7 @@ function stepDrain(
         config,
         'the emptied node was not confirmed empty in time (a live read of it found a broker pod, or the controller was down); node kept',
         context.nowMs,
+        true,
       );
     }
     // Empty: take the scale-in protection off exactly this instance before terminating it, but
@@ -695,6 +721,7 @@ function stepDrain(
           config,
           `node never seen empty: ${blocked.detail}`,
           context.nowMs,
+          true,
         );
       return outcome(record, { waiting: blocked.detail });
     }
@@ -723,6 +750,7 @@ function stepDrain(
         config,
         waitedPastDeadlineNote(context, 'node kept'),
         context.nowMs,
+        true,
       );
     return outcome(record, {
       waiting:
@@ -744,6 +772,7 @@ function stepDrain(
         config,
         `no move possible: ${blocker.detail}`,
         context.nowMs,
+        true,
       );
     return outcome(record, { waiting: blocker.detail });
   }
@@ -904,6 +933,7 @@ function leftOrRefilled(
         config,
         `${record.phase} did not complete in time`,
         nowMs,
+        true,
       ),
     };
   }
@@ -1183,7 +1213,15 @@ export function stepOperation(
   if (KEEP_CORDONED.has(record.phase) && !node.unschedulable) {
     // Someone uncordoned the node mid-operation: cordon it again before anything else.
     if (overdue(record, config, nowMs)) {
-      return rollBack(record, node, observed, config, 'the node keeps being uncordoned', nowMs);
+      return rollBack(
+        record,
+        node,
+        observed,
+        config,
+        'the node keeps being uncordoned',
+        nowMs,
+        true,
+      );
     }
     return outcome(record, {
       effect: { kind: 'cordon', nodeName: node.name, nodeUid: node.uid },
@@ -1205,7 +1243,15 @@ export function stepOperation(
         return outcome(enter(record, 'drain', nowMs, drainPods === undefined ? {} : { drainPods }));
       }
       if (overdue(record, config, nowMs)) {
-        return rollBack(record, node, observed, config, 'the node could not be cordoned', nowMs);
+        return rollBack(
+          record,
+          node,
+          observed,
+          config,
+          'the node could not be cordoned',
+          nowMs,
+          true,
+        );
       }
       return outcome(record, {
         effect: { kind: 'cordon', nodeName: node.name, nodeUid: node.uid },
@@ -1233,7 +1279,12 @@ export function stepOperation(
         // Done: a respread that moved its broker completes; a rollback (it has a note) just ends.
         // A cordon without this controller's marker is someone else's, made since: it stays.
         const completed = record.kind === 'respread' && record.note === undefined;
-        return outcome(undefined, { events: completed ? ['completed'] : [] });
+        // A re-spread of the node that completed is progress: its rollback tally goes.
+        const progress = completed && node.rollbacks?.kind === 'respread';
+        return outcome(undefined, {
+          events: completed ? ['completed'] : [],
+          ...(progress ? { rollbacks: null } : {}),
+        });
       }
       if (overdue(record, config, nowMs)) {
         return abandon(

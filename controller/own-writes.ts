@@ -12,13 +12,38 @@
  * record's identity (id, phase, moves done, move, token) or no record when it was removed; the
  * cordon as set; the pod annotated, terminating, recreated (another UID) or gone; a record with a
  * higher fencing token (a newer leader wrote after us); and for every kind, the object gone or
- * replaced (another UID). A write not shown within `staleAfterSeconds`
+ * replaced (another UID); and, for a node write whose versions the writer answered
+ * (`NodeVersions`), the node at a resource version this process did not know at or before its write:
+ * someone changed the node after us (a hand uncordon right after our cordon), which is news, not
+ * lag. A write not shown within `staleAfterSeconds`
  * (someone changed the object back at once, so the view will never show it) stops counting: from
  * then on the view is judged by its age alone, as for everyone else's changes. Memory only: a
  * restarted process lists its caches anew, and a list is a consistent read.
  */
 import type { Observed, ObservedNode } from './model';
 import type { OperationRecord } from './operation-record';
+
+/**
+ * What a node write knows of the node's resource versions, for telling a lagging view from one
+ * showing a later change. Kubernetes promises resource versions compare for equality only (API
+ * conventions: opaque strings; ordering is promised for the same resource only from v1.35,
+ * KEP-5504), so none is ordered here. Instead: a node's cached view never goes back past the
+ * version the deciding pass observed, and the guarded patch went from `before` to `after` with no
+ * version in between (the watch delivers one object's events in order, and a relist is a consistent
+ * read, so a later view is never older than an earlier one). When `known` lists every version from the observed one to `after` with none
+ * missing (`complete`: each write of the pass started from the version the one before it left),
+ * any other version the view shows is later than this write.
+ */
+export interface NodeVersions {
+  /** The versions of the node this process knew at or before its write, `after` last. */
+  readonly known: readonly string[];
+  /** No version between the observed one and `after` is unknown to this process. */
+  readonly complete: boolean;
+  /** The version the write left (equal to the one before it when it changed nothing). */
+  readonly after: string;
+  /** The write changed nothing (`after` is the version it read). */
+  readonly unchanged: boolean;
+}
 
 /** One Kubernetes write of this process that its view must show. */
 export type OwnWrite =
@@ -31,6 +56,8 @@ export type OwnWrite =
       /** The fencing token of the record written (or removed). */
       readonly fencingToken: number;
       readonly atMs: number;
+      /** The node's versions around the write, when the writer answered them. */
+      readonly versions?: NodeVersions;
     }
   | {
       readonly kind: 'cordon';
@@ -38,6 +65,8 @@ export type OwnWrite =
       readonly nodeUid: string;
       readonly unschedulable: boolean;
       readonly atMs: number;
+      /** The node's versions around the write, when the writer answered them. */
+      readonly versions?: NodeVersions;
     }
   | {
       readonly kind: 'roll';
@@ -71,10 +100,53 @@ export function writeShown(write: OwnWrite, observed: Observed): boolean {
   }
   const node = observed.nodes.find(each => each.name === write.nodeName);
   if (!sameNode(node, write.nodeUid)) return true;
+  if (write.versions !== undefined && laterVersion(write.versions, node.resourceVersion)) {
+    return true;
+  }
   if (write.kind === 'cordon') return node.unschedulable === write.unschedulable;
   // A record from a newer leader was written after ours (it adopted or replaced it).
   if ((node.operation?.fencingToken ?? Number.NEGATIVE_INFINITY) > write.fencingToken) return true;
   return recordIdentity(node.operation) === write.identity;
+}
+
+/**
+ * Whether a view of the node at `resourceVersion` shows the state after the write of `versions`
+ * or a later one, by versions alone: the version the write left when it changed nothing (the view
+ * then shows what the write found, which is the state after it), or, with every earlier version
+ * known, one this process does not know (only a later write can have made it).
+ */
+export function laterVersion(versions: NodeVersions, resourceVersion: string): boolean {
+  if (resourceVersion === '') return false;
+  if (versions.unchanged && resourceVersion === versions.after) return true;
+  return versions.complete && !versions.known.includes(resourceVersion);
+}
+
+/**
+ * The running `NodeVersions` of one node over a pass: starts at the version the pass observed,
+ * and each write answered with its versions extends it (`wrote`), complete while each write began
+ * at the version the previous one left.
+ */
+export class NodeVersionChain {
+  private known: string[];
+  private complete: boolean;
+
+  constructor(observedResourceVersion: string) {
+    this.known = observedResourceVersion === '' ? [] : [observedResourceVersion];
+    this.complete = observedResourceVersion !== '';
+  }
+
+  /** Extends the chain with a write from `before` to `after`; the write's `NodeVersions`. */
+  wrote(before: string, after: string): NodeVersions {
+    this.complete = this.complete && this.known[this.known.length - 1] === before;
+    if (!this.known.includes(before)) this.known.push(before);
+    if (!this.known.includes(after)) this.known.push(after);
+    return {
+      known: [...this.known],
+      complete: this.complete,
+      after,
+      unchanged: before === after,
+    };
+  }
 }
 
 /** A sentence naming the write, for the hold's detail. */

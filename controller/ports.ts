@@ -4,19 +4,43 @@
  */
 import type { Observed, ObservedBroker, ObservedNode } from './model';
 import type { OperationRecord } from './operation-record';
+import type { RollbackTally } from './rollback-loop';
+
+/**
+ * The `metadata.resourceVersion` of a node right before a guarded write (`before`: the fresh read
+ * its patch tested) and right after it (`after`: what the patch answered; equal to `before` when
+ * the patch changed nothing). Kubernetes promises only equality of resource versions (the API
+ * conventions call them opaque), which is all `own-writes.ts` uses: a view showing a version that
+ * is none of those this process knows at or before its write shows a later one.
+ */
+export interface WriteVersions {
+  readonly before: string;
+  readonly after: string;
+}
 
 /** Writes to Kubernetes. Each write re-reads the object and checks its UID first. */
 export interface ClusterWriter {
   /**
    * Stores (or with undefined removes) the operation record on the node, guarded by the node's
-   * resourceVersion: fails when the node changed since it was observed.
+   * resourceVersion: fails when the node changed since it was observed. `rollbacks`, when given,
+   * is the node's rollback tally (`ROLLBACK_TALLY_ANNOTATION`) set, or with null removed, in the
+   * same patch; undefined leaves it as it is.
    */
-  writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void>;
+  writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<WriteVersions | void>;
   /**
    * Cordons or uncordons the node with this UID; a cordon also sets `CORDON_ANNOTATION` and an
-   * uncordon removes it, in the same write.
+   * uncordon removes it, in the same write. Answers the node's versions around the write when the
+   * writer knows them.
    */
-  setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void>;
+  setUnschedulable(
+    nodeName: string,
+    nodeUid: string,
+    unschedulable: boolean,
+  ): Promise<WriteVersions | void>;
   /** Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. */
   requestRoll(podName: string, podUid: string): Promise<void>;
 }

@@ -164,8 +164,8 @@ export function limitedSource<T>(
 /** Guarded writes through the gate (each is a re-GET and a PATCH). */
 export function limitedClusterWriter(writer: ClusterWriter, gate: RequestGate): ClusterWriter {
   return {
-    writeOperation: (node, record) =>
-      limitedCall(gate, () => writer.writeOperation(node, record), 2),
+    writeOperation: (node, record, rollbacks) =>
+      limitedCall(gate, () => writer.writeOperation(node, record, rollbacks), 2),
     setUnschedulable: (nodeName, nodeUid, unschedulable) =>
       limitedCall(gate, () => writer.setUnschedulable(nodeName, nodeUid, unschedulable), 2),
     requestRoll: (podName, podUid) =>

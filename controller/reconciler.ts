@@ -37,8 +37,9 @@ import {
   type StepOutcome,
 } from './operation';
 import { encodeOperationRecord, type OperationRecord } from './operation-record';
-import { OwnWrites, recordIdentity } from './own-writes';
+import { NodeVersionChain, OwnWrites, recordIdentity, type NodeVersions } from './own-writes';
 import { gatedWrite, stepWrites } from './step-writes';
+import type { RollbackTally } from './rollback-loop';
 import type {
   ClusterWriter,
   EventRecorder,
@@ -48,6 +49,7 @@ import type {
   LiveNodeCheck,
   LiveRecordCheck,
   Observe,
+  WriteVersions,
 } from './ports';
 import {
   instancesWithoutNode,
@@ -183,6 +185,8 @@ export class Reconciler {
   private readonly ownWrites: OwnWrites;
   /** The current pass's observation time, epoch ms. */
   private passNowMs = 0;
+  /** Per node (name/UID) of this pass: the resource versions known so far (own-writes.ts). */
+  private passNodeVersions = new Map<string, NodeVersionChain>();
 
   constructor(private readonly deps: ReconcilerDependencies) {
     this.ownWrites = new OwnWrites(deps.config.staleAfterSeconds);
@@ -194,6 +198,12 @@ export class Reconciler {
     // A view that does not show this process's own last writes yet is stale (own-writes.ts).
     const fresh = await this.deps.observe();
     this.passNowMs = fresh.nowMs;
+    this.passNodeVersions = new Map(
+      fresh.nodes.map(node => [
+        `${node.name}/${node.uid}`,
+        new NodeVersionChain(node.resourceVersion),
+      ]),
+    );
     const observed = this.ownWrites.check(fresh, this.clockMs());
     const plan = decide(observed, config, this.memory);
     this.memory = plan.memory;
@@ -712,7 +722,7 @@ export class Reconciler {
         if (write.kind === 'effect') this.assertLeading();
       }
       if (write.kind === 'effect') await this.perform(write.effect);
-      else await this.writeOperation(node, write.record);
+      else await this.writeOperation(node, write.record, write.rollbacks);
     }
     return true;
   }
@@ -773,8 +783,13 @@ export class Reconciler {
     return this.deps.now?.() ?? this.passNowMs;
   }
 
-  private async writeOperation(node: ObservedNode, record: OperationRecord | undefined) {
-    await this.deps.cluster.writeOperation(node, record);
+  private async writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ) {
+    const answered = await this.deps.cluster.writeOperation(node, record, rollbacks);
+    const versions = this.nodeVersions(node.name, node.uid, answered);
     this.ownWrites.wrote({
       kind: 'record',
       nodeName: node.name,
@@ -782,18 +797,35 @@ export class Reconciler {
       identity: recordIdentity(record),
       fencingToken: record?.fencingToken ?? node.operation?.fencingToken ?? 0,
       atMs: this.clockMs(),
+      ...(versions === undefined ? {} : { versions }),
     });
   }
 
   private async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean) {
-    await this.deps.cluster.setUnschedulable(nodeName, nodeUid, unschedulable);
+    const answered = await this.deps.cluster.setUnschedulable(nodeName, nodeUid, unschedulable);
+    const versions = this.nodeVersions(nodeName, nodeUid, answered);
     this.ownWrites.wrote({
       kind: 'cordon',
       nodeName,
       nodeUid,
       unschedulable,
       atMs: this.clockMs(),
+      ...(versions === undefined ? {} : { versions }),
     });
+  }
+
+  /** The node's versions around a write the writer answered (undefined when it did not). */
+  private nodeVersions(
+    nodeName: string,
+    nodeUid: string,
+    answered: WriteVersions | void,
+  ): NodeVersions | undefined {
+    if (answered === undefined) return undefined;
+    const key = `${nodeName}/${nodeUid}`;
+    // A node this pass did not observe: nothing is known before the write.
+    const chain = this.passNodeVersions.get(key) ?? new NodeVersionChain('');
+    this.passNodeVersions.set(key, chain);
+    return chain.wrote(answered.before, answered.after);
   }
 
   private async perform(effect: Effect): Promise<void> {

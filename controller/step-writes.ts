@@ -7,11 +7,17 @@ import type { GatedWrite } from './gate';
 import type { Effect, StepOutcome } from './operation';
 import { encodeOperationRecord, type OperationRecord } from './operation-record';
 import type { ObservedNode } from './model';
+import type { RollbackTally } from './rollback-loop';
 
 /** One write of a step: its effect, or the record stored on the node (undefined: removed). */
 export type StepWrite =
   | { readonly kind: 'effect'; readonly effect: Effect }
-  | { readonly kind: 'record'; readonly record: OperationRecord | undefined };
+  | {
+      readonly kind: 'record';
+      readonly record: OperationRecord | undefined;
+      /** The node's rollback tally written in the same patch (`StepOutcome.rollbacks`). */
+      readonly rollbacks?: RollbackTally | null;
+    };
 
 /** What {@link stepWrites} returns. */
 export interface StepWrites {
@@ -38,7 +44,13 @@ export function stepWrites(node: ObservedNode, step: StepOutcome): StepWrites {
   const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
   const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
   const record: StepWrite | undefined =
-    before === after ? undefined : { kind: 'record', record: step.next };
+    before === after && step.rollbacks === undefined
+      ? undefined
+      : {
+          kind: 'record',
+          record: step.next,
+          ...(step.rollbacks === undefined ? {} : { rollbacks: step.rollbacks }),
+        };
   const effect: StepWrite | undefined =
     step.effect === undefined ? undefined : { kind: 'effect', effect: step.effect };
   const order = (step.effectFirst ? [effect, record] : [record, effect]).filter(

@@ -35,6 +35,11 @@ import {
   type WriteFence,
 } from '../fence';
 import type { LeaseState, LeaseStore } from '../leader-election';
+import {
+  ROLLBACK_TALLY_ANNOTATION,
+  encodeRollbackTally,
+  type RollbackTally,
+} from '../rollback-loop';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
 import type { ObservedBroker, ObservedNode } from '../model';
 import { instanceIdOf, observeBroker, type KafkaLike } from '../observe';
@@ -51,6 +56,7 @@ import type {
   EventRecorder,
   LiveBrokerCheck,
   LiveNodeCheck,
+  WriteVersions,
 } from '../ports';
 import {
   DECISION_RECORD_KEY,
@@ -277,7 +283,7 @@ export class KubernetesAdapter
     uid: string,
     resourceVersion: string | undefined,
     ops: (node: V1Node) => JsonPatchOp[],
-  ): Promise<void> {
+  ): Promise<WriteVersions | void> {
     const fresh = await this.core.readNode({ name });
     if (fresh.metadata?.uid !== uid) throw new StaleObjectError(`node ${name} was replaced`);
     if (resourceVersion !== undefined && fresh.metadata?.resourceVersion !== resourceVersion) {
@@ -287,23 +293,50 @@ export class KubernetesAdapter
       { op: 'test', path: '/metadata/uid', value: uid },
       { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion },
     ];
-    await this.core.patchNode({ name, body: [...guards, ...ops(fresh)] });
+    const patched: V1Node | undefined = await this.core.patchNode({
+      name,
+      body: [...guards, ...ops(fresh)],
+    });
+    const before = fresh.metadata?.resourceVersion;
+    const after = patched?.metadata?.resourceVersion;
+    // Both known, or neither (read-your-writes then judges the view by its content alone).
+    if (before === undefined || after === undefined) return undefined;
+    return { before, after };
   }
 
-  async writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void> {
-    const path = `/metadata/annotations/${escapePointer(OPERATION_ANNOTATION)}`;
-    await this.guardedNodePatch(node.name, node.uid, node.resourceVersion, fresh => {
+  async writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<WriteVersions | void> {
+    // The record and, when given, the rollback tally, in one patch (a crash cannot split them).
+    const wanted: Array<[string, string | undefined]> = [
+      [OPERATION_ANNOTATION, record === undefined ? undefined : encodeOperationRecord(record)],
+    ];
+    if (rollbacks !== undefined) {
+      wanted.push([
+        ROLLBACK_TALLY_ANNOTATION,
+        rollbacks === null ? undefined : encodeRollbackTally(rollbacks),
+      ]);
+    }
+    return this.guardedNodePatch(node.name, node.uid, node.resourceVersion, fresh => {
       const annotations = fresh.metadata?.annotations;
-      if (record === undefined) {
-        return annotations?.[OPERATION_ANNOTATION] === undefined ? [] : [{ op: 'remove', path }];
+      const ops: JsonPatchOp[] = [];
+      const added: Record<string, string> = {};
+      for (const [key, value] of wanted) {
+        const path = `/metadata/annotations/${escapePointer(key)}`;
+        if (value === undefined) {
+          if (annotations?.[key] !== undefined) ops.push({ op: 'remove', path });
+        } else if (annotations === undefined) {
+          added[key] = value;
+        } else {
+          ops.push({ op: 'add', path, value });
+        }
       }
-      const value = encodeOperationRecord(record);
-      if (annotations === undefined) {
-        return [
-          { op: 'add', path: '/metadata/annotations', value: { [OPERATION_ANNOTATION]: value } },
-        ];
+      if (Object.keys(added).length > 0) {
+        ops.unshift({ op: 'add', path: '/metadata/annotations', value: added });
       }
-      return [{ op: 'add', path, value }];
+      return ops;
     });
   }
 
@@ -318,9 +351,13 @@ export class KubernetesAdapter
    * @throws StaleObjectError when the node was replaced; the API error when the patch fails (a
    *   409/422 when the node changed between the read and the patch).
    */
-  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+  async setUnschedulable(
+    nodeName: string,
+    nodeUid: string,
+    unschedulable: boolean,
+  ): Promise<WriteVersions | void> {
     const marker = `/metadata/annotations/${escapePointer(CORDON_ANNOTATION)}`;
-    await this.guardedNodePatch(nodeName, nodeUid, undefined, fresh => {
+    return this.guardedNodePatch(nodeName, nodeUid, undefined, fresh => {
       const annotations = fresh.metadata?.annotations;
       const foreignCordon =
         fresh.spec?.unschedulable === true && annotations?.[CORDON_ANNOTATION] === undefined;

@@ -26,6 +26,7 @@
  *   at the next tick, and follow-up passes after a pass that acted run within the tick, up to one a
  *   second (see `act`).
  */
+import type { RollbackTally } from '../../controller/rollback-loop';
 import type { ControllerConfig } from '../../controller/config';
 import { DemandHistory, forecastZone, type ZoneForecast } from '../../controller/forecast';
 import { FORECAST_STEP_SECONDS } from '../../controller/forecast-history';
@@ -57,6 +58,8 @@ export class ControllerStrategy implements DynamicStrategy {
   private memory: Memory = INITIAL_MEMORY;
   /** Operation records, stored "on" the node they are about (by node name). */
   private readonly records = new Map<string, OperationRecord>();
+  /** Each node's rollback tally (controller/rollback-loop.ts), kept beside its record. */
+  private readonly tallies = new Map<string, RollbackTally>();
   private readonly counts: Record<string, number> = {};
   private nextOperation = 1;
   private readonly intervalMs: number;
@@ -161,6 +164,7 @@ export class ControllerStrategy implements DynamicStrategy {
         instanceId: node.instanceId,
         createdAtMs: node.launchedAtMs,
         operation: this.records.get(node.name),
+        ...(this.tallies.has(node.name) ? { rollbacks: this.tallies.get(node.name) } : {}),
       })),
       brokers: cluster.brokers.map(broker => ({
         podName: broker.podName,
@@ -295,7 +299,12 @@ export class ControllerStrategy implements DynamicStrategy {
     if (!writes.gated.every(write => this.allowed(observed, write))) return false;
     for (const write of writes.order) {
       if (write.kind === 'effect') this.perform(write.effect);
-      else this.writeRecord(node.name, write.record);
+      else {
+        this.writeRecord(node.name, write.record);
+        // The rollback tally goes with the record, as in `ClusterWriter.writeOperation`.
+        if (write.rollbacks === null) this.tallies.delete(node.name);
+        else if (write.rollbacks !== undefined) this.tallies.set(node.name, write.rollbacks);
+      }
     }
     return true;
   }

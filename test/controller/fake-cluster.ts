@@ -6,7 +6,8 @@
 import type { ControllerConfig } from '../../controller/config';
 import type { Observed, ObservedBroker, ObservedGroup, ObservedNode } from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
-import type { ClusterWriter, GroupWriter, Leadership } from '../../controller/ports';
+import type { ClusterWriter, GroupWriter, Leadership, WriteVersions } from '../../controller/ports';
+import type { RollbackTally } from '../../controller/rollback-loop';
 import { NOW_MS, healthyCluster } from './fixtures';
 
 export class CrashError extends Error {}
@@ -112,24 +113,52 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     );
   }
 
-  async writeOperation(node: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+  async writeOperation(
+    node: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<WriteVersions | void> {
     const current = this.nodes.find(each => each.name === node.name);
     if (current === undefined || current.uid !== node.uid) throw new ConflictError('node replaced');
     if (current.resourceVersion !== node.resourceVersion) throw new ConflictError('node changed');
-    this.write(`record ${node.name} ${record?.phase ?? 'clear'}`, () =>
-      this.updateNode(node.name, each => ({ ...each, operation: record })),
+    return this.versioned(node.name, () =>
+      this.write(`record ${node.name} ${record?.phase ?? 'clear'}`, () =>
+        this.updateNode(node.name, each => {
+          const { rollbacks: before, ...rest } = each;
+          const tally = rollbacks === undefined ? before : (rollbacks ?? undefined);
+          return {
+            ...rest,
+            operation: record,
+            ...(tally === undefined ? {} : { rollbacks: tally }),
+          };
+        }),
+      ),
     );
   }
 
-  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+  /** Runs a write of node `name` and answers its resource versions before and after, as the API. */
+  private versioned(name: string, write: () => void): WriteVersions {
+    const before = this.nodes.find(each => each.name === name)?.resourceVersion ?? '';
+    write();
+    const after = this.nodes.find(each => each.name === name)?.resourceVersion ?? '';
+    return { before, after };
+  }
+
+  async setUnschedulable(
+    nodeName: string,
+    nodeUid: string,
+    unschedulable: boolean,
+  ): Promise<WriteVersions | void> {
     const current = this.nodes.find(each => each.name === nodeName);
     if (current === undefined || current.uid !== nodeUid) throw new ConflictError('node replaced');
-    this.write(`${unschedulable ? 'cordon' : 'uncordon'} ${nodeName}`, () =>
-      this.updateNode(nodeName, each => ({
-        ...each,
-        unschedulable,
-        cordonedByController: unschedulable,
-      })),
+    return this.versioned(nodeName, () =>
+      this.write(`${unschedulable ? 'cordon' : 'uncordon'} ${nodeName}`, () =>
+        this.updateNode(nodeName, each => ({
+          ...each,
+          unschedulable,
+          cordonedByController: unschedulable,
+        })),
+      ),
     );
   }
 

@@ -24,6 +24,7 @@ import type { OperationRecord } from '../../controller/operation-record';
 import { Reconciler } from '../../controller/reconciler';
 import { stepWrites } from '../../controller/step-writes';
 import { CrashError, FakeCluster } from './fake-cluster';
+import type { WriteVersions } from '../../controller/ports';
 import { reconcilerOn } from './fake-reconciler';
 import {
   NOW_MS,
@@ -257,7 +258,7 @@ class CheckedCluster extends FakeCluster {
     nodeName: string,
     nodeUid: string,
     unschedulable: boolean,
-  ): Promise<void> {
+  ): Promise<WriteVersions | void> {
     if (!unschedulable) {
       const instanceId = this.nodes.find(node => node.name === nodeName)?.instanceId;
       const instance = this.groups
