@@ -8,6 +8,7 @@ import {
   AUTOSCALER_BLOCKED,
   AUTOSCALER_CURRENT_MOVE_AGE,
   AUTOSCALER_NODES_HELD_CORDONED,
+  AUTOSCALER_ROLLBACK_LOOP_HELD,
   CERTIFICATE_EXPIRY,
   DEPLOYMENT_AVAILABLE_REPLICAS,
   OFFLINE_PARTITIONS,
@@ -196,6 +197,20 @@ export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
         description:
           "{{ $value }} node(s) carry the controller's cordon without an operation record, and it will not uncordon them (instance detached or in no group, leaving, or node NotReady). The NodeHeldCordoned Events name them.",
         runbook: RUNBOOKS.nodeHeldCordoned,
+      }),
+      rule(spec, {
+        alert: 'KafkaAutoscalerRollbackLoop',
+        // The breaker has already seen rollbackLoopLimit deadline rollbacks in a row; it lifts on
+        // its own after a growing backoff, so this names the zone while it holds, whatever other
+        // hold the pass reports first.
+        expr: `max by (zone, kind) (${AUTOSCALER_ROLLBACK_LOOP_HELD}{${controller}}) > 0`,
+        for: '5m',
+        severity: 'warning',
+        summary:
+          'The Kafka autoscaler stopped starting {{ $labels.kind }} operations in zone {{ $labels.zone }} after repeated rollbacks',
+        description:
+          'Several operations in a row ran past their deadline and were rolled back for a cause the controller cannot see. The node annotation kafka.platform/autoscaler-rollbacks and the rollback-loop hold detail name the node and the last cause.',
+        runbook: RUNBOOKS.autoscalerBlocked,
       }),
       rule(spec, {
         alert: 'KafkaAutoscalerBlocked',

@@ -42,6 +42,12 @@ export const AUTOSCALER_OPERATIONS_ABANDONED = 'kafka_autoscaler_operations_aban
  * leaving, node NotReady): each needs an operator. Set by the leader; 0 on the other replicas.
  */
 export const AUTOSCALER_NODES_HELD_CORDONED = 'kafka_autoscaler_nodes_held_cordoned';
+/**
+ * Gauge by zone and kind (`respread`, `remove-node`): 1 while the controller's rollback loop
+ * breaker withholds that kind of operation in the zone (`rollback-loop`: several in a row were
+ * rolled back at their deadline), 0 otherwise. Set by the leader.
+ */
+export const AUTOSCALER_ROLLBACK_LOOP_HELD = 'kafka_autoscaler_rollback_loop_held';
 /** Gauge: 1 on the replica holding the lease; dashboards keep only the leader's series. */
 export const AUTOSCALER_LEADER = 'kafka_autoscaler_leader';
 /**

@@ -47,6 +47,7 @@ describe('MonitoringChart', () => {
         'KafkaBrokerMoveStuck',
         'KafkaNodeHeldCordoned',
         'KafkaAutoscalerBlocked',
+        'KafkaAutoscalerRollbackLoop',
       ]),
     );
   });
@@ -82,5 +83,6 @@ describe('MonitoringChart', () => {
     const names = alerts(synth({ autoscaling: { mode: 'target-tracking' } })).map(a => a.alert);
     expect(names).not.toContain('KafkaAutoscalerBlocked');
     expect(names).not.toContain('KafkaNodeHeldCordoned');
+    expect(names).not.toContain('KafkaAutoscalerRollbackLoop');
   });
 });

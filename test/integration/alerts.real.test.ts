@@ -21,6 +21,7 @@ import {
   AUTOSCALER_BLOCKED,
   AUTOSCALER_CURRENT_MOVE_AGE,
   AUTOSCALER_NODES_HELD_CORDONED,
+  AUTOSCALER_ROLLBACK_LOOP_HELD,
   CERTIFICATE_EXPIRY,
   DEPLOYMENT_AVAILABLE_REPLICAS,
   POD_READY,
@@ -253,6 +254,36 @@ describe('alerting rules against promtool', () => {
         firingLabels: {},
         healthy: [
           { name: AUTOSCALER_NODES_HELD_CORDONED, labels: autoscaler, values: constant(0) },
+        ],
+        evalTime: '30m',
+        value: '1',
+      },
+      KafkaAutoscalerRollbackLoop: {
+        // The leader holds remove-node operations in zone a; a former leader's series reads 0.
+        firing: [
+          {
+            name: AUTOSCALER_ROLLBACK_LOOP_HELD,
+            labels: { ...autoscaler, zone: 'us-east-1a', kind: 'remove-node' },
+            values: constant(1),
+          },
+          {
+            name: AUTOSCALER_ROLLBACK_LOOP_HELD,
+            labels: {
+              ...autoscaler,
+              pod: 'kafka-autoscaler-1',
+              zone: 'us-east-1a',
+              kind: 'remove-node',
+            },
+            values: constant(0),
+          },
+        ],
+        firingLabels: { zone: 'us-east-1a', kind: 'remove-node' },
+        healthy: [
+          {
+            name: AUTOSCALER_ROLLBACK_LOOP_HELD,
+            labels: { ...autoscaler, zone: 'us-east-1a', kind: 'remove-node' },
+            values: constant(0),
+          },
         ],
         evalTime: '30m',
         value: '1',
