@@ -349,8 +349,6 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       'log.cleaner.enable',
       'remote.log.storage.system.enable',
       'delete.topic.enable',
-      // Its floor (1 MiB) is below the default message.max.bytes; request-size.ts owns the pair.
-      'log.segment.bytes',
     ]);
     const checked: string[] = [];
     for (const [key, facts] of Object.entries(KAFKA_BROKER_KEYS)) {
@@ -374,6 +372,10 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       checked.push(key);
     }
     expect(checked.length).toBeGreaterThan(150);
+    // At its 1 MiB floor it sits under the default message.max.bytes, which request-size.ts only
+    // warns about (no producer with default settings sends a batch that large), so the sweep
+    // covers it like any other key.
+    expect(checked).toContain('log.segment.bytes');
   });
 
   it('throws when a documented key has a value outside its range', () => {
