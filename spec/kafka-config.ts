@@ -29,6 +29,7 @@ import { KAFKA_4_BROKER_KEY_NAMES } from './kafka-broker-key-names';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
 import { clientKeyInBrokerConfig } from './kafka-client-keys';
+import { tlsConfigIssues } from './kafka-tls';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -1024,6 +1025,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...brokerSwitchIssues(mapPath, config),
     ...brokerOrderingIssues(mapPath, config),
     ...groupListIssues(mapPath, config),
+    ...tlsConfigIssues(mapPath, config),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||

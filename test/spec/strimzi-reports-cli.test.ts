@@ -31,6 +31,8 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    inter.broker.protocol.version: "3.9"',
         '    create.topic.policy.class.name: com.example.Policy',
         '    group.consumer.session.timeout.ms: 30000',
+        '    ssl.enabled.protocols: TLSv1.2',
+        '    ssl.cipher.suites: TLS_AES_128_GCM_SHA256',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         'nodes:',
@@ -50,6 +52,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["create.topic.policy.class.name"]: "com.example.Policy" names a plugin class',
       'kafka.config["group.consumer.session.timeout.ms"]: group.consumer.min.session.timeout.ms (default 45000)',
       'kafka.storage.sizeGi: 50 GiB on each of 3 brokers is 150 GiB',
+      'kafka.config["ssl.cipher.suites"]: "TLS_AES_128_GCM_SHA256" has no cipher suite for the protocols the broker can negotiate (TLSv1.2)',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
