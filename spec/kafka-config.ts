@@ -30,6 +30,7 @@ import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
 import { clientKeyInBrokerConfig } from './kafka-client-keys';
 import { tlsConfigIssues } from './kafka-tls';
+import { listenerBaseKey, listenerKeyIssues } from './kafka-listeners';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -1026,12 +1027,15 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...brokerOrderingIssues(mapPath, config),
     ...groupListIssues(mapPath, config),
     ...tlsConfigIssues(mapPath, config),
+    ...listenerKeyIssues(spec, key => forbiddenBrokerKey(key) === undefined),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||
       removedInKafka4(key) !== undefined
         ? undefined
-        : (brokerValueRule(key) ??
+        : (brokerValueRule(
+            STRIMZI_LISTENER_PREFIX_EXCEPTION.test(key) ? (listenerBaseKey(key) ?? key) : key,
+          ) ??
           (isBooleanKey(key) ? { type: 'boolean' } : undefined) ??
           (isWholeNumberKey(key) ? { type: 'long' } : undefined)),
     ),

@@ -4,11 +4,15 @@
  * fast-check property over the whole class.
  */
 import fc from 'fast-check';
-import { type PlatformSpecInput } from '../../spec';
+import { parseSpec, type PlatformSpecInput } from '../../spec';
+import { derivePlatform } from '../../spec/derive';
+import { clusterListeners } from '../../spec/kafka-listeners';
 import { TLS13_CIPHER_SUITES } from '../../spec/kafka-tls';
-import { kafkaConfigProblems, specInput } from '../util/specs';
+import { listeners } from '../../charts/kafka/kafka-spec';
+import { kafkaConfigProblems, specInput, specProblems } from '../util/specs';
 
 type Config = Record<string, string | number | boolean>;
+type ExternalInput = NonNullable<PlatformSpecInput['kafka']['external']>;
 
 /** The problems about the TLS keys only. */
 function tlsProblems(config: Config): string[] {
@@ -151,5 +155,128 @@ describe('class: broker TLS settings that leave the broker no handshake with its
         'ssl.secure.random.implementation': 'SHA1PRNG',
       }),
     ).toEqual([]);
+  });
+});
+
+describe('class: a listener-prefixed key Kafka never reads on this cluster', () => {
+  function problemsWith(config: Config, external: Partial<ExternalInput> = {}): string[] {
+    const base = specInput(3, 1);
+    return specProblems({
+      ...base,
+      kafka: { ...base.kafka, config, external: { ...base.kafka.external, ...external } },
+    }).filter(problem => problem.startsWith('kafka.config["listener.name.'));
+  }
+
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/12859: Strimzi names a listener
+  // <name>-<port> in the broker configuration (INTERNAL-9094, REPLICATION-9091), so a prefix with
+  // the listener's name alone, as the Kafka resource spells it, matches no listener.
+  it('throws when the prefix names the listener without its port (strimzi#12859)', () => {
+    expect(problemsWith({ 'listener.name.external.max.connections': 500 })).toEqual([
+      'kafka.config["listener.name.external.max.connections"]: 500 does nothing: Kafka applies listener.name.<listener>. settings only to the listener of that name, and Strimzi names each listener <name>-<port> (strimzi-kafka-operator#12859) and this cluster has no listener "external"; its listeners are tls-9093 (internal clients, TLS certificates), external-9094 (external clients, SCRAM), replication-9091 (Strimzi\'s, brokers and the operator), controlplane-9090 (Strimzi\'s, KRaft controllers). Write "listener.name.external-9094.max.connections"',
+    ]);
+  });
+
+  it('throws for the external listener while kafka.external is off', () => {
+    expect(
+      problemsWith(
+        { 'listener.name.external-9094.max.connection.creation.rate': 10 },
+        { enabled: false, allowedCidrs: [] },
+      ),
+    ).toEqual([
+      'kafka.config["listener.name.external-9094.max.connection.creation.rate"]: 10 does nothing: Kafka applies listener.name.<listener>. settings only to the listener of that name, and kafka.external.enabled is false, so the cluster has no external-9094 listener; its listeners are tls-9093 (internal clients, TLS certificates), replication-9091 (Strimzi\'s, brokers and the operator), controlplane-9090 (Strimzi\'s, KRaft controllers). Remove it, or set it broker-wide without the prefix',
+    ]);
+  });
+
+  it('throws for a per-address limit per listener, which Kafka applies broker-wide only', () => {
+    expect(problemsWith({ 'listener.name.tls-9093.max.connections.per.ip': 50 })).toEqual([
+      'kafka.config["listener.name.tls-9093.max.connections.per.ip"]: 50 does nothing: Kafka reads only max.connections, max.connection.creation.rate, connections.max.reauth.ms per listener, and limits connections per client address broker-wide; set kafka.config["max.connections.per.ip"] instead (it applies to every listener)',
+    ]);
+  });
+
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/5639 asked for per-listener
+  // re-authentication for SCRAM and OAuth listeners; a certificate listener has none.
+  it('throws for re-authentication on a listener without SASL (strimzi#5639)', () => {
+    expect(
+      problemsWith(
+        { 'listener.name.external-9094.connections.max.reauth.ms': 3600000 },
+        { authentication: 'tls' },
+      ),
+    ).toEqual([
+      'kafka.config["listener.name.external-9094.connections.max.reauth.ms"]: 3600000 does nothing: re-authentication (KIP-368) exists only for SASL connections, and external-9094 (external clients, TLS certificates) has none (strimzi-kafka-operator#5639); remove it',
+    ]);
+  });
+
+  it('throws when a per-listener limit is not a number the broker can read', () => {
+    expect(kafkaConfigProblems({ 'listener.name.tls-9093.max.connections': 'lots' })).toEqual([
+      'kafka.config["listener.name.tls-9093.max.connections"]: "lots" is not a whole number Kafka accepts; write a plain whole number of at least 0 (no unit, no decimals)',
+    ]);
+  });
+
+  it('names the listeners the Kafka resource renders, in its order', () => {
+    for (const enabled of [false, true]) {
+      const base = specInput(3, 1);
+      const spec = parseSpec({
+        ...base,
+        kafka: {
+          ...base.kafka,
+          external: enabled ? base.kafka.external : { enabled: false, allowedCidrs: [] },
+        },
+      }).spec;
+      const rendered = listeners(spec, derivePlatform(spec)).map(
+        listener => `${listener.name}-${listener.port}`,
+      );
+      expect(clusterListeners(spec).map(listener => listener.id)).toEqual([
+        ...rendered,
+        'replication-9091',
+        'controlplane-9090',
+      ]);
+    }
+  });
+
+  it('refuses exactly the keys of no listener, not read per listener, or re-authenticating without SASL', () => {
+    const NAMES = [
+      'tls-9093',
+      'external-9094',
+      'replication-9091',
+      'tls',
+      'external',
+      'plain-9092',
+    ];
+    const BASES = [
+      'max.connections',
+      'max.connection.creation.rate',
+      'connections.max.reauth.ms',
+      'max.connections.per.ip',
+      'max.connections.per.ip.overrides',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...NAMES),
+        fc.constantFrom(...BASES),
+        fc.boolean(),
+        fc.constantFrom<'tls' | 'scram-sha-512'>('tls', 'scram-sha-512'),
+        (name, base, enabled, authentication) => {
+          const key = `listener.name.${name}.${base}`;
+          const value = base.endsWith('overrides') ? '10.0.0.1:5' : 100;
+          const external = enabled
+            ? { enabled, authentication }
+            : { enabled, authentication, allowedCidrs: [] };
+          const problems = problemsWith({ [key]: value }, external);
+          const listenerExists =
+            ['tls-9093', 'replication-9091'].includes(name) ||
+            (name === 'external-9094' && enabled);
+          const readPerListener = !base.startsWith('max.connections.per.ip');
+          const sasl = name === 'external-9094' && authentication === 'scram-sha-512';
+          const fine =
+            listenerExists && readPerListener && (base !== 'connections.max.reauth.ms' || sasl);
+          expect(problems.length).toBe(fine ? 0 : 1);
+          for (const problem of problems) {
+            expect(problem).toContain(`${JSON.stringify(value)} does nothing`);
+            expect(problem).toMatch(/([Rr]emove it|[Ww]rite "|set kafka\.config)/);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -33,6 +33,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    group.consumer.session.timeout.ms: 30000',
         '    ssl.enabled.protocols: TLSv1.2',
         '    ssl.cipher.suites: TLS_AES_128_GCM_SHA256',
+        '    listener.name.external.max.connections: 500',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         'nodes:',
@@ -53,6 +54,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["group.consumer.session.timeout.ms"]: group.consumer.min.session.timeout.ms (default 45000)',
       'kafka.storage.sizeGi: 50 GiB on each of 3 brokers is 150 GiB',
       'kafka.config["ssl.cipher.suites"]: "TLS_AES_128_GCM_SHA256" has no cipher suite for the protocols the broker can negotiate (TLSv1.2)',
+      'kafka.config["listener.name.external.max.connections"]: 500 does nothing',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
