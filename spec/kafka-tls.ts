@@ -37,6 +37,7 @@
  *   random sources `NativePRNG`, `NativePRNGBlocking`, `NativePRNGNonBlocking`, `SHA1PRNG`, `DRBG`.
  */
 import { showValue, type SpecIssue } from './errors';
+import { javaTrim } from './java-trim';
 
 type ConfigValue = string | number | boolean;
 
@@ -77,11 +78,11 @@ const SECURE_RANDOM_ALGORITHMS: readonly string[] = [
 const STOPS =
   'so every broker stops at start (Kafka tests a TLS handshake with these settings before it listens) and the replication listener, which uses them too, never connects (strimzi-kafka-operator#2655)';
 
-/** Comma-separated items, trimmed, empty ones dropped (Kafka's LIST parsing). */
+/** Comma-separated items, trimmed as Java trims, empty ones dropped (Kafka's LIST parsing). */
 function itemsOf(value: ConfigValue): string[] {
   return String(value)
     .split(',')
-    .map(item => item.trim())
+    .map(javaTrim)
     .filter(item => item !== '');
 }
 
@@ -129,7 +130,7 @@ export function tlsConfigIssues(
   }
 
   const contextValue = config['ssl.protocol'];
-  const context = contextValue === undefined ? 'TLSv1.3' : String(contextValue).trim();
+  const context = contextValue === undefined ? 'TLSv1.3' : javaTrim(String(contextValue));
   if (!CONTEXT_PROTOCOLS.some(name => name.toLowerCase() === context.toLowerCase())) {
     push(
       'ssl.protocol',
@@ -185,7 +186,7 @@ export function tlsConfigIssues(
 
   const randomValue = config['ssl.secure.random.implementation'];
   if (randomValue !== undefined) {
-    const random = String(randomValue).trim();
+    const random = javaTrim(String(randomValue));
     if (!SECURE_RANDOM_ALGORITHMS.some(name => name.toLowerCase() === random.toLowerCase())) {
       push(
         'ssl.secure.random.implementation',

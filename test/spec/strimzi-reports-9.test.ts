@@ -8,6 +8,7 @@ import { parseSpec, type PlatformSpecInput } from '../../spec';
 import { derivePlatform } from '../../spec/derive';
 import { clusterListeners } from '../../spec/kafka-listeners';
 import { TLS13_CIPHER_SUITES } from '../../spec/kafka-tls';
+import { THROTTLED_REPLICA_KEYS } from '../../spec/throttled-replicas';
 import { listeners } from '../../charts/kafka/kafka-spec';
 import { kafkaConfigProblems, specInput, specProblems } from '../util/specs';
 
@@ -273,6 +274,90 @@ describe('class: a listener-prefixed key Kafka never reads on this cluster', () 
           for (const problem of problems) {
             expect(problem).toContain(`${JSON.stringify(value)} does nothing`);
             expect(problem).toMatch(/([Rr]emove it|[Ww]rite "|set kafka\.config)/);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("class: a topic's throttled replica list Kafka refuses, or one that throttles nothing", () => {
+  function topicProblems(config: Config, brokersPerZone = 2): string[] {
+    const base = specInput(3, brokersPerZone);
+    return specProblems({
+      ...base,
+      kafka: { ...base.kafka, topics: [{ name: 'events', partitions: 12, config }] },
+    }).filter(problem => problem.includes('throttled.replicas'));
+  }
+
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/9972: Kafka's reassignment tooling
+  // writes these lists as partition:broker entries while it moves replicas, and the Topic Operator
+  // enforces the KafkaTopic's own. A list in another form is refused by Kafka.
+  it('throws when the list is not "*" or partition:broker entries (strimzi#9972)', () => {
+    expect(topicProblems({ 'leader.replication.throttled.replicas': '0-1000,1-2000' })).toEqual([
+      'kafka.topics[0].config["leader.replication.throttled.replicas"]: "0-1000,1-2000" has "0-1000", but Kafka takes only "*" or <partition>:<broker ID> entries separated by commas, and refuses the rest, so the Topic Operator cannot create or change the topic and its KafkaTopic stays NotReady; write for example "0:1000", or "*" for every replica',
+    ]);
+  });
+
+  it('throws when an entry names a broker outside the zone ID blocks, or a missing partition', () => {
+    expect(
+      topicProblems({
+        'follower.replication.throttled.replicas': '0:1,1:2',
+        'leader.replication.throttled.replicas': '12:1000',
+      }),
+    ).toEqual([
+      'kafka.topics[0].config["leader.replication.throttled.replicas"]: "12:1000" names partition 12 in "12:1000", but the topic has 12 partition(s), 0 to 11, so that entry throttles nothing (Kafka does not check it, and the Topic Operator keeps the list in force, strimzi-kafka-operator#9972); use partitions 0 to 11, or "*"',
+      'kafka.topics[0].config["follower.replication.throttled.replicas"]: "0:1,1:2" names broker 1 in "0:1", which is no broker of this cluster (its IDs are 1000-1001, 2000-2001, 3000-3001: the pool of the zone at position i is numbered from 1000 x (i + 1)), so that entry throttles nothing (Kafka does not check it, and the Topic Operator keeps the list in force, strimzi-kafka-operator#9972); use this cluster\'s broker IDs, or "*"',
+    ]);
+  });
+
+  it('accepts "*", an empty list and entries of real partitions and brokers', () => {
+    expect(
+      topicProblems({
+        'leader.replication.throttled.replicas': ' * ',
+        'follower.replication.throttled.replicas': '0:1000, 11:3001,',
+      }),
+    ).toEqual([]);
+    expect(topicProblems({ 'leader.replication.throttled.replicas': '' })).toEqual([]);
+  });
+
+  it('trims entries as Java does: a trailing U+2028 stays, and Kafka refuses the entry', () => {
+    expect(topicProblems({ 'leader.replication.throttled.replicas': '0:1000\u2028' })).toHaveLength(
+      1,
+    );
+    expect(tlsProblems({ 'ssl.enabled.protocols': 'TLSv1.3\u2028' })).toHaveLength(1);
+    expect(tlsProblems({ 'ssl.enabled.protocols': ' TLSv1.3\t' })).toEqual([]);
+  });
+
+  it('refuses exactly the lists with a malformed entry or an entry of no partition or broker', () => {
+    const entry = fc.oneof(
+      fc
+        .tuple(fc.nat(15), fc.constantFrom(0, 1, 999, 1000, 1001, 1002, 2000, 3001, 4000))
+        .map(([partition, broker]) => `${partition}:${broker}`),
+      fc.constantFrom('*', '0-1000', '0:', ':1000', 'a:1000', '0 : 1000', '0:1000:1'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(entry, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom<(typeof THROTTLED_REPLICA_KEYS)[number]>(...THROTTLED_REPLICA_KEYS),
+        (entries, key) => {
+          const value = entries.join(',');
+          const brokers = [1000, 1001, 2000, 2001, 3000, 3001];
+          const wellFormed =
+            (entries.length === 1 && entries[0] === '*') ||
+            entries.every(item => /^\d+:\d+$/.test(item));
+          const real =
+            entries[0] === '*' ||
+            entries.every(item => {
+              const [partition, broker] = item.split(':').map(Number);
+              return (partition ?? 99) < 12 && brokers.includes(broker ?? -1);
+            });
+          const problems = topicProblems({ [key]: value });
+          expect(problems).toHaveLength(wellFormed && real ? 0 : 1);
+          for (const problem of problems) {
+            expect(problem).toContain(`config[${JSON.stringify(key)}]: ${JSON.stringify(value)}`);
+            expect(problem).toMatch(/; (write|use) /);
           }
         },
       ),
