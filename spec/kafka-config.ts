@@ -30,7 +30,7 @@ import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
 import { clientKeyInBrokerConfig } from './kafka-client-keys';
 import { tlsConfigIssues } from './kafka-tls';
-import { listenerBaseKey, listenerKeyIssues } from './kafka-listeners';
+import { brokerConnectionLimitIssues, listenerBaseKey, listenerKeyIssues } from './kafka-listeners';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -1028,6 +1028,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...groupListIssues(mapPath, config),
     ...tlsConfigIssues(mapPath, config),
     ...listenerKeyIssues(spec, key => forbiddenBrokerKey(key) === undefined),
+    ...brokerConnectionLimitIssues(spec),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||

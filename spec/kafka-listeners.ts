@@ -19,6 +19,15 @@
  *   that authenticates with TLS client certificates has nothing to re-authenticate
  *   (strimzi/strimzi-kafka-operator#5639 asked for it per listener for SCRAM and OAuth).
  * Kafka logs nothing for such a key, so each of these settings silently does nothing.
+ * - A connection limit is a number of slots: at the limit a new connection waits for a free slot
+ *   (or, for the creation rate, for the quota window), and the client sees only timeouts. A
+ *   listener's own limit holds on every listener, the inter-broker and controller ones included;
+ *   the broker-wide `max.connections` and `max.connection.creation.rate` spare those two but hold
+ *   for every client listener (`connectionSlotAvailable` in Kafka's SocketServer, apache/kafka#12559,
+ *   which added the log lines because clients saw only connection timeouts; the 4.x broker
+ *   configuration table for the broker-wide keys). So a limit of 0 shuts a listener, or every
+ *   client listener, for good, and any limit on Strimzi's `replication-9091` and
+ *   `controlplane-9090` caps the connections replication, the KRaft quorum and the operator need.
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
@@ -46,6 +55,32 @@ const PER_LISTENER_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 const LISTENER_KEY = /^listener\.name\.([^.\s]+)\.(.+)$/;
+
+/** Strimzi's own listeners, which the spec never configures. */
+const STRIMZI_LISTENERS: readonly string[] = ['replication-9091', 'controlplane-9090'];
+
+/** Broker-wide connection limits that also hold for every client listener. */
+const BROKER_WIDE_LIMITS = ['max.connections', 'max.connection.creation.rate'] as const;
+
+/** A value Kafka reads as the number 0. */
+function isZero(value: string | number | boolean | undefined): boolean {
+  return value !== undefined && typeof value !== 'boolean' && /^\s*[+-]?0+\s*$/.test(String(value));
+}
+
+/**
+ * Broker-wide connection limits of 0 (`max.connections`, `max.connection.creation.rate`): every
+ * client listener is shut, only inter-broker and controller connections pass.
+ */
+export function brokerConnectionLimitIssues(spec: PlatformSpec): SpecIssue[] {
+  const clients = clusterListeners(spec)
+    .filter(listener => !STRIMZI_LISTENERS.includes(listener.id))
+    .map(listener => listener.id)
+    .join(', ');
+  return BROKER_WIDE_LIMITS.filter(key => isZero(spec.kafka.config[key])).map(key => ({
+    path: `kafka.config[${JSON.stringify(key)}]`,
+    message: `${showValue(spec.kafka.config[key])} shuts every client listener (${clients}) for good: Kafka spares only its inter-broker and controller listeners from the broker-wide limit, so every client connection waits for a slot that never comes and sees only timeouts (apache/kafka#12559); use a positive limit sized for your clients, or remove it`,
+  }));
+}
 
 /** Every listener of the cluster this spec describes, in the order the Kafka resource lists them. */
 export function clusterListeners(spec: PlatformSpec): ListenerFacts[] {
@@ -112,6 +147,23 @@ export function listenerKeyIssues(
       issues.push({
         path,
         message: `${value} does nothing: Kafka reads only ${[...PER_LISTENER_KEYS].join(', ')} per listener${broker ? ', and limits connections per client address broker-wide' : ''}; ${broker ? `set kafka.config["${base}"] instead (it applies to every listener)` : 'remove it'}`,
+      });
+      continue;
+    }
+    if (base !== 'connections.max.reauth.ms' && STRIMZI_LISTENERS.includes(listener.id)) {
+      issues.push({
+        path,
+        message: `${value} limits ${listener.id}, Strimzi's own listener (${listener.what}), which replication, the KRaft quorum and the operator need; a connection over the limit waits with no log line (apache/kafka#12559) and the brokers fall out of sync or the operator loses them; remove it, and limit the client listeners (${listeners
+          .filter(candidate => !STRIMZI_LISTENERS.includes(candidate.id))
+          .map(candidate => `listener.name.${candidate.id}.`)
+          .join(', ')}) instead`,
+      });
+      continue;
+    }
+    if (base !== 'connections.max.reauth.ms' && isZero(spec.kafka.config[key])) {
+      issues.push({
+        path,
+        message: `${value} shuts ${listener.id} (${listener.what}) for good: every new connection waits for a slot or a quota window that never comes, and clients see only timeouts (apache/kafka#12559); use a positive limit, or remove it`,
       });
       continue;
     }

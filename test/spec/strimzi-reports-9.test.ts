@@ -234,7 +234,7 @@ describe('class: a listener-prefixed key Kafka never reads on this cluster', () 
     }
   });
 
-  it('refuses exactly the keys of no listener, not read per listener, or re-authenticating without SASL', () => {
+  it("refuses exactly the keys of no listener, not read per listener, re-authenticating without SASL, limiting Strimzi's listeners or shutting one", () => {
     const NAMES = [
       'tls-9093',
       'external-9094',
@@ -256,9 +256,10 @@ describe('class: a listener-prefixed key Kafka never reads on this cluster', () 
         fc.constantFrom(...BASES),
         fc.boolean(),
         fc.constantFrom<'tls' | 'scram-sha-512'>('tls', 'scram-sha-512'),
-        (name, base, enabled, authentication) => {
+        fc.constantFrom(0, 100),
+        (name, base, enabled, authentication, limit) => {
           const key = `listener.name.${name}.${base}`;
-          const value = base.endsWith('overrides') ? '10.0.0.1:5' : 100;
+          const value = base.endsWith('overrides') ? '10.0.0.1:5' : limit;
           const external = enabled
             ? { enabled, authentication }
             : { enabled, authentication, allowedCidrs: [] };
@@ -269,10 +270,14 @@ describe('class: a listener-prefixed key Kafka never reads on this cluster', () 
           const readPerListener = !base.startsWith('max.connections.per.ip');
           const sasl = name === 'external-9094' && authentication === 'scram-sha-512';
           const fine =
-            listenerExists && readPerListener && (base !== 'connections.max.reauth.ms' || sasl);
+            listenerExists &&
+            readPerListener &&
+            (base === 'connections.max.reauth.ms'
+              ? sasl
+              : name !== 'replication-9091' && limit > 0);
           expect(problems.length).toBe(fine ? 0 : 1);
           for (const problem of problems) {
-            expect(problem).toContain(`${JSON.stringify(value)} does nothing`);
+            expect(problem).toContain(`${key}"]: ${JSON.stringify(value)} `);
             expect(problem).toMatch(/([Rr]emove it|[Ww]rite "|set kafka\.config)/);
           }
         },
@@ -362,6 +367,59 @@ describe("class: a topic's throttled replica list Kafka refuses, or one that thr
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('class: a connection limit that shuts clients or Strimzi out', () => {
+  // https://github.com/apache/kafka/pull/12559: at a connection limit a new connection waits for a
+  // slot, and clients saw only connection timeouts (the PR added the broker's log lines). A
+  // listener's own limit holds for the inter-broker and controller listeners too; the broker-wide
+  // one spares them and holds for every client listener.
+  it('throws when the broker-wide limit is 0 (apache/kafka#12559)', () => {
+    expect(
+      kafkaConfigProblems({ 'max.connections': 0, 'max.connection.creation.rate': '0' }),
+    ).toEqual([
+      'kafka.config["max.connections"]: 0 shuts every client listener (tls-9093, external-9094) for good: Kafka spares only its inter-broker and controller listeners from the broker-wide limit, so every client connection waits for a slot that never comes and sees only timeouts (apache/kafka#12559); use a positive limit sized for your clients, or remove it',
+      'kafka.config["max.connection.creation.rate"]: "0" shuts every client listener (tls-9093, external-9094) for good: Kafka spares only its inter-broker and controller listeners from the broker-wide limit, so every client connection waits for a slot that never comes and sees only timeouts (apache/kafka#12559); use a positive limit sized for your clients, or remove it',
+    ]);
+  });
+
+  it("throws for a limit on Strimzi's replication listener, and for 0 on a client listener", () => {
+    expect(
+      kafkaConfigProblems({
+        'listener.name.replication-9091.max.connections': 50,
+        'listener.name.tls-9093.max.connections': 0,
+      }),
+    ).toEqual([
+      'kafka.config["listener.name.replication-9091.max.connections"]: 50 limits replication-9091, Strimzi\'s own listener (Strimzi\'s, brokers and the operator), which replication, the KRaft quorum and the operator need; a connection over the limit waits with no log line (apache/kafka#12559) and the brokers fall out of sync or the operator loses them; remove it, and limit the client listeners (listener.name.tls-9093., listener.name.external-9094.) instead',
+      'kafka.config["listener.name.tls-9093.max.connections"]: 0 shuts tls-9093 (internal clients, TLS certificates) for good: every new connection waits for a slot or a quota window that never comes, and clients see only timeouts (apache/kafka#12559); use a positive limit, or remove it',
+    ]);
+  });
+
+  it('refuses exactly the broker-wide limits of 0, and accepts any positive one', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('max.connections', 'max.connection.creation.rate'),
+        fc.oneof(
+          fc.constant(0),
+          fc.constant('0'),
+          fc.constant(' 00 '),
+          fc.integer({ min: 1, max: 100000 }),
+        ),
+        (key, value) => {
+          const problems = kafkaConfigProblems({ [key]: value });
+          const zero = Number(String(value).trim()) === 0;
+          expect(problems).toHaveLength(zero ? 1 : 0);
+          for (const problem of problems) {
+            expect(problem).toContain(
+              `kafka.config[${JSON.stringify(key)}]: ${JSON.stringify(value)} shuts`,
+            );
+            expect(problem).toContain('; use a positive limit');
+          }
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

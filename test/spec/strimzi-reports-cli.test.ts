@@ -34,6 +34,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    ssl.enabled.protocols: TLSv1.2',
         '    ssl.cipher.suites: TLS_AES_128_GCM_SHA256',
         '    listener.name.external.max.connections: 500',
+        '    max.connections: 0',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
@@ -56,6 +57,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.storage.sizeGi: 50 GiB on each of 3 brokers is 150 GiB',
       'kafka.config["ssl.cipher.suites"]: "TLS_AES_128_GCM_SHA256" has no cipher suite for the protocols the broker can negotiate (TLSv1.2)',
       'kafka.config["listener.name.external.max.connections"]: 500 does nothing',
+      'kafka.config["max.connections"]: 0 shuts every client listener',
       'kafka.topics[1].config["leader.replication.throttled.replicas"]: "0-1000" has "0-1000", but Kafka takes only',
       'Nothing was written.',
     ]) {
