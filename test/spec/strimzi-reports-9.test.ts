@@ -423,3 +423,44 @@ describe('class: a connection limit that shuts clients or Strimzi out', () => {
     );
   });
 });
+
+describe('class: a ZooKeeper key Kafka 4 no longer reads', () => {
+  // https://github.com/strimzi/strimzi-kafka-operator/issues/1954: Strimzi lets
+  // zookeeper.connection.timeout.ms through its forbidden zookeeper.connect prefix, for ZooKeeper
+  // clusters. Kafka 4 runs KRaft only (KIP-833, Strimzi proposal 058), so it, like every other
+  // zookeeper. key, does nothing; the spec only warned about the key as unknown.
+  it('throws when kafka.config keeps zookeeper.connection.timeout.ms (strimzi#1954)', () => {
+    expect(kafkaConfigProblems({ 'zookeeper.connection.timeout.ms': 18000 })).toEqual([
+      'kafka.config["zookeeper.connection.timeout.ms"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 runs KRaft only, without ZooKeeper (the KRaft quorum has its own timeouts, controller.quorum.election.timeout.ms and controller.quorum.fetch.timeout.ms)',
+    ]);
+  });
+
+  it('reports every zookeeper. key exactly once, as Strimzi-reserved or as removed', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'connect',
+          'connection.timeout.ms',
+          'session.timeout.ms',
+          'max.in.flight.requests',
+          'ssl.client.enable',
+          'set.acl',
+          'metadata.migration.enable',
+          'sync.time.ms',
+        ),
+        suffix => {
+          const key = `zookeeper.${suffix}`;
+          const problems = kafkaConfigProblems({ [key]: 1 });
+          expect(problems).toHaveLength(1);
+          expect(problems[0]).toMatch(
+            new RegExp(
+              `^kafka\\.config\\["${key.replace(/\./g, '\\.')}"\\]: (is reserved by Strimzi|was removed from Kafka 4)`,
+            ),
+          );
+          expect(problems[0]).toContain('; use ');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -35,6 +35,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    ssl.cipher.suites: TLS_AES_128_GCM_SHA256',
         '    listener.name.external.max.connections: 500',
         '    max.connections: 0',
+        '    zookeeper.connection.timeout.ms: 18000',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
@@ -58,6 +59,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["ssl.cipher.suites"]: "TLS_AES_128_GCM_SHA256" has no cipher suite for the protocols the broker can negotiate (TLSv1.2)',
       'kafka.config["listener.name.external.max.connections"]: 500 does nothing',
       'kafka.config["max.connections"]: 0 shuts every client listener',
+      'kafka.config["zookeeper.connection.timeout.ms"]: was removed from Kafka 4',
       'kafka.topics[1].config["leader.replication.throttled.replicas"]: "0-1000" has "0-1000", but Kafka takes only',
       'Nothing was written.',
     ]) {
