@@ -29,6 +29,8 @@ import { KAFKA_4_BROKER_KEY_NAMES } from './kafka-broker-key-names';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
 import { clientKeyInBrokerConfig } from './kafka-client-keys';
+import { tlsConfigIssues } from './kafka-tls';
+import { brokerConnectionLimitIssues, listenerBaseKey, listenerKeyIssues } from './kafka-listeners';
 import type { PlatformSpec, TopicSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -160,7 +162,12 @@ const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
  *   apache/kafka#18267);
  * - `log.message.timestamp.difference.max.ms` / `message.timestamp.difference.max.ms`: removed in
  *   4.0 in favour of the before/after pair (KIP-937, apache/kafka#17928);
- * - `offsets.commit.required.acks`: removed in 4.0 (KIP-1041, apache/kafka#17446).
+ * - `offsets.commit.required.acks`: removed in 4.0 (KIP-1041, apache/kafka#17446);
+ * - every `zookeeper.` key (`ZOOKEEPER_PREFIX`): Kafka 4.0 runs KRaft only (KIP-833, Strimzi
+ *   proposal 058), so the ZooKeeper client settings are gone. Strimzi still lets
+ *   `zookeeper.connection.timeout.ms` through (a ZooKeeper-era exception, strimzi-kafka-operator#1954)
+ *   and refuses the other `zookeeper.connect`-style prefixes itself; the rest were only an
+ *   unknown-key warning here.
  */
 const REMOVED_IN_KAFKA_4: Readonly<Record<string, string>> = {
   'inter.broker.protocol.version':
@@ -174,9 +181,16 @@ const REMOVED_IN_KAFKA_4: Readonly<Record<string, string>> = {
   'offsets.commit.required.acks': 'nothing: offset commits always wait for all in-sync replicas',
 };
 
+/** Prefix of the ZooKeeper client keys, all gone in Kafka 4 (see `REMOVED_IN_KAFKA_4`). */
+const ZOOKEEPER_PREFIX = 'zookeeper.';
+
 /** Why a key does nothing in Kafka 4 and what to use instead, or undefined when Kafka 4 reads it. */
 export function removedInKafka4(key: string): string | undefined {
-  const instead = REMOVED_IN_KAFKA_4[key];
+  const instead =
+    REMOVED_IN_KAFKA_4[key] ??
+    (key.startsWith(ZOOKEEPER_PREFIX)
+      ? 'nothing: Kafka 4 runs KRaft only, without ZooKeeper (the KRaft quorum has its own timeouts, controller.quorum.election.timeout.ms and controller.quorum.fetch.timeout.ms)'
+      : undefined);
   return instead === undefined
     ? undefined
     : `was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use ${instead}`;
@@ -566,7 +580,7 @@ export function misspeltBrokerKey(key: string): string | undefined {
     KAFKA_4_BROKER_KEY_NAMES_SET.has(key) ||
     TOPIC_CONFIG_KEYS.includes(key) ||
     STRIMZI_ALLOWED_EXTRA_KEYS.includes(key) ||
-    REMOVED_IN_KAFKA_4[key] !== undefined
+    removedInKafka4(key) !== undefined
   ) {
     return undefined;
   }
@@ -991,7 +1005,8 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     }
     const topicOnly = topicKeyInBrokerConfig(key);
     if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
-    const removed = removedInKafka4(key);
+    // A Strimzi-forbidden ZooKeeper key is reported once, as reserved.
+    const removed = forbidden === undefined ? removedInKafka4(key) : undefined;
     if (removed !== undefined) issues.push(issue(keyPath(mapPath, key), removed));
     // A key in the wrong case or with spaces is reported once, by keyFormIssues.
     const wellFormed = key === key.trim().toLowerCase() && !/\s/.test(key);
@@ -1024,12 +1039,17 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...brokerSwitchIssues(mapPath, config),
     ...brokerOrderingIssues(mapPath, config),
     ...groupListIssues(mapPath, config),
+    ...tlsConfigIssues(mapPath, config),
+    ...listenerKeyIssues(spec, key => forbiddenBrokerKey(key) === undefined),
+    ...brokerConnectionLimitIssues(spec),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||
       removedInKafka4(key) !== undefined
         ? undefined
-        : (brokerValueRule(key) ??
+        : (brokerValueRule(
+            STRIMZI_LISTENER_PREFIX_EXCEPTION.test(key) ? (listenerBaseKey(key) ?? key) : key,
+          ) ??
           (isBooleanKey(key) ? { type: 'boolean' } : undefined) ??
           (isWholeNumberKey(key) ? { type: 'long' } : undefined)),
     ),

@@ -26,6 +26,7 @@ import {
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
 import { retentionCapacityIssues } from './retention-capacity';
+import { throttledReplicaIssues } from './throttled-replicas';
 import { requestSizeIssues, segmentSizeIssues, segmentSizeWarnings } from './request-size';
 import { brokerHeapIssues, brokerHeapWarnings } from './broker-heap';
 import { volumeAttachmentIssue } from './volume-attachments';
@@ -1336,6 +1337,7 @@ const rules: readonly Rule[] = [
   brokerRules,
   replicationRules,
   topicRules,
+  throttledReplicaIssues,
   storageRules,
   externalRules,
   kafkaNodeRules,

@@ -1,5 +1,6 @@
 /** Builds the body of the Strimzi `Kafka` resource from the spec. Plain functions only. */
 import type { PlatformPlan } from '../../spec/derive';
+import { EXTERNAL_LISTENER, INTERNAL_LISTENER } from '../../spec/kafka-listeners';
 import type { PlatformSpec } from '../../spec/schema';
 import type { GenericKafkaListener, KafkaSpec, NetworkPolicyPeer } from '../strimzi/types';
 import {
@@ -81,7 +82,7 @@ export function externalListener(spec: PlatformSpec, plan: PlatformPlan): Generi
         perBrokerAnnotationsTemplate: nlbAnnotations(spec),
       };
   return {
-    name: 'external',
+    name: EXTERNAL_LISTENER.name,
     port: EXTERNAL_PORT,
     type: 'loadbalancer',
     tls: true,
@@ -97,7 +98,7 @@ export function externalListener(spec: PlatformSpec, plan: PlatformPlan): Generi
 /** Listeners: internal mTLS always; the per-broker NLB listener when enabled. */
 export function listeners(spec: PlatformSpec, plan: PlatformPlan): GenericKafkaListener[] {
   const internal: GenericKafkaListener = {
-    name: 'tls',
+    name: INTERNAL_LISTENER.name,
     port: INTERNAL_TLS_PORT,
     type: 'internal',
     tls: true,

@@ -1,4 +1,6 @@
 /** Label keys and values shared by the Kafka charts, the operations charts and the controller. */
+import { EXTERNAL_LISTENER, INTERNAL_LISTENER } from '../../spec/kafka-listeners';
+
 export const STRIMZI_CLUSTER_LABEL = 'strimzi.io/cluster';
 export const STRIMZI_POOL_LABEL = 'strimzi.io/pool-name';
 export const STRIMZI_BROKER_ROLE_LABEL = 'strimzi.io/broker-role';
@@ -14,6 +16,6 @@ export const CONTROLLER_POOL_NAME = 'controllers';
 /** StorageClass names. */
 export const BROKER_STORAGE_CLASS = 'kafka-broker-gp3';
 export const CONTROLLER_STORAGE_CLASS = 'kafka-controller-gp3';
-/** Listener ports. */
-export const INTERNAL_TLS_PORT = 9093;
-export const EXTERNAL_PORT = 9094;
+/** Listener ports (the spec checks the listener-prefixed keys against them, spec/kafka-listeners.ts). */
+export const INTERNAL_TLS_PORT = INTERNAL_LISTENER.port;
+export const EXTERNAL_PORT = EXTERNAL_LISTENER.port;

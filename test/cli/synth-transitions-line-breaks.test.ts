@@ -7,12 +7,52 @@
  * refused its own output as "not valid YAML"), or named another kind and was skipped, so the
  * first half, without `spec.partitions`, let a topic shrink from 6 to 3 partitions through.
  * Real `kafka-eks synth` processes in temp folders.
+ *
+ * The spec now refuses those values (spec/throttled-replicas.ts: Kafka takes only `*` or
+ * `<partition>:<broker ID>` entries there, and Java's trim keeps U+2028), but an output written by
+ * an earlier release may still hold them and synth must read it. So the first synth writes a plain
+ * topic and `ageOutput` rewrites that output as such a release wrote it (the same YAML writer, its
+ * manifest hash updated), before the shrinking synth reads it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { MANIFEST_FILE } from '../../charts/output';
+import { toSafeYamlDocuments } from '../../charts/yaml';
 import { ROOT, synth, tree, TSX } from './synth-run';
+
+/**
+ * Adds `config` to every KafkaTopic of the output in `out`, written back with the YAML writer synth
+ * uses (header comment lines kept) and with the file's `.synth-manifest` hash updated: the output
+ * an earlier release wrote for a spec carrying these topic config values.
+ */
+function ageOutput(out: string, config: Record<string, string>): void {
+  const manifestPath = join(out, MANIFEST_FILE);
+  let manifest = readFileSync(manifestPath, 'utf8');
+  for (const [file, text] of Object.entries(tree(out))) {
+    if (!text.includes('kind: KafkaTopic')) continue;
+    const header = /^(#[^\n]*\n)*/.exec(text)?.[0] ?? '';
+    const documents = parseAllDocuments(text.slice(header.length)).map(
+      document => document.toJS() as { kind?: string; spec?: { config?: object } },
+    );
+    for (const document of documents) {
+      if (document.kind === 'KafkaTopic' && document.spec !== undefined) {
+        document.spec.config = { ...document.spec.config, ...config };
+      }
+    }
+    const aged = header + toSafeYamlDocuments(documents);
+    writeFileSync(join(out, file), aged);
+    const hash = createHash('sha256').update(aged).digest('hex');
+    manifest = manifest
+      .split('\n')
+      .map(line => (line.endsWith(`  ${file}`) ? `${hash}  ${file}` : line))
+      .join('\n');
+  }
+  writeFileSync(manifestPath, manifest);
+}
 
 function spec(partitions: number, config: Record<string, string>): string {
   return [
@@ -46,12 +86,13 @@ describe('synth reads its own output whatever line separators its strings hold',
     dirs.push(work);
     const out = join(work, 'out');
     const file = join(work, 'spec.yaml');
-    writeFileSync(file, spec(6, config));
+    writeFileSync(file, spec(6, {}));
     const first = synth(['--config', file, '--out', out]);
     expect(first.stderr).not.toContain('problem');
     expect(first.status).toBe(0);
+    ageOutput(out, config);
     const before = tree(out);
-    writeFileSync(file, spec(3, config));
+    writeFileSync(file, spec(3, {}));
     const second = synth(['--config', file, '--out', out]);
     return { second, before, after: tree(out) };
   };
@@ -83,10 +124,11 @@ describe('synth reads its own output whatever line separators its strings hold',
         encoding: 'utf8',
         env: { ...process.env, PLATFORM_SPEC: file, PLATFORM_OUT: join(work, 'out') },
       });
-    writeFileSync(file, spec(6, config));
+    writeFileSync(file, spec(6, {}));
     expect(publish().status).toBe(0);
+    ageOutput(join(work, 'out'), config);
     const before = tree(join(work, 'out'));
-    writeFileSync(file, spec(3, config));
+    writeFileSync(file, spec(3, {}));
     const second = publish();
     expect(String(second.stderr)).toContain('kafka.topics[0].partitions: 3 is below the 6');
     expect(second.status).toBe(1);

@@ -124,16 +124,17 @@ describe('kafka.config', () => {
     expect(problems[0]).toContain(instead);
   });
 
-  it.each([
-    'ssl.cipher.suites',
-    'ssl.enabled.protocols',
-    'controller.quorum.election.timeout.ms',
-    'sasl.server.max.receive.size',
-    'log.retention.hours',
-    'num.io.threads',
-  ])('accepts %s (a Strimzi exception or an ordinary broker key)', key => {
+  it.each<[string, string | number]>([
+    // A valid value of each key: 8 is no cipher suite or protocol name (spec/kafka-tls.ts).
+    ['ssl.cipher.suites', 'TLS_AES_256_GCM_SHA384'],
+    ['ssl.enabled.protocols', 'TLSv1.3'],
+    ['controller.quorum.election.timeout.ms', 8],
+    ['sasl.server.max.receive.size', 8],
+    ['log.retention.hours', 8],
+    ['num.io.threads', 8],
+  ])('accepts %s (a Strimzi exception or an ordinary broker key)', (key, value) => {
     expect(forbiddenBrokerKey(key)).toBeUndefined();
-    expect(problemsOf(withKafka({ config: { [key]: 8 } }))).toEqual([]);
+    expect(problemsOf(withKafka({ config: { [key]: value } }))).toEqual([]);
   });
 
   // Keys that look like a typed or forbidden key but differ in case or spaces: Kafka matches keys
