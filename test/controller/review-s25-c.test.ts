@@ -11,8 +11,21 @@
  *    whether it answers for the current spec of a reconciling resource. Fix: `kafkaReadiness`
  *    (observe.ts) counts Ready only for the current generation and while reconciliation is not
  *    paused; the `kafka-not-ready` hold names why.
+ * 2. The zone's Auto Scaling group was the first group the API listed with the zone's nodegroup
+ *    tag (`eks:nodegroup-name`). A nodegroup name is unique only within its EKS cluster: two
+ *    clusters of one account and region (a blue/green upgrade, two platforms of one name joining
+ *    two existing clusters) each have a group with that tag, and the controller could take the
+ *    other cluster's. Its InService instances have no Node here, so they look node-less, and the
+ *    node-less exit terminates such an instance (the live Node read lists this cluster's Nodes
+ *    only): a Kafka node of the other cluster, brokers aboard (only the IAM policy's tag condition
+ *    stood in the way). Class: a lookup by a name that is not unique taking the first match.
+ *    Fix: the groups must also carry `eks:cluster-name` of this cluster (`eksClusterName`, from
+ *    the spec), and a zone that still matches several groups reads none (the describe throws,
+ *    naming them; every write holds on the missing Auto Scaling view).
  */
 import fc from 'fast-check';
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
 import { writeBlocker } from '../../controller/gate';
 import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
@@ -155,6 +168,128 @@ describe('fault 1: the Kafka Ready condition counts only for the current spec, u
         },
       ),
       { seed: 2025, numRuns: 400 },
+    );
+  });
+});
+
+describe("fault 2: a zone group is never another EKS cluster's group of the same nodegroup name", () => {
+  const zones = [
+    { zone: 'us-east-1a', poolName: 'brokers-a', nodegroupName: 'orders-kafka-a', brokers: 4 },
+    { zone: 'us-east-1b', poolName: 'brokers-b', nodegroupName: 'orders-kafka-b', brokers: 4 },
+  ];
+
+  interface GroupSpec {
+    readonly name: string;
+    readonly nodegroup: string;
+    readonly cluster: string | undefined;
+  }
+
+  /** DescribeAutoScalingGroups as the API answers it: tag filters ANDed, values ORed, in order. */
+  function describing(specs: readonly GroupSpec[]): AutoScalingCalls {
+    const groups: AutoScalingGroup[] = specs.map(spec => ({
+      AutoScalingGroupName: spec.name,
+      MinSize: 1,
+      MaxSize: 4,
+      DesiredCapacity: 1,
+      DefaultCooldown: 0,
+      AvailabilityZones: ['us-east-1a'],
+      HealthCheckType: 'EC2',
+      CreatedTime: new Date(0),
+      Tags: [
+        { Key: 'eks:nodegroup-name', Value: spec.nodegroup },
+        ...(spec.cluster === undefined ? [] : [{ Key: 'eks:cluster-name', Value: spec.cluster }]),
+      ],
+      Instances: [
+        {
+          InstanceId: `i-${spec.name}`,
+          LifecycleState: 'InService',
+          AvailabilityZone: 'us-east-1a',
+          HealthStatus: 'Healthy',
+          ProtectedFromScaleIn: true,
+        },
+      ],
+    }));
+    const unused = async (): Promise<never> => {
+      throw new Error('not a read');
+    };
+    return {
+      describeGroups: async input => ({
+        $metadata: {},
+        AutoScalingGroups: groups.filter(group =>
+          (input.Filters ?? []).every(filter =>
+            (group.Tags ?? []).some(
+              tag =>
+                `tag:${tag.Key}` === filter.Name && (filter.Values ?? []).includes(tag.Value ?? ''),
+            ),
+          ),
+        ),
+      }),
+      describeInstances: unused,
+      setDesiredCapacity: unused,
+      terminateInstance: unused,
+      setInstanceProtection: unused,
+    };
+  }
+
+  test('two groups tagged orders-kafka-a (another cluster listed first): the zone reads none', async () => {
+    const adapter = new AutoScalingAdapter(
+      describing([
+        { name: 'eks-other-a', nodegroup: 'orders-kafka-a', cluster: 'staging' },
+        { name: 'eks-ours-a', nodegroup: 'orders-kafka-a', cluster: 'prod' },
+      ]),
+    );
+    await expect(adapter.describeZoneGroups(zones)).rejects.toThrow(
+      /eks-ours-a.*orders-kafka-a.*cannot tell/,
+    );
+  });
+
+  test("with the EKS cluster name, the zone reads its own cluster's group", async () => {
+    const adapter = new AutoScalingAdapter(
+      describing([
+        { name: 'eks-other-a', nodegroup: 'orders-kafka-a', cluster: 'staging' },
+        { name: 'eks-ours-a', nodegroup: 'orders-kafka-a', cluster: 'prod' },
+      ]),
+    );
+    const groups = await adapter.describeZoneGroups(zones, 'prod');
+    expect(groups.map(group => [group.zone, group.groupName])).toEqual([
+      ['us-east-1a', 'eks-ours-a'],
+    ]);
+  });
+
+  test("property: a zone gets its own cluster's unique group, or none and an error; never another's", async () => {
+    const groupArb = fc.record({
+      nodegroup: fc.constantFrom('orders-kafka-a', 'orders-kafka-b', 'payments-kafka-a'),
+      cluster: fc.constantFrom('prod', 'staging', undefined),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(groupArb, { maxLength: 6 }),
+        fc.constantFrom('prod', undefined),
+        async (drawn, eksClusterName) => {
+          const specs = drawn.map((group, index) => ({ ...group, name: `asg-${index}` }));
+          const adapter = new AutoScalingAdapter(describing(specs));
+          const candidates = (nodegroup: string) =>
+            specs.filter(
+              spec =>
+                spec.nodegroup === nodegroup &&
+                (eksClusterName === undefined || spec.cluster === eksClusterName),
+            );
+          const ambiguous = zones.some(zone => candidates(zone.nodegroupName).length > 1);
+          const read = adapter.describeZoneGroups(zones, eksClusterName);
+          if (ambiguous) {
+            await expect(read).rejects.toThrow(/cannot tell/);
+            return;
+          }
+          const groups = await read;
+          for (const zone of zones) {
+            const own = candidates(zone.nodegroupName);
+            expect(groups.filter(group => group.zone === zone.zone).map(g => g.groupName)).toEqual(
+              own.map(spec => spec.name),
+            );
+          }
+        },
+      ),
+      { seed: 2025, numRuns: 300 },
     );
   });
 });
