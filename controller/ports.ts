@@ -88,12 +88,17 @@ export interface GroupWriter {
   ): Promise<'lowered' | 'changed'>;
   /**
    * Terminates exactly this instance and decrements desired capacity, after checking the group:
-   * returns without calling when the instance is already leaving the group.
+   * returns without calling when the instance is already leaving the group. `mayTerminate`, when
+   * given, is asked right before each call goes out, after every wait in front of it (the
+   * per-group spacing of mutating calls, a retry's backoff): a reason it returns stops the call,
+   * and the result is `refused`. The caller's live read of what the instance hosts belongs there:
+   * read before those waits, it could be seconds to minutes old when the instance goes.
    */
   terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'>;
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'>;
   /**
    * Sets or clears `ProtectedFromScaleIn` on these instances of the group (idempotent; the adapter
    * sends at most 50 IDs per call, the API's limit).

@@ -224,9 +224,10 @@ export function spacedGroupWriter(groups: GroupWriter, spacing: GroupMutationSpa
       await spacing.acquire(groupName);
       return groups.lowerDesiredCapacity(groupName, fromDesired, toDesired);
     },
-    terminateInstance: async (groupName, instanceId) => {
+    terminateInstance: async (groupName, instanceId, mayTerminate) => {
       await spacing.acquire(groupName);
-      return groups.terminateInstance(groupName, instanceId);
+      // `mayTerminate` is passed on, not asked here: it must come after the adapter's own waits.
+      return groups.terminateInstance(groupName, instanceId, mayTerminate);
     },
     setInstanceProtection: async (groupName, instanceIds, protectedFromScaleIn) => {
       await spacing.acquire(groupName);

@@ -516,7 +516,35 @@ export class Reconciler {
       victim.zone,
       new Set(group?.instances.map(instance => instance.instanceId) ?? []),
     );
-    await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
+    // "No Node" read again right before the call goes out (after the spacing behind the unprotect
+    // and any retry's backoff): a kubelet that was late may register in those seconds, and a
+    // broker be bound to it.
+    const instanceId = victim.instanceId;
+    const liveNodeCheck = this.deps.liveNodeCheck;
+    const result = await this.deps.groups.terminateInstance(
+      victim.groupName,
+      instanceId,
+      liveNodeCheck === undefined
+        ? undefined
+        : async () => {
+            const hosts = await liveNodeCheck.nodesOfInstance(instanceId);
+            return hosts.length === 0 ? undefined : `Node ${hosts.join(', ')} names it now`;
+          },
+    );
+    if (result === 'refused') {
+      // Nothing went out: the retry is not spent, and the protection taken off above goes back
+      // at once (the instance has a Node now, and may get a broker).
+      this.nodelessRetriedZones.delete(victim.zone);
+      this.nodelessRetryInstances.delete(victim.zone);
+      await this.event(
+        'Warning',
+        'NodelessInstanceHasNode',
+        `instance ${instanceId} of ${victim.groupName} got a Node while its node-less exit waited to terminate it (live read right before the call): not terminated; its scale-in protection is set again`,
+      );
+      this.assertLeading();
+      await this.deps.groups.setInstanceProtection(victim.groupName, [instanceId], true);
+      return true;
+    }
     await this.event(
       'Warning',
       'NodelessInstanceTerminated',
@@ -738,6 +766,30 @@ export class Reconciler {
   }
 
   /**
+   * The reason not to terminate the instance of a removal now, read live right before the call
+   * goes out (after the per-group spacing and any retry's backoff, `GroupWriter.terminateInstance`),
+   * or undefined: its node must still be cordoned and host no broker pod, and no other Node may
+   * name the instance. `liveNodeStillEmpty` reads the same before the step, but a broker can land
+   * in the seconds the call then waits (someone uncordons the node, a pod bound by name).
+   */
+  private async liveTerminateRefusal(
+    effect: Extract<Effect, { kind: 'terminate-instance' }>,
+  ): Promise<string | undefined> {
+    const check = this.deps.liveNodeCheck;
+    if (check === undefined) return undefined;
+    const now = await check.nodeNow(effect.nodeName);
+    if (!now.unschedulable) return `node ${effect.nodeName} is no longer cordoned`;
+    if (now.brokers.length > 0) {
+      return `node ${effect.nodeName} hosts ${now.brokers.join(', ')}`;
+    }
+    const hosts = await check.nodesOfInstance(effect.instanceId);
+    if (hosts.length !== 1 || hosts[0] !== effect.nodeName) {
+      return `instance ${effect.instanceId} is named by ${hosts.length === 0 ? 'no Node' : hosts.join(', ')}, not by node ${effect.nodeName} alone`;
+    }
+    return undefined;
+  }
+
+  /**
    * Before a roll request, reads the broker pods live and asks the gate again with them in place of
    * the cached ones: every broker present, none other rolling, terminating, unbound or not Ready,
    * the pod to roll still the one the step chose (its UID), and partition health sampled after the
@@ -816,9 +868,20 @@ export class Reconciler {
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
       case 'unprotect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
-      case 'terminate-instance':
-        await groups.terminateInstance(effect.groupName, effect.instanceId);
+      case 'terminate-instance': {
+        const result = await groups.terminateInstance(effect.groupName, effect.instanceId, () =>
+          this.liveTerminateRefusal(effect),
+        );
+        if (result === 'refused') {
+          // Nothing went out: the record says `terminate`, so the next pass, on a view that has
+          // caught up, goes back to drain, re-cordons the node or asks again.
+          this.deps.logger.log('warn', 'live read refused a terminate as it went out', {
+            node: effect.nodeName,
+            instance: effect.instanceId,
+          });
+        }
         return;
+      }
     }
   }
 

@@ -368,14 +368,21 @@ export class AutoScalingAdapter implements GroupWriter {
     return 'in-service';
   }
 
+  /**
+   * See `GroupWriter.terminateInstance`: the group is checked first (`precheck`, again before each
+   * retry: a timed-out call may have gone through), then `mayTerminate` is asked right before each
+   * attempt, after the backoff that precedes it.
+   */
   async terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'> {
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'> {
     if ((await this.precheck(groupName, instanceId)) === 'leaving') return 'already-leaving';
     return this.retrying(
       'TerminateInstanceInAutoScalingGroup',
       async () => {
+        if ((await mayTerminate?.()) !== undefined) return 'refused' as const;
         await this.calls.terminateInstance({
           InstanceId: instanceId,
           ShouldDecrementDesiredCapacity: true,

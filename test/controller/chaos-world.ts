@@ -1390,13 +1390,16 @@ export class ChaosWorld
   async terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'> {
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'> {
     const group = this.groups.find(each => each.groupName === groupName);
     const instance = this.instances.find(each => each.instanceId === instanceId);
     if (group === undefined) throw new Error(`no group ${groupName}`);
     // The adapter's precheck: only an InService instance is terminated (a Standby one is not).
     if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
     if (group.desired <= group.min) throw new ApiError('ValidationError: desired equals min', 400);
+    // As the adapter: the caller's live read, right before the call.
+    if ((await mayTerminate?.()) !== undefined) return 'refused';
     this.write('terminate', { groupName, instanceId }, () => {
       group.desired -= 1;
       this.terminate(instance);

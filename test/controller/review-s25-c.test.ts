@@ -22,13 +22,25 @@
  *    Fix: the groups must also carry `eks:cluster-name` of this cluster (`eksClusterName`, from
  *    the spec), and a zone that still matches several groups reads none (the describe throws,
  *    naming them; every write holds on the missing Auto Scaling view).
+ * 3. The live read that licenses a terminate was taken before the waits in front of the call: the
+ *    per-group spacing of mutating Auto Scaling calls (10 s after the unprotect that precedes
+ *    every terminate, node-less exit and removal alike) and any retry's backoff. A kubelet that
+ *    was late registers in those seconds and a broker is bound to its node, or someone uncordons
+ *    a removal's node and a Pending broker lands: the instance went, broker aboard. Class: a check
+ *    of the world taken before a wait, trusted after it. Fix: `GroupWriter.terminateInstance`
+ *    asks the caller's live read (`mayTerminate`) right before each call goes out, after every
+ *    wait; a refusal sends nothing (`refused`).
  */
 import fc from 'fast-check';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
+import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-limit';
 import { writeBlocker } from '../../controller/gate';
 import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
+import type { GroupWriter } from '../../controller/ports';
+import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 import { assembleObservation, type KafkaLike } from '../../controller/observe';
 import {
   STEP_CONTEXT,
@@ -291,5 +303,196 @@ describe("fault 2: a zone group is never another EKS cluster's group of the same
       ),
       { seed: 2025, numRuns: 300 },
     );
+  });
+});
+
+describe('fault 3: the live read that licenses a terminate is taken right before the call', () => {
+  const config = testConfig();
+
+  /**
+   * The fake cluster's groups, with `meanwhile` run where the real writer waits before a
+   * terminate goes out (the per-group spacing behind the unprotect, a retry's backoff).
+   */
+  function waitingWriter(cluster: FakeCluster, meanwhile: () => void): GroupWriter {
+    return {
+      raiseDesiredCapacity: (group, desired) => cluster.raiseDesiredCapacity(group, desired),
+      lowerDesiredCapacity: (group, from, to) => cluster.lowerDesiredCapacity(group, from, to),
+      setInstanceProtection: (group, ids, on) => cluster.setInstanceProtection(group, ids, on),
+      terminateInstance: async (group, instanceId, mayTerminate) => {
+        meanwhile();
+        return cluster.terminateInstance(group, instanceId, mayTerminate);
+      },
+    };
+  }
+
+  /** Instances terminated while a broker pod was bound to a node that names them. */
+  function terminatedWithBroker(cluster: FakeCluster): string[] {
+    return cluster.terminated.filter(instanceId =>
+      cluster.nodes.some(
+        node =>
+          node.instanceId === instanceId &&
+          cluster.brokers.some(broker => broker.nodeName === node.name),
+      ),
+    );
+  }
+
+  test('node-less exit: a kubelet registers and gets a broker while the terminate waits', async () => {
+    // GIVEN zone a with one node and an InService instance i-late that has no Node yet
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1a'
+        ? {
+            ...group,
+            desired: group.desired + 1,
+            instances: [
+              ...group.instances,
+              { instanceId: 'i-late', lifecycleState: 'InService', protectedFromScaleIn: true },
+            ],
+          }
+        : group,
+    );
+    const late = () => {
+      if (cluster.nodes.some(node => node.name === 'node-late')) return;
+      const template = cluster.nodes.find(node => node.name === 'node-a-0');
+      if (template === undefined) throw new Error('no node-a-0');
+      cluster.nodes = [
+        ...cluster.nodes,
+        { ...template, name: 'node-late', uid: 'uid-node-late', instanceId: 'i-late' },
+      ];
+      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker === moved ? { ...broker, nodeName: 'node-late' } : broker,
+      );
+    };
+    const reconciler = reconcilerOn(cluster, config, {
+      groups: waitingWriter(cluster, late),
+      liveNodeCheck: cluster,
+    });
+    // WHEN it has had no Node for longer than nodeReadyTimeoutSeconds, and registers (a broker
+    // bound to it) while the node-less exit waits to terminate it
+    await reconciler.reconcileOnce();
+    cluster.nowMs += (config.nodeReadyTimeoutSeconds + 60) * 1000;
+    await reconciler.reconcileOnce();
+    // THEN the terminate is not sent, and the instance is protected again
+    expect(cluster.nodes.some(node => node.name === 'node-late')).toBe(true);
+    expect(cluster.terminated).toEqual([]);
+    const late_ = cluster.groups
+      .flatMap(group => group.instances)
+      .find(instance => instance.instanceId === 'i-late');
+    expect(late_?.protectedFromScaleIn).toBe(true);
+  });
+
+  test('removal: the node is uncordoned and a broker lands while the terminate waits', async () => {
+    // GIVEN a removal of node-a-1 (emptied, cordoned) in unprotect, its instance unprotected
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const record: OperationRecord = {
+      ...cordonRecordOfNodeA1('remove-node'),
+      phase: 'unprotect',
+      fencingToken: 1,
+    };
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
+        : node,
+    );
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(instance =>
+        instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
+      ),
+    }));
+    const landing = () => {
+      cluster.nodes = cluster.nodes.map(node =>
+        node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
+      );
+      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker === moved ? { ...broker, nodeName: 'node-a-1' } : broker,
+      );
+    };
+    const reconciler = reconcilerOn(cluster, config, {
+      groups: waitingWriter(cluster, landing),
+      liveNodeCheck: cluster,
+    });
+    // WHEN the step asks for the terminate and, while it waits, someone uncordons the node and a
+    // Pending broker is scheduled there
+    await reconciler.reconcileOnce();
+    // THEN no instance with a broker aboard is terminated
+    expect(cluster.writes).not.toContain('terminate i-a1');
+    expect(terminatedWithBroker(cluster)).toEqual([]);
+  });
+
+  test('the adapter asks right before each attempt, after the backoff; the spaced writer passes it on', async () => {
+    const log: string[] = [];
+    let attempts = 0;
+    const unused = async (): Promise<never> => {
+      throw new Error('not used');
+    };
+    const calls: AutoScalingCalls = {
+      describeGroups: async () => ({
+        $metadata: {},
+        AutoScalingGroups: [
+          {
+            AutoScalingGroupName: 'asg-a',
+            MinSize: 1,
+            MaxSize: 4,
+            DesiredCapacity: 2,
+            DefaultCooldown: 0,
+            AvailabilityZones: ['us-east-1a'],
+            HealthCheckType: 'EC2',
+            CreatedTime: new Date(0),
+          },
+        ],
+      }),
+      describeInstances: async () => ({
+        $metadata: {},
+        AutoScalingInstances: [
+          {
+            InstanceId: 'i-1',
+            AutoScalingGroupName: 'asg-a',
+            LifecycleState: 'InService',
+            AvailabilityZone: 'us-east-1a',
+            HealthStatus: 'HEALTHY',
+            ProtectedFromScaleIn: false,
+          },
+        ],
+      }),
+      setDesiredCapacity: unused,
+      setInstanceProtection: unused,
+      terminateInstance: async () => {
+        attempts++;
+        log.push('terminate');
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'Throttling',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+    };
+    const adapter = new AutoScalingAdapter(calls, {
+      attempts: 3,
+      backoffBaseMs: 100,
+      delay: async () => void log.push('backoff'),
+    });
+    let asked = 0;
+    const spacing = new GroupMutationSpacing(10, {
+      now: () => 0,
+      sleep: async () => void log.push('spacing'),
+    });
+    await spacing.acquire('asg-a'); // the unprotect that precedes every terminate
+    const result = await spacedGroupWriter(adapter, spacing).terminateInstance(
+      'asg-a',
+      'i-1',
+      async () => {
+        asked++;
+        log.push('live read');
+        return asked === 1 ? undefined : 'node-a-1 hosts orders-brokers-a-1000';
+      },
+    );
+    expect(result).toBe('refused');
+    expect(attempts).toBe(1);
+    expect(log).toEqual(['spacing', 'live read', 'terminate', 'backoff', 'live read']);
   });
 });
