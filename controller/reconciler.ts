@@ -768,9 +768,9 @@ export class Reconciler {
   /**
    * The reason not to terminate the instance of a removal now, read live right before the call
    * goes out (after the per-group spacing and any retry's backoff, `GroupWriter.terminateInstance`),
-   * or undefined: its node must still be cordoned and host no broker pod, and no other Node may
-   * name the instance. `liveNodeStillEmpty` reads the same before the step, but a broker can land
-   * in the seconds the call then waits (someone uncordons the node, a pod bound by name).
+   * or undefined: its node must still be cordoned and host no broker pod (the same as
+   * `liveNodeStillEmpty` reads before the step: a broker can land in the seconds the call then
+   * waits, when someone uncordons the node or a pod is bound by name).
    */
   private async liveTerminateRefusal(
     effect: Extract<Effect, { kind: 'terminate-instance' }>,
@@ -781,10 +781,6 @@ export class Reconciler {
     if (!now.unschedulable) return `node ${effect.nodeName} is no longer cordoned`;
     if (now.brokers.length > 0) {
       return `node ${effect.nodeName} hosts ${now.brokers.join(', ')}`;
-    }
-    const hosts = await check.nodesOfInstance(effect.instanceId);
-    if (hosts.length !== 1 || hosts[0] !== effect.nodeName) {
-      return `instance ${effect.instanceId} is named by ${hosts.length === 0 ? 'no Node' : hosts.join(', ')}, not by node ${effect.nodeName} alone`;
     }
     return undefined;
   }
