@@ -17,8 +17,17 @@ export interface ClusterWriter {
    * uncordon removes it, in the same write.
    */
   setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void>;
-  /** Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. */
-  requestRoll(podName: string, podUid: string): Promise<void>;
+  /**
+   * Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. `mayRoll`, when
+   * given, is asked right before the patch goes out, after the waits in front of it (the token
+   * bucket, a 429 pause, the adapter's read of the pod): a reason it returns stops the write, and
+   * the result is `refused`. The caller's live read of the broker pods belongs there.
+   */
+  requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void>;
 }
 
 /**

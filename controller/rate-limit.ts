@@ -168,8 +168,9 @@ export function limitedClusterWriter(writer: ClusterWriter, gate: RequestGate): 
       limitedCall(gate, () => writer.writeOperation(node, record), 2),
     setUnschedulable: (nodeName, nodeUid, unschedulable) =>
       limitedCall(gate, () => writer.setUnschedulable(nodeName, nodeUid, unschedulable), 2),
-    requestRoll: (podName, podUid) =>
-      limitedCall(gate, () => writer.requestRoll(podName, podUid), 2),
+    // `mayRoll` is passed on, to be asked after the wait for tokens.
+    requestRoll: (podName, podUid, mayRoll) =>
+      limitedCall(gate, () => writer.requestRoll(podName, podUid, mayRoll), 2),
   };
 }
 

@@ -739,8 +739,13 @@ export class Reconciler {
         if (!this.allowed(observed, gatedWrite(write, node.name))) return true;
         if (write.kind === 'effect') this.assertLeading();
       }
-      if (write.kind === 'effect') await this.perform(write.effect);
-      else await this.writeOperation(node, write.record);
+      if (write.kind === 'effect') {
+        if ((await this.perform(write.effect, observed)) === 'refused') {
+          // The live read right before the write refused it: nothing of this write went out. A
+          // roll is a step's first write (`effectFirst`), so the step is skipped whole.
+          return index > 0;
+        }
+      } else await this.writeOperation(node, write.record);
     }
     return true;
   }
@@ -799,6 +804,21 @@ export class Reconciler {
   ): Promise<boolean> {
     const check = this.deps.liveBrokerCheck;
     if (check === undefined || effect?.kind !== 'request-roll') return true;
+    return (await this.liveRollRefusal(check, effect, observed)) === undefined;
+  }
+
+  /**
+   * The live broker read of `liveBrokersAllowRoll` (`liveRollBlocker` on `brokersNow`, at the
+   * clock's time now), logged when it refuses: its detail, or undefined. Asked before a roll
+   * step's writes and again right before the roll's patch goes out (`ClusterWriter.requestRoll`'s
+   * `mayRoll`), after the waits in front of it: a broker that went down in those seconds (a
+   * 429 pause of the whole token bucket, the Lease read-back) must hold the roll too.
+   */
+  private async liveRollRefusal(
+    check: LiveBrokerCheck,
+    effect: Extract<Effect, { kind: 'request-roll' }>,
+    observed: Observed,
+  ): Promise<string | undefined> {
     const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
     const blocked = liveRollBlocker(
       effect,
@@ -807,13 +827,13 @@ export class Reconciler {
       this.deps.config,
       nowMs,
     );
-    if (blocked === undefined) return true;
+    if (blocked === undefined) return undefined;
     this.deps.logger.log('warn', 'live read refused a roll request', {
       pod: effect.podName,
       reason: blocked.reason,
       detail: blocked.detail,
     });
-    return false;
+    return blocked.detail;
   }
 
   /** The clock for own-write bookkeeping, epoch ms (default: the pass's observation time). */
@@ -844,15 +864,21 @@ export class Reconciler {
     });
   }
 
-  private async perform(effect: Effect): Promise<void> {
+  private async perform(effect: Effect, observed: Observed): Promise<'refused' | void> {
     const { cluster, groups } = this.deps;
     switch (effect.kind) {
       case 'cordon':
         return this.setUnschedulable(effect.nodeName, effect.nodeUid, true);
       case 'uncordon':
         return this.setUnschedulable(effect.nodeName, effect.nodeUid, false);
-      case 'request-roll':
-        await cluster.requestRoll(effect.podName, effect.podUid);
+      case 'request-roll': {
+        const live = this.deps.liveBrokerCheck;
+        const result = await cluster.requestRoll(
+          effect.podName,
+          effect.podUid,
+          live === undefined ? undefined : () => this.liveRollRefusal(live, effect, observed),
+        );
+        if (result === 'refused') return 'refused';
         this.ownWrites.wrote({
           kind: 'roll',
           podName: effect.podName,
@@ -860,6 +886,7 @@ export class Reconciler {
           atMs: this.clockMs(),
         });
         return;
+      }
       case 'protect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
       case 'unprotect-instance':

@@ -1347,9 +1347,15 @@ export class ChaosWorld
     });
   }
 
-  async requestRoll(podName: string, podUid: string): Promise<void> {
+  async requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const pod = this.pods.find(each => each.podName === podName);
     if (pod === undefined || pod.uid !== podUid) throw new ApiError(`pod ${podName} replaced`, 409);
+    // As the adapter: the caller's live read, right before the patch.
+    if ((await mayRoll?.()) !== undefined) return 'refused';
     this.lagBeforeWrite(`pod:${podName}`);
     this.write('request-roll', { podName }, () => (pod.rollRequested = true));
   }

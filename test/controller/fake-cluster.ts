@@ -133,9 +133,15 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     );
   }
 
-  async requestRoll(podName: string, podUid: string): Promise<void> {
+  async requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const pod = this.brokers.find(each => each.podName === podName);
     if (pod === undefined || pod.uid !== podUid) throw new ConflictError('pod replaced');
+    // As the adapter: the caller's live read, right before the patch.
+    if ((await mayRoll?.()) !== undefined) return 'refused';
     this.write(`roll ${podName}`, () => {
       this.brokers = this.brokers.map(each =>
         each.podName === podName ? { ...each, rollRequested: true } : each,

@@ -29,7 +29,11 @@
  *    a removal's node and a Pending broker lands: the instance went, broker aboard. Class: a check
  *    of the world taken before a wait, trusted after it. Fix: `GroupWriter.terminateInstance`
  *    asks the caller's live read (`mayTerminate`) right before each call goes out, after every
- *    wait; a refusal sends nothing (`refused`).
+ *    wait; a refusal sends nothing (`refused`). The same class held for the other write a live
+ *    read licenses, the roll request: the live broker read came before the wait for tokens (a
+ *    429 pauses the whole bucket) and the adapter's read of the pod, so a broker that went down
+ *    meanwhile did not hold the roll. `ClusterWriter.requestRoll` asks `mayRoll` right before
+ *    the patch.
  */
 import fc from 'fast-check';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
@@ -38,7 +42,7 @@ import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-l
 import { writeBlocker } from '../../controller/gate';
 import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
-import type { GroupWriter } from '../../controller/ports';
+import type { ClusterWriter, GroupWriter } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import { assembleObservation, type KafkaLike } from '../../controller/observe';
@@ -494,5 +498,42 @@ describe('fault 3: the live read that licenses a terminate is taken right before
     expect(result).toBe('refused');
     expect(attempts).toBe(1);
     expect(log).toEqual(['spacing', 'live read', 'terminate', 'backoff', 'live read']);
+  });
+
+  test('roll: another broker goes down while the roll request waits for its turn', async () => {
+    // GIVEN a removal of node-a-1 in drain, its brokers still aboard, every broker Ready
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const record: OperationRecord = {
+      ...cordonRecordOfNodeA1('remove-node'),
+      phase: 'drain',
+      fencingToken: 1,
+    };
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
+        : node,
+    );
+    const down = 'orders-brokers-b-2000';
+    const writer: ClusterWriter = {
+      writeOperation: (node, next) => cluster.writeOperation(node, next),
+      setUnschedulable: (name, uid, on) => cluster.setUnschedulable(name, uid, on),
+      requestRoll: async (podName, podUid, mayRoll) => {
+        // While it waits (a 429 pause of the token bucket): someone restarts a broker of zone b.
+        cluster.brokers = cluster.brokers.map(broker =>
+          broker.podName === down ? { ...broker, ready: false } : broker,
+        );
+        return cluster.requestRoll(podName, podUid, mayRoll);
+      },
+    };
+    const reconciler = reconcilerOn(cluster, config, {
+      cluster: writer,
+      liveNodeCheck: cluster,
+      liveBrokerCheck: cluster,
+    });
+    // WHEN the drain step asks for its roll
+    await reconciler.reconcileOnce();
+    // THEN no roll goes out beside the broker that went down
+    expect(cluster.brokers.find(broker => broker.podName === down)?.ready).toBe(false);
+    expect(cluster.writes.filter(write => write.startsWith('roll '))).toEqual([]);
   });
 });
