@@ -7,6 +7,7 @@ import type { LoadedSpec } from '../spec/load';
 import { DEFAULT_FORECAST, forecastLeadTimeSeconds, type ForecastConfig } from './forecast';
 import { DEFAULT_RAMP_HORIZON_SECONDS } from './ramp';
 import { KAFKA_NODE_LABEL } from '../spec/derive';
+import { clusterNameOf } from '../spec/derived-names';
 import { UNDER_MIN_ISR_PARTITIONS, UNDER_REPLICATED_PARTITIONS } from '../spec/kafka-metrics';
 import {
   DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
@@ -90,6 +91,13 @@ export interface ControllerConfig {
   readonly clusterName: string;
   /** AWS region of the Auto Scaling groups. */
   readonly region: string;
+  /**
+   * The EKS cluster the Kafka nodegroups belong to: their Auto Scaling groups must also carry the
+   * tag `eks:cluster-name` with this value (a nodegroup name is unique only within its cluster).
+   * From the spec: `cluster.existing.name`, else the platform name (`clusterNameOf`).
+   * @default - not checked; a zone whose nodegroup tag matches several groups then reads none
+   */
+  readonly eksClusterName?: string;
   /** Namespace of the Kafka cluster. */
   readonly kafkaNamespace: string;
   /** Node label key and value that mark Kafka nodes. */
@@ -256,6 +264,7 @@ export function controllerConfigFromSpec(loaded: LoadedSpec): ControllerConfig {
   return {
     clusterName: spec.name,
     region: spec.region,
+    eksClusterName: clusterNameOf(spec),
     kafkaNamespace: spec.kafka.namespace,
     kafkaNodeLabel: { key: KAFKA_NODE_LABEL, value: plan.kafkaNodeLabelValue },
     zones: plan.zones.map(zone => ({

@@ -1247,7 +1247,7 @@ export const HOLD_WAY_OUT: Readonly<Record<HoldReason, string>> = {
   'stale-data':
     'way out: the source named answering with fresh, complete data again (see the stale-data alerts); the controller resumes by itself then',
   'kafka-not-ready':
-    'way out: the Kafka resource Ready again (its status conditions and the Strimzi operator log say why not); moves resume by themselves then',
+    'way out: the Kafka resource Ready again, for its current spec and with reconciliation not paused (its status conditions and the Strimzi operator log say why not; remove a strimzi.io/pause-reconciliation annotation left on it); moves resume by themselves then',
   'under-replicated':
     'way out: every partition back in sync (check the brokers the Kafka logs name); moves resume by themselves then',
   'under-min-isr':

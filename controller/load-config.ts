@@ -14,6 +14,7 @@ const controllerConfigSchema = z
   .object({
     clusterName: z.string().min(1),
     region: z.string().min(1),
+    eksClusterName: z.string().min(1).optional(),
     kafkaNamespace: z.string().min(1),
     kafkaNodeLabel: z.object({ key: z.string().min(1), value: z.string().min(1) }),
     zones: z

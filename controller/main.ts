@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       const [kafka, prom, groups] = await Promise.allSettled([
         limitedCall(kubernetesGate, () => kubernetes.readKafka()),
         prometheus.kafkaMetrics(config.prometheusQueries),
-        autoscaling.describeZoneGroups(config.zones),
+        autoscaling.describeZoneGroups(config.zones, config.eksClusterName),
       ]);
       for (const result of [kafka, prom, groups]) {
         if (result.status === 'rejected') onError('observe')(result.reason);

@@ -125,8 +125,13 @@ export interface Observed {
   readonly nowMs: number;
   /** Age of each source. */
   readonly freshness: Freshness;
-  /** The `Kafka` resource's `Ready` condition; undefined when unknown. */
+  /**
+   * The `Kafka` resource's `Ready` condition, counted only for the current spec and while
+   * reconciliation is not paused (`kafkaReadiness` in `observe.ts`); undefined when unknown.
+   */
   readonly kafkaReady: boolean | undefined;
+  /** Why `kafkaReady` is false, for the hold's detail. @default - the Ready condition is not True */
+  readonly kafkaNotReadyBecause?: string;
   /** Under-replicated partitions; undefined when unknown. */
   readonly underReplicatedPartitions: number | undefined;
   /** Partitions under min ISR; undefined when unknown. */

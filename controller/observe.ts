@@ -45,7 +45,62 @@ export interface PodLike {
 
 /** The `Kafka` resource fields read. */
 export interface KafkaLike {
-  readonly status?: { readonly conditions?: readonly Condition[] };
+  readonly metadata?: {
+    /** Bumped by the API server on every spec change (a resource with a status subresource). */
+    readonly generation?: number;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly status?: {
+    readonly conditions?: readonly Condition[];
+    /** The generation Strimzi's last reconciliation of the resource finished with. */
+    readonly observedGeneration?: number;
+  };
+}
+
+/**
+ * Strimzi's annotation that stops it reconciling the resource (`"true"`): it then acts on no
+ * change, manual roll requests included, until the annotation is removed or set to `"false"`.
+ */
+export const PAUSE_RECONCILIATION_ANNOTATION = 'strimzi.io/pause-reconciliation';
+
+/**
+ * Whether the `Kafka` resource says Kafka is Ready now, and why not when it does not. Its `Ready`
+ * condition is Strimzi's verdict at the end of its last reconciliation, so it counts only while
+ * that reconciliation was of the current spec (`status.observedGeneration` equal to
+ * `metadata.generation`; a resource without a generation is not judged on it) and reconciliation
+ * is not paused (the annotation `strimzi.io/pause-reconciliation: "true"`, or a
+ * `ReconciliationPaused` condition `True`, which Strimzi writes in place of the others once it sees
+ * the annotation). A spec edited since is being applied (a rolling update may be under way or
+ * about to start) and a paused resource rolls no pod, so either way the condition describes a
+ * cluster that no longer is, or a roll request that would never be acted on. Pure.
+ */
+export function kafkaReadiness(kafka: KafkaLike): {
+  readonly ready: boolean;
+  /** Why Kafka does not count as Ready; undefined when it does. */
+  readonly notReadyBecause?: string;
+} {
+  const conditions = kafka.status?.conditions;
+  if (
+    kafka.metadata?.annotations?.[PAUSE_RECONCILIATION_ANNOTATION] === 'true' ||
+    isTrue(conditions, 'ReconciliationPaused')
+  ) {
+    return {
+      ready: false,
+      notReadyBecause: `its reconciliation is paused (${PAUSE_RECONCILIATION_ANNOTATION}), so Strimzi acts on no roll request`,
+    };
+  }
+  const generation = kafka.metadata?.generation;
+  const observedGeneration = kafka.status?.observedGeneration;
+  if (generation !== undefined && observedGeneration !== generation) {
+    return {
+      ready: false,
+      notReadyBecause: `its status answers for generation ${observedGeneration ?? 'none'}, the spec is at ${generation} (Strimzi has not finished reconciling the latest change)`,
+    };
+  }
+  if (!isTrue(conditions, 'Ready')) {
+    return { ready: false, notReadyBecause: 'its Ready condition is not True' };
+  }
+  return { ready: true };
 }
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -165,8 +220,17 @@ export function assembleObservation(inputs: ObservationInputs, config: Controlle
       prometheusAtMs: inputs.prometheus?.atMs,
       autoscalingAtMs: inputs.autoscaling?.atMs,
     },
-    kafkaReady:
-      inputs.kafka === undefined ? undefined : isTrue(inputs.kafka.status?.conditions, 'Ready'),
+    ...(inputs.kafka === undefined
+      ? { kafkaReady: undefined }
+      : (() => {
+          const readiness = kafkaReadiness(inputs.kafka);
+          return {
+            kafkaReady: readiness.ready,
+            ...(readiness.notReadyBecause === undefined
+              ? {}
+              : { kafkaNotReadyBecause: readiness.notReadyBecause }),
+          };
+        })()),
     underReplicatedPartitions: inputs.prometheus?.underReplicatedPartitions,
     underMinIsrPartitions: inputs.prometheus?.underMinIsrPartitions,
     healthSampledAtMs: inputs.prometheus?.healthSampledAtMs,

@@ -41,8 +41,17 @@ export interface ClusterWriter {
     nodeUid: string,
     unschedulable: boolean,
   ): Promise<WriteVersions | void>;
-  /** Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. */
-  requestRoll(podName: string, podUid: string): Promise<void>;
+  /**
+   * Annotates the pod with this UID `strimzi.io/manual-rolling-update=true`. `mayRoll`, when
+   * given, is asked right before the patch goes out, after the waits in front of it (the token
+   * bucket, a 429 pause, the adapter's read of the pod): a reason it returns stops the write, and
+   * the result is `refused`. The caller's live read of the broker pods belongs there.
+   */
+  requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void>;
 }
 
 /**
@@ -112,12 +121,17 @@ export interface GroupWriter {
   ): Promise<'lowered' | 'changed'>;
   /**
    * Terminates exactly this instance and decrements desired capacity, after checking the group:
-   * returns without calling when the instance is already leaving the group.
+   * returns without calling when the instance is already leaving the group. `mayTerminate`, when
+   * given, is asked right before each call goes out, after every wait in front of it (the
+   * per-group spacing of mutating calls, a retry's backoff): a reason it returns stops the call,
+   * and the result is `refused`. The caller's live read of what the instance hosts belongs there:
+   * read before those waits, it could be seconds to minutes old when the instance goes.
    */
   terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'>;
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'>;
   /**
    * Sets or clears `ProtectedFromScaleIn` on these instances of the group (idempotent; the adapter
    * sends at most 50 IDs per call, the API's limit).

@@ -168,8 +168,9 @@ export function limitedClusterWriter(writer: ClusterWriter, gate: RequestGate): 
       limitedCall(gate, () => writer.writeOperation(node, record, rollbacks), 2),
     setUnschedulable: (nodeName, nodeUid, unschedulable) =>
       limitedCall(gate, () => writer.setUnschedulable(nodeName, nodeUid, unschedulable), 2),
-    requestRoll: (podName, podUid) =>
-      limitedCall(gate, () => writer.requestRoll(podName, podUid), 2),
+    // `mayRoll` is passed on, to be asked after the wait for tokens.
+    requestRoll: (podName, podUid, mayRoll) =>
+      limitedCall(gate, () => writer.requestRoll(podName, podUid, mayRoll), 2),
   };
 }
 
@@ -224,9 +225,10 @@ export function spacedGroupWriter(groups: GroupWriter, spacing: GroupMutationSpa
       await spacing.acquire(groupName);
       return groups.lowerDesiredCapacity(groupName, fromDesired, toDesired);
     },
-    terminateInstance: async (groupName, instanceId) => {
+    terminateInstance: async (groupName, instanceId, mayTerminate) => {
       await spacing.acquire(groupName);
-      return groups.terminateInstance(groupName, instanceId);
+      // `mayTerminate` is passed on, not asked here: it must come after the adapter's own waits.
+      return groups.terminateInstance(groupName, instanceId, mayTerminate);
     },
     setInstanceProtection: async (groupName, instanceIds, protectedFromScaleIn) => {
       await spacing.acquire(groupName);

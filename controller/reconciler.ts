@@ -526,7 +526,35 @@ export class Reconciler {
       victim.zone,
       new Set(group?.instances.map(instance => instance.instanceId) ?? []),
     );
-    await this.deps.groups.terminateInstance(victim.groupName, victim.instanceId);
+    // "No Node" read again right before the call goes out (after the spacing behind the unprotect
+    // and any retry's backoff): a kubelet that was late may register in those seconds, and a
+    // broker be bound to it.
+    const instanceId = victim.instanceId;
+    const liveNodeCheck = this.deps.liveNodeCheck;
+    const result = await this.deps.groups.terminateInstance(
+      victim.groupName,
+      instanceId,
+      liveNodeCheck === undefined
+        ? undefined
+        : async () => {
+            const hosts = await liveNodeCheck.nodesOfInstance(instanceId);
+            return hosts.length === 0 ? undefined : `Node ${hosts.join(', ')} names it now`;
+          },
+    );
+    if (result === 'refused') {
+      // Nothing went out: the retry is not spent, and the protection taken off above goes back
+      // at once (the instance has a Node now, and may get a broker).
+      this.nodelessRetriedZones.delete(victim.zone);
+      this.nodelessRetryInstances.delete(victim.zone);
+      await this.event(
+        'Warning',
+        'NodelessInstanceHasNode',
+        `instance ${instanceId} of ${victim.groupName} got a Node while its node-less exit waited to terminate it (live read right before the call): not terminated; its scale-in protection is set again`,
+      );
+      this.assertLeading();
+      await this.deps.groups.setInstanceProtection(victim.groupName, [instanceId], true);
+      return true;
+    }
     await this.event(
       'Warning',
       'NodelessInstanceTerminated',
@@ -721,8 +749,13 @@ export class Reconciler {
         if (!this.allowed(observed, gatedWrite(write, node.name))) return true;
         if (write.kind === 'effect') this.assertLeading();
       }
-      if (write.kind === 'effect') await this.perform(write.effect);
-      else await this.writeOperation(node, write.record, write.rollbacks);
+      if (write.kind === 'effect') {
+        if ((await this.perform(write.effect, observed)) === 'refused') {
+          // The live read right before the write refused it: nothing of this write went out. A
+          // roll is a step's first write (`effectFirst`), so the step is skipped whole.
+          return index > 0;
+        }
+      } else await this.writeOperation(node, write.record, write.rollbacks);
     }
     return true;
   }
@@ -748,6 +781,26 @@ export class Reconciler {
   }
 
   /**
+   * The reason not to terminate the instance of a removal now, read live right before the call
+   * goes out (after the per-group spacing and any retry's backoff, `GroupWriter.terminateInstance`),
+   * or undefined: its node must still be cordoned and host no broker pod (the same as
+   * `liveNodeStillEmpty` reads before the step: a broker can land in the seconds the call then
+   * waits, when someone uncordons the node or a pod is bound by name).
+   */
+  private async liveTerminateRefusal(
+    effect: Extract<Effect, { kind: 'terminate-instance' }>,
+  ): Promise<string | undefined> {
+    const check = this.deps.liveNodeCheck;
+    if (check === undefined) return undefined;
+    const now = await check.nodeNow(effect.nodeName);
+    if (!now.unschedulable) return `node ${effect.nodeName} is no longer cordoned`;
+    if (now.brokers.length > 0) {
+      return `node ${effect.nodeName} hosts ${now.brokers.join(', ')}`;
+    }
+    return undefined;
+  }
+
+  /**
    * Before a roll request, reads the broker pods live and asks the gate again with them in place of
    * the cached ones: every broker present, none other rolling, terminating, unbound or not Ready,
    * the pod to roll still the one the step chose (its UID), and partition health sampled after the
@@ -761,6 +814,21 @@ export class Reconciler {
   ): Promise<boolean> {
     const check = this.deps.liveBrokerCheck;
     if (check === undefined || effect?.kind !== 'request-roll') return true;
+    return (await this.liveRollRefusal(check, effect, observed)) === undefined;
+  }
+
+  /**
+   * The live broker read of `liveBrokersAllowRoll` (`liveRollBlocker` on `brokersNow`, at the
+   * clock's time now), logged when it refuses: its detail, or undefined. Asked before a roll
+   * step's writes and again right before the roll's patch goes out (`ClusterWriter.requestRoll`'s
+   * `mayRoll`), after the waits in front of it: a broker that went down in those seconds (a
+   * 429 pause of the whole token bucket, the Lease read-back) must hold the roll too.
+   */
+  private async liveRollRefusal(
+    check: LiveBrokerCheck,
+    effect: Extract<Effect, { kind: 'request-roll' }>,
+    observed: Observed,
+  ): Promise<string | undefined> {
     const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
     const blocked = liveRollBlocker(
       effect,
@@ -769,13 +837,13 @@ export class Reconciler {
       this.deps.config,
       nowMs,
     );
-    if (blocked === undefined) return true;
+    if (blocked === undefined) return undefined;
     this.deps.logger.log('warn', 'live read refused a roll request', {
       pod: effect.podName,
       reason: blocked.reason,
       detail: blocked.detail,
     });
-    return false;
+    return blocked.detail;
   }
 
   /** The clock for own-write bookkeeping, epoch ms (default: the pass's observation time). */
@@ -828,15 +896,21 @@ export class Reconciler {
     return chain.wrote(answered.before, answered.after);
   }
 
-  private async perform(effect: Effect): Promise<void> {
+  private async perform(effect: Effect, observed: Observed): Promise<'refused' | void> {
     const { cluster, groups } = this.deps;
     switch (effect.kind) {
       case 'cordon':
         return this.setUnschedulable(effect.nodeName, effect.nodeUid, true);
       case 'uncordon':
         return this.setUnschedulable(effect.nodeName, effect.nodeUid, false);
-      case 'request-roll':
-        await cluster.requestRoll(effect.podName, effect.podUid);
+      case 'request-roll': {
+        const live = this.deps.liveBrokerCheck;
+        const result = await cluster.requestRoll(
+          effect.podName,
+          effect.podUid,
+          live === undefined ? undefined : () => this.liveRollRefusal(live, effect, observed),
+        );
+        if (result === 'refused') return 'refused';
         this.ownWrites.wrote({
           kind: 'roll',
           podName: effect.podName,
@@ -844,13 +918,25 @@ export class Reconciler {
           atMs: this.clockMs(),
         });
         return;
+      }
       case 'protect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
       case 'unprotect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
-      case 'terminate-instance':
-        await groups.terminateInstance(effect.groupName, effect.instanceId);
+      case 'terminate-instance': {
+        const result = await groups.terminateInstance(effect.groupName, effect.instanceId, () =>
+          this.liveTerminateRefusal(effect),
+        );
+        if (result === 'refused') {
+          // Nothing went out: the record says `terminate`, so the next pass, on a view that has
+          // caught up, goes back to drain, re-cordons the node or asks again.
+          this.deps.logger.log('warn', 'live read refused a terminate as it went out', {
+            node: effect.nodeName,
+            instance: effect.instanceId,
+          });
+        }
         return;
+      }
     }
   }
 

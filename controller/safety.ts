@@ -136,7 +136,13 @@ export function kafkaBlocker(
   exceptPod?: string,
 ): Blocker | undefined {
   if (observed.kafkaReady !== true) {
-    return { reason: 'kafka-not-ready', detail: `Kafka ${config.clusterName} is not Ready` };
+    return {
+      reason: 'kafka-not-ready',
+      detail:
+        observed.kafkaNotReadyBecause === undefined
+          ? `Kafka ${config.clusterName} is not Ready`
+          : `Kafka ${config.clusterName} does not count as Ready: ${observed.kafkaNotReadyBecause}`,
+    };
   }
   if ((observed.underReplicatedPartitions ?? 1) > 0) {
     return {

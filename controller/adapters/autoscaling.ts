@@ -32,6 +32,8 @@ export const MAX_PROTECTION_IDS = 50;
 
 /** Tag EKS puts on a managed nodegroup's Auto Scaling group. */
 export const NODEGROUP_TAG = 'eks:nodegroup-name';
+/** The tag EKS puts on a managed nodegroup's Auto Scaling group naming its cluster. */
+export const CLUSTER_TAG = 'eks:cluster-name';
 
 /** The API calls the adapter makes, injectable for fault tests. */
 export interface AutoScalingCalls {
@@ -191,13 +193,21 @@ export class AutoScalingAdapter implements GroupWriter {
     }
   }
 
-  private async groupsByName(names: readonly string[]): Promise<AutoScalingGroup[]> {
+  private async groupsByName(
+    names: readonly string[],
+    eksClusterName: string | undefined,
+  ): Promise<AutoScalingGroup[]> {
     const groups: AutoScalingGroup[] = [];
     let nextToken: string | undefined;
     do {
       const page = await this.retrying('DescribeAutoScalingGroups', () =>
         this.calls.describeGroups({
-          Filters: [{ Name: `tag:${NODEGROUP_TAG}`, Values: [...names] }],
+          Filters: [
+            { Name: `tag:${NODEGROUP_TAG}`, Values: [...names] },
+            ...(eksClusterName === undefined
+              ? []
+              : [{ Name: `tag:${CLUSTER_TAG}`, Values: [eksClusterName] }]),
+          ],
           NextToken: nextToken,
         }),
       );
@@ -207,16 +217,43 @@ export class AutoScalingAdapter implements GroupWriter {
     return groups;
   }
 
-  /** The zones' groups, found by their nodegroup tag. */
-  async describeZoneGroups(zones: readonly ZoneConfig[]): Promise<ObservedGroup[]> {
-    const groups = await this.groupsByName(zones.map(zone => zone.nodegroupName));
+  /**
+   * The zones' groups, found by their nodegroup tag (`eks:nodegroup-name`) and, when
+   * `eksClusterName` is given, their cluster tag (`eks:cluster-name`). A nodegroup name is unique
+   * only within its EKS cluster, so two clusters of one account and region (a blue/green upgrade,
+   * two platforms of one name joining two existing clusters) can each have a group with the same
+   * nodegroup tag. A zone whose tags match more than one group has no group the controller could
+   * act on: the call throws, naming them (the Auto Scaling view is then missing and every write
+   * holds, `stale-data`), rather than take whichever the API listed first, whose InService
+   * instances would have no Node in this cluster and look like node-less instances to terminate.
+   * Throws also when a Describe call fails after its retries.
+   */
+  async describeZoneGroups(
+    zones: readonly ZoneConfig[],
+    eksClusterName?: string,
+  ): Promise<ObservedGroup[]> {
+    const groups = await this.groupsByName(
+      zones.map(zone => zone.nodegroupName),
+      eksClusterName,
+    );
+    const tagged = (group: AutoScalingGroup, key: string, value: string) =>
+      (group.Tags ?? []).some(tag => tag.Key === key && tag.Value === value);
     const result: ObservedGroup[] = [];
     for (const zone of zones) {
-      const group = groups.find(each =>
-        (each.Tags ?? []).some(
-          tag => tag.Key === NODEGROUP_TAG && tag.Value === zone.nodegroupName,
-        ),
+      const matching = groups.filter(
+        each =>
+          tagged(each, NODEGROUP_TAG, zone.nodegroupName) &&
+          (eksClusterName === undefined || tagged(each, CLUSTER_TAG, eksClusterName)),
       );
+      if (matching.length > 1) {
+        const names = matching.map(each => each.AutoScalingGroupName ?? '?').sort();
+        throw new Error(
+          `zone ${zone.zone}: Auto Scaling groups ${names.join(', ')} all carry ${NODEGROUP_TAG}=${zone.nodegroupName}` +
+            (eksClusterName === undefined ? '' : ` and ${CLUSTER_TAG}=${eksClusterName}`) +
+            "; the controller cannot tell which one is this cluster's and reads none (set eksClusterName in its configuration to the EKS cluster's name, or give the nodegroups distinct names)",
+        );
+      }
+      const group = matching[0];
       if (group === undefined) continue;
       result.push({
         zone: zone.zone,
@@ -331,14 +368,21 @@ export class AutoScalingAdapter implements GroupWriter {
     return 'in-service';
   }
 
+  /**
+   * See `GroupWriter.terminateInstance`: the group is checked first (`precheck`, again before each
+   * retry: a timed-out call may have gone through), then `mayTerminate` is asked right before each
+   * attempt, after the backoff that precedes it.
+   */
   async terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'> {
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'> {
     if ((await this.precheck(groupName, instanceId)) === 'leaving') return 'already-leaving';
     return this.retrying(
       'TerminateInstanceInAutoScalingGroup',
       async () => {
+        if ((await mayTerminate?.()) !== undefined) return 'refused' as const;
         await this.calls.terminateInstance({
           InstanceId: instanceId,
           ShouldDecrementDesiredCapacity: true,

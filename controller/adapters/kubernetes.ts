@@ -378,10 +378,16 @@ export class KubernetesAdapter
     });
   }
 
-  async requestRoll(podName: string, podUid: string): Promise<void> {
+  /** See `ClusterWriter.requestRoll`: `mayRoll` is asked after the read of the pod. */
+  async requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const namespace = this.config.kafkaNamespace;
     const fresh = await this.core.readNamespacedPod({ name: podName, namespace });
     if (fresh.metadata?.uid !== podUid) throw new StaleObjectError(`pod ${podName} was replaced`);
+    if ((await mayRoll?.()) !== undefined) return 'refused';
     const ops: JsonPatchOp[] = [{ op: 'test', path: '/metadata/uid', value: podUid }];
     if (fresh.metadata?.annotations === undefined) {
       ops.push({

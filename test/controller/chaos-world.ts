@@ -1347,9 +1347,15 @@ export class ChaosWorld
     });
   }
 
-  async requestRoll(podName: string, podUid: string): Promise<void> {
+  async requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const pod = this.pods.find(each => each.podName === podName);
     if (pod === undefined || pod.uid !== podUid) throw new ApiError(`pod ${podName} replaced`, 409);
+    // As the adapter: the caller's live read, right before the patch.
+    if ((await mayRoll?.()) !== undefined) return 'refused';
     this.lagBeforeWrite(`pod:${podName}`);
     this.write('request-roll', { podName }, () => (pod.rollRequested = true));
   }
@@ -1390,13 +1396,16 @@ export class ChaosWorld
   async terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'> {
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'> {
     const group = this.groups.find(each => each.groupName === groupName);
     const instance = this.instances.find(each => each.instanceId === instanceId);
     if (group === undefined) throw new Error(`no group ${groupName}`);
     // The adapter's precheck: only an InService instance is terminated (a Standby one is not).
     if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
     if (group.desired <= group.min) throw new ApiError('ValidationError: desired equals min', 400);
+    // As the adapter: the caller's live read, right before the call.
+    if ((await mayTerminate?.()) !== undefined) return 'refused';
     this.write('terminate', { groupName, instanceId }, () => {
       group.desired -= 1;
       this.terminate(instance);

@@ -367,10 +367,11 @@ class World {
         this.request('write record', 2, () => this.cluster.writeOperation(node, record)),
       setUnschedulable: (name, uid, value) =>
         this.request('cordon', 2, () => this.cluster.setUnschedulable(name, uid, value)),
-      requestRoll: (name, uid) =>
+      requestRoll: (name, uid, mayRoll) =>
         this.request('roll', 2, async () => {
-          await this.cluster.requestRoll(name, uid);
+          const result = await this.cluster.requestRoll(name, uid, mayRoll);
           this.sampleMoves();
+          return result;
         }),
       record: () => this.request('create event', 1, async () => undefined),
     };

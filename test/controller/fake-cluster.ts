@@ -162,9 +162,15 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     );
   }
 
-  async requestRoll(podName: string, podUid: string): Promise<void> {
+  async requestRoll(
+    podName: string,
+    podUid: string,
+    mayRoll?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const pod = this.brokers.find(each => each.podName === podName);
     if (pod === undefined || pod.uid !== podUid) throw new ConflictError('pod replaced');
+    // As the adapter: the caller's live read, right before the patch.
+    if ((await mayRoll?.()) !== undefined) return 'refused';
     this.write(`roll ${podName}`, () => {
       this.brokers = this.brokers.map(each =>
         each.podName === podName ? { ...each, rollRequested: true } : each,
@@ -215,12 +221,15 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   async terminateInstance(
     groupName: string,
     instanceId: string,
-  ): Promise<'requested' | 'already-leaving'> {
+    mayTerminate?: () => Promise<string | undefined>,
+  ): Promise<'requested' | 'already-leaving' | 'refused'> {
     const group = this.groups.find(each => each.groupName === groupName);
     const instance = group?.instances.find(each => each.instanceId === instanceId);
     if (group === undefined) throw new Error(`no group ${groupName}`);
     if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
     if (group.desired <= group.min) throw new Error('ValidationError: desired equals min');
+    // As the adapter: the caller's live read, right before the call.
+    if ((await mayTerminate?.()) !== undefined) return 'refused';
     this.write(`terminate ${instanceId}`, () => {
       this.terminated.push(instanceId);
       if (instance.protectedFromScaleIn === true) this.terminatedWhileProtected.push(instanceId);
