@@ -20,6 +20,7 @@ import type {
   ObservedNode,
 } from '../../controller/model';
 import { decodeOperationRecord, type OperationRecord } from '../../controller/operation-record';
+import type { RollbackTally } from '../../controller/rollback-loop';
 import type {
   ClusterWriter,
   ControllerEvent,
@@ -29,6 +30,7 @@ import type {
   LiveBrokerCheck,
   LiveNodeCheck,
   LiveRecordCheck,
+  WriteVersions,
 } from '../../controller/ports';
 import type { HistoryEvent, WriteKind } from './invariants';
 import { CrashError } from './fake-cluster';
@@ -233,6 +235,8 @@ interface Node {
   instanceId: string;
   createdAtMs: number;
   operation: OperationRecord | undefined;
+  /** The rollback tally annotation (controller/rollback-loop.ts), written with the record. */
+  rollbacks?: RollbackTally;
   /** When the Node object is deleted (after its instance left), epoch ms. */
   deleteAtMs: number | undefined;
   /** Under `node-not-ready`: since when, and until when, the node is NotReady. */
@@ -1136,6 +1140,7 @@ export class ChaosWorld
             createdAtMs: node.createdAtMs,
             operation: node.operation,
             cordonedByController: node.cordonedByController,
+            ...(node.rollbacks === undefined ? {} : { rollbacks: node.rollbacks }),
           },
       );
   }
@@ -1325,26 +1330,71 @@ export class ChaosWorld
     return node;
   }
 
-  async writeOperation(observed: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+  /**
+   * As the adapter's guarded node patch: the node's resource versions right before the write and
+   * right after it (as the API's patch answer), for read-your-writes (controller/own-writes.ts).
+   * The view under `watch-lag` keeps showing the version before, which the controller knows.
+   */
+  private versioned(
+    node: Node,
+    write: (apply: (change: () => void) => () => void) => void,
+  ): WriteVersions {
+    // Read right before the change applies (a slow request lets the world move on first), as the
+    // adapter's fresh read that its patch tests.
+    let before = '';
+    write(change => () => {
+      before = String(node.resourceVersion);
+      change();
+    });
+    return { before, after: String(node.resourceVersion) };
+  }
+
+  async writeOperation(
+    observed: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<WriteVersions> {
     const node = this.liveNode(observed.name, observed.uid);
     if (String(node.resourceVersion) !== observed.resourceVersion) {
       throw new ApiError(`node ${node.name} changed`, 409);
     }
     this.lagBeforeWrite(`node:${node.name}`);
-    this.write('record', { nodeName: node.name }, () => this.setNode(node, { operation: record }));
+    return this.versioned(node, applied =>
+      this.write(
+        'record',
+        { nodeName: node.name },
+        applied(() => {
+          if (rollbacks === null) delete node.rollbacks;
+          else if (rollbacks !== undefined) node.rollbacks = rollbacks;
+          this.setNode(node, { operation: record });
+        }),
+      ),
+    );
   }
 
-  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+  async setUnschedulable(
+    nodeName: string,
+    nodeUid: string,
+    unschedulable: boolean,
+  ): Promise<WriteVersions> {
     const node = this.liveNode(nodeName, nodeUid);
     this.lagBeforeWrite(`node:${nodeName}`);
-    this.write(unschedulable ? 'cordon' : 'uncordon', { nodeName }, () => {
-      if (!unschedulable && this.cordonOwners.get(nodeName) === 'foreign') {
-        this.foreignCordonsUndone.push(`${nodeName} at +${(this.nowMs - NOW_MS) / 1000}s`);
-      }
-      if (!unschedulable) this.cordonOwners.delete(nodeName);
-      else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');
-      this.setNode(node, { unschedulable, cordonedByController: unschedulable });
-    });
+    return this.versioned(node, applied =>
+      this.write(
+        unschedulable ? 'cordon' : 'uncordon',
+        { nodeName },
+        applied(() => this.cordonChange(node, nodeName, unschedulable)),
+      ),
+    );
+  }
+
+  private cordonChange(node: Node, nodeName: string, unschedulable: boolean): void {
+    if (!unschedulable && this.cordonOwners.get(nodeName) === 'foreign') {
+      this.foreignCordonsUndone.push(`${nodeName} at +${(this.nowMs - NOW_MS) / 1000}s`);
+    }
+    if (!unschedulable) this.cordonOwners.delete(nodeName);
+    else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');
+    this.setNode(node, { unschedulable, cordonedByController: unschedulable });
   }
 
   async requestRoll(podName: string, podUid: string): Promise<void> {
