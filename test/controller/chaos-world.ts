@@ -20,7 +20,13 @@ import type {
   ObservedNode,
 } from '../../controller/model';
 import { decodeOperationRecord, type OperationRecord } from '../../controller/operation-record';
-import type { RollbackTally } from '../../controller/rollback-loop';
+import {
+  DEFAULT_ROLLBACK_LOOP_BACKOFF_SECONDS,
+  decodeRollbackTally,
+  encodeRollbackTally,
+  rollbackLoopLimit,
+  type RollbackTally,
+} from '../../controller/rollback-loop';
 import type {
   ClusterWriter,
   ControllerEvent,
@@ -198,9 +204,21 @@ const AUTOSCALING_MISSING_LONG_MAX_MS = 30 * 60_000;
  */
 export const REVIEW_S24_FAULT_KINDS = ['record-zone-edited'] as const;
 
+/**
+ * Fault kinds added by review s25-r1, apart from `FAULT_KINDS` (whose seeded schedules stay as
+ * they were); `chaos-tally-edited.test.ts` draws from both.
+ * - `tally-edited`: someone edits a node's rollback tally annotation
+ *   (`kafka.platform/autoscaler-rollbacks`, controller/rollback-loop.ts): text that is no JSON, a
+ *   negative or fractional count, a huge count stamped two days ahead (a wrong clock) or two days
+ *   back, a count at the limit whose hold ends within ten minutes, or the annotation removed. Each
+ *   must hold nothing, or only until its stamp's backoff ends.
+ */
+export const REVIEW_S25_FAULT_KINDS = ['tally-edited'] as const;
+
 /** One kind of fault. */
 export type FaultKind =
   | (typeof REVIEW_S24_FAULT_KINDS)[number]
+  | (typeof REVIEW_S25_FAULT_KINDS)[number]
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
   | (typeof LEFTOVERS_FAULT_KINDS)[number]
@@ -235,8 +253,8 @@ interface Node {
   instanceId: string;
   createdAtMs: number;
   operation: OperationRecord | undefined;
-  /** The rollback tally annotation (controller/rollback-loop.ts), written with the record. */
-  rollbacks?: RollbackTally;
+  /** The rollback tally annotation's text (controller/rollback-loop.ts), written with the record. */
+  rollbacks?: string;
   /** When the Node object is deleted (after its instance left), epoch ms. */
   deleteAtMs: number | undefined;
   /** Under `node-not-ready`: since when, and until when, the node is NotReady. */
@@ -537,6 +555,34 @@ export class ChaosWorld
         const recorded = liveNodes.filter(each => each.operation !== undefined);
         const victim = recorded[fault.pick % Math.max(1, recorded.length)];
         if (victim !== undefined) this.setNode(victim, { operation: undefined });
+        return;
+      }
+      case 'tally-edited': {
+        const victim = liveNodes[fault.pick % Math.max(1, liveNodes.length)];
+        if (victim === undefined) return;
+        const dayMs = 86_400_000;
+        const kind = fault.pick % 2 === 0 ? 'respread' : 'remove-node';
+        const limit = rollbackLoopLimit(this.config);
+        const backoffMs =
+          (this.config.rollbackLoopBackoffSeconds ?? DEFAULT_ROLLBACK_LOOP_BACKOFF_SECONDS) * 1000;
+        const texts: Array<string | undefined> = [
+          '{not json',
+          JSON.stringify({ kind, count: -3, lastAtMs: this.nowMs, note: 'edited' }),
+          JSON.stringify({ kind, count: 2.5, lastAtMs: this.nowMs, note: 'edited' }),
+          JSON.stringify({ kind, count: 1e9, lastAtMs: this.nowMs + 2 * dayMs, note: 'ahead' }),
+          JSON.stringify({ kind, count: 1e9, lastAtMs: this.nowMs - 2 * dayMs, note: 'old' }),
+          JSON.stringify({
+            kind,
+            count: limit,
+            lastAtMs: this.nowMs - backoffMs + 600_000,
+            note: 'ending',
+          }),
+          undefined,
+        ];
+        const text = texts[Math.floor(fault.pick / 2) % texts.length];
+        if (text === undefined) delete victim.rollbacks;
+        else victim.rollbacks = text;
+        this.setNode(victim, {});
         return;
       }
       case 'record-corrupted': {
@@ -1140,7 +1186,7 @@ export class ChaosWorld
             createdAtMs: node.createdAtMs,
             operation: node.operation,
             cordonedByController: node.cordonedByController,
-            ...(node.rollbacks === undefined ? {} : { rollbacks: node.rollbacks }),
+            ...this.tallyOf(node),
           },
       );
   }
@@ -1324,6 +1370,12 @@ export class ChaosWorld
     }
   }
 
+  /** The node's tally as the adapter observes it (`observeNode`): decoded, absent if unreadable. */
+  private tallyOf(node: Node): { readonly rollbacks?: RollbackTally } {
+    const tally = decodeRollbackTally(node.rollbacks);
+    return tally === undefined ? {} : { rollbacks: tally };
+  }
+
   private liveNode(name: string, uid: string): Node {
     const node = this.nodes.find(each => each.name === name);
     if (node === undefined || node.uid !== uid) throw new ApiError(`node ${name} replaced`, 409);
@@ -1365,7 +1417,7 @@ export class ChaosWorld
         { nodeName: node.name },
         applied(() => {
           if (rollbacks === null) delete node.rollbacks;
-          else if (rollbacks !== undefined) node.rollbacks = rollbacks;
+          else if (rollbacks !== undefined) node.rollbacks = encodeRollbackTally(rollbacks);
           this.setNode(node, { operation: record });
         }),
       ),
