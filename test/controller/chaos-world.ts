@@ -20,6 +20,13 @@ import type {
   ObservedNode,
 } from '../../controller/model';
 import { decodeOperationRecord, type OperationRecord } from '../../controller/operation-record';
+import {
+  DEFAULT_ROLLBACK_LOOP_BACKOFF_SECONDS,
+  decodeRollbackTally,
+  encodeRollbackTally,
+  rollbackLoopLimit,
+  type RollbackTally,
+} from '../../controller/rollback-loop';
 import type {
   ClusterWriter,
   ControllerEvent,
@@ -29,6 +36,7 @@ import type {
   LiveBrokerCheck,
   LiveNodeCheck,
   LiveRecordCheck,
+  WriteVersions,
 } from '../../controller/ports';
 import type { HistoryEvent, WriteKind } from './invariants';
 import { CrashError } from './fake-cluster';
@@ -196,9 +204,21 @@ const AUTOSCALING_MISSING_LONG_MAX_MS = 30 * 60_000;
  */
 export const REVIEW_S24_FAULT_KINDS = ['record-zone-edited'] as const;
 
+/**
+ * Fault kinds added by review s25-r1, apart from `FAULT_KINDS` (whose seeded schedules stay as
+ * they were); `chaos-tally-edited.test.ts` draws from both.
+ * - `tally-edited`: someone edits a node's rollback tally annotation
+ *   (`kafka.platform/autoscaler-rollbacks`, controller/rollback-loop.ts): text that is no JSON, a
+ *   negative or fractional count, a huge count stamped two days ahead (a wrong clock) or two days
+ *   back, a count at the limit whose hold ends within ten minutes, or the annotation removed. Each
+ *   must hold nothing, or only until its stamp's backoff ends.
+ */
+export const REVIEW_S25_FAULT_KINDS = ['tally-edited'] as const;
+
 /** One kind of fault. */
 export type FaultKind =
   | (typeof REVIEW_S24_FAULT_KINDS)[number]
+  | (typeof REVIEW_S25_FAULT_KINDS)[number]
   | (typeof FAULT_KINDS)[number]
   | (typeof REVIEW_4_FAULT_KINDS)[number]
   | (typeof LEFTOVERS_FAULT_KINDS)[number]
@@ -233,6 +253,8 @@ interface Node {
   instanceId: string;
   createdAtMs: number;
   operation: OperationRecord | undefined;
+  /** The rollback tally annotation's text (controller/rollback-loop.ts), written with the record. */
+  rollbacks?: string;
   /** When the Node object is deleted (after its instance left), epoch ms. */
   deleteAtMs: number | undefined;
   /** Under `node-not-ready`: since when, and until when, the node is NotReady. */
@@ -533,6 +555,34 @@ export class ChaosWorld
         const recorded = liveNodes.filter(each => each.operation !== undefined);
         const victim = recorded[fault.pick % Math.max(1, recorded.length)];
         if (victim !== undefined) this.setNode(victim, { operation: undefined });
+        return;
+      }
+      case 'tally-edited': {
+        const victim = liveNodes[fault.pick % Math.max(1, liveNodes.length)];
+        if (victim === undefined) return;
+        const dayMs = 86_400_000;
+        const kind = fault.pick % 2 === 0 ? 'respread' : 'remove-node';
+        const limit = rollbackLoopLimit(this.config);
+        const backoffMs =
+          (this.config.rollbackLoopBackoffSeconds ?? DEFAULT_ROLLBACK_LOOP_BACKOFF_SECONDS) * 1000;
+        const texts: Array<string | undefined> = [
+          '{not json',
+          JSON.stringify({ kind, count: -3, lastAtMs: this.nowMs, note: 'edited' }),
+          JSON.stringify({ kind, count: 2.5, lastAtMs: this.nowMs, note: 'edited' }),
+          JSON.stringify({ kind, count: 1e9, lastAtMs: this.nowMs + 2 * dayMs, note: 'ahead' }),
+          JSON.stringify({ kind, count: 1e9, lastAtMs: this.nowMs - 2 * dayMs, note: 'old' }),
+          JSON.stringify({
+            kind,
+            count: limit,
+            lastAtMs: this.nowMs - backoffMs + 600_000,
+            note: 'ending',
+          }),
+          undefined,
+        ];
+        const text = texts[Math.floor(fault.pick / 2) % texts.length];
+        if (text === undefined) delete victim.rollbacks;
+        else victim.rollbacks = text;
+        this.setNode(victim, {});
         return;
       }
       case 'record-corrupted': {
@@ -1136,6 +1186,7 @@ export class ChaosWorld
             createdAtMs: node.createdAtMs,
             operation: node.operation,
             cordonedByController: node.cordonedByController,
+            ...this.tallyOf(node),
           },
       );
   }
@@ -1319,32 +1370,83 @@ export class ChaosWorld
     }
   }
 
+  /** The node's tally as the adapter observes it (`observeNode`): decoded, absent if unreadable. */
+  private tallyOf(node: Node): { readonly rollbacks?: RollbackTally } {
+    const tally = decodeRollbackTally(node.rollbacks);
+    return tally === undefined ? {} : { rollbacks: tally };
+  }
+
   private liveNode(name: string, uid: string): Node {
     const node = this.nodes.find(each => each.name === name);
     if (node === undefined || node.uid !== uid) throw new ApiError(`node ${name} replaced`, 409);
     return node;
   }
 
-  async writeOperation(observed: ObservedNode, record: OperationRecord | undefined): Promise<void> {
+  /**
+   * As the adapter's guarded node patch: the node's resource versions right before the write and
+   * right after it (as the API's patch answer), for read-your-writes (controller/own-writes.ts).
+   * The view under `watch-lag` keeps showing the version before, which the controller knows.
+   */
+  private versioned(
+    node: Node,
+    write: (apply: (change: () => void) => () => void) => void,
+  ): WriteVersions {
+    // Read right before the change applies (a slow request lets the world move on first), as the
+    // adapter's fresh read that its patch tests.
+    let before = '';
+    write(change => () => {
+      before = String(node.resourceVersion);
+      change();
+    });
+    return { before, after: String(node.resourceVersion) };
+  }
+
+  async writeOperation(
+    observed: ObservedNode,
+    record: OperationRecord | undefined,
+    rollbacks?: RollbackTally | null,
+  ): Promise<WriteVersions> {
     const node = this.liveNode(observed.name, observed.uid);
     if (String(node.resourceVersion) !== observed.resourceVersion) {
       throw new ApiError(`node ${node.name} changed`, 409);
     }
     this.lagBeforeWrite(`node:${node.name}`);
-    this.write('record', { nodeName: node.name }, () => this.setNode(node, { operation: record }));
+    return this.versioned(node, applied =>
+      this.write(
+        'record',
+        { nodeName: node.name },
+        applied(() => {
+          if (rollbacks === null) delete node.rollbacks;
+          else if (rollbacks !== undefined) node.rollbacks = encodeRollbackTally(rollbacks);
+          this.setNode(node, { operation: record });
+        }),
+      ),
+    );
   }
 
-  async setUnschedulable(nodeName: string, nodeUid: string, unschedulable: boolean): Promise<void> {
+  async setUnschedulable(
+    nodeName: string,
+    nodeUid: string,
+    unschedulable: boolean,
+  ): Promise<WriteVersions> {
     const node = this.liveNode(nodeName, nodeUid);
     this.lagBeforeWrite(`node:${nodeName}`);
-    this.write(unschedulable ? 'cordon' : 'uncordon', { nodeName }, () => {
-      if (!unschedulable && this.cordonOwners.get(nodeName) === 'foreign') {
-        this.foreignCordonsUndone.push(`${nodeName} at +${(this.nowMs - NOW_MS) / 1000}s`);
-      }
-      if (!unschedulable) this.cordonOwners.delete(nodeName);
-      else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');
-      this.setNode(node, { unschedulable, cordonedByController: unschedulable });
-    });
+    return this.versioned(node, applied =>
+      this.write(
+        unschedulable ? 'cordon' : 'uncordon',
+        { nodeName },
+        applied(() => this.cordonChange(node, nodeName, unschedulable)),
+      ),
+    );
+  }
+
+  private cordonChange(node: Node, nodeName: string, unschedulable: boolean): void {
+    if (!unschedulable && this.cordonOwners.get(nodeName) === 'foreign') {
+      this.foreignCordonsUndone.push(`${nodeName} at +${(this.nowMs - NOW_MS) / 1000}s`);
+    }
+    if (!unschedulable) this.cordonOwners.delete(nodeName);
+    else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');
+    this.setNode(node, { unschedulable, cordonedByController: unschedulable });
   }
 
   async requestRoll(
