@@ -450,19 +450,23 @@ function otherOutputClaims(target: string, paths: Iterable<string>): Map<string,
 }
 
 /**
- * True when `file` is the lock of a run writing now: a lock being written (empty) or one naming
- * a run that still runs, or one this process cannot see (`holderRuns`).
+ * Whether the lock `file` holds its folder, judged as `takeLock` judges it, so a lock that run
+ * would take over never blocks a nested output either: 'free' where there is none, it is not a
+ * lock synth wrote, or its run is gone (an empty lock still empty after `LOCK_SETTLE_MS` included);
+ * 'unseen' where its run is in another pid view (`holderUnseen`), which may still run; 'running'
+ * where its run still runs (`holderRuns`).
  */
-function lockHeld(file: string): boolean {
-  const text = readSettledLock(file, 0);
-  if (typeof text !== 'string') return false;
-  return text === '' || (LOCK_CONTENT.test(text) && holderRuns(text.trim(), file));
+function lockState(file: string): 'free' | 'unseen' | 'running' {
+  const text = readSettledLock(file);
+  if (typeof text !== 'string' || !LOCK_CONTENT.test(text)) return 'free';
+  if (holderUnseen(text, file)) return 'unseen';
+  return holderRuns(text.trim(), file) ? 'running' : 'free';
 }
 
 /**
  * Other synth runs writing now into an output nested with the output folder `target` (its real
  * path) where files of `paths` (relative) may meet: the lock of a folder above `target`
- * (`lockHeld`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
+ * (`lockState`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
  * staging folder of a run creating it (`.<name>.synth-staging-<pid>` of a running pid). Each run
  * checks the other output's manifest (`claimedElsewhere`) only after this, and this only once it
  * has announced itself (its lock taken, or its staging folder made), so of two runs at once one
@@ -476,8 +480,17 @@ function nestedRuns(target: string, paths: Iterable<string>): string[] {
       `${folder}: another synth run is writing ${what} now, an output nested with this one where their files may meet; wait for it to finish, then run synth again`,
     );
   };
+  const locked = (folder: string, what: string): void => {
+    const state = lockState(join(folder, LOCK_FILE));
+    if (state === 'running') running(folder, what);
+    if (state === 'unseen') {
+      problems.add(
+        `${folder}: ${LOCK_FILE} there names a synth run on another machine or pid namespace (a container) writing ${what}, an output nested with this one, and whether it still runs cannot be seen from here; wait for it to finish, or, if no synth runs there any more, delete ${join(folder, LOCK_FILE)} and run synth again`,
+      );
+    }
+  };
   for (let at = dirname(target); ; at = dirname(at)) {
-    if (lockHeld(join(at, LOCK_FILE))) running(at, 'this folder, which holds the output folder');
+    locked(at, 'this folder, which holds the output folder');
     if (dirname(at) === at) break;
   }
   for (const path of paths) {
@@ -494,8 +507,7 @@ function nestedRuns(target: string, paths: Iterable<string>): string[] {
         if (pid !== process.pid && processAlive(pid)) running(folder, 'it (creating it)');
       }
       if (entryAt(folder) !== 'directory') break;
-      if (lockHeld(join(folder, LOCK_FILE)))
-        running(folder, 'this folder inside the output folder');
+      locked(folder, 'this folder inside the output folder');
     }
   }
   return [...problems].sort();
