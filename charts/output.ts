@@ -467,7 +467,7 @@ function lockState(file: string): 'free' | 'unseen' | 'running' {
  * Other synth runs writing now into an output nested with the output folder `target` (its real
  * path) where files of `paths` (relative) may meet: the lock of a folder above `target`
  * (`lockState`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
- * staging folder of a run creating it (`.<name>.synth-staging-<pid>` of a running pid). Each run
+ * staging folder of a run creating it (`.<name>.synth-staging-<pid>`, `stagingMakerMayRun`). Each run
  * checks the other output's manifest (`claimedElsewhere`) only after this, and this only once it
  * has announced itself (its lock taken, or its staging folder made), so of two runs at once one
  * always sees the other; without it, a run that began after the other's manifest check and ended
@@ -504,7 +504,11 @@ function nestedRuns(target: string, paths: Iterable<string>): string[] {
         const pidText = name.slice(prefix.length);
         if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
         const pid = Number(pidText);
-        if (pid !== process.pid && processAlive(pid)) running(folder, 'it (creating it)');
+        if (pid !== process.pid && stagingMakerMayRun(join(parent, name), pid)) {
+          problems.add(
+            `${folder}: another synth run is writing it (creating it) now, an output nested with this one where their files may meet; wait for it to finish, or, if no synth run is creating it any more (a run killed in a container names a pid of the container), delete ${join(parent, name)} and run synth again`,
+          );
+        }
       }
       if (entryAt(folder) !== 'directory') break;
       locked(folder, 'this folder inside the output folder');
@@ -1459,6 +1463,40 @@ function processAlive(pid: number): boolean {
 }
 
 /**
+ * Linux: clock ticks a second in `/proc/<pid>/stat` times, `sysconf(_SC_CLK_TCK)`, which is
+ * USER_HZ, 100 on every Linux architecture (proc(5), time(7)).
+ */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * How much later than a folder was made, ms, a process must have started to count as another
+ * process than the folder's maker: room for a clock stepped back meanwhile (NTP).
+ */
+const PID_REUSE_MARGIN_MS = 10_000;
+
+/**
+ * True while the run that made the staging folder `folder` (`.<name>.synth-staging-<pid>`, only
+ * its pid in the name) may still run: `pid` names a live process (`processAlive`) that started
+ * no later than `PID_REUSE_MARGIN_MS` after the folder was made (its birth time, else its ctime;
+ * process start from `/proc/<pid>/stat` and `BOOT_TIME_MS`). A process that started later has the
+ * pid of a run gone since: after a reboot, a pid wrap, in the next container job. Where the start
+ * cannot be read, the live pid counts.
+ */
+function stagingMakerMayRun(folder: string, pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  const ticks = Number(procStat(pid)?.start);
+  if (BOOT_TIME_MS === undefined || !Number.isFinite(ticks) || ticks <= 0) return true;
+  let made: number;
+  try {
+    const stat = lstatSync(folder);
+    made = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.ctimeMs;
+  } catch {
+    return true;
+  }
+  return BOOT_TIME_MS + (ticks * 1000) / CLOCK_TICKS_PER_SECOND <= made + PID_REUSE_MARGIN_MS;
+}
+
+/**
  * True while the run that wrote lock content `holder` (see `processIdentity`), found in `file`,
  * still runs.
  */
@@ -1693,9 +1731,9 @@ function freshStagingPrefix(target: string): string {
 /**
  * Removes the staging folders that killed runs creating the new folder `target` left beside it
  * (`.<name>.synth-staging-<pid>`, see `freshStagingPrefix`), whether `target` exists by now or not.
- * Such a folder is synth's only when its pid is a plain number of a process that no longer runs
- * (or this one's: an earlier call), and it holds a manifest synth wrote (whole, or cut short by
- * the kill) and only files that manifest lists (the manifest is written first); a look-alike
+ * Such a folder is synth's only when its pid is a plain number of a process that no longer runs,
+ * or started after the folder was made (`stagingMakerMayRun`), or this one's (an earlier call),
+ * and it holds a manifest synth wrote (whole, or cut short by the kill) and only files that manifest lists (the manifest is written first); a look-alike
  * holding anything else is left alone. Each is first renamed, in one step, to this run's
  * `.<name>.synth-reaping-<pid>`, and removed there: a pid names no process here also when its run
  * lives in another pid namespace (a container writing the same checkout), and such a run, still
@@ -1730,7 +1768,7 @@ function removeFreshLeftovers(target: string): void {
     if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
     const pid = Number(pidText);
     const leftover = join(parent, name);
-    if (pid !== process.pid && processAlive(pid)) continue;
+    if (pid !== process.pid && stagingMakerMayRun(leftover, pid)) continue;
     if (!synthsOwn(leftover)) continue;
     try {
       renameSync(leftover, reaping);
