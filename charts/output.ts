@@ -1677,7 +1677,8 @@ function mountPoints(): Set<string> | undefined {
  * Entries of the existing output folder `target` (its real path) that a run renames files into,
  * out of or over (the folders on the way to each of `paths`, relative, and the path itself) and
  * that are a mount point (`mountPoints`: a bind mount of a file or a folder, also one from the
- * same file system) or lie on another file system than `target`: the new files are staged in
+ * same file system) or, for a folder, lie on another file system than `target` (its st_dev; a
+ * file's tells nothing on overlayfs, whose files report their layer's): the new files are staged in
  * `target`, and rename(2) cannot cross a mount (EXDEV), nor replace or remove a mounted file
  * (EBUSY). Links are not followed (the run never writes through them). Sorted lines naming the
  * entry and the fix.
@@ -1692,7 +1693,10 @@ function mountProblems(target: string, paths: Iterable<string>): string[] {
       const entry = segments.slice(0, depth).join('/');
       const kind = entryAt(join(target, entry));
       if (kind !== 'directory' && (depth < segments.length || kind !== 'file')) break;
-      const otherDevice = lstatSync(join(target, entry)).dev !== device;
+      // Only a folder's st_dev tells its file system: on overlayfs a file reports the st_dev of
+      // the layer that holds it (kernel overlayfs.rst, "Overlay objects"), though renaming it in
+      // the overlay works; a file is a mount point only by a bind mount, which `points` lists.
+      const otherDevice = kind === 'directory' && lstatSync(join(target, entry)).dev !== device;
       if (otherDevice || points.has(join(target, entry))) {
         const where = otherDevice
           ? 'is on another file system than the output folder (a mount point in it)'
