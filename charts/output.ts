@@ -1744,8 +1744,9 @@ function freshStagingPrefix(target: string): string {
  * writing, then fails at its next step (`writeTree` never makes the folder again) and its rename
  * finds nothing to put in place, instead of putting a part of its output there. A reaping folder
  * of a killed run is removed the same way (its pid aside: nothing is ever renamed out of one).
- * Nothing happens where this user may not list and change the parent folder.
- * @throws the `fs` error of listing the parent or removing a leftover.
+ * A leftover gone meanwhile, whole or in part (another run creating the same folder removes it),
+ * is left to that run. Nothing happens where this user may not list and change the parent folder.
+ * @throws the `fs` error of listing the parent or removing a leftover (but ENOENT).
  */
 function removeFreshLeftovers(target: string): void {
   const parent = dirname(target);
@@ -1761,11 +1762,22 @@ function removeFreshLeftovers(target: string): void {
     const listed = new Set(stagedManifest(manifest).map(([p]) => p));
     return stagedFiles(folder).every(path => path === MANIFEST_FILE || listed.has(path));
   };
+  // Another run creating the same folder may remove a leftover (or a part of it) while this one
+  // reads or removes it: what is gone meanwhile (ENOENT) is that run's to remove.
+  const unlessGone = (step: () => void): void => {
+    try {
+      step();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  };
   const names = readdirSync(parent);
   for (const name of names) {
     const pidText = name.slice(reapingPrefix.length);
     if (!name.startsWith(reapingPrefix) || !/^[1-9]\d*$/.test(pidText)) continue;
-    if (synthsOwn(join(parent, name))) removeStaging(join(parent, name));
+    unlessGone(() => {
+      if (synthsOwn(join(parent, name))) removeStaging(join(parent, name));
+    });
   }
   for (const name of names) {
     const pidText = name.slice(prefix.length);
@@ -1773,15 +1785,11 @@ function removeFreshLeftovers(target: string): void {
     const pid = Number(pidText);
     const leftover = join(parent, name);
     if (pid !== process.pid && stagingMakerMayRun(leftover, pid)) continue;
-    if (!synthsOwn(leftover)) continue;
-    try {
+    unlessGone(() => {
+      if (!synthsOwn(leftover)) return;
       renameSync(leftover, reaping);
-    } catch (error) {
-      // Another run moved it away first, and removes it.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
-    removeStaging(reaping);
+      removeStaging(reaping);
+    });
   }
 }
 
