@@ -450,20 +450,24 @@ function otherOutputClaims(target: string, paths: Iterable<string>): Map<string,
 }
 
 /**
- * True when `file` is the lock of a run writing now: a lock being written (empty) or one naming
- * a run that still runs, or one this process cannot see (`holderRuns`).
+ * Whether the lock `file` holds its folder, judged as `takeLock` judges it, so a lock that run
+ * would take over never blocks a nested output either: 'free' where there is none, it is not a
+ * lock synth wrote, or its run is gone (an empty lock still empty after `LOCK_SETTLE_MS` included);
+ * 'unseen' where its run is in another pid view (`holderUnseen`), which may still run; 'running'
+ * where its run still runs (`holderRuns`).
  */
-function lockHeld(file: string): boolean {
-  const text = readSettledLock(file, 0);
-  if (typeof text !== 'string') return false;
-  return text === '' || (LOCK_CONTENT.test(text) && holderRuns(text.trim(), file));
+function lockState(file: string): 'free' | 'unseen' | 'running' {
+  const text = readSettledLock(file);
+  if (typeof text !== 'string' || !LOCK_CONTENT.test(text)) return 'free';
+  if (holderUnseen(text, file)) return 'unseen';
+  return holderRuns(text.trim(), file) ? 'running' : 'free';
 }
 
 /**
  * Other synth runs writing now into an output nested with the output folder `target` (its real
  * path) where files of `paths` (relative) may meet: the lock of a folder above `target`
- * (`lockHeld`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
- * staging folder of a run creating it (`.<name>.synth-staging-<pid>` of a running pid). Each run
+ * (`lockState`), or, on the way to each of `paths` inside `target`, the lock of a folder or the
+ * staging folder of a run creating it (`.<name>.synth-staging-<pid>`, `stagingMakerMayRun`). Each run
  * checks the other output's manifest (`claimedElsewhere`) only after this, and this only once it
  * has announced itself (its lock taken, or its staging folder made), so of two runs at once one
  * always sees the other; without it, a run that began after the other's manifest check and ended
@@ -476,8 +480,17 @@ function nestedRuns(target: string, paths: Iterable<string>): string[] {
       `${folder}: another synth run is writing ${what} now, an output nested with this one where their files may meet; wait for it to finish, then run synth again`,
     );
   };
+  const locked = (folder: string, what: string): void => {
+    const state = lockState(join(folder, LOCK_FILE));
+    if (state === 'running') running(folder, what);
+    if (state === 'unseen') {
+      problems.add(
+        `${folder}: ${LOCK_FILE} there names a synth run on another machine or pid namespace (a container) writing ${what}, an output nested with this one, and whether it still runs cannot be seen from here; wait for it to finish, or, if no synth runs there any more, delete ${join(folder, LOCK_FILE)} and run synth again`,
+      );
+    }
+  };
   for (let at = dirname(target); ; at = dirname(at)) {
-    if (lockHeld(join(at, LOCK_FILE))) running(at, 'this folder, which holds the output folder');
+    locked(at, 'this folder, which holds the output folder');
     if (dirname(at) === at) break;
   }
   for (const path of paths) {
@@ -491,11 +504,14 @@ function nestedRuns(target: string, paths: Iterable<string>): string[] {
         const pidText = name.slice(prefix.length);
         if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
         const pid = Number(pidText);
-        if (pid !== process.pid && processAlive(pid)) running(folder, 'it (creating it)');
+        if (pid !== process.pid && stagingMakerMayRun(join(parent, name), pid)) {
+          problems.add(
+            `${folder}: another synth run is writing it (creating it) now, an output nested with this one where their files may meet; wait for it to finish, or, if no synth run is creating it any more (a run killed in a container names a pid of the container), delete ${join(parent, name)} and run synth again`,
+          );
+        }
       }
       if (entryAt(folder) !== 'directory') break;
-      if (lockHeld(join(folder, LOCK_FILE)))
-        running(folder, 'this folder inside the output folder');
+      locked(folder, 'this folder inside the output folder');
     }
   }
   return [...problems].sort();
@@ -1447,6 +1463,40 @@ function processAlive(pid: number): boolean {
 }
 
 /**
+ * Linux: clock ticks a second in `/proc/<pid>/stat` times, `sysconf(_SC_CLK_TCK)`, which is
+ * USER_HZ, 100 on every Linux architecture (proc(5), time(7)).
+ */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * How much later than a folder was made, ms, a process must have started to count as another
+ * process than the folder's maker: room for a clock stepped back meanwhile (NTP).
+ */
+const PID_REUSE_MARGIN_MS = 10_000;
+
+/**
+ * True while the run that made the staging folder `folder` (`.<name>.synth-staging-<pid>`, only
+ * its pid in the name) may still run: `pid` names a live process (`processAlive`) that started
+ * no later than `PID_REUSE_MARGIN_MS` after the folder was made (its birth time, else its ctime;
+ * process start from `/proc/<pid>/stat` and `BOOT_TIME_MS`). A process that started later has the
+ * pid of a run gone since: after a reboot, a pid wrap, in the next container job. Where the start
+ * cannot be read, the live pid counts.
+ */
+function stagingMakerMayRun(folder: string, pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  const ticks = Number(procStat(pid)?.start);
+  if (BOOT_TIME_MS === undefined || !Number.isFinite(ticks) || ticks <= 0) return true;
+  let made: number;
+  try {
+    const stat = lstatSync(folder);
+    made = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.ctimeMs;
+  } catch {
+    return true;
+  }
+  return BOOT_TIME_MS + (ticks * 1000) / CLOCK_TICKS_PER_SECOND <= made + PID_REUSE_MARGIN_MS;
+}
+
+/**
  * True while the run that wrote lock content `holder` (see `processIdentity`), found in `file`,
  * still runs.
  */
@@ -1627,7 +1677,8 @@ function mountPoints(): Set<string> | undefined {
  * Entries of the existing output folder `target` (its real path) that a run renames files into,
  * out of or over (the folders on the way to each of `paths`, relative, and the path itself) and
  * that are a mount point (`mountPoints`: a bind mount of a file or a folder, also one from the
- * same file system) or lie on another file system than `target`: the new files are staged in
+ * same file system) or, for a folder, lie on another file system than `target` (its st_dev; a
+ * file's tells nothing on overlayfs, whose files report their layer's): the new files are staged in
  * `target`, and rename(2) cannot cross a mount (EXDEV), nor replace or remove a mounted file
  * (EBUSY). Links are not followed (the run never writes through them). Sorted lines naming the
  * entry and the fix.
@@ -1642,7 +1693,10 @@ function mountProblems(target: string, paths: Iterable<string>): string[] {
       const entry = segments.slice(0, depth).join('/');
       const kind = entryAt(join(target, entry));
       if (kind !== 'directory' && (depth < segments.length || kind !== 'file')) break;
-      const otherDevice = lstatSync(join(target, entry)).dev !== device;
+      // Only a folder's st_dev tells its file system: on overlayfs a file reports the st_dev of
+      // the layer that holds it (kernel overlayfs.rst, "Overlay objects"), though renaming it in
+      // the overlay works; a file is a mount point only by a bind mount, which `points` lists.
+      const otherDevice = kind === 'directory' && lstatSync(join(target, entry)).dev !== device;
       if (otherDevice || points.has(join(target, entry))) {
         const where = otherDevice
           ? 'is on another file system than the output folder (a mount point in it)'
@@ -1681,17 +1735,18 @@ function freshStagingPrefix(target: string): string {
 /**
  * Removes the staging folders that killed runs creating the new folder `target` left beside it
  * (`.<name>.synth-staging-<pid>`, see `freshStagingPrefix`), whether `target` exists by now or not.
- * Such a folder is synth's only when its pid is a plain number of a process that no longer runs
- * (or this one's: an earlier call), and it holds a manifest synth wrote (whole, or cut short by
- * the kill) and only files that manifest lists (the manifest is written first); a look-alike
+ * Such a folder is synth's only when its pid is a plain number of a process that no longer runs,
+ * or started after the folder was made (`stagingMakerMayRun`), or this one's (an earlier call),
+ * and it holds a manifest synth wrote (whole, or cut short by the kill) and only files that manifest lists (the manifest is written first); a look-alike
  * holding anything else is left alone. Each is first renamed, in one step, to this run's
  * `.<name>.synth-reaping-<pid>`, and removed there: a pid names no process here also when its run
  * lives in another pid namespace (a container writing the same checkout), and such a run, still
  * writing, then fails at its next step (`writeTree` never makes the folder again) and its rename
  * finds nothing to put in place, instead of putting a part of its output there. A reaping folder
  * of a killed run is removed the same way (its pid aside: nothing is ever renamed out of one).
- * Nothing happens where this user may not list and change the parent folder.
- * @throws the `fs` error of listing the parent or removing a leftover.
+ * A leftover gone meanwhile, whole or in part (another run creating the same folder removes it),
+ * is left to that run. Nothing happens where this user may not list and change the parent folder.
+ * @throws the `fs` error of listing the parent or removing a leftover (but ENOENT).
  */
 function removeFreshLeftovers(target: string): void {
   const parent = dirname(target);
@@ -1707,27 +1762,34 @@ function removeFreshLeftovers(target: string): void {
     const listed = new Set(stagedManifest(manifest).map(([p]) => p));
     return stagedFiles(folder).every(path => path === MANIFEST_FILE || listed.has(path));
   };
+  // Another run creating the same folder may remove a leftover (or a part of it) while this one
+  // reads or removes it: what is gone meanwhile (ENOENT) is that run's to remove.
+  const unlessGone = (step: () => void): void => {
+    try {
+      step();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  };
   const names = readdirSync(parent);
   for (const name of names) {
     const pidText = name.slice(reapingPrefix.length);
     if (!name.startsWith(reapingPrefix) || !/^[1-9]\d*$/.test(pidText)) continue;
-    if (synthsOwn(join(parent, name))) removeStaging(join(parent, name));
+    unlessGone(() => {
+      if (synthsOwn(join(parent, name))) removeStaging(join(parent, name));
+    });
   }
   for (const name of names) {
     const pidText = name.slice(prefix.length);
     if (!name.startsWith(prefix) || !/^[1-9]\d*$/.test(pidText)) continue;
     const pid = Number(pidText);
     const leftover = join(parent, name);
-    if (pid !== process.pid && processAlive(pid)) continue;
-    if (!synthsOwn(leftover)) continue;
-    try {
+    if (pid !== process.pid && stagingMakerMayRun(leftover, pid)) continue;
+    unlessGone(() => {
+      if (!synthsOwn(leftover)) return;
       renameSync(leftover, reaping);
-    } catch (error) {
-      // Another run moved it away first, and removes it.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
-    removeStaging(reaping);
+      removeStaging(reaping);
+    });
   }
 }
 
