@@ -466,7 +466,8 @@ export function forecastZone(
 
 /**
  * `ZoneForecast.recentErrorMiBps`: the mean absolute error of the forecast over the lead-time
- * windows of the last day, or undefined when any window lacks data or the lead time is too short.
+ * windows of the last day, or undefined when any window lacks data, the lead time is too short or
+ * the history holds two different demands at one time anywhere these windows' forecasts read.
  */
 function recentForecastError(
   history: readonly DemandSample[],
@@ -478,6 +479,16 @@ function recentForecastError(
   const leadMs = config.leadTimeSeconds * 1000;
   const windows = forecastRecentErrorWindows(config.leadTimeSeconds);
   const lastEndMs = Math.floor(nowMs / leadMs) * leadMs;
+  // The windows' forecasts read past days up to `historyDays` before each window (and today's
+  // correction a correction window before its start), so reach further back than the forecast's
+  // own window: a conflict there is read by this figure alone, which is then unknown (never
+  // trusted) rather than computed on one of two demands picked at random. Bound on the safe side.
+  const reachMs =
+    lastEndMs -
+    (windows + 1) * leadMs -
+    FORECAST_CORRECTION_WINDOW_SECONDS * 1000 -
+    config.historyDays * DAY_MS;
+  if (state.conflicts.some(({ atMs }) => atMs >= reachMs && atMs <= lastEndMs)) return undefined;
   const cache = errorCacheOf(state, `${leadMs}/${config.historyDays}/${config.quantile}`);
   // Every window ends at or before `lastEndMs`: the same samples up to it, the same figure.
   const count = lowerBound(history, lastEndMs + 1);
