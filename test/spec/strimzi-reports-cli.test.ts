@@ -39,6 +39,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
+        '    - { name: clicks, partitions: 20000 }',
         'nodes:',
         '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
         "autoscaling: { mode: 'off' }",
@@ -61,6 +62,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["max.connections"]: 0 shuts every client listener',
       'kafka.config["zookeeper.connection.timeout.ms"]: was removed from Kafka 4',
       'kafka.topics[1].config["leader.replication.throttled.replicas"]: "0-1000" has "0-1000", but Kafka takes only',
+      'kafka.topics[2].partitions: 20000 partitions cannot be created',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
