@@ -53,6 +53,7 @@ import {
 } from './schema';
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
 import { topicPartitionsProblem } from './topic-partitions';
+import { segmentRollIssues } from './segment-roll';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
@@ -1341,6 +1342,7 @@ const rules: readonly Rule[] = [
   retentionCapacityIssues,
   requestSizeIssues,
   segmentSizeIssues,
+  segmentRollIssues,
   brokerHeapIssues,
   autoscalingRules,
   operationsRules,

@@ -98,3 +98,125 @@ function parseSpecOrUndefined(input: PlatformSpecInput): ReturnType<typeof parse
     return undefined;
   }
 }
+
+describe('class: a compacted topic whose segment roll jitter reaches its compaction deadline', () => {
+  // https://github.com/linkedin/kafka/pull/521: "if logRollTimeJitterMillis is larger than
+  // maxCompactionLagMs, the log roll time can be as short as 0 millisecond so that new segments are
+  // rolling out on every new message", which exhausted file handles and crashed the broker. Apache
+  // Kafka 4.x computes the roll time the same way (LogConfig.maxSegmentMs, randomSegmentJitter,
+  // LogSegment.shouldRoll) and has no guard.
+  it('throws when a compacted topic has a 1-day jitter and a 1-hour compaction lag (linkedin/kafka#521)', () => {
+    const input = withTopics([
+      {
+        name: 'profiles',
+        partitions: 6,
+        config: {
+          'cleanup.policy': 'compact',
+          'max.compaction.lag.ms': 3600000,
+          'segment.jitter.ms': 86400000,
+        },
+      },
+    ]);
+    expect(problemsAt(input, 'kafka.topics')).toEqual([
+      'kafka.topics[0].config["segment.jitter.ms"]: a roll jitter of up to 86400000 (kafka.topics[0].config["segment.jitter.ms"]) reaches the compaction deadline max.compaction.lag.ms 3600000 (kafka.topics[0].config["max.compaction.lag.ms"]) of this compacted topic ("profiles"): Kafka rolls a compacted topic\'s segment once it is min(segment.ms, max.compaction.lag.ms) old less a jitter drawn per segment below min(segment.jitter.ms, segment.ms), so about 95% of the segments are due at once and roll at every write, a new segment with its index files and memory maps per produce batch until the broker runs out of file handles or map areas (linkedin/kafka#521); keep the jitter well below the lag (segment.jitter.ms below max.compaction.lag.ms), or remove it',
+    ]);
+  });
+
+  it("throws for the broker defaults, which Kafka's compacted __consumer_offsets takes", () => {
+    const input = withTopics([{ name: 'events', partitions: 6 }], {
+      'log.roll.jitter.hours': 2,
+      'log.cleaner.max.compaction.lag.ms': 3600000,
+    });
+    const problems = specProblems(input);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^kafka\.config\["log\.roll\.jitter\.hours"\]: a roll jitter of up to 7200000 \(kafka\.config\["log\.roll\.jitter\.hours"\]\) reaches the compaction deadline .* of Kafka's compacted topics \(__consumer_offsets, __transaction_state/,
+    );
+    expect(problems[0]).toContain('about 50% of the segments');
+  });
+
+  it('accepts a jitter up to the lag, any jitter on a topic that is not compacted, and the defaults', () => {
+    const topic = (config: Config): PlatformSpecInput =>
+      withTopics([{ name: 'a', partitions: 3, config }]);
+    expect(
+      specProblems(
+        topic({
+          'cleanup.policy': 'compact',
+          'max.compaction.lag.ms': 3600000,
+          'segment.jitter.ms': 3600000,
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      specProblems(
+        topic({ 'cleanup.policy': 'delete', 'max.compaction.lag.ms': 1, 'segment.jitter.ms': 9e7 }),
+      ),
+    ).toEqual([]);
+    expect(specProblems(topic({ 'cleanup.policy': 'compact,delete' }))).toEqual([]);
+  });
+
+  it('refuses exactly the settings where some segment of a compacted topic rolls at every write', () => {
+    const ms = fc.integer({ min: 1, max: 400_000_000 });
+    const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+    const level = fc.record({
+      jitter: maybe(ms),
+      lag: maybe(ms),
+      segment: maybe(ms),
+      policy: maybe(fc.constantFrom('compact', 'delete', 'compact,delete', 'delete, compact')),
+    });
+    fc.assert(
+      fc.property(level, level, (topicLevel, brokerLevel) => {
+        const topicConfig: Config = {
+          ...(topicLevel.jitter === undefined ? {} : { 'segment.jitter.ms': topicLevel.jitter }),
+          ...(topicLevel.lag === undefined ? {} : { 'max.compaction.lag.ms': topicLevel.lag }),
+          ...(topicLevel.segment === undefined ? {} : { 'segment.ms': topicLevel.segment }),
+          ...(topicLevel.policy === undefined ? {} : { 'cleanup.policy': topicLevel.policy }),
+        };
+        const brokerConfig: Config = {
+          ...(brokerLevel.jitter === undefined ? {} : { 'log.roll.jitter.ms': brokerLevel.jitter }),
+          ...(brokerLevel.lag === undefined
+            ? {}
+            : { 'log.cleaner.max.compaction.lag.ms': brokerLevel.lag }),
+          ...(brokerLevel.segment === undefined ? {} : { 'log.roll.ms': brokerLevel.segment }),
+          ...(brokerLevel.policy === undefined ? {} : { 'log.cleanup.policy': brokerLevel.policy }),
+        };
+        const input = withTopics([{ name: 'a', partitions: 3, config: topicConfig }], brokerConfig);
+        const rollProblems = specProblems(input).filter(p => p.includes('linkedin/kafka#521'));
+        // Kafka's rule, restated: a jitter value in [0, min(J, S)) at or above min(L, S) exists.
+        const rollsEveryWrite = (
+          compacted: boolean,
+          j?: number,
+          l?: number,
+          s?: number,
+        ): boolean => {
+          const segment = s ?? 168 * 3_600_000;
+          const jitter = j ?? 0;
+          if (!compacted || l === undefined || jitter === 0) return false;
+          return Math.min(jitter, segment) - 1 >= Math.min(l, segment);
+        };
+        const isCompact = (policy?: string): boolean =>
+          policy !== undefined && policy.split(',').some(part => part.trim() === 'compact');
+        const brokerSetsAny = Object.keys(brokerConfig).some(key => key !== 'log.cleanup.policy');
+        const brokerFault =
+          brokerSetsAny &&
+          rollsEveryWrite(true, brokerLevel.jitter, brokerLevel.lag, brokerLevel.segment);
+        const topicFault =
+          Object.keys(topicConfig).length > 0 &&
+          rollsEveryWrite(
+            isCompact(topicLevel.policy ?? brokerLevel.policy),
+            topicLevel.jitter ?? brokerLevel.jitter,
+            topicLevel.lag ?? brokerLevel.lag,
+            topicLevel.segment ?? brokerLevel.segment,
+          );
+        expect(rollProblems.filter(p => p.startsWith('kafka.config[')).length).toBe(
+          brokerFault ? 1 : 0,
+        );
+        expect(rollProblems.filter(p => p.startsWith('kafka.topics[0]')).length).toBe(
+          topicFault ? 1 : 0,
+        );
+        for (const found of rollProblems) expect(found).toMatch(/keep the jitter well below/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

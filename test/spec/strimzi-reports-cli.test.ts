@@ -40,6 +40,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
         '    - { name: clicks, partitions: 20000 }',
+        '    - { name: profiles, partitions: 3, config: { cleanup.policy: compact, max.compaction.lag.ms: 3600000, segment.jitter.ms: 86400000 } }',
         'nodes:',
         '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
         "autoscaling: { mode: 'off' }",
@@ -63,6 +64,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["zookeeper.connection.timeout.ms"]: was removed from Kafka 4',
       'kafka.topics[1].config["leader.replication.throttled.replicas"]: "0-1000" has "0-1000", but Kafka takes only',
       'kafka.topics[2].partitions: 20000 partitions cannot be created',
+      'kafka.topics[3].config["segment.jitter.ms"]: a roll jitter of up to 86400000',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
