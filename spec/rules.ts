@@ -54,6 +54,7 @@ import {
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
 import { topicPartitionsProblem } from './topic-partitions';
 import { segmentRollIssues } from './segment-roll';
+import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
@@ -1343,6 +1344,7 @@ const rules: readonly Rule[] = [
   requestSizeIssues,
   segmentSizeIssues,
   segmentRollIssues,
+  classicSessionRangeIssues,
   brokerHeapIssues,
   autoscalingRules,
   operationsRules,
@@ -1433,6 +1435,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...brokerConfigWarnings(spec),
     ...emptyCleanupPolicyWarnings(spec),
     ...brokerLeaseWarnings(spec),
+    ...classicSessionRangeWarnings(spec),
     ...transactionTimeoutWarnings(spec),
     ...timeUnitPrecedenceWarnings(spec),
     ...segmentSizeWarnings(spec),

@@ -11,6 +11,7 @@ import {
   KRAFT_MAX_PARTITIONS_PER_REQUEST,
   KRAFT_MAX_RECORDS_PER_OPERATION,
 } from '../../spec/topic-partitions';
+import { CLIENT_SESSION_DEFAULTS } from '../../spec/classic-group-session';
 import { specInput, specProblems } from '../util/specs';
 
 type Config = Record<string, string | number | boolean>;
@@ -90,6 +91,11 @@ describe('class: a topic with more partitions than the KRaft controller creates 
     );
   });
 });
+
+/** The warnings (`path: message`) of a spec that passes. */
+function warningsOf(input: PlatformSpecInput): string[] {
+  return parseSpec(input).warnings.map(w => `${w.path}: ${w.message}`);
+}
 
 function parseSpecOrUndefined(input: PlatformSpecInput): ReturnType<typeof parseSpec> | undefined {
   try {
@@ -216,6 +222,73 @@ describe('class: a compacted topic whose segment roll jitter reaches its compact
         );
         for (const found of rollProblems) expect(found).toMatch(/keep the jitter well below/);
       }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('class: a classic group session timeout range that refuses the clients joining it', () => {
+  const MIN = 'group.min.session.timeout.ms';
+  const MAX = 'group.max.session.timeout.ms';
+  const sessionFindings = (found: string[]): string[] =>
+    found.filter(
+      p => p.startsWith(`kafka.config["${MIN}"]`) || p.startsWith(`kafka.config["${MAX}"]`),
+    );
+
+  // https://github.com/dpkp/kafka-python/issues/837: a consumer in production failed to join with
+  // InvalidSessionTimeoutError, the broker refusing a session timeout outside its range. Kafka 4.x
+  // still refuses such a JoinGroup and does not check the classic range at start, so a minimum
+  // above the maximum refuses every classic member, Connect workers and default Java consumers.
+  it('throws when the minimum is above the maximum (dpkp/kafka-python#837)', () => {
+    expect(sessionFindings(specProblems(withTopics([], { [MIN]: 2000000 })))).toEqual([
+      'kafka.config["group.min.session.timeout.ms"]: group.min.session.timeout.ms 2000000 is above group.max.session.timeout.ms 1800000 (Kafka\'s default), so no session timeout fits: Kafka starts, but answers every classic-protocol JoinGroup with INVALID_SESSION_TIMEOUT, and Kafka Connect workers and consumers and Kafka Streams applications on the classic protocol (the Java consumer\'s default) never join their groups (dpkp/kafka-python#837); make group.min.session.timeout.ms at most group.max.session.timeout.ms, with 45000 and 10000 inside the range',
+    ]);
+  });
+
+  // https://github.com/zendesk/ruby-kafka/issues/186: a session timeout above the broker's maximum
+  // (then 30000) was refused with InvalidSessionTimeout. Today's client default is 45000.
+  it('warns when the maximum leaves out the 45000 default of Java consumers (zendesk/ruby-kafka#186)', () => {
+    const input = withTopics([], { [MAX]: 30000 });
+    expect(sessionFindings(specProblems(input))).toEqual([]);
+    expect(sessionFindings(warningsOf(input))).toEqual([
+      'kafka.config["group.max.session.timeout.ms"]: the classic group session timeout range (group.min.session.timeout.ms 6000 (Kafka\'s default) to group.max.session.timeout.ms 30000 ms) leaves out the default session.timeout.ms 45000 (the Java consumer, Kafka Streams and librdkafka), so such a client left at its default fails to join its group with INVALID_SESSION_TIMEOUT (dpkp/kafka-python#837, zendesk/ruby-kafka#186); widen the range, or make sure every such client sets a session.timeout.ms inside it',
+    ]);
+  });
+
+  it('says nothing for the defaults, written out or left out, or a range holding both client defaults', () => {
+    const configs: Config[] = [{}, { [MIN]: 6000, [MAX]: 1800000 }, { [MIN]: 10000, [MAX]: 45000 }];
+    for (const config of configs) {
+      const input = withTopics([], config);
+      expect(sessionFindings(specProblems(input))).toEqual([]);
+      expect(sessionFindings(warningsOf(input))).toEqual([]);
+    }
+  });
+
+  it('refuses exactly the empty ranges and warns exactly for the others that leave out a client default', () => {
+    const timeout = fc.oneof(
+      fc.integer({ min: 0, max: 3_000_000 }),
+      fc.constantFrom(9999, 10000, 10001, 44999, 45000, 45001),
+    );
+    fc.assert(
+      fc.property(
+        fc.option(timeout, { nil: undefined }),
+        fc.option(timeout, { nil: undefined }),
+        (min, max) => {
+          const config: Config = {
+            ...(min === undefined ? {} : { [MIN]: min }),
+            ...(max === undefined ? {} : { [MAX]: max }),
+          };
+          const input = withTopics([], config);
+          const low = min ?? 6000;
+          const high = max ?? 1800000;
+          const set = min !== undefined || max !== undefined;
+          const problems = sessionFindings(specProblems(input));
+          expect(problems).toHaveLength(set && low > high ? 1 : 0);
+          if (problems.length > 0) return;
+          const leavesOut = CLIENT_SESSION_DEFAULTS.some(([t]) => t < low || t > high);
+          expect(sessionFindings(warningsOf(input))).toHaveLength(set && leavesOut ? 1 : 0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -36,6 +36,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    listener.name.external.max.connections: 500',
         '    max.connections: 0',
         '    zookeeper.connection.timeout.ms: 18000',
+        '    group.min.session.timeout.ms: 2000000',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
@@ -65,6 +66,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.topics[1].config["leader.replication.throttled.replicas"]: "0-1000" has "0-1000", but Kafka takes only',
       'kafka.topics[2].partitions: 20000 partitions cannot be created',
       'kafka.topics[3].config["segment.jitter.ms"]: a roll jitter of up to 86400000',
+      'kafka.config["group.min.session.timeout.ms"]: group.min.session.timeout.ms 2000000 is above group.max.session.timeout.ms 1800000',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
