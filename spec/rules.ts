@@ -52,6 +52,9 @@ import {
   type PlatformSpec,
 } from './schema';
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
+import { topicPartitionsProblem } from './topic-partitions';
+import { segmentRollIssues } from './segment-roll';
+import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
@@ -292,14 +295,8 @@ const topicRules: Rule = spec => {
       }
       resourceNames.set(resourceName, index);
     }
-    if (topic.partitions < 1 || topic.partitions > 100000) {
-      issues.push(
-        issue(
-          `${path}partitions`,
-          `${topic.partitions} is out of range; use 1 to 100000 partitions`,
-        ),
-      );
-    }
+    const partitionsProblem = topicPartitionsProblem(topic, index);
+    if (partitionsProblem !== undefined) issues.push(issue(`${path}partitions`, partitionsProblem));
     issues.push(
       ...replicationIssues(
         path,
@@ -1346,6 +1343,8 @@ const rules: readonly Rule[] = [
   retentionCapacityIssues,
   requestSizeIssues,
   segmentSizeIssues,
+  segmentRollIssues,
+  classicSessionRangeIssues,
   brokerHeapIssues,
   autoscalingRules,
   operationsRules,
@@ -1436,6 +1435,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...brokerConfigWarnings(spec),
     ...emptyCleanupPolicyWarnings(spec),
     ...brokerLeaseWarnings(spec),
+    ...classicSessionRangeWarnings(spec),
     ...transactionTimeoutWarnings(spec),
     ...timeUnitPrecedenceWarnings(spec),
     ...segmentSizeWarnings(spec),

@@ -250,7 +250,7 @@ describe('parseSpec rules', () => {
     [
       'partitions are zero',
       withKafka({ topics: [{ name: 't', partitions: 0 }] }),
-      'kafka.topics[0].partitions: 0 is out of range; use 1 to 100000 partitions',
+      'kafka.topics[0].partitions: 0 is out of range; use 1 to 9998 partitions',
     ],
     [
       'external access has no CIDRs',

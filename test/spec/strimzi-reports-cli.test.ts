@@ -36,9 +36,12 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    listener.name.external.max.connections: 500',
         '    max.connections: 0',
         '    zookeeper.connection.timeout.ms: 18000',
+        '    group.min.session.timeout.ms: 2000000',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
+        '    - { name: clicks, partitions: 20000 }',
+        '    - { name: profiles, partitions: 3, config: { cleanup.policy: compact, max.compaction.lag.ms: 3600000, segment.jitter.ms: 86400000 } }',
         'nodes:',
         '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
         "autoscaling: { mode: 'off' }",
@@ -61,6 +64,9 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["max.connections"]: 0 shuts every client listener',
       'kafka.config["zookeeper.connection.timeout.ms"]: was removed from Kafka 4',
       'kafka.topics[1].config["leader.replication.throttled.replicas"]: "0-1000" has "0-1000", but Kafka takes only',
+      'kafka.topics[2].partitions: 20000 partitions cannot be created',
+      'kafka.topics[3].config["segment.jitter.ms"]: a roll jitter of up to 86400000',
+      'kafka.config["group.min.session.timeout.ms"]: group.min.session.timeout.ms 2000000 is above group.max.session.timeout.ms 1800000',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);

@@ -14,6 +14,7 @@ import {
 } from '../../spec/kafka-config';
 import { KAFKA_BROKER_KEYS } from '../../spec/kafka-broker-keys';
 import { ORDERING_DEFAULTS } from '../../spec/kafka-broker-orderings';
+import { CLASSIC_SESSION_DEFAULTS } from '../../spec/classic-group-session';
 import {
   KAFKA_VERSIONS_STRIMZI_RELEASE,
   SUPPORTED_KAFKA_VERSIONS,
@@ -367,9 +368,12 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
           ? 'false'
           : // Keys whose floor 0 another rule refuses take 1: max.connections.per.ip 0 needs
             // overrides (the orderings test), a broker-wide connection limit of 0 shuts every
-            // client listener (strimzi-reports-9).
+            // client listener (strimzi-reports-9). The classic session timeout bounds take their
+            // defaults: a maximum of 1 is below the default minimum, an empty range
+            // (strimzi-reports-10).
             String(
               ORDERING_DEFAULTS[key] ??
+                (CLASSIC_SESSION_DEFAULTS as Record<string, number>)[key] ??
                 Math.max(facts.min ?? 1, ZERO_REFUSED.has(key) ? 1 : -Infinity),
             );
       const problems = problemsOf(withKafka({ config: { [key]: value } })).filter(problem =>
