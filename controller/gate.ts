@@ -136,8 +136,13 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
  * would take the moved broker down again, and one on an instance being detached (`Detach*`) would
  * carry it outside every group. An instance in another state (`Standby`, `Pending`) is
  * not one a lowered desired capacity picks, and the housekeeping protects it once InService. A
- * source that does not report protection (`undefined`) is not judged, as in `releaseNode`; a node whose instance no group lists is left to the other
- * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
+ * source that does not report protection (`undefined`) is not judged, as in `releaseNode`. A node
+ * whose `spec.providerID` names no instance, or whose instance no observed group lists (detached
+ * by an operator, which leaves its Node Ready and schedulable, or not listed by the Describe),
+ * holds the roll too (`no-room-to-move`, review s26-a): its protection is unknown and cannot be
+ * set, the zone does not count it, and whoever detached it usually terminates it next. The
+ * housekeeping protects a listed, unprotected instance at the next pass; an unlisted one waits
+ * for an operator (reattach it, or cordon the node), which the detail names.
  */
 export function landingBlocker(observed: Observed, podName: string): Blocker | undefined {
   const pod = observed.brokers.find(broker => broker.podName === podName);
@@ -170,7 +175,19 @@ export function landingBlocker(observed: Observed, podName: string): Blocker | u
   }
   for (const node of observed.nodes) {
     if (node.zone !== zone || !node.ready || node.unschedulable) continue;
-    for (const instance of instances.get(node.instanceId ?? '') ?? []) {
+    const listings = instances.get(node.instanceId ?? '') ?? [];
+    if (listings.length === 0) {
+      // No listing to judge: protection unknown (and not ours to set), so fail closed, as the
+      // release of a cordon does (`releaseNode`).
+      return {
+        reason: 'no-room-to-move',
+        detail:
+          node.instanceId === undefined
+            ? `broker ${podName} may land on node ${node.name}, whose spec.providerID names no instance the controller can read; cordon the node or fix its providerID`
+            : `broker ${podName} may land on node ${node.name}, whose instance ${node.instanceId} is in no observed Auto Scaling group (detached, or not listed yet), so its scale-in protection is unknown; reattach the instance, or cordon the node (terminate the instance and delete the Node if it is not wanted)`,
+      };
+    }
+    for (const instance of listings) {
       const blocked = listingBlocker(podName, node.name, instance);
       if (blocked !== undefined) return blocked;
     }
