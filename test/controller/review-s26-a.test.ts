@@ -15,13 +15,30 @@
  *    that judges each listing it finds, and passes when it finds none. Fix: `landingBlocker`
  *    (gate.ts) holds a roll (`no-room-to-move`, naming the node and the way out) while a node the
  *    broker may land on maps to no instance, or to one no observed group lists.
+ * 2. The unprotect of a removal's instance was licensed by a live read taken before the waits in
+ *    front of the call: the per-group spacing of mutating Auto Scaling calls (the protection
+ *    housekeeping protects a new instance of the same group earlier in the same pass, 10 s) and
+ *    any retry's backoff (throttling, up to minutes). Someone uncordoning the node in those
+ *    seconds lets a Pending broker land, and the instance then loses its scale-in protection with
+ *    a broker aboard: until a later pass sees the broker (the pod cache may lag), anything that
+ *    lowers the group's desired capacity (a person, Pulumi's desiredSize, an EKS update) could
+ *    pick exactly that instance. The node-less exit's unprotect had the same gap (its live read
+ *    came before the spacing too). Class: s25-c's fault 3 (a check taken before a wait, trusted
+ *    after it), closed then for the terminate and the roll but not for the unprotect that
+ *    precedes every terminate. Fix: `GroupWriter.setInstanceProtection` takes `mayUnprotect`,
+ *    asked right before each unprotect call goes out, after every wait (the adapter, the spaced
+ *    writer, the stand-ins); the reconciler passes the same live read as the terminate's.
  */
 import fc from 'fast-check';
 import { writeBlocker } from '../../controller/gate';
 import type { Observed, ObservedInstance } from '../../controller/model';
+import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
+import type { OperationRecord } from '../../controller/operation-record';
+import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-limit';
+import type { GroupWriter } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
-import { healthyCluster, testConfig } from './fixtures';
+import { cordonRecordOfNodeA1, healthyCluster, testConfig } from './fixtures';
 
 /** A roll request of the first broker bound to `nodeName` in `observed`. */
 function rollOf(observed: Observed, nodeName: string) {
@@ -193,5 +210,179 @@ describe('fault 1: no roll lands a broker on a node whose instance no group list
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('fault 2: the live read that licenses an unprotect is taken right before the call', () => {
+  const config = testConfig();
+
+  /** The fake cluster's groups, with `meanwhile` run where the real writer waits before an unprotect. */
+  function waitingWriter(cluster: FakeCluster, meanwhile: () => void): GroupWriter {
+    return {
+      raiseDesiredCapacity: (group, desired) => cluster.raiseDesiredCapacity(group, desired),
+      lowerDesiredCapacity: (group, from, to) => cluster.lowerDesiredCapacity(group, from, to),
+      terminateInstance: (group, instanceId, mayTerminate) =>
+        cluster.terminateInstance(group, instanceId, mayTerminate),
+      setInstanceProtection: async (group, ids, on, mayUnprotect) => {
+        if (!on) meanwhile();
+        return cluster.setInstanceProtection(group, ids, on, mayUnprotect);
+      },
+    };
+  }
+
+  /** Instances observed unprotected while a broker pod is bound to a node that names them. */
+  function unprotectedWithBroker(cluster: FakeCluster): string[] {
+    return cluster.groups
+      .flatMap(group => group.instances)
+      .filter(
+        instance =>
+          instance.protectedFromScaleIn === false &&
+          cluster.nodes.some(
+            node =>
+              node.instanceId === instance.instanceId &&
+              cluster.brokers.some(broker => broker.nodeName === node.name),
+          ),
+      )
+      .map(instance => instance.instanceId);
+  }
+
+  /** A removal of node-a-1 in drain, the node cordoned and emptied, its instance protected. */
+  function drainedRemoval(): FakeCluster {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const record: OperationRecord = {
+      ...cordonRecordOfNodeA1('remove-node'),
+      phase: 'drain',
+      fencingToken: 1,
+    };
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
+        : node,
+    );
+    return cluster;
+  }
+
+  /** Someone uncordons node-a-1 and a Pending broker of zone a is bound to it. */
+  function landingOn(cluster: FakeCluster): () => void {
+    return () => {
+      cluster.nodes = cluster.nodes.map(node =>
+        node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
+      );
+      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker === moved ? { ...broker, nodeName: 'node-a-1' } : broker,
+      );
+    };
+  }
+
+  test('removal: a broker lands while the unprotect waits; the instance keeps its protection', async () => {
+    // GIVEN a removal of node-a-1, emptied and cordoned, whose next step is the unprotect
+    const cluster = drainedRemoval();
+    const reconciler = reconcilerOn(cluster, config, {
+      groups: waitingWriter(cluster, landingOn(cluster)),
+      liveNodeCheck: cluster,
+    });
+    // WHEN the step asks for the unprotect and, while it waits, the node is uncordoned and a
+    // broker is bound to it
+    await reconciler.reconcileOnce();
+    // THEN the unprotect does not go out (failed before: i-a1 unprotected, broker aboard)
+    expect(cluster.writes).not.toContain('unprotect i-a1');
+    expect(unprotectedWithBroker(cluster)).toEqual([]);
+    // AND the next passes take the removal back to drain (or roll it back), never terminating
+    for (let pass = 0; pass < 4; pass++) {
+      cluster.nowMs += 5_000;
+      await reconciler.reconcileOnce();
+      expect(unprotectedWithBroker(cluster)).toEqual([]);
+    }
+    expect(cluster.terminated).toEqual([]);
+  });
+
+  test('the adapter asks right before each unprotect attempt, after the backoff; the spaced writer passes it on; a protect never asks', async () => {
+    const log: string[] = [];
+    const unused = async (): Promise<never> => {
+      throw new Error('not used');
+    };
+    const calls: AutoScalingCalls = {
+      describeGroups: unused,
+      describeInstances: unused,
+      setDesiredCapacity: unused,
+      terminateInstance: unused,
+      setInstanceProtection: async input => {
+        log.push(input.ProtectedFromScaleIn === true ? 'protect' : 'unprotect');
+        if (input.ProtectedFromScaleIn === true) return {};
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'Throttling',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+    };
+    const adapter = new AutoScalingAdapter(calls, {
+      attempts: 3,
+      backoffBaseMs: 100,
+      delay: async () => void log.push('backoff'),
+    });
+    const spacing = new GroupMutationSpacing(10, {
+      now: () => 0,
+      sleep: async () => void log.push('spacing'),
+    });
+    await spacing.acquire('asg-a'); // the housekeeping's protect of the same pass
+    let asked = 0;
+    const live = async () => {
+      asked++;
+      log.push('live read');
+      return asked === 1 ? undefined : 'node-a-1 hosts orders-brokers-a-1000';
+    };
+    const writer = spacedGroupWriter(adapter, spacing);
+    expect(await writer.setInstanceProtection('asg-a', ['i-1'], false, live)).toBe('refused');
+    expect(log).toEqual(['spacing', 'live read', 'unprotect', 'backoff', 'live read']);
+    log.length = 0;
+    await writer.setInstanceProtection('asg-a', ['i-1'], true, live);
+    expect(log).toEqual(['spacing', 'protect']);
+  });
+
+  test('node-less exit: a kubelet registers and gets a broker while the unprotect waits', async () => {
+    // GIVEN zone a with an InService instance i-late that has had no Node for too long
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1a'
+        ? {
+            ...group,
+            desired: group.desired + 1,
+            instances: [
+              ...group.instances,
+              { instanceId: 'i-late', lifecycleState: 'InService', protectedFromScaleIn: true },
+            ],
+          }
+        : group,
+    );
+    const late = () => {
+      if (cluster.nodes.some(node => node.name === 'node-late')) return;
+      const template = cluster.nodes.find(node => node.name === 'node-a-0');
+      if (template === undefined) throw new Error('no node-a-0');
+      cluster.nodes = [
+        ...cluster.nodes,
+        { ...template, name: 'node-late', uid: 'uid-node-late', instanceId: 'i-late' },
+      ];
+      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker === moved ? { ...broker, nodeName: 'node-late' } : broker,
+      );
+    };
+    const reconciler = reconcilerOn(cluster, config, {
+      groups: waitingWriter(cluster, late),
+      liveNodeCheck: cluster,
+    });
+    await reconciler.reconcileOnce();
+    cluster.nowMs += (config.nodeReadyTimeoutSeconds + 60) * 1000;
+    // WHEN the node-less exit unprotects it and the kubelet registers (a broker bound) meanwhile
+    await reconciler.reconcileOnce();
+    // THEN no unprotect went out for it, nor a terminate (failed before: unprotected, then
+    // protected again only after the terminate's own live read refused)
+    expect(cluster.writes).not.toContain('unprotect i-late');
+    expect(cluster.terminated).toEqual([]);
+    expect(unprotectedWithBroker(cluster)).toEqual([]);
   });
 });
