@@ -386,3 +386,119 @@ describe('fault 2: the live read that licenses an unprotect is taken right befor
     expect(unprotectedWithBroker(cluster)).toEqual([]);
   });
 });
+
+describe('fault 3: no re-spread or removal starts where the roll gate refuses every landing', () => {
+  /**
+   * Zone a with node-a-0 (2 brokers), node-a-1 (2 brokers, its instance i-a1 detached from the
+   * group, the Node still Ready and schedulable) and the group's replacement node-a-2 (empty,
+   * InService, protected); 80 MiB/s, so zone a's counted nodes (a-0, a-2) are at their level and
+   * uneven: a re-spread is wanted, and every roll of it is refused while node-a-1 may receive it.
+   */
+  function detachedBeside(demandMiBps: number): {
+    config: ReturnType<typeof testConfig>;
+    cluster: FakeCluster;
+  } {
+    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps });
+    const template = cluster.nodes.find(node => node.name === 'node-a-1');
+    if (template === undefined) throw new Error('no node-a-1');
+    cluster.nodes = [
+      ...cluster.nodes,
+      {
+        ...template,
+        name: 'node-a-2',
+        uid: 'uid-node-a-2',
+        instanceId: 'i-a2',
+        createdAtMs: cluster.nowMs - 3_600_000,
+      },
+    ];
+    cluster.groups = cluster.groups.map(group =>
+      group.zone === 'us-east-1a'
+        ? {
+            ...group,
+            instances: [
+              ...group.instances.filter(instance => instance.instanceId !== 'i-a1'),
+              { instanceId: 'i-a2', lifecycleState: 'InService', protectedFromScaleIn: true },
+            ],
+          }
+        : group,
+    );
+    return { config, cluster };
+  }
+
+  async function run200Minutes(
+    reconciler: ReturnType<typeof reconcilerOn>,
+    cluster: FakeCluster,
+  ): Promise<{ readonly reason: string; readonly detail: string }> {
+    let last = { reason: '', detail: '' };
+    for (let pass = 0; pass < 400; pass++) {
+      const result = await reconciler.reconcileOnce();
+      last = { reason: result.plan.reason, detail: result.plan.detail };
+      cluster.advance(30);
+    }
+    return last;
+  }
+
+  test('a re-spread beside a detached node is held, not started and rolled back again and again', async () => {
+    const { config, cluster } = detachedBeside(80);
+    const reconciler = reconcilerOn(cluster, config);
+    const last = await run200Minutes(reconciler, cluster);
+    // Before: a record on node-a-0 (or a-1) every deadline, each rolled back (the breaker after 3).
+    expect(cluster.writes.filter(write => /^(record|cordon) node-a-/.test(write))).toEqual([]);
+    expect(last.reason).toBe('no-room-to-move');
+    expect(last.detail).toContain('node-a-1');
+    expect(last.detail).toContain('i-a1');
+    expect(last.detail).toContain('reattach');
+  });
+
+  test('another zone still scales in while zone a holds for its detached node', async () => {
+    const { config, cluster } = detachedBeside(10);
+    const reconciler = reconcilerOn(cluster, config);
+    await run200Minutes(reconciler, cluster);
+    // Zone b (2 nodes, demand for 1) removes a node; zone a rolls nothing, but its empty node
+    // node-a-2 (no roll to judge) still goes.
+    expect(cluster.writes.some(write => /^record node-b-/.test(write))).toBe(true);
+    expect(cluster.writes.filter(write => /^roll orders-brokers-a/.test(write))).toEqual([]);
+    expect(cluster.terminated).toContain('i-a2');
+    expect(cluster.terminated).not.toContain('i-a0');
+  });
+
+  test('property: whichever instances are detached, no node is cordoned twice in 200 minutes and no broker lands beside a detached node', async () => {
+    const nodeNames = ['node-a-0', 'node-a-1', 'node-a-2', 'node-a-3', 'node-b-0', 'node-b-1'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          detached: fc.subarray(nodeNames, { maxLength: 2 }),
+          demandMiBps: fc.constantFrom(10, 60, 150),
+        }),
+        async ({ detached, demandMiBps }) => {
+          const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+          const cluster = new FakeCluster(config, { nodesPerZone: 4, demandMiBps });
+          const detachedIds = new Set(
+            cluster.nodes
+              .filter(node => detached.includes(node.name))
+              .map(node => node.instanceId ?? ''),
+          );
+          cluster.groups = cluster.groups.map(group => ({
+            ...group,
+            instances: group.instances.filter(instance => !detachedIds.has(instance.instanceId)),
+          }));
+          const reconciler = reconcilerOn(cluster, config);
+          await run200Minutes(reconciler, cluster);
+          for (const name of cluster.nodes.map(node => node.name)) {
+            expect(
+              cluster.writes.filter(write => write === `cordon ${name}`).length,
+            ).toBeLessThanOrEqual(1);
+          }
+          const zonesWithDetached = new Set(detached.map(name => name.slice(5, 6)));
+          for (const zone of zonesWithDetached) {
+            expect(
+              cluster.writes.filter(write => write.startsWith(`roll orders-brokers-${zone}`)),
+            ).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
+});
