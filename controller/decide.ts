@@ -25,7 +25,7 @@ import {
   forecastPlannedMiBps,
   type ZoneForecast,
 } from './forecast';
-import { incompletePodView, unmappedBrokerHost } from './gate';
+import { incompletePodView, unlistedLandingNode, unmappedBrokerHost } from './gate';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import { ROLLBACK_LOOP_WAY_OUT, rollbackLoopDetail, rollbackLoopHold } from './rollback-loop';
@@ -1267,7 +1267,7 @@ export const HOLD_WAY_OUT: Readonly<Record<HoldReason, string>> = {
   'group-at-min-size':
     "way out: lower the group's min size to allow the removal; nothing else waits on it",
   'no-room-to-move':
-    'way out: uncordon or add a schedulable, Ready node in the zone; the removal resumes by itself then',
+    'way out: a schedulable, Ready node in the zone for the brokers to land on, every one of them on an instance its group lists (uncordon or add a node; reattach, or cordon, a node whose instance no group lists); the move resumes by itself then',
   'node-cordoned-externally': 'moves in this zone resume once none of its nodes is cordoned',
   'no-removable-node':
     'way out: move the named pod of the unconfigured pool off the node (or add its pool to the configuration), delete the stale Node object that names the same instance, or bring the instance back InService; the removal resumes by itself then',
@@ -1373,11 +1373,43 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const waiting = zones.filter(
     zone => memoryAfter.waitingForNodesSinceMs[zone.summary.config.zone] !== undefined,
   );
-  const respread = respreadChoice(
+  // A zone with a schedulable node of unknown protection (`unlistedLandingNode`) starts no
+  // re-spread or removal: the roll gate refuses every roll there, so the operation could only wait,
+  // hit its phase deadline and roll back, again and again (review s26-a fault 3). Such a zone is
+  // left out, and reported only when it would have acted; a removal of an empty node (no roll)
+  // goes on.
+  const unlistedIn = (zone: ZoneLevels): string | undefined =>
+    unlistedLandingNode(observed, zone.summary.config.zone);
+  const unlistedHold = (action: Action | undefined): Hold | undefined => {
+    if (action === undefined || action.kind === 'scale-out') return undefined;
+    // An empty victim's removal rolls nothing, so no landing is judged.
+    if (
+      action.kind === 'scale-in' &&
+      !observed.brokers.some(broker => broker.nodeName === action.nodeName)
+    )
+      return undefined;
+    const clause = unlistedLandingNode(observed, action.zone);
+    return clause === undefined
+      ? undefined
+      : {
+          reason: 'no-room-to-move',
+          detail: `zone ${action.zone} needs a ${action.kind === 'respread' ? 're-spread' : 'removal'}, but a broker moved there may land on ${clause}`,
+        };
+  };
+  const respreadWanted = respreadChoice(
     zones.filter(zone => !waiting.includes(zone)),
     config,
     observed.nowMs,
   );
+  let landingHold = unlistedHold(respreadWanted.action);
+  const respread =
+    landingHold === undefined
+      ? respreadWanted
+      : respreadChoice(
+          zones.filter(zone => !waiting.includes(zone) && unlistedIn(zone) === undefined),
+          config,
+          observed.nowMs,
+        );
   if (respread.action !== undefined) return act(respread.action);
 
   let cannotGrow: Plan | undefined;
@@ -1404,14 +1436,29 @@ export function decide(observed: Observed, config: ControllerConfig, memory: Mem
   const incomplete = incompletePodView(observed, config) ?? unmappedBrokerHost(observed);
   if (incomplete !== undefined) return hold('stale-data', incomplete);
 
-  const scaleIn = scaleInActionOrHold(
+  const scaleInWanted = scaleInActionOrHold(
     zones.filter(zone => !waiting.includes(zone)),
     memoryAfter,
     config,
     observed,
   );
+  const scaleInBlocked =
+    scaleInWanted !== undefined && 'kind' in scaleInWanted
+      ? unlistedHold(scaleInWanted)
+      : undefined;
+  landingHold ??= scaleInBlocked;
+  const scaleIn =
+    scaleInBlocked === undefined
+      ? scaleInWanted
+      : scaleInActionOrHold(
+          zones.filter(zone => !waiting.includes(zone) && unlistedIn(zone) === undefined),
+          memoryAfter,
+          config,
+          observed,
+        );
   if (scaleIn !== undefined)
     return 'kind' in scaleIn ? act(scaleIn) : hold(scaleIn.reason, scaleIn.detail);
+  if (landingHold !== undefined) return hold(landingHold.reason, landingHold.detail);
 
   // Reported, not acted on: `at-target` below means every zone really is at its level.
   if (respread.cordoned !== undefined)

@@ -136,8 +136,13 @@ export function unmappedBrokerHost(observed: Observed): string | undefined {
  * would take the moved broker down again, and one on an instance being detached (`Detach*`) would
  * carry it outside every group. An instance in another state (`Standby`, `Pending`) is
  * not one a lowered desired capacity picks, and the housekeeping protects it once InService. A
- * source that does not report protection (`undefined`) is not judged, as in `releaseNode`; a node whose instance no group lists is left to the other
- * checks (`unmappedBrokerHost`). The housekeeping protects such an instance at the next pass.
+ * source that does not report protection (`undefined`) is not judged, as in `releaseNode`. A node
+ * whose `spec.providerID` names no instance, or whose instance no observed group lists (detached
+ * by an operator, which leaves its Node Ready and schedulable, or not listed by the Describe),
+ * holds the roll too (`no-room-to-move`, review s26-a): its protection is unknown and cannot be
+ * set, the zone does not count it, and whoever detached it usually terminates it next. The
+ * housekeeping protects a listed, unprotected instance at the next pass; an unlisted one waits
+ * for an operator (reattach it, or cordon the node), which the detail names.
  */
 export function landingBlocker(observed: Observed, podName: string): Blocker | undefined {
   const pod = observed.brokers.find(broker => broker.podName === podName);
@@ -168,14 +173,48 @@ export function landingBlocker(observed: Observed, podName: string): Blocker | u
       instances.set(instance.instanceId, [...(instances.get(instance.instanceId) ?? []), instance]);
     }
   }
+  const unlisted = unlistedLandingNode(observed, zone);
+  if (unlisted !== undefined) {
+    return { reason: 'no-room-to-move', detail: `broker ${podName} may land on ${unlisted}` };
+  }
   for (const node of observed.nodes) {
     if (node.zone !== zone || !node.ready || node.unschedulable) continue;
-    for (const instance of instances.get(node.instanceId ?? '') ?? []) {
+    const listings = instances.get(node.instanceId ?? '') ?? [];
+    for (const instance of listings) {
       const blocked = listingBlocker(podName, node.name, instance);
       if (blocked !== undefined) return blocked;
     }
   }
   return undefined;
+}
+
+/**
+ * A schedulable, Ready Kafka node of `zone` that a moved broker could land on but whose scale-in
+ * protection cannot be known, as a clause (`'node <name>, whose ...; <way out>'`), or undefined
+ * when there is none: its `spec.providerID` names no instance, or no observed group lists its
+ * instance (detached by an operator, which leaves the Node Ready and schedulable, or not listed
+ * by the Describe yet). The roll gate (`landingBlocker`) fails closed on it (review s26-a fault
+ * 1), and `decide` starts no re-spread or removal in such a zone (fault 3): one started could only
+ * wait for its roll, hit its phase deadline and roll back, again and again until the rollback loop
+ * breaker. Unlike the other landing checks this one does not clear by itself unless the Describe
+ * was only late: the clause names what an operator does.
+ */
+export function unlistedLandingNode(observed: Observed, zone: string): string | undefined {
+  const listed = new Set<string>();
+  for (const group of observed.groups) {
+    for (const instance of group.instances) listed.add(instance.instanceId);
+  }
+  const node = observed.nodes.find(
+    each =>
+      each.zone === zone &&
+      each.ready &&
+      !each.unschedulable &&
+      (each.instanceId === undefined || !listed.has(each.instanceId)),
+  );
+  if (node === undefined) return undefined;
+  return node.instanceId === undefined
+    ? `node ${node.name}, whose spec.providerID names no instance the controller can read; cordon the node or fix its providerID`
+    : `node ${node.name}, whose instance ${node.instanceId} is in no observed Auto Scaling group (detached, or not listed yet), so its scale-in protection is unknown; reattach the instance, or cordon the node (terminate the instance and delete the Node if it is not wanted)`;
 }
 
 /** Why a broker must not land on `nodeName` by this listing of its instance, or undefined. */

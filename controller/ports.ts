@@ -134,13 +134,20 @@ export interface GroupWriter {
   ): Promise<'requested' | 'already-leaving' | 'refused'>;
   /**
    * Sets or clears `ProtectedFromScaleIn` on these instances of the group (idempotent; the adapter
-   * sends at most 50 IDs per call, the API's limit).
+   * sends at most 50 IDs per call, the API's limit). `mayUnprotect`, when given and
+   * `protectedFromScaleIn` is false, is asked right before each call goes out, after every wait in
+   * front of it (the per-group spacing of mutating calls, a retry's backoff): a reason it returns
+   * stops the call, and the result is `refused` (nothing of that call went out; chunks sent before
+   * it stay sent). The caller's live read of what the instance hosts belongs there, as for
+   * `terminateInstance`: an instance must not lose its protection with a broker aboard (review
+   * s26-a). Not asked for a protect, which is always safe.
    */
   setInstanceProtection(
     groupName: string,
     instanceIds: readonly string[],
     protectedFromScaleIn: boolean,
-  ): Promise<void>;
+    mayUnprotect?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void>;
 }
 
 /** A Kubernetes Event on the `Kafka` resource. */

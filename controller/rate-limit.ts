@@ -230,9 +230,15 @@ export function spacedGroupWriter(groups: GroupWriter, spacing: GroupMutationSpa
       // `mayTerminate` is passed on, not asked here: it must come after the adapter's own waits.
       return groups.terminateInstance(groupName, instanceId, mayTerminate);
     },
-    setInstanceProtection: async (groupName, instanceIds, protectedFromScaleIn) => {
+    setInstanceProtection: async (groupName, instanceIds, protectedFromScaleIn, mayUnprotect) => {
       await spacing.acquire(groupName);
-      return groups.setInstanceProtection(groupName, instanceIds, protectedFromScaleIn);
+      // `mayUnprotect` is passed on, not asked here: it must come after the adapter's own waits.
+      return groups.setInstanceProtection(
+        groupName,
+        instanceIds,
+        protectedFromScaleIn,
+        mayUnprotect,
+      );
     },
   };
 }

@@ -516,7 +516,30 @@ export class Reconciler {
     }
     this.assertLeading();
     // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.
-    await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], false);
+    // "No Node" is read again right before the unprotect goes out, after the spacing in front of
+    // it (review s26-a): a kubelet that registers then may get a broker at once.
+    const nodesNow = this.deps.liveNodeCheck;
+    const unprotectId = victim.instanceId;
+    const unprotected = await this.deps.groups.setInstanceProtection(
+      victim.groupName,
+      [unprotectId],
+      false,
+      nodesNow === undefined
+        ? undefined
+        : async () => {
+            const hosts = await nodesNow.nodesOfInstance(unprotectId);
+            return hosts.length === 0 ? undefined : `Node ${hosts.join(', ')} names it now`;
+          },
+    );
+    if (unprotected === 'refused') {
+      // Nothing went out: the instance keeps its protection, and the retry is not spent.
+      await this.event(
+        'Warning',
+        'NodelessInstanceHasNode',
+        `instance ${victim.instanceId} of ${victim.groupName} got a Node while its node-less exit waited to unprotect it (live read right before the call): not unprotected, not terminated`,
+      );
+      return true;
+    }
     if (!this.allowed(observed, write)) return false;
     this.assertLeading();
     // Counted once the terminate is attempted (a gate refusal before it is tried again).
@@ -781,14 +804,14 @@ export class Reconciler {
   }
 
   /**
-   * The reason not to terminate the instance of a removal now, read live right before the call
-   * goes out (after the per-group spacing and any retry's backoff, `GroupWriter.terminateInstance`),
-   * or undefined: its node must still be cordoned and host no broker pod (the same as
+   * The reason not to terminate (or unprotect, review s26-a) the instance of a removal now, read
+   * live right before the call goes out (after the per-group spacing and any retry's backoff,
+   * `GroupWriter.terminateInstance` and `GroupWriter.setInstanceProtection`), or undefined: its node must still be cordoned and host no broker pod (the same as
    * `liveNodeStillEmpty` reads before the step: a broker can land in the seconds the call then
    * waits, when someone uncordons the node or a pod is bound by name).
    */
   private async liveTerminateRefusal(
-    effect: Extract<Effect, { kind: 'terminate-instance' }>,
+    effect: Extract<Effect, { kind: 'terminate-instance' | 'unprotect-instance' }>,
   ): Promise<string | undefined> {
     const check = this.deps.liveNodeCheck;
     if (check === undefined) return undefined;
@@ -921,8 +944,24 @@ export class Reconciler {
       }
       case 'protect-instance':
         return groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
-      case 'unprotect-instance':
-        return groups.setInstanceProtection(effect.groupName, [effect.instanceId], false);
+      case 'unprotect-instance': {
+        // The live read again right before the call goes out (after the per-group spacing and
+        // any retry's backoff): a broker may land in those seconds (review s26-a).
+        const result = await groups.setInstanceProtection(
+          effect.groupName,
+          [effect.instanceId],
+          false,
+          () => this.liveTerminateRefusal(effect),
+        );
+        if (result === 'refused') {
+          this.deps.logger.log('warn', 'live read refused an unprotect as it went out', {
+            node: effect.nodeName,
+            instance: effect.instanceId,
+          });
+          return 'refused';
+        }
+        return;
+      }
       case 'terminate-instance': {
         const result = await groups.terminateInstance(effect.groupName, effect.instanceId, () =>
           this.liveTerminateRefusal(effect),

@@ -398,21 +398,29 @@ export class AutoScalingAdapter implements GroupWriter {
    * Sets `ProtectedFromScaleIn` on the instances, at most `MAX_PROTECTION_IDS` per call (the API's
    * limit per group). The call is idempotent, so a retry after a timeout that in fact succeeded
    * does no harm; `ValidationError` (for example an instance that left the group) is a refusal.
+   * An unprotect asks `mayUnprotect` right before each attempt goes out, after the backoff that
+   * precedes it (see `GroupWriter.setInstanceProtection`); a reason stops it: `refused`.
    */
   async setInstanceProtection(
     groupName: string,
     instanceIds: readonly string[],
     protectedFromScaleIn: boolean,
-  ): Promise<void> {
+    mayUnprotect?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     for (let start = 0; start < instanceIds.length; start += MAX_PROTECTION_IDS) {
       const chunk = instanceIds.slice(start, start + MAX_PROTECTION_IDS);
-      await this.retrying('SetInstanceProtection', () =>
-        this.calls.setInstanceProtection({
+      const result = await this.retrying('SetInstanceProtection', async () => {
+        if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) {
+          return 'refused' as const;
+        }
+        await this.calls.setInstanceProtection({
           AutoScalingGroupName: groupName,
           InstanceIds: [...chunk],
           ProtectedFromScaleIn: protectedFromScaleIn,
-        }),
-      );
+        });
+        return 'sent' as const;
+      });
+      if (result === 'refused') return 'refused';
     }
   }
 }

@@ -1519,10 +1519,13 @@ export class ChaosWorld
     groupName: string,
     instanceIds: readonly string[],
     protectedFromScaleIn: boolean,
-  ): Promise<void> {
+    mayUnprotect?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const ids = new Set(instanceIds);
     const targets = this.instances.filter(each => ids.has(each.instanceId));
     if (targets.length !== ids.size) throw new ApiError('ValidationError: unknown instance', 400);
+    // As the adapter: the caller's live read, right before an unprotect goes out.
+    if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) return 'refused';
     this.write(protectedFromScaleIn ? 'protect' : 'unprotect', { groupName }, () => {
       for (const instance of targets) instance.protectedFromScaleIn = protectedFromScaleIn;
     });

@@ -252,7 +252,8 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     groupName: string,
     instanceIds: readonly string[],
     protectedFromScaleIn: boolean,
-  ): Promise<void> {
+    mayUnprotect?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     const group = this.groups.find(each => each.groupName === groupName);
     if (group === undefined) throw new Error(`no group ${groupName}`);
     if (instanceIds.length === 0 || instanceIds.length > 50) {
@@ -263,6 +264,8 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
         throw new Error(`ValidationError: ${id} is not in ${groupName}`);
       }
     }
+    // As the adapter: the caller's live read, right before an unprotect goes out.
+    if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) return 'refused';
     const ids = new Set(instanceIds);
     this.write(`${protectedFromScaleIn ? 'protect' : 'unprotect'} ${instanceIds.join(',')}`, () => {
       this.groups = this.groups.map(each =>

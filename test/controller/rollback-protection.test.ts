@@ -275,12 +275,13 @@ class CheckedCluster extends FakeCluster {
     groupName: string,
     instanceIds: readonly string[],
     protectedFromScaleIn: boolean,
-  ): Promise<void> {
+    mayUnprotect?: () => Promise<string | undefined>,
+  ): Promise<'refused' | void> {
     if (protectedFromScaleIn && this.protectFailures > 0) {
       this.protectFailures--;
       throw new Error('Throttling: rate exceeded');
     }
-    return super.setInstanceProtection(groupName, instanceIds, protectedFromScaleIn);
+    return super.setInstanceProtection(groupName, instanceIds, protectedFromScaleIn, mayUnprotect);
   }
 }
 
