@@ -42,8 +42,9 @@ import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-l
 import { writeBlocker } from '../../controller/gate';
 import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
-import type { ClusterWriter, GroupWriter } from '../../controller/ports';
+import type { ClusterWriter } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
+import { lateKubeletCluster, waitingGroupWriter } from './late-kubelet';
 import { reconcilerOn } from './fake-reconciler';
 import { assembleObservation, type KafkaLike } from '../../controller/observe';
 import {
@@ -313,22 +314,6 @@ describe("fault 2: a zone group is never another EKS cluster's group of the same
 describe('fault 3: the live read that licenses a terminate is taken right before the call', () => {
   const config = testConfig();
 
-  /**
-   * The fake cluster's groups, with `meanwhile` run where the real writer waits before a
-   * terminate goes out (the per-group spacing behind the unprotect, a retry's backoff).
-   */
-  function waitingWriter(cluster: FakeCluster, meanwhile: () => void): GroupWriter {
-    return {
-      raiseDesiredCapacity: (group, desired) => cluster.raiseDesiredCapacity(group, desired),
-      lowerDesiredCapacity: (group, from, to) => cluster.lowerDesiredCapacity(group, from, to),
-      setInstanceProtection: (group, ids, on) => cluster.setInstanceProtection(group, ids, on),
-      terminateInstance: async (group, instanceId, mayTerminate) => {
-        meanwhile();
-        return cluster.terminateInstance(group, instanceId, mayTerminate);
-      },
-    };
-  }
-
   /** Instances terminated while a broker pod was bound to a node that names them. */
   function terminatedWithBroker(cluster: FakeCluster): string[] {
     return cluster.terminated.filter(instanceId =>
@@ -342,34 +327,9 @@ describe('fault 3: the live read that licenses a terminate is taken right before
 
   test('node-less exit: a kubelet registers and gets a broker while the terminate waits', async () => {
     // GIVEN zone a with one node and an InService instance i-late that has no Node yet
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    cluster.groups = cluster.groups.map(group =>
-      group.zone === 'us-east-1a'
-        ? {
-            ...group,
-            desired: group.desired + 1,
-            instances: [
-              ...group.instances,
-              { instanceId: 'i-late', lifecycleState: 'InService', protectedFromScaleIn: true },
-            ],
-          }
-        : group,
-    );
-    const late = () => {
-      if (cluster.nodes.some(node => node.name === 'node-late')) return;
-      const template = cluster.nodes.find(node => node.name === 'node-a-0');
-      if (template === undefined) throw new Error('no node-a-0');
-      cluster.nodes = [
-        ...cluster.nodes,
-        { ...template, name: 'node-late', uid: 'uid-node-late', instanceId: 'i-late' },
-      ];
-      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
-      cluster.brokers = cluster.brokers.map(broker =>
-        broker === moved ? { ...broker, nodeName: 'node-late' } : broker,
-      );
-    };
+    const { cluster, late } = lateKubeletCluster(config);
     const reconciler = reconcilerOn(cluster, config, {
-      groups: waitingWriter(cluster, late),
+      groups: waitingGroupWriter(cluster, 'terminate', late),
       liveNodeCheck: cluster,
     });
     // WHEN it has had no Node for longer than nodeReadyTimeoutSeconds, and registers (a broker
@@ -418,7 +378,7 @@ describe('fault 3: the live read that licenses a terminate is taken right before
       );
     };
     const reconciler = reconcilerOn(cluster, config, {
-      groups: waitingWriter(cluster, landing),
+      groups: waitingGroupWriter(cluster, 'terminate', landing),
       liveNodeCheck: cluster,
     });
     // WHEN the step asks for the terminate and, while it waits, someone uncordons the node and a

@@ -35,8 +35,8 @@ import type { Observed, ObservedInstance } from '../../controller/model';
 import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
 import type { OperationRecord } from '../../controller/operation-record';
 import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-limit';
-import type { GroupWriter } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
+import { lateKubeletCluster, waitingGroupWriter } from './late-kubelet';
 import { reconcilerOn } from './fake-reconciler';
 import { cordonRecordOfNodeA1, healthyCluster, testConfig } from './fixtures';
 
@@ -50,6 +50,44 @@ function rollOf(observed: Observed, nodeName: string) {
     podUid: pod.uid,
     nodeName,
   };
+}
+
+/**
+ * Zone a with node-a-0 (2 brokers), node-a-1 (2 brokers, its instance i-a1 detached from the
+ * group, the Node still Ready and schedulable) and the group's replacement node-a-2 (empty,
+ * InService, protected); 80 MiB/s, so zone a's counted nodes (a-0, a-2) are at their level and
+ * uneven: a re-spread is wanted, and every roll of it is refused while node-a-1 may receive it.
+ */
+function detachedBeside(demandMiBps: number): {
+  config: ReturnType<typeof testConfig>;
+  cluster: FakeCluster;
+} {
+  const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
+  const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps });
+  const template = cluster.nodes.find(node => node.name === 'node-a-1');
+  if (template === undefined) throw new Error('no node-a-1');
+  cluster.nodes = [
+    ...cluster.nodes,
+    {
+      ...template,
+      name: 'node-a-2',
+      uid: 'uid-node-a-2',
+      instanceId: 'i-a2',
+      createdAtMs: cluster.nowMs - 3_600_000,
+    },
+  ];
+  cluster.groups = cluster.groups.map(group =>
+    group.zone === 'us-east-1a'
+      ? {
+          ...group,
+          instances: [
+            ...group.instances.filter(instance => instance.instanceId !== 'i-a1'),
+            { instanceId: 'i-a2', lifecycleState: 'InService', protectedFromScaleIn: true },
+          ],
+        }
+      : group,
+  );
+  return { config, cluster };
 }
 
 describe('fault 1: no roll lands a broker on a node whose instance no group lists', () => {
@@ -88,32 +126,8 @@ describe('fault 1: no roll lands a broker on a node whose instance no group list
 
   test('the reconciler: a re-spread beside a detached node asks for no roll', async () => {
     // GIVEN zone a: node-a-0 with 2 brokers, node-a-1 (instance detached) with 2, and the
-    // group's replacement node-a-2 empty, so the zone's counted nodes are uneven
-    // (80 MiB/s: two nodes' worth, so zone a is at its level and re-spreads)
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
-    const template = cluster.nodes.find(node => node.name === 'node-a-1');
-    if (template === undefined) throw new Error('no node-a-1');
-    cluster.nodes = [
-      ...cluster.nodes,
-      {
-        ...template,
-        name: 'node-a-2',
-        uid: 'uid-node-a-2',
-        instanceId: 'i-a2',
-        createdAtMs: cluster.nowMs - 3_600_000,
-      },
-    ];
-    cluster.groups = cluster.groups.map(group =>
-      group.zone === 'us-east-1a'
-        ? {
-            ...group,
-            instances: [
-              ...group.instances.filter(instance => instance.instanceId !== 'i-a1'),
-              { instanceId: 'i-a2', lifecycleState: 'InService', protectedFromScaleIn: true },
-            ],
-          }
-        : group,
-    );
+    // group's replacement node-a-2 empty, at its level and uneven
+    const { config, cluster } = detachedBeside(80);
     const reconciler = reconcilerOn(cluster, config);
     // WHEN it runs for a few passes
     for (let pass = 0; pass < 6; pass++) {
@@ -216,20 +230,6 @@ describe('fault 1: no roll lands a broker on a node whose instance no group list
 describe('fault 2: the live read that licenses an unprotect is taken right before the call', () => {
   const config = testConfig();
 
-  /** The fake cluster's groups, with `meanwhile` run where the real writer waits before an unprotect. */
-  function waitingWriter(cluster: FakeCluster, meanwhile: () => void): GroupWriter {
-    return {
-      raiseDesiredCapacity: (group, desired) => cluster.raiseDesiredCapacity(group, desired),
-      lowerDesiredCapacity: (group, from, to) => cluster.lowerDesiredCapacity(group, from, to),
-      terminateInstance: (group, instanceId, mayTerminate) =>
-        cluster.terminateInstance(group, instanceId, mayTerminate),
-      setInstanceProtection: async (group, ids, on, mayUnprotect) => {
-        if (!on) meanwhile();
-        return cluster.setInstanceProtection(group, ids, on, mayUnprotect);
-      },
-    };
-  }
-
   /** Instances observed unprotected while a broker pod is bound to a node that names them. */
   function unprotectedWithBroker(cluster: FakeCluster): string[] {
     return cluster.groups
@@ -282,7 +282,7 @@ describe('fault 2: the live read that licenses an unprotect is taken right befor
     // GIVEN a removal of node-a-1, emptied and cordoned, whose next step is the unprotect
     const cluster = drainedRemoval();
     const reconciler = reconcilerOn(cluster, config, {
-      groups: waitingWriter(cluster, landingOn(cluster)),
+      groups: waitingGroupWriter(cluster, 'unprotect', landingOn(cluster)),
       liveNodeCheck: cluster,
     });
     // WHEN the step asks for the unprotect and, while it waits, the node is uncordoned and a
@@ -345,34 +345,9 @@ describe('fault 2: the live read that licenses an unprotect is taken right befor
 
   test('node-less exit: a kubelet registers and gets a broker while the unprotect waits', async () => {
     // GIVEN zone a with an InService instance i-late that has had no Node for too long
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    cluster.groups = cluster.groups.map(group =>
-      group.zone === 'us-east-1a'
-        ? {
-            ...group,
-            desired: group.desired + 1,
-            instances: [
-              ...group.instances,
-              { instanceId: 'i-late', lifecycleState: 'InService', protectedFromScaleIn: true },
-            ],
-          }
-        : group,
-    );
-    const late = () => {
-      if (cluster.nodes.some(node => node.name === 'node-late')) return;
-      const template = cluster.nodes.find(node => node.name === 'node-a-0');
-      if (template === undefined) throw new Error('no node-a-0');
-      cluster.nodes = [
-        ...cluster.nodes,
-        { ...template, name: 'node-late', uid: 'uid-node-late', instanceId: 'i-late' },
-      ];
-      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
-      cluster.brokers = cluster.brokers.map(broker =>
-        broker === moved ? { ...broker, nodeName: 'node-late' } : broker,
-      );
-    };
+    const { cluster, late } = lateKubeletCluster(config);
     const reconciler = reconcilerOn(cluster, config, {
-      groups: waitingWriter(cluster, late),
+      groups: waitingGroupWriter(cluster, 'unprotect', late),
       liveNodeCheck: cluster,
     });
     await reconciler.reconcileOnce();
@@ -388,44 +363,6 @@ describe('fault 2: the live read that licenses an unprotect is taken right befor
 });
 
 describe('fault 3: no re-spread or removal starts where the roll gate refuses every landing', () => {
-  /**
-   * Zone a with node-a-0 (2 brokers), node-a-1 (2 brokers, its instance i-a1 detached from the
-   * group, the Node still Ready and schedulable) and the group's replacement node-a-2 (empty,
-   * InService, protected); 80 MiB/s, so zone a's counted nodes (a-0, a-2) are at their level and
-   * uneven: a re-spread is wanted, and every roll of it is refused while node-a-1 may receive it.
-   */
-  function detachedBeside(demandMiBps: number): {
-    config: ReturnType<typeof testConfig>;
-    cluster: FakeCluster;
-  } {
-    const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps });
-    const template = cluster.nodes.find(node => node.name === 'node-a-1');
-    if (template === undefined) throw new Error('no node-a-1');
-    cluster.nodes = [
-      ...cluster.nodes,
-      {
-        ...template,
-        name: 'node-a-2',
-        uid: 'uid-node-a-2',
-        instanceId: 'i-a2',
-        createdAtMs: cluster.nowMs - 3_600_000,
-      },
-    ];
-    cluster.groups = cluster.groups.map(group =>
-      group.zone === 'us-east-1a'
-        ? {
-            ...group,
-            instances: [
-              ...group.instances.filter(instance => instance.instanceId !== 'i-a1'),
-              { instanceId: 'i-a2', lifecycleState: 'InService', protectedFromScaleIn: true },
-            ],
-          }
-        : group,
-    );
-    return { config, cluster };
-  }
-
   async function run200Minutes(
     reconciler: ReturnType<typeof reconcilerOn>,
     cluster: FakeCluster,
