@@ -44,7 +44,12 @@ import { stepOperation } from '../../controller/operation';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { ClusterWriter } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
-import { lateKubeletCluster, waitingGroupWriter } from './late-kubelet';
+import {
+  landingOnNodeA1,
+  lateKubeletCluster,
+  removalOfNodeA1,
+  waitingGroupWriter,
+} from './writer-waits';
 import { reconcilerOn } from './fake-reconciler';
 import { assembleObservation, type KafkaLike } from '../../controller/observe';
 import {
@@ -348,35 +353,8 @@ describe('fault 3: the live read that licenses a terminate is taken right before
 
   test('removal: the node is uncordoned and a broker lands while the terminate waits', async () => {
     // GIVEN a removal of node-a-1 (emptied, cordoned) in unprotect, its instance unprotected
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    const record: OperationRecord = {
-      ...cordonRecordOfNodeA1('remove-node'),
-      phase: 'unprotect',
-      fencingToken: 1,
-    };
-    cluster.brokers = cluster.brokers.map(broker =>
-      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
-    );
-    cluster.nodes = cluster.nodes.map(node =>
-      node.name === 'node-a-1'
-        ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
-        : node,
-    );
-    cluster.groups = cluster.groups.map(group => ({
-      ...group,
-      instances: group.instances.map(instance =>
-        instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
-      ),
-    }));
-    const landing = () => {
-      cluster.nodes = cluster.nodes.map(node =>
-        node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
-      );
-      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
-      cluster.brokers = cluster.brokers.map(broker =>
-        broker === moved ? { ...broker, nodeName: 'node-a-1' } : broker,
-      );
-    };
+    const cluster = removalOfNodeA1(config, 'unprotect', true);
+    const landing = landingOnNodeA1(cluster);
     const reconciler = reconcilerOn(cluster, config, {
       groups: waitingGroupWriter(cluster, 'terminate', landing),
       liveNodeCheck: cluster,

@@ -33,12 +33,16 @@ import fc from 'fast-check';
 import { writeBlocker } from '../../controller/gate';
 import type { Observed, ObservedInstance } from '../../controller/model';
 import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
-import type { OperationRecord } from '../../controller/operation-record';
 import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-limit';
 import { FakeCluster } from './fake-cluster';
-import { lateKubeletCluster, waitingGroupWriter } from './late-kubelet';
+import {
+  landingOnNodeA1,
+  lateKubeletCluster,
+  removalOfNodeA1,
+  waitingGroupWriter,
+} from './writer-waits';
 import { reconcilerOn } from './fake-reconciler';
-import { cordonRecordOfNodeA1, healthyCluster, testConfig } from './fixtures';
+import { healthyCluster, testConfig } from './fixtures';
 
 /** A roll request of the first broker bound to `nodeName` in `observed`. */
 function rollOf(observed: Observed, nodeName: string) {
@@ -246,43 +250,11 @@ describe('fault 2: the live read that licenses an unprotect is taken right befor
       .map(instance => instance.instanceId);
   }
 
-  /** A removal of node-a-1 in drain, the node cordoned and emptied, its instance protected. */
-  function drainedRemoval(): FakeCluster {
-    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
-    const record: OperationRecord = {
-      ...cordonRecordOfNodeA1('remove-node'),
-      phase: 'drain',
-      fencingToken: 1,
-    };
-    cluster.brokers = cluster.brokers.map(broker =>
-      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
-    );
-    cluster.nodes = cluster.nodes.map(node =>
-      node.name === 'node-a-1'
-        ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
-        : node,
-    );
-    return cluster;
-  }
-
-  /** Someone uncordons node-a-1 and a Pending broker of zone a is bound to it. */
-  function landingOn(cluster: FakeCluster): () => void {
-    return () => {
-      cluster.nodes = cluster.nodes.map(node =>
-        node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
-      );
-      const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
-      cluster.brokers = cluster.brokers.map(broker =>
-        broker === moved ? { ...broker, nodeName: 'node-a-1' } : broker,
-      );
-    };
-  }
-
   test('removal: a broker lands while the unprotect waits; the instance keeps its protection', async () => {
     // GIVEN a removal of node-a-1, emptied and cordoned, whose next step is the unprotect
-    const cluster = drainedRemoval();
+    const cluster = removalOfNodeA1(config, 'drain');
     const reconciler = reconcilerOn(cluster, config, {
-      groups: waitingGroupWriter(cluster, 'unprotect', landingOn(cluster)),
+      groups: waitingGroupWriter(cluster, 'unprotect', landingOnNodeA1(cluster)),
       liveNodeCheck: cluster,
     });
     // WHEN the step asks for the unprotect and, while it waits, the node is uncordoned and a

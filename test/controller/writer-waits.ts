@@ -1,12 +1,14 @@
 /**
- * Test helpers for the node-less exit racing a late kubelet: an InService instance of zone a with
- * no Node yet, and a group writer that runs something where the real writer waits (the per-group
- * spacing of mutating Auto Scaling calls, a retry's backoff) before one kind of call goes out.
- * Shared by review s25-c (the terminate) and review s26-a (the unprotect).
+ * Test helpers for what happens while a group writer waits (the per-group spacing of mutating
+ * Auto Scaling calls, a retry's backoff) before an unprotect or a terminate goes out: a late
+ * kubelet registering a node-less instance, or a removal's emptied node uncordoned and given a
+ * broker. Shared by review s25-c (the terminate) and review s26-a (the unprotect).
  */
 import type { ControllerConfig } from '../../controller/config';
+import type { OperationRecord } from '../../controller/operation-record';
 import type { GroupWriter } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
+import { cordonRecordOfNodeA1 } from './fixtures';
 
 /**
  * A fake cluster (2 nodes a zone, 10 MiB/s) whose zone a group lists one more InService,
@@ -67,5 +69,53 @@ export function waitingGroupWriter(
       if (before === 'terminate') meanwhile();
       return cluster.terminateInstance(group, instanceId, mayTerminate);
     },
+  };
+}
+
+/**
+ * A fake cluster (2 nodes a zone, 10 MiB/s) with a removal of node-a-1 at `phase`: node-a-1
+ * cordoned by the controller and emptied (its brokers on node-a-0), its instance i-a1 protected
+ * unless `unprotected`.
+ */
+export function removalOfNodeA1(
+  config: ControllerConfig,
+  phase: OperationRecord['phase'],
+  unprotected = false,
+): FakeCluster {
+  const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+  const record: OperationRecord = {
+    ...cordonRecordOfNodeA1('remove-node'),
+    phase,
+    fencingToken: 1,
+  };
+  cluster.brokers = cluster.brokers.map(broker =>
+    broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+  );
+  cluster.nodes = cluster.nodes.map(node =>
+    node.name === 'node-a-1'
+      ? { ...node, unschedulable: true, cordonedByController: true, operation: record }
+      : node,
+  );
+  if (unprotected) {
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(instance =>
+        instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
+      ),
+    }));
+  }
+  return cluster;
+}
+
+/** A change that uncordons node-a-1 and binds one broker of zone a to it (someone's, meanwhile). */
+export function landingOnNodeA1(cluster: FakeCluster): () => void {
+  return () => {
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
+    );
+    const moved = cluster.brokers.find(broker => broker.zone === 'us-east-1a');
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker === moved ? { ...broker, nodeName: 'node-a-1' } : broker,
+    );
   };
 }
