@@ -518,18 +518,11 @@ export class Reconciler {
     // Like a removal: take off its scale-in protection (the housekeeping set it), then terminate.
     // "No Node" is read again right before the unprotect goes out, after the spacing in front of
     // it (review s26-a): a kubelet that registers then may get a broker at once.
-    const nodesNow = this.deps.liveNodeCheck;
-    const unprotectId = victim.instanceId;
     const unprotected = await this.deps.groups.setInstanceProtection(
       victim.groupName,
-      [unprotectId],
+      [victim.instanceId],
       false,
-      nodesNow === undefined
-        ? undefined
-        : async () => {
-            const hosts = await nodesNow.nodesOfInstance(unprotectId);
-            return hosts.length === 0 ? undefined : `Node ${hosts.join(', ')} names it now`;
-          },
+      this.stillNodeless(victim.instanceId),
     );
     if (unprotected === 'refused') {
       // Nothing went out: the instance keeps its protection, and the retry is not spent.
@@ -552,17 +545,10 @@ export class Reconciler {
     // "No Node" read again right before the call goes out (after the spacing behind the unprotect
     // and any retry's backoff): a kubelet that was late may register in those seconds, and a
     // broker be bound to it.
-    const instanceId = victim.instanceId;
-    const liveNodeCheck = this.deps.liveNodeCheck;
     const result = await this.deps.groups.terminateInstance(
       victim.groupName,
-      instanceId,
-      liveNodeCheck === undefined
-        ? undefined
-        : async () => {
-            const hosts = await liveNodeCheck.nodesOfInstance(instanceId);
-            return hosts.length === 0 ? undefined : `Node ${hosts.join(', ')} names it now`;
-          },
+      victim.instanceId,
+      this.stillNodeless(victim.instanceId),
     );
     if (result === 'refused') {
       // Nothing went out: the retry is not spent, and the protection taken off above goes back
@@ -572,10 +558,10 @@ export class Reconciler {
       await this.event(
         'Warning',
         'NodelessInstanceHasNode',
-        `instance ${instanceId} of ${victim.groupName} got a Node while its node-less exit waited to terminate it (live read right before the call): not terminated; its scale-in protection is set again`,
+        `instance ${victim.instanceId} of ${victim.groupName} got a Node while its node-less exit waited to terminate it (live read right before the call): not terminated; its scale-in protection is set again`,
       );
       this.assertLeading();
-      await this.deps.groups.setInstanceProtection(victim.groupName, [instanceId], true);
+      await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], true);
       return true;
     }
     await this.event(
@@ -734,6 +720,21 @@ export class Reconciler {
       seen.set(key, sinceMs === undefined || sinceMs > observed.nowMs ? observed.nowMs : sinceMs);
     }
     this.foreignRecords = seen;
+  }
+
+  /**
+   * The node-less exit's live read, asked right before its unprotect and its terminate go out
+   * (after the spacing and any backoff): undefined (allowed) while no Node names `instanceId`,
+   * else why not (`'Node <names> names it now'`); undefined as a whole (no read) without a
+   * `liveNodeCheck`.
+   */
+  private stillNodeless(instanceId: string): (() => Promise<string | undefined>) | undefined {
+    const liveNodeCheck = this.deps.liveNodeCheck;
+    if (liveNodeCheck === undefined) return undefined;
+    return async () => {
+      const hosts = await liveNodeCheck.nodesOfInstance(instanceId);
+      return hosts.length === 0 ? undefined : `Node ${hosts.join(', ')} names it now`;
+    };
   }
 
   /** The write gate, logged when it refuses. */
