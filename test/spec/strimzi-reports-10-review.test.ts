@@ -16,6 +16,93 @@ function withTopics(topics: TopicInput[], config: Config = {}): PlatformSpecInpu
   return { ...base, kafka: { ...base.kafka, topics, config } };
 }
 
+describe('review: topics that the Topic Operator creates together in one request', () => {
+  // The unidirectional Topic Operator creates the new KafkaTopics of one batch (up to
+  // STRIMZI_MAX_BATCH_SIZE, 100 by default) with one Admin.createTopics call
+  // (strimzi-kafka-operator topic-operator BatchingTopicController.createTopics, DESIGN.md
+  // "Batching"); Kafka's controller counts partitions (validateTotalNumberOfPartitions) and
+  // metadata records (one BoundedList for the whole request) over every topic of the request
+  // (apache/kafka ReplicationControlManager.createTopics; its test creates two topics of 5000 and
+  // one of 1 and expects "Excessively large number of partitions per request."). Two topics of 6000
+  // partitions each passed, but on a fresh cluster both (and every topic batched with them) stay
+  // NotReady.
+  it('throws when two topics of 6000 partitions each would be created in one request', () => {
+    const problems = specProblems(
+      withTopics([
+        { name: 'clicks', partitions: 6000 },
+        { name: 'views', partitions: 6000 },
+        { name: 'small', partitions: 3 },
+      ]),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^kafka\.topics\[0\]\.partitions: 6000 /);
+    for (const part of [
+      '"clicks" (6000 partitions)',
+      '"views" (6000 partitions)',
+      '12009 metadata records',
+      'Excessively large number of partitions per request',
+      'BatchingTopicController',
+      'at most 10000 records',
+      'use at most 3991 partitions for kafka.topics[0] with the others as they are',
+    ])
+      expect(problems[0]).toContain(part);
+  });
+
+  it('accepts topics whose creation together fits one request, and reports a single oversized topic once', () => {
+    // 4998 + 2 records each: 10000 records together, the limit.
+    expect(
+      specProblems(
+        withTopics([
+          { name: 'a', partitions: 4998 },
+          { name: 'b', partitions: 4998 },
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      specProblems(
+        withTopics([
+          { name: 'a', partitions: 4998 },
+          { name: 'b', partitions: 4999 },
+        ]),
+      ),
+    ).toHaveLength(1);
+    const single = specProblems(withTopics([{ name: 'a', partitions: 20000 }]));
+    expect(single).toHaveLength(1);
+    expect(single[0]).toContain('20000 partitions cannot be created');
+  });
+
+  it('counts the largest 100 topics, one Topic Operator batch', () => {
+    const many = (count: number, partitions: number): TopicInput[] =>
+      Array.from({ length: count }, (_, i) => ({ name: `t${i}`, partitions }));
+    // 150 topics of 60 partitions: 100 of them need 6200 records.
+    expect(specProblems(withTopics(many(150, 60)))).toEqual([]);
+    // 100 topics of 99 partitions: 9900 partitions, but 10100 records.
+    const found = specProblems(withTopics(many(100, 99)));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^kafka\.topics\[0\]\.partitions: 99 partitions fit one creation alone, but with the spec's other topics they need 10100 metadata records \(9900 partitions\): "t0" \(99 partitions\), .* and 95 more\./,
+    );
+    expect(found[0]).toContain('use fewer partitions over these topics');
+  });
+
+  it('refuses exactly the topic sets whose largest batch exceeds the record limit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 6000 }), { minLength: 1, maxLength: 5 }),
+        counts => {
+          const topics = counts.map((partitions, i) => ({ name: `t${i}`, partitions }));
+          const records = counts.reduce((sum, p) => sum + 2 + p, 0);
+          const found = specProblems(withTopics(topics)).filter(p =>
+            p.includes('BatchingTopicController'),
+          );
+          expect(found).toHaveLength(records > 10000 ? 1 : 0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('review: the roll jitter Kafka draws is below 2^31', () => {
   // apache/kafka storage LogConfig.randomSegmentJitter: the jitter is
   // Utils.abs(ThreadLocalRandom.current().nextInt()) % min(segment.jitter.ms, segment.ms), an int
