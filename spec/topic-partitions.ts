@@ -107,3 +107,47 @@ export function topicBatchIssues(topics: readonly TopicSpec[]): SpecIssue[] {
     },
   ];
 }
+
+/**
+ * Broker keys that set the partitions of a topic Kafka creates itself, with the configuration keys
+ * it sends along (each one more record): `__consumer_offsets` (cleanup.policy, compression.type,
+ * segment.bytes: `GroupCoordinatorService.groupMetadataTopicConfigs`), `__transaction_state` (also
+ * min.insync.replicas and unclean.leader.election.enable: `TransactionStateManager`), and topics
+ * created without a partition count, auto-created ones included (`num.partitions`, no keys).
+ */
+const BROKER_TOPIC_PARTITION_KEYS: ReadonlyArray<readonly [string, number, string]> = [
+  [
+    'offsets.topic.num.partitions',
+    3,
+    '__consumer_offsets, so no consumer group can commit or join',
+  ],
+  [
+    'transaction.state.log.num.partitions',
+    5,
+    '__transaction_state, so no transactional producer can start',
+  ],
+  ['num.partitions', 0, 'any topic created without a partition count, auto-created ones included'],
+];
+
+/** Broker keys whose topic Kafka cannot create in one request (see the module comment). */
+export function brokerTopicPartitionIssues(
+  config: Readonly<Record<string, string | number | boolean>>,
+): SpecIssue[] {
+  return BROKER_TOPIC_PARTITION_KEYS.flatMap(([key, keys, topic]) => {
+    const value = config[key];
+    const text = typeof value === 'boolean' || value === undefined ? '' : String(value).trim();
+    if (!/^\d+$/.test(text)) return [];
+    const partitions = Number(text);
+    const max = Math.min(
+      KRAFT_MAX_PARTITIONS_PER_REQUEST,
+      KRAFT_MAX_RECORDS_PER_OPERATION - 1 - keys,
+    );
+    if (partitions <= max) return [];
+    return [
+      {
+        path: `kafka.config[${JSON.stringify(key)}]`,
+        message: `${partitions} partitions cannot be created: Kafka creates ${topic} with one CreateTopics request, and its KRaft controller refuses a request of more than ${KRAFT_MAX_RECORDS_PER_OPERATION} metadata records (one for the topic, ${keys} for the configuration keys Kafka sets on it, one per partition) or ${KRAFT_MAX_PARTITIONS_PER_REQUEST} partitions ("Excessively large number of partitions per request", apache/kafka#17604), so the topic is never created; use at most ${max}`,
+      },
+    ];
+  });
+}

@@ -169,3 +169,26 @@ describe('review: the roll jitter Kafka draws is below 2^31', () => {
     );
   });
 });
+
+describe("review: Kafka's own topics past the creation limit", () => {
+  // Kafka creates __consumer_offsets and __transaction_state with a CreateTopics request of its own
+  // (AutoTopicCreationManager), with offsets.topic.num.partitions / transaction.state.log.num.partitions
+  // partitions and the configs of GroupCoordinatorService.groupMetadataTopicConfigs (cleanup.policy,
+  // compression.type, segment.bytes) and TransactionStateManager.transactionTopicConfigs (also
+  // min.insync.replicas and unclean.leader.election.enable); the same 10000-record limit applies
+  // (apache/kafka ReplicationControlManager.createTopics). Topics created without a partition count
+  // (auto-created ones) take num.partitions and no configs. The spec let 10000 through for each.
+  it.each([
+    ['offsets.topic.num.partitions', 9996],
+    ['transaction.state.log.num.partitions', 9994],
+    ['num.partitions', 9999],
+  ])('refuses %s above %i', (key, max) => {
+    expect(specProblems(withTopics([{ name: 'a', partitions: 3 }], { [key]: max }))).toEqual([]);
+    const found = specProblems(withTopics([{ name: 'a', partitions: 3 }], { [key]: max + 1 }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      new RegExp(`^kafka\\.config\\["${key.replace(/\./g, '\\.')}"\\]: ${max + 1} partitions `),
+    );
+    expect(found[0]).toContain(`use at most ${max}`);
+  });
+});
