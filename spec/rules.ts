@@ -52,7 +52,11 @@ import {
   type PlatformSpec,
 } from './schema';
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
-import { topicPartitionsProblem } from './topic-partitions';
+import {
+  brokerTopicPartitionIssues,
+  topicBatchIssues,
+  topicPartitionsProblem,
+} from './topic-partitions';
 import { segmentRollIssues } from './segment-roll';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
@@ -1343,6 +1347,8 @@ const rules: readonly Rule[] = [
   retentionCapacityIssues,
   requestSizeIssues,
   segmentSizeIssues,
+  spec => topicBatchIssues(spec.kafka.topics),
+  spec => brokerTopicPartitionIssues(spec.kafka.config),
   segmentRollIssues,
   classicSessionRangeIssues,
   brokerHeapIssues,

@@ -7,7 +7,9 @@
  * - the roll time is `segment.ms`, and for a topic whose `cleanup.policy` includes `compact` and
  *   whose `max.compaction.lag.ms` is set, the smaller of the two;
  * - less a jitter drawn once per segment, when it is created, uniformly below
- *   min(`segment.jitter.ms`, `segment.ms`).
+ *   min(`segment.jitter.ms`, `segment.ms`) and below 2^31 ms: Kafka takes the absolute value of a
+ *   random int modulo that bound (`LogConfig.randomSegmentJitter`), so a jitter never reaches
+ *   2^31 - 1 ms (about 24.8 days), whatever the bound.
  *
  * Only the compaction deadline can fall below the jitter (the jitter stays below `segment.ms`). A
  * segment whose jitter is at or above the deadline has a roll time of zero or less: it rolls at
@@ -32,6 +34,8 @@ type ConfigValue = string | number | boolean;
 type Config = Readonly<Record<string, ConfigValue>>;
 
 const HOUR_MS = 3_600_000;
+/** How many jitter values Kafka's int draw takes at most: 0 to 2^31 - 1 ms. */
+const KAFKA_JITTER_DRAWS = 2 ** 31;
 const KAFKA_DEFAULT_SEGMENT_MS = 168 * HOUR_MS;
 
 /** A setting's effective value and the spec place it comes from (undefined: Kafka's default). */
@@ -110,7 +114,7 @@ function settings(
 
 /**
  * The share of segments (0 to 1) that roll at every write under these settings: the jitter values
- * (0 to min(jitter, segment.ms) - 1, uniform) at or above the roll time.
+ * (0 to min(jitter, segment.ms, 2^31) - 1, uniform) at or above the roll time.
  */
 export function everyWriteRollShare(
   compacted: boolean,
@@ -121,7 +125,7 @@ export function everyWriteRollShare(
   if (jitterMs <= 0 || segmentMs <= 0) return 0;
   const rollMs =
     compacted && maxLagMs !== undefined && maxLagMs > 0 ? Math.min(maxLagMs, segmentMs) : segmentMs;
-  const jitterBound = Math.min(jitterMs, segmentMs);
+  const jitterBound = Math.min(jitterMs, segmentMs, KAFKA_JITTER_DRAWS);
   return jitterBound > rollMs ? (jitterBound - rollMs) / jitterBound : 0;
 }
 
