@@ -52,11 +52,7 @@ import {
   type PlatformSpec,
 } from './schema';
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
-import {
-  brokerTopicPartitionIssues,
-  topicBatchIssues,
-  topicPartitionsProblem,
-} from './topic-partitions';
+import { brokerTopicPartitionIssues, topicPartitionsProblem } from './topic-partitions';
 import { segmentRollIssues } from './segment-roll';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
@@ -1347,7 +1343,6 @@ const rules: readonly Rule[] = [
   retentionCapacityIssues,
   requestSizeIssues,
   segmentSizeIssues,
-  spec => topicBatchIssues(spec.kafka.topics),
   spec => brokerTopicPartitionIssues(spec.kafka.config),
   segmentRollIssues,
   classicSessionRangeIssues,

@@ -3,7 +3,7 @@
  * in one topic creation.
  *
  * The Topic Operator creates a KafkaTopic with a CreateTopics request, together with the other new
- * KafkaTopics of its batch (`topicBatchIssues` below). The KRaft controller of Kafka 4.x answers it
+ * KafkaTopics of its batch (`topicOperatorBatchSize` below sizes the batches so that they fit). The KRaft controller of Kafka 4.x answers it
  * with one atomic batch of metadata records, and refuses the request when the batch would be too
  * large:
  * - more than 10000 partitions in the request: "Excessively large number of partitions per
@@ -19,8 +19,11 @@
  * (`charts/kafka/topics.ts`: `min.insync.replicas` and the topic's own `config`), so a topic may
  * have at most 10000 - 1 - (its config keys) partitions; with `min.insync.replicas` alone, 9998.
  */
-import { showValue, type SpecIssue } from './errors';
+import type { SpecIssue } from './errors';
 import type { TopicSpec } from './schema';
+
+/** What these limits read of a topic: its partition count and its own config keys. */
+export type TopicCreation = Pick<TopicSpec, 'partitions' | 'config'>;
 
 /** The KRaft controller's record limit of one user operation (`MAX_RECORDS_PER_USER_OP`). */
 export const KRAFT_MAX_RECORDS_PER_OPERATION = 10000;
@@ -28,12 +31,12 @@ export const KRAFT_MAX_RECORDS_PER_OPERATION = 10000;
 export const KRAFT_MAX_PARTITIONS_PER_REQUEST = 10000;
 
 /** The configuration keys the topic's KafkaTopic sets (the rendered `spec.config`). */
-export function renderedTopicConfigKeys(topic: TopicSpec): string[] {
+export function renderedTopicConfigKeys(topic: TopicCreation): string[] {
   return [...new Set(['min.insync.replicas', ...Object.keys(topic.config)])];
 }
 
 /** The most partitions this topic may have so that Kafka creates it. */
-export function maxTopicPartitions(topic: TopicSpec): number {
+export function maxTopicPartitions(topic: TopicCreation): number {
   const byRecords = KRAFT_MAX_RECORDS_PER_OPERATION - 1 - renderedTopicConfigKeys(topic).length;
   return Math.min(KRAFT_MAX_PARTITIONS_PER_REQUEST, byRecords);
 }
@@ -42,70 +45,74 @@ export function maxTopicPartitions(topic: TopicSpec): number {
  * The problem of `kafka.topics[index].partitions`, if any: below 1, or more than the controller
  * writes in one creation (see the module comment).
  */
-export function topicPartitionsProblem(topic: TopicSpec, index: number): string | undefined {
+export function topicPartitionsProblem(topic: TopicCreation, index: number): string | undefined {
   const max = maxTopicPartitions(topic);
   if (topic.partitions < 1)
     return `${topic.partitions} is out of range; use 1 to ${max} partitions`;
   if (topic.partitions <= max) return undefined;
   const keys = renderedTopicConfigKeys(topic).length;
-  return `${topic.partitions} partitions cannot be created: Kafka's KRaft controller writes a topic's creation as one batch of at most ${KRAFT_MAX_RECORDS_PER_OPERATION} metadata records (one for the topic, one for each of its ${keys} configuration keys, one per partition) and refuses any request of more than ${KRAFT_MAX_PARTITIONS_PER_REQUEST} partitions ("Excessively large number of partitions per request", apache/kafka#17604), so the KafkaTopic would stay NotReady for good (teslamotors/kafka-helmsman#82); use at most ${max} partitions for kafka.topics[${index}] (the topics the Topic Operator creates together share these limits, so splitting the data over several topics does not lift them)`;
+  return `${topic.partitions} partitions cannot be created: Kafka's KRaft controller writes a topic's creation as one batch of at most ${KRAFT_MAX_RECORDS_PER_OPERATION} metadata records (one for the topic, one for each of its ${keys} configuration keys, one per partition) and refuses any request of more than ${KRAFT_MAX_PARTITIONS_PER_REQUEST} partitions ("Excessively large number of partitions per request", apache/kafka#17604), so the KafkaTopic would stay NotReady for good (teslamotors/kafka-helmsman#82); use at most ${max} partitions for kafka.topics[${index}], or spread its data over several topics (the Kafka chart sizes the Topic Operator's batches so that topics which fit alone are created)`;
 }
 
 /**
- * How many new KafkaTopics the Topic Operator creates with one CreateTopics request: its batch size
- * (`STRIMZI_MAX_BATCH_SIZE`, default 100; the generator leaves it at the default).
+ * Strimzi's default Topic Operator batch size (`STRIMZI_MAX_BATCH_SIZE`): how many KafkaTopic
+ * events one batch holds, and so how many new KafkaTopics it creates with one CreateTopics request.
  */
-export const TOPIC_OPERATOR_MAX_BATCH_SIZE = 100;
+export const TOPIC_OPERATOR_DEFAULT_BATCH_SIZE = 100;
 
 /** The metadata records of one topic's creation: the topic, its config keys, its partitions. */
-export function topicCreationRecords(topic: TopicSpec): number {
+export function topicCreationRecords(topic: TopicCreation): number {
   return 1 + renderedTopicConfigKeys(topic).length + topic.partitions;
 }
 
 /**
- * The problem of topics that fit one creation each but not together: the unidirectional Topic
- * Operator reconciles KafkaTopics in batches and creates the new ones of a batch with one
- * `Admin.createTopics` call (strimzi-kafka-operator `BatchingTopicController.createTopics`), and
- * Kafka's controller applies both limits above to the whole request (one bounded record list and
- * one partition count for every topic in it), refusing the request whole. On a new cluster every
- * KafkaTopic is new and the operator batches them again at each resync, so such topics (and the
- * small ones batched with them) are never created. The worst batch is the largest
- * `TOPIC_OPERATOR_MAX_BATCH_SIZE` topics. Topics over the limit alone are refused by
- * `topicPartitionsProblem` and left out here.
+ * The Topic Operator batch size the Kafka chart renders for these topics
+ * (`entityOperator.template.topicOperatorContainer.env` `STRIMZI_MAX_BATCH_SIZE`), 1 to
+ * `TOPIC_OPERATOR_DEFAULT_BATCH_SIZE`; the default (100) means nothing is rendered.
+ *
+ * Why: the unidirectional Topic Operator reconciles KafkaTopic events in batches of at most that
+ * many distinct topics and creates the new ones of a batch with one `Admin.createTopics` call
+ * (strimzi-kafka-operator `BatchingTopicController.createTopics`), and Kafka's controller applies
+ * both limits of the module comment to the whole request (one partition count and one bounded
+ * record list for every topic in it), refusing it whole: on a new cluster every KafkaTopic is new
+ * and is batched again at each resync, so topics that fit one creation each but not together (two
+ * of 6,000 partitions, or 100 of 99) would never be created. The worst batch is the topics needing
+ * the most records, so the size is the largest n whose n largest topics fit both limits together.
+ * Topics that do not fit alone are refused by `topicPartitionsProblem` and left out. A smaller
+ * batch only means more, smaller Admin requests (Strimzi's own tests tune this variable the same
+ * way). Topics created outside the spec (KafkaTopics applied by hand) are not counted.
  */
-export function topicBatchIssues(topics: readonly TopicSpec[]): SpecIssue[] {
-  const fitting = topics
-    .map((topic, index) => ({ topic, index, records: topicCreationRecords(topic) }))
-    .filter(({ topic, index }) => topicPartitionsProblem(topic, index) === undefined);
-  const batch = [...fitting]
-    .sort((a, b) => b.records - a.records || a.index - b.index)
-    .slice(0, TOPIC_OPERATOR_MAX_BATCH_SIZE);
-  const records = batch.reduce((sum, entry) => sum + entry.records, 0);
-  const partitions = batch.reduce((sum, entry) => sum + entry.topic.partitions, 0);
-  if (records <= KRAFT_MAX_RECORDS_PER_OPERATION && partitions <= KRAFT_MAX_PARTITIONS_PER_REQUEST)
-    return [];
-  const largest = batch[0]!;
-  const shownTopics = batch
-    .slice(0, 5)
-    .map(({ topic }) => `${showValue(topic.name)} (${topic.partitions} partitions)`)
-    .join(', ');
-  const more = batch.length > 5 ? ` and ${batch.length - 5} more` : '';
-  const othersRecords = records - largest.records;
-  const room = Math.min(
-    maxTopicPartitions(largest.topic),
-    KRAFT_MAX_RECORDS_PER_OPERATION - othersRecords - (largest.records - largest.topic.partitions),
-    KRAFT_MAX_PARTITIONS_PER_REQUEST - (partitions - largest.topic.partitions),
+export function topicOperatorBatchSize(topics: readonly TopicCreation[]): number {
+  const fitting = topics.filter(
+    (topic, index) => topicPartitionsProblem(topic, index) === undefined,
   );
-  const fix =
-    room >= 1
-      ? `use at most ${room} partitions for kafka.topics[${largest.index}] with the others as they are, or fewer partitions over these topics`
-      : 'use fewer partitions over these topics';
-  return [
-    {
-      path: `kafka.topics[${largest.index}].partitions`,
-      message: `${largest.topic.partitions} partitions fit one creation alone, but with the spec's other topics they need ${records} metadata records (${partitions} partitions): ${shownTopics}${more}. The Topic Operator creates up to ${TOPIC_OPERATOR_MAX_BATCH_SIZE} new KafkaTopics with one CreateTopics request (strimzi-kafka-operator BatchingTopicController), and Kafka's KRaft controller refuses such a request whole when it holds more than ${KRAFT_MAX_PARTITIONS_PER_REQUEST} partitions ("Excessively large number of partitions per request", apache/kafka#17604) or needs more than ${KRAFT_MAX_RECORDS_PER_OPERATION} records (one per topic, per configuration key, per partition), so on a new cluster none of these KafkaTopics becomes Ready; keep the spec's largest ${TOPIC_OPERATOR_MAX_BATCH_SIZE} topics at most ${KRAFT_MAX_RECORDS_PER_OPERATION} records together: ${fix}`,
-    },
-  ];
+  // Each limit has its own worst batch: the topics with the most records, and those with the most
+  // partitions (a topic with many configuration keys may be among the first but not the second).
+  return Math.min(
+    largestThatFit(fitting.map(topicCreationRecords), KRAFT_MAX_RECORDS_PER_OPERATION),
+    largestThatFit(
+      fitting.map(topic => topic.partitions),
+      KRAFT_MAX_PARTITIONS_PER_REQUEST,
+    ),
+  );
+}
+
+/**
+ * How many of the largest `values` fit `limit` together, at least 1 and at most
+ * `TOPIC_OPERATOR_DEFAULT_BATCH_SIZE` (also when all of them fit).
+ */
+function largestThatFit(values: readonly number[], limit: number): number {
+  const largestFirst = [...values].sort((a, b) => b - a);
+  let sum = 0;
+  for (
+    let count = 0;
+    count < Math.min(largestFirst.length, TOPIC_OPERATOR_DEFAULT_BATCH_SIZE);
+    count++
+  ) {
+    sum += largestFirst[count]!;
+    if (sum > limit) return Math.max(1, count);
+  }
+  return TOPIC_OPERATOR_DEFAULT_BATCH_SIZE;
 }
 
 /**

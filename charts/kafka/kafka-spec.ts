@@ -2,6 +2,10 @@
 import type { PlatformPlan } from '../../spec/derive';
 import { EXTERNAL_LISTENER, INTERNAL_LISTENER } from '../../spec/kafka-listeners';
 import type { PlatformSpec } from '../../spec/schema';
+import {
+  TOPIC_OPERATOR_DEFAULT_BATCH_SIZE,
+  topicOperatorBatchSize,
+} from '../../spec/topic-partitions';
 import type { GenericKafkaListener, KafkaSpec, NetworkPolicyPeer } from '../strimzi/types';
 import {
   EXTERNAL_PORT,
@@ -134,6 +138,24 @@ export function kafkaSpec(spec: PlatformSpec, plan: PlatformPlan): KafkaSpec {
       userOperator: {
         resources: { requests: { memory: '512Mi', cpu: '100m' }, limits: { memory: '512Mi' } },
       },
+      ...topicOperatorTemplate(spec),
+    },
+  };
+}
+
+/**
+ * The entity operator's template for the Topic Operator: `STRIMZI_MAX_BATCH_SIZE` where the spec's
+ * topics would not fit Kafka's creation limits in one batch of Strimzi's default size
+ * (`topicOperatorBatchSize` in spec/topic-partitions.ts), else nothing (Strimzi's default, 100).
+ */
+function topicOperatorTemplate(
+  spec: PlatformSpec,
+): Pick<NonNullable<KafkaSpec['entityOperator']>, 'template'> {
+  const size = topicOperatorBatchSize(spec.kafka.topics);
+  if (size === TOPIC_OPERATOR_DEFAULT_BATCH_SIZE) return {};
+  return {
+    template: {
+      topicOperatorContainer: { env: [{ name: 'STRIMZI_MAX_BATCH_SIZE', value: String(size) }] },
     },
   };
 }

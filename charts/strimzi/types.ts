@@ -157,7 +157,12 @@ export interface KafkaSpec {
   readonly entityOperator?: {
     readonly topicOperator?: { readonly resources?: ResourceRequirements };
     readonly userOperator?: { readonly resources?: ResourceRequirements };
-    readonly template?: { readonly pod?: PodTemplate };
+    readonly template?: {
+      readonly pod?: PodTemplate;
+      readonly topicOperatorContainer?: {
+        readonly env?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+      };
+    };
   };
 }
 

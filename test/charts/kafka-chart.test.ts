@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { KafkaChart } from '../../charts/kafka-chart';
 import { parseSpec } from '../../spec';
+import { crdsAvailable, validateAgainstCrds } from '../util/crd-validator';
 import { exampleSpec, specInput } from '../util/specs';
 
 type Obj = Record<string, any>;
@@ -53,6 +54,46 @@ describe('KafkaChart', () => {
     });
     const custom = synthKafka(loaded).find(o => o.kind === 'Kafka')!;
     expect(custom.spec.kafka.config['log.retention.hours']).toBe(24);
+  });
+
+  it("leaves the Topic Operator's batch size at Strimzi's default while the largest 100 topics fit one creation", () => {
+    expect(kafka.spec.entityOperator.template).toBeUndefined();
+  });
+
+  it('sizes the Topic Operator batches so that topics created together fit one CreateTopics request (CRD-valid)', () => {
+    const input = specInput(3, 4);
+    const loaded = parseSpec({
+      ...input,
+      kafka: {
+        ...input.kafka,
+        topics: [
+          { name: 'clicks', partitions: 6000 },
+          { name: 'views', partitions: 6000 },
+        ],
+      },
+    });
+    const rendered = synthKafka(loaded);
+    const custom = rendered.find(o => o.kind === 'Kafka')!;
+    expect(custom.spec.entityOperator.template).toEqual({
+      topicOperatorContainer: { env: [{ name: 'STRIMZI_MAX_BATCH_SIZE', value: '1' }] },
+    });
+    if (!crdsAvailable()) return;
+    expect(validateAgainstCrds([custom])).toEqual([]);
+    // The validator still judges the env item: an undeclared field, or neither value nor valueFrom.
+    const withEnv = (env: Obj[]): Obj => ({
+      ...custom,
+      spec: {
+        ...custom.spec,
+        entityOperator: {
+          ...custom.spec.entityOperator,
+          template: { topicOperatorContainer: { env } },
+        },
+      },
+    });
+    expect(
+      validateAgainstCrds([withEnv([{ name: 'STRIMZI_MAX_BATCH_SIZE', value: '1', bogus: 1 }])]),
+    ).not.toEqual([]);
+    expect(validateAgainstCrds([withEnv([{ name: 'STRIMZI_MAX_BATCH_SIZE' }])])).not.toEqual([]);
   });
 
   it('secures every listener with TLS and authentication', () => {

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { PlatformSpecInput } from '../../spec';
+import { topicOperatorBatchSize } from '../../spec/topic-partitions';
 import { specInput, specProblems } from '../util/specs';
 
 type Config = Record<string, string | number | boolean>;
@@ -24,81 +25,83 @@ describe('review: topics that the Topic Operator creates together in one request
   // metadata records (one BoundedList for the whole request) over every topic of the request
   // (apache/kafka ReplicationControlManager.createTopics; its test creates two topics of 5000 and
   // one of 1 and expects "Excessively large number of partitions per request."). Two topics of 6000
-  // partitions each passed, but on a fresh cluster both (and every topic batched with them) stay
-  // NotReady.
-  it('throws when two topics of 6000 partitions each would be created in one request', () => {
-    const problems = specProblems(
-      withTopics([
-        { name: 'clicks', partitions: 6000 },
-        { name: 'views', partitions: 6000 },
-        { name: 'small', partitions: 3 },
-      ]),
-    );
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^kafka\.topics\[0\]\.partitions: 6000 /);
-    for (const part of [
-      '"clicks" (6000 partitions)',
-      '"views" (6000 partitions)',
-      '12009 metadata records',
-      'Excessively large number of partitions per request',
-      'BatchingTopicController',
-      'at most 10000 records',
-      'use at most 3991 partitions for kafka.topics[0] with the others as they are',
-    ])
-      expect(problems[0]).toContain(part);
+  // partitions each passed and rendered the default batch size, so on a fresh cluster both (and
+  // every topic batched with them) stayed NotReady. The Kafka chart now sizes the batches
+  // (test/charts/kafka-chart.test.ts checks the rendering against the CRD).
+  /** Topics of these partitions, the i-th with `keys[i]` extra config keys (default none). */
+  const topicsOf = (partitions: readonly number[], keys: readonly number[] = []): TopicInput[] =>
+    partitions.map((p, i) => ({
+      name: `t${i}`,
+      partitions: p,
+      config: Object.fromEntries(
+        Array.from({ length: keys[i] ?? 0 }, (_, k) => [`x${k}`, 'v'] as const),
+      ),
+    }));
+  /** Every batch of `size` of these topics fits both limits (checked on every worst subset). */
+  const batchFits = (topics: readonly TopicInput[], size: number): boolean => {
+    const records = topics.map(t => 2 + Object.keys(t.config ?? {}).length + t.partitions);
+    const worst = (values: number[]): number =>
+      [...values]
+        .sort((a, b) => b - a)
+        .slice(0, size)
+        .reduce((sum, v) => sum + v, 0);
+    return worst(records) <= 10000 && worst(topics.map(t => t.partitions)) <= 10000;
+  };
+  const sizeOf = (topics: readonly TopicInput[]): number =>
+    topicOperatorBatchSize(topics.map(t => ({ partitions: t.partitions, config: t.config ?? {} })));
+
+  it('two topics of 6000 partitions each: accepted, created one per request', () => {
+    const input = withTopics([
+      { name: 'clicks', partitions: 6000 },
+      { name: 'views', partitions: 6000 },
+      { name: 'small', partitions: 3 },
+    ]);
+    expect(specProblems(input)).toEqual([]);
+    expect(sizeOf(topicsOf([6000, 6000, 3]))).toBe(1);
   });
 
-  it('accepts topics whose creation together fits one request, and reports a single oversized topic once', () => {
-    // 4998 + 2 records each: 10000 records together, the limit.
-    expect(
-      specProblems(
-        withTopics([
-          { name: 'a', partitions: 4998 },
-          { name: 'b', partitions: 4998 },
-        ]),
-      ),
-    ).toEqual([]);
-    expect(
-      specProblems(
-        withTopics([
-          { name: 'a', partitions: 4998 },
-          { name: 'b', partitions: 4999 },
-        ]),
-      ),
-    ).toHaveLength(1);
+  it('keeps the default where the largest 100 topics fit one request, and no more than fits', () => {
+    const many = (count: number, partitions: number): TopicInput[] =>
+      topicsOf(Array.from({ length: count }, () => partitions));
+    // 150 topics of 60 partitions: 100 of them need 6200 records.
+    expect(sizeOf(many(150, 60))).toBe(100);
+    // 100 topics of 99 partitions: 101 records each, 99 of them fit (9999).
+    expect(sizeOf(many(100, 99))).toBe(99);
+    // 4998 + 2 records each: exactly the limit together.
+    expect(sizeOf(topicsOf([4998, 4998]))).toBe(100);
+    expect(sizeOf(topicsOf([4998, 4999]))).toBe(1);
+    // A topic over the limit alone is refused once, and not counted.
     const single = specProblems(withTopics([{ name: 'a', partitions: 20000 }]));
     expect(single).toHaveLength(1);
     expect(single[0]).toContain('20000 partitions cannot be created');
   });
 
-  it('counts the largest 100 topics, one Topic Operator batch', () => {
-    const many = (count: number, partitions: number): TopicInput[] =>
-      Array.from({ length: count }, (_, i) => ({ name: `t${i}`, partitions }));
-    // 150 topics of 60 partitions: 100 of them need 6200 records.
-    expect(specProblems(withTopics(many(150, 60)))).toEqual([]);
-    // 100 topics of 99 partitions: 9900 partitions, but 10100 records.
-    const found = specProblems(withTopics(many(100, 99)));
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(
-      /^kafka\.topics\[0\]\.partitions: 99 partitions fit one creation alone, but with the spec's other topics they need 10100 metadata records \(9900 partitions\): "t0" \(99 partitions\), .* and 95 more\./,
-    );
-    expect(found[0]).toContain('use fewer partitions over these topics');
-  });
-
-  it('refuses exactly the topic sets whose largest batch exceeds the record limit', () => {
+  it('property: the worst batch at the rendered size fits, and one more topic would not (or all fit)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 6000 }), { minLength: 1, maxLength: 5 }),
-        counts => {
-          const topics = counts.map((partitions, i) => ({ name: `t${i}`, partitions }));
-          const records = counts.reduce((sum, p) => sum + 2 + p, 0);
-          const found = specProblems(withTopics(topics)).filter(p =>
-            p.includes('BatchingTopicController'),
+        fc.array(
+          fc.record({
+            partitions: fc.oneof(
+              fc.integer({ min: 1, max: 6000 }),
+              fc.integer({ min: 1, max: 200 }),
+            ),
+            keys: fc.integer({ min: 0, max: 400 }),
+          }),
+          { minLength: 1, maxLength: 120 },
+        ),
+        drawn => {
+          const topics = topicsOf(
+            drawn.map(t => t.partitions),
+            drawn.map(t => t.keys),
           );
-          expect(found).toHaveLength(records > 10000 ? 1 : 0);
+          const size = sizeOf(topics);
+          expect(size).toBeGreaterThanOrEqual(1);
+          expect(size).toBeLessThanOrEqual(100);
+          expect(batchFits(topics, size)).toBe(true);
+          if (size < 100) expect(batchFits(topics, size + 1)).toBe(false);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 });

@@ -36,7 +36,7 @@ describe('class: a topic with more partitions than the KRaft controller creates 
   it('throws when a topic asks for 20000 partitions (apache/kafka#17604, teslamotors/kafka-helmsman#82)', () => {
     expect(problemsAt(withTopics([{ name: 'clicks', partitions: 20000 }]), 'kafka.topics')).toEqual(
       [
-        'kafka.topics[0].partitions: 20000 partitions cannot be created: Kafka\'s KRaft controller writes a topic\'s creation as one batch of at most 10000 metadata records (one for the topic, one for each of its 1 configuration keys, one per partition) and refuses any request of more than 10000 partitions ("Excessively large number of partitions per request", apache/kafka#17604), so the KafkaTopic would stay NotReady for good (teslamotors/kafka-helmsman#82); use at most 9998 partitions for kafka.topics[0] (the topics the Topic Operator creates together share these limits, so splitting the data over several topics does not lift them)',
+        "kafka.topics[0].partitions: 20000 partitions cannot be created: Kafka's KRaft controller writes a topic's creation as one batch of at most 10000 metadata records (one for the topic, one for each of its 1 configuration keys, one per partition) and refuses any request of more than 10000 partitions (\"Excessively large number of partitions per request\", apache/kafka#17604), so the KafkaTopic would stay NotReady for good (teslamotors/kafka-helmsman#82); use at most 9998 partitions for kafka.topics[0], or spread its data over several topics (the Kafka chart sizes the Topic Operator's batches so that topics which fit alone are created)",
       ],
     );
   });

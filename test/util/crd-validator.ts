@@ -42,6 +42,15 @@ function yamlFilesUnder(dir: string): string[] {
   });
 }
 
+/**
+ * Schema keywords whose branches only validate values: in a structural schema (Kubernetes
+ * "Specifying a structural schema") the fields are declared outside them, and the API server's
+ * pruning and strict decoding read only those, so a branch naming one property (Strimzi's
+ * `oneOf: [{properties: {value: {}}, required: [value]}, ...]` for an env var) must not reject the
+ * object's other fields.
+ */
+const VALUE_VALIDATION_KEYWORDS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
+
 /** Makes every object schema that lists properties reject undeclared ones (strict decoding). */
 export function strictify(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strictify);
@@ -49,8 +58,9 @@ export function strictify(schema: unknown): unknown {
   const source = schema as JsonSchema;
   const result: JsonSchema = {};
   for (const [key, value] of Object.entries(source)) {
-    result[key] =
-      key === 'properties' && value !== null && typeof value === 'object'
+    result[key] = VALUE_VALIDATION_KEYWORDS.has(key)
+      ? value
+      : key === 'properties' && value !== null && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, strictify(v)]))
         : strictify(value);
   }
