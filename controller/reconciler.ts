@@ -525,7 +525,8 @@ export class Reconciler {
       this.stillNodeless(victim.instanceId),
     );
     if (unprotected === 'refused') {
-      // Nothing went out: the instance keeps its protection, and the retry is not spent.
+      // The instance keeps its protection (the writer protects it again if an earlier attempt
+      // of the unprotect may have gone out, review s26-b), and the retry is not spent.
       await this.event(
         'Warning',
         'NodelessInstanceHasNode',
