@@ -139,7 +139,7 @@ describe('fault 1: an unprotect refused after an earlier attempt went out leaves
         fc.integer({ min: 1, max: 120 }),
         async (outcomes, refusals, instances) => {
           const ids = Array.from({ length: instances }, (_, index) => `i-${index}`);
-          const protection = new Map(ids.map(id => [id, true] as const));
+          const protection = new Map<string, boolean>(ids.map(id => [id, true]));
           const log: string[] = [];
           const calls = protectionCalls(protection, [...outcomes], log);
           const answers = [...refusals];
@@ -266,7 +266,6 @@ describe('fault 2: no way out tells an operator to terminate an instance that ho
             kind: 'request-roll',
             podName: pod.podName,
             podUid: pod.uid,
-            nodeName: 'node-a-0',
           });
           expect(blocked?.reason).toBe('no-room-to-move');
           const named = detached.find(name => blocked?.detail.includes(`node ${name},`));
