@@ -212,9 +212,27 @@ export function unlistedLandingNode(observed: Observed, zone: string): string | 
       (each.instanceId === undefined || !listed.has(each.instanceId)),
   );
   if (node === undefined) return undefined;
-  return node.instanceId === undefined
-    ? `node ${node.name}, whose spec.providerID names no instance the controller can read; cordon the node or fix its providerID`
-    : `node ${node.name}, whose instance ${node.instanceId} is in no observed Auto Scaling group (detached, or not listed yet), so its scale-in protection is unknown; reattach the instance, or cordon the node (terminate the instance and delete the Node if it is not wanted)`;
+  if (node.instanceId === undefined) {
+    return `node ${node.name}, whose spec.providerID names no instance the controller can read; cordon the node or fix its providerID`;
+  }
+  const unlisted = `node ${node.name}, whose instance ${node.instanceId} is in no observed Auto Scaling group (detached, terminated with its Node not yet NotReady, or not listed yet), so its scale-in protection is unknown`;
+  const aboard = podsBoundTo(observed, node.name);
+  return aboard.length === 0
+    ? `${unlisted}; reattach the instance, or cordon the node (terminate the instance and delete the Node if it is not wanted)`
+    : `${unlisted}; it hosts ${aboard.join(', ')}: reattach the instance, or cordon the node and move those pods off it (do not remove the instance while they run there)`;
+}
+
+/**
+ * The pods of the broker selector bound to `nodeName` (`spec.nodeName`, whatever their phase),
+ * configured pools and others, by name. A way out that an operator follows by removing a node's
+ * instance names them instead (review s26-b): advice to terminate an instance with brokers aboard
+ * is the outside finding's fault done by hand.
+ */
+export function podsBoundTo(observed: Observed, nodeName: string): string[] {
+  return [...observed.brokers, ...(observed.otherBrokerPods ?? [])]
+    .filter(pod => pod.nodeName === nodeName)
+    .map(pod => pod.podName)
+    .sort();
 }
 
 /** Why a broker must not land on `nodeName` by this listing of its instance, or undefined. */

@@ -137,8 +137,10 @@ export interface GroupWriter {
    * sends at most 50 IDs per call, the API's limit). `mayUnprotect`, when given and
    * `protectedFromScaleIn` is false, is asked right before each call goes out, after every wait in
    * front of it (the per-group spacing of mutating calls, a retry's backoff): a reason it returns
-   * stops the call, and the result is `refused` (nothing of that call went out; chunks sent before
-   * it stay sent). The caller's live read of what the instance hosts belongs there, as for
+   * stops the call, and the result is `refused`: the instances keep their protection (a writer
+   * that sent an unprotect for some of them before, an earlier chunk or an earlier attempt whose
+   * outcome is unknown, such as a timeout, protects those again first, review s26-b; a protect
+   * that fails then throws). The caller's live read of what the instance hosts belongs there, as for
    * `terminateInstance`: an instance must not lose its protection with a broker aboard (review
    * s26-a). Not asked for a protect, which is always safe.
    */

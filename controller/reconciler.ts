@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
 import { decide, removalContext } from './decide';
 import { NotLeaderError } from './fence';
-import { writeBlocker, type GatedWrite } from './gate';
+import { podsBoundTo, writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
 import {
@@ -302,7 +302,11 @@ export class Reconciler {
     let wrote = false;
     /** Why each node of ours still cordoned after this pass stays so, by node UID. */
     const held = new Map<string, { node: ObservedNode; why: string }>();
-    const hold = (node: ObservedNode, why: string, fix = HELD_CORDON_FIX) => {
+    const hold = (
+      node: ObservedNode,
+      why: string,
+      fix = heldCordonFix(podsBoundTo(observed, node.name)),
+    ) => {
       if (ownCordon(node)) held.set(node.uid, { node, why: `${why}. ${fix}` });
     };
     // On stale, partial or missing data nothing is released (the gate refuses every uncordon),
@@ -525,7 +529,8 @@ export class Reconciler {
       this.stillNodeless(victim.instanceId),
     );
     if (unprotected === 'refused') {
-      // Nothing went out: the instance keeps its protection, and the retry is not spent.
+      // The instance keeps its protection (the writer protects it again if an earlier attempt
+      // of the unprotect may have gone out, review s26-b), and the retry is not spent.
       await this.event(
         'Warning',
         'NodelessInstanceHasNode',
@@ -1001,9 +1006,19 @@ export class Reconciler {
   }
 }
 
-/** The fixes named for a node held cordoned because its instance left, or is leaving, its group. */
-const HELD_CORDON_FIX =
-  'Fix: reattach the instance to its group (aws autoscaling attach-instances; the controller then protects it and uncordons the node), or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there';
+/**
+ * The fixes named for a node held cordoned because its instance left, or is leaving, its group,
+ * given the pods of the broker selector bound to it (`aboard`, `podsBoundTo`): removing the
+ * instance is named only for a node that hosts none (review s26-b); one that does is reattached,
+ * or emptied first.
+ */
+function heldCordonFix(aboard: readonly string[]): string {
+  const reattach =
+    'reattach the instance to its group (aws autoscaling attach-instances; the controller then protects it and uncordons the node)';
+  return aboard.length === 0
+    ? `Fix: ${reattach}, or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there`
+    : `Fix: it hosts ${aboard.join(', ')}: ${reattach}, or move those pods off it first (do not remove the instance while they run there); uncordon it yourself only if brokers may run there`;
+}
 
 /** The fix named for a node held while the controller's data is stale or missing. */
 const STALE_HOLD_FIX =

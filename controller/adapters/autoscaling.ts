@@ -149,6 +149,17 @@ export function isRetryable(error: unknown): boolean {
   return (fields.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
+/**
+ * True when the API answered `error` with a 4xx status (throttling, validation): the request was
+ * refused as a whole and changed nothing. A timeout, a dropped connection (no status) or a 5xx
+ * may follow a call the API applied.
+ */
+function rejectedUnapplied(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 function isValidationError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ValidationError';
 }
@@ -399,7 +410,12 @@ export class AutoScalingAdapter implements GroupWriter {
    * limit per group). The call is idempotent, so a retry after a timeout that in fact succeeded
    * does no harm; `ValidationError` (for example an instance that left the group) is a refusal.
    * An unprotect asks `mayUnprotect` right before each attempt goes out, after the backoff that
-   * precedes it (see `GroupWriter.setInstanceProtection`); a reason stops it: `refused`.
+   * precedes it (see `GroupWriter.setInstanceProtection`); a reason stops it: `refused`, once every
+   * instance whose unprotect may have gone out (an earlier chunk, or an earlier attempt of this
+   * one that failed without a 4xx answer: a timeout, a dropped connection or a 5xx says nothing of
+   * whether the API took it) is protected again
+   * (`reprotectAfterRefusal`, review s26-b). So `refused` always means the instances keep their
+   * protection; a protect that fails then throws.
    */
   async setInstanceProtection(
     groupName: string,
@@ -407,20 +423,62 @@ export class AutoScalingAdapter implements GroupWriter {
     protectedFromScaleIn: boolean,
     mayUnprotect?: () => Promise<string | undefined>,
   ): Promise<'refused' | void> {
+    /** Instances an unprotect call was sent for (its outcome known or not). */
+    const maybeUnprotected: string[] = [];
     for (let start = 0; start < instanceIds.length; start += MAX_PROTECTION_IDS) {
       const chunk = instanceIds.slice(start, start + MAX_PROTECTION_IDS);
+      let mayHaveGoneOut = false;
       const result = await this.retrying('SetInstanceProtection', async () => {
         if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) {
           return 'refused' as const;
         }
-        await this.calls.setInstanceProtection({
-          AutoScalingGroupName: groupName,
-          InstanceIds: [...chunk],
-          ProtectedFromScaleIn: protectedFromScaleIn,
-        });
+        try {
+          await this.calls.setInstanceProtection({
+            AutoScalingGroupName: groupName,
+            InstanceIds: [...chunk],
+            ProtectedFromScaleIn: protectedFromScaleIn,
+          });
+        } catch (error) {
+          // A timeout, a dropped connection or a 5xx may follow the API taking the call; only an
+          // answer in the 4xx range (throttling, validation) says it was not applied.
+          if (!protectedFromScaleIn && !mayHaveGoneOut && !rejectedUnapplied(error)) {
+            mayHaveGoneOut = true;
+            maybeUnprotected.push(...chunk);
+          }
+          throw error;
+        }
+        if (!protectedFromScaleIn && !mayHaveGoneOut) {
+          mayHaveGoneOut = true;
+          maybeUnprotected.push(...chunk);
+        }
         return 'sent' as const;
       });
-      if (result === 'refused') return 'refused';
+      if (result === 'refused') {
+        await this.reprotectAfterRefusal(groupName, maybeUnprotected);
+        return 'refused';
+      }
+    }
+  }
+
+  /**
+   * Protects again, chunk by chunk and with the usual retries, the instances of an unprotect that
+   * was refused after calls for them went out (`setInstanceProtection`); nothing when there are
+   * none. Throws when a protect fails after its retries: the caller cannot then take the refusal
+   * for "nothing changed".
+   */
+  private async reprotectAfterRefusal(
+    groupName: string,
+    instanceIds: readonly string[],
+  ): Promise<void> {
+    for (let start = 0; start < instanceIds.length; start += MAX_PROTECTION_IDS) {
+      const chunk = instanceIds.slice(start, start + MAX_PROTECTION_IDS);
+      await this.retrying('SetInstanceProtection', () =>
+        this.calls.setInstanceProtection({
+          AutoScalingGroupName: groupName,
+          InstanceIds: [...chunk],
+          ProtectedFromScaleIn: true,
+        }),
+      );
     }
   }
 }
