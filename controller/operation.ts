@@ -33,7 +33,13 @@ import {
 } from './operation-record';
 import { UNPROTECTED_PHASES } from './protection';
 import { nextRollbackTally, type RollbackTally } from './rollback-loop';
-import { kafkaBlocker, leavingState, readySinceKnown, staleDataBlocker } from './safety';
+import {
+  kafkaBlocker,
+  leavingState,
+  partitionHealthSampledAtMs,
+  readySinceKnown,
+  staleDataBlocker,
+} from './safety';
 
 /** The one side effect a step asks for. */
 export type Effect =
@@ -258,7 +264,9 @@ function moveIsDone(
   if (nodesByName.get(pod.nodeName)?.zone !== record.zone) return false;
   // The partition counts must come from samples taken after the new pod became Ready; a pod whose
   // Ready time is unknown may have become Ready just now, so the move is not done on them.
-  const healthAtMs = observed.freshness.prometheusAtMs ?? Number.NEGATIVE_INFINITY;
+  // Every Ready broker's own health sample counts, not only the data's time (which may be the
+  // query's evaluation time): `partitionHealthSampledAtMs`.
+  const healthAtMs = partitionHealthSampledAtMs(observed) ?? Number.NEGATIVE_INFINITY;
   if (!readySinceKnown(pod.readySinceMs) || healthAtMs <= pod.readySinceMs) return false;
   return observed.underReplicatedPartitions === 0 && observed.underMinIsrPartitions === 0;
 }

@@ -127,6 +127,34 @@ export function brokersWithoutHealthSeries(observed: Observed, config: Controlle
 }
 
 /**
+ * The time the partition counts are known to have been sampled at or after, epoch ms: the older of
+ * the Prometheus data's time (`Freshness.prometheusAtMs`) and the partition-health sample of every
+ * Ready, bound, not terminating broker pod (`observed.healthSampledAtMs`, the brokers whose share
+ * the cluster-wide sums must include, as `brokersWithoutHealthSeries` judges them). Undefined when
+ * either is unknown (no Prometheus data, or such a pod without a usable sample time).
+ *
+ * The Prometheus data's time alone is not enough: without `healthSampleTimestamp` configured it is
+ * the instant queries' evaluation time (the query ran now; the gauges behind it were scraped up to
+ * a scrape interval, or `staleAfterSeconds`, earlier), so a count of 0 scraped before a broker
+ * became Ready would pass for one taken after it (review s26-d). Every check that needs partition
+ * health "sampled after the broker became Ready" (`kafkaBlocker`, a move's end in `operation.ts`)
+ * reads this. Pure.
+ */
+export function partitionHealthSampledAtMs(observed: Observed): number | undefined {
+  const dataAtMs = observed.freshness.prometheusAtMs;
+  if (dataAtMs === undefined || !Number.isFinite(dataAtMs)) return undefined;
+  const times = observed.healthSampledAtMs ?? {};
+  let oldestMs = dataAtMs;
+  for (const broker of observed.brokers) {
+    if (!broker.ready || broker.terminating || broker.nodeName === undefined) continue;
+    const atMs = times[broker.podName];
+    if (atMs === undefined || !isUsableSample(atMs)) return undefined;
+    oldestMs = Math.min(oldestMs, atMs);
+  }
+  return oldestMs;
+}
+
+/**
  * Kafka health: the resource, partitions, broker pods and rolls. `exceptPod` leaves one broker
  * out of the pod checks (the pod a retried move asks to roll again: its own roll is the move).
  */
@@ -215,7 +243,7 @@ export function kafkaBlocker(
       readySinceKnown(broker.readySinceMs) ? broker.readySinceMs : 0,
     ),
   );
-  const healthAtMs = observed.freshness.prometheusAtMs;
+  const healthAtMs = partitionHealthSampledAtMs(observed);
   if (healthAtMs === undefined || healthAtMs <= lastReadyMs) {
     return {
       reason: 'stale-data',
