@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { PlatformSpecInput } from '../../spec';
-import { specInput, specProblems } from '../util/specs';
+import { existingClusterFor, specInput, specProblems } from '../util/specs';
 import { synth, tree } from '../cli/synth-run';
 
 /** The problems at one path prefix. */
@@ -73,6 +73,91 @@ describe('class: one client range listed twice in kafka.external.allowedCidrs', 
   });
 });
 
+/** A 3-zone spec in an existing VPC whose brokers' NLBs are pinned to these subnets. */
+function withPinnedSubnets(subnets: Record<string, string>): PlatformSpecInput {
+  const base = specInput(3, 1);
+  return {
+    ...base,
+    cluster: existingClusterFor(base.zones),
+    kafka: {
+      ...base.kafka,
+      external: { enabled: true, allowedCidrs: ['10.0.0.0/8'], subnets },
+    },
+  };
+}
+
+describe('class: one subnet pinned for two zones in kafka.external.subnets', () => {
+  // https://github.com/kubernetes/cloud-provider-aws/issues/206: an NLB does not route to targets
+  // in an Availability Zone it is not enabled in ("Target is in an Availability Zone that is not
+  // enabled for the load balancer"). A subnet lies in exactly one zone, so one subnet given to two
+  // zones pins at least one zone's broker NLBs outside their brokers' zone. The spec refused that
+  // only for subnets it knows (cluster.existingVpc IDs, the Name tags it creates); an ID it did
+  // not know went through for every zone at once.
+  it('throws when us-west-2a and us-west-2b share one subnet the spec does not know (kubernetes/cloud-provider-aws#206)', () => {
+    expect(
+      problemsAt(
+        withPinnedSubnets({
+          'us-west-2a': 'subnet-0aaaaaaaaaaaaaaa1',
+          'us-west-2b': 'subnet-0aaaaaaaaaaaaaaa1',
+          'us-west-2c': 'subnet-0ccccccccccccccc3',
+        }),
+        'kafka.external.subnets',
+      ),
+    ).toEqual([
+      'kafka.external.subnets["us-west-2b"]: "subnet-0aaaaaaaaaaaaaaa1" is also kafka.external.subnets["us-west-2a"], but a subnet lies in exactly one zone, and each zone\'s broker NLBs are pinned to their subnet without cross-zone load balancing; an NLB does not route to targets in a zone it is not enabled in ("Target is in an Availability Zone that is not enabled for the load balancer", kubernetes/cloud-provider-aws#206), so the brokers of us-west-2a or us-west-2b would be unreachable through it; give each zone a subnet of its own zone',
+    ]);
+  });
+
+  it('accepts one distinct subnet per zone, and leaves a known subnet to the zone check', () => {
+    expect(
+      problemsAt(
+        withPinnedSubnets({
+          'us-west-2a': 'subnet-0aaaaaaaaaaaaaaa1',
+          'us-west-2b': 'subnet-0bbbbbbbbbbbbbbb2',
+          'us-west-2c': 'subnet-0ccccccccccccccc3',
+        }),
+        'kafka.external.subnets',
+      ),
+    ).toEqual([]);
+    const known = problemsAt(
+      withPinnedSubnets({
+        'us-west-2a': 'subnet-0023456789abcdef0',
+        'us-west-2b': 'subnet-0023456789abcdef0',
+        'us-west-2c': 'subnet-0223456789abcdef0',
+      }),
+      'kafka.external.subnets',
+    );
+    expect(known).toHaveLength(1);
+    expect(known[0]).toContain(
+      'kafka.external.subnets["us-west-2b"]: "subnet-0023456789abcdef0" is cluster.existingVpc.privateSubnetIds["us-west-2a"]',
+    );
+  });
+
+  it("property: every zone that repeats an earlier zone's subnet is refused, distinct subnets pass", () => {
+    const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c'];
+    const subnetId = fc.integer({ min: 1, max: 4 }).map(n => `subnet-0${String(n).repeat(16)}`);
+    fc.assert(
+      fc.property(fc.array(subnetId, { minLength: 3, maxLength: 3 }), ids => {
+        const subnets = Object.fromEntries(zones.map((zone, index) => [zone, ids[index]!]));
+        const found = problemsAt(withPinnedSubnets(subnets), 'kafka.external.subnets');
+        const repeats = ids.filter((id, index) => ids.indexOf(id) !== index).length;
+        expect(found).toHaveLength(repeats);
+        ids.forEach((id, index) => {
+          const first = ids.indexOf(id);
+          if (first !== index) {
+            expect(found).toContainEqual(
+              expect.stringContaining(
+                `kafka.external.subnets["${zones[index]}"]: "${id}" is also kafka.external.subnets["${zones[first]}"]`,
+              ),
+            );
+          }
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('synth refuses the round-11 classes', () => {
   it('exits 1, names each problem and leaves the previous output untouched', () => {
     const work = mkdtempSync(join(tmpdir(), 'strimzi-reports-11-'));
@@ -91,6 +176,10 @@ describe('synth refuses the round-11 classes', () => {
         '  external:',
         '    enabled: true',
         '    allowedCidrs: [10.0.0.0/8, 172.16.0.0/12, 10.0.0.0/8]',
+        '    subnets:',
+        '      us-east-1a: subnet-0aaaaaaaaaaaaaaa1',
+        '      us-east-1b: subnet-0aaaaaaaaaaaaaaa1',
+        '      us-east-1c: subnet-0ccccccccccccccc3',
         'nodes:',
         '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
         "autoscaling: { mode: 'off' }",
@@ -101,6 +190,7 @@ describe('synth refuses the round-11 classes', () => {
     expect(result.status).toBe(1);
     for (const expected of [
       'kafka.external.allowedCidrs[2]: "10.0.0.0/8" is already kafka.external.allowedCidrs[0]',
+      'kafka.external.subnets["us-east-1b"]: "subnet-0aaaaaaaaaaaaaaa1" is also kafka.external.subnets["us-east-1a"]',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
