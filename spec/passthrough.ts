@@ -204,16 +204,31 @@ function subnetFor(spec: PlatformSpec, zone: string): string {
  *   (kubernetes-sigs/aws-load-balancer-controller#2782, an internet-facing NLB bound to a private
  *   subnet), and clients on the internet never reach it (or EC2 refuses it in a VPC without an
  *   internet gateway).
+ * - one subnet the spec does not know given to two zones: a subnet lies in exactly one zone, so
+ *   at least one of them is pinned outside its zone as above (the check above catches the
+ *   subnets the spec knows; this one catches the repeat whatever the subnet is).
  * An internal NLB in a public subnet works (private addresses only), so it is not refused.
  */
 function pinnedSubnetIssues(spec: PlatformSpec): SpecIssue[] {
   const known = knownSubnets(spec);
   const issues: SpecIssue[] = [];
+  const firstZoneOf = new Map<string, string>();
   for (const [zone, subnet] of Object.entries(spec.kafka.external.subnets)) {
     if (!spec.zones.includes(zone)) continue; // externalRules names an unknown zone.
     const found = known.get(subnet);
-    if (found === undefined) continue;
     const path = `kafka.external.subnets[${JSON.stringify(zone)}]`;
+    if (found === undefined) {
+      const earlier = firstZoneOf.get(subnet);
+      if (earlier === undefined) {
+        firstZoneOf.set(subnet, zone);
+      } else {
+        issues.push({
+          path,
+          message: `${showValue(subnet)} is also kafka.external.subnets[${JSON.stringify(earlier)}], but a subnet lies in exactly one zone, and each zone's broker NLBs are pinned to their subnet without cross-zone load balancing; an NLB does not route to targets in a zone it is not enabled in ("Target is in an Availability Zone that is not enabled for the load balancer", kubernetes/cloud-provider-aws#206), so the brokers of ${earlier} or ${zone} would be unreachable through it; give each zone a subnet of its own zone`,
+        });
+      }
+      continue;
+    }
     if (found.zone !== zone) {
       issues.push({
         path,

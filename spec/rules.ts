@@ -404,6 +404,40 @@ function cidrIssues(
   return issues;
 }
 
+/**
+ * A client range listed twice in `kafka.external.allowedCidrs`. The ranges become each NLB
+ * Service's `loadBalancerSourceRanges`, and the AWS Load Balancer Controller turns every entry into
+ * its own security group permission per port without de-duplicating them; EC2 refuses a request
+ * carrying the same permission twice, so the NLBs keep no client rule
+ * (kubernetes-sigs/aws-load-balancer-controller#1218, #4263). Compared in network form, so a
+ * range written two ways (already refused by `cidrIssues`) is caught as the same rule too.
+ */
+function repeatedSourceRangeIssues(cidrs: readonly string[]): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const first = new Map<string, number>();
+  cidrs.forEach((cidr, index) => {
+    let key: string;
+    try {
+      key = canonicalCidr(cidr);
+    } catch {
+      return;
+    }
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, index);
+      return;
+    }
+    const at = `kafka.external.allowedCidrs[${index}]`;
+    issues.push(
+      issue(
+        at,
+        `${showValue(cidr)} is already kafka.external.allowedCidrs[${earlier}]; the AWS Load Balancer Controller makes one security group rule per entry and port, EC2 refuses a request with the same rule twice ("The same permission must not appear multiple times", kubernetes-sigs/aws-load-balancer-controller#1218), so the NLBs would keep no client rule and no client could connect; remove ${at}`,
+      ),
+    );
+  });
+  return issues;
+}
+
 const externalRules: Rule = spec => {
   const issues: SpecIssue[] = [];
   const external = spec.kafka.external;
@@ -425,6 +459,7 @@ const externalRules: Rule = spec => {
   }
   issues.push(
     ...cidrIssues('kafka.external.allowedCidrs', external.allowedCidrs, external.allowPublic),
+    ...repeatedSourceRangeIssues(external.allowedCidrs),
   );
   const pinned = Object.keys(external.subnets);
   for (const zone of pinned) {
