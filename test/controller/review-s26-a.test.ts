@@ -35,6 +35,7 @@ import type { Observed, ObservedInstance } from '../../controller/model';
 import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
 import { GroupMutationSpacing, spacedGroupWriter } from '../../controller/rate-limit';
 import { FakeCluster } from './fake-cluster';
+import { detachedBeside } from './detached-instance';
 import {
   landingOnNodeA1,
   lateKubeletCluster,
@@ -54,44 +55,6 @@ function rollOf(observed: Observed, nodeName: string) {
     podUid: pod.uid,
     nodeName,
   };
-}
-
-/**
- * Zone a with node-a-0 (2 brokers), node-a-1 (2 brokers, its instance i-a1 detached from the
- * group, the Node still Ready and schedulable) and the group's replacement node-a-2 (empty,
- * InService, protected); 80 MiB/s, so zone a's counted nodes (a-0, a-2) are at their level and
- * uneven: a re-spread is wanted, and every roll of it is refused while node-a-1 may receive it.
- */
-function detachedBeside(demandMiBps: number): {
-  config: ReturnType<typeof testConfig>;
-  cluster: FakeCluster;
-} {
-  const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-  const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps });
-  const template = cluster.nodes.find(node => node.name === 'node-a-1');
-  if (template === undefined) throw new Error('no node-a-1');
-  cluster.nodes = [
-    ...cluster.nodes,
-    {
-      ...template,
-      name: 'node-a-2',
-      uid: 'uid-node-a-2',
-      instanceId: 'i-a2',
-      createdAtMs: cluster.nowMs - 3_600_000,
-    },
-  ];
-  cluster.groups = cluster.groups.map(group =>
-    group.zone === 'us-east-1a'
-      ? {
-          ...group,
-          instances: [
-            ...group.instances.filter(instance => instance.instanceId !== 'i-a1'),
-            { instanceId: 'i-a2', lifecycleState: 'InService', protectedFromScaleIn: true },
-          ],
-        }
-      : group,
-  );
-  return { config, cluster };
 }
 
 describe('fault 1: no roll lands a broker on a node whose instance no group lists', () => {

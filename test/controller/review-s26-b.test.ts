@@ -37,6 +37,7 @@ import { writeBlocker } from '../../controller/gate';
 import type { Observed } from '../../controller/model';
 import type { ControllerEvent } from '../../controller/ports';
 import { FakeCluster } from './fake-cluster';
+import { detachedBeside } from './detached-instance';
 import { reconcilerOn } from './fake-reconciler';
 import { healthyCluster, stabilizedLongAgo, testConfig } from './fixtures';
 
@@ -162,44 +163,6 @@ describe('fault 1: an unprotect refused after an earlier attempt went out leaves
     );
   });
 });
-
-/**
- * Zone a with node-a-0 (2 brokers), node-a-1 (2 brokers, its instance i-a1 detached from the
- * group, the Node still Ready and schedulable) and the group's replacement node-a-2 (empty,
- * InService, protected): zone a wants a re-spread that the detached node holds (review s26-a's
- * `detachedBeside`).
- */
-function detachedBeside(demandMiBps: number): {
-  config: ReturnType<typeof testConfig>;
-  cluster: FakeCluster;
-} {
-  const config = { ...testConfig(), operationPhaseTimeoutSeconds: 600 };
-  const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps });
-  const template = cluster.nodes.find(node => node.name === 'node-a-1');
-  if (template === undefined) throw new Error('no node-a-1');
-  cluster.nodes = [
-    ...cluster.nodes,
-    {
-      ...template,
-      name: 'node-a-2',
-      uid: 'uid-node-a-2',
-      instanceId: 'i-a2',
-      createdAtMs: cluster.nowMs - 3_600_000,
-    },
-  ];
-  cluster.groups = cluster.groups.map(group =>
-    group.zone === 'us-east-1a'
-      ? {
-          ...group,
-          instances: [
-            ...group.instances.filter(instance => instance.instanceId !== 'i-a1'),
-            { instanceId: 'i-a2', lifecycleState: 'InService', protectedFromScaleIn: true },
-          ],
-        }
-      : group,
-  );
-  return { config, cluster };
-}
 
 /** Broker pods bound to `nodeName`. */
 function podsOn(observed: Pick<Observed, 'brokers'>, nodeName: string): string[] {
