@@ -1,15 +1,12 @@
 /**
  * Eleventh round of spec validation against public reports, beyond broker config keys: the spec's
- * other fields and their combinations (the external listener's client ranges, the Kafka nodes'
- * EBS limits). Each report is one test that cites it; each class gets a fast-check property.
+ * other fields and their combinations (the external listener's client ranges and its subnets per
+ * zone). Each report is one test that cites it; each class gets a fast-check property; the CLI
+ * refusal is in strimzi-reports-cli.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { PlatformSpecInput } from '../../spec';
 import { existingClusterFor, specInput, specProblems } from '../util/specs';
-import { synth, tree } from '../cli/synth-run';
 
 /** The problems at one path prefix. */
 function problemsAt(input: PlatformSpecInput, prefix: string): string[] {
@@ -155,46 +152,5 @@ describe('class: one subnet pinned for two zones in kafka.external.subnets', () 
       }),
       { numRuns: 60 },
     );
-  });
-});
-
-describe('synth refuses the round-11 classes', () => {
-  it('exits 1, names each problem and leaves the previous output untouched', () => {
-    const work = mkdtempSync(join(tmpdir(), 'strimzi-reports-11-'));
-    const out = join(work, 'out');
-    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
-    const before = tree(out);
-    const bad = join(work, 'bad.yaml');
-    writeFileSync(
-      bad,
-      [
-        'name: orders-dev',
-        'region: us-east-1',
-        'zones: [us-east-1a, us-east-1b, us-east-1c]',
-        'kafka:',
-        '  brokers: 3',
-        '  external:',
-        '    enabled: true',
-        '    allowedCidrs: [10.0.0.0/8, 172.16.0.0/12, 10.0.0.0/8]',
-        '    subnets:',
-        '      us-east-1a: subnet-0aaaaaaaaaaaaaaa1',
-        '      us-east-1b: subnet-0aaaaaaaaaaaaaaa1',
-        '      us-east-1c: subnet-0ccccccccccccccc3',
-        'nodes:',
-        '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
-        "autoscaling: { mode: 'off' }",
-        '',
-      ].join('\n'),
-    );
-    const result = synth(['--config', bad, '--out', out]);
-    expect(result.status).toBe(1);
-    for (const expected of [
-      'kafka.external.allowedCidrs[2]: "10.0.0.0/8" is already kafka.external.allowedCidrs[0]',
-      'kafka.external.subnets["us-east-1b"]: "subnet-0aaaaaaaaaaaaaaa1" is also kafka.external.subnets["us-east-1a"]',
-      'Nothing was written.',
-    ]) {
-      expect(result.stderr).toContain(expected);
-    }
-    expect(tree(out)).toEqual(before);
   });
 });

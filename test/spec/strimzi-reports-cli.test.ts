@@ -42,6 +42,13 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
         '    - { name: clicks, partitions: 20000 }',
         '    - { name: profiles, partitions: 3, config: { cleanup.policy: compact, max.compaction.lag.ms: 3600000, segment.jitter.ms: 86400000 } }',
+        '  external:',
+        '    enabled: true',
+        '    allowedCidrs: [10.0.0.0/8, 172.16.0.0/12, 10.0.0.0/8]',
+        '    subnets:',
+        '      us-east-1a: subnet-0aaaaaaaaaaaaaaa1',
+        '      us-east-1b: subnet-0aaaaaaaaaaaaaaa1',
+        '      us-east-1c: subnet-0ccccccccccccccc3',
         'nodes:',
         '  kafka: { instanceType: m6i.large, minPerZone: 1, maxPerZone: 1 }',
         "autoscaling: { mode: 'off' }",
@@ -51,6 +58,8 @@ describe('synth refuses the Strimzi-report classes', () => {
     const result = synth(['--config', bad, '--out', out]);
     expect(result.status).toBe(1);
     for (const expected of [
+      'kafka.external.allowedCidrs[2]: "10.0.0.0/8" is already kafka.external.allowedCidrs[0]',
+      'kafka.external.subnets["us-east-1b"]: "subnet-0aaaaaaaaaaaaaaa1" is also kafka.external.subnets["us-east-1a"]',
       'kafka.version: "4.0.0" is not a Kafka version Strimzi 1.2.0 runs',
       'kafka.controllerResources.memoryGi: 0.25 GiB is below the 1 GiB',
       'kafka.config["segment.ms"]: is a topic-level key',
