@@ -5,7 +5,9 @@
  * - the address family each CIDR field's reader takes (`CIDR_FIELD_READERS`);
  * - the Kubernetes versions the platform can create a cluster at (`SUPPORTED_KUBERNETES_VERSIONS`,
  *   the rows of the pinned add-on table);
- * - the principals an EKS access entry takes (`accessEntryPrincipalIssue`);
+ * - the principals an EKS access entry takes (`accessEntryPrincipalIssue`), one entry each
+ *   (`repeatedAccessEntryIssues`);
+ * - how many public access ranges EKS takes (`EKS_PUBLIC_ACCESS_CIDRS_LIMIT`);
  * - the zones a cluster the platform creates needs (`MIN_ZONES_NEW_CLUSTER`);
  * - the default inbound-rule quota of the NLBs' frontend security group (`loadBalancerRuleWarnings`);
  * - the form of EC2 VPC and subnet IDs (`isEc2ResourceId`, used by passthrough.ts);
@@ -117,6 +119,53 @@ export function accessEntryPrincipalIssue(path: string, arn: string): SpecIssue 
   return {
     path,
     message: `${showValue(arn)} is an STS session of a role, which EKS access entries refuse (InvalidParameterException); give the role itself: "arn:${partition}:iam::${account}:role/${role}" (add the role's path if it has one, e.g. aws-reserved/sso.amazonaws.com/)`,
+  };
+}
+
+/**
+ * Principals listed twice in `cluster.adminPrincipalArns`. EKS keeps at most one access entry per
+ * IAM principal in a cluster, and CreateAccessEntry for a principal that already has one answers
+ * 409 ResourceInUseException ("The specified access entry resource is already in use on this
+ * cluster"; terraform-aws-modules/terraform-aws-eks#2977, one role given an entry by two node
+ * groups, and #2968, #3293). The platform creates one entry per list item
+ * (components/lib/access-entries.ts), so a repeat fails `pulumi up`. Compared as written: the
+ * same principal written two ways (with and without a role path) is left to EKS.
+ * @returns one problem per repeat, at its later index, naming the earlier one.
+ */
+export function repeatedAccessEntryIssues(arns: readonly string[]): SpecIssue[] {
+  const first = new Map<string, number>();
+  const issues: SpecIssue[] = [];
+  arns.forEach((arn, index) => {
+    const earlier = first.get(arn);
+    if (earlier === undefined) {
+      first.set(arn, index);
+      return;
+    }
+    const at = `cluster.adminPrincipalArns[${index}]`;
+    issues.push({
+      path: at,
+      message: `${showValue(arn)} is already cluster.adminPrincipalArns[${earlier}]; EKS keeps one access entry per principal, so creating the second fails (ResourceInUseException "The specified access entry resource is already in use on this cluster", terraform-aws-modules/terraform-aws-eks#2977) and pulumi up stops; remove ${at}`,
+    });
+  });
+  return issues;
+}
+
+/**
+ * Most CIDR blocks EKS takes in a cluster's `publicAccessCidrs` (`cluster.publicEndpointCidrs`):
+ * the Amazon EKS quota "Public endpoint access CIDR ranges per cluster" (L-93A74D60), 40 in every
+ * Region and not adjustable (EKS user guide, "View and manage Amazon EKS and Fargate service
+ * quotas"; AWS General Reference, "Amazon EKS endpoints and quotas"). CreateCluster and
+ * UpdateClusterConfig refuse a longer list.
+ */
+export const EKS_PUBLIC_ACCESS_CIDRS_LIMIT = 40;
+
+/** The problem with a `cluster.publicEndpointCidrs` longer than EKS takes; undefined otherwise. */
+export function publicAccessCidrCountIssue(cidrs: readonly string[]): SpecIssue | undefined {
+  const limit = EKS_PUBLIC_ACCESS_CIDRS_LIMIT;
+  if (cidrs.length <= limit) return undefined;
+  return {
+    path: 'cluster.publicEndpointCidrs',
+    message: `lists ${cidrs.length} ranges, but EKS takes at most ${limit} public access CIDR blocks per cluster (Amazon EKS quota "Public endpoint access CIDR ranges per cluster", which cannot be raised), so creating or updating the cluster fails; merge ranges into wider blocks to list at most ${limit}, or reach the API through the private endpoint from inside the VPC`,
   };
 }
 

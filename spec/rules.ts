@@ -22,6 +22,8 @@ import {
   cidrFamilyIssue,
   isLocalZoneName,
   loadBalancerRuleWarnings,
+  publicAccessCidrCountIssue,
+  repeatedAccessEntryIssues,
 } from './aws-inputs';
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
@@ -912,6 +914,11 @@ const clusterRules: Rule = spec => {
     );
   }
   issues.push(...cidrIssues('cluster.publicEndpointCidrs', cluster.publicEndpointCidrs, false));
+  // With cluster.existing the list is refused as a whole (existingClusterIssues).
+  const publicCidrCount = publicAccessCidrCountIssue(cluster.publicEndpointCidrs);
+  if (publicCidrCount !== undefined && cluster.existing === undefined) {
+    issues.push(publicCidrCount);
+  }
   issues.push(...cidrIssues('cluster.vpcCidr', [cluster.vpcCidr], false, () => 'cluster.vpcCidr'));
   if (cluster.existingVpc !== undefined) {
     const missing = spec.zones.filter(
@@ -1160,6 +1167,10 @@ const awsNetworkRules: Rule = spec => {
       );
     }
   });
+  // With cluster.existing the list is refused as a whole (existingClusterIssues).
+  if (cluster.existing === undefined) {
+    issues.push(...repeatedAccessEntryIssues(cluster.adminPrincipalArns));
+  }
   return issues;
 };
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parseSpec, type PlatformSpecInput } from '../../spec';
 import {
   CIDR_FIELD_READERS,
+  EKS_PUBLIC_ACCESS_CIDRS_LIMIT,
   SECURITY_GROUP_INBOUND_RULES_QUOTA,
   SUPPORTED_KUBERNETES_VERSIONS,
 } from '../../spec/aws-inputs';
@@ -242,6 +243,74 @@ describe('class: a Local Zone in a cluster the platform creates', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('class: more public endpoint ranges than EKS takes', () => {
+  // Amazon EKS quotas (https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html,
+  // https://docs.aws.amazon.com/general/latest/gr/eks.html): "Public endpoint access CIDR ranges
+  // per cluster" is 40 and not adjustable; CreateCluster and UpdateClusterConfig refuse a longer
+  // publicAccessCidrs list, which cluster.publicEndpointCidrs becomes (components/cluster.ts).
+  const ranges = (count: number): string[] =>
+    Array.from({ length: count }, (_, index) => `198.${index}.0.0/16`);
+
+  it('throws when cluster.publicEndpointCidrs lists 41 ranges', () => {
+    expect(problemsOf(withCluster({ publicEndpointCidrs: ranges(41) }))).toEqual([
+      'cluster.publicEndpointCidrs: lists 41 ranges, but EKS takes at most 40 public access CIDR blocks per cluster (Amazon EKS quota "Public endpoint access CIDR ranges per cluster", which cannot be raised), so creating or updating the cluster fails; merge ranges into wider blocks to list at most 40, or reach the API through the private endpoint from inside the VPC',
+    ]);
+  });
+
+  it('refuses exactly the lists longer than the limit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 80 }), count => {
+        const countProblems = problemsOf(
+          withCluster({ publicEndpointCidrs: ranges(count) }),
+        ).filter(problem => problem.startsWith('cluster.publicEndpointCidrs:'));
+        expect(countProblems).toHaveLength(count > EKS_PUBLIC_ACCESS_CIDRS_LIMIT ? 1 : 0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('class: one IAM principal given two access entries', () => {
+  // https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2977 (one IAM role given an
+  // access entry by two node groups) and #2968, #3293 (an entry for a principal that already had
+  // one): EKS keeps one access entry per principal per cluster, and CreateAccessEntry for a
+  // principal that has one answers 409 ResourceInUseException ("The specified access entry
+  // resource is already in use on this cluster"). The platform creates one entry per
+  // cluster.adminPrincipalArns item (components/lib/access-entries.ts), so a repeated ARN fails
+  // pulumi up.
+  const role = 'arn:aws:iam::123456789012:role/platform-admin';
+
+  it('throws when cluster.adminPrincipalArns lists one role twice (terraform-aws-eks#2977)', () => {
+    expect(
+      problemsOf(
+        withCluster({
+          adminPrincipalArns: [role, 'arn:aws:iam::123456789012:user/ops', role],
+        }),
+      ),
+    ).toEqual([
+      `cluster.adminPrincipalArns[2]: "${role}" is already cluster.adminPrincipalArns[0]; EKS keeps one access entry per principal, so creating the second fails (ResourceInUseException "The specified access entry resource is already in use on this cluster", terraform-aws-modules/terraform-aws-eks#2977) and pulumi up stops; remove cluster.adminPrincipalArns[2]`,
+    ]);
+  });
+
+  it('property: every repeat is refused at its later index, and distinct principals pass', () => {
+    // A small pool, so lists with and without repeats both come up; a role and a user of one
+    // name are different principals.
+    const principal = fc
+      .tuple(fc.constantFrom('role', 'user'), fc.constantFrom('admin', 'ops', 'ci'))
+      .map(([kind, name]) => `arn:aws:iam::123456789012:${kind}/${name}`);
+    fc.assert(
+      fc.property(fc.array(principal, { minLength: 1, maxLength: 6 }), arns => {
+        const repeats = arns.filter((arn, index) => arns.indexOf(arn) !== index).length;
+        const problems = problemsOf(withCluster({ adminPrincipalArns: arns })).filter(problem =>
+          problem.includes('is already cluster.adminPrincipalArns['),
+        );
+        expect(problems).toHaveLength(repeats);
+      }),
+      { numRuns: 60 },
     );
   });
 });
