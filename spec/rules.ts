@@ -57,6 +57,7 @@ import { kafkaCollisionKey, topicResourceName } from './topic-names';
 import { brokerTopicPartitionIssues, topicPartitionsProblem } from './topic-partitions';
 import { segmentRollIssues } from './segment-roll';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
+import { rebalanceProtocolIssues, rebalanceProtocolWarnings } from './group-rebalance-protocols';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
@@ -1392,6 +1393,7 @@ const rules: readonly Rule[] = [
   spec => brokerTopicPartitionIssues(spec.kafka.config),
   segmentRollIssues,
   classicSessionRangeIssues,
+  rebalanceProtocolIssues,
   brokerHeapIssues,
   autoscalingRules,
   operationsRules,
@@ -1483,6 +1485,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...emptyCleanupPolicyWarnings(spec),
     ...brokerLeaseWarnings(spec),
     ...classicSessionRangeWarnings(spec),
+    ...rebalanceProtocolWarnings(spec),
     ...transactionTimeoutWarnings(spec),
     ...timeUnitPrecedenceWarnings(spec),
     ...segmentSizeWarnings(spec),
