@@ -6,9 +6,12 @@
  * `KafkaConfig.validateValues` for the retention time and the cleaner buffer). Re-checked against
  * the 4.x sources: `GroupCoordinatorConfig` (the streams-group era, 4.1+) keeps every group
  * ordering here and adds heartbeat < session per group, the streams-group orderings and the
- * standby maximum (added here); `ShareGroupConfig` keeps the record lock orderings; the 4.3-only
- * checks (`group.share.max.share.sessions` >= `group.share.max.size`, the delivery count limits)
- * are not added, since 4.2 does not make them. A key the spec leaves out takes Kafka's default
+ * standby maximum (added here); `ShareGroupConfig` keeps the record lock orderings. Kafka 4.3's
+ * `ShareGroupConfig.validate` adds `group.share.max.share.sessions` >= `group.share.max.size` and
+ * min <= `group.share.delivery.count.limit` <= max (the min and max keys are new in 4.3,
+ * apache/kafka#21491): these carry `since: '4.3'` and apply only when `kafka.version` is on that
+ * line or later, since 4.2 does not make them (the platform's default version is 4.3.1, so
+ * leaving them out let a broker that would not start through). A key the spec leaves out takes Kafka's default
  * (Kafka 4.1 broker configuration table, same in 4.3), so setting one side
  * alone can break a pair: `group.consumer.session.timeout.ms: 30000` is below the default minimum
  * of 45000 and stops every broker.
@@ -17,6 +20,7 @@
  * keys gets no message from here.
  */
 import { showValue, type SpecIssue } from './errors';
+import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 
 type ConfigValue = string | number | boolean;
 
@@ -54,6 +58,12 @@ export const ORDERING_DEFAULTS: Readonly<Record<string, number>> = {
   'connections.max.idle.ms': 600000,
   'log.cleaner.dedupe.buffer.size': 134217728,
   'log.cleaner.threads': 1,
+  // Kafka 4.3 ShareGroupConfig / GroupCoordinatorConfig defaults.
+  'group.share.max.size': 200,
+  'group.share.max.share.sessions': 2000,
+  'group.share.min.delivery.count.limit': 2,
+  'group.share.delivery.count.limit': 5,
+  'group.share.max.delivery.count.limit': 10,
 };
 
 /** `low` must not exceed `high` (with `strict`, must be below it). */
@@ -61,6 +71,8 @@ interface Ordering {
   readonly low: string;
   readonly high: string;
   readonly strict?: boolean;
+  /** The first Kafka line (`major.minor`) that checks this pair; every supported line when absent. */
+  readonly since?: string;
 }
 
 /**
@@ -90,13 +102,43 @@ const ORDERINGS: readonly Ordering[] = [
     low: 'group.share.min.record.lock.duration.ms',
     high: 'group.share.max.record.lock.duration.ms',
   },
+  { low: 'group.share.max.size', high: 'group.share.max.share.sessions', since: '4.3' },
+  {
+    low: 'group.share.min.delivery.count.limit',
+    high: 'group.share.delivery.count.limit',
+    since: '4.3',
+  },
+  {
+    low: 'group.share.delivery.count.limit',
+    high: 'group.share.max.delivery.count.limit',
+    since: '4.3',
+  },
 ];
 
+/** Whether Kafka `version` (`4.3.1`) is on line `since` (`4.3`) or a later one. */
+function onOrAfter(version: string, since: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  const [sinceMajor, sinceMinor] = since.split('.').map(Number);
+  if (major === undefined || minor === undefined) return false;
+  if (sinceMajor === undefined || sinceMinor === undefined) return false;
+  return major > sinceMajor || (major === sinceMajor && minor >= sinceMinor);
+}
+
+/**
+ * The number a key holds (its Kafka default when left out); undefined when the set value is not
+ * a whole number or lies outside the key's own range (`KAFKA_BROKER_KEYS`), which the value
+ * checks already report, so the pair is not reported a second time.
+ */
 function numberAt(config: Readonly<Record<string, ConfigValue>>, key: string): number | undefined {
   const value = config[key];
   if (value === undefined) return ORDERING_DEFAULTS[key];
   const text = String(value).trim();
-  return /^-?\d+$/.test(text) ? Number(text) : undefined;
+  if (!/^-?\d+$/.test(text)) return undefined;
+  const number = Number(text);
+  const facts = KAFKA_BROKER_KEYS[key];
+  if (facts?.min !== undefined && number < facts.min) return undefined;
+  if (facts?.max !== undefined && number > facts.max) return undefined;
+  return number;
 }
 
 function setOrDefault(config: Readonly<Record<string, ConfigValue>>, key: string): string {
@@ -105,17 +147,21 @@ function setOrDefault(config: Readonly<Record<string, ConfigValue>>, key: string
 
 /**
  * Problems of the broker settings that must hold together, at `mapPath[...]`. A value that is not
- * a whole number is left to the value checks.
+ * a whole number is left to the value checks. `version` is `kafka.version`; a pair with `since`
+ * is checked only from that Kafka line on (without a version, never).
  */
 export function brokerOrderingIssues(
   mapPath: string,
   config: Readonly<Record<string, ConfigValue>>,
+  version?: string,
 ): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const at = (key: string): string => `${mapPath}[${JSON.stringify(key)}]`;
   const isSet = (key: string): boolean => config[key] !== undefined;
-  for (const { low, high, strict } of ORDERINGS) {
+  for (const { low, high, strict, since } of ORDERINGS) {
     if (!isSet(low) && !isSet(high)) continue;
+    if (since !== undefined && (version === undefined || !onOrAfter(version, since))) continue;
+    const kafka = since === undefined ? 'Kafka' : `Kafka ${since}`;
     const lowValue = numberAt(config, low);
     const highValue = numberAt(config, high);
     if (lowValue === undefined || highValue === undefined) continue;
@@ -125,8 +171,8 @@ export function brokerOrderingIssues(
       path,
       message:
         strict === true
-          ? `${setOrDefault(config, low)} ${lowValue} is not below ${setOrDefault(config, high)} ${highValue}, which Kafka refuses at broker start; make ${low} less than ${high}`
-          : `${setOrDefault(config, low)} ${lowValue} is above ${setOrDefault(config, high)} ${highValue}, which Kafka refuses at broker start; make ${low} at most ${high}`,
+          ? `${setOrDefault(config, low)} ${lowValue} is not below ${setOrDefault(config, high)} ${highValue}, which ${kafka} refuses at broker start; make ${low} less than ${high}`
+          : `${setOrDefault(config, low)} ${lowValue} is above ${setOrDefault(config, high)} ${highValue}, which ${kafka} refuses at broker start; make ${low} at most ${high}`,
     });
   }
   const queued = numberAt(config, 'queued.max.request.bytes');

@@ -1037,7 +1037,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...keyFormIssues(mapPath, config),
     ...switchIssues(mapPath, config),
     ...brokerSwitchIssues(mapPath, config),
-    ...brokerOrderingIssues(mapPath, config),
+    ...brokerOrderingIssues(mapPath, config, spec.kafka.version),
     ...groupListIssues(mapPath, config),
     ...tlsConfigIssues(mapPath, config),
     ...listenerKeyIssues(spec, key => forbiddenBrokerKey(key) === undefined),
