@@ -1198,20 +1198,48 @@ const IMAGE_REFERENCE = new RegExp(
     '(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
 );
 const IMAGE_NAME_MAX = 255;
+/**
+ * Hex digits of each digest algorithm the runtime verifies (opencontainers/go-digest, which the
+ * reference parser calls: lower-case hex of exactly this length; any other algorithm is
+ * "unsupported digest algorithm", another length "invalid checksum digest length").
+ */
+const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 
+/** Whether the `@algorithm:hex` part of `image`, if any, is one go-digest accepts. */
+function digestAccepted(image: string): boolean {
+  const at = image.indexOf('@');
+  if (at < 0) return true;
+  const [algorithm = '', hex = ''] = image.slice(at + 1).split(':');
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  return length !== undefined && new RegExp(`^[a-f0-9]{${length}}$`).test(hex);
+}
+
+/**
+ * Every image field of the schema (test/spec/image-references.test.ts keeps this list equal to
+ * the schema's `image` fields): an image that does not parse leaves its pod in InvalidImageName.
+ */
 const imageRules: Rule = spec =>
   [
     ['controller.image', spec.controller.image],
     ['descheduler.image', spec.descheduler.image],
+    ['drainCleaner.image', spec.drainCleaner.image],
   ].flatMap(([path, image]) => {
     if (path === undefined || image === undefined) return [];
     const name = image.replace(/@.*$/, '').replace(/:[\w][\w.-]{0,127}$/, '');
-    return IMAGE_REFERENCE.test(image) && name.length <= IMAGE_NAME_MAX
+    if (!IMAGE_REFERENCE.test(image) || name.length > IMAGE_NAME_MAX) {
+      return [
+        issue(
+          path,
+          `${showValue(image)} is not an image reference a container runtime can pull; write one like "registry.example.com/team/kafka-autoscaler:1.0.0" (lower-case repository path, no spaces)`,
+        ),
+      ];
+    }
+    return digestAccepted(image)
       ? []
       : [
           issue(
             path,
-            `${showValue(image)} is not an image reference a container runtime can pull; write one like "registry.example.com/team/kafka-autoscaler:1.0.0" (lower-case repository path, no spaces)`,
+            `${showValue(image)} has a digest the runtime refuses ("invalid checksum digest length" or "unsupported digest algorithm"); write sha256: and 64 lower-case hex digits (or sha384: 96, sha512: 128), as the registry shows it`,
           ),
         ];
   });
