@@ -1043,6 +1043,15 @@ function namespaceCreatorIssues(spec: PlatformSpec, taken: Map<string, string>):
   return issues;
 }
 
+/**
+ * The most whole hours a Go `time.Duration` holds (int64 nanoseconds, about 292 years).
+ * cert-manager parses a Certificate's `duration` with Go's time.ParseDuration (its Certificate
+ * CRD says so), and the Drain Cleaner's CA gets `certificateValidityDays x 24` hours
+ * (charts/drain-cleaner/webhook.ts); a longer value does not parse
+ * (hashicorp/terraform-provider-tls#58 met the same ceiling).
+ */
+const GO_DURATION_MAX_HOURS = 2_562_047;
+
 /** Namespaces, sizes and thresholds of the operations components (descheduler, Drain Cleaner, ...). */
 const operationsComponentRules: Rule = spec => {
   const issues: SpecIssue[] = [];
@@ -1095,11 +1104,19 @@ const operationsComponentRules: Rule = spec => {
       ),
     );
   }
-  if (spec.drainCleaner.certificateValidityDays < 90) {
+  const validityDays = spec.drainCleaner.certificateValidityDays;
+  if (validityDays < 90) {
     issues.push(
       issue(
         'drainCleaner.certificateValidityDays',
-        `${spec.drainCleaner.certificateValidityDays} days is too short for a webhook that fails open when its certificate lapses; use at least 90, usually 3650 (cert-manager renews it)`,
+        `${validityDays} days is too short for a webhook that fails open when its certificate lapses; use at least 90, usually 3650 (cert-manager renews it)`,
+      ),
+    );
+  } else if (validityDays * 24 > GO_DURATION_MAX_HOURS) {
+    issues.push(
+      issue(
+        'drainCleaner.certificateValidityDays',
+        `${validityDays} days is ${validityDays * 24}h, longer than the ${GO_DURATION_MAX_HOURS}h (about 292 years) a Go duration holds, so cert-manager cannot parse the Certificate duration ("time: invalid duration") and the webhook CA is never issued; use at most ${Math.floor(GO_DURATION_MAX_HOURS / 24)}, usually 3650`,
       ),
     );
   }
