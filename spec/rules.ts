@@ -707,6 +707,35 @@ const controllerResourceRules: Rule = spec => {
   return issues;
 };
 
+/**
+ * `controller.memoryMi` and `controller.cpuMillis` against one system node (when the instance
+ * table knows `nodes.system.instanceType` and the controller is deployed, `autoscaling.mode:
+ * controller`). The controller's pods tolerate none of the Kafka nodegroups' taints
+ * (charts/autoscaler/workload.ts), so only system nodes run them; a request above a system node's
+ * allocatable (`podAllocatable`) leaves them Pending for good ("Insufficient memory",
+ * Azure/AKS#691), and nothing scales the Kafka nodes. Memory is request and limit at once.
+ */
+const autoscalerResourceRules: Rule = spec => {
+  if (spec.autoscaling.mode !== 'controller') return [];
+  const system = instanceTypeFacts(spec.nodes.system.instanceType);
+  if (system === undefined) return [];
+  const allocatable = podAllocatable(system);
+  const allocatableMi = Math.floor(allocatable.memoryGi * 1024);
+  const offer = `a ${spec.nodes.system.instanceType} system node offers pods ${allocatableMi} MiB and ${allocatable.cpuMillis} millicores`;
+  const requests: Array<[string, number, number, string, string]> = [
+    ['controller.memoryMi', spec.controller.memoryMi, allocatableMi, 'MiB', '256'],
+    ['controller.cpuMillis', spec.controller.cpuMillis, allocatable.cpuMillis, 'millicores', '100'],
+  ];
+  return requests
+    .filter(([, asked, most]) => asked > most)
+    .map(([path, asked, , unit, usual]) =>
+      issue(
+        path,
+        `${asked} ${unit} can never be scheduled: the controller runs on system nodes only, and ${offer}, so its pods would stay Pending and nothing would scale the Kafka nodes; lower it (usually ${usual}) or use a larger nodes.system.instanceType`,
+      ),
+    );
+};
+
 function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
   return (hours ?? 0) * 60 + (minutes ?? 0);
@@ -1432,6 +1461,7 @@ const rules: readonly Rule[] = [
   kafkaNodeRules,
   systemNodeRules,
   controllerResourceRules,
+  autoscalerResourceRules,
   retentionCapacityIssues,
   requestSizeIssues,
   segmentSizeIssues,
