@@ -713,10 +713,12 @@ const controllerResourceRules: Rule = spec => {
  * controller`). The controller's pods tolerate none of the Kafka nodegroups' taints
  * (charts/autoscaler/workload.ts), so only system nodes run them; a request above a system node's
  * allocatable (`podAllocatable`) leaves them Pending for good ("Insufficient memory",
- * Azure/AKS#691), and nothing scales the Kafka nodes. Memory is request and limit at once.
+ * Azure/AKS#691), and nothing scales the Kafka nodes. Memory is request and limit at once. Not
+ * checked with `cluster.existing`: the platform creates no system nodegroup there.
  */
 const autoscalerResourceRules: Rule = spec => {
-  if (spec.autoscaling.mode !== 'controller') return [];
+  // A joined cluster (cluster.existing) keeps its own nodes, whose sizes the spec does not know.
+  if (spec.autoscaling.mode !== 'controller' || spec.cluster.existing !== undefined) return [];
   const system = instanceTypeFacts(spec.nodes.system.instanceType);
   if (system === undefined) return [];
   const allocatable = podAllocatable(system);

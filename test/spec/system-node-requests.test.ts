@@ -40,9 +40,17 @@ describe('class: a system-node pod request no system node can give', () => {
     ]);
   });
 
-  it('throws for a CPU request above the node, and not when the controller is not deployed', () => {
+  it('throws for a CPU request above the node, and not when the controller is not deployed or the cluster is joined', () => {
     expect(controllerProblems(withController({ cpuMillis: 4000 }))).toHaveLength(1);
     expect(controllerProblems(withController({ memoryMi: 8192 }, 'target-tracking'))).toEqual([]);
+    const joined = { ...withController({ memoryMi: 8192 }), ...specInput(1, 3) };
+    expect(
+      controllerProblems({
+        ...joined,
+        controller: { memoryMi: 8192 },
+        autoscaling: { mode: 'controller' },
+      }),
+    ).toEqual([]);
   });
 
   it('property: refused exactly above the system node allocatable', () => {
