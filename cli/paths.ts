@@ -11,20 +11,27 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { gitOwnFolderOf } from './real-path';
 
 /** The example named in messages about a missing spec file. */
 export const EXAMPLE_SPEC = 'stacks/prod.yaml';
 
-/** Problem with an input file option, or undefined when `file` is a readable regular file. */
+/**
+ * Problem with an input file option, or undefined when `file` is a readable regular file.
+ * @param example a path to suggest (`~` for the home folder); left out of the message about a
+ *   missing file when it names that very file, as `--kubeconfig ~/.kube/config` does where no
+ *   kubeconfig was written yet.
+ */
 export function inputFileProblem(
   option: string,
   file: string,
   example: string,
 ): string | undefined {
   if (!existsSync(file)) {
-    return `${option}: ${file} does not exist; ${unexpandedTilde(file) ? `${TILDE_HINT}, or ` : ''}give the path of an existing file, for example ${example}`;
+    const suggestion = namesFile(example, file) ? '' : `, for example ${example}`;
+    return `${option}: ${file} does not exist; ${unexpandedTilde(file) ? `${TILDE_HINT}, or ` : ''}give the path of an existing file${suggestion}`;
   }
   if (!statSync(file).isFile()) {
     return `${option}: ${file} is not a file (it is a folder or a device); give a file, for example ${example}`;
@@ -33,6 +40,12 @@ export function inputFileProblem(
     return `${option}: ${file} cannot be read by this user; make it readable (chmod u+r) or give a copy you can read`;
   }
   return undefined;
+}
+
+/** True when `example` (a leading `~` read as the home folder) and `file` are one path. */
+function namesFile(example: string, file: string): boolean {
+  const expanded = example.replace(/^~(?=\/|$)/, homedir());
+  return example === file || resolve(expanded) === resolve(file);
 }
 
 /** What to say about a path that starts with a `~` no shell expanded. */

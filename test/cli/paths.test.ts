@@ -5,7 +5,7 @@
  * user's choice and passes. The message names the option and the value and says what to do.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { inputFileProblem, outputFolderProblem } from '../../cli/paths';
@@ -107,5 +107,27 @@ describe('paths with a ~ no shell expanded', () => {
   it('takes a folder really named ~ that already exists as meant', () => {
     mkdirSync(join(work, '~'));
     expect(outputFolderProblem('--out', '~/gitops')).toBeUndefined();
+  });
+});
+
+describe('inputFileProblem: the example it suggests', () => {
+  it('suggests the example for a missing file elsewhere', () => {
+    expect(inputFileProblem('--kubeconfig', '/nowhere/kubeconfig', '~/.kube/config')).toBe(
+      '--kubeconfig: /nowhere/kubeconfig does not exist; give the path of an existing file, for example ~/.kube/config',
+    );
+  });
+
+  it('leaves the example out when it is the missing file (`--kubeconfig ~/.kube/config`, expanded by the shell)', () => {
+    // GIVEN a documented example under the home folder that does not exist there
+    const example = '~/.kafka-eks-paths-test/config';
+    const expanded = join(homedir(), '.kafka-eks-paths-test', 'config');
+    // WHEN the user gives that path (the shell expands the ~), or the same path unexpanded
+    // THEN the fix does not send them back to the file that is missing
+    expect(inputFileProblem('--kubeconfig', expanded, example)).toBe(
+      `--kubeconfig: ${expanded} does not exist; give the path of an existing file`,
+    );
+    expect(inputFileProblem('--config', 'stacks/nope/prod.yaml', 'stacks/nope/prod.yaml')).toBe(
+      '--config: stacks/nope/prod.yaml does not exist; give the path of an existing file',
+    );
   });
 });
