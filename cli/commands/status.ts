@@ -9,7 +9,14 @@ interface StatusFlags {
   readonly kubeconfig?: string;
   readonly namespace: string;
   readonly json: boolean;
+  readonly timeout?: string;
 }
+
+/**
+ * Seconds `status` waits for the API server by default: an endpoint that takes the connection and
+ * never answers (a private EKS endpoint seen from outside its VPC) would otherwise hold it open.
+ */
+const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Namespace of the controller when `controller.namespace` is left at its default. */
 const DEFAULT_CONTROLLER_NAMESPACE = 'kafka-autoscaler';
@@ -31,17 +38,33 @@ export function addStatusCommand(program: Command, io: CliIo, result: CommandRes
       DEFAULT_CONTROLLER_NAMESPACE,
     )
     .option('--json', 'print the report as JSON instead of text', false)
+    .option(
+      '--timeout <seconds>',
+      `seconds to wait for the API server, all reads together, before giving up (default: ${DEFAULT_TIMEOUT_SECONDS})`,
+    )
     .action(async (flags: StatusFlags) => {
       const { kubeconfig } = flags;
+      const problems: string[] = [];
       if (kubeconfig === undefined) {
-        throw new CliInputError([
+        problems.push(
           "--kubeconfig: is required; give your cluster's kubeconfig, for example --kubeconfig ~/.kube/config",
-        ]);
+        );
+      } else {
+        // Checked before the Kubernetes client loads, so the message comes at once.
+        const problem = inputFileProblem('--kubeconfig', kubeconfig, '~/.kube/config');
+        if (problem !== undefined) problems.push(problem);
       }
-      // Checked before the Kubernetes client loads, so the message comes at once.
-      const problem = inputFileProblem('--kubeconfig', kubeconfig, '~/.kube/config');
-      if (problem !== undefined) throw new CliInputError([problem]);
+      const timeoutSeconds = Number(flags.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+      if (flags.timeout?.trim() === '' || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+        problems.push(
+          `--timeout: "${flags.timeout}" is not a number of seconds above 0; for example --timeout ${DEFAULT_TIMEOUT_SECONDS}`,
+        );
+      }
+      if (problems.length > 0 || kubeconfig === undefined) throw new CliInputError(problems);
       const { runStatus } = await import('../run/status');
-      result.code = await runStatus({ ...flags, kubeconfig }, io);
+      result.code = await runStatus(
+        { kubeconfig, namespace: flags.namespace, json: flags.json, timeoutSeconds },
+        io,
+      );
     });
 }

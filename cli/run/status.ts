@@ -17,6 +17,8 @@ export interface StatusOptions {
   readonly namespace: string;
   /** Print the report as JSON instead of text. */
   readonly json: boolean;
+  /** Seconds to wait for the API server, all reads together (`--timeout`). */
+  readonly timeoutSeconds: number;
 }
 
 /**
@@ -28,7 +30,13 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
   const problem = inputFileProblem('--kubeconfig', options.kubeconfig, '~/.kube/config');
   if (problem !== undefined) throw new CliInputError([problem]);
   try {
-    const status = buildStatus(await readStatusInput(options.kubeconfig, options.namespace));
+    const input = await readStatusInput(
+      options.kubeconfig,
+      options.namespace,
+      Date.now(),
+      options.timeoutSeconds * 1000,
+    );
+    const status = buildStatus(input);
     io.stdout(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status)}\n`);
     return EXIT_CODES.ok;
   } catch (error) {

@@ -5,7 +5,14 @@
  * controller's own functions (`controller/observe.ts`), so status and controller agree on zones,
  * readiness and records.
  */
-import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type RequestContext,
+} from '@kubernetes/client-node';
 import { AUTOSCALER_NAME, CONFIG_FILE_NAME } from '../../charts/autoscaler/workload';
 import type { ControllerConfig } from '../../controller/config';
 import {
@@ -42,12 +49,17 @@ function describe(error: unknown): string {
  * Reads everything `buildStatus` needs.
  * @param kubeconfigPath kubeconfig file (its current context is used).
  * @param namespace the controller's namespace (`controller.namespace`, default kafka-autoscaler).
- * @throws StatusReadError when the cluster cannot be reached or the controller is not there.
+ * @param timeoutMs how long all reads together may take: an endpoint that takes the connection but
+ *   never answers (a private EKS endpoint seen from outside its VPC, a firewall dropping packets)
+ *   would otherwise hold the command for minutes, or for ever.
+ * @throws StatusReadError when the cluster cannot be reached or does not answer in time, or the
+ *   controller is not there.
  */
 export async function readStatusInput(
   kubeconfigPath: string,
   namespace: string,
-  nowMs: number = Date.now(),
+  nowMs: number,
+  timeoutMs: number,
 ): Promise<StatusInput> {
   const kubeConfig = new KubeConfig();
   try {
@@ -55,6 +67,45 @@ export async function readStatusInput(
   } catch (error) {
     throw new StatusReadError(`--kubeconfig ${kubeconfigPath}: cannot load it: ${describe(error)}`);
   }
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (server === undefined) {
+    throw new StatusReadError(
+      `--kubeconfig ${kubeconfigPath}: its current context names no cluster; set one with kubectl config use-context`,
+    );
+  }
+  // Every request gets its own connection agent from the kubeconfig; keep them, so that a read
+  // past the deadline can be cut off instead of holding the process open.
+  const agents = new Set<HttpAgent | HttpsAgent>();
+  const authenticate = kubeConfig.applySecurityAuthentication.bind(kubeConfig);
+  kubeConfig.applySecurityAuthentication = async (context: RequestContext): Promise<void> => {
+    await authenticate(context);
+    const agent = context.getAgent();
+    if (agent !== undefined) agents.add(agent);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      for (const agent of agents) agent.destroy();
+      reject(
+        new StatusReadError(
+          `the API server ${server} did not answer within ${timeoutMs / 1000} s; check that this machine reaches it (a private EKS endpoint answers only from inside its VPC) and that the kubeconfig's current context is the cluster's, or give it longer with --timeout <seconds>`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([readCluster(kubeConfig, namespace, nowMs), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The reads of {@link readStatusInput}, once the kubeconfig is loaded. */
+async function readCluster(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  nowMs: number,
+): Promise<StatusInput> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
 
