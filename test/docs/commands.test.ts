@@ -11,12 +11,16 @@
  *   `bash` exists, and every `--option` given to a script that parses its own options appears in it;
  * - every path of this repository the command reads (`--config stacks/prod.yaml`,
  *   `test/e2e/day.e2e.ts`) exists; output paths (`--out`, `--svg`) need not;
- * - every `NAME=value` the command is given is read somewhere in the code.
+ * - every `NAME=value` the command is given is read somewhere in the code;
+ * - what it writes into the checkout (`> plan.json`, `--out`, `--svg`, `PLATFORM_OUT`) is ignored
+ *   by Git or a tracked file it refreshes, so following the docs leaves `git status` clean and
+ *   `npm run lint` (Prettier) passing.
  * The `pulumi` commands are held to the program and the real CLI elsewhere
  * (test/stacks/documented-pulumi.test.ts, test/engine/documented-commands.test.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { isAbsolute, join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { createProgram } from '../../cli/program';
 import {
@@ -47,6 +51,40 @@ const REPO_PATH = new RegExp(`^(?:\\./)?(?:${REPO_FOLDERS})/[\\w./-]*$`);
 
 /** Options whose value is a path the command writes, so it need not exist. */
 const OUTPUT_OPTIONS = new Set(['--out', '--svg']);
+
+/** Options whose value is a folder the command writes. */
+const FOLDER_OUTPUT_OPTIONS = new Set(['--out']);
+
+/**
+ * Paths inside the checkout that the command writes, as typed from the project root: redirections,
+ * `--out`, `--svg`, `PLATFORM_OUT`. A folder gets `/x` appended, so `dist/` in .gitignore covers it.
+ */
+function checkoutOutputs(command: DocumentedShellCommand): string[] {
+  const outputs = command.redirects.slice();
+  command.words.forEach((word, index) => {
+    const option = command.words[index - 1] ?? '';
+    if (OUTPUT_OPTIONS.has(option))
+      outputs.push(FOLDER_OUTPUT_OPTIONS.has(option) ? `${word}/x` : word);
+  });
+  const platformOut = command.envValues['PLATFORM_OUT'];
+  if (platformOut !== undefined) outputs.push(`${platformOut}/x`);
+  return outputs.filter(
+    path =>
+      !isAbsolute(path) &&
+      !holdsPlaceholder(path) &&
+      !/^(~|\.\.)/.test(path) &&
+      !path.includes('$'),
+  );
+}
+
+/** Whether git ignores or tracks `path` (true), or would list it as a new file (false). */
+function ignoredOrTracked(path: string): boolean {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' });
+  const ignored = git(['check-ignore', '-q', path]).status;
+  // 0 ignored, 1 not ignored, anything else: no Git here (a copy of the sources), nothing to judge.
+  if (ignored !== 1) return true;
+  return git(['ls-files', '--error-unmatch', path]).status === 0;
+}
 
 /** The bins the declared dependencies install, by name. */
 function dependencyBins(): Set<string> {
@@ -242,6 +280,8 @@ describe('the extraction of documented commands', () => {
         ['npm', 'run', 'status', '--', '--kubeconfig', '<file>', '--namespace', '<controller ns>'],
       ],
     ]);
+    expect(commands[1]?.redirects).toEqual(['plan.json']);
+    expect(commands[1]?.envValues).toEqual({ FOO: '1' });
   });
 
   it('keeps a placeholder with spaces as one word', () => {
@@ -273,6 +313,15 @@ describe('documented commands', () => {
       for (const name of command.env) {
         code ??= codeText();
         if (!code.includes(name)) problems.push(`${name} is read nowhere in the code`);
+      }
+      // What a documented command writes into the checkout must not show up in `git status` and
+      // in `npm run lint` (Prettier checks every file Git does not ignore).
+      for (const output of checkoutOutputs(command)) {
+        if (!ignoredOrTracked(output)) {
+          problems.push(
+            `writes ${output.replace(/\/x$/, '/')} into the checkout, which Git does not ignore`,
+          );
+        }
       }
       expect(problems).toEqual([]);
     },

@@ -29,6 +29,10 @@ export interface DocumentedShellCommand {
   readonly line: number;
   /** Names of the `NAME=value` words before the program. */
   readonly env: readonly string[];
+  /** The `NAME=value` words before the program, by name. */
+  readonly envValues: Readonly<Record<string, string>>;
+  /** Files the command's output is redirected to (`> plan.json`). */
+  readonly redirects: readonly string[];
   /** The program and its arguments, for example `['npm', 'run', 'synth', '--', '--out', 'x']`. */
   readonly words: readonly string[];
   /** True for a fenced code block line, false for an inline code span (often a mention). */
@@ -50,19 +54,22 @@ export function holdsPlaceholder(word: string): boolean {
   return /<[^>]+>/.test(word) || word === '...';
 }
 
-/** Removes redirections (`> plan.json`, `2>/dev/null`) from the words of one command. */
-function withoutRedirections(words: readonly string[]): string[] {
+/** Splits redirections (`> plan.json`, `2>/dev/null`) from the words of one command. */
+function withoutRedirections(words: readonly string[]): { kept: string[]; targets: string[] } {
   const kept: string[] = [];
+  const targets: string[] = [];
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
-    if (/^\d?>>?$/.test(word)) {
-      index++;
+    if (/^\d>&\d$/.test(word)) continue;
+    const redirect = /^\d?>>?(.*)$/.exec(word);
+    if (redirect === null) {
+      kept.push(word);
       continue;
     }
-    if (/^\d?>>?\S/.test(word) || /^\d>&\d$/.test(word)) continue;
-    kept.push(word);
+    const target = redirect[1] !== '' ? redirect[1]! : words[++index];
+    if (target !== undefined) targets.push(target);
   }
-  return kept;
+  return { kept, targets };
 }
 
 /** The checked commands of one piece of shell text (a code line or a code span). */
@@ -75,18 +82,20 @@ function commandsOfText(
   const commands: DocumentedShellCommand[] = [];
   const unbracketed = text.replace(/\[(-[^\]]*)\]/g, '$1');
   for (const segment of unbracketed.split(/&&|\|\||;|\|/)) {
-    const words = withoutRedirections(shellWords(segment.trim()));
-    const env: string[] = [];
+    const { kept: words, targets } = withoutRedirections(shellWords(segment.trim()));
+    const envValues: Record<string, string> = {};
     while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
-      env.push(words.shift()!.split('=')[0]!);
+      const [name, ...value] = words.shift()!.split('=');
+      envValues[name!] = value.join('=');
     }
+    const env = Object.keys(envValues);
     const program = words[0];
     if (program === undefined) continue;
     const runsScript = /^(\.\/)?scripts\/\S+\.(sh|mjs)$/.test(program);
     if (!CHECKED_PROGRAMS.has(program) && !runsScript) continue;
     // A lone program name in prose (`node`, `npx`) is a mention, not a command.
     if (words.length === 1 && program !== 'npm' && !runsScript && !inBlock) continue;
-    commands.push({ file, line, env, words, inBlock });
+    commands.push({ file, line, env, envValues, redirects: targets, words, inBlock });
   }
   return commands;
 }
