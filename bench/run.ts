@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: runs every benchmark module present in this folder and prints one table.
+ * `npm run bench [name ...]`: runs every benchmark module present in this folder, or the ones named
+ * (`npm run bench simulator`), and prints one table.
  * Figures are measurements for the README, never assertions.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,15 @@ const MODULES = ['synth', 'plan', 'controller', 'simulator'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
+  const unknown = only.filter(name => !MODULES.includes(name));
+  if (unknown.length > 0) {
+    // A typo would otherwise run nothing and overwrite latest.json with an empty list, exit 0.
+    process.stderr.write(
+      `bench: no benchmark ${unknown.map(name => `"${name}"`).join(', ')}; give any of ${MODULES.join(', ')}, or none for all\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   const results: BenchResult[] = [];
   for (const name of MODULES) {
     if (only.length > 0 && !only.includes(name)) continue;
