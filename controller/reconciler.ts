@@ -538,36 +538,47 @@ export class Reconciler {
       );
       return true;
     }
-    if (!this.allowed(observed, write)) return false;
-    this.assertLeading();
-    // Counted once the terminate is attempted (a gate refusal before it is tried again).
-    this.nodelessRetriedZones.add(victim.zone);
-    const group = observed.groups.find(each => each.groupName === victim.groupName);
-    this.nodelessRetryInstances.set(
-      victim.zone,
-      new Set(group?.instances.map(instance => instance.instanceId) ?? []),
-    );
-    // "No Node" read again right before the call goes out (after the spacing behind the unprotect
-    // and any retry's backoff): a kubelet that was late may register in those seconds, and a
-    // broker be bound to it.
-    const result = await this.deps.groups.terminateInstance(
-      victim.groupName,
-      victim.instanceId,
-      this.stillNodeless(victim.instanceId),
-    );
-    if (result === 'refused') {
-      // Nothing went out: the retry is not spent, and the protection taken off above goes back
-      // at once (the instance has a Node now, and may get a broker).
-      this.nodelessRetriedZones.delete(victim.zone);
-      this.nodelessRetryInstances.delete(victim.zone);
-      await this.event(
-        'Warning',
-        'NodelessInstanceHasNode',
-        `instance ${victim.instanceId} of ${victim.groupName} got a Node while its node-less exit waited to terminate it (live read right before the call): not terminated; its scale-in protection is set again`,
-      );
+    // From here the instance is unprotected, and no record says so (a removal's record owns its
+    // instance's protection; this exit has none): every way out of this function that does not
+    // send the terminate protects it again (review s32-a fault 1). Before, a gate refusal of the
+    // terminate (its data aged past the stale limit in the unprotect's spacing or backoff) or a
+    // terminate that failed left it unprotected until a pass with fresh data let the housekeeping
+    // protect it: through a Prometheus outage, for good, while its kubelet could still register
+    // and get a broker.
+    let terminateSent = false;
+    try {
+      if (!this.allowed(observed, write)) return true;
       this.assertLeading();
-      await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], true);
-      return true;
+      // Counted once the terminate is attempted (a gate refusal before it is tried again).
+      this.nodelessRetriedZones.add(victim.zone);
+      const group = observed.groups.find(each => each.groupName === victim.groupName);
+      this.nodelessRetryInstances.set(
+        victim.zone,
+        new Set(group?.instances.map(instance => instance.instanceId) ?? []),
+      );
+      // "No Node" read again right before the call goes out (after the spacing behind the
+      // unprotect and any retry's backoff): a kubelet that was late may register in those
+      // seconds, and a broker be bound to it.
+      const result = await this.deps.groups.terminateInstance(
+        victim.groupName,
+        victim.instanceId,
+        this.stillNodeless(victim.instanceId),
+      );
+      if (result === 'refused') {
+        // Nothing went out: the retry is not spent, and the protection taken off above goes
+        // back at once (the instance has a Node now, and may get a broker; `finally` below).
+        this.nodelessRetriedZones.delete(victim.zone);
+        this.nodelessRetryInstances.delete(victim.zone);
+        await this.event(
+          'Warning',
+          'NodelessInstanceHasNode',
+          `instance ${victim.instanceId} of ${victim.groupName} got a Node while its node-less exit waited to terminate it (live read right before the call): not terminated; its scale-in protection is set again`,
+        );
+        return true;
+      }
+      terminateSent = true;
+    } finally {
+      if (!terminateSent) await this.protectNodelessAgain(victim);
     }
     await this.event(
       'Warning',
@@ -575,6 +586,28 @@ export class Reconciler {
       `instance ${victim.instanceId} of ${victim.groupName} never became a Node in ${config.nodeReadyTimeoutSeconds}s; terminated it (desired capacity decremented) so a scale-out can launch a replacement once`,
     );
     return true;
+  }
+
+  /**
+   * Puts back the scale-in protection the node-less exit took off `victim` when its terminate did
+   * not go out (the gate refused it, the live read found a Node, the call failed, or the lease was
+   * lost): one `SetInstanceProtection(true)`, which is always safe and so asks no gate. Never
+   * throws: a failure (the lease lost, the API) is logged, and the error that ended the exit, if
+   * any, is what the pass reports; the housekeeping then protects the instance at the next pass
+   * with fresh data (it is in no record). A terminate that failed after the API took it leaves an
+   * instance that is leaving, whose protect may be refused: logged alike.
+   */
+  private async protectNodelessAgain(victim: NodelessInstance): Promise<void> {
+    try {
+      this.assertLeading();
+      await this.deps.groups.setInstanceProtection(victim.groupName, [victim.instanceId], true);
+    } catch (error) {
+      this.deps.logger.log('warn', 'could not protect a node-less instance again', {
+        group: victim.groupName,
+        instance: victim.instanceId,
+        error: String(error),
+      });
+    }
   }
 
   /**
