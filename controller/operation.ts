@@ -18,7 +18,8 @@
  * dropped (uncordon, record removed, Event). A step
  * never acts on a view it cannot trust: with stale or missing data it waits, and it asks the write
  * gate (`gate.ts`) before choosing an effect. A node uncordoned by someone else mid-operation is
- * cordoned again. A record written under a token higher than the leader's own (a recreated Lease
+ * cordoned again; in a removal's `unprotect` or `terminate` its instance is protected first, and the
+ * removal goes back to `drain`. A record written under a token higher than the leader's own (a recreated Lease
  * restarts its transition count) is adopted once it has stayed unchanged for two lease durations.
  */
 import type { ControllerConfig } from './config';
@@ -1229,6 +1230,25 @@ export function stepOperation(
         'the node keeps being uncordoned',
         nowMs,
         true,
+      );
+    }
+    if (record.kind === 'remove-node' && UNPROTECTED_PHASES.has(record.phase)) {
+      // A removal whose instance's protection may be off (an unprotect asked for, or taken): a
+      // Pending broker may be bound to the node at once, and anything lowering the group's
+      // desired capacity would pick exactly this instance. Protect it first, whatever the view
+      // shows, then back to `drain` (which cordons the node again, and whose deadline rolls the
+      // removal back if the uncordons go on). Before, the step only cordoned it again, each pass,
+      // so an uncordon that kept coming back (a tool reverting cordons) left the instance
+      // unprotected, brokers landing on it, until this phase's deadline (review s32-a fault 2).
+      return protectFirst(
+        record,
+        node,
+        config,
+        nowMs,
+        enter(withoutNote(record), 'drain', nowMs),
+        `node ${node.name} was uncordoned in ${record.phase}`,
+        [],
+        `scale-in protection of ${record.instanceId ?? '(none)'} written again: node ${node.name} was uncordoned in ${record.phase}`,
       );
     }
     return outcome(record, {
