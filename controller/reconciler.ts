@@ -514,7 +514,7 @@ export class Reconciler {
         await this.event(
           'Warning',
           'NodelessInstanceHasNode',
-          `instance ${victim.instanceId} of ${victim.groupName} has no Node in the Kafka node view but Node ${hosts.join(', ')} names it (live read): not terminated as node-less; give the Node the Kafka node label again, or remove the instance by hand`,
+          `instance ${victim.instanceId} of ${victim.groupName} has no Node in the Kafka node view but Node ${hosts.join(', ')} names it (live read): not terminated as node-less; ${nodeOutsideViewFix(await this.brokersBoundNow(hosts))}`,
         );
       }
     }
@@ -586,6 +586,28 @@ export class Reconciler {
       `instance ${victim.instanceId} of ${victim.groupName} never became a Node in ${config.nodeReadyTimeoutSeconds}s; terminated it (desired capacity decremented) so a scale-out can launch a replacement once`,
     );
     return true;
+  }
+
+  /**
+   * The broker pods bound to `nodeNames` now (`LiveNodeCheck.nodeNow`, not the caches: a Node
+   * the Kafka node view misses is one the pod cache may lag on too), sorted; undefined when there
+   * is no live check or a read fails (what runs there is then unknown). For a way out only.
+   */
+  private async brokersBoundNow(
+    nodeNames: readonly string[],
+  ): Promise<readonly string[] | undefined> {
+    const check = this.deps.liveNodeCheck;
+    if (check === undefined) return undefined;
+    try {
+      const reads = await Promise.all(nodeNames.map(name => check.nodeNow(name)));
+      return reads.flatMap(read => read.brokers).sort();
+    } catch (error) {
+      this.deps.logger.log('warn', 'could not read the broker pods of a Node outside the view', {
+        nodes: nodeNames,
+        error: String(error),
+      });
+      return undefined;
+    }
   }
 
   /**
@@ -1051,6 +1073,26 @@ function heldCordonFix(aboard: readonly string[]): string {
   return aboard.length === 0
     ? `Fix: ${reattach}, or terminate the instance and delete the Node object; uncordon it yourself only if brokers may run there`
     : `Fix: it hosts ${aboard.join(', ')}: ${reattach}, or move those pods off it first (do not remove the instance while they run there); uncordon it yourself only if brokers may run there`;
+}
+
+/**
+ * The way out named for an instance whose Node the Kafka node view misses (its label changed, or
+ * the node cache lags; `NodelessInstanceHasNode`), given the broker pods a live read found bound
+ * to that Node (`aboard`; undefined: the read failed or was not made). Removing the instance is
+ * offered only when the read found none, and then only after checking the Node (review s32-a
+ * fault 3, the class of s26-b fault 2): advice to remove an instance with brokers aboard is the
+ * outside finding's fault done by hand.
+ */
+export function nodeOutsideViewFix(aboard: readonly string[] | undefined): string {
+  const relabel =
+    'give the Node the Kafka node label again (the controller then counts it and protects its instance)';
+  if (aboard === undefined) {
+    return `${relabel}; what runs on the Node could not be read, so do not remove the instance before checking it (kubectl get pods -A --field-selector spec.nodeName=<node>)`;
+  }
+  if (aboard.length > 0) {
+    return `it hosts ${aboard.join(', ')}: ${relabel}, or move those pods off it first (do not remove the instance while they run there)`;
+  }
+  return `${relabel}, or remove the instance by hand once no pod runs on the Node (kubectl get pods -A --field-selector spec.nodeName=<node>)`;
 }
 
 /** The fix named for a node held while the controller's data is stale or missing. */
