@@ -402,6 +402,7 @@ async function runOperation(
     pick = step.pick;
     pass++;
     const before = writesBefore();
+    const phaseBefore = open()?.phase;
     let failed = false;
     // Held because the view does not show this process's own last write yet (read-your-writes,
     // own-writes.ts): a hand uncordon right after our cordon looks like a view that lags it, until
@@ -419,12 +420,20 @@ async function runOperation(
       controller = start();
     }
     // A node whose brokers are being moved off, or whose instance is being removed or has left,
-    // is cordoned again by the first pass that sees it uncordoned on a true view.
+    // is cordoned again by the first pass that sees it uncordoned on a true view, except a removal
+    // found uncordoned in `unprotect` or `terminate`, whose instance may be unprotected: that pass
+    // protects it first and goes back to `drain` (review s32-a fault 2; protect before the node
+    // is schedulable), and the next pass cordons it, which is judged here then.
     const record = open();
     const host = cluster.nodes.find(node => node.name === 'node-a-1');
+    const protectedFirst =
+      (phaseBefore === 'unprotect' || phaseBefore === 'terminate') &&
+      record?.phase === 'drain' &&
+      cluster.writes.slice(before).includes('protect i-a1');
     if (
       !failed &&
       !ownWriteHold &&
+      !protectedFirst &&
       view === 'none' &&
       record !== undefined &&
       KEEP_CORDONED_PHASES.has(record.phase) &&
