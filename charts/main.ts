@@ -11,6 +11,14 @@
  * publishes to PLATFORM_OUT itself, only after the spec validated, every chart synthesized and no
  * change from the previous publication is one Strimzi, Kafka or Kubernetes refuse (transitions.ts).
  * Every error on stderr starts with the variable to change (`errorNamingVariable`).
+ *
+ * The app writes nowhere else. cdk8s's `App` writes its charts to `CDK8S_OUTDIR`, and to `./dist`
+ * when that is unset: run by hand (`node --import tsx charts/main.ts`, cdk8s.yaml's `app:` line),
+ * that put seven `<chart>.k8s.yaml` files into the folder `kafka-eks synth` writes by default,
+ * over any file of those names, and did so before the checks, so a failed run wrote them too. So
+ * the charts are validated in memory (`App.synthYaml`), and written to `CDK8S_OUTDIR` (the scratch
+ * folder cdk8s-cli empties before every run and lists after it) only when it is set, and only
+ * once PLATFORM_OUT is published.
  */
 import { App } from 'cdk8s';
 import { gitopsPathWarning } from '../cli/gitops-path';
@@ -34,7 +42,8 @@ async function publish(): Promise<void> {
     const app = new App();
     const loaded = loadSpecFile(spec);
     const built = buildApp(loaded, app);
-    app.synth();
+    // cdk8s's own validation and dependency order, in memory: nothing is written yet.
+    app.synthYaml();
     // Changes Strimzi, Kafka or Kubernetes refuse relative to what was published last time.
     let previous: KubeObject[];
     try {
@@ -82,8 +91,28 @@ async function publish(): Promise<void> {
     process.stderr.write(
       `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
     );
+    writeScratch(app, out);
   } catch (error) {
     process.stderr.write(`${errorNamingVariable(error)}\nNothing was published.\n`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * Under cdk8s-cli (`CDK8S_OUTDIR` set: its scratch folder, emptied before every run), writes the
+ * charts there as cdk8s does, for the CLI to list and validate; outside it, nothing. Called once
+ * `out` holds the new output. A failure sets exit status 1 with a message that says the output
+ * was published all the same.
+ */
+function writeScratch(app: App, out: string): void {
+  const scratch = process.env.CDK8S_OUTDIR;
+  if (scratch === undefined || scratch === '') return;
+  try {
+    app.synth();
+  } catch (error) {
+    process.stderr.write(
+      `CDK8S_OUTDIR: ${out} holds the new output, but writing cdk8s-cli's scratch folder ${scratch} failed (${error instanceof Error ? error.message : String(error)}); fix that folder (cdk8s.yaml's output, or --output) and run again\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -9,10 +9,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { synthPlatform } from '../../charts/synth';
 import { runSynth } from '../../cli/run/synth';
@@ -41,6 +43,28 @@ function cdk8sSynth(
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
+/**
+ * Runs the cdk8s app as cdk8s.yaml's `app:` line does, but by hand, outside cdk8s-cli (no
+ * CDK8S_OUTDIR), in `cwd`.
+ */
+function appDirectly(
+  cwd: string,
+  env: Record<string, string>,
+): { status: number | null; output: string } {
+  const environment: Record<string, string | undefined> = { ...process.env, ...env };
+  delete environment.CDK8S_OUTDIR;
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+      join(ROOT, 'charts', 'main.ts'),
+    ],
+    { cwd, encoding: 'utf8', env: environment },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
 function snapshotDir(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -58,6 +82,9 @@ describe('cdk8s CLI entry', () => {
     const out = join(work, 'same');
     const result = cdk8sSynth(out, join(work, 'scratch-same'));
     expect(result.status).toBe(0);
+    // cdk8s-cli still gets its scratch folder's manifests to list (written after the publish)
+    expect(readdirSync(join(work, 'scratch-same'))).toContain('kafka.k8s.yaml');
+    expect(result.output).toContain('kafka.k8s.yaml');
     const fromCli = readdirSync(out)
       .filter(file => file.endsWith('.k8s.yaml'))
       .sort()
@@ -214,5 +241,35 @@ describe('cdk8s CLI entry', () => {
     const result = cdk8sSynth(join(scratch, 'out'), scratch);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/overlaps the cdk8s output folder/);
+  });
+
+  it('run by hand, outside cdk8s-cli, writes nothing but PLATFORM_OUT, and nothing when it fails', () => {
+    // GIVEN a folder where the app runs by hand (cdk8s.yaml's app line, no CDK8S_OUTDIR): its
+    // dist/ holds a synth output's hand-kept file named like a chart file cdk8s writes
+    const cwd = join(work, 'by-hand');
+    mkdirSync(join(cwd, 'dist'), { recursive: true });
+    writeFileSync(join(cwd, 'dist', 'kafka.k8s.yaml'), 'mine\n');
+    // WHEN it publishes the prod example to out/
+    const good = appDirectly(cwd, { PLATFORM_OUT: 'out' });
+    // THEN only out/ is written: dist/ (cdk8s's default folder) is as it was
+    expect(good.status).toBe(0);
+    expect(readdirSync(cwd).sort()).toEqual(['dist', 'out']);
+    expect(snapshotDir(join(cwd, 'dist'))).toEqual({
+      [join(cwd, 'dist', 'kafka.k8s.yaml')]: 'mine\n',
+    });
+    // AND WHEN a run then fails late (a change the previous output refuses), without dist/
+    rmSync(join(cwd, 'dist'), { recursive: true });
+    const smaller = join(work, 'by-hand-smaller.yaml');
+    writeFileSync(
+      smaller,
+      readFileSync(join(ROOT, 'stacks', 'prod.yaml'), 'utf8').replace('sizeGi: 500', 'sizeGi: 400'),
+    );
+    const before = snapshotDir(cwd);
+    const bad = appDirectly(cwd, { PLATFORM_OUT: 'out', PLATFORM_SPEC: smaller });
+    // THEN it fails and nothing in the folder changed: no dist/ either
+    expect(bad.status).not.toBe(0);
+    expect(bad.output).toContain('Nothing was published.');
+    expect(readdirSync(cwd).sort()).toEqual(['out']);
+    expect(snapshotDir(cwd)).toEqual(before);
   });
 });
