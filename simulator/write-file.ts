@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
+  fchmodSync,
   fsyncSync,
   lstatSync,
   openSync,
@@ -17,6 +18,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -70,9 +72,29 @@ function removeKilledTemporaries(file: string, ours: (content: Buffer) => boolea
   }
 }
 
+/** Permission bits of a mode (rwx for user, group, others); set-id and sticky bits are not kept. */
+const PERMISSION_BITS = 0o777;
+
+/**
+ * The permission bits of the regular file at `file` (links followed), or undefined when there is
+ * none: the mode the new file takes over.
+ */
+function permissionsOf(file: string): number | undefined {
+  try {
+    const stat = statSync(file);
+    return stat.isFile() ? stat.mode & PERMISSION_BITS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Replaces `file` with `text` (UTF-8) as described above. First removes what runs killed while
  * writing `file` left: their temporary files, where `ours` (default: none) accepts the content.
+ * A file that is replaced keeps its permission bits (`chmod 600 chart.svg` stays private; the
+ * temporary file is created readable by its owner only and given them before the rename); a new
+ * file gets 0666 less the umask, as any new file does. It gets a new inode all the same: another
+ * hard link keeps the old content, and the owner is the user who runs the write.
  * @throws the `fs` error of the write, flush or rename (ENOSPC, EACCES, EIO, ...); the temporary
  *   file is then removed and `file` is as it was. Error naming the path and the fix when an entry
  *   of the temporary file's name is there and is not a killed run's (`ours` refused it): it is
@@ -88,13 +110,14 @@ export function writeFileAtomically(
   const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
   // Set once this call created the temporary file: only then is the file at `temporary` its own.
   let created = false;
+  const keptMode = permissionsOf(file);
   try {
     removeKilledTemporaries(file, ours);
     let descriptor: number;
     try {
       // Created exclusively: a file still there under this process's own name (its pid reused,
       // as in a container where every job runs as one small pid) is not one `ours` accepts.
-      descriptor = openSync(temporary, 'wx');
+      descriptor = openSync(temporary, 'wx', keptMode === undefined ? 0o666 : 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       throw new Error(
@@ -104,6 +127,7 @@ export function writeFileAtomically(
     created = true;
     try {
       writeFileSync(descriptor, text);
+      if (keptMode !== undefined) fchmodSync(descriptor, keptMode);
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);

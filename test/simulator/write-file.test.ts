@@ -2,10 +2,17 @@
  * `simulate --svg` replaces the user's file: `writeFileAtomically` (simulator/write-file.ts) must
  * flush the new bytes before the rename and the folder after it (a file system may persist a rename
  * before the data it points at), leave the old file whole on any failure, and leave no temporary
- * file behind. Checked on the order of the real `fs` calls, over generated contents and failure
- * points (fast-check).
+ * file behind, and keep a replaced file's permission bits. Checked on the order of the real `fs`
+ * calls, over generated contents, modes and failure points (fast-check).
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -41,6 +48,10 @@ jest.mock('node:fs', () => {
     writeFileSync: jest.fn((...args: Parameters<typeof actual.writeFileSync>) => {
       step();
       actual.writeFileSync(...args);
+    }),
+    fchmodSync: jest.fn((...args: Parameters<typeof actual.fchmodSync>) => {
+      step();
+      actual.fchmodSync(...args);
     }),
     fsyncSync: jest.fn((fd: number) => {
       step();
@@ -86,10 +97,11 @@ describe('writeFileAtomically', () => {
 
   it('property: a failure at any step before the rename leaves the old file whole and no temporary file', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.string({ maxLength: 200 }), (at, text) => {
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.string({ maxLength: 200 }), (at, text) => {
         const folder = mkdtempSync(join(tmpdir(), 'svg-fail-'));
         const file = join(folder, 'chart.svg');
         writeFileSync(file, 'old');
+        chmodSync(file, 0o640);
         steps = 0;
         failAt = at;
         try {
@@ -98,8 +110,39 @@ describe('writeFileAtomically', () => {
           failAt = undefined;
         }
         expect(readFileSync(file, 'utf8')).toBe('old');
+        expect(statSync(file).mode & 0o7777).toBe(0o640);
         expect(readdirSync(folder)).toEqual(['chart.svg']);
       }),
     );
+  });
+
+  it('property: a replaced file keeps its permission bits (a chmod 600 chart stays private)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0o777 }).map(mode => mode | 0o200),
+        fc.string({ maxLength: 200 }),
+        (mode, text) => {
+          const folder = mkdtempSync(join(tmpdir(), 'svg-mode-'));
+          const file = join(folder, 'chart.svg');
+          writeFileSync(file, 'old');
+          chmodSync(file, mode);
+          failAt = undefined;
+          writeFileAtomically(file, text);
+          expect(readFileSync(file, 'utf8')).toBe(text);
+          expect(statSync(file).mode & 0o7777).toBe(mode);
+          expect(readdirSync(folder)).toEqual(['chart.svg']);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('gives a new file the mode every new file gets (0666 less the umask)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'svg-new-mode-'));
+    const file = join(folder, 'chart.svg');
+    const reference = join(folder, 'reference');
+    writeFileSync(reference, '');
+    writeFileAtomically(file, '<svg/>');
+    expect(statSync(file).mode & 0o7777).toBe(statSync(reference).mode & 0o7777);
   });
 });
