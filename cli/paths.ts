@@ -209,7 +209,8 @@ function sameFile(a: string, b: string): boolean {
  * there already may be replaced (`existingOutputFileProblem`) and is none of `inputs` (`sameFile`:
  * replacing an input would destroy it); it ends in `extension`; its folder exists, is a folder
  * outside any Git repository's own folder (`.git`, a bare repository; links on the way resolved,
- * `gitOwnFolderOf`), and this user may write it.
+ * `gitOwnFolderOf`), and this user may write it. Each check judges `outputFilePath(file)`, the
+ * file the writer replaces.
  * @param example a good value, shown in messages (for example `sim.svg`).
  * @param inputs the files the same run reads, by option (default none).
  */
@@ -222,14 +223,19 @@ export function outputFileProblem(
 ): string | undefined {
   const text = pathTextProblem(option, file, 'file', example);
   if (text !== undefined) return text;
-  const existing = existingOutputFileProblem(option, file);
+  // Every check below judges the file the write replaces (`outputFilePath`), not the path as
+  // typed: the kernel would read a `..` after a link in it otherwise than path.resolve does.
+  const path = resolve(file);
+  const existing = existingOutputFileProblem(option, path, file);
   if (existing !== undefined) return existing;
-  const input = inputs.find(candidate => sameFile(file, candidate.path));
+  const input = inputs.find(candidate => sameFile(path, candidate.path));
   if (input !== undefined) {
     return `${option}: ${JSON.stringify(file)} is the file ${input.option} reads (${input.path}); give the chart another name, for example ${example}`;
   }
-  const target = writeThroughLink(file);
-  if (!entryExists(target)) {
+  const written = outputFilePath(file);
+  // As typed when no link led elsewhere, so messages show the user's own path.
+  const target = written === path ? file : written;
+  if (!entryExists(written)) {
     const problem = newNameProblem(option, file, basename(target), 'file');
     if (problem !== undefined) return problem;
     const length = Buffer.byteLength(resolve(target));
@@ -293,12 +299,17 @@ export function outputFolderProblem(option: string, dir: string): string | undef
 }
 
 /**
- * Problem with what already is at the output file path `file`, or undefined when nothing is there
+ * Problem with what already is at the output file path `file` (`shown` in messages; default
+ * `file`), or undefined when nothing is there
  * or it is a regular file (or a link to one) this user may write. Replacing a folder, a device or
  * a read-only file, or writing through a link to a missing path, is refused: the user did not ask
  * for that.
  */
-export function existingOutputFileProblem(option: string, file: string): string | undefined {
+export function existingOutputFileProblem(
+  option: string,
+  file: string,
+  shown: string = file,
+): string | undefined {
   let isLink: boolean;
   try {
     isLink = lstatSync(file).isSymbolicLink();
@@ -306,17 +317,17 @@ export function existingOutputFileProblem(option: string, file: string): string 
     return undefined;
   }
   if (isLink && !existsSync(file)) {
-    return `${option}: ${file} is a link to ${readlinkSync(file)}, which does not exist; give another file name, or fix the link`;
+    return `${option}: ${shown} is a link to ${readlinkSync(file)}, which does not exist; give another file name, or fix the link`;
   }
   const stat = statSync(file);
   if (stat.isDirectory()) {
-    return `${option}: ${file} is a folder; give a file name in it or beside it, for example ${file}/chart.svg`;
+    return `${option}: ${shown} is a folder; give a file name in it or beside it, for example ${shown}/chart.svg`;
   }
   if (!stat.isFile()) {
-    return `${option}: ${file} is not a regular file (a device or pipe); give a file name`;
+    return `${option}: ${shown} is not a regular file (a device or pipe); give a file name`;
   }
   if (!hasAccess(file, constants.W_OK)) {
-    return `${option}: ${file} is read-only for this user; make it writable (chmod u+w) or give another file name`;
+    return `${option}: ${shown} is read-only for this user; make it writable (chmod u+w) or give another file name`;
   }
   return undefined;
 }
@@ -328,4 +339,17 @@ export function writeThroughLink(file: string): string {
   } catch {
     return file;
   }
+}
+
+/**
+ * The file a write of the output file option `file` (`--svg`) replaces, the one path that both
+ * `outputFileProblem` judges and the writer writes: `file` made absolute as path.resolve reads it
+ * (a `..` drops the name before it, also where that name is a link, as for synth's `--out`,
+ * `cli/real-path.ts`), then a link at its end followed (`writeThroughLink`; the link is kept, its
+ * target replaced, as a shell's `>` does). The kernel reads `link/../x.svg` as the parent of the
+ * link's target instead; a path handed to it as typed would be written where no check looked.
+ * @returns an absolute path; never throws.
+ */
+export function outputFilePath(file: string): string {
+  return writeThroughLink(resolve(file));
 }

@@ -7,7 +7,7 @@ import { DEFAULT_TIMINGS, type ModelTimings } from '../simulator/facts';
 import { DEFAULT_NOISE_SHARE, parseSyntheticPattern } from '../simulator/synthetic';
 import { SimulationInputError } from '../simulator/errors';
 import { CliInputError } from './errors';
-import { EXAMPLE_SPEC, inputFileProblem, outputFileProblem, writeThroughLink } from './paths';
+import { EXAMPLE_SPEC, inputFileProblem, outputFileProblem, outputFilePath } from './paths';
 
 /** The options as commander hands them over: strings as typed, flags true when given. */
 export interface SimulateFlags {
@@ -174,8 +174,9 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
       hint: 'give a share from 0 (no noise) to 0.5, for example 0.03',
     }) ?? DEFAULT_NOISE_SHARE;
 
-  // A link is written through (its target replaced, the link kept), as a shell's `>` would.
-  const svgFile = flags.svg === undefined ? undefined : writeThroughLink(flags.svg);
+  // The file `outputFileProblem` judges: a link is written through (its target replaced, the link
+  // kept), as a shell's `>` would, and a `..` is read as path.resolve reads it.
+  const svgFile = flags.svg === undefined ? undefined : outputFilePath(flags.svg);
   if (flags.svg !== undefined) {
     // Never the chart over a file this run reads: the spec, the trace.
     const inputs = [

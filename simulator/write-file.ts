@@ -21,7 +21,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** Longest name of one folder entry, bytes: 255 on ext4, XFS, Btrfs, tmpfs, APFS and NTFS. */
 const NAME_MAX_BYTES = 255;
@@ -89,7 +89,8 @@ function permissionsOf(file: string): number | undefined {
 }
 
 /**
- * Replaces `file` with `text` (UTF-8) as described above. First removes what runs killed while
+ * Replaces the file at `typed` (made absolute as path.resolve reads it: a `..` drops the name
+ * before it, also where that is a link) with `text` (UTF-8) as described above. First removes what runs killed while
  * writing `file` left: their temporary files, where `ours` (default: none) accepts the content.
  * A file that is replaced keeps its permission bits (`chmod 600 chart.svg` stays private; the
  * temporary file is created readable by its owner only and given them before the rename); a new
@@ -102,10 +103,14 @@ function permissionsOf(file: string): number | undefined {
  *   EISDIR on some file systems and platforms) is skipped.
  */
 export function writeFileAtomically(
-  file: string,
+  typed: string,
   text: string,
   ours: (content: Buffer) => boolean = () => false,
 ): void {
+  // One path for the temporary file and the rename: the kernel reads a `..` after a link in
+  // `typed` as the parent of the link's target, path.resolve (and `join`, which names the
+  // temporary file) as the folder of the link; the callers' checks judge the latter.
+  const file = resolve(typed);
   const folder = dirname(file);
   const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
   // Set once this call created the temporary file: only then is the file at `temporary` its own.

@@ -4,11 +4,16 @@
  * quote, a pasted line break), and an empty path is refused; an existing folder of any name is the
  * user's choice and passes. The message names the option and the value and says what to do.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { inputFileProblem, outputFolderProblem } from '../../cli/paths';
+import {
+  inputFileProblem,
+  outputFileProblem,
+  outputFilePath,
+  outputFolderProblem,
+} from '../../cli/paths';
 
 const hasControl = (name: string): boolean =>
   [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
@@ -128,6 +133,28 @@ describe('inputFileProblem: the example it suggests', () => {
     );
     expect(inputFileProblem('--config', 'stacks/nope/prod.yaml', 'stacks/nope/prod.yaml')).toBe(
       '--config: stacks/nope/prod.yaml does not exist; give the path of an existing file',
+    );
+  });
+});
+
+describe('outputFileProblem judges the file outputFilePath names for the writer', () => {
+  const work = mkdtempSync(join(tmpdir(), 'paths-file-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const hooks = join(work, 'repo', '.git', 'hooks', 'sub');
+  mkdirSync(hooks, { recursive: true });
+  symlinkSync(hooks, join(work, 'link'));
+
+  it('reads `link/..` as path.resolve does, for the check and the write alike', () => {
+    // (strings, not join: join would read the `..` away before the call)
+    const typed = `${work}/link/../chart.svg`;
+    expect(outputFilePath(typed)).toBe(join(work, 'chart.svg'));
+    expect(outputFileProblem('--svg', typed, '.svg', 'sim.svg')).toBeUndefined();
+  });
+
+  it('still refuses a path that does lead into .git through the link', () => {
+    expect(outputFilePath(`${work}/link/chart.svg`)).toBe(`${work}/link/chart.svg`);
+    expect(outputFileProblem('--svg', `${work}/link/chart.svg`, '.svg', 'sim.svg')).toMatch(
+      /^--svg: ".*\/link\/chart\.svg" is inside a git repository's \.git folder/,
     );
   });
 });

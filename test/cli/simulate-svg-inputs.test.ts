@@ -2,12 +2,16 @@
  * `kafka-eks simulate --svg` never writes the chart over a file the same run reads: the spec
  * (`--config`) or the load trace (`--trace`), named by the same path, through a link, or through
  * another name of the same file. Before, `--config spec.svg --svg spec.svg` replaced the user's
- * spec with the chart (exit 0). Real CLI processes in a temp folder.
+ * spec with the chart (exit 0). And the chart goes where the path was checked: `link/../x.svg`
+ * was judged as `./x.svg` (path.resolve reads `..` first) but written by the kernel beside the
+ * link's target, inside a `.git` folder (exit 0). Real CLI processes in a temp folder.
  */
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -65,5 +69,29 @@ describe('simulate --svg naming a file the run reads', () => {
     expect(result.stderr).toMatch(/Nothing was written\.\n$/);
     expect(readFileSync(spec)).toEqual(inputs.spec);
     expect(readFileSync(trace)).toEqual(inputs.trace);
+  });
+});
+
+describe('simulate --svg with `..` after a link', () => {
+  const work = mkdtempSync(join(tmpdir(), 'simulate-svg-dotdot-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('writes the chart where the checks looked, never beside the link target inside .git', () => {
+    // GIVEN a link into a repository's .git folder, where --svg is refused
+    const hooks = join(work, 'repo', '.git', 'hooks', 'sub');
+    mkdirSync(hooks, { recursive: true });
+    mkdirSync(join(work, 'cwd'));
+    symlinkSync(hooks, join(work, 'cwd', 'link'));
+    // WHEN the chart is named through the link and `..`
+    const result = simulate(
+      ['--synthetic', 'daily:3', '--days', '1', '--svg', 'link/../chart.svg'],
+      join(work, 'cwd'),
+    );
+    // THEN it is written where the path was judged (./chart.svg), and .git is as it was
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(work, 'cwd', 'chart.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(readdirSync(join(work, 'repo', '.git', 'hooks'))).toEqual(['sub']);
+    expect(readdirSync(hooks)).toEqual([]);
   });
 });

@@ -7,10 +7,12 @@
  */
 import {
   chmodSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,5 +146,22 @@ describe('writeFileAtomically', () => {
     writeFileSync(reference, '');
     writeFileAtomically(file, '<svg/>');
     expect(statSync(file).mode & 0o7777).toBe(statSync(reference).mode & 0o7777);
+  });
+
+  it('writes `link/../chart.svg` where path.resolve puts it, temporary file and chart alike', () => {
+    // GIVEN a folder with a link to a folder elsewhere (the kernel reads `link/..` as that
+    // folder's parent; path.resolve, and every check of the path, as this folder)
+    const folder = mkdtempSync(join(tmpdir(), 'svg-dotdot-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'svg-dotdot-elsewhere-'));
+    mkdirSync(join(elsewhere, 'sub'));
+    symlinkSync(join(elsewhere, 'sub'), join(folder, 'link'));
+    failAt = undefined;
+    // WHEN the chart is written to link/../chart.svg
+    // (typed as a string: path.join would read the `..` away before the call)
+    writeFileAtomically(`${folder}/link/../chart.svg`, '<svg/>');
+    // THEN it is in the folder, as resolved, and nothing reached the folder elsewhere
+    expect(readFileSync(join(folder, 'chart.svg'), 'utf8')).toBe('<svg/>');
+    expect(readdirSync(folder).sort()).toEqual(['chart.svg', 'link']);
+    expect(readdirSync(elsewhere)).toEqual(['sub']);
   });
 });
