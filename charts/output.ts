@@ -298,7 +298,8 @@ export function readManifest(dir: string): Map<string, string> | undefined {
 }
 
 /**
- * The files synth wrote to `dir` last time, as they are now: relative path (listed in the
+ * The files synth wrote to `dir` (made absolute as `writeOwnedFiles` makes it: path.resolve, `..`
+ * before links) last time, as they are now: relative path (listed in the
  * manifest, see `readManifest`) -> bytes. Only regular files reached through real folders count,
  * the same rule the write follows: a listed path that is missing, a link, a pipe or a device, or
  * that lies under a linked folder, is left out unread. Empty when `dir` or its manifest is missing.
@@ -307,16 +308,20 @@ export function readManifest(dir: string): Map<string, string> | undefined {
  *   file or a folder on its way.
  */
 export function previousOwnedFiles(dir: string): Map<string, Buffer> {
+  // Where `writeOwnedFiles` writes: `..` read first, as path.resolve reads it. The kernel reads
+  // `link/../out` as a sibling of the link's target, which may hold no output, and the changes the
+  // output there refuses (`charts/transitions.ts`) then went unchecked into the one written.
+  const folder = resolve(dir);
   const files = new Map<string, Buffer>();
-  if (entryAt(dir) === 'missing') return files;
-  const unreadable = readProblems(dir, [MANIFEST_FILE]);
+  if (entryAt(folder) === 'missing') return files;
+  const unreadable = readProblems(folder, [MANIFEST_FILE]);
   if (unreadable.length > 0) throw new OutputReadPermissionError(dir, unreadable);
-  const manifest = readManifest(dir);
-  const unreadableOwned = readProblems(dir, manifest?.keys() ?? []);
+  const manifest = readManifest(folder);
+  const unreadableOwned = readProblems(folder, manifest?.keys() ?? []);
   if (unreadableOwned.length > 0) throw new OutputReadPermissionError(dir, unreadableOwned);
   for (const path of [...(manifest?.keys() ?? [])].sort()) {
-    if (inRealFolders(dir, path) && entryAt(join(dir, path)) === 'file') {
-      files.set(path, readFileSync(join(dir, path)));
+    if (inRealFolders(folder, path) && entryAt(join(folder, path)) === 'file') {
+      files.set(path, readFileSync(join(folder, path)));
     }
   }
   return files;

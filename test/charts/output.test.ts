@@ -15,6 +15,7 @@ import {
   MANIFEST_FILE,
   OutputOwnershipError,
   generatorRootOf,
+  previousOwnedFiles,
   refusedFolder,
   writeOwnedFiles,
 } from '../../charts/output';
@@ -269,5 +270,25 @@ describe('writeOwnedFiles', () => {
     );
     expect(readFileSync(join(out, '.synth-staging-999999', 'thesis.tex'), 'utf8')).toBe('mine');
     expect(readFileSync(join(out, 'a.yaml'), 'utf8')).toBe('a');
+  });
+});
+
+describe('previousOwnedFiles', () => {
+  it('reads `link/../out` where writeOwnedFiles writes it (path.resolve reads `..` first)', () => {
+    // GIVEN an output in work/out, and work/link leading to a folder elsewhere that has no `out`
+    // beside it (the kernel reads `link/..` as that folder's parent)
+    const work = mkdtempSync(join(tmpdir(), 'owned-dotdot-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'owned-dotdot-elsewhere-'));
+    mkdirSync(join(elsewhere, 'deep', 'sub'), { recursive: true });
+    fs.symlinkSync(join(elsewhere, 'deep', 'sub'), join(work, 'link'));
+    writeOwnedFiles(files({ 'kafka/pool.yaml': 'size: 500Gi\n' }), `${work}/link/../out`);
+    expect(tree(join(work, 'out'))).toEqual({
+      [MANIFEST_FILE]: expect.any(String) as string,
+      'kafka/pool.yaml': 'size: 500Gi\n',
+    });
+    // WHEN the previous output is read through the same path (synth compares it with the new one)
+    const previous = previousOwnedFiles(`${work}/link/../out`);
+    // THEN it is the output that path's write replaces, not nothing
+    expect([...previous.keys()]).toEqual(['kafka/pool.yaml']);
   });
 });

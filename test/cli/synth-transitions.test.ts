@@ -3,7 +3,7 @@
  * Kafka or Kubernetes refuse exits 1, names each field, the old and new value and the fix, and leaves
  * the folder byte-identical; growing is fine.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synth, tree } from './synth-run';
@@ -125,5 +125,28 @@ describe('synth refuses changes the running platform cannot take', () => {
         .replace('brokers: 12', 'brokers: 16'),
     );
     expect(synth(['--config', appended, '--out', out]).status).toBe(0);
+  });
+
+  it('compares with the output it writes also when --out has a `..` after a link', () => {
+    // GIVEN an output in work/out, and work/link leading to a folder elsewhere (the kernel reads
+    // `link/..` as that folder's parent, where no output is; synth writes work/out)
+    const work = mkdtempSync(join(tmpdir(), 'synth-transitions-dotdot-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'synth-transitions-elsewhere-'));
+    mkdirSync(join(elsewhere, 'deep', 'sub'), { recursive: true });
+    symlinkSync(join(elsewhere, 'deep', 'sub'), join(work, 'link'));
+    const first = join(work, 'first.yaml');
+    writeFileSync(first, spec(['storage: { sizeGi: 100 }']));
+    expect(synth(['--config', first, '--out', join(work, 'out')]).status).toBe(0);
+    const before = tree(join(work, 'out'));
+    // WHEN the volumes shrink, with the folder named through the link and `..`
+    const second = join(work, 'second.yaml');
+    writeFileSync(second, spec(['storage: { sizeGi: 50 }']));
+    const result = synth(['--config', second, '--out', `${work}/link/../out`]);
+    // THEN the shrink is refused as for the plain path, and the output is as it was
+    expect(result.stderr).toContain(
+      'kafka.storage.sizeGi: 50 GiB is below the 100 GiB of the broker volumes in the previous output',
+    );
+    expect(result.status).toBe(1);
+    expect(tree(join(work, 'out'))).toEqual(before);
   });
 });
