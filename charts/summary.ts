@@ -1,4 +1,5 @@
 /** The short, human-checkable summary printed after a successful synth. */
+import { resolve } from 'node:path';
 import type { LoadedSpec } from '../spec/load';
 import type { SynthResult } from './synth';
 
@@ -15,9 +16,25 @@ export function shellWord(word: string): string {
 }
 
 /**
+ * The path to print for the folder synth wrote to `outDir`, such that kubectl, a shell or any other
+ * program finds that folder: `outDir` as typed, but absolute (path.resolve) when a `..` in it
+ * follows a name. Synth reads `link/../out` as path.resolve does (`./out`); the kernel, and so
+ * every other program, as a sibling of the link's target, another folder or none.
+ */
+export function writtenFolderPath(outDir: string): string {
+  const segments = outDir.split('/');
+  const innerUp = segments.some(
+    (segment, index) =>
+      segment === '..' && segments.slice(0, index).some(s => s !== '..' && s !== '.' && s !== ''),
+  );
+  return innerUp ? resolve(outDir) : outDir;
+}
+
+/**
  * The summary printed after a successful synth: the platform in a few lines, the objects written
  * to `outDir`, and a command that renders them (the path quoted for a POSIX shell, see
- * `shellWord`). The spec's warnings are not in it: the CLI prints them to stderr.
+ * `shellWord`, and absolute where a `..` would lead the shell elsewhere, see `writtenFolderPath`).
+ * The spec's warnings are not in it: the CLI prints them to stderr.
  */
 export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: string): string {
   const { spec, plan } = loaded;
@@ -43,7 +60,7 @@ export function synthSummary(loaded: LoadedSpec, result: SynthResult, outDir: st
   }
   const objectCount = result.components.reduce((sum, c) => sum + c.objects.length, 0);
   lines.push(
-    `Wrote ${objectCount} objects in ${result.components.length} components (${result.components.map(c => c.name).join(', ')}) to ${outDir}; render with: kubectl kustomize ${shellWord(outDir)}`,
+    `Wrote ${objectCount} objects in ${result.components.length} components (${result.components.map(c => c.name).join(', ')}) to ${outDir}; render with: kubectl kustomize ${shellWord(writtenFolderPath(outDir))}`,
   );
   return lines.join('\n');
 }

@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { shellWord } from '../../charts/summary';
+import { resolve } from 'node:path';
+import { shellWord, writtenFolderPath } from '../../charts/summary';
 
 /** The arguments bash parses from `words` (one command line), one per line of its output. */
 function bashArguments(words: string): string[] {
@@ -59,5 +60,19 @@ describe('shellWord', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('writtenFolderPath', () => {
+  it('keeps a path whose `..` all lead (the kernel and path.resolve agree there)', () => {
+    for (const path of ['dist', '../gitops/prod', '../../x', './out', '/abs/out', 'a/./b']) {
+      expect(writtenFolderPath(path)).toBe(path);
+    }
+  });
+
+  it('makes a path absolute where a `..` follows a name (a link there leads the kernel elsewhere)', () => {
+    for (const path of ['link/../out', './a/../b', '../x/../y', '/abs/link/../out', 'a/./../b']) {
+      expect(writtenFolderPath(path)).toBe(resolve(path));
+    }
   });
 });

@@ -2,10 +2,11 @@
  * `kafka-eks synth --out` with the folder names a user types or pastes: a name with a stray space
  * or a pasted line break is refused before anything is created (it would make a folder no one
  * meant, and exit 0), and a real name with spaces or quotes gets a printed render command that
- * runs as written (`render with: kubectl kustomize <out>`).
+ * runs as written (`render with: kubectl kustomize <out>`), also where `--out` has a `..` after a
+ * link (synth reads it as path.resolve does, kubectl as the kernel does).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synth } from './synth-run';
@@ -44,5 +45,25 @@ describe('synth --out: folder names', () => {
     expect(command).toBeDefined();
     const words = spawnSync('bash', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' });
     expect(words.stdout.split('\0').slice(0, -1)).toEqual(['kubectl', 'kustomize', out]);
+  });
+
+  it('prints a render command that names the folder written, also for `link/../out`', () => {
+    // GIVEN a link to a folder elsewhere, beside which a folder `out` holds something else
+    const elsewhere = mkdtempSync(join(tmpdir(), 'synth-out-names-elsewhere-'));
+    mkdirSync(join(elsewhere, 'deep', 'sub'), { recursive: true });
+    mkdirSync(join(elsewhere, 'deep', 'out'));
+    const base = join(work, 'dotdot');
+    mkdirSync(base);
+    symlinkSync(join(elsewhere, 'deep', 'sub'), join(base, 'link'));
+    // WHEN synth writes to link/../out (base/out, as path.resolve reads it)
+    const result = synth(['--config', 'stacks/dev.yaml', '--out', `${base}/link/../out`]);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(base, 'out', 'kustomization.yaml'))).toBe(true);
+    // THEN the printed command names that folder as the kernel (and kubectl) reads the path
+    const command = /render with: kubectl kustomize (.*)$/m.exec(result.stdout)?.[1];
+    expect(command).toBeDefined();
+    const found = spawnSync('bash', ['-c', `test -f ${command}/kustomization.yaml`]);
+    expect(found.status).toBe(0);
+    expect(readdirSync(join(elsewhere, 'deep', 'out'))).toEqual([]);
   });
 });
