@@ -9,14 +9,14 @@
 # Env:   NAB_BASE_URL  base of the raw files (default
 #        https://raw.githubusercontent.com/numenta/NAB/master/data); any URL curl reads, file:// too.
 #
-# Never overwrites: a file already in dest-dir that is byte-identical is kept, one that differs is
-# refused (exit 1; move it away and run again). Each download goes to a temporary file in
-# dest-dir and is renamed into place only when complete, so no half-written trace is left.
-# Exit codes: 0 all traces present, 1 a differing file was refused, 2 a download failed.
-#
-# NOTE: the machine this was written on cannot reach GitHub, so the download from NAB was NOT run
-# here; only the file:// path is tested (test/scripts/fetch-traces.test.ts). The tests themselves
-# read the same traces from ../shared/traces.
+# All or nothing: every trace is downloaded into a staging folder inside dest-dir first, and only
+# when all downloaded and none differs from a file already there are they moved into place (a
+# rename each: no half-written trace is ever visible). Never overwrites: a file already in dest-dir
+# that is byte-identical is kept, one that differs is refused (exit 1; move it away and run again).
+# On any failure, and when stopped (Ctrl-C, SIGTERM, SIGHUP), nothing is written: the staging
+# folder is removed, and so are the folders this run created for dest-dir.
+# Exit codes: 0 all traces present, 1 a differing file was refused, 2 a download failed,
+# 128 + n when stopped by signal n.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,29 +34,60 @@ FILES=(
   realTraffic/occupancy_6005.csv
 )
 
+# The folders this run creates for DEST, outermost first: removed again unless the run completes.
+created=()
+missing="$DEST"
+while [[ ! -e "$missing" && ! -L "$missing" ]]; do
+  created=("$missing" "${created[@]}")
+  missing="$(dirname "$missing")"
+done
+staging=""
+done_ok=0
+cleanup() {
+  [[ -n "$staging" ]] && rm -rf "$staging"
+  if [[ "$done_ok" != 1 ]]; then
+    # Innermost first, and only while empty: never a file that appeared meanwhile.
+    for ((i = ${#created[@]} - 1; i >= 0; i--)); do rmdir "${created[$i]}" 2>/dev/null || break; done
+  fi
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
 mkdir -p "$DEST"
+staging="$(mktemp -d "$DEST/.fetch-traces.XXXXXX")"
 echo "Numenta Anomaly Benchmark traces (MIT licence, https://github.com/numenta/NAB) -> $DEST"
+for path in "${FILES[@]}"; do
+  name="$(basename "$path")"
+  if ! curl --fail --silent --show-error --location --retry 2 --output "$staging/$name" "$BASE/$path"; then
+    echo "error: could not download $BASE/$path; check the network or NAB_BASE_URL; nothing was written" >&2
+    exit 2
+  fi
+done
 refused=0
 for path in "${FILES[@]}"; do
   name="$(basename "$path")"
   target="$DEST/$name"
-  tmp="$(mktemp "$DEST/.$name.XXXXXX")"
-  if ! curl --fail --silent --show-error --location --retry 2 --output "$tmp" "$BASE/$path"; then
-    rm -f "$tmp"
-    echo "error: could not download $BASE/$path; check the network or NAB_BASE_URL" >&2
-    exit 2
+  if [[ -e "$target" || -L "$target" ]] && ! cmp -s "$staging/$name" "$target"; then
+    echo "error: $target exists and differs from $BASE/$path; not overwritten (move it away and run again)" >&2
+    refused=1
   fi
+done
+if [[ "$refused" == 1 ]]; then
+  echo "error: nothing was written" >&2
+  exit 1
+fi
+for path in "${FILES[@]}"; do
+  name="$(basename "$path")"
+  target="$DEST/$name"
   if [[ -e "$target" ]]; then
-    if cmp -s "$tmp" "$target"; then
-      echo "kept      $name (identical)"
-    else
-      echo "error: $target exists and differs from $BASE/$path; not overwritten (move it away and run again)" >&2
-      refused=1
-    fi
-    rm -f "$tmp"
-  else
-    mv "$tmp" "$target"
+    echo "kept      $name (identical)"
+  elif ln "$staging/$name" "$target" 2>/dev/null || mv -n "$staging/$name" "$target"; then
+    # ln: the new name appears whole and never replaces a file that appeared meanwhile.
     echo "fetched   $name"
   fi
 done
-exit "$refused"
+done_ok=1
+exit 0

@@ -2,9 +2,10 @@
  * scripts/fetch-traces.sh against a local copy laid out like NAB's data folder (file:// URLs): the
  * machine has no route to GitHub, so the real download is not exercised here.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -78,12 +79,57 @@ describe('scripts/fetch-traces.sh', () => {
     expect(readdirSync(dest).filter(name => name.startsWith('.'))).toEqual([]);
   });
 
-  it('fails with exit 2 and no partial file when a download fails', () => {
+  it('fails with exit 2 and writes nothing, not even the folder, when a download fails', () => {
     const dest = join(work, 'traces');
+    // the last of the list: every other trace downloads first
     rmSync(join(base, 'realTraffic'), { recursive: true });
     const result = fetch(dest);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/could not download .*occupancy_6005\.csv/);
-    expect(readdirSync(dest).filter(name => name.startsWith('.'))).toEqual([]);
+    expect(result.stderr).toMatch(/nothing was written/);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('refuses with exit 1 and adds no trace beside a differing one', () => {
+    const dest = join(work, 'traces');
+    mkdirSync(dest);
+    writeFileSync(join(dest, 'Twitter_volume_AAPL.csv'), 'mine\n');
+    const result = fetch(dest);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/nothing was written/);
+    expect(readdirSync(dest)).toEqual(['Twitter_volume_AAPL.csv']);
+    expect(readFileSync(join(dest, 'Twitter_volume_AAPL.csv'), 'utf8')).toBe('mine\n');
+  });
+
+  it('leaves no temporary file when stopped (Ctrl-C) in the middle of a download', async () => {
+    // GIVEN a download that never ends: the last trace is a pipe no one writes
+    const dest = join(work, 'traces');
+    mkdirSync(dest);
+    const fifo = join(base, 'realTraffic', 'occupancy_6005.csv');
+    rmSync(fifo);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // WHEN the script runs in its own process group and Ctrl-C reaches the group mid-download
+    const child = spawn('bash', [SCRIPT, dest], {
+      detached: true,
+      env: { ...process.env, NAB_BASE_URL: `file://${base}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>(done => child.on('exit', code => done(code)));
+    const deadline = Date.now() + 30_000;
+    // (the download of the pipe has begun once a curl process names it)
+    while (spawnSync('pgrep', ['-f', `curl .*${fifo}`]).status !== 0) {
+      if (Date.now() > deadline) {
+        process.kill(-child.pid!, 'SIGKILL');
+        throw new Error(`no download started: ${output}`);
+      }
+      await new Promise(done => setTimeout(done, 50));
+    }
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await exited;
+    // THEN it stopped, non-zero, and the folder holds nothing of the run
+    expect(code).not.toBe(0);
+    expect(readdirSync(dest)).toEqual([]);
   });
 });
