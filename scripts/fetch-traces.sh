@@ -38,7 +38,8 @@ FILES=(
 created=()
 missing="$DEST"
 while [[ ! -e "$missing" && ! -L "$missing" ]]; do
-  created=("$missing" "${created[@]}")
+  # (the +-expansion: bash before 4.4, macOS's 3.2, takes an empty array for unset under set -u)
+  created=("$missing" ${created[@]+"${created[@]}"})
   missing="$(dirname "$missing")"
 done
 staging=""
