@@ -72,6 +72,22 @@ function removeKilledTemporaries(file: string, ours: (content: Buffer) => boolea
   }
 }
 
+/**
+ * Raised when the new content is in place (renamed over the file) but flushing its folder to the
+ * disk (fsync(2)) failed, so a power loss could still undo the change; `cause` is the file system
+ * error (EIO, ...). The message says the file holds the new content: nothing can be put back
+ * once the rename is done, and the disk needs checking.
+ */
+export class FileFlushError extends Error {
+  public constructor(file: string, cause: unknown) {
+    super(
+      `${file}: the new content is in place, but flushing it to the disk failed (${cause instanceof Error ? cause.message : String(cause)}); check the disk, then run again`,
+      { cause },
+    );
+    this.name = 'FileFlushError';
+  }
+}
+
 /** Permission bits of a mode (rwx for user, group, others); set-id and sticky bits are not kept. */
 const PERMISSION_BITS = 0o777;
 
@@ -97,7 +113,8 @@ function permissionsOf(file: string): number | undefined {
  * file gets 0666 less the umask, as any new file does. It gets a new inode all the same: another
  * hard link keeps the old content, and the owner is the user who runs the write.
  * @throws the `fs` error of the write, flush or rename (ENOSPC, EACCES, EIO, ...); the temporary
- *   file is then removed and `file` is as it was. Error naming the path and the fix when an entry
+ *   file is then removed and `file` is as it was. FileFlushError when only the flush of the folder
+ *   after the rename failed: `file` then holds the new content. Error naming the path and the fix when an entry
  *   of the temporary file's name is there and is not a killed run's (`ours` refused it): it is
  *   left as it was, and so is `file`. A folder that cannot be flushed (EINVAL, EPERM,
  *   EISDIR on some file systems and platforms) is skipped.
@@ -148,7 +165,9 @@ export function writeFileAtomically(
     fsyncSync(folderDescriptor);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (!['EINVAL', 'EPERM', 'EACCES', 'EISDIR', 'ENOTSUP'].includes(code)) throw error;
+    if (!['EINVAL', 'EPERM', 'EACCES', 'EISDIR', 'ENOTSUP'].includes(code)) {
+      throw new FileFlushError(file, error);
+    }
   } finally {
     if (folderDescriptor !== undefined) closeSync(folderDescriptor);
   }

@@ -7,10 +7,12 @@
  */
 import {
   chmodSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -18,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { writeFileAtomically } from '../../simulator/write-file';
+import { FileFlushError, writeFileAtomically } from '../../simulator/write-file';
 
 type Call =
   | { readonly op: 'open'; readonly fd: number; readonly path: string }
@@ -67,6 +69,44 @@ jest.mock('node:fs', () => {
     }),
   };
 });
+
+/**
+ * Every entry under `folder` (links not followed): kind, permission bits, and the content of a
+ * file or the target of a link. A full picture of what a write may have changed.
+ */
+function snapshot(folder: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const name of readdirSync(folder, { recursive: true }) as string[]) {
+    const path = join(folder, name);
+    const stat = lstatSync(path);
+    const mode = (stat.mode & 0o7777).toString(8);
+    entries[name] = stat.isSymbolicLink()
+      ? `link -> ${readlinkSync(path)}`
+      : stat.isDirectory()
+        ? `folder ${mode}`
+        : `file ${mode} ${readFileSync(path, 'utf8')}`;
+  }
+  return entries;
+}
+
+/** What a user's folder may hold beside the chart: files, folders, links, look-alike names. */
+const siblings = fc.uniqueArray(
+  fc.record({
+    name: fc.constantFrom(
+      'notes.txt',
+      'chart.svg.bak',
+      '.chart.svg.1.tmp',
+      '.chart.svg.tmp',
+      'chart.svg.tmp',
+      'sub',
+      'link',
+      '.git',
+    ),
+    kind: fc.constantFrom('file', 'folder', 'link'),
+    mode: fc.constantFrom(0o600, 0o644, 0o755, 0o400),
+  }),
+  { selector: entry => entry.name, maxLength: 6 },
+);
 
 describe('writeFileAtomically', () => {
   it('property: the new bytes are flushed before the rename, the folder after it', () => {
@@ -163,5 +203,64 @@ describe('writeFileAtomically', () => {
     expect(readFileSync(join(folder, 'chart.svg'), 'utf8')).toBe('<svg/>');
     expect(readdirSync(folder).sort()).toEqual(['chart.svg', 'link']);
     expect(readdirSync(elsewhere)).toEqual(['sub']);
+  });
+
+  it('property: over any folder, a failure before the rename changes nothing; else only the chart', () => {
+    fc.assert(
+      fc.property(
+        siblings,
+        fc.boolean(),
+        fc.constantFrom(0o600, 0o644, 0o664),
+        fc.integer({ min: 1, max: 6 }),
+        (entries, chartExists, chartMode, at) => {
+          const folder = mkdtempSync(join(tmpdir(), 'svg-tree-'));
+          for (const entry of entries) {
+            const path = join(folder, entry.name);
+            if (entry.kind === 'file') writeFileSync(path, `mine ${entry.name}`);
+            if (entry.kind === 'folder') mkdirSync(path);
+            if (entry.kind === 'link') symlinkSync('../elsewhere', path);
+            if (entry.kind !== 'link')
+              chmodSync(path, entry.mode | (0o700 * Number(entry.kind === 'folder')));
+          }
+          const file = join(folder, 'chart.svg');
+          if (chartExists) {
+            writeFileSync(file, 'old');
+            chmodSync(file, chartMode);
+          }
+          const before = snapshot(folder);
+          steps = 0;
+          failAt = at;
+          let failed = false;
+          try {
+            writeFileAtomically(file, '<svg>new</svg>');
+          } catch (error) {
+            // Only the flush after the rename may fail once the chart is in place, and says so.
+            if (error instanceof FileFlushError) {
+              expect(error.message).toBe(
+                `${file}: the new content is in place, but flushing it to the disk failed (injected ENOSPC); check the disk, then run again`,
+              );
+            } else {
+              expect((error as Error).message).toBe('injected ENOSPC');
+              failed = true;
+            }
+          } finally {
+            failAt = undefined;
+          }
+          const after = snapshot(folder);
+          if (failed) {
+            expect(after).toEqual(before);
+          } else {
+            const withoutChart = (entries: Record<string, string>): Record<string, string> =>
+              Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'chart.svg'));
+            const chart = after['chart.svg'];
+            expect(withoutChart(after)).toEqual(withoutChart(before));
+            expect(chart).toBe(
+              `file ${(chartExists ? chartMode : statSync(file).mode & 0o7777).toString(8)} <svg>new</svg>`,
+            );
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
