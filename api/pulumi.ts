@@ -12,10 +12,22 @@
  * downgrade or a skipped minor version stopped too (EKS takes only the next one); likewise
  * `{ nodeInstanceTypes: nodeInstanceTypesOf(spec) }` with the output `NODE_INSTANCE_TYPES_OUTPUT`
  * stops an instance type change EKS would answer with a failed node group replacement.
+ *
+ * `refuseStatefulChanges(spec)` runs every one of those checks and the rest of this project's
+ * program's (a changed `name`, `region`, `cluster.vpcCidr`, given VPC, subnet or cluster, or
+ * `kafka.namespace`, each of which would replace stateful resources; the table is
+ * `GUARDED_FIELDS`): export `statefulIdentityOf(spec)` as `STATEFUL_IDENTITY_OUTPUT`
+ * (`statefulIdentity`) and await it instead of `refuseMovedZones`.
  */
 export * from '../components/kafka-eks-platform';
 export * from '../components/index';
-export { refuseMovedZones } from '../components/lib/zone-order-guard';
+export { refuseMovedZones, refuseStatefulChanges } from '../components/lib/zone-order-guard';
+export {
+  GUARDED_FIELDS,
+  STATEFUL_IDENTITY_OUTPUT,
+  statefulIdentityOf,
+  type StatefulIdentity,
+} from '../spec/stateful-identity';
 export { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 export { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
 export { NODE_INSTANCE_TYPES_OUTPUT, nodeInstanceTypesOf } from '../spec/nodegroup-instance-types';

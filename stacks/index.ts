@@ -10,21 +10,29 @@
  * answers to its old URN too, and `pulumi up` moves it under the platform without replacing
  * anything (docs/upgrade.md). Checked under the real engine by test/engine/aliases.test.ts.
  *
- * Before it creates anything, the program compares `zones` with the stack output `zoneOrder` of
- * the last deployment and stops on a zone that moved (components/lib/zone-order-guard.ts), and
+ * Before it creates anything, the program compares the spec with the stack output
+ * `statefulIdentity` of the last deployment and stops on any guarded field that changed (`name`,
+ * `region`, `zones` moved, `cluster.vpcCidr`, the given VPC, subnets or cluster, the instance
+ * types, `kafka.namespace`: each would replace the cluster, its network, its nodegroups or the
+ * Kafka cluster; spec/stateful-identity.ts, components/lib/zone-order-guard.ts), and
  * `cluster.kubernetesVersion` with the output `kubernetesVersion` (EKS takes only the next minor
- * version, spec/kubernetes-version.ts), and the nodegroups' instance types with
- * `nodeInstanceTypes` (EKS replaces a node group for another one, spec/nodegroup-instance-types.ts);
- * it exports all three for the next run. The module exports one async function, which the engine
+ * version, spec/kubernetes-version.ts). It exports them for the next run, and still exports
+ * `zoneOrder` and `nodeInstanceTypes`, which earlier versions read (a rolled-back program keeps
+ * its checks). The module exports one async function, which the engine
  * runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { KafkaEksPlatform } from '../components/kafka-eks-platform';
-import { refuseMovedZones } from '../components/lib/zone-order-guard';
+import { refuseStatefulChanges } from '../components/lib/zone-order-guard';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
 import { NODE_INSTANCE_TYPES_OUTPUT, nodeInstanceTypesOf } from '../spec/nodegroup-instance-types';
+import {
+  STATEFUL_IDENTITY_OUTPUT,
+  statefulIdentityOf,
+  type StatefulIdentity,
+} from '../spec/stateful-identity';
 import { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 import { projectRootFrom, specFileFromConfig } from './defaults';
 
@@ -39,8 +47,10 @@ interface ProgramOutputs {
   readonly zoneOrder: readonly string[];
   /** `cluster.kubernetesVersion` as deployed; absent for a joined cluster (`cluster.existing`). */
   readonly kubernetesVersion?: string;
-  /** The nodegroups' instance types by spec field, as deployed. */
+  /** The nodegroups' instance types by spec field, as deployed (read by earlier versions). */
   readonly nodeInstanceTypes: Readonly<Record<string, string>>;
+  /** The guarded spec fields as deployed, by spec path (spec/stateful-identity.ts). */
+  readonly statefulIdentity: StatefulIdentity;
 }
 
 async function main(): Promise<ProgramOutputs> {
@@ -59,7 +69,7 @@ async function main(): Promise<ProgramOutputs> {
   const createsCluster = loaded.spec.cluster.existing === undefined;
   const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
   const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
-  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion, nodeInstanceTypes });
+  await refuseStatefulChanges(loaded.spec);
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,
@@ -74,6 +84,7 @@ async function main(): Promise<ProgramOutputs> {
     [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
     ...(kubernetesVersion === undefined ? {} : { [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion }),
     [NODE_INSTANCE_TYPES_OUTPUT]: nodeInstanceTypes,
+    [STATEFUL_IDENTITY_OUTPUT]: statefulIdentityOf(loaded.spec),
   };
 }
 

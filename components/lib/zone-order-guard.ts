@@ -1,16 +1,20 @@
 /**
- * The `zones` check of the Pulumi program against the stack's last deployment: the program exports
- * `zones` as deployed (stack output `zoneOrder`, spec/zone-order.ts), and the next run reads it
- * back through a StackReference to its own stack before it creates anything, so `pulumi preview`
- * and `pulumi up` stop on a reorder, or a zone inserted or removed before the end, instead of
- * replacing the subnets of running nodes.
+ * The checks of the Pulumi program against the stack's last deployment: the program exports the
+ * values of the guarded spec fields as deployed (stack output `statefulIdentity`,
+ * spec/stateful-identity.ts: `name`, `region`, `zones`, `cluster.vpcCidr`, the given VPC, subnets
+ * and cluster, the instance types, `kafka.namespace`) and `cluster.kubernetesVersion`, and the next
+ * run reads them back through a StackReference to its own stack before it creates anything, so
+ * `pulumi preview` and `pulumi up` stop on an edit that would replace the EKS cluster, its VPC,
+ * subnets or nodegroups, or the Kafka cluster, instead of starting the replacement. A stack last
+ * deployed by an earlier version has only the older outputs `zoneOrder` and `nodeInstanceTypes`:
+ * those are checked, the rest passes with a warning, and the run records the whole identity.
  *
  * A StackReference to the running stack reads the outputs of its last deployment (none on the
  * first one, and none after `pulumi destroy`); the engine records it as a read, not as a resource
  * it creates or deletes. Checked under the real engine by test/engine/zone-order.test.ts.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { formatIssue } from '../../spec/errors';
+import { formatIssue, type SpecIssue } from '../../spec/errors';
 import {
   deployedKubernetesVersion,
   kubernetesVersionProblem,
@@ -18,15 +22,19 @@ import {
 } from '../../spec/kubernetes-version';
 import {
   deployedInstanceTypes,
-  instanceTypeChangeProblems,
   NODE_INSTANCE_TYPES_OUTPUT,
 } from '../../spec/nodegroup-instance-types';
 import {
-  deployedZoneOrder,
-  PULUMI_ZONE_ORDER,
-  zoneOrderProblem,
-  ZONE_ORDER_OUTPUT,
-} from '../../spec/zone-order';
+  deployedStatefulIdentity,
+  legacyStatefulIdentity,
+  STATEFUL_IDENTITY_OUTPUT,
+  statefulIdentityOf,
+  statefulIdentityProblems,
+  uncheckedByLegacyOutputs,
+  type IdentitySpec,
+  type StatefulIdentity,
+} from '../../spec/stateful-identity';
+import { deployedZoneOrder, ZONE_ORDER_OUTPUT } from '../../spec/zone-order';
 
 /** Logical name of the StackReference to the stack's own last deployment. */
 export const LAST_DEPLOYMENT_REFERENCE = 'last-deployment';
@@ -63,7 +71,7 @@ function currentStackName(): string {
     organization = pulumi.getOrganization();
   } catch (error) {
     throw new Error(
-      `refuseMovedZones reads the stack's own last deployment, named <organization>/<project>/<stack>, and the organization is unknown (${error instanceof Error ? error.message : String(error)}). Fix: under Pulumi mocks, pass an organization as the fifth argument of pulumi.runtime.setMocks, for example MOCK_ORGANIZATION from kafka-eks-autoscaling/testing`,
+      `the last-deployment check reads the stack's own last deployment, named <organization>/<project>/<stack>, and the organization is unknown (${error instanceof Error ? error.message : String(error)}). Fix: under Pulumi mocks, pass an organization as the fifth argument of pulumi.runtime.setMocks, for example MOCK_ORGANIZATION from kafka-eks-autoscaling/testing`,
     );
   }
   return organization === DIY_BACKEND_ORGANIZATION
@@ -72,29 +80,111 @@ function currentStackName(): string {
 }
 
 /**
- * Refuses `zones` when it moves a zone of the stack's last deployment (spec/zone-order.ts
- * `zoneOrderProblem`). Passes on a first deployment. A last deployment by an earlier version (no
- * `zoneOrder` output) cannot be checked: it passes with a warning, and this run records the order.
+ * The one check behind `refuseStatefulChanges` and `refuseMovedZones`: reads the stack's last
+ * deployment once and refuses every entry of `next` it changed, all problems in one error.
+ * Deployed identity: the output `statefulIdentity`, or, for a deployment by an earlier version,
+ * `legacyStatefulIdentity` of its `zoneOrder` and (when `next` holds instance types)
+ * `nodeInstanceTypes` outputs. Warns, when that deployment exported `clusterName`, about what it
+ * could not check.
+ */
+async function refuseChangesSinceLastDeployment(
+  next: StatefulIdentity,
+  kubernetesVersion: string | undefined,
+): Promise<void> {
+  const reference = new pulumi.StackReference(LAST_DEPLOYMENT_REFERENCE, {
+    name: currentStackName(),
+  });
+  const checksInstanceTypes = Object.keys(next).some(path => path.endsWith('.instanceType'));
+  let recorded: StatefulIdentity | undefined;
+  let deployedZones: readonly string[] | undefined;
+  let deployedVersion: string | undefined;
+  let deployedTypes: Readonly<Record<string, string>> | undefined;
+  try {
+    recorded = deployedStatefulIdentity(await reference.getOutputValue(STATEFUL_IDENTITY_OUTPUT));
+    deployedZones = deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
+    deployedVersion =
+      kubernetesVersion === undefined
+        ? undefined
+        : deployedKubernetesVersion(await reference.getOutputValue(KUBERNETES_VERSION_OUTPUT));
+    deployedTypes =
+      recorded !== undefined || !checksInstanceTypes
+        ? undefined
+        : deployedInstanceTypes(await reference.getOutputValue(NODE_INSTANCE_TYPES_OUTPUT));
+  } catch (error) {
+    throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+  }
+  const problems: SpecIssue[] = [];
+  if (deployedVersion !== undefined && kubernetesVersion !== undefined) {
+    const versionProblem = kubernetesVersionProblem(deployedVersion, kubernetesVersion);
+    if (versionProblem !== undefined) problems.push(versionProblem);
+  }
+  const deployed =
+    recorded ??
+    legacyStatefulIdentity({ zoneOrder: deployedZones, nodeInstanceTypes: deployedTypes });
+  problems.push(...statefulIdentityProblems(deployed, next));
+  if (problems.length > 0) {
+    throw new pulumi.RunError(problems.map(found => formatIssue(found)).join('\n'));
+  }
+  if (recorded !== undefined) return;
+  if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) === undefined) return;
+  if (deployedZones === undefined && 'zones' in next) {
+    await pulumi.log.warn(
+      `zones: the last deployment has no ${ZONE_ORDER_OUTPUT} output (made by an earlier version), so this run cannot tell whether a zone moved; check that pulumi preview --diff replaces no aws:ec2/subnet:Subnet. This run records the order for the next one.`,
+    );
+  }
+  const unchecked = uncheckedByLegacyOutputs(next);
+  if (unchecked.length > 0) {
+    await pulumi.log.warn(
+      `${unchecked.join(', ')}: the last deployment has no ${STATEFUL_IDENTITY_OUTPUT} output (made by an earlier version), so this run cannot tell whether one of them changed; check that pulumi preview --diff replaces nothing. This run records them for the next one.`,
+    );
+  }
+}
+
+/**
+ * Refuses a spec that changes a guarded field of the stack's last deployment (the table
+ * `GUARDED_FIELDS` of spec/stateful-identity.ts: `name`, `region`, `zones` moved,
+ * `cluster.vpcCidr`, `cluster.existingVpc.vpcId` and its private subnets, `cluster.existing.name`,
+ * the nodegroups' instance types, `kafka.namespace`), and a `cluster.kubernetesVersion` EKS
+ * cannot step to, before any resource is registered. Passes on a first deployment. A last
+ * deployment by an earlier version (no `statefulIdentity` output) is checked on its `zoneOrder` and
+ * `nodeInstanceTypes` outputs and passes for the other fields with a warning.
  *
- * Public (`kafka-eks-autoscaling/pulumi`) for programs of your own: call it, and await it, before
- * creating `KafkaEksPlatform`, and export `zones` as the stack output `ZONE_ORDER_OUTPUT`
- * (`zoneOrder`), or the next run has nothing to compare with and passes as a first deployment.
- * The warning for a deployment made before the program exported `zoneOrder` shows only when that
- * deployment exported `clusterName`. One StackReference, logical name `last-deployment`, to the
- * running stack (`<organization>/<project>/<stack>` on Pulumi Cloud, `<stack>` on a DIY backend);
- * call it once per program.
+ * Public (`kafka-eks-autoscaling/pulumi`) for programs of your own: await it before creating
+ * `KafkaEksPlatform`, and export `statefulIdentityOf(spec)` as the stack output
+ * `STATEFUL_IDENTITY_OUTPUT` (`statefulIdentity`), and, for a cluster the platform creates,
+ * `cluster.kubernetesVersion` as `KUBERNETES_VERSION_OUTPUT`; without them the next run has
+ * nothing to compare with and passes as a first deployment. One StackReference, logical name
+ * `last-deployment`, to the running stack; call it once per program (not together with
+ * `refuseMovedZones`).
+ * @param spec the validated spec (`loadSpecFile(file).spec`).
+ * @throws pulumi.RunError (the engine prints the message alone) with one line per changed field,
+ *   each naming the field, both values, what the change would replace and the fix; or naming the
+ *   output when a recorded output is not of its form.
+ */
+export async function refuseStatefulChanges(spec: IdentitySpec): Promise<void> {
+  await refuseChangesSinceLastDeployment(
+    statefulIdentityOf(spec),
+    spec.cluster.existing === undefined ? spec.cluster.kubernetesVersion : undefined,
+  );
+}
+
+/**
+ * The narrower check of earlier versions, kept for programs that call it: refuses `zones` when it
+ * moves a zone of the stack's last deployment (spec/zone-order.ts `zoneOrderProblem`), and with
+ * the options the Kubernetes version and instance types, through the same comparison as
+ * `refuseStatefulChanges` (which checks every guarded field; prefer it). Reads the output
+ * `statefulIdentity` when the last deployment has it, else `zoneOrder` and `nodeInstanceTypes`.
+ * Export `zones` as `ZONE_ORDER_OUTPUT` (`zoneOrder`) or `statefulIdentityOf(spec)` as
+ * `STATEFUL_IDENTITY_OUTPUT`. One StackReference, logical name `last-deployment`; call it once per
+ * program.
  * @param zones the spec's `zones`, in order.
  * @param options.kubernetesVersion the spec's `cluster.kubernetesVersion`, for a cluster the
- *   platform creates (leave it out with `cluster.existing`): refused unless it is the version of
- *   the stack output `KUBERNETES_VERSION_OUTPUT` (`kubernetesVersion`) or the next minor one; pass
- *   it only when the program exports that output too. Default: not checked.
- * @param options.nodeInstanceTypes the instance types of the nodegroups the platform creates, by
- *   spec field (`nodeInstanceTypesOf(spec)`): each is refused unless it is the one of the stack
- *   output `NODE_INSTANCE_TYPES_OUTPUT` (`nodeInstanceTypes`); pass it only when the program exports
- *   that output too. Default: not checked.
- * @throws pulumi.RunError (the engine prints the message alone) naming `zones`, both lists and the
- *   fix, or `cluster.kubernetesVersion`, both versions and the fix, or naming the output when
- *   `zoneOrder` or `kubernetesVersion` is not of its form.
+ *   platform creates: refused unless it is the version of the stack output `kubernetesVersion` or
+ *   the next minor one. Default: not checked.
+ * @param options.nodeInstanceTypes `nodeInstanceTypesOf(spec)`: each refused unless it is the one
+ *   deployed. Default: not checked.
+ * @throws pulumi.RunError naming the field, both values and the fix, or naming the output when a
+ *   recorded output is not of its form.
  */
 export async function refuseMovedZones(
   zones: readonly string[],
@@ -103,43 +193,8 @@ export async function refuseMovedZones(
     readonly nodeInstanceTypes?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<void> {
-  const reference = new pulumi.StackReference(LAST_DEPLOYMENT_REFERENCE, {
-    name: currentStackName(),
-  });
-  let deployed: readonly string[] | undefined;
-  let deployedVersion: string | undefined;
-  let deployedTypes: Readonly<Record<string, string>> | undefined;
-  try {
-    deployed = deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
-    deployedVersion =
-      options.kubernetesVersion === undefined
-        ? undefined
-        : deployedKubernetesVersion(await reference.getOutputValue(KUBERNETES_VERSION_OUTPUT));
-    deployedTypes =
-      options.nodeInstanceTypes === undefined
-        ? undefined
-        : deployedInstanceTypes(await reference.getOutputValue(NODE_INSTANCE_TYPES_OUTPUT));
-  } catch (error) {
-    throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
-  }
-  if (deployedVersion !== undefined && options.kubernetesVersion !== undefined) {
-    const versionProblem = kubernetesVersionProblem(deployedVersion, options.kubernetesVersion);
-    if (versionProblem !== undefined) throw new pulumi.RunError(formatIssue(versionProblem));
-  }
-  if (deployedTypes !== undefined && options.nodeInstanceTypes !== undefined) {
-    const typeProblems = instanceTypeChangeProblems(deployedTypes, options.nodeInstanceTypes);
-    if (typeProblems.length > 0) {
-      throw new pulumi.RunError(typeProblems.map(found => formatIssue(found)).join('\n'));
-    }
-  }
-  if (deployed === undefined) {
-    if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) !== undefined) {
-      await pulumi.log.warn(
-        `zones: the last deployment has no ${ZONE_ORDER_OUTPUT} output (made by an earlier version), so this run cannot tell whether a zone moved; check that pulumi preview --diff replaces no aws:ec2/subnet:Subnet. This run records the order for the next one.`,
-      );
-    }
-    return;
-  }
-  const problem = zoneOrderProblem(deployed, zones, PULUMI_ZONE_ORDER);
-  if (problem !== undefined) throw new pulumi.RunError(formatIssue(problem));
+  await refuseChangesSinceLastDeployment(
+    { zones: [...zones], ...(options.nodeInstanceTypes ?? {}) },
+    options.kubernetesVersion,
+  );
 }

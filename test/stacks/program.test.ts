@@ -161,8 +161,8 @@ describe('stacks/index.ts', () => {
     const plan = indexPlan(resources);
     expect(plan.ofType('eks:index:Cluster')[0]?.inputs['name']).toBe('orders-dev');
     // The six exports of earlier versions, now the platform component's outputs, and zoneOrder
-    // kubernetesVersion and nodeInstanceTypes, which the next run reads back
-    // (components/lib/zone-order-guard.ts).
+    // kubernetesVersion, nodeInstanceTypes and statefulIdentity, which the next run reads back
+    // (components/lib/zone-order-guard.ts; earlier versions read the first three).
     expect(Object.keys(exported).sort()).toEqual(
       [
         'bootstrapAddress',
@@ -174,8 +174,16 @@ describe('stacks/index.ts', () => {
         'zoneOrder',
         'kubernetesVersion',
         'nodeInstanceTypes',
+        'statefulIdentity',
       ].sort(),
     );
+    expect(exported['statefulIdentity']).toMatchObject({
+      name: 'orders-dev',
+      region: 'us-east-1',
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      'cluster.vpcCidr': '10.0.0.0/16',
+      'kafka.namespace': 'kafka',
+    });
     expect(exported['kubernetesVersion']).toBe('1.34');
     expect(exported['nodeInstanceTypes']).toEqual({
       'nodes.kafka.instanceType': 'm6i.large',
@@ -368,6 +376,64 @@ describe('nodegroup instance types against the last deployment (stack output nod
     });
     expect(error).toBeUndefined();
     expect(registered.length).toBeGreaterThan(50);
+  });
+});
+
+describe('guarded fields against the last deployment (stack output statefulIdentity)', () => {
+  /** What the program exports for stacks/dev.yaml, with `changes` as deployed instead. */
+  async function deployedIdentity(changes: Record<string, unknown>): Promise<unknown> {
+    const { statefulIdentityOf } = await import('../../spec/stateful-identity');
+    const { loadSpecFile } = await import('../../spec/load');
+    return {
+      ...statefulIdentityOf(loadSpecFile(join(ROOT, 'stacks', 'dev.yaml')).spec),
+      ...changes,
+    };
+  }
+
+  it('throws before registering anything when name and cluster.vpcCidr differ from the deployed ones, one line each', async () => {
+    const { error, registered } = await runAfter({
+      statefulIdentity: await deployedIdentity({
+        name: 'orders',
+        'cluster.vpcCidr': '10.1.0.0/16',
+      }),
+    });
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    const lines = (error as Error).message.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^name: "orders-dev" differs from "orders", which the stack was deployed with \(stack output statefulIdentity\)/,
+    );
+    expect(lines[1]).toMatch(/^cluster\.vpcCidr: "10\.0\.0\.0\/16" differs from "10\.1\.0\.0\/16"/);
+    expect(registered).toEqual([]);
+  });
+
+  it('prefers statefulIdentity over the older outputs, and runs when it matches the spec', async () => {
+    const { error, registered } = await runAfter({
+      statefulIdentity: await deployedIdentity({}),
+      // an older output that disagrees is ignored once statefulIdentity is there
+      zoneOrder: ['us-east-1c'],
+    });
+    expect(error).toBeUndefined();
+    expect(registered.length).toBeGreaterThan(50);
+  });
+
+  it('runs on a stack of the earlier program (no statefulIdentity) and warns about what it cannot check', async () => {
+    const { error, registered } = await runAfter({
+      zoneOrder: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      nodeInstanceTypes: { 'nodes.kafka.instanceType': 'm6i.large' },
+      clusterName: 'orders-dev',
+    });
+    expect(error).toBeUndefined();
+    expect(registered.length).toBeGreaterThan(50);
+  });
+
+  it('stops, naming the output, when statefulIdentity is not an object of values', async () => {
+    const { error, registered } = await runAfter({ statefulIdentity: ['orders-dev'] });
+    expect((error as Error).message).toMatch(
+      /^stack output statefulIdentity of the last deployment is \["orders-dev"\]/,
+    );
+    expect(registered).toEqual([]);
   });
 });
 
