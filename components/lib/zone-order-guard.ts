@@ -101,7 +101,10 @@ async function refuseChangesSinceLastDeployment(
   let deployedTypes: Readonly<Record<string, string>> | undefined;
   try {
     recorded = deployedStatefulIdentity(await reference.getOutputValue(STATEFUL_IDENTITY_OUTPUT));
-    deployedZones = deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
+    deployedZones =
+      recorded !== undefined
+        ? undefined
+        : deployedZoneOrder(await reference.getOutputValue(ZONE_ORDER_OUTPUT));
     deployedVersion =
       kubernetesVersion === undefined
         ? undefined
