@@ -1,0 +1,402 @@
+/**
+ * Review s32-g: every hold has a way out that works. For every hold reason `decide` can emit
+ * (`DECISION_REASONS` less the actions and `at-target`), a table builds the state that produces
+ * it, applies the way out its detail names (as an operator, or time, would), runs more passes,
+ * and asserts the hold clears and the controller proceeds to the action the cluster wants, or
+ * to `at-target`. A meta-test fails when a reason is added without an entry; the table's type
+ * (`Record<HoldReason, ...>`) fails to compile first.
+ */
+import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ControllerConfig } from '../../controller/config';
+import { HOLD_WAY_OUT, decide } from '../../controller/decide';
+import { DEFAULT_FORECAST } from '../../controller/forecast';
+import {
+  DECISION_REASONS,
+  INITIAL_MEMORY,
+  type DecisionReason,
+  type HoldReason,
+  type Memory,
+  type Observed,
+  type Plan,
+} from '../../controller/model';
+import {
+  NOW_MS,
+  cordonRecordOfNodeA1,
+  freshAt,
+  healthyCluster,
+  stabilizedLongAgo,
+  testConfig,
+  withBroker,
+  withNode,
+} from './fixtures';
+
+const ACTING: ReadonlySet<DecisionReason> = new Set([
+  'scale-out',
+  'respread',
+  'scale-in',
+  'at-target',
+]);
+const HOLDS = DECISION_REASONS.filter(reason => !ACTING.has(reason)) as HoldReason[];
+
+interface State {
+  readonly config: ControllerConfig;
+  readonly observed: Observed;
+  readonly memory: Memory;
+}
+
+interface WayOutCase {
+  /** The state that holds with the reason. */
+  readonly held: () => State;
+  /** The way out the detail names, applied as an operator (or time) would. */
+  readonly wayOut: (state: State) => State;
+  /** Passes, `intervalSeconds` apart, after the way out (time as the way out). @default 1 */
+  readonly passes?: number;
+  /** What the controller does once the way out is taken. */
+  readonly proceeds: DecisionReason;
+}
+
+const config = testConfig();
+/** 2 nodes per zone at 10 MiB/s, demand carried long enough: a node is to be removed. */
+function removalWanted(): State {
+  return {
+    config,
+    observed: healthyCluster(config, { nodesPerZone: 2, demandMiBps: 10 }),
+    memory: stabilizedLongAgo(config),
+  };
+}
+/** Every broker of every zone on node -0 of 2, demand 60 (2 nodes): a re-spread is wanted. */
+function respreadWanted(): State {
+  const observed = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 60 });
+  return {
+    config,
+    observed: {
+      ...observed,
+      brokers: observed.brokers.map(broker => ({
+        ...broker,
+        nodeName: broker.nodeName?.replace(/-1$/, '-0'),
+      })),
+    },
+    memory: INITIAL_MEMORY,
+  };
+}
+/** 1 node per zone at 60 MiB/s, every group already raised to 2 that have not joined. */
+function launching(): State {
+  const observed = healthyCluster(config, { nodesPerZone: 1, demandMiBps: 60 });
+  return {
+    config,
+    observed: { ...observed, groups: observed.groups.map(group => ({ ...group, desired: 2 })) },
+    memory: INITIAL_MEMORY,
+  };
+}
+/** The launched nodes joined Ready: 2 per zone, the brokers still on node -0. */
+function joined(state: State): State {
+  return { ...state, observed: respreadWanted().observed };
+}
+const mapObserved =
+  (change: (observed: Observed) => Observed) =>
+  (state: State): State => ({ ...state, observed: change(state.observed) });
+const forecastConfig: ControllerConfig = {
+  ...config,
+  forecast: { ...DEFAULT_FORECAST, leadTimeSeconds: 1470 },
+};
+
+const CASES: Readonly<Record<HoldReason, WayOutCase>> = {
+  'stale-data': {
+    held: () =>
+      mapObserved(observed => ({
+        ...observed,
+        freshness: { ...observed.freshness, prometheusAtMs: observed.nowMs - 600_000 },
+      }))(removalWanted()),
+    wayOut: mapObserved(observed => freshAt(observed, observed.nowMs)),
+    proceeds: 'scale-in',
+  },
+  'kafka-not-ready': {
+    held: () => mapObserved(observed => ({ ...observed, kafkaReady: false }))(removalWanted()),
+    wayOut: mapObserved(observed => ({ ...observed, kafkaReady: true })),
+    proceeds: 'scale-in',
+  },
+  'under-replicated': {
+    held: () =>
+      mapObserved(observed => ({ ...observed, underReplicatedPartitions: 4 }))(removalWanted()),
+    wayOut: mapObserved(observed => ({ ...observed, underReplicatedPartitions: 0 })),
+    proceeds: 'scale-in',
+  },
+  'under-min-isr': {
+    held: () =>
+      mapObserved(observed => ({ ...observed, underMinIsrPartitions: 1 }))(removalWanted()),
+    wayOut: mapObserved(observed => ({ ...observed, underMinIsrPartitions: 0 })),
+    proceeds: 'scale-in',
+  },
+  'broker-not-ready': {
+    held: () =>
+      mapObserved(observed =>
+        withBroker(observed, 'orders-brokers-b-2000', broker => ({ ...broker, ready: false })),
+      )(removalWanted()),
+    // Ready again a pass later; the health sample after it comes with the next pass.
+    wayOut: mapObserved(observed =>
+      withBroker(observed, 'orders-brokers-b-2000', broker => ({
+        ...broker,
+        ready: true,
+        readySinceMs: observed.nowMs,
+      })),
+    ),
+    passes: 2,
+    proceeds: 'scale-in',
+  },
+  'roll-in-flight': {
+    held: () =>
+      mapObserved(observed =>
+        withBroker(observed, 'orders-brokers-c-3001', broker => ({
+          ...broker,
+          rollRequested: true,
+        })),
+      )(removalWanted()),
+    // A roll annotation that stays on a pod Strimzi does not roll, removed by the operator.
+    wayOut: mapObserved(observed =>
+      withBroker(observed, 'orders-brokers-c-3001', broker => ({
+        ...broker,
+        rollRequested: false,
+      })),
+    ),
+    proceeds: 'scale-in',
+  },
+  'operation-in-flight': {
+    held: () =>
+      mapObserved(observed =>
+        withNode(observed, 'node-a-1', node => ({
+          ...node,
+          unschedulable: true,
+          operation: { ...cordonRecordOfNodeA1('respread'), phase: 'drain' },
+        })),
+      )(removalWanted()),
+    // The operation ends (its exit uncordons the node and removes the record).
+    wayOut: mapObserved(observed =>
+      withNode(observed, 'node-a-1', node => ({
+        ...node,
+        unschedulable: false,
+        operation: undefined,
+      })),
+    ),
+    proceeds: 'scale-in',
+  },
+  'operation-abandoned': {
+    held: () =>
+      mapObserved(observed =>
+        withNode(observed, 'node-a-1', node => ({
+          ...node,
+          operation: { ...cordonRecordOfNodeA1('remove-node'), phase: 'abandoned', note: 'x' },
+        })),
+      )(removalWanted()),
+    // The operator removes the record's annotation.
+    wayOut: mapObserved(observed =>
+      withNode(observed, 'node-a-1', node => ({ ...node, operation: undefined })),
+    ),
+    proceeds: 'scale-in',
+  },
+  'waiting-for-nodes': {
+    held: launching,
+    wayOut: joined,
+    proceeds: 'respread',
+  },
+  'zone-cannot-grow': {
+    held: () => {
+      const state = launching();
+      const first = decide(state.observed, state.config, state.memory);
+      const laterMs = NOW_MS + (config.nodeReadyTimeoutSeconds + 1) * 1000;
+      return { ...state, observed: freshAt(state.observed, laterMs), memory: first.memory };
+    },
+    // The launches are fixed: the nodes join Ready.
+    wayOut: state => ({
+      ...joined(state),
+      observed: freshAt(joined(state).observed, state.observed.nowMs),
+    }),
+    proceeds: 'respread',
+  },
+  'group-at-max-size': {
+    held: () => {
+      const observed = healthyCluster(config, { nodesPerZone: 1, demandMiBps: 60 });
+      return {
+        config,
+        observed: { ...observed, groups: observed.groups.map(group => ({ ...group, max: 1 })) },
+        memory: INITIAL_MEMORY,
+      };
+    },
+    wayOut: mapObserved(observed => ({
+      ...observed,
+      groups: observed.groups.map(group => ({ ...group, max: 4 })),
+    })),
+    proceeds: 'scale-out',
+  },
+  'group-at-min-size': {
+    held: () =>
+      mapObserved(observed => ({
+        ...observed,
+        groups: observed.groups.map(group => ({ ...group, min: 2 })),
+      }))(removalWanted()),
+    wayOut: mapObserved(observed => ({
+      ...observed,
+      groups: observed.groups.map(group => ({ ...group, min: 1 })),
+    })),
+    proceeds: 'scale-in',
+  },
+  'no-room-to-move': {
+    // A third node per zone whose instance no group lists (detached by an operator): its
+    // scale-in protection is unknown, and a broker moved off the node to remove could land there.
+    held: () =>
+      mapObserved(observed => ({
+        ...observed,
+        nodes: [
+          ...observed.nodes,
+          ...config.zones.map(zone => {
+            const suffix = zone.poolName.slice(-1);
+            return {
+              ...observed.nodes[0],
+              name: `node-${suffix}-2`,
+              uid: `uid-node-${suffix}-2`,
+              zone: zone.zone,
+              instanceId: `i-${suffix}2`,
+            };
+          }),
+        ],
+      }))(removalWanted()),
+    // The operator cordons them (the way out names cordoning or reattaching).
+    wayOut: mapObserved(observed => ({
+      ...observed,
+      nodes: observed.nodes.map(node =>
+        node.name.endsWith('-2') ? { ...node, unschedulable: true } : node,
+      ),
+    })),
+    proceeds: 'scale-in',
+  },
+  'no-removable-node': {
+    held: () =>
+      mapObserved(observed => ({
+        ...observed,
+        groups: observed.groups.map(group => ({
+          ...group,
+          instances: group.instances.map(instance => ({ ...instance, lifecycleState: 'Standby' })),
+        })),
+      }))(removalWanted()),
+    // The instances brought back InService.
+    wayOut: mapObserved(observed => ({
+      ...observed,
+      groups: observed.groups.map(group => ({
+        ...group,
+        instances: group.instances.map(instance => ({ ...instance, lifecycleState: 'InService' })),
+      })),
+    })),
+    proceeds: 'scale-in',
+  },
+  'node-cordoned-externally': {
+    held: () =>
+      mapObserved(observed => ({
+        ...observed,
+        nodes: observed.nodes.map(node =>
+          node.name.endsWith('-1') ? { ...node, unschedulable: true } : node,
+        ),
+      }))(respreadWanted()),
+    // The operator (or the drain that cordoned them) uncordons them.
+    wayOut: mapObserved(observed => ({
+      ...observed,
+      nodes: observed.nodes.map(node => ({ ...node, unschedulable: false })),
+    })),
+    proceeds: 'respread',
+  },
+  'rollback-loop': {
+    held: () =>
+      mapObserved(observed => ({
+        ...observed,
+        nodes: observed.nodes.map(node => ({
+          ...node,
+          rollbacks: { kind: 'remove-node', count: 3, lastAtMs: observed.nowMs, note: 'x' },
+        })),
+      }))(removalWanted()),
+    // The operator removes the tally annotation.
+    wayOut: mapObserved(observed => ({
+      ...observed,
+      nodes: observed.nodes.map(node => ({ ...node, rollbacks: undefined })),
+    })),
+    proceeds: 'scale-in',
+  },
+  stabilizing: {
+    held: () => ({ ...removalWanted(), memory: INITIAL_MEMORY }),
+    // Time: demand stays down for the window.
+    wayOut: state => state,
+    passes: config.scaleInStabilizationSeconds / config.intervalSeconds + 2,
+    proceeds: 'scale-in',
+  },
+  'forecast-unknown': {
+    // The floor on and no forecast observed for any zone.
+    held: () => ({ ...removalWanted(), config: forecastConfig }),
+    // autoscaling.forecast turned off in the spec. The floor's clocks start again then (a level
+    // judged while the floor was unknown never counted as carrying), so the window runs anew.
+    wayOut: state => ({ ...state, config }),
+    passes: config.scaleInStabilizationSeconds / config.intervalSeconds + 2,
+    proceeds: 'scale-in',
+  },
+};
+
+/** Runs `passes` passes `intervalSeconds` apart from `state`, fresh data each; the last plan. */
+function passesFrom(state: State, passes: number): Plan {
+  let memory = state.memory;
+  let plan: Plan | undefined;
+  for (let pass = 0; pass < passes; pass++) {
+    const atMs = state.observed.nowMs + (pass + 1) * state.config.intervalSeconds * 1000;
+    plan = decide(freshAt(state.observed, atMs), state.config, memory);
+    memory = plan.memory;
+  }
+  if (plan === undefined) throw new Error('no pass');
+  return plan;
+}
+
+describe('every hold reason has a way out that clears it', () => {
+  test('meta: the table has an entry for every hold reason, and no other', () => {
+    expect(Object.keys(CASES).sort()).toEqual([...HOLDS].sort());
+    expect(Object.keys(HOLD_WAY_OUT).sort()).toEqual([...HOLDS].sort());
+  });
+
+  test.each(HOLDS)('%s: held, the way out taken, the controller proceeds', reason => {
+    const entry = CASES[reason];
+    // GIVEN the state that holds with the reason, its detail naming the way out
+    const state = entry.held();
+    const held = decide(state.observed, state.config, state.memory);
+    expect([held.reason, held.action]).toEqual([reason, undefined]);
+    expect(held.detail).toContain(HOLD_WAY_OUT[reason]);
+    // WHEN the way out is taken and the controller runs more passes
+    const after = entry.wayOut({ ...state, memory: held.memory });
+    const plan = passesFrom(after, entry.passes ?? 1);
+    // THEN the hold cleared and the controller proceeds
+    expect([plan.reason, plan.detail]).toEqual([entry.proceeds, expect.any(String)]);
+  });
+
+  test('property: the way out clears the hold after any number of held passes', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...HOLDS), fc.integer({ min: 0, max: 40 }), (reason, held) => {
+        const entry = CASES[reason];
+        const state = entry.held();
+        // The hold persists for `held` passes (time alone moves on; for stabilizing that is the way out).
+        let memory = state.memory;
+        for (let pass = 0; pass < held; pass++) {
+          const plan = decide(state.observed, state.config, memory);
+          memory = plan.memory;
+        }
+        const after = entry.wayOut({ ...state, memory });
+        expect(passesFrom(after, entry.passes ?? 1).reason).toBe(entry.proceeds);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('docs and texts of every way out', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '../../docs/controller.md'), 'utf8');
+
+  test.each(HOLDS)('%s is documented in the hold table with its way out', reason => {
+    const row = docs
+      .split('\n')
+      .find(line => line.startsWith('|') && line.includes(`\`${reason}\``));
+    expect(row).toBeDefined();
+  });
+});
