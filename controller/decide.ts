@@ -25,7 +25,7 @@ import {
   forecastPlannedMiBps,
   type ZoneForecast,
 } from './forecast';
-import { incompletePodView, unlistedLandingNode, unmappedBrokerHost } from './gate';
+import { incompletePodView, podsBoundTo, unlistedLandingNode, unmappedBrokerHost } from './gate';
 import { levelAtLeast, levelCovering, scheduledMinimumNodes } from './levels';
 import { nextRampSamples, rampKeepMs, zoneRamp, type RampSample, type ZoneRamp } from './ramp';
 import { ROLLBACK_LOOP_WAY_OUT, rollbackLoopDetail, rollbackLoopHold } from './rollback-loop';
@@ -894,7 +894,7 @@ function scaleInVictim(
       const twins = observed.nodes
         .filter(other => other.name !== node.name && other.instanceId === node.instanceId)
         .map(other => other.name);
-      return `${node.name}'s instance ${node.instanceId} is also named by Node ${twins.join(', ')}`;
+      return `${node.name}'s instance ${node.instanceId} is also named by Node ${twins.join(', ')}${twinsAboard([node.name, ...twins], observed)}`;
     });
     return { excluded: why.join('; ') };
   }
@@ -910,6 +910,25 @@ function scaleInVictim(
       a.name.localeCompare(b.name),
   )[0];
   return { node, withRoom: true };
+}
+
+/**
+ * For the Node objects that name one instance (`names`, the counted node first): the broker pods
+ * bound to each (`podsBoundTo`), as a clause, so the way out's "delete the stale Node object" is
+ * never taken on one with brokers aboard: deleting a Node has its pods deleted by the pod garbage
+ * collector, brokers down without the roll that checks in-sync replicas (review s32-g fault 1).
+ */
+function twinsAboard(names: readonly string[], observed: Observed): string {
+  const aboard = names
+    .map(name => ({ name, pods: podsBoundTo(observed, name) }))
+    .filter(each => each.pods.length > 0)
+    .map(
+      each =>
+        `Node ${each.name} hosts ${each.pods.join(', ')}: do not delete it while they run there`,
+    );
+  return aboard.length === 0
+    ? ' (no broker pod is bound to any of them)'
+    : ` (${aboard.join('; ')})`;
 }
 
 /**
@@ -1270,7 +1289,7 @@ export const HOLD_WAY_OUT: Readonly<Record<HoldReason, string>> = {
     'way out: a schedulable, Ready node in the zone for the brokers to land on, every one of them on an instance its group lists (uncordon or add a node; reattach, or cordon, a node whose instance no group lists); the move resumes by itself then',
   'node-cordoned-externally': 'moves in this zone resume once none of its nodes is cordoned',
   'no-removable-node':
-    'way out: move the named pod of the unconfigured pool off the node (or add its pool to the configuration), delete the stale Node object that names the same instance, or bring the instance back InService; the removal resumes by itself then',
+    'way out: move the named pod of the unconfigured pool off the node (or add its pool to the configuration), delete the stale Node object that names the same instance once no pod is bound to it (never one the detail says hosts brokers: deleting a Node deletes its pods), or bring the instance back InService; the removal resumes by itself then',
   'rollback-loop': ROLLBACK_LOOP_WAY_OUT,
   stabilizing:
     'the removal starts by itself once demand has stayed down for the window; nothing to do',

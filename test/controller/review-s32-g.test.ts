@@ -5,6 +5,13 @@
  * and asserts the hold clears and the controller proceeds to the action the cluster wants, or
  * to `at-target`. A meta-test fails when a reason is added without an entry; the table's type
  * (`Record<HoldReason, ...>`) fails to compile first.
+ *
+ * Fault 1: `no-removable-node`'s way out said "delete the stale Node object that names the same
+ * instance" without saying which one, and its detail named the twin Node without the brokers on
+ * it. A twin that is the live Node, hosting brokers, deleted by that advice has its pods deleted
+ * by the pod garbage collector: brokers down at once, without the roll that checks in-sync
+ * replicas (the class of `podsBoundTo`, review s26-b). Fix: the detail names the broker pods on
+ * each Node naming the instance, and the way out deletes a Node only once no pod is bound to it.
  */
 import fc from 'fast-check';
 import * as fs from 'node:fs';
@@ -398,5 +405,72 @@ describe('docs and texts of every way out', () => {
       .split('\n')
       .find(line => line.startsWith('|') && line.includes(`\`${reason}\``));
     expect(row).toBeDefined();
+  });
+
+  test.each(HOLDS)(
+    '%s: the way out never advises removing an instance or node unchecked',
+    reason => {
+      const text = HOLD_WAY_OUT[reason];
+      // Removing (terminating, deleting) an instance or a Node is offered only once no pod is
+      // bound to it (the detail names them).
+      if (/terminat|delete|remove the instance|remove the node/i.test(text)) {
+        expect(text).toMatch(/once no pod|no pod is bound|while they run|no broker/);
+      }
+    },
+  );
+});
+
+describe('fault 1: no-removable-node never advises deleting a Node with brokers aboard', () => {
+  // Zone a runs 2 nodes at level 1, both excluded: node-a-0's instance is Standby, and node-a-1's
+  // instance is also named by a second Ready Node, node-a-1-new, which hosts zone a's brokers.
+  function twinHostingBrokers(): Observed {
+    let observed = healthyCluster(config, { nodesByZone: [2, 1, 1], demandMiBps: 10 });
+    const twin = observed.nodes.find(node => node.name === 'node-a-1');
+    if (twin === undefined) throw new Error('no node-a-1');
+    observed = {
+      ...observed,
+      nodes: [...observed.nodes, { ...twin, name: 'node-a-1-new', uid: 'uid-node-a-1-new' }],
+      groups: observed.groups.map(group => ({
+        ...group,
+        instances: group.instances.map(instance =>
+          instance.instanceId === 'i-a0' ? { ...instance, lifecycleState: 'Standby' } : instance,
+        ),
+      })),
+      brokers: observed.brokers.map(broker =>
+        broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-1-new' } : broker,
+      ),
+    };
+    return observed;
+  }
+
+  test('the detail names the brokers on the twin, and the way out deletes only a Node without pods', () => {
+    // GIVEN the twin Node hosts zone a's brokers
+    const plan = decide(twinHostingBrokers(), config, stabilizedLongAgo(config));
+    // THEN the hold names which Node hosts them, and offers deleting only a Node with none bound
+    expect(plan.reason).toBe('no-removable-node');
+    expect(plan.detail).toContain(
+      'Node node-a-1-new hosts orders-brokers-a-1000, orders-brokers-a-1001, orders-brokers-a-1002, orders-brokers-a-1003: do not delete it while they run there',
+    );
+    expect(plan.detail).toMatch(/delete the stale Node object .* once no pod is bound to it/);
+  });
+
+  test('the way out taken (the stale Node without pods deleted, the instance InService): a removal starts', () => {
+    const fixed = twinHostingBrokers();
+    const plan = decide(
+      {
+        ...fixed,
+        nodes: fixed.nodes.filter(node => node.name !== 'node-a-1'),
+        groups: fixed.groups.map(group => ({
+          ...group,
+          instances: group.instances.map(instance => ({
+            ...instance,
+            lifecycleState: 'InService',
+          })),
+        })),
+      },
+      config,
+      stabilizedLongAgo(config),
+    );
+    expect(plan.action).toMatchObject({ kind: 'scale-in', zone: 'us-east-1a' });
   });
 });
