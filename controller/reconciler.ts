@@ -36,7 +36,11 @@ import {
   type OperationEvent,
   type StepOutcome,
 } from './operation';
-import { encodeOperationRecord, type OperationRecord } from './operation-record';
+import {
+  OPERATION_ANNOTATION,
+  encodeOperationRecord,
+  type OperationRecord,
+} from './operation-record';
 import { NodeVersionChain, OwnWrites, recordIdentity, type NodeVersions } from './own-writes';
 import { gatedWrite, stepWrites } from './step-writes';
 import type { RollbackTally } from './rollback-loop';
@@ -178,6 +182,13 @@ export class Reconciler {
    * release kept cordoned: since when (epoch ms, observation time), and when last reported.
    */
   private heldCordons = new Map<string, { sinceMs: number; reportedAtMs?: number }>();
+  /**
+   * Records found live on nodes outside the cached Kafka node view (`liveRecordCheck`), which hold
+   * every new operation: the nodes (sorted, joined), since when (epoch ms, observation time), and
+   * when last reported (`reportRecordsOutsideView`).
+   */
+  private recordsOutsideView:
+    { readonly key: string; readonly sinceMs: number; reportedAtMs?: number } | undefined;
   /** Groups wanting more instances than they have: since when, at which desired capacity. */
   private launchShortfallSince = new Map<string, ShortfallSince>();
 
@@ -453,6 +464,35 @@ export class Reconciler {
     }
     this.heldCordons = next;
     this.deps.metrics.setNodesHeldCordoned(overdue);
+  }
+
+  /**
+   * The way out of new operations held by a record on a node outside the cached Kafka node view
+   * (review s32-g fault 2): no pass steps such a record (the state machine steps only records in
+   * the view), so the hold lasts until an operator acts, and a log line was all it left. Once the
+   * same nodes have held for the phase deadline (`operationPhaseTimeoutSeconds`, default 600 s; a
+   * record the cache has not shown yet clears long before), a Warning Event
+   * `OperationRecordOutsideView` names them and the fix, again every phase deadline.
+   */
+  private async reportRecordsOutsideView(
+    recorded: readonly string[],
+    fix: string,
+    nowMs: number,
+  ): Promise<void> {
+    const key = recorded.join(', ');
+    const seen =
+      this.recordsOutsideView?.key === key ? this.recordsOutsideView : { key, sinceMs: nowMs };
+    const deadlineMs = phaseDeadlines(this.deps.config).phase;
+    const entry = { ...seen };
+    this.recordsOutsideView = entry;
+    if (nowMs - entry.sinceMs < deadlineMs) return;
+    if (entry.reportedAtMs !== undefined && nowMs - entry.reportedAtMs < deadlineMs) return;
+    entry.reportedAtMs = nowMs;
+    await this.event(
+      'Warning',
+      'OperationRecordOutsideView',
+      `no new operation has started for ${Math.round((nowMs - entry.sinceMs) / 1000)}s: ${fix}`,
+    );
   }
 
   /**
@@ -740,16 +780,20 @@ export class Reconciler {
     if (this.deps.liveRecordCheck !== undefined) {
       const recorded = await this.deps.liveRecordCheck.nodesWithRecords();
       if (recorded.length > 0) {
+        const fix = recordOutsideViewFix(recorded, config);
         this.deps.logger.log(
           'warn',
           'not starting an operation: a record exists outside the view',
           {
             action: action.kind,
             nodes: recorded,
+            fix,
           },
         );
+        await this.reportRecordsOutsideView(recorded, fix, observed.nowMs);
         return { plan, step: undefined, acted };
       }
+      this.recordsOutsideView = undefined;
       // The live read took time: gate again.
       if (!this.allowed(observed, { kind: 'record', nodeName: node.name })) {
         return { plan, step: undefined, acted };
@@ -1093,6 +1137,21 @@ export function nodeOutsideViewFix(aboard: readonly string[] | undefined): strin
     return `it hosts ${aboard.join(', ')}: ${relabel}, or move those pods off it first (do not remove the instance while they run there)`;
   }
   return `${relabel}, or remove the instance by hand once no pod runs on the Node (kubectl get pods -A --field-selector spec.nodeName=<node>)`;
+}
+
+/**
+ * The way out named for new operations held by operation records on nodes outside the cached
+ * Kafka node view (`recorded`, found by the live read of every node): no pass steps those records.
+ * A Kafka node whose label changed gets it back, and the controller then steps its record to its
+ * end or its exit (which protects, uncordons, rolls back); the annotation is removed by hand only
+ * from a node that is none of this cluster's Kafka nodes.
+ */
+export function recordOutsideViewFix(
+  recorded: readonly string[],
+  config: ControllerConfig,
+): string {
+  const label = `${config.kafkaNodeLabel.key}=${config.kafkaNodeLabel.value}`;
+  return `node ${recorded.join(', ')} carries an operation record (${OPERATION_ANNOTATION}) but is not in the Kafka node view, so no pass steps that record and no new operation starts beside it. Fix: a Kafka node of this cluster whose label changed gets its label ${label} back (the controller then steps the record to its end or its exit by itself); from a node that is none of this cluster's Kafka nodes, remove the annotation ${OPERATION_ANNOTATION}`;
 }
 
 /** The fix named for a node held while the controller's data is stale or missing. */

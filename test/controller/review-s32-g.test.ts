@@ -12,12 +12,21 @@
  * by the pod garbage collector: brokers down at once, without the roll that checks in-sync
  * replicas (the class of `podsBoundTo`, review s26-b). Fix: the detail names the broker pods on
  * each Node naming the instance, and the way out deletes a Node only once no pod is bound to it.
+ *
+ * Fault 2: a record on a node outside the cached Kafka node view (its label changed) held every
+ * new operation for good: no pass steps a record outside the view, and the hold left a log line
+ * naming the node, no way out, while the decision still read `respread` or `scale-in`. Fix: the
+ * log line names the fix (the label back, which lets the controller step the record to its end
+ * or exit; the annotation removed only from a node that is none of the cluster's Kafka nodes),
+ * and a Warning Event `OperationRecordOutsideView` names it once the hold has lasted the phase
+ * deadline, again every phase deadline.
  */
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ControllerConfig } from '../../controller/config';
 import { HOLD_WAY_OUT, decide } from '../../controller/decide';
+import type { ControllerEvent } from '../../controller/ports';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
 import {
   DECISION_REASONS,
@@ -38,6 +47,8 @@ import {
   withBroker,
   withNode,
 } from './fixtures';
+import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
 
 const ACTING: ReadonlySet<DecisionReason> = new Set([
   'scale-out',
@@ -472,5 +483,43 @@ describe('fault 1: no-removable-node never advises deleting a Node with brokers 
       stabilizedLongAgo(config),
     );
     expect(plan.action).toMatchObject({ kind: 'scale-in', zone: 'us-east-1a' });
+  });
+});
+
+describe('fault 2: new operations held by a record outside the view name their way out', () => {
+  test('a Warning Event after the phase deadline names the node, the label and the annotation; removing it lets the operation start', async () => {
+    // GIVEN a re-spread is wanted, and a node outside the Kafka node view carries a record
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 80 });
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.podName === 'orders-brokers-a-1001' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    let recorded: string[] = ['node-relabelled'];
+    const events: ControllerEvent[] = [];
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: () => cluster.observe(),
+      liveRecordCheck: { nodesWithRecords: async () => recorded },
+      events: { record: async event => void events.push(event) },
+    });
+    // WHEN it holds for longer than the phase deadline
+    for (let pass = 0; pass < 25; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    // THEN nothing was written, and one Warning names the node and the way out
+    expect(cluster.writes).toEqual([]);
+    const warnings = events.filter(event => event.reason === 'OperationRecordOutsideView');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].type).toBe('Warning');
+    expect(warnings[0].message).toContain('node node-relabelled carries an operation record');
+    expect(warnings[0].message).toContain(
+      'gets its label kafka.platform/nodegroup=orders-kafka back',
+    );
+    expect(warnings[0].message).toContain(
+      'remove the annotation kafka.platform/autoscaler-operation',
+    );
+    // AND once the operator takes the way out, the operation starts
+    recorded = [];
+    await reconciler.reconcileOnce();
+    expect(cluster.writes).toEqual(['record node-a-0 cordon']);
   });
 });
