@@ -255,9 +255,17 @@ export function assembleObservation(inputs: ObservationInputs, config: Controlle
  * Such a pod is given the time this process first saw it (its UID) Ready, by its own clock: never
  * earlier than the truth, so those checks wait for a sample after that (one scrape after a
  * restart; a pod with a stamp keeps it). Pods no longer seen Ready are forgotten.
+ *
+ * A stamp later than the view it is read from (`seenAtMs`) is no truth either: the kubelet stamps
+ * the condition by its node's clock, and a node whose clock runs ahead would hold every move
+ * (`stale-data`, "partition health was last sampled before the latest broker became Ready") until
+ * this process's clock catches up, for ever with a clock years ahead, and no operator action on
+ * a data source clears it (review s32-g fault 3). The pod was Ready when the view was read, so it
+ * became Ready no later: such a pod takes its first-seen time too, which still never precedes the
+ * truth.
  */
 export class ReadySinceMemory {
-  /** Pod UID -> epoch ms this process first saw it Ready without a readiness time. */
+  /** Pod UID -> epoch ms this process first saw it Ready without a usable readiness time. */
   private firstSeenReadyMs = new Map<string, number>();
 
   /**
@@ -269,7 +277,7 @@ export class ReadySinceMemory {
   fill(observed: Observed, seenAtMs: number = observed.nowMs): Observed {
     const seen = new Map<string, number>();
     const brokers = observed.brokers.map(broker => {
-      if (!broker.ready || broker.readySinceMs !== undefined) return broker;
+      if (!broker.ready || readySinceNotAfter(broker.readySinceMs, seenAtMs)) return broker;
       const sinceMs = this.firstSeenReadyMs.get(broker.uid) ?? seenAtMs;
       seen.set(broker.uid, sinceMs);
       return { ...broker, readySinceMs: sinceMs };
@@ -277,4 +285,12 @@ export class ReadySinceMemory {
     this.firstSeenReadyMs = seen;
     return { ...observed, brokers };
   }
+}
+
+/**
+ * True when a Ready pod's readiness time (`readySinceMs`) is usable as read at `seenAtMs`: known
+ * and not later than the view (`ReadySinceMemory`).
+ */
+export function readySinceNotAfter(readySinceMs: number | undefined, seenAtMs: number): boolean {
+  return readySinceMs !== undefined && Number.isFinite(readySinceMs) && readySinceMs <= seenAtMs;
 }

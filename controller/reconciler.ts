@@ -63,6 +63,7 @@ import {
   type NodelessInstance,
   type ShortfallSince,
 } from './nodeless';
+import { readySinceNotAfter } from './observe';
 import { instancesToProtect } from './protection';
 import { hostGoingDown, leavingState, staleDataBlocker, type Blocker } from './safety';
 
@@ -1167,7 +1168,8 @@ const GATE_HOLD_FIX =
  * informer cache), or undefined: the gate asked again (`writeBlocker`) on `observed` with `live`
  * in place of its cached brokers, at `nowMs` (epoch ms, never earlier than the observation's), and
  * the pod to roll must still be the one the step chose (`effect.podUid`; gone or recreated:
- * `stale-data`). A live Ready pod without a readiness time takes the cached view's time for the
+ * `stale-data`). A live Ready pod without a readiness time, or with one later than `nowMs` (a
+ * node clock ahead: review s32-g fault 3), takes the cached view's time for the
  * same UID if that showed it Ready, else the observation's time (Ready since the view, so after
  * any sample; see `ReadySinceMemory`). Pure.
  */
@@ -1180,11 +1182,14 @@ export function liveRollBlocker(
 ): Blocker | undefined {
   const cachedSince = new Map(observed.brokers.map(broker => [broker.uid, broker] as const));
   const brokers = live.map(broker => {
-    if (!broker.ready || broker.readySinceMs !== undefined) return broker;
+    if (!broker.ready || readySinceNotAfter(broker.readySinceMs, nowMs)) return broker;
     const cached = cachedSince.get(broker.uid);
     return {
       ...broker,
-      readySinceMs: cached?.ready === true ? cached.readySinceMs : observed.nowMs,
+      readySinceMs:
+        cached?.ready === true && readySinceNotAfter(cached.readySinceMs, nowMs)
+          ? cached.readySinceMs
+          : observed.nowMs,
     };
   });
   const target = brokers.find(broker => broker.podName === effect.podName);

@@ -20,13 +20,23 @@
  * or exit; the annotation removed only from a node that is none of the cluster's Kafka nodes),
  * and a Warning Event `OperationRecordOutsideView` names it once the hold has lasted the phase
  * deadline, again every phase deadline.
+ *
+ * Fault 3: a broker pod whose Ready condition is stamped ahead of the controller's clock (the
+ * kubelet stamps it by its node's clock) held every move with `stale-data` ("partition health was
+ * last sampled before the latest broker became Ready") until the controller's clock caught up:
+ * for ever with a node clock years ahead, and the way out ("the source named answering with
+ * fresh data") named nothing that clears it. Fix: `ReadySinceMemory` gives such a pod the time
+ * this process first saw it Ready, as for a pod without a stamp (never earlier than the truth:
+ * it was Ready when the view was read), and the live roll check does the same.
  */
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ControllerConfig } from '../../controller/config';
 import { HOLD_WAY_OUT, decide } from '../../controller/decide';
+import { ReadySinceMemory } from '../../controller/observe';
 import type { ControllerEvent } from '../../controller/ports';
+import { liveRollBlocker } from '../../controller/reconciler';
 import { DEFAULT_FORECAST } from '../../controller/forecast';
 import {
   DECISION_REASONS,
@@ -521,5 +531,67 @@ describe('fault 2: new operations held by a record outside the view name their w
     recorded = [];
     await reconciler.reconcileOnce();
     expect(cluster.writes).toEqual(['record node-a-0 cordon']);
+  });
+});
+
+describe('fault 3: a Ready time stamped ahead of the clock does not hold moves for ever', () => {
+  const YEAR_MS = 365 * 86_400_000;
+  /** 2 nodes per zone at 80 MiB/s, broker b-2000's Ready condition stamped a year ahead. */
+  function stampedAhead(): Observed {
+    return withBroker(
+      healthyCluster(config, { nodesPerZone: 2, demandMiBps: 80 }),
+      'orders-brokers-b-2000',
+      broker => ({ ...broker, readySinceMs: NOW_MS + YEAR_MS }),
+    );
+  }
+
+  test('the view read twice, a scrape apart: the move goes', () => {
+    const memory = new ReadySinceMemory();
+    const crowded = {
+      ...stampedAhead(),
+      brokers: stampedAhead().brokers.map(broker =>
+        broker.zone === 'us-east-1a' ? { ...broker, nodeName: 'node-a-0' } : broker,
+      ),
+    };
+    // GIVEN the first view: the pod counts as Ready since it was first seen, after the samples
+    const first = decide(memory.fill(crowded), config, INITIAL_MEMORY);
+    expect(first.reason).toBe('stale-data');
+    // WHEN the next scrape comes after it
+    const later = freshAt(crowded, crowded.nowMs + 30_000);
+    const plan = decide(memory.fill(later), config, first.memory);
+    // THEN the re-spread goes
+    expect(plan.action).toMatchObject({ kind: 'respread', zone: 'us-east-1a' });
+  });
+
+  test('the live roll check: a live pod stamped ahead takes the cached time', () => {
+    const memory = new ReadySinceMemory();
+    memory.fill(stampedAhead());
+    const observed = memory.fill(freshAt(stampedAhead(), NOW_MS + 30_000));
+    const broker = observed.brokers.find(each => each.podName === 'orders-brokers-a-1001');
+    if (broker === undefined) throw new Error('no broker');
+    const live = stampedAhead().brokers;
+    const blocker = liveRollBlocker(
+      { kind: 'request-roll', podName: broker.podName, podUid: broker.uid },
+      observed,
+      live,
+      config,
+      observed.nowMs,
+    );
+    expect(blocker).toBeUndefined();
+  });
+
+  test('property: a filled stamp is never later than the view, nor earlier than a real one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -YEAR_MS, max: YEAR_MS }), offsetMs => {
+        const observed = withBroker(healthyCluster(config), 'orders-brokers-a-1000', broker => ({
+          ...broker,
+          readySinceMs: NOW_MS + offsetMs,
+        }));
+        const filled = new ReadySinceMemory().fill(observed);
+        const since = filled.brokers[0].readySinceMs ?? Number.NaN;
+        expect(since).toBeLessThanOrEqual(NOW_MS);
+        expect(since).toBe(offsetMs <= 0 ? NOW_MS + offsetMs : NOW_MS);
+      }),
+    );
   });
 });
