@@ -76,7 +76,12 @@ export function staleDataBlocker(
   }
   for (const zone of config.zones) {
     if (!observed.groups.some(group => group.zone === zone.zone)) {
-      return { reason: 'stale-data', detail: `no Auto Scaling group found for zone ${zone.zone}` };
+      // A missing group does not come back with time: name what the operator fixes (review
+      // s32-g fault 4; the stale-data way out alone named a data source answering again).
+      return {
+        reason: 'stale-data',
+        detail: `no Auto Scaling group found for zone ${zone.zone}: none carries the tag eks:nodegroup-name=${zone.nodegroupName}${config.eksClusterName === undefined ? '' : ` and eks:cluster-name=${config.eksClusterName}`} (the nodegroup deleted, renamed or not created yet); create the nodegroup, or name the zone's nodegroup in the configuration`,
+      };
     }
   }
   return undefined;

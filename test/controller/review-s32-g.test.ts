@@ -28,6 +28,11 @@
  * fresh data") named nothing that clears it. Fix: `ReadySinceMemory` gives such a pod the time
  * this process first saw it Ready, as for a pod without a stamp (never earlier than the truth:
  * it was Ready when the view was read), and the live roll check does the same.
+ *
+ * Fault 4: `stale-data` "no Auto Scaling group found for zone ..." (a nodegroup deleted, renamed,
+ * or named wrong in the configuration) holds everything, scale-out included, and never clears by
+ * itself; its way out said only "the source named answering with fresh, complete data again".
+ * Fix: the detail names the tag looked for and what the operator fixes.
  */
 import fc from 'fast-check';
 import * as fs from 'node:fs';
@@ -593,5 +598,27 @@ describe('fault 3: a Ready time stamped ahead of the clock does not hold moves f
         expect(since).toBe(offsetMs <= 0 ? NOW_MS + offsetMs : NOW_MS);
       }),
     );
+  });
+});
+
+describe('fault 4: a zone whose group is not found names the nodegroup to fix', () => {
+  test('held with the tag looked for; the nodegroup back, the controller proceeds', () => {
+    // GIVEN zone b's group is not in the Auto Scaling view
+    const { observed, memory } = removalWanted();
+    const missing = {
+      ...observed,
+      groups: observed.groups.filter(group => group.zone !== 'us-east-1b'),
+    };
+    const held = decide(missing, config, memory);
+    // THEN the hold names the tag and the fix
+    expect(held.reason).toBe('stale-data');
+    expect(held.detail).toContain(
+      'no Auto Scaling group found for zone us-east-1b: none carries the tag eks:nodegroup-name=orders-kafka-b',
+    );
+    expect(held.detail).toMatch(
+      /create the nodegroup, or name the zone's nodegroup in the configuration/,
+    );
+    // AND with the group back the removal goes
+    expect(decide(observed, config, held.memory).reason).toBe('scale-in');
   });
 });
