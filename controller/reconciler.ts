@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
-import { decide, removalContext } from './decide';
+import { decide, removalContext, withWayOut } from './decide';
 import { NotLeaderError } from './fence';
 import { podsBoundTo, writeBlocker, type GatedWrite } from './gate';
 import type { Logger } from './log';
@@ -842,7 +842,11 @@ export class Reconciler {
     };
   }
 
-  /** The write gate, logged when it refuses. */
+  /**
+   * The write gate, logged when it refuses: the reason and the detail, ending with the reason's
+   * way out (`withWayOut`; a refusal is a hold too, and the held-cordon and other reports send
+   * the operator to this line: review s32-g).
+   */
   private allowed(observed: Observed, write: GatedWrite): boolean {
     // Aged at the moment of the write (never younger than at the observation).
     const nowMs = Math.max(observed.nowMs, this.deps.now?.() ?? observed.nowMs);
@@ -851,7 +855,7 @@ export class Reconciler {
     this.deps.logger.log('info', 'write held by the gate', {
       write: write.kind,
       reason: blocked.reason,
-      detail: blocked.detail,
+      detail: withWayOut(blocked.reason, blocked.detail),
     });
     return false;
   }

@@ -33,6 +33,10 @@
  * or named wrong in the configuration) holds everything, scale-out included, and never clears by
  * itself; its way out said only "the source named answering with fresh, complete data again".
  * Fix: the detail names the tag looked for and what the operator fixes.
+ *
+ * Fault 5: a write the gate refused logged its reason and detail with no way out ('write held by
+ * the gate'), and the `NodeHeldCordoned` fix for a release the gate keeps holding sends the
+ * operator to that line. Fix: the line's detail ends with the reason's way out (`withWayOut`).
  */
 import fc from 'fast-check';
 import * as fs from 'node:fs';
@@ -620,5 +624,29 @@ describe('fault 4: a zone whose group is not found names the nodegroup to fix', 
     );
     // AND with the group back the removal goes
     expect(decide(observed, config, held.memory).reason).toBe('scale-in');
+  });
+});
+
+describe('fault 5: a write the gate refuses logs its way out', () => {
+  test('a scale-out whose data is stale by the time it goes out: the line names the way out', async () => {
+    // GIVEN a scale-out is wanted, and the write goes out ten minutes after the observation
+    const cluster = new FakeCluster(config, { nodesPerZone: 1, demandMiBps: 80 });
+    const lines: Array<{ message: string; fields?: Readonly<Record<string, unknown>> }> = [];
+    const reconciler = reconcilerOn(cluster, config, {
+      observe: () => cluster.observe(),
+      now: () => cluster.nowMs + 600_000,
+      logger: { log: (_level, message, fields) => void lines.push({ message, fields }) },
+    });
+    // WHEN a pass runs
+    await reconciler.reconcileOnce();
+    // THEN nothing was written, and the gate's refusal names the way out of its reason
+    expect(cluster.writes).toEqual([]);
+    const held = lines.filter(line => line.message === 'write held by the gate');
+    expect(held.map(line => line.fields?.reason)).toContain('stale-data');
+    for (const line of held) {
+      const reason = line.fields?.reason as HoldReason;
+      if (ACTING.has(reason)) continue;
+      expect(line.fields?.detail).toContain(HOLD_WAY_OUT[reason]);
+    }
   });
 });
