@@ -408,6 +408,16 @@ describe('every hold reason has a way out that clears it', () => {
     expect([plan.reason, plan.detail]).toEqual([entry.proceeds, expect.any(String)]);
   });
 
+  test.each(HOLDS)(
+    '%s: a process restarted after the way out (memory lost) proceeds within the scale-in window',
+    reason => {
+      const entry = CASES[reason];
+      const after = entry.wayOut(entry.held());
+      const passes = config.scaleInStabilizationSeconds / config.intervalSeconds + 2;
+      expect(passesFrom({ ...after, memory: INITIAL_MEMORY }, passes).reason).toBe(entry.proceeds);
+    },
+  );
+
   test('property: the way out clears the hold after any number of held passes', () => {
     fc.assert(
       fc.property(fc.constantFrom(...HOLDS), fc.integer({ min: 0, max: 40 }), (reason, held) => {
