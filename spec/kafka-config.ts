@@ -25,6 +25,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { showValue, type SpecIssue } from './errors';
+import { brokerFormatIssues } from './kafka-broker-formats';
 import { KAFKA_4_BROKER_KEY_NAMES } from './kafka-broker-key-names';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { brokerOrderingIssues } from './kafka-broker-orderings';
@@ -1042,6 +1043,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
     ...tlsConfigIssues(mapPath, config),
     ...listenerKeyIssues(spec, key => forbiddenBrokerKey(key) === undefined),
     ...brokerConnectionLimitIssues(spec),
+    ...brokerFormatIssues(spec),
     ...valueIssues(mapPath, config, key =>
       forbiddenBrokerKey(key) !== undefined ||
       topicKeyInBrokerConfig(key) !== undefined ||

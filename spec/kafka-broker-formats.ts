@@ -1,0 +1,161 @@
+/**
+ * Broker keys of `kafka.config` whose value Kafka parses further than its type and range (the
+ * `kafka-broker-keys.ts` table) when a node starts, and which stop the node, or every connection
+ * it opens, when the value does not parse. One table, `BROKER_VALUE_FORMATS`, holds each key with
+ * its check; `brokerFormatIssues` applies it. Facts relied on (re-stated, not copied):
+ *
+ * - Enumerated values: Kafka checks a string key against a fixed set of names where its `ConfigDef`
+ *   validator is a `ValidString` or `CaseInsensitiveValidString`, and a name outside the set is a
+ *   ConfigException at start. `group.consumer.migration.policy` takes the names of Kafka's
+ *   `ConsumerGroupMigrationPolicy` in any case (`disabled`, `upgrade`, `downgrade`,
+ *   `bidirectional`; apache/kafka `GroupCoordinatorConfig`, the 4.x broker configuration table;
+ *   KAFKA-16294 introduced the key). The other enumerated broker keys outside Strimzi's forbidden
+ *   prefixes (`log.cleanup.policy`, `log.message.timestamp.type`, `compression.type`,
+ *   `group.coordinator.rebalance.protocols`) are checked in `kafka-config.ts` already.
+ * - `early.start.listeners`: every name in it must be a listener of the node itself, else Kafka
+ *   stops at start ("early.start.listeners contains listener ..., but this is not contained in
+ *   listeners or controller.listener.names", apache/kafka `KafkaConfigTest`
+ *   `testEarlyStartListenersMustBeListeners`). Strimzi writes `spec.kafka.config` into every node's
+ *   configuration, brokers and KRaft controllers alike (strimzi/strimzi-kafka-operator#13012), and
+ *   gives controller-only nodes the control plane listener only (#9374), while brokers do not
+ *   listen on it: no listener name is on both, so any name stops one of the two roles. Kafka's
+ *   default (the controller listeners start early) is what Strimzi needs.
+ * - `max.connections.per.ip.overrides`: a comma-separated list of `<host or IP>:<count>`. Kafka splits
+ *   each entry at its last `:` (`org.apache.kafka.server.util.Csv.parseCsvMap`; an entry without one
+ *   throws), reads the count as an `int`, and then refuses a host with any character other than
+ *   letters, digits, `-`, `%`, `.`, `_` and `:` (`Utils.validHostPattern`; "contains invalid
+ *   addresses" in `KafkaConfig.validateValues`, the check apache/kafka#4819 extended): a CIDR range
+ *   such as `10.0.0.0/8` is not an address there. Each of these stops the broker at start.
+ * - Socket buffer sizes (`socket.send.buffer.bytes`, `socket.receive.buffer.bytes`,
+ *   `replica.socket.receive.buffer.bytes`): -1 leaves the size to the operating system; any other
+ *   value is handed to Java's socket, which refuses 0 and negative sizes with an
+ *   IllegalArgumentException (the `ServerSocket`/`Socket` `setReceiveBufferSize` and
+ *   `setSendBufferSize` contracts; apache/kafka#1469, KAFKA-724, where -2 "would throw an
+ *   exception instead of using the OS default"). Kafka's table gives these keys no lower bound, so
+ *   nothing refuses such a value before it is used.
+ */
+import { showValue, type SpecIssue } from './errors';
+import { clusterListeners } from './kafka-listeners';
+import type { PlatformSpec } from './schema';
+
+type ConfigValue = string | number | boolean;
+
+/** Why a value breaks the node (with the fix), or undefined when Kafka takes it. */
+type FormatCheck = (value: string, spec: PlatformSpec) => string | undefined;
+
+/** The names a key with a `CaseInsensitiveValidString` validator accepts, as Kafka lists them. */
+export const ENUMERATED_BROKER_VALUES: Readonly<Record<string, readonly string[]>> = {
+  'group.consumer.migration.policy': ['disabled', 'upgrade', 'downgrade', 'bidirectional'],
+};
+
+/** What a bad size of each socket buffer key breaks. */
+export const SOCKET_BUFFER_KEYS: Readonly<Record<string, string>> = {
+  'socket.receive.buffer.bytes':
+    'the broker cannot open its listeners and stops at start (the server socket takes this size)',
+  'socket.send.buffer.bytes':
+    'every connection the broker accepts fails as it opens and no client, broker or operator can reach it',
+  'replica.socket.receive.buffer.bytes':
+    'every replica fetcher connection fails as it opens: followers never copy their leaders and every partition stays under-replicated',
+};
+
+/** Kafka's valid host characters for a per-address override (`Utils.validHostPattern`). */
+const VALID_HOST = /^[0-9a-zA-Z\-%._:]*$/;
+
+/** Java's `int` range, which `Integer.parseInt` accepts. */
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/** A whole number `Integer.parseInt` reads, or undefined. */
+function javaInt(text: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value >= INT_MIN && value <= INT_MAX ? value : undefined;
+}
+
+function enumeratedValue(key: string, allowed: readonly string[]): FormatCheck {
+  return value =>
+    allowed.includes(value.toLowerCase())
+      ? undefined
+      : `is not one of ${allowed.join(', ')} (any case), so Kafka refuses it at broker start (ConfigException) and no broker starts; use one of them, or remove ${key} for Kafka's default`;
+}
+
+function socketBufferSize(key: string, breaks: string): FormatCheck {
+  return value => {
+    const size = javaInt(value);
+    // A value that is no int at all is reported by the type check of kafka-config.ts.
+    if (size === undefined || size === -1 || size > 0) return undefined;
+    return `is not a socket buffer size Java accepts (0 and negative sizes throw IllegalArgumentException; only -1 means the operating system's default, apache/kafka#1469), so ${breaks}; use -1, or a positive size in bytes, or remove ${key}`;
+  };
+}
+
+/** Problems of a per-address override list, one message for all its bad entries. */
+const perAddressOverrides: FormatCheck = value => {
+  if (value.trim() === '') return undefined;
+  // Java's String.split drops trailing empty entries, and so does Kafka.
+  const entries = value.trim().split(/\s*,\s*/);
+  while (entries.length > 0 && entries[entries.length - 1] === '') entries.pop();
+  const problems: string[] = [];
+  for (const entry of entries) {
+    const split = entry.lastIndexOf(':');
+    if (split < 0) {
+      problems.push(`"${entry}" has no ":<count>"`);
+      continue;
+    }
+    const host = entry.slice(0, split).trim();
+    const count = entry.slice(split + 1).trim();
+    if (javaInt(count) === undefined)
+      problems.push(`"${entry}" has the count "${count}", not a whole number`);
+    if (!VALID_HOST.test(host)) {
+      problems.push(
+        `"${entry}" names "${host}", no host name or IP address to Kafka${host.includes('/') ? ' (ranges such as 10.0.0.0/8 are not taken; list single addresses)' : ''}`,
+      );
+    }
+  }
+  if (problems.length === 0) return undefined;
+  return `has entries Kafka cannot read (${problems.join('; ')}); Kafka reads this key as <host or IP>:<count> entries separated by commas and refuses to start on any other entry; write entries such as "10.1.2.3:200,clients.example.com:50"`;
+};
+
+/** Names in `early.start.listeners`; any stops the brokers or the controllers (module comment). */
+const earlyStartListeners: FormatCheck = (value, spec) => {
+  const names = value
+    .split(',')
+    .map(name => name.trim())
+    .filter(name => name !== '');
+  if (names.length === 0) return undefined;
+  const listeners = clusterListeners(spec).map(listener => listener.id.toUpperCase());
+  const brokers = listeners.filter(id => id !== 'CONTROLPLANE-9090').join(', ');
+  return `names ${names.join(', ')}, but Strimzi writes kafka.config into every node and Kafka stops a node whose own listeners lack a name listed here: the brokers listen on ${brokers} and the KRaft controllers only on CONTROLPLANE-9090 (strimzi/strimzi-kafka-operator#9374), so no name suits both and the brokers or the controllers would not start; remove early.start.listeners (Kafka then starts the controller listener early by itself)`;
+};
+
+/** Every key with a format check, and its check. */
+export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
+  ...Object.fromEntries(
+    Object.entries(ENUMERATED_BROKER_VALUES).map(([key, allowed]) => [
+      key,
+      enumeratedValue(key, allowed),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(SOCKET_BUFFER_KEYS).map(([key, breaks]) => [key, socketBufferSize(key, breaks)]),
+  ),
+  'max.connections.per.ip.overrides': perAddressOverrides,
+  'early.start.listeners': earlyStartListeners,
+};
+
+/** Problems of the `kafka.config` values in `BROKER_VALUE_FORMATS`. */
+export function brokerFormatIssues(spec: PlatformSpec): SpecIssue[] {
+  const config: Readonly<Record<string, ConfigValue>> = spec.kafka.config;
+  const issues: SpecIssue[] = [];
+  for (const [key, check] of Object.entries(BROKER_VALUE_FORMATS)) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const problem = check(String(value).trim(), spec);
+    if (problem !== undefined) {
+      issues.push({
+        path: `kafka.config[${JSON.stringify(key)}]`,
+        message: `${showValue(value)} ${problem}`,
+      });
+    }
+  }
+  return issues;
+}

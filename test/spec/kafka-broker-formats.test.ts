@@ -1,0 +1,165 @@
+/**
+ * Round 13: `kafka.config` values Kafka parses further than their type and range at node start
+ * (spec/kafka-broker-formats.ts). Each class has a `throws when` test with the message and a
+ * fast-check property over its generator; the CLI refusal is in strimzi-reports-cli.test.ts.
+ */
+import fc from 'fast-check';
+import { ENUMERATED_BROKER_VALUES, SOCKET_BUFFER_KEYS } from '../../spec/kafka-broker-formats';
+import type { PlatformSpecInput } from '../../spec';
+import { kafkaConfigProblems, specInput, specProblems } from '../util/specs';
+
+/** The problems of one key of kafka.config on a 3-zone, 1-broker-a-zone spec. */
+function problemsOf(key: string, value: string | number | boolean): string[] {
+  return kafkaConfigProblems({ [key]: value }).filter(problem =>
+    problem.startsWith(`kafka.config[${JSON.stringify(key)}]`),
+  );
+}
+
+describe('class: an enumerated broker key outside its names (CaseInsensitiveValidString)', () => {
+  // apache/kafka GroupCoordinatorConfig: group.consumer.migration.policy is checked against the
+  // ConsumerGroupMigrationPolicy names; KAFKA-16294 described the policy as "both"/"none", names
+  // the released key does not take, and any other name stops the broker with a ConfigException.
+  it('throws when group.consumer.migration.policy is "both" (KAFKA-16294 wording, not a Kafka name)', () => {
+    expect(problemsOf('group.consumer.migration.policy', 'both')).toEqual([
+      'kafka.config["group.consumer.migration.policy"]: "both" is not one of disabled, upgrade, downgrade, bidirectional (any case), so Kafka refuses it at broker start (ConfigException) and no broker starts; use one of them, or remove group.consumer.migration.policy for Kafka\'s default',
+    ]);
+  });
+
+  it('property: every name in any case passes, every other word is refused', () => {
+    for (const [key, allowed] of Object.entries(ENUMERATED_BROKER_VALUES)) {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...allowed),
+          fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+          (name, upper) => {
+            const cased = [...name]
+              .map((letter, index) => (upper[index % 16] ? letter.toUpperCase() : letter))
+              .join('');
+            expect(problemsOf(key, cased)).toEqual([]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+      fc.assert(
+        fc.property(
+          fc.stringMatching(/^[a-z]{1,14}$/).filter(word => !allowed.includes(word)),
+          word => {
+            expect(problemsOf(key, word)).toHaveLength(1);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    }
+  });
+});
+
+describe('class: early.start.listeners naming any listener', () => {
+  // apache/kafka KafkaConfigTest testEarlyStartListenersMustBeListeners: a name that is not a
+  // listener of the node stops it. Strimzi applies kafka.config to every node
+  // (strimzi-kafka-operator#13012) and controller-only nodes listen on the control plane only
+  // (#9374), so each listener name stops the brokers or the controllers.
+  it('throws when early.start.listeners is TLS-9093 (the controllers have no such listener)', () => {
+    expect(problemsOf('early.start.listeners', 'TLS-9093')).toEqual([
+      'kafka.config["early.start.listeners"]: "TLS-9093" names TLS-9093, but Strimzi writes kafka.config into every node and Kafka stops a node whose own listeners lack a name listed here: the brokers listen on TLS-9093, EXTERNAL-9094, REPLICATION-9091 and the KRaft controllers only on CONTROLPLANE-9090 (strimzi/strimzi-kafka-operator#9374), so no name suits both and the brokers or the controllers would not start; remove early.start.listeners (Kafka then starts the controller listener early by itself)',
+    ]);
+  });
+
+  it('property: any non-empty list of the listener names is refused, an empty one passes', () => {
+    const names = ['TLS-9093', 'EXTERNAL-9094', 'REPLICATION-9091', 'CONTROLPLANE-9090'];
+    fc.assert(
+      fc.property(fc.subarray(names, { minLength: 1 }), chosen => {
+        expect(problemsOf('early.start.listeners', chosen.join(','))).toHaveLength(1);
+      }),
+      { numRuns: 20 },
+    );
+    expect(problemsOf('early.start.listeners', '')).toEqual([]);
+    expect(problemsOf('early.start.listeners', ' , ')).toEqual([]);
+  });
+
+  it('names only the listeners the cluster has (no EXTERNAL-9094 without kafka.external)', () => {
+    const base = specInput(3, 1);
+    const input: PlatformSpecInput = {
+      ...base,
+      kafka: {
+        ...base.kafka,
+        external: { enabled: false },
+        config: { 'early.start.listeners': 'CONTROLPLANE-9090' },
+      },
+    };
+    const [problem] = specProblems(input).filter(p => p.includes('early.start.listeners'));
+    expect(problem).toContain('the brokers listen on TLS-9093, REPLICATION-9091 and');
+  });
+});
+
+describe('class: max.connections.per.ip.overrides entries Kafka cannot read', () => {
+  // apache/kafka Csv.parseCsvMap splits each entry at its last ':' (none throws), the count is read
+  // with Integer.parseInt, and KafkaConfig.validateValues refuses a host outside
+  // Utils.validHostPattern ("contains invalid addresses"): each stops the broker at start.
+  it('throws when an override is a CIDR range (10.0.0.0/8:100)', () => {
+    expect(problemsOf('max.connections.per.ip.overrides', '10.0.0.0/8:100')).toEqual([
+      'kafka.config["max.connections.per.ip.overrides"]: "10.0.0.0/8:100" has entries Kafka cannot read ("10.0.0.0/8:100" names "10.0.0.0/8", no host name or IP address to Kafka (ranges such as 10.0.0.0/8 are not taken; list single addresses)); Kafka reads this key as <host or IP>:<count> entries separated by commas and refuses to start on any other entry; write entries such as "10.1.2.3:200,clients.example.com:50"',
+    ]);
+  });
+
+  it('throws when an entry has no count or a count that is no whole number', () => {
+    const [problem] = problemsOf('max.connections.per.ip.overrides', 'host1, 10.1.2.3:abc');
+    expect(problem).toContain('"host1" has no ":<count>"');
+    expect(problem).toContain('"10.1.2.3:abc" has the count "abc", not a whole number');
+  });
+
+  it('property: host:count lists pass (IPv6 included), and one bad entry among them is refused', () => {
+    const host = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6().filter(address => !address.includes('.')),
+      fc.domain(),
+    );
+    const entry = fc
+      .tuple(host, fc.integer({ min: 0, max: 100000 }))
+      .map(([address, count]) => `${address}:${count}`);
+    const bad = fc.oneof(
+      fc.ipV4().map(address => `${address}/24:10`),
+      fc.domain(),
+      fc.ipV4().map(address => `${address}:many`),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(entry, { minLength: 1, maxLength: 5 }),
+        bad,
+        fc.nat(),
+        (good, broken, at) => {
+          expect(problemsOf('max.connections.per.ip.overrides', good.join(','))).toEqual([]);
+          const withBad = [...good];
+          withBad.splice(at % (good.length + 1), 0, broken);
+          expect(problemsOf('max.connections.per.ip.overrides', withBad.join(','))).toHaveLength(1);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('class: socket buffer sizes Java refuses (0, or negative other than -1)', () => {
+  // apache/kafka#1469 (KAFKA-724): only -1 means the OS default; "-2 would throw an exception".
+  it('throws when socket.receive.buffer.bytes is 0 (the broker cannot open its listeners)', () => {
+    expect(problemsOf('socket.receive.buffer.bytes', 0)).toEqual([
+      'kafka.config["socket.receive.buffer.bytes"]: 0 is not a socket buffer size Java accepts (0 and negative sizes throw IllegalArgumentException; only -1 means the operating system\'s default, apache/kafka#1469), so the broker cannot open its listeners and stops at start (the server socket takes this size); use -1, or a positive size in bytes, or remove socket.receive.buffer.bytes',
+    ]);
+  });
+
+  it('property: -1 and positive sizes pass, 0 and other negative ints are refused, for every key', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(SOCKET_BUFFER_KEYS)),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: -(2 ** 31), max: 0 }).filter(size => size !== -1),
+        (key, good, bad) => {
+          expect(problemsOf(key, good)).toEqual([]);
+          expect(problemsOf(key, -1)).toEqual([]);
+          expect(problemsOf(key, bad)).toHaveLength(1);
+          expect(problemsOf(key, String(bad))).toHaveLength(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
