@@ -26,6 +26,18 @@
  *   letters, digits, `-`, `%`, `.`, `_` and `:` (`Utils.validHostPattern`; "contains invalid
  *   addresses" in `KafkaConfig.validateValues`, the check apache/kafka#4819 extended): a CIDR range
  *   such as `10.0.0.0/8` is not an address there. Each of these stops the broker at start.
+ * - `offsets.topic.compression.codec`: a compression type id, 0 to 4 (none, gzip, snappy, lz4,
+ *   zstd). The group coordinator's configuration maps it with `CompressionType.forId` when the
+ *   broker starts (apache/kafka `GroupCoordinatorConfig`), which throws "Unknown compression type
+ *   id" for any other number; Kafka's table gives the key no range, so nothing refuses it first.
+ * - Internal topic segment sizes (`offsets.topic.segment.bytes`,
+ *   `transaction.state.log.segment.bytes`, `share.coordinator.state.topic.segment.bytes`): the
+ *   coordinators create their topics with this value as the topic's `segment.bytes`
+ *   (`groupMetadataTopicConfigs` in the group coordinator, and likewise for the transaction and
+ *   share coordinators), and since Kafka 4.0 a topic's `segment.bytes` must be at least 1 MiB
+ *   (KAFKA-16368, apache/kafka#18140) while these broker keys kept a lower bound of 1. A smaller
+ *   value passes the broker's own check and then every creation of the topic is refused: no
+ *   consumer group, transaction or share group ever gets a coordinator.
  * - Socket buffer sizes (`socket.send.buffer.bytes`, `socket.receive.buffer.bytes`,
  *   `replica.socket.receive.buffer.bytes`): -1 leaves the size to the operating system; any other
  *   value is handed to Java's socket, which refuses 0 and negative sizes with an
@@ -58,6 +70,19 @@ export const SOCKET_BUFFER_KEYS: Readonly<Record<string, string>> = {
     'every replica fetcher connection fails as it opens: followers never copy their leaders and every partition stays under-replicated',
 };
 
+/** Compression type ids `CompressionType.forId` knows, in id order. */
+export const COMPRESSION_CODEC_IDS: readonly string[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+/** The smallest topic `segment.bytes` Kafka 4 accepts (KAFKA-16368). */
+export const MIN_TOPIC_SEGMENT_BYTES = 1_048_576;
+
+/** Broker keys a coordinator copies into its internal topic's `segment.bytes`, and that topic. */
+export const INTERNAL_TOPIC_SEGMENT_KEYS: Readonly<Record<string, string>> = {
+  'offsets.topic.segment.bytes': '__consumer_offsets (consumer groups and their offsets)',
+  'transaction.state.log.segment.bytes': '__transaction_state (transactions)',
+  'share.coordinator.state.topic.segment.bytes': '__share_group_state (share groups)',
+};
+
 /** Kafka's valid host characters for a per-address override (`Utils.validHostPattern`). */
 const VALID_HOST = /^[0-9a-zA-Z\-%._:]*$/;
 
@@ -85,6 +110,20 @@ function socketBufferSize(key: string, breaks: string): FormatCheck {
     // A value that is no int at all is reported by the type check of kafka-config.ts.
     if (size === undefined || size === -1 || size > 0) return undefined;
     return `is not a socket buffer size Java accepts (0 and negative sizes throw IllegalArgumentException; only -1 means the operating system's default, apache/kafka#1469), so ${breaks}; use -1, or a positive size in bytes, or remove ${key}`;
+  };
+}
+
+const compressionCodecId: FormatCheck = value => {
+  const id = javaInt(value);
+  if (id === undefined || (id >= 0 && id < COMPRESSION_CODEC_IDS.length)) return undefined;
+  return `is no compression type id, so the group coordinator's configuration throws "Unknown compression type id" and no broker starts; use ${COMPRESSION_CODEC_IDS.map((name, index) => `${index} (${name})`).join(', ')}, or remove offsets.topic.compression.codec`;
+};
+
+function internalTopicSegmentBytes(key: string, topic: string): FormatCheck {
+  return value => {
+    const size = javaInt(value);
+    if (size === undefined || size < 1 || size >= MIN_TOPIC_SEGMENT_BYTES) return undefined;
+    return `becomes the segment.bytes of ${topic} when Kafka creates it, and Kafka 4 refuses a topic segment below ${MIN_TOPIC_SEGMENT_BYTES} bytes (KAFKA-16368), so the topic is never created and nothing that needs it works; use at least ${MIN_TOPIC_SEGMENT_BYTES}, or remove ${key}`;
   };
 }
 
@@ -138,6 +177,13 @@ export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
   ...Object.fromEntries(
     Object.entries(SOCKET_BUFFER_KEYS).map(([key, breaks]) => [key, socketBufferSize(key, breaks)]),
   ),
+  ...Object.fromEntries(
+    Object.entries(INTERNAL_TOPIC_SEGMENT_KEYS).map(([key, topic]) => [
+      key,
+      internalTopicSegmentBytes(key, topic),
+    ]),
+  ),
+  'offsets.topic.compression.codec': compressionCodecId,
   'max.connections.per.ip.overrides': perAddressOverrides,
   'early.start.listeners': earlyStartListeners,
 };

@@ -4,7 +4,13 @@
  * fast-check property over its generator; the CLI refusal is in strimzi-reports-cli.test.ts.
  */
 import fc from 'fast-check';
-import { ENUMERATED_BROKER_VALUES, SOCKET_BUFFER_KEYS } from '../../spec/kafka-broker-formats';
+import {
+  COMPRESSION_CODEC_IDS,
+  ENUMERATED_BROKER_VALUES,
+  INTERNAL_TOPIC_SEGMENT_KEYS,
+  MIN_TOPIC_SEGMENT_BYTES,
+  SOCKET_BUFFER_KEYS,
+} from '../../spec/kafka-broker-formats';
 import type { PlatformSpecInput } from '../../spec';
 import { kafkaConfigProblems, specInput, specProblems } from '../util/specs';
 
@@ -157,6 +163,58 @@ describe('class: socket buffer sizes Java refuses (0, or negative other than -1)
           expect(problemsOf(key, -1)).toEqual([]);
           expect(problemsOf(key, bad)).toHaveLength(1);
           expect(problemsOf(key, String(bad))).toHaveLength(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('class: offsets.topic.compression.codec outside the compression type ids', () => {
+  // apache/kafka GroupCoordinatorConfig maps the id with CompressionType.forId at broker start,
+  // which throws "Unknown compression type id" for anything but 0-4.
+  it('throws when offsets.topic.compression.codec is 9', () => {
+    expect(problemsOf('offsets.topic.compression.codec', 9)).toEqual([
+      'kafka.config["offsets.topic.compression.codec"]: 9 is no compression type id, so the group coordinator\'s configuration throws "Unknown compression type id" and no broker starts; use 0 (none), 1 (gzip), 2 (snappy), 3 (lz4), 4 (zstd), or remove offsets.topic.compression.codec',
+    ]);
+  });
+
+  it('property: ids 0-4 pass, every other int is refused', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: COMPRESSION_CODEC_IDS.length - 1 }),
+        fc
+          .integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
+          .filter(id => id < 0 || id >= COMPRESSION_CODEC_IDS.length),
+        (good, bad) => {
+          expect(problemsOf('offsets.topic.compression.codec', good)).toEqual([]);
+          expect(problemsOf('offsets.topic.compression.codec', bad)).toHaveLength(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('class: an internal topic segment size below the 1 MiB Kafka 4 takes for a topic', () => {
+  // KAFKA-16368 (apache/kafka#18140) raised the topic segment.bytes minimum to 1 MiB; the
+  // coordinators still create their topics with these broker keys as segment.bytes (lower bound 1),
+  // so a smaller value makes every creation of the topic fail.
+  it('throws when offsets.topic.segment.bytes is 524288 (__consumer_offsets is never created)', () => {
+    expect(problemsOf('offsets.topic.segment.bytes', 524288)).toEqual([
+      'kafka.config["offsets.topic.segment.bytes"]: 524288 becomes the segment.bytes of __consumer_offsets (consumer groups and their offsets) when Kafka creates it, and Kafka 4 refuses a topic segment below 1048576 bytes (KAFKA-16368), so the topic is never created and nothing that needs it works; use at least 1048576, or remove offsets.topic.segment.bytes',
+    ]);
+  });
+
+  it('property: every key refuses 1..1 MiB-1 and takes 1 MiB and above', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(INTERNAL_TOPIC_SEGMENT_KEYS)),
+        fc.integer({ min: 1, max: MIN_TOPIC_SEGMENT_BYTES - 1 }),
+        fc.integer({ min: MIN_TOPIC_SEGMENT_BYTES, max: 2 ** 31 - 1 }),
+        (key, small, large) => {
+          expect(problemsOf(key, small)).toHaveLength(1);
+          expect(problemsOf(key, large)).toEqual([]);
         },
       ),
       { numRuns: 40 },
