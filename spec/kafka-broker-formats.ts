@@ -26,10 +26,12 @@
  *   letters, digits, `-`, `%`, `.`, `_` and `:` (`Utils.validHostPattern`; "contains invalid
  *   addresses" in `KafkaConfig.validateValues`, the check apache/kafka#4819 extended): a CIDR range
  *   such as `10.0.0.0/8` is not an address there. Each of these stops the broker at start.
- * - `offsets.topic.compression.codec`: a compression type id, 0 to 4 (none, gzip, snappy, lz4,
- *   zstd). The group coordinator's configuration maps it with `CompressionType.forId` when the
- *   broker starts (apache/kafka `GroupCoordinatorConfig`), which throws "Unknown compression type
- *   id" for any other number; Kafka's table gives the key no range, so nothing refuses it first.
+ * - `offsets.topic.compression.codec` and `share.coordinator.state.topic.compression.codec`: a
+ *   compression type id, 0 to 4 (none, gzip, snappy, lz4, zstd). The coordinator configurations
+ *   map them with `CompressionType.forId` when the broker builds its configuration at start
+ *   (apache/kafka `GroupCoordinatorConfig`, `ShareCoordinatorConfig`), which throws "Unknown
+ *   compression type id" for any other number; Kafka's table gives the keys no range, so nothing
+ *   refuses such a number first.
  * - Internal topic segment sizes (`offsets.topic.segment.bytes`,
  *   `transaction.state.log.segment.bytes`, `share.coordinator.state.topic.segment.bytes`): the
  *   coordinators create their topics with this value as the topic's `segment.bytes`
@@ -73,6 +75,12 @@ export const SOCKET_BUFFER_KEYS: Readonly<Record<string, string>> = {
 /** Compression type ids `CompressionType.forId` knows, in id order. */
 export const COMPRESSION_CODEC_IDS: readonly string[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
+/** Keys holding a compression type id, and the coordinator configuration that reads each. */
+export const COMPRESSION_CODEC_KEYS: Readonly<Record<string, string>> = {
+  'offsets.topic.compression.codec': 'the group coordinator',
+  'share.coordinator.state.topic.compression.codec': 'the share coordinator',
+};
+
 /** The smallest topic `segment.bytes` Kafka 4 accepts (KAFKA-16368). */
 export const MIN_TOPIC_SEGMENT_BYTES = 1_048_576;
 
@@ -113,11 +121,13 @@ function socketBufferSize(key: string, breaks: string): FormatCheck {
   };
 }
 
-const compressionCodecId: FormatCheck = value => {
-  const id = javaInt(value);
-  if (id === undefined || (id >= 0 && id < COMPRESSION_CODEC_IDS.length)) return undefined;
-  return `is no compression type id, so the group coordinator's configuration throws "Unknown compression type id" and no broker starts; use ${COMPRESSION_CODEC_IDS.map((name, index) => `${index} (${name})`).join(', ')}, or remove offsets.topic.compression.codec`;
-};
+function compressionCodecId(key: string, coordinator: string): FormatCheck {
+  return value => {
+    const id = javaInt(value);
+    if (id === undefined || (id >= 0 && id < COMPRESSION_CODEC_IDS.length)) return undefined;
+    return `is no compression type id, so the configuration of ${coordinator} throws "Unknown compression type id" and no broker starts; use ${COMPRESSION_CODEC_IDS.map((name, index) => `${index} (${name})`).join(', ')}, or remove ${key}`;
+  };
+}
 
 function internalTopicSegmentBytes(key: string, topic: string): FormatCheck {
   return value => {
@@ -183,7 +193,12 @@ export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
       internalTopicSegmentBytes(key, topic),
     ]),
   ),
-  'offsets.topic.compression.codec': compressionCodecId,
+  ...Object.fromEntries(
+    Object.entries(COMPRESSION_CODEC_KEYS).map(([key, coordinator]) => [
+      key,
+      compressionCodecId(key, coordinator),
+    ]),
+  ),
   'max.connections.per.ip.overrides': perAddressOverrides,
   'early.start.listeners': earlyStartListeners,
 };

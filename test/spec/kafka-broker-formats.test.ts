@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import {
   COMPRESSION_CODEC_IDS,
+  COMPRESSION_CODEC_KEYS,
   ENUMERATED_BROKER_VALUES,
   INTERNAL_TOPIC_SEGMENT_KEYS,
   MIN_TOPIC_SEGMENT_BYTES,
@@ -170,25 +171,27 @@ describe('class: socket buffer sizes Java refuses (0, or negative other than -1)
   });
 });
 
-describe('class: offsets.topic.compression.codec outside the compression type ids', () => {
-  // apache/kafka GroupCoordinatorConfig maps the id with CompressionType.forId at broker start,
-  // which throws "Unknown compression type id" for anything but 0-4.
+describe('class: a coordinator compression codec outside the compression type ids', () => {
+  // apache/kafka GroupCoordinatorConfig and ShareCoordinatorConfig map the id with
+  // CompressionType.forId at broker start, which throws "Unknown compression type id" for anything
+  // but 0-4.
   it('throws when offsets.topic.compression.codec is 9', () => {
     expect(problemsOf('offsets.topic.compression.codec', 9)).toEqual([
-      'kafka.config["offsets.topic.compression.codec"]: 9 is no compression type id, so the group coordinator\'s configuration throws "Unknown compression type id" and no broker starts; use 0 (none), 1 (gzip), 2 (snappy), 3 (lz4), 4 (zstd), or remove offsets.topic.compression.codec',
+      'kafka.config["offsets.topic.compression.codec"]: 9 is no compression type id, so the configuration of the group coordinator throws "Unknown compression type id" and no broker starts; use 0 (none), 1 (gzip), 2 (snappy), 3 (lz4), 4 (zstd), or remove offsets.topic.compression.codec',
     ]);
   });
 
-  it('property: ids 0-4 pass, every other int is refused', () => {
+  it('property: ids 0-4 pass, every other int is refused, for every codec key', () => {
     fc.assert(
       fc.property(
+        fc.constantFrom(...Object.keys(COMPRESSION_CODEC_KEYS)),
         fc.integer({ min: 0, max: COMPRESSION_CODEC_IDS.length - 1 }),
         fc
           .integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
           .filter(id => id < 0 || id >= COMPRESSION_CODEC_IDS.length),
-        (good, bad) => {
-          expect(problemsOf('offsets.topic.compression.codec', good)).toEqual([]);
-          expect(problemsOf('offsets.topic.compression.codec', bad)).toHaveLength(1);
+        (key, good, bad) => {
+          expect(problemsOf(key, good)).toEqual([]);
+          expect(problemsOf(key, bad)).toHaveLength(1);
         },
       ),
       { numRuns: 40 },
