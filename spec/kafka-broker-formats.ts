@@ -40,6 +40,14 @@
  *   (KAFKA-16368, apache/kafka#18140) while these broker keys kept a lower bound of 1. A smaller
  *   value passes the broker's own check and then every creation of the topic is refused: no
  *   consumer group, transaction or share group ever gets a coordinator.
+ * - Empty entries in the group coordinator's lists (`group.consumer.assignors`,
+ *   `group.share.assignors`, `group.coordinator.rebalance.protocols`): since Kafka 4.2 these keys
+ *   carry a `ValidList` validator, which refuses an empty entry ("values must not be empty") when
+ *   the broker reads its configuration, and the parser keeps the empty entry a leading, trailing
+ *   or doubled comma leaves (KIP-1161, the 4.2 upgrade notes; a trailing comma in a list stopped
+ *   Kafka 4.2 for Testcontainers users, whose wrapper now strips it). Every Kafka line Strimzi
+ *   1.2.0 runs is 4.2 or later. `log.cleanup.policy` and `cleanup.policy` get the same check in
+ *   `kafka-config.ts`.
  * - Socket buffer sizes (`socket.send.buffer.bytes`, `socket.receive.buffer.bytes`,
  *   `replica.socket.receive.buffer.bytes`): -1 leaves the size to the operating system; any other
  *   value is handed to Java's socket, which refuses 0 and negative sizes with an
@@ -91,6 +99,13 @@ export const INTERNAL_TOPIC_SEGMENT_KEYS: Readonly<Record<string, string>> = {
   'share.coordinator.state.topic.segment.bytes': '__share_group_state (share groups)',
 };
 
+/** List keys whose empty entries Kafka 4.2+ refuses at start (KIP-1161), with what each lists. */
+export const LISTS_WITHOUT_EMPTY_ENTRIES: Readonly<Record<string, string>> = {
+  'group.consumer.assignors': 'consumer group assignors',
+  'group.share.assignors': 'share group assignors',
+  'group.coordinator.rebalance.protocols': 'rebalance protocols',
+};
+
 /** Kafka's valid host characters for a per-address override (`Utils.validHostPattern`). */
 const VALID_HOST = /^[0-9a-zA-Z\-%._:]*$/;
 
@@ -134,6 +149,16 @@ function internalTopicSegmentBytes(key: string, topic: string): FormatCheck {
     const size = javaInt(value);
     if (size === undefined || size < 1 || size >= MIN_TOPIC_SEGMENT_BYTES) return undefined;
     return `becomes the segment.bytes of ${topic} when Kafka creates it, and Kafka 4 refuses a topic segment below ${MIN_TOPIC_SEGMENT_BYTES} bytes (KAFKA-16368), so the topic is never created and nothing that needs it works; use at least ${MIN_TOPIC_SEGMENT_BYTES}, or remove ${key}`;
+  };
+}
+
+function listWithoutEmptyEntries(key: string, what: string): FormatCheck {
+  return value => {
+    const entries = value.split(',').map(entry => entry.trim());
+    // An empty list is the nonEmpty rule's in kafka-config.ts.
+    if (value.trim() === '' || !entries.includes('')) return undefined;
+    const meant = entries.filter(entry => entry !== '').join(',');
+    return `has an empty entry (a leading, trailing or doubled comma) among its ${what}, which Kafka 4.2 and later refuse when the broker starts (ConfigException "values must not be empty", KIP-1161), so no broker starts; write ${JSON.stringify(meant)}, or remove ${key}`;
   };
 }
 
@@ -197,6 +222,12 @@ export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
     Object.entries(COMPRESSION_CODEC_KEYS).map(([key, coordinator]) => [
       key,
       compressionCodecId(key, coordinator),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(LISTS_WITHOUT_EMPTY_ENTRIES).map(([key, what]) => [
+      key,
+      listWithoutEmptyEntries(key, what),
     ]),
   ),
   'max.connections.per.ip.overrides': perAddressOverrides,

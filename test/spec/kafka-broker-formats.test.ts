@@ -9,6 +9,7 @@ import {
   COMPRESSION_CODEC_KEYS,
   ENUMERATED_BROKER_VALUES,
   INTERNAL_TOPIC_SEGMENT_KEYS,
+  LISTS_WITHOUT_EMPTY_ENTRIES,
   MIN_TOPIC_SEGMENT_BYTES,
   SOCKET_BUFFER_KEYS,
 } from '../../spec/kafka-broker-formats';
@@ -221,6 +222,42 @@ describe('class: an internal topic segment size below the 1 MiB Kafka 4 takes fo
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('class: an empty entry in a group coordinator list (Kafka 4.2+, KIP-1161)', () => {
+  // Kafka 4.2 upgrade notes (KIP-1161): LIST keys refuse empty entries; a trailing comma in a list
+  // stopped Kafka 4.2 for Testcontainers users (their wrapper strips it). The group coordinator's
+  // lists carry ValidList validators, so "uniform," stops every broker.
+  it('throws when group.consumer.assignors is "uniform," (a trailing comma)', () => {
+    expect(problemsOf('group.consumer.assignors', 'uniform,')).toEqual([
+      'kafka.config["group.consumer.assignors"]: "uniform," has an empty entry (a leading, trailing or doubled comma) among its consumer group assignors, which Kafka 4.2 and later refuse when the broker starts (ConfigException "values must not be empty", KIP-1161), so no broker starts; write "uniform", or remove group.consumer.assignors',
+    ]);
+  });
+
+  it('property: a valid list passes, and the same list with an empty entry anywhere is refused', () => {
+    const valid: Record<string, string[]> = {
+      'group.consumer.assignors': ['uniform', 'range'],
+      'group.share.assignors': ['simple'],
+      'group.coordinator.rebalance.protocols': ['classic', 'consumer', 'share', 'streams'],
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(LISTS_WITHOUT_EMPTY_ENTRIES)),
+        fc.nat(),
+        (key, at) => {
+          const entries = valid[key] ?? [];
+          expect(problemsOf(key, entries.join(','))).toEqual([]);
+          const withEmpty = [...entries];
+          withEmpty.splice(at % (entries.length + 1), 0, '');
+          const problems = problemsOf(key, withEmpty.join(','));
+          expect(problems.filter(problem => problem.includes('has an empty entry'))).toHaveLength(
+            1,
+          );
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
