@@ -43,6 +43,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '    socket.receive.buffer.bytes: 0',
         '    offsets.topic.compression.codec: 9',
         '    offsets.topic.segment.bytes: 524288',
+        '    group.consumer.assignors: "uniform,"',
         '  topics:',
         '    - { name: orders, partitions: 12, config: { retention.bytes: 10737418240 } }',
         '    - { name: audit, partitions: 3, config: { leader.replication.throttled.replicas: "0-1000" } }',
@@ -88,6 +89,7 @@ describe('synth refuses the Strimzi-report classes', () => {
       'kafka.config["socket.receive.buffer.bytes"]: 0 is not a socket buffer size Java accepts',
       'kafka.config["offsets.topic.compression.codec"]: 9 is no compression type id',
       'kafka.config["offsets.topic.segment.bytes"]: 524288 becomes the segment.bytes of __consumer_offsets',
+      'kafka.config["group.consumer.assignors"]: "uniform," has an empty entry',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
