@@ -188,7 +188,9 @@ export const KAFKA_BROKER_KEYS: Readonly<Record<string, BrokerKeyFacts>> = {
   'num.partitions': { type: 'int', min: 1 },
   'num.recovery.threads.per.data.dir': { type: 'int', min: 1 },
   'num.replica.alter.log.dirs.threads': { type: 'int' },
-  'num.replica.fetchers': { type: 'int' },
+  // 4.1 gave no bound; "The num.replica.fetchers config has a new lower bound of 1" (Kafka 4.2
+  // upgrade notes), and every line Strimzi 1.2.0 runs is 4.2 or later: 0 stops the broker.
+  'num.replica.fetchers': { type: 'int', min: 1 },
   'offset.metadata.max.bytes': { type: 'int' },
   'offsets.commit.timeout.ms': { type: 'int', min: 1 },
   'offsets.load.buffer.size': { type: 'int', min: 1 },

@@ -63,4 +63,13 @@ describe('typed broker keys accept their whole Kafka range', () => {
       expect(valueProblems(key, '-2')).toHaveLength(1);
     }
   });
+
+  // Kafka 4.2 upgrade notes: "The num.replica.fetchers config has a new lower bound of 1"; the 4.1
+  // table had none, so 0, which stops a 4.2/4.3 broker, passed.
+  it('throws when num.replica.fetchers is 0 (the lower bound Kafka 4.2 added)', () => {
+    expect(valueProblems('num.replica.fetchers', '0')).toEqual([
+      'kafka.config["num.replica.fetchers"]: "0" is out of range; use a whole number of at least 1',
+    ]);
+    expect(valueProblems('num.replica.fetchers', '1')).toEqual([]);
+  });
 });
