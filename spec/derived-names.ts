@@ -28,6 +28,7 @@ import { autoNameLength, nameLimitOf } from './aws-name-limits';
 import { zoneSuffix, NODE_ID_BLOCK } from './derive';
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { movedSystemNodegroupNameOf, systemNodegroupNameOf } from './system-nodegroup';
 
 /** Who derives the name. */
 export type NameOwner = 'Strimzi' | 'Kubernetes' | 'AWS (Pulumi)' | 'AWS (EKS)' | 'AWS (LBC)';
@@ -84,10 +85,8 @@ export function clusterNameOf(spec: PlatformSpec): string {
   return spec.cluster.existing?.name ?? spec.name;
 }
 
-/** Name of the managed nodegroup for everything that is not Kafka. */
-export function systemNodegroupNameOf(spec: PlatformSpec): string {
-  return `${spec.name}-system`;
-}
+/** Name of the managed nodegroup for everything that is not Kafka (spec/system-nodegroup.ts). */
+export { systemNodegroupNameOf } from './system-nodegroup';
 
 /**
  * Name of the Service Strimzi creates for the external bootstrap NLB: the listener named
@@ -196,6 +195,15 @@ export function derivedNames(spec: PlatformSpec): DerivedName[] {
     'AWS (EKS)',
     'system managed nodegroup',
     systemNodegroupNameOf(spec),
+    'aws-name',
+    EKS_NODEGROUP_NAME_MAX,
+  );
+  // The name the system group takes when a zone it spans is dropped: this spec's zones, if it is
+  // the spec of that run (spec/system-nodegroup.ts).
+  withName(
+    'AWS (EKS)',
+    'system managed nodegroup after a zone it spans is dropped',
+    movedSystemNodegroupNameOf(spec, spec.zones),
     'aws-name',
     EKS_NODEGROUP_NAME_MAX,
   );

@@ -1,0 +1,144 @@
+/**
+ * Which zones the system managed nodegroup spans and what it is called, across deployments. The
+ * group has a fixed name (EKS `nodeGroupName`) and its `subnetIds` are create-only, so a new zone
+ * set replaces it, and Pulumi's default replacement (create the new one, then delete the old one)
+ * asks EKS for a second nodegroup under the same name, which EKS refuses ("NodeGroup already
+ * exists") half-way through `pulumi up`. The `zones` rule (spec/zone-order.ts) lets a deployed
+ * platform append zones and drop zones from the end, so both must stay clear of that:
+ *
+ * - Zones appended: the group keeps the zones (and name) it was deployed with, so nothing about it
+ *   changes. It does not spread into the new zones; system pods have no zone-pinned volumes, and
+ *   the Kafka nodegroups, which do, are one per zone.
+ * - A zone it spans dropped (its subnet goes with it in a created VPC): the group moves to the
+ *   spec's zones under a new name derived from them, `<name>-system-<zone suffixes>` (for example
+ *   `orders-system-ab` for `us-east-1a`, `us-east-1b`), so the replacement creates the new group
+ *   beside the old one, then deletes the old one. A strict prefix of a zone list has a different
+ *   suffix string, so the new name never equals the deployed one.
+ *
+ * The Pulumi program records the group as deployed in the stack output `systemNodegroup`
+ * (`{ name, zones }`) and reads it back with the other outputs of the last deployment
+ * (components/lib/zone-order-guard.ts). A deployment by an earlier version, which has no such
+ * output, made the group `<name>-system` across the zones it deployed (its `statefulIdentity`
+ * `zones`, or its `zoneOrder`).
+ *
+ * Sources: `aws_eks_node_group.node_group_name` and `subnet_ids` are ForceNew
+ * (terraform-provider-aws internal/service/eks/node_group.go); EKS CreateNodegroup refuses a name
+ * already in use in the cluster (ResourceInUseException) and takes names of at most 63 characters;
+ * Pulumi replaces create-before-delete unless `deleteBeforeReplace` is set.
+ */
+import { zoneSuffix } from './derive';
+import { showValue } from './errors';
+import { keepsZonePositions } from './zone-order';
+
+/** Name of the stack output that records the system nodegroup as deployed. */
+export const SYSTEM_NODEGROUP_OUTPUT = 'systemNodegroup';
+
+/** The system nodegroup as deployed (or about to be): its EKS name and the zones it spans, in order. */
+export interface SystemNodegroupIdentity {
+  /** EKS nodegroup name, for example `orders-system`. */
+  readonly name: string;
+  /** Zones whose private subnet the group spans, in spec order (a prefix of `zones`). */
+  readonly zones: readonly string[];
+}
+
+/** The parts of the spec the system nodegroup's identity reads. */
+export interface SystemNodegroupSpec {
+  readonly name: string;
+  readonly region: string;
+  readonly zones: readonly string[];
+}
+
+/** The name of a new platform's system nodegroup: `<name>-system`. */
+export function systemNodegroupNameOf(spec: Pick<SystemNodegroupSpec, 'name'>): string {
+  return `${spec.name}-system`;
+}
+
+/**
+ * The name the group takes when it moves to `zones`: `<name>-system-` and each zone's suffix after
+ * the region (spec/derive.ts `zoneSuffix`), for example `orders-system-ab`.
+ */
+export function movedSystemNodegroupNameOf(
+  spec: Pick<SystemNodegroupSpec, 'name' | 'region'>,
+  zones: readonly string[],
+): string {
+  return `${systemNodegroupNameOf(spec)}-${zones.map(zone => zoneSuffix(spec.region, zone)).join('')}`;
+}
+
+/**
+ * The system nodegroup to deploy for `spec`, given the one deployed:
+ * - none deployed (a first deployment): `<name>-system` across every spec zone;
+ * - every deployed zone still in the spec, at its position (zones appended, or dropped only
+ *   beyond the group's zones): the deployed group unchanged;
+ * - otherwise (a zone of the group dropped): the spec's zones under `movedSystemNodegroupNameOf`.
+ * @param deployed the group as last deployed (`deployedSystemNodegroup` of the stack output
+ *   `systemNodegroup`, or `legacySystemNodegroup`); undefined on a first deployment.
+ * @throws Error naming both when the moved name equals the deployed one, which only a hand-edited
+ *   output can cause (pulumi up would then fail with "NodeGroup already exists").
+ */
+export function systemNodegroupIdentityOf(
+  spec: SystemNodegroupSpec,
+  deployed: SystemNodegroupIdentity | undefined,
+): SystemNodegroupIdentity {
+  if (deployed === undefined) {
+    return { name: systemNodegroupNameOf(spec), zones: [...spec.zones] };
+  }
+  if (
+    deployed.zones.length <= spec.zones.length &&
+    keepsZonePositions(deployed.zones, spec.zones)
+  ) {
+    return { name: deployed.name, zones: [...deployed.zones] };
+  }
+  const moved = { name: movedSystemNodegroupNameOf(spec, spec.zones), zones: [...spec.zones] };
+  if (moved.name === deployed.name) {
+    throw new Error(
+      `stack output ${SYSTEM_NODEGROUP_OUTPUT} says the system nodegroup ${showValue(deployed.name)} ` +
+        `spans ${showValue(deployed.zones)}, but that name is the one for ${showValue(moved.zones)}, ` +
+        `so moving it there would ask EKS for a second nodegroup of the same name. Fix: restore ` +
+        `the output with pulumi stack export / pulumi stack import to the group's real name and ` +
+        `zones (aws eks describe-nodegroup shows its subnets)`,
+    );
+  }
+  return moved;
+}
+
+/**
+ * The group an earlier version deployed, which recorded no `systemNodegroup` output: `<name>-system`
+ * across the zones that deployment recorded; undefined when it recorded none.
+ * @param deployedZones `zones` of its `statefulIdentity` output, else its `zoneOrder` output.
+ */
+export function legacySystemNodegroup(
+  spec: Pick<SystemNodegroupSpec, 'name'>,
+  deployedZones: readonly string[] | undefined,
+): SystemNodegroupIdentity | undefined {
+  return deployedZones === undefined
+    ? undefined
+    : { name: systemNodegroupNameOf(spec), zones: [...deployedZones] };
+}
+
+/**
+ * The group from the stack output `systemNodegroup` of the last deployment, returned as is;
+ * undefined when absent (a first deployment, a joined cluster, or an earlier version).
+ * @throws Error naming the output, the value and the fix when it is not `{ name, zones }` with a
+ *   non-empty name and a list of zone names.
+ */
+export function deployedSystemNodegroup(output: unknown): SystemNodegroupIdentity | undefined {
+  if (output === undefined || output === null) return undefined;
+  const candidate = output as { name?: unknown; zones?: unknown };
+  if (
+    typeof output === 'object' &&
+    !Array.isArray(output) &&
+    typeof candidate.name === 'string' &&
+    candidate.name !== '' &&
+    Array.isArray(candidate.zones) &&
+    candidate.zones.every(zone => typeof zone === 'string')
+  ) {
+    return { name: candidate.name, zones: [...(candidate.zones as string[])] };
+  }
+  throw new Error(
+    `stack output ${SYSTEM_NODEGROUP_OUTPUT} of the last deployment is ${showValue(output)}, not ` +
+      `{ name, zones } of the system nodegroup, so which subnets it spans is unknown. Fix: ` +
+      `restore it with pulumi stack export / pulumi stack import (outputs of the ` +
+      `pulumi:pulumi:Stack resource), for example {"name": "orders-system", "zones": ` +
+      `["us-east-1a", "us-east-1b"]}, as aws eks describe-nodegroup shows the group`,
+  );
+}
