@@ -17,11 +17,23 @@
  * program's (a changed `name`, `region`, `cluster.vpcCidr`, given VPC, subnet or cluster, or
  * `kafka.namespace`, each of which would replace stateful resources; the table is
  * `GUARDED_FIELDS`): export `statefulIdentityOf(spec)` as `STATEFUL_IDENTITY_OUTPUT`
- * (`statefulIdentity`) and await it instead of `refuseMovedZones`.
+ * (`statefulIdentity`) and await it instead of `refuseMovedZones`. It returns the last
+ * deployment's system nodegroup: pass it as `deployedSystemNodegroup` to `KafkaEksPlatform` and
+ * export the platform's `systemNodegroup` as `SYSTEM_NODEGROUP_OUTPUT` (`systemNodegroup`), so an
+ * appended or dropped zone never replaces that nodegroup under its own name.
  */
 export * from '../components/kafka-eks-platform';
 export * from '../components/index';
-export { refuseMovedZones, refuseStatefulChanges } from '../components/lib/zone-order-guard';
+export {
+  refuseMovedZones,
+  refuseStatefulChanges,
+  type LastDeployment,
+} from '../components/lib/zone-order-guard';
+export {
+  SYSTEM_NODEGROUP_OUTPUT,
+  systemNodegroupIdentityOf,
+  type SystemNodegroupIdentity,
+} from '../spec/system-nodegroup';
 export {
   GUARDED_FIELDS,
   STATEFUL_IDENTITY_OUTPUT,

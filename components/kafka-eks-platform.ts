@@ -13,6 +13,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { parseSpec, type LoadedSpec } from '../spec/load';
 import type { PlatformSpecInput } from '../spec/schema';
+import type { SystemNodegroupIdentity } from '../spec/system-nodegroup';
 import { providerRegionProblem } from './lib/region';
 import { buildPlatformStack } from './stack';
 
@@ -51,6 +52,18 @@ export interface KafkaEksPlatformArgs {
    * @default false - no aliases; URNs are only those under this component
    */
   readonly aliasRootResources?: boolean;
+  /**
+   * The system nodegroup as the stack last deployed it: the `systemNodegroup` of what
+   * `refuseStatefulChanges(spec)` returns, read from the stack output `systemNodegroup` (export
+   * this component's `systemNodegroup` under that name). The group keeps that name and those zones
+   * while all of them stay in the spec, so appending a zone leaves it unchanged, and moves to a new
+   * name derived from the spec's zones once one of them is dropped, so Pulumi creates the new
+   * group before it deletes the old one (spec/system-nodegroup.ts). Without it a zones edit
+   * replaces the group under the same name, which EKS refuses half-way ("NodeGroup already
+   * exists").
+   * @default - none: a first deployment, `<name>-system` across every spec zone
+   */
+  readonly deployedSystemNodegroup?: SystemNodegroupIdentity;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -86,6 +99,11 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
   public readonly externalBootstrapService: pulumi.Output<string | undefined>;
   /** The autoscaling controller's IAM policy document (JSON); undefined in target-tracking mode. */
   public readonly controllerPolicyJson: pulumi.Output<string | undefined>;
+  /**
+   * The system nodegroup's EKS name and zones (JSON-safe), to export as the stack output
+   * `systemNodegroup` for the next run's `deployedSystemNodegroup`; undefined for a joined cluster.
+   */
+  public readonly systemNodegroup: SystemNodegroupIdentity | undefined;
 
   public constructor(
     name: string,
@@ -108,12 +126,17 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     this.loaded = loaded;
     // Every component is a child of this one, so `pulumi destroy`, aliases and the console see
     // one platform.
-    const built = buildPlatformStack(this.loaded, {
-      parent: this,
-      ...((args.aliasRootResources ?? false)
-        ? { aliases: [{ parent: pulumi.rootStackResource }] }
-        : {}),
-    });
+    const built = buildPlatformStack(
+      this.loaded,
+      {
+        parent: this,
+        ...((args.aliasRootResources ?? false)
+          ? { aliases: [{ parent: pulumi.rootStackResource }] }
+          : {}),
+      },
+      args.deployedSystemNodegroup,
+    );
+    this.systemNodegroup = built.systemNodegroup;
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.clusterName = pulumi.output(built.clusterName);
     this.zones = pulumi

@@ -1,5 +1,7 @@
 /**
- * The managed nodegroups: one system group across all zones, and one Kafka group per zone in that
+ * The managed nodegroups: one system group across the zones it was first deployed in (every spec
+ * zone on a first deployment; spec/system-nodegroup.ts keeps a permitted `zones` edit from
+ * replacing it under its own name), and one Kafka group per zone in that
  * zone's private subnet only (a broker's EBS volume pins it to its zone, so each zone scales on
  * its own). Kafka nodes are labelled and tainted for Kafka. Every node comes from a launch
  * template with IMDSv2 required, hop limit 1 and an encrypted root volume. The desired size is
@@ -11,7 +13,7 @@ import type { PlatformPlan } from '../spec/derive';
 import type { PlatformSpec } from '../spec/schema';
 import { NODE_ROLE_MANAGED_POLICIES, awsManagedPolicyArn, serviceTrustPolicy } from './lib/iam';
 import { amiTypeFor, launchTemplateData } from './lib/launch-template';
-import { systemNodegroupNameOf } from './lib/names';
+import { systemNodegroupIdentityOf, type SystemNodegroupIdentity } from '../spec/system-nodegroup';
 import {
   IGNORED_NODEGROUP_CHANGES,
   ROOT_VOLUME_GI,
@@ -54,6 +56,14 @@ export interface NodegroupsArgs {
    * @default true
    */
   readonly systemNodegroup?: boolean;
+  /**
+   * The system nodegroup as the stack last deployed it (name and zones; what
+   * `refuseStatefulChanges` returns). While every zone it spans stays in the spec, the group keeps
+   * that name and those zones (appended zones leave it unchanged); once one is dropped it moves to
+   * the spec's zones under a name derived from them (`systemNodegroupIdentityOf`).
+   * @default - none: a first deployment, `<name>-system` across every spec zone
+   */
+  readonly deployedSystemNodegroup?: SystemNodegroupIdentity;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -72,6 +82,11 @@ export class Nodegroups extends pulumi.ComponentResource {
   public readonly systemNodegroup: aws.eks.NodeGroup | undefined;
   /** Name of the system nodegroup's Auto Scaling group; undefined without the group. */
   public readonly systemAsgName: pulumi.Output<string> | undefined;
+  /**
+   * The system nodegroup's EKS name and zones, for the stack output `systemNodegroup` the next
+   * run reads; undefined without the group.
+   */
+  public readonly systemIdentity: SystemNodegroupIdentity | undefined;
   /** The Kafka nodegroups, in zone order. */
   public readonly kafka: readonly KafkaNodegroup[];
 
@@ -103,7 +118,8 @@ export class Nodegroups extends pulumi.ComponentResource {
     );
 
     if (args.systemNodegroup ?? true) {
-      const systemName = systemNodegroupNameOf(spec);
+      this.systemIdentity = systemNodegroupIdentityOf(spec, args.deployedSystemNodegroup);
+      const systemName = this.systemIdentity.name;
       const systemTemplate = this.launchTemplate(`${name}-system`, spec, systemName, false);
       const system = systemScaling(spec);
       this.systemNodegroup = new aws.eks.NodeGroup(
@@ -112,7 +128,9 @@ export class Nodegroups extends pulumi.ComponentResource {
           clusterName,
           nodeGroupName: systemName,
           nodeRoleArn: this.nodeRole.arn,
-          subnetIds: plan.zones.map(zone => requiredSubnet(args.privateSubnetIds, zone.zone)),
+          subnetIds: this.systemIdentity.zones.map(zone =>
+            requiredSubnet(args.privateSubnetIds, zone),
+          ),
           instanceTypes: [spec.nodes.system.instanceType],
           amiType: amiTypeFor(spec.nodes.system.instanceType),
           capacityType: 'ON_DEMAND',
@@ -131,6 +149,7 @@ export class Nodegroups extends pulumi.ComponentResource {
     } else {
       this.systemNodegroup = undefined;
       this.systemAsgName = undefined;
+      this.systemIdentity = undefined;
     }
 
     const kafkaTemplate = this.launchTemplate(

@@ -6,6 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { INTERNAL_TLS_PORT } from '../charts/kafka/labels';
 import type { LoadedSpec } from '../spec/load';
+import type { SystemNodegroupIdentity } from '../spec/system-nodegroup';
 import { Cluster } from './cluster';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { EbsCsiDriver } from './ebs-csi-driver';
@@ -34,6 +35,8 @@ export interface PlatformStackOutputs {
   readonly externalBootstrapService: string | undefined;
   /** The controller's IAM policy (controller mode). */
   readonly controllerPolicyJson: pulumi.Output<string> | undefined;
+  /** The system nodegroup's EKS name and zones; undefined for a joined cluster (no such group). */
+  readonly systemNodegroup: SystemNodegroupIdentity | undefined;
 }
 
 /**
@@ -41,10 +44,13 @@ export interface PlatformStackOutputs {
  * (`KafkaEksPlatform` passes `{ parent: this }`, plus the stack-root aliases when asked); each
  * component parents its own resources with `{ parent: this }`, so they inherit both. Without
  * `opts` the components are direct children of the stack, as in the program of earlier versions.
+ * `deployedSystemNodegroup` is the system nodegroup as last deployed (`refuseStatefulChanges`
+ * returns it; default none, a first deployment): see `NodegroupsArgs.deployedSystemNodegroup`.
  */
 export function buildPlatformStack(
   loaded: LoadedSpec,
   opts?: pulumi.ComponentResourceOptions,
+  deployedSystemNodegroup?: SystemNodegroupIdentity,
 ): PlatformStackOutputs {
   const { spec, plan } = loaded;
   const name = spec.name;
@@ -59,6 +65,7 @@ export function buildPlatformStack(
       privateSubnetIds: network.privateSubnetIds,
       dependsOn: cluster.ready,
       systemNodegroup: cluster.created !== undefined,
+      ...(deployedSystemNodegroup === undefined ? {} : { deployedSystemNodegroup }),
     },
     opts,
   );
@@ -128,6 +135,7 @@ export function buildPlatformStack(
       ? externalBootstrapServiceOf(spec)
       : undefined,
     controllerPolicyJson: scaling.controllerPolicyJson,
+    systemNodegroup: nodegroups.systemIdentity,
   };
 }
 

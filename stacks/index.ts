@@ -18,7 +18,9 @@
  * `cluster.kubernetesVersion` with the output `kubernetesVersion` (EKS takes only the next minor
  * version, spec/kubernetes-version.ts). It exports them for the next run, and still exports
  * `zoneOrder` and `nodeInstanceTypes`, which earlier versions read (a rolled-back program keeps
- * its checks). The module exports one async function, which the engine
+ * its checks). It also exports the system nodegroup's name and zones (`systemNodegroup`), which
+ * the next run keeps while those zones stay in the spec, so an appended or dropped zone never
+ * replaces that group under its own name (spec/system-nodegroup.ts). The module exports one async function, which the engine
  * runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -33,6 +35,7 @@ import {
   statefulIdentityOf,
   type StatefulIdentity,
 } from '../spec/stateful-identity';
+import { SYSTEM_NODEGROUP_OUTPUT, type SystemNodegroupIdentity } from '../spec/system-nodegroup';
 import { ZONE_ORDER_OUTPUT } from '../spec/zone-order';
 import { projectRootFrom, specFileFromConfig } from './defaults';
 
@@ -51,6 +54,11 @@ interface ProgramOutputs {
   readonly nodeInstanceTypes: Readonly<Record<string, string>>;
   /** The guarded spec fields as deployed, by spec path (spec/stateful-identity.ts). */
   readonly statefulIdentity: StatefulIdentity;
+  /**
+   * The system nodegroup's EKS name and zones as deployed (spec/system-nodegroup.ts); absent for a
+   * joined cluster.
+   */
+  readonly systemNodegroup?: SystemNodegroupIdentity;
 }
 
 async function main(): Promise<ProgramOutputs> {
@@ -69,10 +77,13 @@ async function main(): Promise<ProgramOutputs> {
   const createsCluster = loaded.spec.cluster.existing === undefined;
   const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
   const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
-  await refuseStatefulChanges(loaded.spec);
+  const lastDeployment = await refuseStatefulChanges(loaded.spec);
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,
+    ...(lastDeployment.systemNodegroup === undefined
+      ? {}
+      : { deployedSystemNodegroup: lastDeployment.systemNodegroup }),
   });
   return {
     kubeconfig: platform.kubeconfig,
@@ -85,6 +96,9 @@ async function main(): Promise<ProgramOutputs> {
     ...(kubernetesVersion === undefined ? {} : { [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion }),
     [NODE_INSTANCE_TYPES_OUTPUT]: nodeInstanceTypes,
     [STATEFUL_IDENTITY_OUTPUT]: statefulIdentityOf(loaded.spec),
+    ...(platform.systemNodegroup === undefined
+      ? {}
+      : { [SYSTEM_NODEGROUP_OUTPUT]: platform.systemNodegroup }),
   };
 }
 

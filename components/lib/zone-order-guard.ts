@@ -34,6 +34,12 @@ import {
   type IdentitySpec,
   type StatefulIdentity,
 } from '../../spec/stateful-identity';
+import {
+  deployedSystemNodegroup,
+  legacySystemNodegroup,
+  SYSTEM_NODEGROUP_OUTPUT,
+  type SystemNodegroupIdentity,
+} from '../../spec/system-nodegroup';
 import { deployedZoneOrder, ZONE_ORDER_OUTPUT } from '../../spec/zone-order';
 
 /** Logical name of the StackReference to the stack's own last deployment. */
@@ -79,6 +85,17 @@ function currentStackName(): string {
     : `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
+/** What the last deployment recorded that the next one builds on, besides what it refuses. */
+export interface LastDeployment {
+  /**
+   * The system nodegroup as deployed: the stack output `systemNodegroup`, or, for a deployment by
+   * an earlier version, `<name>-system` across the `zones` it recorded (spec/system-nodegroup.ts);
+   * undefined on a first deployment and after `pulumi destroy`. Pass it to `KafkaEksPlatform`
+   * (`deployedSystemNodegroup`) so a permitted `zones` edit never replaces the group under its name.
+   */
+  readonly systemNodegroup: SystemNodegroupIdentity | undefined;
+}
+
 /**
  * The one check behind `refuseStatefulChanges` and `refuseMovedZones`: reads the stack's last
  * deployment once and refuses every entry of `next` it changed, all problems in one error.
@@ -90,7 +107,8 @@ function currentStackName(): string {
 async function refuseChangesSinceLastDeployment(
   next: StatefulIdentity,
   kubernetesVersion: string | undefined,
-): Promise<void> {
+  specName: string | undefined,
+): Promise<LastDeployment> {
   const reference = new pulumi.StackReference(LAST_DEPLOYMENT_REFERENCE, {
     name: currentStackName(),
   });
@@ -99,6 +117,7 @@ async function refuseChangesSinceLastDeployment(
   let deployedZones: readonly string[] | undefined;
   let deployedVersion: string | undefined;
   let deployedTypes: Readonly<Record<string, string>> | undefined;
+  let systemNodegroup: SystemNodegroupIdentity | undefined;
   try {
     recorded = deployedStatefulIdentity(await reference.getOutputValue(STATEFUL_IDENTITY_OUTPUT));
     deployedZones =
@@ -113,6 +132,10 @@ async function refuseChangesSinceLastDeployment(
       recorded !== undefined || !checksInstanceTypes
         ? undefined
         : deployedInstanceTypes(await reference.getOutputValue(NODE_INSTANCE_TYPES_OUTPUT));
+    systemNodegroup =
+      specName === undefined
+        ? undefined
+        : deployedSystemNodegroup(await reference.getOutputValue(SYSTEM_NODEGROUP_OUTPUT));
   } catch (error) {
     throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
   }
@@ -128,8 +151,16 @@ async function refuseChangesSinceLastDeployment(
   if (problems.length > 0) {
     throw new pulumi.RunError(problems.map(found => formatIssue(found)).join('\n'));
   }
-  if (recorded !== undefined) return;
-  if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) === undefined) return;
+  const lastDeployment: LastDeployment = {
+    systemNodegroup:
+      specName === undefined
+        ? undefined
+        : (systemNodegroup ?? legacySystemNodegroup({ name: specName }, deployedZonesOf(deployed))),
+  };
+  if (recorded !== undefined) return lastDeployment;
+  if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) === undefined) {
+    return lastDeployment;
+  }
   if (deployedZones === undefined && 'zones' in next) {
     await pulumi.log.warn(
       `zones: the last deployment has no ${ZONE_ORDER_OUTPUT} output (made by an earlier version), so this run cannot tell whether a zone moved; check that pulumi preview --diff replaces no aws:ec2/subnet:Subnet. This run records the order for the next one.`,
@@ -141,6 +172,13 @@ async function refuseChangesSinceLastDeployment(
       `${unchecked.join(', ')}: the last deployment has no ${STATEFUL_IDENTITY_OUTPUT} output (made by an earlier version), so this run cannot tell whether one of them changed; check that pulumi preview --diff replaces nothing. This run records them for the next one.`,
     );
   }
+  return lastDeployment;
+}
+
+/** `zones` of a deployed identity, when it recorded them as a list. */
+function deployedZonesOf(deployed: StatefulIdentity): readonly string[] | undefined {
+  const zones = deployed['zones'];
+  return Array.isArray(zones) ? (zones as readonly string[]) : undefined;
 }
 
 /**
@@ -159,15 +197,22 @@ async function refuseChangesSinceLastDeployment(
  * nothing to compare with and passes as a first deployment. One StackReference, logical name
  * `last-deployment`, to the running stack; call it once per program (not together with
  * `refuseMovedZones`).
+ *
+ * Returns what the last deployment recorded that the next one builds on: pass its
+ * `systemNodegroup` to `KafkaEksPlatform` (`deployedSystemNodegroup`) and export the platform's
+ * `systemNodegroup` as `SYSTEM_NODEGROUP_OUTPUT`, so an appended or dropped zone never replaces the
+ * system nodegroup under its own name (spec/system-nodegroup.ts).
  * @param spec the validated spec (`loadSpecFile(file).spec`).
+ * @returns the last deployment's system nodegroup (undefined on a first deployment).
  * @throws pulumi.RunError (the engine prints the message alone) with one line per changed field,
  *   each naming the field, both values, what the change would replace and the fix; or naming the
  *   output when a recorded output is not of its form.
  */
-export async function refuseStatefulChanges(spec: IdentitySpec): Promise<void> {
-  await refuseChangesSinceLastDeployment(
+export async function refuseStatefulChanges(spec: IdentitySpec): Promise<LastDeployment> {
+  return refuseChangesSinceLastDeployment(
     statefulIdentityOf(spec),
     spec.cluster.existing === undefined ? spec.cluster.kubernetesVersion : undefined,
+    spec.name,
   );
 }
 
@@ -199,5 +244,6 @@ export async function refuseMovedZones(
   await refuseChangesSinceLastDeployment(
     { zones: [...zones], ...(options.nodeInstanceTypes ?? {}) },
     options.kubernetesVersion,
+    undefined,
   );
 }

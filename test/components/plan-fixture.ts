@@ -1,6 +1,7 @@
 /** Runs the platform stack under mocks for a spec and indexes what it registered. */
 import type { RecordedResource } from '../../components/lib/plan';
 import type { LoadedSpec } from '../../spec/load';
+import type { SystemNodegroupIdentity } from '../../spec/system-nodegroup';
 
 export interface StackPlan {
   readonly resources: readonly RecordedResource[];
@@ -37,12 +38,19 @@ export function indexPlan(resources: readonly RecordedResource[]): StackPlan {
   };
 }
 
-/** Plans the stack for a loaded spec (imports Pulumi modules lazily, after the mocks). */
-export async function planStack(loaded: LoadedSpec): Promise<StackPlan> {
+/**
+ * Plans the stack for a loaded spec (imports Pulumi modules lazily, after the mocks).
+ * @param deployedSystemNodegroup the system nodegroup as last deployed; default none (a first
+ *   deployment).
+ */
+export async function planStack(
+  loaded: LoadedSpec,
+  deployedSystemNodegroup?: SystemNodegroupIdentity,
+): Promise<StackPlan> {
   const { recordPlan } = await import('../../components/lib/plan');
   const resources = await recordPlan(undefined, async () => {
     const { buildPlatformStack } = await import('../../components/stack');
-    buildPlatformStack(loaded);
+    buildPlatformStack(loaded, undefined, deployedSystemNodegroup);
   });
   return indexPlan(resources);
 }

@@ -5,13 +5,20 @@
  * one of them, so the check below can fail. The replace-forcing inputs are those of the upstream
  * schemas cited in spec/stateful-identity.ts (Terraform `ForceNew`; a Kubernetes object's name and
  * namespace). The engine tier shows the refusal itself (test/engine/stateful-identity.test.ts).
+ *
+ * A permitted `zones` edit replaces nothing either: the system nodegroup, which spans several
+ * zones' subnets under one fixed EKS name, keeps the zones it was deployed with while they stay,
+ * and moves under a new name when one of them is dropped (spec/system-nodegroup.ts), so Pulumi
+ * never plans a same-name replacement EKS would refuse.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseSpec } from '../../spec/load';
 import { EXAMPLES_DIR } from '../util/specs';
-import { planStack, type StackPlan } from './plan-fixture';
+import fc from 'fast-check';
+import type { SystemNodegroupIdentity } from '../../spec/system-nodegroup';
+import { planStack, TYPES, type StackPlan } from './plan-fixture';
 
 /** Stateful resource type -> its inputs whose change replaces it. */
 const REPLACING_INPUTS: Readonly<Record<string, readonly string[]>> = {
@@ -43,10 +50,34 @@ function devRaw(): RawSpec {
   return parse(readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')) as RawSpec;
 }
 
-async function planOf(edit: (raw: RawSpec) => void): Promise<StackPlan> {
+async function planOf(
+  edit: (raw: RawSpec) => void,
+  deployedSystemNodegroup?: SystemNodegroupIdentity,
+): Promise<StackPlan> {
   const raw = devRaw();
   edit(raw);
-  return planStack(parseSpec(raw));
+  return planStack(parseSpec(raw), deployedSystemNodegroup);
+}
+
+/** The private subnet ID the plan gives a zone (the mocks' ID of `<name>-private-<zone>`). */
+function subnetOf(plan: StackPlan, zone: string): string {
+  return `${plan.get(TYPES.subnet, `orders-dev-private-${zone}`).name}-id`;
+}
+
+/**
+ * The system nodegroup as the plan makes it: its EKS name and the zones of its subnets, read back
+ * from the registered inputs (what the stack output `systemNodegroup` records).
+ */
+function systemGroupOf(plan: StackPlan): SystemNodegroupIdentity {
+  const group = plan.get(TYPES.nodegroup, 'orders-dev-system').inputs;
+  const subnetIds = group['subnetIds'] as string[];
+  const zones = subnetIds.map(id => {
+    const zone = /^orders-dev-private-(.+)-id$/.exec(id)?.[1];
+    if (zone === undefined) throw new Error(`subnet ${id} is not a private subnet of the plan`);
+    expect(subnetOf(plan, zone)).toBe(id);
+    return zone;
+  });
+  return { name: group['nodeGroupName'] as string, zones };
 }
 
 /**
@@ -115,19 +146,83 @@ describe('guarded fields against what pulumi up would replace (mocks)', () => {
     expect(base.resources.some(resource => resource.type === 'aws:ec2/vpc:Vpc')).toBe(true);
   });
 
-  it('KNOWN ISSUE: a zone appended at the end changes the system nodegroup subnets, which replaces it', async () => {
-    // The zones rule lets a zone be appended, and every per-zone resource is new; but the one
-    // system nodegroup spans every zone's private subnet, and a managed nodegroup's `subnetIds`
-    // is create-only (node_group.go), so EKS would be asked for a second `<name>-system` and
-    // refuse it ("NodeGroup already exists"). Not guarded today; pinned here so a fix, or any
-    // other replacement an append brings, shows up.
+  it('a zone appended at the end replaces nothing: the system nodegroup keeps its deployed zones', async () => {
+    // GIVEN the system nodegroup as the base deployment made it
+    const deployed = systemGroupOf(base);
+    expect(deployed.zones).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    // WHEN a zone is appended, the next run planning against that group
     const after = await planOf(raw => {
       raw.zones = [...raw.zones, 'us-east-1d'];
       raw.kafka.brokers = 4;
+    }, deployed);
+    // THEN no stateful resource is replaced or deleted, the system nodegroup included
+    expect(replacements(base, after)).toEqual([]);
+    expect(systemGroupOf(after)).toEqual(deployed);
+    // AND the new zone has its own Kafka nodegroup
+    expect(after.get(TYPES.nodegroup, 'orders-dev-kafka-us-east-1d').inputs['subnetIds']).toEqual([
+      subnetOf(after, 'us-east-1d'),
+    ]);
+  });
+
+  it('a zone of the system nodegroup dropped from the end moves it under a new name (created before the old one is deleted)', async () => {
+    // GIVEN a platform deployed across four zones
+    const four = await planOf(raw => {
+      raw.zones = [...raw.zones, 'us-east-1d'];
+      raw.kafka.brokers = 4;
     });
-    expect(replacements(base, after)).toEqual([
+    const deployed = systemGroupOf(four);
+    // WHEN us-east-1d is dropped again
+    const after = await planOf(() => undefined, deployed);
+    // THEN the system nodegroup spans the three zones left, under a name EKS does not hold yet
+    expect(systemGroupOf(after)).toEqual({
+      name: 'orders-dev-system-abc',
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    });
+    // AND the only replace-forcing changes are that move and the dropped zone's resources
+    const dropped = /us-east-1d|brokers-d /;
+    expect(replacements(four, after).filter(found => !dropped.test(found))).toEqual([
+      'aws:eks/nodeGroup:NodeGroup orders-dev-system: nodeGroupName',
       'aws:eks/nodeGroup:NodeGroup orders-dev-system: subnetIds',
     ]);
+  });
+
+  it('without the deployed group (a first deployment) the system nodegroup spans every zone as <name>-system', () => {
+    expect(systemGroupOf(base)).toEqual({
+      name: 'orders-dev-system',
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    });
+  });
+
+  it('property: after any permitted zones edit, the system nodegroup keeps its subnets or takes another name', async () => {
+    const zones = ['a', 'b', 'c', 'd', 'e', 'f'].map(letter => `us-east-1${letter}`);
+    // a deployed list of 2-6 zones and the next one: k zones appended, or k dropped from the end
+    const transitions = fc
+      .record({ first: fc.integer({ min: 2, max: 6 }), next: fc.integer({ min: 2, max: 6 }) })
+      .filter(({ first, next }) => first !== next);
+    const firstDeployments = new Map<number, StackPlan>();
+    await fc.assert(
+      fc.asyncProperty(transitions, async ({ first, next }) => {
+        const withZones = (count: number) => (raw: RawSpec) => {
+          raw.zones = zones.slice(0, count);
+          raw.kafka.brokers = count === 2 ? 4 : count;
+        };
+        // GIVEN the plan of the deployed list, and the system nodegroup it made
+        const deployedPlan = firstDeployments.get(first) ?? (await planOf(withZones(first)));
+        firstDeployments.set(first, deployedPlan);
+        const deployed = deployedPlan.get(TYPES.nodegroup, 'orders-dev-system').inputs;
+        // WHEN the next run plans the edited list against that group
+        const nextPlan = await planOf(withZones(next), systemGroupOf(deployedPlan));
+        const planned = nextPlan.get(TYPES.nodegroup, 'orders-dev-system').inputs;
+        // THEN the same subnets (nothing to replace), or a physical name other than the deployed
+        expect(
+          JSON.stringify(planned['subnetIds']) === JSON.stringify(deployed['subnetIds']) ||
+            planned['nodeGroupName'] !== deployed['nodeGroupName'],
+        ).toBe(true);
+        // AND an append never touches the group
+        if (next > first) expect(planned).toEqual(deployed);
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('a guarded edit (cluster.vpcCidr) would replace the VPC and the subnets', async () => {

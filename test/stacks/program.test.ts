@@ -175,8 +175,13 @@ describe('stacks/index.ts', () => {
         'kubernetesVersion',
         'nodeInstanceTypes',
         'statefulIdentity',
+        'systemNodegroup',
       ].sort(),
     );
+    expect(exported['systemNodegroup']).toEqual({
+      name: 'orders-dev-system',
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    });
     expect(exported['statefulIdentity']).toMatchObject({
       name: 'orders-dev',
       region: 'us-east-1',
@@ -246,19 +251,24 @@ describe('stacks/index.ts', () => {
  * to the stack's own last deployment reads `lastDeploymentOutputs`; the error it threw (if any)
  * and the resources it registered (`type::name`).
  */
-async function runAfter(
-  lastDeploymentOutputs: Record<string, unknown>,
-): Promise<{ error: unknown; registered: string[] }> {
+async function runAfter(lastDeploymentOutputs: Record<string, unknown>): Promise<{
+  error: unknown;
+  registered: string[];
+  exported: Record<string, unknown>;
+  resources: Awaited<ReturnType<typeof import('../../components/lib/plan').recordPlan>>;
+}> {
   let error: unknown;
   let registered: string[] = [];
+  let exported: Record<string, unknown> = {};
+  let resources: Awaited<ReturnType<typeof import('../../components/lib/plan').recordPlan>> = [];
   await jest.isolateModulesAsync(async () => {
     const { recordPlan } = await import('../../components/lib/plan');
-    const resources = await recordPlan(
+    resources = await recordPlan(
       join(ROOT, 'stacks', 'dev.yaml'),
       async () => {
         const { default: program } = await import('../../stacks/index');
         try {
-          await program();
+          exported = { ...(await program()) };
         } catch (caught) {
           error = caught;
         }
@@ -267,7 +277,7 @@ async function runAfter(
     );
     registered = resources.map(resource => `${resource.type}::${resource.name}`);
   });
-  return { error, registered };
+  return { error, registered, exported, resources };
 }
 
 describe('zones against the last deployment (stack output zoneOrder)', () => {
@@ -433,6 +443,85 @@ describe('guarded fields against the last deployment (stack output statefulIdent
     const { error, registered } = await runAfter({ statefulIdentity: ['orders-dev'] });
     expect((error as Error).message).toMatch(
       /^stack output statefulIdentity of the last deployment is \["orders-dev"\]/,
+    );
+    expect(registered).toEqual([]);
+  });
+});
+
+describe('the system nodegroup against the last deployment (stack output systemNodegroup)', () => {
+  /** `nodeGroupName` and `subnetIds` of the planned system nodegroup. */
+  function systemGroupIn(
+    resources: Awaited<ReturnType<typeof runAfter>>['resources'],
+  ): Record<string, unknown> {
+    const group = indexPlan(resources).get('aws:eks/nodeGroup:NodeGroup', 'orders-dev-system');
+    return { name: group.inputs['nodeGroupName'], subnetIds: group.inputs['subnetIds'] };
+  }
+
+  it('keeps the zones an earlier version deployed it in (zoneOrder) when the spec appends one', async () => {
+    // GIVEN a deployment of [a, b] by a version without the systemNodegroup output
+    // WHEN the spec (dev.yaml) has [a, b, c]
+    const { error, resources, exported } = await runAfter({
+      zoneOrder: ['us-east-1a', 'us-east-1b'],
+      clusterName: 'orders-dev',
+    });
+    // THEN the system nodegroup keeps its name and its two subnets, and the output records them
+    expect(error).toBeUndefined();
+    expect(systemGroupIn(resources)).toEqual({
+      name: 'orders-dev-system',
+      subnetIds: ['orders-dev-private-us-east-1a-id', 'orders-dev-private-us-east-1b-id'],
+    });
+    expect(exported['systemNodegroup']).toEqual({
+      name: 'orders-dev-system',
+      zones: ['us-east-1a', 'us-east-1b'],
+    });
+  });
+
+  it('keeps the recorded group over the zones of statefulIdentity, and moves it under a new name when a zone of it is dropped', async () => {
+    const { statefulIdentityOf } = await import('../../spec/stateful-identity');
+    const { loadSpecFile } = await import('../../spec/load');
+    const identity = statefulIdentityOf(loadSpecFile(join(ROOT, 'stacks', 'dev.yaml')).spec);
+    const kept = await runAfter({
+      statefulIdentity: identity,
+      systemNodegroup: { name: 'orders-dev-system', zones: ['us-east-1a'] },
+    });
+    expect(kept.error).toBeUndefined();
+    expect(systemGroupIn(kept.resources)).toEqual({
+      name: 'orders-dev-system',
+      subnetIds: ['orders-dev-private-us-east-1a-id'],
+    });
+    // WHEN the recorded group spans a zone the spec (us-east-1a, b, c) dropped from its end
+    const moved = await runAfter({
+      statefulIdentity: {
+        ...identity,
+        zones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'],
+      },
+      systemNodegroup: {
+        name: 'orders-dev-system',
+        zones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'],
+      },
+    });
+    // THEN it spans the zones left, under a name of them
+    expect(moved.error).toBeUndefined();
+    expect(systemGroupIn(moved.resources)).toEqual({
+      name: 'orders-dev-system-abc',
+      subnetIds: [
+        'orders-dev-private-us-east-1a-id',
+        'orders-dev-private-us-east-1b-id',
+        'orders-dev-private-us-east-1c-id',
+      ],
+    });
+    expect(moved.exported['systemNodegroup']).toEqual({
+      name: 'orders-dev-system-abc',
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    });
+  });
+
+  it('stops, naming the output, when systemNodegroup is not { name, zones }', async () => {
+    const { error, registered } = await runAfter({ systemNodegroup: 'orders-dev-system' });
+    const pulumi = await import('@pulumi/pulumi');
+    expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^stack output systemNodegroup of the last deployment is "orders-dev-system", not \{ name, zones \}/,
     );
     expect(registered).toEqual([]);
   });
