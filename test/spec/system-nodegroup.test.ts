@@ -83,10 +83,13 @@ describe('systemNodegroupIdentityOf', () => {
 const histories = fc
   .record({
     first: fc.integer({ min: 1, max: 6 }),
-    steps: fc.array(fc.integer({ min: -5, max: 5 }).filter(step => step !== 0), {
-      minLength: 1,
-      maxLength: 8,
-    }),
+    steps: fc.array(
+      fc.integer({ min: -5, max: 5 }).filter(step => step !== 0),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    ),
   })
   .map(({ first, steps }) => {
     const lengths = [first];
