@@ -51,6 +51,9 @@ export type StatefulIdentity = Readonly<Record<string, IdentityValue>>;
 /** The parts of the spec the identity reads. */
 export type IdentitySpec = Pick<PlatformSpec, 'name' | 'region' | 'zones' | 'cluster'> & {
   readonly kafka: Pick<PlatformSpec['kafka'], 'namespace'>;
+  readonly operators: Pick<PlatformSpec['operators'], 'strimziNamespace'>;
+  readonly monitoring: Pick<PlatformSpec['monitoring'], 'namespace' | 'installKubePrometheusStack'>;
+  readonly gitops: Pick<PlatformSpec['gitops'], 'engine' | 'namespace' | 'repository'>;
   readonly nodes: {
     readonly kafka: { readonly instanceType: string };
     readonly system: { readonly instanceType: string };
@@ -81,6 +84,35 @@ export interface GuardedField {
     deployed: IdentityValue,
     next: IdentityValue,
   ) => SpecIssue | undefined;
+}
+
+/**
+ * Why a Helm release Pulumi installs cannot move to another namespace: the release is replaced,
+ * and the new one cannot be installed beside the old one.
+ */
+const RELEASE_MOVE_WHY =
+  'a Helm release\'s `name` and `namespace` force a new release (pulumi-kubernetes `helm_release.go`, `forceNewFields`), which Pulumi installs before it uninstalls the old one, and Helm refuses the chart\'s cluster-wide objects of fixed names (ClusterRoles, ClusterRoleBindings, webhook configurations, CRDs) that the old release still owns ("invalid ownership metadata")';
+
+/**
+ * A namespace of a Helm release Pulumi installs: refused only when both the deployed and the new
+ * spec have Pulumi install the release and the namespaces differ (`null` on either side means the
+ * release is not Pulumi's there: it is created or uninstalled, not moved).
+ */
+function releaseNamespaceProblem(
+  path: string,
+  deployed: IdentityValue,
+  next: IdentityValue,
+): SpecIssue | undefined {
+  if (typeof deployed !== 'string' || typeof next !== 'string' || deployed === next) {
+    return undefined;
+  }
+  return changeProblem(fieldOf(path), path, deployed, next);
+}
+
+/** `gitops.namespace` as the engine's release uses it (charts/operators-chart.ts `gitopsNamespace`). */
+function bootstrapNamespaceOf(spec: IdentitySpec): string | null {
+  if (spec.gitops.engine === 'none' || spec.gitops.repository === undefined) return null;
+  return spec.gitops.namespace ?? (spec.gitops.engine === 'argocd' ? 'argocd' : 'flux-system');
 }
 
 const START_OVER =
@@ -193,6 +225,47 @@ export const GUARDED_FIELDS: readonly GuardedField[] = [
       'delete the Kafka cluster (Strimzi removes its brokers) and start an empty one, its volumes left behind in the old namespace',
     fix: START_OVER,
     read: spec => ({ 'kafka.namespace': spec.kafka.namespace }),
+  },
+  {
+    path: 'operators.strimziNamespace',
+    resources:
+      'the Helm release `strimzi-kafka-operator` Pulumi installs with `gitops.engine: none` (`namespace`)',
+    why: RELEASE_MOVE_WHY,
+    consequence:
+      'fail half-way with the new release refused, after the other changes of the run were made',
+    fix: 'uninstall the release first (helm uninstall strimzi-kafka-operator -n <deployed namespace>; the brokers keep running and the CRDs stay), run pulumi refresh so the stack forgets it, then pulumi up with the new namespace',
+    read: spec => ({
+      'operators.strimziNamespace':
+        spec.gitops.engine === 'none' ? spec.operators.strimziNamespace : null,
+    }),
+    problem: releaseNamespaceProblem,
+  },
+  {
+    path: 'monitoring.namespace',
+    resources:
+      'the Helm release `kube-prometheus-stack` Pulumi installs with `monitoring.installKubePrometheusStack` and `gitops.engine: none` (`namespace`)',
+    why: RELEASE_MOVE_WHY,
+    consequence:
+      'fail half-way with the new release refused, after the other changes of the run were made',
+    fix: 'set monitoring.installKubePrometheusStack to false and pulumi up (Prometheus goes for the while; its CRDs stay), then set the new namespace with it back to true and pulumi up again',
+    read: spec => ({
+      'monitoring.namespace':
+        spec.gitops.engine === 'none' && spec.monitoring.installKubePrometheusStack
+          ? spec.monitoring.namespace
+          : null,
+    }),
+    problem: releaseNamespaceProblem,
+  },
+  {
+    path: 'gitops.namespace',
+    resources:
+      'the Helm release of the GitOps engine Pulumi bootstraps with `gitops.repository` (`namespace`), and its root objects',
+    why: RELEASE_MOVE_WHY,
+    consequence:
+      'fail half-way with the new release refused; uninstalling the old one deletes the engine\u2019s CRDs and with them the objects that sync the platform',
+    fix: START_OVER,
+    read: spec => ({ 'gitops.namespace': bootstrapNamespaceOf(spec) }),
+    problem: releaseNamespaceProblem,
   },
 ];
 

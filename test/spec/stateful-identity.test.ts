@@ -84,7 +84,36 @@ const GUARDED_EDITS: Readonly<Record<string, Edit>> = {
   'kafka.namespace': spec => {
     spec.kafka.namespace = 'streaming';
   },
+  'operators.strimziNamespace': spec => {
+    spec.operators.strimziNamespace = 'strimzi-system';
+  },
+  'monitoring.namespace': spec => {
+    spec.monitoring.namespace = 'observability';
+  },
+  'gitops.namespace': spec => {
+    spec.gitops.namespace = 'gitops';
+  },
 };
+
+/** `base` with Pulumi installing kube-prometheus-stack (and the operators, `gitops.engine: none`). */
+function withPrometheus(base: PlatformSpec): PlatformSpec {
+  const spec = structuredClone(base);
+  spec.monitoring.installKubePrometheusStack = true;
+  return spec;
+}
+
+/** `base` with Pulumi bootstrapping Flux from a repository (Flux then installs the operators). */
+function withFlux(base: PlatformSpec): PlatformSpec {
+  const spec = structuredClone(base);
+  spec.gitops = {
+    ...spec.gitops,
+    engine: 'flux',
+    repository: { url: 'https://github.com/example/platform.git' } as NonNullable<
+      PlatformSpec['gitops']['repository']
+    >,
+  };
+  return spec;
+}
 
 /** Edits that must pass: they update resources in place, or are checked elsewhere. */
 const UNGUARDED_EDITS: readonly Edit[] = [
@@ -116,10 +145,11 @@ const UNGUARDED_EDITS: readonly Edit[] = [
     spec.autoscaling.mode = 'controller';
   },
   spec => {
-    spec.operators.strimziNamespace = 'strimzi-system';
+    spec.zones = [...spec.zones, 'us-east-1d'];
   },
   spec => {
-    spec.zones = [...spec.zones, 'us-east-1d'];
+    // kube-prometheus-stack is not installed on either base, so its namespace reaches no release
+    spec.monitoring.namespace = 'observability';
   },
   spec => {
     // the VPC range of an existing VPC reaches only network policies
@@ -151,6 +181,9 @@ describe('statefulIdentityOf', () => {
       'nodes.kafka.instanceType': 'm6i.large',
       'nodes.system.instanceType': 'm6i.large',
       'kafka.namespace': 'kafka',
+      'operators.strimziNamespace': 'strimzi',
+      'monitoring.namespace': null,
+      'gitops.namespace': null,
     });
   });
 
@@ -245,10 +278,55 @@ describe('statefulIdentityProblems', () => {
         // given subnets (giving some is refused as a change of `cluster.existingVpc.vpcId`).
         if (joined && path === 'nodes.system.instanceType') return;
         if (!joined && path === 'cluster.existingVpc.privateSubnetIds') return;
+        // Neither base has Pulumi install kube-prometheus-stack or a GitOps engine (see below).
+        if (path === 'monitoring.namespace' || path === 'gitops.namespace') return;
         const paths = problemPaths(base, edited(base, [...others, GUARDED_EDITS[path] as Edit]));
         expect(paths.some(found => found === path || found.startsWith(`${path}.`))).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('refuses moving a Helm release Pulumi installs to another namespace, naming the release and the fix', () => {
+    // GIVEN platforms whose Pulumi program installs Strimzi and kube-prometheus-stack, or Flux
+    const cases: Array<[string, PlatformSpec]> = [
+      ['operators.strimziNamespace', withPrometheus(DEV)],
+      ['monitoring.namespace', withPrometheus(DEV)],
+      ['gitops.namespace', withFlux(DEV)],
+    ];
+    // WHEN each release's namespace changes
+    for (const [path, base] of cases) {
+      const problems = statefulIdentityProblems(
+        statefulIdentityOf(base),
+        statefulIdentityOf(edited(base, [GUARDED_EDITS[path] as Edit])),
+      );
+      // THEN one refusal under its path, saying Helm refuses the new release beside the old
+      expect(problems.map(problem => problem.path)).toEqual([path]);
+      expect(problems[0]?.message).toContain('invalid ownership metadata');
+    }
+    const [strimzi] = statefulIdentityProblems(
+      statefulIdentityOf(DEV),
+      statefulIdentityOf(edited(DEV, [GUARDED_EDITS['operators.strimziNamespace'] as Edit])),
+    );
+    expect(formatIssue(strimzi as NonNullable<typeof strimzi>)).toMatch(
+      /^operators\.strimziNamespace: "strimzi-system" differs from "strimzi".*Fix: keep "strimzi"; to change it on purpose, uninstall the release first \(helm uninstall strimzi-kafka-operator/,
+    );
+  });
+
+  it('passes a release namespace when Pulumi does not install the release on one side', () => {
+    const base = withPrometheus(DEV);
+    // a GitOps engine installs the operators, so their namespaces reach no Pulumi release
+    const flux = withFlux(DEV);
+    flux.operators.strimziNamespace = 'strimzi-system';
+    expect(statefulIdentityOf(flux)['operators.strimziNamespace']).toBe(null);
+    // kube-prometheus-stack turned off, then on again in another namespace: two runs, both pass
+    const off = structuredClone(base);
+    off.monitoring.installKubePrometheusStack = false;
+    const movedOn = structuredClone(base);
+    movedOn.monitoring.namespace = 'observability';
+    expect(statefulIdentityProblems(statefulIdentityOf(base), statefulIdentityOf(off))).toEqual([]);
+    expect(statefulIdentityProblems(statefulIdentityOf(off), statefulIdentityOf(movedOn))).toEqual(
+      [],
     );
   });
 
@@ -293,6 +371,9 @@ describe('legacyStatefulIdentity', () => {
       'cluster.existingVpc.vpcId',
       'cluster.existing.name',
       'kafka.namespace',
+      'operators.strimziNamespace',
+      'monitoring.namespace',
+      'gitops.namespace',
     ]);
     expect(legacyStatefulIdentity({})).toEqual({});
   });
