@@ -4,9 +4,9 @@
  * creating another (Terraform `ForceNew`, Pulumi "replace"), or that reach a resource's logical
  * name, so its URN (a changed URN is a delete and a create unless aliased). The stateful resources
  * are the EKS cluster, the VPC and subnets its nodes and EBS volumes live in, the managed
- * nodegroups whose nodes carry the brokers, the KMS key of the cluster's secrets, and the Kafka
- * cluster's custom resources. `GUARDED_FIELDS` is the table, one entry per field with the
- * resources it reaches, why they are replaced, what that costs and how to change the field on
+ * nodegroups whose nodes carry the brokers, the KMS key of the cluster's secrets, the Kafka
+ * cluster's custom resources, and the Helm releases Pulumi installs (their namespace).
+ * `GUARDED_FIELDS` is the table, one entry per field with the resources it reaches, why they are replaced, what that costs and how to change the field on
  * purpose; docs/upgrade.md renders the same table for readers.
  *
  * The Pulumi program records the values as deployed in one stack output, `statefulIdentity`
@@ -29,6 +29,14 @@
  * - Kubernetes objects (@pulumi/kubernetes): a changed `metadata.name` or `metadata.namespace` is a
  *   new object (delete + create; pulumi/pulumi-kubernetes#1775 lists the provider's replace rules),
  *   and a `yaml/v2` ConfigGroup names each child after both.
+ * - Helm releases (@pulumi/kubernetes `helm.v3.Release`): `name` and `namespace` force a new release
+ *   and the provider asks for no delete-before-replace (provider/pkg/provider/helm_release.go,
+ *   `forceNewFields`), so the new release is installed while the old one still owns the chart's
+ *   cluster-wide objects, which Helm refuses ("invalid ownership metadata"). The release
+ *   namespaces are recorded only while Pulumi installs the release (`null` otherwise) and refused
+ *   only when both sides install it.
+ * - The system nodegroup's zones are not guarded: a permitted `zones` edit keeps or renames it
+ *   (spec/system-nodegroup.ts, stack output `systemNodegroup`).
  */
 import { showValue, type SpecIssue } from './errors';
 import { instanceTypeChangeProblems, nodeInstanceTypesOf } from './nodegroup-instance-types';

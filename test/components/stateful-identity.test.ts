@@ -9,7 +9,8 @@
  * A permitted `zones` edit replaces nothing either: the system nodegroup, which spans several
  * zones' subnets under one fixed EKS name, keeps the zones it was deployed with while they stay,
  * and moves under a new name when one of them is dropped (spec/system-nodegroup.ts), so Pulumi
- * never plans a same-name replacement EKS would refuse.
+ * never plans a same-name replacement EKS would refuse. The real engine judges the same
+ * transitions in test/engine/system-nodegroup.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
