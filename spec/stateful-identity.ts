@@ -6,8 +6,9 @@
  * are the EKS cluster, the VPC and subnets its nodes and EBS volumes live in, the managed
  * nodegroups whose nodes carry the brokers, the KMS key of the cluster's secrets, the Kafka
  * cluster's custom resources, and the Helm releases Pulumi installs (their namespace).
- * `GUARDED_FIELDS` is the table, one entry per field with the resources it reaches, why they are replaced, what that costs and how to change the field on
- * purpose; docs/upgrade.md renders the same table for readers.
+ * `GUARDED_FIELDS` is the table, one entry per field with the resources it reaches, why they are
+ * replaced, what that costs and how to change the field on purpose; docs/upgrade.md renders the
+ * same table for readers.
  *
  * The Pulumi program records the values as deployed in one stack output, `statefulIdentity`
  * (`statefulIdentityOf(spec)`, a flat object keyed by spec path), and the next run compares the
