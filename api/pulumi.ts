@@ -20,7 +20,9 @@
  * (`statefulIdentity`) and await it instead of `refuseMovedZones`. It returns the last
  * deployment's system nodegroup: pass it as `deployedSystemNodegroup` to `KafkaEksPlatform` and
  * export the platform's `systemNodegroup` as `SYSTEM_NODEGROUP_OUTPUT` (`systemNodegroup`), so an
- * appended or dropped zone never replaces that nodegroup under its own name.
+ * appended or dropped zone never replaces that nodegroup under its own name; likewise its
+ * `adminAccessEntries` as `deployedAdminAccessEntries`, exported back as
+ * `ADMIN_ACCESS_ENTRIES_OUTPUT`, so removing or reordering admins replaces no access entry.
  */
 export * from '../components/kafka-eks-platform';
 export * from '../components/index';
@@ -29,6 +31,11 @@ export {
   refuseStatefulChanges,
   type LastDeployment,
 } from '../components/lib/zone-order-guard';
+export {
+  ADMIN_ACCESS_ENTRIES_OUTPUT,
+  adminAccessEntryKeys,
+  type AdminAccessEntryKeys,
+} from '../components/lib/access-entries';
 export {
   SYSTEM_NODEGROUP_OUTPUT,
   systemNodegroupIdentityOf,

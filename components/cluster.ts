@@ -8,7 +8,11 @@ import * as aws from '@pulumi/aws';
 import * as eks from '@pulumi/eks';
 import * as pulumi from '@pulumi/pulumi';
 import type { PlatformSpec } from '../spec/schema';
-import { accessEntriesFor } from './lib/access-entries';
+import {
+  accessEntriesFor,
+  adminAccessEntryKeys,
+  type AdminAccessEntryKeys,
+} from './lib/access-entries';
 import { addonVersionsFor } from './lib/addon-versions';
 import { clusterNameOf } from './lib/names';
 import { baseTags, namedTags } from './lib/tags';
@@ -38,6 +42,13 @@ export interface ClusterArgs {
    * @default - none
    */
   readonly publicSubnetIds?: readonly pulumi.Input<string>[];
+  /**
+   * The admin access entries as last deployed (key -> principal ARN, stack output
+   * `adminAccessEntries`): each deployed principal keeps its key, so removing or reordering admins
+   * never replaces an entry with a principal another entry still holds (lib/access-entries.ts).
+   * @default - none: keys by position, `admin-<index>`, as earlier versions made them
+   */
+  readonly deployedAdminAccessEntries?: AdminAccessEntryKeys;
 }
 
 export class Cluster extends pulumi.ComponentResource {
@@ -51,12 +62,18 @@ export class Cluster extends pulumi.ComponentResource {
   public readonly podIdentityAgent: aws.eks.Addon;
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: aws.kms.Key;
+  /** The admin access entries' keys -> principal ARNs, for the stack output `adminAccessEntries`. */
+  public readonly adminAccessEntries: Readonly<Record<string, string>>;
 
   public constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('kafka-eks:index:Cluster', name, {}, opts);
     const { spec } = args;
     const versions = addonVersionsFor(spec.cluster.kubernetesVersion);
     this.clusterName = clusterNameOf(spec);
+    this.adminAccessEntries = adminAccessEntryKeys(
+      spec.cluster.adminPrincipalArns,
+      args.deployedAdminAccessEntries,
+    );
 
     this.secretsKey = new aws.kms.Key(
       `${name}-secrets`,
@@ -89,7 +106,10 @@ export class Cluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         nodeAssociatePublicIpAddress: false,
         authenticationMode: eks.AuthenticationMode.Api,
-        accessEntries: accessEntriesFor(spec.cluster.adminPrincipalArns),
+        accessEntries: accessEntriesFor(
+          spec.cluster.adminPrincipalArns,
+          args.deployedAdminAccessEntries,
+        ),
         endpointPrivateAccess: true,
         endpointPublicAccess: publicCidrs.length > 0,
         publicAccessCidrs: publicCidrs.length > 0 ? [...publicCidrs] : undefined,

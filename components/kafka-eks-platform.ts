@@ -14,6 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parseSpec, type LoadedSpec } from '../spec/load';
 import type { PlatformSpecInput } from '../spec/schema';
 import type { SystemNodegroupIdentity } from '../spec/system-nodegroup';
+import type { AdminAccessEntryKeys } from './lib/access-entries';
 import { providerRegionProblem } from './lib/region';
 import { buildPlatformStack } from './stack';
 
@@ -64,6 +65,16 @@ export interface KafkaEksPlatformArgs {
    * @default - none: a first deployment, `<name>-system` across every spec zone
    */
   readonly deployedSystemNodegroup?: SystemNodegroupIdentity;
+  /**
+   * The admin access entries as the stack last deployed them, key -> principal ARN: the
+   * `adminAccessEntries` of what `refuseStatefulChanges(spec)` returns, read from the stack output
+   * `adminAccessEntries` (export this component's `adminAccessEntries` under that name). Each
+   * deployed principal keeps its entry's key, so removing an admin from the middle of
+   * `cluster.adminPrincipalArns` or reordering them replaces no entry (EKS refuses an entry for a
+   * principal another entry still holds; components/lib/access-entries.ts).
+   * @default - none: keys by position (`admin-<index>`), as earlier versions made them
+   */
+  readonly deployedAdminAccessEntries?: AdminAccessEntryKeys;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -104,6 +115,12 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
    * `systemNodegroup` for the next run's `deployedSystemNodegroup`; undefined for a joined cluster.
    */
   public readonly systemNodegroup: SystemNodegroupIdentity | undefined;
+  /**
+   * The admin access entries, key -> principal ARN (JSON-safe), to export as the stack output
+   * `adminAccessEntries` for the next run's `deployedAdminAccessEntries`; undefined for a joined
+   * cluster.
+   */
+  public readonly adminAccessEntries: Readonly<Record<string, string>> | undefined;
 
   public constructor(
     name: string,
@@ -134,9 +151,17 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
           ? { aliases: [{ parent: pulumi.rootStackResource }] }
           : {}),
       },
-      args.deployedSystemNodegroup,
+      {
+        ...(args.deployedSystemNodegroup === undefined
+          ? {}
+          : { systemNodegroup: args.deployedSystemNodegroup }),
+        ...(args.deployedAdminAccessEntries === undefined
+          ? {}
+          : { adminAccessEntries: args.deployedAdminAccessEntries }),
+      },
     );
     this.systemNodegroup = built.systemNodegroup;
+    this.adminAccessEntries = built.adminAccessEntries;
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.clusterName = pulumi.output(built.clusterName);
     this.zones = pulumi

@@ -7,6 +7,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { INTERNAL_TLS_PORT } from '../charts/kafka/labels';
 import type { LoadedSpec } from '../spec/load';
 import type { SystemNodegroupIdentity } from '../spec/system-nodegroup';
+import type { AdminAccessEntryKeys } from './lib/access-entries';
+import type { LastDeployment } from './lib/zone-order-guard';
 import { Cluster } from './cluster';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { EbsCsiDriver } from './ebs-csi-driver';
@@ -37,6 +39,8 @@ export interface PlatformStackOutputs {
   readonly controllerPolicyJson: pulumi.Output<string> | undefined;
   /** The system nodegroup's EKS name and zones; undefined for a joined cluster (no such group). */
   readonly systemNodegroup: SystemNodegroupIdentity | undefined;
+  /** The admin access entries, key -> principal ARN; undefined for a joined cluster. */
+  readonly adminAccessEntries: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -44,18 +48,20 @@ export interface PlatformStackOutputs {
  * (`KafkaEksPlatform` passes `{ parent: this }`, plus the stack-root aliases when asked); each
  * component parents its own resources with `{ parent: this }`, so they inherit both. Without
  * `opts` the components are direct children of the stack, as in the program of earlier versions.
- * `deployedSystemNodegroup` is the system nodegroup as last deployed (`refuseStatefulChanges`
- * returns it; default none, a first deployment): see `NodegroupsArgs.deployedSystemNodegroup`.
+ * `lastDeployment` is what `refuseStatefulChanges` returns (default none, a first deployment): the
+ * system nodegroup and the admin access entries as last deployed, see
+ * `NodegroupsArgs.deployedSystemNodegroup` and `ClusterArgs.deployedAdminAccessEntries`.
  */
 export function buildPlatformStack(
   loaded: LoadedSpec,
   opts?: pulumi.ComponentResourceOptions,
-  deployedSystemNodegroup?: SystemNodegroupIdentity,
+  lastDeployment: Partial<LastDeployment> = {},
 ): PlatformStackOutputs {
   const { spec, plan } = loaded;
+  const deployedSystemNodegroup = lastDeployment.systemNodegroup;
   const name = spec.name;
   const network = new Network(name, { spec }, opts);
-  const cluster = clusterFor(name, loaded, network, opts);
+  const cluster = clusterFor(name, loaded, network, opts, lastDeployment.adminAccessEntries);
   const nodegroups = new Nodegroups(
     name,
     {
@@ -136,6 +142,7 @@ export function buildPlatformStack(
       : undefined,
     controllerPolicyJson: scaling.controllerPolicyJson,
     systemNodegroup: nodegroups.systemIdentity,
+    adminAccessEntries: cluster.adminAccessEntries,
   };
 }
 
@@ -149,6 +156,8 @@ interface TargetCluster {
   readonly podIdentityReady: readonly pulumi.Resource[];
   /** The new cluster; undefined when joining an existing one. */
   readonly created: Cluster | undefined;
+  /** The new cluster's admin access entries (key -> principal); undefined when joining one. */
+  readonly adminAccessEntries: Readonly<Record<string, string>> | undefined;
 }
 
 function clusterFor(
@@ -156,6 +165,7 @@ function clusterFor(
   loaded: LoadedSpec,
   network: Network,
   opts: pulumi.ComponentResourceOptions | undefined,
+  deployedAdminAccessEntries: AdminAccessEntryKeys | undefined,
 ): TargetCluster {
   const { spec } = loaded;
   if (spec.cluster.existing !== undefined) {
@@ -166,6 +176,7 @@ function clusterFor(
       ready: [existing],
       podIdentityReady: [],
       created: undefined,
+      adminAccessEntries: undefined,
     };
   }
   const cluster = new Cluster(
@@ -175,6 +186,7 @@ function clusterFor(
       vpcId: network.vpcId,
       privateSubnetIds: spec.zones.map(zone => network.privateSubnetIds[zone] ?? missing(zone)),
       publicSubnetIds: Object.values(network.publicSubnetIds),
+      ...(deployedAdminAccessEntries === undefined ? {} : { deployedAdminAccessEntries }),
     },
     opts,
   );
@@ -184,6 +196,7 @@ function clusterFor(
     ready: [cluster.eksCluster],
     podIdentityReady: [cluster.podIdentityAgent],
     created: cluster,
+    adminAccessEntries: cluster.adminAccessEntries,
   };
 }
 

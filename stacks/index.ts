@@ -20,11 +20,14 @@
  * `zoneOrder` and `nodeInstanceTypes`, which earlier versions read (a rolled-back program keeps
  * its checks). It also exports the system nodegroup's name and zones (`systemNodegroup`), which
  * the next run keeps while those zones stay in the spec, so an appended or dropped zone never
- * replaces that group under its own name (spec/system-nodegroup.ts). The module exports one async function, which the engine
- * runs; callers under mocks import it and call it.
+ * replaces that group under its own name (spec/system-nodegroup.ts), and the admin access
+ * entries' keys (`adminAccessEntries`), so removing or reordering admins replaces no entry under a
+ * principal another entry holds (components/lib/access-entries.ts). The module exports one async
+ * function, which the engine runs; callers under mocks import it and call it.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { KafkaEksPlatform } from '../components/kafka-eks-platform';
+import { ADMIN_ACCESS_ENTRIES_OUTPUT } from '../components/lib/access-entries';
 import { refuseStatefulChanges } from '../components/lib/zone-order-guard';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
@@ -59,6 +62,8 @@ interface ProgramOutputs {
    * joined cluster.
    */
   readonly systemNodegroup?: SystemNodegroupIdentity;
+  /** The admin access entries' keys -> principal ARNs as deployed; absent for a joined cluster. */
+  readonly adminAccessEntries?: Readonly<Record<string, string>>;
 }
 
 async function main(): Promise<ProgramOutputs> {
@@ -84,6 +89,9 @@ async function main(): Promise<ProgramOutputs> {
     ...(lastDeployment.systemNodegroup === undefined
       ? {}
       : { deployedSystemNodegroup: lastDeployment.systemNodegroup }),
+    ...(lastDeployment.adminAccessEntries === undefined
+      ? {}
+      : { deployedAdminAccessEntries: lastDeployment.adminAccessEntries }),
   });
   return {
     kubeconfig: platform.kubeconfig,
@@ -99,6 +107,9 @@ async function main(): Promise<ProgramOutputs> {
     ...(platform.systemNodegroup === undefined
       ? {}
       : { [SYSTEM_NODEGROUP_OUTPUT]: platform.systemNodegroup }),
+    ...(platform.adminAccessEntries === undefined
+      ? {}
+      : { [ADMIN_ACCESS_ENTRIES_OUTPUT]: platform.adminAccessEntries }),
   };
 }
 

@@ -14,6 +14,11 @@
  * it creates or deletes. Checked under the real engine by test/engine/zone-order.test.ts.
  */
 import * as pulumi from '@pulumi/pulumi';
+import {
+  ADMIN_ACCESS_ENTRIES_OUTPUT,
+  deployedAdminAccessEntries,
+  type AdminAccessEntryKeys,
+} from './access-entries';
 import { formatIssue, type SpecIssue } from '../../spec/errors';
 import {
   deployedKubernetesVersion,
@@ -94,6 +99,14 @@ export interface LastDeployment {
    * (`deployedSystemNodegroup`) so a permitted `zones` edit never replaces the group under its name.
    */
   readonly systemNodegroup: SystemNodegroupIdentity | undefined;
+  /**
+   * The admin access entries as deployed, key -> principal ARN (stack output
+   * `adminAccessEntries`); undefined on a first deployment and for one by an earlier version
+   * (whose keys were by position). Pass it to `KafkaEksPlatform` (`deployedAdminAccessEntries`)
+   * so removing or reordering admins never replaces an entry under a principal another still
+   * holds (lib/access-entries.ts).
+   */
+  readonly adminAccessEntries: AdminAccessEntryKeys | undefined;
 }
 
 /**
@@ -118,6 +131,7 @@ async function refuseChangesSinceLastDeployment(
   let deployedVersion: string | undefined;
   let deployedTypes: Readonly<Record<string, string>> | undefined;
   let systemNodegroup: SystemNodegroupIdentity | undefined;
+  let adminAccessEntries: AdminAccessEntryKeys | undefined;
   try {
     recorded = deployedStatefulIdentity(await reference.getOutputValue(STATEFUL_IDENTITY_OUTPUT));
     deployedZones =
@@ -136,6 +150,10 @@ async function refuseChangesSinceLastDeployment(
       specName === undefined
         ? undefined
         : deployedSystemNodegroup(await reference.getOutputValue(SYSTEM_NODEGROUP_OUTPUT));
+    adminAccessEntries =
+      specName === undefined
+        ? undefined
+        : deployedAdminAccessEntries(await reference.getOutputValue(ADMIN_ACCESS_ENTRIES_OUTPUT));
   } catch (error) {
     throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
   }
@@ -156,6 +174,7 @@ async function refuseChangesSinceLastDeployment(
       specName === undefined
         ? undefined
         : (systemNodegroup ?? legacySystemNodegroup({ name: specName }, deployedZonesOf(deployed))),
+    adminAccessEntries,
   };
   if (recorded !== undefined) return lastDeployment;
   if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) === undefined) {
@@ -199,11 +218,14 @@ function deployedZonesOf(deployed: StatefulIdentity): readonly string[] | undefi
  * `refuseMovedZones`).
  *
  * Returns what the last deployment recorded that the next one builds on: pass its
- * `systemNodegroup` to `KafkaEksPlatform` (`deployedSystemNodegroup`) and export the platform's
- * `systemNodegroup` as `SYSTEM_NODEGROUP_OUTPUT`, so an appended or dropped zone never replaces the
- * system nodegroup under its own name (spec/system-nodegroup.ts).
+ * `systemNodegroup` and `adminAccessEntries` to `KafkaEksPlatform` (`deployedSystemNodegroup`,
+ * `deployedAdminAccessEntries`) and export the platform's `systemNodegroup` and
+ * `adminAccessEntries` as `SYSTEM_NODEGROUP_OUTPUT` and `ADMIN_ACCESS_ENTRIES_OUTPUT`, so an
+ * appended or dropped zone never replaces the system nodegroup under its own name
+ * (spec/system-nodegroup.ts), nor an admin edit an access entry under a principal another holds.
  * @param spec the validated spec (`loadSpecFile(file).spec`).
- * @returns the last deployment's system nodegroup (undefined on a first deployment).
+ * @returns the last deployment's system nodegroup and admin access entries (undefined on a first
+ *   deployment).
  * @throws pulumi.RunError (the engine prints the message alone) with one line per changed field,
  *   each naming the field, both values, what the change would replace and the fix; or naming the
  *   output when a recorded output is not of its form.

@@ -50,7 +50,11 @@ export async function planStack(
   const { recordPlan } = await import('../../components/lib/plan');
   const resources = await recordPlan(undefined, async () => {
     const { buildPlatformStack } = await import('../../components/stack');
-    buildPlatformStack(loaded, undefined, deployedSystemNodegroup);
+    buildPlatformStack(
+      loaded,
+      undefined,
+      deployedSystemNodegroup === undefined ? {} : { systemNodegroup: deployedSystemNodegroup },
+    );
   });
   return indexPlan(resources);
 }

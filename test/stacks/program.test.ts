@@ -176,6 +176,7 @@ describe('stacks/index.ts', () => {
         'nodeInstanceTypes',
         'statefulIdentity',
         'systemNodegroup',
+        'adminAccessEntries',
       ].sort(),
     );
     expect(exported['systemNodegroup']).toEqual({
