@@ -42,19 +42,25 @@ export function indexPlan(resources: readonly RecordedResource[]): StackPlan {
  * Plans the stack for a loaded spec (imports Pulumi modules lazily, after the mocks).
  * @param deployedSystemNodegroup the system nodegroup as last deployed; default none (a first
  *   deployment).
+ * @param deployedAdminAccessEntries the admin access entries as last deployed (key -> principal
+ *   ARN); default none.
  */
 export async function planStack(
   loaded: LoadedSpec,
   deployedSystemNodegroup?: SystemNodegroupIdentity,
+  deployedAdminAccessEntries?: Readonly<Record<string, string>>,
 ): Promise<StackPlan> {
   const { recordPlan } = await import('../../components/lib/plan');
   const resources = await recordPlan(undefined, async () => {
     const { buildPlatformStack } = await import('../../components/stack');
-    buildPlatformStack(
-      loaded,
-      undefined,
-      deployedSystemNodegroup === undefined ? {} : { systemNodegroup: deployedSystemNodegroup },
-    );
+    buildPlatformStack(loaded, undefined, {
+      ...(deployedSystemNodegroup === undefined
+        ? {}
+        : { systemNodegroup: deployedSystemNodegroup }),
+      ...(deployedAdminAccessEntries === undefined
+        ? {}
+        : { adminAccessEntries: deployedAdminAccessEntries }),
+    });
   });
   return indexPlan(resources);
 }

@@ -226,6 +226,33 @@ describe('guarded fields against what pulumi up would replace (mocks)', () => {
     );
   });
 
+  it('removing the first admin keeps the other access entries under their keys (no principal changes key)', async () => {
+    const admins = ['a', 'b', 'c'].map(name => `arn:aws:iam::123456789012:role/${name}`);
+    const withAdmins =
+      (arns: string[]) =>
+      (raw: RawSpec): void => {
+        raw.cluster = { ...(raw.cluster ?? {}), adminPrincipalArns: arns };
+      };
+    const entriesOf = (plan: StackPlan): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(
+          plan.get(TYPES.eksCluster, 'orders-dev-eks').inputs['accessEntries'] as Record<
+            string,
+            { principalArn: string }
+          >,
+        ).map(([key, entry]) => [key, entry.principalArn]),
+      );
+    // GIVEN three admins deployed (keyed by position on a first deployment)
+    const deployed = entriesOf(await planOf(withAdmins(admins)));
+    expect(deployed).toEqual({ 'admin-0': admins[0], 'admin-1': admins[1], 'admin-2': admins[2] });
+    // WHEN the first is removed, the next run planning against the deployed keys
+    const raw = devRaw();
+    withAdmins(admins.slice(1))(raw);
+    const after = await planStack(parseSpec(raw), undefined, deployed as Record<string, string>);
+    // THEN the others keep their keys: no entry is given a principal another entry holds
+    expect(entriesOf(after)).toEqual({ 'admin-1': admins[1], 'admin-2': admins[2] });
+  });
+
   it('a guarded edit (cluster.vpcCidr) would replace the VPC and the subnets', async () => {
     const after = await planOf(raw => {
       raw.cluster = { ...(raw.cluster ?? {}), vpcCidr: '10.42.0.0/16' };
