@@ -894,21 +894,20 @@ export class Reconciler {
   }
 
   /**
-   * Before the irreversible steps of a removal, reads the node live: it must still be cordoned and
-   * host no broker pod. Otherwise the step is skipped (the next pass, on a view that caught up,
-   * re-cordons the node or goes back to drain).
+   * Before the irreversible steps of a removal, reads the node live (`liveTerminateRefusal`): it
+   * must still be cordoned, host no broker pod and be the one Node that names the instance.
+   * Otherwise the step is skipped (the next pass, on a view that caught up, re-cordons the node or
+   * goes back to drain).
    */
   private async liveNodeStillEmpty(effect: Effect | undefined): Promise<boolean> {
-    const check = this.deps.liveNodeCheck;
-    if (check === undefined || effect === undefined) return true;
+    if (this.deps.liveNodeCheck === undefined || effect === undefined) return true;
     if (effect.kind !== 'unprotect-instance' && effect.kind !== 'terminate-instance') return true;
-    const now = await check.nodeNow(effect.nodeName);
-    if (now.unschedulable && now.brokers.length === 0) return true;
+    const refused = await this.liveTerminateRefusal(effect);
+    if (refused === undefined) return true;
     this.deps.logger.log('warn', 'live read refused an irreversible step', {
       effect: effect.kind,
       node: effect.nodeName,
-      unschedulable: now.unschedulable,
-      brokers: now.brokers,
+      detail: refused,
     });
     return false;
   }
@@ -916,9 +915,14 @@ export class Reconciler {
   /**
    * The reason not to terminate (or unprotect, review s26-a) the instance of a removal now, read
    * live right before the call goes out (after the per-group spacing and any retry's backoff,
-   * `GroupWriter.terminateInstance` and `GroupWriter.setInstanceProtection`), or undefined: its node must still be cordoned and host no broker pod (the same as
-   * `liveNodeStillEmpty` reads before the step: a broker can land in the seconds the call then
-   * waits, when someone uncordons the node or a pod is bound by name).
+   * `GroupWriter.terminateInstance` and `GroupWriter.setInstanceProtection`) and before the step,
+   * or undefined: its node must still be cordoned and host no broker pod (a broker can land in the
+   * seconds the call waits, when someone uncordons the node or a pod is bound by name), and it
+   * must be the one Node of the cluster that names the instance (`nodesOfInstance`, every Node,
+   * no label selector). A second Node naming it (the kubelet registered again under another name,
+   * or a Node whose Kafka label changed: outside the cached view the gate judges) runs its pods
+   * on the same machine, and the node named no longer naming it means it was replaced: either way
+   * the terminate would take down what the node read does not show (review s33-c).
    */
   private async liveTerminateRefusal(
     effect: Extract<Effect, { kind: 'terminate-instance' | 'unprotect-instance' }>,
@@ -930,7 +934,13 @@ export class Reconciler {
     if (now.brokers.length > 0) {
       return `node ${effect.nodeName} hosts ${now.brokers.join(', ')}`;
     }
-    return undefined;
+    const hosts = await check.nodesOfInstance(effect.instanceId);
+    if (hosts.length === 1 && hosts[0] === effect.nodeName) return undefined;
+    const others = hosts.filter(name => name !== effect.nodeName);
+    if (others.length === 0) {
+      return `node ${effect.nodeName} no longer names instance ${effect.instanceId} (replaced): the removal's record is for the node it was`;
+    }
+    return `instance ${effect.instanceId} is also named by Node ${others.join(', ')} (live read); ${nodeOutsideViewFix(await this.brokersBoundNow(others))}, and delete a stale Node object only once no pod is bound to it`;
   }
 
   /**
