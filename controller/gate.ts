@@ -16,7 +16,8 @@
  *   the moved broker may land on (schedulable and Ready, in its zone) on an instance observed
  *   protected from scale-in and not leaving its group (`landingBlocker`);
  * - unprotect and terminate: the node is cordoned and empty in a complete pod view (every broker
- *   pod of every zone present), it is the one node of the view that maps to the instance, every
+ *   pod of every zone present), no broker pod of its zone waits unbound (a binding already in
+ *   flight lands whatever the cordon), it is the one node of the view that maps to the instance, every
  *   node maps to an instance and every bound broker pod is on a node of the view and, for
  *   terminate, the group is above its minimum size;
  * - a desired capacity: a balanced level, above the current desired capacity, at most the group's
@@ -99,7 +100,36 @@ function emptyNodeBlocker(
       detail: `node ${nodeName} still hosts ${aboard.map(pod => pod.podName).join(', ')}`,
     };
   }
+  const pending = pendingBrokersOfZone(observed, node.zone);
+  if (pending.length > 0) {
+    return {
+      reason: 'operation-in-flight',
+      detail: `${pendingClause(pending, node.zone)}, which the scheduler may still bind to node ${nodeName} whatever its cordon (a binding or a volume claim already in flight there); waits until it is bound, and the removal rolls back at its phase deadline if it never is`,
+    };
+  }
   return undefined;
+}
+
+/**
+ * The broker pods of `zone` not bound to a node (Pending), by name. The cordon keeps new
+ * scheduling decisions off a removal's node, but one already taken is bound whatever the cordon:
+ * a claim provisioned for that node (`volume.kubernetes.io/selected-node`, WaitForFirstConsumer)
+ * or a binding in flight. Neither shows in `spec.nodeName` until it lands, so while a broker of
+ * the zone waits unbound its node is not known empty (review s33-c).
+ */
+export function pendingBrokersOfZone(
+  observed: Pick<Observed, 'brokers'>,
+  zone: string | undefined,
+): string[] {
+  return observed.brokers
+    .filter(broker => broker.nodeName === undefined && (zone === undefined || broker.zone === zone))
+    .map(broker => broker.podName)
+    .sort();
+}
+
+/** `'broker pod a, b of zone z is Pending (unbound)'`, for the gate's and the live read's detail. */
+export function pendingClause(pending: readonly string[], zone: string | undefined): string {
+  return `broker pod ${pending.join(', ')}${zone === undefined ? '' : ` of zone ${zone}`} ${pending.length === 1 ? 'is' : 'are'} Pending (unbound)`;
 }
 
 /**

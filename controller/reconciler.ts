@@ -16,7 +16,13 @@ import { randomUUID } from 'node:crypto';
 import type { ControllerConfig } from './config';
 import { decide, removalContext, withWayOut } from './decide';
 import { NotLeaderError } from './fence';
-import { podsBoundTo, writeBlocker, type GatedWrite } from './gate';
+import {
+  pendingBrokersOfZone,
+  pendingClause,
+  podsBoundTo,
+  writeBlocker,
+  type GatedWrite,
+} from './gate';
 import type { Logger } from './log';
 import type { ControllerMetrics } from './metrics';
 import {
@@ -869,7 +875,7 @@ export class Reconciler {
     if (writes.order.length === 0) return false;
     // The whole step or nothing: all of its writes must pass the gate on this observation.
     if (!writes.gated.every(write => this.allowed(observed, write))) return false;
-    if (!(await this.liveNodeStillEmpty(step.effect))) return false;
+    if (!(await this.liveNodeStillEmpty(step.effect, observed))) return false;
     if (!(await this.liveBrokersAllowRoll(step.effect, observed))) return false;
     // The live read took time: gate again, at the moment of the first write.
     if (step.effect !== undefined && !this.allowed(observed, step.effect)) return false;
@@ -899,10 +905,13 @@ export class Reconciler {
    * Otherwise the step is skipped (the next pass, on a view that caught up, re-cordons the node or
    * goes back to drain).
    */
-  private async liveNodeStillEmpty(effect: Effect | undefined): Promise<boolean> {
+  private async liveNodeStillEmpty(
+    effect: Effect | undefined,
+    observed: Observed,
+  ): Promise<boolean> {
     if (this.deps.liveNodeCheck === undefined || effect === undefined) return true;
     if (effect.kind !== 'unprotect-instance' && effect.kind !== 'terminate-instance') return true;
-    const refused = await this.liveTerminateRefusal(effect);
+    const refused = await this.liveTerminateRefusal(effect, observed);
     if (refused === undefined) return true;
     this.deps.logger.log('warn', 'live read refused an irreversible step', {
       effect: effect.kind,
@@ -926,13 +935,23 @@ export class Reconciler {
    */
   private async liveTerminateRefusal(
     effect: Extract<Effect, { kind: 'terminate-instance' | 'unprotect-instance' }>,
+    observed: Observed,
   ): Promise<string | undefined> {
+    // The zone of the instance's group (every zone when the view does not know the group).
+    const zone = observed.groups.find(group => group.groupName === effect.groupName)?.zone;
     const check = this.deps.liveNodeCheck;
     if (check === undefined) return undefined;
     const now = await check.nodeNow(effect.nodeName);
     if (!now.unschedulable) return `node ${effect.nodeName} is no longer cordoned`;
     if (now.brokers.length > 0) {
       return `node ${effect.nodeName} hosts ${now.brokers.join(', ')}`;
+    }
+    const brokers = this.deps.liveBrokerCheck;
+    if (brokers !== undefined) {
+      const pending = pendingBrokersOfZone({ brokers: await brokers.brokersNow() }, zone);
+      if (pending.length > 0) {
+        return `${pendingClause(pending, zone)} (live read): it may still be bound to node ${effect.nodeName}`;
+      }
     }
     const hosts = await check.nodesOfInstance(effect.instanceId);
     if (hosts.length === 1 && hosts[0] === effect.nodeName) return undefined;
@@ -1071,7 +1090,7 @@ export class Reconciler {
           effect.groupName,
           [effect.instanceId],
           false,
-          () => this.liveTerminateRefusal(effect),
+          () => this.liveTerminateRefusal(effect, observed),
         );
         if (result === 'refused') {
           this.deps.logger.log('warn', 'live read refused an unprotect as it went out', {
@@ -1084,7 +1103,7 @@ export class Reconciler {
       }
       case 'terminate-instance': {
         const result = await groups.terminateInstance(effect.groupName, effect.instanceId, () =>
-          this.liveTerminateRefusal(effect),
+          this.liveTerminateRefusal(effect, observed),
         );
         if (result === 'refused') {
           // Nothing went out: the record says `terminate`, so the next pass, on a view that has
