@@ -36,6 +36,7 @@ import type { Observed, ObservedBroker } from '../../controller/model';
 import type { Reconciler } from '../../controller/reconciler';
 import { CrashError, FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
+import { writeBlocker } from '../../controller/gate';
 import { testConfig } from './fixtures';
 import { removalOfNodeA1, waitingGroupWriter } from './writer-waits';
 
@@ -76,14 +77,39 @@ class HarnessCluster extends FakeCluster {
     };
   }
 
-  /** Broker pods bound to any Node that names `instanceId` now. */
+  /**
+   * Pending broker pods the scheduler will bind to a given node whatever its cordon (a volume
+   * being provisioned there for a WaitForFirstConsumer claim, a binding in flight): bound at the
+   * next `advance`.
+   */
+  readonly pinned = new Map<string, string>();
+
+  /** Broker pods bound, or pinned while Pending, to any Node that names `instanceId` now. */
   private brokersOnInstance(instanceId: string): string[] {
     const hosts = new Set(
       this.nodes.filter(node => node.instanceId === instanceId).map(node => node.name),
     );
     return this.brokers
-      .filter(broker => broker.nodeName !== undefined && hosts.has(broker.nodeName))
+      .filter(broker => {
+        const host = broker.nodeName ?? this.pinned.get(broker.podName);
+        return host !== undefined && hosts.has(host);
+      })
       .map(broker => broker.podName);
+  }
+
+  override advance(seconds: number): void {
+    for (const [podName, nodeName] of this.pinned) {
+      if (this.nodes.some(node => node.name === nodeName)) {
+        this.changeBroker(podName, b => ({
+          ...b,
+          nodeName,
+          ready: true,
+          readySinceMs: this.nowMs + 1,
+        }));
+      }
+    }
+    this.pinned.clear();
+    super.advance(seconds);
   }
 
   override async terminateInstance(
@@ -317,6 +343,20 @@ const FAULTS: readonly Fault[] = [
           readySinceMs: cluster.nowMs,
         }));
       }
+    },
+  },
+  {
+    name: 'a Pending broker pinned to the operated node (its claim provisioned there)',
+    inject: (cluster, scenario) => {
+      const pod = someBrokerOff(cluster, OPERATED[scenario]);
+      if (pod === undefined) return;
+      cluster.changeBroker(pod.podName, b => ({
+        ...b,
+        uid: `${b.uid}-p`,
+        nodeName: undefined,
+        ready: false,
+      }));
+      cluster.pinned.set(pod.podName, OPERATED[scenario]);
     },
   },
   {
@@ -785,4 +825,77 @@ describe('a process restarted mid-removal whose record points at a vanished node
       }
     },
   );
+});
+
+describe('fault 2: no unprotect or terminate while a broker pod of the zone waits unbound', () => {
+  const threeZones = testConfig();
+  const terminateOfA1 = {
+    kind: 'terminate-instance' as const,
+    groupName: 'asg-orders-kafka-a',
+    instanceId: 'i-a1',
+    nodeName: 'node-a-1',
+  };
+  /** node-a-1 cordoned and emptied, and `podName` unbound (Pending). */
+  async function pendingBeside(podName: string): Promise<Observed> {
+    const cluster = removalOfNodeA1(threeZones, 'terminate', true);
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.podName === podName ? { ...broker, nodeName: undefined, ready: false } : broker,
+    );
+    return cluster.observe();
+  }
+
+  test.each(['terminate-instance', 'unprotect-instance'] as const)(
+    'the gate holds the %s while a broker of the zone is Pending, naming it and the way out',
+    async kind => {
+      const observed = await pendingBeside('orders-brokers-a-1000');
+      const blocked = writeBlocker(observed, threeZones, { ...terminateOfA1, kind });
+      expect(blocked?.reason).toBe('operation-in-flight');
+      expect(blocked?.detail).toContain('orders-brokers-a-1000');
+      expect(blocked?.detail).toContain('rolls back at its phase deadline');
+    },
+  );
+
+  test('a Pending broker of another zone does not hold it (its volume cannot attach here)', async () => {
+    const observed = await pendingBeside('orders-brokers-b-1000');
+    expect(writeBlocker(observed, threeZones, terminateOfA1)).toBeUndefined();
+  });
+
+  test('the live read right before the terminate: a broker that went Pending since the view', async () => {
+    // GIVEN a removal of node-a-1 at terminate, the cached view all bound
+    const cluster = removalOfNodeA1(threeZones, 'terminate', true);
+    // WHEN, while the call waits, a broker of zone a is recreated Pending (its claim on node-a-1)
+    const reconciler = reconcilerOn(cluster, threeZones, {
+      groups: waitingGroupWriter(cluster, 'terminate', () => {
+        cluster.brokers = cluster.brokers.map((broker, index) =>
+          index === 0 ? { ...broker, uid: 'uid-p', nodeName: undefined, ready: false } : broker,
+        );
+      }),
+      liveNodeCheck: cluster,
+      liveBrokerCheck: cluster,
+    });
+    await reconciler.reconcileOnce();
+    // THEN the terminate does not go out (failed before: i-a1 terminated)
+    expect(cluster.terminated).toEqual([]);
+  });
+
+  test('a broker Pending until the phase deadline: the removal rolls back (a way out)', async () => {
+    const cluster = removalOfNodeA1(threeZones, 'terminate', true);
+    // A broker of zone a that no node takes (its pool's affinity broken, say)
+    const stuck = cluster.brokers[0].podName;
+    const reconciler = reconcilerOn(cluster, threeZones, {
+      liveNodeCheck: cluster,
+      liveBrokerCheck: cluster,
+    });
+    for (let pass = 0; pass < 40; pass++) {
+      cluster.brokers = cluster.brokers.map(broker =>
+        broker.podName === stuck ? { ...broker, nodeName: undefined, ready: false } : broker,
+      );
+      await reconciler.reconcileOnce();
+      cluster.nowMs += 30_000;
+    }
+    expect(cluster.terminated).toEqual([]);
+    const node = cluster.nodes.find(each => each.name === 'node-a-1');
+    expect(node?.operation).toBeUndefined();
+    expect(node?.unschedulable).toBe(false);
+  });
 });
