@@ -159,12 +159,15 @@ class HarnessCluster extends FakeCluster {
       const down = this.brokers.filter(
         broker => broker.podName !== podName && (!broker.ready || broker.nodeName === undefined),
       );
-      if (rolling.length > 1 || down.length > 0 || !this.kafkaReady) {
+      const inSync = this.underReplicatedPartitions === 0;
+      if (rolling.length > 1 || down.length > 0 || !this.kafkaReady || !inSync) {
         this.violations.push(
           `rolled ${podName} beside ${[...rolling, ...down]
             .map(broker => broker.podName)
             .filter(name => name !== podName)
-            .join(', ')}${this.kafkaReady ? '' : ' (Kafka not Ready)'}`,
+            .join(
+              ', ',
+            )}${this.kafkaReady ? '' : ' (Kafka not Ready)'}${inSync ? '' : ' (partitions under-replicated)'}`,
         );
       }
     }
@@ -306,6 +309,18 @@ const FAULTS: readonly Fault[] = [
     nodes: observed.nodes.slice(0, 1),
     brokers: observed.brokers.slice(0, 2),
   })),
+  readFault(
+    'a page of pods repeated in place of the next (a pod listed twice, one missing)',
+    (observed, _previous, scenario) => {
+      const gone = observed.brokers.find(broker => broker.nodeName === OPERATED[scenario]);
+      const twice = observed.brokers.find(broker => broker.nodeName !== OPERATED[scenario]);
+      if (gone === undefined || twice === undefined) return observed;
+      return {
+        ...observed,
+        brokers: observed.brokers.map(broker => (broker === gone ? twice : broker)),
+      };
+    },
+  ),
   readFault('the instance missing from its group listing', (observed, _previous, scenario) => {
     const instanceId = observed.nodes.find(node => node.name === OPERATED[scenario])?.instanceId;
     return {
@@ -377,6 +392,16 @@ const FAULTS: readonly Fault[] = [
     lasts: 2,
   },
   {
+    name: 'partitions under-replicated (a follower falls behind)',
+    inject: cluster => {
+      cluster.underReplicatedPartitions = 3;
+    },
+    clear: cluster => {
+      cluster.underReplicatedPartitions = 0;
+    },
+    lasts: 3,
+  },
+  {
     name: 'a human uncordon of the operated node',
     inject: (cluster, scenario) => {
       cluster.nodes = cluster.nodes.map(node =>
@@ -396,6 +421,34 @@ const FAULTS: readonly Fault[] = [
     inject: cluster => {
       cluster.groups = cluster.groups.map(group => ({ ...group, desired: group.desired + 1 }));
     },
+  },
+  {
+    name: 'the instance put into Standby by someone else',
+    inject: (cluster, scenario) => {
+      const instanceId = cluster.nodes.find(node => node.name === OPERATED[scenario])?.instanceId;
+      cluster.groups = cluster.groups.map(group => ({
+        ...group,
+        desired: group.desired - 1,
+        instances: group.instances.map(instance =>
+          instance.instanceId === instanceId
+            ? { ...instance, lifecycleState: 'Standby' }
+            : instance,
+        ),
+      }));
+    },
+    clear: (cluster: HarnessCluster) => {
+      // The operator's way out: exit-standby (the group wants it again).
+      cluster.groups = cluster.groups.map(group => ({
+        ...group,
+        desired: group.desired + group.instances.filter(i => i.lifecycleState === 'Standby').length,
+        instances: group.instances.map(instance =>
+          instance.lifecycleState === 'Standby'
+            ? { ...instance, lifecycleState: 'InService' }
+            : instance,
+        ),
+      }));
+    },
+    lasts: 30,
   },
   {
     name: 'the instance terminated by someone else',
