@@ -918,7 +918,49 @@ export class Reconciler {
       node: effect.nodeName,
       detail: refused,
     });
+    this.assertLeading();
+    await this.protectAfterRefusal(effect, refused, observed);
     return false;
+  }
+
+  /**
+   * After the live read refused a removal's unprotect or terminate: protects the instance at once.
+   * In `unprotect` (an earlier unprotect may have gone out, the view not showing it yet) and in
+   * `terminate` the instance may be unprotected, and what the live read found aboard (a broker on
+   * the node the pod cache does not show yet, on a second Node naming the instance, or Pending
+   * with a binding there in flight) is not in the cached view the step machine judges: it would
+   * stay unprotected, open to anything that lowers the group's desired capacity, until that view
+   * caught up or the phase deadline rolled the removal back (review s33-c fault 3). Protecting is
+   * idempotent; the step machine then sees the instance protected and asks for the unprotect
+   * again, through the same gate and live read, until the phase deadline rolls it back. A failed
+   * protect is logged; the next refusal asks again.
+   */
+  private async protectAfterRefusal(
+    effect: Extract<Effect, { kind: 'terminate-instance' | 'unprotect-instance' }>,
+    refused: string,
+    observed: Observed,
+  ): Promise<void> {
+    // A drain asking its first unprotect: the housekeeping keeps the instance protected.
+    const instance = observed.groups
+      .find(group => group.groupName === effect.groupName)
+      ?.instances.find(each => each.instanceId === effect.instanceId);
+    const phase = observed.nodes.find(node => node.name === effect.nodeName)?.operation?.phase;
+    if (instance?.protectedFromScaleIn === true && phase !== 'unprotect' && phase !== 'terminate') {
+      return;
+    }
+    try {
+      await this.deps.groups.setInstanceProtection(effect.groupName, [effect.instanceId], true);
+      this.deps.logger.log('warn', 'instance protected again after a refused removal step', {
+        instance: effect.instanceId,
+        node: effect.nodeName,
+        detail: refused,
+      });
+    } catch (error) {
+      this.deps.logger.log('warn', 'could not protect the instance after a refused removal step', {
+        instance: effect.instanceId,
+        error: String(error),
+      });
+    }
   }
 
   /**
@@ -1097,6 +1139,7 @@ export class Reconciler {
             node: effect.nodeName,
             instance: effect.instanceId,
           });
+          await this.protectAfterRefusal(effect, 'the live read refused the unprotect', observed);
           return 'refused';
         }
         return;
@@ -1112,6 +1155,7 @@ export class Reconciler {
             node: effect.nodeName,
             instance: effect.instanceId,
           });
+          await this.protectAfterRefusal(effect, 'the live read refused the terminate', observed);
         }
         return;
       }
