@@ -174,6 +174,34 @@ class HarnessCluster extends FakeCluster {
     return result;
   }
 
+  /** Instances left unprotected with a broker aboard at the end of the last pass. */
+  private exposed = new Set<string>();
+
+  /**
+   * At the end of a pass: an InService instance unprotected while a broker pod is bound (or
+   * pinned) to a Node naming it may be picked by anything that lowers the group's desired
+   * capacity. One pass may pass before the controller sees it; a second is a violation.
+   */
+  checkExposure(pass: number): void {
+    const now = new Set<string>();
+    for (const group of this.groups) {
+      for (const instance of group.instances) {
+        if (instance.lifecycleState !== 'InService' || instance.protectedFromScaleIn !== false) {
+          continue;
+        }
+        const aboard = this.brokersOnInstance(instance.instanceId);
+        if (aboard.length === 0) continue;
+        now.add(instance.instanceId);
+        if (this.exposed.has(instance.instanceId)) {
+          this.violations.push(
+            `pass ${pass}: ${instance.instanceId} still unprotected with ${aboard.join(', ')} aboard`,
+          );
+        }
+      }
+    }
+    this.exposed = now;
+  }
+
   /** True when no node carries a record and none is cordoned: nothing left in between. */
   settled(): boolean {
     return this.nodes.every(node => node.operation === undefined && !node.unschedulable);
@@ -290,6 +318,15 @@ const FAULTS: readonly Fault[] = [
           healthSampledAtMs: observed.healthSampledAtMs,
         },
   ),
+  readFault(
+    'the controller clock steps 10 minutes ahead (every source older than the bound)',
+    observed => ({ ...observed, nowMs: observed.nowMs + 600_000 }),
+    true,
+  ),
+  readFault('the controller clock steps 10 minutes back (every source ahead of it)', observed => ({
+    ...observed,
+    nowMs: observed.nowMs - 600_000,
+  })),
   readFault('a broker pod missing from the list', (observed, _previous, scenario) => {
     const gone =
       observed.brokers.find(broker => broker.nodeName === OPERATED[scenario]) ??
@@ -542,7 +579,7 @@ const FAULTS: readonly Fault[] = [
         cluster.hidden.delete('node-twin');
       }
     },
-    lasts: 1,
+    lasts: 4,
   },
 ];
 
@@ -596,6 +633,7 @@ async function run(scenario: Scenario, injections: readonly Injection[]): Promis
       lastFaultPass = Math.max(lastFaultPass, each.atPass + (each.fault.lasts ?? 0));
   }
   let settledAfter: number | undefined;
+  let failedInARow = 0;
   const total = lastFaultPass + 20 + SETTLE_PASSES;
   for (let pass = 0; pass < total; pass++) {
     for (const each of injections) {
@@ -613,11 +651,20 @@ async function run(scenario: Scenario, injections: readonly Injection[]): Promis
     const crashAt = cluster.crash?.atWrite;
     try {
       await reconciler.reconcileOnce();
+      failedInARow = 0;
     } catch (error) {
-      if (!(error instanceof CrashError)) throw error;
-      const injected = writeFaults.find(each => each.atWrite === crashAt);
-      if (injected?.restart !== false) reconciler = processOn(cluster);
+      if (error instanceof CrashError) {
+        const injected = writeFaults.find(each => each.atWrite === crashAt);
+        if (injected?.restart !== false) reconciler = processOn(cluster);
+      } else if (++failedInARow > 3) {
+        // A failed pass is retried next interval (main.ts), but one that keeps failing is a
+        // state without a way out.
+        cluster.violations.push(
+          `pass ${pass}: ${failedInARow} failed passes in a row: ${String(error)}`,
+        );
+      }
     }
+    cluster.checkExposure(pass);
     if (stale && cluster.writes.length > before) {
       staleWrites.push(`pass ${pass}: ${cluster.writes.slice(before).join('; ')}`);
     }
@@ -950,5 +997,64 @@ describe('fault 2: no unprotect or terminate while a broker pod of the zone wait
     const node = cluster.nodes.find(each => each.name === 'node-a-1');
     expect(node?.operation).toBeUndefined();
     expect(node?.unschedulable).toBe(false);
+  });
+});
+
+describe('fault 3: a removal step the live read refuses protects the instance at once', () => {
+  const threeZones = testConfig();
+  const protectedNow = (cluster: FakeCluster, id: string): boolean | undefined =>
+    cluster.groups.flatMap(group => group.instances).find(each => each.instanceId === id)
+      ?.protectedFromScaleIn;
+
+  test.each([
+    ['a broker Pending, its binding to node-a-1 in flight', 'pending'],
+    ['a broker on a second Node naming i-a1, outside the view', 'twin'],
+    ['a broker on node-a-1 the pod cache does not show yet', 'lagging'],
+  ] as const)('terminate refused for %s: i-a1 protected again', async (_name, hazard) => {
+    // GIVEN a removal of node-a-1 at terminate (i-a1 unprotected), and a broker the cached view
+    // does not place on i-a1
+    const cluster = removalOfNodeA1(threeZones, 'terminate', true);
+    const cached = await cluster.observe();
+    const pod = cluster.brokers[0];
+    if (hazard === 'pending') {
+      cluster.brokers = cluster.brokers.map(b =>
+        b === pod ? { ...b, uid: 'uid-p', nodeName: undefined, ready: false } : b,
+      );
+    } else if (hazard === 'twin') {
+      const a1 = cluster.nodes.find(node => node.name === 'node-a-1');
+      if (a1 === undefined) throw new Error('no node-a-1');
+      cluster.nodes = [
+        ...cluster.nodes,
+        { ...a1, name: 'node-twin', uid: 'uid-twin', unschedulable: false, operation: undefined },
+      ];
+      cluster.brokers = cluster.brokers.map(b => (b === pod ? { ...b, nodeName: 'node-twin' } : b));
+    } else {
+      cluster.brokers = cluster.brokers.map(b => (b === pod ? { ...b, nodeName: 'node-a-1' } : b));
+    }
+    // WHEN a pass steps the removal on the cached view (which still shows node-a-1 empty)
+    const reconciler = reconcilerOn(cluster, threeZones, {
+      observe: async () => ({ ...cached, nowMs: cluster.nowMs }),
+      liveNodeCheck: cluster,
+      liveBrokerCheck: cluster,
+    });
+    await reconciler.reconcileOnce();
+    // THEN no terminate, and i-a1 is protected again at once (failed before: left unprotected,
+    // open to a lowered desired capacity, until the view caught up or the phase deadline)
+    expect(cluster.terminated).toEqual([]);
+    expect(protectedNow(cluster, 'i-a1')).toBe(true);
+  });
+
+  test('a drain whose first unprotect is refused: no extra protect call (the housekeeping owns it)', async () => {
+    const cluster = removalOfNodeA1(threeZones, 'drain');
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, unschedulable: true } : node,
+    );
+    const reconciler = reconcilerOn(cluster, threeZones, {
+      liveNodeCheck: { nodeNow: cluster.nodeNow, nodesOfInstance: async () => ['node-a-1', 'x'] },
+      liveBrokerCheck: cluster,
+    });
+    await reconciler.reconcileOnce();
+    expect(cluster.writes.filter(write => write.startsWith('protect'))).toEqual([]);
+    expect(protectedNow(cluster, 'i-a1')).toBe(true);
   });
 });
