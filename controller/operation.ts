@@ -712,7 +712,7 @@ function stepDrain(
         node,
         observed,
         config,
-        'the emptied node was not confirmed empty in time (a live read of it found a broker pod, or the controller was down); node kept',
+        'the emptied node was not confirmed empty in time (a live read found a broker pod on it, one Pending in its zone, or another Node naming its instance: the warning "live read refused an irreversible step" names which and its fix; or the controller was down); node kept',
         context.nowMs,
         true,
       );
@@ -940,7 +940,7 @@ function leftOrRefilled(
         node,
         observed,
         config,
-        `${record.phase} did not complete in time`,
+        `${record.phase} did not complete in time (if the live read refused the call, the warning "live read refused ..." names why and its fix)`,
         nowMs,
         true,
       ),
