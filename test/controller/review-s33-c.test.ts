@@ -1058,3 +1058,36 @@ describe('fault 3: a removal step the live read refuses protects the instance at
     expect(protectedNow(cluster, 'i-a1')).toBe(true);
   });
 });
+
+describe('a removal the live read keeps refusing has a way out that names the cause', () => {
+  test('a second Node naming the instance, for good: rolled back at the deadline, the note naming it', async () => {
+    // GIVEN a removal of node-a-1 emptied in drain, and a Node outside the view naming i-a1
+    const threeZones = testConfig();
+    const cluster = removalOfNodeA1(threeZones, 'drain');
+    const events: string[] = [];
+    const reconciler = reconcilerOn(cluster, threeZones, {
+      liveNodeCheck: {
+        nodeNow: cluster.nodeNow,
+        nodesOfInstance: async id => (id === 'i-a1' ? ['node-a-1', 'node-stale'] : []),
+      },
+      liveBrokerCheck: cluster,
+      events: { record: async event => void events.push(`${event.reason}: ${event.message}`) },
+    });
+    // WHEN passes run past the phase deadline
+    for (let pass = 0; pass < 30; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    // THEN nothing is terminated or left unprotected, the node is kept, and the rollback's note
+    // names the Node naming the instance as a cause and where its fix is
+    expect(cluster.terminated).toEqual([]);
+    expect(
+      cluster.groups.flatMap(group => group.instances).find(each => each.instanceId === 'i-a1')
+        ?.protectedFromScaleIn,
+    ).toBe(true);
+    const rolledBack = events.find(event => event.startsWith('OperationRolledBack'));
+    expect(rolledBack).toContain('another Node naming its instance');
+    expect(rolledBack).toContain('live read refused an irreversible step');
+    expect(cluster.nodes.find(node => node.name === 'node-a-1')?.unschedulable).toBe(false);
+  });
+});
