@@ -18,7 +18,8 @@
  * node between the checks and the terminate (or the unprotect), a Strimzi rolling restart, a
  * human uncordon, a desired capacity lowered or raised by someone else, the instance terminated
  * by someone else, the node replaced by EC2 under the same name, and a second Node object naming
- * the removed instance with a broker bound to it, outside the Kafka node view.
+ * the removed instance with a broker bound to it, outside the Kafka node view (and more: the
+ * `FAULTS` table, and docs/controller.md, Review s33-c).
  *
  * Fault found (1): the last-moment live read before the terminate and the unprotect
  * (`liveTerminateRefusal`) read only the Node the record names. A second Node object naming the
@@ -29,6 +30,20 @@
  * finding's fault. Fix: the live read covers every Node that names the instance
  * (`LiveNodeCheck.nodesOfInstance`, one LIST without a label selector): the call is refused when
  * any other Node names it, or when the Node named no longer does.
+ *
+ * Fault found (2): no unprotect or terminate waited for a Pending broker of the zone. The cordon
+ * keeps new scheduling decisions off the node, but one already taken (a claim provisioned for it,
+ * a binding in flight) binds whatever the cordon, and shows in `spec.nodeName` only once it
+ * lands. Fix: the gate (`emptyNodeBlocker`) and the live read hold while a broker pod of the zone
+ * is unbound; the removal rolls back at its phase deadline if it never binds.
+ *
+ * Fault found (3): a terminate the live read refused left the instance unprotected (in
+ * `terminate` its protection is off) while what the read found aboard is not in the cached view
+ * the step machine judges: open to a lowered desired capacity for up to the phase deadline. Fix:
+ * a refused unprotect or terminate protects the instance at once (`protectAfterRefusal`).
+ *
+ * (4): the rollback of a removal the live read kept refusing now names the causes and the warning
+ * that names the fix.
  */
 import fc from 'fast-check';
 import type { ControllerConfig } from '../../controller/config';
