@@ -2,22 +2,29 @@
  * A Pulumi program that creates the whole platform (VPC, EKS, per-zone Kafka nodegroups, scaling,
  * everything in the cluster) from `platform.yaml` with one component, and exports its outputs.
  *
- * Before it creates anything, it compares `zones` with the stack's last deployment and stops on a
- * zone that moved (a reorder, or a zone inserted or removed before the end): `refuseMovedZones`
- * reads the stack output `ZONE_ORDER_OUTPUT` (`zoneOrder`), which this program exports for the next
- * run, and with `kubernetesVersion` it also stops a `cluster.kubernetesVersion` that goes back or
- * skips a minor version (EKS takes only the next one), against `KUBERNETES_VERSION_OUTPUT`, and
- * with `nodeInstanceTypes` a nodegroup instance type change (EKS would replace the named node
- * group and fail), against `NODE_INSTANCE_TYPES_OUTPUT`. The check has to finish first, so the program is an async function the engine runs; the
- * object it resolves to is the stack outputs.
+ * Before it creates anything, `refuseStatefulChanges` compares the spec with the stack's last
+ * deployment (the outputs this program exports for the next run) and stops with one line per
+ * field on every change that would replace a stateful resource: a deployed zone that moved, a
+ * changed `name`, `region`, `cluster.vpcCidr`, VPC, subnet, joined cluster, nodegroup instance type
+ * or `kafka.namespace` (the table is `GUARDED_FIELDS`), and a `cluster.kubernetesVersion` that goes
+ * back or skips a minor version (EKS takes only the next one). It answers with the last
+ * deployment's system nodegroup and admin access entries, which the platform keeps, so appending
+ * or dropping a zone and editing the admins replace nothing under a name still in use. The check
+ * has to finish first, so the program is an async function the engine runs; the object it
+ * resolves to is the stack outputs. This is the guard this project's own program runs
+ * (stacks/index.ts).
  */
 import { join } from 'node:path';
 import {
+  ADMIN_ACCESS_ENTRIES_OUTPUT,
   KafkaEksPlatform,
   KUBERNETES_VERSION_OUTPUT,
   NODE_INSTANCE_TYPES_OUTPUT,
   nodeInstanceTypesOf,
-  refuseMovedZones,
+  refuseStatefulChanges,
+  STATEFUL_IDENTITY_OUTPUT,
+  statefulIdentityOf,
+  SYSTEM_NODEGROUP_OUTPUT,
   ZONE_ORDER_OUTPUT,
 } from 'kafka-eks-autoscaling/pulumi';
 import { loadSpec } from 'kafka-eks-autoscaling/spec';
@@ -25,16 +32,27 @@ import { loadSpec } from 'kafka-eks-autoscaling/spec';
 export = async () => {
   const loaded = loadSpec(join(__dirname, 'platform.yaml'));
   const kubernetesVersion = loaded.spec.cluster.kubernetesVersion;
-  const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
-  await refuseMovedZones(loaded.spec.zones, { kubernetesVersion, nodeInstanceTypes });
-  const platform = new KafkaEksPlatform('kafka', { spec: loaded });
+  const last = await refuseStatefulChanges(loaded.spec);
+  const platform = new KafkaEksPlatform('kafka', {
+    spec: loaded,
+    ...(last.systemNodegroup === undefined
+      ? {}
+      : { deployedSystemNodegroup: last.systemNodegroup }),
+    ...(last.adminAccessEntries === undefined
+      ? {}
+      : { deployedAdminAccessEntries: last.adminAccessEntries }),
+  });
   return {
     clusterName: platform.clusterName,
     kubeconfig: platform.kubeconfig,
     zones: platform.zones,
     bootstrapAddress: platform.bootstrapAddress,
+    [STATEFUL_IDENTITY_OUTPUT]: statefulIdentityOf(loaded.spec),
+    [SYSTEM_NODEGROUP_OUTPUT]: platform.systemNodegroup,
+    [ADMIN_ACCESS_ENTRIES_OUTPUT]: platform.adminAccessEntries,
+    // Read by earlier versions of the guard, so a rollback keeps its checks.
     [ZONE_ORDER_OUTPUT]: loaded.spec.zones,
     [KUBERNETES_VERSION_OUTPUT]: kubernetesVersion,
-    [NODE_INSTANCE_TYPES_OUTPUT]: nodeInstanceTypes,
+    [NODE_INSTANCE_TYPES_OUTPUT]: nodeInstanceTypesOf(loaded.spec),
   };
 };

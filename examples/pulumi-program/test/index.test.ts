@@ -25,7 +25,7 @@ beforeAll(async () => {
     'kafka-platform-example',
     'test',
     false,
-    // Any organization: refuseMovedZones needs one to name the stack (the mocks answer any name).
+    // Any organization: refuseStatefulChanges needs one to name the stack (the mocks answer any name).
     MOCK_ORGANIZATION,
   );
 });
@@ -57,6 +57,11 @@ describe('the program', () => {
     expect(outputs.zoneOrder).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     expect(outputs.kubernetesVersion).toBe('1.34');
     expect(outputs.nodeInstanceTypes['nodes.kafka.instanceType']).toEqual(expect.any(String));
+    expect(outputs.statefulIdentity).toMatchObject({ name: 'orders-dev' });
+    expect(outputs.systemNodegroup).toEqual({
+      name: 'orders-dev-system',
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    });
   });
 
   it('marks the kubeconfig secret', async () => {

@@ -1,6 +1,7 @@
 /**
- * The program against the stack's last deployment (stack output `zoneOrder`), under Pulumi's
- * mocks: `kafkaEksPlatformMocks` answers the StackReference `refuseMovedZones` reads with
+ * The program against the stack's last deployment (stack outputs `statefulIdentity`,
+ * `systemNodegroup`, and `zoneOrder` of earlier versions), under Pulumi's mocks:
+ * `kafkaEksPlatformMocks` answers the StackReference `refuseStatefulChanges` reads with
  * `lastDeploymentOutputs`. Each run loads the program and the Pulumi SDK afresh and runs it inside a
  * stack, as the engine does.
  */
@@ -68,4 +69,61 @@ describe('zones against the last deployment', () => {
       expect(registered).toContain('kafka-eks:index:KafkaEksPlatform::kafka');
     }
   }, 120_000);
+
+  it('refuses a changed name against statefulIdentity before creating anything', async () => {
+    // GIVEN a last deployment recorded under another platform name
+    const { error, registered, isRunError } = await runAfter({
+      statefulIdentity: { name: 'orders-old' },
+    });
+    // THEN the program stops naming the field, both values, and registers nothing
+    expect(isRunError).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('name');
+    expect(message).toContain('orders-old');
+    expect(message).toContain('orders-dev');
+    expect(registered).toEqual(['pulumi:pulumi:Stack::kafka-platform-example-test']);
+  }, 60_000);
+
+  it('keeps the deployed system nodegroup when a zone was appended', async () => {
+    // GIVEN a last deployment on two zones whose system nodegroup spans them
+    const registeredInputs: Record<string, unknown>[] = [];
+    let error: unknown;
+    await jest.isolateModulesAsync(async () => {
+      const pulumi = await import('@pulumi/pulumi');
+      await pulumi.runtime.setMocks(
+        kafkaEksPlatformMocks(
+          args => {
+            if (args.type === 'aws:eks/nodeGroup:NodeGroup') registeredInputs.push(args.inputs);
+          },
+          {
+            lastDeploymentOutputs: {
+              zoneOrder: ['us-east-1a', 'us-east-1b'],
+              systemNodegroup: { name: 'orders-dev-system', zones: ['us-east-1a', 'us-east-1b'] },
+            },
+          },
+        ),
+        'kafka-platform-example',
+        'test',
+        false,
+        MOCK_ORGANIZATION,
+      );
+      const { default: program } = await import('../index');
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return await program();
+        } catch (caught) {
+          error = caught;
+          return undefined;
+        }
+      });
+      await pulumi.runtime.disconnect();
+    });
+    // THEN the program runs and the system nodegroup keeps its name and its two zones' subnets
+    expect(error).toBeUndefined();
+    const system = registeredInputs.filter(
+      inputs => inputs['nodeGroupName'] === 'orders-dev-system',
+    );
+    expect(system).toHaveLength(1);
+    expect(system[0]?.['subnetIds']).toHaveLength(2);
+  }, 60_000);
 });
