@@ -21,7 +21,8 @@ import { processIo, type CliIo } from './io';
 const EXIT_CODE_HELP = `
 Exit codes:
   0  success
-  1  bad input: unknown option, missing file, bad path or invalid spec (nothing was written);
+  1  bad input: no subcommand, unknown option, missing file, bad path or invalid spec (nothing
+     was written);
      status: also a cluster it cannot read, or no controller in --namespace
   2  unexpected failure (the message says what failed)
 
@@ -151,13 +152,15 @@ function namedSubcommand(program: Command, args: readonly string[]): NamedSubcom
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    // commander has already printed the message (or the help, or the version).
+    // commander has already printed the message (or the help, or the version). Help asked for
+    // (`-h`, `help`) exits 0; help printed because no subcommand was named is a usage error, and
+    // commander marks it with exit code 1 (its own convention), which we keep.
     if (
       error.code === 'commander.helpDisplayed' ||
       error.code === 'commander.help' ||
       error.code === 'commander.version'
     ) {
-      return EXIT_CODES.ok;
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.badInput;
     }
     io.stderr('Nothing was written.\n');
     return EXIT_CODES.badInput;
