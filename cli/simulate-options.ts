@@ -29,6 +29,20 @@ export interface SimulateFlags {
   readonly bounds?: boolean;
 }
 
+/**
+ * Every option that shapes synthetic load only, and so is refused with `--trace` (a trace is
+ * replayed as recorded). One table, so that a new synthetic-only option cannot be forgotten: the
+ * command's help marks each of them "synthetic load only", and a test holds the two together.
+ */
+export const SYNTHETIC_ONLY_OPTIONS: readonly {
+  readonly option: string;
+  readonly key: keyof SimulateFlags;
+}[] = [
+  { option: '--seed', key: 'seed' },
+  { option: '--noise', key: 'noise' },
+  { option: '--flash-spike', key: 'flashSpike' },
+];
+
 /** Where the load comes from. */
 export type LoadSource =
   | { readonly kind: 'trace'; readonly file: string }
@@ -186,11 +200,14 @@ export function checkSimulateOptions(flags: SimulateFlags): SimulateOptions {
     const problem = outputFileProblem('--svg', flags.svg, '.svg', 'sim.svg', inputs);
     if (problem !== undefined) problems.push(problem);
   }
-  if (flags.noise !== undefined && load?.kind === 'trace') {
-    problems.push('--noise: applies to --synthetic load only; drop it or use --synthetic');
-  }
-  if (flags.flashSpike === true && load?.kind === 'trace') {
-    problems.push('--flash-spike: applies to --synthetic load only; drop it or use --synthetic');
+  if (load?.kind === 'trace') {
+    for (const { option, key } of SYNTHETIC_ONLY_OPTIONS) {
+      const value = flags[key];
+      if (value === undefined || value === false) continue;
+      problems.push(
+        `${option}: applies to --synthetic load only (a trace is replayed as recorded); drop it or use --synthetic`,
+      );
+    }
   }
   if (flags.bounds === true && flags.sweep === true) {
     problems.push('--bounds: applies to one comparison, not to --sweep; drop one of them');

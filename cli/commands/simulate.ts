@@ -45,7 +45,7 @@ export function addSimulateCommand(program: Command, io: CliIo, result: CommandR
       '--metrics-lag-seconds <s>',
       `seconds of delay before metrics show load (default: ${DEFAULT_TIMINGS.metricsLagSeconds})`,
     )
-    .option('--seed <n>', 'seed of the synthetic noise, a whole number (default: 1)')
+    .option('--seed <n>', 'synthetic load only: seed of the noise, a whole number (default: 1)')
     .option(
       '--noise <share>',
       `synthetic load only: standard deviation of the multiplicative noise, 0 = none (default: ${DEFAULT_NOISE_SHARE})`,

@@ -60,6 +60,7 @@ async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<nu
     io.stdout(
       options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSweep(result, demand.source),
     );
+    reportChart(options, io);
     return EXIT_CODES.ok;
   }
   const details = simulate(loaded, demand, options.timings, { bounds: options.bounds });
@@ -68,7 +69,19 @@ async function simulateAndPrint(options: SimulateOptions, io: CliIo): Promise<nu
     await writeSvg(await renderChartSvg(details), options.svgFile, io);
   }
   io.stdout(options.json ? `${JSON.stringify(details.result, null, 2)}\n` : formatReport(details));
+  reportChart(options, io);
   return EXIT_CODES.ok;
+}
+
+/**
+ * Says where the `--svg` chart went, as synth says where it wrote: after the report on stdout, or
+ * on stderr with `--json` (stdout carries only the JSON then).
+ */
+function reportChart(options: SimulateOptions, io: CliIo): void {
+  if (options.svgFile === undefined) return;
+  const line = `Wrote the chart to ${options.svgFile}\n`;
+  if (options.json) io.stderr(line);
+  else io.stdout(line);
 }
 
 /**

@@ -74,6 +74,7 @@ describe('npm run simulate', () => {
       /\s+static\s+target-tracking\s+predictive-target-tracking\s+controller\s+oracle\s+reachable-oracle\s+serial-oracle\s+ideal/,
     );
     expect(result.stdout).toMatch(/^node-hours\s+/m);
+    expect(result.stdout.endsWith(`Wrote the chart to ${svg}\n`)).toBe(true);
     expect(existsSync(svg)).toBe(true);
     expect(readdirSync(work).filter(name => name.endsWith('.tmp'))).toEqual([]);
   });
@@ -92,7 +93,8 @@ describe('npm run simulate', () => {
       '--svg',
       svg,
     ]);
-    expect(result.stderr).toBe('');
+    // WHEN --json: stdout is only the JSON, and the chart's line goes to stderr.
+    expect(result.stderr).toBe(`Wrote the chart to ${svg}\n`);
     expect(result.status).toBe(0);
     const parsed = JSON.parse(result.stdout) as {
       points: Array<{ strategy: string }>;
