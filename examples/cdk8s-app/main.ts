@@ -1,4 +1,7 @@
-/** `npx ts-node main.ts` (or compile first): writes every chart to `dist/`, one file per chart. */
+/**
+ * `npm run synth` (runs `tsx main.ts`; tsx is a devDependency of this project): writes every
+ * chart to `dist/`, one file per chart.
+ */
 import { buildApp } from './app';
 
 buildApp().app.synth();

@@ -53,6 +53,10 @@ for example in "$root"/examples/*/; do
   else
     (cd "$copy" && npm test -- --ci)
   fi
+  # The command the example documents for writing its charts (examples/README.md, main.ts).
+  if [[ "$name" == cdk8s-app ]]; then
+    (cd "$copy" && npm run --silent synth && ls "$copy"/dist/*.k8s.yaml >/dev/null)
+  fi
 done
 
 echo "== the installed bin: plan --json and simulate --json are JSON only; synth, --svg, --help"
