@@ -6,6 +6,9 @@
  * environment variable (@pulumi/aws `config.region`, the value the default provider reads). When
  * the two differ, `pulumi up` creates the VPC in the provider's region and fails only at the first
  * subnet in a zone of the spec's region, with part of the platform already created.
+ *
+ * The message names where the provider looks, not which place set the value: it runs in any
+ * Pulumi program (a user's has its own Pulumi.yaml, with or without an aws:region default).
  */
 
 /**
@@ -23,8 +26,9 @@ export function providerRegionProblem(
   }
   return (
     `the spec's region is "${specRegion}", but the AWS provider would create every resource in ` +
-    `"${providerRegion}" (from aws:region, else AWS_REGION or AWS_DEFAULT_REGION; Pulumi.yaml ` +
-    `defaults aws:region to us-east-1). Fix: pulumi config set aws:region ${specRegion}, ` +
-    `or change region and zones in the spec.`
+    `"${providerRegion}" (the default provider reads aws:region from the stack's config or the ` +
+    `project's Pulumi.yaml, else the AWS_REGION, else the AWS_DEFAULT_REGION environment ` +
+    `variable). Fix: pulumi config set aws:region ${specRegion}, or change region and zones in ` +
+    `the spec.`
   );
 }

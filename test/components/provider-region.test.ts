@@ -43,6 +43,9 @@ describe('providerRegionProblem', () => {
             expect(problem).toContain(`region is "${spec}"`);
             expect(problem).toContain(`"${provider}"`);
             expect(problem).toContain(`pulumi config set aws:region ${spec}`);
+            // True in any program: it names where the provider looks, not this project's default.
+            expect(problem).not.toMatch(/defaults aws:region|us-east-1\)/);
+            expect(problem).toContain('AWS_REGION, else the AWS_DEFAULT_REGION');
           }
         },
       ),
