@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { CliInputError, type CommandResult } from '../errors';
 import type { CliIo } from '../io';
+import { homedir } from 'node:os';
+import { chooseKubeconfig } from '../kubeconfig';
 import { inputFileProblem } from '../paths';
 import { pathArgument } from './shared';
 
@@ -29,7 +31,7 @@ export function addStatusCommand(program: Command, io: CliIo, result: CommandRes
     )
     .option(
       '--kubeconfig <file>',
-      'kubeconfig of the cluster, its current context (required)',
+      'kubeconfig of the cluster, its current context (default: $KUBECONFIG, else ~/.kube/config, as kubectl)',
       pathArgument,
     )
     .option(
@@ -43,16 +45,21 @@ export function addStatusCommand(program: Command, io: CliIo, result: CommandRes
       `seconds to wait for the API server, all reads together, before giving up (default: ${DEFAULT_TIMEOUT_SECONDS})`,
     )
     .action(async (flags: StatusFlags) => {
-      const { kubeconfig } = flags;
       const problems: string[] = [];
-      if (kubeconfig === undefined) {
-        problems.push(
-          "--kubeconfig: is required; give your cluster's kubeconfig, for example --kubeconfig ~/.kube/config",
-        );
+      const choice = chooseKubeconfig(flags.kubeconfig, process.env, homedir());
+      let kubeconfig: string | undefined;
+      if ('problem' in choice) {
+        problems.push(choice.problem);
       } else {
         // Checked before the Kubernetes client loads, so the message comes at once.
-        const problem = inputFileProblem('--kubeconfig', kubeconfig, '~/.kube/config');
-        if (problem !== undefined) problems.push(problem);
+        const problem = inputFileProblem('--kubeconfig', choice.file, '~/.kube/config');
+        if (problem === undefined) kubeconfig = choice.file;
+        else if (choice.source === '--kubeconfig') problems.push(problem);
+        else {
+          problems.push(
+            `--kubeconfig: not given, and the kubeconfig from ${choice.source} cannot be read (${problem.replace(/^--kubeconfig: /, '')}); give your cluster's kubeconfig with --kubeconfig <file>`,
+          );
+        }
       }
       const timeoutSeconds = Number(flags.timeout ?? DEFAULT_TIMEOUT_SECONDS);
       if (flags.timeout?.trim() === '' || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
@@ -61,6 +68,10 @@ export function addStatusCommand(program: Command, io: CliIo, result: CommandRes
         );
       }
       if (problems.length > 0 || kubeconfig === undefined) throw new CliInputError(problems);
+      // Say which file is read when the user did not name it (stderr: --json keeps stdout JSON).
+      if ('source' in choice && choice.source !== '--kubeconfig') {
+        io.stderr(`status: reading kubeconfig ${kubeconfig} (from ${choice.source})\n`);
+      }
       const { runStatus } = await import('../run/status');
       result.code = await runStatus(
         { kubeconfig, namespace: flags.namespace, json: flags.json, timeoutSeconds },

@@ -3,7 +3,7 @@
  * command's handling of bad input. The run against a real API server is test/cluster/status.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { controllerConfigFromSpec } from '../../controller/config';
@@ -16,6 +16,7 @@ import {
   encodeDecisionRecord,
 } from '../../controller/decision-record';
 import type { ObservedBroker, Plan } from '../../controller/model';
+import { chooseKubeconfig } from '../../cli/kubeconfig';
 import { buildStatus, formatStatus, type StatusInput } from '../../cli/status/report';
 import { exampleSpec } from '../util/specs';
 import { NOW, statusInput } from './status-fixtures';
@@ -211,19 +212,26 @@ describe('decision record', () => {
 });
 
 describe('npm run status (bad input)', () => {
-  function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  function run(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+  ): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(TSX, [join(ROOT, 'cli', 'main.ts'), 'status', ...args], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       encoding: 'utf8',
       timeout: 60000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  it('requires --kubeconfig', () => {
-    const result = run([]);
+  it('without --kubeconfig, $KUBECONFIG or ~/.kube/config, names all three', () => {
+    const home = mkdtempSync(join(tmpdir(), 'status-home-'));
+    const result = run([], { HOME: home, KUBECONFIG: undefined });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/--kubeconfig/);
+    expect(result.stderr).toContain(
+      `--kubeconfig: not given, and the kubeconfig from ~/.kube/config (no $KUBECONFIG set) cannot be read (${join(home, '.kube', 'config')} does not exist`,
+    );
   });
 
   it('names a missing kubeconfig file', () => {
@@ -253,5 +261,49 @@ describe('npm run status (bad input)', () => {
     expect(result.stderr).toMatch(
       /status: cannot read ConfigMap kafka-autoscaler\/kafka-autoscaler: .*ECONNREFUSED/,
     );
+    expect(result.stderr).not.toContain('reading kubeconfig');
+
+    // WHEN no --kubeconfig: $KUBECONFIG, then ~/.kube/config, as kubectl; the file read is named.
+    const fromEnv = run(['--json'], { KUBECONFIG: file });
+    expect(fromEnv.status).toBe(1);
+    expect(fromEnv.stdout).toBe('');
+    expect(fromEnv.stderr).toContain(`status: reading kubeconfig ${file} (from $KUBECONFIG)\n`);
+    expect(fromEnv.stderr).toMatch(/ECONNREFUSED/);
+    const home = mkdtempSync(join(tmpdir(), 'status-home-'));
+    mkdirSync(join(home, '.kube'));
+    copyFileSync(file, join(home, '.kube', 'config'));
+    const fromHome = run([], { HOME: home, KUBECONFIG: undefined });
+    expect(fromHome.stderr).toContain(
+      `status: reading kubeconfig ${join(home, '.kube', 'config')} (from ~/.kube/config (no $KUBECONFIG set))\n`,
+    );
+    expect(fromHome.stderr).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('chooseKubeconfig', () => {
+  it.each([
+    ['--kubeconfig wins', '/a', { KUBECONFIG: '/b' }, { file: '/a', source: '--kubeconfig' }],
+    ['$KUBECONFIG next', undefined, { KUBECONFIG: '/b' }, { file: '/b', source: '$KUBECONFIG' }],
+    [
+      '~/.kube/config last',
+      undefined,
+      {},
+      { file: '/home/u/.kube/config', source: '~/.kube/config (no $KUBECONFIG set)' },
+    ],
+    [
+      'an empty $KUBECONFIG counts as unset',
+      undefined,
+      { KUBECONFIG: '' },
+      { file: '/home/u/.kube/config', source: '~/.kube/config (no $KUBECONFIG set)' },
+    ],
+  ])('%s', (_name, flag, env, expected) => {
+    expect(chooseKubeconfig(flag, env, '/home/u')).toEqual(expected);
+  });
+
+  it('throws when $KUBECONFIG lists several files: status reads one', () => {
+    expect(chooseKubeconfig(undefined, { KUBECONFIG: '/a:/b' }, '/home/u')).toEqual({
+      problem:
+        '--kubeconfig: not given, and $KUBECONFIG lists 2 files ("/a:/b"); status reads one, so give it with --kubeconfig <file>',
+    });
   });
 });
