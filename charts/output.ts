@@ -808,6 +808,16 @@ export function generatorRootOf(from: string): string {
 
 const GENERATOR_ROOT = generatorRootOf(__dirname);
 
+/**
+ * The folders inside the generator's own checkout that output may go to: the ones the README
+ * documents as output folders, all ignored by Git (`.gitignore`): `dist` (synth's default
+ * `--out`), `dist-cdk8s` (the cdk8s app's default `PLATFORM_OUT`) and `out` (the README's
+ * `PLATFORM_OUT=out` example). Any other folder of the checkout (`stacks/`, `charts/`, the root)
+ * holds the generator's sources, and `npm run build:lib` or a commit would ship the output with
+ * them.
+ */
+export const GENERATOR_OUTPUT_FOLDERS: readonly string[] = ['dist', 'dist-cdk8s', 'out'];
+
 /** True when `inner` is `outer` or lies inside it. */
 function within(inner: string, outer: string): boolean {
   const up = relative(outer, inner);
@@ -818,7 +828,8 @@ function within(inner: string, outer: string): boolean {
  * Folders synth never writes into: the file system root, a Git repository's own folder (`.git`,
  * a bare repository, a separate git dir) and anything in it, the home folder and the folders above
  * it, and the folder that holds this generator (or any above it; `--out .` from the project
- * root). Output there would mix the platform's files with the user's, and a later run would have
+ * root) or any folder inside it but its output folders ({@link GENERATOR_OUTPUT_FOLDERS}:
+ * `cd stacks && npm run synth -- --out .` is refused). Output there would mix the platform's files with the user's, and a later run would have
  * to tell them apart; choose a folder of its own instead.
  * @returns why `target` (an absolute path, links resolved: `realPathOf`; a missing folder's real
  *   path is its nearest existing folder's real path and the missing names) is refused, or
@@ -835,8 +846,15 @@ export function refusedFolder(
   if (gitFolder !== undefined) {
     return `${gitFolder}, where Git keeps its objects, refs and hooks and no file is ever checked out; give a folder of a checkout (clone a bare repository first)`;
   }
-  if (within(realOrSelf(generatorRoot), target)) {
+  const root = realOrSelf(generatorRoot);
+  if (within(root, target)) {
     return `the folder of this generator (${generatorRoot}) or one above it`;
+  }
+  if (within(target, root)) {
+    const [first] = relative(root, target).split(sep);
+    if (first === undefined || !GENERATOR_OUTPUT_FOLDERS.includes(first)) {
+      return `inside the folder of this generator (${generatorRoot}), beside its sources (in it only ${GENERATOR_OUTPUT_FOLDERS.map(name => `${name}/`).join(', ')} take output)`;
+    }
   }
   const home = realOrSelf(homeFolder);
   if (target === home) return 'the home folder';

@@ -16,6 +16,7 @@ import {
   OutputOwnershipError,
   generatorRootOf,
   previousOwnedFiles,
+  GENERATOR_OUTPUT_FOLDERS,
   refusedFolder,
   writeOwnedFiles,
 } from '../../charts/output';
@@ -190,6 +191,18 @@ describe('writeOwnedFiles', () => {
       /folder of this generator/,
     );
     expect(refusedFolder(join(project, 'dist'), '/nonexistent-home', project)).toBeUndefined();
+    // Inside the checkout, only its documented output folders (and folders in them) take output.
+    for (const folder of GENERATOR_OUTPUT_FOLDERS) {
+      expect(refusedFolder(join(project, folder), '/nonexistent-home', project)).toBeUndefined();
+      expect(
+        refusedFolder(join(project, folder, 'kafka'), '/nonexistent-home', project),
+      ).toBeUndefined();
+    }
+    for (const folder of ['stacks', 'charts', join('stacks', 'dist'), 'distx', '.git-like']) {
+      expect(refusedFolder(join(project, folder), '/nonexistent-home', project)).toBe(
+        `inside the folder of this generator (${project}), beside its sources (in it only dist/, dist-cdk8s/, out/ take output)`,
+      );
+    }
     expect(() => writeOwnedFiles(files({ 'a.yaml': 'a' }), process.cwd())).toThrow(
       /is the folder of this generator/,
     );
