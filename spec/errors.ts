@@ -9,13 +9,29 @@ export interface SpecIssue {
 /** Thrown when a spec is invalid; carries every problem found, not only the first. */
 export class SpecError extends Error {
   public readonly issues: readonly SpecIssue[];
+  /**
+   * What was not checked in this run and why (checks that read a field with a structural problem
+   * run once it is fixed); printed after the problems and not counted as problems.
+   */
+  public readonly notes: readonly SpecIssue[];
 
-  public constructor(issues: readonly SpecIssue[], source?: string) {
+  public constructor(
+    issues: readonly SpecIssue[],
+    source?: string,
+    notes: readonly SpecIssue[] = [],
+  ) {
     const where = source === undefined ? 'the platform spec' : source;
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super(`${where} has ${count}:\n${issues.map(i => `  - ${formatIssue(i)}`).join('\n')}`);
+    const noteLines =
+      notes.length === 0
+        ? ''
+        : `\nNot checked yet:\n${notes.map(i => `  - ${formatIssue(i)}`).join('\n')}`;
+    super(
+      `${where} has ${count}:\n${issues.map(i => `  - ${formatIssue(i)}`).join('\n')}${noteLines}`,
+    );
     this.name = 'SpecError';
     this.issues = issues;
+    this.notes = notes;
   }
 }
 

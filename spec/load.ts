@@ -8,6 +8,7 @@ import { isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { derivePlatform, type PlatformPlan } from './derive';
 import { SpecError, formatPath, showValue, type SpecIssue } from './errors';
+import { pathWithin, rulesIndependentOf } from './rule-reads';
 import { checkRules, warningsFor } from './rules';
 import { platformSpecSchema, type PlatformSpec } from './schema';
 
@@ -187,53 +188,128 @@ function deleteAt(root: unknown, path: readonly PropertyKey[]): void {
   else delete (holder as Record<PropertyKey, unknown>)[last];
 }
 
-function startsWith(path: string, prefix: string): boolean {
-  return (
-    prefix === '' ||
-    path === prefix ||
-    path.startsWith(`${prefix}.`) ||
-    path.startsWith(`${prefix}[`)
-  );
-}
-
 /**
  * The rule problems of a spec that also has structural problems, so one run reports both: unknown
- * keys are dropped and every structurally bad value is removed (its default applies), then the rules
- * run on what remains. Rule problems about a removed field are left out (its default is not what
- * the user wrote). When a required field is what is wrong, the rules cannot run and this says so.
+ * keys are dropped and every structurally bad value is removed (its default applies; a required
+ * field gets a placeholder the schema takes), then the rules run on what remains. A rule that reads
+ * a removed field would judge a value the user never wrote, so its problems are left out and the
+ * field is named in the notes instead (`rulesIndependentOf`); every other rule reports now.
  */
-function rulesBeyondStructure(raw: object, zodIssues: readonly z.core.$ZodIssue[]): SpecIssue[] {
+function rulesBeyondStructure(
+  raw: object,
+  zodIssues: readonly z.core.$ZodIssue[],
+): { readonly issues: SpecIssue[]; readonly notes: SpecIssue[] } {
   const copy = structuredClone(raw) as Record<PropertyKey, unknown>;
   const removed: string[] = [];
+  const removedSegments = new Map<string, readonly PropertyKey[]>();
   let pending = zodIssues;
   for (let round = 0; round < 5 && pending.length > 0; round++) {
     for (const zodIssue of pending) {
       if (zodIssue.code === 'unrecognized_keys') {
         const holder = valueAt(copy, zodIssue.path) as Record<string, unknown>;
         for (const key of zodIssue.keys) delete holder[key];
-      } else {
-        if (valueAt(copy, zodIssue.path) === undefined) {
-          return [
-            {
-              path: formatPath(zodIssue.path),
-              message:
-                'the cross-field checks (sizes, zones, replication, names) run once this required field is fixed',
-            },
-          ];
-        }
-        deleteAt(copy, zodIssue.path);
-        removed.push(formatPath(zodIssue.path));
+        continue;
+      }
+      const path = formatPath(zodIssue.path);
+      if (!removed.includes(path)) removed.push(path);
+      removedSegments.set(path, zodIssue.path);
+      if (valueAt(copy, zodIssue.path) === undefined || !placeholderFits(copy, zodIssue.path)) {
+        // Required (or still failing after its default): any value the schema takes stands in.
+        if (!placePlaceholder(copy, zodIssue.path))
+          return { issues: [], notes: deferredNotes(removed) };
       }
     }
     const reparsed = platformSpecSchema.safeParse(copy);
     if (reparsed.success) {
-      return checkRules(reparsed.data).filter(
-        ruleIssue => !removed.some(path => startsWith(ruleIssue.path, path)),
-      );
+      const failed = removed.map(path => ({
+        path,
+        segments: removedSegments.get(path) ?? [],
+        values: fewValuesAt(platformSpecSchema, removedSegments.get(path) ?? []),
+      }));
+      const { issues, deferred } = rulesIndependentOf(reparsed.data, failed);
+      return {
+        issues: issues.filter(ruleIssue => !removed.some(path => pathWithin(ruleIssue.path, path))),
+        notes: deferredNotes(deferred),
+      };
     }
     pending = reparsed.error.issues;
   }
-  return [];
+  return { issues: [], notes: deferredNotes(removed) };
+}
+
+/**
+ * Every value the field at `path` may take when there are few: an enum's values, or true and false
+ * for a boolean; undefined for any other field (or one inside a list or record).
+ */
+export function fewValuesAt(
+  schema: AnySchema,
+  path: readonly PropertyKey[],
+): readonly unknown[] | undefined {
+  let current: AnySchema | undefined = schema;
+  const unwrap = (node: AnySchema): AnySchema => {
+    let inner = node;
+    for (;;) {
+      const def = inner._zod.def as { type: string; innerType?: AnySchema; in?: AnySchema };
+      if (def.innerType !== undefined) inner = def.innerType;
+      else if (def.type === 'pipe' && def.in !== undefined) inner = def.in;
+      else return inner;
+    }
+  };
+  for (const segment of path) {
+    if (current === undefined) return undefined;
+    const def = unwrap(current)._zod.def as { type: string; shape?: Record<string, AnySchema> };
+    if (def.type !== 'object' || def.shape === undefined) return undefined;
+    current = def.shape[String(segment)];
+  }
+  if (current === undefined) return undefined;
+  const def = unwrap(current)._zod.def as { type: string; entries?: Record<string, unknown> };
+  if (def.type === 'enum' && def.entries !== undefined) return Object.values(def.entries);
+  if (def.type === 'boolean') return [true, false];
+  return undefined;
+}
+
+/** Removes the bad value at `path` (its default applies); false when that still fails there. */
+function placeholderFits(
+  copy: Record<PropertyKey, unknown>,
+  path: readonly PropertyKey[],
+): boolean {
+  deleteAt(copy, path);
+  return !failsAt(copy, path);
+}
+
+/** Values tried, in order, for a required field whose own value failed: the first the schema takes. */
+const PLACEHOLDERS: readonly unknown[] = [1, 3, 'placeholder', false, [], {}];
+
+function placePlaceholder(
+  copy: Record<PropertyKey, unknown>,
+  path: readonly PropertyKey[],
+): boolean {
+  const holder = valueAt(copy, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (holder === null || typeof holder !== 'object' || last === undefined) return false;
+  for (const candidate of PLACEHOLDERS) {
+    (holder as Record<PropertyKey, unknown>)[last] = structuredClone(candidate);
+    if (!failsAt(copy, path)) return true;
+  }
+  return false;
+}
+
+/** True when the schema still reports a problem at `path` (or under it). */
+function failsAt(copy: object, path: readonly PropertyKey[]): boolean {
+  const reparsed = platformSpecSchema.safeParse(copy);
+  if (reparsed.success) return false;
+  const at = formatPath(path);
+  return reparsed.error.issues.some(
+    zodIssue => zodIssue.code !== 'unrecognized_keys' && pathWithin(formatPath(zodIssue.path), at),
+  );
+}
+
+function deferredNotes(paths: readonly string[]): SpecIssue[] {
+  return paths.map(path => ({
+    path,
+    message:
+      'the cross-field checks that read this field (sizes, zones, replication, names, ...) run once it is fixed; the others ran',
+  }));
 }
 
 /**
@@ -282,10 +358,8 @@ function validateSpec(raw: unknown, source?: string, sourceTextAt?: SourceTextAt
   const parsed = platformSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap(i => structuralIssue(raw, i, sourceTextAt));
-    throw new SpecError(
-      [...issues, ...rulesBeyondStructure(raw, parsed.error.issues), ...inputIssues(raw)],
-      source,
-    );
+    const beyond = rulesBeyondStructure(raw, parsed.error.issues);
+    throw new SpecError([...issues, ...beyond.issues, ...inputIssues(raw)], source, beyond.notes);
   }
   const issues = [...checkRules(parsed.data), ...inputIssues(raw)];
   if (issues.length > 0) throw new SpecError(issues, source);

@@ -84,7 +84,7 @@ const GP3_MAX_THROUGHPUT_MIBPS = 2000;
 const GP3_IOPS_PER_GI = 500;
 const GP3_THROUGHPUT_PER_IOPS = 0.25;
 
-type Rule = (spec: PlatformSpec) => SpecIssue[];
+export type Rule = (spec: PlatformSpec) => SpecIssue[];
 
 function issue(path: string, message: string): SpecIssue {
   return { path, message };
@@ -1447,7 +1447,8 @@ export function gitopsWarnings(spec: PlatformSpec): SpecIssue[] {
   ];
 }
 
-const rules: readonly Rule[] = [
+/** Every rule, in report order (`spec/rule-reads.ts` runs them one by one to see what each reads). */
+export const rules: readonly Rule[] = [
   imageRules,
   identityRules,
   derivedNameRules,

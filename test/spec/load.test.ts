@@ -585,12 +585,37 @@ describe('all problems in one report', () => {
     expect(problems.filter(p => p.startsWith('kafka.replicationFactor'))).toHaveLength(1);
   });
 
-  it('says the cross-field checks wait when a required field is wrong', () => {
+  it('notes, apart from the problems, that the checks reading a wrong required field wait', () => {
     const base = specInput(3, 1);
-    expect(problemsOf({ ...base, kafka: { ...base.kafka, brokers: 'many' } })).toEqual([
-      'kafka.brokers: "many" is not a number; write a number',
-      'kafka.brokers: the cross-field checks (sizes, zones, replication, names) run once this required field is fixed',
+    const input = { ...base, kafka: { ...base.kafka, brokers: 'many' } };
+    expect(problemsOf(input)).toEqual(['kafka.brokers: "many" is not a number; write a number']);
+    let error: unknown;
+    try {
+      parseSpec(input);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    const { message, notes } = error as SpecError;
+    expect(notes).toEqual([
+      {
+        path: 'kafka.brokers',
+        message:
+          'the cross-field checks that read this field (sizes, zones, replication, names, ...) run once it is fixed; the others ran',
+      },
     ]);
+    // THEN the count is of problems only; the note follows under its own heading.
+    expect(message).toMatch(
+      /^the platform spec has 1 problem:\n.*\nNot checked yet:\n  - kafka\.brokers: /,
+    );
+  });
+
+  it('reports a rule problem that does not read the wrong required field in the same run', () => {
+    const base = specInput(3, 1);
+    const zones = [...(base.zones as string[]).slice(0, 2), 'eu-west-1c'];
+    const problems = problemsOf({ ...base, zones, kafka: { ...base.kafka, brokers: '3' } });
+    expect(problems).toContain('kafka.brokers: "3" is not a number; write a number');
+    expect(problems.some(problem => problem.startsWith('zones[2]: "eu-west-1c"'))).toBe(true);
   });
 });
 
