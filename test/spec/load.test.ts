@@ -606,7 +606,7 @@ describe('all problems in one report', () => {
     ]);
     // THEN the count is of problems only; the note follows under its own heading.
     expect(message).toMatch(
-      /^the platform spec has 1 problem:\n.*\nNot checked yet:\n  - kafka\.brokers: /,
+      /^the platform spec has 1 problem:\n.*\nNot checked yet:\n {2}- kafka\.brokers: /,
     );
   });
 
