@@ -246,10 +246,23 @@ describe('status', () => {
     expect(result.stderr).toContain(`--kubeconfig: ${missing} does not exist`);
   });
 
-  it('asks for --kubeconfig when it is left out', async () => {
-    const result = await run('status');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--kubeconfig: is required');
+  it('asks for --kubeconfig when it is left out and neither $KUBECONFIG nor ~/.kube/config exists', async () => {
+    const saved = { HOME: process.env.HOME, KUBECONFIG: process.env.KUBECONFIG };
+    process.env.HOME = scratch;
+    delete process.env.KUBECONFIG;
+    try {
+      const result = await run('status');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        '--kubeconfig: not given, and the kubeconfig from ~/.kube/config (no $KUBECONFIG set) cannot be read',
+      );
+      expect(result.stderr).toContain("give your cluster's kubeconfig with --kubeconfig <file>");
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
 
