@@ -59,8 +59,8 @@ import { segmentRollIssues } from './segment-roll';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { rebalanceProtocolIssues, rebalanceProtocolWarnings } from './group-rebalance-protocols';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
+import { regionProblem } from './aws-regions';
 
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const ZONE_SUFFIX_PATTERN = /^([a-z]|[a-z]+-\d+[a-z])$/;
 const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -106,14 +106,8 @@ const identityRules: Rule = spec => {
       ),
     );
   }
-  if (!REGION_PATTERN.test(spec.region)) {
-    issues.push(
-      issue(
-        'region',
-        `${showValue(spec.region)} is not an AWS region name; use one like "us-east-1"`,
-      ),
-    );
-  }
+  const regionMessage = regionProblem(spec.region);
+  if (regionMessage !== undefined) issues.push(issue('region', regionMessage));
   return issues;
 };
 
