@@ -23,6 +23,9 @@
  * appended or dropped zone never replaces that nodegroup under its own name; likewise its
  * `adminAccessEntries` as `deployedAdminAccessEntries`, exported back as
  * `ADMIN_ACCESS_ENTRIES_OUTPUT`, so removing or reordering admins replaces no access entry.
+ *
+ * `await refuseUnavailableZones(spec)` before creating anything asks AWS which of the spec's
+ * zones are available to the account and stops the run, naming the others, before a subnet fails.
  */
 export * from '../components/kafka-eks-platform';
 export * from '../components/index';
@@ -31,6 +34,7 @@ export {
   refuseStatefulChanges,
   type LastDeployment,
 } from '../components/lib/zone-order-guard';
+export { refuseUnavailableZones, unavailableZonesProblem } from '../components/lib/available-zones';
 export {
   ADMIN_ACCESS_ENTRIES_OUTPUT,
   adminAccessEntryKeys,

@@ -26,6 +26,13 @@ export interface KafkaEksPlatformMocksOptions {
    * @default {} - a first deployment: no outputs
    */
   readonly lastDeploymentOutputs?: Readonly<Record<string, unknown>>;
+  /**
+   * The zones `aws.getAvailabilityZones` lists for the account, for example `['us-east-1a',
+   * 'us-east-1b']` to test that the program refuses a spec zone AWS does not list
+   * (`refuseUnavailableZones`).
+   * @default - every zone the program asks about by name is listed
+   */
+  readonly availableZones?: readonly string[];
 }
 
 /**
@@ -53,6 +60,7 @@ export function kafkaEksPlatformMocks(
       onResource?.(args);
       return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>);
     },
-    call: args => mockCallResult(args.token, args.inputs as Record<string, unknown>),
+    call: args =>
+      mockCallResult(args.token, args.inputs as Record<string, unknown>, options.availableZones),
   };
 }

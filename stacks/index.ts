@@ -29,6 +29,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { KafkaEksPlatform } from '../components/kafka-eks-platform';
 import { ADMIN_ACCESS_ENTRIES_OUTPUT } from '../components/lib/access-entries';
 import { refuseStatefulChanges } from '../components/lib/zone-order-guard';
+import { refuseUnavailableZones } from '../components/lib/available-zones';
 import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
@@ -83,6 +84,7 @@ async function main(): Promise<ProgramOutputs> {
   const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
   const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
   const lastDeployment = await refuseStatefulChanges(loaded.spec);
+  await refuseUnavailableZones(loaded.spec);
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,

@@ -184,9 +184,46 @@ export function mockResourceState(
   }
 }
 
-/** Answers of the provider functions the program calls. */
-export function mockCallResult(token: string, inputs: State): State {
+/**
+ * The zone names a mocked `aws.getAvailabilityZones` answers: the `zone-name` filter's values
+ * (every zone asked about exists) unless `availableZones` is given, then those of them listed
+ * there (all of `availableZones` when nothing is filtered).
+ */
+function mockAvailableZoneNames(
+  inputs: State,
+  availableZones: readonly string[] | undefined,
+): string[] {
+  const filters = Array.isArray(inputs['filters']) ? (inputs['filters'] as State[]) : [];
+  const zoneFilter = filters.find(filter => filter['name'] === 'zone-name');
+  const asked = Array.isArray(zoneFilter?.['values'])
+    ? (zoneFilter['values'] as unknown[]).map(value => String(value))
+    : undefined;
+  if (availableZones === undefined) return asked ?? [];
+  if (asked === undefined) return [...availableZones];
+  return asked.filter(zone => availableZones.includes(zone));
+}
+
+/**
+ * Answers of the provider functions the program calls.
+ * @param availableZones the zones `aws.getAvailabilityZones` lists; by default every zone asked
+ *   about by name.
+ */
+export function mockCallResult(
+  token: string,
+  inputs: State,
+  availableZones?: readonly string[],
+): State {
   switch (token) {
+    case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
+      const names = mockAvailableZoneNames(inputs, availableZones);
+      return {
+        ...inputs,
+        id: 'mock-region',
+        names,
+        zoneIds: names.map((_, index) => `mock-az${index + 1}`),
+        groupNames: [],
+      };
+    }
     case 'aws:index/getCallerIdentity:getCallerIdentity':
       return {
         accountId: MOCK_ACCOUNT_ID,

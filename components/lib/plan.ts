@@ -113,6 +113,11 @@ export interface PlanOptions {
    * @default {} - a first deployment
    */
   readonly lastDeploymentOutputs?: Readonly<Record<string, unknown>>;
+  /**
+   * The zones `aws.getAvailabilityZones` lists (the program refuses a spec zone not among them).
+   * @default - every zone the program asks about by name is listed
+   */
+  readonly availableZones?: readonly string[];
 }
 
 /**
@@ -156,7 +161,8 @@ export async function recordPlan(
         if (violation !== undefined) violations.push(violation);
         return mockResourceState(args.type, args.name, given);
       },
-      call: args => mockCallResult(args.token, args.inputs as Record<string, unknown>),
+      call: args =>
+        mockCallResult(args.token, args.inputs as Record<string, unknown>, options.availableZones),
     },
     PROJECT_NAME,
     'plan',
