@@ -600,7 +600,11 @@ export const platformSpecSchema = z
       .describe(
         'Platform and Kafka cluster name, DNS-1123 label; at most 32 (derived IAM role names). Required.',
       ),
-    region: z.string().describe('AWS region. Required.'),
+    region: z
+      .string()
+      .describe(
+        'AWS region code, one the installed `@pulumi/aws` knows (a misspelt one is refused, naming the nearest). Required.',
+      ),
     zones: z
       .array(z.string())
       .describe(
