@@ -12,7 +12,8 @@
  * or dropping a zone and editing the admins replace nothing under a name still in use. The check
  * has to finish first, so the program is an async function the engine runs; the object it
  * resolves to is the stack outputs. This is the guard this project's own program runs
- * (stacks/index.ts).
+ * (stacks/index.ts). Then `refuseUnavailableZones` asks AWS which of the spec's zones are
+ * available to the account and stops, naming the others, before a subnet would fail.
  */
 import { join } from 'node:path';
 import {
@@ -22,6 +23,7 @@ import {
   NODE_INSTANCE_TYPES_OUTPUT,
   nodeInstanceTypesOf,
   refuseStatefulChanges,
+  refuseUnavailableZones,
   STATEFUL_IDENTITY_OUTPUT,
   statefulIdentityOf,
   SYSTEM_NODEGROUP_OUTPUT,
@@ -33,6 +35,8 @@ export = async () => {
   const loaded = loadSpec(join(__dirname, 'platform.yaml'));
   const kubernetesVersion = loaded.spec.cluster.kubernetesVersion;
   const last = await refuseStatefulChanges(loaded.spec);
+  // Asks AWS which of the spec's zones the account has; stops naming the others.
+  await refuseUnavailableZones(loaded.spec);
   const platform = new KafkaEksPlatform('kafka', {
     spec: loaded,
     ...(last.systemNodegroup === undefined

@@ -10,6 +10,7 @@ import { kafkaEksPlatformMocks, MOCK_ORGANIZATION } from 'kafka-eks-autoscaling/
 /** Runs the program (zones us-east-1a, b, c) after a deployment that exported `outputs`. */
 async function runAfter(
   outputs: Record<string, unknown>,
+  availableZones?: readonly string[],
 ): Promise<{ error: unknown; registered: string[]; isRunError: boolean }> {
   let error: unknown;
   let isRunError = false;
@@ -19,6 +20,7 @@ async function runAfter(
     await pulumi.runtime.setMocks(
       kafkaEksPlatformMocks(args => registered.push(`${args.type}::${args.name}`), {
         lastDeploymentOutputs: outputs,
+        ...(availableZones === undefined ? {} : { availableZones }),
       }),
       'kafka-platform-example',
       'test',
@@ -125,5 +127,14 @@ describe('zones against the last deployment', () => {
     );
     expect(system).toHaveLength(1);
     expect(system[0]?.['subnetIds']).toHaveLength(2);
+  }, 60_000);
+
+  it('refuses a spec zone the account does not have before creating anything', async () => {
+    // GIVEN an account whose region lists no us-east-1c
+    const { error, registered, isRunError } = await runAfter({}, ['us-east-1a', 'us-east-1b']);
+    // THEN the program stops naming the zone, and registers nothing
+    expect(isRunError).toBe(true);
+    expect((error as Error).message).toContain('us-east-1c');
+    expect(registered).toEqual(['pulumi:pulumi:Stack::kafka-platform-example-test']);
   }, 60_000);
 });
