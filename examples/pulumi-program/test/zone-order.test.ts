@@ -11,17 +11,29 @@ import { kafkaEksPlatformMocks, MOCK_ORGANIZATION } from 'kafka-eks-autoscaling/
 async function runAfter(
   outputs: Record<string, unknown>,
   availableZones?: readonly string[],
-): Promise<{ error: unknown; registered: string[]; isRunError: boolean }> {
+): Promise<{
+  error: unknown;
+  registered: string[];
+  nodegroupInputs: Record<string, unknown>[];
+  isRunError: boolean;
+}> {
   let error: unknown;
   let isRunError = false;
   const registered: string[] = [];
+  const nodegroupInputs: Record<string, unknown>[] = [];
   await jest.isolateModulesAsync(async () => {
     const pulumi = await import('@pulumi/pulumi');
     await pulumi.runtime.setMocks(
-      kafkaEksPlatformMocks(args => registered.push(`${args.type}::${args.name}`), {
-        lastDeploymentOutputs: outputs,
-        ...(availableZones === undefined ? {} : { availableZones }),
-      }),
+      kafkaEksPlatformMocks(
+        args => {
+          registered.push(`${args.type}::${args.name}`);
+          if (args.type === 'aws:eks/nodeGroup:NodeGroup') nodegroupInputs.push(args.inputs);
+        },
+        {
+          lastDeploymentOutputs: outputs,
+          ...(availableZones === undefined ? {} : { availableZones }),
+        },
+      ),
       'kafka-platform-example',
       'test',
       false,
@@ -40,7 +52,7 @@ async function runAfter(
     });
     await pulumi.runtime.disconnect();
   });
-  return { error, registered, isRunError };
+  return { error, registered, nodegroupInputs, isRunError };
 }
 
 describe('zones against the last deployment', () => {
@@ -88,41 +100,13 @@ describe('zones against the last deployment', () => {
 
   it('keeps the deployed system nodegroup when a zone was appended', async () => {
     // GIVEN a last deployment on two zones whose system nodegroup spans them
-    const registeredInputs: Record<string, unknown>[] = [];
-    let error: unknown;
-    await jest.isolateModulesAsync(async () => {
-      const pulumi = await import('@pulumi/pulumi');
-      await pulumi.runtime.setMocks(
-        kafkaEksPlatformMocks(
-          args => {
-            if (args.type === 'aws:eks/nodeGroup:NodeGroup') registeredInputs.push(args.inputs);
-          },
-          {
-            lastDeploymentOutputs: {
-              zoneOrder: ['us-east-1a', 'us-east-1b'],
-              systemNodegroup: { name: 'orders-dev-system', zones: ['us-east-1a', 'us-east-1b'] },
-            },
-          },
-        ),
-        'kafka-platform-example',
-        'test',
-        false,
-        MOCK_ORGANIZATION,
-      );
-      const { default: program } = await import('../index');
-      await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-          return await program();
-        } catch (caught) {
-          error = caught;
-          return undefined;
-        }
-      });
-      await pulumi.runtime.disconnect();
+    const { error, nodegroupInputs } = await runAfter({
+      zoneOrder: ['us-east-1a', 'us-east-1b'],
+      systemNodegroup: { name: 'orders-dev-system', zones: ['us-east-1a', 'us-east-1b'] },
     });
     // THEN the program runs and the system nodegroup keeps its name and its two zones' subnets
     expect(error).toBeUndefined();
-    const system = registeredInputs.filter(
+    const system = nodegroupInputs.filter(
       inputs => inputs['nodeGroupName'] === 'orders-dev-system',
     );
     expect(system).toHaveLength(1);
