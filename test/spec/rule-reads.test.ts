@@ -4,11 +4,10 @@
  * (`spec/rule-reads.ts`, `rulesBeyondStructure` in `spec/load.ts`).
  */
 import type { z } from 'zod';
-import { SpecError } from '../../spec/errors';
 import { parseSpec } from '../../spec/load';
 import { rulesIndependentOf } from '../../spec/rule-reads';
-import { platformSpecSchema } from '../../spec/schema';
-import { specInput } from '../util/specs';
+import { platformSpecSchema, type PlatformSpecInput } from '../../spec/schema';
+import { specInput, specProblems } from '../util/specs';
 
 type AnySchema = z.core.$ZodType;
 
@@ -49,14 +48,9 @@ function withValue(base: object, path: readonly string[], value: unknown): objec
   return copy;
 }
 
-function problemsOf(input: unknown): string[] {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
+/** `specProblems` of a spec with a deliberately wrong value, hence the cast. */
+function problemsOf(input: object): string[] {
+  return specProblems(input as PlatformSpecInput);
 }
 
 /** A base that sets the fields other rules read together with enums (gitops.repository). */
