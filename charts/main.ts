@@ -27,7 +27,7 @@ import { processIo } from '../cli/io';
 import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
 import { missingFluxFolders, publishInputs } from './publish';
 import { chartFiles, buildApp, type KubeObject } from './synth';
-import { previousOutputObjects, transitionReport } from './transitions';
+import { onPreviousSystemZones, previousOutputObjects, transitionReport } from './transitions';
 import { SpecError, formatIssue } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 
@@ -40,10 +40,7 @@ async function publish(): Promise<void> {
   try {
     const { spec, out } = publishInputs(process.env);
     const app = new App();
-    const loaded = loadSpecFile(spec);
-    const built = buildApp(loaded, app);
-    // cdk8s's own validation and dependency order, in memory: nothing is written yet.
-    app.synthYaml();
+    const parsed = loadSpecFile(spec);
     // Changes Strimzi, Kafka or Kubernetes refuse relative to what was published last time.
     let previous: KubeObject[];
     try {
@@ -51,6 +48,11 @@ async function publish(): Promise<void> {
     } catch (error) {
       throw new Error(`PLATFORM_OUT: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // The KRaft controllers stay in the zones the system nodegroup kept when zones were appended.
+    const loaded = onPreviousSystemZones(parsed, previous);
+    const built = buildApp(loaded, app);
+    // cdk8s's own validation and dependency order, in memory: nothing is written yet.
+    app.synthYaml();
     const transitions = transitionReport(
       previous,
       built.flatMap(({ chart }) => chart.toJson() as KubeObject[]),

@@ -91,6 +91,8 @@ import { showValue, type SpecIssue } from '../spec/errors';
 import type { PlatformSpec } from '../spec/schema';
 import { NODE_ID_BLOCK } from '../spec/derive';
 import { GITOPS_ZONE_ORDER, zoneOrderProblem } from '../spec/zone-order';
+import type { LoadedSpec } from '../spec/load';
+import { onSystemNodegroupZones, systemZonesAfterOutput } from '../spec/system-nodegroup';
 import {
   STRIMZI_CLUSTER_LABEL,
   STRIMZI_NEXT_NODE_IDS_ANNOTATION,
@@ -863,6 +865,80 @@ export function previousZoneOrder(
     };
   }
   return { zones: zones as string[] };
+}
+
+/**
+ * The zones the previous output let the KRaft controllers run in, for the Kafka cluster `cluster`
+ * (the spec's `name` and `kafka.namespace`): the values of its controller pool's required node
+ * affinity on `topology.kubernetes.io/zone` (charts/kafka/node-pools.ts `controllerPoolSpec`), which
+ * are the system nodegroup's zones as deployed. Synth has no stack output to read the system
+ * nodegroup from, so this stands in for it (spec/system-nodegroup.ts). Pure.
+ * @returns the zones in the pool's order; undefined when the previous output has no controller
+ *   pool of that cluster (a first run) or the pool lists no zones there.
+ */
+export function previousControllerZones(
+  previous: readonly KubeObject[],
+  cluster: { readonly name: string; readonly namespace: string },
+): string[] | undefined {
+  const pool = previous.find(object => {
+    const roles = field(object, 'spec', 'roles');
+    return (
+      isStrimzi(object, 'KafkaNodePool') &&
+      Array.isArray(roles) &&
+      roles.includes('controller') &&
+      field(object, 'metadata', 'labels', STRIMZI_CLUSTER_LABEL) === cluster.name &&
+      (object.metadata.namespace ?? '') === cluster.namespace
+    );
+  });
+  if (pool === undefined) return undefined;
+  const terms = field(
+    pool,
+    'spec',
+    'template',
+    'pod',
+    'affinity',
+    'nodeAffinity',
+    'requiredDuringSchedulingIgnoredDuringExecution',
+    'nodeSelectorTerms',
+  );
+  if (!Array.isArray(terms)) return undefined;
+  for (const term of terms as unknown[]) {
+    const expressions = field(term, 'matchExpressions');
+    if (!Array.isArray(expressions)) continue;
+    for (const expression of expressions as unknown[]) {
+      const values = field(expression, 'values');
+      if (
+        field(expression, 'key') === ZONE_LABEL &&
+        field(expression, 'operator') === 'In' &&
+        Array.isArray(values) &&
+        values.length > 0 &&
+        values.every(value => typeof value === 'string')
+      ) {
+        return [...(values as string[])];
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `loaded` with the KRaft controllers' zones the previous output implies: the system nodegroup's
+ * zones as synth must assume them (spec/system-nodegroup.ts `systemZonesAfterOutput` over
+ * `previousControllerZones`), so a run after zones were appended keeps the controllers in the zones
+ * the group kept. Pure; `loaded` itself on a first run, for a joined cluster, or when nothing
+ * changes.
+ */
+export function onPreviousSystemZones<L extends LoadedSpec>(
+  loaded: L,
+  previous: readonly KubeObject[],
+): L {
+  const { spec } = loaded;
+  const zones = systemZonesAfterOutput(
+    spec,
+    spec.cluster.existing !== undefined,
+    previousControllerZones(previous, { name: spec.name, namespace: spec.kafka.namespace }),
+  );
+  return onSystemNodegroupZones(loaded, zones);
 }
 
 /** The objects the transitions concern (a kind and API group some rule is about), by key. */

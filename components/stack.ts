@@ -6,7 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { INTERNAL_TLS_PORT } from '../charts/kafka/labels';
 import type { LoadedSpec } from '../spec/load';
-import type { SystemNodegroupIdentity } from '../spec/system-nodegroup';
+import { onSystemNodegroupZones, type SystemNodegroupIdentity } from '../spec/system-nodegroup';
 import type { AdminAccessEntryKeys } from './lib/access-entries';
 import type { LastDeployment } from './lib/zone-order-guard';
 import { Cluster } from './cluster';
@@ -102,7 +102,9 @@ export function buildPlatformStack(
   const platform = new Platform(
     name,
     {
-      loaded,
+      // The KRaft controllers run on the system nodegroup, so their zones are its zones (kept as
+      // deployed when zones are appended; spec/system-nodegroup.ts).
+      loaded: onSystemNodegroupZones(loaded, nodegroups.systemIdentity?.zones),
       clusterName: cluster.clusterName,
       kubeconfig: cluster.kubeconfigJson,
       dependsOn: [

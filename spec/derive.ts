@@ -99,6 +99,15 @@ export interface PlatformPlan {
   readonly deschedulerEnabled: boolean;
   /** Kafka nodes' label value selecting the Kafka nodegroups. */
   readonly kafkaNodeLabelValue: string;
+  /**
+   * Zones the KRaft controllers may run in: the zones of the nodes they run on, the system
+   * nodegroup's. `zones` for a new platform; after zones were appended to a deployed one, the
+   * zones the system nodegroup kept (it does not spread into appended zones, see
+   * spec/system-nodegroup.ts), set by `onSystemNodegroupZones`. A prefix of `zones`, never empty.
+   * The controllers' node affinity lists them and their zone spread's `minDomains` counts them
+   * (charts/kafka/node-pools.ts `controllerPoolSpec`).
+   */
+  readonly controllerZones: readonly string[];
 }
 
 /** Capacity of one Kafka node: the spec's overrides over the instance table. */
@@ -202,6 +211,7 @@ export function derivePlatform(spec: PlatformSpec): PlatformPlan {
     controllerNodeIdRange: { first: 0, last: NODE_ID_BLOCK - 1 },
     deschedulerEnabled: spec.descheduler.enabled ?? spec.autoscaling.mode === 'target-tracking',
     kafkaNodeLabelValue: `${spec.name}-kafka`,
+    controllerZones: [...spec.zones],
   };
 }
 

@@ -26,7 +26,7 @@
  * already in use in the cluster (ResourceInUseException) and takes names of at most 63 characters;
  * Pulumi replaces create-before-delete unless `deleteBeforeReplace` is set.
  */
-import { zoneSuffix } from './derive';
+import { zoneSuffix, type PlatformPlan } from './derive';
 import { showValue } from './errors';
 import { keepsZonePositions } from './zone-order';
 
@@ -141,4 +141,57 @@ export function deployedSystemNodegroup(output: unknown): SystemNodegroupIdentit
       `pulumi:pulumi:Stack resource), for example {"name": "orders-system", "zones": ` +
       `["us-east-1a", "us-east-1b"]}, as aws eks describe-nodegroup shows the group`,
   );
+}
+
+/**
+ * `loaded` with its plan's `controllerZones` set to the zones the system nodegroup spans, where the
+ * KRaft controllers run. After zones were appended to a deployed platform the group keeps the
+ * zones it was created in (`systemNodegroupIdentityOf`), and the controllers' node affinity and zone
+ * spread must count those, not `spec.zones`: a spread whose `minDomains` exceeds the zones that
+ * have system nodes leaves a rolled controller Pending (charts/kafka/node-pools.ts
+ * `controllerPoolSpec`). Pure; returns `loaded` itself when the zones are the spec's.
+ * @param systemZones the group's zones (`SystemNodegroupIdentity.zones`); undefined for a joined
+ *   cluster, whose system nodes are the user's: then the spec's zones.
+ * @throws Error naming both lists when `systemZones` is empty or not a prefix of `spec.zones` (the
+ *   group always spans the first zones of the list: appended zones come after it, and a dropped
+ *   zone of the group moves it to every spec zone).
+ */
+export function onSystemNodegroupZones<
+  L extends { readonly spec: { readonly zones: readonly string[] }; readonly plan: PlatformPlan },
+>(loaded: L, systemZones: readonly string[] | undefined): L {
+  if (systemZones === undefined) return loaded;
+  const zones = loaded.spec.zones;
+  const prefix =
+    systemZones.length > 0 &&
+    systemZones.length <= zones.length &&
+    systemZones.every((zone, index) => zones[index] === zone);
+  if (!prefix) {
+    throw new Error(
+      `the system nodegroup spans ${showValue(systemZones)}, which is not a leading part of ` +
+        `zones ${showValue(zones)}, so where the KRaft controllers may run is unknown. Fix: pass ` +
+        `the zones systemNodegroupIdentityOf returns for this spec`,
+    );
+  }
+  if (systemZones.length === zones.length) return loaded;
+  return { ...loaded, plan: { ...loaded.plan, controllerZones: [...systemZones] } };
+}
+
+/**
+ * The system nodegroup's zones as `npm run synth` (or `kafka-eks synth`) must assume them, from the
+ * zones the previous output let the KRaft controllers use (charts/transitions.ts
+ * `previousControllerZones`): synth reads no stack output, and those zones were the group's when
+ * that output was written. The same rule as `systemNodegroupIdentityOf`: kept while every one of
+ * them stays at its position in `spec.zones`, else the spec's zones (the group moves). Pure.
+ * @param joined true for a joined cluster (`cluster.existing`): its system nodes are the user's, so
+ *   undefined (the spec's zones).
+ * @param previousControllerZones undefined on a first run: undefined (the spec's zones).
+ */
+export function systemZonesAfterOutput(
+  spec: SystemNodegroupSpec,
+  joined: boolean,
+  previousControllerZones: readonly string[] | undefined,
+): readonly string[] | undefined {
+  if (joined || previousControllerZones === undefined) return undefined;
+  return systemNodegroupIdentityOf(spec, legacySystemNodegroup(spec, previousControllerZones))
+    .zones;
 }

@@ -162,7 +162,15 @@ export function brokerPoolSpec(
  */
 export const CONTROLLER_PRIORITY_CLASS = 'system-cluster-critical';
 
-/** The KRaft controller pool: on the system nodes, spread over zones and hosts. */
+/**
+ * The KRaft controller pool: on the system nodes of `plan.controllerZones`, spread over those zones
+ * and over hosts. The zone spread's `minDomains` is at most the number of those zones: the
+ * scheduler counts only zones with a node the pod may use, and with `minDomains` above that count it
+ * takes the smallest zone count as 0, so a controller that already shares its zone with another
+ * could never be placed again (a rolled controller's volume keeps it in its zone) and would stay
+ * Pending. After zones are appended to a deployed platform the system nodegroup keeps its zones,
+ * so counting `spec.zones` there would strand a controller at the roll the new template starts.
+ */
 export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): KafkaNodePoolSpec {
   return {
     replicas: spec.kafka.controllers,
@@ -189,7 +197,7 @@ export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): Kafk
               nodeSelectorTerms: [
                 {
                   matchExpressions: [
-                    { key: ZONE_LABEL, operator: 'In', values: [...spec.zones] },
+                    { key: ZONE_LABEL, operator: 'In', values: [...plan.controllerZones] },
                     { key: KAFKA_NODE_LABEL, operator: 'DoesNotExist' },
                   ],
                 },
@@ -198,13 +206,13 @@ export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): Kafk
           },
         },
         topologySpreadConstraints: [
-          // Distinct zones (as many as there are zones) and distinct hosts for the voters, even
-          // while the system nodegroup has fewer nodes than zones or than controllers.
+          // Distinct zones (as many as the system nodegroup spans) and distinct hosts for the
+          // voters, even while the system nodegroup has fewer nodes than zones or than controllers.
           hardSpread(
             ZONE_LABEL,
             spec.name,
             CONTROLLER_POOL_NAME,
-            Math.min(spec.kafka.controllers, spec.zones.length),
+            controllerZoneDomains(spec.kafka.controllers, plan.controllerZones),
           ),
           hardSpread(HOSTNAME_LABEL, spec.name, CONTROLLER_POOL_NAME, spec.kafka.controllers),
         ],
@@ -213,6 +221,17 @@ export function controllerPoolSpec(spec: PlatformSpec, plan: PlatformPlan): Kafk
       kafkaContainer: kafkaContainerTemplate(),
     },
   };
+}
+
+/**
+ * `minDomains` of the controllers' zone spread: as many zones as there are controllers, at most the
+ * zones the system nodegroup spans (`controllerZones`). Pure.
+ */
+export function controllerZoneDomains(
+  controllers: number,
+  controllerZones: readonly string[],
+): number {
+  return Math.min(controllers, controllerZones.length);
 }
 
 /** Annotations of a pool: the node-ID range that makes a broker's ID tell its zone. */

@@ -6,7 +6,11 @@
 import { MANIFEST_FILE, OutputOwnershipError, writeSynthOutput } from '../../charts/output';
 import { synthSummary } from '../../charts/summary';
 import { synthPlatform } from '../../charts/synth';
-import { previousOutputObjects, transitionReport } from '../../charts/transitions';
+import {
+  onPreviousSystemZones,
+  previousOutputObjects,
+  transitionReport,
+} from '../../charts/transitions';
 import { SpecError, formatIssue } from '../../spec/errors';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
@@ -53,7 +57,6 @@ export async function runSynth(options: SynthOptions, io: CliIo): Promise<number
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) throw new CliInputError(problems);
   const parsed = loadSpecFile(options.config);
-  const result = synthPlatform(parsed);
   // Changes Strimzi, Kafka or Kubernetes refuse relative to the output written last time.
   let previous;
   try {
@@ -61,6 +64,8 @@ export async function runSynth(options: SynthOptions, io: CliIo): Promise<number
   } catch (error) {
     throw new CliInputError([`--out: ${error instanceof Error ? error.message : String(error)}`]);
   }
+  // The KRaft controllers stay in the zones the system nodegroup kept when zones were appended.
+  const result = synthPlatform(onPreviousSystemZones(parsed, previous));
   const transitions = transitionReport(
     previous,
     result.components.flatMap(component => component.objects),
