@@ -42,7 +42,11 @@ export async function startSchedulingCluster(pool: ControlPlanePool): Promise<Sc
     rmSync(runDir, { recursive: true, force: true });
   };
   try {
-    await startKubeComponents(plane.info, processes, runDir, { brokerStartSeconds: 0.1 });
+    await startKubeComponents(plane.info, processes, runDir, {
+      brokerStartSeconds: 0.1,
+      // the PV controller binds the pre-bound volumes within a second, not at its 15 s default
+      controllerManagerArgs: ['--pvclaimbinder-sync-period=1s'],
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -183,6 +187,8 @@ export async function addZonalVolume(
       },
     },
   });
+  // Bound now rather than at the PV controller's next sync (every 15 s): the pair is pre-bound
+  // both ways, so the controller finds nothing to change.
   await waitUntil(
     `claim ${claim} Bound`,
     async () => {

@@ -104,7 +104,11 @@ export async function startKubeComponents(
   info: ControlPlaneInfo,
   processes: ProcessGroup,
   runDir: string,
-  options: { readonly brokerStartSeconds: number },
+  options: {
+    readonly brokerStartSeconds: number;
+    /** More kube-controller-manager flags, for example a shorter `--pvclaimbinder-sync-period`. */
+    readonly controllerManagerArgs?: readonly string[];
+  },
 ): Promise<KubeComponents> {
   const kubeconfig = info.kubeconfigPath;
   const scheduler = processes.start('kube-scheduler', e2eToolPath('kube-scheduler'), [
@@ -129,6 +133,7 @@ export async function startKubeComponents(
       '--use-service-account-credentials=false',
       '--controllers=*',
       '--v=1',
+      ...(options.controllerManagerArgs ?? []),
     ],
   );
   const kwokConfig = join(runDir, 'kwok.yaml');

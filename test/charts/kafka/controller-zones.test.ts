@@ -51,7 +51,7 @@ function deploy(
 /** Every pod template in the output, with a name. */
 function podTemplates(objects: readonly KubeObject[]): Array<{ name: string; pod: Obj }> {
   const found: Array<{ name: string; pod: Obj }> = [];
-  for (const object of objects as Obj[]) {
+  for (const object of objects as unknown as Obj[]) {
     const name = `${String(object.kind)} ${String(object.metadata?.name)}`;
     if (object.kind === 'KafkaNodePool') found.push({ name, pod: object.spec.template?.pod ?? {} });
     else if (object.kind === 'CronJob') {
