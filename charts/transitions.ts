@@ -29,6 +29,8 @@
  * - (warning) a zone's broker pool gets fewer brokers: Strimzi refuses to remove brokers that still
  *   hold partition replicas and the Kafka resource goes NotReady until they are moved
  *   (strimzi/strimzi-kafka-operator#6736, Strimzi 0.38 and later);
+ * - (warning) the KRaft controller pool loses a zone (a dropped zone of the system nodegroup): the
+ *   controller whose EBS volume lies there cannot start in another zone and stays Pending;
  * - (warning) the KRaft controller pool changes size: Strimzi runs a static controller quorum and
  *   documents controller scaling as unsupported (strimzi/strimzi-kafka-operator#9429, #11598); a
  *   changed voter set is refused by the controllers (#6862);
@@ -610,6 +612,21 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
       };
     },
   },
+  {
+    kind: 'KafkaNodePool',
+    severity: 'warning',
+    check: (before, after) => {
+      const roles = field(after, 'spec', 'roles');
+      if (!Array.isArray(roles) || !roles.includes('controller')) return undefined;
+      const now = controllerPoolZones(after);
+      const gone = (controllerPoolZones(before) ?? []).filter(zone => !(now ?? []).includes(zone));
+      if (now === undefined || gone.length === 0) return undefined;
+      return {
+        path: 'zones',
+        message: `the KRaft controllers may no longer run in ${showValue(gone)} (the system nodegroup leaves it with the zone); a controller whose metadata volume is there cannot start anywhere else, since an EBS volume stays in its zone, so it stays Pending and the quorum runs without it (checked with the real kube-scheduler, test/cluster/zone-placement.test.ts); with 3 controllers one more failure stops the cluster. Before applying, find the controller whose PersistentVolume is in ${showValue(gone)} and plan its recovery (docs/upgrade.md, "KRaft controllers and brokers across zones edits"), or keep the zone`,
+      };
+    },
+  },
   ...Object.entries(RESIZABLE_THREAD_POOLS).map(([key, kafkaDefault]) =>
     threadPoolRule(key, kafkaDefault),
   ),
@@ -890,7 +907,11 @@ export function previousControllerZones(
       (object.metadata.namespace ?? '') === cluster.namespace
     );
   });
-  if (pool === undefined) return undefined;
+  return pool === undefined ? undefined : controllerPoolZones(pool);
+}
+
+/** The zones of a controller pool's required node affinity on `ZONE_LABEL`; undefined without. */
+function controllerPoolZones(pool: KubeObject): string[] | undefined {
   const terms = field(
     pool,
     'spec',

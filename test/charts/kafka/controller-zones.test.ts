@@ -9,7 +9,11 @@
  */
 import fc from 'fast-check';
 import { synthPlatform, type KubeObject } from '../../../charts/synth';
-import { onPreviousSystemZones, previousControllerZones } from '../../../charts/transitions';
+import {
+  onPreviousSystemZones,
+  previousControllerZones,
+  transitionReport,
+} from '../../../charts/transitions';
 import { KAFKA_NODE_LABEL } from '../../../spec/derive';
 import { parseSpec, type LoadedSpec } from '../../../spec/load';
 import type { PlatformSpecInput } from '../../../spec/schema';
@@ -187,5 +191,21 @@ describe('zone spreads after a zones edit', () => {
     expect(() => onSystemNodegroupZones(loaded, [])).toThrow(/not a leading part/);
     expect(onSystemNodegroupZones(loaded, loaded.spec.zones)).toBe(loaded);
     expect(onSystemNodegroupZones(loaded, undefined)).toBe(loaded);
+  });
+
+  it('synth warns when a zone the controllers ran in is dropped, not when zones are appended', () => {
+    const warningsOf = (from: number, to: number): string[] => {
+      const previous = deploy(parseSpec(inputFor(from, 3)), undefined).objects;
+      const next = onPreviousSystemZones(parseSpec(inputFor(to, 3)), previous);
+      const objects = synthPlatform(next).components.flatMap(c => [...c.objects]);
+      return transitionReport(previous, objects, next.spec)
+        .warnings.filter(w => w.message.includes('KRaft controllers may no longer run'))
+        .map(w => `${w.path}: ${w.message}`);
+    };
+    expect(warningsOf(2, 3)).toEqual([]);
+    expect(warningsOf(3, 4)).toEqual([]);
+    const [dropped] = warningsOf(3, 2);
+    expect(dropped).toMatch(/^zones: the KRaft controllers may no longer run in \["us-west-2c"\]/);
+    expect(dropped).toMatch(/stays Pending/);
   });
 });
