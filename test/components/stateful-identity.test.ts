@@ -159,6 +159,22 @@ describe('guarded fields against what pulumi up would replace (mocks)', () => {
     // THEN no stateful resource is replaced or deleted, the system nodegroup included
     expect(replacements(base, after)).toEqual([]);
     expect(systemGroupOf(after)).toEqual(deployed);
+    // AND the KRaft controllers Pulumi applies stay on that group's zones (not us-east-1d, where
+    // no system node will ever be), their zone spread counting only those
+    const controllers = after.resources
+      .filter(resource => resource.type === 'kubernetes:yaml/v2:ConfigGroup')
+      .flatMap(resource => (resource.inputs['objs'] ?? []) as Array<Record<string, any>>)
+      .find(object => object.kind === 'KafkaNodePool' && object.metadata.name === 'controllers');
+    const pod = controllers?.spec.template.pod;
+    const zoneRule =
+      pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+        .matchExpressions[0];
+    expect(zoneRule).toEqual({
+      key: 'topology.kubernetes.io/zone',
+      operator: 'In',
+      values: deployed.zones,
+    });
+    expect(pod.topologySpreadConstraints[0].minDomains).toBe(deployed.zones.length);
     // AND the new zone has its own Kafka nodegroup
     expect(after.get(TYPES.nodegroup, 'orders-dev-kafka-us-east-1d').inputs['subnetIds']).toEqual([
       subnetOf(after, 'us-east-1d'),
