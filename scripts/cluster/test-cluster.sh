@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:cluster`: builds (or takes from the cache) kube-apiserver, etcd, kube-score,
-# kube-linter and Polaris (scripts/cluster/build.sh) and installs Checkov
+# kube-linter and Polaris (scripts/cluster/build.sh), kube-scheduler, kube-controller-manager and kwok
+# (scripts/e2e/build.sh, for the placement tests) and installs Checkov
 # (scripts/peers/install-checkov.sh), then runs the cluster tier (jest.cluster.config.js) against a
 # control plane on 127.0.0.1 and the manifest scanners over the synth output.
 # Extra arguments go to jest, for example `npm run test:cluster -- -t dry-run`.
@@ -36,6 +37,16 @@ while IFS='=' read -r name path; do
     polaris) export POLARIS_BIN="$path" ;;
   esac
 done <<<"$paths"
+# kube-scheduler, kube-controller-manager and kwok for the placement tests (test/cluster/placement.ts):
+# built here, cached by version, so a cold run builds them before jest rather than inside a test hook.
+e2e_paths="$(bash scripts/e2e/build.sh)"
+while IFS='=' read -r name path; do
+  case "$name" in
+    kube-scheduler) export KUBE_SCHEDULER_BIN="$path" ;;
+    kube-controller-manager) export KUBE_CONTROLLER_MANAGER_BIN="$path" ;;
+    kwok) export KWOK_BIN="$path" ;;
+  esac
+done <<<"$e2e_paths"
 # Checkov: a cached virtual environment from PyPI. Without python3 (exit 2) the Checkov test skips.
 set +e
 wait "$checkov_pid"
