@@ -12,6 +12,12 @@
  *   KAFKA-16294 introduced the key). The other enumerated broker keys outside Strimzi's forbidden
  *   prefixes (`log.cleanup.policy`, `log.message.timestamp.type`, `compression.type`,
  *   `group.coordinator.rebalance.protocols`) are checked in `kafka-config.ts` already.
+ *   Round 14: `metrics.recording.level` is a plain string in Kafka's table (apache/kafka
+ *   `MetricConfigs` defines it without a validator), but every node builds its metrics
+ *   configuration from it at start with `Sensor.RecordingLevel.forName`, which upper-cases the
+ *   name and looks it up among `INFO`, `DEBUG` and `TRACE` (`Enum.valueOf`): any other name throws
+ *   IllegalArgumentException and the node stops (the broker's `buildMetricsConfig`). No user
+ *   report was found; the fault class is round 13's and the fact is read from the source.
  * - `early.start.listeners`: every name in it must be a listener of the node itself, else Kafka
  *   stops at start ("early.start.listeners contains listener ..., but this is not contained in
  *   listeners or controller.listener.names", apache/kafka `KafkaConfigTest`
@@ -55,6 +61,15 @@
  *   `setSendBufferSize` contracts; apache/kafka#1469, KAFKA-724, where -2 "would throw an
  *   exception instead of using the OS default"). Kafka's table gives these keys no lower bound, so
  *   nothing refuses such a value before it is used.
+ * - Round 14: `initial.broker.registration.timeout.ms` (KRaft, default 60000): when a broker starts,
+ *   its lifecycle manager schedules a deadline this many milliseconds ahead and shuts the broker
+ *   down if it has not registered with the controller quorum by then (apache/kafka
+ *   `BrokerLifecycleManager`, the registration timeout event it defers by
+ *   `initialRegistrationTimeoutMs`). Kafka's table gives the key no lower bound, so 0 or a
+ *   negative number passes the type check, and the deadline fires before the registration's
+ *   round trip can complete: every broker stops at start. No user report was found; the fact is
+ *   read from the source (the exact moment the deadline fires relative to the first request is
+ *   not confirmed, only that it does not wait).
  */
 import { showValue, type SpecIssue } from './errors';
 import { clusterListeners } from './kafka-listeners';
@@ -65,9 +80,21 @@ type ConfigValue = string | number | boolean;
 /** Why a value breaks the node (with the fix), or undefined when Kafka takes it. */
 type FormatCheck = (value: string, spec: PlatformSpec) => string | undefined;
 
-/** The names a key with a `CaseInsensitiveValidString` validator accepts, as Kafka lists them. */
+/**
+ * The names an enumerated broker key accepts (any case), as Kafka lists them: a key with a
+ * `CaseInsensitiveValidString` validator, or a plain string key Kafka maps to an enum when the node
+ * starts (`metrics.recording.level`, module comment).
+ */
 export const ENUMERATED_BROKER_VALUES: Readonly<Record<string, readonly string[]>> = {
   'group.consumer.migration.policy': ['disabled', 'upgrade', 'downgrade', 'bidirectional'],
+  // Round 14: no validator in MetricConfigs; Sensor.RecordingLevel.forName throws at start.
+  'metrics.recording.level': ['info', 'debug', 'trace'],
+};
+
+/** How Kafka refuses a name outside the set, where it is no `ConfigException` from the validator. */
+const ENUMERATION_FAILURES: Readonly<Record<string, string>> = {
+  'metrics.recording.level':
+    'IllegalArgumentException from Sensor.RecordingLevel.forName while the node builds its metrics',
 };
 
 /** What a bad size of each socket buffer key breaks. */
@@ -106,6 +133,24 @@ export const LISTS_WITHOUT_EMPTY_ENTRIES: Readonly<Record<string, string>> = {
   'group.coordinator.rebalance.protocols': 'rebalance protocols',
 };
 
+/**
+ * Round 14: KRaft lifecycle timeouts Kafka's table gives no lower bound, with what a value of 0 or
+ * below does to a broker (module comment).
+ */
+export const POSITIVE_LIFECYCLE_TIMEOUTS: Readonly<Record<string, string>> = {
+  'initial.broker.registration.timeout.ms':
+    'the broker gives up registering with the KRaft controllers before their answer can arrive and shuts down at every start, so no broker ever joins the cluster',
+};
+
+function positiveTimeout(key: string, breaks: string): FormatCheck {
+  return value => {
+    const millis = javaInt(value);
+    // A value that is no int at all is reported by the type check of kafka-config.ts.
+    if (millis === undefined || millis > 0) return undefined;
+    return `is no timeout Kafka can wait for: ${breaks}; use a positive number of milliseconds (Kafka's default is 60000), or remove ${key}`;
+  };
+}
+
 /** Kafka's valid host characters for a per-address override (`Utils.validHostPattern`). */
 const VALID_HOST = /^[0-9a-zA-Z\-%._:]*$/;
 
@@ -124,7 +169,7 @@ function enumeratedValue(key: string, allowed: readonly string[]): FormatCheck {
   return value =>
     allowed.includes(value.toLowerCase())
       ? undefined
-      : `is not one of ${allowed.join(', ')} (any case), so Kafka refuses it at broker start (ConfigException) and no broker starts; use one of them, or remove ${key} for Kafka's default`;
+      : `is not one of ${allowed.join(', ')} (any case), so Kafka refuses it at broker start (${ENUMERATION_FAILURES[key] ?? 'ConfigException'}) and no broker starts; use one of them, or remove ${key} for Kafka's default`;
 }
 
 function socketBufferSize(key: string, breaks: string): FormatCheck {
@@ -228,6 +273,12 @@ export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
     Object.entries(LISTS_WITHOUT_EMPTY_ENTRIES).map(([key, what]) => [
       key,
       listWithoutEmptyEntries(key, what),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(POSITIVE_LIFECYCLE_TIMEOUTS).map(([key, breaks]) => [
+      key,
+      positiveTimeout(key, breaks),
     ]),
   ),
   'max.connections.per.ip.overrides': perAddressOverrides,

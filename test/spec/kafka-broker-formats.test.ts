@@ -1,5 +1,5 @@
 /**
- * Round 13: `kafka.config` values Kafka parses further than their type and range at node start
+ * Round 13 (and round 14's additions at the end): `kafka.config` values Kafka parses further than their type and range at node start
  * (spec/kafka-broker-formats.ts). Each class has a `throws when` test with the message and a
  * fast-check property over its generator; the CLI refusal is in strimzi-reports-cli.test.ts.
  */
@@ -11,6 +11,7 @@ import {
   INTERNAL_TOPIC_SEGMENT_KEYS,
   LISTS_WITHOUT_EMPTY_ENTRIES,
   MIN_TOPIC_SEGMENT_BYTES,
+  POSITIVE_LIFECYCLE_TIMEOUTS,
   SOCKET_BUFFER_KEYS,
 } from '../../spec/kafka-broker-formats';
 import type { PlatformSpecInput } from '../../spec';
@@ -258,6 +259,50 @@ describe('class: an empty entry in a group coordinator list (Kafka 4.2+, KIP-116
         },
       ),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe('round 14, class: an enumerated name Kafka maps to an enum at node start', () => {
+  // apache/kafka MetricConfigs defines metrics.recording.level as a plain STRING (no validator);
+  // every node builds its metrics configuration with Sensor.RecordingLevel.forName, which looks
+  // the upper-cased name up among INFO, DEBUG and TRACE and throws IllegalArgumentException.
+  it('throws when metrics.recording.level is "verbose" (no RecordingLevel of that name)', () => {
+    expect(problemsOf('metrics.recording.level', 'verbose')).toEqual([
+      'kafka.config["metrics.recording.level"]: "verbose" is not one of info, debug, trace (any case), so Kafka refuses it at broker start (IllegalArgumentException from Sensor.RecordingLevel.forName while the node builds its metrics) and no broker starts; use one of them, or remove metrics.recording.level for Kafka\'s default',
+    ]);
+  });
+
+  it('takes INFO, DEBUG and TRACE in any case', () => {
+    expect(ENUMERATED_BROKER_VALUES['metrics.recording.level']).toEqual(['info', 'debug', 'trace']);
+    for (const name of ['INFO', 'debug', 'Trace']) {
+      expect(problemsOf('metrics.recording.level', name)).toEqual([]);
+    }
+  });
+});
+
+describe('round 14, class: a KRaft lifecycle timeout of 0 or below (no lower bound in Kafka)', () => {
+  // apache/kafka BrokerLifecycleManager defers its registration timeout event by
+  // initial.broker.registration.timeout.ms and shuts the broker down when it has not registered
+  // by then; the key has no validator, so 0 or a negative value stops every broker at start.
+  it('throws when initial.broker.registration.timeout.ms is 0 (the broker shuts down at start)', () => {
+    expect(problemsOf('initial.broker.registration.timeout.ms', 0)).toEqual([
+      'kafka.config["initial.broker.registration.timeout.ms"]: 0 is no timeout Kafka can wait for: the broker gives up registering with the KRaft controllers before their answer can arrive and shuts down at every start, so no broker ever joins the cluster; use a positive number of milliseconds (Kafka\'s default is 60000), or remove initial.broker.registration.timeout.ms',
+    ]);
+  });
+
+  it('property: positive ints pass, 0 and negative ints are refused, for every key', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(POSITIVE_LIFECYCLE_TIMEOUTS)),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: -(2 ** 31), max: 0 }),
+        (key, good, bad) => {
+          expect(problemsOf(key, good)).toEqual([]);
+          expect(problemsOf(key, String(bad))).toHaveLength(1);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
