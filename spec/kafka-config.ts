@@ -164,6 +164,11 @@ const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
  * - `log.message.timestamp.difference.max.ms` / `message.timestamp.difference.max.ms`: removed in
  *   4.0 in favour of the before/after pair (KIP-937, apache/kafka#17928);
  * - `offsets.commit.required.acks`: removed in 4.0 (KIP-1041, apache/kafka#17446);
+ * - Round 14: `log.message.downconversion.enable` / `message.downconversion.enable`: still parsed
+ *   by Kafka 4.x but a no-op, since Kafka 4.0 no longer converts records down to the old message
+ *   formats for old consumers (KIP-724; the `TopicConfig` javadoc of Kafka 4.1 to 4.3 marks the
+ *   topic key deprecated for removal in 5.0 and says so). A spec that sets either to `false` to
+ *   refuse old clients, or to `true` to serve them, gets neither;
  * - every `zookeeper.` key (`ZOOKEEPER_PREFIX`): Kafka 4.0 runs KRaft only (KIP-833, Strimzi
  *   proposal 058), so the ZooKeeper client settings are gone. Strimzi still lets
  *   `zookeeper.connection.timeout.ms` through (a ZooKeeper-era exception, strimzi-kafka-operator#1954)
@@ -180,6 +185,10 @@ const REMOVED_IN_KAFKA_4: Readonly<Record<string, string>> = {
   'message.timestamp.difference.max.ms':
     'message.timestamp.before.max.ms and message.timestamp.after.max.ms',
   'offsets.commit.required.acks': 'nothing: offset commits always wait for all in-sync replicas',
+  'log.message.downconversion.enable':
+    'nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
+  'message.downconversion.enable':
+    'nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
 };
 
 /** Prefix of the ZooKeeper client keys, all gone in Kafka 4 (see `REMOVED_IN_KAFKA_4`). */
@@ -842,11 +851,38 @@ const BROKER_SWITCHES: Readonly<Record<string, { keep: boolean; reason: string }
   },
 };
 
+/**
+ * Round 14: broker counts whose 0 switches off what a kept switch of `BROKER_SWITCHES` protects,
+ * with the switch and the effect. `log.cleaner.threads: 0` passes Kafka's static range (at least
+ * 0), so the broker starts with the cleaner enabled but no cleaner thread, and nothing is ever
+ * compacted, exactly as with `log.cleaner.enable: false`; Kafka itself refuses fewer than 1
+ * thread when the count is changed at run time ("Log cleaner threads should be at least 1",
+ * apache/kafka `LogCleaner.validateReconfiguration`), but not at start.
+ */
+export const SWITCHED_OFF_BY_ZERO: Readonly<Record<string, { switch: string; reason: string }>> = {
+  'log.cleaner.threads': {
+    switch: 'log.cleaner.enable',
+    reason:
+      "starts no log cleaner thread, so no compacted topic is ever compacted, Kafka's own __consumer_offsets included, and they grow until the disk fills (as with log.cleaner.enable: false, which is refused; Kafka refuses 0 threads only when the count changes at run time)",
+  },
+};
+
 function brokerSwitchIssues(
   mapPath: string,
   config: Readonly<Record<string, ConfigValue>>,
 ): SpecIssue[] {
   const issues: SpecIssue[] = [];
+  for (const [key, { reason }] of Object.entries(SWITCHED_OFF_BY_ZERO)) {
+    const value = config[key];
+    if (value !== undefined && integerOf(value) === 0) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          `${showValue(value)} ${reason}; use at least 1 (Kafka's default is 1), or leave ${key} out`,
+        ),
+      );
+    }
+  }
   for (const [key, { keep, reason }] of Object.entries(BROKER_SWITCHES)) {
     const value = config[key];
     if (value === undefined) continue;
@@ -989,6 +1025,27 @@ function internalTopicIssues(
   return issues;
 }
 
+/**
+ * Round 14: broker keys that hold a secret. Kafka types them `PASSWORD` (only masks them in its
+ * own log), but `kafka.config` is no secret store: synth writes it in plain text into the `Kafka`
+ * resource (and the GitOps repository when one is set), Strimzi copies it into the brokers'
+ * configuration ConfigMaps, and anyone who can read either has the secret. Every `PASSWORD` key of
+ * Kafka 4's broker table that Strimzi does not already forbid (`ssl.`, `sasl.`, `password.` are
+ * forbidden) is here, plus `delegation.token.master.key`, the name Kafka used for the same
+ * secret before `delegation.token.secret.key`. Setting the delegation token secret also turns
+ * delegation tokens on: any authenticated client can then create tokens that authenticate as
+ * itself over SCRAM, which Strimzi's `KafkaUser` resources neither list nor revoke (Kafka's security
+ * documentation, delegation tokens; the vendor guides note the key sits in plain text in the
+ * broker configuration). No Strimzi report was found; the class is the platform's own
+ * plain-text rule, which `config.providers` (reserved) would otherwise be the way around.
+ */
+export const SECRET_BROKER_KEYS: readonly string[] = [
+  ...Object.entries(KAFKA_BROKER_KEYS)
+    .filter(([, facts]) => facts.type === 'password')
+    .map(([key]) => key),
+  'delegation.token.master.key',
+];
+
 /** Every problem of `kafka.config`. */
 export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
   const mapPath = 'kafka.config';
@@ -1001,6 +1058,14 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
         issue(
           keyPath(mapPath, key),
           `is reserved by ${forbidden.by} (prefix "${forbidden.prefix}"), so the broker would never see it; use ${forbidden.instead}`,
+        ),
+      );
+    }
+    if (forbidden === undefined && SECRET_BROKER_KEYS.includes(key)) {
+      issues.push(
+        issue(
+          keyPath(mapPath, key),
+          "holds a secret, but kafka.config is written in plain text into the Kafka resource (and the GitOps repository) and into the brokers' ConfigMaps, where anyone who can read them has it; it would also turn on delegation tokens, which any authenticated client can then create and which Strimzi's KafkaUser resources neither list nor revoke; remove it (this platform does not use delegation tokens)",
         ),
       );
     }
@@ -1440,9 +1505,10 @@ export function topicConfigIssues(
   const issues: SpecIssue[] = [];
   const topicKeys = new Set(TOPIC_CONFIG_KEYS);
   for (const key of Object.keys(topic.config)) {
-    if (topicKeys.has(key)) continue;
-    const topicKey = BROKER_DEFAULT_OF_TOPIC_KEY[key];
+    // Removed keys first: Kafka 4 still lists some no-op keys among its topic keys (round 14).
     const removed = removedInKafka4(key);
+    if (removed === undefined && topicKeys.has(key)) continue;
+    const topicKey = BROKER_DEFAULT_OF_TOPIC_KEY[key];
     if (removed !== undefined) {
       issues.push(issue(keyPath(mapPath, key), removed));
     } else if (key === 'replication.factor' || key === 'replicas') {
