@@ -791,26 +791,62 @@ export function replicationFactorIssue(
   return undefined;
 }
 
-/** Minimum in-sync replicas rule: at least 1 and below the replication factor it guards. */
+/**
+ * The fewest zones at which the platform survives losing one: the KRaft controllers spread over
+ * distinct zones (charts/kafka/node-pools.ts), so with 3 or more zones and 3 controllers a zone
+ * outage leaves a quorum, while with 2 zones one of them always holds a controller majority.
+ */
+export const ZONE_OUTAGE_MIN_ZONES = 3;
+
+/**
+ * The replicas of a partition left when the zone holding most of them fails: some zone holds at
+ * least ceil(RF / zones) of any partition's replicas (pigeonhole; Kafka's rack-aware placement,
+ * with `broker.rack` set to the zone, spreads them as evenly as that allows).
+ */
+export function replicasAfterZoneOutage(replicationFactor: number, zones: number): number {
+  return replicationFactor - Math.ceil(replicationFactor / zones);
+}
+
+/**
+ * Minimum in-sync replicas rule: at least 1 and below the replication factor it guards; and, with
+ * `zones` given (at least `ZONE_OUTAGE_MIN_ZONES`), at most the replicas a zone outage leaves.
+ * Round 14: a replication factor above the zone count puts two replicas of every partition in one
+ * zone (3 zones, replication factor 4), so `min.insync.replicas` 3 stops acks=all producers during
+ * a zone outage that the rest of the platform (KRaft quorum, per-zone node pools) survives; Strimzi
+ * users who run fewer zones than replicas ask for zone tolerance in exactly this shape
+ * (strimzi/strimzi-kafka-operator#10297: 2 zones, replication factor 4 to survive one).
+ */
 export function minInSyncIssue(
   path: string,
   minInSyncReplicas: number,
   replicationFactor: number,
   replicationFactorSource?: string,
+  zones?: number,
 ): SpecIssue | undefined {
   if (minInSyncReplicas < 1) return issue(path, `${minInSyncReplicas} is below 1; use 2`);
   const fix =
     replicationFactor > 1 ? `use ${replicationFactor - 1}` : 'raise the replication factor first';
+  const source = replicationFactorSource === undefined ? '' : ` (${replicationFactorSource})`;
   if (
     minInSyncReplicas >= replicationFactor &&
     (replicationFactor > 1 || minInSyncReplicas > replicationFactor)
   ) {
     return issue(
       path,
-      `${minInSyncReplicas} is not below the replication factor ${replicationFactor}${replicationFactorSource === undefined ? '' : ` (${replicationFactorSource})`}, so any broker restart stops producers; ${fix}`,
+      `${minInSyncReplicas} is not below the replication factor ${replicationFactor}${source}, so any broker restart stops producers; ${fix}`,
     );
   }
-  return undefined;
+  if (zones === undefined || zones < ZONE_OUTAGE_MIN_ZONES || replicationFactor <= zones) {
+    return undefined;
+  }
+  const left = replicasAfterZoneOutage(replicationFactor, zones);
+  if (minInSyncReplicas <= left) return undefined;
+  let enough = replicationFactor;
+  while (replicasAfterZoneOutage(enough, zones) < minInSyncReplicas) enough += 1;
+  return issue(
+    path,
+    `${minInSyncReplicas} is more than the ${left} replicas left when one zone fails: a replication factor of ${replicationFactor}${source} over ${zones} zones puts at least ${Math.ceil(replicationFactor / zones)} replicas of each partition in one zone, so producers with acks=all stop while that zone is down, although the KRaft quorum and the other zones keep running; use at most ${left}, or a replication factor of ${enough} (with as many brokers)`,
+  );
 }
 
 /** A safety switch the platform keeps off (data loss or unmanaged topics when on). */
@@ -1008,6 +1044,7 @@ function internalTopicIssues(
       minIsr,
       replicationFactor ?? spec.kafka.replicationFactor,
       replicationFactor === undefined ? 'kafka.replicationFactor' : `${mapPath}["${rfKey}"]`,
+      spec.zones.length,
     );
     if (found !== undefined) issues.push(found);
   } else if (
@@ -1144,6 +1181,7 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
       minIsr,
       effectiveRf,
       rfSource,
+      spec.zones.length,
     );
     if (found !== undefined) issues.push(found);
   } else if (
@@ -1572,6 +1610,7 @@ export function topicConfigIssues(
       topic.replicationFactor === undefined
         ? 'kafka.replicationFactor'
         : `kafka.topics[${index}].replicationFactor`,
+      spec.zones.length,
     );
     if (found !== undefined) issues.push(found);
   }

@@ -218,7 +218,13 @@ function replicationIssues(
 ): SpecIssue[] {
   return [
     replicationFactorIssue(`${path}replicationFactor`, replicationFactor, spec),
-    minInSyncIssue(`${path}minInSyncReplicas`, minInSyncReplicas, replicationFactor),
+    minInSyncIssue(
+      `${path}minInSyncReplicas`,
+      minInSyncReplicas,
+      replicationFactor,
+      undefined,
+      spec.zones.length,
+    ),
   ].filter((found): found is SpecIssue => found !== undefined);
 }
 

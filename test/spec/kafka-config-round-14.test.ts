@@ -129,3 +129,69 @@ describe('class: a secret written into kafka.config (plain text in the Kafka res
     );
   });
 });
+
+describe('class: min.insync.replicas above the replicas one zone outage leaves', () => {
+  // strimzi/strimzi-kafka-operator#10297: fewer zones than replicas, chosen to survive a zone
+  // outage. Some zone holds at least ceil(RF / zones) replicas of every partition (pigeonhole),
+  // so with 3 zones, replication factor 4 and min ISR 3 one zone outage leaves 2 in-sync replicas
+  // and acks=all producers stop, although the KRaft controllers (one per zone) keep a quorum.
+  function withReplication(
+    zones: number,
+    brokersPerZone: number,
+    replicationFactor: number,
+    minInSyncReplicas: number,
+  ): string[] {
+    const base = specInput(zones, brokersPerZone);
+    return specProblems({
+      ...base,
+      kafka: { ...base.kafka, replicationFactor, minInSyncReplicas, topics: [] },
+    }).filter(problem => problem.startsWith('kafka.minInSyncReplicas'));
+  }
+
+  it('throws when 3 zones carry replication factor 4 with min ISR 3', () => {
+    expect(withReplication(3, 2, 4, 3)).toEqual([
+      'kafka.minInSyncReplicas: 3 is more than the 2 replicas left when one zone fails: a replication factor of 4 over 3 zones puts at least 2 replicas of each partition in one zone, so producers with acks=all stop while that zone is down, although the KRaft quorum and the other zones keep running; use at most 2, or a replication factor of 5 (with as many brokers)',
+    ]);
+  });
+
+  it('checks a topic, and kafka.config min.insync.replicas, the same way', () => {
+    const base = specInput(3, 2);
+    const problems = specProblems({
+      ...base,
+      kafka: {
+        ...base.kafka,
+        config: { 'default.replication.factor': 4, 'min.insync.replicas': 3 },
+        topics: [{ name: 'orders', partitions: 6, replicationFactor: 5, minInSyncReplicas: 4 }],
+      },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kafka\.config\["min\.insync\.replicas"\]: 3 is more than the 2/),
+        expect.stringMatching(/^kafka\.topics\[0\]\.minInSyncReplicas: 4 is more than the 3/),
+      ]),
+    );
+  });
+
+  it('property: refused exactly when min ISR > RF - ceil(RF / zones), with 3 or more zones', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 2, max: 8 }),
+        fc.integer({ min: 1, max: 7 }),
+        (zones, replicationFactor, minInSyncReplicas) => {
+          fc.pre(minInSyncReplicas < replicationFactor);
+          const problems = withReplication(zones, 8, replicationFactor, minInSyncReplicas);
+          const outage =
+            zones >= 3 &&
+            minInSyncReplicas > replicationFactor - Math.ceil(replicationFactor / zones);
+          expect(problems).toHaveLength(outage ? 1 : 0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('leaves 2-zone platforms alone: one zone there always holds a controller majority', () => {
+    expect(withReplication(2, 2, 3, 2)).toEqual([]);
+  });
+});
