@@ -1106,10 +1106,11 @@ export function brokerConfigIssues(spec: PlatformSpec): SpecIssue[] {
         ),
       );
     }
-    const topicOnly = topicKeyInBrokerConfig(key);
-    if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
-    // A Strimzi-forbidden ZooKeeper key is reported once, as reserved.
+    // A Strimzi-forbidden ZooKeeper key is reported once, as reserved; a key Kafka 4 ignores
+    // everywhere once, as removed, not also as a topic key to move (round 14).
     const removed = forbidden === undefined ? removedInKafka4(key) : undefined;
+    const topicOnly = removed === undefined ? topicKeyInBrokerConfig(key) : undefined;
+    if (topicOnly !== undefined) issues.push(issue(keyPath(mapPath, key), topicOnly));
     if (removed !== undefined) issues.push(issue(keyPath(mapPath, key), removed));
     // A key in the wrong case or with spaces is reported once, by keyFormIssues.
     const wellFormed = key === key.trim().toLowerCase() && !/\s/.test(key);

@@ -46,6 +46,12 @@ describe('class: a key Kafka 4 still lists but ignores (down-conversion, KIP-724
     ]);
   });
 
+  it('reports the topic key in kafka.config once, as doing nothing (not as a key to move)', () => {
+    expect(brokerProblems('message.downconversion.enable', false)).toEqual([
+      'kafka.config["message.downconversion.enable"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
+    ]);
+  });
+
   it('property: every no-op key in the topic table is refused whatever its value', () => {
     const noOps = TOPIC_CONFIG_KEYS.filter(key => removedInKafka4(key) !== undefined);
     expect(noOps).toEqual(['message.downconversion.enable']);
