@@ -1065,8 +1065,9 @@ function internalTopicIssues(
 /**
  * Round 14: broker keys that hold a secret. Kafka types them `PASSWORD` (only masks them in its
  * own log), but `kafka.config` is no secret store: synth writes it in plain text into the `Kafka`
- * resource (and the GitOps repository when one is set), Strimzi copies it into the brokers'
- * configuration ConfigMaps, and anyone who can read either has the secret. Every `PASSWORD` key of
+ * resource (and the GitOps repository when one is set), Strimzi keeps it in the brokers'
+ * configuration ConfigMaps (a config change updates the ConfigMap,
+ * strimzi/strimzi-kafka-operator#11151), and anyone who can read either has the secret. Every `PASSWORD` key of
  * Kafka 4's broker table that Strimzi does not already forbid (`ssl.`, `sasl.`, `password.` are
  * forbidden) is here, plus `delegation.token.master.key`, the name Kafka used for the same
  * secret before `delegation.token.secret.key`. Setting the delegation token secret also turns
