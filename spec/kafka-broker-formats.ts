@@ -69,9 +69,18 @@
  *   negative number passes the type check, and the deadline fires before the registration's
  *   round trip can complete: every broker stops at start. No user report was found; the fact is
  *   read from the source (the exact moment the deadline fires relative to the first request is
- *   not confirmed, only that it does not wait).
+ *   not confirmed, only that it does not wait). Likewise the KRaft quorum's
+ *   `controller.quorum.fetch.timeout.ms` and `controller.quorum.election.timeout.ms`, which Strimzi
+ *   lets through (`FORBIDDEN_PREFIX_EXCEPTIONS`): Kafka's table takes 0 for both (KAFKA-18837,
+ *   apache/kafka#18998, added lower bounds of 0, not 1). With a fetch timeout of 0 a follower
+ *   becomes a candidate as soon as its fetch timer runs out, and a leader resigns when a majority
+ *   has not fetched within it (KAFKA-15489, apache/kafka#14428); with an election timeout of 0
+ *   `QuorumState` gives every election a wait of 0 instead of a random one between the timeout and
+ *   twice it, which is what keeps the voters from splitting their votes. The exact behaviour at 0
+ *   was read from the source, not run.
  */
 import { showValue, type SpecIssue } from './errors';
+import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
 import { clusterListeners } from './kafka-listeners';
 import type { PlatformSpec } from './schema';
 
@@ -134,20 +143,38 @@ export const LISTS_WITHOUT_EMPTY_ENTRIES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Round 14: KRaft lifecycle timeouts Kafka's table gives no lower bound, with what a value of 0 or
- * below does to a broker (module comment).
+ * Round 14: KRaft timeouts where Kafka's table allows a value that stops the node or the quorum
+ * (no lower bound, or a lower bound of 0), each with what such a value does and Kafka's default
+ * (module comment).
  */
-export const POSITIVE_LIFECYCLE_TIMEOUTS: Readonly<Record<string, string>> = {
-  'initial.broker.registration.timeout.ms':
-    'the broker gives up registering with the KRaft controllers before their answer can arrive and shuts down at every start, so no broker ever joins the cluster',
+export const POSITIVE_LIFECYCLE_TIMEOUTS: Readonly<
+  Record<string, { readonly breaks: string; readonly kafkaDefault: number }>
+> = {
+  'initial.broker.registration.timeout.ms': {
+    breaks:
+      'the broker gives up registering with the KRaft controllers before their answer can arrive and shuts down at every start, so no broker ever joins the cluster',
+    kafkaDefault: 60000,
+  },
+  'controller.quorum.fetch.timeout.ms': {
+    breaks:
+      'a controller that follows the leader starts an election the moment its last fetch is done, and the leader resigns as soon as a round of fetches is late, so the KRaft quorum never keeps a leader and brokers get no metadata',
+    kafkaDefault: 2000,
+  },
+  'controller.quorum.election.timeout.ms': {
+    breaks:
+      'every controller without a leader starts an election at once and again right after a lost vote, with no random spread between them (Kafka draws the wait from the timeout to twice it), so votes keep splitting and the KRaft quorum may elect no leader',
+    kafkaDefault: 1000,
+  },
 };
 
-function positiveTimeout(key: string, breaks: string): FormatCheck {
+function positiveTimeout(key: string, breaks: string, kafkaDefault: number): FormatCheck {
   return value => {
     const millis = javaInt(value);
-    // A value that is no int at all is reported by the type check of kafka-config.ts.
+    // A value that is no int at all, or below the key's own range, is reported by kafka-config.ts.
     if (millis === undefined || millis > 0) return undefined;
-    return `is no timeout Kafka can wait for: ${breaks}; use a positive number of milliseconds (Kafka's default is 60000), or remove ${key}`;
+    const min = KAFKA_BROKER_KEYS[key]?.min;
+    if (min !== undefined && millis < min) return undefined;
+    return `is no timeout Kafka can wait for: ${breaks}; use a positive number of milliseconds (Kafka's default is ${kafkaDefault}), or remove ${key}`;
   };
 }
 
@@ -276,9 +303,9 @@ export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
     ]),
   ),
   ...Object.fromEntries(
-    Object.entries(POSITIVE_LIFECYCLE_TIMEOUTS).map(([key, breaks]) => [
+    Object.entries(POSITIVE_LIFECYCLE_TIMEOUTS).map(([key, { breaks, kafkaDefault }]) => [
       key,
-      positiveTimeout(key, breaks),
+      positiveTimeout(key, breaks, kafkaDefault),
     ]),
   ),
   'max.connections.per.ip.overrides': perAddressOverrides,

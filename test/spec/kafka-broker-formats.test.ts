@@ -291,7 +291,15 @@ describe('round 14, class: a KRaft lifecycle timeout of 0 or below (no lower bou
     ]);
   });
 
-  it('property: positive ints pass, 0 and negative ints are refused, for every key', () => {
+  // KAFKA-18837 (apache/kafka#18998) gave the quorum timeouts a lower bound of 0, which Strimzi
+  // lets through; at 0 a follower turns candidate at once and the leader resigns (KAFKA-15489).
+  it('throws when controller.quorum.fetch.timeout.ms is 0 (the quorum never keeps a leader)', () => {
+    expect(problemsOf('controller.quorum.fetch.timeout.ms', 0)).toEqual([
+      'kafka.config["controller.quorum.fetch.timeout.ms"]: 0 is no timeout Kafka can wait for: a controller that follows the leader starts an election the moment its last fetch is done, and the leader resigns as soon as a round of fetches is late, so the KRaft quorum never keeps a leader and brokers get no metadata; use a positive number of milliseconds (Kafka\'s default is 2000), or remove controller.quorum.fetch.timeout.ms',
+    ]);
+  });
+
+  it('property: positive ints pass, 0 and negative ints are refused (once), for every key', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...Object.keys(POSITIVE_LIFECYCLE_TIMEOUTS)),

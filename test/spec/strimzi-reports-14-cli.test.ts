@@ -29,6 +29,7 @@ describe('synth refuses the round 14 classes', () => {
         '  config:',
         '    metrics.recording.level: verbose',
         '    initial.broker.registration.timeout.ms: 0',
+        '    controller.quorum.fetch.timeout.ms: 0',
         '    log.message.downconversion.enable: false',
         '    log.cleaner.threads: 0',
         '    delegation.token.secret.key: c2VjcmV0',
@@ -45,6 +46,7 @@ describe('synth refuses the round 14 classes', () => {
     for (const expected of [
       'kafka.config["metrics.recording.level"]: "verbose" is not one of info, debug, trace',
       'kafka.config["initial.broker.registration.timeout.ms"]: 0 is no timeout Kafka can wait for',
+      'kafka.config["controller.quorum.fetch.timeout.ms"]: 0 is no timeout Kafka can wait for',
       'kafka.config["log.message.downconversion.enable"]: was removed from Kafka 4',
       'kafka.topics[0].config["message.downconversion.enable"]: was removed from Kafka 4',
       'kafka.config["log.cleaner.threads"]: 0 starts no log cleaner thread',
