@@ -169,6 +169,9 @@ const PLATFORM_RESERVED: readonly ForbiddenPrefix[] = [
  *   formats for old consumers (KIP-724; the `TopicConfig` javadoc of Kafka 4.1 to 4.3 marks the
  *   topic key deprecated for removal in 5.0 and says so). A spec that sets either to `false` to
  *   refuse old clients, or to `true` to serve them, gets neither;
+ * - Round 14: `auto.include.jmx.reporter`: removed in Kafka 4.0 (KIP-830; Red Hat Streams for
+ *   Apache Kafka 3.0 release notes, "Auto-include of JMXReporter removed"), so it was only an
+ *   unknown-key warning here; Kafka 4 adds the JMX reporter through `metric.reporters` alone;
  * - every `zookeeper.` key (`ZOOKEEPER_PREFIX`): Kafka 4.0 runs KRaft only (KIP-833, Strimzi
  *   proposal 058), so the ZooKeeper client settings are gone. Strimzi still lets
  *   `zookeeper.connection.timeout.ms` through (a ZooKeeper-era exception, strimzi-kafka-operator#1954)
@@ -185,6 +188,8 @@ const REMOVED_IN_KAFKA_4: Readonly<Record<string, string>> = {
   'message.timestamp.difference.max.ms':
     'message.timestamp.before.max.ms and message.timestamp.after.max.ms',
   'offsets.commit.required.acks': 'nothing: offset commits always wait for all in-sync replicas',
+  'auto.include.jmx.reporter':
+    'nothing: Kafka 4 runs the JMX reporter only as a metric.reporters entry, and the platform keeps metric.reporters for its own metrics (monitoring)',
   'log.message.downconversion.enable':
     'nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
   'message.downconversion.enable':

@@ -46,6 +46,14 @@ describe('class: a key Kafka 4 still lists but ignores (down-conversion, KIP-724
     ]);
   });
 
+  // Red Hat Streams for Apache Kafka 3.0 release notes: auto.include.jmx.reporter was removed in
+  // Kafka 4.0 (KIP-830); it was only an unknown-key warning here.
+  it('throws when kafka.config sets auto.include.jmx.reporter (removed in Kafka 4.0)', () => {
+    expect(brokerProblems('auto.include.jmx.reporter', false)).toEqual([
+      'kafka.config["auto.include.jmx.reporter"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 runs the JMX reporter only as a metric.reporters entry, and the platform keeps metric.reporters for its own metrics (monitoring)',
+    ]);
+  });
+
   it('reports the topic key in kafka.config once, as doing nothing (not as a key to move)', () => {
     expect(brokerProblems('message.downconversion.enable', false)).toEqual([
       'kafka.config["message.downconversion.enable"]: was removed from Kafka 4 (or means nothing in KRaft), so the broker ignores it; use nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
