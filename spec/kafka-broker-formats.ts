@@ -78,6 +78,16 @@
  *   `QuorumState` gives every election a wait of 0 instead of a random one between the timeout and
  *   twice it, which is what keeps the voters from splitting their votes. The exact behaviour at 0
  *   was read from the source, not run.
+ * - Round 14: `log.flush.offset.checkpoint.interval.ms` and
+ *   `log.flush.start.offset.checkpoint.interval.ms` (Kafka's lower bound 0): the log manager
+ *   schedules the recovery-point and log-start-offset checkpoints with these as the period, and
+ *   Kafka's `KafkaScheduler.schedule` repeats a task only for a period above 0; with 0 it runs it
+ *   once. The files are then rewritten only on a clean shutdown (and when a partition is deleted
+ *   or truncated), so an unclean stop recovers from the start-up checkpoint. Read from apache/kafka
+ *   `KafkaScheduler` and `LogManager.startup`; no user report was found.
+ *   `replica.high.watermark.checkpoint.interval.ms` has the same scheduling but is left alone:
+ *   followers truncate by leader epoch in KRaft, so a stale high watermark only delays reads
+ *   after a restart until the followers catch up.
  */
 import { showValue, type SpecIssue } from './errors';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
@@ -175,6 +185,40 @@ function positiveTimeout(key: string, breaks: string, kafkaDefault: number): For
     const min = KAFKA_BROKER_KEYS[key]?.min;
     if (min !== undefined && millis < min) return undefined;
     return `is no timeout Kafka can wait for: ${breaks}; use a positive number of milliseconds (Kafka's default is ${kafkaDefault}), or remove ${key}`;
+  };
+}
+
+/**
+ * Round 14: checkpoint intervals Kafka schedules as the period of a repeating task, each with what
+ * the task writes, what a stale copy of it does, and Kafka's default (module comment).
+ */
+export const CHECKPOINT_PERIODS: Readonly<
+  Record<string, { readonly writes: string; readonly stale: string; readonly kafkaDefault: number }>
+> = {
+  'log.flush.offset.checkpoint.interval.ms': {
+    writes: 'recovery points (how far each partition is known to be on disk)',
+    stale:
+      'after any unclean stop (a killed pod, a lost node) the broker recovers every segment written since it last started before it serves again, which grows with its uptime and can take hours',
+    kafkaDefault: 60000,
+  },
+  'log.flush.start.offset.checkpoint.interval.ms': {
+    writes: 'log start offsets',
+    stale:
+      'after a restart, records removed with DeleteRecords (Kafka Streams purges its repartition topics this way) become readable again until their segments are deleted',
+    kafkaDefault: 60000,
+  },
+};
+
+function checkpointPeriod(
+  key: string,
+  facts: { readonly writes: string; readonly stale: string; readonly kafkaDefault: number },
+): FormatCheck {
+  return value => {
+    const millis = javaInt(value);
+    if (millis === undefined || millis > 0) return undefined;
+    const min = KAFKA_BROKER_KEYS[key]?.min;
+    if (min !== undefined && millis < min) return undefined;
+    return `is no period: Kafka's scheduler runs a task whose period is 0 or below only once (KafkaScheduler.schedule), so the broker writes its ${facts.writes} once, shortly after it starts, and never again until it shuts down cleanly, and ${facts.stale}; use a positive number of milliseconds (Kafka's default is ${facts.kafkaDefault}), or remove ${key}`;
   };
 }
 
@@ -307,6 +351,9 @@ export const BROKER_VALUE_FORMATS: Readonly<Record<string, FormatCheck>> = {
       key,
       positiveTimeout(key, breaks, kafkaDefault),
     ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(CHECKPOINT_PERIODS).map(([key, facts]) => [key, checkpointPeriod(key, facts)]),
   ),
   'max.connections.per.ip.overrides': perAddressOverrides,
   'early.start.listeners': earlyStartListeners,

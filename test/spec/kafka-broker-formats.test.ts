@@ -11,6 +11,7 @@ import {
   INTERNAL_TOPIC_SEGMENT_KEYS,
   LISTS_WITHOUT_EMPTY_ENTRIES,
   MIN_TOPIC_SEGMENT_BYTES,
+  CHECKPOINT_PERIODS,
   POSITIVE_LIFECYCLE_TIMEOUTS,
   SOCKET_BUFFER_KEYS,
 } from '../../spec/kafka-broker-formats';
@@ -311,6 +312,33 @@ describe('round 14, class: a KRaft lifecycle timeout of 0 or below (no lower bou
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('round 14, class: a checkpoint period of 0 (Kafka then writes the checkpoint only once)', () => {
+  // apache/kafka KafkaScheduler.schedule repeats a task only when its period is above 0, and
+  // LogManager schedules the recovery-point and log-start-offset checkpoints with these keys as the
+  // period; Kafka's own lower bound for both is 0.
+  it('throws when log.flush.offset.checkpoint.interval.ms is 0 (recovery restarts from start-up)', () => {
+    expect(problemsOf('log.flush.offset.checkpoint.interval.ms', 0)).toEqual([
+      'kafka.config["log.flush.offset.checkpoint.interval.ms"]: 0 is no period: Kafka\'s scheduler runs a task whose period is 0 or below only once (KafkaScheduler.schedule), so the broker writes its recovery points (how far each partition is known to be on disk) once, shortly after it starts, and never again until it shuts down cleanly, and after any unclean stop (a killed pod, a lost node) the broker recovers every segment written since it last started before it serves again, which grows with its uptime and can take hours; use a positive number of milliseconds (Kafka\'s default is 60000), or remove log.flush.offset.checkpoint.interval.ms',
+    ]);
+  });
+
+  it('property: positive periods pass, 0 is refused with the period message, negatives once by range', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(CHECKPOINT_PERIODS)),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: -(2 ** 31), max: -1 }),
+        (key, good, negative) => {
+          expect(problemsOf(key, good)).toEqual([]);
+          expect(problemsOf(key, 0)).toEqual([expect.stringContaining('0 is no period')]);
+          expect(problemsOf(key, negative)).toEqual([expect.stringContaining('is out of range')]);
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
