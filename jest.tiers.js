@@ -11,6 +11,7 @@
 const SLOW_TESTS = [
   'test/charts/cdk8s-cli.test.ts',
   'test/cli/killed-writes.test.ts',
+  'test/cli/non-utf8-paths.test.ts',
   'test/cli/simulate.test.ts',
   'test/cli/synth-nested-outputs.test.ts',
   'test/cli/synth-output-faults.test.ts',

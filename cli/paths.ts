@@ -19,7 +19,21 @@ import { gitOwnFolderOf } from './real-path';
 export const EXAMPLE_SPEC = 'stacks/prod.yaml';
 
 /**
- * Problem with an input file option, or undefined when `file` is a readable regular file.
+ * U+FFFD, the replacement character: Node decodes command-line arguments and environment variables
+ * as UTF-8 and puts it in place of every byte sequence that is not UTF-8 (a Latin-1 `caf\xe9`, a
+ * name from an old archive), so a path holding it names something else on the disk than the bytes
+ * the user typed. Writing through it would create a new entry spelt with U+FFFD beside the user's
+ * own folder or file, or write into an unrelated one spelt that way.
+ */
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** The middle of every message about a path holding `REPLACEMENT_CHARACTER`. */
+const NOT_UTF8_HINT =
+  'holds U+FFFD (\u{FFFD}), the character Node reads in place of bytes that are not UTF-8 in an argument or an environment variable';
+
+/**
+ * Problem with an input file option, or undefined when `file` is a readable regular file. A
+ * missing `file` holding `REPLACEMENT_CHARACTER` is reported as a name that was not UTF-8.
  * @param example a path to suggest (`~` for the home folder); left out of the message about a
  *   missing file when it names that very file, as `--kubeconfig ~/.kube/config` does where no
  *   kubeconfig was written yet.
@@ -29,6 +43,9 @@ export function inputFileProblem(
   file: string,
   example: string,
 ): string | undefined {
+  if (!existsSync(file) && file.includes(REPLACEMENT_CHARACTER)) {
+    return `${option}: ${JSON.stringify(file)} ${NOT_UTF8_HINT}, so it cannot name the file meant; rename the file to a UTF-8 name (for example with convmv) or give another path`;
+  }
   if (!existsSync(file)) {
     const suggestion = namesFile(example, file) ? '' : `, for example ${example}`;
     return `${option}: ${file} does not exist; ${unexpandedTilde(file) ? `${TILDE_HINT}, or ` : ''}give the path of an existing file${suggestion}`;
@@ -144,7 +161,9 @@ const PATH_MAX_BYTES = process.platform === 'darwin' ? 1023 : 4095;
 
 /**
  * Problem with the path the user gave for a new entry, before its names are checked, or
- * undefined: an empty path (it would mean the working folder), or a `~` no shell expanded.
+ * undefined: an empty path (it would mean the working folder), a `~` no shell expanded, or a
+ * `REPLACEMENT_CHARACTER` (bytes that are not UTF-8 in the path as typed: Node cannot name that
+ * entry, so the write would go elsewhere).
  */
 function pathTextProblem(
   option: string,
@@ -157,6 +176,9 @@ function pathTextProblem(
   }
   if (unexpandedTilde(path) && !existsSync(path.split('/')[0] ?? path)) {
     return `${option}: ${path}: ${TILDE_HINT}`;
+  }
+  if (path.includes(REPLACEMENT_CHARACTER)) {
+    return `${option}: ${JSON.stringify(path)} ${NOT_UTF8_HINT}, so this run would write to another ${kind} than the one named; rename it to a UTF-8 name (for example with convmv) or give another path`;
   }
   return undefined;
 }
