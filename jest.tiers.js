@@ -28,6 +28,7 @@ const SLOW_TESTS = [
   'test/controller/review-s23-scale-out.test.ts',
   'test/controller/review-s23.test.ts',
   'test/invariants/platform.test.ts',
+  'test/simulator/write-file-real-faults.test.ts',
   'test/stacks/program.test.ts',
 ];
 

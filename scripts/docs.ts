@@ -24,7 +24,7 @@ function readmeStart(firstLine: string): (content: Buffer) => boolean {
 /**
  * Rewrites the spec reference section of the README at `readmePath` (`withSpecReference`).
  * @returns true when the file changed, false when it already held the current table.
- * @throws Error when the README has no reference section; the `fs` error of a failed write (the
+ * @throws Error when the README has no reference section; FileWriteError for a failed write (the
  *   README is then as it was).
  */
 export function updateReadme(readmePath: string): boolean {

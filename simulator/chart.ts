@@ -232,7 +232,8 @@ function isChartSvgStart(content: Buffer): boolean {
 /**
  * Writes a rendered chart (`renderChartSvg`, `renderSweepSvg`) to `file` atomically, synchronously
  * (`writeFileAtomically`: flushed, then renamed; a killed earlier write's temporary file removed).
- * @throws the `fs` error of the write (ENOSPC, EACCES, ...); `file` is then as it was.
+ * @throws FileWriteError (`simulator/write-file.ts`) naming `file` and the `fs` error of the write
+ *   (ENOSPC, EFBIG, EACCES, ...); `file` is then as it was.
  */
 export function writeChartSvgFile(file: string, svg: string): void {
   writeFileAtomically(file, svg, isChartSvgStart);

@@ -88,6 +88,28 @@ export class FileFlushError extends Error {
   }
 }
 
+/**
+ * Raised when writing the new content failed before it was renamed into place (a full disk,
+ * ENOSPC; the file-size limit of `ulimit -f`, EFBIG; a read-only or immutable file, EPERM,
+ * EACCES; EIO): `file` is as it was, and so is its folder (the temporary file was removed). The
+ * message names `file`, the error and that state; `code` is the error's (`ENOSPC`, ...) and
+ * `cause` the error itself. A bare `fs` message (`EFBIG: file too large, write`) named neither
+ * the file nor what became of it.
+ */
+export class FileWriteError extends Error {
+  /** The `fs` error code of `cause` (`ENOSPC`, `EFBIG`, `EPERM`, ...). */
+  public readonly code: string | undefined;
+
+  public constructor(file: string, cause: NodeJS.ErrnoException) {
+    super(
+      `${file}: writing it failed (${cause.message}), so it is as it was (a file that was not there was not created); fix the cause (free space, a file-size limit, permissions), then run again`,
+      { cause },
+    );
+    this.name = 'FileWriteError';
+    this.code = cause.code;
+  }
+}
+
 /** Permission bits of a mode (rwx for user, group, others); set-id and sticky bits are not kept. */
 const PERMISSION_BITS = 0o777;
 
@@ -112,8 +134,8 @@ function permissionsOf(file: string): number | undefined {
  * temporary file is created readable by its owner only and given them before the rename); a new
  * file gets 0666 less the umask, as any new file does. It gets a new inode all the same: another
  * hard link keeps the old content, and the owner is the user who runs the write.
- * @throws the `fs` error of the write, flush or rename (ENOSPC, EACCES, EIO, ...); the temporary
- *   file is then removed and `file` is as it was. FileFlushError when only the flush of the folder
+ * @throws FileWriteError wrapping the `fs` error of the write, flush or rename (ENOSPC, EFBIG,
+ *   EACCES, EIO, ...); the temporary file is then removed and `file` is as it was. FileFlushError when only the flush of the folder
  *   after the rename failed: `file` then holds the new content. Error naming the path and the fix when an entry
  *   of the temporary file's name is there and is not a killed run's (`ours` refused it): it is
  *   left as it was, and so is `file`. A folder that cannot be flushed (EINVAL, EPERM,
@@ -157,7 +179,11 @@ export function writeFileAtomically(
     renameSync(temporary, file);
   } catch (error) {
     if (created) rmSync(temporary, { force: true });
-    throw error;
+    // An `fs` error (it has a code) names neither the file nor its state; ours are already worded.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw typeof code === 'string'
+      ? new FileWriteError(file, error as NodeJS.ErrnoException)
+      : error;
   }
   let folderDescriptor: number | undefined;
   try {

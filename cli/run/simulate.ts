@@ -20,7 +20,7 @@ import type { SimulateOptions } from '../simulate-options';
 /**
  * Simulates and prints; returns the exit code (0).
  * @throws CliInputError for input the simulator rejects (a malformed trace, a peak the spec cannot
- *   carry); SpecError for an invalid spec. Nothing is written then. The `fs` error of an `--svg`
+ *   carry); SpecError for an invalid spec. Nothing is written then. FileWriteError (`simulator/write-file.ts`, naming the file) for an `--svg`
  *   write that failed (the file is then as it was); FileFlushError (`simulator/write-file.ts`) when
  *   only the flush after the chart was renamed into place failed (the file holds the new chart).
  *   A signal during that write ends the process (`writeSvg`).

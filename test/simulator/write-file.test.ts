@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { FileFlushError, writeFileAtomically } from '../../simulator/write-file';
+import { FileFlushError, FileWriteError, writeFileAtomically } from '../../simulator/write-file';
 
 type Call =
   | { readonly op: 'open'; readonly fd: number; readonly path: string }
@@ -240,7 +240,12 @@ describe('writeFileAtomically', () => {
                 `${file}: the new content is in place, but flushing it to the disk failed (injected ENOSPC); check the disk, then run again`,
               );
             } else {
-              expect((error as Error).message).toBe('injected ENOSPC');
+              // Before the rename: the file is named and said to be as it was.
+              expect(error).toBeInstanceOf(FileWriteError);
+              expect((error as FileWriteError).code).toBe('ENOSPC');
+              expect((error as Error).message).toBe(
+                `${file}: writing it failed (injected ENOSPC), so it is as it was (a file that was not there was not created); fix the cause (free space, a file-size limit, permissions), then run again`,
+              );
               failed = true;
             }
           } finally {
