@@ -3,11 +3,21 @@
  * (`npm run bench simulator`), and prints one table.
  * Figures are measurements for the README, never assertions.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../simulator/write-file';
 import type { BenchResult } from './types';
 
 const MODULES = ['synth', 'plan', 'controller', 'simulator'];
+
+/**
+ * True for what a write of latest.json killed part way leaves in its temporary file: the start of
+ * the JSON array this file writes (`[`), or nothing yet; `writeFileAtomically` removes such a file
+ * of a killed run on the next run.
+ */
+function isResultsStart(content: Buffer): boolean {
+  return content.length === 0 || content[0] === '['.charCodeAt(0);
+}
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -37,7 +47,13 @@ async function main(): Promise<void> {
   }
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // Whole or not at all (simulator/write-file.ts): a run stopped while writing, or a full disk,
+  // leaves the previous results in place rather than a cut JSON file.
+  writeFileAtomically(
+    join(dir, 'latest.json'),
+    `${JSON.stringify(results, null, 2)}\n`,
+    isResultsStart,
+  );
 }
 
 main().catch((error: unknown) => {

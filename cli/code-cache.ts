@@ -12,10 +12,11 @@
  * that), so the bundle must hold none (`scripts/build-bin.mjs` keeps the one module that imports
  * ES modules, the SVG chart, in a bundle of its own, loaded with `require`).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { writeFileAtomically } from '../simulator/write-file';
 
 /** What happened to the code cache in {@link runCachedBundle}. */
 export type CodeCacheUse = 'none' | 'used' | 'rejected';
@@ -25,7 +26,8 @@ export type CodeCacheUse = 'none' | 'used' | 'rejected';
  * The bundle sees what it would under `require`: its own `require` (resolving next to the bundle),
  * `module`, `exports`, `__filename`, `__dirname`. A `#!` first line is dropped.
  * @param writeCacheTo when set, the file the cache is written to at process exit: the code of
- *   every function the run compiled (the build does this once; nothing else writes it).
+ *   every function the run compiled (the build does this once; nothing else writes it), replaced
+ *   whole (`writeFileAtomically`: a killed build leaves the previous cache, or none).
  * @returns whether the cache was used; throws whatever the bundle throws while it loads.
  */
 export function runCachedBundle(
@@ -40,7 +42,11 @@ export function runCachedBundle(
     { filename: bundleFile, cachedData },
   );
   if (writeCacheTo !== undefined && writeCacheTo !== '') {
-    process.on('exit', () => writeFileSync(writeCacheTo, script.createCachedData()));
+    // Whole or not at all (simulator/write-file.ts): a build stopped while writing leaves the
+    // previous cache, never a cut one; a killed build's temporary file is removed by the next.
+    process.on('exit', () =>
+      writeFileAtomically(writeCacheTo, script.createCachedData(), () => true),
+    );
   }
   const bundleModule = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(

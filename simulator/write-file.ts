@@ -128,7 +128,8 @@ function permissionsOf(file: string): number | undefined {
 
 /**
  * Replaces the file at `typed` (made absolute as path.resolve reads it: a `..` drops the name
- * before it, also where that is a link) with `text` (UTF-8) as described above. First removes what runs killed while
+ * before it, also where that is a link) with `text` (a string is written as UTF-8, bytes as they
+ * are) as described above. First removes what runs killed while
  * writing `file` left: their temporary files, where `ours` (default: none) accepts the content.
  * A file that is replaced keeps its permission bits (`chmod 600 chart.svg` stays private; the
  * temporary file is created readable by its owner only and given them before the rename); a new
@@ -143,7 +144,7 @@ function permissionsOf(file: string): number | undefined {
  */
 export function writeFileAtomically(
   typed: string,
-  text: string,
+  text: string | Uint8Array,
   ours: (content: Buffer) => boolean = () => false,
 ): void {
   // One path for the temporary file and the rename: the kernel reads a `..` after a link in
