@@ -14,7 +14,10 @@
 # rename each: no half-written trace is ever visible). Never overwrites: a file already in dest-dir
 # that is byte-identical is kept, one that differs is refused (exit 1; move it away and run again).
 # On any failure, and when stopped (Ctrl-C, SIGTERM, SIGHUP), nothing is written: the staging
-# folder is removed, and so are the folders this run created for dest-dir.
+# folder is removed, and so are the folders this run created for dest-dir. A run killed outright
+# (SIGKILL, a power loss) cannot clean up: it leaves its staging folder, .fetch-traces.<pid>.*,
+# (and the folders it created for dest-dir), but never a cut trace under a trace's name; the next
+# run removes that staging folder (below).
 # Exit codes: 0 all traces present, 1 a differing file was refused, 2 a download failed,
 # 128 + n when stopped by signal n.
 set -euo pipefail
@@ -58,7 +61,32 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 mkdir -p "$DEST"
-staging="$(mktemp -d "$DEST/.fetch-traces.XXXXXX")"
+# Staging folders of runs killed outright (SIGKILL, a power loss), which no trap removed: each is
+# named .fetch-traces.<pid>.XXXXXX, and is removed once no process has that pid (`ps -p`) and it
+# holds nothing but regular files named like the traces, whole or cut short. Anything else there
+# (another file, a link, a folder, a pid that runs) is left alone.
+is_trace_name() {
+  local path
+  for path in "${FILES[@]}"; do [[ "$1" == "$(basename "$path")" ]] && return 0; done
+  return 1
+}
+for leftover in "$DEST"/.fetch-traces.*; do
+  [[ -d "$leftover" && ! -L "$leftover" ]] || continue
+  pid="${leftover##*/.fetch-traces.}"
+  pid="${pid%%.*}"
+  [[ "$pid" =~ ^[1-9][0-9]*$ ]] || continue
+  ps -p "$pid" >/dev/null 2>&1 && continue
+  ours=1
+  for entry in "$leftover"/* "$leftover"/.[!.]* "$leftover"/..?*; do
+    [[ -e "$entry" || -L "$entry" ]] || continue # an unmatched glob
+    if [[ -L "$entry" || ! -f "$entry" ]] || ! is_trace_name "$(basename "$entry")"; then
+      ours=0
+      break
+    fi
+  done
+  [[ "$ours" == 1 ]] && rm -rf "$leftover"
+done
+staging="$(mktemp -d "$DEST/.fetch-traces.$$.XXXXXX")"
 echo "Numenta Anomaly Benchmark traces (MIT licence, https://github.com/numenta/NAB) -> $DEST"
 for path in "${FILES[@]}"; do
   name="$(basename "$path")"

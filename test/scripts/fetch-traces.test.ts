@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'fetch-traces.sh');
@@ -132,4 +133,95 @@ describe('scripts/fetch-traces.sh', () => {
     expect(code).not.toBe(0);
     expect(readdirSync(dest)).toEqual([]);
   });
+
+  /** Starts the script in its own process group; resolves once it exited. */
+  const start = (dest: string) => {
+    const child = spawn('bash', [SCRIPT, dest], {
+      detached: true,
+      env: { ...process.env, NAB_BASE_URL: `file://${base}` },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>(done => child.on('exit', () => done()));
+    return { pid: child.pid!, exited };
+  };
+  const traceNames = Object.keys(LAYOUT).map(name => `${name}.csv`);
+  const source = (name: string) =>
+    readFileSync(join(TRACES, name)).equals(readFileSync(join(dest(), name)));
+  const dest = () => join(work, 'traces');
+
+  it('removes the staging folder of a run killed outright (SIGKILL) mid-download on the next run', async () => {
+    // GIVEN a run killed with SIGKILL, script and curl at once, while a download hangs on a pipe
+    mkdirSync(dest());
+    writeFileSync(join(dest(), 'README.md'), 'my notes\n');
+    const fifo = join(base, 'realTraffic', 'occupancy_6005.csv');
+    rmSync(fifo);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = start(dest());
+    const deadline = Date.now() + 30_000;
+    while (spawnSync('pgrep', ['-f', `curl .*${fifo}`]).status !== 0) {
+      if (Date.now() > deadline) throw new Error('no download started');
+      await new Promise(done => setTimeout(done, 50));
+    }
+    process.kill(-run.pid, 'SIGKILL');
+    await run.exited;
+    const left = readdirSync(dest()).filter(name => name.startsWith('.fetch-traces.'));
+    expect(left).toHaveLength(1); // no trap runs on SIGKILL
+    expect(readdirSync(dest()).filter(name => traceNames.includes(name))).toEqual([]);
+    // WHEN the download works again and the script runs once more
+    rmSync(fifo);
+    copyFileSync(join(TRACES, 'occupancy_6005.csv'), fifo);
+    const again = fetch(dest());
+    // THEN the killed run's staging folder is gone and the folder holds the traces and the notes
+    expect(again.status).toBe(0);
+    expect(readdirSync(dest()).sort()).toEqual([...traceNames, 'README.md'].sort());
+    expect(readFileSync(join(dest(), 'README.md'), 'utf8')).toBe('my notes\n');
+  }, 60_000);
+
+  it('leaves alone a staging-like folder that holds other files or whose pid runs', () => {
+    // GIVEN look-alikes: one of a dead pid holding a file of the user's, one of a running pid
+    mkdirSync(join(dest(), '.fetch-traces.4194999.abcdef'), { recursive: true });
+    writeFileSync(join(dest(), '.fetch-traces.4194999.abcdef', 'notes.txt'), 'mine\n');
+    mkdirSync(join(dest(), `.fetch-traces.${process.pid}.ghijkl`));
+    writeFileSync(join(dest(), `.fetch-traces.${process.pid}.ghijkl`, traceNames[0]!), 'part');
+    // WHEN the script runs
+    expect(fetch(dest()).status).toBe(0);
+    // THEN both are as they were
+    expect(readFileSync(join(dest(), '.fetch-traces.4194999.abcdef', 'notes.txt'), 'utf8')).toBe(
+      'mine\n',
+    );
+    expect(
+      readFileSync(join(dest(), `.fetch-traces.${process.pid}.ghijkl`, traceNames[0]!), 'utf8'),
+    ).toBe('part');
+  });
+
+  it('property: SIGKILL at any moment leaves only whole traces, and the next run leaves no trace of it', async () => {
+    mkdirSync(dest());
+    writeFileSync(join(dest(), 'README.md'), 'my notes\n');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 400 }), async delayMs => {
+        // GIVEN an empty traces folder but for the user's notes
+        for (const name of readdirSync(dest())) {
+          if (name !== 'README.md') rmSync(join(dest(), name), { recursive: true, force: true });
+        }
+        // WHEN a run is killed outright after a random delay
+        const run = start(dest());
+        await new Promise(done => setTimeout(done, delayMs));
+        try {
+          process.kill(-run.pid, 'SIGKILL');
+        } catch {
+          // it had finished
+        }
+        await run.exited;
+        // THEN every trace there is whole, and the notes are as they were
+        for (const name of readdirSync(dest()).filter(entry => traceNames.includes(entry))) {
+          expect([name, source(name)]).toEqual([name, true]);
+        }
+        expect(readFileSync(join(dest(), 'README.md'), 'utf8')).toBe('my notes\n');
+        // AND the next run completes the folder and removes what the killed one left
+        expect(fetch(dest()).status).toBe(0);
+        expect(readdirSync(dest()).sort()).toEqual([...traceNames, 'README.md'].sort());
+      }),
+      { numRuns: 6 },
+    );
+  }, 120_000);
 });
