@@ -16,6 +16,8 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -127,9 +129,34 @@ function permissionsOf(file: string): number | undefined {
 }
 
 /**
+ * `file` (absolute), or, where a link is at that path, the file the link leads to (every link in
+ * the chain followed, `realpath(3)`): a write replaces what the link points at and keeps the link,
+ * as a shell's `>` does. Renaming over the link itself would turn the user's link into a file of
+ * its own and leave the file it pointed at stale.
+ * @throws Error naming the link and the fix when it leads to nothing (a dangling link): where to
+ *   create the file is the user's choice, not this writer's.
+ */
+function throughLink(file: string): string {
+  let isLink: boolean;
+  try {
+    isLink = lstatSync(file).isSymbolicLink();
+  } catch {
+    return file;
+  }
+  if (!isLink) return file;
+  try {
+    return realpathSync(file);
+  } catch {
+    throw new Error(
+      `${file}: is a link to ${readlinkSync(file)}, which does not exist; fix the link or remove it, then run again`,
+    );
+  }
+}
+
+/**
  * Replaces the file at `typed` (made absolute as path.resolve reads it: a `..` drops the name
- * before it, also where that is a link) with `text` (a string is written as UTF-8, bytes as they
- * are) as described above. First removes what runs killed while
+ * before it, also where that is a link; a link at its end is followed, `throughLink`, and kept)
+ * with `text` (a string is written as UTF-8, bytes as they are) as described above. First removes what runs killed while
  * writing `file` left: their temporary files, where `ours` (default: none) accepts the content.
  * A file that is replaced keeps its permission bits (`chmod 600 chart.svg` stays private; the
  * temporary file is created readable by its owner only and given them before the rename); a new
@@ -139,7 +166,8 @@ function permissionsOf(file: string): number | undefined {
  *   EACCES, EIO, ...); the temporary file is then removed and `file` is as it was. FileFlushError when only the flush of the folder
  *   after the rename failed: `file` then holds the new content. Error naming the path and the fix when an entry
  *   of the temporary file's name is there and is not a killed run's (`ours` refused it): it is
- *   left as it was, and so is `file`. A folder that cannot be flushed (EINVAL, EPERM,
+ *   left as it was, and so is `file`. Error naming the link and the fix when `file` is a link
+ *   to nothing (`throughLink`); nothing is written. A folder that cannot be flushed (EINVAL, EPERM,
  *   EISDIR on some file systems and platforms) is skipped.
  */
 export function writeFileAtomically(
@@ -150,7 +178,7 @@ export function writeFileAtomically(
   // One path for the temporary file and the rename: the kernel reads a `..` after a link in
   // `typed` as the parent of the link's target, path.resolve (and `join`, which names the
   // temporary file) as the folder of the link; the callers' checks judge the latter.
-  const file = resolve(typed);
+  const file = throughLink(resolve(typed));
   const folder = dirname(file);
   const temporary = join(folder, `${temporaryPrefix(file)}${process.pid}.tmp`);
   // Set once this call created the temporary file: only then is the file at `temporary` its own.
