@@ -3,14 +3,17 @@
  * again and again, and each time it got it, checks that no other process holds it (a folder
  * `inside`, created exclusively while holding) and then dies as a killed run would: it leaves a
  * lock naming a process that has exited (`deadPid`) in place, so the others race to take over.
- * Prints `{ takes, overlaps, refused }` as JSON.
- * Usage: tsx lock-race-child.ts <folder> <deadPid> <startAtMs> <untilMs>
+ * It goes on past `untilMs` until it has taken the lock `minTakes` times, or `hardUntilMs`: on a
+ * loaded machine a fixed window alone gave a handful of takes, and a race that barely ran proves
+ * nothing. Prints `{ takes, overlaps, refused }` as JSON.
+ * Usage: tsx lock-race-child.ts <folder> <deadPid> <startAtMs> <untilMs> <minTakes> <hardUntilMs>
  */
 import { mkdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCK_FILE, OutputOwnershipError, takeLock } from '../../charts/output';
 
-const [folder = '', deadPid = '', startAt = '0', until = '0'] = process.argv.slice(2);
+const [folder = '', deadPid = '', startAt = '0', until = '0', minTakes = '0', hardUntil = '0'] =
+  process.argv.slice(2);
 let takes = 0;
 let overlaps = 0;
 let refused = 0;
@@ -20,7 +23,9 @@ const spinUntil = (time: number): void => {
   }
 };
 spinUntil(Number(startAt));
-while (Date.now() < Number(until)) {
+const running = (): boolean =>
+  Date.now() < Number(until) || (takes < Number(minTakes) && Date.now() < Number(hardUntil));
+while (running()) {
   try {
     takeLock(folder);
   } catch (error) {
