@@ -863,6 +863,12 @@ function scaleInVictim(
       namings.set(node.instanceId, (namings.get(node.instanceId) ?? 0) + 1);
     }
   }
+  // Nodes outside the Kafka node view that the live read before a removal's record found naming
+  // an instance (review s34-a, item 1b): the unprotect's live read would refuse it the same way.
+  const outside = observed.instancesNamedOutsideView ?? {};
+  for (const [instanceId, names] of Object.entries(outside)) {
+    if (names.length > 0) namings.set(instanceId, (namings.get(instanceId) ?? 0) + names.length);
+  }
   const candidates = summary.countedNodes.filter(
     node =>
       node.instanceId !== undefined &&
@@ -894,6 +900,10 @@ function scaleInVictim(
       const twins = observed.nodes
         .filter(other => other.name !== node.name && other.instanceId === node.instanceId)
         .map(other => other.name);
+      const unseen = outside[node.instanceId] ?? [];
+      if (unseen.length > 0) {
+        return `${node.name}'s instance ${node.instanceId} is also named by Node ${[...twins, ...unseen].join(', ')}, ${unseen.length === 1 ? 'which is' : 'of which ' + unseen.join(', ') + ' are'} outside the Kafka node view (live read): give ${unseen.length === 1 ? 'it' : 'them'} the Kafka node label back, or delete a stale Node object only once no pod is bound to it (kubectl get pods -A --field-selector spec.nodeName=<node>); read again every staleAfterSeconds`;
+      }
       return `${node.name}'s instance ${node.instanceId} is also named by Node ${twins.join(', ')}${twinsAboard([node.name, ...twins], observed)}`;
     });
     return { excluded: why.join('; ') };
@@ -950,6 +960,8 @@ function removalMovesNothing(
   if (observed.brokers.some(broker => broker.nodeName === node.name)) return false;
   if (observed.brokers.some(broker => broker.zone === name && broker.nodeName === undefined))
     return false;
+  // A Pending pod of a pool outside the configuration may be headed for any zone (review s34-a).
+  if ((observed.otherBrokerPods ?? []).some(pod => pod.nodeName === undefined)) return false;
   const respread = respreadChoice([zone], config, observed.nowMs);
   return respread.action === undefined && respread.cordoned === undefined;
 }

@@ -16,8 +16,9 @@
  *   the moved broker may land on (schedulable and Ready, in its zone) on an instance observed
  *   protected from scale-in and not leaving its group (`landingBlocker`);
  * - unprotect and terminate: the node is cordoned and empty in a complete pod view (every broker
- *   pod of every zone present), no broker pod of its zone waits unbound (a binding already in
- *   flight lands whatever the cordon), it is the one node of the view that maps to the instance, every
+ *   pod of every zone present, each listed once), no broker pod of its zone waits unbound (a
+ *   binding already in flight lands whatever the cordon) nor any pod of a pool outside the
+ *   configuration (its zone cannot be told), it is the one node of the view that maps to the instance, every
  *   node maps to an instance and every bound broker pod is on a node of the view and, for
  *   terminate, the group is above its minimum size;
  * - a desired capacity: a balanced level, above the current desired capacity, at most the group's
@@ -33,7 +34,14 @@ import type { ControllerConfig } from './config';
 import type { Observed, ObservedInstance } from './model';
 import { launchShortfalls } from './nodeless';
 import type { Effect } from './operation';
-import { kafkaBlocker, leavingState, staleDataBlocker, type Blocker } from './safety';
+import {
+  distinctBrokersOfZone,
+  duplicateBrokerPods,
+  kafkaBlocker,
+  leavingState,
+  staleDataBlocker,
+  type Blocker,
+} from './safety';
 
 /** A write to check. */
 export type GatedWrite =
@@ -59,14 +67,19 @@ export type GatedWrite =
  * configuration is out of date (the pool was scaled by hand, or the spec changed without the
  * controller's ConfigMap), so its count cannot tell whether a pod is missing from the view, and a
  * node whose broker the view misses would look empty. The way out is the configuration matching
- * the pool again (or the pool's extra pods gone).
+ * the pool again (or the pool's extra pods gone). Pods are counted distinct (by name), and a view
+ * listing one pod more than once is incomplete too (`duplicateBrokerPods`): one listed twice and
+ * another missing would otherwise pass (review s34-a, item 1c).
  */
 export function incompletePodView(
   observed: Observed,
   config: ControllerConfig,
 ): string | undefined {
+  const duplicated = duplicateBrokerPods(observed.brokers);
+  if (duplicated !== undefined) return duplicated;
   for (const zone of config.zones) {
-    const present = observed.brokers.filter(broker => broker.zone === zone.zone).length;
+    // Distinct pods, not entries: one listed twice must not stand in for one missing.
+    const present = distinctBrokersOfZone(observed.brokers, zone.zone);
     if (present < zone.brokers) {
       return `the pod view shows ${present} of zone ${zone.zone}'s ${zone.brokers} broker pods`;
     }
@@ -107,7 +120,37 @@ function emptyNodeBlocker(
       detail: `${pendingClause(pending, node.zone)}, which the scheduler may still bind to node ${nodeName} whatever its cordon (a binding or a volume claim already in flight there); waits until it is bound, and the removal rolls back at its phase deadline if it never is`,
     };
   }
+  const pendingOther = pendingOtherBrokerPods(observed);
+  if (pendingOther.length > 0) {
+    return {
+      reason: 'operation-in-flight',
+      detail: `${pendingOtherClause(pendingOther)}, so the scheduler may still bind it to node ${nodeName} whatever its cordon`,
+    };
+  }
   return undefined;
+}
+
+/**
+ * The pods of the broker selector outside the configured pools (`Observed.otherBrokerPods`) that
+ * are not bound to a node (Pending), by name. Their zone cannot be told (the controller knows a
+ * pod's zone only from a configured pool's name), so each may be headed for any zone's node: a
+ * binding or a claim already in flight lands whatever the cordon. Every zone's unprotect and
+ * terminate waits for them (fail safe; review s34-a, item 1a).
+ */
+export function pendingOtherBrokerPods(observed: Pick<Observed, 'otherBrokerPods'>): string[] {
+  return (observed.otherBrokerPods ?? [])
+    .filter(pod => pod.nodeName === undefined)
+    .map(pod => pod.podName)
+    .sort();
+}
+
+/**
+ * `'broker pod x, of a pool outside the configuration, is Pending (unbound) and its zone cannot be
+ * told'` with its ways out, for the gate's and the live read's detail.
+ */
+export function pendingOtherClause(pending: readonly string[]): string {
+  const verb = pending.length === 1 ? 'is' : 'are';
+  return `broker pod ${pending.join(', ')}, of a pool outside the configuration, ${verb} Pending (unbound) and ${pending.length === 1 ? 'its zone' : 'their zones'} cannot be told; every zone's unprotect and terminate waits until ${pending.length === 1 ? 'it is' : 'they are'} bound or deleted (or add ${pending.length === 1 ? 'its' : 'their'} pool to the configuration), and the removal rolls back at its phase deadline if not`;
 }
 
 /**

@@ -147,6 +147,7 @@ async function main(): Promise<void> {
     },
     liveBrokerCheck: {
       brokersNow: () => limitedCall(kubernetesGate, () => kubernetes.brokersNow()),
+      otherBrokerPodsNow: () => limitedCall(kubernetesGate, () => kubernetes.otherBrokerPodsNow()),
     },
     leadership: () => elector.leadership(),
     metrics,

@@ -154,6 +154,15 @@ export interface Observed {
    * victim (`scaleInVictim` in decide.ts). Absent = none.
    */
   readonly otherBrokerPods?: readonly OtherBrokerPod[];
+  /**
+   * Per EC2 instance ID: Nodes outside the Kafka node view (no Kafka label, or not in the cache
+   * yet) that name the instance in `spec.providerID`, as the reconciler's live read of every Node
+   * found them right before a removal's first record, for `staleAfterSeconds` after that read
+   * (then read again). `decide` picks no such instance to remove (its unprotect needs one Node per
+   * instance) and names the Node in `no-removable-node` (review s34-a, item 1b). Absent = none
+   * known.
+   */
+  readonly instancesNamedOutsideView?: Readonly<Record<string, readonly string[]>>;
   /** One group per zone, when described. */
   readonly groups: readonly ObservedGroup[];
   /** Broker throughput; undefined when Prometheus did not answer. */

@@ -2,7 +2,7 @@
  * What the controller needs from the outside world, as interfaces. The adapters implement them;
  * tests and the simulator implement them with fakes.
  */
-import type { Observed, ObservedBroker, ObservedNode } from './model';
+import type { Observed, ObservedBroker, ObservedNode, OtherBrokerPod } from './model';
 import type { OperationRecord } from './operation-record';
 import type { RollbackTally } from './rollback-loop';
 
@@ -98,6 +98,14 @@ export interface LiveRecordCheck {
 export interface LiveBrokerCheck {
   /** Every broker pod of the cluster now, mapped as the cached view maps them (`observeBroker`). */
   brokersNow(): Promise<readonly ObservedBroker[]>;
+  /**
+   * The pods of the broker selector outside the configured pools now (those `observeBroker` maps
+   * to no broker: `Observed.otherBrokerPods`), by name and `spec.nodeName`. Read right before a
+   * removal's unprotect and terminate: one of them Pending may be bound to the node whatever its
+   * cordon, and its zone cannot be told (review s34-a, item 1a). Optional for stand-ins that model
+   * no such pods; the Kubernetes adapter has it. Throws when the list fails.
+   */
+  otherBrokerPodsNow?(): Promise<readonly OtherBrokerPod[]>;
 }
 
 /** Writes to the Auto Scaling API. */

@@ -19,6 +19,8 @@ import { NotLeaderError } from './fence';
 import {
   pendingBrokersOfZone,
   pendingClause,
+  pendingOtherBrokerPods,
+  pendingOtherClause,
   podsBoundTo,
   writeBlocker,
   type GatedWrite,
@@ -28,6 +30,7 @@ import type { ControllerMetrics } from './metrics';
 import {
   INITIAL_MEMORY,
   type Memory,
+  type ScaleInAction,
   type Observed,
   type ObservedBroker,
   type ObservedNode,
@@ -206,6 +209,14 @@ export class Reconciler {
   /** Per node (name/UID) of this pass: the resource versions known so far (own-writes.ts). */
   private passNodeVersions = new Map<string, NodeVersionChain>();
 
+  /**
+   * Per instance ID: the Nodes outside the Kafka node view that the live read before a removal's
+   * first record found naming it, and when (epoch ms, the pass's time). Shown to `decide` as
+   * `Observed.instancesNamedOutsideView` for `staleAfterSeconds`, then read again at the next pick
+   * (review s34-a, item 1b).
+   */
+  private namedOutsideView = new Map<string, { names: readonly string[]; atMs: number }>();
+
   constructor(private readonly deps: ReconcilerDependencies) {
     this.ownWrites = new OwnWrites(deps.config.staleAfterSeconds);
   }
@@ -222,7 +233,7 @@ export class Reconciler {
         new NodeVersionChain(node.resourceVersion),
       ]),
     );
-    const observed = this.ownWrites.check(fresh, this.clockMs());
+    const observed = this.withNamedOutsideView(this.ownWrites.check(fresh, this.clockMs()));
     const plan = decide(observed, config, this.memory);
     this.memory = plan.memory;
     metrics.recordPlan(plan, observed.nowMs);
@@ -806,6 +817,9 @@ export class Reconciler {
         return { plan, step: undefined, acted };
       }
     }
+    if (action.kind === 'scale-in' && !(await this.victimIsOnlyNodeOfInstance(action, observed))) {
+      return { plan, step: undefined, acted };
+    }
     const record = startOperation(action, {
       nowMs: observed.nowMs,
       fencingToken: leadership.fencingToken,
@@ -816,6 +830,74 @@ export class Reconciler {
     await this.writeOperation(node, record);
     await this.event('Normal', action.kind === 'respread' ? 'Respread' : 'ScaleIn', plan.detail);
     return { plan, step: undefined, acted: true };
+  }
+
+  /**
+   * `observed` with the instances the live read found named by a Node outside the Kafka node view
+   * (`namedOutsideView`, entries younger than `staleAfterSeconds`; older ones are forgotten, so the
+   * next pick reads again).
+   */
+  private withNamedOutsideView(observed: Observed): Observed {
+    const limitMs = this.deps.config.staleAfterSeconds * 1000;
+    for (const [instanceId, entry] of this.namedOutsideView) {
+      const ageMs = observed.nowMs - entry.atMs;
+      if (ageMs > limitMs || ageMs < 0) this.namedOutsideView.delete(instanceId);
+    }
+    if (this.namedOutsideView.size === 0) return observed;
+    return {
+      ...observed,
+      instancesNamedOutsideView: Object.fromEntries(
+        [...this.namedOutsideView].map(([instanceId, entry]) => [instanceId, entry.names]),
+      ),
+    };
+  }
+
+  /**
+   * Right before a removal's first record: whether the victim's node is the one Node of the
+   * cluster that names its instance (`LiveNodeCheck.nodesOfInstance`, every Node, no label
+   * selector), and the gate still allows the record after that read. The pick (`decide`) sees only
+   * the Kafka node view; a second Node naming the instance outside it (its label changed, the
+   * kubelet registered again under another name) would have the removal started, cordoned and
+   * drained, then its unprotect refused by the same live read and rolled back at the phase
+   * deadline, again and again until the rollback loop breaker (review s34-a, item 1b). Such a Node
+   * is remembered (`namedOutsideView`), so the next pass picks another node or holds the zone
+   * with `no-removable-node` naming it; the warning names the Node, the pods bound to it and the
+   * fix. True without a live check (stand-ins).
+   */
+  private async victimIsOnlyNodeOfInstance(
+    action: ScaleInAction,
+    observed: Observed,
+  ): Promise<boolean> {
+    const check = this.deps.liveNodeCheck;
+    if (check === undefined) return true;
+    const hosts = await check.nodesOfInstance(action.instanceId);
+    const others = hosts.filter(name => name !== action.nodeName);
+    if (others.length > 0) {
+      this.namedOutsideView.set(action.instanceId, { names: others, atMs: observed.nowMs });
+      this.deps.logger.log('warn', 'not starting a removal: another Node names its instance', {
+        node: action.nodeName,
+        instance: action.instanceId,
+        others,
+        fix: `${nodeOutsideViewFix(await this.brokersBoundNow(others))}, and delete a stale Node object only once no pod is bound to it`,
+      });
+      return false;
+    }
+    this.namedOutsideView.delete(action.instanceId);
+    if (!hosts.includes(action.nodeName)) {
+      // The node no longer names the instance (replaced): the view is behind; the next pass
+      // picks again on a view that caught up.
+      this.deps.logger.log(
+        'warn',
+        'not starting a removal: its node no longer names its instance',
+        {
+          node: action.nodeName,
+          instance: action.instanceId,
+        },
+      );
+      return false;
+    }
+    // The live read took time: gate again.
+    return this.allowed(observed, { kind: 'record', nodeName: action.nodeName });
   }
 
   /** Remembers since when each record with a higher fencing token than ours has been unchanged. */
@@ -993,6 +1075,16 @@ export class Reconciler {
       const pending = pendingBrokersOfZone({ brokers: await brokers.brokersNow() }, zone);
       if (pending.length > 0) {
         return `${pendingClause(pending, zone)} (live read): it may still be bound to node ${effect.nodeName}`;
+      }
+      // A Pending pod of a pool outside the configuration: its zone cannot be told, so it holds
+      // every zone's removal (review s34-a, item 1a).
+      if (brokers.otherBrokerPodsNow !== undefined) {
+        const other = pendingOtherBrokerPods({
+          otherBrokerPods: await brokers.otherBrokerPodsNow(),
+        });
+        if (other.length > 0) {
+          return `${pendingOtherClause(other)} (live read): it may still be bound to node ${effect.nodeName}`;
+        }
       }
     }
     const hosts = await check.nodesOfInstance(effect.instanceId);

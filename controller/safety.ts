@@ -4,7 +4,7 @@
  * or steps an operation.
  */
 import type { ControllerConfig } from './config';
-import type { DecisionReason, Observed } from './model';
+import type { DecisionReason, Observed, ObservedBroker } from './model';
 
 /** A reason to hold, with a sentence for logs. */
 export interface Blocker {
@@ -189,8 +189,10 @@ export function kafkaBlocker(
       detail: `${observed.underMinIsrPartitions} partitions under min ISR`,
     };
   }
+  const duplicated = duplicateBrokerPods(observed.brokers);
+  if (duplicated !== undefined) return { reason: 'stale-data', detail: duplicated };
   for (const zone of config.zones) {
-    const present = observed.brokers.filter(broker => broker.zone === zone.zone).length;
+    const present = distinctBrokersOfZone(observed.brokers, zone.zone);
     if (present < zone.brokers) {
       return {
         reason: 'broker-not-ready',
@@ -270,6 +272,46 @@ export function brokersReadySinceUnknown(observed: Observed): string[] {
     .filter(broker => broker.ready && !readySinceKnown(broker.readySinceMs))
     .map(broker => broker.podName)
     .sort();
+}
+
+/**
+ * How many distinct broker pods of `zone` the list holds: each pod counted once, by name (every
+ * broker pod lives in the one `kafkaNamespace`, so the name is the namespace/name key an informer
+ * cache keys by). A list that shows one pod twice and misses another must not count as complete
+ * (review s34-a, item 1c). Pure.
+ */
+export function distinctBrokersOfZone(
+  brokers: readonly Pick<ObservedBroker, 'podName' | 'zone'>[],
+  zone: string,
+): number {
+  return new Set(brokers.filter(broker => broker.zone === zone).map(broker => broker.podName)).size;
+}
+
+/**
+ * A sentence naming a broker pod the list shows more than once (the same name twice, or the same
+ * UID under two names), or undefined when every entry is a distinct pod. A consistent list (an
+ * informer cache, a LIST) never does that; one that does was assembled from pages that overlap,
+ * so it may miss a pod too: whatever counts it cannot call a node empty or every broker present
+ * (review s34-a, item 1c). The way out is the next consistent list (a relist), which the
+ * controller waits for. Pure.
+ */
+export function duplicateBrokerPods(
+  brokers: readonly Pick<ObservedBroker, 'podName' | 'uid'>[],
+): string | undefined {
+  const names = new Set<string>();
+  const uids = new Map<string, string>();
+  for (const broker of brokers) {
+    if (names.has(broker.podName)) {
+      return `the pod view lists broker pod ${broker.podName} more than once, so it may miss another; waits for a consistent list`;
+    }
+    names.add(broker.podName);
+    const named = uids.get(broker.uid);
+    if (named !== undefined) {
+      return `the pod view lists pod UID ${broker.uid} under two names (${named}, ${broker.podName}), so it may miss another; waits for a consistent list`;
+    }
+    uids.set(broker.uid, broker.podName);
+  }
+  return undefined;
 }
 
 /**

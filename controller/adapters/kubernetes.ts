@@ -41,7 +41,7 @@ import {
   type RollbackTally,
 } from '../rollback-loop';
 import type { ListWatchSource, WatchEvent } from '../list-watch';
-import type { ObservedBroker, ObservedNode } from '../model';
+import type { ObservedBroker, ObservedNode, OtherBrokerPod } from '../model';
 import { instanceIdOf, observeBroker, type KafkaLike } from '../observe';
 import {
   CORDON_ANNOTATION,
@@ -251,6 +251,21 @@ export class KubernetesAdapter
     return pods.items
       .map(pod => observeBroker(pod, this.config))
       .filter((broker): broker is ObservedBroker => broker !== undefined);
+  }
+
+  /**
+   * Every pod of the broker selector that maps to no configured pool's broker (`observeBroker`
+   * answers undefined: `Observed.otherBrokerPods`), read live (one LIST, not the informer cache),
+   * by name and `spec.nodeName` (undefined while unbound). Throws when the list fails.
+   */
+  async otherBrokerPodsNow(): Promise<readonly OtherBrokerPod[]> {
+    const pods = await this.core.listNamespacedPod({
+      namespace: this.config.kafkaNamespace,
+      labelSelector: this.brokerSelector(),
+    });
+    return pods.items
+      .filter(pod => observeBroker(pod, this.config) === undefined)
+      .map(pod => ({ podName: pod.metadata?.name ?? '', nodeName: pod.spec?.nodeName }));
   }
 
   /** Broker pods of the cluster. */

@@ -4,7 +4,13 @@
  * UID, group state) and can be made to crash before or after they take effect.
  */
 import type { ControllerConfig } from '../../controller/config';
-import type { Observed, ObservedBroker, ObservedGroup, ObservedNode } from '../../controller/model';
+import type {
+  Observed,
+  ObservedBroker,
+  ObservedGroup,
+  ObservedNode,
+  OtherBrokerPod,
+} from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
 import type { ClusterWriter, GroupWriter, Leadership, WriteVersions } from '../../controller/ports';
 import type { RollbackTally } from '../../controller/rollback-loop';
@@ -27,6 +33,8 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   nowMs = NOW_MS;
   nodes: ObservedNode[];
   brokers: ObservedBroker[];
+  /** Pods of the broker selector outside the configured pools (`Observed.otherBrokerPods`). */
+  otherBrokerPods: OtherBrokerPod[] = [];
   groups: ObservedGroup[];
   strimzi: StrimziBehaviour = 'roll';
   underReplicatedPartitions = 0;
@@ -68,6 +76,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     healthSampledAtMs: Object.fromEntries(this.brokers.map(broker => [broker.podName, this.nowMs])),
     nodes: this.nodes.map(node => ({ ...node })),
     brokers: this.brokers.map(broker => ({ ...broker })),
+    otherBrokerPods: this.otherBrokerPods.map(pod => ({ ...pod })),
     groups: this.groups.map(group => ({ ...group, instances: [...group.instances] })),
     loads: this.loads,
   });
@@ -77,7 +86,7 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     nodeName: string,
   ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> => ({
     unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
-    brokers: this.brokers
+    brokers: [...this.brokers, ...this.otherBrokerPods]
       .filter(broker => broker.nodeName === nodeName)
       .map(broker => broker.podName)
       .sort(),
@@ -86,6 +95,10 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   /** The live read of every broker pod (no staleness). */
   brokersNow = async (): Promise<readonly ObservedBroker[]> =>
     this.brokers.map(broker => ({ ...broker }));
+
+  /** The live read of the broker selector's pods outside the configured pools (no staleness). */
+  otherBrokerPodsNow = async (): Promise<readonly OtherBrokerPod[]> =>
+    this.otherBrokerPods.map(pod => ({ ...pod }));
 
   /** The live read of every Node that names the instance (no staleness). */
   nodesOfInstance = async (instanceId: string): Promise<readonly string[]> =>

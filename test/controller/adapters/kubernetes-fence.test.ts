@@ -170,6 +170,7 @@ const ADAPTER_SURFACE: Record<string, Entry> = {
   nodeNow: { calls: adapter => [() => adapter.nodeNow('node-a-1')], writes: [] },
   nodesWithRecords: { calls: adapter => [() => adapter.nodesWithRecords()], writes: [] },
   brokersNow: { calls: adapter => [() => adapter.brokersNow()], writes: [] },
+  otherBrokerPodsNow: { calls: adapter => [() => adapter.otherBrokerPodsNow()], writes: [] },
   nodesOfInstance: { calls: adapter => [() => adapter.nodesOfInstance('i-a1')], writes: [] },
   readKafka: { calls: adapter => [() => adapter.readKafka()], writes: [] },
   guardedNodePatch: {
