@@ -27,6 +27,7 @@ const SLOW_TESTS = [
   'test/controller/leftovers-review.test.ts',
   'test/controller/review-s23-scale-out.test.ts',
   'test/controller/review-s23.test.ts',
+  'test/controller/review-s34-a.test.ts',
   'test/invariants/platform.test.ts',
   'test/simulator/write-file-real-faults.test.ts',
   'test/stacks/program.test.ts',

@@ -36,6 +36,7 @@ import { launchShortfalls } from './nodeless';
 import type { Effect } from './operation';
 import {
   distinctBrokersOfZone,
+  downBrokersWithoutSeries,
   duplicateBrokerPods,
   kafkaBlocker,
   leavingState,
@@ -118,6 +119,13 @@ function emptyNodeBlocker(
     return {
       reason: 'operation-in-flight',
       detail: `${pendingClause(pending, node.zone)}, which the scheduler may still bind to node ${nodeName} whatever its cordon (a binding or a volume claim already in flight there); waits until it is bound, and the removal rolls back at its phase deadline if it never is`,
+    };
+  }
+  const unmeasured = downBrokersWithoutSeries(observed);
+  if (unmeasured.length > 0) {
+    return {
+      reason: 'broker-not-ready',
+      detail: `broker ${unmeasured.join(', ')} ${unmeasured.length === 1 ? 'is' : 'are'} down without a throughput series, so ${unmeasured.length === 1 ? 'its' : 'their'} share of the demand is not measured and the zone's other nodes cannot be shown to carry it; waits until ${unmeasured.length === 1 ? 'it runs' : 'they run'} again, and the removal rolls back at its phase deadline if not`,
     };
   }
   const pendingOther = pendingOtherBrokerPods(observed);

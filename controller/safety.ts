@@ -93,19 +93,47 @@ export function isUsableSample(value: number): boolean {
 }
 
 /**
- * Broker pods in the view without a usable receive and transmit series, sorted. Missing series
- * are missing data, never zero demand.
+ * Running broker pods (Ready, bound, not terminating) in the view without a usable receive and
+ * transmit series, sorted. Missing series are missing data, never zero demand.
+ *
+ * A broker that is down (Pending, not Ready, terminating) has no metrics endpoint, so its series
+ * ends once the rate window passes: demanding it held every write, the exits included, for as long
+ * as the broker stayed down, and a broker that could only come back through one of those writes
+ * (a removal's node it could run on, cordoned; a scale-out) kept the controller frozen for good
+ * (review s34-a, fault 1). Such a broker holds moves and new operations already (`kafkaBlocker`,
+ * `broker-not-ready`), and its unmeasured share holds a removal's unprotect and terminate
+ * (`downBrokersWithoutSeries`, in the gate); the exits, the housekeeping and scale-out go on.
  */
 export function brokersWithoutSeries(observed: Observed): string[] {
-  const covered = new Set(
+  const covered = seriesCovered(observed);
+  return observed.brokers
+    .filter(broker => broker.ready && !broker.terminating && broker.nodeName !== undefined)
+    .map(broker => broker.podName)
+    .filter(name => !covered.has(name))
+    .sort();
+}
+
+/**
+ * Broker pods that are down (not Ready, unbound or terminating) and have no usable throughput
+ * series, sorted: their share of the zone's demand is not measured, so no removal may count on the
+ * zone's other nodes carrying it (the gate holds a removal's unprotect and terminate while any is
+ * listed; review s34-a, fault 1).
+ */
+export function downBrokersWithoutSeries(observed: Observed): string[] {
+  const covered = seriesCovered(observed);
+  return observed.brokers
+    .filter(broker => !broker.ready || broker.terminating || broker.nodeName === undefined)
+    .map(broker => broker.podName)
+    .filter(name => !covered.has(name))
+    .sort();
+}
+
+function seriesCovered(observed: Observed): Set<string> {
+  return new Set(
     (observed.loads ?? [])
       .filter(load => isUsableSample(load.receiveMiBps) && isUsableSample(load.transmitMiBps))
       .map(load => load.podName),
   );
-  return observed.brokers
-    .map(broker => broker.podName)
-    .filter(name => !covered.has(name))
-    .sort();
 }
 
 /**
