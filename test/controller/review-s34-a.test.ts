@@ -382,19 +382,15 @@ const FAULTS: readonly Fault[] = [
       const node = operatedNode(world);
       const zone = world.nodes.find(each => each.name === node)?.zone;
       const other = config.zones.find(each => each.zone !== zone)?.zone ?? zoneB;
-      world.nodes = world.nodes.map(each =>
-        each.name === node ? { ...each, zone: other, relabelledFrom: zone } : each,
-      );
+      if (zone !== undefined) relabelled.set(world, { node, zone });
+      world.nodes = world.nodes.map(each => (each.name === node ? { ...each, zone: other } : each));
     },
     clear: world => {
-      world.nodes = world.nodes.map(each => {
-        const from = (each as { relabelledFrom?: string }).relabelledFrom;
-        if (from === undefined) return each;
-        const { relabelledFrom: _dropped, ...rest } = each as typeof each & {
-          relabelledFrom?: string;
-        };
-        return { ...rest, zone: from };
-      });
+      const was = relabelled.get(world);
+      if (was === undefined) return;
+      world.nodes = world.nodes.map(each =>
+        each.name === was.node ? { ...each, zone: was.zone } : each,
+      );
     },
   },
   {
@@ -520,6 +516,7 @@ const FAULTS: readonly Fault[] = [
   },
 ];
 const deleted = new WeakMap<World, ObservedBroker>();
+const relabelled = new WeakMap<World, { node: string; zone: string }>();
 /** Demand times 9 (10 MiB/s a zone needs one node, 90 two). */
 function doubled(observed: Observed): Observed {
   return {
