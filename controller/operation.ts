@@ -573,6 +573,24 @@ function stepMove(
       { events: ['move-finished'] },
     );
   }
+  // The moved broker was recreated and waits unbound while its zone has no schedulable Ready node
+  // but this one (the node it was to land on went away: terminated, NotReady, cordoned by someone):
+  // the move cannot finish, and the broker can run only on the node this operation keeps cordoned.
+  // Roll back now (review s34-a, fault 2); before, the move waited out its deadline twice and was
+  // abandoned, the broker down for half an hour beside the node held for it.
+  const recreatedPending =
+    pod !== undefined && pod.uid !== move.podUid && pod.nodeName === undefined;
+  const noRoom = noRoomBlocker(observed, record);
+  if (recreatedPending && noRoom !== undefined) {
+    return rollBack(
+      record,
+      node,
+      observed,
+      config,
+      `moved broker ${move.podName} is Pending and ${noRoom.detail} to run on; node kept`,
+      context.nowMs,
+    );
+  }
   const deadlines = phaseDeadlines(config);
   const elapsedMs = context.nowMs - move.requestedAtMs;
   if (elapsedMs <= deadlines.move) {

@@ -826,3 +826,53 @@ describe('fault 1: a broker that is down has no series, and that froze every wri
     expect(result.violations).toEqual([]);
   });
 });
+
+describe('fault 2: a move whose broker lost every node to land on waited twice its deadline, then was abandoned', () => {
+  test('a re-spread whose landing node goes away mid-move rolls back at once', async () => {
+    // GIVEN a re-spread of node-a-0 (every broker of zone a on it, 60 MiB/s) with its move in
+    // flight: the rolled broker recreated by Strimzi
+    const oneZone: ControllerConfig = { ...testConfig({ zones: 1 }) };
+    const cluster = new FakeCluster(oneZone, { nodesPerZone: 2, demandMiBps: 60 });
+    cluster.brokers = cluster.brokers.map(broker => ({ ...broker, nodeName: 'node-a-0' }));
+    const reconciler = reconcilerOn(cluster, oneZone, {
+      observe: () => cluster.observe(),
+      liveNodeCheck: cluster,
+      liveBrokerCheck: cluster,
+    });
+    for (let pass = 0; pass < 10 && !cluster.writes.some(w => w.startsWith('roll')); pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(1);
+    }
+    const rolled = cluster.writes.find(w => w.startsWith('roll'))?.slice('roll '.length);
+    expect(rolled).toBeDefined();
+    // WHEN the node it was to land on goes away (its instance terminated by someone else) and
+    // the recreated broker waits unbound: node-a-0, cordoned by the re-spread, is the zone's only
+    // node
+    cluster.strimzi = 'refuse';
+    cluster.nodes = cluster.nodes.filter(node => node.name !== 'node-a-1');
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      desired: group.desired - 1,
+      instances: group.instances.filter(instance => instance.instanceId !== 'i-a1'),
+    }));
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.podName === rolled
+        ? {
+            ...broker,
+            uid: `${broker.uid}-new`,
+            nodeName: undefined,
+            ready: false,
+            rollRequested: false,
+          }
+        : broker,
+    );
+    for (let pass = 0; pass < 4; pass++) {
+      await reconciler.reconcileOnce();
+      cluster.advance(30);
+    }
+    // THEN node-a-0 is uncordoned within a few passes (failed before: the move waited its
+    // deadline, 15 min, then its retry's, and was abandoned, the broker Pending all along)
+    expect(cluster.writes).toContain('uncordon node-a-0');
+    expect(cluster.nodes.find(node => node.name === 'node-a-0')?.unschedulable).toBe(false);
+  });
+});
