@@ -38,6 +38,7 @@ import {
   distinctBrokersOfZone,
   downBrokersWithoutSeries,
   duplicateBrokerPods,
+  FEWER_PODS_WAY_OUT,
   kafkaBlocker,
   leavingState,
   staleDataBlocker,
@@ -82,7 +83,7 @@ export function incompletePodView(
     // Distinct pods, not entries: one listed twice must not stand in for one missing.
     const present = distinctBrokersOfZone(observed.brokers, zone.zone);
     if (present < zone.brokers) {
-      return `the pod view shows ${present} of zone ${zone.zone}'s ${zone.brokers} broker pods`;
+      return `the pod view shows ${present} of zone ${zone.zone}'s ${zone.brokers} broker pods; ${FEWER_PODS_WAY_OUT}`;
     }
     if (present > zone.brokers) {
       return `the pod view shows ${present} broker pods in zone ${zone.zone}, more than the ${zone.brokers} configured, so a pod missing from the view cannot be told; make the configuration match the pool`;

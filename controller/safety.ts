@@ -12,6 +12,15 @@ export interface Blocker {
   readonly detail: string;
 }
 
+/**
+ * The way out of a zone showing fewer broker pods than configured: a pod missing from the view or
+ * deleted comes back by itself (the watch catching up, Strimzi recreating it); a pool whose
+ * replicas a user lowered, or a pool removed, never does, and the hold would last for ever with a
+ * way out that cannot happen (review s34-a, fault 3): the configuration must match the pool.
+ */
+export const FEWER_PODS_WAY_OUT =
+  "waits for the missing pod to show (the watch catching up, or Strimzi recreating a deleted pod); if the KafkaNodePool's replicas were lowered or the pool removed, make the configuration's brokers per zone match the pools";
+
 /** Data missing or older than `staleAfterSeconds`. */
 export function staleDataBlocker(
   observed: Observed,
@@ -224,7 +233,7 @@ export function kafkaBlocker(
     if (present < zone.brokers) {
       return {
         reason: 'broker-not-ready',
-        detail: `zone ${zone.zone} has ${present} of ${zone.brokers} broker pods`,
+        detail: `zone ${zone.zone} has ${present} of ${zone.brokers} broker pods; ${FEWER_PODS_WAY_OUT}`,
       };
     }
   }

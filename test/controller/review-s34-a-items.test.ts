@@ -244,3 +244,32 @@ describe('1c: the completeness checks count distinct broker pods', () => {
     expect(incompletePodView(view, config)).toContain('under two names');
   });
 });
+
+describe('fault 3 (part 2): a KafkaNodePool scaled down for good held every move with a way out that could not happen', () => {
+  const config = testConfig({ zones: 2, brokersPerZone: 4 });
+  const base = healthyCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+  // The user lowers zone a's pool from 4 replicas to 3: Strimzi deletes the highest-numbered pod.
+  const lowered: Observed = { ...base, brokers: base.brokers.filter((_b, index) => index !== 3) };
+
+  test('the hold names the configuration as the way out, in the move check and the gate', () => {
+    // (failed before: "zone us-east-1a has 3 of 4 broker pods", with broker-not-ready's way out,
+    // "every broker pod scheduled and Ready", which no pod named can meet)
+    expect(kafkaBlocker(lowered, config)?.detail).toContain(
+      "make the configuration's brokers per zone match the pools",
+    );
+    expect(incompletePodView(lowered, config)).toContain(
+      "make the configuration's brokers per zone match the pools",
+    );
+  });
+
+  test('taking it (the configuration matching the pool) clears the hold', () => {
+    const matched: ControllerConfig = {
+      ...config,
+      zones: config.zones.map(zone =>
+        zone.zone === 'us-east-1a' ? { ...zone, brokers: 3 } : zone,
+      ),
+    };
+    expect(kafkaBlocker(lowered, matched)).toBeUndefined();
+    expect(incompletePodView(lowered, matched)).toBeUndefined();
+  });
+});
