@@ -1,7 +1,8 @@
 /** The Kafka-aware autoscaling controller: namespace, identity, RBAC, configuration, Deployment. */
-import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { ApiObject, Chart, type ApiObjectProps, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { admissionFencePolicy } from '../controller/admission-fence';
 import { controllerConfigFromSpec } from '../controller/config';
 import { decisionConfigMapName } from '../controller/decision-record';
 import { forecastMarkerConfigMapName } from '../controller/forecast-marker';
@@ -10,6 +11,7 @@ import {
   controllerClusterRules,
   controllerKafkaNamespaceRules,
   controllerOwnNamespaceRules,
+  controllerWrittenResources,
 } from './autoscaler/rbac';
 import {
   AUTOSCALER_NAME,
@@ -28,6 +30,15 @@ import {
   podMonitorSpec,
 } from './monitoring/pod-monitors';
 import { namespacesWithOperators } from './operators/platform-namespaces';
+
+/**
+ * Name of the cluster-scoped ValidatingAdmissionPolicy and its binding of the admission fence:
+ * `<spec name>-kafka-autoscaler-fence` (cluster-scoped, so the platform's name keeps two platforms
+ * of one cluster apart, as the ClusterRole's does).
+ */
+export function admissionFenceName(platformName: string): string {
+  return `${platformName}-${AUTOSCALER_NAME}-fence`;
+}
 
 export interface AutoscalerChartProps extends ChartProps {
   /** The validated spec and its derived plan. */
@@ -76,6 +87,21 @@ export class AutoscalerChart extends Chart {
       ),
       serviceAccount,
     });
+    // The admission fence (docs/controller.md, "A paused leader"): the API server refuses a write
+    // of the controller's ServiceAccount whose stamp is not the Lease's holder and transitions.
+    if (spec.controller.admissionFence) {
+      const { policy, binding } = admissionFencePolicy({
+        name: admissionFenceName(spec.name),
+        serviceAccount,
+        lease: {
+          name: config.leaderElection.leaseName,
+          namespace: config.leaderElection.namespace,
+        },
+        resources: controllerWrittenResources(),
+      });
+      new ApiObject(this, 'admission-fence-policy', policy as unknown as ApiObjectProps);
+      new ApiObject(this, 'admission-fence-binding', binding as unknown as ApiObjectProps);
+    }
     new k8s.KubeConfigMap(this, 'config', {
       metadata: { name: AUTOSCALER_NAME, namespace },
       data: { [CONFIG_FILE_NAME]: configJson(config) },

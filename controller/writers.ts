@@ -55,7 +55,10 @@ export interface WriterLease {
 /**
  * Builds the Kubernetes and Auto Scaling adapters of replica `identity`, both fenced by
  * `leadership` (read at the moment each request goes out) and, innermost, by `lease.confirm` (the
- * Lease read back from the API right before the request is sent). Throws nothing itself; the
+ * Lease read back from the API right before the request is sent). Every Kubernetes write but the
+ * Lease's also carries `identity` and `leadership().fencingToken` as the admission fence's stamp
+ * (controller/admission-fence.ts), which the API server checks against the Lease as it admits the
+ * write when the chart's ValidatingAdmissionPolicy is installed. Throws nothing itself; the
  * adapters' writes reject with `NotLeaderError` while `leadership().leading` is false or the
  * Lease no longer names this replica as it last renewed it.
  */
@@ -73,6 +76,7 @@ export function fencedWriters(
     fence,
     endpoints.kubeConfig,
     lease.confirm,
+    () => leadership().fencingToken,
   );
   const autoscaling = new AutoScalingAdapter(
     fencedAutoScalingCalls(

@@ -374,6 +374,12 @@ const controllerSchema = z
       .positive()
       .default(256)
       .describe('Memory request and limit per controller pod, MiB. Default 256.'),
+    admissionFence: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Have the API server refuse writes of a replica that lost the leader Lease (a cluster-scoped ValidatingAdmissionPolicy; turn off only where the deployer may not create one). Default true.',
+      ),
   })
   .strict();
 

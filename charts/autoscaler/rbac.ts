@@ -55,3 +55,30 @@ export function controllerOwnNamespaceRules(
     { apiGroups: EVENT_GROUPS, resources: ['events'], verbs: ['create', 'patch'] },
   ];
 }
+
+/** Verbs that change an object (everything but get, list and watch). */
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', '*']);
+
+/**
+ * Every (API group, resource) the controller's RBAC lets it write, from the three rule sets above
+ * (lease and ConfigMap names do not matter here), sorted and without duplicates. The admission
+ * fence judges exactly these (`admissionFencePolicy`, which leaves the Lease out), so a write
+ * permission added to the RBAC is fenced too.
+ */
+export function controllerWrittenResources(): Array<{ group: string; resource: string }> {
+  const rules = [
+    ...controllerClusterRules(),
+    ...controllerKafkaNamespaceRules(),
+    ...controllerOwnNamespaceRules('lease', 'status', 'forecast'),
+  ];
+  const seen = new Map<string, { group: string; resource: string }>();
+  for (const rule of rules) {
+    if (!(rule.verbs ?? []).some(verb => WRITE_VERBS.has(verb))) continue;
+    for (const group of rule.apiGroups ?? []) {
+      for (const resource of rule.resources ?? []) {
+        seen.set(`${group}/${resource}`, { group, resource });
+      }
+    }
+  }
+  return [...seen.keys()].sort().map(key => seen.get(key) as { group: string; resource: string });
+}

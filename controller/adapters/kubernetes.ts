@@ -26,6 +26,7 @@ import {
   type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { fenceStamp, withStampOps, type JsonPatchOperation } from '../admission-fence';
 import type { ControllerConfig } from '../config';
 import {
   confirmedFence,
@@ -117,11 +118,7 @@ export class StaleObjectError extends Error {}
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-interface JsonPatchOp {
-  readonly op: 'test' | 'add' | 'replace' | 'remove';
-  readonly path: string;
-  readonly value?: unknown;
-}
+type JsonPatchOp = JsonPatchOperation;
 
 /** All Kubernetes I/O of the controller. */
 export class KubernetesAdapter
@@ -142,6 +139,12 @@ export class KubernetesAdapter
    *   (`LeaderElector.confirm`) and drops the write unless it still names this replica as it last
    *   renewed it. Default: none (the clocks only; tests that lead throughout). The Lease store's requests are not fenced: its create and update are how
    *   leadership is won and kept. Watches (`Watch`) only read.
+   * @param fencingToken with it, every write but the Lease's carries the admission fence's stamp
+   *   (`fenceStamp` of `identity` and this token, read as each request body is built: the
+   *   annotations `kafka.platform/autoscaler-holder` and `kafka.platform/autoscaler-fencing-token`,
+   *   see controller/admission-fence.ts), which the chart's ValidatingAdmissionPolicy compares with
+   *   the Lease. `fencedWriters` passes `leadership().fencingToken`. Default: none, no stamp (tests
+   *   and clusters without the policy).
    */
   constructor(
     private readonly config: ControllerConfig,
@@ -149,11 +152,26 @@ export class KubernetesAdapter
     fence: WriteFence,
     kubeConfig: KubeConfig = defaultKubeConfig(),
     confirm?: LeaseConfirmation,
+    private readonly fencingToken?: () => number,
   ) {
     this.core = fencedApiClient(kubeConfig, CoreV1Api, fence, confirm);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
     this.custom = fencedApiClient(kubeConfig, CustomObjectsApi, fence, confirm);
     this.watcher = new Watch(kubeConfig);
+  }
+
+  /**
+   * The admission fence's annotations for a write built now: this replica's identity and the
+   * fencing token it holds (`fenceStamp`); empty without a `fencingToken` source.
+   */
+  private stamp(): Record<string, string> {
+    return this.fencingToken === undefined ? {} : fenceStamp(this.identity, this.fencingToken());
+  }
+
+  /** `metadata.annotations` for an object created now: the stamp, or none when it is empty. */
+  private stampedAnnotations(): { annotations?: Record<string, string> } {
+    const stamp = this.stamp();
+    return Object.keys(stamp).length === 0 ? {} : { annotations: stamp };
   }
 
   private watchSource<T>(
@@ -310,7 +328,11 @@ export class KubernetesAdapter
     ];
     const patched: V1Node | undefined = await this.core.patchNode({
       name,
-      body: [...guards, ...ops(fresh)],
+      body: withStampOps(
+        [...guards, ...ops(fresh)],
+        fresh.metadata?.annotations !== undefined,
+        this.stamp(),
+      ),
     });
     const before = fresh.metadata?.resourceVersion;
     const after = patched?.metadata?.resourceVersion;
@@ -417,7 +439,11 @@ export class KubernetesAdapter
         value: 'true',
       });
     }
-    await this.core.patchNamespacedPod({ name: podName, namespace, body: ops });
+    await this.core.patchNamespacedPod({
+      name: podName,
+      namespace,
+      body: withStampOps(ops, fresh.metadata?.annotations !== undefined, this.stamp()),
+    });
   }
 
   async record(event: ControllerEvent): Promise<void> {
@@ -426,7 +452,11 @@ export class KubernetesAdapter
     await this.core.createNamespacedEvent({
       namespace,
       body: {
-        metadata: { generateName: `${this.config.clusterName}-autoscaler-`, namespace },
+        metadata: {
+          generateName: `${this.config.clusterName}-autoscaler-`,
+          namespace,
+          ...this.stampedAnnotations(),
+        },
         involvedObject: {
           apiVersion: 'kafka.strimzi.io/v1',
           kind: 'Kafka',
@@ -459,26 +489,49 @@ export class KubernetesAdapter
   }
 
   /**
-   * Replaces the `data` of the ConfigMap `namespace/name` (a JSON patch `add` of `/data`), creating
-   * it with the controller's name label when it does not exist (404). Other errors are thrown.
+   * Replaces the `data` of the ConfigMap `namespace/name` and sets the admission fence's stamp on
+   * it, in one JSON Patch: `add` of `/data`, then the stamp's annotations (`withStampOps`, one `add`
+   * per key; the whole `/metadata/annotations` map only when `hadAnnotations` is false). Without a
+   * fresh read, whether the map exists is not known: the first attempt assumes it does (every
+   * ConfigMap this adapter creates carries the stamp), and a 422 then (the map is missing: a
+   * ConfigMap created by an older controller) is retried once adding the map. Creates the ConfigMap
+   * with the controller's name label and the stamp when it does not exist (404). Other errors are
+   * thrown.
    */
   private async replaceConfigMapData(
     namespace: string,
     name: string,
     data: Record<string, string>,
   ): Promise<void> {
-    try {
-      await this.core.patchNamespacedConfigMap({
+    const patch = (hadAnnotations: boolean) =>
+      this.core.patchNamespacedConfigMap({
         name,
         namespace,
-        body: [{ op: 'add', path: '/data', value: data }],
+        body: withStampOps(
+          [{ op: 'add', path: '/data', value: data }],
+          hadAnnotations,
+          this.stamp(),
+        ),
       });
+    try {
+      try {
+        await patch(true);
+      } catch (error) {
+        if ((error as { code?: number }).code !== 422 || Object.keys(this.stamp()).length === 0)
+          throw error;
+        await patch(false);
+      }
     } catch (error) {
       if ((error as { code?: number }).code !== 404) throw error;
       await this.core.createNamespacedConfigMap({
         namespace,
         body: {
-          metadata: { name, namespace, labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' } },
+          metadata: {
+            name,
+            namespace,
+            labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' },
+            ...this.stampedAnnotations(),
+          },
           data,
         },
       });
@@ -537,6 +590,7 @@ export class KubernetesAdapter
                   name,
                   namespace,
                   labels: { 'app.kubernetes.io/name': 'kafka-autoscaler' },
+                  ...this.stampedAnnotations(),
                 },
                 data,
               },
@@ -556,7 +610,14 @@ export class KubernetesAdapter
           );
         try {
           await this.core.patchNamespacedConfigMap(
-            { name, namespace, body: { metadata: { resourceVersion: readVersion }, data } },
+            {
+              name,
+              namespace,
+              body: {
+                metadata: { resourceVersion: readVersion, ...this.stampedAnnotations() },
+                data,
+              },
+            },
             setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
           );
         } catch (error) {
