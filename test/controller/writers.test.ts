@@ -120,6 +120,8 @@ describe('the write paths main.ts wires: no write without the lease', () => {
   let endpoint = '';
   /** Requests that may change something: Kubernetes non-GETs, Auto Scaling non-Describe actions. */
   let writes: string[] = [];
+  /** The bodies of the Kubernetes writes, in order. */
+  let kubernetesBodies: string[] = [];
 
   beforeAll(async () => {
     const outfile = join(dir, 'writers.js');
@@ -134,7 +136,10 @@ describe('the write paths main.ts wires: no write without the lease', () => {
       request.on('end', () => {
         const path = (request.url ?? '').split('?')[0];
         if (path.startsWith('/api')) {
-          if (request.method !== 'GET') writes.push(`${request.method} ${path}`);
+          if (request.method !== 'GET') {
+            writes.push(`${request.method} ${path}`);
+            kubernetesBodies.push(body);
+          }
           kubernetesAnswer(request, response);
           return;
         }
@@ -158,6 +163,7 @@ describe('the write paths main.ts wires: no write without the lease', () => {
   /** Every write of both adapters, as main.ts builds them, by a replica that leads or not. */
   async function writeEverything(leading: boolean): Promise<{ errors: unknown[] }> {
     writes = [];
+    kubernetesBodies = [];
     const kubeConfig = standInKubeConfig(bundle.KubeConfig, endpoint);
     const leadership = (): Leadership => ({ leading, fencingToken: 1, holder: 'replica-a' });
     const { kubernetes, autoscaling } = bundle.fencedWriters(config, 'replica-a', leadership, {
@@ -190,6 +196,19 @@ describe('the write paths main.ts wires: no write without the lease', () => {
         'TerminateInstanceInAutoScalingGroup',
       ]),
     );
+  }, 30_000);
+
+  test("a leader's Kubernetes writes carry its identity and fencing token (the admission fence's stamp)", async () => {
+    // GIVEN main's wiring, leading with fencing token 1
+    const { errors } = await writeEverything(true);
+    expect(errors).toEqual([]);
+    // THEN each Kubernetes write names replica-a and token 1 (before, main's wiring sent none)
+    expect(kubernetesBodies).toHaveLength(4);
+    for (const body of kubernetesBodies) {
+      // (a JSON Patch escapes the key's `/` as `~1`)
+      expect(body).toMatch(/autoscaler-holder"(,"value")?:"replica-a"/);
+      expect(body).toMatch(/autoscaler-fencing-token"(,"value")?:"1"/);
+    }
   }, 30_000);
 
   test('a replica that does not lead: no write goes out, each is dropped with NotLeaderError', async () => {

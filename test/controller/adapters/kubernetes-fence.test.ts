@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as AdapterModule from '../../../controller/adapters/kubernetes';
+import { JsonPatch } from 'cdk8s';
+import { FENCE_HOLDER_ANNOTATION, fenceStamp } from '../../../controller/admission-fence';
 import type { DecisionRecord } from '../../../controller/decision-record';
 import { NotLeaderError, leaderFence, type WriteFence } from '../../../controller/fence';
 import { DEFAULT_FORECAST } from '../../../controller/forecast';
@@ -48,6 +50,9 @@ interface Bundle {
 interface Received {
   readonly method: string;
   readonly path: string;
+  /** The request body as sent, and its content type (for the stamp check). */
+  body?: string;
+  readonly contentType?: string;
 }
 
 const json = (response: ServerResponse, status: number, body: unknown): void => {
@@ -92,6 +97,37 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
     return;
   }
   json(response, 404, notFound);
+}
+
+/** An object as stored after `write`: a JSON Patch applied to what the stand-in's GET answers
+ * (a ConfigMap: one with an empty annotations map), a merge patch or a create taken as is (the
+ * stamp is in the body's own `metadata`). */
+function storedObject(write: Received): { metadata?: { annotations?: Record<string, string> } } {
+  const body = JSON.parse(write.body ?? '{}') as unknown;
+  if (!(write.contentType ?? '').includes('json-patch')) {
+    return body as { metadata?: { annotations?: Record<string, string> } };
+  }
+  const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(write.path);
+  const pod = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)$/.exec(write.path);
+  const base =
+    node !== null
+      ? {
+          metadata: { name: node[1], uid: `uid-${node[1]}`, resourceVersion: '7', annotations: {} },
+          spec: {},
+        }
+      : pod !== null
+        ? { metadata: { name: pod[1], uid: `uid-${pod[1]}`, annotations: { other: 'x' } } }
+        : { metadata: { annotations: {} } };
+  const ops = (body as Array<{ op: string; path: string; value?: unknown }>).map(op =>
+    op.op === 'test'
+      ? JsonPatch.test(op.path, op.value)
+      : op.op === 'remove'
+        ? JsonPatch.remove(op.path)
+        : op.op === 'replace'
+          ? JsonPatch.replace(op.path, op.value)
+          : JsonPatch.add(op.path, op.value),
+  );
+  return JsonPatch.apply(base, ...ops) as { metadata?: { annotations?: Record<string, string> } };
 }
 
 const config = testConfig();
@@ -145,6 +181,11 @@ const methods = (adapter: Adapter): Methods => adapter as unknown as Methods;
 const ADAPTER_SURFACE: Record<string, Entry> = {
   // Helpers: pure, or building the sources below (their requests are the sources' list calls).
   brokerSelector: { calls: adapter => [async () => methods(adapter).brokerSelector()], writes: [] },
+  stamp: { calls: adapter => [async () => methods(adapter).stamp()], writes: [] },
+  stampedAnnotations: {
+    calls: adapter => [async () => methods(adapter).stampedAnnotations()],
+    writes: [],
+  },
   watchSource: {
     calls: adapter => [
       async () =>
@@ -261,9 +302,18 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
         "export { KubeConfig } from '@kubernetes/client-node';\n",
     );
     server = createServer((request, response) => {
-      received.push({ method: request.method ?? '', path: (request.url ?? '').split('?')[0] });
-      request.resume();
-      request.on('end', () => answer(request, response));
+      const entry: Received = {
+        method: request.method ?? '',
+        path: (request.url ?? '').split('?')[0],
+        contentType: request.headers['content-type'],
+      };
+      received.push(entry);
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        entry.body = Buffer.concat(chunks).toString('utf8');
+        answer(request, response);
+      });
     });
     await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
@@ -290,9 +340,17 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
   async function run(
     entry: Entry,
     fence: WriteFence,
+    fencingToken?: () => number,
   ): Promise<{ writes: string[]; errors: unknown[] }> {
     received = [];
-    const adapter = new bundle.KubernetesAdapter(config, 'replica-a', fence, kubeConfig);
+    const adapter = new bundle.KubernetesAdapter(
+      config,
+      'replica-a',
+      fence,
+      kubeConfig,
+      undefined,
+      fencingToken,
+    );
     const errors: unknown[] = [];
     for (const call of entry.calls(adapter)) {
       await call().catch((error: unknown) => errors.push(error));
@@ -339,6 +397,32 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
       expect(made.errors).toEqual([]);
       expect(made.writes).toHaveLength(entry.writes.length);
       made.writes.forEach((write, index) => expect(write).toMatch(entry.writes[index]));
+    },
+  );
+
+  test.each(Object.keys(ADAPTER_SURFACE))(
+    "%s: every write but the Lease's carries the leader's admission-fence stamp",
+    async name => {
+      const entry = ADAPTER_SURFACE[name];
+      // WHEN the leader, holding fencing token 7, makes the calls
+      const made = await run(entry, leading, () => 7);
+      expect(made.errors).toEqual([]);
+      const writes = received.filter(request => request.method !== 'GET');
+      expect(writes).toHaveLength(entry.writes.length);
+      for (const write of writes) {
+        // THEN the object as the API server would store it carries the stamp (the Lease none)
+        const stored = storedObject(write);
+        const annotations = stored.metadata?.annotations ?? {};
+        if (entry.lease === true) {
+          expect(annotations[FENCE_HOLDER_ANNOTATION]).toBeUndefined();
+        } else {
+          expect([write.method, write.path, annotations]).toEqual([
+            write.method,
+            write.path,
+            expect.objectContaining(fenceStamp('replica-a', 7)),
+          ]);
+        }
+      }
     },
   );
 
