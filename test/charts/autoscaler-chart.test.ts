@@ -133,3 +133,67 @@ describe('AutoscalerChart', () => {
     });
   });
 });
+
+describe('AutoscalerChart: the admission fence (controller/admission-fence.ts)', () => {
+  type Policy = {
+    spec: {
+      paramKind: unknown;
+      matchConstraints: {
+        resourceRules: Array<{ apiGroups: string[]; resources: string[]; operations: string[] }>;
+      };
+      matchConditions: Array<{ expression: string }>;
+    };
+  };
+  const policyOf = (objects: JsonObject[]) =>
+    objects.find(o => o.kind === 'ValidatingAdmissionPolicy') as (JsonObject & Policy) | undefined;
+
+  test('on by default: the policy and its binding to the controller Lease', () => {
+    const objects = synth();
+    const config = controllerConfigFromSpec(parseSpec(specInput(3, 4)));
+    const policy = policyOf(objects);
+    const binding = objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding');
+    expect(policy?.metadata).toEqual({ name: 'test-kafka-autoscaler-fence' });
+    expect(policy?.spec.paramKind).toEqual({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' });
+    expect(binding?.spec).toEqual({
+      policyName: 'test-kafka-autoscaler-fence',
+      paramRef: {
+        name: config.leaderElection.leaseName,
+        namespace: config.leaderElection.namespace,
+        parameterNotFoundAction: 'Allow',
+      },
+      validationActions: ['Deny'],
+    });
+    expect(policy?.spec.matchConditions[0].expression).toBe(
+      `request.userInfo.username == "system:serviceaccount:${SA.namespace}:${SA.name}"`,
+    );
+  });
+
+  test('matches every resource the rendered RBAC lets the controller write, but the Lease', () => {
+    const objects = synth();
+    const rules = policyOf(objects)?.spec.matchConstraints.resourceRules ?? [];
+    const fenced = new Set(
+      rules.flatMap(rule => rule.apiGroups.flatMap(g => rule.resources.map(r => `${g}/${r}`))),
+    );
+    const written = grantsFor(objects, SA)
+      .filter(grant => !/ (get|list|watch)$/.test(grant))
+      .map(grant => grant.split(' ')[1].replace(/\[.*\]$/, ''));
+    expect(written.length).toBeGreaterThan(0);
+    for (const resource of written) {
+      if (resource === 'coordination.k8s.io/leases') expect(fenced.has(resource)).toBe(false);
+      else expect([resource, fenced.has(resource)]).toEqual([resource, true]);
+    }
+    for (const rule of rules) expect(rule.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+  });
+
+  test('controller.admissionFence false renders neither object', () => {
+    const kinds = synth({ controller: { admissionFence: false } }).map(o => o.kind);
+    expect(kinds).not.toContain('ValidatingAdmissionPolicy');
+    expect(kinds).not.toContain('ValidatingAdmissionPolicyBinding');
+  });
+
+  test('controller.admissionFence must be a boolean: the error names the field and the value', () => {
+    expect(() =>
+      parseSpec(specInput(3, 4, { controller: { admissionFence: 'no' as unknown as boolean } })),
+    ).toThrow(/controller\.admissionFence/);
+  });
+});

@@ -212,6 +212,8 @@ describe('Argo CD root sync', () => {
       'Namespace',
       'PriorityClass',
       'StorageClass',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
       'ValidatingWebhookConfiguration',
     ]);
     const unscoped = synthPlatform(loaded)
