@@ -24,7 +24,7 @@ import {
 } from '../../controller/admission-fence';
 import { apiFaultOf } from '../../controller/api-fault';
 import { controllerConfigFromSpec } from '../../controller/config';
-import type { DecisionRecord } from '../../controller/decision-record';
+import { decisionConfigMapName, type DecisionRecord } from '../../controller/decision-record';
 import { LeaderElector } from '../../controller/leader-election';
 import type { ObservedNode } from '../../controller/model';
 import { parseSpec } from '../../spec/load';
@@ -271,11 +271,25 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
         true,
         `replica-a could not create the Lease: ${electionErrors.join('; ')}`,
       );
+      // A status ConfigMap an older controller created: no annotations map to add the stamp to.
+      const statusPath = `/api/v1/namespaces/${OWN_NS}/configmaps/${decisionConfigMapName(config.clusterName)}`;
+      await api.ok('POST', `/api/v1/namespaces/${OWN_NS}/configmaps`, {
+        body: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: decisionConfigMapName(config.clusterName) },
+          data: { old: 'x' },
+        },
+      });
       for (const [what, write] of await everyWrite(adapterA)) {
         await write().catch((error: unknown) => {
           throw new Error(`${what} by the leader was refused: ${describe(error)}`);
         });
       }
+      const status = (await api.ok('GET', statusPath)) as {
+        metadata: { annotations?: Record<string, string> };
+      };
+      assert.equal(status.metadata.annotations?.[FENCE_HOLDER_ANNOTATION], 'replica-a');
       const node = await getNode();
       assert.equal(node.metadata?.annotations?.[FENCE_HOLDER_ANNOTATION], 'replica-a');
       assert.equal(node.metadata?.annotations?.[FENCE_TOKEN_ANNOTATION], '0');
