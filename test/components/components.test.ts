@@ -150,6 +150,23 @@ describe('Platform', () => {
     expect(values['vpcTags']).toBeUndefined();
   });
 
+  it('deploys the admission fence with the controller (one spec, both renderers)', async () => {
+    // (off: charts/autoscaler-chart.test.ts; the ConfigGroup holds what synth emits, checked below)
+    const plan = await planStack(spec({}));
+    const objects = plan.get(TYPES.configGroup, 'test-autoscaler').inputs['objs'] as Array<{
+      kind: string;
+      metadata: { name: string };
+    }>;
+    expect(
+      objects
+        .filter(o => o.kind.startsWith('ValidatingAdmissionPolicy'))
+        .map(o => `${o.kind} ${o.metadata.name}`),
+    ).toEqual([
+      'ValidatingAdmissionPolicy test-kafka-autoscaler-fence',
+      'ValidatingAdmissionPolicyBinding test-kafka-autoscaler-fence',
+    ]);
+  });
+
   it('deploys each synthesized component with all its objects', async () => {
     const loaded = spec({});
     const plan = await planStack(loaded);
