@@ -4,7 +4,9 @@
  * writes: every destructive write re-GETs the object, compares its UID, and patches with JSON Patch
  * `test` operations on UID and resourceVersion, so a stale view or a replaced object fails (409/422)
  * instead of acting on the wrong thing. Every request that is not a read, except the Lease's, goes
- * through the leadership fence given to the constructor (`controller/fence.ts`).
+ * through the leadership fence given to the constructor (`controller/fence.ts`), and, given a
+ * fencing token source, carries the writer's identity and token as annotations that the API server
+ * checks against the Lease as it admits the write (`controller/admission-fence.ts`).
  */
 import {
   CoordinationV1Api,
