@@ -91,7 +91,11 @@ function slowFilesLeftOut(run: JestRun, runs: readonly JestRun[]): string[] {
   );
 }
 
-const RUNS = documentedShellCommands().flatMap(command => jestRunOf(command) ?? []);
+/** The documented jest runs that name paths (`npx jest` alone, a mention, names nothing to check). */
+const RUNS = documentedShellCommands().flatMap(command => {
+  const run = jestRunOf(command);
+  return run !== undefined && run.paths.length > 0 ? [run] : [];
+});
 
 describe('documented jest commands', () => {
   it('finds the documented jest commands (controller.md "Running" among them)', () => {
