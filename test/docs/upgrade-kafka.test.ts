@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { synthPlatform } from '../../charts/synth';
 import { SUPPORTED_KAFKA_VERSIONS } from '../../spec/kafka-versions';
-import { parseSpec } from '../../spec/load';
+import { parseSpec, type LoadedSpec } from '../../spec/load';
 import { REPO_ROOT } from '../util/documented-pulumi';
 import { exampleSpec, specInput } from '../util/specs';
 
@@ -35,17 +35,16 @@ function kafkaSection(): string {
 }
 
 describe('docs/upgrade.md: a Kafka version upgrade', () => {
-  it.each([
+  const cases: Array<[string, LoadedSpec]> = [
     ['stacks/dev.yaml', exampleSpec('dev')],
     ['stacks/prod.yaml', exampleSpec('prod')],
-    ...SUPPORTED_KAFKA_VERSIONS.map(
-      version =>
-        [
-          `kafka.version ${version}`,
-          parseSpec({ ...specInput(3, 1), kafka: { ...specInput(3, 1).kafka, version } }),
-        ] as const,
-    ),
-  ])('%s renders a Kafka resource without metadataVersion', (_name, loaded) => {
+    ...SUPPORTED_KAFKA_VERSIONS.map((version): [string, LoadedSpec] => [
+      `kafka.version ${version}`,
+      parseSpec({ ...specInput(3, 1), kafka: { ...specInput(3, 1).kafka, version } }),
+    ]),
+  ];
+
+  it.each(cases)('%s renders a Kafka resource without metadataVersion', (_name, loaded) => {
     const kafka = renderedKafka(synthPlatform(loaded).files);
     expect(kafka['version']).toBe(loaded.spec.kafka.version);
     expect(kafka).not.toHaveProperty('metadataVersion');
