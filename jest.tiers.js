@@ -16,6 +16,7 @@ const SLOW_TESTS = [
   'test/cli/synth-nested-outputs.test.ts',
   'test/cli/synth-output-faults.test.ts',
   'test/cli/synth.test.ts',
+  'test/docs/simulator-charts.test.ts',
   'test/docs/simulator-figures.test.ts',
   'test/components/kafka-eks-platform-aliases.test.ts',
   'test/controller/chaos-above-level.test.ts',

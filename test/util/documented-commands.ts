@@ -7,13 +7,14 @@
  *
  * Read from the same Markdown files: each line of a fenced `sh` (or `bash`, `shell`, `console`)
  * block (a line ending in `\` joined to the next), split at `&&`, `||`, `;` and `|`, with its `# comment` and redirections removed,
- * and each inline code span. Leading `NAME=value` words are the command's environment. `[--json]`
+ * and each inline code span (test/util/markdown-spans.ts: a span may run over a line break). Leading `NAME=value` words are the command's environment. `[--json]`
  * is written as `--json` (an option shown as optional is still one the command must take), and a
  * `<placeholder>`, also inside a word (`<checkout>/clusters/prod/kafka`), stays one word.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentationFiles, REPO_ROOT } from './documented-pulumi';
+import { markdownCodeSpans } from './markdown-spans';
 
 /** The programs whose commands the docs test checks; every other first word is left alone. */
 const CHECKED_PROGRAMS = new Set(['npm', 'npx', 'kafka-eks', 'bash', 'node']);
@@ -123,11 +124,12 @@ export function shellCommandsOf(file: string, text: string): DocumentedShellComm
       commands.push(...commandsOfText(file, line, code, true));
       continue;
     }
-    for (const match of rawLine.matchAll(/`([^`]+)`/g)) {
-      commands.push(...commandsOfText(file, line, match[1] ?? '', false));
-    }
   }
-  return commands;
+  for (const span of markdownCodeSpans(text)) {
+    commands.push(...commandsOfText(file, span.line, span.code, false));
+  }
+  // Code blocks and code spans, in the order of the text (a stable sort keeps a line's order).
+  return commands.sort((a, b) => a.line - b.line);
 }
 
 /** Every checked command of the documentation, file by file in `documentationFiles()` order. */

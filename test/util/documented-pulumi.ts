@@ -4,12 +4,14 @@
  * (test/engine/documented-commands.test.ts).
  *
  * Read from README.md, docs/*.md, docs/runbooks/*.md and examples/**\/*.md: each line of a fenced
- * code block, split at `&&` and `;`, with its `# comment` removed, and each inline code span, that
+ * code block, split at `&&` and `;`, with its `# comment` removed, and each inline code span
+ * (test/util/markdown-spans.ts: a span may run over a line break), that
  * starts with `pulumi ` (so `pulumi:pulumi:Stack` and `pulumi.runtime` are not commands). A
  * placeholder such as `<relative path>` is one word and stays as written.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { markdownCodeSpans } from './markdown-spans';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -76,11 +78,13 @@ export function commandsOf(file: string, text: string): DocumentedCommand[] {
       }
       return;
     }
-    for (const match of rawLine.matchAll(/`pulumi ([^`]+)`/g)) {
-      commands.push({ file, line, args: splitWords(match[1] ?? '') });
-    }
   });
-  return commands;
+  for (const span of markdownCodeSpans(text)) {
+    const args = /^pulumi (.+)$/.exec(span.code)?.[1];
+    if (args !== undefined) commands.push({ file, line: span.line, args: splitWords(args) });
+  }
+  // Code blocks and code spans, in the order of the text (a stable sort keeps a line's order).
+  return commands.sort((a, b) => a.line - b.line);
 }
 
 /** Every documented `pulumi` command, file by file in {@link documentationFiles} order. */
