@@ -48,7 +48,7 @@ export interface ClusterArgs {
    * never replaces an entry with a principal another entry still holds (lib/access-entries.ts).
    * @default - none: keys by position, `admin-<index>`, as earlier versions made them
    */
-  readonly deployedAdminAccessEntries?: AdminAccessEntryKeys;
+  readonly deployedAdminAccessEntries?: AdminAccessEntryKeys | undefined;
 }
 
 export class Cluster extends pulumi.ComponentResource {

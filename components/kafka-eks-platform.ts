@@ -64,7 +64,7 @@ export interface KafkaEksPlatformArgs {
    * exists").
    * @default - none: a first deployment, `<name>-system` across every spec zone
    */
-  readonly deployedSystemNodegroup?: SystemNodegroupIdentity;
+  readonly deployedSystemNodegroup?: SystemNodegroupIdentity | undefined;
   /**
    * The admin access entries as the stack last deployed them, key -> principal ARN: the
    * `adminAccessEntries` of what `refuseStatefulChanges(spec)` returns, read from the stack output
@@ -74,7 +74,7 @@ export interface KafkaEksPlatformArgs {
    * principal another entry still holds; components/lib/access-entries.ts).
    * @default - none: keys by position (`admin-<index>`), as earlier versions made them
    */
-  readonly deployedAdminAccessEntries?: AdminAccessEntryKeys;
+  readonly deployedAdminAccessEntries?: AdminAccessEntryKeys | undefined;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */

@@ -63,7 +63,7 @@ export interface NodegroupsArgs {
    * the spec's zones under a name derived from them (`systemNodegroupIdentityOf`).
    * @default - none: a first deployment, `<name>-system` across every spec zone
    */
-  readonly deployedSystemNodegroup?: SystemNodegroupIdentity;
+  readonly deployedSystemNodegroup?: SystemNodegroupIdentity | undefined;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
