@@ -98,6 +98,7 @@ export class AutoscalerChart extends Chart {
           namespace: config.leaderElection.namespace,
         },
         resources: controllerWrittenResources(),
+        namespaces: [namespace, config.kafkaNamespace],
       });
       new ApiObject(this, 'admission-fence-policy', policy as unknown as ApiObjectProps);
       new ApiObject(this, 'admission-fence-binding', binding as unknown as ApiObjectProps);

@@ -90,6 +90,14 @@ export interface AdmissionFenceTarget {
    * dropped: the Lease is how leadership is won and must never be fenced. Must not be empty.
    */
   readonly resources: ReadonlyArray<{ readonly group: string; readonly resource: string }>;
+  /**
+   * The namespaces whose namespaced objects the controller writes (its own and Kafka's). The
+   * policy matches namespaced requests only there (`namespaceSelector` on
+   * `kubernetes.io/metadata.name`; cluster-scoped Nodes are matched whatever it says), so the
+   * Lease lookup the API server makes before `matchConditions` touches no other namespace's
+   * writes. @default - every namespace
+   */
+  readonly namespaces?: readonly string[] | undefined;
 }
 
 /** The username the API server gives a ServiceAccount's token: `system:serviceaccount:<ns>:<name>`. */
@@ -119,8 +127,13 @@ function celString(value: string): string {
  *   it). Missing `metadata`, annotations, keys or Lease fields all evaluate to a refusal, never to
  *   an expression error.
  * Refusals answer 403 Forbidden (reason `Forbidden`), so they are not mistaken for the 422 of a
- * failed JSON Patch `test`; `failurePolicy: Fail` (an expression that cannot be evaluated refuses
- * the controller's write). The binding takes the Lease as parameter (`paramRef` by name and
+ * failed JSON Patch `test`. `failurePolicy: Ignore`: the expressions never fail by design (the
+ * cases above), so what Ignore lets through is a failure of the policy machinery itself, such as
+ * the Lease parameter not yet synced in an API server that just started (kubernetes/kubernetes
+ * #141367 shows that refusal for a CRD parameter). The API server looks the parameter up before it
+ * evaluates `matchConditions`, so under `Fail` that failure would refuse every matched write of
+ * every user (Node writes cluster-wide); under Ignore the fence falls back, for that moment, to the
+ * controller's own client-side fence. The binding takes the Lease as parameter (`paramRef` by name and
  * namespace) with `validationActions: [Deny]`.
  *
  * `parameterNotFoundAction: Allow`, not `Deny`: the API server looks the parameter up before it
@@ -166,9 +179,24 @@ export function admissionFencePolicy(target: AdmissionFenceTarget): {
     kind: 'ValidatingAdmissionPolicy',
     metadata: { name: target.name },
     spec: {
-      failurePolicy: 'Fail',
+      failurePolicy: 'Ignore',
       paramKind: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' },
-      matchConstraints: { resourceRules },
+      matchConstraints: {
+        resourceRules,
+        ...(target.namespaces === undefined || target.namespaces.length === 0
+          ? {}
+          : {
+              namespaceSelector: {
+                matchExpressions: [
+                  {
+                    key: 'kubernetes.io/metadata.name',
+                    operator: 'In',
+                    values: [...new Set(target.namespaces)].sort(),
+                  },
+                ],
+              },
+            }),
+      },
       matchConditions: [
         {
           name: 'controller-service-account',

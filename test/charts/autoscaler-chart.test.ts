@@ -185,6 +185,22 @@ describe('AutoscalerChart: the admission fence (controller/admission-fence.ts)',
     for (const rule of rules) expect(rule.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
   });
 
+  test('the fence matches namespaced writes only in the controller and Kafka namespaces', () => {
+    const policy = synth().find(o => o.kind === 'ValidatingAdmissionPolicy') as
+      | { spec: { matchConstraints: { namespaceSelector: unknown }; failurePolicy: string } }
+      | undefined;
+    expect(policy?.spec.matchConstraints.namespaceSelector).toEqual({
+      matchExpressions: [
+        {
+          key: 'kubernetes.io/metadata.name',
+          operator: 'In',
+          values: ['kafka', 'kafka-autoscaler'],
+        },
+      ],
+    });
+    expect(policy?.spec.failurePolicy).toBe('Ignore');
+  });
+
   test('controller.admissionFence false renders neither object', () => {
     const kinds = synth({ controller: { admissionFence: false } }).map(o => o.kind);
     expect(kinds).not.toContain('ValidatingAdmissionPolicy');

@@ -437,8 +437,10 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
           },
         },
       };
+      // Under `failurePolicy: Fail` (the policy renders Ignore; see below).
+      const failing = { ...policy, spec: { ...(policy.spec as object), failurePolicy: 'Fail' } };
       try {
-        for (const object of [policy, denying]) {
+        for (const object of [failing, denying]) {
           const answer = await api.apply(object as KubeObject, { dryRun: false });
           assert.ok(answer.status < 300, JSON.stringify(answer.body));
         }
@@ -460,6 +462,25 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
         });
         assert.equal(refused.status, 422, JSON.stringify(refused.body));
         assert.match(JSON.stringify(refused.body), /no params found/);
+        // The policy as rendered (`failurePolicy: Ignore`): the same failed lookup no longer
+        // refuses the admin, so a failure of the policy machinery (a Lease parameter not found or
+        // not yet synced) never blocks other users' writes.
+        const ignoring = await api.apply(policy as KubeObject, { dryRun: false });
+        assert.ok(ignoring.status < 300, JSON.stringify(ignoring.body));
+        const started = Date.now();
+        let last = refused;
+        while (Date.now() - started < 15_000) {
+          last = await api.request('POST', `/api/v1/namespaces/${OWN_NS}/configmaps`, {
+            body: {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: `fence-it-ignored-${Date.now()}` },
+            },
+          });
+          if (last.status < 300) break;
+          await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        assert.ok(last.status < 300, `under Ignore still refused: ${JSON.stringify(last.body)}`);
       } finally {
         const base = '/apis/admissionregistration.k8s.io/v1';
         await api.request('DELETE', `${base}/validatingadmissionpolicybindings/${name}`);

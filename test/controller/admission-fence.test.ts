@@ -135,7 +135,9 @@ describe('admissionFencePolicy', () => {
   it('takes the Lease as parameter, by name and namespace; Deny action; Allow when missing', () => {
     expect(policy.apiVersion).toBe('admissionregistration.k8s.io/v1');
     expect(spec.paramKind).toEqual({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' });
-    expect(spec.failurePolicy).toBe('Fail');
+    // Ignore: a failure of the policy machinery (the Lease not yet synced after an API server
+    // start) must not refuse every matched write of every user; the expressions never fail.
+    expect(spec.failurePolicy).toBe('Ignore');
     expect(binding).toMatchObject({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicyBinding',
