@@ -18,6 +18,11 @@ import { brokerStatefulSet, brokerVolume, brokerPodNames, synthParts } from './w
 import { autoScalingWrites, kubernetesWrites } from './write-tap';
 import { WriteSteps } from './scenario';
 import { encodeOperationRecord, type OperationRecord } from '../../controller/operation-record';
+import {
+  fenceStamp,
+  withStampOps,
+  type JsonPatchOperation,
+} from '../../controller/admission-fence';
 
 const loaded = exampleSpec('prod');
 
@@ -236,6 +241,73 @@ describe('write classifiers', () => {
       { kind: 'write', atMs: 1, write: 'request-roll', podName: 'orders-brokers-a-1000' },
     ]);
     expect(kubernetesWrites('POST', '/api/v1/namespaces/kafka/events', '{}', 1)).toEqual([]);
+  });
+
+  test('read each write the same with the admission fence stamp the adapter adds to it', () => {
+    // The stamp (controller/admission-fence.ts `withStampOps`, per key or as the whole map) is
+    // not a write of its own: counted as a record, it broke the step order of leader-faults.
+    const record = (phase: string) => ({
+      op: 'add' as const,
+      path: '/metadata/annotations/kafka.platform~1autoscaler-operation',
+      value: JSON.stringify({ id: 'op-1', phase, holder: 'controller-0' }),
+    });
+    const cases: Array<[string, JsonPatchOperation[]]> = [
+      ['/api/v1/nodes/n1', [{ op: 'add', path: '/spec/unschedulable', value: true }]],
+      [
+        '/api/v1/nodes/n1',
+        [
+          { op: 'add', path: '/spec/unschedulable', value: true },
+          {
+            op: 'add',
+            path: '/metadata/annotations',
+            value: { 'kafka.platform/autoscaler-cordoned': 'true' },
+          },
+        ],
+      ],
+      [
+        '/api/v1/nodes/n1',
+        [
+          { op: 'replace', path: '/spec/unschedulable', value: false },
+          { op: 'remove', path: '/metadata/annotations/kafka.platform~1autoscaler-cordoned' },
+        ],
+      ],
+      ['/api/v1/nodes/n1', [record('cordon')]],
+      ['/api/v1/nodes/n1', [record('drain')]],
+      [
+        '/api/v1/nodes/n1',
+        [{ op: 'remove', path: '/metadata/annotations/kafka.platform~1autoscaler-operation' }],
+      ],
+      [
+        '/api/v1/namespaces/kafka/pods/orders-brokers-a-1000',
+        [
+          {
+            op: 'add',
+            path: '/metadata/annotations/strimzi.io~1manual-rolling-update',
+            value: 'true',
+          },
+        ],
+      ],
+    ];
+    for (const [path, ops] of cases) {
+      const plain = kubernetesWrites('PATCH', path, JSON.stringify(ops), 1);
+      for (const hadAnnotations of [true, false]) {
+        const stamped = withStampOps(ops, hadAnnotations, fenceStamp('controller-0', 3));
+        expect(kubernetesWrites('PATCH', path, JSON.stringify(stamped), 1)).toEqual(plain);
+      }
+    }
+    // The step order of a stamped removal is the plain one.
+    const steps = new WriteSteps();
+    const seen = ['cordon', 'drain', 'unprotect'].map(phase =>
+      steps.stepOf(
+        kubernetesWrites(
+          'PATCH',
+          '/api/v1/nodes/n1',
+          JSON.stringify(withStampOps([record(phase)], true, fenceStamp('controller-0', 3))),
+          1,
+        )[0],
+      ),
+    );
+    expect(seen).toEqual(['record-start', 'record-drain', 'record-unprotect']);
   });
 
   test('recognise desired capacity, termination and protection calls', () => {

@@ -18,6 +18,7 @@ import {
   MANUAL_ROLLING_UPDATE_ANNOTATION,
   OPERATION_ANNOTATION,
 } from '../../controller/operation-record';
+import { FENCE_HOLDER_ANNOTATION, FENCE_TOKEN_ANNOTATION } from '../../controller/admission-fence';
 import { freePort } from '../cluster/control-plane';
 import type { RecordWritten, WriteEvent } from '../controller/invariants';
 
@@ -149,15 +150,32 @@ function parseJson(body: string): unknown {
   }
 }
 
-/** The op that sets or removes the controller's cordon marker (`CORDON_ANNOTATION`). */
-function isCordonMarker(op: JsonPatchOp): boolean {
-  if (op.path === `/metadata/annotations/${CORDON_ANNOTATION.replace('/', '~1')}`) return true;
+/**
+ * Annotations a node write carries beside what it does, so not a write of their own: the cordon
+ * marker (`CORDON_ANNOTATION`, set in the cordon's patch and removed in the uncordon's) and the
+ * admission fence's stamp (`FENCE_HOLDER_ANNOTATION`, `FENCE_TOKEN_ANNOTATION`), which every
+ * write of the controller carries (controller/admission-fence.ts).
+ */
+const ACCOMPANYING_ANNOTATIONS: ReadonlySet<string> = new Set([
+  CORDON_ANNOTATION,
+  FENCE_HOLDER_ANNOTATION,
+  FENCE_TOKEN_ANNOTATION,
+]);
+
+/** The op sets or removes only accompanying annotations (one key, or a whole map of them). */
+function carriesOnlyAccompanying(op: JsonPatchOp): boolean {
+  const prefix = '/metadata/annotations/';
+  if (op.path.startsWith(prefix)) {
+    const key = op.path.slice(prefix.length).replace(/~1/g, '/').replace(/~0/g, '~');
+    return ACCOMPANYING_ANNOTATIONS.has(key);
+  }
   const value = (op as { value?: unknown }).value;
   return (
     op.path === '/metadata/annotations' &&
     typeof value === 'object' &&
     value !== null &&
-    Object.keys(value).join() === CORDON_ANNOTATION
+    Object.keys(value).length > 0 &&
+    Object.keys(value).every(key => ACCOMPANYING_ANNOTATIONS.has(key))
   );
 }
 
@@ -207,8 +225,8 @@ export const kubernetesWrites: WriteClassifier = (method, path, body, atMs) => {
           write: op.value === true ? 'cordon' : 'uncordon',
           nodeName,
         });
-      } else if (op.path.startsWith('/metadata/annotations') && !isCordonMarker(op)) {
-        // The cordon marker travels with the cordon and the uncordon: part of that write.
+      } else if (op.path.startsWith('/metadata/annotations') && !carriesOnlyAccompanying(op)) {
+        // The cordon marker and the fence's stamp travel with the write: part of it.
         writes.push({ kind: 'write', atMs, write: 'record', nodeName, record: recordWritten(op) });
       }
     }
