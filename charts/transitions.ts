@@ -784,8 +784,11 @@ export const GONE_RULES: readonly GoneRule[] = [
   },
 ];
 
-/** The one zone a broker pool's pods must run in: its required node affinity on `ZONE_LABEL`. */
-function poolZone(pool: KubeObject): string | undefined {
+/**
+ * The value lists of a pool's required node affinity expressions `ZONE_LABEL In [...]`, in
+ * order, each a list of strings (an expression with any other value is left out). Pure.
+ */
+function requiredZoneLists(pool: KubeObject): string[][] {
   const terms = field(
     pool,
     'spec',
@@ -796,8 +799,8 @@ function poolZone(pool: KubeObject): string | undefined {
     'requiredDuringSchedulingIgnoredDuringExecution',
     'nodeSelectorTerms',
   );
-  if (!Array.isArray(terms)) return undefined;
-  const zones = terms.flatMap((term: unknown) => {
+  if (!Array.isArray(terms)) return [];
+  return terms.flatMap((term: unknown) => {
     const expressions = field(term, 'matchExpressions');
     if (!Array.isArray(expressions)) return [];
     return expressions.flatMap((expression: unknown) => {
@@ -805,12 +808,18 @@ function poolZone(pool: KubeObject): string | undefined {
       return field(expression, 'key') === ZONE_LABEL &&
         field(expression, 'operator') === 'In' &&
         Array.isArray(values) &&
-        values.length === 1 &&
-        typeof values[0] === 'string'
-        ? [values[0]]
+        values.every(value => typeof value === 'string')
+        ? [[...(values as string[])]]
         : [];
     });
   });
+}
+
+/** The one zone a broker pool's pods must run in: its required node affinity on `ZONE_LABEL`. */
+function poolZone(pool: KubeObject): string | undefined {
+  const zones = requiredZoneLists(pool)
+    .filter(values => values.length === 1)
+    .map(values => values[0]);
   return zones.length === 1 ? zones[0] : undefined;
 }
 
@@ -912,34 +921,7 @@ export function previousControllerZones(
 
 /** The zones of a controller pool's required node affinity on `ZONE_LABEL`; undefined without. */
 function controllerPoolZones(pool: KubeObject): string[] | undefined {
-  const terms = field(
-    pool,
-    'spec',
-    'template',
-    'pod',
-    'affinity',
-    'nodeAffinity',
-    'requiredDuringSchedulingIgnoredDuringExecution',
-    'nodeSelectorTerms',
-  );
-  if (!Array.isArray(terms)) return undefined;
-  for (const term of terms as unknown[]) {
-    const expressions = field(term, 'matchExpressions');
-    if (!Array.isArray(expressions)) continue;
-    for (const expression of expressions as unknown[]) {
-      const values = field(expression, 'values');
-      if (
-        field(expression, 'key') === ZONE_LABEL &&
-        field(expression, 'operator') === 'In' &&
-        Array.isArray(values) &&
-        values.length > 0 &&
-        values.every(value => typeof value === 'string')
-      ) {
-        return [...(values as string[])];
-      }
-    }
-  }
-  return undefined;
+  return requiredZoneLists(pool).find(values => values.length > 0);
 }
 
 /**
