@@ -78,6 +78,15 @@
  *   `QuorumState` gives every election a wait of 0 instead of a random one between the timeout and
  *   twice it, which is what keeps the voters from splitting their votes. The exact behaviour at 0
  *   was read from the source, not run.
+ *   Round 15: the KRaft broker lease joins them. `broker.session.timeout.ms` and
+ *   `broker.heartbeat.interval.ms` have no lower bound in Kafka's table (`KRaftConfigs`); the
+ *   controller fences a broker it has not heard from within the session timeout, so a session of
+ *   0 or below fences every broker right after each heartbeat, and since KAFKA-19294
+ *   (apache/kafka#19745) a heartbeat request times out after one heartbeat interval, so an
+ *   interval of 0 or below lets no heartbeat complete. Kafka only logs an error when the interval
+ *   is above half the session (apache/kafka#20046, KAFKA-19432), which stays a warning
+ *   (`brokerLeaseWarnings`). Small positive registration timeouts stay allowed: the time a broker
+ *   needs to register depends on how fast the controllers elect a leader, with no bound to check.
  * - Round 14: `log.flush.offset.checkpoint.interval.ms` and
  *   `log.flush.start.offset.checkpoint.interval.ms` (Kafka's lower bound 0): the log manager
  *   schedules the recovery-point and log-start-offset checkpoints with these as the period, and
@@ -168,6 +177,20 @@ export const POSITIVE_LIFECYCLE_TIMEOUTS: Readonly<
   'controller.quorum.fetch.timeout.ms': {
     breaks:
       'a controller that follows the leader starts an election the moment its last fetch is done, and the leader resigns as soon as a round of fetches is late, so the KRaft quorum never keeps a leader and brokers get no metadata',
+    kafkaDefault: 2000,
+  },
+  // Round 15: the KRaft broker lease. Kafka's table gives both keys no lower bound
+  // (apache/kafka KRaftConfigs); the controller fences a broker whose last heartbeat is older than
+  // the session timeout, and since KAFKA-19294 (apache/kafka#19745) a heartbeat request may take
+  // at most one heartbeat interval.
+  'broker.session.timeout.ms': {
+    breaks:
+      "the KRaft controllers hold every broker's lease for no time at all, so each broker is fenced right after each heartbeat, never stays unfenced and leads no partition",
+    kafkaDefault: 9000,
+  },
+  'broker.heartbeat.interval.ms': {
+    breaks:
+      'each broker sends heartbeats to the KRaft controllers without pause, and each heartbeat request may take no time (its timeout is one heartbeat interval, apache/kafka#19745), so heartbeats time out, the brokers lose their lease and are fenced',
     kafkaDefault: 2000,
   },
   'controller.quorum.election.timeout.ms': {

@@ -1266,7 +1266,8 @@ export const BROKER_LEASE_DEFAULTS = {
  * (strimzi-kafka-operator#11736; Strimzi lets both keys through since 0.48, #11617). A side the
  * spec leaves out takes Kafka's default (`BROKER_LEASE_DEFAULTS`).
  * @returns one warning, at the heartbeat key when the spec sets it, else at the session key; none
- *   when the spec sets neither, a value is not an integer (refused elsewhere), or the pair is fine.
+ *   when the spec sets neither, a value is not an integer or is 0 or below (both refused
+ *   elsewhere), or the pair is fine.
  */
 export function brokerLeaseWarnings(spec: PlatformSpec): SpecIssue[] {
   const heartbeatKey = 'broker.heartbeat.interval.ms';
@@ -1278,7 +1279,9 @@ export function brokerLeaseWarnings(spec: PlatformSpec): SpecIssue[] {
     heartbeatSet === undefined ? BROKER_LEASE_DEFAULTS[heartbeatKey] : integerOf(heartbeatSet);
   const session =
     sessionSet === undefined ? BROKER_LEASE_DEFAULTS[sessionKey] : integerOf(sessionSet);
-  if (heartbeat === undefined || session === undefined || heartbeat * 2 <= session) return [];
+  // Round 15: a lease key of 0 or below is refused (kafka-broker-formats.ts), not advised on.
+  if (heartbeat === undefined || session === undefined || heartbeat <= 0 || session <= 0) return [];
+  if (heartbeat * 2 <= session) return [];
   const effect =
     'Kafka starts anyway and only logs an error, but a broker that misses a single heartbeat then outlives its lease, and the KRaft controller fences brokers that are alive, moving their partition leaders away (apache/kafka#20046, KAFKA-19432; strimzi-kafka-operator#11736)';
   const otherDefault = (set: ConfigValue | undefined): string =>
