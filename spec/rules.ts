@@ -56,6 +56,9 @@ import {
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
 import { brokerTopicPartitionIssues, topicPartitionsProblem } from './topic-partitions';
 import { segmentRollIssues } from './segment-roll';
+import { sizeFloorIssues } from './record-size-floors';
+import { logFlushIssues, logFlushWarnings } from './log-flush';
+import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { rebalanceProtocolIssues, rebalanceProtocolWarnings } from './group-rebalance-protocols';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
@@ -1470,6 +1473,9 @@ export const rules: readonly Rule[] = [
   segmentSizeIssues,
   spec => brokerTopicPartitionIssues(spec.kafka.config),
   segmentRollIssues,
+  sizeFloorIssues,
+  logFlushIssues,
+  tieredStorageIssues,
   classicSessionRangeIssues,
   rebalanceProtocolIssues,
   brokerHeapIssues,
@@ -1569,6 +1575,8 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...segmentSizeWarnings(spec),
     ...perAddressLimitWarnings(spec),
     ...offsetsRetentionWarnings(spec),
+    ...logFlushWarnings(spec),
+    ...tieredStorageWarnings(spec),
     ...brokerHeapWarnings(spec),
     ...volumeAttachmentFindings(spec, true),
     ...mapCountWarnings(spec),
