@@ -38,6 +38,8 @@ export interface SizeFloor {
   readonly smallest: string;
   /** What Kafka then refuses. */
   readonly refuses: string;
+  /** The fix, after "use". */
+  readonly use: string;
 }
 
 /** Every size limit with a floor (module comment). */
@@ -48,6 +50,7 @@ export const SIZE_FLOORS: Readonly<Record<string, SizeFloor>> = {
     smallest: `a record batch's ${RECORD_BATCH_OVERHEAD_BYTES}-byte header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD) alone`,
     refuses:
       "every batch written to a topic without its own max.message.bytes with RecordTooLargeException, Kafka's own __consumer_offsets included, so no producer can write and no consumer group can commit",
+    use: "at least 61 (in practice at least the largest batch your clients send; Kafka's default is 1048588)",
   },
   'max.message.bytes': {
     scope: 'topic',
@@ -55,6 +58,7 @@ export const SIZE_FLOORS: Readonly<Record<string, SizeFloor>> = {
     smallest: `a record batch's ${RECORD_BATCH_OVERHEAD_BYTES}-byte header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD) alone`,
     refuses:
       'every batch written to the topic with RecordTooLargeException, so no producer can write',
+    use: "at least 61 (in practice at least the largest batch your clients send; Kafka's default is 1048588)",
   },
   'offset.metadata.max.bytes': {
     scope: 'broker',
@@ -62,6 +66,7 @@ export const SIZE_FLOORS: Readonly<Record<string, SizeFloor>> = {
     smallest: 'the empty metadata string the Java consumer commits by default',
     refuses:
       'every offset commit with OFFSET_METADATA_TOO_LARGE, so consumer groups never keep their position and start over from auto.offset.reset after each rebalance or restart',
+    use: "0 or more (Kafka's default is 4096)",
   },
 };
 
@@ -84,7 +89,7 @@ export function sizeFloorProblem(
   const size = wholeNumber(value);
   // Below Kafka's own bound (0 for the record limits) the range check of kafka-config.ts reports.
   if (size === undefined || size >= facts.floor || (facts.floor > 0 && size < 0)) return undefined;
-  return `${showValue(value)} bytes is smaller than ${facts.smallest}, so Kafka refuses ${facts.refuses}; use at least ${facts.floor} (in practice the largest batch your clients send), or remove ${key} for Kafka's default`;
+  return `${showValue(value)} bytes is smaller than ${facts.smallest}, so Kafka refuses ${facts.refuses}; use ${facts.use}, or remove ${key} for Kafka's default`;
 }
 
 /**

@@ -16,6 +16,8 @@ import {
   SOCKET_BUFFER_KEYS,
 } from '../../spec/kafka-broker-formats';
 import type { PlatformSpecInput } from '../../spec';
+import { brokerLeaseWarnings } from '../../spec/kafka-config';
+import { platformSpecSchema } from '../../spec/schema';
 import { kafkaConfigProblems, specInput, specProblems } from '../util/specs';
 
 /** The problems of one key of kafka.config on a 3-zone, 1-broker-a-zone spec. */
@@ -340,5 +342,70 @@ describe('round 14, class: a checkpoint period of 0 (Kafka then writes the check
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('round 15, class: the KRaft broker lease at 0 or below (no lower bound in Kafka)', () => {
+  // apache/kafka KRaftConfigs gives broker.session.timeout.ms and broker.heartbeat.interval.ms no
+  // validator; the controller fences a broker it has not heard from within the session, and since
+  // KAFKA-19294 (apache/kafka#19745) a heartbeat request times out after one heartbeat interval.
+  // Kafka only logs an error for an interval above half the session (apache/kafka#20046), which
+  // stays a warning; 0 or below is refused.
+  const LEASE_KEYS = ['broker.session.timeout.ms', 'broker.heartbeat.interval.ms'] as const;
+
+  /** The warnings about the lease on a 3-zone spec with this kafka.config. */
+  function leaseWarnings(config: Record<string, string | number>): string[] {
+    const base = specInput(3, 1);
+    return brokerLeaseWarnings(
+      platformSpecSchema.parse({ ...base, kafka: { ...base.kafka, config } }),
+    ).map(w => `${w.path}: ${w.message}`);
+  }
+
+  it('throws when broker.session.timeout.ms is 0 (every broker is fenced right away)', () => {
+    expect(problemsOf('broker.session.timeout.ms', 0)).toEqual([
+      'kafka.config["broker.session.timeout.ms"]: 0 is no timeout Kafka can wait for: the KRaft controllers hold every broker\'s lease for no time at all, so each broker is fenced right after each heartbeat, never stays unfenced and leads no partition; use a positive number of milliseconds (Kafka\'s default is 9000), or remove broker.session.timeout.ms',
+    ]);
+  });
+
+  it('throws when broker.heartbeat.interval.ms is 0 (no heartbeat request can complete)', () => {
+    expect(problemsOf('broker.heartbeat.interval.ms', 0)).toEqual([
+      'kafka.config["broker.heartbeat.interval.ms"]: 0 is no timeout Kafka can wait for: each broker sends heartbeats to the KRaft controllers without pause, and each heartbeat request may take no time (its timeout is one heartbeat interval, apache/kafka#19745), so heartbeats time out, the brokers lose their lease and are fenced; use a positive number of milliseconds (Kafka\'s default is 2000), or remove broker.heartbeat.interval.ms',
+    ]);
+  });
+
+  it('property: a lease key at 0 or below is refused once and not also advised on', () => {
+    expect(Object.keys(POSITIVE_LIFECYCLE_TIMEOUTS)).toEqual(
+      expect.arrayContaining([...LEASE_KEYS]),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LEASE_KEYS),
+        fc.integer({ min: -(2 ** 31), max: 0 }),
+        fc.option(fc.integer({ min: 1, max: 60000 }), { nil: undefined }),
+        (key, bad, other) => {
+          const otherKey = LEASE_KEYS.find(k => k !== key) ?? key;
+          const config: Record<string, number> = {
+            [key]: bad,
+            ...(other === undefined ? {} : { [otherKey]: other }),
+          };
+          expect(
+            kafkaConfigProblems(config).filter(p => p.startsWith(`kafka.config["${key}"]`)),
+          ).toEqual([expect.stringContaining('is no timeout Kafka can wait for')]);
+          expect(leaseWarnings(config)).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps the warning for a positive interval above half the session (Kafka starts)', () => {
+    expect(
+      problemsOf('broker.heartbeat.interval.ms', 5000).concat(
+        kafkaConfigProblems({ 'broker.heartbeat.interval.ms': 5000 }),
+      ),
+    ).toEqual([]);
+    expect(leaseWarnings({ 'broker.heartbeat.interval.ms': 5000 })).toEqual([
+      expect.stringContaining('is more than half broker.session.timeout.ms 9000'),
+    ]);
   });
 });
