@@ -55,7 +55,7 @@ import {
 } from './schema';
 import { kafkaCollisionKey, topicResourceName } from './topic-names';
 import { brokerTopicPartitionIssues, topicPartitionsProblem } from './topic-partitions';
-import { segmentRollIssues } from './segment-roll';
+import { indexRollIssues, segmentRollIssues } from './segment-roll';
 import { sizeFloorIssues } from './record-size-floors';
 import { logFlushIssues, logFlushWarnings } from './log-flush';
 import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
@@ -1473,6 +1473,7 @@ export const rules: readonly Rule[] = [
   segmentSizeIssues,
   spec => brokerTopicPartitionIssues(spec.kafka.config),
   segmentRollIssues,
+  indexRollIssues,
   sizeFloorIssues,
   logFlushIssues,
   tieredStorageIssues,

@@ -190,3 +190,56 @@ export function segmentRollIssues(spec: PlatformSpec): SpecIssue[] {
   });
   return issues;
 }
+
+/**
+ * Round 15: the size of a segment's time index entry, bytes (an 8-byte timestamp and a 4-byte
+ * relative offset; the offset index's entries are 8 bytes).
+ */
+export const TIME_INDEX_ENTRY_BYTES = 12;
+
+/** Index sizes (topic `segment.index.bytes`, broker default `log.index.size.max.bytes`). */
+export const INDEX_SIZE_KEYS = {
+  topic: 'segment.index.bytes',
+  broker: 'log.index.size.max.bytes',
+} as const;
+
+/**
+ * Round 15, the same fault as the jitter above (a new segment at every write) by another setting:
+ * Kafka rounds an index's size down to whole entries and rolls the active segment as soon as its
+ * offset or time index is full (`LogSegment.shouldRoll`, which checks `isFull` besides size and
+ * age). Kafka's lower bound for both keys is 4 bytes, so an index size below one time index entry
+ * (12 bytes) leaves an index that holds no entry and is full from the start: every append rolls a
+ * new segment, with its files and memory maps, as linkedin/kafka#521 describes for the jitter.
+ * Larger sizes roll early only when many batches are small, which depends on traffic, and pass.
+ * @returns one issue per index size below one entry, at its key.
+ */
+export function indexRollIssues(spec: PlatformSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const check = (mapPath: string, config: Config, key: string, what: string): void => {
+    const value = config[key];
+    const size = wholeNumber(value);
+    // Below Kafka's own bound of 4 the range check of kafka-config.ts reports.
+    if (value === undefined || size === undefined || size < 4 || size >= TIME_INDEX_ENTRY_BYTES) {
+      return;
+    }
+    issues.push({
+      path: `${mapPath}[${JSON.stringify(key)}]`,
+      message: `${showValue(value)} bytes holds no time index entry (${TIME_INDEX_ENTRY_BYTES} bytes each), so the index of ${what} is full from the start and Kafka rolls a new segment at every write (LogSegment.shouldRoll rolls when an index is full), a segment with its index files and memory maps per produce batch until the broker runs out of file handles or map areas (linkedin/kafka#521); use at least 4096 (Kafka's default is 10485760), or remove ${key}`,
+    });
+  };
+  check(
+    'kafka.config',
+    spec.kafka.config,
+    INDEX_SIZE_KEYS.broker,
+    "every topic without its own segment.index.bytes (Kafka's internal topics included)",
+  );
+  spec.kafka.topics.forEach((topic, index) =>
+    check(
+      `kafka.topics[${index}].config`,
+      topic.config,
+      INDEX_SIZE_KEYS.topic,
+      `this topic (${showValue(topic.name)})`,
+    ),
+  );
+  return issues;
+}
