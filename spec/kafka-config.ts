@@ -194,6 +194,22 @@ const REMOVED_IN_KAFKA_4: Readonly<Record<string, string>> = {
     'nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
   'message.downconversion.enable':
     'nothing: Kafka 4 never converts records to the old message formats, so consumers that need them (Kafka clients before 0.11) cannot read from it at all',
+  // Round 15: ZooKeeper-era broker keys Kafka 4.0 dropped from its table; each was only an
+  // unknown-key warning here, so a spec relying on it got nothing.
+  'controlled.shutdown.max.retries':
+    'nothing: a KRaft broker asks the controllers to move its leaders through its heartbeats and keeps asking until they have (KAFKA-18417, apache/kafka#18431)',
+  'controlled.shutdown.retry.backoff.ms':
+    'nothing: a KRaft broker asks the controllers to move its leaders through its heartbeats and keeps asking until they have (KAFKA-18417, apache/kafka#18431)',
+  'leader.imbalance.per.broker.percentage':
+    'nothing: with auto.leader.rebalance.enable the KRaft controller moves any leader back to its preferred replica at each check (leader.imbalance.check.interval.seconds), whatever the share (KAFKA-18743, apache/kafka#18821)',
+  'control.plane.listener.name':
+    'nothing: KRaft controllers are reached on controller.listener.names, which Strimzi sets to its CONTROLPLANE-9090 listener (KAFKA-18353, apache/kafka#18329)',
+  'reserved.broker.max.id':
+    'nothing: KRaft nodes take their node.id from their configuration, which Strimzi derives per node pool (KAFKA-18383, apache/kafka#18478)',
+  'quota.producer.default':
+    'a default client quota set at run time (kafka-configs.sh --alter --entity-type clients --entity-default), since Kafka 3.0 removed the static one (KAFKA-12591, apache/kafka#10427)',
+  'quota.consumer.default':
+    'a default client quota set at run time (kafka-configs.sh --alter --entity-type clients --entity-default), since Kafka 3.0 removed the static one (KAFKA-12591, apache/kafka#10427)',
 };
 
 /** Prefix of the ZooKeeper client keys, all gone in Kafka 4 (see `REMOVED_IN_KAFKA_4`). */
