@@ -59,6 +59,7 @@ import { indexRollIssues, segmentRollIssues } from './segment-roll';
 import { sizeFloorIssues } from './record-size-floors';
 import { logFlushIssues, logFlushWarnings } from './log-flush';
 import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
+import { compressionLevelWarnings } from './compression-levels';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { rebalanceProtocolIssues, rebalanceProtocolWarnings } from './group-rebalance-protocols';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
@@ -1578,6 +1579,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...offsetsRetentionWarnings(spec),
     ...logFlushWarnings(spec),
     ...tieredStorageWarnings(spec),
+    ...compressionLevelWarnings(spec),
     ...brokerHeapWarnings(spec),
     ...volumeAttachmentFindings(spec, true),
     ...mapCountWarnings(spec),
