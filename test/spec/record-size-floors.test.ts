@@ -38,7 +38,7 @@ describe('round 15, class: a record size limit below the smallest record batch',
   // broker refuses a batch above max.message.bytes (message.max.bytes) with RecordTooLargeException.
   it('throws when message.max.bytes is 0 (no producer can write, no group can commit)', () => {
     expect(brokerProblems('message.max.bytes', 0)).toEqual([
-      "kafka.config[\"message.max.bytes\"]: 0 bytes is smaller than a record batch's 61-byte header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD) alone, so Kafka refuses every batch written to a topic without its own max.message.bytes with RecordTooLargeException, Kafka's own __consumer_offsets included, so no producer can write and no consumer group can commit; use at least 61 (in practice at least the largest batch your clients send; Kafka\'s default is 1048588), or remove message.max.bytes for Kafka's default",
+      "kafka.config[\"message.max.bytes\"]: 0 bytes is smaller than a record batch's 61-byte header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD) alone, so Kafka refuses every batch written to a topic without its own max.message.bytes with RecordTooLargeException, Kafka's own __consumer_offsets included, so no producer can write and no consumer group can commit; use at least 61 (in practice at least the largest batch your clients send; Kafka's default is 1048588), or remove message.max.bytes for Kafka's default",
     ]);
   });
 
