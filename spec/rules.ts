@@ -60,6 +60,7 @@ import { sizeFloorIssues } from './record-size-floors';
 import { logFlushIssues, logFlushWarnings } from './log-flush';
 import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
 import { compressionLevelWarnings } from './compression-levels';
+import { shortRetentionWarnings } from './short-retention';
 import { classicSessionRangeIssues, classicSessionRangeWarnings } from './classic-group-session';
 import { rebalanceProtocolIssues, rebalanceProtocolWarnings } from './group-rebalance-protocols';
 import { KAFKA_VERSIONS_STRIMZI_RELEASE, SUPPORTED_KAFKA_VERSIONS } from './kafka-versions';
@@ -1580,6 +1581,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...logFlushWarnings(spec),
     ...tieredStorageWarnings(spec),
     ...compressionLevelWarnings(spec),
+    ...shortRetentionWarnings(spec),
     ...brokerHeapWarnings(spec),
     ...volumeAttachmentFindings(spec, true),
     ...mapCountWarnings(spec),
