@@ -24,6 +24,7 @@
  * silently ignored without a remote tier was found: the refusal rests on KIP-405's design.
  */
 import { showValue, type SpecIssue } from './errors';
+import { isClassKey } from './kafka-config';
 import type { PlatformSpec } from './schema';
 
 type ConfigValue = string | number | boolean;
@@ -54,7 +55,7 @@ export const TIERED_BROKER_PREFIXES: readonly string[] = [
 
 /** Refused elsewhere with their own message (`kafka-config.ts`, the switch and class checks). */
 function reportedElsewhere(key: string): boolean {
-  return key === 'remote.log.storage.system.enable' || /\.(class|class\.name|classes)$/.test(key);
+  return key === 'remote.log.storage.system.enable' || isClassKey(key);
 }
 
 const NO_TIER =
