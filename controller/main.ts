@@ -83,7 +83,11 @@ async function main(): Promise<void> {
     (config.autoscalingMutationIntervalSeconds ?? DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS) *
       1000,
   );
-  const prometheus = new PrometheusAdapter(config.prometheusUrl);
+  // Sample ages are measured on Prometheus's clock; a clock further off than the stale limit is
+  // refused (review s35-a, fault 1).
+  const prometheus = new PrometheusAdapter(config.prometheusUrl, fetch, 10_000, {
+    maxClockSkewMs: config.staleAfterSeconds * 1000,
+  });
   // The forecast floor's metrics are exported only while it is on (a 0 reads as healthy).
   const metrics = new ControllerMetrics({ forecastFloor: config.forecast !== undefined });
   // The marker tells the next process whether a short history is a new cluster or a Prometheus

@@ -34,6 +34,14 @@ export function staleDataBlocker(
   ];
   for (const [source, atMs] of sources) {
     if (atMs === undefined) return { reason: 'stale-data', detail: `no data yet from ${source}` };
+    // A time that is not a finite number fails every comparison below, so it would pass as fresh
+    // (review s35-a, fault 2): its age is unknown, which is stale.
+    if (!Number.isFinite(atMs)) {
+      return {
+        reason: 'stale-data',
+        detail: `${source} data carries no usable time (${String(atMs)}); waits for an answer with one`,
+      };
+    }
     const ageMs = observed.nowMs - atMs;
     if (ageMs > limitMs) {
       return { reason: 'stale-data', detail: `${source} data is ${Math.round(ageMs / 1000)}s old` };

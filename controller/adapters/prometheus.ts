@@ -147,16 +147,37 @@ function refuseRepeatedPods(samples: readonly Sample[], promql: string): void {
 
 /** Queries one Prometheus. */
 export class PrometheusAdapter {
+  /**
+   * @param baseUrl the Prometheus HTTP API's base URL
+   * @param fetchFn the HTTP client @default globalThis.fetch
+   * @param timeoutMs per request, ms @default 10000
+   * @param options the controller's clock and the clock skew refused (`PrometheusClockOptions`)
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly fetchFn: typeof fetch = fetch,
     private readonly timeoutMs = 10_000,
+    private readonly options: PrometheusClockOptions = {},
   ) {}
 
   /** Runs an instant query and returns the samples of its vector. */
   async query(promql: string): Promise<Sample[]> {
+    return [...(await this.instant(promql)).samples];
+  }
+
+  /**
+   * Runs an instant query: the samples of its vector (times as Prometheus stamped them, on its own
+   * clock), the controller's clock when the request went out and when the answer came back, and the
+   * answer's evaluation time. Throws `PrometheusError` when a sample's evaluation time is not a
+   * finite number (its age cannot be told), when the samples disagree on it (an instant vector is
+   * evaluated at one time), or when it lies further outside the request's span than
+   * `maxClockSkewMs`.
+   */
+  private async instant(promql: string): Promise<InstantAnswer> {
     const url = new URL('/api/v1/query', this.baseUrl);
     url.searchParams.set('query', promql);
+    const clock = this.options.clock ?? Date.now;
+    const sentAtMs = clock();
     let response: Response;
     try {
       response = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs) });
@@ -164,6 +185,7 @@ export class PrometheusAdapter {
       throw new PrometheusError(`Prometheus unreachable at ${this.baseUrl}: ${String(error)}`);
     }
     const body = (await response.json().catch(() => ({}))) as QueryResponse;
+    const receivedAtMs = clock();
     if (!response.ok || body.status !== 'success') {
       throw new PrometheusError(
         `query failed (${response.status}): ${body.error ?? 'no error text'}: ${promql}`,
@@ -173,11 +195,29 @@ export class PrometheusAdapter {
     if (body.data?.resultType !== 'vector') {
       throw new PrometheusError(`expected a vector, got ${body.data?.resultType}: ${promql}`);
     }
-    return (body.data.result ?? []).map(entry => ({
+    const samples = (body.data.result ?? []).map(entry => ({
       labels: entry.metric ?? {},
       value: Number(entry.value?.[1]),
       atMs: Number(entry.value?.[0]) * 1000,
     }));
+    const evaluatedAtMs = samples[0]?.atMs;
+    for (const sample of samples) {
+      if (!Number.isFinite(sample.atMs) || sample.atMs !== evaluatedAtMs) {
+        throw new PrometheusError(
+          `${promql} answered a sample stamped ${String(sample.atMs / 1000)} s (the evaluation time is ${String(evaluatedAtMs === undefined ? undefined : evaluatedAtMs / 1000)} s): an instant vector's samples carry its one finite evaluation time, so this answer's age cannot be told`,
+        );
+      }
+    }
+    const maxSkewMs = this.options.maxClockSkewMs;
+    if (evaluatedAtMs !== undefined && maxSkewMs !== undefined) {
+      const skewMs = clockSkewMs(evaluatedAtMs, sentAtMs, receivedAtMs);
+      if (Math.abs(skewMs) > maxSkewMs) {
+        throw new PrometheusError(
+          `Prometheus at ${this.baseUrl} evaluated ${promql} at ${new Date(evaluatedAtMs).toISOString()}, ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the controller's clock (more than ${Math.round(maxSkewMs / 1000)} s): the two clocks disagree, so no sample time can be trusted; sync both hosts' clocks (NTP, chrony)`,
+        );
+      }
+    }
+    return { samples, sentAtMs, receivedAtMs, evaluatedAtMs };
   }
 
   /**
@@ -221,8 +261,9 @@ export class PrometheusAdapter {
     }));
   }
 
-  private async scalar(promql: string): Promise<Sample> {
-    const samples = await this.query(promql);
+  private async scalar(promql: string): Promise<ScalarAnswer> {
+    const answer = await this.instant(promql);
+    const samples = answer.samples;
     if (samples.length > 1) {
       throw new PrometheusError(
         `${promql} answered ${samples.length} series where one number is read; aggregate it (sum(...))`,
@@ -233,40 +274,50 @@ export class PrometheusAdapter {
         `no value for ${promql} (got ${samples[0]?.value ?? 'no sample'}; NaN, Inf and negative are missing)`,
       );
     }
-    return samples[0];
+    return { ...answer, sample: samples[0] };
   }
 
-  /** Broker load (MiB/s) by pod, the partition health counts, and the age of the samples. */
+  /**
+   * Broker load (MiB/s) by pod, the partition health counts, and the age of the samples. Every time
+   * returned is on the controller's clock (`PrometheusClockOptions.clock`): a sample's age is
+   * measured on Prometheus's own clock (its answer's evaluation time minus the sample's time) and
+   * counted back from when the request went out (`localTimeMs`), so a clock skew between the two
+   * hosts neither hides a stale sample nor moves a partition-health sample past a broker's Ready
+   * time (review s35-a, fault 1).
+   * @throws PrometheusError when an answer is missing, partial or unusable (see the module notes)
+   */
   async kafkaMetrics(queries: PrometheusQueries): Promise<KafkaMetrics> {
     const [receive, transmit, urp, underMinIsr, brokerTimes, healthTime, healthTimes] =
       await Promise.all([
-        this.query(queries.brokerReceiveBytesPerSecond),
-        this.query(queries.brokerTransmitBytesPerSecond),
+        this.instant(queries.brokerReceiveBytesPerSecond),
+        this.instant(queries.brokerTransmitBytesPerSecond),
         this.scalar(queries.underReplicatedPartitions),
         this.scalar(queries.underMinIsrPartitions),
         queries.brokerSampleTimestamps === undefined
           ? Promise.resolve(undefined)
-          : this.query(queries.brokerSampleTimestamps),
+          : this.instant(queries.brokerSampleTimestamps),
         queries.healthSampleTimestamp === undefined
           ? Promise.resolve(undefined)
           : this.scalar(queries.healthSampleTimestamp),
-        this.query(queries.brokerHealthSampleTimestamps),
+        this.instant(queries.brokerHealthSampleTimestamps),
       ]);
-    refuseRepeatedPods(receive, queries.brokerReceiveBytesPerSecond);
-    refuseRepeatedPods(transmit, queries.brokerTransmitBytesPerSecond);
+    refuseRepeatedPods(receive.samples, queries.brokerReceiveBytesPerSecond);
+    refuseRepeatedPods(transmit.samples, queries.brokerTransmitBytesPerSecond);
     const received = new Map<string, Sample>();
-    for (const sample of receive) {
+    for (const sample of receive.samples) {
       const pod = sample.labels.pod;
       if (pod !== undefined && usable(sample.value)) received.set(pod, sample);
     }
     const loads: BrokerLoad[] = [];
-    const times: number[] = [urp.atMs, underMinIsr.atMs];
-    for (const sample of transmit) {
+    // An answer's evaluation time is "now" on Prometheus's clock: on the controller's, the time
+    // its request went out.
+    const times: number[] = [urp.sentAtMs, underMinIsr.sentAtMs];
+    for (const sample of transmit.samples) {
       const pod = sample.labels.pod;
       const rx = pod === undefined ? undefined : received.get(pod);
       if (pod === undefined || rx === undefined || !usable(sample.value)) continue;
       loads.push({ podName: pod, receiveMiBps: rx.value / MIB, transmitMiBps: sample.value / MIB });
-      times.push(rx.atMs, sample.atMs);
+      times.push(receive.sentAtMs, transmit.sentAtMs);
     }
     if (loads.length === 0) throw new PrometheusError('no broker throughput samples');
     if (brokerTimes !== undefined) {
@@ -274,32 +325,95 @@ export class PrometheusAdapter {
       // container) keeps its older time, as the health times below: the later one would hide a
       // stale series.
       const byPod = new Map<string, number>();
-      for (const sample of brokerTimes) {
+      for (const sample of brokerTimes.samples) {
         const pod = sample.labels.pod;
-        if (pod === undefined || !usable(sample.value)) continue;
-        byPod.set(pod, Math.min(byPod.get(pod) ?? Infinity, sample.value));
+        const atMs = localTimeMs(brokerTimes, sample);
+        if (pod === undefined || !usable(atMs)) continue;
+        byPod.set(pod, Math.min(byPod.get(pod) ?? Infinity, atMs));
       }
       for (const load of loads) {
-        const seconds = byPod.get(load.podName);
         // A pod without a sample time has no raw samples left: its series is missing.
-        if (seconds === undefined || !usable(seconds)) times.push(0);
-        else times.push(seconds * 1000);
+        times.push(byPod.get(load.podName) ?? 0);
       }
     }
-    if (healthTime !== undefined) times.push(healthTime.value * 1000);
+    if (healthTime !== undefined) {
+      const atMs = localTimeMs(healthTime, healthTime.sample);
+      if (!usable(atMs)) {
+        throw new PrometheusError(
+          `${queries.healthSampleTimestamp} answered a sample time after its own evaluation time; it must give raw sample times (timestamp(...))`,
+        );
+      }
+      times.push(atMs);
+    }
     const healthSampledAtMs: Record<string, number> = {};
-    for (const sample of healthTimes) {
+    for (const sample of healthTimes.samples) {
       const pod = sample.labels.pod;
-      if (pod === undefined || !usable(sample.value)) continue;
+      const atMs = localTimeMs(healthTimes, sample);
+      if (pod === undefined || !usable(atMs)) continue;
       // A pod answered twice keeps its older time.
-      healthSampledAtMs[pod] = Math.min(healthSampledAtMs[pod] ?? Infinity, sample.value * 1000);
+      healthSampledAtMs[pod] = Math.min(healthSampledAtMs[pod] ?? Infinity, atMs);
     }
     return {
       loads: loads.sort((a, b) => a.podName.localeCompare(b.podName)),
-      underReplicatedPartitions: urp.value,
-      underMinIsrPartitions: underMinIsr.value,
+      underReplicatedPartitions: urp.sample.value,
+      underMinIsrPartitions: underMinIsr.sample.value,
       sampledAtMs: Math.min(...times),
       healthSampledAtMs,
     };
   }
+}
+
+/** How the adapter reads the two clocks behind an answer. */
+export interface PrometheusClockOptions {
+  /** The controller's clock, epoch ms. @default Date.now */
+  readonly clock?: () => number;
+  /**
+   * The largest distance, ms, between an answer's evaluation time (Prometheus's clock) and the
+   * span of its request on the controller's clock; an answer further off is refused
+   * (`PrometheusError`, so the data counts as missing: `stale-data`), naming both clocks. The
+   * controller passes `staleAfterSeconds` (the tolerance the other sources get). Ages stay right
+   * within it (`localTimeMs`); the bound names a broken clock rather than carry on past it.
+   * @default - no bound
+   */
+  readonly maxClockSkewMs?: number;
+}
+
+/** One instant query's answer and the controller's clock around it. */
+interface InstantAnswer {
+  readonly samples: readonly Sample[];
+  /** The controller's clock when the request went out, epoch ms. */
+  readonly sentAtMs: number;
+  /** The controller's clock when the answer was read, epoch ms. */
+  readonly receivedAtMs: number;
+  /** The answer's evaluation time on Prometheus's clock, epoch ms; undefined when empty. */
+  readonly evaluatedAtMs: number | undefined;
+}
+
+/** An instant answer read as one number, and that sample. */
+interface ScalarAnswer extends InstantAnswer {
+  readonly sample: Sample;
+}
+
+/**
+ * How far, ms, Prometheus's clock (an answer's evaluation time `evaluatedAtMs`) lies outside the
+ * span of its request on the controller's clock (`sentAtMs` to `receivedAtMs`): positive when
+ * Prometheus's clock is ahead, negative when behind, 0 within the span. Pure.
+ */
+export function clockSkewMs(evaluatedAtMs: number, sentAtMs: number, receivedAtMs: number): number {
+  if (evaluatedAtMs > receivedAtMs) return evaluatedAtMs - receivedAtMs;
+  if (evaluatedAtMs < sentAtMs) return evaluatedAtMs - sentAtMs;
+  return 0;
+}
+
+/**
+ * The raw sample time a `timestamp()` sample gives (its value, seconds on Prometheus's clock), on
+ * the controller's clock, epoch ms: its age on Prometheus's clock (the answer's evaluation time
+ * minus it) counted back from when the request went out. So the age is never understated by a
+ * skew between the two clocks, and overstated by at most the request's own duration. NaN when the
+ * value is not a usable time or lies after the evaluation time (no raw sample can). Pure.
+ */
+export function localTimeMs(answer: Pick<InstantAnswer, 'sentAtMs'>, sample: Sample): number {
+  if (!usable(sample.value)) return NaN;
+  const ageMs = sample.atMs - sample.value * 1000;
+  return ageMs >= 0 ? answer.sentAtMs - ageMs : NaN;
 }

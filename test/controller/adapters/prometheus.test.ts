@@ -31,6 +31,9 @@ const vector = (
   },
 });
 
+/** The controller's clock reading the fake answers' evaluation time (no skew, no latency). */
+const AT_EVALUATION = { clock: () => 1700000000_000 };
+
 describe('PrometheusAdapter', () => {
   test('reads broker load in MiB/s and the partition counts; a pod with one direction is missing', async () => {
     const adapter = new PrometheusAdapter(
@@ -45,6 +48,8 @@ describe('PrometheusAdapter', () => {
         umi: vector([[{}, 3]]),
         hs: vector([[{ pod: 'b-0' }, 1699999990]]),
       }),
+      10_000,
+      AT_EVALUATION,
     );
     expect(await adapter.kafkaMetrics(queries)).toEqual({
       loads: [{ podName: 'b-0', receiveMiBps: 2, transmitMiBps: 1 }],
@@ -71,6 +76,8 @@ describe('PrometheusAdapter', () => {
           [{}, 1699999990],
         ]),
       }),
+      10_000,
+      AT_EVALUATION,
     );
     expect((await adapter.kafkaMetrics(queries)).healthSampledAtMs).toEqual({
       'b-0': 1699999990_000,
@@ -131,6 +138,8 @@ describe('PrometheusAdapter', () => {
         ]),
         hts: vector([[{}, 1699999980]]),
       }),
+      10_000,
+      AT_EVALUATION,
     );
     const timed = { ...queries, brokerSampleTimestamps: 'ts', healthSampleTimestamp: 'hts' };
     expect((await adapter.kafkaMetrics(timed)).sampledAtMs).toBe(1699999700_000);
