@@ -28,6 +28,7 @@ describe('PrometheusAdapter against a real Prometheus', () => {
       const seconds = (Date.now() - started) / 1000;
       const pod = 'namespace="kafka",pod="orders-brokers-a-1000"';
       const silent = 'namespace="kafka",pod="orders-brokers-b-2000"';
+      const frozen = 'namespace="frozen",pod="orders-brokers-a-1000"';
       response.end(
         [
           `container_network_receive_bytes_total{${pod}} ${Math.round(seconds * 2 * MIB)}`,
@@ -36,6 +37,13 @@ describe('PrometheusAdapter against a real Prometheus', () => {
           `container_network_transmit_bytes_total{${silent}} ${Math.round(seconds * MIB)}`,
           'kafka_server_replicamanager_underreplicatedpartitions{namespace="kafka",pod="orders-brokers-a-1000"} 0',
           'kafka_cluster_partition_underminisr{namespace="kafka",pod="orders-brokers-a-1000",topic="t",partition="0"} 0',
+          // Namespace `frozen` (review s35-a): a broker whose partition-health gauge carries an
+          // explicit timestamp that never moves (a scrape whose exporter stopped updating), so
+          // its age grows on Prometheus's clock.
+          `container_network_receive_bytes_total{${frozen}} ${Math.round(seconds * MIB)}`,
+          `container_network_transmit_bytes_total{${frozen}} ${Math.round(seconds * MIB)}`,
+          `kafka_server_replicamanager_underreplicatedpartitions{${frozen}} 0 ${started}`,
+          `kafka_cluster_partition_underminisr{${frozen},topic="t",partition="0"} 0`,
           '',
         ].join('\n'),
       );
@@ -99,6 +107,43 @@ describe('PrometheusAdapter against a real Prometheus', () => {
     expect(metrics.loads[0].receiveMiBps).toBeLessThan(2.5);
     expect(metrics.loads[0].transmitMiBps).toBeGreaterThan(3);
     expect(metrics.loads[0].transmitMiBps).toBeLessThan(5);
+  });
+
+  test("sample ages are measured on Prometheus's clock, whatever the controller's reads (review s35-a, fault 1)", async () => {
+    // The controller's clock 2 minutes behind Prometheus's (Prometheus's ahead): read naively,
+    // every sample time would look 2 minutes younger, and the frozen gauge fresh.
+    const skewMs = 120_000;
+    const clock = () => Date.now() - skewMs;
+    const adapter = new PrometheusAdapter(baseUrl, fetch, 10_000, { clock });
+    const queries = defaultPrometheusQueries('frozen', 'orders');
+    const pod = 'orders-brokers-a-1000';
+    await waitFor(
+      'the frozen gauge to be scraped and two throughput samples',
+      async () => {
+        const metrics = await adapter.kafkaMetrics(queries);
+        return metrics.healthSampledAtMs[pod] !== undefined && Date.now() - started > 5_000;
+      },
+      60_000,
+    );
+    const before = Date.now();
+    const metrics = await adapter.kafkaMetrics(queries);
+    const controllerNowMs = clock();
+    // The gauge was stamped `started`; Prometheus evaluated after `before`: its age is at least
+    // that on any clock, and at most that plus the request's own duration.
+    const ageAtLeastMs = before - started;
+    const healthAgeMs = controllerNowMs - metrics.healthSampledAtMs[pod];
+    expect(healthAgeMs).toBeGreaterThanOrEqual(ageAtLeastMs);
+    expect(healthAgeMs).toBeLessThan(ageAtLeastMs + 10_000);
+    expect(controllerNowMs - metrics.sampledAtMs).toBeGreaterThanOrEqual(ageAtLeastMs);
+    // With the controller's bound (the stale limit) below the skew, the answer is refused, naming
+    // the clocks, rather than read.
+    const bounded = new PrometheusAdapter(baseUrl, fetch, 10_000, {
+      clock,
+      maxClockSkewMs: 60_000,
+    });
+    await expect(bounded.kafkaMetrics(queries)).rejects.toThrow(
+      /ahead of the controller's clock \(more than 60 s\).*sync/,
+    );
   });
 
   test('an unknown metric is an error, not zero', async () => {
