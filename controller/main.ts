@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       const nowMs = Date.now();
       const [kafka, prom, groups] = await Promise.allSettled([
         limitedCall(kubernetesGate, () => kubernetes.readKafka()),
-        prometheus.kafkaMetrics(config.prometheusQueries),
+        prometheus.kafkaMetrics(config.prometheusQueries, config.kafkaNamespace),
         autoscaling.describeZoneGroups(config.zones, config.eksClusterName),
       ]);
       for (const result of [kafka, prom, groups]) {

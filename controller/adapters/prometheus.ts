@@ -18,7 +18,12 @@
  * number (the partition counts) must answer exactly one series: several (a query without `sum`) would
  * otherwise count one broker's value as the cluster's; a per-pod rate must answer each pod once
  * (several series of one pod are refused: which is its load cannot be told), and a pod answered
- * twice by a sample-time query keeps its older time.
+ * twice by a sample-time query keeps its older time. A series labelled with a namespace other
+ * than the Kafka cluster's is refused (a selector that does not pin the namespace reads a pod of
+ * the same name elsewhere as this cluster's broker). Every time returned is on the controller's
+ * clock: a sample's age is measured on Prometheus's own clock and counted back from when the
+ * request went out, and an answer whose evaluation time lies further from the controller's clock
+ * than `maxClockSkewMs` is refused (review s35-a).
  */
 import type { PrometheusQueries } from '../config';
 import type { BrokerLoad } from '../model';
@@ -142,6 +147,30 @@ function refuseRepeatedPods(samples: readonly Sample[], promql: string): void {
       );
     }
     seen.add(pod);
+  }
+}
+
+/**
+ * Throws when a sample carries a `namespace` label other than `namespace` (the Kafka cluster's):
+ * a query whose selector does not pin the namespace reads a pod of the same name in another
+ * namespace (a second copy of the cluster, a staging namespace) as this cluster's broker, its
+ * load as this broker's load and its sample time as this broker's, so a broker whose own series
+ * is missing would look measured (review s35-a, fault 3). Samples without the label (a query
+ * aggregated by `pod` alone, as the defaults are) are not judged: their selector is the query's.
+ */
+function refuseOtherNamespaces(
+  samples: readonly Sample[],
+  promql: string,
+  namespace: string | undefined,
+): void {
+  if (namespace === undefined) return;
+  const stray = samples.find(
+    sample => sample.labels.namespace !== undefined && sample.labels.namespace !== namespace,
+  );
+  if (stray !== undefined) {
+    throw new PrometheusError(
+      `${promql} answered a series of namespace ${stray.labels.namespace}${stray.labels.pod === undefined ? '' : ` (pod ${stray.labels.pod})`}, not the Kafka namespace ${namespace}; add namespace="${namespace}" to its selector`,
+    );
   }
 }
 
@@ -284,9 +313,11 @@ export class PrometheusAdapter {
    * counted back from when the request went out (`localTimeMs`), so a clock skew between the two
    * hosts neither hides a stale sample nor moves a partition-health sample past a broker's Ready
    * time (review s35-a, fault 1).
+   * @param kafkaNamespace the Kafka cluster's namespace: an answer carrying a series of another
+   * namespace is refused (`refuseOtherNamespaces`) @default - the `namespace` label is not judged
    * @throws PrometheusError when an answer is missing, partial or unusable (see the module notes)
    */
-  async kafkaMetrics(queries: PrometheusQueries): Promise<KafkaMetrics> {
+  async kafkaMetrics(queries: PrometheusQueries, kafkaNamespace?: string): Promise<KafkaMetrics> {
     const [receive, transmit, urp, underMinIsr, brokerTimes, healthTime, healthTimes] =
       await Promise.all([
         this.instant(queries.brokerReceiveBytesPerSecond),
@@ -301,6 +332,18 @@ export class PrometheusAdapter {
           : this.scalar(queries.healthSampleTimestamp),
         this.instant(queries.brokerHealthSampleTimestamps),
       ]);
+    const answers: Array<[InstantAnswer | undefined, string | undefined]> = [
+      [receive, queries.brokerReceiveBytesPerSecond],
+      [transmit, queries.brokerTransmitBytesPerSecond],
+      [urp, queries.underReplicatedPartitions],
+      [underMinIsr, queries.underMinIsrPartitions],
+      [brokerTimes, queries.brokerSampleTimestamps],
+      [healthTime, queries.healthSampleTimestamp],
+      [healthTimes, queries.brokerHealthSampleTimestamps],
+    ];
+    for (const [answer, promql] of answers) {
+      if (answer !== undefined) refuseOtherNamespaces(answer.samples, promql ?? '', kafkaNamespace);
+    }
     refuseRepeatedPods(receive.samples, queries.brokerReceiveBytesPerSecond);
     refuseRepeatedPods(transmit.samples, queries.brokerTransmitBytesPerSecond);
     const received = new Map<string, Sample>();

@@ -3,6 +3,7 @@
  * The adapter-level tests of fault 1 live in test/controller/adapters/prometheus-clock.test.ts.
  */
 import fc from 'fast-check';
+import { PrometheusAdapter } from '../../controller/adapters/prometheus';
 import { staleDataBlocker } from '../../controller/safety';
 import type { Freshness } from '../../controller/model';
 import { healthyCluster, testConfig } from './fixtures';
@@ -24,6 +25,82 @@ describe('review s35-a, fault 2: a freshness time that is not a finite number', 
           expect(blocker?.detail).toContain(source.replace('AtMs', ''));
         },
       ),
+    );
+  });
+});
+
+describe("review s35-a, fault 3: a series of another namespace read as this cluster's broker", () => {
+  const queries = {
+    brokerReceiveBytesPerSecond: 'rx',
+    brokerTransmitBytesPerSecond: 'tx',
+    underReplicatedPartitions: 'urp',
+    underMinIsrPartitions: 'umi',
+    brokerHealthSampleTimestamps: 'hs',
+  };
+  const AT_S = 1_760_000_000;
+  type Series = { readonly namespace?: string; readonly pod: string };
+  const prometheus = (series: Record<string, readonly Series[]>): typeof fetch =>
+    (async (input: string | URL | Request) => {
+      const query = new URL(String(input)).searchParams.get('query') ?? '';
+      const result = (series[query] ?? []).map(labels => ({
+        metric: { ...labels },
+        value: [AT_S, query === 'hs' ? String(AT_S - 5) : '1048576'],
+      }));
+      const scalar = query === 'urp' || query === 'umi';
+      return new Response(
+        JSON.stringify({
+          status: 'success',
+          data: {
+            resultType: 'vector',
+            result: scalar ? [{ metric: {}, value: [AT_S, '0'] }] : result,
+          },
+        }),
+      );
+    }) as typeof fetch;
+  const adapterOf = (series: Record<string, readonly Series[]>) =>
+    new PrometheusAdapter('http://prom:9090', prometheus(series), 10_000, {
+      clock: () => AT_S * 1000,
+    });
+
+  test("this broker's series missing, a same-name pod of another namespace answered: refused, naming the namespace and the fix", async () => {
+    const other = [{ namespace: 'kafka-staging', pod: 'orders-brokers-a-0' }];
+    const adapter = adapterOf({ rx: other, tx: other, hs: other });
+    await expect(adapter.kafkaMetrics(queries, 'kafka')).rejects.toThrow(
+      /rx answered a series of namespace kafka-staging \(pod orders-brokers-a-0\), not the Kafka namespace kafka; add namespace="kafka"/,
+    );
+  });
+
+  test('property: an answer is read only when no series names another namespace', async () => {
+    const series = fc.array(
+      fc.record(
+        {
+          namespace: fc.constantFrom('kafka', 'kafka-staging', 'other'),
+          pod: fc.constantFrom('b-0', 'b-1', 'b-2'),
+        },
+        { requiredKeys: ['pod'] },
+      ),
+      { minLength: 1, maxLength: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('rx', 'tx', 'hs'), series, async (query, answered) => {
+        // One series per pod (repeated pods are another refusal, review s26).
+        const unique = [...new Map(answered.map(each => [each.pod, each])).values()];
+        const clean: Series[] = [{ namespace: 'kafka', pod: 'b-0' }];
+        const adapter = adapterOf({ rx: clean, tx: clean, hs: clean, [query]: unique });
+        const stray = unique.some(
+          each => each.namespace !== undefined && each.namespace !== 'kafka',
+        );
+        const read = adapter.kafkaMetrics(queries, 'kafka');
+        if (stray) {
+          await expect(read).rejects.toThrow(/not the Kafka namespace kafka/);
+        } else {
+          await read.catch(error => {
+            // Only "no broker throughput samples" may remain (no pod in both directions).
+            expect(String(error)).toMatch(/no broker throughput samples/);
+          });
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });
