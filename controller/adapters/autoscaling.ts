@@ -210,6 +210,9 @@ export class AutoScalingAdapter implements GroupWriter {
   ): Promise<AutoScalingGroup[]> {
     const groups: AutoScalingGroup[] = [];
     let nextToken: string | undefined;
+    // A token the API already gave (or an empty one, which asks for the first page again) would
+    // page for ever: the pass never ends and every write waits behind it (review s35-a, fault 4).
+    const tokens = new Set<string>();
     do {
       const page = await this.retrying('DescribeAutoScalingGroups', () =>
         this.calls.describeGroups({
@@ -224,6 +227,12 @@ export class AutoScalingAdapter implements GroupWriter {
       );
       groups.push(...(page.AutoScalingGroups ?? []));
       nextToken = page.NextToken;
+      if (nextToken !== undefined && (nextToken === '' || tokens.has(nextToken))) {
+        throw new Error(
+          `DescribeAutoScalingGroups answered the page token ${JSON.stringify(nextToken)} ${nextToken === '' ? '(empty)' : 'a second time'} after ${tokens.size + 1} pages: its pages would never end, so the groups are not read (the Auto Scaling view counts as missing: stale-data); check the endpoint the controller talks to (a proxy or a stand-in that echoes tokens)`,
+        );
+      }
+      if (nextToken !== undefined) tokens.add(nextToken);
     } while (nextToken !== undefined);
     return groups;
   }

@@ -3,6 +3,7 @@
  * The adapter-level tests of fault 1 live in test/controller/adapters/prometheus-clock.test.ts.
  */
 import fc from 'fast-check';
+import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
 import { PrometheusAdapter } from '../../controller/adapters/prometheus';
 import { staleDataBlocker } from '../../controller/safety';
 import type { Freshness } from '../../controller/model';
@@ -101,6 +102,65 @@ describe("review s35-a, fault 3: a series of another namespace read as this clus
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('review s35-a, fault 4: DescribeAutoScalingGroups pages that never end', () => {
+  const zones = [{ zone: 'us-east-1a', nodegroupName: 'orders-kafka-a' }] as unknown as Parameters<
+    AutoScalingAdapter['describeZoneGroups']
+  >[0];
+  const group = (name: string) => ({
+    AutoScalingGroupName: name,
+    MinSize: 1,
+    MaxSize: 4,
+    DesiredCapacity: 1,
+    DefaultCooldown: 0,
+    AvailabilityZones: ['us-east-1a'],
+    HealthCheckType: 'EC2',
+    CreatedTime: new Date(0),
+    Tags: [{ Key: 'eks:nodegroup-name', Value: name === 'asg-a' ? 'orders-kafka-a' : name }],
+    Instances: [],
+  });
+  /** Pages answering the tokens of `script` in turn, then no token; counts the calls. */
+  const pages = (script: ReadonlyArray<string | undefined>) => {
+    let calls = 0;
+    const fake = {
+      describeGroups: async () => {
+        const token = calls < script.length ? script[calls] : undefined;
+        calls++;
+        if (calls > 50) throw new Error('paged for ever');
+        return {
+          $metadata: {},
+          AutoScalingGroups: [group(calls === 1 ? 'asg-a' : `asg-${calls}`)],
+          NextToken: token,
+        };
+      },
+    } as unknown as AutoScalingCalls;
+    return { calls: fake, count: () => calls };
+  };
+
+  test('property: a token repeated (or empty) is refused after at most one page past it; distinct tokens are followed to the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('t1', 't2', 't3', 't4', ''), { maxLength: 6 }),
+        async tokens => {
+          const { calls, count } = pages(tokens);
+          const read = new AutoScalingAdapter(calls, { attempts: 1 }).describeZoneGroups(zones);
+          const firstBad = tokens.findIndex(
+            (token, index) => token === '' || tokens.indexOf(token) < index,
+          );
+          if (firstBad === -1) {
+            const groups = await read;
+            expect(groups.map(each => each.groupName)).toEqual(['asg-a']);
+            expect(count()).toBe(tokens.length + 1);
+          } else {
+            await expect(read).rejects.toThrow(/page token .*would never end/);
+            expect(count()).toBe(firstBad + 1);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
