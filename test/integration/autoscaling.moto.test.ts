@@ -154,4 +154,50 @@ describe('AutoScalingAdapter against moto', () => {
       adapter().terminateInstance(atMin.groupName, last?.instanceId ?? ''),
     ).rejects.toThrow(AutoScalingRefusal);
   });
+  test('follows the real pages of DescribeAutoScalingGroups to the end, one group a page (review s35-a, fault 4)', async () => {
+    for (const letter of ['b', 'c']) {
+      await client.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: `eks-orders-kafka-${letter}-1234`,
+          LaunchConfigurationName: 'lc',
+          MinSize: 0,
+          MaxSize: 2,
+          DesiredCapacity: 0,
+          AvailabilityZones: [`us-east-1${letter}`],
+          Tags: [
+            { Key: 'eks:nodegroup-name', Value: `orders-kafka-${letter}`, PropagateAtLaunch: true },
+          ],
+        }),
+      );
+    }
+    const tokens: Array<string | undefined> = [];
+    const calls = sdkCalls(client);
+    const onePerPage = new AutoScalingAdapter(
+      {
+        ...calls,
+        describeGroups: async input => {
+          const page = await calls.describeGroups({ ...input, MaxRecords: 1 });
+          tokens.push(page.NextToken);
+          return page;
+        },
+      },
+      { attempts: 1 },
+    );
+    const zones = ['a', 'b', 'c'].map(letter => ({
+      ...zone,
+      zone: `us-east-1${letter}`,
+      nodegroupName: `orders-kafka-${letter}`,
+    }));
+    const groups = await onePerPage.describeZoneGroups(zones);
+    expect(groups.map(group => group.groupName)).toEqual([
+      'eks-orders-kafka-a-1234',
+      'eks-orders-kafka-b-1234',
+      'eks-orders-kafka-c-1234',
+    ]);
+    // Real tokens: distinct, and none on the last page (the loop guard never refuses them).
+    expect(tokens.length).toBeGreaterThanOrEqual(3);
+    expect(tokens[tokens.length - 1]).toBeUndefined();
+    const given = tokens.filter((token): token is string => token !== undefined);
+    expect(new Set(given).size).toBe(given.length);
+  });
 });
