@@ -453,10 +453,13 @@ export function clockSkewMs(evaluatedAtMs: number, sentAtMs: number, receivedAtM
  * the controller's clock, epoch ms: its age on Prometheus's clock (the answer's evaluation time
  * minus it) counted back from when the request went out. So the age is never understated by a
  * skew between the two clocks, and overstated by at most the request's own duration. NaN when the
- * value is not a usable time or lies after the evaluation time (no raw sample can). Pure.
+ * value is not a usable time or lies more than 1 ms (rounding) after the evaluation time (no raw
+ * sample can). Pure.
  */
 export function localTimeMs(answer: Pick<InstantAnswer, 'sentAtMs'>, sample: Sample): number {
   if (!usable(sample.value)) return NaN;
   const ageMs = sample.atMs - sample.value * 1000;
-  return ageMs >= 0 ? answer.sentAtMs - ageMs : NaN;
+  // Both times come as decimal seconds: allow the rounding of their product by 1000.
+  if (ageMs < -1) return NaN;
+  return answer.sentAtMs - Math.max(0, ageMs);
 }

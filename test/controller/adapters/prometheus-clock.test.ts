@@ -47,7 +47,7 @@ function prometheusOf(world: World): typeof fetch {
       urp: [sample({}, 0)],
       umi: [sample({}, 0)],
       ts: pods.map(pod => sample({ pod }, (evaluatedAtMs - world.throughputAgeMs[pod]) / 1000)),
-      hts: [sample({}, (evaluatedAtMs - Math.max(0, ...Object.values(world.healthAgeMs))) / 1000)],
+      hts: [sample({}, (evaluatedAtMs - Math.max(...Object.values(world.healthAgeMs))) / 1000)],
       hs: Object.entries(world.healthAgeMs).map(([pod, ageMs]) =>
         sample({ pod }, (evaluatedAtMs - ageMs) / 1000),
       ),
@@ -161,6 +161,32 @@ describe('Prometheus sample times across two clocks (review s35-a, fault 1)', ()
       );
       await expect(adapter.query('rx')).rejects.toThrow(/evaluation time/);
     }
+  });
+
+  test('a raw sample time after its own evaluation time is no time (a pod without one; the scalar refused)', async () => {
+    const world: World = {
+      nowMs: START_MS,
+      skewMs: 0,
+      latencyMs: 0,
+      throughputAgeMs: { 'b-0': 0 },
+      // Negative ages: sample times after the evaluation time (5 s; and 0.5 ms, rounding).
+      healthAgeMs: { 'b-0': -5_000, 'b-1': -0.5 },
+    };
+    const adapter = new PrometheusAdapter('http://prom:9090', prometheusOf(world), 10_000, {
+      clock: () => world.nowMs,
+    });
+    const metrics = await adapter.kafkaMetrics({ ...queries, healthSampleTimestamp: undefined });
+    expect(metrics.healthSampledAtMs).toEqual({ 'b-1': START_MS });
+    const scalarWorld: World = { ...world, healthAgeMs: { 'b-0': -5_000 } };
+    const scalarAdapter = new PrometheusAdapter(
+      'http://prom:9090',
+      prometheusOf(scalarWorld),
+      10_000,
+      { clock: () => scalarWorld.nowMs },
+    );
+    await expect(scalarAdapter.kafkaMetrics(queries)).rejects.toThrow(
+      /sample time after its own evaluation time/,
+    );
   });
 
   test('clockSkewMs: zero inside the request span, signed distance outside it', () => {
