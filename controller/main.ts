@@ -14,6 +14,7 @@ import { jsonLogger } from './log';
 import { ForecastHistory } from './forecast-history';
 import { ControllerMetrics } from './metrics';
 import { ReadySinceMemory, assembleObservation, kubernetesViewAtMs } from './observe';
+import type { ReadSource } from './model';
 import { PassScheduler } from './pass-scheduler';
 import {
   DEFAULT_AUTOSCALING_MUTATION_INTERVAL_SECONDS,
@@ -167,6 +168,22 @@ async function main(): Promise<void> {
       for (const result of [kafka, prom, groups]) {
         if (result.status === 'rejected') onError('observe')(result.reason);
       }
+      // Each failed read's message goes into the hold's detail (review s35-a, fault 5).
+      const reason = (result: PromiseSettledResult<unknown>) =>
+        result.status === 'rejected'
+          ? result.reason instanceof Error
+            ? result.reason.message
+            : String(result.reason)
+          : undefined;
+      const readErrors = Object.fromEntries(
+        (
+          [
+            ['kafka', reason(kafka)],
+            ['prometheus', reason(prom)],
+            ['autoscaling', reason(groups)],
+          ] as const
+        ).filter((entry): entry is readonly [ReadSource, string] => entry[1] !== undefined),
+      );
       const observed = readySince.fill(
         assembleObservation(
           {
@@ -181,6 +198,7 @@ async function main(): Promise<void> {
                 : undefined,
             autoscaling:
               groups.status === 'fulfilled' ? { atMs: nowMs, groups: groups.value } : undefined,
+            readErrors,
           },
           config,
         ),

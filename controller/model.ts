@@ -117,7 +117,19 @@ export interface Freshness {
   readonly prometheusAtMs: number | undefined;
   /** When the Auto Scaling groups were described (a live read). */
   readonly autoscalingAtMs: number | undefined;
+  /**
+   * Why a source's read of this pass failed: the error's message (it names what is wrong and,
+   * where the adapter knows it, the fix: a partial answer, a series of another namespace, two
+   * clocks that disagree, two Auto Scaling groups with one tag). The hold on the missing data
+   * shows it (`staleDataBlocker`), so the decision record and `status` name the way out, not only
+   * the logs (review s35-a, fault 5). `kafka` is the read of the `Kafka` resource.
+   * @default - no read failed
+   */
+  readonly readErrors?: Readonly<Partial<Record<ReadSource, string>>>;
 }
+
+/** A read of one pass that can fail on its own (`Freshness.readErrors`). */
+export type ReadSource = 'prometheus' | 'autoscaling' | 'kafka';
 
 /** Everything `decide` and `step` need, gathered at one instant. */
 export interface Observed {

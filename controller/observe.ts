@@ -4,7 +4,14 @@
  * library and is tested with plain objects.
  */
 import type { ControllerConfig } from './config';
-import type { BrokerLoad, Observed, ObservedBroker, ObservedGroup, ObservedNode } from './model';
+import type {
+  BrokerLoad,
+  Observed,
+  ObservedBroker,
+  ObservedGroup,
+  ObservedNode,
+  ReadSource,
+} from './model';
 import {
   MANUAL_ROLLING_UPDATE_ANNOTATION,
   OPERATION_ANNOTATION,
@@ -209,6 +216,8 @@ export interface ObservationInputs {
     | undefined;
   readonly autoscaling:
     { readonly atMs: number; readonly groups: readonly ObservedGroup[] } | undefined;
+  /** Why a read of this pass failed, by source (`Freshness.readErrors`). @default - none failed */
+  readonly readErrors?: Readonly<Partial<Record<ReadSource, string>>>;
 }
 
 /** Assembles one observation. */
@@ -219,6 +228,9 @@ export function assembleObservation(inputs: ObservationInputs, config: Controlle
       kubernetesAtMs: inputs.kubernetesSyncedAtMs,
       prometheusAtMs: inputs.prometheus?.atMs,
       autoscalingAtMs: inputs.autoscaling?.atMs,
+      ...(inputs.readErrors === undefined || Object.keys(inputs.readErrors).length === 0
+        ? {}
+        : { readErrors: inputs.readErrors }),
     },
     ...(inputs.kafka === undefined
       ? { kafkaReady: undefined }

@@ -33,7 +33,15 @@ export function staleDataBlocker(
     ['autoscaling', observed.freshness.autoscalingAtMs],
   ];
   for (const [source, atMs] of sources) {
-    if (atMs === undefined) return { reason: 'stale-data', detail: `no data yet from ${source}` };
+    if (atMs === undefined) {
+      // The read's own error names what is wrong and its fix; without it, "no data yet" would
+      // be the only reason shown (review s35-a, fault 5).
+      const error = readError(observed, source);
+      return {
+        reason: 'stale-data',
+        detail: `no data yet from ${source}${error === undefined ? '' : `: its read failed: ${error}`}`,
+      };
+    }
     // A time that is not a finite number fails every comparison below, so it would pass as fresh
     // (review s35-a, fault 2): its age is unknown, which is stale.
     if (!Number.isFinite(atMs)) {
@@ -70,7 +78,14 @@ export function staleDataBlocker(
     };
   }
   if (observed.kafkaReady === undefined) {
-    return { reason: 'stale-data', detail: 'Kafka resource not found' };
+    const error = readError(observed, 'kafka');
+    return {
+      reason: 'stale-data',
+      detail:
+        error === undefined
+          ? 'Kafka resource not found'
+          : `Kafka resource could not be read: ${error}`,
+    };
   }
   if (
     observed.underReplicatedPartitions === undefined ||
@@ -102,6 +117,12 @@ export function staleDataBlocker(
     }
   }
   return undefined;
+}
+
+/** The message of the failed read of `source` this pass (`Freshness.readErrors`), if any. */
+function readError(observed: Observed, source: string): string | undefined {
+  const errors: Readonly<Record<string, string | undefined>> = observed.freshness.readErrors ?? {};
+  return errors[source];
 }
 
 /** A usable sample value: finite and not negative (NaN, Inf and negative values are missing). */

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { AutoScalingAdapter, type AutoScalingCalls } from '../../controller/adapters/autoscaling';
 import { PrometheusAdapter } from '../../controller/adapters/prometheus';
+import { assembleObservation } from '../../controller/observe';
 import { staleDataBlocker } from '../../controller/safety';
 import type { Freshness } from '../../controller/model';
 import { healthyCluster, testConfig } from './fixtures';
@@ -161,6 +162,90 @@ describe('review s35-a, fault 4: DescribeAutoScalingGroups pages that never end'
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('review s35-a, fault 5: a failed read held as "no data yet", its cause and fix only in the logs', () => {
+  const base = healthyCluster(config);
+  const inputs = (readErrors: Parameters<typeof assembleObservation>[0]['readErrors']) =>
+    assembleObservation(
+      {
+        nowMs: base.nowMs,
+        nodes: [],
+        pods: [],
+        kafka: undefined,
+        kubernetesSyncedAtMs: base.nowMs,
+        prometheus: undefined,
+        autoscaling:
+          readErrors?.autoscaling === undefined ? { atMs: base.nowMs, groups: [] } : undefined,
+        readErrors,
+      },
+      config,
+    );
+
+  test("property: the hold on a source whose read failed carries that read's message", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<'prometheus' | 'autoscaling'>('prometheus', 'autoscaling'),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        (source, message) => {
+          const observed = {
+            ...base,
+            freshness: {
+              ...base.freshness,
+              [`${source}AtMs`]: undefined,
+              readErrors: { [source]: message },
+            },
+          };
+          const blocker = staleDataBlocker(observed, config);
+          expect(blocker?.reason).toBe('stale-data');
+          expect(blocker?.detail).toBe(`no data yet from ${source}: its read failed: ${message}`);
+        },
+      ),
+    );
+  });
+
+  test("the adapter's refusal (a series of another namespace) reaches the hold with its fix", async () => {
+    const other = [
+      { metric: { namespace: 'kafka-staging', pod: 'orders-brokers-a-0' }, value: [1, '1'] },
+    ];
+    const adapter = new PrometheusAdapter(
+      'http://prom:9090',
+      (async () =>
+        new Response(
+          JSON.stringify({ status: 'success', data: { resultType: 'vector', result: other } }),
+        )) as typeof fetch,
+    );
+    const error = await adapter
+      .kafkaMetrics(
+        {
+          brokerReceiveBytesPerSecond: 'rx',
+          brokerTransmitBytesPerSecond: 'tx',
+          underReplicatedPartitions: 'urp',
+          underMinIsrPartitions: 'umi',
+          brokerHealthSampleTimestamps: 'hs',
+        },
+        'kafka',
+      )
+      .catch((caught: Error) => caught.message);
+    const blocker = staleDataBlocker(inputs({ prometheus: String(error) }), config);
+    expect(blocker?.detail).toMatch(
+      /^no data yet from prometheus: its read failed: .*add namespace="kafka"/,
+    );
+  });
+
+  test('a Kafka resource that could not be read is not "not found"', () => {
+    const observed = {
+      ...base,
+      kafkaReady: undefined,
+      freshness: { ...base.freshness, readErrors: { kafka: 'connect ECONNREFUSED' } },
+    };
+    expect(staleDataBlocker(observed, config)?.detail).toBe(
+      'Kafka resource could not be read: connect ECONNREFUSED',
+    );
+    expect(staleDataBlocker({ ...base, kafkaReady: undefined }, config)?.detail).toBe(
+      'Kafka resource not found',
     );
   });
 });
