@@ -2,7 +2,10 @@
 import { ApiObject, Chart, type ApiObjectProps, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { admissionFencePolicy } from '../controller/admission-fence';
+import {
+  admissionFenceName as fenceNameOf,
+  admissionFencePolicy,
+} from '../controller/admission-fence';
 import { controllerConfigFromSpec } from '../controller/config';
 import { decisionConfigMapName } from '../controller/decision-record';
 import { forecastMarkerConfigMapName } from '../controller/forecast-marker';
@@ -34,10 +37,12 @@ import { namespacesWithOperators } from './operators/platform-namespaces';
 /**
  * Name of the cluster-scoped ValidatingAdmissionPolicy and its binding of the admission fence:
  * `<spec name>-kafka-autoscaler-fence` (cluster-scoped, so the platform's name keeps two platforms
- * of one cluster apart, as the ClusterRole's does).
+ * of one cluster apart, as the ClusterRole's does). Defined beside the policy
+ * (`controller/admission-fence.ts`), where the controller reads it to recognise the fence's
+ * refusals.
  */
 export function admissionFenceName(platformName: string): string {
-  return `${platformName}-${AUTOSCALER_NAME}-fence`;
+  return fenceNameOf(platformName);
 }
 
 export interface AutoscalerChartProps extends ChartProps {

@@ -15,8 +15,47 @@
  * the window shrinks to that delay, it does not close.
  *
  * No Kubernetes client import here: the chart (`charts/autoscaler-chart.ts`) renders the policy
- * from the same constants the adapter stamps with.
+ * from the same constants the adapter stamps with, and the adapter recognises the policy's
+ * refusals by the same name (`admissionFenceName`, `isAdmissionFenceRefusal`).
  */
+import { isDeepStrictEqual } from 'node:util';
+import { apiFaultOf } from './api-fault';
+
+/**
+ * Name of the cluster-scoped ValidatingAdmissionPolicy and of its binding:
+ * `<platform name>-kafka-autoscaler-fence` (the controller's `clusterName` is the platform's
+ * name, so the controller derives the same name the chart renders).
+ */
+export function admissionFenceName(platformName: string): string {
+  return `${platformName}-kafka-autoscaler-fence`;
+}
+
+/**
+ * Whether `error` (as `@kubernetes/client-node` throws it: `code` the HTTP status, `body` the
+ * Status object as text or parsed, `message`) is the admission fence refusing a write: status 403
+ * (the policy's `Forbidden`) or 422 (the API server's own answer for a binding whose parameter
+ * lookup failed under a `Deny` action), and a message or body naming the policy or binding
+ * `fenceName` in quotes, as kube-apiserver writes it (`ValidatingAdmissionPolicy '<name>' with
+ * binding '<name>' denied request: ...`). Quoted, so the fence of a platform whose name ends the
+ * same way (`b-a-...` beside `a-...`) is not taken for this one's. Any other error, a 403 of RBAC
+ * or a 422 of a failed JSON Patch `test` included, is not. Never throws.
+ */
+export function isAdmissionFenceRefusal(error: unknown, fenceName: string): boolean {
+  const status = apiFaultOf(error).status;
+  if (status !== 403 && status !== 422) return false;
+  if (error === null || typeof error !== 'object') return false;
+  const { message, body } = error as { message?: unknown; body?: unknown };
+  const texts = [message, body].map(text => {
+    if (typeof text === 'string') return text;
+    try {
+      return JSON.stringify(text) ?? '';
+    } catch {
+      return ''; // a body that is no JSON value (circular): nothing to read
+    }
+  });
+  const quoted = `'${fenceName}'`;
+  return texts.some(text => text.includes(quoted));
+}
 
 /** Annotation carrying the writer's identity (the Lease `spec.holderIdentity` it holds). */
 export const FENCE_HOLDER_ANNOTATION = 'kafka.platform/autoscaler-holder';
@@ -74,6 +113,62 @@ export function withStampOps(
       value: stamp[key],
     })),
   ];
+}
+
+/** The value at JSON Pointer `path` (RFC 6901) in `object`, and whether it exists there. */
+function pointerValue(object: unknown, path: string): { found: boolean; value?: unknown } {
+  if (path === '') return { found: true, value: object };
+  let current: unknown = object;
+  for (const raw of path.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) {
+      return { found: false };
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  return { found: true, value: current };
+}
+
+/**
+ * `value` as the JSON it is sent or stored as: plain objects and arrays (a client library's
+ * model classes and their prototypes dropped, undefined members left out, key order ignored by
+ * the comparison).
+ */
+function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+/**
+ * Whether the JSON Patch `ops` would leave `object` exactly as it is: every operation is a `test`,
+ * or an `add`/`replace` of a member that already holds an equal value (deep equality of the
+ * values as JSON, so a client library's model objects compare by content). A `remove` is always a change (the adapter removes only what exists). For patches whose
+ * paths name object members, as every patch of the Kubernetes adapter does (an array index or `-`
+ * would insert, which this does not model).
+ */
+export function patchChangesNothing(object: unknown, ops: readonly JsonPatchOperation[]): boolean {
+  return ops.every(op => {
+    if (op.op === 'test') return true;
+    if (op.op === 'remove') return false;
+    const at = pointerValue(object, op.path);
+    return at.found && isDeepStrictEqual(asJson(at.value), asJson(op.value));
+  });
+}
+
+/**
+ * The body of a JSON Patch write to `object` (as freshly read): `ops` followed by the stamp
+ * (`withStampOps`), or undefined when `ops` change nothing (`patchChangesNothing`): a write whose
+ * only change would be the stamp is not to be sent at all. Such a write changes nothing the
+ * controller means to change, yet would bump the object's resourceVersion (and fail the next
+ * guarded write of a view taken before it), and it goes through admission like any write: on an
+ * object without the current leader's stamp it is one more request the fence has to judge.
+ */
+export function stampedPatch(
+  object: { readonly metadata?: { readonly annotations?: unknown } } | undefined,
+  ops: readonly JsonPatchOperation[],
+  stamp: Readonly<Record<string, string>>,
+): JsonPatchOperation[] | undefined {
+  if (patchChangesNothing(object, ops)) return undefined;
+  return withStampOps(ops, object?.metadata?.annotations !== undefined, stamp);
 }
 
 /** Where the admission fence looks: the controller's ServiceAccount and Lease. */

@@ -15,6 +15,7 @@
  * network call of its own). The innermost checks also read the Lease back (`confirmedFence`).
  * The one exception is the Lease, whose create and update are how leadership is won and kept.
  */
+import { isAdmissionFenceRefusal } from './admission-fence';
 import type { AutoScalingCalls } from './adapters/autoscaling';
 import type { LeaseConfirmOutcome } from './leader-election';
 import type { Leadership } from './ports';
@@ -28,6 +29,30 @@ export class NotLeaderError extends Error {}
  * slow API server) drop every write this way. A `NotLeaderError`, so every caller drops it alike.
  */
 export class LeaseUnconfirmedError extends NotLeaderError {}
+
+/**
+ * Thrown in place of the API error when the API server's admission fence refused a write
+ * (`isAdmissionFenceRefusal`: a 403/422 naming the fence's policy or binding): the Lease the API
+ * server reads names another holder or term than this write's stamp, so this replica has
+ * evidently lost the Lease whatever its clocks say. A `NotLeaderError`, so every caller stops
+ * acting as leader for the pass alike; `refusal` is the API error as thrown.
+ */
+export class AdmissionFenceRefusedError extends NotLeaderError {
+  constructor(
+    /** The policy and binding that refused the write (`admissionFenceName`). */
+    readonly fenceName: string,
+    /** The API error as the client threw it. */
+    readonly refusal: unknown,
+  ) {
+    const fault = refusal as { code?: unknown; body?: unknown };
+    const body = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+    super(
+      `the admission fence ${fenceName} refused this write (HTTP ${String(fault.code)}): the ` +
+        'Lease the API server reads no longer names this replica with its fencing token; write ' +
+        `dropped, not leading until the Lease is read again. API answer: ${(body ?? '').slice(0, 500)}`,
+    );
+  }
+}
 
 /** Throws `NotLeaderError` unless this replica leads now. */
 export type WriteFence = () => void;
@@ -124,6 +149,40 @@ export function fenceWrites<T extends object>(
       return async (...args: unknown[]) => {
         fence();
         return method.apply(target, args);
+      };
+    },
+  });
+}
+
+/**
+ * `client`, with every method `isRead` does not accept watched for the admission fence's refusal:
+ * a call rejected with an error `isAdmissionFenceRefusal` recognises (of the policy and binding
+ * `fenceName`) calls `onRefusal` with an `AdmissionFenceRefusedError` and rejects with it instead;
+ * every other outcome passes through unchanged. Reads are untouched (the fence judges writes
+ * only). Wrap the raw API client with this, inside `fenceWrites`, so every write method, a later
+ * one included, is watched.
+ */
+export function recogniseFenceRefusals<T extends object>(
+  client: T,
+  isRead: (method: string) => boolean,
+  fenceName: string,
+  onRefusal: (error: AdmissionFenceRefusedError) => void = () => undefined,
+): T {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof property === 'string' && isRead(property)) return method.bind(target);
+      return async (...args: unknown[]) => {
+        try {
+          return await method.apply(target, args);
+        } catch (error) {
+          if (!isAdmissionFenceRefusal(error, fenceName)) throw error;
+          const refused = new AdmissionFenceRefusedError(fenceName, error);
+          onRefusal(refused);
+          throw refused;
+        }
       };
     },
   });

@@ -143,6 +143,19 @@ export class LeaderElector {
     return this.leadership().leading ? 'confirmed' : 'not-leading';
   }
 
+  /**
+   * Stops leading now, until the next acquire-or-renew attempt reads the Lease again and finds it
+   * as this process left it (`tryAcquireOrRenew`: a conditional update it makes then proves the
+   * Lease is still this replica's). For evidence from elsewhere that the Lease was lost, which the
+   * clocks cannot see: the API server's admission fence refusing a write stamped with this
+   * replica's fencing token (`onAdmissionFenceRefusal` in writers.ts). The fencing token and the
+   * renew times this process sent are kept, so a Lease that does still name it (a refusal in the
+   * API server's watch delay after this replica itself took over) is renewed, not taken over.
+   */
+  forgetLeadership(): void {
+    this.lastRenewAtMs = undefined;
+  }
+
   private sending(renewTimeMs: number): void {
     this.written.push(renewTimeMs);
     if (this.written.length > WRITTEN_KEPT) this.written.shift();

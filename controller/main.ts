@@ -30,7 +30,7 @@ import {
 } from './rate-limit';
 import { Reconciler } from './reconciler';
 import { DecisionPublisher } from './decision-record';
-import { fencedWriters } from './writers';
+import { fencedWriters, onAdmissionFenceRefusal } from './writers';
 
 async function main(): Promise<void> {
   const logger = jsonLogger();
@@ -59,6 +59,14 @@ async function main(): Promise<void> {
         metrics.recordLeaseConfirmation(outcome);
         return outcome;
       },
+      // A write the API server's admission fence refused: the Lease is lost whatever the clocks
+      // say; count it and stop leading until a renewal reads the Lease again.
+      onFenceRefusal: error =>
+        onAdmissionFenceRefusal({
+          elector,
+          metrics,
+          log: (message, fields) => logger.log('warn', message, fields),
+        })(error),
     },
   );
   const leaseReads = kubernetes.leaseStore();

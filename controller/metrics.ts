@@ -106,6 +106,11 @@ export class ControllerMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  private readonly fenceRefusals = new Counter({
+    name: 'kafka_autoscaler_admission_fence_refusals_total',
+    help: "Writes the API server's admission fence refused (a 403/422 naming the fence's policy): the Lease the API server reads names another holder or term than the write's stamp; the replica stops leading until it reads the Lease again",
+    registers: [this.registry],
+  });
   private readonly decision = new Gauge({
     name: 'kafka_autoscaler_last_decision',
     help: 'Last decision: 1 for its reason, 0 for the others',
@@ -255,6 +260,11 @@ export class ControllerMetrics {
   /** Counts one Lease read-back before a write (`LeaderElector.confirmOutcome`), by outcome. */
   recordLeaseConfirmation(outcome: LeaseConfirmOutcome): void {
     this.leaseConfirmations.inc({ outcome: outcome.replace('-', '_') });
+  }
+
+  /** Counts a write the API server's admission fence refused (`AdmissionFenceRefusedError`). */
+  recordAdmissionFenceRefusal(): void {
+    this.fenceRefusals.inc();
   }
 
   /** Counts an action taken or, in dry-run, reported. */

@@ -28,12 +28,20 @@ import {
   type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { fenceStamp, withStampOps, type JsonPatchOperation } from '../admission-fence';
+import {
+  admissionFenceName,
+  fenceStamp,
+  stampedPatch,
+  withStampOps,
+  type JsonPatchOperation,
+} from '../admission-fence';
 import type { ControllerConfig } from '../config';
 import {
   confirmedFence,
   fenceWrites,
   isKubernetesRead,
+  recogniseFenceRefusals,
+  type AdmissionFenceRefusedError,
   type LeaseConfirmation,
   type WriteFence,
 } from '../fence';
@@ -90,13 +98,19 @@ import {
  * unfenced is the send itself (connection, TLS, the bytes on the wire): see docs/controller.md,
  * "A paused leader". Throws when the kubeconfig has no current cluster (as `makeApiClient` does);
  * a fenced request rejects with the fence's error (`NotLeaderError`), nothing sent. Tested in
- * test/controller/paused-write.test.ts.
+ * test/controller/paused-write.test.ts. A write the API server's admission fence `refusals.name`
+ * refused rejects with `AdmissionFenceRefusedError` (a `NotLeaderError`) after
+ * `refusals.onRefusal` saw it (`recogniseFenceRefusals`).
  */
 function fencedApiClient<T extends object>(
   kubeConfig: KubeConfig,
   apiClass: new (configuration: Configuration) => T,
   fence: WriteFence,
   confirm: LeaseConfirmation | undefined,
+  refusals: {
+    readonly name: string;
+    readonly onRefusal?: ((error: AdmissionFenceRefusedError) => void) | undefined;
+  },
 ): T {
   const innermost = confirmedFence(fence, confirm);
   const cluster = kubeConfig.getCurrentCluster();
@@ -112,7 +126,13 @@ function fencedApiClient<T extends object>(
       },
     },
   });
-  return fenceWrites(new apiClass(configuration), fence, isKubernetesRead);
+  const watched = recogniseFenceRefusals(
+    new apiClass(configuration),
+    isKubernetesRead,
+    refusals.name,
+    refusals.onRefusal,
+  );
+  return fenceWrites(watched, fence, isKubernetesRead);
 }
 
 /** A write refused because the object changed or was replaced. */
@@ -147,6 +167,11 @@ export class KubernetesAdapter
    *   see controller/admission-fence.ts), which the chart's ValidatingAdmissionPolicy compares with
    *   the Lease. `fencedWriters` passes `leadership().fencingToken`. Default: none, no stamp (tests
    *   and clusters without the policy).
+   * @param onFenceRefusal called when the API server's admission fence refused a write (a 403/422
+   *   naming `<clusterName>-kafka-autoscaler-fence`, `isAdmissionFenceRefusal`), before the write
+   *   rejects with `AdmissionFenceRefusedError`, a `NotLeaderError`. `fencedWriters` passes what
+   *   `main.ts` wires (`onAdmissionFenceRefusal`: count it, drop leadership until the Lease is read
+   *   again). Default: none (the error alone).
    */
   constructor(
     private readonly config: ControllerConfig,
@@ -155,10 +180,12 @@ export class KubernetesAdapter
     kubeConfig: KubeConfig = defaultKubeConfig(),
     confirm?: LeaseConfirmation,
     private readonly fencingToken?: () => number,
+    onFenceRefusal?: (error: AdmissionFenceRefusedError) => void,
   ) {
-    this.core = fencedApiClient(kubeConfig, CoreV1Api, fence, confirm);
+    const refusals = { name: admissionFenceName(config.clusterName), onRefusal: onFenceRefusal };
+    this.core = fencedApiClient(kubeConfig, CoreV1Api, fence, confirm, refusals);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
-    this.custom = fencedApiClient(kubeConfig, CustomObjectsApi, fence, confirm);
+    this.custom = fencedApiClient(kubeConfig, CustomObjectsApi, fence, confirm, refusals);
     this.watcher = new Watch(kubeConfig);
   }
 
@@ -328,14 +355,11 @@ export class KubernetesAdapter
       { op: 'test', path: '/metadata/uid', value: uid },
       { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion },
     ];
-    const patched: V1Node | undefined = await this.core.patchNode({
-      name,
-      body: withStampOps(
-        [...guards, ...ops(fresh)],
-        fresh.metadata?.annotations !== undefined,
-        this.stamp(),
-      ),
-    });
+    // Nothing to change on the fresh read (a cordon of a node someone else cordoned, a record
+    // removed that is not there): no request at all, rather than one carrying only the stamp.
+    const body = stampedPatch(fresh, [...guards, ...ops(fresh)], this.stamp());
+    if (body === undefined) return undefined;
+    const patched: V1Node | undefined = await this.core.patchNode({ name, body });
     const before = fresh.metadata?.resourceVersion;
     const after = patched?.metadata?.resourceVersion;
     // Both known, or neither (read-your-writes then judges the view by its content alone).
@@ -386,7 +410,8 @@ export class KubernetesAdapter
    * without the marker) is left exactly as it is either way: a cordon decided on a view up to
    * `staleAfterSeconds` old never claims that cordon as the controller's, and an uncordon never
    * undoes it; the next observation shows the node cordoned without the marker, which operations
-   * treat as someone else's.
+   * treat as someone else's. A patch that would change nothing on the fresh read (that cordon, or
+   * a node already as asked) is not sent (`stampedPatch`): it would carry only the stamp.
    * @throws StaleObjectError when the node was replaced; the API error when the patch fails (a
    *   409/422 when the node changed between the read and the patch).
    */
@@ -417,7 +442,11 @@ export class KubernetesAdapter
     });
   }
 
-  /** See `ClusterWriter.requestRoll`: `mayRoll` is asked after the read of the pod. */
+  /**
+   * See `ClusterWriter.requestRoll`: `mayRoll` is asked after the read of the pod. A pod that
+   * already carries the roll annotation is left as it is (no request: it would change only the
+   * admission fence's stamp).
+   */
   async requestRoll(
     podName: string,
     podUid: string,
@@ -441,11 +470,10 @@ export class KubernetesAdapter
         value: 'true',
       });
     }
-    await this.core.patchNamespacedPod({
-      name: podName,
-      namespace,
-      body: withStampOps(ops, fresh.metadata?.annotations !== undefined, this.stamp()),
-    });
+    // Already requested (the annotation is there, Strimzi has not rolled yet): nothing to send.
+    const body = stampedPatch(fresh, ops, this.stamp());
+    if (body === undefined) return;
+    await this.core.patchNamespacedPod({ name: podName, namespace, body });
   }
 
   async record(event: ControllerEvent): Promise<void> {

@@ -9,14 +9,21 @@ import fc from 'fast-check';
 import {
   FENCE_HOLDER_ANNOTATION,
   FENCE_TOKEN_ANNOTATION,
+  admissionFenceName,
   admissionFencePolicy,
   fenceStamp,
+  isAdmissionFenceRefusal,
   serviceAccountUsername,
+  stampedPatch,
   withStampOps,
   type JsonPatchOperation,
 } from '../../controller/admission-fence';
+import { admissionFenceName as chartFenceName } from '../../charts/autoscaler-chart';
 
-type Doc = { metadata: { annotations?: Record<string, string> }; spec?: unknown };
+type Doc = {
+  metadata: { annotations?: Record<string, string>; uid?: string };
+  spec?: unknown;
+};
 
 const toCdk8s = (op: JsonPatchOperation): JsonPatch => {
   switch (op.op) {
@@ -108,6 +115,166 @@ describe('withStampOps', () => {
       'kafka.platform/autoscaler-holder': 'kafka-autoscaler-7d9f8-abcde',
       'kafka.platform/autoscaler-fencing-token': '12',
     });
+  });
+});
+
+/**
+ * Write shapes over a node-like object: guards (`test` of the UID), `add`/`replace` of the spec's
+ * field with the value it has or another, `add` of an annotation key (equal or not, present or
+ * not), `add` of the whole annotations map (equal or not), `remove` of a key that is there. One
+ * operation per path, so each operation's effect is its own.
+ */
+const writeShape = fc
+  .record({
+    annotations: fc.option(fc.dictionary(key, fc.constantFrom('a', 'b', 'true')), {
+      nil: undefined,
+    }),
+    unschedulable: fc.option(fc.boolean(), { nil: undefined }),
+    picks: fc.array(
+      fc.record({
+        kind: fc.constantFrom('spec', 'key', 'map', 'remove'),
+        op: fc.constantFrom('add' as const, 'replace' as const),
+        key,
+        same: fc.boolean(),
+        value: fc.constantFrom('a', 'b', 'true'),
+        flag: fc.boolean(),
+      }),
+      { maxLength: 4 },
+    ),
+    identity: fc.string({ minLength: 1 }),
+    token: fc.nat(),
+  })
+  .map(({ annotations, unschedulable, picks, identity, token }) => {
+    const doc: Doc = {
+      metadata: { uid: 'u-1', ...(annotations === undefined ? {} : { annotations }) },
+      spec: unschedulable === undefined ? {} : { unschedulable },
+    };
+    const ops: JsonPatchOperation[] = [{ op: 'test', path: '/metadata/uid', value: 'u-1' }];
+    const used = new Set<string>();
+    for (const pick of picks) {
+      let op: JsonPatchOperation | undefined;
+      if (pick.kind === 'spec') {
+        const value = pick.same && unschedulable !== undefined ? unschedulable : pick.flag;
+        // `replace` needs the member to exist.
+        const kind = unschedulable === undefined ? 'add' : pick.op;
+        op = { op: kind, path: '/spec/unschedulable', value };
+      } else if (pick.kind === 'key' && annotations !== undefined) {
+        const value = pick.same ? (annotations[pick.key] ?? pick.value) : pick.value;
+        op = { op: 'add', path: `/metadata/annotations/${escape(pick.key)}`, value };
+      } else if (pick.kind === 'map') {
+        op = {
+          op: 'add',
+          path: '/metadata/annotations',
+          value: pick.same && annotations !== undefined ? { ...annotations } : { x: pick.value },
+        };
+      } else if (pick.kind === 'remove' && annotations?.[pick.key] !== undefined) {
+        op = { op: 'remove', path: `/metadata/annotations/${escape(pick.key)}` };
+      }
+      // One operation per path, and none under a map another operation replaces.
+      const parent = op?.path.startsWith('/metadata/annotations/') ? '/metadata/annotations' : '';
+      if (op === undefined || used.has(op.path) || (parent !== '' && used.has(parent))) continue;
+      if (op.path === '/metadata/annotations' && [...used].some(p => p.startsWith(op.path)))
+        continue;
+      used.add(op.path);
+      ops.push(op);
+    }
+    return { doc, ops, stamp: fenceStamp(identity, token) };
+  });
+
+describe('stampedPatch: a write that changes nothing but the stamp is not sent', () => {
+  it('answers no patch exactly when the operations leave the object as it was; else the stamped one', () => {
+    fc.assert(
+      fc.property(writeShape, ({ doc, ops, stamp }) => {
+        // The oracle: cdk8s's RFC 6902 implementation applies the operations.
+        const unchanged = JSON.stringify(sorted(apply(doc, ops))) === JSON.stringify(sorted(doc));
+        const body = stampedPatch(doc, ops, stamp);
+        if (unchanged) {
+          expect(body).toBeUndefined();
+        } else {
+          expect(body).toEqual(withStampOps(ops, doc.metadata.annotations !== undefined, stamp));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('guards alone (test operations) change nothing; a remove always does', () => {
+    const doc: Doc = { metadata: { uid: 'u', annotations: { a: 'x' } } };
+    const guards: JsonPatchOperation[] = [{ op: 'test', path: '/metadata/uid', value: 'u' }];
+    expect(stampedPatch(doc, guards, fenceStamp('r', 1))).toBeUndefined();
+    expect(stampedPatch(doc, [], fenceStamp('r', 1))).toBeUndefined();
+    const remove: JsonPatchOperation = { op: 'remove', path: '/metadata/annotations/a' };
+    expect(stampedPatch(doc, [...guards, remove], fenceStamp('r', 1))).toEqual(
+      withStampOps([...guards, remove], true, fenceStamp('r', 1)),
+    );
+  });
+});
+
+/** `value` with object keys sorted, for comparing JSON documents whatever their key order. */
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map(k => [k, sorted((value as Record<string, unknown>)[k])]),
+  );
+}
+
+describe('isAdmissionFenceRefusal', () => {
+  const name = admissionFenceName('orders');
+
+  it('the controller and the chart derive the same policy name', () => {
+    expect(name).toBe(chartFenceName('orders'));
+    expect(name).toBe('orders-kafka-autoscaler-fence');
+  });
+
+  it('is a 403/422 naming this fence in quotes, in the message or the body; nothing else', () => {
+    const naming = fc.constantFrom(
+      'this',
+      'unquoted',
+      'suffix-sharing platform',
+      'another platform',
+      'none',
+    );
+    fc.assert(
+      fc.property(
+        fc.option(fc.constantFrom(200, 400, 401, 403, 404, 409, 410, 422, 429, 500, 503), {
+          nil: undefined,
+        }),
+        naming,
+        fc.constantFrom('message', 'body-text', 'body-object'),
+        fc.string(),
+        (status, names, where, noise) => {
+          const named = {
+            this: `ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: x`,
+            unquoted: `the ${name} said no`,
+            'suffix-sharing platform': `ValidatingAdmissionPolicy 'big-${name}' with binding 'big-${name}' denied request`,
+            'another platform': `ValidatingAdmissionPolicy '${admissionFenceName('other')}' denied request`,
+            none: 'User "system:serviceaccount:x:y" cannot patch resource "nodes"',
+          }[names];
+          const text = `${noise}${named}${noise}`;
+          const status404 = { kind: 'Status', code: status, message: text };
+          const error = {
+            ...(status === undefined ? {} : { code: status }),
+            message: where === 'message' ? `HTTP-Code: ${status} Message: ${text}` : 'HTTP error',
+            ...(where === 'body-text' ? { body: JSON.stringify(status404) } : {}),
+            ...(where === 'body-object' ? { body: status404 } : {}),
+          };
+          const expected = (status === 403 || status === 422) && names === 'this';
+          expect(isAdmissionFenceRefusal(error, name)).toBe(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never throws, whatever is thrown', () => {
+    fc.assert(
+      fc.property(fc.anything(), thrown => {
+        expect(typeof isAdmissionFenceRefusal(thrown, name)).toBe('boolean');
+      }),
+    );
   });
 });
 

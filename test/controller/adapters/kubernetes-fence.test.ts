@@ -22,7 +22,11 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as AdapterModule from '../../../controller/adapters/kubernetes';
 import { JsonPatch } from 'cdk8s';
-import { FENCE_HOLDER_ANNOTATION, fenceStamp } from '../../../controller/admission-fence';
+import {
+  FENCE_HOLDER_ANNOTATION,
+  admissionFenceName,
+  fenceStamp,
+} from '../../../controller/admission-fence';
 import type { DecisionRecord } from '../../../controller/decision-record';
 import { NotLeaderError, leaderFence, type WriteFence } from '../../../controller/fence';
 import { DEFAULT_FORECAST } from '../../../controller/forecast';
@@ -37,12 +41,19 @@ import {
   type LeaseStore,
 } from '../../../controller/leader-election';
 import type { ObservedNode } from '../../../controller/model';
+import {
+  CORDON_ANNOTATION,
+  MANUAL_ROLLING_UPDATE_ANNOTATION,
+} from '../../../controller/operation-record';
+import type * as FenceModule from '../../../controller/fence';
 import { TokenBucket, limitedCall, type LimiterClock } from '../../../controller/rate-limit';
 import { requireBundled, standInKubeConfig } from '../bundled-client';
 import { NOW_MS, testConfig } from '../fixtures';
 
 interface Bundle {
   readonly KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
+  /** The bundle's own class (the adapter throws the bundle's, not this module's). */
+  readonly AdmissionFenceRefusedError: typeof FenceModule.AdmissionFenceRefusedError;
   readonly KubeConfig: new () => KubeConfig;
 }
 
@@ -71,24 +82,59 @@ const notFound = {
 /** Answers reads just enough for each write to be attempted; every write succeeds. */
 function answer(request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '').split('?')[0];
+  // A write the admission fence refuses, as kube-apiserver words it (the real answer: the
+  // cluster tier, test/cluster/admission-fence-scenarios.ts).
+  if (request.method !== 'GET' && path.includes('fence-refused')) {
+    json(response, 403, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      message: `nodes "fence-refused" is forbidden: ValidatingAdmissionPolicy '${FENCE_NAME}' with binding '${FENCE_NAME}' denied request: admission fence: write stamped holder="replica-a" token="1" but the Lease names holder="replica-b" token="2"`,
+    });
+    return;
+  }
+  // A 403 of RBAC: not the fence's.
+  if (request.method !== 'GET' && path.includes('rbac-refused')) {
+    json(response, 403, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      message:
+        'nodes "rbac-refused" is forbidden: User "system:serviceaccount:x:y" cannot patch resource "nodes"',
+    });
+    return;
+  }
   if (request.method !== 'GET') {
     json(response, 200, { metadata: { name: 'written', resourceVersion: '8' } });
     return;
   }
   const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path);
   if (node !== null) {
+    // `node-cordoned`: someone else's cordon (no marker of the controller's).
     json(response, 200, {
       kind: 'Node',
       metadata: { name: node[1], uid: `uid-${node[1]}`, resourceVersion: '7', annotations: {} },
-      spec: {},
+      spec: node[1] === 'node-cordoned' ? { unschedulable: true } : {},
     });
     return;
   }
   const pod = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)$/.exec(path);
   if (pod !== null) {
+    // `broker-rolling`: a roll already requested.
     json(response, 200, {
       kind: 'Pod',
-      metadata: { name: pod[1], uid: `uid-${pod[1]}`, annotations: { other: 'x' } },
+      metadata: {
+        name: pod[1],
+        uid: `uid-${pod[1]}`,
+        annotations:
+          pod[1] === 'broker-rolling'
+            ? { other: 'x', [MANUAL_ROLLING_UPDATE_ANNOTATION]: 'true' }
+            : { other: 'x' },
+      },
     });
     return;
   }
@@ -131,6 +177,7 @@ function storedObject(write: Received): { metadata?: { annotations?: Record<stri
 }
 
 const config = testConfig();
+const FENCE_NAME = admissionFenceName(config.clusterName);
 const node: ObservedNode = {
   name: 'node-a-1',
   uid: 'uid-node-a-1',
@@ -152,6 +199,7 @@ const decision: DecisionRecord = {
   scaleInStabilizationSeconds: 600,
   zones: [],
 };
+const tally = { kind: 'remove-node' as const, count: 1, lastAtMs: 1, note: 'deadline' };
 const marker = { version: 1 as const, zones: { 'us-east-1a': { sufficientAtMs: 5_000 } } };
 const lease = {
   holderIdentity: 'replica-a',
@@ -214,14 +262,19 @@ const ADAPTER_SURFACE: Record<string, Entry> = {
   otherBrokerPodsNow: { calls: adapter => [() => adapter.otherBrokerPodsNow()], writes: [] },
   nodesOfInstance: { calls: adapter => [() => adapter.nodesOfInstance('i-a1')], writes: [] },
   readKafka: { calls: adapter => [() => adapter.readKafka()], writes: [] },
+  // Each call changes something (a write that would change nothing but the stamp is not sent:
+  // the stamp-only test below).
   guardedNodePatch: {
     calls: adapter => [
-      async () => methods(adapter).guardedNodePatch('node-a-1', 'uid-node-a-1', '7', () => []),
+      async () =>
+        methods(adapter).guardedNodePatch('node-a-1', 'uid-node-a-1', '7', () => [
+          { op: 'add', path: '/spec/unschedulable', value: true },
+        ]),
     ],
     writes: [/^PATCH \/api\/v1\/nodes\/node-a-1$/],
   },
   writeOperation: {
-    calls: adapter => [() => adapter.writeOperation(node, undefined)],
+    calls: adapter => [() => adapter.writeOperation(node, undefined, tally)],
     writes: [/^PATCH \/api\/v1\/nodes\/node-a-1$/],
   },
   setUnschedulable: {
@@ -299,6 +352,7 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
     bundle = requireBundled<Bundle>(
       outfile,
       "export { KubernetesAdapter } from './controller/adapters/kubernetes';\n" +
+        "export { AdmissionFenceRefusedError } from './controller/fence';\n" +
         "export { KubeConfig } from '@kubernetes/client-node';\n",
     );
     server = createServer((request, response) => {
@@ -425,6 +479,93 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
       }
     },
   );
+
+  test('a write that would change nothing but the stamp is not sent (any write shape of the adapter)', async () => {
+    const adapter = new bundle.KubernetesAdapter(
+      config,
+      'replica-a',
+      leading,
+      kubeConfig,
+      undefined,
+      () => 7,
+    );
+    const cordoned = { ...node, name: 'node-cordoned', uid: 'uid-node-cordoned' };
+    const noOps: Array<[string, () => Promise<unknown>]> = [
+      // Someone else's cordon: the controller leaves it as it is, so nothing changes.
+      [
+        'cordon of a node cordoned by someone else',
+        () => adapter.setUnschedulable(cordoned.name, cordoned.uid, true),
+      ],
+      [
+        'uncordon of a node cordoned by someone else',
+        () => adapter.setUnschedulable(cordoned.name, cordoned.uid, false),
+      ],
+      // No record and no tally on the node: removing them changes nothing.
+      [
+        'record and tally removed where there are none',
+        () => adapter.writeOperation(node, undefined, null),
+      ],
+      ['record removed where there is none', () => adapter.writeOperation(node, undefined)],
+      // The roll annotation is already there.
+      [
+        'roll request of a pod already asked to roll',
+        () => adapter.requestRoll('broker-rolling', 'uid-broker-rolling'),
+      ],
+      // Any patch whose operations set what is already there.
+      [
+        'a guarded patch setting equal values',
+        async () =>
+          methods(adapter).guardedNodePatch('node-a-1', 'uid-node-a-1', '7', () => [
+            { op: 'add', path: '/metadata/annotations', value: {} },
+            { op: 'replace', path: '/spec', value: {} },
+          ]),
+      ],
+    ];
+    for (const [what, call] of noOps) {
+      received = [];
+      await call();
+      const writes = received.filter(request => request.method !== 'GET');
+      expect([what, writes.map(w => `${w.method} ${w.path} ${w.body}`)]).toEqual([what, []]);
+    }
+    // And the same shapes with a change go out, stamped (the check above can fail).
+    received = [];
+    await adapter.setUnschedulable('node-a-1', 'uid-node-a-1', true);
+    const cordon = received.filter(request => request.method !== 'GET');
+    expect(cordon).toHaveLength(1);
+    expect(storedObject(cordon[0]).metadata?.annotations).toEqual({
+      [CORDON_ANNOTATION]: 'true',
+      ...fenceStamp('replica-a', 7),
+    });
+  });
+
+  test("a write the API server's admission fence refuses is recognised, reported, and dropped as not leading", async () => {
+    const refusals: unknown[] = [];
+    const adapter = new bundle.KubernetesAdapter(
+      config,
+      'replica-a',
+      leading,
+      kubeConfig,
+      undefined,
+      () => 1,
+      error => refusals.push(error),
+    );
+    const refused = await adapter.setUnschedulable('fence-refused', 'uid-fence-refused', true).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // THEN the error is the fence's (a NotLeaderError: every caller stops acting as leader)
+    expect(refused).toBeInstanceOf(bundle.AdmissionFenceRefusedError);
+    expect((refused as Error).message).toContain(FENCE_NAME);
+    expect(refusals).toEqual([refused]);
+    // AND a 403 of RBAC stays an ordinary API error, not reported
+    const rbac = await adapter.setUnschedulable('rbac-refused', 'uid-rbac-refused', true).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(rbac).not.toBeInstanceOf(bundle.AdmissionFenceRefusedError);
+    expect((rbac as { code?: number }).code).toBe(403);
+    expect(refusals).toHaveLength(1);
+  });
 
   test('the marker write of a leader whose lease lapses while it waits in the token bucket is dropped', async () => {
     // GIVEN main's wiring of the marker: leader only (checked before the write is queued), every
