@@ -148,7 +148,7 @@ export class LeaderElector {
    * as this process left it (`tryAcquireOrRenew`: a conditional update it makes then proves the
    * Lease is still this replica's). For evidence from elsewhere that the Lease was lost, which the
    * clocks cannot see: the API server's admission fence refusing a write stamped with this
-   * replica's fencing token (`onAdmissionFenceRefusal` in writers.ts). The fencing token and the
+   * replica's fencing token (`onAdmissionFenceRefusal` in fence.ts). The fencing token and the
    * renew times this process sent are kept, so a Lease that does still name it (a refusal in the
    * API server's watch delay after this replica itself took over) is renewed, not taken over.
    */

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { PrometheusAdapter } from './adapters/prometheus';
-import { NotLeaderError } from './fence';
+import { NotLeaderError, onAdmissionFenceRefusal } from './fence';
 import { startHttpServer } from './http-server';
 import { LeaderElector } from './leader-election';
 import { ListWatchCache } from './list-watch';
@@ -30,7 +30,7 @@ import {
 } from './rate-limit';
 import { Reconciler } from './reconciler';
 import { DecisionPublisher } from './decision-record';
-import { fencedWriters, onAdmissionFenceRefusal } from './writers';
+import { fencedWriters } from './writers';
 
 async function main(): Promise<void> {
   const logger = jsonLogger();

@@ -53,41 +53,11 @@ export interface WriterLease {
   readonly confirm?: LeaseConfirmation;
   /**
    * Called when the API server's admission fence refused a Kubernetes write (the write then
-   * rejects with `AdmissionFenceRefusedError`); `main.ts` passes `onAdmissionFenceRefusal`.
+   * rejects with `AdmissionFenceRefusedError`); `main.ts` passes `onAdmissionFenceRefusal`
+   * (fence.ts).
    * Default: none.
    */
   readonly onFenceRefusal?: (error: AdmissionFenceRefusedError) => void;
-}
-
-/** What `onAdmissionFenceRefusal` acts on (structural, so tests may pass stand-ins). */
-export interface FenceRefusalSinks {
-  /** The replica's elector: leadership is dropped until the Lease is read again. */
-  readonly elector: { forgetLeadership(): void };
-  /** Counts the refusal (`kafka_autoscaler_admission_fence_refusals_total`). */
-  readonly metrics: { recordAdmissionFenceRefusal(): void };
-  /** Logs it (a `warn` line naming the fence and the API answer). */
-  readonly log: (message: string, fields: Record<string, unknown>) => void;
-}
-
-/**
- * What a replica does when the API server's admission fence refused one of its writes: the Lease
- * the API server reads names another holder or term, so this replica stops leading at once
- * (`LeaderElector.forgetLeadership`: every later write of the pass is dropped by the client-side
- * fence, and leadership comes back only from a renewal that reads the Lease and finds it still
- * this replica's), counts the refusal and logs it. Wired by `main.ts`; tested on a real API server
- * (test/cluster/admission-fence-scenarios.ts) and in test/controller/fence-refusal.test.ts.
- */
-export function onAdmissionFenceRefusal(
-  sinks: FenceRefusalSinks,
-): (error: AdmissionFenceRefusedError) => void {
-  return error => {
-    sinks.elector.forgetLeadership();
-    sinks.metrics.recordAdmissionFenceRefusal();
-    sinks.log('admission fence refused a write: not leading until the Lease is read again', {
-      fence: error.fenceName,
-      error: error.message,
-    });
-  };
 }
 
 /**
