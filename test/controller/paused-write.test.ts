@@ -34,6 +34,7 @@ interface Bundle {
 }
 
 const config = testConfig();
+const tally = { kind: 'remove-node' as const, count: 1, lastAtMs: 1, note: 'deadline' };
 /** What the innermost fence says when the Lease read back no longer names the replica. */
 const LEASE_GONE = 'the Lease no longer names this replica as it last renewed it; write dropped';
 const node: ObservedNode = {
@@ -146,7 +147,8 @@ describe('a leader paused while its write is being authenticated', () => {
     const errors: string[] = [];
     const calls: Array<() => Promise<unknown>> = [
       () => kubernetes.setUnschedulable('node-a-1', 'uid-node-a-1', true),
-      () => kubernetes.writeOperation(node, undefined),
+      // A change (a record removed where none is would change nothing, and is not sent).
+      () => kubernetes.writeOperation(node, undefined, tally),
       () => kubernetes.requestRoll('broker-0', 'uid-broker-0'),
       () => kubernetes.record({ type: 'Normal', reason: 'ScaleOut', message: 'x' }),
     ];
@@ -202,7 +204,8 @@ describe('a leader paused while its write is being authenticated', () => {
     const errors: string[] = [];
     const calls: Array<() => Promise<unknown>> = [
       () => kubernetes.setUnschedulable('node-a-1', 'uid-node-a-1', true),
-      () => kubernetes.writeOperation(node, undefined),
+      // A change (a record removed where none is would change nothing, and is not sent).
+      () => kubernetes.writeOperation(node, undefined, tally),
       () => kubernetes.requestRoll('broker-0', 'uid-broker-0'),
       () => kubernetes.record({ type: 'Normal', reason: 'ScaleOut', message: 'x' }),
       () => autoscaling.terminateInstance('asg-a', 'i-a1'),

@@ -32,6 +32,7 @@ interface Bundle {
 }
 
 const config = testConfig();
+const tally = { kind: 'remove-node' as const, count: 1, lastAtMs: 1, note: 'deadline' };
 const node: ObservedNode = {
   name: 'node-a-1',
   uid: 'uid-node-a-1',
@@ -172,7 +173,8 @@ describe('the write paths main.ts wires: no write without the lease', () => {
     });
     const calls: Array<() => Promise<unknown>> = [
       () => kubernetes.setUnschedulable('node-a-1', 'uid-node-a-1', true),
-      () => kubernetes.writeOperation(node, undefined),
+      // A change (a record removed where none is would change nothing, and is not sent).
+      () => kubernetes.writeOperation(node, undefined, tally),
       () => kubernetes.requestRoll('broker-0', 'uid-broker-0'),
       () => kubernetes.record({ type: 'Normal', reason: 'ScaleOut', message: 'x' }),
       () => autoscaling.raiseDesiredCapacity('asg-a', 4),
