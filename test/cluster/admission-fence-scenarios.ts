@@ -16,6 +16,7 @@ import type * as ClientModule from '@kubernetes/client-node';
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import { AutoscalerChart, admissionFenceName } from '../../charts/autoscaler-chart';
 import type * as AdapterModule from '../../controller/adapters/kubernetes';
+import type * as WritersModule from '../../controller/writers';
 import {
   admissionFencePolicy,
   FENCE_HOLDER_ANNOTATION,
@@ -25,8 +26,11 @@ import {
 import { apiFaultOf } from '../../controller/api-fault';
 import { controllerConfigFromSpec } from '../../controller/config';
 import { decisionConfigMapName, type DecisionRecord } from '../../controller/decision-record';
+import { onAdmissionFenceRefusal } from '../../controller/fence';
 import { LeaderElector } from '../../controller/leader-election';
+import { ControllerMetrics } from '../../controller/metrics';
 import type { ObservedNode } from '../../controller/model';
+import { CORDON_ANNOTATION } from '../../controller/operation-record';
 import { parseSpec } from '../../spec/load';
 import { specInput } from '../util/specs';
 import {
@@ -54,6 +58,13 @@ const TIMING = { leaseDurationSeconds: 1, renewDeadlineSeconds: 0.8, retryPeriod
 
 let client: typeof ClientModule;
 let KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
+let fencedWriters: typeof WritersModule.fencedWriters;
+/**
+ * Replica A's clocks: frozen from the takeover scenario on (a paused VM whose clocks stood still:
+ * by them it still leads), so only the API server can tell it lost the Lease.
+ */
+let aFrozenAtMs: number | undefined;
+const aClock = () => aFrozenAtMs ?? Date.now();
 /** The controller's ServiceAccount, as its pods would be (a TokenRequest token). */
 let saKubeConfig: KubeConfig;
 let electorA: LeaderElector;
@@ -102,7 +113,10 @@ async function refusedByFence(
   message: RegExp = /admission fence: write stamped/,
   status = 403,
 ) {
-  await assert.rejects(action, (error: unknown) => {
+  await assert.rejects(action, (thrown: unknown) => {
+    // The adapter answers the fence's refusal as its own error (`AdmissionFenceRefusedError`),
+    // carrying the API server's answer as `refusal`: judged on that answer.
+    const error = fenceRefusal(thrown) ?? thrown;
     const text = describe(error);
     assert.equal(apiFaultOf(error).status, status, `${what}: expected ${status}, got ${text}`);
     assert.match(text, new RegExp(POLICY), `${what}: not refused by ${POLICY}: ${text}`);
@@ -110,6 +124,12 @@ async function refusedByFence(
     assert.doesNotMatch(text, /evaluation error|compilation error|no such key/, `${what}: ${text}`);
     return true;
   });
+}
+
+/** The API error an `AdmissionFenceRefusedError` carries, or undefined for any other error. */
+function fenceRefusal(error: unknown): unknown {
+  if (error === null || typeof error !== 'object' || !('fenceName' in error)) return undefined;
+  return (error as { refusal?: unknown }).refusal;
 }
 
 const getNode = async () => (await api.ok('GET', `/api/v1/nodes/${NODE}`)) as V1Node;
@@ -139,18 +159,33 @@ const decision = (holder: string): DecisionRecord => ({
   zones: [],
 });
 
-/** Every kind of write the adapter makes, by `adapter` (node, pod, Event, both ConfigMaps). */
+/**
+ * Every kind of write the adapter makes, by `adapter` (node, pod, Event, both ConfigMaps), each
+ * one changing something: a write that would change nothing but the stamp is not sent at all
+ * (`stampedPatch`). So the node's rollback tally gets a new time, the node is cordoned when it is
+ * not and uncordoned when the controller's cordon is on it, and the pod's roll request is first
+ * taken away by the admin.
+ */
 async function everyWrite(
   adapter: AdapterModule.KubernetesAdapter,
 ): Promise<Array<[string, () => Promise<unknown>]>> {
+  await api.ok('PATCH', `/api/v1/namespaces/${KAFKA_NS}/pods/${POD}`, {
+    body: { metadata: { annotations: { 'strimzi.io/manual-rolling-update': null } } },
+    contentType: 'application/merge-patch+json',
+  });
   const node = await getNode();
   const pod = (await api.ok('GET', `/api/v1/namespaces/${KAFKA_NS}/pods/${POD}`)) as {
     metadata: { uid: string };
   };
   const markers = adapter.forecastMarkerStore();
+  const tally = { kind: 'remove-node' as const, count: 1, lastAtMs: Date.now(), note: 'fence' };
+  const cordoned = node.spec?.unschedulable === true;
   return [
-    ['node operation record', () => adapter.writeOperation(observed(node), undefined, null)],
-    ['cordon', () => adapter.setUnschedulable(NODE, node.metadata?.uid ?? '', true)],
+    ['node operation record', () => adapter.writeOperation(observed(node), undefined, tally)],
+    [
+      cordoned ? 'uncordon' : 'cordon',
+      () => adapter.setUnschedulable(NODE, node.metadata?.uid ?? '', !cordoned),
+    ],
     ['roll request', () => adapter.requestRoll(POD, pod.metadata.uid)],
     ['Event', () => adapter.record({ type: 'Normal', reason: 'FenceTest', message: 'x' })],
     ['status ConfigMap', () => adapter.writeDecisionRecord(decision('x'))],
@@ -250,7 +285,7 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
         'replica-a',
         new KubernetesAdapter(config, 'replica-a', passes, saKubeConfig).leaseStore(),
         TIMING,
-        Date.now,
+        aClock,
         error => electionErrors.push(describe(error)),
       );
       const stampA = () => electorA.leadership().fencingToken;
@@ -299,7 +334,10 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
 
   "a paused leader's writes after a takeover are refused by the API server": async () => {
     // Replica A pauses with every client-side check passed (its fence is open and its stamp the
-    // token it held); replica B, same ServiceAccount, takes the Lease over.
+    // token it held); replica B, same ServiceAccount, takes the Lease over. A's clocks freeze with
+    // it (next scenario: by them it still leads).
+    assert.equal(await electorA.tryAcquireOrRenew(), true, 'replica-a could not renew');
+    aFrozenAtMs = Date.now();
     const stampB = () => electorB.leadership().fencingToken;
     adapterB = new KubernetesAdapter(config, 'replica-b', passes, saKubeConfig, undefined, stampB);
     electorB = new LeaderElector('replica-b', adapterB.leaseStore(), TIMING, Date.now, error =>
@@ -362,10 +400,88 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
     const node = await getNode();
     assert.equal(node.metadata?.annotations?.[FENCE_HOLDER_ANNOTATION], 'replica-b');
     assert.equal(node.metadata?.annotations?.[FENCE_TOKEN_ANNOTATION], '1');
-    // The paused leader, woken, does not get the Lease back (and its attempt is not refused by
-    // the policy: a Lease write never is).
-    assert.equal(await electorA.tryAcquireOrRenew(), false);
   },
+
+  "a paused leader's refused write is recognised as the fence's, counted on /metrics, and ends its leadership until it reads the Lease":
+    async () => {
+      // GIVEN replica A wired as main.ts wires it (fencedWriters, onAdmissionFenceRefusal), its
+      // clocks frozen since before the takeover: by them it still leads, so its client-side
+      // fence lets the write go (no Lease read-back: the pause is after it)
+      const metrics = new ControllerMetrics({ defaultMetrics: false });
+      const logged: string[] = [];
+      const { kubernetes } = fencedWriters(
+        config,
+        'replica-a',
+        () => electorA.leadership(),
+        { kubeConfig: saKubeConfig },
+        {
+          onFenceRefusal: onAdmissionFenceRefusal({
+            elector: electorA,
+            metrics,
+            log: message => logged.push(message),
+          }),
+        },
+      );
+      assert.equal(electorA.leadership().leading, true, 'A should believe it leads (frozen)');
+      const counted = async () =>
+        /^kafka_autoscaler_admission_fence_refusals_total (\d+)$/m.exec(
+          await metrics.registry.metrics(),
+        )?.[1];
+      assert.equal(await counted(), '0');
+      // WHEN its Event reaches the real API server, which refuses it by the fence
+      const refused = await kubernetes
+        .record({ type: 'Normal', reason: 'FenceTest', message: 'a, frozen' })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      // THEN the adapter recognised the API server's own refusal as the fence's
+      const fence = refused as { fenceName?: string; refusal?: unknown; message?: string };
+      assert.equal(fence.fenceName, POLICY, `not recognised as the fence's: ${String(refused)}`);
+      assert.equal(apiFaultOf(fence.refusal).status, 403, describe(fence.refusal));
+      assert.match(describe(fence.refusal), new RegExp(`ValidatingAdmissionPolicy '${POLICY}'`));
+      // AND counted on /metrics, and logged
+      assert.equal(await counted(), '1');
+      assert.equal(logged.length, 1);
+      // AND A no longer leads, its clocks notwithstanding: its next write is dropped unsent
+      assert.equal(electorA.leadership().leading, false);
+      await assert.rejects(
+        kubernetes.record({ type: 'Normal', reason: 'FenceTest', message: 'a, again' }),
+        /lease may have expired; write dropped/,
+      );
+      assert.equal(await counted(), '1');
+      // AND its renewal reads the Lease, finds replica-b, and does not take it back (its attempt
+      // is not refused by the policy: a Lease write never is)
+      assert.equal(await electorA.tryAcquireOrRenew(), false);
+      assert.equal(electorA.leadership().leading, false);
+    },
+
+  "a write that would change nothing but the stamp is not sent: someone else's cordon keeps its resourceVersion":
+    async () => {
+      // GIVEN the node cordoned by someone else (no controller marker), carrying the stamp of
+      // the replica that wrote it last before the takeover
+      await api.ok('PATCH', `/api/v1/nodes/${NODE}`, {
+        body: {
+          metadata: {
+            annotations: {
+              [CORDON_ANNOTATION]: null,
+              [FENCE_HOLDER_ANNOTATION]: 'replica-a',
+              [FENCE_TOKEN_ANNOTATION]: '0',
+            },
+          },
+          spec: { unschedulable: true },
+        },
+        contentType: 'application/merge-patch+json',
+      });
+      const before = await getNode();
+      // WHEN the leader, replica B, cordons it (a decision on an older view)
+      await adapterB.setUnschedulable(NODE, before.metadata?.uid ?? '', true);
+      // THEN nothing was written: not even its stamp (before: a patch of checks plus the stamp)
+      const after = await getNode();
+      assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion);
+      assert.equal(after.metadata?.annotations?.[FENCE_HOLDER_ANNOTATION], 'replica-a');
+      assert.equal(after.metadata?.annotations?.[CORDON_ANNOTATION], undefined);
+    },
 
   "other users' requests are untouched, stamp or none, Lease or none": async () => {
     // The admin (system:masters) writes the same objects without any stamp.
@@ -496,7 +612,8 @@ async function eventuallyRefused(what: string, attempt: () => Promise<unknown>):
     try {
       await attempt();
     } catch (error) {
-      const status = apiFaultOf(error).status ?? /HTTP (\d+)/.exec(String(error))?.[1];
+      const answer = fenceRefusal(error) ?? error;
+      const status = apiFaultOf(answer).status ?? /HTTP (\d+)/.exec(String(answer))?.[1];
       if (Number(status) === 403 || Number(status) === 422) return Date.now() - started;
       throw error;
     }
@@ -522,6 +639,7 @@ async function main(): Promise<void> {
   try {
     client = await import('@kubernetes/client-node');
     KubernetesAdapter = (await import('../../controller/adapters/kubernetes')).KubernetesAdapter;
+    fencedWriters = (await import('../../controller/writers')).fencedWriters;
   } catch (error) {
     process.stdout.write(`LOAD_ERROR ${JSON.stringify(String(error))}\n`);
     return;
