@@ -5,6 +5,7 @@
 import type { DecisionReason } from '../../controller/model';
 import type { PlatformSpec } from '../../spec/schema';
 import {
+  AUTOSCALER_ADMISSION_FENCE_REFUSALS,
   AUTOSCALER_BLOCKED,
   AUTOSCALER_CURRENT_MOVE_AGE,
   AUTOSCALER_NODES_HELD_CORDONED,
@@ -27,6 +28,7 @@ export const RUNBOOKS = {
   brokerMoveStuck: 'broker-move-stuck.md',
   autoscalerBlocked: 'autoscaler-blocked.md',
   nodeHeldCordoned: 'node-held-cordoned.md',
+  fenceRefusals: 'admission-fence-refusals.md',
   drainCleaner: 'drain-cleaner-webhook.md',
 } as const;
 
@@ -42,6 +44,17 @@ export const ORDINARY_WAIT_REASONS: readonly DecisionReason[] = [
   'stabilizing',
   'group-at-min-size',
 ];
+
+/**
+ * Refusals by the admission fence, summed over the controller's replicas within
+ * `FENCE_REFUSAL_WINDOW`, from which `KafkaAutoscalerFenceRefusals` fires. A takeover can cost one
+ * or two (the old leader's write in flight, the new leader's first write while the API server's
+ * cache still shows the old Lease); more means a replica keeps writing with a stamp the API server
+ * never accepts.
+ */
+export const FENCE_REFUSALS_REPEATED = 3;
+/** The window `FENCE_REFUSALS_REPEATED` is counted over. */
+export const FENCE_REFUSAL_WINDOW = '15m';
 
 export interface AlertRule {
   readonly alert: string;
@@ -212,6 +225,21 @@ export function operationsAlertGroup(spec: PlatformSpec): AlertGroup {
           'Several operations in a row ran past their deadline and were rolled back for a cause the controller cannot see. The node annotation kafka.platform/autoscaler-rollbacks and the rollback-loop hold detail name the node and the last cause.',
         runbook: RUNBOOKS.autoscalerBlocked,
       }),
+      ...(spec.controller.admissionFence
+        ? [
+            rule(spec, {
+              alert: 'KafkaAutoscalerFenceRefusals',
+              // Summed over replicas and pod restarts (`increase` handles a counter reset).
+              expr: `sum(increase(${AUTOSCALER_ADMISSION_FENCE_REFUSALS}{${controller}}[${FENCE_REFUSAL_WINDOW}])) >= ${FENCE_REFUSALS_REPEATED}`,
+              for: '5m',
+              severity: 'warning',
+              summary: `The API server's admission fence keeps refusing the Kafka autoscaler's writes (${FENCE_REFUSALS_REPEATED} or more in ${FENCE_REFUSAL_WINDOW})`,
+              description:
+                "Each refused write means the replica's stamp did not match the Lease the API server reads; the replica stops leading until it reads the Lease again, so while this lasts the controller acts on nothing in Kubernetes. Usual causes: an image that does not stamp (controller.image pinned to an older version), or a binding re-created while the API server watches a stale Lease (kubernetes/kubernetes#130887).",
+              runbook: RUNBOOKS.fenceRefusals,
+            }),
+          ]
+        : []),
       rule(spec, {
         alert: 'KafkaAutoscalerBlocked',
         // Holding nearly all the time for one reason, continuously for the threshold; ordinary

@@ -48,6 +48,14 @@ export const AUTOSCALER_NODES_HELD_CORDONED = 'kafka_autoscaler_nodes_held_cordo
  * rolled back at their deadline), 0 otherwise. Set by the leader.
  */
 export const AUTOSCALER_ROLLBACK_LOOP_HELD = 'kafka_autoscaler_rollback_loop_held';
+/**
+ * Counter from `controller/metrics.ts`: writes of this replica the API server's admission fence
+ * refused (a 403/422 naming `<name>-kafka-autoscaler-fence`): the Lease the API server reads named
+ * another holder or term than the write's stamp. Each ends the replica's leadership until it reads
+ * the Lease again. Per pod; starts at 0.
+ */
+export const AUTOSCALER_ADMISSION_FENCE_REFUSALS =
+  'kafka_autoscaler_admission_fence_refusals_total';
 /** Gauge: 1 on the replica holding the lease; dashboards keep only the leader's series. */
 export const AUTOSCALER_LEADER = 'kafka_autoscaler_leader';
 /**

@@ -48,7 +48,20 @@ describe('MonitoringChart', () => {
         'KafkaNodeHeldCordoned',
         'KafkaAutoscalerBlocked',
         'KafkaAutoscalerRollbackLoop',
+        'KafkaAutoscalerFenceRefusals',
       ]),
+    );
+  });
+
+  test('the fence refusal alert goes with the admission fence: none when the fence is off', () => {
+    const names = (overrides: Parameters<typeof specInput>[2]) =>
+      alerts(synth(overrides)).map(a => a.alert);
+    expect(names({})).toContain('KafkaAutoscalerFenceRefusals');
+    expect(names({ controller: { admissionFence: false } })).not.toContain(
+      'KafkaAutoscalerFenceRefusals',
+    );
+    expect(names({ autoscaling: { mode: 'target-tracking' } })).not.toContain(
+      'KafkaAutoscalerFenceRefusals',
     );
   });
 

@@ -23,6 +23,7 @@ import {
   recogniseFenceRefusals,
 } from '../../controller/fence';
 import { ControllerMetrics } from '../../controller/metrics';
+import { AUTOSCALER_ADMISSION_FENCE_REFUSALS } from '../../charts/monitoring/metric-names';
 import { MemoryLeaseStore, REPLICA_TIMING, replica } from './memory-lease-store';
 
 const FENCE = admissionFenceName('orders');
@@ -86,7 +87,8 @@ function wiredReplica(store: MemoryLeaseStore, identity: string, answers: Answer
 
 async function refusals(metrics: ControllerMetrics): Promise<number> {
   const text = await metrics.registry.metrics();
-  const line = /^kafka_autoscaler_admission_fence_refusals_total (\d+)$/m.exec(text);
+  // The name the alert reads (charts/monitoring/metric-names.ts), so the two cannot drift apart.
+  const line = new RegExp(`^${AUTOSCALER_ADMISSION_FENCE_REFUSALS} (\\d+)$`, 'm').exec(text);
   if (line === null) throw new Error(`no refusal counter on /metrics:\n${text}`);
   return Number(line[1]);
 }

@@ -18,6 +18,7 @@ import type { JsonObject } from '../../charts/checks/objects';
 import { MonitoringChart } from '../../charts/monitoring-chart';
 import { ORDINARY_WAIT_REASONS, type AlertGroup } from '../../charts/monitoring/alerts';
 import {
+  AUTOSCALER_ADMISSION_FENCE_REFUSALS,
   AUTOSCALER_BLOCKED,
   AUTOSCALER_CURRENT_MOVE_AGE,
   AUTOSCALER_NODES_HELD_CORDONED,
@@ -287,6 +288,25 @@ describe('alerting rules against promtool', () => {
         ],
         evalTime: '30m',
         value: '1',
+      },
+      KafkaAutoscalerFenceRefusals: {
+        // A replica refused at every pass (once a minute here): 15 in the window.
+        firing: [
+          { name: AUTOSCALER_ADMISSION_FENCE_REFUSALS, labels: autoscaler, values: '0+1x180' },
+        ],
+        firingLabels: {},
+        // A takeover: the old leader's write in flight refused at 20 min, the new leader's first
+        // write at 25 min (the API server's cache still showed the old Lease): 2, not repeated.
+        healthy: [
+          { name: AUTOSCALER_ADMISSION_FENCE_REFUSALS, labels: autoscaler, values: '0x20 1x160' },
+          {
+            name: AUTOSCALER_ADMISSION_FENCE_REFUSALS,
+            labels: { ...autoscaler, pod: 'kafka-autoscaler-1' },
+            values: '0x25 1x155',
+          },
+        ],
+        evalTime: '30m',
+        value: '15',
       },
       KafkaAutoscalerBlocked: {
         firing: [
