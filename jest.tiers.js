@@ -19,6 +19,7 @@ const SLOW_TESTS = [
   'test/docs/simulator-charts.test.ts',
   'test/docs/simulator-figures.test.ts',
   'test/components/kafka-eks-platform-aliases.test.ts',
+  'test/components/kafka-eks-platform-zone-drop.test.ts',
   'test/controller/chaos-above-level.test.ts',
   'test/controller/chaos.test.ts',
   'test/controller/event-storm.test.ts',

@@ -94,7 +94,11 @@ import type { PlatformSpec } from '../spec/schema';
 import { NODE_ID_BLOCK } from '../spec/derive';
 import { GITOPS_ZONE_ORDER, zoneOrderProblem } from '../spec/zone-order';
 import type { LoadedSpec } from '../spec/load';
-import { onSystemNodegroupZones, systemZonesAfterOutput } from '../spec/system-nodegroup';
+import {
+  controllerZonesDropped,
+  onSystemNodegroupZones,
+  systemZonesAfterOutput,
+} from '../spec/system-nodegroup';
 import {
   STRIMZI_CLUSTER_LABEL,
   STRIMZI_NEXT_NODE_IDS_ANNOTATION,
@@ -618,13 +622,8 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
     check: (before, after) => {
       const roles = field(after, 'spec', 'roles');
       if (!Array.isArray(roles) || !roles.includes('controller')) return undefined;
-      const now = controllerPoolZones(after);
-      const gone = (controllerPoolZones(before) ?? []).filter(zone => !(now ?? []).includes(zone));
-      if (now === undefined || gone.length === 0) return undefined;
-      return {
-        path: 'zones',
-        message: `the KRaft controllers may no longer run in ${showValue(gone)} (the system nodegroup leaves it with the zone); a controller whose metadata volume is there cannot start anywhere else, since an EBS volume stays in its zone, so it stays Pending and the quorum runs without it (checked with the real kube-scheduler, test/cluster/zone-placement.test.ts); with 3 controllers one more failure stops the cluster. Before applying, find the controller whose PersistentVolume is in ${showValue(gone)} and plan its recovery (docs/upgrade.md, "KRaft controllers and brokers across zones edits"), or keep the zone`,
-      };
+      // The same rule the Pulumi program applies to the system nodegroup it last deployed.
+      return controllerZonesDropped(controllerPoolZones(before) ?? [], controllerPoolZones(after));
     },
   },
   ...Object.entries(RESIZABLE_THREAD_POOLS).map(([key, kafkaDefault]) =>

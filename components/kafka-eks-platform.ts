@@ -11,9 +11,10 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { formatIssue, type SpecIssue } from '../spec/errors';
 import { parseSpec, type LoadedSpec } from '../spec/load';
 import type { PlatformSpecInput } from '../spec/schema';
-import type { SystemNodegroupIdentity } from '../spec/system-nodegroup';
+import { controllerZonesDropped, type SystemNodegroupIdentity } from '../spec/system-nodegroup';
 import type { AdminAccessEntryKeys } from './lib/access-entries';
 import { providerRegionProblem } from './lib/region';
 import { buildPlatformStack } from './stack';
@@ -121,6 +122,15 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
    * cluster.
    */
   public readonly adminAccessEntries: Readonly<Record<string, string>> | undefined;
+  /**
+   * What this deployment changes that Kubernetes or Kafka may not follow, compared with the last
+   * deployment, each also logged with `pulumi.log.warn` on this component (shown by `pulumi
+   * preview` and `pulumi up`): today the KRaft controllers' zones that the system nodegroup leaves
+   * (`controllerZonesDropped`, the rule `synth` applies to its previous output). Known only from
+   * `deployedSystemNodegroup`: empty on a first deployment, without it, and for a joined cluster
+   * (docs/upgrade.md).
+   */
+  public readonly deploymentWarnings: readonly SpecIssue[];
 
   public constructor(
     name: string,
@@ -162,6 +172,16 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     );
     this.systemNodegroup = built.systemNodegroup;
     this.adminAccessEntries = built.adminAccessEntries;
+    // The KRaft controllers run on the system nodegroup: the zones it leaves strand the controller
+    // whose volume is there. The same rule synth applies to its previous output.
+    const zonesDropped = controllerZonesDropped(
+      args.deployedSystemNodegroup?.zones,
+      built.systemNodegroup?.zones,
+    );
+    this.deploymentWarnings = zonesDropped === undefined ? [] : [zonesDropped];
+    for (const warning of this.deploymentWarnings) {
+      void pulumi.log.warn(formatIssue(warning), this);
+    }
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.clusterName = pulumi.output(built.clusterName);
     this.zones = pulumi

@@ -27,7 +27,7 @@
  * Pulumi replaces create-before-delete unless `deleteBeforeReplace` is set.
  */
 import { zoneSuffix, type PlatformPlan } from './derive';
-import { showValue } from './errors';
+import { showValue, type SpecIssue } from './errors';
 import { keepsZonePositions } from './zone-order';
 
 /** Name of the stack output that records the system nodegroup as deployed. */
@@ -194,4 +194,32 @@ export function systemZonesAfterOutput(
   if (joined || previousControllerZones === undefined) return undefined;
   return systemNodegroupIdentityOf(spec, legacySystemNodegroup(spec, previousControllerZones))
     .zones;
+}
+
+/**
+ * The warning for KRaft controller zones that a change takes away: the zones of `before` missing
+ * from `after` (the system nodegroup's zones, where the controllers may run), as one `zones` issue;
+ * undefined when none goes, or when either side is unknown. A controller's metadata volume is an
+ * EBS volume, which stays in its zone, so the controller whose volume lies in a zone that goes
+ * cannot start anywhere else and stays Pending. A warning, not a refusal: the change is allowed
+ * (a zone dropped from the end, spec/zone-order.ts) and the controller's recovery is the
+ * operator's (docs/upgrade.md, "KRaft controllers and brokers across zones edits").
+ *
+ * One rule, two renderers: `synth` compares the controller pool's zones of the previous output
+ * with the next one's (charts/transitions.ts), the Pulumi program the system nodegroup it last
+ * deployed with the one it deploys now (components/kafka-eks-platform.ts). Pure.
+ * @param before the zones the controllers could use as last deployed, in order.
+ * @param after the zones they may use after this change.
+ */
+export function controllerZonesDropped(
+  before: readonly string[] | undefined,
+  after: readonly string[] | undefined,
+): SpecIssue | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  const gone = before.filter(zone => !after.includes(zone));
+  if (gone.length === 0) return undefined;
+  return {
+    path: 'zones',
+    message: `the KRaft controllers may no longer run in ${showValue(gone)} (the system nodegroup leaves it with the zone); a controller whose metadata volume is there cannot start anywhere else, since an EBS volume stays in its zone, so it stays Pending and the quorum runs without it (checked with the real kube-scheduler, test/cluster/zone-placement.test.ts); with 3 controllers one more failure stops the cluster. Before applying, find the controller whose PersistentVolume is in ${showValue(gone)} and plan its recovery (docs/upgrade.md, "KRaft controllers and brokers across zones edits"), or keep the zone`,
+  };
 }
