@@ -22,7 +22,9 @@
  * export the platform's `systemNodegroup` as `SYSTEM_NODEGROUP_OUTPUT` (`systemNodegroup`), so an
  * appended or dropped zone never replaces that nodegroup under its own name; likewise its
  * `adminAccessEntries` as `deployedAdminAccessEntries`, exported back as
- * `ADMIN_ACCESS_ENTRIES_OUTPUT`, so removing or reordering admins replaces no access entry.
+ * `ADMIN_ACCESS_ENTRIES_OUTPUT`, so removing or reordering admins replaces no access entry; and
+ * its `zones` as `deployedZones`, from which a joined cluster's platform warns when a zone its
+ * KRaft controllers ran in is dropped (`deploymentWarnings`).
  *
  * `await refuseUnavailableZones(spec)` before creating anything asks AWS which of the spec's
  * zones are available to the account and stops the run, naming the others, before a subnet fails.

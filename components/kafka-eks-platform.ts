@@ -76,6 +76,15 @@ export interface KafkaEksPlatformArgs {
    * @default - none: keys by position (`admin-<index>`), as earlier versions made them
    */
   readonly deployedAdminAccessEntries?: AdminAccessEntryKeys | undefined;
+  /**
+   * The spec's `zones` as the stack last deployed them: the `zones` of what
+   * `refuseStatefulChanges(spec)` returns. Read only for a joined cluster (`cluster.existing`),
+   * whose KRaft controllers may run in every spec zone (its system nodes are the user's, so there
+   * is no `deployedSystemNodegroup`): a zone of it that the spec drops is warned about
+   * (`deploymentWarnings`).
+   * @default - none: no zone-drop warning for a joined cluster
+   */
+  readonly deployedZones?: readonly string[] | undefined;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -126,9 +135,9 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
    * What this deployment changes that Kubernetes or Kafka may not follow, compared with the last
    * deployment, each also logged with `pulumi.log.warn` on this component (shown by `pulumi
    * preview` and `pulumi up`): today the KRaft controllers' zones that the system nodegroup leaves
-   * (`controllerZonesDropped`, the rule `synth` applies to its previous output). Known only from
-   * `deployedSystemNodegroup`: empty on a first deployment, without it, and for a joined cluster
-   * (docs/upgrade.md).
+   * (`controllerZonesDropped`, the rule `synth` applies to its previous output). Known from
+   * `deployedSystemNodegroup`, or for a joined cluster from `deployedZones`: empty on a first
+   * deployment and without them (docs/upgrade.md).
    */
   public readonly deploymentWarnings: readonly SpecIssue[];
 
@@ -174,9 +183,11 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     this.adminAccessEntries = built.adminAccessEntries;
     // The KRaft controllers run on the system nodegroup: the zones it leaves strand the controller
     // whose volume is there. The same rule synth applies to its previous output.
+    // A joined cluster's system nodes are the user's: the controllers may use every spec zone.
+    const joined = loaded.spec.cluster.existing !== undefined;
     const zonesDropped = controllerZonesDropped(
-      args.deployedSystemNodegroup?.zones,
-      built.systemNodegroup?.zones,
+      joined ? args.deployedZones : args.deployedSystemNodegroup?.zones,
+      joined ? loaded.spec.zones : built.systemNodegroup?.zones,
     );
     this.deploymentWarnings = zonesDropped === undefined ? [] : [zonesDropped];
     for (const warning of this.deploymentWarnings) {

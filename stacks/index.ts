@@ -94,6 +94,7 @@ async function main(): Promise<ProgramOutputs> {
     ...(lastDeployment.adminAccessEntries === undefined
       ? {}
       : { deployedAdminAccessEntries: lastDeployment.adminAccessEntries }),
+    ...(lastDeployment.zones === undefined ? {} : { deployedZones: lastDeployment.zones }),
   });
   return {
     kubeconfig: platform.kubeconfig,

@@ -107,6 +107,13 @@ export interface LastDeployment {
    * holds (lib/access-entries.ts).
    */
   readonly adminAccessEntries: AdminAccessEntryKeys | undefined;
+  /**
+   * The spec's `zones` as deployed (the `zones` of the output `statefulIdentity`, or the
+   * `zoneOrder` of an earlier version); undefined on a first deployment. Pass it to
+   * `KafkaEksPlatform` (`deployedZones`): for a joined cluster, where the KRaft controllers may
+   * run in every spec zone, it is what the zone-drop warning compares with.
+   */
+  readonly zones?: readonly string[] | undefined;
 }
 
 /**
@@ -175,6 +182,7 @@ async function refuseChangesSinceLastDeployment(
         ? undefined
         : (systemNodegroup ?? legacySystemNodegroup({ name: specName }, deployedZonesOf(deployed))),
     adminAccessEntries,
+    zones: deployedZonesOf(deployed),
   };
   if (recorded !== undefined) return lastDeployment;
   if ((await reference.getOutputValue(OUTPUT_OF_EVERY_VERSION)) === undefined) {

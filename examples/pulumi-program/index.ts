@@ -45,6 +45,7 @@ export = async () => {
     ...(last.adminAccessEntries === undefined
       ? {}
       : { deployedAdminAccessEntries: last.adminAccessEntries }),
+    ...(last.zones === undefined ? {} : { deployedZones: last.zones }),
   });
   return {
     clusterName: platform.clusterName,

@@ -4,7 +4,8 @@
  * Before, `synth` warned that dropping a zone of the system nodegroup strands the controller
  * whose EBS volume is there, and `pulumi up` of the same edit said nothing. The Pulumi side knows
  * the zones the controllers could use from the system nodegroup it last deployed
- * (`deployedSystemNodegroup`, the stack output `systemNodegroup`); the test runs both renderers
+ * (`deployedSystemNodegroup`, the stack output `systemNodegroup`), and for a joined cluster from the
+ * zones it last deployed (`deployedZones`); the test runs both renderers
  * over the same zones edits and requires the same warning, and checks that the component logs it
  * with `pulumi.log.warn`.
  */
@@ -18,7 +19,7 @@ import {
   systemNodegroupIdentityOf,
   type SystemNodegroupIdentity,
 } from '../../spec/system-nodegroup';
-import { specInput } from '../util/specs';
+import { existingClusterFor, specInput } from '../util/specs';
 
 const ZONE_DROP = 'KRaft controllers may no longer run';
 
@@ -41,6 +42,7 @@ function synthWarnings(before: LoadedSpec, after: LoadedSpec): string[] {
 async function pulumiWarnings(
   after: LoadedSpec,
   deployed: SystemNodegroupIdentity | undefined,
+  deployedZones?: readonly string[],
 ): Promise<{ warnings: string[]; logged: Array<{ message: string; resource: unknown }> }> {
   const pulumi = await import('@pulumi/pulumi');
   const { recordPlan } = await import('../../components/lib/plan');
@@ -55,6 +57,7 @@ async function pulumiWarnings(
       platform = new KafkaEksPlatform('kafka', {
         spec: after,
         ...(deployed === undefined ? {} : { deployedSystemNodegroup: deployed }),
+        ...(deployedZones === undefined ? {} : { deployedZones }),
       });
     });
   } finally {
@@ -111,6 +114,22 @@ describe('KafkaEksPlatform: zones the KRaft controllers lose', () => {
     const expected = synthWarnings(onSystemNodegroupZones(three, deployed.zones), two);
     expect(expected).toEqual([]);
     expect((await pulumiWarnings(two, deployed)).warnings).toEqual([]);
+  });
+
+  it('a joined cluster (no system nodegroup of ours): compared with the deployed zones, as synth does', async () => {
+    const joinedOn = (count: number) => {
+      const zones = ['a', 'b', 'c'].slice(0, count).map(letter => `us-west-2${letter}`);
+      return parseSpec({ ...inputFor(count), cluster: existingClusterFor(zones) });
+    };
+    const three = joinedOn(3);
+    const two = joinedOn(2);
+    const expected = synthWarnings(three, two);
+    expect(expected).toHaveLength(1);
+    const { warnings, logged } = await pulumiWarnings(two, undefined, three.spec.zones);
+    expect(warnings).toEqual(expected);
+    expect(logged.map(entry => entry.message)).toEqual(expected);
+    // Without the deployed zones the program cannot tell, and says nothing
+    expect((await pulumiWarnings(two, undefined)).warnings).toEqual([]);
   });
 
   it('a first deployment (no deployed system nodegroup) warns nothing', async () => {
