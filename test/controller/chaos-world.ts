@@ -882,8 +882,11 @@ export class ChaosWorld
     instance.leavesAtMs = this.nowMs + INSTANCE_LEAVE_MS;
   }
 
-  /** Like Auto Scaling: a lower desired capacity terminates unprotected InService instances. */
-  private setDesiredFromOutside(group: Group, desired: number): void {
+  /**
+   * Like Auto Scaling: a lower desired capacity terminates unprotected InService instances (public
+   * for the conformance scenarios, `group-writer-conformance.test.ts`).
+   */
+  setDesiredFromOutside(group: Group, desired: number): void {
     group.desired = desired;
     const live = this.liveInstances(group.zone);
     const excess = live.length - desired;
@@ -1503,6 +1506,14 @@ export class ChaosWorld
     const group = this.groups.find(each => each.groupName === groupName);
     const instance = this.instances.find(each => each.instanceId === instanceId);
     if (group === undefined) throw new Error(`no group ${groupName}`);
+    // The adapter's precheck: an instance another group lists is refused (it is not leaving).
+    if (
+      instance !== undefined &&
+      instance.zone !== group.zone &&
+      instance.lifecycleState !== 'Terminating'
+    ) {
+      throw new ApiError(`ValidationError: ${instanceId} belongs to another group`, 400);
+    }
     // The adapter's precheck: only an InService instance is terminated (a Standby one is not).
     if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
     if (group.desired <= group.min) throw new ApiError('ValidationError: desired equals min', 400);
@@ -1521,9 +1532,16 @@ export class ChaosWorld
     protectedFromScaleIn: boolean,
     mayUnprotect?: () => Promise<string | undefined>,
   ): Promise<'refused' | void> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
     const ids = new Set(instanceIds);
-    const targets = this.instances.filter(each => ids.has(each.instanceId));
+    // Auto Scaling refuses an ID its group does not list (another group's too).
+    const targets = this.instances.filter(
+      each => ids.has(each.instanceId) && each.zone === group.zone,
+    );
     if (targets.length !== ids.size) throw new ApiError('ValidationError: unknown instance', 400);
+    // As the adapter: no IDs, no call.
+    if (ids.size === 0) return;
     // As the adapter: the caller's live read, right before an unprotect goes out.
     if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) return 'refused';
     this.write(protectedFromScaleIn ? 'protect' : 'unprotect', { groupName }, () => {

@@ -16,6 +16,9 @@ import type { ClusterWriter, GroupWriter, Leadership, WriteVersions } from '../.
 import type { RollbackTally } from '../../controller/rollback-loop';
 import { NOW_MS, healthyCluster } from './fixtures';
 
+/** Instance IDs one `SetInstanceProtection` call takes (the adapter's `MAX_PROTECTION_IDS`). */
+const MAX_PROTECTION_IDS = 50;
+
 export class CrashError extends Error {}
 export class ConflictError extends Error {}
 
@@ -192,7 +195,12 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     this.trackRolls();
   }
 
+  /** As the adapter: refused above the group's max size (checked before the call), else raised. */
   async raiseDesiredCapacity(groupName: string, desired: number): Promise<void> {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group !== undefined && desired > group.max) {
+      throw new Error(`ValidationError: desired ${desired} is above max ${group.max}`);
+    }
     this.write(`desired ${groupName} ${desired}`, () => {
       this.groups = this.groups.map(group =>
         group.groupName === groupName && desired > group.desired ? { ...group, desired } : group,
@@ -239,6 +247,13 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     const group = this.groups.find(each => each.groupName === groupName);
     const instance = group?.instances.find(each => each.instanceId === instanceId);
     if (group === undefined) throw new Error(`no group ${groupName}`);
+    // As the adapter: an instance another group lists is refused, not taken for one leaving.
+    const owner = this.groups.find(each =>
+      each.instances.some(i => i.instanceId === instanceId && i.lifecycleState !== 'Terminating'),
+    );
+    if (owner !== undefined && owner.groupName !== groupName) {
+      throw new Error(`ValidationError: ${instanceId} belongs to ${owner.groupName}`);
+    }
     if (instance === undefined || instance.lifecycleState !== 'InService') return 'already-leaving';
     if (group.desired <= group.min) throw new Error('ValidationError: desired equals min');
     // As the adapter: the caller's live read, right before the call.
@@ -261,6 +276,12 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     return 'requested';
   }
 
+  /**
+   * As the adapter: nothing for no instances; otherwise one call (one write) per 50 IDs, each
+   * refused as a whole when it names an instance the group does not list (Auto Scaling's
+   * `ValidationError`). An unprotect asks `mayUnprotect` before each call; a reason protects again
+   * the chunks already sent and answers `refused`.
+   */
   async setInstanceProtection(
     groupName: string,
     instanceIds: readonly string[],
@@ -269,16 +290,32 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   ): Promise<'refused' | void> {
     const group = this.groups.find(each => each.groupName === groupName);
     if (group === undefined) throw new Error(`no group ${groupName}`);
-    if (instanceIds.length === 0 || instanceIds.length > 50) {
-      throw new Error(`ValidationError: ${instanceIds.length} instance IDs`);
+    const sent: string[] = [];
+    for (let start = 0; start < instanceIds.length; start += MAX_PROTECTION_IDS) {
+      const chunk = instanceIds.slice(start, start + MAX_PROTECTION_IDS);
+      // As the adapter: the caller's live read, right before an unprotect goes out.
+      if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) {
+        if (sent.length > 0) this.protect(groupName, sent, true);
+        return 'refused';
+      }
+      this.protect(groupName, chunk, protectedFromScaleIn);
+      sent.push(...chunk);
     }
+  }
+
+  /** One `SetInstanceProtection` call: at most 50 IDs, all of them in the group. */
+  private protect(
+    groupName: string,
+    instanceIds: readonly string[],
+    protectedFromScaleIn: boolean,
+  ) {
+    const group = this.groups.find(each => each.groupName === groupName);
+    if (group === undefined) throw new Error(`no group ${groupName}`);
     for (const id of instanceIds) {
       if (!group.instances.some(each => each.instanceId === id)) {
         throw new Error(`ValidationError: ${id} is not in ${groupName}`);
       }
     }
-    // As the adapter: the caller's live read, right before an unprotect goes out.
-    if (!protectedFromScaleIn && (await mayUnprotect?.()) !== undefined) return 'refused';
     const ids = new Set(instanceIds);
     this.write(`${protectedFromScaleIn ? 'protect' : 'unprotect'} ${instanceIds.join(',')}`, () => {
       this.groups = this.groups.map(each =>
