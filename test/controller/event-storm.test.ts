@@ -347,15 +347,25 @@ class World {
     this.mostMovesInFlight = Math.max(this.mostMovesInFlight, records, rolling);
   }
 
+  /**
+   * The Lease through the rate-limited API, with the API server's answers (as `MemoryLeaseStore`,
+   * checked on a real kube-apiserver by the shared conformance scenarios): 409 on a second create
+   * and on a stale update; an update of a Lease that is gone creates it.
+   */
   leaseStore(): LeaseStore {
+    const conflict = () => Object.assign(new Error('conflict'), { code: 409 });
     return {
       get: () => this.request('get lease', 1, async () => this.lease),
       create: lease =>
         this.request('create lease', 1, async () => {
+          if (this.lease !== undefined) throw conflict();
           this.lease = { ...lease, resourceVersion: String(++this.rv) };
         }),
       update: lease =>
         this.request('update lease', 1, async () => {
+          if (this.lease !== undefined && this.lease.resourceVersion !== lease.resourceVersion) {
+            throw conflict();
+          }
           this.lease = { ...lease, resourceVersion: String(++this.rv) };
         }),
     };

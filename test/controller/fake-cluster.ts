@@ -167,6 +167,15 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   ): Promise<WriteVersions | void> {
     const current = this.nodes.find(each => each.name === nodeName);
     if (current === undefined || current.uid !== nodeUid) throw new ConflictError('node replaced');
+    // As the adapter: a cordon someone else made (no controller marker) is left as it is, by a
+    // cordon (never claimed) and by an uncordon (never undone); the guarded patch still goes out.
+    // A node whose marker the test leaves unset (`cordonedByController` absent: a fixture that
+    // does not model the marker) has its cordon taken as the controller's, as `ownCordon` does.
+    if (current.unschedulable && current.cordonedByController === false) {
+      return this.versioned(nodeName, () =>
+        this.write(`${unschedulable ? 'cordon' : 'uncordon'} ${nodeName}`, () => undefined),
+      );
+    }
     return this.versioned(nodeName, () =>
       this.write(`${unschedulable ? 'cordon' : 'uncordon'} ${nodeName}`, () =>
         this.updateNode(nodeName, each => ({

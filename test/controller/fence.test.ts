@@ -12,7 +12,8 @@ import {
   isKubernetesRead,
   leaderFence,
 } from '../../controller/fence';
-import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
+import { LeaderElector } from '../../controller/leader-election';
+import { MemoryLeaseStore } from './memory-lease-store';
 import {
   TokenBucket,
   limitedClusterWriter,
@@ -46,24 +47,6 @@ function manualClock(): LimiterClock & { advance(ms: number): Promise<void>; now
     },
   };
   return clock;
-}
-
-class MemoryLeaseStore implements LeaseStore {
-  lease: LeaseState | undefined;
-  calls = 0;
-  private version = 0;
-  async get() {
-    this.calls++;
-    return this.lease;
-  }
-  async create(lease: Omit<LeaseState, 'resourceVersion'>) {
-    this.calls++;
-    this.lease = { ...lease, resourceVersion: String(++this.version) };
-  }
-  async update(lease: LeaseState) {
-    this.calls++;
-    this.lease = { ...lease, resourceVersion: String(++this.version) };
-  }
 }
 
 const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };

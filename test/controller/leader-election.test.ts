@@ -1,22 +1,5 @@
-import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
-
-class MemoryLeaseStore implements LeaseStore {
-  lease: LeaseState | undefined;
-  private version = 0;
-  async get() {
-    return this.lease;
-  }
-  async create(lease: Omit<LeaseState, 'resourceVersion'>) {
-    if (this.lease !== undefined) throw Object.assign(new Error('exists'), { code: 409 });
-    this.lease = { ...lease, resourceVersion: String(++this.version) };
-  }
-  async update(lease: LeaseState) {
-    if (this.lease?.resourceVersion !== lease.resourceVersion) {
-      throw Object.assign(new Error('conflict'), { code: 409 });
-    }
-    this.lease = { ...lease, resourceVersion: String(++this.version) };
-  }
-}
+import { LeaderElector } from '../../controller/leader-election';
+import { MemoryLeaseStore } from './memory-lease-store';
 
 const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
 

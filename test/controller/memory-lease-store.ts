@@ -1,6 +1,9 @@
 /**
- * An in-memory `LeaseStore` for tests (a stand-in for the Kubernetes Lease): create fails with 409
- * when the Lease exists, update with 409 when the resourceVersion is stale, as the API server does.
+ * An in-memory `LeaseStore` for tests (a stand-in for the Kubernetes Lease, through the adapter's
+ * `leaseStore()`): create fails with 409 when the Lease exists, update with 409 when the
+ * resourceVersion is stale, and an update of a Lease that is gone creates it as written, as
+ * kube-apiserver does (Leases are created on update). Kept honest by the shared scenarios of
+ * `kube-conformance-scenarios.ts`, run on a real kube-apiserver in the cluster tier.
  */
 import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
 
@@ -9,17 +12,23 @@ export class MemoryLeaseStore implements LeaseStore {
   lease: LeaseState | undefined;
   private version = 0;
 
+  /** Calls of any kind so far. */
+  calls = 0;
+
   async get(): Promise<LeaseState | undefined> {
+    this.calls++;
     return this.lease;
   }
 
   async create(lease: Omit<LeaseState, 'resourceVersion'>): Promise<void> {
+    this.calls++;
     if (this.lease !== undefined) throw Object.assign(new Error('exists'), { code: 409 });
     this.lease = { ...lease, resourceVersion: String(++this.version) };
   }
 
   async update(lease: LeaseState): Promise<void> {
-    if (this.lease?.resourceVersion !== lease.resourceVersion) {
+    this.calls++;
+    if (this.lease !== undefined && this.lease.resourceVersion !== lease.resourceVersion) {
       throw Object.assign(new Error('conflict'), { code: 409 });
     }
     this.lease = { ...lease, resourceVersion: String(++this.version) };

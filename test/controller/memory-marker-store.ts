@@ -67,6 +67,12 @@ export class MemoryMarkerStore implements ForecastMarkerStore {
   ): Promise<ForecastMarkerWriteOutcome> => {
     this.writes++;
     if (this.failWrites) throw new Error('etcdserver: request timed out');
+    // As the adapter: an empty version would make an unconditional write; refused, not a conflict.
+    if (readVersion === '') {
+      throw new Error(
+        `forecast marker write to ConfigMap ${this.location}: the resourceVersion read is empty; read the marker again`,
+      );
+    }
     const race = this.beforeWrite;
     this.beforeWrite = undefined;
     race?.();

@@ -19,7 +19,8 @@
  * - Mutants of the gate and the reconciler that survived the suite (each named in its test).
  */
 import { writeBlocker } from '../../controller/gate';
-import { LeaderElector, type LeaseState, type LeaseStore } from '../../controller/leader-election';
+import { LeaderElector, type LeaseStore } from '../../controller/leader-election';
+import { MemoryLeaseStore } from './memory-lease-store';
 import { silentLogger } from '../../controller/log';
 import { ControllerMetrics } from '../../controller/metrics';
 import type { Observed, ObservedNode } from '../../controller/model';
@@ -504,24 +505,6 @@ describe('write gate: faults found by the issue #10 review', () => {
     });
   });
 });
-
-class MemoryLeaseStore implements LeaseStore {
-  lease: LeaseState | undefined;
-  private version = 0;
-  async get() {
-    return this.lease;
-  }
-  async create(lease: Omit<LeaseState, 'resourceVersion'>) {
-    if (this.lease !== undefined) throw Object.assign(new Error('exists'), { code: 409 });
-    this.lease = { ...lease, resourceVersion: String(++this.version) };
-  }
-  async update(lease: LeaseState) {
-    if (this.lease?.resourceVersion !== lease.resourceVersion) {
-      throw Object.assign(new Error('conflict'), { code: 409 });
-    }
-    this.lease = { ...lease, resourceVersion: String(++this.version) };
-  }
-}
 
 const timing = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
 
