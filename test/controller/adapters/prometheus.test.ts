@@ -1,4 +1,5 @@
 import { PrometheusAdapter, PrometheusError } from '../../../controller/adapters/prometheus';
+import { errorAnswer, vector } from './prometheus-answer-scenarios';
 
 const queries = {
   brokerReceiveBytesPerSecond: 'rx',
@@ -8,28 +9,25 @@ const queries = {
   brokerHealthSampleTimestamps: 'hs',
 };
 
+/**
+ * A stand-in for Prometheus's HTTP API: answers each query from `answers` (HTTP `status`), and a
+ * query it was not given as Prometheus answers one that does not parse (HTTP 400, `bad_data`).
+ * Its answer shapes are checked against a real Prometheus (`prometheus-answer-scenarios.ts`).
+ */
 function fakeFetch(answers: Record<string, unknown>, status = 200): typeof fetch {
   return (async (input: string | URL | Request) => {
     const query = new URL(String(input)).searchParams.get('query') ?? '';
     // Tests about other answers leave the per-pod health times empty (the adapter does not judge
     // them; `safety.ts` does).
     const answer = query === 'hs' && !('hs' in answers) ? vector([]) : answers[query];
-    return new Response(JSON.stringify(answer ?? { status: 'error', error: 'unknown query' }), {
-      status,
-    });
+    if (answer === undefined) {
+      return new Response(JSON.stringify(errorAnswer('bad_data', `unknown query ${query}`)), {
+        status: 400,
+      });
+    }
+    return new Response(JSON.stringify(answer), { status });
   }) as typeof fetch;
 }
-
-const vector = (
-  result: Array<[Record<string, string>, number | string]>,
-  atSeconds = 1700000000,
-) => ({
-  status: 'success',
-  data: {
-    resultType: 'vector',
-    result: result.map(([metric, value]) => ({ metric, value: [atSeconds, String(value)] })),
-  },
-});
 
 /** The controller's clock reading the fake answers' evaluation time (no skew, no latency). */
 const AT_EVALUATION = { clock: () => 1700000000_000 };
@@ -200,9 +198,9 @@ describe('PrometheusAdapter', () => {
   test('reports HTTP errors with the query', async () => {
     const adapter = new PrometheusAdapter(
       'http://prom:9090',
-      fakeFetch({ rx: { status: 'error', error: 'bad_data' } }, 400),
+      fakeFetch({ rx: errorAnswer('bad_data', '1:3: parse error: unexpected end of input') }, 400),
     );
-    await expect(adapter.query('rx')).rejects.toThrow(/400.*bad_data/);
+    await expect(adapter.query('rx')).rejects.toThrow(/400.*parse error/);
   });
 
   test('reports an unreachable server', async () => {
