@@ -1444,9 +1444,14 @@ export class ChaosWorld
   }
 
   private cordonChange(node: Node, nodeName: string, unschedulable: boolean): void {
+    // The controller asked to undo someone else's cordon: a violation, judged on what it asked.
     if (!unschedulable && this.cordonOwners.get(nodeName) === 'foreign') {
       this.foreignCordonsUndone.push(`${nodeName} at +${(this.nowMs - NOW_MS) / 1000}s`);
     }
+    // As the adapter (checked on a real API server, `kube-conformance-scenarios.ts`): a cordon
+    // without the controller's marker is left as it is, by a cordon (never claimed) and by an
+    // uncordon (never undone); the guarded patch still goes out.
+    if (node.unschedulable && !node.cordonedByController) return;
     if (!unschedulable) this.cordonOwners.delete(nodeName);
     else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');
     this.setNode(node, { unschedulable, cordonedByController: unschedulable });
