@@ -85,22 +85,26 @@ const nodePath = (name: string) => `/api/v1/nodes/${name}`;
 const podPath = (name: string) => `/api/v1/namespaces/${NAMESPACE}/pods/${name}`;
 const mergePatch = 'application/merge-patch+json';
 
-async function createNode(name: string): Promise<V1Node> {
+/** Instances named by the nodes this runner made so far (each node gets one of its own). */
+let instances = 0;
+
+/**
+ * A Kafka node (labelled) whose providerID names an instance of its own, or, given `providerID`,
+ * a node without the Kafka label that names that one.
+ */
+async function createNode(name: string, providerID?: string): Promise<V1Node> {
+  const labels: Record<string, string> = {
+    [ZONE_LABEL]: 'us-east-1a',
+    'kubernetes.io/hostname': name,
+  };
+  if (providerID === undefined) labels[config.kafkaNodeLabel.key] = config.kafkaNodeLabel.value;
+  const own = `aws:///us-east-1a/i-0c0f${(++instances).toString(16).padStart(13, '0')}`;
   return (await api.ok('POST', '/api/v1/nodes', {
     body: {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: {
-        name,
-        labels: {
-          [ZONE_LABEL]: 'us-east-1a',
-          'kubernetes.io/hostname': name,
-          [config.kafkaNodeLabel.key]: config.kafkaNodeLabel.value,
-        },
-      },
-      spec: {
-        providerID: `aws:///us-east-1a/i-0${Buffer.from(name).toString('hex').slice(0, 16)}`,
-      },
+      metadata: { name, labels },
+      spec: { providerID: providerID ?? own },
     },
   })) as V1Node;
 }
@@ -130,8 +134,14 @@ async function createPod(name: string, nodeName: string): Promise<V1Pod> {
 function nodeWorld(): NodeWorld {
   const observed = async (name: string) =>
     observeNode((await api.ok('GET', nodePath(name))) as V1Node);
+  const adapter = adapterFor(config);
   return {
-    writer: adapterFor(config),
+    writer: adapter,
+    live: adapter,
+    sameInstanceNode: async (name, of) => {
+      const providerID = ((await api.ok('GET', nodePath(of))) as V1Node).spec?.providerID;
+      await createNode(name, providerID);
+    },
     node: async name => observeNode(await createNode(name)),
     observed,
     cordonFromOutside: async name => {

@@ -1570,9 +1570,15 @@ export class ChaosWorld
   ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> {
     if (this.active('api-429')) throw new ApiError('429 Too Many Requests', 429);
     if (this.active('api-errors')) throw new ApiError('500 Internal Server Error', 500);
+    // As the adapter: a node that is gone is a 404 (not an empty, schedulable node), and the
+    // broker pods come sorted by name.
+    const node = this.nodes.find(each => each.name === nodeName);
+    if (node === undefined) throw new ApiError(`nodes "${nodeName}" not found`, 404);
     return {
-      unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
-      brokers: this.brokersOn(nodeName).map(pod => pod.podName),
+      unschedulable: node.unschedulable,
+      brokers: this.brokersOn(nodeName)
+        .map(pod => pod.podName)
+        .sort(),
     };
   }
 

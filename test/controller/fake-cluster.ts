@@ -87,13 +87,20 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
   /** The live read of one node (no staleness): its cordon and the brokers bound to it. */
   nodeNow = async (
     nodeName: string,
-  ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> => ({
-    unschedulable: this.nodes.find(node => node.name === nodeName)?.unschedulable === true,
-    brokers: [...this.brokers, ...this.otherBrokerPods]
-      .filter(broker => broker.nodeName === nodeName)
-      .map(broker => broker.podName)
-      .sort(),
-  });
+  ): Promise<{ readonly unschedulable: boolean; readonly brokers: readonly string[] }> => {
+    // As the adapter: a node that is gone is a 404, not an empty, schedulable node.
+    const node = this.nodes.find(each => each.name === nodeName);
+    if (node === undefined) {
+      throw Object.assign(new Error(`nodes "${nodeName}" not found`), { code: 404 });
+    }
+    return {
+      unschedulable: node.unschedulable,
+      brokers: [...this.brokers, ...this.otherBrokerPods]
+        .filter(broker => broker.nodeName === nodeName)
+        .map(broker => broker.podName)
+        .sort(),
+    };
+  };
 
   /** The live read of every broker pod (no staleness). */
   brokersNow = async (): Promise<readonly ObservedBroker[]> =>

@@ -16,7 +16,7 @@ import type { ForecastMarker, ForecastMarkerStore } from '../../controller/forec
 import type { LeaseStore } from '../../controller/leader-election';
 import type { ObservedNode } from '../../controller/model';
 import type { OperationRecord } from '../../controller/operation-record';
-import type { ClusterWriter } from '../../controller/ports';
+import type { ClusterWriter, LiveNodeCheck } from '../../controller/ports';
 
 /** A Lease store on a fresh Lease name, and someone who deletes the Lease. */
 export interface LeaseWorld {
@@ -33,10 +33,14 @@ export interface MarkerWorld {
 /** A cluster writer on fresh node and pod names, and what other hands do to those objects. */
 export interface NodeWorld {
   readonly writer: ClusterWriter;
+  /** The live reads of nodes (`nodeNow`, `nodesOfInstance`). */
+  readonly live: LiveNodeCheck;
   /** Creates a Kafka node `name` (no annotations, schedulable) and answers it as observed. */
   node(name: string): Promise<ObservedNode>;
   /** The node as observed now (`observeNode` of a fresh read). */
   observed(name: string): Promise<ObservedNode>;
+  /** A Node `name` without the Kafka label whose providerID names `of`'s instance. */
+  sameInstanceNode(name: string, of: string): Promise<void>;
   /** Someone cordons the node as `kubectl cordon` does (no controller marker). */
   cordonFromOutside(name: string): Promise<void>;
   /** Someone changes the node (a label), which moves its resourceVersion. */
@@ -320,6 +324,40 @@ export const NODE_SCENARIOS: readonly Scenario<NodeWorld>[] = [
       await world.replacePod('conf-broker-1', node.name);
       await assert.rejects(world.writer.requestRoll('conf-broker-1', old));
       assert.equal(await world.rollRequested('conf-broker-1'), false);
+    },
+  },
+  {
+    name: 'live reads: a node’s cordon and the broker pods bound to it, sorted',
+    run: async world => {
+      const node = await world.node('conf-live');
+      await world.pod('conf-live-b', node.name);
+      await world.pod('conf-live-a', node.name);
+      assert.deepEqual(await world.live.nodeNow(node.name), {
+        unschedulable: false,
+        brokers: ['conf-live-a', 'conf-live-b'],
+      });
+      await world.cordonFromOutside(node.name);
+      assert.equal((await world.live.nodeNow(node.name)).unschedulable, true);
+    },
+  },
+  {
+    name: 'live reads: a node that does not exist is a 404, not an empty schedulable node',
+    run: async world => {
+      await rejectsWith(404, world.live.nodeNow('conf-no-such-node'), 'nodeNow of no node');
+    },
+  },
+  {
+    name: 'live reads: every Node naming an instance, Kafka label or not, sorted; none for another',
+    run: async world => {
+      const node = await world.node('conf-instance-b');
+      await world.sameInstanceNode('conf-instance-a', node.name);
+      const instanceId = node.instanceId ?? '';
+      assert.notEqual(instanceId, '');
+      assert.deepEqual(await world.live.nodesOfInstance(instanceId), [
+        'conf-instance-a',
+        'conf-instance-b',
+      ]);
+      assert.deepEqual(await world.live.nodesOfInstance('i-0ffffffffffffffff'), []);
     },
   },
   {

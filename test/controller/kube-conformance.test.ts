@@ -57,6 +57,10 @@ function nodeWorld(): NodeWorld {
   };
   return {
     writer: cluster,
+    live: cluster,
+    async sameInstanceNode(name, of) {
+      cluster.nodes.push({ ...find(of), name, uid: `uid-${name}-${++uids}`, resourceVersion: '1' });
+    },
     async node(name) {
       cluster.nodes.push({
         name,
@@ -137,6 +141,10 @@ function chaosNodeWorld(): NodeWorld {
   };
   return {
     writer: world,
+    live: world,
+    async sameInstanceNode(name, of) {
+      world.nodes.push({ ...find(of), name, uid: `uid-${name}-${++uids}`, resourceVersion: 1 });
+    },
     async node(name) {
       world.nodes.push({
         name,
