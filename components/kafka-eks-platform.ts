@@ -106,7 +106,11 @@ function isLoadedSpec(value: LoadedSpec | PlatformSpecInput): value is LoadedSpe
 }
 
 export class KafkaEksPlatform extends pulumi.ComponentResource {
-  /** The validated spec, its derived plan and warnings. */
+  /**
+   * The validated spec, its derived plan and warnings. Each warning is also logged with
+   * `pulumi.log.warn` on this component, as `Path: message` (`formatIssue`), the line `synth`
+   * prints after `warning: `.
+   */
   public readonly loaded: LoadedSpec;
   /** Kubeconfig of the new cluster, JSON, marked secret. */
   public readonly kubeconfig: pulumi.Output<string>;
@@ -160,6 +164,12 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     }
     super(KAFKA_EKS_PLATFORM_TYPE, name, {}, opts);
     this.loaded = loaded;
+    // The spec's warnings (the rules `synth` prints on stderr: an unpublished controller image, a
+    // metrics URL nothing serves, keys Kafka ignores) reach a Pulumi user only through the
+    // engine's diagnostics: `pulumi preview` and `pulumi up` show each under this component.
+    for (const warning of loaded.warnings) {
+      void pulumi.log.warn(formatIssue(warning), this);
+    }
     // Every component is a child of this one, so `pulumi destroy`, aliases and the console see
     // one platform.
     const built = buildPlatformStack(

@@ -51,6 +51,40 @@ describe('KafkaEksPlatform', () => {
     expect(await isSecret(platform.kubeconfig)).toBe(true);
   });
 
+  it('logs every spec warning with pulumi.log.warn on the component, as synth prints it', async () => {
+    // Before, the warnings synth prints (an unpublished controller image, a metrics URL nothing
+    // serves, a key Kafka ignores) never reached a Pulumi user.
+    const pulumiSdk = await import('@pulumi/pulumi');
+    const { formatIssue } = await import('../../spec/errors');
+    const { parseSpec } = await import('../../spec/load');
+    const { recordPlan } = await import('../../components/lib/plan');
+    const { KafkaEksPlatform } = await import('../../components/kafka-eks-platform');
+    const input = specInput(3, 2);
+    const withUnknownKey = {
+      ...input,
+      kafka: { ...input.kafka, config: { ...input.kafka.config, 'some.unknown.key': 1 } },
+    };
+    for (const spec of [withUnknownKey, parseSpec(withUnknownKey)]) {
+      const logged: Array<{ message: string; resource: unknown }> = [];
+      const spy = jest
+        .spyOn(pulumiSdk.log, 'warn')
+        .mockImplementation(async (message, resource) => void logged.push({ message, resource }));
+      let platform: InstanceType<typeof KafkaEksPlatform> | undefined;
+      try {
+        await recordPlan(undefined, async () => {
+          platform = new KafkaEksPlatform('kafka', { spec });
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      if (platform === undefined) throw new Error('the component was not built');
+      const expected = platform.loaded.warnings.map(formatIssue);
+      expect(expected.some(line => line.includes('some.unknown.key'))).toBe(true);
+      expect(logged.map(entry => entry.message)).toEqual(expect.arrayContaining(expected));
+      for (const entry of logged) expect(entry.resource).toBe(platform);
+    }
+  });
+
   it('validates a plain spec object before registering anything', async () => {
     const { KafkaEksPlatform } = await import('../../components/kafka-eks-platform');
     const bad = { ...specInput(3, 2), zones: [] };
