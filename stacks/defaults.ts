@@ -2,8 +2,9 @@
  * Where the project's files are, and the one rule for relative paths in stack config.
  *
  * The Pulumi engine runs the program with its working directory set to the folder that holds
- * `main` (`stacks/`), not the project root, so a relative path must never be resolved against the
- * working directory. Every path the program reads from stack config resolves against the project
+ * `main` (the project root today, `stacks/` while `main` was `stacks/index.ts`), and a program
+ * imported by a user's own runner may run from anywhere, so a relative path must never be
+ * resolved against the working directory. Every path the program reads from stack config resolves against the project
  * root, the folder of `Pulumi.yaml` (checked under the real engine by `npm run test:engine`).
  */
 import { statSync } from 'node:fs';

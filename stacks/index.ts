@@ -2,8 +2,9 @@
  * The Pulumi program: reads the spec file named in the stack config (`kafka-eks-autoscaling:spec`,
  * default `stacks/prod.yaml`), validates it, and creates one `KafkaEksPlatform` from it, named
  * after `spec.name`, exporting its outputs. A relative spec path resolves against the project root
- * (the folder of `Pulumi.yaml`), not the working directory the engine starts the program in
- * (`stacks/`); see `stacks/defaults.ts`.
+ * (the folder of `Pulumi.yaml`), never against the working directory the engine starts the program
+ * in; see `stacks/defaults.ts`. The engine's entry point is `index.ts` at the project root
+ * (`main` in `Pulumi.yaml`), which re-exports this module.
  *
  * Earlier versions of this program called `buildPlatformStack` itself, so its components were
  * direct children of the stack. `aliasRootResources: true` keeps those stacks: each component

@@ -79,7 +79,8 @@ export class NameLimitError extends Error {
 
 /**
  * The working directory the Pulumi engine starts the program in: the folder that holds `main` of
- * the project's `Pulumi.yaml` (`stacks/`), not the project root. Checked under the real engine by
+ * the project's `Pulumi.yaml` (the project root since `main` is `index.ts`; it was `stacks/` while
+ * `main` was `stacks/index.ts`). Checked under the real engine by
  * test/engine/root-directory.test.ts.
  */
 export function engineWorkingDirectory(): string {

@@ -64,10 +64,10 @@ describe('package.json entry points', () => {
 
   it('ships what the bundled bin finds relative to the package root: Pulumi.yaml, stacks/*.yaml', () => {
     // The bin is one bundle in lib/cli/, so every module in it sees __dirname = lib/cli: the mock
-    // plan reads <root>/Pulumi.yaml and starts the program in <root>/stacks (the folder of main).
+    // plan reads <root>/Pulumi.yaml and starts the program in the folder of its main (the root).
     expect(manifest.files).toEqual(expect.arrayContaining(['Pulumi.yaml', 'stacks/*.yaml']));
     const pulumiYaml = readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8');
-    expect(pulumiYaml).toMatch(/^main: stacks\/index\.ts$/m);
+    expect(pulumiYaml).toMatch(/^main: index\.ts$/m);
   });
 
   it('runs the bin from the compiled bundle of cli/main.ts, which starts with a shebang', () => {

@@ -4,7 +4,9 @@
  * from, and its documented value works (a spec file that loads, the region of that spec); every
  * `pulumi stack output` name and every row of the outputs table in docs/deploy-to-aws.md is an
  * output the program exports, and the table lists them all; every `pulumi stack rm` names a
- * stack the docs create; every key of a stack file (Pulumi.<stack>.yaml) is read by the program.
+ * stack the docs create; every key of a stack file (Pulumi.<stack>.yaml) is read by the program;
+ * every Pulumi CLI and provider plugin version the docs pin (the install line, a quoted plugin
+ * error, `pulumi plugin install resource <name> <version>`) is the installed one.
  * The real CLI runs the same commands in test/engine/documented-commands.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { parse } from 'yaml';
 import { loadSpecFile } from '../../spec/load';
 import {
   commandText,
+  documentationFiles,
   documentedPulumiCommands,
   isPlaceholder,
   REPO_ROOT,
@@ -173,6 +176,44 @@ describe('the documented Pulumi commands against the program', () => {
     );
     expect(removed.length).toBeGreaterThan(0);
     expect(removed.filter(c => !created.has(stackName(c))).map(commandText)).toEqual([]);
+  });
+
+  it('every Pulumi CLI or provider plugin version the docs give is the one package-lock.json installs', () => {
+    const installed = (name: string): string =>
+      (
+        JSON.parse(
+          readFileSync(join(REPO_ROOT, 'node_modules', '@pulumi', name, 'package.json'), 'utf8'),
+        ) as { version: string }
+      ).version;
+    const found: Array<{ where: string; what: string; version: string; expected: string }> = [];
+    for (const file of documentationFiles()) {
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+      for (const match of text.matchAll(/get\.pulumi\.com[^\n]*--version v?(\d[\w.-]*)/g)) {
+        found.push({
+          where: file,
+          what: 'CLI',
+          version: match[1] ?? '',
+          expected: installed('pulumi'),
+        });
+      }
+      for (const match of text.matchAll(/pulumi-resource-([a-z-]+)' at version v(\d[\w.-]*)/g)) {
+        const name = match[1] ?? '';
+        found.push({ where: file, what: name, version: match[2] ?? '', expected: installed(name) });
+      }
+    }
+    for (const command of commands) {
+      const [verb, action, kind, name, version] = command.args;
+      if (verb !== 'plugin' || action !== 'install' || kind !== 'resource') continue;
+      if (name === undefined || version === undefined || isPlaceholder(version)) continue;
+      found.push({
+        where: commandText(command),
+        what: name,
+        version: version.replace(/^v/, ''),
+        expected: installed(name),
+      });
+    }
+    expect(found.map(entry => entry.what)).toEqual(expect.arrayContaining(['CLI', 'aws']));
+    expect(found.filter(entry => entry.version !== entry.expected)).toEqual([]);
   });
 
   it('every key of a stack file (Pulumi.<stack>.yaml) is read by the program, and its spec loads', () => {
