@@ -25,6 +25,7 @@ import {
   isPlaceholder,
   type DocumentedCommand,
 } from '../util/documented-pulumi';
+import { usageOf } from '../util/pulumi-usage';
 import {
   createSandbox,
   engineBinaries,
@@ -39,32 +40,6 @@ const binaries = engineBinaries();
 const describeEngine = binaries === undefined ? describe.skip : describe;
 
 const commands = documentedPulumiCommands();
-
-/** What `pulumi <path> --help` says a command takes. */
-interface Usage {
-  /** Words of the command path after `pulumi` (an alias resolves: `stack init` -> `stack new`). */
-  readonly path: readonly string[];
-  /** Positional arguments the usage line names (`[property-name]`, `<key>`, `[value]`). */
-  readonly positional: number;
-  /** Every flag of the command, global ones included: long name -> whether it takes a value. */
-  readonly flags: ReadonlyMap<string, boolean>;
-}
-
-/** Parses the help text of a command. */
-function usageOf(help: string): Usage {
-  const usageLine = /\nUsage:\n\s+(pulumi[^\n]*)/.exec(`\n${help}`)?.[1] ?? '';
-  const words = usageLine.split(/\s+/).slice(1);
-  const firstArg = words.findIndex(word => /^[[<]/.test(word));
-  const path = firstArg === -1 ? words : words.slice(0, firstArg);
-  const positional = words.filter(
-    word => /^[[<]/.test(word) && !['[flags]', '[command]', '[--]'].includes(word),
-  ).length;
-  const flags = new Map<string, boolean>();
-  for (const match of help.matchAll(/^\s+(?:-\w, )?--([\w-]+)( [\w.[\]]+)?\s{2,}/gm)) {
-    flags.set(match[1] ?? '', match[2] !== undefined);
-  }
-  return { path, positional, flags };
-}
 
 /** The problems of one documented command against its help, none when the CLI takes it. */
 async function commandProblems(
