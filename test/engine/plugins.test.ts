@@ -8,9 +8,13 @@
  * and no plugin could be fetched before the program ran (a runner being prepared for no network
  * got no plugins).
  *
- * The check: `pulumi about --json` in the project copy must list, as resource plugins, exactly the
- * `@pulumi/*` provider packages of package.json's dependencies, each at its installed version
- * (the version of package-lock.json). No plugin is downloaded (`pulumi about` only lists).
+ * The checks: `pulumi about --json` in the project copy must list, as resource plugins, exactly
+ * the `@pulumi/*` provider packages of package.json's dependencies, each at its installed version
+ * (the version of package-lock.json); and, with automatic plugin download on (a user's default)
+ * but no network, `pulumi plugin install` must fail on the AWS plugin instead of exiting 0, and
+ * `pulumi preview` must stop at the AWS provider with the message docs/deploy-to-aws.md quotes,
+ * before any resource is created. "No network" is an HTTP(S) proxy that refuses every connection
+ * (127.0.0.1:9), so nothing is downloaded even where the network is up.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +23,7 @@ import {
   engineBinaries,
   installedVersion,
   mustRun,
+  parseEvents,
   REPO_ROOT,
   type EngineSandbox,
 } from './engine';
@@ -78,5 +83,54 @@ describeEngine('the provider plugins the real engine finds for the project', () 
       .map(({ name, version, kind }) => ({ name, version, kind }))
       .sort((a, b) => a.name.localeCompare(b.name));
     expect(resourcePlugins).toEqual(expected);
+  });
+
+  /** The sandbox environment of a user with automatic plugin download on and no network. */
+  const OFFLINE: NodeJS.ProcessEnv = {
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: undefined,
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: undefined,
+    https_proxy: undefined,
+    http_proxy: undefined,
+    no_proxy: undefined,
+  };
+
+  it('without network, pulumi plugin install fails on the AWS plugin (it exited 0 having installed nothing)', async () => {
+    const result = await sandbox.run(['plugin', 'install'], { env: OFFLINE });
+
+    expect(result.code).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toContain(
+      `[resource plugin aws-${installedVersion('@pulumi/aws')}] installing`,
+    );
+  });
+
+  it('without network, pulumi preview stops at the AWS provider with the documented message, creating nothing', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy-to-aws.md'), 'utf8');
+    const documented = /a runner without network[^"]*"([^"]+)"/i.exec(
+      doc.replace(/\s+/g, ' '),
+    )?.[1];
+    expect(documented).toBe(
+      `Could not automatically download and install resource plugin 'pulumi-resource-aws' at version v${installedVersion('@pulumi/aws')}`,
+    );
+    await mustRun(sandbox, ['stack', 'init', 'offline']);
+    await mustRun(sandbox, ['config', 'set', 'aws:region', 'us-east-1']);
+    await mustRun(sandbox, ['config', 'set', 'kafka-eks-autoscaling:spec', 'stacks/dev.yaml']);
+
+    const result = await sandbox.run(['preview', '--non-interactive', '--json'], {
+      env: { ...OFFLINE, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' },
+    });
+
+    expect(result.code).not.toBe(0);
+    const errors = parseEvents(result.stdout)
+      .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
+      .filter(diagnostic => diagnostic.severity === 'error')
+      .map(diagnostic => diagnostic.message);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(documented);
+    const exported = JSON.parse((await mustRun(sandbox, ['stack', 'export'])).stdout) as {
+      deployment: { resources?: unknown[] };
+    };
+    expect(exported.deployment.resources ?? []).toEqual([]);
   });
 });
