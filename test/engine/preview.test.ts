@@ -111,10 +111,14 @@ function expectStoppedAtZoneCheck(
   expect(expected.filter(key => registered.has(key))).toEqual([]);
 }
 
-/** `pulumi preview --non-interactive`, with engine events on stdout and the engine log on stderr. */
-function preview(sandbox: EngineSandbox): ReturnType<EngineSandbox['run']> {
+/**
+ * `pulumi preview --non-interactive` in `cwd` (default: the project copy), with engine events on
+ * stdout and the engine log on stderr.
+ */
+function preview(sandbox: EngineSandbox, cwd?: string): ReturnType<EngineSandbox['run']> {
   return sandbox.run(['preview', '--non-interactive', '--json', '--logtostderr', '-v=5'], {
     env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: 'true' },
+    ...(cwd === undefined ? {} : { cwd }),
   });
 }
 
@@ -131,15 +135,31 @@ describeEngine('pulumi preview under the real engine', () => {
   it.each(cases)(
     '%s example, %s mode: the program runs to its zone check and stops only at the missing AWS provider',
     async (example, mode) => {
-      // GIVEN a new stack whose spec is set as a path relative to the project root, as documented
+      // GIVEN a new stack whose spec is set as a path relative to the project root, as documented;
+      // the last case as another user would do it, at no extra preview: every command from
+      // stacks/ (the CLI finds Pulumi.yaml above), the stack named in full
+      // (organization/<project>/<stack>, as `pulumi stack ls -Q` shows it) and the spec given as
+      // an absolute path
       const stack = `${example}-${mode}`;
+      const variant = example === 'prod' && mode === 'target-tracking';
+      const cwd = variant ? join(sandbox.projectDir, 'stacks') : sandbox.projectDir;
       const spec = specFor(sandbox.projectDir, example, mode);
-      await mustRun(sandbox, ['stack', 'init', stack]);
-      await mustRun(sandbox, ['config', 'set', 'aws:region', 'us-east-1']);
-      await mustRun(sandbox, ['config', 'set', `${PROJECT}:spec`, spec]);
+      await mustRun(
+        sandbox,
+        ['stack', 'init', variant ? `organization/${PROJECT}/${stack}` : stack],
+        {
+          cwd,
+        },
+      );
+      await mustRun(sandbox, ['config', 'set', 'aws:region', 'us-east-1'], { cwd });
+      await mustRun(
+        sandbox,
+        ['config', 'set', `${PROJECT}:spec`, variant ? join(sandbox.projectDir, spec) : spec],
+        { cwd },
+      );
 
       // WHEN previewing it
-      const result = await preview(sandbox);
+      const result = await preview(sandbox, cwd);
 
       // THEN the only error is the documented missing AWS provider plugin
       expectOnlyMissingAwsPlugin(result.stdout, stack, awsVersion);
