@@ -5,8 +5,9 @@
 # file backend in a temporary folder, for the dev and prod examples in both autoscaling modes, and
 # the upgrade of a stack of the earlier program to KafkaEksPlatform (test/engine/aliases.test.ts:
 # `up` of the old resource tree, then `preview` and `up` of the new one, replayed with the SDK's
-# dynamic provider standing in for the missing AWS, EKS and Kubernetes plugins), and every `pulumi`
-# command of the docs (test/engine/documented-commands.test.ts).
+# dynamic provider standing in for the missing AWS, EKS and Kubernetes plugins), every `pulumi`
+# command of the docs (test/engine/documented-commands.test.ts), and the provider plugins the engine
+# finds for the project, online and with no network (test/engine/plugins.test.ts).
 # When Go or the language-host source tarball is absent it prints one line naming what is missing
 # and exits 0. Extra arguments go to jest, for example `npm run test:engine -- -t prod`.
 set -euo pipefail

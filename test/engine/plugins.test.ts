@@ -8,7 +8,7 @@
  * and no plugin could be fetched before the program ran (a runner being prepared for no network
  * got no plugins).
  *
- * The checks: `pulumi about --json` in the project copy must list, as resource plugins, exactly
+ * The checks: `pulumi about --output json` in the project copy must list, as resource plugins, exactly
  * the `@pulumi/*` provider packages of package.json's dependencies, each at its installed version
  * (the version of package-lock.json); and, with automatic plugin download on (a user's default)
  * but no network, `pulumi plugin install` must fail on the AWS plugin instead of exiting 0, and
@@ -74,7 +74,7 @@ describeEngine('the provider plugins the real engine finds for the project', () 
     expect(expected.map(plugin => plugin.name)).toEqual(['aws', 'eks', 'kubernetes']);
     await mustRun(sandbox, ['stack', 'init', 'plugins']);
 
-    const about = JSON.parse((await mustRun(sandbox, ['about', '--json'])).stdout) as {
+    const about = JSON.parse((await mustRun(sandbox, ['about', '--output', 'json'])).stdout) as {
       plugins?: PluginInfo[];
     };
 
