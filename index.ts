@@ -10,6 +10,6 @@
  * From here it finds each `@pulumi/*` provider package at its installed version (checked under
  * the real engine by test/engine/plugins.test.ts).
  */
-import program = require('./stacks/index');
+import program from './stacks/index';
 
 export = program;
