@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -193,6 +194,23 @@ export function parseRegistrations(stderr: string): Registration[] {
     custom: match[3] === 'true',
     parent: match[4] ?? '',
   }));
+}
+
+/**
+ * The file the engine runs in a project folder: `main` of its `Pulumi.yaml` (the project's root
+ * `index.ts`, which re-exports `stacks/index.ts`). Tests that put a stand-in program in place of
+ * the real one write it here, so the stand-in is what the engine runs whatever `main` re-exports.
+ */
+export function programEntry(projectDir: string): string {
+  const project = parse(readFileSync(join(projectDir, 'Pulumi.yaml'), 'utf8')) as {
+    main?: unknown;
+  };
+  if (typeof project.main !== 'string' || !project.main.endsWith('.ts')) {
+    throw new Error(
+      `${projectDir}/Pulumi.yaml: main must name a .ts file, got ${String(project.main)}`,
+    );
+  }
+  return join(projectDir, project.main);
 }
 
 /** The version of an npm package as installed (for the provider version in error messages). */

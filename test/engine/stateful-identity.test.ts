@@ -23,6 +23,7 @@ import {
   mustRun,
   parseEvents,
   parseRegistrations,
+  programEntry,
   REPO_ROOT,
   type CliResult,
   type EngineSandbox,
@@ -66,7 +67,7 @@ describeEngine('guarded spec fields against the last deployment, under the real 
     if (binaries === undefined) return;
     sandbox = await createSandbox(binaries);
     // GIVEN a stack whose last deployment exported what the program exports for dev.yaml
-    const program = join(sandbox.projectDir, 'stacks', 'index.ts');
+    const program = programEntry(sandbox.projectDir);
     const realProgram = readFileSync(program, 'utf8');
     const identity = statefulIdentityOf(loadSpecFile(DEV_SPEC).spec);
     await mustRun(sandbox, ['stack', 'init', 'identity']);

@@ -22,6 +22,7 @@ import {
   mustRun,
   parseEvents,
   parseRegistrations,
+  programEntry,
   REPO_ROOT,
   type CliResult,
   type EngineSandbox,
@@ -106,7 +107,7 @@ function expectAccepted(result: CliResult): void {
  * the project, exported what the program exports for zones a, b, c; the spec set is those zones.
  */
 async function deployStandIn(sandbox: EngineSandbox): Promise<void> {
-  const program = join(sandbox.projectDir, 'stacks', 'index.ts');
+  const program = programEntry(sandbox.projectDir);
   const realProgram = readFileSync(program, 'utf8');
   await mustRun(sandbox, ['stack', 'init', STACK]);
   await mustRun(sandbox, [
@@ -169,7 +170,7 @@ describeEngine('zones against the last deployment, under the real engine', () =>
   it('preview and up stop on a Kubernetes version older than the deployed one (kubernetesVersion 1.35, spec 1.34), before any resource', async () => {
     // GIVEN the same stack, last deployed with kubernetesVersion 1.35 too (rancher/rancher#43316:
     // EKS refuses "Unsupported Kubernetes minor version update from 1.25 to 1.24")
-    const program = join(sandbox.projectDir, 'stacks', 'index.ts');
+    const program = programEntry(sandbox.projectDir);
     const realProgram = readFileSync(program, 'utf8');
     writeFileSync(
       program,
