@@ -34,7 +34,8 @@ export interface ClusterWriter {
   /**
    * Cordons or uncordons the node with this UID; a cordon also sets `CORDON_ANNOTATION` and an
    * uncordon removes it, in the same write. Answers the node's versions around the write when the
-   * writer knows them.
+   * writer knows them; a write not sent because the node already is as it would leave it (someone
+   * else's cordon, left as it is) answers the version it read as both (review s35-f).
    */
   setUnschedulable(
     nodeName: string,

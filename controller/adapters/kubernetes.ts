@@ -355,12 +355,17 @@ export class KubernetesAdapter
       { op: 'test', path: '/metadata/uid', value: uid },
       { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion },
     ];
+    const before = fresh.metadata?.resourceVersion;
     // Nothing to change on the fresh read (a cordon of a node someone else cordoned, a record
     // removed that is not there): no request at all, rather than one carrying only the stamp.
+    // Answered as a write that changed nothing (`after` the version read): the node at that
+    // version is the state the write leaves, so read-your-writes counts the write shown once the
+    // view reaches it. Answered with no versions (as before review s35-f), the write was judged by
+    // content alone, and an uncordon left undone (someone else's cordon) was never shown: a
+    // `stale-data` hold naming a write never sent, scale-out held too, for `staleAfterSeconds`.
     const body = stampedPatch(fresh, [...guards, ...ops(fresh)], this.stamp());
-    if (body === undefined) return undefined;
+    if (body === undefined) return before === undefined ? undefined : { before, after: before };
     const patched: V1Node | undefined = await this.core.patchNode({ name, body });
-    const before = fresh.metadata?.resourceVersion;
     const after = patched?.metadata?.resourceVersion;
     // Both known, or neither (read-your-writes then judges the view by its content alone).
     if (before === undefined || after === undefined) return undefined;

@@ -40,7 +40,14 @@ import {
   type LeaseState,
   type LeaseStore,
 } from '../../../controller/leader-election';
-import type { ObservedNode } from '../../../controller/model';
+import type { Observed, ObservedNode } from '../../../controller/model';
+import {
+  NodeVersionChain,
+  recordIdentity,
+  writeShown,
+  type OwnWrite,
+} from '../../../controller/own-writes';
+import type { WriteVersions } from '../../../controller/ports';
 import {
   CORDON_ANNOTATION,
   MANUAL_ROLLING_UPDATE_ANNOTATION,
@@ -48,7 +55,7 @@ import {
 import type * as FenceModule from '../../../controller/fence';
 import { TokenBucket, limitedCall, type LimiterClock } from '../../../controller/rate-limit';
 import { requireBundled, standInKubeConfig } from '../bundled-client';
-import { NOW_MS, testConfig } from '../fixtures';
+import { NOW_MS, healthyCluster, testConfig } from '../fixtures';
 
 interface Bundle {
   readonly KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
@@ -536,6 +543,77 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
       [CORDON_ANNOTATION]: 'true',
       ...fenceStamp('replica-a', 7),
     });
+  });
+
+  test('a node write not sent answers the version it read as unchanged, so read-your-writes sees it (review s35-f)', async () => {
+    const adapter = new bundle.KubernetesAdapter(
+      config,
+      'replica-a',
+      leading,
+      kubeConfig,
+      undefined,
+      () => 7,
+    );
+    // The stand-in's node at version 7, as the view shows it once it catches up.
+    const viewAt7 = (name: string, unschedulable: boolean): Observed => ({
+      ...healthyCluster(config),
+      nodes: [{ ...node, name, uid: `uid-${name}`, resourceVersion: '7', unschedulable }],
+    });
+    const cases: Array<[string, () => Promise<unknown>, OwnWrite['kind'], Observed]> = [
+      // Someone else's cordon, found on the fresh read after the view showed the controller's
+      // own: the uncordon leaves it, so the view will never show the node schedulable.
+      [
+        'uncordon of a node cordoned by someone else',
+        () => adapter.setUnschedulable('node-cordoned', 'uid-node-cordoned', false),
+        'cordon',
+        viewAt7('node-cordoned', true),
+      ],
+      [
+        'cordon of a node cordoned by someone else',
+        () => adapter.setUnschedulable('node-cordoned', 'uid-node-cordoned', true),
+        'cordon',
+        viewAt7('node-cordoned', true),
+      ],
+      [
+        'record removed where there is none',
+        () => adapter.writeOperation(node, undefined),
+        'record',
+        viewAt7('node-a-1', false),
+      ],
+    ];
+    for (const [what, call, kind, view] of cases) {
+      received = [];
+      const answered = (await call()) as WriteVersions | undefined;
+      expect([what, received.filter(request => request.method !== 'GET')]).toEqual([what, []]);
+      // What the reconciler does with the answer (reconciler.ts, nodeVersions), then the check
+      // of a later pass on a view at the version read: the write counts as shown.
+      const versions =
+        answered === undefined
+          ? undefined
+          : new NodeVersionChain('7').wrote(answered.before, answered.after);
+      const target = view.nodes[0];
+      const write: OwnWrite =
+        kind === 'cordon'
+          ? {
+              kind: 'cordon',
+              nodeName: target.name,
+              nodeUid: target.uid,
+              unschedulable: what.startsWith('cordon'),
+              atMs: NOW_MS,
+              ...(versions === undefined ? {} : { versions }),
+            }
+          : {
+              kind: 'record',
+              nodeName: target.name,
+              nodeUid: target.uid,
+              identity: recordIdentity(undefined),
+              fencingToken: 7,
+              atMs: NOW_MS,
+              ...(versions === undefined ? {} : { versions }),
+            };
+      expect([what, writeShown(write, view)]).toEqual([what, true]);
+      expect([what, answered]).toEqual([what, { before: '7', after: '7' }]);
+    }
   });
 
   test("a write the API server's admission fence refuses is recognised, reported, and dropped as not leading", async () => {
