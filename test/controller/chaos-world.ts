@@ -1450,7 +1450,8 @@ export class ChaosWorld
     }
     // As the adapter (checked on a real API server, `kube-conformance-scenarios.ts`): a cordon
     // without the controller's marker is left as it is, by a cordon (never claimed) and by an
-    // uncordon (never undone); the guarded patch still goes out.
+    // uncordon (never undone); the adapter then sends nothing and answers the version it read as
+    // unchanged (review s35-f).
     if (node.unschedulable && !node.cordonedByController) return;
     if (!unschedulable) this.cordonOwners.delete(nodeName);
     else if (!node.unschedulable) this.cordonOwners.set(nodeName, 'controller');

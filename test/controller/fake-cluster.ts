@@ -175,7 +175,8 @@ export class FakeCluster implements ClusterWriter, GroupWriter {
     const current = this.nodes.find(each => each.name === nodeName);
     if (current === undefined || current.uid !== nodeUid) throw new ConflictError('node replaced');
     // As the adapter: a cordon someone else made (no controller marker) is left as it is, by a
-    // cordon (never claimed) and by an uncordon (never undone); the guarded patch still goes out.
+    // cordon (never claimed) and by an uncordon (never undone); nothing is written, and the version
+    // read is answered as unchanged, as the adapter answers a write it did not send (review s35-f).
     // A node whose marker the test leaves unset (`cordonedByController` absent: a fixture that
     // does not model the marker) has its cordon taken as the controller's, as `ownCordon` does.
     if (current.unschedulable && current.cordonedByController === false) {
