@@ -22,10 +22,12 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as AdapterModule from '../../../controller/adapters/kubernetes';
 import { JsonPatch } from 'cdk8s';
+import fc from 'fast-check';
 import {
   FENCE_HOLDER_ANNOTATION,
   admissionFenceName,
   fenceStamp,
+  type JsonPatchOperation,
 } from '../../../controller/admission-fence';
 import type { DecisionRecord } from '../../../controller/decision-record';
 import { NotLeaderError, leaderFence, type WriteFence } from '../../../controller/fence';
@@ -120,6 +122,10 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
     return;
   }
   const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path);
+  if (node !== null && servedNodeState(node[1]) !== undefined) {
+    json(response, 200, servedNodeState(node[1]));
+    return;
+  }
   if (node !== null) {
     // `node-cordoned`: someone else's cordon (no marker of the controller's).
     json(response, 200, {
@@ -150,6 +156,34 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
     return;
   }
   json(response, 404, notFound);
+}
+
+/**
+ * Nodes named `state-<spec>-<marker>` answer a state of their own (version 7): `spec.unschedulable`
+ * absent (`a`), false (`f`) or true (`t`); annotations absent (`n`), without the cordon marker
+ * (`e`), or with it set to `true` (`t`) or another value (`x`).
+ */
+function servedNodeState(name: string): Record<string, unknown> | undefined {
+  const state = /^state-([aft])-([netx])$/.exec(name);
+  if (state === null) return undefined;
+  const spec = state[1] === 'a' ? {} : { unschedulable: state[1] === 't' };
+  const marker = state[2];
+  const annotations =
+    marker === 'n'
+      ? undefined
+      : marker === 'e'
+        ? { other: 'x' }
+        : { other: 'x', [CORDON_ANNOTATION]: marker === 't' ? 'true' : 'x' };
+  return {
+    kind: 'Node',
+    metadata: {
+      name,
+      uid: `uid-${name}`,
+      resourceVersion: '7',
+      ...(annotations === undefined ? {} : { annotations }),
+    },
+    spec,
+  };
 }
 
 /** An object as stored after `write`: a JSON Patch applied to what the stand-in's GET answers
@@ -614,6 +648,73 @@ describe('Kubernetes adapter: no write without the lease, but the Lease', () => 
       expect([what, writeShown(write, view)]).toEqual([what, true]);
       expect([what, answered]).toEqual([what, { before: '7', after: '7' }]);
     }
+  });
+
+  test('property: whatever state a cordon or uncordon finds, read-your-writes sees the write on a view of the state it left (review s35-f)', async () => {
+    const adapter = new bundle.KubernetesAdapter(
+      config,
+      'replica-a',
+      leading,
+      kubeConfig,
+      undefined,
+      () => 7,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('a', 'f', 't'),
+        fc.constantFrom('n', 'e', 't', 'x'),
+        fc.boolean(),
+        async (spec, marker, unschedulable) => {
+          const name = `state-${spec}-${marker}`;
+          received = [];
+          const answered = (await adapter.setUnschedulable(name, `uid-${name}`, unschedulable)) as
+            WriteVersions | undefined;
+          const sent = received.filter(request => request.method !== 'GET');
+          // The node as stored: the patch applied to what was read, or what was read.
+          const read = servedNodeState(name) as { spec: { unschedulable?: boolean } };
+          const stored =
+            sent.length === 0
+              ? read
+              : (JsonPatch.apply(
+                  structuredClone(read),
+                  ...(JSON.parse(sent[0].body ?? '[]') as Array<JsonPatchOperation>).map(op =>
+                    op.op === 'test'
+                      ? JsonPatch.test(op.path, op.value)
+                      : op.op === 'remove'
+                        ? JsonPatch.remove(op.path)
+                        : JsonPatch.add(op.path, op.value),
+                  ),
+                ) as typeof read);
+          // As the reconciler reads the answer (reconciler.ts, nodeVersions).
+          const versions =
+            answered === undefined
+              ? undefined
+              : new NodeVersionChain('7').wrote(answered.before, answered.after);
+          const view: Observed = {
+            ...healthyCluster(config),
+            nodes: [
+              {
+                ...node,
+                name,
+                uid: `uid-${name}`,
+                resourceVersion: answered?.after ?? '7',
+                unschedulable: stored.spec.unschedulable === true,
+              },
+            ],
+          };
+          const write: OwnWrite = {
+            kind: 'cordon',
+            nodeName: name,
+            nodeUid: `uid-${name}`,
+            unschedulable,
+            atMs: NOW_MS,
+            ...(versions === undefined ? {} : { versions }),
+          };
+          expect(writeShown(write, view)).toBe(true);
+        },
+      ),
+      { numRuns: 48 },
+    );
   });
 
   test("a write the API server's admission fence refuses is recognised, reported, and dropped as not leading", async () => {
