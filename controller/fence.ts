@@ -140,16 +140,29 @@ export function fenceWrites<T extends object>(
   fence: WriteFence,
   isRead: (method: string) => boolean,
 ): T {
+  return aroundWrites(client, isRead, async call => {
+    fence();
+    return call();
+  });
+}
+
+/**
+ * `client` as a proxy whose methods `isRead` does not accept run through `around` (given the call,
+ * bound to `client` with its arguments); read methods are bound to `client` unchanged, properties
+ * that are not functions pass through. The one shape both fences wrap a client in.
+ */
+function aroundWrites<T extends object>(
+  client: T,
+  isRead: (method: string) => boolean,
+  around: (call: () => unknown) => Promise<unknown>,
+): T {
   return new Proxy(client, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
       if (typeof property === 'string' && isRead(property)) return method.bind(target);
-      return async (...args: unknown[]) => {
-        fence();
-        return method.apply(target, args);
-      };
+      return async (...args: unknown[]) => around(() => method.apply(target, args));
     },
   });
 }
@@ -168,23 +181,15 @@ export function recogniseFenceRefusals<T extends object>(
   fenceName: string,
   onRefusal: (error: AdmissionFenceRefusedError) => void = () => undefined,
 ): T {
-  return new Proxy(client, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const method = value as (...args: unknown[]) => unknown;
-      if (typeof property === 'string' && isRead(property)) return method.bind(target);
-      return async (...args: unknown[]) => {
-        try {
-          return await method.apply(target, args);
-        } catch (error) {
-          if (!isAdmissionFenceRefusal(error, fenceName)) throw error;
-          const refused = new AdmissionFenceRefusedError(fenceName, error);
-          onRefusal(refused);
-          throw refused;
-        }
-      };
-    },
+  return aroundWrites(client, isRead, async call => {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isAdmissionFenceRefusal(error, fenceName)) throw error;
+      const refused = new AdmissionFenceRefusedError(fenceName, error);
+      onRefusal(refused);
+      throw refused;
+    }
   });
 }
 
