@@ -465,7 +465,11 @@ describe('fault 3: a partial Prometheus answer is no answer', () => {
       };
       return new Response(JSON.stringify(body), { status: 200 });
     }) as typeof fetch;
-    return new PrometheusAdapter('http://prom:9090', fetchFn);
+    // The controller's clock reads the answers' evaluation time (no skew, no latency): sample
+    // times come back as they were sent (review s35-a measures ages on Prometheus's clock).
+    return new PrometheusAdapter('http://prom:9090', fetchFn, 10_000, {
+      clock: () => atSeconds * 1000,
+    });
   }
 
   test('an answer with warnings (a store that failed): refused, not read as 0 under-replicated', async () => {

@@ -763,7 +763,11 @@ describe('property: a Prometheus answer with a warning, an empty answer or an ol
       };
       return new Response(JSON.stringify(body), { status: 200 });
     }) as typeof fetch;
-    return new PrometheusAdapter('http://prom:9090', fetchFn);
+    // The controller's clock reads the answers' evaluation time (no skew, no latency): sample
+    // times come back as they were sent (review s35-a measures ages on Prometheus's clock).
+    return new PrometheusAdapter('http://prom:9090', fetchFn, 10_000, {
+      clock: () => NOW_S * 1000,
+    });
   }
 
   test('read only when whole: its age is never younger than any raw sample behind a load', async () => {
