@@ -1,6 +1,7 @@
 /** For tests that run `kafka-eks synth` as a user does and compare the folder it writes. */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The repository root, where the CLI runs and relative paths resolve. */
@@ -33,4 +34,29 @@ export function tree(dir: string, prefix = ''): Record<string, string> {
           : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8')]],
       ),
   );
+}
+
+/**
+ * A user's second synth: `kafka-eks synth` of `stacks/dev.yaml` into a new folder under the system
+ * temporary folder (prefix `name`), then of `specText` (YAML, written beside it) into the same
+ * folder. Answers the first run's exit status, the second run, and the folder before and after
+ * the second run (`tree`), for tests that a refused spec writes nothing.
+ */
+export function synthOverDevOutput(
+  name: string,
+  specText: string,
+): {
+  readonly previousStatus: number | null;
+  readonly result: ReturnType<typeof synth>;
+  readonly before: Record<string, string>;
+  readonly after: Record<string, string>;
+} {
+  const work = mkdtempSync(join(tmpdir(), `${name}-`));
+  const out = join(work, 'out');
+  const previousStatus = synth(['--config', 'stacks/dev.yaml', '--out', out]).status;
+  const before = tree(out);
+  const bad = join(work, 'bad.yaml');
+  writeFileSync(bad, specText);
+  const result = synth(['--config', bad, '--out', out]);
+  return { previousStatus, result, before, after: tree(out) };
 }

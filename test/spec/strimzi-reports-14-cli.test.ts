@@ -3,20 +3,12 @@
  * (spec/kafka-broker-formats.ts, spec/kafka-config.ts) exits 1, names every problem, does not echo
  * the secret, and leaves an existing output folder byte-identical.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { synth, tree } from '../cli/synth-run';
+import { synthOverDevOutput } from '../cli/synth-run';
 
 describe('synth refuses the round 14 classes', () => {
   it('round 14: exits 1 on one case of each class, names each and writes nothing', () => {
-    const work = mkdtempSync(join(tmpdir(), 'strimzi-reports-14-'));
-    const out = join(work, 'out');
-    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
-    const before = tree(out);
-    const bad = join(work, 'bad.yaml');
-    writeFileSync(
-      bad,
+    const { previousStatus, result, before, after } = synthOverDevOutput(
+      'strimzi-reports-14',
       [
         'name: orders-dev',
         'region: us-east-1',
@@ -42,7 +34,7 @@ describe('synth refuses the round 14 classes', () => {
         '',
       ].join('\n'),
     );
-    const result = synth(['--config', bad, '--out', out]);
+    expect(previousStatus).toBe(0);
     expect(result.status).toBe(1);
     for (const expected of [
       'kafka.config["metrics.recording.level"]: "verbose" is not one of info, debug, trace',
@@ -59,6 +51,6 @@ describe('synth refuses the round 14 classes', () => {
       expect(result.stderr).toContain(expected);
     }
     expect(result.stderr).not.toContain('c2VjcmV0');
-    expect(tree(out)).toEqual(before);
+    expect(after).toEqual(before);
   });
 });

@@ -4,20 +4,12 @@
  * spec/tiered-storage-keys.ts, spec/segment-roll.ts, spec/kafka-config.ts) exits 1, names every
  * problem, and leaves an existing output folder byte-identical.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { synth, tree } from '../cli/synth-run';
+import { synthOverDevOutput } from '../cli/synth-run';
 
 describe('synth refuses the round 15 classes', () => {
   it('round 15: exits 1 on one case of each class, names each and writes nothing', () => {
-    const work = mkdtempSync(join(tmpdir(), 'strimzi-reports-15-'));
-    const out = join(work, 'out');
-    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
-    const before = tree(out);
-    const bad = join(work, 'bad.yaml');
-    writeFileSync(
-      bad,
+    const { previousStatus, result, before, after } = synthOverDevOutput(
+      'strimzi-reports-15',
       [
         'name: orders-dev',
         'region: us-east-1',
@@ -42,7 +34,7 @@ describe('synth refuses the round 15 classes', () => {
         '',
       ].join('\n'),
     );
-    const result = synth(['--config', bad, '--out', out]);
+    expect(previousStatus).toBe(0);
     expect(result.status).toBe(1);
     for (const expected of [
       'kafka.config["broker.session.timeout.ms"]: 0 is no timeout Kafka can wait for',
@@ -59,6 +51,6 @@ describe('synth refuses the round 15 classes', () => {
     ]) {
       expect(result.stderr).toContain(expected);
     }
-    expect(tree(out)).toEqual(before);
+    expect(after).toEqual(before);
   });
 });

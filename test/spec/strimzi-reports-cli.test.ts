@@ -2,20 +2,12 @@
  * The Strimzi-report classes through `kafka-eks synth` as a user runs it: a spec with one case of
  * each class exits 1, names every problem, and leaves an existing output folder byte-identical.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { synth, tree } from '../cli/synth-run';
+import { synthOverDevOutput } from '../cli/synth-run';
 
 describe('synth refuses the Strimzi-report classes', () => {
   it('exits 1, names each problem and leaves the previous output untouched', () => {
-    const work = mkdtempSync(join(tmpdir(), 'strimzi-reports-'));
-    const out = join(work, 'out');
-    expect(synth(['--config', 'stacks/dev.yaml', '--out', out]).status).toBe(0);
-    const before = tree(out);
-    const bad = join(work, 'bad.yaml');
-    writeFileSync(
-      bad,
+    const { previousStatus, result, before, after } = synthOverDevOutput(
+      'strimzi-reports',
       [
         'name: orders-dev',
         'region: us-east-1',
@@ -62,7 +54,7 @@ describe('synth refuses the Strimzi-report classes', () => {
         '',
       ].join('\n'),
     );
-    const result = synth(['--config', bad, '--out', out]);
+    expect(previousStatus).toBe(0);
     expect(result.status).toBe(1);
     for (const expected of [
       'kafka.external.allowedCidrs[2]: "10.0.0.0/8" is already kafka.external.allowedCidrs[0]',
@@ -94,6 +86,6 @@ describe('synth refuses the Strimzi-report classes', () => {
     ]) {
       expect(result.stderr).toContain(expected);
     }
-    expect(tree(out)).toEqual(before);
+    expect(after).toEqual(before);
   });
 });
