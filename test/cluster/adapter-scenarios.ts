@@ -41,6 +41,7 @@ import { SCENARIOS, type ScenarioName, type ScenarioResult } from './adapter-sce
 import { compactEtcd, startSecondApiServer, type ControlPlaneInfo } from './control-plane';
 import { KubeApi, type KubeObject } from './kube-api';
 import { synthObjects } from './synth-objects';
+import { deleteLabelledNodes, isolatedConfig } from './shared-plane';
 import { REPO } from './tools';
 
 const NAMESPACE = 'adapter-it';
@@ -51,11 +52,8 @@ const api = new KubeApi(info);
 
 const loaded = loadSpecFile(join(REPO, 'stacks/prod.yaml'));
 const base = controllerConfigFromSpec(loaded);
-const config: ControllerConfig = {
-  ...base,
-  kafkaNamespace: NAMESPACE,
-  leaderElection: { ...base.leaderElection, namespace: NAMESPACE },
-};
+// A namespace and a Kafka node label of its own: other suites share this control plane.
+const config: ControllerConfig = isolatedConfig(base, NAMESPACE);
 
 /** Loaded in `main`, so a library that does not load on this Node version is reported, not thrown. */
 let client: typeof ClientModule;
@@ -1127,15 +1125,19 @@ async function main(): Promise<void> {
     { dryRun: false },
   );
   const results: ScenarioResult[] = [];
-  for (const name of SCENARIOS) {
-    const started = Date.now();
-    try {
-      await scenarios[name]();
-      results.push({ name, ok: true, ms: Date.now() - started });
-    } catch (error) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      results.push({ name, ok: false, error: message, ms: Date.now() - started });
+  try {
+    for (const name of SCENARIOS) {
+      const started = Date.now();
+      try {
+        await scenarios[name]();
+        results.push({ name, ok: true, ms: Date.now() - started });
+      } catch (error) {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        results.push({ name, ok: false, error: message, ms: Date.now() - started });
+      }
     }
+  } finally {
+    await deleteLabelledNodes(api, config);
   }
   process.stdout.write(`RESULTS ${JSON.stringify(results)}\n`);
 }

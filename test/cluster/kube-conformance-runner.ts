@@ -30,6 +30,7 @@ import {
 import type { ScenarioResult } from './adapter-scenario-names';
 import type { ControlPlaneInfo } from './control-plane';
 import { KubeApi } from './kube-api';
+import { deleteLabelledNodes, isolatedConfig } from './shared-plane';
 import { REPO } from './tools';
 
 const NAMESPACE = 'conformance-it';
@@ -38,11 +39,8 @@ const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const info = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as ControlPlaneInfo;
 const api = new KubeApi(info);
 const base = controllerConfigFromSpec(loadSpecFile(join(REPO, 'stacks/prod.yaml')));
-const config: ControllerConfig = {
-  ...base,
-  kafkaNamespace: NAMESPACE,
-  leaderElection: { ...base.leaderElection, namespace: NAMESPACE },
-};
+// A namespace and a Kafka node label of its own: other suites share this control plane.
+const config: ControllerConfig = isolatedConfig(base, NAMESPACE);
 
 let KubernetesAdapter: typeof AdapterModule.KubernetesAdapter;
 let kubeConfig: KubeConfig;
@@ -217,7 +215,11 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   await runAll(LEASE_SCENARIOS, leaseWorld, results);
   await runAll(MARKER_SCENARIOS, markerWorld, results);
-  await runAll(NODE_SCENARIOS, () => nodeWorld(), results);
+  try {
+    await runAll(NODE_SCENARIOS, () => nodeWorld(), results);
+  } finally {
+    await deleteLabelledNodes(api, config);
+  }
   process.stdout.write(`RESULTS ${JSON.stringify(results)}\n`);
 }
 
