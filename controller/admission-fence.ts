@@ -139,15 +139,18 @@ function asJson(value: unknown): unknown {
 }
 
 /**
- * Whether the JSON Patch `ops` would leave `object` exactly as it is: every operation is a `test`,
- * or an `add`/`replace` of a member that already holds an equal value (deep equality of the
- * values as JSON, so a client library's model objects compare by content). A `remove` is always a change (the adapter removes only what exists). For patches whose
- * paths name object members, as every patch of the Kubernetes adapter does (an array index or `-`
- * would insert, which this does not model).
+ * Whether the JSON Patch `ops` would leave `object` exactly as it is and be accepted: every
+ * operation is a `test` that holds on `object`, or an `add`/`replace` of a member that already
+ * holds an equal value (deep equality of the values as JSON, so a client library's model objects
+ * compare by content). A `remove` is always a change (the adapter removes only what exists). A
+ * `test` that does not hold makes the answer false: the API server would refuse the patch (RFC
+ * 6902 section 4.6; Kubernetes answers 422), and that refusal must reach the caller rather than be
+ * skipped as a write that changes nothing. For patches whose paths name object members, as every
+ * patch of the Kubernetes adapter does (an array index or `-` would insert, which this does not
+ * model).
  */
 export function patchChangesNothing(object: unknown, ops: readonly JsonPatchOperation[]): boolean {
   return ops.every(op => {
-    if (op.op === 'test') return true;
     if (op.op === 'remove') return false;
     const at = pointerValue(object, op.path);
     return at.found && isDeepStrictEqual(asJson(at.value), asJson(op.value));

@@ -143,13 +143,16 @@ const writeShape = fc
     ),
     identity: fc.string({ minLength: 1 }),
     token: fc.nat(),
+    guardHolds: fc.boolean(),
   })
-  .map(({ annotations, unschedulable, picks, identity, token }) => {
+  .map(({ annotations, unschedulable, picks, identity, token, guardHolds }) => {
     const doc: Doc = {
       metadata: { uid: 'u-1', ...(annotations === undefined ? {} : { annotations }) },
       spec: unschedulable === undefined ? {} : { unschedulable },
     };
-    const ops: JsonPatchOperation[] = [{ op: 'test', path: '/metadata/uid', value: 'u-1' }];
+    const ops: JsonPatchOperation[] = [
+      { op: 'test', path: '/metadata/uid', value: guardHolds ? 'u-1' : 'u-2' },
+    ];
     const used = new Set<string>();
     for (const pick of picks) {
       let op: JsonPatchOperation | undefined;
@@ -185,8 +188,15 @@ describe('stampedPatch: a write that changes nothing but the stamp is not sent',
   it('answers no patch exactly when the operations leave the object as it was; else the stamped one', () => {
     fc.assert(
       fc.property(writeShape, ({ doc, ops, stamp }) => {
-        // The oracle: cdk8s's RFC 6902 implementation applies the operations.
-        const unchanged = JSON.stringify(sorted(apply(doc, ops))) === JSON.stringify(sorted(doc));
+        // The oracle: cdk8s's RFC 6902 implementation applies the operations. A guard that does
+        // not hold throws there, as the API server refuses the patch: such a write is sent, so
+        // the refusal reaches the caller.
+        let unchanged: boolean;
+        try {
+          unchanged = JSON.stringify(sorted(apply(doc, ops))) === JSON.stringify(sorted(doc));
+        } catch {
+          unchanged = false;
+        }
         const body = stampedPatch(doc, ops, stamp);
         if (unchanged) {
           expect(body).toBeUndefined();
@@ -198,10 +208,22 @@ describe('stampedPatch: a write that changes nothing but the stamp is not sent',
     );
   });
 
-  it('guards alone (test operations) change nothing; a remove always does', () => {
+  it('guards alone (test operations) that hold change nothing; a remove always does', () => {
     const doc: Doc = { metadata: { uid: 'u', annotations: { a: 'x' } } };
     const guards: JsonPatchOperation[] = [{ op: 'test', path: '/metadata/uid', value: 'u' }];
     expect(stampedPatch(doc, guards, fenceStamp('r', 1))).toBeUndefined();
+    // A guard that fails (the node was replaced: another UID) is sent, so the server refuses it.
+    const failing: JsonPatchOperation[] = [{ op: 'test', path: '/metadata/uid', value: 'old' }];
+    expect(stampedPatch(doc, failing, fenceStamp('r', 1))).toEqual(
+      withStampOps(failing, true, fenceStamp('r', 1)),
+    );
+    expect(
+      stampedPatch(
+        doc,
+        [{ op: 'test', path: '/metadata/missing', value: 'u' }],
+        fenceStamp('r', 1),
+      ),
+    ).toBeDefined();
     expect(stampedPatch(doc, [], fenceStamp('r', 1))).toBeUndefined();
     const remove: JsonPatchOperation = { op: 'remove', path: '/metadata/annotations/a' };
     expect(stampedPatch(doc, [...guards, remove], fenceStamp('r', 1))).toEqual(
