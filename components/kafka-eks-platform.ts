@@ -85,6 +85,14 @@ export interface KafkaEksPlatformArgs {
    * @default - none: no zone-drop warning for a joined cluster
    */
   readonly deployedZones?: readonly string[] | undefined;
+  /**
+   * Whether the caller has already logged the spec's warnings (`LoadedSpec.warnings`) with
+   * `pulumi.log.warn`. `stacks/index.ts` logs them itself right after loading the spec, before its
+   * first AWS call, so they show even when that call fails (no credentials, a refused zone); it
+   * sets this so the component does not log them a second time.
+   * @default false - the component logs each spec warning on itself
+   */
+  readonly specWarningsLogged?: boolean;
 }
 
 /** One zone's Kafka nodegroup and its Auto Scaling group. */
@@ -108,8 +116,8 @@ function isLoadedSpec(value: LoadedSpec | PlatformSpecInput): value is LoadedSpe
 export class KafkaEksPlatform extends pulumi.ComponentResource {
   /**
    * The validated spec, its derived plan and warnings. Each warning is also logged with
-   * `pulumi.log.warn` on this component, as `Path: message` (`formatIssue`), the line `synth`
-   * prints after `warning: `.
+   * `pulumi.log.warn` on this component (unless `specWarningsLogged`), as `Path: message`
+   * (`formatIssue`), the line `synth` prints after `warning: `.
    */
   public readonly loaded: LoadedSpec;
   /** Kubeconfig of the new cluster, JSON, marked secret. */
@@ -167,8 +175,10 @@ export class KafkaEksPlatform extends pulumi.ComponentResource {
     // The spec's warnings (the rules `synth` prints on stderr: an unpublished controller image, a
     // metrics URL nothing serves, keys Kafka ignores) reach a Pulumi user only through the
     // engine's diagnostics: `pulumi preview` and `pulumi up` show each under this component.
-    for (const warning of loaded.warnings) {
-      void pulumi.log.warn(formatIssue(warning), this);
+    if (args.specWarningsLogged !== true) {
+      for (const warning of loaded.warnings) {
+        void pulumi.log.warn(formatIssue(warning), this);
+      }
     }
     // Every component is a child of this one, so `pulumi destroy`, aliases and the console see
     // one platform.

@@ -31,7 +31,7 @@ import { KafkaEksPlatform } from '../components/kafka-eks-platform';
 import { ADMIN_ACCESS_ENTRIES_OUTPUT } from '../components/lib/access-entries';
 import { refuseStatefulChanges } from '../components/lib/zone-order-guard';
 import { refuseUnavailableZones } from '../components/lib/available-zones';
-import { SpecError } from '../spec/errors';
+import { formatIssue, SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
 import { KUBERNETES_VERSION_OUTPUT } from '../spec/kubernetes-version';
 import { NODE_INSTANCE_TYPES_OUTPUT, nodeInstanceTypesOf } from '../spec/nodegroup-instance-types';
@@ -81,6 +81,11 @@ async function main(): Promise<ProgramOutputs> {
     if (error instanceof SpecError) throw new pulumi.RunError(error.message);
     throw error;
   }
+  // The spec's warnings (the lines synth prints), before the first AWS call: a preview that stops
+  // there (no credentials, a refused zone) still shows them. Awaited, so each has reached the
+  // engine before a failing call ends the program (unawaited, the engine showed some of them in
+  // some runs). Logged on the stack; the component is told not to repeat them.
+  await Promise.all(loaded.warnings.map(warning => pulumi.log.warn(formatIssue(warning))));
   const createsCluster = loaded.spec.cluster.existing === undefined;
   const kubernetesVersion = createsCluster ? loaded.spec.cluster.kubernetesVersion : undefined;
   const nodeInstanceTypes = nodeInstanceTypesOf(loaded.spec);
@@ -89,6 +94,7 @@ async function main(): Promise<ProgramOutputs> {
   const platform = new KafkaEksPlatform(loaded.spec.name, {
     spec: loaded,
     aliasRootResources: true,
+    specWarningsLogged: true,
     ...(lastDeployment.systemNodegroup === undefined
       ? {}
       : { deployedSystemNodegroup: lastDeployment.systemNodegroup }),

@@ -85,6 +85,29 @@ describe('KafkaEksPlatform', () => {
     }
   });
 
+  it('logs no spec warning when the caller says it logged them (specWarningsLogged)', async () => {
+    const pulumiSdk = await import('@pulumi/pulumi');
+    const { recordPlan } = await import('../../components/lib/plan');
+    const { KafkaEksPlatform } = await import('../../components/kafka-eks-platform');
+    const input = specInput(3, 2);
+    const spec = {
+      ...input,
+      kafka: { ...input.kafka, config: { ...input.kafka.config, 'some.unknown.key': 1 } },
+    };
+    const logged: string[] = [];
+    const spy = jest
+      .spyOn(pulumiSdk.log, 'warn')
+      .mockImplementation(async message => void logged.push(message));
+    try {
+      await recordPlan(undefined, async () => {
+        new KafkaEksPlatform('kafka', { spec, specWarningsLogged: true });
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logged.filter(line => line.includes('some.unknown.key'))).toEqual([]);
+  });
+
   it('validates a plain spec object before registering anything', async () => {
     const { KafkaEksPlatform } = await import('../../components/kafka-eks-platform');
     const bad = { ...specInput(3, 2), zones: [] };

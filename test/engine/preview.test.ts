@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { KAFKA_EKS_PLATFORM_TYPE } from '../../components/kafka-eks-platform';
 import type { RecordedResource } from '../../components/lib/plan';
+import { formatIssue } from '../../spec/errors';
+import { loadSpecFile } from '../../spec/load';
 import {
   createSandbox,
   engineBinaries,
@@ -112,6 +114,25 @@ function expectStoppedAtZoneCheck(
 }
 
 /**
+ * Every warning of the spec (`formatIssue`, as synth prints it) is among the engine's warning
+ * diagnostics: the program logs them before its first AWS call (stacks/index.ts).
+ */
+function expectSpecWarningsShown(stdout: string, specFile: string): void {
+  const shown = parseEvents(stdout)
+    .flatMap(event => (event.diagnosticEvent === undefined ? [] : [event.diagnosticEvent]))
+    .filter(diagnostic => diagnostic.severity === 'warning')
+    .map(diagnostic => diagnostic.message);
+  const expected = loadSpecFile(specFile).warnings.map(formatIssue);
+  expect(expected.length).toBeGreaterThan(0);
+  for (const line of expected) {
+    expect({ line, shown: shown.some(message => message.includes(line)) }).toEqual({
+      line,
+      shown: true,
+    });
+  }
+}
+
+/**
  * `pulumi preview --non-interactive` in `cwd` (default: the project copy), with engine events on
  * stdout and the engine log on stderr.
  */
@@ -164,6 +185,8 @@ describeEngine('pulumi preview under the real engine', () => {
       // THEN the only error is the documented missing AWS provider plugin
       expectOnlyMissingAwsPlugin(result.stdout, stack, awsVersion);
       expect(result.code).not.toBe(0);
+      // AND the spec's warnings (the lines synth prints) are shown, though the run stopped there
+      expectSpecWarningsShown(result.stdout, join(sandbox.projectDir, spec));
       // AND it stopped at the zone check, before any resource of the mock plan
       expectStoppedAtZoneCheck(
         result.stderr,

@@ -213,6 +213,48 @@ describe('stacks/index.ts', () => {
     expect(nodeGroupNames).toContain('orders-dev-kafka-a');
   });
 
+  it('logs each spec warning once, on the stack, before its first AWS call (the zone check)', async () => {
+    // A preview that stops at the first AWS call (no credentials, a refused zone) showed none of
+    // them while the component logged them: it is built after that call.
+    const logged: Array<{ message: string; resource: unknown; beforeZoneCheck: boolean }> = [];
+    let expected: string[] = [];
+    await jest.isolateModulesAsync(async () => {
+      const pulumiSdk = await import('@pulumi/pulumi');
+      const { formatIssue } = await import('../../spec/errors');
+      const { loadSpecFile } = await import('../../spec/load');
+      const zones = await import('../../components/lib/available-zones');
+      const { recordPlan } = await import('../../components/lib/plan');
+      const specFile = join(ROOT, 'stacks', 'prod.yaml');
+      expected = loadSpecFile(specFile).warnings.map(formatIssue);
+      let zoneChecked = false;
+      const zoneSpy = jest
+        .spyOn(zones, 'refuseUnavailableZones')
+        .mockImplementation(async () => void (zoneChecked = true));
+      const warnSpy = jest
+        .spyOn(pulumiSdk.log, 'warn')
+        .mockImplementation(
+          async (message, resource) =>
+            void logged.push({ message, resource, beforeZoneCheck: !zoneChecked }),
+        );
+      try {
+        await recordPlan(specFile, async () => {
+          const { default: program } = await import('../../stacks/index');
+          await program();
+        });
+      } finally {
+        warnSpy.mockRestore();
+        zoneSpy.mockRestore();
+      }
+    });
+    expect(expected.some(line => line.startsWith('controller.image'))).toBe(true);
+    for (const line of expected) {
+      const entries = logged.filter(entry => entry.message === line);
+      expect({ line, count: entries.length }).toEqual({ line, count: 1 });
+      expect(entries[0]?.resource).toBeUndefined();
+      expect(entries[0]?.beforeZoneCheck).toBe(true);
+    }
+  });
+
   it('creates one KafkaEksPlatform named after the spec, whose components alias their URNs of earlier versions', async () => {
     // GIVEN the program run under mocks with the dev spec
     const { recordTree } = await import('../util/resource-tree');
