@@ -21,10 +21,10 @@
  * once PLATFORM_OUT is published.
  */
 import { App } from 'cdk8s';
-import { gitopsPathWarning } from '../cli/gitops-path';
+import { gitIgnoredWarning, gitopsPathWarning } from '../cli/gitops-path';
 import { writeHoldingSignals } from '../cli/hold-signals';
 import { processIo } from '../cli/io';
-import { OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
+import { MANIFEST_FILE, OutputOwnershipError, writeOwnedFiles, type WriteReport } from './output';
 import { missingFluxFolders, publishInputs } from './publish';
 import { chartFiles, buildApp, type KubeObject } from './synth';
 import { onPreviousSystemZones, previousOutputObjects, transitionReport } from './transitions';
@@ -90,6 +90,13 @@ async function publish(): Promise<void> {
       if (error instanceof OutputOwnershipError) throw new Error(`PLATFORM_OUT: ${error.message}`);
       throw error;
     }
+    const ignoredWarning = gitIgnoredWarning(
+      loaded.spec,
+      out,
+      [...report.written, MANIFEST_FILE],
+      'PLATFORM_OUT',
+    );
+    if (ignoredWarning !== undefined) process.stderr.write(`warning: ${ignoredWarning}\n`);
     process.stderr.write(
       `published ${report.written.length} file(s) to ${out}; ${report.removed.length} removed, ${report.foreign.length} other file(s) left untouched\n`,
     );

@@ -14,7 +14,7 @@ import {
 import { SpecError, formatIssue } from '../../spec/errors';
 import { loadSpecFile } from '../../spec/load';
 import { CliInputError, EXIT_CODES } from '../errors';
-import { gitopsPathWarning } from '../gitops-path';
+import { gitIgnoredWarning, gitopsPathWarning } from '../gitops-path';
 import { writeHoldingSignals } from '../hold-signals';
 import { printWarnings, type CliIo } from '../io';
 import { EXAMPLE_SPEC, inputFileProblem, outputFolderProblem } from '../paths';
@@ -91,9 +91,13 @@ export async function runSynth(options: SynthOptions, io: CliIo): Promise<number
     throw error;
   }
   const pathWarning = gitopsPathWarning(loaded.spec, options.out);
+  const ignoredWarning = gitIgnoredWarning(loaded.spec, options.out, [
+    ...report.written,
+    MANIFEST_FILE,
+  ]);
   const warnings = [
     ...loaded.warnings.map(formatIssue),
-    ...(pathWarning === undefined ? [] : [pathWarning]),
+    ...[pathWarning, ignoredWarning].filter((warning): warning is string => warning !== undefined),
   ];
   printWarnings(io, warnings);
   if (options.json) {
