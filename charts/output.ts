@@ -39,6 +39,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { foldedName } from '../cli/paths';
 import { gitOwnFolderOf, realPathOf } from '../cli/real-path';
 import type { SynthResult } from './synth';
 
@@ -242,7 +243,7 @@ function checkNoFoldedClash(paths: Iterable<string>): void {
     const segments = path.split('/');
     for (let depth = 1; depth <= segments.length; depth++) {
       const prefix = segments.slice(0, depth).join('/');
-      const folded = prefix.normalize('NFC').toLowerCase();
+      const folded = foldedName(prefix);
       const other = seen.get(folded);
       if (other !== undefined && other !== prefix) {
         throw new Error(
@@ -587,7 +588,6 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
       plannedNames.add(segments.slice(0, depth).join('/'));
     }
   }
-  const folded = (name: string): string => name.normalize('NFC').toLowerCase();
   const listed = new Map<string, string[]>();
   for (const name of plannedNames) {
     const parent = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
@@ -599,7 +599,7 @@ function conflictsOf(target: string, files: ReadonlyMap<string, string>, owned: 
     }
     const base = name.slice(parent === '' ? 0 : parent.length + 1);
     for (const existing of listed.get(parent) ?? []) {
-      if (existing !== base && folded(existing) === folded(base)) {
+      if (existing !== base && foldedName(existing) === foldedName(base)) {
         const at = parent === '' ? existing : `${parent}/${existing}`;
         conflicts.push(
           `${at}: differs from synth's ${name} only in letter case or Unicode form, which macOS and Windows store as one name; rename or remove it`,

@@ -7,12 +7,13 @@ import {
   constants,
   existsSync,
   lstatSync,
+  readdirSync,
   readlinkSync,
   realpathSync,
   statSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { gitOwnFolderOf } from './real-path';
 
 /** The example named in messages about a missing spec file. */
@@ -154,6 +155,40 @@ function newNameProblem(
 }
 
 /**
+ * A name as a case-insensitive file system compares it (macOS APFS and HFS+, Windows NTFS, and so
+ * a Git checkout there): Unicode NFC, then lower case. Two names with one folded form are stored
+ * as one entry there, although Linux keeps both.
+ */
+export function foldedName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
+ * Problem with a new entry `name` in the existing folder `parent`, or undefined: another entry
+ * there differs from it only in letter case or Unicode form (`clusters/prod` typed beside the
+ * user's `clusters/Prod`, or `café` in NFD beside `café` in NFC). Linux would create a second
+ * entry that looks like the first or a typo of it, and a checkout on macOS or Windows would store
+ * both as one, mixing their files. Where `parent` cannot be listed, nothing is said.
+ */
+function foldedTwinProblem(
+  option: string,
+  path: string,
+  parent: string,
+  name: string,
+  kind: 'folder' | 'file',
+): string | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return undefined;
+  }
+  const twin = entries.find(entry => entry !== name && foldedName(entry) === foldedName(name));
+  if (twin === undefined) return undefined;
+  return `${option}: ${JSON.stringify(path)} would create a ${kind} named ${JSON.stringify(name)} beside ${JSON.stringify(join(parent, twin))}, which differs from it only in letter case or Unicode form (macOS and Windows store the two as one name); use the existing spelling ${JSON.stringify(twin)} or another name`;
+}
+
+/**
  * Longest path the system takes, bytes, without the terminating NUL: `PATH_MAX` is 4096 on Linux
  * (`<linux/limits.h>`) and 1024 on macOS (`<sys/syslimits.h>`), both counting the NUL.
  */
@@ -185,8 +220,9 @@ function pathTextProblem(
 
 /**
  * Problem with the name of a folder that `dir` would create, or undefined: an empty path, an
- * unexpanded `~` (`pathTextProblem`), or a folder to be created whose name `newNameProblem`
- * refuses. Folders that already exist are the user's choice and pass.
+ * unexpanded `~` (`pathTextProblem`), a folder to be created whose name `newNameProblem`
+ * refuses, or the first folder to be created beside an entry spelt like it but for letter case or
+ * Unicode form (`foldedTwinProblem`). Folders that already exist are the user's choice and pass.
  */
 function newFolderNameProblem(option: string, dir: string): string | undefined {
   const text = pathTextProblem(option, dir, 'folder', 'dist');
@@ -201,7 +237,11 @@ function newFolderNameProblem(option: string, dir: string): string | undefined {
     const problem = newNameProblem(option, dir, name, 'folder');
     if (problem !== undefined) return problem;
   }
-  return undefined;
+  // Only the first folder created has an existing parent with entries to compare with.
+  const first = created[0];
+  return first === undefined
+    ? undefined
+    : foldedTwinProblem(option, dir, existing, first, 'folder');
 }
 
 /** A file the same run reads, by the option that names it: `--config spec.yaml`. */
@@ -226,8 +266,9 @@ function sameFile(a: string, b: string): boolean {
 
 /**
  * Problem with an output file option (`--svg`), or undefined: the path is not empty and has no
- * unexpanded `~` (`pathTextProblem`); a file it creates has a plain name (`newNameProblem`; a file
- * that exists is the user's choice) and a path the system takes (`PATH_MAX_BYTES`); what is
+ * unexpanded `~` (`pathTextProblem`); a file it creates has a plain name (`newNameProblem`), not
+ * spelt like another entry of its folder but for letter case or Unicode form (`foldedTwinProblem`;
+ * a file that exists is the user's choice) and a path the system takes (`PATH_MAX_BYTES`); what is
  * there already may be replaced (`existingOutputFileProblem`) and is none of `inputs` (`sameFile`:
  * replacing an input would destroy it); it ends in `extension`; its folder exists, is a folder
  * outside any Git repository's own folder (`.git`, a bare repository; links on the way resolved,
@@ -258,7 +299,9 @@ export function outputFileProblem(
   // As typed when no link led elsewhere, so messages show the user's own path.
   const target = written === path ? file : written;
   if (!entryExists(written)) {
-    const problem = newNameProblem(option, file, basename(target), 'file');
+    const problem =
+      newNameProblem(option, file, basename(target), 'file') ??
+      foldedTwinProblem(option, file, dirname(resolve(target)), basename(target), 'file');
     if (problem !== undefined) return problem;
     const length = Buffer.byteLength(resolve(target));
     if (length > PATH_MAX_BYTES) {

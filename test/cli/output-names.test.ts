@@ -6,11 +6,12 @@
  * such names (a file named with a line break, exit 0) or failed with a raw ENAMETOOLONG (exit 2).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { outputFileProblem, outputFolderProblem } from '../../cli/paths';
+import { runSynth } from '../../cli/run/synth';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -103,5 +104,69 @@ describe('one check for the output names users give, in every CLI', () => {
       expect(result.status).toBe(1);
     }
     expect(readdirSync(work)).toEqual([]);
+  });
+});
+
+/** `name` with its letter case or its Unicode form changed: a twin on macOS and Windows. */
+const twinOf = (name: string, how: 'upper' | 'lower' | 'nfd' | 'first'): string =>
+  how === 'upper'
+    ? name.toUpperCase()
+    : how === 'lower'
+      ? name.toLowerCase()
+      : how === 'nfd'
+        ? name.normalize('NFD')
+        : `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+describe('a new output name spelt like an entry beside it but for letter case or Unicode form', () => {
+  const work = mkdtempSync(join(tmpdir(), 'output-twins-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('property: refused as a folder (--out, also deeper) and as a file (--svg), naming both and the fix; the same name passes', () => {
+    fc.assert(
+      fc.property(
+        plain,
+        fc.constantFrom('upper', 'lower', 'nfd', 'first' as const),
+        fc.boolean(),
+        (name, how, deeper) => {
+          const twin = twinOf(name, how);
+          fc.pre(twin !== name);
+          const folder = mkdtempSync(join(work, 'twin-'));
+          mkdirSync(join(folder, name));
+          writeFileSync(join(folder, `${name}.svg`), '<svg/>');
+          const out = join(folder, twin, ...(deeper ? ['kafka'] : []));
+          expect(outputFolderProblem('--out', out)).toBe(
+            `--out: ${JSON.stringify(out)} would create a folder named ${JSON.stringify(twin)} beside ${JSON.stringify(join(folder, name))}, which differs from it only in letter case or Unicode form (macOS and Windows store the two as one name); use the existing spelling ${JSON.stringify(name)} or another name`,
+          );
+          const svg = join(folder, `${twin}.svg`);
+          expect(outputFileProblem('--svg', svg, '.svg', 'sim.svg')).toMatch(
+            /^--svg: .* would create a file named .* beside .*; use the existing spelling /,
+          );
+          // The existing spelling, and anything below it, is the user's folder and passes.
+          expect(outputFolderProblem('--out', join(folder, name, 'kafka'))).toBeUndefined();
+          expect(outputFileProblem('--svg', join(folder, `${name}.svg`), '.svg', 'sim.svg')).toBe(
+            undefined,
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('synth --out clusters/prod/kafka beside the user’s clusters/Prod: exit 1, nothing written', async () => {
+    const repo = mkdtempSync(join(work, 'twin-synth-'));
+    mkdirSync(join(repo, 'clusters', 'Prod'), { recursive: true });
+    let stderr = '';
+    await expect(
+      runSynth(
+        {
+          config: join(ROOT, 'stacks', 'dev.yaml'),
+          out: join(repo, 'clusters', 'prod', 'kafka'),
+          json: false,
+        },
+        { stdout: () => undefined, stderr: text => (stderr += text) },
+      ),
+    ).rejects.toThrow(/would create a folder named "prod" beside .*clusters\/Prod"/);
+    expect(stderr).toBe('');
+    expect(readdirSync(join(repo, 'clusters'))).toEqual(['Prod']);
   });
 });
