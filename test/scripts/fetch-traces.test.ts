@@ -19,7 +19,13 @@ import fc from 'fast-check';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'fetch-traces.sh');
-const TRACES = resolve(ROOT, '..', 'shared', 'traces');
+/**
+ * Stand-in traces in NAB's CSV layout (`timestamp,value`), one distinct file per name: the script
+ * copies bytes and never reads them, so the test needs no copy of the real traces. It copied
+ * them from the shared folder beside the checkout once, which a user's clone does not have, so
+ * `npm test` failed there.
+ */
+const TRACES = mkdtempSync(join(tmpdir(), 'fetch-traces-source-'));
 const LAYOUT: Record<string, string> = {
   Twitter_volume_AAPL: 'realTweets',
   Twitter_volume_AMZN: 'realTweets',
@@ -30,6 +36,17 @@ const LAYOUT: Record<string, string> = {
   'iio_us-east-1_i-a2eb1cd9_NetworkIn': 'realAWSCloudwatch',
   occupancy_6005: 'realTraffic',
 };
+
+beforeAll(() => {
+  Object.keys(LAYOUT).forEach((name, index) => {
+    const rows = Array.from(
+      { length: 24 },
+      (_, hour) => `2014-04-10 ${String(hour).padStart(2, '0')}:00:00,${(index + 1) * (hour + 1)}`,
+    );
+    writeFileSync(join(TRACES, `${name}.csv`), ['timestamp,value', ...rows, ''].join('\n'));
+  });
+});
+afterAll(() => rmSync(TRACES, { recursive: true, force: true }));
 
 describe('scripts/fetch-traces.sh', () => {
   let work: string;
