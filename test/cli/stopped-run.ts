@@ -4,7 +4,7 @@
  * group, as a terminal's Ctrl-C does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { watch } from 'node:fs';
+import { readdirSync, watch } from 'node:fs';
 import { CLI, ROOT } from './synth-run';
 
 /**
@@ -25,6 +25,13 @@ export interface Ending {
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stderr: string;
+  /**
+   * For an `afterWriteMs` moment: whether an entry `writeStarts` accepts was still in the watched
+   * folder when the signal was sent (the write had not ended). False when this process reacted
+   * only after the write was over (a busy machine delays the timer past a write of 100-400 ms),
+   * or the run had ended; undefined for an `afterStartMs` moment.
+   */
+  readonly sentDuringWrite?: boolean;
 }
 
 /** Runs started by `stoppedRun`, so a failed test can stop them (`stopAll`). */
@@ -49,8 +56,17 @@ export function stoppedRun(
       : spawn('npm', ['run', '--silent', command, '--', ...rest], { cwd: ROOT, detached: true });
   running.add(child);
   const pid = child.pid ?? 0;
+  let sentDuringWrite: boolean | undefined;
   const send = (): void => {
+    if (moment.afterWriteMs !== undefined) sentDuringWrite = false;
     if (child.exitCode !== null || child.signalCode !== null) return;
+    if (moment.afterWriteMs !== undefined) {
+      try {
+        sentDuringWrite = readdirSync(watched).some(name => writeStarts(name));
+      } catch {
+        sentDuringWrite = false;
+      }
+    }
     process.kill(moment.via === 'node' ? pid : -pid, moment.signal);
   };
   let stderr = '';
@@ -72,7 +88,7 @@ export function stoppedRun(
       watcher.close();
       for (const timer of timers) clearTimeout(timer);
       running.delete(child);
-      done({ status, signal, stderr });
+      done({ status, signal, stderr, sentDuringWrite });
     });
   });
 }

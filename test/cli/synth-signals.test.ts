@@ -115,14 +115,22 @@ describe('synth --out stopped by SIGTERM or SIGINT', () => {
             : ending.status === null && ending.signal === moment.signal && which !== 'mixed'
               ? 'killed outside the write'
               : `unexpected: ${which} output`;
+      // A signal sent while the run's lock was still there must be held. On a busy machine this
+      // process may react only after the write is over (load average 18 on 2 cores, review s36-d:
+      // the run had finished, exit 0), and then any clean ending will do.
       expect({ ...context, outcome }).toEqual({
         ...context,
         outcome:
-          moment.afterWriteMs !== undefined && moment.afterWriteMs <= 20
+          moment.afterWriteMs !== undefined &&
+          moment.afterWriteMs <= 20 &&
+          ending.sentDuringWrite === true
             ? 'held'
             : expect.stringMatching(/^(held|finished|killed outside the write)$/),
       });
     }
+    // The test must still stop some write in the middle: at least one signal was sent then.
+    const duringWrite = endings.filter(({ ending }) => ending.sentDuringWrite === true);
+    expect(duringWrite.length).toBeGreaterThan(0);
     // 11 runs at once: about 8 s on 2 cores at load 2; the limit only bounds a hang.
   }, 120_000);
 });
