@@ -13,6 +13,7 @@ const SLOW_TESTS = [
   'test/cli/killed-writes.test.ts',
   'test/cli/non-utf8-paths.test.ts',
   'test/cli/simulate.test.ts',
+  'test/cli/synth-file-size-limit.test.ts',
   'test/cli/synth-git-ignored.test.ts',
   'test/cli/synth-nested-outputs.test.ts',
   'test/cli/synth-output-faults.test.ts',
