@@ -3,6 +3,8 @@
  * bridge registers, the StatefulSets and volumes built from the synth output, kwok's stages, the
  * write classifiers of the taps, and the chart specification.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { instanceIdOf, observeNode } from '../../controller/observe';
 import { controllerConfigFromSpec } from '../../controller/config';
@@ -463,5 +465,24 @@ describe('timeline chart', () => {
     expect(text).toContain('"reason":"at-target"');
     expect(text).toContain('"pod":"p"');
     expect(text).toContain('"mibps":100');
+  });
+});
+
+describe('scenarios running side by side', () => {
+  // The e2e tier runs three scenario files at once; each empties and fills build/e2e/<name>, so two
+  // files with the same name would wipe each other's output (docs/testing.md, "Suites sharing a peer").
+  it('each scenario file writes to an output folder of its own', () => {
+    const files = readdirSync(__dirname).filter(file => file.endsWith('.e2e.ts'));
+    const folders = files.map(file => {
+      const source = readFileSync(join(__dirname, file), 'utf8');
+      const names = [
+        ...source.matchAll(/startRun\('([^']+)'/g),
+        ...source.matchAll(/join\(REPO, 'build', 'e2e', '([^']+)'\)/g),
+      ].map(match => match[1]);
+      return { file, names };
+    });
+    expect(folders.filter(f => f.names.length !== 1)).toEqual([]);
+    const names = folders.map(f => f.names[0]);
+    expect(new Set(names).size).toBe(files.length);
   });
 });
