@@ -41,7 +41,7 @@ import { SCENARIOS, type ScenarioName, type ScenarioResult } from './adapter-sce
 import { compactEtcd, startSecondApiServer, type ControlPlaneInfo } from './control-plane';
 import { KubeApi, type KubeObject } from './kube-api';
 import { synthObjects } from './synth-objects';
-import { deleteLabelledNodes, isolatedConfig } from './shared-plane';
+import { deleteOwnedNodes, isolatedConfig, ownerLabels } from './shared-plane';
 import { REPO } from './tools';
 
 const NAMESPACE = 'adapter-it';
@@ -97,7 +97,11 @@ async function rejectsStale(what: string, action: Promise<unknown>): Promise<voi
 // --- raw helpers (the test's own view of the server) ------------------------------------------
 
 async function createNode(name: string, kafka: boolean, zone = 'us-east-1a'): Promise<V1Node> {
-  const labels: Record<string, string> = { [ZONE_LABEL]: zone, 'kubernetes.io/hostname': name };
+  const labels: Record<string, string> = {
+    [ZONE_LABEL]: zone,
+    'kubernetes.io/hostname': name,
+    ...ownerLabels(NAMESPACE),
+  };
   if (kafka) labels[config.kafkaNodeLabel.key] = config.kafkaNodeLabel.value;
   return (await api.ok('POST', '/api/v1/nodes', {
     body: {
@@ -1137,7 +1141,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await deleteLabelledNodes(api, config);
+    await deleteOwnedNodes(api, NAMESPACE);
   }
   process.stdout.write(`RESULTS ${JSON.stringify(results)}\n`);
 }

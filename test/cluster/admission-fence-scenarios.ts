@@ -40,6 +40,7 @@ import {
 } from './admission-fence-scenario-names';
 import type { ControlPlaneInfo } from './control-plane';
 import { KubeApi, type KubeObject } from './kube-api';
+import { deleteOwnedNodes, ownerLabels } from './shared-plane';
 
 const info = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as ControlPlaneInfo;
 const api = new KubeApi(info);
@@ -260,7 +261,12 @@ const scenarios: Record<AdmissionFenceScenario, () => Promise<void>> = {
     });
     // The node and the broker pod the writes go to (made by the admin, no stamp).
     await api.ok('POST', '/api/v1/nodes', {
-      body: { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE }, spec: {} },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: NODE, labels: ownerLabels(OWN_NS) },
+        spec: {},
+      },
     });
     // No kube-controller-manager in this tier: the namespace's default ServiceAccount by hand,
     // and the pod retried until the ServiceAccount admission plugin's cache has it.
@@ -633,6 +639,7 @@ async function cleanUp(): Promise<void> {
     `/apis/rbac.authorization.k8s.io/v1/clusterroles/${loaded.spec.name}-kafka-autoscaler`,
   ];
   for (const path of paths) await api.request('DELETE', path).catch(() => undefined);
+  await deleteOwnedNodes(api, OWN_NS).catch(() => undefined);
 }
 
 async function main(): Promise<void> {

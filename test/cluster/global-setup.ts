@@ -1,15 +1,21 @@
 /**
  * Jest globalSetup of the cluster tier: starts one control plane for all test files and hands its
- * address to the workers through a JSON file named in `KAFKA_EKS_CLUSTER_STATE`.
+ * address to the workers through a JSON file named in `KAFKA_EKS_CLUSTER_STATE`. It also notes the
+ * plane's cluster-scoped objects (`clusterScopedNames`), so globalTeardown can name whatever a
+ * suite left behind (test/cluster/shared-plane.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findCrdsDir, startControlPlane, type ControlPlane } from './control-plane';
+import { KubeApi } from './kube-api';
+import { clusterScopedNames } from './shared-plane';
 
 export const STATE_ENV = 'KAFKA_EKS_CLUSTER_STATE';
 
 declare global {
   var kafkaEksControlPlane: ControlPlane | undefined;
+  /** The cluster-scoped objects the shared plane held before any suite ran. */
+  var kafkaEksClusterScopedBefore: readonly string[] | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -27,6 +33,12 @@ export default async function globalSetup(): Promise<void> {
       plane.killNow();
       process.exit(130);
     });
+  }
+  const api = new KubeApi(plane.info);
+  try {
+    globalThis.kafkaEksClusterScopedBefore = await clusterScopedNames(api);
+  } finally {
+    api.close();
   }
   const stateFile = join(plane.info.dataDir, 'state.json');
   writeFileSync(stateFile, JSON.stringify(plane.info, null, 2));

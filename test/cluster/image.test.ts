@@ -17,6 +17,7 @@ import { controllerConfigFromSpec, type ControllerConfig } from '../../controlle
 import { decisionConfigMapName } from '../../controller/decision-record';
 import { loadSpecFile } from '../../spec/load';
 import { clusterApi, clusterInfo } from './cluster-env';
+import { isolatedConfig } from './shared-plane';
 import { REPO } from './tools';
 
 const IMAGE = process.env.KAFKA_EKS_CONTROLLER_IMAGE;
@@ -65,12 +66,13 @@ async function eventually<T>(
 
   beforeAll(async () => {
     const base = controllerConfigFromSpec(loadSpecFile(join(REPO, 'stacks/prod.yaml')));
+    // A namespace and a Kafka node label of its own: the controller lists the Kafka nodes of the
+    // plane the other suites share, and must not see (or act on) theirs.
     config = {
-      ...base,
+      ...isolatedConfig(base, NAMESPACE),
       kafkaNamespace: `${NAMESPACE}-kafka`,
       prometheusUrl: 'http://127.0.0.1:9',
       httpPort: await freePort(),
-      leaderElection: { ...base.leaderElection, namespace: NAMESPACE },
     };
     await api.ok('POST', '/api/v1/namespaces', {
       body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },

@@ -30,7 +30,7 @@ import {
 import type { ScenarioResult } from './adapter-scenario-names';
 import type { ControlPlaneInfo } from './control-plane';
 import { KubeApi } from './kube-api';
-import { deleteLabelledNodes, isolatedConfig } from './shared-plane';
+import { deleteOwnedNodes, isolatedConfig, ownerLabels } from './shared-plane';
 import { REPO } from './tools';
 
 const NAMESPACE = 'conformance-it';
@@ -94,6 +94,7 @@ async function createNode(name: string, providerID?: string): Promise<V1Node> {
   const labels: Record<string, string> = {
     [ZONE_LABEL]: 'us-east-1a',
     'kubernetes.io/hostname': name,
+    ...ownerLabels(NAMESPACE),
   };
   if (providerID === undefined) labels[config.kafkaNodeLabel.key] = config.kafkaNodeLabel.value;
   const own = `aws:///us-east-1a/i-0c0f${(++instances).toString(16).padStart(13, '0')}`;
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
   try {
     await runAll(NODE_SCENARIOS, () => nodeWorld(), results);
   } finally {
-    await deleteLabelledNodes(api, config);
+    await deleteOwnedNodes(api, NAMESPACE);
   }
   process.stdout.write(`RESULTS ${JSON.stringify(results)}\n`);
 }

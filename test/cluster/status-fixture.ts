@@ -20,6 +20,7 @@ import type { OperationRecord } from '../../controller/operation-record';
 import { loadSpecFile } from '../../spec/load';
 import type { ControlPlaneInfo } from './control-plane';
 import { KubeApi } from './kube-api';
+import { ownerLabels } from './shared-plane';
 import { REPO } from './tools';
 
 interface Fixture {
@@ -72,6 +73,8 @@ async function node(name: string, zone: string, options: { cordoned?: boolean } 
         labels: {
           'topology.kubernetes.io/zone': zone,
           'kubernetes.io/hostname': name,
+          // status.test.ts deletes the nodes by this label when it ends.
+          ...ownerLabels(fixture.namespace),
           [config.kafkaNodeLabel.key]: config.kafkaNodeLabel.value,
         },
       },

@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterStatus } from '../../cli/status/report';
-import { clusterInfo } from './cluster-env';
+import { clusterApi, clusterInfo } from './cluster-env';
+import { deleteOwnedNodes } from './shared-plane';
 import { REPO } from './tools';
 
 const TSX = join(REPO, 'node_modules/.bin/tsx');
@@ -29,6 +30,16 @@ describe('status on a real API server', () => {
   const nowMs = Date.now();
   let zones: string[] = [];
   let stabilization = 0;
+
+  // The fixture's nodes are cluster-scoped: the suites after this one must not find them.
+  afterAll(async () => {
+    const api = clusterApi();
+    try {
+      await deleteOwnedNodes(api, NAMESPACE);
+    } finally {
+      api.close();
+    }
+  });
 
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), 'status-it-'));

@@ -113,6 +113,7 @@ afterAll(() => api.close());
         { dryRun: false },
       );
       expect(created.status).toBe(201);
+      // Created for real in the namespace every suite shares: removed however this test ends.
       const outcome = await dryRunAll(api, [
         {
           component: 'probe',
@@ -135,7 +136,7 @@ afterAll(() => api.close());
           },
           defaultNamespace: 'default',
         },
-      ]);
+      ]).finally(() => api.request('DELETE', `/api/v1/namespaces/default/configmaps/${name}`));
       expect(outcome.rejections).toEqual([
         expect.stringMatching(/^probe: ConfigMap default\/immutable-probe: HTTP 422: .*immutable/),
         expect.stringMatching(
