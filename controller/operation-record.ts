@@ -48,7 +48,9 @@ const moveSchema = z.object({
   attempt: z.union([z.literal(1), z.literal(2)]),
 });
 
-const recordSchema = z.object({
+// Strict: a field this format does not know belongs to a newer format (or an edit); dropping it
+// and writing the rest back would lose what that writer meant by it.
+const recordSchema = z.strictObject({
   id: z.string(),
   kind: z.enum(['respread', 'remove-node']),
   zone: z.string(),
@@ -65,7 +67,7 @@ const recordSchema = z.object({
   holder: z.string(),
   note: z.string().optional(),
   version: z.number().int().positive().optional(),
-  drainPods: z.array(z.object({ podName: z.string(), podUid: z.string() })).optional(),
+  drainPods: z.array(z.strictObject({ podName: z.string(), podUid: z.string() })).optional(),
 });
 
 /** One broker move in flight. */
@@ -135,16 +137,48 @@ export interface OperationRecord {
    * written before this field (the drain adds it before its roll).
    */
   readonly drainPods?: ReadonlyArray<{ readonly podName: string; readonly podUid: string }>;
+  /**
+   * Set only by `decodeOperationRecord`, never stored: why the annotation is not a record this
+   * controller can read (not JSON, not this format, a field or phase it does not know, or a
+   * `version` above `OPERATION_RECORD_VERSION`: a newer controller's). Such a record is never
+   * stepped or written (`stepOperation` waits for an operator, `encodeOperationRecord` throws): the
+   * annotation stays as its writer left it, for that writer or a person to finish.
+   */
+  readonly unreadable?: string;
 }
 
-/** Serialises a record for the annotation. */
-export function encodeOperationRecord(record: OperationRecord): string {
+/** A write of a record this controller could not read (`OperationRecord.unreadable`). */
+export class UnreadableRecordWriteError extends Error {}
+
+/**
+ * A key that is equal for equal records, for telling whether a step changed the record (not for
+ * writing: `encodeOperationRecord`). Throws nothing.
+ */
+export function operationRecordKey(record: OperationRecord): string {
   return JSON.stringify(record);
 }
 
 /**
- * Parses the annotation. An unreadable value is reported as an abandoned record so the controller
- * holds and a human looks, rather than ignoring a half-done operation.
+ * Serialises a record for the annotation. Throws `UnreadableRecordWriteError` for a record that
+ * stands for an annotation this controller could not read (`unreadable`): writing it would replace
+ * the writer's record (a newer controller's, mid-operation) with this placeholder.
+ */
+export function encodeOperationRecord(record: OperationRecord): string {
+  if (record.unreadable !== undefined) {
+    throw new UnreadableRecordWriteError(
+      `refusing to write over ${OPERATION_ANNOTATION} on node ${record.nodeName}: ${record.unreadable}`,
+    );
+  }
+  return JSON.stringify(record);
+}
+
+/**
+ * Parses the annotation. A value this controller cannot read is reported as an abandoned record
+ * marked `unreadable` (with a note naming why and the way out), so the controller holds and a
+ * person looks, rather than ignoring a half-done operation or acting on part of it: not JSON, not
+ * this record format (a field it does not know, a phase or kind it does not know, a wrong type),
+ * or a `version` above `OPERATION_RECORD_VERSION` (written by a newer controller: a rolling update
+ * of the Deployment, or an image rolled back while an operation of the newer one was in flight).
  */
 export function decodeOperationRecord(
   value: string,
@@ -157,7 +191,27 @@ export function decodeOperationRecord(
     parsed = undefined;
   }
   const result = recordSchema.safeParse(parsed);
-  if (result.success) return result.data;
+  // The format the writer claims, read before (and whatever) the rest of the schema says: a newer
+  // controller's record may also fail this format's schema, and its way out is that controller.
+  const claimed =
+    typeof parsed === 'object' && parsed !== null && 'version' in parsed
+      ? (parsed as { readonly version: unknown }).version
+      : undefined;
+  const newer = typeof claimed === 'number' && claimed > OPERATION_RECORD_VERSION;
+  if (result.success && !newer) return result.data;
+  const unreadable = newer
+    ? `it was written in record format ${claimed}, newer than this controller's ${OPERATION_RECORD_VERSION}, by a newer controller`
+    : parsed === undefined
+      ? 'it is not JSON'
+      : `it is not a record of format ${OPERATION_RECORD_VERSION}, maybe a newer controller's or an edit (${(
+          result.error?.issues ?? []
+        )
+          .slice(0, 3)
+          .map(issue => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+          .join('; ')})`;
+  const wayOut = newer
+    ? `run the controller version that wrote it again (roll the Deployment forward) so it finishes the operation, or remove the annotation from node ${node.name}: this controller then protects its instance from scale-in and uncordons it`
+    : `run the controller version that wrote it again, fix it, or remove the annotation from node ${node.name}: this controller then protects its instance from scale-in and uncordons it`;
   return {
     id: 'unreadable',
     kind: 'remove-node',
@@ -170,6 +224,7 @@ export function decodeOperationRecord(
     startedAtMs: 0,
     fencingToken: 0,
     holder: '',
-    note: `annotation ${OPERATION_ANNOTATION} is unreadable; fix or remove it`,
+    note: `annotation ${OPERATION_ANNOTATION} cannot be read: ${unreadable}; nothing is done on the node until an operator acts: ${wayOut}`,
+    unreadable,
   };
 }

@@ -1150,6 +1150,13 @@ export function stepOperation(
   // Never step on a view that cannot be trusted: not even to adopt or to take an exit.
   const stale = staleDataBlocker(observed, config);
   if (stale !== undefined) return outcome(record, { waiting: stale.detail });
+  if (record.unreadable !== undefined) {
+    // An annotation this controller cannot read (a newer controller's record, an edit): stepping
+    // it would act on the part it understood, and rewriting it (adopting it, say) would replace
+    // its writer's record with this placeholder. Nothing is written; `decide` holds moves with
+    // `operation-abandoned`, the note naming the way out.
+    return outcome(record, { waiting: `an operator: ${record.note ?? record.unreadable}` });
+  }
   if (context.recordNodeName !== undefined && context.recordNodeName !== record.nodeName) {
     const host = observed.nodes.find(each => each.name === context.recordNodeName);
     return releaseMoot(

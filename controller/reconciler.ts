@@ -45,11 +45,7 @@ import {
   type OperationEvent,
   type StepOutcome,
 } from './operation';
-import {
-  OPERATION_ANNOTATION,
-  encodeOperationRecord,
-  type OperationRecord,
-} from './operation-record';
+import { OPERATION_ANNOTATION, operationRecordKey, type OperationRecord } from './operation-record';
 import { NodeVersionChain, OwnWrites, recordIdentity, type NodeVersions } from './own-writes';
 import { gatedWrite, stepWrites } from './step-writes';
 import type { RollbackTally } from './rollback-loop';
@@ -1372,5 +1368,5 @@ export function liveRollBlocker(
 }
 
 function foreignKey(node: ObservedNode): string {
-  return `${node.name} ${node.operation === undefined ? '' : encodeOperationRecord(node.operation)}`;
+  return `${node.name} ${node.operation === undefined ? '' : operationRecordKey(node.operation)}`;
 }

@@ -5,7 +5,7 @@
  */
 import type { GatedWrite } from './gate';
 import type { Effect, StepOutcome } from './operation';
-import { encodeOperationRecord, type OperationRecord } from './operation-record';
+import { operationRecordKey, type OperationRecord } from './operation-record';
 import type { ObservedNode } from './model';
 import type { RollbackTally } from './rollback-loop';
 
@@ -41,8 +41,8 @@ export interface StepWrites {
  * must pass for them. Pure. Throws nothing.
  */
 export function stepWrites(node: ObservedNode, step: StepOutcome): StepWrites {
-  const before = node.operation === undefined ? undefined : encodeOperationRecord(node.operation);
-  const after = step.next === undefined ? undefined : encodeOperationRecord(step.next);
+  const before = node.operation === undefined ? undefined : operationRecordKey(node.operation);
+  const after = step.next === undefined ? undefined : operationRecordKey(step.next);
   const record: StepWrite | undefined =
     before === after && step.rollbacks === undefined
       ? undefined

@@ -598,7 +598,9 @@ export class ChaosWorld
         const recorded = liveNodes.filter(each => each.operation !== undefined);
         const victim = recorded[fault.pick % Math.max(1, recorded.length)];
         const record = victim?.operation;
-        if (victim === undefined || record === undefined) return;
+        // An unreadable annotation has no fields to edit (the controller reads it as a placeholder
+        // it never writes); editing the placeholder would model a record no annotation can hold.
+        if (victim === undefined || record === undefined || record.unreadable !== undefined) return;
         const phases = ['cordon', 'drain', 'uncordon', 'unprotect', 'terminate', 'terminated'];
         const others = this.instances.filter(
           each => each.zone === victim.zone && each.instanceId !== victim.instanceId,

@@ -1,0 +1,197 @@
+/**
+ * Review s36-a: the controller changed while an operation is in flight (docs/controller.md,
+ * "Review s36-a"): its record format (version skew), its configuration, its Deployment.
+ */
+import fc from 'fast-check';
+import { decide } from '../../controller/decide';
+import { stepOperation } from '../../controller/operation';
+import {
+  OPERATION_PHASES,
+  OPERATION_RECORD_VERSION,
+  UnreadableRecordWriteError,
+  decodeOperationRecord,
+  encodeOperationRecord,
+  type OperationRecord,
+} from '../../controller/operation-record';
+import { stepWrites } from '../../controller/step-writes';
+import type { Observed } from '../../controller/model';
+import { FakeCluster } from './fake-cluster';
+import { reconcilerOn } from './fake-reconciler';
+import {
+  NOW_MS,
+  STEP_CONTEXT,
+  emptiedNodeA1,
+  freshAt,
+  healthyCluster,
+  stabilizedLongAgo,
+  testConfig,
+  withNode,
+} from './fixtures';
+
+const config = testConfig();
+const NODE = { name: 'node-a-1', uid: 'uid-node-a-1', zone: 'us-east-1a' };
+
+/** Any record the current format can hold for node-a-1 (as `startOperation` and the steps write). */
+const currentRecord: fc.Arbitrary<OperationRecord> = fc
+  .record(
+    {
+      kind: fc.constantFrom('respread' as const, 'remove-node' as const),
+      phase: fc.constantFrom(...OPERATION_PHASES),
+      movesDone: fc.nat(4),
+      fencingToken: fc.nat(9),
+      holder: fc.constantFrom('a', 'b'),
+      version: fc.constantFrom(undefined, 1, OPERATION_RECORD_VERSION),
+      move: fc.option(
+        fc.record({
+          podName: fc.constant('orders-brokers-a-1001'),
+          podUid: fc.constant('uid-orders-brokers-a-1001'),
+          requestedAtMs: fc.constant(NOW_MS - 60_000),
+          attempt: fc.constantFrom(1 as const, 2 as const),
+        }),
+        { nil: undefined },
+      ),
+      note: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+    },
+    { requiredKeys: ['kind', 'phase', 'movesDone', 'fencingToken', 'holder'] },
+  )
+  .map(
+    (fields): OperationRecord =>
+      ({
+        id: 'op-1',
+        zone: NODE.zone,
+        groupName: 'asg-orders-kafka-a',
+        nodeName: NODE.name,
+        nodeUid: NODE.uid,
+        startedAtMs: NOW_MS - 120_000,
+        phaseStartedAtMs: NOW_MS - 120_000,
+        ...(fields.kind === 'remove-node' ? { instanceId: 'i-a1' } : {}),
+        ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+      }) as OperationRecord,
+  );
+
+/** How a newer controller's record differs from what this one writes. */
+const newerFormat = fc.oneof(
+  fc.integer({ min: OPERATION_RECORD_VERSION + 1, max: 99 }).map(version => ({ version })),
+  fc.constantFrom(
+    { detachedFromGroup: true },
+    { moves: [{ podName: 'orders-brokers-a-1001', podUid: 'x' }] },
+    { phase: 'detach' },
+    { kind: 'replace-node' },
+    {
+      version: OPERATION_RECORD_VERSION + 1,
+      drainPods: [{ podName: 'p', podUid: 'u', zone: 'z' }],
+    },
+  ),
+);
+
+/** node-a-1 emptied, cordoned by the controller, its instance unprotected, carrying `record`. */
+function clusterWith(record: OperationRecord): Observed {
+  const observed = emptiedNodeA1(healthyCluster(config, { nodesPerZone: 2 }));
+  const withRecord = withNode(observed, NODE.name, node => ({
+    ...node,
+    unschedulable: true,
+    cordonedByController: true,
+    operation: record,
+  }));
+  return {
+    ...withRecord,
+    groups: withRecord.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(instance =>
+        instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
+      ),
+    })),
+  };
+}
+
+describe('review s36-a, fault 1: a record this controller cannot read is acted on or written over', () => {
+  test('property: every record this format writes reads back as itself', () => {
+    fc.assert(
+      fc.property(currentRecord, record => {
+        expect(decodeOperationRecord(encodeOperationRecord(record), NODE)).toEqual(record);
+      }),
+    );
+  });
+
+  test('property: a newer format (version, field, phase or kind) is never stepped, adopted or written, and holds naming the way out', () => {
+    fc.assert(
+      fc.property(
+        currentRecord,
+        newerFormat,
+        fc.integer({ min: 0, max: 3 * 3600 }),
+        (record, newer, laterSeconds) => {
+          const text = JSON.stringify({ ...record, ...newer });
+          const decoded = decodeOperationRecord(text, NODE);
+          expect(decoded.unreadable).toBeDefined();
+          const nowMs = NOW_MS + laterSeconds * 1000;
+          const observed = freshAt(clusterWith(decoded), nowMs);
+          const step = stepOperation(decoded, observed, config, {
+            ...STEP_CONTEXT,
+            nowMs,
+          });
+          // Nothing done, nothing written: no effect (terminate, unprotect, uncordon, roll), and
+          // the record the step leaves is the one it found (no adoption, no rollback, no removal).
+          expect(step.effect).toBeUndefined();
+          expect(step.next).toBe(decoded);
+          const node = observed.nodes.find(each => each.name === NODE.name);
+          if (node === undefined) throw new Error('node-a-1 missing');
+          expect(stepWrites(node, step).order).toEqual([]);
+          expect(() => encodeOperationRecord(decoded)).toThrow(UnreadableRecordWriteError);
+          // Moves hold, naming why and the way out; scale-out is not held by it.
+          const plan = decide(observed, config, stabilizedLongAgo(config));
+          expect(plan.reason).toBe('operation-abandoned');
+          expect(plan.detail).toContain('remove the annotation from node node-a-1');
+          if ('version' in newer) {
+            expect(plan.detail).toContain(`record format ${newer.version}, newer than`);
+            expect(plan.detail).toContain('roll the Deployment forward');
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test("a newer controller's removal in terminate, its instance unprotected: an older controller run past every deadline terminates, uncordons and rewrites nothing", async () => {
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const observed = clusterWith(
+      decodeOperationRecord(
+        JSON.stringify({
+          id: 'op-9',
+          kind: 'remove-node',
+          zone: NODE.zone,
+          groupName: 'asg-orders-kafka-a',
+          nodeName: NODE.name,
+          nodeUid: NODE.uid,
+          instanceId: 'i-a1',
+          phase: 'terminate',
+          movesDone: 2,
+          startedAtMs: NOW_MS - 900_000,
+          phaseStartedAtMs: NOW_MS - 900_000,
+          fencingToken: 7,
+          holder: 'newer-pod',
+          version: OPERATION_RECORD_VERSION + 1,
+        }),
+        NODE,
+      ),
+    );
+    cluster.nodes = observed.nodes.map(node => ({ ...node }));
+    cluster.brokers = observed.brokers.map(broker => ({ ...broker }));
+    cluster.groups = [...observed.groups];
+    const before = cluster.nodes.find(node => node.name === NODE.name)?.operation;
+    const controller = reconcilerOn(cluster, config);
+    for (let pass = 0; pass < 80; pass++) {
+      const result = await controller.reconcileOnce();
+      expect(result.plan.reason).toBe('operation-abandoned');
+      cluster.advance(60);
+    }
+    expect(cluster.terminated).toEqual([]);
+    const nodeWrites = cluster.writes.filter(
+      write =>
+        write.startsWith('record ') || write.includes('cordon ') || write.startsWith('roll '),
+    );
+    expect(nodeWrites).toEqual([]);
+    const after = cluster.nodes.find(node => node.name === NODE.name);
+    expect(after?.operation).toBe(before);
+    expect(after?.unschedulable).toBe(true);
+  });
+});
