@@ -96,6 +96,26 @@ const controllerConfigSchema = z
         message: 'must be ascending',
       });
     }
+    // The controller bounds a zone by its balanced levels alone (the lowest is its floor, the
+    // highest its ceiling): min and max per zone are carried in the levels. A file whose bounds and
+    // levels disagree (one edited without the other, or written by another version of the
+    // builder) would have the controller scale past the bounds the user set, so it is refused.
+    if (config.minNodesPerZone > config.maxNodesPerZone) {
+      context.addIssue({
+        code: 'custom',
+        path: ['minNodesPerZone'],
+        message: `${config.minNodesPerZone} is above maxNodesPerZone (${config.maxNodesPerZone}); use at most ${config.maxNodesPerZone}`,
+      });
+    }
+    for (const [index, level] of config.balancedNodeCounts.entries()) {
+      if (level < config.minNodesPerZone || level > config.maxNodesPerZone) {
+        context.addIssue({
+          code: 'custom',
+          path: ['balancedNodeCounts', index],
+          message: `${level} is outside [minNodesPerZone, maxNodesPerZone] = [${config.minNodesPerZone}, ${config.maxNodesPerZone}]; the levels and the bounds come from one spec (nodes.kafka.minPerZone, maxPerZone): regenerate the configuration from it (synth) rather than editing one of them`,
+        });
+      }
+    }
     for (const [index, zone] of config.zones.entries()) {
       for (const level of config.balancedNodeCounts) {
         if (zone.brokers % level !== 0) {

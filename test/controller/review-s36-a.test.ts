@@ -3,7 +3,9 @@
  * "Review s36-a"): its record format (version skew), its configuration, its Deployment.
  */
 import fc from 'fast-check';
-import { decide } from '../../controller/decide';
+import { controllerConfigFromSpec } from '../../controller/config';
+import { decide, removalContext } from '../../controller/decide';
+import { ControllerConfigError, parseControllerConfig } from '../../controller/load-config';
 import { stepOperation } from '../../controller/operation';
 import {
   OPERATION_PHASES,
@@ -15,6 +17,8 @@ import {
 } from '../../controller/operation-record';
 import { stepWrites } from '../../controller/step-writes';
 import type { Observed } from '../../controller/model';
+import { balancedNodeCounts } from '../../spec/derive';
+import { loadSpecFile } from '../../spec/load';
 import { FakeCluster } from './fake-cluster';
 import { reconcilerOn } from './fake-reconciler';
 import {
@@ -23,6 +27,7 @@ import {
   emptiedNodeA1,
   freshAt,
   healthyCluster,
+  removalOfNodeA1,
   stabilizedLongAgo,
   testConfig,
   withNode,
@@ -193,5 +198,74 @@ describe('review s36-a, fault 1: a record this controller cannot read is acted o
     const after = cluster.nodes.find(node => node.name === NODE.name);
     expect(after?.operation).toBe(before);
     expect(after?.unschedulable).toBe(true);
+  });
+});
+
+describe('review s36-a, fault 2: node bounds in the configuration file that its levels ignore', () => {
+  const built = controllerConfigFromSpec(loadSpecFile('stacks/prod.yaml'));
+
+  test('property: a configuration is accepted exactly when every balanced level lies within [minNodesPerZone, maxNodesPerZone], and a refusal names the field, the value and the fix', () => {
+    expect(parseControllerConfig(JSON.parse(JSON.stringify(built)))).toEqual(built);
+    fc.assert(
+      fc.property(fc.nat(8), fc.integer({ min: 1, max: 8 }), (min, max) => {
+        const edited = { ...built, minNodesPerZone: min, maxNodesPerZone: max };
+        const fits =
+          min <= max && built.balancedNodeCounts.every(level => level >= min && level <= max);
+        if (fits) {
+          expect(parseControllerConfig(edited).minNodesPerZone).toBe(min);
+          return;
+        }
+        let message = '';
+        try {
+          parseControllerConfig(edited);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ControllerConfigError);
+          message = String(error);
+        }
+        expect(message).toMatch(
+          /(balancedNodeCounts\.\d+: \d+ is outside|minNodesPerZone: \d+ is above)/,
+        );
+        if (min <= max) expect(message).toContain('regenerate the configuration');
+      }),
+    );
+  });
+
+  test('the spec builder always writes levels within its bounds', () => {
+    const loaded = loadSpecFile('stacks/prod.yaml');
+    for (const minPerZone of [1, 2, 3]) {
+      const config = controllerConfigFromSpec({
+        ...loaded,
+        plan: {
+          ...loaded.plan,
+          minNodesPerZone: minPerZone,
+          balancedNodeCounts: balancedNodeCounts(
+            loaded.plan.brokersPerZone,
+            minPerZone,
+            loaded.plan.maxNodesPerZone,
+          ),
+        },
+      });
+      expect(() => parseControllerConfig(JSON.parse(JSON.stringify(config)))).not.toThrow();
+    }
+  });
+});
+
+describe('review s36-a, checked: a configuration change that puts an in-flight removal below the new floor', () => {
+  test('min raised past the removal target (levels 1,2,4 -> 2,4): the removal is rolled back, uncordoning its node', () => {
+    const before = testConfig();
+    const after = { ...before, minNodesPerZone: 2, balancedNodeCounts: [2, 4] };
+    const record = { ...removalOfNodeA1(STEP_CONTEXT), phase: 'drain' as const };
+    const observed = withNode(healthyCluster(after, { nodesPerZone: 2 }), NODE.name, node => ({
+      ...node,
+      unschedulable: true,
+      cordonedByController: true,
+      operation: record,
+    }));
+    const plan = decide(observed, after, stabilizedLongAgo(after));
+    const context = { ...STEP_CONTEXT, ...removalContext(plan, NODE.zone) };
+    expect(context.removalStillWanted).toBe(false);
+    const step = stepOperation(record, observed, after, context);
+    expect(step.next?.phase).toBe('uncordon');
+    expect(step.events).toContain('rolled-back');
   });
 });
