@@ -207,7 +207,10 @@ export function decodeOperationRecord(
           result.error?.issues ?? []
         )
           .slice(0, 3)
-          .map(issue => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+          .map(
+            issue =>
+              `${issue.path.length === 0 ? '(root)' : issue.path.join('.')}: ${issue.message}`,
+          )
           .join('; ')})`;
   const wayOut = newer
     ? `run the controller version that wrote it again (roll the Deployment forward) so it finishes the operation, or remove the annotation from node ${node.name}: this controller then protects its instance from scale-in and uncordons it`
