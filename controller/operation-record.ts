@@ -41,7 +41,7 @@ export const OPERATION_PHASES = [
  */
 export const OPERATION_RECORD_VERSION = 2;
 
-const moveSchema = z.object({
+const moveSchema = z.strictObject({
   podName: z.string(),
   podUid: z.string(),
   requestedAtMs: z.number(),

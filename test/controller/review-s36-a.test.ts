@@ -80,6 +80,15 @@ const newerFormat = fc.oneof(
   fc.constantFrom(
     { detachedFromGroup: true },
     { moves: [{ podName: 'orders-brokers-a-1001', podUid: 'x' }] },
+    {
+      move: {
+        podName: 'orders-brokers-a-1001',
+        podUid: 'uid-orders-brokers-a-1001',
+        requestedAtMs: NOW_MS,
+        attempt: 1,
+        target: 'node-a-0',
+      },
+    },
     { phase: 'detach' },
     { kind: 'replace-node' },
     {
