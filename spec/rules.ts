@@ -58,6 +58,7 @@ import { brokerTopicPartitionIssues, topicPartitionsProblem } from './topic-part
 import { indexRollIssues, segmentRollIssues } from './segment-roll';
 import { sizeFloorIssues } from './record-size-floors';
 import { logFlushIssues, logFlushWarnings } from './log-flush';
+import { recordTimestampIssues, recordTimestampWarnings } from './record-timestamps';
 import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
 import { compressionLevelWarnings } from './compression-levels';
 import { shortRetentionWarnings } from './short-retention';
@@ -1478,6 +1479,7 @@ export const rules: readonly Rule[] = [
   indexRollIssues,
   sizeFloorIssues,
   logFlushIssues,
+  recordTimestampIssues,
   tieredStorageIssues,
   classicSessionRangeIssues,
   rebalanceProtocolIssues,
@@ -1579,6 +1581,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...perAddressLimitWarnings(spec),
     ...offsetsRetentionWarnings(spec),
     ...logFlushWarnings(spec),
+    ...recordTimestampWarnings(spec),
     ...tieredStorageWarnings(spec),
     ...compressionLevelWarnings(spec),
     ...shortRetentionWarnings(spec),
