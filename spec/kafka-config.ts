@@ -888,7 +888,16 @@ const SAFETY_SWITCHES: Readonly<Record<string, string>> = {
  * - `delete.topic.enable` stays true: the spec's topic list is declarative, and with deletion off
  *   the unidirectional Topic Operator removes a deleted KafkaTopic's finalizer without deleting the
  *   topic (Strimzi proposal 050, "Unidirectional Topic Operator"), so a topic taken out of
- *   `kafka.topics` silently stays in Kafka with its data.
+ *   `kafka.topics` silently stays in Kafka with its data;
+ * - `controlled.shutdown.enable` stays true (round 16): a KRaft broker asks the controller to move
+ *   its partition leaders away before it stops only when the key is true (apache/kafka
+ *   `BrokerServer.shutdown`; KAFKA-14296, apache/kafka#12741, on what that shutdown does), and this
+ *   platform stops brokers all the time: Strimzi rolls them one by one on every configuration or
+ *   version change, and the autoscaling controller drains and removes them on scale-in. Without
+ *   it every stop leaves the broker's partitions without a leader until the controllers fence it
+ *   (`broker.session.timeout.ms`, 9 s by default), so producers and consumers fail on each roll
+ *   (bitnami/charts#13129 reports offline partitions during a rolling update). No Strimzi report
+ *   of this key itself was found.
  */
 const BROKER_SWITCHES: Readonly<Record<string, { keep: boolean; reason: string }>> = {
   'log.cleaner.enable': {
@@ -900,6 +909,11 @@ const BROKER_SWITCHES: Readonly<Record<string, { keep: boolean; reason: string }
     keep: true,
     reason:
       'keeps every topic removed from kafka.topics in Kafka: the Topic Operator then drops the KafkaTopic but leaves the topic and its data, unmanaged (Strimzi proposal 050, unidirectional Topic Operator; banzaicloud/koperator#369 for another operator stuck on it); leave it out',
+  },
+  'controlled.shutdown.enable': {
+    keep: true,
+    reason:
+      "makes every broker stop without handing its partition leaders over first, and this platform stops brokers on every Strimzi roll and every scale-in, so each stop leaves the broker's partitions leaderless until the controllers fence it (broker.session.timeout.ms) and clients fail meanwhile; leave it out",
   },
   'remote.log.storage.system.enable': {
     keep: false,
