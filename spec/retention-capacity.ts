@@ -98,6 +98,61 @@ export function retentionCapacityIssues(spec: PlatformSpec): SpecIssue[] {
   ];
 }
 
+/**
+ * Round 16: the same floor for topics without a size limit (time retention only, `retention.bytes`
+ * -1 or unset, or compaction). Kafka never deletes a partition's active segment, whatever
+ * `retention.ms` says (time retention and compaction act on closed segments only), so each
+ * replica can fill one whole segment before anything of it can go. The rule above skips such
+ * topics, so 1 GiB segments on many partitions over small volumes got through without a word.
+ * A warning, not a refusal: a time-retained partition reaches a whole segment only with enough
+ * traffic before `segment.ms` (7 days by default) rolls it, which the spec does not tell
+ * (strimzi/strimzi-kafka-operator#11845 is the size-based case; that the time-based one fills the
+ * same way was read from Kafka's log deletion, which skips the active segment, not from a report).
+ * @returns at most one warning, at `kafka.storage.sizeGi`, when the topics without a size limit
+ *   (plus the size-limited ones' floor) need more than the brokers' volumes.
+ */
+export function activeSegmentWarnings(spec: PlatformSpec): SpecIssue[] {
+  const brokerDefault = bytesOf(spec.kafka.config['log.retention.bytes']);
+  const brokerSegment = bytesOf(spec.kafka.config['log.segment.bytes']);
+  let bounded = 0;
+  const unbounded: TopicFootprint[] = [];
+  spec.kafka.topics.forEach((topic, index) => {
+    const retentionBytes = bytesOf(topic.config['retention.bytes']) ?? brokerDefault;
+    const footprint: TopicFootprint = {
+      name: topic.name,
+      partitions: topic.partitions,
+      replicas: topic.replicationFactor ?? spec.kafka.replicationFactor,
+      retentionBytes: retentionBytes !== undefined && retentionBytes > 0 ? retentionBytes : 0,
+      source: 'retention.bytes',
+      ...segmentOf(topic.config['segment.bytes'], index, brokerSegment),
+    };
+    if (footprint.retentionBytes > 0) bounded += footprintOf(footprint);
+    else unbounded.push(footprint);
+  });
+  const { brokers } = spec.kafka;
+  const { sizeGi } = spec.kafka.storage;
+  const capacity = brokers * sizeGi * BYTES_PER_GIB;
+  // Past the volumes on their own, the refusal above already speaks.
+  if (unbounded.length === 0 || brokers < 1 || sizeGi < 1 || bounded > capacity) return [];
+  const least = unbounded.reduce((sum, topic) => sum + footprintOf(topic), bounded);
+  if (least <= capacity) return [];
+  const largest = [...unbounded]
+    .sort((a, b) => footprintOf(b) - footprintOf(a))
+    .slice(0, 3)
+    .map(
+      topic =>
+        `${showValue(topic.name)}: ${topic.partitions} partitions x ${topic.replicas} replicas x ${gib(topic.segmentBytes)} (${topic.segmentSource}) = ${gib(footprintOf(topic))}`,
+    );
+  const sized = bounded === 0 ? '' : `, plus ${gib(bounded)} for the topics with retention.bytes`;
+  const neededGi = Math.ceil(least / brokers / BYTES_PER_GIB);
+  return [
+    {
+      path: 'kafka.storage.sizeGi',
+      message: `${sizeGi} GiB on each of ${brokers} brokers is ${gib(capacity)}, but the topics without retention.bytes can hold ${gib(least - bounded)} before retention.ms or compaction frees anything (Kafka never deletes a partition's active segment, so each replica may fill one whole segment first; ${largest.join('; ')}${sized}), so with enough traffic the volumes fill first and the brokers stop; raise kafka.storage.sizeGi to at least ${neededGi}, or lower segment.bytes (log.segment.bytes), or set retention.bytes`,
+    },
+  ];
+}
+
 /** A topic's segment size and where it comes from: its own, the broker default, or Kafka's. */
 function segmentOf(
   own: string | number | boolean | undefined,

@@ -27,7 +27,7 @@ import {
 } from './aws-inputs';
 import { derivedNameIssues } from './derived-names';
 import { passthroughIssues } from './passthrough';
-import { retentionCapacityIssues } from './retention-capacity';
+import { activeSegmentWarnings, retentionCapacityIssues } from './retention-capacity';
 import { throttledReplicaIssues } from './throttled-replicas';
 import { requestSizeIssues, segmentSizeIssues, segmentSizeWarnings } from './request-size';
 import { brokerHeapIssues, brokerHeapWarnings } from './broker-heap';
@@ -1582,6 +1582,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...offsetsRetentionWarnings(spec),
     ...logFlushWarnings(spec),
     ...recordTimestampWarnings(spec),
+    ...activeSegmentWarnings(spec),
     ...tieredStorageWarnings(spec),
     ...compressionLevelWarnings(spec),
     ...shortRetentionWarnings(spec),
