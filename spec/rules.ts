@@ -59,6 +59,7 @@ import { indexRollIssues, segmentRollIssues } from './segment-roll';
 import { sizeFloorIssues } from './record-size-floors';
 import { logFlushIssues, logFlushWarnings } from './log-flush';
 import { recordTimestampIssues, recordTimestampWarnings } from './record-timestamps';
+import { cleanupPolicyKeyWarnings } from './cleanup-policy-keys';
 import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
 import { compressionLevelWarnings } from './compression-levels';
 import { shortRetentionWarnings } from './short-retention';
@@ -1583,6 +1584,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...logFlushWarnings(spec),
     ...recordTimestampWarnings(spec),
     ...activeSegmentWarnings(spec),
+    ...cleanupPolicyKeyWarnings(spec),
     ...tieredStorageWarnings(spec),
     ...compressionLevelWarnings(spec),
     ...shortRetentionWarnings(spec),
