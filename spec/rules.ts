@@ -60,6 +60,7 @@ import { sizeFloorIssues } from './record-size-floors';
 import { logFlushIssues, logFlushWarnings } from './log-flush';
 import { recordTimestampIssues, recordTimestampWarnings } from './record-timestamps';
 import { cleanupPolicyKeyWarnings } from './cleanup-policy-keys';
+import { logCleanerIssues } from './log-cleaner';
 import { tieredStorageIssues, tieredStorageWarnings } from './tiered-storage-keys';
 import { compressionLevelWarnings } from './compression-levels';
 import { shortRetentionWarnings } from './short-retention';
@@ -1481,6 +1482,7 @@ export const rules: readonly Rule[] = [
   sizeFloorIssues,
   logFlushIssues,
   recordTimestampIssues,
+  logCleanerIssues,
   tieredStorageIssues,
   classicSessionRangeIssues,
   rebalanceProtocolIssues,

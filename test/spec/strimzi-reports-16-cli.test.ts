@@ -1,6 +1,7 @@
 /**
  * Round 16 through `kafka-eks synth` as a user runs it: a spec with one case of each refused round
- * 16 class (spec/record-timestamps.ts, spec/kafka-config.ts `controlled.shutdown.enable`) exits 1,
+ * 16 class (spec/record-timestamps.ts, spec/kafka-config.ts `controlled.shutdown.enable`,
+ * spec/log-cleaner.ts) exits 1,
  * names every problem, and leaves an existing output folder byte-identical; a spec with one case of
  * each warned class (a short timestamp window, active segments over the volumes, keys the cleanup
  * policy never reads, a compact-only broker default) is synthesized with each warning printed.
@@ -34,6 +35,8 @@ describe('synth and the round 16 classes', () => {
         '  config:',
         '    controlled.shutdown.enable: false',
         '    log.message.timestamp.before.max.ms: 0',
+        '    log.cleaner.io.buffer.size: 0',
+        '    log.cleaner.io.buffer.load.factor: 1.5',
         '  topics:',
         '    - name: orders',
         '      partitions: 6',
@@ -47,6 +50,8 @@ describe('synth and the round 16 classes', () => {
       'kafka.config["controlled.shutdown.enable"]: false makes every broker stop without handing its partition leaders over first',
       'kafka.config["log.message.timestamp.before.max.ms"]: 0 refuses every record of every topic without its own message.timestamp.before.max.ms',
       'kafka.topics[0].config["message.timestamp.before.max.ms"]: 0 refuses every record of topic "orders"',
+      'kafka.config["log.cleaner.io.buffer.size"]: 0 over 1 cleaner thread(s) (Kafka\'s default) leaves each thread read and write buffers of 0 / 1 / 2 = 0 bytes',
+      'kafka.config["log.cleaner.io.buffer.load.factor"]: 1.5 has the cleaner put more keys into its offset map than it has slots',
       'Nothing was written.',
     ]) {
       expect(result.stderr).toContain(expected);
