@@ -100,14 +100,16 @@ export function retentionCapacityIssues(spec: PlatformSpec): SpecIssue[] {
 
 /**
  * Round 16: the same floor for topics without a size limit (time retention only, `retention.bytes`
- * -1 or unset, or compaction). Kafka never deletes a partition's active segment, whatever
- * `retention.ms` says (time retention and compaction act on closed segments only), so each
- * replica can fill one whole segment before anything of it can go. The rule above skips such
- * topics, so 1 GiB segments on many partitions over small volumes got through without a word.
- * A warning, not a refusal: a time-retained partition reaches a whole segment only with enough
- * traffic before `segment.ms` (7 days by default) rolls it, which the spec does not tell
- * (strimzi/strimzi-kafka-operator#11845 is the size-based case; that the time-based one fills the
- * same way was read from Kafka's log deletion, which skips the active segment, not from a report).
+ * -1 or unset, or compaction). Time retention deletes a segment only once its newest record is
+ * older than `retention.ms`, so a partition that keeps being written to keeps its active segment
+ * until the segment rolls at `segment.bytes` (or `segment.ms`, 7 days by default), and the cleaner
+ * never compacts the active segment (apache/kafka `UnifiedLog.deleteOldSegments`; junrao on
+ * apache/kafka#14766 on when the active segment goes; KAFKA-16414). So under steady traffic each
+ * replica fills one whole segment before anything of it can go. The rule above skips such topics,
+ * so 1 GiB segments on many partitions over small volumes got through without a word. A warning,
+ * not a refusal: whether a partition fills a whole segment before `segment.ms` rolls it depends on
+ * traffic the spec does not tell (strimzi/strimzi-kafka-operator#11845 is the size-based case; the
+ * time-based one was read from Kafka's log deletion, not from a report).
  * @returns at most one warning, at `kafka.storage.sizeGi`, when the topics without a size limit
  *   (plus the size-limited ones' floor) need more than the brokers' volumes.
  */
@@ -148,7 +150,7 @@ export function activeSegmentWarnings(spec: PlatformSpec): SpecIssue[] {
   return [
     {
       path: 'kafka.storage.sizeGi',
-      message: `${sizeGi} GiB on each of ${brokers} brokers is ${gib(capacity)}, but the topics without retention.bytes can hold ${gib(least - bounded)} before retention.ms or compaction frees anything (Kafka never deletes a partition's active segment, so each replica may fill one whole segment first; ${largest.join('; ')}${sized}), so with enough traffic the volumes fill first and the brokers stop; raise kafka.storage.sizeGi to at least ${neededGi}, or lower segment.bytes (log.segment.bytes), or set retention.bytes`,
+      message: `${sizeGi} GiB on each of ${brokers} brokers is ${gib(capacity)}, but the topics without retention.bytes can hold ${gib(least - bounded)} before retention.ms or compaction frees anything (under steady writes a partition's active segment is neither deleted nor compacted until it rolls at segment.bytes, so each replica may fill one whole segment first; ${largest.join('; ')}${sized}), so with enough traffic the volumes fill first and the brokers stop; raise kafka.storage.sizeGi to at least ${neededGi}, or lower segment.bytes (log.segment.bytes), or set retention.bytes`,
     },
   ];
 }

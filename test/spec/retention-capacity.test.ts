@@ -1,6 +1,6 @@
 /**
- * Round 16: topics without a size limit still hold one whole active segment per replica before
- * retention.ms or compaction frees anything (spec/retention-capacity.ts `activeSegmentWarnings`);
+ * Round 16: topics without a size limit still hold one whole active segment per replica under
+ * steady writes before retention.ms or compaction frees anything (spec/retention-capacity.ts `activeSegmentWarnings`);
  * the size-based refusal (`retentionCapacityIssues`, strimzi/strimzi-kafka-operator#11845) skipped
  * them. A warning; the CLI case is in strimzi-reports-16-cli.test.ts.
  */
@@ -38,7 +38,7 @@ function warnings(...args: Parameters<typeof input>): string[] {
 describe('round 16, class: active segments alone fill the volumes (time retention)', () => {
   it('warns when 60 partitions of 1 GiB segments meet 5 GiB volumes', () => {
     expect(warnings(5, 60)).toEqual([
-      `kafka.storage.sizeGi: 5 GiB on each of 3 brokers is 15 GiB, but the topics without retention.bytes can hold 180 GiB before retention.ms or compaction frees anything (Kafka never deletes a partition's active segment, so each replica may fill one whole segment first; "events": 60 partitions x 3 replicas x 1 GiB (segment.bytes, Kafka's default) = 180 GiB), so with enough traffic the volumes fill first and the brokers stop; raise kafka.storage.sizeGi to at least 60, or lower segment.bytes (log.segment.bytes), or set retention.bytes`,
+      `kafka.storage.sizeGi: 5 GiB on each of 3 brokers is 15 GiB, but the topics without retention.bytes can hold 180 GiB before retention.ms or compaction frees anything (under steady writes a partition's active segment is neither deleted nor compacted until it rolls at segment.bytes, so each replica may fill one whole segment first; "events": 60 partitions x 3 replicas x 1 GiB (segment.bytes, Kafka's default) = 180 GiB), so with enough traffic the volumes fill first and the brokers stop; raise kafka.storage.sizeGi to at least 60, or lower segment.bytes (log.segment.bytes), or set retention.bytes`,
     ]);
     expect(specProblems(input(5, 60))).toEqual([]);
   });
