@@ -62,15 +62,27 @@ interface BoundSetting {
 
 /**
  * Every age bound the spec sets where CreateTime timestamps make Kafka check it: the broker
- * default (unless the broker default type is LogAppendTime) and each topic's own key (unless the
- * topic's type, or the broker default type it inherits, is LogAppendTime).
+ * default (unless the broker default type is LogAppendTime and every declared topic that inherits
+ * the bound uses LogAppendTime too) and each topic's own key (unless the topic's type, or the
+ * broker default type it inherits, is LogAppendTime).
  */
 function boundSettings(spec: PlatformSpec): BoundSetting[] {
   const found: BoundSetting[] = [];
   const brokerAppendTime = isLogAppendTime(spec.kafka.config[TYPE_BROKER_KEY]);
   const brokerValue = spec.kafka.config[BEFORE_BROKER_KEY];
   const brokerMillis = wholeOf(brokerValue);
-  if (brokerValue !== undefined && brokerMillis !== undefined && !brokerAppendTime) {
+  // The broker default reaches the topics without their own bound; it is checked where one of
+  // them (or a topic the spec does not declare, under a CreateTime broker default) uses CreateTime.
+  const inheritsUnderCreateTime = spec.kafka.topics.some(topic => {
+    if (topic.config[BEFORE_TOPIC_KEY] !== undefined) return false;
+    const type = topic.config[TYPE_TOPIC_KEY];
+    return type !== undefined ? !isLogAppendTime(type) : !brokerAppendTime;
+  });
+  if (
+    brokerValue !== undefined &&
+    brokerMillis !== undefined &&
+    (!brokerAppendTime || inheritsUnderCreateTime)
+  ) {
     found.push({
       path: `kafka.config[${JSON.stringify(BEFORE_BROKER_KEY)}]`,
       key: BEFORE_BROKER_KEY,
@@ -106,7 +118,7 @@ export function recordTimestampIssues(spec: PlatformSpec): SpecIssue[] {
     .filter(setting => setting.millis === 0)
     .map(setting => ({
       path: setting.path,
-      message: `${showValue(setting.value)} refuses every record of ${setting.scope} that is 1 ms or more older than the broker's clock when it arrives, which is every record a producer sends (it stamps the record at send time, CreateTime), so every write fails with INVALID_TIMESTAMP ("is out of range"); leave ${setting.key} out (no limit), or set at least ${PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS} (the Java producer's delivery.timeout.ms), or use ${setting.key === BEFORE_BROKER_KEY ? TYPE_BROKER_KEY : TYPE_TOPIC_KEY}: LogAppendTime`,
+      message: `${showValue(setting.value)} refuses every record of ${setting.scope} that is 1 ms or more older than the broker's clock when it arrives, which is every record a producer sends (it stamps the record at send time, CreateTime), so every write fails with INVALID_TIMESTAMP; leave ${setting.key} out (no limit), or set at least ${PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS} (the Java producer's delivery.timeout.ms), or use ${setting.key === BEFORE_BROKER_KEY ? TYPE_BROKER_KEY : TYPE_TOPIC_KEY}: LogAppendTime`,
     }));
 }
 

@@ -9,6 +9,7 @@ import {
   forbiddenBrokerKey,
   removedInKafka4,
 } from '../../spec/kafka-config';
+import { PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS } from '../../spec/record-timestamps';
 import { specInput, specProblems as problemsOf } from '../util/specs';
 
 /** A value Kafka accepts for a topic-level key, from its rule. */
@@ -236,6 +237,8 @@ describe('kafka.topics[].config', () => {
     const floors: Record<string, number> = {
       'max.message.bytes': RECORD_BATCH_OVERHEAD_BYTES,
       'segment.index.bytes': TIME_INDEX_ENTRY_BYTES,
+      // Round 16: a record older than 0 ms on arrival is every record (record-timestamps.test.ts).
+      'message.timestamp.before.max.ms': PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS,
     };
     const config = Object.fromEntries(
       TOPIC_CONFIG_KEYS.filter(

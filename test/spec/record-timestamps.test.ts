@@ -45,7 +45,7 @@ function timestampWarnings(broker: Config, topic: Config = {}): string[] {
 describe('round 16, class: a record timestamp window that refuses ordinary writes', () => {
   it('throws on a topic message.timestamp.before.max.ms of 0 (every record is older)', () => {
     expect(timestampProblems({}, { 'message.timestamp.before.max.ms': 0 })).toEqual([
-      `${TOPIC_PATH}: 0 refuses every record of topic "events" that is 1 ms or more older than the broker's clock when it arrives, which is every record a producer sends (it stamps the record at send time, CreateTime), so every write fails with INVALID_TIMESTAMP ("is out of range"); leave message.timestamp.before.max.ms out (no limit), or set at least 120000 (the Java producer's delivery.timeout.ms), or use message.timestamp.type: LogAppendTime`,
+      `${TOPIC_PATH}: 0 refuses every record of topic "events" that is 1 ms or more older than the broker's clock when it arrives, which is every record a producer sends (it stamps the record at send time, CreateTime), so every write fails with INVALID_TIMESTAMP; leave message.timestamp.before.max.ms out (no limit), or set at least 120000 (the Java producer's delivery.timeout.ms), or use message.timestamp.type: LogAppendTime`,
     ]);
   });
 
@@ -70,8 +70,12 @@ describe('round 16, class: a record timestamp window that refuses ordinary write
         if (topicType !== undefined) topic['message.timestamp.type'] = topicType;
         if (onTopic) topic['message.timestamp.before.max.ms'] = millis;
         else broker['log.message.timestamp.before.max.ms'] = millis;
-        const effectiveType = onTopic ? (topicType ?? brokerType) : brokerType;
-        const checked = effectiveType !== 'LogAppendTime';
+        // A topic bound applies under the topic's type; the broker default applies to the topic
+        // (which has no bound of its own then) and to undeclared topics under the broker's type.
+        const topicEffective = topicType ?? brokerType;
+        const checked = onTopic
+          ? topicEffective !== 'LogAppendTime'
+          : brokerType !== 'LogAppendTime' || topicEffective !== 'LogAppendTime';
         const path = onTopic ? TOPIC_PATH : BROKER_PATH;
         const problems = timestampProblems(broker, topic);
         const warnings = timestampWarnings(broker, topic);
@@ -82,6 +86,15 @@ describe('round 16, class: a record timestamp window that refuses ordinary write
         for (const found of [...problems, ...warnings]) expect(found.startsWith(path)).toBe(true);
       }),
     );
+  });
+
+  it('checks a LogAppendTime broker default bound that a CreateTime topic inherits', () => {
+    expect(
+      timestampProblems(
+        { 'log.message.timestamp.before.max.ms': 0, 'log.message.timestamp.type': 'LogAppendTime' },
+        { 'message.timestamp.type': 'CreateTime' },
+      ),
+    ).toHaveLength(1);
   });
 
   it('leaves message.timestamp.after.max.ms of 0 alone (only clocks running ahead are refused)', () => {

@@ -34,6 +34,7 @@ import { STRIMZI_OPERATOR_CHART } from '../../charts/operators/versions';
 import { NODE_ID_BLOCK, derivePlatform, podAllocatable } from '../../spec/derive';
 import { instanceTypeFacts } from '../../spec/instance-types';
 import { brokerConfig } from '../../charts/kafka/kafka-spec';
+import { PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS } from '../../spec/record-timestamps';
 import { specInput, specProblems as problemsOf } from '../util/specs';
 
 function withKafka(kafka: Partial<PlatformSpecInput['kafka']>): PlatformSpecInput {
@@ -364,6 +365,8 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
       'log.cleaner.enable',
       'remote.log.storage.system.enable',
       'delete.topic.enable',
+      // Round 16: kept on for rolls and scale-ins (kafka-config-round-16.test.ts).
+      'controlled.shutdown.enable',
       // Round 15: a time-based flush needs a flusher period (log-flush.test.ts), and local
       // retention needs tiered storage, which the platform does not run (tiered-storage-keys.test.ts).
       'log.flush.interval.ms',
@@ -374,6 +377,10 @@ describe('class: a broker key or value Kafka would ignore or refuse', () => {
     const ROUND_15_FLOORS: Readonly<Record<string, number>> = {
       'message.max.bytes': RECORD_BATCH_OVERHEAD_BYTES,
       'log.index.size.max.bytes': TIME_INDEX_ENTRY_BYTES,
+      // Round 16: Kafka's floor 0 refuses every record or leaves the cleaner 0-byte buffers
+      // (record-timestamps.test.ts, log-cleaner.test.ts).
+      'log.message.timestamp.before.max.ms': PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS,
+      'log.cleaner.io.buffer.size': 2,
     };
     const ZERO_REFUSED = new Set([
       'max.connections.per.ip',
