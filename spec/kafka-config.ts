@@ -1282,6 +1282,28 @@ export function brokerConfigWarnings(spec: PlatformSpec): SpecIssue[] {
     );
 }
 
+/**
+ * Round 16: `auto.leader.rebalance.enable: false`, a switch the platform's rolls and broker moves
+ * lean on but that is legitimate (with Cruise Control, or `kafka-leader-election` after each
+ * change), so a warning. A broker that stops hands its leaders over (controlled shutdown) and gets
+ * them back only from the controller's periodic preferred-leader election, which this key turns
+ * off; Strimzi's rolling restart does not wait for or trigger that election (the last-rolled broker
+ * ends up leading nothing: strimzi/strimzi-kafka-operator#5564, still open), and neither does this
+ * platform's autoscaling controller after a scale-out or a move. So after every roll leadership,
+ * and with it the produce traffic, piles up on the brokers restarted first.
+ * @returns one warning at `kafka.config["auto.leader.rebalance.enable"]` when Kafka reads it as false.
+ */
+export function leaderRebalanceWarnings(spec: PlatformSpec): SpecIssue[] {
+  const value = spec.kafka.config['auto.leader.rebalance.enable'];
+  if (value === undefined || booleanOf(value) !== false) return [];
+  return [
+    issue(
+      keyPath('kafka.config', 'auto.leader.rebalance.enable'),
+      `${showValue(value)} stops the controllers from moving leaders back to their preferred replicas, and neither Strimzi's rolling restarts nor this platform's scale-outs and broker moves elect them (the last broker rolled leads nothing afterwards, strimzi/strimzi-kafka-operator#5564), so after each roll leadership and produce traffic pile up on the other brokers; leave it out, or run kafka-leader-election --election-type PREFERRED --all-topic-partitions after every roll and move`,
+    ),
+  ];
+}
+
 /** Kafka's defaults of the KRaft broker lease keys (`KRaftConfigs`, 4.x: 2000 and 9000 ms). */
 export const BROKER_LEASE_DEFAULTS = {
   'broker.heartbeat.interval.ms': 2000,

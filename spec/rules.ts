@@ -37,6 +37,7 @@ import { instanceTypeFacts, knownInstanceTypes } from './instance-types';
 import {
   brokerConfigIssues,
   brokerConfigWarnings,
+  leaderRebalanceWarnings,
   brokerLeaseWarnings,
   transactionTimeoutWarnings,
   timeUnitPrecedenceWarnings,
@@ -1587,6 +1588,7 @@ export function warningsFor(spec: PlatformSpec): SpecIssue[] {
     ...recordTimestampWarnings(spec),
     ...activeSegmentWarnings(spec),
     ...cleanupPolicyKeyWarnings(spec),
+    ...leaderRebalanceWarnings(spec),
     ...tieredStorageWarnings(spec),
     ...compressionLevelWarnings(spec),
     ...shortRetentionWarnings(spec),

@@ -1,10 +1,10 @@
 /**
  * Round 16 through `kafka-eks synth` as a user runs it: a spec with one case of each refused round
  * 16 class (spec/record-timestamps.ts, spec/kafka-config.ts `controlled.shutdown.enable`,
- * spec/log-cleaner.ts) exits 1,
- * names every problem, and leaves an existing output folder byte-identical; a spec with one case of
- * each warned class (a short timestamp window, active segments over the volumes, keys the cleanup
- * policy never reads, a compact-only broker default) is synthesized with each warning printed.
+ * spec/log-cleaner.ts) exits 1, names every problem, and leaves an existing output folder
+ * byte-identical; a spec with one case of each warned class (a short timestamp window, active
+ * segments over the volumes, keys the cleanup policy never reads, a compact-only broker default,
+ * automatic leader rebalancing off) is synthesized with each warning printed.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,7 @@ describe('synth and the round 16 classes', () => {
         '  storage: { sizeGi: 5 }',
         '  config:',
         '    log.cleanup.policy: compact',
+        '    auto.leader.rebalance.enable: false',
         '  topics:',
         '    - name: orders',
         '      partitions: 30',
@@ -88,6 +89,7 @@ describe('synth and the round 16 classes', () => {
       'kafka.config["log.cleanup.policy"]: "compact" compacts every topic without its own cleanup.policy (here "orders")',
       'kafka.topics[0].config["retention.ms"]: 86400000 is never applied',
       'kafka.topics[1].config["min.compaction.lag.ms"]: 60000 is never applied',
+      'kafka.config["auto.leader.rebalance.enable"]: false stops the controllers from moving leaders back',
     ]) {
       expect(result.stderr).toContain(expected);
     }
