@@ -16,8 +16,8 @@
  *   Streams restoring after a restart or MirrorMaker copying history): a warning, since a short
  *   bound can be meant to keep stale data out.
  *
- * Reports: a Kafka Streams application restarted after a pause was stopped by this refusal
- * (InvalidRecordException "is out of range" on its changelog), and AWS's MSK Replicator and
+ * Reports: a blog post (no issue number) tells of a Kafka Streams application stopped by this
+ * refusal on its changelog after a restart, and AWS's MSK Replicator documentation and
  * aws-samples/mirrormaker2-msk-migration#26 document replication stopped by it;
  * elastic/docs-content#2587 asked to warn Filebeat users of the stricter checks since Kafka 3.6
  * (KIP-937). No report of a bound of 0 itself was found; the refusal follows from `LogValidator`.
