@@ -7,22 +7,11 @@
 import fc from 'fast-check';
 import { COMPACTION_KEYS, RETENTION_KEYS } from '../../spec/cleanup-policy-keys';
 import { parseSpec } from '../../spec/load';
-import type { PlatformSpecInput } from '../../spec/schema';
-import { specInput, specProblems } from '../util/specs';
+import { specProblems, specWithBrokerAndTopic } from '../util/specs';
 
 type Config = Record<string, string | number>;
 
-function input(broker: Config, topic: Config): PlatformSpecInput {
-  const base = specInput(3, 1);
-  return {
-    ...base,
-    kafka: {
-      ...base.kafka,
-      config: broker,
-      topics: [{ name: 'events', partitions: 12, config: topic }],
-    },
-  };
-}
+const input = specWithBrokerAndTopic;
 
 /** This class's warnings among everything validation warns about (as `kafka-eks synth` prints). */
 function warnings(broker: Config, topic: Config = {}): string[] {

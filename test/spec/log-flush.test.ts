@@ -6,22 +6,12 @@
  */
 import fc from 'fast-check';
 import { FLUSH_SCHEDULER_KEY, logFlushWarnings } from '../../spec/log-flush';
-import { platformSpecSchema, type PlatformSpecInput } from '../../spec/schema';
-import { specInput, specProblems } from '../util/specs';
+import { platformSpecSchema } from '../../spec/schema';
+import { specProblems, specWithBrokerAndTopic } from '../util/specs';
 
 type Config = Record<string, string | number>;
 
-function input(broker: Config, topic: Config): PlatformSpecInput {
-  const base = specInput(3, 1);
-  return {
-    ...base,
-    kafka: {
-      ...base.kafka,
-      config: broker,
-      topics: [{ name: 'events', partitions: 12, config: topic }],
-    },
-  };
-}
+const input = specWithBrokerAndTopic;
 
 /** The problems about flushing (at the flush keys). */
 function flushProblems(broker: Config, topic: Config = {}): string[] {

@@ -10,22 +10,12 @@ import {
   PRODUCER_DEFAULT_DELIVERY_TIMEOUT_MS,
   recordTimestampWarnings,
 } from '../../spec/record-timestamps';
-import { platformSpecSchema, type PlatformSpecInput } from '../../spec/schema';
-import { specInput, specProblems } from '../util/specs';
+import { platformSpecSchema } from '../../spec/schema';
+import { specProblems, specWithBrokerAndTopic } from '../util/specs';
 
 type Config = Record<string, string | number>;
 
-function input(broker: Config, topic: Config): PlatformSpecInput {
-  const base = specInput(3, 1);
-  return {
-    ...base,
-    kafka: {
-      ...base.kafka,
-      config: broker,
-      topics: [{ name: 'events', partitions: 12, config: topic }],
-    },
-  };
-}
+const input = specWithBrokerAndTopic;
 
 const BROKER_PATH = 'kafka.config["log.message.timestamp.before.max.ms"]';
 const TOPIC_PATH = 'kafka.topics[0].config["message.timestamp.before.max.ms"]';

@@ -106,3 +106,23 @@ export function kafkaConfigValueProblems(key: string, value: string): string[] {
     p => p.includes('out of range') || p.includes('Kafka accepts') || p.includes('not a list'),
   );
 }
+
+/**
+ * `specInput(3, 1)` with `broker` as `kafka.config` and one topic, `events` (12 partitions),
+ * configured with `topic`: the shape the per-key rule tests (log flush, record timestamps, cleanup
+ * policy keys) vary.
+ */
+export function specWithBrokerAndTopic(
+  broker: Record<string, string | number>,
+  topic: Record<string, string | number>,
+): PlatformSpecInput {
+  const base = specInput(3, 1);
+  return {
+    ...base,
+    kafka: {
+      ...base.kafka,
+      config: broker,
+      topics: [{ name: 'events', partitions: 12, config: topic }],
+    },
+  };
+}
