@@ -24,6 +24,7 @@
 import { balancedNodeCounts, brokerResourcesFor, maxNodesPerZone, nodeCapacityOf } from './derive';
 import type { SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 /** Strimzi's dynamic heap for Kafka pools: this share of the memory limit... */
 export const STRIMZI_KAFKA_HEAP_SHARE = 0.5;
@@ -90,9 +91,9 @@ function cleanerBudget(spec: PlatformSpec): CleanerBudget | undefined {
   for (const key of keys) {
     const raw = config[key];
     if (raw === undefined) continue;
-    const text = String(raw).trim();
-    if (typeof raw === 'boolean' || !/^\d+$/.test(text)) return undefined;
-    values[key] = Number(text);
+    const bytes = configWholeNumber(raw);
+    if (bytes === undefined || bytes < 0) return undefined;
+    values[key] = bytes;
   }
   const setKeys = keys.filter(key => values[key] !== undefined);
   const memorySet = spec.kafka.brokerResources.memoryGi !== undefined;

@@ -19,6 +19,7 @@
  */
 import type { SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 const MIN_KEY = 'group.min.session.timeout.ms';
 const MAX_KEY = 'group.max.session.timeout.ms';
@@ -37,8 +38,7 @@ export function classicSessionRange(
   const read = (key: typeof MIN_KEY | typeof MAX_KEY): number | undefined => {
     const value = config[key];
     if (value === undefined) return CLASSIC_SESSION_DEFAULTS[key];
-    const text = String(value).trim();
-    return typeof value !== 'boolean' && /^-?\d+$/.test(text) ? Number(text) : undefined;
+    return configWholeNumber(value);
   };
   const min = read(MIN_KEY);
   const max = read(MAX_KEY);

@@ -21,6 +21,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys';
+import { configWholeNumber } from './config-values';
 
 type ConfigValue = string | number | boolean;
 
@@ -132,9 +133,8 @@ function onOrAfter(version: string, since: string): boolean {
 function numberAt(config: Readonly<Record<string, ConfigValue>>, key: string): number | undefined {
   const value = config[key];
   if (value === undefined) return ORDERING_DEFAULTS[key];
-  const text = String(value).trim();
-  if (!/^-?\d+$/.test(text)) return undefined;
-  const number = Number(text);
+  const number = configWholeNumber(value);
+  if (number === undefined) return undefined;
   const facts = KAFKA_BROKER_KEYS[key];
   if (facts?.min !== undefined && number < facts.min) return undefined;
   if (facts?.max !== undefined && number > facts.max) return undefined;
@@ -226,7 +226,7 @@ export function brokerOrderingIssues(
     });
   }
   const perIp = config['max.connections.per.ip'];
-  if (perIp !== undefined && String(perIp).trim() === '0') {
+  if (perIp !== undefined && configWholeNumber(perIp) === 0) {
     const overrides = config['max.connections.per.ip.overrides'];
     if (overrides === undefined || String(overrides).trim() === '') {
       issues.push({
@@ -256,14 +256,14 @@ function retentionTimeIssues(
   const source = sources.find(([key]) => config[key] !== undefined);
   if (source === undefined) return [];
   const [key, factor] = source;
-  const text = String(config[key]).trim();
-  if (!/^-?\d+$/.test(text)) return [];
-  const millis = Number(text) * factor;
+  const whole = configWholeNumber(config[key]);
+  if (whole === undefined) return [];
+  const millis = whole * factor;
   if (millis === -1 || millis >= 1) return [];
   return [
     {
       path: `${mapPath}[${JSON.stringify(key)}]`,
-      message: `${text} makes the broker's retention ${millis} ms, which Kafka refuses at start (only -1 for no limit, or at least 1 ms); for no limit write log.retention.ms: -1`,
+      message: `${String(config[key]).trim()} makes the broker's retention ${millis} ms, which Kafka refuses at start (only -1 for no limit, or at least 1 ms); for no limit write log.retention.ms: -1`,
     },
   ];
 }

@@ -33,6 +33,7 @@ import { clientKeyInBrokerConfig } from './kafka-client-keys';
 import { tlsConfigIssues } from './kafka-tls';
 import { brokerConnectionLimitIssues, listenerBaseKey, listenerKeyIssues } from './kafka-listeners';
 import type { PlatformSpec, TopicSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 type ConfigValue = string | number | boolean;
 
@@ -774,13 +775,6 @@ export function forbiddenBrokerKey(key: string): (ForbiddenPrefix & { by: string
   return reserved === undefined ? undefined : { ...reserved, by: 'this platform' };
 }
 
-/** An integer setting: a number, or a string of digits as Kafka also accepts. */
-function integerOf(value: ConfigValue): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
-  return undefined;
-}
-
 /** A boolean setting: true/false, or the strings "true"/"false" (any case), as Kafka parses them. */
 function booleanOf(value: ConfigValue): boolean | undefined {
   if (typeof value === 'boolean') return value;
@@ -945,7 +939,7 @@ function brokerSwitchIssues(
   const issues: SpecIssue[] = [];
   for (const [key, { reason }] of Object.entries(SWITCHED_OFF_BY_ZERO)) {
     const value = config[key];
-    if (value !== undefined && integerOf(value) === 0) {
+    if (value !== undefined && configWholeNumber(value) === 0) {
       issues.push(
         issue(
           keyPath(mapPath, key),
@@ -1017,7 +1011,7 @@ function integerAt(
 ): number | undefined {
   const value = config[key];
   if (value === undefined) return undefined;
-  const parsed = integerOf(value);
+  const parsed = configWholeNumber(value);
   if (parsed === undefined) {
     issues.push(
       issue(
@@ -1328,9 +1322,11 @@ export function brokerLeaseWarnings(spec: PlatformSpec): SpecIssue[] {
   const sessionSet = spec.kafka.config[sessionKey];
   if (heartbeatSet === undefined && sessionSet === undefined) return [];
   const heartbeat =
-    heartbeatSet === undefined ? BROKER_LEASE_DEFAULTS[heartbeatKey] : integerOf(heartbeatSet);
+    heartbeatSet === undefined
+      ? BROKER_LEASE_DEFAULTS[heartbeatKey]
+      : configWholeNumber(heartbeatSet);
   const session =
-    sessionSet === undefined ? BROKER_LEASE_DEFAULTS[sessionKey] : integerOf(sessionSet);
+    sessionSet === undefined ? BROKER_LEASE_DEFAULTS[sessionKey] : configWholeNumber(sessionSet);
   // Round 15: a lease key of 0 or below is refused (kafka-broker-formats.ts), not advised on.
   if (heartbeat === undefined || session === undefined || heartbeat <= 0 || session <= 0) return [];
   if (heartbeat * 2 <= session) return [];
@@ -1369,7 +1365,7 @@ export const PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS = 60000;
 export function transactionTimeoutWarnings(spec: PlatformSpec): SpecIssue[] {
   const key = 'transaction.max.timeout.ms';
   const set = spec.kafka.config[key];
-  const ceiling = set === undefined ? undefined : integerOf(set);
+  const ceiling = set === undefined ? undefined : configWholeNumber(set);
   if (ceiling === undefined || ceiling >= PRODUCER_DEFAULT_TRANSACTION_TIMEOUT_MS) return [];
   return [
     issue(
@@ -1455,11 +1451,11 @@ export function timeUnitPrecedenceWarnings(spec: PlatformSpec): SpecIssue[] {
     const [winner, ...ignored] = set;
     if (winner === undefined) continue;
     const [winnerKey, winnerFactor] = winner;
-    const winnerValue = integerOf(config[winnerKey] ?? '');
+    const winnerValue = configWholeNumber(config[winnerKey] ?? '');
     if (winnerValue === undefined) continue;
     const winnerMillis = winnerValue * winnerFactor;
     for (const [key, factor] of ignored) {
-      const value = integerOf(config[key] ?? '');
+      const value = configWholeNumber(config[key] ?? '');
       if (value === undefined || value * factor === winnerMillis) continue;
       warnings.push(
         issue(
@@ -1488,7 +1484,7 @@ export function perAddressLimitWarnings(spec: PlatformSpec): SpecIssue[] {
   const key = 'max.connections.per.ip';
   const set = spec.kafka.config[key];
   if (!spec.kafka.external.enabled || set === undefined) return [];
-  const limit = integerOf(set);
+  const limit = configWholeNumber(set);
   if (limit === undefined || limit < 1) return [];
   return [
     issue(
@@ -1526,7 +1522,7 @@ function topicRetentionOf(
   let ms: number | undefined;
   let from: string;
   if (own !== undefined) {
-    ms = integerOf(own);
+    ms = configWholeNumber(own);
     from = `kafka.topics[${index}].config["retention.ms"]`;
   } else {
     const family = TIME_UNIT_KEY_FAMILIES[0] ?? [];
@@ -1535,7 +1531,7 @@ function topicRetentionOf(
       ms = DEFAULT_LOG_RETENTION_MS;
       from = "Kafka's default log.retention.hours 168";
     } else {
-      const value = integerOf(broker[set[0]] ?? '');
+      const value = configWholeNumber(broker[set[0]] ?? '');
       ms = value === undefined ? undefined : value * set[1];
       from = `kafka.config["${set[0]}"]`;
     }
@@ -1559,7 +1555,7 @@ export function offsetsRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
   const key = 'offsets.retention.minutes';
   const set = spec.kafka.config[key];
   if (set === undefined) return [];
-  const minutes = integerOf(set);
+  const minutes = configWholeNumber(set);
   if (minutes === undefined || minutes < 1) return [];
   const offsetsMs = minutes * 60_000;
   let longest: { name: string; ms: number; from: string } | undefined;
@@ -1694,8 +1690,8 @@ function crossKeyIssues(
   const issues: SpecIssue[] = [];
   const minKey = `${prefix}min.compaction.lag.ms`;
   const maxKey = `${prefix}max.compaction.lag.ms`;
-  const min = config[minKey] === undefined ? undefined : integerOf(config[minKey]);
-  const max = config[maxKey] === undefined ? undefined : integerOf(config[maxKey]);
+  const min = config[minKey] === undefined ? undefined : configWholeNumber(config[minKey]);
+  const max = config[maxKey] === undefined ? undefined : configWholeNumber(config[maxKey]);
   if (min !== undefined && max !== undefined && min > max) {
     issues.push(
       issue(

@@ -27,6 +27,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 type ConfigValue = string | number | boolean;
 
@@ -49,19 +50,13 @@ const KAFKA_INTERNAL_TOPIC_PARTITIONS: ReadonlyArray<readonly [string, string]> 
 ];
 const KAFKA_DEFAULT_INTERNAL_PARTITIONS = 50;
 
-function wholeNumberOf(value: ConfigValue | undefined): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  return /^-?\d+$/.test(text) ? Number(text) : undefined;
-}
-
 /** The first of `candidates` that is set as a whole number, times its unit (ms per unit). */
 function firstSet(
   config: Readonly<Record<string, ConfigValue>>,
   candidates: ReadonlyArray<readonly [string, number]>,
 ): { value: number; key: string } | undefined {
   for (const [key, unit] of candidates) {
-    const value = wholeNumberOf(config[key]);
+    const value = configWholeNumber(config[key]);
     if (value !== undefined) return { value: value * unit, key };
   }
   return undefined;
@@ -81,7 +76,7 @@ function effective(
   brokerKeys: ReadonlyArray<readonly [string, number]>,
   kafkaDefault: number,
 ): Effective {
-  const own = wholeNumberOf(topicConfig[topicKey]);
+  const own = configWholeNumber(topicConfig[topicKey]);
   if (own !== undefined) return { value: own, from: `${topicPath}["${topicKey}"]` };
   const broker = firstSet(brokerConfig, brokerKeys);
   if (broker !== undefined) return { value: broker.value, from: `kafka.config["${broker.key}"]` };
@@ -172,8 +167,8 @@ export function mapAreasPerBroker(spec: PlatformSpec): number {
   );
   const internal = KAFKA_INTERNAL_TOPIC_PARTITIONS.reduce((sum, [partitionsKey, rfKey]) => {
     const partitions =
-      wholeNumberOf(spec.kafka.config[partitionsKey]) ?? KAFKA_DEFAULT_INTERNAL_PARTITIONS;
-    const rf = wholeNumberOf(spec.kafka.config[rfKey]) ?? spec.kafka.replicationFactor;
+      configWholeNumber(spec.kafka.config[partitionsKey]) ?? KAFKA_DEFAULT_INTERNAL_PARTITIONS;
+    const rf = configWholeNumber(spec.kafka.config[rfKey]) ?? spec.kafka.replicationFactor;
     return sum + partitions * rf;
   }, 0);
   return Math.ceil(((declared + internal) * MAP_AREAS_PER_SEGMENT) / spec.kafka.brokers);

@@ -24,6 +24,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 /** The header every record batch carries before its records (Kafka's record format v2), bytes. */
 export const RECORD_BATCH_OVERHEAD_BYTES = 61;
@@ -70,15 +71,6 @@ export const SIZE_FLOORS: Readonly<Record<string, SizeFloor>> = {
   },
 };
 
-/** A whole number as Kafka's `int` parser reads it, or undefined (the type check reports it). */
-function wholeNumber(value: string | number | boolean): number | undefined {
-  if (typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  if (!/^[+-]?\d+$/.test(text)) return undefined;
-  const parsed = Number(text);
-  return Number.isSafeInteger(parsed) ? parsed : undefined;
-}
-
 /** The problem of one limit, or undefined when it is at or above its floor (or not a number). */
 export function sizeFloorProblem(
   key: string,
@@ -86,7 +78,7 @@ export function sizeFloorProblem(
 ): string | undefined {
   const facts = SIZE_FLOORS[key];
   if (facts === undefined) return undefined;
-  const size = wholeNumber(value);
+  const size = configWholeNumber(value);
   // Below Kafka's own bound (0 for the record limits) the range check of kafka-config.ts reports.
   if (size === undefined || size >= facts.floor || (facts.floor > 0 && size < 0)) return undefined;
   return `${showValue(value)} bytes is smaller than ${facts.smallest}, so Kafka refuses ${facts.refuses}; use ${facts.use}, or remove ${key} for Kafka's default`;

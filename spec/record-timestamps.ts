@@ -26,6 +26,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 type ConfigValue = string | number | boolean;
 
@@ -37,13 +38,6 @@ const BEFORE_TOPIC_KEY = 'message.timestamp.before.max.ms';
 const BEFORE_BROKER_KEY = 'log.message.timestamp.before.max.ms';
 const TYPE_TOPIC_KEY = 'message.timestamp.type';
 const TYPE_BROKER_KEY = 'log.message.timestamp.type';
-
-/** A whole number as written, or undefined (the type and range checks report other forms). */
-function wholeOf(value: ConfigValue | undefined): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
-}
 
 /** Whether a timestamp type value is `LogAppendTime` (Kafka's names are case-sensitive). */
 function isLogAppendTime(value: ConfigValue | undefined): boolean {
@@ -70,7 +64,7 @@ function boundSettings(spec: PlatformSpec): BoundSetting[] {
   const found: BoundSetting[] = [];
   const brokerAppendTime = isLogAppendTime(spec.kafka.config[TYPE_BROKER_KEY]);
   const brokerValue = spec.kafka.config[BEFORE_BROKER_KEY];
-  const brokerMillis = wholeOf(brokerValue);
+  const brokerMillis = configWholeNumber(brokerValue);
   // The broker default reaches the topics without their own bound; it is checked where one of
   // them (or a topic the spec does not declare, under a CreateTime broker default) uses CreateTime.
   const inheritsUnderCreateTime = spec.kafka.topics.some(topic => {
@@ -93,7 +87,7 @@ function boundSettings(spec: PlatformSpec): BoundSetting[] {
   }
   spec.kafka.topics.forEach((topic, index) => {
     const value = topic.config[BEFORE_TOPIC_KEY];
-    const millis = wholeOf(value);
+    const millis = configWholeNumber(value);
     if (value === undefined || millis === undefined) return;
     const type = topic.config[TYPE_TOPIC_KEY];
     if (type !== undefined ? isLogAppendTime(type) : brokerAppendTime) return;

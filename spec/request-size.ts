@@ -31,6 +31,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 /** Kafka's default `socket.request.max.bytes`, bytes. */
 export const DEFAULT_SOCKET_REQUEST_MAX_BYTES = 104857600;
@@ -41,12 +42,6 @@ const MIN_SEGMENT_BYTES = 1048576;
 /** Kafka's default `log.segment.bytes`, bytes (1 GiB). */
 export const DEFAULT_LOG_SEGMENT_BYTES = 1073741824;
 
-function wholeNumberOf(value: string | number | boolean | undefined): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  return /^-?\d+$/.test(text) ? Number(text) : undefined;
-}
-
 /**
  * Every message size limit of the spec (the broker's `message.max.bytes` and each topic's
  * `max.message.bytes`) that is not below the broker's `socket.request.max.bytes`. A value that is
@@ -56,7 +51,7 @@ export function requestSizeIssues(spec: PlatformSpec): SpecIssue[] {
   const config = spec.kafka.config;
   const socketSet = config['socket.request.max.bytes'] !== undefined;
   const socket = socketSet
-    ? wholeNumberOf(config['socket.request.max.bytes'])
+    ? configWholeNumber(config['socket.request.max.bytes'])
     : DEFAULT_SOCKET_REQUEST_MAX_BYTES;
   if (socket === undefined) return [];
   const socketText = socketSet
@@ -67,7 +62,7 @@ export function requestSizeIssues(spec: PlatformSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const brokerSet = config['message.max.bytes'] !== undefined;
   const brokerLimit = brokerSet
-    ? wholeNumberOf(config['message.max.bytes'])
+    ? configWholeNumber(config['message.max.bytes'])
     : DEFAULT_MESSAGE_MAX_BYTES;
   if (brokerLimit !== undefined && brokerLimit >= socket) {
     issues.push(
@@ -84,7 +79,7 @@ export function requestSizeIssues(spec: PlatformSpec): SpecIssue[] {
   }
   spec.kafka.topics.forEach((topic, index) => {
     const raw = topic.config['max.message.bytes'];
-    const limit = wholeNumberOf(raw);
+    const limit = configWholeNumber(raw);
     if (limit === undefined || limit < socket) return;
     issues.push({
       path: `kafka.topics[${index}].config["max.message.bytes"]`,
@@ -129,7 +124,7 @@ function sizeOf(
           isDefault: true,
         }
       : (() => {
-          const value = wholeNumberOf(broker);
+          const value = configWholeNumber(broker);
           return value === undefined
             ? undefined
             : { value, from: brokerPath, own: topicIndex === undefined, path: brokerPath };
@@ -140,7 +135,7 @@ function sizeOf(
   if (own === undefined) {
     return brokerSource === undefined ? undefined : { ...brokerSource, own: false };
   }
-  const value = wholeNumberOf(own);
+  const value = configWholeNumber(own);
   return value === undefined ? undefined : { value, from: topicPath, own: true, path: topicPath };
 }
 

@@ -18,6 +18,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 const BYTES_PER_GIB = 2 ** 30;
 /** Kafka's default `log.segment.bytes` (1 GiB). */
@@ -27,12 +28,6 @@ const DEFAULT_SEGMENT_BYTES = 1073741824;
 function gib(bytes: number): string {
   const value = bytes / BYTES_PER_GIB;
   return `${Number.isInteger(value) ? value : value.toFixed(1)} GiB`;
-}
-
-function bytesOf(value: string | number | boolean | undefined): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  return /^-?\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** One declared topic's least footprint under size-based retention. */
@@ -57,11 +52,11 @@ function footprintOf(topic: TopicFootprint): number {
 
 /** Every problem of size-based retention against `kafka.storage.sizeGi` x `kafka.brokers`. */
 export function retentionCapacityIssues(spec: PlatformSpec): SpecIssue[] {
-  const brokerDefault = bytesOf(spec.kafka.config['log.retention.bytes']);
-  const brokerSegment = bytesOf(spec.kafka.config['log.segment.bytes']);
+  const brokerDefault = configWholeNumber(spec.kafka.config['log.retention.bytes']);
+  const brokerSegment = configWholeNumber(spec.kafka.config['log.segment.bytes']);
   const footprints: TopicFootprint[] = [];
   spec.kafka.topics.forEach((topic, index) => {
-    const own = bytesOf(topic.config['retention.bytes']);
+    const own = configWholeNumber(topic.config['retention.bytes']);
     const retentionBytes = own ?? brokerDefault;
     if (retentionBytes === undefined || retentionBytes <= 0) return;
     footprints.push({
@@ -114,12 +109,12 @@ export function retentionCapacityIssues(spec: PlatformSpec): SpecIssue[] {
  *   (plus the size-limited ones' floor) need more than the brokers' volumes.
  */
 export function activeSegmentWarnings(spec: PlatformSpec): SpecIssue[] {
-  const brokerDefault = bytesOf(spec.kafka.config['log.retention.bytes']);
-  const brokerSegment = bytesOf(spec.kafka.config['log.segment.bytes']);
+  const brokerDefault = configWholeNumber(spec.kafka.config['log.retention.bytes']);
+  const brokerSegment = configWholeNumber(spec.kafka.config['log.segment.bytes']);
   let bounded = 0;
   const unbounded: TopicFootprint[] = [];
   spec.kafka.topics.forEach((topic, index) => {
-    const retentionBytes = bytesOf(topic.config['retention.bytes']) ?? brokerDefault;
+    const retentionBytes = configWholeNumber(topic.config['retention.bytes']) ?? brokerDefault;
     const footprint: TopicFootprint = {
       name: topic.name,
       partitions: topic.partitions,
@@ -161,7 +156,7 @@ function segmentOf(
   index: number,
   brokerSegment: number | undefined,
 ): { segmentBytes: number; segmentSource: string } {
-  const topicSegment = bytesOf(own);
+  const topicSegment = configWholeNumber(own);
   if (topicSegment !== undefined && topicSegment > 0) {
     return {
       segmentBytes: topicSegment,

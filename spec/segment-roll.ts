@@ -29,6 +29,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 type ConfigValue = string | number | boolean;
 type Config = Readonly<Record<string, ConfigValue>>;
@@ -44,19 +45,13 @@ interface Effective {
   readonly from: string | undefined;
 }
 
-function wholeNumber(value: ConfigValue | undefined): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  return /^-?\d+$/.test(text) ? Number(text) : undefined;
-}
-
 /** The first key of `keys` (with its unit in ms) that `config` sets as a whole number. */
 function brokerSetting(
   config: Config,
   keys: ReadonlyArray<readonly [string, number]>,
 ): Effective | undefined {
   for (const [key, unit] of keys) {
-    const value = wholeNumber(config[key]);
+    const value = configWholeNumber(config[key]);
     if (value !== undefined) return { value: value * unit, from: `kafka.config["${key}"]` };
   }
   return undefined;
@@ -89,7 +84,7 @@ function settings(
   forceCompacted: boolean,
 ): RollSettings {
   const own = (key: string): Effective | undefined => {
-    const value = topic === undefined ? undefined : wholeNumber(topic[key]);
+    const value = topic === undefined ? undefined : configWholeNumber(topic[key]);
     return value === undefined ? undefined : { value, from: `${topicPath}["${key}"]` };
   };
   const policy = topic?.['cleanup.policy'] ?? broker['log.cleanup.policy'];
@@ -217,7 +212,7 @@ export function indexRollIssues(spec: PlatformSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const check = (mapPath: string, config: Config, key: string, what: string): void => {
     const value = config[key];
-    const size = wholeNumber(value);
+    const size = configWholeNumber(value);
     // Below Kafka's own bound of 4 the range check of kafka-config.ts reports.
     if (value === undefined || size === undefined || size < 4 || size >= TIME_INDEX_ENTRY_BYTES) {
       return;

@@ -20,6 +20,7 @@
  */
 import { showValue, type SpecIssue } from './errors';
 import type { PlatformSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 type ConfigValue = string | number | boolean;
 type Config = Readonly<Record<string, ConfigValue>>;
@@ -35,22 +36,15 @@ const BROKER_TIME_KEYS: ReadonlyArray<readonly [string, number]> = [
   ['log.retention.hours', 3_600_000],
 ];
 
-function whole(value: ConfigValue | undefined): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = String(value).trim();
-  if (!/^[+-]?\d+$/.test(text)) return undefined;
-  const parsed = Number(text);
-  return Number.isSafeInteger(parsed) ? parsed : undefined;
-}
-
 /**
  * Time and size retentions the broker cannot keep anything under.
  * @returns one warning per such key, at its path (broker keys for the broker-wide defaults).
  */
 export function shortRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
   const broker: Config = spec.kafka.config;
-  const checkMs = whole(broker['log.retention.check.interval.ms']) ?? KAFKA_RETENTION_CHECK_MS;
-  const brokerSegment = whole(broker['log.segment.bytes']) ?? KAFKA_SEGMENT_BYTES;
+  const checkMs =
+    configWholeNumber(broker['log.retention.check.interval.ms']) ?? KAFKA_RETENTION_CHECK_MS;
+  const brokerSegment = configWholeNumber(broker['log.segment.bytes']) ?? KAFKA_SEGMENT_BYTES;
   const warnings: SpecIssue[] = [];
   const effect = (what: string): string =>
     `Kafka deletes the records of ${what} at the next retention check, read or not, and consumers that fall behind lose records without an error`;
@@ -62,18 +56,18 @@ export function shortRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
     });
   };
   const size = (path: string, key: string, value: ConfigValue, what: string, segment: number) => {
-    const bytes = whole(value);
+    const bytes = configWholeNumber(value);
     if (bytes === undefined || bytes < 0 || bytes >= segment) return;
     warnings.push({
       path,
       message: `${showValue(value)} bytes is less than one segment (${segment} bytes), so every closed segment is over the limit and a partition keeps at most the segment being written, and ${effect(what)}; make it at least a few segments (or lower the segment size), use -1 for no limit, or remove ${key}`,
     });
   };
-  const brokerTime = BROKER_TIME_KEYS.find(([key]) => whole(broker[key]) !== undefined);
+  const brokerTime = BROKER_TIME_KEYS.find(([key]) => configWholeNumber(broker[key]) !== undefined);
   if (brokerTime !== undefined) {
     const [key, unit] = brokerTime;
     const value = broker[key] as ConfigValue;
-    const millis = (whole(value) ?? -1) * unit;
+    const millis = (configWholeNumber(value) ?? -1) * unit;
     // 0 is refused by kafka-broker-orderings.ts (the broker does not start).
     if (millis > 0) {
       time(
@@ -99,7 +93,7 @@ export function shortRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
     const mapPath = `kafka.topics[${index}].config`;
     const what = `this topic (${showValue(topic.name)})`;
     const ms = topic.config['retention.ms'];
-    const millis = whole(ms);
+    const millis = configWholeNumber(ms);
     if (ms !== undefined && millis !== undefined) {
       time(`${mapPath}["retention.ms"]`, 'retention.ms', ms, millis, what);
     }
@@ -110,7 +104,7 @@ export function shortRetentionWarnings(spec: PlatformSpec): SpecIssue[] {
         'retention.bytes',
         bytes,
         what,
-        whole(topic.config['segment.bytes']) ?? brokerSegment,
+        configWholeNumber(topic.config['segment.bytes']) ?? brokerSegment,
       );
     }
   });

@@ -21,6 +21,7 @@
  */
 import type { SpecIssue } from './errors';
 import type { TopicSpec } from './schema';
+import { configWholeNumber } from './config-values';
 
 /** What these limits read of a topic: its partition count and its own config keys. */
 export type TopicCreation = Pick<TopicSpec, 'partitions' | 'config'>;
@@ -142,9 +143,8 @@ export function brokerTopicPartitionIssues(
 ): SpecIssue[] {
   return BROKER_TOPIC_PARTITION_KEYS.flatMap(([key, keys, topic]) => {
     const value = config[key];
-    const text = typeof value === 'boolean' || value === undefined ? '' : String(value).trim();
-    if (!/^\d+$/.test(text)) return [];
-    const partitions = Number(text);
+    const partitions = configWholeNumber(value);
+    if (partitions === undefined || partitions < 0) return [];
     const max = Math.min(
       KRAFT_MAX_PARTITIONS_PER_REQUEST,
       KRAFT_MAX_RECORDS_PER_OPERATION - 1 - keys,
