@@ -89,4 +89,28 @@ describe('every rule judges "+N", " N " and N alike', () => {
       { numRuns: 300 },
     );
   });
+
+  it('boolean broker keys: true/false, any case, trimmed', () => {
+    const booleanKeys = Object.entries(KAFKA_BROKER_KEYS)
+      .filter(([, facts]) => facts.type === 'boolean')
+      .map(([key]) => key);
+    fc.assert(
+      fc.property(fc.constantFrom(...booleanKeys), fc.boolean(), (key, flag) => {
+        const base = specInput(3, 1);
+        const at = (value: string | boolean): PlatformSpecInput => ({
+          ...base,
+          kafka: { ...base.kafka, config: { [key]: value } },
+        });
+        const plain = verdict(at(flag));
+        for (const spelling of [String(flag), ` ${String(flag).toUpperCase()} `]) {
+          expect({ key, spelling, verdict: verdict(at(spelling)) }).toEqual({
+            key,
+            spelling,
+            verdict: plain,
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
