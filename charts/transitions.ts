@@ -4,6 +4,12 @@
  * still ask for one of these, so they are checked against the previous output in `--out` (the files
  * listed in its `.synth-manifest`, which is what GitOps applies), before anything is written.
  *
+ * Besides the table, two rules read the whole outputs: the zones rule (below) and an acting
+ * autoscaling controller moved to a leader Lease in another namespace (`controller.namespace`
+ * changed while neither side has `autoscaling.dryRun`): the new controller would lead at once beside the
+ * old one until that is pruned (`actingControllerLease`; the Pulumi program's guarded field
+ * `controller.namespace` is the same rule).
+ *
  * The table (`TRANSITION_RULES`), each row keyed by the upstream fact:
  *
  * - a broker pool's volume gets smaller: Kubernetes refuses to shrink a PersistentVolumeClaim
@@ -87,6 +93,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { CONFIG_FILE_NAME } from './autoscaler/workload';
 import { previousOwnedFiles, readManifest } from './output';
 import type { KubeObject } from './synth';
 import { showValue, type SpecIssue } from '../spec/errors';
@@ -943,6 +950,62 @@ export function onPreviousSystemZones<L extends LoadedSpec>(
   return onSystemNodegroupZones(loaded, zones);
 }
 
+/** The leader Lease an autoscaling controller elects itself through: namespace and name. */
+export interface ControllerLease {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * The Lease through which a controller of `objects` acts: read from its configuration file (the
+ * ConfigMap holding `config.json` with `leaderElection.namespace` and `leaseName`, as
+ * charts/autoscaler renders it), undefined when no controller runs or it runs with `dryRun` (it
+ * decides but never acts).
+ */
+export function actingControllerLease(objects: readonly KubeObject[]): ControllerLease | undefined {
+  for (const object of objects) {
+    if (object.kind !== 'ConfigMap' || object.apiVersion !== 'v1') continue;
+    const text = field(object, 'data', CONFIG_FILE_NAME);
+    if (typeof text !== 'string') continue;
+    let config: unknown;
+    try {
+      config = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const namespace = field(config, 'leaderElection', 'namespace');
+    const name = field(config, 'leaderElection', 'leaseName');
+    if (typeof namespace !== 'string' || typeof name !== 'string') continue;
+    if (field(config, 'dryRun') === true) continue;
+    return { namespace, name };
+  }
+  return undefined;
+}
+
+/**
+ * An acting controller that would lead through a Lease in another namespace than the running one
+ * (`controller.namespace` changed): the new controller elects itself at once while the
+ * old Deployment still runs and leads, until the GitOps engine prunes it (`kubectl apply -k` never
+ * does), and the admission fence admits only the new ServiceAccount; two leaders may each have a
+ * broker move in flight and adopt each other's records (docs/controller.md "Review s36-a"). The
+ * same rule as the Pulumi program's (spec/stateful-identity.ts, `controller.namespace`).
+ */
+function controllerLeaseMove(
+  previous: readonly KubeObject[],
+  next: readonly KubeObject[],
+): SpecIssue | undefined {
+  const running = actingControllerLease(previous);
+  const coming = actingControllerLease(next);
+  if (running === undefined || coming === undefined) return undefined;
+  // The Lease name follows `name`, whose change the cluster rule already refuses (a new Kafka
+  // cluster): only the namespace is judged here.
+  if (running.namespace === coming.namespace) return undefined;
+  return {
+    path: 'controller.namespace',
+    message: `the running controller leads through Lease ${running.namespace}/${running.name} and the new one would lead through ${coming.namespace}/${coming.name}: both would act until the old Deployment is pruned (two broker moves may be in flight, each adopting the other's operation records), and the admission fence admits only the new one. Move it in three applied steps: set autoscaling.dryRun: true (the running controller stops acting), then make this change, then set autoscaling.dryRun back to false`,
+  };
+}
+
 /** The objects the transitions concern (a kind and API group some rule is about), by key. */
 function byKey(objects: readonly KubeObject[]): Map<string, KubeObject> {
   return new Map(
@@ -988,6 +1051,8 @@ export function transitionReport(
         ? undefined
         : zoneOrderProblem(deployed.zones, spec.zones, GITOPS_ZONE_ORDER);
   if (zonesIssue !== undefined) problems.push(zonesIssue);
+  const leaseMove = controllerLeaseMove(previous, next);
+  if (leaseMove !== undefined) problems.push(leaseMove);
   const unique = (issues: SpecIssue[]): SpecIssue[] =>
     issues.filter(
       (issue, index) =>
@@ -1006,6 +1071,8 @@ export const TRANSITION_KINDS: ReadonlySet<string> = new Set([
   ...GONE_RULES.map(rule => rule.kind),
   'Kafka',
   'KafkaNodePool',
+  // The controller's configuration (`actingControllerLease`).
+  'ConfigMap',
 ]);
 
 /**

@@ -63,6 +63,8 @@ export type IdentitySpec = Pick<PlatformSpec, 'name' | 'region' | 'zones' | 'clu
   readonly operators: Pick<PlatformSpec['operators'], 'strimziNamespace'>;
   readonly monitoring: Pick<PlatformSpec['monitoring'], 'namespace' | 'installKubePrometheusStack'>;
   readonly gitops: Pick<PlatformSpec['gitops'], 'engine' | 'namespace' | 'repository'>;
+  readonly autoscaling: Pick<PlatformSpec['autoscaling'], 'mode' | 'dryRun'>;
+  readonly controller: Pick<PlatformSpec['controller'], 'namespace'>;
   readonly nodes: {
     readonly kafka: { readonly instanceType: string };
     readonly system: { readonly instanceType: string };
@@ -103,9 +105,10 @@ const RELEASE_MOVE_WHY =
   'a Helm release\'s `name` and `namespace` force a new release (pulumi-kubernetes `helm_release.go`, `forceNewFields`), which Pulumi installs before it uninstalls the old one, and Helm refuses the chart\'s cluster-wide objects of fixed names (ClusterRoles, ClusterRoleBindings, webhook configurations, CRDs) that the old release still owns ("invalid ownership metadata")';
 
 /**
- * A namespace of a Helm release Pulumi installs: refused only when both the deployed and the new
- * spec have Pulumi install the release and the namespaces differ (`null` on either side means the
- * release is not Pulumi's there: it is created or uninstalled, not moved).
+ * A namespace that matters only while something runs there (a Helm release Pulumi installs, an
+ * acting controller): refused only when both the deployed and the new spec have it run and the
+ * namespaces differ (`null` on either side means it does not run there: it is created or removed,
+ * not moved).
  */
 function releaseNamespaceProblem(
   path: string,
@@ -116,6 +119,19 @@ function releaseNamespaceProblem(
     return undefined;
   }
   return changeProblem(fieldOf(path), path, deployed, next);
+}
+
+/**
+ * `controller.namespace` while Pulumi runs an acting controller there (`autoscaling.mode:
+ * controller`, not `dryRun`, `gitops.engine: none`), else `null`: its leader Lease lives there
+ * (`<name>-kafka-autoscaler`), so moving it makes a second, independent Lease.
+ */
+function actingControllerNamespaceOf(spec: IdentitySpec): string | null {
+  const acts =
+    spec.gitops.engine === 'none' &&
+    spec.autoscaling.mode === 'controller' &&
+    !spec.autoscaling.dryRun;
+  return acts ? spec.controller.namespace : null;
 }
 
 /** `gitops.namespace` as the engine's release uses it (charts/operators-chart.ts `gitopsNamespace`). */
@@ -274,6 +290,18 @@ export const GUARDED_FIELDS: readonly GuardedField[] = [
       'fail half-way with the new release refused; uninstalling the old one deletes the engine\u2019s CRDs and with them the objects that sync the platform',
     fix: START_OVER,
     read: spec => ({ 'gitops.namespace': bootstrapNamespaceOf(spec) }),
+    problem: releaseNamespaceProblem,
+  },
+  {
+    path: 'controller.namespace',
+    resources:
+      'the autoscaling controller’s Deployment and its leader Lease `<name>-kafka-autoscaler` (`metadata.namespace`), while it acts (`autoscaling.mode: controller`, not `dryRun`, `gitops.engine: none`)',
+    why: 'the controller in the new namespace elects itself through a Lease of its own, so it leads at once while the old Deployment still runs and leads through the old Lease (Pulumi creates the new objects before it deletes the old ones), and the admission fence then admits only the new ServiceAccount (docs/controller.md "Review s36-a")',
+    consequence:
+      'run two leading controllers until the old one is deleted: two broker moves may be in flight, and each adopts the other’s operation records',
+    fix: 'first pulumi up with autoscaling.dryRun: true (the running controller stops acting), then pulumi up with the new namespace, then set dryRun back to false and pulumi up',
+    read: spec => ({ 'controller.namespace': actingControllerNamespaceOf(spec) }),
+    // Refused only when an acting controller moves (`null` on either side: none acts there).
     problem: releaseNamespaceProblem,
   },
 ];

@@ -143,3 +143,51 @@ describe('transitions Strimzi, Kafka or Kubernetes refuse', () => {
     expect(report(tricky, fewer).problems).toHaveLength(1);
   });
 });
+
+describe('class: an acting controller moved to another Lease (review s36-a, two leaders)', () => {
+  type Autoscaling = NonNullable<PlatformSpecInput['autoscaling']>;
+  const at = (namespace: string, autoscaling: Partial<Autoscaling>): PlatformSpecInput => {
+    const input = specInput(3, 2);
+    return {
+      ...input,
+      controller: { ...input.controller, namespace },
+      autoscaling: { ...input.autoscaling, mode: 'controller', ...autoscaling },
+    };
+  };
+
+  it('refuses a new controller.namespace while the controller acts, naming both Leases and the three steps', () => {
+    const { problems } = report(at('kafka-autoscaler', {}), at('autoscaler-moved', {}));
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^controller\.namespace: the running controller leads through Lease kafka-autoscaler\/\S+ and the new one would lead through autoscaler-moved\/\S+: both would act/,
+      ),
+    ]);
+    expect(problems[0]).toContain('set autoscaling.dryRun: true');
+  });
+
+  it('refuses exactly when an acting controller leads through another Lease before and after', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('controller', 'target-tracking', 'off'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (mode, dryBefore, dryAfter, move) => {
+          const before = at('kafka-autoscaler', {
+            mode: mode as Autoscaling['mode'],
+            dryRun: dryBefore,
+          });
+          const after = at(move ? 'autoscaler-moved' : 'kafka-autoscaler', {
+            mode: mode as Autoscaling['mode'],
+            dryRun: dryAfter,
+          });
+          const refused = report(before, after).problems.some(p =>
+            p.startsWith('controller.namespace: the running controller'),
+          );
+          expect(refused).toBe(mode === 'controller' && !dryBefore && !dryAfter && move);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -149,4 +149,43 @@ describe('synth refuses changes the running platform cannot take', () => {
     expect(result.status).toBe(1);
     expect(tree(join(work, 'out'))).toEqual(before);
   });
+
+  it('exits 1 when the acting controller would move to another Lease, and lets the three-step move through', () => {
+    // GIVEN an output with an acting controller in kafka-autoscaler
+    const work = mkdtempSync(join(tmpdir(), 'synth-transitions-lease-'));
+    const out = join(work, 'out');
+    const write = (name: string, namespace: string, dryRun: boolean): string => {
+      const file = join(work, name);
+      writeFileSync(
+        file,
+        spec([]).replace(
+          "autoscaling: { mode: 'off' }",
+          `autoscaling: { mode: controller, dryRun: ${String(dryRun)} }\ncontroller: { namespace: ${namespace} }`,
+        ),
+      );
+      return file;
+    };
+    expect(
+      synth(['--config', write('a.yaml', 'kafka-autoscaler', false), '--out', out]).status,
+    ).toBe(0);
+    const before = tree(out);
+    // WHEN the spec moves it while it acts
+    const moved = write('b.yaml', 'autoscaler-moved', false);
+    const result = synth(['--config', moved, '--out', out]);
+    // THEN synth exits 1 naming both Leases and the steps, and writes nothing
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'controller.namespace: the running controller leads through Lease kafka-autoscaler/',
+    );
+    expect(result.stderr).toContain('Nothing was written.');
+    expect(tree(out)).toEqual(before);
+    // AND the documented move passes step by step: dry run, then the namespace, then acting
+    expect(
+      synth(['--config', write('c.yaml', 'kafka-autoscaler', true), '--out', out]).status,
+    ).toBe(0);
+    expect(
+      synth(['--config', write('d.yaml', 'autoscaler-moved', true), '--out', out]).status,
+    ).toBe(0);
+    expect(synth(['--config', moved, '--out', out]).status).toBe(0);
+  });
 });

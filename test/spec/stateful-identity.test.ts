@@ -93,6 +93,9 @@ const GUARDED_EDITS: Readonly<Record<string, Edit>> = {
   'gitops.namespace': spec => {
     spec.gitops.namespace = 'gitops';
   },
+  'controller.namespace': spec => {
+    spec.controller.namespace = 'autoscaler-moved';
+  },
 };
 
 /** `base` with Pulumi installing kube-prometheus-stack (and the operators, `gitops.engine: none`). */
@@ -169,6 +172,62 @@ function problemPaths(base: PlatformSpec, next: PlatformSpec): string[] {
   );
 }
 
+describe('controller.namespace: an acting controller never moves to a second Lease', () => {
+  const moved = (spec: PlatformSpec): PlatformSpec => {
+    const next = structuredClone(spec);
+    next.controller.namespace = 'autoscaler-moved';
+    return next;
+  };
+  const withAutoscaling = (
+    spec: PlatformSpec,
+    autoscaling: Partial<PlatformSpec['autoscaling']>,
+  ): PlatformSpec => {
+    const next = structuredClone(spec);
+    next.autoscaling = { ...next.autoscaling, ...autoscaling };
+    return next;
+  };
+  const ACTING = withAutoscaling(DEV, { mode: 'controller', dryRun: false });
+  const problemsBetween = (before: PlatformSpec, after: PlatformSpec): string[] =>
+    statefulIdentityProblems(statefulIdentityOf(before), statefulIdentityOf(after)).map(
+      issue => `${issue.path}: ${issue.message}`,
+    );
+
+  it('refuses the move while the controller acts on both sides, naming the way to move it', () => {
+    const [problem, ...rest] = problemsBetween(ACTING, moved(ACTING));
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /^controller\.namespace: "autoscaler-moved" differs from "kafka-autoscaler"/,
+    );
+    expect(problem).toContain('two broker moves may be in flight');
+    expect(problem).toContain('first pulumi up with autoscaling.dryRun: true');
+  });
+
+  it('passes each step of the documented move: dry run first, then the namespace, then acting again', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<PlatformSpec['autoscaling']['mode']>(
+          'controller',
+          'target-tracking',
+          'off',
+        ),
+        fc.boolean(),
+        fc.constantFrom<PlatformSpec['gitops']['engine']>('none', 'flux'),
+        (mode, dryRun, engine) => {
+          const before = withAutoscaling(DEV, { mode, dryRun });
+          before.gitops = { ...before.gitops, engine };
+          const after = moved(before);
+          const acting = mode === 'controller' && !dryRun && engine === 'none';
+          expect(problemsBetween(before, after).length).toBe(acting ? 1 : 0);
+        },
+      ),
+    );
+    const dry = withAutoscaling(ACTING, { dryRun: true });
+    expect(problemsBetween(ACTING, dry)).toEqual([]);
+    expect(problemsBetween(dry, moved(dry))).toEqual([]);
+    expect(problemsBetween(moved(dry), moved(ACTING))).toEqual([]);
+  });
+});
+
 describe('statefulIdentityOf', () => {
   it('records every guarded field of a created platform, null where the spec leaves it out', () => {
     expect(statefulIdentityOf(DEV)).toEqual({
@@ -184,6 +243,8 @@ describe('statefulIdentityOf', () => {
       'operators.strimziNamespace': 'strimzi',
       'monitoring.namespace': null,
       'gitops.namespace': null,
+      // dev.yaml runs no controller (autoscaling.mode: off)
+      'controller.namespace': null,
     });
   });
 
@@ -280,6 +341,8 @@ describe('statefulIdentityProblems', () => {
         if (!joined && path === 'cluster.existingVpc.privateSubnetIds') return;
         // Neither base has Pulumi install kube-prometheus-stack or a GitOps engine (see below).
         if (path === 'monitoring.namespace' || path === 'gitops.namespace') return;
+        // Neither runs an acting controller (dev.yaml's mode is off; its own describe block).
+        if (path === 'controller.namespace') return;
         const paths = problemPaths(base, edited(base, [...others, GUARDED_EDITS[path] as Edit]));
         expect(paths.some(found => found === path || found.startsWith(`${path}.`))).toBe(true);
       }),
@@ -374,6 +437,7 @@ describe('legacyStatefulIdentity', () => {
       'operators.strimziNamespace',
       'monitoring.namespace',
       'gitops.namespace',
+      'controller.namespace',
     ]);
     expect(legacyStatefulIdentity({})).toEqual({});
   });
