@@ -227,7 +227,7 @@ export function decodeOperationRecord(
     startedAtMs: 0,
     fencingToken: 0,
     holder: '',
-    note: `annotation ${OPERATION_ANNOTATION} cannot be read: ${unreadable}; nothing is done on the node until an operator acts: ${wayOut}`,
+    note: `annotation ${OPERATION_ANNOTATION} cannot be read: ${unreadable}; the controller never steps or writes it (it keeps the node's instance protected) until an operator acts: ${wayOut}`,
     unreadable,
   };
 }

@@ -741,9 +741,22 @@ export class Reconciler {
     leadership: Leadership,
   ): Promise<Omit<PassResult, 'protectedInstances'>> {
     const { config, metrics } = this.deps;
-    const busy = observed.nodes
-      .filter(node => node.operation !== undefined)
-      .sort((a, b) => (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0))[0];
+    // The oldest readable record is stepped first. A record this controller cannot read (a newer
+    // format, an edit: `unreadable`) only waits for an operator, and stepping it instead froze a
+    // readable operation in flight elsewhere (its deadlines, its rollback, protect before
+    // uncordon) until the operator came: a Ready, schedulable node on an unprotected instance
+    // could sit for hours (stop 36, the review of review s36-a). While one is present the
+    // readable removal rolls back: the controller does not finish a removal beside state it
+    // cannot read (every roll stays gated on the brokers' health as ever).
+    const unreadable = (node: Observed['nodes'][number]): boolean =>
+      node.operation?.unreadable !== undefined;
+    const withRecords = observed.nodes.filter(node => node.operation !== undefined);
+    const busy = [...withRecords].sort(
+      (a, b) =>
+        Number(unreadable(a)) - Number(unreadable(b)) ||
+        (a.operation?.startedAtMs ?? 0) - (b.operation?.startedAtMs ?? 0),
+    )[0];
+    const unreadablePresent = withRecords.some(unreadable);
     this.trackForeignRecords(observed, leadership);
     const action = plan.action;
     let acted = false;
@@ -775,6 +788,9 @@ export class Reconciler {
         fencingToken: leadership.fencingToken,
         holder: leadership.holder,
         ...removalContext(plan, record.zone),
+        ...(unreadablePresent && record.unreadable === undefined
+          ? { removalStillWanted: false }
+          : {}),
         foreignRecordSinceMs: this.foreignRecords.get(foreignKey(busy)),
         recordNodeName: busy.name,
       });

@@ -278,3 +278,68 @@ describe('review s36-a, checked: a configuration change that puts an in-flight r
     expect(step.events).toContain('rolled-back');
   });
 });
+
+describe('review of review s36-a: an unreadable record beside a readable operation in flight', () => {
+  // Before, the unreadable record (startedAtMs 0) was always the one stepped, and it only waits:
+  // the readable removal beside it was never stepped again, so its node, uncordoned by someone,
+  // sat Ready and schedulable on an unprotected instance until an operator came.
+  it('keeps stepping the readable operation to its end, and never writes the unreadable one', async () => {
+    const config = testConfig();
+    const cluster = new FakeCluster(config, { nodesPerZone: 2, demandMiBps: 10 });
+    const removal = {
+      ...removalOfNodeA1({ fencingToken: 1, holder: 'x' }),
+      phase: 'unprotect' as const,
+      movesDone: 2,
+    };
+    // The removal's moves are done: its brokers run on node-a-0.
+    cluster.brokers = cluster.brokers.map(broker =>
+      broker.nodeName === 'node-a-1' ? { ...broker, nodeName: 'node-a-0' } : broker,
+    );
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1'
+        ? { ...node, unschedulable: true, cordonedByController: true, operation: removal }
+        : node.name === 'node-b-1'
+          ? {
+              ...node,
+              operation: decodeOperationRecord('{"garbage":1}', {
+                name: node.name,
+                uid: node.uid,
+                zone: node.zone,
+              }),
+            }
+          : node,
+    );
+    cluster.groups = cluster.groups.map(group => ({
+      ...group,
+      instances: group.instances.map(instance =>
+        instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
+      ),
+    }));
+    const controller = reconcilerOn(cluster, config);
+    for (let pass = 0; pass < 30; pass++) {
+      await controller.reconcileOnce();
+      // Someone uncordons the node while its instance is unprotected.
+      if (pass === 1) {
+        cluster.nodes = cluster.nodes.map(node =>
+          node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
+        );
+      }
+      cluster.advance(60);
+    }
+    const nodeA1 = cluster.nodes.find(node => node.name === 'node-a-1');
+    const instance = cluster.groups
+      .flatMap(group => group.instances)
+      .find(each => each.instanceId === 'i-a1');
+    // The removal ended: its record is gone, and the node is either gone with its instance or
+    // kept on a protected instance (rolled back), never schedulable on an unprotected one.
+    expect(nodeA1?.operation).toBeUndefined();
+    if (nodeA1 !== undefined && nodeA1.unschedulable !== true) {
+      expect(instance?.protectedFromScaleIn).toBe(true);
+    }
+    // The unreadable record was left as found.
+    expect(
+      cluster.nodes.find(node => node.name === 'node-b-1')?.operation?.unreadable,
+    ).toBeDefined();
+    expect(cluster.writes.filter(write => write.includes('node-b-1'))).toEqual([]);
+  });
+});
