@@ -6,8 +6,8 @@
  *
  * Besides the table, two rules read the whole outputs: the zones rule (below) and an acting
  * autoscaling controller moved to a leader Lease in another namespace (`controller.namespace`
- * changed while neither side has `autoscaling.dryRun`): the new controller would lead at once beside the
- * old one until that is pruned (`actingControllerLease`; the Pulumi program's guarded field
+ * changed while the previous output's controller acts): the old one would go on leading beside
+ * the new one until it is pruned (`controllerLease`; the Pulumi program's guarded field
  * `controller.namespace` is the same rule).
  *
  * The table (`TRANSITION_RULES`), each row keyed by the upstream fact:
@@ -950,19 +950,20 @@ export function onPreviousSystemZones<L extends LoadedSpec>(
   return onSystemNodegroupZones(loaded, zones);
 }
 
-/** The leader Lease an autoscaling controller elects itself through: namespace and name. */
+/** The leader Lease an autoscaling controller elects itself through, and whether it acts. */
 export interface ControllerLease {
   readonly namespace: string;
   readonly name: string;
+  /** False with `dryRun`: the controller decides but never acts. */
+  readonly acting: boolean;
 }
 
 /**
- * The Lease through which a controller of `objects` acts: read from its configuration file (the
- * ConfigMap holding `config.json` with `leaderElection.namespace` and `leaseName`, as
- * charts/autoscaler renders it), undefined when no controller runs or it runs with `dryRun` (it
- * decides but never acts).
+ * The Lease of the controller `objects` run, read from its configuration file (the ConfigMap
+ * holding `config.json` with `leaderElection.namespace` and `leaseName`, as charts/autoscaler
+ * renders it); undefined when they run none.
  */
-export function actingControllerLease(objects: readonly KubeObject[]): ControllerLease | undefined {
+export function controllerLease(objects: readonly KubeObject[]): ControllerLease | undefined {
   for (const object of objects) {
     if (object.kind !== 'ConfigMap' || object.apiVersion !== 'v1') continue;
     const text = field(object, 'data', CONFIG_FILE_NAME);
@@ -976,33 +977,46 @@ export function actingControllerLease(objects: readonly KubeObject[]): Controlle
     const namespace = field(config, 'leaderElection', 'namespace');
     const name = field(config, 'leaderElection', 'leaseName');
     if (typeof namespace !== 'string' || typeof name !== 'string') continue;
-    if (field(config, 'dryRun') === true) continue;
-    return { namespace, name };
+    return { namespace, name, acting: field(config, 'dryRun') !== true };
   }
   return undefined;
 }
 
 /**
- * An acting controller that would lead through a Lease in another namespace than the running one
- * (`controller.namespace` changed): the new controller elects itself at once while the
- * old Deployment still runs and leads, until the GitOps engine prunes it (`kubectl apply -k` never
- * does), and the admission fence admits only the new ServiceAccount; two leaders may each have a
- * broker move in flight and adopt each other's records (docs/controller.md "Review s36-a"). The
- * same rule as the Pulumi program's (spec/stateful-identity.ts, `controller.namespace`).
+ * An acting controller of the previous output that this output would move to a Lease in another
+ * namespace (`controller.namespace` changed), acting or not there: the new controller elects
+ * itself at once while the old Deployment still runs and leads, until the GitOps engine prunes it,
+ * and `kubectl apply -k` never does, so an old controller left acting beside a new one that acts
+ * later is two leaders too; the admission fence admits only the new ServiceAccount, and two
+ * leaders may each have a broker move in flight and adopt each other's records (docs/controller.md
+ * "Review s36-a"). The Pulumi program's guarded field `controller.namespace`
+ * (spec/stateful-identity.ts) is the same rule for the objects it applies, which it deletes in
+ * the same run. The move that passes: `autoscaling.dryRun: true` applied first in the old
+ * namespace, then the new namespace, then `dryRun: false`.
  */
 function controllerLeaseMove(
   previous: readonly KubeObject[],
   next: readonly KubeObject[],
-): SpecIssue | undefined {
-  const running = actingControllerLease(previous);
-  const coming = actingControllerLease(next);
-  if (running === undefined || coming === undefined) return undefined;
+): { problem?: SpecIssue; warning?: SpecIssue } {
+  const running = controllerLease(previous);
+  if (running === undefined || !running.acting) return {};
+  const coming = controllerLease(next);
+  if (coming === undefined) {
+    return {
+      warning: {
+        path: 'autoscaling.mode',
+        message: `the running controller (Lease ${running.namespace}/${running.name}) is not in this output: a GitOps engine that prunes deletes it, but kubectl apply -k does not, and it would go on acting; if you apply without pruning, delete its Deployment (kubectl -n ${running.namespace} delete deployment kafka-autoscaler), or set autoscaling.dryRun: true and apply that first`,
+      },
+    };
+  }
   // The Lease name follows `name`, whose change the cluster rule already refuses (a new Kafka
   // cluster): only the namespace is judged here.
-  if (running.namespace === coming.namespace) return undefined;
+  if (running.namespace === coming.namespace) return {};
   return {
-    path: 'controller.namespace',
-    message: `the running controller leads through Lease ${running.namespace}/${running.name} and the new one would lead through ${coming.namespace}/${coming.name}: both would act until the old Deployment is pruned (two broker moves may be in flight, each adopting the other's operation records), and the admission fence admits only the new one. Move it in three applied steps: set autoscaling.dryRun: true (the running controller stops acting), then make this change, then set autoscaling.dryRun back to false`,
+    problem: {
+      path: 'controller.namespace',
+      message: `the running controller leads through Lease ${running.namespace}/${running.name} and this output moves it to ${coming.namespace}/${coming.name}: the old one would go on acting until its Deployment is pruned (kubectl apply -k never prunes), beside the new one once that acts (two broker moves may be in flight, each adopting the other's operation records), and the admission fence admits only the new one. Move it in three steps, each applied and rolled out before the next: set autoscaling.dryRun: true (the running controller stops acting), then change controller.namespace, then set autoscaling.dryRun back to false`,
+    },
   };
 }
 
@@ -1052,7 +1066,8 @@ export function transitionReport(
         : zoneOrderProblem(deployed.zones, spec.zones, GITOPS_ZONE_ORDER);
   if (zonesIssue !== undefined) problems.push(zonesIssue);
   const leaseMove = controllerLeaseMove(previous, next);
-  if (leaseMove !== undefined) problems.push(leaseMove);
+  if (leaseMove.problem !== undefined) problems.push(leaseMove.problem);
+  if (leaseMove.warning !== undefined) warnings.push(leaseMove.warning);
   const unique = (issues: SpecIssue[]): SpecIssue[] =>
     issues.filter(
       (issue, index) =>
@@ -1071,7 +1086,7 @@ export const TRANSITION_KINDS: ReadonlySet<string> = new Set([
   ...GONE_RULES.map(rule => rule.kind),
   'Kafka',
   'KafkaNodePool',
-  // The controller's configuration (`actingControllerLease`).
+  // The controller's configuration (`controllerLease`).
   'ConfigMap',
 ]);
 

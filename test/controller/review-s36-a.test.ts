@@ -315,15 +315,13 @@ describe('review of review s36-a: an unreadable record beside a readable operati
         instance.instanceId === 'i-a1' ? { ...instance, protectedFromScaleIn: false } : instance,
       ),
     }));
+    // Someone uncordons the node while its instance is unprotected.
+    cluster.nodes = cluster.nodes.map(node =>
+      node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
+    );
     const controller = reconcilerOn(cluster, config);
     for (let pass = 0; pass < 30; pass++) {
       await controller.reconcileOnce();
-      // Someone uncordons the node while its instance is unprotected.
-      if (pass === 1) {
-        cluster.nodes = cluster.nodes.map(node =>
-          node.name === 'node-a-1' ? { ...node, unschedulable: false } : node,
-        );
-      }
       cluster.advance(60);
     }
     const nodeA1 = cluster.nodes.find(node => node.name === 'node-a-1');
@@ -336,6 +334,10 @@ describe('review of review s36-a: an unreadable record beside a readable operati
     if (nodeA1 !== undefined && nodeA1.unschedulable !== true) {
       expect(instance?.protectedFromScaleIn).toBe(true);
     }
+    // Here it rolled back (the uncordon sent it back to drain, where a removal beside an
+    // unreadable record is no longer wanted): the node kept, its instance protected.
+    expect(nodeA1?.unschedulable).not.toBe(true);
+    expect(instance?.protectedFromScaleIn).toBe(true);
     // The unreadable record was left as found.
     expect(
       cluster.nodes.find(node => node.name === 'node-b-1')?.operation?.unreadable,
