@@ -7,13 +7,13 @@
  * property is real Git: what `git add -A` leaves out of the index.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
 import { gitIgnoredOutputFiles } from '../../cli/gitops-path';
 import { runSynth } from '../../cli/run/synth';
+import { devSpecWithGitops } from './synth-run';
 import { MANIFEST_FILE, writeOwnedFiles } from '../../charts/output';
 
 const ROOT = join(__dirname, '..', '..');
@@ -37,17 +37,6 @@ function repository(prefix: string): string {
   mkdirSync(repo);
   git(repo, ['init', '-q']);
   return repo;
-}
-
-function specIn(folder: string, engine: string, path: string): string {
-  const spec = parse(readFileSync(join(ROOT, 'stacks', 'dev.yaml'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  spec['gitops'] = { engine, path };
-  const file = join(folder, `spec-${engine}.yaml`);
-  writeFileSync(file, stringify(spec));
-  return file;
 }
 
 async function synth(config: string, out: string, json = false) {
@@ -124,7 +113,7 @@ describe('synth output that Git ignores', () => {
   it('synth --out warns with the files, the rule and the fix; still writes (exit 0); JSON too', async () => {
     const repo = repository('synth-git-ignored-cli-');
     writeFileSync(join(repo, '.gitignore'), 'node_modules\ndist/\n');
-    const config = specIn(dirname(repo), 'flux', './dist');
+    const config = devSpecWithGitops(dirname(repo), 'flux', './dist');
     const { code, stderr, stdout } = await synth(config, join(repo, 'dist'));
     expect(code).toBe(0);
     expect(stderr).toMatch(
@@ -141,10 +130,10 @@ describe('synth output that Git ignores', () => {
   it('says nothing when every file is committed, with engine none, or outside a work tree', async () => {
     const repo = repository('synth-git-ignored-quiet-');
     writeFileSync(join(repo, '.gitignore'), 'node_modules\n*.log\n');
-    const argocd = specIn(dirname(repo), 'argocd', './platform');
+    const argocd = devSpecWithGitops(dirname(repo), 'argocd', './platform');
     expect((await synth(argocd, join(repo, 'platform'))).stderr).not.toContain('Git ignores');
     writeFileSync(join(repo, '.gitignore'), 'platform/\n');
-    const none = specIn(dirname(repo), 'none', './platform');
+    const none = devSpecWithGitops(dirname(repo), 'none', './platform');
     expect((await synth(none, join(repo, 'platform'))).stderr).not.toContain('Git ignores');
     // A `.git` Git does not take as a repository: nothing to judge, and no repository above it.
     const fake = join(mkdtempSync(join(tmpdir(), 'synth-git-ignored-fake-')), 'repo');
@@ -156,7 +145,7 @@ describe('synth output that Git ignores', () => {
   it('the cdk8s app (PLATFORM_OUT) warns the same way', () => {
     const repo = repository('synth-git-ignored-cdk8s-');
     writeFileSync(join(repo, '.gitignore'), 'out/\n');
-    const config = specIn(dirname(repo), 'flux', './out');
+    const config = devSpecWithGitops(dirname(repo), 'flux', './out');
     const result = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(ROOT, 'charts', 'main.ts')],

@@ -5,25 +5,12 @@
  * after the push. Synth warns (stderr, and in the JSON warnings) and still writes; nothing is said
  * outside a work tree, with engine `none`, or when the folders agree.
  */
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
 import { runSynth } from '../../cli/run/synth';
-
-const ROOT = join(__dirname, '..', '..');
-
-function specWith(folder: string, engine: string, path: string): string {
-  const spec = parse(readFileSync(join(ROOT, 'stacks', 'dev.yaml'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  spec['gitops'] = { engine, path };
-  const file = join(folder, `spec-${engine}.yaml`);
-  writeFileSync(file, stringify(spec));
-  return file;
-}
+import { devSpecWithGitops } from './synth-run';
 
 async function run(
   config: string,
@@ -58,7 +45,7 @@ describe('synth --out inside a Git work tree, against gitops.path', () => {
           if (gitEntry === 'dir') mkdirSync(join(repo, '.git'));
           if (gitEntry === 'file')
             writeFileSync(join(repo, '.git'), 'gitdir: ../main/.git/worktrees/x\n');
-          const config = specWith(work, engine, `${dotSlash ? './' : ''}${pathInSpec}`);
+          const config = devSpecWithGitops(work, engine, `${dotSlash ? './' : ''}${pathInSpec}`);
           const { stderr } = await run(config, join(repo, outFolder));
           const expectWarning =
             engine !== 'none' && gitEntry !== 'absent' && pathInSpec !== outFolder;
@@ -82,7 +69,7 @@ describe('synth --out inside a Git work tree, against gitops.path', () => {
     mkdirSync(join(repo, '.git'), { recursive: true });
     mkdirSync(join(repo, 'clusters'));
     symlinkSync(join(repo, 'clusters'), join(work, 'shortcut'));
-    const config = specWith(work, 'flux', './clusters/kafka');
+    const config = devSpecWithGitops(work, 'flux', './clusters/kafka');
     expect((await run(config, join(work, 'shortcut', 'kafka'))).stderr).not.toContain(
       'in the Git work tree',
     );
@@ -91,7 +78,7 @@ describe('synth --out inside a Git work tree, against gitops.path', () => {
   it('puts the warning into the JSON warnings as well', async () => {
     const work = mkdtempSync(join(tmpdir(), 'synth-gitops-json-'));
     mkdirSync(join(work, 'repo', '.git'), { recursive: true });
-    const config = specWith(work, 'argocd', './dist');
+    const config = devSpecWithGitops(work, 'argocd', './dist');
     const { stdout } = await run(config, join(work, 'repo', 'platform'), true);
     const summary = JSON.parse(stdout) as { warnings: string[] };
     expect(summary.warnings.some(warning => warning.includes('Argo CD will look in ./dist'))).toBe(

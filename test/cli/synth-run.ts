@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
 
 /** The repository root, where the CLI runs and relative paths resolve. */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -59,4 +60,19 @@ export function synthOverDevOutput(
   writeFileSync(bad, specText);
   const result = synth(['--config', bad, '--out', out]);
   return { previousStatus, result, before, after: tree(out) };
+}
+
+/**
+ * stacks/dev.yaml with `gitops: { engine, path }`, written as `spec-<engine>.yaml` in `folder`;
+ * returns the file's path.
+ */
+export function devSpecWithGitops(folder: string, engine: string, path: string): string {
+  const spec = parse(readFileSync(join(ROOT, 'stacks', 'dev.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  spec['gitops'] = { engine, path };
+  const file = join(folder, `spec-${engine}.yaml`);
+  writeFileSync(file, stringify(spec));
+  return file;
 }
